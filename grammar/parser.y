@@ -1,0 +1,692 @@
+/*
+ * parser.y - the Edict grammar: tokens -> syntax tree (ast.h).
+ *
+ * A pure, reentrant LALR(1) parser with locations, lookahead correction
+ * (LAC) and its own syntax-error messages, which name what was expected in
+ * words a policy officer reads ("expected 'then'") and catch common slips.
+ * Declarations start with a keyword, so after an error the parser skips to
+ * the next declaration and carries on: one run reports several errors.
+ * Expressions are written as one rule per precedence level, lowest first.
+ */
+%code requires {
+#include "ast.h"
+#include "diag.h"
+struct ParseState;
+typedef void *yyscan_t;
+#define EDICT_YYLTYPE_IS_DECLARED 1
+typedef Loc EDICT_YYLTYPE;
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
+	do {                                                           \
+		if (N) {                                               \
+			(Cur).file = YYRHSLOC(Rhs, 1).file;            \
+			(Cur).line = YYRHSLOC(Rhs, 1).line;            \
+			(Cur).col = YYRHSLOC(Rhs, 1).col;              \
+			(Cur).eline = YYRHSLOC(Rhs, N).eline;          \
+			(Cur).ecol = YYRHSLOC(Rhs, N).ecol;            \
+		} else {                                               \
+			(Cur) = YYRHSLOC(Rhs, 0);                      \
+			(Cur).line = (Cur).eline;                      \
+			(Cur).col = (Cur).ecol + 1;                    \
+		}                                                      \
+	} while (0)
+}
+
+%code provides {
+int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
+}
+
+%code {
+#include <gc.h>
+#include <string.h>
+#include "parse.h"
+
+#define YYMALLOC GC_MALLOC
+#define YYFREE(p) ((void)(p))
+#define YYMAXDEPTH 2000
+
+static void yyerror(Loc *loc, yyscan_t scanner, struct ParseState *ps, const char *msg);
+static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc);
+static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
+static Node *name_node(const char *text, Loc loc);
+static uint16_t currency_code(const char *c);
+static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
+		       Node *value, Citation *cites, int ncites, Loc loc);
+static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
+}
+
+%define api.pure full
+%define api.prefix {edict_yy}
+%define parse.error custom
+%define parse.lac full
+%locations
+%lex-param {yyscan_t scanner}
+%parse-param {yyscan_t scanner} {struct ParseState *ps}
+
+%union {
+	const char *str;
+	int64_t ival;
+	Node *node;
+	Decl *decl;
+	Case *kase;
+	struct { Citation *v; int n; } cites;
+	struct { const char *from, *until; Loc floc, uloc; } dates;
+	struct { const char **v; Loc *locs; int n; } names;
+}
+
+%token END 0 "end of file"
+%token <str> IDENT "a name"
+%token <str> NUMBER "a number"
+%token <str> PERCENT "a percentage"
+%token <str> DATE "a date"
+%token <str> STRING "a text in quotes"
+%token <str> CURRENCY "a currency code"
+%token <ival> DURUNIT "'days', 'weeks', 'months' or 'years'"
+%token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
+%token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
+%token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
+%token CHECK "'check'" TEST "'test'" PRIVATE "'private'"
+%token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
+%token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
+%token FROM "'from'" UNTIL "'until'" SOURCE "'source'" ASSUMPTION "'assumption'"
+%token HIT "'hit'" AND "'and'" OR "'or'" NOT "'not'" IN "'in'" IS "'is'"
+%token KNOWN "'known'" UNKNOWN "'unknown'" IF "'if'" ELSE "'else'"
+%token LET "'let'" MATCH "'match'" FOR "'for'" WHERE "'where'"
+%token TRUE "'true'" FALSE "'false'" OTHERWISE "'otherwise'" LIST "'list'"
+%token CHAPTER "'chapter'" HEADING "'heading'" SUBHEADING "'subheading'"
+%token HS "'hs'" GIVEN "'given'" EXPECT "'expect'" SHOWING "'showing'"
+%token AS_OF "'as_of'"
+%token START_EXPR "start of an expression" START_GIVEN "start of a fact"
+%token ARROW "'=>'" NE "'!='" LE "'<='" GE "'>='"
+
+%type <str> dotted
+%type <node> type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
+%type <node> elist entries arms args gen
+%type <decl> decl case_list row_list pvalues
+%type <kase> case row
+%type <cites> cites
+%type <dates> dates
+%type <names> members overrides_opt
+%type <ival> priv fieldopt_kind
+%type <str> label_opt
+
+%%
+
+file
+	: header imports decls
+	| START_EXPR expr { ps->expr = $2; }
+	| START_GIVEN dotted '=' expr {
+		TestStep st = {0}; st.kind = TS_GIVEN; st.expr = $4; st.loc = @2;
+		split_path(ps, $2, &st);
+		ps->given = GC_MALLOC(sizeof st); *ps->given = st;
+	}
+	;
+
+header
+	: %empty
+	| MODULE dotted { ps->mod->name = $2; ps->mod->name_loc = @2; }
+	;
+
+dotted
+	: IDENT { $$ = $1; }
+	| dotted '.' IDENT { $$ = xprintf("%s.%s", $1, $3); }
+	;
+
+imports
+	: %empty
+	| imports IMPORT dotted { Import im = {$3, NULL, @3, NULL}; AST_PUSH(ps->mod->imports, ps->mod->nimports, im); }
+	| imports IMPORT dotted AS IDENT { Import im = {$3, $5, @3, NULL}; AST_PUSH(ps->mod->imports, ps->mod->nimports, im); }
+	;
+
+decls
+	: %empty
+	| decls decl { if ($2) AST_PUSH(ps->mod->decls, ps->mod->ndecls, $2); }
+	| decls error
+	;
+
+priv
+	: %empty { $$ = 0; }
+	| PRIVATE { $$ = 1; }
+	;
+
+cites
+	: %empty { $$.v = NULL; $$.n = 0; }
+	| cites SOURCE STRING { $$ = $1; add_cite(&$$.v, &$$.n, false, $3, @3); }
+	| cites ASSUMPTION STRING { $$ = $1; add_cite(&$$.v, &$$.n, true, $3, @3); }
+	;
+
+dates
+	: %empty { $$.from = $$.until = NULL; }
+	| FROM DATE { $$.from = $2; $$.floc = @2; $$.until = NULL; }
+	| UNTIL DATE { $$.from = NULL; $$.until = $2; $$.uloc = @2; }
+	| FROM DATE UNTIL DATE { $$.from = $2; $$.floc = @2; $$.until = $4; $$.uloc = @4; }
+	;
+
+decl
+	: priv ENUM IDENT '=' members cites {
+		$$ = new_decl(ps, D_ENUM, $3, @3);
+		TypeDef *td = GC_MALLOC(sizeof *td);
+		td->is_enum = true; td->name = $3; td->loc = @3;
+		td->members = $5.v; td->member_locs = $5.locs; td->nmembers = $5.n;
+		td->cites = $6.v; td->ncites = $6.n;
+		$$->def = td; $$->cites = $6.v; $$->ncites = $6.n;
+	}
+	| priv RECORD IDENT '{' new_def fields '}' cites {
+		$$ = new_decl(ps, D_RECORD, $3, @3);
+		$$->def = ps->pending_def; ps->pending_def = NULL;
+		$$->def->name = $3; $$->def->loc = @3;
+		$$->cites = $8.v; $$->ncites = $8.n;
+	}
+	| priv FACT IDENT ':' type fieldopt_kind cites {
+		$$ = new_decl(ps, D_FACT, $3, @3);
+		$$->type_node = $5; $$->optional = $6 == 1;
+		$$->dflt = ps->pending_default; ps->pending_default = NULL;
+		$$->cites = $7.v; $$->ncites = $7.n;
+	}
+	| priv FACT IDENT '{' new_def fields '}' cites {
+		$$ = new_decl(ps, D_FACT, $3, @3);
+		$$->def = ps->pending_def; ps->pending_def = NULL;
+		$$->def->name = $3; $$->def->loc = @3;
+		$$->cites = $8.v; $$->ncites = $8.n;
+	}
+	| priv PARAM IDENT ':' type pvalues {
+		$$ = $6; $$->kind = D_PARAM; $$->name = $3; $$->loc = @3; $$->type_node = $5;
+		$$->private_ = $1; $$->module = ps->mod;
+	}
+	| priv DECISION IDENT ':' type '=' expr cites {
+		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = $1; $$->type_node = $5;
+		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $8.v; c.ncites = $8.n; c.loc = @7;
+		AST_PUSH($$->cases, $$->ncases, c);
+	}
+	| priv DECISION IDENT ':' type case_list {
+		$$ = $6; $$->kind = D_DECISION; $$->name = $3; $$->loc = @3; $$->type_node = $5;
+		$$->private_ = $1; $$->module = ps->mod;
+	}
+	| priv TABLE IDENT ':' type HIT IDENT row_list {
+		$$ = $8; $$->kind = D_TABLE; $$->name = $3; $$->loc = @3; $$->type_node = $5;
+		$$->private_ = $1; $$->module = ps->mod;
+		static const char *const pol[] = {"unique", "first", "collect", "sum", "count", "min", "max"};
+		int k = -1;
+		for (int i = 0; i < 7; i++) if (strcmp($7, pol[i]) == 0) k = i;
+		if (k < 0) {
+			Diag *dg = diag_add(ps->diags, SEV_ERROR, @7, "'%s' is not a hit policy", $7);
+			diag_hint(dg, "write one of: unique, first, collect, sum, count, min, max");
+			k = 0;
+		}
+		$$->hit = (HitPolicy)k;
+	}
+	| priv FUNCTION IDENT '(' params_opt ')' ':' type '=' expr cites {
+		$$ = new_decl(ps, D_FUNCTION, $3, @3); $$->private_ = $1; $$->type_node = $8;
+		$$->params = ps->pending_params; $$->nparams = ps->npending_params;
+		ps->pending_params = NULL; ps->npending_params = 0;
+		$$->body = $10; $$->cites = $11.v; $$->ncites = $11.n;
+	}
+	| CHECK severity STRING ':' expr cites {
+		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
+		$$->cond = $5; $$->cites = $6.v; $$->ncites = $6.n;
+	}
+	| CHECK severity STRING ':' FOR IDENT IN add ':' expr SHOWING expr cites {
+		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
+		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
+		$$->cites = $13.v; $$->ncites = $13.n;
+	}
+	| TEST STRING '{' steps '}' {
+		$$ = new_decl(ps, D_TEST, $2, @2);
+		$$->steps = ps->pending_steps; $$->nsteps = ps->npending_steps;
+		ps->pending_steps = NULL; ps->npending_steps = 0;
+	}
+	;
+
+severity
+	: %empty { ps->pending_severity = 1; }
+	| IDENT {
+		if (strcmp($1, "warning") == 0) ps->pending_severity = 0;
+		else if (strcmp($1, "error") == 0) ps->pending_severity = 1;
+		else {
+			Diag *dg = diag_add(ps->diags, SEV_ERROR, @1, "'%s' is not a check severity", $1);
+			diag_hint(dg, "write 'check error \"...\"' or 'check warning \"...\"'");
+			ps->pending_severity = 1;
+		}
+	}
+	;
+
+members
+	: IDENT { $$.v = NULL; $$.locs = NULL; $$.n = 0; int n2 = 0; AST_PUSH($$.v, $$.n, $1); AST_PUSH($$.locs, n2, @1); }
+	| members '|' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
+	| members ',' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
+	;
+
+new_def
+	: %empty { ps->pending_def = GC_MALLOC(sizeof(TypeDef)); }
+	;
+
+fields
+	: %empty
+	| fields field
+	| fields ','
+	;
+
+field
+	: IDENT ':' type fieldopt_kind cites {
+		Field f = {0};
+		f.name = $1; f.type_node = $3; f.optional = $4 == 1; f.loc = @1;
+		f.dflt = ps->pending_default; ps->pending_default = NULL;
+		f.cites = $5.v; f.ncites = $5.n;
+		TypeDef *td = ps->pending_def;
+		AST_PUSH(td->fields, td->nfields, f);
+	}
+	;
+
+fieldopt_kind
+	: %empty { $$ = 0; ps->pending_default = NULL; }
+	| OPTIONAL { $$ = 1; ps->pending_default = NULL; }
+	| DEFAULT expr { $$ = 2; ps->pending_default = $2; }
+	;
+
+type
+	: IDENT { $$ = name_node($1, @1); }
+	| IDENT CURRENCY { $$ = name_node($1, @$); $$->cur = currency_code($2); }
+	| LIST OF type { $$ = ast_node1(N_LIST, @$, $3); }
+	;
+
+params_opt
+	: %empty
+	| param_list
+	;
+
+param_list
+	: param
+	| param_list ',' param
+	;
+
+param
+	: IDENT ':' type {
+		Param p = {$1, $3, NULL, @1};
+		AST_PUSH(ps->pending_params, ps->npending_params, p);
+	}
+	;
+
+pvalues
+	: '=' expr cites {
+		$$ = new_decl(ps, D_PARAM, NULL, @1);
+		Case c = {0}; c.is_default = true; c.value = $2; c.cites = $3.v; c.ncites = $3.n; c.loc = @2;
+		AST_PUSH($$->cases, $$->ncases, c);
+	}
+	| dated_values { $$ = ps->pending_decl; ps->pending_decl = NULL; }
+	;
+
+dated_values
+	: dated_value
+	| dated_values dated_value
+	;
+
+dated_value
+	: FROM DATE '=' expr cites { push_dated(ps, $2, @2, NULL, @2, $4, $5.v, $5.n, @$); }
+	| FROM DATE UNTIL DATE '=' expr cites { push_dated(ps, $2, @2, $4, @4, $6, $7.v, $7.n, @$); }
+	;
+
+case_list
+	: case { $$ = new_decl(ps, D_DECISION, NULL, @1); AST_PUSH($$->cases, $$->ncases, *$1); }
+	| case_list case { $$ = $1; AST_PUSH($$->cases, $$->ncases, *$2); }
+	;
+
+case
+	: DEFAULT expr dates cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
+		$$->from = $3.from; $$->until = $3.until; $$->from_loc = $3.floc; $$->until_loc = $3.uloc;
+		$$->cites = $4.v; $$->ncites = $4.n;
+	}
+	| EXCEPTION label_opt WHEN expr THEN expr overrides_opt dates cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->label = $2; $$->cond = $4; $$->value = $6; $$->loc = @$;
+		$$->overrides = $7.v; $$->override_locs = $7.locs; $$->noverrides = $7.n;
+		$$->from = $8.from; $$->until = $8.until; $$->from_loc = $8.floc; $$->until_loc = $8.uloc;
+		$$->cites = $9.v; $$->ncites = $9.n;
+	}
+	;
+
+label_opt
+	: %empty { $$ = NULL; }
+	| IDENT { $$ = $1; }
+	;
+
+overrides_opt
+	: %empty { $$.v = NULL; $$.locs = NULL; $$.n = 0; }
+	| OVERRIDES members { $$ = $2; }
+	;
+
+row_list
+	: row { $$ = new_decl(ps, D_TABLE, NULL, @1); AST_PUSH($$->cases, $$->ncases, *$1); }
+	| row_list row { $$ = $1; AST_PUSH($$->cases, $$->ncases, *$2); }
+	;
+
+row
+	: WHEN expr THEN expr dates cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->cond = $2; $$->value = $4; $$->loc = @$;
+		$$->from = $5.from; $$->until = $5.until; $$->from_loc = $5.floc; $$->until_loc = $5.uloc;
+		$$->cites = $6.v; $$->ncites = $6.n;
+	}
+	| DEFAULT expr cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
+		$$->cites = $3.v; $$->ncites = $3.n;
+	}
+	;
+
+steps
+	: %empty
+	| steps step
+	;
+
+step
+	: GIVEN dotted '=' expr {
+		TestStep s = {0}; s.kind = TS_GIVEN; s.expr = $4; s.loc = @2;
+		split_path(ps, $2, &s);
+		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
+	}
+	| EXPECT expr {
+		TestStep s = {0}; s.kind = TS_EXPECT; s.expr = $2; s.loc = @2;
+		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
+	}
+	| AS OF DATE {
+		TestStep s = {0}; s.kind = TS_ASOF; s.date = $3; s.loc = @3;
+		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
+	}
+	| error
+	;
+
+/* ------------------------------------------------------------ expressions */
+
+expr
+	: IF expr THEN expr ELSE expr { $$ = ast_node2(N_IF, @$, $2, $4); ast_add($$, $6); }
+	| LET IDENT '=' expr ';' expr { $$ = ast_node2(N_LET, @$, $4, $6); $$->text = $2; }
+	| otherwise_e
+	;
+
+otherwise_e
+	: or_e
+	| or_e OTHERWISE otherwise_e { $$ = ast_node2(N_OTHERWISE, @$, $1, $3); }
+	;
+
+or_e
+	: and_e
+	| or_e OR and_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_OR; }
+	;
+
+and_e
+	: not_e
+	| and_e AND not_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_AND; }
+	;
+
+not_e
+	: cmp
+	| NOT not_e { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NOT; }
+	;
+
+cmp
+	: add
+	| add '=' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '='; }
+	| add NE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_NE; }
+	| add '<' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '<'; }
+	| add LE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_LE; }
+	| add '>' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '>'; }
+	| add GE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_GE; }
+	| add IN add { $$ = ast_node2(N_IN, @$, $1, $3); }
+	| add NOT IN add { $$ = ast_node1(N_UNARY, @$, ast_node2(N_IN, @$, $1, $4)); $$->op = UN_NOT; }
+	| add IN CHAPTER add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_CHAPTER; }
+	| add IN HEADING add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_HEADING; }
+	| add IN SUBHEADING add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_SUBHEADING; }
+	| add IS KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 1; }
+	| add IS UNKNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
+	| add IS NOT KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
+	| add '=' '=' add {
+		diag_add(ps->diags, SEV_ERROR, @2, "'==' is not an operator here; write a single '=' to compare two values");
+		$$ = ast_node2(N_BINARY, @$, $1, $4); $$->op = '=';
+	}
+	;
+
+add
+	: mul
+	| add '+' mul { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '+'; }
+	| add '-' mul { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '-'; }
+	;
+
+mul
+	: unary
+	| mul '*' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '*'; }
+	| mul '/' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '/'; }
+	;
+
+unary
+	: postfix
+	| '-' unary { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NEG; }
+	;
+
+postfix
+	: primary
+	| postfix '.' IDENT { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| postfix '(' args ')' {
+		$$ = $3; $$->loc = @$;
+		if ($1->kind == N_NAME) { $$->text = $1->text; }
+		else { $$->text = NULL; }
+		/* the callee goes first; the checker resolves qualified names */
+		Node *callee = $1;
+		Node **kids = $$->kids; int n = $$->nkids;
+		$$->kids = NULL; $$->nkids = 0;
+		ast_add($$, callee);
+		for (int i = 0; i < n; i++) ast_add($$, kids[i]);
+	}
+	;
+
+args
+	: %empty { $$ = ast_node(N_CALL, @$); }
+	| elist { $$ = $1; $$->kind = N_CALL; }
+	| gen { $$ = ast_node1(N_CALL, @$, $1); }
+	;
+
+gen
+	: expr FOR IDENT IN add { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); }
+	| expr FOR IDENT IN add WHERE expr { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); }
+	;
+
+primary
+	: NUMBER { $$ = ast_node(N_NUMBER, @$); $$->text = $1; }
+	| NUMBER CURRENCY { $$ = ast_node(N_MONEY, @$); $$->text = $1; $$->cur = currency_code($2); }
+	| NUMBER DURUNIT { $$ = ast_node(N_DURATION, @$); $$->text = $1; $$->op = (int)$2; }
+	| PERCENT { $$ = ast_node(N_PERCENT, @$); $$->text = $1; }
+	| DATE { $$ = ast_node(N_DATE, @$); $$->text = $1; }
+	| STRING { $$ = ast_node(N_STRING, @$); $$->text = $1; }
+	| HS STRING { $$ = ast_node(N_HSLIT, @$); $$->text = $2; }
+	| TRUE { $$ = ast_node(N_BOOL, @$); $$->ival = 1; }
+	| FALSE { $$ = ast_node(N_BOOL, @$); $$->ival = 0; }
+	| UNKNOWN { $$ = ast_node(N_UNKNOWN, @$); }
+	| AS_OF { $$ = ast_node(N_ASOF, @$); }
+	| IDENT { $$ = name_node($1, @1); }
+	| CURRENCY {
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, @1, "'%s' is a currency code, and a currency needs an amount before it", $1);
+		diag_hint(dg, "write an amount such as '100 %s'; names of three capital letters are reserved for currencies", $1);
+		$$ = ast_node(N_UNKNOWN, @$);
+	}
+	| '(' expr ')' { $$ = $2; }
+	| '[' ']' { $$ = ast_node(N_LIST, @$); }
+	| '[' elist opt_comma ']' { $$ = $2; $$->kind = N_LIST; $$->loc = @$; }
+	| '[' gen ']' { $$ = ast_node1(N_COMP, @$, $2); }
+	| '{' '}' { $$ = ast_node(N_RECORD, @$); }
+	| '{' entries opt_comma '}' { $$ = $2; $$->loc = @$; }
+	| MATCH expr '{' arms opt_comma '}' {
+		$$ = $4; $$->kind = N_MATCH; $$->loc = @$;
+		Node **kids = $$->kids; int n = $$->nkids;
+		$$->kids = NULL; $$->nkids = 0;
+		ast_add($$, $2);
+		for (int i = 0; i < n; i++) ast_add($$, kids[i]);
+	}
+	;
+
+opt_comma
+	: %empty
+	| ','
+	;
+
+elist
+	: expr { $$ = ast_node1(N_LIST, @$, $1); }
+	| elist ',' expr { $$ = $1; ast_add($$, $3); }
+	;
+
+entries
+	: IDENT ':' expr { Node *e = ast_node1(N_ENTRY, @1, $3); e->text = $1; $$ = ast_node1(N_RECORD, @$, e); }
+	| entries ',' IDENT ':' expr { $$ = $1; Node *e = ast_node1(N_ENTRY, @3, $5); e->text = $3; ast_add($$, e); }
+	;
+
+arms
+	: IDENT ARROW expr { Node *a = ast_node1(N_ARM, @1, $3); a->text = $1; $$ = ast_node1(N_MATCH, @$, a); }
+	| DEFAULT ARROW expr { Node *a = ast_node1(N_ARM, @1, $3); a->text = NULL; $$ = ast_node1(N_MATCH, @$, a); }
+	| arms ',' IDENT ARROW expr { $$ = $1; Node *a = ast_node1(N_ARM, @3, $5); a->text = $3; ast_add($$, a); }
+	| arms ',' DEFAULT ARROW expr { $$ = $1; Node *a = ast_node1(N_ARM, @3, $5); a->text = NULL; ast_add($$, a); }
+	;
+
+%%
+
+#include "value.h"
+
+static uint16_t currency_code(const char *c) { return val_currency(c); }
+
+static Node *name_node(const char *text, Loc loc)
+{
+	Node *n = ast_node(N_NAME, loc);
+	n->text = text;
+	return n;
+}
+
+static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc)
+{
+	Decl *d = GC_MALLOC(sizeof *d);
+	d->kind = k;
+	d->name = name;
+	d->loc = loc;
+	d->module = ps->mod;
+	d->severity = 1;
+	return d;
+}
+
+static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc)
+{
+	Citation c = {assumption, text, loc};
+	AST_PUSH(*arr, *n, c);
+}
+
+static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
+		       Node *value, Citation *cites, int ncites, Loc loc)
+{
+	if (!ps->pending_decl)
+		ps->pending_decl = new_decl(ps, D_PARAM, NULL, loc);
+	Case c = {0};
+	c.is_default = true;
+	c.value = value;
+	c.from = from;
+	c.from_loc = floc;
+	c.until = until;
+	c.until_loc = uloc;
+	c.cites = cites;
+	c.ncites = ncites;
+	c.loc = loc;
+	AST_PUSH(ps->pending_decl->cases, ps->pending_decl->ncases, c);
+}
+
+static void split_path(struct ParseState *ps, const char *dotted, TestStep *s)
+{
+	(void)ps;
+	const char *p = dotted;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		const char *seg = ast_strdup(p, n);
+		AST_PUSH(s->path, s->npath, seg);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+}
+
+static void yyerror(Loc *loc, yyscan_t scanner, struct ParseState *ps, const char *msg)
+{
+	(void)scanner;
+	if (strstr(msg, "exhausted"))
+		diag_add(ps->diags, SEV_ERROR, *loc, "this rule is nested too deeply to read; split it into smaller decisions");
+	else
+		diag_add(ps->diags, SEV_ERROR, *loc, "%s", msg);
+	ps->nerrors++;
+}
+
+/* Tokens that can start an expression: listed together as "an expression". */
+static bool starts_expr(yysymbol_kind_t k)
+{
+	switch (k) {
+	case YYSYMBOL_IDENT: case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE:
+	case YYSYMBOL_STRING: case YYSYMBOL_CURRENCY: case YYSYMBOL_IF: case YYSYMBOL_LET:
+	case YYSYMBOL_NOT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_UNKNOWN:
+	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF:
+		return true;
+	default:
+		break;
+	}
+	const char *n = yysymbol_name(k);
+	return strcmp(n, "'('") == 0 || strcmp(n, "'['") == 0 || strcmp(n, "'{'") == 0 || strcmp(n, "'-'") == 0;
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
+{
+	(void)scanner;
+	if (ps->fatal)
+		return 0;
+	enum { MAX = 40 };
+	yysymbol_kind_t exp[MAX];
+	int n = yypcontext_expected_tokens(ctx, exp, MAX);
+	if (n < 0)
+		n = 0;
+	yysymbol_kind_t got = yypcontext_token(ctx);
+	const Loc *loc = yypcontext_location(ctx);
+	char *what = xprintf("%s", got == YYSYMBOL_YYEMPTY ? "end of file" : yysymbol_name(got));
+	if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_STRING || got == YYSYMBOL_CURRENCY ||
+	    got == YYSYMBOL_PERCENT || got == YYSYMBOL_DATE) {
+		/* quote the actual text of the offending token */
+		const Source *src = ps->src;
+		const char *t = src->text;
+		int line = 1;
+		size_t i = 0;
+		while (i < src->len && line < loc->line)
+			if (t[i++] == '\n')
+				line++;
+		size_t start = i + (size_t)(loc->col - 1);
+		size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
+		if (start + len <= src->len && len < 60)
+			what = xprintf("%s '%.*s'", yysymbol_name(got), (int)len, t + start);
+	}
+	bool expr = false;
+	const char *list[MAX];
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		if (starts_expr(exp[i])) {
+			if (!expr)
+				list[m++] = "an expression";
+			expr = true;
+		} else if (exp[i] != YYSYMBOL_YYerror) {
+			list[m++] = yysymbol_name(exp[i]);
+		}
+	}
+	char *msg;
+	if (m == 0 || m > 8) {
+		msg = xprintf("unexpected %s", what);
+	} else {
+		char *l = xprintf("%s", list[0]);
+		for (int i = 1; i < m; i++)
+			l = xprintf("%s%s%s", l, i == m - 1 ? " or " : ", ", list[i]);
+		msg = xprintf("unexpected %s; expected %s", what, l);
+	}
+	Diag *dg = diag_add(ps->diags, SEV_ERROR, *loc, "%s", msg);
+	if (got == YYSYMBOL_IDENT && m > 0 && n > 0) {
+		for (int i = 0; i < n; i++)
+			if (exp[i] == YYSYMBOL_THEN) {
+				diag_hint(dg, "a condition is followed by 'then' and the value");
+				break;
+			}
+	}
+	ps->nerrors++;
+	return 0;
+}

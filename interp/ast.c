@@ -1,0 +1,73 @@
+/*
+ * ast.c - building the syntax tree.
+ *
+ * Small constructors used by the parser and the checker.  Nodes and arrays
+ * come from the collector; arrays grow by doubling.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "ast.h"
+
+Node *ast_node(NodeKind k, Loc loc)
+{
+	Node *n = GC_MALLOC(sizeof *n);
+	n->kind = k;
+	n->loc = loc;
+	return n;
+}
+
+Node *ast_node1(NodeKind k, Loc loc, Node *a)
+{
+	Node *n = ast_node(k, loc);
+	ast_add(n, a);
+	return n;
+}
+
+Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b)
+{
+	Node *n = ast_node1(k, loc, a);
+	ast_add(n, b);
+	return n;
+}
+
+void ast_add(Node *parent, Node *kid)
+{
+	AST_PUSH(parent->kids, parent->nkids, kid);
+}
+
+Loc ast_span(Loc a, Loc b)
+{
+	Loc r = a;
+	r.eline = b.eline;
+	r.ecol = b.ecol;
+	return r;
+}
+
+const char *ast_strdup(const char *s, size_t n)
+{
+	char *p = GC_MALLOC_ATOMIC(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+/* Capacity doubles at powers of two, so the count alone says when to grow. */
+void *ast_grow(void *arr, int n, size_t elem)
+{
+	if (n == 0)
+		return GC_MALLOC(4 * elem);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return GC_REALLOC(arr, (size_t)n * 2 * elem);
+	return arr;
+}
+
+const char *ast_node_kind_name(NodeKind k)
+{
+	static const char *const names[] = {
+		"true/false", "number", "percentage", "money amount", "date", "duration", "text",
+		"tariff code", "unknown", "as_of", "name", "field", "call", "unary", "binary",
+		"in", "is", "otherwise", "if", "let", "match", "arm", "list", "record", "entry",
+		"generator", "comprehension"};
+	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}

@@ -1,0 +1,296 @@
+/*
+ * ast.h - the syntax tree of a rule file, and the types the checker puts on it.
+ *
+ * The parser (grammar/parser.y) builds one Module per file: a list of Decls,
+ * each holding expression Nodes.  The checker (check.c) resolves every name
+ * and fills in the annotation fields (type, ref, slot); the compiler
+ * (compile.c) reads only checked trees.  Everything is allocated from the
+ * collector; nothing here is freed by hand.
+ */
+#ifndef EDICT_AST_H
+#define EDICT_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
+
+/* A source span.  Lines and columns count from 1; columns in bytes. */
+typedef struct Loc {
+	const char *file;
+	int line, col;
+	int eline, ecol; /* last character, inclusive */
+} Loc;
+
+/* A loaded source text, kept so diagnostics can quote the line. */
+typedef struct Source {
+	const char *path;
+	const char *text;
+	size_t len;
+} Source;
+
+/* ---------------------------------------------------------------- types */
+
+typedef enum TypeKind {
+	TY_ERROR, /* already reported: suppresses follow-on errors */
+	TY_BOOL,
+	TY_INT,
+	TY_DEC,
+	TY_MONEY,
+	TY_PCT,
+	TY_DATE,
+	TY_DUR,
+	TY_STR,
+	TY_HS,
+	TY_ENUM,
+	TY_REC,
+	TY_LIST,
+	TY_EMPTY /* the empty list [] before its element type is known */
+} TypeKind;
+
+typedef struct TypeDef TypeDef;
+typedef struct Node Node;
+
+typedef struct Type {
+	TypeKind kind;
+	uint16_t cur;        /* TY_MONEY: currency, 0 = any currency */
+	const struct Type *elem; /* TY_LIST */
+	TypeDef *def;        /* TY_ENUM, TY_REC */
+} Type;
+
+typedef struct Citation {
+	bool assumption; /* `assumption "..."`: beyond the sources */
+	const char *text;
+	Loc loc;
+} Citation;
+
+typedef struct Field {
+	const char *name;
+	Node *type_node;
+	const Type *type;
+	bool optional;
+	Node *dflt; /* default value, or NULL */
+	Citation *cites;
+	int ncites;
+	Loc loc;
+} Field;
+
+struct TypeDef {
+	int id; /* index into the program's type table */
+	bool is_enum;
+	const char *name;
+	const char **members; /* enum */
+	Loc *member_locs;
+	int nmembers;
+	Field *fields; /* record */
+	int nfields;
+	Citation *cites;
+	int ncites;
+	Loc loc;
+	const struct Module *module;
+};
+
+/* ---------------------------------------------------------------- nodes */
+
+typedef enum NodeKind {
+	/* literals: text holds the source text of the number */
+	N_BOOL,     /* ival */
+	N_NUMBER,   /* text: int or decimal */
+	N_PERCENT,  /* text without the % */
+	N_MONEY,    /* text, cur */
+	N_DATE,     /* text */
+	N_DURATION, /* text (the amount), op = DurUnit */
+	N_STRING,   /* text (unescaped) */
+	N_HSLIT,    /* hs "6205.20": text */
+	N_UNKNOWN,  /* the literal `unknown` */
+	N_ASOF,     /* the evaluation's as-of date */
+	N_NAME,     /* text */
+	N_FIELD,    /* kids[0] . text */
+	N_CALL,     /* text(kids...) ; a generator argument is an N_GEN */
+	N_UNARY,    /* op kids[0] */
+	N_BINARY,   /* kids[0] op kids[1] */
+	N_IN,       /* kids[0] in kids[1]; op = 0 list, or HS_CHAPTER/HEADING/SUBHEADING */
+	N_IS,       /* kids[0] is known (ival 1) / is unknown (ival 0) */
+	N_OTHERWISE,/* kids[0] otherwise kids[1] */
+	N_IF,       /* if kids[0] then kids[1] else kids[2] */
+	N_LET,      /* let text = kids[0]; kids[1] */
+	N_MATCH,    /* match kids[0] { arms } : kids[1..] are N_ARM */
+	N_ARM,      /* text (member, or NULL for `default`) => kids[0] */
+	N_LIST,     /* [kids...] */
+	N_RECORD,   /* { text: kids ... } : kids are N_ENTRY */
+	N_ENTRY,    /* text : kids[0] */
+	N_GEN,      /* kids[0] for text in kids[1] where kids[2] (may be NULL) */
+	N_COMP      /* [ N_GEN ] */
+} NodeKind;
+
+enum { HS_CHAPTER = 1, HS_HEADING, HS_SUBHEADING };
+
+/* N_BINARY and N_UNARY operators. */
+enum {
+	BIN_ADD = '+', BIN_SUB = '-', BIN_MUL = '*', BIN_DIV = '/',
+	BIN_EQ = '=', BIN_NE = '!', BIN_LT = '<', BIN_LE = 'l', BIN_GT = '>', BIN_GE = 'g',
+	BIN_AND = '&', BIN_OR = '|', UN_NOT = '~', UN_NEG = 'n'
+};
+
+/* What a name refers to, once checked. */
+typedef enum RefKind {
+	R_NONE,
+	R_LOCAL,  /* slot = frame slot */
+	R_DECL,   /* decl = a param, decision or table */
+	R_FUNC,   /* decl = a function */
+	R_FACT,   /* slot = fact root index */
+	R_MEMBER, /* enum member: slot = member index, of type->def */
+	R_BUILTIN /* slot = builtin id */
+} RefKind;
+
+struct Decl;
+
+struct Node {
+	NodeKind kind;
+	int op;
+	int64_t ival;
+	const char *text;
+	uint16_t cur;
+	Node **kids;
+	int nkids;
+	Loc loc;
+	/* checker annotations */
+	const Type *type;
+	RefKind ref;
+	int slot;
+	struct Decl *decl;
+	int id; /* a unique number per node in a rule set, for traces */
+	bool is_const; /* a literal: k holds its value */
+	Value k;
+};
+
+/* ---------------------------------------------------------------- decls */
+
+typedef enum DeclKind {
+	D_ENUM,
+	D_RECORD,
+	D_FACT,
+	D_PARAM,
+	D_DECISION,
+	D_TABLE,
+	D_FUNCTION,
+	D_CHECK,
+	D_TEST
+} DeclKind;
+
+/* One case of a decision (default or exception), one row of a table, one
+ * dated value of a parameter. */
+typedef struct Case {
+	const char *label; /* exception name, or NULL */
+	bool is_default;
+	Node *cond;        /* NULL for default / param values */
+	Node *value;
+	const char **overrides;
+	Loc *override_locs;
+	int noverrides;
+	int *override_idx; /* resolved by the checker */
+	const char *from, *until; /* dates, or NULL */
+	Loc from_loc, until_loc;
+	Citation *cites;
+	int ncites;
+	Loc loc;
+} Case;
+
+typedef struct Param {
+	const char *name;
+	Node *type_node;
+	const Type *type;
+	Loc loc;
+} Param;
+
+/* A test's `given path = value` or `expect cond`. */
+typedef struct TestStep {
+	enum { TS_GIVEN, TS_EXPECT, TS_ASOF } kind;
+	const char **path; /* given: fact path segments */
+	int npath;
+	Node *expr;
+	const char *date; /* as of */
+	Loc loc;
+	int fact;         /* given: resolved fact root */
+	const Type *type; /* given: the type of the path */
+	int *slots;       /* given: field slots after the root */
+} TestStep;
+
+typedef enum HitPolicy { HIT_UNIQUE, HIT_FIRST, HIT_COLLECT, HIT_SUM, HIT_COUNT, HIT_MIN, HIT_MAX } HitPolicy;
+
+typedef struct Decl {
+	DeclKind kind;
+	const char *name;
+	const char *qname; /* module-qualified name, e.g. "voucher.priority" */
+	bool private_;
+	Loc loc;
+	struct Module *module;
+	Node *type_node; /* declared result type */
+	const Type *type;
+	/* D_ENUM, D_RECORD, inline D_FACT record */
+	TypeDef *def;
+	/* D_FACT: root index; optional/default for scalar facts */
+	int fact;
+	bool optional;
+	Node *dflt;
+	/* D_PARAM, D_DECISION, D_TABLE: cases; simple decisions have one default */
+	Case *cases;
+	int ncases;
+	HitPolicy hit;
+	/* D_FUNCTION */
+	Param *params;
+	int nparams;
+	Node *body;
+	int nlocals; /* frame size after checking */
+	/* D_CHECK: severity 1 = error, 0 = warning; `for var in kids` form */
+	int severity;
+	const char *var;
+	Node *over, *cond, *showing;
+	/* D_TEST */
+	TestStep *steps;
+	int nsteps;
+	Citation *cites;
+	int ncites;
+	int index; /* decl slot: memo index for params/decisions/tables, function index */
+	struct Decl **deps; /* decls and functions this one refers to */
+	int ndeps;
+	bool checking, checked; /* cycle detection in the checker */
+} Decl;
+
+typedef struct Import {
+	const char *name;
+	const char *alias;
+	Loc loc;
+	struct Module *mod;
+} Import;
+
+typedef struct Module {
+	const char *name;
+	Loc name_loc;
+	const Source *src;
+	Import *imports;
+	int nimports;
+	Decl **decls;
+	int ndecls;
+} Module;
+
+/* ------------------------------------------------------------- builders */
+
+Node *ast_node(NodeKind k, Loc loc);
+Node *ast_node1(NodeKind k, Loc loc, Node *a);
+Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b);
+void ast_add(Node *parent, Node *kid);
+Loc ast_span(Loc a, Loc b);
+const char *ast_strdup(const char *s, size_t n);
+const char *ast_node_kind_name(NodeKind k);
+
+/* Growable arrays of GC pointers or structs, used by the parser and checker. */
+void *ast_grow(void *arr, int n, size_t elem);
+#define AST_PUSH(arr, n, val)                                              \
+	do {                                                               \
+		(arr) = ast_grow((arr), (n), sizeof *(arr));               \
+		(arr)[(n)++] = (val);                                      \
+	} while (0)
+
+#endif

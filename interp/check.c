@@ -1,0 +1,1802 @@
+/*
+ * check.c - name resolution and type checking.
+ *
+ * Runs in passes over all modules of a rule set:
+ *   1. register: every type, fact, param, decision, table and function gets
+ *      a global slot and a qualified name; duplicates are reported;
+ *   2. imports: each `import x` must name a module of the rule set;
+ *   3. types: field, fact and result types are resolved;
+ *   4. bodies: every expression is checked against its expected type, and
+ *      names are resolved to locals, decisions, facts, members or builtins;
+ *   5. cycles: a decision that depends on itself is reported with its path.
+ * Messages speak of policy, not compilers: "this decision gives a percentage
+ * but was declared as money".
+ */
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+
+/* ================================================================ types */
+
+const Type ty_error = {TY_ERROR, 0, NULL, NULL};
+const Type ty_bool = {TY_BOOL, 0, NULL, NULL};
+const Type ty_int = {TY_INT, 0, NULL, NULL};
+const Type ty_dec = {TY_DEC, 0, NULL, NULL};
+const Type ty_money = {TY_MONEY, 0, NULL, NULL};
+const Type ty_pct = {TY_PCT, 0, NULL, NULL};
+const Type ty_date = {TY_DATE, 0, NULL, NULL};
+const Type ty_dur = {TY_DUR, 0, NULL, NULL};
+const Type ty_str = {TY_STR, 0, NULL, NULL};
+const Type ty_hs = {TY_HS, 0, NULL, NULL};
+const Type ty_empty = {TY_EMPTY, 0, NULL, NULL};
+
+const char *const builtin_names[B__COUNT] = {
+#define X(id, name, lo, hi) name,
+	EDICT_BUILTINS(X)
+#undef X
+};
+static const int builtin_lo[B__COUNT] = {
+#define X(id, name, lo, hi) lo,
+	EDICT_BUILTINS(X)
+#undef X
+};
+static const int builtin_hi[B__COUNT] = {
+#define X(id, name, lo, hi) hi,
+	EDICT_BUILTINS(X)
+#undef X
+};
+
+const Type *ty_list(const Type *elem)
+{
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_LIST;
+	t->elem = elem;
+	return t;
+}
+
+const Type *ty_money_in(uint16_t cur)
+{
+	if (!cur)
+		return &ty_money;
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_MONEY;
+	t->cur = cur;
+	return t;
+}
+
+const Type *ty_named(TypeDef *def)
+{
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = def->is_enum ? TY_ENUM : TY_REC;
+	t->def = def;
+	return t;
+}
+
+bool ty_equal(const Type *a, const Type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case TY_MONEY:
+		return a->cur == b->cur;
+	case TY_LIST:
+		return ty_equal(a->elem, b->elem);
+	case TY_ENUM:
+	case TY_REC:
+		return a->def == b->def;
+	default:
+		return true;
+	}
+}
+
+const char *ty_name(const Type *t)
+{
+	char c[4];
+	switch (t->kind) {
+	case TY_ERROR: return "(error)";
+	case TY_BOOL: return "true/false";
+	case TY_INT: return "whole number";
+	case TY_DEC: return "decimal number";
+	case TY_MONEY:
+		if (!t->cur)
+			return "money";
+		val_currency_text(t->cur, c);
+		return xprintf("money in %s", c);
+	case TY_PCT: return "percentage";
+	case TY_DATE: return "date";
+	case TY_DUR: return "duration";
+	case TY_STR: return "text";
+	case TY_HS: return "tariff code";
+	case TY_ENUM: return xprintf("%s", t->def->name);
+	case TY_REC: return xprintf("%s record", t->def->name);
+	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
+	case TY_EMPTY: return "empty list";
+	}
+	return "?";
+}
+
+static bool is_num(const Type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_DEC || t->kind == TY_PCT;
+}
+
+/* Can a value of type `from` stand where `to` is expected? */
+static bool assignable(const Type *from, const Type *to)
+{
+	if (from->kind == TY_ERROR || to->kind == TY_ERROR)
+		return true;
+	if (from->kind == TY_INT && to->kind == TY_DEC)
+		return true;
+	if (from->kind == TY_EMPTY && to->kind == TY_LIST)
+		return true;
+	if (from->kind == TY_MONEY && to->kind == TY_MONEY)
+		return !from->cur || !to->cur || from->cur == to->cur;
+	if (from->kind == TY_LIST && to->kind == TY_LIST)
+		return assignable(from->elem, to->elem);
+	return ty_equal(from, to);
+}
+
+/* The common type of two branches, or NULL when they do not mix. */
+static const Type *unify(const Type *a, const Type *b)
+{
+	if (a->kind == TY_ERROR)
+		return b;
+	if (b->kind == TY_ERROR)
+		return a;
+	if (ty_equal(a, b))
+		return a;
+	if ((a->kind == TY_INT && b->kind == TY_DEC) || (a->kind == TY_DEC && b->kind == TY_INT))
+		return &ty_dec;
+	if (a->kind == TY_EMPTY && b->kind == TY_LIST)
+		return b;
+	if (b->kind == TY_EMPTY && a->kind == TY_LIST)
+		return a;
+	if (a->kind == TY_MONEY && b->kind == TY_MONEY)
+		return (!a->cur || !b->cur) ? &ty_money : NULL;
+	if (a->kind == TY_LIST && b->kind == TY_LIST) {
+		const Type *e = unify(a->elem, b->elem);
+		return e ? ty_list(e) : NULL;
+	}
+	return NULL;
+}
+
+/* ========================================================== hash tables */
+
+typedef struct Map {
+	const char **keys;
+	void **vals;
+	int cap, n;
+} Map;
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void *map_get(const Map *m, const char *k)
+{
+	if (!m->cap)
+		return NULL;
+	for (unsigned i = hash_str(k) & (unsigned)(m->cap - 1);; i = (i + 1) & (unsigned)(m->cap - 1)) {
+		if (!m->keys[i])
+			return NULL;
+		if (strcmp(m->keys[i], k) == 0)
+			return m->vals[i];
+	}
+}
+
+static void map_put(Map *m, const char *k, void *v)
+{
+	if (m->n * 2 >= m->cap) {
+		Map big = {0};
+		big.cap = m->cap ? m->cap * 2 : 64;
+		big.keys = GC_MALLOC(sizeof(char *) * (size_t)big.cap);
+		big.vals = GC_MALLOC(sizeof(void *) * (size_t)big.cap);
+		for (int i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				map_put(&big, m->keys[i], m->vals[i]);
+		*m = big;
+	}
+	unsigned i = hash_str(k) & (unsigned)(m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], k) != 0)
+		i = (i + 1) & (unsigned)(m->cap - 1);
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = k;
+	m->vals[i] = v;
+}
+
+/* ============================================================== checker */
+
+typedef struct Local {
+	const char *name;
+	int slot;
+	const Type *type;
+} Local;
+
+/* An enumeration member name may belong to several enumerations. */
+typedef struct MemberRef {
+	TypeDef *def;
+	int idx;
+	struct MemberRef *next;
+} MemberRef;
+
+typedef struct Chk {
+	Program *p;
+	Diags *d;
+	Map mods;    /* module name -> Module */
+	Map decls;   /* qualified name -> Decl (params, decisions, tables, functions) */
+	Map bare;    /* bare name -> Decl, or &ambiguous */
+	Map types;   /* type name -> TypeDef */
+	Map facts;   /* fact name -> Decl */
+	Map members; /* member name -> MemberRef */
+	Module *mod; /* module being checked; NULL for queries */
+	Decl *decl;  /* declaration being checked */
+	Local *locals;
+	int nlocals;
+	int nslots, maxslots;
+	int nodeid;
+} Chk;
+
+static char ambiguous;
+
+static Diag *err(Chk *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static Diag *err(Chk *c, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	Diag *dg = diag_vadd(c->d, SEV_ERROR, loc, fmt, ap);
+	va_end(ap);
+	return dg;
+}
+
+static const Type *check(Chk *c, Node *n, const Type *expect);
+
+static void add_dep(Chk *c, Decl *d)
+{
+	if (!c->decl || !d)
+		return;
+	for (int i = 0; i < c->decl->ndeps; i++)
+		if (c->decl->deps[i] == d)
+			return;
+	AST_PUSH(c->decl->deps, c->decl->ndeps, d);
+}
+
+static int push_local(Chk *c, const char *name, const Type *t)
+{
+	int slot = c->nslots++;
+	if (c->nslots > c->maxslots)
+		c->maxslots = c->nslots;
+	Local l = {name, slot, t};
+	AST_PUSH(c->locals, c->nlocals, l);
+	return slot;
+}
+
+/* Reserve frame slots that no name refers to (loop state). */
+static int reserve(Chk *c, int n)
+{
+	int slot = c->nslots;
+	c->nslots += n;
+	if (c->nslots > c->maxslots)
+		c->maxslots = c->nslots;
+	return slot;
+}
+
+static Local *find_local(Chk *c, const char *name)
+{
+	for (int i = c->nlocals - 1; i >= 0; i--)
+		if (strcmp(c->locals[i].name, name) == 0)
+			return &c->locals[i];
+	return NULL;
+}
+
+static const char *qualify(const Module *m, const char *name)
+{
+	return m && m->name && *m->name ? xprintf("%s.%s", m->name, name) : name;
+}
+
+/* ------------------------------------------------------------- literals */
+
+Value chk_literal(const Node *n)
+{
+	return n->k;
+}
+
+static void literal(Chk *c, Node *n)
+{
+	Dec d;
+	DecStatus st;
+	date_t dt;
+	n->is_const = true;
+	switch (n->kind) {
+	case N_BOOL:
+		n->k = val_bool(n->ival != 0);
+		n->type = &ty_bool;
+		return;
+	case N_NUMBER:
+		st = dec_parse(n->text, strlen(n->text), &d);
+		if (st != DEC_OK) {
+			err(c, n->loc, "%s", dec_status_text(st));
+			n->type = &ty_error;
+			return;
+		}
+		if (!strchr(n->text, '.')) {
+			int64_t i;
+			if (!dec_to_int(d, &i)) {
+				Diag *dg = err(c, n->loc, "this whole number is too large");
+				diag_hint(dg, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
+				n->type = &ty_error;
+				return;
+			}
+			n->k = val_int(i);
+			n->type = &ty_int;
+		} else {
+			n->k = val_dec(V_DEC, d, 0);
+			n->type = &ty_dec;
+		}
+		return;
+	case N_PERCENT:
+		st = dec_parse(n->text, strlen(n->text), &d);
+		if (st != DEC_OK || d.exp - 2 < DEC_EMIN) {
+			err(c, n->loc, "%s", dec_status_text(st == DEC_OK ? DEC_OVERFLOW : st));
+			n->type = &ty_error;
+			return;
+		}
+		d.exp -= 2;
+		n->k = val_dec(V_PCT, d, 0);
+		n->type = &ty_pct;
+		return;
+	case N_MONEY:
+		st = dec_parse(n->text, strlen(n->text), &d);
+		if (st != DEC_OK) {
+			err(c, n->loc, "%s", dec_status_text(st));
+			n->type = &ty_error;
+			return;
+		}
+		n->k = val_dec(V_MONEY, d, n->cur);
+		n->type = ty_money_in(n->cur);
+		return;
+	case N_DATE: {
+		int rc = date_parse(n->text, strlen(n->text), &dt);
+		if (rc != 0) {
+			err(c, n->loc, "%s is not a real date%s", n->text,
+			    rc == -2 ? ": that day does not exist in that month" : rc == -3 ? ": years run from 0001 to 9999" : "");
+			n->type = &ty_error;
+			return;
+		}
+		n->k = val_date(dt);
+		n->type = &ty_date;
+		return;
+	}
+	case N_DURATION: {
+		int64_t i;
+		st = dec_parse(n->text, strlen(n->text), &d);
+		if (st != DEC_OK || !dec_to_int(d, &i) || i > 1000000) {
+			err(c, n->loc, "a duration is a whole number of days, weeks, months or years (at most 1000000)");
+			n->type = &ty_error;
+			return;
+		}
+		n->k = val_dur(i, (DurUnit)n->op);
+		n->type = &ty_dur;
+		return;
+	}
+	case N_STRING:
+		n->k = val_str(n->text, strlen(n->text));
+		n->type = &ty_str;
+		return;
+	case N_HSLIT:
+		if (val_hs_parse(n->text, strlen(n->text), &n->k) != 0) {
+			Diag *dg = err(c, n->loc, "\"%s\" is not a tariff code", n->text);
+			diag_hint(dg, "write the digits of a chapter, heading or subheading, such as hs \"6205.20\"");
+			n->type = &ty_error;
+			return;
+		}
+		n->type = &ty_hs;
+		return;
+	case N_UNKNOWN:
+		n->k = val_unknown(NULL);
+		n->type = &ty_error; /* fits anywhere */
+		return;
+	default:
+		n->is_const = false;
+		return;
+	}
+}
+
+/* --------------------------------------------------------------- types */
+
+static const Type *resolve_type(Chk *c, Node *tn)
+{
+	if (!tn)
+		return &ty_error;
+	if (tn->kind == N_LIST) {
+		const Type *e = resolve_type(c, tn->kids[0]);
+		return e->kind == TY_ERROR ? e : ty_list(e);
+	}
+	const char *s = tn->text;
+	static const struct {
+		const char *name;
+		const Type *t;
+	} basic[] = {{"bool", &ty_bool},       {"boolean", &ty_bool}, {"int", &ty_int},
+		     {"integer", &ty_int},     {"decimal", &ty_dec},  {"number", &ty_dec},
+		     {"money", &ty_money},     {"percent", &ty_pct},  {"percentage", &ty_pct},
+		     {"date", &ty_date},       {"duration", &ty_dur}, {"string", &ty_str},
+		     {"text", &ty_str},        {"hscode", &ty_hs}};
+	for (size_t i = 0; i < sizeof basic / sizeof basic[0]; i++)
+		if (strcmp(s, basic[i].name) == 0) {
+			if (tn->cur && basic[i].t != &ty_money) {
+				err(c, tn->loc, "only money takes a currency");
+				return &ty_error;
+			}
+			return basic[i].t == &ty_money ? ty_money_in(tn->cur) : basic[i].t;
+		}
+	TypeDef *td = map_get(&c->types, s);
+	if (td)
+		return ty_named(td);
+	const char *cands[64];
+	int nc = 0;
+	for (size_t i = 0; i < sizeof basic / sizeof basic[0] && nc < 64; i++)
+		cands[nc++] = basic[i].name;
+	for (int i = 0; i < c->types.cap && nc < 64; i++)
+		if (c->types.keys[i])
+			cands[nc++] = c->types.keys[i];
+	Diag *dg = err(c, tn->loc, "unknown type '%s'", s);
+	const char *best = diag_closest(s, cands, nc);
+	if (best)
+		diag_hint(dg, "did you mean '%s'?", best);
+	else
+		diag_hint(dg, "types are bool, int, decimal, money, percent, date, duration, string, hscode, "
+			      "'list of T', or an enum or record declared in the rules");
+	return &ty_error;
+}
+
+/* --------------------------------------------------------- name lookup */
+
+static Decl *find_decl_in(Chk *c, const Module *m, const char *name)
+{
+	return map_get(&c->decls, qualify(m, name));
+}
+
+/* Is module `name` visible from the current module?  Returns it or NULL. */
+static Module *visible_module(Chk *c, const char *name, bool *not_imported)
+{
+	*not_imported = false;
+	if (!c->mod)
+		return map_get(&c->mods, name);
+	if (c->mod->name && strcmp(c->mod->name, name) == 0)
+		return c->mod;
+	for (int i = 0; i < c->mod->nimports; i++) {
+		Import *im = &c->mod->imports[i];
+		if (!im->mod)
+			continue;
+		if (im->alias ? strcmp(im->alias, name) == 0 : strcmp(im->name, name) == 0)
+			return im->mod;
+	}
+	Module *m = map_get(&c->mods, name);
+	if (m)
+		*not_imported = true;
+	return NULL;
+}
+
+/* Flatten a chain of N_NAME/N_FIELD into "a.b.c"; NULL if it is not one. */
+static const char *chain_text(const Node *n)
+{
+	if (n->kind == N_NAME)
+		return n->text;
+	if (n->kind == N_FIELD) {
+		const char *l = chain_text(n->kids[0]);
+		return l ? xprintf("%s.%s", l, n->text) : NULL;
+	}
+	return NULL;
+}
+
+/* If `n` (a chain) names `module.decl`, return the decl.  Reports a module
+ * that exists but is not imported. */
+static Decl *module_ref(Chk *c, Node *n)
+{
+	if (n->kind != N_FIELD)
+		return NULL;
+	const char *modname = chain_text(n->kids[0]);
+	if (!modname)
+		return NULL;
+	/* a local or fact of that name shadows modules */
+	const char *root = modname;
+	char first[128];
+	size_t k = strcspn(root, ".");
+	if (k >= sizeof first)
+		return NULL;
+	memcpy(first, root, k);
+	first[k] = 0;
+	if (find_local(c, first) || map_get(&c->facts, first) || (c->mod && find_decl_in(c, c->mod, first)))
+		return NULL;
+	bool not_imported;
+	Module *m = visible_module(c, modname, &not_imported);
+	if (!m) {
+		if (not_imported) {
+			Diag *dg = err(c, n->loc, "module '%s' is not imported here", modname);
+			diag_hint(dg, "add 'import %s' at the top of this file", modname);
+			n->type = &ty_error;
+			return (Decl *)&ambiguous;
+		}
+		return NULL;
+	}
+	Decl *d = find_decl_in(c, m, n->text);
+	if (!d) {
+		const char *cands[256];
+		int nc = 0;
+		for (int i = 0; i < m->ndecls && nc < 256; i++)
+			cands[nc++] = m->decls[i]->name;
+		Diag *dg = err(c, n->loc, "module '%s' has no decision, parameter or function named '%s'", modname, n->text);
+		const char *best = diag_closest(n->text, cands, nc);
+		if (best)
+			diag_hint(dg, "did you mean '%s.%s'?", modname, best);
+		n->type = &ty_error;
+		return (Decl *)&ambiguous;
+	}
+	if (d->private_ && d->module != c->mod) {
+		err(c, n->loc, "'%s' is private to module '%s'", n->text, modname);
+		n->type = &ty_error;
+		return (Decl *)&ambiguous;
+	}
+	return d;
+}
+
+static const Type *decl_value_type(Chk *c, Decl *d, Node *use);
+
+static const Type *ref_decl(Chk *c, Node *n, Decl *d)
+{
+	if (d->kind == D_FUNCTION) {
+		Diag *dg = err(c, n->loc, "'%s' is a function; it needs its arguments", d->name);
+		diag_hint(dg, "write %s(...) with %d argument%s", d->name, d->nparams, d->nparams == 1 ? "" : "s");
+		return n->type = &ty_error;
+	}
+	n->kind = N_NAME;
+	n->ref = R_DECL;
+	n->decl = d;
+	add_dep(c, d);
+	return n->type = decl_value_type(c, d, n);
+}
+
+static void unknown_name(Chk *c, Node *n)
+{
+	const char *cands[512];
+	int nc = 0;
+	for (int i = 0; i < c->nlocals && nc < 512; i++)
+		cands[nc++] = c->locals[i].name;
+	if (c->mod)
+		for (int i = 0; i < c->mod->ndecls && nc < 512; i++)
+			if (c->mod->decls[i]->kind >= D_PARAM && c->mod->decls[i]->kind <= D_FUNCTION)
+				cands[nc++] = c->mod->decls[i]->name;
+	for (int i = 0; i < c->facts.cap && nc < 512; i++)
+		if (c->facts.keys[i])
+			cands[nc++] = c->facts.keys[i];
+	for (int i = 0; i < c->members.cap && nc < 512; i++)
+		if (c->members.keys[i])
+			cands[nc++] = c->members.keys[i];
+	if (!c->mod)
+		for (int i = 0; i < c->bare.cap && nc < 512; i++)
+			if (c->bare.keys[i])
+				cands[nc++] = c->bare.keys[i];
+	Diag *dg = err(c, n->loc, "unknown name '%s'", n->text);
+	const char *best = diag_closest(n->text, cands, nc);
+	if (best)
+		diag_hint(dg, "did you mean '%s'?", best);
+	else if (map_get(&c->mods, n->text))
+		diag_hint(dg, "'%s' is a module; name one of its decisions, as in %s.something", n->text, n->text);
+}
+
+static const Type *check_name(Chk *c, Node *n, const Type *expect)
+{
+	Local *l = find_local(c, n->text);
+	if (l) {
+		n->ref = R_LOCAL;
+		n->slot = l->slot;
+		return n->type = l->type;
+	}
+	Decl *d = c->mod ? find_decl_in(c, c->mod, n->text) : NULL;
+	if (!d && !c->mod) {
+		d = map_get(&c->bare, n->text);
+		if (d == (Decl *)&ambiguous) {
+			err(c, n->loc, "'%s' is declared in several modules; write it with its module, as in module.%s", n->text,
+			    n->text);
+			return n->type = &ty_error;
+		}
+		Decl *q = map_get(&c->decls, n->text);
+		if (q)
+			d = q;
+	}
+	if (d)
+		return ref_decl(c, n, d);
+	Decl *f = map_get(&c->facts, n->text);
+	if (f) {
+		n->ref = R_FACT;
+		n->slot = f->fact;
+		return n->type = f->type;
+	}
+	MemberRef *mr = map_get(&c->members, n->text);
+	if (mr) {
+		MemberRef *pick = NULL;
+		if (expect && expect->kind == TY_ENUM) {
+			for (MemberRef *r = mr; r; r = r->next)
+				if (r->def == expect->def)
+					pick = r;
+		}
+		if (!pick && expect && expect->kind == TY_LIST && expect->elem->kind == TY_ENUM)
+			for (MemberRef *r = mr; r; r = r->next)
+				if (r->def == expect->elem->def)
+					pick = r;
+		if (!pick && !mr->next)
+			pick = mr;
+		if (!pick) {
+			Diag *dg = err(c, n->loc, "'%s' is a member of several enumerations", n->text);
+			diag_hint(dg, "write it with its enumeration, as in %s.%s", mr->def->name, n->text);
+			return n->type = &ty_error;
+		}
+		n->ref = R_MEMBER;
+		n->slot = pick->idx;
+		n->is_const = true;
+		n->k = val_enum(pick->def->id, pick->idx);
+		return n->type = ty_named(pick->def);
+	}
+	unknown_name(c, n);
+	return n->type = &ty_error;
+}
+
+/* --------------------------------------------------------- expressions */
+
+static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *what)
+{
+	const Type *t = check(c, n, want);
+	if (!assignable(t, want)) {
+		Diag *dg = err(c, n->loc, "%s should be %s, but this is %s", what, ty_name(want), ty_name(t));
+		if (want->kind == TY_MONEY && t->kind == TY_MONEY)
+			diag_hint(dg, "amounts in different currencies do not mix; convert with an explicit rate, as in "
+				      "amount(x) * 1400 KRW");
+		else if (want->kind == TY_BOOL && (t->kind == TY_PCT || is_num(t)))
+			diag_hint(dg, "compare it with something, as in '%s >= 10%%'", prog_node_text(c->p, n));
+		return &ty_error;
+	}
+	return t;
+}
+
+static const Type *check_field(Chk *c, Node *n)
+{
+	Decl *md = module_ref(c, n);
+	if (md == (Decl *)&ambiguous)
+		return n->type = &ty_error;
+	if (md)
+		return ref_decl(c, n, md);
+	const Type *base = check(c, n->kids[0], NULL);
+	if (base->kind == TY_ERROR)
+		return n->type = &ty_error;
+	if (base->kind == TY_ENUM) {
+		/* enum.member written in full */
+		if (n->kids[0]->kind == N_NAME && n->kids[0]->ref != R_LOCAL)
+			goto notrec;
+	}
+	if (base->kind != TY_REC) {
+	notrec:;
+		/* `company_size.sme`: an enumeration member with its type's name */
+		TypeDef *td = n->kids[0]->kind == N_NAME ? map_get(&c->types, n->kids[0]->text) : NULL;
+		if (td && td->is_enum) {
+			for (int i = 0; i < td->nmembers; i++)
+				if (strcmp(td->members[i], n->text) == 0) {
+					n->kind = N_NAME;
+					n->ref = R_MEMBER;
+					n->slot = i;
+					n->is_const = true;
+					n->k = val_enum(td->id, i);
+					return n->type = ty_named(td);
+				}
+		}
+		err(c, n->loc, "'%s' is %s, which has no field '%s'", prog_node_text(c->p, n->kids[0]), ty_name(base), n->text);
+		return n->type = &ty_error;
+	}
+	TypeDef *td = base->def;
+	for (int i = 0; i < td->nfields; i++)
+		if (strcmp(td->fields[i].name, n->text) == 0) {
+			n->slot = i;
+			return n->type = td->fields[i].type ? td->fields[i].type : &ty_error;
+		}
+	const char *cands[256];
+	int nc = 0;
+	for (int i = 0; i < td->nfields && nc < 256; i++)
+		cands[nc++] = td->fields[i].name;
+	const char *path = chain_text(n->kids[0]);
+	Diag *dg = n->kids[0]->ref == R_FACT && path ? err(c, n->loc, "unknown fact '%s.%s'", path, n->text)
+						      : err(c, n->loc, "%s has no field '%s'", ty_name(base), n->text);
+	const char *best = diag_closest(n->text, cands, nc);
+	if (best)
+		diag_hint(dg, "did you mean '%s%s%s'?", path ? path : "", path ? "." : "", best);
+	else {
+		char *all = xprintf("%s", nc ? cands[0] : "");
+		for (int i = 1; i < nc; i++)
+			all = xprintf("%s, %s", all, cands[i]);
+		diag_hint(dg, "%s has: %s", ty_name(base), all);
+	}
+	return n->type = &ty_error;
+}
+
+static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
+{
+	int op = n->op;
+	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
+		return &ty_error;
+	TypeKind x = a->kind, y = b->kind;
+	const char *opname = op == '+' ? "add" : op == '-' ? "subtract" : op == '*' ? "multiply" : "divide";
+	if (op == '+' || op == '-') {
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+		if (x == TY_PCT && y == TY_PCT)
+			return &ty_pct;
+		if (x == TY_MONEY && y == TY_MONEY) {
+			if (a->cur && b->cur && a->cur != b->cur) {
+				Diag *dg = err(c, n->loc, "cannot %s %s and %s: the currencies differ", opname, ty_name(a), ty_name(b));
+				diag_hint(dg, "convert one amount with an explicit rate first, as in amount(x) * 1400 KRW");
+				return &ty_error;
+			}
+			return a->cur ? a : b;
+		}
+		if (x == TY_DATE && y == TY_DUR)
+			return &ty_date;
+		if (x == TY_DATE && y == TY_INT) {
+			Diag *dg = err(c, n->loc, "cannot %s a plain number and a date", opname);
+			diag_hint(dg, "write the unit: '%s %s N days'", prog_node_text(c->p, n->kids[0]), op == '+' ? "+" : "-");
+			return &ty_error;
+		}
+		if (op == '-' && x == TY_DATE && y == TY_DATE)
+			return &ty_int;
+		if (x == TY_DUR && y == TY_DUR)
+			return &ty_dur;
+		if (op == '+' && x == TY_DUR && y == TY_DATE)
+			return &ty_date;
+		if ((x == TY_PCT && (y == TY_INT || y == TY_DEC)) || (y == TY_PCT && (x == TY_INT || x == TY_DEC))) {
+			Diag *dg = err(c, n->loc, "cannot %s a percentage and a plain number", opname);
+			diag_hint(dg, "a percentage of something is written with '*', as in 10%% * amount");
+			return &ty_error;
+		}
+	} else if (op == '*') {
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+		if (x == TY_PCT && y == TY_PCT)
+			return &ty_pct;
+		if ((x == TY_PCT && (y == TY_INT || y == TY_DEC)) || (y == TY_PCT && (x == TY_INT || x == TY_DEC)))
+			return &ty_dec;
+		if (x == TY_MONEY && is_num(b))
+			return a;
+		if (y == TY_MONEY && is_num(a))
+			return b;
+		if (x == TY_DUR && y == TY_INT)
+			return &ty_dur;
+		if (y == TY_DUR && x == TY_INT)
+			return &ty_dur;
+		if (x == TY_MONEY && y == TY_MONEY) {
+			err(c, n->loc, "cannot multiply two amounts of money");
+			return &ty_error;
+		}
+	} else if (op == '/') {
+		if (is_num(a) && is_num(b))
+			return x == TY_PCT && (y == TY_INT || y == TY_DEC) ? &ty_pct : &ty_dec;
+		if (x == TY_MONEY && y == TY_MONEY) {
+			if (a->cur && b->cur && a->cur != b->cur) {
+				err(c, n->loc, "cannot divide %s by %s: the currencies differ", ty_name(a), ty_name(b));
+				return &ty_error;
+			}
+			return &ty_dec;
+		}
+		if (x == TY_MONEY && is_num(b))
+			return a;
+	}
+	err(c, n->loc, "cannot %s %s and %s", opname, ty_name(a), ty_name(b));
+	return &ty_error;
+}
+
+static bool comparable(const Type *a, const Type *b, bool ordered)
+{
+	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
+		return true;
+	if (is_num(a) && is_num(b))
+		return true;
+	if (a->kind == TY_MONEY && b->kind == TY_MONEY)
+		return !a->cur || !b->cur || a->cur == b->cur;
+	if (a->kind == TY_DATE && b->kind == TY_DATE)
+		return true;
+	if (a->kind == TY_DUR && b->kind == TY_DUR)
+		return true;
+	if (ordered)
+		return a->kind == TY_STR && b->kind == TY_STR;
+	return unify(a, b) != NULL;
+}
+
+enum { OPC_ARITH, OPC_CMP, OPC_ORD, OPC_LOGIC };
+
+static int op_class(const Node *n)
+{
+	switch (n->op) {
+	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV:
+		return OPC_ARITH;
+	case BIN_EQ: case BIN_NE:
+		return OPC_CMP;
+	case BIN_AND: case BIN_OR:
+		return OPC_LOGIC;
+	default:
+		return OPC_ORD;
+	}
+}
+
+static const Type *check_gen(Chk *c, Node *g, const Type **elem_out)
+{
+	/* kids: element, iterable, condition (may be NULL) */
+	const Type *it = check(c, g->kids[1], NULL);
+	const Type *et = &ty_error;
+	if (it->kind == TY_LIST)
+		et = it->elem;
+	else if (it->kind == TY_EMPTY)
+		et = &ty_error;
+	else if (it->kind != TY_ERROR) {
+		err(c, g->kids[1]->loc, "'for %s in ...' needs a list, but this is %s", g->text, ty_name(it));
+	}
+	int saved_n = c->nlocals, saved_slots = c->nslots;
+	/* frame layout of a loop: list, cursor, the variable, accumulator, its unknown marker */
+	g->slot = reserve(c, 2);
+	push_local(c, g->text, et);
+	reserve(c, 2);
+	if (g->kids[2])
+		expect_type(c, g->kids[2], &ty_bool, "the 'where' condition");
+	const Type *t = check(c, g->kids[0], NULL);
+	*elem_out = t;
+	c->nlocals = saved_n;
+	c->nslots = saved_slots;
+	return t;
+}
+
+static const Type *list_elem_of(Chk *c, Node *arg, bool *is_gen, const char *fname)
+{
+	if (arg->kind == N_GEN) {
+		*is_gen = true;
+		const Type *e;
+		check_gen(c, arg, &e);
+		return e;
+	}
+	*is_gen = false;
+	const Type *t = check(c, arg, NULL);
+	if (t->kind == TY_LIST)
+		return t->elem;
+	if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
+		return &ty_error;
+	err(c, arg->loc, "%s needs a list, but this is %s", fname, ty_name(t));
+	return &ty_error;
+}
+
+static const Type *check_builtin(Chk *c, Node *n, Builtin b)
+{
+	int argc = n->nkids - 1;
+	Node **a = n->kids + 1;
+	const char *name = builtin_names[b];
+	if (argc < builtin_lo[b] || (builtin_hi[b] >= 0 && argc > builtin_hi[b])) {
+		err(c, n->loc, "%s takes %s%d argument%s, not %d", name,
+		    builtin_hi[b] < 0 ? "at least " : builtin_lo[b] != builtin_hi[b] ? "1 or " : "",
+		    builtin_hi[b] < 0 ? builtin_lo[b] : builtin_hi[b], builtin_hi[b] == 1 ? "" : "s", argc);
+		return n->type = &ty_error;
+	}
+	for (int i = 0; i < argc; i++)
+		if (a[i]->kind == N_GEN && argc != 1) {
+			err(c, a[i]->loc, "a 'for' inside %s(...) must be its only argument", name);
+			return n->type = &ty_error;
+		}
+	n->ref = R_BUILTIN;
+	n->slot = b;
+	bool gen;
+	const Type *e, *t;
+	switch (b) {
+	case B_MIN:
+	case B_MAX:
+		if (argc == 1) {
+			e = list_elem_of(c, a[0], &gen, name);
+			n->ival = 1; /* over a list */
+		} else {
+			e = check(c, a[0], NULL);
+			for (int i = 1; i < argc; i++) {
+				const Type *t2 = check(c, a[i], NULL);
+				const Type *u = unify(e, t2);
+				if (!u) {
+					err(c, a[i]->loc, "%s of %s and %s: they cannot be compared", name, ty_name(e), ty_name(t2));
+					return n->type = &ty_error;
+				}
+				e = u;
+			}
+		}
+		if (e->kind != TY_ERROR && !comparable(e, e, true) ) {
+			err(c, n->loc, "%s needs numbers, amounts, dates or durations, not %s", name, ty_name(e));
+			return n->type = &ty_error;
+		}
+		return n->type = e;
+	case B_SUM:
+		e = list_elem_of(c, a[0], &gen, name);
+		if (e->kind != TY_ERROR && !is_num(e) && e->kind != TY_MONEY && e->kind != TY_DUR) {
+			err(c, a[0]->loc, "sum needs numbers or amounts, not %s", ty_name(e));
+			return n->type = &ty_error;
+		}
+		return n->type = e;
+	case B_COUNT:
+		if (a[0]->kind == N_GEN) {
+			/* count(x for x in xs where c): the element is irrelevant */
+			list_elem_of(c, a[0], &gen, name);
+		} else {
+			list_elem_of(c, a[0], &gen, name);
+		}
+		return n->type = &ty_int;
+	case B_ALL:
+	case B_ANY:
+		e = list_elem_of(c, a[0], &gen, name);
+		if (e->kind != TY_ERROR && e->kind != TY_BOOL) {
+			err(c, a[0]->loc, "%s needs true/false conditions, not %s", name, ty_name(e));
+			return n->type = &ty_error;
+		}
+		return n->type = &ty_bool;
+	case B_LENGTH:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_LIST && t->kind != TY_STR && t->kind != TY_EMPTY && t->kind != TY_ERROR)
+			err(c, a[0]->loc, "length needs a list or text, not %s", ty_name(t));
+		return n->type = &ty_int;
+	case B_SORT:
+	case B_DISTINCT:
+		t = check(c, a[0], NULL);
+		if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
+			return n->type = t;
+		if (t->kind != TY_LIST) {
+			err(c, a[0]->loc, "%s needs a list, not %s", name, ty_name(t));
+			return n->type = &ty_error;
+		}
+		if (b == B_SORT && !comparable(t->elem, t->elem, true) && t->elem->kind != TY_ENUM && t->elem->kind != TY_HS) {
+			err(c, a[0]->loc, "sort needs a list of numbers, amounts, dates, text or enumeration members, not %s",
+			    ty_name(t));
+			return n->type = &ty_error;
+		}
+		return n->type = t;
+	case B_ABS:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
+			err(c, a[0]->loc, "abs needs a number or an amount, not %s", ty_name(t));
+			return n->type = &ty_error;
+		}
+		return n->type = t;
+	case B_ROUND:
+	case B_FLOOR:
+	case B_CEIL:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
+			err(c, a[0]->loc, "%s needs a number, percentage or amount, not %s", name, ty_name(t));
+			return n->type = &ty_error;
+		}
+		if (argc == 2)
+			expect_type(c, a[1], &ty_int, "the number of decimal places");
+		return n->type = t->kind == TY_INT ? &ty_int : t;
+	case B_AMOUNT:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_ERROR && t->kind != TY_MONEY) {
+			err(c, a[0]->loc, "amount needs money, not %s", ty_name(t));
+			return n->type = &ty_error;
+		}
+		return n->type = &ty_dec;
+	case B_CHAPTER:
+	case B_HEADING:
+		expect_type(c, a[0], &ty_hs, "the argument");
+		return n->type = &ty_int;
+	case B_YEAR:
+	case B_MONTH:
+		expect_type(c, a[0], &ty_date, "the argument");
+		return n->type = &ty_int;
+	case B_RANGE:
+		expect_type(c, a[0], &ty_int, "the first number");
+		expect_type(c, a[1], &ty_int, "the last number");
+		return n->type = ty_list(&ty_int);
+	case B_DAYS_BETWEEN:
+		expect_type(c, a[0], &ty_date, "the first date");
+		expect_type(c, a[1], &ty_date, "the second date");
+		return n->type = &ty_int;
+	case B__COUNT:
+		break;
+	}
+	return n->type = &ty_error;
+}
+
+static const Type *check_call(Chk *c, Node *n)
+{
+	Node *callee = n->kids[0];
+	Decl *f = NULL;
+	if (callee->kind == N_NAME) {
+		if (c->mod)
+			f = find_decl_in(c, c->mod, callee->text);
+		if (!f && !c->mod) {
+			f = map_get(&c->decls, callee->text);
+			if (!f) {
+				f = map_get(&c->bare, callee->text);
+				if (f == (Decl *)&ambiguous)
+					f = NULL;
+			}
+		}
+		if (!f) {
+			for (int b = 0; b < B__COUNT; b++)
+				if (strcmp(builtin_names[b], callee->text) == 0)
+					return check_builtin(c, n, (Builtin)b);
+			const char *cands[B__COUNT + 256];
+			int nc = 0;
+			for (int b = 0; b < B__COUNT; b++)
+				cands[nc++] = builtin_names[b];
+			if (c->mod)
+				for (int i = 0; i < c->mod->ndecls && nc < B__COUNT + 256; i++)
+					if (c->mod->decls[i]->kind == D_FUNCTION)
+						cands[nc++] = c->mod->decls[i]->name;
+			Diag *dg = err(c, callee->loc, "unknown function '%s'", callee->text);
+			const char *best = diag_closest(callee->text, cands, nc);
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+			return n->type = &ty_error;
+		}
+	} else {
+		f = module_ref(c, callee);
+		if (f == (Decl *)&ambiguous)
+			return n->type = &ty_error;
+		if (!f) {
+			err(c, callee->loc, "only functions can be called");
+			return n->type = &ty_error;
+		}
+	}
+	if (f->kind != D_FUNCTION) {
+		err(c, callee->loc, "'%s' is a %s, not a function; write it without parentheses", f->name,
+		    f->kind == D_PARAM ? "parameter" : f->kind == D_TABLE ? "table" : "decision");
+		return n->type = &ty_error;
+	}
+	int argc = n->nkids - 1;
+	if (argc != f->nparams) {
+		err(c, n->loc, "%s takes %d argument%s, not %d", f->name, f->nparams, f->nparams == 1 ? "" : "s", argc);
+		return n->type = &ty_error;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (n->kids[i + 1]->kind == N_GEN) {
+			err(c, n->kids[i + 1]->loc, "a 'for' argument belongs in [...] here");
+			return n->type = &ty_error;
+		}
+		if (f->params[i].type)
+			expect_type(c, n->kids[i + 1], f->params[i].type, xprintf("argument '%s'", f->params[i].name));
+	}
+	n->ref = R_FUNC;
+	n->decl = f;
+	add_dep(c, f);
+	return n->type = f->type ? f->type : &ty_error;
+}
+
+static const Type *check_record(Chk *c, Node *n, const Type *expect)
+{
+	if (!expect || expect->kind != TY_REC) {
+		if (expect && expect->kind == TY_ERROR) {
+			for (int i = 0; i < n->nkids; i++)
+				check(c, n->kids[i]->kids[0], NULL);
+			return n->type = &ty_error;
+		}
+		err(c, n->loc, "a record written with { } is only allowed where the rules say which record it is");
+		return n->type = &ty_error;
+	}
+	TypeDef *td = expect->def;
+	Node **byslot = GC_MALLOC(sizeof(Node *) * (size_t)(td->nfields + 1));
+	for (int i = 0; i < n->nkids; i++) {
+		Node *e = n->kids[i];
+		int slot = -1;
+		for (int j = 0; j < td->nfields; j++)
+			if (strcmp(td->fields[j].name, e->text) == 0)
+				slot = j;
+		if (slot < 0) {
+			const char *cands[256];
+			int nc = 0;
+			for (int j = 0; j < td->nfields && nc < 256; j++)
+				cands[nc++] = td->fields[j].name;
+			Diag *dg = err(c, e->loc, "%s has no field '%s'", ty_name(expect), e->text);
+			const char *best = diag_closest(e->text, cands, nc);
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+			continue;
+		}
+		if (byslot[slot]) {
+			err(c, e->loc, "field '%s' is given twice", e->text);
+			continue;
+		}
+		byslot[slot] = e;
+		e->slot = slot;
+		if (td->fields[slot].type)
+			expect_type(c, e->kids[0], td->fields[slot].type, xprintf("field '%s'", e->text));
+	}
+	n->slot = td->id;
+	return n->type = expect;
+}
+
+static const Type *check_in(Chk *c, Node *n)
+{
+	const Type *a = check(c, n->kids[0], NULL);
+	if (n->op) {
+		if (a->kind != TY_HS && a->kind != TY_ERROR)
+			err(c, n->kids[0]->loc, "'in chapter/heading/subheading' needs a tariff code, but this is %s", ty_name(a));
+		const Type *b = check(c, n->kids[1], NULL);
+		const Type *want = n->op == HS_SUBHEADING ? &ty_hs : &ty_int;
+		if (!(assignable(b, want) || (b->kind == TY_LIST && assignable(b->elem, want)) || b->kind == TY_EMPTY)) {
+			err(c, n->kids[1]->loc, "after 'in %s' write %s or a list of them, not %s",
+			    n->op == HS_CHAPTER ? "chapter" : n->op == HS_HEADING ? "heading" : "subheading",
+			    n->op == HS_SUBHEADING ? "a tariff code such as hs \"6205.20\"" : "a whole number", ty_name(b));
+		}
+		return n->type = &ty_bool;
+	}
+	const Type *b = check(c, n->kids[1], a->kind == TY_ENUM ? ty_list(a) : NULL);
+	if (b->kind == TY_EMPTY || b->kind == TY_ERROR)
+		return n->type = &ty_bool;
+	if (b->kind != TY_LIST) {
+		Diag *dg = err(c, n->kids[1]->loc, "'in' needs a list on its right, but this is %s", ty_name(b));
+		if (b->kind == TY_HS || a->kind == TY_HS)
+			diag_hint(dg, "for tariff codes write 'in chapter 61', 'in heading 6205' or 'in subheading hs \"6205.20\"'");
+		return n->type = &ty_bool;
+	}
+	if (!comparable(a, b->elem, false))
+		err(c, n->loc, "cannot look for %s in %s", ty_name(a), ty_name(b));
+	return n->type = &ty_bool;
+}
+
+static const Type *check(Chk *c, Node *n, const Type *expect)
+{
+	if (!n)
+		return &ty_error;
+	n->id = c->nodeid++;
+	AST_PUSH(c->p->nodes, c->p->nnodes, n);
+	const Type *a, *b, *t;
+	switch (n->kind) {
+	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
+	case N_DURATION: case N_STRING: case N_HSLIT: case N_UNKNOWN:
+		literal(c, n);
+		if (n->kind == N_UNKNOWN && expect)
+			n->type = expect;
+		return n->type;
+	case N_ASOF:
+		return n->type = &ty_date;
+	case N_NAME:
+		return check_name(c, n, expect);
+	case N_FIELD:
+		return check_field(c, n);
+	case N_CALL:
+		return check_call(c, n);
+	case N_UNARY:
+		if (n->op == UN_NEG) {
+			t = check(c, n->kids[0], expect);
+			if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
+				err(c, n->loc, "cannot negate %s", ty_name(t));
+				return n->type = &ty_error;
+			}
+			return n->type = t;
+		}
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'not'");
+		return n->type = &ty_bool;
+	case N_BINARY:
+		switch (op_class(n)) {
+		case OPC_ARITH:
+			a = check(c, n->kids[0], NULL);
+			b = check(c, n->kids[1], a->kind == TY_ENUM ? a : NULL);
+			return n->type = arith(c, n, a, b);
+		case OPC_LOGIC:
+			expect_type(c, n->kids[0], &ty_bool, "each side of 'and' and 'or'");
+			expect_type(c, n->kids[1], &ty_bool, "each side of 'and' and 'or'");
+			return n->type = &ty_bool;
+		default: {
+			bool ordered = op_class(n) == OPC_ORD;
+			a = check(c, n->kids[0], NULL);
+			b = check(c, n->kids[1], a);
+			if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
+				a = check(c, n->kids[0], b);
+			if (!comparable(a, b, ordered)) {
+				Diag *dg = err(c, n->loc, "cannot compare %s with %s", ty_name(a), ty_name(b));
+				if (a->kind == TY_MONEY && b->kind == TY_MONEY)
+					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
+				else if ((a->kind == TY_STR) != (b->kind == TY_STR))
+					diag_hint(dg, "text is written in quotes, and enumeration members without them");
+			} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
+				err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
+			}
+			return n->type = &ty_bool;
+		}
+		}
+	case N_IN:
+		return check_in(c, n);
+	case N_IS:
+		check(c, n->kids[0], NULL);
+		return n->type = &ty_bool;
+	case N_OTHERWISE:
+		a = check(c, n->kids[0], expect);
+		b = check(c, n->kids[1], a->kind != TY_ERROR ? a : expect);
+		t = unify(a, b);
+		if (!t) {
+			err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", ty_name(a), ty_name(b));
+			return n->type = &ty_error;
+		}
+		return n->type = t;
+	case N_IF:
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'if'");
+		a = check(c, n->kids[1], expect);
+		b = check(c, n->kids[2], a->kind != TY_ERROR && a->kind != TY_EMPTY ? a : expect);
+		t = unify(a, b);
+		if (!t) {
+			err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", ty_name(a),
+			    ty_name(b));
+			return n->type = &ty_error;
+		}
+		return n->type = t;
+	case N_LET: {
+		a = check(c, n->kids[0], NULL);
+		int saved_n = c->nlocals, saved_slots = c->nslots;
+		n->slot = push_local(c, n->text, a);
+		t = check(c, n->kids[1], expect);
+		c->nlocals = saved_n;
+		c->nslots = saved_slots;
+		return n->type = t;
+	}
+	case N_MATCH: {
+		a = check(c, n->kids[0], NULL);
+		if (a->kind != TY_ENUM) {
+			if (a->kind != TY_ERROR)
+				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", ty_name(a));
+			for (int i = 1; i < n->nkids; i++)
+				check(c, n->kids[i]->kids[0], expect);
+			return n->type = &ty_error;
+		}
+		TypeDef *td = a->def;
+		n->slot = reserve(c, 1);
+		bool *seen = GC_MALLOC_ATOMIC((size_t)td->nmembers + 1);
+		memset(seen, 0, (size_t)td->nmembers + 1);
+		bool has_default = false;
+		t = NULL;
+		for (int i = 1; i < n->nkids; i++) {
+			Node *arm = n->kids[i];
+			if (!arm->text) {
+				has_default = true;
+				arm->slot = -1;
+			} else {
+				int idx = -1;
+				for (int j = 0; j < td->nmembers; j++)
+					if (strcmp(td->members[j], arm->text) == 0)
+						idx = j;
+				if (idx < 0) {
+					Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
+					const char *best = diag_closest(arm->text, td->members, td->nmembers);
+					if (best)
+						diag_hint(dg, "did you mean '%s'?", best);
+				} else if (seen[idx]) {
+					err(c, arm->loc, "'%s' appears twice in this match", arm->text);
+				} else {
+					seen[idx] = true;
+				}
+				arm->slot = idx;
+			}
+			const Type *at = check(c, arm->kids[0], t ? t : expect);
+			const Type *u = t ? unify(t, at) : at;
+			if (!u) {
+				err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
+				    ty_name(at), ty_name(t));
+				u = &ty_error;
+			}
+			t = u;
+		}
+		if (!has_default) {
+			char *missing = NULL;
+			for (int j = 0; j < td->nmembers; j++)
+				if (!seen[j])
+					missing = missing ? xprintf("%s, %s", missing, td->members[j]) : xprintf("%s", td->members[j]);
+			if (missing) {
+				Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", missing);
+				diag_hint(dg, "add a branch for each, or 'default => ...'");
+			}
+		}
+		return n->type = t ? t : &ty_error;
+	}
+	case N_ARM:
+	case N_ENTRY:
+	case N_GEN:
+		return n->type = &ty_error; /* handled by their parents */
+	case N_LIST: {
+		const Type *want = expect && expect->kind == TY_LIST ? expect->elem : NULL;
+		t = NULL;
+		for (int i = 0; i < n->nkids; i++) {
+			const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
+			const Type *u = t ? unify(t, et) : et;
+			if (!u) {
+				err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", ty_name(et),
+				    ty_name(t));
+				u = t;
+			}
+			t = u;
+		}
+		if (!t)
+			return n->type = &ty_empty;
+		return n->type = t->kind == TY_ERROR ? t : ty_list(t);
+	}
+	case N_COMP: {
+		const Type *e;
+		check_gen(c, n->kids[0], &e);
+		return n->type = e->kind == TY_ERROR ? e : ty_list(e);
+	}
+	case N_RECORD:
+		return check_record(c, n, expect);
+	}
+	return n->type = &ty_error;
+}
+
+/* ---------------------------------------------------------- declarations */
+
+/* The type of a decision or parameter as seen from a use: checks its body
+ * on first use so types flow in any declaration order. */
+static void check_decl(Chk *c, Decl *d);
+
+static const Type *decl_value_type(Chk *c, Decl *d, Node *use)
+{
+	(void)use;
+	if (!d->type)
+		check_decl(c, d);
+	return d->type ? d->type : &ty_error;
+}
+
+static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
+{
+	if (!s)
+		return false;
+	if (date_parse(s, strlen(s), out) != 0) {
+		err(c, loc, "%s is not a real date", s);
+		return false;
+	}
+	return true;
+}
+
+static void check_cases(Chk *c, Decl *d)
+{
+	const char *what = d->kind == D_PARAM ? "this value" : d->kind == D_TABLE ? "this row's value" : "this case's value";
+	int ndefault = 0;
+	for (int i = 0; i < d->ncases; i++) {
+		Case *k = &d->cases[i];
+		if (k->cond)
+			expect_type(c, k->cond, &ty_bool, d->kind == D_TABLE ? "a row's condition" : "an exception's condition");
+		const Type *want = d->type;
+		if (d->kind == D_TABLE) {
+			if (d->hit == HIT_COLLECT)
+				want = d->type->kind == TY_LIST ? d->type->elem : &ty_error;
+			else if (d->hit == HIT_COUNT)
+				want = NULL;
+		}
+		if (want)
+			expect_type(c, k->value, want, what);
+		else
+			check(c, k->value, NULL);
+		date_t f, u;
+		bool hf = parse_date_text(c, k->from, k->from_loc, &f);
+		bool hu = parse_date_text(c, k->until, k->until_loc, &u);
+		if (hf && hu && u <= f)
+			err(c, k->until_loc, "'until' must come after 'from'");
+		if (k->is_default)
+			ndefault++;
+		/* overrides name earlier or later exceptions by label */
+		k->override_idx = k->noverrides ? GC_MALLOC_ATOMIC(sizeof(int) * (size_t)k->noverrides) : NULL;
+		for (int j = 0; j < k->noverrides; j++) {
+			k->override_idx[j] = -1;
+			for (int m = 0; m < d->ncases; m++)
+				if (d->cases[m].label && strcmp(d->cases[m].label, k->overrides[j]) == 0)
+					k->override_idx[j] = m;
+			if (k->override_idx[j] < 0)
+				err(c, k->override_locs[j], "there is no exception named '%s' in %s", k->overrides[j], d->name);
+			else if (k->override_idx[j] == i)
+				err(c, k->override_locs[j], "an exception cannot override itself");
+		}
+		if (k->label)
+			for (int m = 0; m < i; m++)
+				if (d->cases[m].label && strcmp(d->cases[m].label, k->label) == 0)
+					err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
+	}
+	if (d->kind == D_TABLE && d->hit == HIT_COLLECT && d->type->kind != TY_LIST && d->type->kind != TY_ERROR)
+		err(c, d->type_node->loc, "a table with 'hit collect' gives a list; declare it as 'list of %s'", ty_name(d->type));
+	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT)
+		for (int i = 0; i < d->ncases; i++)
+			if (d->cases[i].is_default)
+				err(c, d->cases[i].loc, "a 'default' row belongs to tables with 'hit unique' or 'hit first'; "
+							"a collecting table simply collects nothing when no row applies");
+	if (d->kind == D_TABLE && d->hit == HIT_COUNT && d->type->kind != TY_INT && d->type->kind != TY_ERROR)
+		err(c, d->type_node->loc, "a table with 'hit count' gives a whole number; declare it as int");
+	if (d->kind == D_DECISION && ndefault == 0 && d->ncases > 0) {
+		/* allowed: with no default, no applicable exception is an error at run time */
+	}
+}
+
+static void check_decl(Chk *c, Decl *d)
+{
+	if (d->checked || d->checking)
+		return;
+	d->checking = true;
+	Chk saved = *c;
+	c->mod = d->module;
+	c->decl = d;
+	c->locals = NULL;
+	c->nlocals = 0;
+	c->nslots = 0;
+	c->maxslots = 0;
+	switch (d->kind) {
+	case D_PARAM:
+	case D_DECISION:
+	case D_TABLE:
+		d->type = resolve_type(c, d->type_node);
+		/* condition slots for PICK, then an accumulator pair for collecting tables */
+		reserve(c, d->ncases + 2);
+		check_cases(c, d);
+		break;
+	case D_FUNCTION:
+		d->type = resolve_type(c, d->type_node);
+		for (int i = 0; i < d->nparams; i++) {
+			d->params[i].type = resolve_type(c, d->params[i].type_node);
+			for (int j = 0; j < i; j++)
+				if (strcmp(d->params[j].name, d->params[i].name) == 0)
+					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
+			push_local(c, d->params[i].name, d->params[i].type);
+		}
+		expect_type(c, d->body, d->type, "the function's result");
+		break;
+	case D_CHECK:
+		if (d->over) {
+			const Type *t = check(c, d->over, NULL);
+			const Type *et = t->kind == TY_LIST ? t->elem : &ty_error;
+			if (t->kind != TY_LIST && t->kind != TY_ERROR && t->kind != TY_EMPTY)
+				err(c, d->over->loc, "'for %s in ...' needs a list, but this is %s", d->var, ty_name(t));
+			d->index = reserve(c, 2); /* loop layout as in check_gen */
+			push_local(c, d->var, et);
+			reserve(c, 2);
+			expect_type(c, d->cond, &ty_bool, "a check");
+			check(c, d->showing, NULL);
+		} else {
+			expect_type(c, d->cond, &ty_bool, "a check");
+		}
+		break;
+	default:
+		break;
+	}
+	d->nlocals = c->maxslots;
+	c->mod = saved.mod;
+	c->decl = saved.decl;
+	c->locals = saved.locals;
+	c->nlocals = saved.nlocals;
+	c->nslots = saved.nslots;
+	c->maxslots = saved.maxslots;
+	d->checking = false;
+	d->checked = true;
+}
+
+/* ------------------------------------------------------------ registry */
+
+static void register_decls(Chk *c, Module *m)
+{
+	Program *p = c->p;
+	for (int i = 0; i < m->ndecls; i++) {
+		Decl *d = m->decls[i];
+		switch (d->kind) {
+		case D_ENUM:
+		case D_RECORD: {
+			TypeDef *prev = map_get(&c->types, d->name);
+			if (prev) {
+				Diag *dg = err(c, d->loc, "the type '%s' is declared twice", d->name);
+				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				continue;
+			}
+			d->def->id = p->ntypes;
+			d->def->module = m;
+			AST_PUSH(p->types, p->ntypes, d->def);
+			map_put(&c->types, d->name, d->def);
+			if (d->kind == D_ENUM)
+				for (int j = 0; j < d->def->nmembers; j++) {
+					for (int k = 0; k < j; k++)
+						if (strcmp(d->def->members[k], d->def->members[j]) == 0)
+							err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
+					MemberRef *r = GC_MALLOC(sizeof *r);
+					r->def = d->def;
+					r->idx = j;
+					r->next = map_get(&c->members, d->def->members[j]);
+					map_put(&c->members, d->def->members[j], r);
+				}
+			break;
+		}
+		case D_FACT: {
+			Decl *prev = map_get(&c->facts, d->name);
+			if (prev) {
+				Diag *dg = err(c, d->loc, "the fact '%s' is declared twice", d->name);
+				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				continue;
+			}
+			if (d->def) {
+				if (map_get(&c->types, d->name)) {
+					err(c, d->loc, "'%s' names both a fact and a type; rename one", d->name);
+					continue;
+				}
+				d->def->id = p->ntypes;
+				d->def->module = m;
+				AST_PUSH(p->types, p->ntypes, d->def);
+				map_put(&c->types, d->name, d->def);
+			}
+			d->fact = p->nfacts;
+			AST_PUSH(p->facts, p->nfacts, d);
+			map_put(&c->facts, d->name, d);
+			break;
+		}
+		case D_PARAM:
+		case D_DECISION:
+		case D_TABLE:
+		case D_FUNCTION: {
+			d->qname = qualify(m, d->name);
+			Decl *prev = map_get(&c->decls, d->qname);
+			if (prev) {
+				Diag *dg = err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name);
+				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				continue;
+			}
+			map_put(&c->decls, d->qname, d);
+			Decl *b = map_get(&c->bare, d->name);
+			map_put(&c->bare, d->name, b ? (Decl *)&ambiguous : d);
+			if (d->kind == D_FUNCTION) {
+				d->index = p->nfuncs;
+				AST_PUSH(p->funcs, p->nfuncs, d);
+			} else {
+				d->index = p->ndecls;
+				AST_PUSH(p->decls, p->ndecls, d);
+			}
+			break;
+		}
+		case D_CHECK:
+			d->qname = qualify(m, d->name);
+			AST_PUSH(p->checks, p->nchecks, d);
+			break;
+		case D_TEST:
+			d->qname = qualify(m, d->name);
+			AST_PUSH(p->tests, p->ntests, d);
+			break;
+		}
+	}
+}
+
+static void resolve_fields(Chk *c, TypeDef *td)
+{
+	for (int i = 0; i < td->nfields; i++) {
+		Field *f = &td->fields[i];
+		for (int j = 0; j < i; j++)
+			if (strcmp(td->fields[j].name, f->name) == 0)
+				err(c, f->loc, "the field '%s' is declared twice in %s", f->name, td->name);
+		f->type = resolve_type(c, f->type_node);
+		if (f->dflt) {
+			expect_type(c, f->dflt, f->type, xprintf("the default of '%s'", f->name));
+			if (!f->dflt->is_const && f->dflt->kind != N_LIST && f->dflt->type->kind != TY_ERROR)
+				err(c, f->dflt->loc, "a default must be a plain value, such as 0 KRW, false or []");
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+static bool find_cycle(Chk *c, Decl *d, Decl **stack, int depth, unsigned char *state)
+{
+	int id = d->kind == D_FUNCTION ? c->p->ndecls + d->index : d->index;
+	if (state[id] == 2)
+		return false;
+	if (state[id] == 1) {
+		/* a cycle made only of functions is recursion, bounded by the step limit */
+		int start = depth - 1;
+		while (start >= 0 && stack[start] != d)
+			start--;
+		bool has_decision = false;
+		for (int i = start; i < depth; i++)
+			if (stack[i]->kind != D_FUNCTION)
+				has_decision = true;
+		if (!has_decision)
+			return false;
+		char *path = xprintf("%s", d->qname);
+		for (int i = start + 1; i < depth; i++)
+			path = xprintf("%s -> %s", path, stack[i]->qname);
+		path = xprintf("%s -> %s", path, d->qname);
+		Diag *dg = err(c, d->loc, "'%s' depends on itself: %s", d->qname, path);
+		diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
+		return true;
+	}
+	state[id] = 1;
+	stack[depth] = d;
+	for (int i = 0; i < d->ndeps; i++)
+		if (find_cycle(c, d->deps[i], stack, depth + 1, state)) {
+			state[id] = 2;
+			return true;
+		}
+	state[id] = 2;
+	return false;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+static Chk *new_chk(Program *p, Diags *d)
+{
+	Chk *c = GC_MALLOC(sizeof *c);
+	c->p = p;
+	c->d = d;
+	return c;
+}
+
+Program *chk_program(Module **mods, int nmods, Diags *d)
+{
+	Program *p = GC_MALLOC(sizeof *p);
+	p->diags = d;
+	p->mods = mods;
+	p->nmods = nmods;
+	Chk *c = new_chk(p, d);
+	p->chk = c; /* the lookup tables stay with the program for queries */
+	for (int i = 0; i < nmods; i++) {
+		Module *m = mods[i];
+		Module *prev = map_get(&c->mods, m->name);
+		if (prev) {
+			Diag *dg = err(c, m->name_loc.file ? m->name_loc : (Loc){m->src->path, 1, 1, 1, 1},
+				       "two files define the module '%s'", m->name);
+			diag_hint(dg, "the other one is %s", prev->src->path);
+			continue;
+		}
+		map_put(&c->mods, m->name, m);
+	}
+	for (int i = 0; i < nmods; i++)
+		register_decls(c, mods[i]);
+	for (int i = 0; i < nmods; i++) {
+		Module *m = mods[i];
+		for (int j = 0; j < m->nimports; j++) {
+			Import *im = &m->imports[j];
+			im->mod = map_get(&c->mods, im->name);
+			if (!im->mod) {
+				const char *cands[256];
+				int nc = 0;
+				for (int k = 0; k < nmods && nc < 256; k++)
+					cands[nc++] = mods[k]->name;
+				Diag *dg = err(c, im->loc, "there is no module named '%s' in this rule set", im->name);
+				const char *best = diag_closest(im->name, cands, nc);
+				if (best)
+					diag_hint(dg, "did you mean '%s'?", best);
+			} else if (im->mod == m) {
+				err(c, im->loc, "a module cannot import itself");
+				im->mod = NULL;
+			}
+		}
+	}
+	/* field types first, so facts and records are known to every body */
+	for (int i = 0; i < p->ntypes; i++) {
+		c->mod = (Module *)p->types[i]->module;
+		if (!p->types[i]->is_enum)
+			resolve_fields(c, p->types[i]);
+	}
+	for (int i = 0; i < p->nfacts; i++) {
+		Decl *f = p->facts[i];
+		c->mod = f->module;
+		if (f->def) {
+			f->type = ty_named(f->def);
+		} else {
+			f->type = resolve_type(c, f->type_node);
+			if (f->dflt)
+				expect_type(c, f->dflt, f->type, xprintf("the default of '%s'", f->name));
+		}
+		if (map_get(&c->mods, f->name))
+			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);
+	}
+	c->mod = NULL;
+	/* functions' signatures before bodies, so calls check in any order */
+	for (int i = 0; i < p->nfuncs; i++) {
+		Decl *f = p->funcs[i];
+		Chk saved = *c;
+		c->mod = f->module;
+		f->type = resolve_type(c, f->type_node);
+		for (int j = 0; j < f->nparams; j++)
+			f->params[j].type = resolve_type(c, f->params[j].type_node);
+		*c = saved;
+	}
+	for (int i = 0; i < nmods; i++)
+		for (int j = 0; j < mods[i]->ndecls; j++) {
+			Decl *dd = mods[i]->decls[j];
+			check_decl(c, dd);
+		}
+	/* dependency cycles */
+	int total = p->ndecls + p->nfuncs;
+	unsigned char *state = GC_MALLOC_ATOMIC((size_t)total + 1);
+	memset(state, 0, (size_t)total + 1);
+	Decl **stack = GC_MALLOC(sizeof(Decl *) * ((size_t)total + 1));
+	for (int i = 0; i < p->ndecls; i++)
+		find_cycle(c, p->decls[i], stack, 0, state);
+	/* tests: given paths and expectations */
+	for (int i = 0; i < p->ntests; i++) {
+		Decl *t = p->tests[i];
+		c->mod = t->module;
+		for (int j = 0; j < t->nsteps; j++) {
+			TestStep *s = &t->steps[j];
+			int nl = 0;
+			if (s->kind == TS_GIVEN) {
+				chk_given(p, s, d, &nl);
+			} else if (s->kind == TS_EXPECT) {
+				Chk saved = *c;
+				c->decl = NULL;
+				c->locals = NULL;
+				c->nlocals = c->nslots = c->maxslots = 0;
+				expect_type(c, s->expr, &ty_bool, "what a test expects");
+				t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
+				*c = saved;
+			} else if (s->kind == TS_ASOF) {
+				date_t dt;
+				parse_date_text(c, s->date, s->loc, &dt);
+			}
+		}
+	}
+	c->mod = NULL;
+	return p;
+}
+
+const Type *chk_query(Program *p, Node *expr, const Type *expect, Diags *d, int *nlocals)
+{
+	Chk *c = p->chk;
+	Chk saved = *c;
+	c->d = d;
+	c->mod = NULL;
+	c->decl = NULL;
+	c->locals = NULL;
+	c->nlocals = c->nslots = c->maxslots = 0;
+	const Type *t = expect ? expect_type(c, expr, expect, "the value") : check(c, expr, NULL);
+	*nlocals = c->maxslots;
+	saved.nodeid = c->nodeid;
+	*c = saved;
+	return t;
+}
+
+bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
+{
+	Chk *c = p->chk;
+	Decl *f = map_get(&c->facts, s->path[0]);
+	if (!f) {
+		const char *cands[256];
+		int nc = 0;
+		for (int i = 0; i < p->nfacts && nc < 256; i++)
+			cands[nc++] = p->facts[i]->name;
+		Diag *dg = diag_add(d, SEV_ERROR, s->loc, "unknown fact '%s'", s->path[0]);
+		const char *best = diag_closest(s->path[0], cands, nc);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+		return false;
+	}
+	s->fact = f->fact;
+	const Type *t = f->type;
+	s->slots = s->npath > 1 ? GC_MALLOC_ATOMIC(sizeof(int) * (size_t)s->npath) : NULL;
+	for (int i = 1; i < s->npath; i++) {
+		if (t->kind != TY_REC) {
+			diag_add(d, SEV_ERROR, s->loc, "'%s' is %s and has no field '%s'", s->path[i - 1], ty_name(t), s->path[i]);
+			return false;
+		}
+		int slot = -1;
+		for (int j = 0; j < t->def->nfields; j++)
+			if (strcmp(t->def->fields[j].name, s->path[i]) == 0)
+				slot = j;
+		if (slot < 0) {
+			const char *cands[256];
+			int nc = 0;
+			for (int j = 0; j < t->def->nfields && nc < 256; j++)
+				cands[nc++] = t->def->fields[j].name;
+			char *path = xprintf("%s", s->path[0]);
+			for (int j = 1; j < i; j++)
+				path = xprintf("%s.%s", path, s->path[j]);
+			Diag *dg = diag_add(d, SEV_ERROR, s->loc, "unknown fact '%s.%s'", path, s->path[i]);
+			const char *best = diag_closest(s->path[i], cands, nc);
+			if (best)
+				diag_hint(dg, "did you mean '%s.%s'?", path, best);
+			return false;
+		}
+		s->slots[i] = slot;
+		t = t->def->fields[slot].type;
+	}
+	s->type = t;
+	int before = d->nerrors;
+	chk_query(p, s->expr, t, d, nlocals);
+	return d->nerrors == before;
+}

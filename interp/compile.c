@@ -1,0 +1,610 @@
+/*
+ * compile.c - code generation for the stack VM.
+ *
+ * One pass over a checked tree, emitting 32-bit words (opcodes.h).  Literals
+ * become constants; a comparison with a constant becomes a superinstruction
+ * (GEK, LTK); a field of a local becomes LOCALFIELD.  Boolean operators
+ * short-circuit under Kleene logic: `a and b` skips b only when a is false.
+ * The cases of a decision become condition slots and one PICK instruction,
+ * which applies precedence and reports conflicts.  In trace mode the same
+ * code also records conditions, facts and the chosen case for explanations.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "compile.h"
+#include "opcodes.h"
+
+typedef struct Cg {
+	Program *p;
+	Chunk *ch;
+	bool trace;
+	int fact_depth; /* inside a field chain rooted at a fact */
+} Cg;
+
+/* ------------------------------------------------------------ emission */
+
+static int emit_word(Cg *g, uint32_t w, Loc loc)
+{
+	Chunk *ch = g->ch;
+	if (ch->n == ch->cap) {
+		int cap = ch->cap ? ch->cap * 2 : 32;
+		uint32_t *code = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)cap);
+		Loc *locs = GC_MALLOC(sizeof(Loc) * (size_t)cap);
+		if (ch->n) {
+			memcpy(code, ch->code, sizeof(uint32_t) * (size_t)ch->n);
+			memcpy(locs, ch->locs, sizeof(Loc) * (size_t)ch->n);
+		}
+		ch->code = code;
+		ch->locs = locs;
+		ch->cap = cap;
+	}
+	ch->code[ch->n] = w;
+	ch->locs[ch->n] = loc;
+	return ch->n++;
+}
+
+static int emit(Cg *g, OpCode op, int a, Loc loc)
+{
+	return emit_word(g, INS(op, a), loc);
+}
+
+static int emit2(Cg *g, OpCode op, int a, int b, Loc loc)
+{
+	int at = emit(g, op, a, loc);
+	emit_word(g, (uint32_t)b, loc);
+	return at;
+}
+
+/* Point the jump at `at` (its A operand, or its B word) to `target`. */
+static void patch_a(Cg *g, int at, int target)
+{
+	g->ch->code[at] = INS(INS_OP(g->ch->code[at]), target);
+}
+
+static void patch_b(Cg *g, int at, int target)
+{
+	g->ch->code[at + 1] = (uint32_t)target;
+}
+
+static int here(Cg *g) { return g->ch->n; }
+
+static int konst(Cg *g, Value v)
+{
+	Chunk *ch = g->ch;
+	/* small constant pools: reuse identical scalars */
+	for (int i = 0; i < ch->nk; i++)
+		if (ch->k[i].tag == v.tag && v.tag != V_LIST && v.tag != V_REC && v.tag != V_UNKNOWN && !v.big &&
+		    !ch->k[i].big && ch->k[i].as.i == v.as.i && ch->k[i].aux == v.aux && ch->k[i].cur == v.cur &&
+		    v.tag != V_STR)
+			return i;
+	if (ch->nk == ch->kcap) {
+		int cap = ch->kcap ? ch->kcap * 2 : 8;
+		Value *k = GC_MALLOC(sizeof(Value) * (size_t)cap);
+		if (ch->nk)
+			memcpy(k, ch->k, sizeof(Value) * (size_t)ch->nk);
+		ch->k = k;
+		ch->kcap = cap;
+	}
+	ch->k[ch->nk] = v;
+	return ch->nk++;
+}
+
+static void push_const(Cg *g, Value v, Loc loc)
+{
+	if (v.tag == V_BOOL)
+		emit(g, v.as.i ? OP_TRUE : OP_FALSE, 0, loc);
+	else if (v.tag == V_UNKNOWN && !v.as.m)
+		emit(g, OP_UNKNOWN, 0, loc);
+	else
+		emit(g, OP_CONST, konst(g, v), loc);
+}
+
+static Chunk *new_chunk(const char *name, int nlocals)
+{
+	Chunk *ch = GC_MALLOC(sizeof *ch);
+	ch->name = name;
+	ch->nlocals = nlocals;
+	return ch;
+}
+
+/* --------------------------------------------------------- expressions */
+
+static void expr(Cg *g, Node *n);
+
+static int acc_kind(Builtin b)
+{
+	switch (b) {
+	case B_SUM: return ACC_SUM;
+	case B_COUNT: return ACC_COUNT;
+	case B_MIN: return ACC_MIN;
+	case B_MAX: return ACC_MAX;
+	case B_ALL: return ACC_ALL;
+	case B_ANY: return ACC_ANY;
+	default: return ACC_LIST;
+	}
+}
+
+/* The zero of a sum, typed after the elements. */
+static Value zero_of(const Type *t)
+{
+	Dec z = {0, 0};
+	switch (t->kind) {
+	case TY_DEC: return val_dec(V_DEC, z, 0);
+	case TY_PCT: return val_dec(V_PCT, z, 0);
+	case TY_MONEY: return val_dec(V_MONEY, z, t->cur);
+	case TY_DUR: return val_dur(0, DU_DAYS);
+	default: return val_int(0);
+	}
+}
+
+/* A loop over a generator `elem for x in xs where cond`, folding with kind. */
+static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
+{
+	int base = gen->slot, acc = base + 3;
+	expr(g, gen->kids[1]);
+	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
+	emit2(g, OP_ACCINIT, acc, kind, gen->loc);
+	if (kind == ACC_SUM) {
+		push_const(g, zero_of(elem_type), gen->loc);
+		emit(g, OP_SETLOCAL, acc, gen->loc);
+	}
+	int top = here(g);
+	int iter = emit2(g, OP_ITER, base, 0, gen->loc);
+	if (gen->kids[2]) {
+		expr(g, gen->kids[2]);
+		emit2(g, OP_FILTER, acc, top, gen->kids[2]->loc);
+	}
+	if (kind == ACC_COUNT)
+		emit(g, OP_TRUE, 0, gen->loc);
+	else
+		expr(g, gen->kids[0]);
+	emit2(g, OP_ACC, acc, kind, gen->kids[0]->loc);
+	emit(g, OP_JUMP, top, gen->loc);
+	patch_b(g, iter, here(g));
+	emit2(g, OP_ACCEND, acc, kind, gen->loc);
+	patch_b(g, prep, here(g));
+}
+
+static bool is_fact_chain(const Node *n)
+{
+	while (n->kind == N_FIELD)
+		n = n->kids[0];
+	return n->kind == N_NAME && n->ref == R_FACT;
+}
+
+static const char *fact_path_text(const Program *p, const Node *n)
+{
+	if (n->kind == N_FIELD)
+		return xprintf("%s.%s", fact_path_text(p, n->kids[0]), n->text);
+	return p->facts[n->slot]->name;
+}
+
+static OpCode binop(int op)
+{
+	switch (op) {
+	case BIN_ADD: return OP_ADD;
+	case BIN_SUB: return OP_SUB;
+	case BIN_MUL: return OP_MUL;
+	case BIN_DIV: return OP_DIV;
+	case BIN_EQ: return OP_EQ;
+	case BIN_NE: return OP_NE;
+	case BIN_LT: return OP_LT;
+	case BIN_LE: return OP_LE;
+	case BIN_GT: return OP_GT;
+	default: return OP_GE;
+	}
+}
+
+/* A condition: like expr, but in trace mode each operand of and/or/not is
+ * recorded with its value, so an explanation can say which part failed. */
+static void cond(Cg *g, Node *n)
+{
+	if (n->kind == N_BINARY && (n->op == BIN_AND || n->op == BIN_OR)) {
+		cond(g, n->kids[0]);
+		int j = emit(g, n->op == BIN_AND ? OP_JFALSE_KEEP : OP_JTRUE_KEEP, 0, n->loc);
+		cond(g, n->kids[1]);
+		emit(g, n->op == BIN_AND ? OP_AND : OP_OR, 0, n->loc);
+		patch_a(g, j, here(g));
+		return;
+	}
+	expr(g, n);
+	if (g->trace && !n->is_const)
+		emit(g, OP_TRACE_COND, n->id, n->loc);
+}
+
+static void expr(Cg *g, Node *n)
+{
+	if (n->is_const) {
+		push_const(g, n->k, n->loc);
+		return;
+	}
+	switch (n->kind) {
+	case N_ASOF:
+		emit(g, OP_ASOF, 0, n->loc);
+		return;
+	case N_NAME:
+		switch (n->ref) {
+		case R_LOCAL:
+			emit(g, OP_LOCAL, n->slot, n->loc);
+			return;
+		case R_DECL:
+			emit(g, OP_DECIDE, n->decl->index, n->loc);
+			return;
+		case R_FACT:
+			emit(g, OP_FACT, n->slot, n->loc);
+			if (g->trace && g->fact_depth == 0)
+				emit(g, OP_TRACE_FACT, konst(g, val_str(g->p->facts[n->slot]->name, strlen(g->p->facts[n->slot]->name))), n->loc);
+			return;
+		default:
+			emit(g, OP_UNKNOWN, 0, n->loc);
+			return;
+		}
+	case N_FIELD: {
+		Node *k = n->kids[0];
+		if (k->kind == N_NAME && k->ref == R_LOCAL) {
+			emit2(g, OP_LOCALFIELD, k->slot, n->slot, n->loc);
+			return;
+		}
+		bool fact = is_fact_chain(n);
+		g->fact_depth++;
+		expr(g, k);
+		g->fact_depth--;
+		emit(g, OP_FIELD, n->slot, n->loc);
+		if (fact && g->trace && g->fact_depth == 0) {
+			const char *path = fact_path_text(g->p, n);
+			emit(g, OP_TRACE_FACT, konst(g, val_str(path, strlen(path))), n->loc);
+		}
+		return;
+	}
+	case N_CALL: {
+		int argc = n->nkids - 1;
+		if (n->ref == R_FUNC) {
+			for (int i = 0; i < argc; i++)
+				expr(g, n->kids[i + 1]);
+			emit2(g, OP_CALL, n->decl->index, argc, n->loc);
+			return;
+		}
+		Builtin b = (Builtin)n->slot;
+		if (argc == 1 && n->kids[1]->kind == N_GEN) {
+			Node *gen = n->kids[1];
+			loop(g, gen, acc_kind(b), gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
+			return;
+		}
+		if (b == B_SUM && argc == 1) {
+			/* sum of a plain list: the zero's type comes from the list */
+			expr(g, n->kids[1]);
+			const Type *t = n->kids[1]->type;
+			push_const(g, zero_of(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
+			emit2(g, OP_BUILTIN, b, 2, n->loc);
+			return;
+		}
+		for (int i = 0; i < argc; i++)
+			expr(g, n->kids[i + 1]);
+		emit2(g, OP_BUILTIN, b, argc, n->loc);
+		return;
+	}
+	case N_UNARY:
+		if (n->op == UN_NEG) {
+			expr(g, n->kids[0]);
+			emit(g, OP_NEG, 0, n->loc);
+		} else {
+			cond(g, n->kids[0]);
+			emit(g, OP_NOT, 0, n->loc);
+		}
+		return;
+	case N_BINARY:
+		if (n->op == BIN_AND || n->op == BIN_OR) {
+			cond(g, n);
+			return;
+		}
+		expr(g, n->kids[0]);
+		if ((n->op == BIN_GE || n->op == BIN_LT) && n->kids[1]->is_const &&
+		    (val_is_declike(n->kids[1]->k) || n->kids[1]->k.tag == V_INT)) {
+			emit(g, n->op == BIN_GE ? OP_GEK : OP_LTK, konst(g, n->kids[1]->k), n->loc);
+			return;
+		}
+		expr(g, n->kids[1]);
+		emit(g, binop(n->op), 0, n->loc);
+		return;
+	case N_IN:
+		expr(g, n->kids[0]);
+		expr(g, n->kids[1]);
+		if (n->op)
+			emit(g, OP_IN_HS, n->op, n->loc);
+		else
+			emit(g, OP_IN, 0, n->loc);
+		return;
+	case N_IS:
+		expr(g, n->kids[0]);
+		emit(g, OP_IS_KNOWN, 0, n->loc);
+		if (!n->ival)
+			emit(g, OP_NOT, 0, n->loc);
+		return;
+	case N_OTHERWISE: {
+		expr(g, n->kids[0]);
+		int j = emit(g, OP_JKNOWN_KEEP, 0, n->loc);
+		expr(g, n->kids[1]);
+		patch_a(g, j, here(g));
+		return;
+	}
+	case N_IF: {
+		cond(g, n->kids[0]);
+		int test = emit(g, OP_IFTEST, 0, n->loc);
+		int to_end_unknown = emit(g, OP_JUMP, 0, n->loc);
+		expr(g, n->kids[1]);
+		int to_end = emit(g, OP_JUMP, 0, n->loc);
+		patch_a(g, test, here(g));
+		expr(g, n->kids[2]);
+		patch_a(g, to_end_unknown, here(g));
+		patch_a(g, to_end, here(g));
+		return;
+	}
+	case N_LET:
+		expr(g, n->kids[0]);
+		emit(g, OP_SETLOCAL, n->slot, n->loc);
+		expr(g, n->kids[1]);
+		return;
+	case N_MATCH: {
+		expr(g, n->kids[0]);
+		emit(g, OP_SETLOCAL, n->slot, n->loc);
+		int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
+		int nends = 0;
+		Node *dflt = NULL;
+		for (int i = 1; i < n->nkids; i++) {
+			Node *arm = n->kids[i];
+			if (arm->slot < 0) {
+				dflt = arm;
+				continue;
+			}
+			emit(g, OP_LOCAL, n->slot, arm->loc);
+			push_const(g, val_enum(n->kids[0]->type->def->id, arm->slot), arm->loc);
+			emit(g, OP_EQ, 0, arm->loc);
+			int test = emit(g, OP_IFTEST, 0, arm->loc);
+			ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
+			expr(g, arm->kids[0]);
+			ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
+			patch_a(g, test, here(g));
+		}
+		if (dflt)
+			expr(g, dflt->kids[0]);
+		else
+			emit(g, OP_ERROR, konst(g, val_str("no branch of this match applies", 31)), n->loc);
+		for (int i = 0; i < nends; i++)
+			patch_a(g, ends[i], here(g));
+		return;
+	}
+	case N_LIST: {
+		bool all_const = true;
+		for (int i = 0; i < n->nkids; i++)
+			all_const &= n->kids[i]->is_const && n->kids[i]->k.tag != V_UNKNOWN;
+		if (all_const) {
+			List *l = val_list_new((uint32_t)n->nkids);
+			for (int i = 0; i < n->nkids; i++)
+				l->items[i] = n->kids[i]->k;
+			emit(g, OP_CONST, konst(g, val_list(l)), n->loc);
+			return;
+		}
+		for (int i = 0; i < n->nkids; i++)
+			expr(g, n->kids[i]);
+		emit(g, OP_MKLIST, n->nkids, n->loc);
+		return;
+	}
+	case N_COMP:
+		loop(g, n->kids[0], ACC_LIST, NULL);
+		return;
+	case N_RECORD: {
+		TypeDef *td = n->type->def;
+		for (int f = 0; f < td->nfields; f++) {
+			Node *val = NULL;
+			for (int i = 0; i < n->nkids; i++)
+				if (n->kids[i]->slot == f && strcmp(n->kids[i]->text, td->fields[f].name) == 0)
+					val = n->kids[i]->kids[0];
+			if (val)
+				expr(g, val);
+			else if (td->fields[f].dflt)
+				expr(g, td->fields[f].dflt);
+			else
+				emit(g, OP_UNKNOWN, 0, n->loc);
+		}
+		emit2(g, OP_MKREC, td->id, td->nfields, n->loc);
+		return;
+	}
+	default:
+		emit(g, OP_UNKNOWN, 0, n->loc);
+		return;
+	}
+}
+
+/* ---------------------------------------------------------------- cases */
+
+static const char *case_label(const Decl *d, int i)
+{
+	const Case *k = &d->cases[i];
+	if (d->kind == D_TABLE)
+		return xprintf("row %d (line %d)", i + 1, k->loc.line);
+	if (k->label)
+		return xprintf("exception '%s' (line %d)", k->label, k->loc.line);
+	if (k->is_default)
+		return xprintf("the %s on line %d", d->kind == D_PARAM ? "value" : "default", k->loc.line);
+	return xprintf("the exception on line %d", k->loc.line);
+}
+
+/* Push the condition under which case i applies: its own condition and its dates. */
+static void case_cond(Cg *g, Decl *d, int i)
+{
+	Case *k = &d->cases[i];
+	if (k->cond)
+		cond(g, k->cond);
+	if (k->from || k->until) {
+		date_t f = 0, u = 0;
+		Value vf = val_unknown(NULL), vu = val_unknown(NULL);
+		if (k->from && date_parse(k->from, strlen(k->from), &f) == 0)
+			vf = val_date(f);
+		if (k->until && date_parse(k->until, strlen(k->until), &u) == 0)
+			vu = val_date(u);
+		emit2(g, OP_DATEIN, konst(g, vf), konst(g, vu), k->loc);
+		if (k->cond)
+			emit(g, OP_AND, 0, k->loc);
+	} else if (!k->cond) {
+		emit(g, OP_TRUE, 0, k->loc);
+	}
+}
+
+static void cases(Cg *g, Decl *d)
+{
+	Loc loc = d->loc;
+	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT) {
+		int kind = d->hit == HIT_COLLECT ? ACC_LIST : d->hit == HIT_SUM ? ACC_SUM : d->hit == HIT_COUNT ? ACC_COUNT
+			   : d->hit == HIT_MIN ? ACC_MIN : ACC_MAX;
+		int acc = d->ncases;
+		emit2(g, OP_ACCINIT, acc, kind, loc);
+		if (kind == ACC_SUM) {
+			push_const(g, zero_of(d->type), loc);
+			emit(g, OP_SETLOCAL, acc, loc);
+		}
+		for (int i = 0; i < d->ncases; i++) {
+			case_cond(g, d, i);
+			int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
+			if (g->trace)
+				emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
+			if (kind == ACC_COUNT)
+				emit(g, OP_TRUE, 0, loc);
+			else
+				expr(g, d->cases[i].value);
+			emit2(g, OP_ACC, acc, kind, d->cases[i].loc);
+			patch_b(g, f, here(g));
+		}
+		emit2(g, OP_ACCEND, acc, kind, loc);
+		emit(g, OP_RETURN, 0, loc);
+		return;
+	}
+	/* a single unconditional, undated case needs no PICK */
+	if (d->ncases == 1 && !d->cases[0].cond && !d->cases[0].from && !d->cases[0].until) {
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, 0, d->cases[0].loc);
+		expr(g, d->cases[0].value);
+		emit(g, OP_RETURN, 0, loc);
+		return;
+	}
+	CaseTab *t = GC_MALLOC(sizeof *t);
+	int n = d->ncases;
+	t->n = n;
+	t->mode = d->kind == D_TABLE ? (d->hit == HIT_FIRST ? PICK_FIRST : PICK_UNIQUE) : PICK_PRECEDENCE;
+	t->first_slot = 0;
+	t->target = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)n);
+	t->is_default = GC_MALLOC_ATOMIC((size_t)n);
+	t->beats = GC_MALLOC_ATOMIC((size_t)n * (size_t)n);
+	memset(t->beats, 0, (size_t)n * (size_t)n);
+	t->labels = GC_MALLOC(sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		Case *k = &d->cases[i];
+		t->is_default[i] = k->is_default;
+		t->labels[i] = case_label(d, i);
+		for (int j = 0; j < k->noverrides; j++)
+			if (k->override_idx && k->override_idx[j] >= 0)
+				t->beats[i * n + k->override_idx[j]] = 1;
+		/* every exception overrides every default */
+		if (!k->is_default)
+			for (int j = 0; j < n; j++)
+				if (d->cases[j].is_default)
+					t->beats[i * n + j] = 1;
+	}
+	/* overriding is transitive: a beats b beats c means a beats c */
+	for (int m = 0; m < n; m++)
+		for (int i = 0; i < n; i++)
+			if (t->beats[i * n + m])
+				for (int j = 0; j < n; j++)
+					if (t->beats[m * n + j])
+						t->beats[i * n + j] = 1;
+	for (int i = 0; i < n; i++) {
+		case_cond(g, d, i);
+		emit(g, OP_SETLOCAL, i, d->cases[i].loc);
+	}
+	Chunk *ch = g->ch;
+	AST_PUSH(ch->cases, ch->ncases, t);
+	emit(g, OP_PICK, ch->ncases - 1, loc);
+	int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		t->target[i] = here(g);
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
+		expr(g, d->cases[i].value);
+		ends[i] = emit(g, OP_JUMP, 0, d->cases[i].loc);
+	}
+	t->end = here(g);
+	for (int i = 0; i < n; i++)
+		patch_a(g, ends[i], t->end);
+	emit(g, OP_RETURN, 0, loc);
+}
+
+/* ----------------------------------------------------------------- entry */
+
+static Chunk *decl_chunk(Program *p, Decl *d, bool trace)
+{
+	Cg g = {p, new_chunk(d->qname, d->nlocals), trace, 0};
+	g.ch->decl = d;
+	if (d->kind == D_FUNCTION) {
+		g.ch->nargs = d->nparams;
+		expr(&g, d->body);
+		emit(&g, OP_RETURN, 0, d->loc);
+	} else {
+		cases(&g, d);
+	}
+	return g.ch;
+}
+
+void cg_program(Program *p)
+{
+	p->dchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
+	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
+	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
+	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
+	for (int i = 0; i < p->ndecls; i++) {
+		p->dchunk[i] = decl_chunk(p, p->decls[i], false);
+		p->dchunk_tr[i] = decl_chunk(p, p->decls[i], true);
+	}
+	for (int i = 0; i < p->nfuncs; i++) {
+		p->fchunk[i] = decl_chunk(p, p->funcs[i], false);
+		p->fchunk_tr[i] = decl_chunk(p, p->funcs[i], true);
+	}
+}
+
+Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
+{
+	Cg g = {p, new_chunk(name, nlocals), trace, 0};
+	if (trace)
+		cond(&g, e);
+	else
+		expr(&g, e);
+	emit(&g, OP_RETURN, 0, e->loc);
+	return g.ch;
+}
+
+Chunk *cg_check(Program *p, Decl *d)
+{
+	Cg g = {p, new_chunk(d->qname, d->nlocals), false, 0};
+	if (!d->over) {
+		expr(&g, d->cond);
+		emit(&g, OP_RETURN, 0, d->loc);
+		return g.ch;
+	}
+	/* the list of `showing` values of the items whose condition is false */
+	int base = d->index, acc = base + 3;
+	expr(&g, d->over);
+	int prep = emit2(&g, OP_ITERPREP, base, 0, d->loc);
+	emit2(&g, OP_ACCINIT, acc, ACC_LIST, d->loc);
+	int top = here(&g);
+	int iter = emit2(&g, OP_ITER, base, 0, d->loc);
+	expr(&g, d->cond);
+	emit(&g, OP_NOT, 0, d->cond->loc);
+	emit2(&g, OP_FILTER, acc, top, d->cond->loc);
+	expr(&g, d->showing);
+	emit2(&g, OP_ACC, acc, ACC_LIST, d->showing->loc);
+	emit(&g, OP_JUMP, top, d->loc);
+	patch_b(&g, iter, here(&g));
+	emit2(&g, OP_ACCEND, acc, ACC_LIST, d->loc);
+	patch_b(&g, prep, here(&g));
+	emit(&g, OP_RETURN, 0, d->loc);
+	return g.ch;
+}

@@ -1,0 +1,25 @@
+/*
+ * compile.h - the code generator: checked trees -> bytecode chunks.
+ *
+ * Each param, decision, table and function becomes a Chunk; so does each
+ * query, check and test expectation.  Names are already resolved to slots,
+ * so the bytecode never looks anything up by string.  Every instruction
+ * keeps the source span it came from.
+ */
+#ifndef EDICT_COMPILE_H
+#define EDICT_COMPILE_H
+
+#include "program.h"
+
+/* Compile every declaration of a program that checked without errors. */
+void cg_program(Program *p);
+
+/* Compile one checked expression (a query, a test's expectation, a check).
+ * trace: emit explanation records. */
+Chunk *cg_expr(Program *p, Node *expr, int nlocals, bool trace, const char *name);
+
+/* Compile a check: gives true/false, or for `check ... for x in xs` the list
+ * of `showing` values of the items that fail. */
+Chunk *cg_check(Program *p, Decl *check);
+
+#endif

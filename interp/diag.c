@@ -1,0 +1,201 @@
+/*
+ * diag.c - collecting and rendering diagnostics.
+ *
+ * Stages append Diag records; the command line, the REPL and the C API decide
+ * how to show them.  Rendering quotes the source line with carets under the
+ * span, in the shape `file:line:col: error: message`.
+ */
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+
+char *xvprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	char *s = GC_MALLOC_ATOMIC((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+Diags *diag_new(void)
+{
+	return GC_MALLOC(sizeof(Diags));
+}
+
+void diag_add_source(Diags *d, const Source *src)
+{
+	AST_PUSH(d->sources, d->nsources, src);
+}
+
+const Source *diag_find_source(const Diags *d, const char *file)
+{
+	if (!file)
+		return NULL;
+	for (int i = d->nsources - 1; i >= 0; i--)
+		if (d->sources[i]->path == file || strcmp(d->sources[i]->path, file) == 0)
+			return d->sources[i];
+	return NULL;
+}
+
+Diag *diag_vadd(Diags *d, Severity sev, Loc loc, const char *fmt, va_list ap)
+{
+	static Diag sink; /* absorbs hints once the error budget is spent */
+	int max = d->max_errors ? d->max_errors : 100;
+	if (sev == SEV_ERROR && d->nerrors >= max) {
+		d->nerrors++;
+		memset(&sink, 0, sizeof sink);
+		return &sink;
+	}
+	Diag dg = {sev, loc, xvprintf(fmt, ap), NULL};
+	AST_PUSH(d->items, d->n, dg);
+	if (sev == SEV_ERROR)
+		d->nerrors++;
+	else if (sev == SEV_WARNING)
+		d->nwarnings++;
+	return &d->items[d->n - 1];
+}
+
+Diag *diag_add(Diags *d, Severity sev, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	Diag *dg = diag_vadd(d, sev, loc, fmt, ap);
+	va_end(ap);
+	return dg;
+}
+
+void diag_hint(Diag *dg, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dg->hint = xvprintf(fmt, ap);
+	va_end(ap);
+}
+
+const char *diag_severity_name(Severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* Find line `line` (1-based) of src; returns its start and length. */
+static const char *source_line(const Source *src, int line, int *len)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (p > end || (p == end && line > 1 && src->len && end[-1] == '\n'))
+		return NULL;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (int)((nl ? nl : end) - p);
+	return p;
+}
+
+char *diag_render(const Diags *d, const Diag *dg, bool color)
+{
+	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+	const char *sevc = !color ? "" : dg->sev == SEV_ERROR ? "\033[1;31m" : dg->sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+	char *out;
+	if (dg->loc.file)
+		out = xprintf("%s%s:%d:%d:%s %s%s:%s %s\n", bold, dg->loc.file, dg->loc.line, dg->loc.col, reset, sevc,
+			      diag_severity_name(dg->sev), reset, dg->msg);
+	else
+		out = xprintf("%s%s:%s %s\n", sevc, diag_severity_name(dg->sev), reset, dg->msg);
+	const Source *src = diag_find_source(d, dg->loc.file);
+	int len = 0;
+	const char *line = src && dg->loc.line > 0 ? source_line(src, dg->loc.line, &len) : NULL;
+	if (line) {
+		/* Tabs become single spaces so the carets line up. */
+		char *copy = GC_MALLOC_ATOMIC((size_t)len + 1);
+		for (int i = 0; i < len; i++)
+			copy[i] = line[i] == '\t' ? ' ' : (line[i] == '\r' ? ' ' : line[i]);
+		copy[len] = 0;
+		int width = snprintf(NULL, 0, "%d", dg->loc.line);
+		int start = dg->loc.col - 1;
+		if (start < 0)
+			start = 0;
+		if (start > len)
+			start = len;
+		int stop = dg->loc.eline == dg->loc.line ? dg->loc.ecol : len;
+		if (stop > len)
+			stop = len;
+		int n = stop - start;
+		if (n < 1)
+			n = 1;
+		char *carets = GC_MALLOC_ATOMIC((size_t)(start + n) + 1);
+		memset(carets, ' ', (size_t)start);
+		memset(carets + start, '^', (size_t)n);
+		carets[start + n] = 0;
+		out = xprintf("%s %*d | %s\n %*s | %s%s%s\n", out, width, dg->loc.line, copy, width, "", sevc, carets, reset);
+	}
+	if (dg->hint)
+		out = xprintf("%s%snote:%s %s\n", out, color ? "\033[1;36m" : "", reset, dg->hint);
+	return out;
+}
+
+/* Edit distance, bounded: good enough for names of a few dozen characters. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	int row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int cur = row[j];
+			int best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+const char *diag_closest(const char *name, const char *const *cands, int n)
+{
+	const char *best = NULL;
+	int bestd = 1 << 30;
+	size_t ln = strlen(name);
+	for (int i = 0; i < n; i++) {
+		if (!cands[i])
+			continue;
+		int dd = distance(name, cands[i]);
+		/* a shared prefix of a longer name counts as close too */
+		size_t lc = strlen(cands[i]);
+		if (ln >= 3 && lc > ln && strncmp(name, cands[i], ln) == 0 && dd > 1)
+			dd = (int)(lc - ln) > 8 ? dd : 2;
+		if (dd < bestd) {
+			bestd = dd;
+			best = cands[i];
+		}
+	}
+	int limit = ln <= 3 ? 1 : ln <= 6 ? 2 : 3;
+	return bestd <= limit ? best : NULL;
+}

@@ -1,0 +1,295 @@
+/*
+ * explain.c - explanations built from an evaluation's trace.
+ *
+ * Each decision appears once, with the case that applied (and the policy
+ * text it cites), the conditions it tested, the facts it read and the
+ * decisions it used; the decisions it used follow, indented under it.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "explain.h"
+
+typedef struct Seen {
+	unsigned char *decl;
+} Seen;
+
+/* Events recorded while deciding `frame`, deduplicated: the last value of
+ * each condition node, each fact path and each decision. */
+typedef struct Summary {
+	int kase;
+	const TraceEv **conds, **facts, **uses;
+	int nconds, nfacts, nuses;
+} Summary;
+
+static void summarize(const Ctx *c, int frame, Summary *s)
+{
+	memset(s, 0, sizeof *s);
+	s->kase = -1;
+	for (int i = 0; i < c->nev; i++) {
+		const TraceEv *e = &c->ev[i];
+		if (e->frame != frame)
+			continue;
+		switch (e->kind) {
+		case TR_CASE:
+			s->kase = e->a;
+			break;
+		case TR_COND: {
+			int k;
+			for (k = 0; k < s->nconds; k++)
+				if (s->conds[k]->a == e->a)
+					break;
+			if (k < s->nconds)
+				s->conds[k] = e;
+			else
+				AST_PUSH(s->conds, s->nconds, e);
+			break;
+		}
+		case TR_FACT: {
+			int k;
+			for (k = 0; k < s->nfacts; k++)
+				if (strcmp(s->facts[k]->path->data, e->path->data) == 0)
+					break;
+			if (k < s->nfacts)
+				s->facts[k] = e;
+			else
+				AST_PUSH(s->facts, s->nfacts, e);
+			break;
+		}
+		case TR_DECISION: {
+			int k;
+			for (k = 0; k < s->nuses; k++)
+				if (s->uses[k]->a == e->a)
+					break;
+			if (k == s->nuses)
+				AST_PUSH(s->uses, s->nuses, e);
+			break;
+		}
+		}
+	}
+}
+
+static const Case *applied(const Program *p, int decl, int kase)
+{
+	if (decl < 0 || kase < 0)
+		return NULL;
+	Decl *d = p->decls[decl];
+	return kase < d->ncases ? &d->cases[kase] : NULL;
+}
+
+static const char *case_name(const Decl *d, int i)
+{
+	const Case *k = &d->cases[i];
+	if (d->kind == D_TABLE)
+		return k->is_default ? "the default row" : xprintf("row %d", i + 1);
+	if (d->kind == D_PARAM)
+		return k->from ? xprintf("the value from %s", k->from) : "its value";
+	if (k->label)
+		return xprintf("exception '%s'", k->label);
+	if (k->cond)
+		return "an exception";
+	return d->ncases > 1 ? "the default" : "its rule";
+}
+
+static void indent(Buf *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		buf_puts(b, "  ");
+}
+
+static void missing_text(Value v, Buf *b)
+{
+	if (v.tag != V_UNKNOWN || !v.as.m || !v.as.m->len)
+		return;
+	buf_puts(b, " (missing: ");
+	for (uint32_t i = 0; i < v.as.m->len; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", v.as.m->paths[i]->data);
+	buf_puts(b, ")");
+}
+
+static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b, int depth, unsigned char *seen)
+{
+	const Program *p = c->p;
+	indent(b, depth);
+	buf_printf(b, "%s = ", label);
+	fmt_value(p, v, b);
+	missing_text(v, b);
+	if (decl >= 0 && seen[decl]) {
+		buf_puts(b, "  (explained above)\n");
+		return;
+	}
+	buf_puts(b, "\n");
+	if (decl >= 0)
+		seen[decl] = 1;
+	Summary s;
+	summarize(c, decl, &s);
+	if (decl >= 0) {
+		Decl *d = p->decls[decl];
+		if (c->state[decl] == 3) {
+			indent(b, depth + 1);
+			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
+			return;
+		}
+		const Case *k = applied(p, decl, s.kase);
+		if (k) {
+			indent(b, depth + 1);
+			buf_printf(b, "by %s at %s:%d\n", case_name(d, s.kase), k->loc.file, k->loc.line);
+			for (int i = 0; i < k->ncites; i++) {
+				indent(b, depth + 2);
+				buf_printf(b, "%s \"%s\"\n", k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
+			}
+		} else if (v.tag == V_UNKNOWN) {
+			indent(b, depth + 1);
+			buf_printf(b, "undecided at %s:%d: it depends on facts that are missing\n", d->loc.file, d->loc.line);
+		}
+		for (int i = 0; i < d->ncites; i++) {
+			indent(b, depth + 2);
+			buf_printf(b, "%s \"%s\"\n", d->cites[i].assumption ? "assumption:" : "source:", d->cites[i].text);
+		}
+	}
+	for (int i = 0; i < s.nconds; i++) {
+		const Node *n = p->nodes[s.conds[i]->a];
+		indent(b, depth + 1);
+		buf_printf(b, "%s %s: ", s.conds[i]->v.tag == V_BOOL ? (s.conds[i]->v.as.i ? "holds  " : "fails  ") : "unknown",
+			   prog_node_text(p, n));
+		fmt_value(p, s.conds[i]->v, b);
+		missing_text(s.conds[i]->v, b);
+		buf_puts(b, "\n");
+	}
+	for (int i = 0; i < s.nfacts; i++) {
+		indent(b, depth + 1);
+		buf_printf(b, "fact   %s = ", s.facts[i]->path->data);
+		fmt_value(p, s.facts[i]->v, b);
+		buf_puts(b, "\n");
+	}
+	for (int i = 0; i < s.nuses; i++) {
+		int u = s.uses[i]->a;
+		text_node(c, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
+	}
+}
+
+void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out)
+{
+	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
+	memset(seen, 0, (size_t)c->p->ndecls + 1);
+	text_node(c, decl, label, v, out, 0, seen);
+}
+
+void explain_missing_json(Value v, Buf *b)
+{
+	buf_puts(b, "[");
+	if (v.tag == V_UNKNOWN && v.as.m)
+		for (uint32_t i = 0; i < v.as.m->len; i++) {
+			if (i)
+				buf_puts(b, ",");
+			buf_json_str(b, v.as.m->paths[i]->data, v.as.m->paths[i]->len);
+		}
+	buf_puts(b, "]");
+}
+
+static void json_loc(Buf *b, Loc l)
+{
+	buf_puts(b, "\"file\":");
+	buf_json_str(b, l.file ? l.file : "", l.file ? strlen(l.file) : 0);
+	buf_printf(b, ",\"line\":%d,\"column\":%d", l.line, l.col);
+}
+
+static void json_cites(Buf *b, const Citation *cs, int n)
+{
+	buf_puts(b, "\"sources\":[");
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (!cs[i].assumption) {
+			if (k++)
+				buf_puts(b, ",");
+			buf_json_str(b, cs[i].text, strlen(cs[i].text));
+		}
+	buf_puts(b, "],\"assumptions\":[");
+	k = 0;
+	for (int i = 0; i < n; i++)
+		if (cs[i].assumption) {
+			if (k++)
+				buf_puts(b, ",");
+			buf_json_str(b, cs[i].text, strlen(cs[i].text));
+		}
+	buf_puts(b, "]");
+}
+
+static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
+{
+	const Program *p = c->p;
+	buf_puts(b, "{\"decision\":");
+	buf_json_str(b, label, strlen(label));
+	buf_puts(b, ",\"value\":");
+	fmt_json(p, v, b);
+	buf_puts(b, ",\"missing\":");
+	explain_missing_json(v, b);
+	if (decl >= 0 && seen[decl]) {
+		buf_puts(b, ",\"see_above\":true}");
+		return;
+	}
+	if (decl >= 0) {
+		seen[decl] = 1;
+		Decl *d = p->decls[decl];
+		buf_puts(b, ",");
+		json_loc(b, d->loc);
+		buf_puts(b, ",");
+		json_cites(b, d->cites, d->ncites);
+		if (c->state[decl] == 3)
+			buf_puts(b, ",\"what_if\":true");
+	}
+	Summary s;
+	summarize(c, decl, &s);
+	const Case *k = applied(p, decl, s.kase);
+	if (k) {
+		buf_puts(b, ",\"case\":{\"name\":");
+		const char *nm = case_name(p->decls[decl], s.kase);
+		buf_json_str(b, nm, strlen(nm));
+		buf_printf(b, ",\"index\":%d,", s.kase);
+		json_loc(b, k->loc);
+		buf_puts(b, ",");
+		json_cites(b, k->cites, k->ncites);
+		buf_puts(b, "}");
+	} else {
+		buf_puts(b, ",\"case\":null");
+	}
+	buf_puts(b, ",\"conditions\":[");
+	for (int i = 0; i < s.nconds; i++) {
+		const Node *n = p->nodes[s.conds[i]->a];
+		if (i)
+			buf_puts(b, ",");
+		buf_puts(b, "{\"text\":");
+		const char *t = prog_node_text(p, n);
+		buf_json_str(b, t, strlen(t));
+		buf_puts(b, ",\"value\":");
+		fmt_json(p, s.conds[i]->v, b);
+		buf_puts(b, ",");
+		json_loc(b, n->loc);
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"facts\":[");
+	for (int i = 0; i < s.nfacts; i++) {
+		if (i)
+			buf_puts(b, ",");
+		buf_puts(b, "{\"path\":");
+		buf_json_str(b, s.facts[i]->path->data, s.facts[i]->path->len);
+		buf_puts(b, ",\"value\":");
+		fmt_json(p, s.facts[i]->v, b);
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"uses\":[");
+	for (int i = 0; i < s.nuses; i++) {
+		if (i)
+			buf_puts(b, ",");
+		int u = s.uses[i]->a;
+		json_node(c, u, p->decls[u]->qname, s.uses[i]->v, b, seen);
+	}
+	buf_puts(b, "]}");
+}
+
+void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out)
+{
+	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
+	memset(seen, 0, (size_t)c->p->ndecls + 1);
+	json_node(c, decl, label, v, out, seen);
+}

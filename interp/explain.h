@@ -1,0 +1,21 @@
+/*
+ * explain.h - how a decision was reached, from the trace of an evaluation.
+ *
+ * In explain mode the VM runs the traced chunks, which record the case that
+ * applied, each condition with its value, each fact read and each decision
+ * used.  This module turns that record into the text of `edict eval
+ * --explain` and the JSON form documented in docs/explain.md.
+ */
+#ifndef EDICT_EXPLAIN_H
+#define EDICT_EXPLAIN_H
+
+#include "format.h"
+#include "vm.h"
+
+/* decl: the decision explained, or -1 for a query expression (label names it). */
+void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out);
+void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
+/* The facts an unknown value is waiting for, as a JSON array / text list. */
+void explain_missing_json(Value v, Buf *out);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * facts.c - JSON facts -> typed values.
+ *
+ * json-c parses the text (it keeps each number's exact text, so decimals
+ * never pass through binary floating point); this file checks each value
+ * against the declared type and converts it.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "check.h"
+#include "facts.h"
+#include "format.h"
+
+static int fail(const char **err, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const char **err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvprintf(fmt, ap);
+	va_end(ap);
+	*err = path && *path ? xprintf("%s: %s", path, msg) : msg;
+	return ST_FACTS;
+}
+
+/* A short quote of what was given, for messages. */
+static const char *shown(json_object *j)
+{
+	const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	size_t n = strlen(s);
+	return n > 40 ? xprintf("%.37s...", s) : xprintf("%s", s);
+}
+
+static const char *example(const Type *t)
+{
+	switch (t->kind) {
+	case TY_BOOL: return "true or false";
+	case TY_INT: return "a whole number like 42";
+	case TY_DEC: return "a number like 12.5";
+	case TY_MONEY: {
+		if (!t->cur)
+			return "an amount like \"50000000 KRW\"";
+		char c[4];
+		val_currency_text(t->cur, c);
+		return xprintf("an amount like \"100 %s\"", c);
+	}
+	case TY_PCT: return "a percentage like \"12%\"";
+	case TY_DATE: return "a date like \"2026-12-01\"";
+	case TY_DUR: return "a duration like \"14 days\"";
+	case TY_STR: return "text in quotes";
+	case TY_HS: return "a tariff code like \"6205.20\"";
+	case TY_ENUM: {
+		char *s = xprintf("one of");
+		for (int i = 0; i < t->def->nmembers; i++)
+			s = xprintf("%s%s\"%s\"", s, i ? ", " : " ", t->def->members[i]);
+		return s;
+	}
+	case TY_LIST: return xprintf("a list (JSON array) of %s", ty_name(t->elem));
+	case TY_REC: return xprintf("a %s (JSON object)", t->def->name);
+	default: return ty_name(t);
+	}
+}
+
+int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
+{
+	Dec d;
+	while (n && s[0] == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	switch (t->kind) {
+	case TY_PCT:
+		if (n < 2 || s[n - 1] != '%' || dec_parse(s, n - 1, &d) != DEC_OK || d.exp - 2 < DEC_EMIN)
+			return -1;
+		d.exp -= 2;
+		*out = val_dec(V_PCT, d, 0);
+		return 0;
+	case TY_MONEY: {
+		if (n < 5 || s[n - 4] != ' ')
+			return -1;
+		uint16_t cur = val_currency(s + n - 3);
+		size_t m = n - 4;
+		while (m && s[m - 1] == ' ')
+			m--;
+		if (!cur || dec_parse(s, m, &d) != DEC_OK)
+			return -1;
+		if (t->cur && t->cur != cur)
+			return -2;
+		*out = val_dec(V_MONEY, d, cur);
+		return 0;
+	}
+	case TY_DEC:
+		if (dec_parse(s, n, &d) != DEC_OK)
+			return -1;
+		*out = val_dec(V_DEC, d, 0);
+		return 0;
+	case TY_DATE: {
+		date_t dt;
+		if (date_parse(s, n, &dt) != 0)
+			return -1;
+		*out = val_date(dt);
+		return 0;
+	}
+	case TY_DUR: {
+		static const struct {
+			const char *w;
+			DurUnit u;
+		} units[] = {{"days", DU_DAYS},	    {"day", DU_DAYS},	{"weeks", DU_WEEKS}, {"week", DU_WEEKS},
+			     {"months", DU_MONTHS}, {"month", DU_MONTHS}, {"years", DU_YEARS}, {"year", DU_YEARS}};
+		const char *sp = memchr(s, ' ', n);
+		if (!sp)
+			return -1;
+		int64_t amount;
+		if (dec_parse(s, (size_t)(sp - s), &d) != DEC_OK || !dec_to_int(d, &amount))
+			return -1;
+		const char *w = sp + 1;
+		size_t wn = n - (size_t)(w - s);
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+			if (strlen(units[i].w) == wn && memcmp(units[i].w, w, wn) == 0) {
+				*out = val_dur(amount, units[i].u);
+				return 0;
+			}
+		return -1;
+	}
+	case TY_HS:
+		return val_hs_parse(s, n, out);
+	default:
+		return -1;
+	}
+}
+
+Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path)
+{
+	if (dflt && dflt->is_const)
+		return dflt->k;
+	if (dflt && dflt->kind == N_LIST && dflt->nkids == 0)
+		return val_list(val_list_new(0));
+	if (t->kind == TY_REC) {
+		/* an absent record: each field absent in turn, so `company.size`
+		 * reports itself as the missing fact */
+		TypeDef *td = t->def;
+		Value r = val_rec(td->id, (uint32_t)td->nfields);
+		for (int i = 0; i < td->nfields; i++) {
+			const Field *f = &td->fields[i];
+			const char *fp = xprintf("%s.%s", path, f->name);
+			r.as.r->f[i] = f->type && f->type->kind == TY_REC ? val_unknown(val_missing1(fp, strlen(fp)))
+									  : facts_absent(p, f->type ? f->type : &ty_error, f->dflt, fp);
+		}
+		return r;
+	}
+	return val_unknown(val_missing1(path, strlen(path)));
+}
+
+int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err)
+{
+	json_type jt = json_object_get_type(j);
+	if (jt == json_type_null) {
+		*out = facts_absent(p, t, NULL, path);
+		if (t->kind == TY_REC)
+			*out = val_unknown(val_missing1(path, strlen(path)));
+		return ST_OK;
+	}
+	switch (t->kind) {
+	case TY_BOOL:
+		if (jt != json_type_boolean)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		*out = val_bool(json_object_get_boolean(j));
+		return ST_OK;
+	case TY_INT:
+		if (jt != json_type_int)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		/* json-c clamps numbers beyond 64 bits; refuse rather than guess */
+		if (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN)
+			return fail(err, path, "the number %s is too large", shown(j));
+		*out = val_int(json_object_get_int64(j));
+		return ST_OK;
+	case TY_DEC: {
+		Dec d;
+		const char *s;
+		if (jt == json_type_int || jt == json_type_double) {
+			if (jt == json_type_int && (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN))
+				return fail(err, path, "the number %s is too large; write it as text, like \"123456789012345678901234\"",
+					    shown(j));
+			s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+			DecStatus st = dec_parse_json(s, strlen(s), &d);
+			if (st != DEC_OK)
+				return fail(err, path, "%s: %s", shown(j), dec_status_text(st));
+		} else if (jt == json_type_string) {
+			s = json_object_get_string(j);
+			DecStatus st = dec_parse(s, (size_t)json_object_get_string_len(j), &d);
+			if (st != DEC_OK)
+				return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		} else {
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		}
+		*out = val_dec(V_DEC, d, 0);
+		return ST_OK;
+	}
+	case TY_MONEY:
+	case TY_PCT:
+	case TY_DATE:
+	case TY_DUR:
+	case TY_HS: {
+		if (jt != json_type_string)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		int rc = facts_scalar(t, json_object_get_string(j), (size_t)json_object_get_string_len(j), out);
+		if (rc == -2)
+			return fail(err, path, "expected %s, got %s: the currency differs", example(t), shown(j));
+		if (rc != 0)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		return ST_OK;
+	}
+	case TY_STR:
+		if (jt != json_type_string)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		*out = val_str(json_object_get_string(j), (size_t)json_object_get_string_len(j));
+		return ST_OK;
+	case TY_ENUM: {
+		if (jt != json_type_string)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		const char *s = json_object_get_string(j);
+		for (int i = 0; i < t->def->nmembers; i++)
+			if (strcmp(t->def->members[i], s) == 0) {
+				*out = val_enum(t->def->id, i);
+				return ST_OK;
+			}
+		return fail(err, path, "expected %s, got %s", example(t), shown(j));
+	}
+	case TY_LIST: {
+		if (jt != json_type_array)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		size_t n = json_object_array_length(j);
+		List *l = val_list_new((uint32_t)n);
+		for (size_t i = 0; i < n; i++) {
+			const char *ip = xprintf("%s[%zu]", path, i);
+			int st = facts_convert(p, t->elem, json_object_array_get_idx(j, i), ip, &l->items[i], err);
+			if (st != ST_OK)
+				return st;
+		}
+		*out = val_list(l);
+		return ST_OK;
+	}
+	case TY_REC: {
+		if (jt != json_type_object)
+			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+		TypeDef *td = t->def;
+		Value r = val_rec(td->id, (uint32_t)td->nfields);
+		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+		memset(seen, 0, (size_t)td->nfields + 1);
+		json_object_object_foreach(j, key, val)
+		{
+			int slot = -1;
+			for (int i = 0; i < td->nfields; i++)
+				if (strcmp(td->fields[i].name, key) == 0)
+					slot = i;
+			if (slot < 0) {
+				const char *cands[256];
+				int nc = 0;
+				for (int i = 0; i < td->nfields && nc < 256; i++)
+					cands[nc++] = td->fields[i].name;
+				const char *best = diag_closest(key, cands, nc);
+				return fail(err, path, "unknown field \"%s\"%s", key,
+					    best ? xprintf("; did you mean \"%s\"?", best) : "");
+			}
+			seen[slot] = 1;
+			const char *fp = xprintf("%s.%s", path, key);
+			int st = facts_convert(p, td->fields[slot].type, val, fp, &r.as.r->f[slot], err);
+			if (st != ST_OK)
+				return st;
+		}
+		for (int i = 0; i < td->nfields; i++)
+			if (!seen[i]) {
+				const char *fp = xprintf("%s.%s", path, td->fields[i].name);
+				r.as.r->f[i] = facts_absent(p, td->fields[i].type, td->fields[i].dflt, fp);
+				if (td->fields[i].type->kind == TY_REC && !td->fields[i].dflt)
+					r.as.r->f[i] = val_unknown(val_missing1(fp, strlen(fp)));
+			}
+		*out = r;
+		return ST_OK;
+	}
+	default:
+		return fail(err, path, "this fact cannot be read");
+	}
+}
+
+void facts_clear(Ctx *c)
+{
+	const Program *p = c->p;
+	for (int i = 0; i < p->nfacts; i++) {
+		Decl *f = p->facts[i];
+		c->facts[i] = facts_absent(p, f->type, f->dflt, f->name);
+	}
+}
+
+int facts_load_object(Ctx *c, json_object *root, const char *name, const char **err)
+{
+	const Program *p = c->p;
+	(void)name;
+	if (json_object_get_type(root) != json_type_object)
+		return fail(err, NULL, "the facts must be a JSON object, like {\"company\": {...}}");
+	facts_clear(c);
+	json_object_object_foreach(root, key, val)
+	{
+		if (strcmp(key, "as_of") == 0) {
+			date_t d;
+			if (json_object_get_type(val) != json_type_string ||
+			    date_parse(json_object_get_string(val), (size_t)json_object_get_string_len(val), &d) != 0)
+				return fail(err, "as_of", "expected a date like \"2026-12-01\", got %s", shown(val));
+			c->as_of = d;
+			continue;
+		}
+		if (strcmp(key, "id") == 0)
+			continue;
+		int idx = -1;
+		for (int i = 0; i < p->nfacts; i++)
+			if (strcmp(p->facts[i]->name, key) == 0)
+				idx = i;
+		if (idx < 0) {
+			const char *cands[256];
+			int nc = 0;
+			for (int i = 0; i < p->nfacts && nc < 256; i++)
+				cands[nc++] = p->facts[i]->name;
+			const char *best = diag_closest(key, cands, nc);
+			return fail(err, NULL, "unknown fact \"%s\"%s", key, best ? xprintf("; did you mean \"%s\"?", best) : "");
+		}
+		int st = facts_convert(p, p->facts[idx]->type, val, key, &c->facts[idx], err);
+		if (st != ST_OK)
+			return st;
+	}
+	return ST_OK;
+}
+
+int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
+{
+	if (len > FACTS_MAX_BYTES)
+		return fail(err, name, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
+	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	if (!tok)
+		return fail(err, name, "out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t off = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof;
+	if (jerr == json_tokener_success) {
+		/* only white space may follow the document */
+		for (size_t i = off; i < len; i++)
+			if (text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') {
+				jerr = json_tokener_error_parse_unexpected;
+				off = i;
+				break;
+			}
+	}
+	if (jerr != json_tokener_success) {
+		int line = 1, col = 1;
+		for (size_t i = 0; i < off && i < len; i++) {
+			if (text[i] == '\n')
+				line++, col = 1;
+			else
+				col++;
+		}
+		const char *why = jerr == json_tokener_error_depth ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
+				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
+									 : json_tokener_error_desc(jerr);
+		json_tokener_free(tok);
+		if (root)
+			json_object_put(root);
+		*err = xprintf("%s:%d:%d: invalid JSON: %s", name, line, col, why);
+		return ST_FACTS;
+	}
+	json_tokener_free(tok);
+	int st = facts_load_object(c, root, name, err);
+	json_object_put(root);
+	if (st != ST_OK)
+		*err = xprintf("%s: %s", name, *err);
+	return st;
+}
+
+void facts_set_path(Ctx *c, int root, const int *slots, int nslots, Value v)
+{
+	if (nslots == 0) {
+		c->facts[root] = v;
+		return;
+	}
+	Value *at = &c->facts[root];
+	for (int i = 0; i < nslots; i++) {
+		if (at->tag != V_REC)
+			return; /* the checker guarantees records along the path */
+		Value copy = val_rec(at->aux, at->as.r->n);
+		memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
+		*at = copy;
+		at = &at->as.r->f[slots[i]];
+	}
+	*at = v;
+}

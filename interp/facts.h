@@ -1,0 +1,38 @@
+/*
+ * facts.h - the facts an evaluation reads, from JSON, checked against the
+ * fact schema (`fact` declarations).
+ *
+ * Every fact arrives typed: a percentage as "14%", money as "50000000 KRW",
+ * a date as "2026-12-01".  A missing fact becomes an unknown value that
+ * remembers its path, so a decision that cannot be made can say which facts
+ * it still needs.  Errors name the path: `company.us_export_share: expected
+ * a percentage like "12%", got "abc"`.
+ */
+#ifndef EDICT_FACTS_H
+#define EDICT_FACTS_H
+
+#include <json-c/json.h>
+
+#include "vm.h"
+
+#define FACTS_MAX_DEPTH 64
+#define FACTS_MAX_BYTES (64u << 20)
+
+/* Reset every fact root to "absent" (defaults, or unknown). */
+void facts_clear(Ctx *c);
+/* Load one JSON document (an object with a key per fact root; "as_of" and
+ * "id" are allowed besides).  Facts not in the document are absent.
+ * Returns ST_OK, or ST_FACTS with *err. name labels messages. */
+int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err);
+int facts_load_object(Ctx *c, json_object *root, const char *name, const char **err);
+/* Convert JSON to a value of type t; path names it in messages. */
+int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err);
+/* The value of an absent fact or field of type t at path (its default or unknown). */
+Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path);
+/* Set the fact at root[slots...] to v, copying records on the way so no
+ * other context sees the change. */
+void facts_set_path(Ctx *c, int root, const int *slots, int nslots, Value v);
+/* Parse "14%", "50000000 KRW", "2026-12-01", "14 days", "6205.20" for type t. */
+int facts_scalar(const Type *t, const char *s, size_t n, Value *out);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * format.c - printing values in Edict notation and in JSON.
+ */
+#include <gc.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+
+void buf_add(Buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 128;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *ns = GC_MALLOC_ATOMIC(cap);
+		if (b->n)
+			memcpy(ns, b->s, b->n);
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = 0;
+}
+
+void buf_puts(Buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_printf(Buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		buf_add(b, small, (size_t)n);
+		return;
+	}
+	char *big = GC_MALLOC_ATOMIC((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	buf_add(b, big, (size_t)n);
+}
+
+const char *buf_cstr(Buf *b)
+{
+	return b->s ? b->s : "";
+}
+
+void buf_json_str(Buf *b, const char *s, size_t n)
+{
+	buf_add(b, "\"", 1);
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_add(b, s + start, i - start);
+		start = i + 1;
+		switch (ch) {
+		case '"': buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		default: buf_printf(b, "\\u%04x", ch); break;
+		}
+	}
+	buf_add(b, s + start, n - start);
+	buf_add(b, "\"", 1);
+}
+
+static void dec_text(Dec d, Buf *b)
+{
+	char tmp[DEC_FMT_MAX];
+	size_t n = dec_format(d, tmp);
+	buf_add(b, tmp, n);
+}
+
+void fmt_scalar_text(Value v, Buf *b)
+{
+	char cur[4];
+	switch ((ValueTag)v.tag) {
+	case V_MONEY:
+		dec_text(val_get_dec(v), b);
+		val_currency_text(v.cur, cur);
+		buf_printf(b, " %s", cur);
+		return;
+	case V_PCT: {
+		Dec d = val_get_dec(v);
+		d.exp += 2; /* the fraction 0.14 prints as 14% */
+		dec_text(d, b);
+		buf_add(b, "%", 1);
+		return;
+	}
+	case V_DUR: {
+		static const char *const unit[] = {"day", "week", "month", "year"};
+		buf_printf(b, "%lld %s%s", (long long)v.as.i, unit[v.cur & 3], v.as.i == 1 || v.as.i == -1 ? "" : "s");
+		return;
+	}
+	case V_HS: {
+		char digits[24];
+		snprintf(digits, sizeof digits, "%0*lld", v.aux, (long long)v.as.i);
+		buf_add(b, digits, v.aux < 4 ? (size_t)v.aux : 4);
+		for (int i = 4; i < v.aux; i += 2) {
+			buf_add(b, ".", 1);
+			buf_add(b, digits + i, 2);
+		}
+		return;
+	}
+	case V_DATE: {
+		char day[DATE_TEXT_LEN + 1];
+		date_format((date_t)v.as.i, day);
+		buf_add(b, day, DATE_TEXT_LEN);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static void value(const Program *p, Value v, Buf *b, bool json)
+{
+	switch ((ValueTag)v.tag) {
+	case V_UNKNOWN:
+		buf_puts(b, json ? "null" : "unknown");
+		return;
+	case V_BOOL:
+		buf_puts(b, v.as.i ? "true" : "false");
+		return;
+	case V_INT:
+		buf_printf(b, "%lld", (long long)v.as.i);
+		return;
+	case V_DEC:
+		dec_text(val_get_dec(v), b);
+		return;
+	case V_MONEY:
+	case V_PCT:
+	case V_DUR:
+	case V_DATE:
+		if (json)
+			buf_add(b, "\"", 1);
+		fmt_scalar_text(v, b);
+		if (json)
+			buf_add(b, "\"", 1);
+		return;
+	case V_HS:
+		buf_puts(b, json ? "\"" : "hs \"");
+		fmt_scalar_text(v, b);
+		buf_add(b, "\"", 1);
+		return;
+	case V_STR:
+		buf_json_str(b, v.as.s->data, v.as.s->len);
+		return;
+	case V_ENUM: {
+		const char *name = p && v.aux < p->ntypes && v.as.i < p->types[v.aux]->nmembers
+					   ? p->types[v.aux]->members[v.as.i]
+					   : "?";
+		if (json)
+			buf_json_str(b, name, strlen(name));
+		else
+			buf_puts(b, name);
+		return;
+	}
+	case V_LIST:
+		buf_add(b, "[", 1);
+		for (uint32_t i = 0; i < v.as.l->len; i++) {
+			if (i)
+				buf_add(b, json ? "," : ", ", json ? 1 : 2);
+			value(p, v.as.l->items[i], b, json);
+		}
+		buf_add(b, "]", 1);
+		return;
+	case V_REC: {
+		const TypeDef *td = p && v.aux < p->ntypes ? p->types[v.aux] : NULL;
+		buf_add(b, "{", 1);
+		for (uint32_t i = 0; i < v.as.r->n; i++) {
+			if (i)
+				buf_add(b, json ? "," : ", ", json ? 1 : 2);
+			const char *name = td && (int)i < td->nfields ? td->fields[i].name : "?";
+			if (json) {
+				buf_json_str(b, name, strlen(name));
+				buf_add(b, ":", 1);
+			} else {
+				buf_printf(b, "%s: ", name);
+			}
+			value(p, v.as.r->f[i], b, json);
+		}
+		buf_add(b, "}", 1);
+		return;
+	}
+	}
+}
+
+void fmt_value(const Program *p, Value v, Buf *b)
+{
+	value(p, v, b, false);
+}
+
+const char *fmt_value_str(const Program *p, Value v)
+{
+	Buf b = {0};
+	value(p, v, &b, false);
+	return buf_cstr(&b);
+}
+
+void fmt_json(const Program *p, Value v, Buf *b)
+{
+	value(p, v, b, true);
+}

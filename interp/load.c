@@ -1,0 +1,243 @@
+/*
+ * load.c - finding, reading and building the rule files of a rule set.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <gc.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "compile.h"
+#include "load.h"
+#include "parse.h"
+
+char *load_file(const char *path, size_t max, size_t *len, const char **err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*err = xprintf("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = GC_MALLOC_ATOMIC(cap + 1);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max) {
+				fclose(f);
+				*err = xprintf("%s is larger than the limit of %zu bytes", path, max);
+				return NULL;
+			}
+			size_t ncap = cap * 2 > max ? max : cap * 2;
+			char *nb = GC_MALLOC_ATOMIC(ncap + 1);
+			memcpy(nb, buf, n);
+			buf = nb;
+			cap = ncap;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		*err = xprintf("cannot read %s", path);
+		return NULL;
+	}
+	if (n == cap && cap >= max) {
+		*err = xprintf("%s is larger than the limit of %zu bytes", path, max);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+typedef struct Found {
+	const char *path;
+	const char *module;
+} Found;
+
+typedef struct Walk {
+	Diags *d;
+	Found *files;
+	int n;
+	const char *root_real;
+	dev_t *devs;
+	ino_t *inos;
+	int nvisit;
+} Walk;
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static Loc no_loc(const char *file)
+{
+	Loc l = {file, 0, 0, 0, 0};
+	return l;
+}
+
+static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
+{
+	if (depth > LOAD_MAX_DIR_DEPTH) {
+		diag_add(w->d, SEV_ERROR, no_loc(dir), "directories are nested more than %d deep here", LOAD_MAX_DIR_DEPTH);
+		return;
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return;
+	for (int i = 0; i < w->nvisit; i++)
+		if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
+			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory is reached again through a symbolic link (a loop); it is read once");
+			return;
+		}
+	int nv = w->nvisit;
+	AST_PUSH(w->devs, nv, st.st_dev);
+	AST_PUSH(w->inos, w->nvisit, st.st_ino);
+	char *real = realpath(dir, NULL);
+	if (real) {
+		size_t rl = strlen(w->root_real);
+		bool inside = strncmp(real, w->root_real, rl) == 0 && (real[rl] == '/' || real[rl] == 0);
+		free(real);
+		if (!inside) {
+			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory leads outside the rule directory %s; it is not read",
+				 w->root_real);
+			return;
+		}
+	}
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		diag_add(w->d, SEV_ERROR, no_loc(dir), "cannot read the directory: %s", strerror(errno));
+		return;
+	}
+	const char **names = NULL;
+	int nn = 0;
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		const char *nm = ast_strdup(e->d_name, strlen(e->d_name));
+		AST_PUSH(names, nn, nm);
+	}
+	closedir(dh);
+	if (nn)
+		qsort(names, (size_t)nn, sizeof *names, cmp_names);
+	for (int i = 0; i < nn; i++) {
+		const char *full = xprintf("%s/%s", dir, names[i]);
+		if (stat(full, &st) != 0) {
+			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
+			continue;
+		}
+		size_t len = strlen(names[i]);
+		if (S_ISDIR(st.st_mode)) {
+			walk_dir(w, full, prefix ? xprintf("%s.%s", prefix, names[i]) : names[i], depth + 1);
+		} else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0) {
+			char *rp = realpath(full, NULL);
+			if (rp) {
+				size_t rl = strlen(w->root_real);
+				bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
+				free(rp);
+				if (!inside) {
+					diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
+						 w->root_real);
+					continue;
+				}
+			}
+			const char *base = ast_strdup(names[i], len - 6);
+			Found f = {full, prefix ? xprintf("%s.%s", prefix, base) : base};
+			if (w->n >= LOAD_MAX_FILES) {
+				diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
+				return;
+			}
+			AST_PUSH(w->files, w->n, f);
+		}
+	}
+}
+
+static Program *build(Module **mods, int nmods, Diags *d)
+{
+	Program *p = chk_program(mods, nmods, d);
+	if (d->nerrors == 0)
+		cg_program(p);
+	return p;
+}
+
+Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
+{
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < nsrcs; i++) {
+		Module *m = parse_module(srcs[i], d);
+		if (!m)
+			continue;
+		if (!m->name) {
+			const char *b = strrchr(srcs[i]->path, '/');
+			b = b ? b + 1 : srcs[i]->path;
+			size_t len = strlen(b);
+			m->name = len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b;
+		}
+		AST_PUSH(mods, nmods, m);
+	}
+	return build(mods, nmods, d);
+}
+
+Program *load_paths(const char *const *paths, int npaths, Diags *d)
+{
+	Walk w = {0};
+	w.d = d;
+	for (int i = 0; i < npaths; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) != 0) {
+			diag_add(d, SEV_ERROR, no_loc(NULL), "cannot read %s: %s", paths[i], strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			char *real = realpath(paths[i], NULL);
+			w.root_real = real ? ast_strdup(real, strlen(real)) : paths[i];
+			free(real);
+			size_t len = strlen(paths[i]);
+			const char *dir = len > 1 && paths[i][len - 1] == '/' ? ast_strdup(paths[i], len - 1) : paths[i];
+			walk_dir(&w, dir, NULL, 0);
+		} else {
+			const char *b = strrchr(paths[i], '/');
+			b = b ? b + 1 : paths[i];
+			size_t len = strlen(b);
+			Found f = {paths[i], len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b};
+			AST_PUSH(w.files, w.n, f);
+		}
+	}
+	if (d->nerrors)
+		return NULL;
+	if (w.n == 0) {
+		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
+		return NULL;
+	}
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < w.n; i++) {
+		size_t len;
+		const char *err;
+		char *text = load_file(w.files[i].path, LOAD_MAX_FILE_BYTES, &len, &err);
+		if (!text) {
+			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
+			continue;
+		}
+		Source *src = GC_MALLOC(sizeof *src);
+		src->path = w.files[i].path;
+		src->text = text;
+		src->len = len;
+		Module *m = parse_module(src, d);
+		if (!m)
+			continue;
+		if (!m->name)
+			m->name = w.files[i].module;
+		AST_PUSH(mods, nmods, m);
+	}
+	return build(mods, nmods, d);
+}

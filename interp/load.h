@@ -1,0 +1,27 @@
+/*
+ * load.h - reading a rule set: paths -> sources -> modules -> Program.
+ *
+ * A rule set is a list of files and directories.  A directory contributes
+ * every `.edict` file below it; a file's module name is its path below the
+ * directory with dots for slashes (origin/eu.edict is `origin.eu`), or its
+ * `module` line.  Nothing outside the given roots is read: symbolic links
+ * that lead out of a root, or round in a loop, are reported.
+ */
+#ifndef EDICT_LOAD_H
+#define EDICT_LOAD_H
+
+#include "program.h"
+
+#define LOAD_MAX_FILE_BYTES (8u << 20)
+#define LOAD_MAX_FILES 10000
+#define LOAD_MAX_DIR_DEPTH 32
+
+/* Load, check and (when there are no errors) compile.  Returns the
+ * program, or NULL only when nothing could be read; errors are in d. */
+Program *load_paths(const char *const *paths, int npaths, Diags *d);
+/* The same for rule text held in memory (the C API, tests, fuzzing). */
+Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
+/* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
+char *load_file(const char *path, size_t max, size_t *len, const char **err);
+
+#endif

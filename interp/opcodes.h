@@ -1,0 +1,92 @@
+/*
+ * opcodes.h - every VM instruction, defined once.
+ *
+ * An instruction is one 32-bit word: the opcode in the low 8 bits and an
+ * operand A in the high 24.  Instructions marked "+1 word" take a second
+ * operand B in the following word.  Each line gives the name, the number of
+ * operand words after the first (0 or 1), the stack effect (-1 = varies),
+ * and what it does.  The enum, the name table, the operand sizes and the
+ * disassembler (disasm.c) are all generated from this list; the meaning of
+ * each opcode is written again, in full, above its case in vm.c.
+ *
+ * Notation: S = the stack, top last; L[n] = frame slot n; K[n] = constant n;
+ * U = unknown.  Every operation on U yields U (carrying the union of the
+ * facts it depends on), except where Kleene logic decides without it.
+ */
+#ifndef EDICT_OPCODES_H
+#define EDICT_OPCODES_H
+
+#define EDICT_OPCODES(X)                                                                    \
+	X(CONST, 0, 1, "push K[A]")                                                          \
+	X(TRUE, 0, 1, "push true")                                                           \
+	X(FALSE, 0, 1, "push false")                                                         \
+	X(UNKNOWN, 0, 1, "push unknown")                                                     \
+	X(ASOF, 0, 1, "push the evaluation's as-of date")                                    \
+	X(POP, 0, -1, "pop one value")                                                       \
+	X(LOCAL, 0, 1, "push L[A]")                                                          \
+	X(SETLOCAL, 0, -1, "L[A] := pop")                                                    \
+	X(FACT, 0, 1, "push fact root A")                                                    \
+	X(FIELD, 0, 0, "replace the record on top with its field in slot A")                  \
+	X(LOCALFIELD, 1, 1, "push field B of the record in L[A] (superinstruction)")          \
+	X(DECIDE, 0, 1, "push the value of decision A, evaluating it once per evaluation")    \
+	X(CALL, 1, -1, "call function A with B arguments from S; push its result")           \
+	X(BUILTIN, 1, -1, "call builtin A with B arguments from S; push its result")          \
+	X(RETURN, 0, -1, "return the top of S from this chunk")                              \
+	X(ADD, 0, -1, "a + b")                                                               \
+	X(SUB, 0, -1, "a - b")                                                               \
+	X(MUL, 0, -1, "a * b")                                                               \
+	X(DIV, 0, -1, "a / b")                                                               \
+	X(NEG, 0, 0, "-a")                                                                   \
+	X(EQ, 0, -1, "a = b")                                                                \
+	X(NE, 0, -1, "a != b")                                                               \
+	X(LT, 0, -1, "a < b")                                                                \
+	X(LE, 0, -1, "a <= b")                                                               \
+	X(GT, 0, -1, "a > b")                                                                \
+	X(GE, 0, -1, "a >= b")                                                               \
+	X(GEK, 0, 0, "a >= K[A] (superinstruction for threshold tests)")                      \
+	X(LTK, 0, 0, "a < K[A] (superinstruction for threshold tests)")                       \
+	X(NOT, 0, 0, "Kleene not")                                                           \
+	X(AND, 0, -1, "Kleene and of a and b")                                               \
+	X(OR, 0, -1, "Kleene or of a and b")                                                 \
+	X(JFALSE_KEEP, 0, 0, "if top is false jump to A, keeping it (and short-circuit)")    \
+	X(JTRUE_KEEP, 0, 0, "if top is true jump to A, keeping it (or short-circuit)")       \
+	X(JUMP, 0, 0, "jump to A")                                                           \
+	X(IFTEST, 0, -1, "pop c: true: skip the next word; false: jump to A; U: push c and run the next word (a JUMP past the if)") \
+	X(JKNOWN_KEEP, 0, 0, "if top is not U jump to A keeping it; else pop it (otherwise)") \
+	X(IN, 0, -1, "a in list b")                                                          \
+	X(IN_HS, 0, -1, "tariff code a in chapter/heading/subheading b (A = which); b may be a list") \
+	X(IS_KNOWN, 0, 0, "true if top is not U (never U)")                                  \
+	X(MKLIST, 0, -1, "pop A values into a new list")                                     \
+	X(MKREC, 1, -1, "pop B values into a new record of type A")                          \
+	X(ITERPREP, 1, 0, "pop a list into L[A] and reset its cursor L[A+1]; U: push it and jump to B") \
+	X(ITER, 1, 0, "if the list L[A] has more items: L[A+2] := next; else jump to B")     \
+	X(ACCINIT, 1, 0, "reset accumulator L[A] and its unknown-marker L[A+1] for kind B")                   \
+	X(FILTER, 1, -1, "pop c: true: go on; false: jump to B; U: note it in L[A] and jump to B") \
+	X(ACC, 1, -1, "fold pop into accumulator L[A] (B = kind: list, sum, count, min, max, all, any)") \
+	X(ACCEND, 1, 1, "push the accumulated result of L[A] (B = kind)")                    \
+	X(PICK, 0, -1, "choose among the case conditions in L: case table A; jumps to the chosen body") \
+	X(DATEIN, 1, 1, "push whether as-of is within [K[A], K[B]) (either may be unknown = open)") \
+	X(ERROR, 0, 0, "raise runtime error message K[A]")                                   \
+	X(TRACE_COND, 0, 0, "explain mode: record condition node A with the value on top")    \
+	X(TRACE_FACT, 0, 0, "explain mode: record fact path K[A] with the value on top")      \
+	X(TRACE_CASE, 0, 0, "explain mode: record that case A of this decision applied")
+
+typedef enum OpCode {
+#define X(name, words, effect, doc) OP_##name,
+	EDICT_OPCODES(X)
+#undef X
+	OP__COUNT
+} OpCode;
+
+#define INS(op, a) ((uint32_t)(op) | ((uint32_t)(a) << 8))
+#define INS_OP(w) ((OpCode)((w) & 0xff))
+#define INS_A(w) ((int)((w) >> 8))
+#define INS_MAX_A 0xffffff
+
+extern const char *const op_names[OP__COUNT];
+extern const unsigned char op_words[OP__COUNT];
+
+/* Accumulator kinds for ACC / ACCEND. */
+enum { ACC_LIST, ACC_SUM, ACC_COUNT, ACC_MIN, ACC_MAX, ACC_ALL, ACC_ANY };
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * parse.h - the bridge between the generated scanner/parser and the rest.
+ *
+ * parse_module turns one source text into a Module, reporting syntax errors
+ * to a Diags list.  The scanner and parser share a ParseState.
+ */
+#ifndef EDICT_PARSE_H
+#define EDICT_PARSE_H
+
+#include "ast.h"
+#include "diag.h"
+
+struct ParseState {
+	const Source *src;
+	Diags *diags;
+	Module *mod;
+	int line, col;
+	char *sbuf; /* string literal being scanned */
+	size_t sbuf_len, sbuf_cap;
+	Loc str_loc;
+	int nerrors;
+	int depth; /* nesting of brackets, for the depth limit */
+	bool fatal; /* stop reporting: a limit was hit */
+	/* pieces of the declaration being parsed */
+	TypeDef *pending_def;
+	Node *pending_default;
+	Param *pending_params;
+	int npending_params;
+	TestStep *pending_steps;
+	int npending_steps;
+	int pending_severity;
+	Decl *pending_decl;
+	int start;       /* first token to hand out: START_EXPR, START_GIVEN or 0 */
+	Node *expr;      /* parse_expr's result */
+	TestStep *given; /* parse_given's result */
+};
+
+/* Maximum nesting of brackets and blocks in one file. */
+#define PARSE_MAX_DEPTH 200
+
+void lex_error(struct ParseState *ps, const Loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void lex_bad_char(struct ParseState *ps, const Loc *loc, int c);
+void lex_string_add(struct ParseState *ps, const char *s, size_t n);
+const char *lex_string_done(struct ParseState *ps, Loc *loc);
+
+/* Parse one file.  Returns the module (possibly partial) or NULL when the
+ * text could not be parsed at all; errors go to diags. */
+Module *parse_module(const Source *src, Diags *diags);
+/* Parse one expression (a --query, a REPL line).  NULL after errors. */
+Node *parse_expr(const Source *src, Diags *diags);
+/* Parse `path = value` (a REPL assignment).  NULL after errors. */
+TestStep *parse_given(const Source *src, Diags *diags);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * query.c - compiling and running queries, tests and checks.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "check.h"
+#include "compile.h"
+#include "facts.h"
+#include "parse.h"
+#include "query.h"
+
+Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
+{
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = name;
+	src->text = text;
+	src->len = strlen(text);
+	int before = d->nerrors;
+	Node *e = parse_expr(src, d);
+	if (!e || d->nerrors > before)
+		return NULL;
+	/* the program's diagnostics must be able to quote this text too */
+	diag_add_source(p->diags, src);
+	int nlocals = 0;
+	const Type *t = chk_query(p, e, NULL, d, &nlocals);
+	if (d->nerrors > before)
+		return NULL;
+	Query *q = GC_MALLOC(sizeof *q);
+	q->text = text;
+	q->expr = e;
+	q->type = t;
+	q->decl = e->kind == N_NAME && e->ref == R_DECL ? e->decl->index : -1;
+	q->plain = cg_expr(p, e, nlocals, false, text);
+	q->traced = cg_expr(p, e, nlocals, true, text);
+	return q;
+}
+
+int query_run(Ctx *c, const Query *q, Value *out)
+{
+	if (q->decl >= 0) {
+		if (c->trace) {
+			/* record the decision as used by the query, then decide it */
+			return vm_eval_chunk(c, q->traced, out);
+		}
+		return vm_eval_decl(c, q->decl, out);
+	}
+	return vm_eval_chunk(c, c->trace ? q->traced : q->plain, out);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static const char *describe_failure(Program *p, Ctx *c, Node *e, Value got)
+{
+	/* for `a = b`, say what a actually was */
+	if (e->kind == N_BINARY && e->op == BIN_EQ) {
+		Chunk *lhs = cg_expr(p, e->kids[0], 64, false, "expect");
+		Value v;
+		if (vm_eval_chunk(c, lhs, &v) == ST_OK) {
+			const char *s = fmt_value_str(p, v);
+			if (v.tag == V_UNKNOWN && v.as.m && v.as.m->len) {
+				Buf b = {0};
+				for (uint32_t i = 0; i < v.as.m->len; i++)
+					buf_printf(&b, "%s%s", i ? ", " : "", v.as.m->paths[i]->data);
+				s = xprintf("unknown (missing: %s)", buf_cstr(&b));
+			}
+			return xprintf("expected %s, but %s is %s", prog_node_text(p, e), prog_node_text(p, e->kids[0]), s);
+		}
+	}
+	return xprintf("expected %s, but it is %s", prog_node_text(p, e), fmt_value_str(p, got));
+}
+
+int query_run_tests(Program *p, Buf *out, bool color, int *passed)
+{
+	int failed = 0;
+	*passed = 0;
+	const char *green = color ? "\033[32m" : "", *red = color ? "\033[1;31m" : "", *reset = color ? "\033[0m" : "";
+	for (int i = 0; i < p->ntests; i++) {
+		Decl *t = p->tests[i];
+		Ctx *c = vm_new(p);
+		facts_clear(c);
+		const char *why = NULL;
+		Loc where = t->loc;
+		/* the as-of date first, wherever it is written */
+		for (int j = 0; j < t->nsteps; j++)
+			if (t->steps[j].kind == TS_ASOF)
+				date_parse(t->steps[j].date, strlen(t->steps[j].date), &c->as_of);
+		for (int j = 0; j < t->nsteps && !why; j++) {
+			TestStep *s = &t->steps[j];
+			if (s->kind != TS_GIVEN)
+				continue;
+			Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
+			Value v;
+			if (vm_eval_chunk(c, ch, &v) != ST_OK) {
+				why = xprintf("the given value could not be computed: %s", c->errmsg);
+				where = s->loc;
+				break;
+			}
+			facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
+			vm_reset(c);
+		}
+		for (int j = 0; j < t->nsteps && !why; j++) {
+			TestStep *s = &t->steps[j];
+			if (s->kind != TS_EXPECT)
+				continue;
+			Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
+			Value v;
+			int st = vm_eval_chunk(c, ch, &v);
+			if (st != ST_OK) {
+				why = xprintf("%s:%d:%d: %s", c->errloc.file, c->errloc.line, c->errloc.col, c->errmsg);
+				where = s->loc;
+			} else if (!(v.tag == V_BOOL && v.as.i)) {
+				why = describe_failure(p, c, s->expr, v);
+				where = s->loc;
+			}
+		}
+		if (why) {
+			failed++;
+			buf_printf(out, "%sFAIL%s %s\n     %s:%d:%d: %s\n", red, reset, t->qname, where.file, where.line, where.col, why);
+		} else {
+			(*passed)++;
+			buf_printf(out, "%sPASS%s %s\n", green, reset, t->qname);
+		}
+	}
+	buf_printf(out, "%d passed, %d failed\n", *passed, failed);
+	return failed;
+}
+
+/* --------------------------------------------------------------- checks */
+
+int query_run_checks(Program *p, date_t as_of, Diags *d)
+{
+	int failed = 0;
+	for (int i = 0; i < p->nchecks; i++) {
+		Decl *k = p->checks[i];
+		Ctx *c = vm_new(p);
+		facts_clear(c);
+		c->as_of = as_of;
+		Chunk *ch = cg_check(p, k);
+		Value v;
+		Severity sev = k->severity ? SEV_ERROR : SEV_WARNING;
+		int st = vm_eval_chunk(c, ch, &v);
+		const char *msg = NULL;
+		if (st != ST_OK)
+			msg = xprintf("check \"%s\" could not run: %s", k->name, c->errmsg);
+		else if (v.tag == V_UNKNOWN)
+			msg = xprintf("check \"%s\" cannot be decided: it depends on facts, and checks look only at the rules' own data",
+				      k->name);
+		else if (v.tag == V_BOOL && !v.as.i)
+			msg = xprintf("check \"%s\" fails", k->name);
+		else if (v.tag == V_LIST && v.as.l->len)
+			msg = xprintf("check \"%s\" fails for %s %s", k->name, prog_node_text(p, k->showing),
+				      fmt_value_str(p, v));
+		if (msg) {
+			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
+			if (k->ncites)
+				diag_hint(dg, "%s \"%s\"", k->cites[0].assumption ? "assumption:" : "source:", k->cites[0].text);
+			if (sev == SEV_ERROR)
+				failed++;
+		}
+	}
+	return failed;
+}

@@ -1,0 +1,35 @@
+/*
+ * query.h - questions asked of a compiled rule set from outside it:
+ * `--query` texts, REPL lines, API calls, and the rule files' own tests and
+ * checks.
+ */
+#ifndef EDICT_QUERY_H
+#define EDICT_QUERY_H
+
+#include "format.h"
+#include "vm.h"
+
+typedef struct Query {
+	const char *text;
+	Node *expr;
+	const Type *type;
+	int decl; /* the decision the query names, or -1 for an expression */
+	Chunk *plain, *traced;
+} Query;
+
+/* Parse, check and compile a query.  NULL after reporting to d.
+ * name labels the source in messages ("--query", "<repl>"). */
+Query *query_compile(Program *p, const char *text, const char *name, Diags *d);
+/* Evaluate; the traced chunk runs when c->trace is set. */
+int query_run(Ctx *c, const Query *q, Value *out);
+
+/* Run every test of the rule set; writes a line per test and a closing
+ * "N passed, N failed" line.  Returns the number failed. */
+int query_run_tests(Program *p, Buf *out, bool color, int *passed);
+
+/* Run every check.  Failures become diagnostics (error or warning, as the
+ * check says) at the check's location.  Returns the number of failed
+ * checks of error severity. */
+int query_run_checks(Program *p, date_t as_of, Diags *d);
+
+#endif

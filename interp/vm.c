@@ -1,0 +1,1234 @@
+/*
+ * vm.c - the bytecode interpreter loop.
+ *
+ * A stack machine over 16-byte Values.  Each chunk runs in a frame on the
+ * context's value stack: its locals first, then its operands.  Decisions are
+ * memoized per evaluation, so each is decided at most once; functions are
+ * not.  Dispatch uses computed goto where the compiler has it, else a
+ * switch; both share one body through the VMCASE/VMBREAK macros.
+ *
+ * Unknown values flow through every operation (Kleene logic for and, or,
+ * not); errors longjmp back to vm_eval_* with a message and the location of
+ * the instruction that failed.
+ */
+#include <gc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opcodes.h"
+#include "vm.h"
+
+const char *const op_names[OP__COUNT] = {
+#define X(name, words, effect, doc) #name,
+	EDICT_OPCODES(X)
+#undef X
+};
+
+const unsigned char op_words[OP__COUNT] = {
+#define X(name, words, effect, doc) words,
+	EDICT_OPCODES(X)
+#undef X
+};
+
+/* ------------------------------------------------------------- errors */
+
+static _Noreturn void fail_at(Ctx *c, int status, Loc loc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static _Noreturn void fail_at(Ctx *c, int status, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	c->errmsg = xvprintf(fmt, ap);
+	va_end(ap);
+	c->status = status;
+	c->errloc = loc;
+	longjmp(*c->jb, 1);
+}
+
+/* The location of the instruction being run, kept for messages. */
+typedef struct Frame {
+	const Chunk *ch;
+	const uint32_t *pc;
+} Frame;
+
+#define FAIL(status, ...) fail_at(c, status, fr->ch->locs[fr->pc - fr->ch->code - 1], __VA_ARGS__)
+
+static void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
+{
+	c->bytes += n;
+	if (c->bytes > c->max_bytes)
+		fail_at(c, ST_LIMIT, fr->ch->locs[fr->pc - fr->ch->code - 1],
+			"this evaluation needs more than the memory limit of %zu bytes", c->max_bytes);
+	void *p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+	if (!p)
+		fail_at(c, ST_MEMORY, fr->ch->locs[fr->pc - fr->ch->code - 1], "out of memory");
+	return p;
+}
+
+/* ----------------------------------------------------------- contexts */
+
+Ctx *vm_new(const Program *p)
+{
+	Ctx *c = GC_MALLOC(sizeof *c);
+	if (!c)
+		return NULL;
+	c->p = p;
+	c->facts = GC_MALLOC(sizeof(Value) * (size_t)(p->nfacts + 1));
+	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
+	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+	if (!c->facts || !c->memo || !c->state)
+		return NULL;
+	memset(c->state, 0, (size_t)p->ndecls + 1);
+	c->max_steps = VM_DEFAULT_MAX_STEPS;
+	c->max_bytes = VM_DEFAULT_MAX_BYTES;
+	c->frame = -1;
+	c->as_of = date_today();
+	return c;
+}
+
+void vm_reset(Ctx *c)
+{
+	for (int i = 0; i < c->p->ndecls; i++)
+		if (c->state[i] != 3)
+			c->state[i] = 0;
+	c->nev = 0;
+	c->steps = 0;
+	c->bytes = 0;
+	c->depth = 0;
+	c->frame = -1;
+	c->status = ST_OK;
+	c->errmsg = NULL;
+}
+
+void vm_override(Ctx *c, int decl, Value v)
+{
+	c->memo[decl] = v;
+	c->state[decl] = 3;
+}
+
+void vm_clear_overrides(Ctx *c)
+{
+	memset(c->state, 0, (size_t)c->p->ndecls + 1);
+}
+
+static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
+{
+	if (c->nev == c->evcap) {
+		int cap = c->evcap ? c->evcap * 2 : 64;
+		TraceEv *ev = GC_MALLOC(sizeof(TraceEv) * (size_t)cap);
+		if (!ev)
+			return;
+		if (c->nev)
+			memcpy(ev, c->ev, sizeof(TraceEv) * (size_t)c->nev);
+		c->ev = ev;
+		c->evcap = cap;
+	}
+	TraceEv e = {k, c->frame, a, path, v};
+	c->ev[c->nev++] = e;
+}
+
+/* ---------------------------------------------------------- arithmetic */
+
+static bool is_numeric(Value v)
+{
+	return v.tag == V_INT || val_is_declike(v);
+}
+
+static const char *tag_name(Value v)
+{
+	switch ((ValueTag)v.tag) {
+	case V_MONEY: return "an amount of money";
+	case V_PCT: return "a percentage";
+	case V_DEC: return "a decimal number";
+	case V_INT: return "a whole number";
+	case V_DATE: return "a date";
+	case V_DUR: return "a duration";
+	default: return "a value";
+	}
+}
+
+static void check_dec(Ctx *c, Frame *fr, DecStatus st)
+{
+	if (st == DEC_OK)
+		return;
+	if (st == DEC_DIVZERO)
+		FAIL(ST_RUNTIME, "division by zero");
+	FAIL(ST_RUNTIME, "%s", dec_status_text(st));
+}
+
+static Value arith(Ctx *c, Frame *fr, OpCode op, Value a, Value b);
+
+/* Durations in days and weeks are counted in days; months and years in months. */
+static bool dur_days(Value v) { return v.cur == DU_DAYS || v.cur == DU_WEEKS; }
+static int64_t dur_base(Value v)
+{
+	return v.cur == DU_WEEKS ? v.as.i * 7 : v.cur == DU_YEARS ? v.as.i * 12 : v.as.i;
+}
+
+static Value date_plus(Ctx *c, Frame *fr, Value d, Value dur, int sign)
+{
+	date_t r;
+	int rc;
+	if (dur_days(dur))
+		rc = date_add_days((date_t)d.as.i, sign * dur_base(dur), &r);
+	else
+		rc = date_add_months((date_t)d.as.i, sign * dur_base(dur), &r);
+	if (rc != 0)
+		FAIL(ST_RUNTIME, "the date falls outside the years 0001 to 9999");
+	return val_date(r);
+}
+
+static Value arith(Ctx *c, Frame *fr, OpCode op, Value a, Value b)
+{
+	if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN)
+		return val_unknown_union(a, b);
+	int64_t r;
+	if (a.tag == V_INT && b.tag == V_INT) {
+		bool ovf = false;
+		switch (op) {
+		case OP_ADD: ovf = __builtin_add_overflow(a.as.i, b.as.i, &r); break;
+		case OP_SUB: ovf = __builtin_sub_overflow(a.as.i, b.as.i, &r); break;
+		case OP_MUL: ovf = __builtin_mul_overflow(a.as.i, b.as.i, &r); break;
+		default: goto decimal;
+		}
+		if (ovf)
+			FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
+		return val_int(r);
+	}
+	if (a.tag == V_DATE || b.tag == V_DATE) {
+		if (a.tag == V_DATE && b.tag == V_DATE && op == OP_SUB)
+			return val_int(a.as.i - b.as.i);
+		if (a.tag == V_DATE && b.tag == V_DUR)
+			return date_plus(c, fr, a, b, op == OP_SUB ? -1 : 1);
+		if (b.tag == V_DATE && a.tag == V_DUR && op == OP_ADD)
+			return date_plus(c, fr, b, a, 1);
+		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
+	}
+	if (a.tag == V_DUR || b.tag == V_DUR) {
+		if (a.tag == V_DUR && b.tag == V_DUR && (op == OP_ADD || op == OP_SUB)) {
+			if (dur_days(a) != dur_days(b))
+				FAIL(ST_RUNTIME, "cannot combine a duration in days or weeks with one in months or years");
+			if (a.cur == b.cur) {
+				if (__builtin_add_overflow(a.as.i, op == OP_ADD ? b.as.i : -b.as.i, &r))
+					FAIL(ST_RUNTIME, "the duration is too large");
+				return val_dur(r, (DurUnit)a.cur);
+			}
+			int64_t x = dur_base(a), y = dur_base(b);
+			return val_dur(op == OP_ADD ? x + y : x - y, dur_days(a) ? DU_DAYS : DU_MONTHS);
+		}
+		if (op == OP_MUL && (a.tag == V_INT || b.tag == V_INT)) {
+			Value d = a.tag == V_DUR ? a : b, n = a.tag == V_DUR ? b : a;
+			if (__builtin_mul_overflow(d.as.i, n.as.i, &r))
+				FAIL(ST_RUNTIME, "the duration is too large");
+			return val_dur(r, (DurUnit)d.cur);
+		}
+		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
+	}
+decimal:
+	if (!is_numeric(a) || !is_numeric(b))
+		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
+	/* the kind of the result */
+	ValueTag tag = V_DEC;
+	uint16_t cur = 0;
+	if (a.tag == V_MONEY || b.tag == V_MONEY) {
+		if (a.tag == V_MONEY && b.tag == V_MONEY) {
+			if (a.cur != b.cur) {
+				char x[4], y[4];
+				val_currency_text(a.cur, x);
+				val_currency_text(b.cur, y);
+				FAIL(ST_RUNTIME, "cannot combine an amount in %s with one in %s without an exchange rate", x, y);
+			}
+			tag = (op == OP_DIV) ? V_DEC : V_MONEY;
+		} else {
+			tag = V_MONEY;
+		}
+		cur = a.tag == V_MONEY ? a.cur : b.cur;
+	} else if (a.tag == V_PCT && b.tag == V_PCT && op != OP_DIV) {
+		tag = V_PCT;
+	} else if (a.tag == V_PCT && op == OP_DIV && b.tag != V_PCT) {
+		tag = V_PCT;
+	}
+	/* fast path: small coefficients, same exponent, add/sub */
+	if ((op == OP_ADD || op == OP_SUB) && !a.big && !b.big && a.tag != V_INT && b.tag != V_INT && a.aux == b.aux) {
+		if (!(op == OP_ADD ? __builtin_add_overflow(a.as.i, b.as.i, &r) : __builtin_sub_overflow(a.as.i, b.as.i, &r))) {
+			Value v = {.tag = (uint8_t)tag, .cur = cur, .aux = a.aux};
+			v.as.i = r;
+			return v;
+		}
+	}
+	Dec x = val_get_dec(a), y = val_get_dec(b), z;
+	DecStatus st;
+	switch (op) {
+	case OP_ADD: st = dec_add(x, y, &z); break;
+	case OP_SUB: st = dec_sub(x, y, &z); break;
+	case OP_MUL: st = dec_mul(x, y, &z); break;
+	default: st = dec_div(x, y, &z); break;
+	}
+	check_dec(c, fr, st);
+	return val_dec(tag, z, cur);
+}
+
+int vm_compare(Value a, Value b)
+{
+	if (a.tag == V_INT && b.tag == V_INT)
+		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
+	if (is_numeric(a) && is_numeric(b)) {
+		if (!a.big && !b.big && a.tag != V_INT && b.tag != V_INT && a.aux == b.aux)
+			return (a.as.i > b.as.i) - (a.as.i < b.as.i);
+		return dec_cmp(val_get_dec(a), val_get_dec(b));
+	}
+	switch ((ValueTag)a.tag) {
+	case V_DATE:
+	case V_ENUM:
+	case V_BOOL:
+		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
+	case V_HS:
+		if (a.aux != b.aux)
+			return a.aux - b.aux;
+		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
+	case V_DUR: {
+		int64_t x = dur_base(a), y = dur_base(b);
+		return (x > y) - (x < y);
+	}
+	case V_STR:
+		return strcmp(a.as.s->data, b.as.s->data);
+	default:
+		return 0;
+	}
+}
+
+static int compare(Ctx *c, Frame *fr, Value a, Value b)
+{
+	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur) {
+		char x[4], y[4];
+		val_currency_text(a.cur, x);
+		val_currency_text(b.cur, y);
+		FAIL(ST_RUNTIME, "cannot compare an amount in %s with one in %s without an exchange rate", x, y);
+	}
+	if (a.tag == V_DUR && b.tag == V_DUR && dur_days(a) != dur_days(b))
+		FAIL(ST_RUNTIME, "cannot compare a duration in days or weeks with one in months or years");
+	return vm_compare(a, b);
+}
+
+static Value kleene_and(Value a, Value b)
+{
+	if ((a.tag == V_BOOL && !a.as.i) || (b.tag == V_BOOL && !b.as.i))
+		return val_bool(false);
+	if (a.tag == V_BOOL && b.tag == V_BOOL)
+		return val_bool(true);
+	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(true), b.tag == V_UNKNOWN ? b : val_bool(true));
+}
+
+static Value kleene_or(Value a, Value b)
+{
+	if ((a.tag == V_BOOL && a.as.i) || (b.tag == V_BOOL && b.as.i))
+		return val_bool(true);
+	if (a.tag == V_BOOL && b.tag == V_BOOL)
+		return val_bool(false);
+	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(false), b.tag == V_UNKNOWN ? b : val_bool(false));
+}
+
+static int64_t pow10_64(int n)
+{
+	int64_t p = 1;
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+static bool hs_match(int kind, Value code, Value want)
+{
+	switch (kind) {
+	case HS_CHAPTER:
+		return want.tag == V_INT && val_hs_chapter(code) == want.as.i;
+	case HS_HEADING:
+		return want.tag == V_INT && val_hs_heading(code) == want.as.i;
+	default:
+		return want.tag == V_HS && code.aux >= want.aux && code.as.i / pow10_64(code.aux - want.aux) == want.as.i;
+	}
+}
+
+/* ------------------------------------------------------------ builtins */
+
+static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
+{
+	List *l = acc.as.l;
+	uint32_t n = l->len;
+	/* capacity doubles at powers of two; the length alone tells when */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		uint32_t cap = n == 0 ? 4 : n * 2;
+		Value *items = vm_alloc(c, fr, sizeof(Value) * cap, false);
+		if (n)
+			memcpy(items, l->items, sizeof(Value) * n);
+		l->items = items;
+	}
+	l->items[n] = item;
+	l->len = n + 1;
+	return acc;
+}
+
+static Value new_list(Ctx *c, Frame *fr, uint32_t n)
+{
+	List *l = vm_alloc(c, fr, sizeof(List), false);
+	l->len = n;
+	l->items = n ? vm_alloc(c, fr, sizeof(Value) * n, false) : NULL;
+	return val_list(l);
+}
+
+static Value unknown_in(const List *l)
+{
+	Value u = {.tag = V_BOOL};
+	for (uint32_t i = 0; i < l->len; i++)
+		if (l->items[i].tag == V_UNKNOWN)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, l->items[i]) : l->items[i];
+	return u;
+}
+
+static void sort_values(Value *v, Value *tmp, uint32_t n)
+{
+	if (n < 2)
+		return;
+	uint32_t h = n / 2;
+	sort_values(v, tmp, h);
+	sort_values(v + h, tmp, n - h);
+	uint32_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = vm_compare(v[j], v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, sizeof(Value) * n);
+}
+
+static Value round_value(Ctx *c, Frame *fr, Value x, int places, DecRound mode)
+{
+	if (x.tag == V_INT && places >= 0)
+		return x;
+	Dec r;
+	check_dec(c, fr, dec_round(val_get_dec(x), places, mode, &r));
+	if (x.tag == V_INT) {
+		int64_t i;
+		if (dec_to_int(r, &i))
+			return val_int(i);
+	}
+	return val_dec(x.tag == V_INT ? V_DEC : (ValueTag)x.tag, r, x.cur);
+}
+
+static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
+{
+	for (int i = 0; i < argc; i++)
+		if (a[i].tag == V_UNKNOWN) {
+			Value u = a[i];
+			for (int j = i + 1; j < argc; j++)
+				if (a[j].tag == V_UNKNOWN)
+					u = val_unknown_union(u, a[j]);
+			return u;
+		}
+	switch (b) {
+	case B_MIN:
+	case B_MAX: {
+		Value *v = a;
+		int n = argc;
+		if (argc == 1) {
+			Value u = unknown_in(a[0].as.l);
+			if (u.tag == V_UNKNOWN)
+				return u;
+			v = a[0].as.l->items;
+			n = (int)a[0].as.l->len;
+			if (n == 0)
+				FAIL(ST_RUNTIME, "%s of an empty list", b == B_MIN ? "min" : "max");
+		}
+		Value best = v[0];
+		for (int i = 1; i < n; i++) {
+			int cmp = compare(c, fr, v[i], best);
+			if (b == B_MIN ? cmp < 0 : cmp > 0)
+				best = v[i];
+		}
+		return best;
+	}
+	case B_SUM: {
+		Value u = unknown_in(a[0].as.l);
+		if (u.tag == V_UNKNOWN)
+			return u;
+		Value s = a[1];
+		for (uint32_t i = 0; i < a[0].as.l->len; i++)
+			s = arith(c, fr, OP_ADD, s, a[0].as.l->items[i]);
+		return s;
+	}
+	case B_COUNT:
+	case B_LENGTH:
+		if (a[0].tag == V_STR) {
+			int64_t n = 0;
+			for (uint32_t i = 0; i < a[0].as.s->len; i++)
+				n += (a[0].as.s->data[i] & 0xc0) != 0x80;
+			return val_int(n);
+		}
+		return val_int(a[0].as.l->len);
+	case B_ALL:
+	case B_ANY: {
+		Value r = val_bool(b == B_ALL);
+		for (uint32_t i = 0; i < a[0].as.l->len; i++)
+			r = b == B_ALL ? kleene_and(r, a[0].as.l->items[i]) : kleene_or(r, a[0].as.l->items[i]);
+		return r;
+	}
+	case B_SORT: {
+		List *src = a[0].as.l;
+		Value u = unknown_in(src);
+		if (u.tag == V_UNKNOWN)
+			return u;
+		Value out = new_list(c, fr, src->len);
+		if (src->len) {
+			memcpy(out.as.l->items, src->items, sizeof(Value) * src->len);
+			Value *tmp = vm_alloc(c, fr, sizeof(Value) * src->len, false);
+			sort_values(out.as.l->items, tmp, src->len);
+		}
+		return out;
+	}
+	case B_DISTINCT: {
+		List *src = a[0].as.l;
+		Value out = new_list(c, fr, src->len);
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < src->len; i++) {
+			bool seen = false;
+			for (uint32_t j = 0; j < k && !seen; j++)
+				seen = src->items[i].tag != V_UNKNOWN && val_equal(out.as.l->items[j], src->items[i]);
+			if (!seen)
+				out.as.l->items[k++] = src->items[i];
+		}
+		out.as.l->len = k;
+		return out;
+	}
+	case B_ABS:
+		if (a[0].tag == V_INT) {
+			if (a[0].as.i == INT64_MIN)
+				FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
+			return val_int(a[0].as.i < 0 ? -a[0].as.i : a[0].as.i);
+		}
+		return val_dec((ValueTag)a[0].tag, dec_abs(val_get_dec(a[0])), a[0].cur);
+	case B_ROUND:
+	case B_FLOOR:
+	case B_CEIL: {
+		int64_t places = argc > 1 ? a[1].as.i : 0;
+		if (places < -100 || places > 100)
+			FAIL(ST_RUNTIME, "rounding to %lld places is out of range (-100 to 100)", (long long)places);
+		/* a percentage rounds in percent points: round(12.345%, 1) = 12.3% */
+		if (a[0].tag == V_PCT)
+			places += 2;
+		return round_value(c, fr, a[0], (int)places, b == B_ROUND ? DEC_HALF_EVEN : b == B_FLOOR ? DEC_FLOOR : DEC_CEIL);
+	}
+	case B_AMOUNT:
+		return val_dec(V_DEC, val_get_dec(a[0]), 0);
+	case B_CHAPTER:
+		return val_int(val_hs_chapter(a[0]));
+	case B_HEADING: {
+		int h = val_hs_heading(a[0]);
+		if (h < 0)
+			return val_unknown(NULL);
+		return val_int(h);
+	}
+	case B_YEAR:
+	case B_MONTH: {
+		int y, m, d;
+		date_to_ymd((date_t)a[0].as.i, &y, &m, &d);
+		return val_int(b == B_YEAR ? y : m);
+	}
+	case B_RANGE: {
+		int64_t lo = a[0].as.i, hi = a[1].as.i;
+		if (hi < lo)
+			return new_list(c, fr, 0);
+		if (hi - lo >= 1000000)
+			FAIL(ST_LIMIT, "range(%lld, %lld) would hold more than 1000000 numbers", (long long)lo, (long long)hi);
+		Value out = new_list(c, fr, (uint32_t)(hi - lo + 1));
+		for (int64_t i = lo; i <= hi; i++)
+			out.as.l->items[i - lo] = val_int(i);
+		return out;
+	}
+	case B_DAYS_BETWEEN:
+		return val_int(a[1].as.i - a[0].as.i);
+	case B__COUNT:
+		break;
+	}
+	FAIL(ST_RUNTIME, "unknown builtin");
+}
+
+/* ---------------------------------------------------------------- PICK */
+
+/* Choose among the cases of a decision.  Returns the case index, or -1 with
+ * *unknown set when the choice depends on missing facts. */
+static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *unknown)
+{
+	int n = t->n;
+	if (t->mode == PICK_FIRST) {
+		Value u = {.tag = V_BOOL};
+		for (int i = 0; i < n; i++) {
+			Value v = conds[i];
+			if (v.tag == V_UNKNOWN && !t->is_default[i])
+				u = u.tag == V_UNKNOWN ? val_unknown_union(u, v) : v;
+			else if (v.tag == V_BOOL && v.as.i && (!t->is_default[i] || u.tag != V_UNKNOWN)) {
+				if (t->is_default[i]) {
+					/* the default row applies only when no row did */
+					bool any = false;
+					for (int j = 0; j < n; j++)
+						any |= !t->is_default[j] && conds[j].tag == V_BOOL && conds[j].as.i;
+					if (any)
+						continue;
+				}
+				if (u.tag == V_UNKNOWN) {
+					*unknown = u;
+					return -1;
+				}
+				return i;
+			}
+		}
+		if (u.tag == V_UNKNOWN) {
+			*unknown = u;
+			return -1;
+		}
+		return -2;
+	}
+	/* precedence: a true case wins unless a true case beats it */
+	int win = -1, win2 = -1;
+	for (int i = 0; i < n; i++) {
+		if (!(conds[i].tag == V_BOOL && conds[i].as.i))
+			continue;
+		bool beaten = false;
+		for (int j = 0; j < n && !beaten; j++)
+			beaten = j != i && conds[j].tag == V_BOOL && conds[j].as.i && t->beats[j * n + i];
+		if (beaten)
+			continue;
+		if (win < 0)
+			win = i;
+		else if (win2 < 0)
+			win2 = i;
+	}
+	/* an undecided case matters unless a true case beats it */
+	Value u = {.tag = V_BOOL};
+	for (int i = 0; i < n; i++) {
+		if (conds[i].tag != V_UNKNOWN)
+			continue;
+		bool beaten = false;
+		for (int j = 0; j < n && !beaten; j++)
+			beaten = conds[j].tag == V_BOOL && conds[j].as.i && t->beats[j * n + i];
+		if (!beaten)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, conds[i]) : conds[i];
+	}
+	if (u.tag == V_UNKNOWN) {
+		*unknown = u;
+		return -1;
+	}
+	if (win2 >= 0) {
+		if (t->mode == PICK_UNIQUE)
+			FAIL(ST_RUNTIME, "%s and %s both apply, but this table allows only one row (hit unique)",
+			     t->labels[win], t->labels[win2]);
+		FAIL(ST_RUNTIME, "%s and %s both apply and neither overrides the other; add 'overrides' to one of them",
+		     t->labels[win], t->labels[win2]);
+	}
+	return win >= 0 ? win : -2;
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static Value exec(Ctx *c, const Chunk *ch, int base);
+
+static void ensure_stack(Ctx *c, int need)
+{
+	if (need <= c->cap)
+		return;
+	int cap = c->cap ? c->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	Value *s = GC_MALLOC(sizeof(Value) * (size_t)cap);
+	if (!s) {
+		c->status = ST_MEMORY;
+		c->errmsg = "out of memory";
+		longjmp(*c->jb, 1);
+	}
+	if (c->cap)
+		memcpy(s, c->stack, sizeof(Value) * (size_t)c->cap);
+	c->stack = s;
+	c->cap = cap;
+}
+
+static Value decide(Ctx *c, Frame *fr, int d)
+{
+	if (c->state[d] >= 2)
+		return c->memo[d];
+	if (c->state[d] == 1)
+		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
+	c->state[d] = 1;
+	int saved = c->frame;
+	c->frame = d;
+	const Chunk *ch = c->trace ? c->p->dchunk_tr[d] : c->p->dchunk[d];
+	Value v = exec(c, ch, -1); /* its frame starts at the caller's stack top */
+	c->frame = saved;
+	c->memo[d] = v;
+	c->state[d] = 2;
+	return v;
+}
+
+#if defined(__GNUC__)
+#define VM_COMPUTED_GOTO 1
+#endif
+
+static Value exec(Ctx *c, const Chunk *ch, int base)
+{
+	if (++c->depth > VM_MAX_DEPTH) {
+		c->status = ST_LIMIT;
+		c->errmsg = xprintf("decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+		c->errloc = ch->locs[0];
+		longjmp(*c->jb, 1);
+	}
+	if (base < 0)
+		base = c->stack_top;
+	ensure_stack(c, base + ch->nlocals + ch->n + 4);
+	Value *L = c->stack + base;
+	/* locals beyond the arguments start unknown */
+	for (int i = ch->nargs; i < ch->nlocals; i++)
+		L[i] = val_unknown(NULL);
+	Value *sp = L + ch->nlocals; /* next free slot */
+	Frame frame = {ch, ch->code}, *fr = &frame;
+	const uint32_t *code = ch->code;
+	const Value *K = ch->k;
+	uint32_t w;
+	Value a, b;
+
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define JUMPTO(t) (fr->pc = code + (t))
+#define RELOAD()                                                                       \
+	do {                                                                           \
+		ptrdiff_t off_ = sp - L;                                               \
+		L = c->stack + base;                                                   \
+		sp = L + off_;                                                         \
+	} while (0)
+#define SAVE_TOP() (c->stack_top = (int)(sp - c->stack))
+
+#ifdef VM_COMPUTED_GOTO
+	static const void *const labels[OP__COUNT] = {
+#define X(name, words, effect, doc) &&op_##name,
+		EDICT_OPCODES(X)
+#undef X
+	};
+#define VMDISPATCH()                                                                   \
+	do {                                                                           \
+		if (__builtin_expect(++c->steps > c->max_steps, 0))                    \
+			goto steps_exceeded;                                           \
+		w = *fr->pc++;                                                         \
+		goto *labels[INS_OP(w)];                                               \
+	} while (0)
+#define VMCASE(name) op_##name:
+#define VMBREAK VMDISPATCH()
+	VMDISPATCH();
+#else
+#define VMCASE(name) case OP_##name:
+#define VMBREAK break
+	for (;;) {
+		if (++c->steps > c->max_steps)
+			goto steps_exceeded;
+		w = *fr->pc++;
+		switch (INS_OP(w)) {
+#endif
+
+	/* CONST: push the constant K[A]. */
+	VMCASE(CONST)
+		PUSH(K[INS_A(w)]);
+		VMBREAK;
+	/* TRUE, FALSE, UNKNOWN: push a literal. */
+	VMCASE(TRUE)
+		PUSH(val_bool(true));
+		VMBREAK;
+	VMCASE(FALSE)
+		PUSH(val_bool(false));
+		VMBREAK;
+	VMCASE(UNKNOWN)
+		PUSH(val_unknown(NULL));
+		VMBREAK;
+	/* ASOF: push the as-of date of this evaluation. */
+	VMCASE(ASOF)
+		PUSH(val_date(c->as_of));
+		VMBREAK;
+	VMCASE(POP)
+		sp--;
+		VMBREAK;
+	/* LOCAL, SETLOCAL: read and write frame slot A. */
+	VMCASE(LOCAL)
+		PUSH(L[INS_A(w)]);
+		VMBREAK;
+	VMCASE(SETLOCAL)
+		L[INS_A(w)] = POP();
+		VMBREAK;
+	/* FACT: push fact root A; missing facts are unknown values carrying
+	 * their path, put there by the facts loader. */
+	VMCASE(FACT)
+		PUSH(c->facts[INS_A(w)]);
+		VMBREAK;
+	/* FIELD: replace the record on top with its field A.  The field of an
+	 * unknown record is unknown for the same facts. */
+	VMCASE(FIELD)
+		if (TOP().tag == V_REC)
+			TOP() = TOP().as.r->f[INS_A(w)];
+		VMBREAK;
+	/* LOCALFIELD A B: push field B of the record in L[A]. */
+	VMCASE(LOCALFIELD) {
+		Value r = L[INS_A(w)];
+		uint32_t f = *fr->pc++;
+		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
+		VMBREAK;
+	}
+	/* DECIDE: push decision A, deciding it on first use (memoized). */
+	VMCASE(DECIDE) {
+		int d = INS_A(w);
+		if (c->state[d] >= 2) {
+			a = c->memo[d];
+		} else {
+			SAVE_TOP();
+			a = decide(c, fr, d);
+			RELOAD();
+		}
+		if (c->trace)
+			trace_add(c, TR_DECISION, d, NULL, a);
+		PUSH(a);
+		VMBREAK;
+	}
+	/* CALL A B: call function A; its B arguments are the top of the stack
+	 * and become its first locals. */
+	VMCASE(CALL) {
+		int f = INS_A(w), argc = (int)*fr->pc++;
+		sp -= argc;
+		int nb = (int)(sp - c->stack);
+		const Chunk *fc = c->trace ? c->p->fchunk_tr[f] : c->p->fchunk[f];
+		a = exec(c, fc, nb);
+		RELOAD();
+		PUSH(a);
+		VMBREAK;
+	}
+	/* BUILTIN A B: builtin A over the top B values. */
+	VMCASE(BUILTIN) {
+		int bi = INS_A(w), argc = (int)*fr->pc++;
+		sp -= argc;
+		a = builtin(c, fr, (Builtin)bi, sp, argc);
+		PUSH(a);
+		VMBREAK;
+	}
+	/* RETURN: the top of the stack is the chunk's value. */
+	VMCASE(RETURN)
+		c->depth--;
+		return TOP();
+	/* ADD, SUB, MUL, DIV: exact arithmetic (value.h, decimal.h); ints
+	 * check for overflow; money keeps its currency. */
+	VMCASE(ADD)
+		b = POP();
+		a = TOP();
+		if (a.tag == V_INT && b.tag == V_INT && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
+			VMBREAK;
+		TOP() = arith(c, fr, OP_ADD, a, b);
+		VMBREAK;
+	VMCASE(SUB)
+		b = POP();
+		TOP() = arith(c, fr, OP_SUB, TOP(), b);
+		VMBREAK;
+	VMCASE(MUL)
+		b = POP();
+		TOP() = arith(c, fr, OP_MUL, TOP(), b);
+		VMBREAK;
+	VMCASE(DIV)
+		b = POP();
+		TOP() = arith(c, fr, OP_DIV, TOP(), b);
+		VMBREAK;
+	/* NEG: arithmetic negation. */
+	VMCASE(NEG)
+		a = TOP();
+		if (a.tag == V_INT) {
+			if (a.as.i == INT64_MIN)
+				FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
+			TOP().as.i = -a.as.i;
+		} else if (a.tag == V_DUR) {
+			TOP().as.i = -a.as.i;
+		} else if (a.tag != V_UNKNOWN) {
+			TOP() = val_dec((ValueTag)a.tag, dec_neg(val_get_dec(a)), a.cur);
+		}
+		VMBREAK;
+	/* EQ, NE: equality of two values of one type (1.0 = 1.00). */
+	VMCASE(EQ)
+	VMCASE(NE) {
+		b = POP();
+		a = TOP();
+		if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) {
+			TOP() = val_unknown_union(a, b);
+			VMBREAK;
+		}
+		if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
+			(void)compare(c, fr, a, b);
+		bool eq = val_equal(a, b);
+		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
+		VMBREAK;
+	}
+	/* LT, LE, GT, GE: order of numbers, amounts, dates, durations, text. */
+	VMCASE(LT)
+	VMCASE(LE)
+	VMCASE(GT)
+	VMCASE(GE) {
+		b = POP();
+		a = TOP();
+		if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) {
+			TOP() = val_unknown_union(a, b);
+			VMBREAK;
+		}
+		int r = compare(c, fr, a, b);
+		OpCode op = INS_OP(w);
+		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
+		VMBREAK;
+	}
+	/* GEK, LTK: compare the top with the constant K[A] (thresholds). */
+	VMCASE(GEK)
+	VMCASE(LTK) {
+		a = TOP();
+		if (a.tag == V_UNKNOWN)
+			VMBREAK;
+		b = K[INS_A(w)];
+		int r;
+		if (!a.big && !b.big && a.tag == b.tag && a.aux == b.aux && a.cur == b.cur)
+			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
+		else
+			r = compare(c, fr, a, b);
+		TOP() = val_bool(INS_OP(w) == OP_GEK ? r >= 0 : r < 0);
+		VMBREAK;
+	}
+	/* NOT: Kleene negation: not unknown is unknown. */
+	VMCASE(NOT)
+		if (TOP().tag == V_BOOL)
+			TOP().as.i = !TOP().as.i;
+		VMBREAK;
+	/* AND, OR: Kleene logic: false and unknown = false; true or unknown = true. */
+	VMCASE(AND)
+		b = POP();
+		TOP() = kleene_and(TOP(), b);
+		VMBREAK;
+	VMCASE(OR)
+		b = POP();
+		TOP() = kleene_or(TOP(), b);
+		VMBREAK;
+	/* JFALSE_KEEP, JTRUE_KEEP: short-circuit when the left side decides. */
+	VMCASE(JFALSE_KEEP)
+		if (TOP().tag == V_BOOL && !TOP().as.i)
+			JUMPTO(INS_A(w));
+		VMBREAK;
+	VMCASE(JTRUE_KEEP)
+		if (TOP().tag == V_BOOL && TOP().as.i)
+			JUMPTO(INS_A(w));
+		VMBREAK;
+	/* JUMP: to A; a backward jump is where an interrupt is noticed. */
+	VMCASE(JUMP)
+		if (c->interrupt && *c->interrupt)
+			goto interrupted;
+		JUMPTO(INS_A(w));
+		VMBREAK;
+	/* IFTEST: pop a condition.  True: skip the next word and run the
+	 * 'then' branch.  False: jump to the 'else' branch at A.  Unknown:
+	 * the result of the whole if is unknown: push it and run the next word,
+	 * a JUMP past the if. */
+	VMCASE(IFTEST)
+		a = POP();
+		if (a.tag == V_BOOL) {
+			if (a.as.i)
+				fr->pc++;
+			else
+				JUMPTO(INS_A(w));
+		} else {
+			PUSH(a);
+		}
+		VMBREAK;
+	/* JKNOWN_KEEP: `a otherwise b`: keep a and jump past b unless a is unknown. */
+	VMCASE(JKNOWN_KEEP)
+		if (TOP().tag != V_UNKNOWN)
+			JUMPTO(INS_A(w));
+		else
+			sp--;
+		VMBREAK;
+	/* IN: membership of a in the list b. */
+	VMCASE(IN) {
+		b = POP();
+		a = TOP();
+		if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) {
+			TOP() = val_unknown_union(a, b);
+			VMBREAK;
+		}
+		Value r = val_bool(false);
+		for (uint32_t i = 0; i < b.as.l->len; i++) {
+			Value x = b.as.l->items[i];
+			if (x.tag == V_UNKNOWN)
+				r = r.tag == V_UNKNOWN ? val_unknown_union(r, x) : x;
+			else if (val_equal(a, x)) {
+				r = val_bool(true);
+				break;
+			}
+		}
+		TOP() = r;
+		VMBREAK;
+	}
+	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
+	VMCASE(IN_HS) {
+		b = POP();
+		a = TOP();
+		if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) {
+			TOP() = val_unknown_union(a, b);
+			VMBREAK;
+		}
+		bool r = false;
+		if (b.tag == V_LIST) {
+			for (uint32_t i = 0; i < b.as.l->len && !r; i++)
+				r = hs_match(INS_A(w), a, b.as.l->items[i]);
+		} else {
+			r = hs_match(INS_A(w), a, b);
+		}
+		TOP() = val_bool(r);
+		VMBREAK;
+	}
+	/* IS_KNOWN: whether the top is known; never unknown itself. */
+	VMCASE(IS_KNOWN)
+		TOP() = val_bool(TOP().tag != V_UNKNOWN);
+		VMBREAK;
+	/* MKLIST: the top A values become a list. */
+	VMCASE(MKLIST) {
+		int n = INS_A(w);
+		SAVE_TOP();
+		Value l = new_list(c, fr, (uint32_t)n);
+		sp -= n;
+		if (n)
+			memcpy(l.as.l->items, sp, sizeof(Value) * (size_t)n);
+		PUSH(l);
+		VMBREAK;
+	}
+	/* MKREC A B: the top B values become the fields of a record of type A. */
+	VMCASE(MKREC) {
+		int t = INS_A(w), n = (int)*fr->pc++;
+		Rec *r = vm_alloc(c, fr, sizeof(Rec), false);
+		r->n = (uint32_t)n;
+		r->f = vm_alloc(c, fr, sizeof(Value) * (size_t)(n ? n : 1), false);
+		sp -= n;
+		memcpy(r->f, sp, sizeof(Value) * (size_t)n);
+		Value v = {.tag = V_REC, .aux = t};
+		v.as.r = r;
+		PUSH(v);
+		VMBREAK;
+	}
+	/* ITERPREP A B: start a loop over the list on top: L[A] = the list,
+	 * L[A+1] = the cursor.  An unknown list makes the whole loop unknown:
+	 * it is pushed as the result and the loop skipped (to B). */
+	VMCASE(ITERPREP) {
+		int s = INS_A(w), to = (int)*fr->pc++;
+		a = POP();
+		if (a.tag == V_UNKNOWN) {
+			PUSH(a);
+			JUMPTO(to);
+			VMBREAK;
+		}
+		L[s] = a;
+		L[s + 1] = val_int(0);
+		VMBREAK;
+	}
+	/* ITER A B: next item into L[A+2], or jump to B at the end. */
+	VMCASE(ITER) {
+		int s = INS_A(w), to = (int)*fr->pc++;
+		List *l = L[s].as.l;
+		int64_t i = L[s + 1].as.i;
+		if (i < (int64_t)l->len) {
+			L[s + 2] = l->items[i];
+			L[s + 1].as.i = i + 1;
+		} else {
+			JUMPTO(to);
+		}
+		if (c->interrupt && *c->interrupt)
+			goto interrupted;
+		VMBREAK;
+	}
+	/* ACCINIT A B: start accumulator L[A] of kind B; L[A+1] collects the
+	 * unknowns met on the way. */
+	VMCASE(ACCINIT) {
+		int s = INS_A(w), kind = (int)*fr->pc++;
+		switch (kind) {
+		case ACC_LIST:
+			L[s] = new_list(c, fr, 0);
+			break;
+		case ACC_COUNT:
+			L[s] = val_int(0);
+			break;
+		case ACC_ALL:
+			L[s] = val_bool(true);
+			break;
+		case ACC_ANY:
+			L[s] = val_bool(false);
+			break;
+		default:
+			L[s] = val_unknown(NULL);
+			break;
+		}
+		L[s + 1] = val_bool(false);
+		VMBREAK;
+	}
+	/* FILTER A B: pop a condition: true goes on; false jumps to B;
+	 * unknown is noted in L[A+1] and jumps to B. */
+	VMCASE(FILTER) {
+		int s = INS_A(w), to = (int)*fr->pc++;
+		a = POP();
+		if (a.tag == V_BOOL) {
+			if (!a.as.i)
+				JUMPTO(to);
+		} else {
+			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
+			JUMPTO(to);
+		}
+		VMBREAK;
+	}
+	/* ACC A B: fold the top into accumulator L[A] of kind B. */
+	VMCASE(ACC) {
+		int s = INS_A(w), kind = (int)*fr->pc++;
+		a = POP();
+		if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
+			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
+			VMBREAK;
+		}
+		switch (kind) {
+		case ACC_LIST:
+			L[s] = list_grow(c, fr, L[s], a);
+			break;
+		case ACC_SUM:
+			L[s] = arith(c, fr, OP_ADD, L[s], a);
+			break;
+		case ACC_COUNT:
+			L[s].as.i++;
+			break;
+		case ACC_MIN:
+		case ACC_MAX:
+			if (L[s].tag == V_UNKNOWN) {
+				L[s] = a;
+			} else {
+				int r = compare(c, fr, a, L[s]);
+				if (kind == ACC_MIN ? r < 0 : r > 0)
+					L[s] = a;
+			}
+			break;
+		case ACC_ALL:
+			if (!a.as.i)
+				L[s] = a;
+			break;
+		case ACC_ANY:
+			if (a.as.i)
+				L[s] = a;
+			break;
+		}
+		VMBREAK;
+	}
+	/* ACCEND A B: push the result of accumulator L[A]: unknown if an
+	 * unknown was met, except where all/any are decided anyway. */
+	VMCASE(ACCEND) {
+		int s = INS_A(w), kind = (int)*fr->pc++;
+		Value u = L[s + 1];
+		if (kind == ACC_ALL && !L[s].as.i)
+			PUSH(L[s]);
+		else if (kind == ACC_ANY && L[s].as.i)
+			PUSH(L[s]);
+		else if (u.tag == V_UNKNOWN)
+			PUSH(u);
+		else if ((kind == ACC_MIN || kind == ACC_MAX) && L[s].tag == V_UNKNOWN)
+			FAIL(ST_RUNTIME, "%s of no values", kind == ACC_MIN ? "min" : "max");
+		else
+			PUSH(L[s]);
+		VMBREAK;
+	}
+	/* PICK A: the case table A of this chunk chooses among the conditions
+	 * in L[0..n-1]: an exception beats a default, a case beats the ones it
+	 * overrides; two winners are a conflict.  Jumps to the winner's body,
+	 * or pushes unknown and jumps past the bodies. */
+	VMCASE(PICK) {
+		const CaseTab *t = ch->cases[INS_A(w)];
+		Value u;
+		int i = pick(c, fr, t, L + t->first_slot, &u);
+		if (i >= 0) {
+			JUMPTO(t->target[i]);
+		} else if (i == -1) {
+			PUSH(u);
+			JUMPTO(t->end);
+		} else {
+			char day[DATE_TEXT_LEN + 1];
+			date_format(c->as_of, day);
+			if (ch->decl && ch->decl->kind == D_PARAM)
+				FAIL(ST_RUNTIME, "the parameter '%s' has no value on %s", ch->decl->qname, day);
+			FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
+		}
+		VMBREAK;
+	}
+	/* DATEIN A B: whether the as-of date is in [K[A], K[B]); an unknown
+	 * bound is open. */
+	VMCASE(DATEIN) {
+		Value f = K[INS_A(w)], u = K[*fr->pc++];
+		bool in = (f.tag != V_DATE || c->as_of >= f.as.i) && (u.tag != V_DATE || c->as_of < u.as.i);
+		PUSH(val_bool(in));
+		VMBREAK;
+	}
+	/* ERROR: a runtime error with the message K[A]. */
+	VMCASE(ERROR)
+		FAIL(ST_RUNTIME, "%s", K[INS_A(w)].as.s->data);
+	/* TRACE_*: explanation records; they leave the stack as it is. */
+	VMCASE(TRACE_COND)
+		trace_add(c, TR_COND, INS_A(w), NULL, TOP());
+		VMBREAK;
+	VMCASE(TRACE_FACT)
+		trace_add(c, TR_FACT, 0, K[INS_A(w)].as.s, TOP());
+		VMBREAK;
+	VMCASE(TRACE_CASE)
+		trace_add(c, TR_CASE, INS_A(w), NULL, val_bool(true));
+		VMBREAK;
+
+#ifndef VM_COMPUTED_GOTO
+		default:
+			FAIL(ST_RUNTIME, "bad instruction");
+		}
+	}
+#endif
+
+steps_exceeded:
+	fail_at(c, ST_LIMIT, ch->locs[fr->pc - code > 0 ? fr->pc - code - 1 : 0],
+		"this evaluation took more than %llu steps; it may loop without end, or the step limit is too low",
+		c->max_steps);
+interrupted:
+	fail_at(c, ST_INTERRUPTED, ch->locs[fr->pc - code > 0 ? fr->pc - code - 1 : 0], "interrupted");
+}
+
+/* ------------------------------------------------------------- entries */
+
+static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
+{
+	jmp_buf jb;
+	jmp_buf *saved = c->jb;
+	c->jb = &jb;
+	if (setjmp(jb)) {
+		c->jb = saved;
+		c->depth = 0;
+		c->frame = -1;
+		/* a decision left half-decided is forgotten */
+		for (int i = 0; i < c->p->ndecls; i++)
+			if (c->state[i] == 1)
+				c->state[i] = 0;
+		return c->status;
+	}
+	c->status = ST_OK;
+	c->stack_top = 0;
+	ensure_stack(c, 256);
+	Frame top = {ch, NULL};
+	Value v = decl >= 0 ? decide(c, &top, decl) : exec(c, ch, 0);
+	c->jb = saved;
+	*out = v;
+	return ST_OK;
+}
+
+int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
+{
+	return run(c, ch, -1, out);
+}
+
+int vm_eval_decl(Ctx *c, int decl, Value *out)
+{
+	return run(c, c->p->dchunk[decl], decl, out);
+}
