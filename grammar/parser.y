@@ -49,6 +49,7 @@ static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc l
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
 static Node *name_node(const char *text, Loc loc);
 static uint16_t currency_code(const char *c);
+static int dur_unit(const char *w);
 static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
 		       Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
@@ -80,7 +81,7 @@ static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 %token <str> DATE "a date"
 %token <str> STRING "a text in quotes"
 %token <str> CURRENCY "a currency code"
-%token <ival> DURUNIT "'days', 'weeks', 'months' or 'years'"
+%token <str> DURUNIT "'days', 'weeks', 'months' or 'years'"
 %token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
@@ -98,7 +99,12 @@ static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 %token START_EXPR "start of an expression" START_GIVEN "start of a fact"
 %token ARROW "'=>'" NE "'!='" LE "'<='" GE "'>='"
 
-%type <str> dotted
+/* `default 3` followed by a field named `month` reads as `3 month`; a
+ * duration wins, and a comma after the default separates them. */
+%precedence NUMBER_ALONE
+%precedence DURUNIT
+
+%type <str> dotted name
 %type <node> type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
 %type <node> elist entries arms args gen
 %type <decl> decl case_list row_list pvalues
@@ -127,8 +133,15 @@ header
 	;
 
 dotted
-	: IDENT { $$ = $1; }
-	| dotted '.' IDENT { $$ = xprintf("%s.%s", $1, $3); }
+	: name { $$ = $1; }
+	| dotted '.' name { $$ = xprintf("%s.%s", $1, $3); }
+	;
+
+/* The duration units (day, month ...) are also ordinary names outside
+ * '3 months', so a field or parameter may be called `month`. */
+name
+	: IDENT
+	| DURUNIT
 	;
 
 imports
@@ -224,7 +237,7 @@ decl
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->cond = $5; $$->cites = $6.v; $$->ncites = $6.n;
 	}
-	| CHECK severity STRING ':' FOR IDENT IN add ':' expr SHOWING expr cites {
+	| CHECK severity STRING ':' FOR name IN add ':' expr SHOWING expr cites {
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
 		$$->cites = $13.v; $$->ncites = $13.n;
@@ -266,7 +279,7 @@ fields
 	;
 
 field
-	: IDENT ':' type fieldopt_kind cites {
+	: name ':' type fieldopt_kind cites {
 		Field f = {0};
 		f.name = $1; f.type_node = $3; f.optional = $4 == 1; f.loc = @1;
 		f.dflt = ps->pending_default; ps->pending_default = NULL;
@@ -299,7 +312,7 @@ param_list
 	;
 
 param
-	: IDENT ':' type {
+	: name ':' type {
 		Param p = {$1, $3, NULL, @1};
 		AST_PUSH(ps->pending_params, ps->npending_params, p);
 	}
@@ -396,7 +409,7 @@ step
 
 expr
 	: IF expr THEN expr ELSE expr { $$ = ast_node2(N_IF, @$, $2, $4); ast_add($$, $6); }
-	| LET IDENT '=' expr ';' expr { $$ = ast_node2(N_LET, @$, $4, $6); $$->text = $2; }
+	| LET name '=' expr ';' expr { $$ = ast_node2(N_LET, @$, $4, $6); $$->text = $2; }
 	| otherwise_e
 	;
 
@@ -461,7 +474,7 @@ unary
 
 postfix
 	: primary
-	| postfix '.' IDENT { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| postfix '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
 	| postfix '(' args ')' {
 		$$ = $3; $$->loc = @$;
 		if ($1->kind == N_NAME) { $$->text = $1->text; }
@@ -482,14 +495,14 @@ args
 	;
 
 gen
-	: expr FOR IDENT IN add { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); }
-	| expr FOR IDENT IN add WHERE expr { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); }
+	: expr FOR name IN add { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); }
+	| expr FOR name IN add WHERE expr { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); }
 	;
 
 primary
-	: NUMBER { $$ = ast_node(N_NUMBER, @$); $$->text = $1; }
+	: NUMBER %prec NUMBER_ALONE { $$ = ast_node(N_NUMBER, @$); $$->text = $1; }
 	| NUMBER CURRENCY { $$ = ast_node(N_MONEY, @$); $$->text = $1; $$->cur = currency_code($2); }
-	| NUMBER DURUNIT { $$ = ast_node(N_DURATION, @$); $$->text = $1; $$->op = (int)$2; }
+	| NUMBER DURUNIT { $$ = ast_node(N_DURATION, @$); $$->text = $1; $$->op = dur_unit($2); }
 	| PERCENT { $$ = ast_node(N_PERCENT, @$); $$->text = $1; }
 	| DATE { $$ = ast_node(N_DATE, @$); $$->text = $1; }
 	| STRING { $$ = ast_node(N_STRING, @$); $$->text = $1; }
@@ -498,7 +511,7 @@ primary
 	| FALSE { $$ = ast_node(N_BOOL, @$); $$->ival = 0; }
 	| UNKNOWN { $$ = ast_node(N_UNKNOWN, @$); }
 	| AS_OF { $$ = ast_node(N_ASOF, @$); }
-	| IDENT { $$ = name_node($1, @1); }
+	| name { $$ = name_node($1, @1); }
 	| CURRENCY {
 		Diag *dg = diag_add(ps->diags, SEV_ERROR, @1, "'%s' is a currency code, and a currency needs an amount before it", $1);
 		diag_hint(dg, "write an amount such as '100 %s'; names of three capital letters are reserved for currencies", $1);
@@ -530,8 +543,8 @@ elist
 	;
 
 entries
-	: IDENT ':' expr { Node *e = ast_node1(N_ENTRY, @1, $3); e->text = $1; $$ = ast_node1(N_RECORD, @$, e); }
-	| entries ',' IDENT ':' expr { $$ = $1; Node *e = ast_node1(N_ENTRY, @3, $5); e->text = $3; ast_add($$, e); }
+	: name ':' expr { Node *e = ast_node1(N_ENTRY, @1, $3); e->text = $1; $$ = ast_node1(N_RECORD, @$, e); }
+	| entries ',' name ':' expr { $$ = $1; Node *e = ast_node1(N_ENTRY, @3, $5); e->text = $3; ast_add($$, e); }
 	;
 
 arms
@@ -546,6 +559,11 @@ arms
 #include "value.h"
 
 static uint16_t currency_code(const char *c) { return val_currency(c); }
+
+static int dur_unit(const char *w)
+{
+	return w[0] == 'd' ? 0 : w[0] == 'w' ? 1 : w[0] == 'm' ? 2 : 3;
+}
 
 static Node *name_node(const char *text, Loc loc)
 {
@@ -621,13 +639,26 @@ static bool starts_expr(yysymbol_kind_t k)
 	case YYSYMBOL_IDENT: case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE:
 	case YYSYMBOL_STRING: case YYSYMBOL_CURRENCY: case YYSYMBOL_IF: case YYSYMBOL_LET:
 	case YYSYMBOL_NOT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_UNKNOWN:
-	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF:
+	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF: case YYSYMBOL_DURUNIT:
+		return true;
+	default:
+		break;
+	}
+	return false;
+}
+
+/* Tokens that continue an expression after a value. */
+static bool is_operator(yysymbol_kind_t k)
+{
+	switch (k) {
+	case YYSYMBOL_AND: case YYSYMBOL_OR: case YYSYMBOL_IN: case YYSYMBOL_IS: case YYSYMBOL_NOT:
+	case YYSYMBOL_OTHERWISE: case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_FOR:
 		return true;
 	default:
 		break;
 	}
 	const char *n = yysymbol_name(k);
-	return strcmp(n, "'('") == 0 || strcmp(n, "'['") == 0 || strcmp(n, "'{'") == 0 || strcmp(n, "'-'") == 0;
+	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.(", n[1]);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
@@ -658,18 +689,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		if (start + len <= src->len && len < 60)
 			what = xprintf("%s '%.*s'", yysymbol_name(got), (int)len, t + start);
 	}
-	bool expr = false;
-	const char *list[MAX];
+	bool expr = false, oper = false;
+	const char *list[MAX + 2];
 	int m = 0;
 	for (int i = 0; i < n; i++) {
 		if (starts_expr(exp[i])) {
 			if (!expr)
 				list[m++] = "an expression";
 			expr = true;
+		} else if (is_operator(exp[i])) {
+			oper = true;
 		} else if (exp[i] != YYSYMBOL_YYerror) {
 			list[m++] = yysymbol_name(exp[i]);
 		}
 	}
+	/* after a complete value any operator could follow: say so once */
+	if (oper && m > 0 && m < 8)
+		list[m++] = "an operator";
 	char *msg;
 	if (m == 0 || m > 8) {
 		msg = xprintf("unexpected %s", what);

@@ -117,6 +117,19 @@ const char *ty_name(const Type *t)
 	return "?";
 }
 
+/* "a whole number", "an amount of money": for sentences. */
+static const char *a_ty(const Type *t)
+{
+	const char *n = ty_name(t);
+	if (t->kind == TY_BOOL)
+		return "true or false";
+	if (t->kind == TY_MONEY)
+		return t->cur ? xprintf("an amount of %s", n) : "an amount of money";
+	if (t->kind == TY_ERROR || t->kind == TY_LIST || t->kind == TY_EMPTY)
+		return n;
+	return xprintf("%s %s", strchr("aeiou", n[0]) ? "an" : "a", n);
+}
+
 static bool is_num(const Type *t)
 {
 	return t->kind == TY_INT || t->kind == TY_DEC || t->kind == TY_PCT;
@@ -644,6 +657,8 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 		return n->type = ty_named(pick->def);
 	}
 	unknown_name(c, n);
+	if (expect && expect->kind == TY_STR && c->d->n)
+		diag_hint(&c->d->items[c->d->n - 1], "text is written in quotes: \"%s\"", n->text);
 	return n->type = &ty_error;
 }
 
@@ -653,11 +668,11 @@ static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *wh
 {
 	const Type *t = check(c, n, want);
 	if (!assignable(t, want)) {
-		Diag *dg = err(c, n->loc, "%s should be %s, but this is %s", what, ty_name(want), ty_name(t));
+		Diag *dg = err(c, n->loc, "%s should be %s, but this is %s", what, a_ty(want), a_ty(t));
 		if (want->kind == TY_MONEY && t->kind == TY_MONEY)
 			diag_hint(dg, "amounts in different currencies do not mix; convert with an explicit rate, as in "
 				      "amount(x) * 1400 KRW");
-		else if (want->kind == TY_BOOL && (t->kind == TY_PCT || is_num(t)))
+		else if (want->kind == TY_BOOL && t->kind == TY_PCT && (n->kind == N_NAME || n->kind == N_FIELD))
 			diag_hint(dg, "compare it with something, as in '%s >= 10%%'", prog_node_text(c->p, n));
 		return &ty_error;
 	}
@@ -1356,7 +1371,7 @@ static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
 
 static void check_cases(Chk *c, Decl *d)
 {
-	const char *what = d->kind == D_PARAM ? "this value" : d->kind == D_TABLE ? "this row's value" : "this case's value";
+	const char *what = d->kind == D_TABLE ? xprintf("each row of '%s'", d->name) : xprintf("the value of '%s'", d->name);
 	int ndefault = 0;
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];

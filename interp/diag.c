@@ -115,7 +115,9 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
 	const char *sevc = !color ? "" : dg->sev == SEV_ERROR ? "\033[1;31m" : dg->sev == SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
 	char *out;
-	if (dg->loc.file)
+	if (dg->loc.file && dg->loc.line <= 0)
+		out = xprintf("%s%s:%s %s%s:%s %s\n", bold, dg->loc.file, reset, sevc, diag_severity_name(dg->sev), reset, dg->msg);
+	else if (dg->loc.file)
 		out = xprintf("%s%s:%d:%d:%s %s%s:%s %s\n", bold, dg->loc.file, dg->loc.line, dg->loc.col, reset, sevc,
 			      diag_severity_name(dg->sev), reset, dg->msg);
 	else

@@ -148,8 +148,11 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 				      k->name);
 		else if (v.tag == V_BOOL && !v.as.i)
 			msg = xprintf("check \"%s\" fails", k->name);
+		else if (v.tag == V_LIST && v.as.l->len == 1)
+			msg = xprintf("check \"%s\" fails where %s is %s", k->name, prog_node_text(p, k->showing),
+				      fmt_value_str(p, v.as.l->items[0]));
 		else if (v.tag == V_LIST && v.as.l->len)
-			msg = xprintf("check \"%s\" fails for %s %s", k->name, prog_node_text(p, k->showing),
+			msg = xprintf("check \"%s\" fails where %s is one of %s", k->name, prog_node_text(p, k->showing),
 				      fmt_value_str(p, v));
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);

@@ -1068,13 +1068,18 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		VMBREAK;
 	}
 	/* FILTER A B: pop a condition: true goes on; false jumps to B;
-	 * unknown is noted in L[A+1] and jumps to B. */
+	 * unknown because of missing facts is noted in L[A+1] (the result will
+	 * be unknown for them) and jumps to B.  An unknown that no fact caused
+	 * (the rules' own data leave a value out) counts as not met, as SQL's
+	 * WHERE does with NULL. */
 	VMCASE(FILTER) {
 		int s = INS_A(w), to = (int)*fr->pc++;
 		a = POP();
 		if (a.tag == V_BOOL) {
 			if (!a.as.i)
 				JUMPTO(to);
+		} else if (!a.as.m || a.as.m->len == 0) {
+			JUMPTO(to);
 		} else {
 			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
 			JUMPTO(to);
