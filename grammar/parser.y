@@ -637,9 +637,9 @@ static bool starts_expr(yysymbol_kind_t k)
 {
 	switch (k) {
 	case YYSYMBOL_IDENT: case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE:
-	case YYSYMBOL_STRING: case YYSYMBOL_CURRENCY: case YYSYMBOL_IF: case YYSYMBOL_LET:
+	case YYSYMBOL_STRING: case YYSYMBOL_IF: case YYSYMBOL_LET:
 	case YYSYMBOL_NOT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_UNKNOWN:
-	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF: case YYSYMBOL_DURUNIT:
+	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF:
 		return true;
 	default:
 		break;
@@ -658,7 +658,7 @@ static bool is_operator(yysymbol_kind_t k)
 		break;
 	}
 	const char *n = yysymbol_name(k);
-	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.(", n[1]);
+	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.([{", n[1]);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
@@ -697,6 +697,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 			if (!expr)
 				list[m++] = "an expression";
 			expr = true;
+		} else if (exp[i] == YYSYMBOL_DURUNIT || exp[i] == YYSYMBOL_CURRENCY) {
+			/* the unit after a number: true, but never what was meant */
 		} else if (is_operator(exp[i])) {
 			oper = true;
 		} else if (exp[i] != YYSYMBOL_YYerror) {
@@ -704,7 +706,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		}
 	}
 	/* after a complete value any operator could follow: say so once */
-	if (oper && m > 0 && m < 8)
+	if (oper && !expr && m > 0 && m < 8)
+		list[m++] = "an operator";
+	if (oper && !expr && m == 0)
 		list[m++] = "an operator";
 	char *msg;
 	if (m == 0 || m > 8) {
