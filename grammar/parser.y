@@ -638,7 +638,7 @@ static bool starts_expr(yysymbol_kind_t k)
 	switch (k) {
 	case YYSYMBOL_IDENT: case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE:
 	case YYSYMBOL_STRING: case YYSYMBOL_IF: case YYSYMBOL_LET:
-	case YYSYMBOL_NOT: case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_UNKNOWN:
+	case YYSYMBOL_TRUE: case YYSYMBOL_FALSE: case YYSYMBOL_UNKNOWN:
 	case YYSYMBOL_MATCH: case YYSYMBOL_HS: case YYSYMBOL_AS_OF:
 		return true;
 	default:
