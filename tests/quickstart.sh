@@ -1,0 +1,57 @@
+#!/bin/sh
+# tests/quickstart.sh - set up a fresh Debian 12 machine, build Edict, and run
+# either the main job (demo) or every test (test).  README.md's two quick-start
+# commands call this script, and so does .ci/run.
+#
+#   sh tests/quickstart.sh demo   evaluate the rule library on an example company
+#   sh tests/quickstart.sh test   run all tests, then again under ASan and UBSan
+set -eu
+
+mode=${1:-demo}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "Installing:$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build() { # build DIR [cmake options...]
+	dir=$1
+	shift
+	cmake -S . -B "$dir" -DEDICT_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j "$jobs"
+}
+
+case "$mode" in
+demo)
+	build build
+	if [ -d rules/kotra ] && [ -f examples/companies/garment_maker_bd.json ]; then
+		./build/edict eval rules/kotra --facts examples/companies/garment_maker_bd.json --explain
+	else
+		./build/edict eval examples/voucher --facts examples/voucher/company.json --explain
+	fi
+	;;
+test)
+	build build
+	NO_COLOR=1 ctest --test-dir build --output-on-failure -j "$jobs"
+	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+	;;
+*)
+	echo "usage: sh tests/quickstart.sh demo|test" >&2
+	exit 2
+	;;
+esac
