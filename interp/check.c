@@ -991,6 +991,9 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		}
 		if (argc == 2)
 			expect_type(c, a[1], &ty_int, "the number of decimal places");
+		/* to a whole number when no places are given */
+		if (argc == 1 && t->kind == TY_DEC)
+			return n->type = &ty_int;
 		return n->type = t->kind == TY_INT ? &ty_int : t;
 	case B_AMOUNT:
 		t = check(c, a[0], NULL);
@@ -1005,6 +1008,7 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		return n->type = &ty_int;
 	case B_YEAR:
 	case B_MONTH:
+	case B_DAY:
 		expect_type(c, a[0], &ty_date, "the argument");
 		return n->type = &ty_int;
 	case B_RANGE:
@@ -1015,6 +1019,13 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		expect_type(c, a[0], &ty_date, "the first date");
 		expect_type(c, a[1], &ty_date, "the second date");
 		return n->type = &ty_int;
+	case B_AS_PERCENT:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_ERROR && t->kind != TY_DEC && t->kind != TY_INT) {
+			err(c, a[0]->loc, "as_percent needs a number (a fraction like 0.25), not %s", a_ty(t));
+			return n->type = &ty_error;
+		}
+		return n->type = &ty_pct;
 	case B__COUNT:
 		break;
 	}

@@ -160,8 +160,66 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 	}
 }
 
+/* ------------------------------------------------------------ stdlib */
+
+/* Where the standard library lives: $EDICT_STDLIB, else the directory the
+ * build was configured with (the source tree or the installed share/). */
+static const char *stdlib_dir(void)
+{
+	const char *env = getenv("EDICT_STDLIB");
+	if (env && *env)
+		return env;
+#ifdef EDICT_STDLIB_DIR
+	return EDICT_STDLIB_DIR;
+#else
+	return "stdlib";
+#endif
+}
+
+static bool have_module(Module **mods, int nmods, const char *name)
+{
+	for (int i = 0; i < nmods; i++)
+		if (mods[i]->name && strcmp(mods[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Add every `std.*` module that the rule set imports, and those they
+ * import in turn.  A std module is stdlib/std/NAME.edict. */
+static void add_stdlib(Module ***mods, int *nmods, Diags *d)
+{
+	for (int i = 0; i < *nmods; i++) {
+		Module *m = (*mods)[i];
+		for (int j = 0; j < m->nimports; j++) {
+			const char *name = m->imports[j].name;
+			if (strncmp(name, "std.", 4) != 0 || have_module(*mods, *nmods, name))
+				continue;
+			char *rel = xprintf("%s", name);
+			for (char *q = rel; *q; q++)
+				if (*q == '.')
+					*q = '/';
+			const char *path = xprintf("%s/%s.edict", stdlib_dir(), rel);
+			size_t len;
+			const char *err;
+			char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
+			if (!text)
+				continue; /* the checker reports the unknown module */
+			Source *src = GC_MALLOC(sizeof *src);
+			src->path = path;
+			src->text = text;
+			src->len = len;
+			Module *sm = parse_module(src, d);
+			if (!sm)
+				continue;
+			sm->name = name;
+			AST_PUSH(*mods, *nmods, sm);
+		}
+	}
+}
+
 static Program *build(Module **mods, int nmods, Diags *d)
 {
+	add_stdlib(&mods, &nmods, d);
 	Program *p = chk_program(mods, nmods, d);
 	if (d->nerrors == 0)
 		cg_program(p);

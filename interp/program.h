@@ -34,8 +34,10 @@
 	X(HEADING, "heading_of", 1, 1)                                          \
 	X(YEAR, "year_of", 1, 1)                                                \
 	X(MONTH, "month_of", 1, 1)                                              \
+	X(DAY, "day_of", 1, 1)                                                  \
 	X(RANGE, "range", 2, 2)                                                 \
-	X(DAYS_BETWEEN, "days_between", 2, 2)
+	X(DAYS_BETWEEN, "days_between", 2, 2)                                   \
+	X(AS_PERCENT, "as_percent", 1, 1)
 
 typedef enum Builtin {
 #define X(id, name, lo, hi) B_##id,

@@ -514,7 +514,15 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 		/* a percentage rounds in percent points: round(12.345%, 1) = 12.3% */
 		if (a[0].tag == V_PCT)
 			places += 2;
-		return round_value(c, fr, a[0], (int)places, b == B_ROUND ? DEC_HALF_EVEN : b == B_FLOOR ? DEC_FLOOR : DEC_CEIL);
+		Value r = round_value(c, fr, a[0], (int)places, b == B_ROUND ? DEC_HALF_EVEN : b == B_FLOOR ? DEC_FLOOR : DEC_CEIL);
+		if (argc == 1 && r.tag == V_DEC) {
+			/* a decimal rounded to no places is a whole number */
+			int64_t i;
+			if (!dec_to_int(val_get_dec(r), &i))
+				FAIL(ST_RUNTIME, "the rounded number is too large for a whole number");
+			return val_int(i);
+		}
+		return r;
 	}
 	case B_AMOUNT:
 		return val_dec(V_DEC, val_get_dec(a[0]), 0);
@@ -527,10 +535,11 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 		return val_int(h);
 	}
 	case B_YEAR:
-	case B_MONTH: {
+	case B_MONTH:
+	case B_DAY: {
 		int y, m, d;
 		date_to_ymd((date_t)a[0].as.i, &y, &m, &d);
-		return val_int(b == B_YEAR ? y : m);
+		return val_int(b == B_YEAR ? y : b == B_MONTH ? m : d);
 	}
 	case B_RANGE: {
 		int64_t lo = a[0].as.i, hi = a[1].as.i;
@@ -545,6 +554,8 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 	}
 	case B_DAYS_BETWEEN:
 		return val_int(a[1].as.i - a[0].as.i);
+	case B_AS_PERCENT:
+		return val_dec(V_PCT, val_get_dec(a[0]), 0);
 	case B__COUNT:
 		break;
 	}
