@@ -1019,6 +1019,10 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		expect_type(c, a[0], &ty_date, "the first date");
 		expect_type(c, a[1], &ty_date, "the second date");
 		return n->type = &ty_int;
+	case B_CHANGES_HEADING:
+		expect_type(c, a[0], &ty_hs, "the material's tariff code");
+		expect_type(c, a[1], &ty_hs, "the product's tariff code");
+		return n->type = &ty_bool;
 	case B_AS_PERCENT:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_ERROR && t->kind != TY_DEC && t->kind != TY_INT) {

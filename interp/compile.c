@@ -14,6 +14,7 @@
 
 #include "compile.h"
 #include "opcodes.h"
+#include "vm.h"
 
 typedef struct Cg {
 	Program *p;
@@ -538,6 +539,67 @@ static void cases(Cg *g, Decl *d)
 	emit(g, OP_RETURN, 0, loc);
 }
 
+/* --------------------------------------------------------------- folding */
+
+/* Fold constant subtrees bottom-up by running them once at compile time:
+ * `50_000_000 KRW * 10%` becomes one constant.  A subtree that fails (a
+ * division by zero) stays as it is, so the error is reported where and when
+ * it is evaluated. */
+static bool foldable(const Node *n)
+{
+	switch (n->kind) {
+	case N_BINARY:
+	case N_UNARY:
+	case N_IN:
+	case N_IS:
+	case N_IF:
+	case N_OTHERWISE:
+	case N_LIST:
+		return true;
+	case N_CALL:
+		return n->ref == R_BUILTIN;
+	default:
+		return false;
+	}
+}
+
+static void fold(Program *p, Ctx **scratch, Node *n)
+{
+	if (!n || n->is_const)
+		return;
+	bool all = true;
+	for (int i = 0; i < n->nkids; i++) {
+		Node *k = n->kids[i];
+		if (!k)
+			continue;
+		fold(p, scratch, k);
+		if (!k->is_const || k->kind == N_GEN)
+			all = false;
+	}
+	if (!all || !foldable(n) || (n->nkids == 0 && n->kind != N_LIST))
+		return;
+	if (!*scratch)
+		*scratch = vm_new(p);
+	Cg g = {p, new_chunk("fold", 0), false, 0};
+	expr(&g, n);
+	emit(&g, OP_RETURN, 0, n->loc);
+	Value v;
+	vm_reset(*scratch);
+	if (vm_eval_chunk(*scratch, g.ch, &v) == ST_OK && v.tag != V_UNKNOWN) {
+		n->is_const = true;
+		n->k = v;
+	}
+}
+
+static void fold_decl(Program *p, Ctx **scratch, Decl *d)
+{
+	for (int i = 0; i < d->ncases; i++) {
+		fold(p, scratch, d->cases[i].cond);
+		fold(p, scratch, d->cases[i].value);
+	}
+	fold(p, scratch, d->body);
+}
+
 /* ----------------------------------------------------------------- entry */
 
 static Chunk *decl_chunk(Program *p, Decl *d, bool trace)
@@ -560,6 +622,11 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
+	Ctx *scratch = NULL;
+	for (int i = 0; i < p->ndecls; i++)
+		fold_decl(p, &scratch, p->decls[i]);
+	for (int i = 0; i < p->nfuncs; i++)
+		fold_decl(p, &scratch, p->funcs[i]);
 	for (int i = 0; i < p->ndecls; i++) {
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false);
 		p->dchunk_tr[i] = decl_chunk(p, p->decls[i], true);

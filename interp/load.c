@@ -14,6 +14,7 @@
 #include "compile.h"
 #include "load.h"
 #include "parse.h"
+#include "tables.h"
 
 char *load_file(const char *path, size_t max, size_t *len, const char **err)
 {
@@ -221,8 +222,11 @@ static Program *build(Module **mods, int nmods, Diags *d)
 {
 	add_stdlib(&mods, &nmods, d);
 	Program *p = chk_program(mods, nmods, d);
-	if (d->nerrors == 0)
+	if (d->nerrors == 0) {
 		cg_program(p);
+		for (int i = 0; i < p->ndecls; i++)
+			tab_analyze(p, p->decls[i], d);
+	}
 	return p;
 }
 

@@ -554,6 +554,11 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 	}
 	case B_DAYS_BETWEEN:
 		return val_int(a[1].as.i - a[0].as.i);
+	case B_CHANGES_HEADING:
+		/* a change of tariff heading: the first four digits differ */
+		if (a[0].aux < 4 || a[1].aux < 4)
+			FAIL(ST_RUNTIME, "a change of tariff heading needs codes of at least four digits");
+		return val_bool(val_hs_heading(a[0]) != val_hs_heading(a[1]));
 	case B_AS_PERCENT:
 		return val_dec(V_PCT, val_get_dec(a[0]), 0);
 	case B__COUNT:

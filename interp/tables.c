@@ -1,0 +1,432 @@
+/*
+ * tables.c - overlap and gap warnings for decision tables.
+ *
+ * Where each row's condition is a conjunction of simple tests of the same
+ * inputs against constants (`size = sme`, `share >= 10%`, `x in [a, b]`,
+ * `flag`, `not flag`), the rows can be compared before anything runs:
+ *   - in a `hit unique` table, two rows that can both apply are reported
+ *     with an example of when they do;
+ *   - in a table without a default row, values of a single input for which
+ *     no row applies are reported (a gap).
+ * Tables whose conditions are anything else are left alone: the check only
+ * speaks when it can be sure.
+ */
+#include <gc.h>
+#include <string.h>
+
+#include "format.h"
+#include "tables.h"
+#include "vm.h"
+
+/* A set of values of one input: a union of intervals over an ordered
+ * domain, or a set of members of a finite domain (enum, bool). */
+typedef struct Ival {
+	bool has_lo, has_hi, lo_in, hi_in;
+	Value lo, hi;
+} Ival;
+
+typedef struct Constraint {
+	const char *input; /* the input's source text, e.g. company.us_export_share */
+	const Node *node;
+	bool finite;       /* enum or bool: members[] */
+	int nmembers;
+	unsigned char *members; /* finite: which members are allowed */
+	Ival *iv;          /* ordered: union of intervals */
+	int niv;
+} Constraint;
+
+typedef struct Row {
+	Constraint *c;
+	int n;
+} Row;
+
+static int domain_size(const Type *t)
+{
+	if (t->kind == TY_BOOL)
+		return 2;
+	if (t->kind == TY_ENUM)
+		return t->def->nmembers;
+	return 0;
+}
+
+static bool ordered_type(const Type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_DEC || t->kind == TY_PCT || t->kind == TY_MONEY || t->kind == TY_DATE;
+}
+
+static Constraint *find(Row *r, const char *input)
+{
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->c[i].input, input) == 0)
+			return &r->c[i];
+	return NULL;
+}
+
+static Constraint *get(Row *r, const Program *p, const Node *x)
+{
+	const char *in = prog_node_text(p, x);
+	Constraint *c = find(r, in);
+	if (c)
+		return c;
+	Constraint nc = {0};
+	nc.input = in;
+	nc.node = x;
+	int size = domain_size(x->type);
+	if (size) {
+		nc.finite = true;
+		nc.nmembers = size;
+		nc.members = GC_MALLOC_ATOMIC((size_t)size);
+		memset(nc.members, 1, (size_t)size);
+	} else {
+		nc.iv = GC_MALLOC(sizeof(Ival));
+		memset(nc.iv, 0, sizeof(Ival));
+		nc.niv = 1; /* everything */
+	}
+	AST_PUSH(r->c, r->n, nc);
+	return &r->c[r->n - 1];
+}
+
+static int member_index(Value k)
+{
+	return k.tag == V_BOOL ? (int)k.as.i : (int)k.as.i;
+}
+
+/* Intersect interval a with b. Returns false when empty. */
+static bool meet(Ival a, Ival b, Ival *out)
+{
+	Ival r = a;
+	if (b.has_lo) {
+		int c = r.has_lo ? vm_compare(b.lo, r.lo) : 1;
+		if (c > 0 || (c == 0 && !b.lo_in)) {
+			r.lo = b.lo;
+			r.lo_in = b.lo_in;
+			r.has_lo = true;
+		}
+	}
+	if (b.has_hi) {
+		int c = r.has_hi ? vm_compare(b.hi, r.hi) : -1;
+		if (c < 0 || (c == 0 && !b.hi_in)) {
+			r.hi = b.hi;
+			r.hi_in = b.hi_in;
+			r.has_hi = true;
+		}
+	}
+	if (r.has_lo && r.has_hi) {
+		int c = vm_compare(r.lo, r.hi);
+		if (c > 0 || (c == 0 && !(r.lo_in && r.hi_in)))
+			return false;
+	}
+	*out = r;
+	return true;
+}
+
+/* Restrict constraint c to the intervals `with` (a union). */
+static void restrict_to(Constraint *c, const Ival *with, int nwith)
+{
+	Ival *out = NULL;
+	int n = 0;
+	for (int i = 0; i < c->niv; i++)
+		for (int j = 0; j < nwith; j++) {
+			Ival m;
+			if (meet(c->iv[i], with[j], &m))
+				AST_PUSH(out, n, m);
+		}
+	c->iv = out;
+	c->niv = n;
+}
+
+/* One atom of a row's condition.  Returns false if it is not simple. */
+static bool atom(Row *r, const Program *p, const Node *n, bool negate)
+{
+	if (n->kind == N_UNARY && n->op == UN_NOT)
+		return atom(r, p, n->kids[0], !negate);
+	if (n->kind == N_BINARY && n->op == BIN_AND && !negate)
+		return atom(r, p, n->kids[0], false) && atom(r, p, n->kids[1], false);
+	if (!n->type)
+		return false;
+	/* a bare true/false input */
+	if ((n->kind == N_NAME || n->kind == N_FIELD) && n->type->kind == TY_BOOL && !n->is_const) {
+		Constraint *c = get(r, p, n);
+		c->members[negate ? 1 : 0] = 0;
+		return true;
+	}
+	if (n->kind == N_IN && n->op == 0 && !n->kids[0]->is_const && n->kids[1]->is_const && n->kids[1]->k.tag == V_LIST) {
+		const Node *x = n->kids[0];
+		List *l = n->kids[1]->k.as.l;
+		Constraint *c = get(r, p, x);
+		if (c->finite) {
+			unsigned char *in = GC_MALLOC_ATOMIC((size_t)c->nmembers);
+			memset(in, 0, (size_t)c->nmembers);
+			for (uint32_t i = 0; i < l->len; i++) {
+				int m = member_index(l->items[i]);
+				if (m >= 0 && m < c->nmembers)
+					in[m] = 1;
+			}
+			for (int i = 0; i < c->nmembers; i++)
+				if (negate ? in[i] : !in[i])
+					c->members[i] = 0;
+			return true;
+		}
+		if (!ordered_type(x->type) || negate)
+			return false;
+		Ival *pts = GC_MALLOC(sizeof(Ival) * (l->len + 1));
+		for (uint32_t i = 0; i < l->len; i++)
+			pts[i] = (Ival){true, true, true, true, l->items[i], l->items[i]};
+		restrict_to(c, pts, (int)l->len);
+		return true;
+	}
+	if (n->kind != N_BINARY)
+		return false;
+	int op = n->op;
+	const Node *x = n->kids[0], *k = n->kids[1];
+	if (x->is_const && !k->is_const) {
+		const Node *t = x;
+		x = k;
+		k = t;
+		op = op == BIN_LT ? BIN_GT : op == BIN_GT ? BIN_LT : op == BIN_LE ? BIN_GE : op == BIN_GE ? BIN_LE : op;
+	}
+	if (x->is_const || !k->is_const || k->k.tag == V_UNKNOWN)
+		return false;
+	if (negate) {
+		switch (op) {
+		case BIN_LT: op = BIN_GE; break;
+		case BIN_LE: op = BIN_GT; break;
+		case BIN_GT: op = BIN_LE; break;
+		case BIN_GE: op = BIN_LT; break;
+		case BIN_EQ: op = BIN_NE; break;
+		case BIN_NE: op = BIN_EQ; break;
+		default: return false;
+		}
+	}
+	Constraint *c = get(r, p, x);
+	if (c->finite) {
+		int m = member_index(k->k);
+		if (m < 0 || m >= c->nmembers || (op != BIN_EQ && op != BIN_NE))
+			return false;
+		for (int i = 0; i < c->nmembers; i++)
+			if (op == BIN_EQ ? i != m : i == m)
+				c->members[i] = 0;
+		return true;
+	}
+	if (!ordered_type(x->type))
+		return false;
+	Ival iv = {0};
+	Value v = k->k;
+	/* whole numbers: a strict bound is the inclusive one next to it, so
+	 * `x < 10` and `x >= 10` meet without a gap */
+	if (x->type->kind == TY_INT && v.tag == V_INT && (op == BIN_LT || op == BIN_GT) && v.as.i > INT64_MIN + 1 &&
+	    v.as.i < INT64_MAX - 1) {
+		v = val_int(op == BIN_LT ? v.as.i - 1 : v.as.i + 1);
+		op = op == BIN_LT ? BIN_LE : BIN_GE;
+	}
+	switch (op) {
+	case BIN_LT: iv = (Ival){false, true, false, false, v, v}; break;
+	case BIN_LE: iv = (Ival){false, true, false, true, v, v}; break;
+	case BIN_GT: iv = (Ival){true, false, false, false, v, v}; break;
+	case BIN_GE: iv = (Ival){true, false, true, false, v, v}; break;
+	case BIN_EQ: iv = (Ival){true, true, true, true, v, v}; break;
+	case BIN_NE: {
+		Ival two[2] = {{false, true, false, false, v, v}, {true, false, false, false, v, v}};
+		restrict_to(c, two, 2);
+		return true;
+	}
+	default: return false;
+	}
+	restrict_to(c, &iv, 1);
+	return true;
+}
+
+static bool constraint_empty(const Constraint *c)
+{
+	if (c->finite) {
+		for (int i = 0; i < c->nmembers; i++)
+			if (c->members[i])
+				return false;
+		return true;
+	}
+	return c->niv == 0;
+}
+
+/* Describe one value inside the constraint, for the message. */
+static const char *example(const Program *p, const Constraint *c)
+{
+	if (c->finite) {
+		for (int i = 0; i < c->nmembers; i++)
+			if (c->members[i]) {
+				if (c->node->type->kind == TY_BOOL)
+					return xprintf("%s is %s", c->input, i ? "true" : "false");
+				return xprintf("%s is %s", c->input, c->node->type->def->members[i]);
+			}
+		return "";
+	}
+	const Ival *iv = &c->iv[0];
+	if (iv->has_lo && iv->lo_in)
+		return xprintf("%s is %s", c->input, fmt_value_str(p, iv->lo));
+	if (iv->has_hi && iv->hi_in)
+		return xprintf("%s is %s", c->input, fmt_value_str(p, iv->hi));
+	if (iv->has_lo && iv->has_hi)
+		return xprintf("%s is between %s and %s", c->input, fmt_value_str(p, iv->lo), fmt_value_str(p, iv->hi));
+	if (iv->has_lo)
+		return xprintf("%s is above %s", c->input, fmt_value_str(p, iv->lo));
+	if (iv->has_hi)
+		return xprintf("%s is below %s", c->input, fmt_value_str(p, iv->hi));
+	return xprintf("%s is anything", c->input);
+}
+
+/* Do rows a and b both apply somewhere?  Fills a witness. */
+static bool rows_meet(const Program *p, const Row *a, const Row *b, const char **witness)
+{
+	Row m = {0};
+	for (int i = 0; i < a->n; i++)
+		AST_PUSH(m.c, m.n, a->c[i]);
+	for (int i = 0; i < b->n; i++) {
+		Constraint *c = find(&m, b->c[i].input);
+		if (!c) {
+			AST_PUSH(m.c, m.n, b->c[i]);
+			continue;
+		}
+		Constraint nc = *c;
+		if (nc.finite) {
+			nc.members = GC_MALLOC_ATOMIC((size_t)nc.nmembers);
+			for (int j = 0; j < nc.nmembers; j++)
+				nc.members[j] = c->members[j] && b->c[i].members[j];
+		} else {
+			restrict_to(&nc, b->c[i].iv, b->c[i].niv);
+		}
+		*c = nc;
+	}
+	char *w = NULL;
+	for (int i = 0; i < m.n; i++) {
+		if (constraint_empty(&m.c[i]))
+			return false;
+		const char *e = example(p, &m.c[i]);
+		w = w ? xprintf("%s and %s", w, e) : xprintf("%s", e);
+	}
+	*witness = w ? w : "always";
+	return true;
+}
+
+/* For a single ordered input: the first stretch no row covers, if any. */
+static const char *ordered_gap(const Program *p, const char *input, Ival *iv, int n)
+{
+	/* sort by lower bound (no lower bound first) */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0; j--) {
+			Ival *x = &iv[j - 1], *y = &iv[j];
+			bool swap = x->has_lo && (!y->has_lo || vm_compare(y->lo, x->lo) < 0 ||
+						  (vm_compare(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
+			if (!swap)
+				break;
+			Ival t = *x;
+			*x = *y;
+			*y = t;
+		}
+	if (n == 0)
+		return xprintf("%s is anything", input);
+	if (iv[0].has_lo)
+		return xprintf("%s is %s %s", input, iv[0].lo_in ? "below" : "at or below", fmt_value_str(p, iv[0].lo));
+	/* the covered stretch grows from minus infinity */
+	bool open = false, hi_in = false;
+	Value hi = {0};
+	if (iv[0].has_hi) {
+		hi = iv[0].hi;
+		hi_in = iv[0].hi_in;
+	} else {
+		open = true;
+	}
+	for (int i = 1; i < n && !open; i++) {
+		int c = vm_compare(iv[i].lo, hi);
+		/* whole numbers: 9 and 10 are neighbours */
+		if (c > 0 && hi.tag == V_INT && iv[i].lo.tag == V_INT && hi_in && iv[i].lo_in && iv[i].lo.as.i == hi.as.i + 1)
+			c = 0;
+		if (c > 0 && hi.tag == V_INT && iv[i].lo.tag == V_INT && hi_in && iv[i].lo_in)
+			return xprintf("%s is from %lld to %lld", input, (long long)hi.as.i + 1, (long long)iv[i].lo.as.i - 1);
+		if (c > 0 || (c == 0 && !hi_in && !iv[i].lo_in))
+			return c == 0 ? xprintf("%s is %s", input, fmt_value_str(p, hi))
+				      : xprintf("%s is between %s and %s", input, fmt_value_str(p, hi), fmt_value_str(p, iv[i].lo));
+		if (!iv[i].has_hi) {
+			open = true;
+		} else {
+			int d = vm_compare(iv[i].hi, hi);
+			if (d > 0 || (d == 0 && iv[i].hi_in)) {
+				hi = iv[i].hi;
+				hi_in = iv[i].hi_in;
+			}
+		}
+	}
+	if (!open)
+		return xprintf("%s is %s %s", input, hi_in ? "above" : "at or above", fmt_value_str(p, hi));
+	return NULL;
+}
+
+void tab_analyze(const Program *p, const Decl *d, Diags *diags)
+{
+	if (d->kind != D_TABLE)
+		return;
+	Row *rows = GC_MALLOC(sizeof(Row) * (size_t)(d->ncases + 1));
+	bool has_default = false;
+	int nrows = 0;
+	int *index = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(d->ncases + 1));
+	for (int i = 0; i < d->ncases; i++) {
+		const Case *k = &d->cases[i];
+		if (k->is_default) {
+			has_default = true;
+			continue;
+		}
+		if (k->from || k->until)
+			return; /* dated rows: the dates decide, not only the conditions */
+		Row r = {0};
+		if (!atom(&r, p, k->cond, false))
+			return;
+		index[nrows] = i;
+		rows[nrows++] = r;
+	}
+	if (d->hit == HIT_UNIQUE)
+		for (int i = 0; i < nrows; i++)
+			for (int j = i + 1; j < nrows; j++) {
+				const char *w;
+				if (rows_meet(p, &rows[i], &rows[j], &w)) {
+					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
+							    "rows %d and %d of table '%s' overlap: both apply when %s", index[i] + 1,
+							    index[j] + 1, d->name, w);
+					diag_hint(dg, "a 'hit unique' table needs rows that exclude each other; narrow one of them, "
+						      "or use 'hit first' if the first row should win");
+				}
+			}
+	if (has_default || d->hit >= HIT_COLLECT || nrows == 0)
+		return;
+	/* gaps: only for tables over a single input */
+	const char *input = NULL;
+	for (int i = 0; i < nrows; i++)
+		for (int j = 0; j < rows[i].n; j++) {
+			if (input && strcmp(input, rows[i].c[j].input) != 0)
+				return;
+			input = rows[i].c[j].input;
+		}
+	if (!input)
+		return;
+	const Constraint *first = &rows[0].c[0];
+	const char *gap = NULL;
+	if (first->finite) {
+		for (int m = 0; m < first->nmembers && !gap; m++) {
+			bool covered = false;
+			for (int i = 0; i < nrows && !covered; i++)
+				covered = rows[i].c[0].members[m];
+			if (!covered)
+				gap = first->node->type->kind == TY_BOOL
+					      ? xprintf("%s is %s", input, m ? "true" : "false")
+					      : xprintf("%s is %s", input, first->node->type->def->members[m]);
+		}
+	} else {
+		Ival *all = NULL;
+		int n = 0;
+		for (int i = 0; i < nrows; i++)
+			for (int j = 0; j < rows[i].c[0].niv; j++)
+				AST_PUSH(all, n, rows[i].c[0].iv[j]);
+		gap = ordered_gap(p, input, all, n);
+	}
+	if (gap) {
+		Diag *dg = diag_add(diags, SEV_WARNING, d->loc, "no row of table '%s' applies when %s", d->name, gap);
+		diag_hint(dg, "add a row for it, or a 'default' row");
+	}
+}
