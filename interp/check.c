@@ -732,7 +732,7 @@ static const Type *check_field(Chk *c, Node *n)
 		char *all = xprintf("%s", nc ? cands[0] : "");
 		for (int i = 1; i < nc; i++)
 			all = xprintf("%s, %s", all, cands[i]);
-		diag_hint(dg, "%s has: %s", ty_name(base), all);
+		diag_hint(dg, "the record %s has: %s", td->name, all);
 	}
 	return n->type = &ty_error;
 }

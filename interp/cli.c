@@ -247,6 +247,7 @@ static int cmd_eval(int argc, char **argv)
 	const char **errs = GC_MALLOC(sizeof(char *) * (size_t)(nq + 1));
 	int nerr = 0;
 	for (int i = 0; i < nq; i++) {
+		c->top_frame = -2 - i; /* each query's own trace, for its explanation */
 		if (query_run(c, qs[i], &vals[i]) != ST_OK) {
 			errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
 					  c->errloc.col, c->errmsg);
@@ -304,7 +305,7 @@ static int cmd_eval(int argc, char **argv)
 					buf_puts(&b, ",");
 				buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
 				buf_puts(&b, ":");
-				explain_json(c, qs[i]->decl, qs[i]->text, vals[i], &b);
+				explain_json(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b);
 			}
 			buf_puts(&b, "}");
 		}
@@ -316,7 +317,7 @@ static int cmd_eval(int argc, char **argv)
 			if (errs[i])
 				continue;
 			if (o.explain) {
-				explain_text(c, qs[i]->decl, qs[i]->text, vals[i], &b);
+				explain_text(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b);
 				buf_puts(&b, "\n");
 				continue;
 			}

@@ -510,6 +510,12 @@ static void cases(Cg *g, Decl *d)
 			for (int j = 0; j < n; j++)
 				if (d->cases[j].is_default)
 					t->beats[i * n + j] = 1;
+		/* a dated value supersedes those in force from an earlier date, as
+		 * an amendment does: `from 2027-01-01 = 8%` wins over `from 2025-05-01 = 10%` */
+		if (k->is_default && k->from)
+			for (int j = 0; j < n; j++)
+				if (j != i && d->cases[j].is_default && (!d->cases[j].from || strcmp(k->from, d->cases[j].from) > 0))
+					t->beats[i * n + j] = 1;
 	}
 	/* overriding is transitive: a beats b beats c means a beats c */
 	for (int m = 0; m < n; m++)

@@ -47,8 +47,12 @@ const Source *diag_find_source(const Diags *d, const char *file)
 {
 	if (!file)
 		return NULL;
+	/* the very string first: several sources may share a name ("--query") */
 	for (int i = d->nsources - 1; i >= 0; i--)
-		if (d->sources[i]->path == file || strcmp(d->sources[i]->path, file) == 0)
+		if (d->sources[i]->path == file)
+			return d->sources[i];
+	for (int i = d->nsources - 1; i >= 0; i--)
+		if (strcmp(d->sources[i]->path, file) == 0)
 			return d->sources[i];
 	return NULL;
 }
@@ -84,8 +88,13 @@ void diag_hint(Diag *dg, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	dg->hint = xvprintf(fmt, ap);
+	char *h = xvprintf(fmt, ap);
 	va_end(ap);
+	/* a suggestion reads best in the message itself: "...; did you mean 'x'?" */
+	if (dg->msg && strncmp(h, "did you mean", 12) == 0)
+		dg->msg = xprintf("%s; %s", dg->msg, h);
+	else
+		dg->hint = h;
 }
 
 const char *diag_severity_name(Severity s)
@@ -180,6 +189,39 @@ static int distance(const char *a, const char *b)
 	return row[lb];
 }
 
+/* Every '_'-separated word of name appears in cand, in order, as a whole
+ * word: us_share ~ us_export_share. */
+static bool words_in_order(const char *name, const char *cand)
+{
+	if (!strchr(name, '_'))
+		return false;
+	const char *c = cand;
+	const char *w = name;
+	while (*w) {
+		size_t n = strcspn(w, "_");
+		bool found = false;
+		while (*c) {
+			size_t m = strcspn(c, "_");
+			if (m == n && strncmp(c, w, n) == 0) {
+				found = true;
+				c += m;
+				if (*c == '_')
+					c++;
+				break;
+			}
+			c += m;
+			if (*c == '_')
+				c++;
+		}
+		if (!found)
+			return false;
+		w += n;
+		if (*w == '_')
+			w++;
+	}
+	return true;
+}
+
 const char *diag_closest(const char *name, const char *const *cands, int n)
 {
 	const char *best = NULL;
@@ -193,6 +235,8 @@ const char *diag_closest(const char *name, const char *const *cands, int n)
 		size_t lc = strlen(cands[i]);
 		if (ln >= 3 && lc > ln && strncmp(name, cands[i], ln) == 0 && dd > 1)
 			dd = (int)(lc - ln) > 8 ? dd : 2;
+		if (dd > 2 && words_in_order(name, cands[i]))
+			dd = 2;
 		if (dd < bestd) {
 			bestd = dd;
 			best = cands[i];

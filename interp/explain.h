@@ -12,7 +12,8 @@
 #include "format.h"
 #include "vm.h"
 
-/* decl: the decision explained, or -1 for a query expression (label names it). */
+/* decl: the decision explained, or for a query expression the (negative)
+ * top_frame it ran with; label names it. */
 void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out);
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
 /* The facts an unknown value is waiting for, as a JSON array / text list. */

@@ -192,8 +192,15 @@ bool val_equal(Value a, Value b)
 	case V_BOOL:
 	case V_DATE:
 		return a.as.i == b.as.i;
-	case V_DUR:
-		return a.as.i == b.as.i && a.cur == b.cur;
+	case V_DUR: {
+		/* by length: 2 weeks = 14 days, 1 year = 12 months; days and months never meet */
+		bool ad = a.cur == DU_DAYS || a.cur == DU_WEEKS, bd = b.cur == DU_DAYS || b.cur == DU_WEEKS;
+		if (ad != bd)
+			return false;
+		int64_t x = a.cur == DU_WEEKS ? a.as.i * 7 : a.cur == DU_YEARS ? a.as.i * 12 : a.as.i;
+		int64_t y = b.cur == DU_WEEKS ? b.as.i * 7 : b.cur == DU_YEARS ? b.as.i * 12 : b.as.i;
+		return x == y;
+	}
 	case V_ENUM:
 		return a.aux == b.aux && a.as.i == b.as.i;
 	case V_HS:

@@ -81,6 +81,7 @@ Ctx *vm_new(const Program *p)
 	c->max_steps = VM_DEFAULT_MAX_STEPS;
 	c->max_bytes = VM_DEFAULT_MAX_BYTES;
 	c->frame = -1;
+	c->top_frame = -1;
 	c->as_of = date_today();
 	return c;
 }
@@ -94,7 +95,7 @@ void vm_reset(Ctx *c)
 	c->steps = 0;
 	c->bytes = 0;
 	c->depth = 0;
-	c->frame = -1;
+	c->frame = c->top_frame;
 	c->status = ST_OK;
 	c->errmsg = NULL;
 }
@@ -1227,7 +1228,7 @@ static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 	if (setjmp(jb)) {
 		c->jb = saved;
 		c->depth = 0;
-		c->frame = -1;
+		c->frame = c->top_frame;
 		/* a decision left half-decided is forgotten */
 		for (int i = 0; i < c->p->ndecls; i++)
 			if (c->state[i] == 1)
@@ -1235,6 +1236,7 @@ static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 		return c->status;
 	}
 	c->status = ST_OK;
+	c->frame = c->top_frame;
 	c->stack_top = 0;
 	ensure_stack(c, 256);
 	Frame top = {ch, NULL};
