@@ -36,7 +36,7 @@ int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
 }
 
 %code {
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 #include "parse.h"
 

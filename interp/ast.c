@@ -4,7 +4,7 @@
  * Small constructors used by the parser and the checker.  Nodes and arrays
  * come from the collector; arrays grow by doubling.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "ast.h"

@@ -12,7 +12,7 @@
  * Messages speak of policy, not compilers: "this decision gives a percentage
  * but was declared as money".
  */
-#include <gc.h>
+#include "mem.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -6,7 +6,7 @@
  *   0 success (warnings allowed), 1 diagnostics, failed tests or checks,
  *   2 usage error, 3 invalid facts input.
  */
-#include <gc.h>
+#include "mem.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +371,12 @@ static int cmd_disasm(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	GC_INIT();
+	mem_init();
+	MemTry oom;
+	if (mem_try(&oom)) {
+		fputs("edict: out of memory\n", stderr);
+		return EXIT_DIAG;
+	}
 	if (argc < 2) {
 		fputs(help_text, stderr);
 		return EXIT_USAGE;

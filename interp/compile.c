@@ -9,7 +9,7 @@
  * which applies precedence and reports conflicts.  In trace mode the same
  * code also records conditions, facts and the chosen case for explanations.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "compile.h"

@@ -5,7 +5,7 @@
  * how to show them.  Rendering quotes the source line with carets under the
  * span, in the shape `file:line:col: error: message`.
  */
-#include <gc.h>
+#include "mem.h"
 #include <stdio.h>
 #include <string.h>
 

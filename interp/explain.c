@@ -5,7 +5,7 @@
  * text it cites), the conditions it tested, the facts it read and the
  * decisions it used; the decisions it used follow, indented under it.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "explain.h"

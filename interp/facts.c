@@ -5,7 +5,7 @@
  * never pass through binary floating point); this file checks each value
  * against the declared type and converts it.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "check.h"

@@ -1,7 +1,7 @@
 /*
  * format.c - printing values in Edict notation and in JSON.
  */
-#include <gc.h>
+#include "mem.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <gc.h>
+#include "mem.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * grammar/parser.y with the prefix edict_yy, so a host program's own
  * flex/bison parser never clashes with ours.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "parse.h"

@@ -1,7 +1,7 @@
 /*
  * program.c - looking things up in a compiled Program.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "program.h"

@@ -1,7 +1,7 @@
 /*
  * query.c - compiling and running queries, tests and checks.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "check.h"

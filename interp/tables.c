@@ -11,7 +11,7 @@
  * Tables whose conditions are anything else are left alone: the check only
  * speaks when it can be sure.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "format.h"

@@ -5,7 +5,7 @@
  * the slower helpers: wide decimals, strings, lists, currencies, tariff codes
  * and the fact sets carried by unknown values.
  */
-#include <gc.h>
+#include "mem.h"
 #include <string.h>
 
 #include "value.h"

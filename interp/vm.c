@@ -11,7 +11,7 @@
  * not); errors longjmp back to vm_eval_* with a message and the location of
  * the instruction that failed.
  */
-#include <gc.h>
+#include "mem.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -1,0 +1,81 @@
+/*
+ * mem.c - allocation through the collector, with out-of-memory unwinding,
+ * fault injection and a stress mode.  See mem.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static __thread MemTry *handler;
+static __thread long fail_countdown;
+static __thread int failed;
+static int stress;
+
+void mem_init(void)
+{
+	const char *s = getenv("EDICT_GC_STRESS");
+	stress = s && *s && strcmp(s, "0") != 0;
+}
+
+void mem_push(MemTry *t)
+{
+	t->prev = handler;
+	handler = t;
+}
+
+void mem_pop(MemTry *t)
+{
+	handler = t->prev;
+}
+
+void mem_fail_after(long n)
+{
+	fail_countdown = n;
+	failed = 0;
+}
+
+int mem_failed(void)
+{
+	return failed;
+}
+
+static void *out_of_memory(void)
+{
+	MemTry *t = handler;
+	if (t) {
+		handler = t->prev;
+		longjmp(t->jb, 1);
+	}
+	return NULL;
+}
+
+void *mem_alloc(size_t n, int atomic)
+{
+	if (fail_countdown > 0 && --fail_countdown == 0) {
+		failed = 1;
+		return out_of_memory();
+	}
+	if (stress)
+		GC_gcollect();
+	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
+	if (!p)
+		return out_of_memory();
+	if (atomic)
+		memset(p, 0, n); /* the collector leaves atomic memory uncleared */
+	return p;
+}
+
+void *mem_realloc(void *p, size_t n)
+{
+	if (fail_countdown > 0 && --fail_countdown == 0) {
+		failed = 1;
+		return out_of_memory();
+	}
+	if (stress)
+		GC_gcollect();
+	void *q = GC_realloc(p, n);
+	if (!q && n)
+		return out_of_memory();
+	return q;
+}
