@@ -12,14 +12,41 @@
 #include "facts.h"
 #include "format.h"
 
-static int fail(const char **err, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(const char **err, const char *path, const char *fmt, ...)
+/* Where a value sits in the document: built on the stack as the converter
+ * descends, and spelled out ("kpi_reports[2].actual") only when a message
+ * or an unknown value needs it, so well-formed facts cost no strings. */
+typedef struct Path {
+	const struct Path *up;
+	const char *key; /* field name, or NULL for a list item */
+	size_t index;
+} Path;
+
+static void path_build(const Path *p, Buf *b)
+{
+	if (!p)
+		return;
+	path_build(p->up, b);
+	if (p->key)
+		buf_printf(b, "%s%s", p->up ? "." : "", p->key);
+	else
+		buf_printf(b, "[%zu]", p->index);
+}
+
+static const char *path_text(const Path *p)
+{
+	Buf b = {0};
+	path_build(p, &b);
+	return buf_cstr(&b);
+}
+
+static int fail(const char **err, const Path *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const char **err, const Path *path, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = xvprintf(fmt, ap);
 	va_end(ap);
-	*err = path && *path ? xprintf("%s: %s", path, msg) : msg;
+	*err = path ? xprintf("%s: %s", path_text(path), msg) : msg;
 	return ST_FACTS;
 }
 
@@ -129,7 +156,7 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 	}
 }
 
-Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path)
+static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path)
 {
 	if (dflt && dflt->is_const)
 		return dflt->k;
@@ -142,22 +169,36 @@ Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char
 		Value r = val_rec(td->id, (uint32_t)td->nfields);
 		for (int i = 0; i < td->nfields; i++) {
 			const Field *f = &td->fields[i];
-			const char *fp = xprintf("%s.%s", path, f->name);
-			r.as.r->f[i] = f->type && f->type->kind == TY_REC ? val_unknown(val_missing1(fp, strlen(fp)))
-									  : facts_absent(p, f->type ? f->type : &ty_error, f->dflt, fp);
+			Path fp = {path, f->name, 0};
+			if (f->type && f->type->kind == TY_REC && !f->dflt) {
+				const char *s = path_text(&fp);
+				r.as.r->f[i] = val_unknown(val_missing1(s, strlen(s)));
+			} else {
+				r.as.r->f[i] = absent(p, f->type ? f->type : &ty_error, f->dflt, &fp);
+			}
 		}
 		return r;
 	}
-	return val_unknown(val_missing1(path, strlen(path)));
+	const char *s = path_text(path);
+	return val_unknown(val_missing1(s, strlen(s)));
 }
 
-int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err)
+Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path)
+{
+	Path root = {NULL, path, 0};
+	return absent(p, t, dflt, &root);
+}
+
+static int convert(const Program *p, const Type *t, json_object *j, const Path *path, Value *out, const char **err)
 {
 	json_type jt = json_object_get_type(j);
 	if (jt == json_type_null) {
-		*out = facts_absent(p, t, NULL, path);
-		if (t->kind == TY_REC)
-			*out = val_unknown(val_missing1(path, strlen(path)));
+		if (t->kind == TY_REC) {
+			const char *s = path_text(path);
+			*out = val_unknown(val_missing1(s, strlen(s)));
+		} else {
+			*out = absent(p, t, NULL, path);
+		}
 		return ST_OK;
 	}
 	switch (t->kind) {
@@ -232,8 +273,8 @@ int facts_convert(const Program *p, const Type *t, json_object *j, const char *p
 		size_t n = json_object_array_length(j);
 		List *l = val_list_new((uint32_t)n);
 		for (size_t i = 0; i < n; i++) {
-			const char *ip = xprintf("%s[%zu]", path, i);
-			int st = facts_convert(p, t->elem, json_object_array_get_idx(j, i), ip, &l->items[i], err);
+			Path ip = {path, NULL, i};
+			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, &l->items[i], err);
 			if (st != ST_OK)
 				return st;
 		}
@@ -263,17 +304,20 @@ int facts_convert(const Program *p, const Type *t, json_object *j, const char *p
 					    best ? xprintf("; did you mean \"%s\"?", best) : "");
 			}
 			seen[slot] = 1;
-			const char *fp = xprintf("%s.%s", path, key);
-			int st = facts_convert(p, td->fields[slot].type, val, fp, &r.as.r->f[slot], err);
+			Path fp = {path, td->fields[slot].name, 0};
+			int st = convert(p, td->fields[slot].type, val, &fp, &r.as.r->f[slot], err);
 			if (st != ST_OK)
 				return st;
 		}
 		for (int i = 0; i < td->nfields; i++)
 			if (!seen[i]) {
-				const char *fp = xprintf("%s.%s", path, td->fields[i].name);
-				r.as.r->f[i] = facts_absent(p, td->fields[i].type, td->fields[i].dflt, fp);
-				if (td->fields[i].type->kind == TY_REC && !td->fields[i].dflt)
-					r.as.r->f[i] = val_unknown(val_missing1(fp, strlen(fp)));
+				Path fp = {path, td->fields[i].name, 0};
+				if (td->fields[i].type->kind == TY_REC && !td->fields[i].dflt) {
+					const char *s = path_text(&fp);
+					r.as.r->f[i] = val_unknown(val_missing1(s, strlen(s)));
+				} else {
+					r.as.r->f[i] = absent(p, td->fields[i].type, td->fields[i].dflt, &fp);
+				}
 			}
 		*out = r;
 		return ST_OK;
@@ -281,6 +325,12 @@ int facts_convert(const Program *p, const Type *t, json_object *j, const char *p
 	default:
 		return fail(err, path, "this fact cannot be read");
 	}
+}
+
+int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err)
+{
+	Path root = {NULL, path, 0};
+	return convert(p, t, j, &root, out, err);
 }
 
 void facts_clear(Ctx *c)
@@ -302,10 +352,11 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 	json_object_object_foreach(root, key, val)
 	{
 		if (strcmp(key, "as_of") == 0) {
+			Path as_of_path = {NULL, "as_of", 0};
 			date_t d;
 			if (json_object_get_type(val) != json_type_string ||
 			    date_parse(json_object_get_string(val), (size_t)json_object_get_string_len(val), &d) != 0)
-				return fail(err, "as_of", "expected a date like \"2026-12-01\", got %s", shown(val));
+				return fail(err, &as_of_path, "expected a date like \"2026-12-01\", got %s", shown(val));
 			c->as_of = d;
 			continue;
 		}
@@ -323,7 +374,8 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 			const char *best = diag_closest(key, cands, nc);
 			return fail(err, NULL, "unknown fact \"%s\"%s", key, best ? xprintf("; did you mean \"%s\"?", best) : "");
 		}
-		int st = facts_convert(p, p->facts[idx]->type, val, key, &c->facts[idx], err);
+		Path rp = {NULL, p->facts[idx]->name, 0};
+		int st = convert(p, p->facts[idx]->type, val, &rp, &c->facts[idx], err);
 		if (st != ST_OK)
 			return st;
 	}
@@ -332,11 +384,12 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 
 int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
 {
+	Path top = {NULL, name, 0};
 	if (len > FACTS_MAX_BYTES)
-		return fail(err, name, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
+		return fail(err, &top, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
 	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
 	if (!tok)
-		return fail(err, name, "out of memory");
+		return fail(err, &top, "out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
