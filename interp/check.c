@@ -1023,6 +1023,13 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		expect_type(c, a[0], &ty_hs, "the material's tariff code");
 		expect_type(c, a[1], &ty_hs, "the product's tariff code");
 		return n->type = &ty_bool;
+	case B_CURRENCY:
+		t = check(c, a[0], NULL);
+		if (t->kind != TY_ERROR && t->kind != TY_MONEY) {
+			err(c, a[0]->loc, "currency_of needs an amount of money, not %s", a_ty(t));
+			return n->type = &ty_error;
+		}
+		return n->type = &ty_str;
 	case B_AS_PERCENT:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_ERROR && t->kind != TY_DEC && t->kind != TY_INT) {

@@ -91,8 +91,11 @@ void fmt_scalar_text(Value v, Buf *b)
 	switch ((ValueTag)v.tag) {
 	case V_MONEY:
 		dec_text(val_get_dec(v), b);
-		val_currency_text(v.cur, cur);
-		buf_printf(b, " %s", cur);
+		/* only the zero of an empty sum has no currency */
+		if (v.cur) {
+			val_currency_text(v.cur, cur);
+			buf_printf(b, " %s", cur);
+		}
 		return;
 	case V_PCT: {
 		Dec d = val_get_dec(v);

@@ -38,7 +38,8 @@
 	X(RANGE, "range", 2, 2)                                                 \
 	X(DAYS_BETWEEN, "days_between", 2, 2)                                   \
 	X(AS_PERCENT, "as_percent", 1, 1)                                       \
-	X(CHANGES_HEADING, "changes_heading", 2, 2)
+	X(CHANGES_HEADING, "changes_heading", 2, 2)                             \
+	X(CURRENCY, "currency_of", 1, 1)
 
 typedef enum Builtin {
 #define X(id, name, lo, hi) B_##id,

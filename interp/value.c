@@ -180,7 +180,7 @@ bool val_equal(Value a, Value b)
 			return false;
 		if ((a.tag == V_MONEY) != (b.tag == V_MONEY))
 			return false;
-		if (a.tag == V_MONEY && a.cur != b.cur)
+		if (a.tag == V_MONEY && a.cur != b.cur && a.cur && b.cur)
 			return false;
 		if (a.tag == V_INT && b.tag == V_INT)
 			return a.as.i == b.as.i;

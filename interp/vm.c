@@ -232,6 +232,11 @@ decimal:
 	uint16_t cur = 0;
 	if (a.tag == V_MONEY || b.tag == V_MONEY) {
 		if (a.tag == V_MONEY && b.tag == V_MONEY) {
+			/* the zero of an empty sum has no currency and takes the other's */
+			if (!a.cur)
+				a.cur = b.cur;
+			if (!b.cur)
+				b.cur = a.cur;
 			if (a.cur != b.cur) {
 				char x[4], y[4];
 				val_currency_text(a.cur, x);
@@ -299,7 +304,7 @@ int vm_compare(Value a, Value b)
 
 static int compare(Ctx *c, Frame *fr, Value a, Value b)
 {
-	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur) {
+	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur && a.cur && b.cur) {
 		char x[4], y[4];
 		val_currency_text(a.cur, x);
 		val_currency_text(b.cur, y);
@@ -562,6 +567,13 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 		return val_bool(val_hs_heading(a[0]) != val_hs_heading(a[1]));
 	case B_AS_PERCENT:
 		return val_dec(V_PCT, val_get_dec(a[0]), 0);
+	case B_CURRENCY: {
+		if (!a[0].cur)
+			return val_unknown(NULL);
+		char cur[4];
+		val_currency_text(a[0].cur, cur);
+		return val_str(cur, 3);
+	}
 	case B__COUNT:
 		break;
 	}
