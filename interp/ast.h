@@ -256,6 +256,8 @@ typedef struct Decl {
 	struct Decl **deps; /* decls and functions this one refers to */
 	int ndeps;
 	bool checking, checked; /* cycle detection in the checker */
+	bool reads_facts;       /* its own body names a fact */
+	signed char fact_free;  /* 1: neither it nor anything it uses reads a fact (0 unknown, -1 no) */
 } Decl;
 
 typedef struct Import {

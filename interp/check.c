@@ -629,6 +629,8 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 	if (f) {
 		n->ref = R_FACT;
 		n->slot = f->fact;
+		if (c->decl)
+			c->decl->reads_facts = true;
 		return n->type = f->type;
 	}
 	MemberRef *mr = map_get(&c->members, n->text);
@@ -1652,6 +1654,21 @@ static bool find_cycle(Chk *c, Decl *d, Decl **stack, int depth, unsigned char *
 	return false;
 }
 
+/* A decision that reads no fact, directly or through what it uses, depends
+ * only on the as-of date: the VM may keep its value from one evaluation to
+ * the next (thresholds, the programme's own data). */
+static bool fact_free(Decl *d)
+{
+	if (d->fact_free)
+		return d->fact_free > 0;
+	d->fact_free = 1; /* assumed while visiting: recursion through functions */
+	bool ok = !d->reads_facts;
+	for (int i = 0; i < d->ndeps && ok; i++)
+		ok = fact_free(d->deps[i]);
+	d->fact_free = ok ? 1 : -1;
+	return ok;
+}
+
 /* ---------------------------------------------------------------- entry */
 
 static Chk *new_chk(Program *p, Diags *d)
@@ -1745,6 +1762,9 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	Decl **stack = GC_MALLOC(sizeof(Decl *) * ((size_t)total + 1));
 	for (int i = 0; i < p->ndecls; i++)
 		find_cycle(c, p->decls[i], stack, 0, state);
+	p->keep = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+	for (int i = 0; i < p->ndecls; i++)
+		p->keep[i] = fact_free(p->decls[i]);
 	/* tests: given paths and expectations */
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];

@@ -92,6 +92,7 @@ typedef struct Program {
 	int nfacts;
 	Decl **decls; /* params, decisions and tables: memo slots */
 	int ndecls;
+	unsigned char *keep; /* per decl: reads no facts, so a value may outlive an evaluation */
 	Decl **funcs;
 	int nfuncs;
 	Decl **checks;

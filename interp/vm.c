@@ -88,9 +88,18 @@ Ctx *vm_new(const Program *p)
 
 void vm_reset(Ctx *c)
 {
-	for (int i = 0; i < c->p->ndecls; i++)
-		if (c->state[i] != 3)
-			c->state[i] = 0;
+	/* decisions that read no facts keep their value while the date stays */
+	int n = c->p->ndecls;
+	unsigned char *st = c->state;
+	if (c->memo_as_of == c->as_of && !c->trace) {
+		const unsigned char *keep = c->p->keep;
+		for (int i = 0; i < n; i++)
+			st[i] = st[i] == 3 || (st[i] == 2 && keep[i]) ? st[i] : 0;
+	} else {
+		for (int i = 0; i < n; i++)
+			st[i] = st[i] == 3 ? 3 : 0;
+	}
+	c->memo_as_of = c->as_of;
 	c->nev = 0;
 	c->steps = 0;
 	c->bytes = 0;
@@ -102,6 +111,10 @@ void vm_reset(Ctx *c)
 
 void vm_override(Ctx *c, int decl, Value v)
 {
+	/* kept values may depend on the one overridden */
+	for (int i = 0; i < c->p->ndecls; i++)
+		if (c->state[i] == 2)
+			c->state[i] = 0;
 	c->memo[decl] = v;
 	c->state[decl] = 3;
 }
@@ -709,17 +722,21 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	}
 	if (base < 0)
 		base = c->stack_top;
-	ensure_stack(c, base + ch->nlocals + ch->n + 4);
+	if (__builtin_expect(base + ch->nlocals + ch->n + 4 > c->cap, 0))
+		ensure_stack(c, base + ch->nlocals + ch->n + 4);
+	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
-	/* locals beyond the arguments start unknown */
-	for (int i = ch->nargs; i < ch->nlocals; i++)
-		L[i] = val_unknown(NULL);
 	Value *sp = L + ch->nlocals; /* next free slot */
 	Frame frame = {ch, ch->code}, *fr = &frame;
 	const uint32_t *code = ch->code;
 	const Value *K = ch->k;
 	uint32_t w;
 	Value a, b;
+	/* the step budget lives in a register; c->steps is brought up to date
+	 * around calls, which spend from the same budget */
+	long long budget = (long long)(c->max_steps - c->steps);
+#define STEPS_OUT() (c->steps = c->max_steps - (unsigned long long)budget)
+#define STEPS_IN() (budget = (long long)(c->max_steps - c->steps))
 
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
@@ -741,7 +758,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	};
 #define VMDISPATCH()                                                                   \
 	do {                                                                           \
-		if (__builtin_expect(++c->steps > c->max_steps, 0))                    \
+		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
 		w = *fr->pc++;                                                         \
 		goto *labels[INS_OP(w)];                                               \
@@ -753,7 +770,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #define VMCASE(name) case OP_##name:
 #define VMBREAK break
 	for (;;) {
-		if (++c->steps > c->max_steps)
+		if (--budget < 0)
 			goto steps_exceeded;
 		w = *fr->pc++;
 		switch (INS_OP(w)) {
@@ -812,7 +829,9 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			a = c->memo[d];
 		} else {
 			SAVE_TOP();
+			STEPS_OUT();
 			a = decide(c, fr, d);
+			STEPS_IN();
 			RELOAD();
 		}
 		if (c->trace)
@@ -827,7 +846,9 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		sp -= argc;
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? c->p->fchunk_tr[f] : c->p->fchunk[f];
+		STEPS_OUT();
 		a = exec(c, fc, nb);
+		STEPS_IN();
 		RELOAD();
 		PUSH(a);
 		VMBREAK;
@@ -843,6 +864,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* RETURN: the top of the stack is the chunk's value. */
 	VMCASE(RETURN)
 		c->depth--;
+		STEPS_OUT();
 		return TOP();
 	/* ADD, SUB, MUL, DIV: exact arithmetic (value.h, decimal.h); ints
 	 * check for overflow; money keeps its currency. */
@@ -904,7 +926,11 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		int r = compare(c, fr, a, b);
+		int r;
+		if (a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur && a.tag != V_STR && a.tag != V_DUR)
+			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* same kind and scale: the coefficients decide */
+		else
+			r = compare(c, fr, a, b);
 		OpCode op = INS_OP(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
 		VMBREAK;
@@ -984,6 +1010,20 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			VMBREAK;
 		}
 		Value r = val_bool(false);
+		if (a.tag == V_ENUM || a.tag == V_INT) {
+			/* members and whole numbers: compare in place */
+			for (uint32_t i = 0; i < b.as.l->len; i++) {
+				Value x = b.as.l->items[i];
+				if (x.tag == a.tag && x.as.i == a.as.i && x.aux == a.aux) {
+					r = val_bool(true);
+					break;
+				}
+			}
+			if (r.as.i || a.tag == V_ENUM) {
+				TOP() = r;
+				VMBREAK;
+			}
+		}
 		for (uint32_t i = 0; i < b.as.l->len; i++) {
 			Value x = b.as.l->items[i];
 			if (x.tag == V_UNKNOWN)

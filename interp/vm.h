@@ -50,6 +50,7 @@ typedef struct Ctx {
 	Value *memo;
 	unsigned char *state; /* per decl: 0 not yet, 1 deciding, 2 decided, 3 overridden */
 	date_t as_of;
+	date_t memo_as_of; /* the as-of date the kept (fact-free) decisions were decided for */
 	Value *stack;
 	int cap;
 	int stack_top; /* where the next decision's frame starts */
