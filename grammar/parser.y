@@ -175,7 +175,7 @@ dates
 	;
 
 decl
-	: priv ENUM IDENT '=' members cites {
+	: priv ENUM name '=' members cites {
 		$$ = new_decl(ps, D_ENUM, $3, @3);
 		TypeDef *td = GC_MALLOC(sizeof *td);
 		td->is_enum = true; td->name = $3; td->loc = @3;
@@ -183,38 +183,38 @@ decl
 		td->cites = $6.v; td->ncites = $6.n;
 		$$->def = td; $$->cites = $6.v; $$->ncites = $6.n;
 	}
-	| priv RECORD IDENT '{' new_def fields '}' cites {
+	| priv RECORD name '{' new_def fields '}' cites {
 		$$ = new_decl(ps, D_RECORD, $3, @3);
 		$$->def = ps->pending_def; ps->pending_def = NULL;
 		$$->def->name = $3; $$->def->loc = @3;
 		$$->cites = $8.v; $$->ncites = $8.n;
 	}
-	| priv FACT IDENT ':' type fieldopt_kind cites {
+	| priv FACT name ':' type fieldopt_kind cites {
 		$$ = new_decl(ps, D_FACT, $3, @3);
 		$$->type_node = $5; $$->optional = $6 == 1;
 		$$->dflt = ps->pending_default; ps->pending_default = NULL;
 		$$->cites = $7.v; $$->ncites = $7.n;
 	}
-	| priv FACT IDENT '{' new_def fields '}' cites {
+	| priv FACT name '{' new_def fields '}' cites {
 		$$ = new_decl(ps, D_FACT, $3, @3);
 		$$->def = ps->pending_def; ps->pending_def = NULL;
 		$$->def->name = $3; $$->def->loc = @3;
 		$$->cites = $8.v; $$->ncites = $8.n;
 	}
-	| priv PARAM IDENT ':' type pvalues {
+	| priv PARAM name ':' type pvalues {
 		$$ = $6; $$->kind = D_PARAM; $$->name = $3; $$->loc = @3; $$->type_node = $5;
 		$$->private_ = $1; $$->module = ps->mod;
 	}
-	| priv DECISION IDENT ':' type '=' expr cites {
+	| priv DECISION name ':' type '=' expr cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = $1; $$->type_node = $5;
 		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $8.v; c.ncites = $8.n; c.loc = @7;
 		AST_PUSH($$->cases, $$->ncases, c);
 	}
-	| priv DECISION IDENT ':' type case_list {
+	| priv DECISION name ':' type case_list {
 		$$ = $6; $$->kind = D_DECISION; $$->name = $3; $$->loc = @3; $$->type_node = $5;
 		$$->private_ = $1; $$->module = ps->mod;
 	}
-	| priv TABLE IDENT ':' type HIT IDENT row_list {
+	| priv TABLE name ':' type HIT IDENT row_list {
 		$$ = $8; $$->kind = D_TABLE; $$->name = $3; $$->loc = @3; $$->type_node = $5;
 		$$->private_ = $1; $$->module = ps->mod;
 		static const char *const pol[] = {"unique", "first", "collect", "sum", "count", "min", "max"};
@@ -227,7 +227,7 @@ decl
 		}
 		$$->hit = (HitPolicy)k;
 	}
-	| priv FUNCTION IDENT '(' params_opt ')' ':' type '=' expr cites {
+	| priv FUNCTION name '(' params_opt ')' ':' type '=' expr cites {
 		$$ = new_decl(ps, D_FUNCTION, $3, @3); $$->private_ = $1; $$->type_node = $8;
 		$$->params = ps->pending_params; $$->nparams = ps->npending_params;
 		ps->pending_params = NULL; ps->npending_params = 0;
@@ -673,7 +673,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		n = 0;
 	yysymbol_kind_t got = yypcontext_token(ctx);
 	const Loc *loc = yypcontext_location(ctx);
-	char *what = xprintf("%s", got == YYSYMBOL_YYEMPTY ? "end of file" : yysymbol_name(got));
+	Loc after;
+	if (got == YYSYMBOL_YYEOF || got == YYSYMBOL_YYEMPTY) {
+		/* point just past the last token, where something is missing */
+		after = ps->last_tok.file ? ps->last_tok : *loc;
+		after.line = after.eline;
+		after.col = after.ecol + 1;
+		after.ecol = after.col;
+		loc = &after;
+	}
+	const char *gname = got == YYSYMBOL_YYEMPTY || got == YYSYMBOL_YYEOF ? (ps->is_query ? "end of the query" : "end of file")
+									      : yysymbol_name(got);
+	/* "a number" reads well after "expected", not after "unexpected" */
+	if (strncmp(gname, "a ", 2) == 0)
+		gname += 2;
+	else if (strncmp(gname, "an ", 3) == 0)
+		gname += 3;
+	char *what = xprintf("%s", gname);
 	if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_STRING || got == YYSYMBOL_CURRENCY ||
 	    got == YYSYMBOL_PERCENT || got == YYSYMBOL_DATE) {
 		/* quote the actual text of the offending token */
@@ -687,7 +703,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		size_t start = i + (size_t)(loc->col - 1);
 		size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
 		if (start + len <= src->len && len < 60)
-			what = xprintf("%s '%.*s'", yysymbol_name(got), (int)len, t + start);
+			what = xprintf("%s '%.*s'", gname, (int)len, t + start);
 	}
 	bool expr = false, oper = false;
 	const char *list[MAX + 2];
@@ -726,6 +742,31 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 				diag_hint(dg, "a condition is followed by 'then' and the value");
 				break;
 			}
+	}
+	if (got == YYSYMBOL_IDENT) {
+		/* a misspelt keyword where a declaration starts */
+		bool decl_start = false;
+		for (int i = 0; i < n; i++)
+			decl_start |= exp[i] == YYSYMBOL_DECISION;
+		if (decl_start && !dg->hint) {
+			static const char *const kws[] = {"decision", "param", "table", "function", "fact", "record",
+							  "enum", "check", "test", "import", "module", "private"};
+			const Source *src = ps->src;
+			const char *t = src->text;
+			int line = 1;
+			size_t i = 0;
+			while (i < src->len && line < loc->line)
+				if (t[i++] == '\n')
+					line++;
+			size_t start = i + (size_t)(loc->col - 1);
+			size_t len = (size_t)(loc->ecol - loc->col + 1);
+			const char *word = start + len <= src->len && len < 40 ? ast_strdup(t + start, len) : "";
+			const char *best = diag_closest(word, kws, (int)(sizeof kws / sizeof kws[0]));
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+			else
+				diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
+		}
 	}
 	ps->nerrors++;
 	return 0;

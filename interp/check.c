@@ -14,6 +14,7 @@
  */
 #include "mem.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -125,7 +126,7 @@ static const char *a_ty(const Type *t)
 		return "true or false";
 	if (t->kind == TY_MONEY)
 		return t->cur ? xprintf("an amount of %s", n) : "an amount of money";
-	if (t->kind == TY_ERROR || t->kind == TY_LIST || t->kind == TY_EMPTY)
+	if (t->kind == TY_ERROR || t->kind == TY_LIST || t->kind == TY_EMPTY || t->kind == TY_STR)
 		return n;
 	return xprintf("%s %s", strchr("aeiou", n[0]) ? "an" : "a", n);
 }
@@ -377,8 +378,11 @@ static void literal(Chk *c, Node *n)
 	case N_DATE: {
 		int rc = date_parse(n->text, strlen(n->text), &dt);
 		if (rc != 0) {
+			int mo = atoi(n->text + 5);
 			err(c, n->loc, "%s is not a real date%s", n->text,
-			    rc == -2 ? ": that day does not exist in that month" : rc == -3 ? ": years run from 0001 to 9999" : "");
+			    rc == -3 ? ": years run from 0001 to 9999"
+			    : rc == -2 && (mo < 1 || mo > 12) ? xprintf(": there is no month %d", mo)
+			    : rc == -2 ? ": that day does not exist in that month" : "");
 			n->type = &ty_error;
 			return;
 		}
@@ -753,7 +757,7 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 			return &ty_pct;
 		if (x == TY_MONEY && y == TY_MONEY) {
 			if (a->cur && b->cur && a->cur != b->cur) {
-				Diag *dg = err(c, n->loc, "cannot %s %s and %s: the currencies differ", opname, ty_name(a), ty_name(b));
+				Diag *dg = err(c, n->loc, "cannot %s %s and %s: the currencies differ", opname, a_ty(a), a_ty(b));
 				diag_hint(dg, "convert one amount with an explicit rate first, as in amount(x) * 1400 KRW");
 				return &ty_error;
 			}
@@ -801,7 +805,7 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 			return x == TY_PCT && (y == TY_INT || y == TY_DEC) ? &ty_pct : &ty_dec;
 		if (x == TY_MONEY && y == TY_MONEY) {
 			if (a->cur && b->cur && a->cur != b->cur) {
-				err(c, n->loc, "cannot divide %s by %s: the currencies differ", ty_name(a), ty_name(b));
+				err(c, n->loc, "cannot divide %s by %s: the currencies differ", a_ty(a), a_ty(b));
 				return &ty_error;
 			}
 			return &ty_dec;
@@ -809,7 +813,7 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 		if (x == TY_MONEY && is_num(b))
 			return a;
 	}
-	err(c, n->loc, "cannot %s %s and %s", opname, ty_name(a), ty_name(b));
+	err(c, n->loc, "cannot %s %s and %s", opname, a_ty(a), a_ty(b));
 	return &ty_error;
 }
 
@@ -1233,7 +1237,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 			if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
 				a = check(c, n->kids[0], b);
 			if (!comparable(a, b, ordered)) {
-				Diag *dg = err(c, n->loc, "cannot compare %s with %s", ty_name(a), ty_name(b));
+				Diag *dg = err(c, n->loc, "cannot compare %s with %s", a_ty(a), a_ty(b));
 				if (a->kind == TY_MONEY && b->kind == TY_MONEY)
 					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
 				else if ((a->kind == TY_STR) != (b->kind == TY_STR))

@@ -102,6 +102,7 @@ static struct ParseState *run(const Source *src, Diags *diags, int start)
 	ps->line = 1;
 	ps->col = 1;
 	ps->start = start;
+	ps->is_query = start != 0;
 	ps->mod = GC_MALLOC(sizeof(Module));
 	ps->mod->src = src;
 	diag_add_source(diags, src);

@@ -31,6 +31,8 @@ struct ParseState {
 	int pending_severity;
 	Decl *pending_decl;
 	int start;       /* first token to hand out: START_EXPR, START_GIVEN or 0 */
+	bool is_query;   /* parsing a query or a REPL line, not a file */
+	Loc last_tok;    /* the last token that was not white space */
 	Node *expr;      /* parse_expr's result */
 	TestStep *given; /* parse_given's result */
 };

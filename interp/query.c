@@ -13,7 +13,7 @@
 Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 {
 	Source *src = GC_MALLOC(sizeof *src);
-	src->path = name;
+	src->path = xprintf("%s", name); /* its own string: sources are told apart by identity */
 	src->text = text;
 	src->len = strlen(text);
 	int before = d->nerrors;
@@ -70,6 +70,35 @@ static const char *describe_failure(Program *p, Ctx *c, Node *e, Value got)
 	return xprintf("expected %s, but it is %s", prog_node_text(p, e), fmt_value_str(p, got));
 }
 
+/* A record written in a test's `given` stands for facts: the fields it
+ * leaves out are missing facts with their paths (or their declared
+ * defaults), exactly as if the JSON had left them out. */
+static void fill_record(const Program *p, Value *v, const Node *lit, const char *path)
+{
+	if (!lit || lit->kind != N_RECORD || v->tag != V_REC || !lit->type || lit->type->kind != TY_REC)
+		return;
+	const TypeDef *td = lit->type->def;
+	for (int f = 0; f < td->nfields && f < (int)v->as.r->n; f++) {
+		const Node *given = NULL;
+		for (int i = 0; i < lit->nkids; i++)
+			if (lit->kids[i]->slot == f && strcmp(lit->kids[i]->text, td->fields[f].name) == 0)
+				given = lit->kids[i]->kids[0];
+		const char *fp = xprintf("%s.%s", path, td->fields[f].name);
+		if (given)
+			fill_record(p, &v->as.r->f[f], given, fp);
+		else if (!td->fields[f].dflt)
+			v->as.r->f[f] = facts_absent(p, td->fields[f].type, NULL, fp);
+	}
+}
+
+static void fill_missing(const Program *p, Value *v, const Node *lit, const char **path, int npath)
+{
+	char *text = xprintf("%s", path[0]);
+	for (int i = 1; i < npath; i++)
+		text = xprintf("%s.%s", text, path[i]);
+	fill_record(p, v, lit, text);
+}
+
 int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 {
 	int failed = 0;
@@ -96,6 +125,7 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 				where = s->loc;
 				break;
 			}
+			fill_missing(p, &v, s->expr, s->path, s->npath);
 			facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
 			vm_reset(c);
 		}
