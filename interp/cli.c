@@ -339,33 +339,23 @@ static int cmd_eval(int argc, char **argv)
 	return nerr ? EXIT_DIAG : EXIT_OK;
 }
 
-static int cmd_test(int argc, char **argv)
+/* The commands that load a rule set and print one report about it. */
+static int cmd_report(int argc, char **argv, const char *cmd)
 {
 	Opts o;
-	if (parse_opts(argc, argv, &o, "test") < 0)
+	if (parse_opts(argc, argv, &o, cmd) < 0)
 		return EXIT_USAGE;
 	Program *p = cli_load(&o);
 	if (!p)
 		return EXIT_DIAG;
 	Buf b = {0};
-	int passed;
-	int failed = query_run_tests(p, &b, color_out(stdout), &passed);
+	int failed = 0, passed;
+	if (strcmp(cmd, "test") == 0)
+		failed = query_run_tests(p, &b, color_out(stdout), &passed);
+	else
+		disasm_program(p, &b);
 	fputs(buf_cstr(&b), stdout);
 	return failed ? EXIT_DIAG : EXIT_OK;
-}
-
-static int cmd_disasm(int argc, char **argv)
-{
-	Opts o;
-	if (parse_opts(argc, argv, &o, "disasm") < 0)
-		return EXIT_USAGE;
-	Program *p = cli_load(&o);
-	if (!p)
-		return EXIT_DIAG;
-	Buf b = {0};
-	disasm_program(p, &b);
-	fputs(buf_cstr(&b), stdout);
-	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -394,10 +384,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(cmd, "eval") == 0)
 		return cmd_eval(argc - 2, argv + 2);
-	if (strcmp(cmd, "test") == 0)
-		return cmd_test(argc - 2, argv + 2);
-	if (strcmp(cmd, "disasm") == 0)
-		return cmd_disasm(argc - 2, argv + 2);
+	if (strcmp(cmd, "test") == 0 || strcmp(cmd, "disasm") == 0)
+		return cmd_report(argc - 2, argv + 2, cmd);
 	usage_error("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }

@@ -36,18 +36,7 @@ void lex_bad_char(struct ParseState *ps, const Loc *loc, int c)
 
 void lex_string_add(struct ParseState *ps, const char *s, size_t n)
 {
-	if (ps->sbuf_len + n + 1 > ps->sbuf_cap) {
-		size_t cap = ps->sbuf_cap ? ps->sbuf_cap : 64;
-		while (cap < ps->sbuf_len + n + 1)
-			cap *= 2;
-		char *nb = GC_MALLOC_ATOMIC(cap);
-		if (ps->sbuf_len)
-			memcpy(nb, ps->sbuf, ps->sbuf_len);
-		ps->sbuf = nb;
-		ps->sbuf_cap = cap;
-	}
-	memcpy(ps->sbuf + ps->sbuf_len, s, n);
-	ps->sbuf_len += n;
+	buf_add(&ps->sbuf, s, n);
 }
 
 /* Valid UTF-8, without overlong forms or surrogates. */
@@ -88,8 +77,8 @@ const char *lex_string_done(struct ParseState *ps, Loc *loc)
 	full.eline = loc->eline;
 	full.ecol = loc->ecol;
 	*loc = full;
-	const char *s = ast_strdup(ps->sbuf ? ps->sbuf : "", ps->sbuf_len);
-	if (!utf8_valid((const unsigned char *)s, ps->sbuf_len))
+	const char *s = ast_strdup(buf_cstr(&ps->sbuf), ps->sbuf.n);
+	if (!utf8_valid((const unsigned char *)s, ps->sbuf.n))
 		lex_error(ps, &full, "this text is not valid UTF-8; save the file as UTF-8");
 	return s;
 }

@@ -9,14 +9,14 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "format.h"
 
 struct ParseState {
 	const Source *src;
 	Diags *diags;
 	Module *mod;
 	int line, col;
-	char *sbuf; /* string literal being scanned */
-	size_t sbuf_len, sbuf_cap;
+	Buf sbuf; /* string literal being scanned */
 	Loc str_loc;
 	int nerrors;
 	int depth; /* nesting of brackets, for the depth limit */
