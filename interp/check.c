@@ -692,19 +692,13 @@ static const Type *check_field(Chk *c, Node *n)
 		return n->type = &ty_error;
 	if (md)
 		return ref_decl(c, n, md);
-	const Type *base = check(c, n->kids[0], NULL);
-	if (base->kind == TY_ERROR)
-		return n->type = &ty_error;
-	if (base->kind == TY_ENUM) {
-		/* enum.member written in full */
-		if (n->kids[0]->kind == N_NAME && n->kids[0]->ref != R_LOCAL)
-			goto notrec;
-	}
-	if (base->kind != TY_REC) {
-	notrec:;
-		/* `company_size.sme`: an enumeration member with its type's name */
-		TypeDef *td = n->kids[0]->kind == N_NAME ? map_get(&c->types, n->kids[0]->text) : NULL;
-		if (td && td->is_enum) {
+	/* `company_size.sme`: a member written with its enumeration's name,
+	 * unless that name is also a value here */
+	if (n->kids[0]->kind == N_NAME) {
+		const char *tn = n->kids[0]->text;
+		TypeDef *td = map_get(&c->types, tn);
+		if (td && td->is_enum && !find_local(c, tn) && !map_get(&c->facts, tn) &&
+		    !(c->mod && find_decl_in(c, c->mod, tn))) {
 			for (int i = 0; i < td->nmembers; i++)
 				if (strcmp(td->members[i], n->text) == 0) {
 					n->kind = N_NAME;
@@ -714,7 +708,17 @@ static const Type *check_field(Chk *c, Node *n)
 					n->k = val_enum(td->id, i);
 					return n->type = ty_named(td);
 				}
+			Diag *dg = err(c, n->loc, "'%s' is not a member of %s", n->text, td->name);
+			const char *best = diag_closest(n->text, td->members, td->nmembers);
+			if (best)
+				diag_hint(dg, "did you mean '%s.%s'?", td->name, best);
+			return n->type = &ty_error;
 		}
+	}
+	const Type *base = check(c, n->kids[0], NULL);
+	if (base->kind == TY_ERROR)
+		return n->type = &ty_error;
+	if (base->kind != TY_REC) {
 		err(c, n->loc, "'%s' is %s, which has no field '%s'", prog_node_text(c->p, n->kids[0]), ty_name(base), n->text);
 		return n->type = &ty_error;
 	}
@@ -850,7 +854,7 @@ static int op_class(const Node *n)
 	}
 }
 
-static const Type *check_gen(Chk *c, Node *g, const Type **elem_out)
+static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **elem_out)
 {
 	/* kids: element, iterable, condition (may be NULL) */
 	const Type *it = check(c, g->kids[1], NULL);
@@ -869,7 +873,7 @@ static const Type *check_gen(Chk *c, Node *g, const Type **elem_out)
 	reserve(c, 2);
 	if (g->kids[2])
 		expect_type(c, g->kids[2], &ty_bool, "the 'where' condition");
-	const Type *t = check(c, g->kids[0], NULL);
+	const Type *t = check(c, g->kids[0], want);
 	*elem_out = t;
 	c->nlocals = saved_n;
 	c->nslots = saved_slots;
@@ -881,7 +885,7 @@ static const Type *list_elem_of(Chk *c, Node *arg, bool *is_gen, const char *fna
 	if (arg->kind == N_GEN) {
 		*is_gen = true;
 		const Type *e;
-		check_gen(c, arg, &e);
+		check_gen(c, arg, NULL, &e);
 		return e;
 	}
 	*is_gen = false;
@@ -1363,7 +1367,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 	}
 	case N_COMP: {
 		const Type *e;
-		check_gen(c, n->kids[0], &e);
+		check_gen(c, n->kids[0], expect && expect->kind == TY_LIST ? expect->elem : NULL, &e);
 		return n->type = e->kind == TY_ERROR ? e : ty_list(e);
 	}
 	case N_RECORD:
