@@ -12,12 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "disasm.h"
 #include "explain.h"
 #include "facts.h"
 #include "load.h"
 #include "query.h"
+#include "repl.h"
+#include "simulate.h"
 
 #ifndef EDICT_VERSION
 #define EDICT_VERSION "0.1.0"
@@ -75,7 +78,11 @@ static const char *help_text =
 	"  edict test PATH...                   run the tests written in the rule files\n"
 	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
 	"                                       one JSON document a line in, one result a line out\n"
-	"  edict repl PATH...                   ask questions interactively\n"
+	"  edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+	"        [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
+	"                                       what a reform changes across a population\n"
+	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
+	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"
 	"  edict disasm PATH...                 show the compiled bytecode\n"
 	"  edict --version                      print the version\n"
 	"  edict help                           print this help\n"
@@ -311,13 +318,14 @@ static int cmd_eval(int argc, char **argv)
 		}
 		buf_puts(&b, "}\n");
 	} else {
+		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
 		if (o.explain)
 			buf_printf(&b, "as of %s\n\n", day);
 		for (int i = 0; i < nq; i++) {
 			if (errs[i])
 				continue;
 			if (o.explain) {
-				explain_text(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b);
+				explain_text(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b, seen);
 				buf_puts(&b, "\n");
 				continue;
 			}
@@ -386,6 +394,12 @@ int main(int argc, char **argv)
 		return cmd_eval(argc - 2, argv + 2);
 	if (strcmp(cmd, "test") == 0 || strcmp(cmd, "disasm") == 0)
 		return cmd_report(argc - 2, argv + 2, cmd);
+	if (strcmp(cmd, "repl") == 0)
+		return repl_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "batch") == 0)
+		return batch_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "simulate") == 0)
+		return simulate_main(argc - 2, argv + 2);
 	usage_error("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }

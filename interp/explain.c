@@ -168,10 +168,12 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	}
 }
 
-void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out)
+void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen)
 {
-	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
-	memset(seen, 0, (size_t)c->p->ndecls + 1);
+	if (!seen) {
+		seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
+		memset(seen, 0, (size_t)c->p->ndecls + 1);
+	}
 	text_node(c, decl, label, v, out, 0, seen);
 }
 

@@ -14,7 +14,9 @@
 
 /* decl: the decision explained, or for a query expression the (negative)
  * top_frame it ran with; label names it. */
-void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out);
+/* seen: one byte per decision, shared across calls so a decision explained
+ * for an earlier query is referred to rather than repeated; NULL for none. */
+void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen);
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
 /* The facts an unknown value is waiting for, as a JSON array / text list. */
 void explain_missing_json(Value v, Buf *out);

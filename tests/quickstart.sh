@@ -37,8 +37,8 @@ build() { # build DIR [cmake options...]
 case "$mode" in
 demo)
 	build build
-	if [ -d rules/kotra ] && [ -f examples/companies/garment_maker_bd.json ]; then
-		./build/edict eval rules/kotra --facts examples/companies/garment_maker_bd.json --explain
+	if [ -d rules/kotra ] && [ -f examples/companies/dhaka_garment_maker.json ]; then
+		./build/edict eval rules/kotra --facts examples/companies/dhaka_garment_maker.json --explain
 	else
 		./build/edict eval examples/voucher --facts examples/voucher/company.json --explain
 	fi
