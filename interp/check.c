@@ -259,6 +259,36 @@ typedef struct Chk {
 
 static char ambiguous;
 
+/* The part of the checker's state that belongs to one declaration or
+ * query; saved and restored around nested checks.  Everything else (the
+ * tables, the node numbering) carries on. */
+typedef struct Scope {
+	Module *mod;
+	Decl *decl;
+	Local *locals;
+	int nlocals, nslots, maxslots;
+} Scope;
+
+static Scope scope_enter(Chk *c, Module *mod, Decl *decl)
+{
+	Scope s = {c->mod, c->decl, c->locals, c->nlocals, c->nslots, c->maxslots};
+	c->mod = mod;
+	c->decl = decl;
+	c->locals = NULL;
+	c->nlocals = c->nslots = c->maxslots = 0;
+	return s;
+}
+
+static void scope_leave(Chk *c, Scope s)
+{
+	c->mod = s.mod;
+	c->decl = s.decl;
+	c->locals = s.locals;
+	c->nlocals = s.nlocals;
+	c->nslots = s.nslots;
+	c->maxslots = s.maxslots;
+}
+
 static Diag *err(Chk *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static Diag *err(Chk *c, Loc loc, const char *fmt, ...)
 {
@@ -719,7 +749,7 @@ static const Type *check_field(Chk *c, Node *n)
 	if (base->kind == TY_ERROR)
 		return n->type = &ty_error;
 	if (base->kind != TY_REC) {
-		err(c, n->loc, "'%s' is %s, which has no field '%s'", prog_node_text(c->p, n->kids[0]), ty_name(base), n->text);
+		err(c, n->loc, "'%s' is %s, which has no field '%s'", prog_node_text(c->p, n->kids[0]), a_ty(base), n->text);
 		return n->type = &ty_error;
 	}
 	TypeDef *td = base->def;
@@ -864,7 +894,7 @@ static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **ele
 	else if (it->kind == TY_EMPTY)
 		et = &ty_error;
 	else if (it->kind != TY_ERROR) {
-		err(c, g->kids[1]->loc, "'for %s in ...' needs a list, but this is %s", g->text, ty_name(it));
+		err(c, g->kids[1]->loc, "'for %s in ...' needs a list, but this is %s", g->text, a_ty(it));
 	}
 	int saved_n = c->nlocals, saved_slots = c->nslots;
 	/* frame layout of a loop: list, cursor, the variable, accumulator, its unknown marker */
@@ -894,7 +924,7 @@ static const Type *list_elem_of(Chk *c, Node *arg, bool *is_gen, const char *fna
 		return t->elem;
 	if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
 		return &ty_error;
-	err(c, arg->loc, "%s needs a list, but this is %s", fname, ty_name(t));
+	err(c, arg->loc, "%s needs a list, but this is %s", fname, a_ty(t));
 	return &ty_error;
 }
 
@@ -904,9 +934,10 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 	Node **a = n->kids + 1;
 	const char *name = builtin_names[b];
 	if (argc < builtin_lo[b] || (builtin_hi[b] >= 0 && argc > builtin_hi[b])) {
+		int shown = builtin_hi[b] < 0 ? builtin_lo[b] : builtin_hi[b];
 		err(c, n->loc, "%s takes %s%d argument%s, not %d", name,
-		    builtin_hi[b] < 0 ? "at least " : builtin_lo[b] != builtin_hi[b] ? "1 or " : "",
-		    builtin_hi[b] < 0 ? builtin_lo[b] : builtin_hi[b], builtin_hi[b] == 1 ? "" : "s", argc);
+		    builtin_hi[b] < 0 ? "at least " : builtin_lo[b] != builtin_hi[b] ? "1 or " : "", shown,
+		    shown == 1 ? "" : "s", argc);
 		return n->type = &ty_error;
 	}
 	for (int i = 0; i < argc; i++)
@@ -930,21 +961,21 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 				const Type *t2 = check(c, a[i], NULL);
 				const Type *u = unify(e, t2);
 				if (!u) {
-					err(c, a[i]->loc, "%s of %s and %s: they cannot be compared", name, ty_name(e), ty_name(t2));
+					err(c, a[i]->loc, "%s of %s and %s: they cannot be compared", name, a_ty(e), a_ty(t2));
 					return n->type = &ty_error;
 				}
 				e = u;
 			}
 		}
 		if (e->kind != TY_ERROR && !comparable(e, e, true) ) {
-			err(c, n->loc, "%s needs numbers, amounts, dates or durations, not %s", name, ty_name(e));
+			err(c, n->loc, "%s needs numbers, amounts, dates or durations, not %s", name, a_ty(e));
 			return n->type = &ty_error;
 		}
 		return n->type = e;
 	case B_SUM:
 		e = list_elem_of(c, a[0], &gen, name);
 		if (e->kind != TY_ERROR && !is_num(e) && e->kind != TY_MONEY && e->kind != TY_DUR) {
-			err(c, a[0]->loc, "sum needs numbers or amounts, not %s", ty_name(e));
+			err(c, a[0]->loc, "sum needs numbers or amounts, not %s", a_ty(e));
 			return n->type = &ty_error;
 		}
 		return n->type = e;
@@ -960,14 +991,14 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 	case B_ANY:
 		e = list_elem_of(c, a[0], &gen, name);
 		if (e->kind != TY_ERROR && e->kind != TY_BOOL) {
-			err(c, a[0]->loc, "%s needs true/false conditions, not %s", name, ty_name(e));
+			err(c, a[0]->loc, "%s needs true/false conditions, not %s", name, a_ty(e));
 			return n->type = &ty_error;
 		}
 		return n->type = &ty_bool;
 	case B_LENGTH:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_LIST && t->kind != TY_STR && t->kind != TY_EMPTY && t->kind != TY_ERROR)
-			err(c, a[0]->loc, "length needs a list or text, not %s", ty_name(t));
+			err(c, a[0]->loc, "length needs a list or text, not %s", a_ty(t));
 		return n->type = &ty_int;
 	case B_SORT:
 	case B_DISTINCT:
@@ -975,19 +1006,19 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 		if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
 			return n->type = t;
 		if (t->kind != TY_LIST) {
-			err(c, a[0]->loc, "%s needs a list, not %s", name, ty_name(t));
+			err(c, a[0]->loc, "%s needs a list, not %s", name, a_ty(t));
 			return n->type = &ty_error;
 		}
 		if (b == B_SORT && !comparable(t->elem, t->elem, true) && t->elem->kind != TY_ENUM && t->elem->kind != TY_HS) {
 			err(c, a[0]->loc, "sort needs a list of numbers, amounts, dates, text or enumeration members, not %s",
-			    ty_name(t));
+			    a_ty(t));
 			return n->type = &ty_error;
 		}
 		return n->type = t;
 	case B_ABS:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "abs needs a number or an amount, not %s", ty_name(t));
+			err(c, a[0]->loc, "abs needs a number or an amount, not %s", a_ty(t));
 			return n->type = &ty_error;
 		}
 		return n->type = t;
@@ -996,7 +1027,7 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 	case B_CEIL:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "%s needs a number, percentage or amount, not %s", name, ty_name(t));
+			err(c, a[0]->loc, "%s needs a number, percentage or amount, not %s", name, a_ty(t));
 			return n->type = &ty_error;
 		}
 		if (argc == 2)
@@ -1008,7 +1039,7 @@ static const Type *check_builtin(Chk *c, Node *n, Builtin b)
 	case B_AMOUNT:
 		t = check(c, a[0], NULL);
 		if (t->kind != TY_ERROR && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "amount needs money, not %s", ty_name(t));
+			err(c, a[0]->loc, "amount needs money, not %s", a_ty(t));
 			return n->type = &ty_error;
 		}
 		return n->type = &ty_dec;
@@ -1167,13 +1198,13 @@ static const Type *check_in(Chk *c, Node *n)
 	const Type *a = check(c, n->kids[0], NULL);
 	if (n->op) {
 		if (a->kind != TY_HS && a->kind != TY_ERROR)
-			err(c, n->kids[0]->loc, "'in chapter/heading/subheading' needs a tariff code, but this is %s", ty_name(a));
+			err(c, n->kids[0]->loc, "'in chapter/heading/subheading' needs a tariff code, but this is %s", a_ty(a));
 		const Type *b = check(c, n->kids[1], NULL);
 		const Type *want = n->op == HS_SUBHEADING ? &ty_hs : &ty_int;
 		if (!(assignable(b, want) || (b->kind == TY_LIST && assignable(b->elem, want)) || b->kind == TY_EMPTY)) {
 			err(c, n->kids[1]->loc, "after 'in %s' write %s or a list of them, not %s",
 			    n->op == HS_CHAPTER ? "chapter" : n->op == HS_HEADING ? "heading" : "subheading",
-			    n->op == HS_SUBHEADING ? "a tariff code such as hs \"6205.20\"" : "a whole number", ty_name(b));
+			    n->op == HS_SUBHEADING ? "a tariff code such as hs \"6205.20\"" : "a whole number", a_ty(b));
 		}
 		return n->type = &ty_bool;
 	}
@@ -1181,13 +1212,13 @@ static const Type *check_in(Chk *c, Node *n)
 	if (b->kind == TY_EMPTY || b->kind == TY_ERROR)
 		return n->type = &ty_bool;
 	if (b->kind != TY_LIST) {
-		Diag *dg = err(c, n->kids[1]->loc, "'in' needs a list on its right, but this is %s", ty_name(b));
+		Diag *dg = err(c, n->kids[1]->loc, "'in' needs a list on its right, but this is %s", a_ty(b));
 		if (b->kind == TY_HS || a->kind == TY_HS)
 			diag_hint(dg, "for tariff codes write 'in chapter 61', 'in heading 6205' or 'in subheading hs \"6205.20\"'");
 		return n->type = &ty_bool;
 	}
 	if (!comparable(a, b->elem, false))
-		err(c, n->loc, "cannot look for %s in %s", ty_name(a), ty_name(b));
+		err(c, n->loc, "cannot look for %s in %s", a_ty(a), a_ty(b));
 	return n->type = &ty_bool;
 }
 
@@ -1217,7 +1248,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		if (n->op == UN_NEG) {
 			t = check(c, n->kids[0], expect);
 			if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
-				err(c, n->loc, "cannot negate %s", ty_name(t));
+				err(c, n->loc, "cannot negate %s", a_ty(t));
 				return n->type = &ty_error;
 			}
 			return n->type = t;
@@ -1262,7 +1293,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		b = check(c, n->kids[1], a->kind != TY_ERROR ? a : expect);
 		t = unify(a, b);
 		if (!t) {
-			err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", ty_name(a), ty_name(b));
+			err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", a_ty(a), a_ty(b));
 			return n->type = &ty_error;
 		}
 		return n->type = t;
@@ -1272,8 +1303,8 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		b = check(c, n->kids[2], a->kind != TY_ERROR && a->kind != TY_EMPTY ? a : expect);
 		t = unify(a, b);
 		if (!t) {
-			err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", ty_name(a),
-			    ty_name(b));
+			err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", a_ty(a),
+			    a_ty(b));
 			return n->type = &ty_error;
 		}
 		return n->type = t;
@@ -1290,7 +1321,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		a = check(c, n->kids[0], NULL);
 		if (a->kind != TY_ENUM) {
 			if (a->kind != TY_ERROR)
-				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", ty_name(a));
+				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
 			for (int i = 1; i < n->nkids; i++)
 				check(c, n->kids[i]->kids[0], expect);
 			return n->type = &ty_error;
@@ -1327,7 +1358,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 			const Type *u = t ? unify(t, at) : at;
 			if (!u) {
 				err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
-				    ty_name(at), ty_name(t));
+				    a_ty(at), a_ty(t));
 				u = &ty_error;
 			}
 			t = u;
@@ -1355,8 +1386,8 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 			const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
 			const Type *u = t ? unify(t, et) : et;
 			if (!u) {
-				err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", ty_name(et),
-				    ty_name(t));
+				err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", a_ty(et),
+				    a_ty(t));
 				u = t;
 			}
 			t = u;
@@ -1463,13 +1494,7 @@ static void check_decl(Chk *c, Decl *d)
 	if (d->checked || d->checking)
 		return;
 	d->checking = true;
-	Chk saved = *c;
-	c->mod = d->module;
-	c->decl = d;
-	c->locals = NULL;
-	c->nlocals = 0;
-	c->nslots = 0;
-	c->maxslots = 0;
+	Scope saved = scope_enter(c, d->module, d);
 	switch (d->kind) {
 	case D_PARAM:
 	case D_DECISION:
@@ -1495,7 +1520,7 @@ static void check_decl(Chk *c, Decl *d)
 			const Type *t = check(c, d->over, NULL);
 			const Type *et = t->kind == TY_LIST ? t->elem : &ty_error;
 			if (t->kind != TY_LIST && t->kind != TY_ERROR && t->kind != TY_EMPTY)
-				err(c, d->over->loc, "'for %s in ...' needs a list, but this is %s", d->var, ty_name(t));
+				err(c, d->over->loc, "'for %s in ...' needs a list, but this is %s", d->var, a_ty(t));
 			d->index = reserve(c, 2); /* loop layout as in check_gen */
 			push_local(c, d->var, et);
 			reserve(c, 2);
@@ -1509,12 +1534,7 @@ static void check_decl(Chk *c, Decl *d)
 		break;
 	}
 	d->nlocals = c->maxslots;
-	c->mod = saved.mod;
-	c->decl = saved.decl;
-	c->locals = saved.locals;
-	c->nlocals = saved.nlocals;
-	c->nslots = saved.nslots;
-	c->maxslots = saved.maxslots;
+	scope_leave(c, saved);
 	d->checking = false;
 	d->checked = true;
 }
@@ -1751,12 +1771,11 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	/* functions' signatures before bodies, so calls check in any order */
 	for (int i = 0; i < p->nfuncs; i++) {
 		Decl *f = p->funcs[i];
-		Chk saved = *c;
-		c->mod = f->module;
+		Scope saved = scope_enter(c, f->module, NULL);
 		f->type = resolve_type(c, f->type_node);
 		for (int j = 0; j < f->nparams; j++)
 			f->params[j].type = resolve_type(c, f->params[j].type_node);
-		*c = saved;
+		scope_leave(c, saved);
 	}
 	for (int i = 0; i < nmods; i++)
 		for (int j = 0; j < mods[i]->ndecls; j++) {
@@ -1783,13 +1802,10 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			if (s->kind == TS_GIVEN) {
 				chk_given(p, s, d, &nl);
 			} else if (s->kind == TS_EXPECT) {
-				Chk saved = *c;
-				c->decl = NULL;
-				c->locals = NULL;
-				c->nlocals = c->nslots = c->maxslots = 0;
+				Scope saved = scope_enter(c, t->module, NULL);
 				expect_type(c, s->expr, &ty_bool, "what a test expects");
 				t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
-				*c = saved;
+				scope_leave(c, saved);
 			} else if (s->kind == TS_ASOF) {
 				date_t dt;
 				parse_date_text(c, s->date, s->loc, &dt);
@@ -1803,16 +1819,13 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 const Type *chk_query(Program *p, Node *expr, const Type *expect, Diags *d, int *nlocals)
 {
 	Chk *c = p->chk;
-	Chk saved = *c;
+	Diags *saved_d = c->d;
 	c->d = d;
-	c->mod = NULL;
-	c->decl = NULL;
-	c->locals = NULL;
-	c->nlocals = c->nslots = c->maxslots = 0;
+	Scope saved = scope_enter(c, NULL, NULL);
 	const Type *t = expect ? expect_type(c, expr, expect, "the value") : check(c, expr, NULL);
 	*nlocals = c->maxslots;
-	saved.nodeid = c->nodeid;
-	*c = saved;
+	scope_leave(c, saved);
+	c->d = saved_d;
 	return t;
 }
 
@@ -1836,7 +1849,7 @@ bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
 	s->slots = s->npath > 1 ? GC_MALLOC_ATOMIC(sizeof(int) * (size_t)s->npath) : NULL;
 	for (int i = 1; i < s->npath; i++) {
 		if (t->kind != TY_REC) {
-			diag_add(d, SEV_ERROR, s->loc, "'%s' is %s and has no field '%s'", s->path[i - 1], ty_name(t), s->path[i]);
+			diag_add(d, SEV_ERROR, s->loc, "'%s' is %s and has no field '%s'", s->path[i - 1], a_ty(t), s->path[i]);
 			return false;
 		}
 		int slot = -1;

@@ -256,8 +256,12 @@ static int cmd_eval(int argc, char **argv)
 	for (int i = 0; i < nq; i++) {
 		c->top_frame = -2 - i; /* each query's own trace, for its explanation */
 		if (query_run(c, qs[i], &vals[i]) != ST_OK) {
-			errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
-					  c->errloc.col, c->errmsg);
+			/* the same shape as any diagnostic: where, what, the line, carets */
+			Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
+			errs[i] = diag_render(p->diags, &dg, color_out(stderr));
+			if (o.json)
+				errs[i] = xprintf("%s:%d:%d: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line, c->errloc.col,
+						  c->errmsg);
 			nerr++;
 		}
 	}
@@ -332,7 +336,7 @@ static int cmd_eval(int argc, char **argv)
 			buf_printf(&b, "%s = ", qs[i]->text);
 			fmt_value(p, vals[i], &b);
 			if (vals[i].tag == V_UNKNOWN && vals[i].as.m && vals[i].as.m->len) {
-				buf_puts(&b, "  (missing: ");
+				buf_puts(&b, " (missing: ");
 				for (uint32_t j = 0; j < vals[i].as.m->len; j++)
 					buf_printf(&b, "%s%s", j ? ", " : "", vals[i].as.m->paths[j]->data);
 				buf_puts(&b, ")");
@@ -343,7 +347,7 @@ static int cmd_eval(int argc, char **argv)
 	fputs(buf_cstr(&b), stdout);
 	for (int i = 0; i < nq; i++)
 		if (errs[i])
-			fprintf(stderr, "%s\n", errs[i]);
+			fprintf(stderr, o.json ? "error: %s\n" : "%s", errs[i]);
 	return nerr ? EXIT_DIAG : EXIT_OK;
 }
 

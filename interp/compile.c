@@ -326,6 +326,7 @@ static void expr(Cg *g, Node *n)
 		expr(g, n->kids[0]);
 		int j = emit(g, OP_JKNOWN_KEEP, 0, n->loc);
 		expr(g, n->kids[1]);
+		emit(g, OP_FALLBACK, 0, n->loc);
 		patch_a(g, j, here(g));
 		return;
 	}
@@ -484,7 +485,11 @@ static void cases(Cg *g, Decl *d)
 	if (d->ncases == 1 && !d->cases[0].cond && !d->cases[0].from && !d->cases[0].until) {
 		if (g->trace)
 			emit(g, OP_TRACE_CASE, 0, d->cases[0].loc);
-		expr(g, d->cases[0].value);
+		/* a true/false rule is a condition: explain its parts */
+		if (g->trace && d->type && d->type->kind == TY_BOOL)
+			cond(g, d->cases[0].value);
+		else
+			expr(g, d->cases[0].value);
 		emit(g, OP_RETURN, 0, loc);
 		return;
 	}

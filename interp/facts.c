@@ -212,7 +212,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
 		/* json-c clamps numbers beyond 64 bits; refuse rather than guess */
 		if (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN)
-			return fail(err, path, "the number %s is too large", shown(j));
+			return fail(err, path, "the number is too large for a whole number (at most 9223372036854775806)");
 		*out = val_int(json_object_get_int64(j));
 		return ST_OK;
 	case TY_DEC: {
@@ -220,8 +220,8 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		const char *s;
 		if (jt == json_type_int || jt == json_type_double) {
 			if (jt == json_type_int && (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN))
-				return fail(err, path, "the number %s is too large; write it as text, like \"123456789012345678901234\"",
-					    shown(j));
+				return fail(err, path, "the number is too large to read exactly; write it as text, like "
+						       "\"123456789012345678901234\"");
 			s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
 			DecStatus st = dec_parse_json(s, strlen(s), &d);
 			if (st != DEC_OK)
@@ -394,8 +394,14 @@ int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, cons
 	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t off = json_tokener_get_parse_end(tok);
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
+	if (jerr == json_tokener_continue) {
+		/* a bare number waits for its end: the end of the text is one */
+		root = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		if (jerr == json_tokener_continue)
+			jerr = json_tokener_error_parse_eof;
+		off = len;
+	}
 	if (jerr == json_tokener_success) {
 		/* only white space may follow the document */
 		for (size_t i = off; i < len; i++)

@@ -23,16 +23,14 @@ char *load_file(const char *path, size_t max, size_t *len, const char **err)
 		*err = xprintf("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	size_t cap = 4096, n = 0;
+	/* read at most max + 1 bytes: one more than allowed says it is too large */
+	size_t cap = max < 4096 ? max + 1 : 4096, n = 0;
 	char *buf = GC_MALLOC_ATOMIC(cap + 1);
 	for (;;) {
 		if (n == cap) {
-			if (cap >= max) {
-				fclose(f);
-				*err = xprintf("%s is larger than the limit of %zu bytes", path, max);
-				return NULL;
-			}
-			size_t ncap = cap * 2 > max ? max : cap * 2;
+			if (cap > max)
+				break;
+			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			char *nb = GC_MALLOC_ATOMIC(ncap + 1);
 			memcpy(nb, buf, n);
 			buf = nb;
@@ -49,7 +47,7 @@ char *load_file(const char *path, size_t max, size_t *len, const char **err)
 		*err = xprintf("cannot read %s", path);
 		return NULL;
 	}
-	if (n == cap && cap >= max) {
+	if (n > max) {
 		*err = xprintf("%s is larger than the limit of %zu bytes", path, max);
 		return NULL;
 	}
@@ -300,6 +298,108 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 		if (!m->name)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
+	}
+	return build(mods, nmods, d);
+}
+
+/* ------------------------------------------------------------ reforms */
+
+static Loc src_loc(const Source *src)
+{
+	Loc l = {src->path, 1, 1, 1, 1};
+	return l;
+}
+
+static bool replaceable(const Decl *d)
+{
+	return d->name && d->kind != D_CHECK && d->kind != D_TEST;
+}
+
+/* A reform (edict simulate --reform, edict_load_reform): rule files whose
+ * declarations replace those of the same name in the module of the same
+ * name, or are added to it.  The base program's modules are parsed afresh
+ * from their sources, because checking annotates a tree in place and each
+ * tree is checked once; the base is not changed.  Declared in simulate.h. */
+Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)
+{
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < base->nmods; i++) {
+		Module *m = parse_module(base->mods[i]->src, d);
+		if (!m)
+			continue;
+		m->name = base->mods[i]->name;
+		AST_PUSH(mods, nmods, m);
+	}
+	/* the module a reform without a `module` line changes: the only one */
+	Module *only = NULL;
+	int nuser = 0;
+	for (int i = 0; i < nmods; i++)
+		if (strncmp(mods[i]->name, "std.", 4) != 0)
+			only = mods[i], nuser++;
+	for (int i = 0; i < nsrcs; i++) {
+		Module *r = parse_module(srcs[i], d);
+		if (!r)
+			continue;
+		Module *m = NULL;
+		if (!r->name) {
+			if (nuser != 1) {
+				Diag *dg = diag_add(d, SEV_ERROR, src_loc(srcs[i]),
+						    "this reform does not say which module it changes");
+				diag_hint(dg, "start it with a line `module NAME`, naming one of the rule set's modules");
+				continue;
+			}
+			m = only;
+		} else {
+			for (int j = 0; j < nmods && !m; j++)
+				if (strcmp(mods[j]->name, r->name) == 0)
+					m = mods[j];
+			if (!m) {
+				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(nmods + 1));
+				for (int j = 0; j < nmods; j++)
+					cands[j] = mods[j]->name;
+				Diag *dg = diag_add(d, SEV_ERROR, r->name_loc.file ? r->name_loc : src_loc(srcs[i]),
+						    "the reform changes the module '%s', which is not in the rule set", r->name);
+				const char *best = diag_closest(r->name, cands, nmods);
+				if (best)
+					diag_hint(dg, "did you mean '%s'?", best);
+				continue;
+			}
+		}
+		for (int j = 0; j < r->nimports; j++) {
+			bool have = false;
+			for (int k = 0; k < m->nimports && !have; k++)
+				have = strcmp(m->imports[k].name, r->imports[j].name) == 0;
+			if (!have)
+				AST_PUSH(m->imports, m->nimports, r->imports[j]);
+		}
+		for (int j = 0; j < r->ndecls; j++) {
+			Decl *dd = r->decls[j];
+			dd->module = m;
+			int at = -1;
+			for (int k = 0; k < m->ndecls && at < 0 && replaceable(dd); k++)
+				if (replaceable(m->decls[k]) && strcmp(m->decls[k]->name, dd->name) == 0)
+					at = k;
+			if (at >= 0) {
+				m->decls[at] = dd;
+				continue;
+			}
+			if (replaceable(dd)) {
+				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(m->ndecls + 1));
+				int nc = 0;
+				for (int k = 0; k < m->ndecls; k++)
+					if (replaceable(m->decls[k]))
+						cands[nc++] = m->decls[k]->name;
+				Diag *dg = diag_add(d, SEV_WARNING, dd->loc,
+						    "the reform adds '%s', which the module '%s' does not have", dd->name, m->name);
+				const char *best = diag_closest(dd->name, cands, nc);
+				if (best)
+					diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
+				else
+					diag_hint(dg, "a reform replaces declarations by name; a new one is used only by what the reform adds");
+			}
+			AST_PUSH(m->decls, m->ndecls, dd);
+		}
 	}
 	return build(mods, nmods, d);
 }

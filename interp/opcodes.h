@@ -52,7 +52,8 @@
 	X(JTRUE_KEEP, 0, 0, "if top is true jump to A, keeping it (or short-circuit)")       \
 	X(JUMP, 0, 0, "jump to A")                                                           \
 	X(IFTEST, 0, -1, "pop c: true: skip the next word; false: jump to A; U: push c and run the next word (a JUMP past the if)") \
-	X(JKNOWN_KEEP, 0, 0, "if top is not U jump to A keeping it; else pop it (otherwise)") \
+	X(JKNOWN_KEEP, 0, 0, "if top is not U jump to A keeping it (otherwise)")            \
+	X(FALLBACK, 0, -1, "a otherwise b, after b: b, or if b is U too, U for the facts of both") \
 	X(IN, 0, -1, "a in list b")                                                          \
 	X(IN_HS, 0, -1, "tariff code a in chapter/heading/subheading b (A = which); b may be a list") \
 	X(IS_KNOWN, 0, 0, "true if top is not U (never U)")                                  \

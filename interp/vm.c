@@ -998,8 +998,12 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(JKNOWN_KEEP)
 		if (TOP().tag != V_UNKNOWN)
 			JUMPTO(INS_A(w));
-		else
-			sp--;
+		VMBREAK;
+	/* FALLBACK: after b of `a otherwise b` (a unknown, below it): b, and if b
+	 * is unknown too, the facts of both could still decide it. */
+	VMCASE(FALLBACK)
+		b = POP();
+		TOP() = b.tag == V_UNKNOWN ? val_unknown_union(TOP(), b) : b;
 		VMBREAK;
 	/* IN: membership of a in the list b. */
 	VMCASE(IN) {
