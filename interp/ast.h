@@ -28,7 +28,14 @@ typedef struct Source {
 	const char *path;
 	const char *text;
 	size_t len;
+	/* byte offset of each line's start, built when the source is registered
+	 * with a Diags (diag_add_source), so quoting a line costs no scan */
+	const size_t *line_start;
+	int nlines;
 } Source;
+
+/* The byte offset of line `line` (1-based) in src, or -1. */
+long source_line_offset(const Source *src, int line);
 
 /* ---------------------------------------------------------------- types */
 

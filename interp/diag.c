@@ -40,7 +40,29 @@ Diags *diag_new(void)
 
 void diag_add_source(Diags *d, const Source *src)
 {
+	if (!src->line_start) {
+		/* the index belongs with the text; sources are built before they are shared */
+		Source *w = (Source *)src;
+		int n = 1;
+		for (size_t i = 0; i < src->len; i++)
+			n += src->text[i] == '\n';
+		size_t *ls = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
+		int k = 0;
+		ls[k++] = 0;
+		for (size_t i = 0; i < src->len; i++)
+			if (src->text[i] == '\n')
+				ls[k++] = i + 1;
+		w->nlines = k;
+		w->line_start = ls;
+	}
 	AST_PUSH(d->sources, d->nsources, src);
+}
+
+long source_line_offset(const Source *src, int line)
+{
+	if (!src->line_start || line < 1 || line > src->nlines)
+		return -1;
+	return (long)src->line_start[line - 1];
 }
 
 const Source *diag_find_source(const Diags *d, const char *file)
@@ -105,13 +127,11 @@ const char *diag_severity_name(Severity s)
 /* Find line `line` (1-based) of src; returns its start and length. */
 static const char *source_line(const Source *src, int line, int *len)
 {
-	const char *p = src->text, *end = src->text + src->len;
-	for (int l = 1; l < line && p < end; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			return NULL;
-		p = nl + 1;
-	}
+	const char *end = src->text + src->len;
+	long off = source_line_offset(src, line);
+	if (off < 0)
+		return NULL;
+	const char *p = src->text + off;
 	if (p > end || (p == end && line > 1 && src->len && end[-1] == '\n'))
 		return NULL;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -35,12 +35,12 @@ const char *prog_node_text(const Program *p, const Node *n)
 	const Source *src = p && p->diags ? diag_find_source(p->diags, n->loc.file) : NULL;
 	if (!src || n->loc.line <= 0)
 		return n->text ? n->text : "?";
-	const char *t = src->text, *end = src->text + src->len;
-	int line = 1;
-	while (t < end && line < n->loc.line)
-		if (*t++ == '\n')
-			line++;
-	const char *start = t + (n->loc.col - 1);
+	const char *end = src->text + src->len;
+	long off = source_line_offset(src, n->loc.line);
+	if (off < 0)
+		return n->text ? n->text : "?";
+	int line = n->loc.line;
+	const char *start = src->text + off + (n->loc.col - 1);
 	const char *stop = start;
 	int l = line, c = n->loc.col;
 	while (stop < end && (l < n->loc.eline || (l == n->loc.eline && c <= n->loc.ecol))) {

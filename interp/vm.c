@@ -75,9 +75,12 @@ Ctx *vm_new(const Program *p)
 	c->facts = GC_MALLOC(sizeof(Value) * (size_t)(p->nfacts + 1));
 	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
 	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
-	if (!c->facts || !c->memo || !c->state)
+	c->stamp = GC_MALLOC_ATOMIC(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
+	if (!c->facts || !c->memo || !c->state || !c->stamp)
 		return NULL;
 	memset(c->state, 0, (size_t)p->ndecls + 1);
+	memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)p->ndecls + 1));
+	c->epoch = 1;
 	c->max_steps = VM_DEFAULT_MAX_STEPS;
 	c->max_bytes = VM_DEFAULT_MAX_BYTES;
 	c->frame = -1;
@@ -86,19 +89,30 @@ Ctx *vm_new(const Program *p)
 	return c;
 }
 
+/* Forget what this evaluation decided: a new epoch, so no decision's stamp
+ * matches any more (constant time, whatever the size of the rule set). */
+static void new_epoch(Ctx *c)
+{
+	if (++c->epoch == 0) {
+		memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)c->p->ndecls + 1));
+		c->epoch = 1;
+	}
+}
+
+/* Forget the values kept from earlier evaluations (fact-free decisions). */
+static void drop_kept(Ctx *c)
+{
+	for (int i = 0; i < c->p->ndecls; i++)
+		if (c->state[i] == 4)
+			c->state[i] = 0;
+}
+
 void vm_reset(Ctx *c)
 {
+	new_epoch(c);
 	/* decisions that read no facts keep their value while the date stays */
-	int n = c->p->ndecls;
-	unsigned char *st = c->state;
-	if (c->memo_as_of == c->as_of && !c->trace) {
-		const unsigned char *keep = c->p->keep;
-		for (int i = 0; i < n; i++)
-			st[i] = st[i] == 3 || (st[i] == 2 && keep[i]) ? st[i] : 0;
-	} else {
-		for (int i = 0; i < n; i++)
-			st[i] = st[i] == 3 ? 3 : 0;
-	}
+	if (c->memo_as_of != c->as_of || c->trace)
+		drop_kept(c);
 	c->memo_as_of = c->as_of;
 	c->nev = 0;
 	c->steps = 0;
@@ -111,10 +125,9 @@ void vm_reset(Ctx *c)
 
 void vm_override(Ctx *c, int decl, Value v)
 {
-	/* kept values may depend on the one overridden */
-	for (int i = 0; i < c->p->ndecls; i++)
-		if (c->state[i] == 2)
-			c->state[i] = 0;
+	/* values decided or kept may depend on the one overridden */
+	new_epoch(c);
+	drop_kept(c);
 	c->memo[decl] = v;
 	c->state[decl] = 3;
 }
@@ -122,6 +135,7 @@ void vm_override(Ctx *c, int decl, Value v)
 void vm_clear_overrides(Ctx *c)
 {
 	memset(c->state, 0, (size_t)c->p->ndecls + 1);
+	new_epoch(c);
 }
 
 static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
@@ -693,7 +707,7 @@ static void ensure_stack(Ctx *c, int need)
 
 static Value decide(Ctx *c, Frame *fr, int d)
 {
-	if (c->state[d] >= 2)
+	if (c->stamp[d] == c->epoch || c->state[d] >= 3)
 		return c->memo[d];
 	if (c->state[d] == 1)
 		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
@@ -704,7 +718,9 @@ static Value decide(Ctx *c, Frame *fr, int d)
 	Value v = exec(c, ch, -1); /* its frame starts at the caller's stack top */
 	c->frame = saved;
 	c->memo[d] = v;
-	c->state[d] = 2;
+	c->stamp[d] = c->epoch;
+	/* without facts in it, the value holds for the next evaluation too */
+	c->state[d] = c->p->keep[d] && !c->trace ? 4 : 0;
 	return v;
 }
 
@@ -825,7 +841,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
-		if (c->state[d] >= 2) {
+		if (c->stamp[d] == c->epoch || c->state[d] >= 3) {
 			a = c->memo[d];
 		} else {
 			SAVE_TOP();

@@ -48,7 +48,9 @@ typedef struct Ctx {
 	const Program *p;
 	Value *facts;
 	Value *memo;
-	unsigned char *state; /* per decl: 0 not yet, 1 deciding, 2 decided, 3 overridden */
+	unsigned char *state; /* per decl: 0, 1 deciding, 3 overridden, 4 kept from an earlier evaluation */
+	uint32_t *stamp;      /* per decl: == epoch when decided in this evaluation */
+	uint32_t epoch;
 	date_t as_of;
 	date_t memo_as_of; /* the as-of date the kept (fact-free) decisions were decided for */
 	Value *stack;
