@@ -260,8 +260,8 @@ static int cmd_eval(int argc, char **argv)
 			Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
 			errs[i] = diag_render(p->diags, &dg, color_out(stderr));
 			if (o.json)
-				errs[i] = xprintf("%s:%d:%d: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line, c->errloc.col,
-						  c->errmsg);
+				errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
+						  c->errloc.col, c->errmsg);
 			nerr++;
 		}
 	}
@@ -347,7 +347,7 @@ static int cmd_eval(int argc, char **argv)
 	fputs(buf_cstr(&b), stdout);
 	for (int i = 0; i < nq; i++)
 		if (errs[i])
-			fprintf(stderr, o.json ? "error: %s\n" : "%s", errs[i]);
+			fprintf(stderr, o.json ? "%s\n" : "%s", errs[i]);
 	return nerr ? EXIT_DIAG : EXIT_OK;
 }
 

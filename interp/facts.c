@@ -156,6 +156,19 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 	}
 }
 
+static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path);
+
+/* An absent field: its default, else unknown for its path.  A record-typed
+ * field stays one unknown (`company.address`) rather than a record of them. */
+static Value field_absent(const Program *p, const Field *f, const Path *fp)
+{
+	if (f->type && f->type->kind == TY_REC && !f->dflt) {
+		const char *s = path_text(fp);
+		return val_unknown(val_missing1(s, strlen(s)));
+	}
+	return absent(p, f->type ? f->type : &ty_error, f->dflt, fp);
+}
+
 static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path)
 {
 	if (dflt && dflt->is_const)
@@ -168,19 +181,58 @@ static Value absent(const Program *p, const Type *t, const Node *dflt, const Pat
 		TypeDef *td = t->def;
 		Value r = val_rec(td->id, (uint32_t)td->nfields);
 		for (int i = 0; i < td->nfields; i++) {
-			const Field *f = &td->fields[i];
-			Path fp = {path, f->name, 0};
-			if (f->type && f->type->kind == TY_REC && !f->dflt) {
-				const char *s = path_text(&fp);
-				r.as.r->f[i] = val_unknown(val_missing1(s, strlen(s)));
-			} else {
-				r.as.r->f[i] = absent(p, f->type ? f->type : &ty_error, f->dflt, &fp);
-			}
+			Path fp = {path, td->fields[i].name, 0};
+			r.as.r->f[i] = field_absent(p, &td->fields[i], &fp);
 		}
 		return r;
 	}
 	const char *s = path_text(path);
 	return val_unknown(val_missing1(s, strlen(s)));
+}
+
+/* ------------------------------------------------------------ templates */
+
+/* What an absent fact or field looks like depends only on the schema and
+ * the path, so for every path that goes through records (not list items)
+ * it is built once per Program; loading a document then copies it and
+ * overwrites what the document gives, and spells out no paths. */
+struct Tmpl {
+	Value absent;          /* the value of this fact or field when absent */
+	int nfields;           /* records: */
+	Value *fabsent;        /*   each field's absent value */
+	struct Tmpl **field;   /*   each field's own template */
+};
+
+#define TMPL_MAX_DEPTH 8 /* records that contain themselves stop here */
+
+static Tmpl *tmpl_build(const Program *p, const Type *t, Value absent_value, const Path *path, int depth)
+{
+	Tmpl *tm = GC_MALLOC(sizeof *tm);
+	tm->absent = absent_value;
+	if (t->kind != TY_REC || depth >= TMPL_MAX_DEPTH)
+		return tm;
+	TypeDef *td = t->def;
+	tm->nfields = td->nfields;
+	tm->fabsent = GC_MALLOC(sizeof(Value) * (size_t)(td->nfields + 1));
+	tm->field = GC_MALLOC(sizeof(Tmpl *) * (size_t)(td->nfields + 1));
+	for (int i = 0; i < td->nfields; i++) {
+		Path fp = {path, td->fields[i].name, 0};
+		tm->fabsent[i] = field_absent(p, &td->fields[i], &fp);
+		if (td->fields[i].type)
+			tm->field[i] = tmpl_build(p, td->fields[i].type, tm->fabsent[i], &fp, depth + 1);
+	}
+	return tm;
+}
+
+void facts_prepare(Program *p)
+{
+	Tmpl **t = GC_MALLOC(sizeof(Tmpl *) * (size_t)(p->nfacts + 1));
+	for (int i = 0; i < p->nfacts; i++) {
+		Decl *f = p->facts[i];
+		Path root = {NULL, f->name, 0};
+		t[i] = tmpl_build(p, f->type, absent(p, f->type, f->dflt, &root), &root, 0);
+	}
+	p->fact_tmpl = t;
 }
 
 Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path)
@@ -189,7 +241,8 @@ Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char
 	return absent(p, t, dflt, &root);
 }
 
-static int convert(const Program *p, const Type *t, json_object *j, const Path *path, Value *out, const char **err)
+static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Value *out,
+		   const char **err)
 {
 	json_type jt = json_object_get_type(j);
 	if (jt == json_type_null) {
@@ -274,7 +327,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		List *l = val_list_new((uint32_t)n);
 		for (size_t i = 0; i < n; i++) {
 			Path ip = {path, NULL, i};
-			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, &l->items[i], err);
+			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, NULL, &l->items[i], err);
 			if (st != ST_OK)
 				return st;
 		}
@@ -305,19 +358,15 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			}
 			seen[slot] = 1;
 			Path fp = {path, td->fields[slot].name, 0};
-			int st = convert(p, td->fields[slot].type, val, &fp, &r.as.r->f[slot], err);
+			const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
+			int st = convert(p, td->fields[slot].type, val, &fp, ftm, &r.as.r->f[slot], err);
 			if (st != ST_OK)
 				return st;
 		}
 		for (int i = 0; i < td->nfields; i++)
 			if (!seen[i]) {
 				Path fp = {path, td->fields[i].name, 0};
-				if (td->fields[i].type->kind == TY_REC && !td->fields[i].dflt) {
-					const char *s = path_text(&fp);
-					r.as.r->f[i] = val_unknown(val_missing1(s, strlen(s)));
-				} else {
-					r.as.r->f[i] = absent(p, td->fields[i].type, td->fields[i].dflt, &fp);
-				}
+				r.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : field_absent(p, &td->fields[i], &fp);
 			}
 		*out = r;
 		return ST_OK;
@@ -330,7 +379,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err)
 {
 	Path root = {NULL, path, 0};
-	return convert(p, t, j, &root, out, err);
+	return convert(p, t, j, &root, NULL, out, err);
 }
 
 void facts_clear(Ctx *c)
@@ -338,7 +387,7 @@ void facts_clear(Ctx *c)
 	const Program *p = c->p;
 	for (int i = 0; i < p->nfacts; i++) {
 		Decl *f = p->facts[i];
-		c->facts[i] = facts_absent(p, f->type, f->dflt, f->name);
+		c->facts[i] = p->fact_tmpl ? p->fact_tmpl[i]->absent : facts_absent(p, f->type, f->dflt, f->name);
 	}
 }
 
@@ -375,7 +424,7 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 			return fail(err, NULL, "unknown fact \"%s\"%s", key, best ? xprintf("; did you mean \"%s\"?", best) : "");
 		}
 		Path rp = {NULL, p->facts[idx]->name, 0};
-		int st = convert(p, p->facts[idx]->type, val, &rp, &c->facts[idx], err);
+		int st = convert(p, p->facts[idx]->type, val, &rp, p->fact_tmpl ? p->fact_tmpl[idx] : NULL, &c->facts[idx], err);
 		if (st != ST_OK)
 			return st;
 	}

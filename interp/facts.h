@@ -18,6 +18,8 @@
 #define FACTS_MAX_DEPTH 64
 #define FACTS_MAX_BYTES (64u << 20)
 
+/* Build the absent values of every fact and field once (load.c calls it). */
+void facts_prepare(Program *p);
 /* Reset every fact root to "absent" (defaults, or unknown). */
 void facts_clear(Ctx *c);
 /* Load one JSON document (an object with a key per fact root; "as_of" and

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "compile.h"
+#include "facts.h"
 #include "load.h"
 #include "parse.h"
 #include "tables.h"
@@ -222,6 +223,7 @@ static Program *build(Module **mods, int nmods, Diags *d)
 	Program *p = chk_program(mods, nmods, d);
 	if (d->nerrors == 0) {
 		cg_program(p);
+		facts_prepare(p);
 		for (int i = 0; i < p->ndecls; i++)
 			tab_analyze(p, p->decls[i], d);
 	}

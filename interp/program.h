@@ -82,6 +82,8 @@ typedef struct Chunk {
 	struct Decl *decl;
 } Chunk;
 
+typedef struct Tmpl Tmpl;
+
 typedef struct Program {
 	Diags *diags;
 	Module **mods;
@@ -104,6 +106,7 @@ typedef struct Program {
 	Node **nodes; /* every expression node by id, for explanations */
 	int nnodes;
 	struct Chk *chk; /* the checker's lookup tables, for queries */
+	struct Tmpl **fact_tmpl; /* per fact root: its absent values, built once (facts.c) */
 } Program;
 
 /* Types shared by the checker, the facts loader and the printer. */
