@@ -1,0 +1,328 @@
+/*
+ * test_explain.c - unit tests for interp/explain.c: explanations built from
+ * the trace of an evaluation.
+ *
+ * A small voucher rule set is evaluated with tracing on, as `edict eval
+ * --explain` does; the text form is compared whole, and the JSON form
+ * (docs/explain.md) is parsed back with json-c and checked field by field:
+ * the case that applied and its citations, the conditions with their
+ * values and places, the facts read, the decisions used (nested, each
+ * explained once), undecided decisions and what-if values.
+ */
+#include <criterion/criterion.h>
+#include <gc.h>
+#include <json-c/json.h>
+#include <string.h>
+
+#include "explain.h"
+#include "facts.h"
+#include "load.h"
+#include "query.h"
+
+static void setup(void)
+{
+	GC_INIT();
+}
+
+TestSuite(explain, .init = setup);
+
+static const char *RULES = "enum company_size = sme | midsize | large\n"
+			   "fact company {\n"
+			   "  size : company_size\n"
+			   "  us_export_share : percent optional\n"
+			   "}\n"
+			   "param priority_share : percent\n"
+			   "  from 2025-05-01 = 10% source \"Task 4: priority share\"\n"
+			   "decision eligible : bool = company.size in [sme, midsize]\n"
+			   "  source \"practice\" assumption \"mid-sized firms count\"\n"
+			   "decision priority : bool = eligible and company.us_export_share >= priority_share\n"
+			   "decision disbursement : duration\n"
+			   "  default 30 days source \"standard\"\n"
+			   "  exception fast when priority then 14 days source \"fast track\"\n"
+			   "table level : string hit first\n"
+			   "  when company.us_export_share >= 50% then \"intensive\"\n"
+			   "  when company.us_export_share >= 10% then \"standard\" source \"row 2\"\n"
+			   "  default \"light\"\n";
+
+static Program *program(void)
+{
+	static Program *p;
+	if (p)
+		return p;
+	Source *s = GC_MALLOC(sizeof *s);
+	s->path = "x.edict";
+	s->text = RULES;
+	s->len = strlen(RULES);
+	const Source *srcs[1] = {s};
+	Diags *d = diag_new();
+	p = load_sources(srcs, 1, d);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	return p;
+}
+
+static Ctx *traced(const char *facts)
+{
+	Ctx *c = vm_new(program());
+	const char *err = NULL;
+	cr_assert_eq(facts_load_json(c, facts, strlen(facts), "facts.json", &err), ST_OK, "%s", err);
+	c->trace = true;
+	vm_reset(c);
+	return c;
+}
+
+static const char *FULL = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\"}}";
+static const char *PARTIAL = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\"}}";
+
+/* Evaluate q in c; the explanation target (decl index or -1) in *target. */
+static Value eval(Ctx *c, const char *q, int *target)
+{
+	Diags *d = diag_new();
+	Query *qq = query_compile((Program *)c->p, q, "--query", d);
+	cr_assert_not_null(qq, "%s", d->n ? d->items[0].msg : "");
+	Value v;
+	cr_assert_eq(query_run(c, qq, &v), ST_OK, "%s", c->errmsg);
+	*target = qq->decl >= 0 ? qq->decl : c->top_frame;
+	return v;
+}
+
+static const char *text_of(Ctx *c, const char *q)
+{
+	int t;
+	Value v = eval(c, q, &t);
+	Buf b = {0};
+	explain_text(c, t, q, v, &b, NULL);
+	return buf_cstr(&b);
+}
+
+static json_object *json_of(Ctx *c, const char *q)
+{
+	int t;
+	Value v = eval(c, q, &t);
+	Buf b = {0};
+	explain_json(c, t, q, v, &b);
+	json_object *j = json_tokener_parse(buf_cstr(&b));
+	cr_assert_not_null(j, "not JSON: %s", buf_cstr(&b));
+	return j;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	cr_assert(json_object_object_get_ex(o, key, &v), "no \"%s\" in %s", key, json_object_to_json_string(o));
+	return v;
+}
+
+static const char *str(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	cr_assert_eq(json_object_get_type(v), json_type_string, "\"%s\" is not a string", key);
+	return json_object_get_string(v);
+}
+
+static int num(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	cr_assert_eq(json_object_get_type(v), json_type_int, "\"%s\" is not a number", key);
+	return json_object_get_int(v);
+}
+
+static const char *plain(json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+}
+
+/* ------------------------------------------------------------------ text */
+
+Test(explain, text_of_an_exception_with_its_uses)
+{
+	Ctx *c = traced(FULL);
+	cr_assert_str_eq(text_of(c, "disbursement"), "disbursement = 14 days\n"
+						     "  by exception 'fast' at x.edict:13\n"
+						     "    source: \"fast track\"\n"
+						     "  holds   priority: true\n"
+						     "  x.priority = true\n"
+						     "    by its rule at x.edict:10\n"
+						     "    holds   eligible: true\n"
+						     "    holds   company.us_export_share >= priority_share: true\n"
+						     "    fact   company.us_export_share = 14%\n"
+						     "    x.eligible = true\n"
+						     "      by its rule at x.edict:8\n"
+						     "        source: \"practice\"\n"
+						     "        assumption: \"mid-sized firms count\"\n"
+						     "      fact   company.size = sme\n"
+						     "    x.priority_share = 10%\n"
+						     "      by the value from 2025-05-01 at x.edict:7\n"
+						     "        source: \"Task 4: priority share\"\n");
+}
+
+Test(explain, text_of_a_table_row)
+{
+	Ctx *c = traced(FULL);
+	cr_assert_str_eq(text_of(c, "level"), "level = \"standard\"\n"
+					      "  by row 2 at x.edict:16\n"
+					      "    source: \"row 2\"\n"
+					      "  fails   company.us_export_share >= 50%: false\n"
+					      "  holds   company.us_export_share >= 10%: true\n"
+					      "  fact   company.us_export_share = 14%\n");
+}
+
+Test(explain, text_of_an_undecided_decision)
+{
+	Ctx *c = traced(PARTIAL);
+	const char *t = text_of(c, "disbursement");
+	cr_assert(strncmp(t,
+			  "disbursement = unknown (missing: company.us_export_share)\n"
+			  "  undecided at x.edict:11: it depends on facts that are missing\n"
+			  "  unknown priority: unknown (missing: company.us_export_share)\n"
+			  "  x.priority = unknown (missing: company.us_export_share)\n"
+			  "    by its rule at x.edict:10\n"
+			  "    holds   eligible: true\n"
+			  "    unknown company.us_export_share >= priority_share: unknown (missing: company.us_export_share)\n"
+			  "    fact   company.us_export_share = unknown\n",
+			  strlen("disbursement = unknown (missing: company.us_export_share)\n"
+				 "  undecided at x.edict:11: it depends on facts that are missing\n"
+				 "  unknown priority: unknown (missing: company.us_export_share)\n"
+				 "  x.priority = unknown (missing: company.us_export_share)\n"
+				 "    by its rule at x.edict:10\n"
+				 "    holds   eligible: true\n"
+				 "    unknown company.us_export_share >= priority_share: unknown (missing: "
+				 "company.us_export_share)\n"
+				 "    fact   company.us_export_share = unknown\n")) == 0,
+		  "%s", t);
+}
+
+Test(explain, text_of_a_query_expression_explains_each_decision_once)
+{
+	Ctx *c = traced(PARTIAL);
+	cr_assert_str_eq(text_of(c, "priority or eligible"),
+			 "priority or eligible = true\n"
+			 "  unknown priority: unknown (missing: company.us_export_share)\n"
+			 "  holds   eligible: true\n"
+			 "  x.priority = unknown (missing: company.us_export_share)\n"
+			 "    by its rule at x.edict:10\n"
+			 "    holds   eligible: true\n"
+			 "    unknown company.us_export_share >= priority_share: unknown (missing: company.us_export_share)\n"
+			 "    fact   company.us_export_share = unknown\n"
+			 "    x.eligible = true\n"
+			 "      by its rule at x.edict:8\n"
+			 "        source: \"practice\"\n"
+			 "        assumption: \"mid-sized firms count\"\n"
+			 "      fact   company.size = sme\n"
+			 "    x.priority_share = 10%\n"
+			 "      by the value from 2025-05-01 at x.edict:7\n"
+			 "        source: \"Task 4: priority share\"\n"
+			 "  x.eligible = true  (explained above)\n");
+}
+
+Test(explain, text_of_a_what_if_value)
+{
+	Ctx *c = traced(FULL);
+	Decl *e = prog_find_decl(c->p, "eligible");
+	vm_override(c, e->index, val_bool(false));
+	vm_reset(c);
+	const char *t = text_of(c, "priority");
+	cr_assert_str_eq(t, "priority = false\n"
+			    "  by its rule at x.edict:10\n"
+			    "  fails   eligible: false\n"
+			    "  x.eligible = false\n"
+			    "    set for this evaluation (what-if), not decided by its rules\n");
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+Test(explain, json_fields_of_a_decision)
+{
+	Ctx *c = traced(FULL);
+	json_object *j = json_of(c, "disbursement");
+	cr_assert_str_eq(str(j, "decision"), "disbursement");
+	cr_assert_str_eq(str(j, "value"), "14 days");
+	cr_assert_str_eq(plain(get(j, "missing")), "[]");
+	cr_assert_str_eq(str(j, "file"), "x.edict");
+	cr_assert_eq(num(j, "line"), 11);
+	cr_assert_eq(num(j, "column"), 10);
+	cr_assert_str_eq(plain(get(j, "sources")), "[]");
+	cr_assert_str_eq(plain(get(j, "assumptions")), "[]");
+	json_object *k = get(j, "case");
+	cr_assert_str_eq(str(k, "name"), "exception 'fast'");
+	cr_assert_eq(num(k, "index"), 1);
+	cr_assert_str_eq(str(k, "file"), "x.edict");
+	cr_assert_eq(num(k, "line"), 13);
+	cr_assert_eq(num(k, "column"), 3);
+	cr_assert_str_eq(plain(get(k, "sources")), "[\"fast track\"]");
+	cr_assert_str_eq(plain(get(k, "assumptions")), "[]");
+	json_object *conds = get(j, "conditions");
+	cr_assert_eq(json_object_array_length(conds), 1);
+	json_object *c0 = json_object_array_get_idx(conds, 0);
+	cr_assert_str_eq(str(c0, "text"), "priority");
+	cr_assert(json_object_get_boolean(get(c0, "value")));
+	cr_assert_eq(num(c0, "line"), 13);
+	cr_assert_eq(num(c0, "column"), 23);
+	cr_assert_str_eq(plain(get(j, "facts")), "[]");
+	cr_assert_eq(json_object_array_length(get(j, "uses")), 1);
+	cr_assert_null(json_object_object_get(j, "what_if"), "what_if appears only for what-if values");
+}
+
+Test(explain, json_uses_nest_and_repeat_as_see_above)
+{
+	Ctx *c = traced(PARTIAL);
+	json_object *j = json_of(c, "priority or eligible");
+	cr_assert_str_eq(str(j, "decision"), "priority or eligible");
+	cr_assert(json_object_get_boolean(get(j, "value")));
+	cr_assert_eq(json_object_get_type(get(j, "case")), json_type_null);
+	json_object *uses = get(j, "uses");
+	cr_assert_eq(json_object_array_length(uses), 2);
+	json_object *pr = json_object_array_get_idx(uses, 0);
+	cr_assert_str_eq(str(pr, "decision"), "x.priority");
+	cr_assert_eq(json_object_get_type(get(pr, "value")), json_type_null, "unknown is null");
+	cr_assert_str_eq(plain(get(pr, "missing")), "[\"company.us_export_share\"]");
+	cr_assert_str_eq(plain(get(pr, "facts")), "[{\"path\":\"company.us_export_share\",\"value\":null}]");
+	json_object *inner = get(pr, "uses");
+	cr_assert_eq(json_object_array_length(inner), 2);
+	json_object *el = json_object_array_get_idx(inner, 0);
+	cr_assert_str_eq(str(el, "decision"), "x.eligible");
+	cr_assert_str_eq(plain(get(get(el, "case"), "sources")), "[\"practice\"]");
+	cr_assert_str_eq(plain(get(get(el, "case"), "assumptions")), "[\"mid-sized firms count\"]");
+	cr_assert_str_eq(plain(get(el, "facts")), "[{\"path\":\"company.size\",\"value\":\"sme\"}]");
+	json_object *ps = json_object_array_get_idx(inner, 1);
+	cr_assert_str_eq(str(ps, "decision"), "x.priority_share");
+	cr_assert_str_eq(str(ps, "value"), "10%");
+	cr_assert_str_eq(str(get(ps, "case"), "name"), "the value from 2025-05-01");
+	/* eligible again, at the top: only a pointer back */
+	json_object *again = json_object_array_get_idx(uses, 1);
+	cr_assert_str_eq(plain(again), "{\"decision\":\"x.eligible\",\"value\":true,\"missing\":[],\"see_above\":true}");
+}
+
+Test(explain, json_of_an_undecided_table)
+{
+	Ctx *c = traced(PARTIAL);
+	json_object *j = json_of(c, "level");
+	cr_assert_eq(json_object_get_type(get(j, "value")), json_type_null);
+	cr_assert_str_eq(plain(get(j, "missing")), "[\"company.us_export_share\"]");
+	cr_assert_eq(json_object_get_type(get(j, "case")), json_type_null);
+	json_object *conds = get(j, "conditions");
+	cr_assert_eq(json_object_array_length(conds), 2);
+	cr_assert_str_eq(str(json_object_array_get_idx(conds, 0), "text"), "company.us_export_share >= 50%");
+	cr_assert_eq(json_object_get_type(get(json_object_array_get_idx(conds, 0), "value")), json_type_null);
+}
+
+Test(explain, json_of_a_what_if_value)
+{
+	Ctx *c = traced(FULL);
+	Decl *e = prog_find_decl(c->p, "eligible");
+	vm_override(c, e->index, val_bool(false));
+	vm_reset(c);
+	json_object *j = json_of(c, "eligible");
+	cr_assert(json_object_get_boolean(get(j, "what_if")));
+	cr_assert_not(json_object_get_boolean(get(j, "value")));
+}
+
+Test(explain, missing_lists)
+{
+	Buf b = {0};
+	explain_missing_json(val_bool(true), &b);
+	cr_assert_str_eq(buf_cstr(&b), "[]");
+	Missing *m = val_missing_union(val_missing1("company.size", 12), val_missing1("company.staff", 13));
+	Buf b2 = {0};
+	explain_missing_json(val_unknown(m), &b2);
+	cr_assert_str_eq(buf_cstr(&b2), "[\"company.size\",\"company.staff\"]");
+}

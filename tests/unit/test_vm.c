@@ -1,0 +1,693 @@
+/*
+ * test_vm.c - unit tests for interp/vm.c, the bytecode interpreter.
+ *
+ * Small programs are built from rule text with load_sources; expressions
+ * are compiled as queries (query_compile) and run in a fresh evaluation
+ * context (query_run), the way `edict eval --query` does.  Results are
+ * compared in Edict notation (fmt_value_str), which shows the kind, the
+ * scale and the currency of a value at once: "2.50", "5000000 KRW", "14%".
+ * Covered: exact arithmetic, Kleene logic and its truth tables, the facts an
+ * unknown remembers, comprehensions and quantifiers, decision tables and
+ * their hit policies, defaults/exceptions precedence and conflicts, dated
+ * values, and the limits (steps, call depth) that end runaway evaluations.
+ */
+#include <criterion/criterion.h>
+#include <gc.h>
+#include <string.h>
+
+#include "facts.h"
+#include "load.h"
+#include "query.h"
+
+static void setup(void)
+{
+	GC_INIT();
+}
+
+TestSuite(vm, .init = setup);
+
+static Program *prog(const char *text)
+{
+	Source *s = GC_MALLOC(sizeof *s);
+	s->path = "t.edict";
+	s->text = text;
+	s->len = strlen(text);
+	const Source *srcs[1] = {s};
+	Diags *d = diag_new();
+	Program *p = load_sources(srcs, 1, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 0, "rules do not check: %s (line %d)", d->n ? d->items[0].msg : "", d->n ? d->items[0].loc.line : 0);
+	return p;
+}
+
+/* A context with these facts (JSON; NULL for none) on 2026-12-01. */
+static Ctx *ctx(Program *p, const char *facts)
+{
+	Ctx *c = vm_new(p);
+	cr_assert_not_null(c);
+	facts_clear(c);
+	if (facts) {
+		const char *err = NULL;
+		int st = facts_load_json(c, facts, strlen(facts), "facts.json", &err);
+		cr_assert_eq(st, ST_OK, "facts: %s", err);
+	}
+	date_parse("2026-12-01", 10, &c->as_of);
+	vm_reset(c);
+	return c;
+}
+
+static Query *compile(Program *p, const char *q)
+{
+	Diags *d = diag_new();
+	Query *qq = query_compile(p, q, "--query", d);
+	cr_assert_not_null(qq, "query %s: %s", q, d->n ? d->items[0].msg : "");
+	return qq;
+}
+
+/* Run q in c: its status, and its value in *out. */
+static int run_in(Ctx *c, const char *q, Value *out)
+{
+	Query *qq = compile((Program *)c->p, q);
+	vm_reset(c);
+	return query_run(c, qq, out);
+}
+
+/* The value of q in c, in Edict notation; "error: ..." on a runtime error. */
+static const char *show_in(Ctx *c, const char *q)
+{
+	Value v;
+	int st = run_in(c, q, &v);
+	if (st != ST_OK)
+		return xprintf("error: %s", c->errmsg);
+	return fmt_value_str(c->p, v);
+}
+
+static Program *plain(void)
+{
+	static Program *p;
+	if (!p)
+		p = prog("decision nothing : bool = true\n");
+	return p;
+}
+
+/* The value of an expression that needs no rules or facts. */
+static const char *show(const char *q)
+{
+	return show_in(ctx(plain(), NULL), q);
+}
+
+#define EXPECT(q, want) cr_expect_str_eq(show(q), want, "%s", q)
+#define EXPECT_IN(c, q, want) cr_expect_str_eq(show_in(c, q), want, "%s", q)
+
+/* The missing facts of an unknown value, comma-separated. */
+static const char *missing(Value v)
+{
+	cr_assert_eq(v.tag, V_UNKNOWN, "expected an unknown value");
+	Buf b = {0};
+	if (v.as.m)
+		for (uint32_t i = 0; i < v.as.m->len; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", v.as.m->paths[i]->data);
+	return buf_cstr(&b);
+}
+
+/* ----------------------------------------------------------- arithmetic */
+
+Test(vm, integer_arithmetic)
+{
+	EXPECT("1 + 2 * 3", "7");
+	EXPECT("(1 + 2) * 3", "9");
+	EXPECT("10 - 4 - 3", "3");
+	EXPECT("-5 + 2", "-3");
+	EXPECT("7 / 2", "3.5");
+	EXPECT("10 / 5", "2");
+}
+
+Test(vm, decimal_rules)
+{
+	/* 34 significant digits, half-even */
+	EXPECT("1 / 3", "0.3333333333333333333333333333333333");
+	EXPECT("2 / 3", "0.6666666666666666666666666666666667");
+	EXPECT("1000000 / 7", "142857.1428571428571428571428571429");
+	/* add and subtract keep the finer scale */
+	EXPECT("1.50 + 1", "2.50");
+	EXPECT("2.50 - 0.50", "2.00");
+	/* multiply and divide drop trailing fractional zeros */
+	EXPECT("0.10 * 500", "50");
+	EXPECT("2.00 * 1.50", "3");
+	EXPECT("0.1 + 0.2", "0.3");
+	EXPECT("1.0 = 1.00", "true");
+}
+
+Test(vm, rounding)
+{
+	EXPECT("round(2.5)", "2");
+	EXPECT("round(3.5)", "4");
+	EXPECT("round(-2.5)", "-2");
+	EXPECT("round(2.345, 2)", "2.34");
+	EXPECT("round(2.355, 2)", "2.36");
+	EXPECT("floor(2.7)", "2");
+	EXPECT("floor(-2.5)", "-3");
+	EXPECT("ceil(2.1)", "3");
+	EXPECT("ceil(-2.5)", "-2");
+	EXPECT("floor(2.567, 2)", "2.56");
+	EXPECT("ceil(2.561, 2)", "2.57");
+	EXPECT("round(1234.5 KRW)", "1234 KRW");
+	EXPECT("round(1250 KRW, -2)", "1200 KRW");
+	EXPECT("round(1350 KRW, -2)", "1400 KRW");
+	/* a percentage rounds in percentage points */
+	EXPECT("round(12.345%, 1)", "12.3%");
+	EXPECT("round(12.35%, 1)", "12.4%");
+	EXPECT("floor(12.5%)", "12%");
+	EXPECT("ceil(12.01%)", "13%");
+	EXPECT("round(2.5, 200)", "error: rounding to 200 places is out of range (-100 to 100)");
+}
+
+Test(vm, money_and_percentages)
+{
+	EXPECT("10% * 50_000_000 KRW", "5000000 KRW");
+	EXPECT("50_000_000 KRW * 10%", "5000000 KRW");
+	EXPECT("12.5% * 200 KRW", "25 KRW");
+	EXPECT("100 KRW / 3", "33.33333333333333333333333333333333 KRW");
+	EXPECT("100 KRW / 50 KRW", "2");
+	EXPECT("10.00 USD + 5 USD", "15.00 USD");
+	EXPECT("10% + 5%", "15%");
+	EXPECT("10% * 10%", "1%");
+	EXPECT("10% / 2", "5%");
+	EXPECT("10% / 5%", "2");
+	EXPECT("amount(5 KRW)", "5");
+	EXPECT("abs(-5 KRW)", "5 KRW");
+	EXPECT("max(0 KRW, 5 KRW - 10 KRW)", "0 KRW");
+	EXPECT("10% >= 10%", "true");
+	EXPECT("0.1 = 10%", "true");
+}
+
+Test(vm, overflow_is_an_error)
+{
+	EXPECT("9223372036854775807 + 1", "error: the whole number is too large (overflow)");
+	EXPECT("-9223372036854775807 - 2", "error: the whole number is too large (overflow)");
+	EXPECT("3037000500 * 3037000500", "error: the whole number is too large (overflow)");
+	EXPECT("999999999999999999999999999999999.9 * 100", "error: the result is too large");
+	/* rounding to 34 digits is not an overflow */
+	EXPECT("999999999999999999999999999999999.9 + 0.1", "1000000000000000000000000000000000");
+}
+
+Test(vm, division_by_zero)
+{
+	EXPECT("1 / 0", "error: division by zero");
+	EXPECT("1.5 / 0.0", "error: division by zero");
+	EXPECT("5 KRW / 0", "error: division by zero");
+}
+
+Test(vm, dates_and_durations)
+{
+	EXPECT("2025-03-01 - 2025-02-01", "28");
+	EXPECT("2025-01-31 + 1 month", "2025-02-28");
+	EXPECT("2024-01-31 + 1 month", "2024-02-29");
+	EXPECT("2024-02-29 + 1 year", "2025-02-28");
+	EXPECT("2025-03-31 - 1 month", "2025-02-28");
+	EXPECT("2025-05-01 + 2 weeks", "2025-05-15");
+	EXPECT("2025-12-31 + 1 day", "2026-01-01");
+	EXPECT("1 week + 3 days", "10 days");
+	EXPECT("1 year + 1 month", "13 months");
+	EXPECT("2 * 3 days", "6 days");
+	EXPECT("5 days - 10 days", "-5 days");
+	EXPECT("2 weeks = 14 days", "true");
+	EXPECT("1 year = 12 months", "true");
+	EXPECT("2 weeks < 15 days", "true");
+	EXPECT("1 month < 31 days", "error: cannot compare a duration in days or weeks with one in months or years");
+	EXPECT("days_between(2025-01-01, 2025-03-01)", "59");
+	EXPECT("year_of(2025-03-01)", "2025");
+	EXPECT("month_of(2025-03-01)", "3");
+	EXPECT("as_of", "2026-12-01");
+	EXPECT("9999-12-31 + 1 day", "error: the date falls outside the years 0001 to 9999");
+}
+
+Test(vm, tariff_codes)
+{
+	EXPECT("hs \"6205.20\" in chapter 62", "true");
+	EXPECT("hs \"6205.20\" in chapter 61", "false");
+	EXPECT("hs \"6205.20\" in heading [6204, 6205]", "true");
+	EXPECT("hs \"6205.20.10\" in subheading hs \"6205.20\"", "true");
+	EXPECT("hs \"6205.30\" in subheading hs \"6205.20\"", "false");
+	EXPECT("chapter_of(hs \"0101\")", "1");
+	EXPECT("heading_of(hs \"6205.20\")", "6205");
+}
+
+Test(vm, lists_and_builtins)
+{
+	EXPECT("sum([1.5, 2])", "3.5");
+	EXPECT("sum([])", "0");
+	EXPECT("count([])", "0");
+	EXPECT("min(1, 2.5)", "1");
+	EXPECT("max([1, 2, 3])", "3");
+	EXPECT("min([])", "error: min of an empty list");
+	EXPECT("sort([3, 1, 2])", "[1, 2, 3]");
+	EXPECT("distinct([1, 1, 2])", "[1, 2]");
+	EXPECT("length(\"abc\")", "3");
+	EXPECT("length([1, 2])", "2");
+	EXPECT("range(1, 4)", "[1, 2, 3, 4]");
+	EXPECT("1 in [1, 2]", "true");
+	EXPECT("3 not in [1, 2]", "true");
+	EXPECT("\"a\" < \"b\"", "true");
+	EXPECT("let x = 5; x * 2", "10");
+	EXPECT("if 1 > 2 then \"a\" else \"b\"", "\"b\"");
+}
+
+/* ---------------------------------------------------------------- Kleene */
+
+/* The facts for one truth value of a and one of b: "t", "f" or "u" (missing). */
+static const char *ab_facts(char a, char b)
+{
+	Buf j = {0};
+	buf_puts(&j, "{\"f\": {");
+	int n = 0;
+	if (a != 'u')
+		buf_printf(&j, "\"a\": %s", a == 't' ? "true" : "false"), n++;
+	if (b != 'u')
+		buf_printf(&j, "%s\"b\": %s", n ? ", " : "", b == 't' ? "true" : "false");
+	buf_puts(&j, "}}");
+	return buf_cstr(&j);
+}
+
+Test(vm, kleene_truth_tables)
+{
+	Program *p = prog("fact f { a : bool optional  b : bool optional }\n");
+	static const char vals[] = "tfu";
+	/* rows: a; columns: b; t = true, f = false, u = unknown */
+	static const char *const and_t[3] = {"tfu", "fff", "ufu"};
+	static const char *const or_t[3] = {"ttt", "tfu", "tuu"};
+	static const char not_t[3] = {'f', 't', 'u'};
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++) {
+			Ctx *c = ctx(p, ab_facts(vals[i], vals[j]));
+			const char *want_and = and_t[i][j] == 't' ? "true" : and_t[i][j] == 'f' ? "false" : "unknown";
+			const char *want_or = or_t[i][j] == 't' ? "true" : or_t[i][j] == 'f' ? "false" : "unknown";
+			cr_expect_str_eq(show_in(c, "f.a and f.b"), want_and, "%c and %c", vals[i], vals[j]);
+			cr_expect_str_eq(show_in(c, "f.b and f.a"), want_and, "%c and %c (swapped)", vals[j], vals[i]);
+			cr_expect_str_eq(show_in(c, "f.a or f.b"), want_or, "%c or %c", vals[i], vals[j]);
+			cr_expect_str_eq(show_in(c, "f.b or f.a"), want_or, "%c or %c (swapped)", vals[j], vals[i]);
+			if (j == 0) {
+				const char *want_not = not_t[i] == 't' ? "true" : not_t[i] == 'f' ? "false" : "unknown";
+				cr_expect_str_eq(show_in(c, "not f.a"), want_not, "not %c", vals[i]);
+			}
+		}
+}
+
+Test(vm, kleene_with_literals)
+{
+	EXPECT("false and unknown", "false");
+	EXPECT("unknown and false", "false");
+	EXPECT("true or unknown", "true");
+	EXPECT("unknown or true", "true");
+	EXPECT("true and unknown", "unknown");
+	EXPECT("false or unknown", "unknown");
+	EXPECT("not unknown", "unknown");
+	EXPECT("unknown = unknown", "unknown");
+	EXPECT("unknown >= 10%", "unknown");
+	EXPECT("if unknown then 1 else 2", "unknown");
+	EXPECT("unknown otherwise 3", "3");
+	EXPECT("1 otherwise 3", "1");
+	EXPECT("unknown is known", "false");
+	EXPECT("unknown is unknown", "true");
+	EXPECT("3 is known", "true");
+}
+
+Test(vm, quantifiers_with_unknowns)
+{
+	EXPECT("all([])", "true");
+	EXPECT("any([])", "false");
+	EXPECT("all([true, unknown])", "unknown");
+	EXPECT("all([false, unknown])", "false");
+	EXPECT("any([true, unknown])", "true");
+	EXPECT("any([false, unknown])", "unknown");
+	EXPECT("1 in [unknown, 1]", "true");
+	EXPECT("2 in [unknown, 1]", "unknown");
+	EXPECT("max(unknown, 3)", "unknown");
+}
+
+/* -------------------------------------------------------- missing facts */
+
+static const char *FIRM = "enum company_size = sme | midsize | large\n"
+			  "fact company {\n"
+			  "  size : company_size optional\n"
+			  "  us_export_share : percent optional\n"
+			  "  staff : int optional\n"
+			  "  voucher_requested : money KRW optional\n"
+			  "  voucher_received : money KRW default 0 KRW\n"
+			  "}\n"
+			  "decision eligible : bool = company.size in [sme, midsize]\n"
+			  "decision priority : bool = eligible and company.us_export_share >= 10%\n"
+			  "decision award : money KRW = if eligible then min(company.voucher_requested, 50_000_000 KRW) else 0 KRW\n"
+			  "decision either : bool = company.us_export_share >= 10% or company.staff > 100\n";
+
+static const char *missing_of(Ctx *c, const char *q)
+{
+	Value v;
+	cr_assert_eq(run_in(c, q, &v), ST_OK, "%s: %s", q, c->errmsg);
+	return missing(v);
+}
+
+Test(vm, unknowns_remember_their_facts)
+{
+	Program *p = prog(FIRM);
+	Ctx *c = ctx(p, "{\"company\": {}}");
+	cr_assert_str_eq(missing_of(c, "company.us_export_share >= 10%"), "company.us_export_share");
+	cr_assert_str_eq(missing_of(c, "eligible"), "company.size");
+	cr_assert_str_eq(missing_of(c, "priority"), "company.size, company.us_export_share");
+	cr_assert_str_eq(missing_of(c, "either"), "company.staff, company.us_export_share");
+	cr_assert_str_eq(missing_of(c, "company.staff + company.staff"), "company.staff");
+}
+
+Test(vm, missing_lists_only_facts_that_can_change_the_result)
+{
+	Program *p = prog(FIRM);
+	/* a large firm: its share and request cannot change anything */
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"large\"}}");
+	EXPECT_IN(c, "eligible", "false");
+	EXPECT_IN(c, "priority", "false");
+	EXPECT_IN(c, "award", "0 KRW");
+	/* an SME: each decision waits for its own facts */
+	c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	EXPECT_IN(c, "eligible", "true");
+	cr_assert_str_eq(missing_of(c, "priority"), "company.us_export_share");
+	cr_assert_str_eq(missing_of(c, "award"), "company.voucher_requested");
+	/* true or unknown: decided */
+	c = ctx(p, "{\"company\": {\"us_export_share\": \"14%\"}}");
+	EXPECT_IN(c, "either", "true");
+	EXPECT_IN(c, "company.voucher_received", "0 KRW");
+	/* `a otherwise b` with both unknown: see test_known_bugs.c, bug docs-14 */
+}
+
+/* ------------------------------------------------------- comprehensions */
+
+static const char *ROADMAP = "record task {\n"
+			     "  number : int\n"
+			     "  launch_month : int optional\n"
+			     "  dhaka : bool default false\n"
+			     "}\n"
+			     "param tasks : list of task = [\n"
+			     "  {number: 1, launch_month: 1, dhaka: true},\n"
+			     "  {number: 3, launch_month: 2},\n"
+			     "  {number: 13},\n"
+			     "]\n"
+			     "record kpi { month : int  on_target : bool optional }\n"
+			     "fact kpis : list of kpi\n"
+			     "function launching_in(month : int) : list of int =\n"
+			     "  [t.number for t in tasks where t.launch_month = month]\n";
+
+Test(vm, comprehensions_and_generators)
+{
+	Ctx *c = ctx(prog(ROADMAP), NULL);
+	EXPECT_IN(c, "launching_in(1)", "[1]");
+	EXPECT_IN(c, "launching_in(2)", "[3]");
+	EXPECT_IN(c, "launching_in(7)", "[]");
+	EXPECT_IN(c, "[t.number * 2 for t in tasks]", "[2, 6, 26]");
+	EXPECT_IN(c, "count(t for t in tasks where t.dhaka)", "1");
+	EXPECT_IN(c, "sum(t.number for t in tasks)", "17");
+	EXPECT_IN(c, "max(t.number for t in tasks where not t.dhaka)", "13");
+	EXPECT_IN(c, "all(t.number > 0 for t in tasks)", "true");
+	EXPECT_IN(c, "any(t.number = 13 for t in tasks)", "true");
+	/* an unknown launch month in the rules' own data counts as not met */
+	EXPECT_IN(c, "[t.number for t in tasks where t.launch_month > 0]", "[1, 3]");
+	EXPECT_IN(c, "count(t for t in tasks where t.launch_month is unknown)", "1");
+	EXPECT_IN(c, "[t.number for t in tasks where t.launch_month is known]", "[1, 3]");
+}
+
+Test(vm, comprehension_over_facts_with_unknown_items)
+{
+	Program *p = prog(ROADMAP);
+	Ctx *c = ctx(p, "{\"kpis\": [{\"month\": 1, \"on_target\": true}, {\"month\": 2}, {\"month\": 3, \"on_target\": false}]}");
+	EXPECT_IN(c, "all(k.on_target for k in kpis)", "false");
+	EXPECT_IN(c, "any(k.on_target for k in kpis)", "true");
+	Value v;
+	cr_assert_eq(run_in(c, "[k.month for k in kpis where k.on_target]", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "kpis[1].on_target", "a fact's unknown in a filter leaves the result open");
+	cr_assert_eq(run_in(c, "count(k for k in kpis where k.on_target)", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "kpis[1].on_target");
+	c = ctx(p, NULL);
+	cr_assert_eq(run_in(c, "count(k for k in kpis)", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "kpis");
+}
+
+/* ------------------------------------------------------------- tables */
+
+static const char *TABLES = "enum company_size = sme | midsize | large\n"
+			    "fact company { size : company_size  share : percent  new_exporter : bool }\n"
+			    "table level : string hit first\n"
+			    "  when company.share >= 50% then \"intensive\"\n"
+			    "  when company.share >= 10% then \"standard\"\n"
+			    "  default \"light\"\n"
+			    "table band : string hit unique\n"
+			    "  when company.size = sme then \"small\"\n"
+			    "  when company.size = midsize then \"middle\"\n"
+			    "  when company.size = large then \"large\"\n"
+			    "table overlapping : string hit unique\n"
+			    "  when company.size = sme then \"small\"\n"
+			    "  when company.size in [sme, midsize] then \"not large\"\n"
+			    "table services : list of string hit collect\n"
+			    "  when company.size in [sme, midsize] then \"consulting\"\n"
+			    "  when company.share >= 10% then \"US briefing\"\n"
+			    "  when company.new_exporter then \"coaching\"\n"
+			    "table points : int hit sum\n"
+			    "  when company.size = sme then 10\n"
+			    "  when company.share >= 10% then 5\n"
+			    "  when company.new_exporter then 3\n"
+			    "table reasons : int hit count\n"
+			    "  when company.size = sme then 1\n"
+			    "  when company.share >= 10% then 1\n"
+			    "  when company.new_exporter then 1\n"
+			    "table best : percent hit max\n"
+			    "  when company.size = sme then 80%\n"
+			    "  when company.new_exporter then 90%\n"
+			    "  when true then 50%\n"
+			    "table worst : percent hit min\n"
+			    "  when company.size = sme then 80%\n"
+			    "  when company.new_exporter then 90%\n"
+			    "  when true then 50%\n"
+			    "table only_large : string hit first\n"
+			    "  when company.size = large then \"large\"\n";
+
+Test(vm, table_hit_policies)
+{
+	Program *p = prog(TABLES);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\", \"new_exporter\": false}}");
+	EXPECT_IN(c, "level", "\"standard\"");
+	EXPECT_IN(c, "band", "\"small\"");
+	EXPECT_IN(c, "services", "[\"consulting\", \"US briefing\"]");
+	EXPECT_IN(c, "points", "15");
+	EXPECT_IN(c, "reasons", "2");
+	EXPECT_IN(c, "best", "80%");
+	EXPECT_IN(c, "worst", "50%");
+	EXPECT_IN(c, "overlapping", "error: row 1 (line 12) and row 2 (line 13) both apply, but this table allows only one row (hit unique)");
+	EXPECT_IN(c, "only_large", "error: no case of 't.only_large' applies on 2026-12-01, and it has no default");
+
+	c = ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"new_exporter\": true}}");
+	EXPECT_IN(c, "level", "\"intensive\"");
+	EXPECT_IN(c, "band", "\"large\"");
+	EXPECT_IN(c, "services", "[\"US briefing\", \"coaching\"]");
+	EXPECT_IN(c, "points", "8");
+	EXPECT_IN(c, "best", "90%");
+	EXPECT_IN(c, "worst", "50%");
+	EXPECT_IN(c, "overlapping", "error: no case of 't.overlapping' applies on 2026-12-01, and it has no default");
+
+	c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"5%\", \"new_exporter\": false}}");
+	EXPECT_IN(c, "level", "\"light\"");
+}
+
+Test(vm, first_hit_with_unknown_rows)
+{
+	Program *p = prog(TABLES);
+	/* share missing: the first row is undecided, so the result is too */
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"new_exporter\": false}}");
+	Value v;
+	cr_assert_eq(run_in(c, "level", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "company.share");
+	/* a sum over rows, one undecided */
+	cr_assert_eq(run_in(c, "points", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "company.share");
+}
+
+/* ------------------------------------------------ defaults, exceptions */
+
+static const char *DISB = "enum company_size = sme | midsize | large\n"
+			  "fact company { size : company_size  share : percent optional }\n"
+			  "decision conflict : duration\n"
+			  "  default 30 days\n"
+			  "  exception fast when company.share >= 10% then 14 days\n"
+			  "  exception slow when company.size = midsize then 40 days\n"
+			  "decision ordered : duration\n"
+			  "  default 30 days\n"
+			  "  exception fast when company.share >= 10% then 14 days\n"
+			  "  exception slow when company.size = midsize then 40 days overrides fast\n"
+			  "decision only_exceptions : duration\n"
+			  "  exception small when company.size = sme then 14 days\n"
+			  "decision dated : int\n"
+			  "  default 1\n"
+			  "  exception later when true then 2 from 2027-01-01\n";
+
+Test(vm, exceptions_beat_the_default)
+{
+	Program *p = prog(DISB);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\"}}");
+	EXPECT_IN(c, "conflict", "14 days");
+	EXPECT_IN(c, "ordered", "14 days");
+	EXPECT_IN(c, "only_exceptions", "14 days");
+	c = ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"1%\"}}");
+	EXPECT_IN(c, "conflict", "30 days");
+	EXPECT_IN(c, "only_exceptions", "error: no case of 't.only_exceptions' applies on 2026-12-01, and it has no default");
+}
+
+Test(vm, conflict_between_exceptions)
+{
+	Program *p = prog(DISB);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"14%\"}}");
+	Value v;
+	int st = run_in(c, "conflict", &v);
+	cr_assert_eq(st, ST_RUNTIME);
+	cr_assert_str_eq(c->errmsg, "exception 'fast' (line 5) and exception 'slow' (line 6) both apply and neither overrides the "
+				    "other; add 'overrides' to one of them");
+	cr_assert_str_eq(c->errloc.file, "t.edict");
+	cr_assert_eq(c->errloc.line, 3);
+	EXPECT_IN(c, "ordered", "40 days");
+}
+
+Test(vm, an_undecided_exception_leaves_the_decision_open)
+{
+	Program *p = prog(DISB);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	Value v;
+	cr_assert_eq(run_in(c, "ordered", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "company.share");
+	/* a midsize firm: 'slow' applies and overrides the undecided 'fast' */
+	c = ctx(p, "{\"company\": {\"size\": \"midsize\"}}");
+	EXPECT_IN(c, "ordered", "40 days");
+}
+
+Test(vm, dated_cases_follow_the_as_of_date)
+{
+	Program *p = prog(DISB);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	EXPECT_IN(c, "dated", "1");
+	date_parse("2027-01-01", 10, &c->as_of);
+	EXPECT_IN(c, "dated", "2");
+}
+
+Test(vm, dated_params)
+{
+	Program *p = prog("param share : percent\n"
+			  "  from 2025-05-01 = 10%\n"
+			  "  from 2027-01-01 until 2028-01-01 = 8%\n");
+	Ctx *c = ctx(p, NULL);
+	static const struct {
+		const char *day, *want;
+	} days[] = {{"2025-04-30", "error: the parameter 't.share' has no value on 2025-04-30"},
+		    {"2025-05-01", "10%"},
+		    {"2026-12-31", "10%"},
+		    {"2027-01-01", "8%"},
+		    {"2027-12-31", "8%"},
+		    {"2028-01-01", "10%"}};
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+		date_parse(days[i].day, 10, &c->as_of);
+		cr_expect_str_eq(show_in(c, "share"), days[i].want, "on %s", days[i].day);
+	}
+}
+
+/* ------------------------------------------------------------- memo */
+
+Test(vm, decisions_are_decided_once_per_evaluation)
+{
+	/* a decision used many times costs one evaluation: the steps show it */
+	Program *p = prog("function slow(n : int) : int = sum(i for i in range(1, n))\n"
+			  "decision base : int = slow(1000)\n"
+			  "decision twice : int = base + base\n");
+	Ctx *c = ctx(p, NULL);
+	Value v;
+	cr_assert_eq(run_in(c, "base", &v), ST_OK);
+	unsigned long long one = c->steps;
+	cr_assert_eq(run_in(c, "twice", &v), ST_OK);
+	cr_assert_str_eq(fmt_value_str(p, v), "1001000");
+	cr_assert_lt(c->steps, one + one / 2, "base is evaluated once, not twice (%llu vs %llu steps)", c->steps, one);
+}
+
+/* ------------------------------------------------------------- limits */
+
+Test(vm, step_limit_stops_runaway_evaluation)
+{
+	Program *p = prog("function fib(n : int) : int = if n < 2 then n else fib(n - 1) + fib(n - 2)\n");
+	Ctx *c = ctx(p, NULL);
+	c->max_steps = 1000;
+	Value v;
+	int st = run_in(c, "fib(25)", &v);
+	cr_assert_eq(st, ST_LIMIT);
+	cr_assert_str_eq(c->errmsg,
+			 "this evaluation took more than 1000 steps; it may loop without end, or the step limit is too low");
+	/* the same context works again after a reset, within the limit */
+	c->max_steps = VM_DEFAULT_MAX_STEPS;
+	cr_assert_eq(run_in(c, "fib(15)", &v), ST_OK);
+	cr_assert_str_eq(fmt_value_str(p, v), "610");
+}
+
+Test(vm, recursion_depth_limit)
+{
+	Program *p = prog("function forever(n : int) : int = forever(n + 1)\n"
+			  "function down(n : int) : int = if n = 0 then 0 else down(n - 1)\n");
+	Ctx *c = ctx(p, NULL);
+	Value v;
+	int st = run_in(c, "forever(1)", &v);
+	cr_assert_eq(st, ST_LIMIT);
+	cr_assert_str_eq(c->errmsg, xprintf("decisions and functions call each other more than %d deep", VM_MAX_DEPTH));
+	cr_assert_eq(c->errloc.line, 1);
+	/* well below the limit is fine */
+	cr_assert_eq(run_in(c, "down(50)", &v), ST_OK);
+	cr_assert_str_eq(fmt_value_str(p, v), "0");
+}
+
+Test(vm, memory_limit_stops_a_large_evaluation)
+{
+	Program *p = prog("function numbers(n : int) : list of int = [i * 2 for i in range(1, n)]\n");
+	Ctx *c = ctx(p, NULL);
+	c->max_bytes = 4096;
+	Value v;
+	int st = run_in(c, "length(numbers(100000))", &v);
+	cr_assert_eq(st, ST_LIMIT, "status %d: %s", st, c->errmsg ? c->errmsg : "");
+	cr_assert_str_eq(c->errmsg, "this evaluation needs more than the memory limit of 4096 bytes");
+	c->max_bytes = VM_DEFAULT_MAX_BYTES;
+	cr_assert_eq(run_in(c, "length(numbers(100))", &v), ST_OK);
+	cr_assert_str_eq(fmt_value_str(p, v), "100");
+}
+
+Test(vm, errors_carry_their_location)
+{
+	Program *p = prog("fact company { staff : int  us_staff : int }\n"
+			  "decision ratio : decimal = company.us_staff / company.staff\n");
+	Ctx *c = ctx(p, "{\"company\": {\"staff\": 0, \"us_staff\": 3}}");
+	Value v;
+	cr_assert_eq(run_in(c, "ratio", &v), ST_RUNTIME);
+	cr_assert_str_eq(c->errmsg, "division by zero");
+	cr_assert_eq(c->errloc.line, 2);
+	cr_assert_eq(c->errloc.col, 28);
+}
+
+Test(vm, what_if_overrides)
+{
+	Program *p = prog(FIRM);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"us_export_share\": \"5%\"}}");
+	EXPECT_IN(c, "priority", "false");
+	Decl *e = prog_find_decl(p, "eligible");
+	cr_assert_not_null(e);
+	vm_override(c, e->index, val_bool(false));
+	EXPECT_IN(c, "eligible", "false");
+	EXPECT_IN(c, "award", "0 KRW");
+	vm_clear_overrides(c);
+	EXPECT_IN(c, "eligible", "true");
+}
+
+Test(vm, compare_orders_values)
+{
+	cr_assert_eq(vm_compare(val_int(1), val_int(2)), -1);
+	cr_assert_eq(vm_compare(val_int(2), val_int(2)), 0);
+	cr_assert_eq(vm_compare(val_date(10), val_date(3)), 1);
+	Dec a = {15, -1}, b = {150, -2};
+	cr_assert_eq(vm_compare(val_dec(V_DEC, a, 0), val_dec(V_DEC, b, 0)), 0, "1.5 and 1.50 are equal");
+	cr_assert_eq(vm_compare(val_dur(2, DU_WEEKS), val_dur(13, DU_DAYS)), 1);
+}
