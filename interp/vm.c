@@ -280,10 +280,32 @@ decimal:
 	} else if (a.tag == V_PCT && op == OP_DIV && b.tag != V_PCT) {
 		tag = V_PCT;
 	}
-	/* fast path: small coefficients, same exponent, add/sub */
-	if ((op == OP_ADD || op == OP_SUB) && !a.big && !b.big && a.tag != V_INT && b.tag != V_INT && a.aux == b.aux) {
-		if (!(op == OP_ADD ? __builtin_add_overflow(a.as.i, b.as.i, &r) : __builtin_sub_overflow(a.as.i, b.as.i, &r))) {
-			Value v = {.tag = (uint8_t)tag, .cur = cur, .aux = a.aux};
+	/* fast paths: coefficients that fit in 64 bits give the same result as
+	 * decimal.c (add/sub keep the finer scale; mul drops trailing fractional
+	 * zeros, and zero is plain 0), without 128-bit arithmetic */
+	if (!a.big && !b.big && op != OP_DIV) {
+		int64_t x = a.as.i, y = b.as.i;
+		int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
+		bool ok = true;
+		int e;
+		if (op == OP_MUL) {
+			ok = !__builtin_mul_overflow(x, y, &r);
+			e = ea + eb;
+			if (ok && r == 0)
+				e = 0;
+			while (ok && r != 0 && e < 0 && r % 10 == 0)
+				r /= 10, e++;
+			ok = ok && e >= DEC_EMIN && e <= DEC_EMAX;
+		} else {
+			while (ok && ea > eb)
+				ok = !__builtin_mul_overflow(x, 10, &x), ea--;
+			while (ok && eb > ea)
+				ok = !__builtin_mul_overflow(y, 10, &y), eb--;
+			e = ea;
+			ok = ok && !(op == OP_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r));
+		}
+		if (ok) {
+			Value v = {.tag = (uint8_t)tag, .cur = cur, .aux = e};
 			v.as.i = r;
 			return v;
 		}
@@ -305,8 +327,18 @@ int vm_compare(Value a, Value b)
 	if (a.tag == V_INT && b.tag == V_INT)
 		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
 	if (is_numeric(a) && is_numeric(b)) {
-		if (!a.big && !b.big && a.tag != V_INT && b.tag != V_INT && a.aux == b.aux)
-			return (a.as.i > b.as.i) - (a.as.i < b.as.i);
+		if (!a.big && !b.big) {
+			/* small coefficients: bring both to the finer scale in 64 bits */
+			int64_t x = a.as.i, y = b.as.i;
+			int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
+			bool ok = true;
+			while (ok && ea > eb)
+				ok = !__builtin_mul_overflow(x, 10, &x), ea--;
+			while (ok && eb > ea)
+				ok = !__builtin_mul_overflow(y, 10, &y), eb--;
+			if (ok)
+				return (x > y) - (x < y);
+		}
 		return dec_cmp(val_get_dec(a), val_get_dec(b));
 	}
 	switch ((ValueTag)a.tag) {
@@ -925,9 +957,15 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
-			(void)compare(c, fr, a, b);
-		bool eq = val_equal(a, b);
+		bool eq;
+		if (a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
+				       (a.tag == V_ENUM && a.aux == b.aux))) {
+			eq = a.as.i == b.as.i; /* in place: the common tests of members and numbers */
+		} else {
+			if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
+				(void)compare(c, fr, a, b);
+			eq = val_equal(a, b);
+		}
 		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}

@@ -149,7 +149,7 @@ Test(explain, text_of_an_exception_with_its_uses)
 						     "      by its rule at x.edict:8\n"
 						     "        source: \"practice\"\n"
 						     "        assumption: \"mid-sized firms count\"\n"
-						     "      fact   company.size = sme\n"
+						     "      holds   company.size in [sme, midsize]: true\n" "      fact   company.size = sme\n"
 						     "    x.priority_share = 10%\n"
 						     "      by the value from 2025-05-01 at x.edict:7\n"
 						     "        source: \"Task 4: priority share\"\n");
@@ -207,7 +207,7 @@ Test(explain, text_of_a_query_expression_explains_each_decision_once)
 			 "      by its rule at x.edict:8\n"
 			 "        source: \"practice\"\n"
 			 "        assumption: \"mid-sized firms count\"\n"
-			 "      fact   company.size = sme\n"
+			 "      holds   company.size in [sme, midsize]: true\n" "      fact   company.size = sme\n"
 			 "    x.priority_share = 10%\n"
 			 "      by the value from 2025-05-01 at x.edict:7\n"
 			 "        source: \"Task 4: priority share\"\n"
