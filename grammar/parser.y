@@ -727,6 +727,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	if (oper && !expr && m == 0)
 		list[m++] = "an operator";
 	char *msg;
+	if (ps->is_given && (got == YYSYMBOL_YYEOF || got == YYSYMBOL_YYEMPTY)) {
+		diag_add(ps->diags, SEV_ERROR, *loc, "a fact needs '=' and a value, like company.us_export_share = 12%%");
+		ps->nerrors++;
+		return 0;
+	}
 	if (m == 0 || m > 8) {
 		msg = xprintf("unexpected %s", what);
 	} else {

@@ -356,6 +356,8 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 				return fail(err, path, "unknown field \"%s\"%s", key,
 					    best ? xprintf("; did you mean \"%s\"?", best) : "");
 			}
+			if (json_object_get_type(val) == json_type_null)
+				continue; /* null is the same as leaving the field out: its default, else missing */
 			seen[slot] = 1;
 			Path fp = {path, td->fields[slot].name, 0};
 			const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
@@ -491,10 +493,20 @@ void facts_set_path(Ctx *c, int root, const int *slots, int nslots, Value v)
 		c->facts[root] = v;
 		return;
 	}
+	const Program *p = c->p;
+	const Type *t = p->facts[root]->type;
+	Path path = {NULL, p->facts[root]->name, 0};
+	Path *up = GC_MALLOC(sizeof(Path) * (size_t)(nslots + 1));
 	Value *at = &c->facts[root];
 	for (int i = 0; i < nslots; i++) {
-		if (at->tag != V_REC)
+		if (t->kind != TY_REC)
 			return; /* the checker guarantees records along the path */
+		/* an absent record on the way becomes a record of absent fields */
+		if (at->tag != V_REC)
+			*at = absent(p, t, NULL, i ? &up[i - 1] : &path);
+		const Field *f = &t->def->fields[slots[i]];
+		up[i] = (Path){i ? &up[i - 1] : &path, f->name, 0};
+		t = f->type;
 		Value copy = val_rec(at->aux, at->as.r->n);
 		memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
 		*at = copy;

@@ -92,6 +92,7 @@ static struct ParseState *run(const Source *src, Diags *diags, int start)
 	ps->col = 1;
 	ps->start = start;
 	ps->is_query = start != 0;
+	ps->is_given = start == START_GIVEN;
 	ps->mod = GC_MALLOC(sizeof(Module));
 	ps->mod->src = src;
 	diag_add_source(diags, src);

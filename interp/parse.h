@@ -32,6 +32,7 @@ struct ParseState {
 	Decl *pending_decl;
 	int start;       /* first token to hand out: START_EXPR, START_GIVEN or 0 */
 	bool is_query;   /* parsing a query or a REPL line, not a file */
+	bool is_given;   /* parsing `path = value` */
 	Loc last_tok;    /* the last token that was not white space */
 	Node *expr;      /* parse_expr's result */
 	TestStep *given; /* parse_given's result */
