@@ -34,6 +34,8 @@ Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b)
 void ast_add(Node *parent, Node *kid)
 {
 	AST_PUSH(parent->kids, parent->nkids, kid);
+	if (kid && kid->depth + 1 > parent->depth)
+		parent->depth = kid->depth + 1;
 }
 
 Loc ast_span(Loc a, Loc b)

@@ -168,6 +168,7 @@ struct Node {
 	int slot;
 	struct Decl *decl;
 	int id; /* a unique number per node in a rule set, for traces */
+	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
 	bool is_const; /* a literal: k holds its value */
 	Value k;
 };

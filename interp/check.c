@@ -1226,6 +1226,12 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 {
 	if (!n)
 		return &ty_error;
+	if (n->depth > CHK_MAX_DEPTH) {
+		/* every later stage walks the tree recursively: refuse it here */
+		Diag *dg = err(c, n->loc, "this expression is nested more than %d deep", CHK_MAX_DEPTH);
+		diag_hint(dg, "split it into smaller decisions");
+		return n->type = &ty_error;
+	}
 	n->id = c->nodeid++;
 	AST_PUSH(c->p->nodes, c->p->nnodes, n);
 	const Type *a, *b, *t;
@@ -1413,12 +1419,14 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
  * on first use so types flow in any declaration order. */
 static void check_decl(Chk *c, Decl *d);
 
+/* Every decision declares its type, so a use needs only the declaration,
+ * not the body: no recursion however long a chain of decisions is. */
 static const Type *decl_value_type(Chk *c, Decl *d, Node *use)
 {
 	(void)use;
 	if (!d->type)
-		check_decl(c, d);
-	return d->type ? d->type : &ty_error;
+		d->type = resolve_type(c, d->type_node);
+	return d->type;
 }
 
 static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
@@ -1499,15 +1507,18 @@ static void check_decl(Chk *c, Decl *d)
 	case D_PARAM:
 	case D_DECISION:
 	case D_TABLE:
-		d->type = resolve_type(c, d->type_node);
+		if (!d->type)
+			d->type = resolve_type(c, d->type_node);
 		/* condition slots for PICK, then an accumulator pair for collecting tables */
 		reserve(c, d->ncases + 2);
 		check_cases(c, d);
 		break;
 	case D_FUNCTION:
-		d->type = resolve_type(c, d->type_node);
+		if (!d->type)
+			d->type = resolve_type(c, d->type_node);
 		for (int i = 0; i < d->nparams; i++) {
-			d->params[i].type = resolve_type(c, d->params[i].type_node);
+			if (!d->params[i].type)
+				d->params[i].type = resolve_type(c, d->params[i].type_node);
 			for (int j = 0; j < i; j++)
 				if (strcmp(d->params[j].name, d->params[i].name) == 0)
 					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
@@ -1647,54 +1658,79 @@ static void resolve_fields(Chk *c, TypeDef *td)
 
 /* ---------------------------------------------------------------- cycles */
 
-static bool find_cycle(Chk *c, Decl *d, Decl **stack, int depth, unsigned char *state)
+/* Walk the dependency graph of decisions and functions once, without
+ * recursion (a rule set may chain thousands of decisions): report every
+ * circle that goes through a decision, and find the decisions that read
+ * no fact, directly or through what they use.  Such a decision depends only
+ * on the as-of date, so the VM may keep its value from one evaluation to the
+ * next (thresholds, the programme's own data). */
+static void analyse_deps(Chk *c)
 {
-	int id = d->kind == D_FUNCTION ? c->p->ndecls + d->index : d->index;
-	if (state[id] == 2)
-		return false;
-	if (state[id] == 1) {
-		/* a cycle made only of functions is recursion, bounded by the step limit */
-		int start = depth - 1;
-		while (start >= 0 && stack[start] != d)
-			start--;
-		bool has_decision = false;
-		for (int i = start; i < depth; i++)
-			if (stack[i]->kind != D_FUNCTION)
-				has_decision = true;
-		if (!has_decision)
-			return false;
-		char *path = xprintf("%s", d->qname);
-		for (int i = start + 1; i < depth; i++)
-			path = xprintf("%s -> %s", path, stack[i]->qname);
-		path = xprintf("%s -> %s", path, d->qname);
-		Diag *dg = err(c, d->loc, "'%s' depends on itself: %s", d->qname, path);
-		diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
-		return true;
-	}
-	state[id] = 1;
-	stack[depth] = d;
-	for (int i = 0; i < d->ndeps; i++)
-		if (find_cycle(c, d->deps[i], stack, depth + 1, state)) {
-			state[id] = 2;
-			return true;
+	Program *p = c->p;
+	int total = p->ndecls + p->nfuncs;
+	unsigned char *state = GC_MALLOC_ATOMIC((size_t)total + 1);
+	memset(state, 0, (size_t)total + 1);
+	typedef struct Frame {
+		Decl *d;
+		int next;
+	} Frame;
+	Frame *stack = GC_MALLOC(sizeof(Frame) * ((size_t)total + 1));
+#define DEP_ID(x) ((x)->kind == D_FUNCTION ? p->ndecls + (x)->index : (x)->index)
+	for (int r = 0; r < total; r++) {
+		Decl *root = r < p->ndecls ? p->decls[r] : p->funcs[r - p->ndecls];
+		if (state[DEP_ID(root)])
+			continue;
+		int sp = 0;
+		stack[sp++] = (Frame){root, 0};
+		state[DEP_ID(root)] = 1;
+		root->fact_free = root->reads_facts ? -1 : 1;
+		while (sp > 0) {
+			Frame *f = &stack[sp - 1];
+			if (f->next < f->d->ndeps) {
+				Decl *dep = f->d->deps[f->next++];
+				int id = DEP_ID(dep);
+				if (state[id] == 0) {
+					state[id] = 1;
+					dep->fact_free = dep->reads_facts ? -1 : 1;
+					stack[sp++] = (Frame){dep, 0};
+				} else if (state[id] == 1) {
+					/* a circle: from dep's frame to the top; functions alone may recurse */
+					int start = sp - 1;
+					while (start > 0 && stack[start].d != dep)
+						start--;
+					bool has_decision = false;
+					for (int k = start; k < sp; k++)
+						has_decision |= stack[k].d->kind != D_FUNCTION;
+					if (has_decision) {
+						char *path = xprintf("%s", dep->qname);
+						for (int k = start + 1; k < sp && k < start + 20; k++)
+							path = xprintf("%s -> %s", path, stack[k].d->qname);
+						if (sp - start > 20)
+							path = xprintf("%s -> ...", path);
+						path = xprintf("%s -> %s", path, dep->qname);
+						Diag *dg = err(c, dep->loc, "'%s' depends on itself: %s", dep->qname, path);
+						diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
+					}
+				} else if (dep->fact_free < 0) {
+					f->d->fact_free = -1;
+				}
+			} else {
+				/* all of its uses are known now */
+				Decl *d = f->d;
+				for (int k = 0; k < d->ndeps; k++)
+					if (d->deps[k]->fact_free < 0)
+						d->fact_free = -1;
+				state[DEP_ID(d)] = 2;
+				sp--;
+				if (sp > 0 && d->fact_free < 0)
+					stack[sp - 1].d->fact_free = -1;
+			}
 		}
-	state[id] = 2;
-	return false;
-}
-
-/* A decision that reads no fact, directly or through what it uses, depends
- * only on the as-of date: the VM may keep its value from one evaluation to
- * the next (thresholds, the programme's own data). */
-static bool fact_free(Decl *d)
-{
-	if (d->fact_free)
-		return d->fact_free > 0;
-	d->fact_free = 1; /* assumed while visiting: recursion through functions */
-	bool ok = !d->reads_facts;
-	for (int i = 0; i < d->ndeps && ok; i++)
-		ok = fact_free(d->deps[i]);
-	d->fact_free = ok ? 1 : -1;
-	return ok;
+	}
+#undef DEP_ID
+	p->keep = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+	for (int i = 0; i < p->ndecls; i++)
+		p->keep[i] = p->decls[i]->fact_free > 0;
 }
 
 /* ---------------------------------------------------------------- entry */
@@ -1782,16 +1818,7 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			Decl *dd = mods[i]->decls[j];
 			check_decl(c, dd);
 		}
-	/* dependency cycles */
-	int total = p->ndecls + p->nfuncs;
-	unsigned char *state = GC_MALLOC_ATOMIC((size_t)total + 1);
-	memset(state, 0, (size_t)total + 1);
-	Decl **stack = GC_MALLOC(sizeof(Decl *) * ((size_t)total + 1));
-	for (int i = 0; i < p->ndecls; i++)
-		find_cycle(c, p->decls[i], stack, 0, state);
-	p->keep = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
-	for (int i = 0; i < p->ndecls; i++)
-		p->keep[i] = fact_free(p->decls[i]);
+	analyse_deps(c);
 	/* tests: given paths and expectations */
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];

@@ -12,6 +12,9 @@
 
 #include "program.h"
 
+/* The deepest expression tree the checker accepts (see ast_add). */
+#define CHK_MAX_DEPTH 500
+
 /* Check a whole rule set.  Always returns a Program; errors are in d. */
 Program *chk_program(Module **mods, int nmods, Diags *d);
 

@@ -66,6 +66,8 @@ void cli_print_diags(const Diags *d)
 	int max = d->max_errors ? d->max_errors : 100;
 	if (d->nerrors > max)
 		fprintf(stderr, "... and %d more errors\n", d->nerrors - max);
+	if (d->nwarnings > DIAG_MAX_WARNINGS)
+		fprintf(stderr, "... and %d more warnings\n", d->nwarnings - DIAG_MAX_WARNINGS);
 }
 
 static const char *help_text =

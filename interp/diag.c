@@ -11,6 +11,8 @@
 
 #include "diag.h"
 
+#define QUOTE_MAX 160 /* columns of a source line quoted in a message */
+
 char *xvprintf(const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -81,12 +83,16 @@ const Source *diag_find_source(const Diags *d, const char *file)
 
 Diag *diag_vadd(Diags *d, Severity sev, Loc loc, const char *fmt, va_list ap)
 {
-	static Diag sink; /* absorbs hints once the error budget is spent */
+	/* past the budget a diagnostic is counted, not kept: its hint goes to a
+	 * scratch Diag of this list (not a shared one: lists may be on threads) */
 	int max = d->max_errors ? d->max_errors : 100;
-	if (sev == SEV_ERROR && d->nerrors >= max) {
-		d->nerrors++;
-		memset(&sink, 0, sizeof sink);
-		return &sink;
+	if ((sev == SEV_ERROR && d->nerrors >= max) || (sev != SEV_ERROR && d->nwarnings >= DIAG_MAX_WARNINGS)) {
+		if (sev == SEV_ERROR)
+			d->nerrors++;
+		else
+			d->nwarnings++;
+		memset(&d->sink, 0, sizeof d->sink);
+		return &d->sink;
 	}
 	Diag dg = {sev, loc, xvprintf(fmt, ap), NULL};
 	AST_PUSH(d->items, d->n, dg);
@@ -155,11 +161,6 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 	int len = 0;
 	const char *line = src && dg->loc.line > 0 ? source_line(src, dg->loc.line, &len) : NULL;
 	if (line) {
-		/* Tabs become single spaces so the carets line up. */
-		char *copy = GC_MALLOC_ATOMIC((size_t)len + 1);
-		for (int i = 0; i < len; i++)
-			copy[i] = line[i] == '\t' ? ' ' : (line[i] == '\r' ? ' ' : line[i]);
-		copy[len] = 0;
 		int width = snprintf(NULL, 0, "%d", dg->loc.line);
 		int start = dg->loc.col - 1;
 		if (start < 0)
@@ -169,6 +170,27 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 		int stop = dg->loc.eline == dg->loc.line ? dg->loc.ecol : len;
 		if (stop > len)
 			stop = len;
+		/* a long line is quoted around the span only */
+		int from = 0, to = len;
+		if (len > QUOTE_MAX) {
+			from = start > QUOTE_MAX / 4 ? start - QUOTE_MAX / 4 : 0;
+			to = from + QUOTE_MAX < len ? from + QUOTE_MAX : len;
+			if (stop > to)
+				stop = to;
+		}
+		const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
+		int lead = (int)strlen(pre);
+		/* Tabs become single spaces so the carets line up; control bytes and
+		 * bytes beyond ASCII show as '?' so the quote is safe to print */
+		int clen = to - from;
+		char *copy = GC_MALLOC_ATOMIC((size_t)clen + 1);
+		for (int i = 0; i < clen; i++) {
+			unsigned char ch = (unsigned char)line[from + i];
+			copy[i] = ch == '\t' || ch == '\r' ? ' ' : ch < 0x20 || ch >= 0x7f ? '?' : (char)ch;
+		}
+		copy[clen] = 0;
+		start = start - from + lead;
+		stop = stop - from + lead;
 		int n = stop - start;
 		if (n < 1)
 			n = 1;
@@ -176,7 +198,8 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 		memset(carets, ' ', (size_t)start);
 		memset(carets + start, '^', (size_t)n);
 		carets[start + n] = 0;
-		out = xprintf("%s %*d | %s\n %*s | %s%s%s\n", out, width, dg->loc.line, copy, width, "", sevc, carets, reset);
+		out = xprintf("%s %*d | %s%s%s\n %*s | %s%s%s\n", out, width, dg->loc.line, pre, copy, post, width, "", sevc, carets,
+			      reset);
 	}
 	if (dg->hint)
 		out = xprintf("%s%snote:%s %s\n", out, color ? "\033[1;36m" : "", reset, dg->hint);

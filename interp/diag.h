@@ -33,7 +33,10 @@ typedef struct Diags {
 	const Source **sources;
 	int nsources;
 	int max_errors; /* stop recording after this many errors (0 = 100) */
+	Diag sink;      /* takes the hints of diagnostics past the budget */
 } Diags;
+
+#define DIAG_MAX_WARNINGS 1000 /* warnings kept; the rest are counted */
 
 Diags *diag_new(void);
 void diag_add_source(Diags *d, const Source *src);

@@ -433,15 +433,181 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 	return ST_OK;
 }
 
-int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
+/* ---------------------------------------------------------- the text */
+
+/* A position in the text, as file:line:col for messages. */
+static const char *where_in(const char *name, const char *text, size_t off)
 {
-	Path top = {NULL, name, 0};
-	if (len > FACTS_MAX_BYTES)
-		return fail(err, &top, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
+	int line = 1, col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n')
+			line++, col = 1;
+		else
+			col++;
+	}
+	return xprintf("%s:%d:%d", name, line, col);
+}
+
+/* One object's keys while scanning: offsets into the text, hashed. */
+typedef struct KeySet {
+	size_t *off, *len; /* 0 length marks a free slot */
+	uint32_t *hash;
+	size_t cap, n;
+	bool is_object;
+} KeySet;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Decode a key's escapes (so "\u0061" and "a" are one key).  Keys without
+ * a backslash are compared as they stand. */
+static const char *key_text(const char *s, size_t n, size_t *out_n)
+{
+	if (!memchr(s, '\\', n)) {
+		*out_n = n;
+		return s;
+	}
+	char *d = GC_MALLOC_ATOMIC(n * 3 + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 >= n) {
+			d[k++] = s[i];
+			continue;
+		}
+		char e = s[++i];
+		if (e == 'u' && i + 4 < n) {
+			unsigned cp = 0;
+			for (int h = 1; h <= 4; h++) {
+				char x = s[i + h];
+				cp = cp * 16 + (unsigned)(x >= '0' && x <= '9' ? x - '0' : (x | 32) - 'a' + 10);
+			}
+			i += 4;
+			if (cp < 0x80)
+				d[k++] = (char)cp;
+			else if (cp < 0x800)
+				d[k++] = (char)(0xc0 | cp >> 6), d[k++] = (char)(0x80 | (cp & 0x3f));
+			else
+				d[k++] = (char)(0xe0 | cp >> 12), d[k++] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+				d[k++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			d[k++] = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e;
+		}
+	}
+	*out_n = k;
+	return d;
+}
+
+/* Add a key; false if the object has it already. */
+static bool keyset_add(KeySet *ks, const char *text, size_t off, size_t n)
+{
+	size_t kn;
+	const char *k = key_text(text + off, n, &kn);
+	uint32_t h = hash_bytes(k, kn);
+	if (ks->n * 2 + 2 > ks->cap) {
+		KeySet big = {0};
+		big.cap = ks->cap ? ks->cap * 2 : 16;
+		big.off = GC_MALLOC_ATOMIC(sizeof(size_t) * big.cap);
+		big.len = GC_MALLOC_ATOMIC(sizeof(size_t) * big.cap);
+		big.hash = GC_MALLOC_ATOMIC(sizeof(uint32_t) * big.cap);
+		for (size_t i = 0; i < ks->cap; i++)
+			if (ks->len[i]) {
+				size_t j = ks->hash[i] & (big.cap - 1);
+				while (big.len[j])
+					j = (j + 1) & (big.cap - 1);
+				big.off[j] = ks->off[i], big.len[j] = ks->len[i], big.hash[j] = ks->hash[i];
+			}
+		big.n = ks->n;
+		big.is_object = true;
+		*ks = big;
+	}
+	size_t j = h & (ks->cap - 1);
+	while (ks->len[j]) {
+		if (ks->hash[j] == h) {
+			size_t on;
+			const char *o = key_text(text + ks->off[j], ks->len[j] - 1, &on);
+			if (on == kn && memcmp(o, k, kn) == 0)
+				return false;
+		}
+		j = (j + 1) & (ks->cap - 1);
+	}
+	ks->off[j] = off, ks->len[j] = n + 1, ks->hash[j] = h; /* len + 1: an empty key still marks the slot */
+	ks->n++;
+	return true;
+}
+
+/* Before json-c builds its tree (which takes many times the text in
+ * memory), look over the text once: refuse a document with more than
+ * FACTS_MAX_VALUES values, and one in which an object names a key twice
+ * (json-c would silently keep the last, where another reader keeps the
+ * first). */
+static int prescan(const char *text, size_t len, const char *name, const char **err)
+{
+	KeySet stack[FACTS_MAX_DEPTH + 2];
+	int depth = 0;
+	size_t values = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = text[i];
+		if (ch == '"') {
+			size_t start = ++i;
+			while (i < len && text[i] != '"')
+				i += text[i] == '\\' ? 2 : 1;
+			if (i >= len)
+				return ST_OK; /* unterminated: json-c says where */
+			size_t j = i + 1;
+			while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+				j++;
+			if (j < len && text[j] == ':' && depth > 0 && stack[depth - 1].is_object &&
+			    !keyset_add(&stack[depth - 1], text, start, i - start)) {
+				*err = xprintf("%s: invalid facts: the key \"%.*s\" appears twice in one object; keep one",
+					       where_in(name, text, start - 1), (int)(i - start > 60 ? 60 : i - start), text + start);
+				return ST_FACTS;
+			}
+			if (!(j < len && text[j] == ':'))
+				values++;
+		} else if (ch == '{' || ch == '[') {
+			values++;
+			if (depth > FACTS_MAX_DEPTH)
+				return ST_OK; /* json-c reports the depth */
+			memset(&stack[depth], 0, sizeof stack[depth]);
+			stack[depth++].is_object = ch == '{';
+		} else if (ch == '}' || ch == ']') {
+			if (depth > 0)
+				depth--;
+		} else if ((ch >= '0' && ch <= '9') || ch == '-' || ch == 't' || ch == 'f' || ch == 'n') {
+			values++;
+			while (i + 1 < len && text[i + 1] != ',' && text[i + 1] != ']' && text[i + 1] != '}' && text[i + 1] != ' ' &&
+			       text[i + 1] != '\n')
+				i++;
+		}
+		if (values > FACTS_MAX_VALUES) {
+			*err = xprintf("%s: invalid facts: the document holds more than %d values (the limit)",
+				       where_in(name, text, i), FACTS_MAX_VALUES);
+			return ST_FACTS;
+		}
+	}
+	return ST_OK;
+}
+
+int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err)
+{
+	*out = NULL;
+	if (len > FACTS_MAX_BYTES) {
+		*err = xprintf("%s: the facts are larger than the limit of %u bytes", name, FACTS_MAX_BYTES);
+		return ST_FACTS;
+	}
+	if (prescan(text, len, name, err) != ST_OK)
+		return ST_FACTS;
 	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
-	if (!tok)
-		return fail(err, &top, "out of memory");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	if (!tok) {
+		*err = "out of memory";
+		return ST_MEMORY;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
 	size_t off = json_tokener_get_parse_end(tok);
@@ -462,25 +628,36 @@ int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, cons
 				break;
 			}
 	}
+	json_tokener_free(tok);
 	if (jerr != json_tokener_success) {
-		int line = 1, col = 1;
-		for (size_t i = 0; i < off && i < len; i++) {
-			if (text[i] == '\n')
-				line++, col = 1;
-			else
-				col++;
-		}
 		const char *why = jerr == json_tokener_error_depth ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
 				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
+				  : jerr == json_tokener_error_parse_utf8_string ? "the JSON holds text that is not valid UTF-8"
 									 : json_tokener_error_desc(jerr);
-		json_tokener_free(tok);
 		if (root)
 			json_object_put(root);
-		*err = xprintf("%s:%d:%d: invalid JSON: %s", name, line, col, why);
+		*err = xprintf("%s: invalid JSON: %s", where_in(name, text, off < len ? off : len), why);
 		return ST_FACTS;
 	}
-	json_tokener_free(tok);
-	int st = facts_load_object(c, root, name, err);
+	*out = root;
+	return ST_OK;
+}
+
+int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
+{
+	json_object *root;
+	int st = facts_parse_json(text, len, name, &root, err);
+	if (st != ST_OK)
+		return st;
+	/* json-c's tree is malloc'd: free it even when memory runs out midway */
+	MemTry t;
+	if (mem_try(&t)) {
+		json_object_put(root);
+		mem_raise();
+		return ST_MEMORY;
+	}
+	st = facts_load_object(c, root, name, err);
+	mem_pop(&t);
 	json_object_put(root);
 	if (st != ST_OK)
 		*err = xprintf("%s: %s", name, *err);

@@ -17,6 +17,13 @@
 
 #define FACTS_MAX_DEPTH 64
 #define FACTS_MAX_BYTES (64u << 20)
+#define FACTS_MAX_VALUES 1000000 /* values in one document: json-c's tree is ~50x the text */
+
+/* Parse a facts document: size, value count and repeated keys are checked
+ * first, then json-c parses strictly (UTF-8 validated).  On error *err is
+ * "name:line:col: invalid ..." and the status ST_FACTS.  The caller puts
+ * the tree (json_object_put). */
+int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err);
 
 /* Build the absent values of every fact and field once (load.c calls it). */
 void facts_prepare(Program *p);

@@ -55,12 +55,50 @@ const char *buf_cstr(Buf *b)
 	return b->s ? b->s : "";
 }
 
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t k;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		k = 2, min = 0x80, c &= 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		k = 3, min = 0x800, c &= 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		k = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t j = 1; j < k; j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[j] & 0x3f);
+	}
+	return c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0 : k;
+}
+
 void buf_json_str(Buf *b, const char *s, size_t n)
 {
 	buf_add(b, "\"", 1);
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x80) {
+			/* JSON is UTF-8: a byte that does not fit becomes U+FFFD */
+			size_t k = utf8_len((const unsigned char *)s + i, n - i);
+			if (k) {
+				i += k - 1;
+				continue;
+			}
+			buf_add(b, s + start, i - start);
+			buf_add(b, "\xef\xbf\xbd", 3);
+			start = i + 1;
+			continue;
+		}
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
 		buf_add(b, s + start, i - start);

@@ -50,6 +50,11 @@ static void *out_of_memory(void)
 	return NULL;
 }
 
+void mem_raise(void)
+{
+	(void)out_of_memory();
+}
+
 void *mem_alloc(size_t n, int atomic)
 {
 	if (fail_countdown > 0 && --fail_countdown == 0) {

@@ -37,6 +37,9 @@ typedef struct MemTry {
 
 void mem_push(MemTry *t);
 void mem_pop(MemTry *t);
+/* Pass an out-of-memory unwind on to the next handler out (after cleaning
+ * up in a mem_try of one's own).  Returns only when there is none. */
+void mem_raise(void);
 /* Run `body` so that running out of memory jumps to `on_oom`:
  *     MemTry t;
  *     if (mem_try(&t)) { ...out of memory...; }

@@ -71,6 +71,12 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
+void lex_check_utf8(struct ParseState *ps, const Loc *loc, const char *s, size_t n)
+{
+	if (!utf8_valid((const unsigned char *)s, n))
+		lex_error(ps, loc, "this comment is not valid UTF-8; save the file as UTF-8");
+}
+
 const char *lex_string_done(struct ParseState *ps, Loc *loc)
 {
 	Loc full = ps->str_loc;

@@ -45,6 +45,7 @@ void lex_error(struct ParseState *ps, const Loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void lex_bad_char(struct ParseState *ps, const Loc *loc, int c);
 void lex_string_add(struct ParseState *ps, const char *s, size_t n);
+void lex_check_utf8(struct ParseState *ps, const Loc *loc, const char *s, size_t n);
 const char *lex_string_done(struct ParseState *ps, Loc *loc);
 
 /* Parse one file.  Returns the module (possibly partial) or NULL when the

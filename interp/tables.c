@@ -18,6 +18,9 @@
 #include "tables.h"
 #include "vm.h"
 
+#define TAB_MAX_PAIRS 20000   /* pairs of rows compared per table */
+#define TAB_MAX_FINDINGS 20   /* overlaps reported per table */
+
 /* A set of values of one input: a union of intervals over an ordered
  * domain, or a set of members of a finite domain (enum, bool). */
 typedef struct Ival {
@@ -381,11 +384,18 @@ void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 		index[nrows] = i;
 		rows[nrows++] = r;
 	}
+	/* bounded work: a table of thousands of rows must not stall a load */
+	long budget = TAB_MAX_PAIRS;
+	int found = 0, more = 0;
 	if (d->hit == HIT_UNIQUE)
-		for (int i = 0; i < nrows; i++)
-			for (int j = i + 1; j < nrows; j++) {
+		for (int i = 0; i < nrows && budget > 0; i++)
+			for (int j = i + 1; j < nrows && budget > 0; j++, budget--) {
 				const char *w;
-				if (rows_meet(p, &rows[i], &rows[j], &w)) {
+				if (!rows_meet(p, &rows[i], &rows[j], &w))
+					continue;
+				if (found++ >= TAB_MAX_FINDINGS) {
+					more++;
+				} else {
 					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
 							    "rows %d and %d of table '%s' overlap: both apply when %s", index[i] + 1,
 							    index[j] + 1, d->name, w);
@@ -393,6 +403,8 @@ void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 						      "or use 'hit first' if the first row should win");
 				}
 			}
+	if (more)
+		diag_add(diags, SEV_WARNING, d->loc, "table '%s' has %d more pairs of overlapping rows", d->name, more);
 	if (has_default || d->hit >= HIT_COLLECT || nrows == 0)
 		return;
 	/* gaps: only for tables over a single input */
