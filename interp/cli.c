@@ -213,6 +213,10 @@ static Query **compile_queries(Program *p, const Opts *o, int *nq)
 		cli_print_diags(d);
 		return NULL;
 	}
+	if (*nq == 0) {
+		fputs("edict: these rules have no public decision to evaluate; name what to evaluate with --query\n", stderr);
+		return GC_MALLOC(sizeof(Query *)); /* an empty list, not an error */
+	}
 	return qs;
 }
 

@@ -588,11 +588,16 @@ DecStatus dec_parse_json(const char *s, size_t n, Dec *out)
 	c = d.coef * pow10_128[d.zeros];
 	/* Every term is below a few times BIG: no overflow. */
 	e = (eneg ? -ex : ex) - d.frac + extra;
+	/* a zero, or a number too small to hold, is plain 0 unless its scale
+	 * is one a person would write (0.000) */
 	if (c == 0) {
-		*out = make(0, 0, clamp_exp(e));
+		*out = make(0, 0, e < -DEC_DIGITS ? 0 : clamp_exp(e));
 		return DEC_OK;
 	}
-	return finish(u256_from(c), e, 0, neg, out);
+	DecStatus st = finish(u256_from(c), e, 0, neg, out);
+	if (st == DEC_OK && out->coef == 0)
+		*out = make(0, 0, 0);
+	return st;
 }
 
 /*

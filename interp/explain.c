@@ -175,6 +175,8 @@ void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, 
 		memset(seen, 0, (size_t)c->p->ndecls + 1);
 	}
 	text_node(c, decl, label, v, out, 0, seen);
+	if (c->trace_truncated)
+		buf_puts(out, "  (the explanation stops here: recording it needed more than the evaluation's memory limit)\n");
 }
 
 void explain_missing_json(Value v, Buf *b)
@@ -294,4 +296,8 @@ void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out)
 	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
 	memset(seen, 0, (size_t)c->p->ndecls + 1);
 	json_node(c, decl, label, v, out, seen);
+	if (c->trace_truncated && out->n && out->s[out->n - 1] == '}') {
+		out->n--;
+		buf_puts(out, ",\"truncated\":true}");
+	}
 }

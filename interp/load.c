@@ -3,12 +3,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include "mem.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "compile.h"
@@ -17,44 +19,94 @@
 #include "parse.h"
 #include "tables.h"
 
-char *load_file(const char *path, size_t max, size_t *len, const char **err)
+/* Copy a malloc'd buffer to the collector and free it, also when memory
+ * runs out (the unwind is passed on). */
+static char *gc_copy(char *buf, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	MemTry t;
+	if (mem_try(&t)) {
+		free(buf);
+		mem_raise();
+		return NULL;
+	}
+	char *out = GC_MALLOC_ATOMIC(n + 1);
+	mem_pop(&t);
+	if (out) {
+		memcpy(out, buf, n);
+		out[n] = 0;
+	}
+	free(buf);
+	return out;
+}
+
+/* Read a file with no collector allocation while it is open, so running
+ * out of memory (which unwinds) never leaves a descriptor behind.  Rule
+ * files must be regular files, opened without blocking (a FIFO named
+ * *.edict would otherwise hang the load); facts may come from a pipe. */
+static char *read_file(const char *path, size_t max, bool regular_only, size_t *len, const char **err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
+	if (fd < 0) {
 		*err = xprintf("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	/* read at most max + 1 bytes: one more than allowed says it is too large */
-	size_t cap = max < 4096 ? max + 1 : 4096, n = 0;
-	char *buf = GC_MALLOC_ATOMIC(cap + 1);
-	for (;;) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			char *nb = GC_MALLOC_ATOMIC(ncap + 1);
-			memcpy(nb, buf, n);
-			buf = nb;
-			cap = ncap;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		*err = xprintf("cannot read %s", path);
+	struct stat st;
+	if (fstat(fd, &st) != 0 || (regular_only && !S_ISREG(st.st_mode))) {
+		close(fd);
+		*err = xprintf("%s is not a regular file; it is not read", path);
 		return NULL;
 	}
-	if (n > max) {
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		close(fd);
 		*err = xprintf("%s is larger than the limit of %zu bytes", path, max);
 		return NULL;
 	}
-	buf[n] = 0;
+	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	bool too_big = false, bad = buf == NULL;
+	while (buf && !bad) {
+		if (n == cap) {
+			if (cap > max) {
+				too_big = true;
+				break;
+			}
+			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			char *nb = realloc(buf, ncap + 1);
+			if (!nb) {
+				bad = true;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			bad = true;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (bad || too_big || n > max) {
+		free(buf);
+		*err = too_big || n > max ? xprintf("%s is larger than the limit of %zu bytes", path, max)
+					  : xprintf("cannot read %s", path);
+		return NULL;
+	}
+	char *out = gc_copy(buf, n);
+	if (!out) {
+		*err = "out of memory";
+		return NULL;
+	}
 	*len = n;
-	return buf;
+	return out;
+}
+
+char *load_file(const char *path, size_t max, size_t *len, const char **err)
+{
+	return read_file(path, max, false, len, err);
 }
 
 typedef struct Found {
@@ -94,17 +146,17 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 		return;
 	for (int i = 0; i < w->nvisit; i++)
 		if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
-			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory is reached again through a symbolic link (a loop); it is read once");
+			diag_add(w->d, SEV_ERROR, no_loc(dir),
+				 "this directory is reached a second time, through a symbolic link; its files are read once only");
 			return;
 		}
 	int nv = w->nvisit;
 	AST_PUSH(w->devs, nv, st.st_dev);
 	AST_PUSH(w->inos, w->nvisit, st.st_ino);
-	char *real = realpath(dir, NULL);
-	if (real) {
+	char real[PATH_MAX];
+	if (realpath(dir, real)) {
 		size_t rl = strlen(w->root_real);
 		bool inside = strncmp(real, w->root_real, rl) == 0 && (real[rl] == '/' || real[rl] == 0);
-		free(real);
 		if (!inside) {
 			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory leads outside the rule directory %s; it is not read",
 				 w->root_real);
@@ -116,16 +168,53 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "cannot read the directory: %s", strerror(errno));
 		return;
 	}
-	const char **names = NULL;
-	int nn = 0;
+	/* the names go to malloc'd memory while the directory is open (nothing
+	 * may unwind past closedir), then to the collector */
+	char **raw = NULL;
+	size_t nraw = 0, capraw = 0;
+	bool short_of_memory = false;
 	struct dirent *e;
-	while ((e = readdir(dh)) != NULL) {
+	while ((e = readdir(dh)) != NULL && !short_of_memory) {
 		if (e->d_name[0] == '.')
 			continue;
-		const char *nm = ast_strdup(e->d_name, strlen(e->d_name));
-		AST_PUSH(names, nn, nm);
+		if (nraw == capraw) {
+			size_t ncap = capraw ? capraw * 2 : 32;
+			char **nr = realloc(raw, sizeof(char *) * ncap);
+			if (!nr) {
+				short_of_memory = true;
+				break;
+			}
+			raw = nr;
+			capraw = ncap;
+		}
+		if (!(raw[nraw] = strdup(e->d_name)))
+			short_of_memory = true;
+		else
+			nraw++;
 	}
 	closedir(dh);
+	const char **names = NULL;
+	int nn = 0;
+	MemTry t;
+	if (mem_try(&t)) {
+		for (size_t k = 0; k < nraw; k++)
+			free(raw[k]);
+		free(raw);
+		mem_raise();
+		return;
+	}
+	for (size_t k = 0; k < nraw; k++) {
+		const char *nm = ast_strdup(raw[k], strlen(raw[k]));
+		AST_PUSH(names, nn, nm);
+	}
+	mem_pop(&t);
+	for (size_t k = 0; k < nraw; k++)
+		free(raw[k]);
+	free(raw);
+	if (short_of_memory) {
+		diag_add(w->d, SEV_ERROR, no_loc(dir), "out of memory while reading the directory");
+		return;
+	}
 	if (nn)
 		qsort(names, (size_t)nn, sizeof *names, cmp_names);
 	for (int i = 0; i < nn; i++) {
@@ -138,11 +227,14 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 		if (S_ISDIR(st.st_mode)) {
 			walk_dir(w, full, prefix ? xprintf("%s.%s", prefix, names[i]) : names[i], depth + 1);
 		} else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0) {
-			char *rp = realpath(full, NULL);
-			if (rp) {
+			if (!S_ISREG(st.st_mode)) {
+				diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
+				continue;
+			}
+			char rp[PATH_MAX];
+			if (realpath(full, rp)) {
 				size_t rl = strlen(w->root_real);
 				bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
-				free(rp);
 				if (!inside) {
 					diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
 						 w->root_real);
@@ -260,9 +352,8 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			char *real = realpath(paths[i], NULL);
-			w.root_real = real ? ast_strdup(real, strlen(real)) : paths[i];
-			free(real);
+			char real[PATH_MAX];
+			w.root_real = realpath(paths[i], real) ? ast_strdup(real, strlen(real)) : paths[i];
 			size_t len = strlen(paths[i]);
 			const char *dir = len > 1 && paths[i][len - 1] == '/' ? ast_strdup(paths[i], len - 1) : paths[i];
 			walk_dir(&w, dir, NULL, 0);
@@ -285,7 +376,7 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 	for (int i = 0; i < w.n; i++) {
 		size_t len;
 		const char *err;
-		char *text = load_file(w.files[i].path, LOAD_MAX_FILE_BYTES, &len, &err);
+		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
 		if (!text) {
 			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
 			continue;

@@ -115,6 +115,7 @@ void vm_reset(Ctx *c)
 		drop_kept(c);
 	c->memo_as_of = c->as_of;
 	c->nev = 0;
+	c->trace_truncated = false;
 	c->steps = 0;
 	c->bytes = 0;
 	c->depth = 0;
@@ -142,6 +143,14 @@ static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
 {
 	if (c->nev == c->evcap) {
 		int cap = c->evcap ? c->evcap * 2 : 64;
+		/* the trace counts against the evaluation's memory; when it would
+		 * not fit, recording stops and the explanation says so */
+		size_t grow = sizeof(TraceEv) * (size_t)(cap - c->evcap);
+		if (c->bytes + grow > c->max_bytes) {
+			c->trace_truncated = true;
+			return;
+		}
+		c->bytes += grow;
 		TraceEv *ev = GC_MALLOC(sizeof(TraceEv) * (size_t)cap);
 		if (!ev)
 			return;
@@ -192,6 +201,17 @@ static int64_t dur_base(Value v)
 	return v.cur == DU_WEEKS ? v.as.i * 7 : v.cur == DU_YEARS ? v.as.i * 12 : v.as.i;
 }
 
+/* A duration stays within +/- DUR_MAX units, so converting weeks to days or
+ * years to months never overflows. */
+#define DUR_MAX 100000000
+
+static Value dur_checked(Ctx *c, Frame *fr, int64_t n, DurUnit u, bool ovf)
+{
+	if (ovf || n > DUR_MAX || n < -DUR_MAX)
+		FAIL(ST_RUNTIME, "the duration is too large (more than %d units)", DUR_MAX);
+	return val_dur(n, u);
+}
+
 static Value date_plus(Ctx *c, Frame *fr, Value d, Value dur, int sign)
 {
 	date_t r;
@@ -236,18 +256,16 @@ static Value arith(Ctx *c, Frame *fr, OpCode op, Value a, Value b)
 			if (dur_days(a) != dur_days(b))
 				FAIL(ST_RUNTIME, "cannot combine a duration in days or weeks with one in months or years");
 			if (a.cur == b.cur) {
-				if (__builtin_add_overflow(a.as.i, op == OP_ADD ? b.as.i : -b.as.i, &r))
-					FAIL(ST_RUNTIME, "the duration is too large");
-				return val_dur(r, (DurUnit)a.cur);
+				bool ovf = __builtin_add_overflow(a.as.i, op == OP_ADD ? b.as.i : -b.as.i, &r);
+				return dur_checked(c, fr, r, (DurUnit)a.cur, ovf);
 			}
 			int64_t x = dur_base(a), y = dur_base(b);
-			return val_dur(op == OP_ADD ? x + y : x - y, dur_days(a) ? DU_DAYS : DU_MONTHS);
+			return dur_checked(c, fr, op == OP_ADD ? x + y : x - y, dur_days(a) ? DU_DAYS : DU_MONTHS, false);
 		}
 		if (op == OP_MUL && (a.tag == V_INT || b.tag == V_INT)) {
 			Value d = a.tag == V_DUR ? a : b, n = a.tag == V_DUR ? b : a;
-			if (__builtin_mul_overflow(d.as.i, n.as.i, &r))
-				FAIL(ST_RUNTIME, "the duration is too large");
-			return val_dur(r, (DurUnit)d.cur);
+			bool ovf = __builtin_mul_overflow(d.as.i, n.as.i, &r);
+			return dur_checked(c, fr, r, (DurUnit)d.cur, ovf);
 		}
 		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
 	}
@@ -610,11 +628,12 @@ static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
 		int64_t lo = a[0].as.i, hi = a[1].as.i;
 		if (hi < lo)
 			return new_list(c, fr, 0);
-		if (hi - lo >= 1000000)
+		uint64_t span = (uint64_t)hi - (uint64_t)lo; /* exact: hi >= lo */
+		if (span >= 1000000)
 			FAIL(ST_LIMIT, "range(%lld, %lld) would hold more than 1000000 numbers", (long long)lo, (long long)hi);
-		Value out = new_list(c, fr, (uint32_t)(hi - lo + 1));
-		for (int64_t i = lo; i <= hi; i++)
-			out.as.l->items[i - lo] = val_int(i);
+		Value out = new_list(c, fr, (uint32_t)(span + 1));
+		for (uint32_t i = 0; i <= span; i++)
+			out.as.l->items[i] = val_int(lo + (int64_t)i);
 		return out;
 	}
 	case B_DAYS_BETWEEN:
@@ -943,7 +962,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 				FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
 			TOP().as.i = -a.as.i;
 		} else if (a.tag == V_DUR) {
-			TOP().as.i = -a.as.i;
+			TOP().as.i = -a.as.i; /* within DUR_MAX, so it cannot overflow */
 		} else if (a.tag != V_UNKNOWN) {
 			TOP() = val_dec((ValueTag)a.tag, dec_neg(val_get_dec(a)), a.cur);
 		}

@@ -64,6 +64,7 @@ typedef struct Ctx {
 	bool trace;
 	TraceEv *ev;
 	int nev, evcap;
+	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
 	volatile sig_atomic_t *interrupt;
 	/* the last error */
 	int status;

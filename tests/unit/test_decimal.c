@@ -276,10 +276,14 @@ Test(decimal, json_huge_exponent)
 	Dec d = J("0e999999999999");
 	cr_assert(d.coef == 0);
 	cr_assert_str_eq(F(d), "0");
-	/* A tiny number rounds to zero at DEC_EMIN. */
+	/* A number too small to hold is plain zero (not 0.000... to DEC_EMIN). */
 	d = J("1e-999999999999");
 	cr_assert(dec_is_zero(d));
-	cr_assert_eq(d.exp, DEC_EMIN);
+	cr_assert_eq(d.exp, 0);
+	cr_assert_str_eq(F(d), "0");
+	/* A zero keeps a scale a person would write. */
+	d = J("0.000");
+	cr_assert_eq(d.exp, -3);
 	d = J("-1e-99999999999999999999999999");
 	cr_assert(dec_is_zero(d));
 }
