@@ -55,8 +55,7 @@ const char *buf_cstr(Buf *b)
 	return b->s ? b->s : "";
 }
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t fmt_utf8_len(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t k;
@@ -89,7 +88,7 @@ void buf_json_str(Buf *b, const char *s, size_t n)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch >= 0x80) {
 			/* JSON is UTF-8: a byte that does not fit becomes U+FFFD */
-			size_t k = utf8_len((const unsigned char *)s + i, n - i);
+			size_t k = fmt_utf8_len((const unsigned char *)s + i, n - i);
 			if (k) {
 				i += k - 1;
 				continue;

@@ -22,7 +22,9 @@ typedef struct Buf {
 void buf_add(Buf *b, const char *s, size_t n);
 void buf_puts(Buf *b, const char *s);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string literal, escaped. */
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+size_t fmt_utf8_len(const unsigned char *s, size_t n);
+/* A JSON string literal, escaped; bytes that are not UTF-8 become U+FFFD. */
 void buf_json_str(Buf *b, const char *s, size_t n);
 const char *buf_cstr(Buf *b);
 

@@ -250,9 +250,9 @@ Test(check, plain_numbers_dates_and_percentages)
 Test(check, lists_if_and_otherwise_need_one_type)
 {
 	error_at("decision x : list of int = [1, \"a\"]\n",
-		 "a list holds values of one type: this is text, the ones before are whole number", 1, 32);
+		 "a list holds values of one type: this is text, the ones before are a whole number", 1, 32);
 	error_at("decision x : int = if true then 1 else \"a\"\n",
-		 "both branches of 'if' must give one type, but 'then' gives whole number and 'else' gives text", 1, 20);
+		 "both branches of 'if' must give one type, but 'then' gives a whole number and 'else' gives text", 1, 20);
 	error_at("fact c { n : int optional }\ndecision x : int = c.n otherwise \"a\"\n",
 		 "both sides of 'otherwise' must be of one type, but here are whole number and text", 2, 20);
 }
@@ -264,7 +264,7 @@ Test(check, match_must_be_exhaustive)
 	cr_assert_str_eq(dg->hint, "add a branch for each, or 'default => ...'");
 	error_at("enum s = alpha | beta\nfact f { v : s }\ndecision x : int = match f.v { alpha => 1, zzz => 2, default => 3 }\n",
 		 "'zzz' is not a member of s", 3, 44);
-	error_at("decision x : int = match 3 { default => 1 }\n", "'match' works on an enumeration, but this is whole number", 1,
+	error_at("decision x : int = match 3 { default => 1 }\n", "'match' works on an enumeration, but this is a whole number", 1,
 		 26);
 }
 
@@ -282,8 +282,8 @@ Test(check, builtin_argument_counts_and_types)
 {
 	error_at("decision b : int = round(1, 2, 3)\n", "round takes 1 or 2 arguments, not 3", 1, 20);
 	error_at("decision b : int = length()\n", "length takes 1 argument, not 0", 1, 20);
-	error_at("decision b : int = sum(3)\n", "sum needs a list, but this is whole number", 1, 24);
-	error_at("decision b : bool = all([1, 2])\n", "all needs true/false conditions, not whole number", 1, 25);
+	error_at("decision b : int = sum(3)\n", "sum needs a list, but this is a whole number", 1, 24);
+	error_at("decision b : bool = all([1, 2])\n", "all needs true/false conditions, not a whole number", 1, 25);
 	error_at("decision b : decimal = amount(3)\n", "amount needs money, not whole number", 1, 31);
 	error_at("decision b : decimal = round(2.5, 1.5)\n",
 		 "the number of decimal places should be a whole number, but this is a decimal number", 1, 35);
