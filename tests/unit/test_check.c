@@ -254,7 +254,7 @@ Test(check, lists_if_and_otherwise_need_one_type)
 	error_at("decision x : int = if true then 1 else \"a\"\n",
 		 "both branches of 'if' must give one type, but 'then' gives a whole number and 'else' gives text", 1, 20);
 	error_at("fact c { n : int optional }\ndecision x : int = c.n otherwise \"a\"\n",
-		 "both sides of 'otherwise' must be of one type, but here are whole number and text", 2, 20);
+		 "both sides of 'otherwise' must be of one type, but here are a whole number and text", 2, 20);
 }
 
 Test(check, match_must_be_exhaustive)
@@ -284,7 +284,7 @@ Test(check, builtin_argument_counts_and_types)
 	error_at("decision b : int = length()\n", "length takes 1 argument, not 0", 1, 20);
 	error_at("decision b : int = sum(3)\n", "sum needs a list, but this is a whole number", 1, 24);
 	error_at("decision b : bool = all([1, 2])\n", "all needs true/false conditions, not a whole number", 1, 25);
-	error_at("decision b : decimal = amount(3)\n", "amount needs money, not whole number", 1, 31);
+	error_at("decision b : decimal = amount(3)\n", "amount needs money, not a whole number", 1, 31);
 	error_at("decision b : decimal = round(2.5, 1.5)\n",
 		 "the number of decimal places should be a whole number, but this is a decimal number", 1, 35);
 }
