@@ -122,6 +122,8 @@ typedef struct Walk {
 	dev_t *devs;
 	ino_t *inos;
 	int nvisit;
+	dev_t path_dev[LOAD_MAX_DIR_DEPTH + 1]; /* the directories the walk is inside */
+	ino_t path_ino[LOAD_MAX_DIR_DEPTH + 1];
 } Walk;
 
 static int cmp_names(const void *a, const void *b)
@@ -146,10 +148,19 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 		return;
 	for (int i = 0; i < w->nvisit; i++)
 		if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
+			/* one of the directories it is inside: following it would never end */
+			bool loop = false;
+			for (int k = 0; k < depth && k < LOAD_MAX_DIR_DEPTH + 1; k++)
+				loop |= w->path_dev[k] == st.st_dev && w->path_ino[k] == st.st_ino;
 			diag_add(w->d, SEV_ERROR, no_loc(dir),
-				 "this directory is reached a second time, through a symbolic link; its files are read once only");
+				 loop ? "this directory leads back into itself through a symbolic link (a loop); it is not followed"
+				      : "this directory is reached a second time, through a symbolic link; its files are read once only");
 			return;
 		}
+	if (depth <= LOAD_MAX_DIR_DEPTH) {
+		w->path_dev[depth] = st.st_dev;
+		w->path_ino[depth] = st.st_ino;
+	}
 	int nv = w->nvisit;
 	AST_PUSH(w->devs, nv, st.st_dev);
 	AST_PUSH(w->inos, w->nvisit, st.st_ino);

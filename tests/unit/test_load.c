@@ -175,7 +175,7 @@ Test(load, a_link_loop_is_read_once)
 	Diags *d = diag_new();
 	load("rules", d);
 	cr_assert_eq(d->nerrors, 1);
-	cr_assert_str_eq(d->items[0].msg, "this directory is reached a second time, through a symbolic link; its files are read once only");
+	cr_assert_str_eq(d->items[0].msg, "this directory leads back into itself through a symbolic link (a loop); it is not followed");
 }
 
 Test(load, load_file_reads_bytes_and_refuses_big_files)
