@@ -558,6 +558,11 @@ static int prescan(const char *text, size_t len, const char *name, const char **
 				i += text[i] == '\\' ? 2 : 1;
 			if (i >= len)
 				return ST_OK; /* unterminated: json-c says where */
+			if (i - start > FACTS_MAX_STRING) {
+				*err = xprintf("%s: invalid facts: a text longer than the limit of %d bytes",
+					       where_in(name, text, start - 1), FACTS_MAX_STRING);
+				return ST_FACTS;
+			}
 			size_t j = i + 1;
 			while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
 				j++;

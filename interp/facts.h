@@ -18,6 +18,7 @@
 #define FACTS_MAX_DEPTH 64
 #define FACTS_MAX_BYTES (64u << 20)
 #define FACTS_MAX_VALUES 1000000 /* values in one document: json-c's tree is ~50x the text */
+#define FACTS_MAX_STRING (1 << 20) /* bytes in one text of a document */
 
 /* Parse a facts document: size, value count and repeated keys are checked
  * first, then json-c parses strictly (UTF-8 validated).  On error *err is

@@ -21,6 +21,11 @@
 Program *load_paths(const char *const *paths, int npaths, Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
+/* A reform (`edict simulate`, the C API): the program of base with the
+ * declarations of the reform sources replacing those of the same name in
+ * the module they name.  Errors (and warnings for additions) go to d;
+ * returns NULL only when nothing could be built. */
+Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d);
 /* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
 char *load_file(const char *path, size_t max, size_t *len, const char **err);
 

@@ -36,6 +36,12 @@ void lex_bad_char(struct ParseState *ps, const Loc *loc, int c)
 
 void lex_string_add(struct ParseState *ps, const char *s, size_t n)
 {
+	if (ps->sbuf.n + n > PARSE_MAX_STRING) {
+		if (ps->sbuf.n <= PARSE_MAX_STRING)
+			lex_error(ps, &ps->str_loc, "this text is longer than the limit of %d bytes", PARSE_MAX_STRING);
+		ps->sbuf.n = PARSE_MAX_STRING + 1; /* report once; keep nothing more */
+		return;
+	}
 	buf_add(&ps->sbuf, s, n);
 }
 
@@ -83,6 +89,8 @@ const char *lex_string_done(struct ParseState *ps, Loc *loc)
 	full.eline = loc->eline;
 	full.ecol = loc->ecol;
 	*loc = full;
+	if (ps->sbuf.n > PARSE_MAX_STRING)
+		return "";
 	const char *s = ast_strdup(buf_cstr(&ps->sbuf), ps->sbuf.n);
 	if (!utf8_valid((const unsigned char *)s, ps->sbuf.n))
 		lex_error(ps, &full, "this text is not valid UTF-8; save the file as UTF-8");

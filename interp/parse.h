@@ -40,6 +40,8 @@ struct ParseState {
 
 /* Maximum nesting of brackets and blocks in one file. */
 #define PARSE_MAX_DEPTH 200
+/* Bytes in one text in quotes. */
+#define PARSE_MAX_STRING (1 << 20)
 
 void lex_error(struct ParseState *ps, const Loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
