@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
+# the tests also fuzz every input surface for a minute each (tests/fuzz)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
@@ -49,6 +51,21 @@ test)
 	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+	# Fuzzing: each libFuzzer harness for a bounded time (EDICT_FUZZ_SECONDS,
+	# default 60), starting from its seeds and every crash ever found.
+	fuzz_seconds=${EDICT_FUZZ_SECONDS:-60}
+	probe=$(mktemp -d)
+	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' >"$probe/p.c"
+	if [ "$fuzz_seconds" -gt 0 ] && command -v clang >/dev/null 2>&1 &&
+		clang -fsanitize=fuzzer,address,undefined -o "$probe/p" "$probe/p.c" >/dev/null 2>&1; then
+		echo "== fuzzing each input surface for $fuzz_seconds s (tests/fuzz/run.sh)"
+		cmake -S . -B build-fuzz -DEDICT_WERROR=ON -DCMAKE_C_COMPILER=clang -DEDICT_FUZZ=ON >/dev/null
+		cmake --build build-fuzz -j "$jobs" --target fuzz_source fuzz_facts fuzz_query fuzz_api
+		sh tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
+	else
+		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"
+	fi
+	rm -rf "$probe"
 	;;
 *)
 	echo "usage: sh tests/quickstart.sh demo|test" >&2

@@ -1,0 +1,820 @@
+#!/usr/bin/env python3
+"""suite.py - runs the benchmark suite of issue 6 and writes its tables.
+
+Called by bench/run.sh (which builds the C programs first); see
+docs/performance.md for what each workload measures and why.
+
+    suite.py --size tiny|small|full --build DIR [--out FILE] [--only 1,2,...]
+
+Every workload runs Edict and its peers on the same generated data in the
+same run, several times, and reports medians and ratios (peer time / Edict
+time: above 1 means Edict is faster).  Before any timing counts, every
+implementation's results are checked against the C program's: a peer that
+computes something else is a failed run, not a data point.  The exit status
+is 0 when every check passed, 1 otherwise; no timing is ever asserted.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+PEERS = os.path.join(BENCH, "peers")
+
+SIZES = {
+    # w1: companies in memory; w2: NDJSON lines; w3: generated decisions;
+    # w4: the two stream lengths compared; w5: numbers per list
+    "tiny": dict(w1=1000, w1_reps=3, w2=1000, w2_reps=1, w3=200, w3_reps=3, hf_runs=3, hf_warmup=1,
+                 w4=(1000, 5000), w5=1000, w5_times=3, check_lines=1000),
+    "small": dict(w1=100_000, w1_reps=3, w2=100_000, w2_reps=3, w3=10_000, w3_reps=5, hf_runs=10, hf_warmup=2,
+                  w4=(10_000, 100_000), w5=10_000, w5_times=20, check_lines=10_000),
+    "full": dict(w1=1_000_000, w1_reps=5, w2=1_000_000, w2_reps=3, w3=10_000, w3_reps=10, hf_runs=30, hf_warmup=3,
+                 w4=(10_000, 1_000_000), w5=10_000, w5_times=100, check_lines=10_000),
+}
+
+QUERIES = ["voucher.eligible", "voucher.priority", "voucher.award", "support.pending"]
+TIMEOUT = 3600
+RUNNER = None  # bench_run, set from --build
+
+failures = []
+notes = []
+
+
+def log(msg):
+    sys.stderr.write("[bench] %s\n" % msg)
+    sys.stderr.flush()
+
+
+def fail(msg):
+    failures.append(msg)
+    log("FAILED: " + msg)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, **kw)
+
+
+def have(cmd):
+    return shutil.which(cmd) is not None
+
+
+def lua_has_cjson(lua):
+    if not have(lua):
+        return False
+    r = sh([lua, "-e", "require 'cjson'"])
+    return r.returncode == 0
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def run_timed(cmd, stdin_path=None, stdout_path=os.devnull, env=None):
+    """Run cmd once through bench_run; return (wall seconds, peak RSS in KiB,
+    exit status, stderr)."""
+    fin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    fout = open(stdout_path, "wb")
+    ferr = tempfile.TemporaryFile()
+    res = tempfile.NamedTemporaryFile(suffix=".txt", delete=False)
+    res.close()
+    try:
+        p = subprocess.run([RUNNER, res.name] + list(cmd), stdin=fin, stdout=fout, stderr=ferr, env=env,
+                           timeout=TIMEOUT)
+        ferr.seek(0)
+        err = ferr.read().decode(errors="replace")
+        try:
+            wall, rss, code = open(res.name).read().split()
+        except ValueError:
+            return 0.0, 0, p.returncode or 2, err
+        return float(wall), int(rss), int(code), err
+    finally:
+        if stdin_path:
+            fin.close()
+        fout.close()
+        ferr.close()
+        os.unlink(res.name)
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "-"
+    if ns >= 1e9:
+        return "%.2f s" % (ns / 1e9)
+    if ns >= 1e6:
+        return "%.1f ms" % (ns / 1e6)
+    if ns >= 1e3:
+        return "%.2f µs" % (ns / 1e3)
+    return "%.1f ns" % ns
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "-"
+    return "%.2f" % r if r < 10 else "%.1f" % r
+
+
+def fmt_rate(per_s):
+    if per_s >= 1e6:
+        return "%.2f M/s" % (per_s / 1e6)
+    if per_s >= 1e3:
+        return "%.0f k/s" % (per_s / 1e3)
+    return "%.0f /s" % per_s
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(x) for x in r) + " |")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- context
+
+
+class Env:
+    def __init__(self, a):
+        self.size = a.size
+        self.cfg = SIZES[a.size]
+        self.build = os.path.abspath(a.build)
+        self.data = os.path.join(self.build, "data")
+        os.makedirs(self.data, exist_ok=True)
+        self.bench_edict = os.path.join(self.build, "bench_edict")
+        self.bench_api = os.path.join(self.build, "bench_api")
+        if not os.path.exists(self.bench_api):
+            self.bench_api = None
+        self.native = os.path.join(self.build, "bench_native")
+        self.floor = os.path.join(self.build, "bench_floor")
+        global RUNNER
+        RUNNER = os.path.join(self.build, "bench_run")
+        self.edict = a.edict or os.path.join(self.build, "edict", "edict")
+        self.python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+        self.lua54 = "lua5.4" if lua_has_cjson("lua5.4") else None
+        self.luajit = "luajit" if lua_has_cjson("luajit") else None
+        self.jq = "jq" if have("jq") else None
+        self.luac = "luac5.4" if have("luac5.4") else None
+        self.hyperfine = "hyperfine" if have("hyperfine") else None
+        for name, v in (("lua5.4 with lua-cjson", self.lua54), ("luajit with lua-cjson", self.luajit),
+                        ("jq", self.jq), ("luac5.4", self.luac), ("hyperfine", self.hyperfine)):
+            if not v:
+                notes.append("%s is not installed: its rows are left out (bench/run.sh --install adds it)." % name)
+        self.rules = self.pick_rules()
+        self.batch = self.has_batch()
+        if not self.batch:
+            notes.append("`edict batch` is not in this build yet: workload 2 streams through bench_edict's "
+                         "stand-in (the same library calls, one thread), and --jobs 2 is left out.")
+
+    def pick_rules(self):
+        """rules/kotra when it has the four decisions, else the suite's own copy."""
+        kotra = os.path.join(ROOT, "rules", "kotra")
+        sample = os.path.join(self.data, "one.json")
+        with open(sample, "w") as f:
+            f.write('{"company":{"size":"sme","us_export_share":"12%","voucher_requested":"1000000 KRW",'
+                    '"consulting_done":true,"finance_arranged":false,"logistics_arranged":false,'
+                    '"high_potential_selected":false}}\n')
+        if os.path.isdir(kotra):
+            cmd = [self.edict, "eval", kotra, "--facts", sample]
+            for q in QUERIES:
+                cmd += ["--query", q]
+            r = sh(cmd)
+            if r.returncode == 0:
+                return kotra
+            notes.append("rules/kotra does not answer the four queries yet (%s): Edict runs bench/rules, "
+                         "the same logic in three small files." % (r.stderr.strip().splitlines() or ["?"])[-1])
+        return os.path.join(BENCH, "rules")
+
+    def has_batch(self):
+        r = subprocess.run([self.edict, "batch", self.rules, "--query", QUERIES[0]], input='{"company":{}}\n',
+                           capture_output=True, text=True, timeout=60)
+        return r.returncode in (0, 1) and r.stdout.strip().startswith("{")
+
+    def companies(self, n):
+        path = os.path.join(self.data, "companies-%d.ndjson" % n)
+        if not os.path.exists(path):
+            log("generating %d companies" % n)
+            tmp = path + ".tmp"
+            with open(tmp, "w") as f:
+                subprocess.run([self.python, os.path.join(BENCH, "gen", "companies.py"), str(n)], stdout=f, check=True)
+            os.rename(tmp, path)
+        return path
+
+    def prefix(self, n, k):
+        """The first k lines of the n-company file (for result checks)."""
+        if k >= n:
+            return self.companies(n)
+        path = os.path.join(self.data, "companies-%d-head-%d.ndjson" % (n, k))
+        if not os.path.exists(path):
+            with open(self.companies(n)) as src, open(path, "w") as dst:
+                for i, line in enumerate(src):
+                    if i >= k:
+                        break
+                    dst.write(line)
+        return path
+
+    def native_checksum(self, path):
+        r = sh([self.native, path, "1"])
+        if r.returncode != 0:
+            fail("bench_native failed on %s: %s" % (path, r.stderr))
+            return None
+        return json.loads(r.stdout)["checksum"]
+
+    def edict_query_args(self):
+        out = []
+        for q in QUERIES:
+            out += ["--query", q]
+        return out
+
+    def rules_label(self):
+        return os.path.relpath(self.rules, ROOT)
+
+
+# ---------------------------------------------------------------- workload 1
+
+
+def workload1(env, results):
+    n, reps = env.cfg["w1"], env.cfg["w1_reps"]
+    data = env.companies(n)
+    log("workload 1: %d companies in memory, %d passes" % (n, reps))
+    q = env.edict_query_args()
+    runs = [
+        ("C, written for the workload (the limit)", "c", [env.native, data, str(reps)]),
+        ("Edict, %s, facts as typed values" % env.rules_label(), "edict",
+         [env.bench_edict, "memory", "--rules", env.rules, "--data", data, "--reps", str(reps)] + q),
+    ]
+    if env.rules != os.path.join(BENCH, "rules"):
+        runs.append(("Edict, bench/rules (same logic, 3 small files), typed values", "edict-small",
+                     [env.bench_edict, "memory", "--rules", os.path.join(BENCH, "rules"), "--data", data,
+                      "--reps", str(reps)] + q))
+    runs.append(("Edict, %s, facts from JSON text each time" % env.rules_label(), "edict-json",
+                 [env.bench_edict, "memory", "--rules", env.rules, "--data", data, "--reps", str(reps),
+                  "--variant", "json"] + q))
+    if env.bench_api:
+        runs.append(("Edict C API (edict.h), facts from JSON text", "edict-api-json",
+                     [env.bench_api, "memory", "--rules", env.rules, "--data", data, "--reps", str(reps),
+                      "--variant", "json"] + q))
+        runs.append(("Edict C API (edict.h), typed setters per field", "edict-api-setters",
+                     [env.bench_api, "memory", "--rules", env.rules, "--data", data, "--reps", str(reps),
+                      "--variant", "setters"] + q))
+    if env.lua54:
+        runs.append(("Lua 5.4, tables with named fields", "lua", [env.lua54, os.path.join(PEERS, "eval.lua"), data, str(reps)]))
+    if env.luajit:
+        runs.append(("LuaJIT interpreter (-joff)", "luajit-joff",
+                     [env.luajit, "-joff", os.path.join(PEERS, "eval.lua"), data, str(reps)]))
+        runs.append(("LuaJIT with its JIT", "luajit", [env.luajit, os.path.join(PEERS, "eval.lua"), data, str(reps)]))
+    runs.append(("Python %s, dicts" % platform.python_version(), "python",
+                 [env.python, os.path.join(PEERS, "eval.py"), data, str(reps)]))
+    out = {}
+    expect = None
+    for label, key, cmd in runs:
+        r = sh(cmd)
+        if r.returncode != 0:
+            fail("workload 1, %s: exit %d: %s" % (label, r.returncode, r.stderr.strip()[-500:]))
+            continue
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        if key == "c":
+            expect = res["checksum"]
+        elif res["checksum"] != expect:
+            fail("workload 1, %s decided differently from the C program:\n  %s\n  %s" % (label, res["checksum"], expect))
+        res["label"] = label
+        res["median_ns"] = statistics.median(res["reps_ns"])
+        out[key] = res
+        log("  %-60s %s/record" % (label, fmt_ns(res["median_ns"])))
+    results["w1"] = {"n": n, "reps": reps, "rows": out, "checksum": expect}
+
+
+def report1(env, w):
+    rows = w["rows"]
+    base = rows.get("edict", {}).get("median_ns")
+    body = []
+    for key, r in rows.items():
+        ns = r["median_ns"]
+        extra = ""
+        if "alloc_bytes_per_record" in r:
+            extra = "%.0f B allocated/record" % r["alloc_bytes_per_record"]
+        body.append([r["label"], fmt_ns(ns), fmt_rate(1e9 / ns) if ns else "-",
+                     fmt_ratio(ns / base) if base and key != "edict" else ("1" if key == "edict" else "-"), extra])
+    s = "### Workload 1: rule evaluation in memory (%s companies, median of %d passes)\n\n" % (
+        "{:,}".format(w["n"]), w["reps"])
+    s += ("Each pass decides `voucher.eligible`, `voucher.priority`, `voucher.award` and `support.pending` "
+          "for every company. Time per company, process CPU time. Ratio = peer time / Edict time "
+          "(above 1: Edict is faster); for the other Edict rows it is that row's time / the first Edict row's. "
+          "Every row printed the same checksum: `%s`.\n\n" % w["checksum"])
+    s += table(["implementation", "per company", "companies/s", "ratio", "notes"], body)
+    return s
+
+
+# ---------------------------------------------------------------- workload 2
+
+
+def stream_commands(env):
+    q = env.edict_query_args()
+    cmds = []
+    if env.batch:
+        cmds.append(("edict batch", "edict", [env.edict, "batch", env.rules] + q))
+        cmds.append(("edict batch --jobs 2", "edict-j2", [env.edict, "batch", env.rules, "--jobs", "2"] + q))
+        cmds.append(("bench_edict stream (the same library calls without batch's machinery)", "edict-lib",
+                     [env.bench_edict, "stream", "--rules", env.rules] + q))
+    else:
+        cmds.append(("Edict (bench_edict stream, a stand-in for edict batch)", "edict",
+                     [env.bench_edict, "stream", "--rules", env.rules] + q))
+    if env.jq:
+        cmds.append(("jq 1.6", "jq", [env.jq, "-c", "-f", os.path.join(PEERS, "stream.jq")]))
+    if env.lua54:
+        cmds.append(("Lua 5.4 + lua-cjson", "lua", [env.lua54, os.path.join(PEERS, "stream.lua")]))
+    if env.luajit:
+        cmds.append(("LuaJIT + lua-cjson", "luajit", [env.luajit, os.path.join(PEERS, "stream.lua")]))
+    cmds.append(("Python %s (json module)" % platform.python_version(), "python",
+                 [env.python, os.path.join(PEERS, "stream.py")]))
+    cmds.append(("json-c parse only (the floor)", "floor", [env.floor]))
+    return cmds
+
+
+def check_stream(env, label, cmd, path, expect):
+    with tempfile.NamedTemporaryFile(suffix=".ndjson") as out:
+        wall, rss, rc, err = run_timed(cmd, path, out.name)
+        if rc != 0:
+            fail("workload 2, %s: exit %d on the check run: %s" % (label, rc, err.strip()[-500:]))
+            return
+        r = sh([env.python, os.path.join(PEERS, "check_stream.py")], stdin=open(out.name))
+        got = r.stdout.strip()
+        if r.returncode != 0 or got != expect:
+            fail("workload 2, %s decided differently from the C program:\n  %s\n  %s\n  %s" % (label, got, expect, r.stderr))
+
+
+def workload2(env, results):
+    n, reps = env.cfg["w2"], env.cfg["w2_reps"]
+    data = env.companies(n)
+    head = env.prefix(n, env.cfg["check_lines"])
+    expect = env.native_checksum(head)
+    log("workload 2: %d NDJSON lines, %d runs each" % (n, reps))
+    out = {}
+    for label, key, cmd in stream_commands(env):
+        if key != "floor":
+            check_stream(env, label, cmd, head, expect)
+        times, rsss = [], []
+        for _ in range(reps):
+            wall, rss, rc, err = run_timed(cmd, data)
+            if rc != 0:
+                fail("workload 2, %s: exit %d: %s" % (label, rc, err.strip()[-500:]))
+                break
+            times.append(wall)
+            rsss.append(rss)
+        if not times:
+            continue
+        out[key] = {"label": label, "walls": times, "median_s": statistics.median(times), "rss_kib": max(rsss)}
+        log("  %-60s %.2f s, %d MiB" % (label, out[key]["median_s"], max(rsss) // 1024))
+    results["w2"] = {"n": n, "reps": reps, "rows": out, "checksum": expect}
+
+
+def report2(env, w):
+    rows = w["rows"]
+    base = rows.get("edict", {}).get("median_s")
+    floor = rows.get("floor", {}).get("median_s")
+    body = []
+    for key, r in rows.items():
+        t = r["median_s"]
+        body.append([r["label"], "%.3f s" % t, fmt_rate(w["n"] / t), fmt_ratio(t / base) if base else "-",
+                     "%.1f MiB" % (r["rss_kib"] / 1024)])
+    s = "### Workload 2: streaming NDJSON end to end (%s lines, median of %d runs)\n\n" % ("{:,}".format(w["n"]), w["reps"])
+    s += ("Whole-process wall time, input from a file, output to /dev/null. Ratio = peer time / Edict time. "
+          "Before timing, each implementation's output for the first lines was checked against the C program "
+          "(checksum `%s`).\n\n" % w["checksum"])
+    s += table(["implementation", "wall time", "lines/s", "ratio", "peak RSS"], body)
+    if base and floor:
+        s += "\nEdict takes %.2fx the json-c parse-only floor.\n" % (base / floor)
+    return s
+
+
+# ---------------------------------------------------------------- workload 3
+
+
+def hyperfine(env, cmds, runs, warmup):
+    """[(label, argv)] -> {label: (median s, stddev s)} via hyperfine -N."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as js:
+        argv = [env.hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup),
+                "--export-json", js.name]
+        for label, cmd in cmds:
+            argv += ["-n", label, " ".join(shell_quote(c) for c in cmd)]
+        r = sh(argv)
+        if r.returncode != 0:
+            fail("hyperfine failed: %s" % r.stderr.strip()[-800:])
+            return {}
+        res = json.load(open(js.name))["results"]
+        return {x["command"]: (x["median"], x["stddev"] or 0.0) for x in res}
+
+
+def shell_quote(s):
+    if re.fullmatch(r"[A-Za-z0-9_./:=,+-]+", s):
+        return s
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def workload3(env, results):
+    reps = env.cfg["w3_reps"]
+    log("workload 3: load and compile, start-up")
+    w = {"load": {}, "gen": {}, "startup": {}}
+    # (a) the rule library, in process
+    for label, path in (("rules/kotra (the whole library)", os.path.join(ROOT, "rules", "kotra")),
+                        ("bench/rules (the benchmark's 3 files)", os.path.join(BENCH, "rules"))):
+        if not os.path.isdir(path):
+            continue
+        r = sh([env.bench_edict, "load", "--rules", path, "--reps", str(max(reps, 10))])
+        if r.returncode != 0:
+            fail("workload 3, loading %s: %s" % (label, r.stderr.strip()[-500:]))
+            continue
+        res = json.loads(r.stdout)
+        w["load"][label] = {"median_ns": statistics.median(res["reps_ns"]), "decls": res["decls"], "modules": res["modules"]}
+    # (b) a generated rule set of N decisions against luac on the same logic
+    n = env.cfg["w3"]
+    gdir = os.path.join(env.data, "ruleset-%d" % n)
+    if not os.path.isdir(gdir):
+        subprocess.run([env.python, os.path.join(BENCH, "gen", "ruleset.py"), str(n), gdir], check=True)
+    r = sh([env.bench_edict, "load", "--rules", os.path.join(gdir, "edict"), "--reps", str(reps)])
+    if r.returncode != 0:
+        fail("workload 3, loading the generated rule set: %s" % r.stderr.strip()[-500:])
+    else:
+        res = json.loads(r.stdout)
+        w["gen"]["in_process_ns"] = statistics.median(res["reps_ns"])
+        w["gen"]["decls"] = res["decls"]
+    w["gen"]["n"] = n
+    if env.hyperfine:
+        cmds = [("edict check (%d decisions)" % n, [env.edict, "check", os.path.join(gdir, "edict")])]
+        if env.luac:
+            cmds.append(("luac5.4 -p (the same logic in Lua)", [env.luac, "-p", os.path.join(gdir, "gen.lua")]))
+            cmds.append(("luac5.4 -o /dev/null (compile and write)", [env.luac, "-o", "/dev/null", os.path.join(gdir, "gen.lua")]))
+        if env.luajit:
+            cmds.append(("luajit -b (compile to bytecode)", ["luajit", "-b", os.path.join(gdir, "gen.lua"), "/dev/null"]))
+        w["gen"]["process"] = hyperfine(env, cmds, max(3, env.cfg["hf_runs"] // 3), env.cfg["hf_warmup"])
+        # (c) start-up: one company, one answer
+        one = os.path.join(env.data, "one.json")
+        lua_one = ("local c = {size='sme', us_export_share=12, voucher_requested=1000000, voucher_received=0}; "
+                   "local e = c.size == 'sme' or c.size == 'midsize'; "
+                   "print(e and math.min(c.voucher_requested, math.max(50000000 - c.voucher_received, 0)) or 0)")
+        cmds = [("edict eval %s --query voucher.award" % env.rules_label(),
+                 [env.edict, "eval", env.rules, "--facts", one, "--query", "voucher.award"]),
+                ("edict eval bench/rules --query voucher.award",
+                 [env.edict, "eval", os.path.join(BENCH, "rules"), "--facts", one, "--query", "voucher.award"])]
+        if have("lua5.4"):
+            cmds.append(("lua5.4 -e (the award of one company)", ["lua5.4", "-e", lua_one]))
+        if have("luajit"):
+            cmds.append(("luajit -e (the same)", ["luajit", "-e", lua_one]))
+        if env.jq:
+            cmds.append(("jq .company.size (one lookup)", [env.jq, ".company.size", one]))
+        cmds.append(("python3 -c (the same as lua -e)", [env.python, "-c", "print(min(1000000, max(50000000 - 0, 0)))"]))
+        w["startup"] = hyperfine(env, cmds, env.cfg["hf_runs"], env.cfg["hf_warmup"])
+    results["w3"] = w
+
+
+def report3(env, w):
+    s = "### Workload 3: load and compile; start-up\n\n"
+    if w["load"]:
+        body = [[k, "%d modules, %d decisions/params/tables" % (v["modules"], v["decls"]), fmt_ns(v["median_ns"])]
+                for k, v in w["load"].items()]
+        s += "Loading, checking and compiling a rule set inside one process (median):\n\n"
+        s += table(["rule set", "size", "load + check + compile"], body) + "\n"
+    g = w["gen"]
+    if g.get("in_process_ns") is not None:
+        s += ("A generated rule set of %s decisions (bench/gen/ruleset.py; the same logic as %s Lua functions): "
+              "Edict loads, checks and compiles it in process in %s (median).\n\n"
+              % ("{:,}".format(g["n"]), "{:,}".format(g["n"]), fmt_ns(g["in_process_ns"])))
+    if g.get("process"):
+        base = next(iter(g["process"].values()))[0]
+        body = [[k, "%.1f ms ± %.1f" % (m * 1e3, sd * 1e3), fmt_ratio(m / base)] for k, (m, sd) in g["process"].items()]
+        s += "The same, as whole processes (hyperfine, median ± σ; ratio = peer time / Edict time):\n\n"
+        s += table(["command", "time", "ratio"], body) + "\n"
+    if w["startup"]:
+        base = next(iter(w["startup"].values()))[0]
+        body = [[k, "%.2f ms ± %.2f" % (m * 1e3, sd * 1e3), fmt_ratio(m / base)] for k, (m, sd) in w["startup"].items()]
+        s += ("Start-up: one process, one company, one answer (hyperfine -N, median ± σ; "
+              "ratio = command / the first row, i.e. peer time / Edict time):\n\n")
+        s += table(["command", "time", "ratio"], body)
+    return s
+
+
+# ---------------------------------------------------------------- workload 4
+
+
+def workload4(env, results):
+    lo, hi = env.cfg["w4"]
+    log("workload 4: memory at %d and %d lines" % (lo, hi))
+    w = {"stream": {}, "ctx": None}
+    label, key, cmd = stream_commands(env)[0]
+    for n in (lo, hi):
+        path = env.companies(hi) if n == hi else env.prefix(hi, n)
+        rss = []
+        for _ in range(2):
+            wall, kib, rc, err = run_timed(cmd, path)
+            if rc != 0:
+                fail("workload 4, %s at %d lines: %s" % (label, n, err.strip()[-300:]))
+                break
+            rss.append(kib)
+        if rss:
+            w["stream"][n] = max(rss)
+    w["label"] = label
+    r = sh([env.bench_edict, "ctx", "--rules", env.rules] + env.edict_query_args())
+    if r.returncode == 0:
+        w["ctx"] = json.loads(r.stdout)
+    else:
+        fail("workload 4, context size: %s" % r.stderr.strip()[-300:])
+    results["w4"] = w
+
+
+def report4(env, w):
+    s = "### Workload 4: memory\n\n"
+    if w["stream"]:
+        items = sorted(w["stream"].items())
+        body = [["{:,}".format(n), "%.1f MiB" % (k / 1024)] for n, k in items]
+        s += "Peak resident memory of %s (the largest of 2 runs):\n\n" % w["label"]
+        s += table(["lines", "peak RSS"], body)
+        if len(items) == 2:
+            growth = items[1][1] / items[0][1] - 1
+            s += "\nFrom %s to %s lines the peak grows by %.1f%% (target: within 10%%).\n\n" % (
+                "{:,}".format(items[0][0]), "{:,}".format(items[1][0]), growth * 100)
+            w["growth"] = growth
+    c = w["ctx"]
+    if c:
+        s += ("One evaluation context for %s (%d decisions/params/tables, %d fact roots): %.0f bytes when new; "
+              "loading one company's facts allocates %.0f bytes; its first evaluation of the four decisions "
+              "another %.0f bytes (the value stack, 256 slots, and the decisions' results).\n"
+              % (env.rules_label(), c["decls"], c["facts"], c["ctx_new_bytes"], c["facts_bytes"], c["first_eval_bytes"]))
+    return s
+
+
+# ---------------------------------------------------------------- workload 5
+
+
+def workload5(env, results):
+    n, times = env.cfg["w5"], env.cfg["w5_times"]
+    log("workload 5: exact decimals, %d numbers" % n)
+    facts = os.path.join(env.data, "numbers-%d.json" % n)
+    if not os.path.exists(facts):
+        with open(facts, "w") as f:
+            subprocess.run([env.python, os.path.join(BENCH, "gen", "numbers.py"), str(n)], stdout=f, check=True)
+    w = {"n": n, "prims": None, "vm": {}}
+    r = sh([env.bench_edict, "decimal", "--n", str(max(n, 100_000) * 10), "--reps", "5"])
+    if r.returncode == 0:
+        w["prims"] = json.loads(r.stdout)
+    else:
+        fail("workload 5, primitives: %s" % r.stderr.strip()[-300:])
+    ops = ["loop", "add", "mul", "compare", "money_x_percent"]
+    cmd = [env.bench_edict, "repeat", "--rules", os.path.join(BENCH, "rules-decimal"), "--facts", facts,
+           "--times", str(times), "--reps", "5"]
+    for op in ops:
+        cmd += ["--query", "dec." + op]
+    r = sh(cmd)
+    if r.returncode == 0:
+        res = json.loads(r.stdout)
+        w["vm"]["Edict (exact decimals)"] = {op: {"ns": res["dec." + op]["ns_per_eval"] / n,
+                                                   "value": res["dec." + op]["value"]} for op in ops}
+    else:
+        fail("workload 5, Edict: %s" % r.stderr.strip()[-300:])
+    peers = []
+    if env.lua54:
+        peers.append(("Lua 5.4 (binary floats)", [env.lua54, os.path.join(PEERS, "decimals.lua"), facts, str(times)]))
+    if env.luajit:
+        peers.append(("LuaJIT -joff (binary floats)", [env.luajit, "-joff", os.path.join(PEERS, "decimals.lua"), facts, str(times)]))
+        peers.append(("LuaJIT (binary floats)", [env.luajit, os.path.join(PEERS, "decimals.lua"), facts, str(times)]))
+    peers.append(("Python decimal module (exact, 34 digits)",
+                  [env.python, os.path.join(PEERS, "decimals.py"), facts, str(max(1, times // 10))]))
+    for label, c in peers:
+        r = sh(c)
+        if r.returncode != 0:
+            fail("workload 5, %s: %s" % (label, r.stderr.strip()[-300:]))
+            continue
+        w["vm"][label] = json.loads(r.stdout)
+    results["w5"] = w
+
+
+def same_number(a, b):
+    """Whether two printed results are the same number (units and trailing zeros aside)."""
+    a, b = a.split()[0], b.split()[0]
+    try:
+        from decimal import Decimal
+        return Decimal(a) == Decimal(b)
+    except Exception:
+        return a == b
+
+
+def report5(env, w):
+    s = "### Workload 5: the price of exact decimals\n\n"
+    p = w["prims"]
+    if p:
+        body = [[op.replace("_", " "), "%.1f ns" % v["dec_ns"], "%.1f ns" % v["double_ns"], fmt_ratio(v["dec_ns"] / v["double_ns"])]
+                for op, v in p.items()]
+        s += ("The library's decimal primitives (interp/decimal.h: 128-bit coefficient, 34 digits) against C doubles, "
+              "per operation over arrays of random amounts with 2 decimals and percentages with 1:\n\n")
+        s += table(["operation", "Edict dec_*", "C double", "cost of exactness"], body) + "\n"
+    vm = w["vm"]
+    if vm:
+        ops = ["loop", "add", "mul", "compare", "money_x_percent"]
+        names = {"loop": "loop alone: `count(x for x in xs)`", "add": "add: `sum(x for x in xs)`",
+                 "mul": "mul: `sum(x * 1.07 for x in xs)`", "compare": "compare: `count(x for x in xs where x >= 5000.50)`",
+                 "money_x_percent": "money × percent: `sum(m * 12.5% for m in amounts)`"}
+        impls = list(vm.keys())
+        ed = vm.get("Edict (exact decimals)")
+        head = ["per element, %s numbers" % "{:,}".format(w["n"])] + impls
+        body = []
+        for op in ops:
+            row = [names[op]]
+            for i in impls:
+                v = vm[i].get(op)
+                if not v:
+                    row.append("-")
+                    continue
+                cell = "%.1f ns" % v["ns"]
+                if ed and i != "Edict (exact decimals)":
+                    cell += " (%s)" % fmt_ratio(v["ns"] / ed[op]["ns"])
+                    if not same_number(v["value"], ed[op]["value"]):
+                        cell += " ≠"
+                row.append(cell)
+            body.append(row)
+        s += ("Inside the interpreters: each rule folds one operation over a list (bench/rules-decimal), "
+              "per element, with ratio peer / Edict in brackets. ≠ marks a peer whose result differs from the exact one "
+              "(binary floating point: e.g. Edict's sum is %s, Lua's %s).\n\n"
+              % (ed["add"]["value"] if ed else "?", vm.get("Lua 5.4 (binary floats)", {}).get("add", {}).get("value", "?")))
+        s += table(head, body)
+    return s
+
+
+# ---------------------------------------------------------------- targets
+
+
+def targets(env, results):
+    rows = []
+
+    def row(what, target, got, ok):
+        rows.append([what, target, got, "met" if ok else ("**not met**" if ok is False else "not measured")])
+
+    w1 = results.get("w1", {}).get("rows", {})
+    ed = w1.get("edict", {}).get("median_ns")
+    for key, name in (("lua", "Lua 5.4"), ("luajit-joff", "LuaJIT interpreter")):
+        peer = w1.get(key, {}).get("median_ns")
+        row("W1: faster than %s" % name, "ratio > 1", fmt_ratio(peer / ed) if ed and peer else "-",
+            (peer / ed > 1) if ed and peer else None)
+    c = w1.get("c", {}).get("median_ns")
+    row("W1: within 3x of C", "Edict / C ≤ 3", "%.1fx" % (ed / c) if ed and c else "-", (ed / c <= 3) if ed and c else None)
+    w2 = results.get("w2", {}).get("rows", {})
+    e2 = w2.get("edict", {}).get("median_s")
+    for key, name, want in (("jq", "at least 3x jq", 3), ("python", "ahead of Python", 1), ("lua", "ahead of Lua 5.4", 1)):
+        peer = w2.get(key, {}).get("median_s")
+        row("W2: %s" % name, "ratio ≥ %g" % want, fmt_ratio(peer / e2) if e2 and peer else "-",
+            (peer / e2 >= want) if e2 and peer else None)
+    fl = w2.get("floor", {}).get("median_s")
+    row("W2: within 1.5x of the json-c floor", "Edict / floor ≤ 1.5", "%.2fx" % (e2 / fl) if e2 and fl else "-",
+        (e2 / fl <= 1.5) if e2 and fl else None)
+    w3 = results.get("w3", {})
+    lib = w3.get("load", {}).get("rules/kotra (the whole library)")
+    row("W3: rule library loads in under 5 ms", "< 5 ms", fmt_ns(lib["median_ns"]) if lib else "-",
+        (lib["median_ns"] < 5e6) if lib else None)
+    proc = w3.get("gen", {}).get("process", {})
+    e3 = next((v[0] for k, v in proc.items() if k.startswith("edict check")), None)
+    l3 = next((v[0] for k, v in proc.items() if k.startswith("luac5.4 -p")), None)
+    row("W3: %s decisions at least as fast as luac" % "{:,}".format(w3.get("gen", {}).get("n", 0)), "ratio ≥ 1",
+        fmt_ratio(l3 / e3) if e3 and l3 else "-", (l3 / e3 >= 1) if e3 and l3 else None)
+    st = w3.get("startup", {})
+    es = next((v[0] for k, v in st.items() if k.startswith("edict eval")), None)
+    ls = next((v[0] for k, v in st.items() if k.startswith("lua5.4 -e")), None)
+    row("W3: one-company edict eval starts as fast as lua -e", "ratio ≥ 1", fmt_ratio(ls / es) if es and ls else "-",
+        (ls / es >= 1) if es and ls else None)
+    g = results.get("w4", {}).get("growth")
+    row("W4: memory flat", "growth ≤ 10%", "%.1f%%" % (g * 100) if g is not None else "-", (g <= 0.10) if g is not None else None)
+    return "### Targets of issue 6 (this run)\n\n" + table(["target", "wants", "this run", ""], rows)
+
+
+# ---------------------------------------------------------------- main
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = "%.0f GiB" % (int(line.split()[1]) / 1024 / 1024)
+    except OSError:
+        pass
+    return cpu, os.cpu_count(), mem
+
+
+def versions(env):
+    def first(cmd):
+        try:
+            r = sh(cmd)
+            return (r.stdout or r.stderr).strip().splitlines()[0]
+        except Exception:
+            return "not installed"
+    return {
+        "edict": first([env.edict, "--version"]),
+        "lua5.4": " ".join(first(["lua5.4", "-v"]).split()[:2]) if have("lua5.4") else "not installed",
+        "luajit": " ".join(first(["luajit", "-v"]).split()[:2]) if have("luajit") else "not installed",
+        "jq": first(["jq", "--version"]) if have("jq") else "not installed",
+        "python": first([env.python, "--version"]),
+        "gcc": first(["gcc", "--version"]),
+        "hyperfine": first(["hyperfine", "--version"]) if have("hyperfine") else "not installed",
+    }
+
+
+def update_doc(text):
+    """Replace the block between the results markers of docs/performance.md,
+    headings one level down (the page has its own title and sections)."""
+    path = os.path.join(ROOT, "docs", "performance.md")
+    doc = open(path, encoding="utf-8").read()
+    begin, end = "<!-- results:begin -->\n", "<!-- results:end -->"
+    i, j = doc.find(begin), doc.find(end)
+    if i < 0 or j < i:
+        fail("docs/performance.md has no results markers; not updated")
+        return
+    body = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", text, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc[:i + len(begin)] + body + doc[j:])
+    log("docs/performance.md updated")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Edict's benchmark suite (issue 6)")
+    ap.add_argument("--size", choices=sorted(SIZES), default="small")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--edict", help="the edict command (default: BUILD/edict/edict)")
+    ap.add_argument("--out", help="Markdown report (default: BUILD/results-SIZE.md)")
+    ap.add_argument("--only", default="1,2,3,4,5", help="workloads to run, e.g. 1,3")
+    ap.add_argument("--update-doc", action="store_true",
+                    help="also put the report into docs/performance.md, between its results markers")
+    a = ap.parse_args()
+    env = Env(a)
+    only = {int(x) for x in a.only.split(",") if x}
+    load_before = loadavg()
+    started = datetime.datetime.now()
+    results = {}
+    steps = [(1, workload1), (2, workload2), (3, workload3), (4, workload4), (5, workload5)]
+    for k, fn in steps:
+        if k in only:
+            try:
+                fn(env, results)
+            except subprocess.TimeoutExpired as e:
+                fail("workload %d timed out: %s" % (k, e))
+    load_after = loadavg()
+    elapsed = datetime.datetime.now() - started
+    cpu, ncpu, mem = machine()
+    v = versions(env)
+    commit = sh(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip() or "?"
+    dirty = sh(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"]).stdout.strip()
+    md = ["## Benchmark results: size `%s`, %s\n" % (env.size, started.strftime("%Y-%m-%d %H:%M"))]
+    md.append("- Machine: %s, %s cores, %s; %s %s\n" % (cpu, ncpu, mem, platform.system(), platform.release()))
+    md.append("- Load average (1, 5, 15 min) before: %s; after: %s; the run took %s.\n"
+              % (load_before, load_after, str(elapsed).split(".")[0]))
+    md.append("- Edict: commit %s%s, rules: %s; %s\n" % (commit, " with uncommitted changes" if dirty else "",
+                                                         env.rules_label(), v["edict"]))
+    md.append("- Peers: %s; %s; %s; %s; %s; %s\n" % (v["lua5.4"], v["luajit"], v["jq"], v["python"], v["gcc"], v["hyperfine"]))
+    md.append("- Command: `bench/run.sh --size %s`\n" % env.size)
+    for n in notes:
+        md.append("- Note: %s\n" % n)
+    md.append("\n")
+    for k, rep in ((1, report1), (2, report2), (3, report3), (4, report4), (5, report5)):
+        key = "w%d" % k
+        if key in results:
+            try:
+                md.append(rep(env, results[key]) + "\n")
+            except Exception as e:  # a report must never hide the others
+                fail("report of workload %d: %r" % (k, e))
+    md.append(targets(env, results) + "\n")
+    if failures:
+        md.append("### Failed checks\n\n" + "".join("- %s\n" % f.replace("\n", " ") for f in failures) + "\n")
+    text = "".join(md)
+    out = a.out or os.path.join(env.build, "results-%s.md" % env.size)
+    with open(out, "w") as f:
+        f.write(text)
+    with open(os.path.splitext(out)[0] + ".json", "w") as f:
+        json.dump({"size": env.size, "results": results, "failures": failures, "notes": notes,
+                   "load_before": load_before, "load_after": load_after}, f, indent=1, default=str)
+    sys.stdout.write(text)
+    log("report written to %s" % out)
+    if a.update_doc:
+        update_doc(text)
+    if failures:
+        log("%d check(s) failed" % len(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

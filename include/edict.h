@@ -1,0 +1,360 @@
+/*
+ * edict.h - the C interface to Edict, the one public header.
+ *
+ * Edict evaluates policy rules written in the Edict language.  A host
+ * program loads a rule set once, then asks questions of it for many sets of
+ * facts, from as many threads as it likes:
+ *
+ *     edict_rules  a loaded, checked and compiled rule set.  Immutable once
+ *                  loaded; one handle is shared by every thread.
+ *     edict_ctx    an evaluation context: the facts of one case (one company,
+ *                  one request), its as-of date and its limits.  One per
+ *                  thread at a time; reuse it for case after case.
+ *     edict_value  the result of one evaluation, read as a typed value, as
+ *                  Edict text or as JSON.
+ *
+ * Conventions (read these once; every function follows them):
+ *
+ *   Status.  Every function that can fail returns an int status, EDICT_OK
+ *   (0) on success.  The numbers are stable.  After a failure on a context,
+ *   edict_ctx_errmsg() says what went wrong, where, and what would fix it;
+ *   edict_ctx_error() gives the same as data.  Loading a rule set always
+ *   yields a handle (unless its arguments are NULL or memory runs out) whose
+ *   diagnostics say what is wrong with the rules.  The library never prints, never exits and never
+ *   aborts on bad input: NULL pointers, unknown decisions, malformed dates,
+ *   bad JSON and runaway rules all come back as statuses.
+ *
+ *   Out parameters are written only on success, except the rule set handle
+ *   of the load functions, which is written whenever it is not NULL.
+ *
+ *   Text in.  Strings passed in are UTF-8 and copied when the library needs
+ *   them later; the caller may free them as soon as the call returns.  A
+ *   length argument may be EDICT_NUL_TERMINATED for a NUL-terminated string.
+ *
+ *   Text out.  Strings returned belong to the library.  Those of a rule set
+ *   (diagnostics, decision names) live until edict_rules_free().  Those of
+ *   a context and its values (results, JSON, explanations, error messages)
+ *   live until the context's facts or as-of date change (any
+ *   edict_ctx_set_*), edict_ctx_reset() or edict_ctx_free(); so do the
+ *   edict_value handles.  Copy what you keep longer, e.g. with
+ *   edict_value_copy_text().  Never free them yourself.
+ *
+ *   Memory.  The library allocates from a garbage collector (Boehm GC) that
+ *   it starts in edict_init().  Handles are kept alive by the library until
+ *   their *_free call, so they may be stored anywhere, including memory the
+ *   collector does not scan (malloc, C++ objects).
+ *
+ *   Threads.  One edict_rules may be used by any number of threads at once:
+ *   creating contexts, evaluating, explaining, reading diagnostics.  A
+ *   context and its values belong to one thread at a time (use them from
+ *   several threads only with your own locking).  The collector must know
+ *   every thread that holds its memory: every entry point registers an
+ *   unknown calling thread automatically, and unregisters it when the
+ *   thread exits; edict_thread_attach()/edict_thread_detach() do the same
+ *   explicitly, e.g. for a thread pool that wants to register up front.
+ *   Only edict_ctx_interrupt() may be called from another thread (or a
+ *   signal handler) on a context in use.
+ *
+ *   Versions.  EDICT_VERSION_* describe this header; edict_version()
+ *   describes the library actually linked.  Within one major version, and
+ *   for 0.x within one minor version, the interface only grows.
+ */
+#ifndef EDICT_H
+#define EDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EDICT_VERSION_MAJOR 0
+#define EDICT_VERSION_MINOR 1
+#define EDICT_VERSION_PATCH 0
+#define EDICT_VERSION_STRING "0.1.0"
+/* One comparable number: 10000 * major + 100 * minor + patch. */
+#define EDICT_VERSION_NUMBER (EDICT_VERSION_MAJOR * 10000 + EDICT_VERSION_MINOR * 100 + EDICT_VERSION_PATCH)
+
+#if defined(EDICT_BUILDING) && defined(__GNUC__)
+#define EDICT_API __attribute__((visibility("default")))
+#else
+#define EDICT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct edict_rules edict_rules;
+typedef struct edict_ctx edict_ctx;
+typedef struct edict_value edict_value;
+
+/* Statuses.  The numbers never change. */
+enum edict_status {
+	EDICT_OK = 0,
+	EDICT_ESYNTAX = 1,     /* rule text or a query does not parse */
+	EDICT_ETYPE = 2,       /* rules or a query do not check: unknown names, types that do not fit */
+	EDICT_EFACTS = 3,      /* facts that are not valid JSON or do not fit the fact declarations */
+	EDICT_ERUNTIME = 4,    /* the rules failed while deciding: conflicting exceptions, division by zero */
+	EDICT_ELIMIT = 5,      /* an evaluation went past its step or memory limit, or nested too deep */
+	EDICT_ENOMEM = 6,      /* out of memory */
+	EDICT_EUSAGE = 7,      /* the call itself is wrong: a NULL pointer, an unknown decision, a bad date */
+	EDICT_EIO = 8,         /* a rule file or directory could not be read */
+	EDICT_EINTERRUPTED = 9 /* edict_ctx_interrupt() stopped the evaluation */
+};
+
+/* A short lowercase name for a status: "ok", "syntax", "type", "facts",
+ * "runtime", "limit", "memory", "usage", "io", "interrupted"; "unknown"
+ * for any other number.  Never NULL; static storage. */
+EDICT_API const char *edict_status_name(int status);
+
+/* The version of the linked library, like "0.1.0"; static storage. */
+EDICT_API const char *edict_version(void);
+
+/* -------------------------------------------------------------- setup */
+
+/* Start the library: the garbage collector and its thread support.  Call
+ * it once from the main thread before anything else, and before creating
+ * threads that will call the library.  Further calls do nothing.  Every
+ * entry point calls it if you did not, but some platforms need the
+ * collector started from the main thread.  Returns EDICT_OK. */
+EDICT_API int edict_init(void);
+
+/* Register the calling thread with the collector (a no-op when it already
+ * is).  Needed only if you want registration at a time of your choosing;
+ * every entry point registers an unregistered thread itself, and a thread
+ * registered by the library is unregistered automatically when it exits. */
+EDICT_API int edict_thread_attach(void);
+/* Unregister a thread that the library registered.  Afterwards the thread
+ * must not use values or strings it got from the library (handles stay
+ * valid; its next call registers it again).  Does nothing for threads that
+ * the library did not register, such as the one that called edict_init(). */
+EDICT_API int edict_thread_detach(void);
+
+/* --------------------------------------------------------- rule sets */
+
+/* Pass as a length to mean "up to the terminating NUL". */
+#define EDICT_NUL_TERMINATED ((size_t)-1)
+
+/* Diagnostic severities. */
+enum edict_severity { EDICT_SEV_ERROR = 0, EDICT_SEV_WARNING = 1, EDICT_SEV_NOTE = 2 };
+
+/* One diagnostic (or, from edict_ctx_error, the last error of a context).
+ * Strings are owned by the library (see "Text out"); line and column
+ * count from 1 (columns in bytes) and are 0 when there is no place, e.g. a
+ * path that cannot be read; file is then the path or NULL. */
+typedef struct edict_diag {
+	int severity;        /* enum edict_severity */
+	const char *file;    /* rule file, "query", "facts", or NULL */
+	int line, column;    /* where it starts */
+	int end_line, end_column; /* last character, inclusive */
+	const char *message; /* one line, plain words */
+	const char *hint;    /* a suggestion ("did you mean 'priority'?"), or NULL */
+} edict_diag;
+
+/* Load a rule set from files and directories (a directory contributes every
+ * .edict file below it; see docs/language.md for module names).
+ * *out receives a handle in every case but two: EDICT_EUSAGE for NULL
+ * arguments, and EDICT_ENOMEM when not even the handle could be made (*out
+ * is then NULL).  On failure the handle carries the diagnostics; free it
+ * with edict_rules_free() either way.
+ * Returns EDICT_OK (warnings allowed), EDICT_EIO (a path could not be
+ * read), EDICT_ESYNTAX (some text does not parse) or EDICT_ETYPE (it parses
+ * but does not check).  The rules' own `check`s are not run here (that is
+ * `edict check`'s job), as for `edict eval`. */
+EDICT_API int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out);
+
+/* A rule file held in memory. name labels it in diagnostics and gives its
+ * module name ("voucher" or "voucher.edict" -> module voucher) unless the
+ * text starts with a `module` line. */
+typedef struct edict_source {
+	const char *name;
+	const char *text;
+	size_t len; /* or EDICT_NUL_TERMINATED */
+} edict_source;
+
+/* Load a rule set from text in memory: one file, or several that import
+ * each other.  Same results as edict_load_paths (never EDICT_EIO). */
+EDICT_API int edict_load_source(const char *name, const char *text, size_t len, edict_rules **out);
+EDICT_API int edict_load_sources(const edict_source *sources, size_t nsources, edict_rules **out);
+
+/* Load a reform of a rule set: rule files whose declarations replace the
+ * declarations of the same name in the module of the same name (a reform
+ * file names its module with a `module` line), like OpenFisca reforms:
+ *     module voucher
+ *     param priority_share : percent = 8%
+ * Declarations the rule set does not have are added (with a warning, in
+ * case the name is misspelt).  base must have loaded without errors; it is
+ * not changed, and may be freed before or after the reform. */
+EDICT_API int edict_load_reform(edict_rules *base, const char *const *paths, size_t npaths, edict_rules **out);
+EDICT_API int edict_load_reform_source(edict_rules *base, const char *name, const char *text, size_t len,
+				       edict_rules **out);
+
+/* The status the load returned. EDICT_EUSAGE for NULL. */
+EDICT_API int edict_rules_status(const edict_rules *rules);
+
+/* Diagnostics, sorted by file, line and column: errors and warnings. */
+EDICT_API size_t edict_rules_diag_count(const edict_rules *rules);
+/* Fill *out with diagnostic i.  EDICT_EUSAGE if i is out of range. */
+EDICT_API int edict_rules_diag(const edict_rules *rules, size_t i, edict_diag *out);
+/* Diagnostic i rendered for people: "file:line:col: error: message", the
+ * quoted line with carets under the place, and the hint.  NULL if i is out
+ * of range. */
+EDICT_API const char *edict_rules_diag_text(const edict_rules *rules, size_t i);
+/* Every diagnostic rendered, one after another ("" when there are none). */
+EDICT_API const char *edict_rules_report(const edict_rules *rules);
+
+/* The public decisions (not params, not private), by qualified name such as
+ * "voucher.priority", in declaration order; what `edict eval` evaluates when
+ * no query is given.  0 / NULL for a rule set with errors. */
+EDICT_API size_t edict_rules_decision_count(const edict_rules *rules);
+EDICT_API const char *edict_rules_decision_name(const edict_rules *rules, size_t i);
+
+/* Give up the handle.  The memory goes when the last context made from it
+ * is freed too, so contexts may be freed before or after it.  NULL is fine. */
+EDICT_API void edict_rules_free(edict_rules *rules);
+
+/* ----------------------------------------------------------- contexts */
+
+/* A new context for evaluating rules.  It starts with every fact absent
+ * (unknown, or its declared default), the as-of date of today (UTC) and the
+ * default limits.  EDICT_EUSAGE if rules is NULL or has errors. */
+EDICT_API int edict_ctx_new(edict_rules *rules, edict_ctx **out);
+/* Free a context; its values and strings go with it.  NULL is fine. */
+EDICT_API void edict_ctx_free(edict_ctx *ctx);
+/* Back to the state of a new context (every fact absent, as-of date today,
+ * no error), keeping the limits.  Cheaper than a new context. */
+EDICT_API int edict_ctx_reset(edict_ctx *ctx);
+
+/* Replace all facts with one JSON document:
+ *     {"as_of": "2026-12-01", "id": "C-17",
+ *      "company": {"size": "sme", "us_export_share": "14%"}}
+ * one key per `fact` of the rules; "as_of" and "id" are allowed besides.
+ * Typed values are strings in Edict notation ("14%", "50000000 KRW",
+ * "2026-12-01", "14 days", "6205.20"); null means missing.
+ * Returns EDICT_EFACTS for invalid JSON or facts that do not fit their
+ * declaration; the context's facts are then unchanged. */
+EDICT_API int edict_ctx_set_facts_json(edict_ctx *ctx, const char *json, size_t len);
+
+/* Set one fact, or one field of a fact, by path ("company.us_export_share").
+ * value is JSON ("\"12%\"", "true", "{\"size\": \"sme\"}") or an Edict value
+ * ("12%", "50_000_000 KRW", "sme", "{size: sme, us_export_share: 10%}").
+ * Setting a field of an absent record makes the record with its other
+ * fields absent.  EDICT_EFACTS for an unknown path or a value that does not
+ * fit.  Note: values that are neither JSON nor a single Edict literal (records,
+ * lists, expressions) are compiled against the rule set, which keeps a few
+ * hundred bytes per call; prefer JSON for values built by programs. */
+EDICT_API int edict_ctx_set_fact(edict_ctx *ctx, const char *path, const char *value);
+/* Typed setters, for the fact at path of the matching type: */
+EDICT_API int edict_ctx_set_bool(edict_ctx *ctx, const char *path, int value);
+/* int facts; decimal facts too */
+EDICT_API int edict_ctx_set_int(edict_ctx *ctx, const char *path, int64_t value);
+/* string facts take the text as it is; enumerations take a member name;
+ * typed facts their Edict notation ("14%", "50000000 KRW", "2026-12-01",
+ * "14 days", "6205.20", "12.5") */
+EDICT_API int edict_ctx_set_text(edict_ctx *ctx, const char *path, const char *text);
+/* Mark a fact missing (unknown), as JSON null does. */
+EDICT_API int edict_ctx_set_unknown(edict_ctx *ctx, const char *path);
+
+/* The as-of date the rules see (`as_of`, and which dated values apply):
+ * "YYYY-MM-DD".  The date used is the one set here; else the facts
+ * document's "as_of"; else today (UTC), as read from the clock when the
+ * facts were last set.  NULL clears the date set here.
+ * EDICT_EUSAGE for a date that is not a real day in years 0001-9999. */
+EDICT_API int edict_ctx_set_as_of(edict_ctx *ctx, const char *date);
+/* The date the next evaluation will use, "YYYY-MM-DD" (NULL if ctx is NULL). */
+EDICT_API const char *edict_ctx_as_of(edict_ctx *ctx);
+
+/* Limits for each evaluation: VM steps and bytes allocated.  0 means the
+ * default (10 million steps, 64 MiB).  Going past a limit stops that
+ * evaluation with EDICT_ELIMIT. */
+EDICT_API int edict_ctx_set_limits(edict_ctx *ctx, uint64_t max_steps, size_t max_bytes);
+
+/* Ask the evaluation running on ctx to stop; it returns EDICT_EINTERRUPTED
+ * at its next loop iteration.  Safe from another thread or a signal
+ * handler.  A request made while nothing runs stops the next evaluation. */
+EDICT_API int edict_ctx_interrupt(edict_ctx *ctx);
+
+/* The status of the last call on ctx, and its message with a location
+ * ("query:1:10: error: there is no decision named 'priorty'" plus the
+ * quoted query and carets, or "facts:1:17: invalid JSON: ...").  "" after a
+ * success; a fixed text for a NULL ctx. */
+EDICT_API int edict_ctx_status(const edict_ctx *ctx);
+EDICT_API const char *edict_ctx_errmsg(const edict_ctx *ctx);
+/* The last error as data.  EDICT_EUSAGE for NULL arguments. */
+EDICT_API int edict_ctx_error(const edict_ctx *ctx, edict_diag *out);
+
+/* --------------------------------------------------------- evaluation */
+
+/* Evaluate a query: a decision, param or table by name ("voucher.award",
+ * or "award" when the name is unique), or any expression over the rules and
+ * facts ("award > 10_000_000 KRW and priority").  Queries are compiled once
+ * per rule set and cached.  Decisions are decided at most once per set of
+ * facts, so asking several queries of the same facts is cheap.
+ * Returns EDICT_OK with *out, EDICT_EUSAGE for an unknown decision name,
+ * EDICT_ESYNTAX / EDICT_ETYPE for a bad expression, EDICT_ERUNTIME,
+ * EDICT_ELIMIT or EDICT_EINTERRUPTED. A result may be unknown: see
+ * edict_value_kind and edict_value_missing_json. */
+EDICT_API int edict_eval(edict_ctx *ctx, const char *query, edict_value **out);
+/* Compile a query (and cache it) without evaluating it, to find a mistake
+ * in it early: the statuses of edict_eval but for the evaluation ones. */
+EDICT_API int edict_prepare(edict_ctx *ctx, const char *query);
+/* The same as edict_eval, with the result as JSON: true, 42, "50000000 KRW", "14%",
+ * "sme", [..], {..}, or null when unknown. */
+EDICT_API int edict_eval_json(edict_ctx *ctx, const char *query, const char **json);
+/* The facts the result still needs, as a JSON array of paths:
+ * ["company.size"]; [] when the result is known. */
+EDICT_API int edict_missing_json(edict_ctx *ctx, const char *query, const char **json);
+/* How the result was reached, as JSON (docs/explain.md): the case that
+ * applied with its sources, the conditions tested, the facts read and the
+ * decisions used, nested. */
+EDICT_API int edict_explain_json(edict_ctx *ctx, const char *query, const char **json);
+/* The same explanation as indented text, as `edict eval --explain` prints. */
+EDICT_API int edict_explain_text(edict_ctx *ctx, const char *query, const char **text);
+
+/* ------------------------------------------------------------- values */
+
+/* What a value is.  The numbers never change. */
+enum edict_kind {
+	EDICT_KIND_UNKNOWN = 0, /* missing facts: see edict_value_missing_json */
+	EDICT_KIND_BOOL = 1,
+	EDICT_KIND_INT = 2,
+	EDICT_KIND_DECIMAL = 3,
+	EDICT_KIND_MONEY = 4,
+	EDICT_KIND_PERCENT = 5,
+	EDICT_KIND_DATE = 6,
+	EDICT_KIND_DURATION = 7,
+	EDICT_KIND_TEXT = 8,
+	EDICT_KIND_ENUM = 9,
+	EDICT_KIND_HSCODE = 10,
+	EDICT_KIND_LIST = 11,
+	EDICT_KIND_RECORD = 12
+};
+
+/* The kind of a value, or -1 (not a kind) for NULL or a stale value. */
+EDICT_API int edict_value_kind(const edict_value *v);
+/* true/false as 1/0.  EDICT_EUSAGE if v is not a bool (an unknown value is
+ * not a bool: check the kind first); the message is on v's context. */
+EDICT_API int edict_value_bool(const edict_value *v, int *out);
+EDICT_API int edict_value_int(const edict_value *v, int64_t *out);
+/* The value in Edict notation: "true", "50000000 KRW", "14%", "2026-12-01",
+ * "14 days", "sme", "\"text\"", "[1, 2]", "{size: sme}", "unknown".
+ * NULL only for a NULL or stale v. */
+EDICT_API const char *edict_value_text(const edict_value *v);
+/* The value as JSON (null when unknown). */
+EDICT_API const char *edict_value_json(const edict_value *v);
+/* The facts an unknown value is waiting for, a JSON array ("[]" if known). */
+EDICT_API const char *edict_value_missing_json(const edict_value *v);
+/* Copy the Edict text or the JSON into buf (size bytes, NUL-terminated,
+ * cut short if need be), like snprintf: returns the length of the whole
+ * text, so a result >= size means it was cut.  0 for a NULL or stale v. */
+EDICT_API size_t edict_value_copy_text(const edict_value *v, char *buf, size_t size);
+EDICT_API size_t edict_value_copy_json(const edict_value *v, char *buf, size_t size);
+/* Lists: the number of items, and item i (0-based). */
+EDICT_API int edict_value_list_length(const edict_value *v, size_t *n);
+EDICT_API int edict_value_list_item(const edict_value *v, size_t i, edict_value **out);
+/* Records: the field of that name. */
+EDICT_API int edict_value_field(const edict_value *v, const char *name, edict_value **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1864 @@
+/*
+ * api.c - the public C interface (include/edict.h) over the interpreter.
+ *
+ * The handles wrap the interpreter's own structures: edict_rules a Program
+ * with its diagnostics, edict_ctx a VM Ctx, edict_value a Value.  What this
+ * layer adds is the contract an embedding host relies on:
+ *   - every entry point checks its arguments and returns a status, with the
+ *     message and place kept on the context; nothing prints or exits, and
+ *     running out of memory unwinds here (mem_try) as EDICT_ENOMEM;
+ *   - handles are allocated uncollectable, so a host may keep them in memory
+ *     the collector does not scan; what they own hangs off them;
+ *   - threads: the collector is started once (edict_init) and each calling
+ *     thread is registered on its first call (and unregistered when it
+ *     exits, through a pthread key destructor).  A Program is read-only
+ *     while evaluating, except that compiling a query adds its nodes and its
+ *     source to the Program (p->nodes, p->diags): that happens under the
+ *     rule set's write lock, and explanations and error rendering, which
+ *     read those tables, take the read lock.  Evaluation itself needs no
+ *     lock: each context has its own Ctx.
+ *   - compiled queries are cached per rule set (shared, under the lock) and
+ *     per context (a few recent ones, no lock).
+ */
+#define EDICT_BUILDING 1
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#include "batch.h"
+#include "check.h"
+#include "compile.h"
+#include "edict.h"
+#include "explain.h"
+#include "facts.h"
+#include "load.h"
+#include "parse.h"
+#include "query.h"
+#include "simulate.h"
+
+_Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
+		       (int)EDICT_ERUNTIME == (int)ST_RUNTIME && (int)EDICT_ELIMIT == (int)ST_LIMIT && (int)EDICT_ENOMEM == (int)ST_MEMORY &&
+		       (int)EDICT_EUSAGE == (int)ST_USAGE && (int)EDICT_EIO == (int)ST_IO && (int)EDICT_EINTERRUPTED == (int)ST_INTERRUPTED,
+	       "edict.h statuses must match vm.h");
+_Static_assert((int)EDICT_KIND_UNKNOWN == (int)V_UNKNOWN && (int)EDICT_KIND_BOOL == (int)V_BOOL && (int)EDICT_KIND_INT == (int)V_INT &&
+		       (int)EDICT_KIND_DECIMAL == (int)V_DEC && (int)EDICT_KIND_MONEY == (int)V_MONEY && (int)EDICT_KIND_PERCENT == (int)V_PCT &&
+		       (int)EDICT_KIND_DATE == (int)V_DATE && (int)EDICT_KIND_DURATION == (int)V_DUR && (int)EDICT_KIND_TEXT == (int)V_STR &&
+		       (int)EDICT_KIND_ENUM == (int)V_ENUM && (int)EDICT_KIND_HSCODE == (int)V_HS && (int)EDICT_KIND_LIST == (int)V_LIST &&
+		       (int)EDICT_KIND_RECORD == (int)V_REC,
+	       "edict.h kinds must match value.h");
+_Static_assert((int)EDICT_SEV_ERROR == (int)SEV_ERROR && (int)EDICT_SEV_WARNING == (int)SEV_WARNING && (int)EDICT_SEV_NOTE == (int)SEV_NOTE,
+	       "edict.h severities must match diag.h");
+
+/* Tags that tell a live handle from a stale or foreign pointer. */
+#define RULES_MAGIC 0x45445231u /* "EDR1" */
+#define CTX_MAGIC 0x45444331u   /* "EDC1" */
+#define VALUE_MAGIC 0x45445631u /* "EDV1" */
+#define DEAD_MAGIC 0xdeadedc7u
+
+#define QUERY_MAX_LEN (64u << 10)
+#define RULES_CACHE_MAX 4096 /* compiled queries kept per rule set */
+#define CTX_CACHE 16         /* recent queries per context (a power of two) */
+#define PATH_MAX_DEPTH 32
+
+typedef struct QSlot {
+	uint64_t hash;
+	const char *text;
+	const Query *q;
+} QSlot;
+
+struct edict_rules {
+	uint32_t magic;
+	atomic_int refs; /* the host's handle, plus one per context */
+	int status;
+	Program *p; /* NULL when the rule set has errors */
+	Diags *d;
+	int ndiag;
+	const Diag **diag;   /* sorted by place */
+	const char **render; /* each rendered, computed at load: rendering reads d->sources */
+	const char *report;
+	const char **decisions;
+	int ndecisions;
+	pthread_rwlock_t lock; /* see the top of the file */
+	QSlot *cache;
+	int ncache, capcache;
+};
+
+struct edict_ctx {
+	uint32_t magic;
+	edict_rules *rules;
+	Ctx *c;
+	unsigned gen; /* changes with the facts and the date: older values are stale */
+	bool fresh;   /* facts changed: forget decided values before the next evaluation */
+	bool date_set, doc_dated;
+	date_t date, doc_date;
+	date_t today; /* read from the clock when the facts were last set */
+	volatile sig_atomic_t stop;
+	unsigned long long max_steps;
+	size_t max_bytes;
+	int status;
+	const char *errmsg;
+	Loc errloc;
+	const char *errhint;
+	json_object *pending; /* a JSON tree being read (malloc'd by json-c): freed if memory runs out */
+	void **keep;          /* values and strings handed out for the current facts */
+	size_t nkeep, capkeep;
+	QSlot recent[CTX_CACHE];
+	char day[DATE_TEXT_LEN + 1];
+};
+
+struct edict_value {
+	uint32_t magic;
+	unsigned gen;
+	edict_ctx *ctx;
+	Value v;
+};
+
+/* ------------------------------------------------------------ threads */
+
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+static pthread_key_t registration;
+/* 0: not known to us; 1: we registered it; 2: the collector already knew it */
+static __thread int attached;
+
+static void detach_at_exit(void *unused)
+{
+	(void)unused;
+	if (attached == 1)
+		GC_unregister_my_thread();
+	attached = 0;
+}
+
+static void start(void)
+{
+	GC_INIT();
+	GC_allow_register_threads();
+	mem_init();
+	pthread_key_create(&registration, detach_at_exit);
+}
+
+/* Every entry point starts here: the collector must know this thread
+ * before the thread touches collected memory. */
+static void enter(void)
+{
+	if (__builtin_expect(attached != 0, 1))
+		return;
+	pthread_once(&started, start);
+	if (GC_thread_is_registered()) {
+		attached = 2;
+		return;
+	}
+	struct GC_stack_base sb;
+	if (GC_get_stack_base(&sb) != GC_SUCCESS)
+		return;
+	int rc = GC_register_my_thread(&sb);
+	attached = rc == GC_SUCCESS ? 1 : 2;
+	if (attached == 1)
+		pthread_setspecific(registration, (void *)1);
+}
+
+int edict_init(void)
+{
+	enter();
+	return EDICT_OK;
+}
+
+int edict_thread_attach(void)
+{
+	enter();
+	return EDICT_OK;
+}
+
+int edict_thread_detach(void)
+{
+	if (attached == 1) {
+		pthread_setspecific(registration, NULL);
+		GC_unregister_my_thread();
+	}
+	attached = 0;
+	return EDICT_OK;
+}
+
+const char *edict_version(void)
+{
+	return EDICT_VERSION_STRING;
+}
+
+const char *edict_status_name(int status)
+{
+	static const char *const names[] = {"ok",	 "syntax", "type",  "facts", "runtime",
+					    "limit", "memory", "usage", "io",	 "interrupted"};
+	return status >= 0 && status < (int)(sizeof names / sizeof names[0]) ? names[status] : "unknown";
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static uint64_t hash_text(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static const char *copy_text(const char *s, size_t n)
+{
+	char *t = GC_MALLOC_ATOMIC(n + 1);
+	memcpy(t, s, n);
+	t[n] = 0;
+	return t;
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+static bool rules_ok(const edict_rules *r)
+{
+	return r && r->magic == RULES_MAGIC;
+}
+
+static bool ctx_ok(const edict_ctx *x)
+{
+	return x && x->magic == CTX_MAGIC;
+}
+
+static int ok(edict_ctx *x)
+{
+	x->status = EDICT_OK;
+	x->errmsg = "";
+	x->errloc = (Loc){0};
+	x->errhint = NULL;
+	return EDICT_OK;
+}
+
+static int fail(edict_ctx *x, int status, Loc loc, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int fail(edict_ctx *x, int status, Loc loc, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	x->errmsg = xvprintf(fmt, ap);
+	va_end(ap);
+	x->status = status;
+	x->errloc = loc;
+	x->errhint = hint;
+	return status;
+}
+
+static const Loc noloc = {0};
+
+/* Out of memory: no allocation here.  A VM run cut short by the unwinding
+ * leaves decisions half-decided; forget them. */
+static int oom(edict_ctx *x)
+{
+	if (x) {
+		Ctx *c = x->c;
+		if (c) {
+			for (int i = 0; i < c->p->ndecls; i++)
+				if (c->state[i] == 1)
+					c->state[i] = 0;
+			c->jb = NULL;
+			c->depth = 0;
+			c->trace = false;
+		}
+		if (x->pending) {
+			json_object_put(x->pending);
+			x->pending = NULL;
+		}
+		x->fresh = true;
+		x->status = EDICT_ENOMEM;
+		x->errmsg = "out of memory";
+		x->errloc = noloc;
+		x->errhint = NULL;
+	}
+	return EDICT_ENOMEM;
+}
+
+/* Keep p alive until the facts change (see "Text out" in edict.h). */
+static void keep(edict_ctx *x, void *p)
+{
+	if (x->nkeep == x->capkeep) {
+		size_t cap = x->capkeep ? x->capkeep * 2 : 16;
+		void **k = GC_MALLOC(sizeof(void *) * cap);
+		if (x->nkeep)
+			memcpy(k, x->keep, sizeof(void *) * x->nkeep);
+		x->keep = k;
+		x->capkeep = cap;
+	}
+	x->keep[x->nkeep++] = p;
+}
+
+/* The facts or the date changed: results so far are stale. */
+static void changed(edict_ctx *x)
+{
+	x->today = date_today();
+	x->gen++;
+	x->fresh = true;
+	x->keep = NULL;
+	x->nkeep = x->capkeep = 0;
+}
+
+static date_t effective_date(const edict_ctx *x)
+{
+	return x->date_set ? x->date : x->doc_dated ? x->doc_date : x->today;
+}
+
+/* --------------------------------------------------------- rule sets */
+
+static int by_place(const void *a, const void *b)
+{
+	const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
+	int c = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
+	if (c)
+		return c;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line - y->loc.line;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col - y->loc.col;
+	return x < y ? -1 : x > y;
+}
+
+/* Which status a failed load gets: a path that could not be read (an error
+ * with no line), else text that does not parse, else rules that do not
+ * check.  The Diags do not record the stage, so the sources are parsed
+ * again to tell the last two apart (only when there are errors). */
+static int load_status(const Diags *d)
+{
+	if (d->nerrors == 0)
+		return EDICT_OK;
+	for (int i = 0; i < d->n; i++)
+		if (d->items[i].sev == SEV_ERROR && d->items[i].loc.line <= 0)
+			return EDICT_EIO;
+	for (int i = 0; i < d->nsources; i++) {
+		Diags *scratch = diag_new();
+		parse_module(d->sources[i], scratch);
+		if (scratch->nerrors)
+			return EDICT_ESYNTAX;
+	}
+	return EDICT_ETYPE;
+}
+
+static edict_rules *new_rules(void)
+{
+	edict_rules *r = GC_MALLOC_UNCOLLECTABLE(sizeof *r);
+	if (!r)
+		return NULL;
+	memset(r, 0, sizeof *r);
+	if (pthread_rwlock_init(&r->lock, NULL) != 0) {
+		GC_FREE(r);
+		return NULL;
+	}
+	atomic_init(&r->refs, 1);
+	r->magic = RULES_MAGIC;
+	return r;
+}
+
+static void rules_release(edict_rules *r)
+{
+	if (atomic_fetch_sub(&r->refs, 1) == 1) {
+		pthread_rwlock_destroy(&r->lock);
+		r->magic = DEAD_MAGIC;
+		GC_FREE(r);
+	}
+}
+
+/* Fill a new handle from what a load produced. */
+static int finish(edict_rules *r, Program *p, Diags *d)
+{
+	r->d = d;
+	r->status = load_status(d);
+	r->p = r->status == EDICT_OK ? p : NULL;
+	r->ndiag = d->n;
+	r->diag = GC_MALLOC(sizeof(Diag *) * (size_t)(d->n + 1));
+	for (int i = 0; i < d->n; i++)
+		r->diag[i] = &d->items[i];
+	qsort(r->diag, (size_t)d->n, sizeof *r->diag, by_place);
+	r->render = GC_MALLOC(sizeof(char *) * (size_t)(d->n + 1));
+	Buf all = {0};
+	for (int i = 0; i < d->n; i++) {
+		r->render[i] = diag_render(d, r->diag[i], false);
+		buf_puts(&all, r->render[i]);
+	}
+	int max = d->max_errors ? d->max_errors : 100;
+	if (d->nerrors > max)
+		buf_printf(&all, "... and %d more errors\n", d->nerrors - max);
+	r->report = buf_cstr(&all);
+	if (r->p) {
+		for (int i = 0; i < p->ndecls; i++)
+			if (p->decls[i]->kind != D_PARAM && !p->decls[i]->private_)
+				AST_PUSH(r->decisions, r->ndecisions, p->decls[i]->qname);
+	}
+	return r->status;
+}
+
+typedef Program *(*Loader)(void *arg, Diags *d);
+
+/* The shape of every load: a handle whatever happens (but memory), and
+ * out-of-memory while loading leaves a handle that says so. */
+static int load_with(Loader fn, void *arg, edict_rules **out)
+{
+	edict_rules *r = new_rules();
+	*out = r;
+	if (!r)
+		return EDICT_ENOMEM;
+	MemTry t;
+	if (mem_try(&t)) {
+		r->status = EDICT_ENOMEM;
+		r->p = NULL;
+		r->d = NULL;
+		r->ndiag = 0;
+		r->report = "out of memory\n";
+		return EDICT_ENOMEM;
+	}
+	Diags *d = diag_new();
+	Program *p = fn(arg, d);
+	int st = finish(r, p, d);
+	mem_pop(&t);
+	return st;
+}
+
+typedef struct PathsArg {
+	const char *const *paths;
+	int n;
+} PathsArg;
+
+static Program *load_paths_fn(void *arg, Diags *d)
+{
+	PathsArg *a = arg;
+	const char **copy = GC_MALLOC(sizeof(char *) * (size_t)(a->n + 1));
+	for (int i = 0; i < a->n; i++)
+		copy[i] = copy_text(a->paths[i], strlen(a->paths[i]));
+	return load_paths(copy, a->n, d);
+}
+
+int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out)
+{
+	enter();
+	if (!out)
+		return EDICT_EUSAGE;
+	*out = NULL;
+	if (!paths || npaths == 0 || npaths > LOAD_MAX_FILES)
+		return EDICT_EUSAGE;
+	for (size_t i = 0; i < npaths; i++)
+		if (!paths[i])
+			return EDICT_EUSAGE;
+	PathsArg a = {paths, (int)npaths};
+	return load_with(load_paths_fn, &a, out);
+}
+
+typedef struct SourcesArg {
+	const edict_source *srcs;
+	int n;
+	const Program *base; /* for reforms */
+} SourcesArg;
+
+static const Source **copy_sources(const SourcesArg *a)
+{
+	const Source **s = GC_MALLOC(sizeof(Source *) * (size_t)(a->n + 1));
+	for (int i = 0; i < a->n; i++) {
+		Source *src = GC_MALLOC(sizeof *src);
+		size_t len = a->srcs[i].len == EDICT_NUL_TERMINATED ? strlen(a->srcs[i].text) : a->srcs[i].len;
+		src->path = copy_text(a->srcs[i].name, strlen(a->srcs[i].name));
+		src->text = copy_text(a->srcs[i].text, len);
+		src->len = len;
+		s[i] = src;
+	}
+	return s;
+}
+
+static Program *load_sources_fn(void *arg, Diags *d)
+{
+	SourcesArg *a = arg;
+	return load_sources(copy_sources(a), a->n, d);
+}
+
+static bool sources_ok(const edict_source *srcs, size_t n)
+{
+	if (!srcs || n == 0 || n > LOAD_MAX_FILES)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!srcs[i].name || !srcs[i].text)
+			return false;
+		size_t len = srcs[i].len == EDICT_NUL_TERMINATED ? strlen(srcs[i].text) : srcs[i].len;
+		if (len > LOAD_MAX_FILE_BYTES)
+			return false;
+	}
+	return true;
+}
+
+int edict_load_sources(const edict_source *sources, size_t nsources, edict_rules **out)
+{
+	enter();
+	if (!out)
+		return EDICT_EUSAGE;
+	*out = NULL;
+	if (!sources_ok(sources, nsources))
+		return EDICT_EUSAGE;
+	SourcesArg a = {sources, (int)nsources, NULL};
+	return load_with(load_sources_fn, &a, out);
+}
+
+int edict_load_source(const char *name, const char *text, size_t len, edict_rules **out)
+{
+	edict_source s = {name, text, len};
+	return edict_load_sources(&s, 1, out);
+}
+
+static Program *load_reform_fn(void *arg, Diags *d)
+{
+	SourcesArg *a = arg;
+	return load_reform(a->base, copy_sources(a), a->n, d);
+}
+
+int edict_load_reform_source(edict_rules *base, const char *name, const char *text, size_t len, edict_rules **out)
+{
+	enter();
+	if (!out)
+		return EDICT_EUSAGE;
+	*out = NULL;
+	edict_source s = {name, text, len};
+	if (!rules_ok(base) || !base->p || !sources_ok(&s, 1))
+		return EDICT_EUSAGE;
+	SourcesArg a = {&s, 1, base->p};
+	return load_with(load_reform_fn, &a, out);
+}
+
+typedef struct ReformPathsArg {
+	const char *const *paths;
+	int n;
+	const Program *base;
+} ReformPathsArg;
+
+static Program *load_reform_paths_fn(void *arg, Diags *d)
+{
+	ReformPathsArg *a = arg;
+	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(a->n + 1));
+	int n = 0;
+	for (int i = 0; i < a->n; i++) {
+		size_t len;
+		const char *err;
+		const char *path = copy_text(a->paths[i], strlen(a->paths[i]));
+		char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
+		if (!text) {
+			diag_add(d, SEV_ERROR, noloc, "%s", err);
+			continue;
+		}
+		Source *src = GC_MALLOC(sizeof *src);
+		src->path = path;
+		src->text = text;
+		src->len = len;
+		srcs[n++] = src;
+	}
+	if (d->nerrors)
+		return NULL;
+	return load_reform(a->base, srcs, n, d);
+}
+
+int edict_load_reform(edict_rules *base, const char *const *paths, size_t npaths, edict_rules **out)
+{
+	enter();
+	if (!out)
+		return EDICT_EUSAGE;
+	*out = NULL;
+	if (!rules_ok(base) || !base->p || !paths || npaths == 0 || npaths > LOAD_MAX_FILES)
+		return EDICT_EUSAGE;
+	for (size_t i = 0; i < npaths; i++)
+		if (!paths[i])
+			return EDICT_EUSAGE;
+	ReformPathsArg a = {paths, (int)npaths, base->p};
+	return load_with(load_reform_paths_fn, &a, out);
+}
+
+int edict_rules_status(const edict_rules *rules)
+{
+	enter();
+	return rules_ok(rules) ? rules->status : EDICT_EUSAGE;
+}
+
+size_t edict_rules_diag_count(const edict_rules *rules)
+{
+	enter();
+	return rules_ok(rules) ? (size_t)rules->ndiag : 0;
+}
+
+int edict_rules_diag(const edict_rules *rules, size_t i, edict_diag *out)
+{
+	enter();
+	if (!rules_ok(rules) || !out || i >= (size_t)rules->ndiag)
+		return EDICT_EUSAGE;
+	const Diag *dg = rules->diag[i];
+	out->severity = (int)dg->sev;
+	out->file = dg->loc.file;
+	out->line = dg->loc.line > 0 ? dg->loc.line : 0;
+	out->column = dg->loc.line > 0 ? dg->loc.col : 0;
+	out->end_line = dg->loc.line > 0 ? dg->loc.eline : 0;
+	out->end_column = dg->loc.line > 0 ? dg->loc.ecol : 0;
+	out->message = dg->msg;
+	out->hint = dg->hint;
+	return EDICT_OK;
+}
+
+const char *edict_rules_diag_text(const edict_rules *rules, size_t i)
+{
+	enter();
+	if (!rules_ok(rules) || i >= (size_t)rules->ndiag)
+		return NULL;
+	return rules->render[i];
+}
+
+const char *edict_rules_report(const edict_rules *rules)
+{
+	enter();
+	if (!rules_ok(rules))
+		return "";
+	return rules->report ? rules->report : "";
+}
+
+size_t edict_rules_decision_count(const edict_rules *rules)
+{
+	enter();
+	return rules_ok(rules) ? (size_t)rules->ndecisions : 0;
+}
+
+const char *edict_rules_decision_name(const edict_rules *rules, size_t i)
+{
+	enter();
+	if (!rules_ok(rules) || i >= (size_t)rules->ndecisions)
+		return NULL;
+	return rules->decisions[i];
+}
+
+void edict_rules_free(edict_rules *rules)
+{
+	enter();
+	if (!rules_ok(rules))
+		return;
+	rules_release(rules);
+}
+
+const Program *api_program(const edict_rules *rules)
+{
+	return rules_ok(rules) ? rules->p : NULL;
+}
+
+/* ----------------------------------------------------------- contexts */
+
+int edict_ctx_new(edict_rules *rules, edict_ctx **out)
+{
+	enter();
+	if (!out)
+		return EDICT_EUSAGE;
+	if (!rules_ok(rules) || !rules->p)
+		return EDICT_EUSAGE;
+	edict_ctx *x = GC_MALLOC_UNCOLLECTABLE(sizeof *x);
+	if (!x)
+		return EDICT_ENOMEM;
+	memset(x, 0, sizeof *x);
+	MemTry t;
+	if (mem_try(&t)) {
+		GC_FREE(x);
+		return EDICT_ENOMEM;
+	}
+	x->c = vm_new(rules->p);
+	if (!x->c) {
+		mem_pop(&t);
+		GC_FREE(x);
+		return EDICT_ENOMEM;
+	}
+	facts_clear(x->c);
+	mem_pop(&t);
+	x->c->interrupt = &x->stop;
+	x->max_steps = VM_DEFAULT_MAX_STEPS;
+	x->max_bytes = VM_DEFAULT_MAX_BYTES;
+	x->fresh = true;
+	x->today = date_today();
+	x->rules = rules;
+	atomic_fetch_add(&rules->refs, 1);
+	x->magic = CTX_MAGIC;
+	ok(x);
+	*out = x;
+	return EDICT_OK;
+}
+
+void edict_ctx_free(edict_ctx *ctx)
+{
+	enter();
+	if (!ctx_ok(ctx))
+		return;
+	edict_rules *r = ctx->rules;
+	ctx->magic = DEAD_MAGIC;
+	ctx->c = NULL;
+	ctx->keep = NULL;
+	GC_FREE(ctx);
+	rules_release(r);
+}
+
+int edict_ctx_reset(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	facts_clear(x->c);
+	mem_pop(&t);
+	x->date_set = x->doc_dated = false;
+	x->stop = 0;
+	changed(x);
+	return ok(x);
+}
+
+int edict_ctx_status(const edict_ctx *x)
+{
+	enter();
+	return ctx_ok(x) ? x->status : EDICT_EUSAGE;
+}
+
+const char *edict_ctx_errmsg(const edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return "the context is NULL or was freed";
+	return x->errmsg ? x->errmsg : "";
+}
+
+int edict_ctx_error(const edict_ctx *x, edict_diag *out)
+{
+	enter();
+	if (!ctx_ok(x) || !out)
+		return EDICT_EUSAGE;
+	out->severity = EDICT_SEV_ERROR;
+	out->file = x->errloc.file;
+	out->line = x->errloc.line > 0 ? x->errloc.line : 0;
+	out->column = x->errloc.line > 0 ? x->errloc.col : 0;
+	out->end_line = x->errloc.line > 0 ? x->errloc.eline : 0;
+	out->end_column = x->errloc.line > 0 ? x->errloc.ecol : 0;
+	out->message = x->errmsg ? x->errmsg : "";
+	out->hint = x->errhint;
+	return EDICT_OK;
+}
+
+int edict_ctx_set_limits(edict_ctx *x, uint64_t max_steps, size_t max_bytes)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	x->max_steps = max_steps ? max_steps : VM_DEFAULT_MAX_STEPS;
+	x->max_bytes = max_bytes ? max_bytes : VM_DEFAULT_MAX_BYTES;
+	return ok(x);
+}
+
+int edict_ctx_interrupt(edict_ctx *x)
+{
+	/* no enter(): this may run in a signal handler */
+	if (!x || x->magic != CTX_MAGIC)
+		return EDICT_EUSAGE;
+	x->stop = 1;
+	return EDICT_OK;
+}
+
+int edict_ctx_set_as_of(edict_ctx *x, const char *date)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	if (!date) {
+		if (x->date_set) {
+			x->date_set = false;
+			changed(x);
+		}
+		return ok(x);
+	}
+	date_t d;
+	size_t n = strnlen(date, 64);
+	int rc = date_parse(date, n, &d);
+	if (rc != 0) {
+		MemTry t;
+		if (mem_try(&t))
+			return oom(x);
+		const char *why = rc == -2 ? "that day does not exist" : rc == -3 ? "the year must be from 0001 to 9999"
+									      : "write it as YYYY-MM-DD";
+		fail(x, EDICT_EUSAGE, noloc, NULL, "the as-of date must be a real date like 2026-12-01, not \"%.40s\": %s", date,
+		     why);
+		mem_pop(&t);
+		return EDICT_EUSAGE;
+	}
+	if (!x->date_set || x->date != d) {
+		x->date_set = true;
+		x->date = d;
+		changed(x);
+	}
+	return ok(x);
+}
+
+const char *edict_ctx_as_of(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return NULL;
+	date_format(effective_date(x), x->day);
+	return x->day;
+}
+
+/* -------------------------------------------------------------- facts */
+
+/* Parse one JSON document (strict; only blanks may follow it).  NULL with
+ * *err ("facts:LINE:COL: invalid JSON: ...") and *line, *col set. */
+static json_object *parse_json(const char *text, size_t len, const char **err, int *line, int *col)
+{
+	*line = *col = 0;
+	if (len > FACTS_MAX_BYTES) {
+		*err = xprintf("facts: the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
+		return NULL;
+	}
+	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	if (!tok) {
+		*err = "out of memory";
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t off = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof;
+	if (jerr == json_tokener_success)
+		for (size_t i = off; i < len; i++)
+			if (!is_blank(text[i])) {
+				jerr = json_tokener_error_parse_unexpected;
+				off = i;
+				break;
+			}
+	if (jerr == json_tokener_success)
+		return root;
+	json_object_put(root);
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (text[i] == '\n')
+			l++, c = 1;
+		else
+			c++;
+	}
+	*line = l;
+	*col = c;
+	const char *why = jerr == json_tokener_error_depth ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
+			  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
+								 : json_tokener_error_desc(jerr);
+	*err = xprintf("facts:%d:%d: invalid JSON: %s", l, c, why);
+	return NULL;
+}
+
+/* Load a document into the context, all or nothing: on failure the facts
+ * and date are as before. */
+static int load_facts(edict_ctx *x, json_object *obj)
+{
+	Ctx *c = x->c;
+	int nf = c->p->nfacts;
+	Value *saved = GC_MALLOC(sizeof(Value) * (size_t)(nf + 1));
+	memcpy(saved, c->facts, sizeof(Value) * (size_t)nf);
+	const date_t before = c->as_of, none = INT32_MIN;
+	MemTry t;
+	if (mem_try(&t)) {
+		memcpy(c->facts, saved, sizeof(Value) * (size_t)nf);
+		c->as_of = before;
+		return oom(x);
+	}
+	c->as_of = none;
+	const char *err = NULL;
+	int st = facts_load_object(c, obj, "facts", &err);
+	mem_pop(&t);
+	date_t doc = c->as_of;
+	c->as_of = before;
+	if (st != ST_OK) {
+		memcpy(c->facts, saved, sizeof(Value) * (size_t)nf);
+		return fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", err ? err : "the facts could not be read");
+	}
+	x->doc_dated = doc != none;
+	x->doc_date = doc;
+	changed(x);
+	return ok(x);
+}
+
+__attribute__((noinline)) static int set_facts_text(edict_ctx *x, const char *json, size_t len)
+{
+	const char *err = NULL;
+	int line = 0, col = 0;
+	x->pending = parse_json(json, len, &err, &line, &col);
+	int st;
+	if (!x->pending)
+		st = fail(x, EDICT_EFACTS, (Loc){"facts", line, col, line, col}, NULL, "%s", err ? err : "invalid JSON");
+	else
+		st = load_facts(x, x->pending);
+	json_object_put(x->pending);
+	x->pending = NULL;
+	return st;
+}
+
+int edict_ctx_set_facts_json(edict_ctx *x, const char *json, size_t len)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	int st = json ? set_facts_text(x, json, len == EDICT_NUL_TERMINATED ? strlen(json) : len)
+		      : fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
+	mem_pop(&t);
+	return st;
+}
+
+int api_set_facts_object(edict_ctx *x, json_object *root)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	int st = root ? load_facts(x, root) : fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document");
+	mem_pop(&t);
+	return st;
+}
+
+/* A fact path resolved against the schema: root, field slots, and the
+ * type at each level (types[0] is the root's, types[n] the target's). */
+typedef struct FactPath {
+	int root;
+	int n;
+	int slots[PATH_MAX_DEPTH];
+	const Type *types[PATH_MAX_DEPTH + 1];
+	const char *text;
+} FactPath;
+
+static int resolve(edict_ctx *x, const char *path, FactPath *fp)
+{
+	const Program *p = x->c->p;
+	if (!path)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the fact path is NULL");
+	size_t plen = strnlen(path, 1024);
+	if (plen == 0 || plen >= 1024)
+		return fail(x, EDICT_EFACTS, noloc, NULL, "a fact path looks like company.us_export_share, not \"%.40s\"", path);
+	fp->text = copy_text(path, plen);
+	fp->n = 0;
+	const char *seg = fp->text;
+	const char *dot = strchr(seg, '.');
+	const char *name = dot ? copy_text(seg, (size_t)(dot - seg)) : seg;
+	fp->root = -1;
+	for (int i = 0; i < p->nfacts; i++)
+		if (strcmp(p->facts[i]->name, name) == 0)
+			fp->root = i;
+	if (fp->root < 0) {
+		const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(p->nfacts + 1));
+		for (int i = 0; i < p->nfacts; i++)
+			cands[i] = p->facts[i]->name;
+		const char *best = diag_closest(name, cands, p->nfacts);
+		return fail(x, EDICT_EFACTS, noloc, best ? xprintf("did you mean '%s'?", best) : NULL,
+			    "there is no fact named '%s' in these rules%s", name,
+			    best ? xprintf("; did you mean '%s'?", best) : "");
+	}
+	fp->types[0] = p->facts[fp->root]->type;
+	while (dot) {
+		seg = dot + 1;
+		dot = strchr(seg, '.');
+		name = dot ? copy_text(seg, (size_t)(dot - seg)) : seg;
+		const Type *t = fp->types[fp->n];
+		const char *sofar = copy_text(fp->text, (size_t)(seg - 1 - fp->text));
+		if (t->kind != TY_REC)
+			return fail(x, EDICT_EFACTS, noloc, NULL, "'%s' is %s and has no field '%s'", sofar, ty_name(t), name);
+		if (fp->n == PATH_MAX_DEPTH)
+			return fail(x, EDICT_EFACTS, noloc, NULL, "the fact path %s is too deep", fp->text);
+		int slot = -1;
+		const TypeDef *td = t->def;
+		for (int i = 0; i < td->nfields; i++)
+			if (strcmp(td->fields[i].name, name) == 0)
+				slot = i;
+		if (slot < 0) {
+			const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(td->nfields + 1));
+			for (int i = 0; i < td->nfields; i++)
+				cands[i] = td->fields[i].name;
+			const char *best = diag_closest(name, cands, td->nfields);
+			return fail(x, EDICT_EFACTS, noloc, best ? xprintf("did you mean '%s.%s'?", sofar, best) : NULL,
+				    "there is no fact '%s.%s'%s", sofar, name,
+				    best ? xprintf("; did you mean '%s.%s'?", sofar, best) : "");
+		}
+		fp->slots[fp->n] = slot;
+		fp->types[fp->n + 1] = td->fields[slot].type;
+		fp->n++;
+	}
+	return EDICT_OK;
+}
+
+/* Set the value at a resolved path, copying records on the way down (a
+ * record may be shared with the value of an earlier evaluation) and making
+ * an absent record, with its fields absent, where the path needs one. */
+static void put(edict_ctx *x, const FactPath *fp, Value v)
+{
+	const Program *p = x->c->p;
+	Value *at = &x->c->facts[fp->root];
+	const char *sofar = p->facts[fp->root]->name;
+	for (int i = 0; i < fp->n; i++) {
+		Value copy;
+		if (at->tag == V_REC) {
+			copy = val_rec(at->aux, at->as.r->n);
+			memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
+		} else {
+			copy = facts_absent(p, fp->types[i], NULL, sofar);
+			if (copy.tag != V_REC) { /* a record type always gives a record */
+				copy = val_rec(fp->types[i]->def->id, (uint32_t)fp->types[i]->def->nfields);
+			}
+		}
+		*at = copy;
+		sofar = xprintf("%s.%s", sofar, fp->types[i]->def->fields[fp->slots[i]].name);
+		at = &at->as.r->f[fp->slots[i]];
+	}
+	*at = v;
+	changed(x);
+}
+
+static int wrong_type(edict_ctx *x, const FactPath *fp, const char *what)
+{
+	return fail(x, EDICT_EFACTS, noloc, NULL, "%s is %s, so it cannot be set to %s", fp->text, ty_name(fp->types[fp->n]),
+		    what);
+}
+
+/* A value written in Edict that is more than one literal: compiled against
+ * the rules (under the write lock, as for queries) and evaluated here. */
+static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
+{
+	edict_rules *r = x->rules;
+	Program *p = r->p;
+	const Type *t = fp->types[fp->n];
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = "value";
+	src->text = copy_text(text, strlen(text));
+	src->len = strlen(text);
+	Diags *vd = diag_new();
+	Chunk *ch = NULL;
+	pthread_rwlock_wrlock(&r->lock);
+	MemTry t2;
+	if (mem_try(&t2)) {
+		pthread_rwlock_unlock(&r->lock);
+		return oom(x);
+	}
+	Node *e = parse_expr(src, vd);
+	if (e && vd->nerrors == 0) {
+		int nl = 0;
+		chk_query(p, e, t, vd, &nl);
+		if (vd->nerrors == 0)
+			ch = cg_expr(p, e, nl, false, "value");
+	}
+	mem_pop(&t2);
+	pthread_rwlock_unlock(&r->lock);
+	if (!ch) {
+		const Diag *dg = vd->n ? &vd->items[0] : NULL;
+		return fail(x, EDICT_EFACTS, dg ? dg->loc : noloc, dg ? dg->hint : NULL, "%s: %s", fp->text,
+			    dg ? dg->msg : "the value could not be read");
+	}
+	Ctx *c = x->c;
+	c->as_of = effective_date(x);
+	if (x->fresh) {
+		vm_reset(c);
+		x->fresh = false;
+	}
+	c->steps = 0;
+	c->bytes = 0;
+	c->max_steps = x->max_steps;
+	c->max_bytes = x->max_bytes;
+	Value v;
+	int st = vm_eval_chunk(c, ch, &v);
+	if (st != ST_OK)
+		return fail(x, st, c->errloc, NULL, "%s: the value could not be computed: %s", fp->text, c->errmsg);
+	put(x, fp, v);
+	return ok(x);
+}
+
+/* One literal of the target's type, written the Edict way. */
+static bool edict_literal(const Type *t, const char *s, Value *out)
+{
+	size_t n = strlen(s);
+	while (n && is_blank(*s))
+		s++, n--;
+	while (n && is_blank(s[n - 1]))
+		n--;
+	switch (t->kind) {
+	case TY_BOOL:
+		if (n == 4 && memcmp(s, "true", 4) == 0)
+			return *out = val_bool(true), true;
+		if (n == 5 && memcmp(s, "false", 5) == 0)
+			return *out = val_bool(false), true;
+		return false;
+	case TY_INT: {
+		Dec d;
+		int64_t i;
+		if (dec_parse(s, n, &d) != DEC_OK || !dec_to_int(d, &i))
+			return false;
+		*out = val_int(i);
+		return true;
+	}
+	case TY_ENUM:
+		for (int i = 0; i < t->def->nmembers; i++)
+			if (strlen(t->def->members[i]) == n && memcmp(t->def->members[i], s, n) == 0) {
+				*out = val_enum(t->def->id, i);
+				return true;
+			}
+		return false;
+	case TY_HS:
+		if (n > 3 && memcmp(s, "hs ", 3) == 0) {
+			s += 3, n -= 3;
+			while (n && is_blank(*s))
+				s++, n--;
+		}
+		if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+			s++, n -= 2;
+		return facts_scalar(t, s, n, out) == 0;
+	case TY_DEC:
+	case TY_MONEY:
+	case TY_PCT:
+	case TY_DATE:
+	case TY_DUR:
+		return facts_scalar(t, s, n, out) == 0;
+	default:
+		return false;
+	}
+}
+
+static int set_fact(edict_ctx *x, const char *path, const char *value)
+{
+	FactPath fp;
+	int st = resolve(x, path, &fp);
+	if (st != EDICT_OK)
+		return st;
+	if (!value)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the value for %s is NULL", fp.text);
+	const Type *t = fp.types[fp.n];
+	const Program *p = x->c->p;
+	Value v;
+	/* JSON first: "\"12%\"", true, {"size": "sme"} */
+	size_t len = strlen(value);
+	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	if (!tok)
+		return oom(x);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_object *j = json_tokener_parse_ex(tok, value, (int)(len > INT32_MAX ? INT32_MAX : len));
+	bool whole = json_tokener_get_error(tok) == json_tokener_success;
+	if (whole)
+		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+			if (!is_blank(value[i]))
+				whole = false;
+	json_tokener_free(tok);
+	x->pending = j;
+	if (whole) {
+		const char *err = NULL;
+		st = facts_convert(p, t, j, fp.text, &v, &err);
+		x->pending = NULL;
+		json_object_put(j);
+		if (st != ST_OK)
+			return fail(x, EDICT_EFACTS, noloc, NULL, "%s", err ? err : "the value does not fit");
+		put(x, &fp, v);
+		return ok(x);
+	}
+	x->pending = NULL;
+	if (j)
+		json_object_put(j);
+	/* then one Edict literal: 12%, 50_000_000 KRW, sme, 2026-12-01 */
+	if (edict_literal(t, value, &v)) {
+		put(x, &fp, v);
+		return ok(x);
+	}
+	/* else any Edict value: records, lists, expressions */
+	st = set_edict_value(x, &fp, value);
+	if (st == EDICT_EFACTS && t->kind != TY_REC && t->kind != TY_LIST) {
+		/* for a plain value, say what was expected, as for JSON facts */
+		json_object *js = x->pending = json_object_new_string(value);
+		const char *err = NULL;
+		if (js && facts_convert(p, t, js, fp.text, &v, &err) != ST_OK && err)
+			fail(x, EDICT_EFACTS, noloc, NULL, "%s", err);
+		x->pending = NULL;
+		json_object_put(js);
+	}
+	return st;
+}
+
+int edict_ctx_set_fact(edict_ctx *x, const char *path, const char *value)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	int st = set_fact(x, path, value);
+	mem_pop(&t);
+	return st;
+}
+
+int edict_ctx_set_bool(edict_ctx *x, const char *path, int value)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	FactPath fp;
+	int st = resolve(x, path, &fp);
+	if (st == EDICT_OK) {
+		if (fp.types[fp.n]->kind != TY_BOOL) {
+			st = wrong_type(x, &fp, value ? "true" : "false");
+		} else {
+			put(x, &fp, val_bool(value != 0));
+			st = ok(x);
+		}
+	}
+	mem_pop(&t);
+	return st;
+}
+
+int edict_ctx_set_int(edict_ctx *x, const char *path, int64_t value)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	FactPath fp;
+	int st = resolve(x, path, &fp);
+	if (st == EDICT_OK) {
+		const Type *ty = fp.types[fp.n];
+		if (ty->kind == TY_INT) {
+			put(x, &fp, val_int(value));
+			st = ok(x);
+		} else if (ty->kind == TY_DEC) {
+			put(x, &fp, val_dec(V_DEC, dec_from_int(value), 0));
+			st = ok(x);
+		} else {
+			st = wrong_type(x, &fp, xprintf("the number %lld", (long long)value));
+		}
+	}
+	mem_pop(&t);
+	return st;
+}
+
+int edict_ctx_set_text(edict_ctx *x, const char *path, const char *text)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	FactPath fp;
+	int st = resolve(x, path, &fp);
+	if (st == EDICT_OK && !text)
+		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the text for %s is NULL", fp.text);
+	if (st == EDICT_OK) {
+		const Type *ty = fp.types[fp.n];
+		Value v;
+		if (ty->kind == TY_STR) {
+			put(x, &fp, val_str(text, strlen(text)));
+			st = ok(x);
+		} else if (ty->kind != TY_REC && ty->kind != TY_LIST && edict_literal(ty, text, &v)) {
+			put(x, &fp, v);
+			st = ok(x);
+		} else {
+			st = wrong_type(x, &fp, xprintf("\"%.60s\"", text));
+		}
+	}
+	mem_pop(&t);
+	return st;
+}
+
+int edict_ctx_set_unknown(edict_ctx *x, const char *path)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	FactPath fp;
+	int st = resolve(x, path, &fp);
+	if (st == EDICT_OK) {
+		Value v;
+		const char *err = NULL;
+		/* exactly what JSON null does */
+		if (facts_convert(x->c->p, fp.types[fp.n], NULL, fp.text, &v, &err) != ST_OK) {
+			st = fail(x, EDICT_EFACTS, noloc, NULL, "%s", err ? err : "cannot mark it missing");
+		} else {
+			put(x, &fp, v);
+			st = ok(x);
+		}
+	}
+	mem_pop(&t);
+	return st;
+}
+
+/* ------------------------------------------------------------ queries */
+
+static bool plain_name(const char *s)
+{
+	while (is_blank(*s))
+		s++;
+	bool start = true;
+	for (; *s && !is_blank(*s); s++) {
+		char ch = *s;
+		bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+		bool digit = ch >= '0' && ch <= '9';
+		if (ch == '.') {
+			if (start)
+				return false;
+			start = true;
+			continue;
+		}
+		if (start ? !alpha : !(alpha || digit))
+			return false;
+		start = false;
+	}
+	while (is_blank(*s))
+		s++;
+	return !*s && !start;
+}
+
+static const Query *cache_find(const edict_rules *r, const char *text, uint64_t h)
+{
+	if (!r->capcache)
+		return NULL;
+	for (int i = (int)(h & (uint64_t)(r->capcache - 1));; i = (i + 1) & (r->capcache - 1)) {
+		const QSlot *s = &r->cache[i];
+		if (!s->q)
+			return NULL;
+		if (s->hash == h && strcmp(s->text, text) == 0)
+			return s->q;
+	}
+}
+
+static void cache_add(edict_rules *r, const Query *q, uint64_t h)
+{
+	if (r->ncache >= RULES_CACHE_MAX)
+		return;
+	if ((r->ncache + 1) * 2 > r->capcache) {
+		int cap = r->capcache ? r->capcache * 2 : 64;
+		QSlot *slots = GC_MALLOC(sizeof(QSlot) * (size_t)cap);
+		for (int i = 0; i < r->capcache; i++) {
+			if (!r->cache[i].q)
+				continue;
+			int j = (int)(r->cache[i].hash & (uint64_t)(cap - 1));
+			while (slots[j].q)
+				j = (j + 1) & (cap - 1);
+			slots[j] = r->cache[i];
+		}
+		r->cache = slots;
+		r->capcache = cap;
+	}
+	int j = (int)(h & (uint64_t)(r->capcache - 1));
+	while (r->cache[j].q)
+		j = (j + 1) & (r->capcache - 1);
+	r->cache[j] = (QSlot){h, q->text, q};
+	r->ncache++;
+}
+
+/* Compile a query under the write lock, unless another thread just did. */
+static const Query *compile_locked(edict_ctx *x, const char *copy, uint64_t h, Diags *qd)
+{
+	edict_rules *r = x->rules;
+	const Query *q;
+	pthread_rwlock_wrlock(&r->lock);
+	MemTry t;
+	if (mem_try(&t)) {
+		pthread_rwlock_unlock(&r->lock);
+		oom(x);
+		return NULL;
+	}
+	q = cache_find(r, copy, h);
+	if (!q) {
+		q = query_compile(r->p, copy, "query", qd);
+		if (q)
+			cache_add(r, q, h);
+	}
+	mem_pop(&t);
+	pthread_rwlock_unlock(&r->lock);
+	x->status = EDICT_OK;
+	return q;
+}
+
+/* The compiled query for text: from this context's recent queries, the
+ * rule set's cache, or compiled now.  NULL with the error set. */
+static const Query *get_query(edict_ctx *x, const char *text)
+{
+	if (!text) {
+		fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
+		return NULL;
+	}
+	size_t n = strnlen(text, QUERY_MAX_LEN + 1);
+	if (n > QUERY_MAX_LEN) {
+		fail(x, EDICT_EUSAGE, noloc, NULL, "the query is longer than %u bytes", QUERY_MAX_LEN);
+		return NULL;
+	}
+	uint64_t h = hash_text(text);
+	QSlot *mine = &x->recent[h & (CTX_CACHE - 1)];
+	if (mine->q && mine->hash == h && strcmp(mine->text, text) == 0)
+		return mine->q;
+	edict_rules *r = x->rules;
+	pthread_rwlock_rdlock(&r->lock);
+	const Query *q = cache_find(r, text, h);
+	pthread_rwlock_unlock(&r->lock);
+	if (!q) {
+		const char *copy = copy_text(text, n);
+		Diags *qd = diag_new();
+		q = compile_locked(x, copy, h, qd);
+		if (!q && x->status == EDICT_ENOMEM)
+			return NULL;
+		if (!q) {
+			/* which kind of mistake: parse it again on its own to tell */
+			Source *src = GC_MALLOC(sizeof *src);
+			src->path = "query";
+			src->text = copy;
+			src->len = n;
+			int st = !parse_expr(src, diag_new()) ? EDICT_ESYNTAX : plain_name(copy) ? EDICT_EUSAGE : EDICT_ETYPE;
+			const Diag *dg = qd->n ? &qd->items[0] : NULL;
+			if (!dg) {
+				fail(x, st, noloc, NULL, "the query '%s' could not be compiled", copy);
+				return NULL;
+			}
+			char *msg = diag_render(qd, dg, false);
+			size_t ml = strlen(msg);
+			while (ml && msg[ml - 1] == '\n')
+				msg[--ml] = 0;
+			fail(x, st, dg->loc, dg->hint, "%s", msg);
+			return NULL;
+		}
+	}
+	*mine = (QSlot){h, q->text, q};
+	return q;
+}
+
+/* Make the context ready to evaluate: the date, a fresh memo when the facts
+ * changed (or for tracing, so every decision records its trace), limits. */
+static void prepare(edict_ctx *x, bool trace)
+{
+	Ctx *c = x->c;
+	date_t d = effective_date(x);
+	if (d != c->as_of) {
+		c->as_of = d;
+		x->fresh = true;
+	}
+	c->trace = trace;
+	if (x->fresh || trace) {
+		vm_reset(c);
+		x->fresh = false;
+	}
+	c->nev = 0;
+	c->steps = 0;
+	c->bytes = 0;
+	c->depth = 0;
+	c->max_steps = x->max_steps;
+	c->max_bytes = x->max_bytes;
+}
+
+/* A runtime error's message, quoting the rule line: the sources are read
+ * under the lock, as a query being compiled may be adding one. */
+static int runtime_error(edict_ctx *x, int st)
+{
+	Ctx *c = x->c;
+	if (st == ST_MEMORY)
+		return oom(x);
+	Diag dg = {SEV_ERROR, c->errloc, c->errmsg ? c->errmsg : "the evaluation failed", NULL};
+	edict_rules *r = x->rules;
+	pthread_rwlock_rdlock(&r->lock);
+	MemTry t;
+	if (mem_try(&t)) {
+		pthread_rwlock_unlock(&r->lock);
+		return oom(x);
+	}
+	char *msg = dg.loc.file ? diag_render(r->p->diags, &dg, false) : xprintf("error: %s", dg.msg);
+	mem_pop(&t);
+	pthread_rwlock_unlock(&r->lock);
+	size_t ml = strlen(msg);
+	while (ml && msg[ml - 1] == '\n')
+		msg[--ml] = 0;
+	return fail(x, st, c->errloc, NULL, "%s", msg);
+}
+
+static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Value *out)
+{
+	const Query *q = get_query(x, query);
+	if (!q)
+		return x->status;
+	if (x->stop) {
+		x->stop = 0;
+		return fail(x, EDICT_EINTERRUPTED, noloc, NULL, "interrupted before the evaluation started");
+	}
+	prepare(x, trace);
+	Ctx *c = x->c;
+	c->top_frame = -1;
+	int st = query_run(c, q, out);
+	c->trace = false;
+	x->stop = 0;
+	if (st != ST_OK)
+		return runtime_error(x, st);
+	*qo = q;
+	return EDICT_OK;
+}
+
+static edict_value *new_value(edict_ctx *x, Value v)
+{
+	edict_value *ev = GC_MALLOC(sizeof *ev);
+	ev->magic = VALUE_MAGIC;
+	ev->gen = x->gen;
+	ev->ctx = x;
+	ev->v = v;
+	keep(x, ev);
+	return ev;
+}
+
+int edict_prepare(edict_ctx *x, const char *query)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	int st = get_query(x, query) ? ok(x) : x->status;
+	mem_pop(&t);
+	return st;
+}
+
+int edict_eval(edict_ctx *x, const char *query, edict_value **out)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	if (!out)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the result (out) is NULL");
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	const Query *q;
+	Value v;
+	int st = run(x, query, false, &q, &v);
+	if (st == EDICT_OK) {
+		*out = new_value(x, v);
+		ok(x);
+	}
+	mem_pop(&t);
+	return st;
+}
+
+/* The shared shape of the functions that give text about a query. */
+typedef enum TextKind { TK_JSON, TK_MISSING, TK_EXPLAIN_JSON, TK_EXPLAIN_TEXT } TextKind;
+
+static int eval_text(edict_ctx *x, const char *query, const char **out, TextKind kind)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	if (!out)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the text (out) is NULL");
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	const Query *q;
+	Value v;
+	bool trace = kind == TK_EXPLAIN_JSON || kind == TK_EXPLAIN_TEXT;
+	int st = run(x, query, trace, &q, &v);
+	if (st == EDICT_OK) {
+		Buf b = {0};
+		const Program *p = x->c->p;
+		if (kind == TK_JSON) {
+			fmt_json(p, v, &b);
+		} else if (kind == TK_MISSING) {
+			explain_missing_json(v, &b);
+		} else {
+			edict_rules *r = x->rules;
+			pthread_rwlock_rdlock(&r->lock);
+			MemTry t2;
+			if (mem_try(&t2)) {
+				pthread_rwlock_unlock(&r->lock);
+				mem_pop(&t);
+				return oom(x);
+			}
+			int frame = q->decl >= 0 ? q->decl : x->c->top_frame;
+			if (kind == TK_EXPLAIN_JSON)
+				explain_json(x->c, frame, q->text, v, &b);
+			else
+				explain_text(x->c, frame, q->text, v, &b, NULL);
+			mem_pop(&t2);
+			pthread_rwlock_unlock(&r->lock);
+			x->c->nev = 0; /* the trace is in the text now */
+		}
+		const char *s = buf_cstr(&b);
+		keep(x, (void *)s);
+		*out = s;
+		ok(x);
+	}
+	mem_pop(&t);
+	return st;
+}
+
+int edict_eval_json(edict_ctx *x, const char *query, const char **json)
+{
+	return eval_text(x, query, json, TK_JSON);
+}
+
+int edict_missing_json(edict_ctx *x, const char *query, const char **json)
+{
+	return eval_text(x, query, json, TK_MISSING);
+}
+
+int edict_explain_json(edict_ctx *x, const char *query, const char **json)
+{
+	return eval_text(x, query, json, TK_EXPLAIN_JSON);
+}
+
+int edict_explain_text(edict_ctx *x, const char *query, const char **text)
+{
+	return eval_text(x, query, text, TK_EXPLAIN_TEXT);
+}
+
+/* ------------------------------------------------------------- values */
+
+/* A value handle that may be read: its context lives and its facts have
+ * not changed since. */
+static bool value_ok(const edict_value *v)
+{
+	return v && v->magic == VALUE_MAGIC && ctx_ok(v->ctx) && v->gen == v->ctx->gen;
+}
+
+const Value *api_value(const edict_value *v)
+{
+	return value_ok(v) ? &v->v : NULL;
+}
+
+/* A usage error about a value: on its context when it still has one. */
+static int value_fail(const edict_value *v, const char *msg)
+{
+	if (v && v->magic == VALUE_MAGIC && ctx_ok(v->ctx))
+		return fail(v->ctx, EDICT_EUSAGE, noloc, NULL, "%s", msg);
+	return EDICT_EUSAGE;
+}
+
+static const char *stale(const edict_value *v)
+{
+	return v && v->magic == VALUE_MAGIC && ctx_ok(v->ctx) && v->gen != v->ctx->gen
+		       ? "this result was computed from facts (or an as-of date) that have changed since; evaluate again"
+		       : "the value is NULL or no longer valid";
+}
+
+static const char *kind_words(Value v)
+{
+	switch ((ValueTag)v.tag) {
+	case V_UNKNOWN: return "unknown";
+	case V_BOOL: return "true or false";
+	case V_INT: return "a whole number";
+	case V_DEC: return "a decimal number";
+	case V_MONEY: return "an amount of money";
+	case V_PCT: return "a percentage";
+	case V_DATE: return "a date";
+	case V_DUR: return "a duration";
+	case V_STR: return "text";
+	case V_ENUM: return "a member of an enumeration";
+	case V_HS: return "a tariff code";
+	case V_LIST: return "a list";
+	case V_REC: return "a record";
+	}
+	return "a value";
+}
+
+int edict_value_kind(const edict_value *v)
+{
+	enter();
+	return value_ok(v) ? v->v.tag : -1;
+}
+
+/* Read a value of one tag, with a clear message when it is something else. */
+static int want(const edict_value *v, ValueTag tag, const char *what)
+{
+	if (!value_ok(v))
+		return value_fail(v, stale(v));
+	if (v->v.tag == tag)
+		return EDICT_OK;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(v->ctx);
+	const char *msg;
+	if (v->v.tag == V_UNKNOWN && v->v.as.m && v->v.as.m->len)
+		msg = xprintf("the result is unknown, not %s: it needs the fact %s (check edict_value_kind first)", what,
+			      v->v.as.m->paths[0]->data);
+	else
+		msg = xprintf("the result is %s, not %s", kind_words(v->v), what);
+	int st = value_fail(v, msg);
+	mem_pop(&t);
+	return st;
+}
+
+int edict_value_bool(const edict_value *v, int *out)
+{
+	enter();
+	int st = want(v, V_BOOL, "true or false");
+	if (st != EDICT_OK)
+		return st;
+	if (!out)
+		return value_fail(v, "the place for the result (out) is NULL");
+	*out = v->v.as.i != 0;
+	return ok(v->ctx);
+}
+
+int edict_value_int(const edict_value *v, int64_t *out)
+{
+	enter();
+	int st = want(v, V_INT, "a whole number");
+	if (st != EDICT_OK)
+		return st;
+	if (!out)
+		return value_fail(v, "the place for the result (out) is NULL");
+	*out = v->v.as.i;
+	return ok(v->ctx);
+}
+
+/* text (Edict notation), json or missing, kept on the context or not */
+static const char *value_string(const edict_value *v, int which, bool kept)
+{
+	enter();
+	if (!value_ok(v)) {
+		value_fail(v, stale(v));
+		return NULL;
+	}
+	edict_ctx *x = v->ctx;
+	MemTry t;
+	if (mem_try(&t)) {
+		oom(x);
+		return NULL;
+	}
+	Buf b = {0};
+	if (which == 0)
+		fmt_value(x->c->p, v->v, &b);
+	else if (which == 1)
+		fmt_json(x->c->p, v->v, &b);
+	else
+		explain_missing_json(v->v, &b);
+	const char *s = buf_cstr(&b);
+	if (kept)
+		keep(x, (void *)s);
+	mem_pop(&t);
+	ok(x);
+	return s;
+}
+
+const char *edict_value_text(const edict_value *v)
+{
+	return value_string(v, 0, true);
+}
+
+const char *edict_value_json(const edict_value *v)
+{
+	return value_string(v, 1, true);
+}
+
+const char *edict_value_missing_json(const edict_value *v)
+{
+	return value_string(v, 2, true);
+}
+
+static size_t copy_out(const char *s, char *buf, size_t size)
+{
+	if (!s) {
+		if (buf && size)
+			buf[0] = 0;
+		return 0;
+	}
+	size_t n = strlen(s);
+	if (buf && size) {
+		size_t k = n < size - 1 ? n : size - 1;
+		memcpy(buf, s, k);
+		buf[k] = 0;
+	}
+	return n;
+}
+
+size_t edict_value_copy_text(const edict_value *v, char *buf, size_t size)
+{
+	return copy_out(value_string(v, 0, false), buf, size);
+}
+
+size_t edict_value_copy_json(const edict_value *v, char *buf, size_t size)
+{
+	return copy_out(value_string(v, 1, false), buf, size);
+}
+
+int edict_value_list_length(const edict_value *v, size_t *n)
+{
+	enter();
+	int st = want(v, V_LIST, "a list");
+	if (st != EDICT_OK)
+		return st;
+	if (!n)
+		return value_fail(v, "the place for the length (n) is NULL");
+	*n = v->v.as.l->len;
+	return ok(v->ctx);
+}
+
+int edict_value_list_item(const edict_value *v, size_t i, edict_value **out)
+{
+	enter();
+	int st = want(v, V_LIST, "a list");
+	if (st != EDICT_OK)
+		return st;
+	if (!out)
+		return value_fail(v, "the place for the item (out) is NULL");
+	edict_ctx *x = v->ctx;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	if (i >= v->v.as.l->len) {
+		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the list has %u item%s; there is no item %zu", v->v.as.l->len,
+			  v->v.as.l->len == 1 ? "" : "s", i);
+	} else {
+		*out = new_value(x, v->v.as.l->items[i]);
+		st = ok(x);
+	}
+	mem_pop(&t);
+	return st;
+}
+
+int edict_value_field(const edict_value *v, const char *name, edict_value **out)
+{
+	enter();
+	int st = want(v, V_REC, "a record");
+	if (st != EDICT_OK)
+		return st;
+	if (!out || !name)
+		return value_fail(v, "the field name or the place for the field (out) is NULL");
+	edict_ctx *x = v->ctx;
+	const Program *p = x->c->p;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	const TypeDef *td = v->v.aux >= 0 && v->v.aux < p->ntypes ? p->types[v->v.aux] : NULL;
+	int slot = -1;
+	for (int i = 0; td && i < td->nfields && i < (int)v->v.as.r->n; i++)
+		if (strcmp(td->fields[i].name, name) == 0)
+			slot = i;
+	if (slot < 0) {
+		const char **cands = GC_MALLOC(sizeof(char *) * (size_t)((td ? td->nfields : 0) + 1));
+		for (int i = 0; td && i < td->nfields; i++)
+			cands[i] = td->fields[i].name;
+		const char *best = td ? diag_closest(name, cands, td->nfields) : NULL;
+		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the record %s has no field '%.60s'%s", td ? td->name : "", name,
+			  best ? xprintf("; did you mean '%s'?", best) : "");
+	} else {
+		*out = new_value(x, v->v.as.r->f[slot]);
+		st = ok(x);
+	}
+	mem_pop(&t);
+	return st;
+}

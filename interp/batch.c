@@ -1,0 +1,654 @@
+/*
+ * batch.c - `edict batch`: one JSON fact document a line in (NDJSON), one
+ * result object a line out, in input order.
+ *
+ *     edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]
+ *         < companies.ndjson > results.ndjson
+ *
+ * Each output line is {"line":N,"id":..,"as_of":..,"decisions":{..},
+ * "missing":{..}} like `edict eval --json` (plus "errors" when a query
+ * failed), or {"line":N,"id":..,"error":".."} for a line whose facts are
+ * not valid; the batch goes on (--fail-fast stops after it).  Blank lines
+ * are skipped.  Exit status: 0 when every line was fine, 1 when a query
+ * failed on some line, else 3 when some line had invalid facts.
+ *
+ * The input is streamed: lines are read a chunk at a time, the chunk is
+ * evaluated (by N threads, each with its own context, through the public
+ * API), and its results are written in order before the next chunk is
+ * read, so memory stays flat however long the input.  A summary goes to
+ * standard error at the end, and a progress line while running when
+ * standard error is a terminal.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+#include "batch.h"
+#include "date.h"
+#include "facts.h"
+#include "format.h"
+
+#define BATCH_CHUNK_LINES 256   /* per thread */
+#define BATCH_CHUNK_BYTES (8u << 20)
+#define BATCH_MAX_LINE FACTS_MAX_BYTES
+
+enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
+
+typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
+
+typedef struct Options {
+	const char **paths;
+	int npaths;
+	const char **queries;
+	int nqueries;
+	const char *as_of;
+	int jobs;
+	bool fail_fast;
+} Options;
+
+static const char *help =
+	"Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast] < in.ndjson > out.ndjson\n"
+	"\n"
+	"Reads one JSON fact document a line (as for edict eval --facts) and writes one\n"
+	"result a line, in input order: {\"line\":N,\"id\":..,\"as_of\":..,\"decisions\":{..},\n"
+	"\"missing\":{..}}, or {\"line\":N,\"id\":..,\"error\":\"..\"} for a line with invalid facts.\n"
+	"\n"
+	"  --query Q     what to evaluate (repeatable); default: every public decision\n"
+	"  --as-of DATE  the evaluation date, before each line's \"as_of\" and today\n"
+	"  --jobs N      evaluate on N threads (the output keeps the input order)\n"
+	"  --fail-fast   stop after the first line that fails\n"
+	"\n"
+	"A summary goes to standard error, and a progress line when it is a terminal.\n"
+	"Exit status: 0 every line fine, 1 a query failed on some line (or the rules\n"
+	"have errors), 2 usage error, 3 some line had invalid facts.\n";
+
+static void usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "edict batch: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nUsage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
+			" < in.ndjson > out.ndjson\n");
+}
+
+static int parse_options(int argc, char **argv, Options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->jobs = 1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+		if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
+			if (!more)
+				return usage("%s needs a decision name or an expression after it", a), -1;
+			AST_PUSH(o->queries, o->nqueries, argv[++i]);
+		} else if (strcmp(a, "--as-of") == 0) {
+			if (!more)
+				return usage("%s needs a date like 2026-12-01", a), -1;
+			o->as_of = argv[++i];
+			date_t d;
+			if (date_parse(o->as_of, strlen(o->as_of), &d) != 0)
+				return usage("--as-of needs a real date like 2026-12-01, not '%s'", o->as_of), -1;
+		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
+			if (!more)
+				return usage("%s needs a number", a), -1;
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 256)
+				return usage("--jobs needs a number from 1 to 256, not '%s'", argv[i]), -1;
+			o->jobs = (int)n;
+		} else if (strcmp(a, "--fail-fast") == 0) {
+			o->fail_fast = true;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			return 1;
+		} else if (a[0] == '-' && a[1]) {
+			return usage("unknown option '%s'", a), -1;
+		} else {
+			AST_PUSH(o->paths, o->npaths, a);
+		}
+	}
+	if (o->npaths == 0)
+		return usage("needs at least one rule file or directory%s", ""), -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------- input */
+
+/* A buffered reader of lines of any length up to BATCH_MAX_LINE; longer
+ * lines are skipped to their end and reported. */
+typedef struct Reader {
+	FILE *f;
+	char *buf;
+	size_t start, end, cap;
+	bool eof;
+	unsigned long long consumed; /* bytes handed out, for the progress bar */
+	long lineno;
+} Reader;
+
+typedef struct Line {
+	long no;
+	size_t off, len; /* in the chunk's text */
+	bool too_long;
+} Line;
+
+/* Fill the buffer; false at the end of the input. */
+static bool refill(Reader *r)
+{
+	if (r->eof)
+		return false;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		size_t cap = r->cap * 2;
+		char *nb = realloc(r->buf, cap);
+		if (!nb)
+			return false;
+		r->buf = nb;
+		r->cap = cap;
+	}
+	size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+	r->end += got;
+	if (got == 0)
+		r->eof = true;
+	return got > 0;
+}
+
+/* The next line (without its newline), appended to text.  False at the end. */
+static bool next_line(Reader *r, Buf *text, Line *ln)
+{
+	size_t scanned = 0;
+	bool too_long = false;
+	for (;;) {
+		char *nl = memchr(r->buf + r->start + scanned, '\n', r->end - r->start - scanned);
+		if (nl) {
+			size_t n = (size_t)(nl - (r->buf + r->start));
+			ln->no = ++r->lineno;
+			ln->off = text->n;
+			ln->len = too_long ? 0 : n;
+			ln->too_long = too_long || n > BATCH_MAX_LINE;
+			if (!ln->too_long)
+				buf_add(text, r->buf + r->start, n);
+			else
+				ln->len = 0;
+			r->start += n + 1;
+			r->consumed += n + 1;
+			return true;
+		}
+		scanned = r->end - r->start;
+		if (scanned > BATCH_MAX_LINE) {
+			/* drop what we have of an overlong line and keep looking for its end */
+			too_long = true;
+			r->consumed += scanned;
+			r->start = r->end;
+			scanned = 0;
+		}
+		if (!refill(r)) {
+			if (r->end == r->start && !too_long)
+				return false;
+			size_t n = r->end - r->start; /* a last line without a newline */
+			ln->no = ++r->lineno;
+			ln->off = text->n;
+			ln->too_long = too_long;
+			ln->len = too_long ? 0 : n;
+			if (!too_long)
+				buf_add(text, r->buf + r->start, n);
+			r->consumed += n;
+			r->start = r->end;
+			return true;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ workers */
+
+typedef struct Result {
+	Outcome outcome;
+	const char *out; /* the output line, without its newline */
+} Result;
+
+typedef struct Worker {
+	struct Pool *pool;
+	edict_ctx *ctx;
+	json_tokener *tok;
+	pthread_t thread;
+} Worker;
+
+typedef struct Pool {
+	const Options *o;
+	edict_rules *rules;
+	const char **queries;
+	int nqueries;
+	/* the chunk being evaluated */
+	const char *text;
+	Line *lines;
+	int nlines;
+	Result *res;
+	atomic_int next;
+	/* hand-over between the reading thread and the others */
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	unsigned round;
+	int finished;
+	bool quit;
+	Worker *workers;
+	int nworkers;
+} Pool;
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The first line of a message (the rest quotes the rule text). */
+static const char *first_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl ? xprintf("%.*s", (int)(nl - s), s) : s;
+}
+
+static void error_record(Buf *b, long no, const char *id, const char *msg)
+{
+	buf_printf(b, "{\"line\":%ld", no);
+	if (id)
+		buf_printf(b, ",\"id\":%s", id);
+	buf_puts(b, ",\"error\":");
+	buf_json_str(b, msg, strlen(msg));
+	buf_puts(b, "}");
+}
+
+static Result process(Pool *pl, Worker *w, const Line *ln)
+{
+	Result r = {LINE_OK, NULL};
+	const char *s = pl->text + ln->off;
+	Buf b = {0};
+	if (ln->too_long) {
+		error_record(&b, ln->no, NULL,
+			     xprintf("line %ld is longer than the limit of %u bytes", ln->no, (unsigned)BATCH_MAX_LINE));
+		r.outcome = LINE_FACTS;
+		r.out = buf_cstr(&b);
+		return r;
+	}
+	if (blank(s, ln->len)) {
+		r.outcome = LINE_BLANK;
+		return r;
+	}
+	json_tokener_reset(w->tok);
+	json_object *doc = json_tokener_parse_ex(w->tok, s, (int)ln->len);
+	enum json_tokener_error jerr = json_tokener_get_error(w->tok);
+	size_t end = json_tokener_get_parse_end(w->tok);
+	if (jerr == json_tokener_continue)
+		jerr = json_tokener_error_parse_eof;
+	if (jerr == json_tokener_success)
+		for (size_t i = end; i < ln->len; i++)
+			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+				jerr = json_tokener_error_parse_unexpected;
+				end = i;
+				break;
+			}
+	const char *id = NULL;
+	json_object *idj;
+	if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
+		id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
+	if (jerr != json_tokener_success) {
+		if (doc)
+			json_object_put(doc);
+		const char *why = jerr == json_tokener_error_depth
+					  ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
+				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
+									 : json_tokener_error_desc(jerr);
+		error_record(&b, ln->no, id, xprintf("line %ld, column %zu: invalid JSON: %s", ln->no, end + 1, why));
+		r.outcome = LINE_FACTS;
+		r.out = buf_cstr(&b);
+		return r;
+	}
+	int st = api_set_facts_object(w->ctx, doc);
+	json_object_put(doc);
+	if (st != EDICT_OK) {
+		error_record(&b, ln->no, id, xprintf("line %ld: %s", ln->no, edict_ctx_errmsg(w->ctx)));
+		r.outcome = LINE_FACTS;
+		r.out = buf_cstr(&b);
+		return r;
+	}
+	const char **vals = GC_MALLOC(sizeof(char *) * (size_t)pl->nqueries);
+	const char **miss = GC_MALLOC(sizeof(char *) * (size_t)pl->nqueries);
+	const char **errs = GC_MALLOC(sizeof(char *) * (size_t)pl->nqueries);
+	int nerr = 0;
+	for (int i = 0; i < pl->nqueries; i++) {
+		edict_value *v;
+		if (edict_eval(w->ctx, pl->queries[i], &v) != EDICT_OK) {
+			errs[i] = first_line(edict_ctx_errmsg(w->ctx));
+			nerr++;
+			continue;
+		}
+		vals[i] = edict_value_json(v);
+		if (edict_value_kind(v) == EDICT_KIND_UNKNOWN)
+			miss[i] = edict_value_missing_json(v);
+	}
+	buf_printf(&b, "{\"line\":%ld", ln->no);
+	if (id)
+		buf_printf(&b, ",\"id\":%s", id);
+	buf_printf(&b, ",\"as_of\":\"%s\",\"decisions\":{", edict_ctx_as_of(w->ctx));
+	int k = 0;
+	for (int i = 0; i < pl->nqueries; i++) {
+		if (!vals[i])
+			continue;
+		if (k++)
+			buf_puts(&b, ",");
+		buf_json_str(&b, pl->queries[i], strlen(pl->queries[i]));
+		buf_puts(&b, ":");
+		buf_puts(&b, vals[i]);
+	}
+	buf_puts(&b, "},\"missing\":{");
+	k = 0;
+	for (int i = 0; i < pl->nqueries; i++) {
+		if (!miss[i])
+			continue;
+		if (k++)
+			buf_puts(&b, ",");
+		buf_json_str(&b, pl->queries[i], strlen(pl->queries[i]));
+		buf_puts(&b, ":");
+		buf_puts(&b, miss[i]);
+	}
+	buf_puts(&b, "}");
+	if (nerr) {
+		buf_puts(&b, ",\"errors\":{");
+		k = 0;
+		for (int i = 0; i < pl->nqueries; i++) {
+			if (!errs[i])
+				continue;
+			if (k++)
+				buf_puts(&b, ",");
+			buf_json_str(&b, pl->queries[i], strlen(pl->queries[i]));
+			buf_puts(&b, ":");
+			buf_json_str(&b, errs[i], strlen(errs[i]));
+		}
+		buf_puts(&b, "}");
+		r.outcome = LINE_EVAL;
+	}
+	buf_puts(&b, "}");
+	r.out = buf_cstr(&b);
+	return r;
+}
+
+static void work(Pool *pl, Worker *w)
+{
+	for (;;) {
+		int i = atomic_fetch_add(&pl->next, 1);
+		if (i >= pl->nlines)
+			return;
+		pl->res[i] = process(pl, w, &pl->lines[i]);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	Worker *w = arg;
+	Pool *pl = w->pool;
+	unsigned seen = 0;
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		while (pl->round == seen && !pl->quit)
+			pthread_cond_wait(&pl->go, &pl->mu);
+		if (pl->quit) {
+			pthread_mutex_unlock(&pl->mu);
+			return NULL;
+		}
+		seen = pl->round;
+		pthread_mutex_unlock(&pl->mu);
+		work(pl, w);
+		pthread_mutex_lock(&pl->mu);
+		pl->finished++;
+		pthread_cond_signal(&pl->done);
+		pthread_mutex_unlock(&pl->mu);
+	}
+}
+
+/* Evaluate the current chunk on every worker, this thread included. */
+static void run_chunk(Pool *pl)
+{
+	atomic_store(&pl->next, 0);
+	if (pl->nworkers == 1) {
+		work(pl, &pl->workers[0]);
+		return;
+	}
+	pthread_mutex_lock(&pl->mu);
+	pl->finished = 0;
+	pl->round++;
+	pthread_cond_broadcast(&pl->go);
+	pthread_mutex_unlock(&pl->mu);
+	work(pl, &pl->workers[0]);
+	pthread_mutex_lock(&pl->mu);
+	while (pl->finished < pl->nworkers - 1)
+		pthread_cond_wait(&pl->done, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* ----------------------------------------------------------- progress */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(long lines, unsigned long long done, unsigned long long total, double elapsed)
+{
+	double rate = elapsed > 0 ? (double)lines / elapsed : 0;
+	if (total > 0) {
+		double frac = (double)done / (double)total;
+		if (frac > 1)
+			frac = 1;
+		int width = 30, fill = (int)(frac * width);
+		char bar[64];
+		for (int i = 0; i < width; i++)
+			bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+		bar[width] = 0;
+		long left = frac > 0 ? (long)(elapsed * (1 - frac) / frac + 0.5) : 0;
+		char eta[32];
+		if (left >= 3600)
+			snprintf(eta, sizeof eta, "%ld h %02ld min", left / 3600, left / 60 % 60);
+		else if (left >= 60)
+			snprintf(eta, sizeof eta, "%ld min %02ld s", left / 60, left % 60);
+		else
+			snprintf(eta, sizeof eta, "%ld s", left);
+		fprintf(stderr, "\r\033[K[%s] %3.0f%%  %ld lines  %.0f lines/s  %s left", bar, frac * 100, lines, rate, eta);
+	} else {
+		fprintf(stderr, "\r\033[K%ld lines  %.0f lines/s", lines, rate);
+	}
+	fflush(stderr);
+}
+
+/* --------------------------------------------------------------- main */
+
+/* Stop the other threads (the first `started` workers run one), free the
+ * contexts and the rule set. */
+static void teardown(Pool *pl, int started)
+{
+	if (started > 1) {
+		pthread_mutex_lock(&pl->mu);
+		pl->quit = true;
+		pthread_cond_broadcast(&pl->go);
+		pthread_mutex_unlock(&pl->mu);
+		for (int i = 1; i < started; i++)
+			pthread_join(pl->workers[i].thread, NULL);
+	}
+	for (int i = 0; i < pl->nworkers; i++) {
+		edict_ctx_free(pl->workers[i].ctx);
+		if (pl->workers[i].tok)
+			json_tokener_free(pl->workers[i].tok);
+	}
+	edict_rules_free(pl->rules);
+}
+
+/* Read, evaluate and write chunk after chunk; the summary; the exit status. */
+static int stream(Pool *pl, const Options *o)
+{
+	Reader rd = {stdin, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0};
+	if (!rd.buf) {
+		fprintf(stderr, "edict batch: out of memory\n");
+		return EXIT_DIAG;
+	}
+	bool tty = isatty(fileno(stderr));
+	if (isatty(fileno(stdin)))
+		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
+	unsigned long long total = 0;
+	struct stat sb;
+	if (fstat(fileno(stdin), &sb) == 0 && S_ISREG(sb.st_mode)) {
+		off_t pos = ftello(stdin);
+		total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
+	}
+	int maxlines = BATCH_CHUNK_LINES * pl->nworkers;
+	pl->lines = GC_MALLOC_ATOMIC(sizeof(Line) * (size_t)maxlines);
+	pl->res = GC_MALLOC(sizeof(Result) * (size_t)maxlines);
+	long nrec = 0, nok = 0, nfacts = 0, neval = 0, stopped_at = 0;
+	double t0 = now_seconds(), shown = t0;
+	bool more = true, write_failed = false;
+	while (more && !stopped_at && !write_failed) {
+		/* read a chunk */
+		Buf text = {0};
+		pl->nlines = 0;
+		while (pl->nlines < maxlines && text.n < BATCH_CHUNK_BYTES) {
+			if (!next_line(&rd, &text, &pl->lines[pl->nlines])) {
+				more = false;
+				break;
+			}
+			pl->nlines++;
+		}
+		if (!pl->nlines)
+			break;
+		pl->text = buf_cstr(&text);
+		memset(pl->res, 0, sizeof(Result) * (size_t)maxlines);
+		run_chunk(pl);
+		/* write it in order */
+		for (int i = 0; i < pl->nlines; i++) {
+			Result *r = &pl->res[i];
+			if (r->outcome == LINE_BLANK)
+				continue;
+			nrec++;
+			if (r->outcome == LINE_OK)
+				nok++;
+			else if (r->outcome == LINE_FACTS)
+				nfacts++;
+			else
+				neval++;
+			if (fputs(r->out, stdout) == EOF || putchar('\n') == EOF) {
+				write_failed = true;
+				break;
+			}
+			if (o->fail_fast && r->outcome != LINE_OK) {
+				stopped_at = pl->lines[i].no;
+				break;
+			}
+		}
+		pl->text = NULL;
+		memset(pl->res, 0, sizeof(Result) * (size_t)maxlines);
+		double t = now_seconds();
+		if (tty && t - shown >= 0.2) {
+			progress(nrec, rd.consumed, total, t - t0);
+			shown = t;
+		}
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		write_failed = true;
+	int write_errno = errno;
+	double elapsed = now_seconds() - t0;
+	free(rd.buf);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	long nfailed = nfacts + neval;
+	fprintf(stderr, "edict batch: %ld line%s, %ld ok, %ld failed", nrec, nrec == 1 ? "" : "s", nok, nfailed);
+	if (nfailed)
+		fprintf(stderr, " (%ld with invalid facts, %ld with evaluation errors)", nfacts, neval);
+	fprintf(stderr, " in %.2f s (%.0f lines/s)\n", elapsed, elapsed > 0 ? (double)nrec / elapsed : 0.0);
+	if (stopped_at)
+		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", stopped_at);
+	if (write_failed) {
+		fprintf(stderr, "edict batch: cannot write the results: %s\n", strerror(write_errno));
+		return EXIT_DIAG;
+	}
+	return neval ? EXIT_DIAG : nfacts ? EXIT_FACTS : EXIT_OK;
+}
+
+int batch_main(int argc, char **argv)
+{
+	Options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc < 0)
+		return EXIT_USAGE;
+	if (rc > 0) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	edict_init();
+	edict_rules *rules;
+	int st = edict_load_paths(o.paths, (size_t)o.npaths, &rules);
+	fputs(edict_rules_report(rules), stderr);
+	if (st != EDICT_OK) {
+		edict_rules_free(rules);
+		return EXIT_DIAG;
+	}
+	Pool *pl = GC_MALLOC(sizeof *pl);
+	pl->o = &o;
+	pl->rules = rules;
+	if (o.nqueries) {
+		pl->queries = o.queries;
+		pl->nqueries = o.nqueries;
+	} else {
+		pl->nqueries = (int)edict_rules_decision_count(rules);
+		pl->queries = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
+		for (int i = 0; i < pl->nqueries; i++)
+			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
+	}
+	pl->nworkers = o.jobs;
+	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
+	for (int i = 0; i < pl->nworkers; i++) {
+		Worker *w = &pl->workers[i];
+		w->pool = pl;
+		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK || !(w->tok = json_tokener_new_ex(FACTS_MAX_DEPTH))) {
+			fprintf(stderr, "edict batch: out of memory\n");
+			teardown(pl, 0);
+			return EXIT_DIAG;
+		}
+		json_tokener_set_flags(w->tok, JSON_TOKENER_STRICT);
+		if (o.as_of)
+			edict_ctx_set_as_of(w->ctx, o.as_of);
+	}
+	/* every query must compile before any line is read */
+	bool bad = false;
+	for (int i = 0; i < pl->nqueries; i++)
+		if (edict_prepare(pl->workers[0].ctx, pl->queries[i]) != EDICT_OK) {
+			fprintf(stderr, "%s\n", edict_ctx_errmsg(pl->workers[0].ctx));
+			bad = true;
+		}
+	if (bad) {
+		teardown(pl, 0);
+		return EXIT_DIAG;
+	}
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->go, NULL);
+	pthread_cond_init(&pl->done, NULL);
+	int started = 1;
+	for (; started < pl->nworkers; started++)
+		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {
+			fprintf(stderr, "edict batch: cannot start thread %d: %s\n", started, strerror(errno));
+			teardown(pl, started);
+			return EXIT_DIAG;
+		}
+	int code = stream(pl, &o);
+	teardown(pl, started);
+	return code;
+}

@@ -1,0 +1,767 @@
+/*
+ * simulate.c - `edict simulate`: what a reform changes across a population.
+ *
+ *     edict simulate PATH... --reform REFORM --population FILE.ndjson
+ *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]
+ *
+ * The rule set is loaded twice: as it is (the baseline) and with the
+ * reform's declarations in place of its own (load_reform).  Each record of
+ * the population (one JSON fact document a line, as for `edict batch`) is
+ * evaluated under both, one record at a time, so the population is never
+ * held in memory.  For each query the report says:
+ *   - how many records change, and which way: false -> true, true -> false,
+ *     increased, decreased, other (a change of kind, of text, to or from
+ *     unknown);
+ *   - for yes/no queries, how many records are yes before and after;
+ *   - for money, the totals before and after, and their share of --budget
+ *     (the 200 billion KRW envelope of a voucher programme);
+ *   - a few records that flip, with the reason: the decisions, params and
+ *     conditions of the explanation whose values differ between the two.
+ * --json gives the same report as one JSON object.  Exit status: 0, or 1
+ * if a query failed on some record, else 3 if some record had invalid
+ * facts (those records are skipped and listed).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#include "batch.h"
+#include "facts.h"
+#include "format.h"
+#include "simulate.h"
+#include "vm.h"
+
+enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
+
+#define SIM_DEFAULT_EXAMPLES 3
+#define SIM_MAX_REASONS 6
+#define SIM_MAX_LISTED 5 /* invalid records and errors listed in the report */
+
+typedef enum Dir { D_FALSE_TRUE, D_TRUE_FALSE, D_UP, D_DOWN, D_OTHER, D__N } Dir;
+static const char *const dir_key[D__N] = {"false_to_true", "true_to_false", "increased", "decreased", "other"};
+static const char *const dir_words[D__N] = {"false -> true", "true -> false", "increased", "decreased", "other"};
+
+typedef struct Options {
+	const char **paths;
+	int npaths;
+	const char **reforms;
+	int nreforms;
+	const char *population;
+	const char **queries;
+	int nqueries;
+	const char *as_of;
+	const char *budget;
+	int examples;
+	bool json;
+} Options;
+
+typedef struct Example {
+	long line;
+	const char *id; /* JSON, or NULL */
+	const char *before, *after; /* Edict text */
+	const char *before_json, *after_json;
+	const char *reason_text;
+	const char *reason_json;
+} Example;
+
+/* A money total: one currency, or mixed. */
+typedef struct Total {
+	Dec sum;
+	uint16_t cur;
+	bool any, mixed, overflow;
+	long unknown;
+} Total;
+
+typedef struct Stat {
+	const char *query;
+	long compared, changed, errors;
+	long dir[D__N];
+	long yes[2]; /* bool results that are true: baseline, reform */
+	bool is_bool, is_money;
+	Total total[2];
+	Example *ex;
+	int nex;
+	const char *first_error;
+	long first_error_line;
+} Stat;
+
+typedef struct Listed {
+	long line;
+	const char *msg;
+} Listed;
+
+static const char *help =
+	"Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+	"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
+	"\n"
+	"Evaluates every record of the population (one JSON fact document a line; - for\n"
+	"standard input) under the rules and under the rules changed by the reform (rule\n"
+	"files whose declarations replace those of the same name in the module they name),\n"
+	"and reports for each query how many records change and which way, the totals of\n"
+	"money results, and a few records that flip with the reason.\n"
+	"\n"
+	"  --reform FILE    the changed declarations (repeatable)\n"
+	"  --query Q        what to compare (repeatable); default: every public decision\n"
+	"  --as-of DATE     the evaluation date, before each record's \"as_of\" and today\n"
+	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
+	"  --examples N     records shown per query (default 3)\n"
+	"  --json           the report as one JSON object\n"
+	"\n"
+	"Exit status: 0, 1 a query failed on some record (or the rules or the reform have\n"
+	"errors), 2 usage error, 3 some record had invalid facts.\n";
+
+static void usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "edict simulate: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nUsage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+			"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n");
+}
+
+static int parse_options(int argc, char **argv, Options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->examples = SIM_DEFAULT_EXAMPLES;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+		if (strcmp(a, "--reform") == 0 || strcmp(a, "-r") == 0) {
+			if (!more)
+				return usage("%s needs a rule file that changes the rules", a), -1;
+			AST_PUSH(o->reforms, o->nreforms, argv[++i]);
+		} else if (strcmp(a, "--population") == 0 || strcmp(a, "-p") == 0) {
+			if (!more)
+				return usage("%s needs a file of JSON fact documents, one a line (or - for standard input)", a), -1;
+			o->population = argv[++i];
+		} else if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
+			if (!more)
+				return usage("%s needs a decision name or an expression after it", a), -1;
+			AST_PUSH(o->queries, o->nqueries, argv[++i]);
+		} else if (strcmp(a, "--as-of") == 0) {
+			if (!more)
+				return usage("%s needs a date like 2026-12-01", a), -1;
+			o->as_of = argv[++i];
+			date_t d;
+			if (date_parse(o->as_of, strlen(o->as_of), &d) != 0)
+				return usage("--as-of needs a real date like 2026-12-01, not '%s'", o->as_of), -1;
+		} else if (strcmp(a, "--budget") == 0) {
+			if (!more)
+				return usage("%s needs an amount like \"200_000_000_000 KRW\"", a), -1;
+			o->budget = argv[++i];
+		} else if (strcmp(a, "--examples") == 0) {
+			if (!more)
+				return usage("%s needs a number", a), -1;
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 0 || n > 100)
+				return usage("--examples needs a number from 0 to 100, not '%s'", argv[i]), -1;
+			o->examples = (int)n;
+		} else if (strcmp(a, "--json") == 0) {
+			o->json = true;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			return 1;
+		} else if (a[0] == '-' && a[1]) {
+			return usage("unknown option '%s'", a), -1;
+		} else {
+			AST_PUSH(o->paths, o->npaths, a);
+		}
+	}
+	if (o->npaths == 0)
+		return usage("needs at least one rule file or directory%s", ""), -1;
+	if (o->nreforms == 0)
+		return usage("needs --reform FILE: the rule file with the changed declarations%s", ""), -1;
+	if (!o->population)
+		return usage("needs --population FILE: JSON fact documents, one a line%s", ""), -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ compare */
+
+static bool numeric_like(const Value *v)
+{
+	return v->tag == V_INT || v->tag == V_DEC || v->tag == V_MONEY || v->tag == V_PCT || v->tag == V_DATE ||
+	       v->tag == V_DUR;
+}
+
+static Dir direction(const Value *a, const Value *b)
+{
+	if (a->tag == V_BOOL && b->tag == V_BOOL)
+		return a->as.i ? D_TRUE_FALSE : D_FALSE_TRUE;
+	bool same = a->tag == b->tag || (val_is_declike(*a) && val_is_declike(*b) && a->tag != V_MONEY && b->tag != V_MONEY) ||
+		    ((a->tag == V_INT || a->tag == V_DEC) && (b->tag == V_INT || b->tag == V_DEC));
+	if (!same || !numeric_like(a) || !numeric_like(b))
+		return D_OTHER;
+	if (a->tag == V_MONEY && a->cur != b->cur && a->cur && b->cur)
+		return D_OTHER;
+	if (a->tag == V_DUR && (a->cur <= DU_WEEKS) != (b->cur <= DU_WEEKS))
+		return D_OTHER;
+	int c = vm_compare(*a, *b);
+	return c < 0 ? D_UP : c > 0 ? D_DOWN : D_OTHER;
+}
+
+static void add_total(Total *t, const Value *v)
+{
+	if (v->tag == V_UNKNOWN) {
+		t->unknown++;
+		return;
+	}
+	if (v->tag != V_MONEY)
+		return;
+	if (!t->any) {
+		t->any = true;
+		t->cur = v->cur;
+		t->sum = val_get_dec(*v);
+		return;
+	}
+	if (v->cur && t->cur && v->cur != t->cur)
+		t->mixed = true;
+	if (!t->cur)
+		t->cur = v->cur;
+	Dec r;
+	if (dec_add(t->sum, val_get_dec(*v), &r) != DEC_OK)
+		t->overflow = true;
+	else
+		t->sum = r;
+}
+
+static const char *money_text(Dec d, uint16_t cur)
+{
+	Buf b = {0};
+	fmt_scalar_text(val_dec(V_MONEY, d, cur), &b);
+	return buf_cstr(&b);
+}
+
+/* a / b as a percentage with 2 places (4 below 1%), "" when it cannot be said */
+static const char *percent_of(Dec a, Dec b)
+{
+	Dec r, h = dec_from_int(100);
+	if (dec_is_zero(b) || dec_mul(a, h, &r) != DEC_OK || dec_div(r, b, &r) != DEC_OK)
+		return "";
+	int places = dec_cmp(dec_abs(r), dec_from_int(1)) < 0 ? 4 : 2;
+	if (dec_round(r, places, DEC_HALF_EVEN, &r) != DEC_OK)
+		return "";
+	char tmp[DEC_FMT_MAX];
+	size_t n = dec_format(r, tmp);
+	return xprintf("%.*s%%", (int)n, tmp);
+}
+
+/* ------------------------------------------------------------ reasons */
+
+/* What an explanation says, flattened: each decision's value and each
+ * condition's value, by name / text, first occurrence. */
+typedef struct Entry {
+	const char *key;
+	json_object *val;
+	bool cond; /* a condition's text, else a decision's name */
+} Entry;
+
+typedef struct Flat {
+	Entry *e;
+	int n;
+} Flat;
+
+static int flat_find(const Flat *f, const char *key)
+{
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->e[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+static void flatten(json_object *node, Flat *f, const char *skip)
+{
+	if (!node || json_object_get_type(node) != json_type_object)
+		return;
+	json_object *name, *val, *conds, *uses;
+	if (json_object_object_get_ex(node, "decision", &name) && json_object_object_get_ex(node, "value", &val)) {
+		const char *k = json_object_get_string(name);
+		if (flat_find(f, k) < 0 && !(skip && strcmp(k, skip) == 0)) {
+			Entry e = {xprintf("%s", k), val, false};
+			AST_PUSH(f->e, f->n, e);
+		}
+	}
+	if (json_object_object_get_ex(node, "conditions", &conds) && json_object_get_type(conds) == json_type_array)
+		for (size_t i = 0; i < json_object_array_length(conds); i++) {
+			json_object *c = json_object_array_get_idx(conds, i), *t, *v;
+			if (!json_object_object_get_ex(c, "text", &t) || !json_object_object_get_ex(c, "value", &v))
+				continue;
+			const char *k = json_object_get_string(t);
+			if (flat_find(f, k) < 0) {
+				Entry e = {xprintf("%s", k), v, true};
+				AST_PUSH(f->e, f->n, e);
+			}
+		}
+	if (json_object_object_get_ex(node, "uses", &uses) && json_object_get_type(uses) == json_type_array)
+		for (size_t i = 0; i < json_object_array_length(uses); i++)
+			flatten(json_object_array_get_idx(uses, i), f, skip);
+}
+
+/* A condition that is just a decision's name says nothing more than the
+ * decision's own entry. */
+static bool names_decision(const Flat *f, const char *text)
+{
+	size_t n = strlen(text);
+	for (int i = 0; i < f->n; i++) {
+		const char *k = f->e[i].key;
+		size_t kn = strlen(k);
+		if (f->e[i].cond)
+			continue;
+		if (strcmp(k, text) == 0 || (kn > n && k[kn - n - 1] == '.' && strcmp(k + kn - n, text) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* A JSON value for people: strings without their quotes. */
+static const char *plain(json_object *v)
+{
+	if (!v)
+		return "unknown";
+	if (json_object_get_type(v) == json_type_string)
+		return xprintf("%s", json_object_get_string(v));
+	if (json_object_get_type(v) == json_type_null)
+		return "unknown";
+	return xprintf("%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
+static const char *json_of(json_object *v)
+{
+	return v ? xprintf("%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN)) : "null";
+}
+
+/* Why the query's value differs for this record: the differences between
+ * its two explanations, decisions and params first. */
+static void reason(edict_ctx *base, edict_ctx *reform, const char *query, Example *ex)
+{
+	const char *ja, *jb;
+	ex->reason_text = "";
+	ex->reason_json = "[]";
+	if (edict_explain_json(base, query, &ja) != EDICT_OK || edict_explain_json(reform, query, &jb) != EDICT_OK)
+		return;
+	json_object *a = json_tokener_parse(ja), *b = json_tokener_parse(jb);
+	if (!a || !b) {
+		json_object_put(a);
+		json_object_put(b);
+		return;
+	}
+	json_object *top;
+	const char *self = json_object_object_get_ex(a, "decision", &top) ? json_object_get_string(top) : NULL;
+	Flat fa = {0}, fb = {0};
+	flatten(a, &fa, self);
+	flatten(b, &fb, self);
+	Buf t = {0}, j = {0};
+	buf_puts(&j, "[");
+	int n = 0;
+	/* decisions and params (names), then conditions (texts with spaces) */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < fb.n && n < SIM_MAX_REASONS; i++) {
+			const Entry *eb = &fb.e[i];
+			if (eb->cond != (pass == 1) || (eb->cond && names_decision(&fb, eb->key)))
+				continue;
+			int k = flat_find(&fa, eb->key);
+			bool found = k >= 0;
+			json_object *va = found ? fa.e[k].val : NULL;
+			const char *sa = json_of(va), *sb = json_of(eb->val);
+			if (found && strcmp(sa, sb) == 0)
+				continue;
+			buf_printf(&t, "%s%s: %s -> %s", n ? "; " : "", eb->key, found ? plain(va) : "(not used)", plain(eb->val));
+			if (n)
+				buf_puts(&j, ",");
+			buf_puts(&j, "{\"what\":");
+			buf_json_str(&j, eb->key, strlen(eb->key));
+			buf_printf(&j, ",\"before\":%s,\"after\":%s}", found ? sa : "null", sb);
+			n++;
+		}
+	buf_puts(&j, "]");
+	ex->reason_text = buf_cstr(&t);
+	ex->reason_json = buf_cstr(&j);
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* ------------------------------------------------------------- report */
+
+static void list_changes(const Program *p, const Options *o, Buf *names)
+{
+	int k = 0;
+	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
+		const Decl *d = i < p->ndecls ? p->decls[i] : p->funcs[i - p->ndecls];
+		for (int r = 0; r < o->nreforms; r++)
+			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
+				if (k++)
+					buf_puts(names, ", ");
+				buf_puts(names, d->qname);
+			}
+	}
+}
+
+static void text_report(const Options *o, const char *changes, long nrec, long ninvalid, const Listed *invalid,
+			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
+{
+	buf_printf(b, "Reform %s", o->reforms[0]);
+	for (int i = 1; i < o->nreforms; i++)
+		buf_printf(b, ", %s", o->reforms[i]);
+	buf_printf(b, " (changes %s)\n", *changes ? changes : "nothing in use");
+	buf_printf(b, "Population %s: %ld record%s", o->population, nrec, nrec == 1 ? "" : "s");
+	if (ninvalid)
+		buf_printf(b, ", %ld with invalid facts (skipped)", ninvalid);
+	buf_puts(b, "\n");
+	for (int i = 0; i < nlisted; i++)
+		buf_printf(b, "  line %ld: %s\n", invalid[i].line, invalid[i].msg);
+	if (ninvalid > nlisted)
+		buf_printf(b, "  ... and %ld more\n", ninvalid - nlisted);
+	for (int q = 0; q < nq; q++) {
+		Stat *s = &st[q];
+		buf_printf(b, "\n%s\n", s->query);
+		if (s->errors)
+			buf_printf(b, "  failed on %ld record%s; first, line %ld: %s\n", s->errors, s->errors == 1 ? "" : "s",
+				   s->first_error_line, s->first_error);
+		if (!s->changed) {
+			buf_printf(b, "  unchanged in all %ld record%s\n", s->compared, s->compared == 1 ? "" : "s");
+		} else {
+			buf_printf(b, "  changed in %ld of %ld records (%s):", s->changed, s->compared,
+				   percent_of(dec_from_int(s->changed), dec_from_int(s->compared)));
+			int k = 0;
+			for (int d = 0; d < D__N; d++)
+				if (s->dir[d])
+					buf_printf(b, "%s %s %ld", k++ ? "," : "", dir_words[d], s->dir[d]);
+			buf_puts(b, "\n");
+		}
+		if (s->is_bool)
+			buf_printf(b, "  true in %ld -> %ld records\n", s->yes[0], s->yes[1]);
+		if (s->is_money) {
+			Total *ta = &s->total[0], *tb = &s->total[1];
+			if (ta->mixed || tb->mixed || ta->overflow || tb->overflow) {
+				buf_puts(b, "  total: cannot be added up (several currencies, or too large)\n");
+			} else {
+				uint16_t cur = ta->any ? ta->cur : tb->cur;
+				Dec za = ta->any ? ta->sum : dec_from_int(0), zb = tb->any ? tb->sum : dec_from_int(0), diff;
+				buf_printf(b, "  total %s -> %s", money_text(za, cur), money_text(zb, cur));
+				if (dec_sub(zb, za, &diff) == DEC_OK && dec_is_zero(diff)) {
+					buf_puts(b, " (no change)");
+				} else if (dec_sub(zb, za, &diff) == DEC_OK) {
+					buf_printf(b, " (%s%s", dec_sign(diff) > 0 ? "+" : "", money_text(diff, cur));
+					const char *pc = percent_of(diff, za);
+					buf_printf(b, "%s%s%s)", *pc ? ", " : "", *pc && dec_sign(diff) > 0 ? "+" : "", pc);
+				}
+				buf_puts(b, "\n");
+				if (ta->unknown || tb->unknown)
+					buf_printf(b, "  not in the total: unknown in %ld record%s before, %ld after\n", ta->unknown,
+						   ta->unknown == 1 ? "" : "s", tb->unknown);
+				if (budget && (!budget_cur || !cur || budget_cur == cur))
+					buf_printf(b, "  of the budget %s: %s -> %s\n", money_text(*budget, budget_cur),
+						   percent_of(za, *budget), percent_of(zb, *budget));
+			}
+		}
+		if (s->nex) {
+			buf_puts(b, "  for example:\n");
+			for (int e = 0; e < s->nex; e++) {
+				Example *ex = &s->ex[e];
+				buf_printf(b, "    line %ld", ex->line);
+				if (ex->id)
+					buf_printf(b, " (id %s)", ex->id);
+				buf_printf(b, ": %s -> %s\n", ex->before, ex->after);
+				if (*ex->reason_text)
+					buf_printf(b, "      because %s\n", ex->reason_text);
+			}
+		}
+	}
+}
+
+static void json_report(const Options *o, const Program *rp, long nrec, long ninvalid, const Listed *invalid,
+			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
+{
+	buf_puts(b, "{\"reform\":[");
+	for (int i = 0; i < o->nreforms; i++) {
+		if (i)
+			buf_puts(b, ",");
+		buf_json_str(b, o->reforms[i], strlen(o->reforms[i]));
+	}
+	buf_puts(b, "],\"changes\":[");
+	int k = 0;
+	for (int i = 0; i < rp->ndecls + rp->nfuncs; i++) {
+		const Decl *d = i < rp->ndecls ? rp->decls[i] : rp->funcs[i - rp->ndecls];
+		for (int r = 0; r < o->nreforms; r++)
+			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
+				if (k++)
+					buf_puts(b, ",");
+				buf_json_str(b, d->qname, strlen(d->qname));
+			}
+	}
+	buf_puts(b, "],\"population\":");
+	buf_json_str(b, o->population, strlen(o->population));
+	buf_printf(b, ",\"records\":%ld,\"invalid\":%ld,\"invalid_records\":[", nrec, ninvalid);
+	for (int i = 0; i < nlisted; i++) {
+		buf_printf(b, "%s{\"line\":%ld,\"error\":", i ? "," : "", invalid[i].line);
+		buf_json_str(b, invalid[i].msg, strlen(invalid[i].msg));
+		buf_puts(b, "}");
+	}
+	buf_puts(b, "],\"queries\":[");
+	for (int q = 0; q < nq; q++) {
+		Stat *s = &st[q];
+		if (q)
+			buf_puts(b, ",");
+		buf_puts(b, "{\"query\":");
+		buf_json_str(b, s->query, strlen(s->query));
+		buf_printf(b, ",\"compared\":%ld,\"changed\":%ld,\"errors\":%ld,\"directions\":{", s->compared, s->changed,
+			   s->errors);
+		for (int d = 0; d < D__N; d++)
+			buf_printf(b, "%s\"%s\":%ld", d ? "," : "", dir_key[d], s->dir[d]);
+		buf_puts(b, "}");
+		if (s->errors) {
+			buf_printf(b, ",\"first_error\":{\"line\":%ld,\"error\":", s->first_error_line);
+			buf_json_str(b, s->first_error, strlen(s->first_error));
+			buf_puts(b, "}");
+		}
+		if (s->is_bool)
+			buf_printf(b, ",\"true\":{\"baseline\":%ld,\"reform\":%ld}", s->yes[0], s->yes[1]);
+		if (s->is_money) {
+			Total *ta = &s->total[0], *tb = &s->total[1];
+			if (ta->mixed || tb->mixed || ta->overflow || tb->overflow) {
+				buf_puts(b, ",\"total\":null");
+			} else {
+				uint16_t cur = ta->any ? ta->cur : tb->cur;
+				Dec za = ta->any ? ta->sum : dec_from_int(0), zb = tb->any ? tb->sum : dec_from_int(0), diff;
+				buf_printf(b, ",\"total\":{\"baseline\":\"%s\",\"reform\":\"%s\"", money_text(za, cur),
+					   money_text(zb, cur));
+				if (dec_sub(zb, za, &diff) == DEC_OK)
+					buf_printf(b, ",\"change\":\"%s\"", money_text(diff, cur));
+				buf_printf(b, ",\"unknown\":{\"baseline\":%ld,\"reform\":%ld}}", ta->unknown, tb->unknown);
+				if (budget && (!budget_cur || !cur || budget_cur == cur))
+					buf_printf(b, ",\"budget\":{\"amount\":\"%s\",\"baseline_share\":\"%s\",\"reform_share\":\"%s\"}",
+						   money_text(*budget, budget_cur), percent_of(za, *budget), percent_of(zb, *budget));
+			}
+		}
+		buf_puts(b, ",\"examples\":[");
+		for (int e = 0; e < s->nex; e++) {
+			Example *ex = &s->ex[e];
+			buf_printf(b, "%s{\"line\":%ld", e ? "," : "", ex->line);
+			if (ex->id)
+				buf_printf(b, ",\"id\":%s", ex->id);
+			buf_printf(b, ",\"before\":%s,\"after\":%s,\"reason\":%s}", ex->before_json, ex->after_json,
+				   ex->reason_json);
+		}
+		buf_puts(b, "]}");
+	}
+	buf_puts(b, "]}\n");
+}
+
+/* --------------------------------------------------------------- main */
+
+static void print_report(edict_rules *r)
+{
+	fputs(edict_rules_report(r), stderr);
+}
+
+int simulate_main(int argc, char **argv)
+{
+	Options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc < 0)
+		return EXIT_USAGE;
+	if (rc > 0) {
+		fputs(help, stdout);
+		return EXIT_OK;
+	}
+	Dec budget;
+	uint16_t budget_cur = 0;
+	if (o.budget) {
+		Value bv;
+		if (facts_scalar(&ty_money, o.budget, strlen(o.budget), &bv) != 0) {
+			usage("--budget needs an amount like \"200_000_000_000 KRW\", not '%s'", o.budget);
+			return EXIT_USAGE;
+		}
+		budget = val_get_dec(bv);
+		budget_cur = bv.cur;
+	}
+	edict_init();
+	FILE *pop = strcmp(o.population, "-") == 0 ? stdin : fopen(o.population, "r");
+	if (!pop) {
+		fprintf(stderr, "edict simulate: cannot open %s: %s\n", o.population, strerror(errno));
+		return EXIT_FACTS;
+	}
+	edict_rules *base, *reform = NULL;
+	int st = edict_load_paths(o.paths, (size_t)o.npaths, &base);
+	print_report(base);
+	if (st != EDICT_OK)
+		return EXIT_DIAG;
+	st = edict_load_reform(base, o.reforms, (size_t)o.nreforms, &reform);
+	print_report(reform);
+	if (st != EDICT_OK)
+		return EXIT_DIAG;
+	edict_ctx *cb, *cr;
+	if (edict_ctx_new(base, &cb) != EDICT_OK || edict_ctx_new(reform, &cr) != EDICT_OK) {
+		fprintf(stderr, "edict simulate: out of memory\n");
+		return EXIT_DIAG;
+	}
+	if (o.as_of) {
+		edict_ctx_set_as_of(cb, o.as_of);
+		edict_ctx_set_as_of(cr, o.as_of);
+	}
+	if (!o.nqueries) {
+		o.nqueries = (int)edict_rules_decision_count(base);
+		o.queries = GC_MALLOC(sizeof(char *) * (size_t)(o.nqueries + 1));
+		for (int i = 0; i < o.nqueries; i++)
+			o.queries[i] = edict_rules_decision_name(base, (size_t)i);
+	}
+	bool bad = false;
+	for (int i = 0; i < o.nqueries; i++) {
+		if (edict_prepare(cb, o.queries[i]) != EDICT_OK) {
+			fprintf(stderr, "%s\n", edict_ctx_errmsg(cb));
+			bad = true;
+		} else if (edict_prepare(cr, o.queries[i]) != EDICT_OK) {
+			fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(cr));
+			bad = true;
+		}
+	}
+	if (bad)
+		return EXIT_DIAG;
+
+	Stat *stats = GC_MALLOC(sizeof(Stat) * (size_t)o.nqueries);
+	for (int i = 0; i < o.nqueries; i++) {
+		stats[i].query = o.queries[i];
+		stats[i].ex = GC_MALLOC(sizeof(Example) * (size_t)(o.examples + 1));
+	}
+	Listed invalid[SIM_MAX_LISTED];
+	int nlisted = 0;
+	long nrec = 0, ninvalid = 0, lineno = 0;
+	bool any_error = false;
+	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	while ((got = getline(&line, &cap, pop)) >= 0) {
+		lineno++;
+		size_t n = (size_t)got;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		size_t lead = 0;
+		while (lead < n && (line[lead] == ' ' || line[lead] == '\t'))
+			lead++;
+		if (lead == n)
+			continue;
+		nrec++;
+		const char *err = NULL;
+		json_object *doc = NULL;
+		if (n > FACTS_MAX_BYTES) {
+			err = xprintf("the line is longer than the limit of %u bytes", (unsigned)FACTS_MAX_BYTES);
+		} else {
+			json_tokener_reset(tok);
+			doc = json_tokener_parse_ex(tok, line, (int)n);
+			enum json_tokener_error je = json_tokener_get_error(tok);
+			size_t end = json_tokener_get_parse_end(tok);
+			if (je == json_tokener_continue)
+				je = json_tokener_error_parse_eof;
+			if (je == json_tokener_success)
+				for (size_t i = end; i < n; i++)
+					if (line[i] != ' ' && line[i] != '\t') {
+						je = json_tokener_error_parse_unexpected;
+						end = i;
+						break;
+					}
+			if (je != json_tokener_success) {
+				err = xprintf("column %zu: invalid JSON: %s", end + 1,
+					      je == json_tokener_error_parse_eof ? "the JSON ends too early" : json_tokener_error_desc(je));
+				if (doc)
+					json_object_put(doc);
+				doc = NULL;
+			}
+		}
+		const char *id = NULL;
+		json_object *idj;
+		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
+			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
+		if (doc && api_set_facts_object(cb, doc) != EDICT_OK)
+			err = xprintf("%s", edict_ctx_errmsg(cb));
+		else if (doc && api_set_facts_object(cr, doc) != EDICT_OK)
+			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+		if (doc)
+			json_object_put(doc);
+		if (err) {
+			ninvalid++;
+			if (nlisted < SIM_MAX_LISTED)
+				invalid[nlisted++] = (Listed){lineno, err};
+			continue;
+		}
+		for (int q = 0; q < o.nqueries; q++) {
+			Stat *s = &stats[q];
+			edict_value *va, *vb;
+			int sa = edict_eval(cb, s->query, &va);
+			int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
+			if (sa != EDICT_OK || sb != EDICT_OK) {
+				any_error = true;
+				if (!s->errors++) {
+					const char *m = sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr);
+					const char *nl = strchr(m, '\n');
+					s->first_error = nl ? xprintf("%s%.*s", sa != EDICT_OK ? "" : "under the reform: ", (int)(nl - m), m)
+							    : xprintf("%s%s", sa != EDICT_OK ? "" : "under the reform: ", m);
+					s->first_error_line = lineno;
+				}
+				continue;
+			}
+			const Value *a = api_value(va), *b = api_value(vb);
+			s->compared++;
+			if (a->tag == V_BOOL || b->tag == V_BOOL) {
+				s->is_bool = true;
+				s->yes[0] += a->tag == V_BOOL && a->as.i;
+				s->yes[1] += b->tag == V_BOOL && b->as.i;
+			}
+			if (a->tag == V_MONEY || b->tag == V_MONEY)
+				s->is_money = true;
+			add_total(&s->total[0], a);
+			add_total(&s->total[1], b);
+			const char *ja = edict_value_json(va), *jb = edict_value_json(vb);
+			if (strcmp(ja, jb) == 0)
+				continue;
+			s->changed++;
+			Dir d = a->tag == V_UNKNOWN || b->tag == V_UNKNOWN ? D_OTHER : direction(a, b);
+			s->dir[d]++;
+			if (s->nex < o.examples) {
+				Example *ex = &s->ex[s->nex++];
+				ex->line = lineno;
+				ex->id = id;
+				ex->before = xprintf("%s", edict_value_text(va));
+				ex->after = xprintf("%s", edict_value_text(vb));
+				ex->before_json = xprintf("%s", ja);
+				ex->after_json = xprintf("%s", jb);
+				reason(cb, cr, s->query, ex);
+			}
+		}
+	}
+	free(line);
+	json_tokener_free(tok);
+	bool read_failed = ferror(pop);
+	if (pop != stdin)
+		fclose(pop);
+	if (read_failed) {
+		fprintf(stderr, "edict simulate: cannot read %s\n", o.population);
+		return EXIT_FACTS;
+	}
+	/* money totals are only for queries whose results are money */
+	for (int q = 0; q < o.nqueries; q++)
+		if (!stats[q].is_money)
+			memset(stats[q].total, 0, sizeof stats[q].total);
+	Buf out = {0};
+	const Program *rp = api_program(reform);
+	if (o.json) {
+		json_report(&o, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
+			    &out);
+	} else {
+		Buf changes = {0};
+		list_changes(rp, &o, &changes);
+		text_report(&o, buf_cstr(&changes), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
+			    o.budget ? &budget : NULL, budget_cur, &out);
+	}
+	fputs(buf_cstr(&out), stdout);
+	edict_ctx_free(cb);
+	edict_ctx_free(cr);
+	edict_rules_free(base);
+	edict_rules_free(reform);
+	if (fflush(stdout) == EOF)
+		return EXIT_DIAG;
+	return any_error ? EXIT_DIAG : ninvalid ? EXIT_FACTS : EXIT_OK;
+}

@@ -1,0 +1,306 @@
+/*
+ * test_oom.c - out-of-memory injection, SQLite style: for N = 1, 2, 3 ...
+ * the Nth allocation of a representative run fails.
+ *
+ * The run (run_all below) loads a two-module rule set that imports the
+ * standard library (load_sources: parse, check, compile, table analysis),
+ * loads JSON facts, compiles and evaluates queries plain and traced, explains
+ * them, prints values as text and JSON, and runs the rules' own tests and
+ * checks.  For every N until the run makes fewer than N allocations:
+ *   - the run must end at the out-of-memory handler (mem_try), nowhere else:
+ *     no crash, no error status made up from a half-built object;
+ *   - a normal run right after must succeed with exactly the results of a
+ *     run that never failed: nothing global was left half-changed.
+ * The same sweep is made over load_paths (files on disk), which also checks
+ * that no file descriptor is leaked by an unwind.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "compile.h"
+#include "explain.h"
+#include "facts.h"
+#include "format.h"
+#include "load.h"
+#include "mem.h"
+#include "query.h"
+
+static void setup(void)
+{
+	GC_INIT();
+	mem_init();
+}
+
+TestSuite(oom, .init = setup, .timeout = 600);
+
+static const char rules_main[] =
+	"# the main module: facts, params, decisions, a table, a function, tests, checks\n"
+	"import rates\n"
+	"import std.calendar\n"
+	"enum company_size = sme | midsize | large\n"
+	"record task { number : int  name : string  launch_month : int optional  budget : money KRW default 0 KRW }\n"
+	"fact company {\n"
+	"  size : company_size\n"
+	"  us_export_share : percent\n"
+	"  voucher_received : money KRW default 0 KRW\n"
+	"  founded : date optional\n"
+	"}\n"
+	"fact tasks : list of task\n"
+	"param cap : money KRW = 50_000_000 KRW source \"Task 4\"\n"
+	"decision eligible : bool = company.size in [sme, midsize] source \"practice\"\n"
+	"decision priority : bool = eligible and company.us_export_share >= rates.priority_share\n"
+	"decision total : money KRW = sum(t.budget for t in tasks)\n"
+	"decision award : money KRW = if eligible then min(cap - company.voucher_received, total) else 0 KRW\n"
+	"decision speed : duration\n"
+	"  default 30 days\n"
+	"  exception fast when priority then 14 days source \"fast track\"\n"
+	"  exception slow when company.size = large then 40 days overrides fast\n"
+	"table grade : string hit first\n"
+	"  when total > 100_000_000 KRW then \"big\"\n"
+	"  when total > 10_000_000 KRW then \"medium\"\n"
+	"  default \"small\"\n"
+	"function launching_in(month : int) : list of int = [t.number for t in tasks where t.launch_month = month]\n"
+	"decision march : list of int = launching_in(3)\n"
+	"decision quarter : int = std.calendar.quarter_of(as_of)\n"
+	"decision age : int = days_between(company.founded, as_of) otherwise 0\n"
+	"decision names : list of string = sort([t.name for t in tasks])\n"
+	"check \"the cap is positive\": cap > 0 KRW\n"
+	"test \"priority at 10%\" {\n"
+	"  as of 2026-06-01\n"
+	"  given company = { size: sme, us_export_share: 10% }\n"
+	"  expect priority = true\n"
+	"  expect speed = 14 days\n"
+	"}\n"
+	"test \"large\" {\n"
+	"  given company.size = large\n"
+	"  given company.us_export_share = 50%\n"
+	"  expect speed = 40 days\n"
+	"}\n";
+
+static const char rules_rates[] =
+	"module rates\n"
+	"param priority_share : percent\n"
+	"  from 2025-05-01 = 10% source \"Task 4\"\n"
+	"  from 2027-01-01 until 2028-01-01 = 8% source \"2027 notice\"\n";
+
+static const char facts[] =
+	"{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\",\n"
+	" \"voucher_received\": \"10000000 KRW\", \"founded\": \"2019-03-01\"},\n"
+	" \"tasks\": [{\"number\": 1, \"name\": \"b\", \"launch_month\": 3, \"budget\": \"20000000 KRW\"},\n"
+	"           {\"number\": 2, \"name\": \"a\", \"budget\": \"5000000 KRW\"}]}";
+
+static const char *queries[] = {
+	"award", "priority", "speed", "grade", "march", "quarter", "age", "names",
+	"award > 10_000_000 KRW and priority", "[t.number for t in tasks where t.budget > 1_000_000 KRW]",
+};
+
+static const Source *mksrc(const char *path, const char *text)
+{
+	Source *s = GC_MALLOC(sizeof *s);
+	s->path = path;
+	s->text = text;
+	s->len = strlen(text);
+	return s;
+}
+
+/* Everything after loading: facts, queries, explanations, tests, checks.
+ * Appends every result to *out. */
+static void evaluate(Program *p, Buf *out)
+{
+	Ctx *c = vm_new(p);
+	const char *err = NULL;
+	int st = facts_load_json(c, facts, strlen(facts), "facts", &err);
+	cr_assert_eq(st, ST_OK, "%s", err ? err : "");
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		Diags *d = diag_new();
+		Query *q = query_compile(p, queries[i], "query", d);
+		cr_assert_not_null(q, "query %s", queries[i]);
+		for (int trace = 0; trace <= 1; trace++) {
+			c->trace = trace;
+			vm_reset(c);
+			Value v;
+			st = query_run(c, q, &v);
+			cr_assert_eq(st, ST_OK, "%s: %s", queries[i], c->errmsg);
+			buf_printf(out, "%s = ", queries[i]);
+			fmt_value(p, v, out);
+			buf_puts(out, " ");
+			fmt_json(p, v, out);
+			buf_puts(out, "\n");
+			if (trace)
+				explain_text(c, q->decl >= 0 ? q->decl : c->top_frame, queries[i], v, out, NULL);
+		}
+	}
+	int passed = 0;
+	int failed = query_run_tests(p, out, false, &passed);
+	cr_assert_eq(failed, 0, "%s", buf_cstr(out));
+	Diags *d = diag_new();
+	query_run_checks(p, c->as_of, d);
+	cr_assert_eq(d->nerrors, 0);
+}
+
+/* The whole run from rule text in memory. */
+static const char *run_sources(void)
+{
+	const Source *srcs[2] = {mksrc("main.edict", rules_main), mksrc("rates.edict", rules_rates)};
+	Diags *d = diag_new();
+	Program *p = load_sources(srcs, 2, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? diag_render(d, &d->items[0], false) : "");
+	Buf out = {0};
+	evaluate(p, &out);
+	return buf_cstr(&out);
+}
+
+static char dir[64];
+
+/* The whole run from files on disk. */
+static const char *run_paths(void)
+{
+	const char *paths[1] = {dir};
+	Diags *d = diag_new();
+	Program *p = load_paths(paths, 1, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? diag_render(d, &d->items[0], false) : "");
+	Buf out = {0};
+	evaluate(p, &out);
+	return buf_cstr(&out);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	int n = 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* One run with allocation n failing (0: none).  Returns the run's result,
+ * NULL when it unwound; *failed says whether allocation n was reached. */
+static const char *attempt(const char *(*run)(void), long n, bool *failed)
+{
+	MemTry t;
+	const char *volatile got = NULL;
+	mem_fail_after(n);
+	if (!mem_try(&t)) {
+		got = run();
+		mem_pop(&t);
+	}
+	*failed = mem_failed();
+	mem_fail_after(0);
+	return got;
+}
+
+/* Make allocation N fail for N = 1, 2, 3 ... (every `stride`th N) until a
+ * run makes no more than N allocations.  Returns how many N were tried. */
+static int sweep(const char *(*run)(void), const char *expected, int stride, int *allocations)
+{
+	int tried = 0;
+	for (long n = 1;; n += stride) {
+		bool failed;
+		const char *got = attempt(run, n, &failed);
+		if (!failed) {
+			/* the run finished before allocation n: every point was tried */
+			cr_assert_not_null(got);
+			cr_assert_str_eq(got, expected);
+			*allocations = (int)n - 1;
+			return tried;
+		}
+		tried++;
+		cr_assert_null(got, "allocation %ld failed, yet the run carried on and returned", n);
+		/* the library is still usable: a normal run gives the normal results */
+		const char *again = run();
+		cr_assert_str_eq(again, expected, "after a failure at allocation %ld the results differ", n);
+		cr_assert(n < 10000000, "the run never ends");
+	}
+}
+
+static int stride_for(int allocations, int max_runs)
+{
+	const char *e = getenv("EDICT_OOM_STRIDE");
+	if (e && atoi(e) > 0)
+		return atoi(e);
+	return allocations / max_runs + 1;
+}
+
+/* How many allocations a run makes: the largest N whose failure is hit. */
+static int count_allocations(const char *(*run)(void))
+{
+	long lo = 1, hi = 1;
+	bool failed;
+	for (;;) {
+		attempt(run, hi, &failed);
+		if (!failed)
+			break;
+		lo = hi;
+		hi *= 2;
+	}
+	while (lo + 1 < hi) {
+		long mid = (lo + hi) / 2;
+		attempt(run, mid, &failed);
+		if (failed)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo;
+}
+
+Test(oom, every_allocation_of_load_and_evaluation)
+{
+	const char *expected = run_sources();
+	cr_assert_not_null(strstr(expected, "award = 25000000 KRW"), "%s", expected);
+	cr_assert_not_null(strstr(expected, " passed, 0 failed"), "%s", expected);
+	int total = count_allocations(run_sources);
+	/* every N when that is affordable; EDICT_OOM_STRIDE=1 forces it */
+	int stride = stride_for(total, 4000);
+	int allocations = 0;
+	int tried = sweep(run_sources, expected, stride, &allocations);
+	cr_log_info("oom: %d allocations in a run; %d failure points tried (every %d)", allocations, tried, stride);
+	fprintf(stderr, "oom.sources: %d allocations per run, %d failure points tried (stride %d)\n", allocations, tried,
+		stride);
+	cr_assert_geq(allocations, total - stride);
+	cr_assert_geq(tried, allocations / stride);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char p[128];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(oom, loading_from_files_leaks_no_descriptor)
+{
+	strcpy(dir, "/tmp/edict-oom-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	write_file("main.edict", rules_main);
+	write_file("rates.edict", rules_rates);
+	const char *expected = run_paths();
+	int fds = open_fds();
+	int total = count_allocations(run_paths);
+	int stride = stride_for(total, 4000);
+	int allocations = 0;
+	int tried = sweep(run_paths, expected, stride, &allocations);
+	fprintf(stderr, "oom.paths: %d allocations per run, %d failure points tried (stride %d)\n", allocations, tried,
+		stride);
+	int after = open_fds();
+	char p[128];
+	snprintf(p, sizeof p, "%s/main.edict", dir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/rates.edict", dir);
+	unlink(p);
+	rmdir(dir);
+	cr_assert_eq(after, fds, "%d file descriptors leaked by out-of-memory unwinds (rely-16)", after - fds);
+}
