@@ -341,12 +341,16 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		Value r = val_rec(td->id, (uint32_t)td->nfields);
 		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 		memset(seen, 0, (size_t)td->nfields + 1);
+		int guess = 0; /* documents usually list fields in the schema's order */
 		json_object_object_foreach(j, key, val)
 		{
 			int slot = -1;
-			for (int i = 0; i < td->nfields; i++)
+			if (guess < td->nfields && strcmp(td->fields[guess].name, key) == 0)
+				slot = guess;
+			for (int i = 0; i < td->nfields && slot < 0; i++)
 				if (strcmp(td->fields[i].name, key) == 0)
 					slot = i;
+			guess = slot + 1;
 			if (slot < 0) {
 				const char *cands[256];
 				int nc = 0;

@@ -50,6 +50,18 @@ void buf_printf(Buf *b, const char *fmt, ...)
 	buf_add(b, big, (size_t)n);
 }
 
+void buf_int(Buf *b, int64_t v)
+{
+	char tmp[24], *q = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+}
+
 const char *buf_cstr(Buf *b)
 {
 	return b->s ? b->s : "";
@@ -131,7 +143,8 @@ void fmt_scalar_text(Value v, Buf *b)
 		/* only the zero of an empty sum has no currency */
 		if (v.cur) {
 			val_currency_text(v.cur, cur);
-			buf_printf(b, " %s", cur);
+			buf_add(b, " ", 1);
+			buf_add(b, cur, 3);
 		}
 		return;
 	case V_PCT: {
@@ -177,7 +190,7 @@ static void value(const Program *p, Value v, Buf *b, bool json)
 		buf_puts(b, v.as.i ? "true" : "false");
 		return;
 	case V_INT:
-		buf_printf(b, "%lld", (long long)v.as.i);
+		buf_int(b, v.as.i);
 		return;
 	case V_DEC:
 		dec_text(val_get_dec(v), b);

@@ -21,6 +21,7 @@ typedef struct Buf {
 
 void buf_add(Buf *b, const char *s, size_t n);
 void buf_puts(Buf *b, const char *s);
+void buf_int(Buf *b, int64_t v); /* decimal digits, no printf */
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
