@@ -45,7 +45,7 @@ sed '1,/^$/d' "$work/embed.out" | grep -v '^$' > "$work/explain.got"
 diff -u "$work/explain.want" "$work/explain.got"
 
 # the same program against the static library
-cc -std=c11 $cflags -o "$work/embed-static" "$src/examples/embed/embed.c" "$libdir/libedict.a" \
+cc ${CFLAGS:-} -std=c11 $cflags -o "$work/embed-static" "$src/examples/embed/embed.c" "$libdir/libedict.a" \
 	$(pkg-config --libs bdw-gc json-c) -pthread
 (cd "$work" && ./embed-static "$rules" "$facts" > embed-static.out)
 cmp "$work/embed.out" "$work/embed-static.out"
@@ -56,7 +56,7 @@ doc=$src/docs/embedding.md
 awk '/^```c file=example.c/{f=1;next} f&&/^```/{exit} f' "$doc" > "$work/example.c"
 awk '/^```c file=example.c/{c=1} c&&/^```text output/{f=1;next} f&&/^```/{exit} f' "$doc" > "$work/example.want"
 [ -s "$work/example.c" ] && [ -s "$work/example.want" ] || { echo "no example in $doc"; exit 1; }
-cc -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example" "$work/example.c" $libs -Wl,-rpath,"$libdir"
+cc ${CFLAGS:-} -std=c11 -Wall -Wextra -Werror $cflags -o "$work/example" "$work/example.c" $libs -Wl,-rpath,"$libdir"
 (cd "$src" && "$work/example") > "$work/example.got"
 diff -u "$work/example.want" "$work/example.got"
 
@@ -64,7 +64,7 @@ diff -u "$work/example.want" "$work/example.got"
 if command -v c++ > /dev/null 2>&1; then
 	echo '#include <edict.h>
 int main() { edict_rules *r = 0; return edict_rules_status(r) == EDICT_EUSAGE ? 0 : 1; }' > "$work/cxx.cc"
-	c++ -Wall -Wextra -Werror $cflags -o "$work/cxx" "$work/cxx.cc" $libs -Wl,-rpath,"$libdir"
+	c++ ${CFLAGS:-} -Wall -Wextra -Werror $cflags -o "$work/cxx" "$work/cxx.cc" $libs -Wl,-rpath,"$libdir"
 	"$work/cxx"
 fi
 echo "embed: ok"
