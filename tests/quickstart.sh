@@ -4,7 +4,9 @@
 # commands call this script, and so does .ci/run.
 #
 #   sh tests/quickstart.sh demo   evaluate the rule library on an example company
-#   sh tests/quickstart.sh test   run all tests, then again under ASan and UBSan
+#   sh tests/quickstart.sh test   run all tests, fuzz each input surface for a
+#                                 while, then run all tests again under ASan and
+#                                 UBSan (the last lines are ctest's summary)
 set -eu
 
 mode=${1:-demo}
@@ -12,8 +14,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
-# the tests also fuzz every input surface for a minute each (tests/fuzz)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev"
+# the tests also fuzz every input surface for a minute each (tests/fuzz), and
+# check the benchmark peers decide as Edict does (bench.tiny)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
 
 missing=""
 for p in $packages; do
@@ -48,9 +51,6 @@ demo)
 test)
 	build build
 	NO_COLOR=1 ctest --test-dir build --output-on-failure -j "$jobs"
-	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 	# Fuzzing: each libFuzzer harness for a bounded time (EDICT_FUZZ_SECONDS,
 	# default 60), starting from its seeds and every crash ever found.
 	fuzz_seconds=${EDICT_FUZZ_SECONDS:-60}
@@ -66,6 +66,9 @@ test)
 		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"
 	fi
 	rm -rf "$probe"
+	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 	;;
 *)
 	echo "usage: sh tests/quickstart.sh demo|test" >&2
