@@ -759,7 +759,7 @@ int edict_ctx_interrupt(edict_ctx *x)
 	/* no enter(): this may run in a signal handler */
 	if (!x || x->magic != CTX_MAGIC)
 		return EDICT_EUSAGE;
-	x->stop = 1;
+	__atomic_store_n(&x->stop, 1, __ATOMIC_RELAXED); /* from any thread: the VM reads it atomically */
 	return EDICT_OK;
 }
 

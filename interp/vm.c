@@ -1048,7 +1048,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		VMBREAK;
 	/* JUMP: to A; a backward jump is where an interrupt is noticed. */
 	VMCASE(JUMP)
-		if (c->interrupt && *c->interrupt)
+		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
 			goto interrupted;
 		JUMPTO(INS_A(w));
 		VMBREAK;
@@ -1185,7 +1185,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		} else {
 			JUMPTO(to);
 		}
-		if (c->interrupt && *c->interrupt)
+		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
 			goto interrupted;
 		VMBREAK;
 	}
