@@ -310,19 +310,6 @@ static date_t effective_date(const edict_ctx *x)
 
 /* --------------------------------------------------------- rule sets */
 
-static int by_place(const void *a, const void *b)
-{
-	const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
-	int c = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
-	if (c)
-		return c;
-	if (x->loc.line != y->loc.line)
-		return x->loc.line - y->loc.line;
-	if (x->loc.col != y->loc.col)
-		return x->loc.col - y->loc.col;
-	return x < y ? -1 : x > y;
-}
-
 /* Which status a failed load gets: a path that could not be read (an error
  * with no line), else text that does not parse, else rules that do not
  * check.  The Diags do not record the stage, so the sources are parsed
@@ -374,10 +361,7 @@ static int finish(edict_rules *r, Program *p, Diags *d)
 	r->status = load_status(d);
 	r->p = r->status == EDICT_OK ? p : NULL;
 	r->ndiag = d->n;
-	r->diag = GC_MALLOC(sizeof(Diag *) * (size_t)(d->n + 1));
-	for (int i = 0; i < d->n; i++)
-		r->diag[i] = &d->items[i];
-	qsort(r->diag, (size_t)d->n, sizeof *r->diag, by_place);
+	r->diag = diag_sorted(d);
 	r->render = GC_MALLOC(sizeof(char *) * (size_t)(d->n + 1));
 	Buf all = {0};
 	for (int i = 0; i < d->n; i++) {

@@ -41,26 +41,10 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "\nRun 'edict help' for the commands and their options.\n");
 }
 
-static int by_place(const void *a, const void *b)
-{
-	const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
-	int c = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
-	if (c)
-		return c;
-	if (x->loc.line != y->loc.line)
-		return x->loc.line - y->loc.line;
-	if (x->loc.col != y->loc.col)
-		return x->loc.col - y->loc.col;
-	return x < y ? -1 : x > y;
-}
-
 void cli_print_diags(const Diags *d)
 {
 	bool color = color_out(stderr);
-	const Diag **order = GC_MALLOC(sizeof(Diag *) * (size_t)(d->n + 1));
-	for (int i = 0; i < d->n; i++)
-		order[i] = &d->items[i];
-	qsort(order, (size_t)d->n, sizeof *order, by_place);
+	const Diag **order = diag_sorted(d);
 	for (int i = 0; i < d->n; i++)
 		fputs(diag_render(d, order[i], color), stderr);
 	int max = d->max_errors ? d->max_errors : 100;

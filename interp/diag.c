@@ -7,6 +7,7 @@
  */
 #include "mem.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -124,6 +125,28 @@ void diag_hint(Diag *dg, const char *fmt, ...)
 		dg->msg = xprintf("%s; %s", dg->msg, h);
 	else
 		dg->hint = h;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
+	int c = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
+	if (c)
+		return c;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line - y->loc.line;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col - y->loc.col;
+	return x < y ? -1 : x > y;
+}
+
+const Diag **diag_sorted(const Diags *d)
+{
+	const Diag **order = GC_MALLOC(sizeof(Diag *) * (size_t)(d->n + 1));
+	for (int i = 0; i < d->n; i++)
+		order[i] = &d->items[i];
+	qsort(order, (size_t)d->n, sizeof *order, by_place);
+	return order;
 }
 
 const char *diag_severity_name(Severity s)

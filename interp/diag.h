@@ -48,6 +48,8 @@ void diag_hint(Diag *dg, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* Render one diagnostic with the quoted line and carets (color: ANSI). */
 char *diag_render(const Diags *d, const Diag *dg, bool color);
 const char *diag_severity_name(Severity s);
+/* The diagnostics in the order of the text: by file, line and column. */
+const Diag **diag_sorted(const Diags *d);
 
 /* printf into a fresh GC string. */
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -14,15 +14,7 @@ typedef struct Seen {
 	unsigned char *decl;
 } Seen;
 
-/* Events recorded while deciding `frame`, deduplicated: the last value of
- * each condition node, each fact path and each decision. */
-typedef struct Summary {
-	int kase;
-	const TraceEv **conds, **facts, **uses;
-	int nconds, nfacts, nuses;
-} Summary;
-
-static void summarize(const Ctx *c, int frame, Summary *s)
+void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kase = -1;
@@ -77,7 +69,7 @@ static const Case *applied(const Program *p, int decl, int kase)
 	return kase < d->ncases ? &d->cases[kase] : NULL;
 }
 
-static const char *case_name(const Decl *d, int i)
+const char *explain_case_name(const Decl *d, int i)
 {
 	const Case *k = &d->cases[i];
 	if (d->kind == D_TABLE)
@@ -121,8 +113,8 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	buf_puts(b, "\n");
 	if (decl >= 0)
 		seen[decl] = 1;
-	Summary s;
-	summarize(c, decl, &s);
+	ExplainSum s;
+	explain_summarize(c, decl, &s);
 	if (decl >= 0) {
 		Decl *d = p->decls[decl];
 		if (c->state[decl] == 3) {
@@ -133,7 +125,7 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 		const Case *k = applied(p, decl, s.kase);
 		if (k) {
 			indent(b, depth + 1);
-			buf_printf(b, "by %s at %s:%d\n", case_name(d, s.kase), k->loc.file, k->loc.line);
+			buf_printf(b, "by %s at %s:%d\n", explain_case_name(d, s.kase), k->loc.file, k->loc.line);
 			for (int i = 0; i < k->ncites; i++) {
 				indent(b, depth + 2);
 				buf_printf(b, "%s \"%s\"\n", k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
@@ -242,12 +234,12 @@ static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 		if (c->state[decl] == 3)
 			buf_puts(b, ",\"what_if\":true");
 	}
-	Summary s;
-	summarize(c, decl, &s);
+	ExplainSum s;
+	explain_summarize(c, decl, &s);
 	const Case *k = applied(p, decl, s.kase);
 	if (k) {
 		buf_puts(b, ",\"case\":{\"name\":");
-		const char *nm = case_name(p->decls[decl], s.kase);
+		const char *nm = explain_case_name(p->decls[decl], s.kase);
 		buf_json_str(b, nm, strlen(nm));
 		buf_printf(b, ",\"index\":%d,", s.kase);
 		json_loc(b, k->loc);

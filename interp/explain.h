@@ -18,6 +18,17 @@
  * for an earlier query is referred to rather than repeated; NULL for none. */
 void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen);
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
+/* What the trace says about one decision (or query frame): the case that
+ * applied and the last value of each condition, fact and decision it read. */
+typedef struct ExplainSum {
+	int kase;
+	const TraceEv **conds, **facts, **uses;
+	int nconds, nfacts, nuses;
+} ExplainSum;
+void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
+/* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */
+const char *explain_case_name(const Decl *d, int i);
+
 /* The facts an unknown value is waiting for, as a JSON array / text list. */
 void explain_missing_json(Value v, Buf *out);
 

@@ -107,27 +107,11 @@ static void fail(Repl *r, const char *fmt, ...)
 	r->nerrors++;
 }
 
-static int by_place(const void *a, const void *b)
-{
-	const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
-	int c = strcmp(x->loc.file ? x->loc.file : "", y->loc.file ? y->loc.file : "");
-	if (c)
-		return c;
-	if (x->loc.line != y->loc.line)
-		return x->loc.line - y->loc.line;
-	if (x->loc.col != y->loc.col)
-		return x->loc.col - y->loc.col;
-	return x < y ? -1 : x > y;
-}
-
 /* Diagnostics in the one shape used everywhere (file:line:col: error: ...,
  * the quoted line, carets), in source order. */
 static void show_diags(Repl *r, const Diags *d)
 {
-	const Diag **order = GC_MALLOC(sizeof(Diag *) * (size_t)(d->n + 1));
-	for (int i = 0; i < d->n; i++)
-		order[i] = &d->items[i];
-	qsort(order, (size_t)d->n, sizeof *order, by_place);
+	const Diag **order = diag_sorted(d);
 	for (int i = 0; i < d->n; i++)
 		fputs(diag_render(d, order[i], r->color), stdout);
 	int max = d->max_errors ? d->max_errors : 100;
@@ -654,52 +638,6 @@ static int snap_find(const Snap *s, const Program *p, const char *qname)
 
 /* ------------------------------------------------------------ explaining */
 
-/* What the trace says about one decision: the case that applied, and the
- * last value of each condition, fact and decision it read. */
-typedef struct Sum {
-	int kase;
-	const TraceEv **conds, **facts, **uses;
-	int nconds, nfacts, nuses;
-} Sum;
-
-static void summarize(const Ctx *c, int frame, Sum *s)
-{
-	memset(s, 0, sizeof *s);
-	s->kase = -1;
-	for (int i = 0; i < c->nev; i++) {
-		const TraceEv *e = &c->ev[i];
-		if (e->frame != frame)
-			continue;
-		const TraceEv ***arr = e->kind == TR_COND ? &s->conds : e->kind == TR_FACT ? &s->facts : &s->uses;
-		int *n = e->kind == TR_COND ? &s->nconds : e->kind == TR_FACT ? &s->nfacts : &s->nuses;
-		if (e->kind == TR_CASE) {
-			s->kase = e->a;
-			continue;
-		}
-		int k;
-		for (k = 0; k < *n; k++)
-			if (e->kind == TR_FACT ? strcmp((*arr)[k]->path->data, e->path->data) == 0 : (*arr)[k]->a == e->a)
-				break;
-		if (k < *n)
-			(*arr)[k] = e;
-		else
-			AST_PUSH(*arr, *n, e);
-	}
-}
-
-static const char *case_name(const Decl *d, int i)
-{
-	const Case *k = &d->cases[i];
-	if (d->kind == D_TABLE)
-		return k->is_default ? "the default row" : xprintf("row %d", i + 1);
-	if (d->kind == D_PARAM)
-		return k->from ? xprintf("the value from %s", k->from) : "its value";
-	if (k->label)
-		return xprintf("exception '%s'", k->label);
-	if (k->cond)
-		return "an exception";
-	return d->ncases > 1 ? "the default" : "its rule";
-}
 
 static const char *truth_word(const Program *p, Value v)
 {
@@ -721,14 +659,14 @@ static void reasons(Repl *r, const Ctx *a, const Ctx *b, int d, const char *in, 
 {
 	const Program *p = r->p;
 	Decl *dd = p->decls[d];
-	Sum sa, sb;
-	summarize(a, d, &sa);
-	summarize(b, d, &sb);
+	ExplainSum sa, sb;
+	explain_summarize(a, d, &sa);
+	explain_summarize(b, d, &sb);
 	if (sb.kase >= 0 && sb.kase != sa.kase && sb.kase < dd->ncases) {
 		const Case *k = &dd->cases[sb.kase];
-		buf_printf(out, "%s    now by %s (%s:%d)", in, case_name(dd, sb.kase), k->loc.file, k->loc.line);
+		buf_printf(out, "%s    now by %s (%s:%d)", in, explain_case_name(dd, sb.kase), k->loc.file, k->loc.line);
 		if (sa.kase >= 0 && sa.kase < dd->ncases)
-			buf_printf(out, "; before by %s", case_name(dd, sa.kase));
+			buf_printf(out, "; before by %s", explain_case_name(dd, sa.kase));
 		buf_puts(out, "\n");
 		for (int i = 0; i < k->ncites; i++)
 			buf_printf(out, "%s      %s \"%s\"\n", in, k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
