@@ -746,6 +746,11 @@ static const Type *check_field(Chk *c, Node *n)
 		}
 	}
 	const Type *base = check(c, n->kids[0], NULL);
+	if (base->kind == TY_ERROR && n->kids[0]->kind == N_UNKNOWN) {
+		/* an error type is silent only where an error was already reported */
+		err(c, n->loc, "the value 'unknown' has no field '%s'", n->text);
+		return n->type = &ty_error;
+	}
 	if (base->kind == TY_ERROR)
 		return n->type = &ty_error;
 	if (base->kind != TY_REC) {
@@ -1326,7 +1331,9 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 	case N_MATCH: {
 		a = check(c, n->kids[0], NULL);
 		if (a->kind != TY_ENUM) {
-			if (a->kind != TY_ERROR)
+			if (n->kids[0]->kind == N_UNKNOWN)
+				err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
+			else if (a->kind != TY_ERROR)
 				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
 			for (int i = 1; i < n->nkids; i++)
 				check(c, n->kids[i]->kids[0], expect);

@@ -348,6 +348,10 @@ static void expr(Cg *g, Node *n)
 		expr(g, n->kids[1]);
 		return;
 	case N_MATCH: {
+		if (!n->kids[0]->type || n->kids[0]->type->kind != TY_ENUM || !n->kids[0]->type->def) {
+			emit(g, OP_UNKNOWN, 0, n->loc); /* NEVER: the checker reports a match without an enumeration */
+			return;
+		}
 		expr(g, n->kids[0]);
 		emit(g, OP_SETLOCAL, n->slot, n->loc);
 		int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
