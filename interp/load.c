@@ -265,15 +265,20 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 
 /* ------------------------------------------------------------ stdlib */
 
-/* Where the standard library lives: $EDICT_STDLIB, else the directory the
- * build was configured with (the source tree or the installed share/). */
+/* Where the standard library lives: $EDICT_STDLIB, else the source tree the
+ * build was configured in while it exists, else the installed share/edict. */
 static const char *stdlib_dir(void)
 {
 	const char *env = getenv("EDICT_STDLIB");
 	if (env && *env)
 		return env;
 #ifdef EDICT_STDLIB_DIR
-	return EDICT_STDLIB_DIR;
+	struct stat st;
+	if (stat(EDICT_STDLIB_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return EDICT_STDLIB_DIR;
+#endif
+#ifdef EDICT_STDLIB_INSTALL_DIR
+	return EDICT_STDLIB_INSTALL_DIR;
 #else
 	return "stdlib";
 #endif
