@@ -655,7 +655,8 @@ void cg_program(Program *p)
 Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 {
 	Cg g = {p, new_chunk(name, nlocals), trace, 0};
-	if (trace)
+	/* a query's parts are explained, not the query itself (its value is the answer) */
+	if (trace && e->kind == N_BINARY && (e->op == BIN_AND || e->op == BIN_OR))
 		cond(&g, e);
 	else
 		expr(&g, e);

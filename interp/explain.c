@@ -142,7 +142,8 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	for (int i = 0; i < s.nconds; i++) {
 		const Node *n = p->nodes[s.conds[i]->a];
 		indent(b, depth + 1);
-		buf_printf(b, "%s %s: ", s.conds[i]->v.tag == V_BOOL ? (s.conds[i]->v.as.i ? "holds  " : "fails  ") : "unknown",
+		Value cv = s.conds[i]->v;
+		buf_printf(b, "%s %s: ", cv.tag == V_BOOL ? (cv.as.i ? "holds  " : "fails  ") : cv.tag == V_UNKNOWN ? "unknown" : "value  ",
 			   prog_node_text(p, n));
 		fmt_value(p, s.conds[i]->v, b);
 		missing_text(s.conds[i]->v, b);
