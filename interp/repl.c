@@ -1152,15 +1152,23 @@ static void cmd_diff(Repl *r, const char *arg)
 
 /* ----------------------------------------------------------- questions */
 
-/* A question's scenario: the current one, or it at another date. */
-static State asked_state(Repl *r, bool has, bool dated, date_t as_of)
+/* A question: its words with any `as of DATE` cut off, and the scenario it
+ * is asked in (the current one, or it at that date).  False, reported, when
+ * the date is wrong. */
+static bool question(Repl *r, const char *arg, char **text, State *s)
 {
-	State s = r->cur;
+	*text = (char *)ast_strdup(arg, strlen(arg));
+	bool dated = false;
+	date_t as_of = 0;
+	int has = cut_as_of(r, *text, &dated, &as_of);
+	if (has < 0)
+		return false;
+	*s = r->cur;
 	if (has) {
-		s.dated = dated;
-		s.as_of = as_of;
+		s->dated = dated;
+		s->as_of = as_of;
 	}
-	return s;
+	return true;
 }
 
 static Query *compile_question(Repl *r, const char *text)
@@ -1174,24 +1182,28 @@ static Query *compile_question(Repl *r, const char *text)
 	return q;
 }
 
+/* Compile and evaluate a question in scenario s; false after reporting. */
+static bool ask(Repl *r, const char *text, const State *s, bool trace, Query **q, Ctx **c, Value *v)
+{
+	if (!(*q = compile_question(r, text)))
+		return false;
+	*c = state_ctx(r, s, trace, true);
+	if (query_run(*c, *q, v) != ST_OK) {
+		eval_failed(r, *c);
+		return false;
+	}
+	return true;
+}
+
 static void cmd_expr(Repl *r, const char *input)
 {
-	char *text = (char *)ast_strdup(input, strlen(input));
-	bool dated = false;
-	date_t as_of = 0;
-	int has = cut_as_of(r, text, &dated, &as_of);
-	if (has < 0)
-		return;
-	Query *q = compile_question(r, text);
-	if (!q)
-		return;
-	State s = asked_state(r, has, dated, as_of);
-	Ctx *c = state_ctx(r, &s, false, true);
+	char *text;
+	State s;
+	Query *q;
+	Ctx *c;
 	Value v;
-	if (query_run(c, q, &v) != ST_OK) {
-		eval_failed(r, c);
+	if (!question(r, input, &text, &s) || !ask(r, text, &s, false, &q, &c, &v))
 		return;
-	}
 	Buf b = {0};
 	value_line(r->p, v, &b);
 	say("%s\n", buf_cstr(&b));
@@ -1199,17 +1211,14 @@ static void cmd_expr(Repl *r, const char *input)
 
 static void cmd_decisions(Repl *r, const char *arg)
 {
-	char *text = (char *)ast_strdup(arg, strlen(arg));
-	bool dated = false;
-	date_t as_of = 0;
-	int has = cut_as_of(r, text, &dated, &as_of);
-	if (has < 0)
+	char *text;
+	State s;
+	if (!question(r, arg, &text, &s))
 		return;
 	if (*skip_ws(text)) {
 		fail(r, "decisions takes no argument (but: decisions as of DATE)");
 		return;
 	}
-	State s = asked_state(r, has, dated, as_of);
 	Snap sn;
 	if (!snap(r, &s, false, false, &sn))
 		return;
@@ -1229,26 +1238,19 @@ static void cmd_decisions(Repl *r, const char *arg)
 
 static void cmd_explain(Repl *r, const char *arg)
 {
-	char *text = (char *)ast_strdup(arg, strlen(arg));
-	bool dated = false;
-	date_t as_of = 0;
-	int has = cut_as_of(r, text, &dated, &as_of);
-	if (has < 0)
+	char *text;
+	State s;
+	if (!question(r, arg, &text, &s))
 		return;
 	if (!*skip_ws(text)) {
 		fail(r, "explain needs a decision or an expression, like: explain priority");
 		return;
 	}
-	Query *q = compile_question(r, text);
-	if (!q)
-		return;
-	State s = asked_state(r, has, dated, as_of);
-	Ctx *c = state_ctx(r, &s, true, true);
+	Query *q;
+	Ctx *c;
 	Value v;
-	if (query_run(c, q, &v) != ST_OK) {
-		eval_failed(r, c);
+	if (!ask(r, text, &s, true, &q, &c, &v))
 		return;
-	}
 	Buf b = {0};
 	buf_printf(&b, "as of %s\n", day_text(c->as_of));
 	explain_text(c, q->decl, trim_copy(q->text, strlen(q->text)), v, &b, NULL);
@@ -1308,26 +1310,19 @@ static int by_need(const void *a, const void *b)
 
 static void cmd_missing(Repl *r, const char *arg)
 {
-	char *text = (char *)ast_strdup(arg, strlen(arg));
-	bool dated = false;
-	date_t as_of = 0;
-	int has = cut_as_of(r, text, &dated, &as_of);
-	if (has < 0)
+	char *text;
+	State s;
+	if (!question(r, arg, &text, &s))
 		return;
 	if (!*skip_ws(text)) {
 		fail(r, "missing needs a decision, like: missing award");
 		return;
 	}
-	Query *q = compile_question(r, text);
-	if (!q)
-		return;
-	State s = asked_state(r, has, dated, as_of);
-	Ctx *c = state_ctx(r, &s, false, true);
+	Query *q;
+	Ctx *c;
 	Value v;
-	if (query_run(c, q, &v) != ST_OK) {
-		eval_failed(r, c);
+	if (!ask(r, text, &s, false, &q, &c, &v))
 		return;
-	}
 	const char *label = q->decl >= 0 ? r->p->decls[q->decl]->qname : trim_copy(q->text, strlen(q->text));
 	if (v.tag != V_UNKNOWN) {
 		say("%s is decided: %s; no fact is missing\n", label, fmt_value_str(r->p, v));
@@ -1386,11 +1381,9 @@ static void cmd_missing(Repl *r, const char *arg)
 
 static void cmd_why(Repl *r, const char *arg, bool why_not)
 {
-	char *text = (char *)ast_strdup(arg, strlen(arg));
-	bool dated = false;
-	date_t as_of = 0;
-	int has = cut_as_of(r, text, &dated, &as_of);
-	if (has < 0)
+	char *text;
+	State s;
+	if (!question(r, arg, &text, &s))
 		return;
 	char *name = trim_copy(text, strlen(text));
 	const char *cmd = why_not ? "why not" : "why";
@@ -1413,7 +1406,6 @@ static void cmd_why(Repl *r, const char *arg, bool why_not)
 		fail(r, "'%s %s' works on yes/no decisions; %s is %s (try: explain %s)", cmd, name, d->qname, ty_name(d->type), name);
 		return;
 	}
-	State s = asked_state(r, has, dated, as_of);
 	Ctx *c = state_ctx(r, &s, false, true);
 	Value v;
 	if (vm_eval_decl(c, d->index, &v) != ST_OK) {
