@@ -32,6 +32,7 @@
 #include "mem.h"
 
 #include "batch.h"
+#include "cli.h"
 #include "date.h"
 #include "facts.h"
 #include "format.h"
@@ -84,26 +85,11 @@ static int parse_options(int argc, char **argv, Options *o)
 	o->jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		bool more = i + 1 < argc;
-		if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
-			if (!more)
-				return usage("%s needs a decision name or an expression after it", a), -1;
-			AST_PUSH(o->queries, o->nqueries, argv[++i]);
-		} else if (strcmp(a, "--as-of") == 0) {
-			if (!more)
-				return usage("%s needs a date like 2026-12-01", a), -1;
-			o->as_of = argv[++i];
-			date_t d;
-			if (date_parse(o->as_of, strlen(o->as_of), &d) != 0)
-				return usage("--as-of needs a real date like 2026-12-01, not '%s'", o->as_of), -1;
-		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
-			if (!more)
-				return usage("%s needs a number", a), -1;
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 256)
-				return usage("--jobs needs a number from 1 to 256, not '%s'", argv[i]), -1;
-			o->jobs = (int)n;
+		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, usage);
+		if (shared < 0)
+			return -1;
+		if (shared) {
+			continue;
 		} else if (strcmp(a, "--fail-fast") == 0) {
 			o->fail_fast = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

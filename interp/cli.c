@@ -81,6 +81,39 @@ static const char *help_text =
 	"Exit status: 0 success, 1 errors, failed tests or checks, 2 usage error,\n"
 	"3 invalid facts.\n";
 
+int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
+		      int *jobs, CliUsage usage)
+{
+	const char *a = argv[*i];
+	bool more = *i + 1 < argc;
+	if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
+		if (!more)
+			return usage("%s needs a decision name or an expression after it", a), -1;
+		AST_PUSH(*queries, *nqueries, argv[++*i]);
+		return 1;
+	}
+	if (strcmp(a, "--as-of") == 0) {
+		if (!more)
+			return usage("%s needs a date like 2026-12-01", a), -1;
+		*as_of = argv[++*i];
+		date_t d;
+		if (date_parse(*as_of, strlen(*as_of), &d) != 0)
+			return usage("--as-of needs a real date like 2026-12-01, not '%s'", *as_of), -1;
+		return 1;
+	}
+	if (jobs && (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0)) {
+		if (!more)
+			return usage("%s needs a number", a), -1;
+		char *end;
+		long n = strtol(argv[++*i], &end, 10);
+		if (*end || n < 1 || n > 256)
+			return usage("--jobs needs a number from 1 to 256, not '%s'", argv[*i]), -1;
+		*jobs = (int)n;
+		return 1;
+	}
+	return 0;
+}
+
 /* Options shared by the commands that take a rule set. */
 typedef struct Opts {
 	const char **paths;
@@ -100,29 +133,15 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
-		if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
-			if (!more)
-				return usage_error("%s needs a decision name or an expression after it", a), -1;
-			AST_PUSH(o->queries, o->nqueries, argv[++i]);
+		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, usage_error);
+		if (shared < 0)
+			return -1;
+		if (shared) {
+			continue;
 		} else if (strcmp(a, "--facts") == 0 || strcmp(a, "-f") == 0) {
 			if (!more)
 				return usage_error("%s needs a file name (or - for standard input)", a), -1;
 			o->facts = argv[++i];
-		} else if (strcmp(a, "--as-of") == 0) {
-			if (!more)
-				return usage_error("%s needs a date like 2026-12-01", a), -1;
-			o->as_of = argv[++i];
-			date_t d;
-			if (date_parse(o->as_of, strlen(o->as_of), &d) != 0)
-				return usage_error("--as-of needs a real date like 2026-12-01, not '%s'", o->as_of), -1;
-		} else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
-			if (!more)
-				return usage_error("%s needs a number", a), -1;
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 256)
-				return usage_error("--jobs needs a number from 1 to 256, not '%s'", argv[i]), -1;
-			o->jobs = (int)n;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (strcmp(a, "--explain") == 0) {

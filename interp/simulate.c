@@ -32,6 +32,7 @@
 #include "facts.h"
 #include "format.h"
 #include "simulate.h"
+#include "cli.h"
 #include "vm.h"
 
 enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
@@ -128,6 +129,7 @@ static int parse_options(int argc, char **argv, Options *o)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
+		int shared;
 		if (strcmp(a, "--reform") == 0 || strcmp(a, "-r") == 0) {
 			if (!more)
 				return usage("%s needs a rule file that changes the rules", a), -1;
@@ -136,17 +138,9 @@ static int parse_options(int argc, char **argv, Options *o)
 			if (!more)
 				return usage("%s needs a file of JSON fact documents, one a line (or - for standard input)", a), -1;
 			o->population = argv[++i];
-		} else if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
-			if (!more)
-				return usage("%s needs a decision name or an expression after it", a), -1;
-			AST_PUSH(o->queries, o->nqueries, argv[++i]);
-		} else if (strcmp(a, "--as-of") == 0) {
-			if (!more)
-				return usage("%s needs a date like 2026-12-01", a), -1;
-			o->as_of = argv[++i];
-			date_t d;
-			if (date_parse(o->as_of, strlen(o->as_of), &d) != 0)
-				return usage("--as-of needs a real date like 2026-12-01, not '%s'", o->as_of), -1;
+		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, NULL, usage))) {
+			if (shared < 0)
+				return -1;
 		} else if (strcmp(a, "--budget") == 0) {
 			if (!more)
 				return usage("%s needs an amount like \"200_000_000_000 KRW\"", a), -1;
