@@ -16,12 +16,30 @@
 #include "opcodes.h"
 #include "vm.h"
 
+/* Small functions are compiled into their callers (see inline_call). */
+#define INLINE_MAX_NODES 40
+
 typedef struct Cg {
 	Program *p;
 	Chunk *ch;
 	bool trace;
 	int fact_depth; /* inside a field chain rooted at a fact */
+	/* while a function's body is compiled into its caller, its local slots
+	 * are mapped into the caller's frame by lmap (NULL: the chunk's own) */
+	const int *lmap;
+	int nfree; /* the first local slot of the frame not in use */
 } Cg;
+
+static Cg cg_new(Program *p, Chunk *ch, bool trace)
+{
+	return (Cg){.p = p, .ch = ch, .trace = trace, .nfree = ch->nlocals};
+}
+
+/* Local slot s of the code being compiled, in the frame of the chunk. */
+static int local(const Cg *g, int s)
+{
+	return g->lmap ? g->lmap[s] : s;
+}
 
 /* ------------------------------------------------------------ emission */
 
@@ -142,7 +160,7 @@ static Value zero_of(const Type *t)
 /* A loop over a generator `elem for x in xs where cond`, folding with kind. */
 static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 {
-	int base = gen->slot, acc = base + 3;
+	int base = local(g, gen->slot), acc = base + 3;
 	expr(g, gen->kids[1]);
 	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
 	emit2(g, OP_ACCINIT, acc, kind, gen->loc);
@@ -197,6 +215,68 @@ static OpCode binop(int op)
 	}
 }
 
+/* EQK takes the scalars that compare in place: numbers, members, dates, truth. */
+static bool eqk_const(Value k)
+{
+	return k.tag == V_INT || k.tag == V_ENUM || k.tag == V_BOOL || k.tag == V_DATE;
+}
+
+/* The number of nodes of a tree, counting no further than `limit`. */
+static int tree_size(const Node *n, int limit)
+{
+	if (!n)
+		return 0;
+	int size = 1;
+	for (int i = 0; i < n->nkids && size <= limit; i++)
+		size += tree_size(n->kids[i], limit - size);
+	return size;
+}
+
+/* Whether a function calls no function: inlining it cannot recurse, and
+ * the call depth a recursion reaches stays what the rules say. */
+static bool calls_none(const Decl *f)
+{
+	for (int i = 0; i < f->ndeps; i++)
+		if (f->deps[i]->kind == D_FUNCTION)
+			return false;
+	return true;
+}
+
+/* A call of a small function that calls no other compiles to its body, in
+ * the caller's frame: no frame to set up, and the body's tests meet the
+ * caller's constants.  Its parameters take their own slots above the
+ * caller's locals, or, for an argument that is already a local, that local
+ * itself (parameters are never assigned).  Explain mode keeps the call, so
+ * that an explanation shows the function as written. */
+static bool inline_call(Cg *g, Node *n)
+{
+	Decl *f = n->decl;
+	if (g->trace || g->lmap || !f->body || !calls_none(f) ||
+	    tree_size(f->body, INLINE_MAX_NODES) > INLINE_MAX_NODES)
+		return false;
+	int base = g->nfree, nl = f->nlocals > f->nparams ? f->nlocals : f->nparams;
+	int *map = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(nl ? nl : 1));
+	for (int s = 0; s < nl; s++)
+		map[s] = base + s;
+	g->nfree = base + nl;
+	if (g->nfree > g->ch->nlocals)
+		g->ch->nlocals = g->nfree;
+	for (int i = 0; i < f->nparams; i++) {
+		Node *a = n->kids[i + 1];
+		if (a->kind == N_NAME && a->ref == R_LOCAL && !a->is_const) {
+			map[i] = local(g, a->slot);
+		} else {
+			expr(g, a);
+			emit(g, OP_SETLOCAL, base + i, a->loc);
+		}
+	}
+	g->lmap = map;
+	expr(g, f->body);
+	g->lmap = NULL;
+	g->nfree = base;
+	return true;
+}
+
 /* A condition: like expr, but in trace mode each operand of and/or/not is
  * recorded with its value, so an explanation can say which part failed. */
 static void cond(Cg *g, Node *n)
@@ -227,7 +307,7 @@ static void expr(Cg *g, Node *n)
 	case N_NAME:
 		switch (n->ref) {
 		case R_LOCAL:
-			emit(g, OP_LOCAL, n->slot, n->loc);
+			emit(g, OP_LOCAL, local(g, n->slot), n->loc);
 			return;
 		case R_DECL:
 			emit(g, OP_DECIDE, n->decl->index, n->loc);
@@ -244,7 +324,7 @@ static void expr(Cg *g, Node *n)
 	case N_FIELD: {
 		Node *k = n->kids[0];
 		if (k->kind == N_NAME && k->ref == R_LOCAL) {
-			emit2(g, OP_LOCALFIELD, k->slot, n->slot, n->loc);
+			emit2(g, OP_LOCALFIELD, local(g, k->slot), n->slot, n->loc);
 			return;
 		}
 		bool fact = is_fact_chain(n);
@@ -261,6 +341,8 @@ static void expr(Cg *g, Node *n)
 	case N_CALL: {
 		int argc = n->nkids - 1;
 		if (n->ref == R_FUNC) {
+			if (inline_call(g, n))
+				return;
 			for (int i = 0; i < argc; i++)
 				expr(g, n->kids[i + 1]);
 			emit2(g, OP_CALL, n->decl->index, argc, n->loc);
@@ -305,6 +387,10 @@ static void expr(Cg *g, Node *n)
 			emit(g, n->op == BIN_GE ? OP_GEK : OP_LTK, konst(g, n->kids[1]->k), n->loc);
 			return;
 		}
+		if (n->op == BIN_EQ && n->kids[1]->is_const && eqk_const(n->kids[1]->k)) {
+			emit(g, OP_EQK, konst(g, n->kids[1]->k), n->loc);
+			return;
+		}
 		expr(g, n->kids[1]);
 		emit(g, binop(n->op), 0, n->loc);
 		return;
@@ -344,7 +430,7 @@ static void expr(Cg *g, Node *n)
 	}
 	case N_LET:
 		expr(g, n->kids[0]);
-		emit(g, OP_SETLOCAL, n->slot, n->loc);
+		emit(g, OP_SETLOCAL, local(g, n->slot), n->loc);
 		expr(g, n->kids[1]);
 		return;
 	case N_MATCH: {
@@ -352,8 +438,9 @@ static void expr(Cg *g, Node *n)
 			emit(g, OP_UNKNOWN, 0, n->loc); /* NEVER: the checker reports a match without an enumeration */
 			return;
 		}
+		int subject = local(g, n->slot);
 		expr(g, n->kids[0]);
-		emit(g, OP_SETLOCAL, n->slot, n->loc);
+		emit(g, OP_SETLOCAL, subject, n->loc);
 		int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
 		int nends = 0;
 		Node *dflt = NULL;
@@ -363,9 +450,8 @@ static void expr(Cg *g, Node *n)
 				dflt = arm;
 				continue;
 			}
-			emit(g, OP_LOCAL, n->slot, arm->loc);
-			push_const(g, val_enum(n->kids[0]->type->def->id, arm->slot), arm->loc);
-			emit(g, OP_EQ, 0, arm->loc);
+			emit(g, OP_LOCAL, subject, arm->loc);
+			emit(g, OP_EQK, konst(g, val_enum(n->kids[0]->type->def->id, arm->slot)), arm->loc);
 			int test = emit(g, OP_IFTEST, 0, arm->loc);
 			ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
 			expr(g, arm->kids[0]);
@@ -595,7 +681,7 @@ static void fold(Program *p, Ctx **scratch, Node *n)
 		return;
 	if (!*scratch)
 		*scratch = vm_new(p);
-	Cg g = {p, new_chunk("fold", 0), false, 0};
+	Cg g = cg_new(p, new_chunk("fold", 0), false);
 	expr(&g, n);
 	emit(&g, OP_RETURN, 0, n->loc);
 	Value v;
@@ -619,7 +705,7 @@ static void fold_decl(Program *p, Ctx **scratch, Decl *d)
 
 static Chunk *decl_chunk(Program *p, Decl *d, bool trace)
 {
-	Cg g = {p, new_chunk(d->qname, d->nlocals), trace, 0};
+	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), trace);
 	g.ch->decl = d;
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
@@ -654,7 +740,7 @@ void cg_program(Program *p)
 
 Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 {
-	Cg g = {p, new_chunk(name, nlocals), trace, 0};
+	Cg g = cg_new(p, new_chunk(name, nlocals), trace);
 	/* a query's parts are explained, not the query itself (its value is the answer) */
 	if (trace && e->kind == N_BINARY && (e->op == BIN_AND || e->op == BIN_OR))
 		cond(&g, e);
@@ -666,7 +752,7 @@ Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 
 Chunk *cg_check(Program *p, Decl *d)
 {
-	Cg g = {p, new_chunk(d->qname, d->nlocals), false, 0};
+	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), false);
 	if (!d->over) {
 		expr(&g, d->cond);
 		emit(&g, OP_RETURN, 0, d->loc);

@@ -37,6 +37,7 @@ void disasm_chunk(const Program *p, const Chunk *ch, Buf *out)
 		switch (op) {
 		case OP_CONST:
 		case OP_GEK:
+		case OP_EQK:
 		case OP_LTK:
 		case OP_TRACE_FACT:
 		case OP_ERROR:

@@ -392,6 +392,18 @@ static int compare(Ctx *c, Frame *fr, Value a, Value b)
 	return vm_compare(a, b);
 }
 
+/* Equality of two known values (1.0 = 1.00); amounts in two currencies
+ * are an error, as in compare. */
+static inline bool equal(Ctx *c, Frame *fr, Value a, Value b)
+{
+	if (a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
+			       (a.tag == V_ENUM && a.aux == b.aux)))
+		return a.as.i == b.as.i; /* in place: the common tests of members and numbers */
+	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
+		(void)compare(c, fr, a, b);
+	return val_equal(a, b);
+}
+
 static Value kleene_and(Value a, Value b)
 {
 	if ((a.tag == V_BOOL && !a.as.i) || (b.tag == V_BOOL && !b.as.i))
@@ -432,16 +444,27 @@ static bool hs_match(int kind, Value code, Value want)
 
 /* ------------------------------------------------------------ builtins */
 
+#define LIST_FIRST_ROOM 4
+
+/* An empty list to accumulate into, its first items in the same block. */
+static Value new_acc_list(Ctx *c, Frame *fr)
+{
+	List *l = vm_alloc(c, fr, sizeof(List) + sizeof(Value) * LIST_FIRST_ROOM, false);
+	l->len = 0;
+	l->items = (Value *)(l + 1);
+	return val_list(l);
+}
+
 static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 {
 	List *l = acc.as.l;
 	uint32_t n = l->len;
-	/* capacity doubles at powers of two; the length alone tells when */
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		uint32_t cap = n == 0 ? 4 : n * 2;
-		Value *items = vm_alloc(c, fr, sizeof(Value) * cap, false);
-		if (n)
-			memcpy(items, l->items, sizeof(Value) * n);
+	/* a list accumulator starts with room for LIST_FIRST_ROOM items
+	 * (new_acc_list); capacity doubles at powers of two from there, so the
+	 * length alone tells when */
+	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0) {
+		Value *items = vm_alloc(c, fr, sizeof(Value) * n * 2, false);
+		memcpy(items, l->items, sizeof(Value) * n);
 		l->items = items;
 	}
 	l->items[n] = item;
@@ -976,18 +999,16 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		bool eq;
-		if (a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
-				       (a.tag == V_ENUM && a.aux == b.aux))) {
-			eq = a.as.i == b.as.i; /* in place: the common tests of members and numbers */
-		} else {
-			if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
-				(void)compare(c, fr, a, b);
-			eq = val_equal(a, b);
-		}
+		bool eq = equal(c, fr, a, b);
 		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}
+	/* EQK: the top = K[A] (tests against a member, a number, a date). */
+	VMCASE(EQK)
+		a = TOP();
+		if (a.tag != V_UNKNOWN)
+			TOP() = val_bool(equal(c, fr, a, K[INS_A(w)]));
+		VMBREAK;
 	/* LT, LE, GT, GE: order of numbers, amounts, dates, durations, text. */
 	VMCASE(LT)
 	VMCASE(LE)
@@ -1195,7 +1216,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int s = INS_A(w), kind = (int)*fr->pc++;
 		switch (kind) {
 		case ACC_LIST:
-			L[s] = new_list(c, fr, 0);
+			L[s] = new_acc_list(c, fr);
 			break;
 		case ACC_COUNT:
 			L[s] = val_int(0);
@@ -1367,7 +1388,8 @@ static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 	c->status = ST_OK;
 	c->frame = c->top_frame;
 	c->stack_top = 0;
-	ensure_stack(c, 256);
+	if (__builtin_expect(c->cap < 256, 0))
+		ensure_stack(c, 256);
 	Frame top = {ch, NULL};
 	Value v = decl >= 0 ? decide(c, &top, decl) : exec(c, ch, 0);
 	c->jb = saved;

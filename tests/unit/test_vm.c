@@ -15,6 +15,7 @@
 #include <gc.h>
 #include <string.h>
 
+#include "disasm.h"
 #include "facts.h"
 #include "load.h"
 #include "query.h"
@@ -690,4 +691,64 @@ Test(vm, compare_orders_values)
 	Dec a = {15, -1}, b = {150, -2};
 	cr_assert_eq(vm_compare(val_dec(V_DEC, a, 0), val_dec(V_DEC, b, 0)), 0, "1.5 and 1.50 are equal");
 	cr_assert_eq(vm_compare(val_dur(2, DU_WEEKS), val_dur(13, DU_DAYS)), 1);
+}
+
+/* ------------------------------------------------------------ inlining */
+
+/* Small functions that call no other are compiled into their callers
+ * (compile.c, inline_call): the results must be those of a real call,
+ * whatever the arguments are (locals, expressions, unknowns) and whatever
+ * locals the body has of its own (let, match, loops). */
+static const char *const INLINED =
+	"enum size = sme | midsize | large\n"
+	"fact company { size : size  staff : int  done : bool }\n"
+	"function step_done(t : int) : bool =\n"
+	"  if t = 6 then company.done else if t = 11 then true else false\n"
+	"function weight(s : size) : int = match s { sme => 1, midsize => 2, default => 3 }\n"
+	"function scaled(x : int, y : int) : int = let z = x * 10; z + y\n"
+	"function total(n : int) : int = sum(i * n for i in range(1, 3))\n"
+	"function twice(n : int) : int = scaled(n, n)\n"
+	"decision pending : list of int = [t for t in [6, 11, 12] where not step_done(t)]\n"
+	"decision mixed : int = scaled(weight(company.size), total(company.staff)) + twice(1)\n";
+
+Test(vm, inlined_functions_compute_what_calls_do)
+{
+	Program *p = prog(INLINED);
+	Ctx *c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"staff\": 2, \"done\": false}}");
+	EXPECT_IN(c, "pending", "[6, 12]");
+	/* weight = 2 -> z = 20; total(2) = 1*2 + 2*2 + 3*2 = 12; twice(1) = 11 */
+	EXPECT_IN(c, "mixed", "43");
+	EXPECT_IN(c, "[scaled(x, x + 1) for x in [1, 2]]", "[12, 23]");
+	EXPECT_IN(c, "step_done(6) or step_done(11)", "true");
+	/* an unknown argument or fact flows through the body as it does through a call */
+	Ctx *u = ctx(p, "{\"company\": {\"staff\": 1}}");
+	Value v;
+	cr_assert_eq(run_in(u, "pending", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.done");
+	cr_assert_eq(run_in(u, "weight(company.size)", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.size");
+}
+
+Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
+{
+	Program *p = prog(INLINED);
+	int decl = -1;
+	for (int i = 0; i < p->ndecls; i++)
+		if (strcmp(p->decls[i]->name, "pending") == 0)
+			decl = i;
+	cr_assert_geq(decl, 0);
+	Buf plain_code = {0}, traced = {0};
+	disasm_chunk(p, p->dchunk[decl], &plain_code);
+	disasm_chunk(p, p->dchunk_tr[decl], &traced);
+	cr_expect_null(strstr(buf_cstr(&plain_code), "CALL"), "%s", buf_cstr(&plain_code));
+	cr_expect_not_null(strstr(buf_cstr(&plain_code), "EQK"), "%s", buf_cstr(&plain_code));
+	cr_expect_not_null(strstr(buf_cstr(&traced), "CALL"), "%s", buf_cstr(&traced));
+	/* twice calls scaled, so it is called, not inlined: a recursion's depth stays as written */
+	for (int i = 0; i < p->ndecls; i++)
+		if (strcmp(p->decls[i]->name, "mixed") == 0)
+			decl = i;
+	Buf mixed = {0};
+	disasm_chunk(p, p->dchunk[decl], &mixed);
+	cr_expect_not_null(strstr(buf_cstr(&mixed), "; t.twice"), "%s", buf_cstr(&mixed));
+	cr_expect_null(strstr(buf_cstr(&mixed), "; t.scaled"), "%s", buf_cstr(&mixed));
 }
