@@ -3,7 +3,8 @@
  *
  * One pass over a checked tree, emitting 32-bit words (opcodes.h).  Literals
  * become constants; a comparison with a constant becomes a superinstruction
- * (GEK, LTK); a field of a local becomes LOCALFIELD.  Boolean operators
+ * (GEK, LTK, EQK); a field of a local or of a fact becomes LOCALFIELD or
+ * FACTFIELD; a small function is compiled into its caller.  Boolean operators
  * short-circuit under Kleene logic: `a and b` skips b only when a is false.
  * The cases of a decision become condition slots and one PICK instruction,
  * which applies precedence and reports conflicts.  In trace mode the same
@@ -328,10 +329,14 @@ static void expr(Cg *g, Node *n)
 			return;
 		}
 		bool fact = is_fact_chain(n);
-		g->fact_depth++;
-		expr(g, k);
-		g->fact_depth--;
-		emit(g, OP_FIELD, n->slot, n->loc);
+		if (k->kind == N_NAME && k->ref == R_FACT) {
+			emit2(g, OP_FACTFIELD, k->slot, n->slot, n->loc);
+		} else {
+			g->fact_depth++;
+			expr(g, k);
+			g->fact_depth--;
+			emit(g, OP_FIELD, n->slot, n->loc);
+		}
 		if (fact && g->trace && g->fact_depth == 0) {
 			const char *path = fact_path_text(g->p, n);
 			emit(g, OP_TRACE_FACT, konst(g, val_str(path, strlen(path))), n->loc);

@@ -62,6 +62,14 @@ void disasm_chunk(const Program *p, const Chunk *ch, Buf *out)
 			if (a < p->nfacts)
 				buf_printf(out, "   ; %s", p->facts[a]->name);
 			break;
+		case OP_FACTFIELD:
+			if (a < p->nfacts) {
+				const Type *t = p->facts[a]->type;
+				uint32_t f = ch->code[pc + 1];
+				if (t && t->def && f < (uint32_t)t->def->nfields)
+					buf_printf(out, "   ; %s.%s", p->facts[a]->name, t->def->fields[f].name);
+			}
+			break;
 		case OP_TRACE_COND:
 			if (a < p->nnodes)
 				buf_printf(out, "   ; %s", prog_node_text(p, p->nodes[a]));

@@ -28,6 +28,7 @@
 	X(FACT, 0, 1, "push fact root A")                                                    \
 	X(FIELD, 0, 0, "replace the record on top with its field in slot A")                  \
 	X(LOCALFIELD, 1, 1, "push field B of the record in L[A] (superinstruction)")          \
+	X(FACTFIELD, 1, 1, "push field B of fact root A (superinstruction)")                  \
 	X(DECIDE, 0, 1, "push the value of decision A, evaluating it once per evaluation")    \
 	X(CALL, 1, -1, "call function A with B arguments from S; push its result")           \
 	X(BUILTIN, 1, -1, "call builtin A with B arguments from S; push its result")          \

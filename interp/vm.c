@@ -912,6 +912,13 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
 		VMBREAK;
 	}
+	/* FACTFIELD A B: push field B of fact root A (`company.size`). */
+	VMCASE(FACTFIELD) {
+		Value r = c->facts[INS_A(w)];
+		uint32_t f = *fr->pc++;
+		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
+		VMBREAK;
+	}
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
