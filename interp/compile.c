@@ -515,7 +515,7 @@ static void expr(Cg *g, Node *n)
 
 /* ---------------------------------------------------------------- cases */
 
-static const char *case_label(const Decl *d, int i)
+const char *cg_case_label(const Decl *d, int i)
 {
 	const Case *k = &d->cases[i];
 	if (d->kind == D_TABLE)
@@ -597,11 +597,9 @@ static void cases(Cg *g, Decl *d)
 	t->is_default = GC_MALLOC_ATOMIC((size_t)n);
 	t->beats = GC_MALLOC_ATOMIC((size_t)n * (size_t)n);
 	memset(t->beats, 0, (size_t)n * (size_t)n);
-	t->labels = GC_MALLOC(sizeof(char *) * (size_t)n);
 	for (int i = 0; i < n; i++) {
 		Case *k = &d->cases[i];
 		t->is_default[i] = k->is_default;
-		t->labels[i] = case_label(d, i);
 		for (int j = 0; j < k->noverrides; j++)
 			if (k->override_idx && k->override_idx[j] >= 0)
 				t->beats[i * n + k->override_idx[j]] = 1;
@@ -733,14 +731,27 @@ void cg_program(Program *p)
 		fold_decl(p, &scratch, p->decls[i]);
 	for (int i = 0; i < p->nfuncs; i++)
 		fold_decl(p, &scratch, p->funcs[i]);
-	for (int i = 0; i < p->ndecls; i++) {
+	for (int i = 0; i < p->ndecls; i++)
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false);
-		p->dchunk_tr[i] = decl_chunk(p, p->decls[i], true);
-	}
-	for (int i = 0; i < p->nfuncs; i++) {
+	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false);
-		p->fchunk_tr[i] = decl_chunk(p, p->funcs[i], true);
+}
+
+/* The explain-mode chunks are compiled when an explanation first needs
+ * them: most loads never explain, and these chunks cost three times the
+ * plain ones (their records name facts and conditions).  Threads sharing
+ * the program may race to compile one; each builds a whole chunk before
+ * publishing it, the chunks are alike, and the last one stays. */
+const Chunk *cg_traced(const Program *p, int index, bool function)
+{
+	Chunk **slot = function ? &p->fchunk_tr[index] : &p->dchunk_tr[index];
+	Chunk *ch = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (!ch) {
+		/* compiling reads the program and writes only the new chunk */
+		ch = decl_chunk((Program *)p, function ? p->funcs[index] : p->decls[index], true);
+		__atomic_store_n(slot, ch, __ATOMIC_RELEASE);
 	}
+	return ch;
 }
 
 Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)

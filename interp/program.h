@@ -65,7 +65,6 @@ typedef struct CaseTab {
 	int end;              /* address after the bodies */
 	bool *is_default;
 	unsigned char *beats; /* n*n: beats[i*n+j] = case i overrides case j */
-	const char **labels;  /* for messages: "exception 'fast_track' (line 12)" */
 } CaseTab;
 
 typedef struct Chunk {
@@ -101,8 +100,8 @@ typedef struct Program {
 	int nchecks;
 	Decl **tests;
 	int ntests;
-	Chunk **dchunk, **dchunk_tr; /* per decl: plain and traced */
-	Chunk **fchunk, **fchunk_tr; /* per function */
+	Chunk **dchunk, **dchunk_tr; /* per decl: plain, and traced (compiled on first use: cg_traced) */
+	Chunk **fchunk, **fchunk_tr; /* per function, likewise */
 	Node **nodes; /* every expression node by id, for explanations */
 	int nnodes;
 	struct Chk *chk; /* the checker's lookup tables, for queries */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compile.h"
 #include "opcodes.h"
 #include "vm.h"
 
@@ -749,9 +750,9 @@ static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *
 	if (win2 >= 0) {
 		if (t->mode == PICK_UNIQUE)
 			FAIL(ST_RUNTIME, "%s and %s both apply, but this table allows only one row (hit unique)",
-			     t->labels[win], t->labels[win2]);
+			     cg_case_label(fr->ch->decl, win), cg_case_label(fr->ch->decl, win2));
 		FAIL(ST_RUNTIME, "%s and %s both apply and neither overrides the other; add 'overrides' to one of them",
-		     t->labels[win], t->labels[win2]);
+		     cg_case_label(fr->ch->decl, win), cg_case_label(fr->ch->decl, win2));
 	}
 	return win >= 0 ? win : -2;
 }
@@ -788,7 +789,7 @@ static Value decide(Ctx *c, Frame *fr, int d)
 	c->state[d] = 1;
 	int saved = c->frame;
 	c->frame = d;
-	const Chunk *ch = c->trace ? c->p->dchunk_tr[d] : c->p->dchunk[d];
+	const Chunk *ch = c->trace ? cg_traced(c->p, d, false) : c->p->dchunk[d];
 	Value v = exec(c, ch, -1); /* its frame starts at the caller's stack top */
 	c->frame = saved;
 	c->memo[d] = v;
@@ -942,7 +943,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int f = INS_A(w), argc = (int)*fr->pc++;
 		sp -= argc;
 		int nb = (int)(sp - c->stack);
-		const Chunk *fc = c->trace ? c->p->fchunk_tr[f] : c->p->fchunk[f];
+		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
 		STEPS_OUT();
 		a = exec(c, fc, nb);
 		STEPS_IN();

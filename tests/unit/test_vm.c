@@ -15,6 +15,7 @@
 #include <gc.h>
 #include <string.h>
 
+#include "compile.h"
 #include "disasm.h"
 #include "facts.h"
 #include "load.h"
@@ -739,7 +740,7 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 	cr_assert_geq(decl, 0);
 	Buf plain_code = {0}, traced = {0};
 	disasm_chunk(p, p->dchunk[decl], &plain_code);
-	disasm_chunk(p, p->dchunk_tr[decl], &traced);
+	disasm_chunk(p, cg_traced(p, decl, false), &traced);
 	cr_expect_null(strstr(buf_cstr(&plain_code), "CALL"), "%s", buf_cstr(&plain_code));
 	cr_expect_not_null(strstr(buf_cstr(&plain_code), "EQK"), "%s", buf_cstr(&plain_code));
 	cr_expect_not_null(strstr(buf_cstr(&traced), "CALL"), "%s", buf_cstr(&traced));
