@@ -401,6 +401,7 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 		src->path = w.files[i].path;
 		src->text = text;
 		src->len = len;
+		mem_reserve(len * LOAD_HEAP_PER_BYTE);
 		Module *m = parse_module(src, d);
 		if (!m)
 			continue;

@@ -15,6 +15,10 @@
 #define LOAD_MAX_FILE_BYTES (8u << 20)
 #define LOAD_MAX_FILES 10000
 #define LOAD_MAX_DIR_DEPTH 32
+/* What a loaded rule set keeps, per byte of source (trees, chunks, tables:
+ * measured 50-70 bytes on rules/kotra and a generated 10,000-decision set);
+ * the heap is grown by that much before each file is parsed (mem_reserve). */
+#define LOAD_HEAP_PER_BYTE 64
 
 /* Load, check and (when there are no errors) compile.  Returns the
  * program, or NULL only when nothing could be read; errors are in d. */

@@ -18,6 +18,15 @@ void mem_init(void)
 	stress = s && *s && strcmp(s, "0") != 0;
 }
 
+void mem_reserve(size_t bytes)
+{
+	if (bytes > MEM_RESERVE_MAX)
+		bytes = MEM_RESERVE_MAX;
+	size_t free_now = GC_get_free_bytes();
+	if (!stress && bytes > free_now)
+		(void)GC_expand_hp(bytes - free_now);
+}
+
 void mem_push(MemTry *t)
 {
 	t->prev = handler;

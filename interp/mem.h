@@ -54,6 +54,13 @@ void mem_raise(void);
 void mem_fail_after(long n);
 int mem_failed(void);
 
+/* Make sure the collector has about `bytes` free before work that will
+ * allocate that much and keep most of it (loading rules): a heap grown in
+ * one step is not collected over and over while it fills with live trees.
+ * At most MEM_RESERVE_MAX at a time; a failure only means more collections. */
+#define MEM_RESERVE_MAX ((size_t)256 << 20)
+void mem_reserve(size_t bytes);
+
 /* Called once by edict_init / the command line. */
 void mem_init(void);
 
