@@ -393,6 +393,23 @@ static int compare(Ctx *c, Frame *fr, Value a, Value b)
 	return vm_compare(a, b);
 }
 
+/* Two known values whose 64-bit coefficients order them as the values are
+ * ordered: one kind of number, date, member or truth, one scale (and
+ * currency), neither wide.  Text, durations (weeks against days), lists
+ * and unknowns are compared otherwise. */
+static inline bool same_scale(Value a, Value b)
+{
+	return a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur &&
+	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
+}
+
+/* Numbers that add in place when of the same scale (dates and durations
+ * have rules of their own). */
+static inline bool adds_in_place(Value a)
+{
+	return a.tag == V_INT || val_is_declike(a);
+}
+
 /* Equality of two known values (1.0 = 1.00); amounts in two currencies
  * are an error, as in compare. */
 static inline bool equal(Ctx *c, Frame *fr, Value a, Value b)
@@ -955,7 +972,13 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(BUILTIN) {
 		int bi = INS_A(w), argc = (int)*fr->pc++;
 		sp -= argc;
-		a = builtin(c, fr, (Builtin)bi, sp, argc);
+		if ((bi == B_MIN || bi == B_MAX) && argc == 2 && same_scale(sp[0], sp[1])) {
+			/* min(a, b) of two known amounts: as builtin() chooses, b only when it is strictly better */
+			bool second = bi == B_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
+			a = sp[second];
+		} else {
+			a = builtin(c, fr, (Builtin)bi, sp, argc);
+		}
 		PUSH(a);
 		VMBREAK;
 	}
@@ -969,13 +992,16 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(ADD)
 		b = POP();
 		a = TOP();
-		if (a.tag == V_INT && b.tag == V_INT && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
+		if (same_scale(a, b) && adds_in_place(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
 		TOP() = arith(c, fr, OP_ADD, a, b);
 		VMBREAK;
 	VMCASE(SUB)
 		b = POP();
-		TOP() = arith(c, fr, OP_SUB, TOP(), b);
+		a = TOP();
+		if (same_scale(a, b) && adds_in_place(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
+			VMBREAK;
+		TOP() = arith(c, fr, OP_SUB, a, b);
 		VMBREAK;
 	VMCASE(MUL)
 		b = POP();
@@ -1029,8 +1055,8 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			VMBREAK;
 		}
 		int r;
-		if (a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur && a.tag != V_STR && a.tag != V_DUR)
-			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* same kind and scale: the coefficients decide */
+		if (same_scale(a, b))
+			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else
 			r = compare(c, fr, a, b);
 		OpCode op = INS_OP(w);
@@ -1045,7 +1071,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			VMBREAK;
 		b = K[INS_A(w)];
 		int r;
-		if (!a.big && !b.big && a.tag == b.tag && a.aux == b.aux && a.cur == b.cur)
+		if (same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
 		else
 			r = compare(c, fr, a, b);

@@ -753,3 +753,25 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 	cr_expect_not_null(strstr(buf_cstr(&mixed), "; t.twice"), "%s", buf_cstr(&mixed));
 	cr_expect_null(strstr(buf_cstr(&mixed), "; t.scaled"), "%s", buf_cstr(&mixed));
 }
+
+/* The in-place paths of ADD, SUB, min and max (two values of one kind and
+ * scale) give what the general ones give, and leave the rest to them:
+ * wider results, other scales, unknowns. */
+Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
+{
+	Program *p = prog("fact company { a : money KRW  b : money KRW  r : percent  s : percent }\n");
+	Ctx *c = ctx(p, "{\"company\": {\"a\": \"9000000000000000000 KRW\", \"b\": \"9000000000000000000 KRW\", "
+			"\"r\": \"10%\", \"s\": \"10.0%\"}}");
+	EXPECT_IN(c, "company.a + company.b", "18000000000000000000 KRW");
+	EXPECT_IN(c, "company.a - company.b - company.b", "-9000000000000000000 KRW");
+	EXPECT_IN(c, "company.r + company.s", "20.0%");
+	EXPECT_IN(c, "min(company.a, company.b + 1 KRW)", "9000000000000000000 KRW");
+	EXPECT_IN(c, "max(company.r, company.s)", "10%");
+	EXPECT_IN(c, "min(company.s, company.r)", "10.0%");
+	Ctx *u = ctx(p, "{\"company\": {}}");
+	Value v;
+	cr_assert_eq(run_in(u, "min(company.a, company.b)", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.a, company.b");
+	cr_assert_eq(run_in(u, "company.a - company.b", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.a, company.b");
+}
