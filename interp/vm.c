@@ -835,8 +835,11 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals; /* next free slot */
-	Frame frame = {ch, ch->code}, *fr = &frame;
-	const uint32_t *code = ch->code;
+	/* pc lives in a register: the frame's copy, which errors read for
+	 * their location, is brought up to date (AT_PC) before each call that
+	 * may fail */
+	const uint32_t *code = ch->code, *pc = code;
+	Frame frame = {ch, code}, *fr = &frame;
 	const Value *K = ch->k;
 	uint32_t w;
 	Value a, b;
@@ -849,7 +852,10 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
-#define JUMPTO(t) (fr->pc = code + (t))
+#define JUMPTO(t) (pc = code + (t))
+#define AT_PC() (fr->pc = pc, fr)
+#undef FAIL
+#define FAIL(status, ...) fail_at(c, status, ch->locs[pc - code - 1], __VA_ARGS__)
 #define RELOAD()                                                                       \
 	do {                                                                           \
 		ptrdiff_t off_ = sp - L;                                               \
@@ -868,7 +874,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	do {                                                                           \
 		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
-		w = *fr->pc++;                                                         \
+		w = *pc++;                                                         \
 		goto *labels[INS_OP(w)];                                               \
 	} while (0)
 #define VMCASE(name) op_##name:
@@ -880,7 +886,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	for (;;) {
 		if (--budget < 0)
 			goto steps_exceeded;
-		w = *fr->pc++;
+		w = *pc++;
 		switch (INS_OP(w)) {
 #endif
 
@@ -926,14 +932,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* LOCALFIELD A B: push field B of the record in L[A]. */
 	VMCASE(LOCALFIELD) {
 		Value r = L[INS_A(w)];
-		uint32_t f = *fr->pc++;
+		uint32_t f = *pc++;
 		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
 		VMBREAK;
 	}
 	/* FACTFIELD A B: push field B of fact root A (`company.size`). */
 	VMCASE(FACTFIELD) {
 		Value r = c->facts[INS_A(w)];
-		uint32_t f = *fr->pc++;
+		uint32_t f = *pc++;
 		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
 		VMBREAK;
 	}
@@ -945,7 +951,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		} else {
 			SAVE_TOP();
 			STEPS_OUT();
-			a = decide(c, fr, d);
+			a = decide(c, AT_PC(), d);
 			STEPS_IN();
 			RELOAD();
 		}
@@ -957,7 +963,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* CALL A B: call function A; its B arguments are the top of the stack
 	 * and become its first locals. */
 	VMCASE(CALL) {
-		int f = INS_A(w), argc = (int)*fr->pc++;
+		int f = INS_A(w), argc = (int)*pc++;
 		sp -= argc;
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
@@ -970,14 +976,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	}
 	/* BUILTIN A B: builtin A over the top B values. */
 	VMCASE(BUILTIN) {
-		int bi = INS_A(w), argc = (int)*fr->pc++;
+		int bi = INS_A(w), argc = (int)*pc++;
 		sp -= argc;
 		if ((bi == B_MIN || bi == B_MAX) && argc == 2 && same_scale(sp[0], sp[1])) {
 			/* min(a, b) of two known amounts: as builtin() chooses, b only when it is strictly better */
 			bool second = bi == B_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
 			a = sp[second];
 		} else {
-			a = builtin(c, fr, (Builtin)bi, sp, argc);
+			a = builtin(c, AT_PC(), (Builtin)bi, sp, argc);
 		}
 		PUSH(a);
 		VMBREAK;
@@ -994,22 +1000,22 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		a = TOP();
 		if (same_scale(a, b) && adds_in_place(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
-		TOP() = arith(c, fr, OP_ADD, a, b);
+		TOP() = arith(c, AT_PC(), OP_ADD, a, b);
 		VMBREAK;
 	VMCASE(SUB)
 		b = POP();
 		a = TOP();
 		if (same_scale(a, b) && adds_in_place(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
-		TOP() = arith(c, fr, OP_SUB, a, b);
+		TOP() = arith(c, AT_PC(), OP_SUB, a, b);
 		VMBREAK;
 	VMCASE(MUL)
 		b = POP();
-		TOP() = arith(c, fr, OP_MUL, TOP(), b);
+		TOP() = arith(c, AT_PC(), OP_MUL, TOP(), b);
 		VMBREAK;
 	VMCASE(DIV)
 		b = POP();
-		TOP() = arith(c, fr, OP_DIV, TOP(), b);
+		TOP() = arith(c, AT_PC(), OP_DIV, TOP(), b);
 		VMBREAK;
 	/* NEG: arithmetic negation. */
 	VMCASE(NEG)
@@ -1033,7 +1039,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		bool eq = equal(c, fr, a, b);
+		bool eq = equal(c, AT_PC(), a, b);
 		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}
@@ -1041,7 +1047,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(EQK)
 		a = TOP();
 		if (a.tag != V_UNKNOWN)
-			TOP() = val_bool(equal(c, fr, a, K[INS_A(w)]));
+			TOP() = val_bool(equal(c, AT_PC(), a, K[INS_A(w)]));
 		VMBREAK;
 	/* LT, LE, GT, GE: order of numbers, amounts, dates, durations, text. */
 	VMCASE(LT)
@@ -1058,7 +1064,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		if (same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else
-			r = compare(c, fr, a, b);
+			r = compare(c, AT_PC(), a, b);
 		OpCode op = INS_OP(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
 		VMBREAK;
@@ -1074,7 +1080,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		if (same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
 		else
-			r = compare(c, fr, a, b);
+			r = compare(c, AT_PC(), a, b);
 		TOP() = val_bool(INS_OP(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
 	}
@@ -1115,7 +1121,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		a = POP();
 		if (a.tag == V_BOOL) {
 			if (a.as.i)
-				fr->pc++;
+				pc++;
 			else
 				JUMPTO(INS_A(w));
 		} else {
@@ -1194,7 +1200,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(MKLIST) {
 		int n = INS_A(w);
 		SAVE_TOP();
-		Value l = new_list(c, fr, (uint32_t)n);
+		Value l = new_list(c, AT_PC(), (uint32_t)n);
 		sp -= n;
 		if (n)
 			memcpy(l.as.l->items, sp, sizeof(Value) * (size_t)n);
@@ -1203,10 +1209,10 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	}
 	/* MKREC A B: the top B values become the fields of a record of type A. */
 	VMCASE(MKREC) {
-		int t = INS_A(w), n = (int)*fr->pc++;
-		Rec *r = vm_alloc(c, fr, sizeof(Rec), false);
+		int t = INS_A(w), n = (int)*pc++;
+		Rec *r = vm_alloc(c, AT_PC(), sizeof(Rec), false);
 		r->n = (uint32_t)n;
-		r->f = vm_alloc(c, fr, sizeof(Value) * (size_t)(n ? n : 1), false);
+		r->f = vm_alloc(c, AT_PC(), sizeof(Value) * (size_t)(n ? n : 1), false);
 		sp -= n;
 		memcpy(r->f, sp, sizeof(Value) * (size_t)n);
 		Value v = {.tag = V_REC, .aux = t};
@@ -1218,7 +1224,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	 * L[A+1] = the cursor.  An unknown list makes the whole loop unknown:
 	 * it is pushed as the result and the loop skipped (to B). */
 	VMCASE(ITERPREP) {
-		int s = INS_A(w), to = (int)*fr->pc++;
+		int s = INS_A(w), to = (int)*pc++;
 		a = POP();
 		if (a.tag == V_UNKNOWN) {
 			PUSH(a);
@@ -1231,7 +1237,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	}
 	/* ITER A B: next item into L[A+2], or jump to B at the end. */
 	VMCASE(ITER) {
-		int s = INS_A(w), to = (int)*fr->pc++;
+		int s = INS_A(w), to = (int)*pc++;
 		List *l = L[s].as.l;
 		int64_t i = L[s + 1].as.i;
 		if (i < (int64_t)l->len) {
@@ -1247,10 +1253,10 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* ACCINIT A B: start accumulator L[A] of kind B; L[A+1] collects the
 	 * unknowns met on the way. */
 	VMCASE(ACCINIT) {
-		int s = INS_A(w), kind = (int)*fr->pc++;
+		int s = INS_A(w), kind = (int)*pc++;
 		switch (kind) {
 		case ACC_LIST:
-			L[s] = new_acc_list(c, fr);
+			L[s] = new_acc_list(c, AT_PC());
 			break;
 		case ACC_COUNT:
 			L[s] = val_int(0);
@@ -1274,7 +1280,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	 * (the rules' own data leave a value out) counts as not met, as SQL's
 	 * WHERE does with NULL. */
 	VMCASE(FILTER) {
-		int s = INS_A(w), to = (int)*fr->pc++;
+		int s = INS_A(w), to = (int)*pc++;
 		a = POP();
 		if (a.tag == V_BOOL) {
 			if (!a.as.i)
@@ -1289,7 +1295,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	}
 	/* ACC A B: fold the top into accumulator L[A] of kind B. */
 	VMCASE(ACC) {
-		int s = INS_A(w), kind = (int)*fr->pc++;
+		int s = INS_A(w), kind = (int)*pc++;
 		a = POP();
 		if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
 			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
@@ -1297,10 +1303,10 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		}
 		switch (kind) {
 		case ACC_LIST:
-			L[s] = list_grow(c, fr, L[s], a);
+			L[s] = list_grow(c, AT_PC(), L[s], a);
 			break;
 		case ACC_SUM:
-			L[s] = arith(c, fr, OP_ADD, L[s], a);
+			L[s] = arith(c, AT_PC(), OP_ADD, L[s], a);
 			break;
 		case ACC_COUNT:
 			L[s].as.i++;
@@ -1310,7 +1316,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			if (L[s].tag == V_UNKNOWN) {
 				L[s] = a;
 			} else {
-				int r = compare(c, fr, a, L[s]);
+				int r = compare(c, AT_PC(), a, L[s]);
 				if (kind == ACC_MIN ? r < 0 : r > 0)
 					L[s] = a;
 			}
@@ -1329,7 +1335,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* ACCEND A B: push the result of accumulator L[A]: unknown if an
 	 * unknown was met, except where all/any are decided anyway. */
 	VMCASE(ACCEND) {
-		int s = INS_A(w), kind = (int)*fr->pc++;
+		int s = INS_A(w), kind = (int)*pc++;
 		Value u = L[s + 1];
 		if (kind == ACC_ALL && !L[s].as.i)
 			PUSH(L[s]);
@@ -1350,7 +1356,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(PICK) {
 		const CaseTab *t = ch->cases[INS_A(w)];
 		Value u;
-		int i = pick(c, fr, t, L + t->first_slot, &u);
+		int i = pick(c, AT_PC(), t, L + t->first_slot, &u);
 		if (i >= 0) {
 			JUMPTO(t->target[i]);
 		} else if (i == -1) {
@@ -1368,7 +1374,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* DATEIN A B: whether the as-of date is in [K[A], K[B]); an unknown
 	 * bound is open. */
 	VMCASE(DATEIN) {
-		Value f = K[INS_A(w)], u = K[*fr->pc++];
+		Value f = K[INS_A(w)], u = K[*pc++];
 		bool in = (f.tag != V_DATE || c->as_of >= f.as.i) && (u.tag != V_DATE || c->as_of < u.as.i);
 		PUSH(val_bool(in));
 		VMBREAK;
@@ -1395,12 +1401,15 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #endif
 
 steps_exceeded:
-	fail_at(c, ST_LIMIT, ch->locs[fr->pc - code > 0 ? fr->pc - code - 1 : 0],
+	fail_at(c, ST_LIMIT, ch->locs[pc - code > 0 ? pc - code - 1 : 0],
 		"this evaluation took more than %llu steps; it may loop without end, or the step limit is too low",
 		c->max_steps);
 interrupted:
-	fail_at(c, ST_INTERRUPTED, ch->locs[fr->pc - code > 0 ? fr->pc - code - 1 : 0], "interrupted");
+	fail_at(c, ST_INTERRUPTED, ch->locs[pc - code > 0 ? pc - code - 1 : 0], "interrupted");
 }
+
+#undef FAIL
+#define FAIL(status, ...) fail_at(c, status, fr->ch->locs[fr->pc - fr->ch->code - 1], __VA_ARGS__)
 
 /* ------------------------------------------------------------- entries */
 
