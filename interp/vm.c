@@ -1046,8 +1046,11 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* EQK: the top = K[A] (tests against a member, a number, a date). */
 	VMCASE(EQK)
 		a = TOP();
-		if (a.tag != V_UNKNOWN)
-			TOP() = val_bool(equal(c, AT_PC(), a, K[INS_A(w)]));
+		b = K[INS_A(w)];
+		if (a.tag == b.tag && a.aux == b.aux) /* a whole number, member, date or truth like K[A] */
+			TOP() = val_bool(a.as.i == b.as.i);
+		else if (a.tag != V_UNKNOWN)
+			TOP() = val_bool(equal(c, AT_PC(), a, b));
 		VMBREAK;
 	/* LT, LE, GT, GE: order of numbers, amounts, dates, durations, text. */
 	VMCASE(LT)
