@@ -1308,9 +1308,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		case ACC_LIST:
 			L[s] = list_grow(c, AT_PC(), L[s], a);
 			break;
-		case ACC_SUM:
-			L[s] = arith(c, AT_PC(), OP_ADD, L[s], a);
+		case ACC_SUM: {
+			int64_t r;
+			if (same_scale(L[s], a) && adds_in_place(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
+				L[s].as.i = r;
+			else
+				L[s] = arith(c, AT_PC(), OP_ADD, L[s], a);
 			break;
+		}
 		case ACC_COUNT:
 			L[s].as.i++;
 			break;

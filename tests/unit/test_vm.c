@@ -765,6 +765,8 @@ Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 	EXPECT_IN(c, "company.a + company.b", "18000000000000000000 KRW");
 	EXPECT_IN(c, "company.a - company.b - company.b", "-9000000000000000000 KRW");
 	EXPECT_IN(c, "company.r + company.s", "20.0%");
+	EXPECT_IN(c, "sum(x for x in [company.a, company.b, 1 KRW])", "18000000000000000001 KRW");
+	EXPECT_IN(c, "sum(x for x in [company.r, company.s, company.r])", "30.0%");
 	EXPECT_IN(c, "min(company.a, company.b + 1 KRW)", "9000000000000000000 KRW");
 	EXPECT_IN(c, "max(company.r, company.s)", "10%");
 	EXPECT_IN(c, "min(company.s, company.r)", "10.0%");
