@@ -26,4 +26,16 @@ const Value *api_value(const edict_value *v);
 /* The compiled program of a rule set (NULL when it has errors). */
 const Program *api_program(const edict_rules *rules);
 
+/* A query compiled once, for api_eval_query: what edict_eval does for its
+ * text on every call (the length check, hashing, the caches) happens here
+ * only.  NULL with the context's error set, as edict_prepare. */
+const struct Query *api_query(edict_ctx *ctx, const char *text);
+/* Evaluate a query from api_query as edict_eval does, but hand back the
+ * value itself (valid until the facts change) instead of a new handle:
+ * a host that formats each result at once needs no handle to keep. */
+int api_eval_query(edict_ctx *ctx, const struct Query *q, Value *out);
+/* The evaluation date now in effect (--as-of, the document's "as_of", or
+ * today), as edict_ctx_as_of writes it. */
+date_t api_as_of(const edict_ctx *ctx);
+
 #endif
