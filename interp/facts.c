@@ -339,18 +339,21 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
 		TypeDef *td = t->def;
 		Value r = val_rec(td->id, (uint32_t)td->nfields);
-		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+		unsigned char seen_here[64];
+		unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 		memset(seen, 0, (size_t)td->nfields + 1);
-		int guess = 0; /* documents usually list fields in the schema's order */
+		/* Documents usually list fields in the schema's order, leaving some
+		 * out: look from the field after the last one found, round to it. */
+		int guess = 0;
 		json_object_object_foreach(j, key, val)
 		{
 			int slot = -1;
-			if (guess < td->nfields && strcmp(td->fields[guess].name, key) == 0)
-				slot = guess;
-			for (int i = 0; i < td->nfields && slot < 0; i++)
-				if (strcmp(td->fields[i].name, key) == 0)
+			for (int k = 0, i = guess; k < td->nfields; k++, i = i + 1 < td->nfields ? i + 1 : 0)
+				if (strcmp(td->fields[i].name, key) == 0) {
 					slot = i;
-			guess = slot + 1;
+					break;
+				}
+			guess = slot + 1 < td->nfields ? slot + 1 : 0;
 			if (slot < 0) {
 				const char *cands[256];
 				int nc = 0;
@@ -418,7 +421,7 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 		if (strcmp(key, "id") == 0)
 			continue;
 		int idx = -1;
-		for (int i = 0; i < p->nfacts; i++)
+		for (int i = 0; i < p->nfacts && idx < 0; i++)
 			if (strcmp(p->facts[i]->name, key) == 0)
 				idx = i;
 		if (idx < 0) {
