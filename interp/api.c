@@ -1586,19 +1586,38 @@ const Query *api_query(edict_ctx *x, const char *text)
 	return q;
 }
 
-int api_eval_query(edict_ctx *x, const Query *q, Value *out)
+int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, const char **errs)
 {
 	enter();
-	if (!ctx_ok(x) || !q || !out)
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	int st = run_query(x, q, false, out);
-	if (st == EDICT_OK)
+	if (!ctx_ok(x) || n < 0 || (n && (!qs || !vals || !errs)))
+		return -1;
+	/* one protected call for them all; running out of memory fails the
+	 * query it happened in, and the rest are tried as edict_eval would */
+	volatile int i = 0;
+	int nerr = 0;
+	while (i < n) {
+		MemTry t;
+		if (mem_try(&t)) {
+			oom(x);
+			errs[i] = x->errmsg ? x->errmsg : "";
+			nerr++;
+			i++;
+			continue;
+		}
+		for (; i < n; i++) {
+			errs[i] = NULL;
+			if (!qs[i] || run_query(x, qs[i], false, &vals[i]) != EDICT_OK) {
+				if (!qs[i])
+					fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
+				errs[i] = x->errmsg ? x->errmsg : "";
+				nerr++;
+			}
+		}
+		mem_pop(&t);
+	}
+	if (!nerr)
 		ok(x);
-	mem_pop(&t);
-	return st;
+	return nerr;
 }
 
 date_t api_as_of(const edict_ctx *x)

@@ -343,14 +343,10 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 		error_record(b, ln->no, w, xprintf("line %ld: %s", ln->no, edict_ctx_errmsg(w->ctx)));
 		return LINE_FACTS;
 	}
-	int nerr = 0;
-	for (int i = 0; i < pl->nqueries; i++) {
-		w->errs[i] = NULL;
-		if (api_eval_query(w->ctx, pl->compiled[i], &w->vals[i]) != EDICT_OK) {
-			w->errs[i] = first_line(edict_ctx_errmsg(w->ctx));
-			nerr++;
-		}
-	}
+	int nerr = api_eval_queries(w->ctx, pl->compiled, pl->nqueries, w->vals, w->errs);
+	for (int i = 0; i < pl->nqueries && nerr; i++)
+		if (w->errs[i])
+			w->errs[i] = first_line(w->errs[i]);
 	date_t day = api_as_of(w->ctx);
 	if (day != w->day) {
 		date_format(day, w->as_of);

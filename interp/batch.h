@@ -30,10 +30,12 @@ const Program *api_program(const edict_rules *rules);
  * text on every call (the length check, hashing, the caches) happens here
  * only.  NULL with the context's error set, as edict_prepare. */
 const struct Query *api_query(edict_ctx *ctx, const char *text);
-/* Evaluate a query from api_query as edict_eval does, but hand back the
- * value itself (valid until the facts change) instead of a new handle:
- * a host that formats each result at once needs no handle to keep. */
-int api_eval_query(edict_ctx *ctx, const struct Query *q, Value *out);
+/* Evaluate n queries from api_query as edict_eval does, but hand back the
+ * values themselves (valid until the facts change) instead of handles, and
+ * in one call: a host that formats each result at once needs no handle to
+ * keep.  errs[i] is the message of query i when it failed, else NULL.
+ * Returns how many failed (-1 for bad arguments). */
+int api_eval_queries(edict_ctx *ctx, const struct Query *const *qs, int n, Value *vals, const char **errs);
 /* The evaluation date now in effect (--as-of, the document's "as_of", or
  * today), as edict_ctx_as_of writes it. */
 date_t api_as_of(const edict_ctx *ctx);
