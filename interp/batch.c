@@ -556,7 +556,10 @@ static int stream(Pool *pl, const Options *o)
 		for (int i = 0; i < pl->nworkers; i++)
 			pl->workers[i].out.n = 0;
 		run_chunk(pl);
-		/* write it in order */
+		/* write it in order: each run of lines that lie one after another
+		 * in one worker's buffer (with one job, the whole chunk) at once */
+		const char *run = NULL;
+		size_t runlen = 0;
 		for (int i = 0; i < pl->nlines; i++) {
 			Result *r = &pl->res[i];
 			if (r->outcome == LINE_BLANK)
@@ -568,15 +571,27 @@ static int stream(Pool *pl, const Options *o)
 				nfacts++;
 			else
 				neval++;
-			if (fwrite(pl->workers[r->worker].out.s + r->off, 1, r->len, stdout) != r->len) {
-				write_failed = true;
-				break;
+			const char *at = pl->workers[r->worker].out.s + r->off;
+			if (run && run + runlen != at) {
+				if (fwrite(run, 1, runlen, stdout) != runlen) {
+					run = NULL;
+					write_failed = true;
+					break;
+				}
+				run = NULL;
 			}
+			if (!run) {
+				run = at;
+				runlen = 0;
+			}
+			runlen += r->len;
 			if (o->fail_fast && r->outcome != LINE_OK) {
 				stopped_at = pl->lines[i].no;
 				break;
 			}
 		}
+		if (run && fwrite(run, 1, runlen, stdout) != runlen)
+			write_failed = true;
 		pl->text = NULL;
 		double t = now_seconds();
 		if (tty && t - shown >= 0.2) {
