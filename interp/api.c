@@ -106,6 +106,8 @@ struct edict_ctx {
 	const char *errhint;
 	json_object *pending; /* a JSON tree being read (malloc'd by json-c): freed if memory runs out */
 	Value *saved;         /* the facts before a load, to put back if it fails */
+	FactsRecycle *recycle; /* fact records reused from load to load, */
+	bool recycling;        /* when the host allows it (api_recycle_facts) */
 	void **keep;          /* values and strings handed out for the current facts */
 	size_t nkeep, capkeep;
 	QSlot recent[CTX_CACHE];
@@ -675,6 +677,7 @@ int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 		return EDICT_ENOMEM;
 	}
 	facts_clear(x->c);
+	x->recycle = facts_recycle_new(rules->p);
 	mem_pop(&t);
 	x->c->interrupt = &x->stop;
 	x->max_steps = VM_DEFAULT_MAX_STEPS;
@@ -878,7 +881,7 @@ static int load_facts(edict_ctx *x, json_object *obj)
 	}
 	c->as_of = none;
 	const char *err = NULL;
-	int st = facts_load_object(c, obj, "facts", &err);
+	int st = facts_load_object_recycling(c, obj, "facts", &err, x->recycling ? x->recycle : NULL);
 	mem_pop(&t);
 	date_t doc = c->as_of;
 	c->as_of = before;
@@ -919,6 +922,15 @@ int edict_ctx_set_facts_json(edict_ctx *x, const char *json, size_t len)
 		      : fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
 	mem_pop(&t);
 	return st;
+}
+
+int api_recycle_facts(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	x->recycling = true;
+	return ok(x);
 }
 
 int api_set_facts_object(edict_ctx *x, json_object *root)

@@ -666,6 +666,8 @@ int batch_main(int argc, char **argv)
 			return EXIT_DIAG;
 		}
 		json_tokener_set_flags(w->tok, JSON_TOKENER_STRICT);
+		/* each line's results are written before the next line is read */
+		api_recycle_facts(w->ctx);
 		if (o.as_of)
 			edict_ctx_set_as_of(w->ctx, o.as_of);
 	}

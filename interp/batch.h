@@ -21,12 +21,17 @@ int batch_main(int argc, char **argv);
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
 int api_set_facts_object(edict_ctx *ctx, json_object *root);
+/* Let the context fill the fact records of earlier documents again instead
+ * of allocating new ones (see FactsRecycle in facts.h): for a host that
+ * never keeps a value, handle or text of earlier facts once it has set new
+ * ones, like `edict batch`. */
+int api_recycle_facts(edict_ctx *ctx);
 /* The value behind a handle (NULL for a NULL or stale handle). */
 const Value *api_value(const edict_value *v);
 /* The compiled program of a rule set (NULL when it has errors). */
 const Program *api_program(const edict_rules *rules);
 
-/* A query compiled once, for api_eval_query: what edict_eval does for its
+/* A query compiled once, for api_eval_queries: what edict_eval does for its
  * text on every call (the length check, hashing, the caches) happens here
  * only.  NULL with the context's error set, as edict_prepare. */
 const struct Query *api_query(edict_ctx *ctx, const char *text);
