@@ -158,6 +158,13 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 
 static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path);
 
+/* Names of fields, facts and members mostly differ in their first letter:
+ * comparing it first spares most calls of strcmp when looking a key up. */
+static inline bool same_name(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 /* An absent field: its default, else unknown for its path.  A record-typed
  * field stays one unknown (`company.address`) rather than a record of them. */
 static Value field_absent(const Program *p, const Field *f, const Path *fp)
@@ -316,7 +323,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
 		const char *s = json_object_get_string(j);
 		for (int i = 0; i < t->def->nmembers; i++)
-			if (strcmp(t->def->members[i], s) == 0) {
+			if (same_name(t->def->members[i], s)) {
 				*out = val_enum(t->def->id, i);
 				return ST_OK;
 			}
@@ -358,7 +365,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		{
 			int slot = -1;
 			for (int k = 0, i = guess; k < td->nfields; k++, i = i + 1 < td->nfields ? i + 1 : 0)
-				if (strcmp(td->fields[i].name, key) == 0) {
+				if (same_name(td->fields[i].name, key)) {
 					slot = i;
 					break;
 				}
@@ -449,7 +456,7 @@ int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, con
 	}
 	json_object_object_foreach(root, key, val)
 	{
-		if (strcmp(key, "as_of") == 0) {
+		if (same_name(key, "as_of")) {
 			Path as_of_path = {NULL, "as_of", 0};
 			date_t d;
 			if (json_object_get_type(val) != json_type_string ||
@@ -458,11 +465,11 @@ int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, con
 			c->as_of = d;
 			continue;
 		}
-		if (strcmp(key, "id") == 0)
+		if (same_name(key, "id"))
 			continue;
 		int idx = -1;
 		for (int i = 0; i < p->nfacts && idx < 0; i++)
-			if (strcmp(p->facts[i]->name, key) == 0)
+			if (same_name(p->facts[i]->name, key))
 				idx = i;
 		if (idx < 0) {
 			const char *cands[256];
