@@ -231,7 +231,7 @@ typedef struct Pool {
 	const Program *prog;
 	const char **queries;
 	const Query **compiled;
-	const char **keys; /* each query as a JSON key with its colon: "voucher.award": */
+	Buf *keys; /* each query as a JSON key with its colon: "voucher.award": */
 	int nqueries;
 	/* the chunk being evaluated */
 	const char *text;
@@ -362,7 +362,7 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 			continue;
 		if (k++)
 			buf_add(b, ",", 1);
-		buf_puts(b, pl->keys[i]);
+		buf_add(b, pl->keys[i].s, pl->keys[i].n);
 		fmt_json(pl->prog, w->vals[i], b);
 	}
 	buf_add(b, "},\"missing\":{", 13);
@@ -372,7 +372,7 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 			continue;
 		if (k++)
 			buf_add(b, ",", 1);
-		buf_puts(b, pl->keys[i]);
+		buf_add(b, pl->keys[i].s, pl->keys[i].n);
 		explain_missing_json(w->vals[i], b);
 	}
 	buf_add(b, "}", 1);
@@ -385,7 +385,7 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 				continue;
 			if (k++)
 				buf_add(b, ",", 1);
-			buf_puts(b, pl->keys[i]);
+			buf_add(b, pl->keys[i].s, pl->keys[i].n);
 			buf_json_str(b, w->errs[i], strlen(w->errs[i]));
 		}
 		buf_add(b, "}", 1);
@@ -674,17 +674,15 @@ int batch_main(int argc, char **argv)
 	/* every query must compile before any line is read */
 	bool bad = false;
 	pl->compiled = GC_MALLOC(sizeof(Query *) * (size_t)(pl->nqueries + 1));
-	pl->keys = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
+	pl->keys = GC_MALLOC(sizeof(Buf) * (size_t)(pl->nqueries + 1));
 	for (int i = 0; i < pl->nqueries; i++) {
 		pl->compiled[i] = api_query(pl->workers[0].ctx, pl->queries[i]);
 		if (!pl->compiled[i]) {
 			fprintf(stderr, "%s\n", edict_ctx_errmsg(pl->workers[0].ctx));
 			bad = true;
 		}
-		Buf key = {0};
-		buf_json_str(&key, pl->queries[i], strlen(pl->queries[i]));
-		buf_add(&key, ":", 1);
-		pl->keys[i] = buf_cstr(&key);
+		buf_json_str(&pl->keys[i], pl->queries[i], strlen(pl->queries[i]));
+		buf_add(&pl->keys[i], ":", 1);
 	}
 	if (bad) {
 		teardown(pl, 0);
