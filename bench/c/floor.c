@@ -13,9 +13,12 @@
  * one tokener reset for each line, the line given without its newline.
  * Strict mode is also the cheaper one (json-c then compares true, false and
  * null case-sensitively), so a floor in the default mode would flatter
- * Edict by a few percent.
+ * Edict by a few percent.  Like `edict batch`, the thread uses glibc's C
+ * locale object, which spares json-c its locale switch around each parse
+ * (a twelfth of the parse).
  */
 #include <json-c/json.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,6 +30,9 @@ int main(void)
 	size_t cap = 0;
 	ssize_t n;
 	long long lines = 0, objects = 0;
+	locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (c_locale)
+		uselocale(c_locale);
 	json_tokener *tok = json_tokener_new_ex(FLOOR_MAX_DEPTH);
 	if (!tok)
 		return 2;
@@ -43,6 +49,10 @@ int main(void)
 	}
 	json_tokener_free(tok);
 	free(line);
+	if (c_locale) {
+		uselocale(LC_GLOBAL_LOCALE);
+		freelocale(c_locale);
+	}
 	fprintf(stderr, "lines=%lld objects=%lld\n", lines, objects);
 	return objects == lines ? 0 : 1;
 }
