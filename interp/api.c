@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mem.h"
 
@@ -104,6 +105,9 @@ struct edict_ctx {
 	Loc errloc;
 	const char *errhint;
 	json_object *pending; /* a JSON tree being read (malloc'd by json-c): freed if memory runs out */
+	Value *saved;         /* the facts before a load, to put back if it fails */
+	FactsRecycle *recycle; /* fact records reused from load to load, */
+	bool recycling;        /* when the host allows it (api_recycle_facts) */
 	void **keep;          /* values and strings handed out for the current facts */
 	size_t nkeep, capkeep;
 	QSlot recent[CTX_CACHE];
@@ -293,10 +297,28 @@ static void keep(edict_ctx *x, void *p)
 	x->keep[x->nkeep++] = p;
 }
 
+/* Today's date, read from the clock: a streaming host sets new facts for
+ * every document, and date_today's calendar arithmetic would cost more than
+ * the facts themselves, so the day is worked out again only when the clock
+ * passes into another UTC day (POSIX time has 86400 seconds a day). */
+static date_t today(void)
+{
+	static __thread time_t day = -1;
+	static __thread date_t cached;
+	time_t now = time(NULL);
+	if (now == (time_t)-1)
+		return date_today();
+	if (now / 86400 != day) {
+		cached = date_today();
+		day = now / 86400;
+	}
+	return cached;
+}
+
 /* The facts or the date changed: results so far are stale. */
 static void changed(edict_ctx *x)
 {
-	x->today = date_today();
+	x->today = today();
 	x->gen++;
 	x->fresh = true;
 	x->keep = NULL;
@@ -655,12 +677,13 @@ int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 		return EDICT_ENOMEM;
 	}
 	facts_clear(x->c);
+	x->recycle = facts_recycle_new(rules->p);
 	mem_pop(&t);
 	x->c->interrupt = &x->stop;
 	x->max_steps = VM_DEFAULT_MAX_STEPS;
 	x->max_bytes = VM_DEFAULT_MAX_BYTES;
 	x->fresh = true;
-	x->today = date_today();
+	x->today = today();
 	x->rules = rules;
 	atomic_fetch_add(&rules->refs, 1);
 	x->magic = CTX_MAGIC;
@@ -845,7 +868,9 @@ static int load_facts(edict_ctx *x, json_object *obj)
 {
 	Ctx *c = x->c;
 	int nf = c->p->nfacts;
-	Value *saved = GC_MALLOC(sizeof(Value) * (size_t)(nf + 1));
+	if (!x->saved)
+		x->saved = GC_MALLOC(sizeof(Value) * (size_t)(nf + 1));
+	Value *saved = x->saved;
 	memcpy(saved, c->facts, sizeof(Value) * (size_t)nf);
 	const date_t before = c->as_of, none = INT32_MIN;
 	MemTry t;
@@ -856,7 +881,7 @@ static int load_facts(edict_ctx *x, json_object *obj)
 	}
 	c->as_of = none;
 	const char *err = NULL;
-	int st = facts_load_object(c, obj, "facts", &err);
+	int st = facts_load_object_recycling(c, obj, "facts", &err, x->recycling ? x->recycle : NULL);
 	mem_pop(&t);
 	date_t doc = c->as_of;
 	c->as_of = before;
@@ -897,6 +922,15 @@ int edict_ctx_set_facts_json(edict_ctx *x, const char *json, size_t len)
 		      : fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
 	mem_pop(&t);
 	return st;
+}
+
+int api_recycle_facts(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	x->recycling = true;
+	return ok(x);
 }
 
 int api_set_facts_object(edict_ctx *x, json_object *root)
@@ -1472,11 +1506,8 @@ static int runtime_error(edict_ctx *x, int st)
 	return fail(x, st, c->errloc, NULL, "%s", msg);
 }
 
-static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Value *out)
+static int run_query(edict_ctx *x, const Query *q, bool trace, Value *out)
 {
-	const Query *q = get_query(x, query);
-	if (!q)
-		return x->status;
 	if (x->stop) {
 		x->stop = 0;
 		return fail(x, EDICT_EINTERRUPTED, noloc, NULL, "interrupted before the evaluation started");
@@ -1489,8 +1520,20 @@ static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Va
 	x->stop = 0;
 	if (st != ST_OK)
 		return runtime_error(x, st);
-	*qo = q;
 	return EDICT_OK;
+}
+
+/* Kept out of line: inlined under a caller's mem_try, gcc would warn that
+ * the caller's locals might be clobbered by the longjmp. */
+__attribute__((noinline)) static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Value *out)
+{
+	const Query *q = get_query(x, query);
+	if (!q)
+		return x->status;
+	int st = run_query(x, q, trace, out);
+	if (st == EDICT_OK)
+		*qo = q;
+	return st;
 }
 
 static edict_value *new_value(edict_ctx *x, Value v)
@@ -1536,6 +1579,62 @@ int edict_eval(edict_ctx *x, const char *query, edict_value **out)
 	}
 	mem_pop(&t);
 	return st;
+}
+
+const Query *api_query(edict_ctx *x, const char *text)
+{
+	enter();
+	if (!ctx_ok(x))
+		return NULL;
+	MemTry t;
+	if (mem_try(&t)) {
+		oom(x);
+		return NULL;
+	}
+	const Query *q = get_query(x, text);
+	if (q)
+		ok(x);
+	mem_pop(&t);
+	return q;
+}
+
+int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, const char **errs)
+{
+	enter();
+	if (!ctx_ok(x) || n < 0 || (n && (!qs || !vals || !errs)))
+		return -1;
+	/* one protected call for them all; running out of memory fails the
+	 * query it happened in, and the rest are tried as edict_eval would */
+	volatile int i = 0;
+	int nerr = 0;
+	while (i < n) {
+		MemTry t;
+		if (mem_try(&t)) {
+			oom(x);
+			errs[i] = x->errmsg ? x->errmsg : "";
+			nerr++;
+			i++;
+			continue;
+		}
+		for (; i < n; i++) {
+			errs[i] = NULL;
+			if (!qs[i] || run_query(x, qs[i], false, &vals[i]) != EDICT_OK) {
+				if (!qs[i])
+					fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
+				errs[i] = x->errmsg ? x->errmsg : "";
+				nerr++;
+			}
+		}
+		mem_pop(&t);
+	}
+	if (!nerr)
+		ok(x);
+	return nerr;
+}
+
+date_t api_as_of(const edict_ctx *x)
+{
+	return effective_date(x);
 }
 
 /* The shared shape of the functions that give text about a query. */

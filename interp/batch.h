@@ -21,9 +21,28 @@ int batch_main(int argc, char **argv);
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
 int api_set_facts_object(edict_ctx *ctx, json_object *root);
+/* Let the context fill the fact records of earlier documents again instead
+ * of allocating new ones (see FactsRecycle in facts.h): for a host that
+ * never keeps a value, handle or text of earlier facts once it has set new
+ * ones, like `edict batch`. */
+int api_recycle_facts(edict_ctx *ctx);
 /* The value behind a handle (NULL for a NULL or stale handle). */
 const Value *api_value(const edict_value *v);
 /* The compiled program of a rule set (NULL when it has errors). */
 const Program *api_program(const edict_rules *rules);
+
+/* A query compiled once, for api_eval_queries: what edict_eval does for its
+ * text on every call (the length check, hashing, the caches) happens here
+ * only.  NULL with the context's error set, as edict_prepare. */
+const struct Query *api_query(edict_ctx *ctx, const char *text);
+/* Evaluate n queries from api_query as edict_eval does, but hand back the
+ * values themselves (valid until the facts change) instead of handles, and
+ * in one call: a host that formats each result at once needs no handle to
+ * keep.  errs[i] is the message of query i when it failed, else NULL.
+ * Returns how many failed (-1 for bad arguments). */
+int api_eval_queries(edict_ctx *ctx, const struct Query *const *qs, int n, Value *vals, const char **errs);
+/* The evaluation date now in effect (--as-of, the document's "as_of", or
+ * today), as edict_ctx_as_of writes it. */
+date_t api_as_of(const edict_ctx *ctx);
 
 #endif

@@ -158,6 +158,13 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 
 static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path);
 
+/* Names of fields, facts and members mostly differ in their first letter:
+ * comparing it first spares most calls of strcmp when looking a key up. */
+static inline bool same_name(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 /* An absent field: its default, else unknown for its path.  A record-typed
  * field stays one unknown (`company.address`) rather than a record of them. */
 static Value field_absent(const Program *p, const Field *f, const Path *fp)
@@ -241,8 +248,10 @@ Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char
 	return absent(p, t, dflt, &root);
 }
 
-static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Value *out,
-		   const char **err)
+/* reuse: a record to fill instead of a new one, when t is a record type of
+ * as many fields (a fact root's, from FactsRecycle), else NULL. */
+static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Rec *reuse,
+		   Value *out, const char **err)
 {
 	json_type jt = json_object_get_type(j);
 	if (jt == json_type_null) {
@@ -314,7 +323,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
 		const char *s = json_object_get_string(j);
 		for (int i = 0; i < t->def->nmembers; i++)
-			if (strcmp(t->def->members[i], s) == 0) {
+			if (same_name(t->def->members[i], s)) {
 				*out = val_enum(t->def->id, i);
 				return ST_OK;
 			}
@@ -327,7 +336,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		List *l = val_list_new((uint32_t)n);
 		for (size_t i = 0; i < n; i++) {
 			Path ip = {path, NULL, i};
-			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, NULL, &l->items[i], err);
+			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, NULL, NULL, &l->items[i], err);
 			if (st != ST_OK)
 				return st;
 		}
@@ -338,19 +347,29 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		if (jt != json_type_object)
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
 		TypeDef *td = t->def;
-		Value r = val_rec(td->id, (uint32_t)td->nfields);
-		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+		Value r;
+		if (reuse && reuse->n == (uint32_t)td->nfields) {
+			/* every field is written below */
+			r = (Value){.tag = V_REC, .aux = td->id};
+			r.as.r = reuse;
+		} else {
+			r = val_rec(td->id, (uint32_t)td->nfields);
+		}
+		unsigned char seen_here[64];
+		unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 		memset(seen, 0, (size_t)td->nfields + 1);
-		int guess = 0; /* documents usually list fields in the schema's order */
+		/* Documents usually list fields in the schema's order, leaving some
+		 * out: look from the field after the last one found, round to it. */
+		int guess = 0;
 		json_object_object_foreach(j, key, val)
 		{
 			int slot = -1;
-			if (guess < td->nfields && strcmp(td->fields[guess].name, key) == 0)
-				slot = guess;
-			for (int i = 0; i < td->nfields && slot < 0; i++)
-				if (strcmp(td->fields[i].name, key) == 0)
+			for (int k = 0, i = guess; k < td->nfields; k++, i = i + 1 < td->nfields ? i + 1 : 0)
+				if (same_name(td->fields[i].name, key)) {
 					slot = i;
-			guess = slot + 1;
+					break;
+				}
+			guess = slot + 1 < td->nfields ? slot + 1 : 0;
 			if (slot < 0) {
 				const char *cands[256];
 				int nc = 0;
@@ -365,7 +384,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			seen[slot] = 1;
 			Path fp = {path, td->fields[slot].name, 0};
 			const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
-			int st = convert(p, td->fields[slot].type, val, &fp, ftm, &r.as.r->f[slot], err);
+			int st = convert(p, td->fields[slot].type, val, &fp, ftm, NULL, &r.as.r->f[slot], err);
 			if (st != ST_OK)
 				return st;
 		}
@@ -385,7 +404,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err)
 {
 	Path root = {NULL, path, 0};
-	return convert(p, t, j, &root, NULL, out, err);
+	return convert(p, t, j, &root, NULL, NULL, out, err);
 }
 
 void facts_clear(Ctx *c)
@@ -397,16 +416,47 @@ void facts_clear(Ctx *c)
 	}
 }
 
-int facts_load_object(Ctx *c, json_object *root, const char *name, const char **err)
+FactsRecycle *facts_recycle_new(const Program *p)
+{
+	FactsRecycle *rc = GC_MALLOC(sizeof *rc);
+	rc->installed = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
+	rc->spare = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
+	return rc;
+}
+
+/* A load went well: each root's new record becomes the installed one and
+ * the one it replaces the spare; a root the document did not give a record
+ * frees its installed one. */
+static void recycle_swap(const Program *p, FactsRecycle *rc, Rec *const *made)
+{
+	for (int i = 0; i < p->nfacts; i++) {
+		if (made[i]) {
+			rc->spare[i] = rc->installed[i] != made[i] ? rc->installed[i] : rc->spare[i];
+			rc->installed[i] = made[i];
+		} else if (rc->installed[i]) {
+			if (!rc->spare[i])
+				rc->spare[i] = rc->installed[i];
+			rc->installed[i] = NULL;
+		}
+	}
+}
+
+int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, const char **err, FactsRecycle *rc)
 {
 	const Program *p = c->p;
 	(void)name;
 	if (json_object_get_type(root) != json_type_object)
 		return fail(err, NULL, "the facts must be a JSON object, like {\"company\": {...}}");
 	facts_clear(c);
+	Rec *made_here[16];
+	Rec **made = NULL;
+	if (rc) {
+		made = p->nfacts <= 16 ? made_here : GC_MALLOC(sizeof(Rec *) * (size_t)p->nfacts);
+		memset(made, 0, sizeof(Rec *) * (size_t)p->nfacts);
+	}
 	json_object_object_foreach(root, key, val)
 	{
-		if (strcmp(key, "as_of") == 0) {
+		if (same_name(key, "as_of")) {
 			Path as_of_path = {NULL, "as_of", 0};
 			date_t d;
 			if (json_object_get_type(val) != json_type_string ||
@@ -415,11 +465,11 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 			c->as_of = d;
 			continue;
 		}
-		if (strcmp(key, "id") == 0)
+		if (same_name(key, "id"))
 			continue;
 		int idx = -1;
-		for (int i = 0; i < p->nfacts; i++)
-			if (strcmp(p->facts[i]->name, key) == 0)
+		for (int i = 0; i < p->nfacts && idx < 0; i++)
+			if (same_name(p->facts[i]->name, key))
 				idx = i;
 		if (idx < 0) {
 			const char *cands[256];
@@ -430,11 +480,22 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 			return fail(err, NULL, "unknown fact \"%s\"%s", key, best ? xprintf("; did you mean \"%s\"?", best) : "");
 		}
 		Path rp = {NULL, p->facts[idx]->name, 0};
-		int st = convert(p, p->facts[idx]->type, val, &rp, p->fact_tmpl ? p->fact_tmpl[idx] : NULL, &c->facts[idx], err);
+		Rec *reuse = rc && !made[idx] ? rc->spare[idx] : NULL;
+		int st = convert(p, p->facts[idx]->type, val, &rp, p->fact_tmpl ? p->fact_tmpl[idx] : NULL, reuse,
+				 &c->facts[idx], err);
 		if (st != ST_OK)
 			return st;
+		if (rc)
+			made[idx] = c->facts[idx].tag == V_REC ? c->facts[idx].as.r : NULL;
 	}
+	if (rc)
+		recycle_swap(p, rc, made);
 	return ST_OK;
+}
+
+int facts_load_object(Ctx *c, json_object *root, const char *name, const char **err)
+{
+	return facts_load_object_recycling(c, root, name, err, NULL);
 }
 
 /* ---------------------------------------------------------- the text */

@@ -35,6 +35,23 @@ void facts_clear(Ctx *c);
  * Returns ST_OK, or ST_FACTS with *err. name labels messages. */
 int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err);
 int facts_load_object(Ctx *c, json_object *root, const char *name, const char **err);
+
+/* The records of a context's fact roots, kept from one document to the
+ * next so that a stream of documents does not allocate each fact record
+ * anew: per root, the record the last load made and one of an earlier
+ * load, free to be filled again.  Only for a host that never keeps a value
+ * of earlier facts once it has loaded new ones (`edict batch`), since the
+ * record of the load before last is overwritten.  Allocate it zeroed with
+ * facts_recycle_new. */
+typedef struct FactsRecycle {
+	Rec **installed;
+	Rec **spare;
+} FactsRecycle;
+
+FactsRecycle *facts_recycle_new(const Program *p);
+/* facts_load_object, filling the spare records of rc (NULL: as
+ * facts_load_object). */
+int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, const char **err, FactsRecycle *rc);
 /* Convert JSON to a value of type t; path names it in messages. */
 int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err);
 /* The value of an absent fact or field of type t at path (its default or unknown). */

@@ -8,21 +8,19 @@
 
 #include "format.h"
 
-void buf_add(Buf *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL. */
+void buf_grow(Buf *b, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *ns = GC_MALLOC_ATOMIC(cap);
-		if (b->n)
-			memcpy(ns, b->s, b->n);
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = 0;
+	if (b->n + n + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 128;
+	while (cap < b->n + n + 1)
+		cap *= 2;
+	char *ns = GC_MALLOC_ATOMIC(cap);
+	if (b->n)
+		memcpy(ns, b->s, b->n);
+	b->s = ns;
+	b->cap = cap;
 }
 
 void buf_puts(Buf *b, const char *s)

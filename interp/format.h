@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "program.h"
 
@@ -19,7 +20,17 @@ typedef struct Buf {
 	size_t n, cap;
 } Buf;
 
-void buf_add(Buf *b, const char *s, size_t n);
+/* Append n bytes, keeping the text NUL-terminated.  Inline: output is
+ * built of many short pieces, and most fit without growing. */
+void buf_grow(Buf *b, size_t n);
+static inline void buf_add(Buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		buf_grow(b, n);
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = 0;
+}
 void buf_puts(Buf *b, const char *s);
 void buf_int(Buf *b, int64_t v); /* decimal digits, no printf */
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -203,6 +203,22 @@ Test(decimal, parse_digit_limit)
 	cr_assert_eq(parse_st("1.0000000000000000000000000000000000"), DEC_TOOLONG);
 }
 
+/* Up to 19 plain digits are read at 64 bits, longer ones the general way:
+ * the two must meet without a seam. */
+Test(decimal, parse_around_19_digits)
+{
+	cr_assert_str_eq(F(P("9999999999999999999")), "9999999999999999999");
+	cr_assert_str_eq(F(P("99999999999999999999")), "99999999999999999999");
+	cr_assert_str_eq(F(P("18446744073709551616")), "18446744073709551616");
+	cr_assert_str_eq(F(P("-1234567890.123456789")), "-1234567890.123456789");
+	cr_assert_str_eq(F(P("1234567890.1234567890")), "1234567890.1234567890");
+	cr_assert_str_eq(F(P("0.000000000000000001")), "0.000000000000000001");
+	Dec d = P("1000000000000000000");
+	cr_assert(d.coef == 1000000000000000000 && d.exp == 0);
+	d = P("10000000000000000000");
+	cr_assert(d.coef == (dec_coef)10000000000000000000u && d.exp == 0);
+}
+
 Test(decimal, parse_long_zeros)
 {
 	/* A literal of only zeros may be long: it is still zero. */
