@@ -15,16 +15,22 @@
 
 #define QUOTE_MAX 160 /* columns of a source line quoted in a message */
 
+/* Most results are short (names, paths): format once into a buffer on the
+ * stack and copy, and only format twice when the result does not fit. */
 char *xvprintf(const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
 	char *s = GC_MALLOC_ATOMIC((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof small)
+		memcpy(s, small, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
