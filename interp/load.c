@@ -338,8 +338,37 @@ static Program *build(Module **mods, int nmods, Diags *d)
 	return p;
 }
 
-Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
+/* Run a load with collections held off (mem_hold_collections), released
+ * also when running out of memory unwinds through it. */
+typedef Program *(*LoadFn)(const void *arg, Diags *d);
+
+static Program *held(LoadFn fn, const void *arg, Diags *d)
 {
+	MemTry t;
+	mem_hold_collections();
+	if (mem_try(&t)) {
+		mem_release_collections();
+		mem_raise();
+		return NULL;
+	}
+	Program *p = fn(arg, d);
+	mem_pop(&t);
+	mem_release_collections();
+	return p;
+}
+
+typedef struct LoadArgs {
+	const char *const *paths;
+	const Source *const *srcs;
+	int n;
+	const Program *base;
+} LoadArgs;
+
+static Program *sources_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const Source *const *srcs = a->srcs;
+	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
 	for (int i = 0; i < nsrcs; i++) {
@@ -357,8 +386,17 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
 	return build(mods, nmods, d);
 }
 
-Program *load_paths(const char *const *paths, int npaths, Diags *d)
+Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
 {
+	LoadArgs a = {.srcs = srcs, .n = nsrcs};
+	return held(sources_fn, &a, d);
+}
+
+static Program *paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const char *const *paths = a->paths;
+	int npaths = a->n;
 	Walk w = {0};
 	w.d = d;
 	for (int i = 0; i < npaths; i++) {
@@ -411,6 +449,12 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 	return build(mods, nmods, d);
 }
 
+Program *load_paths(const char *const *paths, int npaths, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths};
+	return held(paths_fn, &a, d);
+}
+
 /* ------------------------------------------------------------ reforms */
 
 static Loc src_loc(const Source *src)
@@ -429,8 +473,12 @@ static bool replaceable(const Decl *d)
  * name, or are added to it.  The base program's modules are parsed afresh
  * from their sources, because checking annotates a tree in place and each
  * tree is checked once; the base is not changed.  Declared in simulate.h. */
-Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)
+static Program *reform_fn(const void *arg, Diags *d)
 {
+	const LoadArgs *a = arg;
+	const Program *base = a->base;
+	const Source *const *srcs = a->srcs;
+	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
 	for (int i = 0; i < base->nmods; i++) {
@@ -511,4 +559,10 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 		}
 	}
 	return build(mods, nmods, d);
+}
+
+Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)
+{
+	LoadArgs a = {.srcs = srcs, .n = nsrcs, .base = base};
+	return held(reform_fn, &a, d);
 }

@@ -18,6 +18,18 @@ void mem_init(void)
 	stress = s && *s && strcmp(s, "0") != 0;
 }
 
+void mem_hold_collections(void)
+{
+	if (!stress)
+		GC_disable();
+}
+
+void mem_release_collections(void)
+{
+	if (!stress)
+		GC_enable();
+}
+
 void mem_push(MemTry *t)
 {
 	t->prev = handler;

@@ -54,6 +54,15 @@ void mem_raise(void);
 void mem_fail_after(long n);
 int mem_failed(void);
 
+/* Hold collections off while a rule set loads: nearly everything a load
+ * allocates (trees, types, bytecode) stays alive, so collecting while the
+ * heap grows finds little and costs a mark of all of it each time.  Calls
+ * nest; every mem_hold_collections is matched by mem_release_collections,
+ * also when out of memory unwinds.  In stress mode both do nothing, so the
+ * stress collections still run inside a load. */
+void mem_hold_collections(void);
+void mem_release_collections(void);
+
 /* Called once by edict_init / the command line. */
 void mem_init(void);
 
