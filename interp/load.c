@@ -359,6 +359,8 @@ static Program *held(LoadFn fn, const void *arg, Diags *d)
 
 typedef struct LoadArgs {
 	const char *const *paths;
+	const char *const *queries;
+	int nqueries;
 	const Source *const *srcs;
 	int n;
 	const Program *base;
@@ -390,6 +392,87 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
 {
 	LoadArgs a = {.srcs = srcs, .n = nsrcs};
 	return held(sources_fn, &a, d);
+}
+
+/* ---------------------------------------------------- loading for queries */
+
+/* Mark the files of module `name`, and of the modules they import. */
+static void reach(const Outline *outs, const char *const *names, int n, bool *whole, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!whole[i] && names[i] && strcmp(names[i], name) == 0) {
+			whole[i] = true;
+			for (int j = 0; j < outs[i].nimports; j++)
+				reach(outs, names, n, whole, outs[i].imports[j]);
+		}
+}
+
+/* Mark what one query may name: every module named by a dotted prefix of a
+ * name in it (`origin.eu.qualifies` names origin and origin.eu), and every
+ * module that declares a decision, param, table or function called like
+ * any part of a name (a query may name a decision without its module when
+ * one module declares it).  More than the query uses is harmless: it is
+ * checked and compiled as in a whole load. */
+static void reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q)
+{
+	Buf path = {0};
+	for (const char *s = q; *s;) {
+		if (*s == '"') {
+			for (s++; *s && *s != '"'; s++)
+				if (*s == '\\' && s[1])
+					s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		bool start = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
+		if (!start) {
+			s++;
+			continue;
+		}
+		path.n = 0;
+		for (;;) {
+			const char *w = s;
+			while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')
+				s++;
+			const char *part = ast_strdup(w, (size_t)(s - w));
+			for (int i = 0; i < n; i++)
+				for (int j = 0; j < outs[i].nnames && !whole[i]; j++)
+					if (strcmp(outs[i].names[j], part) == 0)
+						reach(outs, names, n, whole, names[i]);
+			if (path.n)
+				buf_add(&path, ".", 1);
+			buf_add(&path, w, (size_t)(s - w));
+			reach(outs, names, n, whole, buf_cstr(&path));
+			bool more = s[0] == '.' && ((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z') || s[1] == '_');
+			if (!more)
+				break;
+			s++;
+		}
+	}
+}
+
+/* Which files to parse whole: all of them, or for queries those of the
+ * modules the queries reach (and what those import); of the other files
+ * only the type declarations are read (parse_outline). */
+static bool *reached_files(Source *const *srcs, const Found *files, int n, const char *const *queries, int nqueries,
+			   Outline *outs)
+{
+	bool *whole = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(n + 1));
+	if (nqueries == 0) {
+		memset(whole, 1, sizeof(bool) * (size_t)n);
+		return whole;
+	}
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		if (!srcs[i])
+			continue;
+		parse_outline(srcs[i], &outs[i]);
+		names[i] = outs[i].module ? outs[i].module : files[i].module;
+	}
+	for (int k = 0; k < nqueries; k++)
+		reach_query(outs, names, n, whole, queries[k]);
+	return whole;
 }
 
 static Program *paths_fn(const void *arg, Diags *d)
@@ -425,8 +508,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
 		return NULL;
 	}
-	Module **mods = NULL;
-	int nmods = 0;
+	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w.n);
 	for (int i = 0; i < w.n; i++) {
 		size_t len;
 		const char *err;
@@ -439,7 +521,23 @@ static Program *paths_fn(const void *arg, Diags *d)
 		src->path = w.files[i].path;
 		src->text = text;
 		src->len = len;
-		Module *m = parse_module(src, d);
+		srcs[i] = src;
+	}
+	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
+	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < w.n; i++) {
+		if (!srcs[i])
+			continue;
+		Module *m;
+		if (whole[i]) {
+			m = parse_module(srcs[i], d);
+		} else {
+			m = parse_outline_types(srcs[i], &outs[i], d);
+			if (m)
+				m->name = outs[i].module;
+		}
 		if (!m)
 			continue;
 		if (!m->name)
@@ -451,7 +549,12 @@ static Program *paths_fn(const void *arg, Diags *d)
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
 {
-	LoadArgs a = {.paths = paths, .n = npaths};
+	return load_paths_for(paths, npaths, NULL, 0, d);
+}
+
+Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .queries = queries, .nqueries = nqueries};
 	return held(paths_fn, &a, d);
 }
 

@@ -19,6 +19,15 @@
 /* Load, check and (when there are no errors) compile.  Returns the
  * program, or NULL only when nothing could be read; errors are in d. */
 Program *load_paths(const char *const *paths, int npaths, Diags *d);
+/* The same for answering the given queries only (edict eval --query): the
+ * files of the modules the queries name, and of what those import, are
+ * parsed, checked and compiled whole; of the other files only the type
+ * declarations (enum, record, fact: global to the rule set) are, so errors
+ * elsewhere in them are not seen.  A query that fails to compile against
+ * this program must be retried against a whole load (load_paths), which
+ * alone gives the diagnostics of the whole rule set.  Without queries this
+ * is load_paths. */
+Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
 /* A reform (`edict simulate`, the C API): the program of base with the
