@@ -158,21 +158,32 @@ typedef enum { W_OTHER, W_MODULE, W_IMPORT, W_PRIVATE, W_TYPE, W_NAMED, W_CHECK 
 
 static Word top_word(const char *s, size_t n)
 {
-	static const struct { const char *w; Word k; } words[] = {
-		{"module", W_MODULE}, {"import", W_IMPORT}, {"private", W_PRIVATE}, {"enum", W_TYPE},
-		{"record", W_TYPE},   {"fact", W_TYPE},     {"param", W_NAMED},     {"decision", W_NAMED},
-		{"table", W_NAMED},   {"function", W_NAMED}, {"check", W_CHECK},    {"test", W_CHECK},
+	static const struct { const char *w; size_t n; Word k; } words[] = {
+		{"module", 6, W_MODULE}, {"import", 6, W_IMPORT}, {"private", 7, W_PRIVATE}, {"enum", 4, W_TYPE},
+		{"record", 6, W_TYPE},   {"fact", 4, W_TYPE},     {"param", 5, W_NAMED},     {"decision", 8, W_NAMED},
+		{"table", 5, W_NAMED},   {"function", 8, W_NAMED}, {"check", 5, W_CHECK},    {"test", 4, W_CHECK},
 	};
-	if (n < 4 || n > 8)
+	if (n < 4 || n > 8 || !strchr("mipefrdtc", s[0]))
 		return W_OTHER;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strlen(words[i].w) == n && memcmp(words[i].w, s, n) == 0)
+		if (words[i].n == n && words[i].w[0] == s[0] && memcmp(words[i].w, s, n) == 0)
 			return words[i].k;
 	return W_OTHER;
 }
 
-static bool ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-static bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+/* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
+ * 3 white space other than a line break. */
+#define LETTERS(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, [a + 6] = 1, \
+		   [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, [a + 12] = 1
+static const unsigned char byte_class[256] = {
+	LETTERS('a'), LETTERS('n'), LETTERS('A'), LETTERS('N'), ['_'] = 1,
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	[' '] = 3, ['\t'] = 3, ['\r'] = 3,
+};
+#undef LETTERS
+
+static bool ident_start(char c) { return byte_class[(unsigned char)c] == 1; }
+static bool ident_char(char c) { return byte_class[(unsigned char)c] == 1 || byte_class[(unsigned char)c] == 2; }
 
 /* Where the dotted name being read goes: the module line or an import. */
 typedef enum { D_NONE, D_MODULE, D_IMPORT, D_DECL_NAME } Dotted;
@@ -198,11 +209,11 @@ void parse_outline(const Source *src, Outline *o)
 			if (c == '\n') {
 				line++;
 				line_start = ++i;
-			} else if (c == ' ' || c == '\t' || c == '\r') {
+			} else if (byte_class[(unsigned char)c] == 3) {
 				i++;
 			} else if (c == '#') {
-				while (i < n && t[i] != '\n')
-					i++;
+				const char *nl = memchr(t + i, '\n', n - i);
+				i = nl ? (size_t)(nl - t) : n;
 			} else if (c == '"') {
 				for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
 					if (t[i] == '\\' && i + 1 < n) {
@@ -254,8 +265,13 @@ void parse_outline(const Source *src, Outline *o)
 			if (w == W_TYPE) {
 				OutlinePart part = {priv ? priv_off : at, 0, priv ? priv_line : line,
 						    priv ? priv_col : (int)(at - line_start) + 1};
-				AST_PUSH(o->types, o->ntypes, part);
-				open = &o->types[o->ntypes - 1];
+				OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
+				if (last && last->off + last->len == part.off) {
+					open = last; /* one after the other: parsed in one go */
+				} else {
+					AST_PUSH(o->types, o->ntypes, part);
+					open = &o->types[o->ntypes - 1];
+				}
 			}
 			priv = false;
 			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
