@@ -97,10 +97,18 @@ const char *lex_string_done(struct ParseState *ps, Loc *loc)
 	return s;
 }
 
+/* The same grammar without lookahead correction (LAC), generated as
+ * edict_yyparse_quick (CMakeLists.txt).  LAC only matters once a syntax
+ * error is found: it makes the parser report the tokens really expected
+ * there.  On rules without errors both parsers take the same steps, so a
+ * file is parsed without it first, and again with it when anything at all
+ * was reported. */
+int edict_yyparse_quick(yyscan_t scanner, struct ParseState *ps);
+
 /* Parse the part of src that starts at byte `off` (line `line`, column
- * `col`) and runs for len bytes: all of it, or one declaration of an
- * outline. */
-static struct ParseState *run_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col)
+ * `col`) and runs for len bytes: all of it, or one part of an outline. */
+static struct ParseState *parse_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col,
+				     bool lac)
 {
 	struct ParseState *ps = GC_MALLOC(sizeof *ps);
 	ps->src = src;
@@ -116,7 +124,7 @@ static struct ParseState *run_part(const Source *src, Diags *diags, int start, s
 	if (edict_yylex_init_extra(ps, &scanner) != 0)
 		return NULL;
 	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text + off, (int)len, scanner);
-	int rc = edict_yyparse(scanner, ps);
+	int rc = lac ? edict_yyparse(scanner, ps) : edict_yyparse_quick(scanner, ps);
 	edict_yy_delete_buffer(buf, scanner);
 	edict_yylex_destroy(scanner);
 	if (rc != 0 && ps->nerrors == 0 && !ps->fatal)
@@ -124,6 +132,19 @@ static struct ParseState *run_part(const Source *src, Diags *diags, int start, s
 	if (rc != 0 || ps->fatal)
 		ps->nerrors++;
 	return ps;
+}
+
+static struct ParseState *run_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col)
+{
+	int n = diags->n, nerrors = diags->nerrors, nwarnings = diags->nwarnings;
+	struct ParseState *ps = parse_part(src, diags, start, off, len, line, col, false);
+	if (ps && !ps->nerrors && diags->n == n && diags->nerrors == nerrors && diags->nwarnings == nwarnings)
+		return ps;
+	/* forget what the quick parse reported: the parse with LAC reports it all */
+	diags->n = n;
+	diags->nerrors = nerrors;
+	diags->nwarnings = nwarnings;
+	return parse_part(src, diags, start, off, len, line, col, true);
 }
 
 static struct ParseState *run(const Source *src, Diags *diags, int start)
