@@ -364,7 +364,7 @@ static Local *find_local(Chk *c, const char *name)
 
 static const char *qualify(const Module *m, const char *name)
 {
-	return m && m->name && *m->name ? xprintf("%s.%s", m->name, name) : name;
+	return m && m->name && *m->name ? ast_join(m->name, '.', name) : name;
 }
 
 /* ------------------------------------------------------------- literals */
@@ -562,7 +562,7 @@ static const char *chain_text(const Node *n)
 		return n->text;
 	if (n->kind == N_FIELD) {
 		const char *l = chain_text(n->kids[0]);
-		return l ? xprintf("%s.%s", l, n->text) : NULL;
+		return l ? ast_join(l, '.', n->text) : NULL;
 	}
 	return NULL;
 }

@@ -229,14 +229,14 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 	if (nn)
 		qsort(names, (size_t)nn, sizeof *names, cmp_names);
 	for (int i = 0; i < nn; i++) {
-		const char *full = xprintf("%s/%s", dir, names[i]);
+		const char *full = ast_join(dir, '/', names[i]);
 		if (stat(full, &st) != 0) {
 			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
 			continue;
 		}
 		size_t len = strlen(names[i]);
 		if (S_ISDIR(st.st_mode)) {
-			walk_dir(w, full, prefix ? xprintf("%s.%s", prefix, names[i]) : names[i], depth + 1);
+			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1);
 		} else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0) {
 			if (!S_ISREG(st.st_mode)) {
 				diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
@@ -253,7 +253,7 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 				}
 			}
 			const char *base = ast_strdup(names[i], len - 6);
-			Found f = {full, prefix ? xprintf("%s.%s", prefix, base) : base};
+			Found f = {full, prefix ? ast_join(prefix, '.', base) : base};
 			if (w->n >= LOAD_MAX_FILES) {
 				diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
 				return;
