@@ -235,7 +235,7 @@ static int cmd_eval(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* With --query, only what the queries reach is loaded whole
-	 * (load_paths_for; docs/language.md, "Evaluating").  When that fails,
+	 * (load_paths_for; docs/language.md, section 17).  When that fails,
 	 * or a query does not compile against it, the whole rule set is loaded
 	 * and reported as `edict check` would: the same words and hints. */
 	Program *p = NULL;

@@ -535,8 +535,15 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m = parse_module(srcs[i], d);
 		} else {
 			m = parse_outline_types(srcs[i], &outs[i], d);
-			if (m)
+			if (m) {
 				m->name = outs[i].module;
+				/* the standard library's types are global too */
+				for (int j = 0; j < outs[i].nimports; j++)
+					if (strncmp(outs[i].imports[j], "std.", 4) == 0) {
+						Import im = {outs[i].imports[j], NULL, no_loc(srcs[i]->path), NULL};
+						AST_PUSH(m->imports, m->nimports, im);
+					}
+			}
 		}
 		if (!m)
 			continue;

@@ -23,10 +23,12 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d);
  * files of the modules the queries name, and of what those import, are
  * parsed, checked and compiled whole; of the other files only the type
  * declarations (enum, record, fact: global to the rule set) are, so errors
- * elsewhere in them are not seen.  A query that fails to compile against
- * this program must be retried against a whole load (load_paths), which
- * alone gives the diagnostics of the whole rule set.  Without queries this
- * is load_paths. */
+ * elsewhere in them are not seen (the standard library modules they
+ * import are loaded).  When this load has errors, or a query fails to
+ * compile against it, the caller loads whole (load_paths): only that gives
+ * the diagnostics of the whole rule set, in their exact words (a type
+ * declaration parsed alone may be reported differently).  Without queries
+ * this is load_paths. */
 Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);

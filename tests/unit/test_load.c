@@ -337,6 +337,7 @@ static void three_modules(void)
 	put("rules/a.edict", "import b\ndecision x : bool = company.size = sme and b.y > 0\n");
 	put("rules/b.edict", "decision y : int = company.n\ndecision only_here : int = 7\n");
 	put("rules/broken.edict", "record r { v : int }\ndecision z : int = 1 +\n");
+	put("rules/cal.edict", "import std.calendar\ndecision q : int = std.calendar.quarter_of(as_of)\n");
 }
 
 static Program *load_for(const char *query, Diags *d)
@@ -358,6 +359,7 @@ Test(load, a_query_loads_what_it_reaches)
 	cr_assert_eq(a->ndecls, 1);
 	cr_assert_eq(b->ndecls, 2, "b is imported by a: loaded whole");
 	cr_assert_eq(t->ndecls, 2, "of types, the enum and the fact only");
+	cr_assert_not_null(module_named(p, "std.calendar"), "what an unreached module imports of the standard library is loaded");
 	/* a decision named without its module reaches the module declaring it */
 	d = diag_new();
 	p = load_for("only_here + 1", d);
