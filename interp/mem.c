@@ -20,8 +20,16 @@ void mem_init(void)
 
 void mem_hold_collections(void)
 {
-	if (!stress)
-		GC_disable();
+	if (stress)
+		return;
+	/* first the collection the collector would make at its next allocation
+	 * (it collects once a third of the heap has been allocated since the
+	 * last one): held off, it would never come when loads follow each
+	 * other, and the garbage of every earlier load would stay */
+	size_t since = GC_get_bytes_since_gc(), heap = GC_get_heap_size();
+	if (since > heap / 3)
+		GC_gcollect();
+	GC_disable();
 }
 
 void mem_release_collections(void)

@@ -58,7 +58,10 @@ int mem_failed(void);
  * allocates (trees, types, bytecode) stays alive, so collecting while the
  * heap grows finds little and costs a mark of all of it each time.  Calls
  * nest; every mem_hold_collections is matched by mem_release_collections,
- * also when out of memory unwinds.  In stress mode both do nothing, so the
+ * also when out of memory unwinds.  Holding first makes the collection
+ * that is due, so loads one after the other (a host reloading its rules)
+ * do not keep the garbage of the earlier ones.  Collections are held for
+ * every thread: a load is short.  In stress mode both do nothing, so the
  * stress collections still run inside a load. */
 void mem_hold_collections(void);
 void mem_release_collections(void);

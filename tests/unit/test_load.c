@@ -386,3 +386,26 @@ Test(load, errors_in_type_declarations_are_always_reported)
 	cr_assert_eq(d->nerrors, 1, "types are global: a bad one is an error for every query");
 	cr_assert_str_eq(d->items[0].loc.file, "rules/broken.edict");
 }
+
+/* A load holds collections off (mem_hold_collections).  Loads one after
+ * the other, with nothing allocated between them (a host reloading its
+ * rules), must not keep the garbage of the earlier ones: the heap stays
+ * the size that a few programs need, not forty. */
+Test(load, loads_one_after_another_keep_no_garbage)
+{
+	Buf b = {0};
+	for (int i = 0; i < 300; i++)
+		buf_printf(&b, "decision d%d : int = %d + %d * 2\n", i, i, i);
+	Source s = {"many.edict", buf_cstr(&b), b.n};
+	const Source *srcs[1] = {&s};
+	size_t heap3 = 0;
+	for (int i = 0; i < 40; i++) {
+		Diags *d = diag_new();
+		cr_assert_not_null(load_sources(srcs, 1, d));
+		cr_assert_eq(d->nerrors, 0);
+		if (i == 2)
+			heap3 = GC_get_heap_size();
+	}
+	size_t heap40 = GC_get_heap_size();
+	cr_assert_leq(heap40, 3 * heap3, "the heap grew from %zu bytes after 3 loads to %zu after 40", heap3, heap40);
+}
