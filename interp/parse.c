@@ -193,13 +193,15 @@ static Word top_word(const char *s, size_t n)
 }
 
 /* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
- * 3 white space other than a line break. */
+ * 3 white space other than a line break, 4 a byte that starts something
+ * (a line break, a comment, a text, the '.' of a dotted name); 0 any other
+ * (operators, brackets). */
 #define LETTERS(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, [a + 6] = 1, \
 		   [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, [a + 12] = 1
 static const unsigned char byte_class[256] = {
 	LETTERS('a'), LETTERS('n'), LETTERS('A'), LETTERS('N'), ['_'] = 1,
 	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-	[' '] = 3, ['\t'] = 3, ['\r'] = 3,
+	[' '] = 3, ['\t'] = 3, ['\r'] = 3, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4,
 };
 #undef LETTERS
 
@@ -318,7 +320,10 @@ void parse_outline(const Source *src, Outline *o)
 		} else {
 			if (want != D_NONE && !name_open)
 				want = D_NONE;
-			i++;
+			/* operators and numbers: nothing to note until a word or
+			 * something that starts one */
+			for (i++; i < n && (byte_class[(unsigned char)t[i]] == 0 || byte_class[(unsigned char)t[i]] == 2); i++)
+				;
 		}
 	}
 }
