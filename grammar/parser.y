@@ -134,7 +134,7 @@ header
 
 dotted
 	: name { $$ = $1; }
-	| dotted '.' name { $$ = xprintf("%s.%s", $1, $3); }
+	| dotted '.' name { $$ = ast_join($1, '.', $3); }
 	;
 
 /* The duration units (day, month ...) are also ordinary names outside

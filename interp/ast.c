@@ -54,6 +54,16 @@ const char *ast_strdup(const char *s, size_t n)
 	return p;
 }
 
+const char *ast_join(const char *a, char sep, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *p = GC_MALLOC_ATOMIC(na + nb + 2);
+	memcpy(p, a, na);
+	p[na] = sep;
+	memcpy(p + na + 1, b, nb + 1);
+	return p;
+}
+
 /* Capacity doubles at powers of two, so the count alone says when to grow. */
 void *ast_grow(void *arr, int n, size_t elem)
 {

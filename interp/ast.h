@@ -293,6 +293,8 @@ Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b);
 void ast_add(Node *parent, Node *kid);
 Loc ast_span(Loc a, Loc b);
 const char *ast_strdup(const char *s, size_t n);
+/* "a" sep "b" (qualified names: "voucher.award"), without printf. */
+const char *ast_join(const char *a, char sep, const char *b);
 const char *ast_node_kind_name(NodeKind k);
 
 /* Growable arrays of GC pointers or structs, used by the parser and checker. */

@@ -184,12 +184,18 @@ typedef struct Map {
 	int cap, n;
 } Map;
 
-static unsigned hash_str(const char *s)
+#define FNV_START 2166136261u
+
+static unsigned fnv(unsigned h, const char *s)
 {
-	unsigned h = 2166136261u;
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
 	return h;
+}
+
+static unsigned hash_str(const char *s)
+{
+	return fnv(FNV_START, s);
 }
 
 static void *map_get(const Map *m, const char *k)
@@ -200,6 +206,23 @@ static void *map_get(const Map *m, const char *k)
 		if (!m->keys[i])
 			return NULL;
 		if (strcmp(m->keys[i], k) == 0)
+			return m->vals[i];
+	}
+}
+
+/* map_get of "mod.k", without building the key: name lookup runs for every
+ * name in the rules. */
+static void *map_get_qualified(const Map *m, const char *mod, const char *k)
+{
+	if (!m->cap)
+		return NULL;
+	unsigned h = fnv(fnv(fnv(FNV_START, mod), "."), k);
+	size_t ml = strlen(mod);
+	for (unsigned i = h & (unsigned)(m->cap - 1);; i = (i + 1) & (unsigned)(m->cap - 1)) {
+		const char *key = m->keys[i];
+		if (!key)
+			return NULL;
+		if (strncmp(key, mod, ml) == 0 && key[ml] == '.' && strcmp(key + ml + 1, k) == 0)
 			return m->vals[i];
 	}
 }
@@ -341,7 +364,7 @@ static Local *find_local(Chk *c, const char *name)
 
 static const char *qualify(const Module *m, const char *name)
 {
-	return m && m->name && *m->name ? xprintf("%s.%s", m->name, name) : name;
+	return m && m->name && *m->name ? ast_join(m->name, '.', name) : name;
 }
 
 /* ------------------------------------------------------------- literals */
@@ -506,7 +529,9 @@ static const Type *resolve_type(Chk *c, Node *tn)
 
 static Decl *find_decl_in(Chk *c, const Module *m, const char *name)
 {
-	return map_get(&c->decls, qualify(m, name));
+	if (m && m->name && *m->name)
+		return map_get_qualified(&c->decls, m->name, name);
+	return map_get(&c->decls, name);
 }
 
 /* Is module `name` visible from the current module?  Returns it or NULL. */
@@ -537,7 +562,7 @@ static const char *chain_text(const Node *n)
 		return n->text;
 	if (n->kind == N_FIELD) {
 		const char *l = chain_text(n->kids[0]);
-		return l ? xprintf("%s.%s", l, n->text) : NULL;
+		return l ? ast_join(l, '.', n->text) : NULL;
 	}
 	return NULL;
 }
@@ -700,10 +725,15 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 
 /* --------------------------------------------------------- expressions */
 
-static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *what)
+/* `what` names the checked value in the message; when `name` is given,
+ * `what` is a format with one %s for it.  The text is built only for an
+ * error: a load without errors formats nothing. */
+static const Type *expect_named(Chk *c, Node *n, const Type *want, const char *what, const char *name)
 {
 	const Type *t = check(c, n, want);
 	if (!assignable(t, want)) {
+		if (name)
+			what = xprintf(what, name);
 		Diag *dg = err(c, n->loc, "%s should be %s, but this is %s", what, a_ty(want), a_ty(t));
 		if (want->kind == TY_MONEY && t->kind == TY_MONEY)
 			diag_hint(dg, "amounts in different currencies do not mix; convert with an explicit rate, as in "
@@ -713,6 +743,11 @@ static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *wh
 		return &ty_error;
 	}
 	return t;
+}
+
+static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *what)
+{
+	return expect_named(c, n, want, what, NULL);
 }
 
 static const Type *check_field(Chk *c, Node *n)
@@ -1147,7 +1182,7 @@ static const Type *check_call(Chk *c, Node *n)
 			return n->type = &ty_error;
 		}
 		if (f->params[i].type)
-			expect_type(c, n->kids[i + 1], f->params[i].type, xprintf("argument '%s'", f->params[i].name));
+			expect_named(c, n->kids[i + 1], f->params[i].type, "argument '%s'", f->params[i].name);
 	}
 	n->ref = R_FUNC;
 	n->decl = f;
@@ -1192,7 +1227,7 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 		byslot[slot] = e;
 		e->slot = slot;
 		if (td->fields[slot].type)
-			expect_type(c, e->kids[0], td->fields[slot].type, xprintf("field '%s'", e->text));
+			expect_named(c, e->kids[0], td->fields[slot].type, "field '%s'", e->text);
 	}
 	n->slot = td->id;
 	return n->type = expect;
@@ -1449,7 +1484,7 @@ static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
 
 static void check_cases(Chk *c, Decl *d)
 {
-	const char *what = d->kind == D_TABLE ? xprintf("each row of '%s'", d->name) : xprintf("the value of '%s'", d->name);
+	const char *what = d->kind == D_TABLE ? "each row of '%s'" : "the value of '%s'";
 	int ndefault = 0;
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];
@@ -1463,7 +1498,7 @@ static void check_cases(Chk *c, Decl *d)
 				want = NULL;
 		}
 		if (want)
-			expect_type(c, k->value, want, what);
+			expect_named(c, k->value, want, what, d->name);
 		else
 			check(c, k->value, NULL);
 		date_t f, u;
@@ -1656,7 +1691,7 @@ static void resolve_fields(Chk *c, TypeDef *td)
 				err(c, f->loc, "the field '%s' is declared twice in %s", f->name, td->name);
 		f->type = resolve_type(c, f->type_node);
 		if (f->dflt) {
-			expect_type(c, f->dflt, f->type, xprintf("the default of '%s'", f->name));
+			expect_named(c, f->dflt, f->type, "the default of '%s'", f->name);
 			if (!f->dflt->is_const && f->dflt->kind != N_LIST && f->dflt->type->kind != TY_ERROR)
 				err(c, f->dflt->loc, "a default must be a plain value, such as 0 KRW, false or []");
 		}
@@ -1805,7 +1840,7 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		} else {
 			f->type = resolve_type(c, f->type_node);
 			if (f->dflt)
-				expect_type(c, f->dflt, f->type, xprintf("the default of '%s'", f->name));
+				expect_named(c, f->dflt, f->type, "the default of '%s'", f->name);
 		}
 		if (map_get(&c->mods, f->name))
 			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);

@@ -192,8 +192,9 @@ static int cmd_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The queries of an eval: the --query texts, or every public decision. */
-static Query **compile_queries(Program *p, const Opts *o, int *nq)
+/* The queries of an eval: the --query texts, or every public decision.
+ * After errors, NULL; they are printed unless `quiet`. */
+static Query **compile_queries(Program *p, const Opts *o, int *nq, bool quiet)
 {
 	Diags *d = diag_new();
 	Query **qs = NULL;
@@ -213,7 +214,8 @@ static Query **compile_queries(Program *p, const Opts *o, int *nq)
 		}
 	}
 	if (d->nerrors) {
-		cli_print_diags(d);
+		if (!quiet)
+			cli_print_diags(d);
 		return NULL;
 	}
 	if (*nq == 0) {
@@ -232,13 +234,25 @@ static int cmd_eval(int argc, char **argv)
 		usage_error("'edict eval' needs --facts FILE (or --facts - to read standard input)%s", "");
 		return EXIT_USAGE;
 	}
-	Program *p = cli_load(&o);
-	if (!p)
-		return EXIT_DIAG;
-	int nq;
-	Query **qs = compile_queries(p, &o, &nq);
-	if (!qs)
-		return EXIT_DIAG;
+	/* With --query, only what the queries reach is loaded whole
+	 * (load_paths_for; docs/language.md, section 17).  When that fails,
+	 * or a query does not compile against it, the whole rule set is loaded
+	 * and reported as `edict check` would: the same words and hints. */
+	Program *p = NULL;
+	Query **qs = NULL;
+	int nq = 0;
+	if (o.nqueries) {
+		Diags *d = diag_new();
+		p = load_paths_for(o.paths, o.npaths, o.queries, o.nqueries, d);
+		if (p && !d->nerrors && (qs = compile_queries(p, &o, &nq, true)) != NULL)
+			cli_print_diags(d);
+	}
+	if (!qs) {
+		if (!(p = cli_load(&o)))
+			return EXIT_DIAG;
+		if (!(qs = compile_queries(p, &o, &nq, false)))
+			return EXIT_DIAG;
+	}
 	size_t len;
 	const char *err;
 	char *text;

@@ -15,16 +15,22 @@
 
 #define QUOTE_MAX 160 /* columns of a source line quoted in a message */
 
+/* Most results are short (names, paths): format once into a buffer on the
+ * stack and copy, and only format twice when the result does not fit. */
 char *xvprintf(const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		n = 0;
 	char *s = GC_MALLOC_ATOMIC((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if ((size_t)n < sizeof small)
+		memcpy(s, small, (size_t)n + 1);
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
@@ -47,15 +53,15 @@ void diag_add_source(Diags *d, const Source *src)
 	if (!src->line_start) {
 		/* the index belongs with the text; sources are built before they are shared */
 		Source *w = (Source *)src;
+		const char *t = src->text, *end = t + src->len, *nl;
 		int n = 1;
-		for (size_t i = 0; i < src->len; i++)
-			n += src->text[i] == '\n';
+		for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
+			n++;
 		size_t *ls = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
 		int k = 0;
 		ls[k++] = 0;
-		for (size_t i = 0; i < src->len; i++)
-			if (src->text[i] == '\n')
-				ls[k++] = i + 1;
+		for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
+			ls[k++] = (size_t)(nl + 1 - t);
 		w->nlines = k;
 		w->line_start = ls;
 	}

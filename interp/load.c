@@ -229,14 +229,14 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 	if (nn)
 		qsort(names, (size_t)nn, sizeof *names, cmp_names);
 	for (int i = 0; i < nn; i++) {
-		const char *full = xprintf("%s/%s", dir, names[i]);
+		const char *full = ast_join(dir, '/', names[i]);
 		if (stat(full, &st) != 0) {
 			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
 			continue;
 		}
 		size_t len = strlen(names[i]);
 		if (S_ISDIR(st.st_mode)) {
-			walk_dir(w, full, prefix ? xprintf("%s.%s", prefix, names[i]) : names[i], depth + 1);
+			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1);
 		} else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0) {
 			if (!S_ISREG(st.st_mode)) {
 				diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
@@ -253,7 +253,7 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 				}
 			}
 			const char *base = ast_strdup(names[i], len - 6);
-			Found f = {full, prefix ? xprintf("%s.%s", prefix, base) : base};
+			Found f = {full, prefix ? ast_join(prefix, '.', base) : base};
 			if (w->n >= LOAD_MAX_FILES) {
 				diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
 				return;
@@ -338,8 +338,39 @@ static Program *build(Module **mods, int nmods, Diags *d)
 	return p;
 }
 
-Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
+/* Run a load with collections held off (mem_hold_collections), released
+ * also when running out of memory unwinds through it. */
+typedef Program *(*LoadFn)(const void *arg, Diags *d);
+
+static Program *held(LoadFn fn, const void *arg, Diags *d)
 {
+	MemTry t;
+	mem_hold_collections();
+	if (mem_try(&t)) {
+		mem_release_collections();
+		mem_raise();
+		return NULL;
+	}
+	Program *p = fn(arg, d);
+	mem_pop(&t);
+	mem_release_collections();
+	return p;
+}
+
+typedef struct LoadArgs {
+	const char *const *paths;
+	const char *const *queries;
+	int nqueries;
+	const Source *const *srcs;
+	int n;
+	const Program *base;
+} LoadArgs;
+
+static Program *sources_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const Source *const *srcs = a->srcs;
+	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
 	for (int i = 0; i < nsrcs; i++) {
@@ -357,8 +388,98 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
 	return build(mods, nmods, d);
 }
 
-Program *load_paths(const char *const *paths, int npaths, Diags *d)
+Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
 {
+	LoadArgs a = {.srcs = srcs, .n = nsrcs};
+	return held(sources_fn, &a, d);
+}
+
+/* ---------------------------------------------------- loading for queries */
+
+/* Mark the files of module `name`, and of the modules they import. */
+static void reach(const Outline *outs, const char *const *names, int n, bool *whole, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (!whole[i] && names[i] && strcmp(names[i], name) == 0) {
+			whole[i] = true;
+			for (int j = 0; j < outs[i].nimports; j++)
+				reach(outs, names, n, whole, outs[i].imports[j]);
+		}
+}
+
+/* Mark what one query may name: every module named by a dotted prefix of a
+ * name in it (`origin.eu.qualifies` names origin and origin.eu), and every
+ * module that declares a decision, param, table or function called like
+ * any part of a name (a query may name a decision without its module when
+ * one module declares it).  More than the query uses is harmless: it is
+ * checked and compiled as in a whole load. */
+static void reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q)
+{
+	Buf path = {0};
+	for (const char *s = q; *s;) {
+		if (*s == '"') {
+			for (s++; *s && *s != '"'; s++)
+				if (*s == '\\' && s[1])
+					s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		bool start = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_';
+		if (!start) {
+			s++;
+			continue;
+		}
+		path.n = 0;
+		for (;;) {
+			const char *w = s;
+			while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')
+				s++;
+			const char *part = ast_strdup(w, (size_t)(s - w));
+			for (int i = 0; i < n; i++)
+				for (int j = 0; j < outs[i].nnames && !whole[i]; j++)
+					if (strcmp(outs[i].names[j], part) == 0)
+						reach(outs, names, n, whole, names[i]);
+			if (path.n)
+				buf_add(&path, ".", 1);
+			buf_add(&path, w, (size_t)(s - w));
+			reach(outs, names, n, whole, buf_cstr(&path));
+			bool more = s[0] == '.' && ((s[1] >= 'a' && s[1] <= 'z') || (s[1] >= 'A' && s[1] <= 'Z') || s[1] == '_');
+			if (!more)
+				break;
+			s++;
+		}
+	}
+}
+
+/* Which files to parse whole: all of them, or for queries those of the
+ * modules the queries reach (and what those import); of the other files
+ * only the type declarations are read (parse_outline). */
+static bool *reached_files(Source *const *srcs, const Found *files, int n, const char *const *queries, int nqueries,
+			   Outline *outs)
+{
+	bool *whole = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(n + 1));
+	if (nqueries == 0) {
+		memset(whole, 1, sizeof(bool) * (size_t)n);
+		return whole;
+	}
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++) {
+		if (!srcs[i])
+			continue;
+		parse_outline(srcs[i], &outs[i]);
+		names[i] = outs[i].module ? outs[i].module : files[i].module;
+	}
+	for (int k = 0; k < nqueries; k++)
+		reach_query(outs, names, n, whole, queries[k]);
+	return whole;
+}
+
+static Program *paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const char *const *paths = a->paths;
+	int npaths = a->n;
 	Walk w = {0};
 	w.d = d;
 	for (int i = 0; i < npaths; i++) {
@@ -387,8 +508,7 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
 		return NULL;
 	}
-	Module **mods = NULL;
-	int nmods = 0;
+	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w.n);
 	for (int i = 0; i < w.n; i++) {
 		size_t len;
 		const char *err;
@@ -401,8 +521,30 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 		src->path = w.files[i].path;
 		src->text = text;
 		src->len = len;
-		mem_reserve(len * LOAD_HEAP_PER_BYTE);
-		Module *m = parse_module(src, d);
+		srcs[i] = src;
+	}
+	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
+	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < w.n; i++) {
+		if (!srcs[i])
+			continue;
+		Module *m;
+		if (whole[i]) {
+			m = parse_module(srcs[i], d);
+		} else {
+			m = parse_outline_types(srcs[i], &outs[i], d);
+			if (m) {
+				m->name = outs[i].module;
+				/* the standard library's types are global too */
+				for (int j = 0; j < outs[i].nimports; j++)
+					if (strncmp(outs[i].imports[j], "std.", 4) == 0) {
+						Import im = {outs[i].imports[j], NULL, no_loc(srcs[i]->path), NULL};
+						AST_PUSH(m->imports, m->nimports, im);
+					}
+			}
+		}
 		if (!m)
 			continue;
 		if (!m->name)
@@ -410,6 +552,17 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d)
 		AST_PUSH(mods, nmods, m);
 	}
 	return build(mods, nmods, d);
+}
+
+Program *load_paths(const char *const *paths, int npaths, Diags *d)
+{
+	return load_paths_for(paths, npaths, NULL, 0, d);
+}
+
+Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .queries = queries, .nqueries = nqueries};
+	return held(paths_fn, &a, d);
 }
 
 /* ------------------------------------------------------------ reforms */
@@ -430,8 +583,12 @@ static bool replaceable(const Decl *d)
  * name, or are added to it.  The base program's modules are parsed afresh
  * from their sources, because checking annotates a tree in place and each
  * tree is checked once; the base is not changed.  Declared in simulate.h. */
-Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)
+static Program *reform_fn(const void *arg, Diags *d)
 {
+	const LoadArgs *a = arg;
+	const Program *base = a->base;
+	const Source *const *srcs = a->srcs;
+	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
 	for (int i = 0; i < base->nmods; i++) {
@@ -512,4 +669,10 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 		}
 	}
 	return build(mods, nmods, d);
+}
+
+Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)
+{
+	LoadArgs a = {.srcs = srcs, .n = nsrcs, .base = base};
+	return held(reform_fn, &a, d);
 }

@@ -15,14 +15,21 @@
 #define LOAD_MAX_FILE_BYTES (8u << 20)
 #define LOAD_MAX_FILES 10000
 #define LOAD_MAX_DIR_DEPTH 32
-/* What a loaded rule set keeps, per byte of source (trees, chunks, tables:
- * measured 50-70 bytes on rules/kotra and a generated 10,000-decision set);
- * the heap is grown by that much before each file is parsed (mem_reserve). */
-#define LOAD_HEAP_PER_BYTE 64
 
 /* Load, check and (when there are no errors) compile.  Returns the
  * program, or NULL only when nothing could be read; errors are in d. */
 Program *load_paths(const char *const *paths, int npaths, Diags *d);
+/* The same for answering the given queries only (edict eval --query): the
+ * files of the modules the queries name, and of what those import, are
+ * parsed, checked and compiled whole; of the other files only the type
+ * declarations (enum, record, fact: global to the rule set) are, so errors
+ * elsewhere in them are not seen (the standard library modules they
+ * import are loaded).  When this load has errors, or a query fails to
+ * compile against it, the caller loads whole (load_paths): only that gives
+ * the diagnostics of the whole rule set, in their exact words (a type
+ * declaration parsed alone may be reported differently).  Without queries
+ * this is load_paths. */
+Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
 /* A reform (`edict simulate`, the C API): the program of base with the

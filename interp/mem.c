@@ -18,13 +18,51 @@ void mem_init(void)
 	stress = s && *s && strcmp(s, "0") != 0;
 }
 
-void mem_reserve(size_t bytes)
+/* Holding collections, on this thread: how deep, how much was allocated
+ * meanwhile, and whether that passed MEM_HOLD_MAX and let them run again. */
+static __thread int held;
+static __thread size_t held_bytes;
+static __thread int held_cut;
+
+void mem_hold_collections(void)
 {
-	if (bytes > MEM_RESERVE_MAX)
-		bytes = MEM_RESERVE_MAX;
-	size_t free_now = GC_get_free_bytes();
-	if (!stress && bytes > free_now)
-		(void)GC_expand_hp(bytes - free_now);
+	if (stress)
+		return;
+	if (held++ == 0) {
+		held_bytes = 0;
+		held_cut = 0;
+		/* first the collection the collector would make at its next
+		 * allocation (it collects once a third of the heap has been
+		 * allocated since the last one): held off, it would never come
+		 * when loads follow each other, and the garbage of every earlier
+		 * load would stay */
+		size_t since = GC_get_bytes_since_gc(), heap = GC_get_heap_size();
+		if (since > heap / 3)
+			GC_gcollect();
+	}
+	if (!held_cut)
+		GC_disable();
+}
+
+void mem_release_collections(void)
+{
+	if (stress || held == 0)
+		return;
+	if (!held_cut)
+		GC_enable();
+	held--;
+}
+
+/* A load that allocates more than MEM_HOLD_MAX (a huge or hostile rule set)
+ * lets the collector run again, so memory stays bounded by what is live. */
+static void held_alloc(size_t n)
+{
+	held_bytes += n;
+	if (held_bytes > MEM_HOLD_MAX && !held_cut) {
+		for (int i = 0; i < held; i++)
+			GC_enable();
+		held_cut = 1;
+	}
 }
 
 void mem_push(MemTry *t)
@@ -72,6 +110,8 @@ void *mem_alloc(size_t n, int atomic)
 	}
 	if (stress)
 		GC_gcollect();
+	if (held)
+		held_alloc(n);
 	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
 	if (!p)
 		return out_of_memory();
@@ -88,6 +128,8 @@ void *mem_realloc(void *p, size_t n)
 	}
 	if (stress)
 		GC_gcollect();
+	if (held)
+		held_alloc(n);
 	void *q = GC_realloc(p, n);
 	if (!q && n)
 		return out_of_memory();

@@ -54,12 +54,19 @@ void mem_raise(void);
 void mem_fail_after(long n);
 int mem_failed(void);
 
-/* Make sure the collector has about `bytes` free before work that will
- * allocate that much and keep most of it (loading rules): a heap grown in
- * one step is not collected over and over while it fills with live trees.
- * At most MEM_RESERVE_MAX at a time; a failure only means more collections. */
-#define MEM_RESERVE_MAX ((size_t)256 << 20)
-void mem_reserve(size_t bytes);
+/* Hold collections off while a rule set loads: nearly everything a load
+ * allocates (trees, types, bytecode) stays alive, so collecting while the
+ * heap grows finds little and costs a mark of all of it each time.  Calls
+ * nest; every mem_hold_collections is matched by mem_release_collections,
+ * also when out of memory unwinds.  Holding first makes the collection
+ * that is due, so loads one after the other (a host reloading its rules)
+ * do not keep the garbage of the earlier ones.  Collections are held for
+ * every thread: a load is short; one that allocates more than MEM_HOLD_MAX
+ * lets them run again.  In stress mode both do nothing, so the
+ * stress collections still run inside a load. */
+#define MEM_HOLD_MAX ((size_t)256 << 20)
+void mem_hold_collections(void);
+void mem_release_collections(void);
 
 /* Called once by edict_init / the command line. */
 void mem_init(void);

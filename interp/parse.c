@@ -97,24 +97,34 @@ const char *lex_string_done(struct ParseState *ps, Loc *loc)
 	return s;
 }
 
-static struct ParseState *run(const Source *src, Diags *diags, int start)
+/* The same grammar without lookahead correction (LAC), generated as
+ * edict_yyparse_quick (CMakeLists.txt).  LAC only matters once a syntax
+ * error is found: it makes the parser report the tokens really expected
+ * there.  On rules without errors both parsers take the same steps, so a
+ * file is parsed without it first, and again with it when anything at all
+ * was reported. */
+int edict_yyparse_quick(yyscan_t scanner, struct ParseState *ps);
+
+/* Parse the part of src that starts at byte `off` (line `line`, column
+ * `col`) and runs for len bytes: all of it, or one part of an outline. */
+static struct ParseState *parse_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col,
+				     bool lac)
 {
 	struct ParseState *ps = GC_MALLOC(sizeof *ps);
 	ps->src = src;
 	ps->diags = diags;
-	ps->line = 1;
-	ps->col = 1;
+	ps->line = line;
+	ps->col = col;
 	ps->start = start;
 	ps->is_query = start != 0;
 	ps->is_given = start == START_GIVEN;
 	ps->mod = GC_MALLOC(sizeof(Module));
 	ps->mod->src = src;
-	diag_add_source(diags, src);
 	yyscan_t scanner;
 	if (edict_yylex_init_extra(ps, &scanner) != 0)
 		return NULL;
-	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
-	int rc = edict_yyparse(scanner, ps);
+	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text + off, (int)len, scanner);
+	int rc = lac ? edict_yyparse(scanner, ps) : edict_yyparse_quick(scanner, ps);
 	edict_yy_delete_buffer(buf, scanner);
 	edict_yylex_destroy(scanner);
 	if (rc != 0 && ps->nerrors == 0 && !ps->fatal)
@@ -122,6 +132,25 @@ static struct ParseState *run(const Source *src, Diags *diags, int start)
 	if (rc != 0 || ps->fatal)
 		ps->nerrors++;
 	return ps;
+}
+
+static struct ParseState *run_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col)
+{
+	int n = diags->n, nerrors = diags->nerrors, nwarnings = diags->nwarnings;
+	struct ParseState *ps = parse_part(src, diags, start, off, len, line, col, false);
+	if (ps && !ps->nerrors && diags->n == n && diags->nerrors == nerrors && diags->nwarnings == nwarnings)
+		return ps;
+	/* forget what the quick parse reported: the parse with LAC reports it all */
+	diags->n = n;
+	diags->nerrors = nerrors;
+	diags->nwarnings = nwarnings;
+	return parse_part(src, diags, start, off, len, line, col, true);
+}
+
+static struct ParseState *run(const Source *src, Diags *diags, int start)
+{
+	diag_add_source(diags, src);
+	return run_part(src, diags, start, 0, src->len, 1, 1);
 }
 
 Node *parse_expr(const Source *src, Diags *diags)
@@ -140,4 +169,180 @@ Module *parse_module(const Source *src, Diags *diags)
 {
 	struct ParseState *ps = run(src, diags, 0);
 	return ps ? ps->mod : NULL;
+}
+
+/* ------------------------------------------------------------ outlines */
+
+/* The words that begin a declaration (or the module line, an import):
+ * none of them can appear inside one, so they mark where each ends. */
+typedef enum { W_OTHER, W_MODULE, W_IMPORT, W_PRIVATE, W_TYPE, W_NAMED, W_CHECK } Word;
+
+static Word top_word(const char *s, size_t n)
+{
+	static const struct { const char *w; size_t n; Word k; } words[] = {
+		{"module", 6, W_MODULE}, {"import", 6, W_IMPORT}, {"private", 7, W_PRIVATE}, {"enum", 4, W_TYPE},
+		{"record", 6, W_TYPE},   {"fact", 4, W_TYPE},     {"param", 5, W_NAMED},     {"decision", 8, W_NAMED},
+		{"table", 5, W_NAMED},   {"function", 8, W_NAMED}, {"check", 5, W_CHECK},    {"test", 4, W_CHECK},
+	};
+	if (n < 4 || n > 8 || !strchr("mipefrdtc", s[0]))
+		return W_OTHER;
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (words[i].n == n && words[i].w[0] == s[0] && memcmp(words[i].w, s, n) == 0)
+			return words[i].k;
+	return W_OTHER;
+}
+
+/* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
+ * 3 white space other than a line break, 4 a byte that starts something
+ * (a line break, a comment, a text, the '.' of a dotted name); 0 any other
+ * (operators, brackets). */
+#define LETTERS(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, [a + 6] = 1, \
+		   [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, [a + 12] = 1
+static const unsigned char byte_class[256] = {
+	LETTERS('a'), LETTERS('n'), LETTERS('A'), LETTERS('N'), ['_'] = 1,
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+	[' '] = 3, ['\t'] = 3, ['\r'] = 3, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4,
+};
+#undef LETTERS
+
+static bool ident_start(char c) { return byte_class[(unsigned char)c] == 1; }
+static bool ident_char(char c) { return byte_class[(unsigned char)c] == 1 || byte_class[(unsigned char)c] == 2; }
+
+/* Where the dotted name being read goes: the module line or an import. */
+typedef enum { D_NONE, D_MODULE, D_IMPORT, D_DECL_NAME } Dotted;
+
+void parse_outline(const Source *src, Outline *o)
+{
+	memset(o, 0, sizeof *o);
+	const char *t = src->text;
+	size_t n = src->len, i = 0, line_start = 0;
+	int line = 1;
+	Dotted want = D_NONE;
+	Buf name = {0};
+	bool name_open = false; /* the dotted name can take another '.part' */
+	bool after_dot = false;
+	OutlinePart *open = NULL; /* the type declaration being read */
+	size_t priv_off = 0;
+	int priv_line = 0, priv_col = 0;
+	bool priv = false;
+	for (;;) {
+		/* white space, comments and texts in quotes hold no words */
+		while (i < n) {
+			char c = t[i];
+			if (c == '\n') {
+				line++;
+				line_start = ++i;
+			} else if (byte_class[(unsigned char)c] == 3) {
+				i++;
+			} else if (c == '#') {
+				const char *nl = memchr(t + i, '\n', n - i);
+				i = nl ? (size_t)(nl - t) : n;
+			} else if (c == '"') {
+				for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
+					if (t[i] == '\\' && i + 1 < n) {
+						if (t[++i] == '\n') {
+							line++;
+							line_start = i + 1;
+						}
+					}
+				if (i < n && t[i] == '"')
+					i++;
+			} else {
+				break;
+			}
+		}
+		size_t at = i;
+		Word w = W_OTHER;
+		size_t wl = 0;
+		if (i < n && ident_start(t[i])) {
+			while (i + wl < n && ident_char(t[i + wl]))
+				wl++;
+			w = top_word(t + i, wl);
+		}
+		bool dot = i < n && t[i] == '.';
+		/* a dotted name ends at anything but '.part' */
+		if (name_open && !(dot && !after_dot) && !(after_dot && wl && w == W_OTHER)) {
+			const char *nm = ast_strdup(buf_cstr(&name), name.n);
+			if (want == D_MODULE)
+				o->module = nm;
+			else if (want == D_IMPORT)
+				AST_PUSH(o->imports, o->nimports, nm);
+			name_open = false;
+			want = D_NONE;
+		}
+		if (i >= n || w != W_OTHER) {
+			if (open) {
+				size_t end = priv ? priv_off : at;
+				open->len = end - open->off;
+				open = NULL;
+			}
+			if (i >= n)
+				break;
+		}
+		if (w == W_PRIVATE) {
+			priv = true;
+			priv_off = at;
+			priv_line = line;
+			priv_col = (int)(at - line_start) + 1;
+		} else if (w != W_OTHER) {
+			if (w == W_TYPE) {
+				OutlinePart part = {priv ? priv_off : at, 0, priv ? priv_line : line,
+						    priv ? priv_col : (int)(at - line_start) + 1};
+				OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
+				if (last && last->off + last->len == part.off) {
+					open = last; /* one after the other: parsed in one go */
+				} else {
+					AST_PUSH(o->types, o->ntypes, part);
+					open = &o->types[o->ntypes - 1];
+				}
+			}
+			priv = false;
+			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
+			name.n = 0;
+			after_dot = false;
+			i += wl;
+			continue;
+		}
+		if (wl) {
+			if (want == D_DECL_NAME) {
+				AST_PUSH(o->names, o->nnames, ast_strdup(t + i, wl));
+				want = D_NONE;
+			} else if ((want == D_MODULE || want == D_IMPORT) && (!name_open || after_dot)) {
+				buf_add(&name, t + i, wl);
+				name_open = true;
+				after_dot = false;
+			}
+			i += wl;
+		} else if (dot && name_open && !after_dot) {
+			buf_add(&name, ".", 1);
+			after_dot = true;
+			i++;
+		} else {
+			if (want != D_NONE && !name_open)
+				want = D_NONE;
+			/* operators and numbers: nothing to note until a word or
+			 * something that starts one */
+			for (i++; i < n && (byte_class[(unsigned char)t[i]] == 0 || byte_class[(unsigned char)t[i]] == 2); i++)
+				;
+		}
+	}
+}
+
+Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags)
+{
+	Module *m = GC_MALLOC(sizeof *m);
+	m->src = src;
+	diag_add_source(diags, src);
+	for (int i = 0; i < o->ntypes; i++) {
+		const OutlinePart *part = &o->types[i];
+		struct ParseState *ps = run_part(src, diags, 0, part->off, part->len, part->line, part->col);
+		if (!ps)
+			return NULL;
+		for (int j = 0; j < ps->mod->ndecls; j++) {
+			Decl *d = ps->mod->decls[j];
+			d->module = m;
+			AST_PUSH(m->decls, m->ndecls, d);
+		}
+	}
+	return m;
 }

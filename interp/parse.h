@@ -58,4 +58,32 @@ Node *parse_expr(const Source *src, Diags *diags);
 /* Parse `path = value` (a REPL assignment).  NULL after errors. */
 TestStep *parse_given(const Source *src, Diags *diags);
 
+/* The outline of a rule file, read without parsing it (a scan for the
+ * words that begin declarations, which appear nowhere else): its `module`
+ * name, its imports, the names of its params, decisions, tables and
+ * functions, and where its type declarations (enum, record, fact) are.
+ * A load for given queries parses whole only the modules the queries
+ * reach, and of the others these type declarations, which are global to
+ * the rule set (load.c). */
+typedef struct OutlinePart {
+	size_t off, len; /* the declaration's bytes, with a `private` before it */
+	int line, col;   /* where it starts */
+} OutlinePart;
+
+typedef struct Outline {
+	const char *module; /* NULL without a `module` line */
+	const char **imports;
+	int nimports;
+	const char **names;
+	int nnames;
+	OutlinePart *types;
+	int ntypes;
+} Outline;
+
+void parse_outline(const Source *src, Outline *o);
+/* A module holding only the type declarations of the outline, parsed
+ * (syntax errors in them reported as in a whole parse); no name, no
+ * imports.  NULL only when the scanner cannot start. */
+Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags);
+
 #endif

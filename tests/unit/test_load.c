@@ -6,7 +6,10 @@
  * safe) and loads it with load_paths: module names from paths and `module`
  * lines, which files are read, and the errors for paths that cannot be
  * read, directories without rules, and symbolic links that lead outside
- * the rule directory or round in a loop.
+ * the rule directory or round in a loop.  Then loading for queries
+ * (load_paths_for): the outline of a file (parse_outline) against a whole
+ * parse of every rule file of the repository, and which modules a query
+ * loads whole.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
@@ -17,6 +20,8 @@
 #include <unistd.h>
 
 #include "load.h"
+#include "mem.h"
+#include "parse.h"
 
 static void setup(void)
 {
@@ -208,4 +213,227 @@ Test(load, sources_in_memory)
 	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
 	cr_assert_not_null(module_named(p, "budget"));
 	cr_assert_not_null(module_named(p, "voucher"), "in memory, a module is named after its file's base name");
+}
+
+/* ------------------------------------------------ loading for queries */
+
+/* parse_outline must find what a whole parse finds: the module line, the
+ * imports, the names of params, decisions, tables and functions, and the
+ * type declarations, which parse_outline_types parses alone to the same
+ * declarations at the same places. */
+static void outline_agrees(const Source *src)
+{
+	Diags *d = diag_new();
+	Module *m = parse_module(src, d);
+	cr_assert_not_null(m);
+	cr_assert_eq(d->nerrors, 0, "%s: %s", src->path, d->n ? d->items[0].msg : "");
+	Outline o;
+	parse_outline(src, &o);
+	cr_assert((o.module == NULL) == (m->name == NULL), "%s: module line", src->path);
+	if (m->name)
+		cr_assert_str_eq(o.module, m->name, "%s", src->path);
+	cr_assert_eq(o.nimports, m->nimports, "%s: imports", src->path);
+	for (int i = 0; i < m->nimports; i++)
+		cr_assert_str_eq(o.imports[i], m->imports[i].name, "%s", src->path);
+	int k = 0, types = 0;
+	for (int i = 0; i < m->ndecls; i++) {
+		DeclKind dk = m->decls[i]->kind;
+		if (dk == D_PARAM || dk == D_DECISION || dk == D_TABLE || dk == D_FUNCTION) {
+			cr_assert_lt(k, o.nnames, "%s: names", src->path);
+			cr_assert_str_eq(o.names[k], m->decls[i]->name, "%s", src->path);
+			k++;
+		}
+	}
+	cr_assert_eq(k, o.nnames, "%s: names", src->path);
+	Module *t = parse_outline_types(src, &o, d);
+	cr_assert_not_null(t);
+	cr_assert_eq(d->nerrors, 0, "%s: %s", src->path, d->n ? d->items[0].msg : "");
+	for (int i = 0; i < m->ndecls; i++) {
+		const Decl *w = m->decls[i];
+		if (w->kind != D_ENUM && w->kind != D_RECORD && w->kind != D_FACT)
+			continue;
+		cr_assert_lt(types, t->ndecls, "%s: type declarations", src->path);
+		const Decl *g = t->decls[types++];
+		cr_assert_eq(g->kind, w->kind, "%s: %s", src->path, w->name);
+		cr_assert_str_eq(g->name, w->name, "%s", src->path);
+		cr_assert_eq(g->private_, w->private_, "%s: %s", src->path, w->name);
+		cr_assert(g->loc.line == w->loc.line && g->loc.col == w->loc.col && g->loc.eline == w->loc.eline &&
+				  g->loc.ecol == w->loc.ecol,
+			  "%s: %s at %d:%d, not %d:%d", src->path, w->name, g->loc.line, g->loc.col, w->loc.line, w->loc.col);
+		cr_assert_eq(g->module, t);
+	}
+	cr_assert_eq(types, t->ndecls, "%s: type declarations", src->path);
+}
+
+static void outline_text(const char *text)
+{
+	Source *s = GC_MALLOC(sizeof *s);
+	s->path = "outline.edict";
+	s->text = text;
+	s->len = strlen(text);
+	outline_agrees(s);
+}
+
+Test(load, an_outline_finds_what_a_parse_finds)
+{
+	/* the words that begin declarations inside comments and quotes, a
+	 * private type, dotted imports with an alias, a `fact` at the end */
+	outline_text("# decision in a comment: enum record fact\n"
+		     "module a.b\n"
+		     "import c.d as e\n"
+		     "import f\n"
+		     "private enum size = sme | large source \"a record of 'fact x' # not a comment\"\n"
+		     "record task { number : int  name : string default \"decision \\\" table\" }\n"
+		     "param cap : money KRW = 5 KRW\n"
+		     "private decision ok : bool = company.size = sme\n"
+		     "table t : int hit first\n  when ok then 1\n  default 2\n"
+		     "function f(x : int) : int = x + 1\n"
+		     "check \"it holds\": cap > 0 KRW\n"
+		     "test \"t\" {\n  given company.size = sme\n  expect ok = true\n}\n"
+		     "fact company {\n  size : size\n}");
+	outline_text("decision  days : int = 1\nfact tasks : list of task\nrecord task { month : int, day : int }\n");
+	outline_text("");
+}
+
+/* Every rule file of the repository: the rule library, the examples, the
+ * standard library. */
+static void outline_tree(const char *dir)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "find %s -name '*.edict' | sort", dir);
+	FILE *f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	char path[1024];
+	int n = 0;
+	while (fgets(path, sizeof path, f)) {
+		path[strcspn(path, "\n")] = 0;
+		size_t len;
+		const char *err;
+		char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
+		cr_assert_not_null(text, "%s", err);
+		Source *s = GC_MALLOC(sizeof *s);
+		s->path = ast_strdup(path, strlen(path));
+		s->text = text;
+		s->len = len;
+		outline_agrees(s);
+		n++;
+	}
+	pclose(f);
+	cr_assert_gt(n, 0, "no rule files in %s", dir);
+}
+
+Test(load, the_outlines_of_the_repository)
+{
+	outline_tree(EDICT_SOURCE_DIR "/rules");
+	outline_tree(EDICT_SOURCE_DIR "/examples");
+	outline_tree(EDICT_SOURCE_DIR "/stdlib");
+}
+
+/* A rule set of three modules: `a` uses a record and a fact declared in
+ * `types`; `broken` has an error outside its type declarations. */
+static void three_modules(void)
+{
+	put("rules/types.edict", "enum size = sme | large\nfact company { size : size  n : int }\n"
+				 "decision unused : int = 1\n");
+	put("rules/a.edict", "import b\ndecision x : bool = company.size = sme and b.y > 0\n");
+	put("rules/b.edict", "decision y : int = company.n\ndecision only_here : int = 7\n");
+	put("rules/broken.edict", "record r { v : int }\ndecision z : int = 1 +\n");
+	put("rules/cal.edict", "import std.calendar\ndecision q : int = std.calendar.quarter_of(as_of)\n");
+}
+
+static Program *load_for(const char *query, Diags *d)
+{
+	const char *paths[1] = {"rules"};
+	const char *queries[1] = {query};
+	return load_paths_for(paths, 1, queries, 1, d);
+}
+
+Test(load, a_query_loads_what_it_reaches)
+{
+	three_modules();
+	Diags *d = diag_new();
+	Program *p = load_for("a.x", d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	const Module *a = module_named(p, "a"), *b = module_named(p, "b"), *t = module_named(p, "types");
+	cr_assert(a && b && t && module_named(p, "broken"), "every module is there, if only with its types");
+	cr_assert_eq(a->ndecls, 1);
+	cr_assert_eq(b->ndecls, 2, "b is imported by a: loaded whole");
+	cr_assert_eq(t->ndecls, 2, "of types, the enum and the fact only");
+	cr_assert_not_null(module_named(p, "std.calendar"), "what an unreached module imports of the standard library is loaded");
+	/* a decision named without its module reaches the module declaring it */
+	d = diag_new();
+	p = load_for("only_here + 1", d);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	cr_assert_eq(module_named(p, "b")->ndecls, 2);
+	cr_assert_eq(module_named(p, "a")->ndecls, 0);
+	/* the whole load reports the error of broken.edict */
+	d = diag_new();
+	load("rules", d);
+	cr_assert_eq(d->nerrors, 1);
+	cr_assert_str_eq(d->items[0].loc.file, "rules/broken.edict");
+	/* and so does a query that reaches it */
+	d = diag_new();
+	load_for("broken.z", d);
+	cr_assert_eq(d->nerrors, 1);
+}
+
+Test(load, errors_in_type_declarations_are_always_reported)
+{
+	three_modules();
+	put("rules/broken.edict", "record r { v : nonsense }\n");
+	Diags *d = diag_new();
+	load_for("a.x", d);
+	cr_assert_eq(d->nerrors, 1, "types are global: a bad one is an error for every query");
+	cr_assert_str_eq(d->items[0].loc.file, "rules/broken.edict");
+}
+
+/* A load holds collections off (mem_hold_collections).  Loads one after
+ * the other, with nothing allocated between them (a host reloading its
+ * rules), must not keep the garbage of the earlier ones: the heap stays
+ * the size that a few programs need, not forty. */
+Test(load, loads_one_after_another_keep_no_garbage)
+{
+	Buf b = {0};
+	for (int i = 0; i < 300; i++)
+		buf_printf(&b, "decision d%d : int = %d + %d * 2\n", i, i, i);
+	Source s = {"many.edict", buf_cstr(&b), b.n};
+	const Source *srcs[1] = {&s};
+	size_t heap3 = 0;
+	for (int i = 0; i < 40; i++) {
+		Diags *d = diag_new();
+		cr_assert_not_null(load_sources(srcs, 1, d));
+		cr_assert_eq(d->nerrors, 0);
+		if (i == 2)
+			heap3 = GC_get_heap_size();
+	}
+	size_t heap40 = GC_get_heap_size();
+	cr_assert_leq(heap40, 3 * heap3, "the heap grew from %zu bytes after 3 loads to %zu after 40", heap3, heap40);
+}
+
+/* What a load may allocate with collections held is bounded: past
+ * MEM_HOLD_MAX the collector runs again (a huge or hostile rule set), and
+ * releasing the hold afterwards leaves it enabled, as nesting expects. */
+Test(load, holding_collections_is_bounded_and_nests)
+{
+	cr_assert_not(GC_is_disabled());
+	mem_hold_collections();
+	mem_hold_collections();
+	cr_assert(GC_is_disabled());
+	mem_release_collections();
+	cr_assert(GC_is_disabled(), "still held by the outer hold");
+	size_t chunk = (size_t)1 << 20;
+	for (size_t got = 0; got <= MEM_HOLD_MAX; got += chunk)
+		(void)GC_MALLOC_ATOMIC(chunk); /* garbage at once */
+	cr_assert_not(GC_is_disabled(), "collections run again past MEM_HOLD_MAX");
+	mem_hold_collections(); /* a nested hold past the bound changes nothing */
+	cr_assert_not(GC_is_disabled());
+	mem_release_collections();
+	mem_release_collections();
+	cr_assert_not(GC_is_disabled());
+	/* and a new hold holds again */
+	mem_hold_collections();
+	cr_assert(GC_is_disabled());
+	mem_release_collections();
+	cr_assert_not(GC_is_disabled());
 }

@@ -10,7 +10,8 @@
  *   - the run must end at the out-of-memory handler (mem_try), nowhere else:
  *     no crash, no error status made up from a half-built object;
  *   - a normal run right after must succeed with exactly the results of a
- *     run that never failed: nothing global was left half-changed.
+ *     run that never failed: nothing global was left half-changed (nor
+ *     the collector left disabled by a load that unwound).
  * The same sweep is made over load_paths (files on disk), which also checks
  * that no file descriptor is leaked by an unwind.
  */
@@ -216,6 +217,9 @@ static int sweep(const char *(*run)(void), const char *expected, int stride, int
 		}
 		tried++;
 		cr_assert_null(got, "allocation %ld failed, yet the run carried on and returned", n);
+		/* a load holds collections off (mem_hold_collections): an unwind
+		 * must not leave them held */
+		cr_assert_eq(GC_is_disabled(), 0, "after a failure at allocation %ld the collector stays disabled", n);
 		/* the library is still usable: a normal run gives the normal results */
 		const char *again = run();
 		cr_assert_str_eq(again, expected, "after a failure at allocation %ld the results differ", n);
