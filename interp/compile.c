@@ -20,9 +20,18 @@
 /* Small functions are compiled into their callers (see inline_call). */
 #define INLINE_MAX_NODES 40
 
+/* The arrays a chunk is emitted into, reused from one chunk to the next;
+ * a finished chunk keeps exact-size copies (seal). */
+typedef struct Work {
+	uint32_t *code;
+	Loc *locs;
+	int cap;
+} Work;
+
 typedef struct Cg {
 	Program *p;
 	Chunk *ch;
+	Work *w;
 	bool trace;
 	int fact_depth; /* inside a field chain rooted at a fact */
 	/* while a function's body is compiled into its caller, its local slots
@@ -31,9 +40,26 @@ typedef struct Cg {
 	int nfree; /* the first local slot of the frame not in use */
 } Cg;
 
-static Cg cg_new(Program *p, Chunk *ch, bool trace)
+static Cg cg_new(Program *p, Chunk *ch, bool trace, Work *w)
 {
-	return (Cg){.p = p, .ch = ch, .trace = trace, .nfree = ch->nlocals};
+	ch->code = w->code;
+	ch->locs = w->locs;
+	ch->cap = w->cap;
+	return (Cg){.p = p, .ch = ch, .w = w, .trace = trace, .nfree = ch->nlocals};
+}
+
+/* The chunk, its code and locations copied out of the work arrays. */
+static Chunk *seal(Cg *g)
+{
+	Chunk *ch = g->ch;
+	uint32_t *code = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)ch->n);
+	Loc *locs = GC_MALLOC(sizeof(Loc) * (size_t)ch->n);
+	memcpy(code, ch->code, sizeof(uint32_t) * (size_t)ch->n);
+	memcpy(locs, ch->locs, sizeof(Loc) * (size_t)ch->n);
+	ch->code = code;
+	ch->locs = locs;
+	ch->cap = ch->n;
+	return ch;
 }
 
 /* Local slot s of the code being compiled, in the frame of the chunk. */
@@ -48,16 +74,16 @@ static int emit_word(Cg *g, uint32_t w, Loc loc)
 {
 	Chunk *ch = g->ch;
 	if (ch->n == ch->cap) {
-		int cap = ch->cap ? ch->cap * 2 : 32;
+		int cap = ch->cap ? ch->cap * 2 : 64;
 		uint32_t *code = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)cap);
 		Loc *locs = GC_MALLOC(sizeof(Loc) * (size_t)cap);
 		if (ch->n) {
 			memcpy(code, ch->code, sizeof(uint32_t) * (size_t)ch->n);
 			memcpy(locs, ch->locs, sizeof(Loc) * (size_t)ch->n);
 		}
-		ch->code = code;
-		ch->locs = locs;
-		ch->cap = cap;
+		ch->code = g->w->code = code;
+		ch->locs = g->w->locs = locs;
+		ch->cap = g->w->cap = cap;
 	}
 	ch->code[ch->n] = w;
 	ch->locs[ch->n] = loc;
@@ -667,7 +693,7 @@ static bool foldable(const Node *n)
 	}
 }
 
-static void fold(Program *p, Ctx **scratch, Node *n)
+static void fold(Program *p, Ctx **scratch, Work *w, Node *n)
 {
 	if (!n || n->is_const)
 		return;
@@ -676,7 +702,7 @@ static void fold(Program *p, Ctx **scratch, Node *n)
 		Node *k = n->kids[i];
 		if (!k)
 			continue;
-		fold(p, scratch, k);
+		fold(p, scratch, w, k);
 		if (!k->is_const || k->kind == N_GEN)
 			all = false;
 	}
@@ -684,7 +710,7 @@ static void fold(Program *p, Ctx **scratch, Node *n)
 		return;
 	if (!*scratch)
 		*scratch = vm_new(p);
-	Cg g = cg_new(p, new_chunk("fold", 0), false);
+	Cg g = cg_new(p, new_chunk("fold", 0), false, w); /* run once here, not kept */
 	expr(&g, n);
 	emit(&g, OP_RETURN, 0, n->loc);
 	Value v;
@@ -695,20 +721,20 @@ static void fold(Program *p, Ctx **scratch, Node *n)
 	}
 }
 
-static void fold_decl(Program *p, Ctx **scratch, Decl *d)
+static void fold_decl(Program *p, Ctx **scratch, Work *w, Decl *d)
 {
 	for (int i = 0; i < d->ncases; i++) {
-		fold(p, scratch, d->cases[i].cond);
-		fold(p, scratch, d->cases[i].value);
+		fold(p, scratch, w, d->cases[i].cond);
+		fold(p, scratch, w, d->cases[i].value);
 	}
-	fold(p, scratch, d->body);
+	fold(p, scratch, w, d->body);
 }
 
 /* ----------------------------------------------------------------- entry */
 
-static Chunk *decl_chunk(Program *p, Decl *d, bool trace)
+static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
 {
-	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), trace);
+	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), trace, w);
 	g.ch->decl = d;
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
@@ -717,7 +743,7 @@ static Chunk *decl_chunk(Program *p, Decl *d, bool trace)
 	} else {
 		cases(&g, d);
 	}
-	return g.ch;
+	return seal(&g);
 }
 
 void cg_program(Program *p)
@@ -727,14 +753,15 @@ void cg_program(Program *p)
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	Ctx *scratch = NULL;
+	Work w = {0};
 	for (int i = 0; i < p->ndecls; i++)
-		fold_decl(p, &scratch, p->decls[i]);
+		fold_decl(p, &scratch, &w, p->decls[i]);
 	for (int i = 0; i < p->nfuncs; i++)
-		fold_decl(p, &scratch, p->funcs[i]);
+		fold_decl(p, &scratch, &w, p->funcs[i]);
 	for (int i = 0; i < p->ndecls; i++)
-		p->dchunk[i] = decl_chunk(p, p->decls[i], false);
+		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	for (int i = 0; i < p->nfuncs; i++)
-		p->fchunk[i] = decl_chunk(p, p->funcs[i], false);
+		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
 }
 
 /* The explain-mode chunks are compiled when an explanation first needs
@@ -748,7 +775,8 @@ const Chunk *cg_traced(const Program *p, int index, bool function)
 	Chunk *ch = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 	if (!ch) {
 		/* compiling reads the program and writes only the new chunk */
-		ch = decl_chunk((Program *)p, function ? p->funcs[index] : p->decls[index], true);
+		Work w = {0};
+		ch = decl_chunk((Program *)p, function ? p->funcs[index] : p->decls[index], true, &w);
 		__atomic_store_n(slot, ch, __ATOMIC_RELEASE);
 	}
 	return ch;
@@ -756,23 +784,25 @@ const Chunk *cg_traced(const Program *p, int index, bool function)
 
 Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 {
-	Cg g = cg_new(p, new_chunk(name, nlocals), trace);
+	Work w = {0};
+	Cg g = cg_new(p, new_chunk(name, nlocals), trace, &w);
 	/* a query's parts are explained, not the query itself (its value is the answer) */
 	if (trace && e->kind == N_BINARY && (e->op == BIN_AND || e->op == BIN_OR))
 		cond(&g, e);
 	else
 		expr(&g, e);
 	emit(&g, OP_RETURN, 0, e->loc);
-	return g.ch;
+	return seal(&g);
 }
 
 Chunk *cg_check(Program *p, Decl *d)
 {
-	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), false);
+	Work w = {0};
+	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), false, &w);
 	if (!d->over) {
 		expr(&g, d->cond);
 		emit(&g, OP_RETURN, 0, d->loc);
-		return g.ch;
+		return seal(&g);
 	}
 	/* the list of `showing` values of the items whose condition is false */
 	int base = d->index, acc = base + 3;
@@ -791,5 +821,5 @@ Chunk *cg_check(Program *p, Decl *d)
 	emit2(&g, OP_ACCEND, acc, ACC_LIST, d->loc);
 	patch_b(&g, prep, here(&g));
 	emit(&g, OP_RETURN, 0, d->loc);
-	return g.ch;
+	return seal(&g);
 }
