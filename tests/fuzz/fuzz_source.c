@@ -20,6 +20,7 @@
 #include "facts.h"
 #include "fuzz_common.h"
 #include "load.h"
+#include "parse.h"
 #include "query.h"
 
 #define MAX_FILES 4
@@ -143,6 +144,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!cut)
 			break;
 		start = cut + 6;
+	}
+	/* the outline scan a query-only load reads every file with (load.c):
+	 * whatever the text, it ends, and its type declarations parse alone */
+	for (int i = 0; i < n; i++) {
+		Outline o;
+		parse_outline(srcs[i], &o);
+		FUZZ_ASSERT(o.nimports >= 0 && o.nnames >= 0 && o.ntypes >= 0);
+		for (int j = 0; j < o.ntypes; j++)
+			FUZZ_ASSERT(o.types[j].off + o.types[j].len <= srcs[i]->len);
+		(void)parse_outline_types(srcs[i], &o, diag_new());
 	}
 	Diags *d = diag_new();
 	Program *p = load_sources(srcs, n, d);
