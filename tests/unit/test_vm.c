@@ -777,3 +777,20 @@ Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 	cr_assert_eq(run_in(u, "company.a - company.b", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a, company.b");
 }
+
+/* Comparisons of numbers of one kind at two scales (a fact's 14.5% against
+ * a threshold's 10%) are made in 64 bits when they fit, else in 128. */
+Test(vm, comparisons_across_scales)
+{
+	Program *p = prog("fact company { share : percent  big : decimal }\n"
+			  "param threshold : percent = 10%\n");
+	Ctx *c = ctx(p, "{\"company\": {\"share\": \"10.000%\", \"big\": \"9223372036854775807\"}}");
+	EXPECT_IN(c, "company.share >= threshold", "true");
+	EXPECT_IN(c, "company.share < threshold", "false");
+	EXPECT_IN(c, "company.share > threshold", "false");
+	EXPECT_IN(c, "company.big > 9223372036854775806.5", "true");
+	EXPECT_IN(c, "company.big < 9223372036854775807.5", "true");
+	/* scaling company.big to tenths passes 64 bits: the general path decides */
+	EXPECT_IN(c, "company.big > 1.5", "true");
+	EXPECT_IN(c, "company.big <= 1.5", "false");
+}
