@@ -457,6 +457,44 @@ int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out)
 	return load_with(load_paths_fn, &a, out);
 }
 
+typedef struct PathsForArg {
+	PathsArg paths;
+	const char *const *queries;
+	int nqueries;
+} PathsForArg;
+
+/* load_paths_for, and NULL unless it checks cleanly and every query
+ * compiles against it: then the caller loads whole, for the diagnostics of
+ * the whole rule set (as `edict eval --query` does). */
+static Program *load_paths_for_fn(void *arg, Diags *d)
+{
+	PathsForArg *a = arg;
+	Program *p = load_paths_for(a->paths.paths, a->paths.n, a->queries, a->nqueries, d);
+	if (!p || d->nerrors)
+		return NULL;
+	for (int i = 0; i < a->nqueries; i++) {
+		Diags *qd = diag_new();
+		if (!query_compile(p, a->queries[i], "--query", qd) || qd->nerrors)
+			return NULL;
+	}
+	return p;
+}
+
+int api_load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries,
+		       edict_rules **out)
+{
+	*out = NULL;
+	PathsForArg a = {{paths, npaths}, queries, nqueries};
+	edict_rules *r;
+	int st = load_with(load_paths_for_fn, &a, &r);
+	if (st == EDICT_OK && api_program(r)) {
+		*out = r;
+		return EDICT_OK;
+	}
+	edict_rules_free(r);
+	return st == EDICT_ENOMEM ? st : EDICT_ESYNTAX;
+}
+
 typedef struct SourcesArg {
 	const edict_source *srcs;
 	int n;

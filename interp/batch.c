@@ -652,8 +652,12 @@ int batch_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	edict_init();
-	edict_rules *rules;
-	int st = edict_load_paths(o.paths, (size_t)o.npaths, &rules);
+	/* with --query, only what the queries reach is loaded whole, as for
+	 * `edict eval --query` (docs/language.md, section 17) */
+	edict_rules *rules = NULL;
+	int st = o.nqueries ? api_load_paths_for(o.paths, o.npaths, o.queries, o.nqueries, &rules) : EDICT_ESYNTAX;
+	if (st != EDICT_OK)
+		st = edict_load_paths(o.paths, (size_t)o.npaths, &rules);
 	fputs(edict_rules_report(rules), stderr);
 	if (st != EDICT_OK) {
 		edict_rules_free(rules);

@@ -28,6 +28,12 @@ int api_set_facts_object(edict_ctx *ctx, json_object *root);
 int api_recycle_facts(edict_ctx *ctx);
 /* The value behind a handle (NULL for a NULL or stale handle). */
 const Value *api_value(const edict_value *v);
+/* A rule set loaded for the given queries only (load_paths_for): on
+ * success *out holds it; otherwise (errors in what the queries reach, a
+ * query that does not compile) nothing is kept and the caller loads whole
+ * with edict_load_paths, which reports every error of the rule set. */
+int api_load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries,
+		       edict_rules **out);
 /* The compiled program of a rule set (NULL when it has errors). */
 const Program *api_program(const edict_rules *rules);
 
