@@ -1,5 +1,16 @@
 /*
  * load.c - finding, reading and building the rule files of a rule set.
+ *
+ * A rule set is the *.edict files under the paths given (directories are
+ * walked in name order; a file's module is its path with dots, or its
+ * `module` line) plus the std.* modules they import.  Each file is parsed
+ * (parse.c), then the modules are checked and compiled together (build).
+ * A load for given queries (load_paths_for: `edict eval --query`, `edict
+ * batch --query`) parses whole only the modules the queries reach and of
+ * the other files only their type declarations, found by an outline scan.
+ * Collections are held while a load runs (held): nearly all it allocates
+ * stays alive.  Reforms (load_reform) rebuild a base program with some
+ * declarations replaced.
  */
 #include <dirent.h>
 #include <errno.h>
