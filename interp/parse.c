@@ -3,7 +3,12 @@
  *
  * The scanner and parser are generated from grammar/lexer.l and
  * grammar/parser.y with the prefix edict_yy, so a host program's own
- * flex/bison parser never clashes with ours.
+ * flex/bison parser never clashes with ours.  A file is parsed first by
+ * the parser generated without lookahead correction (quicker); only when
+ * that reports something is it parsed again with it, whose messages say
+ * exactly what was expected.  The outline scan (parse_outline) reads a
+ * file's module line, imports, names and type declarations without
+ * parsing, for loads that answer given queries only (load.c).
  */
 #include "mem.h"
 #include <string.h>
