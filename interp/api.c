@@ -457,44 +457,6 @@ int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out)
 	return load_with(load_paths_fn, &a, out);
 }
 
-typedef struct PathsForArg {
-	PathsArg paths;
-	const char *const *queries;
-	int nqueries;
-} PathsForArg;
-
-/* load_paths_for, and NULL unless it checks cleanly and every query
- * compiles against it: then the caller loads whole, for the diagnostics of
- * the whole rule set (as `edict eval --query` does). */
-static Program *load_paths_for_fn(void *arg, Diags *d)
-{
-	PathsForArg *a = arg;
-	Program *p = load_paths_for(a->paths.paths, a->paths.n, a->queries, a->nqueries, d);
-	if (!p || d->nerrors)
-		return NULL;
-	for (int i = 0; i < a->nqueries; i++) {
-		Diags *qd = diag_new();
-		if (!query_compile(p, a->queries[i], "--query", qd) || qd->nerrors)
-			return NULL;
-	}
-	return p;
-}
-
-int api_load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries,
-		       edict_rules **out)
-{
-	*out = NULL;
-	PathsForArg a = {{paths, npaths}, queries, nqueries};
-	edict_rules *r;
-	int st = load_with(load_paths_for_fn, &a, &r);
-	if (st == EDICT_OK && api_program(r)) {
-		*out = r;
-		return EDICT_OK;
-	}
-	edict_rules_free(r);
-	return st == EDICT_ENOMEM ? st : EDICT_ESYNTAX;
-}
-
 typedef struct SourcesArg {
 	const edict_source *srcs;
 	int n;
@@ -1420,6 +1382,62 @@ static void cache_add(edict_rules *r, const Query *q, uint64_t h)
 		j = (j + 1) & (r->capcache - 1);
 	r->cache[j] = (QSlot){h, q->text, q};
 	r->ncache++;
+}
+
+typedef struct PathsForArg {
+	PathsArg paths;
+	const char *const *queries;
+	int nqueries;
+} PathsForArg;
+
+static Program *load_paths_for_fn(void *arg, Diags *d)
+{
+	PathsForArg *a = arg;
+	return load_paths_for(a->paths.paths, a->paths.n, a->queries, a->nqueries, d);
+}
+
+/* Compile the queries into a new rule set's cache (where edict_eval and
+ * api_query look them up): false when one does not compile. */
+static bool cache_queries(edict_rules *r, const char *const *queries, int nqueries)
+{
+	for (int i = 0; i < nqueries; i++) {
+		const char *copy = copy_text(queries[i], strlen(queries[i]));
+		uint64_t h = hash_text(copy);
+		if (cache_find(r, copy, h))
+			continue;
+		Diags *qd = diag_new();
+		const Query *q = query_compile(r->p, copy, "query", qd);
+		if (!q || qd->nerrors)
+			return false;
+		cache_add(r, q, h);
+	}
+	return true;
+}
+
+int api_load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries,
+		       edict_rules **out)
+{
+	*out = NULL;
+	PathsForArg a = {{paths, npaths}, queries, nqueries};
+	edict_rules *r;
+	int st = load_with(load_paths_for_fn, &a, &r);
+	if (st == EDICT_OK) {
+		/* the rule set is not shared yet: no lock */
+		MemTry t;
+		if (mem_try(&t)) {
+			st = EDICT_ENOMEM;
+		} else {
+			if (!cache_queries(r, queries, nqueries))
+				st = EDICT_ESYNTAX;
+			mem_pop(&t);
+		}
+	}
+	if (st == EDICT_OK) {
+		*out = r;
+		return EDICT_OK;
+	}
+	edict_rules_free(r);
+	return st == EDICT_ENOMEM ? st : EDICT_ESYNTAX;
 }
 
 /* Compile a query under the write lock, unless another thread just did. */
