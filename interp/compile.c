@@ -278,7 +278,7 @@ static bool calls_none(const Decl *f)
 static bool inline_call(Cg *g, Node *n)
 {
 	Decl *f = n->decl;
-	if (g->trace || g->lmap || !f->body || !calls_none(f) ||
+	if (g->trace || !f->body || !calls_none(f) ||
 	    tree_size(f->body, INLINE_MAX_NODES) > INLINE_MAX_NODES)
 		return false;
 	int base = g->nfree, nl = f->nlocals > f->nparams ? f->nlocals : f->nparams;

@@ -171,6 +171,32 @@ static bool is_numeric(Value v)
 	return v.tag == V_INT || val_is_declike(v);
 }
 
+static const int64_t pow10_tab[19] = {
+	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
+	100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+	10000000000000000, 100000000000000000, 1000000000000000000};
+
+/* The coefficients of two numbers that fit in 64 bits (a whole number has
+ * scale 0), brought to the finer of their two scales, *e: false when
+ * either is wide or the scaling would pass 64 bits. */
+static bool one_scale(Value a, Value b, int64_t *x, int64_t *y, int *e)
+{
+	if (a.big || b.big)
+		return false;
+	int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
+	int64_t d = (int64_t)ea - eb;
+	*x = a.as.i;
+	*y = b.as.i;
+	*e = ea < eb ? ea : eb;
+	if (d > 18 || d < -18)
+		return false;
+	if (d > 0)
+		return !__builtin_mul_overflow(*x, pow10_tab[d], x);
+	if (d < 0)
+		return !__builtin_mul_overflow(*y, pow10_tab[-d], y);
+	return true;
+}
+
 static const char *tag_name(Value v)
 {
 	switch ((ValueTag)v.tag) {
@@ -303,25 +329,20 @@ decimal:
 	 * decimal.c (add/sub keep the finer scale; mul drops trailing fractional
 	 * zeros, and zero is plain 0), without 128-bit arithmetic */
 	if (!a.big && !b.big && op != OP_DIV) {
-		int64_t x = a.as.i, y = b.as.i;
-		int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
-		bool ok = true;
+		int64_t x, y;
+		bool ok;
 		int e;
 		if (op == OP_MUL) {
-			ok = !__builtin_mul_overflow(x, y, &r);
-			e = ea + eb;
+			ok = !__builtin_mul_overflow(a.as.i, b.as.i, &r);
+			e = (a.tag == V_INT ? 0 : a.aux) + (b.tag == V_INT ? 0 : b.aux);
 			if (ok && r == 0)
 				e = 0;
 			while (ok && r != 0 && e < 0 && r % 10 == 0)
 				r /= 10, e++;
 			ok = ok && e >= DEC_EMIN && e <= DEC_EMAX;
 		} else {
-			while (ok && ea > eb)
-				ok = !__builtin_mul_overflow(x, 10, &x), ea--;
-			while (ok && eb > ea)
-				ok = !__builtin_mul_overflow(y, 10, &y), eb--;
-			e = ea;
-			ok = ok && !(op == OP_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r));
+			ok = one_scale(a, b, &x, &y, &e) &&
+			     !(op == OP_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r));
 		}
 		if (ok) {
 			Value v = {.tag = (uint8_t)tag, .cur = cur, .aux = e};
@@ -346,18 +367,11 @@ int vm_compare(Value a, Value b)
 	if (a.tag == V_INT && b.tag == V_INT)
 		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
 	if (is_numeric(a) && is_numeric(b)) {
-		if (!a.big && !b.big) {
-			/* small coefficients: bring both to the finer scale in 64 bits */
-			int64_t x = a.as.i, y = b.as.i;
-			int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
-			bool ok = true;
-			while (ok && ea > eb)
-				ok = !__builtin_mul_overflow(x, 10, &x), ea--;
-			while (ok && eb > ea)
-				ok = !__builtin_mul_overflow(y, 10, &y), eb--;
-			if (ok)
-				return (x > y) - (x < y);
-		}
+		/* small coefficients: compared at the finer scale in 64 bits */
+		int64_t x, y;
+		int e;
+		if (one_scale(a, b, &x, &y, &e))
+			return (x > y) - (x < y);
 		return dec_cmp(val_get_dec(a), val_get_dec(b));
 	}
 	switch ((ValueTag)a.tag) {
@@ -403,41 +417,19 @@ static inline bool same_scale(Value a, Value b)
 	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
 }
 
-/* Order two known numbers of one kind (and currency) whose coefficients fit
- * in 64 bits but whose scales differ (14.5% against 10%): the one with more
- * digits after the point sets the scale.  False when this does not apply
- * (other kinds, wide coefficients, a product past 64 bits). */
-static __attribute__((noinline)) bool order_scaled(Value a, Value b, int *r)
+/* Two values equal exactly when their 64-bit payloads are: whole numbers,
+ * truth, dates, members of one enumeration. */
+static inline bool equal_in_place(Value a, Value b)
 {
-	static const int64_t p10[19] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-					1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
-					100000000000000, 1000000000000000, 10000000000000000,
-					100000000000000000, 1000000000000000000};
-	if (a.tag != b.tag || a.cur != b.cur || a.big || b.big || !val_is_declike(a))
-		return false;
-	int64_t x = a.as.i, y = b.as.i;
-	int64_t d = (int64_t)a.aux - b.aux;
-	if (d > 18 || d < -18 || (d > 0 && __builtin_mul_overflow(x, p10[d], &x)) ||
-	    (d < 0 && __builtin_mul_overflow(y, p10[-d], &y)))
-		return false;
-	*r = (x > y) - (x < y);
-	return true;
-}
-
-/* Numbers that add in place when of the same scale (dates and durations
- * have rules of their own). */
-static inline bool adds_in_place(Value a)
-{
-	return a.tag == V_INT || val_is_declike(a);
+	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE || (a.tag == V_ENUM && a.aux == b.aux));
 }
 
 /* Equality of two known values (1.0 = 1.00); amounts in two currencies
  * are an error, as in compare. */
 static inline bool equal(Ctx *c, Frame *fr, Value a, Value b)
 {
-	if (a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
-			       (a.tag == V_ENUM && a.aux == b.aux)))
-		return a.as.i == b.as.i; /* in place: the common tests of members and numbers */
+	if (equal_in_place(a, b))
+		return a.as.i == b.as.i; /* the common tests of members and numbers */
 	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
 		(void)compare(c, fr, a, b);
 	return val_equal(a, b);
@@ -461,13 +453,6 @@ static Value kleene_or(Value a, Value b)
 	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(false), b.tag == V_UNKNOWN ? b : val_bool(false));
 }
 
-static int64_t pow10_64(int n)
-{
-	int64_t p = 1;
-	while (n-- > 0)
-		p *= 10;
-	return p;
-}
 
 static bool hs_match(int kind, Value code, Value want)
 {
@@ -477,7 +462,7 @@ static bool hs_match(int kind, Value code, Value want)
 	case HS_HEADING:
 		return want.tag == V_INT && val_hs_heading(code) == want.as.i;
 	default:
-		return want.tag == V_HS && code.aux >= want.aux && code.as.i / pow10_64(code.aux - want.aux) == want.as.i;
+		return want.tag == V_HS && code.aux >= want.aux && code.as.i / pow10_tab[code.aux - want.aux] == want.as.i;
 	}
 }
 
@@ -1019,14 +1004,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(ADD)
 		b = POP();
 		a = TOP();
-		if (same_scale(a, b) && adds_in_place(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
+		if (same_scale(a, b) && is_numeric(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
 		TOP() = arith(c, AT_PC(), OP_ADD, a, b);
 		VMBREAK;
 	VMCASE(SUB)
 		b = POP();
 		a = TOP();
-		if (same_scale(a, b) && adds_in_place(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
+		if (same_scale(a, b) && is_numeric(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
 		TOP() = arith(c, AT_PC(), OP_SUB, a, b);
 		VMBREAK;
@@ -1068,7 +1053,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(EQK)
 		a = TOP();
 		b = K[INS_A(w)];
-		if (a.tag == b.tag && a.aux == b.aux) /* a whole number, member, date or truth like K[A] */
+		if (equal_in_place(a, b)) /* before equal(), which would need the frame's pc */
 			TOP() = val_bool(a.as.i == b.as.i);
 		else if (a.tag != V_UNKNOWN)
 			TOP() = val_bool(equal(c, AT_PC(), a, b));
@@ -1087,7 +1072,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int r;
 		if (same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
-		else if (!order_scaled(a, b, &r))
+		else
 			r = compare(c, AT_PC(), a, b);
 		OpCode op = INS_OP(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
@@ -1103,7 +1088,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int r;
 		if (same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
-		else if (!order_scaled(a, b, &r))
+		else
 			r = compare(c, AT_PC(), a, b);
 		TOP() = val_bool(INS_OP(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
@@ -1331,7 +1316,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			break;
 		case ACC_SUM: {
 			int64_t r;
-			if (same_scale(L[s], a) && adds_in_place(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
+			if (same_scale(L[s], a) && is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
 				L[s].as.i = r;
 			else
 				L[s] = arith(c, AT_PC(), OP_ADD, L[s], a);
