@@ -242,12 +242,6 @@ static OpCode binop(int op)
 	}
 }
 
-/* EQK takes the scalars that compare in place: numbers, members, dates, truth. */
-static bool eqk_const(Value k)
-{
-	return k.tag == V_INT || k.tag == V_ENUM || k.tag == V_BOOL || k.tag == V_DATE;
-}
-
 /* The number of nodes of a tree, counting no further than `limit`. */
 static int tree_size(const Node *n, int limit)
 {
@@ -281,7 +275,7 @@ static bool inline_call(Cg *g, Node *n)
 	if (g->trace || !f->body || !calls_none(f) ||
 	    tree_size(f->body, INLINE_MAX_NODES) > INLINE_MAX_NODES)
 		return false;
-	int base = g->nfree, nl = f->nlocals > f->nparams ? f->nlocals : f->nparams;
+	int base = g->nfree, nl = f->nlocals; /* its parameters are its first locals */
 	int *map = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(nl ? nl : 1));
 	for (int s = 0; s < nl; s++)
 		map[s] = base + s;
@@ -418,7 +412,7 @@ static void expr(Cg *g, Node *n)
 			emit(g, n->op == BIN_GE ? OP_GEK : OP_LTK, konst(g, n->kids[1]->k), n->loc);
 			return;
 		}
-		if (n->op == BIN_EQ && n->kids[1]->is_const && eqk_const(n->kids[1]->k)) {
+		if (n->op == BIN_EQ && n->kids[1]->is_const && n->kids[1]->k.tag != V_UNKNOWN) {
 			emit(g, OP_EQK, konst(g, n->kids[1]->k), n->loc);
 			return;
 		}

@@ -46,7 +46,7 @@
 	X(GE, 0, -1, "a >= b")                                                               \
 	X(GEK, 0, 0, "a >= K[A] (superinstruction for threshold tests)")                      \
 	X(LTK, 0, 0, "a < K[A] (superinstruction for threshold tests)")                       \
-	X(EQK, 0, 0, "a = K[A], K[A] a number, member, date or truth (superinstruction)")      \
+	X(EQK, 0, 0, "a = K[A], a known constant (superinstruction)")                         \
 	X(NOT, 0, 0, "Kleene not")                                                           \
 	X(AND, 0, -1, "Kleene and of a and b")                                               \
 	X(OR, 0, -1, "Kleene or of a and b")                                                 \

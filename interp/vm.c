@@ -1049,7 +1049,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}
-	/* EQK: the top = K[A] (tests against a member, a number, a date). */
+	/* EQK: the top = K[A], a known constant (`size = sme`, `t = 6`). */
 	VMCASE(EQK)
 		a = TOP();
 		b = K[INS_A(w)];

@@ -770,12 +770,19 @@ Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 	EXPECT_IN(c, "min(company.a, company.b + 1 KRW)", "9000000000000000000 KRW");
 	EXPECT_IN(c, "max(company.r, company.s)", "10%");
 	EXPECT_IN(c, "min(company.s, company.r)", "10.0%");
+	/* a test against a constant of any kind (EQK) is equality as '=' has it */
+	EXPECT_IN(c, "company.s = 10%", "true");
+	EXPECT_IN(c, "company.r = 10.00%", "true");
+	EXPECT_IN(c, "company.a = 9000000000000000000 KRW", "true");
+	EXPECT_IN(c, "company.r = 11%", "false");
 	Ctx *u = ctx(p, "{\"company\": {}}");
 	Value v;
 	cr_assert_eq(run_in(u, "min(company.a, company.b)", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a, company.b");
 	cr_assert_eq(run_in(u, "company.a - company.b", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a, company.b");
+	cr_assert_eq(run_in(u, "company.r = 10%", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.r");
 }
 
 /* Comparisons of numbers of one kind at two scales (a fact's 14.5% against
