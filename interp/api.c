@@ -30,7 +30,7 @@
 
 #include "mem.h"
 
-#include "batch.h"
+#include "api.h"
 #include "check.h"
 #include "compile.h"
 #include "edict.h"
@@ -39,7 +39,6 @@
 #include "load.h"
 #include "parse.h"
 #include "query.h"
-#include "simulate.h"
 
 _Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
 		       (int)EDICT_ERUNTIME == (int)ST_RUNTIME && (int)EDICT_ELIMIT == (int)ST_LIMIT && (int)EDICT_ENOMEM == (int)ST_MEMORY &&

@@ -593,7 +593,7 @@ static bool replaceable(const Decl *d)
  * declarations replace those of the same name in the module of the same
  * name, or are added to it.  The base program's modules are parsed afresh
  * from their sources, because checking annotates a tree in place and each
- * tree is checked once; the base is not changed.  Declared in simulate.h. */
+ * tree is checked once; the base is not changed.  Used by `edict simulate` (cli/simulate.c). */
 static Program *reform_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;

@@ -8,7 +8,7 @@
  * decisions, no output.  Streaming Edict cannot beat this; the issue asks
  * `edict batch` to stay within 1.5x of it.  Prints the line count to stderr.
  *
- * The tokener is set up as `edict batch` sets up its own (interp/batch.c):
+ * The tokener is set up as `edict batch` sets up its own (cli/batch.c):
  * strict JSON, at most 64 levels deep (FACTS_MAX_DEPTH in interp/facts.h),
  * one tokener reset for each line, the line given without its newline.
  * Strict mode is also the cheaper one (json-c then compares true, false and

@@ -32,8 +32,9 @@
 
 #include "mem.h"
 
-#include "batch.h"
-#include "cli.h"
+#include "api.h"
+#include "common.h"
+#include "commands.h"
 #include "date.h"
 #include "explain.h"
 #include "facts.h"
@@ -44,8 +45,6 @@
 #define BATCH_TAKE 8            /* lines a thread takes at a time */
 #define BATCH_CHUNK_BYTES (8u << 20)
 #define BATCH_MAX_LINE FACTS_MAX_BYTES
-
-enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
 
 typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
 
@@ -641,7 +640,7 @@ static int stream(Pool *pl, const Options *o)
 	return neval ? EXIT_DIAG : nfacts ? EXIT_FACTS : EXIT_OK;
 }
 
-int batch_main(int argc, char **argv)
+int cmd_batch(int argc, char **argv)
 {
 	Options o;
 	int rc = parse_options(argc, argv, &o);

@@ -28,14 +28,12 @@
 
 #include "mem.h"
 
-#include "batch.h"
+#include "api.h"
 #include "facts.h"
 #include "format.h"
-#include "simulate.h"
-#include "cli.h"
+#include "common.h"
+#include "commands.h"
 #include "vm.h"
-
-enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
 
 #define SIM_DEFAULT_EXAMPLES 3
 #define SIM_MAX_REASONS 6
@@ -550,7 +548,7 @@ static void print_report(edict_rules *r)
 	fputs(edict_rules_report(r), stderr);
 }
 
-int simulate_main(int argc, char **argv)
+int cmd_simulate(int argc, char **argv)
 {
 	Options o;
 	int rc = parse_options(argc, argv, &o);

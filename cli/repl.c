@@ -37,7 +37,8 @@
 #include "load.h"
 #include "parse.h"
 #include "query.h"
-#include "repl.h"
+#include "commands.h"
+#include "common.h"
 #include "whynot.h"
 
 #ifndef EDICT_VERSION
@@ -2034,7 +2035,7 @@ static void usage(const char *fmt, const char *arg)
 	fprintf(stderr, "\nUsage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]\n");
 }
 
-int repl_main(int argc, char **argv)
+int cmd_repl(int argc, char **argv)
 {
 	Repl *r = GC_MALLOC(sizeof *r);
 	the_repl = r;

@@ -1,22 +1,18 @@
 /*
- * batch.h - `edict batch`: one JSON fact document a line in, one result a
- * line out, streamed, optionally on several threads.
+ * api.h - the library's internal interface for the front ends in cli/.
  *
- * Also declares the few hooks of api.c that the command line's batch and
- * simulate modes use beyond the public interface (include/edict.h): they
- * hand over facts already parsed by json-c, and look at values and
- * programs directly.  They are not exported from libedict.
+ * The hooks of api.c that the command line's batch and simulate modes use
+ * beyond the public interface (include/edict.h): they hand over facts
+ * already parsed by json-c, and look at values and programs directly.
+ * They are not exported from libedict.
  */
-#ifndef EDICT_BATCH_H
-#define EDICT_BATCH_H
+#ifndef EDICT_API_H
+#define EDICT_API_H
 
 #include <json-c/json.h>
 
 #include "edict.h"
 #include "program.h"
-
-/* `edict batch ARGS...` (the words after "batch"); returns the exit status. */
-int batch_main(int argc, char **argv);
 
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */

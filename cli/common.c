@@ -1,0 +1,115 @@
+/*
+ * common.c - the pieces of the command line that its commands share
+ * (common.h): diagnostics on stderr, usage errors, option parsing.
+ */
+#include "mem.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "date.h"
+#include "load.h"
+
+bool cli_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+	return isatty(fileno(f)) && !(nc && *nc);
+}
+
+void cli_usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "edict: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nRun 'edict help' for the commands and their options.\n");
+}
+
+void cli_print_diags(const Diags *d)
+{
+	bool color = cli_color(stderr);
+	const Diag **order = diag_sorted(d);
+	for (int i = 0; i < d->n; i++)
+		fputs(diag_render(d, order[i], color), stderr);
+	int max = d->max_errors ? d->max_errors : 100;
+	if (d->nerrors > max)
+		fprintf(stderr, "... and %d more errors\n", d->nerrors - max);
+	if (d->nwarnings > DIAG_MAX_WARNINGS)
+		fprintf(stderr, "... and %d more warnings\n", d->nwarnings - DIAG_MAX_WARNINGS);
+}
+
+int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
+		      int *jobs, CliUsage usage)
+{
+	const char *a = argv[*i];
+	bool more = *i + 1 < argc;
+	if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
+		if (!more)
+			return usage("%s needs a decision name or an expression after it", a), -1;
+		AST_PUSH(*queries, *nqueries, argv[++*i]);
+		return 1;
+	}
+	if (strcmp(a, "--as-of") == 0) {
+		if (!more)
+			return usage("%s needs a date like 2026-12-01", a), -1;
+		*as_of = argv[++*i];
+		date_t d;
+		if (date_parse(*as_of, strlen(*as_of), &d) != 0)
+			return usage("--as-of needs a real date like 2026-12-01, not '%s'", *as_of), -1;
+		return 1;
+	}
+	if (jobs && (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0)) {
+		if (!more)
+			return usage("%s needs a number", a), -1;
+		char *end;
+		long n = strtol(argv[++*i], &end, 10);
+		if (*end || n < 1 || n > 256)
+			return usage("--jobs needs a number from 1 to 256, not '%s'", argv[*i]), -1;
+		*jobs = (int)n;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
+{
+	memset(o, 0, sizeof *o);
+	o->jobs = 1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		bool more = i + 1 < argc;
+		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, cli_usage_error);
+		if (shared < 0)
+			return -1;
+		if (shared) {
+			continue;
+		} else if (strcmp(a, "--facts") == 0 || strcmp(a, "-f") == 0) {
+			if (!more)
+				return cli_usage_error("%s needs a file name (or - for standard input)", a), -1;
+			o->facts = argv[++i];
+		} else if (strcmp(a, "--json") == 0) {
+			o->json = true;
+		} else if (strcmp(a, "--explain") == 0) {
+			o->explain = true;
+		} else if (strcmp(a, "--fail-fast") == 0) {
+			o->fail_fast = true;
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error("unknown option '%s'", a), -1;
+		} else {
+			AST_PUSH(o->paths, o->npaths, a);
+		}
+	}
+	if (o->npaths == 0)
+		return cli_usage_error("'edict %s' needs at least one rule file or directory", cmd), -1;
+	return 0;
+}
+
+Program *cli_load(const Opts *o)
+{
+	Diags *d = diag_new();
+	Program *p = load_paths(o->paths, o->npaths, d);
+	cli_print_diags(d);
+	if (!p || d->nerrors)
+		return NULL;
+	return p;
+}
+

@@ -1,0 +1,53 @@
+/*
+ * common.h - what the commands of cli/ share: the exit statuses, printing
+ * diagnostics, the usage message, and parsing the options that several
+ * commands take.  No command file calls another; they meet here.
+ */
+#ifndef EDICT_CLI_COMMON_H
+#define EDICT_CLI_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "program.h"
+
+/* The exit statuses: a contract with the scripts that call edict. */
+enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
+
+/* Whether to colour what goes to f (a terminal, and NO_COLOR unset). */
+bool cli_color(FILE *f);
+
+/* "edict: <fmt with arg>" and a pointer to `edict help`, on stderr. */
+void cli_usage_error(const char *fmt, const char *arg);
+
+void cli_print_diags(const Diags *d);
+
+/* The options the commands that evaluate share: --query/-q, --as-of and,
+ * when jobs is not NULL, --jobs/-j.  argv[*i] is looked at; returns 1 when it
+ * was one of them (and *i moves past its value), 0 when it was not, -1 after
+ * calling usage with the reason. */
+typedef void (*CliUsage)(const char *fmt, const char *arg);
+int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
+		      int *jobs, CliUsage usage);
+
+/* Options shared by the commands that take a rule set (check, eval, test,
+ * disasm). */
+typedef struct Opts {
+	const char **paths;
+	int npaths;
+	const char **queries;
+	int nqueries;
+	const char *facts;
+	const char *as_of;
+	bool json, explain, fail_fast;
+	int jobs;
+} Opts;
+
+/* Parse argv (the words after the command's name) into o; -1 after a usage
+ * message. */
+int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd);
+
+/* Load o's paths, printing the diagnostics; NULL when there were errors. */
+Program *cli_load(const Opts *o);
+
+#endif

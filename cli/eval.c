@@ -1,0 +1,198 @@
+/*
+ * eval.c - `edict eval PATH... --facts FILE`: evaluate decisions for one set
+ * of facts, as text, as JSON, or with their explanations.
+ */
+#include "mem.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common.h"
+#include "explain.h"
+#include "facts.h"
+#include "format.h"
+#include "load.h"
+#include "query.h"
+
+/* The queries of an eval: the --query texts, or every public decision.
+ * After errors, NULL; they are printed unless `quiet`. */
+static Query **compile_queries(Program *p, const Opts *o, int *nq, bool quiet)
+{
+	Diags *d = diag_new();
+	Query **qs = NULL;
+	*nq = 0;
+	if (o->nqueries) {
+		for (int i = 0; i < o->nqueries; i++) {
+			Query *q = query_compile(p, o->queries[i], "--query", d);
+			AST_PUSH(qs, *nq, q);
+		}
+	} else {
+		for (int i = 0; i < p->ndecls; i++) {
+			Decl *dd = p->decls[i];
+			if (dd->kind == D_PARAM || dd->private_)
+				continue;
+			Query *q = query_compile(p, dd->qname, "--query", d);
+			AST_PUSH(qs, *nq, q);
+		}
+	}
+	if (d->nerrors) {
+		if (!quiet)
+			cli_print_diags(d);
+		return NULL;
+	}
+	if (*nq == 0) {
+		fputs("edict: these rules have no public decision to evaluate; name what to evaluate with --query\n", stderr);
+		return GC_MALLOC(sizeof(Query *)); /* an empty list, not an error */
+	}
+	return qs;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	Opts o;
+	if (cli_parse_opts(argc, argv, &o, "eval") < 0)
+		return EXIT_USAGE;
+	if (!o.facts) {
+		cli_usage_error("'edict eval' needs --facts FILE (or --facts - to read standard input)%s", "");
+		return EXIT_USAGE;
+	}
+	/* With --query, only what the queries reach is loaded whole
+	 * (load_paths_for; docs/language.md, section 17).  When that fails,
+	 * or a query does not compile against it, the whole rule set is loaded
+	 * and reported as `edict check` would: the same words and hints. */
+	Program *p = NULL;
+	Query **qs = NULL;
+	int nq = 0;
+	if (o.nqueries) {
+		Diags *d = diag_new();
+		p = load_paths_for(o.paths, o.npaths, o.queries, o.nqueries, d);
+		if (p && !d->nerrors && (qs = compile_queries(p, &o, &nq, true)) != NULL)
+			cli_print_diags(d);
+	}
+	if (!qs) {
+		if (!(p = cli_load(&o)))
+			return EXIT_DIAG;
+		if (!(qs = compile_queries(p, &o, &nq, false)))
+			return EXIT_DIAG;
+	}
+	size_t len;
+	const char *err;
+	char *text;
+	if (strcmp(o.facts, "-") == 0)
+		text = load_file("/dev/stdin", FACTS_MAX_BYTES, &len, &err);
+	else
+		text = load_file(o.facts, FACTS_MAX_BYTES, &len, &err);
+	if (!text) {
+		fprintf(stderr, "edict: %s\n", err);
+		return EXIT_FACTS;
+	}
+	Ctx *c = vm_new(p);
+	c->trace = o.explain;
+	if (facts_load_json(c, text, len, strcmp(o.facts, "-") == 0 ? "<stdin>" : o.facts, &err) != ST_OK) {
+		fprintf(stderr, "error: %s\n", err);
+		return EXIT_FACTS;
+	}
+	if (o.as_of)
+		date_parse(o.as_of, strlen(o.as_of), &c->as_of);
+	vm_reset(c);
+	Value *vals = GC_MALLOC(sizeof(Value) * (size_t)(nq + 1));
+	const char **errs = GC_MALLOC(sizeof(char *) * (size_t)(nq + 1));
+	int nerr = 0;
+	for (int i = 0; i < nq; i++) {
+		c->top_frame = -2 - i; /* each query's own trace, for its explanation */
+		if (query_run(c, qs[i], &vals[i]) != ST_OK) {
+			/* the same shape as any diagnostic: where, what, the line, carets */
+			Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
+			errs[i] = diag_render(p->diags, &dg, cli_color(stderr));
+			if (o.json)
+				errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
+						  c->errloc.col, c->errmsg);
+			nerr++;
+		}
+	}
+	char day[DATE_TEXT_LEN + 1];
+	date_format(c->as_of, day);
+	Buf b = {0};
+	if (o.json) {
+		buf_printf(&b, "{\"as_of\":\"%s\",\"decisions\":{", day);
+		int k = 0;
+		for (int i = 0; i < nq; i++) {
+			if (errs[i])
+				continue;
+			if (k++)
+				buf_puts(&b, ",");
+			buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
+			buf_puts(&b, ":");
+			fmt_json(p, vals[i], &b);
+		}
+		buf_puts(&b, "},\"missing\":{");
+		k = 0;
+		for (int i = 0; i < nq; i++) {
+			if (errs[i] || vals[i].tag != V_UNKNOWN)
+				continue;
+			if (k++)
+				buf_puts(&b, ",");
+			buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
+			buf_puts(&b, ":");
+			explain_missing_json(vals[i], &b);
+		}
+		buf_puts(&b, "}");
+		if (nerr) {
+			buf_puts(&b, ",\"errors\":{");
+			k = 0;
+			for (int i = 0; i < nq; i++) {
+				if (!errs[i])
+					continue;
+				if (k++)
+					buf_puts(&b, ",");
+				buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
+				buf_puts(&b, ":");
+				buf_json_str(&b, errs[i], strlen(errs[i]));
+			}
+			buf_puts(&b, "}");
+		}
+		if (o.explain) {
+			buf_puts(&b, ",\"explanations\":{");
+			k = 0;
+			for (int i = 0; i < nq; i++) {
+				if (errs[i])
+					continue;
+				if (k++)
+					buf_puts(&b, ",");
+				buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
+				buf_puts(&b, ":");
+				explain_json(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b);
+			}
+			buf_puts(&b, "}");
+		}
+		buf_puts(&b, "}\n");
+	} else {
+		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+		if (o.explain)
+			buf_printf(&b, "as of %s\n\n", day);
+		for (int i = 0; i < nq; i++) {
+			if (errs[i])
+				continue;
+			if (o.explain) {
+				explain_text(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b, seen);
+				buf_puts(&b, "\n");
+				continue;
+			}
+			buf_printf(&b, "%s = ", qs[i]->text);
+			fmt_value(p, vals[i], &b);
+			if (vals[i].tag == V_UNKNOWN && vals[i].as.m && vals[i].as.m->len) {
+				buf_puts(&b, " (missing: ");
+				for (uint32_t j = 0; j < vals[i].as.m->len; j++)
+					buf_printf(&b, "%s%s", j ? ", " : "", vals[i].as.m->paths[j]->data);
+				buf_puts(&b, ")");
+			}
+			buf_puts(&b, "\n");
+		}
+	}
+	fputs(buf_cstr(&b), stdout);
+	for (int i = 0; i < nq; i++)
+		if (errs[i])
+			fprintf(stderr, o.json ? "%s\n" : "%s", errs[i]);
+	return nerr ? EXIT_DIAG : EXIT_OK;
+}
+

@@ -1,0 +1,85 @@
+/*
+ * main.c - the `edict` command: dispatch to one file per subcommand (check,
+ * eval, test, disasm, repl, batch, simulate), and the help text.
+ *
+ * The command is a host like any other: it loads a rule set, reports
+ * diagnostics, and evaluates.  Exit statuses are a contract (common.h):
+ *   0 success (warnings allowed), 1 diagnostics, failed tests or checks,
+ *   2 usage error, 3 invalid facts input.
+ */
+#include "mem.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "common.h"
+
+#ifndef EDICT_VERSION
+#define EDICT_VERSION "0.1.0"
+#endif
+
+static const char *help_text =
+	"Edict " EDICT_VERSION " - policy rules that read like policy.\n"
+	"\n"
+	"Usage:\n"
+	"  edict check PATH...                  check rule files and run their checks\n"
+	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
+	"        [--query Q]... [--as-of DATE] [--json] [--explain]\n"
+	"  edict test PATH...                   run the tests written in the rule files\n"
+	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
+	"                                       one JSON document a line in, one result a line out\n"
+	"  edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+	"        [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
+	"                                       what a reform changes across a population\n"
+	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
+	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"
+	"  edict disasm PATH...                 show the compiled bytecode\n"
+	"  edict --version                      print the version\n"
+	"  edict help                           print this help\n"
+	"\n"
+	"PATH is a .edict file or a directory of them.  Q is a decision name\n"
+	"(voucher.priority) or any expression over the rules ('roadmap.launching_in(3)').\n"
+	"Without --query, every public decision is evaluated.  --as-of defaults to\n"
+	"the facts' \"as_of\" field, else today.\n"
+	"\n"
+	"Exit status: 0 success, 1 errors, failed tests or checks, 2 usage error,\n"
+	"3 invalid facts.\n";
+
+typedef struct Command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} Command;
+
+static const Command commands[] = {
+	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
+	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate},
+};
+
+int main(int argc, char **argv)
+{
+	GC_INIT();
+	mem_init();
+	MemTry oom;
+	if (mem_try(&oom)) {
+		fputs("edict: out of memory\n", stderr);
+		return EXIT_DIAG;
+	}
+	if (argc < 2) {
+		fputs(help_text, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("edict %s\n", EDICT_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(help_text, stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
+	cli_usage_error("unknown command '%s'", cmd);
+	return EXIT_USAGE;
+}
