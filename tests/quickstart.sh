@@ -15,8 +15,9 @@ cd "$here"
 
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
-# check the benchmark peers decide as Edict does (bench.tiny)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
+# check the benchmark peers decide as Edict does (bench.tiny); the PostgreSQL
+# extension is built against, and tested in, a PostgreSQL 15 (postgres/)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine postgresql-15 postgresql-server-dev-15"
 
 missing=""
 for p in $packages; do
