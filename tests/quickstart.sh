@@ -61,7 +61,7 @@ test)
 		clang -fsanitize=fuzzer,address,undefined -o "$probe/p" "$probe/p.c" >/dev/null 2>&1; then
 		echo "== fuzzing each input surface for $fuzz_seconds s (tests/fuzz/run.sh)"
 		cmake -S . -B build-fuzz -DEDICT_WERROR=ON -DCMAKE_C_COMPILER=clang -DEDICT_FUZZ=ON >/dev/null
-		cmake --build build-fuzz -j "$jobs" --target fuzz_source fuzz_facts fuzz_query fuzz_api
+		cmake --build build-fuzz -j "$jobs" --target fuzz_source fuzz_facts fuzz_query fuzz_api fuzz_factsdoc
 		sh tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
 	else
 		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"

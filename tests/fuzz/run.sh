@@ -21,6 +21,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 harnesses=${*:-source facts query}
 [ -f "$here/fuzz_api.c" ] && [ -x "$build/tests/fuzz/fuzz_api" ] && [ -z "${*:-}" ] && harnesses="$harnesses api"
+[ -x "$build/tests/fuzz/fuzz_factsdoc" ] && [ -z "${*:-}" ] && harnesses="$harnesses factsdoc"
 
 status=0
 printf '%-8s %8s %10s %8s %7s %8s %s\n' harness seconds runs exec/s cov features crashes
@@ -34,7 +35,7 @@ for h in $harnesses; do
 	work=$build/fuzz-work/$h
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
-	[ "$h" = facts ] && dict=$here/json.dict
+	[ "$h" = facts ] || [ "$h" = factsdoc ] && dict=$here/json.dict
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
