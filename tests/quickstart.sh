@@ -16,8 +16,11 @@ cd "$here"
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
 # check the benchmark peers decide as Edict does (bench.tiny); the PostgreSQL
-# extension is built against, and tested in, a PostgreSQL 15 (postgres/)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine postgresql-15 postgresql-server-dev-15"
+# extension is built against, and tested in, a PostgreSQL 15 (postgres/);
+# the Python package is tested with pytest and pandas, and installed with
+# pip into a virtual environment (python/)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine postgresql-15 postgresql-server-dev-15
+	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools"
 
 missing=""
 for p in $packages; do
