@@ -18,7 +18,7 @@ import weakref
 
 from . import _lib
 from ._lib import lib as _c
-from .values import Duration, HSCode, Money, Percent, as_of_text, facts_json, from_value
+from .values import Duration, HSCode, Money, Percent, as_of_text, facts_json, from_value, json_reader
 
 __all__ = ["RuleSet", "Money", "Percent", "Duration", "HSCode", "Diagnostic", "EdictError", "RulesError",
            "FactsError", "QueryError", "EvaluationError", "LimitError", "EvaluationInterrupted", "version"]
@@ -151,6 +151,7 @@ class RuleSet:
         self._rules = handle
         self._local = threading.local()
         self._contexts = weakref.WeakSet()  # every thread's, for interrupt()
+        self._readers = {}  # query -> its JSON read typed (values.json_reader)
         self._limits = (max_steps, max_bytes)
         self.diagnostics = []
         for i in range(_c.edict_rules_diag_count(handle)):
@@ -205,14 +206,25 @@ class RuleSet:
     def _decide(self, ctx, queries):
         out = {}
         v = ctypes.c_void_p()
+        js = ctypes.c_char_p()
         mine = self._local.ctx
         mine.running = True
         try:
             for q in queries:
+                read = self._readers.get(q)
+                if read is not None:
+                    st = _c.edict_eval_json(ctx, q.encode(), ctypes.byref(js))
+                    if st != _lib.OK:
+                        raise _ctx_error(ctx, st)
+                    out[q] = read(js.value)
+                    continue
                 st = _c.edict_eval(ctx, q.encode(), ctypes.byref(v))
                 if st != _lib.OK:
                     raise _ctx_error(ctx, st)
                 out[q] = from_value(v)
+                read = json_reader(v)
+                if read is not None:
+                    self._readers[q] = read
         finally:
             mine.running = False
         return out
