@@ -58,6 +58,27 @@ Node *parse_expr(const Source *src, Diags *diags);
 /* Parse `path = value` (a REPL assignment).  NULL after errors. */
 TestStep *parse_given(const Source *src, Diags *diags);
 
+/* One token of a rule file, as the scanner sees it, for tools that lay
+ * the text out again (layout.c).  The text between two tokens holds only
+ * white space and comments, so a token list and the source give the whole
+ * file.  Offsets are bytes into the source text. */
+typedef enum TokClass {
+	TOK_NAME,    /* a name: an identifier, or a duration unit used as one */
+	TOK_LITERAL, /* a number, percentage, date, text in quotes or currency */
+	TOK_OTHER    /* a keyword or a symbol (told apart by its text) */
+} TokClass;
+
+typedef struct Token {
+	TokClass cls;
+	int kind; /* the scanner's token number: equal tokens have equal kinds */
+	size_t off, len;
+	int line, col;
+} Token;
+
+/* Scan the whole of src into tokens (GC array in *out, count in *n).
+ * Lexical errors go to diags; returns false after any. */
+bool parse_tokens(const Source *src, Diags *diags, Token **out, int *n);
+
 /* The outline of a rule file, read without parsing it (a scan for the
  * words that begin declarations, which appear nowhere else): its `module`
  * name, its imports, the names of its params, decisions, tables and
