@@ -351,3 +351,66 @@ Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags)
 	}
 	return m;
 }
+
+/* ------------------------------------------------------------- tokens */
+
+/* A walk over the text beside the scanner, for the comments, which the
+ * scanner skips: between two tokens there are only spaces and comments. */
+typedef struct Cursor {
+	const Source *src;
+	size_t pos;
+	int line, col;
+} Cursor;
+
+/* Move the cursor to (line, col), reporting the comments it passes (none
+ * when fn is NULL: over a token, whose text may hold a '#'). */
+static void cursor_to(Cursor *c, int line, int col, ParseTokenFn fn, void *arg)
+{
+	const char *t = c->src->text;
+	while (c->pos < c->src->len && (c->line < line || (c->line == line && c->col < col))) {
+		if (t[c->pos] == '#' && fn) {
+			Loc l = {c->src->path, c->line, c->col, c->line, c->col};
+			while (c->pos < c->src->len && t[c->pos] != '\n') {
+				c->pos++;
+				c->col++;
+			}
+			l.ecol = c->col - 1;
+			fn(arg, TOKC_COMMENT, l);
+			continue;
+		}
+		if (t[c->pos++] == '\n') {
+			c->line++;
+			c->col = 1;
+		} else {
+			c->col++;
+		}
+	}
+}
+
+void parse_tokens(const Source *src, ParseTokenFn fn, void *arg)
+{
+	struct ParseState *ps = GC_MALLOC(sizeof *ps);
+	ps->src = src;
+	ps->diags = diag_new();
+	ps->line = ps->col = 1;
+	ps->mod = GC_MALLOC(sizeof(Module));
+	ps->mod->src = src;
+	yyscan_t scanner;
+	if (edict_yylex_init_extra(ps, &scanner) != 0)
+		return;
+	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
+	Cursor c = {src, 0, 1, 1};
+	for (;;) {
+		EDICT_YYSTYPE val;
+		Loc loc = {0};
+		int tok = edict_yylex(&val, &loc, scanner);
+		if (tok <= 0 || ps->fatal)
+			break;
+		cursor_to(&c, loc.line, loc.col, fn, arg);
+		fn(arg, parse_token_class(tok), loc);
+		cursor_to(&c, loc.eline, loc.ecol + 1, NULL, arg);
+	}
+	cursor_to(&c, 1 << 30, 1, fn, arg);
+	edict_yy_delete_buffer(buf, scanner);
+	edict_yylex_destroy(scanner);
+}

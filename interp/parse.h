@@ -86,4 +86,27 @@ void parse_outline(const Source *src, Outline *o);
  * imports.  NULL only when the scanner cannot start. */
 Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags);
 
+/* ------------------------------------------------------------ tokens */
+
+/* What a token is to an editor (highlighting, completion). */
+typedef enum TokClass {
+	TOKC_NAME,
+	TOKC_KEYWORD,
+	TOKC_UNIT, /* day(s), week(s), month(s), year(s): also usable as names */
+	TOKC_NUMBER, /* numbers, percentages, dates */
+	TOKC_STRING,
+	TOKC_CURRENCY,
+	TOKC_OPERATOR, /* operators and brackets */
+	TOKC_COMMENT
+} TokClass;
+
+/* The class of a token number of the scanner (from the grammar, parser.y). */
+TokClass parse_token_class(int tok);
+/* The grammar's keywords (at most max), in its order; returns how many. */
+int parse_keywords(const char **out, int max);
+/* Scan src and call fn for every token and comment, in order, with its
+ * place.  Scanning errors are not reported (parse_module does that). */
+typedef void (*ParseTokenFn)(void *arg, TokClass c, Loc loc);
+void parse_tokens(const Source *src, ParseTokenFn fn, void *arg);
+
 #endif
