@@ -33,6 +33,7 @@
 #include "common.h"
 #include "date.h"
 #include "edict.h"
+#include "layout.h"
 #include "load.h"
 #include "lsp.h"
 #include "parse.h"
@@ -1075,42 +1076,60 @@ static int sym_token(const Sym *sym, int *mods)
 	}
 }
 
-static void token_cb(void *arg, TokClass c, Loc loc)
+static int token_type(TokenOut *o, const Token *t, int *mods)
 {
-	TokenOut *o = arg;
-	int type = -1, mods = 0;
-	switch (c) {
-	case TOKC_KEYWORD: type = TT_KEYWORD; break;
-	case TOKC_NUMBER: type = TT_NUMBER; break;
-	case TOKC_STRING: type = TT_STRING; break;
-	case TOKC_COMMENT: type = TT_COMMENT; break;
-	case TOKC_CURRENCY: type = TT_TYPE; break;
-	case TOKC_OPERATOR: type = TT_OPERATOR; break;
-	case TOKC_NAME:
-	case TOKC_UNIT: {
-		const SymUse *u = o->doc->space->ix ? sym_at(o->doc->space->ix, o->doc->path, loc.line, loc.col) : NULL;
-		if (u) {
-			type = sym_token(u->sym, &mods);
-			if (u->def)
-				mods |= TM_DECLARATION;
-		} else {
-			type = c == TOKC_UNIT ? TT_KEYWORD : TT_VARIABLE;
-		}
-		break;
+	switch (parse_token_role(t->kind)) {
+	case TOKR_KEYWORD: return TT_KEYWORD;
+	case TOKR_NUMBER: return TT_NUMBER;
+	case TOKR_STRING: return TT_STRING;
+	case TOKR_CURRENCY: return TT_TYPE;
+	case TOKR_OPERATOR: return TT_OPERATOR;
+	case TOKR_NAME:
+	case TOKR_UNIT: break;
 	}
-	}
-	if (loc.line != loc.eline || loc.ecol < loc.col)
-		return; /* a token over lines (an unclosed text): not highlighted */
-	int line = loc.line - 1;
-	int ch = to_char(o->s, o->doc->src, loc.line, loc.col);
-	int len = to_char(o->s, o->doc->src, loc.line, loc.ecol + 1) - ch;
-	json_object_array_add(o->data, json_object_new_int(line - o->line));
-	json_object_array_add(o->data, json_object_new_int(line == o->line ? ch - o->ch : ch));
-	json_object_array_add(o->data, json_object_new_int(len));
+	SymIndex *ix = o->doc->space->ix;
+	const SymUse *u = ix ? sym_at(ix, o->doc->path, t->line, t->col) : NULL;
+	if (!u)
+		return parse_token_role(t->kind) == TOKR_UNIT ? TT_KEYWORD : TT_VARIABLE;
+	if (u->def)
+		*mods |= TM_DECLARATION;
+	return sym_token(u->sym, mods);
+}
+
+/* One token of `len` bytes at (line, col): relative to the one before. */
+static void put_token(TokenOut *o, int line, int col, size_t len, int type, int mods)
+{
+	int ch = to_char(o->s, o->doc->src, line, col);
+	int n = to_char(o->s, o->doc->src, line, col + (int)len) - ch;
+	json_object_array_add(o->data, json_object_new_int(line - 1 - o->line));
+	json_object_array_add(o->data, json_object_new_int(line - 1 == o->line ? ch - o->ch : ch));
+	json_object_array_add(o->data, json_object_new_int(n));
 	json_object_array_add(o->data, json_object_new_int(type));
 	json_object_array_add(o->data, json_object_new_int(mods));
-	o->line = line;
+	o->line = line - 1;
 	o->ch = ch;
+}
+
+/* The comments in the text between two tokens (only they and white space
+ * are there), from byte a to b, starting at (line, col). */
+static void put_comments(TokenOut *o, size_t a, size_t b, int line, int col)
+{
+	const char *t = o->doc->src->text;
+	for (size_t i = a; i < b; i++) {
+		if (t[i] == '#') {
+			size_t e = i;
+			while (e < b && t[e] != '\n')
+				e++;
+			put_token(o, line, col, e - i, TT_COMMENT, 0);
+			col += (int)(e - i);
+			i = e - 1;
+		} else if (t[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
 }
 
 static int m_semantic_tokens(Server *s, json_object *params, json_object **result)
@@ -1121,7 +1140,29 @@ static int m_semantic_tokens(Server *s, json_object *params, json_object **resul
 		return s->errmsg && strcmp(s->errmsg, "expected textDocument.uri") == 0 ? E_INVALID_PARAMS : 0;
 	}
 	TokenOut o = {s, doc, json_object_new_array(), 0, 0};
-	parse_tokens(doc->src, token_cb, &o);
+	Token *toks;
+	int n;
+	parse_tokens(doc->src, diag_new(), &toks, &n);
+	size_t at = 0;
+	int line = 1, col = 1;
+	for (int i = 0; i < n; i++) {
+		const Token *t = &toks[i];
+		put_comments(&o, at, t->off, line, col);
+		at = t->off + t->len;
+		line = t->line;
+		col = t->col + (int)t->len;
+		if (memchr(doc->src->text + t->off, '\n', t->len)) {
+			/* a token over lines (an unclosed text): not highlighted */
+			for (size_t k = t->off; k < at; k++)
+				if (doc->src->text[k] == '\n')
+					line++, col = (int)(at - k);
+			continue;
+		}
+		int mods = 0;
+		int type = token_type(&o, t, &mods);
+		put_token(&o, t->line, t->col, t->len, type, mods);
+	}
+	put_comments(&o, at, doc->src->len, line, col);
 	*result = json_object_new_object();
 	json_object_object_add(*result, "data", o.data);
 	return 0;
@@ -1309,7 +1350,23 @@ static int m_formatting(Server *s, json_object *params, json_object **result)
 	*result = NULL;
 	if (!doc)
 		return s->errmsg && strcmp(s->errmsg, "expected textDocument.uri") == 0 ? E_INVALID_PARAMS : 0;
-	*result = json_object_new_array(); /* the formatter is not part of this build */
+	size_t len;
+	const char *text = layout_format(doc->path, doc->src->text, doc->src->len, diag_new(), &len);
+	if (!text) {
+		s->errmsg = "the document has syntax errors; it is laid out once they are fixed";
+		return E_REQUEST_FAILED;
+	}
+	*result = json_object_new_array();
+	if (len == doc->src->len && memcmp(text, doc->src->text, len) == 0)
+		return 0;
+	/* one edit: the whole text */
+	size_t last;
+	line_of(doc->src, doc->src->nlines, &last);
+	Loc all = {doc->path, 1, 1, doc->src->nlines, (int)last};
+	json_object *e = json_object_new_object();
+	json_object_object_add(e, "range", range(s, doc->src, all));
+	json_object_object_add(e, "newText", json_object_new_string_len(text, (int)len));
+	json_object_array_add(*result, e);
 	return 0;
 }
 

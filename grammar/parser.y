@@ -779,22 +779,22 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 
 /* The tables below are the same in both parsers (CMakeLists.txt): one copy. */
 #ifndef EDICT_PARSER_QUICK
-/* What a token is to an editor (parse_tokens): the keywords are the tokens
- * whose name in this grammar is a word in quotes ('decision'), so the
- * keyword list is this file's and grows with it. */
-TokClass parse_token_class(int tok)
+/* What a token is to an editor: the keywords are the tokens whose name in
+ * this grammar is a word in quotes ('decision'), so the keyword list is
+ * this file's and grows with it. */
+TokRole parse_token_role(int tok)
 {
 	yysymbol_kind_t k = YYTRANSLATE(tok);
 	switch (k) {
-	case YYSYMBOL_IDENT: return TOKC_NAME;
-	case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE: return TOKC_NUMBER;
-	case YYSYMBOL_STRING: return TOKC_STRING;
-	case YYSYMBOL_CURRENCY: return TOKC_CURRENCY;
-	case YYSYMBOL_DURUNIT: return TOKC_UNIT;
+	case YYSYMBOL_IDENT: return TOKR_NAME;
+	case YYSYMBOL_NUMBER: case YYSYMBOL_PERCENT: case YYSYMBOL_DATE: return TOKR_NUMBER;
+	case YYSYMBOL_STRING: return TOKR_STRING;
+	case YYSYMBOL_CURRENCY: return TOKR_CURRENCY;
+	case YYSYMBOL_DURUNIT: return TOKR_UNIT;
 	default: break;
 	}
 	const char *n = yysymbol_name(k);
-	return n[0] == '\'' && ((n[1] >= 'a' && n[1] <= 'z') || (n[1] >= 'A' && n[1] <= 'Z')) ? TOKC_KEYWORD : TOKC_OPERATOR;
+	return n[0] == '\'' && ((n[1] >= 'a' && n[1] <= 'z') || (n[1] >= 'A' && n[1] <= 'Z')) ? TOKR_KEYWORD : TOKR_OPERATOR;
 }
 
 int parse_keywords(const char **out, int max)

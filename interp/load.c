@@ -274,6 +274,18 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 	}
 }
 
+static Walk find_files(const char *const *paths, int npaths, Diags *d);
+
+const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n)
+{
+	Walk w = find_files(paths, npaths, d);
+	const char **out = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
+	for (int i = 0; i < w.n; i++)
+		out[i] = w.files[i].path;
+	*n = w.n;
+	return out;
+}
+
 /* ------------------------------------------------------------ stdlib */
 
 /* Where the standard library lives: $EDICT_STDLIB, else the source tree the
@@ -488,11 +500,10 @@ static bool *reached_files(Source *const *srcs, const Found *files, int n, const
 	return whole;
 }
 
-static Program *paths_fn(const void *arg, Diags *d)
+/* The rule files under the paths: each directory walked (walk_dir), each
+ * file taken as it is.  Errors go to d. */
+static Walk find_files(const char *const *paths, int npaths, Diags *d)
 {
-	const LoadArgs *a = arg;
-	const char *const *paths = a->paths;
-	int npaths = a->n;
 	Walk w = {0};
 	w.d = d;
 	for (int i = 0; i < npaths; i++) {
@@ -515,6 +526,15 @@ static Program *paths_fn(const void *arg, Diags *d)
 			AST_PUSH(w.files, w.n, f);
 		}
 	}
+	return w;
+}
+
+static Program *paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const char *const *paths = a->paths;
+	int npaths = a->n;
+	Walk w = find_files(paths, npaths, d);
 	if (d->nerrors)
 		return NULL;
 	bool *used = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(a->noverlays + 1));

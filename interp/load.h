@@ -43,6 +43,10 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
  * the module they name.  Errors (and warnings for additions) go to d;
  * returns NULL only when nothing could be built. */
 Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d);
+/* The paths of the rule files under paths (a directory gives every .edict
+ * file below it, in name order, as a load reads them); errors (unreadable
+ * paths, links leading out) go to d.  *n receives the count. */
+const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n);
 /* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
 char *load_file(const char *path, size_t max, size_t *len, const char **err);
 

@@ -176,6 +176,44 @@ Module *parse_module(const Source *src, Diags *diags)
 	return ps ? ps->mod : NULL;
 }
 
+/* ------------------------------------------------------------- tokens */
+
+bool parse_tokens(const Source *src, Diags *diags, Token **out, int *n)
+{
+	diag_add_source(diags, src);
+	int before = diags->nerrors;
+	struct ParseState *ps = GC_MALLOC(sizeof *ps);
+	ps->src = src;
+	ps->diags = diags;
+	ps->line = ps->col = 1;
+	ps->mod = GC_MALLOC(sizeof(Module));
+	*out = NULL;
+	*n = 0;
+	yyscan_t scanner;
+	if (edict_yylex_init_extra(ps, &scanner) != 0)
+		return false;
+	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
+	EDICT_YYSTYPE val;
+	Loc loc;
+	int kind;
+	while (!ps->fatal && (kind = edict_yylex(&val, &loc, scanner)) != END) {
+		long start = source_line_offset(src, loc.line);
+		long stop = source_line_offset(src, loc.eline);
+		if (start < 0 || stop < 0)
+			break;
+		Token t = {kind == IDENT || kind == DURUNIT ? TOK_NAME
+			   : kind == NUMBER || kind == PERCENT || kind == DATE || kind == STRING || kind == CURRENCY
+				   ? TOK_LITERAL
+				   : TOK_OTHER,
+			   kind, (size_t)start + (size_t)(loc.col - 1), 0, loc.line, loc.col};
+		t.len = (size_t)stop + (size_t)loc.ecol - t.off;
+		AST_PUSH(*out, *n, t);
+	}
+	edict_yy_delete_buffer(buf, scanner);
+	edict_yylex_destroy(scanner);
+	return diags->nerrors == before && !ps->fatal;
+}
+
 /* ------------------------------------------------------------ outlines */
 
 /* The words that begin a declaration (or the module line, an import):
@@ -350,67 +388,4 @@ Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags)
 		}
 	}
 	return m;
-}
-
-/* ------------------------------------------------------------- tokens */
-
-/* A walk over the text beside the scanner, for the comments, which the
- * scanner skips: between two tokens there are only spaces and comments. */
-typedef struct Cursor {
-	const Source *src;
-	size_t pos;
-	int line, col;
-} Cursor;
-
-/* Move the cursor to (line, col), reporting the comments it passes (none
- * when fn is NULL: over a token, whose text may hold a '#'). */
-static void cursor_to(Cursor *c, int line, int col, ParseTokenFn fn, void *arg)
-{
-	const char *t = c->src->text;
-	while (c->pos < c->src->len && (c->line < line || (c->line == line && c->col < col))) {
-		if (t[c->pos] == '#' && fn) {
-			Loc l = {c->src->path, c->line, c->col, c->line, c->col};
-			while (c->pos < c->src->len && t[c->pos] != '\n') {
-				c->pos++;
-				c->col++;
-			}
-			l.ecol = c->col - 1;
-			fn(arg, TOKC_COMMENT, l);
-			continue;
-		}
-		if (t[c->pos++] == '\n') {
-			c->line++;
-			c->col = 1;
-		} else {
-			c->col++;
-		}
-	}
-}
-
-void parse_tokens(const Source *src, ParseTokenFn fn, void *arg)
-{
-	struct ParseState *ps = GC_MALLOC(sizeof *ps);
-	ps->src = src;
-	ps->diags = diag_new();
-	ps->line = ps->col = 1;
-	ps->mod = GC_MALLOC(sizeof(Module));
-	ps->mod->src = src;
-	yyscan_t scanner;
-	if (edict_yylex_init_extra(ps, &scanner) != 0)
-		return;
-	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
-	Cursor c = {src, 0, 1, 1};
-	for (;;) {
-		EDICT_YYSTYPE val;
-		Loc loc = {0};
-		int tok = edict_yylex(&val, &loc, scanner);
-		if (tok <= 0 || ps->fatal)
-			break;
-		cursor_to(&c, loc.line, loc.col, fn, arg);
-		fn(arg, parse_token_class(tok), loc);
-		cursor_to(&c, loc.eline, loc.ecol + 1, NULL, arg);
-	}
-	cursor_to(&c, 1 << 30, 1, fn, arg);
-	edict_yy_delete_buffer(buf, scanner);
-	edict_yylex_destroy(scanner);
 }
