@@ -388,6 +388,24 @@ EDICT_API int edict_value_list_item(const edict_value *v, size_t i, edict_value 
 /* Records: the field of that name. */
 EDICT_API int edict_value_field(const edict_value *v, const char *name, edict_value **out);
 
+/* ----------------------------------------------------------- services */
+
+/* A content hash of the rule set's files, "sha256:" and 64 hex digits: the
+ * name and text of each module, not where the files lie, so the same rules
+ * hash alike on every machine (`edict check` prints it).  Copied into buf
+ * like snprintf: returns the whole length (71), 0 for a rule set with
+ * errors or NULL. */
+EDICT_API size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size);
+
+/* What the rule set asks for and answers, as one JSON object:
+ *   {"facts": <a JSON Schema (2020-12) of a facts document>,
+ *    "decisions": [{"name":"voucher.award","module":"voucher",
+ *                   "type":"money in KRW","kind":"money",...}]}
+ * The schema's "x-edict-*" keywords carry the rules' types.  Copied into
+ * buf like snprintf (call with size 0 to learn the length); 0 for a rule
+ * set with errors or NULL. */
+EDICT_API size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2130,3 +2130,15 @@ int edict_value_field(const edict_value *v, const char *name, edict_value **out)
 	mem_pop(&t);
 	return st;
 }
+
+/* ------------------------------------------------------- for services */
+
+Ctx *api_ctx_vm(edict_ctx *x, bool trace)
+{
+	enter();
+	if (!ctx_ok(x))
+		return NULL;
+	prepare(x, trace);
+	x->c->top_frame = -1;
+	return x->c;
+}
