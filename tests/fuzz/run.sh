@@ -19,7 +19,7 @@ build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses=${*:-source facts query}
+harnesses=${*:-source facts query lsp}
 [ -f "$here/fuzz_api.c" ] && [ -x "$build/tests/fuzz/fuzz_api" ] && [ -z "${*:-}" ] && harnesses="$harnesses api"
 
 status=0
@@ -35,6 +35,7 @@ for h in $harnesses; do
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
 	[ "$h" = facts ] && dict=$here/json.dict
+	[ "$h" = lsp ] && dict=$here/lsp.dict
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
