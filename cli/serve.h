@@ -56,6 +56,9 @@ typedef struct Ruleset {
 /* Load and check the rules at paths; NULL with *report (malloc'd) holding
  * the diagnostics when they have errors. */
 Ruleset *rules_load(const char *const *paths, int npaths, char **report);
+/* The same for rules already loaded without errors (the handle is taken
+ * over); path names the set. */
+Ruleset *rules_make(edict_rules *r, const char *path, char **report);
 /* The rule set in service now (a new reference), or NULL before the first
  * load succeeded. */
 Ruleset *rules_acquire(void);

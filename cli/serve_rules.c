@@ -78,17 +78,8 @@ static char *schema_reply(const Ruleset *rs)
 	return s;
 }
 
-Ruleset *rules_load(const char *const *paths, int npaths, char **report)
+Ruleset *rules_make(edict_rules *r, const char *path, char **report)
 {
-	*report = NULL;
-	edict_rules *r = NULL;
-	int st = edict_load_paths(paths, (size_t)npaths, &r);
-	if (st != EDICT_OK) {
-		const char *rep = r ? edict_rules_report(r) : "out of memory";
-		*report = strdup(rep && *rep ? rep : edict_status_name(st));
-		edict_rules_free(r);
-		return NULL;
-	}
 	Ruleset *rs = calloc(1, sizeof *rs);
 	if (!rs) {
 		edict_rules_free(r);
@@ -96,7 +87,7 @@ Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 		return NULL;
 	}
 	rs->rules = r;
-	rs->name = set_name(paths[0]);
+	rs->name = set_name(path);
 	edict_rules_hash(r, rs->hash, sizeof rs->hash);
 	Buf b = {0};
 	buf_puts(&b, "{\"name\":");
@@ -112,6 +103,20 @@ Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 	}
 	atomic_init(&rs->refs, 1);
 	return rs;
+}
+
+Ruleset *rules_load(const char *const *paths, int npaths, char **report)
+{
+	*report = NULL;
+	edict_rules *r = NULL;
+	int st = edict_load_paths(paths, (size_t)npaths, &r);
+	if (st != EDICT_OK) {
+		const char *rep = r ? edict_rules_report(r) : "out of memory";
+		*report = strdup(rep && *rep ? rep : edict_status_name(st));
+		edict_rules_free(r);
+		return NULL;
+	}
+	return rules_make(r, paths[0], report);
 }
 
 Ruleset *rules_acquire(void)

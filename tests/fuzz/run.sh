@@ -21,6 +21,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 harnesses=${*:-source facts query}
 [ -f "$here/fuzz_api.c" ] && [ -x "$build/tests/fuzz/fuzz_api" ] && [ -z "${*:-}" ] && harnesses="$harnesses api"
+[ -f "$here/fuzz_serve.c" ] && [ -x "$build/tests/fuzz/fuzz_serve" ] && [ -z "${*:-}" ] && harnesses="$harnesses serve"
 
 status=0
 printf '%-8s %8s %10s %8s %7s %8s %s\n' harness seconds runs exec/s cov features crashes
@@ -35,10 +36,12 @@ for h in $harnesses; do
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
 	[ "$h" = facts ] && dict=$here/json.dict
+	[ "$h" = serve ] && dict=$here/json.dict
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
 	[ "$h" = api ] && maxlen=16384
+	[ "$h" = serve ] && maxlen=16384
 	dirs="$work/corpus $here/corpus/$h"
 	[ -d "$here/regressions/$h" ] && dirs="$dirs $here/regressions/$h"
 	start=$(date +%s)
