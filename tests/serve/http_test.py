@@ -304,6 +304,10 @@ def errors():
         check(st == 422 and r["error"]["kind"] == "limit" and "steps" in r["error"]["message"], "422 over the step limit", r)
         st, r = t.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 999999}}, "queries": ["slow.busy"]})
         check(st == 422 and r["error"]["kind"] == "time" and "50 ms" in r["error"]["message"], "422 over the time limit", r)
+        st, h, text = t.request("POST", "/v1/batch?query=slow.busy", '{"job": {"rounds": 999999}}\n{"job": {"rounds": 10}}\n')
+        recs = [json.loads(x) for x in text.splitlines()]
+        check(st == 200 and "interrupted" in recs[0]["errors"]["slow.busy"] and recs[1]["decisions"]["slow.busy"] > 0,
+              "batch: a line over the time limit says so, the next runs", recs)
         st, r = t.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 10}}, "queries": ["slow.busy"]})
         check(st == 200 and r["decisions"]["slow.busy"] > 0, "the next request on that thread runs normally", r)
         st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100}}, "queries": ["slow.busy"]})
@@ -380,6 +384,29 @@ def reload():
         wait_for(lambda: "reload_error" not in s.json("GET", "/readyz")[1], what="the fixed rules")
         st, r = s.json("GET", "/readyz")
         check(r["ruleset"]["hash"] == first, "a fixed edit is picked up by watching the files", r)
+        # a batch arriving slowly, on the one thread that also serves a
+        # request made after a reload: the batch keeps its own rules
+        s1 = Server(A.edict, [d, "--threads", "1", "--no-watch"])
+        try:
+            c = s1.conn()
+            c.putrequest("POST", "/v1/batch?query=voucher.priority")
+            c.putheader("Transfer-Encoding", "chunked")
+            c.endheaders()
+            line = (json.dumps(facts) + "\n").encode()
+            c.send(b"%x\r\n%s\r\n" % (len(line), line))
+            time.sleep(0.2)
+            write_rules(d, 15)
+            s1.signal(signal.SIGHUP)
+            wait_for(lambda: s1.json("POST", "/v1/decide", {"facts": facts, "queries": ["voucher.priority"]})[1]["decisions"]["voucher.priority"] is False,
+                     what="the reload on one thread")
+            c.send(b"%x\r\n%s\r\n0\r\n\r\n" % (len(line), line))
+            r = c.getresponse()
+            recs = [json.loads(x) for x in r.read().decode().splitlines()]
+            check(r.status == 200 and [x["decisions"]["voucher.priority"] for x in recs] == [True, True],
+                  "a batch under way finishes on its rules while the thread serves new ones", recs)
+        finally:
+            code, _ = s1.stop()
+            check(code == 0, "stops with 0")
     finally:
         stop.set()
         code, log = s.stop()
@@ -516,6 +543,30 @@ def token_and_tls():
     shutil.rmtree(d)
 
 
+def docs():
+    d = scratch()
+    os.makedirs(os.path.join(d, "site"))
+    with open(os.path.join(d, "site", "index.html"), "w") as f:
+        f.write("<h1>The rules</h1>")
+    with open(os.path.join(d, "site", "voucher.html"), "w") as f:
+        f.write('<h2 id="voucher.award">award</h2>')
+    with open(os.path.join(d, "secret.txt"), "w") as f:
+        f.write("not to be served")
+    s = Server(A.edict, [d, "--docs", os.path.join(d, "site")])
+    try:
+        st, h, text = s.request("GET", "/docs/")
+        check(st == 200 and "The rules" in text and h["Content-Type"].startswith("text/html"), "docs: the index")
+        st, h, text = s.request("GET", "/docs/voucher.html")
+        check(st == 200 and 'id="voucher.award"' in text, "docs: a module's page")
+        for bad in ("/docs/../secret.txt", "/docs/%2e%2e/secret.txt", "/docs/nope.html"):
+            st, h, text = s.request("GET", bad)
+            check(st == 404 and "not to be served" not in text, "docs: nothing outside the directory: " + bad, (st, text))
+    finally:
+        code, log = s.stop()
+        check(code == 0, "stops with 0", log)
+    shutil.rmtree(d)
+
+
 def decision_log_rotation():
     d = scratch()
     log = os.path.join(d, "log.ndjson")
@@ -546,7 +597,7 @@ def main():
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "drain": drain, "limits": limits,
-             "token": token_and_tls, "log": decision_log_rotation}
+             "token": token_and_tls, "log": decision_log_rotation, "docs": docs}
     for name in A.parts or parts:
         print("==", name)
         parts[name]()

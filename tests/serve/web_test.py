@@ -127,8 +127,13 @@ def main():
         print("chromium is not installed (tests/quickstart.sh test installs it)")
         return 1
     os.makedirs(a.out, exist_ok=True)
-    server = Server(a.edict, [a.rules])
     profile = tempfile.mkdtemp(prefix="edict-chromium-")
+    site = os.path.join(profile, "site")  # a stand-in for edict doc's pages
+    os.makedirs(site)
+    for name, text in (("index.html", "<h1>Rules</h1>"), ("voucher.html", '<h2 id="voucher.award">award</h2>')):
+        with open(os.path.join(site, name), "w") as f:
+            f.write(text)
+    server = Server(a.edict, [a.rules, "--docs", site])
     b = Browser(a.chromium, profile)
     try:
         b.open(f"http://127.0.0.1:{server.port}/")
@@ -140,6 +145,8 @@ def main():
         award = decision("voucher.award")
         b.wait(f"{award} && {award}.querySelector('.value').textContent === '40000000 KRW'", "the voucher award of 40000000 KRW")
         assert b.js("document.querySelector('input[data-path=\"company.us_export_share\"]').value") == "22"
+        href = b.js(f"{award}.querySelector('a') && {award}.querySelector('a').getAttribute('href')")
+        assert href == "/docs/voucher.html#voucher.award", href
         # its explanation, with the citation
         b.js(f"{award}.querySelector('details.explain').open = true")
         cite = b.wait(f"(() => {{ const c = {award}.querySelector('.cite'); return c && c.textContent; }})()", "the award's citation")

@@ -322,6 +322,7 @@ async function renderWhatIf() {
       el("td", { class: valueClass(c.before), text: fmt(c.before) }), el("td", { class: valueClass(c.after), text: fmt(c.after) }),
       el("td", { class: "reasons", text: c.reasons.join("\n") })));
   $("#whatif-none").hidden = r.changes.length > 0;
+  $("#whatif-table").hidden = r.changes.length === 0;
 }
 
 async function refresh() {
@@ -368,6 +369,7 @@ async function start() {
   state.decisions = state.schema.decisions;
   $("#ruleset").textContent = state.schema.ruleset.name + "  " + state.schema.ruleset.hash.slice(0, 19) + "…";
   buildForm();
+  await findDocs();
   const ex = await api("/v1/examples").catch(() => ({}));
   const sel = $("#example");
   for (const [group, list] of Object.entries(ex)) {
@@ -380,7 +382,6 @@ async function start() {
   $("#as-of").addEventListener("change", changed);
   $("#baseline").addEventListener("click", () => { state.baseline = current(); refresh(); });
   $("#clear").addEventListener("click", () => { state.root.set({}); state.baseline = null; sel.value = ""; refresh(); });
-  await findDocs();
   await refresh();
 }
 
