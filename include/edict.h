@@ -253,6 +253,41 @@ EDICT_API int edict_ctx_set_text(edict_ctx *ctx, const char *path, const char *t
 /* Mark a fact missing (unknown), as JSON null does. */
 EDICT_API int edict_ctx_set_unknown(edict_ctx *ctx, const char *path);
 
+/* A facts document built piece by piece, for a host whose facts are parsed
+ * already (a database's JSON column, a scripting language's dictionary):
+ * no JSON text is made and parsed again.  Report the document in order:
+ *     edict_facts_begin(ctx);
+ *     edict_facts_object(ctx);                        {
+ *     edict_facts_key(ctx, "company", 7);               "company":
+ *     edict_facts_object(ctx);                          {
+ *     edict_facts_key(ctx, "size", 4);                    "size":
+ *     edict_facts_string(ctx, "sme", 3);                  "sme"
+ *     edict_facts_end(ctx);                             }
+ *     edict_facts_end(ctx);                           }
+ *     edict_facts_commit(ctx);
+ * The document gets every check a JSON text gets (depth, number of values,
+ * length and UTF-8 of texts, keys given twice, numbers in JSON syntax) and
+ * then the same checks against the fact declarations, with the same
+ * messages, naming the place ("company.size: expected one of ...").
+ * Numbers are given as their JSON text ("12.5", "-3", "1e3"), so they
+ * never pass through binary floating point.  Each call returns EDICT_OK or
+ * EDICT_EFACTS (EDICT_ENOMEM); after a failure the document is dead and
+ * every call but edict_facts_begin returns the same error, so a host may
+ * check only the status of edict_facts_commit.  Commit replaces all facts
+ * as edict_ctx_set_facts_json does; on failure the facts are unchanged.
+ * Texts are copied; a document not committed is dropped by the next
+ * edict_facts_begin, edict_ctx_reset or edict_ctx_free. */
+EDICT_API int edict_facts_begin(edict_ctx *ctx);
+EDICT_API int edict_facts_object(edict_ctx *ctx); /* opens an object: { */
+EDICT_API int edict_facts_array(edict_ctx *ctx);  /* opens a list: [ */
+EDICT_API int edict_facts_end(edict_ctx *ctx);    /* closes the innermost: } or ] */
+EDICT_API int edict_facts_key(edict_ctx *ctx, const char *key, size_t len);
+EDICT_API int edict_facts_string(edict_ctx *ctx, const char *text, size_t len);
+EDICT_API int edict_facts_number(edict_ctx *ctx, const char *json_number, size_t len);
+EDICT_API int edict_facts_bool(edict_ctx *ctx, int value);
+EDICT_API int edict_facts_null(edict_ctx *ctx);
+EDICT_API int edict_facts_commit(edict_ctx *ctx);
+
 /* The as-of date the rules see (`as_of`, and which dated values apply):
  * "YYYY-MM-DD".  The date used is the one set here; else the facts
  * document's "as_of"; else today (UTC), as read from the clock when the

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "format.h"
 
 /* ================================================================ types */
 
@@ -750,6 +751,16 @@ static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *wh
 	return expect_named(c, n, want, what, NULL);
 }
 
+/* The index of member `name` in enumeration td, or -1: through the map
+ * of member names, so a match of many arms costs one look-up per arm. */
+static int member_index_of(const Chk *c, const TypeDef *td, const char *name)
+{
+	for (const MemberRef *r = map_get(&c->members, name); r; r = r->next)
+		if (r->def == td)
+			return r->idx;
+	return -1;
+}
+
 static const Type *check_field(Chk *c, Node *n)
 {
 	Decl *md = module_ref(c, n);
@@ -764,15 +775,15 @@ static const Type *check_field(Chk *c, Node *n)
 		TypeDef *td = map_get(&c->types, tn);
 		if (td && td->is_enum && !find_local(c, tn) && !map_get(&c->facts, tn) &&
 		    !(c->mod && find_decl_in(c, c->mod, tn))) {
-			for (int i = 0; i < td->nmembers; i++)
-				if (strcmp(td->members[i], n->text) == 0) {
-					n->kind = N_NAME;
-					n->ref = R_MEMBER;
-					n->slot = i;
-					n->is_const = true;
-					n->k = val_enum(td->id, i);
-					return n->type = ty_named(td);
-				}
+			int i = member_index_of(c, td, n->text);
+			if (i >= 0) {
+				n->kind = N_NAME;
+				n->ref = R_MEMBER;
+				n->slot = i;
+				n->is_const = true;
+				n->k = val_enum(td->id, i);
+				return n->type = ty_named(td);
+			}
 			Diag *dg = err(c, n->loc, "'%s' is not a member of %s", n->text, td->name);
 			const char *best = diag_closest(n->text, td->members, td->nmembers);
 			if (best)
@@ -1386,10 +1397,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 				has_default = true;
 				arm->slot = -1;
 			} else {
-				int idx = -1;
-				for (int j = 0; j < td->nmembers; j++)
-					if (strcmp(td->members[j], arm->text) == 0)
-						idx = j;
+				int idx = member_index_of(c, td, arm->text);
 				if (idx < 0) {
 					Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
 					const char *best = diag_closest(arm->text, td->members, td->nmembers);
@@ -1412,12 +1420,12 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 			t = u;
 		}
 		if (!has_default) {
-			char *missing = NULL;
+			Buf missing = {0};
 			for (int j = 0; j < td->nmembers; j++)
 				if (!seen[j])
-					missing = missing ? xprintf("%s, %s", missing, td->members[j]) : xprintf("%s", td->members[j]);
-			if (missing) {
-				Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", missing);
+					buf_printf(&missing, "%s%s", missing.n ? ", " : "", td->members[j]);
+			if (missing.n) {
+				Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", buf_cstr(&missing));
 				diag_hint(dg, "add a branch for each, or 'default => ...'");
 			}
 		}
@@ -1606,6 +1614,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the type '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			d->def->id = p->ntypes;
@@ -1614,9 +1623,8 @@ static void register_decls(Chk *c, Module *m)
 			map_put(&c->types, d->name, d->def);
 			if (d->kind == D_ENUM)
 				for (int j = 0; j < d->def->nmembers; j++) {
-					for (int k = 0; k < j; k++)
-						if (strcmp(d->def->members[k], d->def->members[j]) == 0)
-							err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
+					if (member_index_of(c, d->def, d->def->members[j]) >= 0)
+						err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
 					MemberRef *r = GC_MALLOC(sizeof *r);
 					r->def = d->def;
 					r->idx = j;
@@ -1630,6 +1638,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the fact '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			if (d->def) {
@@ -1656,6 +1665,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			map_put(&c->decls, d->qname, d);
@@ -1752,6 +1762,8 @@ static void analyse_deps(Chk *c)
 						path = xprintf("%s -> %s", path, dep->qname);
 						Diag *dg = err(c, dep->loc, "'%s' depends on itself: %s", dep->qname, path);
 						diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
+						for (int k = start + 1; k < sp && k < start + 20; k++)
+							diag_related(dg, stack[k].d->loc, xprintf("'%s' is part of the circle", stack[k].d->qname));
 					}
 				} else if (dep->fact_free < 0) {
 					f->d->fact_free = -1;
