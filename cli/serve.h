@@ -195,6 +195,8 @@ void metrics_request(int endpoint, int status, uint64_t ns);
 void metrics_evaluations(long n, long errors);
 void metrics_reload(bool ok);
 void metrics_connection(int delta);
+void metrics_inflight(int delta);
+long metrics_inflight_now(void);
 void metrics_log(long written, long dropped);
 void metrics_render(Buf *out, const Ruleset *rs);
 
