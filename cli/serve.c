@@ -282,14 +282,14 @@ static int run(ServeOpts *o, Service *sv, Http *h)
 	}
 	free(sig);
 	atomic_store(&sv->draining, true);
-	say("draining: %ld requests under way\n", atomic_load(&h->inflight));
+	say("draining: %ld requests under way\n", metrics_inflight_now());
 	http_quiesce(h);
 	uint64_t until = serve_now_ns() + (uint64_t)o->drain_s * 1000000000u;
-	while (atomic_load(&h->inflight) > 0 && serve_now_ns() < until) {
+	while (metrics_inflight_now() > 0 && serve_now_ns() < until) {
 		struct timespec nap = {0, 10000000};
 		nanosleep(&nap, NULL);
 	}
-	long left = atomic_load(&h->inflight);
+	long left = metrics_inflight_now();
 	http_stop(h);
 	say("stopped%s\n", left ? xprintf(" with %ld requests cut off at the drain timeout", left) : "; every request was answered");
 	return left ? EXIT_DIAG : EXIT_OK;

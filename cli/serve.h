@@ -56,6 +56,9 @@ typedef struct Ruleset {
 /* Load and check the rules at paths; NULL with *report (malloc'd) holding
  * the diagnostics when they have errors. */
 Ruleset *rules_load(const char *const *paths, int npaths, char **report);
+/* The same for rules already loaded without errors (the handle is taken
+ * over); path names the set. */
+Ruleset *rules_make(edict_rules *r, const char *path, char **report);
 /* The rule set in service now (a new reference), or NULL before the first
  * load succeeded. */
 Ruleset *rules_acquire(void);
@@ -76,17 +79,23 @@ typedef struct Worker {
 	Value *vals;
 	const char **errs;
 	int cap; /* of vals, errs */
-	/* the time limit: the watchdog interrupts ctx and ctx2 past deadline */
+	/* the time limit: past the deadline the watchdog interrupts the
+	 * contexts in `watch` (a thread runs one evaluation at a time) */
 	pthread_mutex_t mu;
 	uint64_t deadline_ns; /* 0: nothing running */
-	bool fired;           /* the watchdog interrupted: the contexts are remade */
+	edict_ctx *watch[2];
+	bool fired; /* the watchdog interrupted `watch` */
+	bool stale; /* ctx and ctx2 were interrupted: remade before their next use */
 } Worker;
 
 /* The calling thread's worker, ready for rs (NULL when out of memory). */
 Worker *worker_for(Ruleset *rs, const ServeLimits *lim);
-/* Start and stop the time limit around a request's evaluations. */
-void worker_start_clock(Worker *w, unsigned ms);
-void worker_stop_clock(Worker *w);
+/* Start and stop the time limit around a request's evaluations on ctx
+ * (NULL: the worker's own ctx and ctx2).  Stopping says whether the
+ * watchdog interrupted them (an interrupted context may hold a stale stop
+ * request: the worker's own are remade; others are the caller's to remake). */
+void worker_start_clock(Worker *w, edict_ctx *ctx, unsigned ms);
+bool worker_stop_clock(Worker *w);
 /* The watchdog thread that enforces the time limits. */
 int watchdog_start(void);
 void watchdog_stop(void);
@@ -140,13 +149,17 @@ int serve_endpoint(const char *method, const char *path);
  * (with its newline) appended to out. */
 typedef struct BatchRun {
 	Ruleset *rs;
-	Worker *w;
+	Worker *w;       /* the thread's, for the clock */
+	edict_ctx *ctx;  /* the batch's own: other requests on this thread use the worker's */
+	const ServeLimits *lim;
 	const struct Query **qs;
 	Buf *keys;
 	int nq;
 	const char *as_of;
 	long lineno;
 	const char *request_id;
+	Value *vals;
+	const char **errs;
 	bool ready;
 	int status; /* set when the queries do not compile (400) */
 	Buf error;  /* its reply */
@@ -182,6 +195,8 @@ void metrics_request(int endpoint, int status, uint64_t ns);
 void metrics_evaluations(long n, long errors);
 void metrics_reload(bool ok);
 void metrics_connection(int delta);
+void metrics_inflight(int delta);
+long metrics_inflight_now(void);
 void metrics_log(long written, long dropped);
 void metrics_render(Buf *out, const Ruleset *rs);
 

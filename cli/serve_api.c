@@ -186,19 +186,14 @@ static bool limit_reply(const Service *sv, int st, const char *msg, Reply *out)
 
 /* Compile the queries of a request (NULL: every public decision).  False
  * after replying 400. */
-static bool compile(Worker *w, const char *const *texts, int n, const struct Query ***qs, Buf **keys, Reply *out)
+static bool compile(edict_ctx *ctx, const char *const *texts, int n, const struct Query ***qs, Buf **keys, Reply *out)
 {
-	if (!texts) {
-		*qs = w->all;
-		*keys = w->keys;
-		return true;
-	}
 	*qs = GC_MALLOC(sizeof(void *) * (size_t)(n + 1));
 	*keys = GC_MALLOC(sizeof(Buf) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++) {
-		(*qs)[i] = api_query(w->ctx, texts[i]);
+		(*qs)[i] = api_query(ctx, texts[i]);
 		if (!(*qs)[i]) {
-			reply_error(out, 400, "query", edict_ctx_errmsg(w->ctx), NULL);
+			reply_error(out, 400, "query", edict_ctx_errmsg(ctx), NULL);
 			return false;
 		}
 		buf_json_str(&(*keys)[i], texts[i], strlen(texts[i]));
@@ -342,14 +337,14 @@ static void decide(Service *sv, const Request *rq, Ruleset *rs, Worker *w, json_
 	json_object *facts = member(req, "facts");
 	if (!set_case(w->ctx, facts, as_of, out))
 		return;
-	const struct Query **qs;
-	Buf *keys;
-	if (!compile(w, texts, n, &qs, &keys, out))
+	const struct Query **qs = w->all;
+	Buf *keys = w->keys;
+	if (texts && !compile(w->ctx, texts, n, &qs, &keys, out))
 		return;
 	if (!texts)
 		n = w->nall;
 	grow(w, n + 1);
-	worker_start_clock(w, sv->lim.time_ms);
+	worker_start_clock(w, NULL, sv->lim.time_ms);
 	int nerr = api_eval_queries(w->ctx, qs, n, w->vals, w->errs);
 	int st = edict_ctx_status(w->ctx);
 	const char *msg = edict_ctx_errmsg(w->ctx);
@@ -408,10 +403,23 @@ static const char *arg(const Request *rq, const char *key, int *from)
 	return NULL;
 }
 
+/* The batch's own context, with the service's limits. */
+static bool batch_ctx(BatchRun *br)
+{
+	edict_ctx_free(br->ctx);
+	br->ctx = NULL;
+	if (edict_ctx_new(br->rs->rules, &br->ctx) != EDICT_OK)
+		return false;
+	edict_ctx_set_limits(br->ctx, br->lim->max_steps, br->lim->max_memory);
+	api_recycle_facts(br->ctx); /* each line's record is written before the next is read */
+	return true;
+}
+
 void batch_begin(Service *sv, BatchRun *br, const Request *rq)
 {
 	memset(br, 0, sizeof *br);
 	br->request_id = rq->request_id;
+	br->lim = &sv->lim;
 	br->rs = rules_acquire();
 	if (!br->rs) {
 		br->status = 503;
@@ -420,7 +428,7 @@ void batch_begin(Service *sv, BatchRun *br, const Request *rq)
 	}
 	br->w = worker_for(br->rs, &sv->lim);
 	Reply r = {0};
-	if (!br->w) {
+	if (!br->w || !batch_ctx(br)) {
 		reply_error(&r, 503, "memory", "out of memory", NULL);
 	} else {
 		const char **texts = NULL;
@@ -431,19 +439,23 @@ void batch_begin(Service *sv, BatchRun *br, const Request *rq)
 				break;
 			AST_PUSH(texts, n, q);
 		}
+		if (!n)
+			for (size_t i = 0; i < edict_rules_decision_count(br->rs->rules); i++)
+				AST_PUSH(texts, n, edict_rules_decision_name(br->rs->rules, i));
 		br->as_of = arg(rq, "as_of", NULL);
 		date_t d;
 		if (br->as_of && date_parse(br->as_of, strlen(br->as_of), &d) != 0)
 			reply_error(&r, 400, "request", "as_of must be a real date like 2026-12-01", "as_of");
-		else if (compile(br->w, texts, n, &br->qs, &br->keys, &r))
-			br->nq = texts ? n : br->w->nall;
+		else if (compile(br->ctx, texts, n, &br->qs, &br->keys, &r))
+			br->nq = n;
 	}
 	if (r.status) {
 		br->status = r.status;
 		br->error = r.body;
 		return;
 	}
-	grow(br->w, br->nq + 1);
+	br->vals = GC_MALLOC(sizeof(Value) * (size_t)(br->nq + 1));
+	br->errs = GC_MALLOC(sizeof(char *) * (size_t)(br->nq + 1));
 	br->ready = true;
 }
 
@@ -484,7 +496,7 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 		return;
 	}
 	const char *id = id_json(doc);
-	edict_ctx *ctx = br->w->ctx;
+	edict_ctx *ctx = br->ctx;
 	if (br->as_of)
 		edict_ctx_set_as_of(ctx, br->as_of);
 	else
@@ -497,22 +509,26 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 		json_object_put(doc);
 		return;
 	}
-	worker_start_clock(br->w, sv->lim.time_ms);
-	int nerr = api_eval_queries(ctx, br->qs, br->nq, br->w->vals, br->w->errs);
-	worker_stop_clock(br->w);
+	worker_start_clock(br->w, ctx, sv->lim.time_ms);
+	int nerr = api_eval_queries(ctx, br->qs, br->nq, br->vals, br->errs);
+	bool interrupted = worker_stop_clock(br->w);
 	metrics_evaluations(br->nq, nerr);
 	size_t start = out->n;
 	buf_printf(out, "{\"line\":%ld%s,", no, id);
-	result_members(api_program(br->rs->rules), ctx, br->keys, br->nq, br->w->vals, br->w->errs, out);
+	result_members(api_program(br->rs->rules), ctx, br->keys, br->nq, br->vals, br->errs, out);
 	buf_puts(out, "}");
 	Request rq = {.request_id = br->request_id};
 	log_decision(sv, &rq, "batch", br->rs, doc, out->s + start, out->n - start);
 	buf_puts(out, "\n");
 	json_object_put(doc);
+	if (interrupted && !batch_ctx(br)) /* its stop request may still be pending */
+		br->ready = false;
 }
 
 void batch_end(BatchRun *br)
 {
+	edict_ctx_free(br->ctx);
+	br->ctx = NULL;
 	rules_release(br->rs);
 	br->rs = NULL;
 	br->ready = false;
@@ -569,7 +585,7 @@ static void whynot(Service *sv, const Request *rq, Ruleset *rs, Worker *w, json_
 		return;
 	Buf b = {0};
 	const char *err = NULL;
-	worker_start_clock(w, sv->lim.time_ms);
+	worker_start_clock(w, NULL, sv->lim.time_ms);
 	int st = whatif_whynot_json(w->ctx, json_object_get_string(d), &b, &err);
 	worker_stop_clock(w);
 	metrics_evaluations(1, st != EDICT_OK);
@@ -654,7 +670,7 @@ static void whatif(Service *sv, const Request *rq, Ruleset *rs, Worker *w, json_
 	}
 	Buf b = {0};
 	const char *err = NULL;
-	worker_start_clock(w, sv->lim.time_ms);
+	worker_start_clock(w, NULL, sv->lim.time_ms);
 	int st = whatif_compare_json(w->ctx, w->ctx2, &b, &err);
 	worker_stop_clock(w);
 	metrics_evaluations(2, st != EDICT_OK);

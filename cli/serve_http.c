@@ -191,7 +191,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_NO;
 		memset(c, 0, sizeof *c);
 		*con_cls = c;
-		atomic_fetch_add(&h->inflight, 1);
+		metrics_inflight(1);
 		return begin(h, mc, c, url, method);
 	}
 	if (c->answered) { /* an early reply: the rest of the body is not read */
@@ -244,7 +244,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 
 static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	Http *h = cls;
 	Conn *c = *con_cls;
 	if (!c)
 		return;
@@ -253,7 +252,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 	free(c->body);
 	GC_FREE(c);
 	*con_cls = NULL;
-	atomic_fetch_sub(&h->inflight, 1);
+	metrics_inflight(-1);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context, enum MHD_ConnectionNotificationCode code)

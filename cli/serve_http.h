@@ -15,7 +15,6 @@ typedef struct Http {
 	unsigned instance;             /* for request ids */
 	struct MHD_Daemon *daemon;
 	unsigned port; /* the port bound (for :0) */
-	atomic_long inflight;
 } Http;
 
 /* Listen and serve on a thread pool; -1 with *err. */

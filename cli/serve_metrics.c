@@ -21,7 +21,7 @@ typedef struct Series {
 } Series;
 
 static Series series[EP__COUNT][NSTATUS + 1]; /* the last: any other status */
-static atomic_llong evaluations, eval_errors, reloads_ok, reloads_failed, connections, log_written, log_dropped;
+static atomic_llong inflight, evaluations, eval_errors, reloads_ok, reloads_failed, connections, log_written, log_dropped;
 
 static int status_index(int status)
 {
@@ -60,6 +60,16 @@ void metrics_reload(bool ok)
 void metrics_connection(int delta)
 {
 	atomic_fetch_add(&connections, delta);
+}
+
+void metrics_inflight(int delta)
+{
+	atomic_fetch_add(&inflight, delta);
+}
+
+long metrics_inflight_now(void)
+{
+	return (long)atomic_load(&inflight);
 }
 
 void metrics_log(long written, long dropped)
@@ -122,6 +132,7 @@ void metrics_render(Buf *b, const Ruleset *rs)
 	buf_printf(b, "edict_reloads_total{result=\"ok\"} %lld\n", (long long)atomic_load(&reloads_ok));
 	buf_printf(b, "edict_reloads_total{result=\"failed\"} %lld\n", (long long)atomic_load(&reloads_failed));
 	counter(b, "edict_connections", "Connections open.", "gauge", atomic_load(&connections));
+	counter(b, "edict_requests_in_flight", "Requests received and not yet answered.", "gauge", atomic_load(&inflight));
 	counter(b, "edict_decision_log_records_total", "Decision log records written.", "counter", atomic_load(&log_written));
 	counter(b, "edict_decision_log_dropped_total", "Decision log records dropped because the queue was full.", "counter",
 		atomic_load(&log_dropped));

@@ -78,17 +78,8 @@ static char *schema_reply(const Ruleset *rs)
 	return s;
 }
 
-Ruleset *rules_load(const char *const *paths, int npaths, char **report)
+Ruleset *rules_make(edict_rules *r, const char *path, char **report)
 {
-	*report = NULL;
-	edict_rules *r = NULL;
-	int st = edict_load_paths(paths, (size_t)npaths, &r);
-	if (st != EDICT_OK) {
-		const char *rep = r ? edict_rules_report(r) : "out of memory";
-		*report = strdup(rep && *rep ? rep : edict_status_name(st));
-		edict_rules_free(r);
-		return NULL;
-	}
 	Ruleset *rs = calloc(1, sizeof *rs);
 	if (!rs) {
 		edict_rules_free(r);
@@ -96,7 +87,7 @@ Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 		return NULL;
 	}
 	rs->rules = r;
-	rs->name = set_name(paths[0]);
+	rs->name = set_name(path);
 	edict_rules_hash(r, rs->hash, sizeof rs->hash);
 	Buf b = {0};
 	buf_puts(&b, "{\"name\":");
@@ -112,6 +103,20 @@ Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 	}
 	atomic_init(&rs->refs, 1);
 	return rs;
+}
+
+Ruleset *rules_load(const char *const *paths, int npaths, char **report)
+{
+	*report = NULL;
+	edict_rules *r = NULL;
+	int st = edict_load_paths(paths, (size_t)npaths, &r);
+	if (st != EDICT_OK) {
+		const char *rep = r ? edict_rules_report(r) : "out of memory";
+		*report = strdup(rep && *rep ? rep : edict_status_name(st));
+		edict_rules_free(r);
+		return NULL;
+	}
+	return rules_make(r, paths[0], report);
 }
 
 Ruleset *rules_acquire(void)
@@ -205,8 +210,8 @@ Worker *worker_for(Ruleset *rs, const ServeLimits *lim)
 		mine = w;
 	}
 	pthread_mutex_lock(&w->mu);
-	bool stale = w->fired;
-	w->fired = false;
+	bool stale = w->stale;
+	w->stale = false;
 	pthread_mutex_unlock(&w->mu);
 	if (w->rs != rs || stale || !w->ctx) {
 		pthread_mutex_lock(&w->mu); /* the watchdog may be looking at ctx */
@@ -220,18 +225,27 @@ Worker *worker_for(Ruleset *rs, const ServeLimits *lim)
 	return w;
 }
 
-void worker_start_clock(Worker *w, unsigned ms)
+void worker_start_clock(Worker *w, edict_ctx *ctx, unsigned ms)
 {
 	pthread_mutex_lock(&w->mu);
+	w->watch[0] = ctx ? ctx : w->ctx;
+	w->watch[1] = ctx ? NULL : w->ctx2;
+	w->fired = false;
 	w->deadline_ns = ms ? serve_now_ns() + (uint64_t)ms * 1000000u : 0;
 	pthread_mutex_unlock(&w->mu);
 }
 
-void worker_stop_clock(Worker *w)
+bool worker_stop_clock(Worker *w)
 {
 	pthread_mutex_lock(&w->mu);
 	w->deadline_ns = 0;
+	bool fired = w->fired;
+	if (fired && w->watch[0] == w->ctx)
+		w->stale = true;
+	w->fired = false;
+	w->watch[0] = w->watch[1] = NULL;
 	pthread_mutex_unlock(&w->mu);
+	return fired;
 }
 
 /* ------------------------------------------------------------ watchdog */
@@ -251,8 +265,9 @@ static void *watch(void *unused)
 			Worker *w = workers[i];
 			pthread_mutex_lock(&w->mu);
 			if (w->deadline_ns && now > w->deadline_ns && !w->fired) {
-				edict_ctx_interrupt(w->ctx);
-				edict_ctx_interrupt(w->ctx2);
+				for (int k = 0; k < 2; k++)
+					if (w->watch[k])
+						edict_ctx_interrupt(w->watch[k]);
 				w->fired = true;
 			}
 			pthread_mutex_unlock(&w->mu);
