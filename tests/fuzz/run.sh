@@ -34,9 +34,7 @@ for h in $harnesses; do
 	work=$build/fuzz-work/$h
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
-	[ "$h" = facts ] && dict=$here/json.dict
-	[ "$h" = lsp ] && dict=$here/lsp.dict
-	[ "$h" = serve ] && dict=$here/json.dict
+	case $h in facts | factsdoc | serve) dict=$here/json.dict ;; lsp) dict=$here/lsp.dict ;; esac
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
