@@ -298,8 +298,9 @@ EDICT_API int edict_ctx_set_as_of(edict_ctx *ctx, const char *date);
 EDICT_API const char *edict_ctx_as_of(edict_ctx *ctx);
 
 /* Limits for each evaluation: VM steps and bytes allocated.  0 means the
- * default (10 million steps, 64 MiB).  Going past a limit stops that
- * evaluation with EDICT_ELIMIT. */
+ * default (10 million steps, 64 MiB); UINT64_MAX steps or SIZE_MAX bytes
+ * mean no practical limit.  Going past a limit stops that evaluation with
+ * EDICT_ELIMIT. */
 EDICT_API int edict_ctx_set_limits(edict_ctx *ctx, uint64_t max_steps, size_t max_bytes);
 
 /* Ask the evaluation running on ctx to stop; it returns EDICT_EINTERRUPTED
@@ -387,6 +388,24 @@ EDICT_API int edict_value_list_length(const edict_value *v, size_t *n);
 EDICT_API int edict_value_list_item(const edict_value *v, size_t i, edict_value **out);
 /* Records: the field of that name. */
 EDICT_API int edict_value_field(const edict_value *v, const char *name, edict_value **out);
+
+/* ----------------------------------------------------------- services */
+
+/* A content hash of the rule set's files, "sha256:" and 64 hex digits: the
+ * name and text of each module, not where the files lie, so the same rules
+ * hash alike on every machine (`edict check` prints it).  Copied into buf
+ * like snprintf: returns the whole length (71), 0 for a rule set with
+ * errors or NULL. */
+EDICT_API size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size);
+
+/* What the rule set asks for and answers, as one JSON object:
+ *   {"facts": <a JSON Schema (2020-12) of a facts document>,
+ *    "decisions": [{"name":"voucher.award","module":"voucher",
+ *                   "type":"money in KRW","kind":"money",...}]}
+ * The schema's "x-edict-*" keywords carry the rules' types.  Copied into
+ * buf like snprintf (call with size 0 to learn the length); 0 for a rule
+ * set with errors or NULL. */
+EDICT_API size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size);
 
 #ifdef __cplusplus
 }
