@@ -6,8 +6,9 @@
  * The first byte chooses how the rest is read:
  *   - even: JSON text.  When json-c parses it into an object, the tree is
  *     reported event by event to one context and the text given to another
- *     (edict_ctx_set_facts_json): both must give the same status and
- *     message, and when they load, the same value for every decision.
+ *     (edict_ctx_set_facts_json): unless the text reader refuses the text
+ *     as text, both must give the same status and message, and when they
+ *     load, the same value for every decision.
  *   - odd: a program of events, a byte each (object, list, end, key,
  *     text, number, true, false, null), texts with a length byte and
  *     carved from the input (so they may hold NUL bytes and bad UTF-8),
@@ -86,8 +87,19 @@ static void from_text(const char *text, size_t n)
 	int sb = edict_facts_commit(built);
 	FUZZ_ASSERT(sw == EDICT_OK || sb == sw);
 	int sp = edict_ctx_set_facts_json(parsed, text, n);
+	/* a text the reader refuses as text (a key given twice, which json-c's
+	 * tree no longer shows; bad UTF-8, which the two place differently) is
+	 * not the same document as the tree: only the rest is compared */
+	const char *why = edict_ctx_errmsg(parsed);
+	if (sp == EDICT_EFACTS && (strstr(why, "invalid JSON") || strstr(why, "invalid facts")))
+		return;
 	FUZZ_ASSERT(sb == sp);
-	FUZZ_ASSERT(strcmp(edict_ctx_errmsg(built), edict_ctx_errmsg(parsed)) == 0);
+	/* the text door lets a key that is not UTF-8 through to the fact
+	 * declarations (it is then an unknown fact, named in the message): both
+	 * refuse, in other words */
+	if (strstr(edict_ctx_errmsg(built), "not valid UTF-8"))
+		return;
+	FUZZ_ASSERT(strcmp(edict_ctx_errmsg(built), why) == 0);
 	if (sb != EDICT_OK)
 		return;
 	char *a = decide_all(built), *b = decide_all(parsed);
