@@ -47,7 +47,11 @@ void fdoc_discard(FactsDoc *d)
 {
 	if (d->root)
 		json_object_put(d->root);
-	memset(d, 0, sizeof *d);
+	/* the levels are written as they open: no need to clear them */
+	d->root = NULL;
+	d->depth = 0;
+	d->values = 0;
+	d->err = NULL;
 }
 
 const char *fdoc_error(const FactsDoc *d)
