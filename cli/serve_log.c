@@ -6,12 +6,14 @@
  * (under a lock held for a pointer copy) and a writer thread appends it.
  * When the queue is full the record is dropped and counted in /metrics.
  */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "serve.h"
 
@@ -135,7 +137,9 @@ void declog_put(const char *json, size_t n)
 	pthread_mutex_unlock(&lg.mu);
 }
 
-/* Write what is queued, then stop. */
+/* Write what is queued, then stop; a log that cannot be written (a full
+ * disk that blocks, a pipe nobody reads) holds the exit up ten seconds at
+ * most. */
 void declog_close(void)
 {
 	if (!lg.on)
@@ -144,7 +148,17 @@ void declog_close(void)
 	lg.quit = true;
 	pthread_cond_signal(&lg.more);
 	pthread_mutex_unlock(&lg.mu);
-	pthread_join(lg.writer, NULL);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (pthread_timedjoin_np(lg.writer, NULL, &until) != 0) {
+		pthread_mutex_lock(&lg.mu);
+		fprintf(stderr, "edict serve: the decision log %s could not be written in time; %d records are lost\n", lg.file,
+			lg.count);
+		pthread_mutex_unlock(&lg.mu);
+		lg.on = false;
+		return;
+	}
 	if (lg.f)
 		fclose(lg.f);
 	lg.f = NULL;

@@ -593,6 +593,45 @@ def decision_log_rotation():
     shutil.rmtree(d)
 
 
+def log_never_blocks():
+    """A decision log that cannot keep up (a pipe nobody reads): requests
+    are still answered, and the records that do not fit the queue are
+    dropped and counted."""
+    d = scratch()
+    fifo = os.path.join(d, "log.fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader_fd = []
+    opener = threading.Thread(target=lambda: reader_fd.append(os.open(fifo, os.O_RDONLY)))
+    opener.start()
+    s = Server(A.edict, [d, "--log", fifo])
+    opener.join()
+    drain = None
+    try:
+        line = json.dumps(COMPANY) + "\n"
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", line * 12000)
+        check(st == 200 and len(text.splitlines()) == 12000, "a slow log: all 12000 batch records answered")
+        st, h, m = s.request("GET", "/metrics")
+        dropped = int(re.search(r"^edict_decision_log_dropped_total (\d+)", m, re.M).group(1))
+        check(dropped > 0, f"a slow log: {dropped} records dropped and counted", m[-400:])
+
+        def read_all():
+            while True:
+                b = os.read(reader_fd[0], 1 << 16)
+                if not b:
+                    break
+                got.append(b)
+        drain = threading.Thread(target=read_all)
+        drain.start()
+    finally:
+        code, log = s.stop()
+        if drain:
+            drain.join()
+    written = b"".join(got).count(b"\n")
+    check(code == 0 and written + dropped == 12000, f"a slow log: {written} written + {dropped} dropped = every record", (code, written))
+    shutil.rmtree(d)
+
+
 def main():
     global A
     ap = argparse.ArgumentParser()
@@ -602,7 +641,7 @@ def main():
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "drain": drain, "limits": limits,
-             "token": token_and_tls, "log": decision_log_rotation, "docs": docs}
+             "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs}
     for name in A.parts or parts:
         print("==", name)
         parts[name]()
