@@ -14,6 +14,8 @@
 #include "mem.h"
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,17 +254,55 @@ static char *read_small(const char *file, const char *what)
 	return strdup(text);
 }
 
+/* Signals arrive on any thread (the collector's and the server's too), so
+ * the handler only writes the signal's number into a pipe, which the main
+ * thread's loop reads. */
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	if (write(signal_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: signals enough are waiting already */
+	}
+	errno = saved;
+}
+
+static int catch_signals(void)
+{
+	if (pipe(signal_pipe) != 0)
+		return -1;
+	fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
+	fcntl(signal_pipe[0], F_SETFD, FD_CLOEXEC);
+	fcntl(signal_pipe[1], F_SETFD, FD_CLOEXEC);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* The next signal, or 0 after waiting ms milliseconds for one. */
+static int next_signal(int ms)
+{
+	struct pollfd p = {signal_pipe[0], POLLIN, 0};
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	unsigned char b;
+	return read(signal_pipe[0], &b, 1) == 1 ? b : 0;
+}
+
 static int run(ServeOpts *o, Service *sv, Http *h)
 {
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
 	char *sig = o->watch ? signature(o) : NULL;
 	for (;;) {
-		struct timespec tick = {0, 300000000};
-		int s = sigtimedwait(&sigs, NULL, &tick);
+		int s = next_signal(300);
 		if (s == SIGTERM || s == SIGINT)
 			break;
 		if (s == SIGHUP) {
@@ -305,14 +345,10 @@ int cmd_serve(int argc, char **argv)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	edict_init();
-	/* the signals go to the main thread's loop, not to the server's threads */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (catch_signals() != 0) {
+		fprintf(stderr, "edict serve: cannot set up signal handling: %s\n", strerror(errno));
+		return EXIT_DIAG;
+	}
 	Service *sv = calloc(1, sizeof *sv);
 	Http *h = calloc(1, sizeof *h);
 	sv->lim = o.lim;
