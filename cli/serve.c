@@ -34,7 +34,7 @@ typedef struct ServeOpts {
 	const char **paths;
 	int npaths;
 	const char *listen, *log, *token_file, *tls_cert, *tls_key, *docs;
-	unsigned threads, drain_s;
+	unsigned threads, drain_s, grace_s;
 	size_t log_max_bytes;
 	int log_keep;
 	bool log_facts, watch;
@@ -67,7 +67,9 @@ static const char *help =
 	"  --max-connections N    connections open at once (default 1000)\n"
 	"  --idle-timeout S       close a connection silent for S seconds (default 60)\n"
 	"  --request-timeout S    a request must arrive within S seconds (default 30)\n"
-	"  --drain-timeout S      on SIGTERM, wait at most S seconds for requests (default 30)\n";
+	"  --drain-timeout S      on SIGTERM, wait at most S seconds for requests (default 30)\n"
+	"  --drain-grace S        on SIGTERM, first answer /readyz 503 for S seconds while still\n"
+	"                         serving, so a load balancer stops sending (default 0)\n";
 
 static void usage(const char *fmt, const char *arg)
 {
@@ -107,7 +109,8 @@ static int parse(int argc, char **argv, ServeOpts *o)
 	} nums[] = {{"--threads", 1, 256},	   {"--max-body", 64, 1ull << 30},      {"--max-batch-body", 64, 1ull << 34},
 		    {"--max-steps", 1, 1ull << 40}, {"--max-memory", 1 << 16, 1ull << 36}, {"--timeout-ms", 1, 3600000},
 		    {"--max-connections", 1, 100000}, {"--idle-timeout", 1, 86400},     {"--request-timeout", 1, 86400},
-		    {"--drain-timeout", 0, 86400}, {"--log-max-bytes", 1024, 1ull << 40}, {"--log-keep", 1, 1000}};
+		    {"--drain-timeout", 0, 86400}, {"--log-max-bytes", 1024, 1ull << 40}, {"--log-keep", 1, 1000},
+		    {"--drain-grace", 0, 3600}};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
@@ -158,7 +161,8 @@ static int parse(int argc, char **argv, ServeOpts *o)
 		case 8: o->lim.request_timeout_s = (unsigned)n; break;
 		case 9: o->drain_s = (unsigned)n; break;
 		case 10: o->log_max_bytes = n; break;
-		default: o->log_keep = (int)n; break;
+		case 11: o->log_keep = (int)n; break;
+		default: o->grace_s = (unsigned)n; break;
 		}
 	}
 	if (!o->npaths)
@@ -322,6 +326,15 @@ static int run(ServeOpts *o, Service *sv, Http *h)
 	}
 	free(sig);
 	atomic_store(&sv->draining, true);
+	if (o->grace_s) {
+		say("draining: /readyz says so for %u s before the door closes\n", o->grace_s);
+		uint64_t open_until = serve_now_ns() + (uint64_t)o->grace_s * 1000000000u;
+		while (serve_now_ns() < open_until) {
+			int s = next_signal(100);
+			if (s == SIGTERM || s == SIGINT)
+				break; /* asked again: now */
+		}
+	}
 	say("draining: %ld requests under way\n", metrics_inflight_now());
 	http_quiesce(h);
 	uint64_t until = serve_now_ns() + (uint64_t)o->drain_s * 1000000000u;

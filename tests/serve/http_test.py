@@ -444,6 +444,16 @@ def drain():
         check(False, "after the drain nothing listens")
     except OSError:
         check(True, "after the drain nothing listens")
+    # with a grace period: /readyz says 503 while requests are still served
+    s = Server(A.edict, [d, "--drain-grace", "30"])
+    s.signal(signal.SIGTERM)
+    wait_for(lambda: s.json("GET", "/readyz")[0] == 503, what="/readyz 503 in the grace period")
+    st, r = s.json("GET", "/readyz")
+    st2, r2 = s.json("POST", "/v1/decide", {"facts": COMPANY})
+    check(st == 503 and r["status"] == "draining" and st2 == 200, "grace: /readyz 503, requests still served", (r, st2))
+    s.signal(signal.SIGTERM)  # a second one: now
+    code, log = s.stop()
+    check(code == 0, "grace: a second SIGTERM stops it at once", log)
     shutil.rmtree(d)
 
 
