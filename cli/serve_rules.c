@@ -35,8 +35,10 @@ uint64_t serve_now_ns(void)
 }
 
 /* The last part of the first path, without ".edict": the rule set's name. */
-static const char *set_name(const char *path)
+static const char *set_name(const char *given)
 {
+	char *real = realpath(given, NULL); /* "." is named after the directory */
+	const char *path = real ? real : given;
 	size_t n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
@@ -51,6 +53,7 @@ static const char *set_name(const char *path)
 		memcpy(name, path + s, e - s);
 		name[e - s] = 0;
 	}
+	free(real);
 	return name;
 }
 
