@@ -358,6 +358,14 @@ int cmd_serve(int argc, char **argv)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	edict_init();
+	/* Collect when as much has been allocated as the heap holds, not a
+	 * third of it: every request's garbage is short-lived, and each
+	 * collection stops every server thread.  Measured with
+	 * bench/serve/run.sh: a third more requests a second and a p99 several
+	 * times lower, for about 6 MiB more resident memory.  The collector's
+	 * own GC_FREE_SPACE_DIVISOR still decides when it is set. */
+	if (!getenv("GC_FREE_SPACE_DIVISOR"))
+		GC_set_free_space_divisor(1);
 	if (catch_signals() != 0) {
 		fprintf(stderr, "edict serve: cannot set up signal handling: %s\n", strerror(errno));
 		return EXIT_DIAG;

@@ -182,6 +182,10 @@ static bool make_contexts(Worker *w, Ruleset *rs, const ServeLimits *lim)
 		return false;
 	edict_ctx_set_limits(w->ctx, lim->max_steps, lim->max_memory);
 	edict_ctx_set_limits(w->ctx2, lim->max_steps, lim->max_memory);
+	/* a request's results are written out before the next request's facts
+	 * are set: the fact records may be filled again */
+	api_recycle_facts(w->ctx);
+	api_recycle_facts(w->ctx2);
 	atomic_fetch_add(&rs->refs, 1);
 	w->rs = rs;
 	w->nall = (int)edict_rules_decision_count(rs->rules);
