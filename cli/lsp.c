@@ -1491,7 +1491,9 @@ int lsp_serve(FILE *in, FILE *out, const LspOptions *opts)
 			json_object_put(msg);
 			send_error(s, NULL, E_PARSE,
 				   xprintf("the message is not valid JSON: %s",
-					   jerr == json_tokener_success ? "text after the value" : json_tokener_error_desc(jerr)));
+					   jerr == json_tokener_success    ? "there is more after the value"
+					   : jerr == json_tokener_continue ? "it ends before the value does"
+									   : json_tokener_error_desc(jerr)));
 			continue;
 		}
 		int stop = handle(s, msg);

@@ -298,8 +298,9 @@ EDICT_API int edict_ctx_set_as_of(edict_ctx *ctx, const char *date);
 EDICT_API const char *edict_ctx_as_of(edict_ctx *ctx);
 
 /* Limits for each evaluation: VM steps and bytes allocated.  0 means the
- * default (10 million steps, 64 MiB).  Going past a limit stops that
- * evaluation with EDICT_ELIMIT. */
+ * default (10 million steps, 64 MiB); UINT64_MAX steps or SIZE_MAX bytes
+ * mean no practical limit.  Going past a limit stops that evaluation with
+ * EDICT_ELIMIT. */
 EDICT_API int edict_ctx_set_limits(edict_ctx *ctx, uint64_t max_steps, size_t max_bytes);
 
 /* Ask the evaluation running on ctx to stop; it returns EDICT_EINTERRUPTED

@@ -761,7 +761,8 @@ int edict_ctx_set_limits(edict_ctx *x, uint64_t max_steps, size_t max_bytes)
 	enter();
 	if (!ctx_ok(x))
 		return EDICT_EUSAGE;
-	x->max_steps = max_steps ? max_steps : VM_DEFAULT_MAX_STEPS;
+	/* the VM counts steps down in a signed register: past INT64_MAX is as good as no limit */
+	x->max_steps = max_steps ? (max_steps > INT64_MAX ? INT64_MAX : max_steps) : VM_DEFAULT_MAX_STEPS;
 	x->max_bytes = max_bytes ? max_bytes : VM_DEFAULT_MAX_BYTES;
 	return ok(x);
 }

@@ -269,7 +269,8 @@ bool fdoc_null(FactsDoc *d)
 	if (d->depth == 0) {
 		if (d->root)
 			return fail(d, NULL, "invalid JSON: a second value after the whole document");
-		return fail(d, NULL, "the facts must be a JSON object, like {\"company\": {...}}");
+		d->err = "the facts must be a JSON object, like {\"company\": {...}}";
+		return false;
 	}
 	Level *l = &d->stack[d->depth - 1];
 	if (l->object) {
@@ -291,7 +292,7 @@ json_object *fdoc_take(FactsDoc *d)
 	if (d->err)
 		return NULL;
 	if (!d->root) {
-		fail(d, NULL, "the facts must be a JSON object, like {\"company\": {...}}");
+		d->err = "the facts must be a JSON object, like {\"company\": {...}}";
 		return NULL;
 	}
 	if (d->depth) {

@@ -71,7 +71,7 @@ class Client:
             self.notes.append(m)
 
     def initialize(self, caps=None):
-        r = self.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": caps or {}})
+        r = self.request("initialize", {"processId": None, "rootUri": None, "capabilities": caps or {}})
         self.notify("initialized", {})
         return r
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../fuzz/json_walk.h"
 #include "edict.h"
 
 static const char *rules =
@@ -63,47 +64,12 @@ static void teardown(void)
 
 TestSuite(factsdoc, .init = setup, .fini = teardown);
 
-/* Report a json-c tree as events; stops at the first failure. */
-static int walk(edict_ctx *x, json_object *j)
-{
-	int st = EDICT_OK;
-	switch (json_object_get_type(j)) {
-	case json_type_null: return edict_facts_null(x);
-	case json_type_boolean: return edict_facts_bool(x, json_object_get_boolean(j));
-	case json_type_int:
-	case json_type_double: {
-		const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
-		return edict_facts_number(x, s, strlen(s));
-	}
-	case json_type_string: return edict_facts_string(x, json_object_get_string(j), (size_t)json_object_get_string_len(j));
-	case json_type_array:
-		if ((st = edict_facts_array(x)) != EDICT_OK)
-			return st;
-		for (size_t i = 0; i < json_object_array_length(j); i++)
-			if ((st = walk(x, json_object_array_get_idx(j, i))) != EDICT_OK)
-				return st;
-		return edict_facts_end(x);
-	case json_type_object:
-		if ((st = edict_facts_object(x)) != EDICT_OK)
-			return st;
-		json_object_object_foreach(j, k, v)
-		{
-			if ((st = edict_facts_key(x, k, strlen(k))) != EDICT_OK)
-				return st;
-			if ((st = walk(x, v)) != EDICT_OK)
-				return st;
-		}
-		return edict_facts_end(x);
-	}
-	return EDICT_EUSAGE;
-}
-
 static int build(edict_ctx *x, const char *text)
 {
 	json_object *j = json_tokener_parse(text);
 	cr_assert(j != NULL || strcmp(text, "null") == 0, "the case is not JSON: %s", text);
 	cr_assert_eq(edict_facts_begin(x), EDICT_OK);
-	int st = walk(x, j);
+	int st = walk_json(x, j);
 	json_object_put(j);
 	int st2 = edict_facts_commit(x);
 	cr_assert(st == EDICT_OK || st2 == st, "a failed event must fail the commit");
