@@ -16,7 +16,7 @@ cd "$here"
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
 # check the benchmark peers decide as Edict does (bench.tiny)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine neovim nodejs npm"
 
 missing=""
 for p in $packages; do
