@@ -781,9 +781,22 @@ static int m_did_close(Server *s, json_object *params, json_object **result)
 			s->docs[i] = s->docs[--s->ndocs];
 			break;
 		}
-	/* its file on disk counts again (a file that is not there, nothing) */
+	/* its file on disk counts again (a file that is not there, nothing);
+	 * its diagnostics are now those of that file */
 	analyse(s, doc->space, doc->path);
-	publish(s, doc->path, json_object_new_array(), -1);
+	return 0;
+}
+
+/* Rule files changed on disk (another program, a checkout): every rule set
+ * with open documents is loaded again. */
+static int m_watched_files(Server *s, json_object *params, json_object **result)
+{
+	for (int i = 0; i < s->nspaces; i++)
+		for (int k = 0; k < s->ndocs; k++)
+			if (s->docs[k]->space == s->spaces[i]) {
+				analyse(s, s->spaces[i], s->docs[k]->path);
+				break;
+			}
 	return 0;
 }
 
@@ -1385,6 +1398,7 @@ static const struct {
 	{"textDocument/didChange", m_did_change},
 	{"textDocument/didSave", m_did_save},
 	{"textDocument/didClose", m_did_close},
+	{"workspace/didChangeWatchedFiles", m_watched_files},
 	{"textDocument/hover", m_hover},
 	{"textDocument/definition", m_definition},
 	{"textDocument/references", m_references},

@@ -16,6 +16,8 @@ function activate(context) {
       { scheme: "file", language: "edict" },
       { scheme: "untitled", language: "edict" },
     ],
+    // rule files changed outside the editor (a checkout) are checked again
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.edict") },
   };
   client = new LanguageClient("edict", "Edict language server", serverOptions, clientOptions);
   context.subscriptions.push(client);
