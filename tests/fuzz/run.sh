@@ -19,7 +19,7 @@ build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses=${*:-source facts query}
+harnesses=${*:-source facts query layout}
 [ -f "$here/fuzz_api.c" ] && [ -x "$build/tests/fuzz/fuzz_api" ] && [ -z "${*:-}" ] && harnesses="$harnesses api"
 
 status=0
