@@ -34,7 +34,8 @@ typedef enum Role {
 	ROLE_PLAIN,
 	ROLE_DECL, /* starts a top-level declaration (or the module line, an import) */
 	ROLE_CASE, /* starts a case, a table row or a dated value */
-	ROLE_CITE  /* starts a citation: `source` or `assumption` */
+	ROLE_CITE, /* starts a citation: `source` or `assumption` */
+	ROLE_LINE  /* starts a line, nothing more: a test's step, a body's brace */
 } Role;
 
 /* The declaration a token belongs to, by its keyword. */
@@ -242,6 +243,20 @@ static void pop(Stack *s)
 		s->n--;
 }
 
+/* The steps of a test, and what a declaration's body holds between its
+ * braces, start their own lines. */
+static bool on_own_line(const Lay *l, int i, const Open *t, DeclWord decl)
+{
+	const Item *x = &l->it[i];
+	if (!t || !t->block)
+		return false;
+	if (is_closer(x))
+		return !(i > 0 && is_text(&l->it[i - 1], "{"));
+	if (i > 0 && is_text(&l->it[i - 1], "{") && l->it[i - 1].block)
+		return true;
+	return decl == DW_TEST && x->depth == 1 && (is_text(x, "given") || is_text(x, "expect") || is_text(x, "as"));
+}
+
 /* Mark each token's role, declaration, depth and the breaks it allows. */
 static void find_roles(Lay *l)
 {
@@ -272,6 +287,8 @@ static void find_roles(Lay *l)
 			seen_eq = true; /* a '=' in a case compares */
 		} else if (is_text(x, "source") || is_text(x, "assumption")) {
 			x->role = ROLE_CITE;
+		} else if (on_own_line(l, i, top(&st), decl)) {
+			x->role = ROLE_LINE;
 		}
 		after_private = x->role == ROLE_DECL && is_text(x, "private");
 		x->decl = decl;
@@ -318,7 +335,7 @@ static void find_roles(Lay *l)
 static int attached_start(const Lay *l, int i)
 {
 	int s = i;
-	while (s > 0 && l->it[s].nl == 1 && !l->it[s - 1].tok && !l->it[s - 1].trailing && l->it[s - 1].nl >= 1)
+	while (s > 0 && l->it[s].nl == 1 && !l->it[s - 1].tok && !l->it[s - 1].trailing && (l->it[s - 1].nl >= 1 || s == 1))
 		s--;
 	return s;
 }
