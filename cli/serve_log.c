@@ -6,6 +6,7 @@
  * (under a lock held for a pointer copy) and a writer thread appends it.
  * When the queue is full the record is dropped and counted in /metrics.
  */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
