@@ -29,11 +29,11 @@ WORD_OPERATOR = {"and", "or", "not", "in", "is"}
 
 def keywords():
     text = (ROOT / "grammar" / "parser.y").read_text()
+    decls = text.split("\n%%", 1)[0]  # the declarations, before the rules
     words = []
-    for m in re.finditer(r"%token\b([^\n]*)", text):
-        for w in re.findall(r"\"'([A-Za-z_]+)'\"", m.group(1)):
-            if w not in words:
-                words.append(w)
+    for w in re.findall(r"\b[A-Z_][A-Z_0-9]*\s+\"'([A-Za-z_]+)'\"", decls):
+        if w not in words:
+            words.append(w)
     return words
 
 
