@@ -17,4 +17,4 @@ cp -R "$here/." "$work/"
 rm -rf "$work/node_modules" "$work/test" "$work"/*.vsix
 cd "$work"
 npm ci --no-audit --no-fund --loglevel=error
-npx --no-install vsce package --skip-license --out "$out"
+npx --no-install vsce package --skip-license --allow-missing-repository --out "$out"
