@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "compile.h"
+#include "coverage.h"
 #include "facts.h"
 #include "parse.h"
 #include "query.h"
@@ -101,6 +102,11 @@ static void fill_missing(const Program *p, Value *v, const Node *lit, const char
 
 int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 {
+	return query_run_tests_cov(p, out, color, passed, NULL);
+}
+
+int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov)
+{
 	int failed = 0;
 	*passed = 0;
 	const char *green = color ? "\033[32m" : "", *red = color ? "\033[1;31m" : "", *reset = color ? "\033[0m" : "";
@@ -108,6 +114,8 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 		Decl *t = p->tests[i];
 		Ctx *c = vm_new(p);
 		facts_clear(c);
+		/* coverage reads the trace: explain mode, for the tests only */
+		c->trace = cov != NULL;
 		const char *why = NULL;
 		Loc where = t->loc;
 		/* the as-of date first, wherever it is written */
@@ -120,7 +128,10 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 				continue;
 			Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
 			Value v;
-			if (vm_eval_chunk(c, ch, &v) != ST_OK) {
+			int st = vm_eval_chunk(c, ch, &v);
+			if (cov)
+				cov_harvest(cov, c);
+			if (st != ST_OK) {
 				why = xprintf("the given value could not be computed: %s", c->errmsg);
 				where = s->loc;
 				break;
@@ -136,6 +147,8 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 			Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
 			Value v;
 			int st = vm_eval_chunk(c, ch, &v);
+			if (cov)
+				cov_harvest(cov, c);
 			if (st != ST_OK) {
 				why = xprintf("%s:%d:%d: %s", c->errloc.file, c->errloc.line, c->errloc.col, c->errmsg);
 				where = s->loc;
@@ -159,6 +172,11 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 /* --------------------------------------------------------------- checks */
 
 int query_run_checks(Program *p, date_t as_of, Diags *d)
+{
+	return query_run_checks_cov(p, as_of, d, NULL);
+}
+
+int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 {
 	int failed = 0;
 	for (int i = 0; i < p->nchecks; i++) {
@@ -184,6 +202,8 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 		else if (v.tag == V_LIST && v.as.l->len)
 			msg = xprintf("check \"%s\" fails where %s is one of %s", k->name, prog_node_text(p, k->showing),
 				      fmt_value_str(p, v));
+		if (cov)
+			cov_check(cov, i, !msg);
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
 			if (k->ncites)

@@ -15,8 +15,9 @@ cd "$here"
 
 packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
-# check the benchmark peers decide as Edict does (bench.tiny)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
+# check the benchmark peers decide as Edict does (bench.tiny), and that
+# genhtml reads `edict test --lcov` (lcov)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine lcov"
 
 missing=""
 for p in $packages; do
