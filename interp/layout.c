@@ -343,11 +343,11 @@ static int attached_start(const Lay *l, int i)
 static void force_breaks(Lay *l)
 {
 	DeclWord last = DW_NONE;
-	for (int i = 1; i < l->n; i++) {
+	for (int i = 0; i < l->n; i++) {
 		Item *x = &l->it[i];
 		if (!x->tok)
 			continue;
-		if (x->role != ROLE_PLAIN && x->nl == 0)
+		if (x->role != ROLE_PLAIN && x->nl == 0 && i > 0)
 			x->nl = 1;
 		if (x->role != ROLE_DECL)
 			continue;
