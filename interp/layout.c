@@ -56,6 +56,7 @@ typedef struct Item {
 	int nl;           /* line breaks before it: 0, 1, or 2 after a blank line */
 	bool trailing;    /* a comment after code on its line */
 	bool newer;       /* starts a declaration of a kind the layout does not know */
+	bool flush;       /* the keyword after `private`: in the first column if it starts a line */
 	int width;        /* in characters */
 	bool orig_space;  /* white space before it in the input */
 	Role role;
@@ -281,6 +282,7 @@ static void find_roles(Lay *l)
 			seen_eq = false;
 		} else if (st.n == 0 && after_private) {
 			decl = w != DW_NONE ? w : DW_OTHER;
+			x->flush = true;
 		} else if (st.n == 0 && x->tok->cls == TOK_OTHER && is_word(x) && !known_keyword(x) && x->tok->col == 1) {
 			/* a newer kind of declaration, where its writer started it */
 			x->role = ROLE_DECL;
@@ -419,7 +421,7 @@ static void lay_lines(Lay *l)
 				indent = t ? t->indent + 2 : 0; /* fixed below when code follows */
 			else if (t)
 				indent = is_closer(x) ? t->indent : t->indent + (x->role == ROLE_CITE ? 4 : 2);
-			else if (x->role == ROLE_DECL)
+			else if (x->role == ROLE_DECL || x->flush)
 				indent = clause = 0;
 			else if (x->role == ROLE_CASE)
 				indent = clause = 2;
