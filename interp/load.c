@@ -387,6 +387,8 @@ typedef struct LoadArgs {
 	const Source *const *srcs;
 	int n;
 	const Program *base;
+	const Source *const *overlays;
+	int noverlays;
 } LoadArgs;
 
 static Program *sources_fn(const void *arg, Diags *d)
@@ -535,12 +537,30 @@ static Program *paths_fn(const void *arg, Diags *d)
 	Walk w = find_files(paths, npaths, d);
 	if (d->nerrors)
 		return NULL;
+	bool *used = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(a->noverlays + 1));
+	memset(used, 0, sizeof(bool) * (size_t)(a->noverlays + 1));
+	for (int k = 0; k < a->noverlays; k++) {
+		for (int i = 0; i < w.n && !used[k]; i++)
+			used[k] = strcmp(w.files[i].path, a->overlays[k]->path) == 0;
+		if (!used[k]) {
+			const char *b = strrchr(a->overlays[k]->path, '/');
+			b = b ? b + 1 : a->overlays[k]->path;
+			size_t len = strlen(b);
+			Found f = {a->overlays[k]->path, len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b};
+			AST_PUSH(w.files, w.n, f);
+		}
+	}
 	if (w.n == 0) {
 		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
 		return NULL;
 	}
 	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w.n);
 	for (int i = 0; i < w.n; i++) {
+		for (int k = 0; k < a->noverlays && !srcs[i]; k++)
+			if (strcmp(w.files[i].path, a->overlays[k]->path) == 0)
+				srcs[i] = (Source *)a->overlays[k];
+		if (srcs[i])
+			continue;
 		size_t len;
 		const char *err;
 		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
@@ -588,6 +608,13 @@ static Program *paths_fn(const void *arg, Diags *d)
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
 {
 	return load_paths_for(paths, npaths, NULL, 0, d);
+}
+
+Program *load_paths_overlay(const char *const *paths, int npaths, const Source *const *overlays, int noverlays,
+			    Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .overlays = overlays, .noverlays = noverlays};
+	return held(paths_fn, &a, d);
 }
 
 Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d)

@@ -30,6 +30,12 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d);
  * declaration parsed alone may be reported differently).  Without queries
  * this is load_paths. */
 Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d);
+/* load_paths, with the text of some files taken from memory instead of
+ * disk (an editor's unsaved buffers): a file found under the paths whose
+ * path equals an overlay's is read from the overlay; an overlay found
+ * nowhere under them is added to the rule set as one more file. */
+Program *load_paths_overlay(const char *const *paths, int npaths, const Source *const *overlays, int noverlays,
+			    Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
 /* A reform (`edict simulate`, the C API): the program of base with the

@@ -107,4 +107,22 @@ void parse_outline(const Source *src, Outline *o);
  * imports.  NULL only when the scanner cannot start. */
 Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags);
 
+/* What a token is to an editor (highlighting, completion), from the
+ * grammar (parser.y): a keyword is a token whose name there is a word in
+ * quotes ('decision'), so the list grows with the grammar. */
+typedef enum TokRole {
+	TOKR_NAME,
+	TOKR_KEYWORD,
+	TOKR_UNIT,   /* day(s), week(s), month(s), year(s): also usable as names */
+	TOKR_NUMBER, /* numbers, percentages, dates */
+	TOKR_STRING,
+	TOKR_CURRENCY,
+	TOKR_OPERATOR /* operators and brackets */
+} TokRole;
+
+/* The role of a scanner token number (Token.kind). */
+TokRole parse_token_role(int kind);
+/* The grammar's keywords (at most max), in its order; returns how many. */
+int parse_keywords(const char **out, int max);
+
 #endif
