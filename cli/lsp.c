@@ -1320,7 +1320,7 @@ static int run_test(Server *s, const char *uri, const char *name, json_object **
 		return E_INVALID_PARAMS;
 	}
 	Loc where;
-	const char *why = query_run_test(sp->p, t, NULL, &where);
+	const char *why = query_run_test(sp->p, t, &where);
 	const char *text = why ? xprintf("FAIL: %s:%d:%d: %s", where.file, where.line, where.col, why) : "PASS";
 	AST_PUSH(sp->test_names, sp->ntests, t->qname);
 	int n = sp->ntests - 1;

@@ -301,10 +301,11 @@ static void find_roles(Lay *l)
 		x->decl = decl;
 		x->unary = is_text(x, "-") && !(prev && ends_value(prev));
 		const Open *t = top(&st);
-		/* `source doc: "quote"` is no annotation */
+		/* a ':' after a text, or in `source doc: "quote"`, is a citation's
+		 * (source doc "Article 4": "..."): written like a label */
 		bool quote = i >= 2 && (is_text(&l->it[i - 2], "source") || is_text(&l->it[i - 2], "assumption"));
-		x->annot = is_text(x, ":") && decl != DW_CHECK && !quote &&
-			   (t ? t->annot : !(prev && prev->tok->cls == TOK_LITERAL));
+		x->annot = is_text(x, ":") && decl != DW_CHECK && !quote && !(prev && prev->tok->cls == TOK_LITERAL) &&
+			   (t ? t->annot : true);
 		if (prev && st.n == 0 && !seen_eq && (is_text(prev, "=") || (decl == DW_CHECK && is_text(prev, ":"))) &&
 		    (decl == DW_DECISION || decl == DW_PARAM || decl == DW_FUNCTION || decl == DW_CHECK)) {
 			x->brk = BRK_EQ;

@@ -100,7 +100,9 @@ static void fill_missing(const Program *p, Value *v, const Node *lit, const char
 	fill_record(p, v, lit, text);
 }
 
-const char *query_run_test(Program *p, Decl *t, Coverage *cov, Loc *where)
+/* One test; with cov, in explain mode, its trace counted after each
+ * evaluation. */
+static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 {
 	Ctx *c = vm_new(p);
 	facts_clear(c);
@@ -150,6 +152,11 @@ const char *query_run_test(Program *p, Decl *t, Coverage *cov, Loc *where)
 	return why;
 }
 
+const char *query_run_test(Program *p, Decl *t, Loc *where)
+{
+	return run_test(p, t, where, NULL);
+}
+
 int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 {
 	return query_run_tests_cov(p, out, color, passed, NULL);
@@ -163,7 +170,7 @@ int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage 
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];
 		Loc where;
-		const char *why = query_run_test(p, t, cov, &where);
+		const char *why = run_test(p, t, &where, cov);
 		if (why) {
 			failed++;
 			buf_printf(out, "%sFAIL%s %s\n     %s:%d:%d: %s\n", red, reset, t->qname, where.file, where.line, where.col, why);

@@ -31,9 +31,8 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed);
 int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov);
 
 /* Run one test of a program without errors: NULL when it passes, else why
- * it fails, with *where the step that failed.  cov (or NULL) gathers what
- * the test exercised. */
-const char *query_run_test(Program *p, Decl *t, Coverage *cov, Loc *where);
+ * it fails, with *where the step that failed. */
+const char *query_run_test(Program *p, Decl *t, Loc *where);
 
 /* Run every check.  Failures become diagnostics (error or warning, as the
  * check says) at the check's location.  Returns the number of failed
