@@ -265,6 +265,7 @@ def errors():
     d = scratch(with_slow=True)
     s = Server(A.edict, [d, "--max-body", "2000", "--max-steps", "2000000", "--timeout-ms", "60000"])
     t = Server(A.edict, [d, "--max-steps", "100000000000", "--timeout-ms", "50"])
+    m = Server(A.edict, [d, "--max-steps", "100000000000", "--max-memory", "65536", "--timeout-ms", "60000"])
     try:
         st, r = s.json("POST", "/v1/decide", '{"facts": {"company": ')
         check(st == 400 and r["error"]["kind"] == "json" and "invalid JSON" in r["error"]["message"], "400 malformed JSON", r)
@@ -304,6 +305,9 @@ def errors():
         check(st == 422 and r["error"]["kind"] == "limit" and "steps" in r["error"]["message"], "422 over the step limit", r)
         st, r = t.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 999999}}, "queries": ["slow.busy"]})
         check(st == 422 and r["error"]["kind"] == "time" and "50 ms" in r["error"]["message"], "422 over the time limit", r)
+        st, r = m.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100000}}, "queries": ["slow.busy"]})
+        check(st == 422 and r["error"]["kind"] == "limit" and "memory limit of 65536 bytes" in r["error"]["message"],
+              "422 over the memory limit", r)
         st, h, text = t.request("POST", "/v1/batch?query=slow.busy", '{"job": {"rounds": 999999}}\n{"job": {"rounds": 10}}\n')
         recs = [json.loads(x) for x in text.splitlines()]
         check(st == 200 and "interrupted" in recs[0]["errors"]["slow.busy"] and recs[1]["decisions"]["slow.busy"] > 0,
@@ -313,7 +317,7 @@ def errors():
         st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100}}, "queries": ["slow.busy"]})
         check(st == 200, "and on the step-limited server", r)
     finally:
-        for x in (s, t):
+        for x in (s, t, m):
             code, log = x.stop()
             check(code == 0, "stops with 0", log)
     shutil.rmtree(d)
