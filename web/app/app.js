@@ -260,9 +260,13 @@ async function whyNot(name, li, button) {
   button.disabled = false;
 }
 
+/* A decision's entry in edict doc's pages: module/MODULE.html#NAME. */
 function docsLink(name) {
-  const mod = name.split(".")[0];
-  return state.docs[mod] ? el("a", { href: state.docs[mod] + "#" + encodeURIComponent(name), target: "_blank", text: "rules" }) : null;
+  const d = state.decisions.find((x) => x.name === name);
+  const mod = d ? d.module : name.split(".")[0];
+  if (!state.docs[mod]) return null;
+  const bare = name.slice(mod.length + 1);
+  return el("a", { href: state.docs[mod] + (state.docs[mod].endsWith(".html") ? "#" + encodeURIComponent(bare) : ""), target: "_blank", text: "rules" });
 }
 
 function renderDecisions(r) {
@@ -358,7 +362,7 @@ async function findDocs() {
     const res = await fetch("/docs/", { method: "HEAD" });
     if (!res.ok) return;
     for (const mod of new Set(state.decisions.map((d) => d.module))) {
-      const page = "/docs/" + mod + ".html";
+      const page = "/docs/module/" + mod + ".html";
       const r = await fetch(page, { method: "HEAD" });
       state.docs[mod] = r.ok ? page : "/docs/";
     }
