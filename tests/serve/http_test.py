@@ -418,6 +418,28 @@ def reload():
     shutil.rmtree(d)
 
 
+def checks():
+    """The rules' own checks run on every load, as edict check runs them:
+    rules whose error check fails are not served."""
+    d = scratch()
+    s = Server(A.edict, [d, "--no-watch"])
+    try:
+        st, r = s.json("GET", "/readyz")
+        good = r["ruleset"]["hash"]
+        with open(os.path.join(d, "voucher.edict"), "a") as f:
+            f.write('\ncheck "the cap is 40 million": voucher_cap = 40_000_000 KRW\n')
+        s.signal(signal.SIGHUP)
+        wait_for(lambda: "reload_error" in s.json("GET", "/readyz")[1], what="the failed check on /readyz")
+        st, r = s.json("GET", "/readyz")
+        check(r["ruleset"]["hash"] == good and 'check "the cap is 40 million" fails' in r["reload_error"],
+              "a reload whose check fails keeps the rules before it", r)
+    finally:
+        code, log = s.stop()
+    out = subprocess.run([A.edict, "serve", d, "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+    check(out.returncode == 1 and "the cap is 40 million" in out.stderr, "rules whose check fails are not served at start", out.stderr)
+    shutil.rmtree(d)
+
+
 def drain():
     d = scratch(with_slow=True)
     s = Server(A.edict, [d, "--threads", "6", "--max-steps", "100000000000", "--max-memory", "2000000000", "--timeout-ms", "60000"])
@@ -654,7 +676,7 @@ def main():
     ap.add_argument("parts", nargs="*")
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
-    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "drain": drain, "limits": limits,
+    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs}
     for name in A.parts or parts:
         print("==", name)
