@@ -69,7 +69,7 @@ function widget(path, schema) {
   if (kind === "list") return listWidget(path, s);
   if (kind === "enum" || kind === "bool") {
     const choices = kind === "bool" ? [["true", "yes"], ["false", "no"]] : s.enum.filter((m) => m !== null).map((m) => [m, m]);
-    const sel = el("select", { "data-path": path }, el("option", { value: "", text: "(not given)" }),
+    const sel = el("select", { "data-path": path, "aria-label": path }, el("option", { value: "", text: "(not given)" }),
       ...choices.map(([v, t]) => el("option", { value: v, text: t })));
     return {
       node: sel,
@@ -79,7 +79,7 @@ function widget(path, schema) {
   }
   if (kind === "money") {
     const fixed = s["x-edict-currency"];
-    const amount = el("input", { "data-path": path, inputmode: "decimal", placeholder: "amount" });
+    const amount = el("input", { "data-path": path, "aria-label": path, inputmode: "decimal", placeholder: "amount" });
     const cur = fixed ? el("span", { class: "cur", text: fixed }) : el("input", { class: "cur", placeholder: "USD", maxlength: 3, "data-path": path + ":currency" });
     return {
       node: el("div", { class: "money" }, amount, cur),
@@ -92,14 +92,14 @@ function widget(path, schema) {
     };
   }
   if (kind === "percent") {
-    const input = el("input", { "data-path": path, inputmode: "decimal", placeholder: "12" });
+    const input = el("input", { "data-path": path, "aria-label": path + " (percent)", inputmode: "decimal", placeholder: "12" });
     return {
       node: el("div", { class: "unit" }, input, el("span", { text: "%" })),
       get: () => input.value.trim() === "" ? undefined : input.value.trim().replace(/%$/, "") + "%",
       set: (v) => { input.value = v === undefined || v === null ? "" : String(v).replace(/%$/, ""); },
     };
   }
-  const attrs = { "data-path": path };
+  const attrs = { "data-path": path, "aria-label": path };
   if (kind === "date") attrs.type = "date";
   else if (kind === "int") { attrs.type = "number"; attrs.step = "1"; }
   else if (s.examples) attrs.placeholder = s.examples[0];
