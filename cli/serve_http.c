@@ -31,6 +31,7 @@ typedef struct Conn {
 	int endpoint;
 	bool started, too_large, too_slow, answered;
 	bool line_too_long; /* /v1/batch: the line arriving is over the limit */
+	bool no_memory;     /* the body could not be kept */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -209,15 +210,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
 		if (c->total > limit)
 			c->too_large = true;
-		if (c->too_large || c->too_slow)
+		if (c->too_large || c->too_slow || c->no_memory)
 			return MHD_YES;
 		if (c->batch && c->br.ready)
 			batch_piece(h, c, upload_data, n);
 		else if (!c->batch && !take(c, upload_data, n, limit))
-			c->too_large = true;
+			c->no_memory = true; /* within the limit, checked above */
 		return MHD_YES;
 	}
 	/* the whole request is here: answer */
+	if (c->no_memory)
+		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
 	if (c->too_slow)
 		return send_error(mc, c, 408, "slow", "the request arrived too slowly; send it within the time limit");
 	if (c->too_large && (!c->batch || c->total > h->sv->lim.max_batch_body))
