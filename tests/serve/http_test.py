@@ -77,6 +77,12 @@ def endpoints():
         mine = dict(r)
         del mine["ruleset"]
         check(json.loads(evaljson) == mine, "decide: the same object as edict eval --json", evaljson)
+        st, r = s.json("POST", "/v1/decide", {"facts": COMPANY, "queries": ["voucher.award", "voucher.disbursement"], "explain": True})
+        evaljson = subprocess.run([A.edict, "eval", d, "--facts", "-", "--json", "--explain", "--query", "voucher.award",
+                                   "--query", "voucher.disbursement"], input=json.dumps(COMPANY), capture_output=True, text=True).stdout
+        mine = dict(r)
+        del mine["ruleset"]
+        check(json.loads(evaljson) == mine, "decide with explain: the same object as edict eval --json --explain", (evaljson, mine))
         st, r = s.json("POST", "/v1/decide", {"facts": {"company": {"size": "sme"}}, "queries": ["voucher.award", "award > 0 KRW"],
                                               "as_of": "2026-06-01", "explain": True})
         check(st == 200 and r["as_of"] == "2026-06-01" and r["decisions"]["voucher.award"] is None
