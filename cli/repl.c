@@ -31,6 +31,7 @@
 
 #include "check.h"
 #include "compile.h"
+#include "cite.h"
 #include "explain.h"
 #include "facts.h"
 #include "fileio.h"
@@ -670,7 +671,7 @@ static void reasons(Repl *r, const Ctx *a, const Ctx *b, int d, const char *in, 
 			buf_printf(out, "; before by %s", explain_case_name(dd, sa.kase));
 		buf_puts(out, "\n");
 		for (int i = 0; i < k->ncites; i++)
-			buf_printf(out, "%s      %s \"%s\"\n", in, k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
+			buf_printf(out, "%s      %s %s\n", in, k->cites[i].assumption ? "assumption:" : "source:", cite_text(&k->cites[i]));
 	}
 	const char **said = NULL; /* several rows may test the same condition */
 	int nsaid = 0;

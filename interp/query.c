@@ -8,6 +8,7 @@
 #include "compile.h"
 #include "facts.h"
 #include "parse.h"
+#include "cite.h"
 #include "query.h"
 
 Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
@@ -187,7 +188,7 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
 			if (k->ncites)
-				diag_hint(dg, "%s \"%s\"", k->cites[0].assumption ? "assumption:" : "source:", k->cites[0].text);
+				diag_hint(dg, "%s %s", k->cites[0].assumption ? "assumption:" : "source:", cite_text(&k->cites[0]));
 			if (sev == SEV_ERROR)
 				failed++;
 		}
