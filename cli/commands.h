@@ -12,5 +12,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

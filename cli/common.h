@@ -41,6 +41,8 @@ typedef struct Opts {
 	const char *as_of;
 	bool json, explain, fail_fast;
 	int jobs;
+	const char *out;    /* doc: -o DIR */
+	const char *format; /* graph: --format dot|svg */
 } Opts;
 
 /* Parse argv (the words after the command's name) into o; -1 after a usage

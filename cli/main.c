@@ -33,6 +33,10 @@ static const char *help_text =
 	"                                       what a reform changes across a population\n"
 	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
 	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"
+	"  edict doc PATH... -o DIR [--as-of DATE]\n"
+	"                                       write the rules as an HTML site (no server needed)\n"
+	"  edict graph PATH... [--query Q] [--format dot|svg]\n"
+	"                                       the decision dependency graph\n"
 	"  edict disasm PATH...                 show the compiled bytecode\n"
 	"  edict --version                      print the version\n"
 	"  edict help                           print this help\n"
@@ -52,7 +56,7 @@ typedef struct Command {
 
 static const Command commands[] = {
 	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
-	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate},
+	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"doc", cmd_doc}, {"graph", cmd_graph},
 };
 
 int main(int argc, char **argv)
