@@ -13,10 +13,11 @@ mode=${1:-demo}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
+packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev libgraphviz-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
-# check the benchmark peers decide as Edict does (bench.tiny)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
+# check the benchmark peers decide as Edict does (bench.tiny); the site that
+# `edict doc` writes is opened in headless Chromium (doc.browser)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine chromium"
 
 missing=""
 for p in $packages; do
