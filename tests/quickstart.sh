@@ -3,7 +3,8 @@
 # either the main job (demo) or every test (test).  README.md's two quick-start
 # commands call this script, and so does .ci/run.
 #
-#   sh tests/quickstart.sh demo   evaluate the rule library on an example company
+#   sh tests/quickstart.sh demo   evaluate the rule library on an example company,
+#                                 explain three decisions, and write the HTML site
 #   sh tests/quickstart.sh test   run all tests, fuzz each input surface for a
 #                                 while, then run all tests again under ASan and
 #                                 UBSan (the last lines are ctest's summary)
@@ -44,7 +45,15 @@ case "$mode" in
 demo)
 	build build
 	if [ -d rules/kotra ] && [ -f examples/companies/dhaka_garment_maker.json ]; then
-		./build/edict eval rules/kotra --facts examples/companies/dhaka_garment_maker.json --explain
+		facts=examples/companies/dhaka_garment_maker.json
+		echo "== What the KOTRA rules decide for a garment maker in Dhaka ($facts)"
+		./build/edict eval rules/kotra --facts "$facts"
+		echo
+		echo "== Why: the voucher award, the support still pending, and the EU route, with the policy they cite"
+		./build/edict eval rules/kotra --facts "$facts" --explain \
+			--query voucher.award --query support.pending --query origin.eu.originating
+		echo "== The rules as a policy document (HTML, opens without a server)"
+		./build/edict doc rules/kotra -o build/site 2>/dev/null
 	else
 		./build/edict eval examples/voucher --facts examples/voucher/company.json --explain
 	fi
