@@ -407,15 +407,16 @@ void cite_check(Program *p, Diags *d)
 	r.sorted = GC_MALLOC(sizeof(Decl *) * ((size_t)p->ndocs + 1));
 	for (int i = 0; i < p->ndocs; i++)
 		check_document(d, p->docs[i]);
-	memcpy(r.sorted, p->docs, sizeof(Decl *) * (size_t)p->ndocs);
-	qsort(r.sorted, (size_t)p->ndocs, sizeof(Decl *), by_name);
+	if (p->ndocs) {
+		memcpy(r.sorted, p->docs, sizeof(Decl *) * (size_t)p->ndocs);
+		qsort(r.sorted, (size_t)p->ndocs, sizeof(Decl *), by_name);
+	}
 	r.names = GC_MALLOC(sizeof(char *) * ((size_t)p->ndocs + 1));
 	for (int i = 0; i < p->ndocs; i++) {
 		if (i && strcmp(r.sorted[i - 1]->name, r.sorted[i]->name) == 0) {
 			Diag *dg = diag_add(d, SEV_ERROR, r.sorted[i]->loc, "the document '%s' is declared twice", r.sorted[i]->name);
 			diag_hint(dg, "the other one is at %s:%d", r.sorted[i - 1]->loc.file, r.sorted[i - 1]->loc.line);
 		}
-		r.sorted[r.n] = r.sorted[i];
 		r.names[r.n++] = r.sorted[i]->name;
 	}
 	cite_each(p, resolve, &r);

@@ -529,6 +529,8 @@ static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *
 		buf_puts(b, "\n");
 	}
 	buf_printf(b, "</code></pre>\n<p class=\"where\">%s:%d</p>\n", m->src->path, first);
+	if (d->kind == D_DOCUMENT)
+		buf_printf(b, "<p class=\"citedby\"><a href=\"../document/%s.html\">What in the rules cites it</a></p>\n", d->name);
 	if (d->kind == D_PARAM)
 		param_history(b, p, d);
 	if (d->kind == D_TABLE)
@@ -650,7 +652,8 @@ static void document_page(SitePage **pages, int *np, const Xref *x, const Decl *
 	for (int i = 0; i < x->ncites; i++)
 		if (x->cites[i].c->document == doc)
 			AST_PUSH(refs, n, &x->cites[i]);
-	qsort(refs, (size_t)n, sizeof *refs, by_pinpoint);
+	if (n)
+		qsort(refs, (size_t)n, sizeof *refs, by_pinpoint);
 	buf_printf(&b, "<h2>What in the rules cites it (%d citation%s)</h2>\n", n, n == 1 ? "" : "s");
 	const char *open = NULL;
 	for (int i = 0; i < n; i++) {
