@@ -12,6 +12,9 @@ int cmd_disasm(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_doc(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 
