@@ -138,7 +138,9 @@ char *serve_openapi(const Ruleset *rs)
 		f = replace(f, "\"#/$defs/", "\"#/components/schemas/Facts/$defs/");
 		const char *s = replace(doc, "@FACTS@", f);
 		s = replace(s, "@DECISIONS@", buf_cstr(&names));
-		s = replace(s, "@RULESET@", xprintf("%s (%s)", rs->name, rs->hash));
+		Buf name = {0}; /* inside a JSON string: escaped, without its quotes */
+		buf_json_str(&name, rs->name, strlen(rs->name));
+		s = replace(s, "@RULESET@", xprintf("%.*s (%s)", (int)name.n - 2, name.s + 1, rs->hash));
 		out = strdup(s);
 	}
 	if (schema)

@@ -35,8 +35,10 @@ uint64_t serve_now_ns(void)
 }
 
 /* The last part of the first path, without ".edict": the rule set's name. */
-static const char *set_name(const char *path)
+static const char *set_name(const char *given)
 {
+	char *real = realpath(given, NULL); /* "." is named after the directory */
+	const char *path = real ? real : given;
 	size_t n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
@@ -51,6 +53,7 @@ static const char *set_name(const char *path)
 		memcpy(name, path + s, e - s);
 		name[e - s] = 0;
 	}
+	free(real);
 	return name;
 }
 
@@ -179,6 +182,10 @@ static bool make_contexts(Worker *w, Ruleset *rs, const ServeLimits *lim)
 		return false;
 	edict_ctx_set_limits(w->ctx, lim->max_steps, lim->max_memory);
 	edict_ctx_set_limits(w->ctx2, lim->max_steps, lim->max_memory);
+	/* a request's results are written out before the next request's facts
+	 * are set: the fact records may be filled again */
+	api_recycle_facts(w->ctx);
+	api_recycle_facts(w->ctx2);
 	atomic_fetch_add(&rs->refs, 1);
 	w->rs = rs;
 	w->nall = (int)edict_rules_decision_count(rs->rules);

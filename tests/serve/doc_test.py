@@ -6,7 +6,8 @@ Blocks, by their info string:
   ```http                 a request: "METHOD PATH", header lines, a blank
                           line, the body (NDJSON for /v1/batch)
   ```json status=N        the reply it gets: that status, and that JSON
-                          (with subset=yes: the members shown, among others)
+                          (with subset=yes: the members shown, among others;
+                          a list of objects shown: each like one of the reply's)
   ```ndjson status=N      a reply of one JSON document a line
   ```text status=N        a reply in which each line shown appears, numbers
                           at the ends of lines standing for any number
@@ -42,8 +43,11 @@ def blocks(lines):
 
 
 def subset(want, got):
+    """want's members are in got (a list shown: each of its items is like one of got's)"""
     if isinstance(want, dict):
         return isinstance(got, dict) and all(k in got and subset(v, got[k]) for k, v in want.items())
+    if isinstance(want, list) and want and isinstance(want[0], dict):
+        return isinstance(got, list) and all(any(subset(w, g) for g in got) for w in want)
     return want == got
 
 

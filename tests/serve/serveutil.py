@@ -1,5 +1,6 @@
 """serveutil.py - start `edict serve` on a free loopback port for a test,
 and talk to it with the standard library's HTTP client."""
+import atexit
 import http.client
 import json
 import os
@@ -9,12 +10,25 @@ import subprocess
 import time
 
 
+_started = []
+
+
+@atexit.register
+def _kill_leftovers():
+    """A test that failed half-way leaves no server running."""
+    for s in _started:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
 class Server:
     def __init__(self, edict, args, cwd=None, env=None):
         self.edict, self.args, self.cwd = edict, args, cwd
         self.log = open(os.devnull, "w")
         self.proc = subprocess.Popen([edict, "serve", *args, "--listen", "127.0.0.1:0"], cwd=cwd,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        _started.append(self)
         self.lines = []
         line = self.proc.stderr.readline()
         self.lines.append(line)

@@ -273,7 +273,10 @@ function renderDecisions(r) {
   ul.textContent = "";
   $("#as-of-shown").textContent = "as of " + r.as_of;
   const types = Object.fromEntries(state.decisions.map((d) => [d.name, d]));
+  let module = null;
   for (const [name, v] of Object.entries(r.decisions)) {
+    const mod = types[name] ? types[name].module : name.split(".")[0];
+    if (mod !== module) { module = mod; ul.append(el("li", { class: "module", text: mod })); }
     const li = el("li", { "data-decision": name });
     const line = el("div", { class: "dline" }, el("span", { class: "dname", text: name }), el("span", { class: valueClass(v), text: fmt(v) }));
     if (r.missing[name] && r.missing[name].length) line.append(el("span", { class: "missing", text: "needs " + r.missing[name].join(", ") }));
