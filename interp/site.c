@@ -449,7 +449,9 @@ static void param_history(Buf *b, const Program *p, const Decl *d)
 		int y = 8 + i * row;
 		buf_printf(b, "<rect class=\"bar%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\" rx=\"3\"/>", k->until ? "" : " open", x0, y,
 			   x1 - x0 < 2 ? 2 : x1 - x0);
-		buf_printf(b, "<text x=\"%.1f\" y=\"%d\">", x0 + 4, y + 13);
+		/* a label that would run off the right edge ends at its bar's end */
+		bool right = x0 > left + width * 0.55;
+		buf_printf(b, "<text x=\"%.1f\" y=\"%d\"%s>", right ? x1 - 4 : x0 + 4, y + 13, right ? " text-anchor=\"end\"" : "");
 		esc(b, prog_node_text(p, k->value));
 		buf_puts(b, " from ");
 		esc(b, k->from);
