@@ -152,7 +152,7 @@ static void summary_module(const Ctx *c, const Module *m, Query **qs, Value *val
 			done[k - from] = 1;
 			buf_printf(b, "%s%s", n++ ? ", " : "", qs[k]->text + skip);
 		}
-		buf_printf(b, need.n ? " (missing: %s)\n" : "\n", buf_cstr(&need));
+		buf_printf(b, need.n ? " (missing: %s)\n" : " (the rules give no value; no fact is missing)\n", buf_cstr(&need));
 	}
 }
 
