@@ -4,7 +4,8 @@
  * Method: one pass gathers what the pages cross-reference (for each
  * declaration, what uses it and which tests exercise it; for each document,
  * the citations of it), then each page is written into a Buf.  Every
- * declaration is shown as written in its file, with the comment lines just
+ * declaration is shown in the canonical layout of `edict fmt` (layout.c;
+ * as written when its file cannot be laid out), with the comment lines just
  * above it as its description, highlighted by a small scanner of its own
  * (the words of the language, texts, numbers, comments); everything taken
  * from the rules is HTML-escaped.  Links are relative, so the site works
@@ -23,6 +24,8 @@
 #include "explain.h"
 #include "format.h"
 #include "graph.h"
+#include "layout.h"
+#include "parse.h"
 #include "site.h"
 #include "vm.h"
 
@@ -509,16 +512,41 @@ static void table_rows(Buf *b, const Program *p, const Decl *d)
 	buf_puts(b, "</tbody></table>\n");
 }
 
-static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *m, int i, date_t as_of)
+/* The module as `edict fmt` lays it out, parsed again, so that each
+ * declaration is shown in the canonical layout; the module itself when its
+ * text cannot be laid out (the declarations then show as written). */
+static const Module *canonical(const Module *m)
+{
+	Diags *d = diag_new();
+	size_t len = 0;
+	const char *text = layout_format(m->src->path, m->src->text, m->src->len, d, &len);
+	if (!text || d->nerrors)
+		return m;
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = m->src->path;
+	src->text = text;
+	src->len = len;
+	Module *laid = parse_module(src, d);
+	if (!laid || d->nerrors || laid->ndecls != m->ndecls)
+		return m;
+	for (int i = 0; i < m->ndecls; i++)
+		if (laid->decls[i]->kind != m->decls[i]->kind)
+			return m;
+	return laid;
+}
+
+/* Declaration i of m; its text is taken from `shown` (the canonical layout). */
+static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *m, const Module *shown, int i,
+			 date_t as_of)
 {
 	const Decl *d = m->decls[i];
 	int first, last;
-	decl_lines(m, i, &first, &last);
+	decl_lines(shown, i, &first, &last);
 	buf_printf(b, "<section class=\"decl %s\" id=\"%s\">\n<h3><span class=\"kind\">%s</span> ", decl_kind_word(d),
 		   anchor(d), decl_kind_word(d));
 	esc(b, d->name);
 	buf_puts(b, "</h3>\n");
-	const char *about = description(m->src, first);
+	const char *about = description(shown->src, first);
 	if (about) {
 		buf_puts(b, "<p class=\"about\">");
 		esc(b, about);
@@ -526,11 +554,11 @@ static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *
 	}
 	buf_puts(b, "<pre class=\"src\"><code>");
 	for (int l = first; l <= last; l++) {
-		Span s = line_at(m->src, l);
+		Span s = line_at(shown->src, l);
 		highlight(b, s.text, s.len);
 		buf_puts(b, "\n");
 	}
-	buf_printf(b, "</code></pre>\n<p class=\"where\">%s:%d</p>\n", m->src->path, first);
+	buf_printf(b, "</code></pre>\n<p class=\"where\">%s:%d</p>\n", m->src->path, d->loc.line);
 	if (d->kind == D_DOCUMENT)
 		buf_printf(b, "<p class=\"citedby\"><a href=\"../document/%s.html\">What in the rules cites it</a></p>\n", d->name);
 	if (d->kind == D_PARAM)
@@ -613,8 +641,9 @@ static void module_page(SitePage **pages, int *np, const Program *p, const Xref 
 		buf_puts(&b, "</a></li>\n");
 	}
 	buf_puts(&b, "</ul></nav>\n");
+	const Module *shown = canonical(m);
 	for (int i = 0; i < m->ndecls; i++)
-		decl_section(&b, p, x, m, i, o->as_of);
+		decl_section(&b, p, x, m, shown, i, o->as_of);
 	page_end(&b, "../", false);
 	add_page(pages, np, xprintf("module/%s.html", m->name), &b);
 }
