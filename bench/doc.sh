@@ -5,8 +5,9 @@
 #
 #   bench/doc.sh [--edict PATH] [--runs N] [--rules DIR]
 #
-# Prints the wall time of each run, then the median and the fastest, and the
-# share that Graphviz takes (the same run with `edict graph --format svg`).
+# Prints the median and fastest wall time of N runs, the same for `edict
+# check` and for Graphviz alone (`edict graph --format svg`), and the
+# processor time and peak memory of one run.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,3 +51,9 @@ echo "site:  $(find "$out/site" -type f | wc -l) files, $(du -sk "$out/site" | c
 measure "edict doc (whole site)" "$edict" doc "$rules" -o "$out/site"
 measure "edict check (load, check, run checks)" "$edict" check "$rules"
 measure "edict graph --format svg (Graphviz)" "$edict" graph "$rules" --format svg
+# processor time, which a busy machine disturbs less than wall time
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f "edict doc, processor time of one run: %U s user, %S s system, %M KB peak memory" \
+		"$edict" doc "$rules" -o "$out/site" >/dev/null 2>"$out/time" || true
+	tail -1 "$out/time"
+fi
