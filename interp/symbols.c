@@ -13,6 +13,7 @@
 #include "mem.h"
 #include <string.h>
 
+#include "cite.h"
 #include "parse.h"
 #include "symbols.h"
 
@@ -534,6 +535,15 @@ static void walk_decl(Ix *x, Decl *d)
 	}
 }
 
+/* A citation names its document: a use of the document's symbol. */
+static void cite_use(Citation *c, Decl *owner, Case *kase, void *arg)
+{
+	(void)owner, (void)kase;
+	Ix *x = arg;
+	if (c->document)
+		use(x, key_get(x, c->document, 0), c->loc, false);
+}
+
 SymIndex *sym_index(const Program *p)
 {
 	Ix x = {0};
@@ -551,6 +561,7 @@ SymIndex *sym_index(const Program *p)
 		for (int j = 0; j < m->ndecls; j++)
 			walk_decl(&x, m->decls[j]);
 	}
+	cite_each(p, cite_use, &x);
 	return x.ix;
 }
 
@@ -617,7 +628,7 @@ const char *sym_doc(const Source *src, int line)
 static void cites_md(Buf *b, const Citation *c, int n)
 {
 	for (int i = 0; i < n; i++)
-		buf_printf(b, "\n> %s: \"%s\"\n", c[i].assumption ? "assumption" : "source", c[i].text);
+		buf_printf(b, "\n> %s: %s\n", c[i].assumption ? "assumption" : "source", cite_text(&c[i]));
 }
 
 /* The declaration line for the hover: `decision voucher.priority : bool`. */

@@ -4,7 +4,8 @@
  * the diagnostics and at the citations the checker resolved: the printed
  * form, the document found, and stale quotes for each kind of figure
  * (amounts with "million", amounts with a currency first, percentages,
- * durations in words and in digits), both ways.
+ * durations in words and in digits), both ways; and the symbol index an
+ * editor uses, where a citation's document name leads to its declaration.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
@@ -13,6 +14,7 @@
 #include "cite.h"
 #include "load.h"
 #include "mem.h"
+#include "symbols.h"
 
 static void setup(void)
 {
@@ -136,4 +138,17 @@ Test(cite, document_fields_are_checked)
 	cr_assert(strstr(m, "a document has no field 'author'") != NULL, "%s", m);
 	cr_assert(strstr(m, "the date of a document is written like 2015-07-28") != NULL, "%s", m);
 	cr_assert(strstr(m, "the document 'bad' is declared twice") != NULL, "%s", m);
+}
+
+Test(cite, the_document_name_of_a_citation_is_a_use_of_the_document)
+{
+	Diags *d;
+	Program *p = load("decision x : bool = true source r \"Article 4\"\n", &d);
+	cr_assert_eq(d->nerrors, 0, "%s", messages(d));
+	SymIndex *ix = sym_index(p);
+	const SymUse *u = sym_at(ix, "t.edict", 3, 34);
+	cr_assert_not_null(u);
+	cr_assert_eq(u->sym->kind, SK_DOCUMENT);
+	cr_assert_str_eq(u->sym->name, "r");
+	cr_assert_eq(u->sym->loc.line, 2);
 }
