@@ -120,10 +120,14 @@ static bool is_ident_char(char c)
 }
 
 /* The span of the last name of the chain at `span` (`voucher.priority`:
- * `priority`), whose text is `name`. */
-static Loc last_part(Loc span, const char *name)
+ * `priority`), whose text is `name`, in src; a name written in quotes
+ * ('VERY LOW') spans its quotes too. */
+static Loc last_part(const Source *src, Loc span, const char *name)
 {
 	int len = (int)strlen(name);
+	long end = offset_of(src, span.eline, span.ecol);
+	if (end >= 0 && (size_t)end < src->len && src->text[end] == '\'')
+		len += 2;
 	Loc l = span;
 	if (span.line == span.eline && span.ecol - span.col + 1 >= len) {
 		l.line = span.eline;
@@ -255,7 +259,7 @@ static Sym *type_sym(Ix *x, const char *name)
  * (`voucher` of `voucher.priority`): a module or an enumeration. */
 static void prefix_use(Ix *x, Loc span, const char *name)
 {
-	Loc last = last_part(span, name);
+	Loc last = last_part(x->mod->src, span, name);
 	if (last.col - span.col < 2 || span.line != span.eline)
 		return;
 	long off = offset_of(x->mod->src, span.line, span.col);
@@ -366,7 +370,7 @@ static void walk_name(Ix *x, Node *n)
 	}
 	if (!s || !n->text)
 		return;
-	use(x, s, last_part(n->loc, n->text), false);
+	use(x, s, last_part(x->mod->src, n->loc, n->text), false);
 	prefix_use(x, n->loc, n->text);
 }
 
@@ -392,7 +396,7 @@ static void walk(Ix *x, Node *n)
 	case N_FIELD:
 		walk(x, n->kids[0]);
 		if (n->kids[0]->type && n->text)
-			use(x, field_sym(x, n->kids[0]->type, n->text), last_part(n->loc, n->text), false);
+			use(x, field_sym(x, n->kids[0]->type, n->text), last_part(x->mod->src, n->loc, n->text), false);
 		break;
 	case N_CALL: {
 		Node *callee = n->nkids ? n->kids[0] : NULL;
@@ -400,7 +404,7 @@ static void walk(Ix *x, Node *n)
 			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0) : builtin_sym(x, callee->text);
 			use(x, s, callee->loc, false);
 		} else if (callee && callee->kind == N_FIELD && n->ref == R_FUNC) {
-			use(x, key_get(x, n->decl, 0), last_part(callee->loc, callee->text), false);
+			use(x, key_get(x, n->decl, 0), last_part(x->mod->src, callee->loc, callee->text), false);
 			prefix_use(x, callee->loc, callee->text);
 		}
 		walk_kids(x, n, 1);

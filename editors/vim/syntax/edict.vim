@@ -16,16 +16,18 @@ syntax match edictUnit /\v<\d+%(_\d+)*%(\.\d+%(_\d+)*)?\s+\zs%(months|month|week
 syntax match edictComment /#.*$/ contains=@Spell
 syntax region edictString start=/"/ skip=/\\./ end=/"\|$/ contains=edictEscape,@Spell
 syntax match edictEscape /\\[nt"\\]/ contained
+syntax match edictQuotedName /'[^']*'\?/
 syntax match edictDate /\v<\d{4}-\d{2}-\d{2}>/
 syntax match edictPercent /\v<\d+%(_\d+)*%(\.\d+%(_\d+)*)?\%/
 syntax match edictNumber /\v<\d+%(_\d+)*%(\.\d+%(_\d+)*)?>/
 syntax match edictCurrency /\v<[A-Z]{3}>/
-syntax match edictOperator /\v\=\>|!\=|\<\>|\<\=|\>\=|[-+*\/=<>|]/
+syntax match edictOperator /\v\=\>|!\=|\<\>|\<\=|\>\=|\.\.|[-+*\/=<>|^]/
 syntax match edictDeclName /\v%(<%(decision|param|table|function|fact|record|enum)\s+)@<=\h\w*/
 
 highlight default link edictComment Comment
 highlight default link edictString String
 highlight default link edictEscape SpecialChar
+highlight default link edictQuotedName Identifier
 highlight default link edictDate Number
 highlight default link edictPercent Number
 highlight default link edictNumber Number
