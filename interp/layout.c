@@ -506,27 +506,58 @@ static int code_width(const Lay *l, int s, int e)
 	return w;
 }
 
-/* Break the line [s, e) once, before its loosest break point; false when
- * it has none. */
-static bool break_line(Lay *l, int s, int e)
+/* The loosest break points of line [s, e): the shallowest, then the
+ * loosest kind; false when it has none. */
+static bool loosest(const Lay *l, int s, int e, int *depth, Break *kind)
 {
-	int best = -1, bdepth = 0, bkind = 0;
+	bool any = false;
 	for (int i = s + 1; i < e; i++) {
 		const Item *x = &l->it[i];
 		if (!x->tok || x->brk == BRK_NONE)
 			continue;
-		bool better = best < 0 || x->depth < bdepth || (x->depth == bdepth && (int)x->brk < bkind);
-		bool same = best >= 0 && x->depth == bdepth && (int)x->brk == bkind;
-		/* among equals, the last one that still leaves the line short enough */
-		if (better || (same && x->col <= LAYOUT_WIDTH)) {
-			best = i;
-			bdepth = x->depth;
-			bkind = (int)x->brk;
+		if (!any || x->depth < *depth || (x->depth == *depth && x->brk < *kind)) {
+			*depth = x->depth;
+			*kind = x->brk;
+		}
+		any = true;
+	}
+	return any;
+}
+
+/* Break the line [s, e) at its loosest break points, filling each piece as
+ * far as it goes: before the last point that still starts within the
+ * width, or before the first when none does.  A piece is guessed to start
+ * two columns in; the next round lays it out for real.  False when the
+ * line has no break point. */
+static bool break_line(Lay *l, int s, int e)
+{
+	int depth = 0;
+	Break kind = BRK_NONE;
+	if (!loosest(l, s, e, &depth, &kind))
+		return false;
+	int in = l->it[s].col + 2, shift = 0, fit = -1;
+	for (int i = s + 1; i < e; i++) {
+		Item *x = &l->it[i];
+		if (!x->tok || x->depth != depth || x->brk != kind)
+			continue;
+		if (x->col - shift <= LAYOUT_WIDTH) {
+			fit = i;
+			continue;
+		}
+		int at = fit >= 0 ? fit : i;
+		l->it[at].nl = 1;
+		shift = l->it[at].col - in;
+		fit = -1;
+		if (at != i && x->col - shift <= LAYOUT_WIDTH) {
+			fit = i;
+		} else if (at != i) {
+			x->nl = 1;
+			shift = x->col - in;
 		}
 	}
-	if (best < 0)
-		return false;
-	l->it[best].nl = 1;
+	/* the last piece, if it is still too long */
+	if (fit >= 0 && code_width(l, s, e) - shift > LAYOUT_WIDTH)
+		l->it[fit].nl = 1;
 	return true;
 }
 
@@ -535,7 +566,8 @@ static void break_long_lines(Lay *l)
 	for (;;) {
 		lay_lines(l);
 		bool changed = false;
-		/* one break per line and round: the columns are stale after it */
+		/* the columns are stale after a break: lay out again, until no
+		 * long line can be broken */
 		for (int s = 0, e; s < l->n; s = e) {
 			e = line_end(l, s);
 			if (code_width(l, s, e) > LAYOUT_WIDTH)
