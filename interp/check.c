@@ -1190,8 +1190,26 @@ static const Type *check_call(Chk *c, Node *n)
 	return n->type = f->type ? f->type : &ty_error;
 }
 
+static const char *field_names(const TypeDef *td)
+{
+	const char *s = "";
+	for (int i = 0; i < td->nfields; i++)
+		s = xprintf("%s%s%s", s, i ? ", " : "", td->fields[i].name);
+	return s;
+}
+
 static const Type *check_record(Chk *c, Node *n, const Type *expect)
 {
+	if (n->nkids > 0 && !n->kids[0]->text && (!expect || expect->kind != TY_REC)) {
+		for (int i = 0; i < n->nkids; i++)
+			check(c, n->kids[i]->kids[0], NULL);
+		if (!expect || expect->kind != TY_ERROR) {
+			Diag *dg = err(c, n->loc, "this row gives %d values, but the table has one output", n->nkids);
+			diag_hint(dg, "to give several values, declare the table's output columns, as in "
+				      "table t : { grade : string, rate : percent } hit first");
+		}
+		return n->type = &ty_error;
+	}
 	if (!expect || expect->kind != TY_REC) {
 		if (expect && expect->kind == TY_ERROR) {
 			for (int i = 0; i < n->nkids; i++)
@@ -1203,6 +1221,14 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 	}
 	TypeDef *td = expect->def;
 	Node **byslot = GC_MALLOC(sizeof(Node *) * (size_t)(td->nfields + 1));
+	/* a table row's values, one per output column, are named by position */
+	if (n->nkids > 0 && !n->kids[0]->text) {
+		if (n->nkids != td->nfields)
+			err(c, n->loc, "this row gives %d values, but the table has %d output columns (%s)", n->nkids,
+			    td->nfields, field_names(td));
+		for (int i = 0; i < n->nkids; i++)
+			n->kids[i]->text = i < td->nfields ? td->fields[i].name : "?";
+	}
 	for (int i = 0; i < n->nkids; i++) {
 		Node *e = n->kids[i];
 		int slot = -1;
@@ -1482,20 +1508,51 @@ static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
 	return true;
 }
 
+/* The policy's demands on a table's type: a list for the collecting
+ * policies, a whole number for count, an order of values for priority. */
+static void check_hit(Chk *c, Decl *d)
+{
+	const Type *t = d->type;
+	const char *pol = hit_name(d->hit);
+	if (t->kind == TY_ERROR)
+		return;
+	if (hit_gives_list(d->hit) && t->kind != TY_LIST) {
+		err(c, d->type_node->loc, "a table with 'hit %s' gives a list; declare it as 'list of %s'", pol, ty_name(t));
+		return;
+	}
+	if (d->hit == HIT_COUNT && t->kind != TY_INT)
+		err(c, d->type_node->loc, "a table with 'hit %s' gives a whole number; declare it as int", pol);
+	if (!hit_ranks(d->hit))
+		return;
+	const Type *v = t->kind == TY_LIST ? t->elem : t;
+	if (d->hit_order) {
+		expect_type(c, d->hit_order, ty_list(v), "the order of a table's values");
+		if (d->hit_order->nkids == 0)
+			err(c, d->hit_order->loc, "the order of the values needs at least one value");
+	} else if (v->kind != TY_ENUM && v->kind != TY_BOOL && v->kind != TY_ERROR) {
+		Diag *dg = err(c, d->type_node->loc, "a table with 'hit %s' ranks its rows by the order of their values, "
+						     "but %s has no order of its own", pol, a_ty(v));
+		diag_hint(dg, "declare the output as an enum (its members rank in the order declared, first highest), "
+			      "or list the values after the policy: hit %s [\"high\", \"medium\", \"low\"]", pol);
+	}
+}
+
 static void check_cases(Chk *c, Decl *d)
 {
-	const char *what = d->kind == D_TABLE ? "each row of '%s'" : "the value of '%s'";
+	const char *what = d->is_table ? "each row of '%s'" : "the value of '%s'";
 	int ndefault = 0;
+	if (d->is_table)
+		check_hit(c, d);
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];
 		if (k->cond)
-			expect_type(c, k->cond, &ty_bool, d->kind == D_TABLE ? "a row's condition" : "an exception's condition");
+			expect_type(c, k->cond, &ty_bool, d->is_table ? "a row's condition" : "an exception's condition");
 		const Type *want = d->type;
-		if (d->kind == D_TABLE) {
-			if (d->hit == HIT_COLLECT)
+		if (d->is_table) {
+			if (hit_gives_list(d->hit))
 				want = d->type->kind == TY_LIST ? d->type->elem : &ty_error;
 			else if (d->hit == HIT_COUNT)
-				want = NULL;
+				want = k->is_default ? &ty_int : NULL;
 		}
 		if (want)
 			expect_named(c, k->value, want, what, d->name);
@@ -1525,15 +1582,8 @@ static void check_cases(Chk *c, Decl *d)
 				if (d->cases[m].label && strcmp(d->cases[m].label, k->label) == 0)
 					err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
 	}
-	if (d->kind == D_TABLE && d->hit == HIT_COLLECT && d->type->kind != TY_LIST && d->type->kind != TY_ERROR)
-		err(c, d->type_node->loc, "a table with 'hit collect' gives a list; declare it as 'list of %s'", ty_name(d->type));
-	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT)
-		for (int i = 0; i < d->ncases; i++)
-			if (d->cases[i].is_default)
-				err(c, d->cases[i].loc, "a 'default' row belongs to tables with 'hit unique' or 'hit first'; "
-							"a collecting table simply collects nothing when no row applies");
-	if (d->kind == D_TABLE && d->hit == HIT_COUNT && d->type->kind != TY_INT && d->type->kind != TY_ERROR)
-		err(c, d->type_node->loc, "a table with 'hit count' gives a whole number; declare it as int");
+	if (d->is_table && ndefault > 1)
+		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
 	if (d->kind == D_DECISION && ndefault == 0 && d->ncases > 0) {
 		/* allowed: with no default, no applicable exception is an error at run time */
 	}
@@ -1565,6 +1615,12 @@ static void check_decl(Chk *c, Decl *d)
 				if (strcmp(d->params[j].name, d->params[i].name) == 0)
 					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
 			push_local(c, d->params[i].name, d->params[i].type);
+		}
+		if (d->is_table) {
+			/* a table with parameters: its rows' slots follow the parameters */
+			reserve(c, d->ncases + 2);
+			check_cases(c, d);
+			break;
 		}
 		expect_type(c, d->body, d->type, "the function's result");
 		break;

@@ -538,7 +538,7 @@ static void expr(Cg *g, Node *n)
 const char *cg_case_label(const Decl *d, int i)
 {
 	const Case *k = &d->cases[i];
-	if (d->kind == D_TABLE)
+	if (d->is_table)
 		return xprintf("row %d (line %d)", i + 1, k->loc.line);
 	if (k->label)
 		return xprintf("exception '%s' (line %d)", k->label, k->loc.line);
@@ -568,32 +568,81 @@ static void case_cond(Cg *g, Decl *d, int i)
 	}
 }
 
+/* The explicit order of a table's values (hit priority [..]), folded to a
+ * constant list by the checker's literals; unknown means the enum's order. */
+static Value hit_order(const Decl *d)
+{
+	const Node *o = d->hit_order;
+	if (!o)
+		return val_unknown(NULL);
+	List *l = val_list_new((uint32_t)o->nkids);
+	for (int i = 0; i < o->nkids; i++)
+		l->items[i] = o->kids[i]->is_const ? o->kids[i]->k : val_unknown(NULL);
+	return val_list(l);
+}
+
+/* A table that gathers every row that applies (any, priority, output order,
+ * rule order, collect and its sum, count, min and max): the rows' values go
+ * into a list, with their row numbers where the policy needs them, and HIT
+ * reduces the list by the policy.  When no row applies, HIT falls through to
+ * the default row's value, if there is one. */
+static void gather(Cg *g, Decl *d, int base)
+{
+	Loc loc = d->loc;
+	int acc = local(g, base + d->ncases);
+	bool pairs = d->hit == HIT_ANY || hit_ranks(d->hit);
+	int dflt = -1;
+	emit2(g, OP_ACCINIT, acc, ACC_LIST, loc);
+	for (int i = 0; i < d->ncases; i++) {
+		if (d->cases[i].is_default) {
+			dflt = i;
+			continue;
+		}
+		case_cond(g, d, i);
+		int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
+		if (pairs)
+			push_const(g, val_int(i), d->cases[i].loc);
+		if (d->hit == HIT_COUNT)
+			emit(g, OP_TRUE, 0, loc);
+		else
+			expr(g, d->cases[i].value);
+		if (pairs)
+			emit(g, OP_MKLIST, 2, d->cases[i].loc);
+		emit2(g, OP_ACC, acc, ACC_LIST, d->cases[i].loc);
+		patch_b(g, f, here(g));
+	}
+	emit2(g, OP_ACCEND, acc, ACC_LIST, loc);
+	CaseTab *t = GC_MALLOC(sizeof *t);
+	t->mode = PICK_GATHER;
+	t->hit = d->hit;
+	t->n = d->ncases;
+	t->has_default = dflt >= 0;
+	t->order = hit_order(d);
+	const Type *vt = d->type->kind == TY_LIST ? d->type->elem : d->type;
+	t->zero = zero_of(vt);
+	Chunk *ch = g->ch;
+	AST_PUSH(ch->cases, ch->ncases, t);
+	emit(g, OP_HIT, ch->ncases - 1, loc);
+	if (dflt >= 0) {
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, dflt, d->cases[dflt].loc);
+		expr(g, d->cases[dflt].value);
+		if (hit_gives_list(d->hit))
+			emit(g, OP_MKLIST, 1, d->cases[dflt].loc);
+	}
+	t->end = here(g);
+	emit(g, OP_RETURN, 0, loc);
+}
+
 static void cases(Cg *g, Decl *d)
 {
 	Loc loc = d->loc;
-	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT) {
-		int kind = d->hit == HIT_COLLECT ? ACC_LIST : d->hit == HIT_SUM ? ACC_SUM : d->hit == HIT_COUNT ? ACC_COUNT
-			   : d->hit == HIT_MIN ? ACC_MIN : ACC_MAX;
-		int acc = d->ncases;
-		emit2(g, OP_ACCINIT, acc, kind, loc);
-		if (kind == ACC_SUM) {
-			push_const(g, zero_of(d->type), loc);
-			emit(g, OP_SETLOCAL, acc, loc);
-		}
-		for (int i = 0; i < d->ncases; i++) {
-			case_cond(g, d, i);
-			int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
-			if (g->trace)
-				emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
-			if (kind == ACC_COUNT)
-				emit(g, OP_TRUE, 0, loc);
-			else
-				expr(g, d->cases[i].value);
-			emit2(g, OP_ACC, acc, kind, d->cases[i].loc);
-			patch_b(g, f, here(g));
-		}
-		emit2(g, OP_ACCEND, acc, kind, loc);
-		emit(g, OP_RETURN, 0, loc);
+	/* a table with parameters keeps its rows' slots after them */
+	int base = d->kind == D_FUNCTION ? d->nparams : 0;
+	if (d->is_table && hit_gathers(d->hit)) {
+		gather(g, d, base);
 		return;
 	}
 	/* a single unconditional, undated case needs no PICK */
@@ -611,8 +660,9 @@ static void cases(Cg *g, Decl *d)
 	CaseTab *t = GC_MALLOC(sizeof *t);
 	int n = d->ncases;
 	t->n = n;
-	t->mode = d->kind == D_TABLE ? (d->hit == HIT_FIRST ? PICK_FIRST : PICK_UNIQUE) : PICK_PRECEDENCE;
-	t->first_slot = 0;
+	t->mode = d->is_table ? (d->hit == HIT_FIRST ? PICK_FIRST : PICK_UNIQUE) : PICK_PRECEDENCE;
+	t->hit = d->hit;
+	t->first_slot = local(g, base);
 	t->target = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)n);
 	t->is_default = GC_MALLOC_ATOMIC((size_t)n);
 	t->beats = GC_MALLOC_ATOMIC((size_t)n * (size_t)n);
@@ -644,7 +694,7 @@ static void cases(Cg *g, Decl *d)
 						t->beats[i * n + j] = 1;
 	for (int i = 0; i < n; i++) {
 		case_cond(g, d, i);
-		emit(g, OP_SETLOCAL, i, d->cases[i].loc);
+		emit(g, OP_SETLOCAL, local(g, base + i), d->cases[i].loc);
 	}
 	Chunk *ch = g->ch;
 	AST_PUSH(ch->cases, ch->ncases, t);
@@ -722,6 +772,9 @@ static void fold_decl(Program *p, Ctx **scratch, Work *w, Decl *d)
 		fold(p, scratch, w, d->cases[i].value);
 	}
 	fold(p, scratch, w, d->body);
+	if (d->hit_order)
+		for (int i = 0; i < d->hit_order->nkids; i++)
+			fold(p, scratch, w, d->hit_order->kids[i]);
 }
 
 /* ----------------------------------------------------------------- entry */
@@ -732,6 +785,8 @@ static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
 	g.ch->decl = d;
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
+	}
+	if (d->kind == D_FUNCTION && !d->is_table) {
 		expr(&g, d->body);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else {

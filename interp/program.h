@@ -54,7 +54,8 @@ extern const char *const builtin_names[B__COUNT];
 typedef enum PickMode {
 	PICK_PRECEDENCE, /* decisions and params: exceptions override defaults */
 	PICK_UNIQUE,     /* table hit unique */
-	PICK_FIRST       /* table hit first */
+	PICK_FIRST,      /* table hit first */
+	PICK_GATHER      /* a gathering table: HIT reduces the rows that apply */
 } PickMode;
 
 typedef struct CaseTab {
@@ -65,6 +66,11 @@ typedef struct CaseTab {
 	int end;              /* address after the bodies */
 	bool *is_default;
 	unsigned char *beats; /* n*n: beats[i*n+j] = case i overrides case j */
+	/* tables */
+	HitPolicy hit;
+	bool has_default;     /* PICK_GATHER: a default row's value follows HIT */
+	Value order;          /* hit priority / output order: the values, highest first; unknown: the enum's order */
+	Value zero;           /* hit sum: the zero of the table's kind (0 KRW) */
 } CaseTab;
 
 typedef struct Chunk {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "format.h"
 #include "opcodes.h"
 #include "vm.h"
 
@@ -780,6 +781,133 @@ static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *
 	return win >= 0 ? win : -2;
 }
 
+/* ------------------------------------------------------------- tables */
+
+/* No row of a table applies and it has no default row. */
+static _Noreturn void no_row(Ctx *c, Frame *fr)
+{
+	const Decl *d = fr->ch->decl;
+	bool dated = false;
+	for (int i = 0; d && i < d->ncases; i++)
+		dated |= d->cases[i].from || d->cases[i].until;
+	if (dated) {
+		char day[DATE_TEXT_LEN + 1];
+		date_format(c->as_of, day);
+		FAIL(ST_RUNTIME, "no row of table '%s' applies on %s, and it has no 'default' row", fr->ch->name, day);
+	}
+	FAIL(ST_RUNTIME, "no row of table '%s' applies, and it has no 'default' row; add a row for this case, or a "
+			 "'default' row", fr->ch->name);
+}
+
+/* The rank of a value in a table's order of values: 0 is the highest. */
+static int64_t rank_of(Ctx *c, Frame *fr, const CaseTab *t, Value v, int row)
+{
+	if (t->order.tag == V_LIST) {
+		for (uint32_t i = 0; i < t->order.as.l->len; i++)
+			if (t->order.as.l->items[i].tag == v.tag && val_equal(t->order.as.l->items[i], v))
+				return i;
+		FAIL(ST_RUNTIME, "%s gives %s, which is not in the order of the values of table '%s'",
+		     cg_case_label(fr->ch->decl, row), fmt_value_str(c->p, v), fr->ch->name);
+	}
+	if (v.tag == V_BOOL)
+		return !v.as.i; /* true ranks first */
+	return v.as.i;          /* an enum member: the order declared */
+}
+
+/* The value of a gathering table from the values of the rows that apply
+ * (pairs [row, value] for any, priority and output order). */
+static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l)
+{
+	uint32_t n = l->len;
+	bool pairs = t->hit == HIT_ANY || t->hit == HIT_PRIORITY || t->hit == HIT_OUTPUT_ORDER;
+	Value *v = vm_alloc(c, fr, sizeof(Value) * (n + 1), false);
+	int *row = vm_alloc(c, fr, sizeof(int) * (n + 1), true);
+	Value u = {.tag = V_BOOL};
+	for (uint32_t i = 0; i < n; i++) {
+		v[i] = pairs ? l->items[i].as.l->items[1] : l->items[i];
+		row[i] = pairs ? (int)l->items[i].as.l->items[0].as.i : 0;
+		if (v[i].tag == V_UNKNOWN)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, v[i]) : v[i];
+	}
+	switch (t->hit) {
+	case HIT_COLLECT:
+	case HIT_RULE_ORDER:
+		return val_list(l);
+	case HIT_COUNT:
+		return val_int(n);
+	default:
+		break;
+	}
+	if (u.tag == V_UNKNOWN)
+		return u;
+	switch (t->hit) {
+	case HIT_SUM: {
+		Value r = t->zero;
+		for (uint32_t i = 0; i < n; i++)
+			r = arith(c, fr, OP_ADD, r, v[i]);
+		return r;
+	}
+	case HIT_MIN:
+	case HIT_MAX: {
+		if (n == 0)
+			return val_unknown(NULL); /* nothing to choose from, and no default */
+		Value r = v[0];
+		for (uint32_t i = 1; i < n; i++) {
+			int k = compare(c, fr, v[i], r);
+			if (t->hit == HIT_MIN ? k < 0 : k > 0)
+				r = v[i];
+		}
+		return r;
+	}
+	case HIT_ANY:
+		if (n == 0)
+			no_row(c, fr);
+		for (uint32_t i = 1; i < n; i++)
+			if (v[i].tag != v[0].tag || !val_equal(v[i], v[0]))
+				FAIL(ST_RUNTIME, "%s and %s both apply and give different values (%s and %s), but in a 'hit any' "
+						 "table rows that apply together must agree",
+				     cg_case_label(fr->ch->decl, row[0]), cg_case_label(fr->ch->decl, row[i]),
+				     fmt_value_str(c->p, v[0]), fmt_value_str(c->p, v[i]));
+		return v[0];
+	case HIT_PRIORITY: {
+		if (n == 0)
+			no_row(c, fr);
+		uint32_t best = 0;
+		int64_t br = rank_of(c, fr, t, v[0], row[0]);
+		for (uint32_t i = 1; i < n; i++) {
+			int64_t r = rank_of(c, fr, t, v[i], row[i]);
+			if (r < br) {
+				br = r;
+				best = i;
+			}
+		}
+		return v[best];
+	}
+	case HIT_OUTPUT_ORDER: {
+		/* a stable sort by rank: rows of equal rank stay in rule order */
+		int64_t *rk = vm_alloc(c, fr, sizeof(int64_t) * (n + 1), true);
+		for (uint32_t i = 0; i < n; i++)
+			rk[i] = rank_of(c, fr, t, v[i], row[i]);
+		for (uint32_t i = 1; i < n; i++)
+			for (uint32_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
+				int64_t tr = rk[j];
+				rk[j] = rk[j - 1];
+				rk[j - 1] = tr;
+				Value tv = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = tv;
+			}
+		Value out = new_list(c, fr, n);
+		if (n)
+			memcpy(out.as.l->items, v, sizeof(Value) * n);
+		return out;
+	}
+	default:
+		break;
+	}
+	FAIL(ST_RUNTIME, "unknown hit policy");
+}
+
 /* ------------------------------------------------------------ the loop */
 
 static Value exec(Ctx *c, const Chunk *ch, int base);
@@ -1363,6 +1491,29 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			PUSH(L[s]);
 		VMBREAK;
 	}
+	/* HIT A: the gathering table A reduces the list on top (the values of
+	 * the rows that apply) by its policy and jumps past the default row's
+	 * value; when no row applied and there is a default row, it goes on to
+	 * its value.  An unknown list (a row's condition waits for facts) stays
+	 * unknown.  Costs a step per row gathered. */
+	VMCASE(HIT) {
+		const CaseTab *t = ch->cases[INS_A(w)];
+		a = POP();
+		if (a.tag == V_UNKNOWN) {
+			PUSH(a);
+			JUMPTO(t->end);
+		} else if (a.as.l->len == 0 && t->has_default) {
+			VMBREAK;
+		} else {
+			budget -= a.as.l->len;
+			if (budget < 0)
+				goto steps_exceeded;
+			a = hit_reduce(c, AT_PC(), t, a.as.l);
+			PUSH(a);
+			JUMPTO(t->end);
+		}
+		VMBREAK;
+	}
 	/* PICK A: the case table A of this chunk chooses among the conditions
 	 * in L[0..n-1]: an exception beats a default, a case beats the ones it
 	 * overrides; two winners are a conflict.  Jumps to the winner's body,
@@ -1381,6 +1532,8 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			date_format(c->as_of, day);
 			if (ch->decl && ch->decl->kind == D_PARAM)
 				FAIL(ST_RUNTIME, "the parameter '%s' has no value on %s", ch->decl->qname, day);
+			if (ch->decl && ch->decl->is_table)
+				no_row(c, AT_PC());
 			FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
 		}
 		VMBREAK;

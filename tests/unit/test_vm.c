@@ -481,7 +481,7 @@ Test(vm, table_hit_policies)
 	EXPECT_IN(c, "best", "80%");
 	EXPECT_IN(c, "worst", "50%");
 	EXPECT_IN(c, "overlapping", "error: row 1 (line 12) and row 2 (line 13) both apply, but this table allows only one row (hit unique)");
-	EXPECT_IN(c, "only_large", "error: no case of 't.only_large' applies on 2026-12-01, and it has no default");
+	EXPECT_IN(c, "only_large", "error: no row of table 't.only_large' applies, and it has no 'default' row; add a row for this case, or a 'default' row");
 
 	c = ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"new_exporter\": true}}");
 	EXPECT_IN(c, "level", "\"intensive\"");
@@ -490,7 +490,7 @@ Test(vm, table_hit_policies)
 	EXPECT_IN(c, "points", "8");
 	EXPECT_IN(c, "best", "90%");
 	EXPECT_IN(c, "worst", "50%");
-	EXPECT_IN(c, "overlapping", "error: no case of 't.overlapping' applies on 2026-12-01, and it has no default");
+	EXPECT_IN(c, "overlapping", "error: no row of table 't.overlapping' applies, and it has no 'default' row; add a row for this case, or a 'default' row");
 
 	c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"5%\", \"new_exporter\": false}}");
 	EXPECT_IN(c, "level", "\"light\"");
