@@ -396,7 +396,8 @@ static void literal(Chk *c, Node *n)
 			int64_t i;
 			if (!dec_to_int(d, &i)) {
 				Diag *dg = err(c, n->loc, "this whole number is too large");
-				diag_hint(dg, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
+				diag_hint(dg, "whole numbers go up to 9223372036854775807, decimals to 34 digits: write %s.0 "
+					      "to make it a decimal", n->text);
 				n->type = &ty_error;
 				return;
 			}
@@ -823,8 +824,32 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
 		return &ty_error;
 	TypeKind x = a->kind, y = b->kind;
-	const char *opname = op == '+' ? "add" : op == '-' ? "subtract" : op == '*' ? "multiply" : "divide";
-	if (op == '+' || op == '-') {
+	const char *opname = op == '+' ? "add" : op == '-' ? "subtract" : op == '*' ? "multiply"
+			     : op == BIN_MOD ? "take the remainder of" : op == BIN_POW ? "raise" : "divide";
+	if (op == '+' && (x == TY_LIST || x == TY_EMPTY) && (y == TY_LIST || y == TY_EMPTY)) {
+		Diag *dg = err(c, n->loc, "'+' does not join lists");
+		diag_hint(dg, "to join lists, write concat(%s, %s)", prog_node_text(c->p, n->kids[0]),
+			  prog_node_text(c->p, n->kids[1]));
+		return &ty_error;
+	}
+	if (op == BIN_MOD) {
+		/* n mod d: the remainder, with the sign of d (as DMN's modulo) */
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+		if (x == TY_MONEY && y == TY_MONEY && (!a->cur || !b->cur || a->cur == b->cur))
+			return a->cur ? a : b;
+		if (x == TY_MONEY && (y == TY_INT || y == TY_DEC))
+			return a;
+	} else if (op == BIN_POW) {
+		/* x ^ n: a decimal, exact for a whole exponent */
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return &ty_dec;
+		if (x == TY_PCT || y == TY_PCT || x == TY_MONEY) {
+			Diag *dg = err(c, n->loc, "cannot raise %s to the power of %s", a_ty(a), a_ty(b));
+			diag_hint(dg, "'^' takes plain numbers: amount(x) ^ 2, or (1 + rate) ^ years with rate a decimal");
+			return &ty_error;
+		}
+	} else if (op == '+' || op == '-') {
 		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
 			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
 		if (x == TY_PCT && y == TY_PCT)
@@ -913,7 +938,7 @@ enum { OPC_ARITH, OPC_CMP, OPC_ORD, OPC_LOGIC };
 static int op_class(const Node *n)
 {
 	switch (n->op) {
-	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV:
+	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV: case BIN_MOD: case BIN_POW:
 		return OPC_ARITH;
 	case BIN_EQ: case BIN_NE:
 		return OPC_CMP;

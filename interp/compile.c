@@ -406,6 +406,11 @@ static void expr(Cg *g, Node *n)
 			cond(g, n);
 			return;
 		}
+		if (n->op == BIN_MOD || n->op == BIN_POW) {
+			static const char msg[] = "'mod' and '^' are not evaluated yet";
+			emit(g, OP_ERROR, konst(g, val_str(msg, sizeof msg - 1)), n->loc);
+			return;
+		}
 		expr(g, n->kids[0]);
 		if ((n->op == BIN_GE || n->op == BIN_LT) && n->kids[1]->is_const &&
 		    (val_is_declike(n->kids[1]->k) || n->kids[1]->k.tag == V_INT)) {
