@@ -1248,11 +1248,15 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 	Node **byslot = GC_MALLOC(sizeof(Node *) * (size_t)(td->nfields + 1));
 	/* a table row's values, one per output column, are named by position */
 	if (n->nkids > 0 && !n->kids[0]->text) {
-		if (n->nkids != td->nfields)
+		if (n->nkids != td->nfields) {
 			err(c, n->loc, "this row gives %d values, but the table has %d output columns (%s)", n->nkids,
 			    td->nfields, field_names(td));
+			for (int i = 0; i < n->nkids; i++)
+				check(c, n->kids[i]->kids[0], NULL);
+			return n->type = &ty_error;
+		}
 		for (int i = 0; i < n->nkids; i++)
-			n->kids[i]->text = i < td->nfields ? td->fields[i].name : "?";
+			n->kids[i]->text = td->fields[i].name;
 	}
 	for (int i = 0; i < n->nkids; i++) {
 		Node *e = n->kids[i];
