@@ -749,7 +749,7 @@ static Node *outputs_node(Node *list)
 	if (list->nkids == 1)
 		return list->kids[0];
 	/* several outputs: a record whose field names the checker fills in from the table's type */
-	Node *r = ast_node(N_RECORD, list->loc);
+	Node *r = ast_node(N_RECORD, ast_span(list->kids[0]->loc, list->kids[list->nkids - 1]->loc));
 	for (int i = 0; i < list->nkids; i++) {
 		Node *e = ast_node1(N_ENTRY, list->kids[i]->loc, list->kids[i]);
 		e->text = NULL;
