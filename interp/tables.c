@@ -14,6 +14,7 @@
 #include "mem.h"
 #include <string.h>
 
+#include "arith.h"
 #include "format.h"
 #include "tables.h"
 #include "vm.h"
@@ -99,7 +100,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 {
 	Ival r = a;
 	if (b.has_lo) {
-		int c = r.has_lo ? vm_compare(b.lo, r.lo) : 1;
+		int c = r.has_lo ? ar_order(b.lo, r.lo) : 1;
 		if (c > 0 || (c == 0 && !b.lo_in)) {
 			r.lo = b.lo;
 			r.lo_in = b.lo_in;
@@ -107,7 +108,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (b.has_hi) {
-		int c = r.has_hi ? vm_compare(b.hi, r.hi) : -1;
+		int c = r.has_hi ? ar_order(b.hi, r.hi) : -1;
 		if (c < 0 || (c == 0 && !b.hi_in)) {
 			r.hi = b.hi;
 			r.hi_in = b.hi_in;
@@ -115,7 +116,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (r.has_lo && r.has_hi) {
-		int c = vm_compare(r.lo, r.hi);
+		int c = ar_order(r.lo, r.hi);
 		if (c > 0 || (c == 0 && !(r.lo_in && r.hi_in)))
 			return false;
 	}
@@ -316,8 +317,8 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0; j--) {
 			Ival *x = &iv[j - 1], *y = &iv[j];
-			bool swap = x->has_lo && (!y->has_lo || vm_compare(y->lo, x->lo) < 0 ||
-						  (vm_compare(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
+			bool swap = x->has_lo && (!y->has_lo || ar_order(y->lo, x->lo) < 0 ||
+						  (ar_order(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
 			if (!swap)
 				break;
 			Ival t = *x;
@@ -338,7 +339,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		open = true;
 	}
 	for (int i = 1; i < n && !open; i++) {
-		int c = vm_compare(iv[i].lo, hi);
+		int c = ar_order(iv[i].lo, hi);
 		/* whole numbers: 9 and 10 are neighbours */
 		if (c > 0 && hi.tag == V_INT && iv[i].lo.tag == V_INT && hi_in && iv[i].lo_in && iv[i].lo.as.i == hi.as.i + 1)
 			c = 0;
@@ -350,7 +351,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		if (!iv[i].has_hi) {
 			open = true;
 		} else {
-			int d = vm_compare(iv[i].hi, hi);
+			int d = ar_order(iv[i].hi, hi);
 			if (d > 0 || (d == 0 && iv[i].hi_in)) {
 				hi = iv[i].hi;
 				hi_in = iv[i].hi_in;
