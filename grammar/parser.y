@@ -566,6 +566,7 @@ table_head
 		if (ps->pending_columns) {
 			/* the output columns make a record type named after the table */
 			Decl *rd = new_decl(ps, D_RECORD, $3, @3);
+			rd->is_table = true; /* a table's columns: read with the table, not in a type outline */
 			rd->def = ps->pending_columns; rd->def->name = $3; rd->def->loc = @3;
 			AST_PUSH(ps->mod->decls, ps->mod->ndecls, rd);
 			ps->pending_columns = NULL;

@@ -264,7 +264,8 @@ typedef struct Decl {
 	/* D_PARAM, D_DECISION, D_TABLE: cases; simple decisions have one default */
 	Case *cases;
 	int ncases;
-	bool is_table;   /* D_TABLE, or a D_FUNCTION written as a table with parameters */
+	bool is_table;   /* D_TABLE, or a D_FUNCTION written as a table with parameters;
+			  * on a D_RECORD: the output columns of the table of that name */
 	HitPolicy hit;
 	Node *hit_order; /* hit priority / output order [values]: the explicit order, or NULL */
 	Node **inputs;   /* `input a | b`: the columns its rows' cell tests read (kept for tools) */

@@ -13,9 +13,10 @@
 #include "mem.h"
 #include <string.h>
 
+#include "builtins.h"
 #include "compile.h"
+#include "fold.h"
 #include "opcodes.h"
-#include "vm.h"
 
 /* Small functions are compiled into their callers (see inline_call). */
 #define INLINE_MAX_NODES 40
@@ -158,32 +159,6 @@ static Chunk *new_chunk(const char *name, int nlocals)
 
 static void expr(Cg *g, Node *n);
 
-static int acc_kind(Builtin b)
-{
-	switch (b) {
-	case B_SUM: return ACC_SUM;
-	case B_COUNT: return ACC_COUNT;
-	case B_MIN: return ACC_MIN;
-	case B_MAX: return ACC_MAX;
-	case B_ALL: return ACC_ALL;
-	case B_ANY: return ACC_ANY;
-	default: return ACC_LIST;
-	}
-}
-
-/* The zero of a sum, typed after the elements. */
-static Value zero_of(const Type *t)
-{
-	Dec z = {0, 0};
-	switch (t->kind) {
-	case TY_DEC: return val_dec(V_DEC, z, 0);
-	case TY_PCT: return val_dec(V_PCT, z, 0);
-	case TY_MONEY: return val_dec(V_MONEY, z, t->cur);
-	case TY_DUR: return val_dur(0, DU_DAYS);
-	default: return val_int(0);
-	}
-}
-
 /* A loop over a generator `elem for x in xs where cond`, folding with kind. */
 static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 {
@@ -192,7 +167,7 @@ static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
 	emit2(g, OP_ACCINIT, acc, kind, gen->loc);
 	if (kind == ACC_SUM) {
-		push_const(g, zero_of(elem_type), gen->loc);
+		push_const(g, ty_zero(elem_type), gen->loc);
 		emit(g, OP_SETLOCAL, acc, gen->loc);
 	}
 	int top = here(g);
@@ -373,17 +348,17 @@ static void expr(Cg *g, Node *n)
 			emit2(g, OP_CALL, n->decl->index, argc, n->loc);
 			return;
 		}
-		Builtin b = (Builtin)n->slot;
+		int b = n->slot;
 		if (argc == 1 && n->kids[1]->kind == N_GEN) {
 			Node *gen = n->kids[1];
-			loop(g, gen, acc_kind(b), gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
+			loop(g, gen, bi_table[b].acc, gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
 			return;
 		}
-		if (b == B_SUM && argc == 1) {
+		if ((bi_table[b].flags & BI_ZERO) && argc == 1) {
 			/* sum of a plain list: the zero's type comes from the list */
 			expr(g, n->kids[1]);
 			const Type *t = n->kids[1]->type;
-			push_const(g, zero_of(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
+			push_const(g, ty_zero(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
 			emit2(g, OP_BUILTIN, b, 2, n->loc);
 			return;
 		}
@@ -540,18 +515,6 @@ static void expr(Cg *g, Node *n)
 
 /* ---------------------------------------------------------------- cases */
 
-const char *cg_case_label(const Decl *d, int i)
-{
-	const Case *k = &d->cases[i];
-	if (d->is_table)
-		return xprintf("row %d (line %d)", i + 1, k->loc.line);
-	if (k->label)
-		return xprintf("exception '%s' (line %d)", k->label, k->loc.line);
-	if (k->is_default)
-		return xprintf("the %s on line %d", d->kind == D_PARAM ? "value" : "default", k->loc.line);
-	return xprintf("the exception on line %d", k->loc.line);
-}
-
 /* Push the condition under which case i applies: its own condition and its dates. */
 static void case_cond(Cg *g, Decl *d, int i)
 {
@@ -626,7 +589,7 @@ static void gather(Cg *g, Decl *d, int base)
 	t->has_default = dflt >= 0;
 	t->order = hit_order(d);
 	const Type *vt = d->type->kind == TY_LIST ? d->type->elem : d->type;
-	t->zero = zero_of(vt);
+	t->zero = ty_zero(vt);
 	Chunk *ch = g->ch;
 	AST_PUSH(ch->cases, ch->ncases, t);
 	emit(g, OP_HIT, ch->ncases - 1, loc);
@@ -718,70 +681,6 @@ static void cases(Cg *g, Decl *d)
 	emit(g, OP_RETURN, 0, loc);
 }
 
-/* --------------------------------------------------------------- folding */
-
-/* Fold constant subtrees bottom-up by running them once at compile time:
- * `50_000_000 KRW * 10%` becomes one constant.  A subtree that fails (a
- * division by zero) stays as it is, so the error is reported where and when
- * it is evaluated. */
-static bool foldable(const Node *n)
-{
-	switch (n->kind) {
-	case N_BINARY:
-	case N_UNARY:
-	case N_IN:
-	case N_IS:
-	case N_IF:
-	case N_OTHERWISE:
-	case N_LIST:
-		return true;
-	case N_CALL:
-		return n->ref == R_BUILTIN;
-	default:
-		return false;
-	}
-}
-
-static void fold(Program *p, Ctx **scratch, Work *w, Node *n)
-{
-	if (!n || n->is_const)
-		return;
-	bool all = true;
-	for (int i = 0; i < n->nkids; i++) {
-		Node *k = n->kids[i];
-		if (!k)
-			continue;
-		fold(p, scratch, w, k);
-		if (!k->is_const || k->kind == N_GEN)
-			all = false;
-	}
-	if (!all || !foldable(n) || (n->nkids == 0 && n->kind != N_LIST))
-		return;
-	if (!*scratch)
-		*scratch = vm_new(p);
-	Cg g = cg_new(p, new_chunk("fold", 0), false, w); /* run once here, not kept */
-	expr(&g, n);
-	emit(&g, OP_RETURN, 0, n->loc);
-	Value v;
-	vm_reset(*scratch);
-	if (vm_eval_chunk(*scratch, g.ch, &v) == ST_OK && v.tag != V_UNKNOWN) {
-		n->is_const = true;
-		n->k = v;
-	}
-}
-
-static void fold_decl(Program *p, Ctx **scratch, Work *w, Decl *d)
-{
-	for (int i = 0; i < d->ncases; i++) {
-		fold(p, scratch, w, d->cases[i].cond);
-		fold(p, scratch, w, d->cases[i].value);
-	}
-	fold(p, scratch, w, d->body);
-	if (d->hit_order)
-		for (int i = 0; i < d->hit_order->nkids; i++)
-			fold(p, scratch, w, d->hit_order->kids[i]);
-}
-
 /* ----------------------------------------------------------------- entry */
 
 static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
@@ -806,12 +705,8 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	Ctx *scratch = NULL;
+	fold_program(p);
 	Work w = {0};
-	for (int i = 0; i < p->ndecls; i++)
-		fold_decl(p, &scratch, &w, p->decls[i]);
-	for (int i = 0; i < p->nfuncs; i++)
-		fold_decl(p, &scratch, &w, p->funcs[i]);
 	for (int i = 0; i < p->ndecls; i++)
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	for (int i = 0; i < p->nfuncs; i++)

@@ -19,6 +19,7 @@
 #include "mem.h"
 #include <string.h>
 
+#include "arith.h"
 #include "format.h"
 #include "tables.h"
 #include "vm.h"
@@ -104,7 +105,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 {
 	Ival r = a;
 	if (b.has_lo) {
-		int c = r.has_lo ? vm_compare(b.lo, r.lo) : 1;
+		int c = r.has_lo ? ar_order(b.lo, r.lo) : 1;
 		if (c > 0 || (c == 0 && !b.lo_in)) {
 			r.lo = b.lo;
 			r.lo_in = b.lo_in;
@@ -112,7 +113,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (b.has_hi) {
-		int c = r.has_hi ? vm_compare(b.hi, r.hi) : -1;
+		int c = r.has_hi ? ar_order(b.hi, r.hi) : -1;
 		if (c < 0 || (c == 0 && !b.hi_in)) {
 			r.hi = b.hi;
 			r.hi_in = b.hi_in;
@@ -120,7 +121,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (r.has_lo && r.has_hi) {
-		int c = vm_compare(r.lo, r.hi);
+		int c = ar_order(r.lo, r.hi);
 		if (c > 0 || (c == 0 && !(r.lo_in && r.hi_in)))
 			return false;
 	}
@@ -320,14 +321,14 @@ static bool iv_within(const Ival *x, const Ival *y)
 	if (y->has_lo) {
 		if (!x->has_lo)
 			return false;
-		int c = vm_compare(x->lo, y->lo);
+		int c = ar_order(x->lo, y->lo);
 		if (c < 0 || (c == 0 && x->lo_in && !y->lo_in))
 			return false;
 	}
 	if (y->has_hi) {
 		if (!x->has_hi)
 			return false;
-		int c = vm_compare(x->hi, y->hi);
+		int c = ar_order(x->hi, y->hi);
 		if (c > 0 || (c == 0 && x->hi_in && !y->hi_in))
 			return false;
 	}
@@ -429,8 +430,8 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0; j--) {
 			Ival *x = &iv[j - 1], *y = &iv[j];
-			bool swap = x->has_lo && (!y->has_lo || vm_compare(y->lo, x->lo) < 0 ||
-						  (vm_compare(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
+			bool swap = x->has_lo && (!y->has_lo || ar_order(y->lo, x->lo) < 0 ||
+						  (ar_order(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
 			if (!swap)
 				break;
 			Ival t = *x;
@@ -451,7 +452,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		open = true;
 	}
 	for (int i = 1; i < n && !open; i++) {
-		int c = vm_compare(iv[i].lo, hi);
+		int c = ar_order(iv[i].lo, hi);
 		/* whole numbers: 9 and 10 are neighbours */
 		if (c > 0 && hi.tag == V_INT && iv[i].lo.tag == V_INT && hi_in && iv[i].lo_in && iv[i].lo.as.i == hi.as.i + 1)
 			c = 0;
@@ -463,7 +464,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		if (!iv[i].has_hi) {
 			open = true;
 		} else {
-			int d = vm_compare(iv[i].hi, hi);
+			int d = ar_order(iv[i].hi, hi);
 			if (d > 0 || (d == 0 && iv[i].hi_in)) {
 				hi = iv[i].hi;
 				hi_in = iv[i].hi_in;
