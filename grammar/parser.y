@@ -476,6 +476,10 @@ pow
 postfix
 	: primary
 	| postfix '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| postfix '[' expr ']' {
+		/* xs[i]: the builtin item(xs, i) */
+		$$ = ast_node2(N_CALL, @$, name_node("item", @2), $1); ast_add($$, $3); $$->text = "item";
+	}
 	| postfix '(' args ')' {
 		$$ = $3; $$->loc = @$;
 		if ($1->kind == N_NAME) { $$->text = $1->text; }

@@ -31,7 +31,9 @@ const char *ar_message(ArStatus st, Value a, Value b)
 	char x[4], y[4];
 	switch (st) {
 	case AR_OK: return "no error";
-	case AR_INT_OVERFLOW: return "the whole number is too large (overflow)";
+	case AR_INT_OVERFLOW:
+		return "the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; "
+		       "write one of the numbers with a decimal point (2.0) to compute in decimals";
 	case AR_MIXED: return xprintf("cannot combine %s and %s", val_kind_name(a), val_kind_name(b));
 	case AR_CURRENCY:
 	case AR_CMP_CURRENCY:

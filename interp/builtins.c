@@ -14,6 +14,8 @@
 
 #include "arith.h"
 #include "builtins.h"
+#include "decmath.h"
+#include "format.h"
 #include "opcodes.h"
 
 /* Loops look at the interrupt flag every this many items. */
@@ -270,7 +272,21 @@ static int absolute(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value
 	return st == AR_OK ? ST_OK : arith_fail(c, st, a[0], a[0]);
 }
 
-/* round, floor, ceil (x [, places]); a percentage rounds in percent points */
+/* The rounding mode a rounding builtin is named after. */
+static DecRound round_mode(const char *name)
+{
+	static const struct { const char *name; DecRound mode; } modes[] = {
+		{"round", DEC_HALF_EVEN},	  {"round_half_even", DEC_HALF_EVEN}, {"round_half_up", DEC_HALF_UP},
+		{"round_half_down", DEC_HALF_DOWN}, {"round_up", DEC_UP},	      {"round_down", DEC_TRUNC},
+		{"floor", DEC_FLOOR},		  {"ceil", DEC_CEIL},		      {"ceiling", DEC_CEIL},
+	};
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+		if (strcmp(modes[i].name, name) == 0)
+			return modes[i].mode;
+	return DEC_HALF_EVEN;
+}
+
+/* round and its modes, floor, ceil (x [, places]); a percentage rounds in percent points */
 static int rounding(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
 {
 	int64_t places = argc > 1 ? a[1].as.i : 0;
@@ -279,7 +295,7 @@ static int rounding(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value
 	/* round(12.345%, 1) = 12.3% */
 	if (a[0].tag == V_PCT)
 		places += 2;
-	DecRound mode = b->name[0] == 'r' ? DEC_HALF_EVEN : b->name[0] == 'f' ? DEC_FLOOR : DEC_CEIL;
+	DecRound mode = round_mode(b->name);
 	Value r;
 	ArStatus st = ar_round(a[0], (int)places, mode, &r);
 	if (st != AR_OK)
@@ -372,12 +388,468 @@ static int days_between(Ctx *c, const BuiltinDef *b, const Value *a, int argc, V
 	return ST_OK;
 }
 
+/* ------------------------------------------------- powers, roots, logs */
+
+static int math_fail(Ctx *c, const BuiltinDef *b, DmStatus st, Value x)
+{
+	switch (st) {
+	case DM_DIVZERO:
+		return ctx_fail(c, ST_RUNTIME, "%s: zero has no negative power (a division by zero)", b->name);
+	case DM_DOMAIN:
+		return ctx_fail(c, ST_RUNTIME, "%s of %s has no value: %s", b->name, fmt_value_str(c->p, x),
+				b->name[0] == 'l' ? "the logarithm needs a number above zero"
+				: b->name[0] == 's' ? "the square root needs a number not below zero"
+						    : "a negative number has no power with a fractional exponent");
+	default:
+		return ctx_fail(c, ST_RUNTIME, "%s: the result is too large for a decimal (34 digits, exponents to 6144)",
+				b->name);
+	}
+}
+
+/* sqrt(x), exp(x), ln(x): decimals to 34 digits */
+static int decfn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)argc;
+	Dec x = val_get_dec(a[0]), r;
+	DmStatus st = b->name[0] == 's' ? dm_sqrt(x, &r) : b->name[0] == 'e' ? dm_exp(x, &r) : dm_ln(x, &r);
+	if (st)
+		return math_fail(c, b, st, a[0]);
+	*out = val_dec(V_DEC, r, 0);
+	return ST_OK;
+}
+
+/* x ^ y (the operator; also power(x, y)): exact for whole exponents while
+ * the digits fit, 34 digits otherwise */
+static int power(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)argc;
+	Dec r;
+	DmStatus st = dm_pow(val_get_dec(a[0]), val_get_dec(a[1]), &r);
+	if (st)
+		return math_fail(c, b, st, a[0]);
+	*out = val_dec(V_DEC, r, 0);
+	return ST_OK;
+}
+
+/* n mod d (the operator): the remainder with the sign of d, as DMN's
+ * modulo; whole numbers stay whole, an amount stays an amount */
+static int modulo(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	if (a[0].tag == V_INT && a[1].tag == V_INT) {
+		int64_t n = a[0].as.i, d = a[1].as.i;
+		if (d == 0)
+			return ctx_fail(c, ST_RUNTIME, "division by zero in %lld mod 0", (long long)n);
+		int64_t r = d == -1 ? 0 : n % d;
+		if (r != 0 && (r < 0) != (d < 0))
+			r += d;
+		*out = val_int(r);
+		return ST_OK;
+	}
+	if (a[0].tag == V_MONEY && a[1].tag == V_MONEY && a[0].cur && a[1].cur && a[0].cur != a[1].cur)
+		return arith_fail(c, AR_CURRENCY, a[0], a[1]);
+	Dec r;
+	DmStatus st = dm_mod(val_get_dec(a[0]), val_get_dec(a[1]), &r);
+	if (st == DM_DIVZERO)
+		return ctx_fail(c, ST_RUNTIME, "division by zero in %s mod 0", fmt_value_str(c->p, a[0]));
+	if (st)
+		return ctx_fail(c, ST_RUNTIME, "the remainder is too large for a decimal");
+	ValueTag tag = a[0].tag == V_MONEY ? V_MONEY : V_DEC;
+	*out = val_dec(tag, r, tag == V_MONEY ? a[0].cur : 0);
+	return ST_OK;
+}
+
+/* sign(x): -1, 0 or 1 */
+static int sign(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)c, (void)b, (void)argc;
+	*out = val_int(a[0].tag == V_INT ? (a[0].as.i > 0) - (a[0].as.i < 0) : dec_sign(val_get_dec(a[0])));
+	return ST_OK;
+}
+
+/* round_to(x, unit): x to a whole number of units, half to even:
+ * round_to(12_345 KRW, 10 KRW) is 12_340 KRW */
+static int round_to(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	Value q, w, r;
+	if (dec_is_zero(val_get_dec(a[1])))
+		return ctx_fail(c, ST_RUNTIME, "round_to needs a unit that is not zero");
+	ArStatus st = ar_arith(AR_DIV, a[0], a[1], &q);
+	if (st == AR_OK)
+		st = ar_round(q, 0, DEC_HALF_EVEN, &w);
+	if (st == AR_OK)
+		st = ar_arith(AR_MUL, w.tag == V_MONEY ? val_dec(V_DEC, val_get_dec(w), 0) : w, a[1], &r);
+	if (st != AR_OK)
+		return arith_fail(c, st, a[0], a[1]);
+	if (a[0].tag == V_INT && r.tag == V_DEC) {
+		int64_t i;
+		if (dec_to_int(val_get_dec(r), &i))
+			r = val_int(i);
+	}
+	*out = r;
+	return ST_OK;
+}
+
+/* ---------------------------------------------------------- more lists */
+
+/* concat(a, b, ...): the lists one after the other; concat(list of lists) likewise */
+static int concat(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b;
+	const Value *ls = a;
+	int n = argc;
+	if (argc == 1) {
+		Value u = unknown_in(a[0].as.l);
+		if (u.tag == V_UNKNOWN) {
+			*out = u;
+			return ST_OK;
+		}
+		ls = a[0].as.l->items;
+		n = (int)a[0].as.l->len;
+	}
+	uint64_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += ls[i].as.l->len;
+	if (total > UINT32_MAX / 2)
+		return ctx_fail(c, ST_LIMIT, "the joined list would be too long");
+	if (ctx_charge(c, total))
+		return c->status;
+	List *l = new_list(c, (uint32_t)total);
+	if (!l)
+		return c->status;
+	uint32_t k = 0;
+	for (int i = 0; i < n; i++)
+		for (uint32_t j = 0; j < ls[i].as.l->len; j++)
+			l->items[k++] = ls[i].as.l->items[j];
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* item(list, i), also written list[i]: 1-based; -1 is the last item */
+static int item(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	const List *l = a[0].as.l;
+	int64_t i = a[1].as.i;
+	int64_t at = i > 0 ? i - 1 : (int64_t)l->len + i;
+	if (i == 0 || at < 0 || at >= (int64_t)l->len)
+		return ctx_fail(c, ST_RUNTIME, "there is no item %lld in a list of %u item%s; items count from 1 (and "
+					       "from -1 at the end)",
+				(long long)i, l->len, l->len == 1 ? "" : "s");
+	*out = l->items[at];
+	return ST_OK;
+}
+
+/* first(list), last(list); of an empty list, an error */
+static int first_last(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)argc;
+	const List *l = a[0].as.l;
+	if (l->len == 0)
+		return ctx_fail(c, ST_RUNTIME, "%s of an empty list", b->name);
+	*out = l->items[b->name[0] == 'f' ? 0 : l->len - 1];
+	return ST_OK;
+}
+
+/* reverse(list) */
+static int reverse(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	const List *src = a[0].as.l;
+	List *l = new_list(c, src->len);
+	if (!l)
+		return c->status;
+	for (uint32_t i = 0; i < src->len; i++)
+		l->items[i] = src->items[src->len - 1 - i];
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* flatten(list of lists): one level less */
+static int flatten(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	return concat(c, b, a, argc, out);
+}
+
+/* index_of(list, value): the places (from 1) where the value is */
+static int index_of(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	const List *src = a[0].as.l;
+	Value u = unknown_in(src);
+	if (u.tag == V_UNKNOWN) {
+		*out = u;
+		return ST_OK;
+	}
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < src->len; i++)
+		n += src->items[i].tag == a[1].tag && val_equal(src->items[i], a[1]);
+	List *l = new_list(c, n);
+	if (!l)
+		return c->status;
+	n = 0;
+	for (uint32_t i = 0; i < src->len; i++)
+		if (src->items[i].tag == a[1].tag && val_equal(src->items[i], a[1]))
+			l->items[n++] = val_int((int64_t)i + 1);
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* sublist(list, start [, length]): from item start (1-based; negative from the end) */
+static int sublist(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b;
+	const List *src = a[0].as.l;
+	int64_t i = a[1].as.i, len = (int64_t)src->len;
+	int64_t at = i > 0 ? i - 1 : len + i;
+	if (i == 0 || at < 0 || at > len || (i > 0 && at == len && len > 0) || (len == 0 && i != 1))
+		return ctx_fail(c, ST_RUNTIME, "sublist cannot start at item %lld of a list of %lld item%s", (long long)i,
+				(long long)len, len == 1 ? "" : "s");
+	int64_t n = argc > 2 ? a[2].as.i : len - at;
+	if (n < 0 || at + n > len)
+		return ctx_fail(c, ST_RUNTIME, "sublist of %lld item%s from item %lld goes past the end of a list of %lld",
+				(long long)n, n == 1 ? "" : "s", (long long)i, (long long)len);
+	if (ctx_charge(c, (unsigned long long)n))
+		return c->status;
+	List *l = new_list(c, (uint32_t)n);
+	if (!l)
+		return c->status;
+	for (int64_t k = 0; k < n; k++)
+		l->items[k] = src->items[at + k];
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* union(a, b, ...): the items of all, each value once, in order */
+static int list_union(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	Value all;
+	int st = concat(c, b, a, argc, &all);
+	if (st != ST_OK || all.tag == V_UNKNOWN) {
+		*out = all;
+		return st;
+	}
+	return distinct(c, b, &all, 1, out);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static Value text(Ctx *c, const char *s, size_t n)
+{
+	Str *t = ctx_alloc(c, sizeof(Str) + n + 1, true);
+	if (!t)
+		return val_unknown(NULL);
+	t->len = (uint32_t)n;
+	memcpy(t->data, s, n);
+	t->data[n] = 0;
+	Value v = {.tag = V_STR};
+	v.as.s = t;
+	return v;
+}
+
+static const char *find(const Str *s, const Str *sub, uint32_t from)
+{
+	if (sub->len == 0)
+		return s->data + from;
+	for (uint32_t i = from; i + sub->len <= s->len; i++)
+		if (s->data[i] == sub->data[0] && memcmp(s->data + i, sub->data, sub->len) == 0)
+			return s->data + i;
+	return NULL;
+}
+
+/* contains(text, part), starts_with(text, start), ends_with(text, end) */
+static int text_test(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)c, (void)argc;
+	const Str *s = a[0].as.s, *t = a[1].as.s;
+	bool r;
+	if (b->name[0] == 'c')
+		r = find(s, t, 0) != NULL;
+	else if (t->len > s->len)
+		r = false;
+	else
+		r = memcmp(b->name[0] == 's' ? s->data : s->data + s->len - t->len, t->data, t->len) == 0;
+	*out = val_bool(r);
+	return ST_OK;
+}
+
+/* upper(text), lower(text): the letters a-z and A-Z; other characters stay */
+static int text_case(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)argc;
+	Value r = text(c, a[0].as.s->data, a[0].as.s->len);
+	if (r.tag != V_STR)
+		return c->status;
+	bool up = b->name[0] == 'u';
+	for (uint32_t i = 0; i < r.as.s->len; i++) {
+		char ch = r.as.s->data[i];
+		if (up && ch >= 'a' && ch <= 'z')
+			r.as.s->data[i] = (char)(ch - 32);
+		else if (!up && ch >= 'A' && ch <= 'Z')
+			r.as.s->data[i] = (char)(ch + 32);
+	}
+	*out = r;
+	return ST_OK;
+}
+
+/* The byte offset of character k (0-based) of s, or s->len past the end. */
+static uint32_t char_at(const Str *s, int64_t k)
+{
+	uint32_t i = 0;
+	for (int64_t n = 0; i < s->len; i++)
+		if ((s->data[i] & 0xc0) != 0x80 && n++ == k)
+			return i;
+	return s->len;
+}
+
+static int64_t char_count(const Str *s)
+{
+	int64_t n = 0;
+	for (uint32_t i = 0; i < s->len; i++)
+		n += (s->data[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* substring(text, start [, length]): characters, from 1 (negative: from the end) */
+static int substring(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b;
+	const Str *s = a[0].as.s;
+	int64_t len = char_count(s), i = a[1].as.i;
+	int64_t at = i > 0 ? i - 1 : len + i;
+	if (i == 0 || at < 0 || at > len)
+		return ctx_fail(c, ST_RUNTIME, "substring cannot start at character %lld of a text of %lld character%s",
+				(long long)i, (long long)len, len == 1 ? "" : "s");
+	int64_t n = argc > 2 ? a[2].as.i : len - at;
+	if (n < 0)
+		return ctx_fail(c, ST_RUNTIME, "substring needs a length not below zero, not %lld", (long long)n);
+	if (at + n > len)
+		n = len - at;
+	uint32_t from = char_at(s, at), to = char_at(s, at + n);
+	*out = text(c, s->data + from, to - from);
+	return out->tag == V_STR ? ST_OK : c->status;
+}
+
+/* replace(text, part, with): every occurrence of part, left to right */
+static int replace(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	const Str *s = a[0].as.s, *p = a[1].as.s, *w = a[2].as.s;
+	if (p->len == 0)
+		return ctx_fail(c, ST_RUNTIME, "replace needs a part to look for that is not empty");
+	uint64_t n = 0;
+	for (const char *q = find(s, p, 0); q; q = find(s, p, (uint32_t)(q - s->data) + p->len))
+		n++;
+	uint64_t size = s->len + n * w->len - n * p->len;
+	if (size > UINT32_MAX / 2)
+		return ctx_fail(c, ST_LIMIT, "the replaced text would be too long");
+	if (ctx_charge(c, size))
+		return c->status;
+	char *buf = ctx_alloc(c, size + 1, true);
+	if (!buf)
+		return c->status;
+	uint32_t from = 0, k = 0;
+	for (const char *q = find(s, p, 0); q; q = find(s, p, from)) {
+		uint32_t at = (uint32_t)(q - s->data);
+		memcpy(buf + k, s->data + from, at - from);
+		k += at - from;
+		memcpy(buf + k, w->data, w->len);
+		k += w->len;
+		from = at + p->len;
+	}
+	memcpy(buf + k, s->data + from, s->len - from);
+	k += s->len - from;
+	*out = text(c, buf, k);
+	return out->tag == V_STR ? ST_OK : c->status;
+}
+
+/* split(text, separator): the parts between the separators */
+static int split(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	const Str *s = a[0].as.s, *sep = a[1].as.s;
+	if (sep->len == 0)
+		return ctx_fail(c, ST_RUNTIME, "split needs a separator that is not empty");
+	uint32_t n = 1;
+	for (const char *q = find(s, sep, 0); q; q = find(s, sep, (uint32_t)(q - s->data) + sep->len))
+		n++;
+	List *l = new_list(c, n);
+	if (!l)
+		return c->status;
+	uint32_t from = 0, k = 0;
+	for (const char *q = find(s, sep, 0); q; q = find(s, sep, from)) {
+		uint32_t at = (uint32_t)(q - s->data);
+		l->items[k++] = text(c, s->data + from, at - from);
+		from = at + sep->len;
+	}
+	l->items[k++] = text(c, s->data + from, s->len - from);
+	for (uint32_t i = 0; i < k; i++)
+		if (l->items[i].tag != V_STR)
+			return c->status;
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* join(list of text [, separator]) */
+static int join(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b;
+	const List *src = a[0].as.l;
+	Value u = unknown_in(src);
+	if (u.tag == V_UNKNOWN) {
+		*out = u;
+		return ST_OK;
+	}
+	const Str *sep = argc > 1 ? a[1].as.s : NULL;
+	uint64_t size = 0;
+	for (uint32_t i = 0; i < src->len; i++)
+		size += src->items[i].as.s->len + (i && sep ? sep->len : 0);
+	if (size > UINT32_MAX / 2)
+		return ctx_fail(c, ST_LIMIT, "the joined text would be too long");
+	if (ctx_charge(c, size))
+		return c->status;
+	char *buf = ctx_alloc(c, size + 1, true);
+	if (!buf)
+		return c->status;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < src->len; i++) {
+		if (i && sep) {
+			memcpy(buf + k, sep->data, sep->len);
+			k += sep->len;
+		}
+		memcpy(buf + k, src->items[i].as.s->data, src->items[i].as.s->len);
+		k += src->items[i].as.s->len;
+	}
+	*out = text(c, buf, k);
+	return out->tag == V_STR ? ST_OK : c->status;
+}
+
+/* string(x): x written as Edict writes it (a text stays as it is) */
+static int string(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)b, (void)argc;
+	if (a[0].tag == V_STR) {
+		*out = a[0];
+		return ST_OK;
+	}
+	const char *t = fmt_value_str(c->p, a[0]);
+	size_t n = strlen(t);
+	if (ctx_charge(c, n))
+		return c->status;
+	*out = text(c, t, n);
+	return out->tag == V_STR ? ST_OK : c->status;
+}
+
 /* --------------------------------------------------------------- table */
 
 #define ARG(form, kinds, need) {form, kinds, NULL, need}
 #define EXACT(type, need) {BA_EXACT, 0, type, need}
 #define NONE {BA_VALUE, 0, NULL, NULL}
 #define MONEY BK(TY_MONEY)
+#define WHOLE_OR_DEC (BK(TY_INT) | BK(TY_DEC))
+#define ROUND_ARGS {ARG(BA_VALUE, BK_NUM | MONEY, "a number, percentage or amount"), EXACT(&ty_int, "the number of decimal places")}
+#define TEXT_ARGS {EXACT(&ty_str, "a text"), EXACT(&ty_str, "a text")}
 
 const BuiltinDef bi_table[] = {
 	{"min", 1, -1, {ARG(BA_SPREAD, BK_ORDERED, "numbers, amounts, dates or durations"), NONE},
@@ -426,6 +898,52 @@ const BuiltinDef bi_table[] = {
 	 BR_TYPE, &ty_bool, 0, ACC_LIST, BC_ONE, changes_heading},
 	{"currency_of", 1, 1, {ARG(BA_VALUE, MONEY, "an amount of money"), NONE},
 	 BR_TYPE, &ty_str, 0, ACC_LIST, BC_ONE, currency_of},
+	/* numbers */
+	{"sqrt", 1, 1, {ARG(BA_VALUE, WHOLE_OR_DEC, "a number"), NONE}, BR_TYPE, &ty_dec, 0, ACC_LIST, BC_ONE, decfn},
+	{"exp", 1, 1, {ARG(BA_VALUE, WHOLE_OR_DEC, "a number"), NONE}, BR_TYPE, &ty_dec, 0, ACC_LIST, BC_ONE, decfn},
+	{"ln", 1, 1, {ARG(BA_VALUE, WHOLE_OR_DEC, "a number"), NONE}, BR_TYPE, &ty_dec, 0, ACC_LIST, BC_ONE, decfn},
+	{"power", 2, 2, {ARG(BA_VALUE, WHOLE_OR_DEC, "plain numbers"), ARG(BA_VALUE, WHOLE_OR_DEC, "plain numbers")},
+	 BR_TYPE, &ty_dec, 0, ACC_LIST, BC_ONE, power},
+	/* also written n mod d */
+	{"modulo", 2, 2, {ARG(BA_VALUE, WHOLE_OR_DEC | MONEY, "numbers or amounts"), ARG(BA_VALUE, WHOLE_OR_DEC | MONEY, "numbers or amounts")},
+	 BR_NUMERIC, NULL, 0, ACC_LIST, BC_ONE, modulo},
+	{"sign", 1, 1, {ARG(BA_VALUE, BK_NUM | MONEY, "a number or an amount"), NONE}, BR_TYPE, &ty_int, 0, ACC_LIST, BC_ONE, sign},
+	{"round_half_even", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"round_half_up", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"round_half_down", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"round_up", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"round_down", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"ceiling", 1, 2, ROUND_ARGS, BR_ROUNDED, NULL, 0, ACC_LIST, BC_ONE, rounding},
+	{"round_to", 2, 2, {ARG(BA_VALUE, BK_NUM | MONEY, "a number or an amount"), ARG(BA_VALUE, BK_NUM | MONEY, "the unit, like 10 KRW")},
+	 BR_ARG, NULL, 0, ACC_LIST, BC_ONE, round_to},
+	/* lists */
+	{"concat", 1, -1, {ARG(BA_SPREAD, BK(TY_LIST) | BK(TY_EMPTY), "lists"), NONE},
+	 BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, concat},
+	{"item", 2, 2, {ARG(BA_LIST, 0, NULL), EXACT(&ty_int, "the place of the item")},
+	 BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, item},
+	{"first", 1, 1, {ARG(BA_LIST, 0, NULL), NONE}, BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, first_last},
+	{"last", 1, 1, {ARG(BA_LIST, 0, NULL), NONE}, BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, first_last},
+	{"reverse", 1, 1, {ARG(BA_LIST, 0, NULL), NONE}, BR_ARG, NULL, 0, ACC_LIST, BC_ITEMS, reverse},
+	{"flatten", 1, 1, {ARG(BA_LIST, BK(TY_LIST) | BK(TY_EMPTY), "a list of lists"), NONE},
+	 BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, flatten},
+	{"index_of", 2, 2, {ARG(BA_LIST, 0, NULL), NONE}, BR_LIST, &ty_int, 0, ACC_LIST, BC_ITEMS, index_of},
+	{"sublist", 2, 3, {ARG(BA_LIST, 0, NULL), EXACT(&ty_int, "the place to start")},
+	 BR_ARG, NULL, 0, ACC_LIST, BC_ONE, sublist},
+	{"union", 1, -1, {ARG(BA_SPREAD, BK(TY_LIST) | BK(TY_EMPTY), "lists"), NONE},
+	 BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, list_union},
+	/* text */
+	{"contains", 2, 2, TEXT_ARGS, BR_TYPE, &ty_bool, 0, ACC_LIST, BC_TEXT, text_test},
+	{"starts_with", 2, 2, TEXT_ARGS, BR_TYPE, &ty_bool, 0, ACC_LIST, BC_TEXT, text_test},
+	{"ends_with", 2, 2, TEXT_ARGS, BR_TYPE, &ty_bool, 0, ACC_LIST, BC_TEXT, text_test},
+	{"upper", 1, 1, {EXACT(&ty_str, "a text"), NONE}, BR_TYPE, &ty_str, 0, ACC_LIST, BC_TEXT, text_case},
+	{"lower", 1, 1, {EXACT(&ty_str, "a text"), NONE}, BR_TYPE, &ty_str, 0, ACC_LIST, BC_TEXT, text_case},
+	{"substring", 2, 3, {EXACT(&ty_str, "a text"), EXACT(&ty_int, "a place in the text")},
+	 BR_TYPE, &ty_str, 0, ACC_LIST, BC_TEXT, substring},
+	{"replace", 3, 3, TEXT_ARGS, BR_TYPE, &ty_str, 0, ACC_LIST, BC_TEXT, replace},
+	{"split", 2, 2, TEXT_ARGS, BR_LIST, &ty_str, 0, ACC_LIST, BC_TEXT, split},
+	{"join", 1, 2, {ARG(BA_LIST, BK(TY_STR), "a list of texts"), EXACT(&ty_str, "the separator")},
+	 BR_TYPE, &ty_str, 0, ACC_LIST, BC_ITEMS, join},
+	{"string", 1, 1, {NONE, NONE}, BR_TYPE, &ty_str, 0, ACC_LIST, BC_ONE, string},
 };
 
 const int bi_count = (int)(sizeof bi_table / sizeof bi_table[0]);

@@ -42,7 +42,9 @@ typedef enum BiResult {
 	BR_ARG,     /* the type of the first argument */
 	BR_ROUNDED, /* round: a whole number without places, else the first argument's type */
 	BR_TYPE,    /* `type` */
-	BR_LIST     /* a list of `type` */
+	BR_LIST,    /* a list of `type` */
+	BR_NUMERIC  /* a whole number when every argument is one, else the first argument's
+		     * type (a decimal for a whole number): modulo(7, 2) is 1, modulo(7, 2.5) 2.0 */
 } BiResult;
 
 /* How many steps a call costs beyond its instruction: the budget is spent

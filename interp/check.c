@@ -978,7 +978,7 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 	n->ref = R_BUILTIN;
 	n->slot = bi;
 	const Type *t0 = NULL, *item = &ty_error;
-	bool ok = true;
+	bool ok = true, all_int = true;
 	if (b->arg[0].form == BA_SPREAD && argc > 1) {
 		item = t0 = spread_args(c, b, a, argc);
 		ok = t0 && builtin_kind(c, b, &b->arg[0], n->loc, t0, t0);
@@ -989,6 +989,7 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 			if (i == 0)
 				t0 = t;
 			ok = t != NULL;
+			all_int &= t && t->kind == TY_INT;
 		}
 	}
 	if (!ok && !(b->flags & BI_LENIENT))
@@ -1003,6 +1004,7 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 		return n->type = t0->kind == TY_INT ? &ty_int : t0;
 	case BR_TYPE: return n->type = b->type;
 	case BR_LIST: return n->type = ty_list(b->type);
+	case BR_NUMERIC: return n->type = all_int ? &ty_int : t0->kind == TY_INT ? &ty_dec : t0;
 	}
 	return n->type = &ty_error;
 }

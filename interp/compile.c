@@ -382,8 +382,10 @@ static void expr(Cg *g, Node *n)
 			return;
 		}
 		if (n->op == BIN_MOD || n->op == BIN_POW) {
-			static const char msg[] = "'mod' and '^' are not evaluated yet";
-			emit(g, OP_ERROR, konst(g, val_str(msg, sizeof msg - 1)), n->loc);
+			/* computed by the builtins of the same meaning */
+			expr(g, n->kids[0]);
+			expr(g, n->kids[1]);
+			emit2(g, OP_BUILTIN, bi_lookup(n->op == BIN_MOD ? "modulo" : "power"), 2, n->loc);
 			return;
 		}
 		expr(g, n->kids[0]);

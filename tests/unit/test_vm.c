@@ -131,10 +131,10 @@ Test(vm, money_and_percentages)
 
 Test(vm, overflow_is_an_error)
 {
-	EXPECT("9223372036854775807 + 1", "error: the whole number is too large (overflow)");
-	EXPECT("-9223372036854775807 - 2", "error: the whole number is too large (overflow)");
-	EXPECT("3037000500 * 3037000500", "error: the whole number is too large (overflow)");
-	EXPECT("999999999999999999999999999999999.9 * 100", "error: the result is too large");
+	EXPECT("9223372036854775807 + 1", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("-9223372036854775807 - 2", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("3037000500 * 3037000500", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("999999999999999999999999999999999.9 * 100", "error: the result is too large for a decimal (34 digits, exponents to 6144)");
 	/* rounding to 34 digits is not an overflow */
 	EXPECT("999999999999999999999999999999999.9 + 0.1", "1000000000000000000000000000000000");
 }
