@@ -633,6 +633,54 @@ static int list_union(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Val
 	return distinct(c, b, &all, 1, out);
 }
 
+/* A stable merge sort of the places idx[0..n) by keys[idx], ascending or descending. */
+static void sort_places(const Value *keys, uint32_t *idx, uint32_t *tmp, uint32_t n, bool desc)
+{
+	if (n < 2)
+		return;
+	uint32_t h = n / 2;
+	sort_places(keys, idx, tmp, h, desc);
+	sort_places(keys, idx + h, tmp, n - h, desc);
+	uint32_t i = 0, j = h, k = 0;
+	while (i < h && j < n) {
+		int o = ar_order(keys[idx[j]], keys[idx[i]]);
+		tmp[k++] = (desc ? o > 0 : o < 0) ? idx[j++] : idx[i++];
+	}
+	while (i < h)
+		tmp[k++] = idx[i++];
+	while (j < n)
+		tmp[k++] = idx[j++];
+	memcpy(idx, tmp, sizeof(uint32_t) * n);
+}
+
+/* sort_desc(list); sort_by(list, keys), sort_by_desc(list, keys): the
+ * items in the order of the keys at the same places (stable: equal keys
+ * keep their order), as in sort_by(tasks, [t.number for t in tasks]) */
+static int sort_keyed(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	const List *src = a[0].as.l, *keys = argc > 1 ? a[1].as.l : src;
+	if (keys->len != src->len)
+		return ctx_fail(c, ST_RUNTIME, "%s needs as many keys as items, but has %u keys for %u items", b->name,
+				keys->len, src->len);
+	Value u = unknown_in(keys);
+	if (u.tag == V_UNKNOWN) {
+		*out = u;
+		return ST_OK;
+	}
+	uint32_t n = src->len;
+	List *l = new_list(c, n);
+	uint32_t *idx = ctx_alloc(c, sizeof(uint32_t) * (n + 1), true), *tmp = ctx_alloc(c, sizeof(uint32_t) * (n + 1), true);
+	if (!l || !idx || !tmp)
+		return c->status;
+	for (uint32_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_places(keys->items, idx, tmp, n, strstr(b->name, "desc") != NULL);
+	for (uint32_t i = 0; i < n; i++)
+		l->items[i] = src->items[idx[i]];
+	*out = val_list(l);
+	return ST_OK;
+}
+
 /* ---------------------------------------------------------------- text */
 
 static Value text(Ctx *c, const char *s, size_t n)
@@ -847,6 +895,8 @@ static int string(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *
 #define EXACT(type, need) {BA_EXACT, 0, type, need}
 #define NONE {BA_VALUE, 0, NULL, NULL}
 #define MONEY BK(TY_MONEY)
+#define SORTABLE (BK_ORDERED | BK(TY_ENUM) | BK(TY_HS))
+#define SORTABLE_NEED "a list of numbers, amounts, dates, text or enumeration members"
 #define WHOLE_OR_DEC (BK(TY_INT) | BK(TY_DEC))
 #define ROUND_ARGS {ARG(BA_VALUE, BK_NUM | MONEY, "a number, percentage or amount"), EXACT(&ty_int, "the number of decimal places")}
 #define TEXT_ARGS {EXACT(&ty_str, "a text"), EXACT(&ty_str, "a text")}
@@ -931,6 +981,9 @@ const BuiltinDef bi_table[] = {
 	 BR_ARG, NULL, 0, ACC_LIST, BC_ONE, sublist},
 	{"union", 1, -1, {ARG(BA_SPREAD, BK(TY_LIST) | BK(TY_EMPTY), "lists"), NONE},
 	 BR_ITEM, NULL, 0, ACC_LIST, BC_ONE, list_union},
+	{"sort_desc", 1, 1, {ARG(BA_LIST, SORTABLE, SORTABLE_NEED), NONE}, BR_ARG, NULL, 0, ACC_LIST, BC_SORT, sort_keyed},
+	{"sort_by", 2, 2, {ARG(BA_LIST, 0, NULL), ARG(BA_LIST, SORTABLE, SORTABLE_NEED)}, BR_ARG, NULL, 0, ACC_LIST, BC_SORT, sort_keyed},
+	{"sort_by_desc", 2, 2, {ARG(BA_LIST, 0, NULL), ARG(BA_LIST, SORTABLE, SORTABLE_NEED)}, BR_ARG, NULL, 0, ACC_LIST, BC_SORT, sort_keyed},
 	/* text */
 	{"contains", 2, 2, TEXT_ARGS, BR_TYPE, &ty_bool, 0, ACC_LIST, BC_TEXT, text_test},
 	{"starts_with", 2, 2, TEXT_ARGS, BR_TYPE, &ty_bool, 0, ACC_LIST, BC_TEXT, text_test},
