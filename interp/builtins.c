@@ -583,14 +583,20 @@ static int index_of(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value
 		return ST_OK;
 	}
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < src->len; i++)
-		n += src->items[i].tag == a[1].tag && val_equal(src->items[i], a[1]);
+	bool *hit = ctx_alloc(c, src->len + 1, true);
+	if (!hit)
+		return c->status;
+	for (uint32_t i = 0; i < src->len; i++) {
+		bool eq = false;
+		hit[i] = ar_equal(src->items[i], a[1], &eq) == AR_OK && eq; /* 1 = 1.0 */
+		n += hit[i];
+	}
 	List *l = new_list(c, n);
 	if (!l)
 		return c->status;
 	n = 0;
 	for (uint32_t i = 0; i < src->len; i++)
-		if (src->items[i].tag == a[1].tag && val_equal(src->items[i], a[1]))
+		if (hit[i])
 			l->items[n++] = val_int((int64_t)i + 1);
 	*out = val_list(l);
 	return ST_OK;

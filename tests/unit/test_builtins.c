@@ -136,3 +136,224 @@ Test(builtins, an_unknown_argument_makes_the_call_unknown_before_any_work)
 	cr_assert_eq(tu_run(c, "length(distinct(range(1, company.n)))", &v), ST_OK);
 	cr_assert_eq(v.tag, V_UNKNOWN);
 }
+
+/* ------------------------------------------------ numbers for DMN models */
+
+Test(builtins, powers_and_remainders_at_their_edges)
+{
+	EXPECT("2 ^ 10", "1024");
+	EXPECT("2 ^ -2", "0.25");
+	EXPECT("(-2) ^ 3", "-8");
+	EXPECT("-2 ^ 2", "-4");
+	EXPECT("2 ^ 3 ^ 2", "512");
+	EXPECT("0 ^ 0", "1");
+	EXPECT("1.5 ^ 2", "2.25");
+	EXPECT("0.1 ^ 10000", "0");
+	EXPECT("power(10, 3)", "1000");
+	EXPECT("10 ^ 7000", "error: power: the result is too large for a decimal (34 digits, exponents to 6144)");
+	EXPECT("0 ^ -1", "error: power: zero has no negative power (a division by zero)");
+	EXPECT("(-8) ^ 0.5", "error: power of -8 has no value: a negative number has no power with a fractional exponent");
+	EXPECT("7 mod 3", "1");
+	EXPECT("-7 mod 3", "2");
+	EXPECT("7 mod -3", "-2");
+	EXPECT("-7 mod -3", "-1");
+	EXPECT("7.5 mod 2", "1.5");
+	EXPECT("10 KRW mod 3", "1 KRW");
+	EXPECT("modulo(7, 2.5)", "2");
+	EXPECT("modulo(7.5, 2)", "1.5");
+	EXPECT("-9223372036854775807 mod -1", "0");
+	EXPECT("5 mod 0", "error: division by zero in 5 mod 0");
+	EXPECT("5.5 mod 0", "error: division by zero in 5.5 mod 0");
+}
+
+Test(builtins, roots_exponentials_logarithms_and_signs)
+{
+	EXPECT("sqrt(16)", "4");
+	EXPECT("sqrt(2)", "1.414213562373095048801688724209698");
+	EXPECT("sqrt(0)", "0");
+	EXPECT("sqrt(-1)", "error: sqrt of -1 has no value: the square root needs a number not below zero");
+	EXPECT("exp(0)", "1");
+	EXPECT("exp(-100000)", "0");
+	EXPECT("exp(100000)", "error: exp: the result is too large for a decimal (34 digits, exponents to 6144)");
+	EXPECT("ln(1)", "0");
+	EXPECT("ln(10)", "2.302585092994045684017991454684364");
+	EXPECT("ln(0)", "error: ln of 0 has no value: the logarithm needs a number above zero");
+	EXPECT("round(exp(ln(5)), 30)", "5.000000000000000000000000000000");
+	EXPECT("sign(-3)", "-1");
+	EXPECT("sign(0)", "0");
+	EXPECT("sign(0.001)", "1");
+	EXPECT("sign(-5 KRW)", "-1");
+	EXPECT("sign(-2%)", "-1");
+}
+
+Test(builtins, rounding_modes_at_ties_and_on_negative_numbers)
+{
+	EXPECT("round(2.5)", "2");
+	EXPECT("round_half_even(3.5)", "4");
+	EXPECT("round_half_up(2.5)", "3");
+	EXPECT("round_half_up(-2.5)", "-3");
+	EXPECT("round_half_down(2.5)", "2");
+	EXPECT("round_half_down(-2.5)", "-2");
+	EXPECT("round_half_down(2.51)", "3");
+	EXPECT("round_up(2.1)", "3");
+	EXPECT("round_up(-2.1)", "-3");
+	EXPECT("round_down(2.9)", "2");
+	EXPECT("round_down(-2.9)", "-2");
+	EXPECT("ceiling(-2.9)", "-2");
+	EXPECT("floor(-2.1)", "-3");
+	EXPECT("round_half_up(2.345, 2)", "2.35");
+	EXPECT("round_half_up(1250 KRW, -2)", "1300 KRW");
+	EXPECT("round_half_down(12.345%, 2)", "12.34%");
+	EXPECT("round_up(3)", "3");
+}
+
+Test(builtins, round_to_a_unit)
+{
+	EXPECT("round_to(12_345 KRW, 10 KRW)", "12340 KRW");
+	EXPECT("round_to(12_355 KRW, 10 KRW)", "12360 KRW");
+	EXPECT("round_to(-12_355 KRW, 10 KRW)", "-12360 KRW");
+	EXPECT("round_to(1234.567 USD, 0.01 USD)", "1234.57 USD");
+	EXPECT("round_to(17, 5)", "15");
+	EXPECT("round_to(0.126, 0.05)", "0.15");
+	EXPECT("round_to(5 KRW, 0 KRW)", "error: round_to needs a unit that is not zero");
+}
+
+/* --------------------------------------------------- lists for DMN models */
+
+Test(builtins, concatenation_indexing_first_and_last)
+{
+	EXPECT("concat([1, 2], [3], [])", "[1, 2, 3]");
+	EXPECT("concat([[1], [2, 3]])", "[1, 2, 3]");
+	EXPECT("concat([], [])", "[]");
+	EXPECT("[10, 20, 30][1]", "10");
+	EXPECT("[10, 20, 30][3]", "30");
+	EXPECT("[10, 20, 30][-1]", "30");
+	EXPECT("[10, 20, 30][-3]", "10");
+	EXPECT("[10, 20, 30][4]", "error: there is no item 4 in a list of 3 items; items count from 1 (and from -1 at the end)");
+	EXPECT("[10, 20, 30][0]", "error: there is no item 0 in a list of 3 items; items count from 1 (and from -1 at the end)");
+	EXPECT("[10][-2]", "error: there is no item -2 in a list of 1 item; items count from 1 (and from -1 at the end)");
+	EXPECT("first([4, 5])", "4");
+	EXPECT("last([4, 5])", "5");
+	EXPECT("first([])", "error: first of an empty list");
+	EXPECT("last([])", "error: last of an empty list");
+}
+
+Test(builtins, reverse_flatten_index_of_sublist_union)
+{
+	EXPECT("reverse([1, 2, 3])", "[3, 2, 1]");
+	EXPECT("reverse([])", "[]");
+	EXPECT("flatten([[1], [], [2, 3]])", "[1, 2, 3]");
+	EXPECT("flatten([[[1]], [[2]]])", "[[1], [2]]");
+	EXPECT("index_of([1, 2, 1], 1)", "[1, 3]");
+	EXPECT("index_of([1, 2], 5)", "[]");
+	EXPECT("index_of([1.0, 2], 1)", "[1]");
+	EXPECT("sublist([1, 2, 3, 4], 2, 2)", "[2, 3]");
+	EXPECT("sublist([1, 2, 3, 4], 2)", "[2, 3, 4]");
+	EXPECT("sublist([1, 2, 3, 4], -2)", "[3, 4]");
+	EXPECT("sublist([1, 2], 1, 0)", "[]");
+	EXPECT("sublist([], 1)", "[]");
+	EXPECT("sublist([1, 2], 3)", "error: sublist cannot start at item 3 of a list of 2 items");
+	EXPECT("sublist([1, 2], 1, 3)", "error: sublist of 3 items from item 1 goes past the end of a list of 2");
+	EXPECT("union([1, 2], [2, 3], [3, 1])", "[1, 2, 3]");
+	EXPECT("union([], [])", "[]");
+	EXPECT("union([1.0], [1])", "[1.0]");
+}
+
+Test(builtins, sums_of_no_items_are_zero_of_their_kind)
+{
+	EXPECT("sum([])", "0");
+	EXPECT("sum(x for x in [1, 2] where x > 5)", "0");
+	EXPECT("sum(x * 1 KRW for x in [1, 2] where x > 5)", "0 KRW");
+	EXPECT("sum(p for p in [1%, 2%] where p > 5%)", "0%");
+	EXPECT("sum(d for d in [1 day] where d > 5 days)", "0 days");
+	EXPECT("sum(x * 0.5 for x in [1, 2] where x > 5)", "0");
+}
+
+Test(builtins, sorting_descending_and_by_keys)
+{
+	EXPECT("sort_desc([2, 3, 1])", "[3, 2, 1]");
+	EXPECT("sort_desc([])", "[]");
+	EXPECT("sort_by([\"a\", \"b\", \"c\"], [2, 1, 2])", "[\"b\", \"a\", \"c\"]");
+	EXPECT("sort_by_desc([\"a\", \"b\", \"c\"], [2, 1, 2])", "[\"a\", \"c\", \"b\"]");
+	EXPECT("sort_by([1, 2], [1])", "error: sort_by needs as many keys as items, but has 1 keys for 2 items");
+}
+
+/* ---------------------------------------------------- text for DMN models */
+
+Test(builtins, text_tests_and_cases)
+{
+	EXPECT("contains(\"hello\", \"ell\")", "true");
+	EXPECT("contains(\"hello\", \"\")", "true");
+	EXPECT("contains(\"\", \"a\")", "false");
+	EXPECT("starts_with(\"hello\", \"he\")", "true");
+	EXPECT("starts_with(\"he\", \"hello\")", "false");
+	EXPECT("ends_with(\"hello\", \"lo\")", "true");
+	EXPECT("ends_with(\"hello\", \"\")", "true");
+	EXPECT("upper(\"Hanbit 한빛\")", "\"HANBIT 한빛\"");
+	EXPECT("lower(\"SELF-EMPLOYED\")", "\"self-employed\"");
+	EXPECT("upper(\"\")", "\"\"");
+}
+
+Test(builtins, substring_replace_split_join)
+{
+	EXPECT("substring(\"한빛섬유\", 2, 2)", "\"빛섬\"");
+	EXPECT("substring(\"hello\", 2)", "\"ello\"");
+	EXPECT("substring(\"hello\", -3)", "\"llo\"");
+	EXPECT("substring(\"hello\", 4, 10)", "\"lo\"");
+	EXPECT("substring(\"hello\", 6)", "\"\"");
+	EXPECT("substring(\"ab\", 4)", "error: substring cannot start at character 4 of a text of 2 characters");
+	EXPECT("substring(\"ab\", 0)", "error: substring cannot start at character 0 of a text of 2 characters");
+	EXPECT("substring(\"ab\", 1, -1)", "error: substring needs a length not below zero, not -1");
+	EXPECT("replace(\"a-b-c\", \"-\", \"+\")", "\"a+b+c\"");
+	EXPECT("replace(\"aaa\", \"aa\", \"b\")", "\"ba\"");
+	EXPECT("replace(\"abc\", \"x\", \"y\")", "\"abc\"");
+	EXPECT("replace(\"abc\", \"\", \"y\")", "error: replace needs a part to look for that is not empty");
+	EXPECT("split(\"a,b,,c\", \",\")", "[\"a\", \"b\", \"\", \"c\"]");
+	EXPECT("split(\"\", \",\")", "[\"\"]");
+	EXPECT("split(\"a\", \"\")", "error: split needs a separator that is not empty");
+	EXPECT("join([\"a\", \"b\"], \", \")", "\"a, b\"");
+	EXPECT("join([\"a\", \"b\"])", "\"ab\"");
+	EXPECT("join([])", "\"\"");
+}
+
+Test(builtins, string_writes_values_as_edict_does)
+{
+	EXPECT("string(12.50)", "\"12.50\"");
+	EXPECT("string(50_000_000 KRW)", "\"50000000 KRW\"");
+	EXPECT("string(12.5%)", "\"12.5%\"");
+	EXPECT("string(2026-12-01)", "\"2026-12-01\"");
+	EXPECT("string(2 weeks)", "\"2 weeks\"");
+	EXPECT("string(true)", "\"true\"");
+	EXPECT("string(\"as is\")", "\"as is\"");
+	EXPECT("string([1, 2])", "\"[1, 2]\"");
+	EXPECT("string(hs \"6205.20\")", "\"hs \\\"6205.20\\\"\"");
+}
+
+Test(builtins, the_new_builtins_are_unknown_for_an_unknown_argument)
+{
+	Program *p = tu_program("fact f { n : decimal optional  s : string optional  xs : list of int optional }\n");
+	Ctx *c = tu_ctx(p, "{\"f\": {}}");
+	static const char *const qs[] = {
+		"f.n ^ 2", "2 ^ f.n", "f.n mod 2", "sqrt(f.n)", "exp(f.n)", "ln(f.n)", "sign(f.n)",
+		"round_half_up(f.n)", "round_to(f.n, 5)", "concat(f.xs, [1])", "f.xs[1]", "first(f.xs)",
+		"reverse(f.xs)", "sublist(f.xs, 1)", "union(f.xs, [1])", "index_of(f.xs, 1)", "contains(f.s, \"a\")",
+		"upper(f.s)", "substring(f.s, 1)", "replace(f.s, \"a\", \"b\")", "split(f.s, \",\")",
+		"join([f.s, \"a\"])", "string(f.n)", "sort_desc(f.xs)"};
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		Value v;
+		cr_assert_eq(tu_run(c, qs[i], &v), ST_OK, "%s: %s", qs[i], c->errmsg ? c->errmsg : "");
+		cr_expect_eq(v.tag, V_UNKNOWN, "%s", qs[i]);
+	}
+}
+
+Test(builtins, the_list_and_text_builtins_are_charged_for_their_work)
+{
+	Ctx *c = plain();
+	c->max_steps = 1500000;
+	cr_assert_str_eq(tu_show(c, "length(concat(range(1, 400000), range(1, 400000)))"), steps_message(1500000));
+	cr_assert_str_eq(tu_show(c, "length(reverse(range(1, 1000000)))"), steps_message(1500000));
+	cr_assert_str_eq(tu_show(c, "length(sort_desc(range(1, 1000000)))"), steps_message(1500000));
+	c->max_steps = 10000;
+	cr_assert_str_eq(tu_show(c, "length(replace(join([\"ab\" for i in range(1, 2000)]), \"a\", \"xyz\"))"),
+			 steps_message(10000));
+}
