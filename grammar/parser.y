@@ -840,6 +840,16 @@ static Node *cell_cond(Node *tests, const Node *input)
 	return any;
 }
 
+/* Mark the tests of a cell with the column they read, for explanations. */
+static void set_column(Node *n, const Node *input)
+{
+	if (!n || n->column || (n->kind != N_BINARY && n->kind != N_IN && n->kind != N_UNARY))
+		return;
+	n->column = input;
+	for (int i = 0; i < n->nkids; i++)
+		set_column(n->kids[i], input);
+}
+
 static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc)
 {
 	if (cells->nkids != ps->ninputs) {
@@ -863,6 +873,8 @@ static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc)
 		} else {
 			t = cell_cond(c, ps->inputs[i]);
 		}
+		set_column(t, ps->inputs[i]);
+		t->loc = c->loc;
 		cond = cond ? ast_node2(N_BINARY, ast_span(cond->loc, t->loc), cond, t) : t;
 		if (cond != t)
 			cond->op = BIN_AND;

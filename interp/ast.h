@@ -170,6 +170,7 @@ struct Node {
 	struct Decl *decl;
 	int id; /* a unique number per node in a rule set, for traces */
 	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
+	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
 	bool is_const; /* a literal: k holds its value */
 	Value k;
 };

@@ -128,7 +128,17 @@ Decl *prog_find_fact(const Program *p, const char *name)
 	return NULL;
 }
 
+static const char *span_text(const Program *p, const Node *n);
+
+/* A cell test of a table reads as its column and the test: "applicant.age: < 18". */
 const char *prog_node_text(const Program *p, const Node *n)
+{
+	if (n->column)
+		return xprintf("%s: %s", span_text(p, n->column), span_text(p, n));
+	return span_text(p, n);
+}
+
+static const char *span_text(const Program *p, const Node *n)
 {
 	const Source *src = p && p->diags ? diag_find_source(p->diags, n->loc.file) : NULL;
 	if (!src || n->loc.line <= 0)
