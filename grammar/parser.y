@@ -54,6 +54,8 @@ static void push_dated(struct ParseState *ps, const char *from, Loc floc, const 
 		       Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 static Decl *table_decl(struct ParseState *ps, Decl *head, Decl *rows);
+static Node *order_node(struct ParseState *ps, const char *by, Loc byloc, Node *key, const char *dir, Loc dirloc);
+static void gen_order(struct ParseState *ps, Node *gen, Node *order);
 static Node *outputs_node(Node *list);
 static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc);
 static Node *cell_test(int op, Node *v, Loc loc);
@@ -111,7 +113,7 @@ static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 
 %type <str> dotted name
 %type <node> type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
-%type <node> table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
+%type <node> gen_order table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
 %type <decl> decl case_list row_list cell_row_list pvalues table_head
 %type <kase> case row cell_row
 %type <cites> cites
@@ -499,9 +501,17 @@ args
 	| gen { $$ = ast_node1(N_CALL, @$, $1); }
 	;
 
+/* kids: element, list, where (or NULL), and for sort(...) an order: `by KEY
+ * [ascending|descending]` (kids[3], ival 1 when descending) */
 gen
-	: expr FOR name IN add { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); }
-	| expr FOR name IN add WHERE expr { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); }
+	: expr FOR name IN add gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); gen_order(ps, $$, $6); }
+	| expr FOR name IN add WHERE expr gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); gen_order(ps, $$, $8); }
+	;
+
+gen_order
+	: %empty { $$ = NULL; }
+	| IDENT expr { $$ = order_node(ps, $1, @1, $2, NULL, @1); }
+	| IDENT expr IDENT { $$ = order_node(ps, $1, @1, $2, $3, @3); }
 	;
 
 primary
@@ -735,6 +745,38 @@ static void push_dated(struct ParseState *ps, const char *from, Loc floc, const 
 	c.ncites = ncites;
 	c.loc = loc;
 	AST_PUSH(ps->pending_decl->cases, ps->pending_decl->ncases, c);
+}
+
+/* `by KEY [ascending|descending]` after a 'for': the words are checked here,
+ * the key is kept as an N_UNARY whose op says the direction. */
+static Node *order_node(struct ParseState *ps, const char *by, Loc byloc, Node *key, const char *dir, Loc dirloc)
+{
+	if (strcmp(by, "by") != 0) {
+		diag_add(ps->diags, SEV_ERROR, byloc, "unexpected name '%s' after the list of a 'for'; write 'where' for a "
+			 "condition, or 'by' to sort by a key", by);
+		ps->nerrors++;
+	}
+	bool desc = false;
+	if (dir) {
+		desc = strcmp(dir, "descending") == 0;
+		if (!desc && strcmp(dir, "ascending") != 0) {
+			diag_add(ps->diags, SEV_ERROR, dirloc, "write 'ascending' or 'descending' after the key, not '%s'", dir);
+			ps->nerrors++;
+		}
+	}
+	Node *o = ast_node1(N_UNARY, byloc, key);
+	o->op = desc ? 'd' : 'a';
+	return o;
+}
+
+static void gen_order(struct ParseState *ps, Node *gen, Node *order)
+{
+	(void)ps;
+	if (!order)
+		return;
+	ast_add(gen, order->kids[0]);
+	gen->ival = order->op == 'd';
+	gen->loc = ast_span(gen->loc, order->kids[0]->loc);
 }
 
 /* A table: the head (name, parameters, type, policy) with its rows.  Rows

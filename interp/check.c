@@ -854,6 +854,8 @@ static int op_class(const Node *n)
 static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **elem_out)
 {
 	/* kids: element, iterable, condition (may be NULL) */
+	if (g->nkids > 3)
+		err(c, g->kids[3]->loc, "'by' orders the items of sort(...) only");
 	const Type *it = check(c, g->kids[1], NULL);
 	const Type *et = &ty_error;
 	if (it->kind == TY_LIST)
@@ -975,6 +977,27 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 			err(c, a[i]->loc, "a 'for' inside %s(...) must be its only argument", b->name);
 			return n->type = &ty_error;
 		}
+	/* sort(t for t in tasks by t.number [descending]) is
+	 * sort_by([t for t in tasks], [t.number for t in tasks]) */
+	if (argc == 1 && a[0]->kind == N_GEN && a[0]->nkids > 3) {
+		Node *g = a[0];
+		if (strcmp(b->name, "sort") != 0) {
+			err(c, g->kids[3]->loc, "'by' orders the items of sort(...) only");
+			return n->type = &ty_error;
+		}
+		Node *keys = ast_clone(g);
+		keys->kids[0] = keys->kids[3];
+		keys->nkids = 3;
+		g->nkids = 3;
+		ast_add(n, ast_node1(N_COMP, keys->loc, keys));
+		n->kids[1] = ast_node1(N_COMP, g->loc, g);
+		n->kids[0]->text = n->text = g->ival ? "sort_by_desc" : "sort_by";
+		return check_builtin(c, n, bi_lookup(n->text));
+	}
+	/* a builtin that takes a list takes a 'for' as the list it builds:
+	 * sort(t.number for t in tasks) is sort([t.number for t in tasks]) */
+	if (argc == 1 && a[0]->kind == N_GEN && b->arg[0].form != BA_ITEMS && b->arg[0].form != BA_SPREAD)
+		a[0] = ast_node1(N_COMP, a[0]->loc, a[0]);
 	n->ref = R_BUILTIN;
 	n->slot = bi;
 	const Type *t0 = NULL, *item = &ty_error;

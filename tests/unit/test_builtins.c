@@ -357,3 +357,22 @@ Test(builtins, the_list_and_text_builtins_are_charged_for_their_work)
 	cr_assert_str_eq(tu_show(c, "length(replace(join([\"ab\" for i in range(1, 2000)]), \"a\", \"xyz\"))"),
 			 steps_message(10000));
 }
+
+Test(builtins, a_list_builtin_takes_a_for_as_its_list)
+{
+	EXPECT("sort(x for x in [3, 1, 2])", "[1, 2, 3]");
+	EXPECT("distinct(x for x in [1, 1, 2] where x < 5)", "[1, 2]");
+	EXPECT("reverse(x * 2 for x in [1, 2, 3] where x > 1)", "[6, 4]");
+	EXPECT("first(x for x in [5, 6] where x > 5)", "6");
+}
+
+Test(builtins, sort_by_a_key_ascending_or_descending)
+{
+	EXPECT("sort(x for x in [3, 1, 2] by x descending)", "[3, 2, 1]");
+	EXPECT("sort(x for x in [\"bb\", \"a\", \"ccc\"] by length(x))", "[\"a\", \"bb\", \"ccc\"]");
+	EXPECT("sort(x for x in [\"bb\", \"a\", \"ccc\"] by length(x) descending)", "[\"ccc\", \"bb\", \"a\"]");
+	EXPECT("sort(x for x in [1, 2, 3, 4] where x > 1 by -x ascending)", "[4, 3, 2]");
+	/* equal keys keep their order */
+	EXPECT("sort(x for x in [\"b\", \"a\", \"c\"] by 1)", "[\"b\", \"a\", \"c\"]");
+	EXPECT("sort(x for x in [] by x)", "[]");
+}
