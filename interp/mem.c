@@ -11,6 +11,7 @@ static __thread MemTry *handler;
 static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
+static __thread uint64_t count_allocs, count_bytes;
 
 void mem_init(void)
 {
@@ -102,8 +103,16 @@ void mem_raise(void)
 	(void)out_of_memory();
 }
 
+void mem_counts(uint64_t *allocs, uint64_t *bytes)
+{
+	*allocs = count_allocs;
+	*bytes = count_bytes;
+}
+
 void *mem_alloc(size_t n, int atomic)
 {
+	count_allocs++;
+	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
 		return out_of_memory();
@@ -122,6 +131,8 @@ void *mem_alloc(size_t n, int atomic)
 
 void *mem_realloc(void *p, size_t n)
 {
+	count_allocs++;
+	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
 		return out_of_memory();

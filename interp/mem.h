@@ -17,6 +17,7 @@
 #include <gc.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *mem_alloc(size_t n, int atomic);
 void *mem_realloc(void *p, size_t n);
@@ -67,6 +68,11 @@ int mem_failed(void);
 #define MEM_HOLD_MAX ((size_t)256 << 20)
 void mem_hold_collections(void);
 void mem_release_collections(void);
+
+/* How many allocations (and bytes asked for) this thread has made through
+ * mem_alloc and mem_realloc: a deterministic measure of a stage's work,
+ * which the complexity tests compare at sizes n and 10n. */
+void mem_counts(uint64_t *allocs, uint64_t *bytes);
 
 /* Called once by edict_init / the command line. */
 void mem_init(void);
