@@ -47,7 +47,11 @@ void fdoc_discard(FactsDoc *d)
 {
 	if (d->root)
 		json_object_put(d->root);
-	memset(d, 0, sizeof *d);
+	/* the levels are written as they open: no need to clear them */
+	d->root = NULL;
+	d->depth = 0;
+	d->values = 0;
+	d->err = NULL;
 }
 
 const char *fdoc_error(const FactsDoc *d)
@@ -133,6 +137,10 @@ static bool text_ok(FactsDoc *d, const char *key, const char *s, size_t n)
 	if (n > FACTS_MAX_STRING)
 		return fail(d, key, "invalid facts: a text longer than the limit of %d bytes", FACTS_MAX_STRING);
 	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] < 0x80) { /* most texts are ASCII */
+			i++;
+			continue;
+		}
 		size_t k = fmt_utf8_len((const unsigned char *)s + i, n - i);
 		if (!k)
 			return fail(d, key, "invalid JSON: the JSON holds text that is not valid UTF-8");

@@ -11,6 +11,7 @@
  * `for x in`) is found in the source text after its keyword.
  */
 #include "mem.h"
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -535,6 +536,8 @@ static void walk_decl(Ix *x, Decl *d)
 	}
 }
 
+static int by_place(const void *a, const void *b);
+
 SymIndex *sym_index(const Program *p)
 {
 	Ix x = {0};
@@ -552,12 +555,39 @@ SymIndex *sym_index(const Program *p)
 		for (int j = 0; j < m->ndecls; j++)
 			walk_decl(&x, m->decls[j]);
 	}
+	if (x.ix->nuses > 1)
+		qsort(x.ix->uses, (size_t)x.ix->nuses, sizeof(SymUse), by_place);
 	return x.ix;
+}
+
+/* The order of places: file, line, column. */
+static int cmp_place(const char *file, int line, int col, const SymUse *u)
+{
+	int c = strcmp(file, u->loc.file);
+	if (c)
+		return c;
+	return line != u->loc.line ? (line < u->loc.line ? -1 : 1) : col < u->loc.col ? -1 : col > u->loc.col;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const SymUse *u = a;
+	return cmp_place(u->loc.file, u->loc.line, u->loc.col, b);
 }
 
 const SymUse *sym_at(const SymIndex *ix, const char *file, int line, int col)
 {
-	for (int i = 0; i < ix->nuses; i++) {
+	/* the last use that starts at or before the place (uses do not overlap) */
+	int lo = 0, hi = ix->nuses - 1, best = -1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cmp_place(file, line, col, &ix->uses[mid]) >= 0)
+			best = mid, lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	/* the cursor may stand just after a name (col == ecol + 1) */
+	for (int i = best; i >= 0 && i >= best - 1; i--) {
 		const SymUse *u = &ix->uses[i];
 		if (u->loc.line == line && u->loc.eline == line && col >= u->loc.col && col <= u->loc.ecol + 1 &&
 		    strcmp(u->loc.file, file) == 0)

@@ -20,10 +20,13 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 # a certificate for TLS (openssl) and drive its page in headless chromium; the
 # PostgreSQL extension is built against, and tested in, a PostgreSQL 15
 # (postgres/); the Python package is tested with pytest and pandas, and
-# installed with pip into a virtual environment (python/)
+# installed with pip into a virtual environment (python/); genhtml reads
+# `edict test --lcov` (lcov); the editor packages are tested with a headless
+# Neovim and with npm's vscode-textmate (editors/)
 [ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
 	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
-	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools"
+	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools
+	neovim nodejs npm lcov"
 
 missing=""
 for p in $packages; do

@@ -129,8 +129,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     profile = tempfile.mkdtemp(prefix="edict-chromium-")
     site = os.path.join(profile, "site")  # a stand-in for edict doc's pages
-    os.makedirs(site)
-    for name, text in (("index.html", "<h1>Rules</h1>"), ("voucher.html", '<h2 id="voucher.award">award</h2>')):
+    os.makedirs(os.path.join(site, "module"))
+    for name, text in (("index.html", "<h1>Rules</h1>"), ("module/voucher.html", '<h2 id="award">award</h2>')):
         with open(os.path.join(site, name), "w") as f:
             f.write(text)
     server = Server(a.edict, [a.rules, "--docs", site])
@@ -146,7 +146,7 @@ def main():
         b.wait(f"{award} && {award}.querySelector('.value').textContent === '40000000 KRW'", "the voucher award of 40000000 KRW")
         assert b.js("document.querySelector('input[data-path=\"company.us_export_share\"]').value") == "22"
         href = b.js(f"{award}.querySelector('a') && {award}.querySelector('a').getAttribute('href')")
-        assert href == "/docs/voucher.html#voucher.award", href
+        assert href == "/docs/module/voucher.html#award", href
         # its explanation, with the citation
         b.js(f"{award}.querySelector('details.explain').open = true")
         cite = b.wait(f"(() => {{ const c = {award}.querySelector('.cite'); return c && c.textContent; }})()", "the award's citation")
