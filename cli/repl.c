@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builtins.h"
 #include "check.h"
 #include "compile.h"
 #include "explain.h"
@@ -1819,8 +1820,8 @@ static unsigned char complete(EditLine *e, int ch)
 			member_cands(r, &c, prefix, NULL);
 			for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
 				cand(&c, prefix, keywords[i]);
-			for (int i = 0; i < B__COUNT; i++)
-				cand(&c, prefix, builtin_names[i]);
+			for (int i = 0; i < bi_count; i++)
+				cand(&c, prefix, bi_table[i].name);
 		}
 	}
 	if (!c.n)

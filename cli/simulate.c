@@ -29,6 +29,7 @@
 #include "mem.h"
 
 #include "api.h"
+#include "arith.h"
 #include "facts.h"
 #include "format.h"
 #include "common.h"
@@ -190,7 +191,7 @@ static Dir direction(const Value *a, const Value *b)
 		return D_OTHER;
 	if (a->tag == V_DUR && (a->cur <= DU_WEEKS) != (b->cur <= DU_WEEKS))
 		return D_OTHER;
-	int c = vm_compare(*a, *b);
+	int c = ar_order(*a, *b);
 	return c < 0 ? D_UP : c > 0 ? D_DOWN : D_OTHER;
 }
 

@@ -53,6 +53,13 @@ static int dur_unit(const char *w);
 static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
 		       Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
+static Decl *table_decl(struct ParseState *ps, Decl *head, Decl *rows);
+static Node *order_node(struct ParseState *ps, const char *by, Loc byloc, Node *key, const char *dir, Loc dirloc);
+static void gen_order(struct ParseState *ps, Node *gen, Node *order);
+static Node *outputs_node(Node *list);
+static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc);
+static Node *cell_test(int op, Node *v, Loc loc);
+static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 }
 
 %define api.pure full
@@ -89,7 +96,7 @@ static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 %token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
 %token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
 %token FROM "'from'" UNTIL "'until'" SOURCE "'source'" ASSUMPTION "'assumption'"
-%token HIT "'hit'" AND "'and'" OR "'or'" NOT "'not'" IN "'in'" IS "'is'"
+%token HIT "'hit'" INPUT "'input'" MOD "'mod'" DOTDOT "'..'" AND "'and'" OR "'or'" NOT "'not'" IN "'in'" IS "'is'"
 %token KNOWN "'known'" UNKNOWN "'unknown'" IF "'if'" ELSE "'else'"
 %token LET "'let'" MATCH "'match'" FOR "'for'" WHERE "'where'"
 %token TRUE "'true'" FALSE "'false'" OTHERWISE "'otherwise'" LIST "'list'"
@@ -106,14 +113,14 @@ static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 
 %type <str> dotted name
 %type <node> type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
-%type <node> elist entries arms args gen
-%type <decl> decl case_list row_list pvalues
-%type <kase> case row
+%type <node> gen_order table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
+%type <decl> decl case_list row_list cell_row_list pvalues table_head
+%type <kase> case row cell_row
 %type <cites> cites
 %type <dates> dates
 %type <names> members overrides_opt
-%type <ival> priv fieldopt_kind
-%type <str> label_opt
+%type <ival> priv fieldopt_kind table_params
+%type <str> label_opt hit_policy
 
 %%
 
@@ -214,19 +221,8 @@ decl
 		$$ = $6; $$->kind = D_DECISION; $$->name = $3; $$->loc = @3; $$->type_node = $5;
 		$$->private_ = $1; $$->module = ps->mod;
 	}
-	| priv TABLE name ':' type HIT IDENT row_list {
-		$$ = $8; $$->kind = D_TABLE; $$->name = $3; $$->loc = @3; $$->type_node = $5;
-		$$->private_ = $1; $$->module = ps->mod;
-		static const char *const pol[] = {"unique", "first", "collect", "sum", "count", "min", "max"};
-		int k = -1;
-		for (int i = 0; i < 7; i++) if (strcmp($7, pol[i]) == 0) k = i;
-		if (k < 0) {
-			Diag *dg = diag_add(ps->diags, SEV_ERROR, @7, "'%s' is not a hit policy", $7);
-			diag_hint(dg, "write one of: unique, first, collect, sum, count, min, max");
-			k = 0;
-		}
-		$$->hit = (HitPolicy)k;
-	}
+	| table_head row_list { $$ = table_decl(ps, $1, $2); }
+	| table_head INPUT input_cols cell_row_list { $$ = table_decl(ps, $1, $4); ps->inputs = NULL; ps->ninputs = 0; }
 	| priv FUNCTION name '(' params_opt ')' ':' type '=' expr cites {
 		$$ = new_decl(ps, D_FUNCTION, $3, @3); $$->private_ = $1; $$->type_node = $8;
 		$$->params = ps->pending_params; $$->nparams = ps->npending_params;
@@ -372,12 +368,12 @@ row_list
 	;
 
 row
-	: WHEN expr THEN expr dates cites {
+	: WHEN expr THEN outs dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->cond = $2; $$->value = $4; $$->loc = @$;
 		$$->from = $5.from; $$->until = $5.until; $$->from_loc = $5.floc; $$->until_loc = $5.uloc;
 		$$->cites = $6.v; $$->ncites = $6.n;
 	}
-	| DEFAULT expr cites {
+	| DEFAULT outs cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
 		$$->cites = $3.v; $$->ncites = $3.n;
 	}
@@ -465,16 +461,27 @@ mul
 	: unary
 	| mul '*' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '*'; }
 	| mul '/' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '/'; }
+	| mul MOD unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_MOD; }
 	;
 
 unary
-	: postfix
+	: pow
 	| '-' unary { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NEG; }
+	;
+
+/* a power binds tighter than a minus sign: -2 ^ 2 is -4; 2 ^ 3 ^ 2 is 2 ^ 9 */
+pow
+	: postfix
+	| postfix '^' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_POW; }
 	;
 
 postfix
 	: primary
 	| postfix '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| postfix '[' expr ']' {
+		/* xs[i]: the builtin item(xs, i) */
+		$$ = ast_node2(N_CALL, @$, name_node("item", @2), $1); ast_add($$, $3); $$->text = "item";
+	}
 	| postfix '(' args ')' {
 		$$ = $3; $$->loc = @$;
 		if ($1->kind == N_NAME) { $$->text = $1->text; }
@@ -494,9 +501,17 @@ args
 	| gen { $$ = ast_node1(N_CALL, @$, $1); }
 	;
 
+/* kids: element, list, where (or NULL), and for sort(...) an order: `by KEY
+ * [ascending|descending]` (kids[3], ival 1 when descending) */
 gen
-	: expr FOR name IN add { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); }
-	| expr FOR name IN add WHERE expr { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); }
+	: expr FOR name IN add gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); gen_order(ps, $$, $6); }
+	| expr FOR name IN add WHERE expr gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); gen_order(ps, $$, $8); }
+	;
+
+gen_order
+	: %empty { $$ = NULL; }
+	| IDENT expr { $$ = order_node(ps, $1, @1, $2, NULL, @1); }
+	| IDENT expr IDENT { $$ = order_node(ps, $1, @1, $2, $3, @3); }
 	;
 
 primary
@@ -554,6 +569,131 @@ arms
 	| arms ',' DEFAULT ARROW expr { $$ = $1; Node *a = ast_node1(N_ARM, @3, $5); a->text = NULL; ast_add($$, a); }
 	;
 
+/* ---------------------------------------------------------------- tables
+ * (kept last: bison numbers the character tokens in the order they first
+ * appear, and the syntax-error messages list what was expected in it) */
+
+/* table NAME [(params)] : TYPE hit POLICY [[values in priority order]] */
+table_head
+	: priv TABLE name table_params ':' table_type HIT hit_policy hit_order_opt {
+		$$ = new_decl(ps, $4 ? D_FUNCTION : D_TABLE, $3, @3); $$->private_ = $1; $$->type_node = $6;
+		if (ps->pending_columns) {
+			/* the output columns make a record type named after the table */
+			Decl *rd = new_decl(ps, D_RECORD, $3, @3);
+			rd->is_table = true; /* a table's columns: read with the table, not in a type outline */
+			rd->def = ps->pending_columns; rd->def->name = $3; rd->def->loc = @3;
+			AST_PUSH(ps->mod->decls, ps->mod->ndecls, rd);
+			ps->pending_columns = NULL;
+			Node *tn = name_node($3, @6);
+			$$->type_node = $6->kind == N_LIST ? ast_node1(N_LIST, @6, tn) : tn;
+		}
+		$$->is_table = true; $$->hit_order = $9;
+		if ($4) {
+			$$->params = ps->pending_params; $$->nparams = ps->npending_params;
+			ps->pending_params = NULL; ps->npending_params = 0;
+		}
+		static const char *const pol[] = {"unique", "first", "collect", "sum", "count", "min", "max",
+						  "any", "priority", "output order", "rule order"};
+		int k = -1;
+		for (int i = 0; i < 11; i++) if (strcmp($8, pol[i]) == 0) k = i;
+		if (strncmp($8, "collect ", 8) == 0)
+			for (int i = HIT_SUM; i <= HIT_MAX; i++) if (strcmp($8 + 8, pol[i]) == 0) k = i;
+		if (k < 0) {
+			Diag *dg = diag_add(ps->diags, SEV_ERROR, @8, "'%s' is not a hit policy", $8);
+			diag_hint(dg, "write one of: unique, any, priority, first, output order, rule order, collect, "
+				      "collect sum, collect count, collect min, collect max");
+			k = 0;
+		}
+		$$->hit = (HitPolicy)k;
+		if ($9 && !hit_ranks($$->hit))
+			diag_add(ps->diags, SEV_ERROR, @9, "a list of values in order belongs to 'hit priority' and 'hit output order' only");
+	}
+	;
+
+/* a table's type: a type, or its output columns { name : type, ... } */
+table_type
+	: type { $$ = $1; ps->pending_columns = NULL; }
+	| '{' new_def fields '}' { $$ = ast_node(N_RECORD, @$); ps->pending_columns = ps->pending_def; ps->pending_def = NULL; }
+	| LIST OF '{' new_def fields '}' { $$ = ast_node1(N_LIST, @$, NULL); ps->pending_columns = ps->pending_def; ps->pending_def = NULL; }
+	;
+
+table_params
+	: %empty { $$ = 0; }
+	| '(' params_opt ')' { $$ = 1; }
+	;
+
+hit_policy
+	: IDENT { $$ = $1; }
+	| IDENT IDENT { $$ = ast_join($1, ' ', $2); }
+	;
+
+hit_order_opt
+	: %empty { $$ = NULL; }
+	| '[' elist opt_comma ']' { $$ = $2; $$->loc = @$; }
+	;
+
+input_cols
+	: add { AST_PUSH(ps->inputs, ps->ninputs, $1); }
+	| input_cols '|' add { AST_PUSH(ps->inputs, ps->ninputs, $3); }
+	;
+
+/* The value of a row: one expression, or one per output column. */
+outs
+	: elist { $$ = outputs_node($1); }
+	;
+
+/* Rows of a table with input columns: one cell test per column, between '|'. */
+cell_row_list
+	: cell_row { $$ = new_decl(ps, D_TABLE, NULL, @1); AST_PUSH($$->cases, $$->ncases, *$1); }
+	| cell_row_list cell_row { $$ = $1; AST_PUSH($$->cases, $$->ncases, *$2); }
+	;
+
+cell_row
+	: WHEN cells THEN outs dates cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->cond = cell_row_cond(ps, $2, @2); $$->value = $4; $$->loc = @$;
+		$$->from = $5.from; $$->until = $5.until; $$->from_loc = $5.floc; $$->until_loc = $5.uloc;
+		$$->cites = $6.v; $$->ncites = $6.n;
+	}
+	| DEFAULT outs cites {
+		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
+		$$->cites = $3.v; $$->ncites = $3.n;
+	}
+	;
+
+/* cells: the tests of one row, as a list (a NULL kid is '-', any value) */
+cells
+	: cell { $$ = ast_node1(N_LIST, @$, $1); }
+	| cells '|' cell { $$ = $1; ast_add($$, $3); }
+	;
+
+/* A DMN cell test: '-' (anything), one or more tests separated by commas
+ * (any of them), or not(tests).  Tests compare the column's value: `< 18`,
+ * `[18..65)`, `"A"`.  The parser writes each as an ordinary condition. */
+cell
+	: '-' { $$ = NULL; }
+	| tests { $$ = $1; }
+	| NOT '(' tests ')' { $$ = ast_node1(N_UNARY, @$, $3); $$->op = UN_NOT; }
+	;
+
+tests
+	: test { $$ = ast_node1(N_LIST, @$, $1); }
+	| tests ',' test { $$ = $1; ast_add($$, $3); $$->loc = @$; }
+	;
+
+test
+	: add { $$ = cell_test(0, $1, @$); }
+	| '=' add { $$ = cell_test('=', $2, @$); }
+	| NE add { $$ = cell_test(BIN_NE, $2, @$); }
+	| '<' add { $$ = cell_test('<', $2, @$); }
+	| LE add { $$ = cell_test(BIN_LE, $2, @$); }
+	| '>' add { $$ = cell_test('>', $2, @$); }
+	| GE add { $$ = cell_test(BIN_GE, $2, @$); }
+	| '[' add DOTDOT add ']' { $$ = cell_range(true, $2, $4, true, @$); }
+	| '[' add DOTDOT add ')' { $$ = cell_range(true, $2, $4, false, @$); }
+	| '(' add DOTDOT add ']' { $$ = cell_range(false, $2, $4, true, @$); }
+	| '(' add DOTDOT add ')' { $$ = cell_range(false, $2, $4, false, @$); }
+	;
+
 %%
 
 #include "value.h"
@@ -607,6 +747,187 @@ static void push_dated(struct ParseState *ps, const char *from, Loc floc, const 
 	AST_PUSH(ps->pending_decl->cases, ps->pending_decl->ncases, c);
 }
 
+/* `by KEY [ascending|descending]` after a 'for': the words are checked here,
+ * the key is kept as an N_UNARY whose op says the direction. */
+static Node *order_node(struct ParseState *ps, const char *by, Loc byloc, Node *key, const char *dir, Loc dirloc)
+{
+	if (strcmp(by, "by") != 0) {
+		diag_add(ps->diags, SEV_ERROR, byloc, "unexpected name '%s' after the list of a 'for'; write 'where' for a "
+			 "condition, or 'by' to sort by a key", by);
+		ps->nerrors++;
+	}
+	bool desc = false;
+	if (dir) {
+		desc = strcmp(dir, "descending") == 0;
+		if (!desc && strcmp(dir, "ascending") != 0) {
+			diag_add(ps->diags, SEV_ERROR, dirloc, "write 'ascending' or 'descending' after the key, not '%s'", dir);
+			ps->nerrors++;
+		}
+	}
+	Node *o = ast_node1(N_UNARY, byloc, key);
+	o->op = desc ? 'd' : 'a';
+	return o;
+}
+
+static void gen_order(struct ParseState *ps, Node *gen, Node *order)
+{
+	(void)ps;
+	if (!order)
+		return;
+	ast_add(gen, order->kids[0]);
+	gen->ival = order->op == 'd';
+	gen->loc = ast_span(gen->loc, order->kids[0]->loc);
+}
+
+/* A table: the head (name, parameters, type, policy) with its rows.  Rows
+ * with several values, one per output column, are records of the table's
+ * type, their fields named by position. */
+static Decl *table_decl(struct ParseState *ps, Decl *head, Decl *rows)
+{
+	head->cases = rows->cases;
+	head->ncases = rows->ncases;
+	head->inputs = ps->inputs;
+	head->ninputs = ps->ninputs;
+	return head;
+}
+
+static Node *outputs_node(Node *list)
+{
+	if (list->nkids == 1)
+		return list->kids[0];
+	/* several outputs: a record whose field names the checker fills in from the table's type */
+	Node *r = ast_node(N_RECORD, ast_span(list->kids[0]->loc, list->kids[list->nkids - 1]->loc));
+	for (int i = 0; i < list->nkids; i++) {
+		Node *e = ast_node1(N_ENTRY, list->kids[i]->loc, list->kids[i]);
+		e->text = NULL;
+		ast_add(r, e);
+	}
+	return r;
+}
+
+/* The placeholder for a table's input in a cell test, replaced by a copy of
+ * the column's expression in cell_row_cond. */
+static Node *input_hole(Loc loc)
+{
+	Node *n = ast_node(N_NAME, loc);
+	n->text = NULL;
+	return n;
+}
+
+static Node *cell_test(int op, Node *v, Loc loc)
+{
+	Node *n = ast_node2(N_BINARY, loc, input_hole(loc), v);
+	n->op = op ? op : '=';
+	n->ival = op == 0; /* a plain value: equality, gathered into 'in [...]' with its neighbours */
+	return n;
+}
+
+static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc)
+{
+	Node *a = cell_test(lo_in ? BIN_GE : '>', lo, loc);
+	Node *b = cell_test(hi_in ? BIN_LE : '<', hi, loc);
+	Node *n = ast_node2(N_BINARY, loc, a, b);
+	n->op = BIN_AND;
+	return n;
+}
+
+/* Put a copy of the column's expression into every hole of a test. */
+static void fill_hole(Node *n, const Node *input)
+{
+	if (!n)
+		return;
+	for (int i = 0; i < n->nkids; i++) {
+		Node *k = n->kids[i];
+		if (k && k->kind == N_NAME && !k->text) {
+			Node *x = ast_clone(input);
+			x->loc = input->loc;
+			n->kids[i] = x;
+			if (x->depth + 1 > n->depth)
+				n->depth = x->depth + 1;
+		} else {
+			fill_hole(k, input);
+		}
+	}
+}
+
+/* The tests of one cell as a condition: plain values become `x in [...]`,
+ * the rest are joined by 'or'. */
+static Node *cell_cond(Node *tests, const Node *input)
+{
+	Node *vals = NULL, *any = NULL;
+	for (int i = 0; i < tests->nkids; i++) {
+		Node *t = tests->kids[i];
+		if (t->kind == N_BINARY && t->ival == 1) {
+			if (!vals)
+				vals = ast_node(N_LIST, t->loc);
+			ast_add(vals, t->kids[1]);
+			vals->loc = ast_span(vals->loc, t->loc);
+			continue;
+		}
+		fill_hole(t, input);
+		any = any ? ast_node2(N_BINARY, ast_span(any->loc, t->loc), any, t) : t;
+		if (any != t)
+			any->op = BIN_OR;
+	}
+	if (vals) {
+		Node *x = ast_clone(input);
+		Node *v = vals->nkids == 1 ? ast_node2(N_BINARY, vals->loc, x, vals->kids[0])
+					   : ast_node2(N_IN, vals->loc, x, vals);
+		if (vals->nkids == 1)
+			v->op = '=';
+		any = any ? ast_node2(N_BINARY, ast_span(v->loc, any->loc), v, any) : v;
+		if (any != v)
+			any->op = BIN_OR;
+	}
+	return any;
+}
+
+/* Mark the tests of a cell with the column they read, for explanations. */
+static void set_column(Node *n, const Node *input)
+{
+	if (!n || n->column || (n->kind != N_BINARY && n->kind != N_IN && n->kind != N_UNARY))
+		return;
+	n->column = input;
+	for (int i = 0; i < n->nkids; i++)
+		set_column(n->kids[i], input);
+}
+
+static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc)
+{
+	if (cells->nkids != ps->ninputs) {
+		diag_add(ps->diags, SEV_ERROR, loc, "this row has %d cell%s but the table has %d input%s; "
+			 "write one test for each input, separated by '|' ('-' for any value)",
+			 cells->nkids, cells->nkids == 1 ? "" : "s", ps->ninputs, ps->ninputs == 1 ? "" : "s");
+		ps->nerrors++;
+		Node *t = ast_node(N_BOOL, loc);
+		t->ival = 1;
+		return t;
+	}
+	Node *cond = NULL;
+	for (int i = 0; i < cells->nkids; i++) {
+		Node *c = cells->kids[i];
+		if (!c)
+			continue; /* '-' */
+		Node *t;
+		if (c->kind == N_UNARY) { /* not(tests) */
+			t = ast_node1(N_UNARY, c->loc, cell_cond(c->kids[0], ps->inputs[i]));
+			t->op = UN_NOT;
+		} else {
+			t = cell_cond(c, ps->inputs[i]);
+		}
+		set_column(t, ps->inputs[i]);
+		t->loc = c->loc;
+		cond = cond ? ast_node2(N_BINARY, ast_span(cond->loc, t->loc), cond, t) : t;
+		if (cond != t)
+			cond->op = BIN_AND;
+	}
+	if (!cond) {
+		cond = ast_node(N_BOOL, loc);
+		cond->ival = 1;
+	}
+	return cond;
+}
+
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s)
 {
 	(void)ps;
@@ -653,12 +974,13 @@ static bool is_operator(yysymbol_kind_t k)
 	switch (k) {
 	case YYSYMBOL_AND: case YYSYMBOL_OR: case YYSYMBOL_IN: case YYSYMBOL_IS: case YYSYMBOL_NOT:
 	case YYSYMBOL_OTHERWISE: case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_FOR:
+	case YYSYMBOL_MOD:
 		return true;
 	default:
 		break;
 	}
 	const char *n = yysymbol_name(k);
-	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.([{", n[1]);
+	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.([{^", n[1]);
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)

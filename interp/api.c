@@ -1923,26 +1923,6 @@ static const char *stale(const edict_value *v)
 		       : "the value is NULL or no longer valid";
 }
 
-static const char *kind_words(Value v)
-{
-	switch ((ValueTag)v.tag) {
-	case V_UNKNOWN: return "unknown";
-	case V_BOOL: return "true or false";
-	case V_INT: return "a whole number";
-	case V_DEC: return "a decimal number";
-	case V_MONEY: return "an amount of money";
-	case V_PCT: return "a percentage";
-	case V_DATE: return "a date";
-	case V_DUR: return "a duration";
-	case V_STR: return "text";
-	case V_ENUM: return "a member of an enumeration";
-	case V_HS: return "a tariff code";
-	case V_LIST: return "a list";
-	case V_REC: return "a record";
-	}
-	return "a value";
-}
-
 int edict_value_kind(const edict_value *v)
 {
 	enter();
@@ -1964,7 +1944,7 @@ static int want(const edict_value *v, ValueTag tag, const char *what)
 		msg = xprintf("the result is unknown, not %s: it needs the fact %s (check edict_value_kind first)", what,
 			      v->v.as.m->paths[0]->data);
 	else
-		msg = xprintf("the result is %s, not %s", kind_words(v->v), what);
+		msg = xprintf("the result is %s, not %s", val_kind_name(v->v), what);
 	int st = value_fail(v, msg);
 	mem_pop(&t);
 	return st;

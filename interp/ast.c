@@ -38,6 +38,28 @@ void ast_add(Node *parent, Node *kid)
 		parent->depth = kid->depth + 1;
 }
 
+const char *hit_name(HitPolicy h)
+{
+	static const char *const names[] = {"unique", "first", "collect", "sum", "count",
+					    "min", "max", "any", "priority", "output order",
+					    "rule order"};
+	return (unsigned)h < sizeof names / sizeof names[0] ? names[h] : "?";
+}
+
+Node *ast_clone(const Node *n)
+{
+	if (!n)
+		return NULL;
+	Node *c = ast_node(n->kind, n->loc);
+	*c = *n;
+	c->kids = NULL;
+	c->nkids = 0;
+	c->depth = 0;
+	for (int i = 0; i < n->nkids; i++)
+		ast_add(c, ast_clone(n->kids[i]));
+	return c;
+}
+
 Loc ast_span(Loc a, Loc b)
 {
 	Loc r = a;

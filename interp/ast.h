@@ -139,7 +139,8 @@ enum { HS_CHAPTER = 1, HS_HEADING, HS_SUBHEADING };
 enum {
 	BIN_ADD = '+', BIN_SUB = '-', BIN_MUL = '*', BIN_DIV = '/',
 	BIN_EQ = '=', BIN_NE = '!', BIN_LT = '<', BIN_LE = 'l', BIN_GT = '>', BIN_GE = 'g',
-	BIN_AND = '&', BIN_OR = '|', UN_NOT = '~', UN_NEG = 'n'
+	BIN_AND = '&', BIN_OR = '|', UN_NOT = '~', UN_NEG = 'n',
+	BIN_MOD = '%', BIN_POW = '^'
 };
 
 /* What a name refers to, once checked. */
@@ -171,6 +172,7 @@ struct Node {
 	struct Decl *decl;
 	int id; /* a unique number per node in a rule set, for traces */
 	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
+	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
 	bool is_const; /* a literal: k holds its value */
 	Value k;
 };
@@ -227,7 +229,25 @@ typedef struct TestStep {
 	int *slots;       /* given: field slots after the root */
 } TestStep;
 
-typedef enum HitPolicy { HIT_UNIQUE, HIT_FIRST, HIT_COLLECT, HIT_SUM, HIT_COUNT, HIT_MIN, HIT_MAX } HitPolicy;
+/* A table's hit policy: what it gives when several rows apply.  The DMN
+ * names: unique, any, priority, first, output order, rule order, collect,
+ * collect sum / count / min / max (also written sum, count, min, max). */
+typedef enum HitPolicy {
+	HIT_UNIQUE, HIT_FIRST, HIT_COLLECT, HIT_SUM, HIT_COUNT, HIT_MIN, HIT_MAX,
+	HIT_ANY, HIT_PRIORITY, HIT_OUTPUT_ORDER, HIT_RULE_ORDER
+} HitPolicy;
+
+/* Policies that gather every row that applies (rather than pick one). */
+static inline bool hit_gathers(HitPolicy h) { return h != HIT_UNIQUE && h != HIT_FIRST; }
+/* Policies whose result is a list of the rows' values. */
+static inline bool hit_gives_list(HitPolicy h)
+{
+	return h == HIT_COLLECT || h == HIT_OUTPUT_ORDER || h == HIT_RULE_ORDER;
+}
+/* The policy as written in the rules: "output order", "collect sum". */
+const char *hit_name(HitPolicy h);
+/* Policies that rank rows by the order of the output's values. */
+static inline bool hit_ranks(HitPolicy h) { return h == HIT_PRIORITY || h == HIT_OUTPUT_ORDER; }
 
 typedef struct Decl {
 	DeclKind kind;
@@ -247,7 +267,12 @@ typedef struct Decl {
 	/* D_PARAM, D_DECISION, D_TABLE: cases; simple decisions have one default */
 	Case *cases;
 	int ncases;
+	bool is_table;   /* D_TABLE, or a D_FUNCTION written as a table with parameters;
+			  * on a D_RECORD: the output columns of the table of that name */
 	HitPolicy hit;
+	Node *hit_order; /* hit priority / output order [values]: the explicit order, or NULL */
+	Node **inputs;   /* `input a | b`: the columns its rows' cell tests read (kept for tools) */
+	int ninputs;
 	/* D_FUNCTION */
 	Param *params;
 	int nparams;
@@ -293,6 +318,8 @@ Node *ast_node(NodeKind k, Loc loc);
 Node *ast_node1(NodeKind k, Loc loc, Node *a);
 Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b);
 void ast_add(Node *parent, Node *kid);
+/* A deep copy of an unchecked tree (a table's input, used in each of its cells). */
+Node *ast_clone(const Node *n);
 Loc ast_span(Loc a, Loc b);
 const char *ast_strdup(const char *s, size_t n);
 /* "a" sep "b" (qualified names: "voucher.award"), without printf. */

@@ -17,107 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "check.h"
 #include "format.h"
-
-/* ================================================================ types */
-
-const Type ty_error = {TY_ERROR, 0, NULL, NULL};
-const Type ty_bool = {TY_BOOL, 0, NULL, NULL};
-const Type ty_int = {TY_INT, 0, NULL, NULL};
-const Type ty_dec = {TY_DEC, 0, NULL, NULL};
-const Type ty_money = {TY_MONEY, 0, NULL, NULL};
-const Type ty_pct = {TY_PCT, 0, NULL, NULL};
-const Type ty_date = {TY_DATE, 0, NULL, NULL};
-const Type ty_dur = {TY_DUR, 0, NULL, NULL};
-const Type ty_str = {TY_STR, 0, NULL, NULL};
-const Type ty_hs = {TY_HS, 0, NULL, NULL};
-const Type ty_empty = {TY_EMPTY, 0, NULL, NULL};
-
-const char *const builtin_names[B__COUNT] = {
-#define X(id, name, lo, hi) name,
-	EDICT_BUILTINS(X)
-#undef X
-};
-static const int builtin_lo[B__COUNT] = {
-#define X(id, name, lo, hi) lo,
-	EDICT_BUILTINS(X)
-#undef X
-};
-static const int builtin_hi[B__COUNT] = {
-#define X(id, name, lo, hi) hi,
-	EDICT_BUILTINS(X)
-#undef X
-};
-
-const Type *ty_list(const Type *elem)
-{
-	Type *t = GC_MALLOC(sizeof *t);
-	t->kind = TY_LIST;
-	t->elem = elem;
-	return t;
-}
-
-const Type *ty_money_in(uint16_t cur)
-{
-	if (!cur)
-		return &ty_money;
-	Type *t = GC_MALLOC(sizeof *t);
-	t->kind = TY_MONEY;
-	t->cur = cur;
-	return t;
-}
-
-const Type *ty_named(TypeDef *def)
-{
-	Type *t = GC_MALLOC(sizeof *t);
-	t->kind = def->is_enum ? TY_ENUM : TY_REC;
-	t->def = def;
-	return t;
-}
-
-bool ty_equal(const Type *a, const Type *b)
-{
-	if (a->kind != b->kind)
-		return false;
-	switch (a->kind) {
-	case TY_MONEY:
-		return a->cur == b->cur;
-	case TY_LIST:
-		return ty_equal(a->elem, b->elem);
-	case TY_ENUM:
-	case TY_REC:
-		return a->def == b->def;
-	default:
-		return true;
-	}
-}
-
-const char *ty_name(const Type *t)
-{
-	char c[4];
-	switch (t->kind) {
-	case TY_ERROR: return "(error)";
-	case TY_BOOL: return "true/false";
-	case TY_INT: return "whole number";
-	case TY_DEC: return "decimal number";
-	case TY_MONEY:
-		if (!t->cur)
-			return "money";
-		val_currency_text(t->cur, c);
-		return xprintf("money in %s", c);
-	case TY_PCT: return "percentage";
-	case TY_DATE: return "date";
-	case TY_DUR: return "duration";
-	case TY_STR: return "text";
-	case TY_HS: return "tariff code";
-	case TY_ENUM: return xprintf("%s", t->def->name);
-	case TY_REC: return xprintf("%s record", t->def->name);
-	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
-	case TY_EMPTY: return "empty list";
-	}
-	return "?";
-}
 
 /* "a whole number", "an amount of money": for sentences. */
 static const char *a_ty(const Type *t)
@@ -397,7 +299,8 @@ static void literal(Chk *c, Node *n)
 			int64_t i;
 			if (!dec_to_int(d, &i)) {
 				Diag *dg = err(c, n->loc, "this whole number is too large");
-				diag_hint(dg, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
+				diag_hint(dg, "whole numbers go up to 9223372036854775807, decimals to 34 digits: write %s.0 "
+					      "to make it a decimal", n->text);
 				n->type = &ty_error;
 				return;
 			}
@@ -834,8 +737,32 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 	if (a->kind == TY_ERROR || b->kind == TY_ERROR)
 		return &ty_error;
 	TypeKind x = a->kind, y = b->kind;
-	const char *opname = op == '+' ? "add" : op == '-' ? "subtract" : op == '*' ? "multiply" : "divide";
-	if (op == '+' || op == '-') {
+	const char *opname = op == '+' ? "add" : op == '-' ? "subtract" : op == '*' ? "multiply"
+			     : op == BIN_MOD ? "take the remainder of" : op == BIN_POW ? "raise" : "divide";
+	if (op == '+' && (x == TY_LIST || x == TY_EMPTY) && (y == TY_LIST || y == TY_EMPTY)) {
+		Diag *dg = err(c, n->loc, "'+' does not join lists");
+		diag_hint(dg, "to join lists, write concat(%s, %s)", prog_node_text(c->p, n->kids[0]),
+			  prog_node_text(c->p, n->kids[1]));
+		return &ty_error;
+	}
+	if (op == BIN_MOD) {
+		/* n mod d: the remainder, with the sign of d (as DMN's modulo) */
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+		if (x == TY_MONEY && y == TY_MONEY && (!a->cur || !b->cur || a->cur == b->cur))
+			return a->cur ? a : b;
+		if (x == TY_MONEY && (y == TY_INT || y == TY_DEC))
+			return a;
+	} else if (op == BIN_POW) {
+		/* x ^ n: a decimal, exact for a whole exponent */
+		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
+			return &ty_dec;
+		if (x == TY_PCT || y == TY_PCT || x == TY_MONEY) {
+			Diag *dg = err(c, n->loc, "cannot raise %s to the power of %s", a_ty(a), a_ty(b));
+			diag_hint(dg, "'^' takes plain numbers: amount(x) ^ 2, or (1 + rate) ^ years with rate a decimal");
+			return &ty_error;
+		}
+	} else if (op == '+' || op == '-') {
 		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
 			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
 		if (x == TY_PCT && y == TY_PCT)
@@ -924,7 +851,7 @@ enum { OPC_ARITH, OPC_CMP, OPC_ORD, OPC_LOGIC };
 static int op_class(const Node *n)
 {
 	switch (n->op) {
-	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV:
+	case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_DIV: case BIN_MOD: case BIN_POW:
 		return OPC_ARITH;
 	case BIN_EQ: case BIN_NE:
 		return OPC_CMP;
@@ -938,6 +865,8 @@ static int op_class(const Node *n)
 static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **elem_out)
 {
 	/* kids: element, iterable, condition (may be NULL) */
+	if (g->nkids > 3)
+		err(c, g->kids[3]->loc, "'by' orders the items of sort(...) only");
 	const Type *it = check(c, g->kids[1], NULL);
 	const Type *et = &ty_error;
 	if (it->kind == TY_LIST)
@@ -979,158 +908,137 @@ static const Type *list_elem_of(Chk *c, Node *arg, bool *is_gen, const char *fna
 	return &ty_error;
 }
 
-static const Type *check_builtin(Chk *c, Node *n, Builtin b)
+/* Whether a type is of a kind in the set (BK_, builtins.h); 0 takes any,
+ * and an error was reported already. */
+static bool kind_in(const Type *t, unsigned kinds)
 {
+	return !kinds || t->kind == TY_ERROR || (kinds & BK(t->kind));
+}
+
+/* "sum needs numbers or amounts, not text": false after saying so. */
+static bool builtin_kind(Chk *c, const BuiltinDef *b, const BiArg *r, Loc at, const Type *t, const Type *shown)
+{
+	if (kind_in(t, r->kinds))
+		return true;
+	err(c, at, "%s needs %s, not %s", b->name, r->need, a_ty(shown));
+	return false;
+}
+
+/* min(a, b, ...): arguments of one type that can be compared. */
+static const Type *spread_args(Chk *c, const BuiltinDef *b, Node **a, int argc)
+{
+	const Type *e = check(c, a[0], NULL);
+	for (int i = 1; i < argc; i++) {
+		const Type *t2 = check(c, a[i], NULL);
+		const Type *u = unify(e, t2);
+		if (!u) {
+			err(c, a[i]->loc, "%s of %s and %s: they cannot be compared", b->name, a_ty(e), a_ty(t2));
+			return NULL;
+		}
+		e = u;
+	}
+	return e;
+}
+
+/* One argument against its rule (builtins.h).  Returns its type, *item the
+ * type of its items; NULL after reporting a wrong one. */
+static const Type *builtin_arg(Chk *c, Node *n, const BuiltinDef *b, const BiArg *r, Node *a, const Type **item)
+{
+	Loc at = (b->flags & BI_AT_CALL) ? n->loc : a->loc;
+	bool gen;
+	const Type *t;
+	switch (r->form) {
+	case BA_EXACT:
+		return expect_type(c, a, r->type, r->need);
+	case BA_ITEMS:
+	case BA_SPREAD:
+		*item = list_elem_of(c, a, &gen, b->name);
+		return builtin_kind(c, b, r, at, *item, *item) ? *item : NULL;
+	case BA_LIST:
+		t = check(c, a, NULL);
+		if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
+			return *item = t;
+		if (t->kind != TY_LIST) {
+			err(c, a->loc, "%s needs a list, not %s", b->name, a_ty(t));
+			return NULL;
+		}
+		*item = t->elem;
+		return builtin_kind(c, b, r, at, t->elem, t) ? t : NULL;
+	case BA_VALUE:
+		t = check(c, a, NULL);
+		return builtin_kind(c, b, r, at, t, t) ? t : NULL;
+	}
+	return NULL;
+}
+
+/* The arguments of a call of builtin `bi` against its type rule, and the type it gives. */
+static const Type *check_builtin(Chk *c, Node *n, int bi)
+{
+	const BuiltinDef *b = &bi_table[bi];
 	int argc = n->nkids - 1;
 	Node **a = n->kids + 1;
-	const char *name = builtin_names[b];
-	if (argc < builtin_lo[b] || (builtin_hi[b] >= 0 && argc > builtin_hi[b])) {
-		int shown = builtin_hi[b] < 0 ? builtin_lo[b] : builtin_hi[b];
-		err(c, n->loc, "%s takes %s%d argument%s, not %d", name,
-		    builtin_hi[b] < 0 ? "at least " : builtin_lo[b] != builtin_hi[b] ? "1 or " : "", shown,
-		    shown == 1 ? "" : "s", argc);
+	if (argc < b->lo || (b->hi >= 0 && argc > b->hi)) {
+		int shown = b->hi < 0 ? b->lo : b->hi;
+		err(c, n->loc, "%s takes %s%d argument%s, not %d", b->name,
+		    b->hi < 0 ? "at least " : b->lo != b->hi ? "1 or " : "", shown, shown == 1 ? "" : "s", argc);
 		return n->type = &ty_error;
 	}
 	for (int i = 0; i < argc; i++)
 		if (a[i]->kind == N_GEN && argc != 1) {
-			err(c, a[i]->loc, "a 'for' inside %s(...) must be its only argument", name);
+			err(c, a[i]->loc, "a 'for' inside %s(...) must be its only argument", b->name);
 			return n->type = &ty_error;
 		}
+	/* sort(t for t in tasks by t.number [descending]) is
+	 * sort_by([t for t in tasks], [t.number for t in tasks]) */
+	if (argc == 1 && a[0]->kind == N_GEN && a[0]->nkids > 3) {
+		Node *g = a[0];
+		if (strcmp(b->name, "sort") != 0) {
+			err(c, g->kids[3]->loc, "'by' orders the items of sort(...) only");
+			return n->type = &ty_error;
+		}
+		Node *keys = ast_clone(g);
+		keys->kids[0] = keys->kids[3];
+		keys->nkids = 3;
+		g->nkids = 3;
+		ast_add(n, ast_node1(N_COMP, keys->loc, keys));
+		n->kids[1] = ast_node1(N_COMP, g->loc, g);
+		n->kids[0]->text = n->text = g->ival ? "sort_by_desc" : "sort_by";
+		return check_builtin(c, n, bi_lookup(n->text));
+	}
+	/* a builtin that takes a list takes a 'for' as the list it builds:
+	 * sort(t.number for t in tasks) is sort([t.number for t in tasks]) */
+	if (argc == 1 && a[0]->kind == N_GEN && b->arg[0].form != BA_ITEMS && b->arg[0].form != BA_SPREAD)
+		a[0] = ast_node1(N_COMP, a[0]->loc, a[0]);
 	n->ref = R_BUILTIN;
-	n->slot = b;
-	bool gen;
-	const Type *e, *t;
-	switch (b) {
-	case B_MIN:
-	case B_MAX:
-		if (argc == 1) {
-			e = list_elem_of(c, a[0], &gen, name);
-			n->ival = 1; /* over a list */
-		} else {
-			e = check(c, a[0], NULL);
-			for (int i = 1; i < argc; i++) {
-				const Type *t2 = check(c, a[i], NULL);
-				const Type *u = unify(e, t2);
-				if (!u) {
-					err(c, a[i]->loc, "%s of %s and %s: they cannot be compared", name, a_ty(e), a_ty(t2));
-					return n->type = &ty_error;
-				}
-				e = u;
-			}
+	n->slot = bi;
+	const Type *t0 = NULL, *item = &ty_error;
+	bool ok = true, all_int = true;
+	if (b->arg[0].form == BA_SPREAD && argc > 1) {
+		item = t0 = spread_args(c, b, a, argc);
+		ok = t0 && builtin_kind(c, b, &b->arg[0], n->loc, t0, t0);
+	} else {
+		n->ival = b->arg[0].form == BA_SPREAD; /* over a list */
+		for (int i = 0; i < argc && ok; i++) {
+			const Type *t = builtin_arg(c, n, b, &b->arg[i < 1 ? 0 : 1], a[i], &item);
+			if (i == 0)
+				t0 = t;
+			ok = t != NULL;
+			all_int &= t && t->kind == TY_INT;
 		}
-		if (e->kind != TY_ERROR && !comparable(e, e, true) ) {
-			err(c, n->loc, "%s needs numbers, amounts, dates or durations, not %s", name, a_ty(e));
-			return n->type = &ty_error;
-		}
-		return n->type = e;
-	case B_SUM:
-		e = list_elem_of(c, a[0], &gen, name);
-		if (e->kind != TY_ERROR && !is_num(e) && e->kind != TY_MONEY && e->kind != TY_DUR) {
-			err(c, a[0]->loc, "sum needs numbers or amounts, not %s", a_ty(e));
-			return n->type = &ty_error;
-		}
-		return n->type = e;
-	case B_COUNT:
-		if (a[0]->kind == N_GEN) {
-			/* count(x for x in xs where c): the element is irrelevant */
-			list_elem_of(c, a[0], &gen, name);
-		} else {
-			list_elem_of(c, a[0], &gen, name);
-		}
-		return n->type = &ty_int;
-	case B_ALL:
-	case B_ANY:
-		e = list_elem_of(c, a[0], &gen, name);
-		if (e->kind != TY_ERROR && e->kind != TY_BOOL) {
-			err(c, a[0]->loc, "%s needs true/false conditions, not %s", name, a_ty(e));
-			return n->type = &ty_error;
-		}
-		return n->type = &ty_bool;
-	case B_LENGTH:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_LIST && t->kind != TY_STR && t->kind != TY_EMPTY && t->kind != TY_ERROR)
-			err(c, a[0]->loc, "length needs a list or text, not %s", a_ty(t));
-		return n->type = &ty_int;
-	case B_SORT:
-	case B_DISTINCT:
-		t = check(c, a[0], NULL);
-		if (t->kind == TY_EMPTY || t->kind == TY_ERROR)
-			return n->type = t;
-		if (t->kind != TY_LIST) {
-			err(c, a[0]->loc, "%s needs a list, not %s", name, a_ty(t));
-			return n->type = &ty_error;
-		}
-		if (b == B_SORT && !comparable(t->elem, t->elem, true) && t->elem->kind != TY_ENUM && t->elem->kind != TY_HS) {
-			err(c, a[0]->loc, "sort needs a list of numbers, amounts, dates, text or enumeration members, not %s",
-			    a_ty(t));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case B_ABS:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "abs needs a number or an amount, not %s", a_ty(t));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case B_ROUND:
-	case B_FLOOR:
-	case B_CEIL:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "%s needs a number, percentage or amount, not %s", name, a_ty(t));
-			return n->type = &ty_error;
-		}
-		if (argc == 2)
-			expect_type(c, a[1], &ty_int, "the number of decimal places");
+	}
+	if (!ok && !(b->flags & BI_LENIENT))
+		return n->type = &ty_error;
+	switch (b->result) {
+	case BR_ITEM: return n->type = item;
+	case BR_ARG: return n->type = t0;
+	case BR_ROUNDED:
 		/* to a whole number when no places are given */
-		if (argc == 1 && t->kind == TY_DEC)
+		if (argc == 1 && t0->kind == TY_DEC)
 			return n->type = &ty_int;
-		return n->type = t->kind == TY_INT ? &ty_int : t;
-	case B_AMOUNT:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_ERROR && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "amount needs money, not %s", a_ty(t));
-			return n->type = &ty_error;
-		}
-		return n->type = &ty_dec;
-	case B_CHAPTER:
-	case B_HEADING:
-		expect_type(c, a[0], &ty_hs, "the argument");
-		return n->type = &ty_int;
-	case B_YEAR:
-	case B_MONTH:
-	case B_DAY:
-		expect_type(c, a[0], &ty_date, "the argument");
-		return n->type = &ty_int;
-	case B_RANGE:
-		expect_type(c, a[0], &ty_int, "the first number");
-		expect_type(c, a[1], &ty_int, "the last number");
-		return n->type = ty_list(&ty_int);
-	case B_DAYS_BETWEEN:
-		expect_type(c, a[0], &ty_date, "the first date");
-		expect_type(c, a[1], &ty_date, "the second date");
-		return n->type = &ty_int;
-	case B_CHANGES_HEADING:
-		expect_type(c, a[0], &ty_hs, "the material's tariff code");
-		expect_type(c, a[1], &ty_hs, "the product's tariff code");
-		return n->type = &ty_bool;
-	case B_CURRENCY:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_ERROR && t->kind != TY_MONEY) {
-			err(c, a[0]->loc, "currency_of needs an amount of money, not %s", a_ty(t));
-			return n->type = &ty_error;
-		}
-		return n->type = &ty_str;
-	case B_AS_PERCENT:
-		t = check(c, a[0], NULL);
-		if (t->kind != TY_ERROR && t->kind != TY_DEC && t->kind != TY_INT) {
-			err(c, a[0]->loc, "as_percent needs a number (a fraction like 0.25), not %s", a_ty(t));
-			return n->type = &ty_error;
-		}
-		return n->type = &ty_pct;
-	case B__COUNT:
-		break;
+		return n->type = t0->kind == TY_INT ? &ty_int : t0;
+	case BR_TYPE: return n->type = b->type;
+	case BR_LIST: return n->type = ty_list(b->type);
+	case BR_NUMERIC: return n->type = all_int ? &ty_int : t0->kind == TY_INT ? &ty_dec : t0;
 	}
 	return n->type = &ty_error;
 }
@@ -1151,15 +1059,15 @@ static const Type *check_call(Chk *c, Node *n)
 			}
 		}
 		if (!f) {
-			for (int b = 0; b < B__COUNT; b++)
-				if (strcmp(builtin_names[b], callee->text) == 0)
-					return check_builtin(c, n, (Builtin)b);
-			const char *cands[B__COUNT + 256];
+			int bi = bi_lookup(callee->text);
+			if (bi >= 0)
+				return check_builtin(c, n, bi);
+			const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(bi_count + 256));
 			int nc = 0;
-			for (int b = 0; b < B__COUNT; b++)
-				cands[nc++] = builtin_names[b];
+			for (int b = 0; b < bi_count; b++)
+				cands[nc++] = bi_table[b].name;
 			if (c->mod)
-				for (int i = 0; i < c->mod->ndecls && nc < B__COUNT + 256; i++)
+				for (int i = 0; i < c->mod->ndecls && nc < bi_count + 256; i++)
 					if (c->mod->decls[i]->kind == D_FUNCTION)
 						cands[nc++] = c->mod->decls[i]->name;
 			Diag *dg = err(c, callee->loc, "unknown function '%s'", callee->text);
@@ -1201,8 +1109,26 @@ static const Type *check_call(Chk *c, Node *n)
 	return n->type = f->type ? f->type : &ty_error;
 }
 
+static const char *field_names(const TypeDef *td)
+{
+	const char *s = "";
+	for (int i = 0; i < td->nfields; i++)
+		s = xprintf("%s%s%s", s, i ? ", " : "", td->fields[i].name);
+	return s;
+}
+
 static const Type *check_record(Chk *c, Node *n, const Type *expect)
 {
+	if (n->nkids > 0 && !n->kids[0]->text && (!expect || expect->kind != TY_REC)) {
+		for (int i = 0; i < n->nkids; i++)
+			check(c, n->kids[i]->kids[0], NULL);
+		if (!expect || expect->kind != TY_ERROR) {
+			Diag *dg = err(c, n->loc, "this row gives %d values, but the table has one output", n->nkids);
+			diag_hint(dg, "to give several values, declare the table's output columns, as in "
+				      "table t : { grade : string, rate : percent } hit first");
+		}
+		return n->type = &ty_error;
+	}
 	if (!expect || expect->kind != TY_REC) {
 		if (expect && expect->kind == TY_ERROR) {
 			for (int i = 0; i < n->nkids; i++)
@@ -1214,6 +1140,18 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 	}
 	TypeDef *td = expect->def;
 	Node **byslot = GC_MALLOC(sizeof(Node *) * (size_t)(td->nfields + 1));
+	/* a table row's values, one per output column, are named by position */
+	if (n->nkids > 0 && !n->kids[0]->text) {
+		if (n->nkids != td->nfields) {
+			err(c, n->loc, "this row gives %d values, but the table has %d output columns (%s)", n->nkids,
+			    td->nfields, field_names(td));
+			for (int i = 0; i < n->nkids; i++)
+				check(c, n->kids[i]->kids[0], NULL);
+			return n->type = &ty_error;
+		}
+		for (int i = 0; i < n->nkids; i++)
+			n->kids[i]->text = td->fields[i].name;
+	}
 	for (int i = 0; i < n->nkids; i++) {
 		Node *e = n->kids[i];
 		int slot = ast_field_slot(td, e->text);
@@ -1487,6 +1425,35 @@ static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
 	return true;
 }
 
+/* The policy's demands on a table's type: a list for the collecting
+ * policies, a whole number for count, an order of values for priority. */
+static void check_hit(Chk *c, Decl *d)
+{
+	const Type *t = d->type;
+	const char *pol = hit_name(d->hit);
+	if (t->kind == TY_ERROR)
+		return;
+	if (hit_gives_list(d->hit) && t->kind != TY_LIST) {
+		err(c, d->type_node->loc, "a table with 'hit %s' gives a list; declare it as 'list of %s'", pol, ty_name(t));
+		return;
+	}
+	if (d->hit == HIT_COUNT && t->kind != TY_INT)
+		err(c, d->type_node->loc, "a table with 'hit %s' gives a whole number; declare it as int", pol);
+	if (!hit_ranks(d->hit))
+		return;
+	const Type *v = t->kind == TY_LIST ? t->elem : t;
+	if (d->hit_order) {
+		expect_type(c, d->hit_order, ty_list(v), "the order of a table's values");
+		if (d->hit_order->nkids == 0)
+			err(c, d->hit_order->loc, "the order of the values needs at least one value");
+	} else if (v->kind != TY_ENUM && v->kind != TY_BOOL && v->kind != TY_ERROR) {
+		Diag *dg = err(c, d->type_node->loc, "a table with 'hit %s' ranks its rows by the order of their values, "
+						     "but %s has no order of its own", pol, a_ty(v));
+		diag_hint(dg, "declare the output as an enum (its members rank in the order declared, first highest), "
+			      "or list the values after the policy: hit %s [\"high\", \"medium\", \"low\"]", pol);
+	}
+}
+
 /* The exceptions of d by label: for each, the first and the last case
  * that carries it (an empty map when none is labelled). */
 static Map case_labels(const Decl *d)
@@ -1509,19 +1476,21 @@ static Map case_labels(const Decl *d)
 
 static void check_cases(Chk *c, Decl *d)
 {
-	const char *what = d->kind == D_TABLE ? "each row of '%s'" : "the value of '%s'";
+	const char *what = d->is_table ? "each row of '%s'" : "the value of '%s'";
 	int ndefault = 0;
+	if (d->is_table)
+		check_hit(c, d);
 	Map labels = case_labels(d);
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];
 		if (k->cond)
-			expect_type(c, k->cond, &ty_bool, d->kind == D_TABLE ? "a row's condition" : "an exception's condition");
+			expect_type(c, k->cond, &ty_bool, d->is_table ? "a row's condition" : "an exception's condition");
 		const Type *want = d->type;
-		if (d->kind == D_TABLE) {
-			if (d->hit == HIT_COLLECT)
+		if (d->is_table) {
+			if (hit_gives_list(d->hit))
 				want = d->type->kind == TY_LIST ? d->type->elem : &ty_error;
 			else if (d->hit == HIT_COUNT)
-				want = NULL;
+				want = k->is_default ? &ty_int : NULL;
 		}
 		if (want)
 			expect_named(c, k->value, want, what, d->name);
@@ -1547,15 +1516,8 @@ static void check_cases(Chk *c, Decl *d)
 		if (k->label && ((const int *)map_get(&labels, k->label))[0] < i)
 			err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
 	}
-	if (d->kind == D_TABLE && d->hit == HIT_COLLECT && d->type->kind != TY_LIST && d->type->kind != TY_ERROR)
-		err(c, d->type_node->loc, "a table with 'hit collect' gives a list; declare it as 'list of %s'", ty_name(d->type));
-	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT)
-		for (int i = 0; i < d->ncases; i++)
-			if (d->cases[i].is_default)
-				err(c, d->cases[i].loc, "a 'default' row belongs to tables with 'hit unique' or 'hit first'; "
-							"a collecting table simply collects nothing when no row applies");
-	if (d->kind == D_TABLE && d->hit == HIT_COUNT && d->type->kind != TY_INT && d->type->kind != TY_ERROR)
-		err(c, d->type_node->loc, "a table with 'hit count' gives a whole number; declare it as int");
+	if (d->is_table && ndefault > 1)
+		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
 	if (d->kind == D_DECISION && ndefault == 0 && d->ncases > 0) {
 		/* allowed: with no default, no applicable exception is an error at run time */
 	}
@@ -1587,6 +1549,12 @@ static void check_decl(Chk *c, Decl *d)
 				if (strcmp(d->params[j].name, d->params[i].name) == 0)
 					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
 			push_local(c, d->params[i].name, d->params[i].type);
+		}
+		if (d->is_table) {
+			/* a table with parameters: its rows' slots follow the parameters */
+			reserve(c, d->ncases + 2);
+			check_cases(c, d);
+			break;
 		}
 		expect_type(c, d->body, d->type, "the function's result");
 		break;

@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "compile.h"
+#include "fold.h"
 #include "opcodes.h"
-#include "vm.h"
 
 /* Small functions are compiled into their callers (see inline_call). */
 #define INLINE_MAX_NODES 40
@@ -213,32 +214,6 @@ static Chunk *new_chunk(const char *name, int nlocals)
 
 static void expr(Cg *g, Node *n);
 
-static int acc_kind(Builtin b)
-{
-	switch (b) {
-	case B_SUM: return ACC_SUM;
-	case B_COUNT: return ACC_COUNT;
-	case B_MIN: return ACC_MIN;
-	case B_MAX: return ACC_MAX;
-	case B_ALL: return ACC_ALL;
-	case B_ANY: return ACC_ANY;
-	default: return ACC_LIST;
-	}
-}
-
-/* The zero of a sum, typed after the elements. */
-static Value zero_of(const Type *t)
-{
-	Dec z = {0, 0};
-	switch (t->kind) {
-	case TY_DEC: return val_dec(V_DEC, z, 0);
-	case TY_PCT: return val_dec(V_PCT, z, 0);
-	case TY_MONEY: return val_dec(V_MONEY, z, t->cur);
-	case TY_DUR: return val_dur(0, DU_DAYS);
-	default: return val_int(0);
-	}
-}
-
 /* A loop over a generator `elem for x in xs where cond`, folding with kind. */
 static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 {
@@ -247,7 +222,7 @@ static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
 	emit2(g, OP_ACCINIT, acc, kind, gen->loc);
 	if (kind == ACC_SUM) {
-		push_const(g, zero_of(elem_type), gen->loc);
+		push_const(g, ty_zero(elem_type), gen->loc);
 		emit(g, OP_SETLOCAL, acc, gen->loc);
 	}
 	int top = here(g);
@@ -428,17 +403,17 @@ static void expr(Cg *g, Node *n)
 			emit2(g, OP_CALL, n->decl->index, argc, n->loc);
 			return;
 		}
-		Builtin b = (Builtin)n->slot;
+		int b = n->slot;
 		if (argc == 1 && n->kids[1]->kind == N_GEN) {
 			Node *gen = n->kids[1];
-			loop(g, gen, acc_kind(b), gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
+			loop(g, gen, bi_table[b].acc, gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
 			return;
 		}
-		if (b == B_SUM && argc == 1) {
+		if ((bi_table[b].flags & BI_ZERO) && argc == 1) {
 			/* sum of a plain list: the zero's type comes from the list */
 			expr(g, n->kids[1]);
 			const Type *t = n->kids[1]->type;
-			push_const(g, zero_of(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
+			push_const(g, ty_zero(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
 			emit2(g, OP_BUILTIN, b, 2, n->loc);
 			return;
 		}
@@ -459,6 +434,13 @@ static void expr(Cg *g, Node *n)
 	case N_BINARY:
 		if (n->op == BIN_AND || n->op == BIN_OR) {
 			cond(g, n);
+			return;
+		}
+		if (n->op == BIN_MOD || n->op == BIN_POW) {
+			/* computed by the builtins of the same meaning */
+			expr(g, n->kids[0]);
+			expr(g, n->kids[1]);
+			emit2(g, OP_BUILTIN, bi_lookup(n->op == BIN_MOD ? "modulo" : "power"), 2, n->loc);
 			return;
 		}
 		expr(g, n->kids[0]);
@@ -590,18 +572,6 @@ static void expr(Cg *g, Node *n)
 
 /* ---------------------------------------------------------------- cases */
 
-const char *cg_case_label(const Decl *d, int i)
-{
-	const Case *k = &d->cases[i];
-	if (d->kind == D_TABLE)
-		return xprintf("row %d (line %d)", i + 1, k->loc.line);
-	if (k->label)
-		return xprintf("exception '%s' (line %d)", k->label, k->loc.line);
-	if (k->is_default)
-		return xprintf("the %s on line %d", d->kind == D_PARAM ? "value" : "default", k->loc.line);
-	return xprintf("the exception on line %d", k->loc.line);
-}
-
 /* Push the condition under which case i applies: its own condition and its dates. */
 static void case_cond(Cg *g, Decl *d, int i)
 {
@@ -621,6 +591,74 @@ static void case_cond(Cg *g, Decl *d, int i)
 	} else if (!k->cond) {
 		emit(g, OP_TRUE, 0, k->loc);
 	}
+}
+
+/* The explicit order of a table's values (hit priority [..]), folded to a
+ * constant list by the checker's literals; unknown means the enum's order. */
+static Value hit_order(const Decl *d)
+{
+	const Node *o = d->hit_order;
+	if (!o)
+		return val_unknown(NULL);
+	List *l = val_list_new((uint32_t)o->nkids);
+	for (int i = 0; i < o->nkids; i++)
+		l->items[i] = o->kids[i]->is_const ? o->kids[i]->k : val_unknown(NULL);
+	return val_list(l);
+}
+
+/* A table that gathers every row that applies (any, priority, output order,
+ * rule order, collect and its sum, count, min and max): the rows' values go
+ * into a list, with their row numbers where the policy needs them, and HIT
+ * reduces the list by the policy.  When no row applies, HIT falls through to
+ * the default row's value, if there is one. */
+static void gather(Cg *g, Decl *d, int base)
+{
+	Loc loc = d->loc;
+	int acc = local(g, base + d->ncases);
+	bool pairs = d->hit == HIT_ANY || hit_ranks(d->hit);
+	int dflt = -1;
+	emit2(g, OP_ACCINIT, acc, ACC_LIST, loc);
+	for (int i = 0; i < d->ncases; i++) {
+		if (d->cases[i].is_default) {
+			dflt = i;
+			continue;
+		}
+		case_cond(g, d, i);
+		int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
+		if (pairs)
+			push_const(g, val_int(i), d->cases[i].loc);
+		if (d->hit == HIT_COUNT)
+			emit(g, OP_TRUE, 0, loc);
+		else
+			expr(g, d->cases[i].value);
+		if (pairs)
+			emit(g, OP_MKLIST, 2, d->cases[i].loc);
+		emit2(g, OP_ACC, acc, ACC_LIST, d->cases[i].loc);
+		patch_b(g, f, here(g));
+	}
+	emit2(g, OP_ACCEND, acc, ACC_LIST, loc);
+	CaseTab *t = GC_MALLOC(sizeof *t);
+	t->mode = PICK_GATHER;
+	t->hit = d->hit;
+	t->n = d->ncases;
+	t->has_default = dflt >= 0;
+	t->order = hit_order(d);
+	const Type *vt = d->type->kind == TY_LIST ? d->type->elem : d->type;
+	t->zero = ty_zero(vt);
+	Chunk *ch = g->ch;
+	AST_PUSH(ch->cases, ch->ncases, t);
+	emit(g, OP_HIT, ch->ncases - 1, loc);
+	if (dflt >= 0) {
+		if (g->trace)
+			emit(g, OP_TRACE_CASE, dflt, d->cases[dflt].loc);
+		expr(g, d->cases[dflt].value);
+		if (hit_gives_list(d->hit))
+			emit(g, OP_MKLIST, 1, d->cases[dflt].loc);
+	}
+	t->end = here(g);
+	emit(g, OP_RETURN, 0, loc);
 }
 
 /* Order dated values by their `from` text (ISO dates sort as text). */
@@ -676,29 +714,10 @@ static int *override_lists(const Decl *d, int **over)
 static void cases(Cg *g, Decl *d)
 {
 	Loc loc = d->loc;
-	if (d->kind == D_TABLE && d->hit >= HIT_COLLECT) {
-		int kind = d->hit == HIT_COLLECT ? ACC_LIST : d->hit == HIT_SUM ? ACC_SUM : d->hit == HIT_COUNT ? ACC_COUNT
-			   : d->hit == HIT_MIN ? ACC_MIN : ACC_MAX;
-		int acc = d->ncases;
-		emit2(g, OP_ACCINIT, acc, kind, loc);
-		if (kind == ACC_SUM) {
-			push_const(g, zero_of(d->type), loc);
-			emit(g, OP_SETLOCAL, acc, loc);
-		}
-		for (int i = 0; i < d->ncases; i++) {
-			case_cond(g, d, i);
-			int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
-			if (g->trace)
-				emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
-			if (kind == ACC_COUNT)
-				emit(g, OP_TRUE, 0, loc);
-			else
-				expr(g, d->cases[i].value);
-			emit2(g, OP_ACC, acc, kind, d->cases[i].loc);
-			patch_b(g, f, here(g));
-		}
-		emit2(g, OP_ACCEND, acc, kind, loc);
-		emit(g, OP_RETURN, 0, loc);
+	/* a table with parameters keeps its rows' slots after them */
+	int base = d->kind == D_FUNCTION ? d->nparams : 0;
+	if (d->is_table && hit_gathers(d->hit)) {
+		gather(g, d, base);
 		return;
 	}
 	/* a single unconditional, undated case needs no PICK */
@@ -716,8 +735,9 @@ static void cases(Cg *g, Decl *d)
 	CaseTab *t = GC_MALLOC(sizeof *t);
 	int n = d->ncases;
 	t->n = n;
-	t->mode = d->kind == D_TABLE ? (d->hit == HIT_FIRST ? PICK_FIRST : PICK_UNIQUE) : PICK_PRECEDENCE;
-	t->first_slot = 0;
+	t->mode = d->is_table ? (d->hit == HIT_FIRST ? PICK_FIRST : PICK_UNIQUE) : PICK_PRECEDENCE;
+	t->hit = d->hit;
+	t->first_slot = local(g, base);
 	t->target = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)n);
 	t->is_default = GC_MALLOC_ATOMIC((size_t)n);
 	for (int i = 0; i < n; i++)
@@ -726,7 +746,7 @@ static void cases(Cg *g, Decl *d)
 	t->over_start = override_lists(d, &t->over);
 	for (int i = 0; i < n; i++) {
 		case_cond(g, d, i);
-		emit(g, OP_SETLOCAL, i, d->cases[i].loc);
+		emit(g, OP_SETLOCAL, local(g, base + i), d->cases[i].loc);
 	}
 	Chunk *ch = g->ch;
 	AST_PUSH(ch->cases, ch->ncases, t);
@@ -745,67 +765,6 @@ static void cases(Cg *g, Decl *d)
 	emit(g, OP_RETURN, 0, loc);
 }
 
-/* --------------------------------------------------------------- folding */
-
-/* Fold constant subtrees bottom-up by running them once at compile time:
- * `50_000_000 KRW * 10%` becomes one constant.  A subtree that fails (a
- * division by zero) stays as it is, so the error is reported where and when
- * it is evaluated. */
-static bool foldable(const Node *n)
-{
-	switch (n->kind) {
-	case N_BINARY:
-	case N_UNARY:
-	case N_IN:
-	case N_IS:
-	case N_IF:
-	case N_OTHERWISE:
-	case N_LIST:
-		return true;
-	case N_CALL:
-		return n->ref == R_BUILTIN;
-	default:
-		return false;
-	}
-}
-
-static void fold(Program *p, Ctx **scratch, Work *w, Node *n)
-{
-	if (!n || n->is_const)
-		return;
-	bool all = true;
-	for (int i = 0; i < n->nkids; i++) {
-		Node *k = n->kids[i];
-		if (!k)
-			continue;
-		fold(p, scratch, w, k);
-		if (!k->is_const || k->kind == N_GEN)
-			all = false;
-	}
-	if (!all || !foldable(n) || (n->nkids == 0 && n->kind != N_LIST))
-		return;
-	if (!*scratch)
-		*scratch = vm_new(p);
-	Cg g = cg_new(p, new_chunk("fold", 0), false, w); /* run once here, not kept */
-	expr(&g, n);
-	emit(&g, OP_RETURN, 0, n->loc);
-	Value v;
-	vm_reset(*scratch);
-	if (vm_eval_chunk(*scratch, g.ch, &v) == ST_OK && v.tag != V_UNKNOWN) {
-		n->is_const = true;
-		n->k = v;
-	}
-}
-
-static void fold_decl(Program *p, Ctx **scratch, Work *w, Decl *d)
-{
-	for (int i = 0; i < d->ncases; i++) {
-		fold(p, scratch, w, d->cases[i].cond);
-		fold(p, scratch, w, d->cases[i].value);
-	}
-	fold(p, scratch, w, d->body);
-}
-
 /* ----------------------------------------------------------------- entry */
 
 static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
@@ -814,6 +773,8 @@ static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
 	g.ch->decl = d;
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
+	}
+	if (d->kind == D_FUNCTION && !d->is_table) {
 		expr(&g, d->body);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else {
@@ -828,12 +789,8 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	Ctx *scratch = NULL;
+	fold_program(p);
 	Work w = {0};
-	for (int i = 0; i < p->ndecls; i++)
-		fold_decl(p, &scratch, &w, p->decls[i]);
-	for (int i = 0; i < p->nfuncs; i++)
-		fold_decl(p, &scratch, &w, p->funcs[i]);
 	for (int i = 0; i < p->ndecls; i++)
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	for (int i = 0; i < p->nfuncs; i++)

@@ -18,10 +18,6 @@ void cg_program(Program *p);
  * use; safe to call from threads sharing the program. */
 const Chunk *cg_traced(const Program *p, int index, bool function);
 
-/* How a message names case i of a decision, row i of a table, value i of a
- * param: "exception 'fast_track' (line 12)". */
-const char *cg_case_label(const Decl *d, int i);
-
 /* Compile one checked expression (a query, a test's expectation, a check).
  * trace: emit explanation records. */
 Chunk *cg_expr(Program *p, Node *expr, int nlocals, bool trace, const char *name);

@@ -182,6 +182,10 @@ static int round_up(DecRound mode, int neg, int lead, int sticky, int odd)
 		return !neg;
 	case DEC_TRUNC:
 		return 0;
+	case DEC_HALF_DOWN:
+		return lead > 5 || (lead == 5 && sticky);
+	case DEC_UP:
+		return 1;
 	case DEC_HALF_EVEN:
 	default:
 		return lead > 5 || (lead == 5 && (sticky || odd));
@@ -1042,7 +1046,7 @@ const char *dec_status_text(DecStatus s)
 	case DEC_TOOLONG:
 		return "the number has more than 34 significant digits";
 	case DEC_OVERFLOW:
-		return "the result is too large";
+		return "the result is too large for a decimal (34 digits, exponents to 6144)";
 	case DEC_DIVZERO:
 		return "division by zero";
 	}

@@ -49,7 +49,9 @@ typedef enum DecRound {
 	DEC_HALF_UP,   /* half away from zero */
 	DEC_FLOOR,     /* towards minus infinity */
 	DEC_CEIL,      /* towards plus infinity */
-	DEC_TRUNC      /* towards zero */
+	DEC_TRUNC,     /* towards zero */
+	DEC_HALF_DOWN, /* half towards zero */
+	DEC_UP         /* away from zero */
 } DecRound;
 
 /* Parse "-12.50", "1_000", "0.5".  Underscores between digits are allowed

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "builtins.h"
 #include "disasm.h"
 #include "opcodes.h"
 
@@ -55,8 +56,8 @@ void disasm_chunk(const Program *p, const Chunk *ch, Buf *out)
 				buf_printf(out, "   ; %s", p->funcs[a]->qname);
 			break;
 		case OP_BUILTIN:
-			if (a < B__COUNT)
-				buf_printf(out, "   ; %s", builtin_names[a]);
+			if (a < bi_count)
+				buf_printf(out, "   ; %s", bi_table[a].name);
 			break;
 		case OP_FACT:
 			if (a < p->nfacts)

@@ -178,6 +178,19 @@ void fmt_scalar_text(Value v, Buf *b)
 	}
 }
 
+/* A name as the rules write it: plain, or in single quotes when it has
+ * spaces, dashes or other characters a plain name cannot ('VERY LOW'). */
+static void name_text(Buf *b, const char *name)
+{
+	bool plain = (name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_';
+	for (const char *q = name; *q && plain; q++)
+		plain = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_';
+	if (plain)
+		buf_puts(b, name);
+	else
+		buf_printf(b, "'%s'", name);
+}
+
 static void value(const Program *p, Value v, Buf *b, bool json)
 {
 	switch ((ValueTag)v.tag) {
@@ -218,7 +231,7 @@ static void value(const Program *p, Value v, Buf *b, bool json)
 		if (json)
 			buf_json_str(b, name, strlen(name));
 		else
-			buf_puts(b, name);
+			name_text(b, name);
 		return;
 	}
 	case V_LIST:
@@ -241,7 +254,8 @@ static void value(const Program *p, Value v, Buf *b, bool json)
 				buf_json_str(b, name, strlen(name));
 				buf_add(b, ":", 1);
 			} else {
-				buf_printf(b, "%s: ", name);
+				name_text(b, name);
+				buf_add(b, ": ", 2);
 			}
 			value(p, v.as.r->f[i], b, json);
 		}

@@ -357,6 +357,8 @@ static Program *build(Module **mods, int nmods, Diags *d)
 		facts_prepare(p);
 		for (int i = 0; i < p->ndecls; i++)
 			tab_analyze(p, p->decls[i], d);
+		for (int i = 0; i < p->nfuncs; i++)
+			tab_analyze(p, p->funcs[i], d); /* tables with parameters */
 	}
 	return p;
 }

@@ -68,6 +68,7 @@
 	X(ACC, 1, -1, "fold pop into accumulator L[A] (B = kind: list, sum, count, min, max, all, any)") \
 	X(ACCEND, 1, 1, "push the accumulated result of L[A] (B = kind)")                    \
 	X(PICK, 0, -1, "choose among the case conditions in L: case table A; jumps to the chosen body") \
+	X(HIT, 0, -1, "reduce the list on top by the policy of gathering table A; none and a default: go on to it; else jump past it") \
 	X(DATEIN, 1, 1, "push whether as-of is within [K[A], K[B]) (either may be unknown = open)") \
 	X(ERROR, 0, 0, "raise runtime error message K[A]")                                   \
 	X(TRACE_COND, 0, 0, "explain mode: record condition node A with the value on top")    \

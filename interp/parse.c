@@ -244,7 +244,7 @@ static Word top_word(const char *s, size_t n)
 static const unsigned char byte_class[256] = {
 	LETTERS('a'), LETTERS('n'), LETTERS('A'), LETTERS('N'), ['_'] = 1,
 	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-	[' '] = 3, ['\t'] = 3, ['\r'] = 3, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4,
+	[' '] = 3, ['\t'] = 3, ['\r'] = 3, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4, ['\''] = 4,
 };
 #undef LETTERS
 
@@ -297,6 +297,18 @@ void parse_outline(const Source *src, Outline *o)
 		size_t at = i;
 		Word w = W_OTHER;
 		size_t wl = 0;
+		if (i < n && t[i] == '\'') {
+			/* a name in quotes ('VERY LOW'): a name, never a keyword */
+			size_t e = i + 1;
+			while (e < n && t[e] != '\'' && t[e] != '\n')
+				e++;
+			if (want == D_DECL_NAME && e < n && t[e] == '\'' && e > i + 1) {
+				AST_PUSH(o->names, o->nnames, ast_strdup(t + i + 1, e - i - 1));
+				want = D_NONE;
+			}
+			i = e < n && t[e] == '\'' ? e + 1 : e;
+			continue;
+		}
 		if (i < n && ident_start(t[i])) {
 			while (i + wl < n && ident_char(t[i + wl]))
 				wl++;

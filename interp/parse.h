@@ -30,6 +30,9 @@ struct ParseState {
 	int npending_steps;
 	int pending_severity;
 	Decl *pending_decl;
+	TypeDef *pending_columns; /* a table's output columns { name : type ... } */
+	Node **inputs; /* the input columns of the table being read */
+	int ninputs;
 	int start;       /* first token to hand out: START_EXPR, START_GIVEN or 0 */
 	bool is_query;   /* parsing a query or a REPL line, not a file */
 	bool is_given;   /* parsing `path = value` */

@@ -1,10 +1,108 @@
 /*
- * program.c - looking things up in a compiled Program.
+ * program.c - the types of a rule set, and looking things up in a
+ * compiled Program.
  */
 #include "mem.h"
 #include <string.h>
 
 #include "program.h"
+
+/* ---------------------------------------------------------------- types */
+
+const Type ty_error = {TY_ERROR, 0, NULL, NULL};
+const Type ty_bool = {TY_BOOL, 0, NULL, NULL};
+const Type ty_int = {TY_INT, 0, NULL, NULL};
+const Type ty_dec = {TY_DEC, 0, NULL, NULL};
+const Type ty_money = {TY_MONEY, 0, NULL, NULL};
+const Type ty_pct = {TY_PCT, 0, NULL, NULL};
+const Type ty_date = {TY_DATE, 0, NULL, NULL};
+const Type ty_dur = {TY_DUR, 0, NULL, NULL};
+const Type ty_str = {TY_STR, 0, NULL, NULL};
+const Type ty_hs = {TY_HS, 0, NULL, NULL};
+const Type ty_empty = {TY_EMPTY, 0, NULL, NULL};
+
+const Type *ty_list(const Type *elem)
+{
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_LIST;
+	t->elem = elem;
+	return t;
+}
+
+const Type *ty_money_in(uint16_t cur)
+{
+	if (!cur)
+		return &ty_money;
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_MONEY;
+	t->cur = cur;
+	return t;
+}
+
+const Type *ty_named(TypeDef *def)
+{
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = def->is_enum ? TY_ENUM : TY_REC;
+	t->def = def;
+	return t;
+}
+
+bool ty_equal(const Type *a, const Type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case TY_MONEY:
+		return a->cur == b->cur;
+	case TY_LIST:
+		return ty_equal(a->elem, b->elem);
+	case TY_ENUM:
+	case TY_REC:
+		return a->def == b->def;
+	default:
+		return true;
+	}
+}
+
+const char *ty_name(const Type *t)
+{
+	char c[4];
+	switch (t->kind) {
+	case TY_ERROR: return "(error)";
+	case TY_BOOL: return "true/false";
+	case TY_INT: return "whole number";
+	case TY_DEC: return "decimal number";
+	case TY_MONEY:
+		if (!t->cur)
+			return "money";
+		val_currency_text(t->cur, c);
+		return xprintf("money in %s", c);
+	case TY_PCT: return "percentage";
+	case TY_DATE: return "date";
+	case TY_DUR: return "duration";
+	case TY_STR: return "text";
+	case TY_HS: return "tariff code";
+	case TY_ENUM: return xprintf("%s", t->def->name);
+	case TY_REC: return xprintf("%s record", t->def->name);
+	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
+	case TY_EMPTY: return "empty list";
+	}
+	return "?";
+}
+
+
+/* The zero of a sum, typed after the elements. */
+Value ty_zero(const Type *t)
+{
+	Dec z = {0, 0};
+	switch (t->kind) {
+	case TY_DEC: return val_dec(V_DEC, z, 0);
+	case TY_PCT: return val_dec(V_PCT, z, 0);
+	case TY_MONEY: return val_dec(V_MONEY, z, t->cur);
+	case TY_DUR: return val_dur(0, DU_DAYS);
+	default: return val_int(0);
+	}
+}
 
 Decl *prog_find_decl(const Program *p, const char *name)
 {
@@ -30,7 +128,17 @@ Decl *prog_find_fact(const Program *p, const char *name)
 	return NULL;
 }
 
+static const char *span_text(const Program *p, const Node *n);
+
+/* A cell test of a table reads as its column and the test: "applicant.age: < 18". */
 const char *prog_node_text(const Program *p, const Node *n)
+{
+	if (n->column)
+		return xprintf("%s: %s", span_text(p, n->column), span_text(p, n));
+	return span_text(p, n);
+}
+
+static const char *span_text(const Program *p, const Node *n)
 {
 	const Source *src = p && p->diags ? diag_find_source(p->diags, n->loc.file) : NULL;
 	if (!src || n->loc.line <= 0)
@@ -69,4 +177,16 @@ const char *prog_node_text(const Program *p, const Node *n)
 	}
 	out[k] = 0;
 	return out;
+}
+
+const char *prog_case_label(const Decl *d, int i)
+{
+	const Case *k = &d->cases[i];
+	if (d->is_table)
+		return xprintf("row %d (line %d)", i + 1, k->loc.line);
+	if (k->label)
+		return xprintf("exception '%s' (line %d)", k->label, k->loc.line);
+	if (k->is_default)
+		return xprintf("the %s on line %d", d->kind == D_PARAM ? "value" : "default", k->loc.line);
+	return xprintf("the exception on line %d", k->loc.line);
 }

@@ -14,47 +14,12 @@
 #include "diag.h"
 #include "value.h"
 
-/* Builtin functions: name, fewest and most arguments (-1: any number). */
-#define EDICT_BUILTINS(X)                                                       \
-	X(MIN, "min", 1, -1)                                                    \
-	X(MAX, "max", 1, -1)                                                    \
-	X(SUM, "sum", 1, 1)                                                     \
-	X(COUNT, "count", 1, 1)                                                 \
-	X(ALL, "all", 1, 1)                                                     \
-	X(ANY, "any", 1, 1)                                                     \
-	X(LENGTH, "length", 1, 1)                                               \
-	X(SORT, "sort", 1, 1)                                                   \
-	X(DISTINCT, "distinct", 1, 1)                                           \
-	X(ABS, "abs", 1, 1)                                                     \
-	X(ROUND, "round", 1, 2)                                                 \
-	X(FLOOR, "floor", 1, 2)                                                 \
-	X(CEIL, "ceil", 1, 2)                                                   \
-	X(AMOUNT, "amount", 1, 1)                                               \
-	X(CHAPTER, "chapter_of", 1, 1)                                          \
-	X(HEADING, "heading_of", 1, 1)                                          \
-	X(YEAR, "year_of", 1, 1)                                                \
-	X(MONTH, "month_of", 1, 1)                                              \
-	X(DAY, "day_of", 1, 1)                                                  \
-	X(RANGE, "range", 2, 2)                                                 \
-	X(DAYS_BETWEEN, "days_between", 2, 2)                                   \
-	X(AS_PERCENT, "as_percent", 1, 1)                                       \
-	X(CHANGES_HEADING, "changes_heading", 2, 2)                             \
-	X(CURRENCY, "currency_of", 1, 1)
-
-typedef enum Builtin {
-#define X(id, name, lo, hi) B_##id,
-	EDICT_BUILTINS(X)
-#undef X
-	B__COUNT
-} Builtin;
-
-extern const char *const builtin_names[B__COUNT];
-
 /* How PICK chooses among the cases of a decision or the rows of a table. */
 typedef enum PickMode {
 	PICK_PRECEDENCE, /* decisions and params: exceptions override defaults */
 	PICK_UNIQUE,     /* table hit unique */
-	PICK_FIRST       /* table hit first */
+	PICK_FIRST,      /* table hit first */
+	PICK_GATHER      /* a gathering table: HIT reduces the rows that apply */
 } PickMode;
 
 typedef struct CaseTab {
@@ -73,6 +38,11 @@ typedef struct CaseTab {
 	int *rank;
 	int *over_start;
 	int *over;
+	/* tables */
+	HitPolicy hit;
+	bool has_default;     /* PICK_GATHER: a default row's value follows HIT */
+	Value order;          /* hit priority / output order: the values, highest first; unknown: the enum's order */
+	Value zero;           /* hit sum: the zero of the table's kind (0 KRW) */
 } CaseTab;
 
 typedef struct Chunk {
@@ -122,6 +92,8 @@ const Type *ty_list(const Type *elem);
 const Type *ty_money_in(uint16_t cur);
 const Type *ty_named(TypeDef *def);
 bool ty_equal(const Type *a, const Type *b);
+/* The zero of a sum of values of type t (0 KRW, 0%, 0 days). */
+Value ty_zero(const Type *t);
 /* A name for the type in messages: "money in KRW", "list of task". */
 const char *ty_name(const Type *t);
 
@@ -129,6 +101,9 @@ const char *ty_name(const Type *t);
  * ("voucher.priority"), or by its bare name when that is unique. */
 Decl *prog_find_decl(const Program *p, const char *name);
 Decl *prog_find_fact(const Program *p, const char *name);
+/* How a message names case i of a decision, row i of a table, value i of a
+ * param: "exception 'fast_track' (line 12)". */
+const char *prog_case_label(const Decl *d, int i);
 /* The text of a node's source span (for explanations). */
 const char *prog_node_text(const Program *p, const Node *n);
 

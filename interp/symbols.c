@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "parse.h"
 #include "symbols.h"
 
@@ -35,7 +36,7 @@ typedef struct Ix {
 	Sym **scope;
 	int nscope;
 	const Module *mod;
-	Sym *builtins[B__COUNT];
+	Sym **builtins; /* one per entry of the builtins table, made when first named */
 } Ix;
 
 static unsigned key_hash(const void *p, int idx)
@@ -293,13 +294,14 @@ static Sym *push_local(Ix *x, const char *name, Loc loc, const Type *t, SymKind 
 
 static Sym *builtin_sym(Ix *x, const char *name)
 {
-	for (int b = 0; b < B__COUNT; b++)
-		if (strcmp(builtin_names[b], name) == 0) {
-			if (!x->builtins[b])
-				x->builtins[b] = new_sym(x, SK_BUILTIN, builtin_names[b], (Loc){0}, NULL);
-			return x->builtins[b];
-		}
-	return NULL;
+	int b = bi_lookup(name);
+	if (b < 0)
+		return NULL;
+	if (!x->builtins)
+		x->builtins = GC_MALLOC(sizeof(Sym *) * (size_t)bi_count);
+	if (!x->builtins[b])
+		x->builtins[b] = new_sym(x, SK_BUILTIN, bi_table[b].name, (Loc){0}, NULL);
+	return x->builtins[b];
 }
 
 static Sym *field_sym(Ix *x, const Type *rec, const char *name)
@@ -851,8 +853,8 @@ int sym_complete(const SymIndex *ix, const char *file, const char *before, SymCa
 		for (int j = 0; j < td->nmembers; j++)
 			cand(out, &n, td->members[j], SK_MEMBER, NULL);
 	}
-	for (int b = 0; b < B__COUNT; b++)
-		cand(out, &n, builtin_names[b], SK_BUILTIN, NULL);
+	for (int b = 0; b < bi_count; b++)
+		cand(out, &n, bi_table[b].name, SK_BUILTIN, NULL);
 	complete_currencies(ix, out, &n);
 	return n;
 }

@@ -3,17 +3,23 @@
  *
  * Where each row's condition is a conjunction of simple tests of the same
  * inputs against constants (`size = sme`, `share >= 10%`, `x in [a, b]`,
- * `flag`, `not flag`), the rows can be compared before anything runs:
+ * `flag`, `not flag`; the cell tests of a table with input columns are
+ * written so by the parser), the rows can be compared before anything runs:
  *   - in a `hit unique` table, two rows that can both apply are reported
- *     with an example of when they do;
- *   - in a table without a default row, values of a single input for which
- *     no row applies are reported (a gap).
+ *     with an example of when they do; in a `hit any` table, only when
+ *     their values may differ;
+ *   - under `hit first`, a row that applies only where an earlier row
+ *     applies is never chosen; under `hit priority`, likewise a row whose
+ *     value ranks no higher than that of a row it lies within;
+ *   - in a table that picks one row and has no default row, values of a
+ *     single input for which no row applies are reported (a gap).
  * Tables whose conditions are anything else are left alone: the check only
  * speaks when it can be sure.
  */
 #include "mem.h"
 #include <string.h>
 
+#include "arith.h"
 #include "format.h"
 #include "tables.h"
 #include "vm.h"
@@ -99,7 +105,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 {
 	Ival r = a;
 	if (b.has_lo) {
-		int c = r.has_lo ? vm_compare(b.lo, r.lo) : 1;
+		int c = r.has_lo ? ar_order(b.lo, r.lo) : 1;
 		if (c > 0 || (c == 0 && !b.lo_in)) {
 			r.lo = b.lo;
 			r.lo_in = b.lo_in;
@@ -107,7 +113,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (b.has_hi) {
-		int c = r.has_hi ? vm_compare(b.hi, r.hi) : -1;
+		int c = r.has_hi ? ar_order(b.hi, r.hi) : -1;
 		if (c < 0 || (c == 0 && !b.hi_in)) {
 			r.hi = b.hi;
 			r.hi_in = b.hi_in;
@@ -115,7 +121,7 @@ static bool meet(Ival a, Ival b, Ival *out)
 		}
 	}
 	if (r.has_lo && r.has_hi) {
-		int c = vm_compare(r.lo, r.hi);
+		int c = ar_order(r.lo, r.hi);
 		if (c > 0 || (c == 0 && !(r.lo_in && r.hi_in)))
 			return false;
 	}
@@ -309,6 +315,114 @@ static bool rows_meet(const Program *p, const Row *a, const Row *b, const char *
 	return true;
 }
 
+/* Is interval x inside interval y? */
+static bool iv_within(const Ival *x, const Ival *y)
+{
+	if (y->has_lo) {
+		if (!x->has_lo)
+			return false;
+		int c = ar_order(x->lo, y->lo);
+		if (c < 0 || (c == 0 && x->lo_in && !y->lo_in))
+			return false;
+	}
+	if (y->has_hi) {
+		if (!x->has_hi)
+			return false;
+		int c = ar_order(x->hi, y->hi);
+		if (c > 0 || (c == 0 && x->hi_in && !y->hi_in))
+			return false;
+	}
+	return true;
+}
+
+/* Does row b apply only where row a applies?  (b lies within a.) */
+static bool row_within(const Row *b, const Row *a)
+{
+	for (int i = 0; i < a->n; i++) {
+		const Constraint *ca = &a->c[i];
+		const Constraint *cb = NULL;
+		for (int j = 0; j < b->n && !cb; j++)
+			if (strcmp(b->c[j].input, ca->input) == 0)
+				cb = &b->c[j];
+		if (ca->finite) {
+			for (int m = 0; m < ca->nmembers; m++)
+				if (!ca->members[m] && (!cb || cb->members[m]))
+					return false;
+			continue;
+		}
+		if (!cb) {
+			if (ca->niv == 1 && !ca->iv[0].has_lo && !ca->iv[0].has_hi)
+				continue; /* a allows anything here */
+			return false;
+		}
+		for (int k = 0; k < cb->niv; k++) {
+			bool in = false;
+			for (int m = 0; m < ca->niv && !in; m++)
+				in = iv_within(&cb->iv[k], &ca->iv[m]);
+			if (!in)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The rank of a row's constant value under hit priority (0 highest), or -1. */
+static int64_t row_rank(const Decl *d, const Case *k)
+{
+	const Node *v = k->value;
+	if (!v->is_const)
+		return -1;
+	if (d->hit_order) {
+		for (int i = 0; i < d->hit_order->nkids; i++)
+			if (d->hit_order->kids[i]->is_const && d->hit_order->kids[i]->k.tag == v->k.tag &&
+			    val_equal(d->hit_order->kids[i]->k, v->k))
+				return i;
+		return -1;
+	}
+	if (v->k.tag == V_ENUM)
+		return v->k.as.i;
+	if (v->k.tag == V_BOOL)
+		return !v->k.as.i;
+	return -1;
+}
+
+/* Two rows of a `hit any` table that can both apply must give one value:
+ * only rows whose values are the same constant are sure to. */
+static bool same_value(const Case *a, const Case *b)
+{
+	return a->value->is_const && b->value->is_const && a->value->k.tag == b->value->k.tag &&
+	       val_equal(a->value->k, b->value->k);
+}
+
+/* Under hit first or priority: rows that can never be chosen. */
+static void never_chosen(const Program *p, const Decl *d, const Row *rows, const int *index, int nrows,
+			 Diags *diags)
+{
+	(void)p;
+	long budget = TAB_MAX_PAIRS;
+	int found = 0;
+	for (int j = 1; j < nrows && found < TAB_MAX_FINDINGS; j++)
+		for (int i = 0; i < nrows && budget > 0; i++, budget--) {
+			if (i == j || !row_within(&rows[j], &rows[i]))
+				continue;
+			const Case *ki = &d->cases[index[i]], *kj = &d->cases[index[j]];
+			if (d->hit == HIT_FIRST && i > j)
+				continue;
+			if (d->hit == HIT_PRIORITY) {
+				int64_t ri = row_rank(d, ki), rj = row_rank(d, kj);
+				if (ri < 0 || rj < 0 || ri > rj || (ri == rj && i > j))
+					continue;
+			}
+			Diag *dg = diag_add(diags, SEV_WARNING, kj->loc, "row %d of table '%s' is never chosen: row %d applies "
+									 "whenever it does%s",
+					    index[j] + 1, d->name, index[i] + 1,
+					    d->hit == HIT_FIRST ? ", and comes first" : ", and its value ranks higher");
+			diag_hint(dg, "remove the row, narrow row %d, or move this row above it", index[i] + 1);
+			found++;
+			break;
+		}
+}
+
 /* For a single ordered input: the first stretch no row covers, if any. */
 static const char *ordered_gap(const Program *p, const char *input, Ival *iv, int n)
 {
@@ -316,8 +430,8 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0; j--) {
 			Ival *x = &iv[j - 1], *y = &iv[j];
-			bool swap = x->has_lo && (!y->has_lo || vm_compare(y->lo, x->lo) < 0 ||
-						  (vm_compare(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
+			bool swap = x->has_lo && (!y->has_lo || ar_order(y->lo, x->lo) < 0 ||
+						  (ar_order(y->lo, x->lo) == 0 && y->lo_in && !x->lo_in));
 			if (!swap)
 				break;
 			Ival t = *x;
@@ -338,7 +452,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		open = true;
 	}
 	for (int i = 1; i < n && !open; i++) {
-		int c = vm_compare(iv[i].lo, hi);
+		int c = ar_order(iv[i].lo, hi);
 		/* whole numbers: 9 and 10 are neighbours */
 		if (c > 0 && hi.tag == V_INT && iv[i].lo.tag == V_INT && hi_in && iv[i].lo_in && iv[i].lo.as.i == hi.as.i + 1)
 			c = 0;
@@ -350,7 +464,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 		if (!iv[i].has_hi) {
 			open = true;
 		} else {
-			int d = vm_compare(iv[i].hi, hi);
+			int d = ar_order(iv[i].hi, hi);
 			if (d > 0 || (d == 0 && iv[i].hi_in)) {
 				hi = iv[i].hi;
 				hi_in = iv[i].hi_in;
@@ -364,7 +478,7 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 
 void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 {
-	if (d->kind != D_TABLE)
+	if (!d->is_table)
 		return;
 	Row *rows = GC_MALLOC(sizeof(Row) * (size_t)(d->ncases + 1));
 	bool has_default = false;
@@ -387,14 +501,22 @@ void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 	/* bounded work: a table of thousands of rows must not stall a load */
 	long budget = TAB_MAX_PAIRS;
 	int found = 0, more = 0;
-	if (d->hit == HIT_UNIQUE)
+	if (d->hit == HIT_UNIQUE || d->hit == HIT_ANY)
 		for (int i = 0; i < nrows && budget > 0; i++)
 			for (int j = i + 1; j < nrows && budget > 0; j++, budget--) {
 				const char *w;
+				if (d->hit == HIT_ANY && same_value(&d->cases[index[i]], &d->cases[index[j]]))
+					continue;
 				if (!rows_meet(p, &rows[i], &rows[j], &w))
 					continue;
 				if (found++ >= TAB_MAX_FINDINGS) {
 					more++;
+				} else if (d->hit == HIT_ANY) {
+					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
+							    "rows %d and %d of table '%s' give different values and both apply when %s",
+							    index[i] + 1, index[j] + 1, d->name, w);
+					diag_hint(dg, "in a 'hit any' table, rows that apply together must give the same value; "
+						      "narrow one of them, or use 'hit first' or 'hit priority'");
 				} else {
 					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
 							    "rows %d and %d of table '%s' overlap: both apply when %s", index[i] + 1,
@@ -403,9 +525,14 @@ void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 						      "or use 'hit first' if the first row should win");
 				}
 			}
+	if (d->hit == HIT_FIRST || d->hit == HIT_PRIORITY)
+		never_chosen(p, d, rows, index, nrows, diags);
 	if (more)
 		diag_add(diags, SEV_WARNING, d->loc, "table '%s' has %d more pairs of overlapping rows", d->name, more);
-	if (has_default || d->hit >= HIT_COLLECT || nrows == 0)
+	/* a gathering table that finds no row gives its empty result; one that
+	 * picks a row fails */
+	bool picks = d->hit == HIT_UNIQUE || d->hit == HIT_FIRST || d->hit == HIT_ANY || d->hit == HIT_PRIORITY;
+	if (has_default || !picks || nrows == 0)
 		return;
 	/* gaps: only for tables over a single input */
 	const char *input = NULL;

@@ -172,6 +172,26 @@ Value val_unknown_union(Value a, Value b)
 	return val_unknown(val_missing_union(ma, mb));
 }
 
+const char *val_kind_name(Value v)
+{
+	switch ((ValueTag)v.tag) {
+	case V_UNKNOWN: return "unknown";
+	case V_BOOL: return "true or false";
+	case V_INT: return "a whole number";
+	case V_DEC: return "a decimal number";
+	case V_MONEY: return "an amount of money";
+	case V_PCT: return "a percentage";
+	case V_DATE: return "a date";
+	case V_DUR: return "a duration";
+	case V_STR: return "text";
+	case V_ENUM: return "a member of an enumeration";
+	case V_HS: return "a tariff code";
+	case V_LIST: return "a list";
+	case V_REC: return "a record";
+	}
+	return "a value";
+}
+
 bool val_equal(Value a, Value b)
 {
 	if (val_is_declike(a) || val_is_declike(b) || a.tag == V_INT || b.tag == V_INT) {
@@ -223,5 +243,74 @@ bool val_equal(Value a, Value b)
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* ----------------------------------------------------------------- hashing */
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+	h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 32);
+}
+
+/* A number without trailing zeros (1.50 and 1.5 and 15E-1 alike), so that
+ * numbers val_equal calls equal hash alike. */
+static uint64_t hash_number(Value v)
+{
+	int64_t e;
+	if (!v.big) {
+		int64_t c = v.as.i;
+		e = v.tag == V_INT ? 0 : v.aux;
+		if (c == 0)
+			e = 0;
+		while (c != 0 && c % 10 == 0)
+			c /= 10, e++;
+		return mix(mix((uint64_t)c, (uint64_t)(c < 0 ? -1 : 0)), (uint64_t)e);
+	}
+	Dec d = *v.as.d;
+	dec_coef c = d.coef;
+	e = d.exp;
+	while (c != 0 && c % 10 == 0)
+		c /= 10, e++;
+	unsigned __int128 u = (unsigned __int128)c;
+	return mix(mix((uint64_t)u, (uint64_t)(u >> 64)), (uint64_t)e);
+}
+
+uint64_t val_hash(Value v)
+{
+	uint64_t h = 0;
+	switch ((ValueTag)v.tag) {
+	case V_INT:
+	case V_DEC:
+	case V_PCT:
+		return mix(1, hash_number(v));
+	case V_MONEY:
+		return mix(2, hash_number(v));
+	case V_DUR: {
+		bool days = v.cur == DU_DAYS || v.cur == DU_WEEKS;
+		int64_t n = v.cur == DU_WEEKS ? v.as.i * 7 : v.cur == DU_YEARS ? v.as.i * 12 : v.as.i;
+		return mix(days ? 3 : 4, (uint64_t)n);
+	}
+	case V_STR:
+		h = 14695981039346656037ull;
+		for (uint32_t i = 0; i < v.as.s->len; i++)
+			h = (h ^ (unsigned char)v.as.s->data[i]) * 1099511628211ull;
+		return mix(5, h);
+	case V_LIST:
+		h = mix(6, v.as.l->len);
+		for (uint32_t i = 0; i < v.as.l->len; i++)
+			h = mix(h, val_hash(v.as.l->items[i]));
+		return h;
+	case V_REC:
+		h = mix(7, (uint64_t)v.aux);
+		for (uint32_t i = 0; i < v.as.r->n; i++)
+			h = mix(h, val_hash(v.as.r->f[i]));
+		return h;
+	case V_UNKNOWN:
+		return 0;
+	default: /* truth, dates, members, tariff codes: tag, kind and payload */
+		return mix(mix(8 + v.tag, (uint64_t)v.aux), (uint64_t)v.as.i);
 	}
 }

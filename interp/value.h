@@ -124,7 +124,13 @@ Missing *val_missing1(const char *path, size_t n);
 Missing *val_missing_union(Missing *a, Missing *b);
 Value val_unknown_union(Value a, Value b); /* both may be unknown or not */
 
+/* The kind of a value in words: "a whole number", "an amount of money". */
+const char *val_kind_name(Value v);
+
 /* Structural equality (1.0 == 1.00, same currency).  Unknowns never reach it. */
 bool val_equal(Value a, Value b);
+/* A hash that agrees with val_equal: equal values hash alike (1.0 and 1.00,
+ * 2 weeks and 14 days, an amount whatever its currency). */
+uint64_t val_hash(Value v);
 
 #endif

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arith.h"
+#include "builtins.h"
 #include "compile.h"
+#include "format.h"
 #include "opcodes.h"
 #include "vm.h"
 
@@ -53,15 +56,18 @@ typedef struct Frame {
 
 #define FAIL(status, ...) fail_at(c, status, fr->ch->locs[fr->pc - fr->ch->code - 1], __VA_ARGS__)
 
+/* Unwind with the error already recorded in the context (ctx.h). */
+static _Noreturn void raise_at(Ctx *c, Loc loc)
+{
+	c->errloc = loc;
+	longjmp(*c->jb, 1);
+}
+
 static void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 {
-	c->bytes += n;
-	if (c->bytes > c->max_bytes)
-		fail_at(c, ST_LIMIT, fr->ch->locs[fr->pc - fr->ch->code - 1],
-			"this evaluation needs more than the memory limit of %zu bytes", c->max_bytes);
-	void *p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+	void *p = ctx_alloc(c, n, atomic);
 	if (!p)
-		fail_at(c, ST_MEMORY, fr->ch->locs[fr->pc - fr->ch->code - 1], "out of memory");
+		raise_at(c, fr->ch->locs[fr->pc - fr->ch->code - 1]);
 	return p;
 }
 
@@ -166,307 +172,35 @@ static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
 
 /* ---------------------------------------------------------- arithmetic */
 
-static bool is_numeric(Value v)
+/* The operations of arith.c, failing at the instruction being run. */
+static void must(Ctx *c, Frame *fr, ArStatus st, Value a, Value b)
 {
-	return v.tag == V_INT || val_is_declike(v);
+	if (st != AR_OK)
+		FAIL(ST_RUNTIME, "%s", ar_message(st, a, b));
 }
 
-static const int64_t pow10_tab[19] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
-	100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
-	10000000000000000, 100000000000000000, 1000000000000000000};
-
-/* The coefficients of two numbers that fit in 64 bits (a whole number has
- * scale 0), brought to the finer of their two scales, *e: false when
- * either is wide or the scaling would pass 64 bits. */
-static bool one_scale(Value a, Value b, int64_t *x, int64_t *y, int *e)
+static Value arith(Ctx *c, Frame *fr, ArOp op, Value a, Value b)
 {
-	if (a.big || b.big)
-		return false;
-	int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
-	int64_t d = (int64_t)ea - eb;
-	*x = a.as.i;
-	*y = b.as.i;
-	*e = ea < eb ? ea : eb;
-	if (d > 18 || d < -18)
-		return false;
-	if (d > 0)
-		return !__builtin_mul_overflow(*x, pow10_tab[d], x);
-	if (d < 0)
-		return !__builtin_mul_overflow(*y, pow10_tab[-d], y);
-	return true;
-}
-
-static const char *tag_name(Value v)
-{
-	switch ((ValueTag)v.tag) {
-	case V_MONEY: return "an amount of money";
-	case V_PCT: return "a percentage";
-	case V_DEC: return "a decimal number";
-	case V_INT: return "a whole number";
-	case V_DATE: return "a date";
-	case V_DUR: return "a duration";
-	default: return "a value";
-	}
-}
-
-static void check_dec(Ctx *c, Frame *fr, DecStatus st)
-{
-	if (st == DEC_OK)
-		return;
-	if (st == DEC_DIVZERO)
-		FAIL(ST_RUNTIME, "division by zero");
-	FAIL(ST_RUNTIME, "%s", dec_status_text(st));
-}
-
-static Value arith(Ctx *c, Frame *fr, OpCode op, Value a, Value b);
-
-/* Durations in days and weeks are counted in days; months and years in months. */
-static bool dur_days(Value v) { return v.cur == DU_DAYS || v.cur == DU_WEEKS; }
-static int64_t dur_base(Value v)
-{
-	return v.cur == DU_WEEKS ? v.as.i * 7 : v.cur == DU_YEARS ? v.as.i * 12 : v.as.i;
-}
-
-/* A duration stays within +/- DUR_MAX units, so converting weeks to days or
- * years to months never overflows. */
-#define DUR_MAX 100000000
-
-static Value dur_checked(Ctx *c, Frame *fr, int64_t n, DurUnit u, bool ovf)
-{
-	if (ovf || n > DUR_MAX || n < -DUR_MAX)
-		FAIL(ST_RUNTIME, "the duration is too large (more than %d units)", DUR_MAX);
-	return val_dur(n, u);
-}
-
-static Value date_plus(Ctx *c, Frame *fr, Value d, Value dur, int sign)
-{
-	date_t r;
-	int rc;
-	if (dur_days(dur))
-		rc = date_add_days((date_t)d.as.i, sign * dur_base(dur), &r);
-	else
-		rc = date_add_months((date_t)d.as.i, sign * dur_base(dur), &r);
-	if (rc != 0)
-		FAIL(ST_RUNTIME, "the date falls outside the years 0001 to 9999");
-	return val_date(r);
-}
-
-static Value arith(Ctx *c, Frame *fr, OpCode op, Value a, Value b)
-{
-	if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN)
-		return val_unknown_union(a, b);
-	int64_t r;
-	if (a.tag == V_INT && b.tag == V_INT) {
-		bool ovf = false;
-		switch (op) {
-		case OP_ADD: ovf = __builtin_add_overflow(a.as.i, b.as.i, &r); break;
-		case OP_SUB: ovf = __builtin_sub_overflow(a.as.i, b.as.i, &r); break;
-		case OP_MUL: ovf = __builtin_mul_overflow(a.as.i, b.as.i, &r); break;
-		default: goto decimal;
-		}
-		if (ovf)
-			FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
-		return val_int(r);
-	}
-	if (a.tag == V_DATE || b.tag == V_DATE) {
-		if (a.tag == V_DATE && b.tag == V_DATE && op == OP_SUB)
-			return val_int(a.as.i - b.as.i);
-		if (a.tag == V_DATE && b.tag == V_DUR)
-			return date_plus(c, fr, a, b, op == OP_SUB ? -1 : 1);
-		if (b.tag == V_DATE && a.tag == V_DUR && op == OP_ADD)
-			return date_plus(c, fr, b, a, 1);
-		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
-	}
-	if (a.tag == V_DUR || b.tag == V_DUR) {
-		if (a.tag == V_DUR && b.tag == V_DUR && (op == OP_ADD || op == OP_SUB)) {
-			if (dur_days(a) != dur_days(b))
-				FAIL(ST_RUNTIME, "cannot combine a duration in days or weeks with one in months or years");
-			if (a.cur == b.cur) {
-				bool ovf = __builtin_add_overflow(a.as.i, op == OP_ADD ? b.as.i : -b.as.i, &r);
-				return dur_checked(c, fr, r, (DurUnit)a.cur, ovf);
-			}
-			int64_t x = dur_base(a), y = dur_base(b);
-			return dur_checked(c, fr, op == OP_ADD ? x + y : x - y, dur_days(a) ? DU_DAYS : DU_MONTHS, false);
-		}
-		if (op == OP_MUL && (a.tag == V_INT || b.tag == V_INT)) {
-			Value d = a.tag == V_DUR ? a : b, n = a.tag == V_DUR ? b : a;
-			bool ovf = __builtin_mul_overflow(d.as.i, n.as.i, &r);
-			return dur_checked(c, fr, r, (DurUnit)d.cur, ovf);
-		}
-		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
-	}
-decimal:
-	if (!is_numeric(a) || !is_numeric(b))
-		FAIL(ST_RUNTIME, "cannot combine %s and %s", tag_name(a), tag_name(b));
-	/* the kind of the result */
-	ValueTag tag = V_DEC;
-	uint16_t cur = 0;
-	if (a.tag == V_MONEY || b.tag == V_MONEY) {
-		if (a.tag == V_MONEY && b.tag == V_MONEY) {
-			/* the zero of an empty sum has no currency and takes the other's */
-			if (!a.cur)
-				a.cur = b.cur;
-			if (!b.cur)
-				b.cur = a.cur;
-			if (a.cur != b.cur) {
-				char x[4], y[4];
-				val_currency_text(a.cur, x);
-				val_currency_text(b.cur, y);
-				FAIL(ST_RUNTIME, "cannot combine an amount in %s with one in %s without an exchange rate", x, y);
-			}
-			tag = (op == OP_DIV) ? V_DEC : V_MONEY;
-		} else {
-			tag = V_MONEY;
-		}
-		cur = a.tag == V_MONEY ? a.cur : b.cur;
-	} else if (a.tag == V_PCT && b.tag == V_PCT && op != OP_DIV) {
-		tag = V_PCT;
-	} else if (a.tag == V_PCT && op == OP_DIV && b.tag != V_PCT) {
-		tag = V_PCT;
-	}
-	/* fast paths: coefficients that fit in 64 bits give the same result as
-	 * decimal.c (add/sub keep the finer scale; mul drops trailing fractional
-	 * zeros, and zero is plain 0), without 128-bit arithmetic */
-	if (!a.big && !b.big && op != OP_DIV) {
-		int64_t x, y;
-		bool ok;
-		int e;
-		if (op == OP_MUL) {
-			ok = !__builtin_mul_overflow(a.as.i, b.as.i, &r);
-			e = (a.tag == V_INT ? 0 : a.aux) + (b.tag == V_INT ? 0 : b.aux);
-			if (ok && r == 0)
-				e = 0;
-			while (ok && r != 0 && e < 0 && r % 10 == 0)
-				r /= 10, e++;
-			ok = ok && e >= DEC_EMIN && e <= DEC_EMAX;
-		} else {
-			ok = one_scale(a, b, &x, &y, &e) &&
-			     !(op == OP_ADD ? __builtin_add_overflow(x, y, &r) : __builtin_sub_overflow(x, y, &r));
-		}
-		if (ok) {
-			Value v = {.tag = (uint8_t)tag, .cur = cur, .aux = e};
-			v.as.i = r;
-			return v;
-		}
-	}
-	Dec x = val_get_dec(a), y = val_get_dec(b), z;
-	DecStatus st;
-	switch (op) {
-	case OP_ADD: st = dec_add(x, y, &z); break;
-	case OP_SUB: st = dec_sub(x, y, &z); break;
-	case OP_MUL: st = dec_mul(x, y, &z); break;
-	default: st = dec_div(x, y, &z); break;
-	}
-	check_dec(c, fr, st);
-	return val_dec(tag, z, cur);
-}
-
-int vm_compare(Value a, Value b)
-{
-	if (a.tag == V_INT && b.tag == V_INT)
-		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
-	if (is_numeric(a) && is_numeric(b)) {
-		/* small coefficients: compared at the finer scale in 64 bits */
-		int64_t x, y;
-		int e;
-		if (one_scale(a, b, &x, &y, &e))
-			return (x > y) - (x < y);
-		return dec_cmp(val_get_dec(a), val_get_dec(b));
-	}
-	switch ((ValueTag)a.tag) {
-	case V_DATE:
-	case V_ENUM:
-	case V_BOOL:
-		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
-	case V_HS:
-		if (a.aux != b.aux)
-			return a.aux - b.aux;
-		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
-	case V_DUR: {
-		int64_t x = dur_base(a), y = dur_base(b);
-		return (x > y) - (x < y);
-	}
-	case V_STR:
-		return strcmp(a.as.s->data, b.as.s->data);
-	default:
-		return 0;
-	}
+	Value r;
+	must(c, fr, ar_arith(op, a, b, &r), a, b);
+	return r;
 }
 
 static int compare(Ctx *c, Frame *fr, Value a, Value b)
 {
-	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur && a.cur && b.cur) {
-		char x[4], y[4];
-		val_currency_text(a.cur, x);
-		val_currency_text(b.cur, y);
-		FAIL(ST_RUNTIME, "cannot compare an amount in %s with one in %s without an exchange rate", x, y);
-	}
-	if (a.tag == V_DUR && b.tag == V_DUR && dur_days(a) != dur_days(b))
-		FAIL(ST_RUNTIME, "cannot compare a duration in days or weeks with one in months or years");
-	return vm_compare(a, b);
+	int r;
+	must(c, fr, ar_compare(a, b, &r), a, b);
+	return r;
 }
 
-/* Two known values whose 64-bit coefficients order them as the values are
- * ordered: one kind of number, date, member or truth, one scale (and
- * currency), neither wide.  Text, durations (weeks against days), lists
- * and unknowns are compared otherwise. */
-static inline bool same_scale(Value a, Value b)
+static bool equal(Ctx *c, Frame *fr, Value a, Value b)
 {
-	return a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur &&
-	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
+	bool r;
+	must(c, fr, ar_equal(a, b, &r), a, b);
+	return r;
 }
 
-/* Two values equal exactly when their 64-bit payloads are: whole numbers,
- * truth, dates, members of one enumeration. */
-static inline bool equal_in_place(Value a, Value b)
-{
-	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE || (a.tag == V_ENUM && a.aux == b.aux));
-}
-
-/* Equality of two known values (1.0 = 1.00); amounts in two currencies
- * are an error, as in compare. */
-static inline bool equal(Ctx *c, Frame *fr, Value a, Value b)
-{
-	if (equal_in_place(a, b))
-		return a.as.i == b.as.i; /* the common tests of members and numbers */
-	if (a.tag == V_MONEY && b.tag == V_MONEY && a.cur != b.cur)
-		(void)compare(c, fr, a, b);
-	return val_equal(a, b);
-}
-
-static Value kleene_and(Value a, Value b)
-{
-	if ((a.tag == V_BOOL && !a.as.i) || (b.tag == V_BOOL && !b.as.i))
-		return val_bool(false);
-	if (a.tag == V_BOOL && b.tag == V_BOOL)
-		return val_bool(true);
-	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(true), b.tag == V_UNKNOWN ? b : val_bool(true));
-}
-
-static Value kleene_or(Value a, Value b)
-{
-	if ((a.tag == V_BOOL && a.as.i) || (b.tag == V_BOOL && b.as.i))
-		return val_bool(true);
-	if (a.tag == V_BOOL && b.tag == V_BOOL)
-		return val_bool(false);
-	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(false), b.tag == V_UNKNOWN ? b : val_bool(false));
-}
-
-
-static bool hs_match(int kind, Value code, Value want)
-{
-	switch (kind) {
-	case HS_CHAPTER:
-		return want.tag == V_INT && val_hs_chapter(code) == want.as.i;
-	case HS_HEADING:
-		return want.tag == V_INT && val_hs_heading(code) == want.as.i;
-	default:
-		return want.tag == V_HS && code.aux >= want.aux && code.as.i / pow10_tab[code.aux - want.aux] == want.as.i;
-	}
-}
-
-/* ------------------------------------------------------------ builtins */
+/* ----------------------------------------------------------- the lists */
 
 #define LIST_FIRST_ROOM 4
 
@@ -502,207 +236,6 @@ static Value new_list(Ctx *c, Frame *fr, uint32_t n)
 	l->len = n;
 	l->items = n ? vm_alloc(c, fr, sizeof(Value) * n, false) : NULL;
 	return val_list(l);
-}
-
-static Value unknown_in(const List *l)
-{
-	Value u = {.tag = V_BOOL};
-	for (uint32_t i = 0; i < l->len; i++)
-		if (l->items[i].tag == V_UNKNOWN)
-			u = u.tag == V_UNKNOWN ? val_unknown_union(u, l->items[i]) : l->items[i];
-	return u;
-}
-
-static void sort_values(Value *v, Value *tmp, uint32_t n)
-{
-	if (n < 2)
-		return;
-	uint32_t h = n / 2;
-	sort_values(v, tmp, h);
-	sort_values(v + h, tmp, n - h);
-	uint32_t i = 0, j = h, k = 0;
-	while (i < h && j < n)
-		tmp[k++] = vm_compare(v[j], v[i]) < 0 ? v[j++] : v[i++];
-	while (i < h)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, sizeof(Value) * n);
-}
-
-static Value round_value(Ctx *c, Frame *fr, Value x, int places, DecRound mode)
-{
-	if (x.tag == V_INT && places >= 0)
-		return x;
-	Dec r;
-	check_dec(c, fr, dec_round(val_get_dec(x), places, mode, &r));
-	if (x.tag == V_INT) {
-		int64_t i;
-		if (dec_to_int(r, &i))
-			return val_int(i);
-	}
-	return val_dec(x.tag == V_INT ? V_DEC : (ValueTag)x.tag, r, x.cur);
-}
-
-static Value builtin(Ctx *c, Frame *fr, Builtin b, Value *a, int argc)
-{
-	for (int i = 0; i < argc; i++)
-		if (a[i].tag == V_UNKNOWN) {
-			Value u = a[i];
-			for (int j = i + 1; j < argc; j++)
-				if (a[j].tag == V_UNKNOWN)
-					u = val_unknown_union(u, a[j]);
-			return u;
-		}
-	switch (b) {
-	case B_MIN:
-	case B_MAX: {
-		Value *v = a;
-		int n = argc;
-		if (argc == 1) {
-			Value u = unknown_in(a[0].as.l);
-			if (u.tag == V_UNKNOWN)
-				return u;
-			v = a[0].as.l->items;
-			n = (int)a[0].as.l->len;
-			if (n == 0)
-				FAIL(ST_RUNTIME, "%s of an empty list", b == B_MIN ? "min" : "max");
-		}
-		Value best = v[0];
-		for (int i = 1; i < n; i++) {
-			int cmp = compare(c, fr, v[i], best);
-			if (b == B_MIN ? cmp < 0 : cmp > 0)
-				best = v[i];
-		}
-		return best;
-	}
-	case B_SUM: {
-		Value u = unknown_in(a[0].as.l);
-		if (u.tag == V_UNKNOWN)
-			return u;
-		Value s = a[1];
-		for (uint32_t i = 0; i < a[0].as.l->len; i++)
-			s = arith(c, fr, OP_ADD, s, a[0].as.l->items[i]);
-		return s;
-	}
-	case B_COUNT:
-	case B_LENGTH:
-		if (a[0].tag == V_STR) {
-			int64_t n = 0;
-			for (uint32_t i = 0; i < a[0].as.s->len; i++)
-				n += (a[0].as.s->data[i] & 0xc0) != 0x80;
-			return val_int(n);
-		}
-		return val_int(a[0].as.l->len);
-	case B_ALL:
-	case B_ANY: {
-		Value r = val_bool(b == B_ALL);
-		for (uint32_t i = 0; i < a[0].as.l->len; i++)
-			r = b == B_ALL ? kleene_and(r, a[0].as.l->items[i]) : kleene_or(r, a[0].as.l->items[i]);
-		return r;
-	}
-	case B_SORT: {
-		List *src = a[0].as.l;
-		Value u = unknown_in(src);
-		if (u.tag == V_UNKNOWN)
-			return u;
-		Value out = new_list(c, fr, src->len);
-		if (src->len) {
-			memcpy(out.as.l->items, src->items, sizeof(Value) * src->len);
-			Value *tmp = vm_alloc(c, fr, sizeof(Value) * src->len, false);
-			sort_values(out.as.l->items, tmp, src->len);
-		}
-		return out;
-	}
-	case B_DISTINCT: {
-		List *src = a[0].as.l;
-		Value out = new_list(c, fr, src->len);
-		uint32_t k = 0;
-		for (uint32_t i = 0; i < src->len; i++) {
-			bool seen = false;
-			for (uint32_t j = 0; j < k && !seen; j++)
-				seen = src->items[i].tag != V_UNKNOWN && val_equal(out.as.l->items[j], src->items[i]);
-			if (!seen)
-				out.as.l->items[k++] = src->items[i];
-		}
-		out.as.l->len = k;
-		return out;
-	}
-	case B_ABS:
-		if (a[0].tag == V_INT) {
-			if (a[0].as.i == INT64_MIN)
-				FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
-			return val_int(a[0].as.i < 0 ? -a[0].as.i : a[0].as.i);
-		}
-		return val_dec((ValueTag)a[0].tag, dec_abs(val_get_dec(a[0])), a[0].cur);
-	case B_ROUND:
-	case B_FLOOR:
-	case B_CEIL: {
-		int64_t places = argc > 1 ? a[1].as.i : 0;
-		if (places < -100 || places > 100)
-			FAIL(ST_RUNTIME, "rounding to %lld places is out of range (-100 to 100)", (long long)places);
-		/* a percentage rounds in percent points: round(12.345%, 1) = 12.3% */
-		if (a[0].tag == V_PCT)
-			places += 2;
-		Value r = round_value(c, fr, a[0], (int)places, b == B_ROUND ? DEC_HALF_EVEN : b == B_FLOOR ? DEC_FLOOR : DEC_CEIL);
-		if (argc == 1 && r.tag == V_DEC) {
-			/* a decimal rounded to no places is a whole number */
-			int64_t i;
-			if (!dec_to_int(val_get_dec(r), &i))
-				FAIL(ST_RUNTIME, "the rounded number is too large for a whole number");
-			return val_int(i);
-		}
-		return r;
-	}
-	case B_AMOUNT:
-		return val_dec(V_DEC, val_get_dec(a[0]), 0);
-	case B_CHAPTER:
-		return val_int(val_hs_chapter(a[0]));
-	case B_HEADING: {
-		int h = val_hs_heading(a[0]);
-		if (h < 0)
-			return val_unknown(NULL);
-		return val_int(h);
-	}
-	case B_YEAR:
-	case B_MONTH:
-	case B_DAY: {
-		int y, m, d;
-		date_to_ymd((date_t)a[0].as.i, &y, &m, &d);
-		return val_int(b == B_YEAR ? y : b == B_MONTH ? m : d);
-	}
-	case B_RANGE: {
-		int64_t lo = a[0].as.i, hi = a[1].as.i;
-		if (hi < lo)
-			return new_list(c, fr, 0);
-		uint64_t span = (uint64_t)hi - (uint64_t)lo; /* exact: hi >= lo */
-		if (span >= 1000000)
-			FAIL(ST_LIMIT, "range(%lld, %lld) would hold more than 1000000 numbers", (long long)lo, (long long)hi);
-		Value out = new_list(c, fr, (uint32_t)(span + 1));
-		for (uint32_t i = 0; i <= span; i++)
-			out.as.l->items[i] = val_int(lo + (int64_t)i);
-		return out;
-	}
-	case B_DAYS_BETWEEN:
-		return val_int(a[1].as.i - a[0].as.i);
-	case B_CHANGES_HEADING:
-		/* a change of tariff heading: the first four digits differ */
-		if (a[0].aux < 4 || a[1].aux < 4)
-			FAIL(ST_RUNTIME, "a change of tariff heading needs codes of at least four digits");
-		return val_bool(val_hs_heading(a[0]) != val_hs_heading(a[1]));
-	case B_AS_PERCENT:
-		return val_dec(V_PCT, val_get_dec(a[0]), 0);
-	case B_CURRENCY: {
-		if (!a[0].cur)
-			return val_unknown(NULL);
-		char cur[4];
-		val_currency_text(a[0].cur, cur);
-		return val_str(cur, 3);
-	}
-	case B__COUNT:
-		break;
-	}
-	FAIL(ST_RUNTIME, "unknown builtin");
 }
 
 /* ---------------------------------------------------------------- PICK */
@@ -821,11 +354,138 @@ static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *
 	if (win2 >= 0) {
 		if (t->mode == PICK_UNIQUE)
 			FAIL(ST_RUNTIME, "%s and %s both apply, but this table allows only one row (hit unique)",
-			     cg_case_label(fr->ch->decl, win), cg_case_label(fr->ch->decl, win2));
+			     prog_case_label(fr->ch->decl, win), prog_case_label(fr->ch->decl, win2));
 		FAIL(ST_RUNTIME, "%s and %s both apply and neither overrides the other; add 'overrides' to one of them",
-		     cg_case_label(fr->ch->decl, win), cg_case_label(fr->ch->decl, win2));
+		     prog_case_label(fr->ch->decl, win), prog_case_label(fr->ch->decl, win2));
 	}
 	return win >= 0 ? win : -2;
+}
+
+/* ------------------------------------------------------------- tables */
+
+/* No row of a table applies and it has no default row. */
+static _Noreturn void no_row(Ctx *c, Frame *fr)
+{
+	const Decl *d = fr->ch->decl;
+	bool dated = false;
+	for (int i = 0; d && i < d->ncases; i++)
+		dated |= d->cases[i].from || d->cases[i].until;
+	if (dated) {
+		char day[DATE_TEXT_LEN + 1];
+		date_format(c->as_of, day);
+		FAIL(ST_RUNTIME, "no row of table '%s' applies on %s, and it has no 'default' row", fr->ch->name, day);
+	}
+	FAIL(ST_RUNTIME, "no row of table '%s' applies, and it has no 'default' row; add a row for this case, or a "
+			 "'default' row", fr->ch->name);
+}
+
+/* The rank of a value in a table's order of values: 0 is the highest. */
+static int64_t rank_of(Ctx *c, Frame *fr, const CaseTab *t, Value v, int row)
+{
+	if (t->order.tag == V_LIST) {
+		for (uint32_t i = 0; i < t->order.as.l->len; i++)
+			if (t->order.as.l->items[i].tag == v.tag && val_equal(t->order.as.l->items[i], v))
+				return i;
+		FAIL(ST_RUNTIME, "%s gives %s, which is not in the order of the values of table '%s'",
+		     prog_case_label(fr->ch->decl, row), fmt_value_str(c->p, v), fr->ch->name);
+	}
+	if (v.tag == V_BOOL)
+		return !v.as.i; /* true ranks first */
+	return v.as.i;          /* an enum member: the order declared */
+}
+
+/* The value of a gathering table from the values of the rows that apply
+ * (pairs [row, value] for any, priority and output order). */
+static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l)
+{
+	uint32_t n = l->len;
+	bool pairs = t->hit == HIT_ANY || t->hit == HIT_PRIORITY || t->hit == HIT_OUTPUT_ORDER;
+	Value *v = vm_alloc(c, fr, sizeof(Value) * (n + 1), false);
+	int *row = vm_alloc(c, fr, sizeof(int) * (n + 1), true);
+	Value u = {.tag = V_BOOL};
+	for (uint32_t i = 0; i < n; i++) {
+		v[i] = pairs ? l->items[i].as.l->items[1] : l->items[i];
+		row[i] = pairs ? (int)l->items[i].as.l->items[0].as.i : 0;
+		if (v[i].tag == V_UNKNOWN)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, v[i]) : v[i];
+	}
+	switch (t->hit) {
+	case HIT_COLLECT:
+	case HIT_RULE_ORDER:
+		return val_list(l);
+	case HIT_COUNT:
+		return val_int(n);
+	default:
+		break;
+	}
+	if (u.tag == V_UNKNOWN)
+		return u;
+	switch (t->hit) {
+	case HIT_SUM: {
+		Value r = t->zero;
+		for (uint32_t i = 0; i < n; i++)
+			r = arith(c, fr, AR_ADD, r, v[i]);
+		return r;
+	}
+	case HIT_MIN:
+	case HIT_MAX: {
+		if (n == 0)
+			return val_unknown(NULL); /* nothing to choose from, and no default */
+		Value r = v[0];
+		for (uint32_t i = 1; i < n; i++) {
+			int k = compare(c, fr, v[i], r);
+			if (t->hit == HIT_MIN ? k < 0 : k > 0)
+				r = v[i];
+		}
+		return r;
+	}
+	case HIT_ANY:
+		if (n == 0)
+			no_row(c, fr);
+		for (uint32_t i = 1; i < n; i++)
+			if (v[i].tag != v[0].tag || !val_equal(v[i], v[0]))
+				FAIL(ST_RUNTIME, "%s and %s both apply and give different values (%s and %s), but in a 'hit any' "
+						 "table rows that apply together must agree",
+				     prog_case_label(fr->ch->decl, row[0]), prog_case_label(fr->ch->decl, row[i]),
+				     fmt_value_str(c->p, v[0]), fmt_value_str(c->p, v[i]));
+		return v[0];
+	case HIT_PRIORITY: {
+		if (n == 0)
+			no_row(c, fr);
+		uint32_t best = 0;
+		int64_t br = rank_of(c, fr, t, v[0], row[0]);
+		for (uint32_t i = 1; i < n; i++) {
+			int64_t r = rank_of(c, fr, t, v[i], row[i]);
+			if (r < br) {
+				br = r;
+				best = i;
+			}
+		}
+		return v[best];
+	}
+	case HIT_OUTPUT_ORDER: {
+		/* a stable sort by rank: rows of equal rank stay in rule order */
+		int64_t *rk = vm_alloc(c, fr, sizeof(int64_t) * (n + 1), true);
+		for (uint32_t i = 0; i < n; i++)
+			rk[i] = rank_of(c, fr, t, v[i], row[i]);
+		for (uint32_t i = 1; i < n; i++)
+			for (uint32_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
+				int64_t tr = rk[j];
+				rk[j] = rk[j - 1];
+				rk[j - 1] = tr;
+				Value tv = v[j];
+				v[j] = v[j - 1];
+				v[j - 1] = tv;
+			}
+		Value out = new_list(c, fr, n);
+		if (n)
+			memcpy(out.as.l->items, v, sizeof(Value) * n);
+		return out;
+	}
+	default:
+		break;
+	}
+	FAIL(ST_RUNTIME, "unknown hit policy");
 }
 
 /* ------------------------------------------------------------ the loop */
@@ -1032,12 +692,16 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(BUILTIN) {
 		int bi = INS_A(w), argc = (int)*pc++;
 		sp -= argc;
-		if ((bi == B_MIN || bi == B_MAX) && argc == 2 && same_scale(sp[0], sp[1])) {
-			/* min(a, b) of two known amounts: as builtin() chooses, b only when it is strictly better */
-			bool second = bi == B_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
+		int acc = bi_table[bi].acc;
+		if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2 && ar_same_scale(sp[0], sp[1])) {
+			/* min(a, b) of two known amounts: as the builtin chooses, b only when it is strictly better */
+			bool second = acc == ACC_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
 			a = sp[second];
 		} else {
-			a = builtin(c, AT_PC(), (Builtin)bi, sp, argc);
+			STEPS_OUT();
+			if (bi_call(c, bi, sp, argc, &a) != ST_OK)
+				raise_at(c, ch->locs[pc - code - 1]);
+			STEPS_IN();
 		}
 		PUSH(a);
 		VMBREAK;
@@ -1052,38 +716,31 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(ADD)
 		b = POP();
 		a = TOP();
-		if (same_scale(a, b) && is_numeric(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
+		if (ar_same_scale(a, b) && ar_is_numeric(a) && !__builtin_add_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
-		TOP() = arith(c, AT_PC(), OP_ADD, a, b);
+		TOP() = arith(c, AT_PC(), AR_ADD, a, b);
 		VMBREAK;
 	VMCASE(SUB)
 		b = POP();
 		a = TOP();
-		if (same_scale(a, b) && is_numeric(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
+		if (ar_same_scale(a, b) && ar_is_numeric(a) && !__builtin_sub_overflow(a.as.i, b.as.i, &TOP().as.i))
 			VMBREAK;
-		TOP() = arith(c, AT_PC(), OP_SUB, a, b);
+		TOP() = arith(c, AT_PC(), AR_SUB, a, b);
 		VMBREAK;
 	VMCASE(MUL)
 		b = POP();
-		TOP() = arith(c, AT_PC(), OP_MUL, TOP(), b);
+		TOP() = arith(c, AT_PC(), AR_MUL, TOP(), b);
 		VMBREAK;
 	VMCASE(DIV)
 		b = POP();
-		TOP() = arith(c, AT_PC(), OP_DIV, TOP(), b);
+		TOP() = arith(c, AT_PC(), AR_DIV, TOP(), b);
 		VMBREAK;
 	/* NEG: arithmetic negation. */
-	VMCASE(NEG)
+	VMCASE(NEG) {
 		a = TOP();
-		if (a.tag == V_INT) {
-			if (a.as.i == INT64_MIN)
-				FAIL(ST_RUNTIME, "the whole number is too large (overflow)");
-			TOP().as.i = -a.as.i;
-		} else if (a.tag == V_DUR) {
-			TOP().as.i = -a.as.i; /* within DUR_MAX, so it cannot overflow */
-		} else if (a.tag != V_UNKNOWN) {
-			TOP() = val_dec((ValueTag)a.tag, dec_neg(val_get_dec(a)), a.cur);
-		}
+		must(c, AT_PC(), ar_neg(a, &TOP()), a, a);
 		VMBREAK;
+	}
 	/* EQ, NE: equality of two values of one type (1.0 = 1.00). */
 	VMCASE(EQ)
 	VMCASE(NE) {
@@ -1101,7 +758,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(EQK)
 		a = TOP();
 		b = K[INS_A(w)];
-		if (equal_in_place(a, b)) /* before equal(), which would need the frame's pc */
+		if (ar_equal_in_place(a, b)) /* before equal(), which would need the frame's pc */
 			TOP() = val_bool(a.as.i == b.as.i);
 		else if (a.tag != V_UNKNOWN)
 			TOP() = val_bool(equal(c, AT_PC(), a, b));
@@ -1118,7 +775,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			VMBREAK;
 		}
 		int r;
-		if (same_scale(a, b))
+		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else
 			r = compare(c, AT_PC(), a, b);
@@ -1134,7 +791,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			VMBREAK;
 		b = K[INS_A(w)];
 		int r;
-		if (same_scale(a, b))
+		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
 		else
 			r = compare(c, AT_PC(), a, b);
@@ -1149,11 +806,11 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* AND, OR: Kleene logic: false and unknown = false; true or unknown = true. */
 	VMCASE(AND)
 		b = POP();
-		TOP() = kleene_and(TOP(), b);
+		TOP() = ar_and(TOP(), b);
 		VMBREAK;
 	VMCASE(OR)
 		b = POP();
-		TOP() = kleene_or(TOP(), b);
+		TOP() = ar_or(TOP(), b);
 		VMBREAK;
 	/* JFALSE_KEEP, JTRUE_KEEP: short-circuit when the left side decides. */
 	VMCASE(JFALSE_KEEP)
@@ -1204,31 +861,11 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		Value r = val_bool(false);
-		if (a.tag == V_ENUM || a.tag == V_INT) {
-			/* members and whole numbers: compare in place */
-			for (uint32_t i = 0; i < b.as.l->len; i++) {
-				Value x = b.as.l->items[i];
-				if (x.tag == a.tag && x.as.i == a.as.i && x.aux == a.aux) {
-					r = val_bool(true);
-					break;
-				}
-			}
-			if (r.as.i || a.tag == V_ENUM) {
-				TOP() = r;
-				VMBREAK;
-			}
-		}
-		for (uint32_t i = 0; i < b.as.l->len; i++) {
-			Value x = b.as.l->items[i];
-			if (x.tag == V_UNKNOWN)
-				r = r.tag == V_UNKNOWN ? val_unknown_union(r, x) : x;
-			else if (val_equal(a, x)) {
-				r = val_bool(true);
-				break;
-			}
-		}
-		TOP() = r;
+		/* a step per item, so a long list counts against the limit */
+		budget -= b.as.l->len;
+		if (budget < 0)
+			goto steps_exceeded;
+		TOP() = ar_in(a, b.as.l);
 		VMBREAK;
 	}
 	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
@@ -1241,10 +878,13 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		}
 		bool r = false;
 		if (b.tag == V_LIST) {
+			budget -= b.as.l->len;
+			if (budget < 0)
+				goto steps_exceeded;
 			for (uint32_t i = 0; i < b.as.l->len && !r; i++)
-				r = hs_match(INS_A(w), a, b.as.l->items[i]);
+				r = ar_hs_match(INS_A(w), a, b.as.l->items[i]);
 		} else {
-			r = hs_match(INS_A(w), a, b);
+			r = ar_hs_match(INS_A(w), a, b);
 		}
 		TOP() = val_bool(r);
 		VMBREAK;
@@ -1364,10 +1004,10 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			break;
 		case ACC_SUM: {
 			int64_t r;
-			if (same_scale(L[s], a) && is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
+			if (ar_same_scale(L[s], a) && ar_is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
 				L[s].as.i = r;
 			else
-				L[s] = arith(c, AT_PC(), OP_ADD, L[s], a);
+				L[s] = arith(c, AT_PC(), AR_ADD, L[s], a);
 			break;
 		}
 		case ACC_COUNT:
@@ -1411,6 +1051,29 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			PUSH(L[s]);
 		VMBREAK;
 	}
+	/* HIT A: the gathering table A reduces the list on top (the values of
+	 * the rows that apply) by its policy and jumps past the default row's
+	 * value; when no row applied and there is a default row, it goes on to
+	 * its value.  An unknown list (a row's condition waits for facts) stays
+	 * unknown.  Costs a step per row gathered. */
+	VMCASE(HIT) {
+		const CaseTab *t = ch->cases[INS_A(w)];
+		a = POP();
+		if (a.tag == V_UNKNOWN) {
+			PUSH(a);
+			JUMPTO(t->end);
+		} else if (a.as.l->len == 0 && t->has_default) {
+			VMBREAK;
+		} else {
+			budget -= a.as.l->len;
+			if (budget < 0)
+				goto steps_exceeded;
+			a = hit_reduce(c, AT_PC(), t, a.as.l);
+			PUSH(a);
+			JUMPTO(t->end);
+		}
+		VMBREAK;
+	}
 	/* PICK A: the case table A of this chunk chooses among the conditions
 	 * in L[0..n-1]: an exception beats a default, a case beats the ones it
 	 * overrides; two winners are a conflict.  Jumps to the winner's body,
@@ -1429,6 +1092,8 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			date_format(c->as_of, day);
 			if (ch->decl && ch->decl->kind == D_PARAM)
 				FAIL(ST_RUNTIME, "the parameter '%s' has no value on %s", ch->decl->qname, day);
+			if (ch->decl && ch->decl->is_table)
+				no_row(c, AT_PC());
 			FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
 		}
 		VMBREAK;
@@ -1463,9 +1128,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #endif
 
 steps_exceeded:
-	fail_at(c, ST_LIMIT, ch->locs[pc - code > 0 ? pc - code - 1 : 0],
-		"this evaluation took more than %llu steps; it may loop without end, or the step limit is too low",
-		c->max_steps);
+	fail_at(c, ST_LIMIT, ch->locs[pc - code > 0 ? pc - code - 1 : 0], "%s", ctx_steps_message(c));
 interrupted:
 	fail_at(c, ST_INTERRUPTED, ch->locs[pc - code > 0 ? pc - code - 1 : 0], "interrupted");
 }

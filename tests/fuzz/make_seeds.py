@@ -142,6 +142,19 @@ SOURCE_SEEDS = [
     "decision x : int = 1 /0\n",
     "decision x : list of int = range(1, 2000000)\n",
     "function f(n : int) : int = if n <= 0 then 0 else f(n - 1) + 1\ndecision d : int = f(500)\n",
+    "enum risk = 'VERY HIGH' | high | low\nfact a { age : int  k : risk }\n"
+    "table t : risk hit priority\n  input a.age | a.k\n  when < 18 | - then 'VERY HIGH'\n"
+    "  when [18..65) | 'VERY HIGH', high then high\n  when (0..1] | not(low) then low\n  default low\n",
+    "fact a { age : int }\ntable o : list of string hit output order [\"b\", \"a\"]\n  input a.age\n"
+    "  when > 1 then \"a\"\n  when - then \"b\"\n",
+    "fact a { age : int }\ntable t : { g : string, r : percent } hit any\n  input a.age\n  when < 3 then \"x\", 1%\n"
+    "  default \"y\", 2%\ntable s : int hit collect sum\n  when a.age > 1 then 2\n",
+    "table fee(n : int, b : bool) : int hit unique\n  input n | b\n  when < 10 | true then 1\n  when >= 10 | - then 2\n"
+    "decision d : int = fee(3, true)\n",
+    "decision p : decimal = 2 ^ 10 + 7 mod 3 + sqrt(2) + exp(1) + ln(10)\n"
+    "decision r : money KRW = round_to(12_345 KRW, 10 KRW)\n",
+    "decision l : list of int = concat([1], [2, 3])\ndecision i : int = [1, 2][-1] + first([3]) + last([4])\n"
+    "decision t : string = join(split(upper(\"a,b\"), \",\"), \"-\") + string(12.50)\n",
 ]
 
 FACTS_SEEDS = [

@@ -273,7 +273,7 @@ Test(check, literal_errors)
 	error_at("decision d : date = 2025-02-29\n", "2025-02-29 is not a real date: that day does not exist in that month", 1, 21);
 	error_at("decision h : hscode = hs \"abc\"\n", "\"abc\" is not a tariff code", 1, 23);
 	const Diag *dg = find(errs("decision n : int = 99999999999999999999\n"), "this whole number is too large");
-	cr_assert_str_eq(dg->hint, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
+	cr_assert_str_eq(dg->hint, "whole numbers go up to 9223372036854775807, decimals to 34 digits: write 99999999999999999999.0 to make it a decimal");
 	error_at("decision n : decimal = 1.00000000000000000000000000000000001\n",
 		 "the number has more than 34 significant digits", 1, 24);
 }

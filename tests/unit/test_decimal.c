@@ -474,7 +474,7 @@ Test(decimal, status_text)
 {
 	cr_assert_str_eq(dec_status_text(DEC_TOOLONG),
 			"the number has more than 34 significant digits");
-	cr_assert_str_eq(dec_status_text(DEC_OVERFLOW), "the result is too large");
+	cr_assert_str_eq(dec_status_text(DEC_OVERFLOW), "the result is too large for a decimal (34 digits, exponents to 6144)");
 	cr_assert_str_eq(dec_status_text(DEC_DIVZERO), "division by zero");
 	cr_assert_str_eq(dec_status_text(DEC_SYNTAX), "not a number");
 	cr_assert_gt(strlen(dec_status_text(DEC_OK)), 0);

@@ -701,7 +701,7 @@ Test(lexer_parser, error_hit_policy_and_severity)
 {
 	Diags *d = bad("table t : int hit sometimes\n  when a then 1\n");
 	cr_assert_str_eq(d->items[0].msg, "'sometimes' is not a hit policy");
-	cr_assert_str_eq(d->items[0].hint, "write one of: unique, first, collect, sum, count, min, max");
+	cr_assert_str_eq(d->items[0].hint, "write one of: unique, any, priority, first, output order, rule order, collect, collect sum, collect count, collect min, collect max");
 	d = bad("check serious \"x\": true\n");
 	cr_assert_str_eq(d->items[0].msg, "'serious' is not a check severity");
 }

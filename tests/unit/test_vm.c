@@ -15,11 +15,13 @@
 #include <gc.h>
 #include <string.h>
 
+#include "arith.h"
 #include "compile.h"
 #include "disasm.h"
 #include "facts.h"
 #include "load.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -28,78 +30,22 @@ static void setup(void)
 
 TestSuite(vm, .init = setup);
 
-static Program *prog(const char *text)
-{
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = "t.edict";
-	s->text = text;
-	s->len = strlen(text);
-	const Source *srcs[1] = {s};
-	Diags *d = diag_new();
-	Program *p = load_sources(srcs, 1, d);
-	cr_assert_not_null(p);
-	cr_assert_eq(d->nerrors, 0, "rules do not check: %s (line %d)", d->n ? d->items[0].msg : "", d->n ? d->items[0].loc.line : 0);
-	return p;
-}
-
-/* A context with these facts (JSON; NULL for none) on 2026-12-01. */
-static Ctx *ctx(Program *p, const char *facts)
-{
-	Ctx *c = vm_new(p);
-	cr_assert_not_null(c);
-	facts_clear(c);
-	if (facts) {
-		const char *err = NULL;
-		int st = facts_load_json(c, facts, strlen(facts), "facts.json", &err);
-		cr_assert_eq(st, ST_OK, "facts: %s", err);
-	}
-	date_parse("2026-12-01", 10, &c->as_of);
-	vm_reset(c);
-	return c;
-}
-
-static Query *compile(Program *p, const char *q)
-{
-	Diags *d = diag_new();
-	Query *qq = query_compile(p, q, "--query", d);
-	cr_assert_not_null(qq, "query %s: %s", q, d->n ? d->items[0].msg : "");
-	return qq;
-}
-
-/* Run q in c: its status, and its value in *out. */
-static int run_in(Ctx *c, const char *q, Value *out)
-{
-	Query *qq = compile((Program *)c->p, q);
-	vm_reset(c);
-	return query_run(c, qq, out);
-}
-
-/* The value of q in c, in Edict notation; "error: ..." on a runtime error. */
-static const char *show_in(Ctx *c, const char *q)
-{
-	Value v;
-	int st = run_in(c, q, &v);
-	if (st != ST_OK)
-		return xprintf("error: %s", c->errmsg);
-	return fmt_value_str(c->p, v);
-}
-
 static Program *plain(void)
 {
 	static Program *p;
 	if (!p)
-		p = prog("decision nothing : bool = true\n");
+		p = tu_program("decision nothing : bool = true\n");
 	return p;
 }
 
 /* The value of an expression that needs no rules or facts. */
 static const char *show(const char *q)
 {
-	return show_in(ctx(plain(), NULL), q);
+	return tu_show(tu_ctx(plain(), NULL), q);
 }
 
 #define EXPECT(q, want) cr_expect_str_eq(show(q), want, "%s", q)
-#define EXPECT_IN(c, q, want) cr_expect_str_eq(show_in(c, q), want, "%s", q)
+#define EXPECT_IN(c, q, want) cr_expect_str_eq(tu_show(c, q), want, "%s", q)
 
 /* The missing facts of an unknown value, comma-separated. */
 static const char *missing(Value v)
@@ -185,10 +131,10 @@ Test(vm, money_and_percentages)
 
 Test(vm, overflow_is_an_error)
 {
-	EXPECT("9223372036854775807 + 1", "error: the whole number is too large (overflow)");
-	EXPECT("-9223372036854775807 - 2", "error: the whole number is too large (overflow)");
-	EXPECT("3037000500 * 3037000500", "error: the whole number is too large (overflow)");
-	EXPECT("999999999999999999999999999999999.9 * 100", "error: the result is too large");
+	EXPECT("9223372036854775807 + 1", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("-9223372036854775807 - 2", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("3037000500 * 3037000500", "error: the whole number is too large: whole numbers go to 9223372036854775807, decimals to 34 digits; write one of the numbers with a decimal point (2.0) to compute in decimals");
+	EXPECT("999999999999999999999999999999999.9 * 100", "error: the result is too large for a decimal (34 digits, exponents to 6144)");
 	/* rounding to 34 digits is not an overflow */
 	EXPECT("999999999999999999999999999999999.9 + 0.1", "1000000000000000000000000000000000");
 }
@@ -273,7 +219,7 @@ static const char *ab_facts(char a, char b)
 
 Test(vm, kleene_truth_tables)
 {
-	Program *p = prog("fact f { a : bool optional  b : bool optional }\n");
+	Program *p = tu_program("fact f { a : bool optional  b : bool optional }\n");
 	static const char vals[] = "tfu";
 	/* rows: a; columns: b; t = true, f = false, u = unknown */
 	static const char *const and_t[3] = {"tfu", "fff", "ufu"};
@@ -281,16 +227,16 @@ Test(vm, kleene_truth_tables)
 	static const char not_t[3] = {'f', 't', 'u'};
 	for (int i = 0; i < 3; i++)
 		for (int j = 0; j < 3; j++) {
-			Ctx *c = ctx(p, ab_facts(vals[i], vals[j]));
+			Ctx *c = tu_ctx(p, ab_facts(vals[i], vals[j]));
 			const char *want_and = and_t[i][j] == 't' ? "true" : and_t[i][j] == 'f' ? "false" : "unknown";
 			const char *want_or = or_t[i][j] == 't' ? "true" : or_t[i][j] == 'f' ? "false" : "unknown";
-			cr_expect_str_eq(show_in(c, "f.a and f.b"), want_and, "%c and %c", vals[i], vals[j]);
-			cr_expect_str_eq(show_in(c, "f.b and f.a"), want_and, "%c and %c (swapped)", vals[j], vals[i]);
-			cr_expect_str_eq(show_in(c, "f.a or f.b"), want_or, "%c or %c", vals[i], vals[j]);
-			cr_expect_str_eq(show_in(c, "f.b or f.a"), want_or, "%c or %c (swapped)", vals[j], vals[i]);
+			cr_expect_str_eq(tu_show(c, "f.a and f.b"), want_and, "%c and %c", vals[i], vals[j]);
+			cr_expect_str_eq(tu_show(c, "f.b and f.a"), want_and, "%c and %c (swapped)", vals[j], vals[i]);
+			cr_expect_str_eq(tu_show(c, "f.a or f.b"), want_or, "%c or %c", vals[i], vals[j]);
+			cr_expect_str_eq(tu_show(c, "f.b or f.a"), want_or, "%c or %c (swapped)", vals[j], vals[i]);
 			if (j == 0) {
 				const char *want_not = not_t[i] == 't' ? "true" : not_t[i] == 'f' ? "false" : "unknown";
-				cr_expect_str_eq(show_in(c, "not f.a"), want_not, "not %c", vals[i]);
+				cr_expect_str_eq(tu_show(c, "not f.a"), want_not, "not %c", vals[i]);
 			}
 		}
 }
@@ -345,14 +291,14 @@ static const char *FIRM = "enum company_size = sme | midsize | large\n"
 static const char *missing_of(Ctx *c, const char *q)
 {
 	Value v;
-	cr_assert_eq(run_in(c, q, &v), ST_OK, "%s: %s", q, c->errmsg);
+	cr_assert_eq(tu_run(c, q, &v), ST_OK, "%s: %s", q, c->errmsg);
 	return missing(v);
 }
 
 Test(vm, unknowns_remember_their_facts)
 {
-	Program *p = prog(FIRM);
-	Ctx *c = ctx(p, "{\"company\": {}}");
+	Program *p = tu_program(FIRM);
+	Ctx *c = tu_ctx(p, "{\"company\": {}}");
 	cr_assert_str_eq(missing_of(c, "company.us_export_share >= 10%"), "company.us_export_share");
 	cr_assert_str_eq(missing_of(c, "eligible"), "company.size");
 	cr_assert_str_eq(missing_of(c, "priority"), "company.size, company.us_export_share");
@@ -362,19 +308,19 @@ Test(vm, unknowns_remember_their_facts)
 
 Test(vm, missing_lists_only_facts_that_can_change_the_result)
 {
-	Program *p = prog(FIRM);
+	Program *p = tu_program(FIRM);
 	/* a large firm: its share and request cannot change anything */
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"large\"}}");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"large\"}}");
 	EXPECT_IN(c, "eligible", "false");
 	EXPECT_IN(c, "priority", "false");
 	EXPECT_IN(c, "award", "0 KRW");
 	/* an SME: each decision waits for its own facts */
-	c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	c = tu_ctx(p, "{\"company\": {\"size\": \"sme\"}}");
 	EXPECT_IN(c, "eligible", "true");
 	cr_assert_str_eq(missing_of(c, "priority"), "company.us_export_share");
 	cr_assert_str_eq(missing_of(c, "award"), "company.voucher_requested");
 	/* true or unknown: decided */
-	c = ctx(p, "{\"company\": {\"us_export_share\": \"14%\"}}");
+	c = tu_ctx(p, "{\"company\": {\"us_export_share\": \"14%\"}}");
 	EXPECT_IN(c, "either", "true");
 	EXPECT_IN(c, "company.voucher_received", "0 KRW");
 	/* `a otherwise b` with both unknown: see test_known_bugs.c, bug docs-14 */
@@ -399,7 +345,7 @@ static const char *ROADMAP = "record task {\n"
 
 Test(vm, comprehensions_and_generators)
 {
-	Ctx *c = ctx(prog(ROADMAP), NULL);
+	Ctx *c = tu_ctx(tu_program(ROADMAP), NULL);
 	EXPECT_IN(c, "launching_in(1)", "[1]");
 	EXPECT_IN(c, "launching_in(2)", "[3]");
 	EXPECT_IN(c, "launching_in(7)", "[]");
@@ -417,17 +363,17 @@ Test(vm, comprehensions_and_generators)
 
 Test(vm, comprehension_over_facts_with_unknown_items)
 {
-	Program *p = prog(ROADMAP);
-	Ctx *c = ctx(p, "{\"kpis\": [{\"month\": 1, \"on_target\": true}, {\"month\": 2}, {\"month\": 3, \"on_target\": false}]}");
+	Program *p = tu_program(ROADMAP);
+	Ctx *c = tu_ctx(p, "{\"kpis\": [{\"month\": 1, \"on_target\": true}, {\"month\": 2}, {\"month\": 3, \"on_target\": false}]}");
 	EXPECT_IN(c, "all(k.on_target for k in kpis)", "false");
 	EXPECT_IN(c, "any(k.on_target for k in kpis)", "true");
 	Value v;
-	cr_assert_eq(run_in(c, "[k.month for k in kpis where k.on_target]", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "[k.month for k in kpis where k.on_target]", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "kpis[1].on_target", "a fact's unknown in a filter leaves the result open");
-	cr_assert_eq(run_in(c, "count(k for k in kpis where k.on_target)", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "count(k for k in kpis where k.on_target)", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "kpis[1].on_target");
-	c = ctx(p, NULL);
-	cr_assert_eq(run_in(c, "count(k for k in kpis)", &v), ST_OK);
+	c = tu_ctx(p, NULL);
+	cr_assert_eq(tu_run(c, "count(k for k in kpis)", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "kpis");
 }
 
@@ -471,8 +417,8 @@ static const char *TABLES = "enum company_size = sme | midsize | large\n"
 
 Test(vm, table_hit_policies)
 {
-	Program *p = prog(TABLES);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\", \"new_exporter\": false}}");
+	Program *p = tu_program(TABLES);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\", \"new_exporter\": false}}");
 	EXPECT_IN(c, "level", "\"standard\"");
 	EXPECT_IN(c, "band", "\"small\"");
 	EXPECT_IN(c, "services", "[\"consulting\", \"US briefing\"]");
@@ -481,31 +427,31 @@ Test(vm, table_hit_policies)
 	EXPECT_IN(c, "best", "80%");
 	EXPECT_IN(c, "worst", "50%");
 	EXPECT_IN(c, "overlapping", "error: row 1 (line 12) and row 2 (line 13) both apply, but this table allows only one row (hit unique)");
-	EXPECT_IN(c, "only_large", "error: no case of 't.only_large' applies on 2026-12-01, and it has no default");
+	EXPECT_IN(c, "only_large", "error: no row of table 't.only_large' applies, and it has no 'default' row; add a row for this case, or a 'default' row");
 
-	c = ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"new_exporter\": true}}");
+	c = tu_ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"new_exporter\": true}}");
 	EXPECT_IN(c, "level", "\"intensive\"");
 	EXPECT_IN(c, "band", "\"large\"");
 	EXPECT_IN(c, "services", "[\"US briefing\", \"coaching\"]");
 	EXPECT_IN(c, "points", "8");
 	EXPECT_IN(c, "best", "90%");
 	EXPECT_IN(c, "worst", "50%");
-	EXPECT_IN(c, "overlapping", "error: no case of 't.overlapping' applies on 2026-12-01, and it has no default");
+	EXPECT_IN(c, "overlapping", "error: no row of table 't.overlapping' applies, and it has no 'default' row; add a row for this case, or a 'default' row");
 
-	c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"5%\", \"new_exporter\": false}}");
+	c = tu_ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"5%\", \"new_exporter\": false}}");
 	EXPECT_IN(c, "level", "\"light\"");
 }
 
 Test(vm, first_hit_with_unknown_rows)
 {
-	Program *p = prog(TABLES);
+	Program *p = tu_program(TABLES);
 	/* share missing: the first row is undecided, so the result is too */
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"new_exporter\": false}}");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\", \"new_exporter\": false}}");
 	Value v;
-	cr_assert_eq(run_in(c, "level", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "level", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "company.share");
 	/* a sum over rows, one undecided */
-	cr_assert_eq(run_in(c, "points", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "points", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "company.share");
 }
 
@@ -529,22 +475,22 @@ static const char *DISB = "enum company_size = sme | midsize | large\n"
 
 Test(vm, exceptions_beat_the_default)
 {
-	Program *p = prog(DISB);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\"}}");
+	Program *p = tu_program(DISB);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\", \"share\": \"14%\"}}");
 	EXPECT_IN(c, "conflict", "14 days");
 	EXPECT_IN(c, "ordered", "14 days");
 	EXPECT_IN(c, "only_exceptions", "14 days");
-	c = ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"1%\"}}");
+	c = tu_ctx(p, "{\"company\": {\"size\": \"large\", \"share\": \"1%\"}}");
 	EXPECT_IN(c, "conflict", "30 days");
 	EXPECT_IN(c, "only_exceptions", "error: no case of 't.only_exceptions' applies on 2026-12-01, and it has no default");
 }
 
 Test(vm, conflict_between_exceptions)
 {
-	Program *p = prog(DISB);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"14%\"}}");
+	Program *p = tu_program(DISB);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"midsize\", \"share\": \"14%\"}}");
 	Value v;
-	int st = run_in(c, "conflict", &v);
+	int st = tu_run(c, "conflict", &v);
 	cr_assert_eq(st, ST_RUNTIME);
 	cr_assert_str_eq(c->errmsg, "exception 'fast' (line 5) and exception 'slow' (line 6) both apply and neither overrides the "
 				    "other; add 'overrides' to one of them");
@@ -555,20 +501,20 @@ Test(vm, conflict_between_exceptions)
 
 Test(vm, an_undecided_exception_leaves_the_decision_open)
 {
-	Program *p = prog(DISB);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	Program *p = tu_program(DISB);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\"}}");
 	Value v;
-	cr_assert_eq(run_in(c, "ordered", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "ordered", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "company.share");
 	/* a midsize firm: 'slow' applies and overrides the undecided 'fast' */
-	c = ctx(p, "{\"company\": {\"size\": \"midsize\"}}");
+	c = tu_ctx(p, "{\"company\": {\"size\": \"midsize\"}}");
 	EXPECT_IN(c, "ordered", "40 days");
 }
 
 Test(vm, dated_cases_follow_the_as_of_date)
 {
-	Program *p = prog(DISB);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\"}}");
+	Program *p = tu_program(DISB);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\"}}");
 	EXPECT_IN(c, "dated", "1");
 	date_parse("2027-01-01", 10, &c->as_of);
 	EXPECT_IN(c, "dated", "2");
@@ -576,10 +522,10 @@ Test(vm, dated_cases_follow_the_as_of_date)
 
 Test(vm, dated_params)
 {
-	Program *p = prog("param share : percent\n"
+	Program *p = tu_program("param share : percent\n"
 			  "  from 2025-05-01 = 10%\n"
 			  "  from 2027-01-01 until 2028-01-01 = 8%\n");
-	Ctx *c = ctx(p, NULL);
+	Ctx *c = tu_ctx(p, NULL);
 	static const struct {
 		const char *day, *want;
 	} days[] = {{"2025-04-30", "error: the parameter 't.share' has no value on 2025-04-30"},
@@ -590,7 +536,7 @@ Test(vm, dated_params)
 		    {"2028-01-01", "10%"}};
 	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
 		date_parse(days[i].day, 10, &c->as_of);
-		cr_expect_str_eq(show_in(c, "share"), days[i].want, "on %s", days[i].day);
+		cr_expect_str_eq(tu_show(c, "share"), days[i].want, "on %s", days[i].day);
 	}
 }
 
@@ -599,14 +545,14 @@ Test(vm, dated_params)
 Test(vm, decisions_are_decided_once_per_evaluation)
 {
 	/* a decision used many times costs one evaluation: the steps show it */
-	Program *p = prog("function slow(n : int) : int = sum(i for i in range(1, n))\n"
+	Program *p = tu_program("function slow(n : int) : int = sum(i for i in range(1, n))\n"
 			  "decision base : int = slow(1000)\n"
 			  "decision twice : int = base + base\n");
-	Ctx *c = ctx(p, NULL);
+	Ctx *c = tu_ctx(p, NULL);
 	Value v;
-	cr_assert_eq(run_in(c, "base", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "base", &v), ST_OK);
 	unsigned long long one = c->steps;
-	cr_assert_eq(run_in(c, "twice", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "twice", &v), ST_OK);
 	cr_assert_str_eq(fmt_value_str(p, v), "1001000");
 	cr_assert_lt(c->steps, one + one / 2, "base is evaluated once, not twice (%llu vs %llu steps)", c->steps, one);
 }
@@ -615,56 +561,56 @@ Test(vm, decisions_are_decided_once_per_evaluation)
 
 Test(vm, step_limit_stops_runaway_evaluation)
 {
-	Program *p = prog("function fib(n : int) : int = if n < 2 then n else fib(n - 1) + fib(n - 2)\n");
-	Ctx *c = ctx(p, NULL);
+	Program *p = tu_program("function fib(n : int) : int = if n < 2 then n else fib(n - 1) + fib(n - 2)\n");
+	Ctx *c = tu_ctx(p, NULL);
 	c->max_steps = 1000;
 	Value v;
-	int st = run_in(c, "fib(25)", &v);
+	int st = tu_run(c, "fib(25)", &v);
 	cr_assert_eq(st, ST_LIMIT);
 	cr_assert_str_eq(c->errmsg,
 			 "this evaluation took more than 1000 steps; it may loop without end, or the step limit is too low");
 	/* the same context works again after a reset, within the limit */
 	c->max_steps = VM_DEFAULT_MAX_STEPS;
-	cr_assert_eq(run_in(c, "fib(15)", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "fib(15)", &v), ST_OK);
 	cr_assert_str_eq(fmt_value_str(p, v), "610");
 }
 
 Test(vm, recursion_depth_limit)
 {
-	Program *p = prog("function forever(n : int) : int = forever(n + 1)\n"
+	Program *p = tu_program("function forever(n : int) : int = forever(n + 1)\n"
 			  "function down(n : int) : int = if n = 0 then 0 else down(n - 1)\n");
-	Ctx *c = ctx(p, NULL);
+	Ctx *c = tu_ctx(p, NULL);
 	Value v;
-	int st = run_in(c, "forever(1)", &v);
+	int st = tu_run(c, "forever(1)", &v);
 	cr_assert_eq(st, ST_LIMIT);
 	cr_assert_str_eq(c->errmsg, xprintf("decisions and functions call each other more than %d deep", VM_MAX_DEPTH));
 	cr_assert_eq(c->errloc.line, 1);
 	/* well below the limit is fine */
-	cr_assert_eq(run_in(c, "down(50)", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "down(50)", &v), ST_OK);
 	cr_assert_str_eq(fmt_value_str(p, v), "0");
 }
 
 Test(vm, memory_limit_stops_a_large_evaluation)
 {
-	Program *p = prog("function numbers(n : int) : list of int = [i * 2 for i in range(1, n)]\n");
-	Ctx *c = ctx(p, NULL);
+	Program *p = tu_program("function numbers(n : int) : list of int = [i * 2 for i in range(1, n)]\n");
+	Ctx *c = tu_ctx(p, NULL);
 	c->max_bytes = 4096;
 	Value v;
-	int st = run_in(c, "length(numbers(100000))", &v);
+	int st = tu_run(c, "length(numbers(100000))", &v);
 	cr_assert_eq(st, ST_LIMIT, "status %d: %s", st, c->errmsg ? c->errmsg : "");
 	cr_assert_str_eq(c->errmsg, "this evaluation needs more than the memory limit of 4096 bytes");
 	c->max_bytes = VM_DEFAULT_MAX_BYTES;
-	cr_assert_eq(run_in(c, "length(numbers(100))", &v), ST_OK);
+	cr_assert_eq(tu_run(c, "length(numbers(100))", &v), ST_OK);
 	cr_assert_str_eq(fmt_value_str(p, v), "100");
 }
 
 Test(vm, errors_carry_their_location)
 {
-	Program *p = prog("fact company { staff : int  us_staff : int }\n"
+	Program *p = tu_program("fact company { staff : int  us_staff : int }\n"
 			  "decision ratio : decimal = company.us_staff / company.staff\n");
-	Ctx *c = ctx(p, "{\"company\": {\"staff\": 0, \"us_staff\": 3}}");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"staff\": 0, \"us_staff\": 3}}");
 	Value v;
-	cr_assert_eq(run_in(c, "ratio", &v), ST_RUNTIME);
+	cr_assert_eq(tu_run(c, "ratio", &v), ST_RUNTIME);
 	cr_assert_str_eq(c->errmsg, "division by zero");
 	cr_assert_eq(c->errloc.line, 2);
 	cr_assert_eq(c->errloc.col, 28);
@@ -672,8 +618,8 @@ Test(vm, errors_carry_their_location)
 
 Test(vm, what_if_overrides)
 {
-	Program *p = prog(FIRM);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"sme\", \"us_export_share\": \"5%\"}}");
+	Program *p = tu_program(FIRM);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"sme\", \"us_export_share\": \"5%\"}}");
 	EXPECT_IN(c, "priority", "false");
 	Decl *e = prog_find_decl(p, "eligible");
 	cr_assert_not_null(e);
@@ -686,12 +632,12 @@ Test(vm, what_if_overrides)
 
 Test(vm, compare_orders_values)
 {
-	cr_assert_eq(vm_compare(val_int(1), val_int(2)), -1);
-	cr_assert_eq(vm_compare(val_int(2), val_int(2)), 0);
-	cr_assert_eq(vm_compare(val_date(10), val_date(3)), 1);
+	cr_assert_eq(ar_order(val_int(1), val_int(2)), -1);
+	cr_assert_eq(ar_order(val_int(2), val_int(2)), 0);
+	cr_assert_eq(ar_order(val_date(10), val_date(3)), 1);
 	Dec a = {15, -1}, b = {150, -2};
-	cr_assert_eq(vm_compare(val_dec(V_DEC, a, 0), val_dec(V_DEC, b, 0)), 0, "1.5 and 1.50 are equal");
-	cr_assert_eq(vm_compare(val_dur(2, DU_WEEKS), val_dur(13, DU_DAYS)), 1);
+	cr_assert_eq(ar_order(val_dec(V_DEC, a, 0), val_dec(V_DEC, b, 0)), 0, "1.5 and 1.50 are equal");
+	cr_assert_eq(ar_order(val_dur(2, DU_WEEKS), val_dur(13, DU_DAYS)), 1);
 }
 
 /* ------------------------------------------------------------ inlining */
@@ -714,25 +660,25 @@ static const char *const INLINED =
 
 Test(vm, inlined_functions_compute_what_calls_do)
 {
-	Program *p = prog(INLINED);
-	Ctx *c = ctx(p, "{\"company\": {\"size\": \"midsize\", \"staff\": 2, \"done\": false}}");
+	Program *p = tu_program(INLINED);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"size\": \"midsize\", \"staff\": 2, \"done\": false}}");
 	EXPECT_IN(c, "pending", "[6, 12]");
 	/* weight = 2 -> z = 20; total(2) = 1*2 + 2*2 + 3*2 = 12; twice(1) = 11 */
 	EXPECT_IN(c, "mixed", "43");
 	EXPECT_IN(c, "[scaled(x, x + 1) for x in [1, 2]]", "[12, 23]");
 	EXPECT_IN(c, "step_done(6) or step_done(11)", "true");
 	/* an unknown argument or fact flows through the body as it does through a call */
-	Ctx *u = ctx(p, "{\"company\": {\"staff\": 1}}");
+	Ctx *u = tu_ctx(p, "{\"company\": {\"staff\": 1}}");
 	Value v;
-	cr_assert_eq(run_in(u, "pending", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_eq(tu_run(u, "pending", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.done");
-	cr_assert_eq(run_in(u, "weight(company.size)", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_eq(tu_run(u, "weight(company.size)", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.size");
 }
 
 Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 {
-	Program *p = prog(INLINED);
+	Program *p = tu_program(INLINED);
 	int decl = -1;
 	for (int i = 0; i < p->ndecls; i++)
 		if (strcmp(p->decls[i]->name, "pending") == 0)
@@ -759,8 +705,8 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
  * wider results, other scales, unknowns. */
 Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 {
-	Program *p = prog("fact company { a : money KRW  b : money KRW  r : percent  s : percent }\n");
-	Ctx *c = ctx(p, "{\"company\": {\"a\": \"9000000000000000000 KRW\", \"b\": \"9000000000000000000 KRW\", "
+	Program *p = tu_program("fact company { a : money KRW  b : money KRW  r : percent  s : percent }\n");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"a\": \"9000000000000000000 KRW\", \"b\": \"9000000000000000000 KRW\", "
 			"\"r\": \"10%\", \"s\": \"10.0%\"}}");
 	EXPECT_IN(c, "company.a + company.b", "18000000000000000000 KRW");
 	EXPECT_IN(c, "company.a - company.b - company.b", "-9000000000000000000 KRW");
@@ -775,13 +721,13 @@ Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 	EXPECT_IN(c, "company.r = 10.00%", "true");
 	EXPECT_IN(c, "company.a = 9000000000000000000 KRW", "true");
 	EXPECT_IN(c, "company.r = 11%", "false");
-	Ctx *u = ctx(p, "{\"company\": {}}");
+	Ctx *u = tu_ctx(p, "{\"company\": {}}");
 	Value v;
-	cr_assert_eq(run_in(u, "min(company.a, company.b)", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_eq(tu_run(u, "min(company.a, company.b)", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a, company.b");
-	cr_assert_eq(run_in(u, "company.a - company.b", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_eq(tu_run(u, "company.a - company.b", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a, company.b");
-	cr_assert_eq(run_in(u, "company.r = 10%", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_eq(tu_run(u, "company.r = 10%", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.r");
 }
 
@@ -789,9 +735,9 @@ Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
  * a threshold's 10%) are made in 64 bits when they fit, else in 128. */
 Test(vm, comparisons_across_scales)
 {
-	Program *p = prog("fact company { share : percent  big : decimal }\n"
+	Program *p = tu_program("fact company { share : percent  big : decimal }\n"
 			  "param threshold : percent = 10%\n");
-	Ctx *c = ctx(p, "{\"company\": {\"share\": \"10.000%\", \"big\": \"9223372036854775807\"}}");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"share\": \"10.000%\", \"big\": \"9223372036854775807\"}}");
 	EXPECT_IN(c, "company.share >= threshold", "true");
 	EXPECT_IN(c, "company.share < threshold", "false");
 	EXPECT_IN(c, "company.share > threshold", "false");

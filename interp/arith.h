@@ -1,0 +1,97 @@
+/*
+ * arith.h - the operations on values, as plain functions.
+ *
+ * Arithmetic, comparison, equality, Kleene logic, membership, rounding and
+ * negation of runtime values, each a function that returns a status rather
+ * than raising an error, so that the constant folder (fold.c) and the VM
+ * (vm.c) compute with one piece of code, as Lua's lcode.c and lvm.c share
+ * luaO_rawarith.  The VM turns a status into a runtime error at the
+ * instruction that failed (ar_message says it in words); the folder leaves
+ * a subtree that fails unfolded, so the error comes when it is evaluated.
+ *
+ * This module knows values (value.h) and decimals (decimal.h), nothing of
+ * programs, contexts or bytecode.
+ */
+#ifndef EDICT_ARITH_H
+#define EDICT_ARITH_H
+
+#include "value.h"
+
+typedef enum ArStatus {
+	AR_OK = 0,
+	AR_INT_OVERFLOW,  /* a whole number passed 64 bits */
+	AR_MIXED,         /* two kinds of value that do not combine */
+	AR_CURRENCY,      /* two currencies added, subtracted or divided */
+	AR_CMP_CURRENCY,  /* two currencies compared */
+	AR_DUR_UNITS,     /* days (or weeks) with months (or years) */
+	AR_CMP_DUR_UNITS, /* the same, compared */
+	AR_DATE_RANGE,    /* a date outside 0001 to 9999 */
+	AR_DUR_RANGE,     /* a duration past AR_DUR_MAX units */
+	AR_DIVZERO,       /* division by zero */
+	AR_DEC_OVERFLOW   /* a decimal too large */
+} ArStatus;
+
+typedef enum ArOp { AR_ADD, AR_SUB, AR_MUL, AR_DIV } ArOp;
+
+/* A duration stays within +/- AR_DUR_MAX units, so converting weeks to days
+ * or years to months never overflows. */
+#define AR_DUR_MAX 100000000
+
+/* The message of a failed operation on a and b, for a policy officer. */
+const char *ar_message(ArStatus st, Value a, Value b);
+
+/* a op b; unknown in, unknown out (for the facts of both). */
+ArStatus ar_arith(ArOp op, Value a, Value b, Value *out);
+/* -a */
+ArStatus ar_neg(Value a, Value *out);
+/* |a| of a known number or amount */
+ArStatus ar_abs(Value a, Value *out);
+/* x rounded to `places` digits after the point (a whole number stays one
+ * unless places < 0). */
+ArStatus ar_round(Value x, int places, DecRound mode, Value *out);
+
+/* The order of two known values of one type (-1, 0, 1), refusing amounts
+ * in two currencies and durations in days against months. */
+ArStatus ar_compare(Value a, Value b, int *out);
+/* The same without the refusals: for sorting values already checked. */
+int ar_order(Value a, Value b);
+/* Equality of two known values (1.0 = 1.00); two currencies are refused. */
+ArStatus ar_equal(Value a, Value b, bool *out);
+
+/* Kleene logic: false and unknown = false, true or unknown = true. */
+Value ar_and(Value a, Value b);
+Value ar_or(Value a, Value b);
+/* `a in list`: true, false, or unknown when an unknown item could decide. */
+Value ar_in(Value a, const List *list);
+/* Tariff code in chapter, heading (whole numbers) or subheading (a code);
+ * kind is an HsLevel (ast.h). */
+bool ar_hs_match(int kind, Value code, Value want);
+
+/* 10^n for 0 <= n <= 18. */
+int64_t ar_pow10(int n);
+
+/* ---- the VM's fast paths, shared so that they stay in step */
+
+static inline bool ar_is_numeric(Value v)
+{
+	return v.tag == V_INT || val_is_declike(v);
+}
+
+/* Two known values whose 64-bit coefficients order them as the values are
+ * ordered: one kind of number, date, member or truth, one scale (and
+ * currency), neither wide.  Text, durations (weeks against days), lists
+ * and unknowns are compared otherwise. */
+static inline bool ar_same_scale(Value a, Value b)
+{
+	return a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur &&
+	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
+}
+
+/* Two values equal exactly when their 64-bit payloads are: whole numbers,
+ * truth, dates, members of one enumeration. */
+static inline bool ar_equal_in_place(Value a, Value b)
+{
+	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE || (a.tag == V_ENUM && a.aux == b.aux));
+}
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * ctx.c - spending an evaluation's limits (see ctx.h).
+ *
+ * The VM keeps its step budget in a register and brings c->steps up to date
+ * around the calls that spend from it; the builtins and the folder spend
+ * through ctx_charge, which also notices an interrupt.
+ */
+#include "mem.h"
+#include <stdarg.h>
+
+#include "ctx.h"
+
+Ctx *ctx_scratch(const Program *p)
+{
+	Ctx *c = GC_MALLOC(sizeof *c);
+	if (!c)
+		return NULL;
+	c->p = p;
+	c->max_steps = VM_DEFAULT_MAX_STEPS;
+	c->max_bytes = VM_DEFAULT_MAX_BYTES;
+	c->frame = -1;
+	c->top_frame = -1;
+	return c;
+}
+
+int ctx_fail(Ctx *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	c->errmsg = xvprintf(fmt, ap);
+	va_end(ap);
+	c->status = status;
+	return status;
+}
+
+void *ctx_alloc(Ctx *c, size_t n, bool atomic)
+{
+	c->bytes += n;
+	if (c->bytes > c->max_bytes) {
+		ctx_fail(c, ST_LIMIT, "this evaluation needs more than the memory limit of %zu bytes", c->max_bytes);
+		return NULL;
+	}
+	void *p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+	if (!p)
+		ctx_fail(c, ST_MEMORY, "out of memory");
+	return p;
+}
+
+const char *ctx_steps_message(const Ctx *c)
+{
+	return xprintf("this evaluation took more than %llu steps; it may loop without end, or the step limit is too low",
+		       c->max_steps);
+}
+
+int ctx_charge(Ctx *c, unsigned long long n)
+{
+	if (n > c->max_steps - c->steps || c->steps > c->max_steps) {
+		c->steps = c->max_steps;
+		c->errmsg = ctx_steps_message(c);
+		return c->status = ST_LIMIT;
+	}
+	c->steps += n;
+	if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+		return ctx_fail(c, ST_INTERRUPTED, "interrupted");
+	return ST_OK;
+}

@@ -1,0 +1,93 @@
+/*
+ * ctx.h - the evaluation context, and what an evaluation may spend.
+ *
+ * An evaluation context (Ctx) holds everything one evaluation needs: the
+ * facts, the as-of date, the memo of decisions already decided, the value
+ * stack, the limits and, in explain mode, the trace.  A compiled Program is
+ * shared read-only; each thread uses its own Ctx.  The VM (vm.c) runs code
+ * in a context; the builtins (builtins.c) and the constant folder (fold.c)
+ * use only its limits, through the functions below, which return a status
+ * and leave the message in the context (nothing unwinds from here).
+ */
+#ifndef EDICT_CTX_H
+#define EDICT_CTX_H
+
+#include <setjmp.h>
+#include <signal.h>
+
+#include "program.h"
+
+/* Statuses, shared with the public API (include/edict.h uses the same numbers). */
+enum {
+	ST_OK = 0,
+	ST_SYNTAX = 1,
+	ST_TYPE = 2,
+	ST_FACTS = 3,
+	ST_RUNTIME = 4,
+	ST_LIMIT = 5,
+	ST_MEMORY = 6,
+	ST_USAGE = 7,
+	ST_IO = 8,
+	ST_INTERRUPTED = 9
+};
+
+typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION } TraceKind;
+
+typedef struct TraceEv {
+	TraceKind kind;
+	int frame; /* decl index whose evaluation recorded it; -1 for the query */
+	int a;     /* node id / case index / decl index; for TR_FACT: unused */
+	const Str *path; /* TR_FACT */
+	Value v;
+} TraceEv;
+
+#define VM_DEFAULT_MAX_STEPS 10000000ull
+#define VM_DEFAULT_MAX_BYTES (64u << 20)
+#define VM_MAX_DEPTH 200
+
+typedef struct Ctx {
+	const Program *p;
+	Value *facts;
+	Value *memo;
+	unsigned char *state; /* per decl: 0, 1 deciding, 3 overridden, 4 kept from an earlier evaluation */
+	uint32_t *stamp;      /* per decl: == epoch when decided in this evaluation */
+	uint32_t epoch;
+	date_t as_of;
+	date_t memo_as_of; /* the as-of date the kept (fact-free) decisions were decided for */
+	Value *stack;
+	int cap;
+	int stack_top; /* where the next decision's frame starts */
+	int depth;
+	int frame;     /* decl index being evaluated, or top_frame */
+	int top_frame; /* the frame number of the query being run (negative) */
+	unsigned long long steps, max_steps;
+	size_t bytes, max_bytes;
+	bool trace;
+	TraceEv *ev;
+	int nev, evcap;
+	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
+	volatile sig_atomic_t *interrupt;
+	/* the last error */
+	int status;
+	const char *errmsg;
+	Loc errloc;
+	jmp_buf *jb;
+} Ctx;
+
+/* A context for running builtins outside an evaluation (constant folding):
+ * the default limits, no facts, no memo. */
+Ctx *ctx_scratch(const Program *p);
+
+/* Record an error in the context; returns status. */
+int ctx_fail(Ctx *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* n bytes from the collector, counted against the memory limit; NULL (with
+ * the error recorded) past the limit or out of memory. */
+void *ctx_alloc(Ctx *c, size_t n, bool atomic);
+/* Spend n steps of the step limit and look at the interrupt flag: ST_OK, or
+ * ST_LIMIT / ST_INTERRUPTED with the error recorded.  Work that runs long
+ * calls it as it goes (builtins over big lists). */
+int ctx_charge(Ctx *c, unsigned long long n);
+/* The message of an evaluation that ran out of steps. */
+const char *ctx_steps_message(const Ctx *c);
+
+#endif

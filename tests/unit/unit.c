@@ -1,0 +1,69 @@
+/*
+ * unit.c - the unit tests' shared helpers (unit.h).
+ */
+#include <criterion/criterion.h>
+#include <gc.h>
+#include <string.h>
+
+#include "facts.h"
+#include "format.h"
+#include "query.h"
+#include "unit.h"
+
+const Source *tu_source(const char *path, const char *text)
+{
+	Source *s = GC_MALLOC(sizeof *s);
+	s->path = path;
+	s->text = text;
+	s->len = strlen(text);
+	return s;
+}
+
+Program *tu_load(const char *text, Diags *d)
+{
+	const Source *srcs[1] = {tu_source("t.edict", text)};
+	return load_sources(srcs, 1, d ? d : diag_new());
+}
+
+Program *tu_program(const char *text)
+{
+	Diags *d = diag_new();
+	Program *p = tu_load(text, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 0, "rules do not check: %s (line %d)", d->n ? d->items[0].msg : "",
+		     d->n ? d->items[0].loc.line : 0);
+	return p;
+}
+
+Ctx *tu_ctx(Program *p, const char *facts)
+{
+	Ctx *c = vm_new(p);
+	cr_assert_not_null(c);
+	facts_clear(c);
+	if (facts) {
+		const char *err = NULL;
+		int st = facts_load_json(c, facts, strlen(facts), "facts.json", &err);
+		cr_assert_eq(st, ST_OK, "facts: %s", err);
+	}
+	date_parse("2026-12-01", 10, &c->as_of);
+	vm_reset(c);
+	return c;
+}
+
+int tu_run(Ctx *c, const char *q, Value *out)
+{
+	Diags *d = diag_new();
+	Query *qq = query_compile((Program *)c->p, q, "--query", d);
+	cr_assert_not_null(qq, "query %s: %s", q, d->n ? d->items[0].msg : "");
+	vm_reset(c);
+	return query_run(c, qq, out);
+}
+
+const char *tu_show(Ctx *c, const char *q)
+{
+	Value v;
+	int st = tu_run(c, q, &v);
+	if (st != ST_OK)
+		return xprintf("error: %s", c->errmsg);
+	return fmt_value_str(c->p, v);
+}

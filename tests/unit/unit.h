@@ -1,0 +1,28 @@
+/*
+ * unit.h - what the unit tests share: a program from rule text, a context
+ * with facts, a query run in it.
+ *
+ * Every helper asserts (Criterion) that its step worked, so a test reads as
+ * the behaviour it checks.  Linked into every tests/unit/test_*.c.
+ */
+#ifndef EDICT_TEST_UNIT_H
+#define EDICT_TEST_UNIT_H
+
+#include "load.h"
+#include "vm.h"
+
+/* A source called path holding text (not copied). */
+const Source *tu_source(const char *path, const char *text);
+/* Load rule text as one file, t.edict; the diagnostics go to d (NULL: a new
+ * set).  May return NULL when the text does not parse. */
+Program *tu_load(const char *text, Diags *d);
+/* Load rule text that must check without errors. */
+Program *tu_program(const char *text);
+/* A fresh context for p with these facts (JSON; NULL for none), as of 2026-12-01. */
+Ctx *tu_ctx(Program *p, const char *facts);
+/* Run the query q in c: its status, the value in *out. */
+int tu_run(Ctx *c, const char *q, Value *out);
+/* The value of q in c in Edict notation; "error: ..." on a runtime error. */
+const char *tu_show(Ctx *c, const char *q);
+
+#endif
