@@ -892,6 +892,21 @@ static void pct_against_number(Chk *c, const Node *n, const Type *a, const Type 
 	diag_hint(dg, "write it as a percentage: %s%%", lit->text);
 }
 
+/* Two durations written out, one in days or weeks and one in months or
+ * years (730 days <= 2 years): run time refuses to compare them, since a
+ * month has no fixed number of days, so check says so first. */
+static void dur_units_mixed(Chk *c, const Node *n)
+{
+	const Node *l = n->kids[0], *r = n->kids[1];
+	if (!l->is_const || !r->is_const || l->k.tag != V_DUR || r->k.tag != V_DUR)
+		return;
+	bool ldays = l->k.cur == DU_DAYS || l->k.cur == DU_WEEKS, rdays = r->k.cur == DU_DAYS || r->k.cur == DU_WEEKS;
+	if (ldays == rdays)
+		return;
+	Diag *dg = err(c, n->loc, "cannot compare a duration in days or weeks with one in months or years");
+	diag_hint(dg, "a month has no fixed number of days; write both in days, or both in months");
+}
+
 enum { OPC_ARITH, OPC_CMP, OPC_ORD, OPC_LOGIC };
 
 static int op_class(const Node *n)
@@ -1315,6 +1330,8 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
 				else if ((a->kind == TY_STR) != (b->kind == TY_STR))
 					diag_hint(dg, "text is written in quotes, and enumeration members without them");
+			} else if (a->kind == TY_DUR && b->kind == TY_DUR) {
+				dur_units_mixed(c, n);
 			} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
 				pct_against_number(c, n, a, b);
 			} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
