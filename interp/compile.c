@@ -623,19 +623,37 @@ static void gather(Cg *g, Decl *d, int base)
 			dflt = i;
 			continue;
 		}
+		Loc at = d->cases[i].loc;
 		case_cond(g, d, i);
-		int f = emit2(g, OP_FILTER, acc, 0, d->cases[i].loc);
+		if (pairs) {
+			/* [row, value, condition] for every row that applies or may
+			 * apply: whether an undecided row matters depends on its value */
+			int c = local(g, base + i);
+			emit(g, OP_SETLOCAL, c, at);
+			emit(g, OP_LOCAL, c, at);
+			int skip = emit(g, OP_JFALSE_KEEP, 0, at);
+			emit(g, OP_POP, 0, at);
+			if (g->trace)
+				emit(g, OP_TRACE_CASE, i, at);
+			push_const(g, val_int(i), at);
+			expr(g, d->cases[i].value);
+			emit(g, OP_LOCAL, c, at);
+			emit(g, OP_MKLIST, 3, at);
+			emit2(g, OP_ACC, acc, ACC_LIST, at);
+			int next = emit(g, OP_JUMP, 0, at);
+			patch_a(g, skip, here(g));
+			emit(g, OP_POP, 0, at);
+			patch_a(g, next, here(g));
+			continue;
+		}
+		int f = emit2(g, OP_FILTER, acc, 0, at);
 		if (g->trace)
-			emit(g, OP_TRACE_CASE, i, d->cases[i].loc);
-		if (pairs)
-			push_const(g, val_int(i), d->cases[i].loc);
+			emit(g, OP_TRACE_CASE, i, at);
 		if (d->hit == HIT_COUNT)
 			emit(g, OP_TRUE, 0, loc);
 		else
 			expr(g, d->cases[i].value);
-		if (pairs)
-			emit(g, OP_MKLIST, 2, d->cases[i].loc);
-		emit2(g, OP_ACC, acc, ACC_LIST, d->cases[i].loc);
+		emit2(g, OP_ACC, acc, ACC_LIST, at);
 		patch_b(g, f, here(g));
 	}
 	emit2(g, OP_ACCEND, acc, ACC_LIST, loc);

@@ -394,21 +394,66 @@ static int64_t rank_of(Ctx *c, Frame *fr, const CaseTab *t, Value v, int row)
 	return v.as.i;          /* an enum member: the order declared */
 }
 
+/* Under any, priority and output order: from the triples [row, value,
+ * condition] of the rows that apply (condition true) or may apply (unknown
+ * for missing facts), keep those that apply in v/row and return what the
+ * undecided ones leave open: unknown for the facts of those that could
+ * change the result, or a known value (false) when none could. */
+static Value undecided_rows(Ctx *c, Frame *fr, const CaseTab *t, List *l, Value *v, int *row, uint32_t *n)
+{
+	uint32_t k = 0;
+	Value u = {.tag = V_BOOL};
+	for (uint32_t i = 0; i < l->len; i++) {
+		const Value *p = l->items[i].as.l->items;
+		if (p[2].tag == V_BOOL) {
+			v[k] = p[1];
+			row[k++] = (int)p[0].as.i;
+		}
+	}
+	*n = k;
+	for (uint32_t i = 0; i < l->len; i++) {
+		const Value *p = l->items[i].as.l->items;
+		if (p[2].tag != V_UNKNOWN || !p[2].as.m || p[2].as.m->len == 0)
+			continue; /* decided, or unknown only in the rules' own data: not met */
+		bool matters = k == 0 || t->hit == HIT_OUTPUT_ORDER || p[1].tag == V_UNKNOWN;
+		for (uint32_t j = 0; j < k && !matters; j++) {
+			if (v[j].tag == V_UNKNOWN)
+				continue;
+			if (t->hit == HIT_ANY)
+				matters = p[1].tag != v[j].tag || !val_equal(p[1], v[j]);
+			else /* priority: it matters if it could outrank a row that applies */
+				matters = rank_of(c, fr, t, p[1], (int)p[0].as.i) < rank_of(c, fr, t, v[j], row[j]);
+		}
+		if (matters)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, p[2]) : p[2];
+	}
+	return u;
+}
+
 /* The value of a gathering table from the values of the rows that apply
- * (pairs [row, value] for any, priority and output order). */
-static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l)
+ * (triples [row, value, condition] for any, priority and output order). */
+static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none)
 {
 	uint32_t n = l->len;
 	bool pairs = t->hit == HIT_ANY || t->hit == HIT_PRIORITY || t->hit == HIT_OUTPUT_ORDER;
 	Value *v = vm_alloc(c, fr, sizeof(Value) * (n + 1), false);
 	int *row = vm_alloc(c, fr, sizeof(int) * (n + 1), true);
 	Value u = {.tag = V_BOOL};
-	for (uint32_t i = 0; i < n; i++) {
-		v[i] = pairs ? l->items[i].as.l->items[1] : l->items[i];
-		row[i] = pairs ? (int)l->items[i].as.l->items[0].as.i : 0;
+	if (pairs) {
+		u = undecided_rows(c, fr, t, l, v, row, &n);
+		if (u.tag == V_UNKNOWN)
+			return u;
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			v[i] = l->items[i];
+	}
+	if (n == 0 && t->has_default) {
+		*none = true; /* the default row's value follows */
+		return u;
+	}
+	for (uint32_t i = 0; i < n; i++)
 		if (v[i].tag == V_UNKNOWN)
 			u = u.tag == V_UNKNOWN ? val_unknown_union(u, v[i]) : v[i];
-	}
 	switch (t->hit) {
 	case HIT_COLLECT:
 	case HIT_RULE_ORDER:
@@ -1062,15 +1107,16 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		if (a.tag == V_UNKNOWN) {
 			PUSH(a);
 			JUMPTO(t->end);
-		} else if (a.as.l->len == 0 && t->has_default) {
-			VMBREAK;
 		} else {
 			budget -= a.as.l->len;
 			if (budget < 0)
 				goto steps_exceeded;
-			a = hit_reduce(c, AT_PC(), t, a.as.l);
-			PUSH(a);
-			JUMPTO(t->end);
+			bool none = false;
+			a = hit_reduce(c, AT_PC(), t, a.as.l, &none);
+			if (!none) {
+				PUSH(a);
+				JUMPTO(t->end);
+			}
 		}
 		VMBREAK;
 	}
