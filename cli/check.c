@@ -8,9 +8,32 @@
 
 #include "commands.h"
 #include "common.h"
+#include "format.h"
 #include "load.h"
 #include "query.h"
 #include "schema.h"
+
+/* "3" and "parameter" -> "3 parameters, " appended to b */
+static void count(Buf *b, int n, const char *what, const char *sep)
+{
+	buf_printf(b, "%d %s%s%s", n, what, n == 1 ? "" : "s", sep);
+}
+
+/* The summary line, on standard output: parameters and decisions apart. */
+static void print_summary(const Program *p, int nwarnings)
+{
+	int nparams = 0;
+	for (int i = 0; i < p->ndecls; i++)
+		nparams += p->decls[i]->kind == D_PARAM;
+	Buf b = {0};
+	buf_printf(&b, "%d file%s checked: ", p->nmods, p->nmods == 1 ? "" : "s");
+	count(&b, nparams, "parameter", ", ");
+	count(&b, p->ndecls - nparams, "decision", ", ");
+	count(&b, p->nchecks, "check", ", ");
+	count(&b, p->ntests, "test", "; ");
+	count(&b, nwarnings, "warning", "\n");
+	fputs(buf_cstr(&b), stdout);
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -29,13 +52,11 @@ int cmd_check(int argc, char **argv)
 	if (d->nerrors)
 		return EXIT_DIAG;
 	if (p) {
-		fprintf(stderr, "%d file%s checked: %d decision%s, %d check%s, %d test%s; %d warning%s\n", p->nmods,
-			p->nmods == 1 ? "" : "s", p->ndecls, p->ndecls == 1 ? "" : "s", p->nchecks, p->nchecks == 1 ? "" : "s",
-			p->ntests, p->ntests == 1 ? "" : "s", d->nwarnings, d->nwarnings == 1 ? "" : "s");
+		print_summary(p, d->nwarnings);
 		/* the hash `edict serve` reports with every decision */
 		char hash[72];
 		schema_hash(p, hash);
-		fprintf(stderr, "rule set hash %s\n", hash);
+		printf("rule set hash %s\n", hash);
 	}
 	return EXIT_OK;
 }

@@ -354,6 +354,8 @@ dated_values
 dated_value
 	: FROM DATE '=' expr cites { push_dated(ps, $2, @2, NULL, @2, $4, $5.v, $5.n, @$); }
 	| FROM DATE UNTIL DATE '=' expr cites { push_dated(ps, $2, @2, $4, @4, $6, $7.v, $7.n, @$); }
+	/* 'until' after the value, where a dated case writes it */
+	| FROM DATE '=' expr UNTIL DATE cites { push_dated(ps, $2, @2, $6, @6, $4, $7.v, $7.n, @$); }
 	;
 
 case_list

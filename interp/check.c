@@ -847,6 +847,67 @@ static bool comparable(const Type *a, const Type *b, bool ordered)
 	return unify(a, b) != NULL;
 }
 
+/* "15" -> "1500", "0.6" -> "60", "1.255" -> "125.5": the number times 100,
+ * written by moving the decimal point (out is cut at size). */
+static void shift_two_places(const char *num, char *out, size_t size)
+{
+	char digits[64];
+	size_t nd = 0, point = strlen(num);
+	for (const char *p = num; *p && nd + 3 < sizeof digits; p++) {
+		if (*p == '.')
+			point = nd;
+		else if (*p != '_')
+			digits[nd++] = *p;
+	}
+	if (point > nd)
+		point = nd;
+	while (nd < point + 2)
+		digits[nd++] = '0';
+	point += 2;
+	size_t start = 0;
+	while (start + 1 < point && digits[start] == '0')
+		start++;
+	while (nd > point && digits[nd - 1] == '0')
+		nd--;
+	snprintf(out, size, "%.*s%s%.*s", (int)(point - start), digits + start, nd > point ? "." : "", (int)(nd - point),
+		 digits + point);
+}
+
+/* A percentage compared with a plain number written in the rule
+ * (share >= 15): 15 means 1500%, which is almost never what the officer
+ * meant. Zero means the same either way and passes, and so does a
+ * comparison of two numbers written out (0.1 = 10%). */
+static void pct_against_number(Chk *c, const Node *n, const Type *a, const Type *b)
+{
+	const Node *lit = NULL;
+	if (a->kind == TY_PCT && n->kids[1]->kind == N_NUMBER && n->kids[0]->kind != N_PERCENT)
+		lit = n->kids[1];
+	else if (b->kind == TY_PCT && n->kids[0]->kind == N_NUMBER && n->kids[1]->kind != N_PERCENT)
+		lit = n->kids[0];
+	if (!lit || strspn(lit->text, "0.") == strlen(lit->text))
+		return;
+	char times100[64];
+	shift_two_places(lit->text, times100, sizeof times100);
+	Diag *dg = err(c, lit->loc, "this compares a percentage with the plain number %s, which means %s%%", lit->text,
+		       times100);
+	diag_hint(dg, "write it as a percentage: %s%%", lit->text);
+}
+
+/* Two durations written out, one in days or weeks and one in months or
+ * years (730 days <= 2 years): run time refuses to compare them, since a
+ * month has no fixed number of days, so check says so first. */
+static void dur_units_mixed(Chk *c, const Node *n)
+{
+	const Node *l = n->kids[0], *r = n->kids[1];
+	if (!l->is_const || !r->is_const || l->k.tag != V_DUR || r->k.tag != V_DUR)
+		return;
+	bool ldays = l->k.cur == DU_DAYS || l->k.cur == DU_WEEKS, rdays = r->k.cur == DU_DAYS || r->k.cur == DU_WEEKS;
+	if (ldays == rdays)
+		return;
+	Diag *dg = err(c, n->loc, "cannot compare a duration in days or weeks with one in months or years");
+	diag_hint(dg, "a month has no fixed number of days; write both in days, or both in months");
+}
+
 enum { OPC_ARITH, OPC_CMP, OPC_ORD, OPC_LOGIC };
 
 static int op_class(const Node *n)
@@ -1270,6 +1331,10 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
 				else if ((a->kind == TY_STR) != (b->kind == TY_STR))
 					diag_hint(dg, "text is written in quotes, and enumeration members without them");
+			} else if (a->kind == TY_DUR && b->kind == TY_DUR) {
+				dur_units_mixed(c, n);
+			} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
+				pct_against_number(c, n, a, b);
 			} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
 				err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
 			}
@@ -1479,6 +1544,37 @@ static Map case_labels(const Decl *d)
 	return m;
 }
 
+/* A decision of exceptions only: when none applies there is nothing to
+ * decide, which run time reports as an error. Writing 'default unknown'
+ * says that is meant. */
+static void no_default(Chk *c, const Decl *d)
+{
+	Diag *dg = err(c, d->loc, "decision '%s' has exceptions but no default, so it fails whenever none of them applies",
+		       d->name);
+	diag_hint(dg, "add the general case with 'default', or write 'default unknown' if no value is meant then");
+}
+
+/* Two values in force from the same day, where only the condition-less
+ * ones (a parameter's values, a decision's defaults) compete: which one
+ * the officer meant cannot be told. */
+static void same_from_twice(Chk *c, const Decl *d)
+{
+	for (int i = 0; i < d->ncases; i++) {
+		const Case *k = &d->cases[i];
+		if (k->cond || !k->from)
+			continue;
+		for (int j = 0; j < i; j++) {
+			const Case *e = &d->cases[j];
+			if (e->cond || !e->from || strcmp(e->from, k->from) != 0)
+				continue;
+			Diag *dg = err(c, k->from_loc, "two values of '%s' are in force from %s: this one and the one at line %d",
+				       d->name, k->from, e->from_loc.line);
+			diag_hint(dg, "keep one, or give this one its own date");
+			break;
+		}
+	}
+}
+
 static void check_cases(Chk *c, Decl *d)
 {
 	const char *what = d->is_table ? "each row of '%s'" : "the value of '%s'";
@@ -1523,9 +1619,9 @@ static void check_cases(Chk *c, Decl *d)
 	}
 	if (d->is_table && ndefault > 1)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
-	if (d->kind == D_DECISION && ndefault == 0 && d->ncases > 0) {
-		/* allowed: with no default, no applicable exception is an error at run time */
-	}
+	if (d->kind == D_DECISION && !d->is_table && ndefault == 0 && d->ncases > 0)
+		no_default(c, d);
+	same_from_twice(c, d);
 }
 
 /* `view NAME : timeline of LIST { label: field, start: field ... }`: a

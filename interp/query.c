@@ -191,6 +191,40 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 	return query_run_checks_cov(p, as_of, d, NULL);
 }
 
+/* The value of e, written out, or NULL when it cannot be computed. */
+static const char *value_text(Program *p, Ctx *c, Node *e)
+{
+	Value v;
+	if (vm_eval_chunk(c, cg_expr(p, e, 64, false, "check"), &v) != ST_OK)
+		return NULL;
+	return fmt_value_str(p, v);
+}
+
+/* What a failed check saw: the first false part of an 'and', and for a
+ * comparison the values of its sides that are not written out ("where
+ * length(tasks) is 3"). NULL when there is nothing to add. */
+static const char *seen_values(Program *p, Ctx *c, Node *e)
+{
+	if (e->kind == N_BINARY && e->op == BIN_AND) {
+		Value v;
+		if (vm_eval_chunk(c, cg_expr(p, e->kids[0], 64, false, "check"), &v) == ST_OK && v.tag == V_BOOL && !v.as.i)
+			return seen_values(p, c, e->kids[0]);
+		return seen_values(p, c, e->kids[1]);
+	}
+	bool cmp = e->kind == N_BINARY && (e->op == BIN_EQ || e->op == BIN_NE || e->op == BIN_LT || e->op == BIN_LE ||
+					     e->op == BIN_GT || e->op == BIN_GE);
+	if (!cmp)
+		return NULL;
+	Buf b = {0};
+	for (int i = 0; i < 2; i++) {
+		Node *side = e->kids[i];
+		const char *v = side->is_const ? NULL : value_text(p, c, side);
+		if (v)
+			buf_printf(&b, "%s%s is %s", b.n ? " and " : "", prog_node_text(p, side), v);
+	}
+	return b.n ? xprintf("%s (in %s)", buf_cstr(&b), prog_node_text(p, e)) : NULL;
+}
+
 int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 {
 	int failed = 0;
@@ -209,8 +243,10 @@ int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 		else if (v.tag == V_UNKNOWN)
 			msg = xprintf("check \"%s\" cannot be decided: it depends on facts, and checks look only at the rules' own data",
 				      k->name);
-		else if (v.tag == V_BOOL && !v.as.i)
-			msg = xprintf("check \"%s\" fails", k->name);
+		else if (v.tag == V_BOOL && !v.as.i) {
+			const char *seen = seen_values(p, c, k->cond);
+			msg = seen ? xprintf("check \"%s\" fails where %s", k->name, seen) : xprintf("check \"%s\" fails", k->name);
+		}
 		else if (v.tag == V_LIST && v.as.l->len == 1)
 			msg = xprintf("check \"%s\" fails where %s is %s", k->name, prog_node_text(p, k->showing),
 				      fmt_value_str(p, v.as.l->items[0]));

@@ -71,7 +71,7 @@ def endpoints():
         check(re.fullmatch(r"sha256:[0-9a-f]{64}", r["ruleset"]["hash"]) and r["ruleset"]["name"] == os.path.basename(d),
               "decide: the rule set's name and hash", r["ruleset"])
         out = subprocess.run([A.edict, "check", d], capture_output=True, text=True)
-        check(r["ruleset"]["hash"] in out.stderr, "decide: the hash is the one edict check prints", out.stderr)
+        check(r["ruleset"]["hash"] in out.stdout, "decide: the hash is the one edict check prints", out.stdout)
         evaljson = subprocess.run([A.edict, "eval", d, "--facts", "-", "--json"], input=json.dumps(COMPANY),
                                   capture_output=True, text=True).stdout
         mine = dict(r)

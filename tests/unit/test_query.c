@@ -156,7 +156,7 @@ Test(query, failing_checks)
 			      2);
 	cr_assert_eq(d->n, 4);
 	cr_assert_eq(d->items[0].sev, SEV_ERROR);
-	cr_assert_str_eq(d->items[0].msg, "check \"seventeen tasks\" fails");
+	cr_assert_str_eq(d->items[0].msg, "check \"seventeen tasks\" fails where length(tasks) is 3 (in length(tasks) = 17)");
 	cr_assert_str_eq(d->items[0].hint, "source: \"annex 2\"");
 	cr_assert_eq(d->items[0].loc.line, 8);
 	cr_assert_eq(d->items[1].sev, SEV_WARNING);

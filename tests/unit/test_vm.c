@@ -162,7 +162,7 @@ Test(vm, dates_and_durations)
 	EXPECT("2 weeks = 14 days", "true");
 	EXPECT("1 year = 12 months", "true");
 	EXPECT("2 weeks < 15 days", "true");
-	EXPECT("1 month < 31 days", "error: cannot compare a duration in days or weeks with one in months or years");
+	EXPECT("let m = 1 month; m < 31 days", "error: cannot compare a duration in days or weeks with one in months or years");
 	EXPECT("days_between(2025-01-01, 2025-03-01)", "59");
 	EXPECT("year_of(2025-03-01)", "2025");
 	EXPECT("month_of(2025-03-01)", "3");
@@ -468,6 +468,7 @@ static const char *DISB = "enum company_size = sme | midsize | large\n"
 			  "  exception fast when company.share >= 10% then 14 days\n"
 			  "  exception slow when company.size = midsize then 40 days overrides fast\n"
 			  "decision only_exceptions : duration\n"
+			  "  default 30 days from 2030-01-01\n"
 			  "  exception small when company.size = sme then 14 days\n"
 			  "decision dated : int\n"
 			  "  default 1\n"
