@@ -216,7 +216,6 @@ typedef struct Worker {
 	struct Pool *pool;
 	int index;
 	edict_ctx *ctx;
-	json_tokener *tok;
 	pthread_t thread;
 	Buf out;           /* this chunk's output lines, reset per chunk */
 	Buf id;            /* the current line's "id", as JSON */
@@ -266,18 +265,57 @@ static const char *first_line(const char *s)
 	return nl ? xprintf("%.*s", (int)(nl - s), s) : s;
 }
 
+/* The text of the number after the key "id" of the outermost object of a
+ * line json-c has read (so well formed), or NULL. */
+static const char *raw_id(const char *s, size_t len, size_t *n)
+{
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+		else if (s[i] == '"') {
+			size_t start = ++i;
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			if (depth != 1 || i - start != 2 || memcmp(s + start, "id", 2) != 0)
+				continue;
+			size_t j = i + 1;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j >= len || s[j] != ':')
+				continue;
+			j++;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			size_t k = j;
+			while (k < len && (s[k] == '-' || s[k] == '+' || s[k] == '.' || s[k] == 'e' || s[k] == 'E' ||
+					   (s[k] >= '0' && s[k] <= '9')))
+				k++;
+			*n = k - j;
+			return k > j ? s + j : NULL;
+		}
+	}
+	return NULL;
+}
+
 /* The document's "id" as JSON, into w->id (left empty when there is none):
  * a whole number, the usual id, written here; anything else as json-c
  * writes it (which is also what it would write for the number). */
-static void take_id(Worker *w, json_object *doc)
+static void take_id(Worker *w, json_object *doc, const char *line, size_t len)
 {
 	w->id.n = 0;
 	json_object *idj;
 	if (!doc || json_object_get_type(doc) != json_type_object || !json_object_object_get_ex(doc, "id", &idj))
 		return;
 	int64_t i;
+	size_t n;
+	const char *raw;
 	if (json_object_get_type(idj) == json_type_int && (i = json_object_get_int64(idj)) != INT64_MAX && i != INT64_MIN)
 		buf_int(&w->id, i);
+	else if (json_object_get_type(idj) == json_type_int && (raw = raw_id(line, len, &n)))
+		buf_add(&w->id, raw, n); /* beyond 64 bits json-c clamps: keep the text, so ids stay distinct */
 	else
 		buf_puts(&w->id, json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
 }
@@ -315,30 +353,16 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 	}
 	if (blank(s, ln->len))
 		return LINE_BLANK;
-	json_tokener_reset(w->tok);
-	json_object *doc = json_tokener_parse_ex(w->tok, s, (int)ln->len);
-	enum json_tokener_error jerr = json_tokener_get_error(w->tok);
-	size_t end = json_tokener_get_parse_end(w->tok);
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (jerr == json_tokener_success)
-		for (size_t i = end; i < ln->len; i++)
-			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
-				jerr = json_tokener_error_parse_unexpected;
-				end = i;
-				break;
-			}
-	take_id(w, doc);
-	if (jerr != json_tokener_success) {
-		if (doc)
-			json_object_put(doc);
-		const char *why = jerr == json_tokener_error_depth
-					  ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
-				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
-									 : json_tokener_error_desc(jerr);
-		error_record(b, ln->no, w, xprintf("line %ld, column %zu: invalid JSON: %s", ln->no, end + 1, why));
+	json_object *doc;
+	FactsError e;
+	int rst = facts_read(s, ln->len, &doc, &e);
+	if (rst != ST_OK) {
+		w->id.n = 0;
+		error_record(b, ln->no, w,
+			     e.col ? xprintf("line %ld, column %d: %s", ln->no, e.col, e.what) : xprintf("line %ld: %s", ln->no, e.what));
 		return LINE_FACTS;
 	}
+	take_id(w, doc, s, ln->len);
 	int st = api_set_facts_object(w->ctx, doc);
 	json_object_put(doc);
 	if (st != EDICT_OK) {
@@ -529,8 +553,6 @@ static void teardown(Pool *pl, int started)
 	}
 	for (int i = 0; i < pl->nworkers; i++) {
 		edict_ctx_free(pl->workers[i].ctx);
-		if (pl->workers[i].tok)
-			json_tokener_free(pl->workers[i].tok);
 	}
 	edict_rules_free(pl->rules);
 }
@@ -684,12 +706,11 @@ int cmd_batch(int argc, char **argv)
 		w->day = INT32_MIN;
 		w->vals = GC_MALLOC(sizeof(Value) * (size_t)(pl->nqueries + 1));
 		w->errs = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
-		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK || !(w->tok = json_tokener_new_ex(FACTS_MAX_DEPTH))) {
+		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK) {
 			fprintf(stderr, "edict batch: out of memory\n");
 			teardown(pl, 0);
 			return EXIT_DIAG;
 		}
-		json_tokener_set_flags(w->tok, JSON_TOKENER_STRICT);
 		/* each line's results are written before the next line is read */
 		api_recycle_facts(w->ctx);
 		if (o.as_of)
