@@ -638,15 +638,16 @@ int cmd_simulate(int argc, char **argv)
 		const char *err = NULL;
 		json_object *doc = NULL;
 		FactsError fe;
-		if (facts_read(line, n, &doc, &fe) != ST_OK)
+		bool read = facts_read(line, n, &doc, &fe) == ST_OK;
+		if (!read)
 			err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
 		const char *id = NULL;
 		json_object *idj;
 		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		if (doc && api_set_facts_object(cb, doc) != EDICT_OK)
+		if (read && api_set_facts_object(cb, doc) != EDICT_OK)
 			err = xprintf("%s", edict_ctx_errmsg(cb));
-		else if (doc && api_set_facts_object(cr, doc) != EDICT_OK)
+		else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
 			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
 		if (doc)
 			json_object_put(doc);

@@ -895,7 +895,7 @@ int api_set_facts_object(edict_ctx *x, json_object *root)
 	MemTry t;
 	if (mem_try(&t))
 		return oom(x);
-	int st = root ? load_facts(x, root) : fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document");
+	int st = load_facts(x, root); /* NULL is the document `null`: refused there */
 	mem_pop(&t);
 	return st;
 }

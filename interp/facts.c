@@ -626,6 +626,16 @@ static bool keyset_add(KeySet *ks, const char *text, size_t off, size_t n)
 	return true;
 }
 
+/* A key for a message: as written (at most 60 bytes) when it is printable
+ * ASCII; other keys are not quoted, as they are not checked for UTF-8 yet. */
+static const char *quoted_key(const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x20 || k[i] > 0x7e)
+			return "a key";
+	return xprintf("the key \"%.*s\"", (int)(n > 60 ? 60 : n), k);
+}
+
 /* Before json-c builds its tree (which takes many times the text in
  * memory), look over the text once: refuse a document with more than
  * FACTS_MAX_VALUES values, and one in which an object names a key twice
@@ -653,8 +663,8 @@ static int prescan(const char *text, size_t len, FactsError *e)
 			if (j < len && text[j] == ':' && depth > 0 && stack[depth - 1].is_object &&
 			    !keyset_add(&stack[depth - 1], text, start, i - start))
 				return refuse(e, text, start - 1, ST_FACTS,
-					      "invalid facts: the key \"%.*s\" appears twice in one object; keep one",
-					      (int)(i - start > 60 ? 60 : i - start), text + start);
+					      "invalid facts: %s appears twice in one object; keep one",
+					      quoted_key(text + start, i - start));
 			if (!(j < len && text[j] == ':'))
 				values++;
 		} else if (ch == '{' || ch == '[') {
