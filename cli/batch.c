@@ -10,7 +10,9 @@
  * failed), or {"line":N,"id":..,"error":".."} for a line whose facts are
  * not valid; the batch goes on (--fail-fast stops after it).  Blank lines
  * are skipped.  Exit status: 0 when every line was fine, 1 when a query
- * failed on some line, else 3 when some line had invalid facts.
+ * failed on some line or the input could not be read, else 3 when some
+ * line had invalid facts; 130, 143 or 129 when SIGINT, SIGTERM or SIGHUP
+ * stopped it (between whole records, after the summary).
  *
  * The input is streamed: lines are read a chunk at a time, the chunk is
  * evaluated (by N threads, each with its own context, through the public
@@ -19,9 +21,12 @@
  * standard error at the end, and a progress line while running when
  * standard error is a terminal.
  */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +51,7 @@
 #define BATCH_CHUNK_BYTES (8u << 20)
 #define BATCH_MAX_LINE FACTS_MAX_BYTES
 
-typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
+typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL, LINE_DROPPED } Outcome;
 
 typedef struct Options {
 	const char **paths;
@@ -113,10 +118,11 @@ static int parse_options(int argc, char **argv, Options *o)
 /* A buffered reader of lines of any length up to BATCH_MAX_LINE; longer
  * lines are skipped to their end and reported. */
 typedef struct Reader {
-	FILE *f;
+	int fd;
 	char *buf;
 	size_t start, end, cap;
 	bool eof;
+	int error; /* errno of a read that failed (0: none) */
 	unsigned long long consumed; /* bytes handed out, for the progress bar */
 	long lineno;
 } Reader;
@@ -127,7 +133,55 @@ typedef struct Line {
 	bool too_long;
 } Line;
 
-/* Fill the buffer; false at the end of the input. */
+/* ------------------------------------------------------------ signals */
+
+/* SIGINT, SIGTERM and SIGHUP stop a batch between records: the records
+ * written are whole, the lines not yet evaluated are dropped, the summary
+ * is printed, and the exit status is 128 + the signal (130, 143, 129).
+ * The signals stay blocked (in every thread) except while the reader waits
+ * for input, so that nothing is cut halfway and a wait ends at once. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+		sigaction(stop_signals[i], &sa, NULL);
+		sigaddset(&set, stop_signals[i]);
+	}
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Wait until the input can be read, with the stop signals let through;
+ * false when one came. */
+static bool wait_for_input(int fd)
+{
+	sigset_t open;
+	pthread_sigmask(SIG_BLOCK, NULL, &open);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		sigdelset(&open, stop_signals[i]);
+	struct pollfd pfd = {fd, POLLIN, 0};
+	while (!stop_signal && ppoll(&pfd, 1, NULL, &open) < 0 && errno == EINTR)
+		;
+	return !stop_signal;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* Fill the buffer; false at the end of the input, when it cannot be read
+ * (r->error), or when a stop signal came. */
 static bool refill(Reader *r)
 {
 	if (r->eof)
@@ -140,16 +194,26 @@ static bool refill(Reader *r)
 	if (r->end == r->cap) {
 		size_t cap = r->cap * 2;
 		char *nb = realloc(r->buf, cap);
-		if (!nb)
+		if (!nb) {
+			r->error = ENOMEM;
+			r->eof = true;
 			return false;
+		}
 		r->buf = nb;
 		r->cap = cap;
 	}
-	size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-	r->end += got;
-	if (got == 0)
+	ssize_t got;
+	do
+		got = wait_for_input(r->fd) ? read(r->fd, r->buf + r->end, r->cap - r->end) : 0;
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		r->error = errno;
+	if (got <= 0) {
 		r->eof = true;
-	return got > 0;
+		return false;
+	}
+	r->end += (size_t)got;
+	return true;
 }
 
 /* The next line (without its newline), appended to text.  False at the end. */
@@ -441,7 +505,7 @@ static void work(Pool *pl, Worker *w)
 			return;
 		int end = i + BATCH_TAKE < pl->nlines ? i + BATCH_TAKE : pl->nlines;
 		for (; i < end; i++)
-			pl->res[i] = process(pl, w, &pl->lines[i]);
+			pl->res[i] = stop_signal ? (Result){LINE_DROPPED, w->index, 0, 0} : process(pl, w, &pl->lines[i]);
 	}
 }
 
@@ -560,7 +624,7 @@ static void teardown(Pool *pl, int started)
 /* Read, evaluate and write chunk after chunk; the summary; the exit status. */
 static int stream(Pool *pl, const Options *o)
 {
-	Reader rd = {stdin, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0};
+	Reader rd = {STDIN_FILENO, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0, 0};
 	if (!rd.buf) {
 		fprintf(stderr, "edict batch: out of memory\n");
 		return EXIT_DIAG;
@@ -570,8 +634,8 @@ static int stream(Pool *pl, const Options *o)
 		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
 	unsigned long long total = 0;
 	struct stat sb;
-	if (fstat(fileno(stdin), &sb) == 0 && S_ISREG(sb.st_mode)) {
-		off_t pos = ftello(stdin);
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
 		total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
 	}
 	int maxlines = BATCH_CHUNK_LINES * pl->nworkers;
@@ -581,7 +645,7 @@ static int stream(Pool *pl, const Options *o)
 	double t0 = now_seconds(), shown = t0;
 	bool more = true, write_failed = false;
 	Buf text = {0};
-	while (more && !stopped_at && !write_failed) {
+	while (more && !stopped_at && !write_failed && !stop_signal) {
 		/* read a chunk */
 		text.n = 0;
 		pl->nlines = 0;
@@ -604,6 +668,8 @@ static int stream(Pool *pl, const Options *o)
 		size_t runlen = 0;
 		for (int i = 0; i < pl->nlines; i++) {
 			Result *r = &pl->res[i];
+			if (r->outcome == LINE_DROPPED)
+				break; /* a stop signal: the lines from here are not written */
 			if (r->outcome == LINE_BLANK)
 				continue;
 			nrec++;
@@ -657,6 +723,16 @@ static int stream(Pool *pl, const Options *o)
 		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", stopped_at);
 	if (write_failed) {
 		fprintf(stderr, "edict batch: cannot write the results: %s\n", strerror(write_errno));
+		return EXIT_DIAG;
+	}
+	if (stop_signal) {
+		fprintf(stderr, "edict batch: stopped by %s; the %ld result%s written are whole; the rest of the input was not evaluated\n",
+			stop_signal == SIGINT ? "Ctrl-C (SIGINT)" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP", nrec,
+			nrec == 1 ? "" : "s");
+		return 128 + stop_signal;
+	}
+	if (rd.error) {
+		fprintf(stderr, "edict batch: cannot read the input: %s\n", strerror(rd.error));
 		return EXIT_DIAG;
 	}
 	return neval ? EXIT_DIAG : nfacts ? EXIT_FACTS : EXIT_OK;
@@ -737,6 +813,7 @@ int cmd_batch(int argc, char **argv)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->go, NULL);
 	pthread_cond_init(&pl->done, NULL);
+	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
 	int started = 1;
 	for (; started < pl->nworkers; started++)
 		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {
