@@ -77,7 +77,9 @@ static const char *help =
 	"\n"
 	"A summary goes to standard error, and a progress line when it is a terminal.\n"
 	"Exit status: 0 every line fine, 1 a query failed on some line (or the rules\n"
-	"have errors), 2 usage error, 3 some line had invalid facts.\n";
+	"have errors, or the input cannot be read), 2 usage error, 3 some line had\n"
+	"invalid facts; 130, 143 or 129 when Ctrl-C, SIGTERM or SIGHUP stopped it\n"
+	"(the results written are whole lines, and the summary is printed).\n";
 
 static void usage(const char *fmt, const char *arg)
 {
