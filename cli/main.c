@@ -1,6 +1,6 @@
 /*
  * main.c - the `edict` command: dispatch to one file per subcommand (check,
- * eval, test, disasm, repl, batch, simulate), and the help text.
+ * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve), and the help text.
  *
  * The command is a host like any other: it loads a rule set, reports
  * diagnostics, and evaluates.  Exit statuses are a contract (common.h):
@@ -25,7 +25,9 @@ static const char *help_text =
 	"  edict check PATH...                  check rule files and run their checks\n"
 	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
 	"        [--query Q]... [--as-of DATE] [--json] [--explain]\n"
-	"  edict test PATH...                   run the tests written in the rule files\n"
+	"  edict test PATH... [--coverage] [--lcov FILE] [--min PERCENT]\n"
+	"                                       run the tests written in the rule files, and\n"
+	"                                       say what they exercised\n"
 	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
 	"                                       one JSON document a line in, one result a line out\n"
 	"  edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
@@ -33,7 +35,12 @@ static const char *help_text =
 	"                                       what a reform changes across a population\n"
 	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
 	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"
+	"  edict fmt [--check] [--diff] PATH... lay rule files out the one canonical way\n"
+	"  edict serve PATH... [--listen HOST:PORT] [--threads N] [--log FILE]\n"
+	"        [--token-file F] [--tls-cert F --tls-key F] [--docs DIR]\n"
+	"                                       decisions over HTTP, and a web page at /\n"
 	"  edict disasm PATH...                 show the compiled bytecode\n"
+	"  edict lsp                            a language server for editors, on stdin and stdout\n"
 	"  edict --version                      print the version\n"
 	"  edict help                           print this help\n"
 	"\n"
@@ -52,7 +59,8 @@ typedef struct Command {
 
 static const Command commands[] = {
 	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
-	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate},
+	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"lsp", cmd_lsp},
+	{"fmt", cmd_fmt}, {"serve", cmd_serve},
 };
 
 int main(int argc, char **argv)

@@ -36,6 +36,7 @@
 #include "edict.h"
 #include "explain.h"
 #include "facts.h"
+#include "factsdoc.h"
 #include "load.h"
 #include "parse.h"
 #include "query.h"
@@ -104,6 +105,7 @@ struct edict_ctx {
 	Loc errloc;
 	const char *errhint;
 	json_object *pending; /* a JSON tree being read (malloc'd by json-c): freed if memory runs out */
+	FactsDoc *doc;        /* a document being built (edict_facts_*), or NULL */
 	Value *saved;         /* the facts before a load, to put back if it fails */
 	FactsRecycle *recycle; /* fact records reused from load to load, */
 	bool recycling;        /* when the host allows it (api_recycle_facts) */
@@ -697,6 +699,8 @@ void edict_ctx_free(edict_ctx *ctx)
 	if (!ctx_ok(ctx))
 		return;
 	edict_rules *r = ctx->rules;
+	if (ctx->doc)
+		fdoc_discard(ctx->doc);
 	ctx->magic = DEAD_MAGIC;
 	ctx->c = NULL;
 	ctx->keep = NULL;
@@ -714,6 +718,8 @@ int edict_ctx_reset(edict_ctx *x)
 		return oom(x);
 	facts_clear(x->c);
 	mem_pop(&t);
+	if (x->doc)
+		fdoc_discard(x->doc);
 	x->date_set = x->doc_dated = false;
 	x->stop = 0;
 	changed(x);
@@ -896,6 +902,130 @@ int api_set_facts_object(edict_ctx *x, json_object *root)
 	if (mem_try(&t))
 		return oom(x);
 	int st = load_facts(x, root); /* NULL is the document `null`: refused there */
+	mem_pop(&t);
+	return st;
+}
+
+/* ------------------------------------------ facts, piece by piece */
+
+typedef enum DocEvent { DE_OBJECT, DE_ARRAY, DE_END, DE_KEY, DE_STRING, DE_NUMBER, DE_BOOL, DE_NULL } DocEvent;
+
+/* Kept out of line, like run(): the event, under doc_event's mem_try. */
+__attribute__((noinline)) static bool doc_apply(FactsDoc *d, DocEvent ev, const char *s, size_t n, int b)
+{
+	if (fdoc_error(d))
+		return false; /* the document is dead: the same error again */
+	if (s && n == EDICT_NUL_TERMINATED)
+		n = strlen(s);
+	switch (ev) {
+	case DE_OBJECT: return fdoc_open(d, true);
+	case DE_ARRAY: return fdoc_open(d, false);
+	case DE_END: return fdoc_close(d);
+	case DE_KEY: return fdoc_key(d, s, n);
+	case DE_STRING: return fdoc_string(d, s, n);
+	case DE_NUMBER: return fdoc_number(d, s, n);
+	case DE_BOOL: return fdoc_bool(d, b != 0);
+	case DE_NULL: return fdoc_null(d);
+	}
+	return false;
+}
+
+/* One event of a document being built (factsdoc.h does the work). */
+static int doc_event(edict_ctx *x, DocEvent ev, const char *s, size_t n, int b)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	if (!x->doc)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
+	FactsDoc *d = x->doc;
+	MemTry t;
+	if (mem_try(&t)) {
+		fdoc_discard(d);
+		x->doc = NULL;
+		return oom(x);
+	}
+	int st = doc_apply(d, ev, s, n, b) ? ok(x) : fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(d));
+	mem_pop(&t);
+	return st;
+}
+
+int edict_facts_begin(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	if (x->doc)
+		fdoc_discard(x->doc);
+	else
+		x->doc = fdoc_new();
+	mem_pop(&t);
+	return ok(x);
+}
+
+int edict_facts_object(edict_ctx *x)
+{
+	return doc_event(x, DE_OBJECT, NULL, 0, 0);
+}
+
+int edict_facts_array(edict_ctx *x)
+{
+	return doc_event(x, DE_ARRAY, NULL, 0, 0);
+}
+
+int edict_facts_end(edict_ctx *x)
+{
+	return doc_event(x, DE_END, NULL, 0, 0);
+}
+
+int edict_facts_key(edict_ctx *x, const char *key, size_t len)
+{
+	return doc_event(x, DE_KEY, key, len, 0);
+}
+
+int edict_facts_string(edict_ctx *x, const char *text, size_t len)
+{
+	return doc_event(x, DE_STRING, text, len, 0);
+}
+
+int edict_facts_number(edict_ctx *x, const char *json_number, size_t len)
+{
+	return doc_event(x, DE_NUMBER, json_number, len, 0);
+}
+
+int edict_facts_bool(edict_ctx *x, int value)
+{
+	return doc_event(x, DE_BOOL, NULL, 0, value);
+}
+
+int edict_facts_null(edict_ctx *x)
+{
+	return doc_event(x, DE_NULL, NULL, 0, 0);
+}
+
+int edict_facts_commit(edict_ctx *x)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	if (!x->doc)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
+	MemTry t;
+	if (mem_try(&t))
+		return oom(x);
+	int st;
+	x->pending = fdoc_take(x->doc);
+	if (!x->pending) {
+		st = fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(x->doc));
+	} else {
+		st = load_facts(x, x->pending);
+		json_object_put(x->pending);
+		x->pending = NULL;
+	}
+	fdoc_discard(x->doc);
 	mem_pop(&t);
 	return st;
 }
@@ -1949,4 +2079,16 @@ int edict_value_field(const edict_value *v, const char *name, edict_value **out)
 	}
 	mem_pop(&t);
 	return st;
+}
+
+/* ------------------------------------------------------- for services */
+
+Ctx *api_ctx_vm(edict_ctx *x, bool trace)
+{
+	enter();
+	if (!ctx_ok(x))
+		return NULL;
+	prepare(x, trace);
+	x->c->top_frame = -1;
+	return x->c;
 }

@@ -46,5 +46,10 @@ int api_eval_queries(edict_ctx *ctx, const struct Query *const *qs, int n, Value
 /* The evaluation date now in effect (--as-of, the document's "as_of", or
  * today), as edict_ctx_as_of writes it. */
 date_t api_as_of(const edict_ctx *ctx);
+/* The evaluation context behind a handle, made ready for an evaluation of
+ * its facts on its date within its limits (traced when asked): for the
+ * analyses of whatif.c, which evaluate decisions one by one.  NULL for a
+ * bad handle. */
+struct Ctx *api_ctx_vm(edict_ctx *ctx, bool trace);
 
 #endif

@@ -1628,6 +1628,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the type '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			d->def->id = p->ntypes;
@@ -1651,6 +1652,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the fact '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			if (d->def) {
@@ -1677,6 +1679,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			map_put(&c->decls, d->qname, d);
@@ -1773,6 +1776,8 @@ static void analyse_deps(Chk *c)
 						path = xprintf("%s -> %s", path, dep->qname);
 						Diag *dg = err(c, dep->loc, "'%s' depends on itself: %s", dep->qname, path);
 						diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
+						for (int k = start + 1; k < sp && k < start + 20; k++)
+							diag_related(dg, stack[k].d->loc, xprintf("'%s' is part of the circle", stack[k].d->qname));
 					}
 				} else if (dep->fact_free < 0) {
 					f->d->fact_free = -1;

@@ -437,3 +437,22 @@ Test(load, holding_collections_is_bounded_and_nests)
 	mem_release_collections();
 	cr_assert_not(GC_is_disabled());
 }
+
+/* An editor's unsaved buffers (load_paths_overlay): an overlay replaces the
+ * file of the same path; one that matches no file is added. */
+Test(load, overlays_replace_files)
+{
+	put("r/a.edict", "decision x : int = 1\n");
+	put("r/b.edict", "decision y : int = a.x\n");
+	Source over = {"r/a.edict", "decision z : int = 2\n", 21, NULL, 0};
+	Source extra = {"elsewhere/c.edict", "decision w : int = 3\n", 21, NULL, 0};
+	const Source *ovs[2] = {&over, &extra};
+	const char *root = "r";
+	Diags *d = diag_new();
+	Program *p = load_paths_overlay(&root, 1, ovs, 2, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 1, "b.edict names a.x, which the overlay removed");
+	cr_assert_not_null(prog_find_decl(p, "a.z"));
+	cr_assert_null(prog_find_decl(p, "a.x"));
+	cr_assert_not_null(prog_find_decl(p, "c.w"));
+}
