@@ -7,6 +7,7 @@
  */
 #include "mem.h"
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "check.h"
@@ -626,6 +627,25 @@ static bool keyset_add(KeySet *ks, const char *text, size_t off, size_t n)
 	return true;
 }
 
+/* The offset of the quote that closes the text opened before `start`
+ * (len when there is none): memchr to each quote, which closes the text
+ * unless an odd number of backslashes stands before it. */
+static size_t string_end(const char *text, size_t start, size_t len)
+{
+	for (size_t i = start; i < len; i++) {
+		const char *q = memchr(text + i, '"', len - i);
+		if (!q)
+			return len;
+		i = (size_t)(q - text);
+		size_t b = i;
+		while (b > start && text[b - 1] == '\\')
+			b--;
+		if ((i - b) % 2 == 0)
+			return i;
+	}
+	return len;
+}
+
 /* A key for a message: as written (at most 60 bytes) when it is printable
  * ASCII; other keys are not quoted, as they are not checked for UTF-8 yet. */
 static const char *quoted_key(const char *k, size_t n)
@@ -650,8 +670,7 @@ static int prescan(const char *text, size_t len, FactsError *e)
 		char ch = text[i];
 		if (ch == '"') {
 			size_t start = ++i;
-			while (i < len && text[i] != '"')
-				i += text[i] == '\\' ? 2 : 1;
+			i = string_end(text, start, len);
 			if (i >= len)
 				return ST_OK; /* unterminated: json-c says where */
 			if (i - start > FACTS_MAX_STRING)
@@ -704,6 +723,39 @@ static const char *json_error_text(enum json_tokener_error jerr)
 	}
 }
 
+/* One tokener a thread, kept between documents (a stream of small ones
+ * would spend a fifth of its time making and freeing them), freed when
+ * the thread ends. */
+static pthread_key_t tokener_key;
+static pthread_once_t tokener_once = PTHREAD_ONCE_INIT;
+
+static void free_tokener(void *tok)
+{
+	json_tokener_free(tok);
+}
+
+static void make_tokener_key(void)
+{
+	(void)pthread_key_create(&tokener_key, free_tokener);
+}
+
+static json_tokener *thread_tokener(void)
+{
+	(void)pthread_once(&tokener_once, make_tokener_key);
+	json_tokener *tok = pthread_getspecific(tokener_key);
+	if (tok)
+		return tok;
+	tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	if (pthread_setspecific(tokener_key, tok) != 0) {
+		json_tokener_free(tok);
+		return NULL;
+	}
+	return tok;
+}
+
 static bool out_of_memory(enum json_tokener_error jerr, int err)
 {
 #if JSON_C_VERSION_NUM >= ((0 << 16) | (17 << 8))
@@ -724,10 +776,9 @@ int facts_read(const char *text, size_t len, json_object **out, FactsError *e)
 	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
 	if (prescan(text, len, e) != ST_OK)
 		return ST_FACTS;
-	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	json_tokener *tok = thread_tokener();
 	if (!tok)
 		return refuse(e, text, SIZE_MAX, ST_MEMORY, "out of memory while reading the facts");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	errno = 0;
 	json_object *root = json_tokener_parse_ex(tok, text + skip, (int)(len - skip));
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
@@ -749,7 +800,7 @@ int facts_read(const char *text, size_t len, json_object **out, FactsError *e)
 				break;
 			}
 	}
-	json_tokener_free(tok);
+	json_tokener_reset(tok);
 	if (jerr == json_tokener_success) {
 		*out = root;
 		return ST_OK;
