@@ -49,8 +49,11 @@ int main(int argc, char **argv)
 	if (!text)
 		return 1;
 	int st = argc > 3 ? edict_ctx_set_fact(ctx, argv[3], text) : edict_ctx_set_facts_json(ctx, text, n);
+	free(text);
 	if (st != EDICT_OK) {
 		printf("%s: %s\n", edict_status_name(st), edict_ctx_errmsg(ctx));
+		edict_ctx_free(ctx);
+		edict_rules_free(rules);
 		return st == EDICT_EFACTS ? 3 : 1;
 	}
 	printf("ok\n");
@@ -60,7 +63,6 @@ int main(int argc, char **argv)
 		if (edict_eval_json(ctx, name, &json) == EDICT_OK)
 			printf("%s = %s\n", name, json);
 	}
-	free(text);
 	edict_ctx_free(ctx);
 	edict_rules_free(rules);
 	return 0;
