@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common.h"
+
 #include "date.h"
 #include "load.h"
 
@@ -121,6 +122,14 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 		} else if (strcmp(cmd, "test") == 0 && is_coverage_option(a)) {
 			if (coverage_option(argc, argv, &i, o) < 0)
 				return -1;
+		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			if (!more)
+				return cli_usage_error("%s needs a folder to write the site into", a), -1;
+			o->out = argv[++i];
+		} else if (strcmp(cmd, "graph") == 0 && strcmp(a, "--format") == 0) {
+			if (!more || (strcmp(argv[i + 1], "dot") != 0 && strcmp(argv[i + 1], "svg") != 0))
+				return cli_usage_error("--format needs 'dot' or 'svg'%s", ""), -1;
+			o->format = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("unknown option '%s'", a), -1;
 		} else {

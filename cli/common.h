@@ -45,6 +45,8 @@ typedef struct Opts {
 	bool coverage;
 	const char *lcov;
 	double min;
+	const char *out;    /* doc: -o DIR */
+	const char *format; /* graph: --format dot|svg */
 } Opts;
 
 /* Parse argv (the words after the command's name) into o; -1 after a usage

@@ -47,6 +47,131 @@ static Query **compile_queries(Program *p, const Opts *o, int *nq, bool quiet)
 	return qs;
 }
 
+/* ------------------------------------------------------------ the summary */
+
+static void missing_list(Value v, Buf *b)
+{
+	for (uint32_t j = 0; v.as.m && j < v.as.m->len; j++)
+		buf_printf(b, "%s%s", j ? ", " : "", v.as.m->paths[j]->data);
+}
+
+/* The fact roots an unknown value waits for ("company", "product"), once each. */
+static void missing_roots(Value v, const char ***roots, int *n)
+{
+	for (uint32_t j = 0; v.tag == V_UNKNOWN && v.as.m && j < v.as.m->len; j++) {
+		const char *path = v.as.m->paths[j]->data;
+		size_t len = strcspn(path, ".[");
+		bool have = false;
+		for (int k = 0; k < *n && !have; k++)
+			have = strlen((*roots)[k]) == len && strncmp((*roots)[k], path, len) == 0;
+		if (!have)
+			AST_PUSH(*roots, *n, ast_strdup(path, len));
+	}
+}
+
+/* Whether the facts leave out the whole of a fact root (no "product"
+ * section at all): unknown, an empty list, or a record with no field known. */
+static bool root_absent(const Ctx *c, const char *root)
+{
+	const Decl *f = prog_find_fact(c->p, root);
+	if (!f)
+		return false;
+	Value v = c->facts[f->fact];
+	if (v.tag == V_UNKNOWN || (v.tag == V_LIST && v.as.l->len == 0))
+		return true;
+	if (v.tag != V_REC)
+		return false;
+	for (uint32_t i = 0; i < v.as.r->n; i++)
+		if (v.as.r->f[i].tag != V_UNKNOWN)
+			return false;
+	return true;
+}
+
+/* One module of the summary: its known values, then its unknown decisions
+ * grouped by the facts they wait for; a module none of whose decisions is
+ * known takes one line. qs[from..to) are the module's decisions. */
+static void summary_module(const Ctx *c, const Module *m, Query **qs, Value *vals, const char **errs, int from,
+			   int to, Buf *b)
+{
+	const Program *p = c->p;
+	int known = 0, shown = 0, unknown = 0, known_from_facts = 0;
+	const char **roots = NULL;
+	int nroots = 0;
+	for (int i = from; i < to; i++)
+		if (!errs[i]) {
+			shown++;
+			if (vals[i].tag != V_UNKNOWN) {
+				known++;
+				known_from_facts += !p->keep[qs[i]->decl];
+			} else {
+				unknown++;
+				missing_roots(vals[i], &roots, &nroots);
+			}
+		}
+	if (!shown)
+		return;
+	/* what it decides from facts waits for sections the facts do not have */
+	bool absent = unknown > 0 && known_from_facts == 0;
+	for (int k = 0; k < nroots && absent; k++)
+		absent = root_absent(c, roots[k]);
+	if (!known || absent) {
+		buf_printf(b, "%s: %d decision%s unknown, waiting for ", m->name, unknown, unknown == 1 ? "" : "s");
+		for (int k = 0; k < nroots; k++)
+			buf_printf(b, "%s%s", k ? (k == nroots - 1 ? " and " : ", ") : "", roots[k]);
+		buf_puts(b, nroots ? "" : "facts");
+		if (known)
+			buf_printf(b, " (%d more, fixed by the rules)", known);
+		buf_puts(b, "\n");
+		return;
+	}
+	buf_printf(b, "%s\n", m->name);
+	size_t skip = strlen(m->name) + 1;
+	for (int i = from; i < to; i++) {
+		if (errs[i] || vals[i].tag == V_UNKNOWN)
+			continue;
+		buf_printf(b, "  %s = ", qs[i]->text + skip);
+		fmt_value(p, vals[i], b);
+		buf_puts(b, "\n");
+	}
+	/* each set of missing facts once, with the decisions that wait for it */
+	unsigned char *done = GC_MALLOC_ATOMIC((size_t)(to - from) + 1);
+	memset(done, 0, (size_t)(to - from) + 1);
+	for (int i = from; i < to; i++) {
+		if (errs[i] || vals[i].tag != V_UNKNOWN || done[i - from])
+			continue;
+		Buf need = {0};
+		missing_list(vals[i], &need);
+		buf_puts(b, "  unknown: ");
+		for (int k = i, n = 0; k < to; k++) {
+			if (errs[k] || vals[k].tag != V_UNKNOWN || done[k - from])
+				continue;
+			Buf other = {0};
+			missing_list(vals[k], &other);
+			if (strcmp(buf_cstr(&other), buf_cstr(&need)) != 0)
+				continue;
+			done[k - from] = 1;
+			buf_printf(b, "%s%s", n++ ? ", " : "", qs[k]->text + skip);
+		}
+		buf_printf(b, need.n ? " (missing: %s)\n" : " (the rules give no value; no fact is missing)\n", buf_cstr(&need));
+	}
+}
+
+/* `edict eval` without --query: every public decision, grouped by module. */
+static void print_summary(const Ctx *c, Query **qs, Value *vals, const char **errs, int nq, const char *day, Buf *b)
+{
+	const Program *p = c->p;
+	buf_printf(b, "as of %s\n", day);
+	int i = 0;
+	while (i < nq) {
+		const Module *m = p->decls[qs[i]->decl]->module;
+		int j = i;
+		while (j < nq && p->decls[qs[j]->decl]->module == m)
+			j++;
+		summary_module(c, m, qs, vals, errs, i, j, b);
+		i = j;
+	}
+}
+
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;
@@ -166,6 +291,8 @@ int cmd_eval(int argc, char **argv)
 			buf_puts(&b, "}");
 		}
 		buf_puts(&b, "}\n");
+	} else if (!o.nqueries && !o.explain) {
+		print_summary(c, qs, vals, errs, nq, day, &b);
 	} else {
 		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
 		if (o.explain)

@@ -875,7 +875,7 @@ static int symbol_kind(SymKind k)
 		[SK_MODULE] = 2,    [SK_ENUM] = 10,  [SK_RECORD] = 23, [SK_MEMBER] = 22, [SK_FIELD] = 8,
 		[SK_FACT] = 13,     [SK_PARAM] = 14, [SK_DECISION] = 12, [SK_TABLE] = 12, [SK_FUNCTION] = 12,
 		[SK_ARG] = 13,      [SK_LOCAL] = 13, [SK_CHECK] = 17,  [SK_TEST] = 6,    [SK_BUILTIN] = 12,
-		[SK_KEYWORD] = 12,  [SK_CURRENCY] = 14,
+		[SK_KEYWORD] = 12,  [SK_CURRENCY] = 14, [SK_DOCUMENT] = 1,
 	};
 	return kinds[k];
 }
@@ -1035,7 +1035,7 @@ static int completion_kind(SymKind k)
 		[SK_MODULE] = 9,    [SK_ENUM] = 13,  [SK_RECORD] = 22, [SK_MEMBER] = 20, [SK_FIELD] = 5,
 		[SK_FACT] = 6,      [SK_PARAM] = 21, [SK_DECISION] = 6, [SK_TABLE] = 6,  [SK_FUNCTION] = 3,
 		[SK_ARG] = 6,       [SK_LOCAL] = 6,  [SK_CHECK] = 1,   [SK_TEST] = 1,    [SK_BUILTIN] = 3,
-		[SK_KEYWORD] = 14,  [SK_CURRENCY] = 11,
+		[SK_KEYWORD] = 14,  [SK_CURRENCY] = 11, [SK_DOCUMENT] = 17,
 	};
 	return kinds[k];
 }

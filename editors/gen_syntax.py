@@ -11,6 +11,8 @@ added to the grammar is highlighted everywhere after one run:
 
     python3 editors/gen_syntax.py           # rewrite the files
     python3 editors/gen_syntax.py --check   # exit 1 if they are out of date
+    python3 editors/gen_syntax.py --check --edict build/edict
+                                            # and the server completes the same keywords
 
 Keywords are sorted into a few kinds for colour (declarations, constants,
 word operators); any other keyword is a plain keyword.
@@ -22,7 +24,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DECLARATION = {"module", "import", "enum", "record", "fact", "param", "decision", "function", "table",
-               "check", "test", "private"}
+               "check", "test", "private", "document", "view"}
 CONSTANT = {"true", "false", "unknown", "as_of"}
 WORD_OPERATOR = {"and", "or", "not", "in", "is"}
 
@@ -82,8 +84,29 @@ def vim(k):
     return text[:a] + "".join(lines) + text[b:]
 
 
+def server_keywords(edict):
+    """The keywords `edict lsp` offers as completions in an empty file."""
+    sys.path.insert(0, str(ROOT / "tests" / "lsp"))
+    from lspclient import Client
+    c = Client(edict)
+    c.initialize()
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": "untitled:k", "languageId": "edict", "version": 1,
+                                                       "text": "\n"}})
+    r = c.request("textDocument/completion", {"textDocument": {"uri": "untitled:k"},
+                                              "position": {"line": 0, "character": 0}})
+    c.close()
+    return sorted(i["label"] for i in r["result"] if i["kind"] == 14)
+
+
 def main():
     k = kinds()
+    if "--edict" in sys.argv:
+        theirs = server_keywords(sys.argv[sys.argv.index("--edict") + 1])
+        if theirs != sorted(keywords()):
+            print("edict lsp completes other keywords than the grammar's token names give:")
+            print("  only the server:", sorted(set(theirs) - set(keywords())))
+            print("  only this script:", sorted(set(keywords()) - set(theirs)))
+            return 1
     outputs = {
         ROOT / "editors" / "vscode" / "syntaxes" / "edict.tmLanguage.json": textmate(k),
         ROOT / "editors" / "vim" / "syntax" / "edict.vim": vim(k),

@@ -242,8 +242,9 @@ static Word top_word(const char *s, size_t n)
 		{"module", 6, W_MODULE}, {"import", 6, W_IMPORT}, {"private", 7, W_PRIVATE}, {"enum", 4, W_TYPE},
 		{"record", 6, W_TYPE},   {"fact", 4, W_TYPE},     {"param", 5, W_NAMED},     {"decision", 8, W_NAMED},
 		{"table", 5, W_NAMED},   {"function", 8, W_NAMED}, {"check", 5, W_CHECK},    {"test", 4, W_CHECK},
+		{"document", 8, W_TYPE}, {"view", 4, W_NAMED},
 	};
-	if (n < 4 || n > 8 || !strchr("mipefrdtc", s[0]))
+	if (n < 4 || n > 8 || !strchr("mipefrdtcv", s[0]))
 		return W_OTHER;
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (words[i].n == n && words[i].w[0] == s[0] && memcmp(words[i].w, s, n) == 0)

@@ -108,6 +108,8 @@ typedef struct Program {
 	int nchecks;
 	Decl **tests;
 	int ntests;
+	Decl **docs; /* the documents the rules cite (cite.h) */
+	int ndocs;
 	Chunk **dchunk, **dchunk_tr; /* per decl: plain, and traced (compiled on first use: cg_traced) */
 	Chunk **fchunk, **fchunk_tr; /* per function, likewise */
 	Node **nodes; /* every expression node by id, for explanations */

@@ -9,6 +9,7 @@
 #include "coverage.h"
 #include "facts.h"
 #include "parse.h"
+#include "cite.h"
 #include "query.h"
 
 /* A query that names a public decision whose module name is no identifier
@@ -258,7 +259,7 @@ int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
 			if (k->ncites)
-				diag_hint(dg, "%s \"%s\"", k->cites[0].assumption ? "assumption:" : "source:", k->cites[0].text);
+				diag_hint(dg, "%s %s", k->cites[0].assumption ? "assumption:" : "source:", cite_text(&k->cites[0]));
 			if (sev == SEV_ERROR)
 				failed++;
 		}

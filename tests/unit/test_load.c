@@ -250,7 +250,7 @@ static void outline_agrees(const Source *src)
 	cr_assert_eq(d->nerrors, 0, "%s: %s", src->path, d->n ? d->items[0].msg : "");
 	for (int i = 0; i < m->ndecls; i++) {
 		const Decl *w = m->decls[i];
-		if (w->kind != D_ENUM && w->kind != D_RECORD && w->kind != D_FACT)
+		if (w->kind != D_ENUM && w->kind != D_RECORD && w->kind != D_FACT && w->kind != D_DOCUMENT)
 			continue;
 		cr_assert_lt(types, t->ndecls, "%s: type declarations", src->path);
 		const Decl *g = t->decls[types++];
