@@ -10,7 +10,9 @@
  * failed), or {"line":N,"id":..,"error":".."} for a line whose facts are
  * not valid; the batch goes on (--fail-fast stops after it).  Blank lines
  * are skipped.  Exit status: 0 when every line was fine, 1 when a query
- * failed on some line, else 3 when some line had invalid facts.
+ * failed on some line or the input could not be read, else 3 when some
+ * line had invalid facts; 130, 143 or 129 when SIGINT, SIGTERM or SIGHUP
+ * stopped it (between whole records, after the summary).
  *
  * The input is streamed: lines are read a chunk at a time and the chunk is
  * evaluated (by N threads, each with its own context, through the public
@@ -21,9 +23,12 @@
  * standard error at the end, and a progress line while running when
  * standard error is a terminal.
  */
+#define _GNU_SOURCE /* ppoll */
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +53,7 @@
 #define BATCH_CHUNK_BYTES (8u << 20)
 #define BATCH_MAX_LINE FACTS_MAX_BYTES
 
-typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
+typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL, LINE_DROPPED } Outcome;
 
 typedef struct Options {
 	const char **paths;
@@ -74,7 +79,9 @@ static const char *help =
 	"\n"
 	"A summary goes to standard error, and a progress line when it is a terminal.\n"
 	"Exit status: 0 every line fine, 1 a query failed on some line (or the rules\n"
-	"have errors), 2 usage error, 3 some line had invalid facts.\n";
+	"have errors, or the input cannot be read), 2 usage error, 3 some line had\n"
+	"invalid facts; 130, 143 or 129 when Ctrl-C, SIGTERM or SIGHUP stopped it\n"
+	"(the results written are whole lines, and the summary is printed).\n";
 
 static void usage(const char *fmt, const char *arg)
 {
@@ -115,10 +122,11 @@ static int parse_options(int argc, char **argv, Options *o)
 /* A buffered reader of lines of any length up to BATCH_MAX_LINE; longer
  * lines are skipped to their end and reported. */
 typedef struct Reader {
-	FILE *f;
+	int fd;
 	char *buf;
 	size_t start, end, cap;
 	bool eof;
+	int error; /* errno of a read that failed (0: none) */
 	unsigned long long consumed; /* bytes handed out, for the progress bar */
 	long lineno;
 } Reader;
@@ -129,7 +137,55 @@ typedef struct Line {
 	bool too_long;
 } Line;
 
-/* Fill the buffer; false at the end of the input. */
+/* ------------------------------------------------------------ signals */
+
+/* SIGINT, SIGTERM and SIGHUP stop a batch between records: the records
+ * written are whole, the lines not yet evaluated are dropped, the summary
+ * is printed, and the exit status is 128 + the signal (130, 143, 129).
+ * The signals stay blocked (in every thread) except while the reader waits
+ * for input, so that nothing is cut halfway and a wait ends at once. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+		sigaction(stop_signals[i], &sa, NULL);
+		sigaddset(&set, stop_signals[i]);
+	}
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Wait until the input can be read, with the stop signals let through;
+ * false when one came. */
+static bool wait_for_input(int fd)
+{
+	sigset_t open;
+	pthread_sigmask(SIG_BLOCK, NULL, &open);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		sigdelset(&open, stop_signals[i]);
+	struct pollfd pfd = {fd, POLLIN, 0};
+	while (!stop_signal && ppoll(&pfd, 1, NULL, &open) < 0 && errno == EINTR)
+		;
+	return !stop_signal;
+}
+
+/* ------------------------------------------------------------ reading */
+
+/* Fill the buffer; false at the end of the input, when it cannot be read
+ * (r->error), or when a stop signal came. */
 static bool refill(Reader *r)
 {
 	if (r->eof)
@@ -142,16 +198,26 @@ static bool refill(Reader *r)
 	if (r->end == r->cap) {
 		size_t cap = r->cap * 2;
 		char *nb = realloc(r->buf, cap);
-		if (!nb)
+		if (!nb) {
+			r->error = ENOMEM;
+			r->eof = true;
 			return false;
+		}
 		r->buf = nb;
 		r->cap = cap;
 	}
-	size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-	r->end += got;
-	if (got == 0)
+	ssize_t got;
+	do
+		got = wait_for_input(r->fd) ? read(r->fd, r->buf + r->end, r->cap - r->end) : 0;
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		r->error = errno;
+	if (got <= 0) {
 		r->eof = true;
-	return got > 0;
+		return false;
+	}
+	r->end += (size_t)got;
+	return true;
 }
 
 /* The next line (without its newline), appended to text.  False at the end. */
@@ -218,7 +284,6 @@ typedef struct Worker {
 	struct Pool *pool;
 	int index;
 	edict_ctx *ctx;
-	json_tokener *tok;
 	pthread_t thread;
 	Buf id;            /* the current line's "id", as JSON */
 	Value *vals;       /* per query */
@@ -274,18 +339,57 @@ static const char *first_line(const char *s)
 	return nl ? xprintf("%.*s", (int)(nl - s), s) : s;
 }
 
+/* The text of the number after the key "id" of the outermost object of a
+ * line json-c has read (so well formed), or NULL. */
+static const char *raw_id(const char *s, size_t len, size_t *n)
+{
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+		else if (s[i] == '"') {
+			size_t start = ++i;
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			if (depth != 1 || i - start != 2 || memcmp(s + start, "id", 2) != 0)
+				continue;
+			size_t j = i + 1;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (j >= len || s[j] != ':')
+				continue;
+			j++;
+			while (j < len && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			size_t k = j;
+			while (k < len && (s[k] == '-' || s[k] == '+' || s[k] == '.' || s[k] == 'e' || s[k] == 'E' ||
+					   (s[k] >= '0' && s[k] <= '9')))
+				k++;
+			*n = k - j;
+			return k > j ? s + j : NULL;
+		}
+	}
+	return NULL;
+}
+
 /* The document's "id" as JSON, into w->id (left empty when there is none):
  * a whole number, the usual id, written here; anything else as json-c
  * writes it (which is also what it would write for the number). */
-static void take_id(Worker *w, json_object *doc)
+static void take_id(Worker *w, json_object *doc, const char *line, size_t len)
 {
 	w->id.n = 0;
 	json_object *idj;
 	if (!doc || json_object_get_type(doc) != json_type_object || !json_object_object_get_ex(doc, "id", &idj))
 		return;
 	int64_t i;
+	size_t n;
+	const char *raw;
 	if (json_object_get_type(idj) == json_type_int && (i = json_object_get_int64(idj)) != INT64_MAX && i != INT64_MIN)
 		buf_int(&w->id, i);
+	else if (json_object_get_type(idj) == json_type_int && (raw = raw_id(line, len, &n)))
+		buf_add(&w->id, raw, n); /* beyond 64 bits json-c clamps: keep the text, so ids stay distinct */
 	else
 		buf_puts(&w->id, json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
 }
@@ -322,30 +426,16 @@ static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf
 	}
 	if (blank(s, ln->len))
 		return LINE_BLANK;
-	json_tokener_reset(w->tok);
-	json_object *doc = json_tokener_parse_ex(w->tok, s, (int)ln->len);
-	enum json_tokener_error jerr = json_tokener_get_error(w->tok);
-	size_t end = json_tokener_get_parse_end(w->tok);
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (jerr == json_tokener_success)
-		for (size_t i = end; i < ln->len; i++)
-			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
-				jerr = json_tokener_error_parse_unexpected;
-				end = i;
-				break;
-			}
-	take_id(w, doc);
-	if (jerr != json_tokener_success) {
-		if (doc)
-			json_object_put(doc);
-		const char *why = jerr == json_tokener_error_depth
-					  ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
-				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
-									 : json_tokener_error_desc(jerr);
-		error_record(b, ln->no, w, xprintf("line %ld, column %zu: invalid JSON: %s", ln->no, end + 1, why));
+	json_object *doc;
+	FactsError e;
+	int rst = facts_read(s, ln->len, &doc, &e);
+	if (rst != ST_OK) {
+		w->id.n = 0;
+		error_record(b, ln->no, w,
+			     e.col ? xprintf("line %ld, column %d: %s", ln->no, e.col, e.what) : xprintf("line %ld: %s", ln->no, e.what));
 		return LINE_FACTS;
 	}
+	take_id(w, doc, s, ln->len);
 	int st = api_set_facts_object(w->ctx, doc);
 	json_object_put(doc);
 	if (st != EDICT_OK) {
@@ -425,7 +515,7 @@ static void work(Pool *pl, Worker *w, Block *c)
 			return;
 		int end = i + BATCH_TAKE < c->nlines ? i + BATCH_TAKE : c->nlines;
 		for (; i < end; i++)
-			c->res[i] = process(pl, w, c, &c->lines[i]);
+			c->res[i] = stop_signal ? (Result){LINE_DROPPED, w->index, 0, 0} : process(pl, w, c, &c->lines[i]);
 	}
 }
 
@@ -548,8 +638,6 @@ static void teardown(Pool *pl, int started)
 	}
 	for (int i = 0; i < pl->nworkers; i++) {
 		edict_ctx_free(pl->workers[i].ctx);
-		if (pl->workers[i].tok)
-			json_tokener_free(pl->workers[i].tok);
 	}
 	edict_rules_free(pl->rules);
 }
@@ -588,6 +676,8 @@ static void write_chunk(Pool *pl, Stream *st, const Block *c)
 	size_t runlen = 0;
 	for (int i = 0; i < c->nlines; i++) {
 		const Result *r = &c->res[i];
+		if (r->outcome == LINE_DROPPED)
+			break; /* a stop signal: the lines from here are not written */
 		if (r->outcome == LINE_BLANK)
 			continue;
 		st->nrec++;
@@ -640,7 +730,7 @@ static void make_chunks(Pool *pl, int maxlines)
  * is; the summary; the exit status. */
 static int stream(Pool *pl)
 {
-	Stream st = {.rd = {stdin, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0}};
+	Stream st = {.rd = {STDIN_FILENO, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0, 0}};
 	if (!st.rd.buf) {
 		fprintf(stderr, "edict batch: out of memory\n");
 		return EXIT_DIAG;
@@ -653,8 +743,8 @@ static int stream(Pool *pl)
 	if (isatty(fileno(stdin)))
 		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
 	struct stat sb;
-	if (fstat(fileno(stdin), &sb) == 0 && S_ISREG(sb.st_mode)) {
-		off_t pos = ftello(stdin);
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
 		st.total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
 	}
 	st.maxlines = BATCH_CHUNK_LINES * pl->nworkers;
@@ -669,9 +759,9 @@ static int stream(Pool *pl)
 			start_chunk(pl, next);
 		if (running)
 			write_chunk(pl, &st, running);
-		if (got && (st.stopped_at || st.write_failed))
-			wait_chunk(pl); /* the chunk after is evaluated but not written */
-		if (!got || st.stopped_at || st.write_failed)
+		if (got && (st.stopped_at || st.write_failed || stop_signal))
+			wait_chunk(pl); /* the chunk after is evaluated (or dropped) but not written */
+		if (!got || st.stopped_at || st.write_failed || stop_signal)
 			break;
 		running = next;
 		next = next == &pl->chunks[0] ? &pl->chunks[1] : &pl->chunks[0];
@@ -692,6 +782,16 @@ static int stream(Pool *pl)
 		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", st.stopped_at);
 	if (st.write_failed) {
 		fprintf(stderr, "edict batch: cannot write the results: %s\n", strerror(write_errno));
+		return EXIT_DIAG;
+	}
+	if (stop_signal) {
+		fprintf(stderr, "edict batch: stopped by %s; the %ld result%s written are whole; the rest of the input was not evaluated\n",
+			stop_signal == SIGINT ? "Ctrl-C (SIGINT)" : stop_signal == SIGTERM ? "SIGTERM" : "SIGHUP", nrec,
+			nrec == 1 ? "" : "s");
+		return 128 + stop_signal;
+	}
+	if (st.rd.error) {
+		fprintf(stderr, "edict batch: cannot read the input: %s\n", strerror(st.rd.error));
 		return EXIT_DIAG;
 	}
 	return st.neval ? EXIT_DIAG : st.nfacts ? EXIT_FACTS : EXIT_OK;
@@ -741,12 +841,11 @@ int cmd_batch(int argc, char **argv)
 		w->day = INT32_MIN;
 		w->vals = GC_MALLOC(sizeof(Value) * (size_t)(pl->nqueries + 1));
 		w->errs = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
-		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK || !(w->tok = json_tokener_new_ex(FACTS_MAX_DEPTH))) {
+		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK) {
 			fprintf(stderr, "edict batch: out of memory\n");
 			teardown(pl, 0);
 			return EXIT_DIAG;
 		}
-		json_tokener_set_flags(w->tok, JSON_TOKENER_STRICT);
 		/* each line's results are written before the next line is read */
 		api_recycle_facts(w->ctx);
 		if (o.as_of)
@@ -775,6 +874,7 @@ int cmd_batch(int argc, char **argv)
 	pthread_cond_init(&pl->done, NULL);
 	/* with several jobs every worker has a thread, and this one reads and
 	 * writes; with one, this thread is the worker */
+	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
 	int started = 0;
 	for (; pl->nworkers > 1 && started < pl->nworkers; started++)
 		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {

@@ -884,11 +884,11 @@ static void cmd_load(Repl *r, const char *arg)
 		say("the current facts are unchanged\n");
 		return;
 	}
-	json_object *doc = json_tokener_parse(text);
-	if (!doc || !json_object_is_type(doc, json_type_object)) {
+	json_object *doc = NULL;
+	if (facts_parse_json(text, len, file, &doc, &err) != ST_OK || !json_object_is_type(doc, json_type_object)) {
 		if (doc)
 			json_object_put(doc);
-		fail(r, "%s: the facts must be a JSON object", file);
+		fail(r, "%s", doc ? xprintf("%s: the facts must be a JSON object", file) : err);
 		return;
 	}
 	State s = {doc, r->cur.dated, r->cur.as_of};

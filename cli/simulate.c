@@ -622,8 +622,6 @@ int cmd_simulate(int argc, char **argv)
 	int nlisted = 0;
 	long nrec = 0, ninvalid = 0, lineno = 0;
 	bool any_error = false;
-	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t got;
@@ -640,37 +638,17 @@ int cmd_simulate(int argc, char **argv)
 		nrec++;
 		const char *err = NULL;
 		json_object *doc = NULL;
-		if (n > FACTS_MAX_BYTES) {
-			err = xprintf("the line is longer than the limit of %u bytes", (unsigned)FACTS_MAX_BYTES);
-		} else {
-			json_tokener_reset(tok);
-			doc = json_tokener_parse_ex(tok, line, (int)n);
-			enum json_tokener_error je = json_tokener_get_error(tok);
-			size_t end = json_tokener_get_parse_end(tok);
-			if (je == json_tokener_continue)
-				je = json_tokener_error_parse_eof;
-			if (je == json_tokener_success)
-				for (size_t i = end; i < n; i++)
-					if (line[i] != ' ' && line[i] != '\t') {
-						je = json_tokener_error_parse_unexpected;
-						end = i;
-						break;
-					}
-			if (je != json_tokener_success) {
-				err = xprintf("column %zu: invalid JSON: %s", end + 1,
-					      je == json_tokener_error_parse_eof ? "the JSON ends too early" : json_tokener_error_desc(je));
-				if (doc)
-					json_object_put(doc);
-				doc = NULL;
-			}
-		}
+		FactsError fe;
+		bool read = facts_read(line, n, &doc, &fe) == ST_OK;
+		if (!read)
+			err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
 		const char *id = NULL;
 		json_object *idj;
 		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		if (doc && api_set_facts_object(cb, doc) != EDICT_OK)
+		if (read && api_set_facts_object(cb, doc) != EDICT_OK)
 			err = xprintf("%s", edict_ctx_errmsg(cb));
-		else if (doc && api_set_facts_object(cr, doc) != EDICT_OK)
+		else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
 			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
 		if (doc)
 			json_object_put(doc);
@@ -726,7 +704,6 @@ int cmd_simulate(int argc, char **argv)
 		}
 	}
 	free(line);
-	json_tokener_free(tok);
 	bool read_failed = ferror(pop);
 	if (pop != stdin)
 		fclose(pop);

@@ -821,53 +821,6 @@ const char *edict_ctx_as_of(edict_ctx *x)
 
 /* -------------------------------------------------------------- facts */
 
-/* Parse one JSON document (strict; only blanks may follow it).  NULL with
- * *err ("facts:LINE:COL: invalid JSON: ...") and *line, *col set. */
-static json_object *parse_json(const char *text, size_t len, const char **err, int *line, int *col)
-{
-	*line = *col = 0;
-	if (len > FACTS_MAX_BYTES) {
-		*err = xprintf("facts: the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
-		return NULL;
-	}
-	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
-	if (!tok) {
-		*err = "out of memory";
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	size_t off = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_continue)
-		jerr = json_tokener_error_parse_eof;
-	if (jerr == json_tokener_success)
-		for (size_t i = off; i < len; i++)
-			if (!is_blank(text[i])) {
-				jerr = json_tokener_error_parse_unexpected;
-				off = i;
-				break;
-			}
-	if (jerr == json_tokener_success)
-		return root;
-	json_object_put(root);
-	int l = 1, c = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (text[i] == '\n')
-			l++, c = 1;
-		else
-			c++;
-	}
-	*line = l;
-	*col = c;
-	const char *why = jerr == json_tokener_error_depth ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
-			  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
-								 : json_tokener_error_desc(jerr);
-	*err = xprintf("facts:%d:%d: invalid JSON: %s", l, c, why);
-	return NULL;
-}
-
 /* Load a document into the context, all or nothing: on failure the facts
  * and date are as before. */
 static int load_facts(edict_ctx *x, json_object *obj)
@@ -903,12 +856,13 @@ static int load_facts(edict_ctx *x, json_object *obj)
 
 __attribute__((noinline)) static int set_facts_text(edict_ctx *x, const char *json, size_t len)
 {
-	const char *err = NULL;
-	int line = 0, col = 0;
-	x->pending = parse_json(json, len, &err, &line, &col);
-	int st;
-	if (!x->pending)
-		st = fail(x, EDICT_EFACTS, (Loc){"facts", line, col, line, col}, NULL, "%s", err ? err : "invalid JSON");
+	FactsError e;
+	int st = facts_read(json, len, &x->pending, &e);
+	if (st == ST_MEMORY)
+		st = oom(x);
+	else if (st != ST_OK)
+		st = fail(x, EDICT_EFACTS, (Loc){"facts", e.line, e.col, e.line, e.col}, NULL, "facts:%s%s",
+			  e.line ? xprintf("%d:%d: ", e.line, e.col) : " ", e.what);
 	else
 		st = load_facts(x, x->pending);
 	json_object_put(x->pending);
@@ -947,7 +901,7 @@ int api_set_facts_object(edict_ctx *x, json_object *root)
 	MemTry t;
 	if (mem_try(&t))
 		return oom(x);
-	int st = root ? load_facts(x, root) : fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document");
+	int st = load_facts(x, root); /* NULL is the document `null`: refused there */
 	mem_pop(&t);
 	return st;
 }
@@ -1290,20 +1244,15 @@ static int set_fact(edict_ctx *x, const char *path, const char *value)
 	const Program *p = x->c->p;
 	Value v;
 	/* JSON first: "\"12%\"", true, {"size": "sme"} */
-	size_t len = strlen(value);
-	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
-	if (!tok)
+	json_object *j;
+	FactsError e;
+	st = facts_read(value, strlen(value), &j, &e);
+	if (st == ST_MEMORY)
 		return oom(x);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	json_object *j = json_tokener_parse_ex(tok, value, (int)(len > INT32_MAX ? INT32_MAX : len));
-	bool whole = json_tokener_get_error(tok) == json_tokener_success;
-	if (whole)
-		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-			if (!is_blank(value[i]))
-				whole = false;
-	json_tokener_free(tok);
+	if (st != ST_OK && !e.not_json) /* JSON, but over a limit, a key twice, not UTF-8 ... */
+		return fail(x, EDICT_EFACTS, noloc, NULL, "%s: %s", fp.text, e.what);
 	x->pending = j;
-	if (whole) {
+	if (st == ST_OK) {
 		const char *err = NULL;
 		st = facts_convert(p, t, j, fp.text, &v, &err);
 		x->pending = NULL;

@@ -6,6 +6,8 @@
  * against the declared type and converts it.
  */
 #include "mem.h"
+#include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "check.h"
@@ -58,6 +60,11 @@ static const char *shown(json_object *j)
 	return n > 40 ? xprintf("%.37s...", s) : xprintf("%s", s);
 }
 
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
 static const char *example(const Type *t)
 {
 	switch (t->kind) {
@@ -91,10 +98,6 @@ static const char *example(const Type *t)
 int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 {
 	Dec d;
-	while (n && s[0] == ' ')
-		s++, n--;
-	while (n && s[n - 1] == ' ')
-		n--;
 	switch (t->kind) {
 	case TY_PCT:
 		if (n < 2 || s[n - 1] != '%' || dec_parse(s, n - 1, &d) != DEC_OK || d.exp - 2 < DEC_EMIN)
@@ -306,7 +309,13 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 	case TY_HS: {
 		if (jt != json_type_string)
 			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		int rc = facts_scalar(t, json_object_get_string(j), (size_t)json_object_get_string_len(j), out);
+		const char *s = json_object_get_string(j);
+		size_t n = (size_t)json_object_get_string_len(j);
+		if (n && (is_space(s[0]) || is_space(s[n - 1])))
+			/* refused as the as-of date is: a value is written as it is */
+			return fail(err, path, "%s has white space before or after it; expected %s, with nothing around it",
+				    shown(j), example(t));
+		int rc = facts_scalar(t, s, n, out);
 		if (rc == -2)
 			return fail(err, path, "expected %s, got %s: the currency differs", example(t), shown(j));
 		if (rc != 0)
@@ -496,16 +505,34 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 /* ---------------------------------------------------------- the text */
 
 /* A position in the text, as file:line:col for messages. */
-static const char *where_in(const char *name, const char *text, size_t off)
+/* The line and column (from 1) of byte off of text. */
+static void line_col(const char *text, size_t off, int *line, int *col)
 {
-	int line = 1, col = 1;
+	int l = 1, c = 1;
 	for (size_t i = 0; i < off; i++) {
 		if (text[i] == '\n')
-			line++, col = 1;
+			l++, c = 1;
 		else
-			col++;
+			c++;
 	}
-	return xprintf("%s:%d:%d", name, line, col);
+	*line = l;
+	*col = c;
+}
+
+/* A refusal of the document at byte off (SIZE_MAX: the whole of it). */
+static int refuse(FactsError *e, const char *text, size_t off, int status, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int refuse(FactsError *e, const char *text, size_t off, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	e->what = xvprintf(fmt, ap);
+	va_end(ap);
+	e->line = e->col = 0;
+	e->not_json = false;
+	if (off != SIZE_MAX)
+		line_col(text, off, &e->line, &e->col);
+	return status;
 }
 
 /* One object's keys while scanning: offsets into the text, hashed. */
@@ -600,12 +627,41 @@ static bool keyset_add(KeySet *ks, const char *text, size_t off, size_t n)
 	return true;
 }
 
+/* The offset of the quote that closes the text opened before `start`
+ * (len when there is none): memchr to each quote, which closes the text
+ * unless an odd number of backslashes stands before it. */
+static size_t string_end(const char *text, size_t start, size_t len)
+{
+	for (size_t i = start; i < len; i++) {
+		const char *q = memchr(text + i, '"', len - i);
+		if (!q)
+			return len;
+		i = (size_t)(q - text);
+		size_t b = i;
+		while (b > start && text[b - 1] == '\\')
+			b--;
+		if ((i - b) % 2 == 0)
+			return i;
+	}
+	return len;
+}
+
+/* A key for a message: as written (at most 60 bytes) when it is printable
+ * ASCII; other keys are not quoted, as they are not checked for UTF-8 yet. */
+static const char *quoted_key(const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x20 || k[i] > 0x7e)
+			return "a key";
+	return xprintf("the key \"%.*s\"", (int)(n > 60 ? 60 : n), k);
+}
+
 /* Before json-c builds its tree (which takes many times the text in
  * memory), look over the text once: refuse a document with more than
  * FACTS_MAX_VALUES values, and one in which an object names a key twice
  * (json-c would silently keep the last, where another reader keeps the
  * first). */
-static int prescan(const char *text, size_t len, const char *name, const char **err)
+static int prescan(const char *text, size_t len, FactsError *e)
 {
 	KeySet stack[FACTS_MAX_DEPTH + 2];
 	int depth = 0;
@@ -614,24 +670,20 @@ static int prescan(const char *text, size_t len, const char *name, const char **
 		char ch = text[i];
 		if (ch == '"') {
 			size_t start = ++i;
-			while (i < len && text[i] != '"')
-				i += text[i] == '\\' ? 2 : 1;
+			i = string_end(text, start, len);
 			if (i >= len)
 				return ST_OK; /* unterminated: json-c says where */
-			if (i - start > FACTS_MAX_STRING) {
-				*err = xprintf("%s: invalid facts: a text longer than the limit of %d bytes",
-					       where_in(name, text, start - 1), FACTS_MAX_STRING);
-				return ST_FACTS;
-			}
+			if (i - start > FACTS_MAX_STRING)
+				return refuse(e, text, start - 1, ST_FACTS, "invalid facts: a text longer than the limit of %d bytes",
+					      FACTS_MAX_STRING);
 			size_t j = i + 1;
 			while (j < len && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
 				j++;
 			if (j < len && text[j] == ':' && depth > 0 && stack[depth - 1].is_object &&
-			    !keyset_add(&stack[depth - 1], text, start, i - start)) {
-				*err = xprintf("%s: invalid facts: the key \"%.*s\" appears twice in one object; keep one",
-					       where_in(name, text, start - 1), (int)(i - start > 60 ? 60 : i - start), text + start);
-				return ST_FACTS;
-			}
+			    !keyset_add(&stack[depth - 1], text, start, i - start))
+				return refuse(e, text, start - 1, ST_FACTS,
+					      "invalid facts: %s appears twice in one object; keep one",
+					      quoted_key(text + start, i - start));
 			if (!(j < len && text[j] == ':'))
 				values++;
 		} else if (ch == '{' || ch == '[') {
@@ -643,39 +695,94 @@ static int prescan(const char *text, size_t len, const char *name, const char **
 		} else if (ch == '}' || ch == ']') {
 			if (depth > 0)
 				depth--;
+		} else if (ch == '\'') {
+			/* json-c reads 'key' even in strict mode, and the checks
+			 * above look only for double quotes */
+			return refuse(e, text, i, ST_FACTS,
+				      "invalid JSON: single quotes are not JSON; write keys and texts in double quotes (\"...\")");
 		} else if ((ch >= '0' && ch <= '9') || ch == '-' || ch == 't' || ch == 'f' || ch == 'n') {
 			values++;
 			while (i + 1 < len && text[i + 1] != ',' && text[i + 1] != ']' && text[i + 1] != '}' && text[i + 1] != ' ' &&
 			       text[i + 1] != '\n')
 				i++;
 		}
-		if (values > FACTS_MAX_VALUES) {
-			*err = xprintf("%s: invalid facts: the document holds more than %d values (the limit)",
-				       where_in(name, text, i), FACTS_MAX_VALUES);
-			return ST_FACTS;
-		}
+		if (values > FACTS_MAX_VALUES)
+			return refuse(e, text, i, ST_FACTS, "invalid facts: the document holds more than %d values (the limit)",
+				      FACTS_MAX_VALUES);
 	}
 	return ST_OK;
 }
 
-int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err)
+static const char *json_error_text(enum json_tokener_error jerr)
+{
+	switch (jerr) {
+	case json_tokener_error_depth: return xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH);
+	case json_tokener_error_parse_eof: return "the JSON ends too early";
+	case json_tokener_error_parse_utf8_string: return "the JSON holds text that is not valid UTF-8";
+	default: return json_tokener_error_desc(jerr);
+	}
+}
+
+/* One tokener a thread, kept between documents (a stream of small ones
+ * would spend a fifth of its time making and freeing them), freed when
+ * the thread ends. */
+static pthread_key_t tokener_key;
+static pthread_once_t tokener_once = PTHREAD_ONCE_INIT;
+
+static void free_tokener(void *tok)
+{
+	json_tokener_free(tok);
+}
+
+static void make_tokener_key(void)
+{
+	(void)pthread_key_create(&tokener_key, free_tokener);
+}
+
+static json_tokener *thread_tokener(void)
+{
+	(void)pthread_once(&tokener_once, make_tokener_key);
+	json_tokener *tok = pthread_getspecific(tokener_key);
+	if (tok)
+		return tok;
+	tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	if (pthread_setspecific(tokener_key, tok) != 0) {
+		json_tokener_free(tok);
+		return NULL;
+	}
+	return tok;
+}
+
+static bool out_of_memory(enum json_tokener_error jerr, int err)
+{
+#if JSON_C_VERSION_NUM >= ((0 << 16) | (17 << 8))
+	if (jerr == json_tokener_error_memory)
+		return true;
+#else
+	(void)jerr;
+#endif
+	return err == ENOMEM;
+}
+
+int facts_read(const char *text, size_t len, json_object **out, FactsError *e)
 {
 	*out = NULL;
-	if (len > FACTS_MAX_BYTES) {
-		*err = xprintf("%s: the facts are larger than the limit of %u bytes", name, FACTS_MAX_BYTES);
+	if (len > FACTS_MAX_BYTES)
+		return refuse(e, text, SIZE_MAX, ST_FACTS, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
+	/* a byte order mark may open a document (editors on Windows write one) */
+	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	if (prescan(text, len, e) != ST_OK)
 		return ST_FACTS;
-	}
-	if (prescan(text, len, name, err) != ST_OK)
-		return ST_FACTS;
-	json_tokener *tok = json_tokener_new_ex(FACTS_MAX_DEPTH);
-	if (!tok) {
-		*err = "out of memory";
-		return ST_MEMORY;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+	json_tokener *tok = thread_tokener();
+	if (!tok)
+		return refuse(e, text, SIZE_MAX, ST_MEMORY, "out of memory while reading the facts");
+	errno = 0;
+	json_object *root = json_tokener_parse_ex(tok, text + skip, (int)(len - skip));
 	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	size_t off = json_tokener_get_parse_end(tok);
+	size_t off = skip + json_tokener_get_parse_end(tok);
 	if (jerr == json_tokener_continue) {
 		/* a bare number waits for its end: the end of the text is one */
 		root = json_tokener_parse_ex(tok, "", 1);
@@ -693,19 +800,29 @@ int facts_parse_json(const char *text, size_t len, const char *name, json_object
 				break;
 			}
 	}
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success) {
-		const char *why = jerr == json_tokener_error_depth ? xprintf("the JSON is nested more than %d deep", FACTS_MAX_DEPTH)
-				  : jerr == json_tokener_error_parse_eof ? "the JSON ends too early"
-				  : jerr == json_tokener_error_parse_utf8_string ? "the JSON holds text that is not valid UTF-8"
-									 : json_tokener_error_desc(jerr);
-		if (root)
-			json_object_put(root);
-		*err = xprintf("%s: invalid JSON: %s", where_in(name, text, off < len ? off : len), why);
-		return ST_FACTS;
+	json_tokener_reset(tok);
+	if (jerr == json_tokener_success) {
+		*out = root;
+		return ST_OK;
 	}
-	*out = root;
-	return ST_OK;
+	if (root)
+		json_object_put(root);
+	/* json-c before 0.17 has no error of its own for memory: a failed
+	 * malloc shows as some parse error, with errno ENOMEM */
+	if (out_of_memory(jerr, errno))
+		return refuse(e, text, SIZE_MAX, ST_MEMORY, "out of memory while reading the facts");
+	refuse(e, text, off < len ? off : len, ST_FACTS, "invalid JSON: %s", json_error_text(jerr));
+	e->not_json = jerr != json_tokener_error_depth && jerr != json_tokener_error_parse_utf8_string;
+	return ST_FACTS;
+}
+
+int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err)
+{
+	FactsError e;
+	int st = facts_read(text, len, out, &e);
+	if (st != ST_OK)
+		*err = e.line ? xprintf("%s:%d:%d: %s", name, e.line, e.col, e.what) : xprintf("%s: %s", name, e.what);
+	return st;
 }
 
 int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)

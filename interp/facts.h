@@ -20,10 +20,28 @@
 #define FACTS_MAX_VALUES 1000000 /* values in one document: json-c's tree is ~50x the text */
 #define FACTS_MAX_STRING (1 << 20) /* bytes in one text of a document */
 
-/* Parse a facts document: size, value count and repeated keys are checked
- * first, then json-c parses strictly (UTF-8 validated).  On error *err is
- * "name:line:col: invalid ..." and the status ST_FACTS.  The caller puts
- * the tree (json_object_put). */
+/* Why a facts document was refused, and where (line and column from 1;
+ * 0 when it is the whole document, as for its size). */
+typedef struct FactsError {
+	int line, col;
+	const char *what; /* "invalid JSON: the JSON ends too early" */
+	bool not_json;    /* json-c's syntax error: the text may be meant as something else */
+} FactsError;
+
+/* The one reader of facts documents: every door facts enter by (the
+ * command's --facts, batch and simulate lines, the REPL's load, the C API's
+ * edict_ctx_set_facts_json, and the hosts built on it) reads through here,
+ * so that each document meets the same checks.  Before json-c builds its
+ * tree: the size (FACTS_MAX_BYTES), the number of values
+ * (FACTS_MAX_VALUES), the length of each text (FACTS_MAX_STRING), keys
+ * named twice in an object, single quotes (which json-c accepts even when
+ * strict).  Then json-c parses strictly, at most FACTS_MAX_DEPTH deep,
+ * with UTF-8 validated; only white space may follow the document.  A
+ * byte order mark may open it.  Returns ST_OK with the tree in *out (the
+ * caller puts it: json_object_put), ST_FACTS with *e, or ST_MEMORY when
+ * json-c runs out of memory (said as such, never as bad JSON). */
+int facts_read(const char *text, size_t len, json_object **out, FactsError *e);
+/* facts_read with the refusal as one message: "name:line:col: what". */
 int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err);
 
 /* Build the absent values of every fact and field once (load.c calls it). */

@@ -2,15 +2,19 @@
  * fileio.c - atomic file replacement: temporary file, write, flush, fsync,
  * rename, fsync of the directory.  See fileio.h.
  *
- * The temporary file is created next to the target (".NAME.tmp-XXXXXX"),
- * because rename() is only atomic within one file system.  It is created
+ * The temporary file is created next to the target (".NAME.tmp-PID-XXXXXX"),
+ * because rename() is only atomic within one file system.  The writer's
+ * process id in the name lets a later write remove the temporary files of
+ * writers that were killed midway (their process is gone).  It is created
  * with open(O_CREAT | O_EXCL, 0666) rather than mkstemp so the process umask
  * applies without calling umask() (which is process-wide, and this library
  * runs in other programs' threads); an existing file's mode is copied over.
  */
 #include "mem.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -102,6 +106,39 @@ static const char *resolve(const char *path)
 	return slash ? xprintf("%.*s/%s", (int)(slash - path), path, buf) : xprintf("%s", buf);
 }
 
+/* What a path that exists but is not a regular file is, for messages. */
+static const char *not_regular(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket"
+												   : "not a regular file";
+}
+
+/* Remove the temporary files of earlier writes to base in dir whose
+ * writer is gone (killed during a write): ".BASE.tmp-PID-XXXXXX" with no
+ * process PID.  Another live writer's file, or this process's, stays. */
+static void remove_stale(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	size_t n = strlen(prefix);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, n) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + n, &end, 10);
+		if (pid <= 0 || *end != '-' || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path && lstat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode))
+			unlink(path);
+	}
+	closedir(d);
+}
+
 FioFile *fio_begin(const char *path, const char **err)
 {
 	FioFile *f = GC_MALLOC(sizeof *f);
@@ -114,6 +151,14 @@ FioFile *fio_begin(const char *path, const char **err)
 		*err = xprintf("cannot save %s: this names a directory, not a file", path);
 		return NULL;
 	}
+	/* only a regular file is replaced: renaming over a FIFO or a device
+	 * (as root, /dev/null) would put a plain file in its place */
+	struct stat old;
+	if (stat(f->target, &old) == 0 && !S_ISREG(old.st_mode)) {
+		*err = xprintf("cannot save %s: it is %s, not a regular file; save under another name", path,
+			       not_regular(old.st_mode));
+		return NULL;
+	}
 	/* everything allocated before the file exists: an out-of-memory unwind
 	 * cannot leave a temporary file behind */
 	const char **names = GC_MALLOC(sizeof(char *) * 16);
@@ -121,10 +166,12 @@ FioFile *fio_begin(const char *path, const char **err)
 	unsigned long seed = (unsigned long)getpid() * 2654435761ul ^ (unsigned long)time(NULL) ^ (unsigned long)(uintptr_t)f;
 	/* a name near NAME_MAX (255) is cut, so the temporary name still fits */
 	int keep = (int)(strlen(base) > 200 ? 200 : strlen(base));
+	const char *prefix = xprintf(".%.*s.tmp-", keep, base);
 	for (int i = 0; i < 16; i++) {
 		unsigned long r = seed + ++counter * 0x9e3779b97f4a7c15ul;
-		names[i] = xprintf("%s/.%.*s.tmp-%06lx", f->dir, keep, base, (r >> 8) & 0xffffff);
+		names[i] = xprintf("%s/%s%ld-%06lx", f->dir, prefix, (long)getpid(), (r >> 8) & 0xffffff);
 	}
+	remove_stale(f->dir, prefix);
 	int fd = -1;
 	if (injected(FIO_OPEN)) {
 		fail(f, FIO_OPEN, errno);

@@ -128,6 +128,13 @@ static struct ParseState *parse_part(const Source *src, Diags *diags, int start,
 	yyscan_t scanner;
 	if (edict_yylex_init_extra(ps, &scanner) != 0)
 		return NULL;
+	jmp_buf failed;
+	ps->scan_failed = &failed;
+	if (setjmp(failed)) {
+		/* the scanner's state is the collector's: nothing to free */
+		ps->nerrors++;
+		return ps;
+	}
 	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text + off, (int)len, scanner);
 	int rc = lac ? edict_yyparse(scanner, ps) : edict_yyparse_quick(scanner, ps);
 	edict_yy_delete_buffer(buf, scanner);
@@ -137,6 +144,15 @@ static struct ParseState *parse_part(const Source *src, Diags *diags, int start,
 	if (rc != 0 || ps->fatal)
 		ps->nerrors++;
 	return ps;
+}
+
+_Noreturn void lex_fatal(struct ParseState *ps, const char *msg)
+{
+	if (strstr(msg, "memory"))
+		mem_raise(); /* returns only where no one catches out of memory */
+	diag_add(ps->diags, SEV_ERROR, (Loc){ps->src->path, ps->line, ps->col, ps->line, ps->col},
+		 "the rules could not be read here (%s)", strstr(msg, "memory") ? "out of memory" : msg);
+	longjmp(*ps->scan_failed, 1);
 }
 
 static struct ParseState *run_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col)

@@ -7,6 +7,8 @@
 #ifndef EDICT_PARSE_H
 #define EDICT_PARSE_H
 
+#include <setjmp.h>
+
 #include "ast.h"
 #include "diag.h"
 #include "format.h"
@@ -39,6 +41,7 @@ struct ParseState {
 	Loc last_tok;    /* the last token that was not white space */
 	Node *expr;      /* parse_expr's result */
 	TestStep *given; /* parse_given's result */
+	jmp_buf *scan_failed; /* where the scanner's fatal errors go (lex_fatal) */
 };
 
 /* Maximum nesting of brackets and blocks in one file. */
@@ -49,6 +52,10 @@ struct ParseState {
 void lex_error(struct ParseState *ps, const Loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void lex_bad_char(struct ParseState *ps, const Loc *loc, int c);
+/* flex's fatal errors (YY_FATAL_ERROR), which would print and exit: out of
+ * memory unwinds as every out of memory does (mem.h), anything else ends
+ * the parse with an error.  Never returns. */
+_Noreturn void lex_fatal(struct ParseState *ps, const char *msg);
 void lex_string_add(struct ParseState *ps, const char *s, size_t n);
 void lex_check_utf8(struct ParseState *ps, const Loc *loc, const char *s, size_t n);
 const char *lex_string_done(struct ParseState *ps, Loc *loc);

@@ -12,8 +12,45 @@
 #include "cite.h"
 #include "query.h"
 
+/* A query that names a public decision whose module name is no identifier
+ * (the module of a file named "my rules.edict" or "règles.edict" is named
+ * after the file): the decision itself, as the query text could never be
+ * parsed.  NULL for any other text. */
+static Node *decision_named(const Program *p, const char *text)
+{
+	bool plain = true;
+	for (const char *s = text; *s && plain; s++)
+		plain = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '.';
+	if (plain)
+		return NULL;
+	for (int i = 0; i < p->ndecls; i++) {
+		Decl *dl = p->decls[i];
+		if ((dl->kind == D_PARAM || dl->kind == D_DECISION || dl->kind == D_TABLE) && !dl->private_ && dl->type &&
+		    strcmp(dl->qname, text) == 0) {
+			Node *e = ast_node(N_NAME, dl->loc);
+			e->text = dl->qname;
+			e->ref = R_DECL;
+			e->decl = dl;
+			e->type = dl->type;
+			return e;
+		}
+	}
+	return NULL;
+}
+
 Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 {
+	Node *named = decision_named(p, text);
+	if (named) {
+		Query *q = GC_MALLOC(sizeof *q);
+		q->text = text;
+		q->expr = named;
+		q->type = named->type;
+		q->decl = named->decl->index;
+		q->plain = cg_expr(p, named, 0, false, text);
+		q->traced = cg_expr(p, named, 0, true, text);
+		return q;
+	}
 	Source *src = GC_MALLOC(sizeof *src);
 	src->path = xprintf("%s", name); /* its own string: sources are told apart by identity */
 	src->text = text;

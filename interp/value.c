@@ -110,7 +110,8 @@ int val_hs_parse(const char *s, size_t n, Value *out)
 			digits = digits * 10 + (c - '0');
 			count++;
 		} else if (c == '.' || c == ' ') {
-			if (count < 4 || count % 2 || i + 1 >= n)
+			/* one separator between pairs of digits: "6205.20", never "6205..20" */
+			if (count < 4 || count % 2 || i + 1 >= n || s[i + 1] < '0' || s[i + 1] > '9')
 				return -1;
 		} else {
 			return -1;

@@ -6,7 +6,8 @@
  * exceptions, n decisions, a facts list of n records ...), runs one stage
  * on each (loading: lexing, parsing, checking, compiling and table
  * analysis; evaluating; explaining; reading facts) and compares what the
- * two runs cost.  The measures are deterministic, never the clock:
+ * two runs cost; the formatter (`edict fmt`) lays the same rules out.  The
+ * measures are deterministic, never the clock:
  *   - allocations and bytes asked of the library's one allocation path
  *     (mem_counts);
  *   - basic blocks of the library run: the test links a copy of the core
@@ -26,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "edict.h"
+#include "layout.h"
 #include "mem.h"
 
 #define MAX_RATIO 16.0
@@ -88,13 +91,14 @@ static void add(Text *t, const char *fmt, ...)
 }
 
 /* Each case: the rules for size n, facts, the query to evaluate. */
-typedef struct Case {
+typedef struct Sized {
 	const char *name;
 	void (*rules)(Text *t, int n);
 	void (*facts)(Text *t, int n); /* NULL: {} */
 	const char *query;
 	int n;
-} Case;
+	bool one_long_line; /* the rules put n items on one line */
+} Sized;
 
 static void table_unique(Text *t, int n)
 {
@@ -199,24 +203,32 @@ static void list_literal(Text *t, int n)
 	add(t, "]\ndecision d : int = sum(x for x in limits where x > 5)\n");
 }
 
-static const Case cases[] = {
+static const Sized cases[] = {
 	{"table, hit unique (rows)", table_unique, score_facts, "band", 1000},
 	{"table, hit first (rows)", table_first, score_facts, "band", 1000},
-	{"match (arms)", match_arms, match_facts, "d", 1000},
+	{"match (arms)", match_arms, match_facts, "d", 1000, true},
 	{"dated values", dated_values, NULL, "p", 400},
 	{"chain of overriding exceptions", exception_chain, score_facts, "d", 400},
 	{"decisions", many_decisions, score_facts, "last", 1000},
 	{"facts list (records)", facts_list, facts_list_json, "total", 2000},
 	{"record fields (rules and facts)", record_fields, record_fields_json, "d", 1000},
-	{"list literal (items)", list_literal, NULL, "d", 2000},
+	{"list literal (items)", list_literal, NULL, "d", 2000, true},
 };
 
 /* ------------------------------------------------------------ running */
 
-enum { LOAD, FACTS, EVAL, EXPLAIN, NSTAGES };
-static const char *stage_names[NSTAGES] = {"load", "facts", "eval", "explain"};
+enum { LOAD, FACTS, EVAL, EXPLAIN, FMT, NSTAGES };
+static const char *stage_names[NSTAGES] = {"load", "facts", "eval", "explain", "fmt"};
 
-static int run(const Case *k, int n, Cost out[NSTAGES])
+/* The formatter breaking one very long line is quadratic in its length (a
+ * known bug, open): measured only with --known-bugs (CTest
+ * complexity.known_bugs, which fails until it is fixed). */
+static bool known_bug(const Sized *k, int stage)
+{
+	return stage == FMT && k->one_long_line;
+}
+
+static int run(const Sized *k, int n, bool fmt, Cost out[NSTAGES])
 {
 	Text r = {0}, f = {0};
 	k->rules(&r, n);
@@ -253,6 +265,16 @@ static int run(const Case *k, int n, Cost out[NSTAGES])
 	}
 	if (st != EDICT_OK)
 		fprintf(stderr, "%s at %d: %s\n", k->name, n, edict_ctx_errmsg(ctx));
+	/* the formatter, on the same text (not where it is known to be slow,
+	 * unless that is what is measured) */
+	Diags *d = diag_new();
+	start(&out[FMT]);
+	const char *laid = fmt ? layout_format("c.edict", r.s, r.n, d, NULL) : "";
+	stop(&out[FMT]);
+	if (!laid) {
+		fprintf(stderr, "%s at %d: the formatter refused the rules\n", k->name, n);
+		st = EDICT_ESYNTAX;
+	}
 	edict_ctx_free(ctx);
 	edict_rules_free(rules);
 	free(r.s);
@@ -277,21 +299,25 @@ static bool judge(const char *what, const char *stage, const char *measure, uint
 	return ok;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bool known_bugs = argc > 1 && strcmp(argv[1], "--known-bugs") == 0;
 	if (edict_init() != EDICT_OK)
 		return 1;
 	int failures = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const Case *k = &cases[i];
+		const Sized *k = &cases[i];
 		Cost small[NSTAGES], big[NSTAGES];
 		/* a first run at the small size warms the collector's heap */
-		if (run(k, k->n, small) != 0 || run(k, k->n, small) != 0 || run(k, 10 * k->n, big) != 0) {
+		bool fmt = known_bug(k, FMT) == known_bugs;
+		if (run(k, k->n, fmt, small) != 0 || run(k, k->n, fmt, small) != 0 || run(k, 10 * k->n, fmt, big) != 0) {
 			failures++;
 			continue;
 		}
 		printf("%s: n = %d -> %d\n", k->name, k->n, 10 * k->n);
 		for (int s = 0; s < NSTAGES; s++) {
+			if (known_bug(k, s) != known_bugs)
+				continue;
 			failures += !judge(k->name, stage_names[s], "allocations", small[s].allocs, big[s].allocs);
 			failures += !judge(k->name, stage_names[s], "bytes", small[s].bytes, big[s].bytes);
 			failures += !judge(k->name, stage_names[s], "blocks", small[s].blocks, big[s].blocks);

@@ -363,8 +363,11 @@ Test(facts, scalar_parsing)
 	Value v;
 	cr_assert_eq(facts_scalar(&ty_pct, "14%", 3, &v), 0);
 	cr_assert_str_eq(fmt_value_str(NULL, v), "14%");
-	cr_assert_eq(facts_scalar(&ty_pct, " 7.5% ", 6, &v), 0, "blanks around are allowed");
+	cr_assert_eq(facts_scalar(&ty_pct, " 7.5% ", 6, &v), -1, "blanks around are refused, as in the as-of date");
+	cr_assert_eq(facts_scalar(&ty_pct, "7.5%", 4, &v), 0);
 	cr_assert_str_eq(fmt_value_str(NULL, v), "7.5%");
+	cr_assert_eq(facts_scalar(&ty_hs, "6205..20", 8, &v), -1, "one separator between pairs of digits");
+	cr_assert_eq(facts_scalar(&ty_hs, "6205.20", 7, &v), 0);
 	cr_assert_eq(facts_scalar(&ty_pct, "14", 2, &v), -1);
 	cr_assert_eq(facts_scalar(&ty_money, "50000000 KRW", 12, &v), 0);
 	cr_assert_str_eq(fmt_value_str(NULL, v), "50000000 KRW");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -369,4 +370,62 @@ Test(fileio, step_names)
 {
 	for (int s = FIO_OPEN; s < FIO_STEP_COUNT; s++)
 		cr_assert_neq(strcmp(fio_step_name((FioStep)s), "?"), 0);
+}
+
+/* ---------------------------------------------- what is never replaced */
+
+Test(fileio, refuses_a_fifo_and_a_device)
+{
+	const char *fifo = path_of("notes.edict");
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	const char *err = NULL;
+	cr_assert(!fio_write_file(fifo, "x\n", 2, &err), "a FIFO is not replaced");
+	cr_assert(strstr(err, "it is a FIFO, not a regular file") != NULL, "%s", err);
+	struct stat st;
+	cr_assert_eq(lstat(fifo, &st), 0);
+	cr_assert(S_ISFIFO(st.st_mode), "the FIFO is still there");
+	/* a link to a device: the device is not replaced (as root, /dev/null
+	 * would have become a plain file) */
+	const char *link = path_of("null.edict");
+	cr_assert_eq(symlink("/dev/null", link), 0);
+	err = NULL;
+	cr_assert(!fio_write_file(link, "x\n", 2, &err));
+	cr_assert(strstr(err, "it is a device") != NULL, "%s", err);
+	cr_assert_eq(stat("/dev/null", &st), 0);
+	cr_assert(S_ISCHR(st.st_mode));
+	cr_assert_eq(entries(), 2, "no temporary file");
+}
+
+/* A process id that is surely gone: a child's, after it has been waited for. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	cr_assert(pid > 0);
+	int status;
+	waitpid(pid, &status, 0);
+	return pid;
+}
+
+Test(fileio, removes_the_temporary_files_of_killed_writers)
+{
+	const char *p = path_of("notes.edict");
+	put(p, "old\n");
+	/* what a writer killed midway leaves, and what a live writer holds */
+	char name[128];
+	snprintf(name, sizeof name, ".notes.edict.tmp-%ld-abcdef", (long)dead_pid());
+	const char *stale = path_of(name);
+	put(stale, "half of it");
+	snprintf(name, sizeof name, ".notes.edict.tmp-%ld-123456", (long)getppid());
+	const char *live = path_of(name);
+	put(live, "being written");
+	const char *other = path_of(".other.edict.tmp-1-abcdef");
+	put(other, "another file's");
+	const char *err = NULL;
+	cr_assert(fio_write_file(p, "new\n", 4, &err), "%s", err);
+	cr_assert_str_eq(slurp(p, NULL), "new\n");
+	cr_assert_null(slurp(stale, NULL), "the killed writer's temporary file is gone");
+	cr_assert_not_null(slurp(live, NULL), "a live writer's stays");
+	cr_assert_not_null(slurp(other, NULL), "another file's stays");
 }
