@@ -30,6 +30,11 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools
 	neovim nodejs npm lcov"
 
+# Node.js and npm may come from elsewhere than Debian (NodeSource's nodejs
+# bundles npm and conflicts with Debian's npm package): a working npm is enough
+command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 &&
+	packages=$(echo $packages | tr ' ' '\n' | grep -vx 'nodejs\|npm' | tr '\n' ' ')
+
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
