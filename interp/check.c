@@ -1559,19 +1559,19 @@ static void no_default(Chk *c, const Decl *d)
  * the officer meant cannot be told. */
 static void same_from_twice(Chk *c, const Decl *d)
 {
+	Map first = {0}; /* each date to the first condition-less case of it */
 	for (int i = 0; i < d->ncases; i++) {
 		const Case *k = &d->cases[i];
 		if (k->cond || !k->from)
 			continue;
-		for (int j = 0; j < i; j++) {
-			const Case *e = &d->cases[j];
-			if (e->cond || !e->from || strcmp(e->from, k->from) != 0)
-				continue;
-			Diag *dg = err(c, k->from_loc, "two values of '%s' are in force from %s: this one and the one at line %d",
-				       d->name, k->from, e->from_loc.line);
-			diag_hint(dg, "keep one, or give this one its own date");
-			break;
+		const Case *e = map_get(&first, k->from);
+		if (!e) {
+			map_put(&first, k->from, (void *)k);
+			continue;
 		}
+		Diag *dg = err(c, k->from_loc, "two values of '%s' are in force from %s: this one and the one at line %d",
+			       d->name, k->from, e->from_loc.line);
+		diag_hint(dg, "keep one, or give this one its own date");
 	}
 }
 
