@@ -801,6 +801,10 @@ int facts_read(const char *text, size_t len, json_object **out, FactsError *e)
 			}
 	}
 	json_tokener_reset(tok);
+	/* json-c 0.16's reset leaves a \u escape's half-read surrogate behind,
+	 * which the next document would read as its own first character */
+	tok->high_surrogate = 0;
+	tok->ucs_char = 0;
 	if (jerr == json_tokener_success) {
 		*out = root;
 		return ST_OK;

@@ -356,6 +356,24 @@ Test(facts, error_nested_too_deep)
 	cr_assert(strstr(e, xprintf("invalid JSON: the JSON is nested more than %d deep", FACTS_MAX_DEPTH)) != NULL, "%s", e);
 }
 
+/* The reader keeps one tokener a thread: a document cut off in the middle
+ * of a surrogate pair must leave nothing for the next one to read. */
+Test(facts, nothing_left_for_the_next_document)
+{
+	json_object *o;
+	FactsError e;
+	const char *cuts[] = {"{\"k\": \"\\ud83d", "{\"k\": \"\\ud83d\\", "{\"k\": \"\\ud83d\\u", "{\"k\": \"\\ud83d\\u00"};
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		cr_assert_neq(facts_read(cuts[i], strlen(cuts[i]), &o, &e), ST_OK);
+		const char *next = "{\"k\": \"\\u0041b\"}";
+		cr_assert_eq(facts_read(next, strlen(next), &o, &e), ST_OK, "after %s", cuts[i]);
+		json_object *k;
+		cr_assert(json_object_object_get_ex(o, "k", &k));
+		cr_assert_str_eq(json_object_get_string(k), "Ab", "after %s", cuts[i]);
+		json_object_put(o);
+	}
+}
+
 /* ------------------------------------------------------------- helpers */
 
 Test(facts, scalar_parsing)
