@@ -264,7 +264,14 @@ bool fdoc_number(FactsDoc *d, const char *text, size_t len)
 	memcpy(t, text, len);
 	t[len] = 0;
 	if (whole) {
-		/* as json-c: beyond 64 bits clamps, and the fact reader refuses it */
+		/* as json-c's own parser: a number that is not negative is read as
+		 * unsigned (beyond 64 bits it clamps to the largest), and kept as
+		 * unsigned only when it does not fit a signed one; the fact reader
+		 * refuses the clamped ones */
+		if (t[0] != '-') {
+			unsigned long long u = strtoull(t, NULL, 10);
+			return add(d, u <= INT64_MAX ? json_object_new_int64((int64_t)u) : json_object_new_uint64(u));
+		}
 		long long v = strtoll(t, NULL, 10);
 		return add(d, json_object_new_int64(v));
 	}
