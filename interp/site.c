@@ -485,9 +485,15 @@ static void table_rows(Buf *b, const Program *p, const Decl *d)
 					  "collect: every row that applies adds its value to a list",
 					  "sum: the values of the rows that apply are added",
 					  "count: the number of rows that apply", "min: the smallest value of the rows that apply",
-					  "max: the largest value of the rows that apply"};
+					  "max: the largest value of the rows that apply",
+					  "any: the rows that apply must agree on the value",
+					  "priority: of the rows that apply, the value first in the output's order",
+					  "output order: the values of the rows that apply, in the output's order",
+					  "rule order: the values of the rows that apply, in the order of the rows"};
+	_Static_assert(sizeof hit / sizeof hit[0] == HIT_RULE_ORDER + 1, "a line for every hit policy");
+	const char *policy = (unsigned)d->hit <= HIT_RULE_ORDER ? hit[d->hit] : hit_name(d->hit);
 	buf_printf(b, "<table class=\"rules\"><caption>hit %s</caption>\n<thead><tr><th>#</th><th>when</th><th>then</th><th>in force</th><th>citations</th></tr></thead><tbody>\n",
-		   hit[d->hit]);
+		   policy);
 	for (int i = 0; i < d->ncases; i++) {
 		const Case *k = &d->cases[i];
 		buf_printf(b, "<tr id=\"%s-row-%d\"><td>%d</td><td><code>", d->name, i + 1, i + 1);
