@@ -1672,17 +1672,25 @@ static void handle(Repl *r, const char *input)
 		cmd_expr(r, s);
 }
 
+typedef struct Command {
+	Repl *r;
+	const char *text;
+} Command;
+
+static void command_body(void *ud)
+{
+	Command *k = ud;
+	handle(k->r, k->text);
+}
+
 /* Running out of memory ends the command, not the session. */
 static void run_command(Repl *r, const char *text)
 {
-	MemTry oom;
-	if (mem_try(&oom)) {
+	Command k = {r, text};
+	if (pr_call(command_body, &k) == ST_MEMORY) {
 		say("error: out of memory; the command was stopped\n");
 		r->nerrors++;
-		return;
 	}
-	handle(r, text);
-	mem_pop(&oom);
 }
 
 /* ------------------------------------------------------------ completion */

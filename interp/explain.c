@@ -117,7 +117,7 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	explain_summarize(c, decl, &s);
 	if (decl >= 0) {
 		Decl *d = p->decls[decl];
-		if (c->state[decl] == 3) {
+		if (c->state[decl] == DS_OVERRIDDEN) {
 			indent(b, depth + 1);
 			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
 			return;
@@ -232,7 +232,7 @@ static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 		json_loc(b, d->loc);
 		buf_puts(b, ",");
 		json_cites(b, d->cites, d->ncites);
-		if (c->state[decl] == 3)
+		if (c->state[decl] == DS_OVERRIDDEN)
 			buf_puts(b, ",\"what_if\":true");
 	}
 	ExplainSum s;

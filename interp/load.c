@@ -30,24 +30,46 @@
 #include "parse.h"
 #include "tables.h"
 
+typedef struct Copy {
+	const char *buf;
+	size_t n;
+	char *out;
+} Copy;
+
+static void copy_body(void *ud)
+{
+	Copy *k = ud;
+	k->out = GC_MALLOC_ATOMIC(k->n + 1);
+	memcpy(k->out, k->buf, k->n);
+	k->out[k->n] = 0;
+}
+
 /* Copy a malloc'd buffer to the collector and free it, also when memory
- * runs out (the unwind is passed on). */
+ * runs out (the status is passed on). */
 static char *gc_copy(char *buf, size_t n)
 {
-	MemTry t;
-	if (mem_try(&t)) {
-		free(buf);
-		mem_raise();
-		return NULL;
-	}
-	char *out = GC_MALLOC_ATOMIC(n + 1);
-	mem_pop(&t);
-	if (out) {
-		memcpy(out, buf, n);
-		out[n] = 0;
-	}
+	Copy k = {buf, n, NULL};
+	int st = pr_call(copy_body, &k);
 	free(buf);
-	return out;
+	pr_pass(st);
+	return st == ST_OK ? k.out : NULL;
+}
+
+/* A directory's entry names (malloc'd by the reader) copied to the collector. */
+typedef struct Names {
+	const char *const *raw;
+	size_t nraw;
+	const char **names;
+	int nn;
+} Names;
+
+static void names_body(void *ud)
+{
+	Names *k = ud;
+	for (size_t i = 0; i < k->nraw; i++) {
+		const char *nm = ast_strdup(k->raw[i], strlen(k->raw[i]));
+		AST_PUSH(k->names, k->nn, nm);
+	}
 }
 
 /* Read a file with no collector allocation while it is open, so running
@@ -215,24 +237,14 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 			nraw++;
 	}
 	closedir(dh);
-	const char **names = NULL;
-	int nn = 0;
-	MemTry t;
-	if (mem_try(&t)) {
-		for (size_t k = 0; k < nraw; k++)
-			free(raw[k]);
-		free(raw);
-		mem_raise();
-		return;
-	}
-	for (size_t k = 0; k < nraw; k++) {
-		const char *nm = ast_strdup(raw[k], strlen(raw[k]));
-		AST_PUSH(names, nn, nm);
-	}
-	mem_pop(&t);
+	Names nm = {(const char *const *)raw, nraw, NULL, 0};
+	int thrown = pr_call(names_body, &nm);
 	for (size_t k = 0; k < nraw; k++)
 		free(raw[k]);
 	free(raw);
+	pr_pass(thrown);
+	const char **names = nm.names;
+	int nn = nm.nn;
 	if (short_of_memory) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "out of memory while reading the directory");
 		return;
@@ -353,19 +365,27 @@ static Program *build(Module **mods, int nmods, Diags *d)
  * also when running out of memory unwinds through it. */
 typedef Program *(*LoadFn)(const void *arg, Diags *d);
 
+typedef struct Held {
+	LoadFn fn;
+	const void *arg;
+	Diags *d;
+	Program *p;
+} Held;
+
+static void held_body(void *ud)
+{
+	Held *h = ud;
+	h->p = h->fn(h->arg, h->d);
+}
+
 static Program *held(LoadFn fn, const void *arg, Diags *d)
 {
-	MemTry t;
+	Held h = {fn, arg, d, NULL};
 	mem_hold_collections();
-	if (mem_try(&t)) {
-		mem_release_collections();
-		mem_raise();
-		return NULL;
-	}
-	Program *p = fn(arg, d);
-	mem_pop(&t);
+	int st = pr_call(held_body, &h);
 	mem_release_collections();
-	return p;
+	pr_pass(st);
+	return st == ST_OK ? h.p : NULL;
 }
 
 typedef struct LoadArgs {

@@ -7,7 +7,6 @@
 
 #include "mem.h"
 
-static __thread MemTry *handler;
 static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
@@ -65,17 +64,6 @@ static void held_alloc(size_t n)
 	}
 }
 
-void mem_push(MemTry *t)
-{
-	t->prev = handler;
-	handler = t;
-}
-
-void mem_pop(MemTry *t)
-{
-	handler = t->prev;
-}
-
 void mem_fail_after(long n)
 {
 	fail_countdown = n;
@@ -87,19 +75,12 @@ int mem_failed(void)
 	return failed;
 }
 
+/* Thrown to the innermost protected call; NULL outside any. */
 static void *out_of_memory(void)
 {
-	MemTry *t = handler;
-	if (t) {
-		handler = t->prev;
-		longjmp(t->jb, 1);
-	}
+	if (pr_active())
+		pr_throw(ST_MEMORY);
 	return NULL;
-}
-
-void mem_raise(void)
-{
-	(void)out_of_memory();
 }
 
 void *mem_alloc(size_t n, int atomic)

@@ -7,7 +7,7 @@
  * loads JSON facts, compiles and evaluates queries plain and traced, explains
  * them, prints values as text and JSON, and runs the rules' own tests and
  * checks.  For every N until the run makes fewer than N allocations:
- *   - the run must end at the out-of-memory handler (mem_try), nowhere else:
+ *   - the run must end at the protected call (pr_call), nowhere else:
  *     no crash, no error status made up from a half-built object;
  *   - a normal run right after must succeed with exactly the results of a
  *     run that never failed: nothing global was left half-changed (nor
@@ -184,17 +184,26 @@ static int open_fds(void)
 	return n;
 }
 
+typedef struct Attempt {
+	const char *(*run)(void);
+	const char *got;
+} Attempt;
+
+static void attempt_body(void *ud)
+{
+	Attempt *a = ud;
+	a->got = a->run();
+}
+
 /* One run with allocation n failing (0: none).  Returns the run's result,
  * NULL when it unwound; *failed says whether allocation n was reached. */
 static const char *attempt(const char *(*run)(void), long n, bool *failed)
 {
-	MemTry t;
-	const char *volatile got = NULL;
+	Attempt a = {run, NULL};
 	mem_fail_after(n);
-	if (!mem_try(&t)) {
-		got = run();
-		mem_pop(&t);
-	}
+	if (pr_call(attempt_body, &a) != ST_OK)
+		a.got = NULL;
+	const char *got = a.got;
 	*failed = mem_failed();
 	mem_fail_after(0);
 	return got;
