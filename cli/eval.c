@@ -87,19 +87,20 @@ int cmd_eval(int argc, char **argv)
 		return EXIT_FACTS;
 	}
 	Ctx *c = vm_new(p);
-	c->trace = o.explain;
+	ctx_set_trace(c, o.explain);
 	if (facts_load_json(c, text, len, strcmp(o.facts, "-") == 0 ? "<stdin>" : o.facts, &err) != ST_OK) {
 		fprintf(stderr, "error: %s\n", err);
 		return EXIT_FACTS;
 	}
-	if (o.as_of)
-		date_parse(o.as_of, strlen(o.as_of), &c->as_of);
+	date_t day_of = c->as_of;
+	if (o.as_of && date_parse(o.as_of, strlen(o.as_of), &day_of) == 0)
+		ctx_set_as_of(c, day_of);
 	vm_reset(c);
 	Value *vals = GC_MALLOC(sizeof(Value) * (size_t)(nq + 1));
 	const char **errs = GC_MALLOC(sizeof(char *) * (size_t)(nq + 1));
 	int nerr = 0;
 	for (int i = 0; i < nq; i++) {
-		c->top_frame = -2 - i; /* each query's own trace, for its explanation */
+		ctx_set_query_frame(c, -2 - i); /* each query's own trace, for its explanation */
 		if (query_run(c, qs[i], &vals[i]) != ST_OK) {
 			/* the same shape as any diagnostic: where, what, the line, carets */
 			Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};

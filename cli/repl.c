@@ -306,11 +306,11 @@ static Ctx *state_ctx(Repl *r, const State *s, bool trace, bool patient)
 	const char *err;
 	if (facts_load_object(c, s->doc, "facts", &err) != ST_OK)
 		facts_clear(c); /* cannot happen: the facts are refitted on every change */
-	c->as_of = state_day(s);
-	c->interrupt = &interrupted;
+	ctx_set_as_of(c, state_day(s));
+	ctx_set_interrupt(c, &interrupted);
 	if (r->interactive && patient)
-		c->max_steps = ULLONG_MAX / 2;
-	c->trace = trace;
+		ctx_set_limits(c, ULLONG_MAX / 2, 0);
+	ctx_set_trace(c, trace);
 	vm_reset(c);
 	return c;
 }
@@ -945,7 +945,7 @@ static void cmd_load(Repl *r, const char *arg)
 	}
 	/* checked with the same rules as `edict eval --facts` */
 	Ctx *c = vm_new(r->p);
-	c->as_of = 0;
+	ctx_set_as_of(c, 0);
 	if (facts_load_json(c, text, len, file, &err) != ST_OK) {
 		fail(r, "%s", err);
 		say("the current facts are unchanged\n");
@@ -1340,7 +1340,7 @@ static void cmd_missing(Repl *r, const char *arg)
 		need[i].path = v.as.m->paths[i]->data;
 		need[i].order = (int)i;
 	}
-	c->max_steps = VM_DEFAULT_MAX_STEPS; /* the others only rank the facts */
+	ctx_set_limits(c, VM_DEFAULT_MAX_STEPS, 0); /* the others only rank the facts */
 	for (int i = 0; i < r->p->ndecls; i++) {
 		if (!shown_decl(r->p->decls[i], false))
 			continue;

@@ -41,6 +41,7 @@
 #include "parse.h"
 #include "protect.h"
 #include "query.h"
+#include "whynot.h"
 
 _Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
 		       (int)EDICT_ERUNTIME == (int)ST_RUNTIME && (int)EDICT_ELIMIT == (int)ST_LIMIT && (int)EDICT_ENOMEM == (int)ST_MEMORY &&
@@ -1137,9 +1138,12 @@ static void compile_value_body(void *ud)
 	}
 }
 
-/* A value written in Edict that is more than one literal: compiled against
- * the rules (under the write lock, as for queries) and evaluated here. */
-static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
+static void prepare(edict_ctx *x, bool trace);
+
+/* Edict text (more than one literal) as a value of type t: compiled
+ * against the rules (under the write lock, as for queries) and evaluated
+ * in the context.  ST_OK with *out, else the error set, `what` in front. */
+static int value_of_text(edict_ctx *x, const Type *t, const char *text, const char *what, Value *out)
 {
 	edict_rules *r = x->rules;
 	Source *src = GC_MALLOC(sizeof *src);
@@ -1147,28 +1151,27 @@ static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
 	src->text = copy_text(text, strlen(text));
 	src->len = strlen(text);
 	Diags *vd = diag_new();
-	ValueText k = {r->p, fp->types[fp->n], src, vd, NULL};
+	ValueText k = {r->p, t, src, vd, NULL};
 	locked(&r->lock, true, compile_value_body, &k);
-	Chunk *ch = k.ch;
-	if (!ch) {
+	if (!k.ch) {
 		const Diag *dg = vd->n ? &vd->items[0] : NULL;
-		return fail(x, EDICT_EFACTS, dg ? dg->loc : noloc, dg ? dg->hint : NULL, "%s: %s", fp->text,
+		return fail(x, EDICT_EFACTS, dg ? dg->loc : noloc, dg ? dg->hint : NULL, "%s: %s", what,
 			    dg ? dg->msg : "the value could not be read");
 	}
+	prepare(x, false);
 	Ctx *c = x->c;
-	c->as_of = effective_date(x);
-	if (x->fresh) {
-		vm_reset(c);
-		x->fresh = false;
-	}
-	c->steps = 0;
-	c->bytes = 0;
-	c->max_steps = x->max_steps;
-	c->max_bytes = x->max_bytes;
-	Value v;
-	int st = vm_eval_chunk(c, ch, &v);
+	int st = vm_eval_chunk(c, k.ch, out);
 	if (st != ST_OK)
-		return fail(x, st, c->errloc, NULL, "%s: the value could not be computed: %s", fp->text, c->errmsg);
+		return fail(x, st, c->errloc, NULL, "%s: the value could not be computed: %s", what, c->errmsg);
+	return EDICT_OK;
+}
+
+static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
+{
+	Value v;
+	int st = value_of_text(x, fp->types[fp->n], text, fp->text, &v);
+	if (st != EDICT_OK)
+		return st;
 	put(x, fp, v);
 	return ok(x);
 }
@@ -1844,6 +1847,104 @@ int edict_explain_json(edict_ctx *x, const char *query, const char **json)
 int edict_explain_text(edict_ctx *x, const char *query, const char **text)
 {
 	return eval_text(x, query, text, TK_EXPLAIN_TEXT);
+}
+
+/* ----------------------------------------------------- what if, why not */
+
+/* A decision of the rules by name, or NULL with the error set. */
+static const Decl *decision_named(edict_ctx *x, const char *name, bool params)
+{
+	const Program *p = x->c->p;
+	Decl *d = name ? prog_find_decl(p, name) : NULL;
+	if (d && d->kind != D_FUNCTION && (params || d->kind != D_PARAM))
+		return d;
+	const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
+	int nc = 0;
+	for (int i = 0; i < p->ndecls; i++)
+		if (params || p->decls[i]->kind != D_PARAM)
+			cands[nc++] = p->decls[i]->name;
+	const char *best = name ? diag_closest(name, cands, nc) : NULL;
+	fail(x, EDICT_EUSAGE, noloc, NULL, "there is no %s named '%.60s'%s", params ? "decision or parameter" : "decision",
+	     name ? name : "", best ? xprintf("; did you mean '%s'?", best) : "");
+	return NULL;
+}
+
+typedef struct WhatIf {
+	const char *name;
+	const char *value;
+	const char **text;
+} WhatIf;
+
+static int override_body(edict_ctx *x, void *arg)
+{
+	WhatIf *a = arg;
+	const Decl *d = decision_named(x, a->name, true);
+	if (!d)
+		return x->status;
+	if (!a->value)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the value for %s is NULL", d->qname);
+	Value v;
+	int st = value_of_text(x, d->type, a->value, d->qname, &v);
+	if (st != EDICT_OK)
+		return st;
+	vm_override(x->c, d->index, v);
+	changed(x);
+	return ok(x);
+}
+
+int api_override(edict_ctx *x, const char *name, const char *value)
+{
+	WhatIf a = {name, value, NULL};
+	return on_ctx(x, override_body, &a);
+}
+
+static int clear_overrides_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
+	vm_clear_overrides(x->c);
+	changed(x);
+	return ok(x);
+}
+
+int api_clear_overrides(edict_ctx *x)
+{
+	return on_ctx(x, clear_overrides_body, NULL);
+}
+
+static int why_not_body(edict_ctx *x, void *arg)
+{
+	WhatIf *a = arg;
+	if (!a->text)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the text (out) is NULL");
+	const Decl *d = decision_named(x, a->name, false);
+	if (!d)
+		return x->status;
+	if (!d->type || d->type->kind != TY_BOOL)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "why-not works on yes/no decisions; %s is %s", d->qname,
+			    ty_name(d->type));
+	prepare(x, false);
+	Ctx *c = x->c;
+	Value v;
+	int st = vm_eval_decl(c, d->index, &v);
+	if (st != ST_OK)
+		return runtime_error(x, st);
+	/* what would flip it; for an unknown decision, what would make it true */
+	Buf b = {0};
+	const char *err = NULL;
+	st = whynot_explain(c, d->index, v.tag == V_BOOL ? !v.as.i : true, &b, &err);
+	x->stop = 0;
+	if (st != ST_OK)
+		return fail(x, st, noloc, NULL, "%s", err ? err : "the analysis failed");
+	const char *s = buf_cstr(&b);
+	keep(x, (void *)s);
+	*a->text = s;
+	return ok(x);
+}
+
+int api_why_not(edict_ctx *x, const char *decision, const char **text)
+{
+	WhatIf a = {decision, NULL, text};
+	return on_ctx(x, why_not_body, &a);
 }
 
 /* ------------------------------------------------------------- values */

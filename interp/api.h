@@ -1,10 +1,12 @@
 /*
  * api.h - the library's internal interface for the front ends in cli/.
  *
- * The hooks of api.c that the command line's batch and simulate modes use
- * beyond the public interface (include/edict.h): they hand over facts
- * already parsed by json-c, and look at values and programs directly.
- * They are not exported from libedict.
+ * The hooks of api.c that front ends use beyond the public interface
+ * (include/edict.h): batch and simulate hand over facts already parsed by
+ * json-c and look at values and programs directly; a server or a REPL asks
+ * what-if (api_override) and why-not (api_why_not) questions.  They follow
+ * the public interface's contract (a status, the error on the context) and
+ * are not exported from libedict.
  */
 #ifndef EDICT_API_H
 #define EDICT_API_H
@@ -46,5 +48,17 @@ int api_eval_queries(edict_ctx *ctx, const struct Query *const *qs, int n, Value
 /* The evaluation date now in effect (--as-of, the document's "as_of", or
  * today), as edict_ctx_as_of writes it. */
 date_t api_as_of(const edict_ctx *ctx);
+
+/* What if: fix the value of a parameter or decision (by name, as in
+ * queries) to `value`, Edict text of its type ("12%", "true", "[sme]"),
+ * for every later evaluation of the context, until api_clear_overrides.
+ * Decisions that depend on it are decided again. */
+int api_override(edict_ctx *ctx, const char *name, const char *value);
+int api_clear_overrides(edict_ctx *ctx);
+/* Why not: the smallest changes of facts (or dates) that would flip the
+ * yes/no decision `decision` for the context's facts and date (for an
+ * unknown decision, that would make it true), as sentences for a policy
+ * officer, in *text (kept until the facts change). */
+int api_why_not(edict_ctx *ctx, const char *decision, const char **text);
 
 #endif

@@ -68,6 +68,20 @@ typedef struct Ctx {
 	Loc errloc;
 } Ctx;
 
+/* The settings a front end may change (cli/ never writes the fields). */
+/* Record an explanation trace from the next evaluation on. */
+void ctx_set_trace(Ctx *c, bool on);
+/* The date the rules are evaluated for. */
+void ctx_set_as_of(Ctx *c, date_t day);
+/* Limits of each evaluation; 0 keeps a limit as it is. */
+void ctx_set_limits(Ctx *c, unsigned long long max_steps, size_t max_bytes);
+/* A flag that, once raised (from any thread or a signal handler), stops
+ * the evaluation under way with ST_INTERRUPTED. */
+void ctx_set_interrupt(Ctx *c, volatile sig_atomic_t *flag);
+/* The frame number the trace of the next query's own conditions is filed
+ * under (negative; explain.c reads a query's explanation by it). */
+void ctx_set_query_frame(Ctx *c, int frame);
+
 /* A context for running builtins outside an evaluation (constant folding):
  * the default limits, no facts, no memo. */
 Ctx *ctx_scratch(const Program *p);
