@@ -35,11 +35,6 @@
 #include "api.h"
 #include "common.h"
 #include "commands.h"
-#include "date.h"
-#include "explain.h"
-#include "facts.h"
-#include "format.h"
-#include "query.h"
 
 #define BATCH_CHUNK_LINES 256   /* per thread */
 #define BATCH_TAKE 8            /* lines a thread takes at a time */

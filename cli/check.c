@@ -8,8 +8,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "load.h"
-#include "query.h"
+#include "api.h"
 
 int cmd_check(int argc, char **argv)
 {

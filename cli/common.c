@@ -8,8 +8,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "date.h"
-#include "load.h"
+#include "api.h"
 
 bool cli_color(FILE *f)
 {

@@ -8,11 +8,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "explain.h"
-#include "facts.h"
-#include "format.h"
-#include "load.h"
-#include "query.h"
+#include "api.h"
 
 /* The queries of an eval: the --query texts, or every public decision.
  * After errors, NULL; they are printed unless `quiet`. */

@@ -29,18 +29,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "builtins.h"
-#include "check.h"
-#include "compile.h"
-#include "explain.h"
-#include "facts.h"
-#include "fileio.h"
-#include "load.h"
-#include "parse.h"
-#include "query.h"
+#include "api.h"
 #include "commands.h"
 #include "common.h"
-#include "whynot.h"
 
 #ifndef EDICT_VERSION
 #define EDICT_VERSION "0.1.0"

@@ -29,12 +29,8 @@
 #include "mem.h"
 
 #include "api.h"
-#include "arith.h"
-#include "facts.h"
-#include "format.h"
 #include "common.h"
 #include "commands.h"
-#include "vm.h"
 
 #define SIM_DEFAULT_EXAMPLES 3
 #define SIM_MAX_REASONS 6

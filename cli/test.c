@@ -6,8 +6,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "format.h"
-#include "query.h"
+#include "api.h"
 
 int cmd_test(int argc, char **argv)
 {

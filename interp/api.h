@@ -14,7 +14,30 @@
 #include <json-c/json.h>
 
 #include "edict.h"
+
+/* What else of the library the front ends build on, listed here so that
+ * cli/ includes this header alone: loading rule sets (load.h), queries,
+ * tests and checks (query.h), values as text and JSON (format.h),
+ * explanations (explain.h), facts (facts.h), contexts and their settings
+ * (vm.h, ctx.h: ctx_set_*), the bytecode listing (disasm.h), ordering
+ * values (arith.h); for the REPL's own expressions the parser, checker and
+ * compiler (parse.h, check.h, compile.h) and the builtins' names
+ * (builtins.h), atomic file replacement (fileio.h) and why-not (whynot.h). */
+#include "arith.h"
+#include "builtins.h"
+#include "check.h"
+#include "compile.h"
+#include "disasm.h"
+#include "explain.h"
+#include "facts.h"
+#include "fileio.h"
+#include "format.h"
+#include "load.h"
+#include "parse.h"
 #include "program.h"
+#include "query.h"
+#include "vm.h"
+#include "whynot.h"
 
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
