@@ -30,7 +30,7 @@ typedef struct Work {
 } Work;
 
 typedef struct Cg {
-	Program *p;
+	const Program *p;
 	Chunk *ch;
 	Work *w;
 	bool trace;
@@ -41,7 +41,7 @@ typedef struct Cg {
 	int nfree; /* the first local slot of the frame not in use */
 } Cg;
 
-static Cg cg_new(Program *p, Chunk *ch, bool trace, Work *w)
+static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
 {
 	ch->code = w->code;
 	ch->locs = w->locs;
@@ -628,7 +628,7 @@ static void cases(Cg *g, Decl *d)
 
 /* ----------------------------------------------------------------- entry */
 
-static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
+static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 {
 	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), trace, w);
 	g.ch->decl = d;
@@ -668,13 +668,13 @@ const Chunk *cg_traced(const Program *p, int index, bool function)
 	if (!ch) {
 		/* compiling reads the program and writes only the new chunk */
 		Work w = {0};
-		ch = decl_chunk((Program *)p, function ? p->funcs[index] : p->decls[index], true, &w);
+		ch = decl_chunk(p, function ? p->funcs[index] : p->decls[index], true, &w);
 		__atomic_store_n(slot, ch, __ATOMIC_RELEASE);
 	}
 	return ch;
 }
 
-Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
+Chunk *cg_expr(const Program *p, Node *e, int nlocals, bool trace, const char *name)
 {
 	Work w = {0};
 	Cg g = cg_new(p, new_chunk(name, nlocals), trace, &w);
@@ -687,7 +687,7 @@ Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 	return seal(&g);
 }
 
-Chunk *cg_check(Program *p, Decl *d)
+Chunk *cg_check(const Program *p, Decl *d)
 {
 	Work w = {0};
 	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), false, &w);
