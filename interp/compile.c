@@ -16,6 +16,7 @@
 #include "builtins.h"
 #include "compile.h"
 #include "fold.h"
+#include "guard.h"
 #include "opcodes.h"
 
 /* Small functions are compiled into their callers (see inline_call). */
@@ -49,7 +50,107 @@ static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
 	return (Cg){.p = p, .ch = ch, .w = w, .trace = trace, .nfree = ch->nlocals};
 }
 
-/* The chunk, its code and locations copied out of the work arrays. */
+/* ------------------------------------------------------ stack depth */
+
+typedef struct Depths {
+	int *at;   /* per word: the stack depth before it, -1 unseen */
+	int *work; /* addresses to visit */
+	int nwork, max, n;
+} Depths;
+
+/* The flow reaches address t with depth d. */
+static void flow(Depths *s, int t, int d)
+{
+	if (NEVER(t < 0 || t >= s->n || d < 0))
+		return;
+	if (d > s->max)
+		s->max = d;
+	if (s->at[t] < 0) {
+		s->at[t] = d;
+		s->work[s->nwork++] = t;
+	} else {
+		DEBUG_ASSERT(s->at[t] == d); /* every path reaches an address with one depth */
+	}
+}
+
+/* Where the instruction at pc goes on, with what depth (opcodes.h: the
+ * effects of the instructions that do not jump are in op_effect). */
+static void successors(Depths *s, const Chunk *ch, int pc, int d)
+{
+	uint32_t w = ch->code[pc];
+	OpCode op = INS_OP(w);
+	int a = INS_A(w), next = pc + 1 + op_words[op];
+	int b = op_words[op] ? (int)ch->code[pc + 1] : 0;
+	switch (op) {
+	case OP_RETURN:
+	case OP_ERROR:
+		return;
+	case OP_JUMP:
+		flow(s, a, d);
+		return;
+	case OP_JFALSE_KEEP:
+	case OP_JTRUE_KEEP:
+	case OP_JKNOWN_KEEP:
+		flow(s, next, d);
+		flow(s, a, d);
+		return;
+	case OP_IFTEST: /* unknown: kept, on to the JUMP past the if; true: past it; false: to A */
+		flow(s, next, d);
+		flow(s, next + 1, d - 1);
+		flow(s, a, d - 1);
+		return;
+	case OP_ITERPREP: /* an unknown list is pushed back and the loop skipped */
+		flow(s, next, d - 1);
+		flow(s, b, d);
+		return;
+	case OP_ITER:
+		flow(s, next, d);
+		flow(s, b, d);
+		return;
+	case OP_FILTER:
+		flow(s, next, d - 1);
+		flow(s, b, d - 1);
+		return;
+	case OP_PICK: {
+		const CaseTab *t = ch->cases[a];
+		for (int i = 0; i < t->n; i++)
+			flow(s, t->target[i], d);
+		flow(s, t->end, d + 1); /* undecided: unknown pushed */
+		return;
+	}
+	case OP_CALL:
+	case OP_BUILTIN:
+	case OP_MKREC:
+		flow(s, next, d + 1 - b);
+		return;
+	case OP_MKLIST:
+		flow(s, next, d + 1 - a);
+		return;
+	default:
+		DEBUG_ASSERT(op_effect[op] != VAR);
+		flow(s, next, d + op_effect[op]);
+		return;
+	}
+}
+
+int cg_max_stack(const Chunk *ch)
+{
+	if (ch->n == 0)
+		return 0;
+	Depths s = {GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), 0, 0,
+		    ch->n};
+	for (int i = 0; i < ch->n; i++)
+		s.at[i] = -1;
+	flow(&s, 0, 0);
+	while (s.nwork > 0) {
+		int pc = s.work[--s.nwork];
+		successors(&s, ch, pc, s.at[pc]);
+	}
+	return s.max;
+}
+
+/* The chunk, its code and locations copied out of the work arrays, and
+ * the most stack it needs. */
 static Chunk *seal(Cg *g)
 {
 	Chunk *ch = g->ch;
@@ -60,6 +161,7 @@ static Chunk *seal(Cg *g)
 	ch->code = code;
 	ch->locs = locs;
 	ch->cap = ch->n;
+	ch->maxstack = cg_max_stack(ch);
 	return ch;
 }
 
@@ -213,7 +315,8 @@ static OpCode binop(int op)
 	case BIN_LT: return OP_LT;
 	case BIN_LE: return OP_LE;
 	case BIN_GT: return OP_GT;
-	default: return OP_GE;
+	case BIN_GE: return OP_GE;
+	default: (void)NEVER(true); return OP_GE; /* and/or are conditions (cond) */
 	}
 }
 
@@ -273,6 +376,16 @@ static bool inline_call(Cg *g, Node *n)
 	return true;
 }
 
+/* A tree the checker never passes on (a bug in Edict): it fails where it
+ * is evaluated, with a message that says so, and is never taken for a
+ * legitimate unknown. */
+static void cannot_compile(Cg *g, const Node *n)
+{
+	static const char msg[] = "internal error: this part of the rules could not be compiled (a bug in Edict)";
+	(void)NEVER(true); /* reaching here is a bug */
+	emit(g, OP_ERROR, konst(g, val_str(msg, sizeof msg - 1)), n->loc);
+}
+
 /* A condition: like expr, but in trace mode each operand of and/or/not is
  * recorded with its value, so an explanation can say which part failed. */
 static void cond(Cg *g, Node *n)
@@ -313,8 +426,8 @@ static void expr(Cg *g, Node *n)
 			if (g->trace && g->fact_depth == 0)
 				emit(g, OP_TRACE_FACT, konst(g, val_str(g->p->facts[n->slot]->name, strlen(g->p->facts[n->slot]->name))), n->loc);
 			return;
-		default:
-			emit(g, OP_UNKNOWN, 0, n->loc);
+		default: /* members are constants; functions and builtins are called */
+			cannot_compile(g, n);
 			return;
 		}
 	case N_FIELD: {
@@ -434,8 +547,8 @@ static void expr(Cg *g, Node *n)
 		expr(g, n->kids[1]);
 		return;
 	case N_MATCH: {
-		if (!n->kids[0]->type || n->kids[0]->type->kind != TY_ENUM || !n->kids[0]->type->def) {
-			emit(g, OP_UNKNOWN, 0, n->loc); /* NEVER: the checker reports a match without an enumeration */
+		if (NEVER(!n->kids[0]->type || n->kids[0]->type->kind != TY_ENUM || !n->kids[0]->type->def)) {
+			cannot_compile(g, n); /* the checker reports a match without an enumeration */
 			return;
 		}
 		int subject = local(g, n->slot);
@@ -503,7 +616,7 @@ static void expr(Cg *g, Node *n)
 		return;
 	}
 	default:
-		emit(g, OP_UNKNOWN, 0, n->loc);
+		cannot_compile(g, n);
 		return;
 	}
 }

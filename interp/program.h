@@ -40,6 +40,7 @@ typedef struct Chunk {
 	Value *k;
 	int nk, kcap;
 	int nlocals;
+	int maxstack; /* the most values on the stack above the locals (cg_max_stack) */
 	int nargs;
 	CaseTab **cases;
 	int ncases;

@@ -18,21 +18,10 @@
 #include "arith.h"
 #include "builtins.h"
 #include "compile.h"
+#include "guard.h"
 #include "opcodes.h"
 #include "protect.h"
 #include "vm.h"
-
-const char *const op_names[OP__COUNT] = {
-#define X(name, words, effect, doc) #name,
-	EDICT_OPCODES(X)
-#undef X
-};
-
-const unsigned char op_words[OP__COUNT] = {
-#define X(name, words, effect, doc) words,
-	EDICT_OPCODES(X)
-#undef X
-};
 
 /* ------------------------------------------------------------- errors */
 
@@ -360,8 +349,8 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
 	if (base < 0)
 		base = c->stack_top;
-	if (__builtin_expect(base + ch->nlocals + ch->n + 4 > c->cap, 0))
-		ensure_stack(c, base + ch->nlocals + ch->n + 4);
+	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
+		ensure_stack(c, base + ch->nlocals + ch->maxstack);
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals; /* next free slot */
@@ -402,6 +391,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	};
 #define VMDISPATCH()                                                                   \
 	do {                                                                           \
+		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);                    \
 		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
 		w = *pc++;                                                         \
@@ -414,6 +404,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #define VMCASE(name) case OP_##name:
 #define VMBREAK break
 	for (;;) {
+		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);
 		if (--budget < 0)
 			goto steps_exceeded;
 		w = *pc++;
