@@ -1689,9 +1689,6 @@ static void run_command(Repl *r, const char *text)
 static const char *const commands[] = {"help",	    "quit",	 "exit",	"load",	   "save", "use",
 				       "diff",	    "scenarios", "set",		"unset",   "facts", "as",
 				       "explain",   "missing",	 "why",		"what",	   "reload", "decisions"};
-static const char *const keywords[] = {"and", "or",  "not",	"in",	    "if",    "then",  "else",
-				       "true", "false", "unknown", "as_of",  "otherwise", "is", "known",
-				       "let", "match", "for",	"where",    "chapter", "heading", "subheading"};
 
 typedef struct Cands {
 	const char **v;
@@ -1884,8 +1881,9 @@ static unsigned char complete(EditLine *e, int ch)
 		} else {
 			name_cands(r, &c, prefix, false, false);
 			member_cands(r, &c, prefix, NULL);
-			for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
-				cand(&c, prefix, keywords[i]);
+			for (int i = 0; i < kw_count; i++)
+				if (kw_table[i].cls == KW_EXPR)
+					cand(&c, prefix, kw_table[i].text);
 			for (int i = 0; i < bi_count; i++)
 				cand(&c, prefix, bi_table[i].name);
 		}

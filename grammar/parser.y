@@ -38,6 +38,7 @@ int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
 %code {
 #include "mem.h"
 #include <string.h>
+#include "keywords.h"
 #include "parse.h"
 
 #define YYMALLOC GC_MALLOC
@@ -647,6 +648,20 @@ static bool starts_expr(yysymbol_kind_t k)
 	return false;
 }
 
+/* The text of the token at loc, on one line: NULL when it is not in the
+ * source or not shorter than max bytes. */
+static const char *token_text(const Source *src, const Loc *loc, size_t max)
+{
+	long off = source_line_offset(src, loc->line);
+	if (off < 0 || loc->col < 1)
+		return NULL;
+	size_t start = (size_t)off + (size_t)(loc->col - 1);
+	size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
+	if (start + len > src->len || len >= max)
+		return NULL;
+	return ast_strdup(src->text + start, len);
+}
+
 /* Tokens that continue an expression after a value. */
 static bool is_operator(yysymbol_kind_t k)
 {
@@ -693,17 +708,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_STRING || got == YYSYMBOL_CURRENCY ||
 	    got == YYSYMBOL_PERCENT || got == YYSYMBOL_DATE) {
 		/* quote the actual text of the offending token */
-		const Source *src = ps->src;
-		const char *t = src->text;
-		int line = 1;
-		size_t i = 0;
-		while (i < src->len && line < loc->line)
-			if (t[i++] == '\n')
-				line++;
-		size_t start = i + (size_t)(loc->col - 1);
-		size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
-		if (start + len <= src->len && len < 60)
-			what = xprintf("%s '%.*s'", gname, (int)len, t + start);
+		const char *t = token_text(ps->src, loc, 60);
+		if (t)
+			what = xprintf("%s '%s'", gname, t);
 	}
 	bool expr = false, oper = false;
 	const char *list[MAX + 2];
@@ -754,19 +761,16 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		for (int i = 0; i < n; i++)
 			decl_start |= exp[i] == YYSYMBOL_DECISION;
 		if (decl_start && !dg->hint) {
-			static const char *const kws[] = {"decision", "param", "table", "function", "fact", "record",
-							  "enum", "check", "test", "import", "module", "private"};
-			const Source *src = ps->src;
-			const char *t = src->text;
-			int line = 1;
-			size_t i = 0;
-			while (i < src->len && line < loc->line)
-				if (t[i++] == '\n')
-					line++;
-			size_t start = i + (size_t)(loc->col - 1);
-			size_t len = (size_t)(loc->ecol - loc->col + 1);
-			const char *word = start + len <= src->len && len < 40 ? ast_strdup(t + start, len) : "";
-			const char *best = diag_closest(word, kws, (int)(sizeof kws / sizeof kws[0]));
+			/* the words that start a declaration (keywords.h) */
+			const char *kws[64];
+			int nkw = 0;
+			for (int k = 0; k < kw_count && nkw < 64; k++)
+				if (kw_table[k].cls != KW_OTHER && kw_table[k].cls != KW_EXPR)
+					kws[nkw++] = kw_table[k].text;
+			const char *word = token_text(ps->src, loc, 40);
+			if (!word)
+				word = "";
+			const char *best = diag_closest(word, kws, nkw);
 			if (best)
 				diag_hint(dg, "did you mean '%s'?", best);
 			else

@@ -21,8 +21,8 @@
  * explanations (explain.h), facts (facts.h), contexts and their settings
  * (vm.h, ctx.h: ctx_set_*), the bytecode listing (disasm.h), ordering
  * values (arith.h); for the REPL's own expressions the parser, checker and
- * compiler (parse.h, check.h, compile.h) and the builtins' names
- * (builtins.h), atomic file replacement (fileio.h) and why-not (whynot.h). */
+ * compiler (parse.h, check.h, compile.h), the builtins' names
+ * (builtins.h) and the keywords (keywords.h), atomic file replacement (fileio.h) and why-not (whynot.h). */
 #include "arith.h"
 #include "builtins.h"
 #include "check.h"
@@ -32,6 +32,7 @@
 #include "facts.h"
 #include "fileio.h"
 #include "format.h"
+#include "keywords.h"
 #include "load.h"
 #include "parse.h"
 #include "program.h"

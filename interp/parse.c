@@ -13,6 +13,7 @@
 #include "mem.h"
 #include <string.h>
 
+#include "keywords.h"
 #include "parse.h"
 #include "parser.h"
 #include "lexer.h"
@@ -184,17 +185,12 @@ typedef enum { W_OTHER, W_MODULE, W_IMPORT, W_PRIVATE, W_TYPE, W_NAMED, W_CHECK 
 
 static Word top_word(const char *s, size_t n)
 {
-	static const struct { const char *w; size_t n; Word k; } words[] = {
-		{"module", 6, W_MODULE}, {"import", 6, W_IMPORT}, {"private", 7, W_PRIVATE}, {"enum", 4, W_TYPE},
-		{"record", 6, W_TYPE},   {"fact", 4, W_TYPE},     {"param", 5, W_NAMED},     {"decision", 8, W_NAMED},
-		{"table", 5, W_NAMED},   {"function", 8, W_NAMED}, {"check", 5, W_CHECK},    {"test", 4, W_CHECK},
-	};
+	static const Word of_class[] = {[KW_MODULE] = W_MODULE, [KW_IMPORT] = W_IMPORT, [KW_PRIVATE] = W_PRIVATE,
+					[KW_TYPE] = W_TYPE,	[KW_NAMED] = W_NAMED,	[KW_CHECK] = W_CHECK};
 	if (n < 4 || n > 8 || !strchr("mipefrdtc", s[0]))
 		return W_OTHER;
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (words[i].n == n && words[i].w[0] == s[0] && memcmp(words[i].w, s, n) == 0)
-			return words[i].k;
-	return W_OTHER;
+	int k = kw_find(s, n);
+	return k < 0 || kw_table[k].cls == KW_EXPR ? W_OTHER : of_class[kw_table[k].cls];
 }
 
 /* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
