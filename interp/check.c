@@ -1120,6 +1120,187 @@ static const Type *check_in(Chk *c, Node *n)
 	return n->type = &ty_bool;
 }
 
+/* '-' expr, 'not' expr */
+static const Type *check_unary(Chk *c, Node *n, const Type *expect)
+{
+	if (n->op != UN_NEG) {
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'not'");
+		return n->type = &ty_bool;
+	}
+	const Type *t = check(c, n->kids[0], expect);
+	if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
+		err(c, n->loc, "cannot negate %s", a_ty(t));
+		return n->type = &ty_error;
+	}
+	return n->type = t;
+}
+
+/* expr ('=' | '!=' | '<' ...) expr */
+static const Type *check_comparison(Chk *c, Node *n)
+{
+	bool ordered = op_class(n) == OPC_ORD;
+	const Type *a = check(c, n->kids[0], NULL);
+	const Type *b = check(c, n->kids[1], a);
+	if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
+		a = check(c, n->kids[0], b);
+	if (!comparable(a, b, ordered)) {
+		Diag *dg = err(c, n->loc, "cannot compare %s with %s", a_ty(a), a_ty(b));
+		if (a->kind == TY_MONEY && b->kind == TY_MONEY)
+			diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
+		else if ((a->kind == TY_STR) != (b->kind == TY_STR))
+			diag_hint(dg, "text is written in quotes, and enumeration members without them");
+	} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
+		err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
+	}
+	return n->type = &ty_bool;
+}
+
+/* expr op expr */
+static const Type *check_binary(Chk *c, Node *n)
+{
+	switch (op_class(n)) {
+	case OPC_ARITH: {
+		const Type *a = check(c, n->kids[0], NULL);
+		const Type *b = check(c, n->kids[1], a->kind == TY_ENUM ? a : NULL);
+		return n->type = arith(c, n, a, b);
+	}
+	case OPC_LOGIC:
+		expect_type(c, n->kids[0], &ty_bool, "each side of 'and' and 'or'");
+		expect_type(c, n->kids[1], &ty_bool, "each side of 'and' and 'or'");
+		return n->type = &ty_bool;
+	default:
+		return check_comparison(c, n);
+	}
+}
+
+/* a 'otherwise' b, 'if' c 'then' a 'else' b: two sides of one type */
+static const Type *check_branches(Chk *c, Node *n, const Type *expect)
+{
+	bool is_if = n->kind == N_IF;
+	if (is_if)
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'if'");
+	Node *x = n->kids[is_if ? 1 : 0], *y = n->kids[is_if ? 2 : 1];
+	const Type *a = check(c, x, expect);
+	bool usable = a->kind != TY_ERROR && (!is_if || a->kind != TY_EMPTY);
+	const Type *b = check(c, y, usable ? a : expect);
+	const Type *t = unify(a, b);
+	if (t)
+		return n->type = t;
+	if (is_if)
+		err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", a_ty(a),
+		    a_ty(b));
+	else
+		err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", a_ty(a), a_ty(b));
+	return n->type = &ty_error;
+}
+
+/* 'let' name '=' expr ';' expr */
+static const Type *check_let(Chk *c, Node *n, const Type *expect)
+{
+	const Type *a = check(c, n->kids[0], NULL);
+	int saved_n = c->nlocals, saved_slots = c->nslots;
+	n->slot = push_local(c, n->text, a);
+	const Type *t = check(c, n->kids[1], expect);
+	c->nlocals = saved_n;
+	c->nslots = saved_slots;
+	return n->type = t;
+}
+
+/* One arm's member: its index in td, or -1 for 'default' (or a wrong one). */
+static int match_arm(Chk *c, TypeDef *td, Node *arm, bool *seen, bool *has_default)
+{
+	if (!arm->text) {
+		*has_default = true;
+		return -1;
+	}
+	int idx = -1;
+	for (int j = 0; j < td->nmembers; j++)
+		if (strcmp(td->members[j], arm->text) == 0)
+			idx = j;
+	if (idx < 0) {
+		Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
+		const char *best = diag_closest(arm->text, td->members, td->nmembers);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+	} else if (seen[idx]) {
+		err(c, arm->loc, "'%s' appears twice in this match", arm->text);
+	} else {
+		seen[idx] = true;
+	}
+	return idx;
+}
+
+/* A match without 'default' must name every member. */
+static void match_complete(Chk *c, Node *n, TypeDef *td, const bool *seen)
+{
+	char *missing = NULL;
+	for (int j = 0; j < td->nmembers; j++)
+		if (!seen[j])
+			missing = missing ? xprintf("%s, %s", missing, td->members[j]) : xprintf("%s", td->members[j]);
+	if (missing) {
+		Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", missing);
+		diag_hint(dg, "add a branch for each, or 'default => ...'");
+	}
+}
+
+/* 'match' expr '{' member '=>' expr ... '}' */
+static const Type *check_match(Chk *c, Node *n, const Type *expect)
+{
+	const Type *a = check(c, n->kids[0], NULL);
+	if (a->kind != TY_ENUM) {
+		if (n->kids[0]->kind == N_UNKNOWN)
+			err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
+		else if (a->kind != TY_ERROR)
+			err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
+		for (int i = 1; i < n->nkids; i++)
+			check(c, n->kids[i]->kids[0], expect);
+		return n->type = &ty_error;
+	}
+	TypeDef *td = a->def;
+	n->slot = reserve(c, 1);
+	bool *seen = GC_MALLOC_ATOMIC((size_t)td->nmembers + 1);
+	memset(seen, 0, (size_t)td->nmembers + 1);
+	bool has_default = false;
+	const Type *t = NULL;
+	for (int i = 1; i < n->nkids; i++) {
+		Node *arm = n->kids[i];
+		arm->slot = match_arm(c, td, arm, seen, &has_default);
+		const Type *at = check(c, arm->kids[0], t ? t : expect);
+		const Type *u = t ? unify(t, at) : at;
+		if (!u) {
+			err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
+			    a_ty(at), a_ty(t));
+			u = &ty_error;
+		}
+		t = u;
+	}
+	if (!has_default)
+		match_complete(c, n, td, seen);
+	return n->type = t ? t : &ty_error;
+}
+
+/* '[' expr, ... ']' */
+static const Type *check_list(Chk *c, Node *n, const Type *expect)
+{
+	const Type *want = expect && expect->kind == TY_LIST ? expect->elem : NULL;
+	const Type *t = NULL;
+	for (int i = 0; i < n->nkids; i++) {
+		const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
+		const Type *u = t ? unify(t, et) : et;
+		if (!u) {
+			err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", a_ty(et),
+			    a_ty(t));
+			u = t;
+		}
+		t = u;
+	}
+	if (!t)
+		return n->type = &ty_empty;
+	return n->type = t->kind == TY_ERROR ? t : ty_list(t);
+}
+
+/* Any expression, against the type the context expects (NULL: any):
+ * its type, with names resolved and errors reported. */
 static const Type *check(Chk *c, Node *n, const Type *expect)
 {
 	if (!n)
@@ -1132,7 +1313,6 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 	}
 	n->id = c->nodeid++;
 	AST_PUSH(c->p->nodes, c->p->nnodes, n);
-	const Type *a, *b, *t;
 	switch (n->kind) {
 	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
 	case N_DURATION: case N_STRING: case N_HSLIT: case N_UNKNOWN:
@@ -1140,175 +1320,31 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		if (n->kind == N_UNKNOWN && expect)
 			n->type = expect;
 		return n->type;
-	case N_ASOF:
-		return n->type = &ty_date;
-	case N_NAME:
-		return check_name(c, n, expect);
-	case N_FIELD:
-		return check_field(c, n);
-	case N_CALL:
-		return check_call(c, n);
-	case N_UNARY:
-		if (n->op == UN_NEG) {
-			t = check(c, n->kids[0], expect);
-			if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
-				err(c, n->loc, "cannot negate %s", a_ty(t));
-				return n->type = &ty_error;
-			}
-			return n->type = t;
-		}
-		expect_type(c, n->kids[0], &ty_bool, "the condition after 'not'");
-		return n->type = &ty_bool;
-	case N_BINARY:
-		switch (op_class(n)) {
-		case OPC_ARITH:
-			a = check(c, n->kids[0], NULL);
-			b = check(c, n->kids[1], a->kind == TY_ENUM ? a : NULL);
-			return n->type = arith(c, n, a, b);
-		case OPC_LOGIC:
-			expect_type(c, n->kids[0], &ty_bool, "each side of 'and' and 'or'");
-			expect_type(c, n->kids[1], &ty_bool, "each side of 'and' and 'or'");
-			return n->type = &ty_bool;
-		default: {
-			bool ordered = op_class(n) == OPC_ORD;
-			a = check(c, n->kids[0], NULL);
-			b = check(c, n->kids[1], a);
-			if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
-				a = check(c, n->kids[0], b);
-			if (!comparable(a, b, ordered)) {
-				Diag *dg = err(c, n->loc, "cannot compare %s with %s", a_ty(a), a_ty(b));
-				if (a->kind == TY_MONEY && b->kind == TY_MONEY)
-					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
-				else if ((a->kind == TY_STR) != (b->kind == TY_STR))
-					diag_hint(dg, "text is written in quotes, and enumeration members without them");
-			} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
-				err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
-			}
-			return n->type = &ty_bool;
-		}
-		}
-	case N_IN:
-		return check_in(c, n);
+	case N_ASOF: return n->type = &ty_date;
+	case N_NAME: return check_name(c, n, expect);
+	case N_FIELD: return check_field(c, n);
+	case N_CALL: return check_call(c, n);
+	case N_UNARY: return check_unary(c, n, expect);
+	case N_BINARY: return check_binary(c, n);
+	case N_IN: return check_in(c, n);
 	case N_IS:
 		check(c, n->kids[0], NULL);
 		return n->type = &ty_bool;
 	case N_OTHERWISE:
-		a = check(c, n->kids[0], expect);
-		b = check(c, n->kids[1], a->kind != TY_ERROR ? a : expect);
-		t = unify(a, b);
-		if (!t) {
-			err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", a_ty(a), a_ty(b));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case N_IF:
-		expect_type(c, n->kids[0], &ty_bool, "the condition after 'if'");
-		a = check(c, n->kids[1], expect);
-		b = check(c, n->kids[2], a->kind != TY_ERROR && a->kind != TY_EMPTY ? a : expect);
-		t = unify(a, b);
-		if (!t) {
-			err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", a_ty(a),
-			    a_ty(b));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case N_LET: {
-		a = check(c, n->kids[0], NULL);
-		int saved_n = c->nlocals, saved_slots = c->nslots;
-		n->slot = push_local(c, n->text, a);
-		t = check(c, n->kids[1], expect);
-		c->nlocals = saved_n;
-		c->nslots = saved_slots;
-		return n->type = t;
-	}
-	case N_MATCH: {
-		a = check(c, n->kids[0], NULL);
-		if (a->kind != TY_ENUM) {
-			if (n->kids[0]->kind == N_UNKNOWN)
-				err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
-			else if (a->kind != TY_ERROR)
-				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
-			for (int i = 1; i < n->nkids; i++)
-				check(c, n->kids[i]->kids[0], expect);
-			return n->type = &ty_error;
-		}
-		TypeDef *td = a->def;
-		n->slot = reserve(c, 1);
-		bool *seen = GC_MALLOC_ATOMIC((size_t)td->nmembers + 1);
-		memset(seen, 0, (size_t)td->nmembers + 1);
-		bool has_default = false;
-		t = NULL;
-		for (int i = 1; i < n->nkids; i++) {
-			Node *arm = n->kids[i];
-			if (!arm->text) {
-				has_default = true;
-				arm->slot = -1;
-			} else {
-				int idx = -1;
-				for (int j = 0; j < td->nmembers; j++)
-					if (strcmp(td->members[j], arm->text) == 0)
-						idx = j;
-				if (idx < 0) {
-					Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
-					const char *best = diag_closest(arm->text, td->members, td->nmembers);
-					if (best)
-						diag_hint(dg, "did you mean '%s'?", best);
-				} else if (seen[idx]) {
-					err(c, arm->loc, "'%s' appears twice in this match", arm->text);
-				} else {
-					seen[idx] = true;
-				}
-				arm->slot = idx;
-			}
-			const Type *at = check(c, arm->kids[0], t ? t : expect);
-			const Type *u = t ? unify(t, at) : at;
-			if (!u) {
-				err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
-				    a_ty(at), a_ty(t));
-				u = &ty_error;
-			}
-			t = u;
-		}
-		if (!has_default) {
-			char *missing = NULL;
-			for (int j = 0; j < td->nmembers; j++)
-				if (!seen[j])
-					missing = missing ? xprintf("%s, %s", missing, td->members[j]) : xprintf("%s", td->members[j]);
-			if (missing) {
-				Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", missing);
-				diag_hint(dg, "add a branch for each, or 'default => ...'");
-			}
-		}
-		return n->type = t ? t : &ty_error;
-	}
+	case N_IF: return check_branches(c, n, expect);
+	case N_LET: return check_let(c, n, expect);
+	case N_MATCH: return check_match(c, n, expect);
 	case N_ARM:
 	case N_ENTRY:
 	case N_GEN:
 		return n->type = &ty_error; /* handled by their parents */
-	case N_LIST: {
-		const Type *want = expect && expect->kind == TY_LIST ? expect->elem : NULL;
-		t = NULL;
-		for (int i = 0; i < n->nkids; i++) {
-			const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
-			const Type *u = t ? unify(t, et) : et;
-			if (!u) {
-				err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", a_ty(et),
-				    a_ty(t));
-				u = t;
-			}
-			t = u;
-		}
-		if (!t)
-			return n->type = &ty_empty;
-		return n->type = t->kind == TY_ERROR ? t : ty_list(t);
-	}
+	case N_LIST: return check_list(c, n, expect);
 	case N_COMP: {
 		const Type *e;
 		check_gen(c, n->kids[0], expect && expect->kind == TY_LIST ? expect->elem : NULL, &e);
 		return n->type = e->kind == TY_ERROR ? e : ty_list(e);
 	}
-	case N_RECORD:
-		return check_record(c, n, expect);
+	case N_RECORD: return check_record(c, n, expect);
 	}
 	return n->type = &ty_error;
 }
