@@ -276,11 +276,83 @@ Value chk_literal(const Node *n)
 	return n->k;
 }
 
-static void literal(Chk *c, Node *n)
+/* A number: a whole number unless it has a point; percent and money take
+ * their kind. */
+static const Type *number_literal(Chk *c, Node *n)
 {
 	Dec d;
-	DecStatus st;
+	DecStatus st = dec_parse(n->text, strlen(n->text), &d);
+	if (n->kind == N_PERCENT && st == DEC_OK && d.exp - 2 < DEC_EMIN)
+		st = DEC_OVERFLOW;
+	if (st != DEC_OK) {
+		err(c, n->loc, "%s", dec_status_text(st));
+		return &ty_error;
+	}
+	if (n->kind == N_PERCENT) {
+		d.exp -= 2;
+		n->k = val_dec(V_PCT, d, 0);
+		return &ty_pct;
+	}
+	if (n->kind == N_MONEY) {
+		n->k = val_dec(V_MONEY, d, n->cur);
+		return ty_money_in(n->cur);
+	}
+	if (strchr(n->text, '.')) {
+		n->k = val_dec(V_DEC, d, 0);
+		return &ty_dec;
+	}
+	int64_t i;
+	if (!dec_to_int(d, &i)) {
+		Diag *dg = err(c, n->loc, "this whole number is too large");
+		diag_hint(dg, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
+		return &ty_error;
+	}
+	n->k = val_int(i);
+	return &ty_int;
+}
+
+static const Type *date_literal(Chk *c, Node *n)
+{
 	date_t dt;
+	int rc = date_parse(n->text, strlen(n->text), &dt);
+	if (rc != 0) {
+		int mo = atoi(n->text + 5);
+		err(c, n->loc, "%s is not a real date%s", n->text,
+		    rc == -3 ? ": years run from 0001 to 9999"
+		    : rc == -2 && (mo < 1 || mo > 12) ? xprintf(": there is no month %d", mo)
+		    : rc == -2 ? ": that day does not exist in that month" : "");
+		return &ty_error;
+	}
+	n->k = val_date(dt);
+	return &ty_date;
+}
+
+static const Type *duration_literal(Chk *c, Node *n)
+{
+	Dec d;
+	int64_t i;
+	DecStatus st = dec_parse(n->text, strlen(n->text), &d);
+	if (st != DEC_OK || !dec_to_int(d, &i) || i > 1000000) {
+		err(c, n->loc, "a duration is a whole number of days, weeks, months or years (at most 1000000)");
+		return &ty_error;
+	}
+	n->k = val_dur(i, (DurUnit)n->op);
+	return &ty_dur;
+}
+
+static const Type *hs_literal(Chk *c, Node *n)
+{
+	if (val_hs_parse(n->text, strlen(n->text), &n->k) != 0) {
+		Diag *dg = err(c, n->loc, "\"%s\" is not a tariff code", n->text);
+		diag_hint(dg, "write the digits of a chapter, heading or subheading, such as hs \"6205.20\"");
+		return &ty_error;
+	}
+	return &ty_hs;
+}
+
+/* A literal: its constant value (Node.k) and type. */
+static void literal(Chk *c, Node *n)
+{
 	n->is_const = true;
 	switch (n->kind) {
 	case N_BOOL:
@@ -288,87 +360,22 @@ static void literal(Chk *c, Node *n)
 		n->type = &ty_bool;
 		return;
 	case N_NUMBER:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK) {
-			err(c, n->loc, "%s", dec_status_text(st));
-			n->type = &ty_error;
-			return;
-		}
-		if (!strchr(n->text, '.')) {
-			int64_t i;
-			if (!dec_to_int(d, &i)) {
-				Diag *dg = err(c, n->loc, "this whole number is too large");
-				diag_hint(dg, "whole numbers go up to 9223372036854775807; write a decimal point for larger amounts");
-				n->type = &ty_error;
-				return;
-			}
-			n->k = val_int(i);
-			n->type = &ty_int;
-		} else {
-			n->k = val_dec(V_DEC, d, 0);
-			n->type = &ty_dec;
-		}
-		return;
 	case N_PERCENT:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK || d.exp - 2 < DEC_EMIN) {
-			err(c, n->loc, "%s", dec_status_text(st == DEC_OK ? DEC_OVERFLOW : st));
-			n->type = &ty_error;
-			return;
-		}
-		d.exp -= 2;
-		n->k = val_dec(V_PCT, d, 0);
-		n->type = &ty_pct;
-		return;
 	case N_MONEY:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK) {
-			err(c, n->loc, "%s", dec_status_text(st));
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_dec(V_MONEY, d, n->cur);
-		n->type = ty_money_in(n->cur);
+		n->type = number_literal(c, n);
 		return;
-	case N_DATE: {
-		int rc = date_parse(n->text, strlen(n->text), &dt);
-		if (rc != 0) {
-			int mo = atoi(n->text + 5);
-			err(c, n->loc, "%s is not a real date%s", n->text,
-			    rc == -3 ? ": years run from 0001 to 9999"
-			    : rc == -2 && (mo < 1 || mo > 12) ? xprintf(": there is no month %d", mo)
-			    : rc == -2 ? ": that day does not exist in that month" : "");
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_date(dt);
-		n->type = &ty_date;
+	case N_DATE:
+		n->type = date_literal(c, n);
 		return;
-	}
-	case N_DURATION: {
-		int64_t i;
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK || !dec_to_int(d, &i) || i > 1000000) {
-			err(c, n->loc, "a duration is a whole number of days, weeks, months or years (at most 1000000)");
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_dur(i, (DurUnit)n->op);
-		n->type = &ty_dur;
+	case N_DURATION:
+		n->type = duration_literal(c, n);
 		return;
-	}
 	case N_STRING:
 		n->k = val_str(n->text, strlen(n->text));
 		n->type = &ty_str;
 		return;
 	case N_HSLIT:
-		if (val_hs_parse(n->text, strlen(n->text), &n->k) != 0) {
-			Diag *dg = err(c, n->loc, "\"%s\" is not a tariff code", n->text);
-			diag_hint(dg, "write the digits of a chapter, heading or subheading, such as hs \"6205.20\"");
-			n->type = &ty_error;
-			return;
-		}
-		n->type = &ty_hs;
+		n->type = hs_literal(c, n);
 		return;
 	case N_UNKNOWN:
 		n->k = val_unknown(NULL);

@@ -212,6 +212,48 @@ static bool ident_char(char c) { return byte_class[(unsigned char)c] == 1 || byt
 /* Where the dotted name being read goes: the module line or an import. */
 typedef enum { D_NONE, D_MODULE, D_IMPORT, D_DECL_NAME } Dotted;
 
+/* Past white space, comments and texts in quotes, which hold no words,
+ * from i; counts the lines passed. */
+static size_t skip_blank(const char *t, size_t n, size_t i, int *line, size_t *line_start)
+{
+	while (i < n) {
+		char c = t[i];
+		if (c == '\n') {
+			++*line;
+			*line_start = ++i;
+		} else if (byte_class[(unsigned char)c] == 3) {
+			i++;
+		} else if (c == '#') {
+			const char *nl = memchr(t + i, '\n', n - i);
+			i = nl ? (size_t)(nl - t) : n;
+		} else if (c == '"') {
+			for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
+				if (t[i] == '\\' && i + 1 < n) {
+					if (t[++i] == '\n') {
+						++*line;
+						*line_start = i + 1;
+					}
+				}
+			if (i < n && t[i] == '"')
+				i++;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* A type declaration starting: its part of the outline (one after the
+ * other, they are parsed in one go), to be closed at the next word. */
+static OutlinePart *type_part(Outline *o, OutlinePart part)
+{
+	OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
+	if (last && last->off + last->len == part.off)
+		return last;
+	AST_PUSH(o->types, o->ntypes, part);
+	return &o->types[o->ntypes - 1];
+}
+
 void parse_outline(const Source *src, Outline *o)
 {
 	memset(o, 0, sizeof *o);
@@ -227,31 +269,7 @@ void parse_outline(const Source *src, Outline *o)
 	int priv_line = 0, priv_col = 0;
 	bool priv = false;
 	for (;;) {
-		/* white space, comments and texts in quotes hold no words */
-		while (i < n) {
-			char c = t[i];
-			if (c == '\n') {
-				line++;
-				line_start = ++i;
-			} else if (byte_class[(unsigned char)c] == 3) {
-				i++;
-			} else if (c == '#') {
-				const char *nl = memchr(t + i, '\n', n - i);
-				i = nl ? (size_t)(nl - t) : n;
-			} else if (c == '"') {
-				for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
-					if (t[i] == '\\' && i + 1 < n) {
-						if (t[++i] == '\n') {
-							line++;
-							line_start = i + 1;
-						}
-					}
-				if (i < n && t[i] == '"')
-					i++;
-			} else {
-				break;
-			}
-		}
+		i = skip_blank(t, n, i, &line, &line_start);
 		size_t at = i;
 		Word w = W_OTHER;
 		size_t wl = 0;
@@ -289,13 +307,7 @@ void parse_outline(const Source *src, Outline *o)
 			if (w == W_TYPE) {
 				OutlinePart part = {priv ? priv_off : at, 0, priv ? priv_line : line,
 						    priv ? priv_col : (int)(at - line_start) + 1};
-				OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
-				if (last && last->off + last->len == part.off) {
-					open = last; /* one after the other: parsed in one go */
-				} else {
-					AST_PUSH(o->types, o->ntypes, part);
-					open = &o->types[o->ntypes - 1];
-				}
+				open = type_part(o, part);
 			}
 			priv = false;
 			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
