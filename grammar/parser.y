@@ -662,6 +662,8 @@ static const char *token_text(const Source *src, const Loc *loc, size_t max)
 	return ast_strdup(src->text + start, len);
 }
 
+
+
 /* Tokens that continue an expression after a value. */
 static bool is_operator(yysymbol_kind_t k)
 {
@@ -674,6 +676,50 @@ static bool is_operator(yysymbol_kind_t k)
 	}
 	const char *n = yysymbol_name(k);
 	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.([{", n[1]);
+}
+
+/* What was expected, in words for the message: "an expression" once for
+ * all that can start one, "an operator" once for all operators, then the
+ * other tokens; the units after a number are left out (true, but never
+ * what was meant).  Returns how many. */
+static int expected_words(const yysymbol_kind_t *exp, int n, const char **list)
+{
+	bool expr = false, oper = false;
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		if (starts_expr(exp[i])) {
+			if (!expr)
+				list[m++] = "an expression";
+			expr = true;
+		} else if (exp[i] == YYSYMBOL_DURUNIT || exp[i] == YYSYMBOL_CURRENCY) {
+			/* the unit after a number */
+		} else if (is_operator(exp[i])) {
+			oper = true;
+		} else if (exp[i] != YYSYMBOL_YYerror) {
+			list[m++] = yysymbol_name(exp[i]);
+		}
+	}
+	/* after a complete value any operator could follow: say so once */
+	if (oper && !expr && m < 8)
+		list[m++] = "an operator";
+	return m;
+}
+
+/* A misspelt keyword where a declaration starts: the closest of the words
+ * that start one (keywords.h). */
+static void declaration_hint(struct ParseState *ps, const Loc *loc, Diag *dg)
+{
+	const char *kws[64];
+	int nkw = 0;
+	for (int k = 0; k < kw_count && nkw < 64; k++)
+		if (kw_table[k].cls != KW_OTHER && kw_table[k].cls != KW_EXPR)
+			kws[nkw++] = kw_table[k].text;
+	const char *word = token_text(ps->src, loc, 40);
+	const char *best = diag_closest(word ? word : "", kws, nkw);
+	if (best)
+		diag_hint(dg, "did you mean '%s'?", best);
+	else
+		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
@@ -712,27 +758,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		if (t)
 			what = xprintf("%s '%s'", gname, t);
 	}
-	bool expr = false, oper = false;
 	const char *list[MAX + 2];
-	int m = 0;
-	for (int i = 0; i < n; i++) {
-		if (starts_expr(exp[i])) {
-			if (!expr)
-				list[m++] = "an expression";
-			expr = true;
-		} else if (exp[i] == YYSYMBOL_DURUNIT || exp[i] == YYSYMBOL_CURRENCY) {
-			/* the unit after a number: true, but never what was meant */
-		} else if (is_operator(exp[i])) {
-			oper = true;
-		} else if (exp[i] != YYSYMBOL_YYerror) {
-			list[m++] = yysymbol_name(exp[i]);
-		}
-	}
-	/* after a complete value any operator could follow: say so once */
-	if (oper && !expr && m > 0 && m < 8)
-		list[m++] = "an operator";
-	if (oper && !expr && m == 0)
-		list[m++] = "an operator";
+	int m = expected_words(exp, n, list);
 	char *msg;
 	if (ps->is_given && (got == YYSYMBOL_YYEOF || got == YYSYMBOL_YYEMPTY)) {
 		diag_add(ps->diags, SEV_ERROR, *loc, "a fact needs '=' and a value, like company.us_export_share = 12%%");
@@ -755,27 +782,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 				break;
 			}
 	}
-	if (got == YYSYMBOL_IDENT) {
-		/* a misspelt keyword where a declaration starts */
+	if (got == YYSYMBOL_IDENT && !dg->hint) {
 		bool decl_start = false;
 		for (int i = 0; i < n; i++)
 			decl_start |= exp[i] == YYSYMBOL_DECISION;
-		if (decl_start && !dg->hint) {
-			/* the words that start a declaration (keywords.h) */
-			const char *kws[64];
-			int nkw = 0;
-			for (int k = 0; k < kw_count && nkw < 64; k++)
-				if (kw_table[k].cls != KW_OTHER && kw_table[k].cls != KW_EXPR)
-					kws[nkw++] = kw_table[k].text;
-			const char *word = token_text(ps->src, loc, 40);
-			if (!word)
-				word = "";
-			const char *best = diag_closest(word, kws, nkw);
-			if (best)
-				diag_hint(dg, "did you mean '%s'?", best);
-			else
-				diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
-		}
+		if (decl_start)
+			declaration_hint(ps, loc, dg);
 	}
 	ps->nerrors++;
 	return 0;
