@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh - Edict's benchmark suite (issue 6), one command.
+# bench/run.sh - Edict's benchmark suite, one command.
 #
 #   bench/run.sh [--size tiny|small|full] [--only 1,2,3,4,5] [--out FILE]
 #                [--build DIR] [--edict PATH] [--no-build] [--install] [--update-doc]

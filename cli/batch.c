@@ -12,10 +12,12 @@
  * are skipped.  Exit status: 0 when every line was fine, 1 when a query
  * failed on some line, else 3 when some line had invalid facts.
  *
- * The input is streamed: lines are read a chunk at a time, the chunk is
+ * The input is streamed: lines are read a chunk at a time and the chunk is
  * evaluated (by N threads, each with its own context, through the public
- * API), and its results are written in order before the next chunk is
- * read, so memory stays flat however long the input.  A summary goes to
+ * API).  Two chunks are in flight: while the workers evaluate one, the
+ * reading thread writes the results of the one before, in order, and
+ * reads the one after, so that reading and writing are off the workers'
+ * path; memory stays flat however long the input.  A summary goes to
  * standard error at the end, and a progress line while running when
  * standard error is a terminal.
  */
@@ -213,13 +215,22 @@ typedef struct Worker {
 	edict_ctx *ctx;
 	json_tokener *tok;
 	pthread_t thread;
-	Buf out;           /* this chunk's output lines, reset per chunk */
 	Buf id;            /* the current line's "id", as JSON */
 	Value *vals;       /* per query */
 	const char **errs; /* per query: the message when it failed, else NULL */
 	date_t day;        /* the date `as_of` holds (none yet: INT32_MIN) */
 	char as_of[DATE_TEXT_LEN + 1];
 } Worker;
+
+/* A block of input lines and their output: each worker's output lines go
+ * one after another into its own buffer, out[worker]. */
+typedef struct Block {
+	Buf text;
+	Line *lines;
+	Result *res;
+	int nlines;
+	Buf *out;
+} Block;
 
 typedef struct Pool {
 	const Options *o;
@@ -229,11 +240,8 @@ typedef struct Pool {
 	const Query **compiled;
 	Buf *keys; /* each query as a JSON key with its colon: "voucher.award": */
 	int nqueries;
-	/* the chunk being evaluated */
-	const char *text;
-	Line *lines;
-	int nlines;
-	Result *res;
+	Block chunks[2];
+	Block *cur; /* the chunk being evaluated */
 	atomic_int next;
 	/* hand-over between the reading thread and the others */
 	pthread_mutex_t mu;
@@ -297,11 +305,10 @@ static void error_record(Buf *b, long no, const Worker *w, const char *msg)
 	buf_puts(b, "}");
 }
 
-/* Evaluate one line; its output goes to w->out. */
-static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
+/* Evaluate one line of chunk c; its output goes to b. */
+static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf *b)
 {
-	const char *s = pl->text + ln->off;
-	Buf *b = &w->out;
+	const char *s = c->text.s + ln->off;
 	w->id.n = 0;
 	if (ln->too_long) {
 		error_record(b, ln->no, w,
@@ -392,27 +399,28 @@ static Outcome evaluate(Pool *pl, Worker *w, const Line *ln)
 	return outcome;
 }
 
-static Result process(Pool *pl, Worker *w, const Line *ln)
+static Result process(Pool *pl, Worker *w, Block *c, const Line *ln)
 {
-	size_t off = w->out.n;
-	Outcome o = evaluate(pl, w, ln);
+	Buf *b = &c->out[w->index];
+	size_t off = b->n;
+	Outcome o = evaluate(pl, w, c, ln, b);
 	if (o != LINE_BLANK)
-		buf_add(&w->out, "\n", 1);
-	return (Result){o, w->index, off, w->out.n - off};
+		buf_add(b, "\n", 1);
+	return (Result){o, w->index, off, b->n - off};
 }
 
 /* Lines are taken a few at a time: threads then rarely touch the shared
  * counter, or write results in one cache line, and a worker's output lines
  * lie in runs that are written out together. */
-static void work(Pool *pl, Worker *w)
+static void work(Pool *pl, Worker *w, Block *c)
 {
 	for (;;) {
 		int i = atomic_fetch_add(&pl->next, BATCH_TAKE);
-		if (i >= pl->nlines)
+		if (i >= c->nlines)
 			return;
-		int end = i + BATCH_TAKE < pl->nlines ? i + BATCH_TAKE : pl->nlines;
+		int end = i + BATCH_TAKE < c->nlines ? i + BATCH_TAKE : c->nlines;
 		for (; i < end; i++)
-			pl->res[i] = process(pl, w, &pl->lines[i]);
+			c->res[i] = process(pl, w, c, &c->lines[i]);
 	}
 }
 
@@ -443,8 +451,9 @@ static void *worker_main(void *arg)
 			return NULL;
 		}
 		seen = pl->round;
+		Block *c = pl->cur;
 		pthread_mutex_unlock(&pl->mu);
-		work(pl, w);
+		work(pl, w, c);
 		pthread_mutex_lock(&pl->mu);
 		pl->finished++;
 		pthread_cond_signal(&pl->done);
@@ -452,22 +461,32 @@ static void *worker_main(void *arg)
 	}
 }
 
-/* Evaluate the current chunk on every worker, this thread included. */
-static void run_chunk(Pool *pl)
+/* Hand chunk c to the workers.  With one job there are no worker threads:
+ * this thread evaluates it here and now. */
+static void start_chunk(Pool *pl, Block *c)
 {
+	for (int i = 0; i < pl->nworkers; i++)
+		c->out[i].n = 0;
 	atomic_store(&pl->next, 0);
 	if (pl->nworkers == 1) {
-		work(pl, &pl->workers[0]);
+		work(pl, &pl->workers[0], c);
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
+	pl->cur = c;
 	pl->finished = 0;
 	pl->round++;
 	pthread_cond_broadcast(&pl->go);
 	pthread_mutex_unlock(&pl->mu);
-	work(pl, &pl->workers[0]);
+}
+
+/* Wait until the workers have finished the chunk handed to them. */
+static void wait_chunk(Pool *pl)
+{
+	if (pl->nworkers == 1)
+		return;
 	pthread_mutex_lock(&pl->mu);
-	while (pl->finished < pl->nworkers - 1)
+	while (pl->finished < pl->nworkers)
 		pthread_cond_wait(&pl->done, &pl->mu);
 	pthread_mutex_unlock(&pl->mu);
 }
@@ -510,16 +529,16 @@ static void progress(long lines, unsigned long long done, unsigned long long tot
 
 /* --------------------------------------------------------------- main */
 
-/* Stop the other threads (the first `started` workers run one), free the
- * contexts and the rule set. */
+/* Stop the worker threads (the first `started` workers have one), free
+ * the contexts and the rule set. */
 static void teardown(Pool *pl, int started)
 {
-	if (started > 1) {
+	if (started > 0) {
 		pthread_mutex_lock(&pl->mu);
 		pl->quit = true;
 		pthread_cond_broadcast(&pl->go);
 		pthread_mutex_unlock(&pl->mu);
-		for (int i = 1; i < started; i++)
+		for (int i = 0; i < started; i++)
 			pthread_join(pl->workers[i].thread, NULL);
 	}
 	for (int i = 0; i < pl->nworkers; i++) {
@@ -530,109 +549,147 @@ static void teardown(Pool *pl, int started)
 	edict_rules_free(pl->rules);
 }
 
-/* Read, evaluate and write chunk after chunk; the summary; the exit status. */
-static int stream(Pool *pl, const Options *o)
+/* What the reading thread keeps while it streams: the input, the counts
+ * for the summary, and the progress line. */
+typedef struct Stream {
+	Reader rd;
+	int maxlines;
+	long nrec, nok, nfacts, neval, stopped_at;
+	bool write_failed, tty;
+	unsigned long long total; /* bytes of input, when known */
+	double t0, shown;
+} Stream;
+
+/* Read the next chunk of lines into c; false when the input has none. */
+static bool read_chunk(Stream *st, Block *c)
 {
-	Reader rd = {stdin, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0};
-	if (!rd.buf) {
+	c->text.n = 0;
+	c->nlines = 0;
+	while (c->nlines < st->maxlines && c->text.n < BATCH_CHUNK_BYTES) {
+		if (!next_line(&st->rd, &c->text, &c->lines[c->nlines]))
+			break;
+		c->nlines++;
+	}
+	buf_cstr(&c->text);
+	return c->nlines > 0;
+}
+
+/* Write chunk c's results in input order: each run of lines that lie one
+ * after another in one worker's buffer (with one job, the whole chunk) at
+ * once.  Counts them, and stops at the first failure with --fail-fast. */
+static void write_chunk(Pool *pl, Stream *st, const Block *c)
+{
+	const char *run = NULL;
+	size_t runlen = 0;
+	for (int i = 0; i < c->nlines; i++) {
+		const Result *r = &c->res[i];
+		if (r->outcome == LINE_BLANK)
+			continue;
+		st->nrec++;
+		if (r->outcome == LINE_OK)
+			st->nok++;
+		else if (r->outcome == LINE_FACTS)
+			st->nfacts++;
+		else
+			st->neval++;
+		const char *at = c->out[r->worker].s + r->off;
+		if (run && run + runlen != at) {
+			if (fwrite(run, 1, runlen, stdout) != runlen) {
+				st->write_failed = true;
+				return;
+			}
+			run = NULL;
+		}
+		if (!run) {
+			run = at;
+			runlen = 0;
+		}
+		runlen += r->len;
+		if (pl->o->fail_fast && r->outcome != LINE_OK) {
+			st->stopped_at = c->lines[i].no;
+			break;
+		}
+	}
+	if (run && fwrite(run, 1, runlen, stdout) != runlen)
+		st->write_failed = true;
+	double t = now_seconds();
+	if (st->tty && t - st->shown >= 0.2) {
+		progress(st->nrec, st->rd.consumed, st->total, t - st->t0);
+		st->shown = t;
+	}
+}
+
+/* Two chunks, each with its lines, results and one output buffer a worker. */
+static void make_chunks(Pool *pl, int maxlines)
+{
+	for (int k = 0; k < 2; k++) {
+		Block *c = &pl->chunks[k];
+		c->lines = GC_MALLOC_ATOMIC(sizeof(Line) * (size_t)maxlines);
+		c->res = GC_MALLOC_ATOMIC(sizeof(Result) * (size_t)maxlines);
+		c->out = GC_MALLOC(sizeof(Buf) * (size_t)pl->nworkers);
+	}
+}
+
+/* Read, evaluate and write chunk after chunk, two in flight: chunk k+1 is
+ * read while chunk k is evaluated, and chunk k is written while chunk k+1
+ * is; the summary; the exit status. */
+static int stream(Pool *pl)
+{
+	Stream st = {.rd = {stdin, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0}};
+	if (!st.rd.buf) {
 		fprintf(stderr, "edict batch: out of memory\n");
 		return EXIT_DIAG;
 	}
-	bool tty = isatty(fileno(stderr));
+	st.tty = isatty(fileno(stderr));
+	/* results leave in runs of a few lines each: a large buffer makes them
+	 * a write a megabyte instead of one every 4 KB (stdio's default) */
+	static char outbuf[1 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (isatty(fileno(stdin)))
 		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
-	unsigned long long total = 0;
 	struct stat sb;
 	if (fstat(fileno(stdin), &sb) == 0 && S_ISREG(sb.st_mode)) {
 		off_t pos = ftello(stdin);
-		total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
+		st.total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
 	}
-	int maxlines = BATCH_CHUNK_LINES * pl->nworkers;
-	pl->lines = GC_MALLOC_ATOMIC(sizeof(Line) * (size_t)maxlines);
-	pl->res = GC_MALLOC_ATOMIC(sizeof(Result) * (size_t)maxlines);
-	long nrec = 0, nok = 0, nfacts = 0, neval = 0, stopped_at = 0;
-	double t0 = now_seconds(), shown = t0;
-	bool more = true, write_failed = false;
-	Buf text = {0};
-	while (more && !stopped_at && !write_failed) {
-		/* read a chunk */
-		text.n = 0;
-		pl->nlines = 0;
-		while (pl->nlines < maxlines && text.n < BATCH_CHUNK_BYTES) {
-			if (!next_line(&rd, &text, &pl->lines[pl->nlines])) {
-				more = false;
-				break;
-			}
-			pl->nlines++;
-		}
-		if (!pl->nlines)
+	st.maxlines = BATCH_CHUNK_LINES * pl->nworkers;
+	make_chunks(pl, st.maxlines);
+	st.t0 = st.shown = now_seconds();
+	Block *running = NULL, *next = &pl->chunks[0];
+	for (;;) {
+		bool got = read_chunk(&st, next);
+		if (running)
+			wait_chunk(pl);
+		if (got)
+			start_chunk(pl, next);
+		if (running)
+			write_chunk(pl, &st, running);
+		if (got && (st.stopped_at || st.write_failed))
+			wait_chunk(pl); /* the chunk after is evaluated but not written */
+		if (!got || st.stopped_at || st.write_failed)
 			break;
-		pl->text = buf_cstr(&text);
-		for (int i = 0; i < pl->nworkers; i++)
-			pl->workers[i].out.n = 0;
-		run_chunk(pl);
-		/* write it in order: each run of lines that lie one after another
-		 * in one worker's buffer (with one job, the whole chunk) at once */
-		const char *run = NULL;
-		size_t runlen = 0;
-		for (int i = 0; i < pl->nlines; i++) {
-			Result *r = &pl->res[i];
-			if (r->outcome == LINE_BLANK)
-				continue;
-			nrec++;
-			if (r->outcome == LINE_OK)
-				nok++;
-			else if (r->outcome == LINE_FACTS)
-				nfacts++;
-			else
-				neval++;
-			const char *at = pl->workers[r->worker].out.s + r->off;
-			if (run && run + runlen != at) {
-				if (fwrite(run, 1, runlen, stdout) != runlen) {
-					run = NULL;
-					write_failed = true;
-					break;
-				}
-				run = NULL;
-			}
-			if (!run) {
-				run = at;
-				runlen = 0;
-			}
-			runlen += r->len;
-			if (o->fail_fast && r->outcome != LINE_OK) {
-				stopped_at = pl->lines[i].no;
-				break;
-			}
-		}
-		if (run && fwrite(run, 1, runlen, stdout) != runlen)
-			write_failed = true;
-		pl->text = NULL;
-		double t = now_seconds();
-		if (tty && t - shown >= 0.2) {
-			progress(nrec, rd.consumed, total, t - t0);
-			shown = t;
-		}
+		running = next;
+		next = next == &pl->chunks[0] ? &pl->chunks[1] : &pl->chunks[0];
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
-		write_failed = true;
+		st.write_failed = true;
 	int write_errno = errno;
-	double elapsed = now_seconds() - t0;
-	free(rd.buf);
-	if (tty)
+	double elapsed = now_seconds() - st.t0;
+	free(st.rd.buf);
+	if (st.tty)
 		fputs("\r\033[K", stderr);
-	long nfailed = nfacts + neval;
-	fprintf(stderr, "edict batch: %ld line%s, %ld ok, %ld failed", nrec, nrec == 1 ? "" : "s", nok, nfailed);
+	long nrec = st.nrec, nfailed = st.nfacts + st.neval;
+	fprintf(stderr, "edict batch: %ld line%s, %ld ok, %ld failed", nrec, nrec == 1 ? "" : "s", st.nok, nfailed);
 	if (nfailed)
-		fprintf(stderr, " (%ld with invalid facts, %ld with evaluation errors)", nfacts, neval);
+		fprintf(stderr, " (%ld with invalid facts, %ld with evaluation errors)", st.nfacts, st.neval);
 	fprintf(stderr, " in %.2f s (%.0f lines/s)\n", elapsed, elapsed > 0 ? (double)nrec / elapsed : 0.0);
-	if (stopped_at)
-		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", stopped_at);
-	if (write_failed) {
+	if (st.stopped_at)
+		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", st.stopped_at);
+	if (st.write_failed) {
 		fprintf(stderr, "edict batch: cannot write the results: %s\n", strerror(write_errno));
 		return EXIT_DIAG;
 	}
-	return neval ? EXIT_DIAG : nfacts ? EXIT_FACTS : EXIT_OK;
+	return st.neval ? EXIT_DIAG : st.nfacts ? EXIT_FACTS : EXIT_OK;
 }
 
 int cmd_batch(int argc, char **argv)
@@ -711,15 +768,17 @@ int cmd_batch(int argc, char **argv)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->go, NULL);
 	pthread_cond_init(&pl->done, NULL);
-	int started = 1;
-	for (; started < pl->nworkers; started++)
+	/* with several jobs every worker has a thread, and this one reads and
+	 * writes; with one, this thread is the worker */
+	int started = 0;
+	for (; pl->nworkers > 1 && started < pl->nworkers; started++)
 		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {
 			fprintf(stderr, "edict batch: cannot start thread %d: %s\n", started, strerror(errno));
 			teardown(pl, started);
 			return EXIT_DIAG;
 		}
 	use_c_locale(pl);
-	int code = stream(pl, &o);
+	int code = stream(pl);
 	teardown(pl, started);
 	if (pl->c_locale) {
 		uselocale(LC_GLOBAL_LOCALE);

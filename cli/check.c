@@ -26,10 +26,15 @@ int cmd_check(int argc, char **argv)
 	cli_print_diags(d);
 	if (d->nerrors)
 		return EXIT_DIAG;
-	if (p)
+	if (p) {
 		fprintf(stderr, "%d file%s checked: %d decision%s, %d check%s, %d test%s; %d warning%s\n", p->nmods,
 			p->nmods == 1 ? "" : "s", p->ndecls, p->ndecls == 1 ? "" : "s", p->nchecks, p->nchecks == 1 ? "" : "s",
 			p->ntests, p->ntests == 1 ? "" : "s", d->nwarnings, d->nwarnings == 1 ? "" : "s");
+		/* the hash `edict serve` reports with every decision */
+		char hash[72];
+		schema_hash(p, hash);
+		fprintf(stderr, "rule set hash %s\n", hash);
+	}
 	return EXIT_OK;
 }
 

@@ -12,5 +12,8 @@ int cmd_disasm(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

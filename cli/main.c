@@ -1,6 +1,6 @@
 /*
  * main.c - the `edict` command: dispatch to one file per subcommand (check,
- * eval, test, disasm, repl, batch, simulate), and the help text.
+ * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve), and the help text.
  *
  * The command is a host like any other: it loads a rule set, reports
  * diagnostics, and evaluates.  Exit statuses are a contract (common.h):
@@ -33,7 +33,12 @@ static const char *help_text =
 	"                                       what a reform changes across a population\n"
 	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
 	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"
+	"  edict fmt [--check] [--diff] PATH... lay rule files out the one canonical way\n"
+	"  edict serve PATH... [--listen HOST:PORT] [--threads N] [--log FILE]\n"
+	"        [--token-file F] [--tls-cert F --tls-key F] [--docs DIR]\n"
+	"                                       decisions over HTTP, and a web page at /\n"
 	"  edict disasm PATH...                 show the compiled bytecode\n"
+	"  edict lsp                            a language server for editors, on stdin and stdout\n"
 	"  edict --version                      print the version\n"
 	"  edict help                           print this help\n"
 	"\n"
@@ -52,7 +57,8 @@ typedef struct Command {
 
 static const Command commands[] = {
 	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
-	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate},
+	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"lsp", cmd_lsp},
+	{"fmt", cmd_fmt}, {"serve", cmd_serve},
 };
 
 /* A command run under the protected call: out of memory ends it cleanly. */

@@ -632,74 +632,6 @@ static int snap_find(const Snap *s, const Program *p, const char *qname)
 /* ------------------------------------------------------------ explaining */
 
 
-static const char *truth_word(const Program *p, Value v)
-{
-	if (v.tag == V_BOOL)
-		return v.as.i ? "holds" : "fails";
-	return fmt_value_str(p, v);
-}
-
-static const TraceEv *find_ev(const TraceEv **arr, int n, const TraceEv *e)
-{
-	for (int i = 0; i < n; i++)
-		if (e->kind == TR_FACT ? strcmp(arr[i]->path->data, e->path->data) == 0 : arr[i]->a == e->a)
-			return arr[i];
-	return NULL;
-}
-
-/* Why decision d differs between two evaluations of the same program. */
-static void reasons(Repl *r, const Ctx *a, const Ctx *b, int d, const char *in, Buf *out)
-{
-	const Program *p = r->p;
-	Decl *dd = p->decls[d];
-	ExplainSum sa, sb;
-	explain_summarize(a, d, &sa);
-	explain_summarize(b, d, &sb);
-	if (sb.kase >= 0 && sb.kase != sa.kase && sb.kase < dd->ncases) {
-		const Case *k = &dd->cases[sb.kase];
-		buf_printf(out, "%s    now by %s (%s:%d)", in, explain_case_name(dd, sb.kase), k->loc.file, k->loc.line);
-		if (sa.kase >= 0 && sa.kase < dd->ncases)
-			buf_printf(out, "; before by %s", explain_case_name(dd, sa.kase));
-		buf_puts(out, "\n");
-		for (int i = 0; i < k->ncites; i++)
-			buf_printf(out, "%s      %s \"%s\"\n", in, k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
-	}
-	const char **said = NULL; /* several rows may test the same condition */
-	int nsaid = 0;
-	for (int i = 0; i < sb.nconds; i++) {
-		const TraceEv *was = find_ev(sa.conds, sa.nconds, sb.conds[i]);
-		if (!was)
-			continue;
-		const char *x = truth_word(p, was->v), *y = truth_word(p, sb.conds[i]->v);
-		if (strcmp(x, y) == 0)
-			continue;
-		const char *line = xprintf("%s    %s: %s -> %s\n", in, prog_node_text(p, p->nodes[sb.conds[i]->a]), x, y);
-		bool dup = false;
-		for (int k = 0; k < nsaid && !dup; k++)
-			dup = strcmp(said[k], line) == 0;
-		if (dup)
-			continue;
-		AST_PUSH(said, nsaid, line);
-		buf_puts(out, line);
-	}
-	for (int i = 0; i < sb.nfacts; i++) {
-		const TraceEv *was = find_ev(sa.facts, sa.nfacts, sb.facts[i]);
-		if (!was)
-			continue;
-		const char *x = fmt_value_str(p, was->v), *y = fmt_value_str(p, sb.facts[i]->v);
-		if (strcmp(x, y) != 0)
-			buf_printf(out, "%s    %s: %s -> %s\n", in, sb.facts[i]->path->data, x, y);
-	}
-	for (int i = 0; i < sb.nuses; i++) {
-		const TraceEv *was = find_ev(sa.uses, sa.nuses, sb.uses[i]);
-		if (!was)
-			continue;
-		const char *x = fmt_value_str(p, was->v), *y = fmt_value_str(p, sb.uses[i]->v);
-		if (strcmp(x, y) != 0)
-			buf_printf(out, "%s    uses %s: %s -> %s\n", in, p->decls[sb.uses[i]->a]->qname, x, y);
-	}
-}
-
 /* Print each decision whose value differs between two snapshots of the
  * same program (with reasons when both were traced).  Returns how many. */
 static int changes(Repl *r, const Snap *a, const Snap *b, bool why, const char *indent)
@@ -713,7 +645,7 @@ static int changes(Repl *r, const Snap *a, const Snap *b, bool why, const char *
 		n++;
 		buf_printf(&out, "%s%s: %s -> %s\n", indent, r->p->decls[b->idx[i]]->qname, a->text[j], b->text[i]);
 		if (why)
-			reasons(r, a->c, b->c, b->idx[i], indent, &out);
+			whatif_reasons(a->c, b->c, b->idx[i], indent, &out);
 	}
 	fputs(buf_cstr(&out), stdout);
 	return n;

@@ -253,6 +253,41 @@ EDICT_API int edict_ctx_set_text(edict_ctx *ctx, const char *path, const char *t
 /* Mark a fact missing (unknown), as JSON null does. */
 EDICT_API int edict_ctx_set_unknown(edict_ctx *ctx, const char *path);
 
+/* A facts document built piece by piece, for a host whose facts are parsed
+ * already (a database's JSON column, a scripting language's dictionary):
+ * no JSON text is made and parsed again.  Report the document in order:
+ *     edict_facts_begin(ctx);
+ *     edict_facts_object(ctx);                        {
+ *     edict_facts_key(ctx, "company", 7);               "company":
+ *     edict_facts_object(ctx);                          {
+ *     edict_facts_key(ctx, "size", 4);                    "size":
+ *     edict_facts_string(ctx, "sme", 3);                  "sme"
+ *     edict_facts_end(ctx);                             }
+ *     edict_facts_end(ctx);                           }
+ *     edict_facts_commit(ctx);
+ * The document gets every check a JSON text gets (depth, number of values,
+ * length and UTF-8 of texts, keys given twice, numbers in JSON syntax) and
+ * then the same checks against the fact declarations, with the same
+ * messages, naming the place ("company.size: expected one of ...").
+ * Numbers are given as their JSON text ("12.5", "-3", "1e3"), so they
+ * never pass through binary floating point.  Each call returns EDICT_OK or
+ * EDICT_EFACTS (EDICT_ENOMEM); after a failure the document is dead and
+ * every call but edict_facts_begin returns the same error, so a host may
+ * check only the status of edict_facts_commit.  Commit replaces all facts
+ * as edict_ctx_set_facts_json does; on failure the facts are unchanged.
+ * Texts are copied; a document not committed is dropped by the next
+ * edict_facts_begin, edict_ctx_reset or edict_ctx_free. */
+EDICT_API int edict_facts_begin(edict_ctx *ctx);
+EDICT_API int edict_facts_object(edict_ctx *ctx); /* opens an object: { */
+EDICT_API int edict_facts_array(edict_ctx *ctx);  /* opens a list: [ */
+EDICT_API int edict_facts_end(edict_ctx *ctx);    /* closes the innermost: } or ] */
+EDICT_API int edict_facts_key(edict_ctx *ctx, const char *key, size_t len);
+EDICT_API int edict_facts_string(edict_ctx *ctx, const char *text, size_t len);
+EDICT_API int edict_facts_number(edict_ctx *ctx, const char *json_number, size_t len);
+EDICT_API int edict_facts_bool(edict_ctx *ctx, int value);
+EDICT_API int edict_facts_null(edict_ctx *ctx);
+EDICT_API int edict_facts_commit(edict_ctx *ctx);
+
 /* The as-of date the rules see (`as_of`, and which dated values apply):
  * "YYYY-MM-DD".  The date used is the one set here; else the facts
  * document's "as_of"; else today (UTC), as read from the clock when the
@@ -263,8 +298,9 @@ EDICT_API int edict_ctx_set_as_of(edict_ctx *ctx, const char *date);
 EDICT_API const char *edict_ctx_as_of(edict_ctx *ctx);
 
 /* Limits for each evaluation: VM steps and bytes allocated.  0 means the
- * default (10 million steps, 64 MiB).  Going past a limit stops that
- * evaluation with EDICT_ELIMIT. */
+ * default (10 million steps, 64 MiB); UINT64_MAX steps or SIZE_MAX bytes
+ * mean no practical limit.  Going past a limit stops that evaluation with
+ * EDICT_ELIMIT. */
 EDICT_API int edict_ctx_set_limits(edict_ctx *ctx, uint64_t max_steps, size_t max_bytes);
 
 /* Ask the evaluation running on ctx to stop; it returns EDICT_EINTERRUPTED
@@ -352,6 +388,24 @@ EDICT_API int edict_value_list_length(const edict_value *v, size_t *n);
 EDICT_API int edict_value_list_item(const edict_value *v, size_t i, edict_value **out);
 /* Records: the field of that name. */
 EDICT_API int edict_value_field(const edict_value *v, const char *name, edict_value **out);
+
+/* ----------------------------------------------------------- services */
+
+/* A content hash of the rule set's files, "sha256:" and 64 hex digits: the
+ * name and text of each module, not where the files lie, so the same rules
+ * hash alike on every machine (`edict check` prints it).  Copied into buf
+ * like snprintf: returns the whole length (71), 0 for a rule set with
+ * errors or NULL. */
+EDICT_API size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size);
+
+/* What the rule set asks for and answers, as one JSON object:
+ *   {"facts": <a JSON Schema (2020-12) of a facts document>,
+ *    "decisions": [{"name":"voucher.award","module":"voucher",
+ *                   "type":"money in KRW","kind":"money",...}]}
+ * The schema's "x-edict-*" keywords carry the rules' types.  Copied into
+ * buf like snprintf (call with size 0 to learn the length); 0 for a rule
+ * set with errors or NULL. */
+EDICT_API size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -37,11 +37,11 @@
 #include "edict.h"
 #include "explain.h"
 #include "facts.h"
+#include "factsdoc.h"
 #include "load.h"
 #include "parse.h"
 #include "protect.h"
 #include "query.h"
-#include "whynot.h"
 
 _Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
 		       (int)EDICT_ERUNTIME == (int)ST_RUNTIME && (int)EDICT_ELIMIT == (int)ST_LIMIT && (int)EDICT_ENOMEM == (int)ST_MEMORY &&
@@ -107,6 +107,7 @@ struct edict_ctx {
 	Loc errloc;
 	const char *errhint;
 	json_object *pending; /* a JSON tree being read (malloc'd by json-c): freed if memory runs out */
+	FactsDoc *doc;        /* a document being built (edict_facts_*), or NULL */
 	Value *saved;         /* the facts before a load, to put back if it fails */
 	FactsRecycle *recycle; /* fact records reused from load to load, */
 	bool recycling;        /* when the host allows it (api_recycle_facts) */
@@ -756,6 +757,8 @@ void edict_ctx_free(edict_ctx *ctx)
 	if (!ctx_ok(ctx))
 		return;
 	edict_rules *r = ctx->rules;
+	if (ctx->doc)
+		fdoc_discard(ctx->doc);
 	ctx->magic = DEAD_MAGIC;
 	ctx->c = NULL;
 	ctx->keep = NULL;
@@ -767,6 +770,8 @@ static int reset_body(edict_ctx *x, void *arg)
 {
 	(void)arg;
 	facts_clear(x->c);
+	if (x->doc)
+		fdoc_discard(x->doc);
 	x->date_set = x->doc_dated = false;
 	x->stop = 0;
 	changed(x);
@@ -816,7 +821,8 @@ typedef struct Limits {
 static int set_limits_body(edict_ctx *x, void *arg)
 {
 	Limits *l = arg;
-	x->max_steps = l->max_steps ? l->max_steps : VM_DEFAULT_MAX_STEPS;
+	/* the VM counts steps down in a signed register: past INT64_MAX is as good as no limit */
+	x->max_steps = l->max_steps ? (l->max_steps > INT64_MAX ? INT64_MAX : l->max_steps) : VM_DEFAULT_MAX_STEPS;
 	x->max_bytes = l->max_bytes ? l->max_bytes : VM_DEFAULT_MAX_BYTES;
 	return ok(x);
 }
@@ -1015,6 +1021,142 @@ static int set_facts_object(edict_ctx *x, void *root)
 int api_set_facts_object(edict_ctx *x, json_object *root)
 {
 	return on_ctx(x, set_facts_object, root);
+}
+
+/* ------------------------------------------ facts, piece by piece */
+
+typedef enum DocEvent { DE_OBJECT, DE_ARRAY, DE_END, DE_KEY, DE_STRING, DE_NUMBER, DE_BOOL, DE_NULL } DocEvent;
+
+typedef struct DocArg {
+	DocEvent ev;
+	const char *s;
+	size_t n;
+	int b;
+	FactsDoc *d;
+	bool ok;
+} DocArg;
+
+/* One event applied to the document (factsdoc.h does the work). */
+static void doc_apply(void *ud)
+{
+	DocArg *a = ud;
+	FactsDoc *d = a->d;
+	size_t n = a->s && a->n == EDICT_NUL_TERMINATED ? strlen(a->s) : a->n;
+	if (fdoc_error(d)) {
+		a->ok = false; /* the document is dead: the same error again */
+		return;
+	}
+	switch (a->ev) {
+	case DE_OBJECT: a->ok = fdoc_open(d, true); break;
+	case DE_ARRAY: a->ok = fdoc_open(d, false); break;
+	case DE_END: a->ok = fdoc_close(d); break;
+	case DE_KEY: a->ok = fdoc_key(d, a->s, n); break;
+	case DE_STRING: a->ok = fdoc_string(d, a->s, n); break;
+	case DE_NUMBER: a->ok = fdoc_number(d, a->s, n); break;
+	case DE_BOOL: a->ok = fdoc_bool(d, a->b != 0); break;
+	case DE_NULL: a->ok = fdoc_null(d); break;
+	}
+}
+
+/* One event of a document being built; running out of memory drops the
+ * document (its malloc'd parts freed). */
+static int doc_event_body(edict_ctx *x, void *arg)
+{
+	DocArg *a = arg;
+	if (!x->doc)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
+	a->d = x->doc;
+	int thrown = pr_call(doc_apply, a);
+	if (thrown != ST_OK) {
+		fdoc_discard(a->d);
+		x->doc = NULL;
+		pr_pass(thrown);
+	}
+	return a->ok ? ok(x) : fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(a->d));
+}
+
+static int doc_event(edict_ctx *x, DocEvent ev, const char *s, size_t n, int b)
+{
+	DocArg a = {ev, s, n, b, NULL, false};
+	return on_ctx(x, doc_event_body, &a);
+}
+
+static int facts_begin_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
+	if (x->doc)
+		fdoc_discard(x->doc);
+	else
+		x->doc = fdoc_new();
+	return ok(x);
+}
+
+int edict_facts_begin(edict_ctx *x)
+{
+	return on_ctx(x, facts_begin_body, NULL);
+}
+
+int edict_facts_object(edict_ctx *x)
+{
+	return doc_event(x, DE_OBJECT, NULL, 0, 0);
+}
+
+int edict_facts_array(edict_ctx *x)
+{
+	return doc_event(x, DE_ARRAY, NULL, 0, 0);
+}
+
+int edict_facts_end(edict_ctx *x)
+{
+	return doc_event(x, DE_END, NULL, 0, 0);
+}
+
+int edict_facts_key(edict_ctx *x, const char *key, size_t len)
+{
+	return doc_event(x, DE_KEY, key, len, 0);
+}
+
+int edict_facts_string(edict_ctx *x, const char *text, size_t len)
+{
+	return doc_event(x, DE_STRING, text, len, 0);
+}
+
+int edict_facts_number(edict_ctx *x, const char *json_number, size_t len)
+{
+	return doc_event(x, DE_NUMBER, json_number, len, 0);
+}
+
+int edict_facts_bool(edict_ctx *x, int value)
+{
+	return doc_event(x, DE_BOOL, NULL, 0, value);
+}
+
+int edict_facts_null(edict_ctx *x)
+{
+	return doc_event(x, DE_NULL, NULL, 0, 0);
+}
+
+static int facts_commit_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
+	if (!x->doc)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
+	int st;
+	x->pending = fdoc_take(x->doc);
+	if (!x->pending) {
+		st = fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(x->doc));
+	} else {
+		st = load_facts(x, x->pending);
+		json_object_put(x->pending);
+		x->pending = NULL;
+	}
+	fdoc_discard(x->doc);
+	return st;
+}
+
+int edict_facts_commit(edict_ctx *x)
+{
+	return on_ctx(x, facts_commit_body, NULL);
 }
 
 /* A fact path resolved against the schema: root, field slots, and the
@@ -1849,36 +1991,33 @@ int edict_explain_text(edict_ctx *x, const char *query, const char **text)
 	return eval_text(x, query, text, TK_EXPLAIN_TEXT);
 }
 
-/* ----------------------------------------------------- what if, why not */
+/* ------------------------------------------------------------- what if */
 
-/* A decision of the rules by name, or NULL with the error set. */
-static const Decl *decision_named(edict_ctx *x, const char *name, bool params)
+/* A decision or parameter of the rules by name, or NULL with the error set. */
+static const Decl *decision_named(edict_ctx *x, const char *name)
 {
 	const Program *p = x->c->p;
 	Decl *d = name ? prog_find_decl(p, name) : NULL;
-	if (d && d->kind != D_FUNCTION && (params || d->kind != D_PARAM))
+	if (d && d->kind != D_FUNCTION)
 		return d;
 	const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
-	int nc = 0;
 	for (int i = 0; i < p->ndecls; i++)
-		if (params || p->decls[i]->kind != D_PARAM)
-			cands[nc++] = p->decls[i]->name;
-	const char *best = name ? diag_closest(name, cands, nc) : NULL;
-	fail(x, EDICT_EUSAGE, noloc, NULL, "there is no %s named '%.60s'%s", params ? "decision or parameter" : "decision",
-	     name ? name : "", best ? xprintf("; did you mean '%s'?", best) : "");
+		cands[i] = p->decls[i]->name;
+	const char *best = name ? diag_closest(name, cands, p->ndecls) : NULL;
+	fail(x, EDICT_EUSAGE, noloc, NULL, "there is no decision or parameter named '%.60s'%s", name ? name : "",
+	     best ? xprintf("; did you mean '%s'?", best) : "");
 	return NULL;
 }
 
 typedef struct WhatIf {
 	const char *name;
 	const char *value;
-	const char **text;
 } WhatIf;
 
 static int override_body(edict_ctx *x, void *arg)
 {
 	WhatIf *a = arg;
-	const Decl *d = decision_named(x, a->name, true);
+	const Decl *d = decision_named(x, a->name);
 	if (!d)
 		return x->status;
 	if (!a->value)
@@ -1894,7 +2033,7 @@ static int override_body(edict_ctx *x, void *arg)
 
 int api_override(edict_ctx *x, const char *name, const char *value)
 {
-	WhatIf a = {name, value, NULL};
+	WhatIf a = {name, value};
 	return on_ctx(x, override_body, &a);
 }
 
@@ -1909,42 +2048,6 @@ static int clear_overrides_body(edict_ctx *x, void *arg)
 int api_clear_overrides(edict_ctx *x)
 {
 	return on_ctx(x, clear_overrides_body, NULL);
-}
-
-static int why_not_body(edict_ctx *x, void *arg)
-{
-	WhatIf *a = arg;
-	if (!a->text)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the text (out) is NULL");
-	const Decl *d = decision_named(x, a->name, false);
-	if (!d)
-		return x->status;
-	if (!d->type || d->type->kind != TY_BOOL)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "why-not works on yes/no decisions; %s is %s", d->qname,
-			    ty_name(d->type));
-	prepare(x, false);
-	Ctx *c = x->c;
-	Value v;
-	int st = vm_eval_decl(c, d->index, &v);
-	if (st != ST_OK)
-		return runtime_error(x, st);
-	/* what would flip it; for an unknown decision, what would make it true */
-	Buf b = {0};
-	const char *err = NULL;
-	st = whynot_explain(c, d->index, v.tag == V_BOOL ? !v.as.i : true, &b, &err);
-	x->stop = 0;
-	if (st != ST_OK)
-		return fail(x, st, noloc, NULL, "%s", err ? err : "the analysis failed");
-	const char *s = buf_cstr(&b);
-	keep(x, (void *)s);
-	*a->text = s;
-	return ok(x);
-}
-
-int api_why_not(edict_ctx *x, const char *decision, const char **text)
-{
-	WhatIf a = {decision, NULL, text};
-	return on_ctx(x, why_not_body, &a);
 }
 
 /* ------------------------------------------------------------- values */
@@ -2184,4 +2287,16 @@ static int field_body(edict_ctx *x, void *arg)
 		st = ok(x);
 	}
 	return st;
+}
+
+/* ------------------------------------------------------- for services */
+
+Ctx *api_ctx_vm(edict_ctx *x, bool trace)
+{
+	enter();
+	if (!ctx_ok(x))
+		return NULL;
+	prepare(x, trace);
+	x->c->top_frame = -1;
+	return x->c;
 }

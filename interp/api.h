@@ -3,8 +3,9 @@
  *
  * The hooks of api.c that front ends use beyond the public interface
  * (include/edict.h): batch and simulate hand over facts already parsed by
- * json-c and look at values and programs directly; a server or a REPL asks
- * what-if (api_override) and why-not (api_why_not) questions.  They follow
+ * json-c and look at values and programs directly; a server asks what-if
+ * questions of parameters and decisions (api_override; whatif.h holds the
+ * why-not and what-if analyses).  They follow
  * the public interface's contract (a status, the error on the context) and
  * are not exported from libedict.
  */
@@ -22,7 +23,9 @@
  * (vm.h, ctx.h: ctx_set_*), the bytecode listing (disasm.h), ordering
  * values (arith.h); for the REPL's own expressions the parser, checker and
  * compiler (parse.h, check.h, compile.h), the builtins' names
- * (builtins.h) and the keywords (keywords.h), atomic file replacement (fileio.h) and why-not (whynot.h). */
+ * (builtins.h) and the keywords (keywords.h), atomic file replacement
+ * (fileio.h), why-not and what-if (whynot.h, whatif.h) and the facts'
+ * schema (schema.h). */
 #include "arith.h"
 #include "builtins.h"
 #include "check.h"
@@ -37,7 +40,9 @@
 #include "parse.h"
 #include "program.h"
 #include "query.h"
+#include "schema.h"
 #include "vm.h"
+#include "whatif.h"
 #include "whynot.h"
 
 /* Replace a context's facts with a parsed JSON document, as
@@ -72,6 +77,11 @@ int api_eval_queries(edict_ctx *ctx, const struct Query *const *qs, int n, Value
 /* The evaluation date now in effect (--as-of, the document's "as_of", or
  * today), as edict_ctx_as_of writes it. */
 date_t api_as_of(const edict_ctx *ctx);
+/* The evaluation context behind a handle, made ready for an evaluation of
+ * its facts on its date within its limits (traced when asked): for the
+ * analyses of whatif.c, which evaluate decisions one by one.  NULL for a
+ * bad handle. */
+struct Ctx *api_ctx_vm(edict_ctx *ctx, bool trace);
 
 /* What if: fix the value of a parameter or decision (by name, as in
  * queries) to `value`, Edict text of its type ("12%", "true", "[sme]"),
@@ -79,10 +89,5 @@ date_t api_as_of(const edict_ctx *ctx);
  * Decisions that depend on it are decided again. */
 int api_override(edict_ctx *ctx, const char *name, const char *value);
 int api_clear_overrides(edict_ctx *ctx);
-/* Why not: the smallest changes of facts (or dates) that would flip the
- * yes/no decision `decision` for the context's facts and date (for an
- * unknown decision, that would make it true), as sentences for a policy
- * officer, in *text (kept until the facts change). */
-int api_why_not(edict_ctx *ctx, const char *decision, const char **text);
 
 #endif

@@ -83,3 +83,49 @@ const char *ast_node_kind_name(NodeKind k)
 		"generator", "comprehension"};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
+
+/* ------------------------------------------------------- fields by name */
+
+#define FIELD_INDEX_MIN 16 /* smaller records: a look along the fields is as quick */
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+void ast_index_fields(TypeDef *td)
+{
+	if (td->nfields < FIELD_INDEX_MIN || td->field_index)
+		return;
+	int cap = 32;
+	while (cap < 2 * td->nfields)
+		cap *= 2;
+	int *ix = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)cap);
+	for (int i = 0; i < td->nfields; i++) {
+		unsigned j = name_hash(td->fields[i].name) & (unsigned)(cap - 1);
+		while (ix[j] && strcmp(td->fields[ix[j] - 1].name, td->fields[i].name) != 0)
+			j = (j + 1) & (unsigned)(cap - 1);
+		if (!ix[j])
+			ix[j] = i + 1;
+	}
+	td->field_index_cap = cap;
+	td->field_index = ix;
+}
+
+int ast_field_slot(const TypeDef *td, const char *name)
+{
+	if (!td->field_index) {
+		for (int i = 0; i < td->nfields; i++)
+			if (strcmp(td->fields[i].name, name) == 0)
+				return i;
+		return -1;
+	}
+	unsigned mask = (unsigned)(td->field_index_cap - 1);
+	for (unsigned j = name_hash(name) & mask; td->field_index[j]; j = (j + 1) & mask)
+		if (strcmp(td->fields[td->field_index[j] - 1].name, name) == 0)
+			return td->field_index[j] - 1;
+	return -1;
+}

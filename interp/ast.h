@@ -92,6 +92,8 @@ struct TypeDef {
 	int nmembers;
 	Field *fields; /* record */
 	int nfields;
+	int *field_index; /* fields by name, for large records (ast_index_fields) */
+	int field_index_cap;
 	Citation *cites;
 	int ncites;
 	Loc loc;
@@ -299,6 +301,11 @@ const char *ast_node_kind_name(NodeKind k);
 
 /* Growable arrays of GC pointers or structs, used by the parser and checker. */
 void *ast_grow(void *arr, int n, size_t elem);
+/* A record's fields by name: ast_index_fields builds the index once the
+ * fields are known (large records only); ast_field_slot finds a field's
+ * slot (its first declaration), or -1, in constant time where indexed. */
+void ast_index_fields(TypeDef *td);
+int ast_field_slot(const TypeDef *td, const char *name);
 #define AST_PUSH(arr, n, val)                                              \
 	do {                                                               \
 		(arr) = ast_grow((arr), (n), sizeof *(arr));               \

@@ -19,6 +19,7 @@
 
 #include "builtins.h"
 #include "check.h"
+#include "format.h"
 
 /* "a whole number", "an amount of money": for sentences. */
 static const char *a_ty(const Type *t)
@@ -659,6 +660,16 @@ static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *wh
 	return expect_named(c, n, want, what, NULL);
 }
 
+/* The index of member `name` in enumeration td, or -1: through the map
+ * of member names, so a match of many arms costs one look-up per arm. */
+static int member_index_of(const Chk *c, const TypeDef *td, const char *name)
+{
+	for (const MemberRef *r = map_get(&c->members, name); r; r = r->next)
+		if (r->def == td)
+			return r->idx;
+	return -1;
+}
+
 static const Type *check_field(Chk *c, Node *n)
 {
 	Decl *md = module_ref(c, n);
@@ -673,15 +684,15 @@ static const Type *check_field(Chk *c, Node *n)
 		TypeDef *td = map_get(&c->types, tn);
 		if (td && td->is_enum && !find_local(c, tn) && !map_get(&c->facts, tn) &&
 		    !(c->mod && find_decl_in(c, c->mod, tn))) {
-			for (int i = 0; i < td->nmembers; i++)
-				if (strcmp(td->members[i], n->text) == 0) {
-					n->kind = N_NAME;
-					n->ref = R_MEMBER;
-					n->slot = i;
-					n->is_const = true;
-					n->k = val_enum(td->id, i);
-					return n->type = ty_named(td);
-				}
+			int i = member_index_of(c, td, n->text);
+			if (i >= 0) {
+				n->kind = N_NAME;
+				n->ref = R_MEMBER;
+				n->slot = i;
+				n->is_const = true;
+				n->k = val_enum(td->id, i);
+				return n->type = ty_named(td);
+			}
 			Diag *dg = err(c, n->loc, "'%s' is not a member of %s", n->text, td->name);
 			const char *best = diag_closest(n->text, td->members, td->nmembers);
 			if (best)
@@ -702,11 +713,11 @@ static const Type *check_field(Chk *c, Node *n)
 		return n->type = &ty_error;
 	}
 	TypeDef *td = base->def;
-	for (int i = 0; i < td->nfields; i++)
-		if (strcmp(td->fields[i].name, n->text) == 0) {
-			n->slot = i;
-			return n->type = td->fields[i].type ? td->fields[i].type : &ty_error;
-		}
+	int slot = ast_field_slot(td, n->text);
+	if (slot >= 0) {
+		n->slot = slot;
+		return n->type = td->fields[slot].type ? td->fields[slot].type : &ty_error;
+	}
 	const char *cands[256];
 	int nc = 0;
 	for (int i = 0; i < td->nfields && nc < 256; i++)
@@ -1070,10 +1081,7 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 	Node **byslot = GC_MALLOC(sizeof(Node *) * (size_t)(td->nfields + 1));
 	for (int i = 0; i < n->nkids; i++) {
 		Node *e = n->kids[i];
-		int slot = -1;
-		for (int j = 0; j < td->nfields; j++)
-			if (strcmp(td->fields[j].name, e->text) == 0)
-				slot = j;
+		int slot = ast_field_slot(td, e->text);
 		if (slot < 0) {
 			const char *cands[256];
 			int nc = 0;
@@ -1220,10 +1228,7 @@ static int match_arm(Chk *c, TypeDef *td, Node *arm, bool *seen, bool *has_defau
 		*has_default = true;
 		return -1;
 	}
-	int idx = -1;
-	for (int j = 0; j < td->nmembers; j++)
-		if (strcmp(td->members[j], arm->text) == 0)
-			idx = j;
+	int idx = member_index_of(c, td, arm->text);
 	if (idx < 0) {
 		Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
 		const char *best = diag_closest(arm->text, td->members, td->nmembers);
@@ -1240,12 +1245,12 @@ static int match_arm(Chk *c, TypeDef *td, Node *arm, bool *seen, bool *has_defau
 /* A match without 'default' must name every member. */
 static void match_complete(Chk *c, Node *n, TypeDef *td, const bool *seen)
 {
-	char *missing = NULL;
+	Buf missing = {0};
 	for (int j = 0; j < td->nmembers; j++)
 		if (!seen[j])
-			missing = missing ? xprintf("%s, %s", missing, td->members[j]) : xprintf("%s", td->members[j]);
-	if (missing) {
-		Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", missing);
+			buf_printf(&missing, "%s%s", missing.n ? ", " : "", td->members[j]);
+	if (missing.n) {
+		Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", buf_cstr(&missing));
 		diag_hint(dg, "add a branch for each, or 'default => ...'");
 	}
 }
@@ -1383,10 +1388,31 @@ static bool parse_date_text(Chk *c, const char *s, Loc loc, date_t *out)
 	return true;
 }
 
+/* The exceptions of d by label: for each, the first and the last case
+ * that carries it (an empty map when none is labelled). */
+static Map case_labels(const Decl *d)
+{
+	Map m = {0};
+	for (int i = 0; i < d->ncases; i++) {
+		const char *l = d->cases[i].label;
+		if (!l)
+			continue;
+		int *at = map_get(&m, l);
+		if (!at) {
+			at = GC_MALLOC_ATOMIC(2 * sizeof(int));
+			at[0] = i;
+			map_put(&m, l, at);
+		}
+		at[1] = i;
+	}
+	return m;
+}
+
 static void check_cases(Chk *c, Decl *d)
 {
 	const char *what = d->kind == D_TABLE ? "each row of '%s'" : "the value of '%s'";
 	int ndefault = 0;
+	Map labels = case_labels(d);
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];
 		if (k->cond)
@@ -1412,19 +1438,15 @@ static void check_cases(Chk *c, Decl *d)
 		/* overrides name earlier or later exceptions by label */
 		k->override_idx = k->noverrides ? GC_MALLOC_ATOMIC(sizeof(int) * (size_t)k->noverrides) : NULL;
 		for (int j = 0; j < k->noverrides; j++) {
-			k->override_idx[j] = -1;
-			for (int m = 0; m < d->ncases; m++)
-				if (d->cases[m].label && strcmp(d->cases[m].label, k->overrides[j]) == 0)
-					k->override_idx[j] = m;
+			const int *at = map_get(&labels, k->overrides[j]);
+			k->override_idx[j] = at ? at[1] : -1;
 			if (k->override_idx[j] < 0)
 				err(c, k->override_locs[j], "there is no exception named '%s' in %s", k->overrides[j], d->name);
 			else if (k->override_idx[j] == i)
 				err(c, k->override_locs[j], "an exception cannot override itself");
 		}
-		if (k->label)
-			for (int m = 0; m < i; m++)
-				if (d->cases[m].label && strcmp(d->cases[m].label, k->label) == 0)
-					err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
+		if (k->label && ((const int *)map_get(&labels, k->label))[0] < i)
+			err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
 	}
 	if (d->kind == D_TABLE && d->hit == HIT_COLLECT && d->type->kind != TY_LIST && d->type->kind != TY_ERROR)
 		err(c, d->type_node->loc, "a table with 'hit collect' gives a list; declare it as 'list of %s'", ty_name(d->type));
@@ -1507,6 +1529,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the type '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			d->def->id = p->ntypes;
@@ -1515,9 +1538,8 @@ static void register_decls(Chk *c, Module *m)
 			map_put(&c->types, d->name, d->def);
 			if (d->kind == D_ENUM)
 				for (int j = 0; j < d->def->nmembers; j++) {
-					for (int k = 0; k < j; k++)
-						if (strcmp(d->def->members[k], d->def->members[j]) == 0)
-							err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
+					if (member_index_of(c, d->def, d->def->members[j]) >= 0)
+						err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
 					MemberRef *r = GC_MALLOC(sizeof *r);
 					r->def = d->def;
 					r->idx = j;
@@ -1531,6 +1553,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "the fact '%s' is declared twice", d->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			if (d->def) {
@@ -1557,6 +1580,7 @@ static void register_decls(Chk *c, Module *m)
 			if (prev) {
 				Diag *dg = err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name);
 				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
+				diag_related(dg, prev->loc, "the other declaration");
 				continue;
 			}
 			map_put(&c->decls, d->qname, d);
@@ -1585,11 +1609,11 @@ static void register_decls(Chk *c, Module *m)
 
 static void resolve_fields(Chk *c, TypeDef *td)
 {
+	ast_index_fields(td);
 	for (int i = 0; i < td->nfields; i++) {
 		Field *f = &td->fields[i];
-		for (int j = 0; j < i; j++)
-			if (strcmp(td->fields[j].name, f->name) == 0)
-				err(c, f->loc, "the field '%s' is declared twice in %s", f->name, td->name);
+		if (ast_field_slot(td, f->name) != i)
+			err(c, f->loc, "the field '%s' is declared twice in %s", f->name, td->name);
 		f->type = resolve_type(c, f->type_node);
 		if (f->dflt) {
 			expect_named(c, f->dflt, f->type, "the default of '%s'", f->name);
@@ -1653,6 +1677,8 @@ static void analyse_deps(Chk *c)
 						path = xprintf("%s -> %s", path, dep->qname);
 						Diag *dg = err(c, dep->loc, "'%s' depends on itself: %s", dep->qname, path);
 						diag_hint(dg, "a decision cannot be used to decide itself; break the circle");
+						for (int k = start + 1; k < sp && k < start + 20; k++)
+							diag_related(dg, stack[k].d->loc, xprintf("'%s' is part of the circle", stack[k].d->qname));
 					}
 				} else if (dep->fact_free < 0) {
 					f->d->fact_free = -1;
@@ -1822,10 +1848,7 @@ bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
 			diag_add(d, SEV_ERROR, s->loc, "'%s' is %s and has no field '%s'", s->path[i - 1], a_ty(t), s->path[i]);
 			return false;
 		}
-		int slot = -1;
-		for (int j = 0; j < t->def->nfields; j++)
-			if (strcmp(t->def->fields[j].name, s->path[i]) == 0)
-				slot = j;
+		int slot = ast_field_slot(t->def, s->path[i]);
 		if (slot < 0) {
 			const char *cands[256];
 			int nc = 0;

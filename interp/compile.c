@@ -11,6 +11,7 @@
  * code also records conditions, facts and the chosen case for explanations.
  */
 #include "mem.h"
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -40,6 +41,11 @@ typedef struct Cg {
 	 * are mapped into the caller's frame by lmap (NULL: the chunk's own) */
 	const int *lmap;
 	int nfree; /* the first local slot of the frame not in use */
+	/* the chunk's scalar constants by value, so that reusing one costs the
+	 * same for the thousandth constant as for the first (kcap a power of
+	 * two; slots hold index + 1, 0 is empty) */
+	int *kindex;
+	int kcap;
 } Cg;
 
 static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
@@ -218,15 +224,59 @@ static void patch_b(Cg *g, int at, int target)
 
 static int here(Cg *g) { return g->ch->n; }
 
+/* Scalars are pooled: equal ones share a slot.  Lists, records, wide
+ * decimals, texts and unknowns never compare equal here. */
+static bool pooled(Value v)
+{
+	return v.tag != V_LIST && v.tag != V_REC && v.tag != V_UNKNOWN && v.tag != V_STR && !v.big;
+}
+
+static bool same_scalar(Value a, Value b)
+{
+	return a.tag == b.tag && a.as.i == b.as.i && a.aux == b.aux && a.cur == b.cur && !a.big && !b.big;
+}
+
+static uint32_t scalar_hash(Value v)
+{
+	uint64_t h = (uint64_t)v.as.i * 0x9e3779b97f4a7c15u ^ ((uint64_t)v.tag << 48 | (uint64_t)v.cur << 32 | (uint32_t)v.aux);
+	return (uint32_t)(h ^ h >> 29);
+}
+
+static void kindex_put(Cg *g, int i)
+{
+	uint32_t j = scalar_hash(g->ch->k[i]) & (uint32_t)(g->kcap - 1);
+	while (g->kindex[j])
+		j = (j + 1) & (uint32_t)(g->kcap - 1);
+	g->kindex[j] = i + 1;
+}
+
+/* Grow the index to twice the pool's size, filled from the pool. */
+static void kindex_grow(Cg *g)
+{
+	Chunk *ch = g->ch;
+	g->kcap = 64;
+	while (g->kcap < 4 * ch->nk)
+		g->kcap *= 2;
+	g->kindex = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)g->kcap);
+	memset(g->kindex, 0, sizeof(int) * (size_t)g->kcap);
+	for (int i = 0; i < ch->nk; i++)
+		if (pooled(ch->k[i]))
+			kindex_put(g, i);
+}
+
 static int konst(Cg *g, Value v)
 {
 	Chunk *ch = g->ch;
-	/* small constant pools: reuse identical scalars */
-	for (int i = 0; i < ch->nk; i++)
-		if (ch->k[i].tag == v.tag && v.tag != V_LIST && v.tag != V_REC && v.tag != V_UNKNOWN && !v.big &&
-		    !ch->k[i].big && ch->k[i].as.i == v.as.i && ch->k[i].aux == v.aux && ch->k[i].cur == v.cur &&
-		    v.tag != V_STR)
-			return i;
+	if (pooled(v) && g->kindex) {
+		for (uint32_t j = scalar_hash(v) & (uint32_t)(g->kcap - 1); g->kindex[j]; j = (j + 1) & (uint32_t)(g->kcap - 1))
+			if (same_scalar(ch->k[g->kindex[j] - 1], v))
+				return g->kindex[j] - 1;
+	} else if (pooled(v)) {
+		/* small pools: a look along the pool is cheaper than an index */
+		for (int i = 0; i < ch->nk; i++)
+			if (same_scalar(ch->k[i], v))
+				return i;
+	}
 	if (ch->nk == ch->kcap) {
 		int cap = ch->kcap ? ch->kcap * 2 : 8;
 		Value *k = GC_MALLOC(sizeof(Value) * (size_t)cap);
@@ -236,7 +286,12 @@ static int konst(Cg *g, Value v)
 		ch->kcap = cap;
 	}
 	ch->k[ch->nk] = v;
-	return ch->nk++;
+	int i = ch->nk++;
+	if (ch->nk >= 16 && (!g->kindex || 2 * ch->nk > g->kcap))
+		kindex_grow(g);
+	else if (g->kindex && pooled(v))
+		kindex_put(g, i);
+	return i;
 }
 
 static void push_const(Cg *g, Value v, Loc loc)
@@ -664,6 +719,56 @@ static void case_cond(Cg *g, Decl *d, int i)
 	}
 }
 
+/* Order dated values by their `from` text (ISO dates sort as text). */
+static int by_from(const void *a, const void *b)
+{
+	return strcmp((*(const Case *const *)a)->from, (*(const Case *const *)b)->from);
+}
+
+/* Each default's rank: 0 undated, else 1 + the number of distinct earlier
+ * `from` dates, so that a later amendment outranks an earlier one, as it
+ * supersedes it; exceptions keep 0.  n log n in the cases. */
+static int *date_ranks(const Decl *d)
+{
+	int n = d->ncases, m = 0;
+	int *rank = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(n ? n : 1));
+	Case **dated = GC_MALLOC(sizeof(Case *) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		if (d->cases[i].is_default && d->cases[i].from)
+			dated[m++] = &d->cases[i];
+	qsort(dated, (size_t)m, sizeof *dated, by_from);
+	for (int i = 0, r = 0; i < m; i++) {
+		if (i == 0 || strcmp(dated[i - 1]->from, dated[i]->from) != 0)
+			r++;
+		rank[dated[i] - d->cases] = r;
+	}
+	return rank;
+}
+
+/* The `overrides` of each case as index lists (see CaseTab); NULL when no
+ * case overrides another. */
+static int *override_lists(const Decl *d, int **over)
+{
+	int n = d->ncases, total = 0;
+	for (int i = 0; i < n; i++)
+		total += d->cases[i].override_idx ? d->cases[i].noverrides : 0;
+	*over = NULL;
+	if (!total)
+		return NULL;
+	int *start = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(n + 1));
+	int *list = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)total);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		start[i] = k;
+		for (int j = 0; d->cases[i].override_idx && j < d->cases[i].noverrides; j++)
+			if (d->cases[i].override_idx[j] >= 0 && d->cases[i].override_idx[j] != i)
+				list[k++] = d->cases[i].override_idx[j];
+	}
+	start[n] = k;
+	*over = list;
+	return start;
+}
+
 static void cases(Cg *g, Decl *d)
 {
 	Loc loc = d->loc;
@@ -711,33 +816,10 @@ static void cases(Cg *g, Decl *d)
 	t->first_slot = 0;
 	t->target = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)n);
 	t->is_default = GC_MALLOC_ATOMIC((size_t)n);
-	t->beats = GC_MALLOC_ATOMIC((size_t)n * (size_t)n);
-	memset(t->beats, 0, (size_t)n * (size_t)n);
-	for (int i = 0; i < n; i++) {
-		Case *k = &d->cases[i];
-		t->is_default[i] = k->is_default;
-		for (int j = 0; j < k->noverrides; j++)
-			if (k->override_idx && k->override_idx[j] >= 0)
-				t->beats[i * n + k->override_idx[j]] = 1;
-		/* every exception overrides every default */
-		if (!k->is_default)
-			for (int j = 0; j < n; j++)
-				if (d->cases[j].is_default)
-					t->beats[i * n + j] = 1;
-		/* a dated value supersedes those in force from an earlier date, as
-		 * an amendment does: `from 2027-01-01 = 8%` wins over `from 2025-05-01 = 10%` */
-		if (k->is_default && k->from)
-			for (int j = 0; j < n; j++)
-				if (j != i && d->cases[j].is_default && (!d->cases[j].from || strcmp(k->from, d->cases[j].from) > 0))
-					t->beats[i * n + j] = 1;
-	}
-	/* overriding is transitive: a beats b beats c means a beats c */
-	for (int m = 0; m < n; m++)
-		for (int i = 0; i < n; i++)
-			if (t->beats[i * n + m])
-				for (int j = 0; j < n; j++)
-					if (t->beats[m * n + j])
-						t->beats[i * n + j] = 1;
+	for (int i = 0; i < n; i++)
+		t->is_default[i] = d->cases[i].is_default;
+	t->rank = date_ranks(d);
+	t->over_start = override_lists(d, &t->over);
 	for (int i = 0; i < n; i++) {
 		case_cond(g, d, i);
 		emit(g, OP_SETLOCAL, i, d->cases[i].loc);

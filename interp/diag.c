@@ -102,7 +102,7 @@ Diag *diag_vadd(Diags *d, Severity sev, Loc loc, const char *fmt, va_list ap)
 		memset(&d->sink, 0, sizeof d->sink);
 		return &d->sink;
 	}
-	Diag dg = {sev, loc, xvprintf(fmt, ap), NULL};
+	Diag dg = {sev, loc, xvprintf(fmt, ap), NULL, NULL, NULL, 0};
 	AST_PUSH(d->items, d->n, dg);
 	if (sev == SEV_ERROR)
 		d->nerrors++;
@@ -127,10 +127,20 @@ void diag_hint(Diag *dg, const char *fmt, ...)
 	char *h = xvprintf(fmt, ap);
 	va_end(ap);
 	/* a suggestion reads best in the message itself: "...; did you mean 'x'?" */
-	if (dg->msg && strncmp(h, "did you mean", 12) == 0)
+	if (dg->msg && strncmp(h, "did you mean", 12) == 0) {
 		dg->msg = xprintf("%s; %s", dg->msg, h);
-	else
+		const char *q = strncmp(h, "did you mean '", 14) == 0 ? strstr(h + 14, "'?") : NULL;
+		if (q)
+			dg->fix = ast_strdup(h + 14, (size_t)(q - (h + 14)));
+	} else {
 		dg->hint = h;
+	}
+}
+
+void diag_related(Diag *dg, Loc loc, const char *msg)
+{
+	DiagRel r = {loc, msg};
+	AST_PUSH(dg->related, dg->nrelated, r);
 }
 
 static int by_place(const void *a, const void *b)

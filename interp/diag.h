@@ -19,11 +19,21 @@
 
 typedef enum Severity { SEV_ERROR, SEV_WARNING, SEV_NOTE } Severity;
 
+/* Another place a diagnostic concerns (the first of two declarations, a
+ * step of a circle), for editors; the message says it in words too. */
+typedef struct DiagRel {
+	Loc loc;
+	const char *msg;
+} DiagRel;
+
 typedef struct Diag {
 	Severity sev;
 	Loc loc;         /* loc.file == NULL: no location (command-line input) */
 	const char *msg;
 	const char *hint; /* or NULL */
+	const char *fix;  /* the name a "did you mean 'x'?" suggests, or NULL */
+	DiagRel *related;
+	int nrelated;
 } Diag;
 
 typedef struct Diags {
@@ -45,6 +55,7 @@ Diag *diag_add(Diags *d, Severity sev, Loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 Diag *diag_vadd(Diags *d, Severity sev, Loc loc, const char *fmt, va_list ap);
 void diag_hint(Diag *dg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_related(Diag *dg, Loc loc, const char *msg);
 /* Render one diagnostic with the quoted line and carets (color: ANSI). */
 char *diag_render(const Diags *d, const Diag *dg, bool color);
 const char *diag_severity_name(Severity s);

@@ -6,59 +6,129 @@
  * decisions it used; the decisions it used follow, indented under it.
  */
 #include "mem.h"
+#include <stdlib.h>
 #include <string.h>
 
 #include "explain.h"
 
-typedef struct Seen {
-	unsigned char *decl;
-} Seen;
+/* ------------------------------------------------- summing a trace up */
 
-void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
+/* The trace's events grouped by frame: the event indexes ordered by frame,
+ * then by time.  Built once per explanation, so that explaining each
+ * decision costs its own events, not the whole trace again. */
+typedef struct EvIndex {
+	const TraceEv *ev;
+	int64_t *order; /* frame << 32 | event index: sorting these sorts by frame, then time */
+	int n;
+} EvIndex;
+
+static int by_frame(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static EvIndex ev_index(const Ctx *c)
+{
+	EvIndex ix = {c->ev, GC_MALLOC_ATOMIC(sizeof(int64_t) * (size_t)(c->nev + 1)), c->nev};
+	for (int i = 0; i < c->nev; i++)
+		ix.order[i] = (int64_t)c->ev[i].frame * ((int64_t)1 << 32) + i;
+	qsort(ix.order, (size_t)ix.n, sizeof(int64_t), by_frame);
+	return ix;
+}
+
+static const TraceEv *ev_at(const EvIndex *ix, int i)
+{
+	return &ix->ev[(uint32_t)ix->order[i]];
+}
+
+/* One de-duplicating set: the index + 1 of an entry of arr, by a key. */
+typedef struct Dedup {
+	int *at;
+	uint32_t mask;
+} Dedup;
+
+static Dedup dedup_new(int n)
+{
+	uint32_t cap = 16;
+	while (cap < 2u * (uint32_t)n)
+		cap *= 2;
+	Dedup d = {GC_MALLOC_ATOMIC(sizeof(int) * cap), cap - 1};
+	return d;
+}
+
+static uint32_t ev_key_hash(const TraceEv *e)
+{
+	uint32_t h = 2166136261u;
+	if (e->kind != TR_FACT)
+		return (uint32_t)e->a * 2654435761u;
+	for (uint32_t i = 0; i < e->path->len; i++)
+		h = (h ^ (unsigned char)e->path->data[i]) * 16777619u;
+	return h;
+}
+
+static bool ev_same_key(const TraceEv *a, const TraceEv *b)
+{
+	return a->kind == TR_FACT ? a->path->len == b->path->len && memcmp(a->path->data, b->path->data, a->path->len) == 0
+				  : a->a == b->a;
+}
+
+/* Where e's key sits in arr: its slot, which holds 0 when the key is new. */
+static int *dedup_slot(Dedup *d, const TraceEv **arr, const TraceEv *e)
+{
+	uint32_t j = ev_key_hash(e) & d->mask;
+	while (d->at[j] && !ev_same_key(arr[d->at[j] - 1], e))
+		j = (j + 1) & d->mask;
+	return &d->at[j];
+}
+
+/* Keep e in arr: a later value of a key already there replaces it when
+ * `latest`, else the first stays. */
+static void keep(Dedup *d, const TraceEv ***arr, int *n, const TraceEv *e, bool latest)
+{
+	int *slot = dedup_slot(d, *arr, e);
+	if (!*slot) {
+		AST_PUSH(*arr, *n, e);
+		*slot = *n;
+	} else if (latest) {
+		(*arr)[*slot - 1] = e;
+	}
+}
+
+static void summarize(const EvIndex *ix, int frame, ExplainSum *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kase = -1;
-	for (int i = 0; i < c->nev; i++) {
-		const TraceEv *e = &c->ev[i];
-		if (e->frame != frame)
-			continue;
-		switch (e->kind) {
-		case TR_CASE:
-			s->kase = e->a;
-			break;
-		case TR_COND: {
-			int k;
-			for (k = 0; k < s->nconds; k++)
-				if (s->conds[k]->a == e->a)
-					break;
-			if (k < s->nconds)
-				s->conds[k] = e;
-			else
-				AST_PUSH(s->conds, s->nconds, e);
-			break;
-		}
-		case TR_FACT: {
-			int k;
-			for (k = 0; k < s->nfacts; k++)
-				if (strcmp(s->facts[k]->path->data, e->path->data) == 0)
-					break;
-			if (k < s->nfacts)
-				s->facts[k] = e;
-			else
-				AST_PUSH(s->facts, s->nfacts, e);
-			break;
-		}
-		case TR_DECISION: {
-			int k;
-			for (k = 0; k < s->nuses; k++)
-				if (s->uses[k]->a == e->a)
-					break;
-			if (k == s->nuses)
-				AST_PUSH(s->uses, s->nuses, e);
-			break;
-		}
-		}
+	/* the first event of the frame, then all of them */
+	int lo = 0, hi = ix->n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (ev_at(ix, mid)->frame < frame)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	int end = lo;
+	while (end < ix->n && ev_at(ix, end)->frame == frame)
+		end++;
+	Dedup conds = dedup_new(end - lo), facts = dedup_new(end - lo), uses = dedup_new(end - lo);
+	for (int i = lo; i < end; i++) {
+		const TraceEv *e = ev_at(ix, i);
+		if (e->kind == TR_CASE)
+			s->kase = e->a;
+		else if (e->kind == TR_COND)
+			keep(&conds, &s->conds, &s->nconds, e, true);
+		else if (e->kind == TR_FACT)
+			keep(&facts, &s->facts, &s->nfacts, e, true);
+		else if (e->kind == TR_DECISION)
+			keep(&uses, &s->uses, &s->nuses, e, false);
+	}
+}
+
+void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
+{
+	EvIndex ix = ev_index(c);
+	summarize(&ix, frame, s);
 }
 
 static const Case *applied(const Program *p, int decl, int kase)
@@ -99,7 +169,8 @@ static void missing_text(Value v, Buf *b)
 	buf_puts(b, ")");
 }
 
-static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b, int depth, unsigned char *seen)
+static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, int depth,
+		      unsigned char *seen)
 {
 	const Program *p = c->p;
 	indent(b, depth);
@@ -114,7 +185,7 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	if (decl >= 0)
 		seen[decl] = 1;
 	ExplainSum s;
-	explain_summarize(c, decl, &s);
+	summarize(ix, decl, &s);
 	if (decl >= 0) {
 		Decl *d = p->decls[decl];
 		if (c->state[decl] == DS_OVERRIDDEN) {
@@ -157,7 +228,7 @@ static void text_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 	}
 	for (int i = 0; i < s.nuses; i++) {
 		int u = s.uses[i]->a;
-		text_node(c, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
+		text_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
 	}
 }
 
@@ -167,7 +238,8 @@ void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, 
 		seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
 		memset(seen, 0, (size_t)c->p->ndecls + 1);
 	}
-	text_node(c, decl, label, v, out, 0, seen);
+	EvIndex ix = ev_index(c);
+	text_node(c, &ix, decl, label, v, out, 0, seen);
 	if (c->trace_truncated)
 		buf_puts(out, "  (the explanation stops here: recording it needed more than the evaluation's memory limit)\n");
 }
@@ -212,7 +284,7 @@ static void json_cites(Buf *b, const Citation *cs, int n)
 	buf_puts(b, "]");
 }
 
-static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
+static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
 {
 	const Program *p = c->p;
 	buf_puts(b, "{\"decision\":");
@@ -236,7 +308,7 @@ static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 			buf_puts(b, ",\"what_if\":true");
 	}
 	ExplainSum s;
-	explain_summarize(c, decl, &s);
+	summarize(ix, decl, &s);
 	const Case *k = applied(p, decl, s.kase);
 	if (k) {
 		buf_puts(b, ",\"case\":{\"name\":");
@@ -279,7 +351,7 @@ static void json_node(const Ctx *c, int decl, const char *label, Value v, Buf *b
 		if (i)
 			buf_puts(b, ",");
 		int u = s.uses[i]->a;
-		json_node(c, u, p->decls[u]->qname, s.uses[i]->v, b, seen);
+		json_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, seen);
 	}
 	buf_puts(b, "]}");
 }
@@ -288,7 +360,8 @@ void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out)
 {
 	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)c->p->ndecls + 1);
 	memset(seen, 0, (size_t)c->p->ndecls + 1);
-	json_node(c, decl, label, v, out, seen);
+	EvIndex ix = ev_index(c);
+	json_node(c, &ix, decl, label, v, out, seen);
 	if (c->trace_truncated && out->n && out->s[out->n - 1] == '}') {
 		out->n--;
 		buf_puts(out, ",\"truncated\":true}");

@@ -358,17 +358,12 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		unsigned char seen_here[64];
 		unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 		memset(seen, 0, (size_t)td->nfields + 1);
-		/* Documents usually list fields in the schema's order, leaving some
-		 * out: look from the field after the last one found, round to it. */
+		/* Documents usually list fields in the schema's order: try the
+		 * field after the last one found before looking the name up. */
 		int guess = 0;
 		json_object_object_foreach(j, key, val)
 		{
-			int slot = -1;
-			for (int k = 0, i = guess; k < td->nfields; k++, i = i + 1 < td->nfields ? i + 1 : 0)
-				if (same_name(td->fields[i].name, key)) {
-					slot = i;
-					break;
-				}
+			int slot = guess < td->nfields && same_name(td->fields[guess].name, key) ? guess : ast_field_slot(td, key);
 			guess = slot + 1 < td->nfields ? slot + 1 : 0;
 			if (slot < 0) {
 				const char *cands[256];

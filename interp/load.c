@@ -312,6 +312,18 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 	}
 }
 
+static Walk find_files(const char *const *paths, int npaths, Diags *d);
+
+const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n)
+{
+	Walk w = find_files(paths, npaths, d);
+	const char **out = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
+	for (int i = 0; i < w.n; i++)
+		out[i] = w.files[i].path;
+	*n = w.n;
+	return out;
+}
+
 /* ------------------------------------------------------------ stdlib */
 
 /* Where the standard library lives: $EDICT_STDLIB, else the source tree the
@@ -421,6 +433,8 @@ typedef struct LoadArgs {
 	const Source *const *srcs;
 	int n;
 	const Program *base;
+	const Source *const *overlays;
+	int noverlays;
 } LoadArgs;
 
 static Program *sources_fn(const void *arg, Diags *d)
@@ -532,11 +546,10 @@ static bool *reached_files(Source *const *srcs, const Found *files, int n, const
 	return whole;
 }
 
-static Program *paths_fn(const void *arg, Diags *d)
+/* The rule files under the paths: each directory walked (walk_dir), each
+ * file taken as it is.  Errors go to d. */
+static Walk find_files(const char *const *paths, int npaths, Diags *d)
 {
-	const LoadArgs *a = arg;
-	const char *const *paths = a->paths;
-	int npaths = a->n;
 	Walk w = {0};
 	w.d = d;
 	for (int i = 0; i < npaths; i++) {
@@ -559,14 +572,41 @@ static Program *paths_fn(const void *arg, Diags *d)
 			AST_PUSH(w.files, w.n, f);
 		}
 	}
+	return w;
+}
+
+static Program *paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	const char *const *paths = a->paths;
+	int npaths = a->n;
+	Walk w = find_files(paths, npaths, d);
 	if (d->nerrors)
 		return NULL;
+	bool *used = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(a->noverlays + 1));
+	memset(used, 0, sizeof(bool) * (size_t)(a->noverlays + 1));
+	for (int k = 0; k < a->noverlays; k++) {
+		for (int i = 0; i < w.n && !used[k]; i++)
+			used[k] = strcmp(w.files[i].path, a->overlays[k]->path) == 0;
+		if (!used[k]) {
+			const char *b = strrchr(a->overlays[k]->path, '/');
+			b = b ? b + 1 : a->overlays[k]->path;
+			size_t len = strlen(b);
+			Found f = {a->overlays[k]->path, len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b};
+			AST_PUSH(w.files, w.n, f);
+		}
+	}
 	if (w.n == 0) {
 		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
 		return NULL;
 	}
 	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w.n);
 	for (int i = 0; i < w.n; i++) {
+		for (int k = 0; k < a->noverlays && !srcs[i]; k++)
+			if (strcmp(w.files[i].path, a->overlays[k]->path) == 0)
+				srcs[i] = (Source *)a->overlays[k];
+		if (srcs[i])
+			continue;
 		size_t len;
 		const char *err;
 		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
@@ -614,6 +654,13 @@ static Program *paths_fn(const void *arg, Diags *d)
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
 {
 	return load_paths_for(paths, npaths, NULL, 0, d);
+}
+
+Program *load_paths_overlay(const char *const *paths, int npaths, const Source *const *overlays, int noverlays,
+			    Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .overlays = overlays, .noverlays = noverlays};
+	return held(paths_fn, &a, d);
 }
 
 Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d)

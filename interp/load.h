@@ -30,6 +30,12 @@ Program *load_paths(const char *const *paths, int npaths, Diags *d);
  * declaration parsed alone may be reported differently).  Without queries
  * this is load_paths. */
 Program *load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries, Diags *d);
+/* load_paths, with the text of some files taken from memory instead of
+ * disk (an editor's unsaved buffers): a file found under the paths whose
+ * path equals an overlay's is read from the overlay; an overlay found
+ * nowhere under them is added to the rule set as one more file. */
+Program *load_paths_overlay(const char *const *paths, int npaths, const Source *const *overlays, int noverlays,
+			    Diags *d);
 /* The same for rule text held in memory (the C API, tests, fuzzing). */
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
 /* A reform (`edict simulate`, the C API): the program of base with the
@@ -37,6 +43,10 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
  * the module they name.  Errors (and warnings for additions) go to d;
  * returns NULL only when nothing could be built. */
 Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d);
+/* The paths of the rule files under paths (a directory gives every .edict
+ * file below it, in name order, as a load reads them); errors (unreadable
+ * paths, links leading out) go to d.  *n receives the count. */
+const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n);
 /* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
 char *load_file(const char *path, size_t max, size_t *len, const char **err);
 

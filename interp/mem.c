@@ -10,6 +10,7 @@
 static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
+static __thread uint64_t count_allocs, count_bytes;
 
 void mem_init(void)
 {
@@ -83,8 +84,16 @@ static void *out_of_memory(void)
 	return NULL;
 }
 
+void mem_counts(uint64_t *allocs, uint64_t *bytes)
+{
+	*allocs = count_allocs;
+	*bytes = count_bytes;
+}
+
 void *mem_alloc(size_t n, int atomic)
 {
+	count_allocs++;
+	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
 		return out_of_memory();
@@ -103,6 +112,8 @@ void *mem_alloc(size_t n, int atomic)
 
 void *mem_realloc(void *p, size_t n)
 {
+	count_allocs++;
+	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
 		return out_of_memory();

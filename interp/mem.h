@@ -18,6 +18,7 @@
 
 #include <gc.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "protect.h"
 
@@ -50,6 +51,11 @@ int mem_failed(void);
 #define MEM_HOLD_MAX ((size_t)256 << 20)
 void mem_hold_collections(void);
 void mem_release_collections(void);
+
+/* How many allocations (and bytes asked for) this thread has made through
+ * mem_alloc and mem_realloc: a deterministic measure of a stage's work,
+ * which the complexity tests compare at sizes n and 10n. */
+void mem_counts(uint64_t *allocs, uint64_t *bytes);
 
 /* Called once by edict_init / the command line. */
 void mem_init(void);

@@ -177,6 +177,44 @@ Module *parse_module(const Source *src, Diags *diags)
 	return ps ? ps->mod : NULL;
 }
 
+/* ------------------------------------------------------------- tokens */
+
+bool parse_tokens(const Source *src, Diags *diags, Token **out, int *n)
+{
+	diag_add_source(diags, src);
+	int before = diags->nerrors;
+	struct ParseState *ps = GC_MALLOC(sizeof *ps);
+	ps->src = src;
+	ps->diags = diags;
+	ps->line = ps->col = 1;
+	ps->mod = GC_MALLOC(sizeof(Module));
+	*out = NULL;
+	*n = 0;
+	yyscan_t scanner;
+	if (edict_yylex_init_extra(ps, &scanner) != 0)
+		return false;
+	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
+	EDICT_YYSTYPE val;
+	Loc loc;
+	int kind;
+	while (!ps->fatal && (kind = edict_yylex(&val, &loc, scanner)) != END) {
+		long start = source_line_offset(src, loc.line);
+		long stop = source_line_offset(src, loc.eline);
+		if (start < 0 || stop < 0)
+			break;
+		Token t = {kind == IDENT || kind == DURUNIT ? TOK_NAME
+			   : kind == NUMBER || kind == PERCENT || kind == DATE || kind == STRING || kind == CURRENCY
+				   ? TOK_LITERAL
+				   : TOK_OTHER,
+			   kind, (size_t)start + (size_t)(loc.col - 1), 0, loc.line, loc.col};
+		t.len = (size_t)stop + (size_t)loc.ecol - t.off;
+		AST_PUSH(*out, *n, t);
+	}
+	edict_yy_delete_buffer(buf, scanner);
+	edict_yylex_destroy(scanner);
+	return diags->nerrors == before && !ps->fatal;
+}
+
 /* ------------------------------------------------------------ outlines */
 
 /* The words that begin a declaration (or the module line, an import):

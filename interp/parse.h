@@ -58,6 +58,27 @@ Node *parse_expr(const Source *src, Diags *diags);
 /* Parse `path = value` (a REPL assignment).  NULL after errors. */
 TestStep *parse_given(const Source *src, Diags *diags);
 
+/* One token of a rule file, as the scanner sees it, for tools that lay
+ * the text out again (layout.c).  The text between two tokens holds only
+ * white space and comments, so a token list and the source give the whole
+ * file.  Offsets are bytes into the source text. */
+typedef enum TokClass {
+	TOK_NAME,    /* a name: an identifier, or a duration unit used as one */
+	TOK_LITERAL, /* a number, percentage, date, text in quotes or currency */
+	TOK_OTHER    /* a keyword or a symbol (told apart by its text) */
+} TokClass;
+
+typedef struct Token {
+	TokClass cls;
+	int kind; /* the scanner's token number: equal tokens have equal kinds */
+	size_t off, len;
+	int line, col;
+} Token;
+
+/* Scan the whole of src into tokens (GC array in *out, count in *n).
+ * Lexical errors go to diags; returns false after any. */
+bool parse_tokens(const Source *src, Diags *diags, Token **out, int *n);
+
 /* The outline of a rule file, read without parsing it (a scan for the
  * words that begin declarations, which appear nowhere else): its `module`
  * name, its imports, the names of its params, decisions, tables and
@@ -85,5 +106,23 @@ void parse_outline(const Source *src, Outline *o);
  * (syntax errors in them reported as in a whole parse); no name, no
  * imports.  NULL only when the scanner cannot start. */
 Module *parse_outline_types(const Source *src, const Outline *o, Diags *diags);
+
+/* What a token is to an editor (highlighting, completion), from the
+ * grammar (parser.y): a keyword is a token whose name there is a word in
+ * quotes ('decision'), so the list grows with the grammar. */
+typedef enum TokRole {
+	TOKR_NAME,
+	TOKR_KEYWORD,
+	TOKR_UNIT,   /* day(s), week(s), month(s), year(s): also usable as names */
+	TOKR_NUMBER, /* numbers, percentages, dates */
+	TOKR_STRING,
+	TOKR_CURRENCY,
+	TOKR_OPERATOR /* operators and brackets */
+} TokRole;
+
+/* The role of a scanner token number (Token.kind). */
+TokRole parse_token_role(int kind);
+/* The grammar's keywords (at most max), in its order; returns how many. */
+int parse_keywords(const char **out, int max);
 
 #endif

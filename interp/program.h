@@ -30,7 +30,15 @@ typedef struct CaseTab {
 	int *target;          /* body address of each case */
 	int end;              /* address after the bodies */
 	bool *is_default;
-	unsigned char *beats; /* n*n: beats[i*n+j] = case i overrides case j */
+	/* Which case beats which, in space linear in the cases: every
+	 * exception (or table row) beats every default; a default beats the
+	 * defaults of a lower rank (rank: 0 undated, else the order of its
+	 * `from` date); an exception beats the exceptions it reaches through
+	 * `overrides` (over_start/over: the overrides of case i are
+	 * over[over_start[i] .. over_start[i + 1]), NULL when there are none). */
+	int *rank;
+	int *over_start;
+	int *over;
 } CaseTab;
 
 typedef struct Chunk {

@@ -99,6 +99,49 @@ static void fill_missing(const Program *p, Value *v, const Node *lit, const char
 	fill_record(p, v, lit, text);
 }
 
+const char *query_run_test(Program *p, Decl *t, Loc *where)
+{
+	Ctx *c = vm_new(p);
+	facts_clear(c);
+	const char *why = NULL;
+	*where = t->loc;
+	/* the as-of date first, wherever it is written */
+	for (int j = 0; j < t->nsteps; j++)
+		if (t->steps[j].kind == TS_ASOF)
+			date_parse(t->steps[j].date, strlen(t->steps[j].date), &c->as_of);
+	for (int j = 0; j < t->nsteps && !why; j++) {
+		TestStep *s = &t->steps[j];
+		if (s->kind != TS_GIVEN)
+			continue;
+		Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
+		Value v;
+		if (vm_eval_chunk(c, ch, &v) != ST_OK) {
+			why = xprintf("the given value could not be computed: %s", c->errmsg);
+			*where = s->loc;
+			break;
+		}
+		fill_missing(p, &v, s->expr, s->path, s->npath);
+		facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
+		vm_reset(c);
+	}
+	for (int j = 0; j < t->nsteps && !why; j++) {
+		TestStep *s = &t->steps[j];
+		if (s->kind != TS_EXPECT)
+			continue;
+		Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
+		Value v;
+		int st = vm_eval_chunk(c, ch, &v);
+		if (st != ST_OK) {
+			why = xprintf("%s:%d:%d: %s", c->errloc.file, c->errloc.line, c->errloc.col, c->errmsg);
+			*where = s->loc;
+		} else if (!(v.tag == V_BOOL && v.as.i)) {
+			why = describe_failure(p, c, s->expr, v);
+			*where = s->loc;
+		}
+	}
+	return why;
+}
+
 int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 {
 	int failed = 0;
@@ -106,44 +149,8 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 	const char *green = color ? "\033[32m" : "", *red = color ? "\033[1;31m" : "", *reset = color ? "\033[0m" : "";
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];
-		Ctx *c = vm_new(p);
-		facts_clear(c);
-		const char *why = NULL;
-		Loc where = t->loc;
-		/* the as-of date first, wherever it is written */
-		for (int j = 0; j < t->nsteps; j++)
-			if (t->steps[j].kind == TS_ASOF)
-				date_parse(t->steps[j].date, strlen(t->steps[j].date), &c->as_of);
-		for (int j = 0; j < t->nsteps && !why; j++) {
-			TestStep *s = &t->steps[j];
-			if (s->kind != TS_GIVEN)
-				continue;
-			Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
-			Value v;
-			if (vm_eval_chunk(c, ch, &v) != ST_OK) {
-				why = xprintf("the given value could not be computed: %s", c->errmsg);
-				where = s->loc;
-				break;
-			}
-			fill_missing(p, &v, s->expr, s->path, s->npath);
-			facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
-			vm_reset(c);
-		}
-		for (int j = 0; j < t->nsteps && !why; j++) {
-			TestStep *s = &t->steps[j];
-			if (s->kind != TS_EXPECT)
-				continue;
-			Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
-			Value v;
-			int st = vm_eval_chunk(c, ch, &v);
-			if (st != ST_OK) {
-				why = xprintf("%s:%d:%d: %s", c->errloc.file, c->errloc.line, c->errloc.col, c->errmsg);
-				where = s->loc;
-			} else if (!(v.tag == V_BOOL && v.as.i)) {
-				why = describe_failure(p, c, s->expr, v);
-				where = s->loc;
-			}
-		}
+		Loc where;
+		const char *why = query_run_test(p, t, &where);
 		if (why) {
 			failed++;
 			buf_printf(out, "%sFAIL%s %s\n     %s:%d:%d: %s\n", red, reset, t->qname, where.file, where.line, where.col, why);

@@ -27,6 +27,10 @@ int query_run(Ctx *c, const Query *q, Value *out);
  * "N passed, N failed" line.  Returns the number failed. */
 int query_run_tests(Program *p, Buf *out, bool color, int *passed);
 
+/* Run one test of a program without errors: NULL when it passes, else why
+ * it fails, with *where the step that failed. */
+const char *query_run_test(Program *p, Decl *t, Loc *where);
+
 /* Run every check.  Failures become diagnostics (error or warning, as the
  * check says) at the check's location.  Returns the number of failed
  * checks of error severity. */

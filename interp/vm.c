@@ -229,6 +229,51 @@ static Value new_list(Ctx *c, Frame *fr, uint32_t n)
 
 /* ---------------------------------------------------------------- PICK */
 
+/* Which true exceptions reach each case through `overrides`, in one or
+ * more steps: for case i, by[2i] and by[2i + 1] hold up to two of them (as
+ * index + 1; 0: none), enough to tell "beaten by another true case" from
+ * "reached only from itself" round a circle of overrides.  One search from
+ * every true exception at once; a case is entered once as a source and at
+ * most twice as reached, so the cost is linear in cases and overrides. */
+static int *overriders(Ctx *c, const Frame *fr, const CaseTab *t, const Value *conds)
+{
+	int n = t->n;
+	int *by = vm_alloc(c, fr, sizeof(int) * (size_t)(5 * n), true);
+	int *queue = by + 2 * n, tail = 0; /* entries 2v (v as a source) and 2v + 1 (v reached) */
+	for (int v = 0; v < n; v++)
+		if (!t->is_default[v] && conds[v].tag == V_BOOL && conds[v].as.i)
+			queue[tail++] = 2 * v;
+	for (int head = 0; head < tail; head++) {
+		int v = queue[head] / 2;
+		int from[2] = {v + 1, 0};
+		if (queue[head] & 1)
+			from[0] = by[2 * v], from[1] = by[2 * v + 1];
+		for (int e = t->over_start[v]; e < t->over_start[v + 1]; e++) {
+			int *w = &by[2 * t->over[e]];
+			bool grew = false;
+			for (int k = 0; k < 2; k++)
+				if (from[k] && w[0] != from[k] && w[1] != from[k] && !w[1]) {
+					w[w[0] ? 1 : 0] = from[k];
+					grew = true;
+				}
+			if (grew)
+				queue[tail++] = 2 * t->over[e] + 1;
+		}
+	}
+	return by;
+}
+
+/* Whether exception i is beaten: reached from a true exception other
+ * than itself (by from overriders; NULL: nothing overrides). */
+static bool overridden(const int *by, int i, bool is_true)
+{
+	if (!by)
+		return false;
+	if (is_true && by[2 * i] == i + 1)
+		return by[2 * i + 1] != 0;
+	return by[2 * i] != 0;
+}
+
 /* Choose among the cases of a decision.  Returns the case index, or -1 with
  * *unknown set when the choice depends on missing facts. */
 static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *unknown)
@@ -262,31 +307,34 @@ static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *
 		}
 		return -2;
 	}
-	/* precedence: a true case wins unless a true case beats it */
+	/* precedence: a true case wins unless a true case beats it; an
+	 * undecided case matters unless a true case beats it.  Linear in the
+	 * cases and their overrides. */
+	bool exc_true = false;
+	int top = -1; /* the highest rank of a true default */
+	for (int i = 0; i < n; i++)
+		if (conds[i].tag == V_BOOL && conds[i].as.i) {
+			if (!t->is_default[i])
+				exc_true = true;
+			else if (t->rank[i] > top)
+				top = t->rank[i];
+		}
+	int *by = t->over_start && exc_true ? overriders(c, fr, t, conds) : NULL;
 	int win = -1, win2 = -1;
+	Value u = {.tag = V_BOOL};
 	for (int i = 0; i < n; i++) {
-		if (!(conds[i].tag == V_BOOL && conds[i].as.i))
+		bool is_true = conds[i].tag == V_BOOL && conds[i].as.i;
+		if (!is_true && conds[i].tag != V_UNKNOWN)
 			continue;
-		bool beaten = false;
-		for (int j = 0; j < n && !beaten; j++)
-			beaten = j != i && conds[j].tag == V_BOOL && conds[j].as.i && t->beats[j * n + i];
+		bool beaten = t->is_default[i] ? exc_true || t->rank[i] < top : overridden(by, i, is_true);
 		if (beaten)
 			continue;
-		if (win < 0)
+		if (!is_true)
+			u = u.tag == V_UNKNOWN ? val_unknown_union(u, conds[i]) : conds[i];
+		else if (win < 0)
 			win = i;
 		else if (win2 < 0)
 			win2 = i;
-	}
-	/* an undecided case matters unless a true case beats it */
-	Value u = {.tag = V_BOOL};
-	for (int i = 0; i < n; i++) {
-		if (conds[i].tag != V_UNKNOWN)
-			continue;
-		bool beaten = false;
-		for (int j = 0; j < n && !beaten; j++)
-			beaten = conds[j].tag == V_BOOL && conds[j].as.i && t->beats[j * n + i];
-		if (!beaten)
-			u = u.tag == V_UNKNOWN ? val_unknown_union(u, conds[i]) : conds[i];
 	}
 	if (u.tag == V_UNKNOWN) {
 		*unknown = u;

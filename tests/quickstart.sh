@@ -13,10 +13,17 @@ mode=${1:-demo}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev python3"
+packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev libmicrohttpd-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
-# check the benchmark peers decide as Edict does (bench.tiny)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine"
+# check the benchmark peers decide as Edict does (bench.tiny); edict serve's
+# tests check its facts schema and OpenAPI document (python3-jsonschema), make
+# a certificate for TLS (openssl) and drive its page in headless chromium; the
+# PostgreSQL extension is built against, and tested in, a PostgreSQL 15
+# (postgres/); the Python package is tested with pytest and pandas, and
+# installed with pip into a virtual environment (python/)
+[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
+	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
+	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools"
 
 missing=""
 for p in $packages; do
@@ -60,7 +67,7 @@ test)
 		clang -fsanitize=fuzzer,address,undefined -o "$probe/p" "$probe/p.c" >/dev/null 2>&1; then
 		echo "== fuzzing each input surface for $fuzz_seconds s (tests/fuzz/run.sh)"
 		cmake -S . -B build-fuzz -DEDICT_WERROR=ON -DCMAKE_C_COMPILER=clang -DEDICT_FUZZ=ON >/dev/null
-		cmake --build build-fuzz -j "$jobs" --target fuzz_source fuzz_facts fuzz_query fuzz_api
+		cmake --build build-fuzz -j "$jobs" --target fuzzers
 		sh tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
 	else
 		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"

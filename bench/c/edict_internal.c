@@ -22,7 +22,7 @@
  * repeat (workload 5): decide each query T times over one facts document
  *   (reset between), for the per-element cost of the decimal rule set.
  *
- * The queries default to the four decisions of issue 6 (voucher.eligible,
+ * The queries default to the four decisions of the suite (voucher.eligible,
  * voucher.priority, voucher.award, support.pending), in that order, which is
  * the order the checksum expects.
  */

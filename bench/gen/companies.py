@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """companies.py - the benchmark's companies, as NDJSON, from a fixed seed.
 
-One JSON fact document a line, in the facts contract of issue 3 (the
+One JSON fact document a line, in the KOTRA facts contract (the
 `company` section), so the same file feeds `edict batch`, the Edict C API
 harness and every peer (jq, Lua, Python, C).  The mix is chosen so that
 every branch of the decisions is taken: all three sizes, US export shares

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""suite.py - runs the benchmark suite of issue 6 and writes its tables.
+"""suite.py - runs the benchmark suite and writes its tables.
 
 Called by bench/run.sh (which builds the C programs first); see
 docs/performance.md for what each workload measures and why.
@@ -691,7 +691,7 @@ def targets(env, results):
         (ls / es >= 1) if es and ls else None)
     g = results.get("w4", {}).get("growth")
     row("W4: memory flat", "growth ≤ 10%", "%.1f%%" % (g * 100) if g is not None else "-", (g <= 0.10) if g is not None else None)
-    return "### Targets of issue 6 (this run)\n\n" + table(["target", "wants", "this run", ""], rows)
+    return "### Targets (this run)\n\n" + table(["target", "wants", "this run", ""], rows)
 
 
 # ---------------------------------------------------------------- main
@@ -751,7 +751,7 @@ def update_doc(text):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Edict's benchmark suite (issue 6)")
+    ap = argparse.ArgumentParser(description="Edict's benchmark suite")
     ap.add_argument("--size", choices=sorted(SIZES), default="small")
     ap.add_argument("--build", required=True)
     ap.add_argument("--edict", help="the edict command (default: BUILD/edict/edict)")

@@ -15,6 +15,8 @@ Seeds come from the repository itself, so the fuzzers start from real rules:
                   fuzz_schema.h, including REPL assignments ("given ...").
   corpus/api/     small programs in fuzz_api.c's operation language: each
                   operation of the C API with typical arguments.
+  corpus/factsdoc/ every facts seed as JSON text (a 0 byte in front), and
+                  event programs of fuzz_factsdoc.c (a 1 byte in front).
 Files are named by the SHA-1 of their contents, like libFuzzer's own, so
 running this again only adds what is new.  Inputs above the harnesses' size
 limits are skipped.
@@ -27,7 +29,34 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-LIMITS = {"source": 64 * 1024, "facts": 256 * 1024, "query": 4096, "api": 16384}
+LIMITS = {"source": 64 * 1024, "facts": 256 * 1024, "query": 4096, "api": 16384, "factsdoc": 256 * 1024}
+
+# fuzz_factsdoc.c's events: 0 { 1 [ 2 end 3 key 4 text 5 number 6 true
+# 7 false 8 null; key, text and number take a length byte and the bytes
+def E(*parts):
+    out = b"\x01"
+    for p in parts:
+        if isinstance(p, tuple):
+            op, text = p
+            text = text if isinstance(text, bytes) else text.encode()
+            out += bytes([op, len(text)]) + text
+        else:
+            out += bytes([p])
+    return out
+
+
+FACTSDOC_EVENTS = [
+    E(0, 2),
+    E(0, (3, "company"), 0, (3, "size"), (4, "sme"), (3, "us_export_share"), (4, "14%"), 2, 2),
+    E(0, (3, "company"), 0, (3, "employees"), (5, "12"), (3, "name"), 8, 2, 2),
+    E(0, (3, "tasks"), 1, 0, (3, "number"), (5, "3"), 2, 0, 2, 2, 2),
+    E(0, (3, "company"), 0, (3, "size"), (4, "sme"), (3, "size"), (4, "large"), 2, 2),
+    E(0, (3, "as_of"), (4, "2026-02-30"), 2),
+    E(1, 1, 1, 1, 2, 2, 2, 2),
+    E(0, (3, "x"), 6, (3, "y"), 7, 2),
+    E(0, (3, "company"), 0, (3, "name"), (4, b"caf\xc3"), 2, 2),
+    E(0, (3, "company"), 0, (3, "employees"), (5, "1e400"), 2, 2),
+]
 
 
 def add(harness, data):
@@ -200,7 +229,7 @@ def api_seeds():
 
 
 def main():
-    n = {"source": 0, "facts": 0, "query": 0, "api": 0}
+    n = {"source": 0, "facts": 0, "query": 0, "api": 0, "factsdoc": 0}
     # rule files, alone and per directory
     bydir = {}
     for p in repo_files(".edict"):
@@ -236,6 +265,11 @@ def main():
         for i, w in enumerate(words[:-1]):
             if w in ("-q", "--query"):
                 n["query"] += add("query", words[i + 1])
+    facts_dir = os.path.join(HERE, "corpus", "facts")
+    for name in sorted(os.listdir(facts_dir)):
+        n["factsdoc"] += add("factsdoc", b"\x00" + open(os.path.join(facts_dir, name), "rb").read())
+    for s in FACTSDOC_EVENTS:
+        n["factsdoc"] += add("factsdoc", s)
     for h in sorted(n):
         total = len(os.listdir(os.path.join(HERE, "corpus", h)))
         print("%s: %d new seeds, %d in all" % (h, n[h], total))

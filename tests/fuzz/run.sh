@@ -19,8 +19,8 @@ build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 secs=${2:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-harnesses=${*:-source facts query}
-[ -f "$here/fuzz_api.c" ] && [ -x "$build/tests/fuzz/fuzz_api" ] && [ -z "${*:-}" ] && harnesses="$harnesses api"
+# by default every harness of tests/fuzz (fuzz_<harness>.c)
+harnesses=${*:-$(for f in "$here"/fuzz_*.c; do f=${f##*/fuzz_}; echo "${f%.c}"; done)}
 
 status=0
 printf '%-8s %8s %10s %8s %7s %8s %s\n' harness seconds runs exec/s cov features crashes
@@ -34,11 +34,12 @@ for h in $harnesses; do
 	work=$build/fuzz-work/$h
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
-	[ "$h" = facts ] && dict=$here/json.dict
+	case $h in facts | factsdoc | serve) dict=$here/json.dict ;; lsp) dict=$here/lsp.dict ;; esac
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
 	[ "$h" = api ] && maxlen=16384
+	[ "$h" = serve ] && maxlen=16384
 	dirs="$work/corpus $here/corpus/$h"
 	[ -d "$here/regressions/$h" ] && dirs="$dirs $here/regressions/$h"
 	start=$(date +%s)

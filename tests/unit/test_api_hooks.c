@@ -1,7 +1,7 @@
 /*
  * test_api_hooks.c - unit tests for the library's internal interface for
- * front ends (interp/api.h): what-if (api_override, api_clear_overrides)
- * and why-not (api_why_not), as a server or a REPL asks them.
+ * front ends (interp/api.h): what-if on parameters and decisions
+ * (api_override, api_clear_overrides), as a server asks it.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -66,21 +66,5 @@ Test(api_hooks, what_if_refuses_what_it_cannot_do)
 	cr_assert_eq(api_override(NULL, "priority_share", "5%"), EDICT_EUSAGE);
 	/* nothing was fixed */
 	cr_assert_str_eq(text_of(x, "priority_share"), "10%");
-	edict_ctx_free(x);
-}
-
-Test(api_hooks, why_not_names_the_smallest_change)
-{
-	edict_ctx *x = context("{\"company\": {\"size\": \"sme\", \"us_export_share\": \"8%\"}}");
-	const char *text = NULL;
-	cr_assert_eq(api_why_not(x, "priority", &text), EDICT_OK, "%s", edict_ctx_errmsg(x));
-	cr_assert_str_eq(text, "voucher.priority is false.\n"
-			       "It would be true if company.us_export_share were 10% or more; it is 8%.\n");
-	/* the facts stay as they were */
-	cr_assert_str_eq(text_of(x, "priority"), "false");
-	cr_assert_eq(api_why_not(x, "award", &text), EDICT_EUSAGE);
-	cr_assert_str_eq(edict_ctx_errmsg(x), "why-not works on yes/no decisions; voucher.award is money in KRW");
-	cr_assert_eq(api_why_not(x, "priority_share", &text), EDICT_EUSAGE);
-	cr_assert_eq(api_why_not(x, "priority", NULL), EDICT_EUSAGE);
 	edict_ctx_free(x);
 }

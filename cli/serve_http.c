@@ -1,0 +1,341 @@
+/*
+ * serve_http.c - the HTTP side of `edict serve`, on GNU libmicrohttpd: the
+ * daemon and its thread pool, the body and time limits applied while a
+ * request arrives, the bearer token, TLS, and the reply with its headers.
+ * What a request means is serve_api.c's business.
+ *
+ * libmicrohttpd calls on_request several times for one request: first with
+ * the headers (the token and the declared length are checked then, and a
+ * 401 or 413 goes back before the body is read), then with each piece of
+ * the body, then once more to answer.  /v1/batch evaluates each line as
+ * soon as it has arrived, so its body is never held whole; other bodies
+ * are collected up to their limit.  The per-connection state holds
+ * collected memory, so it is allocated where the collector looks
+ * (GC_MALLOC_UNCOLLECTABLE), and every thread of the pool registers itself
+ * with the collector before touching any.
+ */
+#include "mem.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "serve.h"
+#include "serve_http.h"
+
+typedef struct Conn {
+	uint64_t start_ns;
+	int endpoint;
+	bool started, too_large, too_slow, answered;
+	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
+	size_t len, cap, total;
+	BatchRun br;
+	bool batch;
+	Buf out; /* /v1/batch's records */
+	Request rq;
+	char request_id[64];
+} Conn;
+
+static Http *the_http;
+static atomic_long request_seq;
+
+/* Append to c->body, keeping it under limit (false: too large). */
+static bool take(Conn *c, const char *data, size_t n, size_t limit)
+{
+	if (c->len + n > limit)
+		return false;
+	if (c->len + n + 1 > c->cap) {
+		size_t cap = c->cap ? c->cap : 4096;
+		while (cap < c->len + n + 1)
+			cap *= 2;
+		char *nb = realloc(c->body, cap);
+		if (!nb)
+			return false;
+		c->body = nb;
+		c->cap = cap;
+	}
+	memcpy(c->body + c->len, data, n);
+	c->len += n;
+	c->body[c->len] = 0;
+	return true;
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	Request *rq = cls;
+	if (rq->nargs < ARG_MAX) {
+		rq->args[rq->nargs][0] = xprintf("%s", key);
+		rq->args[rq->nargs][1] = value ? xprintf("%s", value) : "";
+		rq->nargs++;
+	}
+	return MHD_YES;
+}
+
+/* The constant-time comparison of a presented token. */
+static bool token_ok(const Http *h, const char *auth)
+{
+	if (!h->token)
+		return true;
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
+		return false;
+	const char *t = auth + 7;
+	size_t n = strlen(t), m = strlen(h->token);
+	unsigned char diff = (unsigned char)(n != m);
+	for (size_t i = 0; i < m; i++)
+		diff |= (unsigned char)(h->token[i] ^ (i < n ? t[i] : 0));
+	return diff == 0;
+}
+
+static bool needs_token(int ep)
+{
+	return ep != EP_HEALTHZ && ep != EP_READYZ && ep != EP_WEB && ep != EP_DOCS && ep != EP_EXAMPLES;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : "application/json");
+	MHD_add_response_header(resp, "X-Request-Id", c->request_id);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (c->endpoint != EP_WEB && c->endpoint != EP_DOCS)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (r->allow)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (atomic_load(&the_http->sv->draining) || r->status == 413 || r->status == 408)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ok = MHD_queue_response(mc, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	metrics_request(c->endpoint, r->status, serve_now_ns() - c->start_ns);
+	c->answered = true;
+	return ok;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *mc, Conn *c, int status, const char *kind, const char *msg)
+{
+	Reply r = {0};
+	r.endpoint = c->endpoint;
+	reply_error(&r, status, kind, msg, NULL);
+	return send_reply(mc, c, &r);
+}
+
+/* The first call: headers only. */
+static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const char *url, const char *method)
+{
+	c->start_ns = serve_now_ns();
+	c->rq.method = xprintf("%s", method);
+	c->rq.path = xprintf("%s", url);
+	c->endpoint = serve_endpoint(method, url);
+	const char *id = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Request-Id");
+	if (id && *id && strlen(id) < sizeof c->request_id && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") == strlen(id))
+		snprintf(c->request_id, sizeof c->request_id, "%s", id);
+	else
+		snprintf(c->request_id, sizeof c->request_id, "%x-%ld", h->instance, atomic_fetch_add(&request_seq, 1) + 1);
+	c->rq.request_id = c->request_id;
+	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, &c->rq);
+	if (needs_token(c->endpoint) && !token_ok(h, MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
+		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");
+	c->batch = c->endpoint == EP_BATCH && strcmp(method, "POST") == 0;
+	size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
+	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > limit)
+		return send_error(mc, c, 413, "size", xprintf("the request body is larger than the limit of %zu bytes", limit));
+	if (c->batch)
+		batch_begin(h->sv, &c->br, &c->rq);
+	return MHD_YES;
+}
+
+/* A piece of a /v1/batch body: evaluate every line it completes. */
+static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(data, '\n', n);
+		size_t k = nl ? (size_t)(nl - data) : n;
+		if (!take(c, data, k, h->sv->lim.max_body)) {
+			/* a line longer than a request may be: its record says so */
+			c->len = 0;
+			c->too_large = true;
+		}
+		if (!nl)
+			return;
+		if (c->too_large) {
+			c->br.lineno++;
+			buf_printf(&c->out, "{\"line\":%ld,\"error\":\"line %ld is longer than the limit of %zu bytes\"}\n",
+				   c->br.lineno, c->br.lineno, h->sv->lim.max_body);
+			c->too_large = false;
+		} else {
+			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
+		}
+		c->len = 0;
+		data += k + 1;
+		n -= k + 1;
+	}
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	Http *h = cls;
+	edict_thread_attach();
+	Conn *c = *con_cls;
+	if (!c) {
+		c = GC_MALLOC_UNCOLLECTABLE(sizeof *c);
+		if (!c)
+			return MHD_NO;
+		memset(c, 0, sizeof *c);
+		*con_cls = c;
+		metrics_inflight(1);
+		return begin(h, mc, c, url, method);
+	}
+	if (c->answered) { /* an early reply: the rest of the body is not read */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		c->total += n;
+		if (h->sv->lim.request_timeout_s && serve_now_ns() - c->start_ns > (uint64_t)h->sv->lim.request_timeout_s * 1000000000u)
+			c->too_slow = true;
+		size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
+		if (c->total > limit)
+			c->too_large = true;
+		if (c->too_large || c->too_slow)
+			return MHD_YES;
+		if (c->batch && c->br.ready)
+			batch_piece(h, c, upload_data, n);
+		else if (!c->batch && !take(c, upload_data, n, limit))
+			c->too_large = true;
+		return MHD_YES;
+	}
+	/* the whole request is here: answer */
+	if (c->too_slow)
+		return send_error(mc, c, 408, "slow", "the request arrived too slowly; send it within the time limit");
+	if (c->too_large && (!c->batch || c->total > h->sv->lim.max_batch_body))
+		return send_error(mc, c, 413, "size",
+				  xprintf("the request body is larger than the limit of %zu bytes",
+					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
+	Reply r = {0};
+	if (c->batch && !c->br.ready) {
+		r.status = c->br.status;
+		r.type = "application/json";
+		r.body = c->br.error;
+	} else if (c->batch) {
+		if (c->len)
+			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
+		c->len = 0;
+		r.status = 200;
+		r.type = "application/x-ndjson";
+		r.body = c->out;
+	} else {
+		c->rq.body = c->body ? c->body : "";
+		c->rq.len = c->len;
+		serve_handle(h->sv, &c->rq, &r);
+	}
+	return send_reply(mc, c, &r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	Conn *c = *con_cls;
+	if (!c)
+		return;
+	if (c->batch)
+		batch_end(&c->br);
+	free(c->body);
+	GC_FREE(c);
+	*con_cls = NULL;
+	metrics_inflight(-1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	metrics_connection(code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:0" */
+static int resolve(const char *listen, struct sockaddr_storage *out, socklen_t *len, const char **err)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen || !colon[1] || (size_t)(colon - listen) >= sizeof host) {
+		*err = "--listen needs HOST:PORT, like 127.0.0.1:8080";
+		return -1;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *h = host;
+	if (h[0] == '[' && h[strlen(h) - 1] == ']') {
+		h[strlen(h) - 1] = 0;
+		h++;
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
+	int rc = getaddrinfo(h, colon + 1, &hints, &res);
+	if (rc != 0) {
+		*err = xprintf("cannot use the address %s: %s", listen, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(out, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int http_start(Http *h, const char **err)
+{
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	if (resolve(h->listen, &addr, &alen, err) < 0)
+		return -1;
+	the_http = h;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	if (addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (h->tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			*err = "this libmicrohttpd was built without TLS support";
+			return -1;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	const ServeLimits *lim = &h->sv->lim;
+	struct MHD_OptionItem opts[] = {
+		{MHD_OPTION_SOCK_ADDR, 0, &addr},
+		{MHD_OPTION_THREAD_POOL_SIZE, h->threads, NULL},
+		{MHD_OPTION_CONNECTION_LIMIT, lim->max_connections, NULL},
+		{MHD_OPTION_CONNECTION_TIMEOUT, lim->idle_timeout_s, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h},
+		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, h},
+		{MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
+		{h->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)h->tls_cert},
+		{h->tls_key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)h->tls_key},
+		{MHD_OPTION_END, 0, NULL}};
+	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!h->daemon) {
+		*err = xprintf("cannot listen on %s (in use, or not an address of this machine?)", h->listen);
+		return -1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info ? info->port : 0;
+	return 0;
+}
+
+void http_quiesce(Http *h)
+{
+	if (h->daemon)
+		MHD_quiesce_daemon(h->daemon);
+}
+
+void http_stop(Http *h)
+{
+	if (h->daemon)
+		MHD_stop_daemon(h->daemon);
+	h->daemon = NULL;
+}

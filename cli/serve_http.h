@@ -1,0 +1,26 @@
+/*
+ * serve_http.h - the HTTP daemon of `edict serve` (serve_http.c).
+ */
+#ifndef EDICT_CLI_SERVE_HTTP_H
+#define EDICT_CLI_SERVE_HTTP_H
+
+#include "serve.h"
+
+typedef struct Http {
+	Service *sv;
+	const char *listen; /* HOST:PORT */
+	unsigned threads;
+	const char *token;             /* NULL: none needed */
+	const char *tls_cert, *tls_key; /* PEM text, or NULL */
+	unsigned instance;             /* for request ids */
+	struct MHD_Daemon *daemon;
+	unsigned port; /* the port bound (for :0) */
+} Http;
+
+/* Listen and serve on a thread pool; -1 with *err. */
+int http_start(Http *h, const char **err);
+/* Stop accepting connections (requests under way go on). */
+void http_quiesce(Http *h);
+void http_stop(Http *h);
+
+#endif

@@ -1,0 +1,284 @@
+"""edict - Edict rule sets from Python, over the C library libedict.
+
+    import edict
+    rules = edict.RuleSet("rules/kotra")
+    rules.decide({"company": {"size": "sme", "us_export_share": "14%"}},
+                 ["voucher.priority", "voucher.award"], as_of="2026-12-01")
+    # {"voucher.priority": True, "voucher.award": Money(Decimal("50000000"), "KRW")}
+
+A RuleSet is loaded once and shared by every thread; each thread evaluates
+in a context of its own (made on its first call), so calls from several
+threads run in parallel.  Facts are the JSON document of `edict eval
+--facts`, as a dict.  Failures raise EdictError subclasses carrying the
+file, line, column and message of the command line.  docs/python.md.
+"""
+import ctypes
+import threading
+import weakref
+
+from . import _lib
+from ._lib import lib as _c
+from .values import Duration, HSCode, Money, Percent, as_of_text, facts_json, from_value, json_reader
+
+__all__ = ["RuleSet", "Money", "Percent", "Duration", "HSCode", "Diagnostic", "EdictError", "RulesError",
+           "FactsError", "QueryError", "EvaluationError", "LimitError", "EvaluationInterrupted", "version"]
+
+
+def version():
+    """The version of the linked libedict, like "0.1.0"."""
+    return _c.edict_version().decode()
+
+
+# ------------------------------------------------------------------ errors
+
+class Diagnostic:
+    """One message about rules: severity, file, line, column, message, hint."""
+
+    def __init__(self, d, text=None):
+        self.severity = _lib.SEV_NAMES.get(d.severity, "error")
+        self.file = d.file.decode() if d.file else None
+        self.line, self.column = d.line, d.column
+        self.end_line, self.end_column = d.end_line, d.end_column
+        self.message = d.message.decode() if d.message else ""
+        self.hint = d.hint.decode() if d.hint else None
+        self.text = text  # rendered, with the quoted line and carets
+
+    def __repr__(self):
+        return "Diagnostic(%s:%d:%d: %s: %s)" % (self.file, self.line, self.column, self.severity, self.message)
+
+
+class EdictError(Exception):
+    """A failure, with where it happened (file, line, column: 0 when there is
+    no place), the message as the command line prints it, and a hint."""
+
+    def __init__(self, status, message, file=None, line=0, column=0, hint=None):
+        super().__init__(message)
+        self.status = status
+        self.status_name = _c.edict_status_name(status).decode()
+        self.message = message
+        self.file, self.line, self.column, self.hint = file, line, column, hint
+
+
+class RulesError(EdictError):
+    """The rule set does not load; .diagnostics holds every message."""
+
+
+class FactsError(EdictError):
+    """Facts that do not fit the rules' declarations (the message names the field)."""
+
+
+class QueryError(EdictError):
+    """A query that does not parse, does not check, or names no decision."""
+
+
+class EvaluationError(EdictError):
+    """The rules failed while deciding (division by zero, conflicting exceptions ...)."""
+
+
+class LimitError(EdictError):
+    """An evaluation went past its step or memory limit."""
+
+
+class EvaluationInterrupted(EdictError):
+    """RuleSet.interrupt() stopped the evaluation."""
+
+
+_CLASSES = {_lib.ESYNTAX: QueryError, _lib.ETYPE: QueryError, _lib.EUSAGE: QueryError, _lib.EFACTS: FactsError,
+            _lib.ERUNTIME: EvaluationError, _lib.ELIMIT: LimitError, _lib.EINTERRUPTED: EvaluationInterrupted}
+
+
+def _ctx_error(ctx, status):
+    d = _lib.Diag()
+    _c.edict_ctx_error(ctx, ctypes.byref(d))
+    if status == _lib.ENOMEM:
+        return MemoryError("Edict ran out of memory")
+    cls = _CLASSES.get(status, EdictError)
+    return cls(status, d.message.decode() if d.message else _c.edict_status_name(status).decode(),
+               d.file.decode() if d.file else None, d.line, d.column, d.hint.decode() if d.hint else None)
+
+
+# ----------------------------------------------------------------- contexts
+
+class _Context:
+    """One thread's evaluation context on a rule set; freed with the thread."""
+
+    def __init__(self, rules):
+        self.ptr = ctypes.c_void_p()
+        st = _c.edict_ctx_new(rules, ctypes.byref(self.ptr))
+        if st != _lib.OK:
+            raise EdictError(st, "cannot make an evaluation context: %s" % _c.edict_status_name(st).decode())
+        self.running = False  # evaluating now: interrupt() stops only those
+
+    def __del__(self):
+        if self.ptr:
+            _c.edict_ctx_free(self.ptr)
+            self.ptr = None
+
+
+# ----------------------------------------------------------------- rule sets
+
+class RuleSet:
+    """A loaded rule set: RuleSet("rules/kotra"), RuleSet(["a.edict", "dir"]),
+    or RuleSet.from_text("module m\\n...").  Raises RulesError if it does not
+    load (every diagnostic in .diagnostics); warnings are in .diagnostics of
+    a rule set that loads."""
+
+    def __init__(self, paths, *, max_steps=0, max_bytes=0):
+        if isinstance(paths, (str, bytes)) or hasattr(paths, "__fspath__"):
+            paths = [paths]
+        encoded = [p if isinstance(p, bytes) else str(p).encode() for p in paths]
+        arr = (ctypes.c_char_p * len(encoded))(*encoded)
+        handle = ctypes.c_void_p()
+        _c.edict_load_paths(arr, len(encoded), ctypes.byref(handle))
+        self._adopt(handle, max_steps, max_bytes)
+
+    @classmethod
+    def from_text(cls, text, name="rules.edict", *, max_steps=0, max_bytes=0):
+        """A rule set from text in memory; several files as {name: text}."""
+        files = text if isinstance(text, dict) else {name: text}
+        keep = [(n.encode(), t.encode()) for n, t in files.items()]
+        arr = (_lib.Source * len(keep))(*[_lib.Source(n, t, len(t)) for n, t in keep])
+        handle = ctypes.c_void_p()
+        _c.edict_load_sources(arr, len(keep), ctypes.byref(handle))
+        self = cls.__new__(cls)
+        self._adopt(handle, max_steps, max_bytes)
+        return self
+
+    def _adopt(self, handle, max_steps, max_bytes):
+        self._rules = None
+        if not handle:
+            raise MemoryError("Edict ran out of memory loading the rules")
+        self._rules = handle
+        self._local = threading.local()
+        self._contexts = weakref.WeakSet()  # every thread's, for interrupt()
+        self._readers = {}  # query -> its JSON read typed (values.json_reader)
+        self._limits = (max_steps, max_bytes)
+        self.diagnostics = []
+        for i in range(_c.edict_rules_diag_count(handle)):
+            d = _lib.Diag()
+            _c.edict_rules_diag(handle, i, ctypes.byref(d))
+            self.diagnostics.append(Diagnostic(d))
+        st = _c.edict_rules_status(handle)
+        if st != _lib.OK:
+            report = _c.edict_rules_report(handle).decode()
+            first = next((d for d in self.diagnostics if d.severity == "error"), None)
+            err = RulesError(st, report.rstrip("\n"), first.file if first else None, first.line if first else 0,
+                             first.column if first else 0, first.hint if first else None)
+            err.diagnostics = self.diagnostics
+            raise err
+        self.decisions = [_c.edict_rules_decision_name(handle, i).decode()
+                          for i in range(_c.edict_rules_decision_count(handle))]
+
+    def __del__(self):
+        if getattr(self, "_rules", None):
+            _c.edict_rules_free(self._rules)
+            self._rules = None
+
+    # -------------------------------------------------------------- one case
+
+    def _ctx(self):
+        ctx = getattr(self._local, "ctx", None)
+        if ctx is None:
+            ctx = self._local.ctx = _Context(self._rules)
+            self._contexts.add(ctx)
+            _c.edict_ctx_set_limits(ctx.ptr, self._limits[0], self._limits[1])
+        return ctx.ptr
+
+    def _case(self, facts, as_of, raw=False):
+        """This thread's context, with the facts and the date set."""
+        ctx = self._ctx()
+        text = facts if raw else facts_json(facts)
+        st = _c.edict_ctx_set_facts_json(ctx, text, len(text))
+        if st != _lib.OK:
+            raise _ctx_error(ctx, st)
+        st = _c.edict_ctx_set_as_of(ctx, as_of_text(as_of))
+        if st != _lib.OK:
+            raise QueryError(st, _c.edict_ctx_errmsg(ctx).decode())
+        return ctx
+
+    def _queries(self, queries):
+        if queries is None:
+            return self.decisions
+        if isinstance(queries, str):
+            return [queries]
+        return list(queries)
+
+    def _decide(self, ctx, queries):
+        out = {}
+        v = ctypes.c_void_p()
+        js = ctypes.c_char_p()
+        mine = self._local.ctx
+        mine.running = True
+        try:
+            for q in queries:
+                read = self._readers.get(q)
+                if read is not None:
+                    st = _c.edict_eval_json(ctx, q.encode(), ctypes.byref(js))
+                    if st != _lib.OK:
+                        raise _ctx_error(ctx, st)
+                    out[q] = read(js.value)
+                    continue
+                st = _c.edict_eval(ctx, q.encode(), ctypes.byref(v))
+                if st != _lib.OK:
+                    raise _ctx_error(ctx, st)
+                out[q] = from_value(v)
+                read = json_reader(v)
+                if read is not None:
+                    self._readers[q] = read
+        finally:
+            mine.running = False
+        return out
+
+    def decide(self, facts, queries=None, as_of=None):
+        """{query: value} for the queries (a decision name or an expression;
+        None: every public decision) on these facts.  as_of: a date or
+        "YYYY-MM-DD"; None: the facts' "as_of", else today."""
+        queries = self._queries(queries)
+        return self._decide(self._case(facts, as_of), queries)
+
+    def _text(self, fn, facts, query, as_of):
+        ctx = self._case(facts, as_of)
+        out = ctypes.c_char_p()
+        st = fn(ctx, query.encode(), ctypes.byref(out))
+        if st != _lib.OK:
+            raise _ctx_error(ctx, st)
+        return out.value.decode()
+
+    def explain(self, facts, query, as_of=None, text=False):
+        """How the value of query was reached: the JSON of docs/explain.md as
+        a dict, or with text=True the text of `edict eval --explain`."""
+        import json
+        if text:
+            return self._text(_c.edict_explain_text, facts, query, as_of)
+        return json.loads(self._text(_c.edict_explain_json, facts, query, as_of))
+
+    def missing(self, facts, query, as_of=None):
+        """The facts the value of query still waits for, as paths."""
+        import json
+        return json.loads(self._text(_c.edict_missing_json, facts, query, as_of))
+
+    def batch(self, cases, queries=None, as_of=None, errors="raise"):
+        """decide() for each facts dict of an iterable, lazily.  errors="keep"
+        yields a case's exception in place of its results instead of raising."""
+        queries = self._queries(queries)
+        for facts in cases:
+            try:
+                yield self._decide(self._case(facts, as_of), queries)
+            except EdictError as e:
+                if errors != "keep":
+                    raise
+                yield e
+
+    def decide_frame(self, df, queries=None, as_of=None):
+        """A DataFrame of results, a column per query and a row per row of df.
+        Columns name facts by path: "company.size" (as pandas.json_normalize
+        writes them), or "company" holding dicts; NaN and None are missing."""
+        from .frame import decide_frame
+        return decide_frame(self, df, self._queries(queries), as_of)
+
+    def interrupt(self):
+        """Stop the evaluations running now on this rule set, in any thread
+        (call it from another thread); each raises EvaluationInterrupted."""
+        for ctx in list(self._contexts):
+            if ctx.ptr and ctx.running:
+                _c.edict_ctx_interrupt(ctx.ptr)

@@ -1,0 +1,220 @@
+"""values.py - Edict's values in Python, both ways.
+
+Out of the library: a result is read through its kind (edict_value_kind),
+so that "14%" the percentage and "14%" a text never look alike:
+
+    bool -> bool            int -> int           decimal -> Decimal
+    money -> Money          percent -> Percent   date -> datetime.date
+    duration -> Duration    text, enum -> str    tariff code -> HSCode (a str)
+    list -> list            record -> dict       unknown -> None
+
+Into the library: facts are written as the JSON document of `edict eval
+--facts`; Money, Percent, Duration, dates and Decimals become their Edict
+notation, and numpy or pandas scalars their Python values.
+"""
+import ctypes
+import datetime
+import json
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import _lib
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in one currency: Money(Decimal("50000000"), "KRW")."""
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def parse(cls, text):
+        amount, currency = text.rsplit(" ", 1)
+        return cls(Decimal(amount), currency)
+
+    def __str__(self):
+        return "%s %s" % (self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage: Percent(Decimal("14.5")) is 14.5%; .fraction is 0.145."""
+    value: Decimal
+
+    @classmethod
+    def parse(cls, text):
+        return cls(Decimal(text.rstrip("%")))
+
+    @property
+    def fraction(self):
+        return self.value / 100
+
+    def __str__(self):
+        return "%s%%" % self.value
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A whole number of days, weeks, months or years: Duration(14, "days")."""
+    amount: int
+    unit: str
+
+    @classmethod
+    def parse(cls, text):
+        amount, unit = text.split(" ", 1)
+        return cls(int(amount), unit)
+
+    def __str__(self):
+        return "%d %s" % (self.amount, self.unit)
+
+
+class HSCode(str):
+    """A tariff code, like HSCode("6205.20")."""
+
+
+def _scalar(kind, text):
+    if kind == _lib.K_BOOL:
+        return text == b"true"
+    if kind == _lib.K_INT:
+        return int(text)
+    if kind == _lib.K_DECIMAL:
+        return Decimal(text.decode())
+    # money, percentages, dates, durations, codes and member names are
+    # written without escapes: the text between the quotes is the value
+    s = json.loads(text) if kind == _lib.K_TEXT else text[1:-1].decode()
+    if kind == _lib.K_MONEY:
+        return Money.parse(s)
+    if kind == _lib.K_PERCENT:
+        return Percent.parse(s)
+    if kind == _lib.K_DATE:
+        return datetime.date.fromisoformat(s)
+    if kind == _lib.K_DURATION:
+        return Duration.parse(s)
+    if kind == _lib.K_HSCODE:
+        return HSCode(s)
+    return s  # text, enumeration members
+
+
+def _from_json(kind, o):
+    """One element of a list of scalars, as json.loads (with Decimal for
+    fractions) gave it."""
+    if o is None:
+        return None
+    if kind in (_lib.K_BOOL, _lib.K_TEXT, _lib.K_ENUM):
+        return o
+    if kind == _lib.K_INT:
+        return int(o)
+    if kind == _lib.K_DECIMAL:
+        return o if isinstance(o, Decimal) else Decimal(o)
+    return _scalar(kind, json.dumps(o).encode())
+
+
+_exact = json.JSONDecoder(parse_float=Decimal)
+_SCALARS = (_lib.K_BOOL, _lib.K_INT, _lib.K_DECIMAL, _lib.K_MONEY, _lib.K_PERCENT, _lib.K_DATE, _lib.K_DURATION,
+            _lib.K_TEXT, _lib.K_ENUM, _lib.K_HSCODE)
+
+
+def json_reader(v):
+    """A query's result has one type, whatever the facts: once a value shows
+    it (a scalar, or a list with a scalar item), its JSON alone can be read
+    typed, one library call instead of one per value.  Returns a function
+    JSON text -> value, or None when v does not show the type yet (unknown,
+    an empty list, records)."""
+    lib = _lib.lib
+    kind = lib.edict_value_kind(v)
+    if kind in _SCALARS:
+        return lambda text: None if text == b"null" else _scalar(kind, text)
+    if kind != _lib.K_LIST:
+        return None
+    n = ctypes.c_size_t()
+    lib.edict_value_list_length(v, ctypes.byref(n))
+    if n.value == 0:
+        return None
+    item = ctypes.c_void_p()
+    lib.edict_value_list_item(v, 0, ctypes.byref(item))
+    ik = lib.edict_value_kind(item)
+    if ik not in _SCALARS:
+        return None
+
+    def read(text):
+        if text == b"null":
+            return None
+        return [_from_json(ik, o) for o in _exact.decode(text.decode())]
+    return read
+
+
+def from_value(v):
+    """The Python value of an edict_value handle (valid until its
+    context's facts change: convert at once)."""
+    lib = _lib.lib
+    kind = lib.edict_value_kind(v)
+    if kind == _lib.K_UNKNOWN or kind < 0:
+        return None
+    if kind == _lib.K_LIST:
+        n = ctypes.c_size_t()
+        lib.edict_value_list_length(v, ctypes.byref(n))
+        item = ctypes.c_void_p()
+        out = []
+        for i in range(n.value):
+            lib.edict_value_list_item(v, i, ctypes.byref(item))
+            out.append(from_value(item))
+        return out
+    if kind == _lib.K_RECORD:
+        field = ctypes.c_void_p()
+        out = {}
+        for name in json.loads(lib.edict_value_json(v)):
+            lib.edict_value_field(v, name.encode(), ctypes.byref(field))
+            out[name] = from_value(field)
+        return out
+    return _scalar(kind, lib.edict_value_json(v))
+
+
+def _fact(o):
+    """A fact value json cannot write itself."""
+    if isinstance(o, (Money, Percent, Duration)):
+        return str(o)
+    if isinstance(o, Decimal):
+        return str(o)
+    if isinstance(o, (datetime.date, datetime.datetime)):
+        return o.isoformat()[:10]
+    if hasattr(o, "item"):  # numpy scalars
+        return o.item()
+    if hasattr(o, "isoformat"):  # pandas Timestamp
+        return o.isoformat()[:10]
+    raise TypeError("a fact cannot be %s (%r)" % (type(o).__name__, o))
+
+
+def _clean(o):
+    """NaN (pandas' missing) becomes null; containers are cleaned inside."""
+    if isinstance(o, float) and math.isnan(o):
+        return None
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    return o
+
+
+def facts_json(facts, clean=True):
+    """The facts document as UTF-8 JSON text (clean: NaN anywhere becomes
+    null; a caller that left NaN out already says False)."""
+    if not isinstance(facts, dict):
+        raise TypeError("facts must be a dict, like {\"company\": {...}}, not %s" % type(facts).__name__)
+    try:
+        return _dumps(facts).encode()
+    except ValueError:  # NaN somewhere: missing
+        if not clean:
+            raise
+        return _dumps(_clean(facts)).encode()
+
+
+_dumps = json.JSONEncoder(default=_fact, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def as_of_text(as_of):
+    if as_of is None:
+        return None
+    if isinstance(as_of, (datetime.date, datetime.datetime)):
+        return as_of.isoformat()[:10].encode()
+    return str(as_of).encode()

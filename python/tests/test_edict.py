@@ -1,0 +1,237 @@
+"""test_edict.py - the Python package edict, with pytest.
+
+Run by CTest (python.pytest) with EDICT_LIBRARY naming the libedict.so of
+the build and EDICT_SOURCE_DIR the repository (for its example rules).
+"""
+import datetime
+import json
+import os
+import subprocess
+import threading
+from decimal import Decimal
+
+import pytest
+
+import edict
+from edict import Duration, HSCode, Money, Percent
+
+ROOT = os.environ.get("EDICT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+RULES = """module t
+enum company_size = sme | midsize | large
+record office { city : string  staff : int optional }
+fact company {
+  name : string optional
+  size : company_size
+  us_export_share : percent
+  voucher_requested : money KRW optional
+  employees : int optional
+  ratio : decimal optional
+  founded : date optional
+  office : office optional
+  markets : list of string optional
+  code : hscode optional
+}
+param cap : money KRW = 50_000_000 KRW source "up to 50 million KRW per company"
+decision eligible : bool = company.size in [sme, midsize]
+decision award : money KRW = if eligible then min(company.voucher_requested, cap) else 0 KRW
+decision share : percent = company.us_export_share
+decision employees : int = company.employees
+decision ratio : decimal = company.ratio * 2
+decision founded : date = company.founded
+decision wait : duration = 14 days
+decision size : company_size = company.size
+decision name : string = company.name
+decision code : hscode = company.code
+decision markets : list of string = company.markets
+decision shares : list of percent = [company.us_export_share, 1%]
+decision office : office = company.office
+decision per_employee : money KRW = award / company.employees
+"""
+
+SLOW = "module slow\ndecision looping : int = let l = range(1, 3000); sum(sum(sum(1 for z in l) for y in l) for x in l)\n"
+
+FULL = {"company": {"name": "Hana Knit", "size": "sme", "us_export_share": "14.5%",
+                    "voucher_requested": "80000000 KRW", "employees": 8, "ratio": "0.1",
+                    "founded": "2020-02-29", "office": {"city": "Busan", "staff": 4},
+                    "markets": ["US", "EU"], "code": "6205.20"}}
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return edict.RuleSet.from_text(RULES, "t.edict")
+
+
+def test_every_kind_of_value(rules):
+    r = rules.decide(FULL, as_of="2026-12-01")
+    assert r["t.eligible"] is True
+    assert r["t.award"] == Money(Decimal("50000000"), "KRW")
+    assert r["t.share"] == Percent(Decimal("14.5")) and r["t.share"].fraction == Decimal("0.145")
+    assert r["t.employees"] == 8 and type(r["t.employees"]) is int
+    assert r["t.ratio"] == Decimal("0.2") and isinstance(r["t.ratio"], Decimal)
+    assert r["t.founded"] == datetime.date(2020, 2, 29)
+    assert r["t.wait"] == Duration(14, "days")
+    assert r["t.size"] == "sme"
+    assert r["t.name"] == "Hana Knit"
+    assert r["t.code"] == HSCode("6205.20") and isinstance(r["t.code"], HSCode)
+    assert r["t.markets"] == ["US", "EU"]
+    assert r["t.shares"] == [Percent(Decimal("14.5")), Percent(Decimal("1"))]
+    assert r["t.office"] == {"city": "Busan", "staff": 4}
+    assert r["t.per_employee"] == Money(Decimal("6250000"), "KRW")
+    assert str(r["t.award"]) == "50000000 KRW" and str(r["t.share"]) == "14.5%" and str(r["t.wait"]) == "14 days"
+
+
+def test_queries_and_unknowns(rules):
+    facts = {"company": {"size": "sme"}}
+    assert rules.decide(facts, "t.eligible") == {"t.eligible": True}
+    assert rules.decide(facts, ["t.share", "eligible and t.share > 10%"]) == {"t.share": None,
+                                                                             "eligible and t.share > 10%": None}
+    assert rules.missing(facts, "t.share") == ["company.us_export_share"]
+    assert rules.missing(FULL, "t.share") == []
+    assert set(rules.decide(facts)) == set(rules.decisions)
+
+
+def test_facts_from_python_values(rules):
+    facts = {"company": {"size": "sme", "us_export_share": Percent(Decimal("9.5")),
+                         "voucher_requested": Money(Decimal("12.5"), "KRW"), "ratio": Decimal("1.25"),
+                         "founded": datetime.date(2021, 3, 1), "employees": None, "name": float("nan")}}
+    r = rules.decide(facts, ["t.share", "t.award", "t.ratio", "t.founded", "t.employees", "t.name"], as_of="2026-12-01")
+    assert r == {"t.share": Percent(Decimal("9.5")), "t.award": Money(Decimal("12.5"), "KRW"),
+                 "t.ratio": Decimal("2.50"), "t.founded": datetime.date(2021, 3, 1), "t.employees": None,
+                 "t.name": None}
+
+
+def test_as_of(rules):
+    assert rules.decide({}, "as_of", as_of="2026-12-01") == {"as_of": datetime.date(2026, 12, 1)}
+    assert rules.decide({}, "as_of", as_of=datetime.date(2025, 1, 31)) == {"as_of": datetime.date(2025, 1, 31)}
+    assert rules.decide({"as_of": "2024-02-29"}, "as_of") == {"as_of": datetime.date(2024, 2, 29)}
+    with pytest.raises(edict.QueryError) as e:
+        rules.decide({}, "as_of", as_of="2026-02-30")
+    assert "that day does not exist" in e.value.message
+
+
+def test_explain(rules):
+    e = rules.explain(FULL, "t.award", as_of="2026-12-01")
+    assert e["decision"] == "t.award" and e["value"] == "50000000 KRW"
+    assert e["file"] == "t.edict" and e["line"] == 18
+    text = rules.explain(FULL, "t.award", as_of="2026-12-01", text=True)
+    assert text.startswith("t.award = 50000000 KRW\n  by its rule at t.edict:18")
+
+
+def test_errors_carry_the_place(rules):
+    with pytest.raises(edict.FactsError) as e:
+        rules.decide({"company": {"markets": ["US", 3]}})
+    assert e.value.message == "company.markets[1]: expected text in quotes, got 3" and e.value.status_name == "facts"
+    with pytest.raises(edict.QueryError) as e:
+        rules.decide({}, "t.awrd")
+    assert (e.value.file, e.value.line, e.value.column) == ("query", 1, 1)
+    assert "did you mean 't.award'?" in e.value.message
+    with pytest.raises(edict.QueryError) as e:
+        rules.decide({}, "award >")
+    assert (e.value.line, e.value.column) == (1, 8)
+    with pytest.raises(edict.EvaluationError) as e:
+        rules.decide({"company": {"size": "sme", "voucher_requested": "1 KRW", "employees": 0}}, "t.per_employee")
+    assert (e.value.file, e.value.line, e.value.column) == ("t.edict", 30, 37)
+    assert e.value.message.startswith("t.edict:30:37: error: division by zero")
+    with pytest.raises(TypeError):
+        rules.decide([1, 2])
+
+
+def test_rules_errors():
+    with pytest.raises(edict.RulesError) as e:
+        edict.RuleSet.from_text("module b\ndecision a : int = 1 +\ndecision b : bool = c\n", "b.edict")
+    err = e.value
+    assert (err.file, err.line, err.column) == ("b.edict", 3, 1)
+    assert [(d.severity, d.line, d.column) for d in err.diagnostics] == [("error", 3, 1), ("error", 3, 21)]
+    assert err.diagnostics[1].message == "unknown name 'c'; did you mean 'b'?"
+    assert "b.edict:3:1: error: unexpected 'decision'; expected an expression" in err.message
+    with pytest.raises(edict.RulesError) as e:
+        edict.RuleSet("/nonexistent/rules")
+    assert e.value.status_name == "io"
+    ok = edict.RuleSet(os.path.join(ROOT, "examples", "voucher"))
+    assert "voucher.award" in ok.decisions and ok.diagnostics == []
+
+
+def test_limits():
+    small = edict.RuleSet.from_text(SLOW, "slow.edict", max_steps=1000)
+    with pytest.raises(edict.LimitError) as e:
+        small.decide({}, "slow.looping")
+    assert "more than 1000 steps" in e.value.message and (e.value.file, e.value.line) == ("slow.edict", 2)
+
+
+def test_batch(rules):
+    cases = [FULL, {"company": {"size": "large"}}, {"company": {"size": "tiny"}}, {}]
+    out = list(rules.batch(cases, ["t.award", "t.eligible"], as_of="2026-12-01", errors="keep"))
+    assert out[0] == {"t.award": Money(Decimal("50000000"), "KRW"), "t.eligible": True}
+    assert out[1] == {"t.award": Money(Decimal("0"), "KRW"), "t.eligible": False}
+    assert isinstance(out[2], edict.FactsError)
+    assert out[3] == {"t.award": None, "t.eligible": None}
+    with pytest.raises(edict.FactsError):
+        list(rules.batch(cases, ["t.award"]))
+
+
+def companies(n):
+    gen = os.path.join(ROOT, "bench", "gen", "companies.py")
+    out = subprocess.run(["python3", gen, str(n)], capture_output=True, text=True, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_decide_frame():
+    pd = pytest.importorskip("pandas")
+    bench = edict.RuleSet(os.path.join(ROOT, "bench", "rules"))
+    docs = companies(300)
+    df = pd.json_normalize(docs)
+    assert "company.size" in df.columns
+    queries = ["voucher.eligible", "voucher.priority", "voucher.award", "support.pending"]
+    frame = bench.decide_frame(df, queries, as_of="2026-12-01")
+    assert list(frame.columns) == queries and list(frame.index) == list(df.index)
+    for i, doc in enumerate(docs):
+        assert frame.iloc[i].to_dict() == bench.decide(doc, queries, as_of="2026-12-01"), doc
+    # a column of whole facts works as well as dotted columns
+    df2 = pd.DataFrame({"company": [d["company"] for d in docs[:20]]})
+    frame2 = bench.decide_frame(df2, queries, as_of="2026-12-01")
+    assert frame2.to_dict("records") == frame.iloc[:20].to_dict("records")
+
+
+def test_threads():
+    bench = edict.RuleSet(os.path.join(ROOT, "bench", "rules"))
+    docs = companies(400)
+    queries = ["voucher.eligible", "voucher.priority", "voucher.award", "support.pending"]
+    expected = [bench.decide(d, queries, as_of="2026-12-01") for d in docs]
+    results = {}
+    errors = []
+
+    def work(k):
+        try:
+            for _ in range(3):
+                got = [bench.decide(d, queries, as_of="2026-12-01") for d in docs]
+            results[k] = got
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 8 and all(results[k] == expected for k in results)
+
+
+def test_interrupt_from_another_thread():
+    rules = edict.RuleSet.from_text(SLOW, "slow.edict", max_steps=2_000_000_000)
+    caught = []
+
+    def slow():
+        try:
+            rules.decide({}, "slow.looping")
+        except edict.EdictError as e:
+            caught.append(e)
+
+    t = threading.Thread(target=slow)
+    t.start()
+    while t.is_alive():
+        rules.interrupt()
+        t.join(0.05)
+    assert len(caught) == 1 and isinstance(caught[0], edict.EvaluationInterrupted)
+    assert rules.decide({}, "1 + 1") == {"1 + 1": 2}
