@@ -15,6 +15,7 @@
 #include "load.h"
 #include "parse.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -508,4 +509,13 @@ Test(check, given_paths)
 	s.path = bad_path;
 	cr_assert_not(chk_given(p, &s, d, &nlocals));
 	cr_assert_str_eq(d->items[d->n - 1].msg, "unknown fact 'company.us_export_shar'; did you mean 'company.us_export_share'?");
+}
+
+/* The plural follows the number shown. */
+Test(check, builtin_arity_message_says_at_least_one_argument)
+{
+	Diags *d = diag_new();
+	tu_load("decision b : int = min()\n", d);
+	cr_assert_eq(d->nerrors, 1);
+	cr_assert_str_eq(d->items[0].msg, "min takes at least 1 argument, not 0");
 }
