@@ -333,7 +333,7 @@ Test(facts, error_not_an_object)
 {
 	cr_assert_str_eq(refused("[1, 2]"), "facts.json: the facts must be a JSON object, like {\"company\": {...}}");
 	cr_assert_str_eq(refused("\"company\""), "facts.json: the facts must be a JSON object, like {\"company\": {...}}");
-	/* a bare number: see test_known_bugs.c, bug docs-15 */
+	/* a bare number: see a_bare_number_is_not_an_object */
 }
 
 Test(facts, error_invalid_json_with_line_and_column)

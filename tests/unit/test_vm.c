@@ -323,7 +323,7 @@ Test(vm, missing_lists_only_facts_that_can_change_the_result)
 	c = tu_ctx(p, "{\"company\": {\"us_export_share\": \"14%\"}}");
 	EXPECT_IN(c, "either", "true");
 	EXPECT_IN(c, "company.voucher_received", "0 KRW");
-	/* `a otherwise b` with both unknown: see test_known_bugs.c, bug docs-14 */
+	/* `a otherwise b` with both unknown: see otherwise_lists_the_facts_of_both_sides */
 }
 
 /* ------------------------------------------------------- comprehensions */
