@@ -6,7 +6,8 @@
 #   sh tests/quickstart.sh demo   evaluate the rule library on an example company
 #   sh tests/quickstart.sh test   run all tests, fuzz each input surface for a
 #                                 while, then run all tests again under ASan and
-#                                 UBSan (the last lines are ctest's summary)
+#                                 UBSan, measuring line coverage (the last
+#                                 lines are ctest's summary and the coverage)
 set -eu
 
 mode=${1:-demo}
@@ -20,10 +21,11 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 # a certificate for TLS (openssl) and drive its page in headless chromium; the
 # PostgreSQL extension is built against, and tested in, a PostgreSQL 15
 # (postgres/); the Python package is tested with pytest and pandas, and
-# installed with pip into a virtual environment (python/)
+# installed with pip into a virtual environment (python/); lcov reports the
+# line coverage of the sanitizer run
 [ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
 	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
-	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools"
+	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools lcov"
 
 missing=""
 for p in $packages; do
@@ -73,9 +75,13 @@ test)
 		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"
 	fi
 	rm -rf "$probe"
-	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
-	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer, measuring line coverage"
+	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DEDICT_COVERAGE=ON
+	find build-asan -name '*.gcda' -delete
+	status=0
+	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs" || status=$?
+	sh tests/coverage.sh build-asan || echo "== line coverage could not be measured (lcov)"
+	exit $status
 	;;
 *)
 	echo "usage: sh tests/quickstart.sh demo|test" >&2
