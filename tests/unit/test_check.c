@@ -24,29 +24,16 @@ static void setup(void)
 
 TestSuite(check, .init = setup);
 
-static const Source *src(const char *path, const char *text)
-{
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = path;
-	s->text = text;
-	s->len = strlen(text);
-	return s;
-}
-
 static Program *load2(const char *p1, const char *t1, const char *p2, const char *t2, Diags *d)
 {
-	const Source *s[2] = {src(p1, t1), p2 ? src(p2, t2) : NULL};
+	const Source *s[2] = {tu_source(p1, t1), p2 ? tu_source(p2, t2) : NULL};
 	return load_sources(s, p2 ? 2 : 1, d);
 }
 
 /* A rule file that must check cleanly. */
 static Program *ok(const char *text)
 {
-	Diags *d = diag_new();
-	Program *p = load2("t.edict", text, NULL, NULL, d);
-	cr_assert_not_null(p);
-	cr_assert_eq(d->nerrors, 0, "unexpected error: %s (line %d)", d->n ? d->items[0].msg : "", d->n ? d->items[0].loc.line : 0);
-	return p;
+	return tu_program(text);
 }
 
 /* A rule file with errors: its diagnostics. */
@@ -499,7 +486,7 @@ Test(check, given_paths)
 	s.kind = TS_GIVEN;
 	s.path = path;
 	s.npath = 2;
-	s.expr = parse_expr(src("<given>", "14%"), d);
+	s.expr = parse_expr(tu_source("<given>", "14%"), d);
 	cr_assert_not_null(s.expr);
 	int nlocals = 0;
 	cr_assert(chk_given(p, &s, d, &nlocals));
