@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common.h"
 #include "api.h"
+#include "schema.h"
 
 int cmd_check(int argc, char **argv)
 {

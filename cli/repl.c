@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "whatif.h"
 #include "commands.h"
 #include "common.h"
 

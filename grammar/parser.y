@@ -796,8 +796,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 /* The tables below are the same in both parsers (CMakeLists.txt): one copy. */
 #ifndef EDICT_PARSER_QUICK
 /* What a token is to an editor: the keywords are the tokens whose name in
- * this grammar is a word in quotes ('decision'), so the keyword list is
- * this file's and grows with it. */
+ * this grammar is a word in quotes ('decision'); keywords.h lists them. */
 TokRole parse_token_role(int tok)
 {
 	yysymbol_kind_t k = YYTRANSLATE(tok);
@@ -813,18 +812,4 @@ TokRole parse_token_role(int tok)
 	return n[0] == '\'' && ((n[1] >= 'a' && n[1] <= 'z') || (n[1] >= 'A' && n[1] <= 'Z')) ? TOKR_KEYWORD : TOKR_OPERATOR;
 }
 
-int parse_keywords(const char **out, int max)
-{
-	int n = 0;
-	for (int k = 0; k < YYNTOKENS && n < max; k++) {
-		const char *s = yysymbol_name((yysymbol_kind_t)k);
-		size_t len = strlen(s);
-		bool word = len > 2 && s[0] == '\'' && s[len - 1] == '\'';
-		for (size_t i = 1; word && i + 1 < len; i++)
-			word = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_';
-		if (word)
-			out[n++] = ast_strdup(s + 1, len - 2);
-	}
-	return n;
-}
 #endif

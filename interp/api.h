@@ -24,8 +24,9 @@
  * values (arith.h); for the REPL's own expressions the parser, checker and
  * compiler (parse.h, check.h, compile.h), the builtins' names
  * (builtins.h) and the keywords (keywords.h), atomic file replacement
- * (fileio.h), why-not and what-if (whynot.h, whatif.h) and the facts'
- * schema (schema.h). */
+ * (fileio.h) and why-not (whynot.h).  The services built on this
+ * interface (whatif.h, schema.h) include it themselves, so a front end
+ * names them beside it. */
 #include "arith.h"
 #include "builtins.h"
 #include "check.h"
@@ -40,9 +41,7 @@
 #include "parse.h"
 #include "program.h"
 #include "query.h"
-#include "schema.h"
 #include "vm.h"
-#include "whatif.h"
 #include "whynot.h"
 
 /* Replace a context's facts with a parsed JSON document, as

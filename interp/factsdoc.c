@@ -133,7 +133,7 @@ static bool text_ok(FactsDoc *d, const char *key, const char *s, size_t n)
 	if (n > FACTS_MAX_STRING)
 		return fail(d, key, "invalid facts: a text longer than the limit of %d bytes", FACTS_MAX_STRING);
 	for (size_t i = 0; i < n;) {
-		size_t k = fmt_utf8_len((const unsigned char *)s + i, n - i);
+		size_t k = buf_utf8_len((const unsigned char *)s + i, n - i);
 		if (!k)
 			return fail(d, key, "invalid JSON: the JSON holds text that is not valid UTF-8");
 		i += k;
