@@ -15,5 +15,7 @@ int cmd_simulate(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 #endif

@@ -69,6 +69,32 @@ int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int 
 	return 0;
 }
 
+static bool is_coverage_option(const char *a)
+{
+	return strcmp(a, "--coverage") == 0 || strcmp(a, "--lcov") == 0 || strcmp(a, "--min") == 0;
+}
+
+/* --coverage, --lcov FILE, --min PERCENT (80, 80% or 92.5). */
+static int coverage_option(int argc, char **argv, int *i, Opts *o)
+{
+	const char *a = argv[*i];
+	o->coverage = true;
+	if (strcmp(a, "--coverage") == 0)
+		return 0;
+	if (*i + 1 >= argc)
+		return cli_usage_error("%s needs a value after it", a), -1;
+	const char *v = argv[++*i];
+	if (strcmp(a, "--lcov") == 0) {
+		o->lcov = v;
+		return 0;
+	}
+	char *end;
+	o->min = strtod(v, &end);
+	if (end == v || (*end && strcmp(end, "%") != 0) || !(o->min >= 0 && o->min <= 100))
+		return cli_usage_error("--min needs a percentage from 0 to 100, like 80 or 92.5%%, not '%s'", v), -1;
+	return 0;
+}
+
 int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 {
 	memset(o, 0, sizeof *o);
@@ -91,6 +117,17 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 			o->explain = true;
 		} else if (strcmp(a, "--fail-fast") == 0) {
 			o->fail_fast = true;
+		} else if (strcmp(cmd, "test") == 0 && is_coverage_option(a)) {
+			if (coverage_option(argc, argv, &i, o) < 0)
+				return -1;
+		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			if (!more)
+				return cli_usage_error("%s needs a folder to write the site into", a), -1;
+			o->out = argv[++i];
+		} else if (strcmp(cmd, "graph") == 0 && strcmp(a, "--format") == 0) {
+			if (!more || (strcmp(argv[i + 1], "dot") != 0 && strcmp(argv[i + 1], "svg") != 0))
+				return cli_usage_error("--format needs 'dot' or 'svg'%s", ""), -1;
+			o->format = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("unknown option '%s'", a), -1;
 		} else {

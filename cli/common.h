@@ -41,6 +41,12 @@ typedef struct Opts {
 	const char *as_of;
 	bool json, explain, fail_fast;
 	int jobs;
+	/* test: --coverage, --lcov FILE, --min PERCENT (either implies coverage) */
+	bool coverage;
+	const char *lcov;
+	double min;
+	const char *out;    /* doc: -o DIR */
+	const char *format; /* graph: --format dot|svg */
 } Opts;
 
 /* Parse argv (the words after the command's name) into o; -1 after a usage

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <json-c/json.h>
@@ -137,14 +138,15 @@ static void send_request(Server *s, const char *method, json_object *params)
 	send_json(s, m);
 }
 
-/* Read one header line (without its CR LF) into buf; -1 at the end of the
- * input, -2 for a line longer than LSP_MAX_HEADER (the rest is skipped). */
+/* Read one header line (without its CR LF) into buf (LSP_MAX_HEADER + 2
+ * bytes); -1 at the end of the input, -2 for a line longer than
+ * LSP_MAX_HEADER (the rest is skipped). */
 static int read_header_line(FILE *in, char *buf)
 {
 	int n = 0, c;
 	bool too_long = false;
 	while ((c = getc(in)) != EOF && c != '\n') {
-		if (n < LSP_MAX_HEADER)
+		if (n <= LSP_MAX_HEADER) /* and room for the CR */
 			buf[n++] = (char)c;
 		else
 			too_long = true;
@@ -154,14 +156,14 @@ static int read_header_line(FILE *in, char *buf)
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	buf[n] = 0;
-	return too_long ? -2 : n;
+	return too_long || n > LSP_MAX_HEADER ? -2 : n;
 }
 
 /* Read one message's body.  NULL at the end of the input; *bad holds why
  * a message was refused (its body skipped), else NULL. */
 static char *read_message(Server *s, size_t *len, const char **bad)
 {
-	char line[LSP_MAX_HEADER + 1];
+	char line[LSP_MAX_HEADER + 2];
 	long long length = -1;
 	int nlines = 0;
 	*bad = NULL;
@@ -780,9 +782,22 @@ static int m_did_close(Server *s, json_object *params, json_object **result)
 			s->docs[i] = s->docs[--s->ndocs];
 			break;
 		}
-	/* its file on disk counts again (a file that is not there, nothing) */
+	/* its file on disk counts again (a file that is not there, nothing);
+	 * its diagnostics are now those of that file */
 	analyse(s, doc->space, doc->path);
-	publish(s, doc->path, json_object_new_array(), -1);
+	return 0;
+}
+
+/* Rule files changed on disk (another program, a checkout): every rule set
+ * with open documents is loaded again. */
+static int m_watched_files(Server *s, json_object *params, json_object **result)
+{
+	for (int i = 0; i < s->nspaces; i++)
+		for (int k = 0; k < s->ndocs; k++)
+			if (s->docs[k]->space == s->spaces[i]) {
+				analyse(s, s->spaces[i], s->docs[k]->path);
+				break;
+			}
 	return 0;
 }
 
@@ -860,7 +875,7 @@ static int symbol_kind(SymKind k)
 		[SK_MODULE] = 2,    [SK_ENUM] = 10,  [SK_RECORD] = 23, [SK_MEMBER] = 22, [SK_FIELD] = 8,
 		[SK_FACT] = 13,     [SK_PARAM] = 14, [SK_DECISION] = 12, [SK_TABLE] = 12, [SK_FUNCTION] = 12,
 		[SK_ARG] = 13,      [SK_LOCAL] = 13, [SK_CHECK] = 17,  [SK_TEST] = 6,    [SK_BUILTIN] = 12,
-		[SK_KEYWORD] = 12,  [SK_CURRENCY] = 14,
+		[SK_KEYWORD] = 12,  [SK_CURRENCY] = 14, [SK_DOCUMENT] = 1,
 	};
 	return kinds[k];
 }
@@ -1020,7 +1035,7 @@ static int completion_kind(SymKind k)
 		[SK_MODULE] = 9,    [SK_ENUM] = 13,  [SK_RECORD] = 22, [SK_MEMBER] = 20, [SK_FIELD] = 5,
 		[SK_FACT] = 6,      [SK_PARAM] = 21, [SK_DECISION] = 6, [SK_TABLE] = 6,  [SK_FUNCTION] = 3,
 		[SK_ARG] = 6,       [SK_LOCAL] = 6,  [SK_CHECK] = 1,   [SK_TEST] = 1,    [SK_BUILTIN] = 3,
-		[SK_KEYWORD] = 14,  [SK_CURRENCY] = 11,
+		[SK_KEYWORD] = 14,  [SK_CURRENCY] = 11, [SK_DOCUMENT] = 17,
 	};
 	return kinds[k];
 }
@@ -1384,6 +1399,7 @@ static const struct {
 	{"textDocument/didChange", m_did_change},
 	{"textDocument/didSave", m_did_save},
 	{"textDocument/didClose", m_did_close},
+	{"workspace/didChangeWatchedFiles", m_watched_files},
 	{"textDocument/hover", m_hover},
 	{"textDocument/definition", m_definition},
 	{"textDocument/references", m_references},
@@ -1451,6 +1467,14 @@ static int handle(Server *s, json_object *msg)
 		int code = methods[i].fn(s, params, &result);
 		if (!has_id) {
 			json_object_put(result);
+			if (code) {
+				/* a notification has no answer: tell the person instead */
+				json_object *m = json_object_new_object();
+				json_object_object_add(m, "type", json_object_new_int(1));
+				json_object_object_add(m, "message", json_object_new_string(
+					xprintf("edict: %s: %s", method, s->errmsg ? s->errmsg : "the notification failed")));
+				send_notification(s, "window/showMessage", m);
+			}
 		} else if (code) {
 			json_object_put(result);
 			send_error(s, id, code, s->errmsg ? s->errmsg : "the request failed");

@@ -15,8 +15,9 @@
 /* The longest header line, and the most header lines of one message. */
 #define LSP_MAX_HEADER 1024
 #define LSP_MAX_HEADERS 32
-/* Documents open at once. */
-#define LSP_MAX_DOCS 10000
+/* Documents open at once (each change reloads the open documents of its
+ * rule set, so this bounds the work of one change too). */
+#define LSP_MAX_DOCS 1000
 
 typedef struct LspOptions {
 	/* false: never read the disk; the rule set of every document is the

@@ -25,7 +25,9 @@ static const char *help_text =
 	"  edict check PATH...                  check rule files and run their checks\n"
 	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
 	"        [--query Q]... [--as-of DATE] [--json] [--explain]\n"
-	"  edict test PATH...                   run the tests written in the rule files\n"
+	"  edict test PATH... [--coverage] [--lcov FILE] [--min PERCENT]\n"
+	"                                       run the tests written in the rule files, and\n"
+	"                                       say what they exercised\n"
 	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
 	"                                       one JSON document a line in, one result a line out\n"
 	"  edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
@@ -37,6 +39,10 @@ static const char *help_text =
 	"  edict serve PATH... [--listen HOST:PORT] [--threads N] [--log FILE]\n"
 	"        [--token-file F] [--tls-cert F --tls-key F] [--docs DIR]\n"
 	"                                       decisions over HTTP, and a web page at /\n"
+	"  edict doc PATH... -o DIR [--as-of DATE]\n"
+	"                                       write the rules as an HTML site (no server needed)\n"
+	"  edict graph PATH... [--query Q] [--format dot|svg]\n"
+	"                                       the decision dependency graph\n"
 	"  edict disasm PATH...                 show the compiled bytecode\n"
 	"  edict lsp                            a language server for editors, on stdin and stdout\n"
 	"  edict --version                      print the version\n"
@@ -58,7 +64,7 @@ typedef struct Command {
 static const Command commands[] = {
 	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
 	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"lsp", cmd_lsp},
-	{"fmt", cmd_fmt}, {"serve", cmd_serve},
+	{"fmt", cmd_fmt}, {"serve", cmd_serve}, {"doc", cmd_doc}, {"graph", cmd_graph},
 };
 
 /* A command run under the protected call: out of memory ends it cleanly. */

@@ -337,8 +337,16 @@ static int run(ServeOpts *o, Service *sv, Http *h)
 	}
 	say("draining: %ld requests under way\n", metrics_inflight_now());
 	http_quiesce(h);
-	uint64_t until = serve_now_ns() + (uint64_t)o->drain_s * 1000000000u;
-	while (metrics_inflight_now() > 0 && serve_now_ns() < until) {
+	/* Done when nothing is under way and has not been for a while: a
+	 * request whose connection waits for a thread busy with another one is
+	 * not under way yet, and is taken up as soon as that one is answered. */
+	uint64_t until = serve_now_ns() + (uint64_t)o->drain_s * 1000000000u, quiet_since = serve_now_ns();
+	const uint64_t quiet = 300000000u;
+	while (serve_now_ns() < until && metrics_connections_now() > 0) {
+		if (metrics_inflight_now() > 0)
+			quiet_since = serve_now_ns();
+		else if (serve_now_ns() - quiet_since >= quiet)
+			break;
 		struct timespec nap = {0, 10000000};
 		nanosleep(&nap, NULL);
 	}

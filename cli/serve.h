@@ -197,6 +197,7 @@ void metrics_reload(bool ok);
 void metrics_connection(int delta);
 void metrics_inflight(int delta);
 long metrics_inflight_now(void);
+long metrics_connections_now(void);
 void metrics_log(long written, long dropped);
 void metrics_render(Buf *out, const Ruleset *rs);
 

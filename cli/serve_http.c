@@ -30,6 +30,8 @@ typedef struct Conn {
 	uint64_t start_ns;
 	int endpoint;
 	bool started, too_large, too_slow, answered;
+	bool line_too_long; /* /v1/batch: the line arriving is over the limit */
+	bool no_memory;     /* the body could not be kept */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -152,24 +154,25 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 	return MHD_YES;
 }
 
-/* A piece of a /v1/batch body: evaluate every line it completes. */
+/* A piece of a /v1/batch body: evaluate every line it completes.  A line
+ * longer than a request may be is dropped as it arrives, and its record
+ * says so. */
 static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 {
 	while (n) {
 		const char *nl = memchr(data, '\n', n);
 		size_t k = nl ? (size_t)(nl - data) : n;
-		if (!take(c, data, k, h->sv->lim.max_body)) {
-			/* a line longer than a request may be: its record says so */
+		if (!c->line_too_long && !take(c, data, k, h->sv->lim.max_body)) {
 			c->len = 0;
-			c->too_large = true;
+			c->line_too_long = true;
 		}
 		if (!nl)
 			return;
-		if (c->too_large) {
+		if (c->line_too_long) {
 			c->br.lineno++;
 			buf_printf(&c->out, "{\"line\":%ld,\"error\":\"line %ld is longer than the limit of %zu bytes\"}\n",
 				   c->br.lineno, c->br.lineno, h->sv->lim.max_body);
-			c->too_large = false;
+			c->line_too_long = false;
 		} else {
 			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
 		}
@@ -207,15 +210,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
 		if (c->total > limit)
 			c->too_large = true;
-		if (c->too_large || c->too_slow)
+		if (c->too_large || c->too_slow || c->no_memory)
 			return MHD_YES;
 		if (c->batch && c->br.ready)
 			batch_piece(h, c, upload_data, n);
 		else if (!c->batch && !take(c, upload_data, n, limit))
-			c->too_large = true;
+			c->no_memory = true; /* within the limit, checked above */
 		return MHD_YES;
 	}
 	/* the whole request is here: answer */
+	if (c->no_memory)
+		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
 	if (c->too_slow)
 		return send_error(mc, c, 408, "slow", "the request arrived too slowly; send it within the time limit");
 	if (c->too_large && (!c->batch || c->total > h->sv->lim.max_batch_body))
@@ -228,7 +233,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		r.type = "application/json";
 		r.body = c->br.error;
 	} else if (c->batch) {
-		if (c->len)
+		if (c->line_too_long)
+			batch_piece(h, c, "\n", 1);
+		else if (c->len)
 			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
 		c->len = 0;
 		r.status = 200;

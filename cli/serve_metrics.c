@@ -67,6 +67,11 @@ void metrics_inflight(int delta)
 	atomic_fetch_add(&inflight, delta);
 }
 
+long metrics_connections_now(void)
+{
+	return (long)atomic_load(&connections);
+}
+
 long metrics_inflight_now(void)
 {
 	return (long)atomic_load(&inflight);

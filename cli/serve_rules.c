@@ -1,8 +1,9 @@
 /*
  * serve_rules.c - the rule set in service and the threads that evaluate.
  *
- * A reload loads and checks the rules beside the ones serving; only when
- * they have no errors are they put in service, by swapping one pointer
+ * A reload loads and checks the rules beside the ones serving, and runs
+ * their own checks as `edict check` does; only when neither finds an error
+ * are they put in service, by swapping one pointer
  * under a lock.  Each request takes a reference to the rule set it starts
  * with and keeps it to the end, so requests in flight finish on their
  * rules, and a rule set goes when its last request has finished.
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "query.h"
 #include "serve.h"
 
 char *serve_openapi(const Ruleset *rs); /* serve_openapi.c */
@@ -108,6 +110,22 @@ Ruleset *rules_make(edict_rules *r, const char *path, char **report)
 	return rs;
 }
 
+/* The rules' own checks, as `edict check` runs them: the failures of
+ * error checks rendered into *report (malloc), or NULL when none failed. */
+static char *failed_checks(edict_rules *r)
+{
+	Diags *d = diag_new();
+	query_run_checks((Program *)api_program(r), date_today(), d);
+	if (!d->nerrors)
+		return NULL;
+	Buf b = {0};
+	const Diag **order = diag_sorted(d);
+	for (int i = 0; i < d->n; i++)
+		if (order[i]->sev == SEV_ERROR)
+			buf_puts(&b, diag_render(d, order[i], false));
+	return strdup(buf_cstr(&b));
+}
+
 Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 {
 	*report = NULL;
@@ -116,6 +134,10 @@ Ruleset *rules_load(const char *const *paths, int npaths, char **report)
 	if (st != EDICT_OK) {
 		const char *rep = r ? edict_rules_report(r) : "out of memory";
 		*report = strdup(rep && *rep ? rep : edict_status_name(st));
+		edict_rules_free(r);
+		return NULL;
+	}
+	if ((*report = failed_checks(r)) != NULL) {
 		edict_rules_free(r);
 		return NULL;
 	}

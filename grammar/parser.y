@@ -48,9 +48,16 @@ int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
 static void yyerror(Loc *loc, yyscan_t scanner, struct ParseState *ps, const char *msg);
 static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc);
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
+static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc);
 static Node *name_node(const char *text, Loc loc);
 static uint16_t currency_code(const char *c);
 static int dur_unit(const char *w);
+static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc)
+{
+	Citation c = {false, doc, loc, doc, pin, quote, qloc, NULL};
+	AST_PUSH(*arr, *n, c);
+}
+
 static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
 		       Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
@@ -87,6 +94,7 @@ static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
 %token CHECK "'check'" TEST "'test'" PRIVATE "'private'"
+%token DOCUMENT "'document'" VIEW "'view'"
 %token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
 %token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
 %token FROM "'from'" UNTIL "'until'" SOURCE "'source'" ASSUMPTION "'assumption'"
@@ -166,6 +174,11 @@ cites
 	: %empty { $$.v = NULL; $$.n = 0; }
 	| cites SOURCE STRING { $$ = $1; add_cite(&$$.v, &$$.n, false, $3, @3); }
 	| cites ASSUMPTION STRING { $$ = $1; add_cite(&$$.v, &$$.n, true, $3, @3); }
+	/* a declared document, a pinpoint in it, and the words quoted */
+	| cites SOURCE IDENT { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, NULL, NULL, @3); }
+	| cites SOURCE IDENT STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, $4, NULL, @4); }
+	| cites SOURCE IDENT ':' STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, NULL, $5, @5); }
+	| cites SOURCE IDENT STRING ':' STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, $4, $6, @6); }
 	;
 
 dates
@@ -242,6 +255,16 @@ decl
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
 		$$->cites = $13.v; $$->ncites = $13.n;
+	}
+	| DOCUMENT name ':' IDENT '{' entries opt_comma '}' {
+		$$ = new_decl(ps, D_DOCUMENT, $2, @2);
+		$$->doc_kind = $4; $$->doc_kind_loc = @4; $$->entries = $6;
+	}
+	| priv VIEW name ':' IDENT OF add '{' entries opt_comma '}' cites {
+		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = true;
+		$$->view = $5; $$->doc_kind_loc = @5; $$->entries = $9;
+		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $12.v; c.ncites = $12.n; c.loc = @7;
+		AST_PUSH($$->cases, $$->ncases, c);
 	}
 	| TEST STRING '{' steps '}' {
 		$$ = new_decl(ps, D_TEST, $2, @2);
@@ -586,7 +609,7 @@ static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc l
 
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc)
 {
-	Citation c = {assumption, text, loc};
+	Citation c = {assumption, text, loc, NULL, NULL, NULL, loc, NULL};
 	AST_PUSH(*arr, *n, c);
 }
 

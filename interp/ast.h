@@ -66,10 +66,19 @@ typedef struct Type {
 	TypeDef *def;        /* TY_ENUM, TY_REC */
 } Type;
 
+/* `source "text"`, `assumption "text"`, or a citation of a declared
+ * document: `source DOC "pinpoint": "quoted words"`.  For the last, the
+ * checker resolves `doc` to its `document` declaration and sets `text` to
+ * the citation as it is printed (cite_text in explain.h). */
 typedef struct Citation {
 	bool assumption; /* `assumption "..."`: beyond the sources */
 	const char *text;
 	Loc loc;
+	const char *doc;      /* the document's name, or NULL for a plain citation */
+	const char *pinpoint; /* article, annex, rule, column, section ... or NULL */
+	const char *quote;    /* the words quoted, or NULL */
+	Loc quote_loc;
+	struct Decl *document; /* resolved by the checker */
 } Citation;
 
 typedef struct Field {
@@ -186,7 +195,8 @@ typedef enum DeclKind {
 	D_TABLE,
 	D_FUNCTION,
 	D_CHECK,
-	D_TEST
+	D_TEST,
+	D_DOCUMENT /* a policy document the rules cite (global, like types) */
 } DeclKind;
 
 /* One case of a decision (default or exception), one row of a table, one
@@ -260,6 +270,13 @@ typedef struct Decl {
 	/* D_TEST */
 	TestStep *steps;
 	int nsteps;
+	/* D_DOCUMENT: kind (law, regulation ...) and its fields, an N_RECORD;
+	 * a decision declared with `view`: how it is presented (timeline) and
+	 * which field of its items gives what, an N_RECORD of names */
+	const char *doc_kind;
+	Loc doc_kind_loc;
+	Node *entries;
+	const char *view; /* NULL for an ordinary decision */
 	Citation *cites;
 	int ncites;
 	int index; /* decl slot: memo index for params/decisions/tables, function index */

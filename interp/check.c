@@ -19,6 +19,7 @@
 
 #include "builtins.h"
 #include "check.h"
+#include "cite.h"
 #include "format.h"
 
 /* "a whole number", "an amount of money": for sentences. */
@@ -1372,6 +1373,10 @@ static void check_decl(Chk *c, Decl *d);
 static const Type *decl_value_type(Chk *c, Decl *d, Node *use)
 {
 	(void)use;
+	if (d->view) {
+		check_decl(c, d);
+		return d->type ? d->type : &ty_error;
+	}
 	if (!d->type)
 		d->type = resolve_type(c, d->type_node);
 	return d->type;
@@ -1462,6 +1467,67 @@ static void check_cases(Chk *c, Decl *d)
 	}
 }
 
+/* `view NAME : timeline of LIST { label: field, start: field ... }`: a
+ * private decision whose value is the list, and which field of its items
+ * gives each part of the picture (edict doc draws it). */
+static void check_view(Chk *c, Decl *d)
+{
+	static const char *const parts[] = {"label", "start", "end", "group", "key"};
+	enum { NPARTS = sizeof parts / sizeof parts[0] };
+	if (strcmp(d->view, "timeline") != 0) {
+		Diag *dg = err(c, d->doc_kind_loc, "'%s' is not a kind of view", d->view);
+		diag_hint(dg, "write 'timeline'");
+	}
+	const Type *t = check(c, d->cases[0].value, NULL);
+	d->type = t;
+	if (t->kind == TY_ERROR)
+		return;
+	if (t->kind != TY_LIST || t->elem->kind != TY_REC) {
+		err(c, d->cases[0].value->loc, "a view shows a list of records, but this is %s", a_ty(t));
+		return;
+	}
+	const TypeDef *rec = t->elem->def;
+	bool have_label = false, have_start = false;
+	for (int i = 0; i < d->entries->nkids; i++) {
+		Node *e = d->entries->kids[i];
+		int part = -1;
+		for (int k = 0; k < NPARTS; k++)
+			if (strcmp(e->text, parts[k]) == 0)
+				part = k;
+		if (part < 0) {
+			Diag *dg = err(c, e->loc, "a timeline has no part '%s'", e->text);
+			const char *best = diag_closest(e->text, parts, NPARTS);
+			diag_hint(dg, best ? "did you mean '%s'?" : "its parts are label, start, end, group and key%s", best ? best : "");
+			continue;
+		}
+		have_label |= part == 0;
+		have_start |= part == 1;
+		Node *v = e->kids[0];
+		int slot = -1;
+		for (int k = 0; v->kind == N_NAME && k < rec->nfields; k++)
+			if (strcmp(rec->fields[k].name, v->text) == 0)
+				slot = k;
+		if (slot < 0) {
+			const char *cands[256];
+			int nc = 0;
+			for (int k = 0; k < rec->nfields && nc < 256; k++)
+				cands[nc++] = rec->fields[k].name;
+			Diag *dg = err(c, v->loc, "the %s of a timeline is a field of %s", e->text, rec->name);
+			const char *best = v->kind == N_NAME ? diag_closest(v->text, cands, nc) : NULL;
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+			continue;
+		}
+		v->slot = slot;
+		v->type = rec->fields[slot].type;
+		TypeKind fk = v->type->kind;
+		if ((part == 1 || part == 2) && fk != TY_INT && fk != TY_DATE)
+			err(c, v->loc, "the %s of a timeline is a whole number or a date, but '%s' is %s", e->text, v->text, a_ty(v->type));
+	}
+	if (!have_label || !have_start)
+		err(c, d->loc, "a timeline needs at least a label and a start: { label: name, start: launch_month }");
+}
+
 static void check_decl(Chk *c, Decl *d)
 {
 	if (d->checked || d->checking)
@@ -1469,8 +1535,14 @@ static void check_decl(Chk *c, Decl *d)
 	d->checking = true;
 	Scope saved = scope_enter(c, d->module, d);
 	switch (d->kind) {
-	case D_PARAM:
 	case D_DECISION:
+		if (d->view) {
+			reserve(c, d->ncases + 2);
+			check_view(c, d);
+			break;
+		}
+		/* fall through */
+	case D_PARAM:
 	case D_TABLE:
 		if (!d->type)
 			d->type = resolve_type(c, d->type_node);
@@ -1602,6 +1674,9 @@ static void register_decls(Chk *c, Module *m)
 		case D_TEST:
 			d->qname = qualify(m, d->name);
 			AST_PUSH(p->tests, p->ntests, d);
+			break;
+		case D_DOCUMENT:
+			AST_PUSH(p->docs, p->ndocs, d);
 			break;
 		}
 	}
@@ -1809,6 +1884,7 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		}
 	}
 	c->mod = NULL;
+	cite_check(p, d);
 	return p;
 }
 

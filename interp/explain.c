@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cite.h"
 #include "explain.h"
 
 /* ------------------------------------------------- summing a trace up */
@@ -199,7 +200,7 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 			buf_printf(b, "by %s at %s:%d\n", explain_case_name(d, s.kase), k->loc.file, k->loc.line);
 			for (int i = 0; i < k->ncites; i++) {
 				indent(b, depth + 2);
-				buf_printf(b, "%s \"%s\"\n", k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
+				buf_printf(b, "%s %s\n", k->cites[i].assumption ? "assumption:" : "source:", cite_text(&k->cites[i]));
 			}
 		} else if (v.tag == V_UNKNOWN) {
 			indent(b, depth + 1);
@@ -207,7 +208,7 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		}
 		for (int i = 0; i < d->ncites; i++) {
 			indent(b, depth + 2);
-			buf_printf(b, "%s \"%s\"\n", d->cites[i].assumption ? "assumption:" : "source:", d->cites[i].text);
+			buf_printf(b, "%s %s\n", d->cites[i].assumption ? "assumption:" : "source:", cite_text(&d->cites[i]));
 		}
 	}
 	for (int i = 0; i < s.nconds; i++) {
@@ -282,6 +283,38 @@ static void json_cites(Buf *b, const Citation *cs, int n)
 			buf_json_str(b, cs[i].text, strlen(cs[i].text));
 		}
 	buf_puts(b, "]");
+	/* the citations of declared documents, field by field */
+	k = 0;
+	for (int i = 0; i < n; i++)
+		if (cs[i].document) {
+			buf_puts(b, k++ ? "," : ",\"citations\":[");
+			explain_citation_json(b, &cs[i]);
+		}
+	if (k)
+		buf_puts(b, "]");
+}
+
+static void json_opt(Buf *b, const char *key, const char *v)
+{
+	buf_printf(b, ",\"%s\":", key);
+	if (v)
+		buf_json_str(b, v, strlen(v));
+	else
+		buf_puts(b, "null");
+}
+
+void explain_citation_json(Buf *b, const Citation *c)
+{
+	const Decl *doc = c->document;
+	buf_puts(b, "{\"document\":");
+	buf_json_str(b, doc->name, strlen(doc->name));
+	json_opt(b, "kind", doc->doc_kind);
+	static const char *const fields[] = {"title", "issuer", "date", "version", "reference"};
+	for (int i = 0; i < 5; i++)
+		json_opt(b, fields[i], cite_doc_field(doc, fields[i]));
+	json_opt(b, "pinpoint", c->pinpoint);
+	json_opt(b, "quote", c->quote);
+	buf_puts(b, "}");
 }
 
 static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen)

@@ -29,6 +29,11 @@ void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
 /* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */
 const char *explain_case_name(const Decl *d, int i);
 
+/* A citation of a declared document as a JSON object: the document's
+ * name, kind, title, issuer, date, version and reference, the pinpoint and
+ * the quote (null when absent). */
+void explain_citation_json(Buf *b, const Citation *c);
+
 /* The facts an unknown value is waiting for, as a JSON array / text list. */
 void explain_missing_json(Value v, Buf *out);
 

@@ -19,10 +19,13 @@
 #include "factsdoc.h"
 #include "format.h"
 
+#define SHORT_TEXT 64 /* keys and numbers this long are copied into the level, not allocated */
+
 typedef struct Level {
 	json_object *obj;
 	bool object;
 	const char *key; /* objects: the key whose value comes next, or NULL */
+	char keybuf[SHORT_TEXT]; /* where key is when it is short */
 	size_t index;    /* lists: the index of the next item */
 	const char *name; /* where this object or list sits in the one around it: */
 	size_t pos;       /* under the key name, or at index pos when name is NULL */
@@ -47,7 +50,11 @@ void fdoc_discard(FactsDoc *d)
 {
 	if (d->root)
 		json_object_put(d->root);
-	memset(d, 0, sizeof *d);
+	/* the levels are written as they open: no need to clear them */
+	d->root = NULL;
+	d->depth = 0;
+	d->values = 0;
+	d->err = NULL;
 }
 
 const char *fdoc_error(const FactsDoc *d)
@@ -133,6 +140,10 @@ static bool text_ok(FactsDoc *d, const char *key, const char *s, size_t n)
 	if (n > FACTS_MAX_STRING)
 		return fail(d, key, "invalid facts: a text longer than the limit of %d bytes", FACTS_MAX_STRING);
 	for (size_t i = 0; i < n;) {
+		if ((unsigned char)s[i] < 0x80) { /* most texts are ASCII */
+			i++;
+			continue;
+		}
 		size_t k = buf_utf8_len((const unsigned char *)s + i, n - i);
 		if (!k)
 			return fail(d, key, "invalid JSON: the JSON holds text that is not valid UTF-8");
@@ -153,7 +164,13 @@ bool fdoc_open(FactsDoc *d, bool object)
 	size_t pos = up ? up->index : 0;
 	if (!add(d, o))
 		return false;
-	d->stack[d->depth++] = (Level){o, object, NULL, 0, name, pos};
+	Level *l = &d->stack[d->depth++];
+	l->obj = o;
+	l->object = object;
+	l->key = NULL;
+	l->index = 0;
+	l->name = name;
+	l->pos = pos;
 	return true;
 }
 
@@ -178,7 +195,8 @@ bool fdoc_key(FactsDoc *d, const char *key, size_t len)
 		return fail(d, NULL, "invalid JSON: a key where a value belongs");
 	if (!key || memchr(key, 0, len))
 		return fail(d, NULL, "invalid facts: a key holds a NUL character");
-	char *k = GC_MALLOC_ATOMIC(len + 1);
+	/* a short key is kept in the level: most documents allocate none */
+	char *k = len < SHORT_TEXT ? l->keybuf : GC_MALLOC_ATOMIC(len + 1);
 	memcpy(k, key, len);
 	k[len] = 0;
 	if (!text_ok(d, k, key, len))
@@ -241,7 +259,8 @@ bool fdoc_number(FactsDoc *d, const char *text, size_t len)
 	bool whole;
 	if (!text || len > 4096 || !json_number(text, len, &whole))
 		return fail(d, NULL, "invalid JSON: \"%.40s\" is not a number", text ? text : "");
-	char *t = GC_MALLOC_ATOMIC(len + 1);
+	char buf[SHORT_TEXT];
+	char *t = len < SHORT_TEXT ? buf : GC_MALLOC_ATOMIC(len + 1);
 	memcpy(t, text, len);
 	t[len] = 0;
 	if (whole) {

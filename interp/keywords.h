@@ -18,8 +18,8 @@ typedef enum KwClass {
 	KW_MODULE,  /* module */
 	KW_IMPORT,  /* import */
 	KW_PRIVATE, /* private */
-	KW_TYPE,    /* enum, record, fact: a declaration of a type */
-	KW_NAMED,   /* param, decision, table, function: a named rule */
+	KW_TYPE,    /* enum, record, fact, document: a declaration of a type */
+	KW_NAMED,   /* param, decision, table, function, view: a named rule */
 	KW_CHECK,   /* check, test */
 	KW_EXPR     /* a word of expressions: and, if, otherwise ... */
 } KwClass;
@@ -37,6 +37,8 @@ typedef enum KwClass {
 	X(FUNCTION, "function", KW_NAMED)        \
 	X(TABLE, "table", KW_NAMED)              \
 	X(CHECK, "check", KW_CHECK)              \
+	X(DOCUMENT, "document", KW_TYPE)         \
+	X(VIEW, "view", KW_NAMED)                \
 	X(TEST, "test", KW_CHECK)                \
 	X(PRIVATE, "private", KW_PRIVATE)        \
 	X(OPTIONAL, "optional", KW_OTHER)        \

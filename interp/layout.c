@@ -34,7 +34,8 @@ typedef enum Role {
 	ROLE_PLAIN,
 	ROLE_DECL, /* starts a top-level declaration (or the module line, an import) */
 	ROLE_CASE, /* starts a case, a table row or a dated value */
-	ROLE_CITE  /* starts a citation: `source` or `assumption` */
+	ROLE_CITE, /* starts a citation: `source` or `assumption` */
+	ROLE_LINE  /* starts a line, nothing more: a test's step, a body's brace */
 } Role;
 
 /* The declaration a token belongs to, by its keyword. */
@@ -55,13 +56,15 @@ typedef struct Item {
 	int nl;           /* line breaks before it: 0, 1, or 2 after a blank line */
 	bool trailing;    /* a comment after code on its line */
 	bool newer;       /* starts a declaration of a kind the layout does not know */
+	bool flush;       /* the keyword after `private`: in the first column if it starts a line */
 	int width;        /* in characters */
 	bool orig_space;  /* white space before it in the input */
 	Role role;
 	DeclWord decl;
 	int depth;        /* brackets open before it */
 	bool annot;       /* a ':' of a type annotation (spaced on both sides) */
-	bool block;       /* a brace around a declaration's body (spaced inside) */
+	bool block;       /* a brace around a declaration's body (spaced inside, its items a line each) */
+	bool spaced;      /* a brace spaced inside: a body, or a table's columns */
 	bool unary;       /* a '-' that negates */
 	Break brk;
 	/* computed by lay_lines */
@@ -102,7 +105,7 @@ static bool known_keyword(const Item *x)
 		"overrides", "from", "until", "source", "assumption", "hit", "and", "or", "not", "in",
 		"is", "known", "unknown", "if", "else", "let", "match", "for", "where", "true", "false",
 		"otherwise", "list", "chapter", "heading", "subheading", "hs", "given", "expect",
-		"showing", "as_of"};
+		"showing", "as_of", "mod", "input", "document", "view"};
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
 		if (is_text(x, kw[i]))
 			return true;
@@ -114,7 +117,10 @@ static DeclWord decl_word(const Item *x)
 	static const struct { const char *w; DeclWord k; } words[] = {
 		{"module", DW_MODULE}, {"import", DW_IMPORT}, {"enum", DW_ENUM},     {"record", DW_RECORD},
 		{"fact", DW_FACT},     {"param", DW_PARAM},   {"decision", DW_DECISION}, {"function", DW_FUNCTION},
-		{"table", DW_TABLE},   {"check", DW_CHECK},   {"test", DW_TEST}};
+		{"table", DW_TABLE},   {"check", DW_CHECK},   {"test", DW_TEST},     {"document", DW_OTHER},
+		{"view", DW_OTHER}};
+	if (!x->tok || x->tok->cls != TOK_OTHER)
+		return DW_NONE; /* a name, even one written in quotes */
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (is_text(x, words[i].w))
 			return words[i].k;
@@ -225,8 +231,9 @@ static bool starts_case(DeclWord d, const Item *x)
 /* A bracket open at some point, for roles and for indentation. */
 typedef struct Open {
 	int indent;  /* of the line it opened on */
-	bool annot;  /* a fact or record body, or a function's parameters */
+	bool annot;  /* a fact or record body, a function's parameters, a table's columns */
 	bool block;  /* a declaration's body */
+	bool spaced; /* spaced inside */
 } Open;
 
 typedef struct Stack {
@@ -240,6 +247,20 @@ static void pop(Stack *s)
 {
 	if (s->n) /* a closer of another kind (a range like [1..5)) closes it too */
 		s->n--;
+}
+
+/* The steps of a test, and what a declaration's body holds between its
+ * braces, start their own lines. */
+static bool on_own_line(const Lay *l, int i, const Open *t, DeclWord decl)
+{
+	const Item *x = &l->it[i];
+	if (!t || !t->block)
+		return false;
+	if (is_closer(x))
+		return !(i > 0 && is_text(&l->it[i - 1], "{"));
+	if (i > 0 && is_text(&l->it[i - 1], "{") && l->it[i - 1].block)
+		return true;
+	return decl == DW_TEST && x->depth == 1 && (is_text(x, "given") || is_text(x, "expect") || is_text(x, "as"));
 }
 
 /* Mark each token's role, declaration, depth and the breaks it allows. */
@@ -261,6 +282,7 @@ static void find_roles(Lay *l)
 			seen_eq = false;
 		} else if (st.n == 0 && after_private) {
 			decl = w != DW_NONE ? w : DW_OTHER;
+			x->flush = true;
 		} else if (st.n == 0 && x->tok->cls == TOK_OTHER && is_word(x) && !known_keyword(x) && x->tok->col == 1) {
 			/* a newer kind of declaration, where its writer started it */
 			x->role = ROLE_DECL;
@@ -272,12 +294,18 @@ static void find_roles(Lay *l)
 			seen_eq = true; /* a '=' in a case compares */
 		} else if (is_text(x, "source") || is_text(x, "assumption")) {
 			x->role = ROLE_CITE;
+		} else if (on_own_line(l, i, top(&st), decl)) {
+			x->role = ROLE_LINE;
 		}
 		after_private = x->role == ROLE_DECL && is_text(x, "private");
 		x->decl = decl;
 		x->unary = is_text(x, "-") && !(prev && ends_value(prev));
 		const Open *t = top(&st);
-		x->annot = is_text(x, ":") && decl != DW_CHECK && (t ? t->annot : !(prev && prev->tok->cls == TOK_LITERAL));
+		/* a ':' after a text, or in `source doc: "quote"`, is a citation's
+		 * (source doc "Article 4": "..."): written like a label */
+		bool quote = i >= 2 && (is_text(&l->it[i - 2], "source") || is_text(&l->it[i - 2], "assumption"));
+		x->annot = is_text(x, ":") && decl != DW_CHECK && !quote && !(prev && prev->tok->cls == TOK_LITERAL) &&
+			   (t ? t->annot : true);
 		if (prev && st.n == 0 && !seen_eq && (is_text(prev, "=") || (decl == DW_CHECK && is_text(prev, ":"))) &&
 		    (decl == DW_DECISION || decl == DW_PARAM || decl == DW_FUNCTION || decl == DW_CHECK)) {
 			x->brk = BRK_EQ;
@@ -300,11 +328,15 @@ static void find_roles(Lay *l)
 			 * braces of a decision's value hold a record */
 			x->block = st.n == 0 && x->text[0] == '{' && decl != DW_DECISION && decl != DW_PARAM &&
 				   decl != DW_FUNCTION && decl != DW_CHECK && decl != DW_TABLE && decl != DW_ENUM;
-			push(&st, (Open){0, st.n == 0 && ((x->text[0] == '{' && (decl == DW_FACT || decl == DW_RECORD)) ||
-							  (x->text[0] == '(' && decl == DW_FUNCTION)),
-					 x->block});
+			/* a table's output columns are fields, spaced like a body */
+			bool columns = st.n == 0 && x->text[0] == '{' && decl == DW_TABLE;
+			x->spaced = x->block || columns;
+			push(&st, (Open){0, columns || (st.n == 0 && ((x->text[0] == '{' && (decl == DW_FACT || decl == DW_RECORD)) ||
+								       (x->text[0] == '(' && (decl == DW_FUNCTION || decl == DW_TABLE)))),
+					 x->block, x->spaced});
 		} else if (is_closer(x)) {
 			x->block = t && t->block;
+			x->spaced = t && t->spaced;
 			pop(&st);
 		}
 		prev = x;
@@ -318,7 +350,7 @@ static void find_roles(Lay *l)
 static int attached_start(const Lay *l, int i)
 {
 	int s = i;
-	while (s > 0 && l->it[s].nl == 1 && !l->it[s - 1].tok && !l->it[s - 1].trailing && l->it[s - 1].nl >= 1)
+	while (s > 0 && l->it[s].nl == 1 && !l->it[s - 1].tok && !l->it[s - 1].trailing && (l->it[s - 1].nl >= 1 || s == 1))
 		s--;
 	return s;
 }
@@ -326,11 +358,11 @@ static int attached_start(const Lay *l, int i)
 static void force_breaks(Lay *l)
 {
 	DeclWord last = DW_NONE;
-	for (int i = 1; i < l->n; i++) {
+	for (int i = 0; i < l->n; i++) {
 		Item *x = &l->it[i];
 		if (!x->tok)
 			continue;
-		if (x->role != ROLE_PLAIN && x->nl == 0)
+		if (x->role != ROLE_PLAIN && x->nl == 0 && i > 0)
 			x->nl = 1;
 		if (x->role != ROLE_DECL)
 			continue;
@@ -361,9 +393,11 @@ static int space_before(const Item *p, const Item *x)
 	if (is_text(p, "(") || is_text(p, "[") || is_text(x, ")") || is_text(x, "]"))
 		return 0;
 	if (is_text(p, "{"))
-		return p->block && !is_text(x, "}");
+		return p->spaced && !is_text(x, "}");
 	if (is_text(x, "}"))
-		return x->block && !is_text(p, "{");
+		return x->spaced && !is_text(p, "{");
+	if (is_text(x, "[") && (p->tok->cls == TOK_NAME || is_closer(p)))
+		return x->orig_space; /* an index, or a list after a name: as written */
 	if (is_text(x, "("))
 		return p->tok->cls != TOK_NAME && !p->unary;
 	if (is_text(x, ":"))
@@ -388,7 +422,7 @@ static void lay_lines(Lay *l)
 				indent = t ? t->indent + 2 : 0; /* fixed below when code follows */
 			else if (t)
 				indent = is_closer(x) ? t->indent : t->indent + (x->role == ROLE_CITE ? 4 : 2);
-			else if (x->role == ROLE_DECL)
+			else if (x->role == ROLE_DECL || x->flush)
 				indent = clause = 0;
 			else if (x->role == ROLE_CASE)
 				indent = clause = 2;
@@ -406,7 +440,7 @@ static void lay_lines(Lay *l)
 		if (!x->tok)
 			continue;
 		if (is_opener(x))
-			push(&st, (Open){indent, false});
+			push(&st, (Open){indent, false, false, false});
 		else if (is_closer(x))
 			pop(&st);
 		prev = x;
@@ -547,15 +581,15 @@ static int bars(const Lay *l, int s, int e, int *at, int max)
 	return n;
 }
 
-/* Line up the `|` of consecutive lines that have the same number of them
- * (two or more): the columns of a table written with bars. */
+/* Line up the `|` of consecutive lines that have the same number of them:
+ * the columns of a table written with bars. */
 static void align_bars(Lay *l)
 {
 	enum { MAXB = 64 };
 	int at[MAXB], at2[MAXB];
 	for (int s = 0; s < l->n;) {
 		int n = bars(l, s, line_end(l, s), at, MAXB), e = line_end(l, s), last = s;
-		while (n >= 2 && e < l->n && l->it[e].nl == 1 && l->it[e].tok &&
+		while (n >= 1 && e < l->n && l->it[e].nl == 1 && l->it[e].tok &&
 		       bars(l, e, line_end(l, e), at2, MAXB) == n) {
 			last = e;
 			e = line_end(l, e);
@@ -637,8 +671,8 @@ const char *layout_format(const char *path, const char *text, size_t len, Diags 
 	find_roles(l);
 	force_breaks(l);
 	break_long_lines(l);
-	align_tables(l);
 	align_bars(l);
+	align_tables(l);
 	Buf b = {0};
 	render(l, &b);
 	if (!same_text(l, path, buf_cstr(&b), b.n)) {

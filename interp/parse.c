@@ -225,7 +225,7 @@ static Word top_word(const char *s, size_t n)
 {
 	static const Word of_class[] = {[KW_MODULE] = W_MODULE, [KW_IMPORT] = W_IMPORT, [KW_PRIVATE] = W_PRIVATE,
 					[KW_TYPE] = W_TYPE,	[KW_NAMED] = W_NAMED,	[KW_CHECK] = W_CHECK};
-	if (n < 4 || n > 8 || !strchr("mipefrdtc", s[0]))
+	if (n < 4 || n > 8 || !strchr("mipefrdtcv", s[0]))
 		return W_OTHER;
 	int k = kw_find(s, n);
 	return k < 0 || kw_table[k].cls == KW_EXPR ? W_OTHER : of_class[kw_table[k].cls];

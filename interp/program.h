@@ -75,6 +75,8 @@ typedef struct Program {
 	int nchecks;
 	Decl **tests;
 	int ntests;
+	Decl **docs; /* the documents the rules cite (cite.h) */
+	int ndocs;
 	Chunk **dchunk; /* per decl: its bytecode */
 	Chunk **fchunk; /* per function */
 	struct Tmpl **fact_tmpl; /* per fact root: its absent values (facts.c) */

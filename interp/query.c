@@ -6,8 +6,10 @@
 
 #include "check.h"
 #include "compile.h"
+#include "coverage.h"
 #include "facts.h"
 #include "parse.h"
+#include "cite.h"
 #include "query.h"
 
 Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
@@ -99,10 +101,14 @@ static void fill_missing(const Program *p, Value *v, const Node *lit, const char
 	fill_record(p, v, lit, text);
 }
 
-const char *query_run_test(Program *p, Decl *t, Loc *where)
+/* One test; with cov, in explain mode, its trace counted after each
+ * evaluation. */
+static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 {
 	Ctx *c = vm_new(p);
 	facts_clear(c);
+	/* coverage reads the trace: explain mode, for the tests only */
+	c->trace = cov != NULL;
 	const char *why = NULL;
 	*where = t->loc;
 	/* the as-of date first, wherever it is written */
@@ -115,7 +121,10 @@ const char *query_run_test(Program *p, Decl *t, Loc *where)
 			continue;
 		Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
 		Value v;
-		if (vm_eval_chunk(c, ch, &v) != ST_OK) {
+		int st = vm_eval_chunk(c, ch, &v);
+		if (cov)
+			cov_harvest(cov, c);
+		if (st != ST_OK) {
 			why = xprintf("the given value could not be computed: %s", c->errmsg);
 			*where = s->loc;
 			break;
@@ -131,6 +140,8 @@ const char *query_run_test(Program *p, Decl *t, Loc *where)
 		Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
 		Value v;
 		int st = vm_eval_chunk(c, ch, &v);
+		if (cov)
+			cov_harvest(cov, c);
 		if (st != ST_OK) {
 			why = xprintf("%s:%d:%d: %s", c->errloc.file, c->errloc.line, c->errloc.col, c->errmsg);
 			*where = s->loc;
@@ -142,7 +153,17 @@ const char *query_run_test(Program *p, Decl *t, Loc *where)
 	return why;
 }
 
+const char *query_run_test(Program *p, Decl *t, Loc *where)
+{
+	return run_test(p, t, where, NULL);
+}
+
 int query_run_tests(Program *p, Buf *out, bool color, int *passed)
+{
+	return query_run_tests_cov(p, out, color, passed, NULL);
+}
+
+int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov)
 {
 	int failed = 0;
 	*passed = 0;
@@ -150,7 +171,7 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];
 		Loc where;
-		const char *why = query_run_test(p, t, &where);
+		const char *why = run_test(p, t, &where, cov);
 		if (why) {
 			failed++;
 			buf_printf(out, "%sFAIL%s %s\n     %s:%d:%d: %s\n", red, reset, t->qname, where.file, where.line, where.col, why);
@@ -166,6 +187,11 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 /* --------------------------------------------------------------- checks */
 
 int query_run_checks(Program *p, date_t as_of, Diags *d)
+{
+	return query_run_checks_cov(p, as_of, d, NULL);
+}
+
+int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 {
 	int failed = 0;
 	for (int i = 0; i < p->nchecks; i++) {
@@ -191,10 +217,12 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 		else if (v.tag == V_LIST && v.as.l->len)
 			msg = xprintf("check \"%s\" fails where %s is one of %s", k->name, prog_node_text(p, k->showing),
 				      fmt_value_str(p, v));
+		if (cov)
+			cov_check(cov, i, !msg);
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
 			if (k->ncites)
-				diag_hint(dg, "%s \"%s\"", k->cites[0].assumption ? "assumption:" : "source:", k->cites[0].text);
+				diag_hint(dg, "%s %s", k->cites[0].assumption ? "assumption:" : "source:", cite_text(&k->cites[0]));
 			if (sev == SEV_ERROR)
 				failed++;
 		}

@@ -6,6 +6,7 @@
 #ifndef EDICT_QUERY_H
 #define EDICT_QUERY_H
 
+#include "coverage.h"
 #include "format.h"
 #include "vm.h"
 
@@ -26,6 +27,8 @@ int query_run(Ctx *c, const Query *q, Value *out);
 /* Run every test of the rule set; writes a line per test and a closing
  * "N passed, N failed" line.  Returns the number failed. */
 int query_run_tests(Program *p, Buf *out, bool color, int *passed);
+/* The same, counting what the tests exercise into cov (coverage.h). */
+int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov);
 
 /* Run one test of a program without errors: NULL when it passes, else why
  * it fails, with *where the step that failed. */
@@ -35,5 +38,7 @@ const char *query_run_test(Program *p, Decl *t, Loc *where);
  * check says) at the check's location.  Returns the number of failed
  * checks of error severity. */
 int query_run_checks(Program *p, date_t as_of, Diags *d);
+/* The same, counting each check that ran and held into cov. */
+int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov);
 
 #endif

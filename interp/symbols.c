@@ -11,9 +11,11 @@
  * `for x in`) is found in the source text after its keyword.
  */
 #include "mem.h"
+#include <stdlib.h>
 #include <string.h>
 
 #include "builtins.h"
+#include "cite.h"
 #include "keywords.h"
 #include "parse.h"
 #include "symbols.h"
@@ -120,10 +122,14 @@ static bool is_ident_char(char c)
 }
 
 /* The span of the last name of the chain at `span` (`voucher.priority`:
- * `priority`), whose text is `name`. */
-static Loc last_part(Loc span, const char *name)
+ * `priority`), whose text is `name`, in src; a name written in quotes
+ * ('VERY LOW') spans its quotes too. */
+static Loc last_part(const Source *src, Loc span, const char *name)
 {
 	int len = (int)strlen(name);
+	long end = offset_of(src, span.eline, span.ecol);
+	if (end >= 0 && (size_t)end < src->len && src->text[end] == '\'')
+		len += 2;
 	Loc l = span;
 	if (span.line == span.eline && span.ecol - span.col + 1 >= len) {
 		l.line = span.eline;
@@ -184,6 +190,7 @@ static SymKind decl_kind(DeclKind k)
 	case D_FUNCTION: return SK_FUNCTION;
 	case D_CHECK: return SK_CHECK;
 	case D_TEST: return SK_TEST;
+	case D_DOCUMENT: return SK_DOCUMENT;
 	}
 	return SK_DECISION;
 }
@@ -254,7 +261,7 @@ static Sym *type_sym(Ix *x, const char *name)
  * (`voucher` of `voucher.priority`): a module or an enumeration. */
 static void prefix_use(Ix *x, Loc span, const char *name)
 {
-	Loc last = last_part(span, name);
+	Loc last = last_part(x->mod->src, span, name);
 	if (last.col - span.col < 2 || span.line != span.eline)
 		return;
 	long off = offset_of(x->mod->src, span.line, span.col);
@@ -366,7 +373,7 @@ static void walk_name(Ix *x, Node *n)
 	}
 	if (!s || !n->text)
 		return;
-	use(x, s, last_part(n->loc, n->text), false);
+	use(x, s, last_part(x->mod->src, n->loc, n->text), false);
 	prefix_use(x, n->loc, n->text);
 }
 
@@ -392,7 +399,7 @@ static void walk(Ix *x, Node *n)
 	case N_FIELD:
 		walk(x, n->kids[0]);
 		if (n->kids[0]->type && n->text)
-			use(x, field_sym(x, n->kids[0]->type, n->text), last_part(n->loc, n->text), false);
+			use(x, field_sym(x, n->kids[0]->type, n->text), last_part(x->mod->src, n->loc, n->text), false);
 		break;
 	case N_CALL: {
 		Node *callee = n->nkids ? n->kids[0] : NULL;
@@ -400,7 +407,7 @@ static void walk(Ix *x, Node *n)
 			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0) : builtin_sym(x, callee->text);
 			use(x, s, callee->loc, false);
 		} else if (callee && callee->kind == N_FIELD && n->ref == R_FUNC) {
-			use(x, key_get(x, n->decl, 0), last_part(callee->loc, callee->text), false);
+			use(x, key_get(x, n->decl, 0), last_part(x->mod->src, callee->loc, callee->text), false);
 			prefix_use(x, callee->loc, callee->text);
 		}
 		walk_kids(x, n, 1);
@@ -536,6 +543,16 @@ static void walk_decl(Ix *x, Decl *d)
 	}
 }
 
+/* A citation names its document: a use of the document's symbol. */
+static void cite_use(Citation *c, Decl *owner, Case *kase, void *arg)
+{
+	(void)owner, (void)kase;
+	Ix *x = arg;
+	if (c->document)
+		use(x, key_get(x, c->document, 0), c->loc, false);
+}
+static int by_place(const void *a, const void *b);
+
 SymIndex *sym_index(const Program *p)
 {
 	Ix x = {0};
@@ -553,12 +570,40 @@ SymIndex *sym_index(const Program *p)
 		for (int j = 0; j < m->ndecls; j++)
 			walk_decl(&x, m->decls[j]);
 	}
+	cite_each(p, cite_use, &x);
+	if (x.ix->nuses > 1)
+		qsort(x.ix->uses, (size_t)x.ix->nuses, sizeof(SymUse), by_place);
 	return x.ix;
+}
+
+/* The order of places: file, line, column. */
+static int cmp_place(const char *file, int line, int col, const SymUse *u)
+{
+	int c = strcmp(file, u->loc.file);
+	if (c)
+		return c;
+	return line != u->loc.line ? (line < u->loc.line ? -1 : 1) : col < u->loc.col ? -1 : col > u->loc.col;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const SymUse *u = a;
+	return cmp_place(u->loc.file, u->loc.line, u->loc.col, b);
 }
 
 const SymUse *sym_at(const SymIndex *ix, const char *file, int line, int col)
 {
-	for (int i = 0; i < ix->nuses; i++) {
+	/* the last use that starts at or before the place (uses do not overlap) */
+	int lo = 0, hi = ix->nuses - 1, best = -1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cmp_place(file, line, col, &ix->uses[mid]) >= 0)
+			best = mid, lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	/* the cursor may stand just after a name (col == ecol + 1) */
+	for (int i = best; i >= 0 && i >= best - 1; i--) {
 		const SymUse *u = &ix->uses[i];
 		if (u->loc.line == line && u->loc.eline == line && col >= u->loc.col && col <= u->loc.ecol + 1 &&
 		    strcmp(u->loc.file, file) == 0)
@@ -577,7 +622,7 @@ const char *sym_kind_name(SymKind k)
 		[SK_PARAM] = "parameter",    [SK_DECISION] = "decision", [SK_TABLE] = "table",
 		[SK_FUNCTION] = "function",  [SK_ARG] = "argument",     [SK_LOCAL] = "local name",
 		[SK_CHECK] = "check",        [SK_TEST] = "test",        [SK_BUILTIN] = "built-in function",
-		[SK_KEYWORD] = "keyword",    [SK_CURRENCY] = "currency",
+		[SK_KEYWORD] = "keyword",    [SK_CURRENCY] = "currency", [SK_DOCUMENT] = "document",
 	};
 	return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "name";
 }
@@ -619,7 +664,7 @@ const char *sym_doc(const Source *src, int line)
 static void cites_md(Buf *b, const Citation *c, int n)
 {
 	for (int i = 0; i < n; i++)
-		buf_printf(b, "\n> %s: \"%s\"\n", c[i].assumption ? "assumption" : "source", c[i].text);
+		buf_printf(b, "\n> %s: %s\n", c[i].assumption ? "assumption" : "source", cite_text(&c[i]));
 }
 
 /* The declaration line for the hover: `decision voucher.priority : bool`. */

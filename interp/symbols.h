@@ -33,7 +33,8 @@ typedef enum SymKind {
 	SK_TEST,
 	SK_BUILTIN,
 	SK_KEYWORD, /* completion only */
-	SK_CURRENCY /* completion only */
+	SK_CURRENCY, /* completion only */
+	SK_DOCUMENT  /* a policy document the rules cite */
 } SymKind;
 
 typedef struct Sym {

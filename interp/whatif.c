@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cite.h"
 #include "explain.h"
 #include "whatif.h"
 #include "whynot.h"
@@ -153,7 +154,7 @@ void whatif_reasons(const Ctx *a, const Ctx *b, int d, const char *in, Buf *out)
 			buf_printf(out, "; before by %s", explain_case_name(dd, sa.kase));
 		buf_puts(out, "\n");
 		for (int i = 0; i < k->ncites; i++)
-			buf_printf(out, "%s      %s \"%s\"\n", in, k->cites[i].assumption ? "assumption:" : "source:", k->cites[i].text);
+			buf_printf(out, "%s      %s %s\n", in, k->cites[i].assumption ? "assumption:" : "source:", cite_text(&k->cites[i]));
 	}
 	const char **said = NULL; /* several rows may test the same condition */
 	int nsaid = 0;

@@ -3,7 +3,8 @@
 # either the main job (demo) or every test (test).  README.md's two quick-start
 # commands call this script, and so does .ci/run.
 #
-#   sh tests/quickstart.sh demo   evaluate the rule library on an example company
+#   sh tests/quickstart.sh demo   evaluate the rule library on an example company,
+#                                 explain three decisions, and write the HTML site
 #   sh tests/quickstart.sh test   run all tests, fuzz each input surface for a
 #                                 while, then run all tests again under ASan and
 #                                 UBSan, measuring line coverage (the last
@@ -14,18 +15,21 @@ mode=${1:-demo}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
-packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev libmicrohttpd-dev python3"
+packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjson-c-dev libedit-dev libmicrohttpd-dev libgraphviz-dev python3"
 # the tests also fuzz every input surface for a minute each (tests/fuzz), and
 # check the benchmark peers decide as Edict does (bench.tiny); edict serve's
 # tests check its facts schema and OpenAPI document (python3-jsonschema), make
 # a certificate for TLS (openssl) and drive its page in headless chromium; the
 # PostgreSQL extension is built against, and tested in, a PostgreSQL 15
 # (postgres/); the Python package is tested with pytest and pandas, and
-# installed with pip into a virtual environment (python/); lcov reports the
-# line coverage of the sanitizer run
+# installed with pip into a virtual environment (python/); genhtml reads
+# `edict test --lcov` and the line coverage of the sanitizer run (lcov); the editor packages are tested with a headless
+# Neovim and with npm's vscode-textmate (editors/); the site that `edict doc`
+# writes is opened in headless chromium too (doc.browser)
 [ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
 	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
-	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools lcov"
+	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools
+	neovim nodejs npm lcov"
 
 missing=""
 for p in $packages; do
@@ -52,7 +56,15 @@ case "$mode" in
 demo)
 	build build
 	if [ -d rules/kotra ] && [ -f examples/companies/dhaka_garment_maker.json ]; then
-		./build/edict eval rules/kotra --facts examples/companies/dhaka_garment_maker.json --explain
+		facts=examples/companies/dhaka_garment_maker.json
+		echo "== What the KOTRA rules decide for a garment maker in Dhaka ($facts)"
+		./build/edict eval rules/kotra --facts "$facts"
+		echo
+		echo "== Why: the voucher award, the support still pending, and the EU route, with the policy they cite"
+		./build/edict eval rules/kotra --facts "$facts" --explain \
+			--query voucher.award --query support.pending --query origin.eu.originating
+		echo "== The rules as a policy document (HTML, opens without a server)"
+		./build/edict doc rules/kotra -o build/site 2>/dev/null
 	else
 		./build/edict eval examples/voucher --facts examples/voucher/company.json --explain
 	fi

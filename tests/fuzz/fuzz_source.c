@@ -9,19 +9,25 @@
  * test runs, the bytecode is disassembled and results are printed as text
  * and as JSON, all under small step and memory limits.
  *
+ * The site `edict doc` writes (site.c: every page, views evaluated, the
+ * dependency graph as DOT) is built too.
+ *
  * Besides "no crash, no sanitizer report", the harness checks invariants:
  * errors come with a message; a rule set without errors is compiled; JSON
- * output is valid JSON (json-c, strict).
+ * output is valid JSON (json-c, strict); every page of the site has a path
+ * and its whole text.
  */
 #include "check.h"
 #include "compile.h"
 #include "disasm.h"
 #include "explain.h"
+#include "graph.h"
 #include "facts.h"
 #include "fuzz_common.h"
 #include "load.h"
 #include "parse.h"
 #include "query.h"
+#include "site.h"
 
 #define MAX_FILES 4
 
@@ -114,6 +120,14 @@ static void evaluate(Program *p)
 	}
 	Buf b = {0};
 	disasm_program(p, &b);
+	/* the site, as `edict doc` builds it (without Graphviz) */
+	SiteOpts so = {date_from_ymd(2026, 12, 1), NULL, NULL, "fuzz"};
+	int npages = 0;
+	SitePage *pages = site_build(p, &so, &npages);
+	FUZZ_ASSERT(npages > 0);
+	for (int i = 0; i < npages; i++)
+		FUZZ_ASSERT(pages[i].path && pages[i].path[0] && pages[i].data);
+	(void)graph_dot(p, NULL, "module/");
 }
 
 /* One input, under the protected call: running out of memory is a clean outcome. */

@@ -9,8 +9,15 @@ tests/*.test and clox's `// expect:` comments.  A case reads:
 
     # What this case shows (comment lines start with '#').
     args: eval voucher.edict --facts facts.json --json
-    copy: voucher.edict            (optional: a file or directory from fixtures/)
+    copy: voucher.edict            (optional: a file or directory from fixtures/,
+                                    or with '@' from the repository: @rules/kotra)
     --- file voucher.edict         (any number of files, written as given)
+    ...
+    --- replace kotra/x.edict      (optional: an edit of a file copied or written:
+    TEXT                            TEXT, found exactly once, becomes NEW)
+    =====
+    NEW
+    --- after voucher.edict        (optional: what the file holds after the run)
     ...
     --- stdin                      (optional)
     ...
@@ -21,7 +28,8 @@ tests/*.test and clox's `// expect:` comments.  A case reads:
     --- exit 1
 
 A section holds every line up to the next `--- ` header, each ending in a
-newline; a header ending in `(no newline at end)` drops the last one.  The
+newline (in stdout, a line `--- NAME` whose first word is not a section's is
+output, as in a unified diff); a header ending in `(no newline at end)` drops the last one.  The
 command runs in a fresh temporary directory holding the files, with relative
 paths, NO_COLOR=1 and TZ=UTC, so the output never depends on where or when
 it runs.
@@ -46,6 +54,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 FIXTURES = os.path.join(HERE, "fixtures")
 NO_NL = "(no newline at end)"
 
@@ -57,7 +66,8 @@ class Case:
         self.args = None
         self.copies = []
         self.bug = None
-        self.sections = []  # [kind, name, text]; kind: file stdin stdout stderr exit
+        self.sections = []  # [kind, name, text]; kind: file stdin stdout stderr exit replace after
+        self.after = {}     # file name -> its text after the run
 
     def get(self, kind):
         for s in self.sections:
@@ -82,7 +92,11 @@ def parse(path):
             words = hdr.split(None, 1)
             kind = words[0]
             name = words[1] if len(words) > 1 else ""
-            if kind not in ("file", "stdin", "stdout", "stderr", "exit"):
+            known = kind in ("file", "stdin", "stdout", "stderr", "exit", "replace", "after")
+            if not known and cur is not None and cur[0] == "stdout":
+                cur[2].append(line)  # a unified diff's "--- file" line, in the output
+                continue
+            if not known:
                 raise ValueError("%s: unknown section '--- %s'" % (path, hdr))
             cur = [kind, name, [], nonl]
             case.sections.append(cur)
@@ -134,8 +148,9 @@ def serialize(case):
 def run_case(case, edict):
     with tempfile.TemporaryDirectory(prefix="edict-golden-") as tmp:
         for c in case.copies:
-            src = os.path.join(FIXTURES, c.rstrip("/"))
-            dst = os.path.join(tmp, c.rstrip("/"))
+            base, c = (ROOT, c[1:]) if c.startswith("@") else (FIXTURES, c)
+            src = os.path.join(base, c.rstrip("/"))
+            dst = os.path.join(tmp, os.path.basename(c.rstrip("/")) if base == ROOT else c.rstrip("/"))
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             if os.path.isdir(src):
                 shutil.copytree(src, dst)
@@ -150,6 +165,8 @@ def run_case(case, edict):
                     f.write(text)
             elif kind == "stdin":
                 stdin = text
+            elif kind == "replace":
+                replace(os.path.join(tmp, name), text)
         env = dict(os.environ)
         env["NO_COLOR"] = "1"
         env["TZ"] = "UTC"
@@ -159,7 +176,29 @@ def run_case(case, edict):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
         except subprocess.TimeoutExpired:
             return None, "", "timed out after 60 seconds", -1
+        after = {}
+        for kind, name, text in case.sections:
+            if kind == "after":
+                try:
+                    with open(os.path.join(tmp, name), encoding="utf-8", newline="") as f:
+                        after[name] = f.read()
+                except OSError as e:
+                    after[name] = "(cannot read: %s)\n" % e.strerror
+        case.after = after
         return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace"), None
+
+
+def replace(path, text):
+    """Apply a `--- replace` section: its text before a line `=====` becomes the text after it."""
+    old, sep, new = text.partition("=====\n")
+    if not sep:
+        raise ValueError("a '--- replace' section needs a line '=====' between the old text and the new")
+    with open(path, encoding="utf-8", newline="") as f:
+        content = f.read()
+    if content.count(old) != 1:
+        raise ValueError("%s: the text to replace is found %d times, not once" % (path, content.count(old)))
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(content.replace(old, new))
 
 
 def diff(name, want, got):
@@ -202,7 +241,12 @@ def main():
             print("ERROR %s" % e)
             failed += 1
             continue
-        code, out, err, why = run_case(case, edict)
+        try:
+            code, out, err, why = run_case(case, edict)
+        except ValueError as e:
+            print("ERROR %s" % e)
+            failed += 1
+            continue
         want_out = (case.get("stdout") or [0, 0, ""])[2]
         want_err = (case.get("stderr") or [0, 0, ""])[2]
         want_code = case.get("exit")[1].strip()
@@ -215,6 +259,9 @@ def main():
             report += diff("stderr", want_err, err)
         if str(code) != want_code:
             report += "exit status: expected %s, got %s\n" % (want_code, code)
+        for kind, name, text in case.sections:
+            if kind == "after" and case.after.get(name) != text:
+                report += diff("file " + name, text, case.after.get(name, ""))
         if not report:
             passed += 1
             continue
@@ -226,6 +273,9 @@ def main():
                 elif text:
                     case.sections.insert(case.sections.index(case.get("exit")), [kind, "", text])
             case.get("exit")[1] = str(code)
+            for sec in case.sections:
+                if sec[0] == "after":
+                    sec[2] = case.after.get(sec[1], "")
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(serialize(case))
             print("UPDATED %s" % rel)

@@ -119,8 +119,8 @@ def _(run):
 def _(run):
     rules(run, 'fact s : string\ndecision x : string = "caf\u00e9 \u4e2d \U0001f600"\ndecision y : string = s\n')
     facts(run, '{"s": "\u00fcber \\u00e9"}')
-    run.edict("eval", "r.edict", "--facts", "facts.json").expect(
-        0, stdout='r.x = "caf\u00e9 \u4e2d \U0001f600"\nr.y = "\u00fcber \u00e9"\n')
+    run.edict("eval", "r.edict", "--facts", "facts.json", "--as-of", "2026-12-01").expect(
+        0, stdout='as of 2026-12-01\nr\n  x = "caf\u00e9 \u4e2d \U0001f600"\n  y = "\u00fcber \u00e9"\n')
 
 
 @case("NUL bytes in rules (outside text) and in raw JSON: refused")
@@ -142,7 +142,7 @@ def _(run):
 def _(run):
     rules(run, "fact s : string\ndecision n : int = length(s)\ndecision t : string = s\n")
     facts(run, '{"s": "a\\u0000b"}')
-    run.edict("eval", "r.edict", "--facts", "facts.json").expect(0, stdout='r.n = 3\nr.t = "a\\u0000b"\n')
+    run.edict("eval", "r.edict", "--facts", "facts.json", "--as-of", "2026-12-01").expect(0, stdout='as of 2026-12-01\nr\n  n = 3\n  t = "a\\u0000b"\n')
 
 
 @case("invalid UTF-8 in JSON facts is refused (rely-5)")
@@ -336,7 +336,7 @@ def _(run):
 def _(run):
     rules(run, "record t { n : int }\nfact ts : list of t\ndecision c : int = length(ts)\n")
     facts(run, '{"ts": [' + ",".join(['{"n": 1}'] * 400000) + "]}")
-    run.edict("eval", "r.edict", "--facts", "facts.json").expect(0, stdout="r.c = 400000\n", max_seconds=20)
+    run.edict("eval", "r.edict", "--facts", "facts.json", "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  c = 400000\n", max_seconds=20)
     facts(run, '{"ts": [' + ",".join(['{"n": 1}'] * 1000000) + "]}")
     run.edict("eval", "r.edict", "--facts", "facts.json").expect(
         3, "more than 1000000 values (the limit)", max_seconds=5, max_mb=200)
@@ -396,7 +396,7 @@ def _(run):
 @case("CRLF line ends are read")
 def _(run):
     rules(run, "decision x : int = 1\r\n  + 2\r\n")
-    run.edict("eval", "r.edict", "--facts", facts(run)).expect(0, stdout="r.x = 3\n")
+    run.edict("eval", "r.edict", "--facts", facts(run), "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  x = 3\n")
 
 
 @case("a byte order mark at the start of a file is skipped or explained (rely-21)")

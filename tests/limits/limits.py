@@ -33,7 +33,7 @@ def rules(run, text, name="r.edict"):
 @case("brackets nested 200 deep are accepted")
 def _(run):
     rules(run, "decision x : int = %s1%s\n" % ("(" * 200, ")" * 200))
-    run.edict("eval", "r.edict", "--facts", facts(run)).expect(0, stdout="r.x = 1\n")
+    run.edict("eval", "r.edict", "--facts", facts(run), "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  x = 1\n")
 
 
 @case("brackets nested 201 deep are refused, naming the limit")
@@ -62,7 +62,7 @@ def _(run):
 @case("500 prefix operators are accepted (parser stack)")
 def _(run):
     rules(run, "decision x : bool = %strue\ndecision y : int = %s7\n" % ("not " * 500, "- " * 500))
-    run.edict("eval", "r.edict", "--facts", facts(run)).expect(0, stdout="r.x = true\nr.y = 7\n")
+    run.edict("eval", "r.edict", "--facts", facts(run), "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  x = true\n  y = 7\n")
 
 
 @case("2000 prefix operators are refused (parser stack of 2000)")
@@ -78,7 +78,7 @@ def _(run):
 @case("expressions nested 500 deep are accepted; 501 are refused, naming the limit")
 def _(run):
     rules(run, "decision x : int = 1%s\n" % (" + 1" * 500))
-    run.edict("eval", "r.edict", "--facts", facts(run)).expect(0, stdout="r.x = 501\n")
+    run.edict("eval", "r.edict", "--facts", facts(run), "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  x = 501\n")
     rules(run, "decision x : int = 1%s\n" % (" + 1" * 501))
     run.edict("check", "r.edict").expect(1, "this expression is nested more than 500 deep")
     rules(run, "decision x : int = 1\n")
@@ -179,7 +179,7 @@ def json_sized(n):
 def _(run):
     rules(run, "fact s : string\ndecision n : int = 1\n")
     run.write("f.json", json_sized(64 * MiB))
-    run.edict("eval", "r.edict", "--facts", "f.json").expect(0, stdout="r.n = 1\n", max_seconds=30)
+    run.edict("eval", "r.edict", "--facts", "f.json", "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  n = 1\n", max_seconds=30)
     run.write("g.json", json_sized(64 * MiB + 1))
     run.edict("eval", "r.edict", "--facts", "g.json").expect(3, "larger than the limit of 67108864 bytes")
     with open(run.path("g.json"), "rb") as f:
@@ -193,9 +193,9 @@ def _(run):
     d34 = "1234567890123456789012345678901.234"
     d35 = "1234567890123456789012345678901.2345"
     rules(run, "fact d : decimal\ndecision x : decimal = %s\ndecision y : decimal = d\n" % d34)
-    run.edict("eval", "r.edict", "--facts", facts(run, '{"d": %s}' % d34)).expect(
-        0, stdout="r.x = %s\nr.y = %s\n" % (d34, d34))
-    run.edict("eval", "r.edict", "--facts", facts(run, '{"d": "%s"}' % d34)).expect(0, "r.y = %s" % d34)
+    run.edict("eval", "r.edict", "--facts", facts(run, '{"d": %s}' % d34), "--as-of", "2026-12-01").expect(
+        0, stdout="as of 2026-12-01\nr\n  x = %s\n  y = %s\n" % (d34, d34))
+    run.edict("eval", "r.edict", "--facts", facts(run, '{"d": "%s"}' % d34)).expect(0, "  y = %s" % d34)
     run.edict("eval", "r.edict", "--facts", facts(run, '{"d": %s}' % d35)).expect(3, "more than 34 significant digits")
     run.edict("eval", "r.edict", "--facts", facts(run, '{"d": "%s"}' % d35)).expect(3, "expected a number")
     run.edict("eval", "r.edict", "--facts", facts(run), "-q", d35).expect(1, "more than 34 significant digits")
@@ -301,7 +301,7 @@ def _(run):
 def _(run):
     rules(run, "fact s : string\ndecision n : int = length(s)\n")
     run.write("f.json", b'{"s": "' + b"x" * MiB + b'"}')
-    run.edict("eval", "r.edict", "--facts", "f.json").expect(0, stdout="r.n = 1048576\n")
+    run.edict("eval", "r.edict", "--facts", "f.json", "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  n = 1048576\n")
     run.write("f.json", b'{"s": "' + b"x" * (MiB + 1) + b'"}')
     run.edict("eval", "r.edict", "--facts", "f.json").expect(3, "a text longer than the limit of 1048576 bytes")
     run.write("f.json", b'{"s": "' + b"x" * (32 * MiB) + b'"}')
@@ -313,7 +313,7 @@ def _(run):
     rules(run, "fact xs : list of int\ndecision n : int = length(xs)\n")
     # {"xs": [...]} holds 2 + n values
     run.write("f.json", '{"xs": [' + "0," * (1000000 - 3) + "0]}")
-    run.edict("eval", "r.edict", "--facts", "f.json").expect(0, stdout="r.n = 999998\n", max_seconds=20)
+    run.edict("eval", "r.edict", "--facts", "f.json", "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  n = 999998\n", max_seconds=20)
     run.write("f.json", '{"xs": [' + "0," * (1000000 - 2) + "0]}")
     run.edict("eval", "r.edict", "--facts", "f.json").expect(3, "more than 1000000 values (the limit)")
     run.write("f.json", '{"xs": [' + "0," * 5000000 + "0]}")

@@ -136,6 +136,11 @@ def run(c, root):
     c.request("no/such/method", {})
     c.request("textDocument/hover", {"textDocument": 7})
     c.request("workspace/executeCommand", {"command": "rm -rf"})
+    # facts.edict changed on disk (not open): its fields are read again
+    facts = pathlib.Path(root) / "facts.edict"
+    facts.write_text(facts.read_text().replace("request :", "requested :"))
+    c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": facts.as_uri(), "type": 2}]})
+    c.wait_diagnostics(grant)
     c.notify("textDocument/didClose", {"textDocument": td})
     c.wait_diagnostics(grant)
 

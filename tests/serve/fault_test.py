@@ -90,6 +90,17 @@ def at_the_limit(a, d):
         check(st == 200 and len(text.splitlines()) == n, f"a batch of exactly the limit: {n} records", (st, text[:200]))
         st, h, text = s.request("POST", "/v1/batch", body + "\n")
         check(st == 413, "a batch one byte over is 413", st)
+        # a line longer than a request may be: its record says so, the rest go on
+        long_line = json.dumps({"id": "long", "company": {"name": "x" * 5000}})
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", line + "\n" + long_line + "\n" + line + "\n")
+        recs = [json.loads(x) for x in text.splitlines()]
+        check(st == 200 and [r["line"] for r in recs] == [1, 2, 3] and "longer than the limit of 4096" in recs[1]["error"]
+              and recs[2]["decisions"]["voucher.award"] == "50000000 KRW",
+              "a batch line over the limit gets an error record; the lines after it are evaluated", recs)
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", line + "\n" + long_line)
+        recs = [json.loads(x) for x in text.splitlines()]
+        check(st == 200 and [r["line"] for r in recs] == [1, 2] and "longer than" in recs[1]["error"],
+              "and a last line over the limit without its newline", recs)
         st, r = decide(s)
         check(st == 200, "served as before")
     finally:

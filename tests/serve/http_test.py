@@ -77,6 +77,12 @@ def endpoints():
         mine = dict(r)
         del mine["ruleset"]
         check(json.loads(evaljson) == mine, "decide: the same object as edict eval --json", evaljson)
+        st, r = s.json("POST", "/v1/decide", {"facts": COMPANY, "queries": ["voucher.award", "voucher.disbursement"], "explain": True})
+        evaljson = subprocess.run([A.edict, "eval", d, "--facts", "-", "--json", "--explain", "--query", "voucher.award",
+                                   "--query", "voucher.disbursement"], input=json.dumps(COMPANY), capture_output=True, text=True).stdout
+        mine = dict(r)
+        del mine["ruleset"]
+        check(json.loads(evaljson) == mine, "decide with explain: the same object as edict eval --json --explain", (evaljson, mine))
         st, r = s.json("POST", "/v1/decide", {"facts": {"company": {"size": "sme"}}, "queries": ["voucher.award", "award > 0 KRW"],
                                               "as_of": "2026-06-01", "explain": True})
         check(st == 200 and r["as_of"] == "2026-06-01" and r["decisions"]["voucher.award"] is None
@@ -265,6 +271,7 @@ def errors():
     d = scratch(with_slow=True)
     s = Server(A.edict, [d, "--max-body", "2000", "--max-steps", "2000000", "--timeout-ms", "60000"])
     t = Server(A.edict, [d, "--max-steps", "100000000000", "--timeout-ms", "50"])
+    m = Server(A.edict, [d, "--max-steps", "100000000000", "--max-memory", "65536", "--timeout-ms", "60000"])
     try:
         st, r = s.json("POST", "/v1/decide", '{"facts": {"company": ')
         check(st == 400 and r["error"]["kind"] == "json" and "invalid JSON" in r["error"]["message"], "400 malformed JSON", r)
@@ -304,6 +311,9 @@ def errors():
         check(st == 422 and r["error"]["kind"] == "limit" and "steps" in r["error"]["message"], "422 over the step limit", r)
         st, r = t.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 999999}}, "queries": ["slow.busy"]})
         check(st == 422 and r["error"]["kind"] == "time" and "50 ms" in r["error"]["message"], "422 over the time limit", r)
+        st, r = m.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100000}}, "queries": ["slow.busy"]})
+        check(st == 422 and r["error"]["kind"] == "limit" and "memory limit of 65536 bytes" in r["error"]["message"],
+              "422 over the memory limit", r)
         st, h, text = t.request("POST", "/v1/batch?query=slow.busy", '{"job": {"rounds": 999999}}\n{"job": {"rounds": 10}}\n')
         recs = [json.loads(x) for x in text.splitlines()]
         check(st == 200 and "interrupted" in recs[0]["errors"]["slow.busy"] and recs[1]["decisions"]["slow.busy"] > 0,
@@ -313,7 +323,7 @@ def errors():
         st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100}}, "queries": ["slow.busy"]})
         check(st == 200, "and on the step-limited server", r)
     finally:
-        for x in (s, t):
+        for x in (s, t, m):
             code, log = x.stop()
             check(code == 0, "stops with 0", log)
     shutil.rmtree(d)
@@ -414,15 +424,45 @@ def reload():
     shutil.rmtree(d)
 
 
+def checks():
+    """The rules' own checks run on every load, as edict check runs them:
+    rules whose error check fails are not served."""
+    d = scratch()
+    s = Server(A.edict, [d, "--no-watch"])
+    try:
+        st, r = s.json("GET", "/readyz")
+        good = r["ruleset"]["hash"]
+        with open(os.path.join(d, "voucher.edict"), "a") as f:
+            f.write('\ncheck "the cap is 40 million": voucher_cap = 40_000_000 KRW\n')
+        s.signal(signal.SIGHUP)
+        wait_for(lambda: "reload_error" in s.json("GET", "/readyz")[1], what="the failed check on /readyz")
+        st, r = s.json("GET", "/readyz")
+        check(r["ruleset"]["hash"] == good and 'check "the cap is 40 million" fails' in r["reload_error"],
+              "a reload whose check fails keeps the rules before it", r)
+    finally:
+        code, log = s.stop()
+    out = subprocess.run([A.edict, "serve", d, "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+    check(out.returncode == 1 and "the cap is 40 million" in out.stderr, "rules whose check fails are not served at start", out.stderr)
+    shutil.rmtree(d)
+
+
 def drain():
     d = scratch(with_slow=True)
     s = Server(A.edict, [d, "--threads", "6", "--max-steps", "100000000000", "--max-memory", "2000000000", "--timeout-ms", "60000"])
-    st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100000}}, "queries": ["slow.busy"]})
+    # requests of about a second each on this machine, as built (sanitizers are slow)
+    t0 = time.time()
+    s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 20000}}, "queries": ["slow.busy"]})
+    rounds = max(2000, min(400000, int(20000 / max(time.time() - t0, 0.001))))
+    job = {"facts": {"job": {"rounds": rounds}}, "queries": ["slow.busy"]}
+    st, r = s.json("POST", "/v1/decide", job)
     want = r["decisions"]["slow.busy"]
     results = []
 
     def slow():
-        results.append(s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100000}}, "queries": ["slow.busy"]}))
+        c = s.conn(timeout=300)
+        c.request("POST", "/v1/decide", json.dumps(job))
+        resp = c.getresponse()
+        results.append((resp.status, json.loads(resp.read())))
     threads = [threading.Thread(target=slow) for _ in range(4)]
     for t in threads:
         t.start()
@@ -650,7 +690,7 @@ def main():
     ap.add_argument("parts", nargs="*")
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
-    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "drain": drain, "limits": limits,
+    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs}
     for name in A.parts or parts:
         print("==", name)

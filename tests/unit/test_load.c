@@ -250,7 +250,7 @@ static void outline_agrees(const Source *src)
 	cr_assert_eq(d->nerrors, 0, "%s: %s", src->path, d->n ? d->items[0].msg : "");
 	for (int i = 0; i < m->ndecls; i++) {
 		const Decl *w = m->decls[i];
-		if (w->kind != D_ENUM && w->kind != D_RECORD && w->kind != D_FACT)
+		if (w->kind != D_ENUM && w->kind != D_RECORD && w->kind != D_FACT && w->kind != D_DOCUMENT)
 			continue;
 		cr_assert_lt(types, t->ndecls, "%s: type declarations", src->path);
 		const Decl *g = t->decls[types++];
@@ -458,4 +458,23 @@ Test(load, the_file_size_limit_is_exact)
 	cr_assert_str_eq(err, xprintf("%s is larger than the limit of 100 bytes", path));
 	remove(path);
 	rmdir(tmpl);
+}
+
+/* An editor's unsaved buffers (load_paths_overlay): an overlay replaces the
+ * file of the same path; one that matches no file is added. */
+Test(load, overlays_replace_files)
+{
+	put("r/a.edict", "decision x : int = 1\n");
+	put("r/b.edict", "decision y : int = a.x\n");
+	Source over = {"r/a.edict", "decision z : int = 2\n", 21, NULL, 0};
+	Source extra = {"elsewhere/c.edict", "decision w : int = 3\n", 21, NULL, 0};
+	const Source *ovs[2] = {&over, &extra};
+	const char *root = "r";
+	Diags *d = diag_new();
+	Program *p = load_paths_overlay(&root, 1, ovs, 2, d);
+	cr_assert_not_null(p);
+	cr_assert_eq(d->nerrors, 1, "b.edict names a.x, which the overlay removed");
+	cr_assert_not_null(prog_find_decl(p, "a.z"));
+	cr_assert_null(prog_find_decl(p, "a.x"));
+	cr_assert_not_null(prog_find_decl(p, "c.w"));
 }

@@ -69,7 +69,7 @@ function widget(path, schema) {
   if (kind === "list") return listWidget(path, s);
   if (kind === "enum" || kind === "bool") {
     const choices = kind === "bool" ? [["true", "yes"], ["false", "no"]] : s.enum.filter((m) => m !== null).map((m) => [m, m]);
-    const sel = el("select", { "data-path": path }, el("option", { value: "", text: "(not given)" }),
+    const sel = el("select", { "data-path": path, "aria-label": path }, el("option", { value: "", text: "(not given)" }),
       ...choices.map(([v, t]) => el("option", { value: v, text: t })));
     return {
       node: sel,
@@ -79,7 +79,7 @@ function widget(path, schema) {
   }
   if (kind === "money") {
     const fixed = s["x-edict-currency"];
-    const amount = el("input", { "data-path": path, inputmode: "decimal", placeholder: "amount" });
+    const amount = el("input", { "data-path": path, "aria-label": path, inputmode: "decimal", placeholder: "amount" });
     const cur = fixed ? el("span", { class: "cur", text: fixed }) : el("input", { class: "cur", placeholder: "USD", maxlength: 3, "data-path": path + ":currency" });
     return {
       node: el("div", { class: "money" }, amount, cur),
@@ -92,14 +92,14 @@ function widget(path, schema) {
     };
   }
   if (kind === "percent") {
-    const input = el("input", { "data-path": path, inputmode: "decimal", placeholder: "12" });
+    const input = el("input", { "data-path": path, "aria-label": path + " (percent)", inputmode: "decimal", placeholder: "12" });
     return {
       node: el("div", { class: "unit" }, input, el("span", { text: "%" })),
       get: () => input.value.trim() === "" ? undefined : input.value.trim().replace(/%$/, "") + "%",
       set: (v) => { input.value = v === undefined || v === null ? "" : String(v).replace(/%$/, ""); },
     };
   }
-  const attrs = { "data-path": path };
+  const attrs = { "data-path": path, "aria-label": path };
   if (kind === "date") attrs.type = "date";
   else if (kind === "int") { attrs.type = "number"; attrs.step = "1"; }
   else if (s.examples) attrs.placeholder = s.examples[0];
@@ -260,9 +260,13 @@ async function whyNot(name, li, button) {
   button.disabled = false;
 }
 
+/* A decision's entry in edict doc's pages: module/MODULE.html#NAME. */
 function docsLink(name) {
-  const mod = name.split(".")[0];
-  return state.docs[mod] ? el("a", { href: state.docs[mod] + "#" + encodeURIComponent(name), target: "_blank", text: "rules" }) : null;
+  const d = state.decisions.find((x) => x.name === name);
+  const mod = d ? d.module : name.split(".")[0];
+  if (!state.docs[mod]) return null;
+  const bare = name.slice(mod.length + 1);
+  return el("a", { href: state.docs[mod] + (state.docs[mod].endsWith(".html") ? "#" + encodeURIComponent(bare) : ""), target: "_blank", text: "rules" });
 }
 
 function renderDecisions(r) {
@@ -358,7 +362,7 @@ async function findDocs() {
     const res = await fetch("/docs/", { method: "HEAD" });
     if (!res.ok) return;
     for (const mod of new Set(state.decisions.map((d) => d.module))) {
-      const page = "/docs/" + mod + ".html";
+      const page = "/docs/module/" + mod + ".html";
       const r = await fetch(page, { method: "HEAD" });
       state.docs[mod] = r.ok ? page : "/docs/";
     }

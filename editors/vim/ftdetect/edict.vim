@@ -1,0 +1,2 @@
+" Edict rule files
+autocmd BufRead,BufNewFile *.edict setfiletype edict
