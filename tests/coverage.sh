@@ -2,8 +2,7 @@
 # tests/coverage.sh BUILD_DIR - the line coverage of the C code (interp/,
 # cli/, grammar/) after the tests ran in a build made with
 # -DEDICT_COVERAGE=ON: an lcov summary, and the lines of each file in
-# BUILD_DIR/coverage.txt.  tests/quickstart.sh test runs it after the
-# sanitizer run.
+# BUILD_DIR/coverage.txt.  tests/quickstart.sh test runs it last.
 set -eu
 dir=${1:?usage: sh tests/coverage.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
