@@ -2,6 +2,7 @@
  * mem.c - allocation through the collector, with out-of-memory unwinding,
  * fault injection and a stress mode.  See mem.h.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,18 +91,27 @@ void mem_counts(uint64_t *allocs, uint64_t *bytes)
 	*bytes = count_bytes;
 }
 
-void *mem_alloc(size_t n, int atomic)
+/* What comes before every allocation of n bytes: counting it, an injected
+ * failure (false), a stress collection, the hold on collections. */
+static bool before_alloc(size_t n)
 {
 	count_allocs++;
 	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
-		return out_of_memory();
+		return false;
 	}
 	if (stress)
 		GC_gcollect();
 	if (held)
 		held_alloc(n);
+	return true;
+}
+
+void *mem_alloc(size_t n, int atomic)
+{
+	if (!before_alloc(n))
+		return out_of_memory();
 	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
 	if (!p)
 		return out_of_memory();
@@ -112,16 +122,8 @@ void *mem_alloc(size_t n, int atomic)
 
 void *mem_realloc(void *p, size_t n)
 {
-	count_allocs++;
-	count_bytes += n;
-	if (fail_countdown > 0 && --fail_countdown == 0) {
-		failed = 1;
+	if (!before_alloc(n))
 		return out_of_memory();
-	}
-	if (stress)
-		GC_gcollect();
-	if (held)
-		held_alloc(n);
 	void *q = GC_realloc(p, n);
 	if (!q && n)
 		return out_of_memory();

@@ -78,7 +78,9 @@ static void hash_body(void *ud)
 	k->n = strlen(h);
 }
 
-size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size)
+/* A text about a rule set, made by body under the protected call and
+ * copied out as edict_rules_hash and edict_rules_schema_json promise. */
+static size_t rules_text(const edict_rules *rules, void (*body)(void *), char *buf, size_t size)
 {
 	edict_init();
 	edict_thread_attach();
@@ -86,9 +88,14 @@ size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size)
 	if (!p)
 		return 0;
 	Text k = {p, NULL, 0};
-	if (pr_call(hash_body, &k) != ST_OK)
+	if (pr_call(body, &k) != ST_OK)
 		return 0;
 	return copy_out(k.s, k.n, buf, size);
+}
+
+size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size)
+{
+	return rules_text(rules, hash_body, buf, size);
 }
 
 /* -------------------------------------------------------------- schema */
@@ -330,13 +337,5 @@ static void schema_body(void *ud)
 
 size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size)
 {
-	edict_init();
-	edict_thread_attach();
-	const Program *p = api_program(rules);
-	if (!p)
-		return 0;
-	Text k = {p, NULL, 0};
-	if (pr_call(schema_body, &k) != ST_OK)
-		return 0;
-	return copy_out(k.s, k.n, buf, size);
+	return rules_text(rules, schema_body, buf, size);
 }
