@@ -73,10 +73,9 @@ static const char *help =
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict batch: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
-			" < in.ndjson > out.ndjson\n");
+	cli_usage("edict batch", fmt, arg,
+		  "Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
+		  " < in.ndjson > out.ndjson");
 }
 
 static int parse_options(int argc, char **argv, Options *o)

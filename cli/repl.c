@@ -1961,9 +1961,8 @@ static const char *read_input(Repl *r)
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]\n");
+	cli_usage("edict", fmt, arg,
+		  "Usage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]");
 }
 
 int cmd_repl(int argc, char **argv)

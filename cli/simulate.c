@@ -111,10 +111,9 @@ static const char *help =
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict simulate: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-			"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n");
+	cli_usage("edict simulate", fmt, arg,
+		  "Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]");
 }
 
 static int parse_options(int argc, char **argv, Options *o)
