@@ -258,6 +258,8 @@ int cmd_fmt(int argc, char **argv)
 		Diags *d = diag_new();
 		int n;
 		const char **files = load_find_files(&o.paths[i], 1, d, &n);
+		if (!d->n && n == 0)
+			diag_add(d, SEV_ERROR, (Loc){0}, "no rule files (*.edict) were found in %s", o.paths[i]);
 		if (d->n) {
 			cli_print_diags(d);
 			status = EXIT_DIAG;

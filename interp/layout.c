@@ -263,83 +263,113 @@ static bool on_own_line(const Lay *l, int i, const Open *t, DeclWord decl)
 	return decl == DW_TEST && x->depth == 1 && (is_text(x, "given") || is_text(x, "expect") || is_text(x, "as"));
 }
 
+/* The state of the walk that marks the tokens. */
+typedef struct Walk {
+	Stack st;
+	DeclWord decl;      /* the declaration being walked */
+	bool after_private; /* the token before was `private` */
+	bool seen_eq;       /* its `=` (or a case) has been seen */
+	const Item *prev;   /* the token before */
+} Walk;
+
+/* Token i's role, and the declaration it belongs to. */
+static void mark_role(Lay *l, int i, Walk *w)
+{
+	Item *x = &l->it[i];
+	DeclWord kw = decl_word(x);
+	bool top_level = w->st.n == 0;
+	if (top_level && (is_text(x, "private") || (kw != DW_NONE && !w->after_private))) {
+		x->role = ROLE_DECL;
+		w->decl = is_text(x, "private") ? DW_OTHER : kw;
+		w->seen_eq = false;
+	} else if (top_level && w->after_private) {
+		w->decl = kw != DW_NONE ? kw : DW_OTHER;
+		x->flush = true;
+	} else if (top_level && x->tok->cls == TOK_OTHER && is_word(x) && !known_keyword(x) && x->tok->col == 1) {
+		/* a newer kind of declaration, where its writer started it */
+		x->role = ROLE_DECL;
+		x->newer = true;
+		w->decl = DW_OTHER;
+		w->seen_eq = false;
+	} else if (top_level && starts_case(w->decl, x)) {
+		x->role = ROLE_CASE;
+		w->seen_eq = true; /* a '=' in a case compares */
+	} else if (is_text(x, "source") || is_text(x, "assumption")) {
+		x->role = ROLE_CITE;
+	} else if (on_own_line(l, i, top(&w->st), w->decl)) {
+		x->role = ROLE_LINE;
+	}
+	w->after_private = x->role == ROLE_DECL && is_text(x, "private");
+	x->decl = w->decl;
+}
+
+/* Where a long line may break before x. */
+static Break break_before(const Item *x, Walk *w)
+{
+	DeclWord d = w->decl;
+	const Item *p = w->prev;
+	if (p && w->st.n == 0 && !w->seen_eq && (is_text(p, "=") || (d == DW_CHECK && is_text(p, ":"))) &&
+	    (d == DW_DECISION || d == DW_PARAM || d == DW_FUNCTION || d == DW_CHECK)) {
+		w->seen_eq = true;
+		return BRK_EQ; /* after the `=` of a declaration */
+	}
+	if (is_text(x, "then") || is_text(x, "else"))
+		return BRK_THEN;
+	if (is_text(x, "otherwise"))
+		return BRK_OTHERWISE;
+	if (is_text(x, "or"))
+		return BRK_OR;
+	if (is_text(x, "and"))
+		return BRK_AND;
+	if (is_text(x, "for") || is_text(x, "where"))
+		return BRK_FOR;
+	return p && is_text(p, ",") ? BRK_COMMA : BRK_NONE;
+}
+
+/* Open or close a bracket at x: what kind of braces, fields or a body. */
+static void mark_bracket(Item *x, Walk *w)
+{
+	const Open *t = top(&w->st);
+	DeclWord d = w->decl;
+	bool top_level = w->st.n == 0;
+	if (is_opener(x)) {
+		/* a body of a fact, record, test or newer declaration; the
+		 * braces of a decision's value hold a record */
+		x->block = top_level && x->text[0] == '{' && d != DW_DECISION && d != DW_PARAM && d != DW_FUNCTION &&
+			   d != DW_CHECK && d != DW_TABLE && d != DW_ENUM;
+		/* a table's output columns are fields, spaced like a body */
+		bool columns = top_level && x->text[0] == '{' && d == DW_TABLE;
+		bool fields = top_level && ((x->text[0] == '{' && (d == DW_FACT || d == DW_RECORD)) ||
+					    (x->text[0] == '(' && (d == DW_FUNCTION || d == DW_TABLE)));
+		x->spaced = x->block || columns;
+		push(&w->st, (Open){0, columns || fields, x->block, x->spaced});
+	} else if (is_closer(x)) {
+		x->block = t && t->block;
+		x->spaced = t && t->spaced;
+		pop(&w->st);
+	}
+}
+
 /* Mark each token's role, declaration, depth and the breaks it allows. */
 static void find_roles(Lay *l)
 {
-	Stack st = {0};
-	DeclWord decl = DW_NONE;
-	bool after_private = false, seen_eq = false;
-	Item *prev = NULL;
+	Walk w = {0};
 	for (int i = 0; i < l->n; i++) {
 		Item *x = &l->it[i];
 		if (!x->tok)
 			continue;
-		x->depth = st.n;
-		DeclWord w = decl_word(x);
-		if (st.n == 0 && (is_text(x, "private") || (w != DW_NONE && !after_private))) {
-			x->role = ROLE_DECL;
-			decl = is_text(x, "private") ? DW_OTHER : w;
-			seen_eq = false;
-		} else if (st.n == 0 && after_private) {
-			decl = w != DW_NONE ? w : DW_OTHER;
-			x->flush = true;
-		} else if (st.n == 0 && x->tok->cls == TOK_OTHER && is_word(x) && !known_keyword(x) && x->tok->col == 1) {
-			/* a newer kind of declaration, where its writer started it */
-			x->role = ROLE_DECL;
-			x->newer = true;
-			decl = DW_OTHER;
-			seen_eq = false;
-		} else if (st.n == 0 && starts_case(decl, x)) {
-			x->role = ROLE_CASE;
-			seen_eq = true; /* a '=' in a case compares */
-		} else if (is_text(x, "source") || is_text(x, "assumption")) {
-			x->role = ROLE_CITE;
-		} else if (on_own_line(l, i, top(&st), decl)) {
-			x->role = ROLE_LINE;
-		}
-		after_private = x->role == ROLE_DECL && is_text(x, "private");
-		x->decl = decl;
-		x->unary = is_text(x, "-") && !(prev && ends_value(prev));
-		const Open *t = top(&st);
+		x->depth = w.st.n;
+		mark_role(l, i, &w);
+		x->unary = is_text(x, "-") && !(w.prev && ends_value(w.prev));
+		const Open *t = top(&w.st);
 		/* a ':' after a text, or in `source doc: "quote"`, is a citation's
 		 * (source doc "Article 4": "..."): written like a label */
 		bool quote = i >= 2 && (is_text(&l->it[i - 2], "source") || is_text(&l->it[i - 2], "assumption"));
-		x->annot = is_text(x, ":") && decl != DW_CHECK && !quote && !(prev && prev->tok->cls == TOK_LITERAL) &&
-			   (t ? t->annot : true);
-		if (prev && st.n == 0 && !seen_eq && (is_text(prev, "=") || (decl == DW_CHECK && is_text(prev, ":"))) &&
-		    (decl == DW_DECISION || decl == DW_PARAM || decl == DW_FUNCTION || decl == DW_CHECK)) {
-			x->brk = BRK_EQ;
-			seen_eq = true;
-		} else if (is_text(x, "then") || is_text(x, "else")) {
-			x->brk = BRK_THEN;
-		} else if (is_text(x, "otherwise")) {
-			x->brk = BRK_OTHERWISE;
-		} else if (is_text(x, "or")) {
-			x->brk = BRK_OR;
-		} else if (is_text(x, "and")) {
-			x->brk = BRK_AND;
-		} else if (is_text(x, "for") || is_text(x, "where")) {
-			x->brk = BRK_FOR;
-		} else if (prev && is_text(prev, ",")) {
-			x->brk = BRK_COMMA;
-		}
-		if (is_opener(x)) {
-			/* a body of a fact, record, test or newer declaration; the
-			 * braces of a decision's value hold a record */
-			x->block = st.n == 0 && x->text[0] == '{' && decl != DW_DECISION && decl != DW_PARAM &&
-				   decl != DW_FUNCTION && decl != DW_CHECK && decl != DW_TABLE && decl != DW_ENUM;
-			/* a table's output columns are fields, spaced like a body */
-			bool columns = st.n == 0 && x->text[0] == '{' && decl == DW_TABLE;
-			x->spaced = x->block || columns;
-			push(&st, (Open){0, columns || (st.n == 0 && ((x->text[0] == '{' && (decl == DW_FACT || decl == DW_RECORD)) ||
-								       (x->text[0] == '(' && (decl == DW_FUNCTION || decl == DW_TABLE)))),
-					 x->block, x->spaced});
-		} else if (is_closer(x)) {
-			x->block = t && t->block;
-			x->spaced = t && t->spaced;
-			pop(&st);
-		}
-		prev = x;
+		x->annot = is_text(x, ":") && w.decl != DW_CHECK && !quote &&
+			   !(w.prev && w.prev->tok->cls == TOK_LITERAL) && (t ? t->annot : true);
+		x->brk = break_before(x, &w);
+		mark_bracket(x, &w);
+		w.prev = x;
 	}
 }
 
@@ -476,27 +506,58 @@ static int code_width(const Lay *l, int s, int e)
 	return w;
 }
 
-/* Break the line [s, e) once, before its loosest break point; false when
- * it has none. */
-static bool break_line(Lay *l, int s, int e)
+/* The loosest break points of line [s, e): the shallowest, then the
+ * loosest kind; false when it has none. */
+static bool loosest(const Lay *l, int s, int e, int *depth, Break *kind)
 {
-	int best = -1, bdepth = 0, bkind = 0;
+	bool any = false;
 	for (int i = s + 1; i < e; i++) {
 		const Item *x = &l->it[i];
 		if (!x->tok || x->brk == BRK_NONE)
 			continue;
-		bool better = best < 0 || x->depth < bdepth || (x->depth == bdepth && (int)x->brk < bkind);
-		bool same = best >= 0 && x->depth == bdepth && (int)x->brk == bkind;
-		/* among equals, the last one that still leaves the line short enough */
-		if (better || (same && x->col <= LAYOUT_WIDTH)) {
-			best = i;
-			bdepth = x->depth;
-			bkind = (int)x->brk;
+		if (!any || x->depth < *depth || (x->depth == *depth && x->brk < *kind)) {
+			*depth = x->depth;
+			*kind = x->brk;
+		}
+		any = true;
+	}
+	return any;
+}
+
+/* Break the line [s, e) at its loosest break points, filling each piece as
+ * far as it goes: before the last point that still starts within the
+ * width, or before the first when none does.  A piece is guessed to start
+ * two columns in; the next round lays it out for real.  False when the
+ * line has no break point. */
+static bool break_line(Lay *l, int s, int e)
+{
+	int depth = 0;
+	Break kind = BRK_NONE;
+	if (!loosest(l, s, e, &depth, &kind))
+		return false;
+	int in = l->it[s].col + 2, shift = 0, fit = -1;
+	for (int i = s + 1; i < e; i++) {
+		Item *x = &l->it[i];
+		if (!x->tok || x->depth != depth || x->brk != kind)
+			continue;
+		if (x->col - shift <= LAYOUT_WIDTH) {
+			fit = i;
+			continue;
+		}
+		int at = fit >= 0 ? fit : i;
+		l->it[at].nl = 1;
+		shift = l->it[at].col - in;
+		fit = -1;
+		if (at != i && x->col - shift <= LAYOUT_WIDTH) {
+			fit = i;
+		} else if (at != i) {
+			x->nl = 1;
+			shift = x->col - in;
 		}
 	}
-	if (best < 0)
-		return false;
-	l->it[best].nl = 1;
+	/* the last piece, if it is still too long */
+	if (fit >= 0 && code_width(l, s, e) - shift > LAYOUT_WIDTH)
+		l->it[fit].nl = 1;
 	return true;
 }
 
@@ -505,7 +566,8 @@ static void break_long_lines(Lay *l)
 	for (;;) {
 		lay_lines(l);
 		bool changed = false;
-		/* one break per line and round: the columns are stale after it */
+		/* the columns are stale after a break: lay out again, until no
+		 * long line can be broken */
 		for (int s = 0, e; s < l->n; s = e) {
 			e = line_end(l, s);
 			if (code_width(l, s, e) > LAYOUT_WIDTH)
