@@ -42,11 +42,6 @@
 #include "api.h"
 #include "common.h"
 #include "commands.h"
-#include "date.h"
-#include "explain.h"
-#include "facts.h"
-#include "format.h"
-#include "query.h"
 
 #define BATCH_CHUNK_LINES 256   /* per thread */
 #define BATCH_TAKE 8            /* lines a thread takes at a time */
@@ -85,10 +80,9 @@ static const char *help =
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict batch: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
-			" < in.ndjson > out.ndjson\n");
+	cli_usage("edict batch", fmt, arg,
+		  "Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
+		  " < in.ndjson > out.ndjson");
 }
 
 static int parse_options(int argc, char **argv, Options *o)

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "api.h"
 #include "format.h"
 #include "load.h"
 #include "query.h"

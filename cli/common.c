@@ -8,9 +8,7 @@
 #include <unistd.h>
 
 #include "common.h"
-
-#include "date.h"
-#include "load.h"
+#include "api.h"
 
 bool cli_color(FILE *f)
 {
@@ -18,11 +16,16 @@ bool cli_color(FILE *f)
 	return isatty(fileno(f)) && !(nc && *nc);
 }
 
+void cli_usage(const char *who, const char *fmt, const char *arg, const char *then)
+{
+	fprintf(stderr, "%s: ", who);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s\n", then);
+}
+
 void cli_usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nRun 'edict help' for the commands and their options.\n");
+	cli_usage("edict", fmt, arg, "Run 'edict help' for the commands and their options.");
 }
 
 void cli_print_diags(const Diags *d)

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "program.h"
+#include "api.h"
 
 /* The exit statuses: a contract with the scripts that call edict. */
 enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
@@ -18,6 +18,9 @@ enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2, EXIT_FACTS = 3 };
 bool cli_color(FILE *f);
 
 /* "edict: <fmt with arg>" and a pointer to `edict help`, on stderr. */
+/* A usage error: "WHO: " the reason (fmt with arg), then the line `then`
+ * (the command's usage, or where to read it). */
+void cli_usage(const char *who, const char *fmt, const char *arg, const char *then);
 void cli_usage_error(const char *fmt, const char *arg);
 
 void cli_print_diags(const Diags *d);

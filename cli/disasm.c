@@ -6,8 +6,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "disasm.h"
-#include "format.h"
+#include "api.h"
 
 int cmd_disasm(int argc, char **argv)
 {

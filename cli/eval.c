@@ -8,11 +8,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "explain.h"
-#include "facts.h"
-#include "format.h"
-#include "load.h"
-#include "query.h"
+#include "api.h"
 
 /* The queries of an eval: the --query texts, or every public decision.
  * After errors, NULL; they are printed unless `quiet`. */
@@ -172,6 +168,146 @@ static void print_summary(const Ctx *c, Query **qs, Value *vals, const char **er
 	}
 }
 
+/* The rules and the queries to run: with --query, only what the queries
+ * reach is loaded whole (load_paths_for; docs/language.md, section 17).
+ * When that fails, or a query does not compile against it, the whole rule
+ * set is loaded and reported as `edict check` would: the same words and
+ * hints.  NULL after errors (printed). */
+static Query **load_queries(const Opts *o, Program **pp, int *nq)
+{
+	Query **qs = NULL;
+	if (o->nqueries) {
+		Diags *d = diag_new();
+		*pp = load_paths_for(o->paths, o->npaths, o->queries, o->nqueries, d);
+		if (*pp && !d->nerrors && (qs = compile_queries(*pp, o, nq, true)) != NULL)
+			cli_print_diags(d);
+	}
+	if (!qs && (*pp = cli_load(o)) != NULL)
+		qs = compile_queries(*pp, o, nq, false);
+	return qs;
+}
+
+/* The results of an eval: each query's value, or its error. */
+typedef struct Results {
+	const Program *p;
+	Query **qs;
+	int nq;
+	Ctx *c;
+	Value *vals;
+	const char **errs;
+	int nerr;
+} Results;
+
+static void run_queries(Results *r, bool json)
+{
+	r->vals = GC_MALLOC(sizeof(Value) * (size_t)(r->nq + 1));
+	r->errs = GC_MALLOC(sizeof(char *) * (size_t)(r->nq + 1));
+	Ctx *c = r->c;
+	for (int i = 0; i < r->nq; i++) {
+		ctx_set_query_frame(c, -2 - i); /* each query's own trace, for its explanation */
+		if (query_run(c, r->qs[i], &r->vals[i]) == ST_OK)
+			continue;
+		/* the same shape as any diagnostic: where, what, the line, carets */
+		Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
+		r->errs[i] = diag_render(r->p->diags, &dg, cli_color(stderr));
+		if (json)
+			r->errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
+					     c->errloc.col, c->errmsg);
+		r->nerr++;
+	}
+}
+
+/* The members of one section of the JSON output, query text first. */
+typedef enum Section { S_DECISIONS, S_MISSING, S_ERRORS, S_EXPLANATIONS } Section;
+
+static void json_section(Buf *b, const Results *r, const char *name, Section sec)
+{
+	buf_printf(b, ",\"%s\":{", name);
+	int k = 0;
+	for (int i = 0; i < r->nq; i++) {
+		const Value *v = &r->vals[i];
+		if ((sec == S_ERRORS) != (r->errs[i] != NULL) || (sec == S_MISSING && v->tag != V_UNKNOWN))
+			continue;
+		const char *q = r->qs[i]->text;
+		if (k++)
+			buf_puts(b, ",");
+		buf_json_str(b, q, strlen(q));
+		buf_puts(b, ":");
+		if (sec == S_DECISIONS)
+			fmt_json(r->p, *v, b);
+		else if (sec == S_MISSING)
+			explain_missing_json(*v, b);
+		else if (sec == S_ERRORS)
+			buf_json_str(b, r->errs[i], strlen(r->errs[i]));
+		else
+			explain_json(r->c, r->qs[i]->decl >= 0 ? r->qs[i]->decl : -2 - i, q, *v, b);
+	}
+	buf_puts(b, "}");
+}
+
+static void print_json(Buf *b, const Results *r, const char *day, bool explain)
+{
+	buf_printf(b, "{\"as_of\":\"%s\"", day);
+	json_section(b, r, "decisions", S_DECISIONS);
+	json_section(b, r, "missing", S_MISSING);
+	if (r->nerr)
+		json_section(b, r, "errors", S_ERRORS);
+	if (explain)
+		json_section(b, r, "explanations", S_EXPLANATIONS);
+	buf_puts(b, "}\n");
+}
+
+static void print_text(Buf *b, const Results *r, const char *day, bool explain)
+{
+	unsigned char *seen = GC_MALLOC_ATOMIC((size_t)r->p->ndecls + 1);
+	if (explain)
+		buf_printf(b, "as of %s\n\n", day);
+	for (int i = 0; i < r->nq; i++) {
+		if (r->errs[i])
+			continue;
+		const Value *v = &r->vals[i];
+		if (explain) {
+			explain_text(r->c, r->qs[i]->decl >= 0 ? r->qs[i]->decl : -2 - i, r->qs[i]->text, *v, b, seen);
+			buf_puts(b, "\n");
+			continue;
+		}
+		buf_printf(b, "%s = ", r->qs[i]->text);
+		fmt_value(r->p, *v, b);
+		if (v->tag == V_UNKNOWN && v->as.m && v->as.m->len) {
+			buf_puts(b, " (missing: ");
+			for (uint32_t j = 0; j < v->as.m->len; j++)
+				buf_printf(b, "%s%s", j ? ", " : "", v->as.m->paths[j]->data);
+			buf_puts(b, ")");
+		}
+		buf_puts(b, "\n");
+	}
+}
+
+/* A context with the facts of --facts (or standard input); NULL after
+ * printing why not. */
+static Ctx *facts_context(Program *p, const Opts *o)
+{
+	size_t len;
+	const char *err;
+	bool in = strcmp(o->facts, "-") == 0;
+	char *text = load_file(in ? "/dev/stdin" : o->facts, FACTS_MAX_BYTES, &len, &err);
+	if (!text) {
+		fprintf(stderr, "edict: %s\n", err);
+		return NULL;
+	}
+	Ctx *c = vm_new(p);
+	ctx_set_trace(c, o->explain);
+	if (facts_load_json(c, text, len, in ? "<stdin>" : o->facts, &err) != ST_OK) {
+		fprintf(stderr, "error: %s\n", err);
+		return NULL;
+	}
+	date_t day_of = c->as_of;
+	if (o->as_of && date_parse(o->as_of, strlen(o->as_of), &day_of) == 0)
+		ctx_set_as_of(c, day_of);
+	vm_reset(c);
+	return c;
+}
+
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;
@@ -181,145 +317,26 @@ int cmd_eval(int argc, char **argv)
 		cli_usage_error("'edict eval' needs --facts FILE (or --facts - to read standard input)%s", "");
 		return EXIT_USAGE;
 	}
-	/* With --query, only what the queries reach is loaded whole
-	 * (load_paths_for; docs/language.md, section 17).  When that fails,
-	 * or a query does not compile against it, the whole rule set is loaded
-	 * and reported as `edict check` would: the same words and hints. */
 	Program *p = NULL;
-	Query **qs = NULL;
-	int nq = 0;
-	if (o.nqueries) {
-		Diags *d = diag_new();
-		p = load_paths_for(o.paths, o.npaths, o.queries, o.nqueries, d);
-		if (p && !d->nerrors && (qs = compile_queries(p, &o, &nq, true)) != NULL)
-			cli_print_diags(d);
-	}
-	if (!qs) {
-		if (!(p = cli_load(&o)))
-			return EXIT_DIAG;
-		if (!(qs = compile_queries(p, &o, &nq, false)))
-			return EXIT_DIAG;
-	}
-	size_t len;
-	const char *err;
-	char *text;
-	if (strcmp(o.facts, "-") == 0)
-		text = load_file("/dev/stdin", FACTS_MAX_BYTES, &len, &err);
-	else
-		text = load_file(o.facts, FACTS_MAX_BYTES, &len, &err);
-	if (!text) {
-		fprintf(stderr, "edict: %s\n", err);
+	Results r = {0};
+	if (!(r.qs = load_queries(&o, &p, &r.nq)))
+		return EXIT_DIAG;
+	r.p = p;
+	if (!(r.c = facts_context(p, &o)))
 		return EXIT_FACTS;
-	}
-	Ctx *c = vm_new(p);
-	c->trace = o.explain;
-	if (facts_load_json(c, text, len, strcmp(o.facts, "-") == 0 ? "<stdin>" : o.facts, &err) != ST_OK) {
-		fprintf(stderr, "error: %s\n", err);
-		return EXIT_FACTS;
-	}
-	if (o.as_of)
-		date_parse(o.as_of, strlen(o.as_of), &c->as_of);
-	vm_reset(c);
-	Value *vals = GC_MALLOC(sizeof(Value) * (size_t)(nq + 1));
-	const char **errs = GC_MALLOC(sizeof(char *) * (size_t)(nq + 1));
-	int nerr = 0;
-	for (int i = 0; i < nq; i++) {
-		c->top_frame = -2 - i; /* each query's own trace, for its explanation */
-		if (query_run(c, qs[i], &vals[i]) != ST_OK) {
-			/* the same shape as any diagnostic: where, what, the line, carets */
-			Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
-			errs[i] = diag_render(p->diags, &dg, cli_color(stderr));
-			if (o.json)
-				errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
-						  c->errloc.col, c->errmsg);
-			nerr++;
-		}
-	}
+	run_queries(&r, o.json);
 	char day[DATE_TEXT_LEN + 1];
-	date_format(c->as_of, day);
+	date_format(r.c->as_of, day);
 	Buf b = {0};
-	if (o.json) {
-		buf_printf(&b, "{\"as_of\":\"%s\",\"decisions\":{", day);
-		int k = 0;
-		for (int i = 0; i < nq; i++) {
-			if (errs[i])
-				continue;
-			if (k++)
-				buf_puts(&b, ",");
-			buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
-			buf_puts(&b, ":");
-			fmt_json(p, vals[i], &b);
-		}
-		buf_puts(&b, "},\"missing\":{");
-		k = 0;
-		for (int i = 0; i < nq; i++) {
-			if (errs[i] || vals[i].tag != V_UNKNOWN)
-				continue;
-			if (k++)
-				buf_puts(&b, ",");
-			buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
-			buf_puts(&b, ":");
-			explain_missing_json(vals[i], &b);
-		}
-		buf_puts(&b, "}");
-		if (nerr) {
-			buf_puts(&b, ",\"errors\":{");
-			k = 0;
-			for (int i = 0; i < nq; i++) {
-				if (!errs[i])
-					continue;
-				if (k++)
-					buf_puts(&b, ",");
-				buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
-				buf_puts(&b, ":");
-				buf_json_str(&b, errs[i], strlen(errs[i]));
-			}
-			buf_puts(&b, "}");
-		}
-		if (o.explain) {
-			buf_puts(&b, ",\"explanations\":{");
-			k = 0;
-			for (int i = 0; i < nq; i++) {
-				if (errs[i])
-					continue;
-				if (k++)
-					buf_puts(&b, ",");
-				buf_json_str(&b, qs[i]->text, strlen(qs[i]->text));
-				buf_puts(&b, ":");
-				explain_json(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b);
-			}
-			buf_puts(&b, "}");
-		}
-		buf_puts(&b, "}\n");
-	} else if (!o.nqueries && !o.explain) {
-		print_summary(c, qs, vals, errs, nq, day, &b);
-	} else {
-		unsigned char *seen = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
-		if (o.explain)
-			buf_printf(&b, "as of %s\n\n", day);
-		for (int i = 0; i < nq; i++) {
-			if (errs[i])
-				continue;
-			if (o.explain) {
-				explain_text(c, qs[i]->decl >= 0 ? qs[i]->decl : -2 - i, qs[i]->text, vals[i], &b, seen);
-				buf_puts(&b, "\n");
-				continue;
-			}
-			buf_printf(&b, "%s = ", qs[i]->text);
-			fmt_value(p, vals[i], &b);
-			if (vals[i].tag == V_UNKNOWN && vals[i].as.m && vals[i].as.m->len) {
-				buf_puts(&b, " (missing: ");
-				for (uint32_t j = 0; j < vals[i].as.m->len; j++)
-					buf_printf(&b, "%s%s", j ? ", " : "", vals[i].as.m->paths[j]->data);
-				buf_puts(&b, ")");
-			}
-			buf_puts(&b, "\n");
-		}
-	}
+	if (o.json)
+		print_json(&b, &r, day, o.explain);
+	else if (!o.nqueries && !o.explain)
+		print_summary(r.c, r.qs, r.vals, r.errs, r.nq, day, &b);
+	else
+		print_text(&b, &r, day, o.explain);
 	fputs(buf_cstr(&b), stdout);
-	for (int i = 0; i < nq; i++)
-		if (errs[i])
-			fprintf(stderr, o.json ? "%s\n" : "%s", errs[i]);
-	return nerr ? EXIT_DIAG : EXIT_OK;
+	for (int i = 0; i < r.nq; i++)
+		if (r.errs[i])
+			fprintf(stderr, o.json ? "%s\n" : "%s", r.errs[i]);
+	return r.nerr ? EXIT_DIAG : EXIT_OK;
 }
-

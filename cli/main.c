@@ -67,15 +67,24 @@ static const Command commands[] = {
 	{"fmt", cmd_fmt}, {"serve", cmd_serve}, {"doc", cmd_doc}, {"graph", cmd_graph},
 };
 
+/* A command run under the protected call: out of memory ends it cleanly. */
+typedef struct Run {
+	int (*run)(int argc, char **argv);
+	int argc;
+	char **argv;
+	int rc;
+} Run;
+
+static void run_body(void *ud)
+{
+	Run *r = ud;
+	r->rc = r->run(r->argc, r->argv);
+}
+
 int main(int argc, char **argv)
 {
 	GC_INIT();
 	mem_init();
-	MemTry oom;
-	if (mem_try(&oom)) {
-		fputs("edict: out of memory\n", stderr);
-		return EXIT_DIAG;
-	}
 	if (argc < 2) {
 		fputs(help_text, stderr);
 		return EXIT_USAGE;
@@ -90,8 +99,14 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].run(argc - 2, argv + 2);
+		if (strcmp(cmd, commands[i].name) == 0) {
+			Run r = {commands[i].run, argc - 2, argv + 2, EXIT_OK};
+			if (pr_call(run_body, &r) == ST_MEMORY) {
+				fputs("edict: out of memory\n", stderr);
+				return EXIT_DIAG;
+			}
+			return r.rc;
+		}
 	cli_usage_error("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }

@@ -29,19 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "builtins.h"
-#include "check.h"
-#include "compile.h"
-#include "explain.h"
-#include "facts.h"
-#include "fileio.h"
-#include "load.h"
-#include "parse.h"
-#include "query.h"
+#include "api.h"
+#include "whatif.h"
 #include "commands.h"
 #include "common.h"
-#include "whatif.h"
-#include "whynot.h"
 
 #ifndef EDICT_VERSION
 #define EDICT_VERSION "0.1.0"
@@ -307,11 +298,11 @@ static Ctx *state_ctx(Repl *r, const State *s, bool trace, bool patient)
 	const char *err;
 	if (facts_load_object(c, s->doc, "facts", &err) != ST_OK)
 		facts_clear(c); /* cannot happen: the facts are refitted on every change */
-	c->as_of = state_day(s);
-	c->interrupt = &interrupted;
+	ctx_set_as_of(c, state_day(s));
+	ctx_set_interrupt(c, &interrupted);
 	if (r->interactive && patient)
-		c->max_steps = ULLONG_MAX / 2;
-	c->trace = trace;
+		ctx_set_limits(c, ULLONG_MAX / 2, 0);
+	ctx_set_trace(c, trace);
 	vm_reset(c);
 	return c;
 }
@@ -878,7 +869,7 @@ static void cmd_load(Repl *r, const char *arg)
 	}
 	/* checked with the same rules as `edict eval --facts` */
 	Ctx *c = vm_new(r->p);
-	c->as_of = 0;
+	ctx_set_as_of(c, 0);
 	if (facts_load_json(c, text, len, file, &err) != ST_OK) {
 		fail(r, "%s", err);
 		say("the current facts are unchanged\n");
@@ -1273,7 +1264,7 @@ static void cmd_missing(Repl *r, const char *arg)
 		need[i].path = v.as.m->paths[i]->data;
 		need[i].order = (int)i;
 	}
-	c->max_steps = VM_DEFAULT_MAX_STEPS; /* the others only rank the facts */
+	ctx_set_limits(c, VM_DEFAULT_MAX_STEPS, 0); /* the others only rank the facts */
 	for (int i = 0; i < r->p->ndecls; i++) {
 		if (!shown_decl(r->p->decls[i], false))
 			continue;
@@ -1605,17 +1596,25 @@ static void handle(Repl *r, const char *input)
 		cmd_expr(r, s);
 }
 
+typedef struct Command {
+	Repl *r;
+	const char *text;
+} Command;
+
+static void command_body(void *ud)
+{
+	Command *k = ud;
+	handle(k->r, k->text);
+}
+
 /* Running out of memory ends the command, not the session. */
 static void run_command(Repl *r, const char *text)
 {
-	MemTry oom;
-	if (mem_try(&oom)) {
+	Command k = {r, text};
+	if (pr_call(command_body, &k) == ST_MEMORY) {
 		say("error: out of memory; the command was stopped\n");
 		r->nerrors++;
-		return;
 	}
-	handle(r, text);
-	mem_pop(&oom);
 }
 
 /* ------------------------------------------------------------ completion */
@@ -1623,9 +1622,6 @@ static void run_command(Repl *r, const char *text)
 static const char *const commands[] = {"help",	    "quit",	 "exit",	"load",	   "save", "use",
 				       "diff",	    "scenarios", "set",		"unset",   "facts", "as",
 				       "explain",   "missing",	 "why",		"what",	   "reload", "decisions"};
-static const char *const keywords[] = {"and", "or",  "not",	"in",	    "if",    "then",  "else",
-				       "true", "false", "unknown", "as_of",  "otherwise", "is", "known",
-				       "let", "match", "for",	"where",    "chapter", "heading", "subheading"};
 
 typedef struct Cands {
 	const char **v;
@@ -1818,8 +1814,9 @@ static unsigned char complete(EditLine *e, int ch)
 		} else {
 			name_cands(r, &c, prefix, false, false);
 			member_cands(r, &c, prefix, NULL);
-			for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
-				cand(&c, prefix, keywords[i]);
+			for (int i = 0; i < kw_count; i++)
+				if (kw_table[i].cls == KW_EXPR)
+					cand(&c, prefix, kw_table[i].text);
 			for (int i = 0; i < bi_count; i++)
 				cand(&c, prefix, bi_table[i].name);
 		}
@@ -1964,9 +1961,8 @@ static const char *read_input(Repl *r)
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]\n");
+	cli_usage("edict", fmt, arg,
+		  "Usage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]");
 }
 
 int cmd_repl(int argc, char **argv)

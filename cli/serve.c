@@ -73,9 +73,8 @@ static const char *help =
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict serve: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nRun 'edict serve --help' for the options.\n");
+	cli_usage("edict serve", fmt, arg,
+		  "Run 'edict serve --help' for the options.");
 }
 
 /* A whole number from min to max for option `name`; -1 after usage. */

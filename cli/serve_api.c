@@ -853,15 +853,18 @@ static void static_reply(Reply *out, const char *type, const char *text)
 	buf_puts(&out->body, text);
 }
 
-void serve_handle(Service *sv, const Request *rq, Reply *out)
+typedef struct Handle {
+	Service *sv;
+	const Request *rq;
+	Reply *out;
+} Handle;
+
+static void handle_body(void *ud)
 {
-	edict_thread_attach();
-	MemTry t;
-	if (mem_try(&t)) {
-		out->body = (Buf){0};
-		reply_error(out, 503, "memory", "out of memory", NULL);
-		return;
-	}
+	Handle *h = ud;
+	Service *sv = h->sv;
+	const Request *rq = h->rq;
+	Reply *out = h->out;
 	int ep = serve_endpoint(rq->method, rq->path);
 	out->endpoint = ep;
 	out->status = 0;
@@ -932,5 +935,14 @@ void serve_handle(Service *sv, const Request *rq, Reply *out)
 		reply_error(out, 404, "not_found", xprintf("there is nothing at %s; see /openapi.json for the endpoints", rq->path),
 			    NULL);
 	}
-	mem_pop(&t);
+}
+
+void serve_handle(Service *sv, const Request *rq, Reply *out)
+{
+	edict_thread_attach();
+	Handle h = {sv, rq, out};
+	if (pr_call(handle_body, &h) != ST_OK) {
+		out->body = (Buf){0};
+		reply_error(out, 503, "memory", "out of memory", NULL);
+	}
 }

@@ -112,12 +112,15 @@ static const char *replace(const char *s, const char *from, const char *to)
 	return buf_cstr(&b);
 }
 
-char *serve_openapi(const Ruleset *rs)
+typedef struct OpenApi {
+	const Ruleset *rs;
+	char *out;
+} OpenApi;
+
+static void openapi_body(void *ud)
 {
-	edict_thread_attach();
-	MemTry t;
-	if (mem_try(&t))
-		return NULL;
+	OpenApi *k = ud;
+	const Ruleset *rs = k->rs;
 	json_object *schema = json_tokener_parse(strstr(rs->schema, "\"facts\":") ? rs->schema : "{}"), *facts = NULL,
 		    *decisions = NULL;
 	char *out = NULL;
@@ -145,6 +148,12 @@ char *serve_openapi(const Ruleset *rs)
 	}
 	if (schema)
 		json_object_put(schema);
-	mem_pop(&t);
-	return out;
+	k->out = out;
+}
+
+char *serve_openapi(const Ruleset *rs)
+{
+	edict_thread_attach();
+	OpenApi k = {rs, NULL};
+	return pr_call(openapi_body, &k) == ST_OK ? k.out : NULL;
 }

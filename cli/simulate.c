@@ -29,12 +29,8 @@
 #include "mem.h"
 
 #include "api.h"
-#include "arith.h"
-#include "facts.h"
-#include "format.h"
 #include "common.h"
 #include "commands.h"
-#include "vm.h"
 
 #define SIM_DEFAULT_EXAMPLES 3
 #define SIM_MAX_REASONS 6
@@ -115,10 +111,9 @@ static const char *help =
 
 static void usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "edict simulate: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nUsage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-			"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n");
+	cli_usage("edict simulate", fmt, arg,
+		  "Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]");
 }
 
 static int parse_options(int argc, char **argv, Options *o)
@@ -549,6 +544,106 @@ static void print_report(edict_rules *r)
 	fputs(edict_rules_report(r), stderr);
 }
 
+/* --budget's amount; false after a usage message. */
+static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
+{
+	Value bv;
+	if (facts_scalar(&ty_money, text, strlen(text), &bv) != 0) {
+		usage("--budget needs an amount like \"200_000_000_000 KRW\", not '%s'", text);
+		return false;
+	}
+	*budget = val_get_dec(bv);
+	*cur = bv.cur;
+	return true;
+}
+
+/* One query for one record, under the rules and under the reform: counted
+ * in s, and kept as an example when it changed.  False when either
+ * evaluation failed. */
+static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
+{
+	edict_value *va, *vb;
+	int sa = edict_eval(cb, s->query, &va);
+	int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
+	if (sa != EDICT_OK || sb != EDICT_OK) {
+		if (!s->errors++) {
+			const char *m = sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr);
+			const char *nl = strchr(m, '\n');
+			s->first_error = nl ? xprintf("%s%.*s", sa != EDICT_OK ? "" : "under the reform: ", (int)(nl - m), m)
+					    : xprintf("%s%s", sa != EDICT_OK ? "" : "under the reform: ", m);
+			s->first_error_line = lineno;
+		}
+		return false;
+	}
+	const Value *a = api_value(va), *b = api_value(vb);
+	s->compared++;
+	if (a->tag == V_BOOL || b->tag == V_BOOL) {
+		s->is_bool = true;
+		s->yes[0] += a->tag == V_BOOL && a->as.i;
+		s->yes[1] += b->tag == V_BOOL && b->as.i;
+	}
+	if (a->tag == V_MONEY || b->tag == V_MONEY)
+		s->is_money = true;
+	add_total(&s->total[0], a);
+	add_total(&s->total[1], b);
+	const char *ja = edict_value_json(va), *jb = edict_value_json(vb);
+	if (strcmp(ja, jb) == 0)
+		return true;
+	s->changed++;
+	Dir d = a->tag == V_UNKNOWN || b->tag == V_UNKNOWN ? D_OTHER : direction(a, b);
+	s->dir[d]++;
+	if (s->nex < examples) {
+		Example *ex = &s->ex[s->nex++];
+		ex->line = lineno;
+		ex->id = id;
+		ex->before = xprintf("%s", edict_value_text(va));
+		ex->after = xprintf("%s", edict_value_text(vb));
+		ex->before_json = xprintf("%s", ja);
+		ex->after_json = xprintf("%s", jb);
+		reason(cb, cr, s->query, ex);
+	}
+	return true;
+}
+
+/* The rule set and the reform loaded, a context for each, and every query
+ * compiled in both: EXIT_OK, else the exit status (the reasons printed). */
+static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edict_ctx **cb, edict_ctx **cr)
+{
+	int st = edict_load_paths(o->paths, (size_t)o->npaths, base);
+	print_report(*base);
+	if (st != EDICT_OK)
+		return EXIT_DIAG;
+	st = edict_load_reform(*base, o->reforms, (size_t)o->nreforms, reform);
+	print_report(*reform);
+	if (st != EDICT_OK)
+		return EXIT_DIAG;
+	if (edict_ctx_new(*base, cb) != EDICT_OK || edict_ctx_new(*reform, cr) != EDICT_OK) {
+		fprintf(stderr, "edict simulate: out of memory\n");
+		return EXIT_DIAG;
+	}
+	if (o->as_of) {
+		edict_ctx_set_as_of(*cb, o->as_of);
+		edict_ctx_set_as_of(*cr, o->as_of);
+	}
+	if (!o->nqueries) {
+		o->nqueries = (int)edict_rules_decision_count(*base);
+		o->queries = GC_MALLOC(sizeof(char *) * (size_t)(o->nqueries + 1));
+		for (int i = 0; i < o->nqueries; i++)
+			o->queries[i] = edict_rules_decision_name(*base, (size_t)i);
+	}
+	bool bad = false;
+	for (int i = 0; i < o->nqueries; i++) {
+		if (edict_prepare(*cb, o->queries[i]) != EDICT_OK) {
+			fprintf(stderr, "%s\n", edict_ctx_errmsg(*cb));
+			bad = true;
+		} else if (edict_prepare(*cr, o->queries[i]) != EDICT_OK) {
+			fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(*cr));
+			bad = true;
+		}
+	}
+	return bad ? EXIT_DIAG : EXIT_OK;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	Options o;
@@ -561,58 +656,19 @@ int cmd_simulate(int argc, char **argv)
 	}
 	Dec budget;
 	uint16_t budget_cur = 0;
-	if (o.budget) {
-		Value bv;
-		if (facts_scalar(&ty_money, o.budget, strlen(o.budget), &bv) != 0) {
-			usage("--budget needs an amount like \"200_000_000_000 KRW\", not '%s'", o.budget);
-			return EXIT_USAGE;
-		}
-		budget = val_get_dec(bv);
-		budget_cur = bv.cur;
-	}
+	if (o.budget && !parse_budget(o.budget, &budget, &budget_cur))
+		return EXIT_USAGE;
 	edict_init();
 	FILE *pop = strcmp(o.population, "-") == 0 ? stdin : fopen(o.population, "r");
 	if (!pop) {
 		fprintf(stderr, "edict simulate: cannot open %s: %s\n", o.population, strerror(errno));
 		return EXIT_FACTS;
 	}
-	edict_rules *base, *reform = NULL;
-	int st = edict_load_paths(o.paths, (size_t)o.npaths, &base);
-	print_report(base);
-	if (st != EDICT_OK)
-		return EXIT_DIAG;
-	st = edict_load_reform(base, o.reforms, (size_t)o.nreforms, &reform);
-	print_report(reform);
-	if (st != EDICT_OK)
-		return EXIT_DIAG;
-	edict_ctx *cb, *cr;
-	if (edict_ctx_new(base, &cb) != EDICT_OK || edict_ctx_new(reform, &cr) != EDICT_OK) {
-		fprintf(stderr, "edict simulate: out of memory\n");
-		return EXIT_DIAG;
-	}
-	if (o.as_of) {
-		edict_ctx_set_as_of(cb, o.as_of);
-		edict_ctx_set_as_of(cr, o.as_of);
-	}
-	if (!o.nqueries) {
-		o.nqueries = (int)edict_rules_decision_count(base);
-		o.queries = GC_MALLOC(sizeof(char *) * (size_t)(o.nqueries + 1));
-		for (int i = 0; i < o.nqueries; i++)
-			o.queries[i] = edict_rules_decision_name(base, (size_t)i);
-	}
-	bool bad = false;
-	for (int i = 0; i < o.nqueries; i++) {
-		if (edict_prepare(cb, o.queries[i]) != EDICT_OK) {
-			fprintf(stderr, "%s\n", edict_ctx_errmsg(cb));
-			bad = true;
-		} else if (edict_prepare(cr, o.queries[i]) != EDICT_OK) {
-			fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(cr));
-			bad = true;
-		}
-	}
-	if (bad)
-		return EXIT_DIAG;
-
+	edict_rules *base = NULL, *reform = NULL;
+	edict_ctx *cb = NULL, *cr = NULL;
+	rc = open_rules(&o, &base, &reform, &cb, &cr);
+	if (rc != EXIT_OK)
+		return rc;
 	Stat *stats = GC_MALLOC(sizeof(Stat) * (size_t)o.nqueries);
 	for (int i = 0; i < o.nqueries; i++) {
 		stats[i].query = o.queries[i];
@@ -658,50 +714,8 @@ int cmd_simulate(int argc, char **argv)
 				invalid[nlisted++] = (Listed){lineno, err};
 			continue;
 		}
-		for (int q = 0; q < o.nqueries; q++) {
-			Stat *s = &stats[q];
-			edict_value *va, *vb;
-			int sa = edict_eval(cb, s->query, &va);
-			int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
-			if (sa != EDICT_OK || sb != EDICT_OK) {
-				any_error = true;
-				if (!s->errors++) {
-					const char *m = sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr);
-					const char *nl = strchr(m, '\n');
-					s->first_error = nl ? xprintf("%s%.*s", sa != EDICT_OK ? "" : "under the reform: ", (int)(nl - m), m)
-							    : xprintf("%s%s", sa != EDICT_OK ? "" : "under the reform: ", m);
-					s->first_error_line = lineno;
-				}
-				continue;
-			}
-			const Value *a = api_value(va), *b = api_value(vb);
-			s->compared++;
-			if (a->tag == V_BOOL || b->tag == V_BOOL) {
-				s->is_bool = true;
-				s->yes[0] += a->tag == V_BOOL && a->as.i;
-				s->yes[1] += b->tag == V_BOOL && b->as.i;
-			}
-			if (a->tag == V_MONEY || b->tag == V_MONEY)
-				s->is_money = true;
-			add_total(&s->total[0], a);
-			add_total(&s->total[1], b);
-			const char *ja = edict_value_json(va), *jb = edict_value_json(vb);
-			if (strcmp(ja, jb) == 0)
-				continue;
-			s->changed++;
-			Dir d = a->tag == V_UNKNOWN || b->tag == V_UNKNOWN ? D_OTHER : direction(a, b);
-			s->dir[d]++;
-			if (s->nex < o.examples) {
-				Example *ex = &s->ex[s->nex++];
-				ex->line = lineno;
-				ex->id = id;
-				ex->before = xprintf("%s", edict_value_text(va));
-				ex->after = xprintf("%s", edict_value_text(vb));
-				ex->before_json = xprintf("%s", ja);
-				ex->after_json = xprintf("%s", jb);
-				reason(cb, cr, s->query, ex);
-			}
-		}
+		for (int q = 0; q < o.nqueries; q++)
+			any_error |= !compare(cb, cr, &stats[q], o.examples, lineno, id);
 	}
 	free(line);
 	bool read_failed = ferror(pop);

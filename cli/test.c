@@ -10,10 +10,8 @@
 
 #include "commands.h"
 #include "common.h"
+#include "api.h"
 #include "coverage.h"
-#include "fileio.h"
-#include "format.h"
-#include "query.h"
 
 /* The report, the lcov file and the threshold; returns the exit status. */
 static int report(const Opts *o, Program *p, Coverage *cov)

@@ -38,6 +38,7 @@ int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
 %code {
 #include "mem.h"
 #include <string.h>
+#include "keywords.h"
 #include "parse.h"
 
 #define YYMALLOC GC_MALLOC
@@ -993,6 +994,22 @@ static bool starts_expr(yysymbol_kind_t k)
 	return false;
 }
 
+/* The text of the token at loc, on one line: NULL when it is not in the
+ * source or not shorter than max bytes. */
+static const char *token_text(const Source *src, const Loc *loc, size_t max)
+{
+	long off = source_line_offset(src, loc->line);
+	if (off < 0 || loc->col < 1)
+		return NULL;
+	size_t start = (size_t)off + (size_t)(loc->col - 1);
+	size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
+	if (start + len > src->len || len >= max)
+		return NULL;
+	return ast_strdup(src->text + start, len);
+}
+
+
+
 /* Tokens that continue an expression after a value. */
 static bool is_operator(yysymbol_kind_t k)
 {
@@ -1006,6 +1023,50 @@ static bool is_operator(yysymbol_kind_t k)
 	}
 	const char *n = yysymbol_name(k);
 	return strlen(n) == 3 && n[0] == '\'' && strchr("+-*/=<>.([{^", n[1]);
+}
+
+/* What was expected, in words for the message: "an expression" once for
+ * all that can start one, "an operator" once for all operators, then the
+ * other tokens; the units after a number are left out (true, but never
+ * what was meant).  Returns how many. */
+static int expected_words(const yysymbol_kind_t *exp, int n, const char **list)
+{
+	bool expr = false, oper = false;
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		if (starts_expr(exp[i])) {
+			if (!expr)
+				list[m++] = "an expression";
+			expr = true;
+		} else if (exp[i] == YYSYMBOL_DURUNIT || exp[i] == YYSYMBOL_CURRENCY) {
+			/* the unit after a number */
+		} else if (is_operator(exp[i])) {
+			oper = true;
+		} else if (exp[i] != YYSYMBOL_YYerror) {
+			list[m++] = yysymbol_name(exp[i]);
+		}
+	}
+	/* after a complete value any operator could follow: say so once */
+	if (oper && !expr && m < 8)
+		list[m++] = "an operator";
+	return m;
+}
+
+/* A misspelt keyword where a declaration starts: the closest of the words
+ * that start one (keywords.h). */
+static void declaration_hint(struct ParseState *ps, const Loc *loc, Diag *dg)
+{
+	const char *kws[64];
+	int nkw = 0;
+	for (int k = 0; k < kw_count && nkw < 64; k++)
+		if (kw_table[k].cls != KW_OTHER && kw_table[k].cls != KW_EXPR)
+			kws[nkw++] = kw_table[k].text;
+	const char *word = token_text(ps->src, loc, 40);
+	const char *best = diag_closest(word ? word : "", kws, nkw);
+	if (best)
+		diag_hint(dg, "did you mean '%s'?", best);
+	else
+		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
@@ -1040,39 +1101,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	if (got == YYSYMBOL_IDENT || got == YYSYMBOL_NUMBER || got == YYSYMBOL_STRING || got == YYSYMBOL_CURRENCY ||
 	    got == YYSYMBOL_PERCENT || got == YYSYMBOL_DATE) {
 		/* quote the actual text of the offending token */
-		const Source *src = ps->src;
-		const char *t = src->text;
-		int line = 1;
-		size_t i = 0;
-		while (i < src->len && line < loc->line)
-			if (t[i++] == '\n')
-				line++;
-		size_t start = i + (size_t)(loc->col - 1);
-		size_t len = loc->eline == loc->line ? (size_t)(loc->ecol - loc->col + 1) : 1;
-		if (start + len <= src->len && len < 60)
-			what = xprintf("%s '%.*s'", gname, (int)len, t + start);
+		const char *t = token_text(ps->src, loc, 60);
+		if (t)
+			what = xprintf("%s '%s'", gname, t);
 	}
-	bool expr = false, oper = false;
 	const char *list[MAX + 2];
-	int m = 0;
-	for (int i = 0; i < n; i++) {
-		if (starts_expr(exp[i])) {
-			if (!expr)
-				list[m++] = "an expression";
-			expr = true;
-		} else if (exp[i] == YYSYMBOL_DURUNIT || exp[i] == YYSYMBOL_CURRENCY) {
-			/* the unit after a number: true, but never what was meant */
-		} else if (is_operator(exp[i])) {
-			oper = true;
-		} else if (exp[i] != YYSYMBOL_YYerror) {
-			list[m++] = yysymbol_name(exp[i]);
-		}
-	}
-	/* after a complete value any operator could follow: say so once */
-	if (oper && !expr && m > 0 && m < 8)
-		list[m++] = "an operator";
-	if (oper && !expr && m == 0)
-		list[m++] = "an operator";
+	int m = expected_words(exp, n, list);
 	char *msg;
 	if (ps->is_given && (got == YYSYMBOL_YYEOF || got == YYSYMBOL_YYEMPTY)) {
 		diag_add(ps->diags, SEV_ERROR, *loc, "a fact needs '=' and a value, like company.us_export_share = 12%%");
@@ -1095,31 +1129,12 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 				break;
 			}
 	}
-	if (got == YYSYMBOL_IDENT) {
-		/* a misspelt keyword where a declaration starts */
+	if (got == YYSYMBOL_IDENT && !dg->hint) {
 		bool decl_start = false;
 		for (int i = 0; i < n; i++)
 			decl_start |= exp[i] == YYSYMBOL_DECISION;
-		if (decl_start && !dg->hint) {
-			static const char *const kws[] = {"decision", "param", "table", "function", "fact", "record",
-							  "enum", "check", "test", "import", "module", "private",
-							  "document", "view"};
-			const Source *src = ps->src;
-			const char *t = src->text;
-			int line = 1;
-			size_t i = 0;
-			while (i < src->len && line < loc->line)
-				if (t[i++] == '\n')
-					line++;
-			size_t start = i + (size_t)(loc->col - 1);
-			size_t len = (size_t)(loc->ecol - loc->col + 1);
-			const char *word = start + len <= src->len && len < 40 ? ast_strdup(t + start, len) : "";
-			const char *best = diag_closest(word, kws, (int)(sizeof kws / sizeof kws[0]));
-			if (best)
-				diag_hint(dg, "did you mean '%s'?", best);
-			else
-				diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
-		}
+		if (decl_start)
+			declaration_hint(ps, loc, dg);
 	}
 	ps->nerrors++;
 	return 0;
@@ -1128,8 +1143,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 /* The tables below are the same in both parsers (CMakeLists.txt): one copy. */
 #ifndef EDICT_PARSER_QUICK
 /* What a token is to an editor: the keywords are the tokens whose name in
- * this grammar is a word in quotes ('decision'), so the keyword list is
- * this file's and grows with it. */
+ * this grammar is a word in quotes ('decision'); keywords.h lists them. */
 TokRole parse_token_role(int tok)
 {
 	yysymbol_kind_t k = YYTRANSLATE(tok);
@@ -1145,18 +1159,4 @@ TokRole parse_token_role(int tok)
 	return n[0] == '\'' && ((n[1] >= 'a' && n[1] <= 'z') || (n[1] >= 'A' && n[1] <= 'Z')) ? TOKR_KEYWORD : TOKR_OPERATOR;
 }
 
-int parse_keywords(const char **out, int max)
-{
-	int n = 0;
-	for (int k = 0; k < YYNTOKENS && n < max; k++) {
-		const char *s = yysymbol_name((yysymbol_kind_t)k);
-		size_t len = strlen(s);
-		bool word = len > 2 && s[0] == '\'' && s[len - 1] == '\'';
-		for (size_t i = 1; word && i + 1 < len; i++)
-			word = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_';
-		if (word)
-			out[n++] = ast_strdup(s + 1, len - 2);
-	}
-	return n;
-}
 #endif

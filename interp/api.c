@@ -6,7 +6,8 @@
  * layer adds is the contract an embedding host relies on:
  *   - every entry point checks its arguments and returns a status, with the
  *     message and place kept on the context; nothing prints or exits, and
- *     running out of memory unwinds here (mem_try) as EDICT_ENOMEM;
+ *     running out of memory is thrown to the entry point's protected call
+ *     (protect.h; on_ctx below, written once) and returned as EDICT_ENOMEM;
  *   - handles are allocated uncollectable, so a host may keep them in memory
  *     the collector does not scan; what they own hangs off them;
  *   - threads: the collector is started once (edict_init) and each calling
@@ -39,6 +40,7 @@
 #include "factsdoc.h"
 #include "load.h"
 #include "parse.h"
+#include "protect.h"
 #include "query.h"
 
 _Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
@@ -257,20 +259,13 @@ static int fail(edict_ctx *x, int status, Loc loc, const char *hint, const char 
 
 static const Loc noloc = {0};
 
-/* Out of memory: no allocation here.  A VM run cut short by the unwinding
- * leaves decisions half-decided; forget them. */
+/* Out of memory: no allocation here.  The VM has put its own state right
+ * (vm.c); an evaluation cut short leaves explain mode on. */
 static int oom(edict_ctx *x)
 {
 	if (x) {
-		Ctx *c = x->c;
-		if (c) {
-			for (int i = 0; i < c->p->ndecls; i++)
-				if (c->state[i] == 1)
-					c->state[i] = 0;
-			c->jb = NULL;
-			c->depth = 0;
-			c->trace = false;
-		}
+		if (x->c)
+			x->c->trace = false;
 		if (x->pending) {
 			json_object_put(x->pending);
 			x->pending = NULL;
@@ -282,6 +277,57 @@ static int oom(edict_ctx *x)
 		x->errhint = NULL;
 	}
 	return EDICT_ENOMEM;
+}
+
+/* ------------------------------------------------------ entry points */
+
+/* The work of an entry point on a context, with its arguments. */
+typedef int (*Body)(edict_ctx *x, void *arg);
+
+typedef struct Entry {
+	edict_ctx *x;
+	Body body;
+	void *arg;
+	int st;
+} Entry;
+
+static void entry_body(void *ud)
+{
+	Entry *e = ud;
+	e->st = e->body(e->x, e->arg);
+}
+
+/* Run body under the protected call: its status, or EDICT_ENOMEM with the
+ * context put right when memory runs out anywhere in it. */
+static int guarded(edict_ctx *x, Body body, void *arg)
+{
+	Entry e = {x, body, arg, EDICT_OK};
+	if (pr_call(entry_body, &e) != ST_OK)
+		return oom(x);
+	return e.st;
+}
+
+/* Every entry point on a context starts here: the thread known to the
+ * collector, the handle checked, the work guarded. */
+static int on_ctx(edict_ctx *x, Body body, void *arg)
+{
+	enter();
+	if (!ctx_ok(x))
+		return EDICT_EUSAGE;
+	return guarded(x, body, arg);
+}
+
+/* Run a critical section of body under lock, unlocking also when memory
+ * runs out in it (the status is passed on to the entry point). */
+static void locked(pthread_rwlock_t *lock, bool write, void (*body)(void *ud), void *ud)
+{
+	if (write)
+		pthread_rwlock_wrlock(lock);
+	else
+		pthread_rwlock_rdlock(lock);
+	int st = pr_call(body, ud);
+	pthread_rwlock_unlock(lock);
+	pr_pass(st);
 }
 
 /* Keep p alive until the facts change (see "Text out" in edict.h). */
@@ -407,14 +453,30 @@ typedef Program *(*Loader)(void *arg, Diags *d);
 
 /* The shape of every load: a handle whatever happens (but memory), and
  * out-of-memory while loading leaves a handle that says so. */
+typedef struct Load {
+	Loader fn;
+	void *arg;
+	edict_rules *r;
+	int st;
+} Load;
+
+static void load_body(void *ud)
+{
+	Load *k = ud;
+	Diags *d = diag_new();
+	Program *p = k->fn(k->arg, d);
+	k->st = finish(k->r, p, d);
+}
+
 static int load_with(Loader fn, void *arg, edict_rules **out)
 {
+	enter();
 	edict_rules *r = new_rules();
 	*out = r;
 	if (!r)
 		return EDICT_ENOMEM;
-	MemTry t;
-	if (mem_try(&t)) {
+	Load k = {fn, arg, r, EDICT_OK};
+	if (pr_call(load_body, &k) != ST_OK) {
 		r->status = EDICT_ENOMEM;
 		r->p = NULL;
 		r->d = NULL;
@@ -422,11 +484,7 @@ static int load_with(Loader fn, void *arg, edict_rules **out)
 		r->report = "out of memory\n";
 		return EDICT_ENOMEM;
 	}
-	Diags *d = diag_new();
-	Program *p = fn(arg, d);
-	int st = finish(r, p, d);
-	mem_pop(&t);
-	return st;
+	return k.st;
 }
 
 typedef struct PathsArg {
@@ -655,6 +713,16 @@ const Program *api_program(const edict_rules *rules)
 
 /* ----------------------------------------------------------- contexts */
 
+static void new_ctx_body(void *ud)
+{
+	edict_ctx *x = ud;
+	x->c = vm_new(x->rules->p);
+	if (!x->c)
+		return;
+	facts_clear(x->c);
+	x->recycle = facts_recycle_new(x->rules->p);
+}
+
 int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 {
 	enter();
@@ -666,26 +734,16 @@ int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 	if (!x)
 		return EDICT_ENOMEM;
 	memset(x, 0, sizeof *x);
-	MemTry t;
-	if (mem_try(&t)) {
+	x->rules = rules;
+	if (pr_call(new_ctx_body, x) != ST_OK || !x->c) {
 		GC_FREE(x);
 		return EDICT_ENOMEM;
 	}
-	x->c = vm_new(rules->p);
-	if (!x->c) {
-		mem_pop(&t);
-		GC_FREE(x);
-		return EDICT_ENOMEM;
-	}
-	facts_clear(x->c);
-	x->recycle = facts_recycle_new(rules->p);
-	mem_pop(&t);
 	x->c->interrupt = &x->stop;
 	x->max_steps = VM_DEFAULT_MAX_STEPS;
 	x->max_bytes = VM_DEFAULT_MAX_BYTES;
 	x->fresh = true;
 	x->today = today();
-	x->rules = rules;
 	atomic_fetch_add(&rules->refs, 1);
 	x->magic = CTX_MAGIC;
 	ok(x);
@@ -708,22 +766,21 @@ void edict_ctx_free(edict_ctx *ctx)
 	rules_release(r);
 }
 
-int edict_ctx_reset(edict_ctx *x)
+static int reset_body(edict_ctx *x, void *arg)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
+	(void)arg;
 	facts_clear(x->c);
-	mem_pop(&t);
 	if (x->doc)
 		fdoc_discard(x->doc);
 	x->date_set = x->doc_dated = false;
 	x->stop = 0;
 	changed(x);
 	return ok(x);
+}
+
+int edict_ctx_reset(edict_ctx *x)
+{
+	return on_ctx(x, reset_body, NULL);
 }
 
 int edict_ctx_status(const edict_ctx *x)
@@ -756,15 +813,24 @@ int edict_ctx_error(const edict_ctx *x, edict_diag *out)
 	return EDICT_OK;
 }
 
+typedef struct Limits {
+	uint64_t max_steps;
+	size_t max_bytes;
+} Limits;
+
+static int set_limits_body(edict_ctx *x, void *arg)
+{
+	Limits *l = arg;
+	/* the VM counts steps down in a signed register: past INT64_MAX is as good as no limit */
+	x->max_steps = l->max_steps ? (l->max_steps > INT64_MAX ? INT64_MAX : l->max_steps) : VM_DEFAULT_MAX_STEPS;
+	x->max_bytes = l->max_bytes ? l->max_bytes : VM_DEFAULT_MAX_BYTES;
+	return ok(x);
+}
+
 int edict_ctx_set_limits(edict_ctx *x, uint64_t max_steps, size_t max_bytes)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	/* the VM counts steps down in a signed register: past INT64_MAX is as good as no limit */
-	x->max_steps = max_steps ? (max_steps > INT64_MAX ? INT64_MAX : max_steps) : VM_DEFAULT_MAX_STEPS;
-	x->max_bytes = max_bytes ? max_bytes : VM_DEFAULT_MAX_BYTES;
-	return ok(x);
+	Limits l = {max_steps, max_bytes};
+	return on_ctx(x, set_limits_body, &l);
 }
 
 int edict_ctx_interrupt(edict_ctx *x)
@@ -776,11 +842,9 @@ int edict_ctx_interrupt(edict_ctx *x)
 	return EDICT_OK;
 }
 
-int edict_ctx_set_as_of(edict_ctx *x, const char *date)
+static int set_as_of_body(edict_ctx *x, void *arg)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
+	const char *date = arg;
 	if (!date) {
 		if (x->date_set) {
 			x->date_set = false;
@@ -792,15 +856,10 @@ int edict_ctx_set_as_of(edict_ctx *x, const char *date)
 	size_t n = strnlen(date, 64);
 	int rc = date_parse(date, n, &d);
 	if (rc != 0) {
-		MemTry t;
-		if (mem_try(&t))
-			return oom(x);
 		const char *why = rc == -2 ? "that day does not exist" : rc == -3 ? "the year must be from 0001 to 9999"
 									      : "write it as YYYY-MM-DD";
-		fail(x, EDICT_EUSAGE, noloc, NULL, "the as-of date must be a real date like 2026-12-01, not \"%.40s\": %s", date,
-		     why);
-		mem_pop(&t);
-		return EDICT_EUSAGE;
+		return fail(x, EDICT_EUSAGE, noloc, NULL,
+			    "the as-of date must be a real date like 2026-12-01, not \"%.40s\": %s", date, why);
 	}
 	if (!x->date_set || x->date != d) {
 		x->date_set = true;
@@ -808,6 +867,11 @@ int edict_ctx_set_as_of(edict_ctx *x, const char *date)
 		changed(x);
 	}
 	return ok(x);
+}
+
+int edict_ctx_set_as_of(edict_ctx *x, const char *date)
+{
+	return on_ctx(x, set_as_of_body, (void *)date);
 }
 
 const char *edict_ctx_as_of(edict_ctx *x)
@@ -821,8 +885,22 @@ const char *edict_ctx_as_of(edict_ctx *x)
 
 /* -------------------------------------------------------------- facts */
 
-/* Load a document into the context, all or nothing: on failure the facts
- * and date are as before. */
+typedef struct LoadFacts {
+	edict_ctx *x;
+	json_object *obj;
+	const char *err;
+	int st;
+} LoadFacts;
+
+static void load_facts_body(void *ud)
+{
+	LoadFacts *k = ud;
+	edict_ctx *x = k->x;
+	k->st = facts_load_object_recycling(x->c, k->obj, "facts", &k->err, x->recycling ? x->recycle : NULL);
+}
+
+/* Load a document into the context, all or nothing: on failure (running
+ * out of memory too) the facts and date are as before. */
 static int load_facts(edict_ctx *x, json_object *obj)
 {
 	Ctx *c = x->c;
@@ -832,30 +910,34 @@ static int load_facts(edict_ctx *x, json_object *obj)
 	Value *saved = x->saved;
 	memcpy(saved, c->facts, sizeof(Value) * (size_t)nf);
 	const date_t before = c->as_of, none = INT32_MIN;
-	MemTry t;
-	if (mem_try(&t)) {
-		memcpy(c->facts, saved, sizeof(Value) * (size_t)nf);
-		c->as_of = before;
-		return oom(x);
-	}
 	c->as_of = none;
-	const char *err = NULL;
-	int st = facts_load_object_recycling(c, obj, "facts", &err, x->recycling ? x->recycle : NULL);
-	mem_pop(&t);
+	LoadFacts k = {x, obj, NULL, ST_OK};
+	int thrown = pr_call(load_facts_body, &k);
 	date_t doc = c->as_of;
 	c->as_of = before;
-	if (st != ST_OK) {
+	if (thrown != ST_OK || k.st != ST_OK)
 		memcpy(c->facts, saved, sizeof(Value) * (size_t)nf);
-		return fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", err ? err : "the facts could not be read");
-	}
+	pr_pass(thrown);
+	if (k.st != ST_OK)
+		return fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", k.err ? k.err : "the facts could not be read");
 	x->doc_dated = doc != none;
 	x->doc_date = doc;
 	changed(x);
 	return ok(x);
 }
 
-__attribute__((noinline)) static int set_facts_text(edict_ctx *x, const char *json, size_t len)
+typedef struct Text {
+	const char *s;
+	size_t len;
+} Text;
+
+static int set_facts_text(edict_ctx *x, void *arg)
 {
+	Text *t = arg;
+	if (!t->s)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
+	const char *json = t->s;
+	size_t len = t->len == EDICT_NUL_TERMINATED ? strlen(json) : t->len;
 	FactsError e;
 	int st = facts_read(json, len, &x->pending, &e);
 	if (st == ST_MEMORY)
@@ -872,16 +954,8 @@ __attribute__((noinline)) static int set_facts_text(edict_ctx *x, const char *js
 
 int edict_ctx_set_facts_json(edict_ctx *x, const char *json, size_t len)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	int st = json ? set_facts_text(x, json, len == EDICT_NUL_TERMINATED ? strlen(json) : len)
-		      : fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
-	mem_pop(&t);
-	return st;
+	Text t = {json, len};
+	return on_ctx(x, set_facts_text, &t);
 }
 
 int api_recycle_facts(edict_ctx *x)
@@ -893,77 +967,87 @@ int api_recycle_facts(edict_ctx *x)
 	return ok(x);
 }
 
+static int set_facts_object(edict_ctx *x, void *root)
+{
+	return load_facts(x, root); /* NULL is the document `null`: refused there */
+}
+
 int api_set_facts_object(edict_ctx *x, json_object *root)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	int st = load_facts(x, root); /* NULL is the document `null`: refused there */
-	mem_pop(&t);
-	return st;
+	return on_ctx(x, set_facts_object, root);
 }
 
 /* ------------------------------------------ facts, piece by piece */
 
 typedef enum DocEvent { DE_OBJECT, DE_ARRAY, DE_END, DE_KEY, DE_STRING, DE_NUMBER, DE_BOOL, DE_NULL } DocEvent;
 
-/* Kept out of line, like run(): the event, under doc_event's mem_try. */
-__attribute__((noinline)) static bool doc_apply(FactsDoc *d, DocEvent ev, const char *s, size_t n, int b)
+typedef struct DocArg {
+	DocEvent ev;
+	const char *s;
+	size_t n;
+	int b;
+	FactsDoc *d;
+	bool ok;
+} DocArg;
+
+/* One event applied to the document (factsdoc.h does the work). */
+static void doc_apply(void *ud)
 {
-	if (fdoc_error(d))
-		return false; /* the document is dead: the same error again */
-	if (s && n == EDICT_NUL_TERMINATED)
-		n = strlen(s);
-	switch (ev) {
-	case DE_OBJECT: return fdoc_open(d, true);
-	case DE_ARRAY: return fdoc_open(d, false);
-	case DE_END: return fdoc_close(d);
-	case DE_KEY: return fdoc_key(d, s, n);
-	case DE_STRING: return fdoc_string(d, s, n);
-	case DE_NUMBER: return fdoc_number(d, s, n);
-	case DE_BOOL: return fdoc_bool(d, b != 0);
-	case DE_NULL: return fdoc_null(d);
+	DocArg *a = ud;
+	FactsDoc *d = a->d;
+	size_t n = a->s && a->n == EDICT_NUL_TERMINATED ? strlen(a->s) : a->n;
+	if (fdoc_error(d)) {
+		a->ok = false; /* the document is dead: the same error again */
+		return;
 	}
-	return false;
+	switch (a->ev) {
+	case DE_OBJECT: a->ok = fdoc_open(d, true); break;
+	case DE_ARRAY: a->ok = fdoc_open(d, false); break;
+	case DE_END: a->ok = fdoc_close(d); break;
+	case DE_KEY: a->ok = fdoc_key(d, a->s, n); break;
+	case DE_STRING: a->ok = fdoc_string(d, a->s, n); break;
+	case DE_NUMBER: a->ok = fdoc_number(d, a->s, n); break;
+	case DE_BOOL: a->ok = fdoc_bool(d, a->b != 0); break;
+	case DE_NULL: a->ok = fdoc_null(d); break;
+	}
 }
 
-/* One event of a document being built (factsdoc.h does the work). */
-static int doc_event(edict_ctx *x, DocEvent ev, const char *s, size_t n, int b)
+/* One event of a document being built; running out of memory drops the
+ * document (its malloc'd parts freed). */
+static int doc_event_body(edict_ctx *x, void *arg)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
+	DocArg *a = arg;
 	if (!x->doc)
 		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
-	FactsDoc *d = x->doc;
-	MemTry t;
-	if (mem_try(&t)) {
-		fdoc_discard(d);
+	a->d = x->doc;
+	int thrown = pr_call(doc_apply, a);
+	if (thrown != ST_OK) {
+		fdoc_discard(a->d);
 		x->doc = NULL;
-		return oom(x);
+		pr_pass(thrown);
 	}
-	int st = doc_apply(d, ev, s, n, b) ? ok(x) : fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(d));
-	mem_pop(&t);
-	return st;
+	return a->ok ? ok(x) : fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", fdoc_error(a->d));
 }
 
-int edict_facts_begin(edict_ctx *x)
+static int doc_event(edict_ctx *x, DocEvent ev, const char *s, size_t n, int b)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
+	DocArg a = {ev, s, n, b, NULL, false};
+	return on_ctx(x, doc_event_body, &a);
+}
+
+static int facts_begin_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
 	if (x->doc)
 		fdoc_discard(x->doc);
 	else
 		x->doc = fdoc_new();
-	mem_pop(&t);
 	return ok(x);
+}
+
+int edict_facts_begin(edict_ctx *x)
+{
+	return on_ctx(x, facts_begin_body, NULL);
 }
 
 int edict_facts_object(edict_ctx *x)
@@ -1006,16 +1090,11 @@ int edict_facts_null(edict_ctx *x)
 	return doc_event(x, DE_NULL, NULL, 0, 0);
 }
 
-int edict_facts_commit(edict_ctx *x)
+static int facts_commit_body(edict_ctx *x, void *arg)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
+	(void)arg;
 	if (!x->doc)
 		return fail(x, EDICT_EUSAGE, noloc, NULL, "no facts document is being built; call edict_facts_begin first");
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
 	int st;
 	x->pending = fdoc_take(x->doc);
 	if (!x->pending) {
@@ -1026,8 +1105,12 @@ int edict_facts_commit(edict_ctx *x)
 		x->pending = NULL;
 	}
 	fdoc_discard(x->doc);
-	mem_pop(&t);
 	return st;
+}
+
+int edict_facts_commit(edict_ctx *x)
+{
+	return on_ctx(x, facts_commit_body, NULL);
 }
 
 /* A fact path resolved against the schema: root, field slots, and the
@@ -1131,53 +1214,60 @@ static int wrong_type(edict_ctx *x, const FactPath *fp, const char *what)
 		    what);
 }
 
-/* A value written in Edict that is more than one literal: compiled against
- * the rules (under the write lock, as for queries) and evaluated here. */
-static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
+typedef struct ValueText {
+	Program *p;
+	const Type *t;
+	Source *src;
+	Diags *d;
+	Chunk *ch;
+} ValueText;
+
+static void compile_value_body(void *ud)
+{
+	ValueText *k = ud;
+	Node *e = parse_expr(k->src, k->d);
+	if (e && k->d->nerrors == 0) {
+		int nl = 0;
+		chk_query(k->p, e, k->t, k->d, &nl);
+		if (k->d->nerrors == 0)
+			k->ch = cg_expr(k->p, e, nl, false, "value");
+	}
+}
+
+static void prepare(edict_ctx *x, bool trace);
+
+/* Edict text (more than one literal) as a value of type t: compiled
+ * against the rules (under the write lock, as for queries) and evaluated
+ * in the context.  ST_OK with *out, else the error set, `what` in front. */
+static int value_of_text(edict_ctx *x, const Type *t, const char *text, const char *what, Value *out)
 {
 	edict_rules *r = x->rules;
-	Program *p = r->p;
-	const Type *t = fp->types[fp->n];
 	Source *src = GC_MALLOC(sizeof *src);
 	src->path = "value";
 	src->text = copy_text(text, strlen(text));
 	src->len = strlen(text);
 	Diags *vd = diag_new();
-	Chunk *ch = NULL;
-	pthread_rwlock_wrlock(&r->lock);
-	MemTry t2;
-	if (mem_try(&t2)) {
-		pthread_rwlock_unlock(&r->lock);
-		return oom(x);
-	}
-	Node *e = parse_expr(src, vd);
-	if (e && vd->nerrors == 0) {
-		int nl = 0;
-		chk_query(p, e, t, vd, &nl);
-		if (vd->nerrors == 0)
-			ch = cg_expr(p, e, nl, false, "value");
-	}
-	mem_pop(&t2);
-	pthread_rwlock_unlock(&r->lock);
-	if (!ch) {
+	ValueText k = {r->p, t, src, vd, NULL};
+	locked(&r->lock, true, compile_value_body, &k);
+	if (!k.ch) {
 		const Diag *dg = vd->n ? &vd->items[0] : NULL;
-		return fail(x, EDICT_EFACTS, dg ? dg->loc : noloc, dg ? dg->hint : NULL, "%s: %s", fp->text,
+		return fail(x, EDICT_EFACTS, dg ? dg->loc : noloc, dg ? dg->hint : NULL, "%s: %s", what,
 			    dg ? dg->msg : "the value could not be read");
 	}
+	prepare(x, false);
 	Ctx *c = x->c;
-	c->as_of = effective_date(x);
-	if (x->fresh) {
-		vm_reset(c);
-		x->fresh = false;
-	}
-	c->steps = 0;
-	c->bytes = 0;
-	c->max_steps = x->max_steps;
-	c->max_bytes = x->max_bytes;
-	Value v;
-	int st = vm_eval_chunk(c, ch, &v);
+	int st = vm_eval_chunk(c, k.ch, out);
 	if (st != ST_OK)
-		return fail(x, st, c->errloc, NULL, "%s: the value could not be computed: %s", fp->text, c->errmsg);
+		return fail(x, st, c->errloc, NULL, "%s: the value could not be computed: %s", what, c->errmsg);
+	return EDICT_OK;
+}
+
+static int set_edict_value(edict_ctx *x, const FactPath *fp, const char *text)
+{
+	Value v;
+	int st = value_of_text(x, fp->types[fp->n], text, fp->text, &v);
+	if (st != EDICT_OK)
+		return st;
 	put(x, fp, v);
 	return ok(x);
 }
@@ -1284,119 +1374,105 @@ static int set_fact(edict_ctx *x, const char *path, const char *value)
 	return st;
 }
 
+/* The arguments of the edict_ctx_set_* calls, and how the value is put
+ * at the resolved path. */
+typedef struct SetArg SetArg;
+typedef int (*Setter)(edict_ctx *x, const FactPath *fp, const SetArg *a);
+struct SetArg {
+	const char *path;
+	const char *text;
+	int64_t i;
+	Setter set;
+};
+
+static int set_body(edict_ctx *x, void *arg)
+{
+	SetArg *a = arg;
+	FactPath fp;
+	int st = resolve(x, a->path, &fp);
+	return st != EDICT_OK ? st : a->set(x, &fp, a);
+}
+
+static int set_fact_body(edict_ctx *x, void *arg)
+{
+	SetArg *a = arg;
+	return set_fact(x, a->path, a->text);
+}
+
 int edict_ctx_set_fact(edict_ctx *x, const char *path, const char *value)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	int st = set_fact(x, path, value);
-	mem_pop(&t);
-	return st;
+	SetArg a = {path, value, 0, NULL};
+	return on_ctx(x, set_fact_body, &a);
+}
+
+static int set_bool(edict_ctx *x, const FactPath *fp, const SetArg *a)
+{
+	if (fp->types[fp->n]->kind != TY_BOOL)
+		return wrong_type(x, fp, a->i ? "true" : "false");
+	put(x, fp, val_bool(a->i != 0));
+	return ok(x);
 }
 
 int edict_ctx_set_bool(edict_ctx *x, const char *path, int value)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	FactPath fp;
-	int st = resolve(x, path, &fp);
-	if (st == EDICT_OK) {
-		if (fp.types[fp.n]->kind != TY_BOOL) {
-			st = wrong_type(x, &fp, value ? "true" : "false");
-		} else {
-			put(x, &fp, val_bool(value != 0));
-			st = ok(x);
-		}
-	}
-	mem_pop(&t);
-	return st;
+	SetArg a = {path, NULL, value, set_bool};
+	return on_ctx(x, set_body, &a);
+}
+
+static int set_int(edict_ctx *x, const FactPath *fp, const SetArg *a)
+{
+	const Type *ty = fp->types[fp->n];
+	if (ty->kind == TY_INT)
+		put(x, fp, val_int(a->i));
+	else if (ty->kind == TY_DEC)
+		put(x, fp, val_dec(V_DEC, dec_from_int(a->i), 0));
+	else
+		return wrong_type(x, fp, xprintf("the number %lld", (long long)a->i));
+	return ok(x);
 }
 
 int edict_ctx_set_int(edict_ctx *x, const char *path, int64_t value)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	FactPath fp;
-	int st = resolve(x, path, &fp);
-	if (st == EDICT_OK) {
-		const Type *ty = fp.types[fp.n];
-		if (ty->kind == TY_INT) {
-			put(x, &fp, val_int(value));
-			st = ok(x);
-		} else if (ty->kind == TY_DEC) {
-			put(x, &fp, val_dec(V_DEC, dec_from_int(value), 0));
-			st = ok(x);
-		} else {
-			st = wrong_type(x, &fp, xprintf("the number %lld", (long long)value));
-		}
-	}
-	mem_pop(&t);
-	return st;
+	SetArg a = {path, NULL, value, set_int};
+	return on_ctx(x, set_body, &a);
+}
+
+static int set_text(edict_ctx *x, const FactPath *fp, const SetArg *a)
+{
+	if (!a->text)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the text for %s is NULL", fp->text);
+	const Type *ty = fp->types[fp->n];
+	Value v;
+	if (ty->kind == TY_STR)
+		put(x, fp, val_str(a->text, strlen(a->text)));
+	else if (ty->kind != TY_REC && ty->kind != TY_LIST && edict_literal(ty, a->text, &v))
+		put(x, fp, v);
+	else
+		return wrong_type(x, fp, xprintf("\"%.60s\"", a->text));
+	return ok(x);
 }
 
 int edict_ctx_set_text(edict_ctx *x, const char *path, const char *text)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	FactPath fp;
-	int st = resolve(x, path, &fp);
-	if (st == EDICT_OK && !text)
-		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the text for %s is NULL", fp.text);
-	if (st == EDICT_OK) {
-		const Type *ty = fp.types[fp.n];
-		Value v;
-		if (ty->kind == TY_STR) {
-			put(x, &fp, val_str(text, strlen(text)));
-			st = ok(x);
-		} else if (ty->kind != TY_REC && ty->kind != TY_LIST && edict_literal(ty, text, &v)) {
-			put(x, &fp, v);
-			st = ok(x);
-		} else {
-			st = wrong_type(x, &fp, xprintf("\"%.60s\"", text));
-		}
-	}
-	mem_pop(&t);
-	return st;
+	SetArg a = {path, text, 0, set_text};
+	return on_ctx(x, set_body, &a);
+}
+
+static int set_unknown(edict_ctx *x, const FactPath *fp, const SetArg *a)
+{
+	Value v;
+	const char *err = NULL;
+	/* exactly what JSON null does */
+	if (facts_convert(x->c->p, fp->types[fp->n], NULL, fp->text, &v, &err) != ST_OK)
+		return fail(x, EDICT_EFACTS, noloc, NULL, "%s", err ? err : "cannot mark it missing");
+	put(x, fp, v);
+	return ok(x);
 }
 
 int edict_ctx_set_unknown(edict_ctx *x, const char *path)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	FactPath fp;
-	int st = resolve(x, path, &fp);
-	if (st == EDICT_OK) {
-		Value v;
-		const char *err = NULL;
-		/* exactly what JSON null does */
-		if (facts_convert(x->c->p, fp.types[fp.n], NULL, fp.text, &v, &err) != ST_OK) {
-			st = fail(x, EDICT_EFACTS, noloc, NULL, "%s", err ? err : "cannot mark it missing");
-		} else {
-			put(x, &fp, v);
-			st = ok(x);
-		}
-	}
-	mem_pop(&t);
-	return st;
+	SetArg a = {path, NULL, 0, set_unknown};
+	return on_ctx(x, set_body, &a);
 }
 
 /* ------------------------------------------------------------ queries */
@@ -1475,6 +1551,13 @@ static Program *load_paths_for_fn(void *arg, Diags *d)
 	return load_paths_for(a->paths.paths, a->paths.n, a->queries, a->nqueries, d);
 }
 
+typedef struct CacheQueries {
+	edict_rules *r;
+	const char *const *queries;
+	int nqueries;
+	bool ok;
+} CacheQueries;
+
 /* Compile the queries into a new rule set's cache (where edict_eval and
  * api_query look them up): false when one does not compile. */
 static bool cache_queries(edict_rules *r, const char *const *queries, int nqueries)
@@ -1493,6 +1576,12 @@ static bool cache_queries(edict_rules *r, const char *const *queries, int nqueri
 	return true;
 }
 
+static void cache_queries_body(void *ud)
+{
+	CacheQueries *k = ud;
+	k->ok = cache_queries(k->r, k->queries, k->nqueries);
+}
+
 int api_load_paths_for(const char *const *paths, int npaths, const char *const *queries, int nqueries,
 		       edict_rules **out)
 {
@@ -1502,14 +1591,11 @@ int api_load_paths_for(const char *const *paths, int npaths, const char *const *
 	int st = load_with(load_paths_for_fn, &a, &r);
 	if (st == EDICT_OK) {
 		/* the rule set is not shared yet: no lock */
-		MemTry t;
-		if (mem_try(&t)) {
+		CacheQueries k = {r, queries, nqueries, false};
+		if (pr_call(cache_queries_body, &k) != ST_OK)
 			st = EDICT_ENOMEM;
-		} else {
-			if (!cache_queries(r, queries, nqueries))
-				st = EDICT_ESYNTAX;
-			mem_pop(&t);
-		}
+		else if (!k.ok)
+			st = EDICT_ESYNTAX;
 	}
 	if (st == EDICT_OK) {
 		*out = r;
@@ -1519,28 +1605,32 @@ int api_load_paths_for(const char *const *paths, int npaths, const char *const *
 	return st == EDICT_ENOMEM ? st : EDICT_ESYNTAX;
 }
 
+typedef struct Compile {
+	edict_rules *r;
+	const char *copy;
+	uint64_t h;
+	Diags *d;
+	const Query *q;
+} Compile;
+
+static void compile_body(void *ud)
+{
+	Compile *k = ud;
+	k->q = cache_find(k->r, k->copy, k->h);
+	if (!k->q) {
+		k->q = query_compile(k->r->p, k->copy, "query", k->d);
+		if (k->q)
+			cache_add(k->r, k->q, k->h);
+	}
+}
+
 /* Compile a query under the write lock, unless another thread just did. */
 static const Query *compile_locked(edict_ctx *x, const char *copy, uint64_t h, Diags *qd)
 {
-	edict_rules *r = x->rules;
-	const Query *q;
-	pthread_rwlock_wrlock(&r->lock);
-	MemTry t;
-	if (mem_try(&t)) {
-		pthread_rwlock_unlock(&r->lock);
-		oom(x);
-		return NULL;
-	}
-	q = cache_find(r, copy, h);
-	if (!q) {
-		q = query_compile(r->p, copy, "query", qd);
-		if (q)
-			cache_add(r, q, h);
-	}
-	mem_pop(&t);
-	pthread_rwlock_unlock(&r->lock);
+	Compile k = {x->rules, copy, h, qd, NULL};
+	locked(&x->rules->lock, true, compile_body, &k);
 	x->status = EDICT_OK;
-	return q;
+	return k.q;
 }
 
 /* The compiled query for text: from this context's recent queries, the
@@ -1568,8 +1658,6 @@ static const Query *get_query(edict_ctx *x, const char *text)
 		const char *copy = copy_text(text, n);
 		Diags *qd = diag_new();
 		q = compile_locked(x, copy, h, qd);
-		if (!q && x->status == EDICT_ENOMEM)
-			return NULL;
 		if (!q) {
 			/* which kind of mistake: parse it again on its own to tell */
 			Source *src = GC_MALLOC(sizeof *src);
@@ -1617,6 +1705,18 @@ static void prepare(edict_ctx *x, bool trace)
 	c->max_bytes = x->max_bytes;
 }
 
+typedef struct Render {
+	const Diags *d;
+	const Diag *dg;
+	char *msg;
+} Render;
+
+static void render_body(void *ud)
+{
+	Render *k = ud;
+	k->msg = k->dg->loc.file ? diag_render(k->d, k->dg, false) : xprintf("error: %s", k->dg->msg);
+}
+
 /* A runtime error's message, quoting the rule line: the sources are read
  * under the lock, as a query being compiled may be adding one. */
 static int runtime_error(edict_ctx *x, int st)
@@ -1625,16 +1725,9 @@ static int runtime_error(edict_ctx *x, int st)
 	if (st == ST_MEMORY)
 		return oom(x);
 	Diag dg = {SEV_ERROR, c->errloc, c->errmsg ? c->errmsg : "the evaluation failed", NULL};
-	edict_rules *r = x->rules;
-	pthread_rwlock_rdlock(&r->lock);
-	MemTry t;
-	if (mem_try(&t)) {
-		pthread_rwlock_unlock(&r->lock);
-		return oom(x);
-	}
-	char *msg = dg.loc.file ? diag_render(r->p->diags, &dg, false) : xprintf("error: %s", dg.msg);
-	mem_pop(&t);
-	pthread_rwlock_unlock(&r->lock);
+	Render k = {x->rules->p->diags, &dg, NULL};
+	locked(&x->rules->lock, false, render_body, &k);
+	char *msg = k.msg;
 	size_t ml = strlen(msg);
 	while (ml && msg[ml - 1] == '\n')
 		msg[--ml] = 0;
@@ -1658,9 +1751,7 @@ static int run_query(edict_ctx *x, const Query *q, bool trace, Value *out)
 	return EDICT_OK;
 }
 
-/* Kept out of line: inlined under a caller's mem_try, gcc would warn that
- * the caller's locals might be clobbered by the longjmp. */
-__attribute__((noinline)) static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Value *out)
+static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Value *out)
 {
 	const Query *q = get_query(x, query);
 	if (!q)
@@ -1682,55 +1773,70 @@ static edict_value *new_value(edict_ctx *x, Value v)
 	return ev;
 }
 
+static int prepare_body(edict_ctx *x, void *query)
+{
+	return get_query(x, query) ? ok(x) : x->status;
+}
+
 int edict_prepare(edict_ctx *x, const char *query)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	int st = get_query(x, query) ? ok(x) : x->status;
-	mem_pop(&t);
-	return st;
+	return on_ctx(x, prepare_body, (void *)query);
+}
+
+/* The arguments of an evaluation: the query, where its result goes. */
+typedef struct EvalArg {
+	const char *query;
+	void *out;
+	int kind; /* eval_text: a TextKind */
+} EvalArg;
+
+static int eval_body(edict_ctx *x, void *arg)
+{
+	EvalArg *a = arg;
+	if (!a->out)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the result (out) is NULL");
+	const Query *q;
+	Value v;
+	int st = run(x, a->query, false, &q, &v);
+	if (st != EDICT_OK)
+		return st;
+	*(edict_value **)a->out = new_value(x, v);
+	return ok(x);
 }
 
 int edict_eval(edict_ctx *x, const char *query, edict_value **out)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	if (!out)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the result (out) is NULL");
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	const Query *q;
-	Value v;
-	int st = run(x, query, false, &q, &v);
-	if (st == EDICT_OK) {
-		*out = new_value(x, v);
-		ok(x);
-	}
-	mem_pop(&t);
-	return st;
+	EvalArg a = {query, out, 0};
+	return on_ctx(x, eval_body, &a);
+}
+
+static int query_body(edict_ctx *x, void *arg)
+{
+	EvalArg *a = arg;
+	const Query *q = get_query(x, a->query);
+	*(const Query **)a->out = q;
+	return q ? ok(x) : x->status;
 }
 
 const Query *api_query(edict_ctx *x, const char *text)
 {
-	enter();
-	if (!ctx_ok(x))
-		return NULL;
-	MemTry t;
-	if (mem_try(&t)) {
-		oom(x);
-		return NULL;
-	}
-	const Query *q = get_query(x, text);
-	if (q)
-		ok(x);
-	mem_pop(&t);
-	return q;
+	const Query *q = NULL;
+	EvalArg a = {text, &q, 0};
+	return on_ctx(x, query_body, &a) == EDICT_OK ? q : NULL;
+}
+
+/* One of api_eval_queries' queries. */
+typedef struct OneQuery {
+	const Query *q;
+	Value *val;
+} OneQuery;
+
+static int one_query_body(edict_ctx *x, void *arg)
+{
+	OneQuery *a = arg;
+	if (!a->q)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
+	return run_query(x, a->q, false, a->val);
 }
 
 int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, const char **errs)
@@ -1738,29 +1844,16 @@ int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, c
 	enter();
 	if (!ctx_ok(x) || n < 0 || (n && (!qs || !vals || !errs)))
 		return -1;
-	/* one protected call for them all; running out of memory fails the
-	 * query it happened in, and the rest are tried as edict_eval would */
-	volatile int i = 0;
+	/* running out of memory fails the query it happened in, and the rest
+	 * are tried as edict_eval would */
 	int nerr = 0;
-	while (i < n) {
-		MemTry t;
-		if (mem_try(&t)) {
-			oom(x);
+	for (int i = 0; i < n; i++) {
+		OneQuery a = {qs[i], &vals[i]};
+		errs[i] = NULL;
+		if (guarded(x, one_query_body, &a) != EDICT_OK) {
 			errs[i] = x->errmsg ? x->errmsg : "";
 			nerr++;
-			i++;
-			continue;
 		}
-		for (; i < n; i++) {
-			errs[i] = NULL;
-			if (!qs[i] || run_query(x, qs[i], false, &vals[i]) != EDICT_OK) {
-				if (!qs[i])
-					fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
-				errs[i] = x->errmsg ? x->errmsg : "";
-				nerr++;
-			}
-		}
-		mem_pop(&t);
 	}
 	if (!nerr)
 		ok(x);
@@ -1775,52 +1868,56 @@ date_t api_as_of(const edict_ctx *x)
 /* The shared shape of the functions that give text about a query. */
 typedef enum TextKind { TK_JSON, TK_MISSING, TK_EXPLAIN_JSON, TK_EXPLAIN_TEXT } TextKind;
 
+typedef struct Explain {
+	Ctx *c;
+	int frame;
+	const char *query;
+	Value v;
+	Buf *b;
+	bool json;
+} Explain;
+
+static void explain_body(void *ud)
+{
+	Explain *k = ud;
+	if (k->json)
+		explain_json(k->c, k->frame, k->query, k->v, k->b);
+	else
+		explain_text(k->c, k->frame, k->query, k->v, k->b, NULL);
+}
+
+static int eval_text_body(edict_ctx *x, void *arg)
+{
+	EvalArg *a = arg;
+	if (!a->out)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the text (out) is NULL");
+	const Query *q = NULL;
+	Value v;
+	bool trace = a->kind == TK_EXPLAIN_JSON || a->kind == TK_EXPLAIN_TEXT;
+	int st = run(x, a->query, trace, &q, &v);
+	if (st != EDICT_OK)
+		return st;
+	Buf b = {0};
+	const Program *p = x->c->p;
+	if (a->kind == TK_JSON) {
+		fmt_json(p, v, &b);
+	} else if (a->kind == TK_MISSING) {
+		explain_missing_json(v, &b);
+	} else {
+		Explain k = {x->c, q->decl >= 0 ? q->decl : x->c->top_frame, q->text, v, &b, a->kind == TK_EXPLAIN_JSON};
+		locked(&x->rules->lock, false, explain_body, &k);
+		x->c->nev = 0; /* the trace is in the text now */
+	}
+	const char *s = buf_cstr(&b);
+	keep(x, (void *)s);
+	*(const char **)a->out = s;
+	return ok(x);
+}
+
 static int eval_text(edict_ctx *x, const char *query, const char **out, TextKind kind)
 {
-	enter();
-	if (!ctx_ok(x))
-		return EDICT_EUSAGE;
-	if (!out)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the text (out) is NULL");
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	const Query *q;
-	Value v;
-	bool trace = kind == TK_EXPLAIN_JSON || kind == TK_EXPLAIN_TEXT;
-	int st = run(x, query, trace, &q, &v);
-	if (st == EDICT_OK) {
-		Buf b = {0};
-		const Program *p = x->c->p;
-		if (kind == TK_JSON) {
-			fmt_json(p, v, &b);
-		} else if (kind == TK_MISSING) {
-			explain_missing_json(v, &b);
-		} else {
-			edict_rules *r = x->rules;
-			pthread_rwlock_rdlock(&r->lock);
-			MemTry t2;
-			if (mem_try(&t2)) {
-				pthread_rwlock_unlock(&r->lock);
-				mem_pop(&t);
-				return oom(x);
-			}
-			int frame = q->decl >= 0 ? q->decl : x->c->top_frame;
-			if (kind == TK_EXPLAIN_JSON)
-				explain_json(x->c, frame, q->text, v, &b);
-			else
-				explain_text(x->c, frame, q->text, v, &b, NULL);
-			mem_pop(&t2);
-			pthread_rwlock_unlock(&r->lock);
-			x->c->nev = 0; /* the trace is in the text now */
-		}
-		const char *s = buf_cstr(&b);
-		keep(x, (void *)s);
-		*out = s;
-		ok(x);
-	}
-	mem_pop(&t);
-	return st;
+	EvalArg a = {query, out, kind};
+	return on_ctx(x, eval_text_body, &a);
 }
 
 int edict_eval_json(edict_ctx *x, const char *query, const char **json)
@@ -1841,6 +1938,65 @@ int edict_explain_json(edict_ctx *x, const char *query, const char **json)
 int edict_explain_text(edict_ctx *x, const char *query, const char **text)
 {
 	return eval_text(x, query, text, TK_EXPLAIN_TEXT);
+}
+
+/* ------------------------------------------------------------- what if */
+
+/* A decision or parameter of the rules by name, or NULL with the error set. */
+static const Decl *decision_named(edict_ctx *x, const char *name)
+{
+	const Program *p = x->c->p;
+	Decl *d = name ? prog_find_decl(p, name) : NULL;
+	if (d && d->kind != D_FUNCTION)
+		return d;
+	const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
+	for (int i = 0; i < p->ndecls; i++)
+		cands[i] = p->decls[i]->name;
+	const char *best = name ? diag_closest(name, cands, p->ndecls) : NULL;
+	fail(x, EDICT_EUSAGE, noloc, NULL, "there is no decision or parameter named '%.60s'%s", name ? name : "",
+	     best ? xprintf("; did you mean '%s'?", best) : "");
+	return NULL;
+}
+
+typedef struct WhatIf {
+	const char *name;
+	const char *value;
+} WhatIf;
+
+static int override_body(edict_ctx *x, void *arg)
+{
+	WhatIf *a = arg;
+	const Decl *d = decision_named(x, a->name);
+	if (!d)
+		return x->status;
+	if (!a->value)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the value for %s is NULL", d->qname);
+	Value v;
+	int st = value_of_text(x, d->type, a->value, d->qname, &v);
+	if (st != EDICT_OK)
+		return st;
+	vm_override(x->c, d->index, v);
+	changed(x);
+	return ok(x);
+}
+
+int api_override(edict_ctx *x, const char *name, const char *value)
+{
+	WhatIf a = {name, value};
+	return on_ctx(x, override_body, &a);
+}
+
+static int clear_overrides_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
+	vm_clear_overrides(x->c);
+	changed(x);
+	return ok(x);
+}
+
+int api_clear_overrides(edict_ctx *x)
+{
+	return on_ctx(x, clear_overrides_body, NULL);
 }
 
 /* ------------------------------------------------------------- values */
@@ -1878,6 +2034,29 @@ int edict_value_kind(const edict_value *v)
 	return value_ok(v) ? v->v.tag : -1;
 }
 
+/* A value handle's call: the value, what is wanted of it. */
+typedef struct ValueArg {
+	const edict_value *v;
+	const char *what;
+	size_t i;
+	const char *name;
+	void *out;
+} ValueArg;
+
+static int wrong_kind_body(edict_ctx *x, void *arg)
+{
+	ValueArg *a = arg;
+	const Value *v = &a->v->v;
+	(void)x;
+	const char *msg;
+	if (v->tag == V_UNKNOWN && v->as.m && v->as.m->len)
+		msg = xprintf("the result is unknown, not %s: it needs the fact %s (check edict_value_kind first)", a->what,
+			      v->as.m->paths[0]->data);
+	else
+		msg = xprintf("the result is %s, not %s", val_kind_name(*v), a->what);
+	return value_fail(a->v, msg);
+}
+
 /* Read a value of one tag, with a clear message when it is something else. */
 static int want(const edict_value *v, ValueTag tag, const char *what)
 {
@@ -1885,18 +2064,8 @@ static int want(const edict_value *v, ValueTag tag, const char *what)
 		return value_fail(v, stale(v));
 	if (v->v.tag == tag)
 		return EDICT_OK;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(v->ctx);
-	const char *msg;
-	if (v->v.tag == V_UNKNOWN && v->v.as.m && v->v.as.m->len)
-		msg = xprintf("the result is unknown, not %s: it needs the fact %s (check edict_value_kind first)", what,
-			      v->v.as.m->paths[0]->data);
-	else
-		msg = xprintf("the result is %s, not %s", val_kind_name(v->v), what);
-	int st = value_fail(v, msg);
-	mem_pop(&t);
-	return st;
+	ValueArg a = {v, what, 0, NULL, NULL};
+	return guarded(v->ctx, wrong_kind_body, &a);
 }
 
 int edict_value_bool(const edict_value *v, int *out)
@@ -1923,6 +2092,23 @@ int edict_value_int(const edict_value *v, int64_t *out)
 	return ok(v->ctx);
 }
 
+static int value_string_body(edict_ctx *x, void *arg)
+{
+	ValueArg *a = arg;
+	Buf b = {0};
+	if (a->i == 0)
+		fmt_value(x->c->p, a->v->v, &b);
+	else if (a->i == 1)
+		fmt_json(x->c->p, a->v->v, &b);
+	else
+		explain_missing_json(a->v->v, &b);
+	const char *s = buf_cstr(&b);
+	if (a->what)
+		keep(x, (void *)s);
+	*(const char **)a->out = s;
+	return ok(x);
+}
+
 /* text (Edict notation), json or missing, kept on the context or not */
 static const char *value_string(const edict_value *v, int which, bool kept)
 {
@@ -1931,25 +2117,9 @@ static const char *value_string(const edict_value *v, int which, bool kept)
 		value_fail(v, stale(v));
 		return NULL;
 	}
-	edict_ctx *x = v->ctx;
-	MemTry t;
-	if (mem_try(&t)) {
-		oom(x);
-		return NULL;
-	}
-	Buf b = {0};
-	if (which == 0)
-		fmt_value(x->c->p, v->v, &b);
-	else if (which == 1)
-		fmt_json(x->c->p, v->v, &b);
-	else
-		explain_missing_json(v->v, &b);
-	const char *s = buf_cstr(&b);
-	if (kept)
-		keep(x, (void *)s);
-	mem_pop(&t);
-	ok(x);
-	return s;
+	const char *s = NULL;
+	ValueArg a = {v, kept ? "kept" : NULL, (size_t)which, NULL, &s};
+	return guarded(v->ctx, value_string_body, &a) == EDICT_OK ? s : NULL;
 }
 
 const char *edict_value_text(const edict_value *v)
@@ -2005,6 +2175,17 @@ int edict_value_list_length(const edict_value *v, size_t *n)
 	return ok(v->ctx);
 }
 
+static int list_item_body(edict_ctx *x, void *arg)
+{
+	ValueArg *a = arg;
+	const List *l = a->v->v.as.l;
+	if (a->i >= l->len)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the list has %u item%s; there is no item %zu", l->len,
+			    l->len == 1 ? "" : "s", a->i);
+	*(edict_value **)a->out = new_value(x, l->items[a->i]);
+	return ok(x);
+}
+
 int edict_value_list_item(const edict_value *v, size_t i, edict_value **out)
 {
 	enter();
@@ -2013,20 +2194,11 @@ int edict_value_list_item(const edict_value *v, size_t i, edict_value **out)
 		return st;
 	if (!out)
 		return value_fail(v, "the place for the item (out) is NULL");
-	edict_ctx *x = v->ctx;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
-	if (i >= v->v.as.l->len) {
-		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the list has %u item%s; there is no item %zu", v->v.as.l->len,
-			  v->v.as.l->len == 1 ? "" : "s", i);
-	} else {
-		*out = new_value(x, v->v.as.l->items[i]);
-		st = ok(x);
-	}
-	mem_pop(&t);
-	return st;
+	ValueArg a = {v, NULL, i, NULL, out};
+	return guarded(v->ctx, list_item_body, &a);
 }
+
+static int field_body(edict_ctx *x, void *arg);
 
 int edict_value_field(const edict_value *v, const char *name, edict_value **out)
 {
@@ -2036,11 +2208,17 @@ int edict_value_field(const edict_value *v, const char *name, edict_value **out)
 		return st;
 	if (!out || !name)
 		return value_fail(v, "the field name or the place for the field (out) is NULL");
-	edict_ctx *x = v->ctx;
+	ValueArg a = {v, NULL, 0, name, out};
+	return guarded(v->ctx, field_body, &a);
+}
+
+static int field_body(edict_ctx *x, void *arg)
+{
+	ValueArg *a = arg;
+	const edict_value *v = a->v;
+	const char *name = a->name;
 	const Program *p = x->c->p;
-	MemTry t;
-	if (mem_try(&t))
-		return oom(x);
+	int st;
 	const TypeDef *td = v->v.aux >= 0 && v->v.aux < p->ntypes ? p->types[v->v.aux] : NULL;
 	int slot = -1;
 	for (int i = 0; td && i < td->nfields && i < (int)v->v.as.r->n; i++)
@@ -2054,10 +2232,9 @@ int edict_value_field(const edict_value *v, const char *name, edict_value **out)
 		st = fail(x, EDICT_EUSAGE, noloc, NULL, "the record %s has no field '%.60s'%s", td ? td->name : "", name,
 			  best ? xprintf("; did you mean '%s'?", best) : "");
 	} else {
-		*out = new_value(x, v->v.as.r->f[slot]);
+		*(edict_value **)a->out = new_value(x, v->v.as.r->f[slot]);
 		st = ok(x);
 	}
-	mem_pop(&t);
 	return st;
 }
 

@@ -1,10 +1,13 @@
 /*
  * api.h - the library's internal interface for the front ends in cli/.
  *
- * The hooks of api.c that the command line's batch and simulate modes use
- * beyond the public interface (include/edict.h): they hand over facts
- * already parsed by json-c, and look at values and programs directly.
- * They are not exported from libedict.
+ * The hooks of api.c that front ends use beyond the public interface
+ * (include/edict.h): batch and simulate hand over facts already parsed by
+ * json-c and look at values and programs directly; a server asks what-if
+ * questions of parameters and decisions (api_override; whatif.h holds the
+ * why-not and what-if analyses).  They follow
+ * the public interface's contract (a status, the error on the context) and
+ * are not exported from libedict.
  */
 #ifndef EDICT_API_H
 #define EDICT_API_H
@@ -12,7 +15,34 @@
 #include <json-c/json.h>
 
 #include "edict.h"
+
+/* What else of the library the front ends build on, listed here so that
+ * cli/ includes this header alone: loading rule sets (load.h), queries,
+ * tests and checks (query.h), values as text and JSON (format.h),
+ * explanations (explain.h), facts (facts.h), contexts and their settings
+ * (vm.h, ctx.h: ctx_set_*), the bytecode listing (disasm.h), ordering
+ * values (arith.h); for the REPL's own expressions the parser, checker and
+ * compiler (parse.h, check.h, compile.h), the builtins' names
+ * (builtins.h) and the keywords (keywords.h), atomic file replacement
+ * (fileio.h) and why-not (whynot.h).  The services built on this
+ * interface (whatif.h, schema.h) include it themselves, so a front end
+ * names them beside it. */
+#include "arith.h"
+#include "builtins.h"
+#include "check.h"
+#include "compile.h"
+#include "disasm.h"
+#include "explain.h"
+#include "facts.h"
+#include "fileio.h"
+#include "format.h"
+#include "keywords.h"
+#include "load.h"
+#include "parse.h"
 #include "program.h"
+#include "query.h"
+#include "vm.h"
+#include "whynot.h"
 
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
@@ -51,5 +81,12 @@ date_t api_as_of(const edict_ctx *ctx);
  * analyses of whatif.c, which evaluate decisions one by one.  NULL for a
  * bad handle. */
 struct Ctx *api_ctx_vm(edict_ctx *ctx, bool trace);
+
+/* What if: fix the value of a parameter or decision (by name, as in
+ * queries) to `value`, Edict text of its type ("12%", "true", "[sme]"),
+ * for every later evaluation of the context, until api_clear_overrides.
+ * Decisions that depend on it are decided again. */
+int api_override(edict_ctx *ctx, const char *name, const char *value);
+int api_clear_overrides(edict_ctx *ctx);
 
 #endif

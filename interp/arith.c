@@ -14,16 +14,6 @@
 #include "ast.h"
 #include "diag.h"
 
-static const int64_t pow10_tab[19] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
-	100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
-	10000000000000000, 100000000000000000, 1000000000000000000};
-
-int64_t ar_pow10(int n)
-{
-	return pow10_tab[n];
-}
-
 /* ------------------------------------------------------------ messages */
 
 const char *ar_message(ArStatus st, Value a, Value b)
@@ -140,9 +130,9 @@ static bool one_scale(Value a, Value b, int64_t *x, int64_t *y, int *e)
 	if (d > 18 || d < -18)
 		return false;
 	if (d > 0)
-		return !__builtin_mul_overflow(*x, pow10_tab[d], x);
+		return !__builtin_mul_overflow(*x, (int64_t)dec_pow10((int)d), x);
 	if (d < 0)
-		return !__builtin_mul_overflow(*y, pow10_tab[-d], y);
+		return !__builtin_mul_overflow(*y, (int64_t)dec_pow10((int)-d), y);
 	return true;
 }
 
@@ -403,6 +393,6 @@ bool ar_hs_match(int kind, Value code, Value want)
 	case HS_HEADING:
 		return want.tag == V_INT && val_hs_heading(code) == want.as.i;
 	default:
-		return want.tag == V_HS && code.aux >= want.aux && code.as.i / pow10_tab[code.aux - want.aux] == want.as.i;
+		return want.tag == V_HS && code.aux >= want.aux && code.as.i / (int64_t)dec_pow10(code.aux - want.aux) == want.as.i;
 	}
 }

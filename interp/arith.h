@@ -67,9 +67,6 @@ Value ar_in(Value a, const List *list);
  * kind is an HsLevel (ast.h). */
 bool ar_hs_match(int kind, Value code, Value want);
 
-/* 10^n for 0 <= n <= 18. */
-int64_t ar_pow10(int n);
-
 /* ---- the VM's fast paths, shared so that they stay in step */
 
 static inline bool ar_is_numeric(Value v)

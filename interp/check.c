@@ -278,11 +278,84 @@ Value chk_literal(const Node *n)
 	return n->k;
 }
 
-static void literal(Chk *c, Node *n)
+/* A number: a whole number unless it has a point; percent and money take
+ * their kind. */
+static const Type *number_literal(Chk *c, Node *n)
 {
 	Dec d;
-	DecStatus st;
+	DecStatus st = dec_parse(n->text, strlen(n->text), &d);
+	if (n->kind == N_PERCENT && st == DEC_OK && d.exp - 2 < DEC_EMIN)
+		st = DEC_OVERFLOW;
+	if (st != DEC_OK) {
+		err(c, n->loc, "%s", dec_status_text(st));
+		return &ty_error;
+	}
+	if (n->kind == N_PERCENT) {
+		d.exp -= 2;
+		n->k = val_dec(V_PCT, d, 0);
+		return &ty_pct;
+	}
+	if (n->kind == N_MONEY) {
+		n->k = val_dec(V_MONEY, d, n->cur);
+		return ty_money_in(n->cur);
+	}
+	if (strchr(n->text, '.')) {
+		n->k = val_dec(V_DEC, d, 0);
+		return &ty_dec;
+	}
+	int64_t i;
+	if (!dec_to_int(d, &i)) {
+		Diag *dg = err(c, n->loc, "this whole number is too large");
+		diag_hint(dg, "whole numbers go up to 9223372036854775807, decimals to 34 digits: write %s.0 "
+			      "to make it a decimal", n->text);
+		return &ty_error;
+	}
+	n->k = val_int(i);
+	return &ty_int;
+}
+
+static const Type *date_literal(Chk *c, Node *n)
+{
 	date_t dt;
+	int rc = date_parse(n->text, strlen(n->text), &dt);
+	if (rc != 0) {
+		int mo = atoi(n->text + 5);
+		err(c, n->loc, "%s is not a real date%s", n->text,
+		    rc == -3 ? ": years run from 0001 to 9999"
+		    : rc == -2 && (mo < 1 || mo > 12) ? xprintf(": there is no month %d", mo)
+		    : rc == -2 ? ": that day does not exist in that month" : "");
+		return &ty_error;
+	}
+	n->k = val_date(dt);
+	return &ty_date;
+}
+
+static const Type *duration_literal(Chk *c, Node *n)
+{
+	Dec d;
+	int64_t i;
+	DecStatus st = dec_parse(n->text, strlen(n->text), &d);
+	if (st != DEC_OK || !dec_to_int(d, &i) || i > 1000000) {
+		err(c, n->loc, "a duration is a whole number of days, weeks, months or years (at most 1000000)");
+		return &ty_error;
+	}
+	n->k = val_dur(i, (DurUnit)n->op);
+	return &ty_dur;
+}
+
+static const Type *hs_literal(Chk *c, Node *n)
+{
+	if (val_hs_parse(n->text, strlen(n->text), &n->k) != 0) {
+		Diag *dg = err(c, n->loc, "\"%s\" is not a tariff code", n->text);
+		diag_hint(dg, "write the digits of a chapter, heading or subheading, such as hs \"6205.20\"");
+		return &ty_error;
+	}
+	return &ty_hs;
+}
+
+/* A literal: its constant value (Node.k) and type. */
+static void literal(Chk *c, Node *n)
+{
 	n->is_const = true;
 	switch (n->kind) {
 	case N_BOOL:
@@ -290,88 +363,22 @@ static void literal(Chk *c, Node *n)
 		n->type = &ty_bool;
 		return;
 	case N_NUMBER:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK) {
-			err(c, n->loc, "%s", dec_status_text(st));
-			n->type = &ty_error;
-			return;
-		}
-		if (!strchr(n->text, '.')) {
-			int64_t i;
-			if (!dec_to_int(d, &i)) {
-				Diag *dg = err(c, n->loc, "this whole number is too large");
-				diag_hint(dg, "whole numbers go up to 9223372036854775807, decimals to 34 digits: write %s.0 "
-					      "to make it a decimal", n->text);
-				n->type = &ty_error;
-				return;
-			}
-			n->k = val_int(i);
-			n->type = &ty_int;
-		} else {
-			n->k = val_dec(V_DEC, d, 0);
-			n->type = &ty_dec;
-		}
-		return;
 	case N_PERCENT:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK || d.exp - 2 < DEC_EMIN) {
-			err(c, n->loc, "%s", dec_status_text(st == DEC_OK ? DEC_OVERFLOW : st));
-			n->type = &ty_error;
-			return;
-		}
-		d.exp -= 2;
-		n->k = val_dec(V_PCT, d, 0);
-		n->type = &ty_pct;
-		return;
 	case N_MONEY:
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK) {
-			err(c, n->loc, "%s", dec_status_text(st));
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_dec(V_MONEY, d, n->cur);
-		n->type = ty_money_in(n->cur);
+		n->type = number_literal(c, n);
 		return;
-	case N_DATE: {
-		int rc = date_parse(n->text, strlen(n->text), &dt);
-		if (rc != 0) {
-			int mo = atoi(n->text + 5);
-			err(c, n->loc, "%s is not a real date%s", n->text,
-			    rc == -3 ? ": years run from 0001 to 9999"
-			    : rc == -2 && (mo < 1 || mo > 12) ? xprintf(": there is no month %d", mo)
-			    : rc == -2 ? ": that day does not exist in that month" : "");
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_date(dt);
-		n->type = &ty_date;
+	case N_DATE:
+		n->type = date_literal(c, n);
 		return;
-	}
-	case N_DURATION: {
-		int64_t i;
-		st = dec_parse(n->text, strlen(n->text), &d);
-		if (st != DEC_OK || !dec_to_int(d, &i) || i > 1000000) {
-			err(c, n->loc, "a duration is a whole number of days, weeks, months or years (at most 1000000)");
-			n->type = &ty_error;
-			return;
-		}
-		n->k = val_dur(i, (DurUnit)n->op);
-		n->type = &ty_dur;
+	case N_DURATION:
+		n->type = duration_literal(c, n);
 		return;
-	}
 	case N_STRING:
 		n->k = val_str(n->text, strlen(n->text));
 		n->type = &ty_str;
 		return;
 	case N_HSLIT:
-		if (val_hs_parse(n->text, strlen(n->text), &n->k) != 0) {
-			Diag *dg = err(c, n->loc, "\"%s\" is not a tariff code", n->text);
-			diag_hint(dg, "write the digits of a chapter, heading or subheading, such as hs \"6205.20\"");
-			n->type = &ty_error;
-			return;
-		}
-		n->type = &ty_hs;
+		n->type = hs_literal(c, n);
 		return;
 	case N_UNKNOWN:
 		n->k = val_unknown(NULL);
@@ -1270,6 +1277,188 @@ static const Type *check_in(Chk *c, Node *n)
 	return n->type = &ty_bool;
 }
 
+/* '-' expr, 'not' expr */
+static const Type *check_unary(Chk *c, Node *n, const Type *expect)
+{
+	if (n->op != UN_NEG) {
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'not'");
+		return n->type = &ty_bool;
+	}
+	const Type *t = check(c, n->kids[0], expect);
+	if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
+		err(c, n->loc, "cannot negate %s", a_ty(t));
+		return n->type = &ty_error;
+	}
+	return n->type = t;
+}
+
+/* expr ('=' | '!=' | '<' ...) expr */
+static const Type *check_comparison(Chk *c, Node *n)
+{
+	bool ordered = op_class(n) == OPC_ORD;
+	const Type *a = check(c, n->kids[0], NULL);
+	const Type *b = check(c, n->kids[1], a);
+	if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
+		a = check(c, n->kids[0], b);
+	if (!comparable(a, b, ordered)) {
+		Diag *dg = err(c, n->loc, "cannot compare %s with %s", a_ty(a), a_ty(b));
+		if (a->kind == TY_MONEY && b->kind == TY_MONEY)
+			diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
+		else if ((a->kind == TY_STR) != (b->kind == TY_STR))
+			diag_hint(dg, "text is written in quotes, and enumeration members without them");
+	} else if (a->kind == TY_DUR && b->kind == TY_DUR) {
+		dur_units_mixed(c, n);
+	} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
+		pct_against_number(c, n, a, b);
+	} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
+		err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
+	}
+	return n->type = &ty_bool;
+}
+
+/* expr op expr */
+static const Type *check_binary(Chk *c, Node *n)
+{
+	switch (op_class(n)) {
+	case OPC_ARITH: {
+		const Type *a = check(c, n->kids[0], NULL);
+		const Type *b = check(c, n->kids[1], a->kind == TY_ENUM ? a : NULL);
+		return n->type = arith(c, n, a, b);
+	}
+	case OPC_LOGIC:
+		expect_type(c, n->kids[0], &ty_bool, "each side of 'and' and 'or'");
+		expect_type(c, n->kids[1], &ty_bool, "each side of 'and' and 'or'");
+		return n->type = &ty_bool;
+	default:
+		return check_comparison(c, n);
+	}
+}
+
+/* a 'otherwise' b, 'if' c 'then' a 'else' b: two sides of one type */
+static const Type *check_branches(Chk *c, Node *n, const Type *expect)
+{
+	bool is_if = n->kind == N_IF;
+	if (is_if)
+		expect_type(c, n->kids[0], &ty_bool, "the condition after 'if'");
+	Node *x = n->kids[is_if ? 1 : 0], *y = n->kids[is_if ? 2 : 1];
+	const Type *a = check(c, x, expect);
+	bool usable = a->kind != TY_ERROR && (!is_if || a->kind != TY_EMPTY);
+	const Type *b = check(c, y, usable ? a : expect);
+	const Type *t = unify(a, b);
+	if (t)
+		return n->type = t;
+	if (is_if)
+		err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", a_ty(a),
+		    a_ty(b));
+	else
+		err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", a_ty(a), a_ty(b));
+	return n->type = &ty_error;
+}
+
+/* 'let' name '=' expr ';' expr */
+static const Type *check_let(Chk *c, Node *n, const Type *expect)
+{
+	const Type *a = check(c, n->kids[0], NULL);
+	int saved_n = c->nlocals, saved_slots = c->nslots;
+	n->slot = push_local(c, n->text, a);
+	const Type *t = check(c, n->kids[1], expect);
+	c->nlocals = saved_n;
+	c->nslots = saved_slots;
+	return n->type = t;
+}
+
+/* One arm's member: its index in td, or -1 for 'default' (or a wrong one). */
+static int match_arm(Chk *c, TypeDef *td, Node *arm, bool *seen, bool *has_default)
+{
+	if (!arm->text) {
+		*has_default = true;
+		return -1;
+	}
+	int idx = member_index_of(c, td, arm->text);
+	if (idx < 0) {
+		Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
+		const char *best = diag_closest(arm->text, td->members, td->nmembers);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+	} else if (seen[idx]) {
+		err(c, arm->loc, "'%s' appears twice in this match", arm->text);
+	} else {
+		seen[idx] = true;
+	}
+	return idx;
+}
+
+/* A match without 'default' must name every member. */
+static void match_complete(Chk *c, Node *n, TypeDef *td, const bool *seen)
+{
+	Buf missing = {0};
+	for (int j = 0; j < td->nmembers; j++)
+		if (!seen[j])
+			buf_printf(&missing, "%s%s", missing.n ? ", " : "", td->members[j]);
+	if (missing.n) {
+		Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", buf_cstr(&missing));
+		diag_hint(dg, "add a branch for each, or 'default => ...'");
+	}
+}
+
+/* 'match' expr '{' member '=>' expr ... '}' */
+static const Type *check_match(Chk *c, Node *n, const Type *expect)
+{
+	const Type *a = check(c, n->kids[0], NULL);
+	if (a->kind != TY_ENUM) {
+		if (n->kids[0]->kind == N_UNKNOWN)
+			err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
+		else if (a->kind != TY_ERROR)
+			err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
+		for (int i = 1; i < n->nkids; i++)
+			check(c, n->kids[i]->kids[0], expect);
+		return n->type = &ty_error;
+	}
+	TypeDef *td = a->def;
+	n->slot = reserve(c, 1);
+	bool *seen = GC_MALLOC_ATOMIC((size_t)td->nmembers + 1);
+	memset(seen, 0, (size_t)td->nmembers + 1);
+	bool has_default = false;
+	const Type *t = NULL;
+	for (int i = 1; i < n->nkids; i++) {
+		Node *arm = n->kids[i];
+		arm->slot = match_arm(c, td, arm, seen, &has_default);
+		const Type *at = check(c, arm->kids[0], t ? t : expect);
+		const Type *u = t ? unify(t, at) : at;
+		if (!u) {
+			err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
+			    a_ty(at), a_ty(t));
+			u = &ty_error;
+		}
+		t = u;
+	}
+	if (!has_default)
+		match_complete(c, n, td, seen);
+	return n->type = t ? t : &ty_error;
+}
+
+/* '[' expr, ... ']' */
+static const Type *check_list(Chk *c, Node *n, const Type *expect)
+{
+	const Type *want = expect && expect->kind == TY_LIST ? expect->elem : NULL;
+	const Type *t = NULL;
+	for (int i = 0; i < n->nkids; i++) {
+		const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
+		const Type *u = t ? unify(t, et) : et;
+		if (!u) {
+			err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", a_ty(et),
+			    a_ty(t));
+			u = t;
+		}
+		t = u;
+	}
+	if (!t)
+		return n->type = &ty_empty;
+	return n->type = t->kind == TY_ERROR ? t : ty_list(t);
+}
+
+/* Any expression, against the type the context expects (NULL: any):
+ * its type, with names resolved and errors reported. */
 static const Type *check(Chk *c, Node *n, const Type *expect)
 {
 	if (!n)
@@ -1282,7 +1471,6 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 	}
 	n->id = c->nodeid++;
 	AST_PUSH(c->p->nodes, c->p->nnodes, n);
-	const Type *a, *b, *t;
 	switch (n->kind) {
 	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
 	case N_DURATION: case N_STRING: case N_HSLIT: case N_UNKNOWN:
@@ -1290,176 +1478,31 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		if (n->kind == N_UNKNOWN && expect)
 			n->type = expect;
 		return n->type;
-	case N_ASOF:
-		return n->type = &ty_date;
-	case N_NAME:
-		return check_name(c, n, expect);
-	case N_FIELD:
-		return check_field(c, n);
-	case N_CALL:
-		return check_call(c, n);
-	case N_UNARY:
-		if (n->op == UN_NEG) {
-			t = check(c, n->kids[0], expect);
-			if (t->kind != TY_ERROR && !is_num(t) && t->kind != TY_MONEY && t->kind != TY_DUR) {
-				err(c, n->loc, "cannot negate %s", a_ty(t));
-				return n->type = &ty_error;
-			}
-			return n->type = t;
-		}
-		expect_type(c, n->kids[0], &ty_bool, "the condition after 'not'");
-		return n->type = &ty_bool;
-	case N_BINARY:
-		switch (op_class(n)) {
-		case OPC_ARITH:
-			a = check(c, n->kids[0], NULL);
-			b = check(c, n->kids[1], a->kind == TY_ENUM ? a : NULL);
-			return n->type = arith(c, n, a, b);
-		case OPC_LOGIC:
-			expect_type(c, n->kids[0], &ty_bool, "each side of 'and' and 'or'");
-			expect_type(c, n->kids[1], &ty_bool, "each side of 'and' and 'or'");
-			return n->type = &ty_bool;
-		default: {
-			bool ordered = op_class(n) == OPC_ORD;
-			a = check(c, n->kids[0], NULL);
-			b = check(c, n->kids[1], a);
-			if (a->kind == TY_ERROR && n->kids[0]->kind == N_NAME && n->kids[0]->ref == R_MEMBER)
-				a = check(c, n->kids[0], b);
-			if (!comparable(a, b, ordered)) {
-				Diag *dg = err(c, n->loc, "cannot compare %s with %s", a_ty(a), a_ty(b));
-				if (a->kind == TY_MONEY && b->kind == TY_MONEY)
-					diag_hint(dg, "the currencies differ; convert with an explicit rate, as in amount(x) * 1400 KRW");
-				else if ((a->kind == TY_STR) != (b->kind == TY_STR))
-					diag_hint(dg, "text is written in quotes, and enumeration members without them");
-			} else if (a->kind == TY_DUR && b->kind == TY_DUR) {
-				dur_units_mixed(c, n);
-			} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
-				pct_against_number(c, n, a, b);
-			} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
-				err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
-			}
-			return n->type = &ty_bool;
-		}
-		}
-	case N_IN:
-		return check_in(c, n);
+	case N_ASOF: return n->type = &ty_date;
+	case N_NAME: return check_name(c, n, expect);
+	case N_FIELD: return check_field(c, n);
+	case N_CALL: return check_call(c, n);
+	case N_UNARY: return check_unary(c, n, expect);
+	case N_BINARY: return check_binary(c, n);
+	case N_IN: return check_in(c, n);
 	case N_IS:
 		check(c, n->kids[0], NULL);
 		return n->type = &ty_bool;
 	case N_OTHERWISE:
-		a = check(c, n->kids[0], expect);
-		b = check(c, n->kids[1], a->kind != TY_ERROR ? a : expect);
-		t = unify(a, b);
-		if (!t) {
-			err(c, n->loc, "both sides of 'otherwise' must be of one type, but here are %s and %s", a_ty(a), a_ty(b));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case N_IF:
-		expect_type(c, n->kids[0], &ty_bool, "the condition after 'if'");
-		a = check(c, n->kids[1], expect);
-		b = check(c, n->kids[2], a->kind != TY_ERROR && a->kind != TY_EMPTY ? a : expect);
-		t = unify(a, b);
-		if (!t) {
-			err(c, n->loc, "both branches of 'if' must give one type, but 'then' gives %s and 'else' gives %s", a_ty(a),
-			    a_ty(b));
-			return n->type = &ty_error;
-		}
-		return n->type = t;
-	case N_LET: {
-		a = check(c, n->kids[0], NULL);
-		int saved_n = c->nlocals, saved_slots = c->nslots;
-		n->slot = push_local(c, n->text, a);
-		t = check(c, n->kids[1], expect);
-		c->nlocals = saved_n;
-		c->nslots = saved_slots;
-		return n->type = t;
-	}
-	case N_MATCH: {
-		a = check(c, n->kids[0], NULL);
-		if (a->kind != TY_ENUM) {
-			if (n->kids[0]->kind == N_UNKNOWN)
-				err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
-			else if (a->kind != TY_ERROR)
-				err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
-			for (int i = 1; i < n->nkids; i++)
-				check(c, n->kids[i]->kids[0], expect);
-			return n->type = &ty_error;
-		}
-		TypeDef *td = a->def;
-		n->slot = reserve(c, 1);
-		bool *seen = GC_MALLOC_ATOMIC((size_t)td->nmembers + 1);
-		memset(seen, 0, (size_t)td->nmembers + 1);
-		bool has_default = false;
-		t = NULL;
-		for (int i = 1; i < n->nkids; i++) {
-			Node *arm = n->kids[i];
-			if (!arm->text) {
-				has_default = true;
-				arm->slot = -1;
-			} else {
-				int idx = member_index_of(c, td, arm->text);
-				if (idx < 0) {
-					Diag *dg = err(c, arm->loc, "'%s' is not a member of %s", arm->text, td->name);
-					const char *best = diag_closest(arm->text, td->members, td->nmembers);
-					if (best)
-						diag_hint(dg, "did you mean '%s'?", best);
-				} else if (seen[idx]) {
-					err(c, arm->loc, "'%s' appears twice in this match", arm->text);
-				} else {
-					seen[idx] = true;
-				}
-				arm->slot = idx;
-			}
-			const Type *at = check(c, arm->kids[0], t ? t : expect);
-			const Type *u = t ? unify(t, at) : at;
-			if (!u) {
-				err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
-				    a_ty(at), a_ty(t));
-				u = &ty_error;
-			}
-			t = u;
-		}
-		if (!has_default) {
-			Buf missing = {0};
-			for (int j = 0; j < td->nmembers; j++)
-				if (!seen[j])
-					buf_printf(&missing, "%s%s", missing.n ? ", " : "", td->members[j]);
-			if (missing.n) {
-				Diag *dg = err(c, n->loc, "this match does not say what happens for: %s", buf_cstr(&missing));
-				diag_hint(dg, "add a branch for each, or 'default => ...'");
-			}
-		}
-		return n->type = t ? t : &ty_error;
-	}
+	case N_IF: return check_branches(c, n, expect);
+	case N_LET: return check_let(c, n, expect);
+	case N_MATCH: return check_match(c, n, expect);
 	case N_ARM:
 	case N_ENTRY:
 	case N_GEN:
 		return n->type = &ty_error; /* handled by their parents */
-	case N_LIST: {
-		const Type *want = expect && expect->kind == TY_LIST ? expect->elem : NULL;
-		t = NULL;
-		for (int i = 0; i < n->nkids; i++) {
-			const Type *et = check(c, n->kids[i], t && t->kind != TY_ERROR ? t : want);
-			const Type *u = t ? unify(t, et) : et;
-			if (!u) {
-				err(c, n->kids[i]->loc, "a list holds values of one type: this is %s, the ones before are %s", a_ty(et),
-				    a_ty(t));
-				u = t;
-			}
-			t = u;
-		}
-		if (!t)
-			return n->type = &ty_empty;
-		return n->type = t->kind == TY_ERROR ? t : ty_list(t);
-	}
+	case N_LIST: return check_list(c, n, expect);
 	case N_COMP: {
 		const Type *e;
 		check_gen(c, n->kids[0], expect && expect->kind == TY_LIST ? expect->elem : NULL, &e);
 		return n->type = e->kind == TY_ERROR ? e : ty_list(e);
 	}
-	case N_RECORD:
-		return check_record(c, n, expect);
+	case N_RECORD: return check_record(c, n, expect);
 	}
 	return n->type = &ty_error;
 }

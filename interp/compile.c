@@ -17,6 +17,7 @@
 #include "builtins.h"
 #include "compile.h"
 #include "fold.h"
+#include "guard.h"
 #include "opcodes.h"
 
 /* Small functions are compiled into their callers (see inline_call). */
@@ -31,7 +32,7 @@ typedef struct Work {
 } Work;
 
 typedef struct Cg {
-	Program *p;
+	const Program *p;
 	Chunk *ch;
 	Work *w;
 	bool trace;
@@ -47,7 +48,7 @@ typedef struct Cg {
 	int kcap;
 } Cg;
 
-static Cg cg_new(Program *p, Chunk *ch, bool trace, Work *w)
+static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
 {
 	ch->code = w->code;
 	ch->locs = w->locs;
@@ -55,7 +56,111 @@ static Cg cg_new(Program *p, Chunk *ch, bool trace, Work *w)
 	return (Cg){.p = p, .ch = ch, .w = w, .trace = trace, .nfree = ch->nlocals};
 }
 
-/* The chunk, its code and locations copied out of the work arrays. */
+/* ------------------------------------------------------ stack depth */
+
+typedef struct Depths {
+	int *at;   /* per word: the stack depth before it, -1 unseen */
+	int *work; /* addresses to visit */
+	int nwork, max, n;
+} Depths;
+
+/* The flow reaches address t with depth d. */
+static void flow(Depths *s, int t, int d)
+{
+	if (NEVER(t < 0 || t >= s->n || d < 0))
+		return;
+	if (d > s->max)
+		s->max = d;
+	if (s->at[t] < 0) {
+		s->at[t] = d;
+		s->work[s->nwork++] = t;
+	} else {
+		DEBUG_ASSERT(s->at[t] == d); /* every path reaches an address with one depth */
+	}
+}
+
+/* Where the instruction at pc goes on, with what depth (opcodes.h: the
+ * effects of the instructions that do not jump are in op_effect). */
+static void successors(Depths *s, const Chunk *ch, int pc, int d)
+{
+	uint32_t w = ch->code[pc];
+	OpCode op = INS_OP(w);
+	int a = INS_A(w), next = pc + 1 + op_words[op];
+	int b = op_words[op] ? (int)ch->code[pc + 1] : 0;
+	switch (op) {
+	case OP_RETURN:
+	case OP_ERROR:
+		return;
+	case OP_JUMP:
+		flow(s, a, d);
+		return;
+	case OP_JFALSE_KEEP:
+	case OP_JTRUE_KEEP:
+	case OP_JKNOWN_KEEP:
+		flow(s, next, d);
+		flow(s, a, d);
+		return;
+	case OP_IFTEST: /* unknown: kept, on to the JUMP past the if; true: past it; false: to A */
+		flow(s, next, d);
+		flow(s, next + 1, d - 1);
+		flow(s, a, d - 1);
+		return;
+	case OP_ITERPREP: /* an unknown list is pushed back and the loop skipped */
+		flow(s, next, d - 1);
+		flow(s, b, d);
+		return;
+	case OP_ITER:
+		flow(s, next, d);
+		flow(s, b, d);
+		return;
+	case OP_FILTER:
+		flow(s, next, d - 1);
+		flow(s, b, d - 1);
+		return;
+	case OP_PICK: {
+		const CaseTab *t = ch->cases[a];
+		for (int i = 0; i < t->n; i++)
+			flow(s, t->target[i], d);
+		flow(s, t->end, d + 1); /* undecided: unknown pushed */
+		return;
+	}
+	case OP_HIT: /* none applied: on to the default row; else the result past it */
+		flow(s, next, d - 1);
+		flow(s, ch->cases[a]->end, d);
+		return;
+	case OP_CALL:
+	case OP_BUILTIN:
+	case OP_MKREC:
+		flow(s, next, d + 1 - b);
+		return;
+	case OP_MKLIST:
+		flow(s, next, d + 1 - a);
+		return;
+	default:
+		DEBUG_ASSERT(op_effect[op] != VAR);
+		flow(s, next, d + op_effect[op]);
+		return;
+	}
+}
+
+int cg_max_stack(const Chunk *ch)
+{
+	if (ch->n == 0)
+		return 0;
+	Depths s = {GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), 0, 0,
+		    ch->n};
+	for (int i = 0; i < ch->n; i++)
+		s.at[i] = -1;
+	flow(&s, 0, 0);
+	while (s.nwork > 0) {
+		int pc = s.work[--s.nwork];
+		successors(&s, ch, pc, s.at[pc]);
+	}
+	return s.max;
+}
+
+/* The chunk, its code and locations copied out of the work arrays, and
+ * the most stack it needs. */
 static Chunk *seal(Cg *g)
 {
 	Chunk *ch = g->ch;
@@ -66,6 +171,7 @@ static Chunk *seal(Cg *g)
 	ch->code = code;
 	ch->locs = locs;
 	ch->cap = ch->n;
+	ch->maxstack = cg_max_stack(ch);
 	return ch;
 }
 
@@ -268,7 +374,8 @@ static OpCode binop(int op)
 	case BIN_LT: return OP_LT;
 	case BIN_LE: return OP_LE;
 	case BIN_GT: return OP_GT;
-	default: return OP_GE;
+	case BIN_GE: return OP_GE;
+	default: (void)NEVER(true); return OP_GE; /* and/or are conditions (cond) */
 	}
 }
 
@@ -328,6 +435,16 @@ static bool inline_call(Cg *g, Node *n)
 	return true;
 }
 
+/* A tree the checker never passes on (a bug in Edict): it fails where it
+ * is evaluated, with a message that says so, and is never taken for a
+ * legitimate unknown. */
+static void cannot_compile(Cg *g, const Node *n)
+{
+	static const char msg[] = "internal error: this part of the rules could not be compiled (a bug in Edict)";
+	(void)NEVER(true); /* reaching here is a bug */
+	emit(g, OP_ERROR, konst(g, val_str(msg, sizeof msg - 1)), n->loc);
+}
+
 /* A condition: like expr, but in trace mode each operand of and/or/not is
  * recorded with its value, so an explanation can say which part failed. */
 static void cond(Cg *g, Node *n)
@@ -345,6 +462,195 @@ static void cond(Cg *g, Node *n)
 		emit(g, OP_TRACE_COND, n->id, n->loc);
 }
 
+/* A name: a local, a decision (decided once per evaluation) or a fact. */
+static void name_ref(Cg *g, Node *n)
+{
+	switch (n->ref) {
+	case R_LOCAL:
+		emit(g, OP_LOCAL, local(g, n->slot), n->loc);
+		return;
+	case R_DECL:
+		emit(g, OP_DECIDE, n->decl->index, n->loc);
+		return;
+	case R_FACT:
+		emit(g, OP_FACT, n->slot, n->loc);
+		if (g->trace && g->fact_depth == 0)
+			emit(g, OP_TRACE_FACT, konst(g, val_str(g->p->facts[n->slot]->name, strlen(g->p->facts[n->slot]->name))), n->loc);
+		return;
+	default: /* members are constants; functions and builtins are called */
+		cannot_compile(g, n);
+		return;
+	}
+}
+
+/* expr '.' name: a field of a local or of a fact root in one instruction. */
+static void field(Cg *g, Node *n)
+{
+	Node *k = n->kids[0];
+	if (k->kind == N_NAME && k->ref == R_LOCAL) {
+		emit2(g, OP_LOCALFIELD, local(g, k->slot), n->slot, n->loc);
+		return;
+	}
+	bool fact = is_fact_chain(n);
+	if (k->kind == N_NAME && k->ref == R_FACT) {
+		emit2(g, OP_FACTFIELD, k->slot, n->slot, n->loc);
+	} else {
+		g->fact_depth++;
+		expr(g, k);
+		g->fact_depth--;
+		emit(g, OP_FIELD, n->slot, n->loc);
+	}
+	if (fact && g->trace && g->fact_depth == 0) {
+		const char *path = fact_path_text(g->p, n);
+		emit(g, OP_TRACE_FACT, konst(g, val_str(path, strlen(path))), n->loc);
+	}
+}
+
+/* name '(' args ')': a function (inlined when small) or a builtin; a
+ * builtin over a generator is a loop. */
+static void call(Cg *g, Node *n)
+{
+	int argc = n->nkids - 1;
+	if (n->ref == R_FUNC) {
+		if (inline_call(g, n))
+			return;
+		for (int i = 0; i < argc; i++)
+			expr(g, n->kids[i + 1]);
+		emit2(g, OP_CALL, n->decl->index, argc, n->loc);
+		return;
+	}
+	int b = n->slot;
+	if (argc == 1 && n->kids[1]->kind == N_GEN) {
+		Node *gen = n->kids[1];
+		loop(g, gen, bi_table[b].acc, gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
+		return;
+	}
+	for (int i = 0; i < argc; i++)
+		expr(g, n->kids[i + 1]);
+	if ((bi_table[b].flags & BI_ZERO) && argc == 1) {
+		/* sum of a plain list: the zero's type comes from the list */
+		const Type *t = n->kids[1]->type;
+		push_const(g, ty_zero(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
+		argc = 2;
+	}
+	emit2(g, OP_BUILTIN, b, argc, n->loc);
+}
+
+/* expr op expr: a test against a constant is one superinstruction. */
+static void binary(Cg *g, Node *n)
+{
+	if (n->op == BIN_AND || n->op == BIN_OR) {
+		cond(g, n);
+		return;
+	}
+	if (n->op == BIN_MOD || n->op == BIN_POW) {
+		/* computed by the builtins of the same meaning */
+		expr(g, n->kids[0]);
+		expr(g, n->kids[1]);
+		emit2(g, OP_BUILTIN, bi_lookup(n->op == BIN_MOD ? "modulo" : "power"), 2, n->loc);
+		return;
+	}
+	expr(g, n->kids[0]);
+	const Node *r = n->kids[1];
+	if ((n->op == BIN_GE || n->op == BIN_LT) && r->is_const && (val_is_declike(r->k) || r->k.tag == V_INT)) {
+		emit(g, n->op == BIN_GE ? OP_GEK : OP_LTK, konst(g, r->k), n->loc);
+		return;
+	}
+	if (n->op == BIN_EQ && r->is_const && r->k.tag != V_UNKNOWN) {
+		emit(g, OP_EQK, konst(g, r->k), n->loc);
+		return;
+	}
+	expr(g, n->kids[1]);
+	emit(g, binop(n->op), 0, n->loc);
+}
+
+/* 'if' cond 'then' a 'else' b: an unknown condition makes it unknown. */
+static void if_then_else(Cg *g, Node *n)
+{
+	cond(g, n->kids[0]);
+	int test = emit(g, OP_IFTEST, 0, n->loc);
+	int to_end_unknown = emit(g, OP_JUMP, 0, n->loc);
+	expr(g, n->kids[1]);
+	int to_end = emit(g, OP_JUMP, 0, n->loc);
+	patch_a(g, test, here(g));
+	expr(g, n->kids[2]);
+	patch_a(g, to_end_unknown, here(g));
+	patch_a(g, to_end, here(g));
+}
+
+/* 'match' expr '{' arms '}': one test of the subject per arm. */
+static void match(Cg *g, Node *n)
+{
+	if (NEVER(!n->kids[0]->type || n->kids[0]->type->kind != TY_ENUM || !n->kids[0]->type->def)) {
+		cannot_compile(g, n); /* the checker reports a match without an enumeration */
+		return;
+	}
+	int subject = local(g, n->slot);
+	expr(g, n->kids[0]);
+	emit(g, OP_SETLOCAL, subject, n->loc);
+	int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
+	int nends = 0;
+	Node *dflt = NULL;
+	for (int i = 1; i < n->nkids; i++) {
+		Node *arm = n->kids[i];
+		if (arm->slot < 0) {
+			dflt = arm;
+			continue;
+		}
+		emit(g, OP_LOCAL, subject, arm->loc);
+		emit(g, OP_EQK, konst(g, val_enum(n->kids[0]->type->def->id, arm->slot)), arm->loc);
+		int test = emit(g, OP_IFTEST, 0, arm->loc);
+		ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
+		expr(g, arm->kids[0]);
+		ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
+		patch_a(g, test, here(g));
+	}
+	if (dflt)
+		expr(g, dflt->kids[0]);
+	else
+		emit(g, OP_ERROR, konst(g, val_str("no branch of this match applies", 31)), n->loc);
+	for (int i = 0; i < nends; i++)
+		patch_a(g, ends[i], here(g));
+}
+
+/* '[' items ']': one constant when every item is one. */
+static void list(Cg *g, Node *n)
+{
+	bool all_const = true;
+	for (int i = 0; i < n->nkids; i++)
+		all_const &= n->kids[i]->is_const && n->kids[i]->k.tag != V_UNKNOWN;
+	if (all_const) {
+		List *l = val_list_new((uint32_t)n->nkids);
+		for (int i = 0; i < n->nkids; i++)
+			l->items[i] = n->kids[i]->k;
+		emit(g, OP_CONST, konst(g, val_list(l)), n->loc);
+		return;
+	}
+	for (int i = 0; i < n->nkids; i++)
+		expr(g, n->kids[i]);
+	emit(g, OP_MKLIST, n->nkids, n->loc);
+}
+
+/* '{' field ':' expr ... '}': every field in slot order, defaults filled in. */
+static void record(Cg *g, Node *n)
+{
+	TypeDef *td = n->type->def;
+	for (int f = 0; f < td->nfields; f++) {
+		Node *val = NULL;
+		for (int i = 0; i < n->nkids; i++)
+			if (n->kids[i]->slot == f && strcmp(n->kids[i]->text, td->fields[f].name) == 0)
+				val = n->kids[i]->kids[0];
+		if (val)
+			expr(g, val);
+		else if (td->fields[f].dflt)
+			expr(g, td->fields[f].dflt);
+		else
+			emit(g, OP_UNKNOWN, 0, n->loc);
+	}
+	emit2(g, OP_MKREC, td->id, td->nfields, n->loc);
+}
+
+/* Any expression: its value on top of the stack. */
 static void expr(Cg *g, Node *n)
 {
 	if (n->is_const) {
@@ -352,76 +658,16 @@ static void expr(Cg *g, Node *n)
 		return;
 	}
 	switch (n->kind) {
-	case N_ASOF:
-		emit(g, OP_ASOF, 0, n->loc);
-		return;
-	case N_NAME:
-		switch (n->ref) {
-		case R_LOCAL:
-			emit(g, OP_LOCAL, local(g, n->slot), n->loc);
-			return;
-		case R_DECL:
-			emit(g, OP_DECIDE, n->decl->index, n->loc);
-			return;
-		case R_FACT:
-			emit(g, OP_FACT, n->slot, n->loc);
-			if (g->trace && g->fact_depth == 0)
-				emit(g, OP_TRACE_FACT, konst(g, val_str(g->p->facts[n->slot]->name, strlen(g->p->facts[n->slot]->name))), n->loc);
-			return;
-		default:
-			emit(g, OP_UNKNOWN, 0, n->loc);
-			return;
-		}
-	case N_FIELD: {
-		Node *k = n->kids[0];
-		if (k->kind == N_NAME && k->ref == R_LOCAL) {
-			emit2(g, OP_LOCALFIELD, local(g, k->slot), n->slot, n->loc);
-			return;
-		}
-		bool fact = is_fact_chain(n);
-		if (k->kind == N_NAME && k->ref == R_FACT) {
-			emit2(g, OP_FACTFIELD, k->slot, n->slot, n->loc);
-		} else {
-			g->fact_depth++;
-			expr(g, k);
-			g->fact_depth--;
-			emit(g, OP_FIELD, n->slot, n->loc);
-		}
-		if (fact && g->trace && g->fact_depth == 0) {
-			const char *path = fact_path_text(g->p, n);
-			emit(g, OP_TRACE_FACT, konst(g, val_str(path, strlen(path))), n->loc);
-		}
-		return;
-	}
-	case N_CALL: {
-		int argc = n->nkids - 1;
-		if (n->ref == R_FUNC) {
-			if (inline_call(g, n))
-				return;
-			for (int i = 0; i < argc; i++)
-				expr(g, n->kids[i + 1]);
-			emit2(g, OP_CALL, n->decl->index, argc, n->loc);
-			return;
-		}
-		int b = n->slot;
-		if (argc == 1 && n->kids[1]->kind == N_GEN) {
-			Node *gen = n->kids[1];
-			loop(g, gen, bi_table[b].acc, gen->kids[0]->type ? gen->kids[0]->type : &ty_int);
-			return;
-		}
-		if ((bi_table[b].flags & BI_ZERO) && argc == 1) {
-			/* sum of a plain list: the zero's type comes from the list */
-			expr(g, n->kids[1]);
-			const Type *t = n->kids[1]->type;
-			push_const(g, ty_zero(t && t->kind == TY_LIST ? t->elem : &ty_int), n->loc);
-			emit2(g, OP_BUILTIN, b, 2, n->loc);
-			return;
-		}
-		for (int i = 0; i < argc; i++)
-			expr(g, n->kids[i + 1]);
-		emit2(g, OP_BUILTIN, b, argc, n->loc);
-		return;
-	}
+	case N_ASOF: emit(g, OP_ASOF, 0, n->loc); return;
+	case N_NAME: name_ref(g, n); return;
+	case N_FIELD: field(g, n); return;
+	case N_CALL: call(g, n); return;
+	case N_BINARY: binary(g, n); return;
+	case N_IF: if_then_else(g, n); return;
+	case N_MATCH: match(g, n); return;
+	case N_LIST: list(g, n); return;
+	case N_RECORD: record(g, n); return;
+	case N_COMP: loop(g, n->kids[0], ACC_LIST, NULL); return;
 	case N_UNARY:
 		if (n->op == UN_NEG) {
 			expr(g, n->kids[0]);
@@ -431,38 +677,10 @@ static void expr(Cg *g, Node *n)
 			emit(g, OP_NOT, 0, n->loc);
 		}
 		return;
-	case N_BINARY:
-		if (n->op == BIN_AND || n->op == BIN_OR) {
-			cond(g, n);
-			return;
-		}
-		if (n->op == BIN_MOD || n->op == BIN_POW) {
-			/* computed by the builtins of the same meaning */
-			expr(g, n->kids[0]);
-			expr(g, n->kids[1]);
-			emit2(g, OP_BUILTIN, bi_lookup(n->op == BIN_MOD ? "modulo" : "power"), 2, n->loc);
-			return;
-		}
-		expr(g, n->kids[0]);
-		if ((n->op == BIN_GE || n->op == BIN_LT) && n->kids[1]->is_const &&
-		    (val_is_declike(n->kids[1]->k) || n->kids[1]->k.tag == V_INT)) {
-			emit(g, n->op == BIN_GE ? OP_GEK : OP_LTK, konst(g, n->kids[1]->k), n->loc);
-			return;
-		}
-		if (n->op == BIN_EQ && n->kids[1]->is_const && n->kids[1]->k.tag != V_UNKNOWN) {
-			emit(g, OP_EQK, konst(g, n->kids[1]->k), n->loc);
-			return;
-		}
-		expr(g, n->kids[1]);
-		emit(g, binop(n->op), 0, n->loc);
-		return;
 	case N_IN:
 		expr(g, n->kids[0]);
 		expr(g, n->kids[1]);
-		if (n->op)
-			emit(g, OP_IN_HS, n->op, n->loc);
-		else
-			emit(g, OP_IN, 0, n->loc);
+		emit(g, n->op ? OP_IN_HS : OP_IN, n->op, n->loc);
 		return;
 	case N_IS:
 		expr(g, n->kids[0]);
@@ -478,94 +696,13 @@ static void expr(Cg *g, Node *n)
 		patch_a(g, j, here(g));
 		return;
 	}
-	case N_IF: {
-		cond(g, n->kids[0]);
-		int test = emit(g, OP_IFTEST, 0, n->loc);
-		int to_end_unknown = emit(g, OP_JUMP, 0, n->loc);
-		expr(g, n->kids[1]);
-		int to_end = emit(g, OP_JUMP, 0, n->loc);
-		patch_a(g, test, here(g));
-		expr(g, n->kids[2]);
-		patch_a(g, to_end_unknown, here(g));
-		patch_a(g, to_end, here(g));
-		return;
-	}
 	case N_LET:
 		expr(g, n->kids[0]);
 		emit(g, OP_SETLOCAL, local(g, n->slot), n->loc);
 		expr(g, n->kids[1]);
 		return;
-	case N_MATCH: {
-		if (!n->kids[0]->type || n->kids[0]->type->kind != TY_ENUM || !n->kids[0]->type->def) {
-			emit(g, OP_UNKNOWN, 0, n->loc); /* NEVER: the checker reports a match without an enumeration */
-			return;
-		}
-		int subject = local(g, n->slot);
-		expr(g, n->kids[0]);
-		emit(g, OP_SETLOCAL, subject, n->loc);
-		int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
-		int nends = 0;
-		Node *dflt = NULL;
-		for (int i = 1; i < n->nkids; i++) {
-			Node *arm = n->kids[i];
-			if (arm->slot < 0) {
-				dflt = arm;
-				continue;
-			}
-			emit(g, OP_LOCAL, subject, arm->loc);
-			emit(g, OP_EQK, konst(g, val_enum(n->kids[0]->type->def->id, arm->slot)), arm->loc);
-			int test = emit(g, OP_IFTEST, 0, arm->loc);
-			ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
-			expr(g, arm->kids[0]);
-			ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
-			patch_a(g, test, here(g));
-		}
-		if (dflt)
-			expr(g, dflt->kids[0]);
-		else
-			emit(g, OP_ERROR, konst(g, val_str("no branch of this match applies", 31)), n->loc);
-		for (int i = 0; i < nends; i++)
-			patch_a(g, ends[i], here(g));
-		return;
-	}
-	case N_LIST: {
-		bool all_const = true;
-		for (int i = 0; i < n->nkids; i++)
-			all_const &= n->kids[i]->is_const && n->kids[i]->k.tag != V_UNKNOWN;
-		if (all_const) {
-			List *l = val_list_new((uint32_t)n->nkids);
-			for (int i = 0; i < n->nkids; i++)
-				l->items[i] = n->kids[i]->k;
-			emit(g, OP_CONST, konst(g, val_list(l)), n->loc);
-			return;
-		}
-		for (int i = 0; i < n->nkids; i++)
-			expr(g, n->kids[i]);
-		emit(g, OP_MKLIST, n->nkids, n->loc);
-		return;
-	}
-	case N_COMP:
-		loop(g, n->kids[0], ACC_LIST, NULL);
-		return;
-	case N_RECORD: {
-		TypeDef *td = n->type->def;
-		for (int f = 0; f < td->nfields; f++) {
-			Node *val = NULL;
-			for (int i = 0; i < n->nkids; i++)
-				if (n->kids[i]->slot == f && strcmp(n->kids[i]->text, td->fields[f].name) == 0)
-					val = n->kids[i]->kids[0];
-			if (val)
-				expr(g, val);
-			else if (td->fields[f].dflt)
-				expr(g, td->fields[f].dflt);
-			else
-				emit(g, OP_UNKNOWN, 0, n->loc);
-		}
-		emit2(g, OP_MKREC, td->id, td->nfields, n->loc);
-		return;
-	}
 	default:
-		emit(g, OP_UNKNOWN, 0, n->loc);
+		cannot_compile(g, n);
 		return;
 	}
 }
@@ -785,7 +922,7 @@ static void cases(Cg *g, Decl *d)
 
 /* ----------------------------------------------------------------- entry */
 
-static Chunk *decl_chunk(Program *p, Decl *d, bool trace, Work *w)
+static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 {
 	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), trace, w);
 	g.ch->decl = d;
@@ -827,13 +964,13 @@ const Chunk *cg_traced(const Program *p, int index, bool function)
 	if (!ch) {
 		/* compiling reads the program and writes only the new chunk */
 		Work w = {0};
-		ch = decl_chunk((Program *)p, function ? p->funcs[index] : p->decls[index], true, &w);
+		ch = decl_chunk(p, function ? p->funcs[index] : p->decls[index], true, &w);
 		__atomic_store_n(slot, ch, __ATOMIC_RELEASE);
 	}
 	return ch;
 }
 
-Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
+Chunk *cg_expr(const Program *p, Node *e, int nlocals, bool trace, const char *name)
 {
 	Work w = {0};
 	Cg g = cg_new(p, new_chunk(name, nlocals), trace, &w);
@@ -846,7 +983,7 @@ Chunk *cg_expr(Program *p, Node *e, int nlocals, bool trace, const char *name)
 	return seal(&g);
 }
 
-Chunk *cg_check(Program *p, Decl *d)
+Chunk *cg_check(const Program *p, Decl *d)
 {
 	Work w = {0};
 	Cg g = cg_new(p, new_chunk(d->qname, d->nlocals), false, &w);

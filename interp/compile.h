@@ -20,10 +20,14 @@ const Chunk *cg_traced(const Program *p, int index, bool function);
 
 /* Compile one checked expression (a query, a test's expectation, a check).
  * trace: emit explanation records. */
-Chunk *cg_expr(Program *p, Node *expr, int nlocals, bool trace, const char *name);
+Chunk *cg_expr(const Program *p, Node *expr, int nlocals, bool trace, const char *name);
+
+/* The most values the chunk's code has on the stack at once, above its
+ * locals: each instruction's stack effect followed along every path. */
+int cg_max_stack(const Chunk *ch);
 
 /* Compile a check: gives true/false, or for `check ... for x in xs` the list
  * of `showing` values of the items that fail. */
-Chunk *cg_check(Program *p, Decl *check);
+Chunk *cg_check(const Program *p, Decl *check);
 
 #endif

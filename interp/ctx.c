@@ -23,6 +23,34 @@ Ctx *ctx_scratch(const Program *p)
 	return c;
 }
 
+void ctx_set_trace(Ctx *c, bool on)
+{
+	c->trace = on;
+}
+
+void ctx_set_as_of(Ctx *c, date_t day)
+{
+	c->as_of = day;
+}
+
+void ctx_set_limits(Ctx *c, unsigned long long max_steps, size_t max_bytes)
+{
+	if (max_steps)
+		c->max_steps = max_steps;
+	if (max_bytes)
+		c->max_bytes = max_bytes;
+}
+
+void ctx_set_interrupt(Ctx *c, volatile sig_atomic_t *flag)
+{
+	c->interrupt = flag;
+}
+
+void ctx_set_query_frame(Ctx *c, int frame)
+{
+	c->top_frame = frame;
+}
+
 int ctx_fail(Ctx *c, int status, const char *fmt, ...)
 {
 	va_list ap;

@@ -12,24 +12,19 @@
 #ifndef EDICT_CTX_H
 #define EDICT_CTX_H
 
-#include <setjmp.h>
 #include <signal.h>
 
 #include "program.h"
+#include "status.h"
 
-/* Statuses, shared with the public API (include/edict.h uses the same numbers). */
-enum {
-	ST_OK = 0,
-	ST_SYNTAX = 1,
-	ST_TYPE = 2,
-	ST_FACTS = 3,
-	ST_RUNTIME = 4,
-	ST_LIMIT = 5,
-	ST_MEMORY = 6,
-	ST_USAGE = 7,
-	ST_IO = 8,
-	ST_INTERRUPTED = 9
-};
+/* Where a decision stands in a context (Ctx.state); overridden and kept
+ * values are read from the memo without deciding. */
+typedef enum DecState {
+	DS_UNDECIDED = 0, /* decided in this evaluation only if its stamp is the epoch */
+	DS_DECIDING = 1,  /* being decided: meeting it again is a cycle */
+	DS_OVERRIDDEN = 3, /* fixed by vm_override (what-if, reforms) */
+	DS_KEPT = 4       /* decided in an earlier evaluation, and reads no facts */
+} DecState;
 
 typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION } TraceKind;
 
@@ -49,7 +44,7 @@ typedef struct Ctx {
 	const Program *p;
 	Value *facts;
 	Value *memo;
-	unsigned char *state; /* per decl: 0, 1 deciding, 3 overridden, 4 kept from an earlier evaluation */
+	unsigned char *state; /* per decl: a DecState */
 	uint32_t *stamp;      /* per decl: == epoch when decided in this evaluation */
 	uint32_t epoch;
 	date_t as_of;
@@ -71,8 +66,21 @@ typedef struct Ctx {
 	int status;
 	const char *errmsg;
 	Loc errloc;
-	jmp_buf *jb;
 } Ctx;
+
+/* The settings a front end may change (cli/ never writes the fields). */
+/* Record an explanation trace from the next evaluation on. */
+void ctx_set_trace(Ctx *c, bool on);
+/* The date the rules are evaluated for. */
+void ctx_set_as_of(Ctx *c, date_t day);
+/* Limits of each evaluation; 0 keeps a limit as it is. */
+void ctx_set_limits(Ctx *c, unsigned long long max_steps, size_t max_bytes);
+/* A flag that, once raised (from any thread or a signal handler), stops
+ * the evaluation under way with ST_INTERRUPTED. */
+void ctx_set_interrupt(Ctx *c, volatile sig_atomic_t *flag);
+/* The frame number the trace of the next query's own conditions is filed
+ * under (negative; explain.c reads a query's explanation by it). */
+void ctx_set_query_frame(Ctx *c, int frame);
 
 /* A context for running builtins outside an evaluation (constant folding):
  * the default limits, no facts, no memo. */

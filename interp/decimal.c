@@ -46,28 +46,6 @@ typedef struct U256 {
  * any meaningful exponent yet far below int64_t overflow. */
 #define BIG ((int64_t)1000000000000000)
 
-static const uint64_t pow10_64[20] = {
-	1ULL,
-	10ULL,
-	100ULL,
-	1000ULL,
-	10000ULL,
-	100000ULL,
-	1000000ULL,
-	10000000ULL,
-	100000000ULL,
-	1000000000ULL,
-	10000000000ULL,
-	100000000000ULL,
-	1000000000000ULL,
-	10000000000000ULL,
-	100000000000000ULL,
-	1000000000000000ULL,
-	10000000000000000ULL,
-	100000000000000000ULL,
-	1000000000000000000ULL,
-	10000000000000000000ULL,
-};
 
 #define E19 ((u128)10000000000000000000ULL)
 
@@ -116,6 +94,11 @@ static const u128 pow10_128[39] = {
 
 /* 10^34: the first coefficient that is too large. */
 #define COEF_LIMIT pow10_128[DEC_DIGITS]
+
+uint64_t dec_pow10(int n)
+{
+	return (uint64_t)pow10_128[n];
+}
 
 /*
 ** ---------------------------------------------------------------------
@@ -336,7 +319,7 @@ static U256 u256_scale(u128 m, int64_t k)
 {
 	U256 x = u256_mul128(m, pow10_128[k > 38 ? 38 : k]);
 	for (k -= 38; k > 0; k -= 19)
-		x = u256_mul64(x, pow10_64[k > 19 ? 19 : k]);
+		x = u256_mul64(x, (uint64_t)pow10_128[k > 19 ? 19 : k]);
 	return x;
 }
 
@@ -366,7 +349,7 @@ static void u256_drop(U256 *x, int64_t k, int *lead, int *sticky)
 		return;
 	}
 	for (rest = k - 1; rest > 0; rest -= 19) {
-		if (u256_div64(x, pow10_64[rest > 19 ? 19 : rest]))
+		if (u256_div64(x, (uint64_t)pow10_128[rest > 19 ? 19 : rest]))
 			*sticky = 1;
 	}
 	*lead = (int)u256_div64(x, 10);

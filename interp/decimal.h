@@ -61,6 +61,9 @@ typedef enum DecRound {
 DecStatus dec_parse(const char *s, size_t n, Dec *out);
 DecStatus dec_parse_json(const char *s, size_t n, Dec *out);
 
+/* 10^n for 0 <= n <= 19: the one table of powers of ten. */
+uint64_t dec_pow10(int n);
+
 Dec dec_from_int(int64_t i);
 /* Exact conversion to int64; fails (returns 0) when there is a fraction or
  * the value does not fit. */

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
-#include "format.h"
 
 #define QUOTE_MAX 160 /* columns of a source line quoted in a message */
 
@@ -226,7 +226,7 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 		char *copy = GC_MALLOC_ATOMIC((size_t)clen + 1);
 		for (int i = 0; i < clen; i++) {
 			unsigned char ch = (unsigned char)line[from + i];
-			size_t k = ch >= 0x80 ? fmt_utf8_len((const unsigned char *)line + from + i, (size_t)(clen - i)) : 1;
+			size_t k = ch >= 0x80 ? buf_utf8_len((const unsigned char *)line + from + i, (size_t)(clen - i)) : 1;
 			if (ch >= 0x80 && k > 1) {
 				memcpy(copy + i, line + from + i, k); /* a whole character: shown as it is */
 				i += (int)k - 1;

@@ -189,7 +189,7 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 	summarize(ix, decl, &s);
 	if (decl >= 0) {
 		Decl *d = p->decls[decl];
-		if (c->state[decl] == 3) {
+		if (c->state[decl] == DS_OVERRIDDEN) {
 			indent(b, depth + 1);
 			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
 			return;
@@ -337,7 +337,7 @@ static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		json_loc(b, d->loc);
 		buf_puts(b, ",");
 		json_cites(b, d->cites, d->ncites);
-		if (c->state[decl] == 3)
+		if (c->state[decl] == DS_OVERRIDDEN)
 			buf_puts(b, ",\"what_if\":true");
 	}
 	ExplainSum s;

@@ -829,6 +829,20 @@ int facts_parse_json(const char *text, size_t len, const char *name, json_object
 	return st;
 }
 
+typedef struct LoadObject {
+	Ctx *c;
+	json_object *root;
+	const char *name;
+	const char **err;
+	int st;
+} LoadObject;
+
+static void load_object_body(void *ud)
+{
+	LoadObject *k = ud;
+	k->st = facts_load_object(k->c, k->root, k->name, k->err);
+}
+
 int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
 {
 	json_object *root;
@@ -836,15 +850,13 @@ int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, cons
 	if (st != ST_OK)
 		return st;
 	/* json-c's tree is malloc'd: free it even when memory runs out midway */
-	MemTry t;
-	if (mem_try(&t)) {
-		json_object_put(root);
-		mem_raise();
-		return ST_MEMORY;
-	}
-	st = facts_load_object(c, root, name, err);
-	mem_pop(&t);
+	LoadObject k = {c, root, name, err, ST_OK};
+	int thrown = pr_call(load_object_body, &k);
 	json_object_put(root);
+	pr_pass(thrown);
+	if (thrown != ST_OK)
+		return thrown;
+	st = k.st;
 	if (st != ST_OK)
 		*err = xprintf("%s: %s", name, *err);
 	return st;

@@ -144,7 +144,7 @@ static bool text_ok(FactsDoc *d, const char *key, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t k = fmt_utf8_len((const unsigned char *)s + i, n - i);
+		size_t k = buf_utf8_len((const unsigned char *)s + i, n - i);
 		if (!k)
 			return fail(d, key, "invalid JSON: the JSON holds text that is not valid UTF-8");
 		i += k;

@@ -30,24 +30,46 @@
 #include "parse.h"
 #include "tables.h"
 
+typedef struct Copy {
+	const char *buf;
+	size_t n;
+	char *out;
+} Copy;
+
+static void copy_body(void *ud)
+{
+	Copy *k = ud;
+	k->out = GC_MALLOC_ATOMIC(k->n + 1);
+	memcpy(k->out, k->buf, k->n);
+	k->out[k->n] = 0;
+}
+
 /* Copy a malloc'd buffer to the collector and free it, also when memory
- * runs out (the unwind is passed on). */
+ * runs out (the status is passed on). */
 static char *gc_copy(char *buf, size_t n)
 {
-	MemTry t;
-	if (mem_try(&t)) {
-		free(buf);
-		mem_raise();
-		return NULL;
-	}
-	char *out = GC_MALLOC_ATOMIC(n + 1);
-	mem_pop(&t);
-	if (out) {
-		memcpy(out, buf, n);
-		out[n] = 0;
-	}
+	Copy k = {buf, n, NULL};
+	int st = pr_call(copy_body, &k);
 	free(buf);
-	return out;
+	pr_pass(st);
+	return st == ST_OK ? k.out : NULL;
+}
+
+/* A directory's entry names (malloc'd by the reader) copied to the collector. */
+typedef struct Names {
+	const char *const *raw;
+	size_t nraw;
+	const char **names;
+	int nn;
+} Names;
+
+static void names_body(void *ud)
+{
+	Names *k = ud;
+	for (size_t i = 0; i < k->nraw; i++) {
+		const char *nm = ast_strdup(k->raw[i], strlen(k->raw[i]));
+		AST_PUSH(k->names, k->nn, nm);
+	}
 }
 
 /* Read a file with no collector allocation while it is open, so running
@@ -148,15 +170,17 @@ static Loc no_loc(const char *file)
 	return l;
 }
 
-static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
+/* Whether to go into a directory: not too deep, not one it is inside
+ * (a loop) or has been in, not outside the rule directory. */
+static bool enter_dir(Walk *w, const char *dir, int depth)
 {
 	if (depth > LOAD_MAX_DIR_DEPTH) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "directories are nested more than %d deep here", LOAD_MAX_DIR_DEPTH);
-		return;
+		return false;
 	}
 	struct stat st;
 	if (stat(dir, &st) != 0)
-		return;
+		return false;
 	for (int i = 0; i < w->nvisit; i++)
 		if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
 			/* one of the directories it is inside: following it would never end */
@@ -166,7 +190,7 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 			diag_add(w->d, SEV_ERROR, no_loc(dir),
 				 loop ? "this directory leads back into itself through a symbolic link (a loop); it is not followed"
 				      : "this directory is reached a second time, through a symbolic link; its files are read once only");
-			return;
+			return false;
 		}
 	if (depth <= LOAD_MAX_DIR_DEPTH) {
 		w->path_dev[depth] = st.st_dev;
@@ -182,16 +206,22 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 		if (!inside) {
 			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory leads outside the rule directory %s; it is not read",
 				 w->root_real);
-			return;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* The names in a directory (not hidden ones), sorted; -1 after an error.
+ * They go to malloc'd memory while the directory is open (nothing may
+ * unwind past closedir), then to the collector. */
+static int read_names(Walk *w, const char *dir, const char ***out)
+{
 	DIR *dh = opendir(dir);
 	if (!dh) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "cannot read the directory: %s", strerror(errno));
-		return;
+		return -1;
 	}
-	/* the names go to malloc'd memory while the directory is open (nothing
-	 * may unwind past closedir), then to the collector */
 	char **raw = NULL;
 	size_t nraw = 0, capraw = 0;
 	bool short_of_memory = false;
@@ -215,62 +245,70 @@ static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
 			nraw++;
 	}
 	closedir(dh);
-	const char **names = NULL;
-	int nn = 0;
-	MemTry t;
-	if (mem_try(&t)) {
-		for (size_t k = 0; k < nraw; k++)
-			free(raw[k]);
-		free(raw);
-		mem_raise();
-		return;
-	}
-	for (size_t k = 0; k < nraw; k++) {
-		const char *nm = ast_strdup(raw[k], strlen(raw[k]));
-		AST_PUSH(names, nn, nm);
-	}
-	mem_pop(&t);
+	Names nm = {(const char *const *)raw, nraw, NULL, 0};
+	int thrown = pr_call(names_body, &nm);
 	for (size_t k = 0; k < nraw; k++)
 		free(raw[k]);
 	free(raw);
+	pr_pass(thrown);
 	if (short_of_memory) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "out of memory while reading the directory");
-		return;
+		return -1;
 	}
-	if (nn)
-		qsort(names, (size_t)nn, sizeof *names, cmp_names);
+	if (nm.nn)
+		qsort(nm.names, (size_t)nm.nn, sizeof *nm.names, cmp_names);
+	*out = nm.names;
+	return nm.nn;
+}
+
+/* A rule file found at full (name without ".edict": base): kept unless it
+ * is not a regular file or leads outside the rule directory.  False when
+ * the rule set holds too many files to go on. */
+static bool add_file(Walk *w, const char *full, const struct stat *st, const char *base, const char *prefix)
+{
+	if (!S_ISREG(st->st_mode)) {
+		diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
+		return true;
+	}
+	char rp[PATH_MAX];
+	if (realpath(full, rp)) {
+		size_t rl = strlen(w->root_real);
+		bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
+		if (!inside) {
+			diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
+				 w->root_real);
+			return true;
+		}
+	}
+	Found f = {full, prefix ? ast_join(prefix, '.', base) : base};
+	if (w->n >= LOAD_MAX_FILES) {
+		diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
+		return false;
+	}
+	AST_PUSH(w->files, w->n, f);
+	return true;
+}
+
+/* Every .edict file under dir, its module named after its path (prefix). */
+static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
+{
+	if (!enter_dir(w, dir, depth))
+		return;
+	const char **names = NULL;
+	int nn = read_names(w, dir, &names);
 	for (int i = 0; i < nn; i++) {
 		const char *full = ast_join(dir, '/', names[i]);
+		struct stat st;
 		if (stat(full, &st) != 0) {
 			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
 			continue;
 		}
 		size_t len = strlen(names[i]);
-		if (S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
 			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1);
-		} else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0) {
-			if (!S_ISREG(st.st_mode)) {
-				diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
-				continue;
-			}
-			char rp[PATH_MAX];
-			if (realpath(full, rp)) {
-				size_t rl = strlen(w->root_real);
-				bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
-				if (!inside) {
-					diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
-						 w->root_real);
-					continue;
-				}
-			}
-			const char *base = ast_strdup(names[i], len - 6);
-			Found f = {full, prefix ? ast_join(prefix, '.', base) : base};
-			if (w->n >= LOAD_MAX_FILES) {
-				diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
-				return;
-			}
-			AST_PUSH(w->files, w->n, f);
-		}
+		else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0 &&
+			 !add_file(w, full, &st, ast_strdup(names[i], len - 6), prefix))
+			return;
 	}
 }
 
@@ -367,19 +405,27 @@ static Program *build(Module **mods, int nmods, Diags *d)
  * also when running out of memory unwinds through it. */
 typedef Program *(*LoadFn)(const void *arg, Diags *d);
 
+typedef struct Held {
+	LoadFn fn;
+	const void *arg;
+	Diags *d;
+	Program *p;
+} Held;
+
+static void held_body(void *ud)
+{
+	Held *h = ud;
+	h->p = h->fn(h->arg, h->d);
+}
+
 static Program *held(LoadFn fn, const void *arg, Diags *d)
 {
-	MemTry t;
+	Held h = {fn, arg, d, NULL};
 	mem_hold_collections();
-	if (mem_try(&t)) {
-		mem_release_collections();
-		mem_raise();
-		return NULL;
-	}
-	Program *p = fn(arg, d);
-	mem_pop(&t);
+	int st = pr_call(held_body, &h);
 	mem_release_collections();
-	return p;
+	pr_pass(st);
+	return st == ST_OK ? h.p : NULL;
 }
 
 typedef struct LoadArgs {

@@ -2,12 +2,12 @@
  * mem.c - allocation through the collector, with out-of-memory unwinding,
  * fault injection and a stress mode.  See mem.h.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
 
-static __thread MemTry *handler;
 static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
@@ -66,17 +66,6 @@ static void held_alloc(size_t n)
 	}
 }
 
-void mem_push(MemTry *t)
-{
-	t->prev = handler;
-	handler = t;
-}
-
-void mem_pop(MemTry *t)
-{
-	handler = t->prev;
-}
-
 void mem_fail_after(long n)
 {
 	fail_countdown = n;
@@ -88,19 +77,12 @@ int mem_failed(void)
 	return failed;
 }
 
+/* Thrown to the innermost protected call; NULL outside any. */
 static void *out_of_memory(void)
 {
-	MemTry *t = handler;
-	if (t) {
-		handler = t->prev;
-		longjmp(t->jb, 1);
-	}
+	if (pr_active())
+		pr_throw(ST_MEMORY);
 	return NULL;
-}
-
-void mem_raise(void)
-{
-	(void)out_of_memory();
 }
 
 void mem_counts(uint64_t *allocs, uint64_t *bytes)
@@ -109,18 +91,27 @@ void mem_counts(uint64_t *allocs, uint64_t *bytes)
 	*bytes = count_bytes;
 }
 
-void *mem_alloc(size_t n, int atomic)
+/* What comes before every allocation of n bytes: counting it, an injected
+ * failure (false), a stress collection, the hold on collections. */
+static bool before_alloc(size_t n)
 {
 	count_allocs++;
 	count_bytes += n;
 	if (fail_countdown > 0 && --fail_countdown == 0) {
 		failed = 1;
-		return out_of_memory();
+		return false;
 	}
 	if (stress)
 		GC_gcollect();
 	if (held)
 		held_alloc(n);
+	return true;
+}
+
+void *mem_alloc(size_t n, int atomic)
+{
+	if (!before_alloc(n))
+		return out_of_memory();
 	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
 	if (!p)
 		return out_of_memory();
@@ -131,16 +122,8 @@ void *mem_alloc(size_t n, int atomic)
 
 void *mem_realloc(void *p, size_t n)
 {
-	count_allocs++;
-	count_bytes += n;
-	if (fail_countdown > 0 && --fail_countdown == 0) {
-		failed = 1;
+	if (!before_alloc(n))
 		return out_of_memory();
-	}
-	if (stress)
-		GC_gcollect();
-	if (held)
-		held_alloc(n);
 	void *q = GC_realloc(p, n);
 	if (!q && n)
 		return out_of_memory();

@@ -3,9 +3,11 @@
  *
  * Files include this instead of <gc.h>.  GC_MALLOC and friends are routed
  * through mem_alloc so that:
- *   - running out of memory unwinds to the API entry point that started the
- *     work (mem_try), which returns an out-of-memory status: nothing
- *     half-built is kept, and the collector reclaims the rest;
+ *   - running out of memory is thrown (pr_throw, protect.h) as ST_MEMORY
+ *     to the innermost protected call, in the end the API entry point that
+ *     started the work, which returns an out-of-memory status: nothing
+ *     half-built is kept, and the collector reclaims the rest.  Outside any
+ *     protected call an allocation that fails returns NULL;
  *   - test builds can make the Nth allocation fail (mem_fail_after), for
  *     N = 1, 2, 3 ... (SQLite's fault simulation);
  *   - a stress mode collects at every allocation (EDICT_GC_STRESS=1 in the
@@ -15,9 +17,10 @@
 #define EDICT_MEM_H
 
 #include <gc.h>
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "protect.h"
 
 void *mem_alloc(size_t n, int atomic);
 void *mem_realloc(void *p, size_t n);
@@ -28,26 +31,6 @@ void *mem_realloc(void *p, size_t n);
 #define GC_MALLOC(n) mem_alloc((n), 0)
 #define GC_MALLOC_ATOMIC(n) mem_alloc((n), 1)
 #define GC_REALLOC(p, n) mem_realloc((p), (n))
-
-/* An out-of-memory handler for the calling thread: set by mem_try, restored
- * by mem_end.  Without one, an allocation that fails returns NULL. */
-typedef struct MemTry {
-	jmp_buf jb;
-	struct MemTry *prev;
-} MemTry;
-
-void mem_push(MemTry *t);
-void mem_pop(MemTry *t);
-/* Pass an out-of-memory unwind on to the next handler out (after cleaning
- * up in a mem_try of one's own).  Returns only when there is none. */
-void mem_raise(void);
-/* Run `body` so that running out of memory jumps to `on_oom`:
- *     MemTry t;
- *     if (mem_try(&t)) { ...out of memory...; }
- *     ...work...
- *     mem_pop(&t);
- */
-#define mem_try(t) (mem_push(t), setjmp((t)->jb) ? (mem_pop(t), 1) : 0)
 
 /* Fault injection (all builds; costs one branch per allocation): fail the
  * nth allocation from now on this thread (0 turns it off).  mem_failed()

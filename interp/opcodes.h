@@ -4,10 +4,13 @@
  * An instruction is one 32-bit word: the opcode in the low 8 bits and an
  * operand A in the high 24.  Instructions marked "+1 word" take a second
  * operand B in the following word.  Each line gives the name, the number of
- * operand words after the first (0 or 1), the stack effect (-1 = varies),
- * and what it does.  The enum, the name table, the operand sizes and the
- * disassembler (disasm.c) are all generated from this list; the meaning of
- * each opcode is written again, in full, above its case in vm.c.
+ * operand words after the first (0 or 1), the stack effect when it goes on
+ * to the next instruction (VAR: it depends on an operand; the code
+ * generator's stack analysis, cg_max_stack, handles those and the jumps),
+ * and what it does.  The enum, the name table, the operand sizes, the stack
+ * effects and the disassembler (disasm.c) are all generated from this list;
+ * the meaning of each opcode is written again, in full, above its case in
+ * vm.c.
  *
  * Notation: S = the stack, top last; L[n] = frame slot n; K[n] = constant n;
  * U = unknown.  Every operation on U yields U (carrying the union of the
@@ -15,6 +18,9 @@
  */
 #ifndef EDICT_OPCODES_H
 #define EDICT_OPCODES_H
+
+/* The stack effect of an instruction whose effect depends on its operands. */
+#define VAR 99
 
 #define EDICT_OPCODES(X)                                                                    \
 	X(CONST, 0, 1, "push K[A]")                                                          \
@@ -30,9 +36,9 @@
 	X(LOCALFIELD, 1, 1, "push field B of the record in L[A] (superinstruction)")          \
 	X(FACTFIELD, 1, 1, "push field B of fact root A (superinstruction)")                  \
 	X(DECIDE, 0, 1, "push the value of decision A, evaluating it once per evaluation")    \
-	X(CALL, 1, -1, "call function A with B arguments from S; push its result")           \
-	X(BUILTIN, 1, -1, "call builtin A with B arguments from S; push its result")          \
-	X(RETURN, 0, -1, "return the top of S from this chunk")                              \
+	X(CALL, 1, VAR, "call function A with B arguments from S; push its result")           \
+	X(BUILTIN, 1, VAR, "call builtin A with B arguments from S; push its result")          \
+	X(RETURN, 0, VAR, "return the top of S from this chunk")                              \
 	X(ADD, 0, -1, "a + b")                                                               \
 	X(SUB, 0, -1, "a - b")                                                               \
 	X(MUL, 0, -1, "a * b")                                                               \
@@ -59,18 +65,18 @@
 	X(IN, 0, -1, "a in list b")                                                          \
 	X(IN_HS, 0, -1, "tariff code a in chapter/heading/subheading b (A = which); b may be a list") \
 	X(IS_KNOWN, 0, 0, "true if top is not U (never U)")                                  \
-	X(MKLIST, 0, -1, "pop A values into a new list")                                     \
-	X(MKREC, 1, -1, "pop B values into a new record of type A")                          \
-	X(ITERPREP, 1, 0, "pop a list into L[A] and reset its cursor L[A+1]; U: push it and jump to B") \
+	X(MKLIST, 0, VAR, "pop A values into a new list")                                     \
+	X(MKREC, 1, VAR, "pop B values into a new record of type A")                          \
+	X(ITERPREP, 1, -1, "pop a list into L[A] and reset its cursor L[A+1]; U: push it and jump to B") \
 	X(ITER, 1, 0, "if the list L[A] has more items: L[A+2] := next; else jump to B")     \
 	X(ACCINIT, 1, 0, "reset accumulator L[A] and its unknown-marker L[A+1] for kind B")                   \
 	X(FILTER, 1, -1, "pop c: true: go on; false: jump to B; U: note it in L[A] and jump to B") \
 	X(ACC, 1, -1, "fold pop into accumulator L[A] (B = kind: list, sum, count, min, max, all, any)") \
 	X(ACCEND, 1, 1, "push the accumulated result of L[A] (B = kind)")                    \
-	X(PICK, 0, -1, "choose among the case conditions in L: case table A; jumps to the chosen body") \
-	X(HIT, 0, -1, "reduce the list on top by the policy of gathering table A; none and a default: go on to it; else jump past it") \
+	X(PICK, 0, VAR, "choose among the case conditions in L: case table A; jumps to the chosen body") \
+	X(HIT, 0, VAR, "reduce the list on top by the policy of gathering table A; none and a default: go on to it; else jump past it") \
 	X(DATEIN, 1, 1, "push whether as-of is within [K[A], K[B]) (either may be unknown = open)") \
-	X(ERROR, 0, 0, "raise runtime error message K[A]")                                   \
+	X(ERROR, 0, VAR, "raise runtime error message K[A]")                                   \
 	X(TRACE_COND, 0, 0, "explain mode: record condition node A with the value on top")    \
 	X(TRACE_FACT, 0, 0, "explain mode: record fact path K[A] with the value on top")      \
 	X(TRACE_CASE, 0, 0, "explain mode: record that case A of this decision applied")
@@ -89,6 +95,7 @@ typedef enum OpCode {
 
 extern const char *const op_names[OP__COUNT];
 extern const unsigned char op_words[OP__COUNT];
+extern const signed char op_effect[OP__COUNT];
 
 /* Accumulator kinds for ACC / ACCEND. */
 enum { ACC_LIST, ACC_SUM, ACC_COUNT, ACC_MIN, ACC_MAX, ACC_ALL, ACC_ANY };

@@ -13,7 +13,9 @@
 #include "mem.h"
 #include <string.h>
 
+#include "keywords.h"
 #include "parse.h"
+#include "protect.h"
 #include "parser.h"
 #include "lexer.h"
 
@@ -149,7 +151,8 @@ static struct ParseState *parse_part(const Source *src, Diags *diags, int start,
 _Noreturn void lex_fatal(struct ParseState *ps, const char *msg)
 {
 	if (strstr(msg, "memory"))
-		mem_raise(); /* returns only where no one catches out of memory */
+		if (pr_active())
+			pr_throw(ST_MEMORY); /* else no one catches out of memory: an error here */
 	diag_add(ps->diags, SEV_ERROR, (Loc){ps->src->path, ps->line, ps->col, ps->line, ps->col},
 		 "the rules could not be read here (%s)", strstr(msg, "memory") ? "out of memory" : msg);
 	longjmp(*ps->scan_failed, 1);
@@ -238,18 +241,12 @@ typedef enum { W_OTHER, W_MODULE, W_IMPORT, W_PRIVATE, W_TYPE, W_NAMED, W_CHECK 
 
 static Word top_word(const char *s, size_t n)
 {
-	static const struct { const char *w; size_t n; Word k; } words[] = {
-		{"module", 6, W_MODULE}, {"import", 6, W_IMPORT}, {"private", 7, W_PRIVATE}, {"enum", 4, W_TYPE},
-		{"record", 6, W_TYPE},   {"fact", 4, W_TYPE},     {"param", 5, W_NAMED},     {"decision", 8, W_NAMED},
-		{"table", 5, W_NAMED},   {"function", 8, W_NAMED}, {"check", 5, W_CHECK},    {"test", 4, W_CHECK},
-		{"document", 8, W_TYPE}, {"view", 4, W_NAMED},
-	};
+	static const Word of_class[] = {[KW_MODULE] = W_MODULE, [KW_IMPORT] = W_IMPORT, [KW_PRIVATE] = W_PRIVATE,
+					[KW_TYPE] = W_TYPE,	[KW_NAMED] = W_NAMED,	[KW_CHECK] = W_CHECK};
 	if (n < 4 || n > 8 || !strchr("mipefrdtcv", s[0]))
 		return W_OTHER;
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (words[i].n == n && words[i].w[0] == s[0] && memcmp(words[i].w, s, n) == 0)
-			return words[i].k;
-	return W_OTHER;
+	int k = kw_find(s, n);
+	return k < 0 || kw_table[k].cls == KW_EXPR ? W_OTHER : of_class[kw_table[k].cls];
 }
 
 /* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
@@ -271,6 +268,48 @@ static bool ident_char(char c) { return byte_class[(unsigned char)c] == 1 || byt
 /* Where the dotted name being read goes: the module line or an import. */
 typedef enum { D_NONE, D_MODULE, D_IMPORT, D_DECL_NAME } Dotted;
 
+/* Past white space, comments and texts in quotes, which hold no words,
+ * from i; counts the lines passed. */
+static size_t skip_blank(const char *t, size_t n, size_t i, int *line, size_t *line_start)
+{
+	while (i < n) {
+		char c = t[i];
+		if (c == '\n') {
+			++*line;
+			*line_start = ++i;
+		} else if (byte_class[(unsigned char)c] == 3) {
+			i++;
+		} else if (c == '#') {
+			const char *nl = memchr(t + i, '\n', n - i);
+			i = nl ? (size_t)(nl - t) : n;
+		} else if (c == '"') {
+			for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
+				if (t[i] == '\\' && i + 1 < n) {
+					if (t[++i] == '\n') {
+						++*line;
+						*line_start = i + 1;
+					}
+				}
+			if (i < n && t[i] == '"')
+				i++;
+		} else {
+			break;
+		}
+	}
+	return i;
+}
+
+/* A type declaration starting: its part of the outline (one after the
+ * other, they are parsed in one go), to be closed at the next word. */
+static OutlinePart *type_part(Outline *o, OutlinePart part)
+{
+	OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
+	if (last && last->off + last->len == part.off)
+		return last;
+	AST_PUSH(o->types, o->ntypes, part);
+	return &o->types[o->ntypes - 1];
+}
+
 void parse_outline(const Source *src, Outline *o)
 {
 	memset(o, 0, sizeof *o);
@@ -286,31 +325,7 @@ void parse_outline(const Source *src, Outline *o)
 	int priv_line = 0, priv_col = 0;
 	bool priv = false;
 	for (;;) {
-		/* white space, comments and texts in quotes hold no words */
-		while (i < n) {
-			char c = t[i];
-			if (c == '\n') {
-				line++;
-				line_start = ++i;
-			} else if (byte_class[(unsigned char)c] == 3) {
-				i++;
-			} else if (c == '#') {
-				const char *nl = memchr(t + i, '\n', n - i);
-				i = nl ? (size_t)(nl - t) : n;
-			} else if (c == '"') {
-				for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
-					if (t[i] == '\\' && i + 1 < n) {
-						if (t[++i] == '\n') {
-							line++;
-							line_start = i + 1;
-						}
-					}
-				if (i < n && t[i] == '"')
-					i++;
-			} else {
-				break;
-			}
-		}
+		i = skip_blank(t, n, i, &line, &line_start);
 		size_t at = i;
 		Word w = W_OTHER;
 		size_t wl = 0;
@@ -360,13 +375,7 @@ void parse_outline(const Source *src, Outline *o)
 			if (w == W_TYPE) {
 				OutlinePart part = {priv ? priv_off : at, 0, priv ? priv_line : line,
 						    priv ? priv_col : (int)(at - line_start) + 1};
-				OutlinePart *last = o->ntypes ? &o->types[o->ntypes - 1] : NULL;
-				if (last && last->off + last->len == part.off) {
-					open = last; /* one after the other: parsed in one go */
-				} else {
-					AST_PUSH(o->types, o->ntypes, part);
-					open = &o->types[o->ntypes - 1];
-				}
+				open = type_part(o, part);
 			}
 			priv = false;
 			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;

@@ -132,7 +132,5 @@ typedef enum TokRole {
 
 /* The role of a scanner token number (Token.kind). */
 TokRole parse_token_role(int kind);
-/* The grammar's keywords (at most max), in its order; returns how many. */
-int parse_keywords(const char **out, int max);
 
 #endif

@@ -5,7 +5,9 @@
  * modules with their checked trees, the global tables (types, fact roots,
  * decisions, functions, checks, tests) and one bytecode Chunk per decision
  * and function, in two flavours: plain, and with explanation tracing.
- * Once built it is never modified, so many threads may evaluate it at once.
+ * What the load builds is never modified after it, so many threads may
+ * evaluate it at once; the few caches that grow later are set apart at the
+ * end of the struct, each with its rule for threads.
  */
 #ifndef EDICT_PROGRAM_H
 #define EDICT_PROGRAM_H
@@ -52,6 +54,7 @@ typedef struct Chunk {
 	Value *k;
 	int nk, kcap;
 	int nlocals;
+	int maxstack; /* the most values on the stack above the locals (cg_max_stack) */
 	int nargs;
 	CaseTab **cases;
 	int ncases;
@@ -62,7 +65,7 @@ typedef struct Chunk {
 typedef struct Tmpl Tmpl;
 
 typedef struct Program {
-	Diags *diags;
+	/* ---- built by the load (load.c: check, compile, facts_prepare), then read-only */
 	Module **mods;
 	int nmods;
 	TypeDef **types;
@@ -80,12 +83,25 @@ typedef struct Program {
 	int ntests;
 	Decl **docs; /* the documents the rules cite (cite.h) */
 	int ndocs;
-	Chunk **dchunk, **dchunk_tr; /* per decl: plain, and traced (compiled on first use: cg_traced) */
-	Chunk **fchunk, **fchunk_tr; /* per function, likewise */
-	Node **nodes; /* every expression node by id, for explanations */
+	Chunk **dchunk; /* per decl: its bytecode */
+	Chunk **fchunk; /* per function */
+	struct Tmpl **fact_tmpl; /* per fact root: its absent values (facts.c) */
+
+	/* ---- the caches that grow after the load; each says how it stays
+	 * safe for threads sharing the program */
+	/* Explain-mode chunks, per decl and per function, compiled on first use
+	 * (cg_traced): a whole chunk is built, then published with an atomic
+	 * store; two threads may both build one, and either stays. */
+	Chunk **dchunk_tr, **fchunk_tr;
+	/* Every expression node by id, for explanations, and the sources with
+	 * their diagnostics: compiling a query, a test's `given` or a fact's
+	 * Edict value adds to them (chk_query, using the checker's tables in
+	 * chk).  A host that shares the program between threads compiles under
+	 * a write lock and reads nodes and sources under a read lock (api.c). */
+	Node **nodes;
 	int nnodes;
-	struct Chk *chk; /* the checker's lookup tables, for queries */
-	struct Tmpl **fact_tmpl; /* per fact root: its absent values, built once (facts.c) */
+	Diags *diags;
+	struct Chk *chk;
 } Program;
 
 /* Types shared by the checker, the facts loader and the printer. */

@@ -62,20 +62,40 @@ static size_t copy_out(const char *text, size_t n, char *buf, size_t size)
 	return n;
 }
 
-size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size)
+/* A text made from a program under the protected call. */
+typedef struct Text {
+	const Program *p;
+	const char *s;
+	size_t n;
+} Text;
+
+static void hash_body(void *ud)
+{
+	Text *k = ud;
+	char *h = GC_MALLOC_ATOMIC(72);
+	schema_hash(k->p, h);
+	k->s = h;
+	k->n = strlen(h);
+}
+
+/* A text about a rule set, made by body under the protected call and
+ * copied out as edict_rules_hash and edict_rules_schema_json promise. */
+static size_t rules_text(const edict_rules *rules, void (*body)(void *), char *buf, size_t size)
 {
 	edict_init();
 	edict_thread_attach();
 	const Program *p = api_program(rules);
 	if (!p)
 		return 0;
-	MemTry t;
-	if (mem_try(&t))
+	Text k = {p, NULL, 0};
+	if (pr_call(body, &k) != ST_OK)
 		return 0;
-	char h[72];
-	schema_hash(p, h);
-	mem_pop(&t);
-	return copy_out(h, strlen(h), buf, size);
+	return copy_out(k.s, k.n, buf, size);
+}
+
+size_t edict_rules_hash(const edict_rules *rules, char *buf, size_t size)
+{
+	return rules_text(rules, hash_body, buf, size);
 }
 
 /* -------------------------------------------------------------- schema */
@@ -302,22 +322,20 @@ static void decisions_json(const Program *p, Buf *b)
 	buf_puts(b, "]");
 }
 
-size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size)
+static void schema_body(void *ud)
 {
-	edict_init();
-	edict_thread_attach();
-	const Program *p = api_program(rules);
-	if (!p)
-		return 0;
-	MemTry t;
-	if (mem_try(&t))
-		return 0;
+	Text *k = ud;
 	Buf b = {0};
 	buf_puts(&b, "{\"facts\":");
-	facts_schema(p, &b);
+	facts_schema(k->p, &b);
 	buf_puts(&b, ",\"decisions\":");
-	decisions_json(p, &b);
+	decisions_json(k->p, &b);
 	buf_puts(&b, "}");
-	mem_pop(&t);
-	return copy_out(b.s, b.n, buf, size);
+	k->s = b.s;
+	k->n = b.n;
+}
+
+size_t edict_rules_schema_json(const edict_rules *rules, char *buf, size_t size)
+{
+	return rules_text(rules, schema_body, buf, size);
 }

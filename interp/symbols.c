@@ -16,6 +16,7 @@
 
 #include "builtins.h"
 #include "cite.h"
+#include "keywords.h"
 #include "parse.h"
 #include "symbols.h"
 
@@ -846,10 +847,8 @@ int sym_complete(const SymIndex *ix, const char *file, const char *before, SymCa
 		return complete_after(ix, m, ast_strdup(word, (size_t)(dot - word)), out);
 	int n = 0;
 	const Program *p = ix->p;
-	const char *kws[128];
-	int nk = parse_keywords(kws, 128);
-	for (int i = 0; i < nk; i++)
-		cand(out, &n, kws[i], SK_KEYWORD, NULL);
+	for (int i = 0; i < kw_count; i++)
+		cand(out, &n, kw_table[i].text, SK_KEYWORD, NULL);
 	for (int i = 0; i < p->nmods; i++) {
 		const Module *o = p->mods[i];
 		if (o != m && o->name)
@@ -884,10 +883,5 @@ bool sym_valid_name(const char *s)
 			return false;
 	if (n == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z')
 		return false;
-	const char *kws[128];
-	int nk = parse_keywords(kws, 128);
-	for (int i = 0; i < nk; i++)
-		if (strcmp(kws[i], s) == 0)
-			return false;
-	return true;
+	return kw_find(s, n) < 0;
 }

@@ -127,10 +127,7 @@ int val_hs_parse(const char *s, size_t n, Value *out)
 
 static int64_t pow10i(int n)
 {
-	int64_t p = 1;
-	while (n-- > 0)
-		p *= 10;
-	return p;
+	return n > 0 ? (int64_t)dec_pow10(n) : 1;
 }
 
 int val_hs_chapter(Value v) { return (int)(v.as.i / pow10i(v.aux - 2)); }

@@ -8,8 +8,8 @@
  * switch; both share one body through the VMCASE/VMBREAK macros.
  *
  * Unknown values flow through every operation (Kleene logic for and, or,
- * not); errors longjmp back to vm_eval_* with a message and the location of
- * the instruction that failed.
+ * not); errors are thrown (protect.h) back to vm_eval_* with a message and
+ * the location of the instruction that failed.
  */
 #include "mem.h"
 #include <stdio.h>
@@ -19,20 +19,10 @@
 #include "builtins.h"
 #include "compile.h"
 #include "format.h"
+#include "guard.h"
 #include "opcodes.h"
+#include "protect.h"
 #include "vm.h"
-
-const char *const op_names[OP__COUNT] = {
-#define X(name, words, effect, doc) #name,
-	EDICT_OPCODES(X)
-#undef X
-};
-
-const unsigned char op_words[OP__COUNT] = {
-#define X(name, words, effect, doc) words,
-	EDICT_OPCODES(X)
-#undef X
-};
 
 /* ------------------------------------------------------------- errors */
 
@@ -45,7 +35,7 @@ static _Noreturn void fail_at(Ctx *c, int status, Loc loc, const char *fmt, ...)
 	va_end(ap);
 	c->status = status;
 	c->errloc = loc;
-	longjmp(*c->jb, 1);
+	pr_throw(status);
 }
 
 /* The location of the instruction being run, kept for messages. */
@@ -60,7 +50,7 @@ typedef struct Frame {
 static _Noreturn void raise_at(Ctx *c, Loc loc)
 {
 	c->errloc = loc;
-	longjmp(*c->jb, 1);
+	pr_throw(c->status);
 }
 
 static void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
@@ -110,8 +100,8 @@ static void new_epoch(Ctx *c)
 static void drop_kept(Ctx *c)
 {
 	for (int i = 0; i < c->p->ndecls; i++)
-		if (c->state[i] == 4)
-			c->state[i] = 0;
+		if (c->state[i] == DS_KEPT)
+			c->state[i] = DS_UNDECIDED;
 }
 
 void vm_reset(Ctx *c)
@@ -137,7 +127,7 @@ void vm_override(Ctx *c, int decl, Value v)
 	new_epoch(c);
 	drop_kept(c);
 	c->memo[decl] = v;
-	c->state[decl] = 3;
+	c->state[decl] = DS_OVERRIDDEN;
 }
 
 void vm_clear_overrides(Ctx *c)
@@ -544,12 +534,7 @@ static void ensure_stack(Ctx *c, int need)
 	int cap = c->cap ? c->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	Value *s = GC_MALLOC(sizeof(Value) * (size_t)cap);
-	if (!s) {
-		c->status = ST_MEMORY;
-		c->errmsg = "out of memory";
-		longjmp(*c->jb, 1);
-	}
+	Value *s = GC_MALLOC(sizeof(Value) * (size_t)cap); /* throws ST_MEMORY when short */
 	if (c->cap)
 		memcpy(s, c->stack, sizeof(Value) * (size_t)c->cap);
 	c->stack = s;
@@ -558,11 +543,11 @@ static void ensure_stack(Ctx *c, int need)
 
 static Value decide(Ctx *c, Frame *fr, int d)
 {
-	if (c->stamp[d] == c->epoch || c->state[d] >= 3)
+	if (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN)
 		return c->memo[d];
-	if (c->state[d] == 1)
+	if (c->state[d] == DS_DECIDING)
 		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
-	c->state[d] = 1;
+	c->state[d] = DS_DECIDING;
 	int saved = c->frame;
 	c->frame = d;
 	const Chunk *ch = c->trace ? cg_traced(c->p, d, false) : c->p->dchunk[d];
@@ -571,7 +556,7 @@ static Value decide(Ctx *c, Frame *fr, int d)
 	c->memo[d] = v;
 	c->stamp[d] = c->epoch;
 	/* without facts in it, the value holds for the next evaluation too */
-	c->state[d] = c->p->keep[d] && !c->trace ? 4 : 0;
+	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
 	return v;
 }
 
@@ -581,16 +566,12 @@ static Value decide(Ctx *c, Frame *fr, int d)
 
 static Value exec(Ctx *c, const Chunk *ch, int base)
 {
-	if (++c->depth > VM_MAX_DEPTH) {
-		c->status = ST_LIMIT;
-		c->errmsg = xprintf("decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
-		c->errloc = ch->locs[0];
-		longjmp(*c->jb, 1);
-	}
+	if (++c->depth > VM_MAX_DEPTH)
+		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
 	if (base < 0)
 		base = c->stack_top;
-	if (__builtin_expect(base + ch->nlocals + ch->n + 4 > c->cap, 0))
-		ensure_stack(c, base + ch->nlocals + ch->n + 4);
+	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
+		ensure_stack(c, base + ch->nlocals + ch->maxstack);
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals; /* next free slot */
@@ -631,6 +612,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	};
 #define VMDISPATCH()                                                                   \
 	do {                                                                           \
+		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);                    \
 		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
 		w = *pc++;                                                         \
@@ -643,6 +625,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 #define VMCASE(name) case OP_##name:
 #define VMBREAK break
 	for (;;) {
+		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);
 		if (--budget < 0)
 			goto steps_exceeded;
 		w = *pc++;
@@ -705,7 +688,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
-		if (c->stamp[d] == c->epoch || c->state[d] >= 3) {
+		if (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN) {
 			a = c->memo[d];
 		} else {
 			SAVE_TOP();
@@ -1184,31 +1167,49 @@ interrupted:
 
 /* ------------------------------------------------------------- entries */
 
+typedef struct Run {
+	Ctx *c;
+	const Chunk *ch;
+	int decl;
+	Value v;
+} Run;
+
+static void run_body(void *ud)
+{
+	Run *r = ud;
+	Ctx *c = r->c;
+	if (__builtin_expect(c->cap < 256, 0))
+		ensure_stack(c, 256);
+	Frame top = {r->ch, NULL};
+	r->v = r->decl >= 0 ? decide(c, &top, r->decl) : exec(c, r->ch, 0);
+}
+
+/* The evaluation's protected call: an error leaves the context ready for
+ * the next evaluation (no decision left half-decided); out of memory is
+ * passed on to the caller's protected call, as it abandons the caller's
+ * work too. */
 static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 {
-	jmp_buf jb;
-	jmp_buf *saved = c->jb;
-	c->jb = &jb;
-	if (setjmp(jb)) {
-		c->jb = saved;
-		c->depth = 0;
-		c->frame = c->top_frame;
-		/* a decision left half-decided is forgotten */
-		for (int i = 0; i < c->p->ndecls; i++)
-			if (c->state[i] == 1)
-				c->state[i] = 0;
-		return c->status;
-	}
 	c->status = ST_OK;
 	c->frame = c->top_frame;
 	c->stack_top = 0;
-	if (__builtin_expect(c->cap < 256, 0))
-		ensure_stack(c, 256);
-	Frame top = {ch, NULL};
-	Value v = decl >= 0 ? decide(c, &top, decl) : exec(c, ch, 0);
-	c->jb = saved;
-	*out = v;
-	return ST_OK;
+	Run r = {c, ch, decl, {0}};
+	int st = pr_call(run_body, &r);
+	if (st == ST_OK) {
+		*out = r.v;
+		return ST_OK;
+	}
+	c->depth = 0;
+	c->frame = c->top_frame;
+	for (int i = 0; i < c->p->ndecls; i++)
+		if (c->state[i] == DS_DECIDING)
+			c->state[i] = DS_UNDECIDED;
+	if (st == ST_MEMORY) {
+		c->status = ST_MEMORY;
+		c->errmsg = "out of memory";
+		pr_pass(st);
+	}
+	return st;
 }
 
 int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)

@@ -83,17 +83,44 @@ static int whynot(edict_ctx *x, const char *decision, Buf *out, const char **err
 	return EDICT_OK;
 }
 
-int whatif_whynot_json(edict_ctx *x, const char *decision, Buf *out, const char **err)
+static int compare(edict_ctx *before, edict_ctx *after, Buf *out, const char **err);
+
+/* The arguments of a protected analysis. */
+typedef struct Analysis {
+	edict_ctx *a, *b;
+	const char *decision;
+	Buf *out;
+	const char **err;
+	int st;
+} Analysis;
+
+static void whynot_body(void *ud)
 {
-	*err = NULL;
-	MemTry t;
-	if (mem_try(&t)) {
-		*err = "out of memory";
+	Analysis *k = ud;
+	k->st = whynot(k->a, k->decision, k->out, k->err);
+}
+
+static void compare_body(void *ud)
+{
+	Analysis *k = ud;
+	k->st = compare(k->a, k->b, k->out, k->err);
+}
+
+/* Run an analysis; out of memory is EDICT_ENOMEM. */
+static int analyse(void (*body)(void *), Analysis *k)
+{
+	*k->err = NULL;
+	if (pr_call(body, k) != ST_OK) {
+		*k->err = "out of memory";
 		return EDICT_ENOMEM;
 	}
-	int st = whynot(x, decision, out, err);
-	mem_pop(&t);
-	return st;
+	return k->st;
+}
+
+int whatif_whynot_json(edict_ctx *x, const char *decision, Buf *out, const char **err)
+{
+	Analysis k = {x, NULL, decision, out, err, EDICT_OK};
+	return analyse(whynot_body, &k);
 }
 
 /* ------------------------------------------------------------- what if */
@@ -262,13 +289,6 @@ static int compare(edict_ctx *xa, edict_ctx *xb, Buf *out, const char **err)
 
 int whatif_compare_json(edict_ctx *before, edict_ctx *after, Buf *out, const char **err)
 {
-	*err = NULL;
-	MemTry t;
-	if (mem_try(&t)) {
-		*err = "out of memory";
-		return EDICT_ENOMEM;
-	}
-	int st = compare(before, after, out, err);
-	mem_pop(&t);
-	return st;
+	Analysis k = {before, after, NULL, out, err, EDICT_OK};
+	return analyse(compare_body, &k);
 }

@@ -74,7 +74,7 @@ typedef struct Cands {
 } Cands;
 
 typedef struct W {
-	Program *p;
+	const Program *p;
 	const Ctx *base;
 	Ctx *now; /* the base facts, for the values of sub-expressions */
 	int nlocals;
@@ -963,7 +963,7 @@ static int by_size(const void *a, const void *b)
 
 int whynot_explain(const Ctx *base, int decl, bool want, Buf *out, const char **err)
 {
-	Program *p = (Program *)base->p;
+	const Program *p = base->p;
 	Decl *d = p->decls[decl];
 	W w = {p, base, NULL, d->nlocals, 0, NULL, false, ST_OK, NULL};
 	w.busy = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);

@@ -6,8 +6,9 @@
 #   sh tests/quickstart.sh demo   evaluate the rule library on an example company,
 #                                 explain three decisions, and write the HTML site
 #   sh tests/quickstart.sh test   run all tests, fuzz each input surface for a
-#                                 while, then run all tests again under ASan and
-#                                 UBSan (the last lines are ctest's summary)
+#                                 while, run all tests again under ASan and
+#                                 UBSan, then measure line coverage (the last
+#                                 lines are ctest's summary and the coverage)
 set -eu
 
 mode=${1:-demo}
@@ -22,7 +23,7 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 # PostgreSQL extension is built against, and tested in, a PostgreSQL 15
 # (postgres/); the Python package is tested with pytest and pandas, and
 # installed with pip into a virtual environment (python/); genhtml reads
-# `edict test --lcov` (lcov); the editor packages are tested with a headless
+# `edict test --lcov` and the line coverage of the sanitizer run (lcov); the editor packages are tested with a headless
 # Neovim and with npm's vscode-textmate (editors/); the site that `edict doc`
 # writes is opened in headless chromium too (doc.browser)
 [ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
@@ -93,7 +94,18 @@ test)
 	rm -rf "$probe"
 	echo "== the same tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 	build build-asan -DEDICT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+	status=0
+	NO_COLOR=1 ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j "$jobs" || status=$?
+	# Line coverage (gcov, reported with lcov by tests/coverage.sh), measured
+	# on the suites that run the library in-process and through the command
+	# (not those that limit file sizes or link an installed copy).
+	echo "== line coverage of the C code"
+	build build-cov -DEDICT_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug
+	find build-cov -name '*.gcda' -delete
+	NO_COLOR=1 ctest --test-dir build-cov -j "$jobs" -R "^(unit|golden|rules|check|docs|repl.golden$|batch.golden$|limits|hostile|fuzz.replay)" >/dev/null ||
+		echo "(some suites failed in the coverage build; see build-cov/Testing)"
+	sh tests/coverage.sh build-cov || echo "== line coverage could not be measured (lcov)"
+	exit $status
 	;;
 *)
 	echo "usage: sh tests/quickstart.sh demo|test" >&2

@@ -33,6 +33,12 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* An input, for a harness's protected call (protect.h). */
+typedef struct FuzzInput {
+	const uint8_t *data;
+	size_t size;
+} FuzzInput;
+
 static inline void fuzz_init(void)
 {
 	static int done;

@@ -130,14 +130,12 @@ static void evaluate(Program *p)
 	(void)graph_dot(p, NULL, "module/");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One input, under the protected call: running out of memory is a clean outcome. */
+static void one_input(void *ud)
 {
-	fuzz_init();
-	if (size > 64 * 1024)
-		return -1; /* larger inputs only slow the search down */
-	MemTry t;
-	if (mem_try(&t))
-		return 0; /* out of memory is a clean outcome */
+	const FuzzInput *in = ud;
+	const uint8_t *data = in->data;
+	size_t size = in->size;
 	char *text = fuzz_text(data, size);
 	const Source *srcs[MAX_FILES];
 	int n = 0;
@@ -180,6 +178,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(p->dchunk[i] != NULL);
 		evaluate(p);
 	}
-	mem_pop(&t);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_init();
+	if (size > 64 * 1024)
+		return -1; /* larger inputs only slow the search down */
+	FuzzInput in = {data, size};
+	(void)pr_call(one_input, &in);
 	return 0;
 }

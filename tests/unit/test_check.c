@@ -15,6 +15,7 @@
 #include "load.h"
 #include "parse.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -23,29 +24,16 @@ static void setup(void)
 
 TestSuite(check, .init = setup);
 
-static const Source *src(const char *path, const char *text)
-{
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = path;
-	s->text = text;
-	s->len = strlen(text);
-	return s;
-}
-
 static Program *load2(const char *p1, const char *t1, const char *p2, const char *t2, Diags *d)
 {
-	const Source *s[2] = {src(p1, t1), p2 ? src(p2, t2) : NULL};
+	const Source *s[2] = {tu_source(p1, t1), p2 ? tu_source(p2, t2) : NULL};
 	return load_sources(s, p2 ? 2 : 1, d);
 }
 
 /* A rule file that must check cleanly. */
 static Program *ok(const char *text)
 {
-	Diags *d = diag_new();
-	Program *p = load2("t.edict", text, NULL, NULL, d);
-	cr_assert_not_null(p);
-	cr_assert_eq(d->nerrors, 0, "unexpected error: %s (line %d)", d->n ? d->items[0].msg : "", d->n ? d->items[0].loc.line : 0);
-	return p;
+	return tu_program(text);
 }
 
 /* A rule file with errors: its diagnostics. */
@@ -498,7 +486,7 @@ Test(check, given_paths)
 	s.kind = TS_GIVEN;
 	s.path = path;
 	s.npath = 2;
-	s.expr = parse_expr(src("<given>", "14%"), d);
+	s.expr = parse_expr(tu_source("<given>", "14%"), d);
 	cr_assert_not_null(s.expr);
 	int nlocals = 0;
 	cr_assert(chk_given(p, &s, d, &nlocals));
@@ -508,4 +496,13 @@ Test(check, given_paths)
 	s.path = bad_path;
 	cr_assert_not(chk_given(p, &s, d, &nlocals));
 	cr_assert_str_eq(d->items[d->n - 1].msg, "unknown fact 'company.us_export_shar'; did you mean 'company.us_export_share'?");
+}
+
+/* The plural follows the number shown. */
+Test(check, builtin_arity_message_says_at_least_one_argument)
+{
+	Diags *d = diag_new();
+	tu_load("decision b : int = min()\n", d);
+	cr_assert_eq(d->nerrors, 1);
+	cr_assert_str_eq(d->items[0].msg, "min takes at least 1 argument, not 0");
 }

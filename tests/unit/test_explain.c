@@ -18,6 +18,7 @@
 #include "facts.h"
 #include "load.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -47,16 +48,8 @@ static const char *RULES = "enum company_size = sme | midsize | large\n"
 static Program *program(void)
 {
 	static Program *p;
-	if (p)
-		return p;
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = "x.edict";
-	s->text = RULES;
-	s->len = strlen(RULES);
-	const Source *srcs[1] = {s};
-	Diags *d = diag_new();
-	p = load_sources(srcs, 1, d);
-	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	if (!p)
+		p = tu_program_at("x.edict", RULES);
 	return p;
 }
 

@@ -15,6 +15,7 @@
 #include "facts.h"
 #include "format.h"
 #include "load.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -47,16 +48,8 @@ static const char *RULES = "enum company_size = sme | midsize | large\n"
 static Program *program(void)
 {
 	static Program *p;
-	if (p)
-		return p;
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = "t.edict";
-	s->text = RULES;
-	s->len = strlen(RULES);
-	const Source *srcs[1] = {s};
-	Diags *d = diag_new();
-	p = load_sources(srcs, 1, d);
-	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	if (!p)
+		p = tu_program(RULES);
 	return p;
 }
 
@@ -332,7 +325,7 @@ Test(facts, error_not_an_object)
 {
 	cr_assert_str_eq(refused("[1, 2]"), "facts.json: the facts must be a JSON object, like {\"company\": {...}}");
 	cr_assert_str_eq(refused("\"company\""), "facts.json: the facts must be a JSON object, like {\"company\": {...}}");
-	/* a bare number: see test_known_bugs.c, bug docs-15 */
+	/* a bare number: see a_bare_number_is_not_an_object */
 }
 
 Test(facts, error_invalid_json_with_line_and_column)
@@ -415,4 +408,28 @@ Test(facts, set_path_copies_records)
 	facts_set_path(b, f->fact, &slot, 1, val_int(40));
 	cr_assert_str_eq(fmt_value_str(b->p, b->facts[f->fact].as.r->f[slot]), "40");
 	cr_assert_str_eq(field(a, "staff"), "3", "the other context still sees its own value");
+}
+
+/* The error of loading json against rules that must check. */
+static const char *facts_error(const char *rules, const char *json)
+{
+	Ctx *c = vm_new(tu_program(rules));
+	const char *err = NULL;
+	cr_assert_eq(facts_load_json(c, json, strlen(json), "facts.json", &err), ST_FACTS);
+	return err;
+}
+
+/* A bare JSON number is a complete document, just not an object. */
+Test(facts, a_bare_number_is_not_an_object)
+{
+	cr_assert_str_eq(facts_error("fact staff : int\n", "42"),
+			 "facts.json: the facts must be a JSON object, like {\"company\": {...}}");
+}
+
+/* json-c keeps no text for integers past 64 bits (it clamps them), so the
+ * message names the limit rather than quoting a number that was not written. */
+Test(facts, a_too_large_number_is_not_misquoted)
+{
+	cr_assert_str_eq(facts_error("fact company { staff : int }\n", "{\"company\": {\"staff\": 99999999999999999999}}"),
+			 "facts.json: company.staff: the number is too large for a whole number (at most 9223372036854775806)");
 }

@@ -318,6 +318,17 @@ Test(fileio, large_contents_arrive_whole)
 	cr_assert(memcmp(now, b, n) == 0);
 }
 
+static void write_file(void *path)
+{
+	const char *err = NULL;
+	FioFile *f = fio_begin(path, &err);
+	if (f) {
+		fio_printf(f, "line %d of a long text that %s\n", 7, "goes on");
+		fio_write(f, "more\n", 5);
+		fio_commit(f, &err);
+	}
+}
+
 /* Running out of memory at any allocation of a write unwinds cleanly: the
  * old file is intact, no temporary file stays, and the next write works. */
 Test(fileio, out_of_memory_at_any_point_leaves_the_old_file)
@@ -326,20 +337,9 @@ Test(fileio, out_of_memory_at_any_point_leaves_the_old_file)
 	put(p, "old\n");
 	int n;
 	for (n = 1; n < 1000; n++) {
-		MemTry t;
-		volatile bool finished = false;
 		mem_fail_after(n);
-		if (!mem_try(&t)) {
-			const char *err = NULL;
-			FioFile *f = fio_begin(p, &err);
-			if (f) {
-				fio_printf(f, "line %d of a long text that %s\n", n, "goes on");
-				fio_write(f, "more\n", 5);
-				fio_commit(f, &err);
-			}
-			mem_pop(&t);
-			finished = true;
-		}
+		int thrown = pr_call(write_file, (void *)p);
+		bool finished = thrown == ST_OK;
 		bool failed = mem_failed();
 		mem_fail_after(0);
 		if (!failed) {

@@ -12,6 +12,7 @@
 
 #include "format.h"
 #include "load.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -45,15 +46,7 @@ static Program *program(void)
 {
 	static const char *text = "enum company_size = sme | midsize | large\n"
 				  "record task { number : int  name : string  launch_month : int optional }\n";
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = "t.edict";
-	s->text = text;
-	s->len = strlen(text);
-	const Source *srcs[1] = {s};
-	Diags *d = diag_new();
-	Program *p = load_sources(srcs, 1, d);
-	cr_assert_eq(d->nerrors, 0);
-	return p;
+	return tu_program(text);
 }
 
 static TypeDef *type_named(Program *p, const char *name)

@@ -15,6 +15,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "keywords.h"
 #include "parse.h"
 #include "value.h"
 
@@ -755,4 +756,21 @@ Test(lexer_parser, rendered_error_quotes_the_line_with_carets)
 			 "t.edict:2:38: error: '==' is not an operator here; write a single '=' to compare two values\n"
 			 " 2 | decision small : bool = company.size == \"sme\"\n"
 			 "   |                                      ^^\n");
+}
+
+/* The keyword table (keywords.h) and the grammar agree: each word lexes to
+ * the token whose name in messages is that word in quotes. */
+Test(lexer_parser, every_keyword_is_the_grammars_token_of_that_word)
+{
+	for (int i = 0; i < kw_count; i++) {
+		const char *w = kw_table[i].text;
+		Diags *d = bad(xprintf("decision %s : int = 1\n", w));
+		cr_assert_geq(d->n, 1, "%s", w);
+		cr_expect(strstr(d->items[0].msg, xprintf("unexpected '%s'", w)) != NULL, "%s: %s", w, d->items[0].msg);
+	}
+	/* a name that only starts like one is a name */
+	M("decision iffy : int = 1\ndecision known_size : int = 2\n");
+	cr_expect_eq(kw_find("as_of", 5) >= 0, true);
+	cr_expect_eq(kw_find("as_o", 4), -1);
+	cr_expect_eq(kw_find("x", 1), -1);
 }

@@ -439,6 +439,28 @@ Test(load, holding_collections_is_bounded_and_nests)
 	cr_assert_not(GC_is_disabled());
 }
 
+/* load_file's limit: a file of exactly `max` bytes is within it; a smaller limit holds. */
+Test(load, the_file_size_limit_is_exact)
+{
+	char tmpl[] = "/tmp/edict-test-load-XXXXXX";
+	cr_assert_not_null(mkdtemp(tmpl));
+	const char *path = xprintf("%s/exact.txt", tmpl);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (int i = 0; i < 8192; i++)
+		fputc('x', f);
+	fclose(f);
+	size_t len = 0;
+	const char *err = NULL;
+	char *t = load_file(path, 8192, &len, &err);
+	cr_assert_not_null(t, "a file of exactly the limit is refused: %s", err);
+	cr_assert_eq(len, 8192);
+	cr_assert_null(load_file(path, 100, &len, &err), "a limit below 4096 bytes is not enforced");
+	cr_assert_str_eq(err, xprintf("%s is larger than the limit of 100 bytes", path));
+	remove(path);
+	rmdir(tmpl);
+}
+
 /* An editor's unsaved buffers (load_paths_overlay): an overlay replaces the
  * file of the same path; one that matches no file is added. */
 Test(load, overlays_replace_files)

@@ -7,7 +7,7 @@
  * loads JSON facts, compiles and evaluates queries plain and traced, explains
  * them, prints values as text and JSON, and runs the rules' own tests and
  * checks.  For every N until the run makes fewer than N allocations:
- *   - the run must end at the out-of-memory handler (mem_try), nowhere else:
+ *   - the run must end at the protected call (pr_call), nowhere else:
  *     no crash, no error status made up from a half-built object;
  *   - a normal run right after must succeed with exactly the results of a
  *     run that never failed: nothing global was left half-changed (nor
@@ -30,6 +30,7 @@
 #include "load.h"
 #include "mem.h"
 #include "query.h"
+#include "api.h"
 
 static void setup(void)
 {
@@ -184,17 +185,26 @@ static int open_fds(void)
 	return n;
 }
 
+typedef struct Attempt {
+	const char *(*run)(void);
+	const char *got;
+} Attempt;
+
+static void attempt_body(void *ud)
+{
+	Attempt *a = ud;
+	a->got = a->run();
+}
+
 /* One run with allocation n failing (0: none).  Returns the run's result,
  * NULL when it unwound; *failed says whether allocation n was reached. */
 static const char *attempt(const char *(*run)(void), long n, bool *failed)
 {
-	MemTry t;
-	const char *volatile got = NULL;
+	Attempt a = {run, NULL};
 	mem_fail_after(n);
-	if (!mem_try(&t)) {
-		got = run();
-		mem_pop(&t);
-	}
+	if (pr_call(attempt_body, &a) != ST_OK)
+		a.got = NULL;
+	const char *got = a.got;
 	*failed = mem_failed();
 	mem_fail_after(0);
 	return got;
@@ -307,4 +317,108 @@ Test(oom, loading_from_files_leaks_no_descriptor)
 	unlink(p);
 	rmdir(dir);
 	cr_assert_eq(after, fds, "%d file descriptors leaked by out-of-memory unwinds (rely-16)", after - fds);
+}
+
+/* ---------------------------------------------------- a test per feature */
+
+/* The builtins over long lists, in a fresh context of a program loaded
+ * once: a failure anywhere in them (the VM's own protected call catches
+ * it, puts the context right and passes it on) ends at the run's. */
+static Program *lists_prog;
+
+static const char *run_builtins(void)
+{
+	Ctx *c = vm_new(lists_prog);
+	facts_clear(c);
+	vm_reset(c);
+	static const char *const lists_queries[] = {
+		"length(distinct([floor(i / 3) for i in range(1, 3000)]))",
+		"sort([3000 - i for i in range(1, 3000)])[1] otherwise 0",
+		"sum(range(1, 3000))",
+		"2999 in range(1, 3000)",
+		"max(range(1, 3000))",
+	};
+	Buf out = {0};
+	for (size_t i = 0; i < sizeof lists_queries / sizeof *lists_queries; i++) {
+		Diags *d = diag_new();
+		Query *q = query_compile(lists_prog, lists_queries[i], "q", d);
+		if (!q)
+			continue; /* a query the language does not have: left out */
+		Value v;
+		cr_assert_eq(query_run(c, q, &v), ST_OK, "%s: %s", lists_queries[i], c->errmsg);
+		buf_printf(&out, "%s = %s\n", lists_queries[i], fmt_value_str(lists_prog, v));
+	}
+	return buf_cstr(&out);
+}
+
+Test(oom, every_allocation_of_the_builtins_over_lists)
+{
+	const Source *srcs[1] = {mksrc("lists.edict", "decision nothing : bool = true\n")};
+	Diags *d = diag_new();
+	lists_prog = load_sources(srcs, 1, d);
+	cr_assert_not_null(lists_prog);
+	const char *expected = run_builtins();
+	cr_assert_not_null(strstr(expected, ") = 1001\n"), "%s", expected);
+	cr_assert_not_null(strstr(expected, "sum(range(1, 3000)) = 4501500\n"), "%s", expected);
+	int total = count_allocations(run_builtins);
+	int allocations = 0;
+	int tried = sweep(run_builtins, expected, stride_for(total, 2000), &allocations);
+	fprintf(stderr, "oom.builtins: %d allocations per run, %d failure points tried\n", allocations, tried);
+	cr_assert_gt(tried, 0);
+}
+
+/* What-if through the library's interface: every failure is answered
+ * EDICT_ENOMEM by the entry point it happens in, and the next calls work. */
+static const char *run_what_if(void)
+{
+	edict_rules *r;
+	if (edict_load_source("w.edict",
+			      "fact company { share : percent }\n"
+			      "param threshold : percent = 10%\n"
+			      "decision priority : bool = company.share >= threshold\n",
+			      EDICT_NUL_TERMINATED, &r) != EDICT_OK) {
+		edict_rules_free(r);
+		return "load: out of memory";
+	}
+	edict_ctx *x;
+	const char *got = "ctx: out of memory";
+	if (edict_ctx_new(r, &x) == EDICT_OK) {
+		edict_value *v;
+		int st = edict_ctx_set_facts_json(x, "{\"company\": {\"share\": \"8%\"}}", EDICT_NUL_TERMINATED);
+		if (st == EDICT_OK)
+			st = api_override(x, "threshold", "5%");
+		if (st == EDICT_OK)
+			st = edict_eval(x, "priority", &v);
+		const char *text = st == EDICT_OK ? edict_value_text(v) : NULL;
+		got = text ? xprintf("priority = %s", text) : xprintf("%s", edict_ctx_errmsg(x));
+		if (!text && st == EDICT_OK)
+			st = edict_ctx_status(x);
+		cr_assert(st == EDICT_OK || st == EDICT_ENOMEM, "status %d: %s", st, got);
+		edict_ctx_free(x);
+	}
+	edict_rules_free(r);
+	return got;
+}
+
+Test(oom, every_allocation_of_what_if_through_the_interface)
+{
+	cr_assert_eq(edict_init(), EDICT_OK);
+	const char *expected = run_what_if();
+	cr_assert_str_eq(expected, "priority = true");
+	int tried = 0;
+	for (long n = 1;; n++, tried++) {
+		bool failed;
+		const char *got = attempt(run_what_if, n, &failed);
+		if (!failed) {
+			cr_assert_str_eq(got, expected);
+			break;
+		}
+		/* NULL: the failure came in this test's own code, outside the library */
+		cr_assert(!got || strcmp(got, expected) == 0 || strstr(got, "out of memory") != NULL,
+			  "allocation %ld failed, and the answer is: %s", n, got);
+		cr_assert_str_eq(run_what_if(), expected, "after a failure at allocation %ld", n);
+		cr_assert(n < 1000000, "the run never ends");
+	}
+	fprintf(stderr, "oom.what_if: %d failure points tried\n", tried);
+	cr_assert_gt(tried, 10);
 }

@@ -14,6 +14,7 @@
 #include "facts.h"
 #include "load.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -24,16 +25,7 @@ TestSuite(query, .init = setup);
 
 static Program *prog(const char *text)
 {
-	Source *s = GC_MALLOC(sizeof *s);
-	s->path = "t.edict";
-	s->text = text;
-	s->len = strlen(text);
-	const Source *srcs[1] = {s};
-	Diags *d = diag_new();
-	Program *p = load_sources(srcs, 1, d);
-	cr_assert_not_null(p);
-	cr_assert_eq(d->nerrors, 0, "%s (line %d)", d->n ? d->items[0].msg : "", d->n ? d->items[0].loc.line : 0);
-	return p;
+	return tu_program(text);
 }
 
 static const char *RULES = "enum company_size = sme | midsize | large\n"

@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "parse.h"
 #include "symbols.h"
+#include "keywords.h"
 
 static void setup(void)
 {
@@ -155,12 +156,10 @@ Test(symbols, completion)
 
 Test(symbols, keywords_and_names)
 {
-	const char *kws[128];
-	int n = parse_keywords(kws, 128);
 	bool decision = false, days = false;
-	for (int i = 0; i < n; i++) {
-		decision |= strcmp(kws[i], "decision") == 0;
-		days |= strstr(kws[i], "days") != NULL;
+	for (int i = 0; i < kw_count; i++) {
+		decision |= strcmp(kw_table[i].text, "decision") == 0;
+		days |= strstr(kw_table[i].text, "days") != NULL;
 	}
 	cr_assert(decision);
 	cr_assert(!days, "units are not keywords");

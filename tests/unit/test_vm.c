@@ -323,7 +323,7 @@ Test(vm, missing_lists_only_facts_that_can_change_the_result)
 	c = tu_ctx(p, "{\"company\": {\"us_export_share\": \"14%\"}}");
 	EXPECT_IN(c, "either", "true");
 	EXPECT_IN(c, "company.voucher_received", "0 KRW");
-	/* `a otherwise b` with both unknown: see test_known_bugs.c, bug docs-14 */
+	/* `a otherwise b` with both unknown: see otherwise_lists_the_facts_of_both_sides */
 }
 
 /* ------------------------------------------------------- comprehensions */
@@ -747,4 +747,18 @@ Test(vm, comparisons_across_scales)
 	/* scaling company.big to tenths passes 64 bits: the general path decides */
 	EXPECT_IN(c, "company.big > 1.5", "true");
 	EXPECT_IN(c, "company.big <= 1.5", "false");
+}
+
+/* Either side of `otherwise` can decide it, so both sides' facts are missing. */
+Test(vm, otherwise_lists_the_facts_of_both_sides)
+{
+	Program *p = tu_program("fact company { voucher_requested : money KRW optional  staff : int optional }\n");
+	Ctx *c = tu_ctx(p, NULL);
+	Value v;
+	cr_assert_eq(tu_run(c, "company.voucher_requested otherwise company.staff * 1 KRW", &v), ST_OK);
+	cr_assert_eq(v.tag, V_UNKNOWN);
+	cr_assert_not_null(v.as.m);
+	cr_assert_eq(v.as.m->len, 2);
+	cr_assert_str_eq(v.as.m->paths[0]->data, "company.staff");
+	cr_assert_str_eq(v.as.m->paths[1]->data, "company.voucher_requested");
 }

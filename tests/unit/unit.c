@@ -27,8 +27,14 @@ Program *tu_load(const char *text, Diags *d)
 
 Program *tu_program(const char *text)
 {
+	return tu_program_at("t.edict", text);
+}
+
+Program *tu_program_at(const char *path, const char *text)
+{
 	Diags *d = diag_new();
-	Program *p = tu_load(text, d);
+	const Source *srcs[1] = {tu_source(path, text)};
+	Program *p = load_sources(srcs, 1, d);
 	cr_assert_not_null(p);
 	cr_assert_eq(d->nerrors, 0, "rules do not check: %s (line %d)", d->n ? d->items[0].msg : "",
 		     d->n ? d->items[0].loc.line : 0);

@@ -16,8 +16,9 @@ const Source *tu_source(const char *path, const char *text);
 /* Load rule text as one file, t.edict; the diagnostics go to d (NULL: a new
  * set).  May return NULL when the text does not parse. */
 Program *tu_load(const char *text, Diags *d);
-/* Load rule text that must check without errors. */
+/* Load rule text that must check without errors (as file t.edict, or path). */
 Program *tu_program(const char *text);
+Program *tu_program_at(const char *path, const char *text);
 /* A fresh context for p with these facts (JSON; NULL for none), as of 2026-12-01. */
 Ctx *tu_ctx(Program *p, const char *facts);
 /* Run the query q in c: its status, the value in *out. */
