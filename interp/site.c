@@ -166,6 +166,18 @@ static bool banner(Span s)
 	return false;
 }
 
+/* A comment line's text after its '#' and spaces, joined to b by a space. */
+static void add_comment_text(Buf *b, Span s)
+{
+	const char *h = memchr(s.text, '#', s.len);
+	size_t k = (size_t)(h - s.text) + 1;
+	while (k < s.len && s.text[k] == ' ')
+		k++;
+	if (b->n)
+		buf_add(b, " ", 1);
+	buf_add(b, s.text + k, s.len - k);
+}
+
 /* The comment lines just above line `first`, without their '#': a
  * declaration's description.  Banner lines (# -----) are not part of it. */
 static const char *description(const Source *src, int first)
@@ -179,16 +191,8 @@ static const char *description(const Source *src, int first)
 		top--;
 	}
 	Buf b = {0};
-	for (int l = top; l < first; l++) {
-		Span s = line_at(src, l);
-		const char *h = memchr(s.text, '#', s.len);
-		size_t k = (size_t)(h - s.text) + 1;
-		while (k < s.len && s.text[k] == ' ')
-			k++;
-		if (b.n)
-			buf_add(&b, " ", 1);
-		buf_add(&b, s.text + k, s.len - k);
-	}
+	for (int l = top; l < first; l++)
+		add_comment_text(&b, line_at(src, l));
 	return b.n ? buf_cstr(&b) : NULL;
 }
 
@@ -613,15 +617,8 @@ static const char *module_about(const Module *m)
 		bool comment;
 		if (!blank_or_comment(s, &comment) || (!comment && b.n))
 			break;
-		if (!comment)
-			continue;
-		const char *h = memchr(s.text, '#', s.len);
-		size_t k = (size_t)(h - s.text) + 1;
-		while (k < s.len && s.text[k] == ' ')
-			k++;
-		if (b.n)
-			buf_add(&b, " ", 1);
-		buf_add(&b, s.text + k, s.len - k);
+		if (comment)
+			add_comment_text(&b, s);
 	}
 	return b.n ? buf_cstr(&b) : NULL;
 }
