@@ -1297,7 +1297,8 @@ static bool edict_literal(const Type *t, const char *s, Value *out)
 	}
 	case TY_ENUM:
 		for (int i = 0; i < t->def->nmembers; i++)
-			if (strlen(t->def->members[i]) == n && memcmp(t->def->members[i], s, n) == 0) {
+			if (strlen(t->def->members[i]) == n && memcmp(t->def->members[i], s, n) == 0 &&
+			    !(t->def->member_types && t->def->member_types[i])) {
 				*out = val_enum(t->def->id, i);
 				return true;
 			}

@@ -99,6 +99,11 @@ struct TypeDef {
 	const char **members; /* enum */
 	Loc *member_locs;
 	int nmembers;
+	/* enum: the type of the value each member carries (`most_recent of
+	 * date`), NULL for a member without one; both arrays are NULL when no
+	 * member carries a value */
+	Node **member_type_nodes;
+	const struct Type **member_types;
 	Field *fields; /* record */
 	int nfields;
 	int *field_index; /* fields by name, for large records (ast_index_fields) */
