@@ -102,7 +102,7 @@ static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 %token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
-%token CHECK "'check'" TEST "'test'" PRIVATE "'private'"
+%token CHECK "'check'" REQUIRE "'require'" TEST "'test'" PRIVATE "'private'"
 %token DOCUMENT "'document'" VIEW "'view'"
 %token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
 %token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
@@ -255,6 +255,11 @@ decl
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
 		$$->cites = $13.v; $$->ncites = $13.n;
+	}
+	/* what the facts must satisfy, and why: `require "reason": condition source ...` */
+	| REQUIRE STRING ':' expr cites {
+		$$ = new_decl(ps, D_REQUIRE, $2, @2);
+		$$->cond = $4; $$->cites = $5.v; $$->ncites = $5.n;
 	}
 	| DOCUMENT name ':' IDENT '{' entries opt_comma '}' {
 		$$ = new_decl(ps, D_DOCUMENT, $2, @2);

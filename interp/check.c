@@ -1855,6 +1855,9 @@ static void check_decl(Chk *c, Decl *d)
 			expect_type(c, d->cond, &ty_bool, "a check");
 		}
 		break;
+	case D_REQUIRE:
+		expect_type(c, d->cond, &ty_bool, "a requirement");
+		break;
 	default:
 		break;
 	}
@@ -1947,6 +1950,10 @@ static void register_decls(Chk *c, Module *m)
 		case D_CHECK:
 			d->qname = qualify(m, d->name);
 			AST_PUSH(p->checks, p->nchecks, d);
+			break;
+		case D_REQUIRE:
+			d->qname = qualify(m, d->name);
+			AST_PUSH(p->requires, p->nrequires, d);
 			break;
 		case D_TEST:
 			d->qname = qualify(m, d->name);

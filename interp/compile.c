@@ -963,6 +963,9 @@ void cg_program(Program *p)
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));
+	for (int i = 0; i < p->nrequires; i++)
+		p->rchunk[i] = cg_check(p, p->requires[i]);
 }
 
 /* The explain-mode chunks are compiled when an explanation first needs

@@ -262,6 +262,33 @@ static const char *seen_values(Program *p, Ctx *c, Node *e)
 	return b.n ? xprintf("%s (in %s)", buf_cstr(&b), prog_node_text(p, e)) : NULL;
 }
 
+int query_requires(Ctx *c, const char **msg, Loc *where, const char **cite)
+{
+	Program *p = (Program *)c->p;
+	for (int i = 0; i < p->nrequires; i++) {
+		Decl *k = p->requires[i];
+		Value v;
+		int st = vm_eval_chunk(c, p->rchunk[i], &v);
+		if (st != ST_OK) {
+			*msg = c->errmsg;
+			*where = c->errloc;
+			*cite = NULL;
+			return st;
+		}
+		if (v.tag != V_BOOL || v.as.i)
+			continue; /* holds, or unknown: facts not given break nothing */
+		const char *seen = seen_values(p, c, k->cond);
+		*cite = k->ncites ? xprintf("%s %s", k->cites[0].assumption ? "assumption:" : "source:", cite_text(&k->cites[0]))
+				  : NULL;
+		*msg = xprintf("the facts break the requirement \"%s\" (%s:%d:%d): %s%s%s", k->name, k->loc.file, k->loc.line,
+			       k->loc.col, seen ? seen : xprintf("%s is false", prog_node_text(p, k->cond)),
+			       *cite ? "; " : "", *cite ? *cite : "");
+		*where = k->loc;
+		return ST_FACTS;
+	}
+	return ST_OK;
+}
+
 int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 {
 	int failed = 0;

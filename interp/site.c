@@ -804,7 +804,7 @@ static void index_page(SitePage **pages, int *np, const Program *p, const SiteOp
 		     "<th>decisions</th><th>parameters</th><th>tables</th><th>tests</th></tr></thead><tbody>\n");
 	for (int m = 0; m < p->nmods; m++) {
 		const Module *mod = p->mods[m];
-		int count[D_DOCUMENT + 1] = {0};
+		int count[D_REQUIRE + 1] = {0};
 		for (int i = 0; i < mod->ndecls; i++)
 			count[mod->decls[i]->kind]++;
 		buf_printf(&b, "<tr><td><a href=\"module/%s.html\">", mod->name);
