@@ -170,6 +170,12 @@ static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 		facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
 		vm_reset(c);
 	}
+	/* facts that break a requirement decide nothing, in a test as in an evaluation */
+	const char *cite;
+	Loc at;
+	if (!why && p->nrequires && query_requires(c, &why, &at, &cite) != ST_OK)
+		*where = t->loc;
+	vm_reset(c);
 	for (int j = 0; j < t->nsteps && !why; j++) {
 		TestStep *s = &t->steps[j];
 		if (s->kind != TS_EXPECT)
