@@ -406,7 +406,10 @@ static void walk(Ix *x, Node *n)
 	case N_CALL: {
 		Node *callee = n->nkids ? n->kids[0] : NULL;
 		if (callee && callee->kind == N_NAME && callee->text) {
-			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0) : builtin_sym(x, callee->text);
+			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0)
+				 : n->ref == R_MEMBER && n->type && n->type->kind == TY_ENUM
+				     ? key_get(x, n->type->def, n->slot) /* most_recent(...) */
+				     : builtin_sym(x, callee->text);
 			use(x, s, callee->loc, false);
 		} else if (callee && callee->kind == N_FIELD && n->ref == R_FUNC) {
 			use(x, key_get(x, n->decl, 0), last_part(x->mod->src, callee->loc, callee->text), false);
