@@ -173,3 +173,19 @@ Test(schema, members_with_values_are_objects_with_one_key)
 	free(buf);
 	edict_rules_free(r);
 }
+
+/* Why not: a member that carries a value is not offered without one. */
+Test(schema, whynot_offers_no_member_without_its_value)
+{
+	edict_rules *r = load("home.edict", "enum status = single | married | widowed of date\n"
+					    "fact person { status : status }\n"
+					    "decision single_filer : bool = person.status != married\n");
+	edict_ctx *a;
+	cr_assert_eq(edict_ctx_new(r, &a), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_facts_json(a, "{\"person\":{\"status\":\"married\"}}", EDICT_NUL_TERMINATED), EDICT_OK);
+	Buf out = {0};
+	const char *err;
+	cr_assert_eq(whatif_whynot_json(a, "single_filer", &out, &err), EDICT_OK);
+	cr_assert(strstr(out.s, "single"), "%s", out.s);
+	cr_assert_null(strstr(out.s, "widowed"), "%s", out.s);
+}
