@@ -1067,15 +1067,18 @@ static bool is_operator(yysymbol_kind_t k)
 }
 
 /* What was expected, in words for the message: "an expression" once for
- * all that can start one, "an operator" once for all operators, then the
+ * all that can start one (a token that alone is expected by its name: a
+ * requirement's reason is "a text in quotes"), "an operator" once for all operators, then the
  * other tokens; the units after a number are left out (true, but never
  * what was meant).  Returns how many. */
 static int expected_words(const yysymbol_kind_t *exp, int n, const char **list)
 {
 	bool expr = false, oper = false;
-	int m = 0;
+	int m = 0, nstarts = 0;
+	for (int i = 0; i < n; i++)
+		nstarts += starts_expr(exp[i]);
 	for (int i = 0; i < n; i++) {
-		if (starts_expr(exp[i])) {
+		if (starts_expr(exp[i]) && nstarts > 1) {
 			if (!expr)
 				list[m++] = "an expression";
 			expr = true;
