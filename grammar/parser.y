@@ -1110,7 +1110,8 @@ static void declaration_hint(struct ParseState *ps, const Loc *loc, Diag *dg)
 	if (best)
 		diag_hint(dg, "did you mean '%s'?", best);
 	else
-		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
+		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check, "
+			      "require or test");
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)
