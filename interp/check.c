@@ -1446,7 +1446,8 @@ static void bind_arm(Chk *c, TypeDef *td, Node *arm)
 	Node *b = arm->kids[1];
 	const Type *t = arm->slot >= 0 && td->member_types ? td->member_types[arm->slot] : NULL;
 	if (arm->slot >= 0 && !t) {
-		Diag *dg = err(c, b->loc, "'%s' carries no value, so there is nothing to name '%s' here", arm->text, b->text);
+		Diag *dg = err(c, b->loc, "'%s' carries no value, so there is nothing to name '%s' here", arm->text,
+			       b->text);
 		diag_hint(dg, "write the branch as '%s => ...'", arm->text);
 	}
 	b->ref = R_LOCAL;

@@ -423,7 +423,8 @@ static int convert_member(const Program *p, const TypeDef *td, json_object *j, c
 		if (i < 0)
 			return wrong(t, j, path, err);
 		if (!td->member_types[i])
-			return fail(err, path, "\"%s\" carries no value; write it as \"%s\"", td->members[i], td->members[i]);
+			return fail(err, path, "\"%s\" carries no value; write it as \"%s\"", td->members[i],
+				    td->members[i]);
 		if (json_object_get_type(val) == json_type_null)
 			return fail(err, path, "\"%s\" needs its value: write {\"%s\": ...} with %s", td->members[i],
 				    td->members[i], example(td->member_types[i]));

@@ -109,7 +109,8 @@ static void value(const Program *p, Value v, Buf *b, bool json)
 		return;
 	case V_ENUM: {
 		int64_t m = val_member(v);
-		const char *name = p && v.aux < p->ntypes && m < p->types[v.aux]->nmembers ? p->types[v.aux]->members[m] : "?";
+		const char *name =
+			p && v.aux < p->ntypes && m < p->types[v.aux]->nmembers ? p->types[v.aux]->members[m] : "?";
 		/* a member with data: {"most_recent":"2024-05-01"} in JSON, most_recent(2024-05-01) in text */
 		if (json && v.big)
 			buf_add(b, "{", 1);
