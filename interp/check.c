@@ -1477,8 +1477,15 @@ static const Type *check_match(Chk *c, Node *n, const Type *expect)
 			err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
 		else if (a->kind != TY_ERROR)
 			err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
-		for (int i = 1; i < n->nkids; i++)
-			check(c, n->kids[i]->kids[0], expect);
+		for (int i = 1; i < n->nkids; i++) {
+			Node *arm = n->kids[i];
+			int saved_n = c->nlocals, saved_slots = c->nslots;
+			if (arm->nkids > 1) /* a name for a value there is not: no second error about it */
+				arm->kids[1]->slot = push_local(c, arm->kids[1]->text, &ty_error);
+			check(c, arm->kids[0], expect);
+			c->nlocals = saved_n;
+			c->nslots = saved_slots;
+		}
 		return n->type = &ty_error;
 	}
 	TypeDef *td = a->def;
