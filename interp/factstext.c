@@ -48,7 +48,7 @@ static inline bool is_ws(char ch)
 
 static inline void skip_ws(Rd *r)
 {
-	while (r->s < r->end && is_ws(*r->s))
+	while (r->s < r->end && (unsigned char)*r->s <= ' ' && is_ws(*r->s))
 		r->s++;
 }
 
@@ -96,6 +96,37 @@ static Span unescape(const char *start, const char *end)
 	return (Span){d, k};
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The bytes of w (eight bytes, the first lowest) that end the plain run of
+ * a text: a quote, a backslash, a control character, a byte above 127,
+ * each marked by its high bit.  Above the first marked byte a plain one
+ * may be marked too (a borrow), never below it, so the lowest mark is the
+ * first such byte. */
+static inline uint64_t special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (w - ONES * 0x20) | w) & HIGHS;
+}
+
+/* Step over the plain bytes of a text, eight at a time while they last. */
+static inline const unsigned char *plain_run(const unsigned char *s, const unsigned char *end)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w, m;
+	while (end - s >= 8) {
+		memcpy(&w, s, 8);
+		if ((m = special8(w)) != 0)
+			return s + (__builtin_ctzll(m) >> 3);
+		s += 8;
+	}
+#endif
+	while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+		s++;
+	return s;
+}
+
 /* A text, its opening quote already read.  Declines control characters,
  * bytes that are not UTF-8 (RFC 3629), \u escapes, escapes at all unless
  * decode, and texts of FACTS_MAX_STRING bytes or more. */
@@ -105,8 +136,7 @@ static bool text(Rd *r, Span *out, bool decode)
 	const char *start = r->s;
 	bool escaped = false;
 	for (;;) {
-		while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
-			s++;
+		s = plain_run(s, end);
 		if (s >= end || *s < 0x20)
 			return false;
 		if (*s == '"')
