@@ -192,6 +192,26 @@ Value facts_null(const Program *p, const Type *t, const Path *path)
 	return facts_absent_at(p, t, NULL, path);
 }
 
+Value facts_record_to_fill(const TypeDef *td, Rec *reuse)
+{
+	if (reuse && reuse->n == (uint32_t)td->nfields) {
+		Value r = {.tag = V_REC, .aux = td->id}; /* every field is written by the caller */
+		r.as.r = reuse;
+		return r;
+	}
+	return val_rec(td->id, (uint32_t)td->nfields);
+}
+
+void facts_fill_absent(const Program *p, const TypeDef *td, const Path *path, const Tmpl *tm, Value rec,
+		       const unsigned char *seen)
+{
+	for (int i = 0; i < td->nfields; i++)
+		if (seen[i] != FACTS_GIVEN) {
+			Path fp = {path, td->fields[i].name, 0};
+			rec.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : facts_field_absent(p, &td->fields[i], &fp);
+		}
+}
+
 /* ------------------------------------------------------------ templates */
 
 #define TMPL_MAX_DEPTH 8 /* records that contain themselves stop here */
@@ -342,14 +362,7 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 	if (json_object_get_type(j) != json_type_object)
 		return wrong(t, j, path, err);
 	TypeDef *td = t->def;
-	Value r;
-	if (reuse && reuse->n == (uint32_t)td->nfields) {
-		/* every field is written below */
-		r = (Value){.tag = V_REC, .aux = td->id};
-		r.as.r = reuse;
-	} else {
-		r = val_rec(td->id, (uint32_t)td->nfields);
-	}
+	Value r = facts_record_to_fill(td, reuse);
 	unsigned char seen_here[64];
 	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 	memset(seen, 0, (size_t)td->nfields + 1);
@@ -364,18 +377,14 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 		guess = slot + 1 < td->nfields ? slot + 1 : 0;
 		if (json_object_get_type(val) == json_type_null)
 			continue; /* null is the same as leaving the field out: its default, else missing */
-		seen[slot] = 1;
+		seen[slot] = FACTS_GIVEN;
 		Path fp = {path, td->fields[slot].name, 0};
 		const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
 		int st = convert(p, td->fields[slot].type, val, &fp, ftm, NULL, &r.as.r->f[slot], err);
 		if (st != ST_OK)
 			return st;
 	}
-	for (int i = 0; i < td->nfields; i++)
-		if (!seen[i]) {
-			Path fp = {path, td->fields[i].name, 0};
-			r.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : facts_field_absent(p, &td->fields[i], &fp);
-		}
+	facts_fill_absent(p, td, path, tm, r, seen);
 	*out = r;
 	return ST_OK;
 }

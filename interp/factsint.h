@@ -45,6 +45,15 @@ Value facts_absent_at(const Program *p, const Type *t, const Node *dflt, const P
 Value facts_field_absent(const Program *p, const Field *f, const Path *fp);
 /* The value of a fact or field given as JSON null. */
 Value facts_null(const Program *p, const Type *t, const Path *path);
+/* The record of type td a reader fills: reuse when it has as many fields
+ * (a fact root's, from FactsRecycle), else a new one. */
+Value facts_record_to_fill(const TypeDef *td, Rec *reuse);
+/* seen[i] of a field the document gave a value (not null) */
+#define FACTS_GIVEN 2
+/* Every field of rec the document did not give (seen[i] != FACTS_GIVEN):
+ * its absent value. */
+void facts_fill_absent(const Program *p, const TypeDef *td, const Path *path, const Tmpl *tm, Value rec,
+		       const unsigned char *seen);
 /* A load went well: each root's new record becomes the installed one of
  * rc (made: per root, the record the load filled, or NULL). */
 void facts_recycle_swap(const Program *p, FactsRecycle *rc, Rec *const *made);

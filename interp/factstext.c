@@ -310,7 +310,8 @@ static bool key(Rd *r, Span *k)
 	return eat(r, '"') && text(r, k, false) && k->n && eat(r, ':');
 }
 
-/* One field of a record into r->f; seen[slot]: 1 given as null, 2 given. */
+/* One field of a record into rec; seen[slot]: 1 given as null, FACTS_GIVEN
+ * given. */
 static bool field(Rd *r, const TypeDef *td, const Path *path, const Tmpl *tm, Value rec, unsigned char *seen, int *guess)
 {
 	Span k;
@@ -327,7 +328,7 @@ static bool field(Rd *r, const TypeDef *td, const Path *path, const Tmpl *tm, Va
 		r->values++;
 		return word(r, "null", 4);
 	}
-	seen[slot] = 2;
+	seen[slot] = FACTS_GIVEN;
 	Path fp = {path, td->fields[slot].name, 0};
 	const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
 	return value(r, td->fields[slot].type, &fp, ftm, NULL, &rec.as.r->f[slot]);
@@ -339,13 +340,7 @@ static bool record(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *
 		return false;
 	r->s++;
 	TypeDef *td = t->def;
-	Value rec;
-	if (reuse && reuse->n == (uint32_t)td->nfields) {
-		rec = (Value){.tag = V_REC, .aux = td->id}; /* every field is written below */
-		rec.as.r = reuse;
-	} else {
-		rec = val_rec(td->id, (uint32_t)td->nfields);
-	}
+	Value rec = facts_record_to_fill(td, reuse);
 	unsigned char seen_here[64];
 	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
 	memset(seen, 0, (size_t)td->nfields + 1);
@@ -359,11 +354,7 @@ static bool record(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *
 			return false;
 	}
 	r->depth--;
-	for (int i = 0; i < td->nfields; i++)
-		if (seen[i] != 2) {
-			Path fp = {path, td->fields[i].name, 0};
-			rec.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : facts_field_absent(r->p, &td->fields[i], &fp);
-		}
+	facts_fill_absent(r->p, td, path, tm, rec, seen);
 	*out = rec;
 	return true;
 }
