@@ -202,6 +202,13 @@ Value facts_record_to_fill(const TypeDef *td, Rec *reuse)
 	return val_rec(td->id, (uint32_t)td->nfields);
 }
 
+unsigned char *facts_seen(const TypeDef *td, unsigned char *here)
+{
+	unsigned char *seen = td->nfields < FACTS_SEEN_HERE ? here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+	memset(seen, 0, (size_t)td->nfields + 1);
+	return seen;
+}
+
 void facts_fill_absent(const Program *p, const TypeDef *td, const Path *path, const Tmpl *tm, Value rec,
 		       const unsigned char *seen)
 {
@@ -363,9 +370,8 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 		return wrong(t, j, path, err);
 	TypeDef *td = t->def;
 	Value r = facts_record_to_fill(td, reuse);
-	unsigned char seen_here[64];
-	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
-	memset(seen, 0, (size_t)td->nfields + 1);
+	unsigned char seen_here[FACTS_SEEN_HERE];
+	unsigned char *seen = facts_seen(td, seen_here);
 	/* Documents usually list fields in the schema's order: try the field
 	 * after the last one found before looking the name up. */
 	int guess = 0;

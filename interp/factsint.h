@@ -48,6 +48,10 @@ Value facts_null(const Program *p, const Type *t, const Path *path);
 /* The record of type td a reader fills: reuse when it has as many fields
  * (a fact root's, from FactsRecycle), else a new one. */
 Value facts_record_to_fill(const TypeDef *td, Rec *reuse);
+/* Per field of td, what the document gave (zeroed): here when it has
+ * room (FACTS_SEEN_HERE bytes, on the caller's stack), else collected. */
+#define FACTS_SEEN_HERE 64
+unsigned char *facts_seen(const TypeDef *td, unsigned char *here);
 /* seen[i] of a field the document gave a value (not null) */
 #define FACTS_GIVEN 2
 /* Every field of rec the document did not give (seen[i] != FACTS_GIVEN):

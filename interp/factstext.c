@@ -341,9 +341,8 @@ static bool record(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *
 	r->s++;
 	TypeDef *td = t->def;
 	Value rec = facts_record_to_fill(td, reuse);
-	unsigned char seen_here[64];
-	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
-	memset(seen, 0, (size_t)td->nfields + 1);
+	unsigned char seen_here[FACTS_SEEN_HERE];
+	unsigned char *seen = facts_seen(td, seen_here);
 	int guess = 0;
 	if (!eat(r, '}')) {
 		do
