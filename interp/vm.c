@@ -564,6 +564,43 @@ static Value decide(Ctx *c, Frame *fr, int d)
 #define VM_COMPUTED_GOTO 1
 #endif
 
+/* The value dated values hold on a date: the pairs [date, value] are in
+ * date order, and the last one from that date or before wins.  Before the
+ * first, unknown for "PATH on DATE".  Traced, the read is recorded as
+ * "PATH on DATE (the value from FROM)" for explanations. */
+static Value series_value(Ctx *c, Value s, Value when, const Str *path, int traced)
+{
+	if (s.tag == V_UNKNOWN || when.tag == V_UNKNOWN)
+		return val_unknown_union(s, when);
+	const List *l = s.as.l;
+	uint32_t lo = 0, hi = l->len; /* the first pair after `when` */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->items[mid].as.l->items[0].as.i <= when.as.i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	char on[16], from[16];
+	date_format((date_t)when.as.i, on);
+	Value v;
+	const char *how;
+	if (lo == 0) {
+		const char *m = xprintf("%s on %s", path->data, on);
+		v = val_unknown(val_missing1(m, strlen(m)));
+		how = l->len ? "before its first dated value" : "it has no dated value";
+	} else {
+		v = l->items[lo - 1].as.l->items[1];
+		date_format((date_t)l->items[lo - 1].as.l->items[0].as.i, from);
+		how = xprintf("the value from %s", from);
+	}
+	if (traced) {
+		const char *t = xprintf("%s on %s (%s)", path->data, on, how);
+		trace_add(c, TR_FACT, 0, val_str_new(t, strlen(t)), v);
+	}
+	return v;
+}
+
 static Value exec(Ctx *c, const Chunk *ch, int base)
 {
 	if (++c->depth > VM_MAX_DEPTH)
@@ -1133,6 +1170,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		Value f = K[INS_A(w)], u = K[*pc++];
 		bool in = (f.tag != V_DATE || c->as_of >= f.as.i) && (u.tag != V_DATE || c->as_of < u.as.i);
 		PUSH(val_bool(in));
+		VMBREAK;
+	}
+	/* AT A B: pop a date; replace the dated values of a fact over time
+	 * below it with the value they hold on that date (series_value). */
+	VMCASE(AT) {
+		b = POP();
+		int traced = (int)*pc++;
+		TOP() = series_value(c, TOP(), b, K[INS_A(w)].as.s, traced);
 		VMBREAK;
 	}
 	/* ERROR: a runtime error with the message K[A]. */
