@@ -329,7 +329,8 @@ fact_type
 	| type OVER IDENT {
 		if (strcmp($3, "time") != 0) {
 			Diag *dg = diag_add(ps->diags, SEV_ERROR, @3, "unexpected name '%s' after 'over'", $3);
-			diag_hint(dg, "write '%s over time' for a fact that holds dated values", $1->text ? $1->text : "percent");
+			diag_hint(dg, "write 'over time' after the type for a fact that holds dated values, as in "
+				      "'share : percent over time'");
 			ps->nerrors++;
 		}
 		$$ = ast_node1(N_SERIES, @$, $1);

@@ -265,9 +265,9 @@ static int convert_series(const Program *p, const Type *t, json_object *j, const
 			  const char **err)
 {
 	if (json_object_get_type(j) != json_type_object)
-		return fail(err, path, "expected dated values, a JSON object like {\"2025-01-01\": %s}: each key the date "
-				       "the value holds from, got %s",
-			    example(t->elem), shown(j));
+		return fail(err, path, "expected dated values: a JSON object with the date each value holds from, like "
+				       "{\"2025-01-01\": ..., \"2025-04-01\": ...}, got %s",
+			    shown(j));
 	List *l = val_list_new((uint32_t)json_object_object_length(j));
 	uint32_t n = 0;
 	json_object_object_foreach(j, key, val)

@@ -572,6 +572,8 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 {
 	if (s.tag == V_UNKNOWN || when.tag == V_UNKNOWN)
 		return val_unknown_union(s, when);
+	if (s.tag != V_LIST || when.tag != V_DATE)
+		return val_unknown(NULL); /* never made by the facts reader or a test (a bug): no value */
 	const List *l = s.as.l;
 	uint32_t lo = 0, hi = l->len; /* the first pair after `when` */
 	while (lo < hi) {
@@ -588,7 +590,11 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	if (lo == 0) {
 		const char *m = xprintf("%s on %s", path->data, on);
 		v = val_unknown(val_missing1(m, strlen(m)));
-		how = l->len ? "before its first dated value" : "it has no dated value";
+		how = "it has no dated value";
+		if (l->len) {
+			date_format((date_t)l->items[0].as.l->items[0].as.i, from);
+			how = xprintf("before its first dated value, from %s", from);
+		}
 	} else {
 		v = l->items[lo - 1].as.l->items[1];
 		date_format((date_t)l->items[lo - 1].as.l->items[0].as.i, from);
