@@ -1057,7 +1057,7 @@ static bool is_operator(yysymbol_kind_t k)
 	switch (k) {
 	case YYSYMBOL_AND: case YYSYMBOL_OR: case YYSYMBOL_IN: case YYSYMBOL_IS: case YYSYMBOL_NOT:
 	case YYSYMBOL_OTHERWISE: case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_FOR:
-	case YYSYMBOL_MOD:
+	case YYSYMBOL_MOD: case YYSYMBOL_AT:
 		return true;
 	default:
 		break;
