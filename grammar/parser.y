@@ -142,6 +142,11 @@ file
 		split_path(ps, $2, &st);
 		ps->given = GC_MALLOC(sizeof st); *ps->given = st;
 	}
+	| START_GIVEN dotted series_values {
+		TestStep st = {0}; st.kind = TS_GIVEN; st.expr = $3; st.loc = @2;
+		split_path(ps, $2, &st);
+		ps->given = GC_MALLOC(sizeof st); *ps->given = st;
+	}
 	;
 
 header
