@@ -20,7 +20,9 @@ static void path_build(const Path *p, Buf *b)
 	if (!p)
 		return;
 	path_build(p->up, b);
-	if (p->key)
+	if (p->dated)
+		buf_printf(b, " from %s", p->key);
+	else if (p->key)
 		buf_printf(b, "%s%s", p->up ? "." : "", p->key);
 	else
 		buf_printf(b, "[%zu]", p->index);
@@ -384,6 +386,44 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 	return ST_OK;
 }
 
+/* A fact over time: an object whose keys are the dates each value holds
+ * from, earliest first, as {"2025-01-01": "12%", "2025-04-01": "18%"};
+ * the value is a list of [date, value] pairs in that order.  (A date
+ * named twice is refused by facts_read, as any key named twice.) */
+static int convert_series(const Program *p, const Type *t, json_object *j, const Path *path, Value *out,
+			  const char **err)
+{
+	if (json_object_get_type(j) != json_type_object)
+		return fail(err, path, "expected dated values: a JSON object with the date each value holds from, like "
+				       "{\"2025-01-01\": ..., \"2025-04-01\": ...}, got %s",
+			    shown(j));
+	List *l = val_list_new((uint32_t)json_object_object_length(j));
+	uint32_t n = 0;
+	json_object_object_foreach(j, key, val)
+	{
+		date_t d;
+		if (date_parse(key, strlen(key), &d) != 0)
+			return fail(err, path, "\"%s\" is not a date; each key is the date its value holds from, like "
+					       "\"2025-01-01\"",
+				    key);
+		if (n && d <= l->items[n - 1].as.l->items[0].as.i) {
+			char before[11];
+			date_format((date_t)l->items[n - 1].as.l->items[0].as.i, before);
+			return fail(err, path, "the dates are not in order: %s comes after %s; write them from the earliest",
+				    key, before);
+		}
+		List *pair = val_list_new(2);
+		pair->items[0] = val_date(d);
+		Path vp = {path, key, 0, true};
+		int st = convert(p, t->elem, val, &vp, NULL, NULL, &pair->items[1], err);
+		if (st != ST_OK)
+			return st;
+		l->items[n++] = val_list(pair);
+	}
+	*out = val_list(l);
+	return ST_OK;
+}
+
 /* The member of td named s, or -1. */
 static int member_named(const TypeDef *td, const char *s)
 {
@@ -465,6 +505,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 	case TY_ENUM: return convert_member(p, t->def, j, path, out, err);
 	case TY_LIST: return convert_list(p, t, j, path, out, err);
 	case TY_REC: return convert_record(p, t, j, path, tm, reuse, out, err);
+	case TY_SERIES: return convert_series(p, t, j, path, out, err);
 	default: return fail(err, path, "this fact cannot be read");
 	}
 }

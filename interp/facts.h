@@ -3,9 +3,10 @@
  * fact schema (`fact` declarations).
  *
  * Every fact arrives typed: a percentage as "14%", money as "50000000 KRW",
- * a date as "2026-12-01".  A missing fact becomes an unknown value that
- * remembers its path, so a decision that cannot be made can say which facts
- * it still needs.  Errors name the path: `company.us_export_share: expected
+ * a date as "2026-12-01", a fact over time as its dated values, an object
+ * {"2025-01-01": "12%", "2025-04-01": "18%"} from the earliest date.  A
+ * missing fact becomes an unknown value that remembers its path, so a
+ * decision that cannot be made can say which facts it still needs.  Errors name the path: `company.us_export_share: expected
  * a percentage like "12%", got "abc"`.
  */
 #ifndef EDICT_FACTS_H

@@ -18,6 +18,7 @@ typedef struct Path {
 	const struct Path *up;
 	const char *key; /* field name, or NULL for a list item */
 	size_t index;
+	bool dated; /* key is the date a value of a fact over time holds from */
 } Path;
 
 /* What an absent fact or field looks like depends only on the schema and

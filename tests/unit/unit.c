@@ -93,4 +93,5 @@ const char *const TU_FACTS_RULES = "enum company_size = sme | midsize | large\n"
 				   "  tags : list of string default []\n"
 				   "}\n"
 				   "fact kpi_reports : list of kpi_report\n"
-				   "fact fee : money optional\n";
+				   "fact fee : money optional\n"
+				   "fact headcount : int over time\n";
