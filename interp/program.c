@@ -86,6 +86,7 @@ const char *ty_name(const Type *t)
 	case TY_REC: return xprintf("%s record", t->def->name);
 	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
 	case TY_EMPTY: return "empty list";
+	case TY_SCALE: return t->amount ? "scale of amounts" : "scale of rates";
 	}
 	return "?";
 }
