@@ -837,9 +837,14 @@ static void bracket_part(struct ParseState *ps, const char *word, Loc wloc, bool
 	Bracket *b = &ps->pending_brackets[ps->npending_brackets - 1];
 	bool thr = !head && strcmp(word, "threshold") == 0;
 	if (!thr && strcmp(word, "rate") != 0 && strcmp(word, "amount") != 0) {
+		static const char *const words[] = {"threshold", "rate", "amount"};
 		Diag *dg = diag_add(ps->diags, SEV_ERROR, wloc, "a bracket has a threshold and a rate or an amount, not '%s'", word);
-		diag_hint(dg, head ? "write 'bracket from 14_000_000 KRW rate 15%%'"
-				   : "write 'threshold from 2025-01-01 = 14_000_000 KRW' or 'rate from 2025-01-01 = 15%%'");
+		const char *best = diag_closest(word, words + head, 3 - head);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+		else
+			diag_hint(dg, head ? "write 'bracket from 14_000_000 KRW rate 15%%'"
+					   : "write 'threshold from 2025-01-01 = 14_000_000 KRW' or 'rate from 2025-01-01 = 15%%'");
 		ps->nerrors++;
 		return;
 	}

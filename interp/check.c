@@ -1890,6 +1890,7 @@ static void check_scale(Chk *c, Decl *d)
 			else if (strcmp(word, br->values[k].label) != 0) {
 				Diag *dg = err(c, br->values[k].loc, "the brackets of '%s' mix rates and amounts", d->name);
 				diag_hint(dg, "a scale gives a rate in every bracket or an amount in every bracket");
+				continue;
 			}
 			scale_value(c, d, &br->values[k], &val);
 		}
