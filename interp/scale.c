@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "arith.h"
+#include "cite.h"
 #include "diag.h"
 #include "format.h"
 #include "scale.h"
@@ -21,16 +22,33 @@
 
 /* ------------------------------------------------- the description */
 
-/* [[from, until, value], ...]: a date or unknown (open) for each bound. */
+/* A description: for each bracket, [thresholds, rates or amounts, whether
+ * amounts], each of the first two a list of dated values. */
+
+/* A value's citations as the explanation prints them, or unknown. */
+static Value cites_of(const Case *k)
+{
+	if (!k->ncites)
+		return val_unknown(NULL);
+	Buf b = {0};
+	for (int i = 0; i < k->ncites; i++)
+		buf_printf(&b, "%s%s %s", i ? ", " : "", k->cites[i].assumption ? "assumption:" : "source:",
+			   cite_text(&k->cites[i]));
+	return val_str(b.s, b.n);
+}
+
+/* [[from, until, value, citations], ...]: a date or unknown (open) for
+ * each bound. */
 static Value dated_list(const Case *k, int n)
 {
 	List *l = val_list_new((uint32_t)n);
 	for (int i = 0; i < n; i++) {
-		List *e = val_list_new(3);
+		List *e = val_list_new(4);
 		date_t d;
 		e->items[0] = k[i].from && date_parse(k[i].from, strlen(k[i].from), &d) == 0 ? val_date(d) : val_unknown(NULL);
 		e->items[1] = k[i].until && date_parse(k[i].until, strlen(k[i].until), &d) == 0 ? val_date(d) : val_unknown(NULL);
 		e->items[2] = k[i].value->is_const ? k[i].value->k : val_unknown(NULL);
+		e->items[3] = cites_of(&k[i]);
 		l->items[i] = val_list(e);
 	}
 	return val_list(l);
@@ -41,9 +59,10 @@ Value scale_describe(const Decl *d)
 	List *l = val_list_new((uint32_t)d->nbrackets);
 	for (int i = 0; i < d->nbrackets; i++) {
 		const Bracket *b = &d->brackets[i];
-		List *pair = val_list_new(2);
+		List *pair = val_list_new(3);
 		pair->items[0] = dated_list(b->thresholds, b->nthresholds);
 		pair->items[1] = dated_list(b->values, b->nvalues);
+		pair->items[2] = val_bool(b->nvalues && strcmp(b->values[0].label, "amount") == 0);
 		l->items[i] = val_list(pair);
 	}
 	return val_list(l);
@@ -69,12 +88,25 @@ int scale_pick(const List *dated, date_t day)
 	return found;
 }
 
-static bool in_force(const List *dated, date_t day, Value *out)
+/* The value in force on the as-of date; in explain mode, a dated or cited
+ * one is noted: "bracket 2, threshold from 2023-01-01: 14000000 KRW". */
+static bool in_force(Ctx *c, const List *dated, uint32_t bracket, const char *part, Value *out)
 {
-	int i = scale_pick(dated, day);
-	if (i >= 0)
-		*out = dated->items[i].as.l->items[2];
-	return i >= 0;
+	int i = scale_pick(dated, c->as_of);
+	if (i < 0)
+		return false;
+	const Value *e = dated->items[i].as.l->items;
+	*out = e[2];
+	if (c->trace && (e[0].tag == V_DATE || e[3].tag == V_STR)) {
+		char from[24] = "";
+		if (e[0].tag == V_DATE) {
+			strcpy(from, " from ");
+			date_format(e[0].as.i, from + 6);
+		}
+		vm_trace_note(c, xprintf("bracket %u, %s%s: %s%s%s", bracket + 1, part, from, fmt_value_str(c->p, e[2]),
+					 e[3].tag == V_STR ? ", " : "", e[3].tag == V_STR ? e[3].as.s->data : ""));
+	}
+	return true;
 }
 
 int scale_in_force(Ctx *c, Value desc, Value *out)
@@ -85,9 +117,9 @@ int scale_in_force(Ctx *c, Value desc, Value *out)
 	for (uint32_t i = 0; i < bs->len; i++) {
 		const Value *parts = bs->items[i].as.l->items;
 		Value t, r;
-		if (!in_force(parts[0].as.l, c->as_of, &t))
+		if (!in_force(c, parts[0].as.l, i, "threshold", &t))
 			continue; /* not yet (or no longer) a bracket */
-		if (!in_force(parts[1].as.l, c->as_of, &r)) {
+		if (!in_force(c, parts[1].as.l, i, parts[2].as.i ? "amount" : "rate", &r)) {
 			char day[16];
 			date_format(c->as_of, day);
 			return ctx_fail(c, ST_RUNTIME, "bracket %u of the scale has a threshold but no rate or amount in force on %s",
