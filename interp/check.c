@@ -1768,7 +1768,8 @@ static void check_view(Chk *c, Decl *d)
 /* A parameter declared `: scale`, or written with brackets. */
 static bool is_scale(const Decl *d)
 {
-	return d->nbrackets || (d->type_node && d->type_node->kind == N_NAME && strcmp(d->type_node->text, "scale") == 0);
+	return d->kind == D_PARAM &&
+	       (d->nbrackets || (d->type_node && d->type_node->kind == N_NAME && strcmp(d->type_node->text, "scale") == 0));
 }
 
 /* One dated value of a bracket: a constant of the kinds the part takes.
