@@ -32,8 +32,8 @@ static Value cites_of(const Case *k)
 		return val_unknown(NULL);
 	Buf b = {0};
 	for (int i = 0; i < k->ncites; i++)
-		buf_printf(&b, "%s%s %s", i ? ", " : "", k->cites[i].assumption ? "assumption:" : "source:",
-			   cite_text(&k->cites[i]));
+		buf_printf(&b, "%s%s %s", i ? ", " : "",
+		           k->cites[i].assumption ? "assumption:" : "source:", cite_text(&k->cites[i]));
 	return val_str(b.s, b.n);
 }
 
@@ -45,8 +45,10 @@ static Value dated_list(const Case *k, int n)
 	for (int i = 0; i < n; i++) {
 		List *e = val_list_new(4);
 		date_t d;
-		e->items[0] = k[i].from && date_parse(k[i].from, strlen(k[i].from), &d) == 0 ? val_date(d) : val_unknown(NULL);
-		e->items[1] = k[i].until && date_parse(k[i].until, strlen(k[i].until), &d) == 0 ? val_date(d) : val_unknown(NULL);
+		e->items[0] =
+		    k[i].from && date_parse(k[i].from, strlen(k[i].from), &d) == 0 ? val_date(d) : val_unknown(NULL);
+		e->items[1] =
+		    k[i].until && date_parse(k[i].until, strlen(k[i].until), &d) == 0 ? val_date(d) : val_unknown(NULL);
 		e->items[2] = k[i].value->is_const ? k[i].value->k : val_unknown(NULL);
 		e->items[3] = cites_of(&k[i]);
 		l->items[i] = val_list(e);
@@ -104,7 +106,7 @@ static bool in_force(Ctx *c, const List *dated, uint32_t bracket, const char *pa
 			date_format(e[0].as.i, from + 6);
 		}
 		vm_trace_note(c, xprintf("bracket %u, %s%s: %s%s%s", bracket + 1, part, from, fmt_value_str(c->p, e[2]),
-					 e[3].tag == V_STR ? ", " : "", e[3].tag == V_STR ? e[3].as.s->data : ""));
+		                         e[3].tag == V_STR ? ", " : "", e[3].tag == V_STR ? e[3].as.s->data : ""));
 	}
 	return true;
 }
@@ -122,8 +124,9 @@ int scale_in_force(Ctx *c, Value desc, Value *out)
 		if (!in_force(c, parts[1].as.l, i, parts[2].as.i ? "amount" : "rate", &r)) {
 			char day[16];
 			date_format(c->as_of, day);
-			return ctx_fail(c, ST_RUNTIME, "bracket %u of the scale has a threshold but no rate or amount in force on %s",
-					i + 1, day);
+			return ctx_fail(c, ST_RUNTIME,
+			                "bracket %u of the scale has a threshold but no rate or amount in force on %s",
+			                i + 1, day);
 		}
 		List *pair = val_list_new(2);
 		pair->items[0] = t;
@@ -142,8 +145,14 @@ int scale_in_force(Ctx *c, Value desc, Value *out)
 
 /* ------------------------------------------------- the builtins */
 
-static Value threshold(const List *s, uint32_t i) { return s->items[i].as.l->items[0]; }
-static Value rate(const List *s, uint32_t i) { return s->items[i].as.l->items[1]; }
+static Value threshold(const List *s, uint32_t i)
+{
+	return s->items[i].as.l->items[0];
+}
+static Value rate(const List *s, uint32_t i)
+{
+	return s->items[i].as.l->items[1];
+}
 
 static int arith(Ctx *c, ArOp op, Value a, Value b, Value *out)
 {
@@ -177,8 +186,8 @@ static void note(Ctx *c, const List *s, uint32_t i, Value part, Value amount)
 	const char *r = fmt_value_str(c->p, rate(s, i));
 	const char *v = fmt_value_str(c->p, amount);
 	const char *text = part.tag == V_UNKNOWN ? xprintf("bracket %u, from %s: %s", i + 1, from, v)
-						 : xprintf("bracket %u, from %s, %s of %s: %s", i + 1, from, r,
-							   fmt_value_str(c->p, part), v);
+	                                         : xprintf("bracket %u, from %s, %s of %s: %s", i + 1, from, r,
+	                                                   fmt_value_str(c->p, part), v);
 	vm_trace_note(c, text);
 }
 

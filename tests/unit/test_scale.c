@@ -23,14 +23,14 @@ static void setup(void)
 TestSuite(scale, .init = setup);
 
 static const char rules[] = "param tax_scale : scale\n"
-			    "  bracket from 0 rate 10%\n"
-			    "  bracket from 100 rate 20%\n"
-			    "    threshold from 2027-01-01 = 150\n"
-			    "    rate from 2028-01-01 = 25% until 2029-01-01\n"
-			    "  bracket from 1000 rate 40%\n"
-			    "param fee_scale : scale\n"
-			    "  bracket from 10 KRW amount 100 KRW\n"
-			    "  bracket from 50 KRW amount 70.5 KRW\n";
+                            "  bracket from 0 rate 10%\n"
+                            "  bracket from 100 rate 20%\n"
+                            "    threshold from 2027-01-01 = 150\n"
+                            "    rate from 2028-01-01 = 25% until 2029-01-01\n"
+                            "  bracket from 1000 rate 40%\n"
+                            "param fee_scale : scale\n"
+                            "  bracket from 10 KRW amount 100 KRW\n"
+                            "  bracket from 50 KRW amount 70.5 KRW\n";
 
 /* The value of q on `day`, in Edict notation. */
 static const char *on(const char *day, const char *q)
@@ -89,9 +89,9 @@ Test(scale, single_amounts)
 Test(scale, nothing_in_force_is_a_runtime_error)
 {
 	Program *p = tu_program("param s : scale\n"
-				"  bracket\n"
-				"    threshold from 2026-01-01 = 0\n"
-				"    rate from 2027-01-01 = 5%\n");
+	                        "  bracket\n"
+	                        "    threshold from 2026-01-01 = 0\n"
+	                        "    rate from 2027-01-01 = 5%\n");
 	Ctx *c = tu_ctx(p, NULL);
 	date_t d;
 	date_parse("2025-06-01", 10, &d);
@@ -100,7 +100,7 @@ Test(scale, nothing_in_force_is_a_runtime_error)
 	date_parse("2026-06-01", 10, &d);
 	ctx_set_as_of(c, d);
 	cr_expect_str_eq(tu_show(c, "marginal_tax(s, 10)"),
-			 "error: bracket 1 of the scale has a threshold but no rate or amount in force on 2026-06-01");
+	                 "error: bracket 1 of the scale has a threshold but no rate or amount in force on 2026-06-01");
 }
 
 /* The first error of text, at line:col. */
@@ -117,13 +117,13 @@ static void error_at(const char *text, const char *msg, int line, int col)
 Test(scale, slips_are_reported_where_they_are)
 {
 	error_at("param s : scale\n  bracket from 0 rate 5%\n  bracket from 0 rate 6%\n",
-		 "brackets 1 and 2 of 's' both start at 0", 3, 16);
+	         "brackets 1 and 2 of 's' both start at 0", 3, 16);
 	error_at("param s : scale\n  bracket from 0 rate 5%\n  bracket from 10 rate 0.06\n",
-		 "a bracket's rate is a percentage, but this is a decimal number", 3, 24);
+	         "a bracket's rate is a percentage, but this is a decimal number", 3, 24);
 	error_at("param s : money KRW\n  bracket from 0 KRW rate 5%\n", "a parameter with brackets is a scale", 1, 11);
 	error_at("decision d : scale = 5\n", "a scale is a parameter written with its brackets", 1, 14);
-	error_at("param s : scale\n  bracket from 0 rate 5%\n    threshold from 2026-02-30 = 3\n", "2026-02-30 is not a real date",
-		 3, 20);
+	error_at("param s : scale\n  bracket from 0 rate 5%\n    threshold from 2026-02-30 = 3\n",
+	         "2026-02-30 is not a real date", 3, 20);
 	error_at("param s : scale\n  bracket from 0 rate 5%\ndecision d : percent = marginal_rate(s, 5 KRW)\n",
-		 "the scale's thresholds are a whole number, but this base is an amount of money in KRW", 3, 41);
+	         "the scale's thresholds are a whole number, but this base is an amount of money in KRW", 3, 41);
 }
