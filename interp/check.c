@@ -1897,6 +1897,8 @@ static void check_scale(Chk *c, Decl *d)
 		}
 		if (!br->nthresholds)
 			err(c, br->loc, "bracket %d of '%s' has no threshold: write 'threshold from DATE = ...'", b + 1, d->name);
+		else if (!br->nvalues)
+			err(c, br->loc, "bracket %d of '%s' has a threshold but no rate or amount: write 'rate from DATE = ...'", b + 1, d->name);
 		same_from_twice(c, br->thresholds, br->nthresholds, xprintf("the threshold of bracket %d", b + 1));
 		same_from_twice(c, br->values, br->nvalues, xprintf("the %s of bracket %d", word ? word : "rate", b + 1));
 	}
