@@ -846,7 +846,9 @@ static void bracket_part(struct ParseState *ps, const char *word, Loc wloc, bool
 			diag_hint(dg, head ? "write 'bracket from 14_000_000 KRW rate 15%%'"
 					   : "write 'threshold from 2025-01-01 = 14_000_000 KRW' or 'rate from 2025-01-01 = 15%%'");
 		ps->nerrors++;
-		return;
+		if (!head)
+			return;
+		word = "rate"; /* kept as the bracket's rate, so no error follows from its absence */
 	}
 	c.label = word;
 	if (thr)
