@@ -183,6 +183,7 @@ struct Node {
 	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
 	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
 	bool is_const; /* a literal: k holds its value */
+	bool in_loop;  /* inside a 'for' (its item or 'where'): its value changes from item to item */
 	Value k;
 };
 

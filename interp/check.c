@@ -182,6 +182,7 @@ typedef struct Chk {
 	int nlocals;
 	int nslots, maxslots;
 	int nodeid;
+	int loops; /* 'for' loops around the expression being checked */
 } Chk;
 
 static char ambiguous;
@@ -193,16 +194,16 @@ typedef struct Scope {
 	Module *mod;
 	Decl *decl;
 	Local *locals;
-	int nlocals, nslots, maxslots;
+	int nlocals, nslots, maxslots, loops;
 } Scope;
 
 static Scope scope_enter(Chk *c, Module *mod, Decl *decl)
 {
-	Scope s = {c->mod, c->decl, c->locals, c->nlocals, c->nslots, c->maxslots};
+	Scope s = {c->mod, c->decl, c->locals, c->nlocals, c->nslots, c->maxslots, c->loops};
 	c->mod = mod;
 	c->decl = decl;
 	c->locals = NULL;
-	c->nlocals = c->nslots = c->maxslots = 0;
+	c->nlocals = c->nslots = c->maxslots = c->loops = 0;
 	return s;
 }
 
@@ -214,6 +215,7 @@ static void scope_leave(Chk *c, Scope s)
 	c->nlocals = s.nlocals;
 	c->nslots = s.nslots;
 	c->maxslots = s.maxslots;
+	c->loops = s.loops;
 }
 
 static Diag *err(Chk *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -950,9 +952,11 @@ static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **ele
 	g->slot = reserve(c, 2);
 	push_local(c, g->text, et);
 	reserve(c, 2);
+	c->loops++;
 	if (g->kids[2])
 		expect_type(c, g->kids[2], &ty_bool, "the 'where' condition");
 	const Type *t = check(c, g->kids[0], want);
+	c->loops--;
 	*elem_out = t;
 	c->nlocals = saved_n;
 	c->nslots = saved_slots;
@@ -1470,6 +1474,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		return n->type = &ty_error;
 	}
 	n->id = c->nodeid++;
+	n->in_loop = c->loops > 0;
 	AST_PUSH(c->p->nodes, c->p->nnodes, n);
 	switch (n->kind) {
 	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
@@ -1592,8 +1597,8 @@ static Map case_labels(const Decl *d)
  * says that is meant. */
 static void no_default(Chk *c, const Decl *d)
 {
-	Diag *dg = err(c, d->loc, "decision '%s' has exceptions but no default, so it fails whenever none of them applies",
-		       d->name);
+	Diag *dg = err(c, d->loc, "%s '%s' has exceptions but no default, so it fails whenever none of them applies",
+		       d->kind == D_FUNCTION ? "function" : "decision", d->name);
 	diag_hint(dg, "add the general case with 'default', or write 'default unknown' if no value is meant then");
 }
 
@@ -1662,7 +1667,7 @@ static void check_cases(Chk *c, Decl *d)
 	}
 	if (d->is_table && ndefault > 1)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
-	if (d->kind == D_DECISION && !d->is_table && ndefault == 0 && d->ncases > 0)
+	if ((d->kind == D_DECISION || d->kind == D_FUNCTION) && !d->is_table && ndefault == 0 && d->ncases > 0)
 		no_default(c, d);
 	same_from_twice(c, d);
 }
@@ -1761,8 +1766,9 @@ static void check_decl(Chk *c, Decl *d)
 					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
 			push_local(c, d->params[i].name, d->params[i].type);
 		}
-		if (d->is_table) {
-			/* a table with parameters: its rows' slots follow the parameters */
+		if (!d->body) {
+			/* a table with parameters, or a function with cases: the
+			 * slots of its rows or cases follow the parameters */
 			reserve(c, d->ncases + 2);
 			check_cases(c, d);
 			break;

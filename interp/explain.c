@@ -61,6 +61,12 @@ static Dedup dedup_new(int n)
 static uint32_t ev_key_hash(const TraceEv *e)
 {
 	uint32_t h = 2166136261u;
+	if (e->kind == TR_CALL) {
+		uint64_t k = (uint64_t)e->a * 2654435761u;
+		for (int i = 0; i < e->nargs; i++)
+			k = (k ^ val_hash(e->args[i])) * 0x100000001b3u;
+		return (uint32_t)(k ^ k >> 32);
+	}
 	if (e->kind != TR_FACT)
 		return (uint32_t)e->a * 2654435761u;
 	for (uint32_t i = 0; i < e->path->len; i++)
@@ -68,8 +74,21 @@ static uint32_t ev_key_hash(const TraceEv *e)
 	return h;
 }
 
+/* Calls alike: one function, equal arguments (unknowns never equal). */
+static bool same_call(const TraceEv *a, const TraceEv *b)
+{
+	if (a->a != b->a || a->nargs != b->nargs)
+		return false;
+	for (int i = 0; i < a->nargs; i++)
+		if (!val_equal(a->args[i], b->args[i]))
+			return false;
+	return true;
+}
+
 static bool ev_same_key(const TraceEv *a, const TraceEv *b)
 {
+	if (a->kind == TR_CALL)
+		return same_call(a, b);
 	return a->kind == TR_FACT ? a->path->len == b->path->len && memcmp(a->path->data, b->path->data, a->path->len) == 0
 				  : a->a == b->a;
 }
@@ -96,7 +115,30 @@ static void keep(Dedup *d, const TraceEv ***arr, int *n, const TraceEv *e, bool 
 	}
 }
 
-static void summarize(const EvIndex *ix, int frame, ExplainSum *s)
+/* A call as the text form shows it: `name(arg, ...)`. */
+static const char *call_label(const Program *p, const TraceEv *e)
+{
+	const Decl *f = p->funcs[e->a];
+	Buf b = {0};
+	buf_printf(&b, "%s(", f->qname);
+	for (int i = 0; i < e->nargs; i++) {
+		if (i)
+			buf_puts(&b, ", ");
+		fmt_value(p, e->args[i], &b);
+	}
+	buf_puts(&b, ")");
+	return b.s;
+}
+
+/* Whether a condition is shown: in a short explanation, not one tested
+ * for each item of a loop, nor one tested inside a function (the call
+ * shows which case applied). */
+static bool shown(const Ctx *c, const TraceEv *e)
+{
+	return c->explain_full || (!c->p->nodes[e->a]->in_loop && e->frame <= c->p->ndecls);
+}
+
+static void summarize(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kase = -1;
@@ -113,37 +155,39 @@ static void summarize(const EvIndex *ix, int frame, ExplainSum *s)
 	while (end < ix->n && ev_at(ix, end)->frame == frame)
 		end++;
 	Dedup conds = dedup_new(end - lo), facts = dedup_new(end - lo), uses = dedup_new(end - lo);
+	Dedup calls = dedup_new(end - lo); /* calls alike are shown once */
 	for (int i = lo; i < end; i++) {
 		const TraceEv *e = ev_at(ix, i);
-		if (e->kind == TR_CASE)
+		if (e->kind == TR_CASE) {
 			s->kase = e->a;
-		else if (e->kind == TR_COND)
-			keep(&conds, &s->conds, &s->nconds, e, true);
-		else if (e->kind == TR_FACT)
+		} else if (e->kind == TR_COND) {
+			if (shown(c, e))
+				keep(&conds, &s->conds, &s->nconds, e, true);
+		} else if (e->kind == TR_FACT) {
 			keep(&facts, &s->facts, &s->nfacts, e, true);
-		else if (e->kind == TR_DECISION)
+		} else if (e->kind == TR_DECISION) {
 			keep(&uses, &s->uses, &s->nuses, e, false);
+		} else if (e->kind == TR_CALL && e->args) {
+			keep(&calls, &s->calls, &s->ncalls, e, false);
+		}
 	}
 }
 
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
 {
 	EvIndex ix = ev_index(c);
-	summarize(&ix, frame, s);
+	summarize(c, &ix, frame, s);
 }
 
-static const Case *applied(const Program *p, int decl, int kase)
+static const Case *applied(const Decl *d, int kase)
 {
-	if (decl < 0 || kase < 0)
-		return NULL;
-	Decl *d = p->decls[decl];
-	return kase < d->ncases ? &d->cases[kase] : NULL;
+	return d && kase >= 0 && kase < d->ncases ? &d->cases[kase] : NULL;
 }
 
 const char *explain_case_name(const Decl *d, int i)
 {
 	const Case *k = &d->cases[i];
-	if (d->kind == D_TABLE)
+	if (d->is_table)
 		return k->is_default ? "the default row" : xprintf("row %d", i + 1);
 	if (d->kind == D_PARAM)
 		return k->from ? xprintf("the value from %s", k->from) : "its value";
@@ -152,6 +196,67 @@ const char *explain_case_name(const Decl *d, int i)
 	if (k->cond)
 		return "an exception";
 	return d->ncases > 1 ? "the default" : "its rule";
+}
+
+/* Whether case i of d is a default standing where no exception or row
+ * applied: its value is what the rules give when nothing particular does. */
+static bool by_default(const Decl *d, int i)
+{
+	const Case *k = applied(d, i);
+	if (!k || !k->is_default || d->kind == D_PARAM)
+		return false;
+	for (int j = 0; j < d->ncases; j++)
+		if (d->cases[j].cond)
+			return true;
+	return false;
+}
+
+/* The default a fact or field declares, found by its path (`company.size`;
+ * a path through a list item names no field). */
+static const Node *declared_default(const Program *p, const Str *path)
+{
+	const char *s = path->data, *dot = strchr(s, '.');
+	size_t n = dot ? (size_t)(dot - s) : path->len;
+	const Decl *root = NULL;
+	for (int i = 0; i < p->nfacts && !root; i++)
+		if (strlen(p->facts[i]->name) == n && memcmp(p->facts[i]->name, s, n) == 0)
+			root = p->facts[i];
+	if (!root)
+		return NULL;
+	const Node *dflt = root->dflt;
+	const Type *t = root->type;
+	while (dot) {
+		s = dot + 1;
+		dot = strchr(s, '.');
+		n = dot ? (size_t)(dot - s) : strlen(s);
+		const Field *f = NULL;
+		for (int i = 0; t && t->kind == TY_REC && t->def && i < t->def->nfields && !f; i++)
+			if (strlen(t->def->fields[i].name) == n && memcmp(t->def->fields[i].name, s, n) == 0)
+				f = &t->def->fields[i];
+		if (!f)
+			return NULL;
+		dflt = f->dflt;
+		t = f->type;
+	}
+	return dflt;
+}
+
+/* Whether a fact read has the value its declaration gives when the facts
+ * leave it out. */
+static bool fact_default(const Program *p, const TraceEv *e)
+{
+	const Node *d = declared_default(p, e->path);
+	if (!d || e->v.tag == V_UNKNOWN)
+		return false;
+	if (d->is_const)
+		return val_equal(d->k, e->v);
+	return d->kind == N_LIST && d->nkids == 0 && e->v.tag == V_LIST && e->v.as.l->len == 0;
+}
+
+/* A value that came from an `otherwise`: the fallback was taken. */
+static bool is_fallback(const Node *n)
+{
+	return n->kind == N_OTHERWISE;
 }
 
 static void indent(Buf *b, int n)
@@ -170,67 +275,117 @@ static void missing_text(Value v, Buf *b)
 	buf_puts(b, ")");
 }
 
+static void text_cites(Buf *b, const Citation *cs, int n, int depth)
+{
+	for (int i = 0; i < n; i++) {
+		indent(b, depth);
+		buf_printf(b, "%s %s\n", cs[i].assumption ? "assumption:" : "source:", cite_text(&cs[i]));
+	}
+}
+
 static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, int depth,
-		      unsigned char *seen)
+		      unsigned char *seen);
+
+/* The case of d that applied (NULL: a query) with its citations, and d's own. */
+static void text_case(const Decl *d, const ExplainSum *s, Value v, Buf *b, int depth)
+{
+	if (!d)
+		return;
+	const Case *k = applied(d, s->kase);
+	if (k) {
+		indent(b, depth + 1);
+		buf_printf(b, "by %s at %s:%d\n", explain_case_name(d, s->kase), k->loc.file, k->loc.line);
+		text_cites(b, k->cites, k->ncites, depth + 2);
+	} else if (d->body) {
+		/* a function written as one rule */
+		indent(b, depth + 1);
+		buf_printf(b, "by its rule at %s:%d\n", d->body->loc.file, d->body->loc.line);
+	} else if (v.tag == V_UNKNOWN) {
+		indent(b, depth + 1);
+		buf_printf(b, "undecided at %s:%d: it depends on facts that are missing\n", d->loc.file, d->loc.line);
+	}
+	text_cites(b, d->cites, d->ncites, depth + 2);
+}
+
+/* A function call: its arguments and value, then what it did. */
+static void text_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b, int depth, unsigned char *seen);
+
+/* What a frame did, under its head line: the case, the conditions, the
+ * facts read, the functions called and the decisions used. */
+static void text_body(const Ctx *c, const EvIndex *ix, const Decl *d, const ExplainSum *sum, Value v, Buf *b,
+		      int depth, unsigned char *seen)
 {
 	const Program *p = c->p;
-	indent(b, depth);
-	buf_printf(b, "%s = ", label);
-	fmt_value(p, v, b);
-	missing_text(v, b);
-	if (decl >= 0 && seen[decl]) {
-		buf_puts(b, "  (explained above)\n");
-		return;
-	}
-	buf_puts(b, "\n");
-	if (decl >= 0)
-		seen[decl] = 1;
-	ExplainSum s;
-	summarize(ix, decl, &s);
-	if (decl >= 0) {
-		Decl *d = p->decls[decl];
-		if (c->state[decl] == DS_OVERRIDDEN) {
-			indent(b, depth + 1);
-			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
-			return;
-		}
-		const Case *k = applied(p, decl, s.kase);
-		if (k) {
-			indent(b, depth + 1);
-			buf_printf(b, "by %s at %s:%d\n", explain_case_name(d, s.kase), k->loc.file, k->loc.line);
-			for (int i = 0; i < k->ncites; i++) {
-				indent(b, depth + 2);
-				buf_printf(b, "%s %s\n", k->cites[i].assumption ? "assumption:" : "source:", cite_text(&k->cites[i]));
-			}
-		} else if (v.tag == V_UNKNOWN) {
-			indent(b, depth + 1);
-			buf_printf(b, "undecided at %s:%d: it depends on facts that are missing\n", d->loc.file, d->loc.line);
-		}
-		for (int i = 0; i < d->ncites; i++) {
-			indent(b, depth + 2);
-			buf_printf(b, "%s %s\n", d->cites[i].assumption ? "assumption:" : "source:", cite_text(&d->cites[i]));
-		}
-	}
+	ExplainSum s = *sum;
+	text_case(d, &s, v, b, depth);
 	for (int i = 0; i < s.nconds; i++) {
 		const Node *n = p->nodes[s.conds[i]->a];
 		indent(b, depth + 1);
 		Value cv = s.conds[i]->v;
-		buf_printf(b, "%s %s: ", cv.tag == V_BOOL ? (cv.as.i ? "holds  " : "fails  ") : cv.tag == V_UNKNOWN ? "unknown" : "value  ",
+		buf_printf(b, "%s %s: ",
+			   is_fallback(n)	? "default"
+			   : cv.tag == V_BOOL	? (cv.as.i ? "holds  " : "fails  ")
+			   : cv.tag == V_UNKNOWN ? "unknown"
+						: "value  ",
 			   prog_node_text(p, n));
-		fmt_value(p, s.conds[i]->v, b);
-		missing_text(s.conds[i]->v, b);
+		fmt_value(p, cv, b);
+		missing_text(cv, b);
 		buf_puts(b, "\n");
 	}
 	for (int i = 0; i < s.nfacts; i++) {
 		indent(b, depth + 1);
 		buf_printf(b, "fact   %s = ", s.facts[i]->path->data);
 		fmt_value(p, s.facts[i]->v, b);
-		buf_puts(b, "\n");
+		buf_puts(b, fact_default(p, s.facts[i]) ? "  (default)\n" : "\n");
 	}
+	for (int i = 0; i < s.ncalls; i++)
+		text_call(c, ix, s.calls[i], b, depth + 1, seen);
 	for (int i = 0; i < s.nuses; i++) {
 		int u = s.uses[i]->a;
 		text_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
 	}
+}
+
+static void text_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b, int depth, unsigned char *seen)
+{
+	const Decl *f = c->p->funcs[e->a];
+	indent(b, depth);
+	buf_printf(b, "%s = ", call_label(c->p, e));
+	fmt_value(c->p, e->v, b);
+	missing_text(e->v, b);
+	ExplainSum s;
+	summarize(c, ix, e->callee, &s);
+	buf_puts(b, by_default(f, s.kase) ? "  (default)\n" : "\n");
+	text_body(c, ix, f, &s, e->v, b, depth, seen);
+}
+
+static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, int depth,
+		      unsigned char *seen)
+{
+	const Program *p = c->p;
+	const Decl *d = decl >= 0 ? p->decls[decl] : NULL;
+	indent(b, depth);
+	buf_printf(b, "%s = ", label);
+	fmt_value(p, v, b);
+	missing_text(v, b);
+	if (d && seen[decl]) {
+		buf_puts(b, "  (explained above)\n");
+		return;
+	}
+	ExplainSum s;
+	summarize(c, ix, decl, &s);
+	if (d && c->state[decl] != DS_OVERRIDDEN && by_default(d, s.kase))
+		buf_puts(b, "  (default)");
+	buf_puts(b, "\n");
+	if (d) {
+		seen[decl] = 1;
+		if (c->state[decl] == DS_OVERRIDDEN) {
+			indent(b, depth + 1);
+			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
+			return;
+		}
+	}
+	text_body(c, ix, d, &s, v, b, depth, seen);
 }
 
 void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen)
@@ -317,76 +472,131 @@ void explain_citation_json(Buf *b, const Citation *c)
 	buf_puts(b, "}");
 }
 
-static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
+static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen);
+
+/* The case of d that applied, or null. */
+static void json_case(const Decl *d, int kase, Buf *b)
 {
-	const Program *p = c->p;
-	buf_puts(b, "{\"decision\":");
-	buf_json_str(b, label, strlen(label));
-	buf_puts(b, ",\"value\":");
-	fmt_json(p, v, b);
-	buf_puts(b, ",\"missing\":");
-	explain_missing_json(v, b);
-	if (decl >= 0 && seen[decl]) {
-		buf_puts(b, ",\"see_above\":true}");
+	const Case *k = applied(d, kase);
+	if (!k) {
+		buf_puts(b, ",\"case\":null");
 		return;
 	}
-	if (decl >= 0) {
-		seen[decl] = 1;
-		Decl *d = p->decls[decl];
-		buf_puts(b, ",");
-		json_loc(b, d->loc);
-		buf_puts(b, ",");
-		json_cites(b, d->cites, d->ncites);
-		if (c->state[decl] == DS_OVERRIDDEN)
-			buf_puts(b, ",\"what_if\":true");
-	}
-	ExplainSum s;
-	summarize(ix, decl, &s);
-	const Case *k = applied(p, decl, s.kase);
-	if (k) {
-		buf_puts(b, ",\"case\":{\"name\":");
-		const char *nm = explain_case_name(p->decls[decl], s.kase);
-		buf_json_str(b, nm, strlen(nm));
-		buf_printf(b, ",\"index\":%d,", s.kase);
-		json_loc(b, k->loc);
-		buf_puts(b, ",");
-		json_cites(b, k->cites, k->ncites);
-		buf_puts(b, "}");
-	} else {
-		buf_puts(b, ",\"case\":null");
-	}
+	buf_puts(b, ",\"case\":{\"name\":");
+	const char *nm = explain_case_name(d, kase);
+	buf_json_str(b, nm, strlen(nm));
+	buf_printf(b, ",\"index\":%d,", kase);
+	json_loc(b, k->loc);
+	buf_puts(b, ",");
+	json_cites(b, k->cites, k->ncites);
+	buf_puts(b, "}");
+}
+
+static void json_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b, unsigned char *seen);
+
+/* The members every explanation object ends with, from the case on. */
+static void json_body(const Ctx *c, const EvIndex *ix, const Decl *d, const ExplainSum *s, Buf *b, unsigned char *seen)
+{
+	const Program *p = c->p;
+	json_case(d, s->kase, b);
 	buf_puts(b, ",\"conditions\":[");
-	for (int i = 0; i < s.nconds; i++) {
-		const Node *n = p->nodes[s.conds[i]->a];
+	for (int i = 0; i < s->nconds; i++) {
+		const Node *n = p->nodes[s->conds[i]->a];
 		if (i)
 			buf_puts(b, ",");
 		buf_puts(b, "{\"text\":");
 		const char *t = prog_node_text(p, n);
 		buf_json_str(b, t, strlen(t));
 		buf_puts(b, ",\"value\":");
-		fmt_json(p, s.conds[i]->v, b);
+		fmt_json(p, s->conds[i]->v, b);
+		if (is_fallback(n))
+			buf_puts(b, ",\"default\":true");
 		buf_puts(b, ",");
 		json_loc(b, n->loc);
 		buf_puts(b, "}");
 	}
 	buf_puts(b, "],\"facts\":[");
-	for (int i = 0; i < s.nfacts; i++) {
+	for (int i = 0; i < s->nfacts; i++) {
 		if (i)
 			buf_puts(b, ",");
 		buf_puts(b, "{\"path\":");
-		buf_json_str(b, s.facts[i]->path->data, s.facts[i]->path->len);
+		buf_json_str(b, s->facts[i]->path->data, s->facts[i]->path->len);
 		buf_puts(b, ",\"value\":");
-		fmt_json(p, s.facts[i]->v, b);
-		buf_puts(b, "}");
+		fmt_json(p, s->facts[i]->v, b);
+		buf_puts(b, fact_default(p, s->facts[i]) ? ",\"default\":true}" : "}");
 	}
-	buf_puts(b, "],\"uses\":[");
-	for (int i = 0; i < s.nuses; i++) {
+	buf_puts(b, "]");
+	for (int i = 0; i < s->ncalls; i++) {
+		buf_puts(b, i ? "," : ",\"calls\":[");
+		json_call(c, ix, s->calls[i], b, seen);
+	}
+	if (s->ncalls)
+		buf_puts(b, "]");
+	buf_puts(b, ",\"uses\":[");
+	for (int i = 0; i < s->nuses; i++) {
 		if (i)
 			buf_puts(b, ",");
-		int u = s.uses[i]->a;
-		json_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, seen);
+		int u = s->uses[i]->a;
+		json_node(c, ix, u, p->decls[u]->qname, s->uses[i]->v, b, seen);
 	}
 	buf_puts(b, "]}");
+}
+
+static void json_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b, unsigned char *seen)
+{
+	const Program *p = c->p;
+	const Decl *f = p->funcs[e->a];
+	buf_puts(b, "{\"function\":");
+	buf_json_str(b, f->qname, strlen(f->qname));
+	buf_puts(b, ",\"arguments\":[");
+	for (int i = 0; i < e->nargs; i++) {
+		if (i)
+			buf_puts(b, ",");
+		fmt_json(p, e->args[i], b);
+	}
+	buf_puts(b, "],\"value\":");
+	fmt_json(p, e->v, b);
+	buf_puts(b, ",\"missing\":");
+	explain_missing_json(e->v, b);
+	buf_puts(b, ",");
+	json_loc(b, f->loc);
+	buf_puts(b, ",");
+	json_cites(b, f->cites, f->ncites);
+	ExplainSum s;
+	summarize(c, ix, e->callee, &s);
+	if (by_default(f, s.kase))
+		buf_puts(b, ",\"default\":true");
+	json_body(c, ix, f, &s, b, seen);
+}
+
+static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
+{
+	const Program *p = c->p;
+	const Decl *d = decl >= 0 ? p->decls[decl] : NULL;
+	buf_puts(b, "{\"decision\":");
+	buf_json_str(b, label, strlen(label));
+	buf_puts(b, ",\"value\":");
+	fmt_json(p, v, b);
+	buf_puts(b, ",\"missing\":");
+	explain_missing_json(v, b);
+	if (d && seen[decl]) {
+		buf_puts(b, ",\"see_above\":true}");
+		return;
+	}
+	ExplainSum s;
+	summarize(c, ix, decl, &s);
+	if (d) {
+		seen[decl] = 1;
+		buf_puts(b, ",");
+		json_loc(b, d->loc);
+		buf_puts(b, ",");
+		json_cites(b, d->cites, d->ncites);
+		if (c->state[decl] == DS_OVERRIDDEN)
+			buf_puts(b, ",\"what_if\":true");
+		else if (by_default(d, s.kase))
+			buf_puts(b, ",\"default\":true");
+	}
+	json_body(c, ix, d, &s, b, seen);
 }
 
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out)

@@ -18,12 +18,15 @@
  * for an earlier query is referred to rather than repeated; NULL for none. */
 void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen);
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
-/* What the trace says about one decision (or query frame): the case that
- * applied and the last value of each condition, fact and decision it read. */
+/* What the trace says about one decision (or query frame, or function
+ * call): the case that applied, the last value of each condition, fact and
+ * decision it read, and the functions it called (each call apart, calls
+ * alike once).  Unless the context asks for full explanations, conditions
+ * tested for the items of a loop or inside a called function are left out. */
 typedef struct ExplainSum {
 	int kase;
-	const TraceEv **conds, **facts, **uses;
-	int nconds, nfacts, nuses;
+	const TraceEv **conds, **facts, **uses, **calls;
+	int nconds, nfacts, nuses, ncalls;
 } ExplainSum;
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
 /* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */
