@@ -58,6 +58,8 @@ static Dedup dedup_new(int n)
 	return d;
 }
 
+static int *dedup_slot(Dedup *d, const TraceEv **arr, const TraceEv *e);
+
 static uint32_t ev_key_hash(const TraceEv *e)
 {
 	uint32_t h = 2166136261u;
@@ -106,6 +108,12 @@ static int *dedup_slot(Dedup *d, const TraceEv **arr, const TraceEv *e)
  * `latest`, else the first stays. */
 static void keep(Dedup *d, const TraceEv ***arr, int *n, const TraceEv *e, bool latest)
 {
+	if (2u * (uint32_t)(*n + 1) > d->mask + 1) {
+		/* the events of helper calls join their caller's: room for more */
+		*d = dedup_new(2 * (*n + 1));
+		for (int i = 0; i < *n; i++)
+			*dedup_slot(d, *arr, (*arr)[i]) = i + 1;
+	}
 	int *slot = dedup_slot(d, *arr, e);
 	if (!*slot) {
 		AST_PUSH(*arr, *n, e);
@@ -133,16 +141,30 @@ static const char *call_label(const Program *p, const TraceEv *e)
 /* Whether a condition is shown: in a short explanation, not one tested
  * for each item of a loop, nor one tested inside a function (the call
  * shows which case applied). */
-static bool shown(const Ctx *c, const TraceEv *e)
+static bool shown(const Ctx *c, const TraceEv *e, bool all)
 {
-	return c->explain_full || (!c->p->nodes[e->a]->in_loop && e->frame <= c->p->ndecls);
+	return all || c->explain_full || (!c->p->nodes[e->a]->in_loop && e->frame <= c->p->ndecls);
 }
 
-static void summarize(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s)
+/* Whether a call is shown as a call: always in a full explanation, else
+ * when its function has cases or cites its source.  A plain helper's
+ * facts, decisions and calls are shown as its caller's. */
+static bool call_shown(const Ctx *c, const TraceEv *e)
 {
-	memset(s, 0, sizeof *s);
-	s->kase = -1;
-	/* the first event of the frame, then all of them */
+	const Decl *f = c->p->funcs[e->a];
+	return c->explain_full || !f->body || f->ncites > 0;
+}
+
+/* The sets an ExplainSum is built with, one per kind of event; all: every
+ * condition, and every call's events joined to its caller's. */
+typedef struct Sets {
+	Dedup conds, facts, uses, calls;
+	bool all;
+} Sets;
+
+/* The first event of a frame in the index. */
+static int frame_start(const EvIndex *ix, int frame)
+{
 	int lo = 0, hi = ix->n;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
@@ -151,32 +173,51 @@ static void summarize(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s)
 		else
 			hi = mid;
 	}
-	int end = lo;
-	while (end < ix->n && ev_at(ix, end)->frame == frame)
-		end++;
-	Dedup conds = dedup_new(end - lo), facts = dedup_new(end - lo), uses = dedup_new(end - lo);
-	Dedup calls = dedup_new(end - lo); /* calls alike are shown once */
-	for (int i = lo; i < end; i++) {
+	return lo;
+}
+
+/* The events of a frame into s; own: the frame explained (its case), not
+ * a helper's joined to it. */
+static void gather_frame(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s, Sets *sets, bool own)
+{
+	for (int i = frame_start(ix, frame); i < ix->n && ev_at(ix, i)->frame == frame; i++) {
 		const TraceEv *e = ev_at(ix, i);
 		if (e->kind == TR_CASE) {
-			s->kase = e->a;
+			if (own)
+				s->kase = e->a;
 		} else if (e->kind == TR_COND) {
-			if (shown(c, e))
-				keep(&conds, &s->conds, &s->nconds, e, true);
+			if (shown(c, e, sets->all))
+				keep(&sets->conds, &s->conds, &s->nconds, e, true);
 		} else if (e->kind == TR_FACT) {
-			keep(&facts, &s->facts, &s->nfacts, e, true);
+			keep(&sets->facts, &s->facts, &s->nfacts, e, true);
 		} else if (e->kind == TR_DECISION) {
-			keep(&uses, &s->uses, &s->nuses, e, false);
+			keep(&sets->uses, &s->uses, &s->nuses, e, false);
 		} else if (e->kind == TR_CALL && e->args) {
-			keep(&calls, &s->calls, &s->ncalls, e, false);
+			if (!sets->all && call_shown(c, e))
+				keep(&sets->calls, &s->calls, &s->ncalls, e, false);
+			else
+				gather_frame(c, ix, e->callee, s, sets, false);
 		}
 	}
+}
+
+static void summarize_as(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s, bool all)
+{
+	memset(s, 0, sizeof *s);
+	s->kase = -1;
+	Sets sets = {dedup_new(8), dedup_new(8), dedup_new(8), dedup_new(8), all};
+	gather_frame(c, ix, frame, s, &sets, true);
+}
+
+static void summarize(const Ctx *c, const EvIndex *ix, int frame, ExplainSum *s)
+{
+	summarize_as(c, ix, frame, s, false);
 }
 
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
 {
 	EvIndex ix = ev_index(c);
-	summarize(c, &ix, frame, s);
+	summarize_as(c, &ix, frame, s, true);
 }
 
 static const Case *applied(const Decl *d, int kase)

@@ -21,8 +21,10 @@ void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
 /* What the trace says about one decision (or query frame, or function
  * call): the case that applied, the last value of each condition, fact and
  * decision it read, and the functions it called (each call apart, calls
- * alike once).  Unless the context asks for full explanations, conditions
- * tested for the items of a loop or inside a called function are left out. */
+ * alike once).  Explanations leave out the conditions tested for the items
+ * of a loop or inside a called function, unless the context asks for them
+ * in full; explain_summarize keeps every one, and joins what each call
+ * read to its caller's (calls stays empty). */
 typedef struct ExplainSum {
 	int kase;
 	const TraceEv **conds, **facts, **uses, **calls;
