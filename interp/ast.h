@@ -310,6 +310,7 @@ typedef struct Decl {
 	int ndeps;
 	bool checking, checked; /* cycle detection in the checker */
 	bool reads_facts;       /* its own body names a fact */
+	bool is_share;          /* decimal, compared with a percentage: explained as one */
 	signed char fact_free;  /* 1: neither it nor anything it uses reads a fact (0 unknown, -1 no) */
 } Decl;
 

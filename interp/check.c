@@ -902,6 +902,23 @@ static void pct_against_number(Chk *c, const Node *n, const Type *a, const Type 
 	diag_hint(dg, "write it as a percentage: %s%%", lit->text);
 }
 
+/* A decision or function of decimal numbers compared with a percentage
+ * (achievement_of(r) < remedial_threshold) gives a share: explanations
+ * show its values as percentages, as the rule reads them. */
+static void share_compared(const Chk *c, const Node *n, const Type *a, const Type *b)
+{
+	if (!c->mod)
+		return; /* a query's comparison marks nothing: the program is shared */
+	for (int i = 0; i < 2; i++) {
+		const Node *k = n->kids[i];
+		if ((i ? b : a)->kind != TY_DEC || (i ? a : b)->kind != TY_PCT)
+			continue;
+		bool named = (k->kind == N_CALL && k->ref == R_FUNC) || (k->kind == N_NAME && k->ref == R_DECL);
+		if (named && k->decl && (k->decl->kind == D_FUNCTION || k->decl->kind == D_DECISION))
+			k->decl->is_share = true;
+	}
+}
+
 /* Two durations written out, one in days or weeks and one in months or
  * years (730 days <= 2 years): run time refuses to compare them, since a
  * month has no fixed number of days, so check says so first. */
@@ -1314,6 +1331,7 @@ static const Type *check_comparison(Chk *c, Node *n)
 		dur_units_mixed(c, n);
 	} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
 		pct_against_number(c, n, a, b);
+		share_compared(c, n, a, b);
 	} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
 		err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
 	}

@@ -300,6 +300,16 @@ static bool is_fallback(const Node *n)
 	return n->kind == N_OTHERWISE;
 }
 
+/* A value as an explanation shows it: a share (a decision or function of
+ * decimal numbers that the rules compare with percentages) as a
+ * percentage, 12.5% rather than 0.125. */
+static Value as_shown(const Decl *d, Value v)
+{
+	if (d && d->is_share && (v.tag == V_DEC || v.tag == V_INT))
+		return val_dec(V_PCT, val_get_dec(v), 0);
+	return v;
+}
+
 static void indent(Buf *b, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -392,7 +402,7 @@ static void text_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b,
 	const Decl *f = c->p->funcs[e->a];
 	indent(b, depth);
 	buf_printf(b, "%s = ", call_label(c->p, e));
-	fmt_value(c->p, e->v, b);
+	fmt_value(c->p, as_shown(f, e->v), b);
 	missing_text(e->v, b);
 	ExplainSum s;
 	summarize(c, ix, e->callee, &s);
@@ -407,7 +417,7 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 	const Decl *d = decl >= 0 ? p->decls[decl] : NULL;
 	indent(b, depth);
 	buf_printf(b, "%s = ", label);
-	fmt_value(p, v, b);
+	fmt_value(p, as_shown(d, v), b);
 	missing_text(v, b);
 	if (d && seen[decl]) {
 		buf_puts(b, "  (explained above)\n");
