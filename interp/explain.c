@@ -2,8 +2,14 @@
  * explain.c - explanations built from an evaluation's trace.
  *
  * Each decision appears once, with the case that applied (and the policy
- * text it cites), the conditions it tested, the facts it read and the
- * decisions it used; the decisions it used follow, indented under it.
+ * text it cites), the conditions it tested, the facts it read, the
+ * functions it called and the decisions it used; those follow, indented
+ * under it.  Each function call traced its own frame (vm.c), so two calls
+ * of one function show their own cases.  A short explanation leaves out
+ * what a single line would misstate (conditions tested per item of a loop)
+ * or what the call line already says (the conditions inside a function),
+ * and joins a plain helper's reads to its caller; a full one shows all.
+ * Values from defaults are marked, and shares are shown as percentages.
  */
 #include "mem.h"
 #include <stdlib.h>
