@@ -316,6 +316,16 @@ static Value as_shown(const Decl *d, Value v)
 	return v;
 }
 
+/* The word a condition's line starts with, seven letters wide. */
+static const char *cond_word(const Node *n, Value v)
+{
+	if (is_fallback(n))
+		return "default";
+	if (v.tag == V_BOOL)
+		return v.as.i ? "holds  " : "fails  ";
+	return v.tag == V_UNKNOWN ? "unknown" : "value  ";
+}
+
 static void indent(Buf *b, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -379,12 +389,7 @@ static void text_body(const Ctx *c, const EvIndex *ix, const Decl *d, const Expl
 		const Node *n = p->nodes[s.conds[i]->a];
 		indent(b, depth + 1);
 		Value cv = s.conds[i]->v;
-		buf_printf(b, "%s %s: ",
-			   is_fallback(n)	? "default"
-			   : cv.tag == V_BOOL	? (cv.as.i ? "holds  " : "fails  ")
-			   : cv.tag == V_UNKNOWN ? "unknown"
-						: "value  ",
-			   prog_node_text(p, n));
+		buf_printf(b, "%s %s: ", cond_word(n, cv), prog_node_text(p, n));
 		fmt_value(p, cv, b);
 		missing_text(cv, b);
 		buf_puts(b, "\n");
