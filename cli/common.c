@@ -118,8 +118,12 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 			o->facts = argv[++i];
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
-		} else if (strcmp(a, "--explain") == 0) {
+		} else if (strcmp(a, "--explain") == 0 || strcmp(a, "--explain=full") == 0) {
 			o->explain = true;
+			o->explain_full = strcmp(a, "--explain=full") == 0;
+		} else if (strncmp(a, "--explain=", 10) == 0) {
+			return cli_usage_error("--explain takes no value, or '=full' to show every item of a loop and the inside "
+					       "of the functions called, not '%s'", a + 10), -1;
 		} else if (strcmp(a, "--fail-fast") == 0) {
 			o->fail_fast = true;
 		} else if (strcmp(cmd, "test") == 0 && is_coverage_option(a)) {

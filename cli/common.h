@@ -42,7 +42,7 @@ typedef struct Opts {
 	int nqueries;
 	const char *facts;
 	const char *as_of;
-	bool json, explain, fail_fast;
+	bool json, explain, explain_full, fail_fast;
 	int jobs;
 	/* test: --coverage, --lcov FILE, --min PERCENT (either implies coverage) */
 	bool coverage;

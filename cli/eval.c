@@ -297,6 +297,7 @@ static Ctx *facts_context(Program *p, const Opts *o)
 	}
 	Ctx *c = vm_new(p);
 	ctx_set_trace(c, o->explain);
+	ctx_set_explain_full(c, o->explain_full);
 	if (facts_load_json(c, text, len, in ? "<stdin>" : o->facts, &err) != ST_OK) {
 		fprintf(stderr, "error: %s\n", err);
 		return NULL;

@@ -24,7 +24,7 @@ static const char *help_text =
 	"Usage:\n"
 	"  edict check PATH...                  check rule files and run their checks\n"
 	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
-	"        [--query Q]... [--as-of DATE] [--json] [--explain]\n"
+	"        [--query Q]... [--as-of DATE] [--json] [--explain[=full]]\n"
 	"  edict test PATH... [--coverage] [--lcov FILE] [--min PERCENT]\n"
 	"                                       run the tests written in the rule files, and\n"
 	"                                       say what they exercised\n"

@@ -1196,6 +1196,11 @@ static void cmd_explain(Repl *r, const char *arg)
 {
 	char *text;
 	State s;
+	/* `explain full NAME`: every item of a loop and the inside of the functions called */
+	const char *rest = word(arg, "full");
+	bool full = rest && *rest;
+	if (full)
+		arg = rest;
 	if (!question(r, arg, &text, &s))
 		return;
 	if (!*skip_ws(text)) {
@@ -1209,6 +1214,7 @@ static void cmd_explain(Repl *r, const char *arg)
 		return;
 	Buf b = {0};
 	buf_printf(&b, "as of %s\n", day_text(c->as_of));
+	ctx_set_explain_full(c, full);
 	explain_text(c, q->decl, trim_copy(q->text, strlen(q->text)), v, &b, NULL);
 	fputs(buf_cstr(&b), stdout);
 }
@@ -1535,6 +1541,8 @@ static const char *help_text =
 	"  decisions                    every public decision and its value\n"
 	"  explain NAME                 how a decision was reached, with its sources\n"
 	"                                 explain priority\n"
+	"  explain full NAME            the same, with each item of a loop and the inside of functions\n"
+	"                                 explain full award\n"
 	"  missing NAME                 the facts still needed to decide it, most useful first\n"
 	"                                 missing award\n"
 	"  why not NAME / why NAME      the smallest change of facts that would flip a yes/no decision\n"

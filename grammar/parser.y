@@ -263,6 +263,13 @@ decl
 		ps->pending_params = NULL; ps->npending_params = 0;
 		$$->body = $10; $$->cites = $11.v; $$->ncites = $11.n;
 	}
+	/* a function with a default and exceptions, each maybe dated, as a decision has */
+	| priv FUNCTION name '(' params_opt ')' ':' type case_list {
+		$$ = $9; $$->kind = D_FUNCTION; $$->name = $3; $$->loc = @3; $$->type_node = $8;
+		$$->private_ = $1; $$->module = ps->mod;
+		$$->params = ps->pending_params; $$->nparams = ps->npending_params;
+		ps->pending_params = NULL; ps->npending_params = 0;
+	}
 	| CHECK severity STRING ':' expr cites {
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->cond = $5; $$->cites = $6.v; $$->ncites = $6.n;

@@ -197,6 +197,7 @@ struct Node {
 	/* a fact over time read by name (N_NAME, N_FIELD): SR_ASOF read at the
 	 * as-of date, SR_WHOLE all its dated values, read by an enclosing N_AT */
 	enum { SR_NONE, SR_ASOF, SR_WHOLE } series_read;
+	bool in_loop;  /* inside a 'for' (its item or 'where'): its value changes from item to item */
 	Value k;
 };
 
@@ -339,6 +340,7 @@ typedef struct Decl {
 	int ndeps;
 	bool checking, checked; /* cycle detection in the checker */
 	bool reads_facts;       /* its own body names a fact */
+	bool is_share;          /* decimal, compared with a percentage: explained as one */
 	signed char fact_free;  /* 1: neither it nor anything it uses reads a fact (0 unknown, -1 no) */
 } Decl;
 

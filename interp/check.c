@@ -184,6 +184,7 @@ typedef struct Chk {
 	int nlocals;
 	int nslots, maxslots;
 	int nodeid;
+	int loops; /* 'for' loops around the expression being checked */
 } Chk;
 
 static char ambiguous;
@@ -195,16 +196,16 @@ typedef struct Scope {
 	Module *mod;
 	Decl *decl;
 	Local *locals;
-	int nlocals, nslots, maxslots;
+	int nlocals, nslots, maxslots, loops;
 } Scope;
 
 static Scope scope_enter(Chk *c, Module *mod, Decl *decl)
 {
-	Scope s = {c->mod, c->decl, c->locals, c->nlocals, c->nslots, c->maxslots};
+	Scope s = {c->mod, c->decl, c->locals, c->nlocals, c->nslots, c->maxslots, c->loops};
 	c->mod = mod;
 	c->decl = decl;
 	c->locals = NULL;
-	c->nlocals = c->nslots = c->maxslots = 0;
+	c->nlocals = c->nslots = c->maxslots = c->loops = 0;
 	return s;
 }
 
@@ -216,6 +217,7 @@ static void scope_leave(Chk *c, Scope s)
 	c->nlocals = s.nlocals;
 	c->nslots = s.nslots;
 	c->maxslots = s.maxslots;
+	c->loops = s.loops;
 }
 
 static Diag *err(Chk *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -933,6 +935,23 @@ static void pct_against_number(Chk *c, const Node *n, const Type *a, const Type 
 	diag_hint(dg, "write it as a percentage: %s%%", lit->text);
 }
 
+/* A decision or function of decimal numbers compared with a percentage
+ * (achievement_of(r) < remedial_threshold) gives a share: explanations
+ * show its values as percentages, as the rule reads them. */
+static void share_compared(const Chk *c, const Node *n, const Type *a, const Type *b)
+{
+	if (!c->mod)
+		return; /* a query's comparison marks nothing: the program is shared */
+	for (int i = 0; i < 2; i++) {
+		const Node *k = n->kids[i];
+		if ((i ? b : a)->kind != TY_DEC || (i ? a : b)->kind != TY_PCT)
+			continue;
+		bool named = (k->kind == N_CALL && k->ref == R_FUNC) || (k->kind == N_NAME && k->ref == R_DECL);
+		if (named && k->decl && (k->decl->kind == D_FUNCTION || k->decl->kind == D_DECISION))
+			k->decl->is_share = true;
+	}
+}
+
 /* Two durations written out, one in days or weeks and one in months or
  * years (730 days <= 2 years): run time refuses to compare them, since a
  * month has no fixed number of days, so check says so first. */
@@ -983,9 +1002,11 @@ static const Type *check_gen(Chk *c, Node *g, const Type *want, const Type **ele
 	g->slot = reserve(c, 2);
 	push_local(c, g->text, et);
 	reserve(c, 2);
+	c->loops++;
 	if (g->kids[2])
 		expect_type(c, g->kids[2], &ty_bool, "the 'where' condition");
 	const Type *t = check(c, g->kids[0], want);
+	c->loops--;
 	*elem_out = t;
 	c->nlocals = saved_n;
 	c->nslots = saved_slots;
@@ -1401,6 +1422,7 @@ static const Type *check_comparison(Chk *c, Node *n)
 		dur_units_mixed(c, n);
 	} else if (a->kind == TY_PCT || b->kind == TY_PCT) {
 		pct_against_number(c, n, a, b);
+		share_compared(c, n, a, b);
 	} else if (ordered && (a->kind == TY_BOOL || a->kind == TY_ENUM || a->kind == TY_REC || a->kind == TY_LIST)) {
 		err(c, n->loc, "%s values have no order; compare them with = or !=", ty_name(a));
 	}
@@ -1643,6 +1665,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		return n->type = &ty_error;
 	}
 	n->id = c->nodeid++;
+	n->in_loop = c->loops > 0;
 	AST_PUSH(c->p->nodes, c->p->nnodes, n);
 	switch (n->kind) {
 	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
@@ -1767,8 +1790,8 @@ static Map case_labels(const Decl *d)
  * says that is meant. */
 static void no_default(Chk *c, const Decl *d)
 {
-	Diag *dg = err(c, d->loc, "decision '%s' has exceptions but no default, so it fails whenever none of them applies",
-		       d->name);
+	Diag *dg = err(c, d->loc, "%s '%s' has exceptions but no default, so it fails whenever none of them applies",
+		       d->kind == D_FUNCTION ? "function" : "decision", d->name);
 	diag_hint(dg, "add the general case with 'default', or write 'default unknown' if no value is meant then");
 }
 
@@ -1837,7 +1860,7 @@ static void check_cases(Chk *c, Decl *d)
 	}
 	if (d->is_table && ndefault > 1)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
-	if (d->kind == D_DECISION && !d->is_table && ndefault == 0 && d->ncases > 0)
+	if ((d->kind == D_DECISION || d->kind == D_FUNCTION) && !d->is_table && ndefault == 0 && d->ncases > 0)
 		no_default(c, d);
 	same_from_twice(c, d->cases, d->ncases, xprintf("'%s'", d->name));
 }
@@ -2089,8 +2112,9 @@ static void check_decl(Chk *c, Decl *d)
 					err(c, d->params[i].loc, "two parameters are named '%s'", d->params[i].name);
 			push_local(c, d->params[i].name, d->params[i].type);
 		}
-		if (d->is_table) {
-			/* a table with parameters: its rows' slots follow the parameters */
+		if (!d->body) {
+			/* a table with parameters, or a function with cases: the
+			 * slots of its rows or cases follow the parameters */
 			reserve(c, d->ncases + 2);
 			check_cases(c, d);
 			break;

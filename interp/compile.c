@@ -750,6 +750,9 @@ static void expr(Cg *g, Node *n)
 		int j = emit(g, OP_JKNOWN_KEEP, 0, n->loc);
 		expr(g, n->kids[1]);
 		emit(g, OP_FALLBACK, 0, n->loc);
+		/* an explanation marks the value the fallback gave */
+		if (g->trace)
+			emit(g, OP_TRACE_COND, n->id, n->loc);
 		patch_a(g, j, here(g));
 		return;
 	}
@@ -986,7 +989,7 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
 	}
-	if (d->kind == D_FUNCTION && !d->is_table) {
+	if (d->kind == D_FUNCTION && d->body) {
 		expr(&g, d->body);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else if (d->nbrackets) {

@@ -28,6 +28,11 @@ void ctx_set_trace(Ctx *c, bool on)
 	c->trace = on;
 }
 
+void ctx_set_explain_full(Ctx *c, bool on)
+{
+	c->explain_full = on;
+}
+
 void ctx_set_as_of(Ctx *c, date_t day)
 {
 	c->as_of = day;

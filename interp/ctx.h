@@ -27,14 +27,19 @@ typedef enum DecState {
 } DecState;
 
 /* TR_NOTE: a line a builtin adds to the explanation (a scale's bracket), in `path` */
-typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION, TR_NOTE } TraceKind;
+typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION, TR_CALL, TR_NOTE } TraceKind;
 
 typedef struct TraceEv {
 	TraceKind kind;
-	int frame; /* decl index whose evaluation recorded it; -1 for the query */
-	int a;     /* node id / case index / decl index; for TR_FACT: unused */
-	const Str *path; /* TR_FACT, TR_NOTE */
-	Value v;
+	/* decl index whose evaluation recorded it; negative for a query; from
+	 * ndecls + 1 on, a function call's own frame (see TR_CALL) */
+	int frame;
+	int a;      /* node id / case index / decl index / function index; for TR_FACT, TR_NOTE: unused */
+	int callee; /* TR_CALL: the frame the called function recorded into */
+	int nargs;  /* TR_CALL: how many arguments */
+	const Str *path;   /* TR_FACT, TR_NOTE */
+	const Value *args; /* TR_CALL: the arguments */
+	Value v;           /* TR_CALL: the function's value */
 } TraceEv;
 
 #define VM_DEFAULT_MAX_STEPS 10000000ull
@@ -59,8 +64,10 @@ typedef struct Ctx {
 	unsigned long long steps, max_steps;
 	size_t bytes, max_bytes;
 	bool trace;
+	bool explain_full; /* explanations show loop items and what functions test inside */
 	TraceEv *ev;
 	int nev, evcap;
+	int ncalls; /* function calls traced in this evaluation: each has its own frame */
 	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
 	volatile sig_atomic_t *interrupt;
 	/* the last error */
@@ -72,6 +79,9 @@ typedef struct Ctx {
 /* The settings a front end may change (cli/ never writes the fields). */
 /* Record an explanation trace from the next evaluation on. */
 void ctx_set_trace(Ctx *c, bool on);
+/* Explanations in full (`--explain=full`): also the conditions tested for
+ * each item of a loop and inside the functions called (explain.h). */
+void ctx_set_explain_full(Ctx *c, bool on);
 /* The date the rules are evaluated for. */
 void ctx_set_as_of(Ctx *c, date_t day);
 /* Limits of each evaluation; 0 keeps a limit as it is. */

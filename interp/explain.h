@@ -18,12 +18,17 @@
  * for an earlier query is referred to rather than repeated; NULL for none. */
 void explain_text(const Ctx *c, int decl, const char *label, Value v, Buf *out, unsigned char *seen);
 void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
-/* What the trace says about one decision (or query frame): the case that
- * applied and the last value of each condition, fact and decision it read. */
+/* What the trace says about one decision (or query frame, or function
+ * call): the case that applied, the last value of each condition, fact and
+ * decision it read, and the functions it called (each call apart, calls
+ * alike once).  Explanations leave out the conditions tested for the items
+ * of a loop or inside a called function, unless the context asks for them
+ * in full; explain_summarize keeps every one, and joins what each call
+ * read to its caller's (calls stays empty). */
 typedef struct ExplainSum {
 	int kase;
-	const TraceEv **conds, **facts, **uses, **notes;
-	int nconds, nfacts, nuses, nnotes;
+	const TraceEv **conds, **facts, **uses, **calls, **notes;
+	int nconds, nfacts, nuses, ncalls, nnotes;
 } ExplainSum;
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
 /* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */

@@ -219,6 +219,7 @@ static bool starts_case(DeclWord d, const Item *x)
 {
 	switch (d) {
 	case DW_DECISION:
+	case DW_FUNCTION: /* a function with cases */
 		return is_text(x, "default") || is_text(x, "exception");
 	case DW_TABLE:
 		return is_text(x, "default") || is_text(x, "when");

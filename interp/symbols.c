@@ -520,14 +520,15 @@ static void walk_decl(Ix *x, Decl *d)
 	walk_type(x, d->type_node);
 	walk_fields(x, d->def);
 	walk(x, d->dflt);
-	for (int i = 0; i < d->ncases; i++) {
-		walk(x, d->cases[i].cond);
-		walk(x, d->cases[i].value);
-	}
 	int mark = x->nscope;
 	for (int i = 0; i < d->nparams; i++) {
 		walk_type(x, d->params[i].type_node);
 		push_local(x, d->params[i].name, d->params[i].loc, d->params[i].type, SK_ARG);
+	}
+	/* the cases of a function read its parameters */
+	for (int i = 0; i < d->ncases; i++) {
+		walk(x, d->cases[i].cond);
+		walk(x, d->cases[i].value);
 	}
 	walk(x, d->body);
 	x->nscope = mark;

@@ -12,6 +12,7 @@
  * the location of the instruction that failed.
  */
 #include "mem.h"
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,7 @@ void vm_reset(Ctx *c)
 		drop_kept(c);
 	c->memo_as_of = c->as_of;
 	c->nev = 0;
+	c->ncalls = 0;
 	c->trace_truncated = false;
 	c->steps = 0;
 	c->bytes = 0;
@@ -157,13 +159,48 @@ static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
 		c->ev = ev;
 		c->evcap = cap;
 	}
-	TraceEv e = {k, c->frame, a, path, v};
+	TraceEv e = {k, c->frame, a, 0, 0, path, NULL, v};
 	c->ev[c->nev++] = e;
 }
 
 void vm_trace_note(Ctx *c, const char *text)
 {
 	trace_add(c, TR_NOTE, 0, val_str_new(text, strlen(text)), val_bool(true));
+}
+
+static Value exec(Ctx *c, const Chunk *ch, int base);
+
+/* A function call in explain mode: the function records its case,
+ * conditions and facts into a frame of its own, and the caller's frame
+ * records the call with its arguments and value, so that two calls of one
+ * function are explained apart.  The arguments are copied first: the
+ * callee's frame starts where they lie. */
+static Value traced_call(Ctx *c, const Chunk *fc, int f, int base, int argc)
+{
+	Value *args = NULL;
+	size_t size = sizeof(Value) * (size_t)argc;
+	if (c->bytes + size <= c->max_bytes && (args = GC_MALLOC(size ? size : 1)) != NULL) {
+		c->bytes += size;
+		memcpy(args, c->stack + base, size);
+	}
+	int saved = c->frame, callee = c->p->ndecls + 1 + c->ncalls;
+	if (c->ncalls < INT_MAX - c->p->ndecls - 1)
+		c->ncalls++;
+	c->frame = callee;
+	Value v = exec(c, fc, base);
+	c->frame = saved;
+	if (!args) {
+		c->trace_truncated = true;
+		return v;
+	}
+	int before = c->nev;
+	trace_add(c, TR_CALL, f, NULL, v);
+	if (c->nev > before) {
+		c->ev[c->nev - 1].callee = callee;
+		c->ev[c->nev - 1].nargs = argc;
+		c->ev[c->nev - 1].args = args;
+	}
+	return v;
 }
 
 /* ---------------------------------------------------------- arithmetic */
@@ -768,7 +805,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
 		STEPS_OUT();
-		a = exec(c, fc, nb);
+		a = c->trace ? traced_call(c, fc, f, nb, argc) : exec(c, fc, nb);
 		STEPS_IN();
 		RELOAD();
 		PUSH(a);

@@ -319,3 +319,73 @@ Test(explain, missing_lists)
 	explain_missing_json(val_unknown(m), &b2);
 	cr_assert_str_eq(buf_cstr(&b2), "[\"company.size\",\"company.staff\"]");
 }
+
+/* ------------------------------------------------ function calls */
+
+static const char *CALLS = "record child { age : int  disabled : bool default false }\n"
+			   "fact household { first : child  second : child }\n"
+			   "function amount_for(c : child) : int\n"
+			   "  default 0 source \"s. 1\"\n"
+			   "  exception minor when c.age < 18 then 250 source \"s. 2\"\n"
+			   "  exception disabled when c.disabled then 400 overrides minor\n"
+			   "function twice(n : int) : int = n * 2\n"
+			   "decision benefit : int = amount_for(household.first) + twice(amount_for(household.second))\n"
+			   "decision minors : int = count(c for c in [household.first, household.second] where c.age < 18 and "
+			   "not c.disabled)\n";
+
+static Ctx *traced_calls(bool full)
+{
+	static Program *p;
+	if (!p)
+		p = tu_program_at("c.edict", CALLS);
+	Ctx *c = vm_new(p);
+	const char *facts = "{\"as_of\": \"2026-01-01\", \"household\": {\"first\": {\"age\": 30}, \"second\": {\"age\": 9}}}";
+	const char *err = NULL;
+	cr_assert_eq(facts_load_json(c, facts, strlen(facts), "facts.json", &err), ST_OK, "%s", err);
+	c->trace = true;
+	ctx_set_explain_full(c, full);
+	vm_reset(c);
+	return c;
+}
+
+Test(explain, each_call_of_a_function_with_its_own_case)
+{
+	Ctx *c = traced_calls(false);
+	const char *t = text_of(c, "benefit");
+	cr_assert_str_eq(t, "benefit = 500\n"
+			    "  by its rule at c.edict:8\n"
+			    "  fact   household.first = {age: 30, disabled: false}\n"
+			    "  fact   household.second = {age: 9, disabled: false}\n"
+			    "  c.amount_for({age: 30, disabled: false}) = 0  (default)\n"
+			    "    by the default at c.edict:4\n"
+			    "      source: \"s. 1\"\n"
+			    "  c.amount_for({age: 9, disabled: false}) = 250\n"
+			    "    by exception 'minor' at c.edict:5\n"
+			    "      source: \"s. 2\"\n");
+}
+
+Test(explain, json_calls_carry_arguments_and_case)
+{
+	Ctx *c = traced_calls(false);
+	json_object *calls = get(json_of(c, "benefit"), "calls");
+	cr_assert_eq(json_object_array_length(calls), 2);
+	json_object *second = json_object_array_get_idx(calls, 1);
+	cr_assert_str_eq(str(second, "function"), "c.amount_for");
+	cr_assert_eq(json_object_get_int(get(json_object_array_get_idx(get(second, "arguments"), 0), "age")), 9);
+	cr_assert_str_eq(str(get(second, "case"), "name"), "exception 'minor'");
+	json_object *first = json_object_array_get_idx(calls, 0);
+	cr_assert(json_object_get_boolean(get(first, "default")));
+}
+
+Test(explain, full_shows_helpers_and_loop_conditions)
+{
+	Ctx *c = traced_calls(false);
+	const char *t = text_of(c, "minors");
+	cr_assert_null(strstr(t, "c.age < 18"), "%s", t);
+	c = traced_calls(true);
+	t = text_of(c, "minors");
+	cr_assert_not_null(strstr(t, "holds   c.age < 18: true"), "%s", t);
+	t = text_of(c, "benefit");
+	cr_assert_not_null(strstr(t, "c.twice(250) = 500"), "%s", t);
+	cr_assert_not_null(strstr(t, "fails   c.disabled: false"), "%s", t);
+}

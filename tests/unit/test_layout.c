@@ -77,6 +77,17 @@ Test(layout, cases_and_citations_on_their_own_lines)
 			 "param p : percent\n  from 2025-01-01 = 10%\n  from 2027-01-01 = 8%\n");
 }
 
+Test(layout, a_function_with_cases_as_a_decision)
+{
+	cr_assert_str_eq(lay("function f(c : child) : int default 0 source \"s. 1\" exception minor when c.age < 18 "
+			     "then 250 from 2026-01-01 source \"s. 2\"\n"),
+			 "function f(c : child) : int\n"
+			 "  default 0\n"
+			 "    source \"s. 1\"\n"
+			 "  exception minor when c.age < 18 then 250 from 2026-01-01\n"
+			 "    source \"s. 2\"\n");
+}
+
 Test(layout, table_rows_aligned)
 {
 	cr_assert_str_eq(lay("table t : string hit first\nwhen n > 300 then \"big\"\nwhen n > 5 then \"small\"\n"
