@@ -1,0 +1,65 @@
+/*
+ * image.h - compiled images of a rule set (`edict compile`, the start-up
+ * cache).
+ *
+ * An image holds a rule set's files (path, size, time, SHA-256 and text)
+ * and their syntax trees as the parser built them, in a compact binary
+ * form, so that a load from it skips reading, scanning and parsing; the
+ * checker and the code generator run on the trees as after a parse, so a
+ * program loaded from an image is the program loaded from the files.
+ *
+ * The format: a header of 96 bytes (the magic "EDICTIMG", the format
+ * version, the hash of the edict build that wrote it, the SHA-256 of the
+ * sources, the payload's length and checksum), then the payload: a string
+ * table, the file table, the nodes (children before their parents), the
+ * record and enum types, the modules.  Numbers are LEB128 varints; every
+ * reference is an index checked against its table, every count against the
+ * bytes left, so a damaged or hostile image is refused with a reason and
+ * never read out of bounds.
+ */
+#ifndef EDICT_IMAGE_H
+#define EDICT_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "diag.h"
+
+#define IMAGE_MAGIC "EDICTIMG"
+#define IMAGE_VERSION 1u
+#define IMAGE_HEADER_BYTES 96u
+#define IMAGE_MAX_BYTES ((size_t)256 << 20)
+
+/* One file of an image: std is true for a standard library module. */
+typedef struct ImageFile {
+	const Source *src;
+	bool std;
+	uint64_t size;
+	int64_t mtime_ns; /* 0: compare the content's hash */
+	unsigned char sha[32];
+} ImageFile;
+
+typedef struct Image Image;
+
+/* The image of parsed (not yet checked) modules; stds[i] marks the
+ * standard library's.  A GC buffer, its length in *len. */
+char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len);
+/* Open an image: header, checksum, strings and files.  NULL with a reason
+ * in *err when it is not a valid image of this build. */
+Image *image_open(const char *data, size_t len, const char **err);
+int image_nfiles(const Image *img);
+const ImageFile *image_file(const Image *img, int i);
+/* Whether the image's rule files are exactly these paths, in this order,
+ * and every file (standard modules too) still has the content it had:
+ * the same size and time, or else the same SHA-256. */
+bool image_fresh(const Image *img, const char *const *paths, int npaths);
+/* The modules, as the parser built them; their sources are registered
+ * with d.  NULL with a reason in *err when the payload is damaged. */
+Module **image_modules(Image *img, Diags *d, int *nmods, const char **err);
+
+/* The hash of this build of edict, as 64 hex digits. */
+const char *image_build_hash(void);
+
+#endif
