@@ -32,9 +32,8 @@ static void sha_bin(Sha256 *s, unsigned char out[32])
 	char hex[65];
 	sha256_hex(s, hex);
 	for (int i = 0; i < 32; i++) {
-		unsigned v = 0;
-		sscanf(hex + 2 * i, "%2x", &v);
-		out[i] = (unsigned char)v;
+		int hi = hex[2 * i], lo = hex[2 * i + 1];
+		out[i] = (unsigned char)(((hi <= '9' ? hi - '0' : hi - 'a' + 10) << 4) | (lo <= '9' ? lo - '0' : lo - 'a' + 10));
 	}
 }
 
@@ -62,12 +61,19 @@ const char *image_build_hash(void)
 	return hex;
 }
 
-/* FNV-1a, 64 bits: the payload's checksum (damage, not attacks: the
- * reader checks every reference anyway). */
+/* The payload's checksum, eight bytes at a step (it finds damage, not
+ * attacks: the reader checks every reference anyway). */
 static uint64_t checksum(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
+	uint64_t h = 0xcbf29ce484222325ull ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
 	return h;
 }
@@ -145,7 +151,7 @@ typedef struct Wr {
 	const char **str_keys; /* the string table by content: open addressing */
 	int *str_vals;
 	size_t str_cap;
-	PMap node_ix, kid_seen, type_ix, mod_ix;
+	PMap node_ix, kid_seen, type_ix; /* per declaration */
 	bool failed;   /* a tree too deep to be a checked one */
 	int in_column; /* emitting a column's tree for a cell test */
 } Wr;
@@ -308,12 +314,6 @@ static void put_locs(Wr *w, Buf *b, const Loc *l, int n)
 		put_loc(w, b, l[i]);
 }
 
-static void put_module_ref(Wr *w, Buf *b, const Module *m)
-{
-	int i = m ? pm_get(&w->mod_ix, m) : -1;
-	put_u(b, i >= 0 ? (uint64_t)i + 1 : 0);
-}
-
 /* A type reference: 0 for NULL, else its index + 1. */
 static void put_type(Wr *w, Buf *b, const TypeDef *td)
 {
@@ -340,7 +340,6 @@ static void put_type(Wr *w, Buf *b, const TypeDef *td)
 		}
 		put_cites(w, t, td->cites, td->ncites);
 		put_loc(w, t, td->loc);
-		put_module_ref(w, t, td->module);
 		have = w->ntypes++;
 		pm_put(&w->type_ix, td, have);
 	}
@@ -422,20 +421,68 @@ static void put_decl(Wr *w, Buf *b, const Decl *d)
 	put_cites(w, b, d->cites, d->ncites);
 }
 
+static void add_buf(Buf *to, const Buf *from)
+{
+	if (from->n)
+		buf_add(to, from->s, from->n);
+}
+
+bool image_type_decl(const Decl *d)
+{
+	return d->kind == D_ENUM || (d->kind == D_RECORD && !d->is_table) || d->kind == D_FACT || d->kind == D_DOCUMENT;
+}
+
+/* A declaration with its own nodes and types, its length first, so that a
+ * reader can pass over it; a byte before says whether it declares a type. */
+static void put_decl_section(Wr *w, Buf *b, const Decl *d)
+{
+	PMap none = {0};
+	w->node_ix = w->kid_seen = w->type_ix = none;
+	w->nodes.n = w->types.n = 0;
+	w->nnodes = w->ntypes = 0;
+	Buf rec = {0}, sec = {0};
+	put_decl(w, &rec, d);
+	put_u(&sec, (uint64_t)w->nnodes);
+	add_buf(&sec, &w->nodes);
+	put_u(&sec, (uint64_t)w->ntypes);
+	add_buf(&sec, &w->types);
+	add_buf(&sec, &rec);
+	put_u(b, image_type_decl(d));
+	put_u(b, sec.n);
+	add_buf(b, &sec);
+}
+
+/* A module: its outline (name, imports, the names of its rules), then its
+ * declarations; its length first. */
 static void put_module(Wr *w, Buf *b, const Module *m, int file)
 {
-	put_str(w, b, m->name);
-	put_loc(w, b, m->name_loc);
-	put_u(b, (uint64_t)file);
-	put_u(b, (uint64_t)m->nimports);
+	Buf sec = {0};
+	put_str(w, &sec, m->name);
+	put_loc(w, &sec, m->name_loc);
+	put_u(&sec, (uint64_t)file);
+	put_u(&sec, (uint64_t)m->nimports);
 	for (int i = 0; i < m->nimports; i++) {
-		put_str(w, b, m->imports[i].name);
-		put_str(w, b, m->imports[i].alias);
-		put_loc(w, b, m->imports[i].loc);
+		put_str(w, &sec, m->imports[i].name);
+		put_str(w, &sec, m->imports[i].alias);
+		put_loc(w, &sec, m->imports[i].loc);
 	}
-	put_u(b, (uint64_t)m->ndecls);
+	int nnames = 0;
 	for (int i = 0; i < m->ndecls; i++)
-		put_decl(w, b, m->decls[i]);
+		nnames += image_named_decl(m->decls[i]);
+	put_u(&sec, (uint64_t)nnames);
+	for (int i = 0; i < m->ndecls; i++)
+		if (image_named_decl(m->decls[i]))
+			put_str(w, &sec, m->decls[i]->name);
+	put_u(&sec, (uint64_t)m->ndecls);
+	for (int i = 0; i < m->ndecls; i++)
+		put_decl_section(w, &sec, m->decls[i]);
+	put_u(b, sec.n);
+	add_buf(b, &sec);
+}
+
+bool image_named_decl(const Decl *d)
+{
+	return (d->kind == D_PARAM || d->kind == D_DECISION || d->kind == D_TABLE || d->kind == D_FUNCTION) && d->name;
 }
 
 /* The file table entry of a module's source: what image_fresh compares.
@@ -469,7 +516,6 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 	sha256_init(&all);
 	put_u(&files, (uint64_t)nmods);
 	for (int i = 0; i < nmods; i++) {
-		pm_put(&w.mod_ix, mods[i], i);
 		put_file(&w, &files, mods[i]->src, stds[i]);
 		sha256_add(&all, mods[i]->src->path, strlen(mods[i]->src->path) + 1);
 		sha256_add(&all, mods[i]->src->text, mods[i]->src->len);
@@ -483,13 +529,9 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 	char header[IMAGE_HEADER_BYTES] = {0};
 	buf_add(&out, header, sizeof header);
 	put_u(&out, (uint64_t)w.nstrs);
-	buf_add(&out, w.strs.s ? w.strs.s : "", w.strs.n);
-	buf_add(&out, files.s, files.n);
-	put_u(&out, (uint64_t)w.nnodes);
-	buf_add(&out, w.nodes.s ? w.nodes.s : "", w.nodes.n);
-	put_u(&out, (uint64_t)w.ntypes);
-	buf_add(&out, w.types.s ? w.types.s : "", w.types.n);
-	buf_add(&out, w.mods.s, w.mods.n);
+	add_buf(&out, &w.strs);
+	add_buf(&out, &files);
+	add_buf(&out, &w.mods);
 	unsigned char *h = (unsigned char *)out.s;
 	memcpy(h, IMAGE_MAGIC, 8);
 	put_le(h + 8, IMAGE_VERSION, 4);
@@ -513,19 +555,17 @@ struct Image {
 	int nstrs;
 	ImageFile *files;
 	int nfiles;
-	size_t rest; /* offset of the node table */
+	size_t *mod_off, *mod_len; /* each module's bytes */
 };
 
 typedef struct Rd {
 	const unsigned char *p, *end;
 	const char *err;
 	const Image *img;
-	Node **nodes;
+	Node **nodes; /* the declaration's */
 	int nnodes;
 	TypeDef **types;
 	int ntypes;
-	Module **mods;
-	int nmods;
 } Rd;
 
 static bool rd_fail(Rd *r, const char *why)
@@ -707,8 +747,9 @@ static bool rd_nodes(Rd *r)
 	memset(used, 0, (size_t)n + 1);
 	int *depth = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(n + 1));
 	uint64_t *col = GC_MALLOC_ATOMIC(sizeof(uint64_t) * (size_t)(n + 1));
+	Node *block = GC_MALLOC(sizeof(Node) * (size_t)(n + 1));
 	for (int i = 0; i < n && !r->err; i++) {
-		Node *x = r->nodes[i] = GC_MALLOC(sizeof *x);
+		Node *x = r->nodes[i] = &block[i];
 		x->kind = (NodeKind)rd_max(r, N_COMP);
 		x->op = rd_int(r);
 		x->ival = rd_i(r);
@@ -753,8 +794,6 @@ static bool rd_types(Rd *r)
 		}
 		td->cites = rd_cites(r, &td->ncites);
 		td->loc = rd_loc(r);
-		uint64_t m = rd_max(r, (uint64_t)r->img->nfiles);
-		(void)m; /* the checker sets the module of a type */
 	}
 	return !r->err;
 }
@@ -818,15 +857,13 @@ static void rd_decl_body(Rd *r, Decl *d)
 		rd_step(r, &d->steps[i]);
 }
 
-static Decl *rd_decl(Rd *r, Module *m)
+static void rd_decl_record(Rd *r, Decl *d)
 {
-	Decl *d = GC_MALLOC(sizeof *d);
 	d->kind = (DeclKind)rd_max(r, D_DOCUMENT);
 	d->name = rd_str(r);
 	d->qname = rd_str(r);
 	d->private_ = rd_bool(r);
 	d->loc = rd_loc(r);
-	d->module = m;
 	d->type_node = rd_node(r);
 	d->def = rd_type(r);
 	d->fact = rd_int(r);
@@ -838,57 +875,90 @@ static Decl *rd_decl(Rd *r, Module *m)
 	d->entries = rd_node(r);
 	d->view = rd_str(r);
 	d->cites = rd_cites(r, &d->ncites);
+}
+
+/* A declaration's section: its nodes, its types, itself, nothing more. */
+static Decl *rd_decl(Rd *r, Module *m, size_t len)
+{
+	Rd s = *r;
+	s.end = r->p + len;
+	r->p += len;
+	Decl *d = GC_MALLOC(sizeof *d);
+	d->module = m;
+	if (rd_nodes(&s) && rd_types(&s))
+		rd_decl_record(&s, d);
+	if (!s.err && s.p != s.end)
+		rd_fail(&s, "a declaration in it is longer than its contents");
+	if (s.err)
+		rd_fail(r, s.err);
 	return d;
 }
 
-static Module *rd_module(Rd *r, Diags *d)
+/* A module's outline: name, place, file, imports, the names of its rules. */
+static Module *rd_outline(Rd *r, Outline *o)
 {
 	Module *m = GC_MALLOC(sizeof *m);
-	m->name = rd_str(r);
+	memset(o, 0, sizeof *o);
+	m->name = o->module = rd_str(r);
 	m->name_loc = rd_loc(r);
 	uint64_t f = rd_max(r, (uint64_t)r->img->nfiles - 1);
-	if (r->err)
-		return NULL;
 	m->src = r->img->files[f].src;
-	diag_add_source(d, m->src);
-	m->nimports = rd_count(r);
+	m->nimports = o->nimports = rd_count(r);
 	m->imports = arr_alloc(m->nimports, sizeof(Import), false);
+	o->imports = arr_alloc(m->nimports, sizeof(char *), false);
 	for (int i = 0; i < m->nimports; i++) {
-		m->imports[i].name = rd_str(r);
+		o->imports[i] = m->imports[i].name = rd_str(r);
 		m->imports[i].alias = rd_str(r);
 		m->imports[i].loc = rd_loc(r);
 		if (!m->imports[i].name)
 			rd_fail(r, "an import in it has no name");
 	}
-	m->ndecls = rd_count(r);
-	m->decls = arr_alloc(m->ndecls, sizeof(Decl *), false);
-	for (int i = 0; i < m->ndecls && !r->err; i++)
-		m->decls[i] = rd_decl(r, m);
-	return m;
+	o->names = rd_strs(r, &o->nnames);
+	for (int i = 0; i < o->nnames; i++)
+		if (!o->names[i])
+			rd_fail(r, "a rule in it has no name");
+	return r->err ? NULL : m;
 }
 
-Module **image_modules(Image *img, Diags *d, int *nmods, const char **err)
+static Rd module_reader(const Image *img, int i)
 {
-	Rd r = {img->data + img->rest, img->data + img->len, NULL, img, NULL, 0, NULL, 0, NULL, 0};
-	*nmods = 0;
-	if (!rd_nodes(&r) || !rd_types(&r)) {
-		*err = r.err;
-		return NULL;
-	}
+	Rd r = {img->data + img->mod_off[i], img->data + img->mod_off[i] + img->mod_len[i], NULL, img, NULL, 0, NULL, 0};
+	return r;
+}
+
+bool image_outline(const Image *img, int i, Outline *o)
+{
+	Rd r = module_reader(img, i);
+	return rd_outline(&r, o) != NULL;
+}
+
+Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err)
+{
+	Rd r = module_reader(img, i);
+	Outline o;
+	Module *m = rd_outline(&r, &o);
 	int n = rd_count(&r);
-	if (n != img->nfiles)
-		rd_fail(&r, "its modules do not match its files");
-	Module **mods = arr_alloc(n, sizeof(Module *), false);
-	for (int i = 0; i < n && !r.err; i++)
-		mods[i] = rd_module(&r, d);
-	if (!r.err && r.p != r.end)
-		rd_fail(&r, "it has bytes after its last module");
-	if (r.err) {
+	m = r.err ? NULL : m;
+	for (int k = 0; k < n && m; k++) {
+		bool type = rd_bool(&r);
+		uint64_t len = rd_u(&r);
+		if (len > (uint64_t)(r.end - r.p))
+			rd_fail(&r, "a declaration in it runs past its end");
+		else if (types_only && !type)
+			r.p += len;
+		else
+			AST_PUSH(m->decls, m->ndecls, rd_decl(&r, m, (size_t)len));
+		if (r.err)
+			m = NULL;
+	}
+	if (m && r.p != r.end)
+		rd_fail(&r, "a module in it is longer than its contents"), m = NULL;
+	if (!m) {
 		*err = r.err;
 		return NULL;
 	}
-	*nmods = n;
-	return mods;
+	diag_add_source(d, m->src);
+	return m;
 }
 
 /* The string table: every entry its length, its bytes and a NUL. */
@@ -939,6 +1009,27 @@ static bool rd_files(Rd *r, Image *img)
 	return !r->err;
 }
 
+/* Where each module's bytes are: one module per file, nothing after. */
+static bool rd_module_index(Rd *r, Image *img)
+{
+	int n = rd_count(r);
+	if (n != img->nfiles)
+		return rd_fail(r, "its modules do not match its files");
+	img->mod_off = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
+	img->mod_len = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
+	for (int i = 0; i < n && !r->err; i++) {
+		uint64_t len = rd_u(r);
+		if (len > (uint64_t)(r->end - r->p))
+			return rd_fail(r, "a module in it runs past its end");
+		img->mod_off[i] = (size_t)(r->p - img->data);
+		img->mod_len[i] = (size_t)len;
+		r->p += len;
+	}
+	if (!r->err && r->p != r->end)
+		rd_fail(r, "it has bytes after its last module");
+	return !r->err;
+}
+
 Image *image_open(const char *data, size_t len, const char **err)
 {
 	const unsigned char *h = (const unsigned char *)data;
@@ -959,13 +1050,22 @@ Image *image_open(const char *data, size_t len, const char **err)
 	Image *img = GC_MALLOC(sizeof *img);
 	img->data = h;
 	img->len = len;
-	Rd r = {h + IMAGE_HEADER_BYTES, h + len, NULL, img, NULL, 0, NULL, 0, NULL, 0};
+	Rd r = {h + IMAGE_HEADER_BYTES, h + len, NULL, img, NULL, 0, NULL, 0};
 	if (!rd_strings(&r, img) || !rd_files(&r, img)) {
 		*err = r.err;
 		return NULL;
 	}
-	img->rest = (size_t)(r.p - h);
+	if (!rd_module_index(&r, img)) {
+		*err = r.err;
+		return NULL;
+	}
 	return img;
+}
+
+const void *image_bytes(const Image *img, size_t *len)
+{
+	*len = img->len;
+	return img->data;
 }
 
 int image_nfiles(const Image *img)

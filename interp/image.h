@@ -11,8 +11,11 @@
  * The format: a header of 96 bytes (the magic "EDICTIMG", the format
  * version, the hash of the edict build that wrote it, the SHA-256 of the
  * sources, the payload's length and checksum), then the payload: a string
- * table, the file table, the nodes (children before their parents), the
- * record and enum types, the modules.  Numbers are LEB128 varints; every
+ * table, the file table, and the modules, each its outline then its
+ * declarations; a declaration holds its own nodes (children before their
+ * parents) and record and enum types, its length first, so that a load
+ * for some queries reads whole only the modules they reach, and of the
+ * others their types, as a load of the files does.  Numbers are LEB128 varints; every
  * reference is an index checked against its table, every count against the
  * bytes left, so a damaged or hostile image is refused with a reason and
  * never read out of bounds.
@@ -26,6 +29,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "parse.h"
 
 #define IMAGE_MAGIC "EDICTIMG"
 #define IMAGE_VERSION 1u
@@ -49,15 +53,25 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 /* Open an image: header, checksum, strings and files.  NULL with a reason
  * in *err when it is not a valid image of this build. */
 Image *image_open(const char *data, size_t len, const char **err);
+/* The bytes the image was opened on. */
+const void *image_bytes(const Image *img, size_t *len);
 int image_nfiles(const Image *img);
 const ImageFile *image_file(const Image *img, int i);
 /* Whether the image's rule files are exactly these paths, in this order,
  * and every file (standard modules too) still has the content it had:
  * the same size and time, or else the same SHA-256. */
 bool image_fresh(const Image *img, const char *const *paths, int npaths);
-/* The modules, as the parser built them; their sources are registered
- * with d.  NULL with a reason in *err when the payload is damaged. */
-Module **image_modules(Image *img, Diags *d, int *nmods, const char **err);
+/* Module i's outline (name, imports, the names of its rules), as
+ * parse_outline finds it in a file; false when it is damaged. */
+bool image_outline(const Image *img, int i, Outline *o);
+/* Module i (that of file i) as the parser built it, or with types_only
+ * its type declarations only (as parse_outline_types reads them); its
+ * source is registered with d.  NULL with a reason in *err when damaged. */
+Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err);
+/* The declarations a types-only module keeps, and those whose names an
+ * outline lists. */
+bool image_type_decl(const Decl *d);
+bool image_named_decl(const Decl *d);
 
 /* The hash of this build of edict, as 64 hex digits. */
 const char *image_build_hash(void);

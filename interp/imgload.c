@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,27 +43,6 @@ const char *load_image_cache(void)
 
 /* ------------------------------------------------------ choosing modules */
 
-/* The outline of a parsed module, as parse_outline gives it for a file. */
-static void outline_of(const Module *m, Outline *o)
-{
-	memset(o, 0, sizeof *o);
-	o->module = m->name;
-	for (int i = 0; i < m->nimports; i++)
-		AST_PUSH(o->imports, o->nimports, m->imports[i].name);
-	for (int i = 0; i < m->ndecls; i++) {
-		DeclKind k = m->decls[i]->kind;
-		if ((k == D_PARAM || k == D_DECISION || k == D_TABLE || k == D_FUNCTION) && m->decls[i]->name)
-			AST_PUSH(o->names, o->nnames, m->decls[i]->name);
-	}
-}
-
-/* A declaration that parse_outline_types keeps: the types, which are
- * global to the rule set (a table's output record comes with its table). */
-static bool type_decl(const Decl *d)
-{
-	return d->kind == D_ENUM || (d->kind == D_RECORD && !d->is_table) || d->kind == D_FACT || d->kind == D_DOCUMENT;
-}
-
 /* The module as a query-only load reads an unreached file: its type
  * declarations and its imports of the standard library. */
 static Module *types_only(const Module *m)
@@ -75,11 +55,10 @@ static Module *types_only(const Module *m)
 			Import im = {m->imports[i].name, NULL, {m->src->path, 0, 0, 0, 0}, NULL};
 			AST_PUSH(t->imports, t->nimports, im);
 		}
-	for (int i = 0; i < m->ndecls; i++)
-		if (type_decl(m->decls[i])) {
-			m->decls[i]->module = t;
-			AST_PUSH(t->decls, t->ndecls, m->decls[i]);
-		}
+	for (int i = 0; i < m->ndecls; i++) {
+		m->decls[i]->module = t;
+		AST_PUSH(t->decls, t->ndecls, m->decls[i]);
+	}
 	return t;
 }
 
@@ -92,53 +71,60 @@ static bool imports(Module *const *mods, int n, const char *name)
 	return false;
 }
 
-/* The modules a load for these queries builds (load_paths_for): those the
- * queries reach whole, the others' types, and the standard modules these
- * import (as add_stdlib would find them). */
-static Module **for_queries(Module **mods, const bool *std, int n, const char *const *queries, int nqueries,
-			    int *nout)
+/* Which modules a load for these queries reads whole (load_paths_for):
+ * those the queries reach and what they import; all without queries. */
+static bool *reached(const Image *img, const LoadQuery *q, const char **err)
 {
+	int n = image_nfiles(img);
+	bool *whole = GC_MALLOC_ATOMIC((size_t)n + 1);
+	memset(whole, !q->nqueries, (size_t)n + 1);
+	if (!q->nqueries)
+		return whole;
 	Outline *outs = GC_MALLOC(sizeof(Outline) * (size_t)n);
 	const char **names = GC_MALLOC(sizeof(char *) * (size_t)n);
-	bool *whole = GC_MALLOC_ATOMIC((size_t)n + 1);
-	memset(whole, 0, (size_t)n + 1);
 	for (int i = 0; i < n; i++)
-		if (!std[i]) {
-			outline_of(mods[i], &outs[i]);
-			names[i] = mods[i]->name;
-		}
-	for (int k = 0; k < nqueries; k++)
-		load_reach_query(outs, names, n, whole, queries[k]);
-	Module **out = NULL;
-	int m = 0;
-	for (int i = 0; i < n; i++)
-		if (!std[i])
-			AST_PUSH(out, m, whole[i] ? mods[i] : types_only(mods[i]));
-	for (bool more = true; more;) {
-		more = false;
-		for (int i = 0; i < n; i++)
-			if (std[i] && !whole[i] && imports(out, m, mods[i]->name)) {
-				whole[i] = more = true;
-				AST_PUSH(out, m, mods[i]);
+		if (!image_file(img, i)->std) {
+			if (!image_outline(img, i, &outs[i])) {
+				*err = "a module's outline is damaged";
+				return NULL;
 			}
-	}
-	*nout = m;
-	return out;
+			names[i] = outs[i].module;
+		}
+	for (int k = 0; k < q->nqueries; k++)
+		load_reach_query(outs, names, n, whole, q->queries[k]);
+	return whole;
 }
 
-/* The program of an opened image: all of it, or what the queries need. */
-static Program *build_image(Image *img, const char *const *queries, int nqueries, Diags *d, const char **err)
+/* The program of an opened image: all of it, or what the queries need:
+ * the modules they reach, the others' types, and the standard modules
+ * these import (as add_stdlib would find them). */
+static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, const char **err)
 {
-	int n;
-	Module **mods = image_modules(img, d, &n, err);
-	if (!mods)
-		return NULL;
-	bool *std = GC_MALLOC_ATOMIC((size_t)n + 1);
-	for (int i = 0; i < n; i++)
-		std[i] = image_file(img, i)->std;
-	if (nqueries)
-		mods = for_queries(mods, std, n, queries, nqueries, &n);
-	return load_build(mods, n, d);
+	int n = image_nfiles(img), m = 0;
+	bool *whole = reached(img, q, err);
+	Module **out = NULL;
+	for (int i = 0; whole && i < n; i++) {
+		if (image_file(img, i)->std && q->nqueries)
+			continue;
+		Module *mod = image_module(img, i, !whole[i], d, err);
+		if (!mod)
+			return NULL;
+		AST_PUSH(out, m, whole[i] ? mod : types_only(mod));
+	}
+	for (bool more = whole && q->nqueries; more;) {
+		more = false;
+		for (int i = 0; i < n; i++) {
+			Outline o;
+			if (!image_file(img, i)->std || whole[i] || !image_outline(img, i, &o) || !imports(out, m, o.module))
+				continue;
+			Module *mod = image_module(img, i, false, d, err);
+			if (!mod)
+				return NULL;
+			whole[i] = more = true;
+			AST_PUSH(out, m, mod);
+		}
+	}
+	return whole ? load_build(out, m, d) : NULL;
 }
 
 /* ------------------------------------------------------------ the cache */
@@ -172,12 +158,39 @@ static const char *beside_file(const char *const *paths, int npaths)
 	return xprintf("%.*s.edc", (int)len, paths[0]);
 }
 
-/* An image read from a file, or NULL with a reason. */
+/* An image mapped from a file, or NULL with a reason.  The mapping stays
+ * for the life of the process: the program loaded from it points into it
+ * (its texts); the collector neither scans nor counts it. */
 static Image *open_file(const char *path, const char **err)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > IMAGE_MAX_BYTES) {
+		*err = fd < 0 ? xprintf("cannot open it: %s", strerror(errno))
+		       : "it is not a regular file of a size an image can have";
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		*err = xprintf("cannot map it: %s", strerror(errno));
+		return NULL;
+	}
+	Image *img = image_open(data, (size_t)st.st_size, err);
+	if (!img)
+		munmap(data, (size_t)st.st_size);
+	return img;
+}
+
+/* Unmap an image nothing points into (stale or damaged). */
+static void close_image(Image *img)
+{
 	size_t len;
-	char *data = load_regular_file(path, IMAGE_MAX_BYTES, &len, err);
-	return data ? image_open(data, len, err) : NULL;
+	const void *data = image_bytes(img, &len);
+	munmap((void *)data, len);
 }
 
 static Program *try_image(const char *path, const char *const *files, int nfiles, const LoadQuery *q, Diags *d)
@@ -187,12 +200,14 @@ static Program *try_image(const char *path, const char *const *files, int nfiles
 	if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return NULL;
 	Image *img = open_file(path, &err);
-	if (!img || !image_fresh(img, files, nfiles))
+	if (!img)
 		return NULL;
 	Diags *scratch = diag_new();
-	Program *p = build_image(img, q->queries, q->nqueries, scratch, &err);
-	if (!p)
+	Program *p = image_fresh(img, files, nfiles) ? build_image(img, q, scratch, &err) : NULL;
+	if (!p) {
+		close_image(img);
 		return NULL;
+	}
 	*d = *scratch;
 	return p;
 }
@@ -288,7 +303,10 @@ Program *load_image(const char *path, const char *const *queries, int nqueries, 
 {
 	const char *err = NULL;
 	Image *img = open_file(path, &err);
-	Program *p = img ? build_image(img, queries, nqueries, d, &err) : NULL;
+	LoadQuery q = {queries, nqueries};
+	Program *p = img ? build_image(img, &q, d, &err) : NULL;
+	if (img && !p)
+		close_image(img);
 	if (!p && err) {
 		Loc l = {path, 0, 0, 0, 0};
 		diag_add(d, SEV_ERROR, l, "%s cannot be loaded as a compiled rule set: %s", path, err);

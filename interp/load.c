@@ -142,11 +142,6 @@ char *load_file(const char *path, size_t max, size_t *len, const char **err)
 	return read_file(path, max, false, len, err);
 }
 
-char *load_regular_file(const char *path, size_t max, size_t *len, const char **err)
-{
-	return read_file(path, max, true, len, err);
-}
-
 typedef struct Found {
 	const char *path;
 	const char *module;

@@ -50,8 +50,6 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n);
 /* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
 char *load_file(const char *path, size_t max, size_t *len, const char **err);
-/* The same for a regular file only (never blocks on a FIFO). */
-char *load_regular_file(const char *path, size_t max, size_t *len, const char **err);
 
 /* ------------------------------------------ compiled images (imgload.c) */
 
