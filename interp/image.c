@@ -508,6 +508,16 @@ static void put_file(Wr *w, Buf *b, const Source *src, bool std)
 	put_strn(w, b, src->text, src->len, false);
 }
 
+void image_seal(char *data, size_t len)
+{
+	if (len < IMAGE_HEADER_BYTES)
+		return;
+	unsigned char *h = (unsigned char *)data;
+	build_hash(h + 16);
+	put_le(h + 80, len - IMAGE_HEADER_BYTES, 8);
+	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, len - IMAGE_HEADER_BYTES), 8);
+}
+
 char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len)
 {
 	Wr w = {0};
@@ -536,11 +546,8 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 	memcpy(h, IMAGE_MAGIC, 8);
 	put_le(h + 8, IMAGE_VERSION, 4);
 	put_le(h + 12, IMAGE_HEADER_BYTES, 4);
-	build_hash(h + 16);
 	sha_bin(&all, h + 48);
-	size_t pn = out.n - IMAGE_HEADER_BYTES;
-	put_le(h + 80, pn, 8);
-	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, pn), 8);
+	image_seal(out.s, out.n);
 	*len = out.n;
 	return out.s;
 }
@@ -688,6 +695,8 @@ static Citation *rd_cites(Rd *r, int *n)
 		c[i].pinpoint = rd_str(r);
 		c[i].quote = rd_str(r);
 		c[i].quote_loc = rd_loc(r);
+		if (!c[i].text)
+			rd_fail(r, "a citation in it has no text");
 	}
 	return c;
 }
@@ -738,6 +747,57 @@ static int rd_kids(Rd *r, Node *x, int self, unsigned char *used, const int *dep
 	return d;
 }
 
+/* What the parser builds for each kind of node: how many children (max
+ * -1: any), how many of the first must be there, whether it has a text.
+ * The checker relies on it, so a tree of another shape is refused. */
+static const struct Shape {
+	signed char min, max, need, text;
+} shapes[] = {
+	[N_BOOL] = {0, 0, 0, 0},     [N_NUMBER] = {0, 0, 0, 1}, [N_PERCENT] = {0, 0, 0, 1},  [N_MONEY] = {0, 0, 0, 1},
+	[N_DATE] = {0, 0, 0, 1},     [N_DURATION] = {0, 0, 0, 1}, [N_STRING] = {0, 0, 0, 1}, [N_HSLIT] = {0, 0, 0, 1},
+	[N_UNKNOWN] = {0, 0, 0, 0},  [N_ASOF] = {0, 0, 0, 0},   [N_NAME] = {0, 0, 0, 1},     [N_FIELD] = {1, 1, 1, 1},
+	[N_CALL] = {0, -1, 127, 1},  [N_UNARY] = {1, 1, 1, 0},  [N_BINARY] = {2, 2, 2, 0},   [N_IN] = {2, 2, 2, 0},
+	[N_IS] = {1, 1, 1, 0},       [N_OTHERWISE] = {2, 2, 2, 0}, [N_IF] = {3, 3, 3, 0},    [N_LET] = {2, 2, 2, 1},
+	[N_MATCH] = {1, -1, 127, 0}, [N_ARM] = {1, 1, 1, 0},    [N_LIST] = {0, -1, 127, 0},  [N_RECORD] = {0, -1, 127, 0},
+	[N_ENTRY] = {1, 1, 1, 0},    [N_GEN] = {3, 3, 2, 1},    [N_COMP] = {1, 1, 1, 0},
+};
+
+/* The operators the parser writes into a node of each kind. */
+static bool op_known(const Node *x)
+{
+	switch (x->kind) {
+	case N_BINARY:
+		return x->op > 0 && x->op < 128 && strchr("+-*/=!<l>g&|%^", x->op);
+	case N_UNARY: /* not, minus, and a sort key's direction */
+		return x->op > 0 && x->op < 128 && strchr("~nad", x->op);
+	case N_IN:
+		return x->op >= 0 && x->op <= HS_SUBHEADING;
+	case N_DURATION:
+		return x->op >= 0 && x->op <= 3;
+	default:
+		return true;
+	}
+}
+
+static bool shaped(const Node *x)
+{
+	const struct Shape *s = &shapes[x->kind];
+	if (!op_known(x))
+		return false;
+	if (x->nkids < s->min || (s->max >= 0 && x->nkids > s->max) || (s->text && !x->text))
+		return false;
+	for (int i = 0; i < x->nkids && i < s->need; i++)
+		if (!x->kids[i])
+			return false;
+	for (int i = 0; i < x->nkids; i++) {
+		const Node *k = x->kids[i];
+		if ((x->kind == N_MATCH && i > 0 && k->kind != N_ARM) || (x->kind == N_RECORD && k->kind != N_ENTRY) ||
+		    (x->kind == N_COMP && k->kind != N_GEN))
+			return false;
+	}
+	return true;
+}
+
 static bool rd_nodes(Rd *r)
 {
 	int n = rd_count(r);
@@ -762,6 +822,8 @@ static bool rd_nodes(Rd *r)
 		/* the checker bounds the depth it is told; the real one bounds its recursion */
 		if (depth[i] > 4 * CHK_MAX_DEPTH || x->depth < 0)
 			rd_fail(r, "a tree in it is deeper than a checked rule's");
+		else if (!r->err && !shaped(x))
+			rd_fail(r, "an expression in it has a shape the parser never makes");
 	}
 	for (int i = 0; i < n && !r->err; i++)
 		r->nodes[i]->column = col[i] ? r->nodes[col[i] - 1] : NULL;
@@ -791,7 +853,12 @@ static bool rd_types(Rd *r)
 			f->dflt = rd_node(r);
 			f->cites = rd_cites(r, &f->ncites);
 			f->loc = rd_loc(r);
+			if (!f->name || !f->type_node)
+				rd_fail(r, "a field in it has no name or type");
 		}
+		for (int j = 0; j < td->nmembers; j++)
+			if (!td->members[j])
+				rd_fail(r, "a member in it has no name");
 		td->cites = rd_cites(r, &td->ncites);
 		td->loc = rd_loc(r);
 	}
@@ -814,6 +881,11 @@ static void rd_case(Rd *r, Case *c)
 		c->until_loc = rd_loc(r);
 	c->cites = rd_cites(r, &c->ncites);
 	c->loc = rd_loc(r);
+	bool names = true;
+	for (int i = 0; i < c->noverrides; i++)
+		names = names && c->overrides[i];
+	if (!c->value || (!c->is_default && !c->cond) || !names)
+		rd_fail(r, "a case in it lacks what the parser always gives");
 }
 
 static void rd_step(Rd *r, TestStep *s)
@@ -823,6 +895,12 @@ static void rd_step(Rd *r, TestStep *s)
 	s->expr = rd_node(r);
 	s->date = rd_str(r);
 	s->loc = rd_loc(r);
+	bool path_ok = s->npath > 0;
+	for (int i = 0; i < s->npath; i++)
+		path_ok = path_ok && s->path[i];
+	if ((s->kind == TS_GIVEN && (!path_ok || !s->expr)) || (s->kind == TS_EXPECT && !s->expr) ||
+	    (s->kind == TS_ASOF && !s->date))
+		rd_fail(r, "a test step in it lacks what the parser always gives");
 }
 
 static void rd_decl_body(Rd *r, Decl *d)
@@ -844,6 +922,8 @@ static void rd_decl_body(Rd *r, Decl *d)
 		d->params[i].name = rd_str(r);
 		d->params[i].type_node = rd_node(r);
 		d->params[i].loc = rd_loc(r);
+		if (!d->params[i].name || !d->params[i].type_node)
+			rd_fail(r, "a parameter in it has no name or type");
 	}
 	d->body = rd_node(r);
 	d->severity = rd_int(r);
@@ -875,6 +955,13 @@ static void rd_decl_record(Rd *r, Decl *d)
 	d->entries = rd_node(r);
 	d->view = rd_str(r);
 	d->cites = rd_cites(r, &d->ncites);
+	for (int i = 0; i < d->ninputs; i++)
+		if (!d->inputs[i])
+			rd_fail(r, "a table's input in it is missing");
+	if (!d->name && d->kind != D_CHECK)
+		rd_fail(r, "a declaration in it has no name");
+	if ((d->kind == D_ENUM || d->kind == D_RECORD) && (!d->def || d->def->is_enum != (d->kind == D_ENUM)))
+		rd_fail(r, "a type in it has no members or fields");
 }
 
 /* A declaration's section: its nodes, its types, itself, nothing more. */

@@ -73,6 +73,10 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 bool image_type_decl(const Decl *d);
 bool image_named_decl(const Decl *d);
 
+/* Give an image (at least a header long) this build's hash and the
+ * checksum of its payload as it now is, so that the reader judges the
+ * payload itself: for fuzzing and for tests of damaged images. */
+void image_seal(char *data, size_t len);
 /* The hash of this build of edict, as 64 hex digits. */
 const char *image_build_hash(void);
 
