@@ -258,6 +258,10 @@ def main():
     if not files:
         print("no golden cases found")
         return 1
+    if o.image_cache and os.path.isdir(o.image_cache):
+        for f in os.listdir(o.image_cache):
+            if f.endswith(".edc"):
+                os.unlink(os.path.join(o.image_cache, f))
     passed = failed = 0
     for path in files:
         rel = os.path.relpath(path, HERE)
