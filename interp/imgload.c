@@ -304,9 +304,8 @@ Program *load_image(const char *path, const char *const *queries, int nqueries, 
 	const char *err = NULL;
 	Image *img = open_file(path, &err);
 	LoadQuery q = {queries, nqueries};
+	/* the image stays mapped even when refused: d may quote its texts */
 	Program *p = img ? build_image(img, &q, d, &err) : NULL;
-	if (img && !p)
-		close_image(img);
 	if (!p && err) {
 		Loc l = {path, 0, 0, 0, 0};
 		diag_add(d, SEV_ERROR, l, "%s cannot be loaded as a compiled rule set: %s", path, err);
