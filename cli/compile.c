@@ -2,7 +2,8 @@
  * compile.c - `edict compile PATH... [-o FILE.edc]`: check a rule set and
  * write its compiled image (interp/image.h), which `edict eval`, `batch`
  * and `test` load instead of the files: DIR.edc beside a rule directory
- * is found on its own, and any image may be given in place of the rules.
+ * (or voucher.edc beside voucher.edict) is found on its own, and any image
+ * may be given in place of the rules.
  */
 #include "mem.h"
 #include <stdio.h>
@@ -12,25 +13,12 @@
 #include "common.h"
 #include "load.h"
 
-/* Where the image goes without -o: DIR.edc beside a single directory. */
-static const char *default_out(const Opts *o)
-{
-	if (o->npaths != 1)
-		return NULL;
-	size_t len = strlen(o->paths[0]);
-	while (len > 1 && o->paths[0][len - 1] == '/')
-		len--;
-	if (len > 6 && strncmp(o->paths[0] + len - 6, ".edict", 6) == 0)
-		len -= 6;
-	return xprintf("%.*s.edc", (int)len, o->paths[0]);
-}
-
 int cmd_compile(int argc, char **argv)
 {
 	Opts o;
 	if (cli_parse_opts(argc, argv, &o, "compile") < 0)
 		return EXIT_USAGE;
-	const char *out = o.out ? o.out : default_out(&o);
+	const char *out = o.out ? o.out : o.npaths == 1 ? load_image_beside(o.paths[0]) : NULL;
 	if (!out) {
 		cli_usage("edict compile", "several paths need %s", "-o FILE.edc (the image to write)",
 			  "Usage: edict compile PATH... [-o FILE.edc]");

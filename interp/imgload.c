@@ -147,15 +147,20 @@ static const char *cache_file(const char *const *paths, int npaths)
 	return xprintf("%s/%.32s.edc", cache_dir, hex);
 }
 
-/* The image next to a single rule directory: DIR.edc. */
+const char *load_image_beside(const char *path)
+{
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len > 6 && strncmp(path + len - 6, ".edict", 6) == 0)
+		len -= 6;
+	return xprintf("%.*s.edc", (int)len, path);
+}
+
+/* The image next to a single rule directory or file: DIR.edc. */
 static const char *beside_file(const char *const *paths, int npaths)
 {
-	if (npaths != 1)
-		return NULL;
-	size_t len = strlen(paths[0]);
-	while (len > 1 && paths[0][len - 1] == '/')
-		len--;
-	return xprintf("%.*s.edc", (int)len, paths[0]);
+	return npaths == 1 ? load_image_beside(paths[0]) : NULL;
 }
 
 /* An image mapped from a file, or NULL with a reason.  The mapping stays
@@ -308,7 +313,8 @@ Program *load_image(const char *path, const char *const *queries, int nqueries, 
 	Program *p = img ? build_image(img, &q, d, &err) : NULL;
 	if (!p && err) {
 		Loc l = {path, 0, 0, 0, 0};
-		diag_add(d, SEV_ERROR, l, "%s cannot be loaded as a compiled rule set: %s", path, err);
+		Diag *dg = diag_add(d, SEV_ERROR, l, "this file cannot be loaded as compiled rules: %s", err);
+		diag_hint(dg, "write it again with 'edict compile RULES -o %s', or give the rule files themselves", path);
 	}
 	return p;
 }

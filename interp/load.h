@@ -66,6 +66,8 @@ Program *load_image(const char *path, const char *const *queries, int nqueries, 
  * folder) and write one to the folder after reading the files.  Set once,
  * before loading; NULL turns it off (the default). */
 void load_set_image_cache(const char *dir);
+/* The image beside a rule directory or file: DIR.edc, voucher.edc. */
+const char *load_image_beside(const char *path);
 const char *load_image_cache(void);
 
 /* What load.c and imgload.c share. */

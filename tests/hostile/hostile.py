@@ -432,7 +432,7 @@ def _(run):
     data = image(run)
     for n in list(range(0, 120, 7)) + list(range(120, len(data), max(1, len(data) // 40))):
         run.write("cut.edc", data[:n])
-        run.edict("eval", "cut.edc", "--facts", "one.json").expect(1, "cannot be loaded as a compiled rule set")
+        run.edict("eval", "cut.edc", "--facts", "one.json").expect(1, "cannot be loaded as compiled rules")
 
 
 @case("an image with changed bytes is refused by its checksum")
@@ -450,7 +450,7 @@ def _(run):
     run.write("g.edc", os.urandom(4096))
     run.edict("eval", "g.edc", "--facts", facts(run)).expect(1, "not an Edict image")
     run.write("e.edc", b"")
-    run.edict("eval", "e.edc", "--facts", facts(run)).expect(1, "cannot be loaded as a compiled rule set")
+    run.edict("eval", "e.edc", "--facts", facts(run)).expect(1, "cannot be loaded as compiled rules")
     os.makedirs(run.path("d.edc"), exist_ok=True)
     run.edict("eval", "d.edc", "--facts", facts(run)).expect(1, "no rule files")
 
