@@ -190,6 +190,20 @@ static Image *open_file(const char *path, const char **err)
 	return img;
 }
 
+/* Whether the image's standard modules are the files a load would read
+ * for them now (EDICT_STDLIB may point elsewhere). */
+static bool same_stdlib(const Image *img)
+{
+	for (int i = 0; i < image_nfiles(img); i++) {
+		Outline o;
+		const ImageFile *f = image_file(img, i);
+		if (f->std && (!image_outline(img, i, &o) || !o.module ||
+			       strcmp(f->src->path, load_stdlib_path(o.module)) != 0))
+			return false;
+	}
+	return true;
+}
+
 /* Unmap an image nothing points into (stale or damaged). */
 static void close_image(Image *img)
 {
@@ -208,7 +222,7 @@ static Program *try_image(const char *path, const char *const *files, int nfiles
 	if (!img)
 		return NULL;
 	Diags *scratch = diag_new();
-	Program *p = image_fresh(img, files, nfiles) ? build_image(img, q, scratch, &err) : NULL;
+	Program *p = image_fresh(img, files, nfiles) && same_stdlib(img) ? build_image(img, q, scratch, &err) : NULL;
 	if (!p) {
 		close_image(img);
 		return NULL;

@@ -345,6 +345,15 @@ static const char *stdlib_dir(void)
 #endif
 }
 
+const char *load_stdlib_path(const char *module)
+{
+	char *rel = xprintf("%s", module);
+	for (char *q = rel; *q; q++)
+		if (*q == '.')
+			*q = '/';
+	return xprintf("%s/%s.edict", stdlib_dir(), rel);
+}
+
 static bool have_module(Module **mods, int nmods, const char *name)
 {
 	for (int i = 0; i < nmods; i++)
@@ -363,11 +372,7 @@ void load_add_stdlib(Module ***mods, int *nmods, Diags *d)
 			const char *name = m->imports[j].name;
 			if (strncmp(name, "std.", 4) != 0 || have_module(*mods, *nmods, name))
 				continue;
-			char *rel = xprintf("%s", name);
-			for (char *q = rel; *q; q++)
-				if (*q == '.')
-					*q = '/';
-			const char *path = xprintf("%s/%s.edict", stdlib_dir(), rel);
+			const char *path = load_stdlib_path(name);
 			size_t len;
 			const char *err;
 			char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);

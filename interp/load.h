@@ -86,6 +86,8 @@ Source **load_read_files(const char *const *paths, int npaths, Diags *d, const c
 /* Check and compile parsed modules, with the std modules they import. */
 Program *load_build(Module **mods, int nmods, Diags *d);
 void load_add_stdlib(Module ***mods, int *nmods, Diags *d);
+/* The file of standard module `module` (std.dates: STDLIB/std/dates.edict). */
+const char *load_stdlib_path(const char *module);
 /* Mark the files a query reaches (load_paths_for). */
 void load_reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q);
 
