@@ -47,11 +47,23 @@
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
 int api_set_facts_object(edict_ctx *ctx, json_object *root);
+/* Replace a context's facts with a document read by the fast door
+ * (facts_load_text): EDICT_OK, with the document's "id" as JSON text in
+ * *id, or EDICT_EFACTS when the door declines the document, the context
+ * unchanged, its last error too: then read it with facts_read and
+ * api_set_facts_object, which accept it or say why not. */
+int api_set_facts_text(edict_ctx *ctx, const char *text, size_t len, FactsSpan *id);
 /* Let the context fill the fact records of earlier documents again instead
  * of allocating new ones (see FactsRecycle in facts.h): for a host that
  * never keeps a value, handle or text of earlier facts once it has set new
  * ones, like `edict batch`. */
 int api_recycle_facts(edict_ctx *ctx);
+
+/* Whether the facts set on ctx satisfy the rules' requirements (`require`):
+ * EDICT_OK, or EDICT_EFACTS with the broken requirement as the error (every
+ * evaluation checks this itself; batch asks first, to count the record's
+ * facts as invalid). */
+int api_check_requirements(edict_ctx *ctx);
 /* The value behind a handle (NULL for a NULL or stale handle). */
 const Value *api_value(const edict_value *v);
 /* A rule set loaded for the given queries only (load_paths_for): on
