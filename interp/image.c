@@ -25,6 +25,18 @@
 #include "sha256.h"
 
 
+/* The reader and writer name every field the parser sets: a field or a
+ * kind added to the tree must be added here too (and IMAGE_VERSION
+ * raised).  The sizes are those of a 64-bit build. */
+_Static_assert(N_COMP == 26 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
+	       "a kind was added to the syntax tree: write it in images (image.c) too");
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(Node) == 136 && sizeof(Decl) == 312 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
+		       sizeof(Citation) == 96 && sizeof(Field) == 80 && sizeof(TestStep) == 88 && sizeof(Param) == 48 &&
+		       sizeof(Module) == 72 && sizeof(Import) == 48,
+	       "a field was added to the syntax tree: write it in images (image.c) too");
+#endif
+
 /* ------------------------------------------------------------ build hash */
 
 static void sha_bin(Sha256 *s, unsigned char out[32])
@@ -44,7 +56,7 @@ static void build_hash(unsigned char out[32])
 {
 	char id[256];
 	snprintf(id, sizeof id, "edict %s image %u %s %s node %zu decl %zu kinds %d %d", EDICT_VERSION_STRING, IMAGE_VERSION,
-		 __DATE__, __TIME__, sizeof(Node), sizeof(Decl), (int)N_COMP, (int)D_DOCUMENT);
+		 __DATE__, __TIME__, sizeof(Node), sizeof(Decl), (int)N_COMP, (int)D_REQUIRE);
 	Sha256 s;
 	sha256_init(&s);
 	sha256_add(&s, id, strlen(id));
@@ -328,6 +340,9 @@ static void put_type(Wr *w, Buf *b, const TypeDef *td)
 		put_str(w, t, td->name);
 		put_strs(w, t, td->members, td->nmembers);
 		put_locs(w, t, td->member_locs, td->nmembers);
+		put_u(t, td->member_type_nodes != NULL);
+		for (int i = 0; td->member_type_nodes && i < td->nmembers; i++)
+			put_node(w, t, td->member_type_nodes[i]);
 		put_u(t, (uint64_t)td->nfields);
 		for (int i = 0; i < td->nfields; i++) {
 			const Field *f = &td->fields[i];
@@ -513,6 +528,7 @@ void image_seal(char *data, size_t len)
 	if (len < IMAGE_HEADER_BYTES)
 		return;
 	unsigned char *h = (unsigned char *)data;
+	put_le(h + 8, IMAGE_VERSION, 4);
 	build_hash(h + 16);
 	put_le(h + 80, len - IMAGE_HEADER_BYTES, 8);
 	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, len - IMAGE_HEADER_BYTES), 8);
@@ -758,7 +774,7 @@ static const struct Shape {
 	[N_UNKNOWN] = {0, 0, 0, 0},  [N_ASOF] = {0, 0, 0, 0},   [N_NAME] = {0, 0, 0, 1},     [N_FIELD] = {1, 1, 1, 1},
 	[N_CALL] = {1, -1, 127, 0},   [N_UNARY] = {1, 1, 1, 0},  [N_BINARY] = {2, 2, 2, 0},   [N_IN] = {2, 2, 2, 0},
 	[N_IS] = {1, 1, 1, 0},       [N_OTHERWISE] = {2, 2, 2, 0}, [N_IF] = {3, 3, 3, 0},    [N_LET] = {2, 2, 2, 1},
-	[N_MATCH] = {1, -1, 127, 0}, [N_ARM] = {1, 1, 1, 0},    [N_LIST] = {0, -1, 127, 0},  [N_RECORD] = {0, -1, 127, 0},
+	[N_MATCH] = {1, -1, 127, 0}, [N_ARM] = {1, 2, 2, 0},    [N_LIST] = {0, -1, 127, 0},  [N_RECORD] = {0, -1, 127, 0},
 	[N_ENTRY] = {1, 1, 1, 0},    [N_GEN] = {3, 3, 2, 1},    [N_COMP] = {1, 1, 1, 0},
 };
 
@@ -843,6 +859,11 @@ static bool rd_types(Rd *r)
 		td->name = rd_str(r);
 		td->members = rd_strs(r, &td->nmembers);
 		td->member_locs = rd_locs(r, td->nmembers);
+		if (rd_bool(r)) {
+			td->member_type_nodes = arr_alloc(td->nmembers, sizeof(Node *), false);
+			for (int j = 0; j < td->nmembers; j++)
+				td->member_type_nodes[j] = rd_node(r);
+		}
 		td->nfields = rd_count(r);
 		td->fields = arr_alloc(td->nfields, sizeof(Field), false);
 		for (int j = 0; j < td->nfields; j++) {
@@ -939,7 +960,7 @@ static void rd_decl_body(Rd *r, Decl *d)
 
 static void rd_decl_record(Rd *r, Decl *d)
 {
-	d->kind = (DeclKind)rd_max(r, D_DOCUMENT);
+	d->kind = (DeclKind)rd_max(r, D_REQUIRE);
 	d->name = rd_str(r);
 	d->qname = rd_str(r);
 	d->private_ = rd_bool(r);
@@ -960,6 +981,8 @@ static void rd_decl_record(Rd *r, Decl *d)
 			rd_fail(r, "a table's input in it is missing");
 	if (!d->name && d->kind != D_CHECK)
 		rd_fail(r, "a declaration in it has no name");
+	if (d->kind == D_REQUIRE && !d->cond)
+		rd_fail(r, "a requirement in it has no condition");
 	if ((d->kind == D_ENUM || d->kind == D_RECORD) && (!d->def || d->def->is_enum != (d->kind == D_ENUM)))
 		rd_fail(r, "a type in it has no members or fields");
 }

@@ -32,7 +32,7 @@
 #include "parse.h"
 
 #define IMAGE_MAGIC "EDICTIMG"
-#define IMAGE_VERSION 1u
+#define IMAGE_VERSION 2u
 #define IMAGE_HEADER_BYTES 96u
 #define IMAGE_MAX_BYTES ((size_t)256 << 20)
 
@@ -73,8 +73,8 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 bool image_type_decl(const Decl *d);
 bool image_named_decl(const Decl *d);
 
-/* Give an image (at least a header long) this build's hash and the
- * checksum of its payload as it now is, so that the reader judges the
+/* Give an image (at least a header long) this build's format version and
+ * hash and the checksum of its payload as it now is, so that the reader judges the
  * payload itself: for fuzzing and for tests of damaged images. */
 void image_seal(char *data, size_t len);
 /* The hash of this build of edict, as 64 hex digits. */
