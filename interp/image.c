@@ -693,6 +693,23 @@ static Node *rd_node(Rd *r)
 	return v ? r->nodes[v - 1] : NULL;
 }
 
+/* A type as written (the checker's resolve_type): a name, or a list of a type. */
+static bool type_tree(const Node *n)
+{
+	for (; n && n->kind == N_LIST; n = n->kids[0])
+		if (n->nkids != 1)
+			return false;
+	return !n || n->text;
+}
+
+static Node *rd_type_node(Rd *r)
+{
+	Node *n = rd_node(r);
+	if (!type_tree(n))
+		rd_fail(r, "a type in it is not a type's name");
+	return n;
+}
+
 static TypeDef *rd_type(Rd *r)
 {
 	uint64_t v = rd_max(r, (uint64_t)r->ntypes);
@@ -862,14 +879,14 @@ static bool rd_types(Rd *r)
 		if (rd_bool(r)) {
 			td->member_type_nodes = arr_alloc(td->nmembers, sizeof(Node *), false);
 			for (int j = 0; j < td->nmembers; j++)
-				td->member_type_nodes[j] = rd_node(r);
+				td->member_type_nodes[j] = rd_type_node(r);
 		}
 		td->nfields = rd_count(r);
 		td->fields = arr_alloc(td->nfields, sizeof(Field), false);
 		for (int j = 0; j < td->nfields; j++) {
 			Field *f = &td->fields[j];
 			f->name = rd_str(r);
-			f->type_node = rd_node(r);
+			f->type_node = rd_type_node(r);
 			f->optional = rd_bool(r);
 			f->dflt = rd_node(r);
 			f->cites = rd_cites(r, &f->ncites);
@@ -941,7 +958,7 @@ static void rd_decl_body(Rd *r, Decl *d)
 	d->params = arr_alloc(d->nparams, sizeof(Param), false);
 	for (int i = 0; i < d->nparams; i++) {
 		d->params[i].name = rd_str(r);
-		d->params[i].type_node = rd_node(r);
+		d->params[i].type_node = rd_type_node(r);
 		d->params[i].loc = rd_loc(r);
 		if (!d->params[i].name || !d->params[i].type_node)
 			rd_fail(r, "a parameter in it has no name or type");
@@ -965,7 +982,7 @@ static void rd_decl_record(Rd *r, Decl *d)
 	d->qname = rd_str(r);
 	d->private_ = rd_bool(r);
 	d->loc = rd_loc(r);
-	d->type_node = rd_node(r);
+	d->type_node = rd_type_node(r);
 	d->def = rd_type(r);
 	d->fact = rd_int(r);
 	d->optional = rd_bool(r);
@@ -981,8 +998,15 @@ static void rd_decl_record(Rd *r, Decl *d)
 			rd_fail(r, "a table's input in it is missing");
 	if (!d->name && d->kind != D_CHECK)
 		rd_fail(r, "a declaration in it has no name");
-	if (d->kind == D_REQUIRE && !d->cond)
-		rd_fail(r, "a requirement in it has no condition");
+	if ((d->kind == D_REQUIRE || d->kind == D_CHECK) && !d->cond)
+		rd_fail(r, "a check or requirement in it has no condition");
+	if (d->kind == D_FUNCTION && !d->is_table && !d->body)
+		rd_fail(r, "a function in it has no body");
+	if (!d->var != !d->over)
+		rd_fail(r, "a check in it names items of nothing");
+	bool record = d->entries && d->entries->kind == N_RECORD;
+	if ((d->kind == D_DOCUMENT && (!d->doc_kind || !record)) || (d->view && !record))
+		rd_fail(r, "a document or view in it has no fields");
 	if ((d->kind == D_ENUM || d->kind == D_RECORD) && (!d->def || d->def->is_enum != (d->kind == D_ENUM)))
 		rd_fail(r, "a type in it has no members or fields");
 }
