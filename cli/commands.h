@@ -17,5 +17,6 @@ int cmd_fmt(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_doc(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
 
 #endif

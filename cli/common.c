@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "api.h"
+#include "load.h"
 
 bool cli_color(FILE *f)
 {
@@ -129,6 +130,10 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 		} else if (strcmp(cmd, "test") == 0 && is_coverage_option(a)) {
 			if (coverage_option(argc, argv, &i, o) < 0)
 				return -1;
+		} else if (strcmp(cmd, "compile") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			if (!more)
+				return cli_usage_error("%s needs the name of the image file to write, like kotra.edc", a), -1;
+			o->out = argv[++i];
 		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
 			if (!more)
 				return cli_usage_error("%s needs a folder to write the site into", a), -1;
@@ -158,3 +163,32 @@ Program *cli_load(const Opts *o)
 	return p;
 }
 
+
+bool cli_image_cache(int *argc, char **argv)
+{
+	bool off = false;
+	int k = 0;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[k++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--no-cache") == 0)
+			off = true;
+		else
+			argv[k++] = argv[i];
+	}
+	*argc = k;
+	const char *env = getenv("EDICT_CACHE");
+	if (off || (env && (strcmp(env, "off") == 0 || strcmp(env, "0") == 0)))
+		return false;
+	const char *dir = env && *env && strcmp(env, "on") != 0 && strcmp(env, "1") != 0 ? env : NULL;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (!dir && xdg && xdg[0] == '/')
+		dir = xprintf("%s/edict", xdg);
+	else if (!dir && home && home[0] == '/')
+		dir = xprintf("%s/.cache/edict", home);
+	load_set_image_cache(dir);
+	return dir != NULL;
+}

@@ -56,6 +56,11 @@ typedef struct Opts {
  * message. */
 int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd);
 
+/* The start-up cache of compiled images (eval, batch, test): on unless
+ * --no-cache is among the arguments (taken out of them) or EDICT_CACHE is
+ * "off" or "0"; its folder is EDICT_CACHE when that names one, else
+ * $XDG_CACHE_HOME/edict, else ~/.cache/edict.  Returns whether it is on. */
+bool cli_image_cache(int *argc, char **argv);
 /* Load o's paths, printing the diagnostics; NULL when there were errors. */
 Program *cli_load(const Opts *o);
 

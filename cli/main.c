@@ -1,6 +1,7 @@
 /*
  * main.c - the `edict` command: dispatch to one file per subcommand (check,
- * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve), and the help text.
+ * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve, compile), and the help
+ * text.
  *
  * The command is a host like any other: it loads a rule set, reports
  * diagnostics, and evaluates.  Exit statuses are a contract (common.h):
@@ -23,6 +24,7 @@ static const char *help_text =
 	"\n"
 	"Usage:\n"
 	"  edict check PATH...                  check rule files and run their checks\n"
+	"  edict compile PATH... [-o FILE.edc]  check the rules and write their compiled image\n"
 	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
 	"        [--query Q]... [--as-of DATE] [--json] [--explain[=full]]\n"
 	"  edict test PATH... [--coverage] [--lcov FILE] [--min PERCENT]\n"
@@ -65,6 +67,7 @@ static const Command commands[] = {
 	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
 	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"lsp", cmd_lsp},
 	{"fmt", cmd_fmt}, {"serve", cmd_serve}, {"doc", cmd_doc}, {"graph", cmd_graph},
+	{"compile", cmd_compile},
 };
 
 /* A command run under the protected call: out of memory ends it cleanly. */
@@ -101,6 +104,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0) {
 			Run r = {commands[i].run, argc - 2, argv + 2, EXIT_OK};
+			/* the commands that answer from a rule set start from its image */
+			if (strcmp(cmd, "eval") == 0 || strcmp(cmd, "batch") == 0 || strcmp(cmd, "test") == 0)
+				cli_image_cache(&r.argc, r.argv);
 			if (pr_call(run_body, &r) == ST_MEMORY) {
 				fputs("edict: out of memory\n", stderr);
 				return EXIT_DIAG;

@@ -161,6 +161,17 @@ typedef struct edict_diag {
  * `edict check`'s job), as for `edict eval`. */
 EDICT_API int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out);
 
+/* The start-up cache of compiled images for edict_load_paths (the
+ * command's eval, batch and test use it; docs/embedding.md): with a folder
+ * (created when missing), a load of rule files starts from a valid image of
+ * exactly those files, beside a single rule directory (DIR.edc, written by
+ * `edict compile DIR`) or in the folder, and writes one to the folder after
+ * reading the files.  An image is used only when every file it was made
+ * from has the same size and time, or else the same content; the results
+ * and diagnostics are those of a load of the files.  NULL (the default)
+ * turns it off.  Call it before loading, not while other threads load. */
+EDICT_API void edict_set_image_cache(const char *dir);
+
 /* A rule file held in memory. name labels it in diagnostics and gives its
  * module name ("voucher" or "voucher.edict" -> module voucher) unless the
  * text starts with a `module` line. */

@@ -503,6 +503,12 @@ static Program *load_paths_fn(void *arg, Diags *d)
 	return load_paths(copy, a->n, d);
 }
 
+void edict_set_image_cache(const char *dir)
+{
+	enter();
+	load_set_image_cache(dir);
+}
+
 int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out)
 {
 	enter();

@@ -345,6 +345,15 @@ static const char *stdlib_dir(void)
 #endif
 }
 
+const char *load_stdlib_path(const char *module)
+{
+	char *rel = xprintf("%s", module);
+	for (char *q = rel; *q; q++)
+		if (*q == '.')
+			*q = '/';
+	return xprintf("%s/%s.edict", stdlib_dir(), rel);
+}
+
 static bool have_module(Module **mods, int nmods, const char *name)
 {
 	for (int i = 0; i < nmods; i++)
@@ -355,7 +364,7 @@ static bool have_module(Module **mods, int nmods, const char *name)
 
 /* Add every `std.*` module that the rule set imports, and those they
  * import in turn.  A std module is stdlib/std/NAME.edict. */
-static void add_stdlib(Module ***mods, int *nmods, Diags *d)
+void load_add_stdlib(Module ***mods, int *nmods, Diags *d)
 {
 	for (int i = 0; i < *nmods; i++) {
 		Module *m = (*mods)[i];
@@ -363,11 +372,7 @@ static void add_stdlib(Module ***mods, int *nmods, Diags *d)
 			const char *name = m->imports[j].name;
 			if (strncmp(name, "std.", 4) != 0 || have_module(*mods, *nmods, name))
 				continue;
-			char *rel = xprintf("%s", name);
-			for (char *q = rel; *q; q++)
-				if (*q == '.')
-					*q = '/';
-			const char *path = xprintf("%s/%s.edict", stdlib_dir(), rel);
+			const char *path = load_stdlib_path(name);
 			size_t len;
 			const char *err;
 			char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
@@ -386,9 +391,9 @@ static void add_stdlib(Module ***mods, int *nmods, Diags *d)
 	}
 }
 
-static Program *build(Module **mods, int nmods, Diags *d)
+Program *load_build(Module **mods, int nmods, Diags *d)
 {
-	add_stdlib(&mods, &nmods, d);
+	load_add_stdlib(&mods, &nmods, d);
 	Program *p = chk_program(mods, nmods, d);
 	if (d->nerrors == 0) {
 		cg_program(p);
@@ -458,7 +463,7 @@ static Program *sources_fn(const void *arg, Diags *d)
 		}
 		AST_PUSH(mods, nmods, m);
 	}
-	return build(mods, nmods, d);
+	return load_build(mods, nmods, d);
 }
 
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
@@ -486,7 +491,7 @@ static void reach(const Outline *outs, const char *const *names, int n, bool *wh
  * any part of a name (a query may name a decision without its module when
  * one module declares it).  More than the query uses is harmless: it is
  * checked and compiled as in a whole load. */
-static void reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q)
+void load_reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q)
 {
 	Buf path = {0};
 	for (const char *s = q; *s;) {
@@ -544,7 +549,7 @@ static bool *reached_files(Source *const *srcs, const Found *files, int n, const
 		names[i] = outs[i].module ? outs[i].module : files[i].module;
 	}
 	for (int k = 0; k < nqueries; k++)
-		reach_query(outs, names, n, whole, queries[k]);
+		load_reach_query(outs, names, n, whole, queries[k]);
 	return whole;
 }
 
@@ -577,50 +582,105 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 	return w;
 }
 
-static Program *paths_fn(const void *arg, Diags *d)
+/* The rule files under the paths and the overlays not among them, each
+ * read or taken from its overlay; NULL after errors in d.  *w receives
+ * the walk (paths and module names). */
+static Source **read_sources(const LoadArgs *a, Walk *w, Diags *d)
 {
-	const LoadArgs *a = arg;
-	const char *const *paths = a->paths;
-	int npaths = a->n;
-	Walk w = find_files(paths, npaths, d);
+	*w = find_files(a->paths, a->n, d);
 	if (d->nerrors)
 		return NULL;
-	bool *used = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)(a->noverlays + 1));
-	memset(used, 0, sizeof(bool) * (size_t)(a->noverlays + 1));
 	for (int k = 0; k < a->noverlays; k++) {
-		for (int i = 0; i < w.n && !used[k]; i++)
-			used[k] = strcmp(w.files[i].path, a->overlays[k]->path) == 0;
-		if (!used[k]) {
+		bool used = false;
+		for (int i = 0; i < w->n && !used; i++)
+			used = strcmp(w->files[i].path, a->overlays[k]->path) == 0;
+		if (!used) {
 			const char *b = strrchr(a->overlays[k]->path, '/');
 			b = b ? b + 1 : a->overlays[k]->path;
 			size_t len = strlen(b);
 			Found f = {a->overlays[k]->path, len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b};
-			AST_PUSH(w.files, w.n, f);
+			AST_PUSH(w->files, w->n, f);
 		}
 	}
-	if (w.n == 0) {
-		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", npaths ? paths[0] : "the arguments");
+	if (w->n == 0) {
+		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", a->n ? a->paths[0] : "the arguments");
 		return NULL;
 	}
-	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w.n);
-	for (int i = 0; i < w.n; i++) {
+	Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)w->n);
+	for (int i = 0; i < w->n; i++) {
 		for (int k = 0; k < a->noverlays && !srcs[i]; k++)
-			if (strcmp(w.files[i].path, a->overlays[k]->path) == 0)
+			if (strcmp(w->files[i].path, a->overlays[k]->path) == 0)
 				srcs[i] = (Source *)a->overlays[k];
 		if (srcs[i])
 			continue;
 		size_t len;
 		const char *err;
-		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
+		char *text = read_file(w->files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
 		if (!text) {
 			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
 			continue;
 		}
 		Source *src = GC_MALLOC(sizeof *src);
-		src->path = w.files[i].path;
+		src->path = w->files[i].path;
 		src->text = text;
 		src->len = len;
 		srcs[i] = src;
+	}
+	return srcs;
+}
+
+Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n)
+{
+	LoadArgs a = {.paths = paths, .n = npaths};
+	Walk w;
+	Source **srcs = read_sources(&a, &w, d);
+	*n = w.n;
+	*names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
+	for (int i = 0; i < w.n; i++)
+		(*names)[i] = w.files[i].module;
+	return d->nerrors ? NULL : srcs;
+}
+
+/* The files of a walk that a cached image must hold, or a single FILE.edc. */
+static const char **walk_paths(const Walk *w)
+{
+	const char **files = GC_MALLOC(sizeof(char *) * (size_t)(w->n + 1));
+	for (int i = 0; i < w->n; i++)
+		files[i] = w->files[i].path;
+	return files;
+}
+
+static bool is_image_path(const LoadArgs *a)
+{
+	if (a->n != 1 || a->noverlays)
+		return false;
+	size_t len = strlen(a->paths[0]);
+	struct stat st;
+	return len > 4 && strcmp(a->paths[0] + len - 4, ".edc") == 0 && stat(a->paths[0], &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static Program *paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	if (is_image_path(a))
+		return load_image(a->paths[0], a->queries, a->nqueries, d);
+	Walk w = {0};
+	bool cache = load_image_cache() && !a->noverlays;
+	if (cache) {
+		w = find_files(a->paths, a->n, d);
+		LoadQuery q = {a->queries, a->nqueries};
+		Program *p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), w.n, &q, d);
+		if (p || d->nerrors)
+			return p;
+	}
+	Source **srcs = read_sources(a, &w, d);
+	if (!srcs)
+		return NULL;
+	if (cache && d->n == 0) {
+		const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
+		for (int i = 0; i < w.n; i++)
+			names[i] = w.files[i].module;
+		load_cache_save(a->paths, a->n, srcs, names, w.n);
 	}
 	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
@@ -650,7 +710,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
 	}
-	return build(mods, nmods, d);
+	return load_build(mods, nmods, d);
 }
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
@@ -774,7 +834,7 @@ static Program *reform_fn(const void *arg, Diags *d)
 			AST_PUSH(m->decls, m->ndecls, dd);
 		}
 	}
-	return build(mods, nmods, d);
+	return load_build(mods, nmods, d);
 }
 
 Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d)

@@ -10,6 +10,7 @@
 #ifndef EDICT_LOAD_H
 #define EDICT_LOAD_H
 
+#include "parse.h"
 #include "program.h"
 
 #define LOAD_MAX_FILE_BYTES (8u << 20)
@@ -49,5 +50,45 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 const char **load_find_files(const char *const *paths, int npaths, Diags *d, int *n);
 /* Read a whole file (binary-safe) into a GC string.  NULL with *err on failure. */
 char *load_file(const char *path, size_t max, size_t *len, const char **err);
+
+/* ------------------------------------------ compiled images (imgload.c) */
+
+/* A rule set compiled into an image (image.h): the files under paths,
+ * checked (errors go to d, and nothing is written), parsed and written to
+ * out.  A load of the single path FILE.edc loads the image (load_image). */
+bool load_compile_image(const char *const *paths, int npaths, const char *out, Diags *d);
+/* The program of the image in file path (for queries: as load_paths_for);
+ * a file that is not a valid image of this build is refused with an error
+ * in d saying why. */
+Program *load_image(const char *path, const char *const *queries, int nqueries, Diags *d);
+/* The start-up cache: with a folder set, loads of rule files use a valid
+ * image of them (DIR.edc beside a single rule directory, or one in the
+ * folder) and write one to the folder after reading the files.  Set once,
+ * before loading; NULL turns it off (the default). */
+void load_set_image_cache(const char *dir);
+/* The image beside a rule directory or file: DIR.edc, voucher.edc. */
+const char *load_image_beside(const char *path);
+const char *load_image_cache(void);
+
+/* What load.c and imgload.c share. */
+typedef struct LoadQuery {
+	const char *const *queries;
+	int nqueries;
+} LoadQuery;
+/* The program of a valid, fresh cached image of exactly these rule files
+ * (in load order), or NULL. */
+Program *load_cached(const char *const *paths, int npaths, const char *const *files, int nfiles, const LoadQuery *q,
+		     Diags *d);
+/* Write the image of these sources (read from paths) to the cache. */
+void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n);
+/* The rule files under paths, read (their module names in *names), or NULL after errors in d. */
+Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n);
+/* Check and compile parsed modules, with the std modules they import. */
+Program *load_build(Module **mods, int nmods, Diags *d);
+void load_add_stdlib(Module ***mods, int *nmods, Diags *d);
+/* The file of standard module `module` (std.dates: STDLIB/std/dates.edict). */
+const char *load_stdlib_path(const char *module);
+/* Mark the files a query reaches (load_paths_for). */
+void load_reach_query(const Outline *outs, const char *const *names, int n, bool *whole, const char *q);
 
 #endif

@@ -145,47 +145,76 @@ def serialize(case):
     return "".join(parts)
 
 
-def run_case(case, edict):
-    with tempfile.TemporaryDirectory(prefix="edict-golden-") as tmp:
-        for c in case.copies:
-            base, c = (ROOT, c[1:]) if c.startswith("@") else (FIXTURES, c)
-            src = os.path.join(base, c.rstrip("/"))
-            dst = os.path.join(tmp, os.path.basename(c.rstrip("/")) if base == ROOT else c.rstrip("/"))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            if os.path.isdir(src):
-                shutil.copytree(src, dst)
-            else:
-                shutil.copyfile(src, dst)
-        stdin = None
-        for kind, name, text in case.sections:
-            if kind == "file":
-                p = os.path.join(tmp, name)
-                os.makedirs(os.path.dirname(p), exist_ok=True)
-                with open(p, "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            elif kind == "stdin":
-                stdin = text
-            elif kind == "replace":
-                replace(os.path.join(tmp, name), text)
-        env = dict(os.environ)
-        env["NO_COLOR"] = "1"
-        env["TZ"] = "UTC"
-        env["LC_ALL"] = "C"
-        try:
-            r = subprocess.run([edict] + case.args, cwd=tmp, input=(stdin or "").encode(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
-        except subprocess.TimeoutExpired:
-            return None, "", "timed out after 60 seconds", -1
-        after = {}
-        for kind, name, text in case.sections:
-            if kind == "after":
-                try:
-                    with open(os.path.join(tmp, name), encoding="utf-8", newline="") as f:
-                        after[name] = f.read()
-                except OSError as e:
-                    after[name] = "(cannot read: %s)\n" % e.strerror
-        case.after = after
-        return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace"), None
+def normalize(result):
+    """What of a run's (exit, stdout, stderr, why) must not differ between runs
+    (a runner for other cases may mask timings)."""
+    return result
+
+
+def run_case(case, edict, cache=None):
+    """Run a case in a fresh directory.  With cache (a folder for compiled
+    images), run it twice in a directory of the same name, both runs with
+    the start-up cache on: the first reads the rule files and writes their
+    image, the second starts from the image; each must give the expected
+    output.  Returns the first difference, or the second run's results."""
+    if not cache:
+        with tempfile.TemporaryDirectory(prefix="edict-golden-") as tmp:
+            return run_in(case, edict, tmp, {"EDICT_CACHE": "off"})
+    with tempfile.TemporaryDirectory(prefix="edict-golden-") as top:
+        tmp = os.path.join(top, "case")
+        os.mkdir(tmp)
+        first = run_in(case, edict, tmp, {"EDICT_CACHE": cache})
+        first_after = case.after
+        shutil.rmtree(tmp)
+        os.mkdir(tmp)
+        second = run_in(case, edict, tmp, {"EDICT_CACHE": cache})
+        if normalize(first) != normalize(second) or first_after != case.after:
+            return second[0], second[1], second[2], "the run from the image differs from the run that wrote it"
+        return second
+
+
+def run_in(case, edict, tmp, extra_env):
+    """Write the case's files into tmp, run its command there, read back its files."""
+    for c in case.copies:
+        base, c = (ROOT, c[1:]) if c.startswith("@") else (FIXTURES, c)
+        src = os.path.join(base, c.rstrip("/"))
+        dst = os.path.join(tmp, os.path.basename(c.rstrip("/")) if base == ROOT else c.rstrip("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.isdir(src):
+            shutil.copytree(src, dst)
+        else:
+            shutil.copyfile(src, dst)
+    stdin = None
+    for kind, name, text in case.sections:
+        if kind == "file":
+            p = os.path.join(tmp, name)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        elif kind == "stdin":
+            stdin = text
+        elif kind == "replace":
+            replace(os.path.join(tmp, name), text)
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    env["TZ"] = "UTC"
+    env["LC_ALL"] = "C"
+    env.update(extra_env)
+    try:
+        r = subprocess.run([edict] + case.args, cwd=tmp, input=(stdin or "").encode(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after 60 seconds", -1
+    after = {}
+    for kind, name, text in case.sections:
+        if kind == "after":
+            try:
+                with open(os.path.join(tmp, name), encoding="utf-8", newline="") as f:
+                    after[name] = f.read()
+            except OSError as e:
+                after[name] = "(cannot read: %s)\n" % e.strerror
+    case.after = after
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace"), None
 
 
 def replace(path, text):
@@ -224,6 +253,9 @@ def collect(paths):
 def main():
     ap = argparse.ArgumentParser(description="golden tests of the edict command")
     ap.add_argument("--edict", required=True, help="the edict binary")
+    ap.add_argument("--image-cache", metavar="DIR",
+                    help="run every case twice with the start-up cache of compiled images in DIR "
+                         "(default: the cache is off)")
     ap.add_argument("paths", nargs="*", help="cases or directories (default: cases/)")
     o = ap.parse_args()
     edict = os.path.abspath(o.edict)
@@ -232,6 +264,10 @@ def main():
     if not files:
         print("no golden cases found")
         return 1
+    if o.image_cache and os.path.isdir(o.image_cache):
+        for f in os.listdir(o.image_cache):
+            if f.endswith(".edc"):
+                os.unlink(os.path.join(o.image_cache, f))
     passed = failed = 0
     for path in files:
         rel = os.path.relpath(path, HERE)
@@ -242,7 +278,7 @@ def main():
             failed += 1
             continue
         try:
-            code, out, err, why = run_case(case, edict)
+            code, out, err, why = run_case(case, edict, o.image_cache)
         except ValueError as e:
             print("ERROR %s" % e)
             failed += 1
@@ -286,6 +322,12 @@ def main():
         print("FAIL %s%s\n  args: %s" % (rel, label, " ".join(shlex.quote(a) for a in case.args)))
         sys.stdout.write("".join("  " + l for l in report.splitlines(True)))
     print("%d passed, %d failed" % (passed, failed))
+    if o.image_cache:
+        n = len([f for f in os.listdir(o.image_cache) if f.endswith(".edc")]) if os.path.isdir(o.image_cache) else 0
+        print("%d compiled images in %s" % (n, o.image_cache))
+        if n == 0:
+            print("FAIL no case wrote a compiled image")
+            return 1
     return 1 if failed else 0
 
 

@@ -20,7 +20,8 @@ The inputs (docs/security.md lists them too):
   stream on standard input); JSON nested 100,000 deep; huge exponents in
   JSON numbers; enormous lists in facts; terminal escape sequences in rules
   and facts; binary garbage as rules and as facts; a byte order mark; CRLF
-  line ends; arithmetic at the edges (int64, dates, durations).
+  line ends; arithmetic at the edges (int64, dates, durations); compiled
+  images truncated, with changed bytes, of garbage, and damaged in the cache.
 """
 import os
 import signal
@@ -405,6 +406,69 @@ def _(run):
     r = run.edict("check", "r.edict")
     if r.rc != 0 and b"byte order mark" not in r.err:
         raise Failure("a BOM gives a confusing error\n" + r.describe())
+
+
+# ------------------------------------------------------ compiled images
+
+VOUCHER = ("decision eligible : bool = company.size in [sme, midsize]\n"
+           "decision award : money KRW = if eligible then 1000 KRW else 0 KRW\n"
+           "enum company_size = sme | midsize | large\n"
+           "fact company {\n  size : company_size\n}\n")
+ONE = '{"company": {"size": "sme"}}'
+
+
+def image(run):
+    """A rule directory and its compiled image, r.edc; the image's bytes."""
+    os.makedirs(run.path("r"), exist_ok=True)
+    run.write("r/v.edict", VOUCHER)
+    run.write("one.json", ONE)
+    run.edict("compile", "r", "-o", "r.edc").expect(0, stdout="wrote r.edc\n")
+    with open(run.path("r.edc"), "rb") as f:
+        return f.read()
+
+
+@case("a truncated image is refused with its reason, at every length")
+def _(run):
+    data = image(run)
+    for n in list(range(0, 120, 7)) + list(range(120, len(data), max(1, len(data) // 40))):
+        run.write("cut.edc", data[:n])
+        run.edict("eval", "cut.edc", "--facts", "one.json").expect(1, "cannot be loaded as compiled rules")
+
+
+@case("an image with changed bytes is refused by its checksum")
+def _(run):
+    data = bytearray(image(run))
+    for k in range(96, len(data), max(1, len(data) // 30)):
+        bad = bytearray(data)
+        bad[k] ^= 0x40
+        run.write("bad.edc", bytes(bad))
+        run.edict("eval", "bad.edc", "--facts", "one.json").expect(1, "checksum does not match")
+
+
+@case("binary garbage, an empty file and a directory named .edc are not images")
+def _(run):
+    run.write("g.edc", os.urandom(4096))
+    run.edict("eval", "g.edc", "--facts", facts(run)).expect(1, "not an Edict image")
+    run.write("e.edc", b"")
+    run.edict("eval", "e.edc", "--facts", facts(run)).expect(1, "cannot be loaded as compiled rules")
+    os.makedirs(run.path("d.edc"), exist_ok=True)
+    run.edict("eval", "d.edc", "--facts", facts(run)).expect(1, "no rule files")
+
+
+@case("a damaged image in the cache is passed over: the rules are read, the answer is right")
+def _(run):
+    image(run)
+    os.unlink(run.path("r.edc"))  # else the image beside the rules is used
+    cache = run.path("cache")
+    env = {"EDICT_CACHE": cache}
+    run.edict("eval", "r", "--facts", "one.json", "--query", "award", env=env).expect(0, stdout="award = 1000 KRW\n")
+    names = [n for n in os.listdir(cache) if n.endswith(".edc")]
+    if len(names) != 1:
+        raise Failure("the cache holds %r, not one image" % names)
+    with open(os.path.join(cache, names[0]), "r+b") as f:
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    run.edict("eval", "r", "--facts", "one.json", "--query", "award", env=env).expect(0, stdout="award = 1000 KRW\n")
 
 
 def Run_binary():

@@ -1,0 +1,358 @@
+/*
+ * imgload.c - loading rule sets through compiled images: `edict compile`,
+ * an image given in place of the rules, and the start-up cache.
+ *
+ * The cache: when it is on (load_set_image_cache), a load of rule files
+ * first looks for a valid image of exactly those files, next to the rule
+ * directory (DIR.edc, as `edict compile DIR` writes it) or in the cache
+ * folder (one image per working directory and list of paths); an image is
+ * used only when every file it was made from still has the same size and
+ * time, or else the same SHA-256.  A load that reads the files writes the
+ * image to the cache folder for the next one, when the files parsed
+ * without a single diagnostic.  Whatever goes wrong with the cache (a
+ * folder that cannot be written, a damaged image) only means the files are
+ * read as without it: the cache never changes a result or a message.
+ */
+#include "mem.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "image.h"
+#include "load.h"
+#include "parse.h"
+#include "sha256.h"
+
+static const char *cache_dir; /* NULL: no cache */
+
+void load_set_image_cache(const char *dir)
+{
+	cache_dir = dir && *dir ? ast_strdup(dir, strlen(dir)) : NULL;
+}
+
+const char *load_image_cache(void)
+{
+	return cache_dir;
+}
+
+/* ------------------------------------------------------ choosing modules */
+
+/* The module as a query-only load reads an unreached file: its type
+ * declarations and its imports of the standard library. */
+static Module *types_only(const Module *m)
+{
+	Module *t = GC_MALLOC(sizeof *t);
+	t->name = m->name;
+	t->src = m->src;
+	for (int i = 0; i < m->nimports; i++)
+		if (strncmp(m->imports[i].name, "std.", 4) == 0) {
+			Import im = {m->imports[i].name, NULL, {m->src->path, 0, 0, 0, 0}, NULL};
+			AST_PUSH(t->imports, t->nimports, im);
+		}
+	for (int i = 0; i < m->ndecls; i++) {
+		m->decls[i]->module = t;
+		AST_PUSH(t->decls, t->ndecls, m->decls[i]);
+	}
+	return t;
+}
+
+static bool imports(Module *const *mods, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < mods[i]->nimports; j++)
+			if (strcmp(mods[i]->imports[j].name, name) == 0)
+				return true;
+	return false;
+}
+
+/* Which modules a load for these queries reads whole (load_paths_for):
+ * those the queries reach and what they import; all without queries. */
+static bool *reached(const Image *img, const LoadQuery *q, const char **err)
+{
+	int n = image_nfiles(img);
+	bool *whole = GC_MALLOC_ATOMIC((size_t)n + 1);
+	memset(whole, !q->nqueries, (size_t)n + 1);
+	if (!q->nqueries)
+		return whole;
+	Outline *outs = GC_MALLOC(sizeof(Outline) * (size_t)n);
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		if (!image_file(img, i)->std) {
+			if (!image_outline(img, i, &outs[i])) {
+				*err = "a module's outline is damaged";
+				return NULL;
+			}
+			names[i] = outs[i].module;
+		}
+	for (int k = 0; k < q->nqueries; k++)
+		load_reach_query(outs, names, n, whole, q->queries[k]);
+	return whole;
+}
+
+/* The program of an opened image: all of it, or what the queries need:
+ * the modules they reach, the others' types, and the standard modules
+ * these import (as add_stdlib would find them). */
+static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, const char **err)
+{
+	int n = image_nfiles(img), m = 0;
+	bool *whole = reached(img, q, err);
+	Module **out = NULL;
+	for (int i = 0; whole && i < n; i++) {
+		if (image_file(img, i)->std && q->nqueries)
+			continue;
+		Module *mod = image_module(img, i, !whole[i], d, err);
+		if (!mod)
+			return NULL;
+		AST_PUSH(out, m, whole[i] ? mod : types_only(mod));
+	}
+	for (bool more = whole && q->nqueries; more;) {
+		more = false;
+		for (int i = 0; i < n; i++) {
+			Outline o;
+			if (!image_file(img, i)->std || whole[i] || !image_outline(img, i, &o) || !imports(out, m, o.module))
+				continue;
+			Module *mod = image_module(img, i, false, d, err);
+			if (!mod)
+				return NULL;
+			whole[i] = more = true;
+			AST_PUSH(out, m, mod);
+		}
+	}
+	return whole ? load_build(out, m, d) : NULL;
+}
+
+/* ------------------------------------------------------------ the cache */
+
+/* The cache file for these paths read from this working directory. */
+static const char *cache_file(const char *const *paths, int npaths)
+{
+	if (!cache_dir)
+		return NULL;
+	Sha256 s;
+	sha256_init(&s);
+	char cwd[4096];
+	if (!getcwd(cwd, sizeof cwd))
+		return NULL;
+	sha256_add(&s, cwd, strlen(cwd) + 1);
+	for (int i = 0; i < npaths; i++)
+		sha256_add(&s, paths[i], strlen(paths[i]) + 1);
+	char hex[65];
+	sha256_hex(&s, hex);
+	return xprintf("%s/%.32s.edc", cache_dir, hex);
+}
+
+const char *load_image_beside(const char *path)
+{
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len > 6 && strncmp(path + len - 6, ".edict", 6) == 0)
+		len -= 6;
+	return xprintf("%.*s.edc", (int)len, path);
+}
+
+/* The image next to a single rule directory or file: DIR.edc. */
+static const char *beside_file(const char *const *paths, int npaths)
+{
+	return npaths == 1 ? load_image_beside(paths[0]) : NULL;
+}
+
+/* An image mapped from a file, or NULL with a reason.  The mapping stays
+ * for the life of the process: the program loaded from it points into it
+ * (its texts); the collector neither scans nor counts it. */
+static Image *open_file(const char *path, const char **err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > IMAGE_MAX_BYTES) {
+		*err = fd < 0 ? xprintf("cannot open it: %s", strerror(errno))
+		       : "it is not a regular file of a size an image can have";
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		*err = xprintf("cannot map it: %s", strerror(errno));
+		return NULL;
+	}
+	Image *img = image_open(data, (size_t)st.st_size, err);
+	if (!img)
+		munmap(data, (size_t)st.st_size);
+	return img;
+}
+
+/* Whether the image's standard modules are the files a load would read
+ * for them now (EDICT_STDLIB may point elsewhere). */
+static bool same_stdlib(const Image *img)
+{
+	for (int i = 0; i < image_nfiles(img); i++) {
+		Outline o;
+		const ImageFile *f = image_file(img, i);
+		if (f->std && (!image_outline(img, i, &o) || !o.module ||
+			       strcmp(f->src->path, load_stdlib_path(o.module)) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Unmap an image nothing points into (stale or damaged). */
+static void close_image(Image *img)
+{
+	size_t len;
+	const void *data = image_bytes(img, &len);
+	munmap((void *)data, len);
+}
+
+static Program *try_image(const char *path, const char *const *files, int nfiles, const LoadQuery *q, Diags *d)
+{
+	const char *err;
+	struct stat st;
+	if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	Image *img = open_file(path, &err);
+	if (!img)
+		return NULL;
+	Diags *scratch = diag_new();
+	Program *p = image_fresh(img, files, nfiles) && same_stdlib(img) ? build_image(img, q, scratch, &err) : NULL;
+	if (!p) {
+		close_image(img);
+		return NULL;
+	}
+	*d = *scratch;
+	return p;
+}
+
+Program *load_cached(const char *const *paths, int npaths, const char *const *files, int nfiles, const LoadQuery *q,
+		     Diags *d)
+{
+	if (!cache_dir)
+		return NULL;
+	Program *p = try_image(beside_file(paths, npaths), files, nfiles, q, d);
+	return p ? p : try_image(cache_file(paths, npaths), files, nfiles, q, d);
+}
+
+/* mkdir -p, for the cache folder (private to its user). */
+static bool make_dirs(const char *dir)
+{
+	char *p = xprintf("%s", dir);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = 0;
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			return false;
+		if (!(*s = c))
+			return true;
+	}
+}
+
+/* Write data to path whole or not at all: a temporary file renamed. */
+static bool write_whole(const char *path, const char *data, size_t len)
+{
+	const char *tmp = xprintf("%s.%ld.tmp", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return false;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t k = write(fd, data + done, len - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+	}
+	bool ok = done == len && close(fd) == 0;
+	if (done != len)
+		close(fd);
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+/* The image of these sources (names: their module names), or NULL when
+ * any of them has a diagnostic: only a clean parse is worth keeping. */
+static char *encode_sources(Source *const *srcs, const char *const *names, int n, size_t *len)
+{
+	Diags *d = diag_new();
+	Module **mods = NULL;
+	int nmods = 0;
+	for (int i = 0; i < n; i++) {
+		Module *m = parse_module(srcs[i], d);
+		if (!m || d->n)
+			return NULL;
+		if (!m->name)
+			m->name = names[i];
+		AST_PUSH(mods, nmods, m);
+	}
+	int nrules = nmods;
+	load_add_stdlib(&mods, &nmods, d);
+	if (d->n)
+		return NULL;
+	bool *std = GC_MALLOC_ATOMIC((size_t)nmods + 1);
+	for (int i = 0; i < nmods; i++)
+		std[i] = i >= nrules;
+	return image_encode(mods, std, nmods, len);
+}
+
+void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n)
+{
+	const char *path = cache_file(paths, npaths);
+	size_t len;
+	char *data;
+	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, &len)) != NULL)
+		(void)write_whole(path, data, len);
+}
+
+/* ----------------------------------------------------- explicit images */
+
+Program *load_image(const char *path, const char *const *queries, int nqueries, Diags *d)
+{
+	const char *err = NULL;
+	Image *img = open_file(path, &err);
+	LoadQuery q = {queries, nqueries};
+	/* the image stays mapped even when refused: d may quote its texts */
+	Program *p = img ? build_image(img, &q, d, &err) : NULL;
+	if (!p && err) {
+		Loc l = {path, 0, 0, 0, 0};
+		Diag *dg = diag_add(d, SEV_ERROR, l, "this file cannot be loaded as compiled rules: %s", err);
+		diag_hint(dg, "write it again with 'edict compile RULES -o %s', or give the rule files themselves", path);
+	}
+	return p;
+}
+
+bool load_compile_image(const char *const *paths, int npaths, const char *out, Diags *d)
+{
+	int n;
+	const char **names;
+	Source **srcs = load_read_files(paths, npaths, d, &names, &n);
+	if (!srcs || d->nerrors)
+		return false;
+	Program *p = load_paths(paths, npaths, d);
+	if (!p || d->nerrors)
+		return false;
+	size_t len;
+	char *data = encode_sources(srcs, names, n, &len);
+	Loc l = {out, 0, 0, 0, 0};
+	if (!data) {
+		diag_add(d, SEV_ERROR, l, "the rules changed while they were compiled; compile them again");
+		return false;
+	}
+	if (!write_whole(out, data, len)) {
+		diag_add(d, SEV_ERROR, l, "cannot write %s: %s", out, strerror(errno));
+		return false;
+	}
+	return true;
+}

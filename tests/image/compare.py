@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""compare.py - a rule set answers the same from its compiled image as from
+its files.
+
+    python3 tests/image/compare.py --edict build/edict
+
+For every rule set of the repository (rules/kotra, the examples, the
+standard library), `edict compile` writes its image into a temporary
+folder; then `edict test` is run on the files (the start-up cache off) and
+on the image, and for rules/kotra `edict eval` of every company of
+examples/companies, as text, as JSON and with explanations: standard
+output, standard error and exit status must be the same, byte for byte.
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RULE_SETS = ["rules/kotra", "examples/voucher", "examples/law", "examples/language", "examples/dmn", "stdlib"]
+
+
+def run(edict, *args):
+    env = dict(os.environ, NO_COLOR="1", TZ="UTC", EDICT_CACHE="off")
+    r = subprocess.run([edict] + list(args), cwd=ROOT, capture_output=True, env=env, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edict", required=True)
+    edict = os.path.abspath(ap.parse_args().edict)
+    failed = compared = 0
+    with tempfile.TemporaryDirectory(prefix="edict-image-") as tmp:
+        for rules in RULE_SETS:
+            image = os.path.join(tmp, os.path.basename(rules) + ".edc")
+            rc, out, err = run(edict, "compile", rules, "-o", image)
+            if rc != 0:
+                print("FAIL edict compile %s: %s" % (rules, err.decode(errors="replace")))
+                failed += 1
+                continue
+            pairs = [(["test", rules], ["test", image])]
+            if rules == "rules/kotra":
+                for facts in sorted(glob.glob(os.path.join(ROOT, "examples/companies/*.json"))):
+                    for opt in ([], ["--json"], ["--explain"], ["--query", "voucher.award"]):
+                        pairs.append((["eval", rules, "--facts", facts, "--as-of", "2026-12-01"] + opt,
+                                      ["eval", image, "--facts", facts, "--as-of", "2026-12-01"] + opt))
+            for files, img in pairs:
+                compared += 1
+                a, b = run(edict, *files), run(edict, *img)
+                if a != b:
+                    failed += 1
+                    print("FAIL edict %s\n  differs from edict %s" % (" ".join(files), " ".join(img)))
+                    print("  files: exit %d\n%s%s\n  image: exit %d\n%s%s" % (
+                        a[0], a[1].decode(errors="replace")[-800:], a[2].decode(errors="replace")[-800:],
+                        b[0], b[1].decode(errors="replace")[-800:], b[2].decode(errors="replace")[-800:]))
+    print("%d compared, %d differ" % (compared, failed))
+    return 1 if failed or not compared else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

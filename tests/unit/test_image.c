@@ -1,0 +1,267 @@
+/*
+ * test_image.c - unit tests for compiled images (interp/image.c,
+ * interp/imgload.c): an image written and read back gives the same trees
+ * (written again, the same bytes) and the same answers; a damaged,
+ * truncated or foreign image is refused with its reason, never read out of
+ * bounds; the start-up cache writes an image, uses it, and notices a file
+ * that changed.
+ */
+#include <criterion/criterion.h>
+#include <gc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "load.h"
+#include "mem.h"
+#include "unit.h"
+
+static void setup(void)
+{
+	GC_INIT();
+	char tmpl[] = "/tmp/edict-test-image-XXXXXX";
+	cr_assert_not_null(mkdtemp(tmpl));
+	cr_assert_eq(chdir(tmpl), 0);
+}
+
+TestSuite(image, .init = setup);
+
+static void put(const char *path, const char *text)
+{
+	mkdir("rules", 0700);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Two modules with much of what the parser builds: a document and a
+ * citation of it, an enum, a fact record with a default, a dated param, a
+ * table with input columns and cell tests, a comprehension, a test. */
+static void write_rules(void)
+{
+	put("rules/facts.edict",
+		"module facts\n"
+		"\n"
+		"document law : regulation {\n"
+		"  title: \"Voucher Rules\",\n"
+		"  issuer: \"Ministry\"\n"
+		"}\n"
+		"\n"
+		"enum company_size = sme | midsize | large\n"
+		"  source \"facts contract\"\n"
+		"\n"
+		"fact company {\n"
+		"  size : company_size\n"
+		"  share : percent\n"
+		"  asked : money KRW\n"
+		"  received : money KRW default 0 KRW\n"
+		"}\n");
+	put("rules/voucher.edict",
+		"module voucher\n"
+		"\n"
+		"param cap : money KRW = 50_000_000 KRW\n"
+		"  source law \"Art. 4\": \"up to 50 million KRW\"\n"
+		"\n"
+		"param priority_share : percent\n"
+		"  from 2025-05-01 = 10%\n"
+		"\n"
+		"decision eligible : bool =\n"
+		"  company.size in [sme, midsize]\n"
+		"\n"
+		"decision award : money KRW =\n"
+		"  if eligible then min(company.asked, max(cap - company.received, 0 KRW)) else 0 KRW\n"
+		"\n"
+		"table band : string hit first\n"
+		"  input company.share | company.size\n"
+		"  when < 5%           | -           then \"low\"\n"
+		"  when [5%..20%]      | sme, midsize then \"mid\"\n"
+		"  when -              | -           then \"high\"\n"
+		"\n"
+		"decision bands : list of string = [b for b in [\"x\", band] where b != \"x\"]\n"
+		"\n"
+		"test \"an sme gets what it asks\" {\n"
+		"  as of 2026-06-01\n"
+		"  given company = {size: sme, share: 3%, asked: 1000 KRW}\n"
+		"  expect award = 1000 KRW\n"
+		"  expect band = \"low\"\n"
+		"}\n");
+}
+
+static const char *const rule_dir[] = {"rules"};
+static const char *const facts =
+	"{\"company\": {\"size\": \"sme\", \"share\": \"12%\", \"asked\": \"70000000 KRW\", \"received\": \"0 KRW\"}}";
+
+static char *read_all(const char *path, size_t *len)
+{
+	return load_file(path, IMAGE_MAX_BYTES, len, &(const char *){NULL});
+}
+
+static char *compile_rules(size_t *len)
+{
+	write_rules();
+	Diags *d = diag_new();
+	cr_assert(load_compile_image(rule_dir, 1, "rules.edc", d), "%s", d->n ? d->items[0].msg : "?");
+	return read_all("rules.edc", len);
+}
+
+/* Every module of an image, decoded; NULL at the first damaged one. */
+static Module **decode(const Image *img, const char **err)
+{
+	Module **mods = GC_MALLOC(sizeof(Module *) * (size_t)image_nfiles(img));
+	for (int i = 0; i < image_nfiles(img); i++) {
+		Outline o;
+		if (!image_outline(img, i, &o)) {
+			*err = "outline";
+			return NULL;
+		}
+		if (!(mods[i] = image_module(img, i, false, diag_new(), err)))
+			return NULL;
+	}
+	return mods;
+}
+
+Test(image, written_again_gives_the_same_bytes)
+{
+	size_t len;
+	char *data = compile_rules(&len);
+	const char *err = NULL;
+	Image *img = image_open(data, len, &err);
+	cr_assert_not_null(img, "%s", err);
+	int n = image_nfiles(img);
+	cr_assert_eq(n, 2); /* facts and voucher; they import no standard module */
+	Module **mods = decode(img, &err);
+	cr_assert_not_null(mods, "%s", err);
+	bool *std = GC_MALLOC_ATOMIC((size_t)n);
+	for (int i = 0; i < n; i++)
+		std[i] = image_file(img, i)->std;
+	size_t len2;
+	char *again = image_encode(mods, std, n, &len2);
+	cr_assert_eq(len2, len);
+	cr_assert(memcmp(again, data, len) == 0);
+}
+
+static const char *award(const char *const *paths)
+{
+	Diags *d = diag_new();
+	Program *p = load_paths(paths, 1, d);
+	cr_assert(p && d->nerrors == 0, "%s", d->n ? d->items[0].msg : "no program");
+	return tu_show(tu_ctx(p, facts), "voucher.award");
+}
+
+Test(image, a_program_from_its_image_answers_as_from_its_files)
+{
+	size_t len;
+	compile_rules(&len);
+	const char *from_files = award(rule_dir);
+	cr_assert_str_eq(from_files, "50000000 KRW");
+	cr_assert_str_eq(award((const char *const[]){"rules.edc"}), from_files);
+	/* for a query: only what it reaches, as a load of the files does */
+	Diags *d = diag_new();
+	Program *p = load_image("rules.edc", (const char *const[]){"voucher.award"}, 1, d);
+	cr_assert(p && d->nerrors == 0);
+	cr_assert_str_eq(tu_show(tu_ctx(p, facts), "voucher.award"), from_files);
+}
+
+static const char *refusal(const char *data, size_t len)
+{
+	const char *err = NULL;
+	Image *img = image_open(data, len, &err);
+	if (img && decode(img, &err))
+		return NULL;
+	cr_assert_not_null(err);
+	return err;
+}
+
+Test(image, a_foreign_or_damaged_header_is_refused_with_its_reason)
+{
+	size_t len;
+	char *data = compile_rules(&len);
+	char *c = GC_MALLOC_ATOMIC(len);
+	memcpy(c, data, len);
+	c[0] = 'X';
+	cr_assert(strstr(refusal(c, len), "not an Edict image"));
+	memcpy(c, data, len);
+	c[8] = 99;
+	cr_assert(strstr(refusal(c, len), "another version of the image format"));
+	memcpy(c, data, len);
+	c[20] ^= 1;
+	cr_assert(strstr(refusal(c, len), "another build of edict"));
+	memcpy(c, data, len);
+	c[len - 1] ^= 1;
+	cr_assert(strstr(refusal(c, len), "checksum"));
+	cr_assert(strstr(refusal(data, len - 1), "length"));
+	cr_assert(strstr(refusal(data, 10), "not an Edict image"));
+}
+
+Test(image, every_truncation_is_refused)
+{
+	size_t len;
+	char *data = compile_rules(&len);
+	char *c = GC_MALLOC_ATOMIC(len);
+	for (size_t k = IMAGE_HEADER_BYTES; k < len; k += 1 + k / 64) {
+		memcpy(c, data, k);
+		image_seal(c, k); /* past the checksum: the structure itself must tell */
+		cr_assert_not_null(refusal(c, k), "a cut at %zu was read as an image", k);
+	}
+}
+
+Test(image, changed_bytes_never_crash)
+{
+	size_t len;
+	char *data = compile_rules(&len);
+	char *c = GC_MALLOC_ATOMIC(len);
+	for (size_t k = IMAGE_HEADER_BYTES; k < len; k += 13) {
+		memcpy(c, data, len);
+		c[k] = (char)(c[k] ^ (1 << (k % 8)));
+		image_seal(c, len);
+		const char *err = NULL;
+		Image *img = image_open(c, len, &err);
+		Module **mods = img ? decode(img, &err) : NULL;
+		if (mods)
+			(void)load_build(mods, image_nfiles(img), diag_new());
+		else
+			cr_assert_not_null(err);
+	}
+}
+
+Test(image, the_cache_writes_an_image_uses_it_and_notices_a_change)
+{
+	write_rules();
+	mkdir("cache", 0700);
+	char cwd[512];
+	cr_assert_not_null(getcwd(cwd, sizeof cwd));
+	load_set_image_cache(xprintf("%s/cache/edict", cwd));
+	cr_assert_str_eq(award(rule_dir), "50000000 KRW");
+	Diags *d = diag_new();
+	const char **names;
+	int n;
+	cr_assert_not_null(load_read_files(rule_dir, 1, d, &names, &n));
+	cr_assert_eq(n, 2);
+	/* the image is there, and is what the second load reads */
+	FILE *ls = popen("ls cache/edict | grep -c '\\.edc$'", "r");
+	int count = 0;
+	cr_assert_eq(fscanf(ls, "%d", &count), 1);
+	pclose(ls);
+	cr_assert_eq(count, 1);
+	cr_assert_str_eq(award(rule_dir), "50000000 KRW");
+	/* the same size, the same time: a file written just now is compared by content */
+	struct stat st;
+	cr_assert_eq(stat("rules/voucher.edict", &st), 0);
+	FILE *f = fopen("rules/voucher.edict", "r+");
+	cr_assert_not_null(f);
+	char *text = read_all("rules/voucher.edict", &(size_t){0});
+	char *at = strstr(text, "50_000_000 KRW");
+	cr_assert_not_null(at);
+	fseek(f, (long)(at - text), SEEK_SET);
+	fputs("40_000_000 KRW", f);
+	fclose(f);
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	cr_assert_eq(utimensat(AT_FDCWD, "rules/voucher.edict", times, 0), 0);
+	cr_assert_str_eq(award(rule_dir), "40000000 KRW");
+	load_set_image_cache(NULL);
+}
