@@ -28,12 +28,12 @@
 /* The reader and writer name every field the parser sets: a field or a
  * kind added to the tree must be added here too (and IMAGE_VERSION
  * raised).  The sizes are those of a 64-bit build. */
-_Static_assert(N_COMP == 26 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
+_Static_assert(N_SERIES == 28 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
 	       "a kind was added to the syntax tree: write it in images (image.c) too");
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(Node) == 136 && sizeof(Decl) == 312 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
+_Static_assert(sizeof(Node) == 144 && sizeof(Decl) == 336 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
 		       sizeof(Citation) == 96 && sizeof(Field) == 80 && sizeof(TestStep) == 88 && sizeof(Param) == 48 &&
-		       sizeof(Module) == 72 && sizeof(Import) == 48,
+		       sizeof(Module) == 72 && sizeof(Import) == 48 && sizeof(Bracket) == 56,
 	       "a field was added to the syntax tree: write it in images (image.c) too");
 #endif
 
@@ -56,7 +56,7 @@ static void build_hash(unsigned char out[32])
 {
 	char id[256];
 	snprintf(id, sizeof id, "edict %s image %u %s %s node %zu decl %zu kinds %d %d", EDICT_VERSION_STRING, IMAGE_VERSION,
-		 __DATE__, __TIME__, sizeof(Node), sizeof(Decl), (int)N_COMP, (int)D_REQUIRE);
+		 __DATE__, __TIME__, sizeof(Node), sizeof(Decl), (int)N_SERIES, (int)D_REQUIRE);
 	Sha256 s;
 	sha256_init(&s);
 	sha256_add(&s, id, strlen(id));
@@ -379,6 +379,18 @@ static void put_case(Wr *w, Buf *b, const Case *c)
 	put_loc(w, b, c->loc);
 }
 
+/* A scale's bracket: its dated thresholds, then its dated rates or amounts. */
+static void put_bracket(Wr *w, Buf *b, const Bracket *br)
+{
+	put_u(b, (uint64_t)br->nthresholds);
+	for (int i = 0; i < br->nthresholds; i++)
+		put_case(w, b, &br->thresholds[i]);
+	put_u(b, (uint64_t)br->nvalues);
+	for (int i = 0; i < br->nvalues; i++)
+		put_case(w, b, &br->values[i]);
+	put_loc(w, b, br->loc);
+}
+
 static void put_step(Wr *w, Buf *b, const TestStep *s)
 {
 	put_u(b, (uint64_t)s->kind);
@@ -393,6 +405,9 @@ static void put_decl_body(Wr *w, Buf *b, const Decl *d)
 	put_u(b, (uint64_t)d->ncases);
 	for (int i = 0; i < d->ncases; i++)
 		put_case(w, b, &d->cases[i]);
+	put_u(b, (uint64_t)d->nbrackets);
+	for (int i = 0; i < d->nbrackets; i++)
+		put_bracket(w, b, &d->brackets[i]);
 	put_u(b, d->is_table);
 	put_u(b, (uint64_t)d->hit);
 	put_node(w, b, d->hit_order);
@@ -693,9 +708,12 @@ static Node *rd_node(Rd *r)
 	return v ? r->nodes[v - 1] : NULL;
 }
 
-/* A type as written (the checker's resolve_type): a name, or a list of a type. */
+/* A type as written (the checker's resolve_type): a name, or a list of a
+ * type, or (outermost only, as the parser writes it) `T over time`. */
 static bool type_tree(const Node *n)
 {
+	if (n && n->kind == N_SERIES && n->nkids == 1)
+		n = n->kids[0];
 	for (; n && n->kind == N_LIST; n = n->kids[0])
 		if (n->nkids != 1)
 			return false;
@@ -793,6 +811,7 @@ static const struct Shape {
 	[N_IS] = {1, 1, 1, 0},       [N_OTHERWISE] = {2, 2, 2, 0}, [N_IF] = {3, 3, 3, 0},    [N_LET] = {2, 2, 2, 1},
 	[N_MATCH] = {1, -1, 127, 0}, [N_ARM] = {1, 2, 2, 0},    [N_LIST] = {0, -1, 127, 0},  [N_RECORD] = {0, -1, 127, 0},
 	[N_ENTRY] = {1, 1, 1, 0},    [N_GEN] = {3, 3, 2, 1},    [N_COMP] = {1, 1, 1, 0},
+	[N_AT] = {2, 2, 2, 0},       [N_SERIES] = {1, -1, 127, 0},
 };
 
 /* The operators the parser writes into a node of each kind. */
@@ -827,6 +846,9 @@ static bool shaped(const Node *x)
 		if ((x->kind == N_MATCH && i > 0 && k->kind != N_ARM) || (x->kind == N_RECORD && k->kind != N_ENTRY) ||
 		    (x->kind == N_COMP && k->kind != N_GEN))
 			return false;
+		/* dated values: date, value, date, value ... (one kid: a type, `T over time`) */
+		if (x->kind == N_SERIES && x->nkids > 1 && (x->nkids % 2 || (i % 2 == 0 && k->kind != N_DATE)))
+			return false;
 	}
 	return true;
 }
@@ -843,7 +865,7 @@ static bool rd_nodes(Rd *r)
 	Node *block = GC_MALLOC(sizeof(Node) * (size_t)(n + 1));
 	for (int i = 0; i < n && !r->err; i++) {
 		Node *x = r->nodes[i] = &block[i];
-		x->kind = (NodeKind)rd_max(r, N_COMP);
+		x->kind = (NodeKind)rd_max(r, N_SERIES);
 		x->op = rd_int(r);
 		x->ival = rd_i(r);
 		x->text = rd_str(r);
@@ -926,6 +948,28 @@ static void rd_case(Rd *r, Case *c)
 		rd_fail(r, "a case in it lacks what the parser always gives");
 }
 
+/* The dated values of one part of a bracket, each labelled with one of
+ * the words the parser accepts for that part. */
+static Case *rd_bracket_part(Rd *r, int *n, const char *w1, const char *w2)
+{
+	*n = rd_count(r);
+	Case *c = arr_alloc(*n, sizeof(Case), false);
+	for (int i = 0; i < *n; i++) {
+		rd_case(r, &c[i]);
+		const char *l = c[i].label;
+		if (!l || (strcmp(l, w1) != 0 && strcmp(l, w2) != 0))
+			rd_fail(r, "a bracket in it has a part the parser never makes");
+	}
+	return c;
+}
+
+static void rd_bracket(Rd *r, Bracket *br)
+{
+	br->thresholds = rd_bracket_part(r, &br->nthresholds, "threshold", "threshold");
+	br->values = rd_bracket_part(r, &br->nvalues, "rate", "amount");
+	br->loc = rd_loc(r);
+}
+
 static void rd_step(Rd *r, TestStep *s)
 {
 	s->kind = (int)rd_max(r, TS_ASOF);
@@ -947,6 +991,10 @@ static void rd_decl_body(Rd *r, Decl *d)
 	d->cases = arr_alloc(d->ncases, sizeof(Case), false);
 	for (int i = 0; i < d->ncases; i++)
 		rd_case(r, &d->cases[i]);
+	d->nbrackets = rd_count(r);
+	d->brackets = arr_alloc(d->nbrackets, sizeof(Bracket), false);
+	for (int i = 0; i < d->nbrackets; i++)
+		rd_bracket(r, &d->brackets[i]);
 	d->is_table = rd_bool(r);
 	d->hit = (HitPolicy)rd_max(r, HIT_RULE_ORDER);
 	d->hit_order = rd_node(r);
@@ -1000,8 +1048,10 @@ static void rd_decl_record(Rd *r, Decl *d)
 		rd_fail(r, "a declaration in it has no name");
 	if ((d->kind == D_REQUIRE || d->kind == D_CHECK) && !d->cond)
 		rd_fail(r, "a check or requirement in it has no condition");
-	if (d->kind == D_FUNCTION && !d->is_table && !d->body)
-		rd_fail(r, "a function in it has no body");
+	if (d->kind == D_FUNCTION && !d->is_table && !d->body == !d->ncases)
+		rd_fail(r, "a function in it has no body, or both a body and cases");
+	if (d->nbrackets && d->kind != D_PARAM)
+		rd_fail(r, "brackets in it belong to something other than a parameter");
 	if (!d->var != !d->over)
 		rd_fail(r, "a check in it names items of nothing");
 	bool record = d->entries && d->entries->kind == N_RECORD;
