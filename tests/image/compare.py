@@ -7,9 +7,12 @@ its files.
 For every rule set of the repository (rules/kotra, the examples, the
 standard library), `edict compile` writes its image into a temporary
 folder; then `edict test` is run on the files (the start-up cache off) and
-on the image, and for rules/kotra `edict eval` of every company of
-examples/companies, as text, as JSON and with explanations: standard
-output, standard error and exit status must be the same, byte for byte.
+on the image, with and without --coverage; for rules/kotra `edict eval` of
+every company of examples/companies, and for examples/law (scales, facts
+over time, enumerations carrying values, requirements, functions with
+cases) `edict eval` of tests/image/law-facts.json on two dates, as text,
+as JSON and with explanations: standard output, standard error and exit
+status must be the same, byte for byte.
 """
 import argparse
 import glob
@@ -41,12 +44,18 @@ def main():
                 print("FAIL edict compile %s: %s" % (rules, err.decode(errors="replace")))
                 failed += 1
                 continue
-            pairs = [(["test", rules], ["test", image])]
+            pairs = [(["test", rules], ["test", image]), (["test", rules, "--coverage"], ["test", image, "--coverage"])]
             if rules == "rules/kotra":
                 for facts in sorted(glob.glob(os.path.join(ROOT, "examples/companies/*.json"))):
                     for opt in ([], ["--json"], ["--explain"], ["--query", "voucher.award"]):
                         pairs.append((["eval", rules, "--facts", facts, "--as-of", "2026-12-01"] + opt,
                                       ["eval", image, "--facts", facts, "--as-of", "2026-12-01"] + opt))
+            if rules == "examples/law":
+                facts = os.path.join(ROOT, "tests/image/law-facts.json")
+                for day in ("2025-05-20", "2026-03-01"):
+                    for opt in ([], ["--json"], ["--explain=full"]):
+                        common = ["--facts", facts, "--as-of", day] + opt
+                        pairs.append((["eval", rules] + common, ["eval", image] + common))
             for files, img in pairs:
                 compared += 1
                 a, b = run(edict, *files), run(edict, *img)
