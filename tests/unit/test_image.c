@@ -39,9 +39,12 @@ static void put(const char *path, const char *text)
 	fclose(f);
 }
 
-/* Two modules with much of what the parser builds: a document and a
+/* Three modules with much of what the parser builds: a document and a
  * citation of it, an enum, a fact record with a default, a dated param, a
- * table with input columns and cell tests, a comprehension, a test. */
+ * table with input columns and cell tests, a comprehension, a test; an
+ * enum member carrying a value and a match on it, a fact over time read
+ * with 'at', a requirement, a scale with a dated threshold, a function with
+ * dated cases, a test giving dated values. */
 static void write_rules(void)
 {
 	put("rules/facts.edict",
@@ -89,6 +92,45 @@ static void write_rules(void)
 		"  given company = {size: sme, share: 3%, asked: 1000 KRW}\n"
 		"  expect award = 1000 KRW\n"
 		"  expect band = \"low\"\n"
+		"}\n");	put("rules/law.edict",
+		"module law\n"
+		"\n"
+		"enum prior_sale = none | most_recent of date\n"
+		"\n"
+		"fact earner {\n"
+		"  income : money KRW\n"
+		"  share : percent over time\n"
+		"  prior : prior_sale\n"
+		"}\n"
+		"\n"
+		"require \"an income is not negative\":\n"
+		"  earner.income >= 0 KRW\n"
+		"\n"
+		"param tax_scale : scale\n"
+		"  bracket from 0 KRW rate 6%\n"
+		"  bracket from 12_000_000 KRW rate 15%\n"
+		"    threshold from 2023-01-01 = 14_000_000 KRW\n"
+		"\n"
+		"function credit(x : money KRW) : money KRW\n"
+		"  default 0 KRW\n"
+		"  exception small when x < 20_000_000 KRW then 100 KRW from 2024-01-01\n"
+		"\n"
+		"decision tax : money KRW = round_down(marginal_tax(tax_scale, earner.income)) - credit(earner.income)\n"
+		"\n"
+		"decision old_share : percent = earner.share at 2025-03-31\n"
+		"\n"
+		"decision recent : bool = match earner.prior { most_recent(d) => d > 2024-01-01, none => false, }\n"
+		"\n"
+		"test \"a small earner\" {\n"
+		"  as of 2025-05-20\n"
+		"  given earner.income = 15_000_000 KRW\n"
+		"  given earner.share\n"
+		"    from 2025-01-01 = 12%\n"
+		"    from 2025-04-01 = 7%\n"
+		"  given earner.prior = most_recent(2024-06-01)\n"
+		"  expect old_share = 12%\n"
+		"  expect recent\n"
+		"  expect tax = 989_900 KRW\n"
 		"}\n");
 }
 
@@ -133,7 +175,7 @@ Test(image, written_again_gives_the_same_bytes)
 	Image *img = image_open(data, len, &err);
 	cr_assert_not_null(img, "%s", err);
 	int n = image_nfiles(img);
-	cr_assert_eq(n, 2); /* facts and voucher; they import no standard module */
+	cr_assert_eq(n, 3); /* facts, law and voucher; they import no standard module */
 	Module **mods = decode(img, &err);
 	cr_assert_not_null(mods, "%s", err);
 	bool *std = GC_MALLOC_ATOMIC((size_t)n);
@@ -165,6 +207,28 @@ Test(image, a_program_from_its_image_answers_as_from_its_files)
 	Program *p = load_image("rules.edc", (const char *const[]){"voucher.award"}, 1, d);
 	cr_assert(p && d->nerrors == 0);
 	cr_assert_str_eq(tu_show(tu_ctx(p, facts), "voucher.award"), from_files);
+}
+
+/* law's decisions, each shown, from a program loaded from paths */
+static const char *law_answers(const char *const *paths)
+{
+	static const char *const law_facts = "{\"earner\": {\"income\": \"15000000 KRW\", \"prior\": {\"most_recent\": "
+					     "\"2024-06-01\"}, \"share\": {\"2025-01-01\": \"12%\", \"2025-04-01\": \"7%\"}}}";
+	Diags *d = diag_new();
+	Program *p = load_paths(paths, 1, d);
+	cr_assert(p && d->nerrors == 0, "%s", d->n ? d->items[0].msg : "no program");
+	Ctx *c = tu_ctx(p, law_facts);
+	return xprintf("%s %s %s", tu_show(c, "law.tax"), tu_show(c, "law.old_share"), tu_show(c, "law.recent"));
+}
+
+Test(image, scales_facts_over_time_and_functions_with_cases_answer_from_an_image)
+{
+	size_t len;
+	compile_rules(&len);
+	const char *from_files = law_answers(rule_dir);
+	/* 14M at 6% and 1M at 15% (the threshold raised in 2023), less the credit */
+	cr_assert_str_eq(from_files, "989900 KRW 12% true");
+	cr_assert_str_eq(law_answers((const char *const[]){"rules.edc"}), from_files);
 }
 
 static const char *refusal(const char *data, size_t len)
@@ -241,7 +305,7 @@ Test(image, the_cache_writes_an_image_uses_it_and_notices_a_change)
 	const char **names;
 	int n;
 	cr_assert_not_null(load_read_files(rule_dir, 1, d, &names, &n));
-	cr_assert_eq(n, 2);
+	cr_assert_eq(n, 3);
 	/* the image is there, and is what the second load reads */
 	FILE *ls = popen("ls cache/edict | grep -c '\\.edc$'", "r");
 	int count = 0;
