@@ -241,6 +241,61 @@ static const char *refusal(const char *data, size_t len)
 	return err;
 }
 
+static Decl *find_decl(Module *const *mods, int n, const char *name, DeclKind kind)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < mods[i]->ndecls; j++) {
+			Decl *d = mods[i]->decls[j];
+			if (d->kind == kind && (!name || (d->name && strcmp(d->name, name) == 0)))
+				return d;
+		}
+	cr_assert_fail("no declaration %s", name ? name : "of that kind");
+	return NULL;
+}
+
+/* One damage to law's trees that the parser never makes; the reason the
+ * reader then gives. */
+static const char *damage(Module *const *mods, int n, int k)
+{
+	Decl *credit = find_decl(mods, n, "credit", D_FUNCTION);
+	Decl *scale = find_decl(mods, n, "tax_scale", D_PARAM);
+	Decl *tax = find_decl(mods, n, "tax", D_DECISION);
+	Decl *test = find_decl(mods, n, "a small earner", D_TEST);
+	switch (k) {
+	case 0: credit->ncases = 0; return "a function in it has no body";
+	case 1: credit->body = credit->cases[0].value; return "both a body and cases";
+	case 2: scale->brackets[0].values[0].label = "bogus"; return "a bracket in it has a part the parser never makes";
+	case 3: tax->brackets = scale->brackets; tax->nbrackets = scale->nbrackets; return "brackets in it belong";
+	default:
+		for (int i = 0; i < test->nsteps; i++)
+			if (test->steps[i].expr && test->steps[i].expr->kind == N_SERIES)
+				test->steps[i].expr->nkids = 3; /* a date without its value */
+		return "a shape the parser never makes";
+	}
+}
+
+Test(image, a_function_scale_or_dated_values_the_parser_never_makes_is_refused)
+{
+	size_t len;
+	char *data = compile_rules(&len);
+	for (int k = 0; k < 5; k++) {
+		const char *err = NULL;
+		Image *img = image_open(data, len, &err);
+		cr_assert_not_null(img, "%s", err);
+		int n = image_nfiles(img);
+		Module **mods = decode(img, &err);
+		cr_assert_not_null(mods, "%s", err);
+		bool *std = GC_MALLOC_ATOMIC((size_t)n);
+		for (int i = 0; i < n; i++)
+			std[i] = image_file(img, i)->std;
+		const char *why = damage(mods, n, k);
+		size_t len2;
+		char *bad = image_encode(mods, std, n, &len2);
+		const char *got = refusal(bad, len2);
+		cr_assert(got && strstr(got, why), "damage %d: refused with '%s', not '%s'", k, got ? got : "(read)", why);
+	}
+}
+
 Test(image, a_foreign_or_damaged_header_is_refused_with_its_reason)
 {
 	size_t len;
