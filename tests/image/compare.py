@@ -11,7 +11,8 @@ on the image, with and without --coverage; for rules/kotra `edict eval` of
 every company of examples/companies, and for examples/law (scales, facts
 over time, enumerations carrying values, requirements, functions with
 cases) `edict eval` of tests/image/law-facts.json on two dates, as text,
-as JSON and with explanations: standard output, standard error and exit
+as JSON, with explanations and for one query, and of facts that break its
+requirement: standard output, standard error and exit
 status must be the same, byte for byte.
 """
 import argparse
@@ -53,9 +54,13 @@ def main():
             if rules == "examples/law":
                 facts = os.path.join(ROOT, "tests/image/law-facts.json")
                 for day in ("2025-05-20", "2026-03-01"):
-                    for opt in ([], ["--json"], ["--explain=full"]):
+                    for opt in ([], ["--json"], ["--explain=full"], ["--query", "income_tax.income_tax"],
+                                ["--query", "home_sale.exclusion", "--explain"]):
                         common = ["--facts", facts, "--as-of", day] + opt
                         pairs.append((["eval", rules] + common, ["eval", image] + common))
+                # facts that break a requirement: the same refusal, naming the same place
+                broken = ["--facts", os.path.join(ROOT, "tests/image/law-facts-inconsistent.json"), "--as-of", "2026-03-01"]
+                pairs.append((["eval", rules] + broken, ["eval", image] + broken))
             for files, img in pairs:
                 compared += 1
                 a, b = run(edict, *files), run(edict, *img)
