@@ -97,7 +97,7 @@ static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 %token <str> STRING "a text in quotes"
 %token <str> CURRENCY "a currency code"
 %token <str> DURUNIT "'days', 'weeks', 'months' or 'years'"
-%token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
+%token MODULE "'module'" REFORM "'reform'" IMPORT "'import'" AS "'as'" OF "'of'"
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
 %token CHECK "'check'" TEST "'test'" PRIVATE "'private'"
@@ -146,6 +146,7 @@ file
 header
 	: %empty
 	| MODULE dotted { ps->mod->name = $2; ps->mod->name_loc = @2; }
+	| REFORM dotted { ps->mod->name = $2; ps->mod->name_loc = @2; ps->mod->is_reform = true; }
 	;
 
 dotted

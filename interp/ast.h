@@ -322,6 +322,7 @@ typedef struct Import {
 typedef struct Module {
 	const char *name;
 	Loc name_loc;
+	bool is_reform; /* `reform NAME`: changes the module NAME (load_reform) */
 	const Source *src;
 	Import *imports;
 	int nimports;

@@ -439,6 +439,17 @@ typedef struct LoadArgs {
 	int noverlays;
 } LoadArgs;
 
+/* build, with the reform files found among the rule files kept apart. */
+static Program *build_apart(Module **mods, int nmods, const Source **reforms, int nreforms, Diags *d)
+{
+	Program *p = build(mods, nmods, d);
+	if (p) {
+		p->reforms = reforms;
+		p->nreforms = nreforms;
+	}
+	return p;
+}
+
 static Program *sources_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;
@@ -446,10 +457,16 @@ static Program *sources_fn(const void *arg, Diags *d)
 	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
+	const Source **reforms = NULL;
+	int nreforms = 0;
 	for (int i = 0; i < nsrcs; i++) {
 		Module *m = parse_module(srcs[i], d);
 		if (!m)
 			continue;
+		if (m->is_reform) {
+			AST_PUSH(reforms, nreforms, srcs[i]);
+			continue;
+		}
 		if (!m->name) {
 			const char *b = strrchr(srcs[i]->path, '/');
 			b = b ? b + 1 : srcs[i]->path;
@@ -458,7 +475,7 @@ static Program *sources_fn(const void *arg, Diags *d)
 		}
 		AST_PUSH(mods, nmods, m);
 	}
-	return build(mods, nmods, d);
+	return build_apart(mods, nmods, reforms, nreforms, d);
 }
 
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
@@ -577,6 +594,18 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 	return w;
 }
 
+/* Whether a rule file starts `reform NAME`: a change to the rules kept
+ * apart from them (its outline says so when the load made one). */
+static bool is_reform_file(const Source *src, const Outline *o)
+{
+	Outline own;
+	if (!o) {
+		parse_outline(src, &own);
+		o = &own;
+	}
+	return o->reform;
+}
+
 static Program *paths_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;
@@ -626,10 +655,16 @@ static Program *paths_fn(const void *arg, Diags *d)
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
 	Module **mods = NULL;
 	int nmods = 0;
+	const Source **reforms = NULL;
+	int nreforms = 0;
 	for (int i = 0; i < w.n; i++) {
 		if (!srcs[i])
 			continue;
 		Module *m;
+		if (is_reform_file(srcs[i], outs ? &outs[i] : NULL)) {
+			AST_PUSH(reforms, nreforms, srcs[i]);
+			continue;
+		}
 		if (whole[i]) {
 			m = parse_module(srcs[i], d);
 		} else {
@@ -650,7 +685,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
 	}
-	return build(mods, nmods, d);
+	return build_apart(mods, nmods, reforms, nreforms, d);
 }
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
@@ -682,6 +717,32 @@ static Loc src_loc(const Source *src)
 static bool replaceable(const Decl *d)
 {
 	return d->name && d->kind != D_CHECK && d->kind != D_TEST;
+}
+
+static bool in_sources(const char *file, const Source *const *srcs, int n)
+{
+	for (int i = 0; file && i < n; i++)
+		if (strcmp(srcs[i]->path, file) == 0)
+			return true;
+	return false;
+}
+
+/* A reform may add declarations (a new tax and its rate); one named
+ * nearly like a declaration of the rules is more likely a misspelt
+ * replacement, and gets a warning. */
+static void misspelt_addition(const Module *m, const Decl *dd, const Source *const *srcs, int nsrcs, Diags *d)
+{
+	const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(m->ndecls + 1));
+	int nc = 0;
+	for (int k = 0; k < m->ndecls; k++)
+		if (replaceable(m->decls[k]) && !in_sources(m->decls[k]->loc.file, srcs, nsrcs))
+			cands[nc++] = m->decls[k]->name;
+	const char *best = diag_closest(dd->name, cands, nc);
+	if (!best)
+		return;
+	Diag *dg = diag_add(d, SEV_WARNING, dd->loc, "the reform adds '%s', which the module '%s' does not have", dd->name,
+			    m->name);
+	diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
 }
 
 /* A reform (edict simulate --reform, edict_load_reform): rule files whose
@@ -719,7 +780,7 @@ static Program *reform_fn(const void *arg, Diags *d)
 			if (nuser != 1) {
 				Diag *dg = diag_add(d, SEV_ERROR, src_loc(srcs[i]),
 						    "this reform does not say which module it changes");
-				diag_hint(dg, "start it with a line `module NAME`, naming one of the rule set's modules");
+				diag_hint(dg, "start it with a line `reform NAME`, naming one of the rule set's modules");
 				continue;
 			}
 			m = only;
@@ -757,20 +818,8 @@ static Program *reform_fn(const void *arg, Diags *d)
 				m->decls[at] = dd;
 				continue;
 			}
-			if (replaceable(dd)) {
-				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(m->ndecls + 1));
-				int nc = 0;
-				for (int k = 0; k < m->ndecls; k++)
-					if (replaceable(m->decls[k]))
-						cands[nc++] = m->decls[k]->name;
-				Diag *dg = diag_add(d, SEV_WARNING, dd->loc,
-						    "the reform adds '%s', which the module '%s' does not have", dd->name, m->name);
-				const char *best = diag_closest(dd->name, cands, nc);
-				if (best)
-					diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
-				else
-					diag_hint(dg, "a reform replaces declarations by name; a new one is used only by what the reform adds");
-			}
+			if (replaceable(dd))
+				misspelt_addition(m, dd, srcs, nsrcs, d);
 			AST_PUSH(m->decls, m->ndecls, dd);
 		}
 	}
@@ -781,4 +830,40 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 {
 	LoadArgs a = {.srcs = srcs, .n = nsrcs, .base = base};
 	return held(reform_fn, &a, d);
+}
+
+/* The reform's files (a directory: every .edict file below it), read,
+ * then reform_fn. */
+static Program *reform_paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	Walk w = find_files(a->paths, a->n, d);
+	if (!w.n && !d->nerrors)
+		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", a->paths[0]);
+	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(w.n + 1));
+	int n = 0;
+	for (int i = 0; i < w.n; i++) {
+		size_t len;
+		const char *err;
+		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, false, &len, &err);
+		if (!text) {
+			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
+			continue;
+		}
+		Source *src = GC_MALLOC(sizeof *src);
+		src->path = w.files[i].path;
+		src->text = text;
+		src->len = len;
+		srcs[n++] = src;
+	}
+	if (d->nerrors)
+		return NULL;
+	LoadArgs ra = {.srcs = srcs, .n = n, .base = a->base};
+	return reform_fn(&ra, d);
+}
+
+Program *load_reform_paths(const Program *base, const char *const *paths, int npaths, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .base = base};
+	return held(reform_paths_fn, &a, d);
 }

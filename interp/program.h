@@ -81,6 +81,11 @@ typedef struct Program {
 	int nchecks;
 	Decl **tests;
 	int ntests;
+	/* the files under the paths that start `reform NAME`: not part of
+	 * the rules, but loaded over them one at a time (load_reform) by
+	 * `edict test` and `edict check` */
+	const Source **reforms;
+	int nreforms;
 	Decl **docs; /* the documents the rules cite (cite.h) */
 	int ndocs;
 	Chunk **dchunk; /* per decl: its bytecode */
