@@ -82,6 +82,7 @@ typedef struct Stat {
 	int nex;
 	const char *first_error;
 	long first_error_line;
+	bool only_reform; /* a query the rules as they are do not have: the reform's alone */
 } Stat;
 
 typedef struct Listed {
@@ -372,27 +373,86 @@ static void reason(edict_ctx *base, edict_ctx *reform, const char *query, Exampl
 
 /* ------------------------------------------------------------- report */
 
-static void list_changes(const Program *p, const Options *o, Buf *names)
+/* Whether a declaration of the reformed rules came from the reform's
+ * files rather than from the rules' own. */
+static bool from_reform(const Program *bp, const Decl *d)
+{
+	for (int i = 0; i < bp->nmods; i++)
+		if (d->loc.file && strcmp(bp->mods[i]->src->path, d->loc.file) == 0)
+			return false;
+	return true;
+}
+
+/* The names of what the reform replaces (added false) or adds, as text
+ * ("a, b") or as the members of a JSON array. */
+static void list_changes(const Program *bp, const Program *rp, bool added, Buf *names, bool json)
 {
 	int k = 0;
-	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
-		const Decl *d = i < p->ndecls ? p->decls[i] : p->funcs[i - p->ndecls];
-		for (int r = 0; r < o->nreforms; r++)
-			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
-				if (k++)
-					buf_puts(names, ", ");
-				buf_puts(names, d->qname);
-			}
+	for (int i = 0; i < rp->ndecls + rp->nfuncs + rp->nfacts; i++) {
+		const Decl *d = i < rp->ndecls		   ? rp->decls[i]
+				: i < rp->ndecls + rp->nfuncs ? rp->funcs[i - rp->ndecls]
+							     : rp->facts[i - rp->ndecls - rp->nfuncs];
+		if (!from_reform(bp, d))
+			continue;
+		bool fact = i >= rp->ndecls + rp->nfuncs;
+		const char *name = fact ? d->name : d->qname;
+		bool in_base = fact ? prog_find_fact(bp, name) != NULL : prog_find_decl(bp, name) != NULL;
+		if (in_base == added)
+			continue;
+		if (k++)
+			buf_puts(names, json ? "," : ", ");
+		if (json)
+			buf_json_str(names, name, strlen(name));
+		else
+			buf_puts(names, name);
 	}
 }
 
-static void text_report(const Options *o, const char *changes, long nrec, long ninvalid, const Listed *invalid,
+static void examples_text(const Stat *s, Buf *b)
+{
+	if (!s->nex)
+		return;
+	buf_puts(b, "  for example:\n");
+	for (int e = 0; e < s->nex; e++) {
+		const Example *ex = &s->ex[e];
+		buf_printf(b, "    line %ld", ex->line);
+		if (ex->id)
+			buf_printf(b, " (id %s)", ex->id);
+		buf_printf(b, ": %s -> %s\n", ex->before, ex->after);
+		if (*ex->reason_text)
+			buf_printf(b, "      because %s\n", ex->reason_text);
+	}
+}
+
+/* A query only the reform has: its values under the reform. */
+static void only_reform_text(const Stat *s, Buf *b)
+{
+	buf_printf(b, "  new in the reform: the rules as they are do not have it\n");
+	buf_printf(b, "  under the reform, in %ld record%s:", s->compared, s->compared == 1 ? "" : "s");
+	const Total *t = &s->total[1];
+	if (s->is_bool)
+		buf_printf(b, " true in %ld\n", s->yes[1]);
+	else if (s->is_money && (t->mixed || t->overflow))
+		buf_puts(b, " total: cannot be added up (several currencies, or too large)\n");
+	else if (s->is_money)
+		buf_printf(b, " total %s\n", money_text(t->any ? t->sum : dec_from_int(0), t->cur));
+	else
+		buf_puts(b, " see the examples\n");
+	if (s->is_money && t->unknown)
+		buf_printf(b, "  not in the total: unknown in %ld record%s\n", t->unknown, t->unknown == 1 ? "" : "s");
+	examples_text(s, b);
+}
+
+static void text_report(const Options *o, const char *changes, const char *adds, long nrec, long ninvalid, const Listed *invalid,
 			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
 {
 	buf_printf(b, "Reform %s", o->reforms[0]);
 	for (int i = 1; i < o->nreforms; i++)
 		buf_printf(b, ", %s", o->reforms[i]);
-	buf_printf(b, " (changes %s)\n", *changes ? changes : "nothing in use");
+	if (*changes || !*adds)
+		buf_printf(b, " (changes %s%s%s)\n", *changes ? changes : "nothing in use", *adds ? "; adds " : "", adds);
+	else
+		buf_printf(b, " (adds %s)\n", adds);
 	buf_printf(b, "Population %s: %ld record%s", o->population, nrec, nrec == 1 ? "" : "s");
 	if (ninvalid)
 		buf_printf(b, ", %ld with invalid facts (skipped)", ninvalid);
@@ -407,6 +467,10 @@ static void text_report(const Options *o, const char *changes, long nrec, long n
 		if (s->errors)
 			buf_printf(b, "  failed on %ld record%s; first, line %ld: %s\n", s->errors, s->errors == 1 ? "" : "s",
 				   s->first_error_line, s->first_error);
+		if (s->only_reform) {
+			only_reform_text(s, b);
+			continue;
+		}
 		if (!s->changed) {
 			buf_printf(b, "  unchanged in all %ld record%s\n", s->compared, s->compared == 1 ? "" : "s");
 		} else {
@@ -444,22 +508,11 @@ static void text_report(const Options *o, const char *changes, long nrec, long n
 						   percent_of(za, *budget), percent_of(zb, *budget));
 			}
 		}
-		if (s->nex) {
-			buf_puts(b, "  for example:\n");
-			for (int e = 0; e < s->nex; e++) {
-				Example *ex = &s->ex[e];
-				buf_printf(b, "    line %ld", ex->line);
-				if (ex->id)
-					buf_printf(b, " (id %s)", ex->id);
-				buf_printf(b, ": %s -> %s\n", ex->before, ex->after);
-				if (*ex->reason_text)
-					buf_printf(b, "      because %s\n", ex->reason_text);
-			}
-		}
+		examples_text(s, b);
 	}
 }
 
-static void json_report(const Options *o, const Program *rp, long nrec, long ninvalid, const Listed *invalid,
+static void json_report(const Options *o, const Program *bp, const Program *rp, long nrec, long ninvalid, const Listed *invalid,
 			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
 {
 	buf_puts(b, "{\"reform\":[");
@@ -469,16 +522,9 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 		buf_json_str(b, o->reforms[i], strlen(o->reforms[i]));
 	}
 	buf_puts(b, "],\"changes\":[");
-	int k = 0;
-	for (int i = 0; i < rp->ndecls + rp->nfuncs; i++) {
-		const Decl *d = i < rp->ndecls ? rp->decls[i] : rp->funcs[i - rp->ndecls];
-		for (int r = 0; r < o->nreforms; r++)
-			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
-				if (k++)
-					buf_puts(b, ",");
-				buf_json_str(b, d->qname, strlen(d->qname));
-			}
-	}
+	list_changes(bp, rp, false, b, true);
+	buf_puts(b, "],\"adds\":[");
+	list_changes(bp, rp, true, b, true);
 	buf_puts(b, "],\"population\":");
 	buf_json_str(b, o->population, strlen(o->population));
 	buf_printf(b, ",\"records\":%ld,\"invalid\":%ld,\"invalid_records\":[", nrec, ninvalid);
@@ -494,6 +540,8 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 			buf_puts(b, ",");
 		buf_puts(b, "{\"query\":");
 		buf_json_str(b, s->query, strlen(s->query));
+		if (s->only_reform)
+			buf_puts(b, ",\"only_in_reform\":true");
 		buf_printf(b, ",\"compared\":%ld,\"changed\":%ld,\"errors\":%ld,\"directions\":{", s->compared, s->changed,
 			   s->errors);
 		for (int d = 0; d < D__N; d++)
@@ -504,9 +552,18 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 			buf_json_str(b, s->first_error, strlen(s->first_error));
 			buf_puts(b, "}");
 		}
-		if (s->is_bool)
+		if (s->is_bool && s->only_reform)
+			buf_printf(b, ",\"true\":{\"baseline\":null,\"reform\":%ld}", s->yes[1]);
+		else if (s->is_bool)
 			buf_printf(b, ",\"true\":{\"baseline\":%ld,\"reform\":%ld}", s->yes[0], s->yes[1]);
-		if (s->is_money) {
+		if (s->is_money && s->only_reform) {
+			const Total *t = &s->total[1];
+			if (t->mixed || t->overflow)
+				buf_puts(b, ",\"total\":null");
+			else
+				buf_printf(b, ",\"total\":{\"baseline\":null,\"reform\":\"%s\",\"unknown\":{\"baseline\":null,\"reform\":%ld}}",
+					   money_text(t->any ? t->sum : dec_from_int(0), t->cur), t->unknown);
+		} else if (s->is_money) {
 			Total *ta = &s->total[0], *tb = &s->total[1];
 			if (ta->mixed || tb->mixed || ta->overflow || tb->overflow) {
 				buf_puts(b, ",\"total\":null");
@@ -560,8 +617,40 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 /* One query for one record, under the rules and under the reform: counted
  * in s, and kept as an example when it changed.  False when either
  * evaluation failed. */
+/* A query only the reform has, for one record: its value under the
+ * reform, counted; false when the evaluation failed. */
+static bool reform_only(edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
+{
+	edict_value *v;
+	if (edict_eval(cr, s->query, &v) != EDICT_OK) {
+		if (!s->errors++) {
+			const char *m = edict_ctx_errmsg(cr);
+			const char *nl = strchr(m, '\n');
+			s->first_error = xprintf("under the reform: %.*s", nl ? (int)(nl - m) : (int)strlen(m), m);
+			s->first_error_line = lineno;
+		}
+		return false;
+	}
+	const Value *b = api_value(v);
+	s->compared++;
+	s->is_bool |= b->tag == V_BOOL;
+	s->is_money |= b->tag == V_MONEY;
+	s->yes[1] += b->tag == V_BOOL && b->as.i;
+	add_total(&s->total[1], b);
+	if (s->nex < examples) {
+		Example *ex = &s->ex[s->nex++];
+		*ex = (Example){.line = lineno, .id = id, .before = "absent", .before_json = "null", .reason_text = "",
+				.reason_json = "[]"};
+		ex->after = xprintf("%s", edict_value_text(v));
+		ex->after_json = xprintf("%s", edict_value_json(v));
+	}
+	return true;
+}
+
 static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
 {
+	if (s->only_reform)
+		return reform_only(cr, s, examples, lineno, id);
 	edict_value *va, *vb;
 	int sa = edict_eval(cb, s->query, &va);
 	int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
@@ -625,23 +714,54 @@ static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edic
 		edict_ctx_set_as_of(*cb, o->as_of);
 		edict_ctx_set_as_of(*cr, o->as_of);
 	}
+	/* by default every public decision, the reform's new ones too */
 	if (!o->nqueries) {
-		o->nqueries = (int)edict_rules_decision_count(*base);
+		o->nqueries = (int)edict_rules_decision_count(*reform);
 		o->queries = GC_MALLOC(sizeof(char *) * (size_t)(o->nqueries + 1));
 		for (int i = 0; i < o->nqueries; i++)
-			o->queries[i] = edict_rules_decision_name(*base, (size_t)i);
+			o->queries[i] = edict_rules_decision_name(*reform, (size_t)i);
 	}
+	return EXIT_OK;
+}
+
+/* Every query compiled under the reform, and under the rules as they
+ * are unless only the reform has what it names: EXIT_OK, else
+ * EXIT_DIAG (the reasons printed). */
+static int prepare_queries(edict_ctx *cb, edict_ctx *cr, Stat *stats, int nq)
+{
 	bool bad = false;
-	for (int i = 0; i < o->nqueries; i++) {
-		if (edict_prepare(*cb, o->queries[i]) != EDICT_OK) {
-			fprintf(stderr, "%s\n", edict_ctx_errmsg(*cb));
+	for (int i = 0; i < nq; i++) {
+		if (edict_prepare(cr, stats[i].query) != EDICT_OK) {
+			if (edict_prepare(cb, stats[i].query) != EDICT_OK)
+				fprintf(stderr, "%s\n", edict_ctx_errmsg(cb));
+			else
+				fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(cr));
 			bad = true;
-		} else if (edict_prepare(*cr, o->queries[i]) != EDICT_OK) {
-			fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(*cr));
-			bad = true;
+		} else if (edict_prepare(cb, stats[i].query) != EDICT_OK) {
+			stats[i].only_reform = true;
 		}
 	}
 	return bad ? EXIT_DIAG : EXIT_OK;
+}
+
+/* One record's facts set in both contexts: NULL, or why they were
+ * refused.  Facts only the reform declares are left out of what the rules
+ * as they are read. */
+static const char *set_record(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, json_object *doc)
+{
+	if (api_set_facts_object(cb, doc) != EDICT_OK) {
+		const char *err = xprintf("%s", edict_ctx_errmsg(cb));
+		json_object *copy = NULL;
+		if (api_set_facts_object(cr, doc) != EDICT_OK || json_object_deep_copy(doc, &copy, NULL) != 0)
+			return err;
+		facts_drop_unknown(bp, rp, copy);
+		int st = api_set_facts_object(cb, copy);
+		json_object_put(copy);
+		return st == EDICT_OK ? NULL : err;
+	}
+	if (api_set_facts_object(cr, doc) != EDICT_OK)
+		return xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	return NULL;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -674,6 +794,9 @@ int cmd_simulate(int argc, char **argv)
 		stats[i].query = o.queries[i];
 		stats[i].ex = GC_MALLOC(sizeof(Example) * (size_t)(o.examples + 1));
 	}
+	rc = prepare_queries(cb, cr, stats, o.nqueries);
+	if (rc != EXIT_OK)
+		return rc;
 	Listed invalid[SIM_MAX_LISTED];
 	int nlisted = 0;
 	long nrec = 0, ninvalid = 0, lineno = 0;
@@ -702,10 +825,8 @@ int cmd_simulate(int argc, char **argv)
 		json_object *idj;
 		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		if (read && api_set_facts_object(cb, doc) != EDICT_OK)
-			err = xprintf("%s", edict_ctx_errmsg(cb));
-		else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
-			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+		if (read)
+			err = set_record(cb, cr, api_program(base), api_program(reform), doc);
 		if (doc)
 			json_object_put(doc);
 		if (err) {
@@ -730,14 +851,15 @@ int cmd_simulate(int argc, char **argv)
 		if (!stats[q].is_money)
 			memset(stats[q].total, 0, sizeof stats[q].total);
 	Buf out = {0};
-	const Program *rp = api_program(reform);
+	const Program *bp = api_program(base), *rp = api_program(reform);
 	if (o.json) {
-		json_report(&o, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
+		json_report(&o, bp, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
 			    &out);
 	} else {
-		Buf changes = {0};
-		list_changes(rp, &o, &changes);
-		text_report(&o, buf_cstr(&changes), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
+		Buf changes = {0}, adds = {0};
+		list_changes(bp, rp, false, &changes, false);
+		list_changes(bp, rp, true, &adds, false);
+		text_report(&o, buf_cstr(&changes), buf_cstr(&adds), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
 			    o.budget ? &budget : NULL, budget_cur, &out);
 	}
 	fputs(buf_cstr(&out), stdout);
