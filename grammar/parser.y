@@ -555,9 +555,9 @@ primary
 	| AS_OF { $$ = ast_node(N_ASOF, @$); }
 	| name { $$ = name_node($1, @1); }
 	| CURRENCY {
-		Diag *dg = diag_add(ps->diags, SEV_ERROR, @1, "'%s' is a currency code, and a currency needs an amount before it", $1);
-		diag_hint(dg, "write an amount such as '100 %s'; names of three capital letters are reserved for currencies", $1);
-		$$ = ast_node(N_UNKNOWN, @$);
+		/* a slip the checker names: an amount without its number, or an
+		 * enumeration's member in capitals (SME for sme) */
+		$$ = name_node($1, @1); $$->ival = NAME_CURRENCY_ALONE;
 	}
 	| '(' expr ')' { $$ = $2; }
 	| '[' ']' { $$ = ast_node(N_LIST, @$); }

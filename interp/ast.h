@@ -165,6 +165,9 @@ typedef enum RefKind {
 
 struct Decl;
 
+/* N_NAME's ival: a currency code written alone, where a value goes */
+#define NAME_CURRENCY_ALONE 1
+
 struct Node {
 	NodeKind kind;
 	int op;
