@@ -1,7 +1,7 @@
 /*
  * simulate.c - `edict simulate`: what a reform changes across a population.
  *
- *     edict simulate PATH... --reform REFORM --population FILE.ndjson
+ *     edict simulate PATH... --reform REFORM... --population FILE.ndjson
  *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]
  *
  * The rule set is loaded twice: as it is (the baseline) and with the
@@ -17,6 +17,10 @@
  *     (the 200 billion KRW envelope of a voucher programme);
  *   - a few records that flip, with the reason: the decisions, params and
  *     conditions of the explanation whose values differ between the two.
+ * A reform may add declarations: a query only the reform can answer is
+ * evaluated under it alone and reported as new, and a record may carry
+ * facts only the reform declares (left out of what the baseline reads,
+ * facts_drop_unknown).
  * --json gives the same report as one JSON object.  Exit status: 0, or 1
  * if a query failed on some record, else 3 if some record had invalid
  * facts (those records are skipped and listed).
@@ -96,11 +100,12 @@ static const char *help =
 	"\n"
 	"Evaluates every record of the population (one JSON fact document a line; - for\n"
 	"standard input) under the rules and under the rules changed by the reform (rule\n"
-	"files whose declarations replace those of the same name in the module they name),\n"
-	"and reports for each query how many records change and which way, the totals of\n"
-	"money results, and a few records that flip with the reason.\n"
+	"files starting `reform MODULE`, whose declarations replace those of the same name\n"
+	"in that module or are added to it), and reports for each query how many records\n"
+	"change and which way, the totals of money results, and a few records that flip\n"
+	"with the reason.  A decision only the reform has is reported as new in it.\n"
 	"\n"
-	"  --reform FILE    the changed declarations (repeatable)\n"
+	"  --reform FILE|DIR  the reform (repeatable: all the files make one reform)\n"
 	"  --query Q        what to compare (repeatable); default: every public decision\n"
 	"  --as-of DATE     the evaluation date, before each record's \"as_of\" and today\n"
 	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
