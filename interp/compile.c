@@ -125,7 +125,8 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 		return;
 	}
 	case OP_HIT: /* none applied: on to the default row; else the result past it */
-		flow(s, next, d - 1);
+		if (ch->cases[a]->has_default)
+			flow(s, next, d - 1);
 		flow(s, ch->cases[a]->end, d);
 		return;
 	case OP_CALL:
