@@ -606,6 +606,23 @@ static bool is_reform_file(const Source *src, const Outline *o)
 	return o->reform;
 }
 
+/* A rule file read whole, or NULL (the reason in d). */
+static Source *read_source(const char *path, bool regular_only, Diags *d)
+{
+	size_t len;
+	const char *err;
+	char *text = read_file(path, LOAD_MAX_FILE_BYTES, regular_only, &len, &err);
+	if (!text) {
+		diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
+		return NULL;
+	}
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = path;
+	src->text = text;
+	src->len = len;
+	return src;
+}
+
 static Program *paths_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;
@@ -638,18 +655,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 				srcs[i] = (Source *)a->overlays[k];
 		if (srcs[i])
 			continue;
-		size_t len;
-		const char *err;
-		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
-		if (!text) {
-			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
-			continue;
-		}
-		Source *src = GC_MALLOC(sizeof *src);
-		src->path = w.files[i].path;
-		src->text = text;
-		src->len = len;
-		srcs[i] = src;
+		srcs[i] = read_source(w.files[i].path, true, d);
 	}
 	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
@@ -843,18 +849,9 @@ static Program *reform_paths_fn(const void *arg, Diags *d)
 	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(w.n + 1));
 	int n = 0;
 	for (int i = 0; i < w.n; i++) {
-		size_t len;
-		const char *err;
-		char *text = read_file(w.files[i].path, LOAD_MAX_FILE_BYTES, false, &len, &err);
-		if (!text) {
-			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
-			continue;
-		}
-		Source *src = GC_MALLOC(sizeof *src);
-		src->path = w.files[i].path;
-		src->text = text;
-		src->len = len;
-		srcs[n++] = src;
+		Source *src = read_source(w.files[i].path, false, d);
+		if (src)
+			srcs[n++] = src;
 	}
 	if (d->nerrors)
 		return NULL;
