@@ -26,6 +26,7 @@
  * facts (those records are skipped and listed).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,40 @@ static bool from_reform(const Program *bp, const Decl *d)
 	return true;
 }
 
+/* A declaration's text: from its line to the next declaration of its file
+ * in its module (or the end of the file). */
+static const char *decl_text(const Program *p, const Decl *d, size_t *len)
+{
+	const Source *src = diag_find_source(p->diags, d->loc.file);
+	if (!src || !d->module)
+		return NULL;
+	int next = INT_MAX;
+	for (int i = 0; i < d->module->ndecls; i++) {
+		const Decl *o = d->module->decls[i];
+		if (o->loc.file && strcmp(o->loc.file, d->loc.file) == 0 && o->loc.line > d->loc.line && o->loc.line < next)
+			next = o->loc.line;
+	}
+	size_t at = 0, end = src->len;
+	for (int line = 1; at < src->len && line < d->loc.line; at++)
+		line += src->text[at] == '\n';
+	size_t e = at;
+	for (int line = d->loc.line; e < src->len && line < next; e++)
+		line += src->text[e] == '\n';
+	end = next == INT_MAX ? src->len : e;
+	*len = end - at;
+	return src->text + at;
+}
+
+/* Whether the reform's declaration d reads as the rules' own, word for
+ * word (a reform that is a changed copy of the whole rule set repeats
+ * what it does not change). */
+static bool same_text(const Program *bp, const Decl *bd, const Program *rp, const Decl *d)
+{
+	size_t na, nb;
+	const char *a = decl_text(bp, bd, &na), *b = decl_text(rp, d, &nb);
+	return a && b && na == nb && memcmp(a, b, na) == 0;
+}
+
 /* The names of what the reform replaces (added false) or adds, as text
  * ("a, b") or as the members of a JSON array. */
 static void list_changes(const Program *bp, const Program *rp, bool added, Buf *names, bool json)
@@ -401,8 +436,8 @@ static void list_changes(const Program *bp, const Program *rp, bool added, Buf *
 			continue;
 		bool fact = i >= rp->ndecls + rp->nfuncs;
 		const char *name = fact ? d->name : d->qname;
-		bool in_base = fact ? prog_find_fact(bp, name) != NULL : prog_find_decl(bp, name) != NULL;
-		if (in_base == added)
+		const Decl *bd = fact ? prog_find_fact(bp, name) : prog_find_decl(bp, name);
+		if ((bd != NULL) == added || (bd && same_text(bp, bd, rp, d)))
 			continue;
 		if (k++)
 			buf_puts(names, json ? "," : ", ");

@@ -435,6 +435,7 @@ typedef struct LoadArgs {
 	const Source *const *srcs;
 	int n;
 	const Program *base;
+	const char *const *names; /* reforms: each source's module by its path, or NULL */
 	const Source *const *overlays;
 	int noverlays;
 } LoadArgs;
@@ -751,6 +752,47 @@ static void misspelt_addition(const Module *m, const Decl *dd, const Source *con
 	diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
 }
 
+static Module *module_named(Module **mods, int nmods, const char *name)
+{
+	for (int j = 0; name && j < nmods; j++)
+		if (strcmp(mods[j]->name, name) == 0)
+			return mods[j];
+	return NULL;
+}
+
+/* The module a reform file r changes: the one its first line names; else
+ * the one named like the file's path in a reform directory (a changed copy
+ * of the whole rule set); else the rule set's only module.  NULL after an
+ * error. */
+static Module *target_module(Module **mods, int nmods, const Module *r, const Source *src, const char *by_path,
+			     Diags *d)
+{
+	if (r->name) {
+		Module *m = module_named(mods, nmods, r->name);
+		if (m)
+			return m;
+		const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(nmods + 1));
+		for (int j = 0; j < nmods; j++)
+			cands[j] = mods[j]->name;
+		Diag *dg = diag_add(d, SEV_ERROR, r->name_loc.file ? r->name_loc : src_loc(src),
+				    "the reform changes the module '%s', which is not in the rule set", r->name);
+		const char *best = diag_closest(r->name, cands, nmods);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+		return NULL;
+	}
+	Module *m = module_named(mods, nmods, by_path), *only = NULL;
+	int nuser = 0;
+	for (int i = 0; i < nmods && !m; i++)
+		if (strncmp(mods[i]->name, "std.", 4) != 0)
+			only = mods[i], nuser++;
+	if (m || nuser == 1)
+		return m ? m : only;
+	Diag *dg = diag_add(d, SEV_ERROR, src_loc(src), "this reform does not say which module it changes");
+	diag_hint(dg, "start it with a line `reform NAME`, naming one of the rule set's modules");
+	return NULL;
+}
+
 /* A reform (edict simulate --reform, edict_load_reform): rule files whose
  * declarations replace those of the same name in the module of the same
  * name, or are added to it.  The base program's modules are parsed afresh
@@ -771,41 +813,13 @@ static Program *reform_fn(const void *arg, Diags *d)
 		m->name = base->mods[i]->name;
 		AST_PUSH(mods, nmods, m);
 	}
-	/* the module a reform without a `module` line changes: the only one */
-	Module *only = NULL;
-	int nuser = 0;
-	for (int i = 0; i < nmods; i++)
-		if (strncmp(mods[i]->name, "std.", 4) != 0)
-			only = mods[i], nuser++;
 	for (int i = 0; i < nsrcs; i++) {
 		Module *r = parse_module(srcs[i], d);
 		if (!r)
 			continue;
-		Module *m = NULL;
-		if (!r->name) {
-			if (nuser != 1) {
-				Diag *dg = diag_add(d, SEV_ERROR, src_loc(srcs[i]),
-						    "this reform does not say which module it changes");
-				diag_hint(dg, "start it with a line `reform NAME`, naming one of the rule set's modules");
-				continue;
-			}
-			m = only;
-		} else {
-			for (int j = 0; j < nmods && !m; j++)
-				if (strcmp(mods[j]->name, r->name) == 0)
-					m = mods[j];
-			if (!m) {
-				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(nmods + 1));
-				for (int j = 0; j < nmods; j++)
-					cands[j] = mods[j]->name;
-				Diag *dg = diag_add(d, SEV_ERROR, r->name_loc.file ? r->name_loc : src_loc(srcs[i]),
-						    "the reform changes the module '%s', which is not in the rule set", r->name);
-				const char *best = diag_closest(r->name, cands, nmods);
-				if (best)
-					diag_hint(dg, "did you mean '%s'?", best);
-				continue;
-			}
-		}
+		Module *m = target_module(mods, nmods, r, srcs[i], a->names ? a->names[i] : NULL, d);
+		if (!m)
+			continue;
 		for (int j = 0; j < r->nimports; j++) {
 			bool have = false;
 			for (int k = 0; k < m->nimports && !have; k++)
@@ -847,15 +861,16 @@ static Program *reform_paths_fn(const void *arg, Diags *d)
 	if (!w.n && !d->nerrors)
 		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", a->paths[0]);
 	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(w.n + 1));
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
 	int n = 0;
 	for (int i = 0; i < w.n; i++) {
 		Source *src = read_source(w.files[i].path, false, d);
 		if (src)
-			srcs[n++] = src;
+			names[n] = w.files[i].module, srcs[n++] = src;
 	}
 	if (d->nerrors)
 		return NULL;
-	LoadArgs ra = {.srcs = srcs, .n = n, .base = a->base};
+	LoadArgs ra = {.srcs = srcs, .n = n, .base = a->base, .names = names};
 	return reform_fn(&ra, d);
 }
 
