@@ -402,13 +402,12 @@ static const char *decl_text(const Program *p, const Decl *d, size_t *len)
 		if (o->loc.file && strcmp(o->loc.file, d->loc.file) == 0 && o->loc.line > d->loc.line && o->loc.line < next)
 			next = o->loc.line;
 	}
-	size_t at = 0, end = src->len;
+	size_t at = 0;
 	for (int line = 1; at < src->len && line < d->loc.line; at++)
 		line += src->text[at] == '\n';
-	size_t e = at;
-	for (int line = d->loc.line; e < src->len && line < next; e++)
-		line += src->text[e] == '\n';
-	end = next == INT_MAX ? src->len : e;
+	size_t end = at;
+	for (int line = d->loc.line; end < src->len && line < next; end++)
+		line += src->text[end] == '\n';
 	*len = end - at;
 	return src->text + at;
 }
@@ -657,18 +656,24 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 /* One query for one record, under the rules and under the reform: counted
  * in s, and kept as an example when it changed.  False when either
  * evaluation failed. */
+/* A query failed on a record: counted, and the first message's first
+ * line kept (after prefix). */
+static void count_error(Stat *s, const char *prefix, const char *m, long lineno)
+{
+	if (s->errors++)
+		return;
+	const char *nl = strchr(m, '\n');
+	s->first_error = xprintf("%s%.*s", prefix, nl ? (int)(nl - m) : (int)strlen(m), m);
+	s->first_error_line = lineno;
+}
+
 /* A query only the reform has, for one record: its value under the
  * reform, counted; false when the evaluation failed. */
 static bool reform_only(edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
 {
 	edict_value *v;
 	if (edict_eval(cr, s->query, &v) != EDICT_OK) {
-		if (!s->errors++) {
-			const char *m = edict_ctx_errmsg(cr);
-			const char *nl = strchr(m, '\n');
-			s->first_error = xprintf("under the reform: %.*s", nl ? (int)(nl - m) : (int)strlen(m), m);
-			s->first_error_line = lineno;
-		}
+		count_error(s, "under the reform: ", edict_ctx_errmsg(cr), lineno);
 		return false;
 	}
 	const Value *b = api_value(v);
@@ -695,13 +700,8 @@ static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long li
 	int sa = edict_eval(cb, s->query, &va);
 	int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
 	if (sa != EDICT_OK || sb != EDICT_OK) {
-		if (!s->errors++) {
-			const char *m = sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr);
-			const char *nl = strchr(m, '\n');
-			s->first_error = nl ? xprintf("%s%.*s", sa != EDICT_OK ? "" : "under the reform: ", (int)(nl - m), m)
-					    : xprintf("%s%s", sa != EDICT_OK ? "" : "under the reform: ", m);
-			s->first_error_line = lineno;
-		}
+		count_error(s, sa != EDICT_OK ? "" : "under the reform: ",
+			    sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr), lineno);
 		return false;
 	}
 	const Value *a = api_value(va), *b = api_value(vb);
