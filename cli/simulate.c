@@ -784,22 +784,27 @@ static int prepare_queries(edict_ctx *cb, edict_ctx *cr, Stat *stats, int nq)
 	return bad ? EXIT_DIAG : EXIT_OK;
 }
 
-/* One record's facts set in both contexts: NULL, or why they were
- * refused.  Facts only the reform declares are left out of what the rules
- * as they are read. */
+/* One record's facts set in both contexts and their requirements
+ * checked: NULL, or why they were refused.  Facts only the reform declares
+ * are left out of what the rules as they are read. */
+static bool set_checked(edict_ctx *c, json_object *doc)
+{
+	return api_set_facts_object(c, doc) == EDICT_OK && api_check_requirements(c) == EDICT_OK;
+}
+
 static const char *set_record(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, json_object *doc)
 {
-	if (api_set_facts_object(cb, doc) != EDICT_OK) {
+	if (!set_checked(cb, doc)) {
 		const char *err = xprintf("%s", edict_ctx_errmsg(cb));
 		json_object *copy = NULL;
-		if (api_set_facts_object(cr, doc) != EDICT_OK || json_object_deep_copy(doc, &copy, NULL) != 0)
+		if (!set_checked(cr, doc) || json_object_deep_copy(doc, &copy, NULL) != 0)
 			return err;
 		facts_drop_unknown(bp, rp, copy);
-		int st = api_set_facts_object(cb, copy);
+		bool ok = set_checked(cb, copy);
 		json_object_put(copy);
-		return st == EDICT_OK ? NULL : err;
+		return ok ? NULL : err;
 	}
-	if (api_set_facts_object(cr, doc) != EDICT_OK)
+	if (!set_checked(cr, doc))
 		return xprintf("under the reform: %s", edict_ctx_errmsg(cr));
 	return NULL;
 }
@@ -865,6 +870,7 @@ int cmd_simulate(int argc, char **argv)
 		json_object *idj;
 		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
+		/* facts that break a requirement (of the base or the reform) are invalid facts too */
 		if (read)
 			err = set_record(cb, cr, api_program(base), api_program(reform), doc);
 		if (doc)
