@@ -653,6 +653,66 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 	return true;
 }
 
+/* One record's facts into both contexts: by the fast door
+ * (api_set_facts_text), else by json-c's tree.  Returns NULL, with the
+ * record's "id" as JSON in *id (NULL: none), or why the record is invalid. */
+/* A record's JSON in both contexts: NULL, or why it was refused.  Facts
+ * only the reform declares are left out of what the rules as they are
+ * read. */
+static const char *set_json(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, json_object *doc)
+{
+	if (api_set_facts_object(cb, doc) != EDICT_OK) {
+		const char *err = xprintf("%s", edict_ctx_errmsg(cb));
+		json_object *copy = NULL;
+		if (api_set_facts_object(cr, doc) != EDICT_OK || json_object_deep_copy(doc, &copy, NULL) != 0)
+			return err;
+		facts_drop_unknown(bp, rp, copy);
+		int st = api_set_facts_object(cb, copy);
+		json_object_put(copy);
+		return st == EDICT_OK ? NULL : err;
+	}
+	if (api_set_facts_object(cr, doc) != EDICT_OK)
+		return xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	return NULL;
+}
+
+static const char *read_both(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, const char *line,
+			     size_t n, const char **id)
+{
+	FactsSpan idt;
+	if (api_set_facts_text(cb, line, n, &idt) == EDICT_OK && api_set_facts_text(cr, line, n, &idt) == EDICT_OK) {
+		*id = idt.s ? xprintf("%.*s", (int)idt.n, idt.s) : NULL;
+		return NULL;
+	}
+	const char *err = NULL;
+	json_object *doc = NULL;
+	FactsError fe;
+	bool read = facts_read(line, n, &doc, &fe) == ST_OK;
+	if (!read)
+		err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
+	json_object *idj;
+	if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
+		*id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
+	if (read)
+		err = set_json(cb, cr, bp, rp, doc);
+	if (doc)
+		json_object_put(doc);
+	return err;
+}
+
+/* The record's facts in both contexts; facts that break a requirement (of
+ * the base or the reform) are invalid facts too. */
+static const char *set_both(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, const char *line,
+			    size_t n, const char **id)
+{
+	const char *err = read_both(cb, cr, bp, rp, line, n, id);
+	if (!err && api_check_requirements(cb) != EDICT_OK)
+		err = xprintf("%s", edict_ctx_errmsg(cb));
+	else if (!err && api_check_requirements(cr) != EDICT_OK)
+		err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	return err;
+}
+
 /* One query for one record, under the rules and under the reform: counted
  * in s, and kept as an example when it changed.  False when either
  * evaluation failed. */
@@ -784,31 +844,6 @@ static int prepare_queries(edict_ctx *cb, edict_ctx *cr, Stat *stats, int nq)
 	return bad ? EXIT_DIAG : EXIT_OK;
 }
 
-/* One record's facts set in both contexts and their requirements
- * checked: NULL, or why they were refused.  Facts only the reform declares
- * are left out of what the rules as they are read. */
-static bool set_checked(edict_ctx *c, json_object *doc)
-{
-	return api_set_facts_object(c, doc) == EDICT_OK && api_check_requirements(c) == EDICT_OK;
-}
-
-static const char *set_record(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, json_object *doc)
-{
-	if (!set_checked(cb, doc)) {
-		const char *err = xprintf("%s", edict_ctx_errmsg(cb));
-		json_object *copy = NULL;
-		if (!set_checked(cr, doc) || json_object_deep_copy(doc, &copy, NULL) != 0)
-			return err;
-		facts_drop_unknown(bp, rp, copy);
-		bool ok = set_checked(cb, copy);
-		json_object_put(copy);
-		return ok ? NULL : err;
-	}
-	if (!set_checked(cr, doc))
-		return xprintf("under the reform: %s", edict_ctx_errmsg(cr));
-	return NULL;
-}
-
 int cmd_simulate(int argc, char **argv)
 {
 	Options o;
@@ -860,21 +895,8 @@ int cmd_simulate(int argc, char **argv)
 		if (lead == n)
 			continue;
 		nrec++;
-		const char *err = NULL;
-		json_object *doc = NULL;
-		FactsError fe;
-		bool read = facts_read(line, n, &doc, &fe) == ST_OK;
-		if (!read)
-			err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
 		const char *id = NULL;
-		json_object *idj;
-		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
-			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		/* facts that break a requirement (of the base or the reform) are invalid facts too */
-		if (read)
-			err = set_record(cb, cr, api_program(base), api_program(reform), doc);
-		if (doc)
-			json_object_put(doc);
+		const char *err = set_both(cb, cr, api_program(base), api_program(reform), line, n, &id);
 		if (err) {
 			ninvalid++;
 			if (nlisted < SIM_MAX_LISTED)
