@@ -61,6 +61,9 @@ static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const
 
 static void push_dated(struct ParseState *ps, const char *from, Loc floc, const char *until, Loc uloc,
 		       Node *value, Citation *cites, int ncites, Loc loc);
+static void push_bracket(struct ParseState *ps, Loc loc);
+static void bracket_part(struct ParseState *ps, const char *word, Loc wloc, bool head, Case c);
+static Case dated_case(const char *from, Loc floc, const char *until, Loc uloc, Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s);
 static Decl *table_decl(struct ParseState *ps, Decl *head, Decl *rows);
 static Node *order_node(struct ParseState *ps, const char *by, Loc byloc, Node *key, const char *dir, Loc dirloc);
@@ -106,6 +109,7 @@ static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 %token DOCUMENT "'document'" VIEW "'view'"
 %token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
 %token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
+%token BRACKET "'bracket'"
 %token FROM "'from'" UNTIL "'until'" SOURCE "'source'" ASSUMPTION "'assumption'"
 %token HIT "'hit'" INPUT "'input'" MOD "'mod'" DOTDOT "'..'" AND "'and'" OR "'or'" NOT "'not'" IN "'in'" IS "'is'"
 %token KNOWN "'known'" UNKNOWN "'unknown'" IF "'if'" ELSE "'else'"
@@ -236,6 +240,12 @@ decl
 	| priv PARAM name ':' type pvalues {
 		$$ = $6; $$->kind = D_PARAM; $$->name = $3; $$->loc = @3; $$->type_node = $5;
 		$$->private_ = $1; $$->module = ps->mod;
+	}
+	| priv PARAM name ':' type cites brackets {
+		$$ = new_decl(ps, D_PARAM, $3, @3); $$->private_ = $1; $$->type_node = $5;
+		$$->cites = $6.v; $$->ncites = $6.n;
+		$$->brackets = ps->pending_brackets; $$->nbrackets = ps->npending_brackets;
+		ps->pending_brackets = NULL; ps->npending_brackets = 0;
 	}
 	| priv DECISION name ':' type '=' expr cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = $1; $$->type_node = $5;
@@ -389,6 +399,38 @@ pvalues
 		AST_PUSH($$->cases, $$->ncases, c);
 	}
 	| dated_values { $$ = ps->pending_decl; ps->pending_decl = NULL; }
+	;
+
+brackets
+	: bracket
+	| brackets bracket
+	;
+
+bracket
+	: bracket_start FROM expr name expr cites {
+		Loc none = {0};
+		Case t = dated_case(NULL, none, NULL, none, $3, NULL, 0, @3);
+		t.label = "threshold";
+		AST_PUSH(ps->pending_brackets[ps->npending_brackets - 1].thresholds,
+			 ps->pending_brackets[ps->npending_brackets - 1].nthresholds, t);
+		bracket_part(ps, $4, @4, true, dated_case(NULL, none, NULL, none, $5, $6.v, $6.n, @5));
+	} bracket_changes
+	| bracket_start bracket_change bracket_changes
+	;
+
+bracket_start
+	: BRACKET { push_bracket(ps, @1); }
+	;
+
+bracket_changes
+	: %empty
+	| bracket_changes bracket_change
+	;
+
+bracket_change
+	: name FROM DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, NULL, @3, $5, $6.v, $6.n, @$)); }
+	| name FROM DATE UNTIL DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $5, @5, $7, $8.v, $8.n, @$)); }
+	| name FROM DATE '=' expr UNTIL DATE cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $7, @7, $5, $8.v, $8.n, @$)); }
 	;
 
 dated_values
@@ -848,6 +890,23 @@ static void push_dated(struct ParseState *ps, const char *from, Loc floc, const 
 {
 	if (!ps->pending_decl)
 		ps->pending_decl = new_decl(ps, D_PARAM, NULL, loc);
+	Case c = dated_case(from, floc, until, uloc, value, cites, ncites, loc);
+	AST_PUSH(ps->pending_decl->cases, ps->pending_decl->ncases, c);
+}
+
+/* A scale's brackets: `bracket from 14_000_000 KRW rate 15%`, then the
+ * changes of its threshold and rate, each on its own date:
+ * `rate from 2025-01-01 = 16%`.  The words threshold, rate and amount are
+ * names elsewhere, so they are read as names and checked here. */
+static void push_bracket(struct ParseState *ps, Loc loc)
+{
+	Bracket b = {0};
+	b.loc = loc;
+	AST_PUSH(ps->pending_brackets, ps->npending_brackets, b);
+}
+
+static Case dated_case(const char *from, Loc floc, const char *until, Loc uloc, Node *value, Citation *cites, int ncites, Loc loc)
+{
 	Case c = {0};
 	c.is_default = true;
 	c.value = value;
@@ -858,7 +917,32 @@ static void push_dated(struct ParseState *ps, const char *from, Loc floc, const 
 	c.cites = cites;
 	c.ncites = ncites;
 	c.loc = loc;
-	AST_PUSH(ps->pending_decl->cases, ps->pending_decl->ncases, c);
+	return c;
+}
+
+static void bracket_part(struct ParseState *ps, const char *word, Loc wloc, bool head, Case c)
+{
+	Bracket *b = &ps->pending_brackets[ps->npending_brackets - 1];
+	bool thr = !head && strcmp(word, "threshold") == 0;
+	if (!thr && strcmp(word, "rate") != 0 && strcmp(word, "amount") != 0) {
+		static const char *const words[] = {"threshold", "rate", "amount"};
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, wloc, "a bracket has a threshold and a rate or an amount, not '%s'", word);
+		const char *best = diag_closest(word, words + head, 3 - head);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+		else
+			diag_hint(dg, head ? "write 'bracket from 14_000_000 KRW rate 15%%'"
+					   : "write 'threshold from 2025-01-01 = 14_000_000 KRW' or 'rate from 2025-01-01 = 15%%'");
+		ps->nerrors++;
+		if (!head)
+			return;
+		word = "rate"; /* kept as the bracket's rate, so no error follows from its absence */
+	}
+	c.label = word;
+	if (thr)
+		AST_PUSH(b->thresholds, b->nthresholds, c);
+	else
+		AST_PUSH(b->values, b->nvalues, c);
 }
 
 /* `by KEY [ascending|descending]` after a 'for': the words are checked here,
@@ -1042,6 +1126,9 @@ static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc)
 	return cond;
 }
 
+static void push_bracket(struct ParseState *ps, Loc loc);
+static void bracket_part(struct ParseState *ps, const char *word, Loc wloc, bool head, Case c);
+static Case dated_case(const char *from, Loc floc, const char *until, Loc uloc, Node *value, Citation *cites, int ncites, Loc loc);
 static void split_path(struct ParseState *ps, const char *dotted, TestStep *s)
 {
 	(void)ps;

@@ -54,7 +54,8 @@ typedef enum TypeKind {
 	TY_REC,
 	TY_LIST,
 	TY_EMPTY, /* the empty list [] before its element type is known */
-	TY_SERIES /* a fact over time: dated values of elem (a list of [date, value] pairs, dates ascending) */
+	TY_SERIES, /* a fact over time: dated values of elem (a list of [date, value] pairs, dates ascending) */
+	TY_SCALE  /* a bracket schedule (a `scale` parameter): elem is its thresholds' type */
 } TypeKind;
 
 typedef struct TypeDef TypeDef;
@@ -65,6 +66,7 @@ typedef struct Type {
 	uint16_t cur;        /* TY_MONEY: currency, 0 = any currency */
 	const struct Type *elem; /* TY_LIST, TY_SERIES */
 	TypeDef *def;        /* TY_ENUM, TY_REC */
+	const struct Type *amount; /* TY_SCALE: the type of its amounts, NULL for a scale of rates */
 } Type;
 
 /* `source "text"`, `assumption "text"`, or a citation of a declared
@@ -235,6 +237,18 @@ typedef struct Case {
 	Loc loc;
 } Case;
 
+/* One bracket of a scale: its threshold and its rate (or amount), each a
+ * list of values dated as a parameter's are (an undated one is always in
+ * force).  Each Case's label is the word written: "threshold", "rate" or
+ * "amount". */
+typedef struct Bracket {
+	Case *thresholds;
+	int nthresholds;
+	Case *values;
+	int nvalues;
+	Loc loc;
+} Bracket;
+
 typedef struct Param {
 	const char *name;
 	Node *type_node;
@@ -293,6 +307,8 @@ typedef struct Decl {
 	/* D_PARAM, D_DECISION, D_TABLE: cases; simple decisions have one default */
 	Case *cases;
 	int ncases;
+	Bracket *brackets; /* D_PARAM of type scale: its brackets, lowest first */
+	int nbrackets;
 	bool is_table;   /* D_TABLE, or a D_FUNCTION written as a table with parameters;
 			  * on a D_RECORD: the output columns of the table of that name */
 	HitPolicy hit;

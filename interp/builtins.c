@@ -17,6 +17,7 @@
 #include "decmath.h"
 #include "format.h"
 #include "opcodes.h"
+#include "scale.h"
 
 /* Loops look at the interrupt flag every this many items. */
 #define POLL_EVERY 65536
@@ -904,6 +905,7 @@ static int string(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *
 #define SORTABLE (BK_ORDERED | BK(TY_ENUM) | BK(TY_HS))
 #define SORTABLE_NEED "a list of numbers, amounts, dates, text or enumeration members"
 #define WHOLE_OR_DEC (BK(TY_INT) | BK(TY_DEC))
+#define SCALE_ARGS {ARG(BA_VALUE, BK(TY_SCALE), "a scale"), ARG(BA_VALUE, WHOLE_OR_DEC | MONEY, "a number or an amount")}
 #define ROUND_ARGS {ARG(BA_VALUE, BK_NUM | MONEY, "a number, percentage or amount"), EXACT(&ty_int, "the number of decimal places")}
 #define TEXT_ARGS {EXACT(&ty_str, "a text"), EXACT(&ty_str, "a text")}
 
@@ -1002,6 +1004,10 @@ const BuiltinDef bi_table[] = {
 	{"split", 2, 2, TEXT_ARGS, BR_LIST, &ty_str, 0, ACC_LIST, BC_TEXT, split},
 	{"join", 1, 2, {ARG(BA_LIST, BK(TY_STR), "a list of texts"), EXACT(&ty_str, "the separator")},
 	 BR_TYPE, &ty_str, 0, ACC_LIST, BC_ITEMS, join},
+	{"marginal_tax", 2, 2, SCALE_ARGS, BR_SCALE, NULL, 0, ACC_LIST, BC_ITEMS, scale_fn},
+	{"marginal_rate", 2, 2, SCALE_ARGS, BR_SCALE, NULL, 0, ACC_LIST, BC_ITEMS, scale_fn},
+	{"average_rate", 2, 2, SCALE_ARGS, BR_SCALE, NULL, 0, ACC_LIST, BC_ITEMS, scale_fn},
+	{"bracket_amount", 2, 2, SCALE_ARGS, BR_SCALE, NULL, 0, ACC_LIST, BC_ITEMS, scale_fn},
 	{"string", 1, 1, {NONE, NONE}, BR_TYPE, &ty_str, 0, ACC_LIST, BC_ONE, string},
 };
 

@@ -43,6 +43,7 @@ typedef enum BiResult {
 	BR_ROUNDED, /* round: a whole number without places, else the first argument's type */
 	BR_TYPE,    /* `type` */
 	BR_LIST,    /* a list of `type` */
+	BR_SCALE,   /* a scale builtin (scale.h): the checker types it by the scale and the base */
 	BR_NUMERIC  /* a whole number when every argument is one, else the first argument's
 		     * type (a decimal for a whole number): modulo(7, 2) is 1, modulo(7, 2.5) 2.0 */
 } BiResult;

@@ -18,10 +18,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arith.h"
 #include "builtins.h"
 #include "check.h"
 #include "cite.h"
 #include "format.h"
+#include "scale.h"
 
 /* "a whole number", "an amount of money": for sentences. */
 static const char *a_ty(const Type *t)
@@ -425,6 +427,11 @@ static const Type *resolve_type(Chk *c, Node *tn)
 	TypeDef *td = map_get(&c->types, s);
 	if (td)
 		return ty_named(td);
+	if (strcmp(s, "scale") == 0) {
+		Diag *dg = err(c, tn->loc, "a scale is a parameter written with its brackets");
+		diag_hint(dg, "write 'param NAME : scale' followed by lines such as 'bracket from 0 KRW rate 6%%'");
+		return &ty_error;
+	}
 	const char *cands[64];
 	int nc = 0;
 	for (size_t i = 0; i < sizeof basic / sizeof basic[0] && nc < 64; i++)
@@ -1099,6 +1106,33 @@ static const Type *builtin_arg(Chk *c, Node *n, const BuiltinDef *b, const BiArg
 	return NULL;
 }
 
+/* marginal_tax, marginal_rate, average_rate, bracket_amount(scale, base):
+ * the base is of the kind of the scale's thresholds; the first three take
+ * a scale of rates, bracket_amount one of amounts. */
+static const Type *scale_result(Chk *c, Node *n, const BuiltinDef *b, Node **a)
+{
+	const Type *s = a[0]->type, *base = a[1]->type;
+	if (!s || !base || s->kind != TY_SCALE || base->kind == TY_ERROR || s->elem->kind == TY_ERROR)
+		return &ty_error;
+	bool amounts = strcmp(b->name, "bracket_amount") == 0;
+	if (amounts != (s->amount != NULL)) {
+		Diag *dg = err(c, a[0]->loc, "%s needs a scale of %s, but this is %s", b->name, amounts ? "amounts" : "rates",
+			       a_ty(s));
+		diag_hint(dg, amounts ? "the rate of the bracket a base falls in is marginal_rate(scale, base)"
+				      : "the amount of the bracket a base falls in is bracket_amount(scale, base)");
+		return &ty_error;
+	}
+	if (!assignable(base, s->elem) && !unify(base, s->elem)) {
+		err(c, a[1]->loc, "the scale's thresholds are %s, but this base is %s", a_ty(s->elem), a_ty(base));
+		return &ty_error;
+	}
+	if (amounts)
+		return s->amount;
+	if (strcmp(b->name, "marginal_tax") == 0)
+		return base->kind == TY_MONEY ? (base->cur ? base : s->elem) : &ty_dec;
+	return &ty_pct;
+}
+
 /* The arguments of a call of builtin `bi` against its type rule, and the type it gives. */
 static const Type *check_builtin(Chk *c, Node *n, int bi)
 {
@@ -1166,6 +1200,7 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 		return n->type = t0->kind == TY_INT ? &ty_int : t0;
 	case BR_TYPE: return n->type = b->type;
 	case BR_LIST: return n->type = ty_list(b->type);
+	case BR_SCALE: return n->type = scale_result(c, n, b, a);
 	case BR_NUMERIC: return n->type = all_int ? &ty_int : t0->kind == TY_INT ? &ty_dec : t0;
 	}
 	return n->type = &ty_error;
@@ -1691,7 +1726,7 @@ static void check_decl(Chk *c, Decl *d);
 static const Type *decl_value_type(Chk *c, Decl *d, Node *use)
 {
 	(void)use;
-	if (d->view) {
+	if (d->view || d->nbrackets) {
 		check_decl(c, d);
 		return d->type ? d->type : &ty_error;
 	}
@@ -1773,11 +1808,11 @@ static void no_default(Chk *c, const Decl *d)
 /* Two values in force from the same day, where only the condition-less
  * ones (a parameter's values, a decision's defaults) compete: which one
  * the officer meant cannot be told. */
-static void same_from_twice(Chk *c, const Decl *d)
+static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose)
 {
 	Map first = {0}; /* each date to the first condition-less case of it */
-	for (int i = 0; i < d->ncases; i++) {
-		const Case *k = &d->cases[i];
+	for (int i = 0; i < n; i++) {
+		const Case *k = &cases[i];
 		if (k->cond || !k->from)
 			continue;
 		const Case *e = map_get(&first, k->from);
@@ -1785,8 +1820,8 @@ static void same_from_twice(Chk *c, const Decl *d)
 			map_put(&first, k->from, (void *)k);
 			continue;
 		}
-		Diag *dg = err(c, k->from_loc, "two values of '%s' are in force from %s: this one and the one at line %d",
-			       d->name, k->from, e->from_loc.line);
+		Diag *dg = err(c, k->from_loc, "two values of %s are in force from %s: this one and the one at line %d",
+			       whose, k->from, e->from_loc.line);
 		diag_hint(dg, "keep one, or give this one its own date");
 	}
 }
@@ -1837,7 +1872,7 @@ static void check_cases(Chk *c, Decl *d)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
 	if (d->kind == D_DECISION && !d->is_table && ndefault == 0 && d->ncases > 0)
 		no_default(c, d);
-	same_from_twice(c, d);
+	same_from_twice(c, d->cases, d->ncases, xprintf("'%s'", d->name));
 }
 
 /* `view NAME : timeline of LIST { label: field, start: field ... }`: a
@@ -1901,6 +1936,154 @@ static void check_view(Chk *c, Decl *d)
 		err(c, d->loc, "a timeline needs at least a label and a start: { label: name, start: launch_month }");
 }
 
+/* ------------------------------------------------------------ scales */
+
+/* A parameter declared `: scale`, or written with brackets. */
+static bool is_scale(const Decl *d)
+{
+	return d->kind == D_PARAM &&
+	       (d->nbrackets || (d->type_node && d->type_node->kind == N_NAME && strcmp(d->type_node->text, "scale") == 0));
+}
+
+/* One dated value of a bracket: a constant of the kinds the part takes.
+ * *kind is the type the scale's first such value set, which the others
+ * must share (one currency). */
+static void scale_value(Chk *c, const Decl *d, Case *k, const Type **kind)
+{
+	const Type *t = check(c, k->value, NULL);
+	date_t f, u;
+	bool hf = parse_date_text(c, k->from, k->from_loc, &f);
+	bool hu = parse_date_text(c, k->until, k->until_loc, &u);
+	if (hf && hu && u <= f)
+		err(c, k->until_loc, "'until' must come after 'from'");
+	if (t->kind == TY_ERROR)
+		return;
+	bool is_rate = strcmp(k->label, "rate") == 0;
+	if (is_rate && t->kind != TY_PCT) {
+		Diag *dg = err(c, k->value->loc, "a bracket's rate is a percentage, but this is %s", a_ty(t));
+		diag_hint(dg, "write the rate with %%, like 15%%");
+		return;
+	}
+	if (!is_rate && t->kind != TY_INT && t->kind != TY_DEC && t->kind != TY_MONEY && t->kind != TY_PCT) {
+		err(c, k->value->loc, "a bracket's %s is a number or an amount, but this is %s", k->label, a_ty(t));
+		return;
+	}
+	if (!k->value->is_const) {
+		Diag *dg = err(c, k->value->loc, "a bracket's %s is written as a value", k->label);
+		diag_hint(dg, "write it out, like 14_000_000 KRW or 15%%");
+		return;
+	}
+	if (!*kind) {
+		*kind = t;
+	} else if (!unify(*kind, t) || (t->kind == TY_MONEY && t->cur != (*kind)->cur)) {
+		Diag *dg = err(c, k->value->loc, "the %ss of '%s' mix %s and %s", k->label, d->name, a_ty(*kind), a_ty(t));
+		diag_hint(dg, "write every %s of a scale in one kind, in one currency", k->label);
+	}
+}
+
+/* The threshold value of bracket i's dated value k in a description. */
+static Value desc_at(Value desc, int i, int part, int k, int field)
+{
+	return desc.as.l->items[i].as.l->items[part].as.l->items[k].as.l->items[field];
+}
+
+/* The brackets in force on `day` are written lowest first, no two starting
+ * at one threshold; false after reporting the first that is not. */
+static bool order_on(Chk *c, const Decl *d, Value desc, date_t day, bool dated)
+{
+	int prev = -1, pk = -1;
+	for (int i = 0; i < d->nbrackets; i++) {
+		int at = scale_pick(desc.as.l->items[i].as.l->items[0].as.l, day);
+		if (at < 0)
+			continue;
+		if (prev >= 0) {
+			Value lo = desc_at(desc, prev, 0, pk, 2), t = desc_at(desc, i, 0, at, 2);
+			int cmp = ar_order(lo, t);
+			if (cmp >= 0) {
+				Loc loc = d->brackets[i].thresholds[at].value->loc;
+				char on[16] = "";
+				if (dated) {
+					strcpy(on, " on ");
+					date_format(day, on + 4);
+				}
+				Diag *dg = cmp == 0 ? err(c, loc, "brackets %d and %d of '%s' both start at %s%s", prev + 1, i + 1,
+							  d->name, fmt_value_str(c->p, t), on)
+						    : err(c, loc, "bracket %d of '%s' starts at %s, below bracket %d at %s%s", i + 1,
+							  d->name, fmt_value_str(c->p, t), prev + 1, fmt_value_str(c->p, lo), on);
+				diag_hint(dg, cmp == 0 ? "keep one of them, or give this one its own threshold"
+						       : "write the brackets lowest first");
+				return false;
+			}
+		}
+		prev = i;
+		pk = at;
+	}
+	return true;
+}
+
+/* The order is checked on every day a threshold starts or ends, and
+ * before any date. */
+static void scale_order(Chk *c, const Decl *d)
+{
+	Value desc = scale_describe(d);
+	if (!order_on(c, d, desc, INT32_MIN, false))
+		return;
+	for (int b = 0; b < d->nbrackets; b++)
+		for (int k = 0; k < d->brackets[b].nthresholds; k++)
+			for (int end = 0; end < 2; end++) {
+				Value day = desc_at(desc, b, 0, k, end);
+				if (day.tag == V_DATE && !order_on(c, d, desc, day.as.i, true))
+					return;
+			}
+}
+
+/* `param NAME : scale` with its brackets: each value checked, one kind of
+ * threshold, rates or amounts of one kind, in order on every date. */
+static void check_scale(Chk *c, Decl *d)
+{
+	if (!d->nbrackets) {
+		Diag *dg = err(c, d->loc, "the scale '%s' has no brackets", d->name);
+		diag_hint(dg, "write its brackets after it, one a line: 'bracket from 0 KRW rate 6%%'");
+		d->type = &ty_error;
+		return;
+	}
+	if (!(d->type_node->kind == N_NAME && strcmp(d->type_node->text, "scale") == 0 && !d->type_node->cur)) {
+		Diag *dg = err(c, d->type_node->loc, "a parameter with brackets is a scale");
+		diag_hint(dg, "write 'param %s : scale'", d->name);
+	}
+	const Type *thr = NULL, *val = NULL;
+	const char *word = NULL;
+	int errors = c->d->nerrors;
+	for (int b = 0; b < d->nbrackets; b++) {
+		Bracket *br = &d->brackets[b];
+		for (int k = 0; k < br->nthresholds; k++)
+			scale_value(c, d, &br->thresholds[k], &thr);
+		for (int k = 0; k < br->nvalues; k++) {
+			if (!word)
+				word = br->values[k].label;
+			else if (strcmp(word, br->values[k].label) != 0) {
+				Diag *dg = err(c, br->values[k].loc, "the brackets of '%s' mix rates and amounts", d->name);
+				diag_hint(dg, "a scale gives a rate in every bracket or an amount in every bracket");
+				continue;
+			}
+			scale_value(c, d, &br->values[k], &val);
+		}
+		if (!br->nthresholds)
+			err(c, br->loc, "bracket %d of '%s' has no threshold: write 'threshold from DATE = ...'", b + 1, d->name);
+		else if (!br->nvalues)
+			err(c, br->loc, "bracket %d of '%s' has a threshold but no rate or amount: write 'rate from DATE = ...'", b + 1, d->name);
+		same_from_twice(c, br->thresholds, br->nthresholds, xprintf("the threshold of bracket %d", b + 1));
+		same_from_twice(c, br->values, br->nvalues, xprintf("the %s of bracket %d", word ? word : "rate", b + 1));
+	}
+	if (c->d->nerrors == errors)
+		scale_order(c, d);
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_SCALE;
+	t->elem = thr ? thr : &ty_error;
+	t->amount = word && strcmp(word, "amount") == 0 ? (val ? val : &ty_error) : NULL;
+	d->type = t;
+}
+
 static void check_decl(Chk *c, Decl *d)
 {
 	if (d->checked || d->checking)
@@ -1916,6 +2099,11 @@ static void check_decl(Chk *c, Decl *d)
 		}
 		/* fall through */
 	case D_PARAM:
+		if (is_scale(d)) {
+			check_scale(c, d);
+			break;
+		}
+		/* fall through */
 	case D_TABLE:
 		if (!d->type)
 			d->type = resolve_type(c, d->type_node);

@@ -29,6 +29,13 @@ static void visit_fields(TypeDef *td, Decl *owner, CiteVisit fn, void *arg)
 			fn(&td->fields[j].cites[k], owner, NULL, arg);
 }
 
+static void visit_cases(Case *k, int n, Decl *owner, CiteVisit fn, void *arg)
+{
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < k[i].ncites; c++)
+			fn(&k[i].cites[c], owner, &k[i], arg);
+}
+
 void cite_each(const Program *p, CiteVisit fn, void *arg)
 {
 	for (int i = 0; i < p->nmods; i++) {
@@ -37,9 +44,11 @@ void cite_each(const Program *p, CiteVisit fn, void *arg)
 			Decl *d = m->decls[j];
 			for (int k = 0; k < d->ncites; k++)
 				fn(&d->cites[k], d, NULL, arg);
-			for (int k = 0; k < d->ncases; k++)
-				for (int c = 0; c < d->cases[k].ncites; c++)
-					fn(&d->cases[k].cites[c], d, &d->cases[k], arg);
+			visit_cases(d->cases, d->ncases, d, fn, arg);
+			for (int b = 0; b < d->nbrackets; b++) {
+				visit_cases(d->brackets[b].thresholds, d->brackets[b].nthresholds, d, fn, arg);
+				visit_cases(d->brackets[b].values, d->brackets[b].nvalues, d, fn, arg);
+			}
 			if (d->def && !d->def->is_enum)
 				visit_fields(d->def, d, fn, arg);
 		}

@@ -19,6 +19,7 @@
 #include "fold.h"
 #include "guard.h"
 #include "opcodes.h"
+#include "scale.h"
 
 /* Small functions are compiled into their callers (see inline_call). */
 #define INLINE_MAX_NODES 40
@@ -562,6 +563,9 @@ static void call(Cg *g, Node *n)
 		argc = 2;
 	}
 	emit2(g, OP_BUILTIN, b, argc, n->loc);
+	/* a scale's tax or rate is explained with the brackets it used */
+	if (g->trace && bi_table[b].result == BR_SCALE)
+		emit(g, OP_TRACE_COND, n->id, n->loc);
 }
 
 /* expr op expr: a test against a constant is one superinstruction. */
@@ -984,6 +988,11 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	}
 	if (d->kind == D_FUNCTION && !d->is_table) {
 		expr(&g, d->body);
+		emit(&g, OP_RETURN, 0, d->loc);
+	} else if (d->nbrackets) {
+		/* a scale: its brackets in force on the as-of date */
+		push_const(&g, scale_describe(d), d->loc);
+		emit(&g, OP_SCALE, 0, d->loc);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else {
 		cases(&g, d);

@@ -26,13 +26,14 @@ typedef enum DecState {
 	DS_KEPT = 4       /* decided in an earlier evaluation, and reads no facts */
 } DecState;
 
-typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION } TraceKind;
+/* TR_NOTE: a line a builtin adds to the explanation (a scale's bracket), in `path` */
+typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION, TR_NOTE } TraceKind;
 
 typedef struct TraceEv {
 	TraceKind kind;
 	int frame; /* decl index whose evaluation recorded it; -1 for the query */
 	int a;     /* node id / case index / decl index; for TR_FACT: unused */
-	const Str *path; /* TR_FACT */
+	const Str *path; /* TR_FACT, TR_NOTE */
 	Value v;
 } TraceEv;
 

@@ -123,6 +123,8 @@ static void summarize(const EvIndex *ix, int frame, ExplainSum *s)
 			keep(&facts, &s->facts, &s->nfacts, e, true);
 		else if (e->kind == TR_DECISION)
 			keep(&uses, &s->uses, &s->nuses, e, false);
+		else if (e->kind == TR_NOTE)
+			AST_PUSH(s->notes, s->nnotes, e);
 	}
 }
 
@@ -220,6 +222,10 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		fmt_value(p, s.conds[i]->v, b);
 		missing_text(s.conds[i]->v, b);
 		buf_puts(b, "\n");
+	}
+	for (int i = 0; i < s.nnotes; i++) {
+		indent(b, depth + 2);
+		buf_printf(b, "%s\n", s.notes[i]->path->data);
 	}
 	for (int i = 0; i < s.nfacts; i++) {
 		indent(b, depth + 1);
@@ -369,7 +375,17 @@ static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		json_loc(b, n->loc);
 		buf_puts(b, "}");
 	}
-	buf_puts(b, "],\"facts\":[");
+	buf_puts(b, "],");
+	if (s.nnotes) {
+		buf_puts(b, "\"notes\":[");
+		for (int i = 0; i < s.nnotes; i++) {
+			if (i)
+				buf_puts(b, ",");
+			buf_json_str(b, s.notes[i]->path->data, s.notes[i]->path->len);
+		}
+		buf_puts(b, "],");
+	}
+	buf_puts(b, "\"facts\":[");
 	for (int i = 0; i < s.nfacts; i++) {
 		if (i)
 			buf_puts(b, ",");

@@ -22,8 +22,8 @@ void explain_json(const Ctx *c, int decl, const char *label, Value v, Buf *out);
  * applied and the last value of each condition, fact and decision it read. */
 typedef struct ExplainSum {
 	int kase;
-	const TraceEv **conds, **facts, **uses;
-	int nconds, nfacts, nuses;
+	const TraceEv **conds, **facts, **uses, **notes;
+	int nconds, nfacts, nuses, nnotes;
 } ExplainSum;
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
 /* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */

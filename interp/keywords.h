@@ -50,6 +50,7 @@ typedef enum KwClass {
 	X(THEN, "then", KW_EXPR)                 \
 	X(OVERRIDES, "overrides", KW_OTHER)      \
 	X(FROM, "from", KW_OTHER)                \
+	X(BRACKET, "bracket", KW_OTHER)          \
 	X(UNTIL, "until", KW_OTHER)              \
 	X(SOURCE, "source", KW_OTHER)            \
 	X(ASSUMPTION, "assumption", KW_OTHER)    \

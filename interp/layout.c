@@ -34,6 +34,7 @@ typedef enum Role {
 	ROLE_PLAIN,
 	ROLE_DECL, /* starts a top-level declaration (or the module line, an import) */
 	ROLE_CASE, /* starts a case, a table row or a dated value */
+	ROLE_PART, /* starts a dated change of a scale's bracket: `rate from 2025-01-01 = 16%` */
 	ROLE_CITE, /* starts a citation: `source` or `assumption` */
 	ROLE_LINE  /* starts a line, nothing more: a test's step, a body's brace */
 } Role;
@@ -105,7 +106,7 @@ static bool known_keyword(const Item *x)
 		"overrides", "from", "until", "source", "assumption", "hit", "and", "or", "not", "in",
 		"is", "known", "unknown", "if", "else", "let", "match", "for", "where", "true", "false",
 		"otherwise", "list", "chapter", "heading", "subheading", "hs", "given", "expect",
-		"showing", "as_of", "mod", "input", "document", "view", "at", "over", "require"};
+		"showing", "as_of", "mod", "input", "document", "view", "at", "over", "bracket", "require"};
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
 		if (is_text(x, kw[i]))
 			return true;
@@ -277,8 +278,17 @@ typedef struct Walk {
 	DeclWord decl;      /* the declaration being walked */
 	bool after_private; /* the token before was `private` */
 	bool seen_eq;       /* its `=` (or a case) has been seen */
+	bool scale;         /* a parameter with brackets: `from` starts no case */
 	const Item *prev;   /* the token before */
 } Walk;
+
+/* In a scale, the word of a bracket's dated change: `rate from ...`. */
+static bool starts_part(const Lay *l, int i)
+{
+	const Item *x = &l->it[i];
+	return i + 1 < l->n && is_text(&l->it[i + 1], "from") &&
+	       (is_text(x, "threshold") || is_text(x, "rate") || is_text(x, "amount"));
+}
 
 /* Token i's role, and the declaration it belongs to. */
 static void mark_role(Lay *l, int i, Walk *w)
@@ -290,6 +300,12 @@ static void mark_role(Lay *l, int i, Walk *w)
 		x->role = ROLE_DECL;
 		w->decl = is_text(x, "private") ? DW_OTHER : kw;
 		w->seen_eq = false;
+		w->scale = false;
+	} else if (top_level && w->decl == DW_PARAM && is_text(x, "bracket")) {
+		x->role = ROLE_CASE;
+		w->scale = w->seen_eq = true;
+	} else if (top_level && w->scale && (is_text(x, "from") || starts_part(l, i))) {
+		x->role = is_text(x, "from") ? ROLE_PLAIN : ROLE_PART;
 	} else if (top_level && w->after_private) {
 		w->decl = kw != DW_NONE ? kw : DW_OTHER;
 		x->flush = true;
@@ -464,6 +480,8 @@ static void lay_lines(Lay *l)
 				indent = clause = 0;
 			else if (x->role == ROLE_CASE)
 				indent = clause = 2;
+			else if (x->role == ROLE_PART)
+				indent = clause = 4;
 			else
 				indent = clause + 2;
 			x->indent = indent;

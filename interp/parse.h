@@ -32,6 +32,8 @@ struct ParseState {
 	int npending_steps;
 	int pending_severity;
 	Decl *pending_decl;
+	Bracket *pending_brackets; /* a scale's brackets */
+	int npending_brackets;
 	TypeDef *pending_columns; /* a table's output columns { name : type ... } */
 	Node **inputs; /* the input columns of the table being read */
 	int ninputs;

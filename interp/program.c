@@ -96,6 +96,7 @@ const char *ty_name(const Type *t)
 	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
 	case TY_EMPTY: return "empty list";
 	case TY_SERIES: return xprintf("%s over time", ty_name(t->elem));
+	case TY_SCALE: return t->amount ? "scale of amounts" : "scale of rates";
 	}
 	return "?";
 }

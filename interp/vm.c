@@ -22,6 +22,7 @@
 #include "guard.h"
 #include "opcodes.h"
 #include "protect.h"
+#include "scale.h"
 #include "vm.h"
 
 /* ------------------------------------------------------------- errors */
@@ -158,6 +159,11 @@ static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
 	}
 	TraceEv e = {k, c->frame, a, path, v};
 	c->ev[c->nev++] = e;
+}
+
+void vm_trace_note(Ctx *c, const char *text)
+{
+	trace_add(c, TR_NOTE, 0, val_str_new(text, strlen(text)), val_bool(true));
 }
 
 /* ---------------------------------------------------------- arithmetic */
@@ -1218,6 +1224,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		b = POP();
 		int traced = (int)*pc++;
 		TOP() = series_value(c, TOP(), b, K[INS_A(w)].as.s, traced);
+		VMBREAK;
+	}
+	/* SCALE: the description of a scale on top (scale.h) becomes its
+	 * brackets in force on the as-of date. */
+	VMCASE(SCALE) {
+		if (scale_in_force(c, TOP(), &a) != ST_OK)
+			raise_at(c, ch->locs[pc - code - 1]);
+		TOP() = a;
 		VMBREAK;
 	}
 	/* ERROR: a runtime error with the message K[A]. */
