@@ -36,6 +36,20 @@ static void print_summary(const Program *p, int nwarnings)
 	fputs(buf_cstr(&b), stdout);
 }
 
+/* Each reform found under the paths, loaded over the rules: false when
+ * one has errors (its diagnostics printed). */
+static bool check_reforms(Program *p)
+{
+	bool ok = true;
+	for (int i = 0; i < p->nreforms; i++) {
+		Diags *d = diag_new();
+		Program *rp = load_reform(p, &p->reforms[i], 1, d);
+		cli_print_reform_diags(d, &p->reforms[i]->path, 1);
+		ok &= rp && !d->nerrors;
+	}
+	return ok;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	Opts o;
@@ -52,8 +66,12 @@ int cmd_check(int argc, char **argv)
 	cli_print_diags(d);
 	if (d->nerrors)
 		return EXIT_DIAG;
+	if (p && !check_reforms(p))
+		return EXIT_DIAG;
 	if (p) {
 		print_summary(p, d->nwarnings);
+		if (p->nreforms)
+			printf("%d reform%s checked\n", p->nreforms, p->nreforms == 1 ? "" : "s");
 		/* the hash `edict serve` reports with every decision */
 		char hash[72];
 		schema_hash(p, hash);

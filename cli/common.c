@@ -29,12 +29,26 @@ void cli_usage_error(const char *fmt, const char *arg)
 	cli_usage("edict", fmt, arg, "Run 'edict help' for the commands and their options.");
 }
 
+static bool in_files(const char *file, const char *const *files, int n)
+{
+	for (int i = 0; file && i < n; i++)
+		if (strcmp(file, files[i]) == 0)
+			return true;
+	return false;
+}
+
 void cli_print_diags(const Diags *d)
+{
+	cli_print_reform_diags(d, NULL, 0);
+}
+
+void cli_print_reform_diags(const Diags *d, const char *const *files, int nfiles)
 {
 	bool color = cli_color(stderr);
 	const Diag **order = diag_sorted(d);
 	for (int i = 0; i < d->n; i++)
-		fputs(diag_render(d, order[i], color), stderr);
+		if (!files || order[i]->sev == SEV_ERROR || in_files(order[i]->loc.file, files, nfiles))
+			fputs(diag_render(d, order[i], color), stderr);
 	int max = d->max_errors ? d->max_errors : 100;
 	if (d->nerrors > max)
 		fprintf(stderr, "... and %d more errors\n", d->nerrors - max);
@@ -134,6 +148,10 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 			if (!more)
 				return cli_usage_error("%s needs the name of the image file to write, like kotra.edc", a), -1;
 			o->out = argv[++i];
+		} else if (strcmp(cmd, "test") == 0 && strcmp(a, "--reform") == 0) {
+			if (!more)
+				return cli_usage_error("%s needs a rule file or directory that changes the rules", a), -1;
+			AST_PUSH(o->reforms, o->nreforms, argv[++i]);
 		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
 			if (!more)
 				return cli_usage_error("%s needs a folder to write the site into", a), -1;

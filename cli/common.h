@@ -24,6 +24,10 @@ void cli_usage(const char *who, const char *fmt, const char *arg, const char *th
 void cli_usage_error(const char *fmt, const char *arg);
 
 void cli_print_diags(const Diags *d);
+/* The diagnostics of a reform loaded over rules that loaded well: every
+ * error, and the warnings about the reform's own files (those about the
+ * rules were said when they loaded). */
+void cli_print_reform_diags(const Diags *d, const char *const *files, int nfiles);
 
 /* The options the commands that evaluate share: --query/-q, --as-of and,
  * when jobs is not NULL, --jobs/-j.  argv[*i] is looked at; returns 1 when it
@@ -48,6 +52,8 @@ typedef struct Opts {
 	bool coverage;
 	const char *lcov;
 	double min;
+	const char **reforms; /* test: --reform FILE|DIR, repeatable: one reform */
+	int nreforms;
 	const char *out;    /* doc: -o DIR */
 	const char *format; /* graph: --format dot|svg */
 } Opts;

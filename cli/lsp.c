@@ -562,6 +562,26 @@ static void publish_space(Server *s, Space *sp, const char *fallback)
 	sp->npublished = nfiles;
 }
 
+/* Each reform among the files (`reform NAME`), loaded over the rules as
+ * `edict check` does: what it says about the reform's own file joins d. */
+static void reform_diags(const Program *p, Diags *d)
+{
+	for (int i = 0; i < p->nreforms; i++) {
+		const Source *src = p->reforms[i];
+		Diags *rd = diag_new();
+		load_reform(p, &p->reforms[i], 1, rd);
+		diag_add_source(d, src);
+		for (int k = 0; k < rd->n; k++) {
+			const Diag *g = &rd->items[k];
+			if (!g->loc.file || strcmp(g->loc.file, src->path) != 0)
+				continue;
+			Diag *nd = diag_add(d, g->sev, g->loc, "%s", g->msg);
+			nd->hint = g->hint;
+			nd->fix = g->fix;
+		}
+	}
+}
+
 /* Load the rule set again, as `edict check` would, and publish. */
 static void analyse(Server *s, Space *sp, const char *trigger)
 {
@@ -576,8 +596,10 @@ static void analyse(Server *s, Space *sp, const char *trigger)
 		p = load_paths_overlay(&sp->root, 1, ovs, n, d);
 	else
 		p = n ? load_sources(ovs, n, d) : NULL;
-	if (p && d->nerrors == 0)
+	if (p && d->nerrors == 0) {
 		query_run_checks(p, date_today(), d);
+		reform_diags(p, d);
+	}
 	sp->p = p;
 	sp->d = d;
 	sp->ix = p ? sym_index(p) : NULL;

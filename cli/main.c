@@ -1,7 +1,7 @@
 /*
  * main.c - the `edict` command: dispatch to one file per subcommand (check,
- * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve, compile), and the help
- * text.
+ * eval, test, disasm, repl, batch, simulate, fmt, lsp, serve, doc, graph,
+ * compile), and the help text.
  *
  * The command is a host like any other: it loads a rule set, reports
  * diagnostics, and evaluates.  Exit statuses are a contract (common.h):
@@ -27,12 +27,13 @@ static const char *help_text =
 	"  edict compile PATH... [-o FILE.edc]  check the rules and write their compiled image\n"
 	"  edict eval PATH... --facts FILE|-    evaluate decisions for one set of facts\n"
 	"        [--query Q]... [--as-of DATE] [--json] [--explain[=full]]\n"
-	"  edict test PATH... [--coverage] [--lcov FILE] [--min PERCENT]\n"
-	"                                       run the tests written in the rule files, and\n"
-	"                                       say what they exercised\n"
+	"  edict test PATH... [--reform R]... [--coverage] [--lcov FILE] [--min PERCENT]\n"
+	"                                       run the tests written in the rule files (and in\n"
+	"                                       each reform, over the rules it changes), and say\n"
+	"                                       what they exercised\n"
 	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
 	"                                       one JSON document a line in, one result a line out\n"
-	"  edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
+	"  edict simulate PATH... --reform R... --population FILE.ndjson [--query Q]...\n"
 	"        [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
 	"                                       what a reform changes across a population\n"
 	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"

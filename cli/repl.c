@@ -40,11 +40,21 @@
 
 /* ------------------------------------------------------------ the session */
 
-/* The facts of a scenario, as given, and its date. */
+/* A parameter changed in a scenario (a policy tried out): its name and
+ * its value as JSON, read against the rules each time it is used, so that
+ * it follows a reload of the rule files as the facts do. */
+typedef struct ParamSet {
+	const char *qname;
+	const char *json;
+} ParamSet;
+
+/* The facts of a scenario, as given, its date, and its changed parameters. */
 typedef struct State {
 	json_object *doc; /* an object: fact root -> JSON value */
 	bool dated;       /* as_of chosen; otherwise today */
 	date_t as_of;
+	ParamSet *params;
+	int nparams;
 } State;
 
 typedef struct Scenario {
@@ -273,7 +283,46 @@ static State state_copy(const State *s)
 	c.doc = NULL;
 	if (json_object_deep_copy(s->doc, &c.doc, NULL) != 0 || !c.doc)
 		c.doc = json_object_new_object();
+	c.params = GC_MALLOC(sizeof(ParamSet) * (size_t)(s->nparams + 1));
+	if (s->nparams)
+		memcpy(c.params, s->params, sizeof(ParamSet) * (size_t)s->nparams);
 	return c;
+}
+
+/* A changed parameter's value read against the current rules; false when
+ * the rules no longer have it or it no longer fits (*err says why). */
+static bool param_value(Repl *r, const ParamSet *ps, const Decl **d, Value *v, const char **err)
+{
+	*d = prog_find_decl(r->p, ps->qname);
+	if (!*d || (*d)->kind != D_PARAM) {
+		*err = xprintf("the rules have no parameter %s", ps->qname);
+		return false;
+	}
+	json_object *j = json_tokener_parse(ps->json);
+	int st = facts_convert(r->p, (*d)->type, j, ps->qname, v, err);
+	json_object_put(j);
+	return st == ST_OK;
+}
+
+/* The scenario's changed parameters, fixed in c (those that no longer fit
+ * the rules are left out; `facts` says so). */
+static void apply_params(Repl *r, const State *s, Ctx *c)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		const Decl *d;
+		Value v;
+		const char *err;
+		if (param_value(r, &s->params[i], &d, &v, &err))
+			vm_override(c, d->index, v);
+	}
+}
+
+static int param_find(const State *s, const char *qname)
+{
+	for (int i = 0; i < s->nparams; i++)
+		if (strcmp(s->params[i].qname, qname) == 0)
+			return i;
+	return -1;
 }
 
 static void state_free(State *s)
@@ -304,6 +353,7 @@ static Ctx *state_ctx(Repl *r, const State *s, bool trace, bool patient)
 		ctx_set_limits(c, ULLONG_MAX / 2, 0);
 	ctx_set_trace(c, trace);
 	vm_reset(c);
+	apply_params(r, s, c);
 	return c;
 }
 
@@ -777,8 +827,87 @@ static bool put(Repl *r, State *s, const Given *g)
 	return true;
 }
 
+/* The declaration named at the start of s, or NULL (also for a fact
+ * path: facts come first); *end is past its name. */
+static const Decl *decl_at(Repl *r, const char *s, const char **end)
+{
+	const char *t = s, *root = NULL;
+	while (is_name_char((unsigned char)*t) || (*t == '.' && is_name_char((unsigned char)t[1]))) {
+		if (*t == '.' && !root)
+			root = t;
+		t++;
+	}
+	*end = t;
+	if (t == s || prog_find_fact(r->p, ast_strdup(s, (size_t)((root ? root : t) - s))))
+		return NULL;
+	return prog_find_decl(r->p, ast_strdup(s, (size_t)(t - s)));
+}
+
+/* The parameter named at the start of s (`voucher.cap_per_company =
+ * ...`), or NULL; *end is past its name. */
+static const Decl *param_at(Repl *r, const char *s, const char **end)
+{
+	const Decl *d = decl_at(r, s, end);
+	return d && d->kind == D_PARAM ? d : NULL;
+}
+
+static Query *compile_question(Repl *r, const char *text);
+
+/* `param = value` in input[from, to): the value evaluated in scenario s
+ * (so `cap = cap * 2` works), checked against the parameter's type, and
+ * kept in s.  False after reporting. */
+static bool param_given(Repl *r, const char *input, size_t from, size_t to, State *s)
+{
+	const char *name_end;
+	const Decl *d = param_at(r, input + from, &name_end);
+	const char *eq = skip_ws(name_end);
+	if (!d || *eq != '=' || (size_t)(eq - input) >= to) {
+		fail(r, "write a parameter and its value, like voucher.cap_per_company = 70_000_000 KRW");
+		return false;
+	}
+	Source *src = piece(r, input, (size_t)(eq + 1 - input), to);
+	Query *q = compile_question(r, src->text);
+	if (!q)
+		return false;
+	Ctx *c = state_ctx(r, s, false, true);
+	Value v;
+	if (query_run(c, q, &v) != ST_OK) {
+		eval_failed(r, c);
+		return false;
+	}
+	json_object *j = value_json(r->p, v);
+	ParamSet ps = {d->qname, xprintf("%s", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN))};
+	json_object_put(j);
+	const Decl *dd;
+	const char *err;
+	if (!param_value(r, &ps, &dd, &v, &err)) {
+		Diags *dg = diag_new();
+		diag_add_source(dg, src);
+		const Node *e = q->expr;
+		diag_hint(diag_add(dg, SEV_ERROR, e->loc, "%s is %s; this value does not fit it", d->qname, ty_name(d->type)),
+			  "%s", err);
+		show_diags(r, dg);
+		return false;
+	}
+	int at = param_find(s, d->qname);
+	if (at < 0) {
+		ParamSet *grown = GC_MALLOC(sizeof(ParamSet) * (size_t)(s->nparams + 1));
+		if (s->nparams)
+			memcpy(grown, s->params, sizeof(ParamSet) * (size_t)s->nparams);
+		s->params = grown;
+		at = s->nparams++;
+	}
+	s->params[at] = ps;
+	return true;
+}
+
 static bool looks_like_set(Repl *r, const char *s)
 {
+	const char *pe;
+	if (param_at(r, s, &pe)) {
+		pe = skip_ws(pe);
+		return pe[0] == '=' && pe[1] != '=' && pe[1] != '>';
+	}
 	const char *t = s;
 	while (is_name_char((unsigned char)*t))
 		t++;
@@ -805,6 +934,14 @@ static void after_change(Repl *r, const State *before)
 static void cmd_set(Repl *r, const char *input, const char *at)
 {
 	size_t from = (size_t)(at - input);
+	const char *pe;
+	if (param_at(r, skip_ws(at), &pe)) {
+		State before = state_copy(&r->cur);
+		if (param_given(r, input, (size_t)(skip_ws(at) - input), strlen(input), &r->cur))
+			after_change(r, &before);
+		state_free(&before);
+		return;
+	}
 	Given g;
 	if (!given(r, piece(r, input, from, strlen(input)), &g))
 		return;
@@ -819,6 +956,21 @@ static void cmd_unset(Repl *r, const char *arg)
 	char *path = trim_copy(arg, strlen(arg));
 	if (!*path) {
 		fail(r, "unset needs a fact, like: unset company.size");
+		return;
+	}
+	const char *pe;
+	const Decl *pd = param_at(r, path, &pe);
+	if (pd && !*pe) {
+		int at = param_find(&r->cur, pd->qname);
+		if (at < 0) {
+			say("%s was not changed; nothing to unset\n", pd->qname);
+			return;
+		}
+		State before = state_copy(&r->cur);
+		memmove(&r->cur.params[at], &r->cur.params[at + 1], sizeof(ParamSet) * (size_t)(r->cur.nparams - at - 1));
+		r->cur.nparams--;
+		after_change(r, &before);
+		state_free(&before);
 		return;
 	}
 	for (const char *t = path; *t; t++)
@@ -1151,6 +1303,24 @@ static bool ask(Repl *r, const char *text, const State *s, bool trace, Query **q
 	return true;
 }
 
+/* Under an answer: the parameters the scenario changes, so that a value
+ * is never taken for the rules' own. */
+static void changed_params_note(Repl *r, const State *s)
+{
+	Buf b = {0};
+	for (int i = 0; i < s->nparams; i++) {
+		const Decl *d;
+		Value v;
+		const char *err;
+		if (!param_value(r, &s->params[i], &d, &v, &err))
+			continue;
+		buf_printf(&b, "%s%s = ", b.n ? ", " : "", d->qname);
+		fmt_value(r->p, v, &b);
+	}
+	if (b.n)
+		say("  (with %s, changed from the rules)\n", buf_cstr(&b));
+}
+
 static void cmd_expr(Repl *r, const char *input)
 {
 	char *text;
@@ -1163,6 +1333,7 @@ static void cmd_expr(Repl *r, const char *input)
 	Buf b = {0};
 	value_line(r->p, v, &b);
 	say("%s\n", buf_cstr(&b));
+	changed_params_note(r, &s);
 }
 
 static void cmd_decisions(Repl *r, const char *arg)
@@ -1465,6 +1636,16 @@ static void cmd_what_if(Repl *r, const char *input, const char *at)
 			}
 			s.dated = one_dated;
 			s.as_of = d;
+		} else if (decl_at(r, part, &as) && !param_at(r, part, &as)) {
+			fail(r, "%s is decided by the rules; what if changes facts and parameters",
+			     decl_at(r, part, &as)->qname);
+			state_free(&s);
+			return;
+		} else if (param_at(r, part, &as)) {
+			if (!param_given(r, input, (size_t)(part - input), e, &s)) {
+				state_free(&s);
+				return;
+			}
 		} else {
 			Given g;
 			if (!given(r, piece(r, input, (size_t)(part - input), e), &g) || !put(r, &s, &g)) {
@@ -1486,6 +1667,23 @@ static void cmd_what_if(Repl *r, const char *input, const char *at)
 	state_free(&s);
 }
 
+/* The parameters a scenario changes, a line each. */
+static void params_text(Repl *r, const State *s, Buf *b)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		const Decl *d;
+		Value v;
+		const char *err;
+		if (!param_value(r, &s->params[i], &d, &v, &err)) {
+			buf_printf(b, "%s: left out, %s\n", s->params[i].qname, err);
+			continue;
+		}
+		buf_printf(b, "%s = ", d->qname);
+		fmt_value(r->p, v, b);
+		buf_printf(b, "  # changed from the rules (unset %s to undo)\n", d->qname);
+	}
+}
+
 static void cmd_facts(Repl *r)
 {
 	int n;
@@ -1504,6 +1702,7 @@ static void cmd_facts(Repl *r)
 	}
 	if (nabsent)
 		buf_printf(&b, "not given: %s\n", buf_cstr(&absent));
+	params_text(r, &r->cur, &b);
 	fputs(buf_cstr(&b), stdout);
 }
 
@@ -1550,11 +1749,15 @@ static const char *help_text =
 	"  what if PATH = VALUE [and ...]   the decisions that would change, and why; the facts stay\n"
 	"                                 what if company.us_export_share = 12% and company.size = large\n"
 	"                                 what if as of 2027-06-01\n"
+	"                                 what if voucher.cap = 70_000_000 KRW   (a parameter: a policy change)\n"
 	"  PATH = VALUE                 set a fact, in the rules' notation (also: set PATH = VALUE)\n"
 	"                                 company.us_export_share = 12%\n"
-	"  unset PATH                   forget a fact: its default, or unknown, applies again\n"
+	"  PARAM = VALUE                change a parameter for the session (shown under answers)\n"
+	"                                 voucher.cap = 70_000_000 KRW\n"
+	"  unset PATH / unset PARAM     forget a fact (its default, or unknown, applies again),\n"
+	"                                 or a changed parameter (the rules' value applies again)\n"
 	"                                 unset company.size\n"
-	"  facts                        the current facts\n"
+	"  facts                        the current facts, and the parameters changed\n"
 	"  load FILE.json               replace the current facts with a JSON facts file\n"
 	"                                 load examples/voucher/company.json\n"
 	"  save FILE.json               write the current facts to a JSON file (safely)\n"

@@ -1,7 +1,7 @@
 /*
  * simulate.c - `edict simulate`: what a reform changes across a population.
  *
- *     edict simulate PATH... --reform REFORM --population FILE.ndjson
+ *     edict simulate PATH... --reform REFORM... --population FILE.ndjson
  *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]
  *
  * The rule set is loaded twice: as it is (the baseline) and with the
@@ -17,11 +17,16 @@
  *     (the 200 billion KRW envelope of a voucher programme);
  *   - a few records that flip, with the reason: the decisions, params and
  *     conditions of the explanation whose values differ between the two.
+ * A reform may add declarations: a query only the reform can answer is
+ * evaluated under it alone and reported as new, and a record may carry
+ * facts only the reform declares (left out of what the baseline reads,
+ * facts_drop_unknown).
  * --json gives the same report as one JSON object.  Exit status: 0, or 1
  * if a query failed on some record, else 3 if some record had invalid
  * facts (those records are skipped and listed).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +87,7 @@ typedef struct Stat {
 	int nex;
 	const char *first_error;
 	long first_error_line;
+	bool only_reform; /* a query the rules as they are do not have: the reform's alone */
 } Stat;
 
 typedef struct Listed {
@@ -95,11 +101,12 @@ static const char *help =
 	"\n"
 	"Evaluates every record of the population (one JSON fact document a line; - for\n"
 	"standard input) under the rules and under the rules changed by the reform (rule\n"
-	"files whose declarations replace those of the same name in the module they name),\n"
-	"and reports for each query how many records change and which way, the totals of\n"
-	"money results, and a few records that flip with the reason.\n"
+	"files starting `reform MODULE`, whose declarations replace those of the same name\n"
+	"in that module or are added to it), and reports for each query how many records\n"
+	"change and which way, the totals of money results, and a few records that flip\n"
+	"with the reason.  A decision only the reform has is reported as new in it.\n"
 	"\n"
-	"  --reform FILE    the changed declarations (repeatable)\n"
+	"  --reform FILE|DIR  the reform (repeatable: all the files make one reform)\n"
 	"  --query Q        what to compare (repeatable); default: every public decision\n"
 	"  --as-of DATE     the evaluation date, before each record's \"as_of\" and today\n"
 	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
@@ -372,27 +379,119 @@ static void reason(edict_ctx *base, edict_ctx *reform, const char *query, Exampl
 
 /* ------------------------------------------------------------- report */
 
-static void list_changes(const Program *p, const Options *o, Buf *names)
+/* Whether a declaration of the reformed rules came from the reform's
+ * files rather than from the rules' own. */
+static bool from_reform(const Program *bp, const Decl *d)
+{
+	for (int i = 0; i < bp->nmods; i++)
+		if (d->loc.file && strcmp(bp->mods[i]->src->path, d->loc.file) == 0)
+			return false;
+	return true;
+}
+
+/* A declaration's text: from its line to the next declaration of its file
+ * in its module (or the end of the file). */
+static const char *decl_text(const Program *p, const Decl *d, size_t *len)
+{
+	const Source *src = diag_find_source(p->diags, d->loc.file);
+	if (!src || !d->module)
+		return NULL;
+	int next = INT_MAX;
+	for (int i = 0; i < d->module->ndecls; i++) {
+		const Decl *o = d->module->decls[i];
+		if (o->loc.file && strcmp(o->loc.file, d->loc.file) == 0 && o->loc.line > d->loc.line && o->loc.line < next)
+			next = o->loc.line;
+	}
+	size_t at = 0;
+	for (int line = 1; at < src->len && line < d->loc.line; at++)
+		line += src->text[at] == '\n';
+	size_t end = at;
+	for (int line = d->loc.line; end < src->len && line < next; end++)
+		line += src->text[end] == '\n';
+	*len = end - at;
+	return src->text + at;
+}
+
+/* Whether the reform's declaration d reads as the rules' own, word for
+ * word (a reform that is a changed copy of the whole rule set repeats
+ * what it does not change). */
+static bool same_text(const Program *bp, const Decl *bd, const Program *rp, const Decl *d)
+{
+	size_t na, nb;
+	const char *a = decl_text(bp, bd, &na), *b = decl_text(rp, d, &nb);
+	return a && b && na == nb && memcmp(a, b, na) == 0;
+}
+
+/* The names of what the reform replaces (added false) or adds, as text
+ * ("a, b") or as the members of a JSON array. */
+static void list_changes(const Program *bp, const Program *rp, bool added, Buf *names, bool json)
 {
 	int k = 0;
-	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
-		const Decl *d = i < p->ndecls ? p->decls[i] : p->funcs[i - p->ndecls];
-		for (int r = 0; r < o->nreforms; r++)
-			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
-				if (k++)
-					buf_puts(names, ", ");
-				buf_puts(names, d->qname);
-			}
+	for (int i = 0; i < rp->ndecls + rp->nfuncs + rp->nfacts; i++) {
+		const Decl *d = i < rp->ndecls		   ? rp->decls[i]
+				: i < rp->ndecls + rp->nfuncs ? rp->funcs[i - rp->ndecls]
+							     : rp->facts[i - rp->ndecls - rp->nfuncs];
+		if (!from_reform(bp, d))
+			continue;
+		bool fact = i >= rp->ndecls + rp->nfuncs;
+		const char *name = fact ? d->name : d->qname;
+		const Decl *bd = fact ? prog_find_fact(bp, name) : prog_find_decl(bp, name);
+		if ((bd != NULL) == added || (bd && same_text(bp, bd, rp, d)))
+			continue;
+		if (k++)
+			buf_puts(names, json ? "," : ", ");
+		if (json)
+			buf_json_str(names, name, strlen(name));
+		else
+			buf_puts(names, name);
 	}
 }
 
-static void text_report(const Options *o, const char *changes, long nrec, long ninvalid, const Listed *invalid,
+static void examples_text(const Stat *s, Buf *b)
+{
+	if (!s->nex)
+		return;
+	buf_puts(b, "  for example:\n");
+	for (int e = 0; e < s->nex; e++) {
+		const Example *ex = &s->ex[e];
+		buf_printf(b, "    line %ld", ex->line);
+		if (ex->id)
+			buf_printf(b, " (id %s)", ex->id);
+		buf_printf(b, ": %s -> %s\n", ex->before, ex->after);
+		if (*ex->reason_text)
+			buf_printf(b, "      because %s\n", ex->reason_text);
+	}
+}
+
+/* A query only the reform has: its values under the reform. */
+static void only_reform_text(const Stat *s, Buf *b)
+{
+	buf_printf(b, "  new in the reform: the rules as they are do not have it\n");
+	buf_printf(b, "  under the reform, in %ld record%s:", s->compared, s->compared == 1 ? "" : "s");
+	const Total *t = &s->total[1];
+	if (s->is_bool)
+		buf_printf(b, " true in %ld\n", s->yes[1]);
+	else if (s->is_money && (t->mixed || t->overflow))
+		buf_puts(b, " total: cannot be added up (several currencies, or too large)\n");
+	else if (s->is_money)
+		buf_printf(b, " total %s\n", money_text(t->any ? t->sum : dec_from_int(0), t->cur));
+	else
+		buf_puts(b, " see the examples\n");
+	if (s->is_money && t->unknown)
+		buf_printf(b, "  not in the total: unknown in %ld record%s\n", t->unknown, t->unknown == 1 ? "" : "s");
+	examples_text(s, b);
+}
+
+static void text_report(const Options *o, const char *changes, const char *adds, long nrec, long ninvalid, const Listed *invalid,
 			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
 {
 	buf_printf(b, "Reform %s", o->reforms[0]);
 	for (int i = 1; i < o->nreforms; i++)
 		buf_printf(b, ", %s", o->reforms[i]);
-	buf_printf(b, " (changes %s)\n", *changes ? changes : "nothing in use");
+	if (*changes || !*adds)
+		buf_printf(b, " (changes %s%s%s)\n", *changes ? changes : "nothing in use", *adds ? "; adds " : "", adds);
+	else
+		buf_printf(b, " (adds %s)\n", adds);
 	buf_printf(b, "Population %s: %ld record%s", o->population, nrec, nrec == 1 ? "" : "s");
 	if (ninvalid)
 		buf_printf(b, ", %ld with invalid facts (skipped)", ninvalid);
@@ -407,6 +506,10 @@ static void text_report(const Options *o, const char *changes, long nrec, long n
 		if (s->errors)
 			buf_printf(b, "  failed on %ld record%s; first, line %ld: %s\n", s->errors, s->errors == 1 ? "" : "s",
 				   s->first_error_line, s->first_error);
+		if (s->only_reform) {
+			only_reform_text(s, b);
+			continue;
+		}
 		if (!s->changed) {
 			buf_printf(b, "  unchanged in all %ld record%s\n", s->compared, s->compared == 1 ? "" : "s");
 		} else {
@@ -444,22 +547,11 @@ static void text_report(const Options *o, const char *changes, long nrec, long n
 						   percent_of(za, *budget), percent_of(zb, *budget));
 			}
 		}
-		if (s->nex) {
-			buf_puts(b, "  for example:\n");
-			for (int e = 0; e < s->nex; e++) {
-				Example *ex = &s->ex[e];
-				buf_printf(b, "    line %ld", ex->line);
-				if (ex->id)
-					buf_printf(b, " (id %s)", ex->id);
-				buf_printf(b, ": %s -> %s\n", ex->before, ex->after);
-				if (*ex->reason_text)
-					buf_printf(b, "      because %s\n", ex->reason_text);
-			}
-		}
+		examples_text(s, b);
 	}
 }
 
-static void json_report(const Options *o, const Program *rp, long nrec, long ninvalid, const Listed *invalid,
+static void json_report(const Options *o, const Program *bp, const Program *rp, long nrec, long ninvalid, const Listed *invalid,
 			int nlisted, Stat *st, int nq, const Dec *budget, uint16_t budget_cur, Buf *b)
 {
 	buf_puts(b, "{\"reform\":[");
@@ -469,16 +561,9 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 		buf_json_str(b, o->reforms[i], strlen(o->reforms[i]));
 	}
 	buf_puts(b, "],\"changes\":[");
-	int k = 0;
-	for (int i = 0; i < rp->ndecls + rp->nfuncs; i++) {
-		const Decl *d = i < rp->ndecls ? rp->decls[i] : rp->funcs[i - rp->ndecls];
-		for (int r = 0; r < o->nreforms; r++)
-			if (d->loc.file && strcmp(d->loc.file, o->reforms[r]) == 0) {
-				if (k++)
-					buf_puts(b, ",");
-				buf_json_str(b, d->qname, strlen(d->qname));
-			}
-	}
+	list_changes(bp, rp, false, b, true);
+	buf_puts(b, "],\"adds\":[");
+	list_changes(bp, rp, true, b, true);
 	buf_puts(b, "],\"population\":");
 	buf_json_str(b, o->population, strlen(o->population));
 	buf_printf(b, ",\"records\":%ld,\"invalid\":%ld,\"invalid_records\":[", nrec, ninvalid);
@@ -494,6 +579,8 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 			buf_puts(b, ",");
 		buf_puts(b, "{\"query\":");
 		buf_json_str(b, s->query, strlen(s->query));
+		if (s->only_reform)
+			buf_puts(b, ",\"only_in_reform\":true");
 		buf_printf(b, ",\"compared\":%ld,\"changed\":%ld,\"errors\":%ld,\"directions\":{", s->compared, s->changed,
 			   s->errors);
 		for (int d = 0; d < D__N; d++)
@@ -504,9 +591,18 @@ static void json_report(const Options *o, const Program *rp, long nrec, long nin
 			buf_json_str(b, s->first_error, strlen(s->first_error));
 			buf_puts(b, "}");
 		}
-		if (s->is_bool)
+		if (s->is_bool && s->only_reform)
+			buf_printf(b, ",\"true\":{\"baseline\":null,\"reform\":%ld}", s->yes[1]);
+		else if (s->is_bool)
 			buf_printf(b, ",\"true\":{\"baseline\":%ld,\"reform\":%ld}", s->yes[0], s->yes[1]);
-		if (s->is_money) {
+		if (s->is_money && s->only_reform) {
+			const Total *t = &s->total[1];
+			if (t->mixed || t->overflow)
+				buf_puts(b, ",\"total\":null");
+			else
+				buf_printf(b, ",\"total\":{\"baseline\":null,\"reform\":\"%s\",\"unknown\":{\"baseline\":null,\"reform\":%ld}}",
+					   money_text(t->any ? t->sum : dec_from_int(0), t->cur), t->unknown);
+		} else if (s->is_money) {
 			Total *ta = &s->total[0], *tb = &s->total[1];
 			if (ta->mixed || tb->mixed || ta->overflow || tb->overflow) {
 				buf_puts(b, ",\"total\":null");
@@ -560,7 +656,28 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 /* One record's facts into both contexts: by the fast door
  * (api_set_facts_text), else by json-c's tree.  Returns NULL, with the
  * record's "id" as JSON in *id (NULL: none), or why the record is invalid. */
-static const char *read_both(edict_ctx *cb, edict_ctx *cr, const char *line, size_t n, const char **id)
+/* A record's JSON in both contexts: NULL, or why it was refused.  Facts
+ * only the reform declares are left out of what the rules as they are
+ * read. */
+static const char *set_json(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, json_object *doc)
+{
+	if (api_set_facts_object(cb, doc) != EDICT_OK) {
+		const char *err = xprintf("%s", edict_ctx_errmsg(cb));
+		json_object *copy = NULL;
+		if (api_set_facts_object(cr, doc) != EDICT_OK || json_object_deep_copy(doc, &copy, NULL) != 0)
+			return err;
+		facts_drop_unknown(bp, rp, copy);
+		int st = api_set_facts_object(cb, copy);
+		json_object_put(copy);
+		return st == EDICT_OK ? NULL : err;
+	}
+	if (api_set_facts_object(cr, doc) != EDICT_OK)
+		return xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	return NULL;
+}
+
+static const char *read_both(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, const char *line,
+			     size_t n, const char **id)
 {
 	FactsSpan idt;
 	if (api_set_facts_text(cb, line, n, &idt) == EDICT_OK && api_set_facts_text(cr, line, n, &idt) == EDICT_OK) {
@@ -576,10 +693,8 @@ static const char *read_both(edict_ctx *cb, edict_ctx *cr, const char *line, siz
 	json_object *idj;
 	if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 		*id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-	if (read && api_set_facts_object(cb, doc) != EDICT_OK)
-		err = xprintf("%s", edict_ctx_errmsg(cb));
-	else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
-		err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	if (read)
+		err = set_json(cb, cr, bp, rp, doc);
 	if (doc)
 		json_object_put(doc);
 	return err;
@@ -587,9 +702,10 @@ static const char *read_both(edict_ctx *cb, edict_ctx *cr, const char *line, siz
 
 /* The record's facts in both contexts; facts that break a requirement (of
  * the base or the reform) are invalid facts too. */
-static const char *set_both(edict_ctx *cb, edict_ctx *cr, const char *line, size_t n, const char **id)
+static const char *set_both(edict_ctx *cb, edict_ctx *cr, const Program *bp, const Program *rp, const char *line,
+			    size_t n, const char **id)
 {
-	const char *err = read_both(cb, cr, line, n, id);
+	const char *err = read_both(cb, cr, bp, rp, line, n, id);
 	if (!err && api_check_requirements(cb) != EDICT_OK)
 		err = xprintf("%s", edict_ctx_errmsg(cb));
 	else if (!err && api_check_requirements(cr) != EDICT_OK)
@@ -600,19 +716,52 @@ static const char *set_both(edict_ctx *cb, edict_ctx *cr, const char *line, size
 /* One query for one record, under the rules and under the reform: counted
  * in s, and kept as an example when it changed.  False when either
  * evaluation failed. */
+/* A query failed on a record: counted, and the first message's first
+ * line kept (after prefix). */
+static void count_error(Stat *s, const char *prefix, const char *m, long lineno)
+{
+	if (s->errors++)
+		return;
+	const char *nl = strchr(m, '\n');
+	s->first_error = xprintf("%s%.*s", prefix, nl ? (int)(nl - m) : (int)strlen(m), m);
+	s->first_error_line = lineno;
+}
+
+/* A query only the reform has, for one record: its value under the
+ * reform, counted; false when the evaluation failed. */
+static bool reform_only(edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
+{
+	edict_value *v;
+	if (edict_eval(cr, s->query, &v) != EDICT_OK) {
+		count_error(s, "under the reform: ", edict_ctx_errmsg(cr), lineno);
+		return false;
+	}
+	const Value *b = api_value(v);
+	s->compared++;
+	s->is_bool |= b->tag == V_BOOL;
+	s->is_money |= b->tag == V_MONEY;
+	s->yes[1] += b->tag == V_BOOL && b->as.i;
+	add_total(&s->total[1], b);
+	if (s->nex < examples) {
+		Example *ex = &s->ex[s->nex++];
+		*ex = (Example){.line = lineno, .id = id, .before = "absent", .before_json = "null", .reason_text = "",
+				.reason_json = "[]"};
+		ex->after = xprintf("%s", edict_value_text(v));
+		ex->after_json = xprintf("%s", edict_value_json(v));
+	}
+	return true;
+}
+
 static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long lineno, const char *id)
 {
+	if (s->only_reform)
+		return reform_only(cr, s, examples, lineno, id);
 	edict_value *va, *vb;
 	int sa = edict_eval(cb, s->query, &va);
 	int sb = sa == EDICT_OK ? edict_eval(cr, s->query, &vb) : sa;
 	if (sa != EDICT_OK || sb != EDICT_OK) {
-		if (!s->errors++) {
-			const char *m = sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr);
-			const char *nl = strchr(m, '\n');
-			s->first_error = nl ? xprintf("%s%.*s", sa != EDICT_OK ? "" : "under the reform: ", (int)(nl - m), m)
-					    : xprintf("%s%s", sa != EDICT_OK ? "" : "under the reform: ", m);
-			s->first_error_line = lineno;
-		}
+		count_error(s, sa != EDICT_OK ? "" : "under the reform: ",
+			    sa != EDICT_OK ? edict_ctx_errmsg(cb) : edict_ctx_errmsg(cr), lineno);
 		return false;
 	}
 	const Value *a = api_value(va), *b = api_value(vb);
@@ -665,20 +814,31 @@ static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edic
 		edict_ctx_set_as_of(*cb, o->as_of);
 		edict_ctx_set_as_of(*cr, o->as_of);
 	}
+	/* by default every public decision, the reform's new ones too */
 	if (!o->nqueries) {
-		o->nqueries = (int)edict_rules_decision_count(*base);
+		o->nqueries = (int)edict_rules_decision_count(*reform);
 		o->queries = GC_MALLOC(sizeof(char *) * (size_t)(o->nqueries + 1));
 		for (int i = 0; i < o->nqueries; i++)
-			o->queries[i] = edict_rules_decision_name(*base, (size_t)i);
+			o->queries[i] = edict_rules_decision_name(*reform, (size_t)i);
 	}
+	return EXIT_OK;
+}
+
+/* Every query compiled under the reform, and under the rules as they
+ * are unless only the reform has what it names: EXIT_OK, else
+ * EXIT_DIAG (the reasons printed). */
+static int prepare_queries(edict_ctx *cb, edict_ctx *cr, Stat *stats, int nq)
+{
 	bool bad = false;
-	for (int i = 0; i < o->nqueries; i++) {
-		if (edict_prepare(*cb, o->queries[i]) != EDICT_OK) {
-			fprintf(stderr, "%s\n", edict_ctx_errmsg(*cb));
+	for (int i = 0; i < nq; i++) {
+		if (edict_prepare(cr, stats[i].query) != EDICT_OK) {
+			if (edict_prepare(cb, stats[i].query) != EDICT_OK)
+				fprintf(stderr, "%s\n", edict_ctx_errmsg(cb));
+			else
+				fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(cr));
 			bad = true;
-		} else if (edict_prepare(*cr, o->queries[i]) != EDICT_OK) {
-			fprintf(stderr, "under the reform: %s\n", edict_ctx_errmsg(*cr));
-			bad = true;
+		} else if (edict_prepare(cb, stats[i].query) != EDICT_OK) {
+			stats[i].only_reform = true;
 		}
 	}
 	return bad ? EXIT_DIAG : EXIT_OK;
@@ -714,6 +874,9 @@ int cmd_simulate(int argc, char **argv)
 		stats[i].query = o.queries[i];
 		stats[i].ex = GC_MALLOC(sizeof(Example) * (size_t)(o.examples + 1));
 	}
+	rc = prepare_queries(cb, cr, stats, o.nqueries);
+	if (rc != EXIT_OK)
+		return rc;
 	Listed invalid[SIM_MAX_LISTED];
 	int nlisted = 0;
 	long nrec = 0, ninvalid = 0, lineno = 0;
@@ -733,7 +896,7 @@ int cmd_simulate(int argc, char **argv)
 			continue;
 		nrec++;
 		const char *id = NULL;
-		const char *err = set_both(cb, cr, line, n, &id);
+		const char *err = set_both(cb, cr, api_program(base), api_program(reform), line, n, &id);
 		if (err) {
 			ninvalid++;
 			if (nlisted < SIM_MAX_LISTED)
@@ -756,14 +919,15 @@ int cmd_simulate(int argc, char **argv)
 		if (!stats[q].is_money)
 			memset(stats[q].total, 0, sizeof stats[q].total);
 	Buf out = {0};
-	const Program *rp = api_program(reform);
+	const Program *bp = api_program(base), *rp = api_program(reform);
 	if (o.json) {
-		json_report(&o, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
+		json_report(&o, bp, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
 			    &out);
 	} else {
-		Buf changes = {0};
-		list_changes(rp, &o, &changes);
-		text_report(&o, buf_cstr(&changes), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
+		Buf changes = {0}, adds = {0};
+		list_changes(bp, rp, false, &changes, false);
+		list_changes(bp, rp, true, &adds, false);
+		text_report(&o, buf_cstr(&changes), buf_cstr(&adds), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
 			    o.budget ? &budget : NULL, budget_cur, &out);
 	}
 	fputs(buf_cstr(&out), stdout);

@@ -23,7 +23,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DECLARATION = {"module", "import", "enum", "record", "fact", "param", "decision", "function", "table",
+DECLARATION = {"module", "reform", "import", "enum", "record", "fact", "param", "decision", "function", "table",
                "check", "test", "private", "document", "view"}
 CONSTANT = {"true", "false", "unknown", "as_of"}
 WORD_OPERATOR = {"and", "or", "not", "in", "is"}

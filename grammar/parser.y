@@ -102,7 +102,7 @@ static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 %token <str> STRING "a text in quotes"
 %token <str> CURRENCY "a currency code"
 %token <str> DURUNIT "'days', 'weeks', 'months' or 'years'"
-%token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
+%token MODULE "'module'" REFORM "'reform'" IMPORT "'import'" AS "'as'" OF "'of'"
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
 %token CHECK "'check'" REQUIRE "'require'" TEST "'test'" PRIVATE "'private'"
@@ -159,6 +159,7 @@ file
 header
 	: %empty
 	| MODULE dotted { ps->mod->name = $2; ps->mod->name_loc = @2; }
+	| REFORM dotted { ps->mod->name = $2; ps->mod->name_loc = @2; ps->mod->is_reform = true; }
 	;
 
 dotted
@@ -671,9 +672,9 @@ primary
 	| AS_OF { $$ = ast_node(N_ASOF, @$); }
 	| name { $$ = name_node($1, @1); }
 	| CURRENCY {
-		Diag *dg = diag_add(ps->diags, SEV_ERROR, @1, "'%s' is a currency code, and a currency needs an amount before it", $1);
-		diag_hint(dg, "write an amount such as '100 %s'; names of three capital letters are reserved for currencies", $1);
-		$$ = ast_node(N_UNKNOWN, @$);
+		/* a slip the checker names: an amount without its number, or an
+		 * enumeration's member in capitals (SME for sme) */
+		$$ = name_node($1, @1); $$->ival = NAME_CURRENCY_ALONE;
 	}
 	| '(' expr ')' { $$ = $2; }
 	| '[' ']' { $$ = ast_node(N_LIST, @$); }

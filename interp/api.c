@@ -610,26 +610,10 @@ typedef struct ReformPathsArg {
 static Program *load_reform_paths_fn(void *arg, Diags *d)
 {
 	ReformPathsArg *a = arg;
-	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(a->n + 1));
-	int n = 0;
-	for (int i = 0; i < a->n; i++) {
-		size_t len;
-		const char *err;
-		const char *path = copy_text(a->paths[i], strlen(a->paths[i]));
-		char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
-		if (!text) {
-			diag_add(d, SEV_ERROR, noloc, "%s", err);
-			continue;
-		}
-		Source *src = GC_MALLOC(sizeof *src);
-		src->path = path;
-		src->text = text;
-		src->len = len;
-		srcs[n++] = src;
-	}
-	if (d->nerrors)
-		return NULL;
-	return load_reform(a->base, srcs, n, d);
+	const char **copy = GC_MALLOC(sizeof(char *) * (size_t)(a->n + 1));
+	for (int i = 0; i < a->n; i++)
+		copy[i] = copy_text(a->paths[i], strlen(a->paths[i]));
+	return load_reform_paths(a->base, copy, a->n, d);
 }
 
 int edict_load_reform(edict_rules *base, const char *const *paths, size_t npaths, edict_rules **out)

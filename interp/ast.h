@@ -176,6 +176,9 @@ typedef enum RefKind {
 
 struct Decl;
 
+/* N_NAME's ival: a currency code written alone, where a value goes */
+#define NAME_CURRENCY_ALONE 1
+
 struct Node {
 	NodeKind kind;
 	int op;
@@ -354,6 +357,7 @@ typedef struct Import {
 typedef struct Module {
 	const char *name;
 	Loc name_loc;
+	bool is_reform; /* `reform NAME`: changes the module NAME (load_reform) */
 	const Source *src;
 	Import *imports;
 	int nimports;

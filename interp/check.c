@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arith.h"
 #include "builtins.h"
@@ -581,10 +582,38 @@ static void unknown_name(Chk *c, Node *n)
 				cands[nc++] = c->bare.keys[i];
 	Diag *dg = err(c, n->loc, "unknown name '%s'", n->text);
 	const char *best = diag_closest(n->text, cands, nc);
+	for (int i = 0; i < nc && !best; i++)
+		if (strcasecmp(cands[i], n->text) == 0)
+			best = cands[i]; /* LARGE for large */
 	if (best)
 		diag_hint(dg, "did you mean '%s'?", best);
 	else if (map_get(&c->mods, n->text))
 		diag_hint(dg, "'%s' is a module; name one of its decisions, as in %s.something", n->text, n->text);
+}
+
+/* A currency code alone where a value goes (`company.size = SME`): the
+ * member it may stand for, spelt in other letters (one of the expected
+ * enumeration first), else an amount without its number. */
+static void currency_alone(Chk *c, const Node *n, const Type *expect)
+{
+	const char *member = NULL;
+	for (int i = 0; i < c->members.cap; i++) {
+		const char *k = c->members.keys[i];
+		if (!k || strcasecmp(k, n->text) != 0)
+			continue;
+		bool wanted = false;
+		for (const MemberRef *r = map_get(&c->members, k); r; r = r->next)
+			wanted |= expect && expect->kind == TY_ENUM && r->def == expect->def;
+		if (!member || wanted)
+			member = k;
+	}
+	if (member) {
+		Diag *dg = err(c, n->loc, "unknown name '%s'", n->text);
+		diag_hint(dg, "did you mean '%s'? Three capital letters are read as a currency code", member);
+		return;
+	}
+	Diag *dg = err(c, n->loc, "'%s' is a currency code, and a currency needs an amount before it", n->text);
+	diag_hint(dg, "write an amount such as '100 %s'; names of three capital letters are reserved for currencies", n->text);
 }
 
 static MemberRef *pick_member(Chk *c, Node *n, MemberRef *mr, const Type *expect);
@@ -626,6 +655,10 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 		if (!pick)
 			return n->type = &ty_error;
 		return member_ref(c, n, pick->def, pick->idx);
+	}
+	if (n->ival == NAME_CURRENCY_ALONE) {
+		currency_alone(c, n, expect);
+		return n->type = &ty_error;
 	}
 	unknown_name(c, n);
 	if (expect && expect->kind == TY_STR && c->d->n)

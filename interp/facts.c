@@ -516,6 +516,58 @@ int facts_convert(const Program *p, const Type *t, json_object *j, const char *p
 	return convert(p, t, j, &root, NULL, NULL, out, err);
 }
 
+/* facts_drop_unknown below one fact: t is p's type, w wider's. */
+static void drop_unknown(const Type *t, const Type *w, json_object *j, int depth)
+{
+	if (!t || !w || depth > FACTS_MAX_DEPTH)
+		return;
+	if (t->kind == TY_LIST && w->kind == TY_LIST && json_object_get_type(j) == json_type_array) {
+		for (size_t i = 0; i < json_object_array_length(j); i++)
+			drop_unknown(t->elem, w->elem, json_object_array_get_idx(j, i), depth + 1);
+		return;
+	}
+	if (t->kind != TY_REC || w->kind != TY_REC || json_object_get_type(j) != json_type_object)
+		return;
+	const char **gone = GC_MALLOC(sizeof(char *) * (size_t)(json_object_object_length(j) + 1));
+	int ngone = 0;
+	json_object_object_foreach(j, key, val)
+	{
+		int slot = ast_field_slot(t->def, key), wslot = ast_field_slot(w->def, key);
+		if (slot < 0 && wslot >= 0)
+			gone[ngone++] = ast_strdup(key, strlen(key));
+		else if (slot >= 0 && wslot >= 0)
+			drop_unknown(t->def->fields[slot].type, w->def->fields[wslot].type, val, depth + 1);
+	}
+	for (int i = 0; i < ngone; i++)
+		json_object_object_del(j, gone[i]);
+}
+
+static const Decl *fact_named(const Program *p, const char *name)
+{
+	for (int i = 0; i < p->nfacts; i++)
+		if (same_name(p->facts[i]->name, name))
+			return p->facts[i];
+	return NULL;
+}
+
+void facts_drop_unknown(const Program *p, const Program *wider, json_object *doc)
+{
+	if (json_object_get_type(doc) != json_type_object)
+		return;
+	const char **gone = GC_MALLOC(sizeof(char *) * (size_t)(json_object_object_length(doc) + 1));
+	int ngone = 0;
+	json_object_object_foreach(doc, key, val)
+	{
+		const Decl *f = fact_named(p, key), *wf = fact_named(wider, key);
+		if (!f && wf)
+			gone[ngone++] = ast_strdup(key, strlen(key));
+		else if (f && wf)
+			drop_unknown(f->type, wf->type, val, 0);
+	}
+	for (int i = 0; i < ngone; i++)
+		json_object_object_del(doc, gone[i]);
+}
+
 void facts_clear(Ctx *c)
 {
 	const Program *p = c->p;

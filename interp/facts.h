@@ -90,6 +90,10 @@ int facts_load_text(Ctx *c, const char *text, size_t len, FactsRecycle *rc, Fact
 
 /* Convert JSON to a value of type t; path names it in messages. */
 int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err);
+/* Take out of a facts document (in place) the facts and fields that p
+ * does not declare but wider does: the new facts of a reform, left out of
+ * the document the rules as they are read (`edict simulate`). */
+void facts_drop_unknown(const Program *p, const Program *wider, json_object *doc);
 /* The value of an absent fact or field of type t at path (its default or unknown). */
 Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path);
 /* Set the fact at root[slots...] to v, copying records on the way so no

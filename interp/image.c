@@ -33,7 +33,7 @@ _Static_assert(N_SERIES == 28 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
 #if UINTPTR_MAX == 0xffffffffffffffffu
 _Static_assert(sizeof(Node) == 144 && sizeof(Decl) == 336 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
 		       sizeof(Citation) == 96 && sizeof(Field) == 80 && sizeof(TestStep) == 88 && sizeof(Param) == 48 &&
-		       sizeof(Module) == 72 && sizeof(Import) == 48 && sizeof(Bracket) == 56,
+		       sizeof(Module) == 80 && sizeof(Import) == 48 && sizeof(Bracket) == 56,
 	       "a field was added to the syntax tree: write it in images (image.c) too");
 #endif
 
@@ -489,6 +489,7 @@ static void put_module(Wr *w, Buf *b, const Module *m, int file)
 	Buf sec = {0};
 	put_str(w, &sec, m->name);
 	put_loc(w, &sec, m->name_loc);
+	put_u(&sec, m->is_reform);
 	put_u(&sec, (uint64_t)file);
 	put_u(&sec, (uint64_t)m->nimports);
 	for (int i = 0; i < m->nimports; i++) {
@@ -602,6 +603,7 @@ typedef struct Rd {
 	const Image *img;
 	Node **nodes; /* the declaration's */
 	int nnodes;
+	unsigned char *used; /* each node's: referenced by a parent or a part of the declaration */
 	TypeDef **types;
 	int ntypes;
 } Rd;
@@ -705,7 +707,13 @@ static void *arr_alloc(int n, size_t elem, bool atomic)
 static Node *rd_node(Rd *r)
 {
 	uint64_t v = rd_max(r, (uint64_t)r->nnodes);
-	return v ? r->nodes[v - 1] : NULL;
+	if (!v)
+		return NULL;
+	/* a tree the checker would visit twice, in two places */
+	if (r->used[v - 1])
+		rd_fail(r, "a node in it has two parents");
+	r->used[v - 1] = 1;
+	return r->nodes[v - 1];
 }
 
 /* A type as written (the checker's resolve_type): a name, or a list of a
@@ -858,7 +866,7 @@ static bool rd_nodes(Rd *r)
 	int n = rd_count(r);
 	r->nodes = GC_MALLOC(sizeof(Node *) * (size_t)(n + 1));
 	r->nnodes = n;
-	unsigned char *used = GC_MALLOC_ATOMIC((size_t)n + 1);
+	unsigned char *used = r->used = GC_MALLOC_ATOMIC((size_t)n + 1);
 	memset(used, 0, (size_t)n + 1);
 	int *depth = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(n + 1));
 	uint64_t *col = GC_MALLOC_ATOMIC(sizeof(uint64_t) * (size_t)(n + 1));
@@ -1085,6 +1093,7 @@ static Module *rd_outline(Rd *r, Outline *o)
 	memset(o, 0, sizeof *o);
 	m->name = o->module = rd_str(r);
 	m->name_loc = rd_loc(r);
+	m->is_reform = o->reform = rd_bool(r);
 	uint64_t f = rd_max(r, (uint64_t)r->img->nfiles - 1);
 	m->src = r->img->files[f].src;
 	m->nimports = o->nimports = rd_count(r);

@@ -103,13 +103,18 @@ static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, cons
 	int n = image_nfiles(img), m = 0;
 	bool *whole = reached(img, q, err);
 	Module **out = NULL;
+	const Source **reforms = NULL; /* kept apart, as a load of the files keeps them */
+	int nreforms = 0;
 	for (int i = 0; whole && i < n; i++) {
 		if (image_file(img, i)->std && q->nqueries)
 			continue;
 		Module *mod = image_module(img, i, !whole[i], d, err);
 		if (!mod)
 			return NULL;
-		AST_PUSH(out, m, whole[i] ? mod : types_only(mod));
+		if (mod->is_reform)
+			AST_PUSH(reforms, nreforms, mod->src);
+		else
+			AST_PUSH(out, m, whole[i] ? mod : types_only(mod));
 	}
 	for (bool more = whole && q->nqueries; more;) {
 		more = false;
@@ -124,7 +129,12 @@ static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, cons
 			AST_PUSH(out, m, mod);
 		}
 	}
-	return whole ? load_build(out, m, d) : NULL;
+	Program *p = whole ? load_build(out, m, d) : NULL;
+	if (p) {
+		p->reforms = reforms;
+		p->nreforms = nreforms;
+	}
+	return p;
 }
 
 /* ------------------------------------------------------------ the cache */

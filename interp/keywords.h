@@ -15,7 +15,7 @@
 
 typedef enum KwClass {
 	KW_OTHER,   /* inside declarations: optional, default, when ... */
-	KW_MODULE,  /* module */
+	KW_MODULE,  /* module, reform: the file's first line */
 	KW_IMPORT,  /* import */
 	KW_PRIVATE, /* private */
 	KW_TYPE,    /* enum, record, fact, document: a declaration of a type */
@@ -26,6 +26,7 @@ typedef enum KwClass {
 
 #define EDICT_KEYWORDS(X)                        \
 	X(MODULE, "module", KW_MODULE)           \
+	X(REFORM, "reform", KW_MODULE)           \
 	X(IMPORT, "import", KW_IMPORT)           \
 	X(AS, "as", KW_OTHER)                    \
 	X(OF, "of", KW_OTHER)                    \

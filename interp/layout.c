@@ -101,7 +101,7 @@ static bool is_closer(const Item *x) { return x->tok && x->len == 1 && strchr(")
 static bool known_keyword(const Item *x)
 {
 	static const char *const kw[] = {
-		"module", "import", "as", "of", "enum", "record", "fact", "param", "decision", "function",
+		"module", "reform", "import", "as", "of", "enum", "record", "fact", "param", "decision", "function",
 		"table", "check", "test", "private", "optional", "default", "exception", "when", "then",
 		"overrides", "from", "until", "source", "assumption", "hit", "and", "or", "not", "in",
 		"is", "known", "unknown", "if", "else", "let", "match", "for", "where", "true", "false",
@@ -116,7 +116,7 @@ static bool known_keyword(const Item *x)
 static DeclWord decl_word(const Item *x)
 {
 	static const struct { const char *w; DeclWord k; } words[] = {
-		{"module", DW_MODULE}, {"import", DW_IMPORT}, {"enum", DW_ENUM},     {"record", DW_RECORD},
+		{"module", DW_MODULE}, {"reform", DW_MODULE}, {"import", DW_IMPORT}, {"enum", DW_ENUM},     {"record", DW_RECORD},
 		{"fact", DW_FACT},     {"param", DW_PARAM},   {"decision", DW_DECISION}, {"function", DW_FUNCTION},
 		{"table", DW_TABLE},   {"check", DW_CHECK},   {"test", DW_TEST},     {"document", DW_OTHER},
 		{"view", DW_OTHER},    {"require", DW_CHECK}};

@@ -440,9 +440,21 @@ typedef struct LoadArgs {
 	const Source *const *srcs;
 	int n;
 	const Program *base;
+	const char *const *names; /* reforms: each source's module by its path, or NULL */
 	const Source *const *overlays;
 	int noverlays;
 } LoadArgs;
+
+/* build, with the reform files found among the rule files kept apart. */
+static Program *build_apart(Module **mods, int nmods, const Source **reforms, int nreforms, Diags *d)
+{
+	Program *p = load_build(mods, nmods, d);
+	if (p) {
+		p->reforms = reforms;
+		p->nreforms = nreforms;
+	}
+	return p;
+}
 
 static Program *sources_fn(const void *arg, Diags *d)
 {
@@ -451,10 +463,16 @@ static Program *sources_fn(const void *arg, Diags *d)
 	int nsrcs = a->n;
 	Module **mods = NULL;
 	int nmods = 0;
+	const Source **reforms = NULL;
+	int nreforms = 0;
 	for (int i = 0; i < nsrcs; i++) {
 		Module *m = parse_module(srcs[i], d);
 		if (!m)
 			continue;
+		if (m->is_reform) {
+			AST_PUSH(reforms, nreforms, srcs[i]);
+			continue;
+		}
 		if (!m->name) {
 			const char *b = strrchr(srcs[i]->path, '/');
 			b = b ? b + 1 : srcs[i]->path;
@@ -463,7 +481,7 @@ static Program *sources_fn(const void *arg, Diags *d)
 		}
 		AST_PUSH(mods, nmods, m);
 	}
-	return load_build(mods, nmods, d);
+	return build_apart(mods, nmods, reforms, nreforms, d);
 }
 
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
@@ -582,6 +600,35 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 	return w;
 }
 
+/* Whether a rule file starts `reform NAME`: a change to the rules kept
+ * apart from them (its outline says so when the load made one). */
+static bool is_reform_file(const Source *src, const Outline *o)
+{
+	Outline own;
+	if (!o) {
+		parse_outline(src, &own);
+		o = &own;
+	}
+	return o->reform;
+}
+
+/* A rule file read whole, or NULL (the reason in d). */
+static Source *read_source(const char *path, bool regular_only, Diags *d)
+{
+	size_t len;
+	const char *err;
+	char *text = read_file(path, LOAD_MAX_FILE_BYTES, regular_only, &len, &err);
+	if (!text) {
+		diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
+		return NULL;
+	}
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = path;
+	src->text = text;
+	src->len = len;
+	return src;
+}
+
 /* The rule files under the paths and the overlays not among them, each
  * read or taken from its overlay; NULL after errors in d.  *w receives
  * the walk (paths and module names). */
@@ -613,18 +660,7 @@ static Source **read_sources(const LoadArgs *a, Walk *w, Diags *d)
 				srcs[i] = (Source *)a->overlays[k];
 		if (srcs[i])
 			continue;
-		size_t len;
-		const char *err;
-		char *text = read_file(w->files[i].path, LOAD_MAX_FILE_BYTES, true, &len, &err);
-		if (!text) {
-			diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
-			continue;
-		}
-		Source *src = GC_MALLOC(sizeof *src);
-		src->path = w->files[i].path;
-		src->text = text;
-		src->len = len;
-		srcs[i] = src;
+		srcs[i] = read_source(w->files[i].path, true, d);
 	}
 	return srcs;
 }
@@ -686,10 +722,16 @@ static Program *paths_fn(const void *arg, Diags *d)
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
 	Module **mods = NULL;
 	int nmods = 0;
+	const Source **reforms = NULL;
+	int nreforms = 0;
 	for (int i = 0; i < w.n; i++) {
 		if (!srcs[i])
 			continue;
 		Module *m;
+		if (is_reform_file(srcs[i], outs ? &outs[i] : NULL)) {
+			AST_PUSH(reforms, nreforms, srcs[i]);
+			continue;
+		}
 		if (whole[i]) {
 			m = parse_module(srcs[i], d);
 		} else {
@@ -710,7 +752,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
 	}
-	return load_build(mods, nmods, d);
+	return build_apart(mods, nmods, reforms, nreforms, d);
 }
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
@@ -744,6 +786,73 @@ static bool replaceable(const Decl *d)
 	return d->name && d->kind != D_CHECK && d->kind != D_TEST && d->kind != D_REQUIRE; /* those are added */
 }
 
+static bool in_sources(const char *file, const Source *const *srcs, int n)
+{
+	for (int i = 0; file && i < n; i++)
+		if (strcmp(srcs[i]->path, file) == 0)
+			return true;
+	return false;
+}
+
+/* A reform may add declarations (a new tax and its rate); one named
+ * nearly like a declaration of the rules is more likely a misspelt
+ * replacement, and gets a warning. */
+static void misspelt_addition(const Module *m, const Decl *dd, const Source *const *srcs, int nsrcs, Diags *d)
+{
+	const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(m->ndecls + 1));
+	int nc = 0;
+	for (int k = 0; k < m->ndecls; k++)
+		if (replaceable(m->decls[k]) && !in_sources(m->decls[k]->loc.file, srcs, nsrcs))
+			cands[nc++] = m->decls[k]->name;
+	const char *best = diag_closest(dd->name, cands, nc);
+	if (!best)
+		return;
+	Diag *dg = diag_add(d, SEV_WARNING, dd->loc, "the reform adds '%s', which the module '%s' does not have", dd->name,
+			    m->name);
+	diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
+}
+
+static Module *module_named(Module **mods, int nmods, const char *name)
+{
+	for (int j = 0; name && j < nmods; j++)
+		if (strcmp(mods[j]->name, name) == 0)
+			return mods[j];
+	return NULL;
+}
+
+/* The module a reform file r changes: the one its first line names; else
+ * the one named like the file's path in a reform directory (a changed copy
+ * of the whole rule set); else the rule set's only module.  NULL after an
+ * error. */
+static Module *target_module(Module **mods, int nmods, const Module *r, const Source *src, const char *by_path,
+			     Diags *d)
+{
+	if (r->name) {
+		Module *m = module_named(mods, nmods, r->name);
+		if (m)
+			return m;
+		const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(nmods + 1));
+		for (int j = 0; j < nmods; j++)
+			cands[j] = mods[j]->name;
+		Diag *dg = diag_add(d, SEV_ERROR, r->name_loc.file ? r->name_loc : src_loc(src),
+				    "the reform changes the module '%s', which is not in the rule set", r->name);
+		const char *best = diag_closest(r->name, cands, nmods);
+		if (best)
+			diag_hint(dg, "did you mean '%s'?", best);
+		return NULL;
+	}
+	Module *m = module_named(mods, nmods, by_path), *only = NULL;
+	int nuser = 0;
+	for (int i = 0; i < nmods && !m; i++)
+		if (strncmp(mods[i]->name, "std.", 4) != 0)
+			only = mods[i], nuser++;
+	if (m || nuser == 1)
+		return m ? m : only;
+	Diag *dg = diag_add(d, SEV_ERROR, src_loc(src), "this reform does not say which module it changes");
+	diag_hint(dg, "start it with a line `reform NAME`, naming one of the rule set's modules");
+	return NULL;
+}
+
 /* A reform (edict simulate --reform, edict_load_reform): rule files whose
  * declarations replace those of the same name in the module of the same
  * name, or are added to it.  The base program's modules are parsed afresh
@@ -764,41 +873,13 @@ static Program *reform_fn(const void *arg, Diags *d)
 		m->name = base->mods[i]->name;
 		AST_PUSH(mods, nmods, m);
 	}
-	/* the module a reform without a `module` line changes: the only one */
-	Module *only = NULL;
-	int nuser = 0;
-	for (int i = 0; i < nmods; i++)
-		if (strncmp(mods[i]->name, "std.", 4) != 0)
-			only = mods[i], nuser++;
 	for (int i = 0; i < nsrcs; i++) {
 		Module *r = parse_module(srcs[i], d);
 		if (!r)
 			continue;
-		Module *m = NULL;
-		if (!r->name) {
-			if (nuser != 1) {
-				Diag *dg = diag_add(d, SEV_ERROR, src_loc(srcs[i]),
-						    "this reform does not say which module it changes");
-				diag_hint(dg, "start it with a line `module NAME`, naming one of the rule set's modules");
-				continue;
-			}
-			m = only;
-		} else {
-			for (int j = 0; j < nmods && !m; j++)
-				if (strcmp(mods[j]->name, r->name) == 0)
-					m = mods[j];
-			if (!m) {
-				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(nmods + 1));
-				for (int j = 0; j < nmods; j++)
-					cands[j] = mods[j]->name;
-				Diag *dg = diag_add(d, SEV_ERROR, r->name_loc.file ? r->name_loc : src_loc(srcs[i]),
-						    "the reform changes the module '%s', which is not in the rule set", r->name);
-				const char *best = diag_closest(r->name, cands, nmods);
-				if (best)
-					diag_hint(dg, "did you mean '%s'?", best);
-				continue;
-			}
-		}
+		Module *m = target_module(mods, nmods, r, srcs[i], a->names ? a->names[i] : NULL, d);
+		if (!m)
+			continue;
 		for (int j = 0; j < r->nimports; j++) {
 			bool have = false;
 			for (int k = 0; k < m->nimports && !have; k++)
@@ -817,20 +898,8 @@ static Program *reform_fn(const void *arg, Diags *d)
 				m->decls[at] = dd;
 				continue;
 			}
-			if (replaceable(dd)) {
-				const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(m->ndecls + 1));
-				int nc = 0;
-				for (int k = 0; k < m->ndecls; k++)
-					if (replaceable(m->decls[k]))
-						cands[nc++] = m->decls[k]->name;
-				Diag *dg = diag_add(d, SEV_WARNING, dd->loc,
-						    "the reform adds '%s', which the module '%s' does not have", dd->name, m->name);
-				const char *best = diag_closest(dd->name, cands, nc);
-				if (best)
-					diag_hint(dg, "did you mean '%s'? A reform replaces declarations by name", best);
-				else
-					diag_hint(dg, "a reform replaces declarations by name; a new one is used only by what the reform adds");
-			}
+			if (replaceable(dd))
+				misspelt_addition(m, dd, srcs, nsrcs, d);
 			AST_PUSH(m->decls, m->ndecls, dd);
 		}
 	}
@@ -841,4 +910,32 @@ Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, 
 {
 	LoadArgs a = {.srcs = srcs, .n = nsrcs, .base = base};
 	return held(reform_fn, &a, d);
+}
+
+/* The reform's files (a directory: every .edict file below it), read,
+ * then reform_fn. */
+static Program *reform_paths_fn(const void *arg, Diags *d)
+{
+	const LoadArgs *a = arg;
+	Walk w = find_files(a->paths, a->n, d);
+	if (!w.n && !d->nerrors)
+		diag_add(d, SEV_ERROR, no_loc(NULL), "no rule files (*.edict) were found in %s", a->paths[0]);
+	const Source **srcs = GC_MALLOC(sizeof(Source *) * (size_t)(w.n + 1));
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
+	int n = 0;
+	for (int i = 0; i < w.n; i++) {
+		Source *src = read_source(w.files[i].path, false, d);
+		if (src)
+			names[n] = w.files[i].module, srcs[n++] = src;
+	}
+	if (d->nerrors)
+		return NULL;
+	LoadArgs ra = {.srcs = srcs, .n = n, .base = a->base, .names = names};
+	return reform_fn(&ra, d);
+}
+
+Program *load_reform_paths(const Program *base, const char *const *paths, int npaths, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .base = base};
+	return held(reform_paths_fn, &a, d);
 }

@@ -44,6 +44,9 @@ Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d);
  * the module they name.  Errors (and warnings for additions) go to d;
  * returns NULL only when nothing could be built. */
 Program *load_reform(const Program *base, const Source *const *srcs, int nsrcs, Diags *d);
+/* load_reform from the files at paths (a directory: every .edict file
+ * below it, the files of one reform). */
+Program *load_reform_paths(const Program *base, const char *const *paths, int npaths, Diags *d);
 /* The paths of the rule files under paths (a directory gives every .edict
  * file below it, in name order, as a load reads them); errors (unreadable
  * paths, links leading out) go to d.  *n receives the count. */

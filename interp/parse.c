@@ -378,6 +378,8 @@ void parse_outline(const Source *src, Outline *o)
 				open = type_part(o, part);
 			}
 			priv = false;
+			if (w == W_MODULE)
+				o->reform = wl == 6 && memcmp(t + i, "reform", 6) == 0;
 			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
 			name.n = 0;
 			after_dot = false;

@@ -105,6 +105,7 @@ typedef struct OutlinePart {
 
 typedef struct Outline {
 	const char *module; /* NULL without a `module` line */
+	bool reform;        /* the line is `reform NAME` (load_reform) */
 	const char **imports;
 	int nimports;
 	const char **names;

@@ -84,6 +84,11 @@ typedef struct Program {
 	Chunk **rchunk;  /* per requirement: its condition's bytecode */
 	Decl **tests;
 	int ntests;
+	/* the files under the paths that start `reform NAME`: not part of
+	 * the rules, but loaded over them one at a time (load_reform) by
+	 * `edict test` and `edict check` */
+	const Source **reforms;
+	int nreforms;
 	Decl **docs; /* the documents the rules cite (cite.h) */
 	int ndocs;
 	Chunk **dchunk; /* per decl: its bytecode */

@@ -206,13 +206,27 @@ int query_run_tests(Program *p, Buf *out, bool color, int *passed)
 	return query_run_tests_cov(p, out, color, passed, NULL);
 }
 
-int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov)
+static bool written_in(const Decl *t, const char *const *files, int n)
+{
+	if (!files)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (t->loc.file && strcmp(t->loc.file, files[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The tests written in files (all when files is NULL). */
+static int run_tests(Program *p, const char *const *files, int nfiles, Buf *out, bool color, int *passed,
+		     Coverage *cov)
 {
 	int failed = 0;
 	*passed = 0;
 	const char *green = color ? "\033[32m" : "", *red = color ? "\033[1;31m" : "", *reset = color ? "\033[0m" : "";
 	for (int i = 0; i < p->ntests; i++) {
 		Decl *t = p->tests[i];
+		if (!written_in(t, files, nfiles))
+			continue;
 		Loc where;
 		const char *why = run_test(p, t, &where, cov);
 		if (why) {
@@ -225,6 +239,16 @@ int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage 
 	}
 	buf_printf(out, "%d passed, %d failed\n", *passed, failed);
 	return failed;
+}
+
+int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov)
+{
+	return run_tests(p, NULL, 0, out, color, passed, cov);
+}
+
+int query_run_tests_in(Program *p, const char *const *files, int n, Buf *out, bool color, int *passed)
+{
+	return run_tests(p, files, n, out, color, passed, NULL);
 }
 
 /* --------------------------------------------------------------- checks */

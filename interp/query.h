@@ -29,6 +29,9 @@ int query_run(Ctx *c, const Query *q, Value *out);
 int query_run_tests(Program *p, Buf *out, bool color, int *passed);
 /* The same, counting what the tests exercise into cov (coverage.h). */
 int query_run_tests_cov(Program *p, Buf *out, bool color, int *passed, Coverage *cov);
+/* The same for only the tests written in the files named files[0..n): a
+ * reform's own tests, run over the rules it changes (load_reform). */
+int query_run_tests_in(Program *p, const char *const *files, int n, Buf *out, bool color, int *passed);
 
 /* Run one test of a program without errors: NULL when it passes, else why
  * it fails, with *where the step that failed. */

@@ -208,7 +208,7 @@ static bool word_char(char c)
 static bool keyword(const char *s, size_t n)
 {
 	static const char *const kws[] = {
-		"module", "import", "as", "of", "enum", "record", "fact", "param", "decision", "function", "table", "check",
+		"module", "reform", "import", "as", "of", "enum", "record", "fact", "param", "decision", "function", "table", "check",
 		"test", "private", "optional", "default", "exception", "when", "then", "overrides", "from", "until",
 		"source", "assumption", "hit", "and", "or", "not", "in", "is", "known", "unknown", "if", "else", "let",
 		"match", "for", "where", "true", "false", "otherwise", "list", "chapter", "heading", "subheading", "hs",

@@ -14,6 +14,12 @@
  * reader alone and by the full reader alone: what the first takes, the
  * second must accept with the same results.
  *
+ * A reform of the schema adds fields (to a fact and to a record in a
+ * list) and a fact: a document the reformed rules accept, with what only
+ * they declare taken out (facts_drop_unknown, as `edict simulate` does for
+ * the rules as they are), must load under the schema, and taking out
+ * again changes nothing.
+ *
  * Invariants: a refusal has a message; printed JSON is valid JSON; the two
  * readers agree.
  */
@@ -23,7 +29,30 @@
 #include "fuzz_schema.h"
 #include "load.h"
 
-static Program *prog;
+static Program *prog, *wider;
+
+static const char reform[] = "reform schema\n"
+			     "record task {\n"
+			     "  number : int\n"
+			     "  name : string\n"
+			     "  launch_month : int optional\n"
+			     "  budget : money KRW default 0 KRW\n"
+			     "  code : hscode optional\n"
+			     "  dhaka : bool default false\n"
+			     "  remote : bool optional\n"
+			     "}\n"
+			     "fact company {\n"
+			     "  size : company_size\n"
+			     "  us_export_share : percent\n"
+			     "  voucher_received : money KRW default 0 KRW\n"
+			     "  founded : date optional\n"
+			     "  employees : int optional\n"
+			     "  rating : decimal optional\n"
+			     "  home : address optional\n"
+			     "  tags : list of string default []\n"
+			     "  green : bool optional\n"
+			     "}\n"
+			     "fact vehicle { co2 : int }\n";
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -37,12 +66,36 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	const Source *srcs[1] = {s};
 	Diags *d = diag_new();
 	prog = load_sources(srcs, 1, d);
-	if (!prog || d->nerrors) {
+	Source *r = GC_MALLOC(sizeof *r);
+	r->path = "reform.edict";
+	r->text = reform;
+	r->len = sizeof reform - 1;
+	const Source *rs[1] = {r};
+	wider = prog && !d->nerrors ? load_reform(prog, rs, 1, d) : NULL;
+	if (!prog || !wider || d->nerrors) {
 		for (int i = 0; i < d->n; i++)
 			fputs(diag_render(d, &d->items[i], false), stderr);
 		__builtin_trap();
 	}
 	return 0;
+}
+
+/* What the reform alone declares, taken out of a document it accepts. */
+static void drop_reform_facts(const char *text, size_t len)
+{
+	json_object *doc;
+	FactsError fe;
+	if (facts_read(text, len, &doc, &fe) != ST_OK)
+		return;
+	const char *err;
+	if (facts_load_object(fuzz_ctx(wider), doc, "facts", &err) == ST_OK) {
+		facts_drop_unknown(prog, wider, doc);
+		FUZZ_ASSERT(facts_load_object(fuzz_ctx(prog), doc, "facts", &err) == ST_OK);
+		const char *once = xprintf("%s", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+		facts_drop_unknown(prog, wider, doc);
+		FUZZ_ASSERT(strcmp(once, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)) == 0);
+	}
+	json_object_put(doc);
 }
 
 static void evaluate(Ctx *c, Buf *digest);
@@ -122,6 +175,7 @@ static void one_input(void *ud)
 	FUZZ_ASSERT(st1 == st2);
 	FUZZ_ASSERT(a.n == b.n && (a.n == 0 || memcmp(a.s, b.s, a.n) == 0));
 	readers_agree(text, size);
+	drop_reform_facts(text, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

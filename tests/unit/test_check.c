@@ -297,6 +297,19 @@ Test(check, unknown_names_with_suggestions)
 		 "unknown name 'smee'; did you mean 'sme'?", 3, 27);
 	const Diag *dg = find(errs("decision y : int = nothing_like_it\n"), "unknown name 'nothing_like_it'");
 	cr_assert_null(dg->hint);
+	/* a member in other letters */
+	error_at("enum s = sme | large\nfact f { v : s }\ndecision y : bool = f.v = LARGE\n",
+		 "unknown name 'LARGE'; did you mean 'large'?", 3, 27);
+}
+
+/* Three capital letters read as a currency code: a member spelt so is
+ * suggested; otherwise the amount lacks its number. */
+Test(check, currency_code_alone)
+{
+	error_at("enum s = sme | large\nfact f { v : s }\ndecision y : bool = f.v = SME\n",
+		 "unknown name 'SME'; did you mean 'sme'? Three capital letters are read as a currency code", 3, 27);
+	const Diag *dg = find(errs("decision x : money KRW = KRW\n"), "'KRW' is a currency code, and a currency needs an amount before it");
+	cr_assert_str_eq(dg->hint, "write an amount such as '100 KRW'; names of three capital letters are reserved for currencies");
 }
 
 Test(check, unknown_fact_field_with_suggestion)

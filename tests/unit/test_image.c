@@ -263,22 +263,27 @@ static const char *damage(Module *const *mods, int n, int k)
 	Decl *test = find_decl(mods, n, "a small earner", D_TEST);
 	switch (k) {
 	case 0: credit->ncases = 0; return "a function in it has no body";
-	case 1: credit->body = credit->cases[0].value; return "both a body and cases";
+	case 1: /* a copy of its default, a literal */
+		credit->body = GC_MALLOC(sizeof(Node));
+		*credit->body = *credit->cases[0].value;
+		return "both a body and cases";
+	case 5: credit->cases[1].value = credit->cases[0].value; return "a node in it has two parents";
 	case 2: scale->brackets[0].values[0].label = "bogus"; return "a bracket in it has a part the parser never makes";
 	case 3: tax->brackets = scale->brackets; tax->nbrackets = scale->nbrackets; return "brackets in it belong";
-	default:
+	case 4:
 		for (int i = 0; i < test->nsteps; i++)
 			if (test->steps[i].expr && test->steps[i].expr->kind == N_SERIES)
 				test->steps[i].expr->nkids = 3; /* a date without its value */
 		return "a shape the parser never makes";
 	}
+	return NULL;
 }
 
 Test(image, a_function_scale_or_dated_values_the_parser_never_makes_is_refused)
 {
 	size_t len;
 	char *data = compile_rules(&len);
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 6; k++) {
 		const char *err = NULL;
 		Image *img = image_open(data, len, &err);
 		cr_assert_not_null(img, "%s", err);

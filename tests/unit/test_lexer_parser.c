@@ -707,12 +707,23 @@ Test(lexer_parser, error_hit_policy_and_severity)
 	cr_assert_str_eq(d->items[0].msg, "'serious' is not a check severity");
 }
 
-Test(lexer_parser, error_currency_code_alone)
+/* A currency code alone is left to the checker, which knows whether it is
+ * an amount without its number or a member written in capitals. */
+Test(lexer_parser, currency_code_alone_is_named_for_the_checker)
 {
-	Diags *d = bad("decision x : money KRW = KRW\n");
-	cr_assert_str_eq(d->items[0].msg, "'KRW' is a currency code, and a currency needs an amount before it");
-	cr_assert_str_eq(d->items[0].hint,
-			 "write an amount such as '100 KRW'; names of three capital letters are reserved for currencies");
+	Module *m = M("decision x : money KRW = KRW\n");
+	Node *v = m->decls[0]->cases[0].value;
+	cr_assert_eq(v->kind, N_NAME);
+	cr_assert_str_eq(v->text, "KRW");
+	cr_assert_eq(v->ival, NAME_CURRENCY_ALONE);
+}
+
+Test(lexer_parser, reform_header)
+{
+	Module *m = M("reform voucher\nparam cap : int = 1\n");
+	cr_assert(m->is_reform);
+	cr_assert_str_eq(m->name, "voucher");
+	cr_assert(!M("module voucher\n")->is_reform);
 }
 
 Test(lexer_parser, error_recovery_reports_each_declaration)
