@@ -32,6 +32,7 @@ struct ParseState {
 	int npending_steps;
 	int pending_severity;
 	Decl *pending_decl;
+	Each *each; /* the `for each` block being read, or NULL */
 	TypeDef *pending_columns; /* a table's output columns { name : type ... } */
 	Node **inputs; /* the input columns of the table being read */
 	int ninputs;
