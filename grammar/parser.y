@@ -758,7 +758,7 @@ static void each_open(struct ParseState *ps, const char *word, Loc wloc, const c
 {
 	if (strcmp(word, "each") != 0) {
 		Diag *dg = diag_add(ps->diags, SEV_ERROR, wloc, "a block of rules for each member starts 'for each'");
-		diag_hint(dg, "write 'for each %s in %s {'", word, var);
+		diag_hint(dg, "write 'for each %s in ... {'", var);
 	}
 	Each *e = GC_MALLOC(sizeof *e);
 	e->var = var;

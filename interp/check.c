@@ -578,8 +578,12 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 	if (e->rec) {
 		const char *over = prog_node_text(c->p, e->over);
 		Diag *dg = err(c, n->loc, "'%s' is decided for each %s in %s, so it needs to say which one", d->name, e->var, over);
-		diag_hint(dg, "add it up with sum(%s.%s for %s in %s), or name one, as in %s[1].%s", e->var, d->name, e->var, over,
-			  over, d->name);
+		if (d->type && d->type->kind == TY_BOOL)
+			diag_hint(dg, "count them with count(%s for %s in %s where %s.%s), or name one, as in %s[1].%s", e->var,
+				  e->var, over, e->var, d->name, over, d->name);
+		else
+			diag_hint(dg, "add it up with sum(%s.%s for %s in %s), or name one, as in %s[1].%s", e->var, d->name, e->var,
+				  over, over, d->name);
 	}
 	return n->type = &ty_error;
 }
@@ -815,6 +819,9 @@ static const Type *check_field(Chk *c, Node *n)
 	int nc = 0;
 	for (int i = 0; i < td->nfields && nc < 256; i++)
 		cands[nc++] = td->fields[i].name;
+	for (int i = 0; i < c->each_rules.cap && nc < 256; i++)
+		if (c->each_rules.keys[i] && c->each_rules.vals[i] && ((Decl *)c->each_rules.vals[i])->each->rec == td)
+			cands[nc++] = ((Decl *)c->each_rules.vals[i])->name;
 	const char *path = chain_text(n->kids[0]);
 	Diag *dg = n->kids[0]->ref == R_FACT && path ? err(c, n->loc, "unknown fact '%s.%s'", path, n->text)
 						      : err(c, n->loc, "%s has no field '%s'", ty_name(base), n->text);

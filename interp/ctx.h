@@ -36,6 +36,12 @@ typedef struct TraceEv {
 	Value v;
 } TraceEv;
 
+/* One decision for each member, decided for one member (explain mode). */
+typedef struct MemberCall {
+	int func;     /* the decision, as a function index */
+	Value member; /* the member's record */
+} MemberCall;
+
 #define VM_DEFAULT_MAX_STEPS 10000000ull
 #define VM_DEFAULT_MAX_BYTES (64u << 20)
 #define VM_MAX_DEPTH 200
@@ -60,6 +66,10 @@ typedef struct Ctx {
 	bool trace;
 	TraceEv *ev;
 	int nev, evcap;
+	/* explain mode: each decision decided for one member of a list has its
+	 * own frame, numbered from the program's ndecls up */
+	MemberCall *mcalls;
+	int nmcalls, mccap;
 	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
 	volatile sig_atomic_t *interrupt;
 	/* the last error */

@@ -132,11 +132,56 @@ void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
 	summarize(&ix, frame, s);
 }
 
-static const Case *applied(const Program *p, int decl, int kase)
+/* The rule a frame decided: a decision, a decision for one member (a
+ * frame from ndecls up, see MemberCall), or NULL for a query. */
+static const Decl *frame_decl(const Ctx *c, int frame)
 {
-	if (decl < 0 || kase < 0)
+	if (frame < 0)
 		return NULL;
-	Decl *d = p->decls[decl];
+	if (frame < c->p->ndecls)
+		return c->p->decls[frame];
+	return c->p->funcs[c->mcalls[frame - c->p->ndecls].func];
+}
+
+/* The value of a list of facts such as household.members, read without
+ * running anything; false for any other expression. */
+static bool fact_list(const Ctx *c, const Node *n, Value *out)
+{
+	if (n->kind == N_NAME && n->ref == R_FACT) {
+		*out = c->facts[n->slot];
+		return true;
+	}
+	Value rec;
+	if (n->kind != N_FIELD || !fact_list(c, n->kids[0], &rec) || rec.tag != V_REC || (uint32_t)n->slot >= rec.as.r->n)
+		return false;
+	*out = rec.as.r->f[n->slot];
+	return true;
+}
+
+/* How a decision for one member is named: household.members[2].benefit,
+ * or, where the member cannot be placed in its list, with its value. */
+static const char *frame_label(const Ctx *c, int frame)
+{
+	const Program *p = c->p;
+	if (frame < p->ndecls)
+		return p->decls[frame]->qname;
+	const MemberCall *m = &c->mcalls[frame - p->ndecls];
+	const Decl *d = p->funcs[m->func];
+	const char *over = prog_node_text(p, d->each->over);
+	Value list;
+	if (fact_list(c, d->each->over, &list) && list.tag == V_LIST)
+		for (uint32_t i = 0; i < list.as.l->len; i++)
+			if (list.as.l->items[i].tag == V_REC && list.as.l->items[i].as.r == m->member.as.r)
+				return xprintf("%s[%u].%s", over, i + 1, d->name);
+	Buf b = {0};
+	fmt_value(p, m->member, &b);
+	return xprintf("%s.%s, for the %s %.*s", d->each->var, d->name, d->each->var, (int)b.n, b.s);
+}
+
+static const Case *applied(const Decl *d, int kase)
+{
+	if (!d || kase < 0)
+		return NULL;
 	return kase < d->ncases ? &d->cases[kase] : NULL;
 }
 
@@ -178,23 +223,24 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 	buf_printf(b, "%s = ", label);
 	fmt_value(p, v, b);
 	missing_text(v, b);
-	if (decl >= 0 && seen[decl]) {
+	bool is_decl = decl >= 0 && decl < p->ndecls;
+	if (is_decl && seen[decl]) {
 		buf_puts(b, "  (explained above)\n");
 		return;
 	}
 	buf_puts(b, "\n");
-	if (decl >= 0)
+	if (is_decl)
 		seen[decl] = 1;
 	ExplainSum s;
 	summarize(ix, decl, &s);
-	if (decl >= 0) {
-		Decl *d = p->decls[decl];
-		if (c->state[decl] == DS_OVERRIDDEN) {
+	const Decl *d = frame_decl(c, decl);
+	if (d) {
+		if (is_decl && c->state[decl] == DS_OVERRIDDEN) {
 			indent(b, depth + 1);
 			buf_puts(b, "set for this evaluation (what-if), not decided by its rules\n");
 			return;
 		}
-		const Case *k = applied(p, decl, s.kase);
+		const Case *k = applied(d, s.kase);
 		if (k) {
 			indent(b, depth + 1);
 			buf_printf(b, "by %s at %s:%d\n", explain_case_name(d, s.kase), k->loc.file, k->loc.line);
@@ -229,7 +275,7 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 	}
 	for (int i = 0; i < s.nuses; i++) {
 		int u = s.uses[i]->a;
-		text_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
+		text_node(c, ix, u, frame_label(c, u), s.uses[i]->v, b, depth + 1, seen);
 	}
 }
 
@@ -326,26 +372,29 @@ static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 	fmt_json(p, v, b);
 	buf_puts(b, ",\"missing\":");
 	explain_missing_json(v, b);
-	if (decl >= 0 && seen[decl]) {
+	bool is_decl = decl >= 0 && decl < p->ndecls;
+	if (is_decl && seen[decl]) {
 		buf_puts(b, ",\"see_above\":true}");
 		return;
 	}
-	if (decl >= 0) {
-		seen[decl] = 1;
-		Decl *d = p->decls[decl];
+	const Decl *d = frame_decl(c, decl);
+	if (d) {
 		buf_puts(b, ",");
 		json_loc(b, d->loc);
 		buf_puts(b, ",");
 		json_cites(b, d->cites, d->ncites);
+	}
+	if (is_decl) {
+		seen[decl] = 1;
 		if (c->state[decl] == DS_OVERRIDDEN)
 			buf_puts(b, ",\"what_if\":true");
 	}
 	ExplainSum s;
 	summarize(ix, decl, &s);
-	const Case *k = applied(p, decl, s.kase);
+	const Case *k = applied(d, s.kase);
 	if (k) {
 		buf_puts(b, ",\"case\":{\"name\":");
-		const char *nm = explain_case_name(p->decls[decl], s.kase);
+		const char *nm = explain_case_name(d, s.kase);
 		buf_json_str(b, nm, strlen(nm));
 		buf_printf(b, ",\"index\":%d,", s.kase);
 		json_loc(b, k->loc);
@@ -384,7 +433,7 @@ static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		if (i)
 			buf_puts(b, ",");
 		int u = s.uses[i]->a;
-		json_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, seen);
+		json_node(c, ix, u, frame_label(c, u), s.uses[i]->v, b, seen);
 	}
 	buf_puts(b, "]}");
 }

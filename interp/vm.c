@@ -112,6 +112,7 @@ void vm_reset(Ctx *c)
 		drop_kept(c);
 	c->memo_as_of = c->as_of;
 	c->nev = 0;
+	c->nmcalls = 0;
 	c->trace_truncated = false;
 	c->steps = 0;
 	c->bytes = 0;
@@ -158,6 +159,33 @@ static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
 	}
 	TraceEv e = {k, c->frame, a, path, v};
 	c->ev[c->nev++] = e;
+}
+
+/* The frame of decision f (a function index) for one member: the frame
+ * of an earlier call for the same member where there is a recent one, so
+ * a decision used twice for a member is explained once.  -1 when the
+ * trace is out of memory. */
+static int member_frame(Ctx *c, int f, Value member)
+{
+	for (int i = c->nmcalls - 1; i >= 0 && i >= c->nmcalls - 64; i--)
+		if (c->mcalls[i].func == f && c->mcalls[i].member.as.r == member.as.r)
+			return c->p->ndecls + i;
+	if (c->nmcalls == c->mccap) {
+		int cap = c->mccap ? c->mccap * 2 : 16;
+		size_t grow = sizeof(MemberCall) * (size_t)(cap - c->mccap);
+		if (c->bytes + grow > c->max_bytes) {
+			c->trace_truncated = true;
+			return -1;
+		}
+		c->bytes += grow;
+		MemberCall *m = GC_MALLOC(sizeof(MemberCall) * (size_t)cap);
+		if (c->nmcalls)
+			memcpy(m, c->mcalls, sizeof(MemberCall) * (size_t)c->nmcalls);
+		c->mcalls = m;
+		c->mccap = cap;
+	}
+	c->mcalls[c->nmcalls] = (MemberCall){f, member};
+	return c->p->ndecls + c->nmcalls++;
 }
 
 /* ---------------------------------------------------------- arithmetic */
@@ -527,6 +555,22 @@ static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none
 
 static Value exec(Ctx *c, const Chunk *ch, int base);
 
+/* Call function f, whose arguments start at stack slot base.  In explain
+ * mode a decision for one member is decided in its own frame, and the
+ * caller records it as a decision it used. */
+static Value call_rule(Ctx *c, const Chunk *fc, int f, int base)
+{
+	int mf = c->trace && c->p->funcs[f]->each ? member_frame(c, f, c->stack[base]) : -1;
+	if (mf < 0)
+		return exec(c, fc, base);
+	int saved = c->frame;
+	c->frame = mf;
+	Value v = exec(c, fc, base);
+	c->frame = saved;
+	trace_add(c, TR_DECISION, mf, NULL, v);
+	return v;
+}
+
 static void ensure_stack(Ctx *c, int need)
 {
 	if (need <= c->cap)
@@ -710,7 +754,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
 		STEPS_OUT();
-		a = exec(c, fc, nb);
+		a = call_rule(c, fc, f, nb);
 		STEPS_IN();
 		RELOAD();
 		PUSH(a);
