@@ -124,8 +124,9 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 		flow(s, t->end, d + 1); /* undecided: unknown pushed */
 		return;
 	}
-	case OP_HIT: /* none applied: on to the default row; else the result past it */
-		flow(s, next, d - 1);
+	case OP_HIT: /* none applied: on to the default row (if any); else the result past it */
+		if (ch->cases[a]->has_default)
+			flow(s, next, d - 1);
 		flow(s, ch->cases[a]->end, d);
 		return;
 	case OP_CALL:
