@@ -179,6 +179,10 @@ decls
  * each member of a list */
 each_block
 	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, @$); } each_decls '}' { ps->each = NULL; }
+	/* `for each claim : spouse_claim { ... }`: for any record of a type */
+	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, @$); ps->each->type_node = $5; } each_decls '}' {
+		ps->each = NULL;
+	}
 	;
 
 each_decls
@@ -758,7 +762,7 @@ static void each_open(struct ParseState *ps, const char *word, Loc wloc, const c
 {
 	if (strcmp(word, "each") != 0) {
 		Diag *dg = diag_add(ps->diags, SEV_ERROR, wloc, "a block of rules for each member starts 'for each'");
-		diag_hint(dg, "write 'for each %s in ... {'", var);
+		diag_hint(dg, "write 'for each %s in LIST {' or 'for each %s : RECORD {'", var, var);
 	}
 	Each *e = GC_MALLOC(sizeof *e);
 	e->var = var;

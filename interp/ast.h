@@ -261,12 +261,16 @@ static inline bool hit_ranks(HitPolicy h) { return h == HIT_PRIORITY || h == HIT
 
 /* `for each person in household.members { decisions }`: the decisions of
  * the block are decided for each member of the list; inside, `var` names
- * the member.  The checker sets `rec`, the record type of the members;
- * each such decision is a D_FUNCTION of one parameter, the member. */
+ * the member.  `for each claim : spouse_claim { ... }` names the record
+ * type instead of a list: its decisions apply to any record of that type
+ * (a group of rules applied to named inputs).  The checker sets `rec`, the
+ * record type of the members; each such decision is a D_FUNCTION of one
+ * parameter, the member. */
 typedef struct Each {
 	const char *var;
 	Loc var_loc;
-	Node *over;
+	Node *over;      /* the list, or NULL */
+	Node *type_node; /* the record type, when there is no list */
 	Loc loc;
 	TypeDef *rec;  /* NULL until checked, or when `over` is no list of records */
 	bool checked;

@@ -575,7 +575,10 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 		check(c, self, NULL);
 		return each_call(c, n, d, self);
 	}
-	if (e->rec) {
+	if (e->rec && !e->over) {
+		Diag *dg = err(c, n->loc, "'%s' is decided for each %s, so it needs to say for which one", d->name, e->var);
+		diag_hint(dg, "put the %s it is for before it, as in first_%s.%s", e->rec->name, e->rec->name, d->name);
+	} else if (e->rec) {
 		const char *over = prog_node_text(c->p, e->over);
 		Diag *dg = err(c, n->loc, "'%s' is decided for each %s in %s, so it needs to say which one", d->name, e->var, over);
 		if (d->type && d->type->kind == TY_BOOL)
@@ -596,11 +599,15 @@ static void resolve_each(Chk *c, Decl *d)
 	if (!e->checked) {
 		e->checked = true;
 		Scope saved = scope_enter(c, d->module, NULL);
-		const Type *t = check(c, e->over, NULL);
+		const Type *t = e->over ? check(c, e->over, NULL) : ty_list(resolve_type(c, e->type_node));
 		scope_leave(c, saved);
 		if (t->kind == TY_LIST && t->elem->kind == TY_REC)
 			e->rec = t->elem->def;
-		else if (t->kind != TY_ERROR) {
+		else if (!e->over && t->elem->kind != TY_ERROR) {
+			Diag *dg = err(c, e->type_node->loc, "'for each %s : ...' needs a record type, but this is %s", e->var,
+				       a_ty(t->elem));
+			diag_hint(dg, "name a record, as in 'record claim { ... }'");
+		} else if (e->over && t->kind != TY_ERROR) {
 			Diag *dg = err(c, e->over->loc, "'for each %s in ...' needs a list of records, but this is %s", e->var, a_ty(t));
 			diag_hint(dg, "name a list of records, as in 'fact household { members : list of person }'");
 		}

@@ -158,8 +158,23 @@ static bool fact_list(const Ctx *c, const Node *n, Value *out)
 	return true;
 }
 
-/* How a decision for one member is named: household.members[2].benefit,
- * or, where the member cannot be placed in its list, with its value. */
+/* Where record r sits in value v, as a suffix of v's name: "" for v
+ * itself, "[2]" for the second item of a list; NULL when it is not there. */
+static const char *place_in(Value v, const Rec *r)
+{
+	if (v.tag == V_REC && v.as.r == r)
+		return "";
+	if (v.tag == V_LIST)
+		for (uint32_t i = 0; i < v.as.l->len; i++)
+			if (v.as.l->items[i].tag == V_REC && v.as.l->items[i].as.r == r)
+				return xprintf("[%u]", i + 1);
+	return NULL;
+}
+
+/* How a decision for one member is named: by the list of the block
+ * (household.members[2].benefit), else by a decision of this evaluation
+ * whose value is the member or holds it (first_spouse.exclusion), else
+ * with the member's value. */
 static const char *frame_label(const Ctx *c, int frame)
 {
 	const Program *p = c->p;
@@ -167,12 +182,14 @@ static const char *frame_label(const Ctx *c, int frame)
 		return p->decls[frame]->qname;
 	const MemberCall *m = &c->mcalls[frame - p->ndecls];
 	const Decl *d = p->funcs[m->func];
-	const char *over = prog_node_text(p, d->each->over);
+	const Rec *r = m->member.tag == V_REC ? m->member.as.r : NULL;
 	Value list;
-	if (fact_list(c, d->each->over, &list) && list.tag == V_LIST)
-		for (uint32_t i = 0; i < list.as.l->len; i++)
-			if (list.as.l->items[i].tag == V_REC && list.as.l->items[i].as.r == m->member.as.r)
-				return xprintf("%s[%u].%s", over, i + 1, d->name);
+	const char *at;
+	if (r && d->each->over && fact_list(c, d->each->over, &list) && (at = place_in(list, r)))
+		return xprintf("%s%s.%s", prog_node_text(p, d->each->over), at, d->name);
+	for (int i = 0; r && i < p->ndecls; i++)
+		if ((c->stamp[i] == c->epoch || c->state[i] >= DS_OVERRIDDEN) && (at = place_in(c->memo[i], r)))
+			return xprintf("%s%s.%s", p->decls[i]->qname, at, d->name);
 	Buf b = {0};
 	fmt_value(p, m->member, &b);
 	return xprintf("%s.%s, for the %s %.*s", d->each->var, d->name, d->each->var, (int)b.n, b.s);

@@ -214,6 +214,54 @@ Test(each, explained_as_json)
 	json_object_put(j);
 }
 
+/* ------------------------------------- the same rules, other inputs */
+
+static const char *SALE = "fact couple { years_owned : int  first_used : int  second_used : int }\n"
+			  "record home_sale { years_owned : int  years_used : int  limit : money USD }\n"
+			  "for each sale : home_sale {\n"
+			  "  decision qualifies : bool = sale.years_owned >= 2 and sale.years_used >= 2\n"
+			  "  decision exclusion : money USD = if qualifies then sale.limit else 0 USD\n"
+			  "}\n"
+			  "decision first_spouse : home_sale =\n"
+			  "  {years_owned: couple.years_owned, years_used: couple.first_used, limit: 250_000 USD}\n"
+			  "decision second_spouse : home_sale =\n"
+			  "  {years_owned: couple.years_owned, years_used: couple.second_used, limit: 250_000 USD}\n"
+			  "decision excluded : money USD = first_spouse.exclusion + second_spouse.exclusion\n";
+
+static const char *COUPLE = "{\"couple\": {\"years_owned\": 5, \"first_used\": 3, \"second_used\": 1}}";
+
+Test(each, a_group_of_rules_applied_to_two_inputs)
+{
+	Ctx *c = tu_ctx(tu_program_at("s.edict", SALE), COUPLE);
+	cr_assert_str_eq(tu_show(c, "first_spouse.exclusion"), "250000 USD");
+	cr_assert_str_eq(tu_show(c, "second_spouse.exclusion"), "0 USD");
+	cr_assert_str_eq(tu_show(c, "excluded"), "250000 USD");
+}
+
+Test(each, each_input_explained_by_the_decision_that_made_it)
+{
+	Ctx *c = tu_ctx(tu_program_at("s.edict", SALE), COUPLE);
+	c->trace = true;
+	vm_reset(c);
+	const char *t = explained(c, "excluded", false);
+	cr_assert(strstr(t, "  s.first_spouse.exclusion = 250000 USD\n"
+			    "    by its rule at s.edict:5\n"
+			    "    holds   qualifies: true\n"
+			    "    s.first_spouse.qualifies = true\n"),
+		  "%s", t);
+	cr_assert(strstr(t, "  s.second_spouse.exclusion = 0 USD\n"), "%s", t);
+}
+
+Test(each, a_group_of_rules_needs_a_record_type_and_an_input)
+{
+	error_at("for each n : int {\n  decision one : int = 1\n}\n",
+		 "'for each n : ...' needs a record type, but this is a whole number", 1, 14);
+	error_at("record home_sale { years_used : int }\n"
+		 "for each sale : home_sale {\n  decision qualifies : bool = sale.years_used >= 2\n}\n"
+		 "decision any : bool = qualifies\n",
+		 "'qualifies' is decided for each sale, so it needs to say for which one", 5, 23);
+}
+
 /* --------------------------------------------------------- C API */
 
 Test(each, asked_through_the_api)
