@@ -27,7 +27,7 @@
 #include "commands.h"
 #include "common.h"
 #include "load.h"
-#include "serve.h"
+#include "service.h"
 #include "serve_http.h"
 
 typedef struct ServeOpts {

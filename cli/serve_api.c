@@ -23,7 +23,7 @@
 #include "date.h"
 #include "explain.h"
 #include "facts.h"
-#include "serve.h"
+#include "service.h"
 #include "sha256.h"
 #include "whatif.h"
 

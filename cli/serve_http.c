@@ -23,7 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "serve.h"
+#include "service.h"
 #include "serve_http.h"
 
 typedef struct Conn {

@@ -4,7 +4,7 @@
 #ifndef EDICT_CLI_SERVE_HTTP_H
 #define EDICT_CLI_SERVE_HTTP_H
 
-#include "serve.h"
+#include "service.h"
 
 typedef struct Http {
 	Service *sv;

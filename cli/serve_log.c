@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "serve.h"
+#include "service.h"
 
 #define QUEUE_CAP 8192
 

@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "serve.h"
+#include "service.h"
 
 static const int statuses[] = {200, 400, 401, 404, 405, 408, 413, 422, 500, 503};
 #define NSTATUS (int)(sizeof statuses / sizeof statuses[0])

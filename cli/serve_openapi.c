@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "serve.h"
+#include "service.h"
 
 /* The fixed part; @FACTS@, @DECISIONS@ and @RULESET@ are put in. */
 static const char *const doc =

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "query.h"
-#include "serve.h"
+#include "service.h"
 
 char *serve_openapi(const Ruleset *rs); /* serve_openapi.c */
 

@@ -251,8 +251,155 @@ Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char
 	return absent(p, t, dflt, &root);
 }
 
+static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Rec *reuse,
+		   Value *out, const char **err);
+
+static int wrong(const Type *t, json_object *j, const Path *path, const char **err)
+{
+	return fail(err, path, "expected %s, got %s", example(t), shown(j));
+}
+
+static int convert_int(json_object *j, const Path *path, Value *out, const char **err)
+{
+	/* json-c clamps numbers beyond 64 bits; refuse rather than guess */
+	if (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN)
+		return fail(err, path, "the number is too large for a whole number (at most 9223372036854775806)");
+	*out = val_int(json_object_get_int64(j));
+	return ST_OK;
+}
+
+/* A decimal from a JSON number (its exact text) or from text. */
+static int convert_dec(const Type *t, json_object *j, const Path *path, Value *out, const char **err)
+{
+	json_type jt = json_object_get_type(j);
+	Dec d;
+	if (jt == json_type_int || jt == json_type_double) {
+		if (jt == json_type_int && (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN))
+			return fail(err, path, "the number is too large to read exactly; write it as text, like "
+					       "\"123456789012345678901234\"");
+		const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+		DecStatus st = dec_parse_json(s, strlen(s), &d);
+		if (st != DEC_OK)
+			return fail(err, path, "%s: %s", shown(j), dec_status_text(st));
+	} else if (jt == json_type_string) {
+		const char *s = json_object_get_string(j);
+		if (dec_parse(s, (size_t)json_object_get_string_len(j), &d) != DEC_OK)
+			return wrong(t, j, path, err);
+	} else {
+		return wrong(t, j, path, err);
+	}
+	*out = val_dec(V_DEC, d, 0);
+	return ST_OK;
+}
+
+/* money, a percentage, a date, a duration or a tariff code: written as text */
+static int convert_scalar(const Type *t, json_object *j, const Path *path, Value *out, const char **err)
+{
+	if (json_object_get_type(j) != json_type_string)
+		return wrong(t, j, path, err);
+	const char *s = json_object_get_string(j);
+	size_t n = (size_t)json_object_get_string_len(j);
+	if (n && (is_space(s[0]) || is_space(s[n - 1])))
+		/* refused as the as-of date is: a value is written as it is */
+		return fail(err, path, "%s has white space before or after it; expected %s, with nothing around it",
+			    shown(j), example(t));
+	int rc = facts_scalar(t, s, n, out);
+	if (rc == -2)
+		return fail(err, path, "expected %s, got %s: the currency differs", example(t), shown(j));
+	return rc != 0 ? wrong(t, j, path, err) : ST_OK;
+}
+
+static int convert_enum(const Type *t, json_object *j, const Path *path, Value *out, const char **err)
+{
+	if (json_object_get_type(j) != json_type_string)
+		return wrong(t, j, path, err);
+	const char *s = json_object_get_string(j);
+	for (int i = 0; i < t->def->nmembers; i++)
+		if (same_name(t->def->members[i], s)) {
+			*out = val_enum(t->def->id, i);
+			return ST_OK;
+		}
+	return wrong(t, j, path, err);
+}
+
+static int convert_list(const Program *p, const Type *t, json_object *j, const Path *path, Value *out, const char **err)
+{
+	if (json_object_get_type(j) != json_type_array)
+		return wrong(t, j, path, err);
+	size_t n = json_object_array_length(j);
+	List *l = val_list_new((uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		Path ip = {path, NULL, i};
+		int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, NULL, NULL, &l->items[i], err);
+		if (st != ST_OK)
+			return st;
+	}
+	*out = val_list(l);
+	return ST_OK;
+}
+
+/* The slot of field key in td, trying guess first; -1 after the error. */
+static int field_slot(const TypeDef *td, const char *key, int guess, const Path *path, const char **err)
+{
+	int slot = guess < td->nfields && same_name(td->fields[guess].name, key) ? guess : ast_field_slot(td, key);
+	if (slot >= 0)
+		return slot;
+	const char *cands[256];
+	int nc = 0;
+	for (int i = 0; i < td->nfields && nc < 256; i++)
+		cands[nc++] = td->fields[i].name;
+	const char *best = diag_closest(key, cands, nc);
+	fail(err, path, "unknown field \"%s\"%s", key, best ? xprintf("; did you mean \"%s\"?", best) : "");
+	return -1;
+}
+
 /* reuse: a record to fill instead of a new one, when t is a record type of
  * as many fields (a fact root's, from FactsRecycle), else NULL. */
+static int convert_record(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm,
+			  Rec *reuse, Value *out, const char **err)
+{
+	if (json_object_get_type(j) != json_type_object)
+		return wrong(t, j, path, err);
+	TypeDef *td = t->def;
+	Value r;
+	if (reuse && reuse->n == (uint32_t)td->nfields) {
+		/* every field is written below */
+		r = (Value){.tag = V_REC, .aux = td->id};
+		r.as.r = reuse;
+	} else {
+		r = val_rec(td->id, (uint32_t)td->nfields);
+	}
+	unsigned char seen_here[64];
+	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+	memset(seen, 0, (size_t)td->nfields + 1);
+	/* Documents usually list fields in the schema's order: try the field
+	 * after the last one found before looking the name up. */
+	int guess = 0;
+	json_object_object_foreach(j, key, val)
+	{
+		int slot = field_slot(td, key, guess, path, err);
+		if (slot < 0)
+			return ST_FACTS;
+		guess = slot + 1 < td->nfields ? slot + 1 : 0;
+		if (json_object_get_type(val) == json_type_null)
+			continue; /* null is the same as leaving the field out: its default, else missing */
+		seen[slot] = 1;
+		Path fp = {path, td->fields[slot].name, 0};
+		const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
+		int st = convert(p, td->fields[slot].type, val, &fp, ftm, NULL, &r.as.r->f[slot], err);
+		if (st != ST_OK)
+			return st;
+	}
+	for (int i = 0; i < td->nfields; i++)
+		if (!seen[i]) {
+			Path fp = {path, td->fields[i].name, 0};
+			r.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : field_absent(p, &td->fields[i], &fp);
+		}
+	*out = r;
+	return ST_OK;
+}
+
+/* The JSON value j as a value of type t at path (null: absent). */
 static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Rec *reuse,
 		   Value *out, const char **err)
 {
@@ -269,139 +416,26 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 	switch (t->kind) {
 	case TY_BOOL:
 		if (jt != json_type_boolean)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+			return wrong(t, j, path, err);
 		*out = val_bool(json_object_get_boolean(j));
 		return ST_OK;
 	case TY_INT:
-		if (jt != json_type_int)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		/* json-c clamps numbers beyond 64 bits; refuse rather than guess */
-		if (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN)
-			return fail(err, path, "the number is too large for a whole number (at most 9223372036854775806)");
-		*out = val_int(json_object_get_int64(j));
-		return ST_OK;
-	case TY_DEC: {
-		Dec d;
-		const char *s;
-		if (jt == json_type_int || jt == json_type_double) {
-			if (jt == json_type_int && (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN))
-				return fail(err, path, "the number is too large to read exactly; write it as text, like "
-						       "\"123456789012345678901234\"");
-			s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
-			DecStatus st = dec_parse_json(s, strlen(s), &d);
-			if (st != DEC_OK)
-				return fail(err, path, "%s: %s", shown(j), dec_status_text(st));
-		} else if (jt == json_type_string) {
-			s = json_object_get_string(j);
-			DecStatus st = dec_parse(s, (size_t)json_object_get_string_len(j), &d);
-			if (st != DEC_OK)
-				return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		} else {
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		}
-		*out = val_dec(V_DEC, d, 0);
-		return ST_OK;
-	}
+		return jt == json_type_int ? convert_int(j, path, out, err) : wrong(t, j, path, err);
+	case TY_DEC: return convert_dec(t, j, path, out, err);
 	case TY_MONEY:
 	case TY_PCT:
 	case TY_DATE:
 	case TY_DUR:
-	case TY_HS: {
-		if (jt != json_type_string)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		const char *s = json_object_get_string(j);
-		size_t n = (size_t)json_object_get_string_len(j);
-		if (n && (is_space(s[0]) || is_space(s[n - 1])))
-			/* refused as the as-of date is: a value is written as it is */
-			return fail(err, path, "%s has white space before or after it; expected %s, with nothing around it",
-				    shown(j), example(t));
-		int rc = facts_scalar(t, s, n, out);
-		if (rc == -2)
-			return fail(err, path, "expected %s, got %s: the currency differs", example(t), shown(j));
-		if (rc != 0)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		return ST_OK;
-	}
+	case TY_HS: return convert_scalar(t, j, path, out, err);
 	case TY_STR:
 		if (jt != json_type_string)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
+			return wrong(t, j, path, err);
 		*out = val_str(json_object_get_string(j), (size_t)json_object_get_string_len(j));
 		return ST_OK;
-	case TY_ENUM: {
-		if (jt != json_type_string)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		const char *s = json_object_get_string(j);
-		for (int i = 0; i < t->def->nmembers; i++)
-			if (same_name(t->def->members[i], s)) {
-				*out = val_enum(t->def->id, i);
-				return ST_OK;
-			}
-		return fail(err, path, "expected %s, got %s", example(t), shown(j));
-	}
-	case TY_LIST: {
-		if (jt != json_type_array)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		size_t n = json_object_array_length(j);
-		List *l = val_list_new((uint32_t)n);
-		for (size_t i = 0; i < n; i++) {
-			Path ip = {path, NULL, i};
-			int st = convert(p, t->elem, json_object_array_get_idx(j, i), &ip, NULL, NULL, &l->items[i], err);
-			if (st != ST_OK)
-				return st;
-		}
-		*out = val_list(l);
-		return ST_OK;
-	}
-	case TY_REC: {
-		if (jt != json_type_object)
-			return fail(err, path, "expected %s, got %s", example(t), shown(j));
-		TypeDef *td = t->def;
-		Value r;
-		if (reuse && reuse->n == (uint32_t)td->nfields) {
-			/* every field is written below */
-			r = (Value){.tag = V_REC, .aux = td->id};
-			r.as.r = reuse;
-		} else {
-			r = val_rec(td->id, (uint32_t)td->nfields);
-		}
-		unsigned char seen_here[64];
-		unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
-		memset(seen, 0, (size_t)td->nfields + 1);
-		/* Documents usually list fields in the schema's order: try the
-		 * field after the last one found before looking the name up. */
-		int guess = 0;
-		json_object_object_foreach(j, key, val)
-		{
-			int slot = guess < td->nfields && same_name(td->fields[guess].name, key) ? guess : ast_field_slot(td, key);
-			guess = slot + 1 < td->nfields ? slot + 1 : 0;
-			if (slot < 0) {
-				const char *cands[256];
-				int nc = 0;
-				for (int i = 0; i < td->nfields && nc < 256; i++)
-					cands[nc++] = td->fields[i].name;
-				const char *best = diag_closest(key, cands, nc);
-				return fail(err, path, "unknown field \"%s\"%s", key,
-					    best ? xprintf("; did you mean \"%s\"?", best) : "");
-			}
-			if (json_object_get_type(val) == json_type_null)
-				continue; /* null is the same as leaving the field out: its default, else missing */
-			seen[slot] = 1;
-			Path fp = {path, td->fields[slot].name, 0};
-			const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
-			int st = convert(p, td->fields[slot].type, val, &fp, ftm, NULL, &r.as.r->f[slot], err);
-			if (st != ST_OK)
-				return st;
-		}
-		for (int i = 0; i < td->nfields; i++)
-			if (!seen[i]) {
-				Path fp = {path, td->fields[i].name, 0};
-				r.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : field_absent(p, &td->fields[i], &fp);
-			}
-		*out = r;
-		return ST_OK;
-	}
-	default:
-		return fail(err, path, "this fact cannot be read");
+	case TY_ENUM: return convert_enum(t, j, path, out, err);
+	case TY_LIST: return convert_list(p, t, j, path, out, err);
+	case TY_REC: return convert_record(p, t, j, path, tm, reuse, out, err);
+	default: return fail(err, path, "this fact cannot be read");
 	}
 }
 

@@ -166,6 +166,18 @@ static bool banner(Span s)
 	return false;
 }
 
+/* A comment line's text after its '#' and spaces, joined to b by a space. */
+static void add_comment_text(Buf *b, Span s)
+{
+	const char *h = memchr(s.text, '#', s.len);
+	size_t k = (size_t)(h - s.text) + 1;
+	while (k < s.len && s.text[k] == ' ')
+		k++;
+	if (b->n)
+		buf_add(b, " ", 1);
+	buf_add(b, s.text + k, s.len - k);
+}
+
 /* The comment lines just above line `first`, without their '#': a
  * declaration's description.  Banner lines (# -----) are not part of it. */
 static const char *description(const Source *src, int first)
@@ -179,16 +191,8 @@ static const char *description(const Source *src, int first)
 		top--;
 	}
 	Buf b = {0};
-	for (int l = top; l < first; l++) {
-		Span s = line_at(src, l);
-		const char *h = memchr(s.text, '#', s.len);
-		size_t k = (size_t)(h - s.text) + 1;
-		while (k < s.len && s.text[k] == ' ')
-			k++;
-		if (b.n)
-			buf_add(&b, " ", 1);
-		buf_add(&b, s.text + k, s.len - k);
-	}
+	for (int l = top; l < first; l++)
+		add_comment_text(&b, line_at(src, l));
 	return b.n ? buf_cstr(&b) : NULL;
 }
 
@@ -613,15 +617,8 @@ static const char *module_about(const Module *m)
 		bool comment;
 		if (!blank_or_comment(s, &comment) || (!comment && b.n))
 			break;
-		if (!comment)
-			continue;
-		const char *h = memchr(s.text, '#', s.len);
-		size_t k = (size_t)(h - s.text) + 1;
-		while (k < s.len && s.text[k] == ' ')
-			k++;
-		if (b.n)
-			buf_add(&b, " ", 1);
-		buf_add(&b, s.text + k, s.len - k);
+		if (comment)
+			add_comment_text(&b, s);
 	}
 	return b.n ? buf_cstr(&b) : NULL;
 }
@@ -921,6 +918,139 @@ static int by_start(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* A timeline being drawn: the view's items and their fields' slots. */
+typedef struct Gantt {
+	const Program *p;
+	List *l;
+	int sl, ss, se, sg, sk; /* label, start, end, group, key (-1: none) */
+	bool dates;		/* starts are dates, not numbers (months, say) */
+	int64_t lo, hi;		/* the span of the scheduled items */
+	uint32_t *order, no;	/* items in drawing order */
+	const char **groups;	/* group names, in order of first appearance */
+	int ng, *gi;		/* per drawn item: its group */
+} Gantt;
+
+static const char *const palette[] = {"#3b6ea8", "#c8702a", "#4f9a5b", "#8e5aa8", "#b8473f", "#2f8f96", "#a18a2e", "#6b6b6b"};
+enum { LABEL_W = 370, CHART_W = 480, ROW = 22, TOP = 34 };
+
+/* Item i's start and end, false when it is unscheduled. */
+static bool gantt_when(const Gantt *g, uint32_t i, int64_t *s, int64_t *e)
+{
+	Value it = g->l->items[i];
+	if (it.tag != V_REC || !num_of(it.as.r->f[g->ss], s))
+		return false;
+	if (g->se < 0 || !num_of(it.as.r->f[g->se], e))
+		*e = *s + 1;
+	return true;
+}
+
+/* The span of the scheduled items. */
+static void gantt_range(Gantt *g)
+{
+	bool any = false;
+	for (uint32_t i = 0; i < g->l->len; i++) {
+		int64_t s, e;
+		if (!gantt_when(g, i, &s, &e))
+			continue;
+		g->dates = g->l->items[i].as.r->f[g->ss].tag == V_DATE;
+		g->lo = any && g->lo < s ? g->lo : s;
+		g->hi = any && g->hi > e ? g->hi : e;
+		any = true;
+	}
+}
+
+/* Scheduled items by start (then by position), then unscheduled ones. */
+static void gantt_order(Gantt *g)
+{
+	uint32_t n = g->l->len, nsched = 0;
+	Slot *slots = GC_MALLOC_ATOMIC(sizeof(Slot) * (n + 1));
+	g->order = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (n + 1));
+	g->no = 0;
+	int64_t s, e;
+	for (uint32_t i = 0; i < n; i++)
+		if (gantt_when(g, i, &s, &e))
+			slots[nsched++] = (Slot){s, i};
+	qsort(slots, nsched, sizeof(Slot), by_start);
+	for (uint32_t k = 0; k < nsched; k++)
+		g->order[g->no++] = slots[k].pos;
+	for (uint32_t i = 0; i < n; i++)
+		if (g->l->items[i].tag == V_REC && !gantt_when(g, i, &s, &e))
+			g->order[g->no++] = i;
+}
+
+/* Groups in order of first appearance; each drawn item's group. */
+static void gantt_groups(Gantt *g)
+{
+	g->gi = GC_MALLOC_ATOMIC(sizeof(int) * (g->l->len + 1));
+	for (uint32_t k = 0; k < g->no; k++) {
+		Value v = g->sg >= 0 ? g->l->items[g->order[k]].as.r->f[g->sg] : val_unknown(NULL);
+		const char *gt = v.tag == V_UNKNOWN ? "" : v.tag == V_STR ? v.as.s->data : fmt_value_str(g->p, v);
+		int found = -1;
+		for (int q = 0; q < g->ng && found < 0; q++)
+			if (strcmp(g->groups[q], gt) == 0)
+				found = q;
+		if (found < 0) {
+			found = g->ng;
+			AST_PUSH(g->groups, g->ng, gt);
+		}
+		g->gi[k] = found;
+	}
+}
+
+/* The axis: one column per unit (months, say) when starts are numbers. */
+static void gantt_axis(const Gantt *g, double unit, Buf *b)
+{
+	if (g->dates || g->hi - g->lo > 60)
+		return;
+	for (int64_t t = g->lo; t < g->hi; t++) {
+		double x = LABEL_W + (double)(t - g->lo) * unit;
+		buf_printf(b, "<rect class=\"col%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", (t - g->lo) % 2 ? " odd" : "",
+			   x, TOP - 4, unit, (int)g->no * ROW + 4);
+		buf_printf(b, "<text class=\"colhead\" x=\"%.1f\" y=\"%d\">%lld</text>", x + unit / 2 - 4, TOP - 10, (long long)t);
+	}
+}
+
+/* The k-th drawn item: its label and its bar (dashed when unscheduled). */
+static void gantt_row(const Gantt *g, uint32_t k, double unit, int64_t span, Buf *b)
+{
+	Rec *r = g->l->items[g->order[k]].as.r;
+	int y = TOP + (int)k * ROW;
+	Buf label = {0};
+	if (g->sk >= 0 && r->f[g->sk].tag != V_UNKNOWN) {
+		fmt_value(g->p, r->f[g->sk], &label);
+		buf_puts(&label, " ");
+	}
+	if (g->sl >= 0)
+		buf_puts(&label, r->f[g->sl].tag == V_STR ? r->f[g->sl].as.s->data : fmt_value_str(g->p, r->f[g->sl]));
+	buf_printf(b, "<g class=\"item\" data-group=\"%d\"><text class=\"label\" x=\"4\" y=\"%d\">", g->gi[k], y + 14);
+	esc(b, buf_cstr(&label));
+	buf_puts(b, "</text>");
+	const char *colour = palette[g->gi[k] % 8];
+	int64_t s, e;
+	if (gantt_when(g, g->order[k], &s, &e)) {
+		if (g->dates && e == s + 1 && g->se < 0)
+			e = s + (span > 60 ? span / 60 : 1);
+		buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" rx=\"3\" fill=\"%s\"/>",
+			   LABEL_W + (double)(s - g->lo) * unit + 1, y + 2, (double)(e - s) * unit - 2, colour);
+	} else {
+		buf_printf(b, "<rect class=\"bar unscheduled\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" rx=\"3\" fill=\"none\" "
+			      "stroke=\"%s\" stroke-dasharray=\"4 3\"/><text class=\"unscheduled\" x=\"%d\" y=\"%d\">unscheduled</text>",
+			   LABEL_W + 1, y + 2, CHART_W - 2, colour, LABEL_W + 8, y + 14);
+	}
+	buf_puts(b, "</g>\n");
+}
+
+static void gantt_legend(const Gantt *g, Buf *b)
+{
+	for (int q = 0; q < g->ng; q++) {
+		int x = 4 + (q % 3) * 260, y = TOP + (int)g->no * ROW + 20 + (q / 3) * 20;
+		buf_printf(b, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">",
+			   x, y, palette[q % 8], x + 18, y + 11);
+		esc(b, g->groups[q][0] ? g->groups[q] : "(none)");
+		buf_puts(b, "</text></g>\n");
+	}
+}
+
 const char *site_timeline_svg(const Program *p, const Decl *view, date_t as_of, const char **why)
 {
 	Ctx *c = vm_new(p);
@@ -935,112 +1065,23 @@ const char *site_timeline_svg(const Program *p, const Decl *view, date_t as_of, 
 		*why = "The view's list is unknown without facts.";
 		return NULL;
 	}
-	int sl = field_slot(view, "label"), ss = field_slot(view, "start"), se = field_slot(view, "end"),
-	    sg = field_slot(view, "group"), sk = field_slot(view, "key");
-	List *l = v.as.l;
-	bool dates = false;
-	int64_t lo = 0, hi = 0;
-	bool any = false;
-	for (uint32_t i = 0; i < l->len; i++) {
-		Rec *r = l->items[i].as.r;
-		int64_t s, e;
-		if (l->items[i].tag != V_REC || !num_of(r->f[ss], &s))
-			continue;
-		dates = r->f[ss].tag == V_DATE;
-		e = se >= 0 && num_of(r->f[se], &e) ? e : s + 1;
-		lo = any && lo < s ? lo : s;
-		hi = any && hi > e ? hi : e;
-		any = true;
-	}
-	/* order: scheduled by start (then by position), then unscheduled */
-	Slot *slots = GC_MALLOC_ATOMIC(sizeof(Slot) * (l->len + 1));
-	uint32_t *order = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (l->len + 1));
-	uint32_t no = 0, nsched = 0;
-	for (uint32_t i = 0; i < l->len; i++) {
-		int64_t s;
-		if (l->items[i].tag == V_REC && num_of(l->items[i].as.r->f[ss], &s))
-			slots[nsched++] = (Slot){s, i};
-	}
-	qsort(slots, nsched, sizeof(Slot), by_start);
-	for (uint32_t k = 0; k < nsched; k++)
-		order[no++] = slots[k].pos;
-	for (uint32_t i = 0; i < l->len; i++) {
-		int64_t s;
-		if (l->items[i].tag == V_REC && !num_of(l->items[i].as.r->f[ss], &s))
-			order[no++] = i;
-	}
-	/* groups, in order of first appearance, each with a colour */
-	static const char *const palette[] = {"#3b6ea8", "#c8702a", "#4f9a5b", "#8e5aa8", "#b8473f", "#2f8f96", "#a18a2e", "#6b6b6b"};
-	const char **groups = NULL;
-	int ng = 0;
-	int *gi = GC_MALLOC_ATOMIC(sizeof(int) * (l->len + 1));
-	for (uint32_t k = 0; k < no; k++) {
-		Value g = sg >= 0 ? l->items[order[k]].as.r->f[sg] : val_unknown(NULL);
-		const char *gt = g.tag == V_UNKNOWN ? "" : fmt_value_str(p, g);
-		if (g.tag == V_STR)
-			gt = g.as.s->data;
-		int found = -1;
-		for (int q = 0; q < ng && found < 0; q++)
-			if (strcmp(groups[q], gt) == 0)
-				found = q;
-		if (found < 0) {
-			found = ng;
-			AST_PUSH(groups, ng, gt);
-		}
-		gi[k] = found;
-	}
-	const int label_w = 370, chart_w = 480, row = 22, top = 34;
-	int64_t span = hi > lo ? hi - lo : 1;
-	int legend_rows = (ng + 2) / 3;
-	int h = top + (int)no * row + 20 + legend_rows * 20 + 10;
+	Gantt g = {p, v.as.l, field_slot(view, "label"), field_slot(view, "start"), field_slot(view, "end"),
+		   field_slot(view, "group"), field_slot(view, "key")};
+	gantt_range(&g);
+	gantt_order(&g);
+	gantt_groups(&g);
+	int64_t span = g.hi > g.lo ? g.hi - g.lo : 1;
+	int h = TOP + (int)g.no * ROW + 20 + (g.ng + 2) / 3 * 20 + 10, w = LABEL_W + CHART_W + 20;
 	Buf b = {0};
 	buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"gantt\" role=\"img\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>",
-		   label_w + chart_w + 20, h, label_w + chart_w + 20, h);
+		   w, h, w, h);
 	esc(&b, view->qname);
 	buf_puts(&b, "</title>\n");
-	double unit = (double)chart_w / (double)span;
-	/* the axis: one column per unit (months, say) or per year of dates */
-	if (!dates && span <= 60)
-		for (int64_t t = lo; t < hi; t++) {
-			double x = label_w + (double)(t - lo) * unit;
-			buf_printf(&b, "<rect class=\"col%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>", (t - lo) % 2 ? " odd" : "", x, top - 4,
-				   unit, (int)no * row + 4);
-			buf_printf(&b, "<text class=\"colhead\" x=\"%.1f\" y=\"%d\">%lld</text>", x + unit / 2 - 4, top - 10, (long long)t);
-		}
-	for (uint32_t k = 0; k < no; k++) {
-		Rec *r = l->items[order[k]].as.r;
-		int y = top + (int)k * row;
-		Buf label = {0};
-		if (sk >= 0 && r->f[sk].tag != V_UNKNOWN) {
-			fmt_value(p, r->f[sk], &label);
-			buf_puts(&label, " ");
-		}
-		if (sl >= 0)
-			buf_puts(&label, r->f[sl].tag == V_STR ? r->f[sl].as.s->data : fmt_value_str(p, r->f[sl]));
-		buf_printf(&b, "<g class=\"item\" data-group=\"%d\"><text class=\"label\" x=\"4\" y=\"%d\">", gi[k], y + 14);
-		esc(&b, buf_cstr(&label));
-		buf_puts(&b, "</text>");
-		int64_t s, e;
-		if (num_of(r->f[ss], &s)) {
-			e = se >= 0 && num_of(r->f[se], &e) ? e : s + 1;
-			if (dates && e == s + 1 && se < 0)
-				e = s + (span > 60 ? span / 60 : 1);
-			buf_printf(&b, "<rect class=\"bar\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" rx=\"3\" fill=\"%s\"/>",
-				   label_w + (double)(s - lo) * unit + 1, y + 2, (double)(e - s) * unit - 2, palette[gi[k] % 8]);
-		} else {
-			buf_printf(&b, "<rect class=\"bar unscheduled\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" rx=\"3\" fill=\"none\" "
-				       "stroke=\"%s\" stroke-dasharray=\"4 3\"/><text class=\"unscheduled\" x=\"%d\" y=\"%d\">unscheduled</text>",
-				   label_w + 1, y + 2, chart_w - 2, palette[gi[k] % 8], label_w + 8, y + 14);
-		}
-		buf_puts(&b, "</g>\n");
-	}
-	for (int q = 0; q < ng; q++) {
-		int x = 4 + (q % 3) * 260, y = top + (int)no * row + 20 + (q / 3) * 20;
-		buf_printf(&b, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">", x, y,
-			   palette[q % 8], x + 18, y + 11);
-		esc(&b, groups[q][0] ? groups[q] : "(none)");
-		buf_puts(&b, "</text></g>\n");
-	}
+	double unit = (double)CHART_W / (double)span;
+	gantt_axis(&g, unit, &b);
+	for (uint32_t k = 0; k < g.no; k++)
+		gantt_row(&g, k, unit, span, &b);
+	gantt_legend(&g, &b);
 	buf_puts(&b, "</svg>");
 	return buf_cstr(&b);
 }

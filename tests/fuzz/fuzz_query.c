@@ -133,7 +133,7 @@ static void one_input(void *ud)
 			ask(c, lines[i]);
 	}
 	/* query_compile keeps each query's text for quoting in messages; forget
-	 * them, or the shared program grows with every input (see bugs-rely.md) */
+	 * them, or the shared program grows with every input */
 	prog->diags->nsources = nsources;
 }
 

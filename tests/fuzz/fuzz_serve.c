@@ -12,7 +12,7 @@
  */
 #include "fuzz_common.h"
 #include "fuzz_schema.h"
-#include "serve.h"
+#include "service.h"
 
 static Service sv;
 

@@ -34,9 +34,9 @@ command runs in a fresh temporary directory holding the files, with relative
 paths, NO_COLOR=1 and TZ=UTC, so the output never depends on where or when
 it runs.
 
-A case with a `bug: docs-N` line shows a bug filed in bugs-docs.md: its
-expectations are the correct behaviour, not today's, and it lives in
-known-bugs/ so it fails on its own (ctest golden.known_bugs) until the fix.
+A case with a `bug: ID` line shows a known bug (ID names it in the bug
+tracker): its expectations are the correct behaviour, not today's, and it
+lives in known-bugs/ so it fails on its own until the fix.
 
 Usage:
     run.py --edict PATH/TO/edict [CASE_OR_DIR ...]
@@ -282,7 +282,7 @@ def main():
             passed += 1
             continue
         failed += 1
-        label = " (known bug %s, see bugs-docs.md)" % case.bug if case.bug else ""
+        label = " (known bug %s)" % case.bug if case.bug else ""
         print("FAIL %s%s\n  args: %s" % (rel, label, " ".join(shlex.quote(a) for a in case.args)))
         sys.stdout.write("".join("  " + l for l in report.splitlines(True)))
     print("%d passed, %d failed" % (passed, failed))

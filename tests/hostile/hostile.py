@@ -7,8 +7,8 @@ file systems made to break it.
 Each case says what must happen: a clean refusal with a message that says
 what is wrong (exit 1 for rules, 3 for facts), or a correct answer; in every
 case no crash, no sanitizer report, no hang, bounded time and memory (see
-tests/limits/edictrun.py).  Cases marked known_bug are bugs still open
-(bugs-rely.md); they run only with --known-bugs and fail until fixed.
+tests/limits/edictrun.py).  Cases marked known_bug are bugs still
+open; they run only with --known-bugs and fail until fixed.
 
 The inputs (docs/security.md lists them too):
   100,000 nested brackets (rules, query, JSON); a million-digit number

@@ -2,7 +2,7 @@
 with generated inputs: tests/limits/limits.py and tests/hostile/hostile.py.
 
 A test is a function registered with @case(name) (or @case(name,
-known_bug="rely-N") for a bug still open, see /tmp/edict-notes/bugs-rely.md).
+known_bug="ID") for a bug still open, ID naming it in the bug tracker).
 It gets a Run, whose .tmp is a fresh directory, and calls run.edict(...),
 which runs the command with a time limit and returns a Result: exit code,
 stdout, stderr, seconds and peak memory.  Result.expect(...) checks the

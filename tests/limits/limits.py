@@ -6,8 +6,8 @@
 
 Over a limit must be a clean error that names the limit (exit 1 for rules,
 3 for facts), never a crash, a stack overflow or a hang.  Cases marked
-known_bug are limits that are missing or not enforced cleanly today
-(bugs-rely.md); they run only with --known-bugs (CTest limits.cli.known_bugs)
+known_bug are limits that are missing or not enforced cleanly today;
+they run only with --known-bugs (CTest limits.cli.known_bugs)
 and fail until fixed.
 """
 import os

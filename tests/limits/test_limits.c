@@ -6,7 +6,7 @@
  * a status with a message, never a crash, a stack overflow or a hang.
  * tests/limits/limits.py does the same through the `edict` command.  The
  * suite limits_known_bugs holds the limits that are missing or not enforced
- * cleanly today (bugs-rely.md); it runs as its own CTest and fails until
+ * cleanly today; it runs as its own CTest and fails until
  * they are fixed.
  *
  * Table of limits (docs/security.md has the same):
@@ -730,7 +730,7 @@ Test(limits, at_most_1000_warnings_are_kept)
 	cr_assert_eq(d->nwarnings, 60 * (TAB_MAX_FINDINGS + 1));
 }
 
-/* -------------------------------------- missing limits (bugs-rely.md) */
+/* -------------------------------------------------- missing limits */
 
 /* rely-6 (fixed): 64 MB of JSON could take 3 GB as a json-c tree.
  * {"xs": [[0, 0, ...]]} holds 3 + n values */

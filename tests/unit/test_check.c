@@ -303,7 +303,7 @@ Test(check, unknown_fact_field_with_suggestion)
 {
 	error_at("fact company { us_export_share : percent }\ndecision x : bool = company.us_export_shar >= 10%\n",
 		 "unknown fact 'company.us_export_shar'; did you mean 'company.us_export_share'?", 2, 21);
-	/* the example of issue 2: a shortened name, word by word */
+	/* a shortened name, word by word */
 	error_at("fact company { size : string  us_export_share : percent }\ndecision x : bool = company.us_share >= 10%\n",
 		 "unknown fact 'company.us_share'; did you mean 'company.us_export_share'?", 2, 21);
 }

@@ -34,7 +34,7 @@ static void hex_of(const char *text, size_t n, size_t times, char out[65])
 	sha256_hex(&s, out);
 }
 
-Test(schema, sha256_known_answers)
+static void known_answers(void)
 {
 	char h[65];
 	hex_of("", 0, 1, h);
@@ -46,6 +46,23 @@ Test(schema, sha256_known_answers)
 	cr_assert_str_eq(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	hex_of("a", 1, 1000000, h);
 	cr_assert_str_eq(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* blocks taken straight from the data and through the buffer */
+	hex_of(two, strlen(two), 1000, h);
+	char h2[65];
+	Sha256 s;
+	sha256_init(&s);
+	for (size_t i = 0; i < 1000 * strlen(two); i++)
+		sha256_add(&s, two + i % strlen(two), 1);
+	sha256_hex(&s, h2);
+	cr_assert_str_eq(h, h2);
+}
+
+Test(schema, sha256_known_answers)
+{
+	known_answers(); /* the processor's SHA instructions where it has them */
+	sha256_portable(true);
+	known_answers();
+	sha256_portable(false);
 }
 
 static edict_rules *load(const char *name, const char *text)

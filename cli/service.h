@@ -1,5 +1,5 @@
 /*
- * serve.h - `edict serve`: what the files of the decision service share.
+ * service.h - `edict serve`: what the files of the decision service share.
  *
  *   serve.c          the command: options, start, signals, reload, drain
  *   serve_http.c     HTTP on GNU libmicrohttpd: limits, token, TLS, streaming
@@ -13,8 +13,8 @@
  * internal api.h/whatif.h), with the facts read and checked as for
  * `edict eval`.
  */
-#ifndef EDICT_CLI_SERVE_H
-#define EDICT_CLI_SERVE_H
+#ifndef EDICT_CLI_SERVICE_H
+#define EDICT_CLI_SERVICE_H
 
 #include <pthread.h>
 #include <stdatomic.h>
