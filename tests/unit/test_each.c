@@ -18,6 +18,7 @@
 #include "explain.h"
 #include "facts.h"
 #include "query.h"
+#include "symbols.h"
 #include "unit.h"
 
 static void setup(void)
@@ -260,6 +261,24 @@ Test(each, a_group_of_rules_needs_a_record_type_and_an_input)
 		 "for each sale : home_sale {\n  decision qualifies : bool = sale.years_used >= 2\n}\n"
 		 "decision any : bool = qualifies\n",
 		 "'qualifies' is decided for each sale, so it needs to say for which one", 5, 23);
+}
+
+/* ------------------------------------------------- editors' index */
+
+Test(each, names_in_a_block_are_found_by_editors)
+{
+	SymIndex *ix = sym_index(program());
+	/* `child` in the exception of `benefit` (line 11), and `p.benefit` (line 14) */
+	const SymUse *u = sym_at(ix, "h.edict", 11, 20);
+	cr_assert_not_null(u);
+	cr_assert_str_eq(u->sym->name, "child");
+	u = sym_at(ix, "h.edict", 14, 37);
+	cr_assert_not_null(u);
+	cr_assert_str_eq(u->sym->name, "benefit");
+	/* the member's field */
+	u = sym_at(ix, "h.edict", 8, 35);
+	cr_assert_not_null(u);
+	cr_assert_str_eq(u->sym->name, "age");
 }
 
 /* --------------------------------------------------------- C API */
