@@ -178,16 +178,17 @@ decls
 /* `for each person in household.members { decisions }`: rules decided for
  * each member of a list */
 each_block
-	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, @$); } each_decls '}' { ps->each = NULL; }
+	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { ps->each = ps->each->outer; }
 	/* `for each claim : spouse_claim { ... }`: for any record of a type */
-	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, @$); ps->each->type_node = $5; } each_decls '}' {
-		ps->each = NULL;
+	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' {
+		ps->each = ps->each->outer;
 	}
 	;
 
 each_decls
 	: %empty
 	| each_decls decl { if ($2) each_add(ps, $2); }
+	| each_decls each_block
 	| each_decls error
 	;
 
@@ -765,6 +766,11 @@ static void each_open(struct ParseState *ps, const char *word, Loc wloc, const c
 		diag_hint(dg, "write 'for each %s in LIST {' or 'for each %s : RECORD {'", var, var);
 	}
 	Each *e = GC_MALLOC(sizeof *e);
+	if (ps->each) {
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, loc, "a 'for each' block cannot be written inside another");
+		diag_hint(dg, "close the block for each %s with '}' first", ps->each->var);
+	}
+	e->outer = ps->each;
 	e->var = var;
 	e->var_loc = vloc;
 	e->over = over;

@@ -274,6 +274,7 @@ typedef struct Each {
 	Loc loc;
 	TypeDef *rec;  /* NULL until checked, or when `over` is no list of records */
 	bool checked;
+	struct Each *outer; /* the parser's: the block this one was (wrongly) written in */
 } Each;
 
 typedef struct Decl {

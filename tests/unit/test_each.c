@@ -141,6 +141,9 @@ Test(each, the_block_needs_a_list_of_records)
 		 "a block of rules for each member starts 'for each'", 3, 5);
 	error_at(HEAD "for each person in household.members {\n  param cap : int = 1\n}\n",
 		 "only decisions can be written for each member of a list", 4, 9);
+	error_at(HEAD "for each person in household.members {\n"
+		      "  for each other in household.members {\n    decision one : int = 1\n  }\n}\n",
+		 "a 'for each' block cannot be written inside another", 4, 3);
 }
 
 Test(each, names_that_clash_or_loop)
