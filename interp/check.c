@@ -575,6 +575,15 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 		check(c, self, NULL);
 		return each_call(c, n, d, self);
 	}
+	for (int i = c->nlocals - 1; e->rec && i >= 0; i--) {
+		const Type *lt = c->locals[i].type;
+		if (lt && lt->kind == TY_REC && lt->def == e->rec) {
+			/* a member is at hand: a loop's variable, a parameter */
+			Diag *dg = err(c, n->loc, "'%s' is decided for each %s; say for which one", d->name, e->var);
+			diag_hint(dg, "write %s.%s", c->locals[i].name, d->name);
+			return n->type = &ty_error;
+		}
+	}
 	if (e->rec && !e->over) {
 		Diag *dg = err(c, n->loc, "'%s' is decided for each %s, so it needs to say for which one", d->name, e->var);
 		diag_hint(dg, "put the %s it is for before it, as in first_%s.%s", e->rec->name, e->rec->name, d->name);
