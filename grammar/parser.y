@@ -178,9 +178,10 @@ decls
 /* `for each person in household.members { decisions }`: rules decided for
  * each member of a list */
 each_block
-	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { ps->each = ps->each->outer; }
+	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { ps->each->loc = @$; ps->each = ps->each->outer; }
 	/* `for each claim : spouse_claim { ... }`: for any record of a type */
 	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' {
+		ps->each->loc = @$;
 		ps->each = ps->each->outer;
 	}
 	;

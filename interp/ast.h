@@ -271,7 +271,7 @@ typedef struct Each {
 	Loc var_loc;
 	Node *over;      /* the list, or NULL */
 	Node *type_node; /* the record type, when there is no list */
-	Loc loc;
+	Loc loc;       /* the whole block, once read */
 	TypeDef *rec;  /* NULL until checked, or when `over` is no list of records */
 	bool checked;
 	struct Each *outer; /* the parser's: the block this one was (wrongly) written in */
