@@ -570,9 +570,15 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 {
 	const Each *e = d->each;
 	if (c->decl && c->decl->each && e->rec && c->decl->each->rec == e->rec) {
+		/* the member itself, the rule's first parameter, even where a
+		 * loop's variable has taken its name */
 		Node *self = ast_node(N_NAME, n->loc);
 		self->text = c->decl->each->var;
-		check(c, self, NULL);
+		self->ref = R_LOCAL;
+		self->slot = 0;
+		self->type = c->decl->params[0].type;
+		self->id = c->nodeid++;
+		AST_PUSH(c->p->nodes, c->p->nnodes, self);
 		return each_call(c, n, d, self);
 	}
 	for (int i = c->nlocals - 1; e->rec && i >= 0; i--) {

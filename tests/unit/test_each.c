@@ -85,6 +85,23 @@ Test(each, a_missing_field_leaves_that_member_unknown)
 	cr_assert_eq(v.tag, V_UNKNOWN);
 }
 
+/* A loop inside the block that takes the member's name for something
+ * else: the block's own decisions still mean this member's. */
+Test(each, the_member_is_the_blocks_even_under_a_loop_of_its_name)
+{
+	Program *p = tu_program("record person { age : int }\n"
+				"record pet { legs : int  name : string  weight : int }\n"
+				"fact household { members : list of person  pets : list of pet }\n"
+				"for each person in household.members {\n"
+				"  decision child : bool = person.age < 18\n"
+				"  decision pets_of_a_child : int = count(person for person in household.pets where child)\n"
+				"}\n");
+	Ctx *c = tu_ctx(p, "{\"household\": {\"members\": [{\"age\": 4}, {\"age\": 40}],"
+			   " \"pets\": [{\"legs\": 4, \"name\": \"Rex\", \"weight\": 30}]}}");
+	cr_assert_str_eq(tu_show(c, "household.members[1].pets_of_a_child"), "1");
+	cr_assert_str_eq(tu_show(c, "household.members[2].pets_of_a_child"), "0");
+}
+
 /* ------------------------------------------------------------ slips */
 
 static const Diag *only_error(const char *text)
