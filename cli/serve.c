@@ -377,8 +377,11 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "edict serve: cannot set up signal handling: %s\n", strerror(errno));
 		return EXIT_DIAG;
 	}
-	Service *sv = calloc(1, sizeof *sv);
-	Http *h = calloc(1, sizeof *h);
+	/* one service a process, for as long as it runs */
+	static Service service;
+	static Http http;
+	Service *sv = &service;
+	Http *h = &http;
 	sv->lim = o.lim;
 	sv->docs_dir = o.docs;
 	sv->log_facts = o.log_facts;
@@ -387,6 +390,7 @@ int cmd_serve(int argc, char **argv)
 	Ruleset *rs = rules_load(o.paths, o.npaths, &report);
 	if (!rs) {
 		fputs(report, stderr);
+		free(report);
 		fprintf(stderr, "edict serve: the rules have errors; nothing is served\n");
 		return EXIT_DIAG;
 	}

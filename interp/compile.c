@@ -124,7 +124,7 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 		flow(s, t->end, d + 1); /* undecided: unknown pushed */
 		return;
 	}
-	case OP_HIT: /* none applied: on to the default row (if any); else the result past it */
+	case OP_HIT: /* none applied: on to the default row (where there is one); else the result past it */
 		if (ch->cases[a]->has_default)
 			flow(s, next, d - 1);
 		flow(s, ch->cases[a]->end, d);
@@ -930,7 +930,7 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
 	}
-	if (d->kind == D_FUNCTION && !d->is_table && !d->each) {
+	if (d->kind == D_FUNCTION && !d->is_table) {
 		expr(&g, d->body);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else {
