@@ -930,7 +930,7 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	if (d->kind == D_FUNCTION) {
 		g.ch->nargs = d->nparams;
 	}
-	if (d->kind == D_FUNCTION && !d->is_table) {
+	if (d->kind == D_FUNCTION && !d->is_table && !d->each) {
 		expr(&g, d->body);
 		emit(&g, OP_RETURN, 0, d->loc);
 	} else {
