@@ -432,6 +432,8 @@ static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf
 	take_id(w, doc, s, ln->len);
 	int st = api_set_facts_object(w->ctx, doc);
 	json_object_put(doc);
+	if (st == EDICT_OK)
+		st = api_check_requirements(w->ctx);
 	if (st != EDICT_OK) {
 		error_record(b, ln->no, w, xprintf("line %ld: %s", ln->no, edict_ctx_errmsg(w->ctx)));
 		return LINE_FACTS;

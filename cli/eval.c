@@ -305,6 +305,13 @@ static Ctx *facts_context(Program *p, const Opts *o)
 	if (o->as_of && date_parse(o->as_of, strlen(o->as_of), &day_of) == 0)
 		ctx_set_as_of(c, day_of);
 	vm_reset(c);
+	const char *msg, *cite;
+	Loc where;
+	if (query_requires(c, &msg, &where, &cite) != ST_OK) {
+		fprintf(stderr, "error: %s: %s\n", in ? "<stdin>" : o->facts, msg);
+		return NULL;
+	}
+	vm_reset(c);
 	return c;
 }
 

@@ -1114,7 +1114,17 @@ static bool ask(Repl *r, const char *text, const State *s, bool trace, Query **q
 	if (!(*q = compile_question(r, text)))
 		return false;
 	*c = state_ctx(r, s, trace, true);
-	if (query_run(*c, *q, v) != ST_OK) {
+	/* facts that break a requirement decide nothing, as in edict eval */
+	const char *broken, *cite;
+	Loc at;
+	int st = query_requires(*c, &broken, &at, &cite);
+	if (st == ST_FACTS) {
+		say("error: %s\n", broken);
+		r->nerrors++;
+		return false;
+	}
+	vm_reset(*c);
+	if (st != ST_OK || query_run(*c, *q, v) != ST_OK) {
 		eval_failed(r, *c);
 		return false;
 	}

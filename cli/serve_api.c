@@ -162,6 +162,8 @@ static bool set_case(edict_ctx *ctx, json_object *facts, const char *as_of, Repl
 	if (empty)
 		json_object_put(empty);
 	if (st == EDICT_OK)
+		st = api_check_requirements(ctx); /* facts that break a requirement are invalid facts */
+	if (st == EDICT_OK)
 		return true;
 	const char *msg = edict_ctx_errmsg(ctx);
 	reply_error(out, st == EDICT_EFACTS ? 422 : 503, st == EDICT_EFACTS ? "facts" : edict_status_name(st), msg,
@@ -501,7 +503,7 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 		edict_ctx_set_as_of(ctx, br->as_of);
 	else
 		edict_ctx_set_as_of(ctx, NULL);
-	if (api_set_facts_object(ctx, doc) != EDICT_OK) {
+	if (api_set_facts_object(ctx, doc) != EDICT_OK || api_check_requirements(ctx) != EDICT_OK) {
 		const char *m = xprintf("line %ld: %s", no, edict_ctx_errmsg(ctx));
 		buf_printf(out, "{\"line\":%ld%s,\"error\":", no, id);
 		buf_json_str(out, m, strlen(m));

@@ -702,9 +702,10 @@ int cmd_simulate(int argc, char **argv)
 		json_object *idj;
 		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
 			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		if (read && api_set_facts_object(cb, doc) != EDICT_OK)
+		/* facts that break a requirement (of the base or the reform) are invalid facts too */
+		if (read && (api_set_facts_object(cb, doc) != EDICT_OK || api_check_requirements(cb) != EDICT_OK))
 			err = xprintf("%s", edict_ctx_errmsg(cb));
-		else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
+		else if (read && (api_set_facts_object(cr, doc) != EDICT_OK || api_check_requirements(cr) != EDICT_OK))
 			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
 		if (doc)
 			json_object_put(doc);

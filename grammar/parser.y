@@ -50,6 +50,7 @@ static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc l
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc);
 static Node *name_node(const char *text, Loc loc);
+static void push_member(const char ***v, Loc **locs, Node ***types, int *n, const char *name, Loc loc, Node *type);
 static uint16_t currency_code(const char *c);
 static int dur_unit(const char *w);
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc)
@@ -89,6 +90,7 @@ static void each_add(struct ParseState *ps, Decl *d);
 	struct { Citation *v; int n; } cites;
 	struct { const char *from, *until; Loc floc, uloc; } dates;
 	struct { const char **v; Loc *locs; int n; } names;
+	struct { const char **v; Loc *locs; Node **types; int n; } emembers;
 }
 
 %token END 0 "end of file"
@@ -102,7 +104,7 @@ static void each_add(struct ParseState *ps, Decl *d);
 %token MODULE "'module'" IMPORT "'import'" AS "'as'" OF "'of'"
 %token ENUM "'enum'" RECORD "'record'" FACT "'fact'" PARAM "'param'"
 %token DECISION "'decision'" FUNCTION "'function'" TABLE "'table'"
-%token CHECK "'check'" TEST "'test'" PRIVATE "'private'"
+%token CHECK "'check'" REQUIRE "'require'" TEST "'test'" PRIVATE "'private'"
 %token DOCUMENT "'document'" VIEW "'view'"
 %token OPTIONAL "'optional'" DEFAULT "'default'" EXCEPTION "'exception'"
 %token WHEN "'when'" THEN "'then'" OVERRIDES "'overrides'"
@@ -123,13 +125,14 @@ static void each_add(struct ParseState *ps, Decl *d);
 %precedence DURUNIT
 
 %type <str> dotted name
-%type <node> type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
+%type <node> enum_data arm type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
 %type <node> gen_order table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
 %type <decl> decl case_list row_list cell_row_list pvalues table_head
 %type <kase> case row cell_row
 %type <cites> cites
 %type <dates> dates
 %type <names> members overrides_opt
+%type <emembers> enum_members
 %type <ival> priv fieldopt_kind table_params
 %type <str> label_opt hit_policy
 
@@ -217,11 +220,12 @@ dates
 	;
 
 decl
-	: priv ENUM name '=' members cites {
+	: priv ENUM name '=' enum_members cites {
 		$$ = new_decl(ps, D_ENUM, $3, @3);
 		TypeDef *td = GC_MALLOC(sizeof *td);
 		td->is_enum = true; td->name = $3; td->loc = @3;
 		td->members = $5.v; td->member_locs = $5.locs; td->nmembers = $5.n;
+		td->member_type_nodes = $5.types;
 		td->cites = $6.v; td->ncites = $6.n;
 		$$->def = td; $$->cites = $6.v; $$->ncites = $6.n;
 	}
@@ -273,6 +277,11 @@ decl
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
 		$$->cites = $13.v; $$->ncites = $13.n;
 	}
+	/* what the facts must satisfy, and why: `require "reason": condition source ...` */
+	| REQUIRE STRING ':' expr cites {
+		$$ = new_decl(ps, D_REQUIRE, $2, @2);
+		$$->cond = $4; $$->cites = $5.v; $$->ncites = $5.n;
+	}
 	| DOCUMENT name ':' IDENT '{' entries opt_comma '}' {
 		$$ = new_decl(ps, D_DOCUMENT, $2, @2);
 		$$->doc_kind = $4; $$->doc_kind_loc = @4; $$->entries = $6;
@@ -307,6 +316,19 @@ members
 	: IDENT { $$.v = NULL; $$.locs = NULL; $$.n = 0; int n2 = 0; AST_PUSH($$.v, $$.n, $1); AST_PUSH($$.locs, n2, @1); }
 	| members '|' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
 	| members ',' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
+	;
+
+/* an enumeration's members, each with the type of the value it carries
+ * when it carries one: `none | most_recent of date` */
+enum_members
+	: IDENT enum_data { $$.v = NULL; $$.locs = NULL; $$.types = NULL; $$.n = 0; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $1, @1, $2); }
+	| enum_members '|' IDENT enum_data { $$ = $1; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $3, @3, $4); }
+	| enum_members ',' IDENT enum_data { $$ = $1; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $3, @3, $4); }
+	;
+
+enum_data
+	: %empty { $$ = NULL; }
+	| OF type { $$ = $2; }
 	;
 
 new_def
@@ -610,10 +632,15 @@ entries
 	;
 
 arms
-	: IDENT ARROW expr { Node *a = ast_node1(N_ARM, @1, $3); a->text = $1; $$ = ast_node1(N_MATCH, @$, a); }
-	| DEFAULT ARROW expr { Node *a = ast_node1(N_ARM, @1, $3); a->text = NULL; $$ = ast_node1(N_MATCH, @$, a); }
-	| arms ',' IDENT ARROW expr { $$ = $1; Node *a = ast_node1(N_ARM, @3, $5); a->text = $3; ast_add($$, a); }
-	| arms ',' DEFAULT ARROW expr { $$ = $1; Node *a = ast_node1(N_ARM, @3, $5); a->text = NULL; ast_add($$, a); }
+	: arm { $$ = ast_node1(N_MATCH, @$, $1); }
+	| arms ',' arm { $$ = $1; ast_add($$, $3); }
+	;
+
+/* member => value, member(name) => value (the member's value, named), default => value */
+arm
+	: IDENT ARROW expr { $$ = ast_node1(N_ARM, @1, $3); $$->text = $1; }
+	| IDENT '(' name ')' ARROW expr { $$ = ast_node2(N_ARM, @1, $6, name_node($3, @3)); $$->text = $1; }
+	| DEFAULT ARROW expr { $$ = ast_node1(N_ARM, @1, $3); $$->text = NULL; }
 	;
 
 /* ---------------------------------------------------------------- tables
@@ -795,6 +822,20 @@ static void each_add(struct ParseState *ps, Decl *d)
 	d->params = GC_MALLOC(sizeof(Param));
 	d->params[0] = (Param){ps->each->var, NULL, NULL, ps->each->var_loc};
 	d->nparams = 1;
+}
+
+/* enum_members: one more member; the types stay NULL until a member carries a value */
+static void push_member(const char ***v, Loc **locs, Node ***types, int *n, const char *name, Loc loc, Node *type)
+{
+	int nl = *n, nt = *n;
+	AST_PUSH(*locs, nl, loc);
+	if (type && !*types)
+		*types = GC_MALLOC(sizeof(Node *) * (2 * (size_t)*n + 4)); /* room as ast_grow counts it */
+	if (*types) {
+		*types = ast_grow(*types, nt, sizeof(Node *));
+		(*types)[nt] = type;
+	}
+	AST_PUSH(*v, *n, name);
 }
 
 static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc)
@@ -1085,15 +1126,18 @@ static bool is_operator(yysymbol_kind_t k)
 }
 
 /* What was expected, in words for the message: "an expression" once for
- * all that can start one, "an operator" once for all operators, then the
+ * all that can start one (a token that alone is expected by its name: a
+ * requirement's reason is "a text in quotes"), "an operator" once for all operators, then the
  * other tokens; the units after a number are left out (true, but never
  * what was meant).  Returns how many. */
 static int expected_words(const yysymbol_kind_t *exp, int n, const char **list)
 {
 	bool expr = false, oper = false;
-	int m = 0;
+	int m = 0, nstarts = 0;
+	for (int i = 0; i < n; i++)
+		nstarts += starts_expr(exp[i]);
 	for (int i = 0; i < n; i++) {
-		if (starts_expr(exp[i])) {
+		if (starts_expr(exp[i]) && nstarts > 1) {
 			if (!expr)
 				list[m++] = "an expression";
 			expr = true;
@@ -1125,7 +1169,8 @@ static void declaration_hint(struct ParseState *ps, const Loc *loc, Diag *dg)
 	if (best)
 		diag_hint(dg, "did you mean '%s'?", best);
 	else
-		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check or test");
+		diag_hint(dg, "a declaration starts with decision, param, table, function, fact, record, enum, check, "
+			      "require or test");
 }
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct ParseState *ps)

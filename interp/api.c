@@ -96,6 +96,7 @@ struct edict_ctx {
 	Ctx *c;
 	unsigned gen; /* changes with the facts and the date: older values are stale */
 	bool fresh;   /* facts changed: forget decided values before the next evaluation */
+	bool required; /* the facts and date were found to satisfy the rules' requirements */
 	bool date_set, doc_dated;
 	date_t date, doc_date;
 	date_t today; /* read from the clock when the facts were last set */
@@ -368,6 +369,7 @@ static void changed(edict_ctx *x)
 	x->today = today();
 	x->gen++;
 	x->fresh = true;
+	x->required = false;
 	x->keep = NULL;
 	x->nkeep = x->capkeep = 0;
 }
@@ -1297,7 +1299,8 @@ static bool edict_literal(const Type *t, const char *s, Value *out)
 	}
 	case TY_ENUM:
 		for (int i = 0; i < t->def->nmembers; i++)
-			if (strlen(t->def->members[i]) == n && memcmp(t->def->members[i], s, n) == 0) {
+			if (strlen(t->def->members[i]) == n && memcmp(t->def->members[i], s, n) == 0 &&
+			    !(t->def->member_types && t->def->member_types[i])) {
 				*out = val_enum(t->def->id, i);
 				return true;
 			}
@@ -1734,12 +1737,46 @@ static int runtime_error(edict_ctx *x, int st)
 	return fail(x, st, c->errloc, NULL, "%s", msg);
 }
 
+/* The facts against the rules' requirements, once for each change of the
+ * facts or the date: EDICT_EFACTS, citing the requirement, when one is broken. */
+static int requirements(edict_ctx *x)
+{
+	if (x->required || !x->c->p->nrequires)
+		return EDICT_OK;
+	prepare(x, false);
+	const char *msg = NULL, *cite = NULL;
+	Loc where = noloc;
+	int st = query_requires(x->c, &msg, &where, &cite);
+	x->stop = 0;
+	if (st == ST_FACTS)
+		return fail(x, EDICT_EFACTS, where, cite, "%s", msg);
+	if (st != ST_OK)
+		return runtime_error(x, st);
+	x->required = true;
+	return EDICT_OK;
+}
+
+static int requirements_body(edict_ctx *x, void *arg)
+{
+	(void)arg;
+	int st = requirements(x);
+	return st == EDICT_OK ? ok(x) : st;
+}
+
+int api_check_requirements(edict_ctx *x)
+{
+	return on_ctx(x, requirements_body, NULL);
+}
+
 static int run_query(edict_ctx *x, const Query *q, bool trace, Value *out)
 {
 	if (x->stop) {
 		x->stop = 0;
 		return fail(x, EDICT_EINTERRUPTED, noloc, NULL, "interrupted before the evaluation started");
 	}
+	int rq = requirements(x);
+	if (rq != EDICT_OK)
+		return rq;
 	prepare(x, trace);
 	Ctx *c = x->c;
 	c->top_frame = -1;

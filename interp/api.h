@@ -52,6 +52,12 @@ int api_set_facts_object(edict_ctx *ctx, json_object *root);
  * never keeps a value, handle or text of earlier facts once it has set new
  * ones, like `edict batch`. */
 int api_recycle_facts(edict_ctx *ctx);
+
+/* Whether the facts set on ctx satisfy the rules' requirements (`require`):
+ * EDICT_OK, or EDICT_EFACTS with the broken requirement as the error (every
+ * evaluation checks this itself; batch asks first, to count the record's
+ * facts as invalid). */
+int api_check_requirements(edict_ctx *ctx);
 /* The value behind a handle (NULL for a NULL or stale handle). */
 const Value *api_value(const edict_value *v);
 /* A rule set loaded for the given queries only (load_paths_for): on

@@ -301,8 +301,11 @@ int ar_order(Value a, Value b)
 		return dec_cmp(val_get_dec(a), val_get_dec(b));
 	}
 	switch ((ValueTag)a.tag) {
-	case V_DATE:
 	case V_ENUM:
+		if (val_member(a) != val_member(b) || !a.big || !b.big)
+			return (val_member(a) > val_member(b)) - (val_member(a) < val_member(b));
+		return ar_order(a.as.e->data, b.as.e->data);
+	case V_DATE:
 	case V_BOOL:
 		return (a.as.i > b.as.i) - (a.as.i < b.as.i);
 	case V_HS:
@@ -365,11 +368,11 @@ Value ar_or(Value a, Value b)
 Value ar_in(Value a, const List *l)
 {
 	Value r = val_bool(false);
-	if (a.tag == V_ENUM || a.tag == V_INT) {
+	if ((a.tag == V_ENUM && !a.big) || a.tag == V_INT) {
 		/* members and whole numbers: compare in place */
 		for (uint32_t i = 0; i < l->len; i++) {
 			Value x = l->items[i];
-			if (x.tag == a.tag && x.as.i == a.as.i && x.aux == a.aux)
+			if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
 				return val_bool(true);
 		}
 		if (a.tag == V_ENUM)

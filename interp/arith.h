@@ -88,7 +88,9 @@ static inline bool ar_same_scale(Value a, Value b)
  * truth, dates, members of one enumeration. */
 static inline bool ar_equal_in_place(Value a, Value b)
 {
-	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE || (a.tag == V_ENUM && a.aux == b.aux));
+	/* a member that carries a value (big) is compared with val_equal */
+	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
+				  (a.tag == V_ENUM && a.aux == b.aux && !a.big && !b.big));
 }
 
 #endif

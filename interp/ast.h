@@ -99,6 +99,11 @@ struct TypeDef {
 	const char **members; /* enum */
 	Loc *member_locs;
 	int nmembers;
+	/* enum: the type of the value each member carries (`most_recent of
+	 * date`), NULL for a member without one; both arrays are NULL when no
+	 * member carries a value */
+	Node **member_type_nodes;
+	const struct Type **member_types;
 	Field *fields; /* record */
 	int nfields;
 	int *field_index; /* fields by name, for large records (ast_index_fields) */
@@ -198,7 +203,8 @@ typedef enum DeclKind {
 	D_FUNCTION,
 	D_CHECK,
 	D_TEST,
-	D_DOCUMENT /* a policy document the rules cite (global, like types) */
+	D_DOCUMENT, /* a policy document the rules cite (global, like types) */
+	D_REQUIRE   /* `require "reason": condition`: what facts must satisfy (cond, cites) */
 } DeclKind;
 
 /* One case of a decision (default or exception), one row of a table, one
@@ -306,7 +312,8 @@ typedef struct Decl {
 	int nparams;
 	Node *body;
 	int nlocals; /* frame size after checking */
-	/* D_CHECK: severity 1 = error, 0 = warning; `for var in kids` form */
+	/* D_CHECK: severity 1 = error, 0 = warning; `for var in kids` form.
+	 * D_REQUIRE: name is the reason, cond the condition */
 	int severity;
 	const char *var;
 	Node *over, *cond, *showing;

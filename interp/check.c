@@ -688,6 +688,9 @@ static void unknown_name(Chk *c, Node *n)
 		diag_hint(dg, "'%s' is a module; name one of its decisions, as in %s.something", n->text, n->text);
 }
 
+static MemberRef *pick_member(Chk *c, Node *n, MemberRef *mr, const Type *expect);
+static const Type *member_ref(Chk *c, Node *n, TypeDef *td, int idx);
+
 static const Type *check_name(Chk *c, Node *n, const Type *expect)
 {
 	Local *l = find_local(c, n->text);
@@ -720,33 +723,38 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 	}
 	MemberRef *mr = map_get(&c->members, n->text);
 	if (mr) {
-		MemberRef *pick = NULL;
-		if (expect && expect->kind == TY_ENUM) {
-			for (MemberRef *r = mr; r; r = r->next)
-				if (r->def == expect->def)
-					pick = r;
-		}
-		if (!pick && expect && expect->kind == TY_LIST && expect->elem->kind == TY_ENUM)
-			for (MemberRef *r = mr; r; r = r->next)
-				if (r->def == expect->elem->def)
-					pick = r;
-		if (!pick && !mr->next)
-			pick = mr;
-		if (!pick) {
-			Diag *dg = err(c, n->loc, "'%s' is a member of several enumerations", n->text);
-			diag_hint(dg, "write it with its enumeration, as in %s.%s", mr->def->name, n->text);
+		MemberRef *pick = pick_member(c, n, mr, expect);
+		if (!pick)
 			return n->type = &ty_error;
-		}
-		n->ref = R_MEMBER;
-		n->slot = pick->idx;
-		n->is_const = true;
-		n->k = val_enum(pick->def->id, pick->idx);
-		return n->type = ty_named(pick->def);
+		return member_ref(c, n, pick->def, pick->idx);
 	}
 	unknown_name(c, n);
 	if (expect && expect->kind == TY_STR && c->d->n)
 		diag_hint(&c->d->items[c->d->n - 1], "text is written in quotes: \"%s\"", n->text);
 	return n->type = &ty_error;
+}
+
+/* Which enumeration a member name `n` belongs to: the one the context
+ * expects, else the only one; NULL (reported) when several could be meant. */
+static MemberRef *pick_member(Chk *c, Node *n, MemberRef *mr, const Type *expect)
+{
+	MemberRef *pick = NULL;
+	if (expect && expect->kind == TY_ENUM) {
+		for (MemberRef *r = mr; r; r = r->next)
+			if (r->def == expect->def)
+				pick = r;
+	}
+	if (!pick && expect && expect->kind == TY_LIST && expect->elem->kind == TY_ENUM)
+		for (MemberRef *r = mr; r; r = r->next)
+			if (r->def == expect->elem->def)
+				pick = r;
+	if (!pick && !mr->next)
+		pick = mr;
+	if (!pick) {
+		Diag *dg = err(c, n->loc, "'%s' is a member of several enumerations", n->text);
+		diag_hint(dg, "write it with its enumeration, as in %s.%s", mr->def->name, n->text);
+	}
+	return pick;
 }
 
 /* --------------------------------------------------------- expressions */
@@ -776,6 +784,24 @@ static const Type *expect_type(Chk *c, Node *n, const Type *want, const char *wh
 	return expect_named(c, n, want, what, NULL);
 }
 
+/* A name that is member idx of td, written bare: a plain member is a
+ * constant; a member that carries a value needs it. */
+static const Type *member_ref(Chk *c, Node *n, TypeDef *td, int idx)
+{
+	n->ref = R_MEMBER;
+	n->slot = idx;
+	n->is_const = true;
+	n->k = val_enum(td->id, idx);
+	if (td->member_types && td->member_types[idx]) {
+		Diag *dg = err(c, n->loc, "'%s' carries %s, and here it has none", td->members[idx],
+			       a_ty(td->member_types[idx]));
+		diag_hint(dg, "give its value, as in %s(...), or test which member a value is with 'match'",
+			  td->members[idx]);
+		return n->type = &ty_error;
+	}
+	return n->type = ty_named(td);
+}
+
 /* The index of member `name` in enumeration td, or -1: through the map
  * of member names, so a match of many arms costs one look-up per arm. */
 static int member_index_of(const Chk *c, const TypeDef *td, const char *name)
@@ -803,11 +829,7 @@ static const Type *check_field(Chk *c, Node *n)
 			int i = member_index_of(c, td, n->text);
 			if (i >= 0) {
 				n->kind = N_NAME;
-				n->ref = R_MEMBER;
-				n->slot = i;
-				n->is_const = true;
-				n->k = val_enum(td->id, i);
-				return n->type = ty_named(td);
+				return member_ref(c, n, td, i);
 			}
 			Diag *dg = err(c, n->loc, "'%s' is not a member of %s", n->text, td->name);
 			const char *best = diag_closest(n->text, td->members, td->nmembers);
@@ -1232,7 +1254,34 @@ static const Type *check_builtin(Chk *c, Node *n, int bi)
 	return n->type = &ty_error;
 }
 
-static const Type *check_call(Chk *c, Node *n)
+/* member '(' expr ')': a member of an enumeration with the value it carries,
+ * `most_recent(2024-05-01)`. */
+static const Type *check_construct(Chk *c, Node *n, MemberRef *mr, const Type *expect)
+{
+	MemberRef *pick = pick_member(c, n->kids[0], mr, expect);
+	if (!pick)
+		return n->type = &ty_error;
+	TypeDef *td = pick->def;
+	const Type *want = td->member_types ? td->member_types[pick->idx] : NULL;
+	const char *m = td->members[pick->idx];
+	if (!want) {
+		Diag *dg = err(c, n->loc, "'%s' carries no value, so it takes nothing in brackets", m);
+		diag_hint(dg, "write it alone: %s", m);
+		return n->type = &ty_error;
+	}
+	if (n->nkids != 2 || n->kids[1]->kind == N_GEN) {
+		Diag *dg = err(c, n->loc, "'%s' carries one value, %s, not %d", m, a_ty(want), n->nkids - 1);
+		diag_hint(dg, "write %s(...) with one value in the brackets", m);
+		return n->type = &ty_error;
+	}
+	if (expect_named(c, n->kids[1], want, "the value of '%s'", m) == &ty_error)
+		return n->type = &ty_error;
+	n->ref = R_MEMBER;
+	n->slot = pick->idx;
+	return n->type = ty_named(td);
+}
+
+static const Type *check_call(Chk *c, Node *n, const Type *expect)
 {
 	Node *callee = n->kids[0];
 	Decl *f = NULL;
@@ -1251,6 +1300,9 @@ static const Type *check_call(Chk *c, Node *n)
 			int bi = bi_lookup(callee->text);
 			if (bi >= 0)
 				return check_builtin(c, n, bi);
+			MemberRef *mr = map_get(&c->members, callee->text);
+			if (mr)
+				return check_construct(c, n, mr, expect);
 			const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(bi_count + 256));
 			int nc = 0;
 			for (int b = 0; b < bi_count; b++)
@@ -1513,6 +1565,21 @@ static int match_arm(Chk *c, TypeDef *td, Node *arm, bool *seen, bool *has_defau
 	return idx;
 }
 
+/* An arm `most_recent(d) => ...`: d names the value the member carries. */
+static void bind_arm(Chk *c, TypeDef *td, Node *arm)
+{
+	Node *b = arm->kids[1];
+	const Type *t = arm->slot >= 0 && td->member_types ? td->member_types[arm->slot] : NULL;
+	if (arm->slot >= 0 && !t) {
+		Diag *dg = err(c, b->loc, "'%s' carries no value, so there is nothing to name '%s' here", arm->text,
+			       b->text);
+		diag_hint(dg, "write the branch as '%s => ...'", arm->text);
+	}
+	b->ref = R_LOCAL;
+	b->type = t ? t : &ty_error;
+	b->slot = push_local(c, b->text, b->type);
+}
+
 /* A match without 'default' must name every member. */
 static void match_complete(Chk *c, Node *n, TypeDef *td, const bool *seen)
 {
@@ -1535,8 +1602,15 @@ static const Type *check_match(Chk *c, Node *n, const Type *expect)
 			err(c, n->kids[0]->loc, "'match' works on an enumeration, not on the value 'unknown'");
 		else if (a->kind != TY_ERROR)
 			err(c, n->kids[0]->loc, "'match' works on an enumeration, but this is %s", a_ty(a));
-		for (int i = 1; i < n->nkids; i++)
-			check(c, n->kids[i]->kids[0], expect);
+		for (int i = 1; i < n->nkids; i++) {
+			Node *arm = n->kids[i];
+			int saved_n = c->nlocals, saved_slots = c->nslots;
+			if (arm->nkids > 1) /* a name for a value there is not: no second error about it */
+				arm->kids[1]->slot = push_local(c, arm->kids[1]->text, &ty_error);
+			check(c, arm->kids[0], expect);
+			c->nlocals = saved_n;
+			c->nslots = saved_slots;
+		}
 		return n->type = &ty_error;
 	}
 	TypeDef *td = a->def;
@@ -1548,7 +1622,12 @@ static const Type *check_match(Chk *c, Node *n, const Type *expect)
 	for (int i = 1; i < n->nkids; i++) {
 		Node *arm = n->kids[i];
 		arm->slot = match_arm(c, td, arm, seen, &has_default);
+		int saved_n = c->nlocals, saved_slots = c->nslots;
+		if (arm->nkids > 1)
+			bind_arm(c, td, arm);
 		const Type *at = check(c, arm->kids[0], t ? t : expect);
+		c->nlocals = saved_n;
+		c->nslots = saved_slots;
 		const Type *u = t ? unify(t, at) : at;
 		if (!u) {
 			err(c, arm->kids[0]->loc, "every branch of 'match' must give one type: this one gives %s, an earlier one %s",
@@ -1606,7 +1685,7 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 	case N_ASOF: return n->type = &ty_date;
 	case N_NAME: return check_name(c, n, expect);
 	case N_FIELD: return check_field(c, n);
-	case N_CALL: return check_call(c, n);
+	case N_CALL: return check_call(c, n, expect);
 	case N_UNARY: return check_unary(c, n, expect);
 	case N_BINARY: return check_binary(c, n);
 	case N_IN: return check_in(c, n);
@@ -1910,6 +1989,9 @@ static void check_decl(Chk *c, Decl *d)
 			expect_type(c, d->cond, &ty_bool, "a check");
 		}
 		break;
+	case D_REQUIRE:
+		expect_type(c, d->cond, &ty_bool, "a requirement");
+		break;
 	default:
 		break;
 	}
@@ -2003,6 +2085,10 @@ static void register_decls(Chk *c, Module *m)
 			d->qname = qualify(m, d->name);
 			AST_PUSH(p->checks, p->nchecks, d);
 			break;
+		case D_REQUIRE:
+			d->qname = qualify(m, d->name);
+			AST_PUSH(p->requires, p->nrequires, d);
+			break;
 		case D_TEST:
 			d->qname = qualify(m, d->name);
 			AST_PUSH(p->tests, p->ntests, d);
@@ -2028,6 +2114,15 @@ static void resolve_fields(Chk *c, TypeDef *td)
 				err(c, f->dflt->loc, "a default must be a plain value, such as 0 KRW, false or []");
 		}
 	}
+}
+
+/* The types of the values an enumeration's members carry. */
+static void resolve_members(Chk *c, TypeDef *td)
+{
+	td->member_types = GC_MALLOC(sizeof(Type *) * (size_t)td->nmembers);
+	for (int i = 0; i < td->nmembers; i++)
+		if (td->member_type_nodes[i])
+			td->member_types[i] = resolve_type(c, td->member_type_nodes[i]);
 }
 
 /* ---------------------------------------------------------------- cycles */
@@ -2165,6 +2260,8 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		c->mod = (Module *)p->types[i]->module;
 		if (!p->types[i]->is_enum)
 			resolve_fields(c, p->types[i]);
+		else if (p->types[i]->member_type_nodes)
+			resolve_members(c, p->types[i]);
 	}
 	for (int i = 0; i < p->nfacts; i++) {
 		Decl *f = p->facts[i];

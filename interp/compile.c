@@ -520,6 +520,11 @@ static void call(Cg *g, Node *n)
 		emit2(g, OP_CALL, n->decl->index, argc, n->loc);
 		return;
 	}
+	if (n->ref == R_MEMBER) { /* most_recent(d): the member carrying d */
+		expr(g, n->kids[1]);
+		emit(g, OP_MKENUM, konst(g, val_enum(n->type->def->id, n->slot)), n->loc);
+		return;
+	}
 	int b = n->slot;
 	if (argc == 1 && n->kids[1]->kind == N_GEN) {
 		Node *gen = n->kids[1];
@@ -587,6 +592,7 @@ static void match(Cg *g, Node *n)
 		return;
 	}
 	int subject = local(g, n->slot);
+	bool carries = n->kids[0]->type->def->member_types != NULL; /* members with values: test the member alone */
 	expr(g, n->kids[0]);
 	emit(g, OP_SETLOCAL, subject, n->loc);
 	int *ends = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(2 * n->nkids + 2));
@@ -599,9 +605,16 @@ static void match(Cg *g, Node *n)
 			continue;
 		}
 		emit(g, OP_LOCAL, subject, arm->loc);
+		if (carries)
+			emit(g, OP_MEMBER, 0, arm->loc);
 		emit(g, OP_EQK, konst(g, val_enum(n->kids[0]->type->def->id, arm->slot)), arm->loc);
 		int test = emit(g, OP_IFTEST, 0, arm->loc);
 		ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
+		if (arm->nkids > 1) { /* most_recent(d) => ...: d is the member's value */
+			emit(g, OP_LOCAL, subject, arm->loc);
+			emit(g, OP_ENUMDATA, 0, arm->loc);
+			emit(g, OP_SETLOCAL, local(g, arm->kids[1]->slot), arm->loc);
+		}
 		expr(g, arm->kids[0]);
 		ends[nends++] = emit(g, OP_JUMP, 0, arm->loc);
 		patch_a(g, test, here(g));
@@ -951,6 +964,9 @@ void cg_program(Program *p)
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));
+	for (int i = 0; i < p->nrequires; i++)
+		p->rchunk[i] = cg_check(p, p->requires[i]);
 }
 
 /* The explain-mode chunks are compiled when an explanation first needs

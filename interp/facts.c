@@ -86,7 +86,9 @@ static const char *example(const Type *t)
 	case TY_ENUM: {
 		char *s = xprintf("one of");
 		for (int i = 0; i < t->def->nmembers; i++)
-			s = xprintf("%s%s\"%s\"", s, i ? ", " : " ", t->def->members[i]);
+			s = t->def->member_types && t->def->member_types[i]
+				    ? xprintf("%s%s{\"%s\": ...}", s, i ? ", " : " ", t->def->members[i])
+				    : xprintf("%s%s\"%s\"", s, i ? ", " : " ", t->def->members[i]);
 		return s;
 	}
 	case TY_LIST: return xprintf("a list (JSON array) of %s", ty_name(t->elem));
@@ -309,19 +311,6 @@ static int convert_scalar(const Type *t, json_object *j, const Path *path, Value
 	return rc != 0 ? wrong(t, j, path, err) : ST_OK;
 }
 
-static int convert_enum(const Type *t, json_object *j, const Path *path, Value *out, const char **err)
-{
-	if (json_object_get_type(j) != json_type_string)
-		return wrong(t, j, path, err);
-	const char *s = json_object_get_string(j);
-	for (int i = 0; i < t->def->nmembers; i++)
-		if (same_name(t->def->members[i], s)) {
-			*out = val_enum(t->def->id, i);
-			return ST_OK;
-		}
-	return wrong(t, j, path, err);
-}
-
 static int convert_list(const Program *p, const Type *t, json_object *j, const Path *path, Value *out, const char **err)
 {
 	if (json_object_get_type(j) != json_type_array)
@@ -399,6 +388,56 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 	return ST_OK;
 }
 
+/* The member of td named s, or -1. */
+static int member_named(const TypeDef *td, const char *s)
+{
+	for (int i = 0; i < td->nmembers; i++)
+		if (same_name(td->members[i], s))
+			return i;
+	return -1;
+}
+
+/* A member of an enumeration: its name, "none", or for a member that carries
+ * a value an object with the member's name as its one key,
+ * {"most_recent": "2024-05-01"}. */
+static int convert_member(const Program *p, const TypeDef *td, json_object *j, const Path *path, Value *out,
+			  const char **err)
+{
+	const Type *t = ty_named((TypeDef *)td);
+	json_type jt = json_object_get_type(j);
+	if (jt == json_type_string) {
+		int i = member_named(td, json_object_get_string(j));
+		if (i < 0)
+			return wrong(t, j, path, err);
+		if (td->member_types && td->member_types[i])
+			return fail(err, path, "\"%s\" carries a value: write {\"%s\": ...} with %s", td->members[i],
+				    td->members[i], example(td->member_types[i]));
+		*out = val_enum(td->id, i);
+		return ST_OK;
+	}
+	if (jt != json_type_object || !td->member_types || json_object_object_length(j) != 1)
+		return wrong(t, j, path, err);
+	json_object_object_foreach(j, key, val)
+	{
+		int i = member_named(td, key);
+		if (i < 0)
+			return wrong(t, j, path, err);
+		if (!td->member_types[i])
+			return fail(err, path, "\"%s\" carries no value; write it as \"%s\"", td->members[i],
+				    td->members[i]);
+		if (json_object_get_type(val) == json_type_null)
+			return fail(err, path, "\"%s\" needs its value: write {\"%s\": ...} with %s", td->members[i],
+				    td->members[i], example(td->member_types[i]));
+		Path mp = {path, td->members[i], 0};
+		Value data;
+		int st = convert(p, td->member_types[i], val, &mp, NULL, NULL, &data, err);
+		if (st != ST_OK)
+			return st;
+		*out = val_enum_data(td->id, i, data);
+	}
+	return ST_OK;
+}
+
 /* The JSON value j as a value of type t at path (null: absent). */
 static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Rec *reuse,
 		   Value *out, const char **err)
@@ -432,7 +471,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 			return wrong(t, j, path, err);
 		*out = val_str(json_object_get_string(j), (size_t)json_object_get_string_len(j));
 		return ST_OK;
-	case TY_ENUM: return convert_enum(t, j, path, out, err);
+	case TY_ENUM: return convert_member(p, t->def, j, path, out, err);
 	case TY_LIST: return convert_list(p, t, j, path, out, err);
 	case TY_REC: return convert_record(p, t, j, path, tm, reuse, out, err);
 	default: return fail(err, path, "this fact cannot be read");

@@ -108,13 +108,21 @@ static void value(const Program *p, Value v, Buf *b, bool json)
 		buf_json_str(b, v.as.s->data, v.as.s->len);
 		return;
 	case V_ENUM: {
-		const char *name = p && v.aux < p->ntypes && v.as.i < p->types[v.aux]->nmembers
-					   ? p->types[v.aux]->members[v.as.i]
-					   : "?";
+		int64_t m = val_member(v);
+		const char *name =
+			p && v.aux < p->ntypes && m < p->types[v.aux]->nmembers ? p->types[v.aux]->members[m] : "?";
+		/* a member with data: {"most_recent":"2024-05-01"} in JSON, most_recent(2024-05-01) in text */
+		if (json && v.big)
+			buf_add(b, "{", 1);
 		if (json)
 			buf_json_str(b, name, strlen(name));
 		else
 			name_text(b, name);
+		if (v.big) {
+			buf_add(b, json ? ":" : "(", 1);
+			value(p, v.as.e->data, b, json);
+			buf_add(b, json ? "}" : ")", 1);
+		}
 		return;
 	}
 	case V_LIST:

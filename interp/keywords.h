@@ -37,6 +37,7 @@ typedef enum KwClass {
 	X(FUNCTION, "function", KW_NAMED)        \
 	X(TABLE, "table", KW_NAMED)              \
 	X(CHECK, "check", KW_CHECK)              \
+	X(REQUIRE, "require", KW_CHECK)          \
 	X(DOCUMENT, "document", KW_TYPE)         \
 	X(VIEW, "view", KW_NAMED)                \
 	X(TEST, "test", KW_CHECK)                \

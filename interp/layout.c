@@ -107,7 +107,7 @@ static bool known_keyword(const Item *x)
 		"overrides", "from", "until", "source", "assumption", "hit", "and", "or", "not", "in",
 		"is", "known", "unknown", "if", "else", "let", "match", "for", "where", "true", "false",
 		"otherwise", "list", "chapter", "heading", "subheading", "hs", "given", "expect",
-		"showing", "as_of", "mod", "input", "document", "view"};
+		"showing", "as_of", "mod", "input", "document", "view", "require"};
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
 		if (is_text(x, kw[i]))
 			return true;
@@ -120,7 +120,7 @@ static DeclWord decl_word(const Item *x)
 		{"module", DW_MODULE}, {"import", DW_IMPORT}, {"enum", DW_ENUM},     {"record", DW_RECORD},
 		{"fact", DW_FACT},     {"param", DW_PARAM},   {"decision", DW_DECISION}, {"function", DW_FUNCTION},
 		{"table", DW_TABLE},   {"check", DW_CHECK},   {"test", DW_TEST},     {"document", DW_OTHER},
-		{"view", DW_OTHER}};
+		{"view", DW_OTHER},    {"require", DW_CHECK}};
 	if (!x->tok || x->tok->cls != TOK_OTHER)
 		return DW_NONE; /* a name, even one written in quotes */
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

@@ -681,7 +681,7 @@ static Loc src_loc(const Source *src)
 
 static bool replaceable(const Decl *d)
 {
-	return d->name && d->kind != D_CHECK && d->kind != D_TEST;
+	return d->name && d->kind != D_CHECK && d->kind != D_TEST && d->kind != D_REQUIRE; /* those are added */
 }
 
 /* A reform (edict simulate --reform, edict_load_reform): rule files whose

@@ -67,6 +67,9 @@
 	X(IS_KNOWN, 0, 0, "true if top is not U (never U)")                                  \
 	X(MKLIST, 0, VAR, "pop A values into a new list")                                     \
 	X(MKREC, 1, VAR, "pop B values into a new record of type A")                          \
+	X(MKENUM, 0, 0, "replace the top with member K[A] carrying it (U stays U)")           \
+	X(MEMBER, 0, 0, "replace the member on top with the same member without its value")  \
+	X(ENUMDATA, 0, 0, "replace the member on top with the value it carries")              \
 	X(ITERPREP, 1, -1, "pop a list into L[A] and reset its cursor L[A+1]; U: push it and jump to B") \
 	X(ITER, 1, 0, "if the list L[A] has more items: L[A+2] := next; else jump to B")     \
 	X(ACCINIT, 1, 0, "reset accumulator L[A] and its unknown-marker L[A+1] for kind B")                   \

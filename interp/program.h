@@ -79,6 +79,9 @@ typedef struct Program {
 	int nfuncs;
 	Decl **checks;
 	int nchecks;
+	Decl **requires; /* what the facts must satisfy (query_requires) */
+	int nrequires;
+	Chunk **rchunk;  /* per requirement: its condition's bytecode */
 	Decl **tests;
 	int ntests;
 	Decl **docs; /* the documents the rules cite (cite.h) */

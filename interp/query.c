@@ -170,6 +170,12 @@ static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 		facts_set_path(c, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
 		vm_reset(c);
 	}
+	/* facts that break a requirement decide nothing, in a test as in an evaluation */
+	const char *cite;
+	Loc at;
+	if (!why && p->nrequires && query_requires(c, &why, &at, &cite) != ST_OK)
+		*where = t->loc;
+	vm_reset(c);
 	for (int j = 0; j < t->nsteps && !why; j++) {
 		TestStep *s = &t->steps[j];
 		if (s->kind != TS_EXPECT)
@@ -262,6 +268,38 @@ static const char *seen_values(Program *p, Ctx *c, Node *e)
 	return b.n ? xprintf("%s (in %s)", buf_cstr(&b), prog_node_text(p, e)) : NULL;
 }
 
+/* "source: Act, Article 2" or "assumption: ...": a citation as a message's hint */
+static const char *cite_hint(const Citation *c)
+{
+	return xprintf("%s %s", c->assumption ? "assumption:" : "source:", cite_text(c));
+}
+
+int query_requires(Ctx *c, const char **msg, Loc *where, const char **cite)
+{
+	Program *p = (Program *)c->p;
+	for (int i = 0; i < p->nrequires; i++) {
+		Decl *k = p->requires[i];
+		Value v;
+		int st = vm_eval_chunk(c, p->rchunk[i], &v);
+		if (st != ST_OK) {
+			*msg = c->errmsg;
+			*where = c->errloc;
+			*cite = NULL;
+			return st;
+		}
+		if (v.tag != V_BOOL || v.as.i)
+			continue; /* holds, or unknown: facts not given break nothing */
+		const char *seen = seen_values(p, c, k->cond);
+		*cite = k->ncites ? cite_hint(&k->cites[0]) : NULL;
+		*msg = xprintf("the facts break the requirement \"%s\" (%s:%d:%d): %s%s%s", k->name, k->loc.file,
+			       k->loc.line, k->loc.col, seen ? seen : xprintf("%s is false", prog_node_text(p, k->cond)),
+			       *cite ? "; " : "", *cite ? *cite : "");
+		*where = k->loc;
+		return ST_FACTS;
+	}
+	return ST_OK;
+}
+
 int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 {
 	int failed = 0;
@@ -295,7 +333,7 @@ int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov)
 		if (msg) {
 			Diag *dg = diag_add(d, sev, k->loc, "%s", msg);
 			if (k->ncites)
-				diag_hint(dg, "%s %s", k->cites[0].assumption ? "assumption:" : "source:", cite_text(&k->cites[0]));
+				diag_hint(dg, "%s", cite_hint(&k->cites[0]));
 			if (sev == SEV_ERROR)
 				failed++;
 		}

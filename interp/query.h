@@ -38,6 +38,14 @@ const char *query_run_test(Program *p, Decl *t, Loc *where);
  * check says) at the check's location.  Returns the number of failed
  * checks of error severity. */
 int query_run_checks(Program *p, date_t as_of, Diags *d);
+
+/* Whether the facts loaded in c satisfy the rules' requirements (`require`).
+ * ST_OK when every condition holds or cannot be decided for facts not given;
+ * ST_FACTS for the first that is false, with *msg saying which, what the
+ * facts were, and the source it cites, *where the requirement's place and
+ * *cite its citation (NULL when it has none); another status (and c->errmsg)
+ * when a condition could not be evaluated. */
+int query_requires(Ctx *c, const char **msg, Loc *where, const char **cite);
 /* The same, counting each check that ran and held into cov. */
 int query_run_checks_cov(Program *p, date_t as_of, Diags *d, Coverage *cov);
 

@@ -203,6 +203,35 @@ static void record_schema(Buf *b, const TypeDef *td, const TypeDef **defs, int *
 	buf_puts(b, "}}");
 }
 
+static void type_schema(Buf *b, const Type *t, const TypeDef **defs, int *ndefs);
+
+/* An enumeration's members by name; a member that carries a value is an
+ * object with the member as its one key: {"most_recent": "2024-05-01"}. */
+static void enum_schema(Buf *b, const TypeDef *td, const TypeDef **defs, int *ndefs)
+{
+	buf_puts(b, td->member_types ? "{\"anyOf\":[{\"enum\":[" : "{\"enum\":[");
+	for (int i = 0; i < td->nmembers; i++)
+		if (!td->member_types || !td->member_types[i]) {
+			buf_json_str(b, td->members[i], strlen(td->members[i]));
+			buf_puts(b, ",");
+		}
+	buf_puts(b, "null]");
+	if (!td->member_types)
+		return;
+	buf_puts(b, "}");
+	for (int i = 0; i < td->nmembers; i++)
+		if (td->member_types[i]) {
+			buf_puts(b, ",{\"type\":\"object\",\"properties\":{");
+			buf_json_str(b, td->members[i], strlen(td->members[i]));
+			buf_puts(b, ":");
+			type_schema(b, td->member_types[i], defs, ndefs);
+			buf_puts(b, "},\"required\":[");
+			buf_json_str(b, td->members[i], strlen(td->members[i]));
+			buf_puts(b, "],\"additionalProperties\":false}");
+		}
+	buf_puts(b, "]");
+}
+
 static void type_schema(Buf *b, const Type *t, const TypeDef **defs, int *ndefs)
 {
 	const char *tn = ty_name(t);
@@ -211,12 +240,7 @@ static void type_schema(Buf *b, const Type *t, const TypeDef **defs, int *ndefs)
 	case TY_INT: buf_puts(b, "{\"type\":[\"integer\",\"null\"]"); break;
 	case TY_DEC: buf_puts(b, "{\"type\":[\"string\",\"number\",\"null\"]"); break;
 	case TY_ENUM:
-		buf_puts(b, "{\"enum\":[");
-		for (int i = 0; i < t->def->nmembers; i++) {
-			buf_json_str(b, t->def->members[i], strlen(t->def->members[i]));
-			buf_puts(b, ",");
-		}
-		buf_puts(b, "null]");
+		enum_schema(b, t->def, defs, ndefs);
 		break;
 	case TY_LIST:
 		buf_puts(b, "{\"type\":[\"array\",\"null\"],\"items\":");

@@ -73,15 +73,17 @@ static const char *slug(const char *s)
 
 static const char *decl_kind_word(const Decl *d)
 {
-	static const char *const words[] = {"enum", "record", "fact", "param", "decision", "table", "function", "check", "test", "document"};
+	static const char *const words[] = {"enum",     "record", "fact", "param",    "decision", "table",
+					    "function", "check",  "test", "document", "require"};
+	_Static_assert(sizeof words / sizeof words[0] == D_REQUIRE + 1, "a word for every kind of declaration");
 	return d->view ? "view" : d->each ? "decision" : words[d->kind];
 }
 
 /* The anchor of a declaration on its module page. */
 static const char *anchor(const Decl *d)
 {
-	if (d->kind == D_TEST || d->kind == D_CHECK)
-		return xprintf("%s-%s", d->kind == D_TEST ? "test" : "check", slug(d->name));
+	if (d->kind == D_TEST || d->kind == D_CHECK || d->kind == D_REQUIRE)
+		return xprintf("%s-%s", decl_kind_word(d), slug(d->name));
 	return d->name;
 }
 
@@ -600,7 +602,7 @@ static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *
 		decl_links(b, "uses", "Uses", d->deps, d->ndeps);
 		decl_links(b, "usedby", "Used by", x->used_by[id], x->nused_by[id]);
 		decl_links(b, "tests", "Tests", x->tests[id], x->ntests[id]);
-	} else if (d->kind == D_CHECK) {
+	} else if (d->kind == D_CHECK || d->kind == D_REQUIRE) {
 		decl_links(b, "uses", "Uses", d->deps, d->ndeps);
 	}
 	buf_puts(b, "</section>\n");
@@ -807,7 +809,7 @@ static void index_page(SitePage **pages, int *np, const Program *p, const SiteOp
 		     "<th>decisions</th><th>parameters</th><th>tables</th><th>tests</th></tr></thead><tbody>\n");
 	for (int m = 0; m < p->nmods; m++) {
 		const Module *mod = p->mods[m];
-		int count[D_DOCUMENT + 1] = {0};
+		int count[D_REQUIRE + 1] = {0};
 		for (int i = 0; i < mod->ndecls; i++)
 			count[mod->decls[i]->kind]++;
 		buf_printf(&b, "<tr><td><a href=\"module/%s.html\">", mod->name);

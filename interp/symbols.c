@@ -188,7 +188,8 @@ static SymKind decl_kind(DeclKind k)
 	case D_DECISION: return SK_DECISION;
 	case D_TABLE: return SK_TABLE;
 	case D_FUNCTION: return SK_FUNCTION;
-	case D_CHECK: return SK_CHECK;
+	case D_CHECK:
+	case D_REQUIRE: return SK_CHECK;
 	case D_TEST: return SK_TEST;
 	case D_DOCUMENT: return SK_DOCUMENT;
 	}
@@ -229,8 +230,9 @@ static void decl_syms(Ix *x, Module *m)
 		s->def = d->def;
 		s->type = d->type;
 		s->qname = d->qname ? d->qname : d->name;
-		if (d->kind == D_CHECK || d->kind == D_TEST)
-			s->qname = xprintf("%s \"%s\"", d->kind == D_CHECK ? "check" : "test", d->name);
+		if (d->kind == D_CHECK || d->kind == D_TEST || d->kind == D_REQUIRE)
+			s->qname = xprintf("%s \"%s\"", d->kind == D_CHECK ? "check" : d->kind == D_TEST ? "test" : "require",
+					   d->name);
 		key_put(x, d, 0, s);
 		if (d->def) {
 			key_put(x, d->def, -1, s);
@@ -404,7 +406,10 @@ static void walk(Ix *x, Node *n)
 	case N_CALL: {
 		Node *callee = n->nkids ? n->kids[0] : NULL;
 		if (callee && callee->kind == N_NAME && callee->text) {
-			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0) : builtin_sym(x, callee->text);
+			Sym *s = n->ref == R_FUNC ? key_get(x, n->decl, 0)
+				 : n->ref == R_MEMBER && n->type && n->type->kind == TY_ENUM
+				     ? key_get(x, n->type->def, n->slot) /* most_recent(...) */
+				     : builtin_sym(x, callee->text);
 			use(x, s, callee->loc, false);
 		} else if (callee && callee->kind == N_FIELD && n->ref == R_FUNC) {
 			use(x, key_get(x, n->decl, 0), last_part(x->mod->src, callee->loc, callee->text), false);
@@ -526,6 +531,8 @@ static void walk_decl(Ix *x, Decl *d)
 	}
 	walk(x, d->body);
 	x->nscope = mark;
+	if (d->kind == D_REQUIRE)
+		walk(x, d->cond);
 	if (d->kind == D_CHECK) {
 		walk(x, d->over);
 		if (d->var) {

@@ -71,6 +71,16 @@ Value val_str(const char *s, size_t n)
 	return v;
 }
 
+Value val_enum_data(int type, int64_t member, Value data)
+{
+	EnumData *e = GC_MALLOC(sizeof *e);
+	e->member = member;
+	e->data = data;
+	Value v = {.tag = V_ENUM, .big = 1, .aux = type};
+	v.as.e = e;
+	return v;
+}
+
 List *val_list_new(uint32_t len)
 {
 	List *l = GC_MALLOC(sizeof *l);
@@ -220,7 +230,9 @@ bool val_equal(Value a, Value b)
 		return x == y;
 	}
 	case V_ENUM:
-		return a.aux == b.aux && a.as.i == b.as.i;
+		if (a.aux != b.aux || val_member(a) != val_member(b) || a.big != b.big)
+			return false;
+		return !a.big || val_equal(a.as.e->data, b.as.e->data);
 	case V_HS:
 		return a.aux == b.aux && a.as.i == b.as.i;
 	case V_STR:
@@ -306,6 +318,9 @@ uint64_t val_hash(Value v)
 		for (uint32_t i = 0; i < v.as.r->n; i++)
 			h = mix(h, val_hash(v.as.r->f[i]));
 		return h;
+	case V_ENUM:
+		h = mix(mix(8 + v.tag, (uint64_t)v.aux), (uint64_t)val_member(v));
+		return v.big ? mix(h, val_hash(v.as.e->data)) : h;
 	case V_UNKNOWN:
 		return 0;
 	default: /* truth, dates, members, tariff codes: tag, kind and payload */

@@ -78,8 +78,17 @@ struct Value {
 		List *l;         /* V_LIST */
 		Rec *r;          /* V_REC */
 		Missing *m;      /* V_UNKNOWN (NULL: unknown for no particular fact) */
+		struct EnumData *e; /* V_ENUM with big == 1: a member carrying a value */
 	} as;
 };
+
+/* A member of an enumeration that carries a value (`most_recent(2024-05-01)`):
+ * the Value has big == 1 and points here.  A member without data keeps its
+ * index in as.i, so plain enumerations cost nothing. */
+typedef struct EnumData {
+	int64_t member;
+	Value data;
+} EnumData;
 
 static inline Value val_bool(bool b) { Value v = {.tag = V_BOOL}; v.as.i = b; return v; }
 static inline Value val_int(int64_t i) { Value v = {.tag = V_INT}; v.as.i = i; return v; }
@@ -91,6 +100,10 @@ static inline Value val_enum(int type, int64_t member)
 	v.as.i = member;
 	return v;
 }
+/* The member index of a V_ENUM, with or without data. */
+static inline int64_t val_member(Value v) { return v.big ? v.as.e->member : v.as.i; }
+/* Member `member` of enumeration `type` carrying `data` (known). */
+Value val_enum_data(int type, int64_t member, Value data);
 static inline Value val_dur(int64_t n, DurUnit u)
 {
 	Value v = {.tag = V_DUR, .cur = (uint16_t)u};

@@ -989,6 +989,31 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		PUSH(v);
 		VMBREAK;
 	}
+	/* MKENUM A: the top becomes the value carried by member K[A]
+	 * (`most_recent(2024-05-01)`); an unknown value leaves it unknown. */
+	VMCASE(MKENUM) {
+		if (TOP().tag == V_UNKNOWN)
+			VMBREAK;
+		EnumData *e = vm_alloc(c, AT_PC(), sizeof(EnumData), false);
+		e->member = K[INS_A(w)].as.i;
+		e->data = TOP();
+		Value v = {.tag = V_ENUM, .big = 1, .aux = K[INS_A(w)].aux};
+		v.as.e = e;
+		TOP() = v;
+		VMBREAK;
+	}
+	/* MEMBER: a member carrying a value becomes the plain member, so a
+	 * match compares members alone. */
+	VMCASE(MEMBER)
+		if (TOP().tag == V_ENUM && TOP().big)
+			TOP() = val_enum(TOP().aux, TOP().as.e->member);
+		VMBREAK;
+	/* ENUMDATA: the member on top becomes the value it carries (a match
+	 * arm `most_recent(d)`, whose member the arm has already tested). */
+	VMCASE(ENUMDATA)
+		if (TOP().tag == V_ENUM && TOP().big)
+			TOP() = TOP().as.e->data;
+		VMBREAK;
 	/* ITERPREP A B: start a loop over the list on top: L[A] = the list,
 	 * L[A+1] = the cursor.  An unknown list makes the whole loop unknown:
 	 * it is pushed as the result and the loop skipped (to B). */

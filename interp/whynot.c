@@ -324,6 +324,13 @@ static int negate(int op)
 
 /* The bound as a value of the fact's type: a whole-number fact compared
  * with 2.5 needs 3 for `>= 2.5`. */
+/* Whether choice i of a finite type (a member, or false/true) can be
+ * offered as it is: a member that carries a value has no value to offer. */
+static bool offerable(const Type *t, int i)
+{
+	return t->kind != TY_ENUM || !t->def->member_types || !t->def->member_types[i];
+}
+
 static bool convert(const Type *t, Value b, DecRound mode, Value *out)
 {
 	switch (t->kind) {
@@ -427,7 +434,7 @@ static Cands propose_cmp(W *w, Node *n, bool want)
 			ch->ph = PH_IS;
 			if (t->kind == TY_ENUM && b.tag == V_ENUM) {
 				for (int i = 0; i < t->def->nmembers; i++)
-					if (i != b.as.i)
+					if (i != val_member(b) && offerable(t, i))
 						add_choice(ch, val_enum(t->def->id, i));
 			} else if (t->kind == TY_BOOL && b.tag == V_BOOL) {
 				add_choice(ch, val_bool(!b.as.i));
@@ -477,6 +484,8 @@ static Cands propose_in(W *w, Node *n, bool want)
 	} else if (t->kind == TY_ENUM || t->kind == TY_BOOL) {
 		int n_all = t->kind == TY_BOOL ? 2 : t->def->nmembers;
 		for (int i = 0; i < n_all; i++) {
+			if (!offerable(t, i))
+				continue;
 			Value v = t->kind == TY_BOOL ? val_bool(i) : val_enum(t->def->id, i);
 			bool listed = false;
 			for (uint32_t k = 0; k < l.as.l->len; k++)
@@ -858,7 +867,7 @@ static Cands read_fact_cands(W *w, Decl *d)
 		int n_all = ft->kind == TY_BOOL ? 2 : ft->def->nmembers;
 		for (int k = 0; k < n_all; k++) {
 			Value x = ft->kind == TY_BOOL ? val_bool(k) : val_enum(ft->def->id, k);
-			if (ch->now.tag == V_UNKNOWN || !val_equal(ch->now, x))
+			if (offerable(ft, k) && (ch->now.tag == V_UNKNOWN || !val_equal(ch->now, x)))
 				add_choice(ch, x);
 		}
 		if (ch->nchoices)

@@ -682,6 +682,22 @@ def log_never_blocks():
     shutil.rmtree(d)
 
 
+def requirements():
+    d = scratch()
+    with open(os.path.join(d, "hr.edict"), "w") as f:
+        f.write('fact staff { employees : int }\n'
+                'require "the number of employees is never negative": staff.employees >= 0 source "SME Act, Article 2"\n'
+                'decision small : bool = staff.employees < 300\n')
+    s = Server(A.edict, [d])
+    try:
+        st, r = s.json("POST", "/v1/decide", {"facts": {"staff": {"employees": -3}}, "queries": ["hr.small"]})
+        check(st == 422 and r["error"]["kind"] == "facts" and "the facts break the requirement" in r["error"]["message"], "422 facts that break a requirement", r)
+        st, r = s.json("POST", "/v1/decide", {"facts": {"staff": {"employees": 3}}, "queries": ["hr.small"]})
+        check(st == 200 and r["decisions"]["hr.small"] is True, "200 facts that satisfy it", r)
+    finally:
+        s.stop()
+
+
 def main():
     global A
     ap = argparse.ArgumentParser()
@@ -691,7 +707,8 @@ def main():
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
-             "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs}
+             "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs,
+             "requirements": requirements}
     for name in A.parts or parts:
         print("==", name)
         parts[name]()

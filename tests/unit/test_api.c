@@ -1083,3 +1083,57 @@ Test(api, reform_from_a_file)
 	edict_rules_free(reform);
 	edict_rules_free(base);
 }
+
+/* ----------------------------------------------------------- requirements */
+
+Test(api, facts_that_break_a_requirement_are_invalid_facts)
+{
+	const char *rules = "fact company { employees : int }\n"
+			    "require \"the number of employees is never negative\": company.employees >= 0\n"
+			    "  source \"SME Act, Article 2\"\n"
+			    "decision small : bool = company.employees < 300\n";
+	edict_rules *r = NULL;
+	cr_assert_eq(edict_load_source("sme.edict", rules, EDICT_NUL_TERMINATED, &r), EDICT_OK, "%s", edict_rules_report(r));
+	edict_ctx *c = ctx_with(r, "{\"company\": {\"employees\": -3}}");
+	const char *j = NULL;
+	cr_assert_eq(edict_eval_json(c, "small", &j), EDICT_EFACTS);
+	edict_diag e;
+	cr_assert_eq(edict_ctx_error(c, &e), EDICT_OK);
+	cr_assert_str_eq(e.file, "sme.edict");
+	cr_assert_eq(e.line, 2);
+	cr_assert_eq(e.column, 9);
+	cr_assert_str_eq(e.hint, "source: \"SME Act, Article 2\"");
+	cr_assert(strstr(edict_ctx_errmsg(c), "the facts break the requirement \"the number of employees is never "
+					   "negative\" (sme.edict:2:9): company.employees is -3"),
+		  "%s", edict_ctx_errmsg(c));
+	/* facts that satisfy it, or leave it unknown, are decided */
+	cr_assert_eq(edict_ctx_set_facts_json(c, "{\"company\": {\"employees\": 3}}", EDICT_NUL_TERMINATED), EDICT_OK);
+	cr_assert_str_eq(eval_json(c, "small"), "true");
+	cr_assert_eq(edict_ctx_set_facts_json(c, "{\"company\": {}}", EDICT_NUL_TERMINATED), EDICT_OK);
+	cr_assert_str_eq(eval_json(c, "small"), "null");
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
+/* A member with its value, set in JSON or in Edict notation, and read back. */
+Test(api, a_member_with_its_value_through_the_api)
+{
+	const char *rules = "enum prior_sale = none | most_recent of date\n"
+			    "fact sale { prior : prior_sale }\n"
+			    "decision prior : prior_sale = sale.prior\n";
+	edict_rules *r = NULL;
+	cr_assert_eq(edict_load_source("home.edict", rules, EDICT_NUL_TERMINATED, &r), EDICT_OK, "%s", edict_rules_report(r));
+	edict_ctx *c = ctx_with(r, "{\"sale\": {\"prior\": {\"most_recent\": \"2024-05-01\"}}}");
+	cr_assert_str_eq(eval_json(c, "prior"), "{\"most_recent\":\"2024-05-01\"}");
+	cr_assert_eq(edict_ctx_set_fact(c, "sale.prior", "most_recent(2023-02-01)"), EDICT_OK, "%s", edict_ctx_errmsg(c));
+	edict_value *v = NULL;
+	cr_assert_eq(edict_eval(c, "prior", &v), EDICT_OK);
+	cr_assert_eq(edict_value_kind(v), EDICT_KIND_ENUM);
+	cr_assert_str_eq(edict_value_text(v), "most_recent(2023-02-01)");
+	/* a member name alone is no value for a member that carries one */
+	cr_assert_eq(edict_ctx_set_text(c, "sale.prior", "most_recent"), EDICT_EFACTS);
+	cr_assert_eq(edict_ctx_set_text(c, "sale.prior", "none"), EDICT_OK, "%s", edict_ctx_errmsg(c));
+	cr_assert_str_eq(eval_json(c, "prior"), "\"none\"");
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}

@@ -506,3 +506,47 @@ Test(check, builtin_arity_message_says_at_least_one_argument)
 	cr_assert_eq(d->nerrors, 1);
 	cr_assert_str_eq(d->items[0].msg, "min takes at least 1 argument, not 0");
 }
+
+/* A member that carries a value is never written without it, nor a member
+ * without one given a value; a match arm names only a value that is there. */
+Test(check, members_that_carry_values_are_used_with_them)
+{
+	const char *rules = "enum prior_sale = none | most_recent of date\n"
+			    "fact sale { prior : prior_sale }\n";
+	struct {
+		const char *decl, *msg;
+	} cases[] = {
+		{"decision a : bool = sale.prior = most_recent\n", "'most_recent' carries a date, and here it has none"},
+		{"decision a : bool = sale.prior = none(2024-01-01)\n",
+		 "'none' carries no value, so it takes nothing in brackets"},
+		{"decision a : bool = match sale.prior { none(x) => true, most_recent => false }\n",
+		 "'none' carries no value, so there is nothing to name 'x' here"},
+		{"decision a : bool = sale.prior = most_recent(12)\n",
+		 "the value of 'most_recent' should be a date, but this is a whole number"},
+		{"decision a : bool = match sale.prior { most_recent(d) => d > 2024-01-01 }\n",
+		 "this match does not say what happens for: none"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		Diags *d = diag_new();
+		tu_load(xprintf("%s%s", rules, cases[i].decl), d);
+		cr_assert_eq(d->nerrors, 1, "%s", cases[i].decl);
+		cr_assert_str_eq(d->items[0].msg, cases[i].msg);
+	}
+	Diags *d = diag_new();
+	tu_load(xprintf("%s%s", rules,
+			"decision a : bool = match sale.prior { most_recent(d) => d > 2024-01-01, none => false }\n"
+			"decision b : bool = match sale.prior { most_recent => true, default => false }\n"
+			"decision c : bool = sale.prior = most_recent(2024-01-01) or sale.prior = none\n"),
+		d);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+}
+
+Test(check, a_requirement_is_a_condition)
+{
+	Diags *d = diag_new();
+	tu_load("fact company { employees : int }\n"
+		"require \"never negative\": company.employees\n",
+		d);
+	cr_assert_eq(d->nerrors, 1);
+	cr_assert_str_eq(d->items[0].msg, "a requirement should be true or false, but this is a whole number");
+}

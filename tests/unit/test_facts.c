@@ -433,3 +433,44 @@ Test(facts, a_too_large_number_is_not_misquoted)
 	cr_assert_str_eq(facts_error("fact company { staff : int }\n", "{\"company\": {\"staff\": 99999999999999999999}}"),
 			 "facts.json: company.staff: the number is too large for a whole number (at most 9223372036854775806)");
 }
+
+/* ------------------------------------------- members that carry a value */
+
+static const char *SALE_RULES = "enum prior_sale = none | most_recent of date | pending of money USD\n"
+				"fact sale { prior : prior_sale }\n";
+
+static const char *sale_facts(const char *prior, int want)
+{
+	Program *p = tu_program(SALE_RULES);
+	Ctx *c = vm_new(p);
+	const char *json = xprintf("{\"sale\": {\"prior\": %s}}", prior);
+	const char *err = NULL;
+	int st = facts_load_json(c, json, strlen(json), "facts.json", &err);
+	cr_assert_eq(st, want, "%s: %s", prior, err ? err : "accepted");
+	return st == ST_OK ? tu_show(c, "sale.prior") : err;
+}
+
+Test(facts, a_member_with_its_value_is_an_object_with_one_key)
+{
+	cr_assert_str_eq(sale_facts("{\"most_recent\": \"2024-05-01\"}", ST_OK), "most_recent(2024-05-01)");
+	cr_assert_str_eq(sale_facts("{\"pending\": \"120 USD\"}", ST_OK), "pending(120 USD)");
+	cr_assert_str_eq(sale_facts("\"none\"", ST_OK), "none");
+}
+
+Test(facts, a_member_with_a_value_is_refused_without_it_or_with_a_wrong_one)
+{
+	cr_assert_str_eq(sale_facts("\"most_recent\"", ST_FACTS),
+			 "facts.json: sale.prior: \"most_recent\" carries a value: write {\"most_recent\": ...} with a date "
+			 "like \"2026-12-01\"");
+	cr_assert_str_eq(sale_facts("{\"most_recent\": null}", ST_FACTS),
+			 "facts.json: sale.prior: \"most_recent\" needs its value: write {\"most_recent\": ...} with a date "
+			 "like \"2026-12-01\"");
+	cr_assert_str_eq(sale_facts("{\"none\": 1}", ST_FACTS),
+			 "facts.json: sale.prior: \"none\" carries no value; write it as \"none\"");
+	cr_assert_str_eq(sale_facts("{\"pending\": \"120 EUR\"}", ST_FACTS),
+			 "facts.json: sale.prior.pending: expected an amount like \"100 USD\", got \"120 EUR\": the currency "
+			 "differs");
+	cr_assert_str_eq(sale_facts("{\"most_recent\": \"2024-05-01\", \"pending\": \"1 USD\"}", ST_FACTS),
+			 "facts.json: sale.prior: expected one of \"none\", {\"most_recent\": ...}, {\"pending\": ...}, got "
+			 "{\"most_recent\":\"2024-05-01\",\"pending\"...");
+}

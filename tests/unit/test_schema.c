@@ -160,3 +160,49 @@ Test(schema, whynot_and_whatif_json)
 	edict_ctx_free(b);
 	edict_rules_free(r);
 }
+
+/* A member that carries a value is described as the object the facts give. */
+Test(schema, members_with_values_are_objects_with_one_key)
+{
+	edict_rules *r = load("home.edict", "enum prior_sale = none | most_recent of date\n"
+					    "fact sale { prior : prior_sale }\n"
+					    "decision sold_before : bool = sale.prior != none\n");
+	size_t n = edict_rules_schema_json(r, NULL, 0);
+	char *buf = malloc(n + 1);
+	cr_assert_eq(edict_rules_schema_json(r, buf, n + 1), n);
+	json_object *j = json_tokener_parse(buf), *x, *any;
+	cr_assert_not_null(j, "valid JSON: %s", buf);
+	cr_assert(json_object_object_get_ex(j, "facts", &x));
+	cr_assert(json_object_object_get_ex(x, "$defs", &x));
+	cr_assert(json_object_object_get_ex(x, "home.sale", &x));
+	cr_assert(json_object_object_get_ex(x, "properties", &x));
+	cr_assert(json_object_object_get_ex(x, "prior", &x));
+	cr_assert(json_object_object_get_ex(x, "anyOf", &any));
+	cr_assert_eq(json_object_array_length(any), 2);
+	cr_assert_str_eq(json_object_to_json_string_ext(json_object_array_get_idx(any, 0), JSON_C_TO_STRING_PLAIN),
+			 "{\"enum\":[\"none\",null]}");
+	x = json_object_array_get_idx(any, 1);
+	cr_assert(json_object_object_get_ex(x, "properties", &x));
+	cr_assert(json_object_object_get_ex(x, "most_recent", &x));
+	cr_assert(json_object_object_get_ex(x, "x-edict-kind", &x));
+	cr_assert_str_eq(json_object_get_string(x), "date");
+	json_object_put(j);
+	free(buf);
+	edict_rules_free(r);
+}
+
+/* Why not: a member that carries a value is not offered without one. */
+Test(schema, whynot_offers_no_member_without_its_value)
+{
+	edict_rules *r = load("home.edict", "enum status = single | married | widowed of date\n"
+					    "fact person { status : status }\n"
+					    "decision single_filer : bool = person.status != married\n");
+	edict_ctx *a;
+	cr_assert_eq(edict_ctx_new(r, &a), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_facts_json(a, "{\"person\":{\"status\":\"married\"}}", EDICT_NUL_TERMINATED), EDICT_OK);
+	Buf out = {0};
+	const char *err;
+	cr_assert_eq(whatif_whynot_json(a, "single_filer", &out, &err), EDICT_OK);
+	cr_assert(strstr(out.s, "single"), "%s", out.s);
+	cr_assert_null(strstr(out.s, "widowed"), "%s", out.s);
+}

@@ -192,3 +192,18 @@ Test(symbols, duplicates_point_at_each_other)
 	cr_assert_eq(d->items[0].nrelated, 1);
 	cr_assert_eq(d->items[0].related[0].loc.line, 10);
 }
+
+/* A member written with its value, most_recent(...), refers to the member. */
+Test(symbols, a_member_with_its_value_refers_to_the_member)
+{
+	Diags *d;
+	Program *p = load("enum prior_sale = none | most_recent of date\n"
+			  "decision last : prior_sale = most_recent(2024-05-01)\n",
+			  &d);
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	SymIndex *ix = sym_index(p);
+	const Sym *s = at(ix, "grant.edict", 2, 30);
+	cr_assert_eq(s->kind, SK_MEMBER);
+	cr_assert_eq(s->loc.line, 1);
+	cr_assert_eq(s->loc.col, 26);
+}

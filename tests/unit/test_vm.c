@@ -762,3 +762,30 @@ Test(vm, otherwise_lists_the_facts_of_both_sides)
 	cr_assert_str_eq(v.as.m->paths[0]->data, "company.staff");
 	cr_assert_str_eq(v.as.m->paths[1]->data, "company.voucher_requested");
 }
+
+/* ------------------------------------------- members that carry a value */
+
+Test(vm, members_with_values_compare_match_and_stay_unknown_without_them)
+{
+	Program *p = tu_program("enum prior_sale = none | most_recent of date\n"
+				"fact sale { date : date  prior : prior_sale }\n"
+				"decision recent : bool =\n"
+				"  match sale.prior { most_recent(d) => d > sale.date - 2 years, none => false }\n"
+				"decision kind : string = match sale.prior { most_recent => \"sold\", none => \"never\" }\n");
+	Ctx *c = tu_ctx(p, "{\"sale\": {\"date\": \"2025-06-01\", \"prior\": {\"most_recent\": \"2024-06-01\"}}}");
+	EXPECT_IN(c, "recent", "true");
+	EXPECT_IN(c, "kind", "\"sold\"");
+	EXPECT_IN(c, "sale.prior = most_recent(2024-06-01)", "true");
+	EXPECT_IN(c, "sale.prior = most_recent(2024-06-02)", "false");
+	EXPECT_IN(c, "sale.prior = none", "false");
+	EXPECT_IN(c, "sale.prior in [none, most_recent(2024-06-01)]", "true");
+	EXPECT_IN(c, "most_recent(sale.date)", "most_recent(2025-06-01)");
+	c = tu_ctx(p, "{\"sale\": {\"date\": \"2025-06-01\", \"prior\": \"none\"}}");
+	EXPECT_IN(c, "recent", "false");
+	EXPECT_IN(c, "kind", "\"never\"");
+	/* a member built from an unknown value is unknown */
+	c = tu_ctx(p, "{\"sale\": {\"prior\": \"none\"}}");
+	Value v;
+	cr_assert_eq(tu_run(c, "most_recent(sale.date)", &v), ST_OK);
+	cr_assert_str_eq(missing(v), "sale.date");
+}
