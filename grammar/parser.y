@@ -71,6 +71,7 @@ static Node *cell_test(int op, Node *v, Loc loc);
 static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
 static void each_open(struct ParseState *ps, const char *word, Loc wloc, const char *var, Loc vloc, Node *over, Loc loc);
 static void each_add(struct ParseState *ps, Decl *d);
+static void each_close(struct ParseState *ps, Loc loc);
 }
 
 %define api.pure full
@@ -181,12 +182,9 @@ decls
 /* `for each person in household.members { decisions }`: rules decided for
  * each member of a list */
 each_block
-	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { ps->each->loc = @$; ps->each = ps->each->outer; }
+	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { each_close(ps, @$); }
 	/* `for each claim : spouse_claim { ... }`: for any record of a type */
-	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' {
-		ps->each->loc = @$;
-		ps->each = ps->each->outer;
-	}
+	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' { each_close(ps, @$); }
 	;
 
 each_decls
@@ -817,11 +815,24 @@ static void each_add(struct ParseState *ps, Decl *d)
 		diag_hint(dg, "move '%s' out of the 'for each %s in ...' block", d->name, ps->each->var);
 		return;
 	}
+	ps->each->ndecls++;
 	d->kind = D_FUNCTION;
 	d->each = ps->each;
 	d->params = GC_MALLOC(sizeof(Param));
 	d->params[0] = (Param){ps->each->var, NULL, NULL, ps->each->var_loc};
 	d->nparams = 1;
+}
+
+/* The end of a `for each` block: a block with no decision decides nothing
+ * (and its list is never checked), which is worth a word. */
+static void each_close(struct ParseState *ps, Loc loc)
+{
+	ps->each->loc = loc;
+	if (!ps->each->ndecls) {
+		Diag *dg = diag_add(ps->diags, SEV_WARNING, loc, "this 'for each %s' block holds no decision", ps->each->var);
+		diag_hint(dg, "write the decisions for each %s between its braces, or remove it", ps->each->var);
+	}
+	ps->each = ps->each->outer;
 }
 
 /* enum_members: one more member; the types stay NULL until a member carries a value */

@@ -280,6 +280,7 @@ typedef struct Each {
 	Loc loc;       /* the whole block, once read */
 	TypeDef *rec;  /* NULL until checked, or when `over` is no list of records */
 	bool checked;
+	int ndecls;         /* the decisions written in it */
 	struct Each *outer; /* the parser's: the block this one was (wrongly) written in */
 } Each;
 

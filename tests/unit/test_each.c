@@ -163,6 +163,17 @@ Test(each, the_block_needs_a_list_of_records)
 		 "a 'for each' block cannot be written inside another", 4, 3);
 }
 
+Test(each, an_empty_block_is_worth_a_warning)
+{
+	Diags *d = diag_new();
+	cr_assert_not_null(tu_load(HEAD "for each person in household.members {\n}\n", d));
+	cr_assert_eq(d->nerrors, 0);
+	cr_assert_eq(d->n, 1);
+	cr_assert_eq(d->items[0].sev, SEV_WARNING);
+	cr_assert_str_eq(d->items[0].msg, "this 'for each person' block holds no decision");
+	cr_assert_eq(d->items[0].loc.line, 3);
+}
+
 Test(each, names_that_clash_or_loop)
 {
 	error_at(HEAD "for each person in household.members {\n  decision age : int = 1\n}\n",
