@@ -342,6 +342,22 @@ static json_object *value_json(const Program *p, Value v)
 	return j;
 }
 
+/* The dated values of a fact over time, a list of [date, value] pairs, as
+ * the facts reader takes them: {"2025-01-01": value, ...}. */
+static json_object *series_json(const Program *p, Value v)
+{
+	if (v.tag != V_LIST)
+		return value_json(p, v);
+	json_object *o = json_object_new_object();
+	for (uint32_t i = 0; i < v.as.l->len; i++) {
+		const List *pair = v.as.l->items[i].as.l;
+		char day[11];
+		date_format((date_t)pair->items[0].as.i, day);
+		json_object_object_add(o, day, value_json(p, pair->items[1]));
+	}
+	return o;
+}
+
 /* Put val at path in doc (taking the reference), making objects on the way. */
 static void doc_put(json_object *doc, const char *const *segs, int n, json_object *val)
 {
@@ -747,7 +763,8 @@ static bool given(Repl *r, Source *src, Given *g)
 static bool put(Repl *r, State *s, const Given *g)
 {
 	State trial = state_copy(s);
-	doc_put(trial.doc, g->st->path, g->st->npath, value_json(r->p, g->v));
+	doc_put(trial.doc, g->st->path, g->st->npath,
+		g->st->type->kind == TY_SERIES ? series_json(r->p, g->v) : value_json(r->p, g->v));
 	Ctx *c = vm_new(r->p);
 	const char *err;
 	if (facts_load_object(c, trial.doc, "facts", &err) != ST_OK) {
@@ -770,6 +787,9 @@ static bool looks_like_set(Repl *r, const char *s)
 	while (is_name_char((unsigned char)*t) || *t == '.')
 		t++;
 	t = skip_ws(t);
+	/* a fact over time: `path from DATE = value ...` */
+	if (strncmp(t, "from", 4) == 0 && (t[4] == ' ' || t[4] == '\t'))
+		return true;
 	return t[0] == '=' && t[1] != '=' && t[1] != '>';
 }
 

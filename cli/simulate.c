@@ -557,6 +557,46 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 	return true;
 }
 
+/* One record's facts into both contexts: by the fast door
+ * (api_set_facts_text), else by json-c's tree.  Returns NULL, with the
+ * record's "id" as JSON in *id (NULL: none), or why the record is invalid. */
+static const char *read_both(edict_ctx *cb, edict_ctx *cr, const char *line, size_t n, const char **id)
+{
+	FactsSpan idt;
+	if (api_set_facts_text(cb, line, n, &idt) == EDICT_OK && api_set_facts_text(cr, line, n, &idt) == EDICT_OK) {
+		*id = idt.s ? xprintf("%.*s", (int)idt.n, idt.s) : NULL;
+		return NULL;
+	}
+	const char *err = NULL;
+	json_object *doc = NULL;
+	FactsError fe;
+	bool read = facts_read(line, n, &doc, &fe) == ST_OK;
+	if (!read)
+		err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
+	json_object *idj;
+	if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
+		*id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
+	if (read && api_set_facts_object(cb, doc) != EDICT_OK)
+		err = xprintf("%s", edict_ctx_errmsg(cb));
+	else if (read && api_set_facts_object(cr, doc) != EDICT_OK)
+		err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	if (doc)
+		json_object_put(doc);
+	return err;
+}
+
+/* The record's facts in both contexts; facts that break a requirement (of
+ * the base or the reform) are invalid facts too. */
+static const char *set_both(edict_ctx *cb, edict_ctx *cr, const char *line, size_t n, const char **id)
+{
+	const char *err = read_both(cb, cr, line, n, id);
+	if (!err && api_check_requirements(cb) != EDICT_OK)
+		err = xprintf("%s", edict_ctx_errmsg(cb));
+	else if (!err && api_check_requirements(cr) != EDICT_OK)
+		err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
+	return err;
+}
+
 /* One query for one record, under the rules and under the reform: counted
  * in s, and kept as an example when it changed.  False when either
  * evaluation failed. */
@@ -692,23 +732,8 @@ int cmd_simulate(int argc, char **argv)
 		if (lead == n)
 			continue;
 		nrec++;
-		const char *err = NULL;
-		json_object *doc = NULL;
-		FactsError fe;
-		bool read = facts_read(line, n, &doc, &fe) == ST_OK;
-		if (!read)
-			err = fe.col ? xprintf("column %d: %s", fe.col, fe.what) : fe.what;
 		const char *id = NULL;
-		json_object *idj;
-		if (doc && json_object_get_type(doc) == json_type_object && json_object_object_get_ex(doc, "id", &idj))
-			id = xprintf("%s", json_object_to_json_string_ext(idj, JSON_C_TO_STRING_PLAIN));
-		/* facts that break a requirement (of the base or the reform) are invalid facts too */
-		if (read && (api_set_facts_object(cb, doc) != EDICT_OK || api_check_requirements(cb) != EDICT_OK))
-			err = xprintf("%s", edict_ctx_errmsg(cb));
-		else if (read && (api_set_facts_object(cr, doc) != EDICT_OK || api_check_requirements(cr) != EDICT_OK))
-			err = xprintf("under the reform: %s", edict_ctx_errmsg(cr));
-		if (doc)
-			json_object_put(doc);
+		const char *err = set_both(cb, cr, line, n, &id);
 		if (err) {
 			ninvalid++;
 			if (nlisted < SIM_MAX_LISTED)

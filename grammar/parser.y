@@ -117,6 +117,7 @@ static void each_close(struct ParseState *ps, Loc loc);
 %token CHAPTER "'chapter'" HEADING "'heading'" SUBHEADING "'subheading'"
 %token HS "'hs'" GIVEN "'given'" EXPECT "'expect'" SHOWING "'showing'"
 %token AS_OF "'as_of'"
+%token AT "'at'" OVER "'over'"
 %token START_EXPR "start of an expression" START_GIVEN "start of a fact"
 %token ARROW "'=>'" NE "'!='" LE "'<='" GE "'>='"
 
@@ -126,7 +127,7 @@ static void each_close(struct ParseState *ps, Loc loc);
 %precedence DURUNIT
 
 %type <str> dotted name
-%type <node> enum_data arm type expr otherwise_e or_e and_e not_e cmp add mul unary postfix primary
+%type <node> enum_data arm type fact_type series_values expr otherwise_e or_e and_e not_e cmp at_e add mul unary postfix primary
 %type <node> gen_order table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
 %type <decl> decl case_list row_list cell_row_list pvalues table_head
 %type <kase> case row cell_row
@@ -144,6 +145,11 @@ file
 	| START_EXPR expr { ps->expr = $2; }
 	| START_GIVEN dotted '=' expr {
 		TestStep st = {0}; st.kind = TS_GIVEN; st.expr = $4; st.loc = @2;
+		split_path(ps, $2, &st);
+		ps->given = GC_MALLOC(sizeof st); *ps->given = st;
+	}
+	| START_GIVEN dotted series_values {
+		TestStep st = {0}; st.kind = TS_GIVEN; st.expr = $3; st.loc = @2;
 		split_path(ps, $2, &st);
 		ps->given = GC_MALLOC(sizeof st); *ps->given = st;
 	}
@@ -233,7 +239,7 @@ decl
 		$$->def->name = $3; $$->def->loc = @3;
 		$$->cites = $8.v; $$->ncites = $8.n;
 	}
-	| priv FACT name ':' type fieldopt_kind cites {
+	| priv FACT name ':' fact_type fieldopt_kind cites {
 		$$ = new_decl(ps, D_FACT, $3, @3);
 		$$->type_node = $5; $$->optional = $6 == 1;
 		$$->dflt = ps->pending_default; ps->pending_default = NULL;
@@ -340,7 +346,7 @@ fields
 	;
 
 field
-	: name ':' type fieldopt_kind cites {
+	: name ':' fact_type fieldopt_kind cites {
 		Field f = {0};
 		f.name = $1; f.type_node = $3; f.optional = $4 == 1; f.loc = @1;
 		f.dflt = ps->pending_default; ps->pending_default = NULL;
@@ -360,6 +366,21 @@ type
 	: IDENT { $$ = name_node($1, @1); }
 	| IDENT CURRENCY { $$ = name_node($1, @$); $$->cur = currency_code($2); }
 	| LIST OF type { $$ = ast_node1(N_LIST, @$, $3); }
+	;
+
+/* The type of a fact or field: a type, or `TYPE over time`, dated values
+ * of it (an N_SERIES around the type). */
+fact_type
+	: type { $$ = $1; }
+	| type OVER IDENT {
+		if (strcmp($3, "time") != 0) {
+			Diag *dg = diag_add(ps->diags, SEV_ERROR, @3, "unexpected name '%s' after 'over'", $3);
+			diag_hint(dg, "write 'over time' after the type for a fact that holds dated values, as in "
+				      "'share : percent over time'");
+			ps->nerrors++;
+		}
+		$$ = ast_node1(N_SERIES, @$, $1);
+	}
 	;
 
 params_opt
@@ -457,6 +478,11 @@ step
 		split_path(ps, $2, &s);
 		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
 	}
+	| GIVEN dotted series_values {
+		TestStep s = {0}; s.kind = TS_GIVEN; s.expr = $3; s.loc = @2;
+		split_path(ps, $2, &s);
+		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
+	}
 	| EXPECT expr {
 		TestStep s = {0}; s.kind = TS_EXPECT; s.expr = $2; s.loc = @2;
 		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
@@ -466,6 +492,19 @@ step
 		AST_PUSH(ps->pending_steps, ps->npending_steps, s);
 	}
 	| error
+	;
+
+/* The dated values of a fact over time, as a parameter writes its own:
+ * `from DATE = value` ...; an N_SERIES whose kids are date, value, date ... */
+series_values
+	: FROM DATE '=' expr {
+		Node *d = ast_node(N_DATE, @2); d->text = $2;
+		$$ = ast_node2(N_SERIES, @$, d, $4);
+	}
+	| series_values FROM DATE '=' expr {
+		Node *d = ast_node(N_DATE, @3); d->text = $3;
+		$$ = $1; ast_add($$, d); ast_add($$, $5); $$->loc = @$;
+	}
 	;
 
 /* ------------------------------------------------------------ expressions */
@@ -497,25 +536,32 @@ not_e
 	;
 
 cmp
-	: add
-	| add '=' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '='; }
-	| add NE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_NE; }
-	| add '<' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '<'; }
-	| add LE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_LE; }
-	| add '>' add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '>'; }
-	| add GE add { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_GE; }
-	| add IN add { $$ = ast_node2(N_IN, @$, $1, $3); }
-	| add NOT IN add { $$ = ast_node1(N_UNARY, @$, ast_node2(N_IN, @$, $1, $4)); $$->op = UN_NOT; }
-	| add IN CHAPTER add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_CHAPTER; }
-	| add IN HEADING add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_HEADING; }
-	| add IN SUBHEADING add { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_SUBHEADING; }
-	| add IS KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 1; }
-	| add IS UNKNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
-	| add IS NOT KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
-	| add '=' '=' add {
+	: at_e
+	| at_e '=' at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '='; }
+	| at_e NE at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_NE; }
+	| at_e '<' at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '<'; }
+	| at_e LE at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_LE; }
+	| at_e '>' at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '>'; }
+	| at_e GE at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_GE; }
+	| at_e IN at_e { $$ = ast_node2(N_IN, @$, $1, $3); }
+	| at_e NOT IN at_e { $$ = ast_node1(N_UNARY, @$, ast_node2(N_IN, @$, $1, $4)); $$->op = UN_NOT; }
+	| at_e IN CHAPTER at_e { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_CHAPTER; }
+	| at_e IN HEADING at_e { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_HEADING; }
+	| at_e IN SUBHEADING at_e { $$ = ast_node2(N_IN, @$, $1, $4); $$->op = HS_SUBHEADING; }
+	| at_e IS KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 1; }
+	| at_e IS UNKNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
+	| at_e IS NOT KNOWN { $$ = ast_node1(N_IS, @$, $1); $$->ival = 0; }
+	| at_e '=' '=' at_e {
 		diag_add(ps->diags, SEV_ERROR, @2, "'==' is not an operator here; write a single '=' to compare two values");
 		$$ = ast_node2(N_BINARY, @$, $1, $4); $$->op = '=';
 	}
+	;
+
+/* `x at DATE`: a fact over time read at a date; the date runs to the next
+ * comparison, so `x at as_of - 1 month >= 10%` reads it a month before. */
+at_e
+	: add
+	| add AT add { $$ = ast_node2(N_AT, @$, $1, $3); }
 	;
 
 add
@@ -1127,7 +1173,7 @@ static bool is_operator(yysymbol_kind_t k)
 	switch (k) {
 	case YYSYMBOL_AND: case YYSYMBOL_OR: case YYSYMBOL_IN: case YYSYMBOL_IS: case YYSYMBOL_NOT:
 	case YYSYMBOL_OTHERWISE: case YYSYMBOL_NE: case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_FOR:
-	case YYSYMBOL_MOD:
+	case YYSYMBOL_MOD: case YYSYMBOL_AT:
 		return true;
 	default:
 		break;

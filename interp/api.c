@@ -889,7 +889,10 @@ const char *edict_ctx_as_of(edict_ctx *x)
 
 typedef struct LoadFacts {
 	edict_ctx *x;
-	json_object *obj;
+	json_object *obj; /* the document as json-c's tree, or */
+	const char *text; /* as text, for the fast door (facts_load_text) */
+	size_t len;
+	FactsSpan *id;
 	const char *err;
 	int st;
 } LoadFacts;
@@ -898,12 +901,16 @@ static void load_facts_body(void *ud)
 {
 	LoadFacts *k = ud;
 	edict_ctx *x = k->x;
-	k->st = facts_load_object_recycling(x->c, k->obj, "facts", &k->err, x->recycling ? x->recycle : NULL);
+	FactsRecycle *rc = x->recycling ? x->recycle : NULL;
+	if (k->text)
+		k->st = facts_load_text(x->c, k->text, k->len, rc, k->id);
+	else
+		k->st = facts_load_object_recycling(x->c, k->obj, "facts", &k->err, rc);
 }
 
 /* Load a document into the context, all or nothing: on failure (running
- * out of memory too) the facts and date are as before. */
-static int load_facts(edict_ctx *x, json_object *obj)
+ * out of memory too) the facts and date are as before.  Returns k->st. */
+static int load_into(edict_ctx *x, LoadFacts *k)
 {
 	Ctx *c = x->c;
 	int nf = c->p->nfacts;
@@ -913,19 +920,34 @@ static int load_facts(edict_ctx *x, json_object *obj)
 	memcpy(saved, c->facts, sizeof(Value) * (size_t)nf);
 	const date_t before = c->as_of, none = INT32_MIN;
 	c->as_of = none;
-	LoadFacts k = {x, obj, NULL, ST_OK};
-	int thrown = pr_call(load_facts_body, &k);
+	int thrown = pr_call(load_facts_body, k);
 	date_t doc = c->as_of;
 	c->as_of = before;
-	if (thrown != ST_OK || k.st != ST_OK)
+	if (thrown != ST_OK || k->st != ST_OK)
 		memcpy(c->facts, saved, sizeof(Value) * (size_t)nf);
 	pr_pass(thrown);
-	if (k.st != ST_OK)
-		return fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", k.err ? k.err : "the facts could not be read");
+	if (k->st != ST_OK)
+		return k->st;
 	x->doc_dated = doc != none;
 	x->doc_date = doc;
 	changed(x);
+	return ST_OK;
+}
+
+static int load_facts(edict_ctx *x, json_object *obj)
+{
+	LoadFacts k = {x, obj, NULL, 0, NULL, NULL, ST_OK};
+	if (load_into(x, &k) != ST_OK)
+		return fail(x, EDICT_EFACTS, (Loc){"facts", 0, 0, 0, 0}, NULL, "%s", k.err ? k.err : "the facts could not be read");
 	return ok(x);
+}
+
+/* The fast door (facts_load_text): EDICT_OK, or EDICT_EFACTS when it
+ * declines the document, with the context as it was, its last error too. */
+static int load_fast(edict_ctx *x, const char *text, size_t len, FactsSpan *id)
+{
+	LoadFacts k = {x, NULL, text, len, id, NULL, ST_OK};
+	return load_into(x, &k) == ST_OK ? ok(x) : EDICT_EFACTS;
 }
 
 typedef struct Text {
@@ -940,6 +962,9 @@ static int set_facts_text(edict_ctx *x, void *arg)
 		return fail(x, EDICT_EUSAGE, noloc, NULL, "the facts text is NULL");
 	const char *json = t->s;
 	size_t len = t->len == EDICT_NUL_TERMINATED ? strlen(json) : t->len;
+	FactsSpan id;
+	if (load_fast(x, json, len, &id) == EDICT_OK)
+		return EDICT_OK;
 	FactsError e;
 	int st = facts_read(json, len, &x->pending, &e);
 	if (st == ST_MEMORY)
@@ -977,6 +1002,24 @@ static int set_facts_object(edict_ctx *x, void *root)
 int api_set_facts_object(edict_ctx *x, json_object *root)
 {
 	return on_ctx(x, set_facts_object, root);
+}
+
+typedef struct FastText {
+	const char *s;
+	size_t len;
+	FactsSpan *id;
+} FastText;
+
+static int set_facts_fast(edict_ctx *x, void *arg)
+{
+	FastText *t = arg;
+	return load_fast(x, t->s, t->len, t->id);
+}
+
+int api_set_facts_text(edict_ctx *x, const char *text, size_t len, FactsSpan *id)
+{
+	FastText t = {text, len, id};
+	return on_ctx(x, set_facts_fast, &t);
 }
 
 /* ------------------------------------------ facts, piece by piece */

@@ -47,6 +47,12 @@
 /* Replace a context's facts with a parsed JSON document, as
  * edict_ctx_set_facts_json does with text. */
 int api_set_facts_object(edict_ctx *ctx, json_object *root);
+/* Replace a context's facts with a document read by the fast door
+ * (facts_load_text): EDICT_OK, with the document's "id" as JSON text in
+ * *id, or EDICT_EFACTS when the door declines the document, the context
+ * unchanged, its last error too: then read it with facts_read and
+ * api_set_facts_object, which accept it or say why not. */
+int api_set_facts_text(edict_ctx *ctx, const char *text, size_t len, FactsSpan *id);
 /* Let the context fill the fact records of earlier documents again instead
  * of allocating new ones (see FactsRecycle in facts.h): for a host that
  * never keeps a value, handle or text of earlier facts once it has set new

@@ -102,7 +102,7 @@ const char *ast_node_kind_name(NodeKind k)
 		"true/false", "number", "percentage", "money amount", "date", "duration", "text",
 		"tariff code", "unknown", "as_of", "name", "field", "call", "unary", "binary",
 		"in", "is", "otherwise", "if", "let", "match", "arm", "list", "record", "entry",
-		"generator", "comprehension"};
+		"generator", "comprehension", "at", "dated values"};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 

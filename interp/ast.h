@@ -53,7 +53,8 @@ typedef enum TypeKind {
 	TY_ENUM,
 	TY_REC,
 	TY_LIST,
-	TY_EMPTY /* the empty list [] before its element type is known */
+	TY_EMPTY, /* the empty list [] before its element type is known */
+	TY_SERIES /* a fact over time: dated values of elem (a list of [date, value] pairs, dates ascending) */
 } TypeKind;
 
 typedef struct TypeDef TypeDef;
@@ -62,7 +63,7 @@ typedef struct Node Node;
 typedef struct Type {
 	TypeKind kind;
 	uint16_t cur;        /* TY_MONEY: currency, 0 = any currency */
-	const struct Type *elem; /* TY_LIST */
+	const struct Type *elem; /* TY_LIST, TY_SERIES */
 	TypeDef *def;        /* TY_ENUM, TY_REC */
 } Type;
 
@@ -144,7 +145,10 @@ typedef enum NodeKind {
 	N_RECORD,   /* { text: kids ... } : kids are N_ENTRY */
 	N_ENTRY,    /* text : kids[0] */
 	N_GEN,      /* kids[0] for text in kids[1] where kids[2] (may be NULL) */
-	N_COMP      /* [ N_GEN ] */
+	N_COMP,     /* [ N_GEN ] */
+	N_AT,       /* kids[0] at kids[1]: a fact over time read at a date */
+	N_SERIES    /* a test's dated values: kids are date, value, date, value ...;
+		     * as a type node, `kids[0] over time` */
 } NodeKind;
 
 enum { HS_CHAPTER = 1, HS_HEADING, HS_SUBHEADING };
@@ -188,6 +192,9 @@ struct Node {
 	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
 	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
 	bool is_const; /* a literal: k holds its value */
+	/* a fact over time read by name (N_NAME, N_FIELD): SR_ASOF read at the
+	 * as-of date, SR_WHOLE all its dated values, read by an enclosing N_AT */
+	enum { SR_NONE, SR_ASOF, SR_WHOLE } series_read;
 	Value k;
 };
 

@@ -401,6 +401,10 @@ static const Type *resolve_type(Chk *c, Node *tn)
 		const Type *e = resolve_type(c, tn->kids[0]);
 		return e->kind == TY_ERROR ? e : ty_list(e);
 	}
+	if (tn->kind == N_SERIES) {
+		const Type *e = resolve_type(c, tn->kids[0]);
+		return e->kind == TY_ERROR ? e : ty_series(e);
+	}
 	const char *s = tn->text;
 	static const struct {
 		const char *name;
@@ -1661,6 +1665,61 @@ static const Type *check_list(Chk *c, Node *n, const Type *expect)
 	return n->type = t->kind == TY_ERROR ? t : ty_list(t);
 }
 
+/* A name or field that reads a fact over time: its value at the as-of
+ * date, unless an enclosing `at` names another date (check_at). */
+static const Type *series_read(Node *n, const Type *t)
+{
+	if (t->kind != TY_SERIES)
+		return t;
+	n->series_read = SR_ASOF;
+	return n->type = t->elem;
+}
+
+/* `x at DATE`: x must read a fact over time, the date be a date. */
+static const Type *check_at(Chk *c, Node *n)
+{
+	Node *x = n->kids[0], *when = n->kids[1];
+	const Type *t = check(c, x, NULL);
+	const Type *dt = check(c, when, &ty_date);
+	if (dt->kind != TY_ERROR && dt->kind != TY_DATE) {
+		Diag *dg = err(c, when->loc, "'at' needs a date, but '%s' is %s", prog_node_text(c->p, when), a_ty(dt));
+		diag_hint(dg, "write a date such as 2025-03-31, or one computed from the as-of date, such as as_of - 3 months");
+	}
+	if (t->kind == TY_ERROR)
+		return n->type = &ty_error;
+	if (x->series_read != SR_ASOF) {
+		Diag *dg = err(c, x->loc, "'%s' is not a fact over time, so it has no value at a date", prog_node_text(c->p, x));
+		diag_hint(dg, "'at' reads a fact declared with dated values, as in 'us_export_share : percent over time'");
+		return n->type = &ty_error;
+	}
+	x->series_read = SR_WHOLE;
+	return n->type = dt->kind == TY_DATE || dt->kind == TY_ERROR ? t : &ty_error;
+}
+
+/* A test's dated values (`from DATE = value` ...): each value of the
+ * fact's type, the dates from the earliest, none twice. */
+static const Type *check_series(Chk *c, Node *n, const Type *expect)
+{
+	const Type *elem = expect && expect->kind == TY_SERIES ? expect->elem : &ty_error;
+	for (int i = 0; i + 1 < n->nkids; i += 2) {
+		Node *d = n->kids[i];
+		check(c, d, &ty_date);
+		expect_type(c, n->kids[i + 1], elem, "the value");
+		Node *prev = i ? n->kids[i - 2] : NULL;
+		if (!prev || !prev->is_const || !d->is_const || prev->k.tag != V_DATE || d->k.tag != V_DATE)
+			continue;
+		if (d->k.as.i == prev->k.as.i) {
+			Diag *dg = err(c, d->loc, "two values are given from %s: this one and the one at line %d", d->text,
+				       prev->loc.line);
+			diag_hint(dg, "keep one, or give this one its own date");
+		} else if (d->k.as.i < prev->k.as.i) {
+			Diag *dg = err(c, d->loc, "the dates are not in order: %s comes after %s", d->text, prev->text);
+			diag_hint(dg, "write the dated values from the earliest date to the latest");
+		}
+	}
+	return n->type = expect && expect->kind == TY_SERIES ? expect : &ty_error;
+}
+
 /* Any expression, against the type the context expects (NULL: any):
  * its type, with names resolved and errors reported. */
 static const Type *check(Chk *c, Node *n, const Type *expect)
@@ -1683,8 +1742,10 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 			n->type = expect;
 		return n->type;
 	case N_ASOF: return n->type = &ty_date;
-	case N_NAME: return check_name(c, n, expect);
-	case N_FIELD: return check_field(c, n);
+	case N_NAME: return series_read(n, check_name(c, n, expect));
+	case N_FIELD: return series_read(n, check_field(c, n));
+	case N_AT: return check_at(c, n);
+	case N_SERIES: return check_series(c, n, expect);
 	case N_CALL: return check_call(c, n, expect);
 	case N_UNARY: return check_unary(c, n, expect);
 	case N_BINARY: return check_binary(c, n);
@@ -2333,6 +2394,27 @@ const Type *chk_query(Program *p, Node *expr, const Type *expect, Diags *d, int 
 	return t;
 }
 
+/* A fact over time is given its dated values (`from DATE = value`), any
+ * other fact one value. */
+static bool given_form_fits(const TestStep *s, const Type *t, Diags *d)
+{
+	bool dated = s->expr->kind == N_SERIES;
+	if (dated == (t->kind == TY_SERIES) || t->kind == TY_ERROR || s->expr->kind == N_UNKNOWN)
+		return true;
+	char *path = xprintf("%s", s->path[0]);
+	for (int j = 1; j < s->npath; j++)
+		path = xprintf("%s.%s", path, s->path[j]);
+	Diag *dg;
+	if (dated) {
+		dg = diag_add(d, SEV_ERROR, s->loc, "'%s' is not a fact over time: give it one value", path);
+		diag_hint(dg, "write: given %s = ...", path);
+	} else {
+		dg = diag_add(d, SEV_ERROR, s->loc, "'%s' holds dated values: give each with the date it holds from", path);
+		diag_hint(dg, "write: given %s from 2025-01-01 = ...  (one 'from' for each value)", path);
+	}
+	return false;
+}
+
 bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
 {
 	Chk *c = p->chk;
@@ -2375,6 +2457,8 @@ bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
 		t = t->def->fields[slot].type;
 	}
 	s->type = t;
+	if (!given_form_fits(s, t, d))
+		return false;
 	int before = d->nerrors;
 	chk_query(p, s->expr, t, d, nlocals);
 	return d->nerrors == before;

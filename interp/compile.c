@@ -463,6 +463,22 @@ static void cond(Cg *g, Node *n)
 		emit(g, OP_TRACE_COND, n->id, n->loc);
 }
 
+/* After the dated values of a fact over time (n reads them): its value at
+ * `when` (NULL: the as-of date).  The path names the fact in the unknown
+ * of a read before its first value, and in the explanation of the read.
+ * Read whole by an enclosing `at`, the values stay as they are. */
+static void series_at(Cg *g, Node *n, Node *when)
+{
+	if (n->series_read == SR_WHOLE && !when)
+		return;
+	const char *path = is_fact_chain(n) ? fact_path_text(g->p, n) : prog_node_text(g->p, n);
+	if (when)
+		expr(g, when);
+	else
+		emit(g, OP_ASOF, 0, n->loc);
+	emit2(g, OP_AT, konst(g, val_str(path, strlen(path))), g->trace && g->fact_depth == 0, n->loc);
+}
+
 /* A name: a local, a decision (decided once per evaluation) or a fact. */
 static void name_ref(Cg *g, Node *n)
 {
@@ -475,7 +491,9 @@ static void name_ref(Cg *g, Node *n)
 		return;
 	case R_FACT:
 		emit(g, OP_FACT, n->slot, n->loc);
-		if (g->trace && g->fact_depth == 0)
+		if (n->series_read)
+			series_at(g, n, NULL);
+		else if (g->trace && g->fact_depth == 0)
 			emit(g, OP_TRACE_FACT, konst(g, val_str(g->p->facts[n->slot]->name, strlen(g->p->facts[n->slot]->name))), n->loc);
 		return;
 	default: /* members are constants; functions and builtins are called */
@@ -490,6 +508,8 @@ static void field(Cg *g, Node *n)
 	Node *k = n->kids[0];
 	if (k->kind == N_NAME && k->ref == R_LOCAL) {
 		emit2(g, OP_LOCALFIELD, local(g, k->slot), n->slot, n->loc);
+		if (n->series_read)
+			series_at(g, n, NULL);
 		return;
 	}
 	bool fact = is_fact_chain(n);
@@ -501,7 +521,9 @@ static void field(Cg *g, Node *n)
 		g->fact_depth--;
 		emit(g, OP_FIELD, n->slot, n->loc);
 	}
-	if (fact && g->trace && g->fact_depth == 0) {
+	if (n->series_read) {
+		series_at(g, n, NULL);
+	} else if (fact && g->trace && g->fact_depth == 0) {
 		const char *path = fact_path_text(g->p, n);
 		emit(g, OP_TRACE_FACT, konst(g, val_str(path, strlen(path))), n->loc);
 	}
@@ -664,6 +686,18 @@ static void record(Cg *g, Node *n)
 	emit2(g, OP_MKREC, td->id, td->nfields, n->loc);
 }
 
+/* A test's dated values: the list of [date, value] pairs a fact over
+ * time holds (check_series has put the dates in order). */
+static void series_values(Cg *g, Node *n)
+{
+	for (int i = 0; i + 1 < n->nkids; i += 2) {
+		expr(g, n->kids[i]);
+		expr(g, n->kids[i + 1]);
+		emit(g, OP_MKLIST, 2, n->kids[i]->loc);
+	}
+	emit(g, OP_MKLIST, n->nkids / 2, n->loc);
+}
+
 /* Any expression: its value on top of the stack. */
 static void expr(Cg *g, Node *n)
 {
@@ -682,6 +716,11 @@ static void expr(Cg *g, Node *n)
 	case N_LIST: list(g, n); return;
 	case N_RECORD: record(g, n); return;
 	case N_COMP: loop(g, n->kids[0], ACC_LIST, NULL); return;
+	case N_AT:
+		expr(g, n->kids[0]);
+		series_at(g, n->kids[0], n->kids[1]);
+		return;
+	case N_SERIES: series_values(g, n); return;
 	case N_UNARY:
 		if (n->op == UN_NEG) {
 			expr(g, n->kids[0]);

@@ -12,29 +12,23 @@
 
 #include "check.h"
 #include "facts.h"
+#include "factsint.h"
 #include "format.h"
-
-/* Where a value sits in the document: built on the stack as the converter
- * descends, and spelled out ("kpi_reports[2].actual") only when a message
- * or an unknown value needs it, so well-formed facts cost no strings. */
-typedef struct Path {
-	const struct Path *up;
-	const char *key; /* field name, or NULL for a list item */
-	size_t index;
-} Path;
 
 static void path_build(const Path *p, Buf *b)
 {
 	if (!p)
 		return;
 	path_build(p->up, b);
-	if (p->key)
+	if (p->dated)
+		buf_printf(b, " from %s", p->key);
+	else if (p->key)
 		buf_printf(b, "%s%s", p->up ? "." : "", p->key);
 	else
 		buf_printf(b, "[%zu]", p->index);
 }
 
-static const char *path_text(const Path *p)
+const char *facts_path_text(const Path *p)
 {
 	Buf b = {0};
 	path_build(p, &b);
@@ -48,7 +42,7 @@ static int fail(const char **err, const Path *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *msg = xvprintf(fmt, ap);
 	va_end(ap);
-	*err = path ? xprintf("%s: %s", path_text(path), msg) : msg;
+	*err = path ? xprintf("%s: %s", facts_path_text(path), msg) : msg;
 	return ST_FACTS;
 }
 
@@ -161,27 +155,18 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 	}
 }
 
-static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path);
-
-/* Names of fields, facts and members mostly differ in their first letter:
- * comparing it first spares most calls of strcmp when looking a key up. */
-static inline bool same_name(const char *a, const char *b)
-{
-	return a[0] == b[0] && strcmp(a, b) == 0;
-}
-
 /* An absent field: its default, else unknown for its path.  A record-typed
  * field stays one unknown (`company.address`) rather than a record of them. */
-static Value field_absent(const Program *p, const Field *f, const Path *fp)
+Value facts_field_absent(const Program *p, const Field *f, const Path *fp)
 {
 	if (f->type && f->type->kind == TY_REC && !f->dflt) {
-		const char *s = path_text(fp);
+		const char *s = facts_path_text(fp);
 		return val_unknown(val_missing1(s, strlen(s)));
 	}
-	return absent(p, f->type ? f->type : &ty_error, f->dflt, fp);
+	return facts_absent_at(p, f->type ? f->type : &ty_error, f->dflt, fp);
 }
 
-static Value absent(const Program *p, const Type *t, const Node *dflt, const Path *path)
+Value facts_absent_at(const Program *p, const Type *t, const Node *dflt, const Path *path)
 {
 	if (dflt && dflt->is_const)
 		return dflt->k;
@@ -194,26 +179,51 @@ static Value absent(const Program *p, const Type *t, const Node *dflt, const Pat
 		Value r = val_rec(td->id, (uint32_t)td->nfields);
 		for (int i = 0; i < td->nfields; i++) {
 			Path fp = {path, td->fields[i].name, 0};
-			r.as.r->f[i] = field_absent(p, &td->fields[i], &fp);
+			r.as.r->f[i] = facts_field_absent(p, &td->fields[i], &fp);
 		}
 		return r;
 	}
-	const char *s = path_text(path);
+	const char *s = facts_path_text(path);
 	return val_unknown(val_missing1(s, strlen(s)));
 }
 
-/* ------------------------------------------------------------ templates */
+Value facts_null(const Program *p, const Type *t, const Path *path)
+{
+	if (t->kind == TY_REC) {
+		const char *s = facts_path_text(path);
+		return val_unknown(val_missing1(s, strlen(s)));
+	}
+	return facts_absent_at(p, t, NULL, path);
+}
 
-/* What an absent fact or field looks like depends only on the schema and
- * the path, so for every path that goes through records (not list items)
- * it is built once per Program; loading a document then copies it and
- * overwrites what the document gives, and spells out no paths. */
-struct Tmpl {
-	Value absent;          /* the value of this fact or field when absent */
-	int nfields;           /* records: */
-	Value *fabsent;        /*   each field's absent value */
-	struct Tmpl **field;   /*   each field's own template */
-};
+Value facts_record_to_fill(const TypeDef *td, Rec *reuse)
+{
+	if (reuse && reuse->n == (uint32_t)td->nfields) {
+		Value r = {.tag = V_REC, .aux = td->id}; /* every field is written by the caller */
+		r.as.r = reuse;
+		return r;
+	}
+	return val_rec(td->id, (uint32_t)td->nfields);
+}
+
+unsigned char *facts_seen(const TypeDef *td, unsigned char *here)
+{
+	unsigned char *seen = td->nfields < FACTS_SEEN_HERE ? here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
+	memset(seen, 0, (size_t)td->nfields + 1);
+	return seen;
+}
+
+void facts_fill_absent(const Program *p, const TypeDef *td, const Path *path, const Tmpl *tm, Value rec,
+		       const unsigned char *seen)
+{
+	for (int i = 0; i < td->nfields; i++)
+		if (seen[i] != FACTS_GIVEN) {
+			Path fp = {path, td->fields[i].name, 0};
+			rec.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : facts_field_absent(p, &td->fields[i], &fp);
+		}
+}
+
+/* ------------------------------------------------------------ templates */
 
 #define TMPL_MAX_DEPTH 8 /* records that contain themselves stop here */
 
@@ -229,7 +239,7 @@ static Tmpl *tmpl_build(const Program *p, const Type *t, Value absent_value, con
 	tm->field = GC_MALLOC(sizeof(Tmpl *) * (size_t)(td->nfields + 1));
 	for (int i = 0; i < td->nfields; i++) {
 		Path fp = {path, td->fields[i].name, 0};
-		tm->fabsent[i] = field_absent(p, &td->fields[i], &fp);
+		tm->fabsent[i] = facts_field_absent(p, &td->fields[i], &fp);
 		if (td->fields[i].type)
 			tm->field[i] = tmpl_build(p, td->fields[i].type, tm->fabsent[i], &fp, depth + 1);
 	}
@@ -242,7 +252,7 @@ void facts_prepare(Program *p)
 	for (int i = 0; i < p->nfacts; i++) {
 		Decl *f = p->facts[i];
 		Path root = {NULL, f->name, 0};
-		t[i] = tmpl_build(p, f->type, absent(p, f->type, f->dflt, &root), &root, 0);
+		t[i] = tmpl_build(p, f->type, facts_absent_at(p, f->type, f->dflt, &root), &root, 0);
 	}
 	p->fact_tmpl = t;
 }
@@ -250,7 +260,7 @@ void facts_prepare(Program *p)
 Value facts_absent(const Program *p, const Type *t, const Node *dflt, const char *path)
 {
 	Path root = {NULL, path, 0};
-	return absent(p, t, dflt, &root);
+	return facts_absent_at(p, t, dflt, &root);
 }
 
 static int convert(const Program *p, const Type *t, json_object *j, const Path *path, const Tmpl *tm, Rec *reuse,
@@ -350,17 +360,9 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 	if (json_object_get_type(j) != json_type_object)
 		return wrong(t, j, path, err);
 	TypeDef *td = t->def;
-	Value r;
-	if (reuse && reuse->n == (uint32_t)td->nfields) {
-		/* every field is written below */
-		r = (Value){.tag = V_REC, .aux = td->id};
-		r.as.r = reuse;
-	} else {
-		r = val_rec(td->id, (uint32_t)td->nfields);
-	}
-	unsigned char seen_here[64];
-	unsigned char *seen = td->nfields < (int)sizeof seen_here ? seen_here : GC_MALLOC_ATOMIC((size_t)td->nfields + 1);
-	memset(seen, 0, (size_t)td->nfields + 1);
+	Value r = facts_record_to_fill(td, reuse);
+	unsigned char seen_here[FACTS_SEEN_HERE];
+	unsigned char *seen = facts_seen(td, seen_here);
 	/* Documents usually list fields in the schema's order: try the field
 	 * after the last one found before looking the name up. */
 	int guess = 0;
@@ -372,19 +374,53 @@ static int convert_record(const Program *p, const Type *t, json_object *j, const
 		guess = slot + 1 < td->nfields ? slot + 1 : 0;
 		if (json_object_get_type(val) == json_type_null)
 			continue; /* null is the same as leaving the field out: its default, else missing */
-		seen[slot] = 1;
+		seen[slot] = FACTS_GIVEN;
 		Path fp = {path, td->fields[slot].name, 0};
 		const Tmpl *ftm = tm && tm->field ? tm->field[slot] : NULL;
 		int st = convert(p, td->fields[slot].type, val, &fp, ftm, NULL, &r.as.r->f[slot], err);
 		if (st != ST_OK)
 			return st;
 	}
-	for (int i = 0; i < td->nfields; i++)
-		if (!seen[i]) {
-			Path fp = {path, td->fields[i].name, 0};
-			r.as.r->f[i] = tm && tm->fabsent ? tm->fabsent[i] : field_absent(p, &td->fields[i], &fp);
-		}
+	facts_fill_absent(p, td, path, tm, r, seen);
 	*out = r;
+	return ST_OK;
+}
+
+/* A fact over time: an object whose keys are the dates each value holds
+ * from, earliest first, as {"2025-01-01": "12%", "2025-04-01": "18%"};
+ * the value is a list of [date, value] pairs in that order.  (A date
+ * named twice is refused by facts_read, as any key named twice.) */
+static int convert_series(const Program *p, const Type *t, json_object *j, const Path *path, Value *out,
+			  const char **err)
+{
+	if (json_object_get_type(j) != json_type_object)
+		return fail(err, path, "expected dated values: a JSON object with the date each value holds from, like "
+				       "{\"2025-01-01\": ..., \"2025-04-01\": ...}, got %s",
+			    shown(j));
+	List *l = val_list_new((uint32_t)json_object_object_length(j));
+	uint32_t n = 0;
+	json_object_object_foreach(j, key, val)
+	{
+		date_t d;
+		if (date_parse(key, strlen(key), &d) != 0)
+			return fail(err, path, "\"%s\" is not a date; each key is the date its value holds from, like "
+					       "\"2025-01-01\"",
+				    key);
+		if (n && d <= l->items[n - 1].as.l->items[0].as.i) {
+			char before[11];
+			date_format((date_t)l->items[n - 1].as.l->items[0].as.i, before);
+			return fail(err, path, "the dates are not in order: %s comes after %s; write them from the earliest",
+				    key, before);
+		}
+		List *pair = val_list_new(2);
+		pair->items[0] = val_date(d);
+		Path vp = {path, key, 0, true};
+		int st = convert(p, t->elem, val, &vp, NULL, NULL, &pair->items[1], err);
+		if (st != ST_OK)
+			return st;
+		l->items[n++] = val_list(pair);
+	}
+	*out = val_list(l);
 	return ST_OK;
 }
 
@@ -444,12 +480,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 {
 	json_type jt = json_object_get_type(j);
 	if (jt == json_type_null) {
-		if (t->kind == TY_REC) {
-			const char *s = path_text(path);
-			*out = val_unknown(val_missing1(s, strlen(s)));
-		} else {
-			*out = absent(p, t, NULL, path);
-		}
+		*out = facts_null(p, t, path);
 		return ST_OK;
 	}
 	switch (t->kind) {
@@ -474,6 +505,7 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 	case TY_ENUM: return convert_member(p, t->def, j, path, out, err);
 	case TY_LIST: return convert_list(p, t, j, path, out, err);
 	case TY_REC: return convert_record(p, t, j, path, tm, reuse, out, err);
+	case TY_SERIES: return convert_series(p, t, j, path, out, err);
 	default: return fail(err, path, "this fact cannot be read");
 	}
 }
@@ -504,7 +536,7 @@ FactsRecycle *facts_recycle_new(const Program *p)
 /* A load went well: each root's new record becomes the installed one and
  * the one it replaces the spare; a root the document did not give a record
  * frees its installed one. */
-static void recycle_swap(const Program *p, FactsRecycle *rc, Rec *const *made)
+void facts_recycle_swap(const Program *p, FactsRecycle *rc, Rec *const *made)
 {
 	for (int i = 0; i < p->nfacts; i++) {
 		if (made[i]) {
@@ -566,7 +598,7 @@ int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, con
 			made[idx] = c->facts[idx].tag == V_REC ? c->facts[idx].as.r : NULL;
 	}
 	if (rc)
-		recycle_swap(p, rc, made);
+		facts_recycle_swap(p, rc, made);
 	return ST_OK;
 }
 
@@ -908,6 +940,8 @@ typedef struct LoadObject {
 	const char *name;
 	const char **err;
 	int st;
+	const char *text; /* the fast door's: the text */
+	size_t len;
 } LoadObject;
 
 static void load_object_body(void *ud)
@@ -916,15 +950,30 @@ static void load_object_body(void *ud)
 	k->st = facts_load_object(k->c, k->root, k->name, k->err);
 }
 
+static void load_text_body(void *ud)
+{
+	LoadObject *k = ud;
+	FactsSpan id;
+	k->st = facts_load_text(k->c, k->text, k->len, NULL, &id);
+}
+
 int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
 {
+	/* the fast door first; what it declines, the full reader decides */
+	LoadObject fast = {c, NULL, name, err, ST_OK, text, len};
+	int thrown = pr_call(load_text_body, &fast);
+	pr_pass(thrown);
+	if (thrown != ST_OK)
+		return thrown;
+	if (fast.st == ST_OK)
+		return ST_OK;
 	json_object *root;
 	int st = facts_parse_json(text, len, name, &root, err);
 	if (st != ST_OK)
 		return st;
 	/* json-c's tree is malloc'd: free it even when memory runs out midway */
-	LoadObject k = {c, root, name, err, ST_OK};
-	int thrown = pr_call(load_object_body, &k);
+	LoadObject k = {c, root, name, err, ST_OK, NULL, 0};
+	thrown = pr_call(load_object_body, &k);
 	json_object_put(root);
 	pr_pass(thrown);
 	if (thrown != ST_OK)
@@ -951,7 +1000,7 @@ void facts_set_path(Ctx *c, int root, const int *slots, int nslots, Value v)
 			return; /* the checker guarantees records along the path */
 		/* an absent record on the way becomes a record of absent fields */
 		if (at->tag != V_REC)
-			*at = absent(p, t, NULL, i ? &up[i - 1] : &path);
+			*at = facts_absent_at(p, t, NULL, i ? &up[i - 1] : &path);
 		const Field *f = &t->def->fields[slots[i]];
 		up[i] = (Path){i ? &up[i - 1] : &path, f->name, 0};
 		t = f->type;

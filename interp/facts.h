@@ -3,9 +3,10 @@
  * fact schema (`fact` declarations).
  *
  * Every fact arrives typed: a percentage as "14%", money as "50000000 KRW",
- * a date as "2026-12-01".  A missing fact becomes an unknown value that
- * remembers its path, so a decision that cannot be made can say which facts
- * it still needs.  Errors name the path: `company.us_export_share: expected
+ * a date as "2026-12-01", a fact over time as its dated values, an object
+ * {"2025-01-01": "12%", "2025-04-01": "18%"} from the earliest date.  A
+ * missing fact becomes an unknown value that remembers its path, so a
+ * decision that cannot be made can say which facts it still needs.  Errors name the path: `company.us_export_share: expected
  * a percentage like "12%", got "abc"`.
  */
 #ifndef EDICT_FACTS_H
@@ -70,6 +71,23 @@ FactsRecycle *facts_recycle_new(const Program *p);
 /* facts_load_object, filling the spare records of rc (NULL: as
  * facts_load_object). */
 int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, const char **err, FactsRecycle *rc);
+
+/* A piece of the text of a document. */
+typedef struct FactsSpan {
+	const char *s; /* NULL: none */
+	size_t n;
+} FactsSpan;
+
+/* The fast door for the documents of a stream (factstext.c): the text read
+ * in one pass straight into c's facts, as facts_read and then
+ * facts_load_object_recycling would load them, with no tree in between.
+ * Returns ST_OK, with the document's "id" as its JSON text in *id (as
+ * json-c writes it back; s NULL when the document has none), or ST_FACTS
+ * when it declines the document (anything it does not read, right or
+ * wrong), leaving c as it was: then the full reader decides, and says
+ * why when it refuses.  rc may be NULL. */
+int facts_load_text(Ctx *c, const char *text, size_t len, FactsRecycle *rc, FactsSpan *id);
+
 /* Convert JSON to a value of type t; path names it in messages. */
 int facts_convert(const Program *p, const Type *t, json_object *j, const char *path, Value *out, const char **err);
 /* The value of an absent fact or field of type t at path (its default or unknown). */

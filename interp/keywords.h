@@ -79,7 +79,9 @@ typedef enum KwClass {
 	X(GIVEN, "given", KW_OTHER)              \
 	X(EXPECT, "expect", KW_OTHER)            \
 	X(SHOWING, "showing", KW_OTHER)          \
-	X(AS_OF, "as_of", KW_EXPR)
+	X(AS_OF, "as_of", KW_EXPR)               \
+	X(AT, "at", KW_EXPR)                     \
+	X(OVER, "over", KW_OTHER)
 
 typedef struct Keyword {
 	const char *text;

@@ -107,7 +107,7 @@ static bool known_keyword(const Item *x)
 		"overrides", "from", "until", "source", "assumption", "hit", "and", "or", "not", "in",
 		"is", "known", "unknown", "if", "else", "let", "match", "for", "where", "true", "false",
 		"otherwise", "list", "chapter", "heading", "subheading", "hs", "given", "expect",
-		"showing", "as_of", "mod", "input", "document", "view", "require"};
+		"showing", "as_of", "mod", "input", "document", "view", "at", "over", "require"};
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
 		if (is_text(x, kw[i]))
 			return true;
@@ -251,6 +251,13 @@ static void pop(Stack *s)
 		s->n--;
 }
 
+/* A dated value a test gives a fact over time (`from DATE = value`): on a
+ * line of its own, under its `given`. */
+static bool is_dated_given(const Item *x)
+{
+	return x->decl == DW_TEST && x->depth == 1 && is_text(x, "from");
+}
+
 /* The steps of a test, and what a declaration's body holds between its
  * braces, start their own lines. */
 static bool on_own_line(const Lay *l, int i, const Open *t, DeclWord decl)
@@ -262,7 +269,8 @@ static bool on_own_line(const Lay *l, int i, const Open *t, DeclWord decl)
 		return !(i > 0 && is_text(&l->it[i - 1], "{"));
 	if (i > 0 && is_text(&l->it[i - 1], "{") && l->it[i - 1].block)
 		return true;
-	return decl == DW_TEST && x->depth == 1 && (is_text(x, "given") || is_text(x, "expect") || is_text(x, "as"));
+	return decl == DW_TEST && x->depth == 1 &&
+	       (is_text(x, "given") || is_text(x, "expect") || is_text(x, "as") || is_text(x, "from"));
 }
 
 /* The state of the walk that marks the tokens. */
@@ -479,7 +487,7 @@ static void lay_lines(Lay *l)
 			if (!x->tok)
 				indent = t ? t->indent + 2 : base; /* fixed below when code follows */
 			else if (t)
-				indent = is_closer(x) ? t->indent : t->indent + (x->role == ROLE_CITE ? 4 : 2);
+				indent = is_closer(x) ? t->indent : t->indent + (x->role == ROLE_CITE || is_dated_given(x) ? 4 : 2);
 			else if (x->role == ROLE_DECL || x->flush || x->group)
 				indent = clause = base;
 			else if (x->role == ROLE_CASE)

@@ -79,6 +79,7 @@
 	X(PICK, 0, VAR, "choose among the case conditions in L: case table A; jumps to the chosen body") \
 	X(HIT, 0, VAR, "reduce the list on top by the policy of gathering table A; none and a default: go on to it; else jump past it") \
 	X(DATEIN, 1, 1, "push whether as-of is within [K[A], K[B]) (either may be unknown = open)") \
+	X(AT, 1, -1, "pop a date; replace the dated values below it by the value they hold then (K[A] = the fact's path; B = 1: record it for explanations)") \
 	X(ERROR, 0, VAR, "raise runtime error message K[A]")                                   \
 	X(TRACE_COND, 0, 0, "explain mode: record condition node A with the value on top")    \
 	X(TRACE_FACT, 0, 0, "explain mode: record fact path K[A] with the value on top")      \

@@ -29,6 +29,14 @@ const Type *ty_list(const Type *elem)
 	return t;
 }
 
+const Type *ty_series(const Type *elem)
+{
+	Type *t = GC_MALLOC(sizeof *t);
+	t->kind = TY_SERIES;
+	t->elem = elem;
+	return t;
+}
+
 const Type *ty_money_in(uint16_t cur)
 {
 	if (!cur)
@@ -55,6 +63,7 @@ bool ty_equal(const Type *a, const Type *b)
 	case TY_MONEY:
 		return a->cur == b->cur;
 	case TY_LIST:
+	case TY_SERIES:
 		return ty_equal(a->elem, b->elem);
 	case TY_ENUM:
 	case TY_REC:
@@ -86,6 +95,7 @@ const char *ty_name(const Type *t)
 	case TY_REC: return xprintf("%s record", t->def->name);
 	case TY_LIST: return xprintf("list of %s", ty_name(t->elem));
 	case TY_EMPTY: return "empty list";
+	case TY_SERIES: return xprintf("%s over time", ty_name(t->elem));
 	}
 	return "?";
 }

@@ -110,6 +110,8 @@ typedef struct Program {
 /* Types shared by the checker, the facts loader and the printer. */
 extern const Type ty_error, ty_bool, ty_int, ty_dec, ty_money, ty_pct, ty_date, ty_dur, ty_str, ty_hs, ty_empty;
 const Type *ty_list(const Type *elem);
+/* `elem over time`: a fact's dated values. */
+const Type *ty_series(const Type *elem);
 const Type *ty_money_in(uint16_t cur);
 const Type *ty_named(TypeDef *def);
 bool ty_equal(const Type *a, const Type *b);

@@ -121,6 +121,7 @@ static const char *kind_name(TypeKind k)
 	case TY_ENUM: return "enum";
 	case TY_REC: return "record";
 	case TY_LIST: return "list";
+	case TY_SERIES: return "over time";
 	default: return "other";
 	}
 }
@@ -244,6 +245,12 @@ static void type_schema(Buf *b, const Type *t, const TypeDef **defs, int *ndefs)
 		break;
 	case TY_LIST:
 		buf_puts(b, "{\"type\":[\"array\",\"null\"],\"items\":");
+		type_schema(b, t->elem, defs, ndefs);
+		break;
+	case TY_SERIES:
+		/* {"2025-01-01": value, ...}: each key the date the value holds from */
+		buf_puts(b, "{\"type\":[\"object\",\"null\"],\"propertyNames\":{\"format\":\"date\","
+			    "\"pattern\":\"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\"},\"additionalProperties\":");
 		type_schema(b, t->elem, defs, ndefs);
 		break;
 	case TY_REC: {

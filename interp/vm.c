@@ -608,6 +608,58 @@ static Value decide(Ctx *c, Frame *fr, int d)
 #define VM_COMPUTED_GOTO 1
 #endif
 
+/* The value dated values hold on a date: the pairs [date, value] are in
+ * date order, and the last one from that date or before wins.  Before the
+ * first, unknown for "PATH on DATE".  *how says which value it was. */
+static Value dated_value(const List *l, int64_t when, const char *path, const char *on, const char **how)
+{
+	uint32_t lo = 0, hi = l->len; /* the first pair after `when` */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->items[mid].as.l->items[0].as.i <= when)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	char from[16];
+	if (lo > 0) {
+		date_format((date_t)l->items[lo - 1].as.l->items[0].as.i, from);
+		*how = xprintf("the value from %s", from);
+		return l->items[lo - 1].as.l->items[1];
+	}
+	*how = "it has no dated value";
+	if (l->len) {
+		date_format((date_t)l->items[0].as.l->items[0].as.i, from);
+		*how = xprintf("before its first dated value, from %s", from);
+	}
+	const char *m = xprintf("%s on %s", path, on);
+	return val_unknown(val_missing1(m, strlen(m)));
+}
+
+/* AT: the value of a fact over time s on the date `when`; traced, the read
+ * is recorded as "PATH on DATE (the value from FROM)" for explanations. */
+static Value series_value(Ctx *c, Value s, Value when, const Str *path, int traced)
+{
+	char on[16] = "an unknown date";
+	if (when.tag == V_DATE)
+		date_format((date_t)when.as.i, on);
+	Value v;
+	const char *how;
+	if (s.tag == V_UNKNOWN || when.tag == V_UNKNOWN) {
+		v = val_unknown_union(s, when);
+		how = s.tag == V_UNKNOWN ? "not given" : "the date is unknown";
+	} else if (s.tag != V_LIST || when.tag != V_DATE) {
+		return val_unknown(NULL); /* never made by the facts reader or a test (a bug): no value */
+	} else {
+		v = dated_value(s.as.l, when.as.i, path->data, on, &how);
+	}
+	if (traced) {
+		const char *t = xprintf("%s on %s (%s)", path->data, on, how);
+		trace_add(c, TR_FACT, 0, val_str_new(t, strlen(t)), v);
+	}
+	return v;
+}
+
 static Value exec(Ctx *c, const Chunk *ch, int base)
 {
 	if (++c->depth > VM_MAX_DEPTH)
@@ -1202,6 +1254,14 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		Value f = K[INS_A(w)], u = K[*pc++];
 		bool in = (f.tag != V_DATE || c->as_of >= f.as.i) && (u.tag != V_DATE || c->as_of < u.as.i);
 		PUSH(val_bool(in));
+		VMBREAK;
+	}
+	/* AT A B: pop a date; replace the dated values of a fact over time
+	 * below it with the value they hold on that date (series_value). */
+	VMCASE(AT) {
+		b = POP();
+		int traced = (int)*pc++;
+		TOP() = series_value(c, TOP(), b, K[INS_A(w)].as.s, traced);
 		VMBREAK;
 	}
 	/* ERROR: a runtime error with the message K[A]. */

@@ -154,6 +154,8 @@ static Cands cands_and(Cands a, Cands b)
 
 static bool is_fact_path(const Node *n)
 {
+	if (n->series_read)
+		return false; /* a fact over time: dated values, not one to change */
 	if (n->kind == N_NAME)
 		return n->ref == R_FACT;
 	if (n->kind == N_FIELD && n->ref == R_NONE)

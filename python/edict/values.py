@@ -185,12 +185,21 @@ def _fact(o):
     raise TypeError("a fact cannot be %s (%r)" % (type(o).__name__, o))
 
 
+def _key(k):
+    """A key of the facts: a date (the dated values of a fact over time,
+    {date(2025, 1, 1): Percent(12)}) is written as the text of the day."""
+    if isinstance(k, (datetime.date, datetime.datetime)) or hasattr(k, "isoformat"):
+        return k.isoformat()[:10]
+    return k
+
+
 def _clean(o):
-    """NaN (pandas' missing) becomes null; containers are cleaned inside."""
+    """NaN (pandas' missing) becomes null; date keys become text;
+    containers are cleaned inside."""
     if isinstance(o, float) and math.isnan(o):
         return None
     if isinstance(o, dict):
-        return {k: _clean(v) for k, v in o.items()}
+        return {_key(k): _clean(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
         return [_clean(v) for v in o]
     return o
@@ -203,7 +212,7 @@ def facts_json(facts, clean=True):
         raise TypeError("facts must be a dict, like {\"company\": {...}}, not %s" % type(facts).__name__)
     try:
         return _dumps(facts).encode()
-    except ValueError:  # NaN somewhere: missing
+    except (ValueError, TypeError):  # NaN somewhere (missing), or a date as a key
         if not clean:
             raise
         return _dumps(_clean(facts)).encode()

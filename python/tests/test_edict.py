@@ -101,6 +101,24 @@ def test_facts_from_python_values(rules):
                  "t.name": None}
 
 
+def test_facts_over_time():
+    r = edict.RuleSet.from_text("module h\nfact company { us_export_share : percent over time }\n"
+                                "decision now : percent = company.us_export_share\n"
+                                "decision q1 : percent = company.us_export_share at 2025-03-31\n", "h.edict")
+    dated = {"2025-01-01": "8%", "2025-04-01": "12%"}
+    assert r.decide({"company": {"us_export_share": dated}}, ["h.now", "h.q1"], as_of="2025-05-15") == \
+        {"h.now": Percent(Decimal("12")), "h.q1": Percent(Decimal("8"))}
+    by_date = {datetime.date(2025, 1, 1): Percent(Decimal("8")), datetime.date(2025, 4, 1): Percent(Decimal("12"))}
+    assert r.decide({"company": {"us_export_share": by_date}}, "h.q1", as_of="2025-05-15") == \
+        {"h.q1": Percent(Decimal("8"))}
+    assert r.missing({"company": {"us_export_share": {"2025-04-01": "12%"}}}, "h.q1") == \
+        ["company.us_export_share on 2025-03-31"]
+    with pytest.raises(edict.FactsError) as e:
+        r.decide({"company": {"us_export_share": {"2025-04-01": "12%", "2025-01-01": "8%"}}})
+    assert e.value.message == ("company.us_export_share: the dates are not in order: 2025-01-01 comes after "
+                               "2025-04-01; write them from the earliest")
+
+
 def test_as_of(rules):
     assert rules.decide({}, "as_of", as_of="2026-12-01") == {"as_of": datetime.date(2026, 12, 1)}
     assert rules.decide({}, "as_of", as_of=datetime.date(2025, 1, 31)) == {"as_of": datetime.date(2025, 1, 31)}

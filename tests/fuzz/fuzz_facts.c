@@ -9,7 +9,13 @@
  * small limits.  The same document is then loaded a second time into the
  * same context, which must give the same outcome (loading replaces facts).
  *
- * Invariants: a refusal has a message; printed JSON is valid JSON.
+ * Loading goes through facts_load_json: the one-pass reader first, json-c's
+ * tree for what it declines.  Each input is also read by the one-pass
+ * reader alone and by the full reader alone: what the first takes, the
+ * second must accept with the same results.
+ *
+ * Invariants: a refusal has a message; printed JSON is valid JSON; the two
+ * readers agree.
  */
 #include "facts.h"
 #include "format.h"
@@ -39,6 +45,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static void evaluate(Ctx *c, Buf *digest);
+
 /* Load and evaluate; returns the load status and a digest of the results. */
 static int run(Ctx *c, const char *text, size_t len, Buf *digest)
 {
@@ -49,6 +57,13 @@ static int run(Ctx *c, const char *text, size_t len, Buf *digest)
 		buf_puts(digest, err);
 		return st;
 	}
+	evaluate(c, digest);
+	return ST_OK;
+}
+
+/* Every decision of prog in c, into digest. */
+static void evaluate(Ctx *c, Buf *digest)
+{
 	date_parse(FUZZ_AS_OF, strlen(FUZZ_AS_OF), &c->as_of);
 	vm_reset(c);
 	for (int i = 0; i < prog->ndecls; i++) {
@@ -68,7 +83,28 @@ static int run(Ctx *c, const char *text, size_t len, Buf *digest)
 		buf_add(digest, j.s ? j.s : "", j.n);
 		buf_puts(digest, "\n");
 	}
-	return ST_OK;
+}
+
+/* The one-pass reader (facts_load_text) takes only what the full reader
+ * (json-c's tree) accepts, with the same as-of date and the same results. */
+static void readers_agree(const char *text, size_t size)
+{
+	Ctx *fast = fuzz_ctx(prog), *full = fuzz_ctx(prog);
+	FactsSpan id;
+	if (facts_load_text(fast, text, size, NULL, &id) != ST_OK)
+		return;
+	json_object *tree = NULL;
+	FactsError e;
+	FUZZ_ASSERT(facts_read(text, size, &tree, &e) == ST_OK);
+	const char *err = NULL;
+	int st = facts_load_object(full, tree, "facts", &err);
+	json_object_put(tree);
+	FUZZ_ASSERT(st == ST_OK);
+	FUZZ_ASSERT(fast->as_of == full->as_of);
+	Buf a = {0}, b = {0};
+	evaluate(fast, &a);
+	evaluate(full, &b);
+	FUZZ_ASSERT(a.n == b.n && (a.n == 0 || memcmp(a.s, b.s, a.n) == 0));
 }
 
 /* One input, under the protected call: running out of memory is a clean outcome. */
@@ -85,6 +121,7 @@ static void one_input(void *ud)
 	int st2 = run(c, text, size, &b);
 	FUZZ_ASSERT(st1 == st2);
 	FUZZ_ASSERT(a.n == b.n && (a.n == 0 || memcmp(a.s, b.s, a.n) == 0));
+	readers_agree(text, size);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

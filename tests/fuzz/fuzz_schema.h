@@ -55,7 +55,10 @@ static const char schema[] __attribute__((unused)) =
 	"decision speed : duration\n"
 	"  default 30 days\n"
 	"  exception fast when eligible then 14 days\n"
-	"  exception slow when company.size = large then 40 days overrides fast\n";
+	"  exception slow when company.size = large then 40 days overrides fast\n"
+	"fact headcount : int over time\n"
+	"decision staff_now : int = headcount\n"
+	"decision staff_before : int = headcount at as_of - 3 months\n";
 
 
 /* Facts that fit the schema, for the query harness. */

@@ -221,10 +221,10 @@ def _(run):
 @case("evaluation memory: 32 MB fits; 160 MB stops at the 64 MiB limit")
 def _(run):
     rules(run, "decision fits : int = length([x for x in range(1, 1000000)])\n"
-               "decision over : int = sum(length(range(1, 1000000)) for y in range(1, 10))\n")
+               "decision too_much : int = sum(length(range(1, 1000000)) for y in range(1, 10))\n")
     f = facts(run)
     run.edict("eval", "r.edict", "--facts", f, "-q", "fits").expect(0, stdout="fits = 1000000\n")
-    run.edict("eval", "r.edict", "--facts", f, "-q", "over").expect(
+    run.edict("eval", "r.edict", "--facts", f, "-q", "too_much").expect(
         1, "more than the memory limit of 67108864 bytes", max_mb=400)
 
 

@@ -24,32 +24,11 @@ static void setup(void)
 
 TestSuite(facts, .init = setup);
 
-static const char *RULES = "enum company_size = sme | midsize | large\n"
-			   "record kpi_report { month : int  exports : money USD  on_target : bool optional }\n"
-			   "record address { city : string  country : string default \"KR\" }\n"
-			   "fact company {\n"
-			   "  name : string optional\n"
-			   "  size : company_size\n"
-			   "  us_export_share : percent\n"
-			   "  voucher_requested : money KRW optional\n"
-			   "  voucher_received : money KRW default 0 KRW\n"
-			   "  founded : date optional\n"
-			   "  processing : duration optional\n"
-			   "  hs_code : hscode optional\n"
-			   "  staff : int optional\n"
-			   "  rate : decimal optional\n"
-			   "  listed : bool default false\n"
-			   "  office : address optional\n"
-			   "  tags : list of string default []\n"
-			   "}\n"
-			   "fact kpi_reports : list of kpi_report\n"
-			   "fact fee : money optional\n";
-
 static Program *program(void)
 {
 	static Program *p;
 	if (!p)
-		p = tu_program(RULES);
+		p = tu_program(TU_FACTS_RULES);
 	return p;
 }
 
@@ -432,6 +411,52 @@ Test(facts, a_too_large_number_is_not_misquoted)
 {
 	cr_assert_str_eq(facts_error("fact company { staff : int }\n", "{\"company\": {\"staff\": 99999999999999999999}}"),
 			 "facts.json: company.staff: the number is too large for a whole number (at most 9223372036854775806)");
+}
+
+/* ------------------------------------------------------ facts over time */
+
+Test(facts, dated_values_are_kept_in_date_order)
+{
+	Ctx *c = loaded("{\"headcount\": {\"2025-01-01\": 10, \"2025-04-01\": 12, \"2025-07-01\": null}}");
+	cr_assert_str_eq(fmt_value_str(c->p, root(c, "headcount")),
+			 "[[2025-01-01, 10], [2025-04-01, 12], [2025-07-01, unknown]]");
+	cr_assert_str_eq(missing_path(root(c, "headcount").as.l->items[2].as.l->items[1]), "headcount from 2025-07-01",
+			 "a null value is unknown from its date, and says so");
+	cr_assert_str_eq(missing_path(root(ctx(), "headcount")), "headcount", "dated values not given are unknown");
+	cr_assert_str_eq(fmt_value_str(c->p, root(loaded("{\"headcount\": {}}"), "headcount")), "[]");
+}
+
+Test(facts, dated_values_are_read_at_a_date)
+{
+	Program *p = program();
+	Ctx *c = tu_ctx(p, "{\"headcount\": {\"2025-01-01\": 10, \"2025-04-01\": 12}}");
+	cr_assert_str_eq(tu_show(c, "headcount at 2025-03-31"), "10");
+	cr_assert_str_eq(tu_show(c, "headcount at 2025-04-01"), "12", "a value holds from its own date");
+	cr_assert_str_eq(tu_show(c, "headcount"), "12", "without 'at': on the as-of date");
+	Value v;
+	cr_assert_eq(tu_run(c, "headcount at 2024-12-31", &v), ST_OK);
+	cr_assert_str_eq(missing_path(v), "headcount on 2024-12-31", "before the first value: unknown, with the date");
+}
+
+Test(facts, error_dated_values)
+{
+	cr_assert_str_eq(refused("{\"headcount\": 10}"),
+			 "facts.json: headcount: expected dated values: a JSON object with the date each value holds from, "
+			 "like {\"2025-01-01\": ..., \"2025-04-01\": ...}, got 10");
+	cr_assert_str_eq(refused("{\"headcount\": {\"2025-04-01\": 12, \"2025-01-01\": 10}}"),
+			 "facts.json: headcount: the dates are not in order: 2025-01-01 comes after 2025-04-01; write them "
+			 "from the earliest");
+	cr_assert_str_eq(refused("{\"headcount\": {\"1 April\": 12}}"),
+			 "facts.json: headcount: \"1 April\" is not a date; each key is the date its value holds from, like "
+			 "\"2025-01-01\"");
+	cr_assert_str_eq(refused("{\"headcount\": {\"2025-02-30\": 12}}"),
+			 "facts.json: headcount: \"2025-02-30\" is not a date; each key is the date its value holds from, like "
+			 "\"2025-01-01\"");
+	cr_assert_str_eq(refused("{\"headcount\": {\"2025-01-01\": 10, \"2025-04-01\": \"12\"}}"),
+			 "facts.json: headcount from 2025-04-01: expected a whole number like 42, got \"12\"");
+	cr_assert_str_eq(refused("{\"headcount\": {\"2025-01-01\": 10, \"2025-01-01\": 12}}"),
+			 "facts.json:1:34: invalid facts: the key \"2025-01-01\" appears twice in one object; keep one",
+			 "a date given twice is refused where it is");
 }
 
 /* ------------------------------------------- members that carry a value */

@@ -55,6 +55,15 @@ Test(layout, comments_stay_with_what_follows)
 			 "fact a : int\n\n# about b\n# more\nfact b : int  # b\n");
 }
 
+Test(layout, facts_over_time_and_their_dated_givens)
+{
+	cr_assert_str_eq(lay("fact c { share : percent  over  time }\n"), "fact c {\n  share : percent over time\n}\n");
+	cr_assert_str_eq(lay("decision d : bool = c.share   at  as_of-1 month>=1%\n"),
+			 "decision d : bool = c.share at as_of - 1 month >= 1%\n");
+	cr_assert_str_eq(lay("test \"t\" {\ngiven c.share from 2025-01-01 = 1% from 2025-04-01 = 2%\nexpect d\n}\n"),
+			 "test \"t\" {\n  given c.share\n    from 2025-01-01 = 1%\n    from 2025-04-01 = 2%\n  expect d\n}\n");
+}
+
 Test(layout, cases_and_citations_on_their_own_lines)
 {
 	cr_assert_str_eq(lay("decision d : duration default 30 days source \"s\" exception fast when p then 14 days "

@@ -133,6 +133,32 @@ Test(schema, facts_schema_and_decisions)
 	edict_rules_free(r);
 }
 
+Test(schema, a_fact_over_time_is_an_object_of_dated_values)
+{
+	edict_rules *r = load("h.edict", "fact headcount : int over time\ndecision h : int = headcount\n");
+	size_t n = edict_rules_schema_json(r, NULL, 0);
+	char *buf = malloc(n + 1);
+	cr_assert_eq(edict_rules_schema_json(r, buf, n + 1), n);
+	json_object *j = json_tokener_parse(buf), *x, *y;
+	cr_assert_not_null(j, "valid JSON: %s", buf);
+	cr_assert(json_object_object_get_ex(j, "facts", &x));
+	cr_assert(json_object_object_get_ex(x, "properties", &x));
+	cr_assert(json_object_object_get_ex(x, "headcount", &x));
+	cr_assert(json_object_object_get_ex(x, "x-edict-kind", &y));
+	cr_assert_str_eq(json_object_get_string(y), "over time");
+	cr_assert(json_object_object_get_ex(x, "x-edict-type", &y));
+	cr_assert_str_eq(json_object_get_string(y), "whole number over time");
+	cr_assert(json_object_object_get_ex(x, "propertyNames", &y));
+	cr_assert(json_object_object_get_ex(y, "format", &y));
+	cr_assert_str_eq(json_object_get_string(y), "date", "each key is a date");
+	cr_assert(json_object_object_get_ex(x, "additionalProperties", &y));
+	cr_assert(json_object_object_get_ex(y, "x-edict-kind", &y));
+	cr_assert_str_eq(json_object_get_string(y), "int", "each value is of the fact's type");
+	json_object_put(j);
+	free(buf);
+	edict_rules_free(r);
+}
+
 Test(schema, whynot_and_whatif_json)
 {
 	edict_rules *r = load("voucher.edict", rules_text);

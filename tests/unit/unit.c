@@ -73,3 +73,25 @@ const char *tu_show(Ctx *c, const char *q)
 		return xprintf("error: %s", c->errmsg);
 	return fmt_value_str(c->p, v);
 }
+
+const char *const TU_FACTS_RULES = "enum company_size = sme | midsize | large\n"
+				   "record kpi_report { month : int  exports : money USD  on_target : bool optional }\n"
+				   "record address { city : string  country : string default \"KR\" }\n"
+				   "fact company {\n"
+				   "  name : string optional\n"
+				   "  size : company_size\n"
+				   "  us_export_share : percent\n"
+				   "  voucher_requested : money KRW optional\n"
+				   "  voucher_received : money KRW default 0 KRW\n"
+				   "  founded : date optional\n"
+				   "  processing : duration optional\n"
+				   "  hs_code : hscode optional\n"
+				   "  staff : int optional\n"
+				   "  rate : decimal optional\n"
+				   "  listed : bool default false\n"
+				   "  office : address optional\n"
+				   "  tags : list of string default []\n"
+				   "}\n"
+				   "fact kpi_reports : list of kpi_report\n"
+				   "fact fee : money optional\n"
+				   "fact headcount : int over time\n";

@@ -25,5 +25,10 @@ Ctx *tu_ctx(Program *p, const char *facts);
 int tu_run(Ctx *c, const char *q, Value *out);
 /* The value of q in c in Edict notation; "error: ..." on a runtime error. */
 const char *tu_show(Ctx *c, const char *q);
+/* A fact schema with a field of every kind of type (enum, percent, money
+ * in one currency, date, duration, tariff code, int, decimal, bool, a
+ * nested record, lists of text and of records, money in any currency):
+ * the facts readers' tests load documents against it. */
+extern const char *const TU_FACTS_RULES;
 
 #endif
