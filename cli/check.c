@@ -23,13 +23,15 @@ static void count(Buf *b, int n, const char *what, const char *sep)
 /* The summary line, on standard output: parameters and decisions apart. */
 static void print_summary(const Program *p, int nwarnings)
 {
-	int nparams = 0;
+	int nparams = 0, neach = 0; /* neach: decisions for each member of a list */
 	for (int i = 0; i < p->ndecls; i++)
 		nparams += p->decls[i]->kind == D_PARAM;
+	for (int i = 0; i < p->nfuncs; i++)
+		neach += p->funcs[i]->each != NULL;
 	Buf b = {0};
 	buf_printf(&b, "%d file%s checked: ", p->nmods, p->nmods == 1 ? "" : "s");
 	count(&b, nparams, "parameter", ", ");
-	count(&b, p->ndecls - nparams, "decision", ", ");
+	count(&b, p->ndecls - nparams + neach, "decision", ", ");
 	count(&b, p->nchecks, "check", ", ");
 	count(&b, p->ntests, "test", "; ");
 	count(&b, nwarnings, "warning", "\n");

@@ -72,6 +72,9 @@ static Node *outputs_node(Node *list);
 static Node *cell_row_cond(struct ParseState *ps, Node *cells, Loc loc);
 static Node *cell_test(int op, Node *v, Loc loc);
 static Node *cell_range(bool lo_in, Node *lo, Node *hi, bool hi_in, Loc loc);
+static void each_open(struct ParseState *ps, const char *word, Loc wloc, const char *var, Loc vloc, Node *over, Loc loc);
+static void each_add(struct ParseState *ps, Decl *d);
+static void each_close(struct ParseState *ps, Loc loc);
 }
 
 %define api.pure full
@@ -183,7 +186,23 @@ imports
 decls
 	: %empty
 	| decls decl { if ($2) AST_PUSH(ps->mod->decls, ps->mod->ndecls, $2); }
+	| decls each_block
 	| decls error
+	;
+
+/* `for each person in household.members { decisions }`: rules decided for
+ * each member of a list */
+each_block
+	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { each_close(ps, @$); }
+	/* `for each claim : spouse_claim { ... }`: for any record of a type */
+	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' { each_close(ps, @$); }
+	;
+
+each_decls
+	: %empty
+	| each_decls decl { if ($2) each_add(ps, $2); }
+	| each_decls each_block
+	| each_decls error
 	;
 
 priv
@@ -859,6 +878,57 @@ static Node *name_node(const char *text, Loc loc)
 	Node *n = ast_node(N_NAME, loc);
 	n->text = text;
 	return n;
+}
+
+/* The head of a `for each` block; its decisions are tagged by each_add. */
+static void each_open(struct ParseState *ps, const char *word, Loc wloc, const char *var, Loc vloc, Node *over, Loc loc)
+{
+	if (strcmp(word, "each") != 0) {
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, wloc, "a block of rules for each member starts 'for each'");
+		diag_hint(dg, "write 'for each %s in LIST {' or 'for each %s : RECORD {'", var, var);
+	}
+	Each *e = GC_MALLOC(sizeof *e);
+	if (ps->each) {
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, loc, "a 'for each' block cannot be written inside another");
+		diag_hint(dg, "close the block for each %s with '}' first", ps->each->var);
+	}
+	e->outer = ps->each;
+	e->var = var;
+	e->var_loc = vloc;
+	e->over = over;
+	e->loc = loc;
+	ps->each = e;
+}
+
+/* A declaration inside a `for each` block: a decision becomes one rule of
+ * one parameter, the member; anything else belongs outside. */
+static void each_add(struct ParseState *ps, Decl *d)
+{
+	AST_PUSH(ps->mod->decls, ps->mod->ndecls, d);
+	if (d->kind != D_DECISION || d->view) {
+		Diag *dg = diag_add(ps->diags, SEV_ERROR, d->loc,
+				    "only decisions can be written for each member of a list");
+		diag_hint(dg, "move '%s' out of the 'for each %s in ...' block", d->name, ps->each->var);
+		return;
+	}
+	ps->each->ndecls++;
+	d->kind = D_FUNCTION;
+	d->each = ps->each;
+	d->params = GC_MALLOC(sizeof(Param));
+	d->params[0] = (Param){ps->each->var, NULL, NULL, ps->each->var_loc};
+	d->nparams = 1;
+}
+
+/* The end of a `for each` block: a block with no decision decides nothing
+ * (and its list is never checked), which is worth a word. */
+static void each_close(struct ParseState *ps, Loc loc)
+{
+	ps->each->loc = loc;
+	if (!ps->each->ndecls) {
+		Diag *dg = diag_add(ps->diags, SEV_WARNING, loc, "this 'for each %s' block holds no decision", ps->each->var);
+		diag_hint(dg, "write the decisions for each %s between its braces, or remove it", ps->each->var);
+	}
+	ps->each = ps->each->outer;
 }
 
 /* enum_members: one more member; the types stay NULL until a member carries a value */

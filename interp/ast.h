@@ -290,6 +290,25 @@ const char *hit_name(HitPolicy h);
 /* Policies that rank rows by the order of the output's values. */
 static inline bool hit_ranks(HitPolicy h) { return h == HIT_PRIORITY || h == HIT_OUTPUT_ORDER; }
 
+/* `for each person in household.members { decisions }`: the decisions of
+ * the block are decided for each member of the list; inside, `var` names
+ * the member.  `for each claim : spouse_claim { ... }` names the record
+ * type instead of a list: its decisions apply to any record of that type
+ * (a group of rules applied to named inputs).  The checker sets `rec`, the
+ * record type of the members; each such decision is a D_FUNCTION of one
+ * parameter, the member. */
+typedef struct Each {
+	const char *var;
+	Loc var_loc;
+	Node *over;      /* the list, or NULL */
+	Node *type_node; /* the record type, when there is no list */
+	Loc loc;       /* the whole block, once read */
+	TypeDef *rec;  /* NULL until checked, or when `over` is no list of records */
+	bool checked;
+	int ndecls;         /* the decisions written in it */
+	struct Each *outer; /* the parser's: the block this one was (wrongly) written in */
+} Each;
+
 typedef struct Decl {
 	DeclKind kind;
 	const char *name;
@@ -336,6 +355,7 @@ typedef struct Decl {
 	Loc doc_kind_loc;
 	Node *entries;
 	const char *view; /* NULL for an ordinary decision */
+	Each *each;       /* a decision decided for each member of a list, or NULL */
 	Citation *cites;
 	int ncites;
 	int index; /* decl slot: memo index for params/decisions/tables, function index */

@@ -179,6 +179,7 @@ typedef struct Chk {
 	Map types;   /* type name -> TypeDef */
 	Map facts;   /* fact name -> Decl */
 	Map members; /* member name -> MemberRef */
+	Map each_rules; /* "record id:name" -> a decision decided for each member of that record type */
 	Module *mod; /* module being checked; NULL for queries */
 	Decl *decl;  /* declaration being checked */
 	Local *locals;
@@ -546,8 +547,121 @@ static Decl *module_ref(Chk *c, Node *n)
 
 static const Type *decl_value_type(Chk *c, Decl *d, Node *use);
 
+/* ------------------------------------------------- rules for each member */
+
+static const char *each_key(const TypeDef *rec, const char *name)
+{
+	return xprintf("%d:%s", rec->id, name);
+}
+
+/* The decision decided for each member of record type rec named `name`, or NULL. */
+static Decl *each_rule(Chk *c, const TypeDef *rec, const char *name)
+{
+	return rec ? map_get(&c->each_rules, each_key(rec, name)) : NULL;
+}
+
+/* n becomes the call of d, decided for each member, on `member`: how
+ * `person.benefit` (and, inside the block, `benefit`) is evaluated. */
+static const Type *each_call(Chk *c, Node *n, Decl *d, Node *member)
+{
+	Node *callee = ast_node(N_NAME, n->loc);
+	callee->text = d->name;
+	n->kind = N_CALL;
+	n->text = d->name;
+	n->kids = NULL;
+	n->nkids = 0;
+	ast_add(n, callee);
+	ast_add(n, member);
+	n->ref = R_FUNC;
+	n->decl = d;
+	add_dep(c, d);
+	return n->type = d->type ? d->type : &ty_error;
+}
+
+/* A bare name of a decision decided for each member: inside a decision of
+ * the same members it means this member's; elsewhere it needs a member. */
+static const Type *ref_each(Chk *c, Node *n, Decl *d)
+{
+	const Each *e = d->each;
+	if (c->decl && c->decl->each && e->rec && c->decl->each->rec == e->rec) {
+		/* the member itself, the rule's first parameter, even where a
+		 * loop's variable has taken its name */
+		Node *self = ast_node(N_NAME, n->loc);
+		self->text = c->decl->each->var;
+		self->ref = R_LOCAL;
+		self->slot = 0;
+		self->type = c->decl->params[0].type;
+		self->id = c->nodeid++;
+		AST_PUSH(c->p->nodes, c->p->nnodes, self);
+		return each_call(c, n, d, self);
+	}
+	for (int i = c->nlocals - 1; e->rec && i >= 0; i--) {
+		const Type *lt = c->locals[i].type;
+		if (lt && lt->kind == TY_REC && lt->def == e->rec) {
+			/* a member is at hand: a loop's variable, a parameter */
+			Diag *dg = err(c, n->loc, "'%s' is decided for each %s; say for which one", d->name, e->var);
+			diag_hint(dg, "write %s.%s", c->locals[i].name, d->name);
+			return n->type = &ty_error;
+		}
+	}
+	if (e->rec && !e->over) {
+		Diag *dg = err(c, n->loc, "'%s' is decided for each %s, so it needs to say for which one", d->name, e->var);
+		diag_hint(dg, "put the %s it is for before it, as in first_%s.%s", e->rec->name, e->rec->name, d->name);
+	} else if (e->rec) {
+		const char *over = prog_node_text(c->p, e->over);
+		Diag *dg = err(c, n->loc, "'%s' is decided for each %s in %s, so it needs to say which one", d->name, e->var, over);
+		if (d->type && d->type->kind == TY_BOOL)
+			diag_hint(dg, "count them with count(%s for %s in %s where %s.%s), or name one, as in %s[1].%s", e->var,
+				  e->var, over, e->var, d->name, over, d->name);
+		else
+			diag_hint(dg, "add it up with sum(%s.%s for %s in %s), or name one, as in %s[1].%s", e->var, d->name, e->var,
+				  over, over, d->name);
+	}
+	return n->type = &ty_error;
+}
+
+/* The list each block runs over, once per block: its members' record type
+ * is where `member.decision` finds the block's decisions. */
+static void resolve_each(Chk *c, Decl *d)
+{
+	Each *e = d->each;
+	if (!e->checked) {
+		e->checked = true;
+		Scope saved = scope_enter(c, d->module, NULL);
+		const Type *t = e->over ? check(c, e->over, NULL) : ty_list(resolve_type(c, e->type_node));
+		scope_leave(c, saved);
+		if (t->kind == TY_LIST && t->elem->kind == TY_REC)
+			e->rec = t->elem->def;
+		else if (!e->over && t->elem->kind != TY_ERROR) {
+			Diag *dg = err(c, e->type_node->loc, "'for each %s : ...' needs a record type, but this is %s", e->var,
+				       a_ty(t->elem));
+			diag_hint(dg, "name a record, as in 'record claim { ... }'");
+		} else if (e->over && t->kind != TY_ERROR) {
+			Diag *dg = err(c, e->over->loc, "'for each %s in ...' needs a list of records, but this is %s", e->var, a_ty(t));
+			diag_hint(dg, "name a list of records, as in 'fact household { members : list of person }'");
+		}
+	}
+	d->params[0].type = e->rec ? ty_named(e->rec) : &ty_error;
+	if (!e->rec)
+		return;
+	if (ast_field_slot(e->rec, d->name) >= 0) {
+		Diag *dg = err(c, d->loc, "'%s' is both a field of %s and a decision for each %s", d->name, e->rec->name, e->var);
+		diag_hint(dg, "rename the decision");
+		return;
+	}
+	Decl *prev = each_rule(c, e->rec, d->name);
+	if (prev && prev != d) {
+		Diag *dg = err(c, d->loc, "'%s' is decided twice for each %s", d->name, e->rec->name);
+		diag_related(dg, prev->loc, "the other declaration");
+		return;
+	}
+	map_put(&c->each_rules, each_key(e->rec, d->name), d);
+}
+
 static const Type *ref_decl(Chk *c, Node *n, Decl *d)
 {
+	if (d->each)
+		return ref_each(c, n, d);
 	if (d->kind == D_FUNCTION) {
 		Diag *dg = err(c, n->loc, "'%s' is a function; it needs its arguments", d->name);
 		diag_hint(dg, "write %s(...) with %d argument%s", d->name, d->nparams, d->nparams == 1 ? "" : "s");
@@ -788,10 +902,16 @@ static const Type *check_field(Chk *c, Node *n)
 		n->slot = slot;
 		return n->type = td->fields[slot].type ? td->fields[slot].type : &ty_error;
 	}
+	Decl *rule = each_rule(c, td, n->text);
+	if (rule)
+		return each_call(c, n, rule, n->kids[0]);
 	const char *cands[256];
 	int nc = 0;
 	for (int i = 0; i < td->nfields && nc < 256; i++)
 		cands[nc++] = td->fields[i].name;
+	for (int i = 0; i < c->each_rules.cap && nc < 256; i++)
+		if (c->each_rules.keys[i] && c->each_rules.vals[i] && ((Decl *)c->each_rules.vals[i])->each->rec == td)
+			cands[nc++] = ((Decl *)c->each_rules.vals[i])->name;
 	const char *path = chain_text(n->kids[0]);
 	Diag *dg = n->kids[0]->ref == R_FACT && path ? err(c, n->loc, "unknown fact '%s.%s'", path, n->text)
 						      : err(c, n->loc, "%s has no field '%s'", ty_name(base), n->text);
@@ -1298,6 +1418,11 @@ static const Type *check_call(Chk *c, Node *n, const Type *expect)
 			err(c, callee->loc, "only functions can be called");
 			return n->type = &ty_error;
 		}
+	}
+	if (f->each) {
+		Diag *dg = err(c, callee->loc, "'%s' is decided for each %s, not called like a function", f->name, f->each->var);
+		diag_hint(dg, "write it after the member, as in %s.%s", f->each->var, f->name);
+		return n->type = &ty_error;
 	}
 	if (f->kind != D_FUNCTION) {
 		err(c, callee->loc, "'%s' is a %s, not a function; write it without parentheses", f->name,
@@ -1824,7 +1949,7 @@ static Map case_labels(const Decl *d)
 static void no_default(Chk *c, const Decl *d)
 {
 	Diag *dg = err(c, d->loc, "%s '%s' has exceptions but no default, so it fails whenever none of them applies",
-		       d->kind == D_FUNCTION ? "function" : "decision", d->name);
+		       d->kind == D_FUNCTION && !d->each ? "function" : "decision", d->name);
 	diag_hint(dg, "add the general case with 'default', or write 'default unknown' if no value is meant then");
 }
 
@@ -2349,7 +2474,7 @@ static void analyse_deps(Chk *c)
 						start--;
 					bool has_decision = false;
 					for (int k = start; k < sp; k++)
-						has_decision |= stack[k].d->kind != D_FUNCTION;
+						has_decision |= stack[k].d->kind != D_FUNCTION || stack[k].d->each;
 					if (has_decision) {
 						char *path = xprintf("%s", dep->qname);
 						for (int k = start + 1; k < sp && k < start + 20; k++)
@@ -2457,14 +2582,17 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);
 	}
 	c->mod = NULL;
-	/* functions' signatures before bodies, so calls check in any order */
+	/* functions' signatures before bodies, so calls check in any order;
+	 * a decision for each member takes the member */
 	for (int i = 0; i < p->nfuncs; i++) {
 		Decl *f = p->funcs[i];
 		Scope saved = scope_enter(c, f->module, NULL);
 		f->type = resolve_type(c, f->type_node);
-		for (int j = 0; j < f->nparams; j++)
+		for (int j = 0; j < f->nparams && !f->each; j++)
 			f->params[j].type = resolve_type(c, f->params[j].type_node);
 		scope_leave(c, saved);
+		if (f->each)
+			resolve_each(c, f);
 	}
 	for (int i = 0; i < nmods; i++)
 		for (int j = 0; j < mods[i]->ndecls; j++) {

@@ -5,9 +5,11 @@
  * The items are laid out once, when the coverage starts: for each
  * decision, table and parameter one item for the declaration, followed by
  * one per case when it has cases of its own (several, or one that is
- * conditional or dated); then one per check.  The trace records of an
+ * conditional or dated); the same for each decision decided for each
+ * member of a list; then one per check.  The trace records of an
  * evaluation name a declaration by its index (TR_DECISION) or a case by
- * its declaration and index (TR_CASE), so counting is an index lookup.
+ * its declaration and index (TR_CASE), so counting is an index lookup; a
+ * decision for one member is named by its frame (MemberCall).
  */
 #include "mem.h"
 #include <stdlib.h>
@@ -28,6 +30,7 @@ struct Coverage {
 	Item *items;
 	int n;
 	int *first;   /* per program decl: the index of its item */
+	int *ffirst;  /* per function: the index of its item, for a decision for each member; else -1 */
 	int *checks;  /* per check: the index of its item */
 };
 
@@ -44,19 +47,44 @@ static int add(Coverage *cov, const Decl *d, int kase, Loc loc)
 	return cov->n - 1;
 }
 
+/* The item of declaration d, then one for each of its cases. */
+static int add_decl(Coverage *cov, const Decl *d)
+{
+	int at = add(cov, d, -1, d->loc);
+	if (case_items(d))
+		for (int k = 0; k < d->ncases; k++)
+			add(cov, d, k, d->cases[k].from ? d->cases[k].from_loc : d->cases[k].loc);
+	return at;
+}
+
+/* The item of the declaration a trace frame decided (and the declaration
+ * in *d), or -1 for a query's frame. */
+static int frame_item(const Coverage *cov, const Ctx *c, int frame, const Decl **d)
+{
+	const Program *p = cov->p;
+	if (frame >= 0 && frame < p->ndecls) {
+		*d = p->decls[frame];
+		return cov->first[frame];
+	}
+	int i = frame - p->ndecls - 1; /* a frame of its own: Ctx.mcalls[i] */
+	if (i < 0 || i >= c->nmcalls)
+		return -1;
+	int f = c->mcalls[i].func;
+	*d = p->funcs[f];
+	return cov->ffirst[f];
+}
+
 Coverage *cov_new(const Program *p)
 {
 	Coverage *cov = GC_MALLOC(sizeof *cov);
 	cov->p = p;
 	cov->first = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(p->ndecls + 1));
 	cov->checks = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(p->nchecks + 1));
-	for (int i = 0; i < p->ndecls; i++) {
-		const Decl *d = p->decls[i];
-		cov->first[i] = add(cov, d, -1, d->loc);
-		if (case_items(d))
-			for (int k = 0; k < d->ncases; k++)
-				add(cov, d, k, d->cases[k].from ? d->cases[k].from_loc : d->cases[k].loc);
-	}
+	cov->ffirst = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(p->nfuncs + 1));
+	for (int i = 0; i < p->ndecls; i++)
+		cov->first[i] = add_decl(cov, p->decls[i]);
+	for (int i = 0; i < p->nfuncs; i++)
+		cov->ffirst[i] = p->funcs[i]->each ? add_decl(cov, p->funcs[i]) : -1;
 	for (int i = 0; i < p->nchecks; i++)
 		cov->checks[i] = add(cov, p->checks[i], -1, p->checks[i]->loc);
 	return cov;
@@ -66,11 +94,11 @@ void cov_harvest(Coverage *cov, Ctx *c)
 {
 	for (int i = 0; i < c->nev; i++) {
 		const TraceEv *e = &c->ev[i];
-		if (e->kind == TR_DECISION && e->a >= 0 && e->a < cov->p->ndecls) {
-			cov->items[cov->first[e->a]].hits++;
-		} else if (e->kind == TR_CASE && e->frame >= 0 && e->frame < cov->p->ndecls) {
-			const Decl *d = cov->p->decls[e->frame];
-			int at = cov->first[e->frame];
+		const Decl *d;
+		int at;
+		if (e->kind == TR_DECISION && (at = frame_item(cov, c, e->a, &d)) >= 0) {
+			cov->items[at].hits++;
+		} else if (e->kind == TR_CASE && (at = frame_item(cov, c, e->frame, &d)) >= 0) {
 			/* choosing a case decides its declaration too */
 			if (!cov->items[at].hits)
 				cov->items[at].hits = 1;

@@ -42,6 +42,13 @@ typedef struct TraceEv {
 	Value v;           /* TR_CALL: the function's value */
 } TraceEv;
 
+/* A frame of its own (explain mode): a function call, or one decision for
+ * each member decided for one member. */
+typedef struct MemberCall {
+	int func;     /* the function or decision, as a function index */
+	Value member; /* the member's record; unknown for a function call */
+} MemberCall;
+
 #define VM_DEFAULT_MAX_STEPS 10000000ull
 #define VM_DEFAULT_MAX_BYTES (64u << 20)
 #define VM_MAX_DEPTH 200
@@ -67,7 +74,11 @@ typedef struct Ctx {
 	bool explain_full; /* explanations show loop items and what functions test inside */
 	TraceEv *ev;
 	int nev, evcap;
-	int ncalls; /* function calls traced in this evaluation: each has its own frame */
+	/* explain mode: each function call and each decision decided for one
+	 * member of a list has a frame of its own, numbered from the program's
+	 * ndecls + 1 up: frame ndecls + 1 + i is mcalls[i] */
+	MemberCall *mcalls;
+	int nmcalls, mccap;
 	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
 	volatile sig_atomic_t *interrupt;
 	/* the last error */

@@ -144,12 +144,22 @@ static const char *call_label(const Program *p, const TraceEv *e)
 	return b.s;
 }
 
+/* The call of a frame of its own (a frame from ndecls + 1 up), or NULL. */
+static const MemberCall *frame_call(const Ctx *c, int frame)
+{
+	int i = frame - c->p->ndecls - 1;
+	return i >= 0 && i < c->nmcalls ? &c->mcalls[i] : NULL;
+}
+
 /* Whether a condition is shown: in a short explanation, not one tested
  * for each item of a loop, nor one tested inside a function (the call
  * shows which case applied). */
 static bool shown(const Ctx *c, const TraceEv *e, bool all)
 {
-	return all || c->explain_full || (!c->p->nodes[e->a]->in_loop && e->frame <= c->p->ndecls);
+	if (all || c->explain_full)
+		return true;
+	const MemberCall *m = frame_call(c, e->frame);
+	return !c->p->nodes[e->a]->in_loop && (!m || c->p->funcs[m->func]->each);
 }
 
 /* Whether a call is shown as a call: always in a full explanation, else
@@ -228,9 +238,73 @@ void explain_summarize(const Ctx *c, int frame, ExplainSum *s)
 	summarize_as(c, &ix, frame, s, true);
 }
 
+/* The rule a frame decided: a decision, a function called or a decision
+ * for one member (see MemberCall), or NULL for a query. */
+static const Decl *frame_decl(const Ctx *c, int frame)
+{
+	if (frame >= 0 && frame < c->p->ndecls)
+		return c->p->decls[frame];
+	const MemberCall *m = frame_call(c, frame);
+	return m ? c->p->funcs[m->func] : NULL;
+}
+
+/* The value of a list of facts such as household.members, read without
+ * running anything; false for any other expression. */
+static bool fact_list(const Ctx *c, const Node *n, Value *out)
+{
+	if (n->kind == N_NAME && n->ref == R_FACT) {
+		*out = c->facts[n->slot];
+		return true;
+	}
+	Value rec;
+	if (n->kind != N_FIELD || !fact_list(c, n->kids[0], &rec) || rec.tag != V_REC || (uint32_t)n->slot >= rec.as.r->n)
+		return false;
+	*out = rec.as.r->f[n->slot];
+	return true;
+}
+
+/* Where record r sits in value v, as a suffix of v's name: "" for v
+ * itself, "[2]" for the second item of a list; NULL when it is not there. */
+static const char *place_in(Value v, const Rec *r)
+{
+	if (v.tag == V_REC && v.as.r == r)
+		return "";
+	if (v.tag == V_LIST)
+		for (uint32_t i = 0; i < v.as.l->len; i++)
+			if (v.as.l->items[i].tag == V_REC && v.as.l->items[i].as.r == r)
+				return xprintf("[%u]", i + 1);
+	return NULL;
+}
+
+/* How a decision for one member is named: by the list of the block
+ * (household.members[2].benefit), else by a decision of this evaluation
+ * whose value is the member or holds it (first_spouse.exclusion), else
+ * with the member's value. */
+static const char *frame_label(const Ctx *c, int frame)
+{
+	const Program *p = c->p;
+	const MemberCall *m = frame_call(c, frame);
+	if (!m)
+		return p->decls[frame]->qname;
+	const Decl *d = p->funcs[m->func];
+	const Rec *r = m->member.tag == V_REC ? m->member.as.r : NULL;
+	Value list;
+	const char *at;
+	if (r && d->each->over && fact_list(c, d->each->over, &list) && (at = place_in(list, r)))
+		return xprintf("%s%s.%s", prog_node_text(p, d->each->over), at, d->name);
+	for (int i = 0; r && i < p->ndecls; i++)
+		if ((c->stamp[i] == c->epoch || c->state[i] >= DS_OVERRIDDEN) && (at = place_in(c->memo[i], r)))
+			return xprintf("%s%s.%s", p->decls[i]->qname, at, d->name);
+	Buf b = {0};
+	fmt_value(p, m->member, &b);
+	return xprintf("%s.%s, for the %s %.*s", d->each->var, d->name, d->each->var, (int)b.n, b.s);
+}
+
 static const Case *applied(const Decl *d, int kase)
 {
-	return d && kase >= 0 && kase < d->ncases ? &d->cases[kase] : NULL;
+	if (!d || kase < 0)
+		return NULL;
+	return kase < d->ncases ? &d->cases[kase] : NULL;
 }
 
 const char *explain_case_name(const Decl *d, int i)
@@ -410,7 +484,7 @@ static void text_body(const Ctx *c, const EvIndex *ix, const Decl *d, const Expl
 		text_call(c, ix, s.calls[i], b, depth + 1, seen);
 	for (int i = 0; i < s.nuses; i++) {
 		int u = s.uses[i]->a;
-		text_node(c, ix, u, p->decls[u]->qname, s.uses[i]->v, b, depth + 1, seen);
+		text_node(c, ix, u, frame_label(c, u), s.uses[i]->v, b, depth + 1, seen);
 	}
 }
 
@@ -431,21 +505,22 @@ static void text_node(const Ctx *c, const EvIndex *ix, int decl, const char *lab
 		      unsigned char *seen)
 {
 	const Program *p = c->p;
-	const Decl *d = decl >= 0 ? p->decls[decl] : NULL;
+	const Decl *d = frame_decl(c, decl);
+	bool is_decl = decl >= 0 && decl < p->ndecls; /* else a decision for one member */
 	indent(b, depth);
 	buf_printf(b, "%s = ", label);
 	fmt_value(p, as_shown(d, v), b);
 	missing_text(v, b);
-	if (d && seen[decl]) {
+	if (is_decl && seen[decl]) {
 		buf_puts(b, "  (explained above)\n");
 		return;
 	}
 	ExplainSum s;
 	summarize(c, ix, decl, &s);
-	if (d && c->state[decl] != DS_OVERRIDDEN && by_default(d, s.kase))
+	if (d && !(is_decl && c->state[decl] == DS_OVERRIDDEN) && by_default(d, s.kase))
 		buf_puts(b, "  (default)");
 	buf_puts(b, "\n");
-	if (d) {
+	if (is_decl) {
 		seen[decl] = 1;
 		if (c->state[decl] == DS_OVERRIDDEN) {
 			indent(b, depth + 1);
@@ -615,7 +690,7 @@ static void json_body(const Ctx *c, const EvIndex *ix, const Decl *d, const Expl
 		if (i)
 			buf_puts(b, ",");
 		int u = s->uses[i]->a;
-		json_node(c, ix, u, p->decls[u]->qname, s->uses[i]->v, b, seen);
+		json_node(c, ix, u, frame_label(c, u), s->uses[i]->v, b, seen);
 	}
 	buf_puts(b, "]}");
 }
@@ -650,26 +725,28 @@ static void json_call(const Ctx *c, const EvIndex *ix, const TraceEv *e, Buf *b,
 static void json_node(const Ctx *c, const EvIndex *ix, int decl, const char *label, Value v, Buf *b, unsigned char *seen)
 {
 	const Program *p = c->p;
-	const Decl *d = decl >= 0 ? p->decls[decl] : NULL;
+	const Decl *d = frame_decl(c, decl);
+	bool is_decl = decl >= 0 && decl < p->ndecls; /* else a decision for one member */
 	buf_puts(b, "{\"decision\":");
 	buf_json_str(b, label, strlen(label));
 	buf_puts(b, ",\"value\":");
 	fmt_json(p, v, b);
 	buf_puts(b, ",\"missing\":");
 	explain_missing_json(v, b);
-	if (d && seen[decl]) {
+	if (is_decl && seen[decl]) {
 		buf_puts(b, ",\"see_above\":true}");
 		return;
 	}
 	ExplainSum s;
 	summarize(c, ix, decl, &s);
 	if (d) {
-		seen[decl] = 1;
+		if (is_decl)
+			seen[decl] = 1;
 		buf_puts(b, ",");
 		json_loc(b, d->loc);
 		buf_puts(b, ",");
 		json_cites(b, d->cites, d->ncites);
-		if (c->state[decl] == DS_OVERRIDDEN)
+		if (is_decl && c->state[decl] == DS_OVERRIDDEN)
 			buf_puts(b, ",\"what_if\":true");
 		else if (by_default(d, s.kase))
 			buf_puts(b, ",\"default\":true");

@@ -42,7 +42,8 @@ typedef enum Role {
 /* The declaration a token belongs to, by its keyword. */
 typedef enum DeclWord {
 	DW_NONE, DW_MODULE, DW_IMPORT, DW_ENUM, DW_RECORD, DW_FACT, DW_PARAM, DW_DECISION,
-	DW_FUNCTION, DW_TABLE, DW_CHECK, DW_TEST, DW_OTHER
+	DW_FUNCTION, DW_TABLE, DW_CHECK, DW_TEST, DW_OTHER,
+	DW_EACH /* `for each x in xs {`: a block of declarations */
 } DeclWord;
 
 /* Where a long line may be broken, loosest first. */
@@ -66,6 +67,7 @@ typedef struct Item {
 	bool annot;       /* a ':' of a type annotation (spaced on both sides) */
 	bool block;       /* a brace around a declaration's body (spaced inside, its items a line each) */
 	bool spaced;      /* a brace spaced inside: a body, or a table's columns */
+	bool group;       /* a brace of a `for each` block: the declarations in it stay declarations, indented */
 	bool unary;       /* a '-' that negates */
 	Break brk;
 	/* computed by lay_lines */
@@ -280,6 +282,7 @@ typedef struct Walk {
 	bool after_private; /* the token before was `private` */
 	bool seen_eq;       /* its `=` (or a case) has been seen */
 	bool scale;         /* a parameter with brackets: `from` starts no case */
+	int groups;         /* `for each` blocks open */
 	const Item *prev;   /* the token before */
 } Walk;
 
@@ -289,6 +292,15 @@ static bool starts_part(const Lay *l, int i)
 	const Item *x = &l->it[i];
 	return i + 1 < l->n && is_text(&l->it[i + 1], "from") &&
 	       (is_text(x, "threshold") || is_text(x, "rate") || is_text(x, "amount"));
+}
+
+/* Whether token i is the `for` of a `for each` block. */
+static bool starts_each(const Lay *l, int i)
+{
+	int j = i + 1;
+	while (j < l->n && !l->it[j].tok)
+		j++;
+	return is_text(&l->it[i], "for") && j < l->n && is_text(&l->it[j], "each");
 }
 
 /* Token i's role, and the declaration it belongs to. */
@@ -307,6 +319,11 @@ static void mark_role(Lay *l, int i, Walk *w)
 		w->scale = w->seen_eq = true;
 	} else if (top_level && w->scale && (is_text(x, "from") || starts_part(l, i))) {
 		x->role = is_text(x, "from") ? ROLE_PLAIN : ROLE_PART;
+	} else if (top_level && starts_each(l, i)) {
+		x->role = ROLE_DECL;
+		w->decl = DW_EACH;
+	} else if (top_level && w->groups && is_text(x, "}")) {
+		x->role = ROLE_LINE;
 	} else if (top_level && w->after_private) {
 		w->decl = kw != DW_NONE ? kw : DW_OTHER;
 		x->flush = true;
@@ -357,6 +374,14 @@ static void mark_bracket(Item *x, Walk *w)
 	const Open *t = top(&w->st);
 	DeclWord d = w->decl;
 	bool top_level = w->st.n == 0;
+	if (top_level && ((d == DW_EACH && is_text(x, "{")) || (w->groups && is_text(x, "}")))) {
+		/* the braces of a `for each` block open no bracket: what they
+		 * hold is laid out as declarations */
+		x->group = true;
+		w->groups += is_text(x, "{") ? 1 : -1;
+		w->decl = DW_NONE;
+		return;
+	}
 	if (is_opener(x)) {
 		/* a body of a fact, record, test or newer declaration; the
 		 * braces of a decision's value hold a record */
@@ -424,10 +449,11 @@ static void force_breaks(Lay *l)
 		DeclWord w = decl_word(x);
 		bool together = w == DW_IMPORT && (last == DW_IMPORT || last == DW_MODULE);
 		if (!together && !x->newer) {
-			/* one blank line between declarations, above their comments */
+			/* one blank line between declarations, above their comments
+			 * (none right after the brace of a `for each` block) */
 			int s = attached_start(l, i);
 			if (s > 0)
-				l->it[s].nl = 2;
+				l->it[s].nl = l->it[s - 1].group && is_text(&l->it[s - 1], "{") ? 1 : 2;
 			if (s != i)
 				x->nl = 1;
 		}
@@ -466,23 +492,25 @@ static int space_before(const Item *p, const Item *x)
 static void lay_lines(Lay *l)
 {
 	Stack st = {0};
-	int clause = 0, indent = 0, colno = 0;
+	int clause = 0, indent = 0, colno = 0, base = 0; /* base: inside `for each` blocks */
 	const Item *prev = NULL;
 	for (int i = 0; i < l->n; i++) {
 		Item *x = &l->it[i];
 		bool first = i == 0 || x->nl > 0;
+		if (x->group && is_text(x, "}") && base >= 2)
+			base -= 2;
 		if (first) {
 			const Open *t = top(&st);
 			if (!x->tok)
-				indent = t ? t->indent + 2 : 0; /* fixed below when code follows */
+				indent = t ? t->indent + 2 : base; /* fixed below when code follows */
 			else if (t)
 				indent = is_closer(x) ? t->indent : t->indent + (x->role == ROLE_CITE || is_dated_given(x) ? 4 : 2);
-			else if (x->role == ROLE_DECL || x->flush)
-				indent = clause = 0;
+			else if (x->role == ROLE_DECL || x->flush || x->group)
+				indent = clause = base;
 			else if (x->role == ROLE_CASE)
-				indent = clause = 2;
+				indent = clause = base + 2;
 			else if (x->role == ROLE_PART)
-				indent = clause = 4;
+				indent = clause = base + 4;
 			else
 				indent = clause + 2;
 			x->indent = indent;
@@ -496,7 +524,9 @@ static void lay_lines(Lay *l)
 		colno += x->width;
 		if (!x->tok)
 			continue;
-		if (is_opener(x))
+		if (x->group)
+			base += is_text(x, "{") ? 2 : 0;
+		else if (is_opener(x))
 			push(&st, (Open){indent, false, false, false});
 		else if (is_closer(x))
 			pop(&st);

@@ -34,6 +34,7 @@ struct ParseState {
 	Decl *pending_decl;
 	Bracket *pending_brackets; /* a scale's brackets */
 	int npending_brackets;
+	Each *each; /* the `for each` block being read, or NULL */
 	TypeDef *pending_columns; /* a table's output columns { name : type ... } */
 	Node **inputs; /* the input columns of the table being read */
 	int ninputs;

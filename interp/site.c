@@ -76,7 +76,7 @@ static const char *decl_kind_word(const Decl *d)
 	static const char *const words[] = {"enum",     "record", "fact", "param",    "decision", "table",
 					    "function", "check",  "test", "document", "require"};
 	_Static_assert(sizeof words / sizeof words[0] == D_REQUIRE + 1, "a word for every kind of declaration");
-	return d->view ? "view" : words[d->kind];
+	return d->view ? "view" : d->each ? "decision" : words[d->kind];
 }
 
 /* The anchor of a declaration on its module page. */
@@ -150,6 +150,12 @@ static void decl_lines(const Module *m, int i, int *first, int *last)
 	const Decl *d = m->decls[i];
 	*first = d->loc.line;
 	int stop = i + 1 < m->ndecls ? m->decls[i + 1]->loc.line - 1 : m->src->nlines;
+	/* a `for each` block's braces belong to no declaration */
+	const Each *next = i + 1 < m->ndecls ? m->decls[i + 1]->each : NULL;
+	if (next && next != d->each && stop >= next->loc.line)
+		stop = next->loc.line - 1;
+	if (d->each && stop >= d->each->loc.eline)
+		stop = d->each->loc.eline - 1;
 	if (d->kind == D_PARAM || d->kind == D_DECISION || d->kind == D_TABLE)
 		for (int k = 0; k < d->ncases; k++)
 			if (d->cases[k].loc.eline > *first && stop < d->cases[k].loc.eline)

@@ -513,6 +513,14 @@ static void walk_fields(Ix *x, TypeDef *td)
 	}
 }
 
+static void walk_cases(Ix *x, Decl *d)
+{
+	for (int i = 0; i < d->ncases; i++) {
+		walk(x, d->cases[i].cond);
+		walk(x, d->cases[i].value);
+	}
+}
+
 static void walk_decl(Ix *x, Decl *d)
 {
 	Sym *self = key_get(x, d, 0);
@@ -520,16 +528,17 @@ static void walk_decl(Ix *x, Decl *d)
 	walk_type(x, d->type_node);
 	walk_fields(x, d->def);
 	walk(x, d->dflt);
+	/* a decision for each member: its member is no parameter written out
+	 * (the checker passes it to the block's other decisions unseen) */
+	if (d->each)
+		walk_cases(x, d);
 	int mark = x->nscope;
 	for (int i = 0; i < d->nparams; i++) {
 		walk_type(x, d->params[i].type_node);
 		push_local(x, d->params[i].name, d->params[i].loc, d->params[i].type, SK_ARG);
 	}
-	/* the cases of a function read its parameters */
-	for (int i = 0; i < d->ncases; i++) {
-		walk(x, d->cases[i].cond);
-		walk(x, d->cases[i].value);
-	}
+	if (!d->each) /* the cases of a function read its parameters */
+		walk_cases(x, d);
 	walk(x, d->body);
 	x->nscope = mark;
 	if (d->kind == D_REQUIRE)

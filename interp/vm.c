@@ -114,7 +114,7 @@ void vm_reset(Ctx *c)
 		drop_kept(c);
 	c->memo_as_of = c->as_of;
 	c->nev = 0;
-	c->ncalls = 0;
+	c->nmcalls = 0;
 	c->trace_truncated = false;
 	c->steps = 0;
 	c->bytes = 0;
@@ -168,6 +168,42 @@ void vm_trace_note(Ctx *c, const char *text)
 	trace_add(c, TR_NOTE, 0, val_str_new(text, strlen(text)), val_bool(true));
 }
 
+/* A frame of its own for a call of function f in explain mode (member:
+ * the record a decision for each member is decided for, else unknown):
+ * its number, from the program's ndecls + 1 up (Ctx.mcalls); -1 when the
+ * trace is out of memory. */
+static int new_frame(Ctx *c, int f, Value member)
+{
+	if (c->nmcalls == c->mccap) {
+		int cap = c->mccap ? c->mccap * 2 : 16;
+		size_t grow = sizeof(MemberCall) * (size_t)(cap - c->mccap);
+		if (cap > INT_MAX / 2 - c->p->ndecls || c->bytes + grow > c->max_bytes) {
+			c->trace_truncated = true;
+			return -1;
+		}
+		c->bytes += grow;
+		MemberCall *m = GC_MALLOC(sizeof(MemberCall) * (size_t)cap);
+		if (c->nmcalls)
+			memcpy(m, c->mcalls, sizeof(MemberCall) * (size_t)c->nmcalls);
+		c->mcalls = m;
+		c->mccap = cap;
+	}
+	c->mcalls[c->nmcalls] = (MemberCall){f, member};
+	return c->p->ndecls + 1 + c->nmcalls++;
+}
+
+/* The frame of decision f (a function index) for one member: the frame
+ * of an earlier call for the same member where there is a recent one, so
+ * a decision used twice for a member is explained once.  -1 when the
+ * trace is out of memory. */
+static int member_frame(Ctx *c, int f, Value member)
+{
+	for (int i = c->nmcalls - 1; i >= 0 && i >= c->nmcalls - 64; i--)
+		if (c->mcalls[i].func == f && c->mcalls[i].member.tag == V_REC && c->mcalls[i].member.as.r == member.as.r)
+			return c->p->ndecls + 1 + i;
+	return new_frame(c, f, member);
+}
+
 static Value exec(Ctx *c, const Chunk *ch, int base);
 
 /* A function call in explain mode: the function records its case,
@@ -183,9 +219,9 @@ static Value traced_call(Ctx *c, const Chunk *fc, int f, int base, int argc)
 		c->bytes += size;
 		memcpy(args, c->stack + base, size);
 	}
-	int saved = c->frame, callee = c->p->ndecls + 1 + c->ncalls;
-	if (c->ncalls < INT_MAX - c->p->ndecls - 1)
-		c->ncalls++;
+	int saved = c->frame, callee = new_frame(c, f, val_unknown(NULL));
+	if (callee < 0)
+		return exec(c, fc, base);
 	c->frame = callee;
 	Value v = exec(c, fc, base);
 	c->frame = saved;
@@ -568,7 +604,21 @@ static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none
 
 /* ------------------------------------------------------------ the loop */
 
-static Value exec(Ctx *c, const Chunk *ch, int base);
+/* Call function f, whose arguments start at stack slot base.  In explain
+ * mode a decision for one member is decided in its own frame, and the
+ * caller records it as a decision it used. */
+static Value call_rule(Ctx *c, const Chunk *fc, int f, int base)
+{
+	int mf = c->trace && c->p->funcs[f]->each ? member_frame(c, f, c->stack[base]) : -1;
+	if (mf < 0)
+		return exec(c, fc, base);
+	int saved = c->frame;
+	c->frame = mf;
+	Value v = exec(c, fc, base);
+	c->frame = saved;
+	trace_add(c, TR_DECISION, mf, NULL, v);
+	return v;
+}
 
 static void ensure_stack(Ctx *c, int need)
 {
@@ -805,7 +855,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
 		STEPS_OUT();
-		a = c->trace ? traced_call(c, fc, f, nb, argc) : exec(c, fc, nb);
+		a = !c->trace ? exec(c, fc, nb) : c->p->funcs[f]->each ? call_rule(c, fc, f, nb) : traced_call(c, fc, f, nb, argc);
 		STEPS_IN();
 		RELOAD();
 		PUSH(a);

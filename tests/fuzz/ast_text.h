@@ -104,6 +104,12 @@ static void at_decl(Buf *b, const Decl *d)
 		at_node(b, d->params[i].type_node);
 	}
 	at_node(b, d->body);
+	if (d->each) {
+		/* a decision for each member: the block it is written in */
+		at_str(b, d->each->var);
+		at_node(b, d->each->over);
+		at_node(b, d->each->type_node);
+	}
 	at_int(b, d->severity);
 	at_str(b, d->var);
 	at_node(b, d->over);

@@ -155,6 +155,13 @@ SOURCE_SEEDS = [
     "decision r : money KRW = round_to(12_345 KRW, 10 KRW)\n",
     "decision l : list of int = concat([1], [2, 3])\ndecision i : int = [1, 2][-1] + first([3]) + last([4])\n"
     "decision t : string = join(split(upper(\"a,b\"), \",\"), \"-\") + string(12.50)\n",
+    "record person { age : int  income : money EUR optional }\nfact household { members : list of person }\n"
+    "for each person in household.members {\n  decision child : bool = person.age < 18\n"
+    "  decision benefit : money EUR\n    default 0 EUR\n    exception when child then 100 EUR\n}\n"
+    "decision total : money EUR = sum(p.benefit for p in household.members)\n"
+    "decision first : money EUR = household.members[1].benefit\n",
+    "record sale { years : int }\nfor each s : sale {\n  decision ok : bool = s.years >= 2\n}\n"
+    "decision a : sale = { years: 3 }\ndecision b : bool = a.ok\n",
 ]
 
 FACTS_SEEDS = [

@@ -88,6 +88,29 @@ Test(layout, a_function_with_cases_as_a_decision)
 			 "    source \"s. 2\"\n");
 }
 
+Test(layout, declarations_for_each_member_indented_in_their_block)
+{
+	cr_assert_str_eq(lay("for each person in household.members {\n"
+			     "decision child : bool = person.age<18\n"
+			     "# the allowance\n"
+			     "decision benefit : int default 0 exception when child then 100\n"
+			     "}\n"
+			     "decision total : int = sum(p.benefit for p in household.members)\n"
+			     "check \"ages\" : for p in household.members : p.age >= 0 showing p.age\n"),
+			 "for each person in household.members {\n"
+			 "  decision child : bool = person.age < 18\n"
+			 "\n"
+			 "  # the allowance\n"
+			 "  decision benefit : int\n"
+			 "    default 0\n"
+			 "    exception when child then 100\n"
+			 "}\n"
+			 "\n"
+			 "decision total : int = sum(p.benefit for p in household.members)\n"
+			 "\n"
+			 "check \"ages\": for p in household.members: p.age >= 0 showing p.age\n");
+}
+
 Test(layout, table_rows_aligned)
 {
 	cr_assert_str_eq(lay("table t : string hit first\nwhen n > 300 then \"big\"\nwhen n > 5 then \"small\"\n"
