@@ -31,9 +31,9 @@
 _Static_assert(N_SERIES == 28 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
 	       "a kind was added to the syntax tree: write it in images (image.c) too");
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(Node) == 144 && sizeof(Decl) == 336 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
+_Static_assert(sizeof(Node) == 144 && sizeof(Decl) == 344 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
 		       sizeof(Citation) == 96 && sizeof(Field) == 80 && sizeof(TestStep) == 88 && sizeof(Param) == 48 &&
-		       sizeof(Module) == 80 && sizeof(Import) == 48 && sizeof(Bracket) == 56,
+		       sizeof(Module) == 80 && sizeof(Import) == 48 && sizeof(Bracket) == 56 && sizeof(Each) == 96,
 	       "a field was added to the syntax tree: write it in images (image.c) too");
 #endif
 
@@ -164,6 +164,8 @@ typedef struct Wr {
 	int *str_vals;
 	size_t str_cap;
 	PMap node_ix, kid_seen, type_ix; /* per declaration */
+	PMap each_ix; /* per module: its `for each` blocks */
+	int neach;
 	bool failed;   /* a tree too deep to be a checked one */
 	int in_column; /* emitting a column's tree for a cell test */
 } Wr;
@@ -431,6 +433,26 @@ static void put_decl_body(Wr *w, Buf *b, const Decl *d)
 		put_step(w, b, &d->steps[i]);
 }
 
+/* A decision's `for each` block: 0 for none, else its number in the
+ * module + 1, the block written whole with the first decision in it. */
+static void put_each(Wr *w, Buf *b, const Each *e)
+{
+	int have = e ? pm_get(&w->each_ix, e) : -1;
+	if (!e || have >= 0) {
+		put_u(b, e ? (uint64_t)have + 1 : 0);
+		return;
+	}
+	have = w->neach++;
+	pm_put(&w->each_ix, e, have);
+	put_u(b, (uint64_t)have + 1);
+	put_str(w, b, e->var);
+	put_loc(w, b, e->var_loc);
+	put_node(w, b, e->over);
+	put_node(w, b, e->type_node);
+	put_loc(w, b, e->loc);
+	put_u(b, (uint64_t)e->ndecls);
+}
+
 static void put_decl(Wr *w, Buf *b, const Decl *d)
 {
 	put_u(b, (uint64_t)d->kind);
@@ -448,6 +470,7 @@ static void put_decl(Wr *w, Buf *b, const Decl *d)
 	put_loc(w, b, d->doc_kind_loc);
 	put_node(w, b, d->entries);
 	put_str(w, b, d->view);
+	put_each(w, b, d->each);
 	put_cites(w, b, d->cites, d->ncites);
 }
 
@@ -487,6 +510,9 @@ static void put_decl_section(Wr *w, Buf *b, const Decl *d)
 static void put_module(Wr *w, Buf *b, const Module *m, int file)
 {
 	Buf sec = {0};
+	PMap none = {0};
+	w->each_ix = none;
+	w->neach = 0;
 	put_str(w, &sec, m->name);
 	put_loc(w, &sec, m->name_loc);
 	put_u(&sec, m->is_reform);
@@ -604,6 +630,8 @@ typedef struct Rd {
 	Node **nodes; /* the declaration's */
 	int nnodes;
 	unsigned char *used; /* each node's: referenced by a parent or a part of the declaration */
+	Each ***eaches; /* the module's `for each` blocks read so far */
+	int *neaches;
 	TypeDef **types;
 	int ntypes;
 } Rd;
@@ -1016,8 +1044,8 @@ static void rd_decl_body(Rd *r, Decl *d)
 		d->params[i].name = rd_str(r);
 		d->params[i].type_node = rd_type_node(r);
 		d->params[i].loc = rd_loc(r);
-		if (!d->params[i].name || !d->params[i].type_node)
-			rd_fail(r, "a parameter in it has no name or type");
+		if (!d->params[i].name)
+			rd_fail(r, "a parameter in it has no name");
 	}
 	d->body = rd_node(r);
 	d->severity = rd_int(r);
@@ -1029,6 +1057,38 @@ static void rd_decl_body(Rd *r, Decl *d)
 	d->steps = arr_alloc(d->nsteps, sizeof(TestStep), false);
 	for (int i = 0; i < d->nsteps; i++)
 		rd_step(r, &d->steps[i]);
+}
+
+/* A decision's `for each` block: one read before, or written here whole. */
+static Each *rd_each(Rd *r)
+{
+	uint64_t v = r->neaches ? rd_max(r, (uint64_t)*r->neaches + 1) : 0;
+	if (!v || v <= (uint64_t)*r->neaches)
+		return v ? (*r->eaches)[v - 1] : NULL;
+	Each *e = GC_MALLOC(sizeof *e);
+	e->var = rd_str(r);
+	e->var_loc = rd_loc(r);
+	e->over = rd_node(r);
+	e->type_node = rd_type_node(r);
+	e->loc = rd_loc(r);
+	e->ndecls = rd_int(r);
+	if (!e->var || !e->over == !e->type_node)
+		rd_fail(r, "a 'for each' block in it names no member, or no list or type");
+	AST_PUSH(*r->eaches, *r->neaches, e);
+	return e;
+}
+
+/* The parameters of a function as the parser gives them: each with a
+ * type, or the one member of its `for each` block. */
+static bool params_given(const Decl *d)
+{
+	if (d->each)
+		return d->kind == D_FUNCTION && d->nparams == 1 && !d->params[0].type_node &&
+		       strcmp(d->params[0].name, d->each->var) == 0;
+	for (int i = 0; i < d->nparams; i++)
+		if (!d->params[i].type_node)
+			return false;
+	return true;
 }
 
 static void rd_decl_record(Rd *r, Decl *d)
@@ -1048,7 +1108,10 @@ static void rd_decl_record(Rd *r, Decl *d)
 	d->doc_kind_loc = rd_loc(r);
 	d->entries = rd_node(r);
 	d->view = rd_str(r);
+	d->each = rd_each(r);
 	d->cites = rd_cites(r, &d->ncites);
+	if (!r->err && !params_given(d))
+		rd_fail(r, "a parameter in it has no type, or a 'for each' decision has other parameters");
 	for (int i = 0; i < d->ninputs; i++)
 		if (!d->inputs[i])
 			rd_fail(r, "a table's input in it is missing");
@@ -1128,6 +1191,10 @@ bool image_outline(const Image *img, int i, Outline *o)
 Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err)
 {
 	Rd r = module_reader(img, i);
+	Each **eaches = NULL;
+	int neaches = 0;
+	r.eaches = &eaches;
+	r.neaches = &neaches;
 	Outline o;
 	Module *m = rd_outline(&r, &o);
 	int n = rd_count(&r);
