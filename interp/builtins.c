@@ -905,6 +905,17 @@ static int string(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *
 #define SORTABLE (BK_ORDERED | BK(TY_ENUM) | BK(TY_HS))
 #define SORTABLE_NEED "a list of numbers, amounts, dates, text or enumeration members"
 #define WHOLE_OR_DEC (BK(TY_INT) | BK(TY_DEC))
+/* marginal_tax, marginal_rate, average_rate, bracket_amount: scale.c */
+static int scale_fn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+{
+	(void)argc;
+	ScaleAsk ask = strcmp(b->name, "marginal_tax") == 0    ? SCALE_TAX
+		       : strcmp(b->name, "marginal_rate") == 0 ? SCALE_RATE
+		       : strcmp(b->name, "average_rate") == 0  ? SCALE_AVERAGE
+							       : SCALE_AMOUNT;
+	return scale_ask(c, ask, a[0].as.l, a[1], out);
+}
+
 #define SCALE_ARGS {ARG(BA_VALUE, BK(TY_SCALE), "a scale"), ARG(BA_VALUE, WHOLE_OR_DEC | MONEY, "a number or an amount")}
 #define ROUND_ARGS {ARG(BA_VALUE, BK_NUM | MONEY, "a number, percentage or amount"), EXACT(&ty_int, "the number of decimal places")}
 #define TEXT_ARGS {EXACT(&ty_str, "a text"), EXACT(&ty_str, "a text")}

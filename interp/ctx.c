@@ -7,6 +7,7 @@
  */
 #include "mem.h"
 #include <stdarg.h>
+#include <string.h>
 
 #include "ctx.h"
 
@@ -96,4 +97,33 @@ int ctx_charge(Ctx *c, unsigned long long n)
 	if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
 		return ctx_fail(c, ST_INTERRUPTED, "interrupted");
 	return ST_OK;
+}
+
+void ctx_trace(Ctx *c, TraceKind k, int a, const Str *path, Value v)
+{
+	if (c->nev == c->evcap) {
+		int cap = c->evcap ? c->evcap * 2 : 64;
+		/* the trace counts against the evaluation's memory; when it would
+		 * not fit, recording stops and the explanation says so */
+		size_t grow = sizeof(TraceEv) * (size_t)(cap - c->evcap);
+		if (c->bytes + grow > c->max_bytes) {
+			c->trace_truncated = true;
+			return;
+		}
+		c->bytes += grow;
+		TraceEv *ev = GC_MALLOC(sizeof(TraceEv) * (size_t)cap);
+		if (!ev)
+			return;
+		if (c->nev)
+			memcpy(ev, c->ev, sizeof(TraceEv) * (size_t)c->nev);
+		c->ev = ev;
+		c->evcap = cap;
+	}
+	TraceEv e = {k, c->frame, a, 0, 0, path, NULL, v};
+	c->ev[c->nev++] = e;
+}
+
+void ctx_trace_note(Ctx *c, const char *text)
+{
+	ctx_trace(c, TR_NOTE, 0, val_str_new(text, strlen(text)), val_bool(true));
 }

@@ -120,4 +120,11 @@ int ctx_charge(Ctx *c, unsigned long long n);
 /* The message of an evaluation that ran out of steps. */
 const char *ctx_steps_message(const Ctx *c);
 
+/* Explain mode: record an event of the current frame (the trace counts
+ * against the memory limit; past it, recording stops and the explanation
+ * says it is partial). */
+void ctx_trace(Ctx *c, TraceKind k, int a, const Str *path, Value v);
+/* A line a builtin adds to the explanation of the current frame. */
+void ctx_trace_note(Ctx *c, const char *text);
+
 #endif

@@ -521,3 +521,55 @@ int facts_load_text(Ctx *c, const char *text, size_t len, FactsRecycle *rc, Fact
 		facts_recycle_swap(p, rc, made);
 	return ST_OK;
 }
+
+/* ------------------------------------------------ both readers, one door */
+
+typedef struct LoadObject {
+	Ctx *c;
+	json_object *root;
+	const char *name;
+	const char **err;
+	int st;
+	const char *text; /* the fast door's: the text */
+	size_t len;
+} LoadObject;
+
+static void load_object_body(void *ud)
+{
+	LoadObject *k = ud;
+	k->st = facts_load_object(k->c, k->root, k->name, k->err);
+}
+
+static void load_text_body(void *ud)
+{
+	LoadObject *k = ud;
+	FactsSpan id;
+	k->st = facts_load_text(k->c, k->text, k->len, NULL, &id);
+}
+
+int facts_load_json(Ctx *c, const char *text, size_t len, const char *name, const char **err)
+{
+	/* the fast door first; what it declines, the full reader decides */
+	LoadObject fast = {c, NULL, name, err, ST_OK, text, len};
+	int thrown = pr_call(load_text_body, &fast);
+	pr_pass(thrown);
+	if (thrown != ST_OK)
+		return thrown;
+	if (fast.st == ST_OK)
+		return ST_OK;
+	json_object *root;
+	int st = facts_parse_json(text, len, name, &root, err);
+	if (st != ST_OK)
+		return st;
+	/* json-c's tree is malloc'd: free it even when memory runs out midway */
+	LoadObject k = {c, root, name, err, ST_OK, NULL, 0};
+	thrown = pr_call(load_object_body, &k);
+	json_object_put(root);
+	pr_pass(thrown);
+	if (thrown != ST_OK)
+		return thrown;
+	st = k.st;
+	if (st != ST_OK)
+		*err = xprintf("%s: %s", name, *err);
+	return st;
+}

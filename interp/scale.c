@@ -15,10 +15,10 @@
 
 #include "arith.h"
 #include "cite.h"
+#include "ctx.h"
 #include "diag.h"
 #include "format.h"
 #include "scale.h"
-#include "vm.h"
 
 /* ------------------------------------------------- the description */
 
@@ -105,7 +105,7 @@ static bool in_force(Ctx *c, const List *dated, uint32_t bracket, const char *pa
 			strcpy(from, " from ");
 			date_format(e[0].as.i, from + 6);
 		}
-		vm_trace_note(c, xprintf("bracket %u, %s%s: %s%s%s", bracket + 1, part, from, fmt_value_str(c->p, e[2]),
+		ctx_trace_note(c, xprintf("bracket %u, %s%s: %s%s%s", bracket + 1, part, from, fmt_value_str(c->p, e[2]),
 		                         e[3].tag == V_STR ? ", " : "", e[3].tag == V_STR ? e[3].as.s->data : ""));
 	}
 	return true;
@@ -188,7 +188,7 @@ static void note(Ctx *c, const List *s, uint32_t i, Value part, Value amount)
 	const char *text = part.tag == V_UNKNOWN ? xprintf("bracket %u, from %s: %s", i + 1, from, v)
 	                                         : xprintf("bracket %u, from %s, %s of %s: %s", i + 1, from, r,
 	                                                   fmt_value_str(c->p, part), v);
-	vm_trace_note(c, text);
+	ctx_trace_note(c, text);
 }
 
 /* The tax on a base: each bracket's rate on the part of the base between
@@ -212,16 +212,13 @@ static int tax_on(Ctx *c, const List *s, Value base, Value *out)
 	return st;
 }
 
-int scale_fn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
+int scale_ask(Ctx *c, ScaleAsk ask, const List *s, Value base, Value *out)
 {
-	(void)argc;
-	const List *s = a[0].as.l;
-	Value base = a[1];
 	uint32_t n;
 	int st;
-	if (strcmp(b->name, "marginal_tax") == 0)
+	if (ask == SCALE_TAX)
 		return tax_on(c, s, base, out);
-	if (strcmp(b->name, "average_rate") == 0) {
+	if (ask == SCALE_AVERAGE) {
 		Value tax, zero;
 		if ((st = tax_on(c, s, base, &tax)) != ST_OK || (st = arith(c, AR_SUB, base, base, &zero)) != ST_OK)
 			return st;
@@ -236,7 +233,7 @@ int scale_fn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
 	}
 	if ((st = brackets_reached(c, s, base, &n)) != ST_OK)
 		return st;
-	if (strcmp(b->name, "marginal_rate") == 0) {
+	if (ask == SCALE_RATE) {
 		Dec z = {0, 0};
 		*out = n ? rate(s, n - 1) : val_dec(V_PCT, z, 0);
 	} else { /* bracket_amount: the amount of the bracket the base falls in */

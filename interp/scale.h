@@ -5,7 +5,7 @@
 #ifndef EDICT_SCALE_H
 #define EDICT_SCALE_H
 
-#include "builtins.h"
+#include "ctx.h"
 
 /* The constant the compiler gives a checked scale parameter: for each
  * bracket, the dated values of its threshold and of its rate or amount. */
@@ -22,8 +22,9 @@ int scale_pick(const List *dated, date_t day);
  * bracket in force, or a threshold without its rate) recorded in c. */
 int scale_in_force(Ctx *c, Value desc, Value *out);
 
-/* marginal_tax, marginal_rate, average_rate and bracket_amount (builtins.c):
- * a[0] is a scale's brackets in force, a[1] the base. */
-int scale_fn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out);
+/* What the builtins of scales ask (builtins.c: marginal_tax, marginal_rate,
+ * average_rate, bracket_amount) of a scale's brackets in force, for a base. */
+typedef enum ScaleAsk { SCALE_TAX, SCALE_RATE, SCALE_AVERAGE, SCALE_AMOUNT } ScaleAsk;
+int scale_ask(Ctx *c, ScaleAsk ask, const List *brackets, Value base, Value *out);
 
 #endif

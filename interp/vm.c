@@ -139,34 +139,6 @@ void vm_clear_overrides(Ctx *c)
 	new_epoch(c);
 }
 
-static void trace_add(Ctx *c, TraceKind k, int a, const Str *path, Value v)
-{
-	if (c->nev == c->evcap) {
-		int cap = c->evcap ? c->evcap * 2 : 64;
-		/* the trace counts against the evaluation's memory; when it would
-		 * not fit, recording stops and the explanation says so */
-		size_t grow = sizeof(TraceEv) * (size_t)(cap - c->evcap);
-		if (c->bytes + grow > c->max_bytes) {
-			c->trace_truncated = true;
-			return;
-		}
-		c->bytes += grow;
-		TraceEv *ev = GC_MALLOC(sizeof(TraceEv) * (size_t)cap);
-		if (!ev)
-			return;
-		if (c->nev)
-			memcpy(ev, c->ev, sizeof(TraceEv) * (size_t)c->nev);
-		c->ev = ev;
-		c->evcap = cap;
-	}
-	TraceEv e = {k, c->frame, a, 0, 0, path, NULL, v};
-	c->ev[c->nev++] = e;
-}
-
-void vm_trace_note(Ctx *c, const char *text)
-{
-	trace_add(c, TR_NOTE, 0, val_str_new(text, strlen(text)), val_bool(true));
-}
 
 /* A frame of its own for a call of function f in explain mode (member:
  * the record a decision for each member is decided for, else unknown):
@@ -230,7 +202,7 @@ static Value traced_call(Ctx *c, const Chunk *fc, int f, int base, int argc)
 		return v;
 	}
 	int before = c->nev;
-	trace_add(c, TR_CALL, f, NULL, v);
+	ctx_trace(c, TR_CALL, f, NULL, v);
 	if (c->nev > before) {
 		c->ev[c->nev - 1].callee = callee;
 		c->ev[c->nev - 1].nargs = argc;
@@ -616,7 +588,7 @@ static Value call_rule(Ctx *c, const Chunk *fc, int f, int base)
 	c->frame = mf;
 	Value v = exec(c, fc, base);
 	c->frame = saved;
-	trace_add(c, TR_DECISION, mf, NULL, v);
+	ctx_trace(c, TR_DECISION, mf, NULL, v);
 	return v;
 }
 
@@ -704,7 +676,7 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	}
 	if (traced) {
 		const char *t = xprintf("%s on %s (%s)", path->data, on, how);
-		trace_add(c, TR_FACT, 0, val_str_new(t, strlen(t)), v);
+		ctx_trace(c, TR_FACT, 0, val_str_new(t, strlen(t)), v);
 	}
 	return v;
 }
@@ -843,7 +815,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			RELOAD();
 		}
 		if (c->trace)
-			trace_add(c, TR_DECISION, d, NULL, a);
+			ctx_trace(c, TR_DECISION, d, NULL, a);
 		PUSH(a);
 		VMBREAK;
 	}
@@ -1326,13 +1298,13 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		FAIL(ST_RUNTIME, "%s", K[INS_A(w)].as.s->data);
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
-		trace_add(c, TR_COND, INS_A(w), NULL, TOP());
+		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
 		VMBREAK;
 	VMCASE(TRACE_FACT)
-		trace_add(c, TR_FACT, 0, K[INS_A(w)].as.s, TOP());
+		ctx_trace(c, TR_FACT, 0, K[INS_A(w)].as.s, TOP());
 		VMBREAK;
 	VMCASE(TRACE_CASE)
-		trace_add(c, TR_CASE, INS_A(w), NULL, val_bool(true));
+		ctx_trace(c, TR_CASE, INS_A(w), NULL, val_bool(true));
 		VMBREAK;
 
 #ifndef VM_COMPUTED_GOTO

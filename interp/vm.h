@@ -16,9 +16,6 @@ void vm_reset(Ctx *c);
 /* Fix the value of a decision or param for this context (what-if, reforms). */
 void vm_override(Ctx *c, int decl, Value v);
 void vm_clear_overrides(Ctx *c);
-/* Explain mode: a line of the explanation of the decision being decided
- * (a builtin's working, such as the brackets of a tax). */
-void vm_trace_note(Ctx *c, const char *text);
 
 /* Evaluate a chunk (a query) or a decision.  Returns a status; on success
  * *out holds the value, else c->errmsg and c->errloc say what went wrong. */
