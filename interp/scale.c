@@ -81,7 +81,7 @@ int scale_pick(const List *dated, date_t day)
 		bool dated_from = e[0].tag == V_DATE;
 		if ((dated_from && day < e[0].as.i) || (e[1].tag == V_DATE && day >= e[1].as.i))
 			continue;
-		date_t f = dated_from ? e[0].as.i : INT64_MIN;
+		date_t f = dated_from ? e[0].as.i : INT32_MIN;
 		if (found < 0 || f >= best) {
 			best = f;
 			found = (int)i;
