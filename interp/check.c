@@ -1493,6 +1493,10 @@ static const Type *check_record(Chk *c, Node *n, const Type *expect)
 	}
 	for (int i = 0; i < n->nkids; i++) {
 		Node *e = n->kids[i];
+		if (!e->text) { /* the parser names all the values of a record or none; an image may not */
+			err(c, e->loc, "this value of a record has no field name");
+			continue;
+		}
 		int slot = ast_field_slot(td, e->text);
 		if (slot < 0) {
 			const char *cands[256];

@@ -882,6 +882,9 @@ static bool shaped(const Node *x)
 		if ((x->kind == N_MATCH && i > 0 && k->kind != N_ARM) || (x->kind == N_RECORD && k->kind != N_ENTRY) ||
 		    (x->kind == N_COMP && k->kind != N_GEN))
 			return false;
+		/* a record's values are all named, or none (a table row's outputs) */
+		if (x->kind == N_RECORD && !k->text != !x->kids[0]->text)
+			return false;
 		/* dated values: date, value, date, value ... (one kid: a type, `T over time`) */
 		if (x->kind == N_SERIES && x->nkids > 1 && (x->nkids % 2 || (i % 2 == 0 && k->kind != N_DATE)))
 			return false;
@@ -1121,13 +1124,16 @@ static void rd_decl_record(Rd *r, Decl *d)
 		rd_fail(r, "a check or requirement in it has no condition");
 	if (d->kind == D_FUNCTION && !d->is_table && !d->body == !d->ncases)
 		rd_fail(r, "a function in it has no body, or both a body and cases");
-	if (d->nbrackets && d->kind != D_PARAM)
-		rd_fail(r, "brackets in it belong to something other than a parameter");
+	if (d->nbrackets && (d->kind != D_PARAM || !d->type_node))
+		rd_fail(r, "brackets in it belong to something other than a parameter with a type");
 	if (!d->var != !d->over)
 		rd_fail(r, "a check in it names items of nothing");
 	bool record = d->entries && d->entries->kind == N_RECORD;
 	if ((d->kind == D_DOCUMENT && (!d->doc_kind || !record)) || (d->view && !record))
 		rd_fail(r, "a document or view in it has no fields");
+	for (int i = 0; record && i < d->entries->nkids; i++)
+		if (!d->entries->kids[i]->text) /* written `name: value`, each of them */
+			rd_fail(r, "a field of a document or view in it has no name");
 	if ((d->kind == D_ENUM || d->kind == D_RECORD) && (!d->def || d->def->is_enum != (d->kind == D_ENUM)))
 		rd_fail(r, "a type in it has no members or fields");
 }
@@ -1155,6 +1161,8 @@ static Module *rd_outline(Rd *r, Outline *o)
 	Module *m = GC_MALLOC(sizeof *m);
 	memset(o, 0, sizeof *o);
 	m->name = o->module = rd_str(r);
+	if (!m->name) /* a module read from its file is always named */
+		rd_fail(r, "a module in it has no name");
 	m->name_loc = rd_loc(r);
 	m->is_reform = o->reform = rd_bool(r);
 	uint64_t f = rd_max(r, (uint64_t)r->img->nfiles - 1);
