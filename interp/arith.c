@@ -69,6 +69,8 @@ static ArStatus date_plus(Value d, Value dur, int sign, Value *out)
 {
 	date_t r;
 	int rc;
+	if (dur.as.i > AR_DUR_MAX || dur.as.i < -AR_DUR_MAX)
+		return AR_DUR_RANGE;
 	if (dur_days(dur))
 		rc = date_add_days((date_t)d.as.i, sign * dur_base(dur), &r);
 	else

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "arith.h"
 #include "check.h"
 #include "facts.h"
 #include "factsint.h"
@@ -137,7 +138,8 @@ int facts_scalar(const Type *t, const char *s, size_t n, Value *out)
 		if (!sp)
 			return -1;
 		int64_t amount;
-		if (dec_parse(s, (size_t)(sp - s), &d) != DEC_OK || !dec_to_int(d, &amount))
+		if (dec_parse(s, (size_t)(sp - s), &d) != DEC_OK || !dec_to_int(d, &amount) ||
+		    amount > AR_DUR_MAX || amount < -AR_DUR_MAX)
 			return -1;
 		const char *w = sp + 1;
 		size_t wn = n - (size_t)(w - s);

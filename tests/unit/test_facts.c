@@ -258,6 +258,11 @@ Test(facts, error_other_kinds)
 			 "facts.json: company.founded: expected a date like \"2026-12-01\", got \"2025-02-30\"");
 	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"processing\": \"two weeks\"}}"),
 			 "facts.json: company.processing: expected a duration like \"14 days\", got \"two weeks\"");
+	/* Past 100000000 units a duration is refused here, so date arithmetic never overflows on it. */
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"processing\": \"9999999999999999 years\"}}"),
+			 "facts.json: company.processing: expected a duration like \"14 days\", got \"9999999999999999 years\"");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"processing\": \"-100000001 days\"}}"),
+			 "facts.json: company.processing: expected a duration like \"14 days\", got \"-100000001 days\"");
 	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"hs_code\": \"shirts\"}}"),
 			 "facts.json: company.hs_code: expected a tariff code like \"6205.20\", got \"shirts\"");
 	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"staff\": 4.5}}"),
