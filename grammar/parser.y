@@ -6,7 +6,8 @@
  * words a policy officer reads ("expected 'then'") and catch common slips.
  * Declarations start with a keyword, so after an error the parser skips to
  * the next declaration and carries on: one run reports several errors.
- * Expressions are written as one rule per precedence level, lowest first.
+ * Expressions are written with bison's precedence declarations: one rule
+ * for each operator, so a value becomes an expression in a few steps.
  */
 %code requires {
 #include "ast.h"
@@ -130,9 +131,28 @@ static void each_close(struct ParseState *ps, Loc loc);
 %precedence NUMBER_ALONE
 %precedence DURUNIT
 
+/* The character tokens in the order of their first use in the rules below:
+ * bison numbers them so, and a syntax error lists what was expected in
+ * that order. */
+%token '=' '.' '{' '}' ':' '(' ')' '|' ',' ';' '<' '>' '+' '-' '*' '/' '^' '[' ']'
+
+/* The operators of expressions, loosest first.  A comparison takes
+ * exactly two sides and `at` one date, and `if`, `let` and `not` read
+ * everything after them, so those stay rules of their own (logic, at_e,
+ * expr): `a = not b` and `a + if ...` are not expressions. */
+%right OTHERWISE
+%left OR
+%left AND
+%precedence NOT
+%left '+' '-'
+%left '*' '/' MOD
+%precedence UMINUS
+%right '^'
+%precedence '.' '[' '('
+
 %type <str> dotted name
-%type <node> enum_data arm type fact_type series_values expr otherwise_e or_e and_e not_e cmp at_e add mul unary postfix primary
-%type <node> gen_order table_type elist entries arms args gen pow outs cells cell tests test hit_order_opt
+%type <node> enum_data arm type fact_type series_values expr logic at_e arith
+%type <node> gen_order table_type elist entries arms args gen outs cells cell tests test hit_order_opt
 %type <decl> decl case_list row_list cell_row_list pvalues table_head
 %type <kase> case row cell_row
 %type <cites> cites
@@ -193,7 +213,7 @@ decls
 /* `for each person in household.members { decisions }`: rules decided for
  * each member of a list */
 each_block
-	: FOR IDENT name IN add '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { each_close(ps, @$); }
+	: FOR IDENT name IN arith '{' { each_open(ps, $2, @2, $3, @3, $5, ast_span(@1, @6)); } each_decls '}' { each_close(ps, @$); }
 	/* `for each claim : spouse_claim { ... }`: for any record of a type */
 	| FOR IDENT name ':' type '{' { each_open(ps, $2, @2, $3, @3, NULL, ast_span(@1, @6)); ps->each->type_node = $5; } each_decls '}' { each_close(ps, @$); }
 	;
@@ -294,7 +314,7 @@ decl
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->cond = $5; $$->cites = $6.v; $$->ncites = $6.n;
 	}
-	| CHECK severity STRING ':' FOR name IN add ':' expr SHOWING expr cites {
+	| CHECK severity STRING ':' FOR name IN arith ':' expr SHOWING expr cites {
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
 		$$->cites = $13.v; $$->ncites = $13.n;
@@ -308,7 +328,7 @@ decl
 		$$ = new_decl(ps, D_DOCUMENT, $2, @2);
 		$$->doc_kind = $4; $$->doc_kind_loc = @4; $$->entries = $6;
 	}
-	| priv VIEW name ':' IDENT OF add '{' entries opt_comma '}' cites {
+	| priv VIEW name ':' IDENT OF arith '{' entries opt_comma '}' cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = true;
 		$$->view = $5; $$->doc_kind_loc = @5; $$->entries = $9;
 		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $12.v; c.ncites = $12.n; c.loc = @7;
@@ -562,31 +582,17 @@ series_values
 expr
 	: IF expr THEN expr ELSE expr { $$ = ast_node2(N_IF, @$, $2, $4); ast_add($$, $6); }
 	| LET name '=' expr ';' expr { $$ = ast_node2(N_LET, @$, $4, $6); $$->text = $2; }
-	| otherwise_e
+	| logic
 	;
 
-otherwise_e
-	: or_e
-	| or_e OTHERWISE otherwise_e { $$ = ast_node2(N_OTHERWISE, @$, $1, $3); }
-	;
-
-or_e
-	: and_e
-	| or_e OR and_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_OR; }
-	;
-
-and_e
-	: not_e
-	| and_e AND not_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_AND; }
-	;
-
-not_e
-	: cmp
-	| NOT not_e { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NOT; }
-	;
-
-cmp
+/* otherwise (the loosest, from the right), or, and, not; a comparison of
+ * two sides binds tighter than all of them */
+logic
 	: at_e
+	| logic OTHERWISE logic { $$ = ast_node2(N_OTHERWISE, @$, $1, $3); }
+	| logic OR logic { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_OR; }
+	| logic AND logic { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_AND; }
+	| NOT logic { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NOT; }
 	| at_e '=' at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '='; }
 	| at_e NE at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_NE; }
 	| at_e '<' at_e { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '<'; }
@@ -610,74 +616,14 @@ cmp
 /* `x at DATE`: a fact over time read at a date; the date runs to the next
  * comparison, so `x at as_of - 1 month >= 10%` reads it a month before. */
 at_e
-	: add
-	| add AT add { $$ = ast_node2(N_AT, @$, $1, $3); }
+	: arith
+	| arith AT arith { $$ = ast_node2(N_AT, @$, $1, $3); }
 	;
 
-add
-	: mul
-	| add '+' mul { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '+'; }
-	| add '-' mul { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '-'; }
-	;
-
-mul
-	: unary
-	| mul '*' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '*'; }
-	| mul '/' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '/'; }
-	| mul MOD unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_MOD; }
-	;
-
-unary
-	: pow
-	| '-' unary { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NEG; }
-	;
-
-/* a power binds tighter than a minus sign: -2 ^ 2 is -4; 2 ^ 3 ^ 2 is 2 ^ 9 */
-pow
-	: postfix
-	| postfix '^' unary { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_POW; }
-	;
-
-postfix
-	: primary
-	| postfix '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
-	| postfix '[' expr ']' {
-		/* xs[i]: the builtin item(xs, i) */
-		$$ = ast_node2(N_CALL, @$, name_node("item", @2), $1); ast_add($$, $3); $$->text = "item";
-	}
-	| postfix '(' args ')' {
-		$$ = $3; $$->loc = @$;
-		if ($1->kind == N_NAME) { $$->text = $1->text; }
-		else { $$->text = NULL; }
-		/* the callee goes first; the checker resolves qualified names */
-		Node *callee = $1;
-		Node **kids = $$->kids; int n = $$->nkids;
-		$$->kids = NULL; $$->nkids = 0;
-		ast_add($$, callee);
-		for (int i = 0; i < n; i++) ast_add($$, kids[i]);
-	}
-	;
-
-args
-	: %empty { $$ = ast_node(N_CALL, @$); }
-	| elist { $$ = $1; $$->kind = N_CALL; }
-	| gen { $$ = ast_node1(N_CALL, @$, $1); }
-	;
-
-/* kids: element, list, where (or NULL), and for sort(...) an order: `by KEY
- * [ascending|descending]` (kids[3], ival 1 when descending) */
-gen
-	: expr FOR name IN add gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); gen_order(ps, $$, $6); }
-	| expr FOR name IN add WHERE expr gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); gen_order(ps, $$, $8); }
-	;
-
-gen_order
-	: %empty { $$ = NULL; }
-	| IDENT expr { $$ = order_node(ps, $1, @1, $2, NULL, @1); }
-	| IDENT expr IDENT { $$ = order_node(ps, $1, @1, $2, $3, @3); }
-	;
-
-primary
+/* A value, and the arithmetic on values.  A power binds tighter than a
+ * minus sign: -2 ^ 2 is -4; 2 ^ 3 ^ 2 is 2 ^ 9.  A field, an item and a
+ * call bind tightest of all. */
+arith
 	: NUMBER %prec NUMBER_ALONE { $$ = ast_node(N_NUMBER, @$); $$->text = $1; }
 	| NUMBER CURRENCY { $$ = ast_node(N_MONEY, @$); $$->text = $1; $$->cur = currency_code($2); }
 	| NUMBER DURUNIT { $$ = ast_node(N_DURATION, @$); $$->text = $1; $$->op = dur_unit($2); }
@@ -708,6 +654,48 @@ primary
 		ast_add($$, $2);
 		for (int i = 0; i < n; i++) ast_add($$, kids[i]);
 	}
+	| arith '+' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '+'; }
+	| arith '-' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '-'; }
+	| arith '*' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '*'; }
+	| arith '/' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = '/'; }
+	| arith MOD arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_MOD; }
+	| '-' arith %prec UMINUS { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NEG; }
+	| arith '^' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_POW; }
+	| arith '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| arith '[' expr ']' {
+		/* xs[i]: the builtin item(xs, i) */
+		$$ = ast_node2(N_CALL, @$, name_node("item", @2), $1); ast_add($$, $3); $$->text = "item";
+	}
+	| arith '(' args ')' {
+		$$ = $3; $$->loc = @$;
+		if ($1->kind == N_NAME) { $$->text = $1->text; }
+		else { $$->text = NULL; }
+		/* the callee goes first; the checker resolves qualified names */
+		Node *callee = $1;
+		Node **kids = $$->kids; int n = $$->nkids;
+		$$->kids = NULL; $$->nkids = 0;
+		ast_add($$, callee);
+		for (int i = 0; i < n; i++) ast_add($$, kids[i]);
+	}
+	;
+
+args
+	: %empty { $$ = ast_node(N_CALL, @$); }
+	| elist { $$ = $1; $$->kind = N_CALL; }
+	| gen { $$ = ast_node1(N_CALL, @$, $1); }
+	;
+
+/* kids: element, list, where (or NULL), and for sort(...) an order: `by KEY
+ * [ascending|descending]` (kids[3], ival 1 when descending) */
+gen
+	: expr FOR name IN arith gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, NULL); gen_order(ps, $$, $6); }
+	| expr FOR name IN arith WHERE expr gen_order { $$ = ast_node2(N_GEN, @$, $1, $5); $$->text = $3; ast_add($$, $7); gen_order(ps, $$, $8); }
+	;
+
+gen_order
+	: %empty { $$ = NULL; }
+	| IDENT expr { $$ = order_node(ps, $1, @1, $2, NULL, @1); }
+	| IDENT expr IDENT { $$ = order_node(ps, $1, @1, $2, $3, @3); }
 	;
 
 opt_comma
@@ -801,8 +789,8 @@ hit_order_opt
 	;
 
 input_cols
-	: add { AST_PUSH(ps->inputs, ps->ninputs, $1); }
-	| input_cols '|' add { AST_PUSH(ps->inputs, ps->ninputs, $3); }
+	: arith { AST_PUSH(ps->inputs, ps->ninputs, $1); }
+	| input_cols '|' arith { AST_PUSH(ps->inputs, ps->ninputs, $3); }
 	;
 
 /* The value of a row: one expression, or one per output column. */
@@ -849,17 +837,17 @@ tests
 	;
 
 test
-	: add { $$ = cell_test(0, $1, @$); }
-	| '=' add { $$ = cell_test('=', $2, @$); }
-	| NE add { $$ = cell_test(BIN_NE, $2, @$); }
-	| '<' add { $$ = cell_test('<', $2, @$); }
-	| LE add { $$ = cell_test(BIN_LE, $2, @$); }
-	| '>' add { $$ = cell_test('>', $2, @$); }
-	| GE add { $$ = cell_test(BIN_GE, $2, @$); }
-	| '[' add DOTDOT add ']' { $$ = cell_range(true, $2, $4, true, @$); }
-	| '[' add DOTDOT add ')' { $$ = cell_range(true, $2, $4, false, @$); }
-	| '(' add DOTDOT add ']' { $$ = cell_range(false, $2, $4, true, @$); }
-	| '(' add DOTDOT add ')' { $$ = cell_range(false, $2, $4, false, @$); }
+	: arith { $$ = cell_test(0, $1, @$); }
+	| '=' arith { $$ = cell_test('=', $2, @$); }
+	| NE arith { $$ = cell_test(BIN_NE, $2, @$); }
+	| '<' arith { $$ = cell_test('<', $2, @$); }
+	| LE arith { $$ = cell_test(BIN_LE, $2, @$); }
+	| '>' arith { $$ = cell_test('>', $2, @$); }
+	| GE arith { $$ = cell_test(BIN_GE, $2, @$); }
+	| '[' arith DOTDOT arith ']' { $$ = cell_range(true, $2, $4, true, @$); }
+	| '[' arith DOTDOT arith ')' { $$ = cell_range(true, $2, $4, false, @$); }
+	| '(' arith DOTDOT arith ']' { $$ = cell_range(false, $2, $4, true, @$); }
+	| '(' arith DOTDOT arith ')' { $$ = cell_range(false, $2, $4, false, @$); }
 	;
 
 %%
