@@ -600,12 +600,25 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 	return w;
 }
 
+/* Whether the text holds the word `reform` anywhere: the outline marks a
+ * reform on that word only, so a text without it needs no outline scan. */
+static bool mentions_reform(const char *t, size_t n)
+{
+	const char *end = t + n;
+	for (const char *p = t; n >= 6 && (p = memchr(p, 'r', (size_t)(end - p))) && end - p >= 6; p++)
+		if (memcmp(p, "reform", 6) == 0)
+			return true;
+	return false;
+}
+
 /* Whether a rule file starts `reform NAME`: a change to the rules kept
  * apart from them (its outline says so when the load made one). */
 static bool is_reform_file(const Source *src, const Outline *o)
 {
 	Outline own;
 	if (!o) {
+		if (!mentions_reform(src->text, src->len))
+			return false;
 		parse_outline(src, &own);
 		o = &own;
 	}
