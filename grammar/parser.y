@@ -48,6 +48,7 @@ int edict_yylex(EDICT_YYSTYPE *lval, EDICT_YYLTYPE *lloc, yyscan_t scanner);
 
 static void yyerror(Loc *loc, yyscan_t scanner, struct ParseState *ps, const char *msg);
 static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc);
+static void one_case(Decl *d, Case c);
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc);
 static Node *name_node(const char *text, Loc loc);
@@ -289,7 +290,7 @@ decl
 	| priv DECISION name ':' type '=' expr cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = $1; $$->type_node = $5;
 		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $8.v; c.ncites = $8.n; c.loc = @7;
-		AST_PUSH($$->cases, $$->ncases, c);
+		one_case($$, c);
 	}
 	| priv DECISION name ':' type case_list {
 		$$ = $6; $$->kind = D_DECISION; $$->name = $3; $$->loc = @3; $$->type_node = $5;
@@ -332,7 +333,7 @@ decl
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = true;
 		$$->view = $5; $$->doc_kind_loc = @5; $$->entries = $9;
 		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $12.v; c.ncites = $12.n; c.loc = @7;
-		AST_PUSH($$->cases, $$->ncases, c);
+		one_case($$, c);
 	}
 	| TEST STRING '{' steps '}' {
 		$$ = new_decl(ps, D_TEST, $2, @2);
@@ -442,7 +443,7 @@ pvalues
 	: '=' expr cites {
 		$$ = new_decl(ps, D_PARAM, NULL, @1);
 		Case c = {0}; c.is_default = true; c.value = $2; c.cites = $3.v; c.ncites = $3.n; c.loc = @2;
-		AST_PUSH($$->cases, $$->ncases, c);
+		one_case($$, c);
 	}
 	| dated_values { $$ = ps->pending_decl; ps->pending_decl = NULL; }
 	;
@@ -942,6 +943,17 @@ static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc l
 	d->module = ps->mod;
 	d->severity = 1;
 	return d;
+}
+
+/* The one case of a declaration written as one value (`= expr`), in an
+ * array of exactly one, as an image loads it (image.c): a case is large,
+ * most declarations have one, and none is added once a declaration is
+ * parsed. */
+static void one_case(Decl *d, Case c)
+{
+	d->cases = GC_MALLOC(sizeof c);
+	d->cases[0] = c;
+	d->ncases = 1;
 }
 
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc)

@@ -17,25 +17,44 @@ Node *ast_node(NodeKind k, Loc loc)
 	return n;
 }
 
+static void note_depth(Node *parent, const Node *kid)
+{
+	if (kid && kid->depth + 1 > parent->depth)
+		parent->depth = kid->depth + 1;
+}
+
+/* A node with its first kids: the room for four (what ast_grow gives an
+ * array first) comes in the node's own allocation, right after it, so
+ * most nodes take one allocation instead of two.  ast_grow moves the kids
+ * to an array of their own at the fifth. */
+static Node *node_with_kids(NodeKind k, Loc loc, Node *a, Node *b, int nkids)
+{
+	Node *n = GC_MALLOC(sizeof *n + 4 * sizeof(Node *));
+	n->kind = k;
+	n->loc = loc;
+	n->kids = (Node **)(n + 1);
+	n->kids[0] = a;
+	n->kids[1] = b;
+	n->nkids = nkids;
+	note_depth(n, a);
+	note_depth(n, b);
+	return n;
+}
+
 Node *ast_node1(NodeKind k, Loc loc, Node *a)
 {
-	Node *n = ast_node(k, loc);
-	ast_add(n, a);
-	return n;
+	return node_with_kids(k, loc, a, NULL, 1);
 }
 
 Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b)
 {
-	Node *n = ast_node1(k, loc, a);
-	ast_add(n, b);
-	return n;
+	return node_with_kids(k, loc, a, b, 2);
 }
 
 void ast_add(Node *parent, Node *kid)
 {
 	AST_PUSH(parent->kids, parent->nkids, kid);
-	if (kid && kid->depth + 1 > parent->depth)
-		parent->depth = kid->depth + 1;
+	note_depth(parent, kid);
 }
 
 const char *hit_name(HitPolicy h)
@@ -86,12 +105,19 @@ const char *ast_join(const char *a, char sep, const char *b)
 	return p;
 }
 
-/* Capacity doubles at powers of two, so the count alone says when to grow. */
+/* Capacity doubles at powers of two, so the count alone says when to grow.
+ * The first four may sit inside another allocation (a node's kids:
+ * node_with_kids), so they are copied out rather than reallocated. */
 void *ast_grow(void *arr, int n, size_t elem)
 {
 	if (n == 0)
 		return GC_MALLOC(4 * elem);
-	if (n >= 4 && (n & (n - 1)) == 0)
+	if (n == 4) {
+		void *p = GC_MALLOC(8 * elem);
+		memcpy(p, arr, 4 * elem);
+		return p;
+	}
+	if (n > 4 && (n & (n - 1)) == 0)
 		return GC_REALLOC(arr, (size_t)n * 2 * elem);
 	return arr;
 }
