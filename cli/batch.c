@@ -750,8 +750,9 @@ static int stream(Pool *pl)
 	st.tty = isatty(fileno(stderr));
 	/* results leave in runs of a few lines each: a large buffer makes them
 	 * a write a megabyte instead of one every 4 KB (stdio's default) */
-	static char outbuf[1 << 20];
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	static char *outbuf; /* malloc'd: not among the roots every collection scans */
+	if (!outbuf && (outbuf = malloc(1 << 20)) != NULL)
+		setvbuf(stdout, outbuf, _IOFBF, 1 << 20);
 	if (isatty(fileno(stdin)))
 		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
 	struct stat sb;

@@ -1,6 +1,8 @@
 /*
  * dot.c - Graphviz for `edict doc` and `edict graph` (dot.h): lay a DOT
- * graph out with libgvc's dot engine and render it as SVG.
+ * graph out with libgvc's dot engine and render it as SVG.  libgvc is
+ * opened the first time a graph is drawn (dynlib.h), so that the other
+ * commands start without it.
  */
 #include "mem.h"
 #include <string.h>
@@ -8,29 +10,69 @@
 #include <graphviz/gvc.h>
 
 #include "dot.h"
+#include "dynlib.h"
+
+#ifndef EDICT_GVC_SONAME
+#define EDICT_GVC_SONAME "libgvc.so.6"
+#endif
+
+static struct {
+	__typeof__(gvContext) *context;
+	__typeof__(gvLayout) *layout;
+	__typeof__(gvRenderData) *render_data;
+	__typeof__(gvFreeRenderData) *free_render_data;
+	__typeof__(gvFreeLayout) *free_layout;
+	__typeof__(gvFreeContext) *free_context;
+	__typeof__(agseterr) *seterr;
+	__typeof__(agmemread) *memread;
+	__typeof__(agclose) *close;
+} gv;
+
+/* Why the last drawing failed. */
+static const char *failure = "Graphviz could not draw the graph";
+
+const char *cli_dot_failure(void)
+{
+	return failure;
+}
+
+/* libgvc's functions (libcgraph's come with it); false when missing. */
+static bool open_gvc(void)
+{
+	static const DynFn fns[] = {
+		{"gvContext", (void **)&gv.context},		 {"gvLayout", (void **)&gv.layout},
+		{"gvRenderData", (void **)&gv.render_data},	 {"gvFreeRenderData", (void **)&gv.free_render_data},
+		{"gvFreeLayout", (void **)&gv.free_layout},	 {"gvFreeContext", (void **)&gv.free_context},
+		{"agseterr", (void **)&gv.seterr},		 {"agmemread", (void **)&gv.memread},
+		{"agclose", (void **)&gv.close},
+	};
+	return dyn_load(EDICT_GVC_SONAME, fns, sizeof fns / sizeof fns[0], &failure);
+}
 
 const char *cli_dot_svg(const char *dot, void *arg)
 {
 	(void)arg;
-	GVC_t *gvc = gvContext();
+	if (!open_gvc())
+		return NULL;
+	GVC_t *gvc = gv.context();
 	if (!gvc)
 		return NULL;
-	agseterr(AGMAX); /* no Graphviz warnings on the terminal */
-	Agraph_t *g = agmemread(dot);
+	gv.seterr(AGMAX); /* no Graphviz warnings on the terminal */
+	Agraph_t *g = gv.memread(dot);
 	char *svg = NULL;
-	if (g && gvLayout(gvc, g, "dot") == 0) {
+	if (g && gv.layout(gvc, g, "dot") == 0) {
 		char *data = NULL;
 		unsigned int len = 0;
-		if (gvRenderData(gvc, g, "svg", &data, &len) == 0 && data) {
+		if (gv.render_data(gvc, g, "svg", &data, &len) == 0 && data) {
 			svg = GC_MALLOC_ATOMIC((size_t)len + 1);
 			memcpy(svg, data, len);
 			svg[len] = 0;
-			gvFreeRenderData(data);
+			gv.free_render_data(data);
 		}
-		gvFreeLayout(gvc, g);
+		gv.free_layout(gvc, g);
 	}
 	if (g)
-		agclose(g);
-	gvFreeContext(gvc);
+		gv.close(g);
+	gv.free_context(gvc);
 	return svg;
 }

@@ -9,5 +9,8 @@
 /* A DOT graph laid out and drawn as SVG (libgvc), in a collected string;
  * NULL when Graphviz fails.  The signature of SiteSvg (site.h); arg is unused. */
 const char *cli_dot_svg(const char *dot, void *arg);
+/* Why cli_dot_svg last answered NULL, in a sentence: Graphviz could not
+ * draw, or its library is not installed. */
+const char *cli_dot_failure(void);
 
 #endif

@@ -46,7 +46,7 @@ int cmd_graph(int argc, char **argv)
 	if (o.format && strcmp(o.format, "svg") == 0) {
 		const char *svg = cli_dot_svg(dot, NULL);
 		if (!svg) {
-			fputs("edict: Graphviz could not draw the graph\n", stderr);
+			fprintf(stderr, "edict: %s\n", cli_dot_failure());
 			return EXIT_DIAG;
 		}
 		fputs(svg, stdout);

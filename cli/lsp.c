@@ -742,7 +742,7 @@ static long doc_offset(Server *s, Doc *doc, json_object *pos)
 	int l, c;
 	if (!jint(pos, "line", &l) || !jint(pos, "character", &c))
 		return -1;
-	if (l >= doc->src->nlines)
+	if (l >= source_nlines(doc->src))
 		return (long)doc->src->len;
 	int col = to_col(s, doc->src, l + 1, c);
 	return source_line_offset(doc->src, l + 1) + col - 1;
@@ -1398,8 +1398,8 @@ static int m_formatting(Server *s, json_object *params, json_object **result)
 		return 0;
 	/* one edit: the whole text */
 	size_t last;
-	line_of(doc->src, doc->src->nlines, &last);
-	Loc all = {doc->path, 1, 1, doc->src->nlines, (int)last};
+	line_of(doc->src, source_nlines(doc->src), &last);
+	Loc all = {doc->path, 1, 1, source_nlines(doc->src), (int)last};
 	json_object *e = json_object_new_object();
 	json_object_object_add(e, "range", range(s, doc->src, all));
 	json_object_object_add(e, "newText", json_object_new_string_len(text, (int)len));

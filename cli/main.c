@@ -87,8 +87,7 @@ static void run_body(void *ud)
 
 int main(int argc, char **argv)
 {
-	GC_INIT();
-	mem_init();
+	MEM_START();
 	if (argc < 2) {
 		fputs(help_text, stderr);
 		return EXIT_USAGE;

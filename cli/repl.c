@@ -33,6 +33,37 @@
 #include "whatif.h"
 #include "commands.h"
 #include "common.h"
+#include "dynlib.h"
+
+/* libedit's functions: the REPL opens the library when its input is a
+ * terminal (dynlib.h), so that the other commands start without it and
+ * its dependencies; without it the REPL reads plain lines. */
+static struct {
+	__typeof__(el_init) *init;
+	__typeof__(el_end) *end;
+	__typeof__(el_set) *set;
+	__typeof__(el_source) *source;
+	__typeof__(el_gets) *gets;
+	__typeof__(el_line) *line;
+	__typeof__(el_insertstr) *insertstr;
+	__typeof__(history_init) *history_init;
+	__typeof__(history_end) *history_end;
+	__typeof__(history) *history;
+} ed;
+
+static bool open_libedit(void)
+{
+#define FN(f, field) {#f, (void **)&ed.field}
+	static const DynFn fns[] = {
+		FN(el_init, init),	   FN(el_end, end),	FN(el_set, set),
+		FN(el_source, source),	   FN(el_gets, gets),	FN(el_line, line),
+		FN(el_insertstr, insertstr), FN(history_init, history_init), FN(history_end, history_end),
+		FN(history, history),
+	};
+#undef FN
+	const char *why;
+	return dyn_load(EDICT_LIBEDIT_SONAME, fns, sizeof fns / sizeof fns[0], &why);
+}
 
 #ifndef EDICT_VERSION
 #define EDICT_VERSION "0.1.0"
@@ -2001,7 +2032,7 @@ static unsigned char complete(EditLine *e, int ch)
 {
 	(void)ch;
 	Repl *r = the_repl;
-	const LineInfo *li = el_line(e);
+	const LineInfo *li = ed.line(e);
 	char *line = (char *)ast_strdup(li->buffer, (size_t)(li->cursor - li->buffer));
 	const char *s = skip_ws(line);
 	const char *a;
@@ -2068,7 +2099,7 @@ static unsigned char complete(EditLine *e, int ch)
 	size_t plen = strlen(prefix);
 	if (c.n == 1) {
 		const char *full = c.v[0];
-		el_insertstr(e, full + plen);
+		ed.insertstr(e, full + plen);
 		/* a record fact goes on with its fields; a directory with its files */
 		size_t fl = strlen(full);
 		if (fl && full[fl - 1] != '/') {
@@ -2076,7 +2107,7 @@ static unsigned char complete(EditLine *e, int ch)
 			const char *err;
 			int k = split_path(full, &segs);
 			const Type *t = !files && prog_find_fact(r->p, segs[0]) ? path_type(r->p, segs, k, &err) : NULL;
-			el_insertstr(e, t && t->kind == TY_REC ? "." : " ");
+			ed.insertstr(e, t && t->kind == TY_REC ? "." : " ");
 		}
 		return CC_REFRESH;
 	}
@@ -2088,7 +2119,7 @@ static unsigned char complete(EditLine *e, int ch)
 		common = k;
 	}
 	if (common > plen) {
-		el_insertstr(e, ast_strdup(c.v[0] + plen, common - plen));
+		ed.insertstr(e, ast_strdup(c.v[0] + plen, common - plen));
 		return CC_REFRESH;
 	}
 	list_cands(&c);
@@ -2105,27 +2136,31 @@ static const char *prompt(EditLine *e)
 
 static void setup_editor(Repl *r)
 {
-	r->el = el_init("edict", stdin, stdout, stderr);
-	r->hist = history_init();
+	if (!open_libedit()) {
+		r->interactive = false;
+		return;
+	}
+	r->el = ed.init("edict", stdin, stdout, stderr);
+	r->hist = ed.history_init();
 	if (!r->el || !r->hist) {
 		r->interactive = false;
 		return;
 	}
 	HistEvent ev;
-	history(r->hist, &ev, H_SETSIZE, 1000);
-	history(r->hist, &ev, H_SETUNIQUE, 1);
+	ed.history(r->hist, &ev, H_SETSIZE, 1000);
+	ed.history(r->hist, &ev, H_SETUNIQUE, 1);
 	const char *home = getenv("HOME");
 	if (home && *home) {
 		r->histfile = xprintf("%s/.edict_history", home);
-		history(r->hist, &ev, H_LOAD, r->histfile);
+		ed.history(r->hist, &ev, H_LOAD, r->histfile);
 	}
-	el_set(r->el, EL_EDITOR, "emacs");
-	el_set(r->el, EL_PROMPT, prompt);
-	el_set(r->el, EL_SIGNAL, 1);
-	el_set(r->el, EL_HIST, history, r->hist);
-	el_set(r->el, EL_ADDFN, "edict-complete", "complete a command, decision, fact or member", complete);
-	el_set(r->el, EL_BIND, "^I", "edict-complete", NULL);
-	el_source(r->el, NULL); /* the officer's ~/.editrc, if any */
+	ed.set(r->el, EL_EDITOR, "emacs");
+	ed.set(r->el, EL_PROMPT, prompt);
+	ed.set(r->el, EL_SIGNAL, 1);
+	ed.set(r->el, EL_HIST, ed.history, r->hist);
+	ed.set(r->el, EL_ADDFN, "edict-complete", "complete a command, decision, fact or member", complete);
+	ed.set(r->el, EL_BIND, "^I", "edict-complete", NULL);
+	ed.source(r->el, NULL); /* the officer's ~/.editrc, if any */
 }
 
 static void remember(Repl *r, const char *text)
@@ -2139,9 +2174,9 @@ static void remember(Repl *r, const char *text)
 			if (*t == '\n')
 				*t = ' ';
 	HistEvent ev;
-	history(r->hist, &ev, H_ENTER, one);
+	ed.history(r->hist, &ev, H_ENTER, one);
 	if (r->histfile)
-		history(r->hist, &ev, H_SAVE, r->histfile);
+		ed.history(r->hist, &ev, H_SAVE, r->histfile);
 }
 
 /* One input: a line, or several while a bracket stays open.  NULL at the
@@ -2159,7 +2194,7 @@ static const char *read_input(Repl *r)
 			int count;
 			interrupted = 0;
 			errno = 0;
-			line = el_gets(r->el, &count);
+			line = ed.gets(r->el, &count);
 			if (!line) {
 				if (count == -1 && (interrupted || errno == EINTR)) {
 					/* Ctrl-C at the prompt: drop what was typed */
@@ -2290,8 +2325,8 @@ int cmd_repl(int argc, char **argv)
 	for (int i = 0; i < r->nscen; i++)
 		state_free(&r->scen[i].st);
 	if (r->el)
-		el_end(r->el);
+		ed.end(r->el);
 	if (r->hist)
-		history_end(r->hist);
+		ed.history_end(r->hist);
 	return !r->interactive && r->nerrors ? 1 : 0;
 }

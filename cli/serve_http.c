@@ -12,7 +12,9 @@
  * are collected up to their limit.  The per-connection state holds
  * collected memory, so it is allocated where the collector looks
  * (GC_MALLOC_UNCOLLECTABLE), and every thread of the pool registers itself
- * with the collector before touching any.
+ * with the collector before touching any.  libmicrohttpd (with GnuTLS and
+ * its dependencies) is opened when the service starts (dynlib.h): the
+ * other commands start without it.
  */
 #include "mem.h"
 #include <arpa/inet.h>
@@ -23,8 +25,41 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dynlib.h"
 #include "service.h"
 #include "serve_http.h"
+
+#ifndef EDICT_MHD_SONAME
+#define EDICT_MHD_SONAME "libmicrohttpd.so.12"
+#endif
+
+/* libmicrohttpd's functions, filled by open_mhd. */
+static struct {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_quiesce_daemon) *quiesce_daemon;
+	__typeof__(MHD_get_daemon_info) *get_daemon_info;
+	__typeof__(MHD_is_feature_supported) *is_feature_supported;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+	__typeof__(MHD_get_connection_values) *get_connection_values;
+} mhd;
+
+static bool open_mhd(const char **err)
+{
+#define FN(f) {"MHD_" #f, (void **)&mhd.f}
+	static const DynFn fns[] = {
+		FN(start_daemon),	   FN(stop_daemon),	   FN(quiesce_daemon),
+		FN(get_daemon_info),	   FN(is_feature_supported), FN(create_response_from_buffer),
+		FN(add_response_header),   FN(queue_response),	   FN(destroy_response),
+		FN(lookup_connection_value), FN(get_connection_values),
+	};
+#undef FN
+	return dyn_load(EDICT_MHD_SONAME, fns, sizeof fns / sizeof fns[0], err);
+}
 
 typedef struct Conn {
 	uint64_t start_ns;
@@ -99,22 +134,22 @@ static bool needs_token(int ep)
 static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
 {
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY);
+		mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : "application/json");
-	MHD_add_response_header(resp, "X-Request-Id", c->request_id);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : "application/json");
+	mhd.add_response_header(resp, "X-Request-Id", c->request_id);
+	mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (c->endpoint != EP_WEB && c->endpoint != EP_DOCS)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (r->allow)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->status == 401)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
 	if (atomic_load(&the_http->sv->draining) || r->status == 413 || r->status == 408)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
-	enum MHD_Result ok = MHD_queue_response(mc, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ok = mhd.queue_response(mc, (unsigned)r->status, resp);
+	mhd.destroy_response(resp);
 	metrics_request(c->endpoint, r->status, serve_now_ns() - c->start_ns);
 	c->answered = true;
 	return ok;
@@ -135,18 +170,18 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 	c->rq.method = xprintf("%s", method);
 	c->rq.path = xprintf("%s", url);
 	c->endpoint = serve_endpoint(method, url);
-	const char *id = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Request-Id");
+	const char *id = mhd.lookup_connection_value(mc, MHD_HEADER_KIND, "X-Request-Id");
 	if (id && *id && strlen(id) < sizeof c->request_id && strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") == strlen(id))
 		snprintf(c->request_id, sizeof c->request_id, "%s", id);
 	else
 		snprintf(c->request_id, sizeof c->request_id, "%x-%ld", h->instance, atomic_fetch_add(&request_seq, 1) + 1);
 	c->rq.request_id = c->request_id;
-	MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, &c->rq);
-	if (needs_token(c->endpoint) && !token_ok(h, MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
+	mhd.get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, &c->rq);
+	if (needs_token(c->endpoint) && !token_ok(h, mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");
 	c->batch = c->endpoint == EP_BATCH && strcmp(method, "POST") == 0;
 	size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
-	const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > limit)
 		return send_error(mc, c, 413, "size", xprintf("the request body is larger than the limit of %zu bytes", limit));
 	if (c->batch)
@@ -299,14 +334,14 @@ int http_start(Http *h, const char **err)
 {
 	struct sockaddr_storage addr;
 	socklen_t alen;
-	if (resolve(h->listen, &addr, &alen, err) < 0)
+	if (!open_mhd(err) || resolve(h->listen, &addr, &alen, err) < 0)
 		return -1;
 	the_http = h;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (h->tls_cert) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		if (mhd.is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			*err = "this libmicrohttpd was built without TLS support";
 			return -1;
 		}
@@ -324,12 +359,12 @@ int http_start(Http *h, const char **err)
 		{h->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)h->tls_cert},
 		{h->tls_key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)h->tls_key},
 		{MHD_OPTION_END, 0, NULL}};
-	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	h->daemon = mhd.start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!h->daemon) {
 		*err = xprintf("cannot listen on %s (in use, or not an address of this machine?)", h->listen);
 		return -1;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = mhd.get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : 0;
 	return 0;
 }
@@ -337,12 +372,12 @@ int http_start(Http *h, const char **err)
 void http_quiesce(Http *h)
 {
 	if (h->daemon)
-		MHD_quiesce_daemon(h->daemon);
+		mhd.quiesce_daemon(h->daemon);
 }
 
 void http_stop(Http *h)
 {
 	if (h->daemon)
-		MHD_stop_daemon(h->daemon);
+		mhd.stop_daemon(h->daemon);
 	h->daemon = NULL;
 }

@@ -142,9 +142,8 @@ static void detach_at_exit(void *unused)
 
 static void start(void)
 {
-	GC_INIT();
+	MEM_START();
 	GC_allow_register_threads();
-	mem_init();
 	pthread_key_create(&registration, detach_at_exit);
 }
 

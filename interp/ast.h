@@ -28,14 +28,17 @@ typedef struct Source {
 	const char *path;
 	const char *text;
 	size_t len;
-	/* byte offset of each line's start, built when the source is registered
-	 * with a Diags (diag_add_source), so quoting a line costs no scan */
+	/* byte offset of each line's start, built the first time a line is
+	 * asked for (a load that reports nothing never scans its texts) and
+	 * published atomically, as sources are shared between threads */
 	const size_t *line_start;
 	int nlines;
 } Source;
 
 /* The byte offset of line `line` (1-based) in src, or -1. */
 long source_line_offset(const Source *src, int line);
+/* How many lines src has (a last line without a newline counts). */
+int source_nlines(const Source *src);
 
 /* ---------------------------------------------------------------- types */
 

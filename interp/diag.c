@@ -50,29 +50,43 @@ Diags *diag_new(void)
 
 void diag_add_source(Diags *d, const Source *src)
 {
-	if (!src->line_start) {
-		/* the index belongs with the text; sources are built before they are shared */
-		Source *w = (Source *)src;
-		const char *t = src->text, *end = t + src->len, *nl;
-		int n = 1;
-		for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
-			n++;
-		size_t *ls = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
-		int k = 0;
-		ls[k++] = 0;
-		for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
-			ls[k++] = (size_t)(nl + 1 - t);
-		w->nlines = k;
-		w->line_start = ls;
-	}
 	AST_PUSH(d->sources, d->nsources, src);
+}
+
+/* src's line index, built once: two threads may both build it, and both
+ * publish the same values. */
+static const size_t *line_index(const Source *src)
+{
+	const size_t *ls = __atomic_load_n(&src->line_start, __ATOMIC_ACQUIRE);
+	if (ls)
+		return ls;
+	const char *t = src->text, *end = t + src->len, *nl;
+	int n = 1;
+	for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
+		n++;
+	size_t *w = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
+	int k = 0;
+	w[k++] = 0;
+	for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
+		w[k++] = (size_t)(nl + 1 - t);
+	Source *s = (Source *)src;
+	__atomic_store_n(&s->nlines, k, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->line_start, w, __ATOMIC_RELEASE);
+	return w;
+}
+
+int source_nlines(const Source *src)
+{
+	line_index(src);
+	return __atomic_load_n(&src->nlines, __ATOMIC_RELAXED);
 }
 
 long source_line_offset(const Source *src, int line)
 {
-	if (!src->line_start || line < 1 || line > src->nlines)
+	const size_t *ls = line_index(src);
+	if (line < 1 || line > __atomic_load_n(&src->nlines, __ATOMIC_RELAXED))
 		return -1;
-	return (long)src->line_start[line - 1];
+	return (long)ls[line - 1];
 }
 
 const Source *diag_find_source(const Diags *d, const char *file)

@@ -21,12 +21,14 @@ static void path_build(const Path *p, Buf *b)
 	if (!p)
 		return;
 	path_build(p->up, b);
-	if (p->dated)
-		buf_printf(b, " from %s", p->key);
-	else if (p->key)
-		buf_printf(b, "%s%s", p->up ? "." : "", p->key);
-	else
-		buf_printf(b, "[%zu]", p->index);
+	if (p->dated || p->key) {
+		buf_puts(b, p->dated ? " from " : p->up ? "." : "");
+		buf_puts(b, p->key);
+	} else {
+		buf_puts(b, "[");
+		buf_int(b, (int64_t)p->index);
+		buf_puts(b, "]");
+	}
 }
 
 const char *facts_path_text(const Path *p)

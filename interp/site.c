@@ -149,7 +149,7 @@ static void decl_lines(const Module *m, int i, int *first, int *last)
 {
 	const Decl *d = m->decls[i];
 	*first = d->loc.line;
-	int stop = i + 1 < m->ndecls ? m->decls[i + 1]->loc.line - 1 : m->src->nlines;
+	int stop = i + 1 < m->ndecls ? m->decls[i + 1]->loc.line - 1 : source_nlines(m->src);
 	/* a `for each` block's braces belong to no declaration */
 	const Each *next = i + 1 < m->ndecls ? m->decls[i + 1]->each : NULL;
 	if (next && next != d->each && stop >= next->loc.line)
@@ -620,7 +620,7 @@ static const char *module_about(const Module *m)
 {
 	/* the opening comment of the file, before its first declaration */
 	Buf b = {0};
-	for (int l = 1; l <= m->src->nlines; l++) {
+	for (int l = 1, nl = source_nlines(m->src); l <= nl; l++) {
 		Span s = line_at(m->src, l);
 		bool comment;
 		if (!blank_or_comment(s, &comment) || (!comment && b.n))
