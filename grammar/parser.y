@@ -587,9 +587,13 @@ expr
 	;
 
 /* otherwise (the loosest, from the right), or, and, not; a comparison of
- * two sides binds tighter than all of them */
+ * two sides binds tighter than all of them.  A value alone, or read `at` a
+ * date, is written here as well as in at_e: a value that is no side of a
+ * comparison becomes a condition in one step (the token after it says
+ * which: a comparison's operator or not). */
 logic
-	: at_e
+	: arith
+	| arith AT arith { $$ = ast_node2(N_AT, @$, $1, $3); }
 	| logic OTHERWISE logic { $$ = ast_node2(N_OTHERWISE, @$, $1, $3); }
 	| logic OR logic { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_OR; }
 	| logic AND logic { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_AND; }
@@ -636,7 +640,8 @@ arith
 	| FALSE { $$ = ast_node(N_BOOL, @$); $$->ival = 0; }
 	| UNKNOWN { $$ = ast_node(N_UNKNOWN, @$); }
 	| AS_OF { $$ = ast_node(N_ASOF, @$); }
-	| name { $$ = name_node($1, @1); }
+	| IDENT { $$ = name_node($1, @1); }
+	| DURUNIT { $$ = name_node($1, @1); }
 	| CURRENCY {
 		/* a slip the checker names: an amount without its number, or an
 		 * enumeration's member in capitals (SME for sme) */
@@ -662,7 +667,8 @@ arith
 	| arith MOD arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_MOD; }
 	| '-' arith %prec UMINUS { $$ = ast_node1(N_UNARY, @$, $2); $$->op = UN_NEG; }
 	| arith '^' arith { $$ = ast_node2(N_BINARY, @$, $1, $3); $$->op = BIN_POW; }
-	| arith '.' name { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| arith '.' IDENT { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
+	| arith '.' DURUNIT { $$ = ast_node1(N_FIELD, @$, $1); $$->text = $3; }
 	| arith '[' expr ']' {
 		/* xs[i]: the builtin item(xs, i) */
 		$$ = ast_node2(N_CALL, @$, name_node("item", @2), $1); ast_add($$, $3); $$->text = "item";
