@@ -183,28 +183,30 @@ struct Decl;
 #define NAME_CURRENCY_ALONE 1
 
 struct Node {
+	/* what a pass over the tree reads first, together (a node spans few
+	 * cache lines) */
 	NodeKind kind;
 	int op;
-	int64_t ival;
-	const char *text;
-	uint16_t cur;
 	Node **kids;
 	int nkids;
-	Loc loc;
+	bool is_const; /* a literal: k holds its value */
+	bool in_loop;  /* inside a 'for' (its item or 'where'): its value changes from item to item */
+	uint16_t cur;
 	/* checker annotations */
 	const Type *type;
 	RefKind ref;
 	int slot;
 	struct Decl *decl;
+	const char *text;
+	int64_t ival;
+	Value k;
+	Loc loc;
+	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
 	int id; /* a unique number per node in a rule set, for traces */
 	int depth;     /* 1 + the depth of its deepest child: bounded by the checker */
-	const struct Node *column; /* a table's cell test: the input column it tests (for explanations) */
-	bool is_const; /* a literal: k holds its value */
 	/* a fact over time read by name (N_NAME, N_FIELD): SR_ASOF read at the
 	 * as-of date, SR_WHOLE all its dated values, read by an enclosing N_AT */
 	enum { SR_NONE, SR_ASOF, SR_WHOLE } series_read;
-	bool in_loop;  /* inside a 'for' (its item or 'where'): its value changes from item to item */
-	Value k;
 };
 
 /* ---------------------------------------------------------------- decls */
