@@ -45,10 +45,9 @@
 #include "api.h"
 #include "common.h"
 #include "commands.h"
+#include "ndjson.h"
 
-#define BATCH_SLICE_BYTES (64u << 10) /* what one read asks for, and a slice holds at most (but one long line) */
-#define BATCH_SLICES_PER_JOB 3        /* slices in flight for each worker */
-#define BATCH_MAX_LINE FACTS_MAX_BYTES
+#define BATCH_SLICES_PER_JOB 3 /* slices in flight for each worker */
 
 typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL, LINE_DROPPED } Outcome;
 
@@ -113,19 +112,6 @@ static int parse_options(int argc, char **argv, Options *o)
 	return 0;
 }
 
-/* ------------------------------------------------------------- input */
-
-/* A buffered reader of the input, which hands out whole lines a slice at
- * a time; a line over BATCH_MAX_LINE is skipped to its end and reported. */
-typedef struct Reader {
-	int fd;
-	char *buf;
-	size_t start, end, cap;
-	bool eof;
-	int error; /* errno of a read that failed (0: none) */
-	long lineno; /* lines handed out */
-} Reader;
-
 /* ------------------------------------------------------------ signals */
 
 /* SIGINT, SIGTERM and SIGHUP stop a batch between records: the records
@@ -171,44 +157,6 @@ static bool wait_for_input(int fd)
 	return !stop_signal;
 }
 
-/* ------------------------------------------------------------ reading */
-
-/* Fill the buffer; false at the end of the input, when it cannot be read
- * (r->error), or when a stop signal came. */
-static bool refill(Reader *r)
-{
-	if (r->eof)
-		return false;
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
-	}
-	if (r->end == r->cap) {
-		size_t cap = r->cap * 2;
-		char *nb = realloc(r->buf, cap);
-		if (!nb) {
-			r->error = ENOMEM;
-			r->eof = true;
-			return false;
-		}
-		r->buf = nb;
-		r->cap = cap;
-	}
-	ssize_t got;
-	do
-		got = wait_for_input(r->fd) ? read(r->fd, r->buf + r->end, r->cap - r->end) : 0;
-	while (got < 0 && errno == EINTR);
-	if (got < 0)
-		r->error = errno;
-	if (got <= 0) {
-		r->eof = true;
-		return false;
-	}
-	r->end += (size_t)got;
-	return true;
-}
-
 /* --------------------------------------------------------------- slices */
 
 /* Whole lines of the input and their records.  The text is the reading
@@ -216,11 +164,8 @@ static bool refill(Reader *r)
  * records are the worker's until it marks the slice done, then the
  * writer's, who frees the slice for the reading thread again. */
 typedef struct Slice {
-	char *text; /* malloc: lines, each with its newline (the input's last maybe not) */
-	size_t len, cap;
-	long first;    /* the number of its first line */
-	bool too_long; /* one line over BATCH_MAX_LINE, skipped: no text */
-	Buf out;       /* its records, one after another */
+	NdSlice in;
+	Buf out; /* its records, one after another */
 	long nrec, nok, nfacts, neval;
 	long failed;       /* the first line that failed (for --fail-fast), else 0 */
 	size_t failed_end; /* the end of that line's record in out */
@@ -228,82 +173,11 @@ typedef struct Slice {
 	bool done;         /* evaluated, not yet written (under the pool's lock) */
 } Slice;
 
-/* Copy n bytes of the reader's buffer into slice s. */
-static bool slice_take(Reader *r, Slice *s, size_t n)
-{
-	if (n + 1 > s->cap) {
-		size_t cap = n + 1 > BATCH_SLICE_BYTES ? n + 1 : BATCH_SLICE_BYTES;
-		char *nt = realloc(s->text, cap);
-		if (!nt) {
-			r->error = ENOMEM;
-			return false;
-		}
-		s->text = nt;
-		s->cap = cap;
-	}
-	memcpy(s->text, r->buf + r->start, n);
-	s->text[n] = 0;
-	s->len = n;
-	r->start += n;
-	return true;
-}
-
-/* Skip the rest of a line over BATCH_MAX_LINE (its start is read): s
- * stands for it. */
-static void skip_long_line(Reader *r, Slice *s)
-{
-	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-		if (nl) {
-			r->start = (size_t)(nl + 1 - r->buf);
-			break;
-		}
-		r->start = r->end;
-		if (!refill(r))
-			break;
-	}
-	s->too_long = true;
-	s->len = 0;
-	s->first = ++r->lineno;
-}
-
-/* The next slice of whole lines: what the buffer holds up to its last
- * line end, reading only when it holds no whole line.  False at the end
- * of the input (or when it cannot be read, or a stop signal came). */
-static bool fill_slice(Reader *r, Slice *s)
-{
-	s->too_long = false;
-	s->len = 0;
-	const char *nl;
-	while (!(nl = memrchr(r->buf + r->start, '\n', r->end - r->start))) {
-		if (r->end - r->start > BATCH_MAX_LINE) {
-			skip_long_line(r, s);
-			return true;
-		}
-		if (!refill(r)) {
-			if (r->end == r->start || r->error == ENOMEM)
-				return false;
-			nl = r->buf + r->end - 1; /* a last line without a newline */
-			break;
-		}
-	}
-	size_t n = (size_t)(nl + 1 - (r->buf + r->start));
-	if (!slice_take(r, s, n))
-		return false;
-	s->first = r->lineno + 1;
-	for (const char *p = s->text, *end = s->text + n; p < end; r->lineno++) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		p = e ? e + 1 : end;
-	}
-	return true;
-}
-
 /* ------------------------------------------------------------ workers */
 
-/* A thread's state, reused from line to line and chunk to chunk, so that a
- * line that goes well allocates nothing of its own: the output lines of the
- * chunk go one after another into `out`, and the results of the queries
- * into `vals`. */
+/* A thread's state, reused from line to line and slice to slice, so that
+ * a line that goes well allocates nothing of its own: its record goes into
+ * the slice's `out`, and the results of the queries into `vals`. */
 typedef struct Worker {
 	struct Pool *pool;
 	int index;
@@ -469,12 +343,12 @@ static bool set_facts(Worker *w, const char *s, size_t len, long no, Buf *b)
 }
 
 /* Evaluate line `no` (s, len bytes without its newline; too_long: over
- * BATCH_MAX_LINE, not read); its record goes to b. */
+ * ND_MAX_LINE, not read); its record goes to b. */
 static Outcome evaluate(Pool *pl, Worker *w, const char *s, size_t len, long no, bool too_long, Buf *b)
 {
 	w->id.n = 0;
 	if (too_long) {
-		error_record(b, no, w, xprintf("line %ld is longer than the limit of %u bytes", no, (unsigned)BATCH_MAX_LINE));
+		error_record(b, no, w, xprintf("line %ld is longer than the limit of %u bytes", no, (unsigned)ND_MAX_LINE));
 		return LINE_FACTS;
 	}
 	if (blank(s, len))
@@ -564,20 +438,18 @@ static void eval_slice(Pool *pl, Worker *w, Slice *s)
 	s->out.n = 0;
 	s->nrec = s->nok = s->nfacts = s->neval = s->failed = 0;
 	s->dropped = false;
-	if (s->too_long) {
-		count(s, evaluate(pl, w, NULL, 0, s->first, true, &s->out), s->first);
+	if (s->in.too_long) {
+		count(s, evaluate(pl, w, NULL, 0, s->in.first, true, &s->out), s->in.first);
 		return;
 	}
-	long no = s->first;
-	for (const char *p = s->text, *end = s->text + s->len; p < end && !(pl->o->fail_fast && s->failed); no++) {
+	const char *p = s->in.text, *line;
+	size_t n;
+	for (long no = s->in.first; !(pl->o->fail_fast && s->failed) && nd_line(&s->in, &p, &line, &n); no++) {
 		if (stop_signal) {
 			s->dropped = true;
 			return;
 		}
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((e ? e : end) - p);
-		count(s, evaluate(pl, w, p, n, no, n > BATCH_MAX_LINE, &s->out), no);
-		p += n + 1;
+		count(s, evaluate(pl, w, line, n, no, n > ND_MAX_LINE, &s->out), no);
 	}
 }
 
@@ -647,7 +519,7 @@ static bool write_slice(Pool *pl, Slice *s)
 	pl->nok += s->nok;
 	pl->nfacts += s->nfacts;
 	pl->neval += s->neval;
-	pl->done += s->len;
+	pl->done += s->in.len;
 	if (stop_here)
 		pl->stopped_at = s->failed;
 	double t = now_seconds();
@@ -712,7 +584,7 @@ static void *worker_main(void *arg)
 /* The reading thread with several workers: fill the ring's free slices
  * until the input ends or the batch stops, then wait until every slice
  * read is written (or the batch stopped). */
-static void read_all(Pool *pl, Reader *rd)
+static void read_all(Pool *pl, NdReader *rd)
 {
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
@@ -722,7 +594,7 @@ static void read_all(Pool *pl, Reader *rd)
 			break;
 		Slice *s = &pl->ring[pl->filled % pl->nring];
 		pthread_mutex_unlock(&pl->mu);
-		bool got = !stop_signal && fill_slice(rd, s);
+		bool got = !stop_signal && nd_fill(rd, &s->in);
 		pthread_mutex_lock(&pl->mu);
 		if (!got)
 			break;
@@ -737,10 +609,10 @@ static void read_all(Pool *pl, Reader *rd)
 }
 
 /* With one job this thread reads, evaluates and writes, slice by slice. */
-static void run_alone(Pool *pl, Reader *rd)
+static void run_alone(Pool *pl, NdReader *rd)
 {
 	Slice *s = &pl->ring[0];
-	while (!stop_signal && fill_slice(rd, s)) {
+	while (!stop_signal && nd_fill(rd, &s->in)) {
 		eval_slice(pl, &pl->workers[0], s);
 		if (!write_slice(pl, s))
 			break;
@@ -762,14 +634,14 @@ static void teardown(Pool *pl, int started)
 			pthread_join(pl->workers[i].thread, NULL);
 	}
 	for (int i = 0; i < pl->nring; i++)
-		free(pl->ring[i].text);
+		nd_slice_free(&pl->ring[i].in);
 	for (int i = 0; i < pl->nworkers; i++)
 		edict_ctx_free(pl->workers[i].ctx);
 	edict_rules_free(pl->rules);
 }
 
 /* The summary on standard error and the exit status. */
-static int summary(const Pool *pl, const Reader *rd, int write_errno)
+static int summary(const Pool *pl, const NdReader *rd, int write_errno)
 {
 	double elapsed = now_seconds() - pl->t0;
 	if (pl->tty)
@@ -802,8 +674,8 @@ static int summary(const Pool *pl, const Reader *rd, int write_errno)
  * workers with read_all); the summary; the exit status. */
 static int stream(Pool *pl)
 {
-	Reader rd = {STDIN_FILENO, malloc(BATCH_SLICE_BYTES), 0, 0, BATCH_SLICE_BYTES, false, 0, 0};
-	if (!rd.buf) {
+	NdReader rd;
+	if (!nd_open(&rd, STDIN_FILENO, wait_for_input)) {
 		fprintf(stderr, "edict batch: out of memory\n");
 		return EXIT_DIAG;
 	}
@@ -828,7 +700,7 @@ static int stream(Pool *pl)
 	if (fflush(stdout) == EOF || ferror(stdout))
 		pl->write_failed = true;
 	int write_errno = errno;
-	free(rd.buf);
+	nd_close(&rd);
 	return summary(pl, &rd, write_errno);
 }
 
