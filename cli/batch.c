@@ -14,14 +14,17 @@
  * line had invalid facts; 130, 143 or 129 when SIGINT, SIGTERM or SIGHUP
  * stopped it (between whole records, after the summary).
  *
- * The input is streamed: lines are read a chunk at a time and the chunk is
- * evaluated (by N threads, each with its own context, through the public
- * API).  Two chunks are in flight: while the workers evaluate one, the
- * reading thread writes the results of the one before, in order, and
- * reads the one after, so that reading and writing are off the workers'
- * path; memory stays flat however long the input.  A summary goes to
- * standard error at the end, and a progress line while running when
- * standard error is a terminal.
+ * The input is streamed in slices: the reading thread reads large blocks
+ * and cuts them at line ends, without looking at the lines in between; N
+ * workers (threads, each with its own context, through the public API)
+ * take the slices in turn, split them into lines, evaluate them and write
+ * each slice's records into the slice's own buffer; whichever worker
+ * finishes the slice that is next in input order writes it, and every
+ * finished slice after it.  No thread copies or scans a line on the
+ * others' behalf, and no lock is held while reading, evaluating or
+ * writing; a ring of slices keeps memory flat however long the input.  A
+ * summary goes to standard error at the end, and a progress line while
+ * running when standard error is a terminal.
  */
 #define _GNU_SOURCE /* ppoll */
 #include <errno.h>
@@ -42,11 +45,9 @@
 #include "api.h"
 #include "common.h"
 #include "commands.h"
+#include "ndjson.h"
 
-#define BATCH_CHUNK_LINES 256   /* per thread */
-#define BATCH_TAKE 8            /* lines a thread takes at a time */
-#define BATCH_CHUNK_BYTES (8u << 20)
-#define BATCH_MAX_LINE FACTS_MAX_BYTES
+#define BATCH_SLICES_PER_JOB 3 /* slices in flight for each worker */
 
 typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL, LINE_DROPPED } Outcome;
 
@@ -111,26 +112,6 @@ static int parse_options(int argc, char **argv, Options *o)
 	return 0;
 }
 
-/* ------------------------------------------------------------- input */
-
-/* A buffered reader of lines of any length up to BATCH_MAX_LINE; longer
- * lines are skipped to their end and reported. */
-typedef struct Reader {
-	int fd;
-	char *buf;
-	size_t start, end, cap;
-	bool eof;
-	int error; /* errno of a read that failed (0: none) */
-	unsigned long long consumed; /* bytes handed out, for the progress bar */
-	long lineno;
-} Reader;
-
-typedef struct Line {
-	long no;
-	size_t off, len; /* in the chunk's text */
-	bool too_long;
-} Line;
-
 /* ------------------------------------------------------------ signals */
 
 /* SIGINT, SIGTERM and SIGHUP stop a batch between records: the records
@@ -176,104 +157,27 @@ static bool wait_for_input(int fd)
 	return !stop_signal;
 }
 
-/* ------------------------------------------------------------ reading */
+/* --------------------------------------------------------------- slices */
 
-/* Fill the buffer; false at the end of the input, when it cannot be read
- * (r->error), or when a stop signal came. */
-static bool refill(Reader *r)
-{
-	if (r->eof)
-		return false;
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
-	}
-	if (r->end == r->cap) {
-		size_t cap = r->cap * 2;
-		char *nb = realloc(r->buf, cap);
-		if (!nb) {
-			r->error = ENOMEM;
-			r->eof = true;
-			return false;
-		}
-		r->buf = nb;
-		r->cap = cap;
-	}
-	ssize_t got;
-	do
-		got = wait_for_input(r->fd) ? read(r->fd, r->buf + r->end, r->cap - r->end) : 0;
-	while (got < 0 && errno == EINTR);
-	if (got < 0)
-		r->error = errno;
-	if (got <= 0) {
-		r->eof = true;
-		return false;
-	}
-	r->end += (size_t)got;
-	return true;
-}
-
-/* The next line (without its newline), appended to text.  False at the end. */
-static bool next_line(Reader *r, Buf *text, Line *ln)
-{
-	size_t scanned = 0;
-	bool too_long = false;
-	for (;;) {
-		char *nl = memchr(r->buf + r->start + scanned, '\n', r->end - r->start - scanned);
-		if (nl) {
-			size_t n = (size_t)(nl - (r->buf + r->start));
-			ln->no = ++r->lineno;
-			ln->off = text->n;
-			ln->len = too_long ? 0 : n;
-			ln->too_long = too_long || n > BATCH_MAX_LINE;
-			if (!ln->too_long)
-				buf_add(text, r->buf + r->start, n);
-			else
-				ln->len = 0;
-			r->start += n + 1;
-			r->consumed += n + 1;
-			return true;
-		}
-		scanned = r->end - r->start;
-		if (scanned > BATCH_MAX_LINE) {
-			/* drop what we have of an overlong line and keep looking for its end */
-			too_long = true;
-			r->consumed += scanned;
-			r->start = r->end;
-			scanned = 0;
-		}
-		if (!refill(r)) {
-			if (r->end == r->start && !too_long)
-				return false;
-			size_t n = r->end - r->start; /* a last line without a newline */
-			ln->no = ++r->lineno;
-			ln->off = text->n;
-			ln->too_long = too_long;
-			ln->len = too_long ? 0 : n;
-			if (!too_long)
-				buf_add(text, r->buf + r->start, n);
-			r->consumed += n;
-			r->start = r->end;
-			return true;
-		}
-	}
-}
+/* Whole lines of the input and their records.  The text is the reading
+ * thread's until it counts the slice filled, then its worker's; the
+ * records are the worker's until it marks the slice done, then the
+ * writer's, who frees the slice for the reading thread again. */
+typedef struct Slice {
+	NdSlice in;
+	Buf out; /* its records, one after another */
+	long nrec, nok, nfacts, neval;
+	long failed;       /* the first line that failed (for --fail-fast), else 0 */
+	size_t failed_end; /* the end of that line's record in out */
+	bool dropped;      /* a stop signal came before its last line */
+	bool done;         /* evaluated, not yet written (under the pool's lock) */
+} Slice;
 
 /* ------------------------------------------------------------ workers */
 
-/* Where a line's output went: its worker's buffer, from off, len bytes
- * with the newline. */
-typedef struct Result {
-	Outcome outcome;
-	int worker;
-	size_t off, len;
-} Result;
-
-/* A thread's state, reused from line to line and chunk to chunk, so that a
- * line that goes well allocates nothing of its own: the output lines of the
- * chunk go one after another into `out`, and the results of the queries
- * into `vals`. */
+/* A thread's state, reused from line to line and slice to slice, so that
+ * a line that goes well allocates nothing of its own: its record goes into
+ * the slice's `out`, and the results of the queries into `vals`. */
 typedef struct Worker {
 	struct Pool *pool;
 	int index;
@@ -286,16 +190,12 @@ typedef struct Worker {
 	char as_of[DATE_TEXT_LEN + 1];
 } Worker;
 
-/* A block of input lines and their output: each worker's output lines go
- * one after another into its own buffer, out[worker]. */
-typedef struct Block {
-	Buf text;
-	Line *lines;
-	Result *res;
-	int nlines;
-	Buf *out;
-} Block;
+/* ------------------------------------------------------------ the pool */
 
+/* The threads' shared state.  Slice i of the input lives in ring[i %
+ * nring]; the reading thread fills slices while fewer than nring are
+ * unwritten, the workers take them in order, and the writer writes them
+ * in order.  The counts are the writer's. */
 typedef struct Pool {
 	const Options *o;
 	edict_rules *rules;
@@ -304,18 +204,24 @@ typedef struct Pool {
 	const Query **compiled;
 	Buf *keys; /* each query as a JSON key with its colon: "voucher.award": */
 	int nqueries;
-	Block chunks[2];
-	Block *cur; /* the chunk being evaluated */
-	atomic_int next;
-	/* hand-over between the reading thread and the others */
-	pthread_mutex_t mu;
-	pthread_cond_t go, done;
-	unsigned round;
-	int finished;
-	bool quit;
 	Worker *workers;
 	int nworkers;
 	locale_t c_locale; /* see use_c_locale */
+	Slice *ring;
+	int nring;
+	/* under mu: */
+	long filled, taken, written; /* slices read, taken by a worker, written */
+	bool writing;                /* a thread is writing slices out */
+	bool ended;                  /* the reading thread reads no more */
+	bool stop;                   /* write no more: --fail-fast, a failed write, a stop signal */
+	pthread_mutex_t mu;
+	pthread_cond_t ready; /* a slice to take, or the end */
+	pthread_cond_t freed; /* a slice written, or the stop */
+	/* the writer's: */
+	long nrec, nok, nfacts, neval, stopped_at;
+	bool write_failed, tty;
+	unsigned long long total, done; /* bytes of input (when known), and of the slices written */
+	double t0, shown;
 } Pool;
 
 static bool blank(const char *s, size_t n)
@@ -436,22 +342,21 @@ static bool set_facts(Worker *w, const char *s, size_t len, long no, Buf *b)
 	return true;
 }
 
-/* Evaluate one line of chunk c; its output goes to b. */
-static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf *b)
+/* Evaluate line `no` (s, len bytes without its newline; too_long: over
+ * ND_MAX_LINE, not read); its record goes to b. */
+static Outcome evaluate(Pool *pl, Worker *w, const char *s, size_t len, long no, bool too_long, Buf *b)
 {
-	const char *s = c->text.s + ln->off;
 	w->id.n = 0;
-	if (ln->too_long) {
-		error_record(b, ln->no, w,
-			     xprintf("line %ld is longer than the limit of %u bytes", ln->no, (unsigned)BATCH_MAX_LINE));
+	if (too_long) {
+		error_record(b, no, w, xprintf("line %ld is longer than the limit of %u bytes", no, (unsigned)ND_MAX_LINE));
 		return LINE_FACTS;
 	}
-	if (blank(s, ln->len))
+	if (blank(s, len))
 		return LINE_BLANK;
-	if (!set_facts(w, s, ln->len, ln->no, b))
+	if (!set_facts(w, s, len, no, b))
 		return LINE_FACTS;
 	if (api_check_requirements(w->ctx) != EDICT_OK) { /* facts that break a requirement are invalid facts */
-		error_record(b, ln->no, w, xprintf("line %ld: %s", ln->no, edict_ctx_errmsg(w->ctx)));
+		error_record(b, no, w, xprintf("line %ld: %s", no, edict_ctx_errmsg(w->ctx)));
 		return LINE_FACTS;
 	}
 	int nerr = api_eval_queries(w->ctx, pl->compiled, pl->nqueries, w->vals, w->errs);
@@ -463,7 +368,7 @@ static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf
 		date_format(day, w->as_of);
 		w->day = day;
 	}
-	record_start(b, ln->no, w);
+	record_start(b, no, w);
 	buf_add(b, ",\"as_of\":\"", 10);
 	buf_add(b, w->as_of, DATE_TEXT_LEN);
 	buf_add(b, "\",\"decisions\":{", 15);
@@ -506,28 +411,45 @@ static Outcome evaluate(Pool *pl, Worker *w, const Block *c, const Line *ln, Buf
 	return outcome;
 }
 
-static Result process(Pool *pl, Worker *w, Block *c, const Line *ln)
+/* One line's outcome into slice s's counts; a record ends with a newline. */
+static void count(Slice *s, Outcome o, long no)
 {
-	Buf *b = &c->out[w->index];
-	size_t off = b->n;
-	Outcome o = evaluate(pl, w, c, ln, b);
-	if (o != LINE_BLANK)
-		buf_add(b, "\n", 1);
-	return (Result){o, w->index, off, b->n - off};
+	if (o == LINE_BLANK)
+		return;
+	buf_add(&s->out, "\n", 1);
+	s->nrec++;
+	if (o == LINE_OK)
+		s->nok++;
+	else if (o == LINE_FACTS)
+		s->nfacts++;
+	else
+		s->neval++;
+	if (o != LINE_OK && !s->failed) {
+		s->failed = no;
+		s->failed_end = s->out.n;
+	}
 }
 
-/* Lines are taken a few at a time: threads then rarely touch the shared
- * counter, or write results in one cache line, and a worker's output lines
- * lie in runs that are written out together. */
-static void work(Pool *pl, Worker *w, Block *c)
+/* Evaluate the lines of slice s, their records into s->out.  A stop signal
+ * drops the lines after the one being evaluated; with --fail-fast the
+ * lines after the first that fails are not evaluated (nor written). */
+static void eval_slice(Pool *pl, Worker *w, Slice *s)
 {
-	for (;;) {
-		int i = atomic_fetch_add(&pl->next, BATCH_TAKE);
-		if (i >= c->nlines)
+	s->out.n = 0;
+	s->nrec = s->nok = s->nfacts = s->neval = s->failed = 0;
+	s->dropped = false;
+	if (s->in.too_long) {
+		count(s, evaluate(pl, w, NULL, 0, s->in.first, true, &s->out), s->in.first);
+		return;
+	}
+	const char *p = s->in.text, *line;
+	size_t n;
+	for (long no = s->in.first; !(pl->o->fail_fast && s->failed) && nd_line(&s->in, &p, &line, &n); no++) {
+		if (stop_signal) {
+			s->dropped = true;
 			return;
-		int end = i + BATCH_TAKE < c->nlines ? i + BATCH_TAKE : c->nlines;
-		for (; i < end; i++)
-			c->res[i] = stop_signal ? (Result){LINE_DROPPED, w->index, 0, 0} : process(pl, w, c, &c->lines[i]);
+		}
+		count(s, evaluate(pl, w, line, n, no, n > ND_MAX_LINE, &s->out), no);
 	}
 }
 
@@ -543,60 +465,6 @@ static void use_c_locale(const Pool *pl)
 		uselocale(pl->c_locale);
 }
 
-static void *worker_main(void *arg)
-{
-	Worker *w = arg;
-	Pool *pl = w->pool;
-	unsigned seen = 0;
-	use_c_locale(pl);
-	for (;;) {
-		pthread_mutex_lock(&pl->mu);
-		while (pl->round == seen && !pl->quit)
-			pthread_cond_wait(&pl->go, &pl->mu);
-		if (pl->quit) {
-			pthread_mutex_unlock(&pl->mu);
-			return NULL;
-		}
-		seen = pl->round;
-		Block *c = pl->cur;
-		pthread_mutex_unlock(&pl->mu);
-		work(pl, w, c);
-		pthread_mutex_lock(&pl->mu);
-		pl->finished++;
-		pthread_cond_signal(&pl->done);
-		pthread_mutex_unlock(&pl->mu);
-	}
-}
-
-/* Hand chunk c to the workers.  With one job there are no worker threads:
- * this thread evaluates it here and now. */
-static void start_chunk(Pool *pl, Block *c)
-{
-	for (int i = 0; i < pl->nworkers; i++)
-		c->out[i].n = 0;
-	atomic_store(&pl->next, 0);
-	if (pl->nworkers == 1) {
-		work(pl, &pl->workers[0], c);
-		return;
-	}
-	pthread_mutex_lock(&pl->mu);
-	pl->cur = c;
-	pl->finished = 0;
-	pl->round++;
-	pthread_cond_broadcast(&pl->go);
-	pthread_mutex_unlock(&pl->mu);
-}
-
-/* Wait until the workers have finished the chunk handed to them. */
-static void wait_chunk(Pool *pl)
-{
-	if (pl->nworkers == 1)
-		return;
-	pthread_mutex_lock(&pl->mu);
-	while (pl->finished < pl->nworkers)
-		pthread_cond_wait(&pl->done, &pl->mu);
-	pthread_mutex_unlock(&pl->mu);
-}
 
 /* ----------------------------------------------------------- progress */
 
@@ -634,166 +502,158 @@ static void progress(long lines, unsigned long long done, unsigned long long tot
 	fflush(stderr);
 }
 
+/* ------------------------------------------------------------ writing */
+
+/* Write slice s's records and count them: up to its first failure with
+ * --fail-fast.  False when the batch stops here (--fail-fast, a stop
+ * signal, a failed write). */
+static bool write_slice(Pool *pl, Slice *s)
+{
+	bool stop_here = pl->o->fail_fast && s->failed;
+	size_t n = stop_here ? s->failed_end : s->out.n;
+	if (n && fwrite(s->out.s, 1, n, stdout) != n) {
+		pl->write_failed = true;
+		return false;
+	}
+	pl->nrec += s->nrec;
+	pl->nok += s->nok;
+	pl->nfacts += s->nfacts;
+	pl->neval += s->neval;
+	pl->done += s->in.len;
+	if (stop_here)
+		pl->stopped_at = s->failed;
+	double t = now_seconds();
+	if (pl->tty && t - pl->shown >= 0.2) {
+		progress(pl->nrec, pl->done, pl->total, t - pl->t0);
+		pl->shown = t;
+	}
+	return !stop_here && !s->dropped;
+}
+
+/* Write every finished slice, in input order, from the next one to be
+ * written, unless another thread is at it (it will find this one's slice
+ * finished when it looks again).  Called and returns with the lock held;
+ * the lock is let go while writing. */
+static void write_ready(Pool *pl)
+{
+	if (pl->writing)
+		return;
+	pl->writing = true;
+	while (!pl->stop && pl->written < pl->taken && pl->ring[pl->written % pl->nring].done) {
+		Slice *s = &pl->ring[pl->written % pl->nring];
+		pthread_mutex_unlock(&pl->mu);
+		bool go_on = write_slice(pl, s);
+		pthread_mutex_lock(&pl->mu);
+		s->done = false;
+		pl->written++;
+		if (!go_on) {
+			pl->stop = true;
+			pthread_cond_broadcast(&pl->ready);
+		}
+		pthread_cond_broadcast(&pl->freed);
+	}
+	pl->writing = false;
+}
+
+/* ------------------------------------------------------------ threads */
+
+/* A worker: take the next slice, evaluate it, mark it done and write what
+ * is ready, until the input ends or the batch stops. */
+static void *worker_main(void *arg)
+{
+	Worker *w = arg;
+	Pool *pl = w->pool;
+	use_c_locale(pl);
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->stop && !pl->ended && pl->taken == pl->filled)
+			pthread_cond_wait(&pl->ready, &pl->mu);
+		if (pl->stop || pl->taken == pl->filled)
+			break;
+		Slice *s = &pl->ring[pl->taken++ % pl->nring];
+		pthread_mutex_unlock(&pl->mu);
+		eval_slice(pl, w, s);
+		pthread_mutex_lock(&pl->mu);
+		s->done = true;
+		write_ready(pl);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/* The reading thread with several workers: fill the ring's free slices
+ * until the input ends or the batch stops, then wait until every slice
+ * read is written (or the batch stopped). */
+static void read_all(Pool *pl, NdReader *rd)
+{
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->stop && pl->filled - pl->written >= pl->nring)
+			pthread_cond_wait(&pl->freed, &pl->mu);
+		if (pl->stop)
+			break;
+		Slice *s = &pl->ring[pl->filled % pl->nring];
+		pthread_mutex_unlock(&pl->mu);
+		bool got = !stop_signal && nd_fill(rd, &s->in);
+		pthread_mutex_lock(&pl->mu);
+		if (!got)
+			break;
+		pl->filled++;
+		pthread_cond_signal(&pl->ready);
+	}
+	pl->ended = true;
+	pthread_cond_broadcast(&pl->ready);
+	while (!pl->stop && pl->written < pl->filled)
+		pthread_cond_wait(&pl->freed, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* With one job this thread reads, evaluates and writes, slice by slice. */
+static void run_alone(Pool *pl, NdReader *rd)
+{
+	Slice *s = &pl->ring[0];
+	while (!stop_signal && nd_fill(rd, &s->in)) {
+		eval_slice(pl, &pl->workers[0], s);
+		if (!write_slice(pl, s))
+			break;
+	}
+}
+
 /* --------------------------------------------------------------- main */
 
 /* Stop the worker threads (the first `started` workers have one), free
- * the contexts and the rule set. */
+ * the slices, the contexts and the rule set. */
 static void teardown(Pool *pl, int started)
 {
 	if (started > 0) {
 		pthread_mutex_lock(&pl->mu);
-		pl->quit = true;
-		pthread_cond_broadcast(&pl->go);
+		pl->ended = true;
+		pthread_cond_broadcast(&pl->ready);
 		pthread_mutex_unlock(&pl->mu);
 		for (int i = 0; i < started; i++)
 			pthread_join(pl->workers[i].thread, NULL);
 	}
-	for (int i = 0; i < pl->nworkers; i++) {
+	for (int i = 0; i < pl->nring; i++)
+		nd_slice_free(&pl->ring[i].in);
+	for (int i = 0; i < pl->nworkers; i++)
 		edict_ctx_free(pl->workers[i].ctx);
-	}
 	edict_rules_free(pl->rules);
 }
 
-/* What the reading thread keeps while it streams: the input, the counts
- * for the summary, and the progress line. */
-typedef struct Stream {
-	Reader rd;
-	int maxlines;
-	long nrec, nok, nfacts, neval, stopped_at;
-	bool write_failed, tty;
-	unsigned long long total; /* bytes of input, when known */
-	double t0, shown;
-} Stream;
-
-/* Read the next chunk of lines into c; false when the input has none. */
-static bool read_chunk(Stream *st, Block *c)
+/* The summary on standard error and the exit status. */
+static int summary(const Pool *pl, const NdReader *rd, int write_errno)
 {
-	c->text.n = 0;
-	c->nlines = 0;
-	while (c->nlines < st->maxlines && c->text.n < BATCH_CHUNK_BYTES) {
-		if (!next_line(&st->rd, &c->text, &c->lines[c->nlines]))
-			break;
-		c->nlines++;
-	}
-	buf_cstr(&c->text);
-	return c->nlines > 0;
-}
-
-/* Write chunk c's results in input order: each run of lines that lie one
- * after another in one worker's buffer (with one job, the whole chunk) at
- * once.  Counts them, and stops at the first failure with --fail-fast. */
-static void write_chunk(Pool *pl, Stream *st, const Block *c)
-{
-	const char *run = NULL;
-	size_t runlen = 0;
-	for (int i = 0; i < c->nlines; i++) {
-		const Result *r = &c->res[i];
-		if (r->outcome == LINE_DROPPED)
-			break; /* a stop signal: the lines from here are not written */
-		if (r->outcome == LINE_BLANK)
-			continue;
-		st->nrec++;
-		if (r->outcome == LINE_OK)
-			st->nok++;
-		else if (r->outcome == LINE_FACTS)
-			st->nfacts++;
-		else
-			st->neval++;
-		const char *at = c->out[r->worker].s + r->off;
-		if (run && run + runlen != at) {
-			if (fwrite(run, 1, runlen, stdout) != runlen) {
-				st->write_failed = true;
-				return;
-			}
-			run = NULL;
-		}
-		if (!run) {
-			run = at;
-			runlen = 0;
-		}
-		runlen += r->len;
-		if (pl->o->fail_fast && r->outcome != LINE_OK) {
-			st->stopped_at = c->lines[i].no;
-			break;
-		}
-	}
-	if (run && fwrite(run, 1, runlen, stdout) != runlen)
-		st->write_failed = true;
-	double t = now_seconds();
-	if (st->tty && t - st->shown >= 0.2) {
-		progress(st->nrec, st->rd.consumed, st->total, t - st->t0);
-		st->shown = t;
-	}
-}
-
-/* Two chunks, each with its lines, results and one output buffer a worker. */
-static void make_chunks(Pool *pl, int maxlines)
-{
-	for (int k = 0; k < 2; k++) {
-		Block *c = &pl->chunks[k];
-		c->lines = GC_MALLOC_ATOMIC(sizeof(Line) * (size_t)maxlines);
-		c->res = GC_MALLOC_ATOMIC(sizeof(Result) * (size_t)maxlines);
-		c->out = GC_MALLOC(sizeof(Buf) * (size_t)pl->nworkers);
-	}
-}
-
-/* Read, evaluate and write chunk after chunk, two in flight: chunk k+1 is
- * read while chunk k is evaluated, and chunk k is written while chunk k+1
- * is; the summary; the exit status. */
-static int stream(Pool *pl)
-{
-	Stream st = {.rd = {STDIN_FILENO, malloc(1 << 16), 0, 0, 1 << 16, false, 0, 0, 0}};
-	if (!st.rd.buf) {
-		fprintf(stderr, "edict batch: out of memory\n");
-		return EXIT_DIAG;
-	}
-	st.tty = isatty(fileno(stderr));
-	/* results leave in runs of a few lines each: a large buffer makes them
-	 * a write a megabyte instead of one every 4 KB (stdio's default) */
-	static char *outbuf; /* malloc'd: not among the roots every collection scans */
-	if (!outbuf && (outbuf = malloc(1 << 20)) != NULL)
-		setvbuf(stdout, outbuf, _IOFBF, 1 << 20);
-	if (isatty(fileno(stdin)))
-		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
-	struct stat sb;
-	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
-		st.total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
-	}
-	st.maxlines = BATCH_CHUNK_LINES * pl->nworkers;
-	make_chunks(pl, st.maxlines);
-	st.t0 = st.shown = now_seconds();
-	Block *running = NULL, *next = &pl->chunks[0];
-	for (;;) {
-		bool got = read_chunk(&st, next);
-		if (running)
-			wait_chunk(pl);
-		if (got)
-			start_chunk(pl, next);
-		if (running)
-			write_chunk(pl, &st, running);
-		if (got && (st.stopped_at || st.write_failed || stop_signal))
-			wait_chunk(pl); /* the chunk after is evaluated (or dropped) but not written */
-		if (!got || st.stopped_at || st.write_failed || stop_signal)
-			break;
-		running = next;
-		next = next == &pl->chunks[0] ? &pl->chunks[1] : &pl->chunks[0];
-	}
-	if (fflush(stdout) == EOF || ferror(stdout))
-		st.write_failed = true;
-	int write_errno = errno;
-	double elapsed = now_seconds() - st.t0;
-	free(st.rd.buf);
-	if (st.tty)
+	double elapsed = now_seconds() - pl->t0;
+	if (pl->tty)
 		fputs("\r\033[K", stderr);
-	long nrec = st.nrec, nfailed = st.nfacts + st.neval;
-	fprintf(stderr, "edict batch: %ld line%s, %ld ok, %ld failed", nrec, nrec == 1 ? "" : "s", st.nok, nfailed);
+	long nrec = pl->nrec, nfailed = pl->nfacts + pl->neval;
+	fprintf(stderr, "edict batch: %ld line%s, %ld ok, %ld failed", nrec, nrec == 1 ? "" : "s", pl->nok, nfailed);
 	if (nfailed)
-		fprintf(stderr, " (%ld with invalid facts, %ld with evaluation errors)", st.nfacts, st.neval);
+		fprintf(stderr, " (%ld with invalid facts, %ld with evaluation errors)", pl->nfacts, pl->neval);
 	fprintf(stderr, " in %.2f s (%.0f lines/s)\n", elapsed, elapsed > 0 ? (double)nrec / elapsed : 0.0);
-	if (st.stopped_at)
-		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", st.stopped_at);
-	if (st.write_failed) {
+	if (pl->stopped_at)
+		fprintf(stderr, "edict batch: stopped at line %ld (--fail-fast)\n", pl->stopped_at);
+	if (pl->write_failed) {
 		fprintf(stderr, "edict batch: cannot write the results: %s\n", strerror(write_errno));
 		return EXIT_DIAG;
 	}
@@ -803,11 +663,45 @@ static int stream(Pool *pl)
 			nrec == 1 ? "" : "s");
 		return 128 + stop_signal;
 	}
-	if (st.rd.error) {
-		fprintf(stderr, "edict batch: cannot read the input: %s\n", strerror(st.rd.error));
+	if (rd->error) {
+		fprintf(stderr, "edict batch: cannot read the input: %s\n", strerror(rd->error));
 		return EXIT_DIAG;
 	}
-	return st.neval ? EXIT_DIAG : st.nfacts ? EXIT_FACTS : EXIT_OK;
+	return pl->neval ? EXIT_DIAG : pl->nfacts ? EXIT_FACTS : EXIT_OK;
+}
+
+/* Read, evaluate and write every slice of the input (run_alone, or the
+ * workers with read_all); the summary; the exit status. */
+static int stream(Pool *pl)
+{
+	NdReader rd;
+	if (!nd_open(&rd, STDIN_FILENO, wait_for_input)) {
+		fprintf(stderr, "edict batch: out of memory\n");
+		return EXIT_DIAG;
+	}
+	pl->tty = isatty(fileno(stderr));
+	/* records leave a slice at a time: a large buffer makes them a write a
+	 * megabyte instead of one every 4 KB (stdio's default) */
+	static char *outbuf; /* malloc'd: not among the roots every collection scans */
+	if (!outbuf && (outbuf = malloc(1 << 20)) != NULL)
+		setvbuf(stdout, outbuf, _IOFBF, 1 << 20);
+	if (isatty(fileno(stdin)))
+		fputs("edict batch: reading JSON documents, one a line, from the terminal; end with Ctrl-D\n", stderr);
+	struct stat sb;
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
+		pl->total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
+	}
+	pl->t0 = pl->shown = now_seconds();
+	if (pl->nworkers == 1)
+		run_alone(pl, &rd);
+	else
+		read_all(pl, &rd);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		pl->write_failed = true;
+	int write_errno = errno;
+	nd_close(&rd);
+	return summary(pl, &rd, write_errno);
 }
 
 int cmd_batch(int argc, char **argv)
@@ -883,10 +777,13 @@ int cmd_batch(int argc, char **argv)
 	}
 	pl->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	pthread_mutex_init(&pl->mu, NULL);
-	pthread_cond_init(&pl->go, NULL);
-	pthread_cond_init(&pl->done, NULL);
-	/* with several jobs every worker has a thread, and this one reads and
-	 * writes; with one, this thread is the worker */
+	pthread_cond_init(&pl->ready, NULL);
+	pthread_cond_init(&pl->freed, NULL);
+	/* one slice alone, or a few in flight for each worker */
+	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
+	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);
+	/* with several jobs every worker has a thread (and writes in turn), and
+	 * this one reads; with one, this thread does it all */
 	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
 	int started = 0;
 	for (; pl->nworkers > 1 && started < pl->nworkers; started++)

@@ -34,7 +34,7 @@ static const char *help_text =
 	"  edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]\n"
 	"                                       one JSON document a line in, one result a line out\n"
 	"  edict simulate PATH... --reform R... --population FILE.ndjson [--query Q]...\n"
-	"        [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
+	"        [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]\n"
 	"                                       what a reform changes across a population\n"
 	"  edict repl PATH... [--facts FILE] [--as-of DATE] [--echo]\n"
 	"                                       ask questions, try what-ifs, see why not ('help' inside)\n"

@@ -2,12 +2,14 @@
  * simulate.c - `edict simulate`: what a reform changes across a population.
  *
  *     edict simulate PATH... --reform REFORM... --population FILE.ndjson
- *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]
+ *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]
  *
  * The rule set is loaded twice: as it is (the baseline) and with the
  * reform's declarations in place of its own (load_reform).  Each record of
  * the population (one JSON fact document a line, as for `edict batch`) is
- * evaluated under both, one record at a time, so the population is never
+ * evaluated under both, a slice of records at a time (on --jobs threads,
+ * each with its own pair of contexts, whose counts are merged at the end:
+ * the report is the same for any number), so the population is never
  * held in memory.  For each query the report says:
  *   - how many records change, and which way: false -> true, true -> false,
  *     increased, decreased, other (a change of kind, of text, to or from
@@ -26,16 +28,20 @@
  * facts (those records are skipped and listed).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mem.h"
 
 #include "api.h"
 #include "common.h"
 #include "commands.h"
+#include "ndjson.h"
 
 #define SIM_DEFAULT_EXAMPLES 3
 #define SIM_MAX_REASONS 6
@@ -56,6 +62,7 @@ typedef struct Options {
 	const char *as_of;
 	const char *budget;
 	int examples;
+	int jobs;
 	bool json;
 } Options;
 
@@ -97,7 +104,7 @@ typedef struct Listed {
 
 static const char *help =
 	"Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-	"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]\n"
+	"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]\n"
 	"\n"
 	"Evaluates every record of the population (one JSON fact document a line; - for\n"
 	"standard input) under the rules and under the rules changed by the reform (rule\n"
@@ -111,6 +118,7 @@ static const char *help =
 	"  --as-of DATE     the evaluation date, before each record's \"as_of\" and today\n"
 	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
 	"  --examples N     records shown per query (default 3)\n"
+	"  --jobs N         evaluate on N threads (the report is the same)\n"
 	"  --json           the report as one JSON object\n"
 	"\n"
 	"Exit status: 0, 1 a query failed on some record (or the rules or the reform have\n"
@@ -120,13 +128,14 @@ static void usage(const char *fmt, const char *arg)
 {
 	cli_usage("edict simulate", fmt, arg,
 		  "Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--json]");
+		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]");
 }
 
 static int parse_options(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->examples = SIM_DEFAULT_EXAMPLES;
+	o->jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
@@ -139,7 +148,7 @@ static int parse_options(int argc, char **argv, Options *o)
 			if (!more)
 				return usage("%s needs a file of JSON fact documents, one a line (or - for standard input)", a), -1;
 			o->population = argv[++i];
-		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, NULL, usage))) {
+		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, usage))) {
 			if (shared < 0)
 				return -1;
 		} else if (strcmp(a, "--budget") == 0) {
@@ -794,6 +803,278 @@ static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long li
 	return true;
 }
 
+/* ------------------------------------------------------------ workers */
+
+/* One thread's share of the population: its own two contexts and its own
+ * counts, merged when the population is read (merge_parts). */
+typedef struct Part {
+	struct Sim *sim;
+	edict_ctx *cb, *cr;
+	Stat *stats; /* one per query */
+	Listed invalid[SIM_MAX_LISTED];
+	int nlisted;
+	long nrec, ninvalid;
+	bool any_error;
+	pthread_t thread;
+} Part;
+
+/* The population read in slices (ndjson.h) into a ring that the parts'
+ * threads take from in turn; with one job the reading thread evaluates
+ * each slice itself. */
+typedef struct Sim {
+	const Options *o;
+	const Program *bp, *rp;
+	Part *parts;
+	int nparts;
+	NdSlice *ring;
+	bool *busy; /* a slice filled and not yet evaluated */
+	int nring;
+	long filled, taken; /* under mu */
+	bool ended;
+	pthread_mutex_t mu;
+	pthread_cond_t ready, freed;
+} Sim;
+
+/* A record refused: counted, and listed among the first. */
+static void refuse(Part *pt, long lineno, const char *err)
+{
+	pt->ninvalid++;
+	if (pt->nlisted < SIM_MAX_LISTED)
+		pt->invalid[pt->nlisted++] = (Listed){lineno, err};
+}
+
+/* One line of the population: skipped when blank, else its facts in both
+ * contexts and every query compared. */
+static void sim_record(Part *pt, const char *line, size_t n, long lineno)
+{
+	while (n && line[n - 1] == '\r')
+		n--;
+	size_t lead = 0;
+	while (lead < n && (line[lead] == ' ' || line[lead] == '\t'))
+		lead++;
+	if (lead == n)
+		return;
+	pt->nrec++;
+	const char *id = NULL;
+	const char *err = set_both(pt->cb, pt->cr, pt->sim->bp, pt->sim->rp, line, n, &id);
+	if (err) {
+		refuse(pt, lineno, err);
+		return;
+	}
+	for (int q = 0; q < pt->sim->o->nqueries; q++)
+		pt->any_error |= !compare(pt->cb, pt->cr, &pt->stats[q], pt->sim->o->examples, lineno, id);
+}
+
+static void sim_slice(Part *pt, const NdSlice *s)
+{
+	if (s->too_long) {
+		pt->nrec++;
+		refuse(pt, s->first, xprintf("the line is longer than the limit of %u bytes", (unsigned)ND_MAX_LINE));
+		return;
+	}
+	const char *p = s->text, *line;
+	size_t n;
+	for (long no = s->first; nd_line(s, &p, &line, &n); no++)
+		sim_record(pt, line, n, no);
+}
+
+static void *part_main(void *arg)
+{
+	Part *pt = arg;
+	Sim *sm = pt->sim;
+	pthread_mutex_lock(&sm->mu);
+	for (;;) {
+		while (!sm->ended && sm->taken == sm->filled)
+			pthread_cond_wait(&sm->ready, &sm->mu);
+		if (sm->taken == sm->filled)
+			break;
+		int k = (int)(sm->taken++ % sm->nring);
+		pthread_mutex_unlock(&sm->mu);
+		sim_slice(pt, &sm->ring[k]);
+		pthread_mutex_lock(&sm->mu);
+		sm->busy[k] = false;
+		pthread_cond_broadcast(&sm->freed);
+	}
+	pthread_mutex_unlock(&sm->mu);
+	return NULL;
+}
+
+/* Read the population into the ring, slice after slice, each slot once
+ * the slice it held is evaluated; then let the threads finish. */
+static void read_population(Sim *sm, NdReader *rd)
+{
+	pthread_mutex_lock(&sm->mu);
+	for (;;) {
+		int k = (int)(sm->filled % sm->nring);
+		while (sm->busy[k])
+			pthread_cond_wait(&sm->freed, &sm->mu);
+		pthread_mutex_unlock(&sm->mu);
+		bool got = nd_fill(rd, &sm->ring[k]);
+		pthread_mutex_lock(&sm->mu);
+		if (!got)
+			break;
+		sm->busy[k] = true;
+		sm->filled++;
+		pthread_cond_signal(&sm->ready);
+	}
+	sm->ended = true;
+	pthread_cond_broadcast(&sm->ready);
+	pthread_mutex_unlock(&sm->mu);
+}
+
+/* ------------------------------------------------------------- merging */
+
+static int example_order(const void *a, const void *b)
+{
+	long x = ((const Example *)a)->line, y = ((const Example *)b)->line;
+	return (x > y) - (x < y);
+}
+
+static int listed_order(const void *a, const void *b)
+{
+	long x = ((const Listed *)a)->line, y = ((const Listed *)b)->line;
+	return (x > y) - (x < y);
+}
+
+static void merge_total(Total *t, const Total *u)
+{
+	t->unknown += u->unknown;
+	if (!u->any)
+		return;
+	t->mixed |= u->mixed || (t->any && u->cur && t->cur && u->cur != t->cur);
+	t->overflow |= u->overflow;
+	if (!t->any) {
+		*t = (Total){u->sum, u->cur, true, t->mixed, t->overflow, t->unknown};
+		return;
+	}
+	if (!t->cur)
+		t->cur = u->cur;
+	Dec r;
+	if (dec_add(t->sum, u->sum, &r) != DEC_OK)
+		t->overflow = true;
+	else
+		t->sum = r;
+}
+
+/* u's counts added to s's; the examples and the first error those of the
+ * earliest lines, as one thread reading everything would have kept. */
+static void merge_stat(Stat *s, const Stat *u, int examples)
+{
+	s->compared += u->compared;
+	s->changed += u->changed;
+	for (int d = 0; d < D__N; d++)
+		s->dir[d] += u->dir[d];
+	s->yes[0] += u->yes[0];
+	s->yes[1] += u->yes[1];
+	s->is_bool |= u->is_bool;
+	s->is_money |= u->is_money;
+	merge_total(&s->total[0], &u->total[0]);
+	merge_total(&s->total[1], &u->total[1]);
+	if (u->errors && (!s->errors || u->first_error_line < s->first_error_line)) {
+		s->first_error = u->first_error;
+		s->first_error_line = u->first_error_line;
+	}
+	s->errors += u->errors;
+	Example *all = GC_MALLOC(sizeof(Example) * (size_t)(s->nex + u->nex + 1));
+	memcpy(all, s->ex, sizeof(Example) * (size_t)s->nex);
+	memcpy(all + s->nex, u->ex, sizeof(Example) * (size_t)u->nex);
+	qsort(all, (size_t)(s->nex + u->nex), sizeof(Example), example_order);
+	s->nex = s->nex + u->nex < examples ? s->nex + u->nex : examples;
+	memcpy(s->ex, all, sizeof(Example) * (size_t)s->nex);
+}
+
+/* Every part's counts into the first's. */
+static void merge_parts(Sim *sm)
+{
+	Part *p0 = &sm->parts[0];
+	for (int i = 1; i < sm->nparts; i++) {
+		Part *pt = &sm->parts[i];
+		for (int q = 0; q < sm->o->nqueries; q++)
+			merge_stat(&p0->stats[q], &pt->stats[q], sm->o->examples);
+		p0->nrec += pt->nrec;
+		p0->ninvalid += pt->ninvalid;
+		p0->any_error |= pt->any_error;
+		Listed all[2 * SIM_MAX_LISTED];
+		memcpy(all, p0->invalid, sizeof(Listed) * (size_t)p0->nlisted);
+		memcpy(all + p0->nlisted, pt->invalid, sizeof(Listed) * (size_t)pt->nlisted);
+		int n = p0->nlisted + pt->nlisted;
+		qsort(all, (size_t)n, sizeof(Listed), listed_order);
+		p0->nlisted = n < SIM_MAX_LISTED ? n : SIM_MAX_LISTED;
+		memcpy(p0->invalid, all, sizeof(Listed) * (size_t)p0->nlisted);
+	}
+}
+
+/* -------------------------------------------------------------- driver */
+
+/* A part beyond the first: contexts of its own, the queries prepared. */
+static bool new_part(Sim *sm, Part *pt, edict_rules *base, edict_rules *reform, const Stat *model)
+{
+	pt->sim = sm;
+	if (edict_ctx_new(base, &pt->cb) != EDICT_OK || edict_ctx_new(reform, &pt->cr) != EDICT_OK)
+		return false;
+	if (sm->o->as_of) {
+		edict_ctx_set_as_of(pt->cb, sm->o->as_of);
+		edict_ctx_set_as_of(pt->cr, sm->o->as_of);
+	}
+	pt->stats = GC_MALLOC(sizeof(Stat) * (size_t)(sm->o->nqueries + 1));
+	for (int q = 0; q < sm->o->nqueries; q++) {
+		pt->stats[q] = (Stat){.query = model[q].query, .only_reform = model[q].only_reform};
+		pt->stats[q].ex = GC_MALLOC(sizeof(Example) * (size_t)(sm->o->examples + 1));
+		if (!model[q].only_reform)
+			edict_prepare(pt->cb, model[q].query);
+		edict_prepare(pt->cr, model[q].query);
+	}
+	return true;
+}
+
+/* The parts' threads: how many started (none when the first could not). */
+static int start_parts(Sim *sm, edict_rules *base, edict_rules *reform)
+{
+	pthread_mutex_init(&sm->mu, NULL);
+	pthread_cond_init(&sm->ready, NULL);
+	pthread_cond_init(&sm->freed, NULL);
+	int started = 0;
+	for (; started < sm->nparts; started++)
+		if ((started > 0 && !new_part(sm, &sm->parts[started], base, reform, sm->parts[0].stats)) ||
+		    pthread_create(&sm->parts[started].thread, NULL, part_main, &sm->parts[started]) != 0)
+			break;
+	return started;
+}
+
+/* Every record of the population read from fd and compared, on
+ * sm->nparts threads; the counts end in parts[0] (whose contexts and
+ * stats are the caller's).  False when the population cannot be read. */
+static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *reform)
+{
+	NdReader rd;
+	if (!nd_open(&rd, fd, NULL))
+		return false;
+	sm->nring = sm->nparts * 3;
+	sm->ring = GC_MALLOC(sizeof(NdSlice) * (size_t)sm->nring);
+	sm->busy = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)sm->nring);
+	memset(sm->busy, 0, sizeof(bool) * (size_t)sm->nring);
+	int started = sm->nparts > 1 ? start_parts(sm, base, reform) : 0;
+	if (started == 0) {
+		while (nd_fill(&rd, &sm->ring[0]))
+			sim_slice(&sm->parts[0], &sm->ring[0]);
+	} else {
+		read_population(sm, &rd);
+		for (int i = 0; i < started; i++)
+			pthread_join(sm->parts[i].thread, NULL);
+	}
+	sm->nparts = started > 0 ? started : 1;
+	merge_parts(sm);
+	for (int i = 1; i < started; i++) {
+		edict_ctx_free(sm->parts[i].cb);
+		edict_ctx_free(sm->parts[i].cr);
+	}
+	for (int i = 0; i < sm->nring; i++)
+		nd_slice_free(&sm->ring[i]);
+	bool ok = rd.error == 0;
+	nd_close(&rd);
+	return ok;
+}
+
 /* The rule set and the reform loaded, a context for each, and every query
  * compiled in both: EXIT_OK, else the exit status (the reasons printed). */
 static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edict_ctx **cb, edict_ctx **cr)
@@ -859,8 +1140,8 @@ int cmd_simulate(int argc, char **argv)
 	if (o.budget && !parse_budget(o.budget, &budget, &budget_cur))
 		return EXIT_USAGE;
 	edict_init();
-	FILE *pop = strcmp(o.population, "-") == 0 ? stdin : fopen(o.population, "r");
-	if (!pop) {
+	int fd = strcmp(o.population, "-") == 0 ? STDIN_FILENO : open(o.population, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "edict simulate: cannot open %s: %s\n", o.population, strerror(errno));
 		return EXIT_FACTS;
 	}
@@ -877,43 +1158,21 @@ int cmd_simulate(int argc, char **argv)
 	rc = prepare_queries(cb, cr, stats, o.nqueries);
 	if (rc != EXIT_OK)
 		return rc;
-	Listed invalid[SIM_MAX_LISTED];
-	int nlisted = 0;
-	long nrec = 0, ninvalid = 0, lineno = 0;
-	bool any_error = false;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	while ((got = getline(&line, &cap, pop)) >= 0) {
-		lineno++;
-		size_t n = (size_t)got;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		size_t lead = 0;
-		while (lead < n && (line[lead] == ' ' || line[lead] == '\t'))
-			lead++;
-		if (lead == n)
-			continue;
-		nrec++;
-		const char *id = NULL;
-		const char *err = set_both(cb, cr, api_program(base), api_program(reform), line, n, &id);
-		if (err) {
-			ninvalid++;
-			if (nlisted < SIM_MAX_LISTED)
-				invalid[nlisted++] = (Listed){lineno, err};
-			continue;
-		}
-		for (int q = 0; q < o.nqueries; q++)
-			any_error |= !compare(cb, cr, &stats[q], o.examples, lineno, id);
-	}
-	free(line);
-	bool read_failed = ferror(pop);
-	if (pop != stdin)
-		fclose(pop);
-	if (read_failed) {
+	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.jobs};
+	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.jobs);
+	sm.parts[0] = (Part){.sim = &sm, .cb = cb, .cr = cr, .stats = stats};
+	bool read_ok = run_population(&sm, fd, base, reform);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (!read_ok) {
 		fprintf(stderr, "edict simulate: cannot read %s\n", o.population);
 		return EXIT_FACTS;
 	}
+	const Part *all = &sm.parts[0];
+	long nrec = all->nrec, ninvalid = all->ninvalid;
+	const Listed *invalid = all->invalid;
+	int nlisted = all->nlisted;
+	bool any_error = all->any_error;
 	/* money totals are only for queries whose results are money */
 	for (int q = 0; q < o.nqueries; q++)
 		if (!stats[q].is_money)

@@ -324,7 +324,12 @@ def stream_commands(env):
     cmds = []
     if env.batch:
         cmds.append(("edict batch", "edict", [env.edict, "batch", env.rules] + q))
-        cmds.append(("edict batch --jobs 2", "edict-j2", [env.edict, "batch", env.rules, "--jobs", "2"] + q))
+        # --jobs 2, 4, 8 ... up to this machine's processors: the speed-up by jobs
+        jobs = 2
+        while jobs <= min(os.cpu_count() or 1, 64):
+            cmds.append(("edict batch --jobs %d" % jobs, "edict-j%d" % jobs,
+                         [env.edict, "batch", env.rules, "--jobs", str(jobs)] + q))
+            jobs *= 2
         cmds.append(("bench_edict stream (the same library calls without batch's machinery)", "edict-lib",
                      [env.bench_edict, "stream", "--rules", env.rules] + q))
     else:
@@ -396,6 +401,11 @@ def report2(env, w):
     if base and floor:
         s += ("\nEdict takes %.2fx the json-c parse-only floor's time: the floor takes %.2fx Edict's.\n"
               % (base / floor, floor / base))
+    speedups = ["%s jobs %.2fx" % (k[len("edict-j"):], base / r["median_s"]) for k, r in rows.items()
+                if k.startswith("edict-j")]
+    if base and speedups:
+        s += ("\nSpeed-up of `edict batch --jobs N` over one job (this machine has %d processors): %s.\n"
+              % (os.cpu_count() or 1, ", ".join(speedups)))
     return s
 
 
