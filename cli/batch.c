@@ -775,6 +775,7 @@ int cmd_batch(int argc, char **argv)
 		teardown(pl, 0);
 		return EXIT_DIAG;
 	}
+	cli_heap_for_jobs(pl->nworkers);
 	pl->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->ready, NULL);

@@ -67,6 +67,13 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd);
  * "off" or "0"; its folder is EDICT_CACHE when that names one, else
  * $XDG_CACHE_HOME/edict, else ~/.cache/edict.  Returns whether it is on. */
 bool cli_image_cache(int *argc, char **argv);
+
+/* Before evaluating on `jobs` threads (batch, simulate): a collected heap of
+ * CLI_HEAP_PER_JOB a thread, so that the collector, which stops every
+ * thread to collect, does so a few times less often.  Nothing with one
+ * job, or when GC_INITIAL_HEAP_SIZE is set. */
+#define CLI_HEAP_PER_JOB ((size_t)8 << 20)
+void cli_heap_for_jobs(int jobs);
 /* Load o's paths, printing the diagnostics; NULL when there were errors. */
 Program *cli_load(const Opts *o);
 

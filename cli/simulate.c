@@ -1053,6 +1053,7 @@ static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *refo
 	sm->ring = GC_MALLOC(sizeof(NdSlice) * (size_t)sm->nring);
 	sm->busy = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)sm->nring);
 	memset(sm->busy, 0, sizeof(bool) * (size_t)sm->nring);
+	cli_heap_for_jobs(sm->nparts);
 	int started = sm->nparts > 1 ? start_parts(sm, base, reform) : 0;
 	if (started == 0) {
 		while (nd_fill(&rd, &sm->ring[0]))

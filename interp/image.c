@@ -899,7 +899,7 @@ static bool shaped(const Node *x)
 	for (int i = 0; i < x->nkids; i++) {
 		const Node *k = x->kids[i];
 		if ((x->kind == N_MATCH && i > 0 && k->kind != N_ARM) || (x->kind == N_RECORD && k->kind != N_ENTRY) ||
-		    (x->kind == N_COMP && k->kind != N_GEN))
+		    (x->kind == N_COMP && k->kind != N_GEN) || (x->kind == N_ARM && i == 1 && k->kind != N_NAME))
 			return false;
 		/* a record's values are all named, or none (a table row's outputs) */
 		if (x->kind == N_RECORD && !k->text != !x->kids[0]->text)
