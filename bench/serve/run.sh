@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "bench/serve/run.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 "$root/bench/gen/companies.py" "$ncomp" >"$work/companies.ndjson"
 
 # edict batch on the same companies and queries, one thread and as many as the server
