@@ -65,6 +65,8 @@ _Static_assert((int)EDICT_SEV_ERROR == (int)SEV_ERROR && (int)EDICT_SEV_WARNING 
 #define QUERY_MAX_LEN (64u << 10)
 #define RULES_CACHE_MAX 4096 /* compiled queries kept per rule set */
 #define CTX_CACHE 16         /* recent queries per context (a power of two) */
+#define CTX_OWN 8            /* records the setters made, changed in place by the next ones */
+#define CTX_PATHS 16         /* fact paths resolved, kept per context */
 #define PATH_MAX_DEPTH 32
 
 typedef struct QSlot {
@@ -114,6 +116,12 @@ struct edict_ctx {
 	bool recycling;        /* when the host allows it (api_recycle_facts) */
 	void **keep;          /* values and strings handed out for the current facts */
 	size_t nkeep, capkeep;
+	/* records that setters made since the facts were last read (prepare):
+	 * no one else points to them, so later setters change them in place */
+	const void *own[CTX_OWN];
+	int nown;
+	struct FactPath *paths; /* the last CTX_PATHS fact paths the setters resolved */
+	unsigned next_path;
 	QSlot recent[CTX_CACHE];
 	char day[DATE_TEXT_LEN + 1];
 };
@@ -363,7 +371,8 @@ static date_t today(void)
 }
 
 /* The facts or the date changed: results so far are stale. */
-static void changed(edict_ctx *x)
+/* The facts changed by a setter: values decided or handed out are stale. */
+static void touched(edict_ctx *x)
 {
 	x->today = today();
 	x->gen++;
@@ -371,6 +380,14 @@ static void changed(edict_ctx *x)
 	x->required = false;
 	x->keep = NULL;
 	x->nkeep = x->capkeep = 0;
+}
+
+/* The facts changed otherwise (read, reset, a date): the same, and the
+ * setters' records may now be anyone's. */
+static void changed(edict_ctx *x)
+{
+	touched(x);
+	x->nown = 0;
 }
 
 static date_t effective_date(const edict_ctx *x)
@@ -1157,7 +1174,25 @@ typedef struct FactPath {
 	const char *text;
 } FactPath;
 
+static int resolve_path(edict_ctx *x, const char *path, FactPath *fp);
+
+/* A fact path resolved, from the context's recent ones when it is there. */
 static int resolve(edict_ctx *x, const char *path, FactPath *fp)
+{
+	if (!x->paths)
+		x->paths = GC_MALLOC(sizeof(FactPath) * CTX_PATHS);
+	for (int i = 0; path && i < CTX_PATHS; i++)
+		if (x->paths[i].text && strcmp(x->paths[i].text, path) == 0) {
+			*fp = x->paths[i];
+			return EDICT_OK;
+		}
+	int st = resolve_path(x, path, fp);
+	if (st == EDICT_OK)
+		x->paths[x->next_path++ % CTX_PATHS] = *fp;
+	return st;
+}
+
+static int resolve_path(edict_ctx *x, const char *path, FactPath *fp)
 {
 	const Program *p = x->c->p;
 	if (!path)
@@ -1218,28 +1253,48 @@ static int resolve(edict_ctx *x, const char *path, FactPath *fp)
 /* Set the value at a resolved path, copying records on the way down (a
  * record may be shared with the value of an earlier evaluation) and making
  * an absent record, with its fields absent, where the path needs one. */
+static bool owned(const edict_ctx *x, const void *r)
+{
+	for (int i = 0; i < x->nown; i++)
+		if (x->own[i] == r)
+			return true;
+	return false;
+}
+
+/* The record at level i of fp (*at) made the setters' own: a copy of it,
+ * or a new one with its fields absent, unless it is theirs already. */
+static void own_record(edict_ctx *x, const FactPath *fp, int i, Value *at)
+{
+	if (at->tag == V_REC && owned(x, at->as.r))
+		return;
+	const Program *p = x->c->p;
+	Value copy;
+	if (at->tag == V_REC) {
+		copy = val_rec(at->aux, at->as.r->n);
+		memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
+	} else {
+		/* the path so far: the root, then i fields */
+		const char *sofar = p->facts[fp->root]->name;
+		for (int k = 0; k < i; k++)
+			sofar = xprintf("%s.%s", sofar, fp->types[k]->def->fields[fp->slots[k]].name);
+		copy = facts_absent(p, fp->types[i], NULL, sofar);
+		if (copy.tag != V_REC) /* a record type always gives a record */
+			copy = val_rec(fp->types[i]->def->id, (uint32_t)fp->types[i]->def->nfields);
+	}
+	*at = copy;
+	if (x->nown < CTX_OWN)
+		x->own[x->nown++] = copy.as.r;
+}
+
 static void put(edict_ctx *x, const FactPath *fp, Value v)
 {
-	const Program *p = x->c->p;
 	Value *at = &x->c->facts[fp->root];
-	const char *sofar = p->facts[fp->root]->name;
 	for (int i = 0; i < fp->n; i++) {
-		Value copy;
-		if (at->tag == V_REC) {
-			copy = val_rec(at->aux, at->as.r->n);
-			memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
-		} else {
-			copy = facts_absent(p, fp->types[i], NULL, sofar);
-			if (copy.tag != V_REC) { /* a record type always gives a record */
-				copy = val_rec(fp->types[i]->def->id, (uint32_t)fp->types[i]->def->nfields);
-			}
-		}
-		*at = copy;
-		sofar = xprintf("%s.%s", sofar, fp->types[i]->def->fields[fp->slots[i]].name);
+		own_record(x, fp, i, at);
 		at = &at->as.r->f[fp->slots[i]];
 	}
 	*at = v;
-	changed(x);
+	touched(x);
 }
 
 static int wrong_type(edict_ctx *x, const FactPath *fp, const char *what)
@@ -1732,6 +1787,7 @@ static void prepare(edict_ctx *x, bool trace)
 		vm_reset(c);
 		x->fresh = false;
 	}
+	x->nown = 0; /* evaluation may keep the facts' records */
 	c->nev = 0;
 	c->steps = 0;
 	c->bytes = 0;

@@ -559,6 +559,36 @@ Test(api, typed_setters)
 	edict_rules_free(r);
 }
 
+/* Setters change in place the records they made themselves, until an
+ * evaluation reads the facts: after one, the next setter copies again, so
+ * each evaluation sees the facts as they were set before it. */
+Test(api, setters_before_and_after_evaluations)
+{
+	edict_rules *r = load_ok();
+	edict_ctx *c = ctx_with(r, NULL);
+	edict_ctx_set_as_of(c, "2026-12-01");
+	cr_assert_eq(edict_ctx_set_text(c, "company.size", "sme"), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_text(c, "company.us_export_share", "12%"), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_text(c, "company.name", "First"), EDICT_OK);
+	cr_assert_str_eq(eval_json(c, "voucher.eligible"), "true");
+	const char *first = strdup(eval_json(c, "company"));
+	cr_assert_not_null(strstr(first, "\"First\""), "%s", first);
+	cr_assert_eq(edict_ctx_set_text(c, "company.size", "large"), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_text(c, "company.name", "Second"), EDICT_OK);
+	cr_assert_str_eq(eval_json(c, "voucher.eligible"), "false");
+	const char *second = eval_json(c, "company");
+	cr_assert_not_null(strstr(second, "\"Second\""), "%s", second);
+	cr_assert_not_null(strstr(second, "\"large\""), "%s", second);
+	/* the same path set many times, and an error between: the last value counts */
+	for (int i = 0; i < 40; i++)
+		cr_assert_eq(edict_ctx_set_text(c, "company.size", i % 2 ? "sme" : "midsize"), EDICT_OK);
+	cr_assert_eq(edict_ctx_set_text(c, "company.size", "huge"), EDICT_EFACTS);
+	cr_assert_str_eq(eval_json(c, "company.size"), "\"sme\"");
+	free((void *)first);
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
 Test(api, as_of)
 {
 	edict_rules *r = load_ok();
