@@ -49,7 +49,7 @@
 
 #define BATCH_SLICES_PER_JOB 3 /* slices in flight for each worker */
 
-typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL, LINE_DROPPED } Outcome;
+typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
 
 typedef struct Options {
 	const char **paths;
@@ -224,14 +224,6 @@ typedef struct Pool {
 	double t0, shown;
 } Pool;
 
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
-}
-
 /* The first line of a message (the rest quotes the rule text). */
 static const char *first_line(const char *s)
 {
@@ -351,7 +343,7 @@ static Outcome evaluate(Pool *pl, Worker *w, const char *s, size_t len, long no,
 		error_record(b, no, w, xprintf("line %ld is longer than the limit of %u bytes", no, (unsigned)ND_MAX_LINE));
 		return LINE_FACTS;
 	}
-	if (blank(s, len))
+	if (nd_blank(s, len))
 		return LINE_BLANK;
 	if (!set_facts(w, s, len, no, b))
 		return LINE_FACTS;

@@ -143,3 +143,11 @@ bool nd_line(const NdSlice *s, const char **p, const char **line, size_t *n)
 	*p = e ? e + 1 : end;
 	return true;
 }
+
+bool nd_blank(const char *line, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return false;
+	return true;
+}

@@ -49,4 +49,8 @@ void nd_slice_free(NdSlice *s);
  * *n its length; *p moves to the next.  False past the last. */
 bool nd_line(const NdSlice *s, const char **p, const char **line, size_t *n);
 
+/* Whether a line holds nothing but spaces, tabs and carriage returns (a
+ * blank line is passed over, not reported). */
+bool nd_blank(const char *line, size_t n);
+
 #endif

@@ -847,13 +847,10 @@ static void refuse(Part *pt, long lineno, const char *err)
  * contexts and every query compared. */
 static void sim_record(Part *pt, const char *line, size_t n, long lineno)
 {
-	while (n && line[n - 1] == '\r')
-		n--;
-	size_t lead = 0;
-	while (lead < n && (line[lead] == ' ' || line[lead] == '\t'))
-		lead++;
-	if (lead == n)
+	if (nd_blank(line, n))
 		return;
+	while (line[n - 1] == '\r')
+		n--;
 	pt->nrec++;
 	const char *id = NULL;
 	const char *err = set_both(pt->cb, pt->cr, pt->sim->bp, pt->sim->rp, line, n, &id);
