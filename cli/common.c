@@ -213,9 +213,6 @@ bool cli_image_cache(int *argc, char **argv)
 
 void cli_heap_for_jobs(int jobs)
 {
-	if (jobs <= 1 || getenv("GC_INITIAL_HEAP_SIZE"))
-		return;
-	size_t want = CLI_HEAP_PER_JOB * (size_t)jobs, have = GC_get_heap_size();
-	if (have < want)
-		(void)GC_expand_hp(want - have);
+	if (jobs > 1 && !getenv("GC_INITIAL_HEAP_SIZE"))
+		mem_heap_at_least(CLI_HEAP_PER_JOB * (size_t)jobs);
 }

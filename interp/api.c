@@ -1273,11 +1273,11 @@ static void own_record(edict_ctx *x, const FactPath *fp, int i, Value *at)
 		copy = val_rec(at->aux, at->as.r->n);
 		memcpy(copy.as.r->f, at->as.r->f, sizeof(Value) * at->as.r->n);
 	} else {
-		/* the path so far: the root, then i fields */
-		const char *sofar = p->facts[fp->root]->name;
-		for (int k = 0; k < i; k++)
-			sofar = xprintf("%s.%s", sofar, fp->types[k]->def->fields[fp->slots[k]].name);
-		copy = facts_absent(p, fp->types[i], NULL, sofar);
+		/* the path so far: the root and i fields, up to the path's i+1th dot */
+		const char *end = fp->text;
+		for (int k = 0; k <= i; k++)
+			end = strchr(end, '.') + 1;
+		copy = facts_absent(p, fp->types[i], NULL, copy_text(fp->text, (size_t)(end - 1 - fp->text)));
 		if (copy.tag != V_REC) /* a record type always gives a record */
 			copy = val_rec(fp->types[i]->def->id, (uint32_t)fp->types[i]->def->nfields);
 	}

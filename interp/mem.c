@@ -13,6 +13,13 @@ static __thread int failed;
 static int stress;
 static __thread uint64_t count_allocs, count_bytes;
 
+void mem_heap_at_least(size_t bytes)
+{
+	size_t have = GC_get_heap_size();
+	if (have < bytes)
+		(void)GC_expand_hp(bytes - have);
+}
+
 void mem_init(void)
 {
 	const char *s = getenv("EDICT_GC_STRESS");

@@ -68,13 +68,17 @@ void mem_init(void);
  * neither grows it step by step nor collects right after (a fifth of a
  * one-company evaluation's instructions). */
 #define MEM_INITIAL_HEAP ((size_t)1 << 20)
-#define MEM_START()                                                              \
-	do {                                                                     \
-		GC_set_dont_precollect(1);                                      \
-		GC_INIT();                                                       \
-		if (GC_get_heap_size() < MEM_INITIAL_HEAP)                       \
-			(void)GC_expand_hp(MEM_INITIAL_HEAP - GC_get_heap_size()); \
-		mem_init();                                                      \
+#define MEM_START()                                \
+	do {                                       \
+		GC_set_dont_precollect(1);        \
+		GC_INIT();                         \
+		mem_heap_at_least(MEM_INITIAL_HEAP); \
+		mem_init();                        \
 	} while (0)
+
+/* Grow the collected heap to at least `bytes` (mapped, not touched): the
+ * collector collects when a part of the heap has been allocated since the
+ * last time, so a larger heap collects less often. */
+void mem_heap_at_least(size_t bytes);
 
 #endif
