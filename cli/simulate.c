@@ -933,6 +933,20 @@ static int listed_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The first `keep` in order of the n items of kept (which has room for
+ * keep) and the m of more, into kept; how many that is. */
+static int earliest(void *kept, int n, const void *more, int m, size_t size, int (*order)(const void *, const void *),
+		    int keep)
+{
+	char *all = GC_MALLOC(size * (size_t)(n + m + 1));
+	memcpy(all, kept, size * (size_t)n);
+	memcpy(all + size * (size_t)n, more, size * (size_t)m);
+	qsort(all, (size_t)(n + m), size, order);
+	int k = n + m < keep ? n + m : keep;
+	memcpy(kept, all, size * (size_t)k);
+	return k;
+}
+
 static void merge_total(Total *t, const Total *u)
 {
 	t->unknown += u->unknown;
@@ -972,12 +986,7 @@ static void merge_stat(Stat *s, const Stat *u, int examples)
 		s->first_error_line = u->first_error_line;
 	}
 	s->errors += u->errors;
-	Example *all = GC_MALLOC(sizeof(Example) * (size_t)(s->nex + u->nex + 1));
-	memcpy(all, s->ex, sizeof(Example) * (size_t)s->nex);
-	memcpy(all + s->nex, u->ex, sizeof(Example) * (size_t)u->nex);
-	qsort(all, (size_t)(s->nex + u->nex), sizeof(Example), example_order);
-	s->nex = s->nex + u->nex < examples ? s->nex + u->nex : examples;
-	memcpy(s->ex, all, sizeof(Example) * (size_t)s->nex);
+	s->nex = earliest(s->ex, s->nex, u->ex, u->nex, sizeof(Example), example_order, examples);
 }
 
 /* Every part's counts into the first's. */
@@ -991,13 +1000,8 @@ static void merge_parts(Sim *sm)
 		p0->nrec += pt->nrec;
 		p0->ninvalid += pt->ninvalid;
 		p0->any_error |= pt->any_error;
-		Listed all[2 * SIM_MAX_LISTED];
-		memcpy(all, p0->invalid, sizeof(Listed) * (size_t)p0->nlisted);
-		memcpy(all + p0->nlisted, pt->invalid, sizeof(Listed) * (size_t)pt->nlisted);
-		int n = p0->nlisted + pt->nlisted;
-		qsort(all, (size_t)n, sizeof(Listed), listed_order);
-		p0->nlisted = n < SIM_MAX_LISTED ? n : SIM_MAX_LISTED;
-		memcpy(p0->invalid, all, sizeof(Listed) * (size_t)p0->nlisted);
+		p0->nlisted = earliest(p0->invalid, p0->nlisted, pt->invalid, pt->nlisted, sizeof(Listed), listed_order,
+				       SIM_MAX_LISTED);
 	}
 }
 
