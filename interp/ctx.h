@@ -108,8 +108,9 @@ void ctx_set_interrupt(Ctx *c, volatile sig_atomic_t *flag);
  * under (negative; explain.c reads a query's explanation by it). */
 void ctx_set_query_frame(Ctx *c, int frame);
 /* Explain mode: the Own of the query that runs in (negative) frame, where
- * the node ids of its trace are looked up (query_run sets it). */
-void ctx_set_frame_own(Ctx *c, int frame, const Own *own);
+ * the node ids of its trace are looked up (query_run sets it).  ST_OK, or
+ * ST_MEMORY (recorded) when there was no memory for it. */
+int ctx_set_frame_own(Ctx *c, int frame, const Own *own);
 /* The Own of frame: NULL for a decision's or a function's frame, or a
  * query frame that has none. */
 const Own *ctx_frame_own(const Ctx *c, int frame);

@@ -78,8 +78,8 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 
 int query_run(Ctx *c, const Query *q, Value *out)
 {
-	if (c->trace)
-		ctx_set_frame_own(c, c->top_frame, q->own);
+	if (c->trace && ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
+		return c->status;
 	if (q->decl >= 0) {
 		if (c->trace) {
 			/* record the decision as used by the query, then decide it */
