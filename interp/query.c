@@ -277,7 +277,8 @@ static const char *seen_values(Program *p, Ctx *c, Node *e)
 {
 	if (e->kind == N_BINARY && e->op == BIN_AND) {
 		Value v;
-		if (vm_eval_chunk(c, cg_expr(p, NULL, e->kids[0], 64, false, "check"), &v) == ST_OK && v.tag == V_BOOL && !v.as.i)
+		if (vm_eval_chunk(c, cg_expr(p, NULL, e->kids[0], 64, false, "check"), &v) == ST_OK && v.tag == V_BOOL &&
+		    !v.as.i)
 			return seen_values(p, c, e->kids[0]);
 		return seen_values(p, c, e->kids[1]);
 	}

@@ -115,7 +115,8 @@ static void evaluate(Program *p)
 			if (s->kind != TS_EXPECT)
 				continue;
 			Value v;
-			check_status(tc, vm_eval_chunk(tc, cg_expr(p, NULL, s->expr, t->nlocals + 8, false, "expect"), &v));
+			Chunk *ch = cg_expr(p, NULL, s->expr, t->nlocals + 8, false, "expect");
+			check_status(tc, vm_eval_chunk(tc, ch, &v));
 		}
 	}
 	Buf b = {0};
