@@ -112,6 +112,9 @@ typedef struct Program {
 	int nnodes;
 	Diags *diags;
 	struct Chk *chk;
+	/* Machine code of the decisions and functions (native.h), or NULL:
+	 * set by native_compile before any thread evaluates, then read-only. */
+	const struct Native *native;
 } Program;
 
 /* What an expression checked after the load owns instead of adding it to
