@@ -38,6 +38,7 @@ bool native_by_default(void)
 #include <dlfcn.h>
 #include <libgccjit.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include "builtins.h"
 #include "compile.h"
@@ -1256,6 +1257,20 @@ typedef struct Build {
 	const char *why;
 } Build;
 
+/* The compile itself, with this thread's signals held: the compiler's
+ * driver waits for the assembler and the linker, and a signal arriving
+ * meanwhile (a host's timer, Ctrl-C) would make it give up on the whole
+ * process.  Held signals arrive when it is done. */
+static gcc_jit_result *compile_quietly(gcc_jit_context *j)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	gcc_jit_result *res = J.context_compile(j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return res;
+}
+
 static void build_body(void *ud)
 {
 	Build *b = ud;
@@ -1272,7 +1287,7 @@ static void build_body(void *ud)
 		b->why = "no decision or function is covered by the native tier";
 		return;
 	}
-	b->res = J.context_compile(b->x.j);
+	b->res = compile_quietly(b->x.j);
 	if (!b->res) {
 		const char *err = J.context_get_first_error(b->x.j);
 		b->why = xprintf("the compiler failed: %s", err ? err : "no reason given");
