@@ -105,7 +105,8 @@ bool native_available(void)
 	X(ACCEND, "vppiii", nrt_accend) X(FILTER_UNKNOWN, "npiv", nrt_filter_unknown) X(PICK, "ippiiii", nrt_pick)       \
 	X(HIT, "ippiivi", nrt_hit) X(ERROR, "nppi", nrt_error) X(STEPS_OUT, "nppi", nrt_steps_out)                      \
 	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
-	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in)
+	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
+	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -796,6 +797,52 @@ static void emit_in(Gen *g)
 	jump(g, done);
 }
 
+/* IN_HS A: as IN, a step per item of a list of codes. */
+static void emit_in_hs(Gen *g, int kind)
+{
+	int a = top(g, 1), b = top(g, 0);
+	gcc_jit_block *unk = block(g), *known = block(g), *list = block(g), *test = block(g), *done = g->at[g->pc + 1];
+	J.block_end_with_conditional(g->b, NULL, bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, g->x->t_bool, is_unknown(g, a), is_unknown(g, b)), unk, known);
+	g->b = unk;
+	emit_union(g, a, a, b);
+	jump(g, done);
+	g->b = known;
+	J.block_end_with_conditional(g->b, NULL, tag_is(g, b, V_LIST), list, test);
+	g->b = list;
+	spend(g, cast(g, list_len(g, rv(w1(g, b))), g->x->t_i64), g->pc);
+	jump(g, test);
+	g->b = test;
+	R args[3] = {ci(g, kind), rv(slot(g, a)), rv(slot(g, b))};
+	set_bool(g, a, cmp(g, GCC_JIT_COMPARISON_NE, call(g, H_HS_IN, 3, args), ci(g, 0)));
+	jump(g, done);
+}
+
+/* MKENUM, MEMBER, ENUMDATA, AT, SCALE: the value on top (and for AT the
+ * date above it) through the interpreter's code; false for others. */
+static bool emit_replace_top(Gen *g, OpCode op)
+{
+	int k = top(g, op == OP_AT ? 1 : 0);
+	R v = rv(slot(g, k)), here[3] = {g->c, chunk_ptr(g), ci(g, g->pc)};
+	R r;
+	if (op == OP_MKENUM || op == OP_SCALE) {
+		R args[4] = {here[0], here[1], here[2], v};
+		r = call(g, op == OP_MKENUM ? H_MKENUM : H_SCALE, 4, args);
+	} else if (op == OP_AT) {
+		R args[5] = {here[0], here[1], here[2], v, rv(slot(g, top(g, 0)))};
+		r = call(g, H_AT, 5, args);
+	} else if (op == OP_MEMBER || op == OP_ENUMDATA) {
+		R args[2] = {v, ci(g, op == OP_ENUMDATA)};
+		r = call(g, H_ENUM_PART, 2, args);
+	} else {
+		return false;
+	}
+	LV t = temp(g, g->x->t_v);
+	set(g, t, r);
+	set(g, slot(g, k), rv(t));
+	go_next(g, 1 + op_words[op]);
+	return true;
+}
+
 static void emit_iter(Gen *g, int s, int to)
 {
 	Jit *x = g->x;
@@ -1095,16 +1142,18 @@ static bool emit_ins(Gen *g)
 		call_noreturn(g, H_ERROR, 3, args);
 		return true;
 	}
+	case OP_IN_HS:
+		emit_in_hs(g, a);
+		return true;
 	default:
-		return false;
+		return emit_replace_top(g, op);
 	}
 }
 
 /* Whether every reachable instruction of ch is covered. */
 static bool covered(const Chunk *ch, const int *depth)
 {
-	static const OpCode missing[] = {OP_IN_HS, OP_MKENUM, OP_MEMBER, OP_ENUMDATA, OP_AT, OP_SCALE,
-					  OP_TRACE_COND, OP_TRACE_FACT, OP_TRACE_CASE};
+	static const OpCode missing[] = {OP_TRACE_COND, OP_TRACE_FACT, OP_TRACE_CASE}; /* explain mode only */
 	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
 		if (INS_OP(ch->code[pc]) >= OP__COUNT)
 			return false;

@@ -4,9 +4,9 @@
  *
  * native_compile translates the bytecode of every decision and function
  * into machine code through libgccjit, which it opens at run time: where
- * the library is missing, or a chunk uses an instruction the translation
- * does not cover, that chunk stays with the bytecode interpreter, and
- * nothing else changes.  The machine code does what the interpreter does,
+ * the library is missing, the bytecode interpreter runs everything, and
+ * nothing else changes (the explain-mode instructions, which only the
+ * interpreter's explain chunks hold, are the only ones not translated).  The machine code does what the interpreter does,
  * instruction for instruction, calling the interpreter's own operations
  * (vmrt.h) for everything but the simple cases it does in place, so both
  * give the same values, errors and step counts.  Explanations always use

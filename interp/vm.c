@@ -691,6 +691,39 @@ static Value make_rec(Ctx *c, Frame *fr, int t, const Value *fields, int n)
 	return v;
 }
 
+/* MKENUM: member k carrying the value v (known). */
+static Value make_enum(Ctx *c, Frame *fr, Value k, Value v)
+{
+	EnumData *e = vm_alloc(c, fr, sizeof(EnumData), false);
+	e->member = k.as.i;
+	e->data = v;
+	Value m = {.tag = V_ENUM, .big = 1, .aux = k.aux};
+	m.as.e = e;
+	return m;
+}
+
+/* MEMBER (data false): a member carrying a value as the plain member, so
+ * a match compares members alone; ENUMDATA (data true): the value it
+ * carries.  Anything else stays as it is. */
+static Value enum_part(Value v, bool data)
+{
+	if (v.tag != V_ENUM || !v.big)
+		return v;
+	return data ? v.as.e->data : val_enum(v.aux, v.as.e->member);
+}
+
+/* IN_HS: the tariff code a in the chapter, heading or subheading b (kind
+ * says which), or in any of the list b; both known. */
+static bool hs_in(int kind, Value a, Value b)
+{
+	if (b.tag != V_LIST)
+		return ar_hs_match(kind, a, b);
+	for (uint32_t i = 0; i < b.as.l->len; i++)
+		if (ar_hs_match(kind, a, b.as.l->items[i]))
+			return true;
+	return false;
+}
+
 /* PICK: where case table t sends the code, from the conditions in L: the
  * chosen body's address, or -1 with *u the unknown to push (then on past
  * the bodies, t->end); no case at all is an error. */
@@ -1171,17 +1204,12 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		bool r = false;
 		if (b.tag == V_LIST) {
 			budget -= b.as.l->len;
 			if (budget < 0)
 				goto steps_exceeded;
-			for (uint32_t i = 0; i < b.as.l->len && !r; i++)
-				r = ar_hs_match(INS_A(w), a, b.as.l->items[i]);
-		} else {
-			r = ar_hs_match(INS_A(w), a, b);
 		}
-		TOP() = val_bool(r);
+		TOP() = val_bool(hs_in(INS_A(w), a, b));
 		VMBREAK;
 	}
 	/* IS_KNOWN: whether the top is known; never unknown itself. */
@@ -1208,27 +1236,19 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	/* MKENUM A: the top becomes the value carried by member K[A]
 	 * (`most_recent(2024-05-01)`); an unknown value leaves it unknown. */
 	VMCASE(MKENUM) {
-		if (TOP().tag == V_UNKNOWN)
-			VMBREAK;
-		EnumData *e = vm_alloc(c, AT_PC(), sizeof(EnumData), false);
-		e->member = K[INS_A(w)].as.i;
-		e->data = TOP();
-		Value v = {.tag = V_ENUM, .big = 1, .aux = K[INS_A(w)].aux};
-		v.as.e = e;
-		TOP() = v;
+		if (TOP().tag != V_UNKNOWN)
+			TOP() = make_enum(c, AT_PC(), K[INS_A(w)], TOP());
 		VMBREAK;
 	}
 	/* MEMBER: a member carrying a value becomes the plain member, so a
 	 * match compares members alone. */
 	VMCASE(MEMBER)
-		if (TOP().tag == V_ENUM && TOP().big)
-			TOP() = val_enum(TOP().aux, TOP().as.e->member);
+		TOP() = enum_part(TOP(), false);
 		VMBREAK;
 	/* ENUMDATA: the member on top becomes the value it carries (a match
 	 * arm `most_recent(d)`, whose member the arm has already tested). */
 	VMCASE(ENUMDATA)
-		if (TOP().tag == V_ENUM && TOP().big)
-			TOP() = TOP().as.e->data;
+		TOP() = enum_part(TOP(), true);
 		VMBREAK;
 	/* ITERPREP A B: start a loop over the list on top: L[A] = the list,
 	 * L[A+1] = the cursor.  An unknown list makes the whole loop unknown:
@@ -1570,4 +1590,32 @@ _Noreturn void nrt_steps_out(Ctx *c, const Chunk *ch, int pc)
 _Noreturn void nrt_interrupted(Ctx *c, const Chunk *ch, int pc)
 {
 	fail_at(c, ST_INTERRUPTED, ch->locs[pc], "interrupted");
+}
+
+Value nrt_mkenum(Ctx *c, const Chunk *ch, int pc, Value v)
+{
+	return v.tag == V_UNKNOWN ? v : make_enum(c, AT_WORD(ch, pc), ch->k[INS_A(ch->code[pc])], v);
+}
+
+Value nrt_enum_part(Value v, int data)
+{
+	return enum_part(v, data);
+}
+
+int nrt_hs_in(int kind, Value a, Value b)
+{
+	return hs_in(kind, a, b);
+}
+
+Value nrt_at(Ctx *c, const Chunk *ch, int pc, Value s, Value when)
+{
+	return series_value(c, s, when, ch->k[INS_A(ch->code[pc])].as.s, (int)ch->code[pc + 1]);
+}
+
+Value nrt_scale(Ctx *c, const Chunk *ch, int pc, Value v)
+{
+	Value r;
+	if (scale_in_force(c, v, &r) != ST_OK)
+		raise_at(c, ch->locs[pc]);
+	return r;
 }

@@ -43,6 +43,13 @@ int nrt_pick(Ctx *c, const Chunk *ch, int pc, int t, int base, int top);
 /* HIT with gathering table t of ch over the list a (known): 1 with the
  * result in *slot top (go past the default row), 0: on to the default. */
 int nrt_hit(Ctx *c, const Chunk *ch, int pc, int t, Value a, int top);
+/* MKENUM (the member from the instruction's constant), MEMBER and
+ * ENUMDATA (data: 0, 1), IN_HS (a and b known; 0 or 1), AT, SCALE. */
+Value nrt_mkenum(Ctx *c, const Chunk *ch, int pc, Value v);
+Value nrt_enum_part(Value v, int data);
+int nrt_hs_in(int kind, Value a, Value b);
+Value nrt_at(Ctx *c, const Chunk *ch, int pc, Value s, Value when);
+Value nrt_scale(Ctx *c, const Chunk *ch, int pc, Value v);
 /* ERROR, the step limit and an interrupt, at the instruction. */
 _Noreturn void nrt_error(Ctx *c, const Chunk *ch, int pc);
 _Noreturn void nrt_steps_out(Ctx *c, const Chunk *ch, int pc);
