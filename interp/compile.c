@@ -1009,10 +1009,17 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	fold_program(p);
+	/* functions first: calls inline their folded bodies; each decision is
+	 * folded right before it is compiled, while its tree is in the cache
+	 * (a large rule set's trees are larger than the cache, and a second
+	 * walk over all of them read each node from memory again) */
+	for (int i = 0; i < p->nfuncs; i++)
+		fold_decl(p->funcs[i]);
 	Work w = {0};
-	for (int i = 0; i < p->ndecls; i++)
+	for (int i = 0; i < p->ndecls; i++) {
+		fold_decl(p->decls[i]);
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
+	}
 	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
 	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));
