@@ -1960,9 +1960,12 @@ static void no_default(Chk *c, const Decl *d)
 /* Two values in force from the same day, where only the condition-less
  * ones (a parameter's values, a decision's defaults) compete: which one
  * the officer meant cannot be told. */
-static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose)
+static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_fmt, ...)
 {
 	Map first = {0}; /* each date to the first condition-less case of it */
+	const char *whose = NULL; /* formatted when first reported: nearly every rule set reports nothing */
 	for (int i = 0; i < n; i++) {
 		const Case *k = &cases[i];
 		if (k->cond || !k->from)
@@ -1971,6 +1974,12 @@ static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose)
 		if (!e) {
 			map_put(&first, k->from, (void *)k);
 			continue;
+		}
+		if (!whose) {
+			va_list ap;
+			va_start(ap, whose_fmt);
+			whose = xvprintf(whose_fmt, ap);
+			va_end(ap);
 		}
 		Diag *dg = err(c, k->from_loc, "two values of %s are in force from %s: this one and the one at line %d",
 			       whose, k->from, e->from_loc.line);
@@ -2024,7 +2033,7 @@ static void check_cases(Chk *c, Decl *d)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
 	if ((d->kind == D_DECISION || d->kind == D_FUNCTION) && !d->is_table && ndefault == 0 && d->ncases > 0)
 		no_default(c, d);
-	same_from_twice(c, d->cases, d->ncases, xprintf("'%s'", d->name));
+	same_from_twice(c, d->cases, d->ncases, "'%s'", d->name);
 }
 
 /* `view NAME : timeline of LIST { label: field, start: field ... }`: a
@@ -2224,8 +2233,8 @@ static void check_scale(Chk *c, Decl *d)
 			err(c, br->loc, "bracket %d of '%s' has no threshold: write 'threshold from DATE = ...'", b + 1, d->name);
 		else if (!br->nvalues)
 			err(c, br->loc, "bracket %d of '%s' has a threshold but no rate or amount: write 'rate from DATE = ...'", b + 1, d->name);
-		same_from_twice(c, br->thresholds, br->nthresholds, xprintf("the threshold of bracket %d", b + 1));
-		same_from_twice(c, br->values, br->nvalues, xprintf("the %s of bracket %d", word ? word : "rate", b + 1));
+		same_from_twice(c, br->thresholds, br->nthresholds, "the threshold of bracket %d", b + 1);
+		same_from_twice(c, br->values, br->nvalues, "the %s of bracket %d", word ? word : "rate", b + 1);
 	}
 	if (c->d->nerrors == errors)
 		scale_order(c, d);
