@@ -2,7 +2,7 @@
  * batch.c - `edict batch`: one JSON fact document a line in (NDJSON), one
  * result object a line out, in input order.
  *
- *     edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]
+ *     edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--native] [--fail-fast]
  *         < companies.ndjson > results.ndjson
  *
  * Each output line is {"line":N,"id":..,"as_of":..,"decisions":{..},
@@ -57,12 +57,12 @@ typedef struct Options {
 	const char **queries;
 	int nqueries;
 	const char *as_of;
-	int jobs;
+	CliRun run;
 	bool fail_fast;
 } Options;
 
 static const char *help =
-	"Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast] < in.ndjson > out.ndjson\n"
+	"Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--native] [--fail-fast] < in.ndjson > out.ndjson\n"
 	"\n"
 	"Reads one JSON fact document a line (as for edict eval --facts) and writes one\n"
 	"result a line, in input order: {\"line\":N,\"id\":..,\"as_of\":..,\"decisions\":{..},\n"
@@ -71,6 +71,8 @@ static const char *help =
 	"  --query Q     what to evaluate (repeatable); default: every public decision\n"
 	"  --as-of DATE  the evaluation date, before each line's \"as_of\" and today\n"
 	"  --jobs N      evaluate on N threads (the output keeps the input order)\n"
+	"  --native      compile the decisions to machine code first (the same results;\n"
+	"                where libgccjit is missing, the interpreter runs them)\n"
 	"  --fail-fast   stop after the first line that fails\n"
 	"\n"
 	"A summary goes to standard error, and a progress line when it is a terminal.\n"
@@ -82,17 +84,17 @@ static const char *help =
 static void usage(const char *fmt, const char *arg)
 {
 	cli_usage("edict batch", fmt, arg,
-		  "Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--fail-fast]"
+		  "Usage: edict batch PATH... [--query Q]... [--as-of DATE] [--jobs N] [--native] [--fail-fast]"
 		  " < in.ndjson > out.ndjson");
 }
 
 static int parse_options(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->jobs = 1;
+	o->run.jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, usage);
+		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, usage);
 		if (shared < 0)
 			return -1;
 		if (shared) {
@@ -730,8 +732,10 @@ int cmd_batch(int argc, char **argv)
 		for (int i = 0; i < pl->nqueries; i++)
 			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
 	}
+	if (o.run.native)
+		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
 	pl->prog = api_program(rules);
-	pl->nworkers = o.jobs;
+	pl->nworkers = o.run.jobs;
 	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
 	for (int i = 0; i < pl->nworkers; i++) {
 		Worker *w = &pl->workers[i];

@@ -57,7 +57,7 @@ void cli_print_reform_diags(const Diags *d, const char *const *files, int nfiles
 }
 
 int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
-		      int *jobs, CliUsage usage)
+		      CliRun *run, CliUsage usage)
 {
 	const char *a = argv[*i];
 	bool more = *i + 1 < argc;
@@ -76,14 +76,18 @@ int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int 
 			return usage("--as-of needs a real date like 2026-12-01, not '%s'", *as_of), -1;
 		return 1;
 	}
-	if (jobs && (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0)) {
+	if (run && strcmp(a, "--native") == 0) {
+		run->native = true;
+		return 1;
+	}
+	if (run && (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0)) {
 		if (!more)
 			return usage("%s needs a number", a), -1;
 		char *end;
 		long n = strtol(argv[++*i], &end, 10);
 		if (*end || n < 1 || n > 256)
 			return usage("--jobs needs a number from 1 to 256, not '%s'", argv[*i]), -1;
-		*jobs = (int)n;
+		run->jobs = (int)n;
 		return 1;
 	}
 	return 0;
@@ -118,11 +122,11 @@ static int coverage_option(int argc, char **argv, int *i, Opts *o)
 int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 {
 	memset(o, 0, sizeof *o);
-	o->jobs = 1;
+	o->run.jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
-		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, cli_usage_error);
+		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, cli_usage_error);
 		if (shared < 0)
 			return -1;
 		if (shared) {

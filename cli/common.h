@@ -29,13 +29,20 @@ void cli_print_diags(const Diags *d);
  * rules were said when they loaded). */
 void cli_print_reform_diags(const Diags *d, const char *const *files, int nfiles);
 
+/* How the commands that evaluate many records run them: on `jobs`
+ * threads (--jobs/-j N), and in machine code where it can (--native). */
+typedef struct CliRun {
+	int jobs;
+	bool native;
+} CliRun;
+
 /* The options the commands that evaluate share: --query/-q, --as-of and,
- * when jobs is not NULL, --jobs/-j.  argv[*i] is looked at; returns 1 when it
- * was one of them (and *i moves past its value), 0 when it was not, -1 after
- * calling usage with the reason. */
+ * when run is not NULL, --jobs/-j and --native.  argv[*i] is looked at;
+ * returns 1 when it was one of them (and *i moves past its value), 0 when
+ * it was not, -1 after calling usage with the reason. */
 typedef void (*CliUsage)(const char *fmt, const char *arg);
 int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
-		      int *jobs, CliUsage usage);
+		      CliRun *run, CliUsage usage);
 
 /* Options shared by the commands that take a rule set (check, eval, test,
  * disasm). */
@@ -47,7 +54,7 @@ typedef struct Opts {
 	const char *facts;
 	const char *as_of;
 	bool json, explain, explain_full, fail_fast;
-	int jobs;
+	CliRun run;
 	/* test: --coverage, --lcov FILE, --min PERCENT (either implies coverage) */
 	bool coverage;
 	const char *lcov;

@@ -2,7 +2,7 @@
  * simulate.c - `edict simulate`: what a reform changes across a population.
  *
  *     edict simulate PATH... --reform REFORM... --population FILE.ndjson
- *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]
+ *         [--query Q]... [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--native] [--json]
  *
  * The rule set is loaded twice: as it is (the baseline) and with the
  * reform's declarations in place of its own (load_reform).  Each record of
@@ -62,7 +62,7 @@ typedef struct Options {
 	const char *as_of;
 	const char *budget;
 	int examples;
-	int jobs;
+	CliRun run;
 	bool json;
 } Options;
 
@@ -104,7 +104,7 @@ typedef struct Listed {
 
 static const char *help =
 	"Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-	"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]\n"
+	"           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--native] [--json]\n"
 	"\n"
 	"Evaluates every record of the population (one JSON fact document a line; - for\n"
 	"standard input) under the rules and under the rules changed by the reform (rule\n"
@@ -119,6 +119,8 @@ static const char *help =
 	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
 	"  --examples N     records shown per query (default 3)\n"
 	"  --jobs N         evaluate on N threads (the report is the same)\n"
+	"  --native         compile the decisions to machine code first (the same report;\n"
+	"                   where libgccjit is missing, the interpreter runs them)\n"
 	"  --json           the report as one JSON object\n"
 	"\n"
 	"Exit status: 0, 1 a query failed on some record (or the rules or the reform have\n"
@@ -128,14 +130,14 @@ static void usage(const char *fmt, const char *arg)
 {
 	cli_usage("edict simulate", fmt, arg,
 		  "Usage: edict simulate PATH... --reform REFORM --population FILE.ndjson [--query Q]...\n"
-		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--json]");
+		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--native] [--json]");
 }
 
 static int parse_options(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->examples = SIM_DEFAULT_EXAMPLES;
-	o->jobs = 1;
+	o->run.jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		bool more = i + 1 < argc;
@@ -148,7 +150,7 @@ static int parse_options(int argc, char **argv, Options *o)
 			if (!more)
 				return usage("%s needs a file of JSON fact documents, one a line (or - for standard input)", a), -1;
 			o->population = argv[++i];
-		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->jobs, usage))) {
+		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, usage))) {
 			if (shared < 0)
 				return -1;
 		} else if (strcmp(a, "--budget") == 0) {
@@ -1160,8 +1162,12 @@ int cmd_simulate(int argc, char **argv)
 	rc = prepare_queries(cb, cr, stats, o.nqueries);
 	if (rc != EXIT_OK)
 		return rc;
-	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.jobs};
-	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.jobs);
+	if (o.run.native) { /* where it cannot, the interpreter runs it all */
+		edict_rules_native(base, (const char *const *)o.queries, (size_t)o.nqueries);
+		edict_rules_native(reform, (const char *const *)o.queries, (size_t)o.nqueries);
+	}
+	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.run.jobs};
+	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.run.jobs);
 	sm.parts[0] = (Part){.sim = &sm, .cb = cb, .cr = cr, .stats = stats};
 	bool read_ok = run_population(&sm, fd, base, reform);
 	if (fd != STDIN_FILENO)

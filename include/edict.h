@@ -218,6 +218,20 @@ EDICT_API const char *edict_rules_report(const edict_rules *rules);
 EDICT_API size_t edict_rules_decision_count(const edict_rules *rules);
 EDICT_API const char *edict_rules_decision_name(const edict_rules *rules, size_t i);
 
+/* The native tier: compile the rule set's decisions and functions to
+ * machine code (through libgccjit, opened when first asked), so that every
+ * context made from the rules afterwards evaluates them there: those the
+ * nqueries queries reach (decide or call, directly or not), or, queries
+ * NULL, all of them.  Compiling takes about a millisecond an instruction
+ * of bytecode (`edict disasm` shows them), so name the queries where the
+ * rule set is large.  Call it before sharing the rules between threads.
+ * Results, errors and step counts are the interpreter's; explanations
+ * always use the interpreter.  Returns how many decisions and functions are
+ * in machine code: 0 when this machine has no libgccjit (libgccjit0) or
+ * this build no native tier, and the interpreter runs everything,
+ * silently.  Once some are, asking again changes nothing. */
+EDICT_API size_t edict_rules_native(edict_rules *rules, const char *const *queries, size_t nqueries);
+
 /* Give up the handle.  The memory goes when the last context made from it
  * is freed too, so contexts may be freed before or after it.  NULL is fine. */
 EDICT_API void edict_rules_free(edict_rules *rules);

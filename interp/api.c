@@ -22,6 +22,7 @@
  *     per context (a few recent ones, no lock).
  */
 #define EDICT_BUILDING 1
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@
 #include "facts.h"
 #include "factsdoc.h"
 #include "load.h"
+#include "native.h"
 #include "parse.h"
 #include "protect.h"
 #include "query.h"
@@ -1721,6 +1723,41 @@ static const Query *compile_locked(edict_ctx *x, const char *copy, uint64_t h, D
 	locked(&x->rules->lock, true, compile_body, &k);
 	x->status = EDICT_OK;
 	return k.q;
+}
+
+typedef struct NativeRun {
+	edict_rules *r;
+	const char *const *queries;
+	size_t nqueries;
+	int n;
+} NativeRun;
+
+/* Compile the queries (into the rule set's cache, for the contexts to
+ * find) and the chunks they reach, under the write lock. */
+static void native_body(void *ud)
+{
+	NativeRun *k = ud;
+	const Chunk **roots = NULL;
+	int nroots = 0;
+	for (size_t i = 0; k->queries && i < k->nqueries && i < INT_MAX; i++) {
+		if (!k->queries[i] || strnlen(k->queries[i], QUERY_MAX_LEN + 1) > QUERY_MAX_LEN)
+			continue; /* the evaluation says what is wrong with it */
+		Compile c = {k->r, copy_text(k->queries[i], strlen(k->queries[i])), hash_text(k->queries[i]), diag_new(), NULL};
+		compile_body(&c);
+		if (c.q)
+			AST_PUSH(roots, nroots, c.q->plain);
+	}
+	k->n = native_compile(k->r->p, k->queries ? roots : NULL, nroots, NULL);
+}
+
+size_t edict_rules_native(edict_rules *rules, const char *const *queries, size_t nqueries)
+{
+	enter();
+	if (!rules_ok(rules) || !rules->p)
+		return 0;
+	NativeRun k = {rules, queries, nqueries, 0};
+	locked(&rules->lock, true, native_body, &k);
+	return (size_t)k.n;
 }
 
 /* The compiled query for text: from this context's recent queries, the

@@ -145,20 +145,28 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 	}
 }
 
-int cg_max_stack(const Chunk *ch)
+int *cg_stack_depths(const Chunk *ch, int *max)
 {
-	if (ch->n == 0)
-		return 0;
-	Depths s = {GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), GC_MALLOC_ATOMIC(sizeof(int) * (size_t)ch->n), 0, 0,
-		    ch->n};
+	Depths s = {GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1)), GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1)),
+		    0, 0, ch->n};
 	for (int i = 0; i < ch->n; i++)
 		s.at[i] = -1;
-	flow(&s, 0, 0);
+	if (ch->n > 0)
+		flow(&s, 0, 0);
 	while (s.nwork > 0) {
 		int pc = s.work[--s.nwork];
 		successors(&s, ch, pc, s.at[pc]);
 	}
-	return s.max;
+	if (max)
+		*max = s.max;
+	return s.at;
+}
+
+int cg_max_stack(const Chunk *ch)
+{
+	int max = 0;
+	cg_stack_depths(ch, &max);
+	return max;
 }
 
 /* The chunk, its code and locations copied out of the work arrays, and

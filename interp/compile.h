@@ -25,6 +25,9 @@ Chunk *cg_expr(const Program *p, Node *expr, int nlocals, bool trace, const char
 /* The most values the chunk's code has on the stack at once, above its
  * locals: each instruction's stack effect followed along every path. */
 int cg_max_stack(const Chunk *ch);
+/* The stack depth before each word of the chunk's code (-1: no path
+ * reaches it, or it is an operand word); *max (if not NULL) as above. */
+int *cg_stack_depths(const Chunk *ch, int *max);
 
 /* Compile a check: gives true/false, or for `check ... for x in xs` the list
  * of `showing` values of the items that fail. */

@@ -27,6 +27,7 @@
 #include "compile.h"
 #include "facts.h"
 #include "load.h"
+#include "native.h"
 #include "parse.h"
 #include "tables.h"
 
@@ -402,6 +403,8 @@ Program *load_build(Module **mods, int nmods, Diags *d)
 			tab_analyze(p, p->decls[i], d);
 		for (int i = 0; i < p->nfuncs; i++)
 			tab_analyze(p, p->funcs[i], d); /* tables with parameters */
+		if (native_by_default())
+			native_compile(p, NULL, 0, NULL);
 	}
 	return p;
 }

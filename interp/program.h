@@ -110,6 +110,9 @@ typedef struct Program {
 	int nnodes;
 	Diags *diags;
 	struct Chk *chk;
+	/* Machine code of the decisions and functions (native.h), or NULL:
+	 * set by native_compile before any thread evaluates, then read-only. */
+	const struct Native *native;
 } Program;
 
 /* Types shared by the checker, the facts loader and the printer. */

@@ -21,10 +21,12 @@
 #include "compile.h"
 #include "format.h"
 #include "guard.h"
+#include "native.h"
 #include "opcodes.h"
 #include "protect.h"
 #include "scale.h"
 #include "vm.h"
+#include "vmrt.h"
 
 /* ------------------------------------------------------------- errors */
 
@@ -574,6 +576,141 @@ static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none
 	FAIL(ST_RUNTIME, "unknown hit policy");
 }
 
+/* ------------------------------------------------- loops and records */
+
+/* The instructions below are shared by the loop and by native code
+ * (vmrt.h), so that both do one thing one way. */
+
+/* Note an unknown met by a loop's filter or fold in its marker slot: the
+ * loop's result will be unknown for those facts too. */
+static void note_unknown(Value *marker, Value a)
+{
+	*marker = marker->tag == V_UNKNOWN ? val_unknown_union(*marker, a) : a;
+}
+
+/* ACCINIT: start accumulator L[s] of kind `kind`. */
+static void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
+{
+	switch (kind) {
+	case ACC_LIST:
+		L[s] = new_acc_list(c, fr);
+		break;
+	case ACC_COUNT:
+		L[s] = val_int(0);
+		break;
+	case ACC_ALL:
+		L[s] = val_bool(true);
+		break;
+	case ACC_ANY:
+		L[s] = val_bool(false);
+		break;
+	default:
+		L[s] = val_unknown(NULL);
+		break;
+	}
+	L[s + 1] = val_bool(false);
+}
+
+/* ACC: fold a into accumulator L[s] of kind `kind`. */
+static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+{
+	if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
+		note_unknown(&L[s + 1], a);
+		return;
+	}
+	switch (kind) {
+	case ACC_LIST:
+		L[s] = list_grow(c, fr, L[s], a);
+		break;
+	case ACC_SUM: {
+		int64_t r;
+		if (ar_same_scale(L[s], a) && ar_is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
+			L[s].as.i = r;
+		else
+			L[s] = arith(c, fr, AR_ADD, L[s], a);
+		break;
+	}
+	case ACC_COUNT:
+		L[s].as.i++;
+		break;
+	case ACC_MIN:
+	case ACC_MAX:
+		if (L[s].tag == V_UNKNOWN) {
+			L[s] = a;
+		} else {
+			int r = compare(c, fr, a, L[s]);
+			if (kind == ACC_MIN ? r < 0 : r > 0)
+				L[s] = a;
+		}
+		break;
+	case ACC_ALL:
+		if (!a.as.i)
+			L[s] = a;
+		break;
+	case ACC_ANY:
+		if (a.as.i)
+			L[s] = a;
+		break;
+	}
+}
+
+/* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
+ * except where all/any are decided anyway. */
+static Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
+{
+	Value u = L[s + 1];
+	if (kind == ACC_ALL && !L[s].as.i)
+		return L[s];
+	if (kind == ACC_ANY && L[s].as.i)
+		return L[s];
+	if (u.tag == V_UNKNOWN)
+		return u;
+	if ((kind == ACC_MIN || kind == ACC_MAX) && L[s].tag == V_UNKNOWN)
+		FAIL(ST_RUNTIME, "%s of no values", kind == ACC_MIN ? "min" : "max");
+	return L[s];
+}
+
+/* MKLIST: n values become a list. */
+static Value make_list(Ctx *c, Frame *fr, const Value *items, int n)
+{
+	Value l = new_list(c, fr, (uint32_t)n);
+	if (n)
+		memcpy(l.as.l->items, items, sizeof(Value) * (size_t)n);
+	return l;
+}
+
+/* MKREC: n values become the fields of a record of type t. */
+static Value make_rec(Ctx *c, Frame *fr, int t, const Value *fields, int n)
+{
+	Rec *r = vm_alloc(c, fr, sizeof(Rec), false);
+	r->n = (uint32_t)n;
+	r->f = vm_alloc(c, fr, sizeof(Value) * (size_t)(n ? n : 1), false);
+	memcpy(r->f, fields, sizeof(Value) * (size_t)n);
+	Value v = {.tag = V_REC, .aux = t};
+	v.as.r = r;
+	return v;
+}
+
+/* PICK: where case table t sends the code, from the conditions in L: the
+ * chosen body's address, or -1 with *u the unknown to push (then on past
+ * the bodies, t->end); no case at all is an error. */
+static int pick_target(Ctx *c, Frame *fr, const CaseTab *t, const Value *L, Value *u)
+{
+	int i = pick(c, fr, t, L + t->first_slot, u);
+	if (i >= 0)
+		return t->target[i];
+	if (i == -1)
+		return -1;
+	const Chunk *ch = fr->ch;
+	char day[DATE_TEXT_LEN + 1];
+	date_format(c->as_of, day);
+	if (ch->decl && ch->decl->kind == D_PARAM)
+		FAIL(ST_RUNTIME, "the parameter '%s' has no value on %s", ch->decl->qname, day);
+	if (ch->decl && ch->decl->is_table)
+		no_row(c, fr);
+	FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
+}
+
 /* ------------------------------------------------------------ the loop */
 
 /* Call function f, whose arguments start at stack slot base.  In explain
@@ -590,6 +727,14 @@ static Value call_rule(Ctx *c, const Chunk *fc, int f, int base)
 	c->frame = saved;
 	ctx_trace(c, TR_DECISION, mf, NULL, v);
 	return v;
+}
+
+/* Call function f outside explain mode, in machine code where it has some. */
+static Value call_plain(Ctx *c, int f, int nb)
+{
+	if (c->p->native && c->p->native->ffn[f])
+		return c->p->native->ffn[f](c, nb);
+	return exec(c, c->p->fchunk[f], nb);
 }
 
 static void ensure_stack(Ctx *c, int need)
@@ -615,8 +760,13 @@ static Value decide(Ctx *c, Frame *fr, int d)
 	c->state[d] = DS_DECIDING;
 	int saved = c->frame;
 	c->frame = d;
-	const Chunk *ch = c->trace ? cg_traced(c->p, d, false) : c->p->dchunk[d];
-	Value v = exec(c, ch, -1); /* its frame starts at the caller's stack top */
+	Value v; /* its frame starts at the caller's stack top */
+	if (c->trace)
+		v = exec(c, cg_traced(c->p, d, false), -1);
+	else if (c->p->native && c->p->native->dfn[d])
+		v = c->p->native->dfn[d](c, -1);
+	else
+		v = exec(c, c->p->dchunk[d], -1);
 	c->frame = saved;
 	c->memo[d] = v;
 	c->stamp[d] = c->epoch;
@@ -827,7 +977,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		int nb = (int)(sp - c->stack);
 		const Chunk *fc = c->trace ? cg_traced(c->p, f, true) : c->p->fchunk[f];
 		STEPS_OUT();
-		a = !c->trace ? exec(c, fc, nb) : c->p->funcs[f]->each ? call_rule(c, fc, f, nb) : traced_call(c, fc, f, nb, argc);
+		a = !c->trace ? call_plain(c, f, nb) : c->p->funcs[f]->each ? call_rule(c, fc, f, nb) : traced_call(c, fc, f, nb, argc);
 		STEPS_IN();
 		RELOAD();
 		PUSH(a);
@@ -1042,24 +1192,17 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(MKLIST) {
 		int n = INS_A(w);
 		SAVE_TOP();
-		Value l = new_list(c, AT_PC(), (uint32_t)n);
 		sp -= n;
-		if (n)
-			memcpy(l.as.l->items, sp, sizeof(Value) * (size_t)n);
-		PUSH(l);
+		a = make_list(c, AT_PC(), sp, n);
+		PUSH(a);
 		VMBREAK;
 	}
 	/* MKREC A B: the top B values become the fields of a record of type A. */
 	VMCASE(MKREC) {
 		int t = INS_A(w), n = (int)*pc++;
-		Rec *r = vm_alloc(c, AT_PC(), sizeof(Rec), false);
-		r->n = (uint32_t)n;
-		r->f = vm_alloc(c, AT_PC(), sizeof(Value) * (size_t)(n ? n : 1), false);
 		sp -= n;
-		memcpy(r->f, sp, sizeof(Value) * (size_t)n);
-		Value v = {.tag = V_REC, .aux = t};
-		v.as.r = r;
-		PUSH(v);
+		a = make_rec(c, AT_PC(), t, sp, n);
+		PUSH(a);
 		VMBREAK;
 	}
 	/* MKENUM A: the top becomes the value carried by member K[A]
@@ -1121,24 +1264,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	 * unknowns met on the way. */
 	VMCASE(ACCINIT) {
 		int s = INS_A(w), kind = (int)*pc++;
-		switch (kind) {
-		case ACC_LIST:
-			L[s] = new_acc_list(c, AT_PC());
-			break;
-		case ACC_COUNT:
-			L[s] = val_int(0);
-			break;
-		case ACC_ALL:
-			L[s] = val_bool(true);
-			break;
-		case ACC_ANY:
-			L[s] = val_bool(false);
-			break;
-		default:
-			L[s] = val_unknown(NULL);
-			break;
-		}
-		L[s + 1] = val_bool(false);
+		acc_init(c, AT_PC(), L, s, kind);
 		VMBREAK;
 	}
 	/* FILTER A B: pop a condition: true goes on; false jumps to B;
@@ -1152,10 +1278,9 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		if (a.tag == V_BOOL) {
 			if (!a.as.i)
 				JUMPTO(to);
-		} else if (!a.as.m || a.as.m->len == 0) {
-			JUMPTO(to);
 		} else {
-			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
+			if (a.as.m && a.as.m->len > 0)
+				note_unknown(&L[s + 1], a);
 			JUMPTO(to);
 		}
 		VMBREAK;
@@ -1164,61 +1289,15 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	VMCASE(ACC) {
 		int s = INS_A(w), kind = (int)*pc++;
 		a = POP();
-		if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
-			L[s + 1] = L[s + 1].tag == V_UNKNOWN ? val_unknown_union(L[s + 1], a) : a;
-			VMBREAK;
-		}
-		switch (kind) {
-		case ACC_LIST:
-			L[s] = list_grow(c, AT_PC(), L[s], a);
-			break;
-		case ACC_SUM: {
-			int64_t r;
-			if (ar_same_scale(L[s], a) && ar_is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
-				L[s].as.i = r;
-			else
-				L[s] = arith(c, AT_PC(), AR_ADD, L[s], a);
-			break;
-		}
-		case ACC_COUNT:
-			L[s].as.i++;
-			break;
-		case ACC_MIN:
-		case ACC_MAX:
-			if (L[s].tag == V_UNKNOWN) {
-				L[s] = a;
-			} else {
-				int r = compare(c, AT_PC(), a, L[s]);
-				if (kind == ACC_MIN ? r < 0 : r > 0)
-					L[s] = a;
-			}
-			break;
-		case ACC_ALL:
-			if (!a.as.i)
-				L[s] = a;
-			break;
-		case ACC_ANY:
-			if (a.as.i)
-				L[s] = a;
-			break;
-		}
+		acc_fold(c, AT_PC(), L, s, kind, a);
 		VMBREAK;
 	}
 	/* ACCEND A B: push the result of accumulator L[A]: unknown if an
 	 * unknown was met, except where all/any are decided anyway. */
 	VMCASE(ACCEND) {
 		int s = INS_A(w), kind = (int)*pc++;
-		Value u = L[s + 1];
-		if (kind == ACC_ALL && !L[s].as.i)
-			PUSH(L[s]);
-		else if (kind == ACC_ANY && L[s].as.i)
-			PUSH(L[s]);
-		else if (u.tag == V_UNKNOWN)
-			PUSH(u);
-		else if ((kind == ACC_MIN || kind == ACC_MAX) && L[s].tag == V_UNKNOWN)
-			FAIL(ST_RUNTIME, "%s of no values", kind == ACC_MIN ? "min" : "max");
-		else
-			PUSH(L[s]);
+		a = acc_end(c, AT_PC(), L, s, kind);
+		PUSH(a);
 		VMBREAK;
 	}
 	/* HIT A: the gathering table A reduces the list on top (the values of
@@ -1238,7 +1317,7 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 				goto steps_exceeded;
 			bool none = false;
 			a = hit_reduce(c, AT_PC(), t, a.as.l, &none);
-			if (!none) {
+			if (!none) { /* else on to the default row's value */
 				PUSH(a);
 				JUMPTO(t->end);
 			}
@@ -1251,22 +1330,12 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 	 * or pushes unknown and jumps past the bodies. */
 	VMCASE(PICK) {
 		const CaseTab *t = ch->cases[INS_A(w)];
-		Value u;
-		int i = pick(c, AT_PC(), t, L + t->first_slot, &u);
-		if (i >= 0) {
-			JUMPTO(t->target[i]);
-		} else if (i == -1) {
-			PUSH(u);
-			JUMPTO(t->end);
-		} else {
-			char day[DATE_TEXT_LEN + 1];
-			date_format(c->as_of, day);
-			if (ch->decl && ch->decl->kind == D_PARAM)
-				FAIL(ST_RUNTIME, "the parameter '%s' has no value on %s", ch->decl->qname, day);
-			if (ch->decl && ch->decl->is_table)
-				no_row(c, AT_PC());
-			FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
+		int to = pick_target(c, AT_PC(), t, L, &a);
+		if (to < 0) {
+			PUSH(a);
+			to = t->end;
 		}
+		JUMPTO(to);
 		VMBREAK;
 	}
 	/* DATEIN A B: whether the as-of date is in [K[A], K[B]); an unknown
@@ -1378,4 +1447,126 @@ int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
 int vm_eval_decl(Ctx *c, int decl, Value *out)
 {
 	return run(c, c->p->dchunk[decl], decl, out);
+}
+
+/* ---------------------------------------------------- for native code */
+
+/* The frame of the instruction at word pc of ch, for errors. */
+#define AT_WORD(ch, pc) (&(Frame){(ch), (ch)->code + (pc) + 1})
+
+int nrt_enter(Ctx *c, const Chunk *ch, int base)
+{
+	if (++c->depth > VM_MAX_DEPTH)
+		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+	if (base < 0)
+		base = c->stack_top;
+	ensure_stack(c, base + ch->nlocals + ch->maxstack);
+	return base;
+}
+
+Value nrt_decide(Ctx *c, const Chunk *ch, int pc, int d, int top)
+{
+	c->stack_top = top;
+	return decide(c, AT_WORD(ch, pc), d);
+}
+
+Value nrt_call(Ctx *c, int f, int nb)
+{
+	return call_plain(c, f, nb);
+}
+
+Value nrt_builtin(Ctx *c, const Chunk *ch, int pc, int bi, int nb, int argc)
+{
+	Value v;
+	if (bi_call(c, bi, c->stack + nb, argc, &v) != ST_OK)
+		raise_at(c, ch->locs[pc]);
+	return v;
+}
+
+Value nrt_arith(Ctx *c, const Chunk *ch, int pc, int op, Value a, Value b)
+{
+	return arith(c, AT_WORD(ch, pc), (ArOp)op, a, b);
+}
+
+Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a)
+{
+	Value r;
+	must(c, AT_WORD(ch, pc), ar_neg(a, &r), a, a);
+	return r;
+}
+
+int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
+{
+	return compare(c, AT_WORD(ch, pc), a, b);
+}
+
+int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
+{
+	return equal(c, AT_WORD(ch, pc), a, b);
+}
+
+Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n)
+{
+	c->stack_top = nb + n;
+	return make_list(c, AT_WORD(ch, pc), c->stack + nb, n);
+}
+
+Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n)
+{
+	return make_rec(c, AT_WORD(ch, pc), t, c->stack + nb, n);
+}
+
+void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind)
+{
+	acc_init(c, AT_WORD(ch, pc), c->stack, s, kind);
+}
+
+void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a)
+{
+	acc_fold(c, AT_WORD(ch, pc), c->stack, s, kind, a);
+}
+
+Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind)
+{
+	return acc_end(c, AT_WORD(ch, pc), c->stack, s, kind);
+}
+
+void nrt_filter_unknown(Ctx *c, int marker, Value a)
+{
+	if (a.as.m && a.as.m->len > 0)
+		note_unknown(&c->stack[marker], a);
+}
+
+int nrt_pick(Ctx *c, const Chunk *ch, int pc, int t, int base, int top)
+{
+	Value u;
+	int to = pick_target(c, AT_WORD(ch, pc), ch->cases[t], c->stack + base, &u);
+	if (to < 0)
+		c->stack[top] = u;
+	return to;
+}
+
+int nrt_hit(Ctx *c, const Chunk *ch, int pc, int t, Value a, int top)
+{
+	bool none = false;
+	Value v = hit_reduce(c, AT_WORD(ch, pc), ch->cases[t], a.as.l, &none);
+	if (none)
+		return 0;
+	c->stack[top] = v;
+	return 1;
+}
+
+_Noreturn void nrt_error(Ctx *c, const Chunk *ch, int pc)
+{
+	fail_at(c, ST_RUNTIME, ch->locs[pc], "%s", ch->k[INS_A(ch->code[pc])].as.s->data);
+}
+
+_Noreturn void nrt_steps_out(Ctx *c, const Chunk *ch, int pc)
+{
+	fail_at(c, ST_LIMIT, ch->locs[pc], "%s", ctx_steps_message(c));
+}
+
+_Noreturn void nrt_interrupted(Ctx *c, const Chunk *ch, int pc)
+{
+	fail_at(c, ST_INTERRUPTED, ch->locs[pc], "interrupted");
 }

@@ -34,6 +34,7 @@
 #include "facts.h"
 #include "format.h"
 #include "load.h"
+#include "native.h"
 #include "query.h"
 
 #define MAXQ 16
@@ -47,6 +48,7 @@ typedef struct Opts {
 	const char *facts;
 	long times;
 	const char *variant;
+	bool native;
 	int reps;
 	long n;
 } Opts;
@@ -67,6 +69,10 @@ static void parse_opts(int argc, char **argv, Opts *o)
 	o->n = 1000000;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
+		if (strcmp(a, "--native") == 0) {
+			o->native = true;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			die("option %s needs a value", a);
@@ -108,6 +114,12 @@ static Program *load_rules(const Opts *o)
 		for (int i = 0; i < d->n; i++)
 			fprintf(stderr, "%s\n", diag_render(d, &d->items[i], false));
 		die("%s", "the rule set has errors");
+	}
+	if (o->native) {
+		const char *why;
+		int n = native_compile(p, NULL, 0, &why);
+		fprintf(stderr, "bench_edict: %d of %d chunks in machine code%s%s\n", n, p->ndecls + p->nfuncs, why ? ": " : "",
+			why ? why : "");
 	}
 	return p;
 }

@@ -1,0 +1,1194 @@
+/*
+ * native.c - the native tier: bytecode chunks translated to machine code
+ * through libgccjit (native.h says what it promises).
+ *
+ * Each chunk becomes one C-level function, Value f(Ctx *c, int base), whose
+ * frame lives where the interpreter's would, on the context's value stack:
+ * L[0 ..] are its locals and then its operands, and since the depth of the
+ * operand stack at each instruction is known (cg_stack_depths), every
+ * operand is a fixed slot and the stack pointer disappears.  Each
+ * instruction becomes a block of its own (gcc joins them up); the simple
+ * cases (reading facts and fields, constants, truth values, comparisons and
+ * sums of numbers of one scale, jumps, loops over lists, memoized
+ * decisions) are done in place, everything else calls the interpreter's
+ * own operation for that instruction (vmrt.h).  Steps are counted one an
+ * instruction, as the interpreter counts them, with the same checks of the
+ * limit and of interrupts at the same instructions.
+ *
+ * libgccjit is opened with dlopen on the first compile, so the command and
+ * the library start as fast without it and run without it: no library, no
+ * header at build time, or a compile that fails all mean "interpreted".
+ */
+#include "mem.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "native.h"
+
+bool native_by_default(void)
+{
+	const char *v = getenv("EDICT_NATIVE");
+	return v && strcmp(v, "1") == 0;
+}
+
+#ifdef EDICT_HAVE_GCCJIT
+
+#include <dlfcn.h>
+#include <libgccjit.h>
+#include <pthread.h>
+
+#include "compile.h"
+#include "opcodes.h"
+#include "vmrt.h"
+
+_Static_assert(sizeof(Value) == 16 && offsetof(Value, as) == 8, "a Value is two 64-bit words");
+_Static_assert(sizeof(date_t) == 4, "dates are 32-bit");
+
+/* ------------------------------------------------------ the library */
+
+/* The libgccjit functions used, looked up by name once. */
+#define JIT_FUNCS(X)                                                                                                   \
+	X(context_acquire) X(context_release) X(context_set_int_option) X(context_set_bool_option)                     \
+	X(context_compile) X(context_get_first_error) X(result_get_code) X(context_get_type) X(type_get_pointer)        \
+	X(context_new_field) X(context_new_struct_type) X(struct_as_type) X(context_new_param) X(param_as_rvalue)      \
+	X(context_new_function) X(function_new_block) X(function_new_local) X(lvalue_as_rvalue)                        \
+	X(context_new_rvalue_from_int) X(context_new_rvalue_from_long) X(context_new_rvalue_from_ptr)                  \
+	X(context_new_binary_op) X(context_new_comparison) X(context_new_call_through_ptr) X(context_new_cast)         \
+	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
+	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
+	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
+	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks)
+
+static struct {
+#define X(n) __typeof__(gcc_jit_##n) *n;
+	JIT_FUNCS(X)
+#undef X
+} J;
+
+static bool jit_ok;
+static pthread_once_t jit_once = PTHREAD_ONCE_INIT;
+
+static void jit_open(void)
+{
+	void *h = dlopen("libgccjit.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+#define X(n)                                                                                                           \
+	if (!(*(void **)&J.n = dlsym(h, "gcc_jit_" #n)))                                                              \
+		return;
+	JIT_FUNCS(X)
+#undef X
+	jit_ok = true;
+}
+
+bool native_available(void)
+{
+	pthread_once(&jit_once, jit_open);
+	return jit_ok;
+}
+
+/* ----------------------------------------------------- the helpers */
+
+/* The interpreter's operations native code calls (vmrt.h, arith.h,
+ * value.h), with their signatures: the result, then the parameters, as
+ * v (a Value), i (an int), p (a pointer) or n (no result). */
+#define HELPERS(X)                                                                                                     \
+	X(ENTER, "ippi", nrt_enter) X(DECIDE, "vppiii", nrt_decide) X(CALL, "vpii", nrt_call)                          \
+	X(BUILTIN, "vppiiii", nrt_builtin) X(ARITH, "vppiivv", nrt_arith) X(NEG, "vppiv", nrt_neg)                       \
+	X(COMPARE, "ippivv", nrt_compare) X(EQUAL, "ippivv", nrt_equal) X(MKLIST, "vppiii", nrt_mklist)                 \
+	X(MKREC, "vppiiii", nrt_mkrec) X(ACCINIT, "nppiii", nrt_accinit) X(ACC, "nppiiiv", nrt_acc)                     \
+	X(ACCEND, "vppiii", nrt_accend) X(FILTER_UNKNOWN, "npiv", nrt_filter_unknown) X(PICK, "ippiiii", nrt_pick)       \
+	X(HIT, "ippiivi", nrt_hit) X(ERROR, "nppi", nrt_error) X(STEPS_OUT, "nppi", nrt_steps_out)                      \
+	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
+	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in)
+
+enum {
+#define X(name, sig, fn) H_##name,
+	HELPERS(X)
+#undef X
+	H__COUNT
+};
+
+#include "arith.h"
+
+typedef gcc_jit_rvalue *R;
+typedef gcc_jit_lvalue *LV;
+
+/* What one compile needs: the context, the types, the helpers. */
+typedef struct Jit {
+	gcc_jit_context *j;
+	gcc_jit_type *t_int, *t_i64, *t_u64, *t_u32, *t_u8, *t_void, *t_ptr, *t_char_p, *t_v, *t_vp, *t_bool;
+	gcc_jit_field *w0, *w1;
+	R helper[H__COUNT];
+} Jit;
+
+static gcc_jit_type *sig_type(Jit *x, char k)
+{
+	return k == 'v' ? x->t_v : k == 'i' ? x->t_int : k == 'p' ? x->t_ptr : x->t_void;
+}
+
+static void make_types(Jit *x)
+{
+	gcc_jit_context *j = x->j;
+	x->t_int = J.context_get_type(j, GCC_JIT_TYPE_INT);
+	x->t_i64 = J.context_get_type(j, GCC_JIT_TYPE_LONG_LONG);
+	x->t_u64 = J.context_get_type(j, GCC_JIT_TYPE_UNSIGNED_LONG_LONG);
+	x->t_u32 = J.context_get_type(j, GCC_JIT_TYPE_UNSIGNED_INT);
+	x->t_u8 = J.context_get_type(j, GCC_JIT_TYPE_UNSIGNED_CHAR);
+	x->t_void = J.context_get_type(j, GCC_JIT_TYPE_VOID);
+	x->t_bool = J.context_get_type(j, GCC_JIT_TYPE_BOOL);
+	x->t_ptr = J.context_get_type(j, GCC_JIT_TYPE_VOID_PTR);
+	x->t_char_p = J.type_get_pointer(J.context_get_type(j, GCC_JIT_TYPE_CHAR));
+	x->w0 = J.context_new_field(j, NULL, x->t_u64, "w0");
+	x->w1 = J.context_new_field(j, NULL, x->t_u64, "w1");
+	gcc_jit_field *f[2] = {x->w0, x->w1};
+	x->t_v = J.struct_as_type(J.context_new_struct_type(j, NULL, "Value", 2, f));
+	x->t_vp = J.type_get_pointer(x->t_v);
+	static const struct {
+		const char *sig;
+		void (*fn)(void);
+	} defs[H__COUNT] = {
+#define X(name, sig, fn) {sig, (void (*)(void))fn},
+		HELPERS(X)
+#undef X
+	};
+	for (int h = 0; h < H__COUNT; h++) {
+		const char *sig = defs[h].sig;
+		gcc_jit_type *params[8];
+		int n = (int)strlen(sig) - 1;
+		for (int i = 0; i < n; i++)
+			params[i] = sig_type(x, sig[i + 1]);
+		gcc_jit_type *ft = J.context_new_function_ptr_type(j, NULL, sig_type(x, sig[0]), n, params, 0);
+		void *addr;
+		memcpy(&addr, &defs[h].fn, sizeof addr);
+		x->helper[h] = J.context_new_rvalue_from_ptr(j, ft, addr);
+	}
+}
+
+/* ----------------------------------------------- building blocks */
+
+/* One chunk being translated. */
+typedef struct Gen {
+	Jit *x;
+	gcc_jit_context *j;
+	const Chunk *ch;
+	gcc_jit_function *fn;
+	gcc_jit_block *b;    /* the block being filled */
+	gcc_jit_block **at;  /* per word: the block of the instruction there */
+	int *depth;          /* per word: the operand stack's depth before it */
+	R c;                 /* the context */
+	LV base, L, budget;  /* the frame's base and values; the steps left */
+	LV dummy;            /* a Value to return from blocks that never return */
+	LV where;            /* the instruction being run, for the failures below */
+	gcc_jit_block *fail[H__COUNT]; /* per helper that fails: its one block */
+	int pc, nl;          /* the instruction; the chunk's locals */
+	int ntemp;
+} Gen;
+
+static R ci(Gen *g, long v)
+{
+	return J.context_new_rvalue_from_int(g->j, g->x->t_int, (int)v);
+}
+
+static R cl(Gen *g, gcc_jit_type *t, long long v)
+{
+	return J.context_new_rvalue_from_long(g->j, t, (long)v);
+}
+
+static R rv(LV l)
+{
+	return J.lvalue_as_rvalue(l);
+}
+
+static R bin(Gen *g, enum gcc_jit_binary_op op, gcc_jit_type *t, R a, R b)
+{
+	return J.context_new_binary_op(g->j, NULL, op, t, a, b);
+}
+
+static R cmp(Gen *g, enum gcc_jit_comparison op, R a, R b)
+{
+	return J.context_new_comparison(g->j, NULL, op, a, b);
+}
+
+static R both(Gen *g, R a, R b)
+{
+	return bin(g, GCC_JIT_BINARY_OP_LOGICAL_AND, g->x->t_bool, a, b);
+}
+
+static R cast(Gen *g, R v, gcc_jit_type *t)
+{
+	return J.context_new_cast(g->j, NULL, v, t);
+}
+
+/* A Value's second word as the pointer it holds. */
+static R to_ptr(Gen *g, R word)
+{
+	return J.context_new_bitcast(g->j, NULL, word, g->x->t_ptr);
+}
+
+static void set(Gen *g, LV l, R v)
+{
+	J.block_add_assignment(g->b, NULL, l, v);
+}
+
+static LV temp(Gen *g, gcc_jit_type *t)
+{
+	char name[24];
+	snprintf(name, sizeof name, "t%d", g->ntemp++);
+	return J.function_new_local(g->fn, NULL, t, name);
+}
+
+static gcc_jit_block *block(Gen *g)
+{
+	return J.function_new_block(g->fn, NULL);
+}
+
+static void jump(Gen *g, gcc_jit_block *to)
+{
+	J.block_end_with_jump(g->b, NULL, to);
+}
+
+static R call(Gen *g, int h, int n, R *args)
+{
+	return J.context_new_call_through_ptr(g->j, NULL, g->x->helper[h], n, args);
+}
+
+/* A call of a helper that never returns, ending the block. */
+static void call_noreturn(Gen *g, int h, int n, R *args)
+{
+	J.block_add_eval(g->b, NULL, call(g, h, n, args));
+	J.block_end_with_return(g->b, NULL, rv(g->dummy));
+}
+
+/* The lvalue of type t at byte offset off of the pointer p. */
+static LV at_offset(Gen *g, R p, size_t off, gcc_jit_type *t)
+{
+	LV byte = J.context_new_array_access(g->j, NULL, cast(g, p, g->x->t_char_p), cl(g, g->x->t_i64, (long long)off));
+	return J.rvalue_dereference(cast(g, J.lvalue_get_address(byte, NULL), J.type_get_pointer(t)), NULL);
+}
+
+#define CTX(g, field, t) at_offset((g), (g)->c, offsetof(Ctx, field), (t))
+
+/* Frame slot k, its two words, and its tag. */
+static LV slot(Gen *g, int k)
+{
+	return J.context_new_array_access(g->j, NULL, rv(g->L), ci(g, k));
+}
+
+static LV w0(Gen *g, int k)
+{
+	return J.lvalue_access_field(slot(g, k), NULL, g->x->w0);
+}
+
+static LV w1(Gen *g, int k)
+{
+	return J.lvalue_access_field(slot(g, k), NULL, g->x->w1);
+}
+
+static R tag_of(Gen *g, R word0)
+{
+	return bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, g->x->t_u64, word0, cl(g, g->x->t_u64, 0xff));
+}
+
+static R tag_is(Gen *g, int k, int tag)
+{
+	return cmp(g, GCC_JIT_COMPARISON_EQ, tag_of(g, rv(w0(g, k))), cl(g, g->x->t_u64, tag));
+}
+
+/* The two words of a Value known now. */
+static void words(Value v, uint64_t w[2])
+{
+	memcpy(w, &v, sizeof(Value));
+}
+
+static void set_value(Gen *g, int k, Value v)
+{
+	uint64_t w[2];
+	words(v, w);
+	set(g, w0(g, k), cl(g, g->x->t_u64, (long long)w[0]));
+	set(g, w1(g, k), cl(g, g->x->t_u64, (long long)w[1]));
+}
+
+/* The slot of operand i from the top (0: the top) at this instruction. */
+static int top(Gen *g, int i)
+{
+	return g->nl + g->depth[g->pc] - 1 - i;
+}
+
+/* The absolute stack index of frame slot k. */
+static R abs_slot(Gen *g, int k)
+{
+	return bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_int, rv(g->base), ci(g, k));
+}
+
+static R chunk_ptr(Gen *g)
+{
+	return J.context_new_rvalue_from_ptr(g->j, g->x->t_ptr, (void *)g->ch);
+}
+
+/* L = the context's stack + base, after anything that may grow the stack. */
+static void reload(Gen *g)
+{
+	R stack = cast(g, rv(CTX(g, stack, g->x->t_ptr)), g->x->t_vp);
+	set(g, g->L, J.lvalue_get_address(J.context_new_array_access(g->j, NULL, stack, rv(g->base)), NULL));
+}
+
+/* The step budget in and out of the context around calls that spend it. */
+static void steps_out(Gen *g)
+{
+	R max = rv(CTX(g, max_steps, g->x->t_u64));
+	set(g, CTX(g, steps, g->x->t_u64), bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_u64, max, cast(g, rv(g->budget), g->x->t_u64)));
+}
+
+static void steps_in(Gen *g)
+{
+	R left = bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_u64, rv(CTX(g, max_steps, g->x->t_u64)), rv(CTX(g, steps, g->x->t_u64)));
+	set(g, g->budget, cast(g, left, g->x->t_i64));
+}
+
+/* Fail at this instruction with helper h when cond holds: one block a
+ * function for each kind of failure, told where by `at`. */
+static void fail_if(Gen *g, R cond, int h)
+{
+	gcc_jit_block *good = block(g), *here = g->b;
+	if (!g->fail[h]) {
+		g->b = g->fail[h] = block(g);
+		R args[3] = {g->c, chunk_ptr(g), rv(g->where)};
+		call_noreturn(g, h, 3, args);
+	}
+	J.block_end_with_conditional(here, NULL, cond, g->fail[h], good);
+	g->b = good;
+}
+
+/* Spend n steps at this instruction; past the limit, the error is placed
+ * at word `word` of the code, where the interpreter places it. */
+static void spend(Gen *g, R n, int word)
+{
+	set(g, g->where, ci(g, word));
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), n));
+	fail_if(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), H_STEPS_OUT);
+}
+
+/* The interrupt flag, where there is one, stops the evaluation here (at
+ * the instruction's last word, as the interpreter says). */
+static void check_interrupt(Gen *g)
+{
+	LV flagp = temp(g, g->x->t_ptr);
+	set(g, flagp, rv(CTX(g, interrupt, J.type_get_volatile(g->x->t_ptr))));
+	gcc_jit_block *has = block(g), *go = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(flagp), J.context_new_rvalue_from_ptr(g->j, g->x->t_ptr, NULL)), has, go);
+	g->b = has;
+	set(g, g->where, ci(g, g->pc + op_words[INS_OP(g->ch->code[g->pc])]));
+	R flag = rv(at_offset(g, rv(flagp), 0, J.type_get_volatile(g->x->t_int)));
+	fail_if(g, cmp(g, GCC_JIT_COMPARISON_NE, flag, ci(g, 0)), H_INTERRUPTED);
+	jump(g, go);
+	g->b = go;
+}
+
+/* The length of the list in slot k (known to be a list). */
+static R list_len(Gen *g, R list_word)
+{
+	return rv(at_offset(g, to_ptr(g, list_word), offsetof(List, len), g->x->t_u32));
+}
+
+/* ------------------------------------------------------- translation */
+
+static void go_next(Gen *g, int words)
+{
+	jump(g, g->at[g->pc + words]);
+}
+
+/* Slot k := the record field f of slot src, or src itself if it is no record. */
+static void emit_field(Gen *g, int k, int src, int f)
+{
+	LV t0 = temp(g, g->x->t_u64), t1 = temp(g, g->x->t_u64);
+	set(g, t0, rv(w0(g, src)));
+	set(g, t1, rv(w1(g, src)));
+	gcc_jit_block *rec = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, tag_of(g, rv(t0)), cl(g, g->x->t_u64, V_REC)), rec, done);
+	g->b = rec;
+	R fields = rv(at_offset(g, to_ptr(g, rv(t1)), offsetof(Rec, f), g->x->t_vp));
+	LV fv = J.context_new_array_access(g->j, NULL, fields, ci(g, f));
+	set(g, t0, rv(J.lvalue_access_field(fv, NULL, g->x->w0)));
+	set(g, t1, rv(J.lvalue_access_field(fv, NULL, g->x->w1)));
+	jump(g, done);
+	g->b = done;
+	set(g, w0(g, k), rv(t0));
+	set(g, w1(g, k), rv(t1));
+}
+
+/* The fact root A into slot k. */
+static void emit_fact(Gen *g, int k, int a)
+{
+	R facts = cast(g, rv(CTX(g, facts, g->x->t_ptr)), g->x->t_vp);
+	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, facts, ci(g, a))));
+}
+
+static void emit_decide(Gen *g, int d)
+{
+	Jit *x = g->x;
+	int k = top(g, -1);
+	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
+	R state = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, state, x->t_ptr)), J.type_get_pointer(x->t_u8)), ci(g, d)));
+	R known = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_EQ, stamp, rv(CTX(g, epoch, x->t_u32))),
+		      cmp(g, GCC_JIT_COMPARISON_GE, cast(g, state, x->t_int), ci(g, DS_OVERRIDDEN)));
+	gcc_jit_block *hit = block(g), *miss = block(g), *done = g->at[g->pc + 1];
+	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
+	g->b = hit;
+	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
+	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, memo, ci(g, d))));
+	jump(g, done);
+	g->b = miss;
+	steps_out(g);
+	LV v = temp(g, x->t_v);
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d), abs_slot(g, k)};
+	set(g, v, call(g, H_DECIDE, 5, args));
+	steps_in(g);
+	reload(g);
+	set(g, slot(g, k), rv(v));
+	jump(g, done);
+}
+
+/* CALL and BUILTIN: argc arguments on top become one result in their place. */
+static void emit_call(Gen *g, bool builtin, int f, int argc)
+{
+	int k = top(g, argc - 1);
+	steps_out(g);
+	LV v = temp(g, g->x->t_v);
+	if (builtin) {
+		R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, f), abs_slot(g, k), ci(g, argc)};
+		set(g, v, call(g, H_BUILTIN, 6, args));
+	} else {
+		R args[3] = {g->c, ci(g, f), abs_slot(g, k)};
+		set(g, v, call(g, H_CALL, 3, args));
+	}
+	steps_in(g);
+	reload(g);
+	set(g, slot(g, k), rv(v));
+	go_next(g, 2);
+}
+
+/* Whether slots a and b hold values of one scale whose 64-bit words order
+ * them (arith.h: ar_same_scale), and, numeric: of a kind that adds. */
+static R same_scale(Gen *g, R a0, R b0, bool numeric)
+{
+	Jit *x = g->x;
+	R tag = tag_of(g, a0);
+	R big_clear = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xff00)), cl(g, x->t_u64, 0));
+	R kind;
+	if (numeric)
+		kind = both(g, cmp(g, GCC_JIT_COMPARISON_GE, tag, cl(g, x->t_u64, V_INT)), cmp(g, GCC_JIT_COMPARISON_LE, tag, cl(g, x->t_u64, V_PCT)));
+	else
+		kind = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool,
+			   both(g, cmp(g, GCC_JIT_COMPARISON_GE, tag, cl(g, x->t_u64, V_BOOL)), cmp(g, GCC_JIT_COMPARISON_LE, tag, cl(g, x->t_u64, V_DATE))),
+			   bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_EQ, tag, cl(g, x->t_u64, V_ENUM)),
+			       cmp(g, GCC_JIT_COMPARISON_EQ, tag, cl(g, x->t_u64, V_HS))));
+	return both(g, both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, b0), big_clear), kind);
+}
+
+/* Slot k := a truth value (worked out before the slot is written, as it
+ * may read the slot). */
+static void set_bool(Gen *g, int k, R truth)
+{
+	LV t = temp(g, g->x->t_u64);
+	set(g, t, cast(g, truth, g->x->t_u64));
+	set_value(g, k, val_bool(false));
+	set(g, w1(g, k), rv(t));
+}
+
+/* Slot k := the union of the unknowns in slots a and b (value.h). */
+static void emit_union(Gen *g, int k, int a, int b)
+{
+	R args[2] = {rv(slot(g, a)), rv(slot(g, b))};
+	set(g, slot(g, k), call(g, H_UNION, 2, args));
+}
+
+static R is_unknown(Gen *g, int k)
+{
+	return tag_is(g, k, V_UNKNOWN);
+}
+
+/* ADD and SUB in place when no overflow; else (and MUL, DIV) arith.c. */
+static void emit_arith(Gen *g, int op)
+{
+	Jit *x = g->x;
+	int a = top(g, 1), b = top(g, 0);
+	gcc_jit_block *slow = block(g), *done = g->at[g->pc + 1];
+	if (op == AR_ADD || op == AR_SUB) {
+		gcc_jit_block *fast = block(g);
+		J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), rv(w0(g, b)), true), fast, slow);
+		g->b = fast;
+		LV r = temp(g, x->t_u64);
+		R av = rv(w1(g, a)), bv = rv(w1(g, b));
+		set(g, r, bin(g, op == AR_ADD ? GCC_JIT_BINARY_OP_PLUS : GCC_JIT_BINARY_OP_MINUS, x->t_u64, av, bv));
+		/* overflow: the sign of the result is wrong for the operands' */
+		R sa = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, rv(r));
+		R sb = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, op == AR_ADD ? bv : av, op == AR_ADD ? rv(r) : bv);
+		R over = cmp(g, GCC_JIT_COMPARISON_LT, cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, sa, sb), x->t_i64), cl(g, x->t_i64, 0));
+		if (op == AR_SUB) /* a - b overflows when a and b differ in sign and the result's differs from a's */
+			over = cmp(g, GCC_JIT_COMPARISON_LT,
+				   cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, bv), sa), x->t_i64),
+				   cl(g, x->t_i64, 0));
+		gcc_jit_block *store = block(g);
+		J.block_end_with_conditional(g->b, NULL, over, slow, store);
+		g->b = store;
+		set(g, w1(g, a), rv(r));
+		jump(g, done);
+	} else {
+		jump(g, slow);
+	}
+	g->b = slow;
+	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, op), rv(slot(g, a)), rv(slot(g, b))};
+	set(g, slot(g, a), call(g, H_ARITH, 6, args));
+	jump(g, done);
+}
+
+/* The three-way order of slot a and the value b (a slot's or a
+ * constant's), both known: in place for one scale, else arith.c. */
+static R order(Gen *g, int a, R b0, R b1, R bval)
+{
+	Jit *x = g->x;
+	LV r = temp(g, x->t_int);
+	gcc_jit_block *fast = block(g), *slow = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), b0, false), fast, slow);
+	g->b = fast;
+	R av = cast(g, rv(w1(g, a)), x->t_i64), bv = cast(g, b1, x->t_i64);
+	set(g, r, bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_int, cast(g, cmp(g, GCC_JIT_COMPARISON_GT, av, bv), x->t_int),
+		      cast(g, cmp(g, GCC_JIT_COMPARISON_LT, av, bv), x->t_int)));
+	jump(g, done);
+	g->b = slow;
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), bval};
+	set(g, r, call(g, H_COMPARE, 5, args));
+	jump(g, done);
+	g->b = done;
+	return rv(r);
+}
+
+static enum gcc_jit_comparison order_op(OpCode op)
+{
+	switch (op) {
+	case OP_LT:
+	case OP_LTK:
+		return GCC_JIT_COMPARISON_LT;
+	case OP_LE:
+		return GCC_JIT_COMPARISON_LE;
+	case OP_GT:
+		return GCC_JIT_COMPARISON_GT;
+	default:
+		return GCC_JIT_COMPARISON_GE;
+	}
+}
+
+/* LT, LE, GT, GE (two slots) and GEK, LTK (a slot and a constant). */
+static void emit_compare(Gen *g, OpCode op, int kidx)
+{
+	bool konst = op == OP_GEK || op == OP_LTK;
+	int a = top(g, konst ? 0 : 1), b = top(g, 0);
+	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
+	R u = konst ? is_unknown(g, a) : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, g->x->t_bool, is_unknown(g, a), is_unknown(g, b));
+	J.block_end_with_conditional(g->b, NULL, u, unk, known);
+	g->b = unk;
+	if (!konst)
+		emit_union(g, a, a, b);
+	jump(g, done);
+	g->b = known;
+	R r;
+	if (konst) {
+		uint64_t w[2];
+		words(g->ch->k[kidx], w);
+		LV kv = temp(g, g->x->t_v);
+		set(g, J.lvalue_access_field(kv, NULL, g->x->w0), cl(g, g->x->t_u64, (long long)w[0]));
+		set(g, J.lvalue_access_field(kv, NULL, g->x->w1), cl(g, g->x->t_u64, (long long)w[1]));
+		r = order(g, a, cl(g, g->x->t_u64, (long long)w[0]), cl(g, g->x->t_u64, (long long)w[1]), rv(kv));
+	} else {
+		r = order(g, a, rv(w0(g, b)), rv(w1(g, b)), rv(slot(g, b)));
+	}
+	set_bool(g, a, cmp(g, order_op(op), r, ci(g, 0)));
+	jump(g, done);
+}
+
+/* Whether a constant is equal to another value of its kind exactly when
+ * their payloads are (arith.h: ar_equal_in_place). */
+static bool in_place(Value k)
+{
+	return k.tag == V_INT || k.tag == V_BOOL || k.tag == V_DATE || (k.tag == V_ENUM && !k.big);
+}
+
+/* EQ, NE (two slots) and EQK (a slot and a constant). */
+static void emit_equal(Gen *g, OpCode op, int kidx)
+{
+	Jit *x = g->x;
+	bool konst = op == OP_EQK;
+	int a = top(g, konst ? 0 : 1), b = top(g, 0);
+	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
+	R u = konst ? is_unknown(g, a) : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, is_unknown(g, a), is_unknown(g, b));
+	J.block_end_with_conditional(g->b, NULL, u, unk, known);
+	g->b = unk;
+	if (!konst)
+		emit_union(g, a, a, b);
+	jump(g, done);
+	g->b = known;
+	LV eq = temp(g, x->t_int);
+	R b0, b1, bval;
+	LV kv = NULL;
+	uint64_t w[2];
+	if (konst) {
+		words(g->ch->k[kidx], w);
+		b0 = cl(g, x->t_u64, (long long)w[0]);
+		b1 = cl(g, x->t_u64, (long long)w[1]);
+		kv = temp(g, x->t_v);
+		set(g, J.lvalue_access_field(kv, NULL, x->w0), b0);
+		set(g, J.lvalue_access_field(kv, NULL, x->w1), b1);
+		bval = rv(kv);
+	} else {
+		b0 = rv(w0(g, b));
+		b1 = rv(w1(g, b));
+		bval = rv(slot(g, b));
+	}
+	gcc_jit_block *fast = block(g), *slow = block(g), *out = block(g);
+	R same = cmp(g, GCC_JIT_COMPARISON_EQ, rv(w0(g, a)), b0);
+	if (!konst || in_place(g->ch->k[kidx])) {
+		R tag = tag_of(g, b0);
+		R simple = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool,
+			       both(g, cmp(g, GCC_JIT_COMPARISON_GE, tag, cl(g, x->t_u64, V_BOOL)), cmp(g, GCC_JIT_COMPARISON_LE, tag, cl(g, x->t_u64, V_INT))),
+			       bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_EQ, tag, cl(g, x->t_u64, V_DATE)),
+				   both(g, cmp(g, GCC_JIT_COMPARISON_EQ, tag, cl(g, x->t_u64, V_ENUM)),
+					cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, b0, cl(g, x->t_u64, 0xff00)), cl(g, x->t_u64, 0)))));
+		J.block_end_with_conditional(g->b, NULL, both(g, same, simple), fast, slow);
+	} else {
+		jump(g, slow);
+	}
+	g->b = fast;
+	set(g, eq, cast(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), b1), x->t_int));
+	jump(g, out);
+	g->b = slow;
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), bval};
+	set(g, eq, call(g, H_EQUAL, 5, args));
+	jump(g, out);
+	g->b = out;
+	set_bool(g, a, cmp(g, op == OP_NE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(eq), ci(g, 0)));
+	jump(g, done);
+}
+
+/* AND, OR: two truth values in place, else Kleene logic in arith.c. */
+static void emit_logic(Gen *g, bool is_and)
+{
+	int a = top(g, 1), b = top(g, 0);
+	gcc_jit_block *fast = block(g), *slow = block(g), *done = g->at[g->pc + 1];
+	J.block_end_with_conditional(g->b, NULL, both(g, tag_is(g, a, V_BOOL), tag_is(g, b, V_BOOL)), fast, slow);
+	g->b = fast;
+	R v = bin(g, is_and ? GCC_JIT_BINARY_OP_BITWISE_AND : GCC_JIT_BINARY_OP_BITWISE_OR, g->x->t_u64, rv(w1(g, a)), rv(w1(g, b)));
+	set_bool(g, a, cmp(g, GCC_JIT_COMPARISON_NE, v, cl(g, g->x->t_u64, 0)));
+	jump(g, done);
+	g->b = slow;
+	R args[2] = {rv(slot(g, a)), rv(slot(g, b))};
+	set(g, slot(g, a), call(g, is_and ? H_AND : H_OR, 2, args));
+	jump(g, done);
+}
+
+/* A branch on the truth value in slot k: to `yes` when it is the boolean
+ * `want`, else on to `no`. */
+static void branch_bool(Gen *g, int k, bool want, gcc_jit_block *yes, gcc_jit_block *no)
+{
+	R w = cmp(g, want ? GCC_JIT_COMPARISON_NE : GCC_JIT_COMPARISON_EQ, rv(w1(g, k)), cl(g, g->x->t_u64, 0));
+	J.block_end_with_conditional(g->b, NULL, both(g, tag_is(g, k, V_BOOL), w), yes, no);
+}
+
+static void emit_iftest(Gen *g, int to)
+{
+	int k = top(g, 0);
+	gcc_jit_block *isbool = block(g);
+	J.block_end_with_conditional(g->b, NULL, tag_is(g, k, V_BOOL), isbool, g->at[g->pc + 1]);
+	g->b = isbool;
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->at[g->pc + 2], g->at[to]);
+}
+
+static void emit_in(Gen *g)
+{
+	int a = top(g, 1), b = top(g, 0);
+	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
+	J.block_end_with_conditional(g->b, NULL, bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, g->x->t_bool, is_unknown(g, a), is_unknown(g, b)), unk, known);
+	g->b = unk;
+	emit_union(g, a, a, b);
+	jump(g, done);
+	g->b = known;
+	spend(g, cast(g, list_len(g, rv(w1(g, b))), g->x->t_i64), g->pc); /* a step per item */
+	R args[2] = {rv(slot(g, a)), to_ptr(g, rv(w1(g, b)))};
+	set(g, slot(g, a), call(g, H_IN, 2, args));
+	jump(g, done);
+}
+
+static void emit_iter(Gen *g, int s, int to)
+{
+	Jit *x = g->x;
+	check_interrupt(g);
+	LV i = temp(g, x->t_u64);
+	set(g, i, rv(w1(g, s + 1)));
+	R list = rv(w1(g, s));
+	gcc_jit_block *more = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), cast(g, list_len(g, list), x->t_u64)), more, g->at[to]);
+	g->b = more;
+	R items = rv(at_offset(g, to_ptr(g, list), offsetof(List, items), x->t_vp));
+	set(g, slot(g, s + 2), rv(J.context_new_array_access(g->j, NULL, items, cast(g, rv(i), x->t_i64))));
+	set(g, w1(g, s + 1), bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(i), cl(g, x->t_u64, 1)));
+	go_next(g, 2);
+}
+
+static void emit_filter(Gen *g, int s, int to)
+{
+	int k = top(g, 0);
+	gcc_jit_block *isbool = block(g), *unk = block(g);
+	J.block_end_with_conditional(g->b, NULL, tag_is(g, k, V_BOOL), isbool, unk);
+	g->b = isbool;
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->at[g->pc + 2], g->at[to]);
+	g->b = unk;
+	R args[3] = {g->c, abs_slot(g, s + 1), rv(slot(g, k))};
+	J.block_add_eval(g->b, NULL, call(g, H_FILTER_UNKNOWN, 3, args));
+	jump(g, g->at[to]);
+}
+
+/* Jump to the address in the int `to`, one of the n addresses in `targets`. */
+static void jump_table(Gen *g, R to, const int *targets, int n)
+{
+	for (int i = 0; i < n; i++) {
+		gcc_jit_block *no = block(g);
+		J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, to, ci(g, targets[i])), g->at[targets[i]], no);
+		g->b = no;
+	}
+	jump(g, g->at[targets[n - 1]]); /* never: `to` is one of them */
+}
+
+static void emit_pick(Gen *g, int t)
+{
+	const CaseTab *tab = g->ch->cases[t];
+	LV to = temp(g, g->x->t_int);
+	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(g->base), abs_slot(g, top(g, -1))};
+	set(g, to, call(g, H_PICK, 6, args));
+	gcc_jit_block *known = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(to), ci(g, 0)), g->at[tab->end], known);
+	g->b = known;
+	jump_table(g, rv(to), tab->target, tab->n);
+}
+
+static void emit_hit(Gen *g, int t)
+{
+	const CaseTab *tab = g->ch->cases[t];
+	int k = top(g, 0);
+	gcc_jit_block *known = block(g);
+	J.block_end_with_conditional(g->b, NULL, is_unknown(g, k), g->at[tab->end], known);
+	g->b = known;
+	spend(g, cast(g, list_len(g, rv(w1(g, k))), g->x->t_i64), g->pc);
+	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(slot(g, k)), abs_slot(g, k)};
+	R applied = cmp(g, GCC_JIT_COMPARISON_NE, call(g, H_HIT, 6, args), ci(g, 0));
+	J.block_end_with_conditional(g->b, NULL, applied, g->at[tab->end], g->at[g->pc + 1]);
+}
+
+static void emit_datein(Gen *g, int k, Value from, Value until)
+{
+	R asof = rv(CTX(g, as_of, g->x->t_int)), in = NULL;
+	if (from.tag == V_DATE)
+		in = cmp(g, GCC_JIT_COMPARISON_GE, asof, ci(g, (long)from.as.i));
+	if (until.tag == V_DATE) {
+		R before = cmp(g, GCC_JIT_COMPARISON_LT, asof, ci(g, (long)until.as.i));
+		in = in ? both(g, in, before) : before;
+	}
+	if (in)
+		set_bool(g, k, in);
+	else
+		set_value(g, k, val_bool(true));
+}
+
+/* The accumulator instructions, through the interpreter's own code. */
+static void emit_acc(Gen *g, OpCode op, int s, int kind)
+{
+	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), abs_slot(g, s), ci(g, kind), NULL};
+	if (op == OP_ACCINIT) {
+		J.block_add_eval(g->b, NULL, call(g, H_ACCINIT, 5, args));
+	} else if (op == OP_ACC) {
+		args[5] = rv(slot(g, top(g, 0)));
+		J.block_add_eval(g->b, NULL, call(g, H_ACC, 6, args));
+	} else {
+		set(g, slot(g, top(g, -1)), call(g, H_ACCEND, 5, args));
+	}
+	go_next(g, 2);
+}
+
+/* MKLIST and MKREC: n values on top become one. */
+static void emit_make(Gen *g, bool rec, int t, int n)
+{
+	int k = top(g, n - 1);
+	LV v = temp(g, g->x->t_v);
+	if (rec) {
+		R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), abs_slot(g, k), ci(g, n)};
+		set(g, v, call(g, H_MKREC, 6, args));
+	} else {
+		R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), abs_slot(g, k), ci(g, n)};
+		set(g, v, call(g, H_MKLIST, 5, args));
+	}
+	set(g, slot(g, k), rv(v));
+	go_next(g, rec ? 2 : 1);
+}
+
+/* The simple instructions, which fall through to the next; false for an
+ * instruction this translation does not cover. */
+static bool emit_simple(Gen *g, OpCode op, int a, int b)
+{
+	switch (op) {
+	case OP_CONST:
+		set_value(g, top(g, -1), g->ch->k[a]);
+		return true;
+	case OP_TRUE:
+	case OP_FALSE:
+		set_value(g, top(g, -1), val_bool(op == OP_TRUE));
+		return true;
+	case OP_UNKNOWN:
+		set_value(g, top(g, -1), val_unknown(NULL));
+		return true;
+	case OP_ASOF: {
+		int k = top(g, -1);
+		set_value(g, k, val_date(0));
+		set(g, w1(g, k), cast(g, cast(g, rv(CTX(g, as_of, g->x->t_int)), g->x->t_i64), g->x->t_u64));
+		return true;
+	}
+	case OP_POP:
+		return true;
+	case OP_LOCAL:
+		set(g, slot(g, top(g, -1)), rv(slot(g, a)));
+		return true;
+	case OP_SETLOCAL:
+		set(g, slot(g, a), rv(slot(g, top(g, 0))));
+		return true;
+	case OP_FACT:
+		emit_fact(g, top(g, -1), a);
+		return true;
+	case OP_FIELD:
+		emit_field(g, top(g, 0), top(g, 0), a);
+		return true;
+	case OP_LOCALFIELD:
+		emit_field(g, top(g, -1), a, b);
+		return true;
+	case OP_FACTFIELD:
+		emit_fact(g, top(g, -1), a);
+		emit_field(g, top(g, -1), top(g, -1), b);
+		return true;
+	case OP_NOT: {
+		int k = top(g, 0);
+		gcc_jit_block *isbool = block(g), *done = block(g);
+		J.block_end_with_conditional(g->b, NULL, tag_is(g, k, V_BOOL), isbool, done);
+		g->b = isbool;
+		set(g, w1(g, k), cast(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->x->t_u64));
+		jump(g, done);
+		g->b = done;
+		return true;
+	}
+	case OP_IS_KNOWN: {
+		int k = top(g, 0);
+		set_bool(g, k, cmp(g, GCC_JIT_COMPARISON_NE, tag_of(g, rv(w0(g, k))), cl(g, g->x->t_u64, V_UNKNOWN)));
+		return true;
+	}
+	case OP_FALLBACK: {
+		int k = top(g, 1), bk = top(g, 0);
+		gcc_jit_block *unk = block(g), *known = block(g), *done = block(g);
+		J.block_end_with_conditional(g->b, NULL, is_unknown(g, bk), unk, known);
+		g->b = unk;
+		emit_union(g, k, k, bk);
+		jump(g, done);
+		g->b = known;
+		set(g, slot(g, k), rv(slot(g, bk)));
+		jump(g, done);
+		g->b = done;
+		return true;
+	}
+	case OP_DATEIN:
+		emit_datein(g, top(g, -1), g->ch->k[a], g->ch->k[b]);
+		return true;
+	case OP_NEG: {
+		int k = top(g, 0);
+		R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, k))};
+		set(g, slot(g, k), call(g, H_NEG, 4, args));
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Translate the instruction at g->pc; false if it is not covered. */
+static bool emit_ins(Gen *g)
+{
+	uint32_t w = g->ch->code[g->pc];
+	OpCode op = INS_OP(w);
+	int a = INS_A(w), b = op_words[op] ? (int)g->ch->code[g->pc + 1] : 0;
+	g->b = g->at[g->pc];
+	/* before an instruction the interpreter's place is the word before */
+	spend(g, cl(g, g->x->t_i64, 1), g->pc > 0 ? g->pc - 1 : 0);
+	if (emit_simple(g, op, a, b)) {
+		go_next(g, 1 + op_words[op]);
+		return true;
+	}
+	switch (op) {
+	case OP_DECIDE:
+		emit_decide(g, a);
+		return true;
+	case OP_CALL:
+	case OP_BUILTIN:
+		emit_call(g, op == OP_BUILTIN, a, b);
+		return true;
+	case OP_RETURN: {
+		LV depth = CTX(g, depth, g->x->t_int);
+		set(g, depth, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_int, rv(depth), ci(g, 1)));
+		steps_out(g);
+		J.block_end_with_return(g->b, NULL, rv(slot(g, top(g, 0))));
+		return true;
+	}
+	case OP_ADD:
+	case OP_SUB:
+	case OP_MUL:
+	case OP_DIV:
+		emit_arith(g, op == OP_ADD ? AR_ADD : op == OP_SUB ? AR_SUB : op == OP_MUL ? AR_MUL : AR_DIV);
+		return true;
+	case OP_EQ:
+	case OP_NE:
+	case OP_EQK:
+		emit_equal(g, op, a);
+		return true;
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE:
+	case OP_GEK:
+	case OP_LTK:
+		emit_compare(g, op, a);
+		return true;
+	case OP_AND:
+	case OP_OR:
+		emit_logic(g, op == OP_AND);
+		return true;
+	case OP_JFALSE_KEEP:
+	case OP_JTRUE_KEEP:
+		branch_bool(g, top(g, 0), op == OP_JTRUE_KEEP, g->at[a], g->at[g->pc + 1]);
+		return true;
+	case OP_JKNOWN_KEEP:
+		J.block_end_with_conditional(g->b, NULL, is_unknown(g, top(g, 0)), g->at[g->pc + 1], g->at[a]);
+		return true;
+	case OP_JUMP:
+		check_interrupt(g);
+		jump(g, g->at[a]);
+		return true;
+	case OP_IFTEST:
+		emit_iftest(g, a);
+		return true;
+	case OP_IN:
+		emit_in(g);
+		return true;
+	case OP_MKLIST:
+	case OP_MKREC:
+		emit_make(g, op == OP_MKREC, a, op == OP_MKREC ? b : a);
+		return true;
+	case OP_ITERPREP: {
+		int k = top(g, 0);
+		gcc_jit_block *known = block(g);
+		J.block_end_with_conditional(g->b, NULL, is_unknown(g, k), g->at[b], known);
+		g->b = known;
+		set(g, slot(g, a), rv(slot(g, k)));
+		set_value(g, a + 1, val_int(0));
+		go_next(g, 2);
+		return true;
+	}
+	case OP_ITER:
+		emit_iter(g, a, b);
+		return true;
+	case OP_ACCINIT:
+	case OP_ACC:
+	case OP_ACCEND:
+		emit_acc(g, op, a, b);
+		return true;
+	case OP_FILTER:
+		emit_filter(g, a, b);
+		return true;
+	case OP_PICK:
+		emit_pick(g, a);
+		return true;
+	case OP_HIT:
+		emit_hit(g, a);
+		return true;
+	case OP_ERROR: {
+		R args[3] = {g->c, chunk_ptr(g), ci(g, g->pc)};
+		call_noreturn(g, H_ERROR, 3, args);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Whether every reachable instruction of ch is covered. */
+static bool covered(const Chunk *ch, const int *depth)
+{
+	static const OpCode missing[] = {OP_IN_HS, OP_MKENUM, OP_MEMBER, OP_ENUMDATA, OP_AT, OP_SCALE,
+					  OP_TRACE_COND, OP_TRACE_FACT, OP_TRACE_CASE};
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+		if (INS_OP(ch->code[pc]) >= OP__COUNT)
+			return false;
+		for (size_t i = 0; i < sizeof missing / sizeof *missing; i++)
+			if (depth[pc] >= 0 && INS_OP(ch->code[pc]) == missing[i])
+				return false;
+	}
+	return ch->n > 0;
+}
+
+/* The function for chunk ch, named `name`; NULL when not covered. */
+static gcc_jit_function *translate(Jit *x, const Chunk *ch, const char *name)
+{
+	int *depth = cg_stack_depths(ch, NULL);
+	if (!covered(ch, depth))
+		return NULL;
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .nl = ch->nlocals};
+	gcc_jit_param *params[2] = {J.context_new_param(x->j, NULL, x->t_ptr, "c"), J.context_new_param(x->j, NULL, x->t_int, "base")};
+	g.fn = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
+	g.c = J.param_as_rvalue(params[0]);
+	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");
+	g.L = J.function_new_local(g.fn, NULL, x->t_vp, "L");
+	g.budget = J.function_new_local(g.fn, NULL, x->t_i64, "budget");
+	g.dummy = J.function_new_local(g.fn, NULL, x->t_v, "none");
+	g.where = J.function_new_local(g.fn, NULL, x->t_int, "where");
+	g.b = block(&g); /* the first block is the entry */
+	g.at = GC_MALLOC(sizeof(gcc_jit_block *) * (size_t)(ch->n + 1));
+	for (int pc = 0; pc < ch->n; pc++)
+		if (depth[pc] >= 0)
+			g.at[pc] = block(&g);
+	R args[3] = {g.c, chunk_ptr(&g), J.param_as_rvalue(params[1])};
+	set(&g, g.base, call(&g, H_ENTER, 3, args));
+	reload(&g);
+	steps_in(&g);
+	jump(&g, g.at[0]);
+	for (g.pc = 0; g.pc < ch->n; g.pc += 1 + op_words[INS_OP(ch->code[g.pc])])
+		if (depth[g.pc] >= 0 && !emit_ins(&g))
+			return NULL; /* never: covered() said so */
+	return g.fn;
+}
+
+/* ----------------------------------------------------------- compile */
+
+static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Chunk i of p: decl i, or function i - ndecls. */
+static const Chunk *chunk_at(const Program *p, int i)
+{
+	return i < p->ndecls ? p->dchunk[i] : p->fchunk[i - p->ndecls];
+}
+
+/* Mark in need[] (decls, then functions) what the roots decide and call,
+ * directly or not: a walk over their code. */
+static void reach(const Program *p, const Chunk *const *roots, int nroots, bool *need)
+{
+	int *work = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(p->ndecls + p->nfuncs + 1)), nwork = 0;
+	for (int r = -nroots; r < nwork; r++) {
+		const Chunk *ch = r < 0 ? roots[r + nroots] : chunk_at(p, work[r]);
+		for (int pc = 0; ch && pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+			OpCode op = INS_OP(ch->code[pc]);
+			int a = INS_A(ch->code[pc]), i = op == OP_DECIDE ? a : op == OP_CALL ? p->ndecls + a : -1;
+			if (i >= 0 && i < p->ndecls + p->nfuncs && !need[i]) {
+				need[i] = true;
+				work[nwork++] = i;
+			}
+		}
+	}
+}
+
+/* Translate the chunks needed (need NULL: all); the names of those
+ * translated in names[]. */
+static int translate_all(Jit *x, const Program *p, const bool *need, char **names)
+{
+	int n = 0;
+	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
+		const Chunk *ch = chunk_at(p, i);
+		names[i] = NULL;
+		if (!ch || (need && !need[i]))
+			continue;
+		char name[32];
+		snprintf(name, sizeof name, "edict_%c%d", i < p->ndecls ? 'd' : 'f', i < p->ndecls ? i : i - p->ndecls);
+		if (translate(x, ch, name)) {
+			names[i] = xprintf("%s", name);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Look the translated functions up and attach them to p; how many. */
+static int attach(Program *p, gcc_jit_result *res, char **names)
+{
+	Native *nat = GC_MALLOC(sizeof *nat);
+	nat->dfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
+	nat->ffn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->nfuncs + 1));
+	nat->result = res;
+	nat->nchunks = p->ndecls + p->nfuncs;
+	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
+		if (!names[i])
+			continue;
+		void *code = J.result_get_code(res, names[i]);
+		NativeFn *slotp = i < p->ndecls ? &nat->dfn[i] : &nat->ffn[i - p->ndecls];
+		memcpy(slotp, &code, sizeof code);
+		nat->ndone += code != NULL;
+	}
+	if (nat->ndone) /* published whole: a reader sees all of it or nothing */
+		__atomic_store_n(&p->native, nat, __ATOMIC_RELEASE);
+	return nat->ndone;
+}
+
+int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why)
+{
+	if (why)
+		*why = NULL;
+	if (p->native)
+		return p->native->ndone;
+	if (!native_available()) {
+		if (why)
+			*why = "libgccjit (libgccjit.so.0) is not installed";
+		return 0;
+	}
+	pthread_mutex_lock(&compile_lock);
+	Jit x = {.j = J.context_acquire()};
+	J.context_set_int_option(x.j, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, getenv("EDICT_JIT_O") ? atoi(getenv("EDICT_JIT_O")) : 1);
+	J.context_set_bool_print_errors_to_stderr(x.j, 0); /* the library never prints */
+	J.context_set_bool_allow_unreachable_blocks(x.j, 1); /* a jump table's last resort */
+	if (getenv("EDICT_JIT_DUMP"))
+		J.context_set_bool_option(x.j, GCC_JIT_BOOL_OPTION_DUMP_INITIAL_GIMPLE, 1);
+	make_types(&x);
+	char **names = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + p->nfuncs + 1));
+	bool *need = NULL;
+	if (roots) {
+		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
+		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
+		reach(p, roots, nroots, need);
+	}
+	int n = translate_all(&x, p, need, names);
+	gcc_jit_result *res = n ? J.context_compile(x.j) : NULL;
+	if (!res && n && why)
+		*why = xprintf("the compiler failed: %s", J.context_get_first_error(x.j) ? J.context_get_first_error(x.j) : "no reason given");
+	int done = res ? attach(p, res, names) : 0;
+	/* the result outlives the context; the context's memory goes now */
+	J.context_release(x.j);
+	pthread_mutex_unlock(&compile_lock);
+	return done;
+}
+
+#else /* no libgccjit header at build time: everything is interpreted */
+
+bool native_available(void)
+{
+	return false;
+}
+
+int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why)
+{
+	(void)p, (void)roots, (void)nroots;
+	if (why)
+		*why = "this build of Edict has no native tier (built without libgccjit)";
+	return 0;
+}
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * native.h - the native tier: a rule set's decisions and functions
+ * compiled to machine code.
+ *
+ * native_compile translates the bytecode of every decision and function
+ * into machine code through libgccjit, which it opens at run time: where
+ * the library is missing, or a chunk uses an instruction the translation
+ * does not cover, that chunk stays with the bytecode interpreter, and
+ * nothing else changes.  The machine code does what the interpreter does,
+ * instruction for instruction, calling the interpreter's own operations
+ * (vmrt.h) for everything but the simple cases it does in place, so both
+ * give the same values, errors and step counts.  Explanations always use
+ * the interpreter (its chunks record the trace).
+ */
+#ifndef EDICT_NATIVE_H
+#define EDICT_NATIVE_H
+
+#include "ctx.h"
+
+/* A chunk in machine code: base as for the interpreter's exec (-1: the
+ * context's stack top). */
+typedef Value (*NativeFn)(Ctx *c, int base);
+
+typedef struct Native {
+	NativeFn *dfn; /* per decl, NULL: interpreted */
+	NativeFn *ffn; /* per function */
+	int ndone, nchunks; /* chunks in machine code, of all */
+	void *result;       /* the compiler's result, which owns the code */
+} Native;
+
+/* Compile p's decisions and functions to machine code and attach them to
+ * p (p->native), before any thread evaluates with p: those that the roots
+ * (chunks: queries, say) decide and call, directly or not, or, roots NULL,
+ * all of them.  Returns how many chunks are native (0: none; the
+ * interpreter runs everything, silently); once p has native code, asking
+ * again changes nothing.  Where `why` is not NULL it receives why nothing
+ * was compiled, or NULL. */
+int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why);
+
+/* Whether this build can compile to machine code at all. */
+bool native_available(void);
+
+/* Whether every rule set should be compiled to machine code as it loads:
+ * the environment variable EDICT_NATIVE is 1 (for hosts that cannot pass
+ * an option, and to run a whole test suite on the native tier). */
+bool native_by_default(void);
+
+#endif

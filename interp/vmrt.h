@@ -1,0 +1,51 @@
+/*
+ * vmrt.h - the interpreter's operations that native code calls.
+ *
+ * Native code (native.c) runs a chunk's instructions itself where they are
+ * simple and calls these for the rest: each is the interpreter's own code
+ * for that instruction, so the two tiers cannot drift apart.  `ch` and `pc`
+ * (the word index of the instruction) give the location for errors, which
+ * unwind as they do from the interpreter.  Slots are indexes into the
+ * context's value stack (absolute, not frame-relative).
+ */
+#ifndef EDICT_VMRT_H
+#define EDICT_VMRT_H
+
+#include "ctx.h"
+
+/* Entering a chunk: the depth limit, the stack; returns the frame's base. */
+int nrt_enter(Ctx *c, const Chunk *ch, int base);
+/* DECIDE on a miss of the memo; top: where the decision's frame starts. */
+Value nrt_decide(Ctx *c, const Chunk *ch, int pc, int d, int top);
+/* CALL of function f (non-explain) with its arguments from slot nb. */
+Value nrt_call(Ctx *c, int f, int nb);
+/* BUILTIN bi over argc values from slot nb. */
+Value nrt_builtin(Ctx *c, const Chunk *ch, int pc, int bi, int nb, int argc);
+/* ADD, SUB, MUL, DIV (op: an ArOp) and NEG, beyond the in-place cases. */
+Value nrt_arith(Ctx *c, const Chunk *ch, int pc, int op, Value a, Value b);
+Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a);
+/* The order (-1, 0, 1) and equality of two known values. */
+int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
+int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
+/* MKLIST and MKREC of n values from slot nb. */
+Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n);
+Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n);
+/* ACCINIT, ACC, ACCEND on the accumulator in slot s. */
+void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind);
+void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a);
+Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind);
+/* FILTER with a condition that is not a truth value: note its facts in
+ * the marker slot. */
+void nrt_filter_unknown(Ctx *c, int marker, Value a);
+/* PICK with case table t of ch, the frame at base: the address to go on
+ * at, or -1 with the unknown written to slot top. */
+int nrt_pick(Ctx *c, const Chunk *ch, int pc, int t, int base, int top);
+/* HIT with gathering table t of ch over the list a (known): 1 with the
+ * result in *slot top (go past the default row), 0: on to the default. */
+int nrt_hit(Ctx *c, const Chunk *ch, int pc, int t, Value a, int top);
+/* ERROR, the step limit and an interrupt, at the instruction. */
+_Noreturn void nrt_error(Ctx *c, const Chunk *ch, int pc);
+_Noreturn void nrt_steps_out(Ctx *c, const Chunk *ch, int pc);
+_Noreturn void nrt_interrupted(Ctx *c, const Chunk *ch, int pc);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * test_native.c - the native tier (native.h): the same rules loaded twice,
+ * once left to the interpreter and once compiled to machine code, must
+ * give the same values, the same unknowns with the same facts, the same
+ * errors at the same places and spend the same steps.  The rest of the
+ * interpreter's unit tests and the golden tests also run with
+ * EDICT_NATIVE=1 (tests/CMakeLists.txt), which compiles every rule set
+ * they load.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "format.h"
+#include "native.h"
+#include "query.h"
+#include "unit.h"
+
+static const char *RULES =
+	"enum company_size = sme | midsize | large\n"
+	"record step {\n  task : int\n  done : bool\n}\n"
+	"fact company {\n"
+	"  size : company_size\n  share : percent\n  requested : money KRW\n"
+	"  received : money KRW default 0 KRW\n  staff : int\n  founded : date\n"
+	"  name : string optional\n  consulting : bool\n  finance : bool\n  steps : list of step optional\n"
+	"}\n"
+	"param cap : money KRW = 50_000_000 KRW\n"
+	"param share_floor : percent\n  from 2025-05-01 = 10%\n  from 2026-06-01 = 12.5%\n"
+	"decision eligible : bool = company.size in [sme, midsize]\n"
+	"decision priority : bool = eligible and company.share >= share_floor\n"
+	"decision left : money KRW = max(cap - company.received, 0 KRW)\n"
+	"decision award : money KRW = if eligible then min(company.requested, left) else 0 KRW\n"
+	"decision half : money KRW = award / 2\n"
+	"decision per_head : decimal = company.staff * 1.5 - 3\n"
+	"decision negated : int = -company.staff\n"
+	"decision older : bool = company.founded < 2020-01-01\n"
+	"decision named : bool = company.name = \"Hanil\" or company.name != \"x\"\n"
+	"decision either : bool = company.consulting or company.finance\n"
+	"decision neither : bool = not company.consulting and not company.finance\n"
+	"decision size_or : company_size = company.size otherwise large\n"
+	"decision known_share : bool = company.share is known\n"
+	"decision pending : list of int = [s.task for s in company.steps where not s.done]\n"
+	"decision open_count : int = count(s for s in company.steps where not s.done)\n"
+	"decision task_sum : int = sum(s.task for s in company.steps)\n"
+	"decision all_done : bool = all(s.done for s in company.steps)\n"
+	"decision first_task : int = min(s.task for s in company.steps)\n"
+	"decision steps_made : list of step = [{task: 6, done: company.consulting}, {task: 11, done: company.finance}]\n"
+	"function twice(x : int) : int = x * 2\n"
+	"decision doubled : int = twice(company.staff) + twice(1)\n"
+	"decision band : string\n"
+	"  default \"small\"\n"
+	"  exception big when company.staff > 100 then \"big\"\n"
+	"  exception huge when company.staff > 1000 then \"huge\" overrides big\n"
+	"table level : string hit first\n"
+	"  when company.share >= 50% then \"intensive\"\n"
+	"  when company.share >= 10% then \"standard\"\n"
+	"  default \"light\"\n"
+	"table points : int hit sum\n"
+	"  when company.consulting then 5\n"
+	"  when company.finance then 10\n"
+	"  default 0\n"
+	"decision broken : decimal = company.staff / (company.staff - company.staff)\n"
+	"function loop(n : int) : int = loop(n + 1)\n"
+	"decision endless : int = loop(0)\n";
+
+static const char *QUERIES[] = {"eligible", "priority", "left", "award", "half", "per_head", "negated",
+				"older", "named", "either", "neither", "size_or", "known_share", "pending",
+				"open_count", "task_sum", "all_done", "first_task", "steps_made", "doubled",
+				"band", "level", "points", "broken", "endless", "share_floor",
+				"award + 1 KRW", "[eligible, priority]"};
+
+static const char *FACTS[] = {
+	"{\"company\": {\"size\": \"sme\", \"share\": \"14.5%\", \"requested\": \"30000000 KRW\", \"staff\": 12, "
+	"\"founded\": \"2010-03-01\", \"name\": \"Hanil\", \"consulting\": true, \"finance\": false, "
+	"\"steps\": [{\"task\": 6, \"done\": true}, {\"task\": 11, \"done\": false}, {\"task\": 12, \"done\": false}]}}",
+	"{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"requested\": \"90000000 KRW\", \"received\": \"45000000 KRW\", "
+	"\"staff\": 1500, \"founded\": \"2021-01-01\", \"consulting\": false, \"finance\": false, \"steps\": []}}",
+	"{\"company\": {\"size\": \"midsize\", \"staff\": 150, \"steps\": [{\"task\": 6}, {\"task\": 11, \"done\": true}]}}",
+	"{\"company\": {}}",
+};
+
+/* The value of q in c and the steps spent, or the error with its place. */
+static const char *outcome(Ctx *c, const char *q)
+{
+	Value v;
+	int st = tu_run(c, q, &v);
+	if (st != ST_OK)
+		return xprintf("error %d at %d:%d: %s", st, c->errloc.line, c->errloc.col, c->errmsg);
+	const char *missing = "";
+	if (v.tag == V_UNKNOWN && v.as.m)
+		for (uint32_t i = 0; i < v.as.m->len; i++)
+			missing = xprintf("%s %s", missing, v.as.m->paths[i]->data);
+	return xprintf("%s%s (%llu steps)", fmt_value_str(c->p, v), missing, (unsigned long long)c->steps);
+}
+
+static void same_everywhere(const char *as_of, unsigned long long max_steps)
+{
+	Program *vm = tu_program(RULES), *nat = tu_program(RULES);
+	cr_assert_null(vm->native, "the first program stays with the interpreter");
+	const char *why = NULL;
+	int n = native_compile(nat, NULL, 0, &why);
+	cr_assert_gt(n, 0, "nothing compiled: %s", why ? why : "");
+	cr_assert_not_null(nat->native);
+	for (size_t f = 0; f < sizeof FACTS / sizeof *FACTS; f++) {
+		Ctx *a = tu_ctx(vm, FACTS[f]), *b = tu_ctx(nat, FACTS[f]);
+		date_t day;
+		cr_assert_eq(date_parse(as_of, strlen(as_of), &day), 0);
+		ctx_set_as_of(a, day);
+		ctx_set_as_of(b, day);
+		ctx_set_limits(a, max_steps, 0);
+		ctx_set_limits(b, max_steps, 0);
+		for (size_t q = 0; q < sizeof QUERIES / sizeof *QUERIES; q++) {
+			vm_reset(a);
+			vm_reset(b);
+			const char *want = outcome(a, QUERIES[q]), *got = outcome(b, QUERIES[q]);
+			cr_expect_str_eq(got, want, "facts %zu, %s: %s, not %s", f, QUERIES[q], got, want);
+		}
+	}
+}
+
+Test(native, same_values_unknowns_errors_and_steps)
+{
+	same_everywhere("2026-12-01", 0);
+}
+
+Test(native, same_on_another_date)
+{
+	same_everywhere("2025-06-01", 0);
+}
+
+Test(native, same_place_when_the_step_limit_stops_it)
+{
+	/* small limits stop the evaluation at every place in turn */
+	for (unsigned long long max = 1; max < 60; max += 7)
+		same_everywhere("2026-12-01", max);
+}
+
+Test(native, compiles_every_decision_it_covers)
+{
+	cr_assert(native_available(), "this build has the native tier, so libgccjit must be installed (libgccjit0)");
+	Program *p = tu_program(RULES);
+	int n = native_compile(p, NULL, 0, NULL);
+	cr_assert_eq(n, p->native->nchunks, "every chunk of these rules is covered: %d of %d", n, p->native->nchunks);
+	cr_assert_eq(native_compile(p, NULL, 0, NULL), n, "asking again changes nothing");
+}
+
+Test(native, only_what_the_roots_reach)
+{
+	Program *p = tu_program(RULES);
+	Query *q = query_compile(p, "award", "query", diag_new());
+	cr_assert_not_null(q);
+	const Chunk *roots[1] = {q->plain};
+	int n = native_compile(p, roots, 1, NULL);
+	int award = prog_find_decl(p, "award")->index, priority = prog_find_decl(p, "priority")->index;
+	cr_assert_not_null(p->native->dfn[award]);
+	cr_assert_null(p->native->dfn[priority], "priority is not reached from award");
+	cr_assert_eq(n, 4, "award and what it decides: eligible, left and cap (%d)", n);
+}
+
+Test(native, explanations_use_the_interpreter)
+{
+	Program *p = tu_program(RULES);
+	native_compile(p, NULL, 0, NULL);
+	Ctx *c = tu_ctx(p, FACTS[0]);
+	ctx_set_trace(c, true);
+	vm_reset(c);
+	Value v;
+	cr_assert_eq(tu_run(c, "priority", &v), ST_OK);
+	cr_assert_gt(c->nev, 0, "the trace was recorded");
+}
