@@ -187,6 +187,9 @@ typedef struct Chk {
 	int nslots, maxslots;
 	int nodeid;
 	int loops; /* 'for' loops around the expression being checked */
+	/* the type of the last money literal: the next one in the same
+	 * currency shares it (types are never changed once made) */
+	const Type *money;
 } Chk;
 
 static char ambiguous;
@@ -303,7 +306,9 @@ static const Type *number_literal(Chk *c, Node *n)
 	}
 	if (n->kind == N_MONEY) {
 		n->k = val_dec(V_MONEY, d, n->cur);
-		return ty_money_in(n->cur);
+		if (!c->money || c->money->cur != n->cur)
+			c->money = ty_money_in(n->cur);
+		return c->money;
 	}
 	if (strchr(n->text, '.')) {
 		n->k = val_dec(V_DEC, d, 0);
