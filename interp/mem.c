@@ -150,6 +150,9 @@ static bool before_alloc(size_t n)
 #define MEM_ARENA_LARGE ((size_t)4 << 20)
 #define MEM_ARENA_LARGE_AFTER ((size_t)4 << 20)
 #define MEM_HUGE_PAGE ((uintptr_t)2 << 20)
+/* and larger objects come from its chunks too (the arrays of the whole
+ * program, the texts of the files), up to a sixteenth of one */
+#define MEM_ARENA_LARGE_MAX (MEM_ARENA_LARGE / 16)
 
 /* Objects with pointers that the collector does not clear (it would touch
  * every page of a large chunk before the advice): large pointer chunks are
@@ -225,7 +228,7 @@ void *mem_alloc(size_t n, int atomic)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	if (held && !held_cut && n <= MEM_ARENA_MAX) {
+	if (held && !held_cut && (n <= MEM_ARENA_MAX || (arena_taken >= MEM_ARENA_LARGE_AFTER && n <= MEM_ARENA_LARGE_MAX))) {
 		void *p = arena_alloc(n, atomic);
 		return p ? p : out_of_memory();
 	}

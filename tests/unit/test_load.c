@@ -456,8 +456,10 @@ static bool all_zero(const void *p, size_t n)
 /* One load of many small objects, as a large rule set makes (past the
  * first megabytes they come from large chunks): every object comes
  * cleared, a list of them held only from the stack survives a collection
- * after the hold, and atomic objects beside them too.  Twice, so that the
- * second load takes memory the collector freed from the first. */
+ * after the hold, and atomic objects beside them too; so does an array of
+ * 160 KB (larger objects come from the large chunks too), grown past
+ * what a chunk gives.  Twice, so that the second load takes memory the
+ * collector freed from the first. */
 Test(load, a_large_load_gets_cleared_objects_that_stay_alive)
 {
 	enum { N = 200000 }; /* some 20 MB of objects with pointers */
@@ -479,6 +481,14 @@ Test(load, a_large_load_gets_cleared_objects_that_stay_alive)
 			o->next = list;
 			list = o;
 		}
+		enum { M = 20000 };
+		Obj **every = GC_MALLOC(M * sizeof *every);
+		cr_assert(all_zero(every, M * sizeof *every), "the array of round %d is not cleared", round);
+		Obj *at = list;
+		for (int k = 0; k < M; k++, at = at->next)
+			every[k] = at;
+		every = GC_REALLOC(every, 4 * M * sizeof *every);
+		cr_assert(every[0] == list && every[M - 1]->next == at, "the array of round %d lost its items when it grew", round);
 		mem_release_collections();
 		GC_gcollect();
 		long i = N;
@@ -489,7 +499,10 @@ Test(load, a_large_load_gets_cleared_objects_that_stay_alive)
 			cr_assert_eq(o->text[23], 0);
 		}
 		cr_assert_eq(i, 0);
+		for (int k = 0; k < M; k++)
+			cr_assert_eq(every[k]->fill[0], 0x5a5a5a5a5a5a5a5aL, "item %d of the array of round %d", k, round);
 		list = NULL;
+		every = NULL;
 		GC_gcollect();
 	}
 }
