@@ -2615,6 +2615,8 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	for (int i = 0; i < nmods; i++)
 		for (int j = 0; j < mods[i]->ndecls; j++) {
 			Decl *dd = mods[i]->decls[j];
+			if (j + 1 < mods[i]->ndecls)
+				ast_prefetch_decl(mods[i]->decls[j + 1]);
 			check_decl(c, dd);
 		}
 	analyse_deps(c);

@@ -1040,6 +1040,8 @@ void cg_program(Program *p)
 		fold_decl(p->funcs[i]);
 	Work w = {0};
 	for (int i = 0; i < p->ndecls; i++) {
+		if (i + 1 < p->ndecls)
+			ast_prefetch_decl(p->decls[i + 1]);
 		fold_decl(p->decls[i]);
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	}
