@@ -2331,6 +2331,8 @@ static void register_decls(Chk *c, Module *m)
 	Program *p = c->p;
 	for (int i = 0; i < m->ndecls; i++) {
 		Decl *d = m->decls[i];
+		if (i + 4 < m->ndecls)
+			__builtin_prefetch(m->decls[i + 4]); /* a large rule set's Decls are not in the cache */
 		switch (d->kind) {
 		case D_ENUM:
 		case D_RECORD: {
@@ -2470,6 +2472,8 @@ static void analyse_deps(Chk *c)
 #define DEP_ID(x) ((x)->kind == D_FUNCTION ? p->ndecls + (x)->index : (x)->index)
 	for (int r = 0; r < total; r++) {
 		Decl *root = r < p->ndecls ? p->decls[r] : p->funcs[r - p->ndecls];
+		if (r + 4 < p->ndecls)
+			__builtin_prefetch(p->decls[r + 4]); /* as in register_decls */
 		if (state[DEP_ID(root)])
 			continue;
 		int sp = 0;
