@@ -209,7 +209,7 @@ static void run_queries(Results *r, bool json)
 			continue;
 		/* the same shape as any diagnostic: where, what, the line, carets */
 		Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
-		r->errs[i] = diag_render(r->p->diags, &dg, cli_color(stderr));
+		r->errs[i] = diag_render(r->qs[i]->own->diags, &dg, cli_color(stderr));
 		if (json)
 			r->errs[i] = xprintf("%s:%d:%d: error: %s", c->errloc.file ? c->errloc.file : "?", c->errloc.line,
 					     c->errloc.col, c->errmsg);

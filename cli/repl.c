@@ -157,8 +157,9 @@ static void show_diags(Repl *r, const Diags *d)
 }
 
 /* An evaluation that stopped: a runtime error at its place in a rule file
- * or in the question, or an interruption. */
-static void eval_failed(Repl *r, const Ctx *c)
+ * or in the question (quoted from sources: the question's own, which go
+ * on to the program's), or an interruption. */
+static void eval_failed(Repl *r, const Ctx *c, const Diags *sources)
 {
 	if (c->status == ST_INTERRUPTED) {
 		say("interrupted\n");
@@ -166,8 +167,7 @@ static void eval_failed(Repl *r, const Ctx *c)
 		return;
 	}
 	Diags *d = diag_new();
-	for (int i = 0; i < r->p->diags->nsources; i++)
-		diag_add_source(d, r->p->diags->sources[i]);
+	d->parent = sources;
 	diag_add(d, SEV_ERROR, c->errloc, "%s", c->errmsg ? c->errmsg : "the evaluation failed");
 	show_diags(r, d);
 }
@@ -262,8 +262,6 @@ static Source *piece(Repl *r, const char *input, size_t from, size_t to)
 	src->path = xprintf("<repl>");
 	src->text = t;
 	src->len = n;
-	/* runtime errors may point into it: the program must be able to quote it */
-	diag_add_source(r->p->diags, src);
 	return src;
 }
 
@@ -823,16 +821,17 @@ static bool given(Repl *r, Source *src, Given *g)
 	Diags *d = diag_new();
 	TestStep *st = parse_given(src, d);
 	int nlocals = 0;
-	if (!st || d->nerrors || !chk_given(r->p, st, d, &nlocals)) {
+	Own *own = prog_own(r->p, src);
+	if (!st || d->nerrors || !chk_given(r->p, own, st, d, &nlocals)) {
 		if (!d->nerrors)
 			diag_add(d, SEV_ERROR, (Loc){src->path, 1, 1, 1, 1}, "write a fact and its value, like company.us_export_share = 12%%");
 		show_diags(r, d);
 		return false;
 	}
 	Ctx *c = state_ctx(r, &r->cur, false, true);
-	Chunk *ch = cg_expr(r->p, st->expr, nlocals + 1, false, "the value");
+	Chunk *ch = cg_expr(r->p, own, st->expr, nlocals + 1, false, "the value");
 	if (vm_eval_chunk(c, ch, &g->v) != ST_OK) {
-		eval_failed(r, c);
+		eval_failed(r, c, own->diags);
 		return false;
 	}
 	g->st = st;
@@ -903,7 +902,7 @@ static bool param_given(Repl *r, const char *input, size_t from, size_t to, Stat
 	Ctx *c = state_ctx(r, s, false, true);
 	Value v;
 	if (query_run(c, q, &v) != ST_OK) {
-		eval_failed(r, c);
+		eval_failed(r, c, q->own->diags);
 		return false;
 	}
 	json_object *j = value_json(r->p, v);
@@ -1328,7 +1327,7 @@ static bool ask(Repl *r, const char *text, const State *s, bool trace, Query **q
 	}
 	vm_reset(*c);
 	if (st != ST_OK || query_run(*c, *q, v) != ST_OK) {
-		eval_failed(r, *c);
+		eval_failed(r, *c, (*q)->own->diags);
 		return false;
 	}
 	return true;
@@ -1509,7 +1508,7 @@ static void cmd_missing(Repl *r, const char *arg)
 		Value dv;
 		int st = vm_eval_decl(c, i, &dv);
 		if (st == ST_INTERRUPTED) {
-			eval_failed(r, c);
+			eval_failed(r, c, r->p->diags);
 			return;
 		}
 		if (st != ST_OK || dv.tag != V_UNKNOWN || !dv.as.m)
@@ -1573,7 +1572,7 @@ static void cmd_why(Repl *r, const char *arg, bool why_not)
 	Ctx *c = state_ctx(r, &s, false, true);
 	Value v;
 	if (vm_eval_decl(c, d->index, &v) != ST_OK) {
-		eval_failed(r, c);
+		eval_failed(r, c, r->p->diags);
 		return;
 	}
 	/* what would flip it; for an unknown decision, the value asked about */

@@ -13,10 +13,10 @@
  *   - threads: the collector is started once (edict_init) and each calling
  *     thread is registered on its first call (and unregistered when it
  *     exits, through a pthread key destructor).  A Program is read-only
- *     while evaluating, except that compiling a query adds its nodes and its
- *     source to the Program (p->nodes, p->diags): that happens under the
- *     rule set's write lock, and explanations and error rendering, which
- *     read those tables, take the read lock.  Evaluation itself needs no
+ *     while evaluating.  Compiling a query adds nothing to it (the query
+ *     owns its nodes and source: Own in program.h) but uses the checker's
+ *     state, so it happens under the rule set's write lock; explanations
+ *     and error rendering take the read lock.  Evaluation itself needs no
  *     lock: each context has its own Ctx.
  *   - compiled queries are cached per rule set (shared, under the lock) and
  *     per context (a few recent ones, no lock).
@@ -1319,9 +1319,10 @@ static void compile_value_body(void *ud)
 	Node *e = parse_expr(k->src, k->d);
 	if (e && k->d->nerrors == 0) {
 		int nl = 0;
-		chk_query(k->p, e, k->t, k->d, &nl);
+		Own *own = prog_own(k->p, k->src);
+		chk_query(k->p, own, e, k->t, k->d, &nl);
 		if (k->d->nerrors == 0)
-			k->ch = cg_expr(k->p, e, nl, false, "value");
+			k->ch = cg_expr(k->p, own, e, nl, false, "value");
 	}
 }
 
@@ -1845,15 +1846,15 @@ static void render_body(void *ud)
 	k->msg = k->dg->loc.file ? diag_render(k->d, k->dg, false) : xprintf("error: %s", k->dg->msg);
 }
 
-/* A runtime error's message, quoting the rule line: the sources are read
- * under the lock, as a query being compiled may be adding one. */
-static int runtime_error(edict_ctx *x, int st)
+/* A runtime error's message, quoting the line of the rules or of the
+ * query (sources: the query's own, which go on to the program's). */
+static int runtime_error(edict_ctx *x, int st, const Diags *sources)
 {
 	Ctx *c = x->c;
 	if (st == ST_MEMORY)
 		return oom(x);
 	Diag dg = {SEV_ERROR, c->errloc, c->errmsg ? c->errmsg : "the evaluation failed", NULL};
-	Render k = {x->rules->p->diags, &dg, NULL};
+	Render k = {sources, &dg, NULL};
 	locked(&x->rules->lock, false, render_body, &k);
 	char *msg = k.msg;
 	size_t ml = strlen(msg);
@@ -1876,7 +1877,7 @@ static int requirements(edict_ctx *x)
 	if (st == ST_FACTS)
 		return fail(x, EDICT_EFACTS, where, cite, "%s", msg);
 	if (st != ST_OK)
-		return runtime_error(x, st);
+		return runtime_error(x, st, x->rules->p->diags);
 	x->required = true;
 	return EDICT_OK;
 }
@@ -1909,7 +1910,7 @@ static int run_query(edict_ctx *x, const Query *q, bool trace, Value *out)
 	c->trace = false;
 	x->stop = 0;
 	if (st != ST_OK)
-		return runtime_error(x, st);
+		return runtime_error(x, st, q->own->diags);
 	return EDICT_OK;
 }
 

@@ -185,8 +185,8 @@ typedef struct Chk {
 	Local *locals;
 	int nlocals;
 	int nslots, maxslots;
-	int nodeid;
 	int loops; /* 'for' loops around the expression being checked */
+	Own *own;  /* what is checked after the load keeps its nodes here (NULL: the program's) */
 	/* the type of the last money literal: the next one in the same
 	 * currency shares it (types are never changed once made) */
 	const Type *money;
@@ -223,6 +223,26 @@ static void scope_leave(Chk *c, Scope s)
 	c->nslots = s.nslots;
 	c->maxslots = s.maxslots;
 	c->loops = s.loops;
+}
+
+/* Number n and keep it by its number, for the traces that name it: in the
+ * program's table during the load, after it in the Own being checked. */
+static void number(Chk *c, Node *n)
+{
+	Program *p = c->p;
+	if (c->own) {
+		n->id = p->nnodes + c->own->nnodes;
+		AST_PUSH(c->own->nodes, c->own->nnodes, n);
+	} else {
+		n->id = p->nnodes;
+		AST_PUSH(p->nodes, p->nnodes, n);
+	}
+}
+
+/* A node's source text, for messages: also an Own's. */
+static const char *node_text(const Chk *c, const Node *n)
+{
+	return prog_own_text(c->p, c->own, n);
 }
 
 static Diag *err(Chk *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -596,8 +616,7 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 		self->ref = R_LOCAL;
 		self->slot = 0;
 		self->type = c->decl->params[0].type;
-		self->id = c->nodeid++;
-		AST_PUSH(c->p->nodes, c->p->nnodes, self);
+		number(c, self);
 		return each_call(c, n, d, self);
 	}
 	for (int i = c->nlocals - 1; e->rec && i >= 0; i--) {
@@ -613,7 +632,7 @@ static const Type *ref_each(Chk *c, Node *n, Decl *d)
 		Diag *dg = err(c, n->loc, "'%s' is decided for each %s, so it needs to say for which one", d->name, e->var);
 		diag_hint(dg, "put the %s it is for before it, as in first_%s.%s", e->rec->name, e->rec->name, d->name);
 	} else if (e->rec) {
-		const char *over = prog_node_text(c->p, e->over);
+		const char *over = node_text(c, e->over);
 		Diag *dg = err(c, n->loc, "'%s' is decided for each %s in %s, so it needs to say which one", d->name, e->var, over);
 		if (d->type && d->type->kind == TY_BOOL)
 			diag_hint(dg, "count them with count(%s for %s in %s where %s.%s), or name one, as in %s[1].%s", e->var,
@@ -824,7 +843,7 @@ static const Type *expect_named(Chk *c, Node *n, const Type *want, const char *w
 			diag_hint(dg, "amounts in different currencies do not mix; convert with an explicit rate, as in "
 				      "amount(x) * 1400 KRW");
 		else if (want->kind == TY_BOOL && t->kind == TY_PCT && (n->kind == N_NAME || n->kind == N_FIELD))
-			diag_hint(dg, "compare it with something, as in '%s >= 10%%'", prog_node_text(c->p, n));
+			diag_hint(dg, "compare it with something, as in '%s >= 10%%'", node_text(c, n));
 		return &ty_error;
 	}
 	return t;
@@ -898,7 +917,7 @@ static const Type *check_field(Chk *c, Node *n)
 	if (base->kind == TY_ERROR)
 		return n->type = &ty_error;
 	if (base->kind != TY_REC) {
-		err(c, n->loc, "'%s' is %s, which has no field '%s'", prog_node_text(c->p, n->kids[0]), a_ty(base), n->text);
+		err(c, n->loc, "'%s' is %s, which has no field '%s'", node_text(c, n->kids[0]), a_ty(base), n->text);
 		return n->type = &ty_error;
 	}
 	TypeDef *td = base->def;
@@ -942,8 +961,8 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 			     : op == BIN_MOD ? "take the remainder of" : op == BIN_POW ? "raise" : "divide";
 	if (op == '+' && (x == TY_LIST || x == TY_EMPTY) && (y == TY_LIST || y == TY_EMPTY)) {
 		Diag *dg = err(c, n->loc, "'+' does not join lists");
-		diag_hint(dg, "to join lists, write concat(%s, %s)", prog_node_text(c->p, n->kids[0]),
-			  prog_node_text(c->p, n->kids[1]));
+		diag_hint(dg, "to join lists, write concat(%s, %s)", node_text(c, n->kids[0]),
+			  node_text(c, n->kids[1]));
 		return &ty_error;
 	}
 	if (op == BIN_MOD) {
@@ -980,7 +999,7 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 			return &ty_date;
 		if (x == TY_DATE && y == TY_INT) {
 			Diag *dg = err(c, n->loc, "cannot %s a plain number and a date", opname);
-			diag_hint(dg, "write the unit: '%s %s N days'", prog_node_text(c->p, n->kids[0]), op == '+' ? "+" : "-");
+			diag_hint(dg, "write the unit: '%s %s N days'", node_text(c, n->kids[0]), op == '+' ? "+" : "-");
 			return &ty_error;
 		}
 		if (op == '-' && x == TY_DATE && y == TY_DATE)
@@ -1781,13 +1800,13 @@ static const Type *check_at(Chk *c, Node *n)
 	const Type *t = check(c, x, NULL);
 	const Type *dt = check(c, when, &ty_date);
 	if (dt->kind != TY_ERROR && dt->kind != TY_DATE) {
-		Diag *dg = err(c, when->loc, "'at' needs a date, but '%s' is %s", prog_node_text(c->p, when), a_ty(dt));
+		Diag *dg = err(c, when->loc, "'at' needs a date, but '%s' is %s", node_text(c, when), a_ty(dt));
 		diag_hint(dg, "write a date such as 2025-03-31, or one computed from the as-of date, such as as_of - 3 months");
 	}
 	if (t->kind == TY_ERROR)
 		return n->type = &ty_error;
 	if (x->series_read != SR_ASOF) {
-		Diag *dg = err(c, x->loc, "'%s' is not a fact over time, so it has no value at a date", prog_node_text(c->p, x));
+		Diag *dg = err(c, x->loc, "'%s' is not a fact over time, so it has no value at a date", node_text(c, x));
 		diag_hint(dg, "'at' reads a fact declared with dated values, as in 'us_export_share : percent over time'");
 		return n->type = &ty_error;
 	}
@@ -1831,9 +1850,8 @@ static const Type *check(Chk *c, Node *n, const Type *expect)
 		diag_hint(dg, "split it into smaller decisions");
 		return n->type = &ty_error;
 	}
-	n->id = c->nodeid++;
+	number(c, n);
 	n->in_loop = c->loops > 0;
-	AST_PUSH(c->p->nodes, c->p->nnodes, n);
 	switch (n->kind) {
 	case N_BOOL: case N_NUMBER: case N_PERCENT: case N_MONEY: case N_DATE:
 	case N_DURATION: case N_STRING: case N_HSLIT: case N_UNKNOWN:
@@ -2632,7 +2650,7 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			TestStep *s = &t->steps[j];
 			int nl = 0;
 			if (s->kind == TS_GIVEN) {
-				chk_given(p, s, d, &nl);
+				chk_given(p, NULL, s, d, &nl);
 			} else if (s->kind == TS_EXPECT) {
 				Scope saved = scope_enter(c, t->module, NULL);
 				expect_type(c, s->expr, &ty_bool, "what a test expects");
@@ -2649,16 +2667,18 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	return p;
 }
 
-const Type *chk_query(Program *p, Node *expr, const Type *expect, Diags *d, int *nlocals)
+const Type *chk_query(Program *p, Own *own, Node *expr, const Type *expect, Diags *d, int *nlocals)
 {
 	Chk *c = p->chk;
 	Diags *saved_d = c->d;
 	c->d = d;
+	c->own = own;
 	Scope saved = scope_enter(c, NULL, NULL);
 	const Type *t = expect ? expect_type(c, expr, expect, "the value") : check(c, expr, NULL);
 	*nlocals = c->maxslots;
 	scope_leave(c, saved);
 	c->d = saved_d;
+	c->own = NULL;
 	return t;
 }
 
@@ -2683,7 +2703,7 @@ static bool given_form_fits(const TestStep *s, const Type *t, Diags *d)
 	return false;
 }
 
-bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
+bool chk_given(Program *p, Own *own, TestStep *s, Diags *d, int *nlocals)
 {
 	Chk *c = p->chk;
 	Decl *f = map_get(&c->facts, s->path[0]);
@@ -2728,6 +2748,6 @@ bool chk_given(Program *p, TestStep *s, Diags *d, int *nlocals)
 	if (!given_form_fits(s, t, d))
 		return false;
 	int before = d->nerrors;
-	chk_query(p, s->expr, t, d, nlocals);
+	chk_query(p, own, s->expr, t, d, nlocals);
 	return d->nerrors == before;
 }

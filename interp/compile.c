@@ -34,6 +34,7 @@ typedef struct Work {
 
 typedef struct Cg {
 	const Program *p;
+	const Own *own; /* where an expression checked after the load keeps its nodes and source */
 	Chunk *ch;
 	Work *w;
 	bool trace;
@@ -495,7 +496,7 @@ static void series_at(Cg *g, Node *n, Node *when)
 {
 	if (n->series_read == SR_WHOLE && !when)
 		return;
-	const char *path = is_fact_chain(n) ? fact_path_text(g->p, n) : prog_node_text(g->p, n);
+	const char *path = is_fact_chain(n) ? fact_path_text(g->p, n) : prog_own_text(g->p, g->own, n);
 	if (when)
 		expr(g, when);
 	else
@@ -1070,10 +1071,11 @@ const Chunk *cg_traced(const Program *p, int index, bool function)
 	return ch;
 }
 
-Chunk *cg_expr(const Program *p, Node *e, int nlocals, bool trace, const char *name)
+Chunk *cg_expr(const Program *p, const Own *own, Node *e, int nlocals, bool trace, const char *name)
 {
 	Work w = {0};
 	Cg g = cg_new(p, new_chunk(name, nlocals), trace, &w);
+	g.own = own;
 	/* a query's parts are explained, not the query itself (its value is the answer) */
 	if (trace && e->kind == N_BINARY && (e->op == BIN_AND || e->op == BIN_OR))
 		cond(&g, e);

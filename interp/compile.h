@@ -19,8 +19,9 @@ void cg_program(Program *p);
 const Chunk *cg_traced(const Program *p, int index, bool function);
 
 /* Compile one checked expression (a query, a test's expectation, a check).
- * trace: emit explanation records. */
-Chunk *cg_expr(const Program *p, Node *expr, int nlocals, bool trace, const char *name);
+ * trace: emit explanation records.  own: the Own it was checked with
+ * (chk_query), or NULL. */
+Chunk *cg_expr(const Program *p, const Own *own, Node *expr, int nlocals, bool trace, const char *name);
 
 /* The most values the chunk's code has on the stack at once, above its
  * locals: each instruction's stack effect followed along every path. */

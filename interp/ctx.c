@@ -57,6 +57,31 @@ void ctx_set_query_frame(Ctx *c, int frame)
 	c->top_frame = frame;
 }
 
+int ctx_set_frame_own(Ctx *c, int frame, const Own *own)
+{
+	int i = -1 - frame;
+	if (i < 0)
+		return ST_OK;
+	if (i >= c->nframe_own) {
+		int n = i + 1 > 2 * c->nframe_own ? i + 1 : 2 * c->nframe_own;
+		const Own **grown = GC_MALLOC(sizeof *grown * (size_t)n);
+		if (!grown)
+			return ctx_fail(c, ST_MEMORY, "out of memory");
+		if (c->nframe_own)
+			memcpy(grown, c->frame_own, sizeof *grown * (size_t)c->nframe_own);
+		c->frame_own = grown;
+		c->nframe_own = n;
+	}
+	c->frame_own[i] = own;
+	return ST_OK;
+}
+
+const Own *ctx_frame_own(const Ctx *c, int frame)
+{
+	int i = -1 - frame;
+	return i >= 0 && i < c->nframe_own ? c->frame_own[i] : NULL;
+}
+
 int ctx_fail(Ctx *c, int status, const char *fmt, ...)
 {
 	va_list ap;

@@ -79,6 +79,10 @@ typedef struct Ctx {
 	 * ndecls + 1 up: frame ndecls + 1 + i is mcalls[i] */
 	MemberCall *mcalls;
 	int nmcalls, mccap;
+	/* explain mode: the nodes and source of the query each query frame
+	 * ran (frame -1 - i: frame_own[i]), which the program does not hold */
+	const Own **frame_own;
+	int nframe_own;
 	bool trace_truncated; /* the trace hit the memory limit: explanations are partial */
 	volatile sig_atomic_t *interrupt;
 	/* the last error */
@@ -103,6 +107,13 @@ void ctx_set_interrupt(Ctx *c, volatile sig_atomic_t *flag);
 /* The frame number the trace of the next query's own conditions is filed
  * under (negative; explain.c reads a query's explanation by it). */
 void ctx_set_query_frame(Ctx *c, int frame);
+/* Explain mode: the Own of the query that runs in (negative) frame, where
+ * the node ids of its trace are looked up (query_run sets it).  ST_OK, or
+ * ST_MEMORY (recorded) when there was no memory for it. */
+int ctx_set_frame_own(Ctx *c, int frame, const Own *own);
+/* The Own of frame: NULL for a decision's or a function's frame, or a
+ * query frame that has none. */
+const Own *ctx_frame_own(const Ctx *c, int frame);
 
 /* A context for running builtins outside an evaluation (constant folding):
  * the default limits, no facts, no memo. */

@@ -94,12 +94,14 @@ const Source *diag_find_source(const Diags *d, const char *file)
 	if (!file)
 		return NULL;
 	/* the very string first: several sources may share a name ("--query") */
-	for (int i = d->nsources - 1; i >= 0; i--)
-		if (d->sources[i]->path == file)
-			return d->sources[i];
-	for (int i = d->nsources - 1; i >= 0; i--)
-		if (strcmp(d->sources[i]->path, file) == 0)
-			return d->sources[i];
+	for (const Diags *l = d; l; l = l->parent)
+		for (int i = l->nsources - 1; i >= 0; i--)
+			if (l->sources[i]->path == file)
+				return l->sources[i];
+	for (const Diags *l = d; l; l = l->parent)
+		for (int i = l->nsources - 1; i >= 0; i--)
+			if (strcmp(l->sources[i]->path, file) == 0)
+				return l->sources[i];
 	return NULL;
 }
 

@@ -42,6 +42,7 @@ typedef struct Diags {
 	int nerrors, nwarnings;
 	const Source **sources;
 	int nsources;
+	const struct Diags *parent; /* where sources not found here are looked for (NULL: nowhere) */
 	int max_errors; /* stop recording after this many errors (0 = 100) */
 	Diag sink;      /* takes the hints of diagnostics past the budget */
 } Diags;

@@ -71,10 +71,12 @@ void disasm_chunk(const Program *p, const Chunk *ch, Buf *out)
 					buf_printf(out, "   ; %s.%s", p->facts[a]->name, t->def->fields[f].name);
 			}
 			break;
-		case OP_TRACE_COND:
-			if (a < p->nnodes)
-				buf_printf(out, "   ; %s", prog_node_text(p, p->nodes[a]));
+		case OP_TRACE_COND: {
+			const Node *n = prog_node(p, NULL, (int)a);
+			if (n)
+				buf_printf(out, "   ; %s", prog_node_text(p, n));
 			break;
+		}
 		default:
 			break;
 		}

@@ -151,6 +151,16 @@ static const MemberCall *frame_call(const Ctx *c, int frame)
 	return i >= 0 && i < c->nmcalls ? &c->mcalls[i] : NULL;
 }
 
+const Node *explain_cond(const Ctx *c, const TraceEv *e)
+{
+	return prog_node(c->p, ctx_frame_own(c, e->frame), e->a);
+}
+
+const char *explain_cond_text(const Ctx *c, const TraceEv *e)
+{
+	return prog_own_text(c->p, ctx_frame_own(c, e->frame), explain_cond(c, e));
+}
+
 /* Whether a condition is shown: in a short explanation, not one tested
  * for each item of a loop, nor one tested inside a function (the call
  * shows which case applied). */
@@ -159,7 +169,7 @@ static bool shown(const Ctx *c, const TraceEv *e, bool all)
 	if (all || c->explain_full)
 		return true;
 	const MemberCall *m = frame_call(c, e->frame);
-	return !c->p->nodes[e->a]->in_loop && (!m || c->p->funcs[m->func]->each);
+	return !explain_cond(c, e)->in_loop && (!m || c->p->funcs[m->func]->each);
 }
 
 /* Whether a call is shown as a call: always in a full explanation, else
@@ -462,10 +472,10 @@ static void text_body(const Ctx *c, const EvIndex *ix, const Decl *d, const Expl
 	ExplainSum s = *sum;
 	text_case(d, &s, v, b, depth);
 	for (int i = 0; i < s.nconds; i++) {
-		const Node *n = p->nodes[s.conds[i]->a];
+		const Node *n = explain_cond(c, s.conds[i]);
 		indent(b, depth + 1);
 		Value cv = s.conds[i]->v;
-		buf_printf(b, "%s %s: ", cond_word(n, cv), prog_node_text(p, n));
+		buf_printf(b, "%s %s: ", cond_word(n, cv), explain_cond_text(c, s.conds[i]));
 		fmt_value(p, cv, b);
 		missing_text(cv, b);
 		buf_puts(b, "\n");
@@ -644,11 +654,11 @@ static void json_body(const Ctx *c, const EvIndex *ix, const Decl *d, const Expl
 	json_case(d, s->kase, b);
 	buf_puts(b, ",\"conditions\":[");
 	for (int i = 0; i < s->nconds; i++) {
-		const Node *n = p->nodes[s->conds[i]->a];
+		const Node *n = explain_cond(c, s->conds[i]);
 		if (i)
 			buf_puts(b, ",");
 		buf_puts(b, "{\"text\":");
-		const char *t = prog_node_text(p, n);
+		const char *t = explain_cond_text(c, s->conds[i]);
 		buf_json_str(b, t, strlen(t));
 		buf_puts(b, ",\"value\":");
 		fmt_json(p, s->conds[i]->v, b);

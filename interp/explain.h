@@ -31,6 +31,10 @@ typedef struct ExplainSum {
 	int nconds, nfacts, nuses, ncalls, nnotes;
 } ExplainSum;
 void explain_summarize(const Ctx *c, int frame, ExplainSum *s);
+/* The condition a TR_COND event records, and its source text: a query's
+ * own nodes are found through the Own its frame ran with (ctx_frame_own). */
+const Node *explain_cond(const Ctx *c, const TraceEv *e);
+const char *explain_cond_text(const Ctx *c, const TraceEv *e);
 /* "exception 'fast'", "row 2", "the value from 2025-05-01" ... */
 const char *explain_case_name(const Decl *d, int i);
 

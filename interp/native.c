@@ -41,6 +41,7 @@ bool native_by_default(void)
 
 #include "compile.h"
 #include "opcodes.h"
+#include "protect.h"
 #include "vmrt.h"
 
 _Static_assert(sizeof(Value) == 16 && offsetof(Value, as) == 8, "a Value is two 64-bit words");
@@ -59,7 +60,7 @@ _Static_assert(sizeof(date_t) == 4, "dates are 32-bit");
 	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
 	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
 	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
-	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks)
+	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release)
 
 static struct {
 #define X(n) __typeof__(gcc_jit_##n) *n;
@@ -581,12 +582,12 @@ static enum gcc_jit_comparison order_op(OpCode op)
 	}
 }
 
-/* LT, LE, GT, GE (two slots) and GEK, LTK (a slot and a constant). */
-static void emit_compare(Gen *g, OpCode op, int kidx)
+/* Comparisons with an unknown side: against a constant the slot a stays
+ * as it is, else it becomes the union of both sides' unknowns; either way
+ * on to `done`.  The code after this runs for two known sides. */
+static void unknown_first(Gen *g, bool konst, int a, int b, gcc_jit_block *done)
 {
-	bool konst = op == OP_GEK || op == OP_LTK;
-	int a = top(g, konst ? 0 : 1), b = top(g, 0);
-	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
+	gcc_jit_block *unk = block(g), *known = block(g);
 	R u = konst ? is_unknown(g, a) : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, g->x->t_bool, is_unknown(g, a), is_unknown(g, b));
 	J.block_end_with_conditional(g->b, NULL, u, unk, known);
 	g->b = unk;
@@ -594,17 +595,38 @@ static void emit_compare(Gen *g, OpCode op, int kidx)
 		emit_union(g, a, a, b);
 	jump(g, done);
 	g->b = known;
-	R r;
-	if (konst) {
-		uint64_t w[2];
-		words(g->ch->k[kidx], w);
-		LV kv = temp(g, g->x->t_v);
-		set(g, J.lvalue_access_field(kv, NULL, g->x->w0), cl(g, g->x->t_u64, (long long)w[0]));
-		set(g, J.lvalue_access_field(kv, NULL, g->x->w1), cl(g, g->x->t_u64, (long long)w[1]));
-		r = order(g, a, cl(g, g->x->t_u64, (long long)w[0]), cl(g, g->x->t_u64, (long long)w[1]), rv(kv));
-	} else {
-		r = order(g, a, rv(w0(g, b)), rv(w1(g, b)), rv(slot(g, b)));
+}
+
+/* The right side of a comparison: the constant K[kidx] or slot b, as its
+ * two words and as a whole Value. */
+static void other_side(Gen *g, bool konst, int kidx, int b, R *b0, R *b1, R *whole)
+{
+	if (!konst) {
+		*b0 = rv(w0(g, b));
+		*b1 = rv(w1(g, b));
+		*whole = rv(slot(g, b));
+		return;
 	}
+	uint64_t w[2];
+	words(g->ch->k[kidx], w);
+	*b0 = cl(g, g->x->t_u64, (long long)w[0]);
+	*b1 = cl(g, g->x->t_u64, (long long)w[1]);
+	LV kv = temp(g, g->x->t_v);
+	set(g, J.lvalue_access_field(kv, NULL, g->x->w0), *b0);
+	set(g, J.lvalue_access_field(kv, NULL, g->x->w1), *b1);
+	*whole = rv(kv);
+}
+
+/* LT, LE, GT, GE (two slots) and GEK, LTK (a slot and a constant). */
+static void emit_compare(Gen *g, OpCode op, int kidx)
+{
+	bool konst = op == OP_GEK || op == OP_LTK;
+	int a = top(g, konst ? 0 : 1), b = top(g, 0);
+	gcc_jit_block *done = g->at[g->pc + 1];
+	unknown_first(g, konst, a, b, done);
+	R b0, b1, bval;
+	other_side(g, konst, kidx, b, &b0, &b1, &bval);
+	R r = order(g, a, b0, b1, bval);
 	set_bool(g, a, cmp(g, order_op(op), r, ci(g, 0)));
 	jump(g, done);
 }
@@ -622,31 +644,11 @@ static void emit_equal(Gen *g, OpCode op, int kidx)
 	Jit *x = g->x;
 	bool konst = op == OP_EQK;
 	int a = top(g, konst ? 0 : 1), b = top(g, 0);
-	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
-	R u = konst ? is_unknown(g, a) : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, is_unknown(g, a), is_unknown(g, b));
-	J.block_end_with_conditional(g->b, NULL, u, unk, known);
-	g->b = unk;
-	if (!konst)
-		emit_union(g, a, a, b);
-	jump(g, done);
-	g->b = known;
+	gcc_jit_block *done = g->at[g->pc + 1];
+	unknown_first(g, konst, a, b, done);
 	LV eq = temp(g, x->t_int);
 	R b0, b1, bval;
-	LV kv = NULL;
-	uint64_t w[2];
-	if (konst) {
-		words(g->ch->k[kidx], w);
-		b0 = cl(g, x->t_u64, (long long)w[0]);
-		b1 = cl(g, x->t_u64, (long long)w[1]);
-		kv = temp(g, x->t_v);
-		set(g, J.lvalue_access_field(kv, NULL, x->w0), b0);
-		set(g, J.lvalue_access_field(kv, NULL, x->w1), b1);
-		bval = rv(kv);
-	} else {
-		b0 = rv(w0(g, b));
-		b1 = rv(w1(g, b));
-		bval = rv(slot(g, b));
-	}
+	other_side(g, konst, kidx, b, &b0, &b1, &bval);
 	gcc_jit_block *fast = block(g), *slow = block(g), *out = block(g);
 	R same = cmp(g, GCC_JIT_COMPARISON_EQ, rv(w0(g, a)), b0);
 	if (!konst || in_place(g->ch->k[kidx])) {
@@ -1118,13 +1120,23 @@ static int translate_all(Jit *x, const Program *p, const bool *need, char **name
 	return n;
 }
 
+/* When the program's native code is garbage, so is the compiler's result
+ * that holds the code. */
+static void release_result(void *obj, void *res)
+{
+	(void)obj;
+	J.result_release(res);
+}
+
 /* Look the translated functions up and attach them to p; how many. */
 static int attach(Program *p, gcc_jit_result *res, char **names)
 {
-	Native *nat = GC_MALLOC(sizeof *nat);
+	/* an object of its own (not a load's arena), for its finalizer */
+	Native *nat = GC_malloc(sizeof *nat);
+	if (!nat)
+		pr_throw(ST_MEMORY);
 	nat->dfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
 	nat->ffn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->nfuncs + 1));
-	nat->result = res;
 	nat->nchunks = p->ndecls + p->nfuncs;
 	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
 		if (!names[i])
@@ -1134,9 +1146,66 @@ static int attach(Program *p, gcc_jit_result *res, char **names)
 		memcpy(slotp, &code, sizeof code);
 		nat->ndone += code != NULL;
 	}
-	if (nat->ndone) /* published whole: a reader sees all of it or nothing */
-		__atomic_store_n(&p->native, nat, __ATOMIC_RELEASE);
+	if (!nat->ndone)
+		return 0;
+	nat->result = res;
+	GC_REGISTER_FINALIZER(nat, release_result, res, NULL, NULL);
+	/* published whole: a reader sees all of it or nothing */
+	__atomic_store_n(&p->native, nat, __ATOMIC_RELEASE);
 	return nat->ndone;
+}
+
+/* One compile, run as a protected call: running out of memory on the way
+ * leaves the lock and the compiler's context to native_compile to let go. */
+typedef struct Build {
+	Program *p;
+	const Chunk *const *roots;
+	int nroots;
+	Jit x;
+	gcc_jit_result *res;
+	int done;
+	const char *why;
+} Build;
+
+static void build_body(void *ud)
+{
+	Build *b = ud;
+	Program *p = b->p;
+	make_types(&b->x);
+	char **names = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + p->nfuncs + 1));
+	bool *need = NULL;
+	if (b->roots) {
+		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
+		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
+		reach(p, b->roots, b->nroots, need);
+	}
+	if (translate_all(&b->x, p, need, names) == 0) {
+		b->why = "no decision or function is covered by the native tier";
+		return;
+	}
+	b->res = J.context_compile(b->x.j);
+	if (!b->res) {
+		const char *err = J.context_get_first_error(b->x.j);
+		b->why = xprintf("the compiler failed: %s", err ? err : "no reason given");
+		return;
+	}
+	b->done = attach(p, b->res, names);
+	if (b->done)
+		b->res = NULL; /* the program's now */
+}
+
+static gcc_jit_context *new_context(void)
+{
+	gcc_jit_context *j = J.context_acquire();
+	if (!j)
+		return NULL;
+	const char *level = getenv("EDICT_JIT_O");
+	J.context_set_int_option(j, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, level ? atoi(level) : 1);
+	J.context_set_bool_print_errors_to_stderr(j, 0); /* the library never prints */
+	J.context_set_bool_allow_unreachable_blocks(j, 1); /* a jump table's last resort */
+	if (getenv("EDICT_JIT_DUMP"))
+		J.context_set_bool_option(j, GCC_JIT_BOOL_OPTION_DUMP_INITIAL_GIMPLE, 1);
+	return j;
 }
 
 int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why)
@@ -1151,29 +1220,18 @@ int native_compile(Program *p, const Chunk *const *roots, int nroots, const char
 		return 0;
 	}
 	pthread_mutex_lock(&compile_lock);
-	Jit x = {.j = J.context_acquire()};
-	J.context_set_int_option(x.j, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, getenv("EDICT_JIT_O") ? atoi(getenv("EDICT_JIT_O")) : 1);
-	J.context_set_bool_print_errors_to_stderr(x.j, 0); /* the library never prints */
-	J.context_set_bool_allow_unreachable_blocks(x.j, 1); /* a jump table's last resort */
-	if (getenv("EDICT_JIT_DUMP"))
-		J.context_set_bool_option(x.j, GCC_JIT_BOOL_OPTION_DUMP_INITIAL_GIMPLE, 1);
-	make_types(&x);
-	char **names = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + p->nfuncs + 1));
-	bool *need = NULL;
-	if (roots) {
-		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
-		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
-		reach(p, roots, nroots, need);
-	}
-	int n = translate_all(&x, p, need, names);
-	gcc_jit_result *res = n ? J.context_compile(x.j) : NULL;
-	if (!res && n && why)
-		*why = xprintf("the compiler failed: %s", J.context_get_first_error(x.j) ? J.context_get_first_error(x.j) : "no reason given");
-	int done = res ? attach(p, res, names) : 0;
-	/* the result outlives the context; the context's memory goes now */
-	J.context_release(x.j);
+	Build b = {.p = p, .roots = roots, .nroots = nroots, .x = {.j = new_context()}};
+	int st = b.x.j ? pr_call(build_body, &b) : ST_MEMORY;
+	if (b.res)
+		J.result_release(b.res);
+	if (b.x.j)
+		J.context_release(b.x.j); /* the result outlives its context */
 	pthread_mutex_unlock(&compile_lock);
-	return done;
+	if (why)
+		*why = st == ST_OK ? b.why : "out of memory";
+	if (st != ST_OK)
+		pr_pass(st);
+	return st == ST_OK ? b.done : 0;
 }
 
 #else /* no libgccjit header at build time: everything is interpreted */

@@ -139,19 +139,44 @@ Decl *prog_find_fact(const Program *p, const char *name)
 	return NULL;
 }
 
-static const char *span_text(const Program *p, const Node *n);
-
-/* A cell test of a table reads as its column and the test: "applicant.age: < 18". */
-const char *prog_node_text(const Program *p, const Node *n)
+Own *prog_own(const Program *p, const Source *src)
 {
-	if (n->column)
-		return xprintf("%s: %s", span_text(p, n->column), span_text(p, n));
-	return span_text(p, n);
+	Own *o = GC_MALLOC(sizeof *o);
+	o->diags = diag_new();
+	o->diags->parent = p->diags;
+	if (src)
+		diag_add_source(o->diags, src);
+	return o;
 }
 
-static const char *span_text(const Program *p, const Node *n)
+const Node *prog_node(const Program *p, const Own *o, int id)
 {
-	const Source *src = p && p->diags ? diag_find_source(p->diags, n->loc.file) : NULL;
+	if (id >= 0 && id < p->nnodes)
+		return p->nodes[id];
+	if (o && id >= p->nnodes && id - p->nnodes < o->nnodes)
+		return o->nodes[id - p->nnodes];
+	return NULL;
+}
+
+static const char *span_text(const Diags *d, const Node *n);
+
+const char *prog_node_text(const Program *p, const Node *n)
+{
+	return prog_own_text(p, NULL, n);
+}
+
+/* A cell test of a table reads as its column and the test: "applicant.age: < 18". */
+const char *prog_own_text(const Program *p, const Own *o, const Node *n)
+{
+	const Diags *d = o ? o->diags : p ? p->diags : NULL;
+	if (n->column)
+		return xprintf("%s: %s", span_text(d, n->column), span_text(d, n));
+	return span_text(d, n);
+}
+
+static const char *span_text(const Diags *d, const Node *n)
+{
+	const Source *src = d ? diag_find_source(d, n->loc.file) : NULL;
 	if (!src || n->loc.line <= 0)
 		return n->text ? n->text : "?";
 	const char *end = src->text + src->len;

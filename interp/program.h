@@ -101,11 +101,13 @@ typedef struct Program {
 	 * (cg_traced): a whole chunk is built, then published with an atomic
 	 * store; two threads may both build one, and either stays. */
 	Chunk **dchunk_tr, **fchunk_tr;
-	/* Every expression node by id, for explanations, and the sources with
-	 * their diagnostics: compiling a query, a test's `given` or a fact's
-	 * Edict value adds to them (chk_query, using the checker's tables in
-	 * chk).  A host that shares the program between threads compiles under
-	 * a write lock and reads nodes and sources under a read lock (api.c). */
+	/* Every expression node of the rules by id, for explanations, and the
+	 * sources with their diagnostics: complete after the load.  What is
+	 * checked later (a query, the REPL's `set`, a fact's Edict value) keeps
+	 * its nodes and source in an Own of its own, so that they go when it
+	 * goes.  Checking it uses the checker's tables and state in chk: a
+	 * host that shares the program between threads checks under a write
+	 * lock (api.c). */
 	Node **nodes;
 	int nnodes;
 	Diags *diags;
@@ -114,6 +116,20 @@ typedef struct Program {
 	 * set by native_compile before any thread evaluates, then read-only. */
 	const struct Native *native;
 } Program;
+
+/* What an expression checked after the load owns instead of adding it to
+ * the program: its nodes, numbered from the program's nnodes up, and its
+ * source, in a list of its own whose lookups go on to the program's. */
+typedef struct Own {
+	Node **nodes;
+	int nnodes;
+	Diags *diags;
+} Own;
+
+/* An Own for an expression written in src (NULL: none). */
+Own *prog_own(const Program *p, const Source *src);
+/* The node numbered id: the program's, else o's; NULL for an id neither has. */
+const Node *prog_node(const Program *p, const Own *o, int id);
 
 /* Types shared by the checker, the facts loader and the printer. */
 extern const Type ty_error, ty_bool, ty_int, ty_dec, ty_money, ty_pct, ty_date, ty_dur, ty_str, ty_hs, ty_empty;
@@ -137,5 +153,7 @@ Decl *prog_find_fact(const Program *p, const char *name);
 const char *prog_case_label(const Decl *d, int i);
 /* The text of a node's source span (for explanations). */
 const char *prog_node_text(const Program *p, const Node *n);
+/* The same for a node that may be o's, read from o's source (o may be NULL). */
+const char *prog_own_text(const Program *p, const Own *o, const Node *n);
 
 #endif

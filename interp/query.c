@@ -47,8 +47,9 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 		q->expr = named;
 		q->type = named->type;
 		q->decl = named->decl->index;
-		q->plain = cg_expr(p, named, 0, false, text);
-		q->traced = cg_expr(p, named, 0, true, text);
+		q->own = prog_own(p, NULL);
+		q->plain = cg_expr(p, q->own, named, 0, false, text);
+		q->traced = cg_expr(p, q->own, named, 0, true, text);
 		return q;
 	}
 	Source *src = GC_MALLOC(sizeof *src);
@@ -59,10 +60,9 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 	Node *e = parse_expr(src, d);
 	if (!e || d->nerrors > before)
 		return NULL;
-	/* the program's diagnostics must be able to quote this text too */
-	diag_add_source(p->diags, src);
+	Own *own = prog_own(p, src);
 	int nlocals = 0;
-	const Type *t = chk_query(p, e, NULL, d, &nlocals);
+	const Type *t = chk_query(p, own, e, NULL, d, &nlocals);
 	if (d->nerrors > before)
 		return NULL;
 	Query *q = GC_MALLOC(sizeof *q);
@@ -70,13 +70,16 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 	q->expr = e;
 	q->type = t;
 	q->decl = e->kind == N_NAME && e->ref == R_DECL ? e->decl->index : -1;
-	q->plain = cg_expr(p, e, nlocals, false, text);
-	q->traced = cg_expr(p, e, nlocals, true, text);
+	q->own = own;
+	q->plain = cg_expr(p, own, e, nlocals, false, text);
+	q->traced = cg_expr(p, own, e, nlocals, true, text);
 	return q;
 }
 
 int query_run(Ctx *c, const Query *q, Value *out)
 {
+	if (c->trace && ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
+		return c->status;
 	if (q->decl >= 0) {
 		if (c->trace) {
 			/* record the decision as used by the query, then decide it */
@@ -93,7 +96,7 @@ static const char *describe_failure(Program *p, Ctx *c, Node *e, Value got)
 {
 	/* for `a = b`, say what a actually was */
 	if (e->kind == N_BINARY && e->op == BIN_EQ) {
-		Chunk *lhs = cg_expr(p, e->kids[0], 64, false, "expect");
+		Chunk *lhs = cg_expr(p, NULL, e->kids[0], 64, false, "expect");
 		Value v;
 		if (vm_eval_chunk(c, lhs, &v) == ST_OK) {
 			const char *s = fmt_value_str(p, v);
@@ -156,7 +159,7 @@ static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 		TestStep *s = &t->steps[j];
 		if (s->kind != TS_GIVEN)
 			continue;
-		Chunk *ch = cg_expr(p, s->expr, 64, false, "given");
+		Chunk *ch = cg_expr(p, NULL, s->expr, 64, false, "given");
 		Value v;
 		int st = vm_eval_chunk(c, ch, &v);
 		if (cov)
@@ -180,7 +183,7 @@ static const char *run_test(Program *p, Decl *t, Loc *where, Coverage *cov)
 		TestStep *s = &t->steps[j];
 		if (s->kind != TS_EXPECT)
 			continue;
-		Chunk *ch = cg_expr(p, s->expr, t->nlocals + 8, false, "expect");
+		Chunk *ch = cg_expr(p, NULL, s->expr, t->nlocals + 8, false, "expect");
 		Value v;
 		int st = vm_eval_chunk(c, ch, &v);
 		if (cov)
@@ -262,7 +265,7 @@ int query_run_checks(Program *p, date_t as_of, Diags *d)
 static const char *value_text(Program *p, Ctx *c, Node *e)
 {
 	Value v;
-	if (vm_eval_chunk(c, cg_expr(p, e, 64, false, "check"), &v) != ST_OK)
+	if (vm_eval_chunk(c, cg_expr(p, NULL, e, 64, false, "check"), &v) != ST_OK)
 		return NULL;
 	return fmt_value_str(p, v);
 }
@@ -274,7 +277,8 @@ static const char *seen_values(Program *p, Ctx *c, Node *e)
 {
 	if (e->kind == N_BINARY && e->op == BIN_AND) {
 		Value v;
-		if (vm_eval_chunk(c, cg_expr(p, e->kids[0], 64, false, "check"), &v) == ST_OK && v.tag == V_BOOL && !v.as.i)
+		if (vm_eval_chunk(c, cg_expr(p, NULL, e->kids[0], 64, false, "check"), &v) == ST_OK && v.tag == V_BOOL &&
+		    !v.as.i)
 			return seen_values(p, c, e->kids[0]);
 		return seen_values(p, c, e->kids[1]);
 	}

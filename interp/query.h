@@ -16,12 +16,19 @@ typedef struct Query {
 	const Type *type;
 	int decl; /* the decision the query names, or -1 for an expression */
 	Chunk *plain, *traced;
+	/* its nodes and its source: the program never holds them, so they go
+	 * with the query; own->diags also finds the program's sources, for
+	 * quoting a runtime error wherever it is */
+	Own *own;
 } Query;
 
 /* Parse, check and compile a query.  NULL after reporting to d.
- * name labels the source in messages ("--query", "<repl>"). */
+ * name labels the source in messages ("--query", "<repl>").  The program
+ * does not grow (Own), but the checker's state is written: a host sharing
+ * the program between threads compiles under a lock (api.c). */
 Query *query_compile(Program *p, const char *text, const char *name, Diags *d);
-/* Evaluate; the traced chunk runs when c->trace is set. */
+/* Evaluate; the traced chunk runs when c->trace is set, its trace filed
+ * under c->top_frame with the query's own nodes (ctx_frame_own). */
 int query_run(Ctx *c, const Query *q, Value *out);
 
 /* Run every test of the rule set; writes a line per test and a closing

@@ -165,7 +165,7 @@ void whatif_reasons(const Ctx *a, const Ctx *b, int d, const char *in, Buf *out)
 		const char *x = truth_word(p, was->v), *y = truth_word(p, sb.conds[i]->v);
 		if (strcmp(x, y) == 0)
 			continue;
-		const char *line = xprintf("%s    %s: %s -> %s\n", in, prog_node_text(p, p->nodes[sb.conds[i]->a]), x, y);
+		const char *line = xprintf("%s    %s: %s -> %s\n", in, explain_cond_text(b, sb.conds[i]), x, y);
 		bool dup = false;
 		for (int k = 0; k < nsaid && !dup; k++)
 			dup = strcmp(said[k], line) == 0;

@@ -229,7 +229,7 @@ static bool eval_node(W *w, Node *n, Value *out)
 	}
 	if (w->stop || free_locals(n, false))
 		return false;
-	Chunk *ch = cg_expr(w->p, n, w->nlocals + 8, false, "why");
+	Chunk *ch = cg_expr(w->p, NULL, n, w->nlocals + 8, false, "why");
 	int st = vm_eval_chunk(w->now, ch, out);
 	if (st != ST_OK) {
 		failed(w, w->now, st);

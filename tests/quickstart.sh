@@ -25,8 +25,9 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 # installed with pip into a virtual environment (python/); genhtml reads
 # `edict test --lcov` and the line coverage of the sanitizer run (lcov); the editor packages are tested with a headless
 # Neovim and with npm's vscode-textmate (editors/); the site that `edict doc`
-# writes is opened in headless chromium too (doc.browser)
-[ "$mode" = test ] && packages="$packages clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
+# writes is opened in headless chromium too (doc.browser); the native tier
+# (--native) is built against libgccjit's header and its suites run with it
+[ "$mode" = test ] && packages="$packages libgccjit-12-dev clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
 	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
 	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools
 	neovim nodejs npm lcov"

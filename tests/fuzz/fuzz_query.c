@@ -22,7 +22,7 @@
 #include "query.h"
 
 static Program *prog;
-static int nsources; /* the program's quoted sources before any query */
+static int nnodes, nsources; /* the program's nodes and sources: no query adds to them */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -41,6 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			fputs(diag_render(d, &d->items[i], false), stderr);
 		__builtin_trap();
 	}
+	nnodes = prog->nnodes;
 	nsources = prog->diags->nsources;
 	return 0;
 }
@@ -91,13 +92,13 @@ static void given(Ctx *c, const char *line)
 	TestStep *s = parse_given(src, d);
 	if (!s)
 		return;
-	diag_add_source(prog->diags, src);
+	Own *own = prog_own(prog, src);
 	int nlocals = 0;
-	if (!chk_given(prog, s, d, &nlocals) || d->nerrors)
+	if (!chk_given(prog, own, s, d, &nlocals) || d->nerrors)
 		return;
 	vm_reset(c);
 	Value v;
-	int st = vm_eval_chunk(c, cg_expr(prog, s->expr, nlocals, false, "given"), &v);
+	int st = vm_eval_chunk(c, cg_expr(prog, own, s->expr, nlocals, false, "given"), &v);
 	FUZZ_ASSERT(st >= ST_OK && st <= ST_INTERRUPTED);
 	if (st != ST_OK)
 		return;
@@ -132,9 +133,8 @@ static void one_input(void *ud)
 		else
 			ask(c, lines[i]);
 	}
-	/* query_compile keeps each query's text for quoting in messages; forget
-	 * them, or the shared program grows with every input */
-	prog->diags->nsources = nsources;
+	/* a query owns its nodes and text: the shared program never grows */
+	FUZZ_ASSERT(prog->nnodes == nnodes && prog->diags->nsources == nsources);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -104,7 +104,7 @@ static void evaluate(Program *p)
 			if (s->kind != TS_GIVEN)
 				continue;
 			Value v;
-			st = vm_eval_chunk(tc, cg_expr(p, s->expr, 64, false, "given"), &v);
+			st = vm_eval_chunk(tc, cg_expr(p, NULL, s->expr, 64, false, "given"), &v);
 			check_status(tc, st);
 			if (st == ST_OK)
 				facts_set_path(tc, s->fact, s->slots ? s->slots + 1 : NULL, s->npath - 1, v);
@@ -115,7 +115,8 @@ static void evaluate(Program *p)
 			if (s->kind != TS_EXPECT)
 				continue;
 			Value v;
-			check_status(tc, vm_eval_chunk(tc, cg_expr(p, s->expr, t->nlocals + 8, false, "expect"), &v));
+			Chunk *ch = cg_expr(p, NULL, s->expr, t->nlocals + 8, false, "expect");
+			check_status(tc, vm_eval_chunk(tc, ch, &v));
 		}
 	}
 	Buf b = {0};

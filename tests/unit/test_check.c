@@ -502,12 +502,12 @@ Test(check, given_paths)
 	s.expr = parse_expr(tu_source("<given>", "14%"), d);
 	cr_assert_not_null(s.expr);
 	int nlocals = 0;
-	cr_assert(chk_given(p, &s, d, &nlocals));
+	cr_assert(chk_given(p, prog_own(p, NULL), &s, d, &nlocals));
 	cr_assert_str_eq(ty_name(s.type), "percentage");
 
 	const char *bad_path[] = {"company", "us_export_shar"};
 	s.path = bad_path;
-	cr_assert_not(chk_given(p, &s, d, &nlocals));
+	cr_assert_not(chk_given(p, prog_own(p, NULL), &s, d, &nlocals));
 	cr_assert_str_eq(d->items[d->n - 1].msg, "unknown fact 'company.us_export_shar'; did you mean 'company.us_export_share'?");
 }
 

@@ -160,3 +160,17 @@ Test(diag, printf_helpers)
 	cr_assert_str_eq(diag_severity_name(SEV_WARNING), "warning");
 	cr_assert_str_eq(diag_severity_name(SEV_NOTE), "note");
 }
+
+/* A list's sources go on to its parent's: a query's own text, then the rules'. */
+Test(diag, sources_are_found_in_the_parent_list_too)
+{
+	Diags *rules = with_source();
+	Source q = {"--query", "priority and x", 14, NULL, 0};
+	Diags *own = diag_new();
+	own->parent = rules;
+	diag_add_source(own, &q);
+	cr_assert_eq(diag_find_source(own, "--query"), &q);
+	cr_assert_eq(diag_find_source(own, SRC.path), &SRC);
+	cr_assert_null(diag_find_source(rules, "--query"), "a parent never sees its children's sources");
+	cr_assert_null(diag_find_source(own, "other.edict"));
+}

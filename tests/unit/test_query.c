@@ -6,13 +6,18 @@
  * count, and say for a failed `expect x = v` what x actually was;
  * query_run_checks must turn failed checks into diagnostics of the check's
  * severity, naming the failing items of a `for ... showing` check.
+ * Compiling a query must leave the shared program as it was: the query
+ * keeps its own nodes and text, and its explanation finds them.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
 #include <string.h>
 
+#include "check.h"
+#include "explain.h"
 #include "facts.h"
 #include "load.h"
+#include "parse.h"
 #include "query.h"
 #include "unit.h"
 
@@ -205,4 +210,105 @@ Test(query, one_context_many_queries)
 		cr_assert_eq(query_run(c, q, &v), ST_OK, "%s", c->errmsg);
 		cr_assert_str_eq(fmt_value_str(p, v), want[i], "%s", qs[i]);
 	}
+}
+
+/* ------------------------------------------------ queries own their nodes */
+
+static const char *FACTS14 = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\"}}";
+
+/* q compiled and run traced in c under frame, its explanation as text. */
+static const char *explained(Ctx *c, const char *q, int frame)
+{
+	Diags *d = diag_new();
+	Query *qq = query_compile((Program *)c->p, q, "--query", d);
+	cr_assert_not_null(qq, "%s", d->n ? d->items[0].msg : "");
+	ctx_set_query_frame(c, frame);
+	Value v;
+	cr_assert_eq(query_run(c, qq, &v), ST_OK, "%s", c->errmsg);
+	Buf b = {0};
+	explain_text(c, frame, q, v, &b, NULL);
+	return buf_cstr(&b);
+}
+
+static Ctx *traced_ctx(Program *p)
+{
+	Ctx *c = vm_new(p);
+	const char *err;
+	cr_assert_eq(facts_load_json(c, FACTS14, strlen(FACTS14), "f.json", &err), ST_OK);
+	ctx_set_trace(c, true);
+	vm_reset(c);
+	return c;
+}
+
+Test(query, compiling_queries_leaves_the_program_as_it_was)
+{
+	Program *p = prog(RULES);
+	int nodes = p->nnodes, sources = p->diags->nsources;
+	const char *first = "eligible and company.us_export_share >= 12%";
+	const char *want = explained(traced_ctx(p), first, -1);
+	cr_assert(strstr(want, "holds   company.us_export_share >= 12%: true\n"), "%s", want);
+	cr_assert(strstr(want, "holds   eligible: true\n"), "%s", want);
+	Diags *d = diag_new();
+	for (int i = 0; i < 3000; i++) {
+		const char *q = xprintf("priority or company.us_export_share * %d > priority_share + %d%%", i, i);
+		Query *qq = query_compile(p, q, "--query", d);
+		cr_assert_not_null(qq, "%s", d->n ? d->items[0].msg : q);
+		cr_assert_gt(qq->own->nnodes, 0);
+		cr_assert_eq(qq->own->nodes[0]->id, p->nnodes, "a query's nodes are numbered after the program's");
+	}
+	cr_assert_eq(d->n, 0);
+	cr_assert_eq(p->nnodes, nodes, "compiling queries added %d nodes to the program", p->nnodes - nodes);
+	cr_assert_eq(p->diags->nsources, sources, "compiling queries added sources to the program");
+	/* the same explanation afterwards: the query's conditions by its own text */
+	cr_assert_str_eq(explained(traced_ctx(p), first, -1), want);
+}
+
+Test(query, each_query_frame_explains_its_own_conditions)
+{
+	Program *p = prog(RULES);
+	Ctx *c = traced_ctx(p);
+	/* two queries in one context, as `edict eval` runs them: each its frame */
+	(void)explained(c, "eligible and company.us_export_share >= 12%", -2);
+	(void)explained(c, "company.us_export_share < 5% or priority", -3);
+	Buf a = {0}, b = {0};
+	explain_text(c, -2, "first", val_bool(true), &a, NULL);
+	explain_text(c, -3, "second", val_bool(true), &b, NULL);
+	cr_assert(strstr(buf_cstr(&a), "holds   company.us_export_share >= 12%: true\n"), "%s", buf_cstr(&a));
+	cr_assert_null(strstr(buf_cstr(&a), "< 5%"), "%s", buf_cstr(&a));
+	cr_assert(strstr(buf_cstr(&b), "fails   company.us_export_share < 5%: false\n"), "%s", buf_cstr(&b));
+	cr_assert(strstr(buf_cstr(&b), "holds   priority: true\n"), "%s", buf_cstr(&b));
+}
+
+Test(query, a_runtime_error_in_a_query_quotes_the_query)
+{
+	Program *p = prog(RULES);
+	int sources = p->diags->nsources;
+	Ctx *c = traced_ctx(p);
+	Diags *d = diag_new();
+	Query *q = query_compile(p, "1 / (company.us_export_share - 14%) > 1", "--query", d);
+	cr_assert_not_null(q);
+	Value v;
+	cr_assert_eq(query_run(c, q, &v), ST_RUNTIME);
+	Diag dg = {SEV_ERROR, c->errloc, c->errmsg, NULL};
+	cr_assert_str_eq(diag_render(q->own->diags, &dg, false), "--query:1:1: error: division by zero\n"
+								  " 1 | 1 / (company.us_export_share - 14%) > 1\n"
+								  "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
+	cr_assert_eq(p->diags->nsources, sources);
+}
+
+Test(query, a_given_value_checked_after_the_load_keeps_its_nodes)
+{
+	Program *p = prog(RULES);
+	int nodes = p->nnodes;
+	const char *path[] = {"company", "us_export_share"};
+	TestStep s = {.kind = TS_GIVEN, .path = path, .npath = 2};
+	Diags *d = diag_new();
+	const Source *src = tu_source("<repl>", "priority_share + 2%");
+	s.expr = parse_expr(src, d);
+	Own *own = prog_own(p, src);
+	int nlocals = 0;
+	cr_assert(chk_given(p, own, &s, d, &nlocals), "%s", d->n ? d->items[0].msg : "");
+	cr_assert_eq(p->nnodes, nodes);
+	cr_assert_eq(own->nnodes, 3, "the sum and its two sides");
+	cr_assert_str_eq(prog_own_text(p, own, s.expr), "priority_share + 2%");
 }
