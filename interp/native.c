@@ -38,7 +38,9 @@ bool native_by_default(void)
 #include <dlfcn.h>
 #include <libgccjit.h>
 #include <pthread.h>
+#include <signal.h>
 
+#include "builtins.h"
 #include "compile.h"
 #include "opcodes.h"
 #include "protect.h"
@@ -60,7 +62,7 @@ _Static_assert(sizeof(date_t) == 4, "dates are 32-bit");
 	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
 	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
 	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
-	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release)
+	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call)
 
 static struct {
 #define X(n) __typeof__(gcc_jit_##n) *n;
@@ -123,6 +125,9 @@ typedef struct Jit {
 	gcc_jit_type *t_int, *t_i64, *t_u64, *t_u32, *t_u8, *t_void, *t_ptr, *t_char_p, *t_v, *t_vp, *t_bool;
 	gcc_jit_field *w0, *w1;
 	R helper[H__COUNT];
+	const Program *p;
+	gcc_jit_function **fns; /* per chunk (decls, then functions): its function, or NULL */
+	int **depths;           /* per chunk: cg_stack_depths */
 } Jit;
 
 static gcc_jit_type *sig_type(Jit *x, char k)
@@ -427,12 +432,50 @@ static void emit_fact(Gen *g, int k, int a)
 	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, facts, ci(g, a))));
 }
 
+static LV state_of(Gen *g, int d)
+{
+	gcc_jit_type *t = J.type_get_pointer(g->x->t_u8);
+	return J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, state, g->x->t_ptr)), t), ci(g, d));
+}
+
+/* A decision in machine code, decided where the memo misses: what the
+ * interpreter's decide does outside explain mode, with a direct call. */
+static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
+{
+	Jit *x = g->x;
+	gcc_jit_block *cycle = block(g), *go = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, cast(g, rv(state_of(g, d)), x->t_int), ci(g, DS_DECIDING)), cycle, go);
+	g->b = cycle; /* the interpreter's decide says which decision depends on itself */
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d), abs_slot(g, k)};
+	J.block_add_eval(g->b, NULL, call(g, H_DECIDE, 5, args));
+	J.block_end_with_return(g->b, NULL, rv(g->dummy));
+	g->b = go;
+	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, DS_DECIDING));
+	LV saved = temp(g, x->t_int), v = temp(g, x->t_v);
+	set(g, saved, rv(CTX(g, frame, x->t_int)));
+	set(g, CTX(g, frame, x->t_int), ci(g, d));
+	set(g, CTX(g, stack_top, x->t_int), abs_slot(g, k));
+	steps_out(g);
+	R cargs[2] = {g->c, ci(g, -1)};
+	set(g, v, J.context_new_call(g->j, NULL, x->fns[d], 2, cargs));
+	steps_in(g);
+	reload(g);
+	set(g, CTX(g, frame, x->t_int), rv(saved));
+	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
+	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), rv(v));
+	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
+	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), rv(CTX(g, epoch, x->t_u32)));
+	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, x->p->keep[d] ? DS_KEPT : DS_UNDECIDED));
+	set(g, slot(g, k), rv(v));
+	jump(g, done);
+}
+
 static void emit_decide(Gen *g, int d)
 {
 	Jit *x = g->x;
 	int k = top(g, -1);
 	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
-	R state = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, state, x->t_ptr)), J.type_get_pointer(x->t_u8)), ci(g, d)));
+	R state = rv(state_of(g, d));
 	R known = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_EQ, stamp, rv(CTX(g, epoch, x->t_u32))),
 		      cmp(g, GCC_JIT_COMPARISON_GE, cast(g, state, x->t_int), ci(g, DS_OVERRIDDEN)));
 	gcc_jit_block *hit = block(g), *miss = block(g), *done = g->at[g->pc + 1];
@@ -442,6 +485,10 @@ static void emit_decide(Gen *g, int d)
 	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, memo, ci(g, d))));
 	jump(g, done);
 	g->b = miss;
+	if (x->fns[d]) {
+		decide_direct(g, d, k, done);
+		return;
+	}
 	steps_out(g);
 	LV v = temp(g, x->t_v);
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d), abs_slot(g, k)};
@@ -452,15 +499,23 @@ static void emit_decide(Gen *g, int d)
 	jump(g, done);
 }
 
+static void emit_minmax(Gen *g, bool is_min, int k, gcc_jit_block *other);
+
 /* CALL and BUILTIN: argc arguments on top become one result in their place. */
 static void emit_call(Gen *g, bool builtin, int f, int argc)
 {
 	int k = top(g, argc - 1);
+	int acc = builtin ? bi_table[f].acc : -1;
+	if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2)
+		emit_minmax(g, acc == ACC_MIN, k, block(g));
 	steps_out(g);
 	LV v = temp(g, g->x->t_v);
 	if (builtin) {
 		R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, f), abs_slot(g, k), ci(g, argc)};
 		set(g, v, call(g, H_BUILTIN, 6, args));
+	} else if (g->x->fns[g->x->p->ndecls + f]) {
+		R args[2] = {g->c, abs_slot(g, k)};
+		set(g, v, J.context_new_call(g->j, NULL, g->x->fns[g->x->p->ndecls + f], 2, args));
 	} else {
 		R args[3] = {g->c, ci(g, f), abs_slot(g, k)};
 		set(g, v, call(g, H_CALL, 3, args));
@@ -469,6 +524,25 @@ static void emit_call(Gen *g, bool builtin, int f, int argc)
 	reload(g);
 	set(g, slot(g, k), rv(v));
 	go_next(g, 2);
+}
+
+static R same_scale(Gen *g, R a0, R b0, bool numeric);
+
+/* min(a, b) and max(a, b) of two known amounts of one scale, in place, as
+ * the interpreter does: b only when it is strictly better; else on to
+ * `other`, the builtin's call. */
+static void emit_minmax(Gen *g, bool is_min, int k, gcc_jit_block *other)
+{
+	Jit *x = g->x;
+	gcc_jit_block *fast = block(g), *take = block(g), *done = g->at[g->pc + 2];
+	J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, k)), rv(w0(g, k + 1)), false), fast, other);
+	g->b = fast;
+	R a = cast(g, rv(w1(g, k)), x->t_i64), b = cast(g, rv(w1(g, k + 1)), x->t_i64);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, is_min ? GCC_JIT_COMPARISON_LT : GCC_JIT_COMPARISON_GT, b, a), take, done);
+	g->b = take;
+	set(g, slot(g, k), rv(slot(g, k + 1)));
+	jump(g, done);
+	g->b = other;
 }
 
 /* Whether slots a and b hold values of one scale whose 64-bit words order
@@ -1041,15 +1115,32 @@ static bool covered(const Chunk *ch, const int *depth)
 	return ch->n > 0;
 }
 
-/* The function for chunk ch, named `name`; NULL when not covered. */
-static gcc_jit_function *translate(Jit *x, const Chunk *ch, const char *name)
+/* Chunk i of p: decl i, or function i - ndecls. */
+static const Chunk *chunk_at(const Program *p, int i)
 {
-	int *depth = cg_stack_depths(ch, NULL);
-	if (!covered(ch, depth))
-		return NULL;
-	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .nl = ch->nlocals};
+	return i < p->ndecls ? p->dchunk[i] : p->fchunk[i - p->ndecls];
+}
+
+/* Declare the function of chunk i, named `name`, if the translation covers
+ * it (x->fns[i], else NULL): all are declared before any is translated, so
+ * that they call each other directly. */
+static void declare(Jit *x, int i, const char *name)
+{
+	const Chunk *ch = chunk_at(x->p, i);
+	x->depths[i] = cg_stack_depths(ch, NULL);
+	if (!covered(ch, x->depths[i]))
+		return;
 	gcc_jit_param *params[2] = {J.context_new_param(x->j, NULL, x->t_ptr, "c"), J.context_new_param(x->j, NULL, x->t_int, "base")};
-	g.fn = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
+	x->fns[i] = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
+}
+
+/* Translate chunk i into its declared function. */
+static void translate(Jit *x, int i)
+{
+	const Chunk *ch = chunk_at(x->p, i);
+	int *depth = x->depths[i];
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .nl = ch->nlocals, .fn = x->fns[i]};
+	gcc_jit_param *params[2] = {J.function_get_param(g.fn, 0), J.function_get_param(g.fn, 1)};
 	g.c = J.param_as_rvalue(params[0]);
 	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");
 	g.L = J.function_new_local(g.fn, NULL, x->t_vp, "L");
@@ -1067,20 +1158,13 @@ static gcc_jit_function *translate(Jit *x, const Chunk *ch, const char *name)
 	steps_in(&g);
 	jump(&g, g.at[0]);
 	for (g.pc = 0; g.pc < ch->n; g.pc += 1 + op_words[INS_OP(ch->code[g.pc])])
-		if (depth[g.pc] >= 0 && !emit_ins(&g))
-			return NULL; /* never: covered() said so */
-	return g.fn;
+		if (depth[g.pc] >= 0)
+			emit_ins(&g); /* covered() said it would */
 }
 
 /* ----------------------------------------------------------- compile */
 
 static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Chunk i of p: decl i, or function i - ndecls. */
-static const Chunk *chunk_at(const Program *p, int i)
-{
-	return i < p->ndecls ? p->dchunk[i] : p->fchunk[i - p->ndecls];
-}
 
 /* Mark in need[] (decls, then functions) what the roots decide and call,
  * directly or not: a walk over their code. */
@@ -1104,19 +1188,25 @@ static void reach(const Program *p, const Chunk *const *roots, int nroots, bool 
  * translated in names[]. */
 static int translate_all(Jit *x, const Program *p, const bool *need, char **names)
 {
-	int n = 0;
-	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
-		const Chunk *ch = chunk_at(p, i);
+	int n = 0, all = p->ndecls + p->nfuncs;
+	x->p = p;
+	x->fns = GC_MALLOC(sizeof(gcc_jit_function *) * (size_t)(all + 1));
+	x->depths = GC_MALLOC(sizeof(int *) * (size_t)(all + 1));
+	for (int i = 0; i < all; i++) {
 		names[i] = NULL;
-		if (!ch || (need && !need[i]))
+		if (!chunk_at(p, i) || (need && !need[i]))
 			continue;
 		char name[32];
 		snprintf(name, sizeof name, "edict_%c%d", i < p->ndecls ? 'd' : 'f', i < p->ndecls ? i : i - p->ndecls);
-		if (translate(x, ch, name)) {
+		declare(x, i, name);
+		if (x->fns[i]) {
 			names[i] = xprintf("%s", name);
 			n++;
 		}
 	}
+	for (int i = 0; i < all; i++)
+		if (x->fns[i])
+			translate(x, i);
 	return n;
 }
 
@@ -1167,6 +1257,20 @@ typedef struct Build {
 	const char *why;
 } Build;
 
+/* The compile itself, with this thread's signals held: the compiler's
+ * driver waits for the assembler and the linker, and a signal arriving
+ * meanwhile (a host's timer, Ctrl-C) would make it give up on the whole
+ * process.  Held signals arrive when it is done. */
+static gcc_jit_result *compile_quietly(gcc_jit_context *j)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	gcc_jit_result *res = J.context_compile(j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return res;
+}
+
 static void build_body(void *ud)
 {
 	Build *b = ud;
@@ -1183,7 +1287,7 @@ static void build_body(void *ud)
 		b->why = "no decision or function is covered by the native tier";
 		return;
 	}
-	b->res = J.context_compile(b->x.j);
+	b->res = compile_quietly(b->x.j);
 	if (!b->res) {
 		const char *err = J.context_get_first_error(b->x.j);
 		b->why = xprintf("the compiler failed: %s", err ? err : "no reason given");

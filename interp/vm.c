@@ -1460,7 +1460,8 @@ int nrt_enter(Ctx *c, const Chunk *ch, int base)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
 	if (base < 0)
 		base = c->stack_top;
-	ensure_stack(c, base + ch->nlocals + ch->maxstack);
+	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
+		ensure_stack(c, base + ch->nlocals + ch->maxstack);
 	return base;
 }
 

@@ -89,6 +89,8 @@ test)
 		cmake -S . -B build-fuzz -DEDICT_WERROR=ON -DCMAKE_C_COMPILER=clang -DEDICT_FUZZ=ON >/dev/null
 		cmake --build build-fuzz -j "$jobs" --target fuzzers
 		sh tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
+		echo "== rule source again, each rule set also compiled to machine code (--native): the same results"
+		EDICT_FUZZ_NATIVE=1 sh tests/fuzz/run.sh build-fuzz "$fuzz_seconds" source
 	else
 		echo "== fuzzing skipped: clang with libFuzzer (libclang-rt-14-dev) is not available"
 	fi

@@ -12,6 +12,10 @@
  * The site `edict doc` writes (site.c: every page, views evaluated, the
  * dependency graph as DOT) is built too.
  *
+ * With EDICT_FUZZ_NATIVE set, every decision is then compiled to machine
+ * code (native.h) and decided again: it must give what the interpreter
+ * gave, to the step and the error's place.
+ *
  * Besides "no crash, no sanitizer report", the harness checks invariants:
  * errors come with a message; a rule set without errors is compiled; JSON
  * output is valid JSON (json-c, strict); every page of the site has a path
@@ -25,6 +29,7 @@
 #include "facts.h"
 #include "fuzz_common.h"
 #include "load.h"
+#include "native.h"
 #include "parse.h"
 #include "query.h"
 #include "site.h"
@@ -56,6 +61,36 @@ static void show(const Program *p, Value v)
 	Buf m = {0};
 	explain_missing_json(v, &m);
 	assert_json(m.s ? m.s : "[]", m.s ? m.n : 2);
+}
+
+/* What deciding decl i in a fresh context gives: the value and the facts
+ * it waits for, or the error, its place and message. */
+static const char *outcome(Program *p, int i)
+{
+	Ctx *c = fuzz_ctx(p);
+	facts_clear(c);
+	vm_reset(c);
+	Value v;
+	int st = vm_eval_decl(c, i, &v);
+	if (st != ST_OK)
+		return xprintf("error %d at %d:%d: %s", st, c->errloc.line, c->errloc.col, c->errmsg);
+	Buf m = {0};
+	explain_missing_json(v, &m);
+	return xprintf("%s %s (%llu steps)", fmt_value_str(p, v), m.s ? m.s : "", (unsigned long long)c->steps);
+}
+
+/* With EDICT_FUZZ_NATIVE set (tests/fuzz/run.sh's native run): every
+ * decision compiled to machine code (native.h) decides as the interpreter
+ * did, to the step. */
+static void same_in_machine_code(Program *p)
+{
+	const char **want = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
+	for (int i = 0; i < p->ndecls; i++)
+		want[i] = outcome(p, i);
+	if (native_compile(p, NULL, 0, NULL) == 0)
+		return;
+	for (int i = 0; i < p->ndecls; i++)
+		FUZZ_ASSERT(strcmp(outcome(p, i), want[i]) == 0);
 }
 
 static void evaluate(Program *p)
@@ -178,6 +213,8 @@ static void one_input(void *ud)
 		for (int i = 0; i < p->ndecls; i++)
 			FUZZ_ASSERT(p->dchunk[i] != NULL);
 		evaluate(p);
+		if (getenv("EDICT_FUZZ_NATIVE"))
+			same_in_machine_code(p);
 	}
 }
 
