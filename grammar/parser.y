@@ -16,6 +16,24 @@ struct ParseState;
 typedef void *yyscan_t;
 #define EDICT_YYLTYPE_IS_DECLARED 1
 typedef Loc EDICT_YYLTYPE;
+/* What some rules build in several steps, kept outside the semantic value
+ * (a pointer in it) so that the value stays two words: the parser copies
+ * one at every shift and every reduction. */
+typedef struct Dates { /* `from DATE until DATE`, either part absent (NULL) */
+	const char *from, *until;
+	Loc floc, uloc;
+} Dates;
+typedef struct Names { /* `a | b | c` */
+	const char **v;
+	Loc *locs;
+	int n;
+} Names;
+typedef struct Members { /* an enumeration's members, with what they carry */
+	const char **v;
+	Loc *locs;
+	Node **types;
+	int n;
+} Members;
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
 	do {                                                           \
 		if (N) {                                               \
@@ -52,7 +70,11 @@ static void one_case(Decl *d, Case c);
 static void add_cite(Citation **arr, int *n, bool assumption, const char *text, Loc loc);
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc);
 static Node *name_node(const char *text, Loc loc);
-static void push_member(const char ***v, Loc **locs, Node ***types, int *n, const char *name, Loc loc, Node *type);
+static void push_member(Members *m, const char *name, Loc loc, Node *type);
+static void push_name(Names *m, const char *name, Loc loc);
+static const Dates *new_dates(const char *from, Loc floc, const char *until, Loc uloc);
+static void case_dates(Case *c, const Dates *dt);
+static void case_overrides(Case *c, const Names *o);
 static uint16_t currency_code(const char *c);
 static int dur_unit(const char *w);
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc)
@@ -94,9 +116,9 @@ static void each_close(struct ParseState *ps, Loc loc);
 	Decl *decl;
 	Case *kase;
 	struct { Citation *v; int n; } cites;
-	struct { const char *from, *until; Loc floc, uloc; } dates;
-	struct { const char **v; Loc *locs; int n; } names;
-	struct { const char **v; Loc *locs; Node **types; int n; } emembers;
+	const Dates *dates;
+	Names *names;
+	Members *emembers;
 }
 
 %token END 0 "end of file"
@@ -243,10 +265,10 @@ cites
 	;
 
 dates
-	: %empty { $$.from = $$.until = NULL; }
-	| FROM DATE { $$.from = $2; $$.floc = @2; $$.until = NULL; }
-	| UNTIL DATE { $$.from = NULL; $$.until = $2; $$.uloc = @2; }
-	| FROM DATE UNTIL DATE { $$.from = $2; $$.floc = @2; $$.until = $4; $$.uloc = @4; }
+	: %empty { $$ = NULL; }
+	| FROM DATE { $$ = new_dates($2, @2, NULL, (Loc){0}); }
+	| UNTIL DATE { $$ = new_dates(NULL, (Loc){0}, $2, @2); }
+	| FROM DATE UNTIL DATE { $$ = new_dates($2, @2, $4, @4); }
 	;
 
 decl
@@ -254,8 +276,8 @@ decl
 		$$ = new_decl(ps, D_ENUM, $3, @3);
 		TypeDef *td = GC_MALLOC(sizeof *td);
 		td->is_enum = true; td->name = $3; td->loc = @3;
-		td->members = $5.v; td->member_locs = $5.locs; td->nmembers = $5.n;
-		td->member_type_nodes = $5.types;
+		td->members = $5->v; td->member_locs = $5->locs; td->nmembers = $5->n;
+		td->member_type_nodes = $5->types;
 		td->cites = $6.v; td->ncites = $6.n;
 		$$->def = td; $$->cites = $6.v; $$->ncites = $6.n;
 	}
@@ -356,17 +378,17 @@ severity
 	;
 
 members
-	: IDENT { $$.v = NULL; $$.locs = NULL; $$.n = 0; int n2 = 0; AST_PUSH($$.v, $$.n, $1); AST_PUSH($$.locs, n2, @1); }
-	| members '|' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
-	| members ',' IDENT { $$ = $1; int n2 = $$.n; AST_PUSH($$.v, $$.n, $3); AST_PUSH($$.locs, n2, @3); }
+	: IDENT { $$ = GC_MALLOC(sizeof *$$); push_name($$, $1, @1); }
+	| members '|' IDENT { $$ = $1; push_name($$, $3, @3); }
+	| members ',' IDENT { $$ = $1; push_name($$, $3, @3); }
 	;
 
 /* an enumeration's members, each with the type of the value it carries
  * when it carries one: `none | most_recent of date` */
 enum_members
-	: IDENT enum_data { $$.v = NULL; $$.locs = NULL; $$.types = NULL; $$.n = 0; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $1, @1, $2); }
-	| enum_members '|' IDENT enum_data { $$ = $1; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $3, @3, $4); }
-	| enum_members ',' IDENT enum_data { $$ = $1; push_member(&$$.v, &$$.locs, &$$.types, &$$.n, $3, @3, $4); }
+	: IDENT enum_data { $$ = GC_MALLOC(sizeof *$$); push_member($$, $1, @1, $2); }
+	| enum_members '|' IDENT enum_data { $$ = $1; push_member($$, $3, @3, $4); }
+	| enum_members ',' IDENT enum_data { $$ = $1; push_member($$, $3, @3, $4); }
 	;
 
 enum_data
@@ -500,13 +522,13 @@ case_list
 case
 	: DEFAULT expr dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
-		$$->from = $3.from; $$->until = $3.until; $$->from_loc = $3.floc; $$->until_loc = $3.uloc;
+		case_dates($$, $3);
 		$$->cites = $4.v; $$->ncites = $4.n;
 	}
 	| EXCEPTION label_opt WHEN expr THEN expr overrides_opt dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->label = $2; $$->cond = $4; $$->value = $6; $$->loc = @$;
-		$$->overrides = $7.v; $$->override_locs = $7.locs; $$->noverrides = $7.n;
-		$$->from = $8.from; $$->until = $8.until; $$->from_loc = $8.floc; $$->until_loc = $8.uloc;
+		case_overrides($$, $7);
+		case_dates($$, $8);
 		$$->cites = $9.v; $$->ncites = $9.n;
 	}
 	;
@@ -517,7 +539,7 @@ label_opt
 	;
 
 overrides_opt
-	: %empty { $$.v = NULL; $$.locs = NULL; $$.n = 0; }
+	: %empty { $$ = NULL; }
 	| OVERRIDES members { $$ = $2; }
 	;
 
@@ -529,7 +551,7 @@ row_list
 row
 	: WHEN expr THEN outs dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->cond = $2; $$->value = $4; $$->loc = @$;
-		$$->from = $5.from; $$->until = $5.until; $$->from_loc = $5.floc; $$->until_loc = $5.uloc;
+		case_dates($$, $5);
 		$$->cites = $6.v; $$->ncites = $6.n;
 	}
 	| DEFAULT outs cites {
@@ -814,7 +836,7 @@ cell_row_list
 cell_row
 	: WHEN cells THEN outs dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->cond = cell_row_cond(ps, $2, @2); $$->value = $4; $$->loc = @$;
-		$$->from = $5.from; $$->until = $5.until; $$->from_loc = $5.floc; $$->until_loc = $5.uloc;
+		case_dates($$, $5);
 		$$->cites = $6.v; $$->ncites = $6.n;
 	}
 	| DEFAULT outs cites {
@@ -927,17 +949,53 @@ static void each_close(struct ParseState *ps, Loc loc)
 }
 
 /* enum_members: one more member; the types stay NULL until a member carries a value */
-static void push_member(const char ***v, Loc **locs, Node ***types, int *n, const char *name, Loc loc, Node *type)
+static void push_member(Members *m, const char *name, Loc loc, Node *type)
 {
-	int nl = *n, nt = *n;
-	AST_PUSH(*locs, nl, loc);
-	if (type && !*types)
-		*types = GC_MALLOC(sizeof(Node *) * (2 * (size_t)*n + 4)); /* room as ast_grow counts it */
-	if (*types) {
-		*types = ast_grow(*types, nt, sizeof(Node *));
-		(*types)[nt] = type;
+	int nl = m->n, nt = m->n;
+	AST_PUSH(m->locs, nl, loc);
+	if (type && !m->types)
+		m->types = GC_MALLOC(sizeof(Node *) * (2 * (size_t)m->n + 4)); /* room as ast_grow counts it */
+	if (m->types) {
+		m->types = ast_grow(m->types, nt, sizeof(Node *));
+		m->types[nt] = type;
 	}
-	AST_PUSH(*v, *n, name);
+	AST_PUSH(m->v, m->n, name);
+}
+
+/* members: one more name */
+static void push_name(Names *m, const char *name, Loc loc)
+{
+	int nl = m->n;
+	AST_PUSH(m->locs, nl, loc);
+	AST_PUSH(m->v, m->n, name);
+}
+
+/* dates: a case's `from`, `until` or both (NULL for neither) */
+static const Dates *new_dates(const char *from, Loc floc, const char *until, Loc uloc)
+{
+	Dates *dt = GC_MALLOC(sizeof *dt);
+	*dt = (Dates){from, until, floc, uloc};
+	return dt;
+}
+
+static void case_dates(Case *c, const Dates *dt)
+{
+	if (dt) {
+		c->from = dt->from;
+		c->until = dt->until;
+		c->from_loc = dt->floc;
+		c->until_loc = dt->uloc;
+	}
+}
+
+/* overrides_opt: the exceptions a case overrides (NULL for none) */
+static void case_overrides(Case *c, const Names *o)
+{
+	if (o) {
+		c->overrides = o->v;
+		c->override_locs = o->locs;
+		c->noverrides = o->n;
+	}
 }
 
 static Decl *new_decl(struct ParseState *ps, DeclKind k, const char *name, Loc loc)

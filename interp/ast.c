@@ -23,13 +23,15 @@ static void note_depth(Node *parent, const Node *kid)
 		parent->depth = kid->depth + 1;
 }
 
-/* A node with its first kids: the room for four (what ast_grow gives an
- * array first) comes in the node's own allocation, right after it, so
- * most nodes take one allocation instead of two.  ast_grow moves the kids
- * to an array of their own at the fifth. */
+/* A node with its first kids: the room for two comes in the node's own
+ * allocation, right after it, so most nodes (operators, fields, calls of
+ * one argument) take one allocation instead of two.  ast_add moves the
+ * kids to an array of their own at the third. */
+#define INLINE_KIDS 2
+
 static Node *node_with_kids(NodeKind k, Loc loc, Node *a, Node *b, int nkids)
 {
-	Node *n = GC_MALLOC(sizeof *n + 4 * sizeof(Node *));
+	Node *n = GC_MALLOC(sizeof *n + INLINE_KIDS * sizeof(Node *));
 	n->kind = k;
 	n->loc = loc;
 	n->kids = (Node **)(n + 1);
@@ -53,6 +55,13 @@ Node *ast_node2(NodeKind k, Loc loc, Node *a, Node *b)
 
 void ast_add(Node *parent, Node *kid)
 {
+	if (parent->nkids == INLINE_KIDS && parent->kids == (Node **)(parent + 1)) {
+		/* the room in the node is full: on to an array as ast_grow makes
+		 * them (room for four, copied out at the fifth) */
+		Node **kids = GC_MALLOC(4 * sizeof *kids);
+		memcpy(kids, parent->kids, INLINE_KIDS * sizeof *kids);
+		parent->kids = kids;
+	}
 	AST_PUSH(parent->kids, parent->nkids, kid);
 	note_depth(parent, kid);
 }
@@ -106,8 +115,8 @@ const char *ast_join(const char *a, char sep, const char *b)
 }
 
 /* Capacity doubles at powers of two, so the count alone says when to grow.
- * The first four may sit inside another allocation (a node's kids:
- * node_with_kids), so they are copied out rather than reallocated. */
+ * The first four are copied out rather than reallocated (an array of four
+ * may have been made by ast_add from a node's own room). */
 void *ast_grow(void *arr, int n, size_t elem)
 {
 	if (n == 0)

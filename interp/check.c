@@ -187,6 +187,9 @@ typedef struct Chk {
 	int nslots, maxslots;
 	int loops; /* 'for' loops around the expression being checked */
 	Own *own;  /* what is checked after the load keeps its nodes here (NULL: the program's) */
+	/* the type of the last money literal: the next one in the same
+	 * currency shares it (types are never changed once made) */
+	const Type *money;
 } Chk;
 
 static char ambiguous;
@@ -323,7 +326,9 @@ static const Type *number_literal(Chk *c, Node *n)
 	}
 	if (n->kind == N_MONEY) {
 		n->k = val_dec(V_MONEY, d, n->cur);
-		return ty_money_in(n->cur);
+		if (!c->money || c->money->cur != n->cur)
+			c->money = ty_money_in(n->cur);
+		return c->money;
 	}
 	if (strchr(n->text, '.')) {
 		n->k = val_dec(V_DEC, d, 0);
@@ -1978,9 +1983,12 @@ static void no_default(Chk *c, const Decl *d)
 /* Two values in force from the same day, where only the condition-less
  * ones (a parameter's values, a decision's defaults) compete: which one
  * the officer meant cannot be told. */
-static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose)
+static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_fmt, ...)
 {
 	Map first = {0}; /* each date to the first condition-less case of it */
+	const char *whose = NULL; /* formatted when first reported: nearly every rule set reports nothing */
 	for (int i = 0; i < n; i++) {
 		const Case *k = &cases[i];
 		if (k->cond || !k->from)
@@ -1989,6 +1997,12 @@ static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose)
 		if (!e) {
 			map_put(&first, k->from, (void *)k);
 			continue;
+		}
+		if (!whose) {
+			va_list ap;
+			va_start(ap, whose_fmt);
+			whose = xvprintf(whose_fmt, ap);
+			va_end(ap);
 		}
 		Diag *dg = err(c, k->from_loc, "two values of %s are in force from %s: this one and the one at line %d",
 			       whose, k->from, e->from_loc.line);
@@ -2042,7 +2056,7 @@ static void check_cases(Chk *c, Decl *d)
 		err(c, d->loc, "table '%s' has %d 'default' rows; keep one", d->name, ndefault);
 	if ((d->kind == D_DECISION || d->kind == D_FUNCTION) && !d->is_table && ndefault == 0 && d->ncases > 0)
 		no_default(c, d);
-	same_from_twice(c, d->cases, d->ncases, xprintf("'%s'", d->name));
+	same_from_twice(c, d->cases, d->ncases, "'%s'", d->name);
 }
 
 /* `view NAME : timeline of LIST { label: field, start: field ... }`: a
@@ -2242,8 +2256,8 @@ static void check_scale(Chk *c, Decl *d)
 			err(c, br->loc, "bracket %d of '%s' has no threshold: write 'threshold from DATE = ...'", b + 1, d->name);
 		else if (!br->nvalues)
 			err(c, br->loc, "bracket %d of '%s' has a threshold but no rate or amount: write 'rate from DATE = ...'", b + 1, d->name);
-		same_from_twice(c, br->thresholds, br->nthresholds, xprintf("the threshold of bracket %d", b + 1));
-		same_from_twice(c, br->values, br->nvalues, xprintf("the %s of bracket %d", word ? word : "rate", b + 1));
+		same_from_twice(c, br->thresholds, br->nthresholds, "the threshold of bracket %d", b + 1);
+		same_from_twice(c, br->values, br->nvalues, "the %s of bracket %d", word ? word : "rate", b + 1);
 	}
 	if (c->d->nerrors == errors)
 		scale_order(c, d);
@@ -2335,6 +2349,8 @@ static void register_decls(Chk *c, Module *m)
 	Program *p = c->p;
 	for (int i = 0; i < m->ndecls; i++) {
 		Decl *d = m->decls[i];
+		if (i + 4 < m->ndecls)
+			__builtin_prefetch(m->decls[i + 4]); /* a large rule set's Decls are not in the cache */
 		switch (d->kind) {
 		case D_ENUM:
 		case D_RECORD: {
@@ -2474,6 +2490,8 @@ static void analyse_deps(Chk *c)
 #define DEP_ID(x) ((x)->kind == D_FUNCTION ? p->ndecls + (x)->index : (x)->index)
 	for (int r = 0; r < total; r++) {
 		Decl *root = r < p->ndecls ? p->decls[r] : p->funcs[r - p->ndecls];
+		if (r + 4 < p->ndecls)
+			__builtin_prefetch(p->decls[r + 4]); /* as in register_decls */
 		if (state[DEP_ID(root)])
 			continue;
 		int sp = 0;
@@ -2619,6 +2637,8 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	for (int i = 0; i < nmods; i++)
 		for (int j = 0; j < mods[i]->ndecls; j++) {
 			Decl *dd = mods[i]->decls[j];
+			if (j + 1 < mods[i]->ndecls)
+				ast_prefetch_decl(mods[i]->decls[j + 1]);
 			check_decl(c, dd);
 		}
 	analyse_deps(c);

@@ -146,10 +146,11 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 	}
 }
 
-int *cg_stack_depths(const Chunk *ch, int *max)
+/* The depth before each word of ch into at[] (-1: never reached), with
+ * work[] for the addresses to visit (both of ch->n + 1 ints); the most. */
+static int depths_into(const Chunk *ch, int *at, int *work)
 {
-	Depths s = {GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1)), GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1)),
-		    0, 0, ch->n};
+	Depths s = {at, work, 0, 0, ch->n};
 	for (int i = 0; i < ch->n; i++)
 		s.at[i] = -1;
 	if (ch->n > 0)
@@ -158,16 +159,30 @@ int *cg_stack_depths(const Chunk *ch, int *max)
 		int pc = s.work[--s.nwork];
 		successors(&s, ch, pc, s.at[pc]);
 	}
-	if (max)
-		*max = s.max;
-	return s.at;
+	return s.max;
 }
 
+int *cg_stack_depths(const Chunk *ch, int *max)
+{
+	int *at = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1));
+	int m = depths_into(ch, at, GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1)));
+	if (max)
+		*max = m;
+	return at;
+}
+
+/* Every chunk is analysed once as it is sealed: most are short, and their
+ * work arrays live on the stack instead of the heap of the load. */
 int cg_max_stack(const Chunk *ch)
 {
-	int max = 0;
-	cg_stack_depths(ch, &max);
-	return max;
+	enum { SMALL = 256 };
+	if (ch->n >= SMALL) {
+		int max = 0;
+		cg_stack_depths(ch, &max);
+		return max;
+	}
+	int at[SMALL], work[SMALL];
+	return depths_into(ch, at, work);
 }
 
 /* The chunk, its code and locations copied out of the work arrays, and
@@ -1018,10 +1033,19 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	fold_program(p);
+	/* functions first: calls inline their folded bodies; each decision is
+	 * folded right before it is compiled, while its tree is in the cache
+	 * (a large rule set's trees are larger than the cache, and a second
+	 * walk over all of them read each node from memory again) */
+	for (int i = 0; i < p->nfuncs; i++)
+		fold_decl(p->funcs[i]);
 	Work w = {0};
-	for (int i = 0; i < p->ndecls; i++)
+	for (int i = 0; i < p->ndecls; i++) {
+		if (i + 1 < p->ndecls)
+			ast_prefetch_decl(p->decls[i + 1]);
+		fold_decl(p->decls[i]);
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
+	}
 	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
 	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));

@@ -135,7 +135,7 @@ static void fold(Node *n)
 	}
 }
 
-static void fold_decl(Decl *d)
+void fold_decl(Decl *d)
 {
 	for (int i = 0; i < d->ncases; i++) {
 		fold(d->cases[i].cond);
@@ -145,12 +145,4 @@ static void fold_decl(Decl *d)
 	if (d->hit_order)
 		for (int i = 0; i < d->hit_order->nkids; i++)
 			fold(d->hit_order->kids[i]);
-}
-
-void fold_program(Program *p)
-{
-	for (int i = 0; i < p->ndecls; i++)
-		fold_decl(p->decls[i]);
-	for (int i = 0; i < p->nfuncs; i++)
-		fold_decl(p->funcs[i]);
 }

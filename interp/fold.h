@@ -6,8 +6,8 @@
 
 #include "program.h"
 
-/* Fold the constant subtrees of every decision, param, table and function
- * of a checked program into constants (Node.is_const, Node.k). */
-void fold_program(Program *p);
+/* Fold the constant subtrees of a checked decision, param, table or
+ * function into constants (Node.is_const, Node.k). */
+void fold_decl(Decl *d);
 
 #endif

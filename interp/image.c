@@ -31,7 +31,7 @@
 _Static_assert(N_SERIES == 28 && D_REQUIRE == 10 && HIT_RULE_ORDER == 10,
 	       "a kind was added to the syntax tree: write it in images (image.c) too");
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(Node) == 128 && sizeof(Decl) == 344 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
+_Static_assert(sizeof(Node) == 120 && sizeof(Decl) == 344 && sizeof(TypeDef) == 136 && sizeof(Case) == 168 &&
 		       sizeof(Citation) == 96 && sizeof(Field) == 80 && sizeof(TestStep) == 88 && sizeof(Param) == 48 &&
 		       sizeof(Module) == 80 && sizeof(Import) == 48 && sizeof(Bracket) == 56 && sizeof(Each) == 96,
 	       "a field was added to the syntax tree: write it in images (image.c) too");

@@ -33,13 +33,14 @@ PEERS = os.path.join(BENCH, "peers")
 
 SIZES = {
     # w1: companies in memory; w2: NDJSON lines; w3: generated decisions;
-    # w4: the two stream lengths compared; w5: numbers per list
+    # w4: the two stream lengths compared; w5: numbers per list; w6: rows of
+    # the Python door's DataFrame
     "tiny": dict(w1=1000, w1_reps=3, w2=1000, w2_reps=1, w3=200, w3_reps=3, hf_runs=3, hf_warmup=1,
-                 w4=(1000, 5000), w5=1000, w5_times=3, check_lines=1000),
+                 w4=(1000, 5000), w5=1000, w5_times=3, check_lines=1000, w6=1000),
     "small": dict(w1=100_000, w1_reps=3, w2=100_000, w2_reps=3, w3=10_000, w3_reps=5, hf_runs=10, hf_warmup=2,
-                  w4=(10_000, 100_000), w5=10_000, w5_times=20, check_lines=10_000),
+                  w4=(10_000, 100_000), w5=10_000, w5_times=20, check_lines=10_000, w6=100_000),
     "full": dict(w1=1_000_000, w1_reps=5, w2=1_000_000, w2_reps=3, w3=10_000, w3_reps=10, hf_runs=30, hf_warmup=3,
-                 w4=(10_000, 1_000_000), w5=10_000, w5_times=100, check_lines=10_000),
+                 w4=(10_000, 1_000_000), w5=10_000, w5_times=100, check_lines=10_000, w6=100_000),
 }
 
 QUERIES = ["voucher.eligible", "voucher.priority", "voucher.award", "support.pending"]
@@ -620,6 +621,59 @@ def workload5(env, results):
     results["w5"] = w
 
 
+# ---------------------------------------------------------------- the Python door
+
+
+def leave_out(msg):
+    notes.append(msg)
+    log(msg)
+
+
+def workload6(env, results):
+    """bench/python/frame.py: the Python package's RuleSet.decide_frame
+    beside a pandas DataFrame.apply of hand-written Python, on the same
+    rows; left out, with a note saying why, where pandas or the library
+    cannot be had."""
+    n = env.cfg["w6"]
+    lib = os.path.join(os.path.dirname(os.path.abspath(env.edict)), "libedict.so")
+    py_env = dict(os.environ, EDICT_LIBRARY=lib, PYTHONPATH=os.path.join(ROOT, "python"), PYTHONDONTWRITEBYTECODE="1")
+    if not os.path.exists(lib):
+        leave_out("there is no libedict.so beside %s: the Python door (bench/python/frame.py) is left out." % env.edict)
+        return
+    probe = sh([env.python, "-c", "import pandas"], env=py_env)
+    if probe.returncode != 0:
+        leave_out("pandas is not installed for %s: the Python door (bench/python/frame.py) is left out "
+                     "(Debian: python3-pandas; bench/run.sh --install adds it)." % env.python)
+        return
+    probe = sh([env.python, "-c", "import edict; edict.RuleSet"], env=py_env)
+    if probe.returncode != 0:
+        leave_out("the Python package cannot load %s here (%s): the Python door is left out."
+                     % (lib, (probe.stderr.strip().splitlines() or ["?"])[-1][:200]))
+        return
+    log("the Python door: decide_frame beside pandas, %d rows" % n)
+    r = sh([env.python, os.path.join(BENCH, "python", "frame.py"), str(n), "--json"], env=py_env)
+    if r.returncode not in (0, 1) or not r.stdout.strip():
+        fail("the Python door, bench/python/frame.py: %s" % r.stderr.strip()[-300:])
+        return
+    w = json.loads(r.stdout.strip().splitlines()[-1])
+    if w["differ"]:
+        fail("the Python door: decide_frame and the hand-written function differ on %d of %d rows" % (w["differ"], n))
+    results["w6"] = w
+
+
+def report6(env, w):
+    n = w["rows"]
+    rows = [["`RuleSet.decide_frame` (Edict)", "%.2f s" % w["edict_s"], "{:,}".format(int(n / w["edict_s"])),
+             fmt_ratio(w["pandas_s"] / w["edict_s"])],
+            ["`DataFrame.apply` of hand-written Python", "%.2f s" % w["pandas_s"], "{:,}".format(int(n / w["pandas_s"])),
+             "1.00"]]
+    return ("### The Python door: `decide_frame` beside pandas\n\n"
+            "bench/python/frame.py: the four decisions for each of %s rows of a DataFrame (pandas %s, Python %s), "
+            "the best of three runs each, one thread; both decided the same for every row "
+            "(ratio = pandas time / Edict time):\n\n" % ("{:,}".format(n), w["pandas"], w["python"])
+            + table(["implementation", "time", "rows/s", "ratio"], rows))
+
+
 def same_number(a, b):
     """Whether two printed results are the same number (units and trailing zeros aside)."""
     a, b = a.split()[0], b.split()[0]
@@ -786,7 +840,7 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--edict", help="the edict command (default: BUILD/edict/edict)")
     ap.add_argument("--out", help="Markdown report (default: BUILD/results-SIZE.md)")
-    ap.add_argument("--only", default="1,2,3,4,5", help="workloads to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6", help="workloads to run, e.g. 1,3 (6: the Python door)")
     ap.add_argument("--update-doc", action="store_true",
                     help="also put the report into docs/performance.md, between its results markers")
     a = ap.parse_args()
@@ -795,7 +849,7 @@ def main():
     load_before = loadavg()
     started = datetime.datetime.now()
     results = {}
-    steps = [(1, workload1), (2, workload2), (3, workload3), (4, workload4), (5, workload5)]
+    steps = [(1, workload1), (2, workload2), (3, workload3), (4, workload4), (5, workload5), (6, workload6)]
     for k, fn in steps:
         if k in only:
             try:
@@ -815,11 +869,11 @@ def main():
     md.append("- Edict: commit %s%s, rules: %s; %s\n" % (commit, " with uncommitted changes" if dirty else "",
                                                          env.rules_label(), v["edict"]))
     md.append("- Peers: %s; %s; %s; %s; %s; %s\n" % (v["lua5.4"], v["luajit"], v["jq"], v["python"], v["gcc"], v["hyperfine"]))
-    md.append("- Command: `bench/run.sh --size %s`\n" % env.size)
+    md.append("- Command: `bench/run.sh --size %s%s`\n" % (env.size, "" if a.only == "1,2,3,4,5,6" else " --only " + a.only))
     for n in notes:
         md.append("- Note: %s\n" % n)
     md.append("\n")
-    for k, rep in ((1, report1), (2, report2), (3, report3), (4, report4), (5, report5)):
+    for k, rep in ((1, report1), (2, report2), (3, report3), (4, report4), (5, report5), (6, report6)):
         key = "w%d" % k
         if key in results:
             try:

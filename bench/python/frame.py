@@ -3,7 +3,7 @@
 Python function applied with pandas, on the benchmark companies (a
 benchmark, not a test: nothing is asserted about time).
 
-    EDICT_LIBRARY=build/libedict.so PYTHONPATH=python python3 bench/python/frame.py [ROWS]
+    EDICT_LIBRARY=build/libedict.so PYTHONPATH=python python3 bench/python/frame.py [ROWS] [--json]
 
 Makes ROWS companies with bench/gen/companies.py (default 100,000), reads
 them into a DataFrame with pandas.json_normalize (columns "company.size",
@@ -12,7 +12,10 @@ support.pending for every row twice: with RuleSet.decide_frame on
 bench/rules, and with DataFrame.apply of the benchmark's hand-written
 Python (bench/peers/decisions.py, the same three-valued logic).  Checks that
 both decide the same for every row, and prints rows per second of each (the
-best of three).
+best of three); with --json, the figures as one JSON object (what
+bench/run.sh reads).  Exit status 0, 1 when the two differ on a row, 2
+when pandas is not installed for this Python (Debian: python3-pandas, for
+/usr/bin/python3).
 """
 import json
 import os
@@ -20,7 +23,12 @@ import subprocess
 import sys
 import time
 
-import pandas as pd
+try:
+    import pandas as pd
+except ImportError:
+    sys.stderr.write("frame.py: pandas is not installed for %s (Debian: apt-get install python3-pandas, "
+                     "then run this with /usr/bin/python3)\n" % sys.executable)
+    sys.exit(2)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -66,7 +74,9 @@ def plain(v):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    as_json = len(args) < len(sys.argv) - 1
+    n = int(args[0]) if args else 100_000
     gen = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen", "companies.py"), str(n)],
                          capture_output=True, text=True, check=True).stdout
     df = pd.json_normalize([json.loads(line) for line in gen.splitlines()])
@@ -75,6 +85,10 @@ def main():
     t_hand, b = best_of_three(lambda: apply_by_hand(df))
     differ = sum(1 for x, y in zip(a.itertuples(index=False), b.itertuples(index=False))
                  if [plain(v) for v in x] != [None if v != v else v for v in y])
+    if as_json:
+        print(json.dumps({"rows": n, "differ": differ, "edict_s": t_edict, "pandas_s": t_hand,
+                          "pandas": pd.__version__, "python": sys.version.split()[0]}))
+        return 1 if differ else 0
     print("%d companies; decide_frame and the hand-written function differ on %d\n" % (n, differ))
     print("| implementation | seconds | rows/s | vs pandas apply |")
     print("|---|---|---|---|")
