@@ -106,7 +106,8 @@ bool native_available(void)
 	X(HIT, "ippiivi", nrt_hit) X(ERROR, "nppi", nrt_error) X(STEPS_OUT, "nppi", nrt_steps_out)                      \
 	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
-	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)
+	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
+	X(RESUME, "vppiii", nrt_resume)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -185,6 +186,7 @@ typedef struct Gen {
 	gcc_jit_block *b;    /* the block being filled */
 	gcc_jit_block **at;  /* per word: the block of the instruction there */
 	int *depth;          /* per word: the operand stack's depth before it */
+	int *blocklen;       /* per word: at a block's first instruction, its length; else 0 */
 	R c;                 /* the context */
 	LV base, L, budget;  /* the frame's base and values; the steps left */
 	LV dummy;            /* a Value to return from blocks that never return */
@@ -376,6 +378,21 @@ static void spend(Gen *g, R n, int word)
 	set(g, g->where, ci(g, word));
 	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), n));
 	fail_if(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), H_STEPS_OUT);
+}
+
+/* At the start of a block of k instructions: its steps at once, where the
+ * budget holds them all; else the interpreter goes on with the chunk from
+ * here, and stops at the instruction where it runs out, as it would have. */
+static void charge_block(Gen *g, int k)
+{
+	gcc_jit_block *resume = block(g), *go = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, k)), resume, go);
+	g->b = resume;
+	steps_out(g);
+	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, g->pc), ci(g, g->depth[g->pc])};
+	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
+	g->b = go;
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 }
 
 /* The interrupt flag, where there is one, stops the evaluation here (at
@@ -1045,8 +1062,8 @@ static bool emit_ins(Gen *g)
 	OpCode op = INS_OP(w);
 	int a = INS_A(w), b = op_words[op] ? (int)g->ch->code[g->pc + 1] : 0;
 	g->b = g->at[g->pc];
-	/* before an instruction the interpreter's place is the word before */
-	spend(g, cl(g, g->x->t_i64, 1), g->pc > 0 ? g->pc - 1 : 0);
+	if (g->blocklen[g->pc])
+		charge_block(g, g->blocklen[g->pc]);
 	if (emit_simple(g, op, a, b)) {
 		go_next(g, 1 + op_words[op]);
 		return true;
@@ -1183,12 +1200,80 @@ static void declare(Jit *x, int i, const char *name)
 	x->fns[i] = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
 }
 
+/* Whether the instruction ends a block: it may jump, it calls out (and
+ * the steps must be right for the callee), or it spends steps of its own. */
+static bool ends_block(OpCode op)
+{
+	switch (op) {
+	case OP_JUMP: case OP_JFALSE_KEEP: case OP_JTRUE_KEEP: case OP_JKNOWN_KEEP: case OP_IFTEST:
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
+	case OP_DECIDE: case OP_CALL: case OP_BUILTIN: case OP_IN: case OP_IN_HS: case OP_SCALE: case OP_AT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Mark the places the instruction at pc may jump to. */
+static void mark_targets(const Chunk *ch, int pc, bool *lead)
+{
+	uint32_t w = ch->code[pc];
+	OpCode op = INS_OP(w);
+	int a = INS_A(w), b = op_words[op] ? (int)ch->code[pc + 1] : 0;
+	switch (op) {
+	case OP_JUMP: case OP_JFALSE_KEEP: case OP_JTRUE_KEEP: case OP_JKNOWN_KEEP:
+		lead[a] = true;
+		break;
+	case OP_IFTEST:
+		lead[a] = lead[pc + 2] = true;
+		break;
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER:
+		lead[b] = true;
+		break;
+	case OP_PICK:
+		for (int i = 0; i < ch->cases[a]->n; i++)
+			lead[ch->cases[a]->target[i]] = true;
+		lead[ch->cases[a]->end] = true;
+		break;
+	case OP_HIT:
+		lead[ch->cases[a]->end] = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The blocks of ch: per word, at each block's first instruction, how many
+ * instructions it has (it runs them all or fails within them); else 0. */
+static int *blocks(const Chunk *ch, const int *depth)
+{
+	bool *lead = GC_MALLOC_ATOMIC((size_t)ch->n + 2);
+	memset(lead, 0, (size_t)ch->n + 2);
+	lead[0] = true;
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		if (depth[pc] >= 0) {
+			mark_targets(ch, pc, lead);
+			if (ends_block(INS_OP(ch->code[pc])))
+				lead[pc + 1 + op_words[INS_OP(ch->code[pc])]] = true;
+		}
+	int *len = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->n + 1));
+	memset(len, 0, sizeof(int) * (size_t)(ch->n + 1));
+	int start = -1;
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+		if (lead[pc])
+			start = depth[pc] >= 0 ? pc : -1;
+		if (start >= 0)
+			len[start]++;
+	}
+	return len;
+}
+
 /* Translate chunk i into its declared function. */
 static void translate(Jit *x, int i)
 {
 	const Chunk *ch = chunk_at(x->p, i);
 	int *depth = x->depths[i];
-	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .nl = ch->nlocals, .fn = x->fns[i]};
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .nl = ch->nlocals, .fn = x->fns[i]};
 	gcc_jit_param *params[2] = {J.function_get_param(g.fn, 0), J.function_get_param(g.fn, 1)};
 	g.c = J.param_as_rvalue(params[0]);
 	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");

@@ -864,7 +864,9 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	return v;
 }
 
-static Value exec(Ctx *c, const Chunk *ch, int base)
+/* Entering a chunk: one level deeper (within the limit), its frame at
+ * base (-1: the stack top), room on the stack.  Returns the base. */
+static int enter(Ctx *c, const Chunk *ch, int base)
 {
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
@@ -872,13 +874,27 @@ static Value exec(Ctx *c, const Chunk *ch, int base)
 		base = c->stack_top;
 	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
 		ensure_stack(c, base + ch->nlocals + ch->maxstack);
+	return base;
+}
+
+static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
+
+static Value exec(Ctx *c, const Chunk *ch, int base)
+{
+	return exec_at(c, ch, enter(c, ch, base), 0, 0);
+}
+
+/* Run ch, entered at base, from word `start` with `depth` values on its
+ * operand stack (0, 0: from the beginning), to its RETURN. */
+static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
+{
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
-	Value *sp = L + ch->nlocals; /* next free slot */
+	Value *sp = L + ch->nlocals + depth; /* next free slot */
 	/* pc lives in a register: the frame's copy, which errors read for
 	 * their location, is brought up to date (AT_PC) before each call that
 	 * may fail */
-	const uint32_t *code = ch->code, *pc = code;
+	const uint32_t *code = ch->code, *pc = code + start;
 	Frame frame = {ch, code}, *fr = &frame;
 	const Value *K = ch->k;
 	uint32_t w;
@@ -1476,13 +1492,12 @@ int vm_eval_decl(Ctx *c, int decl, Value *out)
 
 int nrt_enter(Ctx *c, const Chunk *ch, int base)
 {
-	if (++c->depth > VM_MAX_DEPTH)
-		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
-	if (base < 0)
-		base = c->stack_top;
-	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
-		ensure_stack(c, base + ch->nlocals + ch->maxstack);
-	return base;
+	return enter(c, ch, base);
+}
+
+Value nrt_resume(Ctx *c, const Chunk *ch, int base, int pc, int depth)
+{
+	return exec_at(c, ch, base, pc, depth);
 }
 
 Value nrt_decide(Ctx *c, const Chunk *ch, int pc, int d, int top)

@@ -15,6 +15,11 @@
 
 /* Entering a chunk: the depth limit, the stack; returns the frame's base. */
 int nrt_enter(Ctx *c, const Chunk *ch, int base);
+/* Go on with the chunk entered at base in the interpreter, from word pc
+ * with depth values on its operand stack, to its RETURN (where the steps
+ * left may run out within the next instructions: the interpreter stops
+ * exactly where it would have). */
+Value nrt_resume(Ctx *c, const Chunk *ch, int base, int pc, int depth);
 /* DECIDE on a miss of the memo; top: where the decision's frame starts. */
 Value nrt_decide(Ctx *c, const Chunk *ch, int pc, int d, int top);
 /* CALL of function f (non-explain) with its arguments from slot nb. */
