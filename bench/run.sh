@@ -18,7 +18,7 @@
 # timing is ever asserted.
 #
 # Sizes: tiny (seconds; what CTest runs), small (a few minutes), full (the
-# issue's 1,000,000 companies; 10 to 20 minutes on 2 cores).  --install adds
+# targets' 1,000,000 companies; 10 to 20 minutes on 2 cores).  --install adds
 # the peers from Debian with apt-get when they are missing.
 set -eu
 
