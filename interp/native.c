@@ -1055,6 +1055,57 @@ static bool emit_simple(Gen *g, OpCode op, int a, int b)
 	}
 }
 
+/* The instructions that jump: branches, loops (with their accumulators),
+ * cases and tables; false for others. */
+static bool emit_flow(Gen *g, OpCode op, int a, int b)
+{
+	switch (op) {
+	case OP_JFALSE_KEEP:
+	case OP_JTRUE_KEEP:
+		branch_bool(g, top(g, 0), op == OP_JTRUE_KEEP, g->at[a], g->at[g->pc + 1]);
+		return true;
+	case OP_JKNOWN_KEEP:
+		J.block_end_with_conditional(g->b, NULL, is_unknown(g, top(g, 0)), g->at[g->pc + 1], g->at[a]);
+		return true;
+	case OP_JUMP:
+		check_interrupt(g);
+		jump(g, g->at[a]);
+		return true;
+	case OP_IFTEST:
+		emit_iftest(g, a);
+		return true;
+	case OP_ITERPREP: {
+		int k = top(g, 0);
+		gcc_jit_block *known = block(g);
+		J.block_end_with_conditional(g->b, NULL, is_unknown(g, k), g->at[b], known);
+		g->b = known;
+		set(g, slot(g, a), rv(slot(g, k)));
+		set_value(g, a + 1, val_int(0));
+		go_next(g, 2);
+		return true;
+	}
+	case OP_ITER:
+		emit_iter(g, a, b);
+		return true;
+	case OP_ACCINIT:
+	case OP_ACC:
+	case OP_ACCEND:
+		emit_acc(g, op, a, b);
+		return true;
+	case OP_FILTER:
+		emit_filter(g, a, b);
+		return true;
+	case OP_PICK:
+		emit_pick(g, a);
+		return true;
+	case OP_HIT:
+		emit_hit(g, a);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Translate the instruction at g->pc; false if it is not covered. */
 static bool emit_ins(Gen *g)
 {
@@ -1106,53 +1157,12 @@ static bool emit_ins(Gen *g)
 	case OP_OR:
 		emit_logic(g, op == OP_AND);
 		return true;
-	case OP_JFALSE_KEEP:
-	case OP_JTRUE_KEEP:
-		branch_bool(g, top(g, 0), op == OP_JTRUE_KEEP, g->at[a], g->at[g->pc + 1]);
-		return true;
-	case OP_JKNOWN_KEEP:
-		J.block_end_with_conditional(g->b, NULL, is_unknown(g, top(g, 0)), g->at[g->pc + 1], g->at[a]);
-		return true;
-	case OP_JUMP:
-		check_interrupt(g);
-		jump(g, g->at[a]);
-		return true;
-	case OP_IFTEST:
-		emit_iftest(g, a);
-		return true;
 	case OP_IN:
 		emit_in(g);
 		return true;
 	case OP_MKLIST:
 	case OP_MKREC:
 		emit_make(g, op == OP_MKREC, a, op == OP_MKREC ? b : a);
-		return true;
-	case OP_ITERPREP: {
-		int k = top(g, 0);
-		gcc_jit_block *known = block(g);
-		J.block_end_with_conditional(g->b, NULL, is_unknown(g, k), g->at[b], known);
-		g->b = known;
-		set(g, slot(g, a), rv(slot(g, k)));
-		set_value(g, a + 1, val_int(0));
-		go_next(g, 2);
-		return true;
-	}
-	case OP_ITER:
-		emit_iter(g, a, b);
-		return true;
-	case OP_ACCINIT:
-	case OP_ACC:
-	case OP_ACCEND:
-		emit_acc(g, op, a, b);
-		return true;
-	case OP_FILTER:
-		emit_filter(g, a, b);
-		return true;
-	case OP_PICK:
-		emit_pick(g, a);
-		return true;
-	case OP_HIT:
-		emit_hit(g, a);
 		return true;
 	case OP_ERROR: {
 		R args[3] = {g->c, chunk_ptr(g), ci(g, g->pc)};
@@ -1163,7 +1173,7 @@ static bool emit_ins(Gen *g)
 		emit_in_hs(g, a);
 		return true;
 	default:
-		return emit_replace_top(g, op);
+		return emit_flow(g, op, a, b) || emit_replace_top(g, op);
 	}
 }
 
