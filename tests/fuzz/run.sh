@@ -13,6 +13,9 @@
 # (minimize it with: fuzz_<harness> -minimize_crash=1 -runs=10000 FILE).
 # EDICT_FUZZ_NO_UTF8=1 turns off the harnesses' UTF-8 check of JSON output,
 # to look past a known bug of that kind while it is being fixed.
+# EDICT_FUZZ_NATIVE=1 makes the source harness compile each rule set that
+# loads to machine code (the native tier) and decide it again: the same
+# outcome as the interpreter's, or a crash the fuzzer keeps.
 set -u
 
 build=${1:?usage: run.sh BUILD_DIR SECONDS [HARNESS...]}
