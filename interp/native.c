@@ -1210,6 +1210,34 @@ static void declare(Jit *x, int i, const char *name)
 	x->fns[i] = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
 }
 
+/* Entering the chunk, as the interpreter's enter does: in place while
+ * within the depth limit and the stack's room, else through it (which
+ * grows the stack or fails). */
+static void enter_frame(Gen *g, R base_param)
+{
+	Jit *x = g->x;
+	LV depth = temp(g, x->t_int);
+	set(g, g->base, base_param);
+	gcc_jit_block *top = block(g), *check = block(g), *fast = block(g), *slow = block(g), *go = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, base_param, ci(g, 0)), top, check);
+	g->b = top;
+	set(g, g->base, rv(CTX(g, stack_top, x->t_int)));
+	jump(g, check);
+	g->b = check;
+	set(g, depth, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(CTX(g, depth, x->t_int)), ci(g, 1)));
+	R room = cmp(g, GCC_JIT_COMPARISON_LE, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(g->base), ci(g, g->ch->nlocals + g->ch->maxstack)),
+		     rv(CTX(g, cap, x->t_int)));
+	J.block_end_with_conditional(g->b, NULL, both(g, cmp(g, GCC_JIT_COMPARISON_LE, rv(depth), ci(g, VM_MAX_DEPTH)), room), fast, slow);
+	g->b = fast;
+	set(g, CTX(g, depth, x->t_int), rv(depth));
+	jump(g, go);
+	g->b = slow;
+	R args[3] = {g->c, chunk_ptr(g), base_param};
+	set(g, g->base, call(g, H_ENTER, 3, args));
+	jump(g, go);
+	g->b = go;
+}
+
 /* Whether the instruction ends a block: it may jump, it calls out (and
  * the steps must be right for the callee), or it spends steps of its own. */
 static bool ends_block(OpCode op)
@@ -1296,8 +1324,7 @@ static void translate(Jit *x, int i)
 	for (int pc = 0; pc < ch->n; pc++)
 		if (depth[pc] >= 0)
 			g.at[pc] = block(&g);
-	R args[3] = {g.c, chunk_ptr(&g), J.param_as_rvalue(params[1])};
-	set(&g, g.base, call(&g, H_ENTER, 3, args));
+	enter_frame(&g, J.param_as_rvalue(params[1]));
 	reload(&g);
 	steps_in(&g);
 	jump(&g, g.at[0]);
