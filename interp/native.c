@@ -53,7 +53,7 @@ _Static_assert(sizeof(date_t) == 4, "dates are 32-bit");
 
 /* The libgccjit functions used, looked up by name once. */
 #define JIT_FUNCS(X)                                                                                                   \
-	X(context_acquire) X(context_release) X(context_set_int_option) X(context_set_bool_option)                     \
+	X(context_acquire) X(context_release) X(context_set_int_option)                     \
 	X(context_compile) X(context_get_first_error) X(result_get_code) X(context_get_type) X(type_get_pointer)        \
 	X(context_new_field) X(context_new_struct_type) X(struct_as_type) X(context_new_param) X(param_as_rvalue)      \
 	X(context_new_function) X(function_new_block) X(function_new_local) X(lvalue_as_rvalue)                        \
@@ -1474,12 +1474,13 @@ static gcc_jit_context *new_context(void)
 	gcc_jit_context *j = J.context_acquire();
 	if (!j)
 		return NULL;
+	/* gcc's -O1: -O0 makes code no faster than the interpreter, -O2 takes
+	 * twice as long for nothing more (EDICT_JIT_O=0..3 to measure it again) */
 	const char *level = getenv("EDICT_JIT_O");
-	J.context_set_int_option(j, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, level ? atoi(level) : 1);
+	int o = level && level[0] >= '0' && level[0] <= '3' && !level[1] ? level[0] - '0' : 1;
+	J.context_set_int_option(j, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, o);
 	J.context_set_bool_print_errors_to_stderr(j, 0); /* the library never prints */
 	J.context_set_bool_allow_unreachable_blocks(j, 1); /* a jump table's last resort */
-	if (getenv("EDICT_JIT_DUMP"))
-		J.context_set_bool_option(j, GCC_JIT_BOOL_OPTION_DUMP_INITIAL_GIMPLE, 1);
 	return j;
 }
 
