@@ -48,6 +48,9 @@ bool native_by_default(void)
 
 _Static_assert(sizeof(Value) == 16 && offsetof(Value, as) == 8, "a Value is two 64-bit words");
 _Static_assert(sizeof(date_t) == 4, "dates are 32-bit");
+_Static_assert(sizeof(List) == 16 && sizeof(Rec) == 16 && offsetof(List, len) == 0 && offsetof(Rec, n) == 0 &&
+		       offsetof(List, items) == 8 && offsetof(Rec, f) == 8,
+	       "a list and a record share one header: the count, then the pointer to the values");
 
 /* ------------------------------------------------------ the library */
 
@@ -107,7 +110,7 @@ bool native_available(void)
 	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
-	X(RESUME, "vppiii", nrt_resume)
+	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -192,6 +195,7 @@ typedef struct Gen {
 	LV dummy;            /* a Value to return from blocks that never return */
 	LV where;            /* the instruction being run, for the failures below */
 	gcc_jit_block *fail[H__COUNT]; /* per helper that fails: its one block */
+	int *konst;          /* per operand (by depth), within a block: the constant it was pushed as, or -1 */
 	int pc, nl;          /* the instruction; the chunk's locals */
 	int ntemp;
 } Gen;
@@ -324,6 +328,36 @@ static void set_value(Gen *g, int k, Value v)
 static int top(Gen *g, int i)
 {
 	return g->nl + g->depth[g->pc] - 1 - i;
+}
+
+/* What the translation knows of the operands within a block: which were
+ * pushed as constants.  At a block's start nothing is known. */
+static void forget_constants(Gen *g)
+{
+	for (int i = 0; i <= g->ch->maxstack; i++)
+		g->konst[i] = -1;
+}
+
+/* After the instruction op (operand a) at g->pc: its result, the new top,
+ * is the constant K[a] for CONST, else not known; the operands below it
+ * are as they were (an instruction writes no operand below its result). */
+static void track_constants(Gen *g, OpCode op, int a)
+{
+	int next = g->pc + 1 + op_words[op];
+	if (next >= g->ch->n || g->depth[next] <= 0)
+		return;
+	int d = g->depth[next];
+	for (int i = d - 1; i <= g->ch->maxstack; i++)
+		g->konst[i] = -1;
+	if (op == OP_CONST)
+		g->konst[d - 1] = a;
+}
+
+/* The constant that operand i from the top holds, if known; else NULL. */
+static const Value *known_constant(Gen *g, int i)
+{
+	int d = g->depth[g->pc] - 1 - i;
+	return d >= 0 && d <= g->ch->maxstack && g->konst[d] >= 0 ? &g->ch->k[g->konst[d]] : NULL;
 }
 
 /* The absolute stack index of frame slot k. */
@@ -603,31 +637,39 @@ static R is_unknown(Gen *g, int k)
 	return tag_is(g, k, V_UNKNOWN);
 }
 
+/* Slot a's payload := a + b or a - b of the values in slots a and b
+ * where they are numbers of one scale and the result does not overflow;
+ * else on to `slow`. */
+static void add_in_place(Gen *g, int op, int a, int b, gcc_jit_block *slow)
+{
+	Jit *x = g->x;
+	gcc_jit_block *fast = block(g);
+	J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), rv(w0(g, b)), true), fast, slow);
+	g->b = fast;
+	LV r = temp(g, x->t_u64);
+	R av = rv(w1(g, a)), bv = rv(w1(g, b));
+	set(g, r, bin(g, op == AR_ADD ? GCC_JIT_BINARY_OP_PLUS : GCC_JIT_BINARY_OP_MINUS, x->t_u64, av, bv));
+	/* overflow: the sign of the result is wrong for the operands' */
+	R sa = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, rv(r));
+	R sb = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, op == AR_ADD ? bv : av, op == AR_ADD ? rv(r) : bv);
+	R over = cmp(g, GCC_JIT_COMPARISON_LT, cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, sa, sb), x->t_i64), cl(g, x->t_i64, 0));
+	if (op == AR_SUB) /* a - b overflows when a and b differ in sign and the result's differs from a's */
+		over = cmp(g, GCC_JIT_COMPARISON_LT,
+			   cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, bv), sa), x->t_i64),
+			   cl(g, x->t_i64, 0));
+	gcc_jit_block *store = block(g);
+	J.block_end_with_conditional(g->b, NULL, over, slow, store);
+	g->b = store;
+	set(g, w1(g, a), rv(r));
+}
+
 /* ADD and SUB in place when no overflow; else (and MUL, DIV) arith.c. */
 static void emit_arith(Gen *g, int op)
 {
-	Jit *x = g->x;
 	int a = top(g, 1), b = top(g, 0);
 	gcc_jit_block *slow = block(g), *done = g->at[g->pc + 1];
 	if (op == AR_ADD || op == AR_SUB) {
-		gcc_jit_block *fast = block(g);
-		J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), rv(w0(g, b)), true), fast, slow);
-		g->b = fast;
-		LV r = temp(g, x->t_u64);
-		R av = rv(w1(g, a)), bv = rv(w1(g, b));
-		set(g, r, bin(g, op == AR_ADD ? GCC_JIT_BINARY_OP_PLUS : GCC_JIT_BINARY_OP_MINUS, x->t_u64, av, bv));
-		/* overflow: the sign of the result is wrong for the operands' */
-		R sa = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, rv(r));
-		R sb = bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, op == AR_ADD ? bv : av, op == AR_ADD ? rv(r) : bv);
-		R over = cmp(g, GCC_JIT_COMPARISON_LT, cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, sa, sb), x->t_i64), cl(g, x->t_i64, 0));
-		if (op == AR_SUB) /* a - b overflows when a and b differ in sign and the result's differs from a's */
-			over = cmp(g, GCC_JIT_COMPARISON_LT,
-				   cast(g, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, bin(g, GCC_JIT_BINARY_OP_BITWISE_XOR, x->t_u64, av, bv), sa), x->t_i64),
-				   cl(g, x->t_i64, 0));
-		gcc_jit_block *store = block(g);
-		J.block_end_with_conditional(g->b, NULL, over, slow, store);
-		g->b = store;
-		set(g, w1(g, a), rv(r));
+		add_in_place(g, op, a, b, slow);
 		jump(g, done);
 	} else {
 		jump(g, slow);
@@ -799,9 +841,59 @@ static void emit_iftest(Gen *g, int to)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->at[g->pc + 2], g->at[to]);
 }
 
+/* Whether every item of the list l is a member without data, or every
+ * one a whole number: ar_in compares those in place. */
+static bool plain_items(const List *l)
+{
+	for (uint32_t i = 0; i < l->len; i++)
+		if (l->items[i].tag != l->items[0].tag || l->items[i].big || (l->items[i].tag != V_ENUM && l->items[i].tag != V_INT))
+			return false;
+	return l->len > 0;
+}
+
+/* IN over a constant list of plain items (plain_items): a value of their
+ * kind (and not big) is in it when one item has its words, its currency
+ * apart (what ar_in compares); others go to ar_in. */
+static void in_constant(Gen *g, int a, const List *l)
+{
+	Jit *x = g->x;
+	gcc_jit_block *unk = block(g), *known = block(g), *plain = block(g), *slow = block(g), *done = g->at[g->pc + 1];
+	J.block_end_with_conditional(g->b, NULL, is_unknown(g, a), unk, known);
+	g->b = unk;
+	emit_union(g, a, a, top(g, 0));
+	jump(g, done);
+	g->b = known;
+	spend(g, cl(g, x->t_i64, l->len), g->pc); /* a step per item */
+	const uint64_t mask = ~(uint64_t)0xffff0000; /* all but the currency */
+	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)mask));
+	uint64_t w[2];
+	words(l->items[0], w);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xffff)),
+								   cl(g, x->t_u64, (long long)(w[0] & 0xffff))), plain, slow);
+	g->b = plain;
+	R found = NULL;
+	for (uint32_t i = 0; i < l->len; i++) {
+		words(l->items[i], w);
+		R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, cl(g, x->t_u64, (long long)(w[0] & mask))),
+			      cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), cl(g, x->t_u64, (long long)w[1])));
+		found = found ? bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, found, same) : same;
+	}
+	set_bool(g, a, found);
+	jump(g, done);
+	g->b = slow;
+	R args[2] = {rv(slot(g, a)), J.context_new_rvalue_from_ptr(g->j, x->t_ptr, (void *)l)};
+	set(g, slot(g, a), call(g, H_IN, 2, args));
+	jump(g, done);
+}
+
 static void emit_in(Gen *g)
 {
 	int a = top(g, 1), b = top(g, 0);
+	const Value *list = known_constant(g, 0);
+	if (list && list->tag == V_LIST && plain_items(list->as.l)) {
+		in_constant(g, a, list->as.l);
+		return;
+	}
 	gcc_jit_block *unk = block(g), *known = block(g), *done = g->at[g->pc + 1];
 	J.block_end_with_conditional(g->b, NULL, bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, g->x->t_bool, is_unknown(g, a), is_unknown(g, b)), unk, known);
 	g->b = unk;
@@ -940,9 +1032,159 @@ static void emit_datein(Gen *g, int k, Value from, Value until)
 		set_value(g, k, val_bool(true));
 }
 
-/* The accumulator instructions, through the interpreter's own code. */
+/* The byte at offset off of the pointer p, as a pointer. */
+static R byte_address(Gen *g, R p, size_t off)
+{
+	LV byte = J.context_new_array_access(g->j, NULL, cast(g, p, g->x->t_char_p), cl(g, g->x->t_i64, (long long)off));
+	return cast(g, J.lvalue_get_address(byte, NULL), g->x->t_ptr);
+}
+
+/* Value i of a list or record whose values follow its header. */
+static void set_item(Gen *g, R p, int i, R v0, R v1)
+{
+	size_t off = sizeof(List) + sizeof(Value) * (size_t)i;
+	set(g, at_offset(g, p, off, g->x->t_u64), v0);
+	set(g, at_offset(g, p, off + 8, g->x->t_u64), v1);
+}
+
+/* A new list or record (their headers are alike) with room for `room`
+ * values after the header, in one block, holding n of them so far. */
+static R new_block(Gen *g, int room, int n)
+{
+	Jit *x = g->x;
+	LV p = temp(g, x->t_ptr);
+	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, (long)(sizeof(List) + sizeof(Value) * (size_t)room))};
+	set(g, p, call(g, H_ALLOC, 4, args));
+	set(g, at_offset(g, rv(p), offsetof(List, len), x->t_u32), J.context_new_rvalue_from_int(g->j, x->t_u32, n));
+	set(g, at_offset(g, rv(p), offsetof(List, items), x->t_ptr), byte_address(g, rv(p), sizeof(List)));
+	return rv(p);
+}
+
+/* Slot k := the Value `head` (a list's or a record's) pointing to p. */
+static void set_pointer(Gen *g, int k, Value head, R p)
+{
+	uint64_t w[2];
+	words(head, w);
+	set(g, w0(g, k), cl(g, g->x->t_u64, (long long)w[0]));
+	set(g, w1(g, k), J.context_new_bitcast(g->j, NULL, p, g->x->t_u64));
+}
+
+/* MKLIST and MKREC of n > 0 values from slot k, built in place in one
+ * block (the interpreter's take two of the same bytes in all): the
+ * constants among the values written as such. */
+static void make_in_place(Gen *g, bool rec, int t, int k, int n)
+{
+	R p = new_block(g, n, n);
+	for (int i = 0; i < n; i++) {
+		const Value *kv = known_constant(g, n - 1 - i);
+		if (kv) {
+			uint64_t w[2];
+			words(*kv, w);
+			set_item(g, p, i, cl(g, g->x->t_u64, (long long)w[0]), cl(g, g->x->t_u64, (long long)w[1]));
+		} else {
+			set_item(g, p, i, rv(w0(g, k + i)), rv(w1(g, k + i)));
+		}
+	}
+	set_pointer(g, k, rec ? (Value){.tag = V_REC, .aux = t} : val_list(NULL), p);
+}
+
+/* ACCINIT in place (vm.c: acc_init): accumulator s starts empty, with no
+ * unknown met. */
+static void acc_init_in_place(Gen *g, int s, int kind)
+{
+	if (kind == ACC_LIST)
+		set_pointer(g, s, val_list(NULL), new_block(g, LIST_FIRST_ROOM, 0));
+	else
+		set_value(g, s, kind == ACC_COUNT ? val_int(0) : kind == ACC_ALL || kind == ACC_ANY ? val_bool(kind == ACC_ALL) : val_unknown(NULL));
+	set_value(g, s + 1, val_bool(false));
+}
+
+/* ACC in place (vm.c: acc_fold) for the kinds and cases that need no
+ * more room, no arithmetic beyond a sum in place and no unknown; the rest
+ * on to `slow`.  False for a kind left to the interpreter's code. */
+static bool acc_fold_in_place(Gen *g, int s, int kind, gcc_jit_block *slow)
+{
+	Jit *x = g->x;
+	int a = top(g, 0);
+	if (kind == ACC_LIST) {
+		LV l = temp(g, x->t_ptr), n = temp(g, x->t_u32);
+		set(g, l, to_ptr(g, rv(w1(g, s))));
+		set(g, n, rv(at_offset(g, rv(l), offsetof(List, len), x->t_u32)));
+		R u1 = J.context_new_rvalue_from_int(g->j, x->t_u32, 1);
+		R full = both(g, cmp(g, GCC_JIT_COMPARISON_GE, rv(n), J.context_new_rvalue_from_int(g->j, x->t_u32, LIST_FIRST_ROOM)),
+			      cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u32, rv(n), bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_u32, rv(n), u1)),
+				  J.context_new_rvalue_from_int(g->j, x->t_u32, 0)));
+		gcc_jit_block *room = block(g);
+		J.block_end_with_conditional(g->b, NULL, full, slow, room);
+		g->b = room;
+		R items = rv(at_offset(g, rv(l), offsetof(List, items), x->t_vp));
+		set(g, J.context_new_array_access(g->j, NULL, items, rv(n)), rv(slot(g, a)));
+		set(g, at_offset(g, rv(l), offsetof(List, len), x->t_u32), bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(n), u1));
+		return true;
+	}
+	if (kind == ACC_SUM) {
+		add_in_place(g, AR_ADD, s, a, slow);
+		return true;
+	}
+	if (kind != ACC_COUNT && kind != ACC_ALL && kind != ACC_ANY)
+		return false;
+	gcc_jit_block *known = block(g);
+	J.block_end_with_conditional(g->b, NULL, is_unknown(g, a), slow, known);
+	g->b = known;
+	if (kind == ACC_COUNT) {
+		set(g, w1(g, s), bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(w1(g, s)), cl(g, x->t_u64, 1)));
+		return true;
+	}
+	/* all: the first false one decides; any: the first true one */
+	gcc_jit_block *take = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, kind == ACC_ALL ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(w1(g, a)), cl(g, x->t_u64, 0)), take,
+				     done);
+	g->b = take;
+	set(g, slot(g, s), rv(slot(g, a)));
+	jump(g, done);
+	g->b = done;
+	return true;
+}
+
+/* ACCEND in place (vm.c: acc_end) but for min and max (which may fail):
+ * the result, unless an unknown was met where all and any are not
+ * decided anyway. */
+static bool acc_end_in_place(Gen *g, int s, int kind)
+{
+	if (kind == ACC_MIN || kind == ACC_MAX)
+		return false;
+	int k = top(g, -1);
+	gcc_jit_block *unk = block(g), *result = block(g), *done = block(g), *check = block(g);
+	if (kind == ACC_ALL || kind == ACC_ANY) {
+		R decided = cmp(g, kind == ACC_ALL ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(w1(g, s)), cl(g, g->x->t_u64, 0));
+		J.block_end_with_conditional(g->b, NULL, decided, result, check);
+	} else {
+		jump(g, check);
+	}
+	g->b = check;
+	J.block_end_with_conditional(g->b, NULL, is_unknown(g, s + 1), unk, result);
+	g->b = unk;
+	set(g, slot(g, k), rv(slot(g, s + 1)));
+	jump(g, done);
+	g->b = result;
+	set(g, slot(g, k), rv(slot(g, s)));
+	jump(g, done);
+	g->b = done;
+	return true;
+}
+
+/* The accumulator instructions: in place where they can be, else through
+ * the interpreter's own code. */
 static void emit_acc(Gen *g, OpCode op, int s, int kind)
 {
+	gcc_jit_block *slow = block(g), *done = g->at[g->pc + 2];
+	bool fast = op == OP_ACCINIT ? (acc_init_in_place(g, s, kind), true)
+				     : op == OP_ACC ? acc_fold_in_place(g, s, kind, slow) : acc_end_in_place(g, s, kind);
+	if (fast)
+		jump(g, done);
+	else
+		jump(g, slow);
+	g->b = slow;
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), abs_slot(g, s), ci(g, kind), NULL};
 	if (op == OP_ACCINIT) {
 		J.block_add_eval(g->b, NULL, call(g, H_ACCINIT, 5, args));
@@ -952,7 +1194,7 @@ static void emit_acc(Gen *g, OpCode op, int s, int kind)
 	} else {
 		set(g, slot(g, top(g, -1)), call(g, H_ACCEND, 5, args));
 	}
-	go_next(g, 2);
+	jump(g, done);
 }
 
 /* MKLIST and MKREC: n values on top become one. */
@@ -960,6 +1202,11 @@ static void emit_make(Gen *g, bool rec, int t, int n)
 {
 	int k = top(g, n - 1);
 	LV v = temp(g, g->x->t_v);
+	if (n > 0) {
+		make_in_place(g, rec, t, k, n);
+		go_next(g, rec ? 2 : 1);
+		return;
+	}
 	if (rec) {
 		R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), abs_slot(g, k), ci(g, n)};
 		set(g, v, call(g, H_MKREC, 6, args));
@@ -1106,15 +1353,9 @@ static bool emit_flow(Gen *g, OpCode op, int a, int b)
 	}
 }
 
-/* Translate the instruction at g->pc; false if it is not covered. */
-static bool emit_ins(Gen *g)
+/* Translate the instruction op (operands a, b) at g->pc, into its block. */
+static bool emit_op(Gen *g, OpCode op, int a, int b)
 {
-	uint32_t w = g->ch->code[g->pc];
-	OpCode op = INS_OP(w);
-	int a = INS_A(w), b = op_words[op] ? (int)g->ch->code[g->pc + 1] : 0;
-	g->b = g->at[g->pc];
-	if (g->blocklen[g->pc])
-		charge_block(g, g->blocklen[g->pc]);
 	if (emit_simple(g, op, a, b)) {
 		go_next(g, 1 + op_words[op]);
 		return true;
@@ -1175,6 +1416,22 @@ static bool emit_ins(Gen *g)
 	default:
 		return emit_flow(g, op, a, b) || emit_replace_top(g, op);
 	}
+}
+
+/* Translate the instruction at g->pc; false if it is not covered. */
+static bool emit_ins(Gen *g)
+{
+	uint32_t w = g->ch->code[g->pc];
+	OpCode op = INS_OP(w);
+	int a = INS_A(w), b = op_words[op] ? (int)g->ch->code[g->pc + 1] : 0;
+	g->b = g->at[g->pc];
+	if (g->blocklen[g->pc]) {
+		charge_block(g, g->blocklen[g->pc]);
+		forget_constants(g);
+	}
+	bool ok = emit_op(g, op, a, b);
+	track_constants(g, op, a);
+	return ok;
 }
 
 /* Whether every reachable instruction of ch is covered. */
@@ -1319,6 +1576,8 @@ static void translate(Jit *x, int i)
 	g.budget = J.function_new_local(g.fn, NULL, x->t_i64, "budget");
 	g.dummy = J.function_new_local(g.fn, NULL, x->t_v, "none");
 	g.where = J.function_new_local(g.fn, NULL, x->t_int, "where");
+	g.konst = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->maxstack + 1));
+	forget_constants(&g);
 	g.b = block(&g); /* the first block is the entry */
 	g.at = GC_MALLOC(sizeof(gcc_jit_block *) * (size_t)(ch->n + 1));
 	for (int pc = 0; pc < ch->n; pc++)

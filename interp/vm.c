@@ -245,8 +245,6 @@ static bool equal(Ctx *c, Frame *fr, Value a, Value b)
 
 /* ----------------------------------------------------------- the lists */
 
-#define LIST_FIRST_ROOM 4
-
 /* An empty list to accumulate into, its first items in the same block. */
 static Value new_acc_list(Ctx *c, Frame *fr)
 {
@@ -1550,6 +1548,11 @@ Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n)
 Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n)
 {
 	return make_rec(c, AT_WORD(ch, pc), t, c->stack + nb, n);
+}
+
+void *nrt_alloc(Ctx *c, const Chunk *ch, int pc, int n)
+{
+	return vm_alloc(c, AT_WORD(ch, pc), (size_t)n, false);
 }
 
 void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind)

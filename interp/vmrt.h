@@ -13,6 +13,13 @@
 
 #include "ctx.h"
 
+/* A list accumulator (ACCINIT) starts with room for LIST_FIRST_ROOM items
+ * in its own block, after the List; an item added at a length of
+ * LIST_FIRST_ROOM or more that is a power of two first doubles the room
+ * (vm.c: list_grow).  Native code adds items in place where no room is
+ * needed, by this rule. */
+#define LIST_FIRST_ROOM 4
+
 /* Entering a chunk: the depth limit, the stack; returns the frame's base. */
 int nrt_enter(Ctx *c, const Chunk *ch, int base);
 /* Go on with the chunk entered at base in the interpreter, from word pc
@@ -35,6 +42,10 @@ int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
 /* MKLIST and MKREC of n values from slot nb. */
 Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n);
 Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n);
+/* n bytes from the collector for a list or record that native code fills
+ * in itself (pointers allowed), counted against the memory limit: where
+ * that is reached, the error is placed at the instruction. */
+void *nrt_alloc(Ctx *c, const Chunk *ch, int pc, int n);
 /* ACCINIT, ACC, ACCEND on the accumulator in slot s. */
 void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind);
 void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a);
