@@ -110,7 +110,7 @@ bool native_available(void)
 	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
-	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc)
+	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -196,6 +196,8 @@ typedef struct Gen {
 	LV where;            /* the instruction being run, for the failures below */
 	gcc_jit_block *fail[H__COUNT]; /* per helper that fails: its one block */
 	int *konst;          /* per operand (by depth), within a block: the constant it was pushed as, or -1 */
+	LV group;            /* the one block of the lists and records made next (make_group), or NULL */
+	int group_left, group_off; /* how many of them are still to be made; the offset of the next */
 	int pc, nl;          /* the instruction; the chunk's locals */
 	int ntemp;
 } Gen;
@@ -331,11 +333,13 @@ static int top(Gen *g, int i)
 }
 
 /* What the translation knows of the operands within a block: which were
- * pushed as constants.  At a block's start nothing is known. */
+ * pushed as constants.  At a block's start nothing is known (and no group
+ * of lists and records is being made). */
 static void forget_constants(Gen *g)
 {
 	for (int i = 0; i <= g->ch->maxstack; i++)
 		g->konst[i] = -1;
+	g->group_left = 0;
 }
 
 /* After the instruction op (operand a) at g->pc: its result, the new top,
@@ -1047,14 +1051,92 @@ static void set_item(Gen *g, R p, int i, R v0, R v1)
 	set(g, at_offset(g, p, off + 8, g->x->t_u64), v1);
 }
 
-/* A new list or record (their headers are alike) with room for `room`
- * values after the header, in one block, holding n of them so far. */
-static R new_block(Gen *g, int room, int n)
+/* The bytes of a list or record with room for n values after its header. */
+static int block_bytes(int n)
+{
+	return (int)(sizeof(List) + sizeof(Value) * (size_t)n);
+}
+
+/* How many values MKLIST or MKREC at pc makes one of; -1 for others. */
+static int made_of(const Chunk *ch, int pc)
+{
+	OpCode op = INS_OP(ch->code[pc]);
+	return op == OP_MKLIST ? INS_A(ch->code[pc]) : op == OP_MKREC ? (int)ch->code[pc + 1] : -1;
+}
+
+/* Whether an instruction neither allocates nor fails, so that what the
+ * lists and records around it take can be taken at once. */
+static bool quiet(OpCode op)
+{
+	switch (op) {
+	case OP_CONST: case OP_TRUE: case OP_FALSE: case OP_UNKNOWN: case OP_ASOF: case OP_POP: case OP_FACT:
+	case OP_FACTFIELD: case OP_FIELD: case OP_LOCAL: case OP_LOCALFIELD: case OP_MKLIST: case OP_MKREC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* At a list or record made in place: where more follow within the block
+ * with only quiet instructions between, the bytes of all of them are taken
+ * at once, in one block (nrt_alloc_all), and each is made in its part. */
+static void make_group(Gen *g)
+{
+	int count = 0, bytes = 0;
+	for (int pc = g->pc; pc < g->ch->n; pc += 1 + op_words[INS_OP(g->ch->code[pc])]) {
+		int n = made_of(g->ch, pc);
+		if ((pc > g->pc && g->blocklen[pc]) || !quiet(INS_OP(g->ch->code[pc])) || n == 0)
+			break; /* a new block, or an instruction that allocates (an empty list: its own way) */
+		if (n > 0) {
+			count++;
+			bytes += block_bytes(n);
+		}
+	}
+	if (count < 2)
+		return;
+	g->group = temp(g, g->x->t_ptr);
+	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, bytes)};
+	set(g, g->group, call(g, H_ALLOC_ALL, 4, args));
+	g->group_left = count;
+	g->group_off = 0;
+}
+
+/* A list's or record's bytes: its part of the group's block where there
+ * is one (make_group), else a block of its own. */
+static R alloc_block(Gen *g, int bytes, bool grouped)
 {
 	Jit *x = g->x;
 	LV p = temp(g, x->t_ptr);
-	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, (long)(sizeof(List) + sizeof(Value) * (size_t)room))};
+	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, bytes)};
+	if (grouped && !g->group_left)
+		make_group(g);
+	if (!grouped || !g->group_left) {
+		set(g, p, call(g, H_ALLOC, 4, args));
+		return rv(p);
+	}
+	gcc_jit_block *part = block(g), *own = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(g->group), J.context_new_rvalue_from_ptr(g->j, x->t_ptr, NULL)), part,
+				     own);
+	g->b = part;
+	set(g, p, byte_address(g, rv(g->group), (size_t)g->group_off));
+	jump(g, done);
+	g->b = own;
 	set(g, p, call(g, H_ALLOC, 4, args));
+	jump(g, done);
+	g->b = done;
+	g->group_left--;
+	g->group_off += bytes;
+	return rv(p);
+}
+
+/* A new list or record (their headers are alike) with room for `room`
+ * values after the header, in one block, holding n of them so far;
+ * grouped: made with others (alloc_block). */
+static R new_block(Gen *g, int room, int n, bool grouped)
+{
+	Jit *x = g->x;
+	LV p = temp(g, x->t_ptr);
+	set(g, p, alloc_block(g, block_bytes(room), grouped));
 	set(g, at_offset(g, rv(p), offsetof(List, len), x->t_u32), J.context_new_rvalue_from_int(g->j, x->t_u32, n));
 	set(g, at_offset(g, rv(p), offsetof(List, items), x->t_ptr), byte_address(g, rv(p), sizeof(List)));
 	return rv(p);
@@ -1074,7 +1156,7 @@ static void set_pointer(Gen *g, int k, Value head, R p)
  * constants among the values written as such. */
 static void make_in_place(Gen *g, bool rec, int t, int k, int n)
 {
-	R p = new_block(g, n, n);
+	R p = new_block(g, n, n, true);
 	for (int i = 0; i < n; i++) {
 		const Value *kv = known_constant(g, n - 1 - i);
 		if (kv) {
@@ -1093,7 +1175,7 @@ static void make_in_place(Gen *g, bool rec, int t, int k, int n)
 static void acc_init_in_place(Gen *g, int s, int kind)
 {
 	if (kind == ACC_LIST)
-		set_pointer(g, s, val_list(NULL), new_block(g, LIST_FIRST_ROOM, 0));
+		set_pointer(g, s, val_list(NULL), new_block(g, LIST_FIRST_ROOM, 0, false));
 	else
 		set_value(g, s, kind == ACC_COUNT ? val_int(0) : kind == ACC_ALL || kind == ACC_ANY ? val_bool(kind == ACC_ALL) : val_unknown(NULL));
 	set_value(g, s + 1, val_bool(false));

@@ -1555,6 +1555,13 @@ void *nrt_alloc(Ctx *c, const Chunk *ch, int pc, int n)
 	return vm_alloc(c, AT_WORD(ch, pc), (size_t)n, false);
 }
 
+void *nrt_alloc_all(Ctx *c, const Chunk *ch, int pc, int n)
+{
+	if (c->bytes + (size_t)n > c->max_bytes) /* what ctx_alloc would refuse */
+		return NULL;
+	return vm_alloc(c, AT_WORD(ch, pc), (size_t)n, false);
+}
+
 void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind)
 {
 	acc_init(c, AT_WORD(ch, pc), c->stack, s, kind);

@@ -46,6 +46,10 @@ Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n);
  * in itself (pointers allowed), counted against the memory limit: where
  * that is reached, the error is placed at the instruction. */
 void *nrt_alloc(Ctx *c, const Chunk *ch, int pc, int n);
+/* n bytes for the lists and records that several instructions build (n:
+ * all their bytes), or NULL where that passes the memory limit: then each
+ * instruction allocates its own and fails where the interpreter would. */
+void *nrt_alloc_all(Ctx *c, const Chunk *ch, int pc, int n);
 /* ACCINIT, ACC, ACCEND on the accumulator in slot s. */
 void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind);
 void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a);
