@@ -44,6 +44,12 @@ static const char RULES[] =
 	"decision all_done : bool = all(s.done for s in company.steps)\n"
 	"decision first_task : int = min(s.task for s in company.steps)\n"
 	"decision steps_made : list of step = [{task: 6, done: company.consulting}, {task: 11, done: company.finance}]\n"
+	"decision plan : list of list of step = [[{task: 1, done: true}], [], [{task: 2, done: company.consulting}, {task: 3, done: false}]]\n"
+	"decision any_open : bool = any(not s.done for s in company.steps)\n"
+	"decision evens : list of int = [i * 2 for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] where i != company.staff]\n"
+	"decision big_sum : int = sum(i for i in [9_000_000_000_000_000_000, company.staff, 9_000_000_000_000_000_000])\n"
+	"decision staff_listed : bool = company.staff in [1, 12, 150]\n"
+	"decision not_large : bool = not (company.size in [large])\n"
 	"function twice(x : int) : int = x * 2\n"
 	"decision doubled : int = twice(company.staff) + twice(1)\n"
 	"decision band : string\n"
@@ -66,6 +72,7 @@ static const char *QUERIES[] = {"eligible", "priority", "left", "award", "half",
 				"older", "named", "either", "neither", "size_or", "known_share", "pending",
 				"open_count", "task_sum", "all_done", "first_task", "steps_made", "doubled",
 				"band", "level", "points", "broken", "endless", "share_floor",
+				"plan", "any_open", "evens", "big_sum", "staff_listed", "not_large",
 				"award + 1 KRW", "[eligible, priority]"};
 
 static const char *FACTS[] = {
@@ -129,7 +136,7 @@ static const Set MAIN = {RULES, QUERIES, sizeof QUERIES / sizeof *QUERIES, FACTS
 static const Set LAWS = {LAW, LAW_QUERIES, sizeof LAW_QUERIES / sizeof *LAW_QUERIES, LAW_FACTS,
 			 sizeof LAW_FACTS / sizeof *LAW_FACTS};
 
-static void same_for(const Set *set, const char *as_of, unsigned long long max_steps)
+static void same_for(const Set *set, const char *as_of, unsigned long long max_steps, size_t max_bytes)
 {
 	Program *vm = tu_program(set->rules), *nat = tu_program(set->rules);
 	cr_assert_null(vm->native, "the first program stays with the interpreter");
@@ -144,8 +151,8 @@ static void same_for(const Set *set, const char *as_of, unsigned long long max_s
 		cr_assert_eq(date_parse(as_of, strlen(as_of), &day), 0);
 		ctx_set_as_of(a, day);
 		ctx_set_as_of(b, day);
-		ctx_set_limits(a, max_steps, 0);
-		ctx_set_limits(b, max_steps, 0);
+		ctx_set_limits(a, max_steps, max_bytes);
+		ctx_set_limits(b, max_steps, max_bytes);
 		for (size_t q = 0; q < set->nqueries; q++) {
 			vm_reset(a);
 			vm_reset(b);
@@ -157,27 +164,35 @@ static void same_for(const Set *set, const char *as_of, unsigned long long max_s
 
 Test(native, same_values_unknowns_errors_and_steps)
 {
-	same_for(&MAIN, "2026-12-01", 0);
+	same_for(&MAIN, "2026-12-01", 0, 0);
 }
 
 Test(native, same_on_another_date)
 {
-	same_for(&MAIN, "2025-06-01", 0);
+	same_for(&MAIN, "2025-06-01", 0, 0);
 }
 
 Test(native, same_place_when_the_step_limit_stops_it)
 {
 	/* small limits stop the evaluation at every place in turn */
 	for (unsigned long long max = 1; max < 60; max += 7)
-		same_for(&MAIN, "2026-12-01", max);
+		same_for(&MAIN, "2026-12-01", max, 0);
+}
+
+Test(native, same_place_when_the_memory_limit_stops_it)
+{
+	/* lists and records made one by one and several at once, and lists
+	 * growing, stopped at every size in turn */
+	for (size_t max = 16; max < 800; max += 16)
+		same_for(&MAIN, "2026-12-01", 0, max);
 }
 
 Test(native, same_for_members_with_values_dated_facts_scales_and_tariff_codes)
 {
-	same_for(&LAWS, "2025-05-20", 0);
-	same_for(&LAWS, "2022-05-20", 0);
+	same_for(&LAWS, "2025-05-20", 0, 0);
+	same_for(&LAWS, "2022-05-20", 0, 0);
 	for (unsigned long long max = 1; max < 40; max += 3)
-		same_for(&LAWS, "2025-05-20", max);
+		same_for(&LAWS, "2025-05-20", max, 0);
 }
 
 Test(native, compiles_once)
