@@ -65,7 +65,7 @@ _Static_assert(sizeof(List) == 16 && sizeof(Rec) == 16 && offsetof(List, len) ==
 	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
 	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
 	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
-	X(context_set_bool_print_errors_to_stderr) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call)
+	X(context_set_bool_print_errors_to_stderr) X(context_new_unary_op) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call)
 
 static struct {
 #define X(n) __typeof__(gcc_jit_##n) *n;
@@ -140,6 +140,18 @@ static gcc_jit_type *sig_type(Jit *x, char k)
 	return k == 'v' ? x->t_v : k == 'i' ? x->t_int : k == 'p' ? x->t_ptr : x->t_void;
 }
 
+/* Powers of ten, and for each the largest coefficient that multiplied by
+ * it fits in 64 bits (order_scaled). */
+static int64_t pow10s[19], pow10_fits[19];
+
+static void fill_pow10(void)
+{
+	for (int d = 0; d < 19; d++) {
+		pow10s[d] = (int64_t)dec_pow10(d);
+		pow10_fits[d] = INT64_MAX / pow10s[d];
+	}
+}
+
 static void make_types(Jit *x)
 {
 	gcc_jit_context *j = x->j;
@@ -157,6 +169,7 @@ static void make_types(Jit *x)
 	gcc_jit_field *f[2] = {x->w0, x->w1};
 	x->t_v = J.struct_as_type(J.context_new_struct_type(j, NULL, "Value", 2, f));
 	x->t_vp = J.type_get_pointer(x->t_v);
+	fill_pow10();
 	static const struct {
 		const char *sig;
 		void (*fn)(void);
@@ -684,14 +697,76 @@ static void emit_arith(Gen *g, int op)
 	jump(g, done);
 }
 
+/* Entry d of one of the tables above. */
+static R table_at(Gen *g, int64_t *table, R d)
+{
+	R t = J.context_new_rvalue_from_ptr(g->j, J.type_get_pointer(g->x->t_i64), table);
+	return rv(J.context_new_array_access(g->j, NULL, t, d));
+}
+
+/* The coefficient in v (an i64) times 10^d where that fits in 64 bits;
+ * else on to `slow`. */
+static void scale_up(Gen *g, LV v, R d, gcc_jit_block *slow)
+{
+	Jit *x = g->x;
+	LV fits = temp(g, x->t_i64);
+	set(g, fits, table_at(g, pow10_fits, d));
+	R over = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_GT, rv(v), rv(fits)),
+		     cmp(g, GCC_JIT_COMPARISON_LT, rv(v), J.context_new_unary_op(g->j, NULL, GCC_JIT_UNARY_OP_MINUS, x->t_i64, rv(fits))));
+	gcc_jit_block *ok = block(g);
+	J.block_end_with_conditional(g->b, NULL, over, slow, ok);
+	g->b = ok;
+	set(g, v, bin(g, GCC_JIT_BINARY_OP_MULT, x->t_i64, rv(v), table_at(g, pow10s, d)));
+}
+
+/* Slot a and the other side (words b0, b1): small amounts of one kind
+ * (and currency) at two scales, which same_scale turned down: r := their
+ * order at the finer scale where the other coefficient scaled to it fits
+ * in 64 bits (arith.c: one_scale); else on to `slow`. */
+static void order_scaled(Gen *g, int a, R b0, R b1, LV r, gcc_jit_block *slow, gcc_jit_block *done)
+{
+	Jit *x = g->x;
+	R a0 = rv(w0(g, a)), low = cl(g, x->t_u64, 0xffffffff), tag = tag_of(g, a0);
+	R kind = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, low), bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, b0, low)),
+		      both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xff00)), cl(g, x->t_u64, 0)),
+			   both(g, cmp(g, GCC_JIT_COMPARISON_GE, tag, cl(g, x->t_u64, V_DEC)), cmp(g, GCC_JIT_COMPARISON_LE, tag, cl(g, x->t_u64, V_PCT)))));
+	gcc_jit_block *go = block(g), *near = block(g), *up = block(g), *down = block(g), *order = block(g);
+	J.block_end_with_conditional(g->b, NULL, kind, go, slow);
+	g->b = go;
+	/* the exponents, in the upper halves; d > 0: a's is the coarser */
+	R c32 = cl(g, x->t_i64, 32);
+	LV d = temp(g, x->t_i64), xa = temp(g, x->t_i64), yb = temp(g, x->t_i64);
+	set(g, d, bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_i64, bin(g, GCC_JIT_BINARY_OP_RSHIFT, x->t_i64, cast(g, a0, x->t_i64), c32),
+		      bin(g, GCC_JIT_BINARY_OP_RSHIFT, x->t_i64, cast(g, b0, x->t_i64), c32)));
+	R in_range = cmp(g, GCC_JIT_COMPARISON_LE, cast(g, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_i64, rv(d), cl(g, x->t_i64, 18)), x->t_u64), cl(g, x->t_u64, 36));
+	J.block_end_with_conditional(g->b, NULL, in_range, near, slow);
+	g->b = near;
+	set(g, xa, cast(g, rv(w1(g, a)), x->t_i64));
+	set(g, yb, cast(g, b1, x->t_i64));
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_GT, rv(d), cl(g, x->t_i64, 0)), up, down);
+	g->b = up;
+	scale_up(g, xa, rv(d), slow);
+	jump(g, order);
+	g->b = down;
+	scale_up(g, yb, J.context_new_unary_op(g->j, NULL, GCC_JIT_UNARY_OP_MINUS, x->t_i64, rv(d)), slow);
+	jump(g, order);
+	g->b = order;
+	set(g, r, bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_int, cast(g, cmp(g, GCC_JIT_COMPARISON_GT, rv(xa), rv(yb)), x->t_int),
+		      cast(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(xa), rv(yb)), x->t_int)));
+	jump(g, done);
+}
+
 /* The three-way order of slot a and the value b (a slot's or a
- * constant's), both known: in place for one scale, else arith.c. */
+ * constant's), both known: in place for one scale or two near ones, else
+ * arith.c. */
 static R order(Gen *g, int a, R b0, R b1, R bval)
 {
 	Jit *x = g->x;
 	LV r = temp(g, x->t_int);
-	gcc_jit_block *fast = block(g), *slow = block(g), *done = block(g);
-	J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), b0, false), fast, slow);
+	gcc_jit_block *fast = block(g), *slow = block(g), *done = block(g), *scaled = block(g);
+	J.block_end_with_conditional(g->b, NULL, same_scale(g, rv(w0(g, a)), b0, false), fast, scaled);
+	g->b = scaled;
+	order_scaled(g, a, b0, b1, r, slow, done);
 	g->b = fast;
 	R av = cast(g, rv(w1(g, a)), x->t_i64), bv = cast(g, b1, x->t_i64);
 	set(g, r, bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_int, cast(g, cmp(g, GCC_JIT_COMPARISON_GT, av, bv), x->t_int),

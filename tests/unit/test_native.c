@@ -50,6 +50,10 @@ static const char RULES[] =
 	"decision big_sum : int = sum(i for i in [9_000_000_000_000_000_000, company.staff, 9_000_000_000_000_000_000])\n"
 	"decision staff_listed : bool = company.staff in [1, 12, 150]\n"
 	"decision not_large : bool = not (company.size in [large])\n"
+	"decision near_cap : bool = company.requested >= 29_999_999.995 KRW\n"
+	"decision way_past : bool = company.requested > 0.000000000001 KRW\n"
+	"decision share_ladder : list of bool = [company.share >= 14.49%, company.share < 14.5001%, company.share > 0.000000000000000001%]\n"
+	"decision share_order : bool = company.share / 3 <= share_floor\n"
 	"function twice(x : int) : int = x * 2\n"
 	"decision doubled : int = twice(company.staff) + twice(1)\n"
 	"decision band : string\n"
@@ -73,6 +77,7 @@ static const char *QUERIES[] = {"eligible", "priority", "left", "award", "half",
 				"open_count", "task_sum", "all_done", "first_task", "steps_made", "doubled",
 				"band", "level", "points", "broken", "endless", "share_floor",
 				"plan", "any_open", "evens", "big_sum", "staff_listed", "not_large",
+				"near_cap", "way_past", "share_ladder", "share_order",
 				"award + 1 KRW", "[eligible, priority]"};
 
 static const char *FACTS[] = {
