@@ -209,6 +209,8 @@ typedef struct Gen {
 	LV where;            /* the instruction being run, for the failures below */
 	gcc_jit_block *fail[H__COUNT]; /* per helper that fails: its one block */
 	int *konst;          /* per operand (by depth), within a block: the constant it was pushed as, or -1 */
+	LV *ops;             /* per operand (by depth): the C variable that holds it */
+	int nops;
 	LV group;            /* the one block of the lists and records made next (make_group), or NULL */
 	int group_left, group_off; /* how many of them are still to be made; the offset of the next */
 	int pc, nl;          /* the instruction; the chunk's locals */
@@ -299,10 +301,33 @@ static LV at_offset(Gen *g, R p, size_t off, gcc_jit_type *t)
 
 #define CTX(g, field, t) at_offset((g), (g)->c, offsetof(Ctx, field), (t))
 
-/* Frame slot k, its two words, and its tag. */
-static LV slot(Gen *g, int k)
+/* Frame slot k in the context's stack. */
+static LV stack_slot(Gen *g, int k)
 {
 	return J.context_new_array_access(g->j, NULL, rv(g->L), ci(g, k));
+}
+
+/* Frame slot k, its two words, and its tag: the locals live in the
+ * context's stack (where the interpreter's operations find them), the
+ * operands in C variables, which the compiler keeps in registers; spill
+ * and unspill move them where an operation of the interpreter's reads or
+ * writes them. */
+static LV slot(Gen *g, int k)
+{
+	return k >= g->nl && k - g->nl < g->nops ? g->ops[k - g->nl] : stack_slot(g, k);
+}
+
+/* Slots k .. k + n - 1 into the context's stack, and back. */
+static void spill(Gen *g, int k, int n)
+{
+	for (int i = k < g->nl ? g->nl : k; i < k + n; i++)
+		set(g, stack_slot(g, i), rv(slot(g, i)));
+}
+
+static void unspill(Gen *g, int k, int n)
+{
+	for (int i = k < g->nl ? g->nl : k; i < k + n; i++)
+		set(g, slot(g, i), rv(stack_slot(g, i)));
 }
 
 static LV w0(Gen *g, int k)
@@ -440,6 +465,7 @@ static void charge_block(Gen *g, int k)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, k)), resume, go);
 	g->b = resume;
 	steps_out(g);
+	spill(g, g->nl, g->depth[g->pc]);
 	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, g->pc), ci(g, g->depth[g->pc])};
 	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
 	g->b = go;
@@ -577,6 +603,7 @@ static void emit_call(Gen *g, bool builtin, int f, int argc)
 	int acc = builtin ? bi_table[f].acc : -1;
 	if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2)
 		emit_minmax(g, acc == ACC_MIN, k, block(g));
+	spill(g, k, argc); /* the arguments, where the callee reads them */
 	steps_out(g);
 	LV v = temp(g, g->x->t_v);
 	if (builtin) {
@@ -1056,7 +1083,9 @@ static void emit_filter(Gen *g, int s, int to)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->at[g->pc + 2], g->at[to]);
 	g->b = unk;
 	R args[3] = {g->c, abs_slot(g, s + 1), rv(slot(g, k))};
+	spill(g, s + 1, 1);
 	J.block_add_eval(g->b, NULL, call(g, H_FILTER_UNKNOWN, 3, args));
+	unspill(g, s + 1, 1);
 	jump(g, g->at[to]);
 }
 
@@ -1076,9 +1105,13 @@ static void emit_pick(Gen *g, int t)
 	const CaseTab *tab = g->ch->cases[t];
 	LV to = temp(g, g->x->t_int);
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(g->base), abs_slot(g, top(g, -1))};
+	spill(g, tab->first_slot, tab->n); /* its conditions */
 	set(g, to, call(g, H_PICK, 6, args));
-	gcc_jit_block *known = block(g);
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(to), ci(g, 0)), g->at[tab->end], known);
+	gcc_jit_block *known = block(g), *unk = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(to), ci(g, 0)), unk, known);
+	g->b = unk; /* the unknown it wrote */
+	unspill(g, top(g, -1), 1);
+	jump(g, g->at[tab->end]);
 	g->b = known;
 	jump_table(g, rv(to), tab->target, tab->n);
 }
@@ -1093,7 +1126,11 @@ static void emit_hit(Gen *g, int t)
 	spend(g, cast(g, list_len(g, rv(w1(g, k))), g->x->t_i64), g->pc);
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(slot(g, k)), abs_slot(g, k)};
 	R applied = cmp(g, GCC_JIT_COMPARISON_NE, call(g, H_HIT, 6, args), ci(g, 0));
-	J.block_end_with_conditional(g->b, NULL, applied, g->at[tab->end], g->at[g->pc + 1]);
+	gcc_jit_block *wrote = block(g);
+	J.block_end_with_conditional(g->b, NULL, applied, wrote, g->at[g->pc + 1]);
+	g->b = wrote; /* the result it wrote */
+	unspill(g, k, 1);
+	jump(g, g->at[tab->end]);
 }
 
 static void emit_datein(Gen *g, int k, Value from, Value until)
@@ -1343,6 +1380,7 @@ static void emit_acc(Gen *g, OpCode op, int s, int kind)
 		jump(g, slow);
 	g->b = slow;
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), abs_slot(g, s), ci(g, kind), NULL};
+	spill(g, s, 2);
 	if (op == OP_ACCINIT) {
 		J.block_add_eval(g->b, NULL, call(g, H_ACCINIT, 5, args));
 	} else if (op == OP_ACC) {
@@ -1351,6 +1389,7 @@ static void emit_acc(Gen *g, OpCode op, int s, int kind)
 	} else {
 		set(g, slot(g, top(g, -1)), call(g, H_ACCEND, 5, args));
 	}
+	unspill(g, s, 2);
 	jump(g, done);
 }
 
@@ -1734,6 +1773,13 @@ static void translate(Jit *x, int i)
 	g.dummy = J.function_new_local(g.fn, NULL, x->t_v, "none");
 	g.where = J.function_new_local(g.fn, NULL, x->t_int, "where");
 	g.konst = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(ch->maxstack + 1));
+	g.nops = ch->maxstack + 1;
+	g.ops = GC_MALLOC(sizeof(LV) * (size_t)g.nops);
+	for (int d = 0; d < g.nops; d++) {
+		char name[24];
+		snprintf(name, sizeof name, "o%d", d);
+		g.ops[d] = J.function_new_local(g.fn, NULL, x->t_v, name);
+	}
 	forget_constants(&g);
 	g.b = block(&g); /* the first block is the entry */
 	g.at = GC_MALLOC(sizeof(gcc_jit_block *) * (size_t)(ch->n + 1));
