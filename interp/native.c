@@ -4,16 +4,20 @@
  *
  * Each chunk becomes one C-level function, Value f(Ctx *c, int base), whose
  * frame lives where the interpreter's would, on the context's value stack:
- * L[0 ..] are its locals and then its operands, and since the depth of the
- * operand stack at each instruction is known (cg_stack_depths), every
- * operand is a fixed slot and the stack pointer disappears.  Each
- * instruction becomes a block of its own (gcc joins them up); the simple
- * cases (reading facts and fields, constants, truth values, comparisons and
- * sums of numbers of one scale, jumps, loops over lists, memoized
- * decisions) are done in place, everything else calls the interpreter's
- * own operation for that instruction (vmrt.h).  Steps are counted one an
- * instruction, as the interpreter counts them, with the same checks of the
- * limit and of interrupts at the same instructions.
+ * L[0 ..] are its locals, and there its operands go where one of the
+ * interpreter's operations reads them.  Since the depth of the operand
+ * stack at each instruction is known (cg_stack_depths), every operand is a
+ * fixed slot, kept in a C variable of its own (gcc keeps them in
+ * registers), and the stack pointer disappears.  Each instruction becomes a
+ * block of its own (gcc joins them up); the simple cases (reading facts and
+ * fields, constants, truth values, comparisons and sums of numbers, jumps,
+ * loops over lists and what they gather, lists and records, `in` over a
+ * list of constants, memoized decisions) are done in place, everything
+ * else calls the interpreter's own operation for that instruction
+ * (vmrt.h).  Steps are counted one an instruction, as the interpreter
+ * counts them, with the same checks of the limit and of interrupts at the
+ * same instructions; memory as the interpreter counts it, with the limit
+ * met at the same instructions.
  *
  * libgccjit is opened with dlopen on the first compile, so the command and
  * the library start as fast without it and run without it: no library, no
@@ -143,6 +147,7 @@ static gcc_jit_type *sig_type(Jit *x, char k)
 /* Powers of ten, and for each the largest coefficient that multiplied by
  * it fits in 64 bits (order_scaled). */
 static int64_t pow10s[19], pow10_fits[19];
+static pthread_once_t pow10_once = PTHREAD_ONCE_INIT;
 
 static void fill_pow10(void)
 {
@@ -169,7 +174,7 @@ static void make_types(Jit *x)
 	gcc_jit_field *f[2] = {x->w0, x->w1};
 	x->t_v = J.struct_as_type(J.context_new_struct_type(j, NULL, "Value", 2, f));
 	x->t_vp = J.type_get_pointer(x->t_v);
-	fill_pow10();
+	pthread_once(&pow10_once, fill_pow10);
 	static const struct {
 		const char *sig;
 		void (*fn)(void);
