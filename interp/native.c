@@ -997,6 +997,38 @@ static void in_constant(Gen *g, int a, const List *l)
 	jump(g, done);
 }
 
+/* IN of a member without data (slot a) in a list (slot b): whether an
+ * item has its words, its currency apart (what ar_in compares; an
+ * unknown item does not matter); other values on to `slow`. */
+static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
+{
+	Jit *x = g->x;
+	const uint64_t mask = ~(uint64_t)0xffff0000; /* all but the currency */
+	LV a0 = temp(g, x->t_u64), i = temp(g, x->t_u32), list = temp(g, x->t_ptr);
+	gcc_jit_block *head = block(g), *body = block(g), *next = block(g), *yes = block(g), *no = block(g), *done = g->at[g->pc + 1];
+	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)mask)));
+	R member = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(a0), cl(g, x->t_u64, 0xffff)), cl(g, x->t_u64, V_ENUM));
+	set(g, list, to_ptr(g, rv(w1(g, b))));
+	set(g, i, J.context_new_rvalue_from_int(g->j, x->t_u32, 0));
+	J.block_end_with_conditional(g->b, NULL, member, head, slow);
+	g->b = head;
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), rv(at_offset(g, rv(list), offsetof(List, len), x->t_u32))), body, no);
+	g->b = body;
+	LV item = J.context_new_array_access(g->j, NULL, rv(at_offset(g, rv(list), offsetof(List, items), x->t_vp)), rv(i));
+	R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)mask)), rv(a0)),
+		      cmp(g, GCC_JIT_COMPARISON_EQ, rv(J.lvalue_access_field(item, NULL, x->w1)), rv(w1(g, a))));
+	J.block_end_with_conditional(g->b, NULL, same, yes, next);
+	g->b = next;
+	set(g, i, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(i), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
+	jump(g, head);
+	g->b = yes;
+	set_value(g, a, val_bool(true));
+	jump(g, done);
+	g->b = no;
+	set_value(g, a, val_bool(false));
+	jump(g, done);
+}
+
 static void emit_in(Gen *g)
 {
 	int a = top(g, 1), b = top(g, 0);
@@ -1012,6 +1044,9 @@ static void emit_in(Gen *g)
 	jump(g, done);
 	g->b = known;
 	spend(g, cast(g, list_len(g, rv(w1(g, b))), g->x->t_i64), g->pc); /* a step per item */
+	gcc_jit_block *slow = block(g);
+	in_members(g, a, b, slow);
+	g->b = slow;
 	R args[2] = {rv(slot(g, a)), to_ptr(g, rv(w1(g, b)))};
 	set(g, slot(g, a), call(g, H_IN, 2, args));
 	jump(g, done);
@@ -1105,9 +1140,77 @@ static void jump_table(Gen *g, R to, const int *targets, int n)
 	jump(g, g->at[targets[n - 1]]); /* never: `to` is one of them */
 }
 
+/* How many of the cases of tab (defaults or the others) hold true: their
+ * conditions are truth values. */
+static R count_true(Gen *g, const CaseTab *tab, bool defaults)
+{
+	R n = ci(g, 0);
+	for (int i = 0; i < tab->n; i++)
+		if (tab->is_default[i] == defaults)
+			n = bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_int, n,
+				cast(g, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, tab->first_slot + i)), cl(g, g->x->t_u64, 0)), g->x->t_int));
+	return n;
+}
+
+/* On to the body of the first case of tab (defaults or the others, or
+ * either: any) that holds true, one of which does. */
+static void to_true_case(Gen *g, const CaseTab *tab, bool any, bool defaults)
+{
+	int last = -1;
+	for (int i = 0; i < tab->n; i++)
+		if (any || tab->is_default[i] == defaults)
+			last = i;
+	for (int i = 0; i < last; i++) {
+		if (!any && tab->is_default[i] != defaults)
+			continue;
+		gcc_jit_block *no = block(g);
+		J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(w1(g, tab->first_slot + i)), cl(g, g->x->t_u64, 0)),
+					     g->at[tab->target[i]], no);
+		g->b = no;
+	}
+	jump(g, g->at[tab->target[last]]);
+}
+
+/* PICK in place where every condition is a truth value and the winner is
+ * plain (vm.c: pick): the one case that holds; else the one exception
+ * that holds, which beats the defaults, where nothing overrides (the
+ * interpreter's search of overrides takes memory); else on to `slow`. */
+static void pick_in_place(Gen *g, const CaseTab *tab, gcc_jit_block *slow)
+{
+	Jit *x = g->x;
+	R known = NULL;
+	for (int i = 0; i < tab->n; i++) {
+		R b = tag_is(g, tab->first_slot + i, V_BOOL);
+		known = known ? both(g, known, b) : b;
+	}
+	gcc_jit_block *count = block(g), *one = block(g), *exc = block(g);
+	J.block_end_with_conditional(g->b, NULL, known, count, slow);
+	g->b = count;
+	LV nexc = temp(g, x->t_int), ndef = temp(g, x->t_int);
+	set(g, nexc, count_true(g, tab, false));
+	set(g, ndef, count_true(g, tab, true));
+	R single = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(nexc), rv(ndef)), ci(g, 1));
+	bool overrides = tab->mode != PICK_FIRST && tab->over_start; /* a true exception: the search */
+	if (overrides)
+		single = both(g, single, cmp(g, GCC_JIT_COMPARISON_EQ, rv(nexc), ci(g, 0)));
+	J.block_end_with_conditional(g->b, NULL, single, one, tab->mode == PICK_FIRST || overrides ? slow : exc);
+	g->b = one;
+	to_true_case(g, tab, true, false);
+	g->b = exc; /* more than one holds: an exception alone beats the defaults */
+	gcc_jit_block *it = block(g);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, rv(nexc), ci(g, 1)), it, slow);
+	g->b = it;
+	to_true_case(g, tab, false, false);
+}
+
 static void emit_pick(Gen *g, int t)
 {
 	const CaseTab *tab = g->ch->cases[t];
+	if (tab->n > 0 && tab->mode != PICK_GATHER) {
+		gcc_jit_block *slow = block(g);
+		pick_in_place(g, tab, slow);
+		g->b = slow;
+	}
 	LV to = temp(g, g->x->t_int);
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(g->base), abs_slot(g, top(g, -1))};
 	spill(g, tab->first_slot, tab->n); /* its conditions */

@@ -54,6 +54,16 @@ static const char RULES[] =
 	"decision way_past : bool = company.requested > 0.000000000001 KRW\n"
 	"decision share_ladder : list of bool = [company.share >= 14.49%, company.share < 14.5001%, company.share > 0.000000000000000001%]\n"
 	"decision share_order : bool = company.share / 3 <= share_floor\n"
+	"decision grant : money KRW\n"
+	"  default company.requested\n"
+	"  exception nothing when not eligible then 0 KRW\n"
+	"  exception token when company.staff < 20 then 1 KRW\n"
+	"table tier : string hit unique\n"
+	"  when company.staff >= 100 then \"large\"\n"
+	"  when company.staff < 100 then \"small\"\n"
+	"  when company.staff = 150 then \"exactly\"\n"
+	"decision sizes : list of company_size = [sme, midsize]\n"
+	"decision listed_size : bool = company.size in sizes\n"
 	"function twice(x : int) : int = x * 2\n"
 	"decision doubled : int = twice(company.staff) + twice(1)\n"
 	"decision band : string\n"
@@ -77,7 +87,7 @@ static const char *QUERIES[] = {"eligible", "priority", "left", "award", "half",
 				"open_count", "task_sum", "all_done", "first_task", "steps_made", "doubled",
 				"band", "level", "points", "broken", "endless", "share_floor",
 				"plan", "any_open", "evens", "big_sum", "staff_listed", "not_large",
-				"near_cap", "way_past", "share_ladder", "share_order",
+				"near_cap", "way_past", "share_ladder", "share_order", "grant", "tier", "listed_size",
 				"award + 1 KRW", "[eligible, priority]"};
 
 static const char *FACTS[] = {
