@@ -1027,25 +1027,40 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	return seal(&g);
 }
 
+void cg_fold_program(Program *p)
+{
+	/* functions first: calls inline their folded bodies */
+	for (int i = 0; i < p->nfuncs; i++)
+		fold_decl(p->funcs[i]);
+	for (int i = 0; i < p->ndecls; i++)
+		fold_decl(p->decls[i]);
+	p->folded = true;
+}
+
 void cg_program(Program *p)
 {
+	if (p->dchunk)
+		return;
 	p->dchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	/* functions first: calls inline their folded bodies; each decision is
-	 * folded right before it is compiled, while its tree is in the cache
-	 * (a large rule set's trees are larger than the cache, and a second
-	 * walk over all of them read each node from memory again) */
-	for (int i = 0; i < p->nfuncs; i++)
+	/* as cg_fold_program, unless that was done; each decision is folded
+	 * right before it is compiled, while its tree is in the cache (a large
+	 * rule set's trees are larger than the cache, and a second walk over
+	 * all of them read each node from memory again) */
+	bool fold = !p->folded;
+	for (int i = 0; i < p->nfuncs && fold; i++)
 		fold_decl(p->funcs[i]);
 	Work w = {0};
 	for (int i = 0; i < p->ndecls; i++) {
 		if (i + 1 < p->ndecls)
 			ast_prefetch_decl(p->decls[i + 1]);
-		fold_decl(p->decls[i]);
+		if (fold)
+			fold_decl(p->decls[i]);
 		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
 	}
+	p->folded = true;
 	for (int i = 0; i < p->nfuncs; i++)
 		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
 	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));

@@ -11,8 +11,13 @@
 
 #include "program.h"
 
-/* Compile every declaration of a program that checked without errors. */
+/* Compile every declaration of a program that checked without errors
+ * (folding its trees first, unless cg_fold_program did); nothing when it
+ * has its code already. */
 void cg_program(Program *p);
+/* Only the folding of cg_program (fold.c), for a load that makes no code
+ * (load_paths_checked): the trees are as a compiled program's. */
+void cg_fold_program(Program *p);
 
 /* The explain-mode chunk of decl (or function) `index`, compiled on first
  * use; safe to call from threads sharing the program. */

@@ -9,7 +9,8 @@
  * the rule directory or round in a loop.  Then loading for queries
  * (load_paths_for): the outline of a file (parse_outline) against a whole
  * parse of every rule file of the repository, and which modules a query
- * loads whole.
+ * loads whole.  Last, a load without code (load_paths_checked) against a
+ * whole one.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
@@ -20,9 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "load.h"
 #include "mem.h"
 #include "parse.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -546,4 +549,42 @@ Test(load, overlays_replace_files)
 	cr_assert_not_null(prog_find_decl(p, "a.z"));
 	cr_assert_null(prog_find_decl(p, "a.x"));
 	cr_assert_not_null(prog_find_decl(p, "c.w"));
+}
+
+/* The diagnostics of d, one per line, with their places. */
+static const char *diag_lines(const Diags *d)
+{
+	Buf b = {0};
+	for (int i = 0; i < d->n; i++)
+		buf_printf(&b, "%d:%d %s\n", d->items[i].loc.line, d->items[i].loc.col, d->items[i].msg);
+	return buf_cstr(&b);
+}
+
+Test(load, a_load_without_code_reports_what_a_load_with_it_does)
+{
+	/* a warning about a table whose rows test a folded constant, which only
+	 * the folded trees show */
+	put("r/t.edict", "fact company { staff : int }\n"
+			 "decision cap : int = 2 * 5\n"
+			 "table t : int hit unique\n"
+			 "  when company.staff < 10 then 1\n"
+			 "  when company.staff < 2 * 5 then 2\n"
+			 "  default 3\n"
+			 "decision u : int = t + cap\n");
+	const char *root = "r";
+	Diags *full = diag_new(), *checked = diag_new();
+	Program *p = load_paths(&root, 1, full);
+	Program *q = load_paths_checked(&root, 1, checked);
+	cr_assert_not_null(p);
+	cr_assert_not_null(q);
+	cr_assert_eq(full->nerrors, 0, "%s", diag_lines(full));
+	cr_assert_gt(full->nwarnings, 0);
+	cr_assert_str_eq(diag_lines(checked), diag_lines(full));
+	cr_assert_not_null(p->dchunk);
+	cr_assert_null(q->dchunk, "no code was made");
+	load_code(q);
+	cr_assert_not_null(q->dchunk);
+	Ctx *a = tu_ctx(p, "{\"company\": {\"staff\": 12}}"), *b = tu_ctx(q, "{\"company\": {\"staff\": 12}}");
+	cr_assert_str_eq(tu_show(b, "u"), tu_show(a, "u"));
+	cr_assert_str_eq(tu_show(b, "u"), "13");
 }
