@@ -456,6 +456,36 @@ static bool all_zero(const void *p, size_t n)
 	return true;
 }
 
+/* The size of the collector's object that p (from GC_MALLOC) lies in: a
+ * chunk of the arena, small or large, while collections are held. */
+static size_t chunk_size(void *p)
+{
+	return GC_size(GC_base(p));
+}
+
+/* A load that expects to allocate many MB takes its objects from large
+ * chunks from the first; one that does not (or was told outside a load,
+ * or by the load before it) from small chunks first. */
+Test(load, an_expected_large_load_starts_on_large_chunks)
+{
+	mem_expect((size_t)64 << 20); /* outside a load: nothing */
+	mem_hold_collections();
+	void *small = GC_MALLOC(64);
+	mem_release_collections();
+	mem_hold_collections();
+	mem_expect((size_t)64 << 20);
+	void *large = GC_MALLOC(64), *text = GC_MALLOC_ATOMIC(64);
+	mem_release_collections();
+	mem_hold_collections();
+	void *after = GC_MALLOC(64);
+	mem_release_collections();
+	cr_assert_lt(chunk_size(small), (size_t)1 << 20);
+	cr_assert_geq(chunk_size(large), (size_t)4 << 20);
+	cr_assert_geq(chunk_size(text), (size_t)4 << 20);
+	cr_assert_lt(chunk_size(after), (size_t)1 << 20);
+	cr_assert(all_zero(large, 64) && all_zero(text, 64));
+}
+
 /* One load of many small objects, as a large rule set makes (past the
  * first megabytes they come from large chunks): every object comes
  * cleared, a list of them held only from the stack survives a collection
