@@ -1027,14 +1027,33 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	return seal(&g);
 }
 
+/* Fold each declaration's trees (unless done) and compile it (when
+ * code): the functions' folding first, as calls inline their folded
+ * bodies.  Each decision is folded right before it is compiled, while its
+ * tree is in the cache, and the next one's is read meanwhile: a large rule
+ * set's trees are larger than the cache, and a walk over them waits on
+ * memory at nearly every node. */
+static void fold_and_compile(Program *p, bool fold, bool code)
+{
+	for (int i = 0; i < p->nfuncs && fold; i++)
+		fold_decl(p->funcs[i]);
+	Work w = {0};
+	for (int i = 0; i < p->ndecls; i++) {
+		if (i + 1 < p->ndecls)
+			ast_prefetch_decl(p->decls[i + 1]);
+		if (fold)
+			fold_decl(p->decls[i]);
+		if (code)
+			p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
+	}
+	p->folded = true;
+	for (int i = 0; i < p->nfuncs && code; i++)
+		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+}
+
 void cg_fold_program(Program *p)
 {
-	/* functions first: calls inline their folded bodies */
-	for (int i = 0; i < p->nfuncs; i++)
-		fold_decl(p->funcs[i]);
-	for (int i = 0; i < p->ndecls; i++)
-		fold_decl(p->decls[i]);
-	p->folded = true;
+	fold_and_compile(p, !p->folded, false);
 }
 
 void cg_program(Program *p)
@@ -1045,24 +1064,7 @@ void cg_program(Program *p)
 	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
 	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
 	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	/* as cg_fold_program, unless that was done; each decision is folded
-	 * right before it is compiled, while its tree is in the cache (a large
-	 * rule set's trees are larger than the cache, and a second walk over
-	 * all of them read each node from memory again) */
-	bool fold = !p->folded;
-	for (int i = 0; i < p->nfuncs && fold; i++)
-		fold_decl(p->funcs[i]);
-	Work w = {0};
-	for (int i = 0; i < p->ndecls; i++) {
-		if (i + 1 < p->ndecls)
-			ast_prefetch_decl(p->decls[i + 1]);
-		if (fold)
-			fold_decl(p->decls[i]);
-		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
-	}
-	p->folded = true;
-	for (int i = 0; i < p->nfuncs; i++)
-		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+	fold_and_compile(p, !p->folded, true);
 	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));
 	for (int i = 0; i < p->nrequires; i++)
 		p->rchunk[i] = cg_check(p, p->requires[i]);
