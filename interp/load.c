@@ -404,8 +404,11 @@ static Program *build(Module **mods, int nmods, bool code, Diags *d)
 		else
 			cg_fold_program(p);
 		facts_prepare(p);
-		for (int i = 0; i < p->ndecls; i++)
+		for (int i = 0; i < p->ndecls; i++) {
+			if (i + 1 < p->ndecls)
+				ast_prefetch_decl(p->decls[i + 1]); /* the trees are larger than the cache */
 			tab_analyze(p, p->decls[i], d);
+		}
 		for (int i = 0; i < p->nfuncs; i++)
 			tab_analyze(p, p->funcs[i], d); /* tables with parameters */
 		if (code && native_by_default())
