@@ -392,6 +392,13 @@ void load_add_stdlib(Module ***mods, int *nmods, Diags *d)
 	}
 }
 
+/* The overlaps and gaps of a table's rows (and of a function written as a
+ * table), found once its trees are folded. */
+static void analyse_table(Program *p, Decl *decl, void *d)
+{
+	tab_analyze(p, decl, d);
+}
+
 /* load_build, with the code made or not (load_paths_checked): the trees
  * are folded either way, so the tables are analysed alike. */
 static Program *build(Module **mods, int nmods, bool code, Diags *d)
@@ -400,17 +407,10 @@ static Program *build(Module **mods, int nmods, bool code, Diags *d)
 	Program *p = chk_program(mods, nmods, d);
 	if (d->nerrors == 0) {
 		if (code)
-			cg_program(p);
+			cg_program(p, analyse_table, d);
 		else
-			cg_fold_program(p);
+			cg_fold_program(p, analyse_table, d);
 		facts_prepare(p);
-		for (int i = 0; i < p->ndecls; i++) {
-			if (i + 1 < p->ndecls)
-				ast_prefetch_decl(p->decls[i + 1]); /* the trees are larger than the cache */
-			tab_analyze(p, p->decls[i], d);
-		}
-		for (int i = 0; i < p->nfuncs; i++)
-			tab_analyze(p, p->funcs[i], d); /* tables with parameters */
 		if (code && native_by_default())
 			native_compile(p, NULL, 0, NULL);
 	}
@@ -426,7 +426,7 @@ void load_code(Program *p)
 {
 	if (p->dchunk)
 		return;
-	cg_program(p);
+	cg_program(p, NULL, NULL);
 	if (native_by_default())
 		native_compile(p, NULL, 0, NULL);
 }
