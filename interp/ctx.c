@@ -99,7 +99,7 @@ void *ctx_alloc(Ctx *c, size_t n, bool atomic)
 		ctx_fail(c, ST_LIMIT, "this evaluation needs more than the memory limit of %zu bytes", c->max_bytes);
 		return NULL;
 	}
-	void *p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+	void *p = atomic ? GC_MALLOC_ATOMIC(n) : mem_region_alloc(&c->region, n);
 	if (!p)
 		ctx_fail(c, ST_MEMORY, "out of memory");
 	return p;

@@ -14,6 +14,7 @@
 
 #include <signal.h>
 
+#include "mem.h"
 #include "program.h"
 #include "status.h"
 
@@ -70,6 +71,7 @@ typedef struct Ctx {
 	int top_frame; /* the frame number of the query being run (negative) */
 	unsigned long long steps, max_steps;
 	size_t bytes, max_bytes;
+	MemRegion region; /* where ctx_alloc carves small values from */
 	bool trace;
 	bool explain_full; /* explanations show loop items and what functions test inside */
 	TraceEv *ev;

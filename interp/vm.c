@@ -273,11 +273,12 @@ static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 	return acc;
 }
 
+/* A list of n items, its items in the same block. */
 static Value new_list(Ctx *c, Frame *fr, uint32_t n)
 {
-	List *l = vm_alloc(c, fr, sizeof(List), false);
+	List *l = vm_alloc(c, fr, sizeof(List) + sizeof(Value) * n, false);
 	l->len = n;
-	l->items = n ? vm_alloc(c, fr, sizeof(Value) * n, false) : NULL;
+	l->items = n ? (Value *)(l + 1) : NULL;
 	return val_list(l);
 }
 
@@ -682,9 +683,9 @@ static Value make_list(Ctx *c, Frame *fr, const Value *items, int n)
 /* MKREC: n values become the fields of a record of type t. */
 static Value make_rec(Ctx *c, Frame *fr, int t, const Value *fields, int n)
 {
-	Rec *r = vm_alloc(c, fr, sizeof(Rec), false);
+	Rec *r = vm_alloc(c, fr, sizeof(Rec) + sizeof(Value) * (size_t)n, false); /* its fields in the same block */
 	r->n = (uint32_t)n;
-	r->f = vm_alloc(c, fr, sizeof(Value) * (size_t)(n ? n : 1), false);
+	r->f = (Value *)(r + 1);
 	memcpy(r->f, fields, sizeof(Value) * (size_t)n);
 	Value v = {.tag = V_REC, .aux = t};
 	v.as.r = r;
