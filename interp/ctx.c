@@ -92,7 +92,7 @@ int ctx_fail(Ctx *c, int status, const char *fmt, ...)
 	return status;
 }
 
-void *ctx_alloc(Ctx *c, size_t n, bool atomic)
+void *ctx_alloc_any(Ctx *c, size_t n, bool atomic)
 {
 	c->bytes += n;
 	if (c->bytes > c->max_bytes) {

@@ -265,19 +265,18 @@ void *mem_region_slow(MemRegion *r, size_t n)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	size_t step = (n + 15) & ~(size_t)15;
 	if (stress || n > MEM_REGION_MAX)
 		return from_collector(n, 0);
-	if (step > (size_t)(r->end - r->at)) {
-		char *c = GC_malloc(MEM_REGION_CHUNK);
+	if (MEM_REGION_STEP(n) > (size_t)(r->end - r->at)) {
+		size_t size = !r->chunk ? MEM_REGION_FIRST : r->chunk < MEM_REGION_CHUNK ? 2 * r->chunk : r->chunk;
+		char *c = GC_malloc(size);
 		if (!c)
 			return out_of_memory();
 		r->at = c;
-		r->end = c + MEM_REGION_CHUNK;
+		r->end = c + size;
+		r->chunk = size;
 	}
-	void *p = r->at;
-	r->at += step;
-	return p;
+	return mem_region_take(r, n);
 }
 
 void *mem_realloc(void *p, size_t n)

@@ -39,8 +39,10 @@ void mem_fail_after(long n);
 int mem_failed(void);
 
 /* A region: small objects with pointers carved one after the other from
- * chunks of MEM_REGION_CHUNK bytes, each chunk an object of the collector
- * (cleared by it).  An evaluation context keeps one (ctx_alloc): the values
+ * chunks, each chunk an object of the collector (cleared by it): the first
+ * of MEM_REGION_FIRST bytes, each next one twice the last up to
+ * MEM_REGION_CHUNK, so a context that evaluates once stays small and one
+ * that evaluates many times asks the collector for a chunk rarely.  An evaluation context keeps one (ctx_alloc): the values
  * of an evaluation are many small records and lists, and the collector's
  * own allocation, with its thread-local free lists, costs some 150
  * instructions an object where the region's costs a handful.  Nothing is
@@ -53,8 +55,10 @@ int mem_failed(void);
  * any of them is on (mem_watched) every allocation takes the slow path. */
 typedef struct MemRegion {
 	char *at, *end;
+	size_t chunk; /* the size of the last chunk taken (0: none yet) */
 } MemRegion;
-#define MEM_REGION_CHUNK ((size_t)8 << 10)
+#define MEM_REGION_FIRST ((size_t)1 << 10)
+#define MEM_REGION_CHUNK ((size_t)32 << 10)
 #define MEM_REGION_MAX ((size_t)512)
 
 /* Set, and never cleared, once stress mode, fault injection or counting
@@ -62,18 +66,31 @@ typedef struct MemRegion {
 extern int mem_watched;
 void *mem_region_slow(MemRegion *r, size_t n);
 
+/* Objects stay 16-byte aligned, as the collector's are. */
+#define MEM_REGION_STEP(n) (((n) + 15) & ~(size_t)15)
+
+/* Whether n bytes can be carved from r's chunk as it is, with nothing to
+ * count (the fast path). */
+static inline int mem_region_fits(const MemRegion *r, size_t n)
+{
+	return n <= MEM_REGION_MAX && MEM_REGION_STEP(n) <= (size_t)(r->end - r->at) &&
+	       !__atomic_load_n(&mem_watched, __ATOMIC_RELAXED);
+}
+
+/* Carve n bytes that fit (mem_region_fits). */
+static inline void *mem_region_take(MemRegion *r, size_t n)
+{
+	void *p = r->at;
+	r->at += MEM_REGION_STEP(n);
+	return p;
+}
+
 /* n bytes with pointers, cleared, from region r; out of memory as
  * mem_alloc. */
 static inline void *mem_region_alloc(MemRegion *r, size_t n)
 {
-	size_t step = (n + 15) & ~(size_t)15;
-	if (__builtin_expect(n <= MEM_REGION_MAX && step <= (size_t)(r->end - r->at) &&
-				     !__atomic_load_n(&mem_watched, __ATOMIC_RELAXED),
-			     1)) {
-		void *p = r->at;
-		r->at += step;
-		return p;
-	}
+	if (__builtin_expect(mem_region_fits(r, n), 1))
+		return mem_region_take(r, n);
 	return mem_region_slow(r, n);
 }
 

@@ -76,18 +76,22 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 	return q;
 }
 
+/* In explain mode: the query's traced chunk, which for a decision records
+ * it as used by the query, then decides it. */
+static int run_traced(Ctx *c, const Query *q, Value *out)
+{
+	if (ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
+		return c->status;
+	return vm_eval_chunk(c, q->traced, out);
+}
+
 int query_run(Ctx *c, const Query *q, Value *out)
 {
-	if (c->trace && ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
-		return c->status;
-	if (q->decl >= 0) {
-		if (c->trace) {
-			/* record the decision as used by the query, then decide it */
-			return vm_eval_chunk(c, q->traced, out);
-		}
+	if (__builtin_expect(c->trace, 0))
+		return run_traced(c, q, out);
+	if (q->decl >= 0)
 		return vm_eval_decl(c, q->decl, out);
-	}
-	return vm_eval_chunk(c, c->trace ? q->traced : q->plain, out);
+	return vm_eval_chunk(c, q->plain, out);
 }
 
 /* ---------------------------------------------------------------- tests */

@@ -51,13 +51,13 @@ typedef struct Frame {
 #define FAIL(status, ...) fail_at(c, status, fr->ch->locs[fr->pc - fr->ch->code - 1], __VA_ARGS__)
 
 /* Unwind with the error already recorded in the context (ctx.h). */
-static _Noreturn void raise_at(Ctx *c, Loc loc)
+static _Noreturn __attribute__((cold, noinline)) void raise_at(Ctx *c, Loc loc)
 {
 	c->errloc = loc;
 	pr_throw(c->status);
 }
 
-static void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
+static inline void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 {
 	void *p = ctx_alloc(c, n, atomic);
 	if (!p)
@@ -1483,6 +1483,13 @@ int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
 
 int vm_eval_decl(Ctx *c, int decl, Value *out)
 {
+	/* decided already in this evaluation, kept or overridden: no code runs */
+	if (c->stamp[decl] == c->epoch || c->state[decl] >= DS_OVERRIDDEN) {
+		c->status = ST_OK;
+		c->frame = c->top_frame;
+		*out = c->memo[decl];
+		return ST_OK;
+	}
 	return run(c, c->p->dchunk[decl], decl, out);
 }
 
