@@ -1433,9 +1433,10 @@ interrupted:
 
 typedef struct Run {
 	Ctx *c;
-	const Chunk *ch;
-	int decl;
-	Value v;
+	const VmTask *t;
+	int n;
+	int i; /* the task under way */
+	Value *out;
 } Run;
 
 static void run_body(void *ud)
@@ -1444,25 +1445,28 @@ static void run_body(void *ud)
 	Ctx *c = r->c;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
-	Frame top = {r->ch, NULL};
-	r->v = r->decl >= 0 ? decide(c, &top, r->decl) : exec(c, r->ch, 0);
+	const VmTask *t = r->t;
+	for (int i = r->i, n = r->n; i < n; i++) {
+		r->i = i; /* where a throw leaves it */
+		c->status = ST_OK;
+		c->frame = c->top_frame;
+		c->stack_top = 0;
+		Frame top = {t[i].ch, NULL};
+		r->out[i] = t[i].decl >= 0 ? decide(c, &top, t[i].decl) : exec(c, t[i].ch, 0);
+	}
 }
 
-/* The evaluation's protected call: an error leaves the context ready for
- * the next evaluation (no decision left half-decided); out of memory is
- * passed on to the caller's protected call, as it abandons the caller's
- * work too. */
-static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
+/* The evaluation's protected call, one for all the tasks: an error leaves
+ * the context ready for the next evaluation (no decision left
+ * half-decided); out of memory is passed on to the caller's protected
+ * call, as it abandons the caller's work too. */
+int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed)
 {
-	c->status = ST_OK;
-	c->frame = c->top_frame;
-	c->stack_top = 0;
-	Run r = {c, ch, decl, {0}};
+	Run r = {c, t, n, 0, out};
 	int st = pr_call(run_body, &r);
-	if (st == ST_OK) {
-		*out = r.v;
+	if (st == ST_OK)
 		return ST_OK;
-	}
+	*failed = r.i;
 	c->depth = 0;
 	c->frame = c->top_frame;
 	for (int i = 0; i < c->p->ndecls; i++)
@@ -1478,7 +1482,8 @@ static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 
 int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
 {
-	return run(c, ch, -1, out);
+	int failed;
+	return vm_eval_many(c, &(VmTask){ch, -1}, 1, out, &failed);
 }
 
 int vm_eval_decl(Ctx *c, int decl, Value *out)
@@ -1490,7 +1495,8 @@ int vm_eval_decl(Ctx *c, int decl, Value *out)
 		*out = c->memo[decl];
 		return ST_OK;
 	}
-	return run(c, c->p->dchunk[decl], decl, out);
+	int failed;
+	return vm_eval_many(c, &(VmTask){c->p->dchunk[decl], decl}, 1, out, &failed);
 }
 
 /* ---------------------------------------------------- for native code */
