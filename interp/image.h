@@ -32,7 +32,7 @@
 #include "parse.h"
 
 #define IMAGE_MAGIC "EDICTIMG"
-#define IMAGE_VERSION 5u
+#define IMAGE_VERSION 6u
 #define IMAGE_HEADER_BYTES 96u
 #define IMAGE_MAX_BYTES ((size_t)256 << 20)
 
