@@ -256,6 +256,15 @@ static Value new_acc_list(Ctx *c, Frame *fr)
 	return val_list(l);
 }
 
+/* Twice the room for the n items of l (out of line: appending is the
+ * common case). */
+static __attribute__((noinline)) void list_double(Ctx *c, Frame *fr, List *l, uint32_t n)
+{
+	Value *items = vm_alloc(c, fr, sizeof(Value) * n * 2, false);
+	memcpy(items, l->items, sizeof(Value) * n);
+	l->items = items;
+}
+
 static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 {
 	List *l = acc.as.l;
@@ -263,11 +272,8 @@ static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 	/* a list accumulator starts with room for LIST_FIRST_ROOM items
 	 * (new_acc_list); capacity doubles at powers of two from there, so the
 	 * length alone tells when */
-	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0) {
-		Value *items = vm_alloc(c, fr, sizeof(Value) * n * 2, false);
-		memcpy(items, l->items, sizeof(Value) * n);
-		l->items = items;
-	}
+	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0)
+		list_double(c, fr, l, n);
 	l->items[n] = item;
 	l->len = n + 1;
 	return acc;
@@ -612,17 +618,14 @@ static void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
 	L[s + 1] = val_bool(false);
 }
 
-/* ACC: fold a into accumulator L[s] of kind `kind`. */
-static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+/* ACC of a kind other than ACC_LIST (out of line: see acc_fold). */
+static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 {
-	if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
+	if (a.tag == V_UNKNOWN) {
 		note_unknown(&L[s + 1], a);
 		return;
 	}
 	switch (kind) {
-	case ACC_LIST:
-		L[s] = list_grow(c, fr, L[s], a);
-		break;
 	case ACC_SUM: {
 		int64_t r;
 		if (ar_same_scale(L[s], a) && ar_is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
@@ -653,6 +656,16 @@ static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 			L[s] = a;
 		break;
 	}
+}
+
+/* ACC: fold a into accumulator L[s] of kind `kind`; appending to a list
+ * (a comprehension) with room left calls nothing. */
+static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+{
+	if (kind == ACC_LIST)
+		L[s] = list_grow(c, fr, L[s], a);
+	else
+		acc_fold_value(c, fr, L, s, kind, a);
 }
 
 /* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
