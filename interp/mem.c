@@ -14,6 +14,10 @@ static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
 int mem_watched;
+/* Regions need the collector to follow pointers into an object's inside
+ * (its default); a host that turned that off gets every object from the
+ * collector itself. */
+static int no_regions;
 
 /* From now on every allocation of a region takes the slow path, which
  * counts it, may fail it and collects before it in stress mode. */
@@ -34,7 +38,8 @@ void mem_init(void)
 {
 	const char *s = getenv("EDICT_GC_STRESS");
 	stress = s && *s && strcmp(s, "0") != 0;
-	if (stress)
+	no_regions = !GC_get_all_interior_pointers();
+	if (stress || no_regions)
 		watch();
 }
 
@@ -265,7 +270,7 @@ void *mem_region_slow(MemRegion *r, size_t n)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	if (stress || n > MEM_REGION_MAX)
+	if (stress || no_regions || n > MEM_REGION_MAX)
 		return from_collector(n, 0);
 	if (MEM_REGION_STEP(n) > (size_t)(r->end - r->at)) {
 		size_t size = !r->chunk ? MEM_REGION_FIRST : r->chunk < MEM_REGION_CHUNK ? 2 * r->chunk : r->chunk;

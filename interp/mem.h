@@ -62,7 +62,8 @@ typedef struct MemRegion {
 #define MEM_REGION_MAX ((size_t)512)
 
 /* Set, and never cleared, once stress mode, fault injection or counting
- * has been asked for in this process. */
+ * has been asked for in this process (or where regions cannot be used:
+ * mem.c). */
 extern int mem_watched;
 void *mem_region_slow(MemRegion *r, size_t n);
 
