@@ -42,17 +42,18 @@ int mem_failed(void);
  * chunks, each chunk an object of the collector (cleared by it): the first
  * of MEM_REGION_FIRST bytes, each next one twice the last up to
  * MEM_REGION_CHUNK, so a context that evaluates once stays small and one
- * that evaluates many times asks the collector for a chunk rarely.  An evaluation context keeps one (ctx_alloc): the values
- * of an evaluation are many small records and lists, and the collector's
- * own allocation, with its thread-local free lists, costs some 150
- * instructions an object where the region's costs a handful.  Nothing is
- * recycled by hand: a chunk lives while anything in it is pointed to (the
- * collector follows pointers into an object's inside) or while it is the
- * region's current chunk (the region sits in collected memory), so how
- * long a value lives is the collector's business as before.  Larger
- * objects, and every object in stress mode, come from the collector itself.
- * Counting, fault injection and stress collections see each object: while
- * any of them is on (mem_watched) every allocation takes the slow path. */
+ * that evaluates many times asks the collector for a chunk rarely.  An
+ * evaluation context keeps one (ctx_alloc): the values of an evaluation
+ * are many small records and lists, and the collector's own allocation,
+ * with its thread-local free lists, costs some 150 instructions an object
+ * where the region's costs a handful.  Nothing is recycled by hand: a
+ * chunk lives while anything in it is pointed to (the collector follows
+ * pointers into an object's inside) or while it is the region's current
+ * chunk (the region sits in collected memory), so how long a value lives
+ * is the collector's business as before.  Larger objects, and every object
+ * in stress mode, come from the collector itself.  Counting, fault
+ * injection and stress collections see each object: while any of them is
+ * on (mem_watched) every allocation takes the slow path. */
 typedef struct MemRegion {
 	char *at, *end;
 	size_t chunk; /* the size of the last chunk taken (0: none yet) */
