@@ -118,12 +118,21 @@ void sha256_portable(bool only)
 #endif
 }
 
+/* Whether the processor has SHA instructions is asked only once a message
+ * reaches this many bytes: cpuid, the asking, takes some 7 microseconds in
+ * a virtual machine (four of them here), the portable rounds well under one
+ * a block, so short texts (the build's hash an image is checked against,
+ * read by every command that loads one) never ask. */
+#define SHA_NI_AFTER 4096
+
 /* One 64-byte block, by the fastest means this processor has. */
 static void block(Sha256 *s, const unsigned char *p)
 {
 #ifdef HAVE_SHA_NI
 	int ni = __atomic_load_n(&use_ni, __ATOMIC_RELAXED);
-	if (ni < 0) {
+	if (ni < 0 && s->len < SHA_NI_AFTER)
+		ni = 0;
+	else if (ni < 0) {
 		ni = has_sha_ni();
 		__atomic_store_n(&use_ni, ni, __ATOMIC_RELAXED);
 	}
