@@ -53,7 +53,9 @@ int mem_failed(void);
  * is the collector's business as before.  Larger objects, and every object
  * in stress mode, come from the collector itself.  Counting, fault
  * injection and stress collections see each object: while any of them is
- * on (mem_watched) every allocation takes the slow path. */
+ * on (mem_watched) every allocation takes the slow path.  An object from a
+ * region is never given to mem_realloc (which reads the header that the
+ * load's arena puts before its objects). */
 typedef struct MemRegion {
 	char *at, *end;
 	size_t chunk; /* the size of the last chunk taken (0: none yet) */
