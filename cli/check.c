@@ -58,8 +58,10 @@ int cmd_check(int argc, char **argv)
 	if (cli_parse_opts(argc, argv, &o, "check") < 0)
 		return EXIT_USAGE;
 	Diags *d = diag_new();
-	Program *p = load_paths(o.paths, o.npaths, d);
-	if (p && d->nerrors == 0) {
+	/* the code is made only for the checks written in the rules */
+	Program *p = load_paths_checked(o.paths, o.npaths, d);
+	if (p && d->nerrors == 0 && p->nchecks) {
+		load_code(p);
 		date_t as_of = date_today();
 		if (o.as_of)
 			date_parse(o.as_of, strlen(o.as_of), &as_of);

@@ -17,8 +17,10 @@ typedef void *yyscan_t;
 #define EDICT_YYLTYPE_IS_DECLARED 1
 typedef Loc EDICT_YYLTYPE;
 /* What some rules build in several steps, kept outside the semantic value
- * (a pointer in it) so that the value stays two words: the parser copies
- * one at every shift and every reduction. */
+ * (a pointer in it) so that the value stays one word: the parser copies
+ * one at every shift and every reduction, and an action that stores one
+ * word of a two-word value makes that copy wait (a wide load is not
+ * forwarded from a narrower store). */
 typedef struct Dates { /* `from DATE until DATE`, either part absent (NULL) */
 	const char *from, *until;
 	Loc floc, uloc;
@@ -28,24 +30,28 @@ typedef struct Names { /* `a | b | c` */
 	Loc *locs;
 	int n;
 } Names;
+typedef struct Cites { /* a declaration's citations: NULL for none */
+	Citation *v;
+	int n;
+} Cites;
 typedef struct Members { /* an enumeration's members, with what they carry */
 	const char **v;
 	Loc *locs;
 	Node **types;
 	int n;
 } Members;
+/* A rule's location, written whole: the parser copies locations with
+ * wide loads, and a load that spans several narrower stores waits until
+ * they are done (the processor forwards only a store that covers it). */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                   \
 	do {                                                           \
 		if (N) {                                               \
-			(Cur).file = YYRHSLOC(Rhs, 1).file;            \
-			(Cur).line = YYRHSLOC(Rhs, 1).line;            \
-			(Cur).col = YYRHSLOC(Rhs, 1).col;              \
-			(Cur).eline = YYRHSLOC(Rhs, N).eline;          \
-			(Cur).ecol = YYRHSLOC(Rhs, N).ecol;            \
+			(Cur) = YYRHSLOC(Rhs, 1);                      \
+			memcpy(&(Cur).eline, &YYRHSLOC(Rhs, N).eline, 2 * sizeof(int)); \
 		} else {                                               \
-			(Cur) = YYRHSLOC(Rhs, 0);                      \
-			(Cur).line = (Cur).eline;                      \
-			(Cur).col = (Cur).ecol + 1;                    \
+			Loc at_ = YYRHSLOC(Rhs, 0);                    \
+			Loc empty_ = {at_.file, at_.eline, at_.ecol + 1, at_.eline, at_.ecol}; \
+			(Cur) = empty_;                                \
 		}                                                      \
 	} while (0)
 }
@@ -77,6 +83,22 @@ static void case_dates(Case *c, const Dates *dt);
 static void case_overrides(Case *c, const Names *o);
 static uint16_t currency_code(const char *c);
 static int dur_unit(const char *w);
+/* The citations so far, made when the first comes. */
+static Cites *more_cites(Cites *c)
+{
+	return c ? c : GC_MALLOC(sizeof(Cites));
+}
+
+static Citation *cites_v(const Cites *c)
+{
+	return c ? c->v : NULL;
+}
+
+static int cites_n(const Cites *c)
+{
+	return c ? c->n : 0;
+}
+
 static void add_doc_cite(Citation **arr, int *n, const char *doc, Loc loc, const char *pin, const char *quote, Loc qloc)
 {
 	Citation c = {false, doc, loc, doc, pin, quote, qloc, NULL};
@@ -115,7 +137,7 @@ static void each_close(struct ParseState *ps, Loc loc);
 	Node *node;
 	Decl *decl;
 	Case *kase;
-	struct { Citation *v; int n; } cites;
+	Cites *cites;
 	const Dates *dates;
 	Names *names;
 	Members *emembers;
@@ -254,14 +276,14 @@ priv
 	;
 
 cites
-	: %empty { $$.v = NULL; $$.n = 0; }
-	| cites SOURCE STRING { $$ = $1; add_cite(&$$.v, &$$.n, false, $3, @3); }
-	| cites ASSUMPTION STRING { $$ = $1; add_cite(&$$.v, &$$.n, true, $3, @3); }
+	: %empty { $$ = NULL; }
+	| cites SOURCE STRING { $$ = more_cites($1); add_cite(&$$->v, &$$->n, false, $3, @3); }
+	| cites ASSUMPTION STRING { $$ = more_cites($1); add_cite(&$$->v, &$$->n, true, $3, @3); }
 	/* a declared document, a pinpoint in it, and the words quoted */
-	| cites SOURCE IDENT { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, NULL, NULL, @3); }
-	| cites SOURCE IDENT STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, $4, NULL, @4); }
-	| cites SOURCE IDENT ':' STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, NULL, $5, @5); }
-	| cites SOURCE IDENT STRING ':' STRING { $$ = $1; add_doc_cite(&$$.v, &$$.n, $3, @3, $4, $6, @6); }
+	| cites SOURCE IDENT { $$ = more_cites($1); add_doc_cite(&$$->v, &$$->n, $3, @3, NULL, NULL, @3); }
+	| cites SOURCE IDENT STRING { $$ = more_cites($1); add_doc_cite(&$$->v, &$$->n, $3, @3, $4, NULL, @4); }
+	| cites SOURCE IDENT ':' STRING { $$ = more_cites($1); add_doc_cite(&$$->v, &$$->n, $3, @3, NULL, $5, @5); }
+	| cites SOURCE IDENT STRING ':' STRING { $$ = more_cites($1); add_doc_cite(&$$->v, &$$->n, $3, @3, $4, $6, @6); }
 	;
 
 dates
@@ -278,26 +300,26 @@ decl
 		td->is_enum = true; td->name = $3; td->loc = @3;
 		td->members = $5->v; td->member_locs = $5->locs; td->nmembers = $5->n;
 		td->member_type_nodes = $5->types;
-		td->cites = $6.v; td->ncites = $6.n;
-		$$->def = td; $$->cites = $6.v; $$->ncites = $6.n;
+		td->cites = cites_v($6); td->ncites = cites_n($6);
+		$$->def = td; $$->cites = cites_v($6); $$->ncites = cites_n($6);
 	}
 	| priv RECORD name '{' new_def fields '}' cites {
 		$$ = new_decl(ps, D_RECORD, $3, @3);
 		$$->def = ps->pending_def; ps->pending_def = NULL;
 		$$->def->name = $3; $$->def->loc = @3;
-		$$->cites = $8.v; $$->ncites = $8.n;
+		$$->cites = cites_v($8); $$->ncites = cites_n($8);
 	}
 	| priv FACT name ':' fact_type fieldopt_kind cites {
 		$$ = new_decl(ps, D_FACT, $3, @3);
 		$$->type_node = $5; $$->optional = $6 == 1;
 		$$->dflt = ps->pending_default; ps->pending_default = NULL;
-		$$->cites = $7.v; $$->ncites = $7.n;
+		$$->cites = cites_v($7); $$->ncites = cites_n($7);
 	}
 	| priv FACT name '{' new_def fields '}' cites {
 		$$ = new_decl(ps, D_FACT, $3, @3);
 		$$->def = ps->pending_def; ps->pending_def = NULL;
 		$$->def->name = $3; $$->def->loc = @3;
-		$$->cites = $8.v; $$->ncites = $8.n;
+		$$->cites = cites_v($8); $$->ncites = cites_n($8);
 	}
 	| priv PARAM name ':' type pvalues {
 		$$ = $6; $$->kind = D_PARAM; $$->name = $3; $$->loc = @3; $$->type_node = $5;
@@ -305,13 +327,13 @@ decl
 	}
 	| priv PARAM name ':' type cites brackets {
 		$$ = new_decl(ps, D_PARAM, $3, @3); $$->private_ = $1; $$->type_node = $5;
-		$$->cites = $6.v; $$->ncites = $6.n;
+		$$->cites = cites_v($6); $$->ncites = cites_n($6);
 		$$->brackets = ps->pending_brackets; $$->nbrackets = ps->npending_brackets;
 		ps->pending_brackets = NULL; ps->npending_brackets = 0;
 	}
 	| priv DECISION name ':' type '=' expr cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = $1; $$->type_node = $5;
-		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $8.v; c.ncites = $8.n; c.loc = @7;
+		Case c = {0}; c.is_default = true; c.value = $7; c.cites = cites_v($8); c.ncites = cites_n($8); c.loc = @7;
 		one_case($$, c);
 	}
 	| priv DECISION name ':' type case_list {
@@ -324,7 +346,7 @@ decl
 		$$ = new_decl(ps, D_FUNCTION, $3, @3); $$->private_ = $1; $$->type_node = $8;
 		$$->params = ps->pending_params; $$->nparams = ps->npending_params;
 		ps->pending_params = NULL; ps->npending_params = 0;
-		$$->body = $10; $$->cites = $11.v; $$->ncites = $11.n;
+		$$->body = $10; $$->cites = cites_v($11); $$->ncites = cites_n($11);
 	}
 	/* a function with a default and exceptions, each maybe dated, as a decision has */
 	| priv FUNCTION name '(' params_opt ')' ':' type case_list {
@@ -335,17 +357,17 @@ decl
 	}
 	| CHECK severity STRING ':' expr cites {
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
-		$$->cond = $5; $$->cites = $6.v; $$->ncites = $6.n;
+		$$->cond = $5; $$->cites = cites_v($6); $$->ncites = cites_n($6);
 	}
 	| CHECK severity STRING ':' FOR name IN arith ':' expr SHOWING expr cites {
 		$$ = new_decl(ps, D_CHECK, $3, @3); $$->severity = ps->pending_severity;
 		$$->var = $6; $$->over = $8; $$->cond = $10; $$->showing = $12;
-		$$->cites = $13.v; $$->ncites = $13.n;
+		$$->cites = cites_v($13); $$->ncites = cites_n($13);
 	}
 	/* what the facts must satisfy, and why: `require "reason": condition source ...` */
 	| REQUIRE STRING ':' expr cites {
 		$$ = new_decl(ps, D_REQUIRE, $2, @2);
-		$$->cond = $4; $$->cites = $5.v; $$->ncites = $5.n;
+		$$->cond = $4; $$->cites = cites_v($5); $$->ncites = cites_n($5);
 	}
 	| DOCUMENT name ':' IDENT '{' entries opt_comma '}' {
 		$$ = new_decl(ps, D_DOCUMENT, $2, @2);
@@ -354,7 +376,7 @@ decl
 	| priv VIEW name ':' IDENT OF arith '{' entries opt_comma '}' cites {
 		$$ = new_decl(ps, D_DECISION, $3, @3); $$->private_ = true;
 		$$->view = $5; $$->doc_kind_loc = @5; $$->entries = $9;
-		Case c = {0}; c.is_default = true; c.value = $7; c.cites = $12.v; c.ncites = $12.n; c.loc = @7;
+		Case c = {0}; c.is_default = true; c.value = $7; c.cites = cites_v($12); c.ncites = cites_n($12); c.loc = @7;
 		one_case($$, c);
 	}
 	| TEST STRING '{' steps '}' {
@@ -411,7 +433,7 @@ field
 		Field f = {0};
 		f.name = $1; f.type_node = $3; f.optional = $4 == 1; f.loc = @1;
 		f.dflt = ps->pending_default; ps->pending_default = NULL;
-		f.cites = $5.v; f.ncites = $5.n;
+		f.cites = cites_v($5); f.ncites = cites_n($5);
 		TypeDef *td = ps->pending_def;
 		AST_PUSH(td->fields, td->nfields, f);
 	}
@@ -464,7 +486,7 @@ param
 pvalues
 	: '=' expr cites {
 		$$ = new_decl(ps, D_PARAM, NULL, @1);
-		Case c = {0}; c.is_default = true; c.value = $2; c.cites = $3.v; c.ncites = $3.n; c.loc = @2;
+		Case c = {0}; c.is_default = true; c.value = $2; c.cites = cites_v($3); c.ncites = cites_n($3); c.loc = @2;
 		one_case($$, c);
 	}
 	| dated_values { $$ = ps->pending_decl; ps->pending_decl = NULL; }
@@ -482,7 +504,7 @@ bracket
 		t.label = "threshold";
 		AST_PUSH(ps->pending_brackets[ps->npending_brackets - 1].thresholds,
 			 ps->pending_brackets[ps->npending_brackets - 1].nthresholds, t);
-		bracket_part(ps, $4, @4, true, dated_case(NULL, none, NULL, none, $5, $6.v, $6.n, @5));
+		bracket_part(ps, $4, @4, true, dated_case(NULL, none, NULL, none, $5, cites_v($6), cites_n($6), @5));
 	} bracket_changes
 	| bracket_start bracket_change bracket_changes
 	;
@@ -497,9 +519,9 @@ bracket_changes
 	;
 
 bracket_change
-	: name FROM DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, NULL, @3, $5, $6.v, $6.n, @$)); }
-	| name FROM DATE UNTIL DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $5, @5, $7, $8.v, $8.n, @$)); }
-	| name FROM DATE '=' expr UNTIL DATE cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $7, @7, $5, $8.v, $8.n, @$)); }
+	: name FROM DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, NULL, @3, $5, cites_v($6), cites_n($6), @$)); }
+	| name FROM DATE UNTIL DATE '=' expr cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $5, @5, $7, cites_v($8), cites_n($8), @$)); }
+	| name FROM DATE '=' expr UNTIL DATE cites { bracket_part(ps, $1, @1, false, dated_case($3, @3, $7, @7, $5, cites_v($8), cites_n($8), @$)); }
 	;
 
 dated_values
@@ -508,10 +530,10 @@ dated_values
 	;
 
 dated_value
-	: FROM DATE '=' expr cites { push_dated(ps, $2, @2, NULL, @2, $4, $5.v, $5.n, @$); }
-	| FROM DATE UNTIL DATE '=' expr cites { push_dated(ps, $2, @2, $4, @4, $6, $7.v, $7.n, @$); }
+	: FROM DATE '=' expr cites { push_dated(ps, $2, @2, NULL, @2, $4, cites_v($5), cites_n($5), @$); }
+	| FROM DATE UNTIL DATE '=' expr cites { push_dated(ps, $2, @2, $4, @4, $6, cites_v($7), cites_n($7), @$); }
 	/* 'until' after the value, where a dated case writes it */
-	| FROM DATE '=' expr UNTIL DATE cites { push_dated(ps, $2, @2, $6, @6, $4, $7.v, $7.n, @$); }
+	| FROM DATE '=' expr UNTIL DATE cites { push_dated(ps, $2, @2, $6, @6, $4, cites_v($7), cites_n($7), @$); }
 	;
 
 case_list
@@ -523,13 +545,13 @@ case
 	: DEFAULT expr dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
 		case_dates($$, $3);
-		$$->cites = $4.v; $$->ncites = $4.n;
+		$$->cites = cites_v($4); $$->ncites = cites_n($4);
 	}
 	| EXCEPTION label_opt WHEN expr THEN expr overrides_opt dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->label = $2; $$->cond = $4; $$->value = $6; $$->loc = @$;
 		case_overrides($$, $7);
 		case_dates($$, $8);
-		$$->cites = $9.v; $$->ncites = $9.n;
+		$$->cites = cites_v($9); $$->ncites = cites_n($9);
 	}
 	;
 
@@ -552,11 +574,11 @@ row
 	: WHEN expr THEN outs dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->cond = $2; $$->value = $4; $$->loc = @$;
 		case_dates($$, $5);
-		$$->cites = $6.v; $$->ncites = $6.n;
+		$$->cites = cites_v($6); $$->ncites = cites_n($6);
 	}
 	| DEFAULT outs cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
-		$$->cites = $3.v; $$->ncites = $3.n;
+		$$->cites = cites_v($3); $$->ncites = cites_n($3);
 	}
 	;
 
@@ -837,11 +859,11 @@ cell_row
 	: WHEN cells THEN outs dates cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->cond = cell_row_cond(ps, $2, @2); $$->value = $4; $$->loc = @$;
 		case_dates($$, $5);
-		$$->cites = $6.v; $$->ncites = $6.n;
+		$$->cites = cites_v($6); $$->ncites = cites_n($6);
 	}
 	| DEFAULT outs cites {
 		$$ = GC_MALLOC(sizeof *$$); $$->is_default = true; $$->value = $2; $$->loc = @$;
-		$$->cites = $3.v; $$->ncites = $3.n;
+		$$->cites = cites_v($3); $$->ncites = cites_n($3);
 	}
 	;
 

@@ -134,18 +134,37 @@ static void *map_get_qualified(const Map *m, const char *mod, const char *k)
 	}
 }
 
+static void map_put(Map *m, const char *k, void *v);
+
+/* The map with room for cap slots (a power of two), its keys put again. */
+static void map_grow(Map *m, int cap)
+{
+	Map big = {0};
+	big.cap = cap;
+	big.keys = GC_MALLOC(sizeof(char *) * (size_t)big.cap);
+	big.vals = GC_MALLOC(sizeof(void *) * (size_t)big.cap);
+	for (int i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			map_put(&big, m->keys[i], m->vals[i]);
+	*m = big;
+}
+
+/* Room for n keys in all, made at once: a map grows when half full, and
+ * each growth leaves the old arrays behind and puts every key again.  Only
+ * for a map whose order is never read (the slots would differ). */
+static void map_reserve(Map *m, int n)
+{
+	int cap = m->cap ? m->cap : 64;
+	while (cap <= 2 * n)
+		cap *= 2;
+	if (cap > m->cap)
+		map_grow(m, cap);
+}
+
 static void map_put(Map *m, const char *k, void *v)
 {
-	if (m->n * 2 >= m->cap) {
-		Map big = {0};
-		big.cap = m->cap ? m->cap * 2 : 64;
-		big.keys = GC_MALLOC(sizeof(char *) * (size_t)big.cap);
-		big.vals = GC_MALLOC(sizeof(void *) * (size_t)big.cap);
-		for (int i = 0; i < m->cap; i++)
-			if (m->keys[i])
-				map_put(&big, m->keys[i], m->vals[i]);
-		*m = big;
-	}
+	if (m->n * 2 >= m->cap)
+		map_grow(m, m->cap ? m->cap * 2 : 64);
 	unsigned i = hash_str(k) & (unsigned)(m->cap - 1);
 	while (m->keys[i] && strcmp(m->keys[i], k) != 0)
 		i = (i + 1) & (unsigned)(m->cap - 1);
@@ -2578,6 +2597,10 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		}
 		map_put(&c->mods, m->name, m);
 	}
+	int ndecls = 0;
+	for (int i = 0; i < nmods; i++)
+		ndecls += mods[i]->ndecls;
+	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
 	for (int i = 0; i < nmods; i++)
 		register_decls(c, mods[i]);
 	for (int i = 0; i < nmods; i++) {

@@ -1027,27 +1027,50 @@ static Chunk *decl_chunk(const Program *p, Decl *d, bool trace, Work *w)
 	return seal(&g);
 }
 
-void cg_program(Program *p)
+/* Fold each declaration's trees (unless done), compile it (when code) and
+ * hand it to visit (unless NULL): the functions' folding first, as calls
+ * inline their folded bodies.  Each declaration is folded right before it
+ * is compiled and visited, while its tree is in the cache, and the next
+ * one's is read meanwhile: a large rule set's trees are larger than the
+ * cache, and a walk over them waits on memory at nearly every node. */
+static void fold_and_compile(Program *p, bool fold, bool code, CgVisit visit, void *ud)
 {
-	p->dchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
-	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
-	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
-	/* functions first: calls inline their folded bodies; each decision is
-	 * folded right before it is compiled, while its tree is in the cache
-	 * (a large rule set's trees are larger than the cache, and a second
-	 * walk over all of them read each node from memory again) */
-	for (int i = 0; i < p->nfuncs; i++)
+	for (int i = 0; i < p->nfuncs && fold; i++)
 		fold_decl(p->funcs[i]);
 	Work w = {0};
 	for (int i = 0; i < p->ndecls; i++) {
 		if (i + 1 < p->ndecls)
 			ast_prefetch_decl(p->decls[i + 1]);
-		fold_decl(p->decls[i]);
-		p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
+		if (fold)
+			fold_decl(p->decls[i]);
+		if (code)
+			p->dchunk[i] = decl_chunk(p, p->decls[i], false, &w);
+		if (visit)
+			visit(p, p->decls[i], ud);
 	}
-	for (int i = 0; i < p->nfuncs; i++)
-		p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+	p->folded = true;
+	for (int i = 0; i < p->nfuncs; i++) {
+		if (code)
+			p->fchunk[i] = decl_chunk(p, p->funcs[i], false, &w);
+		if (visit)
+			visit(p, p->funcs[i], ud);
+	}
+}
+
+void cg_fold_program(Program *p, CgVisit visit, void *ud)
+{
+	fold_and_compile(p, !p->folded, false, visit, ud);
+}
+
+void cg_program(Program *p, CgVisit visit, void *ud)
+{
+	if (p->dchunk)
+		return;
+	p->dchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
+	p->dchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
+	p->fchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
+	p->fchunk_tr = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nfuncs + 1));
+	fold_and_compile(p, !p->folded, true, visit, ud);
 	p->rchunk = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->nrequires + 1));
 	for (int i = 0; i < p->nrequires; i++)
 		p->rchunk[i] = cg_check(p, p->requires[i]);

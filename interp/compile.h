@@ -11,8 +11,17 @@
 
 #include "program.h"
 
-/* Compile every declaration of a program that checked without errors. */
-void cg_program(Program *p);
+/* What a load does with each declaration (the functions last) once it is
+ * folded and compiled, while its tree is in the cache: analysing its
+ * table (load.c). */
+typedef void (*CgVisit)(Program *p, Decl *d, void *ud);
+/* Compile every declaration of a program that checked without errors
+ * (folding its trees first, unless cg_fold_program did), each then handed
+ * to visit (unless NULL); nothing when it has its code already. */
+void cg_program(Program *p, CgVisit visit, void *ud);
+/* Only the folding of cg_program (fold.c), for a load that makes no code
+ * (load_paths_checked): the trees are as a compiled program's. */
+void cg_fold_program(Program *p, CgVisit visit, void *ud);
 
 /* The explain-mode chunk of decl (or function) `index`, compiled on first
  * use; safe to call from threads sharing the program. */

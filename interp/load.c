@@ -392,21 +392,43 @@ void load_add_stdlib(Module ***mods, int *nmods, Diags *d)
 	}
 }
 
-Program *load_build(Module **mods, int nmods, Diags *d)
+/* The overlaps and gaps of a table's rows (and of a function written as a
+ * table), found once its trees are folded. */
+static void analyse_table(Program *p, Decl *decl, void *d)
+{
+	tab_analyze(p, decl, d);
+}
+
+/* load_build, with the code made or not (load_paths_checked): the trees
+ * are folded either way, so the tables are analysed alike. */
+static Program *build(Module **mods, int nmods, bool code, Diags *d)
 {
 	load_add_stdlib(&mods, &nmods, d);
 	Program *p = chk_program(mods, nmods, d);
 	if (d->nerrors == 0) {
-		cg_program(p);
+		if (code)
+			cg_program(p, analyse_table, d);
+		else
+			cg_fold_program(p, analyse_table, d);
 		facts_prepare(p);
-		for (int i = 0; i < p->ndecls; i++)
-			tab_analyze(p, p->decls[i], d);
-		for (int i = 0; i < p->nfuncs; i++)
-			tab_analyze(p, p->funcs[i], d); /* tables with parameters */
-		if (native_by_default())
+		if (code && native_by_default())
 			native_compile(p, NULL, 0, NULL);
 	}
 	return p;
+}
+
+Program *load_build(Module **mods, int nmods, Diags *d)
+{
+	return build(mods, nmods, true, d);
+}
+
+void load_code(Program *p)
+{
+	if (p->dchunk)
+		return;
+	cg_program(p, NULL, NULL);
+	if (native_by_default())
+		native_compile(p, NULL, 0, NULL);
 }
 
 /* Run a load with collections held off (mem_hold_collections), released
@@ -446,12 +468,26 @@ typedef struct LoadArgs {
 	const char *const *names; /* reforms: each source's module by its path, or NULL */
 	const Source *const *overlays;
 	int noverlays;
+	bool no_code; /* load_paths_checked */
 } LoadArgs;
 
-/* build, with the reform files found among the rule files kept apart. */
-static Program *build_apart(Module **mods, int nmods, const Source **reforms, int nreforms, Diags *d)
+/* A load allocates some 30 bytes for each byte of rule text it parses
+ * (10,000 decisions: 31 MB for 0.93 MB); the estimate mem_expect is told
+ * errs low. */
+#define LOAD_BYTES_PER_TEXT_BYTE 16
+
+static void expect_sources(const Source *const *srcs, int n)
 {
-	Program *p = load_build(mods, nmods, d);
+	size_t bytes = 0;
+	for (int i = 0; i < n; i++)
+		bytes += srcs[i] ? srcs[i]->len : 0;
+	mem_expect(bytes * LOAD_BYTES_PER_TEXT_BYTE);
+}
+
+/* build, with the reform files found among the rule files kept apart. */
+static Program *build_apart(Module **mods, int nmods, const Source **reforms, int nreforms, bool code, Diags *d)
+{
+	Program *p = build(mods, nmods, code, d);
 	if (p) {
 		p->reforms = reforms;
 		p->nreforms = nreforms;
@@ -468,6 +504,7 @@ static Program *sources_fn(const void *arg, Diags *d)
 	int nmods = 0;
 	const Source **reforms = NULL;
 	int nreforms = 0;
+	expect_sources(srcs, nsrcs);
 	for (int i = 0; i < nsrcs; i++) {
 		Module *m = parse_module(srcs[i], d);
 		if (!m)
@@ -484,7 +521,7 @@ static Program *sources_fn(const void *arg, Diags *d)
 		}
 		AST_PUSH(mods, nmods, m);
 	}
-	return build_apart(mods, nmods, reforms, nreforms, d);
+	return build_apart(mods, nmods, reforms, nreforms, !a->no_code, d);
 }
 
 Program *load_sources(const Source *const *srcs, int nsrcs, Diags *d)
@@ -728,6 +765,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 	Source **srcs = read_sources(a, &w, d);
 	if (!srcs)
 		return NULL;
+	expect_sources((const Source *const *)srcs, w.n);
 	if (cache && d->n == 0) {
 		const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
 		for (int i = 0; i < w.n; i++)
@@ -768,7 +806,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
 	}
-	return build_apart(mods, nmods, reforms, nreforms, d);
+	return build_apart(mods, nmods, reforms, nreforms, !a->no_code, d);
 }
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)
@@ -780,6 +818,12 @@ Program *load_paths_overlay(const char *const *paths, int npaths, const Source *
 			    Diags *d)
 {
 	LoadArgs a = {.paths = paths, .n = npaths, .overlays = overlays, .noverlays = noverlays};
+	return held(paths_fn, &a, d);
+}
+
+Program *load_paths_checked(const char *const *paths, int npaths, Diags *d)
+{
+	LoadArgs a = {.paths = paths, .n = npaths, .no_code = true};
 	return held(paths_fn, &a, d);
 }
 

@@ -52,8 +52,9 @@ static __thread int held_cut;
  * header and the chunk's end.  The collector does not see these (thread
  * storage), which is why they are let go when the hold ends. */
 static __thread char *arena_at[2], *arena_end[2];
-/* The bytes of chunks this thread's load has taken so far. */
-static __thread size_t arena_taken;
+/* The bytes of chunks this thread's load has taken so far, and those it
+ * expects to take still (mem_expect). */
+static __thread size_t arena_taken, arena_expected;
 
 void mem_hold_collections(void)
 {
@@ -83,8 +84,14 @@ void mem_release_collections(void)
 		GC_enable();
 	if (--held == 0) {
 		arena_at[0] = arena_at[1] = NULL; /* unseen by the collector: the chunks may go */
-		arena_taken = 0;
+		arena_taken = arena_expected = 0;
 	}
+}
+
+void mem_expect(size_t bytes)
+{
+	if (held)
+		arena_expected = bytes;
 }
 
 /* A load that allocates more than MEM_HOLD_MAX (a huge or hostile rule set)
@@ -158,7 +165,8 @@ static bool before_alloc(size_t n)
  * objects stay 16-byte aligned. */
 #define MEM_ARENA_CHUNK ((size_t)32 << 10)
 #define MEM_ARENA_MAX ((size_t)2 << 10) /* larger objects come from the collector itself */
-/* A large load (one that has taken MEM_ARENA_LARGE_AFTER bytes of chunks)
+/* A large load (one that has taken MEM_ARENA_LARGE_AFTER bytes of chunks,
+ * or expects to: mem_expect)
  * takes its next chunks MEM_ARENA_LARGE bytes at a time, asking the kernel
  * for huge pages (MADV_HUGEPAGE) under them: every 4 KiB page a process
  * touches first costs a fault, which for a rule set of 10,000 decisions
@@ -171,6 +179,12 @@ static bool before_alloc(size_t n)
 /* and larger objects come from its chunks too (the arrays of the whole
  * program, the texts of the files), up to a sixteenth of one */
 #define MEM_ARENA_LARGE_MAX (MEM_ARENA_LARGE / 16)
+
+/* Whether this thread's load is large (its chunks are). */
+static bool arena_large(void)
+{
+	return arena_taken + arena_expected >= MEM_ARENA_LARGE_AFTER;
+}
 
 /* Objects with pointers that the collector does not clear (it would touch
  * every page of a large chunk before the advice): large pointer chunks are
@@ -218,7 +232,7 @@ static void *arena_alloc(size_t n, int atomic)
 	size_t step = (n + sizeof(size_t) + 15) & ~(size_t)15;
 	char *at = arena_at[atomic];
 	if (!at || at + sizeof(size_t) + n > arena_end[atomic]) {
-		bool large = arena_taken >= MEM_ARENA_LARGE_AFTER;
+		bool large = arena_large();
 		size_t size = large ? MEM_ARENA_LARGE : MEM_ARENA_CHUNK;
 		char *c = large ? large_chunk(atomic) : atomic ? GC_malloc_atomic(size) : GC_malloc(size);
 		if (!c)
@@ -257,7 +271,7 @@ void *mem_alloc(size_t n, int atomic)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	if (held && !held_cut && (n <= MEM_ARENA_MAX || (arena_taken >= MEM_ARENA_LARGE_AFTER && n <= MEM_ARENA_LARGE_MAX))) {
+	if (held && !held_cut && (n <= MEM_ARENA_MAX || (n <= MEM_ARENA_LARGE_MAX && arena_large()))) {
 		void *p = arena_alloc(n, atomic);
 		return p ? p : out_of_memory();
 	}

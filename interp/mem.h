@@ -111,6 +111,12 @@ static inline void *mem_region_alloc(MemRegion *r, size_t n)
 #define MEM_HOLD_MAX ((size_t)256 << 20)
 void mem_hold_collections(void);
 void mem_release_collections(void);
+/* What the load holding collections on this thread expects to allocate
+ * still (an estimate, from the size of its rule text): one that will pass
+ * the few MB after which its objects come from large chunks on huge pages
+ * (mem.c) takes those from the start, instead of first some MB of small
+ * chunks whose 4 KiB pages fault in one by one.  Outside a load, nothing. */
+void mem_expect(size_t bytes);
 
 /* How many allocations (and bytes asked for) this thread has made through
  * mem_alloc, mem_realloc and regions: a deterministic measure of a stage's

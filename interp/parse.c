@@ -112,6 +112,16 @@ const char *lex_string_done(struct ParseState *ps, Loc *loc)
  * was reported. */
 int edict_yyparse_quick(yyscan_t scanner, struct ParseState *ps);
 
+/* flex's yy_scan_bytes, with the text copied by memcpy: flex's copies it
+ * a byte at a time, some five instructions a byte of a large file. */
+static YY_BUFFER_STATE scan_copy(const char *text, size_t len, yyscan_t scanner)
+{
+	char *buf = GC_MALLOC_ATOMIC(len + 2);
+	memcpy(buf, text, len);
+	buf[len] = buf[len + 1] = 0; /* the two end-of-buffer marks flex asks for */
+	return edict_yy_scan_buffer(buf, len + 2, scanner);
+}
+
 /* Parse the part of src that starts at byte `off` (line `line`, column
  * `col`) and runs for len bytes: all of it, or one part of an outline. */
 static struct ParseState *parse_part(const Source *src, Diags *diags, int start, size_t off, size_t len, int line, int col,
@@ -137,7 +147,7 @@ static struct ParseState *parse_part(const Source *src, Diags *diags, int start,
 		ps->nerrors++;
 		return ps;
 	}
-	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text + off, (int)len, scanner);
+	YY_BUFFER_STATE buf = scan_copy(src->text + off, len, scanner);
 	int rc = lac ? edict_yyparse(scanner, ps) : edict_yyparse_quick(scanner, ps);
 	edict_yy_delete_buffer(buf, scanner);
 	edict_yylex_destroy(scanner);
@@ -211,7 +221,7 @@ bool parse_tokens(const Source *src, Diags *diags, Token **out, int *n)
 	yyscan_t scanner;
 	if (edict_yylex_init_extra(ps, &scanner) != 0)
 		return false;
-	YY_BUFFER_STATE buf = edict_yy_scan_bytes(src->text, (int)src->len, scanner);
+	YY_BUFFER_STATE buf = scan_copy(src->text, src->len, scanner);
 	EDICT_YYSTYPE val;
 	Loc loc;
 	int kind;

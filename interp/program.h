@@ -91,7 +91,8 @@ typedef struct Program {
 	int nreforms;
 	Decl **docs; /* the documents the rules cite (cite.h) */
 	int ndocs;
-	Chunk **dchunk; /* per decl: its bytecode */
+	Chunk **dchunk; /* per decl: its bytecode; NULL for a load without code (load_paths_checked) */
+	bool folded;    /* its trees are folded (cg_fold_program) */
 	Chunk **fchunk; /* per function */
 	struct Tmpl **fact_tmpl; /* per fact root: its absent values (facts.c) */
 

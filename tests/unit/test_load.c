@@ -9,7 +9,8 @@
  * the rule directory or round in a loop.  Then loading for queries
  * (load_paths_for): the outline of a file (parse_outline) against a whole
  * parse of every rule file of the repository, and which modules a query
- * loads whole.
+ * loads whole.  Last, a load without code (load_paths_checked) against a
+ * whole one.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
@@ -20,9 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "load.h"
 #include "mem.h"
 #include "parse.h"
+#include "unit.h"
 
 static void setup(void)
 {
@@ -453,6 +456,36 @@ static bool all_zero(const void *p, size_t n)
 	return true;
 }
 
+/* The size of the collector's object that p (from GC_MALLOC) lies in: a
+ * chunk of the arena, small or large, while collections are held. */
+static size_t chunk_size(void *p)
+{
+	return GC_size(GC_base(p));
+}
+
+/* A load that expects to allocate many MB takes its objects from large
+ * chunks from the first; one that does not (or was told outside a load,
+ * or by the load before it) from small chunks first. */
+Test(load, an_expected_large_load_starts_on_large_chunks)
+{
+	mem_expect((size_t)64 << 20); /* outside a load: nothing */
+	mem_hold_collections();
+	void *small = GC_MALLOC(64);
+	mem_release_collections();
+	mem_hold_collections();
+	mem_expect((size_t)64 << 20);
+	void *large = GC_MALLOC(64), *text = GC_MALLOC_ATOMIC(64);
+	mem_release_collections();
+	mem_hold_collections();
+	void *after = GC_MALLOC(64);
+	mem_release_collections();
+	cr_assert_lt(chunk_size(small), (size_t)1 << 20);
+	cr_assert_geq(chunk_size(large), (size_t)4 << 20);
+	cr_assert_geq(chunk_size(text), (size_t)4 << 20);
+	cr_assert_lt(chunk_size(after), (size_t)1 << 20);
+	cr_assert(all_zero(large, 64) && all_zero(text, 64));
+}
+
 /* One load of many small objects, as a large rule set makes (past the
  * first megabytes they come from large chunks): every object comes
  * cleared, a list of them held only from the stack survives a collection
@@ -546,4 +579,42 @@ Test(load, overlays_replace_files)
 	cr_assert_not_null(prog_find_decl(p, "a.z"));
 	cr_assert_null(prog_find_decl(p, "a.x"));
 	cr_assert_not_null(prog_find_decl(p, "c.w"));
+}
+
+/* The diagnostics of d, one per line, with their places. */
+static const char *diag_lines(const Diags *d)
+{
+	Buf b = {0};
+	for (int i = 0; i < d->n; i++)
+		buf_printf(&b, "%d:%d %s\n", d->items[i].loc.line, d->items[i].loc.col, d->items[i].msg);
+	return buf_cstr(&b);
+}
+
+Test(load, a_load_without_code_reports_what_a_load_with_it_does)
+{
+	/* a warning about a table whose rows test a folded constant, which only
+	 * the folded trees show */
+	put("r/t.edict", "fact company { staff : int }\n"
+			 "decision cap : int = 2 * 5\n"
+			 "table t : int hit unique\n"
+			 "  when company.staff < 10 then 1\n"
+			 "  when company.staff < 2 * 5 then 2\n"
+			 "  default 3\n"
+			 "decision u : int = t + cap\n");
+	const char *root = "r";
+	Diags *full = diag_new(), *checked = diag_new();
+	Program *p = load_paths(&root, 1, full);
+	Program *q = load_paths_checked(&root, 1, checked);
+	cr_assert_not_null(p);
+	cr_assert_not_null(q);
+	cr_assert_eq(full->nerrors, 0, "%s", diag_lines(full));
+	cr_assert_gt(full->nwarnings, 0);
+	cr_assert_str_eq(diag_lines(checked), diag_lines(full));
+	cr_assert_not_null(p->dchunk);
+	cr_assert_null(q->dchunk, "no code was made");
+	load_code(q);
+	cr_assert_not_null(q->dchunk);
+	Ctx *a = tu_ctx(p, "{\"company\": {\"staff\": 12}}"), *b = tu_ctx(q, "{\"company\": {\"staff\": 12}}");
+	cr_assert_str_eq(tu_show(b, "u"), tu_show(a, "u"));
+	cr_assert_str_eq(tu_show(b, "u"), "13");
 }
