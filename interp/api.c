@@ -1988,18 +1988,33 @@ const Query *api_query(edict_ctx *x, const char *text)
 	return on_ctx(x, query_body, &a) == EDICT_OK ? q : NULL;
 }
 
-/* One of api_eval_queries' queries. */
-typedef struct OneQuery {
-	const Query *q;
-	Value *val;
-} OneQuery;
+/* api_eval_queries' queries, the one at `at` under way. */
+typedef struct Queries {
+	const Query *const *qs;
+	int n, at, nerr;
+	Value *vals;
+	const char **errs;
+} Queries;
 
-static int one_query_body(edict_ctx *x, void *arg)
+/* The query under way failed: its message. */
+static void query_failed(edict_ctx *x, Queries *m)
 {
-	OneQuery *a = arg;
-	if (!a->q)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
-	return run_query(x, a->q, false, a->val);
+	m->errs[m->at] = x->errmsg ? x->errmsg : "";
+	m->nerr++;
+}
+
+static int queries_body(edict_ctx *x, void *arg)
+{
+	Queries *m = arg;
+	for (; m->at < m->n; m->at++) {
+		const Query *q = m->qs[m->at];
+		m->errs[m->at] = NULL;
+		int st = q ? run_query(x, q, false, &m->vals[m->at])
+			   : fail(x, EDICT_EUSAGE, noloc, NULL, "the query is NULL; give a decision name like voucher.award");
+		if (st != EDICT_OK)
+			query_failed(x, m);
+	}
+	return EDICT_OK;
 }
 
 int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, const char **errs)
@@ -2007,20 +2022,17 @@ int api_eval_queries(edict_ctx *x, const Query *const *qs, int n, Value *vals, c
 	enter();
 	if (!ctx_ok(x) || n < 0 || (n && (!qs || !vals || !errs)))
 		return -1;
-	/* running out of memory fails the query it happened in, and the rest
-	 * are tried as edict_eval would */
-	int nerr = 0;
-	for (int i = 0; i < n; i++) {
-		OneQuery a = {qs[i], &vals[i]};
-		errs[i] = NULL;
-		if (guarded(x, one_query_body, &a) != EDICT_OK) {
-			errs[i] = x->errmsg ? x->errmsg : "";
-			nerr++;
+	/* one protected call for all of them; running out of memory fails the
+	 * query it happened in, and the rest are tried as edict_eval would */
+	Queries m = {qs, n, 0, 0, vals, errs};
+	while (m.at < n)
+		if (guarded(x, queries_body, &m) != EDICT_OK) {
+			query_failed(x, &m);
+			m.at++;
 		}
-	}
-	if (!nerr)
+	if (!m.nerr)
 		ok(x);
-	return nerr;
+	return m.nerr;
 }
 
 date_t api_as_of(const edict_ctx *x)

@@ -92,14 +92,14 @@ int ctx_fail(Ctx *c, int status, const char *fmt, ...)
 	return status;
 }
 
-void *ctx_alloc(Ctx *c, size_t n, bool atomic)
+void *ctx_alloc_any(Ctx *c, size_t n, bool atomic)
 {
 	c->bytes += n;
 	if (c->bytes > c->max_bytes) {
 		ctx_fail(c, ST_LIMIT, "this evaluation needs more than the memory limit of %zu bytes", c->max_bytes);
 		return NULL;
 	}
-	void *p = atomic ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+	void *p = atomic ? GC_MALLOC_ATOMIC(n) : mem_region_alloc(&c->region, n);
 	if (!p)
 		ctx_fail(c, ST_MEMORY, "out of memory");
 	return p;

@@ -14,6 +14,7 @@
 
 #include <signal.h>
 
+#include "mem.h"
 #include "program.h"
 #include "status.h"
 
@@ -70,6 +71,7 @@ typedef struct Ctx {
 	int top_frame; /* the frame number of the query being run (negative) */
 	unsigned long long steps, max_steps;
 	size_t bytes, max_bytes;
+	MemRegion region; /* where ctx_alloc carves small values from */
 	bool trace;
 	bool explain_full; /* explanations show loop items and what functions test inside */
 	TraceEv *ev;
@@ -121,9 +123,20 @@ Ctx *ctx_scratch(const Program *p);
 
 /* Record an error in the context; returns status. */
 int ctx_fail(Ctx *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* n bytes from the collector, counted against the memory limit; NULL (with
- * the error recorded) past the limit or out of memory. */
-void *ctx_alloc(Ctx *c, size_t n, bool atomic);
+/* n bytes from the collector (small ones with pointers from the context's
+ * region), counted against the memory limit; NULL (with the error
+ * recorded) past the limit or out of memory. */
+void *ctx_alloc_any(Ctx *c, size_t n, bool atomic);
+/* The same, with the common case inline: a small object with pointers
+ * that fits the region's chunk and the limit. */
+static inline void *ctx_alloc(Ctx *c, size_t n, bool atomic)
+{
+	if (__builtin_expect(!atomic && mem_region_fits(&c->region, n) && c->bytes + n <= c->max_bytes, 1)) {
+		c->bytes += n;
+		return mem_region_take(&c->region, n);
+	}
+	return ctx_alloc_any(c, n, atomic);
+}
 /* Spend n steps of the step limit and look at the interrupt flag: ST_OK, or
  * ST_LIMIT / ST_INTERRUPTED with the error recorded.  Work that runs long
  * calls it as it goes (builtins over big lists). */

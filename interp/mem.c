@@ -13,6 +13,18 @@
 static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
+int mem_watched;
+/* Regions need the collector to follow pointers into an object's inside
+ * (its default); a host that turned that off gets every object from the
+ * collector itself. */
+static int no_regions;
+
+/* From now on every allocation of a region takes the slow path, which
+ * counts it, may fail it and collects before it in stress mode. */
+static void watch(void)
+{
+	__atomic_store_n(&mem_watched, 1, __ATOMIC_RELAXED);
+}
 static __thread uint64_t count_allocs, count_bytes;
 
 void mem_heap_at_least(size_t bytes)
@@ -26,6 +38,9 @@ void mem_init(void)
 {
 	const char *s = getenv("EDICT_GC_STRESS");
 	stress = s && *s && strcmp(s, "0") != 0;
+	no_regions = !GC_get_all_interior_pointers();
+	if (stress || no_regions)
+		watch();
 }
 
 /* Holding collections, on this thread: how deep, how much was allocated
@@ -95,6 +110,8 @@ void mem_fail_after(long n)
 {
 	fail_countdown = n;
 	failed = 0;
+	if (n)
+		watch();
 }
 
 int mem_failed(void)
@@ -112,6 +129,7 @@ static void *out_of_memory(void)
 
 void mem_counts(uint64_t *allocs, uint64_t *bytes)
 {
+	watch();
 	*allocs = count_allocs;
 	*bytes = count_bytes;
 }
@@ -238,6 +256,17 @@ static bool in_arena(void *p)
 	return base && base != p;
 }
 
+/* n bytes from the collector itself (cleared). */
+static void *from_collector(size_t n, int atomic)
+{
+	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
+	if (!p)
+		return out_of_memory();
+	if (atomic)
+		memset(p, 0, n); /* the collector leaves atomic memory uncleared */
+	return p;
+}
+
 void *mem_alloc(size_t n, int atomic)
 {
 	if (!before_alloc(n))
@@ -246,12 +275,27 @@ void *mem_alloc(size_t n, int atomic)
 		void *p = arena_alloc(n, atomic);
 		return p ? p : out_of_memory();
 	}
-	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
-	if (!p)
+	return from_collector(n, atomic);
+}
+
+/* ---------------------------------------------------------------- regions */
+
+void *mem_region_slow(MemRegion *r, size_t n)
+{
+	if (!before_alloc(n))
 		return out_of_memory();
-	if (atomic)
-		memset(p, 0, n); /* the collector leaves atomic memory uncleared */
-	return p;
+	if (stress || no_regions || n > MEM_REGION_MAX)
+		return from_collector(n, 0);
+	if (MEM_REGION_STEP(n) > (size_t)(r->end - r->at)) {
+		size_t size = !r->chunk ? MEM_REGION_FIRST : r->chunk < MEM_REGION_CHUNK ? 2 * r->chunk : r->chunk;
+		char *c = GC_malloc(size);
+		if (!c)
+			return out_of_memory();
+		r->at = c;
+		r->end = c + size;
+		r->chunk = size;
+	}
+	return mem_region_take(r, n);
 }
 
 void *mem_realloc(void *p, size_t n)

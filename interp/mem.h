@@ -38,6 +38,66 @@ void *mem_realloc(void *p, size_t n);
 void mem_fail_after(long n);
 int mem_failed(void);
 
+/* A region: small objects with pointers carved one after the other from
+ * chunks, each chunk an object of the collector (cleared by it): the first
+ * of MEM_REGION_FIRST bytes, each next one twice the last up to
+ * MEM_REGION_CHUNK, so a context that evaluates once stays small and one
+ * that evaluates many times asks the collector for a chunk rarely.  An
+ * evaluation context keeps one (ctx_alloc): the values of an evaluation
+ * are many small records and lists, and the collector's own allocation,
+ * with its thread-local free lists, costs some 150 instructions an object
+ * where the region's costs a handful.  Nothing is recycled by hand: a
+ * chunk lives while anything in it is pointed to (the collector follows
+ * pointers into an object's inside) or while it is the region's current
+ * chunk (the region sits in collected memory), so how long a value lives
+ * is the collector's business as before.  Larger objects, and every object
+ * in stress mode, come from the collector itself.  Counting, fault
+ * injection and stress collections see each object: while any of them is
+ * on (mem_watched) every allocation takes the slow path.  An object from a
+ * region is never given to mem_realloc (which reads the header that the
+ * load's arena puts before its objects). */
+typedef struct MemRegion {
+	char *at, *end;
+	size_t chunk; /* the size of the last chunk taken (0: none yet) */
+} MemRegion;
+#define MEM_REGION_FIRST ((size_t)1 << 10)
+#define MEM_REGION_CHUNK ((size_t)32 << 10)
+#define MEM_REGION_MAX ((size_t)512)
+
+/* Set, and never cleared, once stress mode, fault injection or counting
+ * has been asked for in this process (or where regions cannot be used:
+ * mem.c). */
+extern int mem_watched;
+void *mem_region_slow(MemRegion *r, size_t n);
+
+/* Objects stay 16-byte aligned, as the collector's are. */
+#define MEM_REGION_STEP(n) (((n) + 15) & ~(size_t)15)
+
+/* Whether n bytes can be carved from r's chunk as it is, with nothing to
+ * count (the fast path). */
+static inline int mem_region_fits(const MemRegion *r, size_t n)
+{
+	return n <= MEM_REGION_MAX && MEM_REGION_STEP(n) <= (size_t)(r->end - r->at) &&
+	       !__atomic_load_n(&mem_watched, __ATOMIC_RELAXED);
+}
+
+/* Carve n bytes that fit (mem_region_fits). */
+static inline void *mem_region_take(MemRegion *r, size_t n)
+{
+	void *p = r->at;
+	r->at += MEM_REGION_STEP(n);
+	return p;
+}
+
+/* n bytes with pointers, cleared, from region r; out of memory as
+ * mem_alloc. */
+static inline void *mem_region_alloc(MemRegion *r, size_t n)
+{
+	if (__builtin_expect(mem_region_fits(r, n), 1))
+		return mem_region_take(r, n);
+	return mem_region_slow(r, n);
+}
+
 /* Hold collections off while a rule set loads: nearly everything a load
  * allocates (trees, types, bytecode) stays alive, so collecting while the
  * heap grows finds little and costs a mark of all of it each time.  Calls
@@ -59,8 +119,10 @@ void mem_release_collections(void);
 void mem_expect(size_t bytes);
 
 /* How many allocations (and bytes asked for) this thread has made through
- * mem_alloc and mem_realloc: a deterministic measure of a stage's work,
- * which the complexity tests compare at sizes n and 10n. */
+ * mem_alloc, mem_realloc and regions: a deterministic measure of a stage's
+ * work, which the complexity tests compare at sizes n and 10n.  Objects
+ * from regions are counted from the first call of mem_counts in the
+ * process on (mem_watched). */
 void mem_counts(uint64_t *allocs, uint64_t *bytes);
 
 /* Called once by edict_init / the command line. */

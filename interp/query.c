@@ -50,6 +50,7 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 		q->own = prog_own(p, NULL);
 		q->plain = cg_expr(p, q->own, named, 0, false, text);
 		q->traced = cg_expr(p, q->own, named, 0, true, text);
+		q->task = (VmTask){p->dchunk[q->decl], q->decl};
 		return q;
 	}
 	Source *src = GC_MALLOC(sizeof *src);
@@ -73,21 +74,55 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 	q->own = own;
 	q->plain = cg_expr(p, own, e, nlocals, false, text);
 	q->traced = cg_expr(p, own, e, nlocals, true, text);
+	q->task = q->decl >= 0 ? (VmTask){p->dchunk[q->decl], q->decl} : (VmTask){q->plain, -1};
 	return q;
+}
+
+/* In explain mode: the query's traced chunk, which for a decision records
+ * it as used by the query, then decides it. */
+static int run_traced(Ctx *c, const Query *q, Value *out)
+{
+	if (ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
+		return c->status;
+	return vm_eval_chunk(c, q->traced, out);
 }
 
 int query_run(Ctx *c, const Query *q, Value *out)
 {
-	if (c->trace && ctx_set_frame_own(c, c->top_frame, q->own) != ST_OK)
-		return c->status;
-	if (q->decl >= 0) {
-		if (c->trace) {
-			/* record the decision as used by the query, then decide it */
-			return vm_eval_chunk(c, q->traced, out);
-		}
+	if (__builtin_expect(c->trace, 0))
+		return run_traced(c, q, out);
+	if (q->decl >= 0)
 		return vm_eval_decl(c, q->decl, out);
+	return vm_eval_chunk(c, q->plain, out);
+}
+
+/* Queries are handed to the VM this many at a time. */
+#define QUERY_BATCH 16
+
+int query_run_many(Ctx *c, const Query *const *qs, int n, Value *out, int *failed)
+{
+	for (int at = 0; at < n;) {
+		if (c->trace) {
+			int st = query_run(c, qs[at], &out[at]);
+			if (st != ST_OK) {
+				*failed = at;
+				return st;
+			}
+			at++;
+			continue;
+		}
+		VmTask t[QUERY_BATCH];
+		int k = 0;
+		for (; k < QUERY_BATCH && at + k < n; k++)
+			t[k] = qs[at + k]->task;
+		int st = vm_eval_many(c, t, k, out + at, failed);
+		if (st != ST_OK) {
+			*failed += at;
+			return st;
+		}
+		at += k;
 	}
-	return vm_eval_chunk(c, c->trace ? q->traced : q->plain, out);
+	return ST_OK;
 }
 
 /* ---------------------------------------------------------------- tests */

@@ -16,6 +16,7 @@ typedef struct Query {
 	const Type *type;
 	int decl; /* the decision the query names, or -1 for an expression */
 	Chunk *plain, *traced;
+	VmTask task; /* what the VM runs outside explain mode */
 	/* its nodes and its source: the program never holds them, so they go
 	 * with the query; own->diags also finds the program's sources, for
 	 * quoting a runtime error wherever it is */
@@ -30,6 +31,11 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d);
 /* Evaluate; the traced chunk runs when c->trace is set, its trace filed
  * under c->top_frame with the query's own nodes (ctx_frame_own). */
 int query_run(Ctx *c, const Query *q, Value *out);
+/* Evaluate qs[0..n) in order, as query_run each, out[i] the value of
+ * qs[i], under one protected call where no explanation is recorded: ST_OK,
+ * or the status of the first that fails, *failed its index (the ones after
+ * it are not run). */
+int query_run_many(Ctx *c, const Query *const *qs, int n, Value *out, int *failed);
 
 /* Run every test of the rule set; writes a line per test and a closing
  * "N passed, N failed" line.  Returns the number failed. */

@@ -51,13 +51,13 @@ typedef struct Frame {
 #define FAIL(status, ...) fail_at(c, status, fr->ch->locs[fr->pc - fr->ch->code - 1], __VA_ARGS__)
 
 /* Unwind with the error already recorded in the context (ctx.h). */
-static _Noreturn void raise_at(Ctx *c, Loc loc)
+static _Noreturn __attribute__((cold, noinline)) void raise_at(Ctx *c, Loc loc)
 {
 	c->errloc = loc;
 	pr_throw(c->status);
 }
 
-static void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
+static inline void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 {
 	void *p = ctx_alloc(c, n, atomic);
 	if (!p)
@@ -254,6 +254,15 @@ static Value new_acc_list(Ctx *c, Frame *fr)
 	return val_list(l);
 }
 
+/* Twice the room for the n items of l (out of line: appending is the
+ * common case). */
+static __attribute__((noinline)) void list_double(Ctx *c, Frame *fr, List *l, uint32_t n)
+{
+	Value *items = vm_alloc(c, fr, sizeof(Value) * n * 2, false);
+	memcpy(items, l->items, sizeof(Value) * n);
+	l->items = items;
+}
+
 static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 {
 	List *l = acc.as.l;
@@ -261,21 +270,19 @@ static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 	/* a list accumulator starts with room for LIST_FIRST_ROOM items
 	 * (new_acc_list); capacity doubles at powers of two from there, so the
 	 * length alone tells when */
-	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0) {
-		Value *items = vm_alloc(c, fr, sizeof(Value) * n * 2, false);
-		memcpy(items, l->items, sizeof(Value) * n);
-		l->items = items;
-	}
+	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0)
+		list_double(c, fr, l, n);
 	l->items[n] = item;
 	l->len = n + 1;
 	return acc;
 }
 
+/* A list of n items, its items in the same block. */
 static Value new_list(Ctx *c, Frame *fr, uint32_t n)
 {
-	List *l = vm_alloc(c, fr, sizeof(List), false);
+	List *l = vm_alloc(c, fr, sizeof(List) + sizeof(Value) * n, false);
 	l->len = n;
-	l->items = n ? vm_alloc(c, fr, sizeof(Value) * n, false) : NULL;
+	l->items = n ? (Value *)(l + 1) : NULL;
 	return val_list(l);
 }
 
@@ -609,17 +616,14 @@ static void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
 	L[s + 1] = val_bool(false);
 }
 
-/* ACC: fold a into accumulator L[s] of kind `kind`. */
-static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+/* ACC of a kind other than ACC_LIST (out of line: see acc_fold). */
+static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 {
-	if (a.tag == V_UNKNOWN && kind != ACC_LIST) {
+	if (a.tag == V_UNKNOWN) {
 		note_unknown(&L[s + 1], a);
 		return;
 	}
 	switch (kind) {
-	case ACC_LIST:
-		L[s] = list_grow(c, fr, L[s], a);
-		break;
 	case ACC_SUM: {
 		int64_t r;
 		if (ar_same_scale(L[s], a) && ar_is_numeric(a) && !__builtin_add_overflow(L[s].as.i, a.as.i, &r))
@@ -652,6 +656,16 @@ static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 	}
 }
 
+/* ACC: fold a into accumulator L[s] of kind `kind`; appending to a list
+ * (a comprehension) with room left calls nothing. */
+static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+{
+	if (kind == ACC_LIST)
+		L[s] = list_grow(c, fr, L[s], a);
+	else
+		acc_fold_value(c, fr, L, s, kind, a);
+}
+
 /* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
  * except where all/any are decided anyway. */
 static Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
@@ -680,9 +694,9 @@ static Value make_list(Ctx *c, Frame *fr, const Value *items, int n)
 /* MKREC: n values become the fields of a record of type t. */
 static Value make_rec(Ctx *c, Frame *fr, int t, const Value *fields, int n)
 {
-	Rec *r = vm_alloc(c, fr, sizeof(Rec), false);
+	Rec *r = vm_alloc(c, fr, sizeof(Rec) + sizeof(Value) * (size_t)n, false); /* its fields in the same block */
 	r->n = (uint32_t)n;
-	r->f = vm_alloc(c, fr, sizeof(Value) * (size_t)(n ? n : 1), false);
+	r->f = (Value *)(r + 1);
 	memcpy(r->f, fields, sizeof(Value) * (size_t)n);
 	Value v = {.tag = V_REC, .aux = t};
 	v.as.r = r;
@@ -1430,9 +1444,10 @@ interrupted:
 
 typedef struct Run {
 	Ctx *c;
-	const Chunk *ch;
-	int decl;
-	Value v;
+	const VmTask *t;
+	int n;
+	int i; /* the task under way */
+	Value *out;
 } Run;
 
 static void run_body(void *ud)
@@ -1441,25 +1456,28 @@ static void run_body(void *ud)
 	Ctx *c = r->c;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
-	Frame top = {r->ch, NULL};
-	r->v = r->decl >= 0 ? decide(c, &top, r->decl) : exec(c, r->ch, 0);
+	const VmTask *t = r->t;
+	for (int i = r->i, n = r->n; i < n; i++) {
+		r->i = i; /* where a throw leaves it */
+		c->status = ST_OK;
+		c->frame = c->top_frame;
+		c->stack_top = 0;
+		Frame top = {t[i].ch, NULL};
+		r->out[i] = t[i].decl >= 0 ? decide(c, &top, t[i].decl) : exec(c, t[i].ch, 0);
+	}
 }
 
-/* The evaluation's protected call: an error leaves the context ready for
- * the next evaluation (no decision left half-decided); out of memory is
- * passed on to the caller's protected call, as it abandons the caller's
- * work too. */
-static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
+/* The evaluation's protected call, one for all the tasks: an error leaves
+ * the context ready for the next evaluation (no decision left
+ * half-decided); out of memory is passed on to the caller's protected
+ * call, as it abandons the caller's work too. */
+int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed)
 {
-	c->status = ST_OK;
-	c->frame = c->top_frame;
-	c->stack_top = 0;
-	Run r = {c, ch, decl, {0}};
+	Run r = {c, t, n, 0, out};
 	int st = pr_call(run_body, &r);
-	if (st == ST_OK) {
-		*out = r.v;
+	if (st == ST_OK)
 		return ST_OK;
-	}
+	*failed = r.i;
 	c->depth = 0;
 	c->frame = c->top_frame;
 	for (int i = 0; i < c->p->ndecls; i++)
@@ -1475,12 +1493,21 @@ static int run(Ctx *c, const Chunk *ch, int decl, Value *out)
 
 int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
 {
-	return run(c, ch, -1, out);
+	int failed;
+	return vm_eval_many(c, &(VmTask){ch, -1}, 1, out, &failed);
 }
 
 int vm_eval_decl(Ctx *c, int decl, Value *out)
 {
-	return run(c, c->p->dchunk[decl], decl, out);
+	/* decided already in this evaluation, kept or overridden: no code runs */
+	if (c->stamp[decl] == c->epoch || c->state[decl] >= DS_OVERRIDDEN) {
+		c->status = ST_OK;
+		c->frame = c->top_frame;
+		*out = c->memo[decl];
+		return ST_OK;
+	}
+	int failed;
+	return vm_eval_many(c, &(VmTask){c->p->dchunk[decl], decl}, 1, out, &failed);
 }
 
 /* ---------------------------------------------------- for native code */

@@ -22,4 +22,16 @@ void vm_clear_overrides(Ctx *c);
 int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out);
 int vm_eval_decl(Ctx *c, int decl, Value *out);
 
+/* One evaluation of several: a chunk, or a decision (decl >= 0, ch its
+ * chunk), decided in the context as it stands. */
+typedef struct VmTask {
+	const Chunk *ch;
+	int decl;
+} VmTask;
+/* Evaluate t[0..n) in order under one protected call (one setjmp rather
+ * than one a task), out[i] the value of t[i]: ST_OK, or the status of the
+ * first that fails, *failed its index, c->errmsg and c->errloc saying why
+ * (the ones after it are not run). */
+int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed);
+
 #endif

@@ -11,8 +11,9 @@
  *
  * memory (workload 1): every company is read and converted to typed fact
  *   values first (not timed); then each pass sets one reused context's facts
- *   to a company's values, resets it and decides the queries, timed with the
- *   process CPU clock.  --variant json instead loads the company's JSON text
+ *   to a company's values, resets it and decides the queries (together,
+ *   under one protected call: query_run_many), timed with the process CPU
+ *   clock.  --variant json instead loads the company's JSON text
  *   into the context each time (json-c parse + typed conversion + decisions).
  * stream: a stand-in for `edict batch` until it exists: NDJSON in, one result
  *   line out per input line.
@@ -217,9 +218,9 @@ static int cmd_memory(const Opts *o)
 			}
 			vm_reset(c);
 			Value v[MAXQ];
-			for (int q = 0; q < o->nq; q++)
-				if (query_run(c, qs[q], &v[q]) != ST_OK)
-					eval_fail(c, o->queries[q]);
+			int failed;
+			if (query_run_many(c, (const Query *const *)qs, o->nq, v, &failed) != ST_OK)
+				eval_fail(c, o->queries[failed]);
 			sum_add(&s, v, o->nq);
 		}
 		ns[r] = (cpu_ns() - t0) / (double)(l.n ? l.n : 1);

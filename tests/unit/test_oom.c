@@ -118,9 +118,11 @@ static void evaluate(Program *p, Buf *out)
 	const char *err = NULL;
 	int st = facts_load_json(c, facts, strlen(facts), "facts", &err);
 	cr_assert_eq(st, ST_OK, "%s", err ? err : "");
-	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+	enum { NQ = sizeof queries / sizeof queries[0] };
+	Query *all[NQ];
+	for (size_t i = 0; i < NQ; i++) {
 		Diags *d = diag_new();
-		Query *q = query_compile(p, queries[i], "query", d);
+		Query *q = all[i] = query_compile(p, queries[i], "query", d);
 		cr_assert_not_null(q, "query %s", queries[i]);
 		for (int trace = 0; trace <= 1; trace++) {
 			c->trace = trace;
@@ -137,6 +139,15 @@ static void evaluate(Program *p, Buf *out)
 				explain_text(c, q->decl >= 0 ? q->decl : c->top_frame, queries[i], v, out, NULL);
 		}
 	}
+	/* all of them at once, under one protected call */
+	c->trace = false;
+	vm_reset(c);
+	Value vals[NQ];
+	int at = -1;
+	st = query_run_many(c, (const Query *const *)all, NQ, vals, &at);
+	cr_assert_eq(st, ST_OK, "%d: %s", at, c->errmsg);
+	for (size_t i = 0; i < NQ; i++)
+		buf_printf(out, "%s = %s\n", queries[i], fmt_value_str(p, vals[i]));
 	int passed = 0;
 	int failed = query_run_tests(p, out, false, &passed);
 	cr_assert_eq(failed, 0, "%s", buf_cstr(out));
@@ -367,22 +378,57 @@ Test(oom, every_allocation_of_the_builtins_over_lists)
 	cr_assert_gt(tried, 0);
 }
 
+/* ------------------------------------------------- through the interface */
+
+/* Rule text loaded and a context made for it, as a host does: NULL with
+ * *why saying which step ran out of memory (*r to free either way). */
+static edict_ctx *interface_ctx(const char *text, edict_rules **r, const char **why)
+{
+	edict_ctx *x = NULL;
+	*r = NULL;
+	if (edict_load_source("t.edict", text, EDICT_NUL_TERMINATED, r) != EDICT_OK)
+		*why = "load: out of memory";
+	else if (edict_ctx_new(*r, &x) != EDICT_OK)
+		*why = "ctx: out of memory";
+	return x;
+}
+
+/* Make allocation n of run fail for n = 1, 2, 3 ...: each answer is the
+ * normal one, NULL (the failure came in this test's own code, outside the
+ * library) or one that `fits` accepts, and the next run is normal again.
+ * Returns how many failure points were tried; *changed how many answers
+ * differed from the normal one yet fitted. */
+static int interface_sweep(const char *(*run)(void), bool (*fits)(const char *got, const char *expected), int *changed)
+{
+	const char *expected = run();
+	int tried = 0;
+	*changed = 0;
+	for (long n = 1;; n++, tried++) {
+		bool failed;
+		const char *got = attempt(run, n, &failed);
+		if (!failed) {
+			cr_assert_str_eq(got, expected);
+			return tried;
+		}
+		bool same = !got || strcmp(got, expected) == 0;
+		cr_assert(same || fits(got, expected), "allocation %ld failed, and the answer is: %s", n, got);
+		*changed += !same;
+		cr_assert_str_eq(run(), expected, "after a failure at allocation %ld", n);
+		cr_assert(n < 1000000, "the run never ends");
+	}
+}
+
 /* What-if through the library's interface: every failure is answered
  * EDICT_ENOMEM by the entry point it happens in, and the next calls work. */
 static const char *run_what_if(void)
 {
 	edict_rules *r;
-	if (edict_load_source("w.edict",
-			      "fact company { share : percent }\n"
-			      "param threshold : percent = 10%\n"
-			      "decision priority : bool = company.share >= threshold\n",
-			      EDICT_NUL_TERMINATED, &r) != EDICT_OK) {
-		edict_rules_free(r);
-		return "load: out of memory";
-	}
-	edict_ctx *x;
-	const char *got = "ctx: out of memory";
-	if (edict_ctx_new(r, &x) == EDICT_OK) {
+	const char *got = NULL;
+	edict_ctx *x = interface_ctx("fact company { share : percent }\n"
+				     "param threshold : percent = 10%\n"
+				     "decision priority : bool = company.share >= threshold\n",
+				     &r, &got);
+	if (x) {
 		edict_value *v;
 		int st = edict_ctx_set_facts_json(x, "{\"company\": {\"share\": \"8%\"}}", EDICT_NUL_TERMINATED);
 		if (st == EDICT_OK)
@@ -400,25 +446,91 @@ static const char *run_what_if(void)
 	return got;
 }
 
+static bool says_out_of_memory(const char *got, const char *expected)
+{
+	(void)expected;
+	return strstr(got, "out of memory") != NULL;
+}
+
 Test(oom, every_allocation_of_what_if_through_the_interface)
 {
 	cr_assert_eq(edict_init(), EDICT_OK);
-	const char *expected = run_what_if();
-	cr_assert_str_eq(expected, "priority = true");
-	int tried = 0;
-	for (long n = 1;; n++, tried++) {
-		bool failed;
-		const char *got = attempt(run_what_if, n, &failed);
-		if (!failed) {
-			cr_assert_str_eq(got, expected);
-			break;
-		}
-		/* NULL: the failure came in this test's own code, outside the library */
-		cr_assert(!got || strcmp(got, expected) == 0 || strstr(got, "out of memory") != NULL,
-			  "allocation %ld failed, and the answer is: %s", n, got);
-		cr_assert_str_eq(run_what_if(), expected, "after a failure at allocation %ld", n);
-		cr_assert(n < 1000000, "the run never ends");
-	}
+	cr_assert_str_eq(run_what_if(), "priority = true");
+	int changed;
+	int tried = interface_sweep(run_what_if, says_out_of_memory, &changed);
 	fprintf(stderr, "oom.what_if: %d failure points tried\n", tried);
 	cr_assert_gt(tried, 10);
+}
+
+/* Several queries in one call of the interface (api_eval_queries, as
+ * `edict batch` and the server answer a line): running out of memory fails
+ * the query it happens in, and the others are still answered.  The answer
+ * is each query's value or error, "; " after each. */
+static const char *run_queries(void)
+{
+	edict_rules *r;
+	const char *got = NULL;
+	edict_ctx *x = interface_ctx("fact company { share : percent  staff : int }\n"
+				     "decision priority : bool = company.share >= 10%\n"
+				     "decision ratio : decimal = 100 / company.staff\n"
+				     "decision shares : list of percent = [company.share, company.share + 1%]\n",
+				     &r, &got);
+	if (x) {
+		const Query *qs[3] = {api_query(x, "priority"), api_query(x, "ratio"), api_query(x, "shares")};
+		const char *doc = "{\"company\": {\"share\": \"8%\", \"staff\": 0}}";
+		got = "facts or queries: out of memory";
+		if (qs[0] && qs[1] && qs[2] && edict_ctx_set_facts_json(x, doc, EDICT_NUL_TERMINATED) == EDICT_OK) {
+			Value vals[3];
+			const char *errs[3];
+			int nerr = api_eval_queries(x, qs, 3, vals, errs);
+			Buf b = {0};
+			for (int i = 0; i < 3; i++) {
+				nerr -= errs[i] != NULL;
+				buf_printf(&b, "%s; ", errs[i] ? errs[i] : fmt_value_str(api_program(r), vals[i]));
+			}
+			cr_assert_eq(nerr, 0, "the count of failed queries is the number of errors");
+			got = buf_cstr(&b);
+		}
+		edict_ctx_free(x);
+	}
+	edict_rules_free(r);
+	return got;
+}
+
+/* How many answers had some queries answered and others out of memory. */
+static int answered_in_part;
+
+/* got is expected with some of its answers "out of memory", or a step
+ * before the queries ran out of memory. */
+static bool queries_out_of_memory(const char *got, const char *expected)
+{
+	if (strstr(got, ": out of memory"))
+		return true;
+	int answered = 0;
+	while (*got && *expected) {
+		const char *g = strstr(got, "; "), *e = strstr(expected, "; ");
+		if (!g || !e)
+			return false;
+		bool oom = (size_t)(g - got) == strlen("out of memory") && strncmp(got, "out of memory", 13) == 0;
+		if (!oom && (g - got != e - expected || strncmp(got, expected, (size_t)(g - got)) != 0))
+			return false;
+		answered += !oom;
+		got = g + 2;
+		expected = e + 2;
+	}
+	answered_in_part += answered > 0;
+	return !*got && !*expected;
+}
+
+Test(oom, every_allocation_of_several_queries_in_one_call)
+{
+	cr_assert_eq(edict_init(), EDICT_OK);
+	const char *expected = run_queries();
+	cr_assert_not_null(strstr(expected, "false; "), "%s", expected);
+	cr_assert_not_null(strstr(expected, "division by zero"), "%s", expected);
+	cr_assert_not_null(strstr(expected, "; [8%, 9%]; "), "%s", expected);
+	int changed;
+	int tried = interface_sweep(run_queries, queries_out_of_memory, &changed);
+	fprintf(stderr, "oom.queries: %d failure points tried, %d answered in part\n", tried, answered_in_part);
+	cr_assert_gt(answered_in_part, 0, "a failure inside a query leaves the others answered");
 }

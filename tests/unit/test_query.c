@@ -192,13 +192,14 @@ Test(query, queries_name_a_decision_or_an_expression)
 	cr_assert_eq(d->nerrors, 2);
 }
 
+static const char *FACTS14 = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\"}}";
+
 Test(query, one_context_many_queries)
 {
 	Program *p = prog(RULES);
 	Ctx *c = vm_new(p);
-	const char *facts = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\"}}";
 	const char *err;
-	cr_assert_eq(facts_load_json(c, facts, strlen(facts), "f.json", &err), ST_OK);
+	cr_assert_eq(facts_load_json(c, FACTS14, strlen(FACTS14), "f.json", &err), ST_OK);
 	vm_reset(c);
 	Diags *d = diag_new();
 	const char *qs[] = {"eligible", "priority", "priority_share * 2", "company.us_export_share - priority_share"};
@@ -212,9 +213,44 @@ Test(query, one_context_many_queries)
 	}
 }
 
-/* ------------------------------------------------ queries own their nodes */
+/* Several queries under one protected call: the values of those before a
+ * failure, the failing one's index and message, nothing run after it; the
+ * context is fit for the next evaluation, and the queries give what
+ * query_run gives one by one, plain or in explain mode. */
+Test(query, many_queries_at_once)
+{
+	Program *p = prog(RULES);
+	Ctx *c = vm_new(p);
+	const char *err;
+	cr_assert_eq(facts_load_json(c, FACTS14, strlen(FACTS14), "f.json", &err), ST_OK);
+	Diags *d = diag_new();
+	const char *texts[] = {"eligible", "priority_share * 2", "ratio", "priority"};
+	Query *qs[4];
+	for (int i = 0; i < 4; i++)
+		cr_assert_not_null(qs[i] = query_compile(p, texts[i], "--query", d));
+	for (int trace = 0; trace <= 1; trace++) {
+		ctx_set_trace(c, trace);
+		vm_reset(c);
+		Value v[4] = {0};
+		int failed = -1;
+		cr_assert_eq(query_run_many(c, (const Query *const *)qs, 4, v, &failed), ST_RUNTIME);
+		cr_assert_eq(failed, 2, "the third query divides by zero");
+		cr_assert_not_null(strstr(c->errmsg, "zero"), "%s", c->errmsg);
+		cr_assert_str_eq(fmt_value_str(p, v[0]), "true");
+		cr_assert_str_eq(fmt_value_str(p, v[1]), "0.2");
+		cr_assert_eq(v[3].tag, 0, "nothing runs after the failure");
+		/* the one after it, on its own and then with the first two */
+		cr_assert_eq(query_run_many(c, (const Query *const *)qs + 3, 1, v + 3, &failed), ST_OK, "%s", c->errmsg);
+		cr_assert_str_eq(fmt_value_str(p, v[3]), "true");
+		Query *ok[3] = {qs[3], qs[0], qs[1]};
+		cr_assert_eq(query_run_many(c, (const Query *const *)ok, 3, v, &failed), ST_OK, "%s", c->errmsg);
+		cr_assert_str_eq(fmt_value_str(p, v[0]), "true");
+		cr_assert_str_eq(fmt_value_str(p, v[2]), "0.2");
+	}
+	cr_assert_eq(query_run_many(c, NULL, 0, NULL, NULL), ST_OK, "no queries, nothing to do");
+}
 
-static const char *FACTS14 = "{\"as_of\": \"2026-12-01\", \"company\": {\"size\": \"sme\", \"us_export_share\": \"14%\"}}";
+/* ------------------------------------------------ queries own their nodes */
 
 /* q compiled and run traced in c under frame, its explanation as text. */
 static const char *explained(Ctx *c, const char *q, int frame)

@@ -789,3 +789,37 @@ Test(vm, members_with_values_compare_match_and_stay_unknown_without_them)
 	cr_assert_eq(tu_run(c, "most_recent(sale.date)", &v), ST_OK);
 	cr_assert_str_eq(missing(v), "sale.date");
 }
+
+/* The values of an evaluation come from the context's region (mem.h): a
+ * value kept after its chunk has been left behind, with the chunk reached
+ * only through pointers into its inside, survives collections whole, and
+ * the context's limit still counts every object. */
+Test(vm, values_outlive_the_region_chunk_they_came_from)
+{
+	Program *p = tu_program("record step { task : int  done : bool }\n"
+				"fact n : int\n"
+				"decision steps : list of step = [{task: i, done: i mod 2 = 0} for i in range(1, n)]\n"
+				"decision pending : list of int = [s.task for s in steps where not s.done]\n");
+	Ctx *c = tu_ctx(p, "{\"n\": 7}");
+	Value kept;
+	cr_assert_eq(tu_run(c, "steps", &kept), ST_OK, "%s", c->errmsg);
+	const char *want = fmt_value_str(p, kept);
+	/* later evaluations take new chunks, larger ones as they go */
+	for (int i = 0; i < 2000; i++) {
+		Value v;
+		cr_assert_eq(tu_run(c, "pending", &v), ST_OK, "%s", c->errmsg);
+		cr_assert_str_eq(fmt_value_str(p, v), "[1, 3, 5, 7]");
+		if (i % 500 == 0)
+			GC_gcollect();
+	}
+	GC_gcollect();
+	cr_assert_str_eq(fmt_value_str(p, kept), want);
+	cr_assert_str_eq(want, "[{task: 1, done: false}, {task: 2, done: true}, {task: 3, done: false}, "
+			       "{task: 4, done: true}, {task: 5, done: false}, {task: 6, done: true}, "
+			       "{task: 7, done: false}]");
+	/* the memory limit counts region objects as before */
+	ctx_set_limits(c, 0, 200);
+	Value v;
+	cr_assert_eq(tu_run(c, "pending", &v), ST_LIMIT);
+	cr_assert_not_null(strstr(c->errmsg, "memory limit of 200 bytes"), "%s", c->errmsg);
+}
