@@ -37,10 +37,16 @@ void mem_heap_at_least(size_t bytes)
 void mem_init(void)
 {
 	const char *s = getenv("EDICT_GC_STRESS");
-	stress = s && *s && strcmp(s, "0") != 0;
+	long every = s && *s ? strtol(s, NULL, 10) : 0;
+	stress = every > 0 && every <= 1000000 ? (int)every : s && *s && strcmp(s, "0") != 0;
 	no_regions = !GC_get_all_interior_pointers();
 	if (stress || no_regions)
 		watch();
+}
+
+bool mem_stress(void)
+{
+	return stress != 0;
 }
 
 /* Holding collections, on this thread: how deep, how much was allocated
@@ -144,7 +150,7 @@ static bool before_alloc(size_t n)
 		failed = 1;
 		return false;
 	}
-	if (stress)
+	if (stress && count_allocs % (uint64_t)stress == 0)
 		GC_gcollect();
 	if (held)
 		held_alloc(n);

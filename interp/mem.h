@@ -11,12 +11,14 @@
  *   - test builds can make the Nth allocation fail (mem_fail_after), for
  *     N = 1, 2, 3 ... (SQLite's fault simulation);
  *   - a stress mode collects at every allocation (EDICT_GC_STRESS=1 in the
- *     environment), which finds pointers hidden from the collector.
+ *     environment), or at every Nth (EDICT_GC_STRESS=N), which finds
+ *     pointers hidden from the collector.
  */
 #ifndef EDICT_MEM_H
 #define EDICT_MEM_H
 
 #include <gc.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,6 +99,10 @@ static inline void *mem_region_alloc(MemRegion *r, size_t n)
 		return mem_region_take(r, n);
 	return mem_region_slow(r, n);
 }
+
+/* Whether stress mode is on (EDICT_GC_STRESS): then nothing is held and no
+ * object comes from a chunk or a region. */
+bool mem_stress(void);
 
 /* Hold collections off while a rule set loads: nearly everything a load
  * allocates (trees, types, bytecode) stays alive, so collecting while the

@@ -18,7 +18,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(builtins, .init = setup);

@@ -19,7 +19,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(check, .init = setup);

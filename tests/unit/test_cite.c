@@ -15,10 +15,11 @@
 #include "load.h"
 #include "mem.h"
 #include "symbols.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(cite, .init = setup);

@@ -21,7 +21,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(compile, .init = setup);

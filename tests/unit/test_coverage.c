@@ -9,10 +9,11 @@
 #include "coverage.h"
 #include "load.h"
 #include "query.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(coverage, .init = setup);

@@ -13,10 +13,11 @@
 #include <string.h>
 
 #include "diag.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(diag, .init = setup);

@@ -23,7 +23,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(each, .init = setup);

@@ -20,12 +20,13 @@
 
 #include "fileio.h"
 #include "mem.h"
+#include "unit.h"
 
 static char dir[64];
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 	strcpy(dir, "/tmp/edict-fileio-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 }

@@ -22,7 +22,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 	char tmpl[] = "/tmp/edict-test-image-XXXXXX";
 	cr_assert_not_null(mkdtemp(tmpl));
 	cr_assert_eq(chdir(tmpl), 0);

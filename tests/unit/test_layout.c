@@ -11,10 +11,11 @@
 #include <string.h>
 
 #include "layout.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(layout, .init = setup);

@@ -18,10 +18,11 @@
 #include "keywords.h"
 #include "parse.h"
 #include "value.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(lexer_parser, .init = setup);

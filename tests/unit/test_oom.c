@@ -31,11 +31,11 @@
 #include "mem.h"
 #include "query.h"
 #include "api.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
-	mem_init();
+	tu_start();
 }
 
 TestSuite(oom, .init = setup, .timeout = 600);

@@ -17,7 +17,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(scale, .init = setup);

@@ -19,11 +19,11 @@
 #include "parse.h"
 #include "symbols.h"
 #include "keywords.h"
+#include "unit.h"
 
 static void setup(void)
 {
-	GC_INIT();
-	mem_init();
+	tu_start();
 }
 
 TestSuite(symbols, .init = setup);

@@ -25,7 +25,7 @@
 
 static void setup(void)
 {
-	GC_INIT();
+	tu_start();
 }
 
 TestSuite(vm, .init = setup);

@@ -2,13 +2,18 @@
  * unit.c - the unit tests' shared helpers (unit.h).
  */
 #include <criterion/criterion.h>
-#include <gc.h>
 #include <string.h>
 
 #include "facts.h"
 #include "format.h"
+#include "mem.h"
 #include "query.h"
 #include "unit.h"
+
+void tu_start(void)
+{
+	MEM_START();
+}
 
 const Source *tu_source(const char *path, const char *text)
 {

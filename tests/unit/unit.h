@@ -11,6 +11,10 @@
 #include "load.h"
 #include "vm.h"
 
+/* Start the collector as every process using Edict does (MEM_START), so
+ * that EDICT_GC_STRESS=1 (the .gcstress runs) collects at every
+ * allocation.  Each suite's setup calls it. */
+void tu_start(void);
 /* A source called path holding text (not copied). */
 const Source *tu_source(const char *path, const char *text);
 /* Load rule text as one file, t.edict; the diagnostics go to d (NULL: a new
