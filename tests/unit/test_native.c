@@ -204,6 +204,8 @@ static void same_within_steps(const Set *set, const char *as_of, unsigned long l
 	same_under(set, as_of, lim, n);
 }
 
+TestSuite(native, .init = tu_start);
+
 Test(native, same_values_unknowns_errors_and_steps)
 {
 	same_for(&MAIN, "2026-12-01");
