@@ -467,14 +467,15 @@ static void spend(Gen *g, R n, int word)
 static void charge_block(Gen *g, int k)
 {
 	gcc_jit_block *resume = block(g), *go = block(g);
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, k)), resume, go);
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), resume, go);
 	g->b = resume;
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 	steps_out(g);
 	spill(g, g->nl, g->depth[g->pc]);
 	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, g->pc), ci(g, g->depth[g->pc])};
 	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
 	g->b = go;
-	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 }
 
 /* The interrupt flag, where there is one, stops the evaluation here (at
