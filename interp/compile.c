@@ -185,6 +185,43 @@ int cg_max_stack(const Chunk *ch)
 	return depths_into(ch, at, work);
 }
 
+/* ------------------------------------------------- superinstructions */
+
+/* Whether the instructions from word pc are ops[0..n), each one whole in
+ * the chunk. */
+static bool sequence_at(const Chunk *ch, int pc, const OpCode *ops, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (pc >= ch->n || INS_OP(ch->code[pc]) != ops[i])
+			return false;
+		pc += 1 + op_words[ops[i]];
+		if (pc > ch->n)
+			return false;
+	}
+	return true;
+}
+
+/* Mark the first instruction of each common sequence with its
+ * superinstruction (opcodes.h: EDICT_FUSED); the words stay as they are. */
+static void fuse(Chunk *ch)
+{
+	static const struct {
+		OpCode fused, seq[3];
+		int n;
+	} pat[] = {
+		{OP_LOCAL_EQK_IFTEST, {OP_LOCAL, OP_EQK, OP_IFTEST}, 3},
+		{OP_NOT_FILTER, {OP_NOT, OP_FILTER}, 2},
+		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
+		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
+	};
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		for (size_t i = 0; i < sizeof pat / sizeof *pat; i++)
+			if (sequence_at(ch, pc, pat[i].seq, pat[i].n)) {
+				ch->code[pc] = INS(pat[i].fused, INS_A(ch->code[pc]));
+				break;
+			}
+}
+
 /* The chunk, its code and locations copied out of the work arrays, and
  * the most stack it needs. */
 static Chunk *seal(Cg *g)
@@ -198,6 +235,7 @@ static Chunk *seal(Cg *g)
 	ch->locs = locs;
 	ch->cap = ch->n;
 	ch->maxstack = cg_max_stack(ch);
+	fuse(ch);
 	return ch;
 }
 

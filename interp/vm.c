@@ -931,11 +931,15 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		sp = L + off_;                                                         \
 	} while (0)
 #define SAVE_TOP() (c->stack_top = (int)(sp - c->stack))
+#define INTERRUPTED() (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
 
 #ifdef VM_COMPUTED_GOTO
-	static const void *const labels[OP__COUNT] = {
+	static const void *const labels[OP__ALL] = {
 #define X(name, words, effect, doc) &&op_##name,
 		EDICT_OPCODES(X)
+#undef X
+#define X(name, first, doc) &&op_##name,
+		EDICT_FUSED(X)
 #undef X
 	};
 #define VMDISPATCH()                                                                   \
@@ -944,20 +948,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
 		w = *pc++;                                                         \
-		goto *labels[INS_OP(w)];                                               \
+		goto *labels[INS_RAW(w)];                                              \
 	} while (0)
 #define VMCASE(name) op_##name:
 #define VMBREAK VMDISPATCH()
 	VMDISPATCH();
 #else
-#define VMCASE(name) case OP_##name:
+#define VMCASE(name) case OP_##name: op_##name:
 #define VMBREAK break
 	for (;;) {
 		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);
 		if (--budget < 0)
 			goto steps_exceeded;
 		w = *pc++;
-		switch (INS_OP(w)) {
+		switch (INS_RAW(w)) {
 #endif
 
 	/* CONST: push the constant K[A]. */
@@ -1107,7 +1111,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			VMBREAK;
 		}
 		bool eq = equal(c, AT_PC(), a, b);
-		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
+		TOP() = val_bool(INS_RAW(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}
 	/* EQK: the top = K[A], a known constant (`size = sme`, `t = 6`). */
@@ -1135,7 +1139,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else
 			r = compare(c, AT_PC(), a, b);
-		OpCode op = INS_OP(w);
+		unsigned op = INS_RAW(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
 		VMBREAK;
 	}
@@ -1151,7 +1155,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
 		else
 			r = compare(c, AT_PC(), a, b);
-		TOP() = val_bool(INS_OP(w) == OP_GEK ? r >= 0 : r < 0);
+		TOP() = val_bool(INS_RAW(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
 	}
 	/* NOT: Kleene negation: not unknown is unknown. */
@@ -1179,7 +1183,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	/* JUMP: to A; a backward jump is where an interrupt is noticed. */
 	VMCASE(JUMP)
-		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+		if (INTERRUPTED())
 			goto interrupted;
 		JUMPTO(INS_A(w));
 		VMBREAK;
@@ -1304,7 +1308,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		} else {
 			JUMPTO(to);
 		}
-		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+		if (INTERRUPTED())
 			goto interrupted;
 		VMBREAK;
 	}
@@ -1413,6 +1417,65 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* ERROR: a runtime error with the message K[A]. */
 	VMCASE(ERROR)
 		FAIL(ST_RUNTIME, "%s", K[INS_A(w)].as.s->data);
+	/* The superinstructions (opcodes.h): the whole sequence where its
+	 * common case holds and the steps suffice, charging one step for each
+	 * instruction after the first; else the first instruction alone, and
+	 * the others after it as they stand. */
+#define FUSED_STEPS(n, first)                                                          \
+	do {                                                                           \
+		if (__builtin_expect(budget < (n), 0))                                 \
+			goto op_##first;                                               \
+		budget -= (n);                                                         \
+	} while (0)
+	/* LOCAL_EQK_IFTEST: LOCAL A; EQK K; IFTEST T; JUMP (`if t = 6 then`)
+	 * where the local compares in place: true goes on past the JUMP,
+	 * false to T. */
+	VMCASE(LOCAL_EQK_IFTEST) {
+		a = L[INS_A(w)];
+		b = K[INS_A(pc[0])];
+		if (!ar_equal_in_place(a, b))
+			goto op_LOCAL;
+		FUSED_STEPS(2, LOCAL);
+		if (a.as.i == b.as.i)
+			pc += 3;
+		else
+			JUMPTO(INS_A(pc[1]));
+		VMBREAK;
+	}
+	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
+	 * true jumps to B, false goes on. */
+	VMCASE(NOT_FILTER)
+		if (TOP().tag != V_BOOL)
+			goto op_NOT;
+		FUSED_STEPS(1, NOT);
+		if (POP().as.i)
+			JUMPTO(pc[1]);
+		else
+			pc += 2;
+		VMBREAK;
+	/* LOCAL_ACC_JUMP: LOCAL A; ACC S K; JUMP T: fold L[A] into the
+	 * accumulator and go round the loop again. */
+	VMCASE(LOCAL_ACC_JUMP) {
+		if (INTERRUPTED())
+			goto op_LOCAL;
+		FUSED_STEPS(2, LOCAL);
+		int s = INS_A(pc[0]), kind = (int)pc[1];
+		pc += 2; /* an error is the ACC's */
+		acc_fold(c, AT_PC(), L, s, kind, L[INS_A(w)]);
+		JUMPTO(INS_A(pc[0]));
+		VMBREAK;
+	}
+	/* FACTFIELD_JUMP: FACTFIELD A B; JUMP T. */
+	VMCASE(FACTFIELD_JUMP) {
+		if (INTERRUPTED())
+			goto op_FACTFIELD;
+		FUSED_STEPS(1, FACTFIELD);
+		Value r = c->facts[INS_A(w)];
+		PUSH(r.tag == V_REC ? r.as.r->f[pc[0]] : r);
+		JUMPTO(INS_A(pc[1]));
+		VMBREAK;
+	}
+#undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
 		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
