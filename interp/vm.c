@@ -333,6 +333,34 @@ static bool overridden(const int *by, int i, bool is_true)
 	return by[2 * i] != 0;
 }
 
+/* Precedence when every condition is known and there is one winner,
+ * without the search: the one true exception (another true exception
+ * can neither beat it nor be beaten without one), or else the one true
+ * default of the highest rank.  -1 where it takes the search (pick). */
+static int pick_known(const CaseTab *t, const Value *conds)
+{
+	int exc = -1, dflt = -1, top = -1;
+	bool tie = false;
+	if (t->mode == PICK_FIRST)
+		return -1;
+	for (int i = 0; i < t->n; i++) {
+		if (conds[i].tag != V_BOOL)
+			return -1;
+		if (!conds[i].as.i)
+			continue;
+		if (!t->is_default[i]) {
+			if (exc >= 0)
+				return -1;
+			exc = i;
+		} else if (t->rank[i] >= top) {
+			tie = t->rank[i] == top;
+			top = t->rank[i];
+			dflt = i;
+		}
+	}
+	return exc >= 0 ? exc : tie ? -1 : dflt;
+}
+
 /* Choose among the cases of a decision.  Returns the case index, or -1 with
  * *unknown set when the choice depends on missing facts. */
 static int pick(Ctx *c, Frame *fr, const CaseTab *t, const Value *conds, Value *unknown)
@@ -756,6 +784,13 @@ static int pick_target(Ctx *c, Frame *fr, const CaseTab *t, const Value *L, Valu
 	FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
 }
 
+/* PICK: pick_target, the common case of precedence in line. */
+static inline int pick_to(Ctx *c, Frame *fr, const CaseTab *t, const Value *L, Value *u)
+{
+	int i = pick_known(t, L + t->first_slot);
+	return i >= 0 ? t->target[i] : pick_target(c, fr, t, L, u);
+}
+
 /* ------------------------------------------------------------ the loop */
 
 /* Call function f, whose arguments start at stack slot base.  In explain
@@ -1137,7 +1172,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int r;
 		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
-		else
+		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
 		unsigned op = INS_RAW(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
@@ -1153,7 +1188,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int r;
 		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
-		else
+		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
 		TOP() = val_bool(INS_RAW(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
@@ -1382,7 +1417,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * or pushes unknown and jumps past the bodies. */
 	VMCASE(PICK) {
 		const CaseTab *t = ch->cases[INS_A(w)];
-		int to = pick_target(c, AT_PC(), t, L, &a);
+		int to = pick_to(c, AT_PC(), t, L, &a);
 		if (to < 0) {
 			PUSH(a);
 			to = t->end;
@@ -1676,7 +1711,7 @@ void nrt_filter_unknown(Ctx *c, int marker, Value a)
 int nrt_pick(Ctx *c, const Chunk *ch, int pc, int t, int base, int top)
 {
 	Value u;
-	int to = pick_target(c, AT_WORD(ch, pc), ch->cases[t], c->stack + base, &u);
+	int to = pick_to(c, AT_WORD(ch, pc), ch->cases[t], c->stack + base, &u);
 	if (to < 0)
 		c->stack[top] = u;
 	return to;
