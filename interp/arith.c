@@ -365,11 +365,8 @@ Value ar_in(Value a, const List *l)
 	Value r = val_bool(false);
 	if ((a.tag == V_ENUM && !a.big) || a.tag == V_INT) {
 		/* members and whole numbers: compare in place */
-		for (uint32_t i = 0; i < l->len; i++) {
-			Value x = l->items[i];
-			if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
-				return val_bool(true);
-		}
+		if (ar_in_place(a, l))
+			return val_bool(true);
 		if (a.tag == V_ENUM)
 			return r;
 	}

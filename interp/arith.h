@@ -113,6 +113,18 @@ static inline bool ar_order_scaled(Value a, Value b, int *r)
 	return true;
 }
 
+/* Whether a plain member or a whole number a is among the items of l,
+ * compared in place (ar_in does the rest: unknown items, other kinds). */
+static inline bool ar_in_place(Value a, const List *l)
+{
+	for (uint32_t i = 0; i < l->len; i++) {
+		Value x = l->items[i];
+		if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
+			return true;
+	}
+	return false;
+}
+
 /* Two values equal exactly when their 64-bit payloads are: whole numbers,
  * truth, dates, members of one enumeration. */
 static inline bool ar_equal_in_place(Value a, Value b)

@@ -178,7 +178,7 @@ static int member_frame(Ctx *c, int f, Value member)
 	return new_frame(c, f, member);
 }
 
-static Value exec(Ctx *c, const Chunk *ch, int base);
+static inline Value exec(Ctx *c, const Chunk *ch, int base);
 
 /* A function call in explain mode: the function records its case,
  * conditions and facts into a frame of its own, and the caller's frame
@@ -926,7 +926,7 @@ static int enter(Ctx *c, const Chunk *ch, int base)
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
 
-static Value exec(Ctx *c, const Chunk *ch, int base)
+static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch, int base)
 {
 	return exec_at(c, ch, enter(c, ch, base), 0, 0);
 }
@@ -938,11 +938,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals + depth; /* next free slot */
-	/* pc lives in a register: the frame's copy, which errors read for
-	 * their location, is brought up to date (AT_PC) before each call that
-	 * may fail */
+	/* pc lives in a register: a call that may fail is handed a frame
+	 * with its value (AT_PC), which errors read for their location */
 	const uint32_t *code = ch->code, *pc = code + start;
-	Frame frame = {ch, code}, *fr = &frame;
 	const Value *K = ch->k;
 	uint32_t w;
 	Value a, b;
@@ -956,7 +954,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 #define POP() (*--sp)
 #define TOP() (sp[-1])
 #define JUMPTO(t) (pc = code + (t))
-#define AT_PC() (fr->pc = pc, fr)
+#define AT_PC() (&(Frame){ch, pc})
 #undef FAIL
 #define FAIL(status, ...) fail_at(c, status, ch->locs[pc - code - 1], __VA_ARGS__)
 #define RELOAD()                                                                       \
@@ -1260,7 +1258,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		budget -= b.as.l->len;
 		if (budget < 0)
 			goto steps_exceeded;
-		TOP() = ar_in(a, b.as.l);
+		/* a plain member is in the list or not: no unknown item can decide */
+		TOP() = a.tag == V_ENUM && !a.big ? val_bool(ar_in_place(a, b.as.l)) : ar_in(a, b.as.l);
 		VMBREAK;
 	}
 	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
