@@ -202,7 +202,8 @@ static bool sequence_at(const Chunk *ch, int pc, const OpCode *ops, int n)
 }
 
 /* Mark the first instruction of each common sequence with its
- * superinstruction (opcodes.h: EDICT_FUSED); the words stay as they are. */
+ * superinstruction (opcodes.h: EDICT_FUSED), and each jump to a RETURN;
+ * the words stay as they are. */
 static void fuse(Chunk *ch)
 {
 	static const struct {
@@ -214,12 +215,17 @@ static void fuse(Chunk *ch)
 		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
 		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
 	};
-	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+	static const OpCode ret[] = {OP_RETURN};
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+		uint32_t w = ch->code[pc];
 		for (size_t i = 0; i < sizeof pat / sizeof *pat; i++)
 			if (sequence_at(ch, pc, pat[i].seq, pat[i].n)) {
-				ch->code[pc] = INS(pat[i].fused, INS_A(ch->code[pc]));
+				ch->code[pc] = INS(pat[i].fused, INS_A(w));
 				break;
 			}
+		if (INS_OP(w) == OP_JUMP && sequence_at(ch, INS_A(w), ret, 1))
+			ch->code[pc] = INS(OP_JUMP_RETURN, INS_A(w));
+	}
 }
 
 /* The chunk, its code and locations copied out of the work arrays, and

@@ -106,7 +106,8 @@
 	X(LOCAL_EQK_IFTEST, LOCAL, "LOCAL EQK IFTEST: `if x = 6 then` on a local")              \
 	X(NOT_FILTER, NOT, "NOT FILTER: `where not c`")                                      \
 	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again") \
-	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")
+	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
+	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk")
 
 typedef enum OpCode {
 #define X(name, words, effect, doc) OP_##name,

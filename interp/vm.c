@@ -1045,9 +1045,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* FACTFIELD A B: push field B of fact root A (`company.size`). */
 	VMCASE(FACTFIELD) {
-		Value r = c->facts[INS_A(w)];
+		const Value *r = &c->facts[INS_A(w)];
 		uint32_t f = *pc++;
-		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
+		PUSH(r->tag == V_REC ? r->as.r->f[f] : *r);
 		VMBREAK;
 	}
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
@@ -1465,15 +1465,11 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * where the local compares in place: true goes on past the JUMP,
 	 * false to T. */
 	VMCASE(LOCAL_EQK_IFTEST) {
-		a = L[INS_A(w)];
-		b = K[INS_A(pc[0])];
-		if (!ar_equal_in_place(a, b))
+		const Value *x = &L[INS_A(w)], *k = &K[INS_A(pc[0])];
+		if (!ar_equal_in_place(*x, *k))
 			goto op_LOCAL;
 		FUSED_STEPS(2, LOCAL);
-		if (a.as.i == b.as.i)
-			pc += 3;
-		else
-			JUMPTO(INS_A(pc[1]));
+		pc = x->as.i == k->as.i ? pc + 3 : code + INS_A(pc[1]);
 		VMBREAK;
 	}
 	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
@@ -1504,11 +1500,19 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (INTERRUPTED())
 			goto op_FACTFIELD;
 		FUSED_STEPS(1, FACTFIELD);
-		Value r = c->facts[INS_A(w)];
-		PUSH(r.tag == V_REC ? r.as.r->f[pc[0]] : r);
+		const Value *r = &c->facts[INS_A(w)];
+		PUSH(r->tag == V_REC ? r->as.r->f[pc[0]] : *r);
 		JUMPTO(INS_A(pc[1]));
 		VMBREAK;
 	}
+	/* JUMP_RETURN: JUMP T where T is a RETURN. */
+	VMCASE(JUMP_RETURN)
+		if (INTERRUPTED())
+			goto op_JUMP;
+		FUSED_STEPS(1, JUMP);
+		c->depth--;
+		STEPS_OUT();
+		return TOP();
 #undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
