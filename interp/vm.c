@@ -913,7 +913,7 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 
 /* Entering a chunk: one level deeper (within the limit), its frame at
  * base (-1: the stack top), room on the stack.  Returns the base. */
-static int enter(Ctx *c, const Chunk *ch, int base)
+static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, int base)
 {
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
@@ -928,13 +928,18 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
 
 static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch, int base)
 {
-	return exec_at(c, ch, enter(c, ch, base), 0, 0);
+	return exec_at(c, ch, base, -1, 0);
 }
 
 /* Run ch, entered at base, from word `start` with `depth` values on its
- * operand stack (0, 0: from the beginning), to its RETURN. */
+ * operand stack, to its RETURN; start -1: enter it first (at base, -1
+ * for the stack top) and run it from the beginning. */
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 {
+	if (start < 0) {
+		base = enter(c, ch, base);
+		start = 0;
+	}
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals + depth; /* next free slot */
