@@ -214,6 +214,7 @@ static void fuse(Chunk *ch)
 		{OP_NOT_FILTER, {OP_NOT, OP_FILTER}, 2},
 		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
 		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
+		{OP_FACTFIELD_DECIDE, {OP_FACTFIELD, OP_DECIDE}, 2},
 	};
 	static const OpCode ret[] = {OP_RETURN};
 	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {

@@ -970,6 +970,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	} while (0)
 #define SAVE_TOP() (c->stack_top = (int)(sp - c->stack))
 #define INTERRUPTED() (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+/* Decision d decided in this evaluation, kept from an earlier one, or
+ * overridden: its value is in c->memo[d]. */
+#define MEMO_HIT(d) (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN)
 
 #ifdef VM_COMPUTED_GOTO
 	static const void *const labels[OP__ALL] = {
@@ -1058,7 +1061,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
-		if (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN) {
+		if (MEMO_HIT(d)) {
 			a = c->memo[d];
 		} else {
 			SAVE_TOP();
@@ -1508,6 +1511,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		const Value *r = &c->facts[INS_A(w)];
 		PUSH(r->tag == V_REC ? r->as.r->f[pc[0]] : *r);
 		JUMPTO(INS_A(pc[1]));
+		VMBREAK;
+	}
+	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
+	 * already (outside explain mode). */
+	VMCASE(FACTFIELD_DECIDE) {
+		int d = INS_A(pc[1]);
+		if (!MEMO_HIT(d) || c->trace)
+			goto op_FACTFIELD;
+		FUSED_STEPS(1, FACTFIELD);
+		const Value *r = &c->facts[INS_A(w)];
+		sp[0] = r->tag == V_REC ? r->as.r->f[pc[0]] : *r;
+		sp[1] = c->memo[d];
+		sp += 2;
+		pc += 2;
 		VMBREAK;
 	}
 	/* JUMP_RETURN: JUMP T where T is a RETURN. */

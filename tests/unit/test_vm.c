@@ -844,7 +844,7 @@ static const char FUSED_RULES[] =
 	"decision level : int = if company.consulting then 1 else 2\n"
 	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n";
 
-static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "level", "grant"};
+static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high", "level", "grant"};
 
 static const char *const FUSED_FACTS[] = {
 	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\"}}",
@@ -897,13 +897,14 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	cr_expect_geq(count_fused(p, OP_LOCAL_ACC_JUMP), 2, "[t for t in ...]");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_JUMP), 2, "then company.consulting");
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
+	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
 	Buf b = {0};
 	disasm_chunk(p, p->dchunk[prog_find_decl(p, "pending")->index], &b);
 	cr_expect_not_null(strstr(buf_cstr(&b), "LOCAL "), "the listing shows the instructions as written");
 	unfuse(p);
 	cr_expect_eq(count_fused(p, OP_LOCAL_EQK_IFTEST) + count_fused(p, OP_NOT_FILTER) +
 			     count_fused(p, OP_LOCAL_ACC_JUMP) + count_fused(p, OP_FACTFIELD_JUMP) +
-			     count_fused(p, OP_JUMP_RETURN),
+			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE),
 		     0);
 }
 
