@@ -4,7 +4,8 @@
  * One pass over a checked tree, emitting 32-bit words (opcodes.h).  Literals
  * become constants; a comparison with a constant becomes a superinstruction
  * (GEK, LTK, EQK); a field of a local or of a fact becomes LOCALFIELD or
- * FACTFIELD; a small function is compiled into its caller.  Boolean operators
+ * FACTFIELD; a small function is compiled into its caller; common
+ * sequences are marked for the interpreter as superinstructions (fuse).  Boolean operators
  * short-circuit under Kleene logic: `a and b` skips b only when a is false.
  * The cases of a decision become condition slots and one PICK instruction,
  * which applies precedence and reports conflicts.  In trace mode the same

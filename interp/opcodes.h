@@ -91,7 +91,7 @@
 /*
  * Superinstructions the interpreter runs in place of a common sequence.
  * The code generator marks the first instruction of the sequence with one
- * of these opcodes (cg_fuse) and leaves every word as it was, operands and
+ * of these opcodes (compile.c: fuse) and leaves every word as it was, operands and
  * the instructions after it included: only the interpreter's dispatch sees
  * the mark, everything else (INS_OP: the disassembler, the stack analysis,
  * native code) sees the first instruction itself.  The interpreter runs the
@@ -100,7 +100,7 @@
  * instruction, and otherwise runs the first instruction alone and goes on
  * with the others as they are; so a jump into the sequence, an error, the
  * step limit and an interrupt behave as without it.
- * Each line: the name, the first instruction, the sequence.
+ * Each line: the name, the first instruction, what it runs.
  */
 #define EDICT_FUSED(X)                                                                      \
 	X(LOCAL_EQK_IFTEST, LOCAL, "LOCAL EQK IFTEST: `if x = 6 then` on a local")              \
