@@ -15,9 +15,10 @@
  * list of constants, memoized decisions) are done in place, everything
  * else calls the interpreter's own operation for that instruction
  * (vmrt.h).  Steps are counted one an instruction, as the interpreter
- * counts them, with the same checks of the limit and of interrupts at the
- * same instructions; memory as the interpreter counts it, with the limit
- * met at the same instructions.
+ * counts them, with the limit met at the same instructions; interrupts are
+ * looked for where the interpreter looks, except at the jumps within a
+ * loop's body (its head looks once an iteration); memory as the
+ * interpreter counts it, with the limit met at the same instructions.
  *
  * libgccjit is opened with dlopen on the first compile, so the command and
  * the library start as fast without it and run without it: no library, no
@@ -208,6 +209,7 @@ typedef struct Gen {
 	gcc_jit_block **at;  /* per word: the block of the instruction there */
 	int *depth;          /* per word: the operand stack's depth before it */
 	int *blocklen;       /* per word: at a block's first instruction, its length; else 0 */
+	bool *in_loop;       /* per word: within a loop's body, where its ITER polls the interrupt */
 	R c;                 /* the context */
 	LV base, L, budget;  /* the frame's base and values; the steps left */
 	LV dummy;            /* a Value to return from blocks that never return */
@@ -1651,7 +1653,8 @@ static bool emit_flow(Gen *g, OpCode op, int a, int b)
 		J.block_end_with_conditional(g->b, NULL, is_unknown(g, top(g, 0)), g->at[g->pc + 1], g->at[a]);
 		return true;
 	case OP_JUMP:
-		check_interrupt(g);
+		if (!g->in_loop[g->pc])
+			check_interrupt(g);
 		jump(g, g->at[a]);
 		return true;
 	case OP_IFTEST:
@@ -1899,12 +1902,27 @@ static int *blocks(const Chunk *ch, const int *depth)
 	return len;
 }
 
+/* Per word of ch: whether it lies in the body of a loop (after its ITER,
+ * before the word it leaves by).  Each pass round a loop runs its ITER,
+ * which looks at the interrupt flag, so the jumps within need not: the
+ * flag is noticed once an iteration, at the loop's head. */
+static bool *loop_bodies(const Chunk *ch, const int *depth)
+{
+	bool *in = GC_MALLOC_ATOMIC((size_t)ch->n + 1);
+	memset(in, 0, (size_t)ch->n + 1);
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		if (depth[pc] >= 0 && INS_OP(ch->code[pc]) == OP_ITER)
+			for (int to = (int)ch->code[pc + 1], k = pc + 2; k < to && k < ch->n; k++)
+				in[k] = true;
+	return in;
+}
+
 /* Translate chunk i into its declared function. */
 static void translate(Jit *x, int i)
 {
 	const Chunk *ch = chunk_at(x->p, i);
 	int *depth = x->depths[i];
-	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .nl = ch->nlocals, .fn = x->fns[i]};
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .in_loop = loop_bodies(ch, depth), .nl = ch->nlocals, .fn = x->fns[i]};
 	gcc_jit_param *params[2] = {J.function_get_param(g.fn, 0), J.function_get_param(g.fn, 1)};
 	g.c = J.param_as_rvalue(params[0]);
 	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");

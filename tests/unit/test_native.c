@@ -8,6 +8,7 @@
  * they load.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <string.h>
 
 #include "format.h"
@@ -80,6 +81,11 @@ static const char RULES[] =
 	"  when company.finance then 10\n"
 	"  default 0\n"
 	"decision broken : decimal = company.staff / (company.staff - company.staff)\n"
+	"function step_done(t : int) : bool =\n"
+	"  if t = 6 then company.consulting else if t = 11 then company.finance else false\n"
+	"decision undone : list of int = [t for t in [6, 11, 12] where not step_done(t)]\n"
+	"function share_of(t : int) : decimal = 100 / (t - company.staff)\n"
+	"decision shares : list of int = [t for t in [6, 11, 12] where share_of(t) > 0]\n"
 	"function loop(n : int) : int = loop(n + 1)\n"
 	"decision endless : int = loop(0)\n";
 
@@ -89,7 +95,7 @@ static const char *QUERIES[] = {"eligible", "priority", "left", "award", "half",
 				"band", "level", "points", "broken", "endless", "share_floor",
 				"plan", "any_open", "evens", "big_sum", "staff_listed", "not_large",
 				"near_cap", "way_past", "share_ladder", "share_order", "grant", "tier", "listed_size",
-				"award + 1 KRW", "[eligible, priority]"};
+				"award + 1 KRW", "[eligible, priority]", "undone", "shares"};
 
 static const char *FACTS[] = {
 	"{\"company\": {\"size\": \"sme\", \"share\": \"14.5%\", \"requested\": \"30000000 KRW\", \"staff\": 12, "
@@ -239,6 +245,30 @@ Test(native, same_for_members_with_values_dated_facts_scales_and_tariff_codes)
 	same_for(&LAWS, "2025-05-20");
 	same_for(&LAWS, "2022-05-20");
 	same_within_steps(&LAWS, "2025-05-20", 40, 3);
+}
+
+/* The interrupt flag raised before each query: both tiers stop at the
+ * first place that looks at it (a loop's head, a jump outside loops) with
+ * the same message, place and steps. */
+Test(native, same_place_when_interrupted)
+{
+	static volatile sig_atomic_t raised = 1;
+	Program *vm = tu_program(RULES), *nat = tu_program(RULES);
+	cr_assert_gt(native_compile(nat, NULL, 0, NULL), 0);
+	int stopped = 0;
+	for (size_t f = 0; f < sizeof FACTS / sizeof *FACTS; f++) {
+		Ctx *a = tu_ctx(vm, FACTS[f]), *b = tu_ctx(nat, FACTS[f]);
+		ctx_set_interrupt(a, &raised);
+		ctx_set_interrupt(b, &raised);
+		for (size_t q = 0; q < sizeof QUERIES / sizeof *QUERIES; q++) {
+			vm_reset(a);
+			vm_reset(b);
+			const char *want = outcome(a, QUERIES[q]), *got = outcome(b, QUERIES[q]);
+			cr_expect_str_eq(got, want, "facts %zu, %s: %s, not %s", f, QUERIES[q], got, want);
+			stopped += strstr(want, "interrupted") != NULL;
+		}
+	}
+	cr_assert_gt(stopped, 8, "the loops and branches were interrupted (%d)", stopped);
 }
 
 Test(native, compiles_once)
