@@ -831,29 +831,13 @@ static void ensure_stack(Ctx *c, int need)
 	c->cap = cap;
 }
 
-/* Decision d begins to be decided (it is not yet): an error where it is
- * being decided already, further up. */
-static inline void deciding(Ctx *c, Frame *fr, int d)
-{
-	if (c->state[d] == DS_DECIDING)
-		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
-	c->state[d] = DS_DECIDING;
-}
-
-/* Decision d is decided: v is its value for this evaluation. */
-static inline void decided(Ctx *c, int d, Value v)
-{
-	c->memo[d] = v;
-	c->stamp[d] = c->epoch;
-	/* without facts in it, the value holds for the next evaluation too */
-	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
-}
-
 static Value decide(Ctx *c, Frame *fr, int d)
 {
 	if (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN)
 		return c->memo[d];
-	deciding(c, fr, d);
+	if (c->state[d] == DS_DECIDING)
+		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
+	c->state[d] = DS_DECIDING;
 	int saved = c->frame;
 	c->frame = d;
 	Value v; /* its frame starts at the caller's stack top */
@@ -864,7 +848,10 @@ static Value decide(Ctx *c, Frame *fr, int d)
 	else
 		v = exec(c, c->p->dchunk[d], -1);
 	c->frame = saved;
-	decided(c, d, v);
+	c->memo[d] = v;
+	c->stamp[d] = c->epoch;
+	/* without facts in it, the value holds for the next evaluation too */
+	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
 	return v;
 }
 
@@ -939,19 +926,6 @@ static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, 
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
 
-/* A decision the loop runs in place (outside explain mode, in bytecode):
- * where its caller resumes when it returns, as a call of decide() would. */
-typedef struct Held {
-	const Chunk *ch;    /* the caller's chunk */
-	const uint32_t *pc; /* after its DECIDE */
-	int base, off;      /* its frame, and its operands' top above the frame */
-	int d;              /* the decision */
-	int frame;          /* c->frame to restore */
-} Held;
-
-/* How many decisions one run of the loop holds before calling decide(). */
-#define VM_HELD 16
-
 static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch, int base)
 {
 	return exec_at(c, ch, base, -1, 0);
@@ -971,13 +945,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	Value *sp = L + ch->nlocals + depth; /* next free slot */
 	/* pc lives in a register: a call that may fail is handed a frame
 	 * with its value (AT_PC), which errors read for their location */
-	const uint32_t *pc = ch->code + start;
-#define code (ch->code)
-#define K (ch->k)
+	const uint32_t *code = ch->code, *pc = code + start;
+	const Value *K = ch->k;
 	uint32_t w;
 	Value a, b;
-	Held held[VM_HELD];
-	int nheld = 0;
 	/* the step budget lives in a register; c->steps is brought up to date
 	 * around calls, which spend from the same budget */
 	long long budget = (long long)(c->max_steps - c->steps);
@@ -1092,8 +1063,6 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int d = INS_A(w);
 		if (MEMO_HIT(d)) {
 			a = c->memo[d];
-		} else if (nheld < VM_HELD && !c->trace && !(c->p->native && c->p->native->dfn[d])) {
-			goto hold;
 		} else {
 			SAVE_TOP();
 			STEPS_OUT();
@@ -1140,10 +1109,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* RETURN: the top of the stack is the chunk's value. */
 	VMCASE(RETURN)
-	ret:
 		c->depth--;
-		if (__builtin_expect(nheld > 0, 0))
-			goto unhold;
 		STEPS_OUT();
 		return TOP();
 	/* ADD, SUB, MUL, DIV: exact arithmetic (value.h, decimal.h); ints
@@ -1566,39 +1532,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (INTERRUPTED())
 			goto op_JUMP;
 		FUSED_STEPS(1, JUMP);
-		goto ret;
-#undef FUSED_STEPS
-	/* A decision not yet decided, run in place as decide() would run it:
-	 * its frame at the stack top, the caller's place held. */
-	hold: __attribute__((cold)) {
-		int d = INS_A(w);
-		STEPS_OUT(); /* c->steps as a call would leave it, should it fail */
-		deciding(c, AT_PC(), d);
-		SAVE_TOP();
-		held[nheld++] = (Held){ch, pc, base, (int)(sp - L), d, c->frame};
-		c->frame = d;
-		ch = c->p->dchunk[d];
-		base = enter(c, ch, -1);
-		pc = code;
-		L = c->stack + base;
-		sp = L + ch->nlocals;
-		VMBREAK;
-	}
-	/* The RETURN of a decision run in place: back to its caller. */
-	unhold: __attribute__((cold)) {
-		const Held *h = &held[--nheld];
-		a = TOP();
+		c->depth--;
 		STEPS_OUT();
-		c->frame = h->frame;
-		decided(c, h->d, a);
-		ch = h->ch;
-		pc = h->pc;
-		base = h->base;
-		L = c->stack + base;
-		sp = L + h->off;
-		PUSH(a);
-		VMBREAK;
-	}
+		return TOP();
+#undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
 		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
@@ -1617,14 +1554,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 #endif
 
-
-
 steps_exceeded:
 	fail_at(c, ST_LIMIT, ch->locs[pc - code > 0 ? pc - code - 1 : 0], "%s", ctx_steps_message(c));
 interrupted:
 	fail_at(c, ST_INTERRUPTED, ch->locs[pc - code > 0 ? pc - code - 1 : 0], "interrupted");
-#undef code
-#undef K
 }
 
 #undef FAIL
