@@ -186,6 +186,8 @@ typedef struct Wr {
 	PMap node_ix, kid_seen, type_ix; /* per declaration */
 	PMap each_ix; /* per module: its `for each` blocks */
 	int neach;
+	Buf *refs;     /* while a declaration is written: the strings it names, once each */
+	PMap ref_seen;
 	bool failed;   /* a tree too deep to be a checked one */
 	int in_column; /* emitting a column's tree for a cell test */
 } Wr;
@@ -229,9 +231,20 @@ static void str_grow(Wr *w)
 		}
 }
 
-/* A string's reference: 0 for NULL, else its index in the table + 1.
- * Texts with a NUL inside (a source's text) are written with their length
- * and never shared. */
+/* A string's reference, written: 0 for NULL, else its index in the table
+ * + 1; while a declaration is written, also noted among its references. */
+static void put_ref(Wr *w, Buf *out, int ix)
+{
+	put_u(out, (uint64_t)ix + 1);
+	const void *key = (const void *)((uintptr_t)ix + 1);
+	if (w->refs && pm_get(&w->ref_seen, key) < 0) {
+		pm_put(&w->ref_seen, key, 1);
+		put_u(w->refs, (uint64_t)ix + 1);
+	}
+}
+
+/* A string's reference.  Texts with a NUL inside (a source's text) are
+ * written with their length and never shared. */
 static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 {
 	if (!s) {
@@ -245,7 +258,7 @@ static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 		j = str_hash(s, n) & (w->str_cap - 1);
 		for (; w->str_keys[j]; j = (j + 1) & (w->str_cap - 1))
 			if (strcmp(w->str_keys[j], s) == 0) {
-				put_u(out, (uint64_t)w->str_vals[j] + 1);
+				put_ref(w, out, w->str_vals[j]);
 				return;
 			}
 		w->str_keys[j] = s;
@@ -254,12 +267,19 @@ static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 	put_u(&w->strs, n);
 	buf_add(&w->strs, s, n);
 	buf_add(&w->strs, "", 1);
-	put_u(out, (uint64_t)w->nstrs++ + 1);
+	put_ref(w, out, w->nstrs++);
 }
 
 static void put_str(Wr *w, Buf *out, const char *s)
 {
 	put_strn(w, out, s, s ? strlen(s) : 0, true);
+	/* a dotted name may name a rule of another module: its last part is
+	 * among the declaration's references too */
+	const char *dot = w->refs && s ? strrchr(s, '.') : NULL;
+	if (dot && dot[1]) {
+		Buf none = {0};
+		put_str(w, &none, dot + 1);
+	}
 }
 
 static void put_loc(Wr *w, Buf *b, Loc l)
@@ -505,22 +525,45 @@ bool image_type_decl(const Decl *d)
 	return d->kind == D_ENUM || (d->kind == D_RECORD && !d->is_table) || d->kind == D_FACT || d->kind == D_DOCUMENT;
 }
 
+/* What a load for some queries does with a declaration of a module they
+ * reach (image_choose): a rule called by its name is read when something
+ * read names it, a test never, anything else always (a rule in a `for
+ * each` block too: the block is written with its first rule). */
+static ImageRole decl_role(const Decl *d)
+{
+	if (d->each)
+		return IMAGE_ALWAYS;
+	if (d->kind == D_TEST)
+		return IMAGE_TEST;
+	return image_named_decl(d) ? IMAGE_NAMED : IMAGE_ALWAYS;
+}
+
 /* A declaration with its own nodes and types, its length first, so that a
- * reader can pass over it; a byte before says whether it declares a type. */
+ * reader can pass over it.  Before it: whether it declares a type, its
+ * role (with its name for a named rule) and every string it holds, the
+ * names it may refer to among them. */
 static void put_decl_section(Wr *w, Buf *b, const Decl *d)
 {
 	PMap none = {0};
-	w->node_ix = w->kid_seen = w->type_ix = none;
+	w->node_ix = w->kid_seen = w->type_ix = w->ref_seen = none;
 	w->nodes.n = w->types.n = 0;
 	w->nnodes = w->ntypes = 0;
-	Buf rec = {0}, sec = {0};
+	Buf rec = {0}, sec = {0}, refs = {0};
+	w->refs = &refs;
 	put_decl(w, &rec, d);
+	w->refs = NULL; /* the strings it holds, each once */
 	put_u(&sec, (uint64_t)w->nnodes);
 	add_buf(&sec, &w->nodes);
 	put_u(&sec, (uint64_t)w->ntypes);
 	add_buf(&sec, &w->types);
 	add_buf(&sec, &rec);
 	put_u(b, image_type_decl(d));
+	ImageRole role = decl_role(d);
+	put_u(b, role);
+	if (role == IMAGE_NAMED)
+		put_str(w, b, d->name);
+	put_u(b, refs.n);
+	add_buf(b, &refs);
 	put_u(b, sec.n);
 	add_buf(b, &sec);
 }
@@ -596,7 +639,7 @@ void image_seal(char *data, size_t len)
 	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, len - IMAGE_HEADER_BYTES), 8);
 }
 
-char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len)
+char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, size_t *len)
 {
 	Wr w = {0};
 	Buf files = {0};
@@ -608,6 +651,7 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 		sha256_add(&all, mods[i]->src->path, strlen(mods[i]->src->path) + 1);
 		sha256_add(&all, mods[i]->src->text, mods[i]->src->len);
 	}
+	put_u(&files, clean);
 	put_u(&w.mods, (uint64_t)nmods);
 	for (int i = 0; i < nmods; i++)
 		put_module(&w, &w.mods, mods[i], i);
@@ -640,6 +684,7 @@ struct Image {
 	int nstrs;
 	ImageFile *files;
 	int nfiles;
+	bool clean; /* written from rules that loaded without a diagnostic */
 	size_t *mod_off, *mod_len; /* each module's bytes */
 };
 
@@ -1226,7 +1271,36 @@ bool image_outline(const Image *img, int i, Outline *o)
 	return rd_outline(&r, o) != NULL;
 }
 
-Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err)
+/* What comes before a declaration's section (put_decl_section); r is left
+ * at the section. */
+typedef struct DeclHead {
+	bool type;
+	ImageRole role;
+	const char *name;          /* a named rule's */
+	const unsigned char *refs, *refs_end; /* the strings it holds */
+	size_t len;
+} DeclHead;
+
+static bool rd_decl_head(Rd *r, DeclHead *h)
+{
+	h->type = rd_bool(r);
+	h->role = (ImageRole)rd_max(r, IMAGE_TEST);
+	h->name = h->role == IMAGE_NAMED ? rd_str(r) : NULL;
+	if (h->role == IMAGE_NAMED && !h->name)
+		rd_fail(r, "a rule in it has no name");
+	uint64_t refs = rd_u(r);
+	if (refs > (uint64_t)(r->end - r->p))
+		return rd_fail(r, "a declaration in it runs past its end");
+	h->refs = r->p;
+	h->refs_end = r->p += refs;
+	uint64_t len = rd_u(r);
+	if (len > (uint64_t)(r->end - r->p))
+		rd_fail(r, "a declaration in it runs past its end");
+	h->len = (size_t)len;
+	return !r->err;
+}
+
+Module *image_module(const Image *img, int i, bool types_only, const unsigned char *keep, Diags *d, const char **err)
 {
 	Rd r = module_reader(img, i);
 	Each **eaches = NULL;
@@ -1238,14 +1312,13 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 	int n = rd_count(&r);
 	m = r.err ? NULL : m;
 	for (int k = 0; k < n && m; k++) {
-		bool type = rd_bool(&r);
-		uint64_t len = rd_u(&r);
-		if (len > (uint64_t)(r.end - r.p))
-			rd_fail(&r, "a declaration in it runs past its end");
-		else if (types_only && !type)
-			r.p += len;
+		DeclHead h;
+		if (!rd_decl_head(&r, &h))
+			;
+		else if ((types_only && !h.type) || (keep && !keep[k]))
+			r.p += h.len;
 		else
-			AST_PUSH(m->decls, m->ndecls, rd_decl(&r, m, (size_t)len));
+			AST_PUSH(m->decls, m->ndecls, rd_decl(&r, m, h.len));
 		if (r.err)
 			m = NULL;
 	}
@@ -1257,6 +1330,119 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 	}
 	diag_add_source(d, m->src);
 	return m;
+}
+
+/* ------------------------------------------------ choosing declarations */
+
+/* A declaration of a module a load for some queries reads whole. */
+typedef struct Entry {
+	DeclHead h;
+	int mod, k;
+	int next; /* the next rule of the same name, or -1 */
+} Entry;
+
+typedef struct Choice {
+	const Image *img;
+	Entry *e;
+	int n;
+	PMap by_name; /* a rule's name (its string in the image) -> its entry */
+	unsigned char *kept;
+	int *todo, ntodo;
+} Choice;
+
+static void keep_entry(Choice *c, int k)
+{
+	if (!c->kept[k]) {
+		c->kept[k] = 1;
+		c->todo[c->ntodo++] = k;
+	}
+}
+
+/* Keep every rule called by this string of the image. */
+static void keep_named(Choice *c, const char *name)
+{
+	for (int k = pm_get(&c->by_name, name); k >= 0; k = c->e[k].next)
+		keep_entry(c, k);
+}
+
+/* Keep every rule called name (a text from outside); whether there is one. */
+static bool keep_called(Choice *c, const char *name)
+{
+	bool found = false;
+	for (int k = 0; k < c->n; k++)
+		if (c->e[k].h.role == IMAGE_NAMED && strcmp(c->e[k].h.name, name) == 0) {
+			keep_entry(c, k);
+			found = true;
+		}
+	return found;
+}
+
+/* The declarations' heads of module i, read into c. */
+static bool read_heads(Choice *c, int i)
+{
+	Rd r = module_reader(c->img, i);
+	Outline o;
+	int n = rd_outline(&r, &o) ? rd_count(&r) : 0;
+	for (int k = 0; k < n && !r.err; k++) {
+		Entry e = {.mod = i, .k = k, .next = -1};
+		if (rd_decl_head(&r, &e.h)) {
+			r.p += e.h.len;
+			AST_PUSH(c->e, c->n, e);
+		}
+	}
+	return !r.err;
+}
+
+/* Keep what the kept declarations name, until nothing more is named;
+ * false when a reference is damaged. */
+static bool keep_closure(Choice *c)
+{
+	while (c->ntodo > 0) {
+		const Entry *e = &c->e[c->todo[--c->ntodo]];
+		Rd r = {e->h.refs, e->h.refs_end, NULL, c->img, NULL, 0, NULL, 0};
+		while (r.p < r.end && !r.err) {
+			const char *s = rd_str(&r);
+			if (s)
+				keep_named(c, s);
+		}
+		if (r.err)
+			return false;
+	}
+	return true;
+}
+
+unsigned char **image_choose(const Image *img, const bool *whole, const char *const *names, int nnames)
+{
+	if (!img->clean)
+		return NULL;
+	Choice c = {.img = img};
+	for (int i = 0; i < img->nfiles; i++)
+		if (whole[i] && !img->files[i].std && !read_heads(&c, i))
+			return NULL;
+	c.kept = GC_MALLOC_ATOMIC((size_t)c.n + 1);
+	c.todo = GC_MALLOC_ATOMIC(sizeof(int) * ((size_t)c.n + 1));
+	for (int k = 0; k < c.n; k++)
+		if (c.e[k].h.role == IMAGE_NAMED) {
+			c.e[k].next = pm_get(&c.by_name, c.e[k].h.name);
+			pm_put(&c.by_name, c.e[k].h.name, k);
+		} else if (c.e[k].h.role == IMAGE_ALWAYS) {
+			keep_entry(&c, k);
+		}
+	for (int q = 0; q < nnames; q++)
+		if (!keep_called(&c, names[q]))
+			return NULL;
+	if (!keep_closure(&c))
+		return NULL;
+	unsigned char **keep = GC_MALLOC(sizeof(unsigned char *) * (size_t)img->nfiles);
+	for (int k = 0, end; k < c.n; k = end) {
+		int i = c.e[k].mod;
+		for (end = k; end < c.n && c.e[end].mod == i;)
+			end++;
+		keep[i] = GC_MALLOC_ATOMIC((size_t)(end - k));
+		for (int j = k; j < end; j++)
+			keep[i][c.e[j].k] = c.kept[j];
+	}
+	return keep;
 }
 
 /* The string table: every entry its length, its bytes and a NUL. */
@@ -1353,6 +1539,7 @@ Image *image_open(const char *data, size_t len, const char **err)
 		*err = r.err;
 		return NULL;
 	}
+	img->clean = rd_bool(&r);
 	if (!rd_module_index(&r, img)) {
 		*err = r.err;
 		return NULL;
@@ -1369,6 +1556,11 @@ const void *image_bytes(const Image *img, size_t *len)
 int image_nfiles(const Image *img)
 {
 	return img->nfiles;
+}
+
+bool image_clean(const Image *img)
+{
+	return img->clean;
 }
 
 const ImageFile *image_file(const Image *img, int i)
