@@ -316,6 +316,41 @@ static Ctx *facts_context(Program *p, const Opts *o)
 	return c;
 }
 
+/* What an eval makes before it runs its queries: the program, the
+ * queries, the facts' context; an exit status other than EXIT_OK when it
+ * stops (after printing why). */
+typedef struct Setup {
+	const Opts *o;
+	Results *r;
+	int status;
+} Setup;
+
+static void setup_body(void *ud)
+{
+	Setup *s = ud;
+	Program *p = NULL;
+	if (!(s->r->qs = load_queries(s->o, &p, &s->r->nq)))
+		s->status = EXIT_DIAG;
+	else if (s->r->p = p, !(s->r->c = facts_context(p, s->o)))
+		s->status = EXIT_FACTS;
+}
+
+/* The setup, with collections held off from the load to the facts
+ * (mem_hold_collections), so that its small objects are all carved from
+ * the load's chunks, one after the other: in a fresh process the
+ * collector would otherwise give each size of object a page of its own as
+ * the queries compile and the facts are read (some 16 of the 219 pages a
+ * one-company eval from an image touched). */
+static int setup(const Opts *o, Results *r)
+{
+	Setup s = {o, r, EXIT_OK};
+	mem_hold_collections();
+	int st = pr_call(setup_body, &s);
+	mem_release_collections();
+	pr_pass(st);
+	return s.status;
+}
+
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;
@@ -325,13 +360,10 @@ int cmd_eval(int argc, char **argv)
 		cli_usage_error("'edict eval' needs --facts FILE (or --facts - to read standard input)%s", "");
 		return EXIT_USAGE;
 	}
-	Program *p = NULL;
 	Results r = {0};
-	if (!(r.qs = load_queries(&o, &p, &r.nq)))
-		return EXIT_DIAG;
-	r.p = p;
-	if (!(r.c = facts_context(p, &o)))
-		return EXIT_FACTS;
+	int st = setup(&o, &r);
+	if (st != EXIT_OK)
+		return st;
 	run_queries(&r, o.json);
 	char day[DATE_TEXT_LEN + 1];
 	date_format(r.c->as_of, day);
