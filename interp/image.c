@@ -273,13 +273,6 @@ static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 static void put_str(Wr *w, Buf *out, const char *s)
 {
 	put_strn(w, out, s, s ? strlen(s) : 0, true);
-	/* a dotted name may name a rule of another module: its last part is
-	 * among the declaration's references too */
-	const char *dot = w->refs && s ? strrchr(s, '.') : NULL;
-	if (dot && dot[1]) {
-		Buf none = {0};
-		put_str(w, &none, dot + 1);
-	}
 }
 
 static void put_loc(Wr *w, Buf *b, Loc l)
@@ -525,17 +518,33 @@ bool image_type_decl(const Decl *d)
 	return d->kind == D_ENUM || (d->kind == D_RECORD && !d->is_table) || d->kind == D_FACT || d->kind == D_DOCUMENT;
 }
 
-/* What a load for some queries does with a declaration of a module they
- * reach (image_choose): a rule called by its name is read when something
- * read names it, a test never, anything else always (a rule in a `for
- * each` block too: the block is written with its first rule). */
+/* What a load for some queries does with a declaration (image_choose): a
+ * rule or a type is read when something read names it (an enumeration
+ * also by a member's name), a test never, anything else always (a fact; a
+ * rule in a `for each` block: the block is written with its first rule). */
 static ImageRole decl_role(const Decl *d)
 {
 	if (d->each)
 		return IMAGE_ALWAYS;
 	if (d->kind == D_TEST)
 		return IMAGE_TEST;
-	return image_named_decl(d) ? IMAGE_NAMED : IMAGE_ALWAYS;
+	if (image_named_decl(d))
+		return IMAGE_NAMED;
+	return image_type_decl(d) && d->kind != D_FACT && d->name ? IMAGE_TYPE : IMAGE_ALWAYS;
+}
+
+/* The names a declaration is read by (its own, and an enumeration's
+ * members), their length in bytes first. */
+static void put_names(Wr *w, Buf *b, const Decl *d, ImageRole role)
+{
+	Buf names = {0};
+	if (role == IMAGE_NAMED || role == IMAGE_TYPE) {
+		put_str(w, &names, d->name);
+		for (int i = 0; d->kind == D_ENUM && d->def && i < d->def->nmembers; i++)
+			put_str(w, &names, d->def->members[i]);
+	}
+	put_u(b, names.n);
+	add_buf(b, &names);
 }
 
 /* A declaration with its own nodes and types, its length first, so that a
@@ -560,8 +569,7 @@ static void put_decl_section(Wr *w, Buf *b, const Decl *d)
 	put_u(b, image_type_decl(d));
 	ImageRole role = decl_role(d);
 	put_u(b, role);
-	if (role == IMAGE_NAMED)
-		put_str(w, b, d->name);
+	put_names(w, b, d, role);
 	put_u(b, refs.n);
 	add_buf(b, &refs);
 	put_u(b, sec.n);
@@ -686,6 +694,7 @@ struct Image {
 	int nfiles;
 	bool clean; /* written from rules that loaded without a diagnostic */
 	size_t *mod_off, *mod_len; /* each module's bytes */
+	size_t *decls_off;         /* where each module's declarations begin, once its outline is read; else 0 */
 };
 
 typedef struct Rd {
@@ -1268,31 +1277,44 @@ static Rd module_reader(const Image *img, int i)
 bool image_outline(const Image *img, int i, Outline *o)
 {
 	Rd r = module_reader(img, i);
-	return rd_outline(&r, o) != NULL;
+	if (!rd_outline(&r, o))
+		return false;
+	img->decls_off[i] = (size_t)(r.p - img->data);
+	return true;
 }
 
+/* Bytes of an image from p to end. */
+typedef struct Run {
+	const unsigned char *p, *end;
+} Run;
+
 /* What comes before a declaration's section (put_decl_section); r is left
- * at the section. */
+ * at the section.  The names and the strings it holds are passed over,
+ * read only by image_choose. */
 typedef struct DeclHead {
 	bool type;
 	ImageRole role;
-	const char *name;          /* a named rule's */
-	const unsigned char *refs, *refs_end; /* the strings it holds */
+	Run names, refs; /* the names it is read by, the strings it holds */
 	size_t len;
 } DeclHead;
+
+/* A run of bytes of the length before it (r left after it). */
+static Run rd_run(Rd *r)
+{
+	uint64_t n = rd_u(r);
+	if (n > (uint64_t)(r->end - r->p))
+		rd_fail(r, "a declaration in it runs past its end");
+	Run run = {r->p, r->p + (r->err ? 0 : n)};
+	r->p = run.end;
+	return run;
+}
 
 static bool rd_decl_head(Rd *r, DeclHead *h)
 {
 	h->type = rd_bool(r);
-	h->role = (ImageRole)rd_max(r, IMAGE_TEST);
-	h->name = h->role == IMAGE_NAMED ? rd_str(r) : NULL;
-	if (h->role == IMAGE_NAMED && !h->name)
-		rd_fail(r, "a rule in it has no name");
-	uint64_t refs = rd_u(r);
-	if (refs > (uint64_t)(r->end - r->p))
-		return rd_fail(r, "a declaration in it runs past its end");
-	h->refs = r->p;
-	h->refs_end = r->p += refs;
+	h->role = (ImageRole)rd_max(r, IMAGE_TYPE);
+	h->names = rd_run(r);
+	h->refs = rd_run(r);
 	uint64_t len = rd_u(r);
 	if (len > (uint64_t)(r->end - r->p))
 		rd_fail(r, "a declaration in it runs past its end");
@@ -1334,18 +1356,26 @@ Module *image_module(const Image *img, int i, bool types_only, const unsigned ch
 
 /* ------------------------------------------------ choosing declarations */
 
-/* A declaration of a module a load for some queries reads whole. */
+/* A declaration a load for some queries may read: of a module they reach,
+ * or a type of another. */
 typedef struct Entry {
-	DeclHead h;
+	Run names, refs; /* DeclHead's */
 	int mod, k;
-	int next; /* the next rule of the same name, or -1 */
+	bool named; /* a rule: a query may name it */
 } Entry;
+
+/* One of the names an entry is read by. */
+typedef struct Link {
+	int entry, next; /* the next link of the same name, or -1 */
+} Link;
 
 typedef struct Choice {
 	const Image *img;
 	Entry *e;
 	int n;
-	PMap by_name; /* a rule's name (its string in the image) -> its entry */
+	Link *links;
+	int nlinks;
+	PMap by_name; /* a name (its string in the image) -> its first link */
 	unsigned char *kept;
 	int *todo, ntodo;
 } Choice;
@@ -1358,39 +1388,76 @@ static void keep_entry(Choice *c, int k)
 	}
 }
 
-/* Keep every rule called by this string of the image. */
-static void keep_named(Choice *c, const char *name)
+/* A reader of the strings of a run. */
+static Rd strings_reader(const Choice *c, Run run)
 {
-	for (int k = pm_get(&c->by_name, name); k >= 0; k = c->e[k].next)
-		keep_entry(c, k);
+	Rd r = {run.p, run.end, NULL, c->img, NULL, 0, NULL, 0};
+	return r;
 }
 
 /* Keep every rule called name (a text from outside); whether there is one. */
 static bool keep_called(Choice *c, const char *name)
 {
 	bool found = false;
-	for (int k = 0; k < c->n; k++)
-		if (c->e[k].h.role == IMAGE_NAMED && strcmp(c->e[k].h.name, name) == 0) {
+	for (int k = 0; k < c->n; k++) {
+		Rd r = strings_reader(c, c->e[k].names);
+		const char *s = c->e[k].named ? rd_str(&r) : NULL;
+		if (s && strcmp(s, name) == 0) {
 			keep_entry(c, k);
 			found = true;
 		}
+	}
 	return found;
 }
 
-/* The declarations' heads of module i, read into c. */
-static bool read_heads(Choice *c, int i)
+/* Where module i's declarations begin (its outline read once). */
+static Rd decls_reader(const Image *img, int i)
 {
-	Rd r = module_reader(c->img, i);
 	Outline o;
-	int n = rd_outline(&r, &o) ? rd_count(&r) : 0;
+	Rd r = module_reader(img, i);
+	if (!img->decls_off[i] && !image_outline(img, i, &o))
+		rd_fail(&r, "a module's outline is damaged");
+	else
+		r.p = img->data + img->decls_off[i];
+	return r;
+}
+
+/* The entries of module i (every declaration of a module in whole, the
+ * types of another) into c, which has room for them; false when damaged. */
+static bool read_heads(Choice *c, int i, bool whole)
+{
+	Rd r = decls_reader(c->img, i);
+	int n = rd_count(&r);
 	for (int k = 0; k < n && !r.err; k++) {
-		Entry e = {.mod = i, .k = k, .next = -1};
-		if (rd_decl_head(&r, &e.h)) {
-			r.p += e.h.len;
-			AST_PUSH(c->e, c->n, e);
-		}
+		DeclHead h;
+		if (!rd_decl_head(&r, &h))
+			break;
+		r.p += h.len;
+		if (!whole && !h.type)
+			continue;
+		c->e[c->n++] = (Entry){h.names, h.refs, i, k, whole && h.role == IMAGE_NAMED};
+		if (h.role == IMAGE_ALWAYS) /* of a module read for its types: a fact */
+			keep_entry(c, c->n - 1);
 	}
 	return !r.err;
+}
+
+/* Index every entry by the names it is read by; false when damaged. */
+static bool index_names(Choice *c)
+{
+	for (int k = 0; k < c->n; k++) {
+		Rd r = strings_reader(c, c->e[k].names);
+		while (r.p < r.end && !r.err) {
+			const char *name = rd_str(&r);
+			Link l = {k, name ? pm_get(&c->by_name, name) : -1};
+			if (name)
+				pm_put(&c->by_name, name, c->nlinks);
+			AST_PUSH(c->links, c->nlinks, l);
+		}
+		if (r.err)
+			return false;
+	}
+	return true;
 }
 
 /* Keep what the kept declarations name, until nothing more is named;
@@ -1399,11 +1466,11 @@ static bool keep_closure(Choice *c)
 {
 	while (c->ntodo > 0) {
 		const Entry *e = &c->e[c->todo[--c->ntodo]];
-		Rd r = {e->h.refs, e->h.refs_end, NULL, c->img, NULL, 0, NULL, 0};
+		Rd r = strings_reader(c, e->refs);
 		while (r.p < r.end && !r.err) {
 			const char *s = rd_str(&r);
-			if (s)
-				keep_named(c, s);
+			for (int l = s ? pm_get(&c->by_name, s) : -1; l >= 0; l = c->links[l].next)
+				keep_entry(c, c->links[l].entry);
 		}
 		if (r.err)
 			return false;
@@ -1411,38 +1478,43 @@ static bool keep_closure(Choice *c)
 	return true;
 }
 
+/* Each module's marks, from the entries' (keep[file][k]). */
+static unsigned char **marks(const Choice *c, int nfiles, const int *ndecls)
+{
+	unsigned char **keep = GC_MALLOC(sizeof(unsigned char *) * (size_t)nfiles);
+	for (int i = 0; i < nfiles; i++)
+		if (ndecls[i] >= 0)
+			keep[i] = GC_MALLOC_ATOMIC((size_t)ndecls[i] + 1);
+	for (int k = 0; k < c->n; k++)
+		keep[c->e[k].mod][c->e[k].k] = c->kept[k];
+	return keep;
+}
+
 unsigned char **image_choose(const Image *img, const bool *whole, const char *const *names, int nnames)
 {
 	if (!img->clean)
 		return NULL;
 	Choice c = {.img = img};
-	for (int i = 0; i < img->nfiles; i++)
-		if (whole[i] && !img->files[i].std && !read_heads(&c, i))
+	int *ndecls = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)img->nfiles), room = 1;
+	for (int i = 0; i < img->nfiles; i++) {
+		Rd r = img->files[i].std ? module_reader(img, i) : decls_reader(img, i);
+		ndecls[i] = img->files[i].std ? -1 : rd_count(&r);
+		room += ndecls[i] > 0 ? ndecls[i] : 0;
+		if (r.err)
 			return NULL;
-	c.kept = GC_MALLOC_ATOMIC((size_t)c.n + 1);
-	c.todo = GC_MALLOC_ATOMIC(sizeof(int) * ((size_t)c.n + 1));
-	for (int k = 0; k < c.n; k++)
-		if (c.e[k].h.role == IMAGE_NAMED) {
-			c.e[k].next = pm_get(&c.by_name, c.e[k].h.name);
-			pm_put(&c.by_name, c.e[k].h.name, k);
-		} else if (c.e[k].h.role == IMAGE_ALWAYS) {
-			keep_entry(&c, k);
-		}
+	}
+	c.e = GC_MALLOC(sizeof(Entry) * (size_t)room);
+	c.kept = GC_MALLOC_ATOMIC((size_t)room);
+	c.todo = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)room);
+	for (int i = 0; i < img->nfiles; i++)
+		if (!img->files[i].std && !read_heads(&c, i, whole[i]))
+			return NULL;
+	if (!index_names(&c))
+		return NULL;
 	for (int q = 0; q < nnames; q++)
 		if (!keep_called(&c, names[q]))
 			return NULL;
-	if (!keep_closure(&c))
-		return NULL;
-	unsigned char **keep = GC_MALLOC(sizeof(unsigned char *) * (size_t)img->nfiles);
-	for (int k = 0, end; k < c.n; k = end) {
-		int i = c.e[k].mod;
-		for (end = k; end < c.n && c.e[end].mod == i;)
-			end++;
-		keep[i] = GC_MALLOC_ATOMIC((size_t)(end - k));
-		for (int j = k; j < end; j++)
-			keep[i][c.e[j].k] = c.kept[j];
-	}
-	return keep;
+	return keep_closure(&c) ? marks(&c, img->nfiles, ndecls) : NULL;
 }
 
 /* The string table: every entry its length, its bytes and a NUL. */
@@ -1501,6 +1573,7 @@ static bool rd_module_index(Rd *r, Image *img)
 		return rd_fail(r, "its modules do not match its files");
 	img->mod_off = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
 	img->mod_len = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
+	img->decls_off = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
 	for (int i = 0; i < n && !r->err; i++) {
 		uint64_t len = rd_u(r);
 		if (len > (uint64_t)(r->end - r->p))

@@ -17,8 +17,8 @@
  * record and enum types, its length first, so that a load for some
  * queries reads whole only the modules they reach, and of the others their
  * types, as a load of the files does.  Before each declaration: whether it
- * declares a type, its role (ImageRole), its name and the strings it
- * holds, so that a load for some queries of an image of rules that loaded
+ * declares a type, its role (ImageRole), the names it is read by and the
+ * strings it holds, each run of bytes its length first, so that a load for some queries of an image of rules that loaded
  * cleanly reads of the modules they reach only the rules they name, what
  * those name, and so on (image_choose).  Numbers are LEB128 varints; every
  * reference is an index checked against its table, every count against the
@@ -52,10 +52,11 @@ typedef struct ImageFile {
 
 typedef struct Image Image;
 
-/* What a load for some queries does with a declaration of a module they
- * reach: read it always, read a rule when something read names it, never
- * read a test. */
-typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST } ImageRole;
+/* What a load for some queries does with a declaration (image_choose):
+ * read it always, read a rule when something read names it, never read a
+ * test, read a type (not a fact) when something read names it or, for an
+ * enumeration, one of its members. */
+typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST, IMAGE_TYPE } ImageRole;
 
 /* The image of parsed (not yet checked) modules; stds[i] marks the
  * standard library's; clean says they loaded (checked and compiled)
@@ -84,12 +85,13 @@ bool image_outline(const Image *img, int i, Outline *o);
 Module *image_module(const Image *img, int i, bool types_only, const unsigned char *keep, Diags *d,
 		     const char **err);
 /* For a load of the rules called names (each by its last part), of the
- * modules marked in whole (indexed by file): which of each rule module's
- * declarations it needs (keep[file][k], NULL where it reads none): the
- * rules of those names, what they name, and so on, and every declaration
- * that is not a rule or a test.  NULL where the image cannot tell: it was
- * not written from rules that loaded without a diagnostic (then a part
- * could hide a message), or a name is no rule of those modules. */
+ * modules marked in whole (indexed by file) and the types of the others:
+ * which of each rule module's declarations it needs (keep[file][k]): the
+ * rules of those names, what they name, and so on; every fact, and every
+ * declaration of the modules in whole that is no rule, type or test; the
+ * types all these name.  NULL where the image cannot tell: it was not
+ * written from rules that loaded without a diagnostic (then a part left
+ * out could hide a message), or a name is no rule of those modules. */
 unsigned char **image_choose(const Image *img, const bool *whole, const char *const *names, int nnames);
 /* The declarations a types-only module keeps, and those whose names an
  * outline lists. */
