@@ -316,41 +316,62 @@ static Ctx *facts_context(Program *p, const Opts *o)
 	return c;
 }
 
-/* What an eval makes before it runs its queries: the program, the
- * queries, the facts' context; an exit status other than EXIT_OK when it
- * stops (after printing why). */
-typedef struct Setup {
-	const Opts *o;
-	Results *r;
-	int status;
-} Setup;
-
-static void setup_body(void *ud)
-{
-	Setup *s = ud;
-	Program *p = NULL;
-	if (!(s->r->qs = load_queries(s->o, &p, &s->r->nq)))
-		s->status = EXIT_DIAG;
-	else if (s->r->p = p, !(s->r->c = facts_context(p, s->o)))
-		s->status = EXIT_FACTS;
-}
-
-/* The setup, with collections held off from the load to the facts
- * (mem_hold_collections), so that its small objects are all carved from
- * the load's chunks, one after the other: in a fresh process the
- * collector would otherwise give each size of object a page of its own as
- * the queries compile and the facts are read (some 16 of the 219 pages a
- * one-company eval from an image touched). */
+/* The program, the queries and the facts' context; an exit status other
+ * than EXIT_OK when it stops there (after printing why). */
 static int setup(const Opts *o, Results *r)
 {
-	Setup s = {o, r, EXIT_OK};
-	mem_hold_collections();
-	int st = pr_call(setup_body, &s);
-	mem_release_collections();
-	pr_pass(st);
-	return s.status;
+	Program *p = NULL;
+	if (!(r->qs = load_queries(o, &p, &r->nq)))
+		return EXIT_DIAG;
+	r->p = p;
+	if (!(r->c = facts_context(p, o)))
+		return EXIT_FACTS;
+	return EXIT_OK;
 }
 
+/* An eval after its options: setup, the queries run, the answers printed. */
+static int eval(const Opts *o)
+{
+	Results r = {0};
+	int st = setup(o, &r);
+	if (st != EXIT_OK)
+		return st;
+	run_queries(&r, o->json);
+	char day[DATE_TEXT_LEN + 1];
+	date_format(r.c->as_of, day);
+	Buf b = {0};
+	if (o->json)
+		print_json(&b, &r, day, o->explain);
+	else if (!o->nqueries && !o->explain)
+		print_summary(r.c, r.qs, r.vals, r.errs, r.nq, day, &b);
+	else
+		print_text(&b, &r, day, o->explain);
+	fputs(buf_cstr(&b), stdout);
+	for (int i = 0; i < r.nq; i++)
+		if (r.errs[i])
+			fprintf(stderr, o->json ? "%s\n" : "%s", r.errs[i]);
+	return r.nerr ? EXIT_DIAG : EXIT_OK;
+}
+
+typedef struct Eval {
+	const Opts *o;
+	int status;
+} Eval;
+
+static void eval_body(void *ud)
+{
+	Eval *e = ud;
+	e->status = eval(e->o);
+}
+
+/* The whole eval holds collections off (mem_hold_collections; released
+ * also when out of memory unwinds), as the load alone did: its small
+ * objects are then all carved from the load's chunks, one after the
+ * other, where a fresh process's collector would give each size of object
+ * a page of its own as the queries compile, the facts are read and the
+ * answers are made (some 24 of the 219 pages a one-company eval from an
+ * image touched).  An eval that allocates past MEM_HOLD_MAX lets
+ * collections run again. */
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;
@@ -360,23 +381,10 @@ int cmd_eval(int argc, char **argv)
 		cli_usage_error("'edict eval' needs --facts FILE (or --facts - to read standard input)%s", "");
 		return EXIT_USAGE;
 	}
-	Results r = {0};
-	int st = setup(&o, &r);
-	if (st != EXIT_OK)
-		return st;
-	run_queries(&r, o.json);
-	char day[DATE_TEXT_LEN + 1];
-	date_format(r.c->as_of, day);
-	Buf b = {0};
-	if (o.json)
-		print_json(&b, &r, day, o.explain);
-	else if (!o.nqueries && !o.explain)
-		print_summary(r.c, r.qs, r.vals, r.errs, r.nq, day, &b);
-	else
-		print_text(&b, &r, day, o.explain);
-	fputs(buf_cstr(&b), stdout);
-	for (int i = 0; i < r.nq; i++)
-		if (r.errs[i])
-			fprintf(stderr, o.json ? "%s\n" : "%s", r.errs[i]);
-	return r.nerr ? EXIT_DIAG : EXIT_OK;
+	Eval e = {&o, EXIT_OK};
+	mem_hold_collections();
+	int st = pr_call(eval_body, &e);
+	mem_release_collections();
+	pr_pass(st);
+	return e.status;
 }
