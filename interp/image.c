@@ -687,8 +687,7 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean,
 struct Image {
 	const unsigned char *data;
 	size_t len;
-	const char **strs;
-	size_t *str_lens;
+	uint32_t *str_off, *str_len; /* each string's offset in data and its length (IMAGE_MAX_BYTES < 4 GiB) */
 	int nstrs;
 	ImageFile *files;
 	int nfiles;
@@ -790,7 +789,7 @@ static int rd_count(Rd *r)
 static const char *rd_str(Rd *r)
 {
 	uint64_t v = rd_max(r, (uint64_t)r->img->nstrs);
-	return v ? r->img->strs[v - 1] : NULL;
+	return v ? (const char *)r->img->data + r->img->str_off[v - 1] : NULL;
 }
 
 static Loc rd_loc(Rd *r)
@@ -1359,7 +1358,7 @@ Module *image_module(const Image *img, int i, bool types_only, const unsigned ch
 /* A declaration a load for some queries may read: of a module they reach,
  * or a type of another. */
 typedef struct Entry {
-	Run names, refs; /* DeclHead's */
+	uint32_t names, names_end, refs, refs_end; /* DeclHead's runs, as offsets in the image */
 	int mod, k;
 	bool named; /* a rule: a query may name it */
 } Entry;
@@ -1388,10 +1387,10 @@ static void keep_entry(Choice *c, int k)
 	}
 }
 
-/* A reader of the strings of a run. */
-static Rd strings_reader(const Choice *c, Run run)
+/* A reader of the strings from offset p to end. */
+static Rd strings_reader(const Choice *c, uint32_t p, uint32_t end)
 {
-	Rd r = {run.p, run.end, NULL, c->img, NULL, 0, NULL, 0};
+	Rd r = {c->img->data + p, c->img->data + end, NULL, c->img, NULL, 0, NULL, 0};
 	return r;
 }
 
@@ -1400,7 +1399,7 @@ static bool keep_called(Choice *c, const char *name)
 {
 	bool found = false;
 	for (int k = 0; k < c->n; k++) {
-		Rd r = strings_reader(c, c->e[k].names);
+		Rd r = strings_reader(c, c->e[k].names, c->e[k].names_end);
 		const char *s = c->e[k].named ? rd_str(&r) : NULL;
 		if (s && strcmp(s, name) == 0) {
 			keep_entry(c, k);
@@ -1435,7 +1434,9 @@ static bool read_heads(Choice *c, int i, bool whole)
 		r.p += h.len;
 		if (!whole && !h.type)
 			continue;
-		c->e[c->n++] = (Entry){h.names, h.refs, i, k, whole && h.role == IMAGE_NAMED};
+		const unsigned char *at = c->img->data;
+		c->e[c->n++] = (Entry){(uint32_t)(h.names.p - at), (uint32_t)(h.names.end - at), (uint32_t)(h.refs.p - at),
+				       (uint32_t)(h.refs.end - at), i, k, whole && h.role == IMAGE_NAMED};
 		if (h.role == IMAGE_ALWAYS) /* of a module read for its types: a fact */
 			keep_entry(c, c->n - 1);
 	}
@@ -1446,7 +1447,7 @@ static bool read_heads(Choice *c, int i, bool whole)
 static bool index_names(Choice *c)
 {
 	for (int k = 0; k < c->n; k++) {
-		Rd r = strings_reader(c, c->e[k].names);
+		Rd r = strings_reader(c, c->e[k].names, c->e[k].names_end);
 		while (r.p < r.end && !r.err) {
 			const char *name = rd_str(&r);
 			Link l = {k, name ? pm_get(&c->by_name, name) : -1};
@@ -1466,7 +1467,7 @@ static bool keep_closure(Choice *c)
 {
 	while (c->ntodo > 0) {
 		const Entry *e = &c->e[c->todo[--c->ntodo]];
-		Rd r = strings_reader(c, e->refs);
+		Rd r = strings_reader(c, e->refs, e->refs_end);
 		while (r.p < r.end && !r.err) {
 			const char *s = rd_str(&r);
 			for (int l = s ? pm_get(&c->by_name, s) : -1; l >= 0; l = c->links[l].next)
@@ -1521,14 +1522,14 @@ unsigned char **image_choose(const Image *img, const bool *whole, const char *co
 static bool rd_strings(Rd *r, Image *img)
 {
 	int n = rd_count(r);
-	img->strs = GC_MALLOC(sizeof(char *) * (size_t)(n + 1));
-	img->str_lens = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
+	img->str_off = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)(n + 1));
+	img->str_len = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)(n + 1));
 	for (int i = 0; i < n && !r->err; i++) {
 		uint64_t len = rd_u(r);
 		if (len >= (uint64_t)(r->end - r->p) || r->p[len] != 0)
 			return rd_fail(r, "a text in it runs past its end");
-		img->strs[i] = (const char *)r->p;
-		img->str_lens[i] = (size_t)len;
+		img->str_off[i] = (uint32_t)(r->p - img->data);
+		img->str_len[i] = (uint32_t)len;
 		r->p += len + 1;
 	}
 	img->nstrs = n;
@@ -1556,9 +1557,9 @@ static bool rd_files(Rd *r, Image *img)
 		uint64_t t = rd_max(r, (uint64_t)img->nstrs);
 		if (r->err)
 			break;
-		if (!src->path || !t || img->str_lens[t - 1] != f->size)
+		if (!src->path || !t || img->str_len[t - 1] != f->size)
 			return rd_fail(r, "a file in it has no name or not its text");
-		src->text = img->strs[t - 1];
+		src->text = (const char *)img->data + img->str_off[t - 1];
 		src->len = (size_t)f->size;
 		f->src = src;
 	}
