@@ -316,6 +316,17 @@ static Ctx *facts_context(Program *p, const Opts *o)
 	return c;
 }
 
+/* An eval holds collections off (mem_hold_collections; released also
+ * when out of memory unwinds), as the load alone did, and after the load
+ * for EVAL_HOLD_BYTES more: its small objects are then all carved from the
+ * load's chunks, one after the other, where a fresh process's collector
+ * would give each size of object a page of its own as the queries
+ * compile, the facts are read and the answers are made (some 24 of the
+ * 219 pages a one-company eval from an image touched).  One company takes
+ * some 0.1 MB after the load; past the limit (large facts), collections
+ * run again and memory stays bounded by what is live. */
+#define EVAL_HOLD_BYTES ((size_t)8 << 20)
+
 /* The program, the queries and the facts' context; an exit status other
  * than EXIT_OK when it stops there (after printing why). */
 static int setup(const Opts *o, Results *r)
@@ -323,6 +334,7 @@ static int setup(const Opts *o, Results *r)
 	Program *p = NULL;
 	if (!(r->qs = load_queries(o, &p, &r->nq)))
 		return EXIT_DIAG;
+	mem_hold_for(EVAL_HOLD_BYTES);
 	r->p = p;
 	if (!(r->c = facts_context(p, o)))
 		return EXIT_FACTS;
@@ -364,14 +376,7 @@ static void eval_body(void *ud)
 	e->status = eval(e->o);
 }
 
-/* The whole eval holds collections off (mem_hold_collections; released
- * also when out of memory unwinds), as the load alone did: its small
- * objects are then all carved from the load's chunks, one after the
- * other, where a fresh process's collector would give each size of object
- * a page of its own as the queries compile, the facts are read and the
- * answers are made (some 24 of the 219 pages a one-company eval from an
- * image touched).  An eval that allocates past MEM_HOLD_MAX lets
- * collections run again. */
+
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;
