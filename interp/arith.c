@@ -125,17 +125,10 @@ static bool one_scale(Value a, Value b, int64_t *x, int64_t *y, int *e)
 	if (a.big || b.big)
 		return false;
 	int ea = a.tag == V_INT ? 0 : a.aux, eb = b.tag == V_INT ? 0 : b.aux;
-	int64_t d = (int64_t)ea - eb;
 	*x = a.as.i;
 	*y = b.as.i;
 	*e = ea < eb ? ea : eb;
-	if (d > 18 || d < -18)
-		return false;
-	if (d > 0)
-		return !__builtin_mul_overflow(*x, (int64_t)dec_pow10((int)d), x);
-	if (d < 0)
-		return !__builtin_mul_overflow(*y, (int64_t)dec_pow10((int)-d), y);
-	return true;
+	return ar_one_scale(x, ea, y, eb);
 }
 
 /* The kind (and currency) of a op b for numbers, amounts and percentages. */
@@ -372,11 +365,8 @@ Value ar_in(Value a, const List *l)
 	Value r = val_bool(false);
 	if ((a.tag == V_ENUM && !a.big) || a.tag == V_INT) {
 		/* members and whole numbers: compare in place */
-		for (uint32_t i = 0; i < l->len; i++) {
-			Value x = l->items[i];
-			if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
-				return val_bool(true);
-		}
+		if (ar_in_place(a, l))
+			return val_bool(true);
 		if (a.tag == V_ENUM)
 			return r;
 	}

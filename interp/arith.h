@@ -84,6 +84,47 @@ static inline bool ar_same_scale(Value a, Value b)
 	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
 }
 
+/* Two 64-bit coefficients x (exponent ea) and y (eb) brought to the finer
+ * of the two scales: false where that passes 64 bits. */
+static inline bool ar_one_scale(int64_t *x, int ea, int64_t *y, int eb)
+{
+	int64_t d = (int64_t)ea - eb;
+	if (d > 18 || d < -18)
+		return false;
+	if (d > 0)
+		return !__builtin_mul_overflow(*x, (int64_t)dec_pow10((int)d), x);
+	if (d < 0)
+		return !__builtin_mul_overflow(*y, (int64_t)dec_pow10((int)-d), y);
+	return true;
+}
+
+/* The order (-1, 0, 1) of two known decimals, amounts (of one currency)
+ * or percentages of one kind at two scales, brought to the finer one in 64
+ * bits, as ar_compare orders them; false where that takes ar_compare
+ * (wide, far apart, or two kinds). */
+static inline bool ar_order_scaled(Value a, Value b, int *r)
+{
+	if (a.tag != b.tag || !val_is_declike(a) || a.big || b.big || a.cur != b.cur)
+		return false;
+	int64_t x = a.as.i, y = b.as.i;
+	if (!ar_one_scale(&x, a.aux, &y, b.aux))
+		return false;
+	*r = (x > y) - (x < y);
+	return true;
+}
+
+/* Whether a plain member or a whole number a is among the items of l,
+ * compared in place (ar_in does the rest: unknown items, other kinds). */
+static inline bool ar_in_place(Value a, const List *l)
+{
+	for (uint32_t i = 0; i < l->len; i++) {
+		Value x = l->items[i];
+		if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
+			return true;
+	}
+	return false;
+}
+
 /* Two values equal exactly when their 64-bit payloads are: whole numbers,
  * truth, dates, members of one enumeration. */
 static inline bool ar_equal_in_place(Value a, Value b)

@@ -4,7 +4,8 @@
  * One pass over a checked tree, emitting 32-bit words (opcodes.h).  Literals
  * become constants; a comparison with a constant becomes a superinstruction
  * (GEK, LTK, EQK); a field of a local or of a fact becomes LOCALFIELD or
- * FACTFIELD; a small function is compiled into its caller.  Boolean operators
+ * FACTFIELD; a small function is compiled into its caller; common
+ * sequences are marked for the interpreter as superinstructions (fuse).  Boolean operators
  * short-circuit under Kleene logic: `a and b` skips b only when a is false.
  * The cases of a decision become condition slots and one PICK instruction,
  * which applies precedence and reports conflicts.  In trace mode the same
@@ -185,6 +186,50 @@ int cg_max_stack(const Chunk *ch)
 	return depths_into(ch, at, work);
 }
 
+/* ------------------------------------------------- superinstructions */
+
+/* Whether the instructions from word pc are ops[0..n), each one whole in
+ * the chunk. */
+static bool sequence_at(const Chunk *ch, int pc, const OpCode *ops, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (pc >= ch->n || INS_OP(ch->code[pc]) != ops[i])
+			return false;
+		pc += 1 + op_words[ops[i]];
+		if (pc > ch->n)
+			return false;
+	}
+	return true;
+}
+
+/* Mark the first instruction of each common sequence with its
+ * superinstruction (opcodes.h: EDICT_FUSED), and each jump to a RETURN;
+ * the words stay as they are. */
+static void fuse(Chunk *ch)
+{
+	static const struct {
+		OpCode fused, seq[3];
+		int n;
+	} pat[] = {
+		{OP_LOCAL_EQK_IFTEST, {OP_LOCAL, OP_EQK, OP_IFTEST}, 3},
+		{OP_NOT_FILTER, {OP_NOT, OP_FILTER}, 2},
+		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
+		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
+		{OP_FACTFIELD_DECIDE, {OP_FACTFIELD, OP_DECIDE}, 2},
+	};
+	static const OpCode ret[] = {OP_RETURN};
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+		uint32_t w = ch->code[pc];
+		for (size_t i = 0; i < sizeof pat / sizeof *pat; i++)
+			if (sequence_at(ch, pc, pat[i].seq, pat[i].n)) {
+				ch->code[pc] = INS(pat[i].fused, INS_A(w));
+				break;
+			}
+		if (INS_OP(w) == OP_JUMP && sequence_at(ch, INS_A(w), ret, 1))
+			ch->code[pc] = INS(OP_JUMP_RETURN, INS_A(w));
+	}
+}
+
 /* The chunk, its code and locations copied out of the work arrays, and
  * the most stack it needs. */
 static Chunk *seal(Cg *g)
@@ -198,6 +243,7 @@ static Chunk *seal(Cg *g)
 	ch->locs = locs;
 	ch->cap = ch->n;
 	ch->maxstack = cg_max_stack(ch);
+	fuse(ch);
 	return ch;
 }
 

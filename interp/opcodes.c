@@ -20,3 +20,11 @@ const signed char op_effect[OP__COUNT] = {
 	EDICT_OPCODES(X)
 #undef X
 };
+
+const unsigned char op_fused_first[OP__NFUSED] = {
+#define X(name, first, doc) OP_##first,
+	EDICT_FUSED(X)
+#undef X
+};
+
+_Static_assert(OP__ALL <= 256, "an opcode is the low byte of its word");

@@ -19,6 +19,8 @@
 #ifndef EDICT_OPCODES_H
 #define EDICT_OPCODES_H
 
+#include <stdint.h>
+
 /* The stack effect of an instruction whose effect depends on its operands. */
 #define VAR 99
 
@@ -86,17 +88,58 @@
 	X(TRACE_FACT, 0, 0, "explain mode: record fact path K[A] with the value on top")      \
 	X(TRACE_CASE, 0, 0, "explain mode: record that case A of this decision applied")
 
+/*
+ * Superinstructions the interpreter runs in place of a common sequence.
+ * The code generator marks the first instruction of the sequence with one
+ * of these opcodes (compile.c: fuse) and leaves every word as it was, operands and
+ * the instructions after it included: only the interpreter's dispatch sees
+ * the mark, everything else (INS_OP: the disassembler, the stack analysis,
+ * native code) sees the first instruction itself.  The interpreter runs the
+ * whole sequence in one dispatch where its common case holds (values that
+ * compare in place, steps enough for all of it), charging a step for each
+ * instruction, and otherwise runs the first instruction alone and goes on
+ * with the others as they are; so a jump into the sequence, an error, the
+ * step limit and an interrupt behave as without it.
+ * Each line: the name, the first instruction, what it runs.
+ */
+#define EDICT_FUSED(X)                                                                      \
+	X(LOCAL_EQK_IFTEST, LOCAL, "LOCAL EQK IFTEST: `if x = 6 then` on a local")              \
+	X(NOT_FILTER, NOT, "NOT FILTER: `where not c`")                                      \
+	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again") \
+	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
+	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already (`company.share >= floor`)") \
+	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk")
+
 typedef enum OpCode {
 #define X(name, words, effect, doc) OP_##name,
 	EDICT_OPCODES(X)
 #undef X
-	OP__COUNT
+	OP__COUNT,
+	OP__FUSED_BEFORE = OP__COUNT - 1,
+#define X(name, first, doc) OP_##name,
+	EDICT_FUSED(X)
+#undef X
+	OP__ALL
 } OpCode;
 
+#define OP__NFUSED (OP__ALL - OP__COUNT)
+
+/* The first instruction of each superinstruction. */
+extern const unsigned char op_fused_first[OP__NFUSED];
+
 #define INS(op, a) ((uint32_t)(op) | ((uint32_t)(a) << 8))
-#define INS_OP(w) ((OpCode)((w) & 0xff))
+/* The opcode as the interpreter dispatches on it, superinstructions too. */
+#define INS_RAW(w) ((unsigned)((w) & 0xff))
 #define INS_A(w) ((int)((w) >> 8))
 #define INS_MAX_A 0xffffff
+
+/* The instruction in the word: a superinstruction's first instruction. */
+static inline OpCode ins_op(uint32_t w)
+{
+	unsigned r = INS_RAW(w);
+	return (OpCode)(r - OP__COUNT < (unsigned)OP__NFUSED ? op_fused_first[r - OP__COUNT] : r);
+}
+#define INS_OP(w) ins_op(w)
 
 extern const char *const op_names[OP__COUNT];
 extern const unsigned char op_words[OP__COUNT];

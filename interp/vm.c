@@ -178,7 +178,7 @@ static int member_frame(Ctx *c, int f, Value member)
 	return new_frame(c, f, member);
 }
 
-static Value exec(Ctx *c, const Chunk *ch, int base);
+static inline Value exec(Ctx *c, const Chunk *ch, int base);
 
 /* A function call in explain mode: the function records its case,
  * conditions and facts into a frame of its own, and the caller's frame
@@ -331,6 +331,34 @@ static bool overridden(const int *by, int i, bool is_true)
 	if (is_true && by[2 * i] == i + 1)
 		return by[2 * i + 1] != 0;
 	return by[2 * i] != 0;
+}
+
+/* Precedence when every condition is known and there is one winner,
+ * without the search: the one true exception (another true exception
+ * can neither beat it nor be beaten without one), or else the one true
+ * default of the highest rank.  -1 where it takes the search (pick). */
+static int pick_known(const CaseTab *t, const Value *conds)
+{
+	int exc = -1, dflt = -1, top = -1;
+	bool tie = false;
+	if (t->mode == PICK_FIRST)
+		return -1;
+	for (int i = 0; i < t->n; i++) {
+		if (conds[i].tag != V_BOOL)
+			return -1;
+		if (!conds[i].as.i)
+			continue;
+		if (!t->is_default[i]) {
+			if (exc >= 0)
+				return -1;
+			exc = i;
+		} else if (t->rank[i] >= top) {
+			tie = t->rank[i] == top;
+			top = t->rank[i];
+			dflt = i;
+		}
+	}
+	return exc >= 0 ? exc : tie ? -1 : dflt;
 }
 
 /* Choose among the cases of a decision.  Returns the case index, or -1 with
@@ -756,6 +784,13 @@ static int pick_target(Ctx *c, Frame *fr, const CaseTab *t, const Value *L, Valu
 	FAIL(ST_RUNTIME, "no case of '%s' applies on %s, and it has no default", ch->name, day);
 }
 
+/* PICK: pick_target, the common case of precedence in line. */
+static inline int pick_to(Ctx *c, Frame *fr, const CaseTab *t, const Value *L, Value *u)
+{
+	int i = pick_known(t, L + t->first_slot);
+	return i >= 0 ? t->target[i] : pick_target(c, fr, t, L, u);
+}
+
 /* ------------------------------------------------------------ the loop */
 
 /* Call function f, whose arguments start at stack slot base.  In explain
@@ -878,7 +913,7 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 
 /* Entering a chunk: one level deeper (within the limit), its frame at
  * base (-1: the stack top), room on the stack.  Returns the base. */
-static int enter(Ctx *c, const Chunk *ch, int base)
+static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, int base)
 {
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
@@ -891,23 +926,26 @@ static int enter(Ctx *c, const Chunk *ch, int base)
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
 
-static Value exec(Ctx *c, const Chunk *ch, int base)
+static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch, int base)
 {
-	return exec_at(c, ch, enter(c, ch, base), 0, 0);
+	return exec_at(c, ch, base, -1, 0);
 }
 
 /* Run ch, entered at base, from word `start` with `depth` values on its
- * operand stack (0, 0: from the beginning), to its RETURN. */
+ * operand stack, to its RETURN; start -1: enter it first (at base, -1
+ * for the stack top) and run it from the beginning. */
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 {
+	if (start < 0) {
+		base = enter(c, ch, base);
+		start = 0;
+	}
 	/* every local is written before it is read (the compiler sees to it) */
 	Value *L = c->stack + base;
 	Value *sp = L + ch->nlocals + depth; /* next free slot */
-	/* pc lives in a register: the frame's copy, which errors read for
-	 * their location, is brought up to date (AT_PC) before each call that
-	 * may fail */
+	/* pc lives in a register: a call that may fail is handed a frame
+	 * with its value (AT_PC), which errors read for their location */
 	const uint32_t *code = ch->code, *pc = code + start;
-	Frame frame = {ch, code}, *fr = &frame;
 	const Value *K = ch->k;
 	uint32_t w;
 	Value a, b;
@@ -921,7 +959,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 #define POP() (*--sp)
 #define TOP() (sp[-1])
 #define JUMPTO(t) (pc = code + (t))
-#define AT_PC() (fr->pc = pc, fr)
+#define AT_PC() (&(Frame){ch, pc})
 #undef FAIL
 #define FAIL(status, ...) fail_at(c, status, ch->locs[pc - code - 1], __VA_ARGS__)
 #define RELOAD()                                                                       \
@@ -931,11 +969,18 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		sp = L + off_;                                                         \
 	} while (0)
 #define SAVE_TOP() (c->stack_top = (int)(sp - c->stack))
+#define INTERRUPTED() (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+/* Decision d decided in this evaluation, kept from an earlier one, or
+ * overridden: its value is in c->memo[d]. */
+#define MEMO_HIT(d) (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN)
 
 #ifdef VM_COMPUTED_GOTO
-	static const void *const labels[OP__COUNT] = {
+	static const void *const labels[OP__ALL] = {
 #define X(name, words, effect, doc) &&op_##name,
 		EDICT_OPCODES(X)
+#undef X
+#define X(name, first, doc) &&op_##name,
+		EDICT_FUSED(X)
 #undef X
 	};
 #define VMDISPATCH()                                                                   \
@@ -944,20 +989,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (__builtin_expect(--budget < 0, 0))                                 \
 			goto steps_exceeded;                                           \
 		w = *pc++;                                                         \
-		goto *labels[INS_OP(w)];                                               \
+		goto *labels[INS_RAW(w)];                                              \
 	} while (0)
 #define VMCASE(name) op_##name:
 #define VMBREAK VMDISPATCH()
 	VMDISPATCH();
 #else
-#define VMCASE(name) case OP_##name:
+#define VMCASE(name) case OP_##name: op_##name:
 #define VMBREAK break
 	for (;;) {
 		DEBUG_ASSERT(sp - L <= ch->nlocals + ch->maxstack);
 		if (--budget < 0)
 			goto steps_exceeded;
 		w = *pc++;
-		switch (INS_OP(w)) {
+		switch (INS_RAW(w)) {
 #endif
 
 	/* CONST: push the constant K[A]. */
@@ -1008,15 +1053,15 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* FACTFIELD A B: push field B of fact root A (`company.size`). */
 	VMCASE(FACTFIELD) {
-		Value r = c->facts[INS_A(w)];
+		const Value *r = &c->facts[INS_A(w)];
 		uint32_t f = *pc++;
-		PUSH(r.tag == V_REC ? r.as.r->f[f] : r);
+		PUSH(r->tag == V_REC ? r->as.r->f[f] : *r);
 		VMBREAK;
 	}
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
-		if (c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN) {
+		if (MEMO_HIT(d)) {
 			a = c->memo[d];
 		} else {
 			SAVE_TOP();
@@ -1107,7 +1152,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			VMBREAK;
 		}
 		bool eq = equal(c, AT_PC(), a, b);
-		TOP() = val_bool(INS_OP(w) == OP_EQ ? eq : !eq);
+		TOP() = val_bool(INS_RAW(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
 	}
 	/* EQK: the top = K[A], a known constant (`size = sme`, `t = 6`). */
@@ -1133,9 +1178,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int r;
 		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
-		else
+		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
-		OpCode op = INS_OP(w);
+		unsigned op = INS_RAW(w);
 		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
 		VMBREAK;
 	}
@@ -1149,9 +1194,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int r;
 		if (ar_same_scale(a, b))
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
-		else
+		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
-		TOP() = val_bool(INS_OP(w) == OP_GEK ? r >= 0 : r < 0);
+		TOP() = val_bool(INS_RAW(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
 	}
 	/* NOT: Kleene negation: not unknown is unknown. */
@@ -1179,7 +1224,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	/* JUMP: to A; a backward jump is where an interrupt is noticed. */
 	VMCASE(JUMP)
-		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+		if (INTERRUPTED())
 			goto interrupted;
 		JUMPTO(INS_A(w));
 		VMBREAK;
@@ -1221,7 +1266,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		budget -= b.as.l->len;
 		if (budget < 0)
 			goto steps_exceeded;
-		TOP() = ar_in(a, b.as.l);
+		/* a plain member is in the list or not: no unknown item can decide */
+		TOP() = a.tag == V_ENUM && !a.big ? val_bool(ar_in_place(a, b.as.l)) : ar_in(a, b.as.l);
 		VMBREAK;
 	}
 	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
@@ -1304,7 +1350,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		} else {
 			JUMPTO(to);
 		}
-		if (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+		if (INTERRUPTED())
 			goto interrupted;
 		VMBREAK;
 	}
@@ -1378,7 +1424,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * or pushes unknown and jumps past the bodies. */
 	VMCASE(PICK) {
 		const CaseTab *t = ch->cases[INS_A(w)];
-		int to = pick_target(c, AT_PC(), t, L, &a);
+		int to = pick_to(c, AT_PC(), t, L, &a);
 		if (to < 0) {
 			PUSH(a);
 			to = t->end;
@@ -1413,6 +1459,83 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* ERROR: a runtime error with the message K[A]. */
 	VMCASE(ERROR)
 		FAIL(ST_RUNTIME, "%s", K[INS_A(w)].as.s->data);
+	/* The superinstructions (opcodes.h): the whole sequence where its
+	 * common case holds and the steps suffice, charging one step for each
+	 * instruction after the first; else the first instruction alone, and
+	 * the others after it as they stand. */
+#define FUSED_STEPS(n, first)                                                          \
+	do {                                                                           \
+		if (__builtin_expect(budget < (n), 0))                                 \
+			goto op_##first;                                               \
+		budget -= (n);                                                         \
+	} while (0)
+	/* LOCAL_EQK_IFTEST: LOCAL A; EQK K; IFTEST T; JUMP (`if t = 6 then`)
+	 * where the local compares in place: true goes on past the JUMP,
+	 * false to T. */
+	VMCASE(LOCAL_EQK_IFTEST) {
+		const Value *x = &L[INS_A(w)], *k = &K[INS_A(pc[0])];
+		if (!ar_equal_in_place(*x, *k))
+			goto op_LOCAL;
+		FUSED_STEPS(2, LOCAL);
+		pc = x->as.i == k->as.i ? pc + 3 : code + INS_A(pc[1]);
+		VMBREAK;
+	}
+	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
+	 * true jumps to B, false goes on. */
+	VMCASE(NOT_FILTER)
+		if (TOP().tag != V_BOOL)
+			goto op_NOT;
+		FUSED_STEPS(1, NOT);
+		if (POP().as.i)
+			JUMPTO(pc[1]);
+		else
+			pc += 2;
+		VMBREAK;
+	/* LOCAL_ACC_JUMP: LOCAL A; ACC S K; JUMP T: fold L[A] into the
+	 * accumulator and go round the loop again. */
+	VMCASE(LOCAL_ACC_JUMP) {
+		if (INTERRUPTED())
+			goto op_LOCAL;
+		FUSED_STEPS(2, LOCAL);
+		int s = INS_A(pc[0]), kind = (int)pc[1];
+		pc += 2; /* an error is the ACC's */
+		acc_fold(c, AT_PC(), L, s, kind, L[INS_A(w)]);
+		JUMPTO(INS_A(pc[0]));
+		VMBREAK;
+	}
+	/* FACTFIELD_JUMP: FACTFIELD A B; JUMP T. */
+	VMCASE(FACTFIELD_JUMP) {
+		if (INTERRUPTED())
+			goto op_FACTFIELD;
+		FUSED_STEPS(1, FACTFIELD);
+		const Value *r = &c->facts[INS_A(w)];
+		PUSH(r->tag == V_REC ? r->as.r->f[pc[0]] : *r);
+		JUMPTO(INS_A(pc[1]));
+		VMBREAK;
+	}
+	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
+	 * already (outside explain mode). */
+	VMCASE(FACTFIELD_DECIDE) {
+		int d = INS_A(pc[1]);
+		if (!MEMO_HIT(d) || c->trace)
+			goto op_FACTFIELD;
+		FUSED_STEPS(1, FACTFIELD);
+		const Value *r = &c->facts[INS_A(w)];
+		sp[0] = r->tag == V_REC ? r->as.r->f[pc[0]] : *r;
+		sp[1] = c->memo[d];
+		sp += 2;
+		pc += 2;
+		VMBREAK;
+	}
+	/* JUMP_RETURN: JUMP T where T is a RETURN. */
+	VMCASE(JUMP_RETURN)
+		if (INTERRUPTED())
+			goto op_JUMP;
+		FUSED_STEPS(1, JUMP);
+		c->depth--;
+		STEPS_OUT();
+		return TOP();
+#undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
 		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
@@ -1613,7 +1736,7 @@ void nrt_filter_unknown(Ctx *c, int marker, Value a)
 int nrt_pick(Ctx *c, const Chunk *ch, int pc, int t, int base, int top)
 {
 	Value u;
-	int to = pick_target(c, AT_WORD(ch, pc), ch->cases[t], c->stack + base, &u);
+	int to = pick_to(c, AT_WORD(ch, pc), ch->cases[t], c->stack + base, &u);
 	if (to < 0)
 		c->stack[top] = u;
 	return to;

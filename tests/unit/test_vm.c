@@ -20,6 +20,7 @@
 #include "disasm.h"
 #include "facts.h"
 #include "load.h"
+#include "opcodes.h"
 #include "query.h"
 #include "unit.h"
 
@@ -822,4 +823,131 @@ Test(vm, values_outlive_the_region_chunk_they_came_from)
 	Value v;
 	cr_assert_eq(tu_run(c, "pending", &v), ST_LIMIT);
 	cr_assert_not_null(strstr(c->errmsg, "memory limit of 200 bytes"), "%s", c->errmsg);
+}
+
+/* ------------------------------------------------- superinstructions */
+
+static const char FUSED_RULES[] =
+	"fact company {\n  consulting : bool optional\n  finance : bool optional\n  logistics : bool optional\n"
+	"  region : string optional\n  share : percent optional\n}\n"
+	"param sequence : list of int = [6, 11, 12, 14]\n"
+	"param names : list of string = [\"a\", \"b\", \"c\"]\n"
+	"param floor : percent = 10%\n"
+	"function done(t : int) : bool =\n"
+	"  if t = 6 then company.consulting\n  else if t = 11 then company.finance\n"
+	"  else if t = 12 then company.logistics\n  else false\n"
+	"function label(n : string) : int = if n = \"b\" then 1 else if n = company.region then 2 else 3\n"
+	"decision pending : list of int = [t for t in sequence where not done(t)]\n"
+	"decision labels : list of int = [label(n) for n in names]\n"
+	"decision many : list of int = [i for i in range(1, 40) where not (i = 7)]\n"
+	"decision high : bool = company.share >= floor and company.share < 50.125%\n"
+	"decision level : int = if company.consulting then 1 else 2\n"
+	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n";
+
+static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high", "level", "grant"};
+
+static const char *const FUSED_FACTS[] = {
+	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\"}}",
+	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\"}}",
+	"{\"company\": {}}",
+};
+
+/* Every superinstruction of p's chunks back to its first instruction: the
+ * code as it was before cg_fuse, which the interpreter runs one by one. */
+static void unfuse(Program *p)
+{
+	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
+		Chunk *ch = i < p->ndecls ? p->dchunk[i] : p->fchunk[i - p->ndecls];
+		for (int pc = 0; ch && pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+			ch->code[pc] = INS(INS_OP(ch->code[pc]), INS_A(ch->code[pc]));
+	}
+}
+
+/* How many instructions of p's chunks are marked as superinstruction op. */
+static int count_fused(const Program *p, OpCode op)
+{
+	int n = 0;
+	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
+		const Chunk *ch = i < p->ndecls ? p->dchunk[i] : p->fchunk[i - p->ndecls];
+		for (int pc = 0; ch && pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
+			cr_assert_lt(INS_OP(ch->code[pc]), OP__COUNT, "every word reads as a plain instruction");
+			n += INS_RAW(ch->code[pc]) == (unsigned)op;
+		}
+	}
+	return n;
+}
+
+/* The value of q and the steps spent, or the error and its place. */
+static const char *fused_outcome(Ctx *c, const char *q)
+{
+	Value v;
+	int st = tu_run(c, q, &v);
+	if (st != ST_OK)
+		return xprintf("error %d at %d:%d: %s (%llu steps)", st, c->errloc.line, c->errloc.col, c->errmsg,
+			       (unsigned long long)c->steps);
+	const char *why = v.tag == V_UNKNOWN ? missing(v) : "";
+	return xprintf("%s %s (%llu steps)", fmt_value_str(c->p, v), why, (unsigned long long)c->steps);
+}
+
+Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
+{
+	Program *p = tu_program(FUSED_RULES);
+	cr_expect_geq(count_fused(p, OP_LOCAL_EQK_IFTEST), 3, "if t = 6 / 11 / 12");
+	cr_expect_geq(count_fused(p, OP_NOT_FILTER), 2, "where not ...");
+	cr_expect_geq(count_fused(p, OP_LOCAL_ACC_JUMP), 2, "[t for t in ...]");
+	cr_expect_geq(count_fused(p, OP_FACTFIELD_JUMP), 2, "then company.consulting");
+	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
+	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
+	Buf b = {0};
+	disasm_chunk(p, p->dchunk[prog_find_decl(p, "pending")->index], &b);
+	cr_expect_not_null(strstr(buf_cstr(&b), "LOCAL "), "the listing shows the instructions as written");
+	unfuse(p);
+	cr_expect_eq(count_fused(p, OP_LOCAL_EQK_IFTEST) + count_fused(p, OP_NOT_FILTER) +
+			     count_fused(p, OP_LOCAL_ACC_JUMP) + count_fused(p, OP_FACTFIELD_JUMP) +
+			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE),
+		     0);
+}
+
+/* Each query on each facts under the limits from lim: the same values,
+ * unknowns, errors, places and steps with the superinstructions as
+ * without them. */
+static void fused_same(unsigned long long steps_from, unsigned long long steps_to, size_t bytes_from, size_t bytes_to,
+		       bool interrupt)
+{
+	Program *fused = tu_program(FUSED_RULES), *plain_code = tu_program(FUSED_RULES);
+	unfuse(plain_code);
+	static volatile sig_atomic_t flag = 1;
+	for (size_t f = 0; f < sizeof FUSED_FACTS / sizeof *FUSED_FACTS; f++)
+		for (unsigned long long s = steps_from; s <= steps_to; s++)
+			for (size_t by = bytes_from; by <= bytes_to; by += 8) {
+				Ctx *a = tu_ctx(fused, FUSED_FACTS[f]), *b = tu_ctx(plain_code, FUSED_FACTS[f]);
+				ctx_set_limits(a, s, by);
+				ctx_set_limits(b, s, by);
+				if (interrupt) {
+					ctx_set_interrupt(a, &flag);
+					ctx_set_interrupt(b, &flag);
+				}
+				for (size_t q = 0; q < sizeof FUSED_QUERIES / sizeof *FUSED_QUERIES; q++) {
+					const char *want = fused_outcome(b, FUSED_QUERIES[q]);
+					cr_expect_str_eq(fused_outcome(a, FUSED_QUERIES[q]), want, "facts %zu, %llu steps, %zu bytes, %s",
+							 f, s, by, FUSED_QUERIES[q]);
+				}
+			}
+}
+
+Test(vm, superinstructions_give_what_the_instructions_give)
+{
+	fused_same(VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_BYTES, VM_DEFAULT_MAX_BYTES, false);
+}
+
+Test(vm, superinstructions_stop_at_the_same_step)
+{
+	/* every step limit in turn, so that one runs out inside each sequence */
+	fused_same(1, 200, VM_DEFAULT_MAX_BYTES, VM_DEFAULT_MAX_BYTES, false);
+}
+
+Test(vm, superinstructions_stop_at_the_same_allocation_and_interrupt)
+{
+	fused_same(VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_STEPS, 16, 1200, false);
+	fused_same(VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_BYTES, VM_DEFAULT_MAX_BYTES, true);
 }
