@@ -69,7 +69,7 @@ _Static_assert(sizeof(List) == 16 && sizeof(Rec) == 16 && offsetof(List, len) ==
 	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
 	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
 	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
-	X(context_set_bool_print_errors_to_stderr) X(context_new_unary_op) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call)
+	X(context_set_bool_print_errors_to_stderr) X(context_new_unary_op) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call) X(context_compile_to_file)
 
 static struct {
 #define X(n) __typeof__(gcc_jit_##n) *n;
@@ -467,14 +467,15 @@ static void spend(Gen *g, R n, int word)
 static void charge_block(Gen *g, int k)
 {
 	gcc_jit_block *resume = block(g), *go = block(g);
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, k)), resume, go);
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), resume, go);
 	g->b = resume;
+	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 	steps_out(g);
 	spill(g, g->nl, g->depth[g->pc]);
 	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, g->pc), ci(g, g->depth[g->pc])};
 	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
 	g->b = go;
-	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 }
 
 /* The interrupt flag, where there is one, stops the evaluation here (at
@@ -1297,6 +1298,41 @@ static bool quiet(OpCode op)
 	}
 }
 
+/* n bytes for lists or records, taken as ctx_alloc takes them: carved
+ * from the context's region in place where they fit its chunk and the
+ * memory limit and nothing watches allocations (mem_region_fits), else
+ * through helper h (nrt_alloc, nrt_alloc_all), which counts, fails or
+ * gives NULL where the interpreter would. */
+static R alloc_bytes(Gen *g, int h, int n)
+{
+	Jit *x = g->x;
+	LV p = temp(g, x->t_ptr);
+	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, n)};
+	if ((size_t)n > MEM_REGION_MAX) {
+		set(g, p, call(g, h, 4, args));
+		return rv(p);
+	}
+	long long step = (long long)MEM_REGION_STEP((size_t)n);
+	LV at = CTX(g, region.at, x->t_u64), bytes = CTX(g, bytes, x->t_u64);
+	R room = bin(g, GCC_JIT_BINARY_OP_MINUS, x->t_u64, rv(CTX(g, region.end, x->t_u64)), rv(at));
+	R watched = rv(at_offset(g, J.context_new_rvalue_from_ptr(g->j, x->t_ptr, (void *)&mem_watched), 0, x->t_int));
+	R under = cmp(g, GCC_JIT_COMPARISON_LE, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(bytes), cl(g, x->t_u64, n)),
+		      rv(CTX(g, max_bytes, x->t_u64)));
+	R fits = both(g, both(g, cmp(g, GCC_JIT_COMPARISON_GE, room, cl(g, x->t_u64, step)), cmp(g, GCC_JIT_COMPARISON_EQ, watched, ci(g, 0))), under);
+	gcc_jit_block *fast = block(g), *slow = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, fits, fast, slow);
+	g->b = fast;
+	set(g, bytes, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(bytes), cl(g, x->t_u64, n)));
+	set(g, p, to_ptr(g, rv(at)));
+	set(g, at, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(at), cl(g, x->t_u64, step)));
+	jump(g, done);
+	g->b = slow;
+	set(g, p, call(g, h, 4, args));
+	jump(g, done);
+	g->b = done;
+	return rv(p);
+}
+
 /* At a list or record made in place: where more follow within the block
  * with only quiet instructions between, the bytes of all of them are taken
  * at once, in one block (nrt_alloc_all), and each is made in its part. */
@@ -1315,8 +1351,7 @@ static void make_group(Gen *g)
 	if (count < 2)
 		return;
 	g->group = temp(g, g->x->t_ptr);
-	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, bytes)};
-	set(g, g->group, call(g, H_ALLOC_ALL, 4, args));
+	set(g, g->group, alloc_bytes(g, H_ALLOC_ALL, bytes));
 	g->group_left = count;
 	g->group_off = 0;
 }
@@ -1327,13 +1362,10 @@ static R alloc_block(Gen *g, int bytes, bool grouped)
 {
 	Jit *x = g->x;
 	LV p = temp(g, x->t_ptr);
-	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, bytes)};
 	if (grouped && !g->group_left)
 		make_group(g);
-	if (!grouped || !g->group_left) {
-		set(g, p, call(g, H_ALLOC, 4, args));
-		return rv(p);
-	}
+	if (!grouped || !g->group_left)
+		return alloc_bytes(g, H_ALLOC, bytes);
 	gcc_jit_block *part = block(g), *own = block(g), *done = block(g);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(g->group), J.context_new_rvalue_from_ptr(g->j, x->t_ptr, NULL)), part,
 				     own);
@@ -1341,7 +1373,7 @@ static R alloc_block(Gen *g, int bytes, bool grouped)
 	set(g, p, byte_address(g, rv(g->group), (size_t)g->group_off));
 	jump(g, done);
 	g->b = own;
-	set(g, p, call(g, H_ALLOC, 4, args));
+	set(g, p, alloc_bytes(g, H_ALLOC, bytes));
 	jump(g, done);
 	g->b = done;
 	g->group_left--;
@@ -2028,6 +2060,10 @@ static void build_body(void *ud)
 		b->why = "no decision or function is covered by the native tier";
 		return;
 	}
+	/* EDICT_JIT_DUMP=FILE: the generated code as assembler, to read it */
+	const char *dump = getenv("EDICT_JIT_DUMP");
+	if (dump && *dump)
+		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
 	b->res = compile_quietly(b->x.j);
 	if (!b->res) {
 		const char *err = J.context_get_first_error(b->x.j);

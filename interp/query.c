@@ -2,6 +2,7 @@
  * query.c - compiling and running queries, tests and checks.
  */
 #include "mem.h"
+#include <stddef.h>
 #include <string.h>
 
 #include "check.h"
@@ -96,33 +97,25 @@ int query_run(Ctx *c, const Query *q, Value *out)
 	return vm_eval_chunk(c, q->plain, out);
 }
 
-/* Queries are handed to the VM this many at a time. */
-#define QUERY_BATCH 16
+/* Explain mode: each query on its own, with its trace. */
+static __attribute__((noinline)) int run_each_traced(Ctx *c, const Query *const *qs, int n, Value *out, int *failed)
+{
+	for (int at = 0; at < n; at++) {
+		int st = query_run(c, qs[at], &out[at]);
+		if (st != ST_OK) {
+			*failed = at;
+			return st;
+		}
+	}
+	return ST_OK;
+}
 
 int query_run_many(Ctx *c, const Query *const *qs, int n, Value *out, int *failed)
 {
-	for (int at = 0; at < n;) {
-		if (c->trace) {
-			int st = query_run(c, qs[at], &out[at]);
-			if (st != ST_OK) {
-				*failed = at;
-				return st;
-			}
-			at++;
-			continue;
-		}
-		VmTask t[QUERY_BATCH];
-		int k = 0;
-		for (; k < QUERY_BATCH && at + k < n; k++)
-			t[k] = qs[at + k]->task;
-		int st = vm_eval_many(c, t, k, out + at, failed);
-		if (st != ST_OK) {
-			*failed += at;
-			return st;
-		}
-		at += k;
-	}
-	return ST_OK;
+	if (__builtin_expect(c->trace, 0))
+		return run_each_traced(c, qs, n, out, failed);
+	/* the tasks as the queries hold them: nothing copied */
+	return vm_eval_many(c, qs, offsetof(Query, task), n, out, failed);
 }
 
 /* ---------------------------------------------------------------- tests */

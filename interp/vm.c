@@ -1567,26 +1567,32 @@ interrupted:
 
 typedef struct Run {
 	Ctx *c;
-	const VmTask *t;
+	const void *at; /* n pointers; the tasks at byte offset off of what they point to */
+	size_t off;
 	int n;
 	int i; /* the task under way */
 	Value *out;
 } Run;
 
+/* The tasks in order.  Between two of them the context is as a decision
+ * leaves it (its frame back to the query's, the status untouched), so only
+ * the stack's top is set again; where one fails, r->i says which. */
 static void run_body(void *ud)
 {
 	Run *r = ud;
 	Ctx *c = r->c;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
-	const VmTask *t = r->t;
-	for (int i = r->i, n = r->n; i < n; i++) {
-		r->i = i; /* where a throw leaves it */
-		c->status = ST_OK;
-		c->frame = c->top_frame;
+	c->status = ST_OK;
+	c->frame = c->top_frame;
+	for (int i = 0, n = r->n; i < n; i++) {
+		const char *obj; /* read as bytes: the array holds a host's own pointer type */
+		memcpy(&obj, (const char *)r->at + sizeof obj * (size_t)i, sizeof obj);
+		const VmTask *t = (const VmTask *)(obj + r->off);
+		r->i = i;
 		c->stack_top = 0;
-		Frame top = {t[i].ch, NULL};
-		r->out[i] = t[i].decl >= 0 ? decide(c, &top, t[i].decl) : exec(c, t[i].ch, 0);
+		Frame top = {t->ch, NULL};
+		r->out[i] = t->decl >= 0 ? decide(c, &top, t->decl) : exec(c, t->ch, 0);
 	}
 }
 
@@ -1594,11 +1600,11 @@ static void run_body(void *ud)
  * the context ready for the next evaluation (no decision left
  * half-decided); out of memory is passed on to the caller's protected
  * call, as it abandons the caller's work too. */
-int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed)
+int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed)
 {
-	Run r = {c, t, n, 0, out};
+	Run r = {c, at, off, n, 0, out};
 	int st = pr_call(run_body, &r);
-	if (st == ST_OK)
+	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
 	*failed = r.i;
 	c->depth = 0;
@@ -1617,7 +1623,8 @@ int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed)
 int vm_eval_chunk(Ctx *c, const Chunk *ch, Value *out)
 {
 	int failed;
-	return vm_eval_many(c, &(VmTask){ch, -1}, 1, out, &failed);
+	const VmTask t = {ch, -1}, *at = &t;
+	return vm_eval_many(c, &at, 0, 1, out, &failed);
 }
 
 int vm_eval_decl(Ctx *c, int decl, Value *out)
@@ -1630,7 +1637,8 @@ int vm_eval_decl(Ctx *c, int decl, Value *out)
 		return ST_OK;
 	}
 	int failed;
-	return vm_eval_many(c, &(VmTask){c->p->dchunk[decl], decl}, 1, out, &failed);
+	const VmTask t = {c->p->dchunk[decl], decl}, *at = &t;
+	return vm_eval_many(c, &at, 0, 1, out, &failed);
 }
 
 /* ---------------------------------------------------- for native code */

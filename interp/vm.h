@@ -28,10 +28,13 @@ typedef struct VmTask {
 	const Chunk *ch;
 	int decl;
 } VmTask;
-/* Evaluate t[0..n) in order under one protected call (one setjmp rather
- * than one a task), out[i] the value of t[i]: ST_OK, or the status of the
+/* Evaluate n tasks in order under one protected call (one setjmp rather
+ * than one a task), out[i] the value of task i: ST_OK, or the status of the
  * first that fails, *failed its index, c->errmsg and c->errloc saying why
- * (the ones after it are not run). */
-int vm_eval_many(Ctx *c, const VmTask *t, int n, Value *out, int *failed);
+ * (the ones after it are not run).  `at` is an array of n pointers (of
+ * any object type) and task i the VmTask at byte offset `off` of the
+ * object the i-th points to: a host's own objects, such as compiled
+ * queries, hold their tasks, so nothing is copied per evaluation. */
+int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed);
 
 #endif

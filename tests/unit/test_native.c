@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "mem.h"
 #include "native.h"
 #include "query.h"
 #include "unit.h"
@@ -272,4 +273,67 @@ Test(native, explanations_use_the_interpreter)
 	Value v;
 	cr_assert_eq(tu_run(c, "priority", &v), ST_OK);
 	cr_assert_gt(c->nev, 0, "the trace was recorded");
+}
+
+/* Lists and records carved from the context's region in place: each
+ * evaluation counts the bytes the interpreter counts and gets values of its
+ * own (evaluated again and again in one context, so that the region has
+ * room and the in-place path is taken, not only the first one's call). */
+Test(native, lists_carved_in_place_count_the_same_bytes)
+{
+	static const char *made[] = {"pending", "steps_made", "plan", "evens", "share_ladder", "[eligible, priority]"};
+	Program *vm = tu_program(RULES), *nat = tu_program(RULES);
+	cr_assert_gt(native_compile(nat, NULL, 0, NULL), 0);
+	for (size_t f = 0; f < sizeof FACTS / sizeof *FACTS; f++) {
+		Ctx *a = tu_ctx(vm, FACTS[f]), *b = tu_ctx(nat, FACTS[f]);
+		for (int round = 0; round < 3; round++)
+			for (size_t q = 0; q < sizeof made / sizeof *made; q++) {
+				vm_reset(a);
+				vm_reset(b);
+				const char *want = outcome(a, made[q]), *got = outcome(b, made[q]);
+				cr_expect_str_eq(got, want, "facts %zu, round %d, %s", f, round, made[q]);
+				cr_expect_eq(b->bytes, a->bytes, "facts %zu, round %d, %s: %zu bytes, not %zu", f, round, made[q], b->bytes,
+					     a->bytes);
+			}
+		if (!mem_stress()) /* in stress mode every object is the collector's own */
+			cr_assert_not_null(b->region.at, "the values came from the context's region");
+	}
+}
+
+/* Several queries under one protected call in machine code, their tasks
+ * read where the queries hold them: the values before a failure, its
+ * index and message as the interpreter gives them, and the context fit
+ * for the next evaluation. */
+Test(native, queries_at_once_as_the_interpreter_runs_them)
+{
+	static const char *texts[] = {"award", "pending", "broken", "priority"};
+	enum { N = sizeof texts / sizeof *texts };
+	Program *p[2] = {tu_program(RULES), tu_program(RULES)};
+	cr_assert_gt(native_compile(p[1], NULL, 0, NULL), 0);
+	const char *got[2][N + 2];
+	for (int t = 0; t < 2; t++) {
+		Query *qs[N];
+		for (int i = 0; i < N; i++)
+			cr_assert_not_null(qs[i] = query_compile(p[t], texts[i], "--query", diag_new()));
+		Ctx *c = tu_ctx(p[t], FACTS[0]);
+		vm_reset(c);
+		Value v[N] = {0};
+		int failed = -1;
+		cr_assert_eq(query_run_many(c, (const Query *const *)qs, N, v, &failed), ST_RUNTIME);
+		cr_assert_eq(failed, 2, "the third divides by zero");
+		cr_assert_eq(v[3].tag, 0, "nothing runs after the failure");
+		got[t][0] = fmt_value_str(p[t], v[0]);
+		got[t][1] = fmt_value_str(p[t], v[1]);
+		got[t][2] = xprintf("%d:%d %s", c->errloc.line, c->errloc.col, c->errmsg);
+		cr_assert_eq(query_run_many(c, (const Query *const *)qs + 3, 1, v + 3, &failed), ST_OK, "%s", c->errmsg);
+		got[t][3] = fmt_value_str(p[t], v[3]);
+		vm_reset(c);
+		Query *ok[3] = {qs[3], qs[1], qs[0]};
+		cr_assert_eq(query_run_many(c, (const Query *const *)ok, 3, v, &failed), ST_OK, "%s", c->errmsg);
+		got[t][4] = xprintf("%s %s %s", fmt_value_str(p[t], v[0]), fmt_value_str(p[t], v[1]), fmt_value_str(p[t], v[2]));
+		got[t][5] = xprintf("%llu steps", (unsigned long long)c->steps);
+	}
+	for (int i = 0; i < N + 2; i++)
+		cr_expect_str_eq(got[1][i], got[0][i], "part %d", i);
+	cr_expect_str_eq(got[1][4], "true [11, 12] 30000000 KRW");
 }
