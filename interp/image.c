@@ -186,6 +186,8 @@ typedef struct Wr {
 	PMap node_ix, kid_seen, type_ix; /* per declaration */
 	PMap each_ix; /* per module: its `for each` blocks */
 	int neach;
+	Buf *refs;     /* while a declaration is written: the strings it names, once each */
+	PMap ref_seen;
 	bool failed;   /* a tree too deep to be a checked one */
 	int in_column; /* emitting a column's tree for a cell test */
 } Wr;
@@ -229,9 +231,20 @@ static void str_grow(Wr *w)
 		}
 }
 
-/* A string's reference: 0 for NULL, else its index in the table + 1.
- * Texts with a NUL inside (a source's text) are written with their length
- * and never shared. */
+/* A string's reference, written: 0 for NULL, else its index in the table
+ * + 1; while a declaration is written, also noted among its references. */
+static void put_ref(Wr *w, Buf *out, int ix)
+{
+	put_u(out, (uint64_t)ix + 1);
+	const void *key = (const void *)((uintptr_t)ix + 1);
+	if (w->refs && pm_get(&w->ref_seen, key) < 0) {
+		pm_put(&w->ref_seen, key, 1);
+		put_u(w->refs, (uint64_t)ix + 1);
+	}
+}
+
+/* A string's reference.  Texts with a NUL inside (a source's text) are
+ * written with their length and never shared. */
 static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 {
 	if (!s) {
@@ -245,7 +258,7 @@ static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 		j = str_hash(s, n) & (w->str_cap - 1);
 		for (; w->str_keys[j]; j = (j + 1) & (w->str_cap - 1))
 			if (strcmp(w->str_keys[j], s) == 0) {
-				put_u(out, (uint64_t)w->str_vals[j] + 1);
+				put_ref(w, out, w->str_vals[j]);
 				return;
 			}
 		w->str_keys[j] = s;
@@ -254,7 +267,7 @@ static void put_strn(Wr *w, Buf *out, const char *s, size_t n, bool share)
 	put_u(&w->strs, n);
 	buf_add(&w->strs, s, n);
 	buf_add(&w->strs, "", 1);
-	put_u(out, (uint64_t)w->nstrs++ + 1);
+	put_ref(w, out, w->nstrs++);
 }
 
 static void put_str(Wr *w, Buf *out, const char *s)
@@ -505,22 +518,60 @@ bool image_type_decl(const Decl *d)
 	return d->kind == D_ENUM || (d->kind == D_RECORD && !d->is_table) || d->kind == D_FACT || d->kind == D_DOCUMENT;
 }
 
+/* What a load for some queries does with a declaration (image_choose): a
+ * rule or a type is read when something read names it (an enumeration
+ * also by a member's name), a test never, anything else always (a fact; a
+ * rule in a `for each` block: the block is written with its first rule). */
+static ImageRole decl_role(const Decl *d)
+{
+	if (d->each)
+		return IMAGE_ALWAYS;
+	if (d->kind == D_TEST)
+		return IMAGE_TEST;
+	if (image_named_decl(d))
+		return IMAGE_NAMED;
+	return image_type_decl(d) && d->kind != D_FACT && d->name ? IMAGE_TYPE : IMAGE_ALWAYS;
+}
+
+/* The names a declaration is read by (its own, and an enumeration's
+ * members), their length in bytes first. */
+static void put_names(Wr *w, Buf *b, const Decl *d, ImageRole role)
+{
+	Buf names = {0};
+	if (role == IMAGE_NAMED || role == IMAGE_TYPE) {
+		put_str(w, &names, d->name);
+		for (int i = 0; d->kind == D_ENUM && d->def && i < d->def->nmembers; i++)
+			put_str(w, &names, d->def->members[i]);
+	}
+	put_u(b, names.n);
+	add_buf(b, &names);
+}
+
 /* A declaration with its own nodes and types, its length first, so that a
- * reader can pass over it; a byte before says whether it declares a type. */
+ * reader can pass over it.  Before it: whether it declares a type, its
+ * role (with its name for a named rule) and every string it holds, the
+ * names it may refer to among them. */
 static void put_decl_section(Wr *w, Buf *b, const Decl *d)
 {
 	PMap none = {0};
-	w->node_ix = w->kid_seen = w->type_ix = none;
+	w->node_ix = w->kid_seen = w->type_ix = w->ref_seen = none;
 	w->nodes.n = w->types.n = 0;
 	w->nnodes = w->ntypes = 0;
-	Buf rec = {0}, sec = {0};
+	Buf rec = {0}, sec = {0}, refs = {0};
+	w->refs = &refs;
 	put_decl(w, &rec, d);
+	w->refs = NULL; /* the strings it holds, each once */
 	put_u(&sec, (uint64_t)w->nnodes);
 	add_buf(&sec, &w->nodes);
 	put_u(&sec, (uint64_t)w->ntypes);
 	add_buf(&sec, &w->types);
 	add_buf(&sec, &rec);
 	put_u(b, image_type_decl(d));
+	ImageRole role = decl_role(d);
+	put_u(b, role);
+	put_names(w, b, d, role);
+	put_u(b, refs.n);
+	add_buf(b, &refs);
 	put_u(b, sec.n);
 	add_buf(b, &sec);
 }
@@ -596,7 +647,7 @@ void image_seal(char *data, size_t len)
 	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, len - IMAGE_HEADER_BYTES), 8);
 }
 
-char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len)
+char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, size_t *len)
 {
 	Wr w = {0};
 	Buf files = {0};
@@ -608,6 +659,7 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 		sha256_add(&all, mods[i]->src->path, strlen(mods[i]->src->path) + 1);
 		sha256_add(&all, mods[i]->src->text, mods[i]->src->len);
 	}
+	put_u(&files, clean);
 	put_u(&w.mods, (uint64_t)nmods);
 	for (int i = 0; i < nmods; i++)
 		put_module(&w, &w.mods, mods[i], i);
@@ -635,12 +687,13 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len
 struct Image {
 	const unsigned char *data;
 	size_t len;
-	const char **strs;
-	size_t *str_lens;
+	uint32_t *str_off, *str_len; /* each string's offset in data and its length (IMAGE_MAX_BYTES < 4 GiB) */
 	int nstrs;
 	ImageFile *files;
 	int nfiles;
+	bool clean; /* written from rules that loaded without a diagnostic */
 	size_t *mod_off, *mod_len; /* each module's bytes */
+	size_t *decls_off;         /* where each module's declarations begin, once its outline is read; else 0 */
 };
 
 typedef struct Rd {
@@ -736,7 +789,7 @@ static int rd_count(Rd *r)
 static const char *rd_str(Rd *r)
 {
 	uint64_t v = rd_max(r, (uint64_t)r->img->nstrs);
-	return v ? r->img->strs[v - 1] : NULL;
+	return v ? (const char *)r->img->data + r->img->str_off[v - 1] : NULL;
 }
 
 static Loc rd_loc(Rd *r)
@@ -1223,10 +1276,52 @@ static Rd module_reader(const Image *img, int i)
 bool image_outline(const Image *img, int i, Outline *o)
 {
 	Rd r = module_reader(img, i);
-	return rd_outline(&r, o) != NULL;
+	if (!rd_outline(&r, o))
+		return false;
+	img->decls_off[i] = (size_t)(r.p - img->data);
+	return true;
 }
 
-Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err)
+/* Bytes of an image from p to end. */
+typedef struct Run {
+	const unsigned char *p, *end;
+} Run;
+
+/* What comes before a declaration's section (put_decl_section); r is left
+ * at the section.  The names and the strings it holds are passed over,
+ * read only by image_choose. */
+typedef struct DeclHead {
+	bool type;
+	ImageRole role;
+	Run names, refs; /* the names it is read by, the strings it holds */
+	size_t len;
+} DeclHead;
+
+/* A run of bytes of the length before it (r left after it). */
+static Run rd_run(Rd *r)
+{
+	uint64_t n = rd_u(r);
+	if (n > (uint64_t)(r->end - r->p))
+		rd_fail(r, "a declaration in it runs past its end");
+	Run run = {r->p, r->p + (r->err ? 0 : n)};
+	r->p = run.end;
+	return run;
+}
+
+static bool rd_decl_head(Rd *r, DeclHead *h)
+{
+	h->type = rd_bool(r);
+	h->role = (ImageRole)rd_max(r, IMAGE_TYPE);
+	h->names = rd_run(r);
+	h->refs = rd_run(r);
+	uint64_t len = rd_u(r);
+	if (len > (uint64_t)(r->end - r->p))
+		rd_fail(r, "a declaration in it runs past its end");
+	h->len = (size_t)len;
+	return !r->err;
+}
+
+Module *image_module(const Image *img, int i, bool types_only, const unsigned char *keep, Diags *d, const char **err)
 {
 	Rd r = module_reader(img, i);
 	Each **eaches = NULL;
@@ -1238,14 +1333,13 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 	int n = rd_count(&r);
 	m = r.err ? NULL : m;
 	for (int k = 0; k < n && m; k++) {
-		bool type = rd_bool(&r);
-		uint64_t len = rd_u(&r);
-		if (len > (uint64_t)(r.end - r.p))
-			rd_fail(&r, "a declaration in it runs past its end");
-		else if (types_only && !type)
-			r.p += len;
+		DeclHead h;
+		if (!rd_decl_head(&r, &h))
+			;
+		else if ((types_only && !h.type) || (keep && !keep[k]))
+			r.p += h.len;
 		else
-			AST_PUSH(m->decls, m->ndecls, rd_decl(&r, m, (size_t)len));
+			AST_PUSH(m->decls, m->ndecls, rd_decl(&r, m, h.len));
 		if (r.err)
 			m = NULL;
 	}
@@ -1259,18 +1353,183 @@ Module *image_module(const Image *img, int i, bool types_only, Diags *d, const c
 	return m;
 }
 
+/* ------------------------------------------------ choosing declarations */
+
+/* A declaration a load for some queries may read: of a module they reach,
+ * or a type of another. */
+typedef struct Entry {
+	uint32_t names, names_end, refs, refs_end; /* DeclHead's runs, as offsets in the image */
+	int mod, k;
+	bool named; /* a rule: a query may name it */
+} Entry;
+
+/* One of the names an entry is read by. */
+typedef struct Link {
+	int entry, next; /* the next link of the same name, or -1 */
+} Link;
+
+typedef struct Choice {
+	const Image *img;
+	Entry *e;
+	int n;
+	Link *links;
+	int nlinks;
+	PMap by_name; /* a name (its string in the image) -> its first link */
+	unsigned char *kept;
+	int *todo, ntodo;
+} Choice;
+
+static void keep_entry(Choice *c, int k)
+{
+	if (!c->kept[k]) {
+		c->kept[k] = 1;
+		c->todo[c->ntodo++] = k;
+	}
+}
+
+/* A reader of the strings from offset p to end. */
+static Rd strings_reader(const Choice *c, uint32_t p, uint32_t end)
+{
+	Rd r = {c->img->data + p, c->img->data + end, NULL, c->img, NULL, 0, NULL, 0};
+	return r;
+}
+
+/* Keep every rule called name (a text from outside); whether there is one. */
+static bool keep_called(Choice *c, const char *name)
+{
+	bool found = false;
+	for (int k = 0; k < c->n; k++) {
+		Rd r = strings_reader(c, c->e[k].names, c->e[k].names_end);
+		const char *s = c->e[k].named ? rd_str(&r) : NULL;
+		if (s && strcmp(s, name) == 0) {
+			keep_entry(c, k);
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* Where module i's declarations begin (its outline read once). */
+static Rd decls_reader(const Image *img, int i)
+{
+	Outline o;
+	Rd r = module_reader(img, i);
+	if (!img->decls_off[i] && !image_outline(img, i, &o))
+		rd_fail(&r, "a module's outline is damaged");
+	else
+		r.p = img->data + img->decls_off[i];
+	return r;
+}
+
+/* The entries of module i (every declaration of a module in whole, the
+ * types of another) into c, which has room for them; false when damaged. */
+static bool read_heads(Choice *c, int i, bool whole)
+{
+	Rd r = decls_reader(c->img, i);
+	int n = rd_count(&r);
+	for (int k = 0; k < n && !r.err; k++) {
+		DeclHead h;
+		if (!rd_decl_head(&r, &h))
+			break;
+		r.p += h.len;
+		if (!whole && !h.type)
+			continue;
+		const unsigned char *at = c->img->data;
+		c->e[c->n++] = (Entry){(uint32_t)(h.names.p - at), (uint32_t)(h.names.end - at), (uint32_t)(h.refs.p - at),
+				       (uint32_t)(h.refs.end - at), i, k, whole && h.role == IMAGE_NAMED};
+		if (h.role == IMAGE_ALWAYS) /* of a module read for its types: a fact */
+			keep_entry(c, c->n - 1);
+	}
+	return !r.err;
+}
+
+/* Index every entry by the names it is read by; false when damaged. */
+static bool index_names(Choice *c)
+{
+	for (int k = 0; k < c->n; k++) {
+		Rd r = strings_reader(c, c->e[k].names, c->e[k].names_end);
+		while (r.p < r.end && !r.err) {
+			const char *name = rd_str(&r);
+			Link l = {k, name ? pm_get(&c->by_name, name) : -1};
+			if (name)
+				pm_put(&c->by_name, name, c->nlinks);
+			AST_PUSH(c->links, c->nlinks, l);
+		}
+		if (r.err)
+			return false;
+	}
+	return true;
+}
+
+/* Keep what the kept declarations name, until nothing more is named;
+ * false when a reference is damaged. */
+static bool keep_closure(Choice *c)
+{
+	while (c->ntodo > 0) {
+		const Entry *e = &c->e[c->todo[--c->ntodo]];
+		Rd r = strings_reader(c, e->refs, e->refs_end);
+		while (r.p < r.end && !r.err) {
+			const char *s = rd_str(&r);
+			for (int l = s ? pm_get(&c->by_name, s) : -1; l >= 0; l = c->links[l].next)
+				keep_entry(c, c->links[l].entry);
+		}
+		if (r.err)
+			return false;
+	}
+	return true;
+}
+
+/* Each module's marks, from the entries' (keep[file][k]). */
+static unsigned char **marks(const Choice *c, int nfiles, const int *ndecls)
+{
+	unsigned char **keep = GC_MALLOC(sizeof(unsigned char *) * (size_t)nfiles);
+	for (int i = 0; i < nfiles; i++)
+		if (ndecls[i] >= 0)
+			keep[i] = GC_MALLOC_ATOMIC((size_t)ndecls[i] + 1);
+	for (int k = 0; k < c->n; k++)
+		keep[c->e[k].mod][c->e[k].k] = c->kept[k];
+	return keep;
+}
+
+unsigned char **image_choose(const Image *img, const bool *whole, const char *const *names, int nnames)
+{
+	if (!img->clean)
+		return NULL;
+	Choice c = {.img = img};
+	int *ndecls = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)img->nfiles), room = 1;
+	for (int i = 0; i < img->nfiles; i++) {
+		Rd r = img->files[i].std ? module_reader(img, i) : decls_reader(img, i);
+		ndecls[i] = img->files[i].std ? -1 : rd_count(&r);
+		room += ndecls[i] > 0 ? ndecls[i] : 0;
+		if (r.err)
+			return NULL;
+	}
+	c.e = GC_MALLOC(sizeof(Entry) * (size_t)room);
+	c.kept = GC_MALLOC_ATOMIC((size_t)room);
+	c.todo = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)room);
+	for (int i = 0; i < img->nfiles; i++)
+		if (!img->files[i].std && !read_heads(&c, i, whole[i]))
+			return NULL;
+	if (!index_names(&c))
+		return NULL;
+	for (int q = 0; q < nnames; q++)
+		if (!keep_called(&c, names[q]))
+			return NULL;
+	return keep_closure(&c) ? marks(&c, img->nfiles, ndecls) : NULL;
+}
+
 /* The string table: every entry its length, its bytes and a NUL. */
 static bool rd_strings(Rd *r, Image *img)
 {
 	int n = rd_count(r);
-	img->strs = GC_MALLOC(sizeof(char *) * (size_t)(n + 1));
-	img->str_lens = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
+	img->str_off = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)(n + 1));
+	img->str_len = GC_MALLOC_ATOMIC(sizeof(uint32_t) * (size_t)(n + 1));
 	for (int i = 0; i < n && !r->err; i++) {
 		uint64_t len = rd_u(r);
 		if (len >= (uint64_t)(r->end - r->p) || r->p[len] != 0)
 			return rd_fail(r, "a text in it runs past its end");
-		img->strs[i] = (const char *)r->p;
-		img->str_lens[i] = (size_t)len;
+		img->str_off[i] = (uint32_t)(r->p - img->data);
+		img->str_len[i] = (uint32_t)len;
 		r->p += len + 1;
 	}
 	img->nstrs = n;
@@ -1298,9 +1557,9 @@ static bool rd_files(Rd *r, Image *img)
 		uint64_t t = rd_max(r, (uint64_t)img->nstrs);
 		if (r->err)
 			break;
-		if (!src->path || !t || img->str_lens[t - 1] != f->size)
+		if (!src->path || !t || img->str_len[t - 1] != f->size)
 			return rd_fail(r, "a file in it has no name or not its text");
-		src->text = img->strs[t - 1];
+		src->text = (const char *)img->data + img->str_off[t - 1];
 		src->len = (size_t)f->size;
 		f->src = src;
 	}
@@ -1315,6 +1574,7 @@ static bool rd_module_index(Rd *r, Image *img)
 		return rd_fail(r, "its modules do not match its files");
 	img->mod_off = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
 	img->mod_len = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
+	img->decls_off = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)n);
 	for (int i = 0; i < n && !r->err; i++) {
 		uint64_t len = rd_u(r);
 		if (len > (uint64_t)(r->end - r->p))
@@ -1353,6 +1613,7 @@ Image *image_open(const char *data, size_t len, const char **err)
 		*err = r.err;
 		return NULL;
 	}
+	img->clean = rd_bool(&r);
 	if (!rd_module_index(&r, img)) {
 		*err = r.err;
 		return NULL;
@@ -1369,6 +1630,11 @@ const void *image_bytes(const Image *img, size_t *len)
 int image_nfiles(const Image *img)
 {
 	return img->nfiles;
+}
+
+bool image_clean(const Image *img)
+{
+	return img->clean;
 }
 
 const ImageFile *image_file(const Image *img, int i)

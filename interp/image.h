@@ -11,11 +11,16 @@
  * The format: a header of 96 bytes (the magic "EDICTIMG", the format
  * version, the hash of the edict build that wrote it, the SHA-256 of the
  * sources, the payload's length and checksum), then the payload: a string
- * table, the file table, and the modules, each its outline then its
- * declarations; a declaration holds its own nodes (children before their
- * parents) and record and enum types, its length first, so that a load
- * for some queries reads whole only the modules they reach, and of the
- * others their types, as a load of the files does.  Numbers are LEB128 varints; every
+ * table, the file table (and whether the rules loaded without a
+ * diagnostic), and the modules, each its outline then its declarations; a
+ * declaration holds its own nodes (children before their parents) and
+ * record and enum types, its length first, so that a load for some
+ * queries reads whole only the modules they reach, and of the others their
+ * types, as a load of the files does.  Before each declaration: whether it
+ * declares a type, its role (ImageRole), the names it is read by and the
+ * strings it holds, each run of bytes its length first, so that a load for some queries of an image of rules that loaded
+ * cleanly reads of the modules they reach only the rules they name, what
+ * those name, and so on (image_choose).  Numbers are LEB128 varints; every
  * reference is an index checked against its table, every count against the
  * bytes left, so a damaged or hostile image is refused with a reason and
  * never read out of bounds.
@@ -32,7 +37,7 @@
 #include "parse.h"
 
 #define IMAGE_MAGIC "EDICTIMG"
-#define IMAGE_VERSION 6u
+#define IMAGE_VERSION 7u
 #define IMAGE_HEADER_BYTES 96u
 #define IMAGE_MAX_BYTES ((size_t)256 << 20)
 
@@ -47,15 +52,24 @@ typedef struct ImageFile {
 
 typedef struct Image Image;
 
+/* What a load for some queries does with a declaration (image_choose):
+ * read it always, read a rule when something read names it, never read a
+ * test, read a type (not a fact) when something read names it or, for an
+ * enumeration, one of its members. */
+typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST, IMAGE_TYPE } ImageRole;
+
 /* The image of parsed (not yet checked) modules; stds[i] marks the
- * standard library's.  A GC buffer, its length in *len. */
-char *image_encode(Module *const *mods, const bool *stds, int nmods, size_t *len);
+ * standard library's; clean says they loaded (checked and compiled)
+ * without a single diagnostic.  A GC buffer, its length in *len. */
+char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, size_t *len);
 /* Open an image: header, checksum, strings and files.  NULL with a reason
  * in *err when it is not a valid image of this build. */
 Image *image_open(const char *data, size_t len, const char **err);
 /* The bytes the image was opened on. */
 const void *image_bytes(const Image *img, size_t *len);
 int image_nfiles(const Image *img);
+/* Whether it was written from rules that loaded without a diagnostic. */
+bool image_clean(const Image *img);
 const ImageFile *image_file(const Image *img, int i);
 /* Whether the image's rule files are exactly these paths, in this order,
  * and every file (standard modules too) still has the content it had:
@@ -65,9 +79,20 @@ bool image_fresh(const Image *img, const char *const *paths, int npaths);
  * parse_outline finds it in a file; false when it is damaged. */
 bool image_outline(const Image *img, int i, Outline *o);
 /* Module i (that of file i) as the parser built it, or with types_only
- * its type declarations only (as parse_outline_types reads them); its
- * source is registered with d.  NULL with a reason in *err when damaged. */
-Module *image_module(const Image *img, int i, bool types_only, Diags *d, const char **err);
+ * its type declarations only (as parse_outline_types reads them), or with
+ * keep (from image_choose) the declarations it marks; its source is
+ * registered with d.  NULL with a reason in *err when damaged. */
+Module *image_module(const Image *img, int i, bool types_only, const unsigned char *keep, Diags *d,
+		     const char **err);
+/* For a load of the rules called names (each by its last part), of the
+ * modules marked in whole (indexed by file) and the types of the others:
+ * which of each rule module's declarations it needs (keep[file][k]): the
+ * rules of those names, what they name, and so on; every fact, and every
+ * declaration of the modules in whole that is no rule, type or test; the
+ * types all these name.  NULL where the image cannot tell: it was not
+ * written from rules that loaded without a diagnostic (then a part left
+ * out could hide a message), or a name is no rule of those modules. */
+unsigned char **image_choose(const Image *img, const bool *whole, const char *const *names, int nnames);
 /* The declarations a types-only module keeps, and those whose names an
  * outline lists. */
 bool image_type_decl(const Decl *d);

@@ -95,20 +95,55 @@ static bool *reached(const Image *img, const LoadQuery *q, const char **err)
 	return whole;
 }
 
+/* The rule a query names when it is a plain name (`voucher.award`,
+ * `award`): its last part; NULL for anything else. */
+static const char *plain_name(const char *q)
+{
+	const char *last = q;
+	for (const char *s = q;; s++) {
+		bool start = s == last;
+		if (*s == '.' || !*s) {
+			if (start)
+				return NULL;
+			if (!*s)
+				return last;
+			last = s + 1;
+		} else if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			     (!start && *s >= '0' && *s <= '9'))) {
+			return NULL;
+		}
+	}
+}
+
+/* Which declarations of the reached modules queries of plain names need
+ * (image_choose); NULL: all of them. */
+static unsigned char **chosen(const Image *img, const bool *whole, const LoadQuery *q)
+{
+	if (!whole || !q->nqueries)
+		return NULL;
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)q->nqueries);
+	for (int k = 0; k < q->nqueries; k++)
+		if (!(names[k] = plain_name(q->queries[k])))
+			return NULL;
+	return image_choose(img, whole, names, q->nqueries);
+}
+
 /* The program of an opened image: all of it, or what the queries need:
- * the modules they reach, the others' types, and the standard modules
- * these import (as add_stdlib would find them). */
+ * the modules they reach (of an image of rules that loaded cleanly, what
+ * the queries name in them, and so on), the others' types, and the
+ * standard modules these import (as add_stdlib would find them). */
 static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, const char **err)
 {
 	int n = image_nfiles(img), m = 0;
 	bool *whole = reached(img, q, err);
+	unsigned char **keep = chosen(img, whole, q);
 	Module **out = NULL;
 	const Source **reforms = NULL; /* kept apart, as a load of the files keeps them */
 	int nreforms = 0;
 	for (int i = 0; whole && i < n; i++) {
 		if (image_file(img, i)->std && q->nqueries)
 			continue;
-		Module *mod = image_module(img, i, !whole[i], d, err);
+		Module *mod = image_module(img, i, !whole[i], keep ? keep[i] : NULL, d, err);
 		if (!mod)
 			return NULL;
 		if (mod->is_reform)
@@ -122,7 +157,7 @@ static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, cons
 			Outline o;
 			if (!image_file(img, i)->std || whole[i] || !image_outline(img, i, &o) || !imports(out, m, o.module))
 				continue;
-			Module *mod = image_module(img, i, false, d, err);
+			Module *mod = image_module(img, i, false, NULL, d, err);
 			if (!mod)
 				return NULL;
 			whole[i] = more = true;
@@ -294,7 +329,7 @@ static bool write_whole(const char *path, const char *data, size_t len)
 
 /* The image of these sources (names: their module names), or NULL when
  * any of them has a diagnostic: only a clean parse is worth keeping. */
-static char *encode_sources(Source *const *srcs, const char *const *names, int n, size_t *len)
+static char *encode_sources(Source *const *srcs, const char *const *names, int n, bool clean, size_t *len)
 {
 	Diags *d = diag_new();
 	Module **mods = NULL;
@@ -314,7 +349,7 @@ static char *encode_sources(Source *const *srcs, const char *const *names, int n
 	bool *std = GC_MALLOC_ATOMIC((size_t)nmods + 1);
 	for (int i = 0; i < nmods; i++)
 		std[i] = i >= nrules;
-	return image_encode(mods, std, nmods, len);
+	return image_encode(mods, std, nmods, clean, len);
 }
 
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n)
@@ -322,7 +357,7 @@ void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, 
 	const char *path = cache_file(paths, npaths);
 	size_t len;
 	char *data;
-	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, &len)) != NULL)
+	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, false, &len)) != NULL)
 		(void)write_whole(path, data, len);
 }
 
@@ -354,7 +389,7 @@ bool load_compile_image(const char *const *paths, int npaths, const char *out, D
 	if (!p || d->nerrors)
 		return false;
 	size_t len;
-	char *data = encode_sources(srcs, names, n, &len);
+	char *data = encode_sources(srcs, names, n, d->n == 0, &len);
 	Loc l = {out, 0, 0, 0, 0};
 	if (!data) {
 		diag_add(d, SEV_ERROR, l, "the rules changed while they were compiled; compile them again");

@@ -50,9 +50,10 @@ bool mem_stress(void)
 }
 
 /* Holding collections, on this thread: how deep, how much was allocated
- * meanwhile, and whether that passed MEM_HOLD_MAX and let them run again. */
+ * meanwhile, and whether that passed held_max (MEM_HOLD_MAX, or less:
+ * mem_hold_for) and let them run again. */
 static __thread int held;
-static __thread size_t held_bytes;
+static __thread size_t held_bytes, held_max;
 static __thread int held_cut;
 /* The arena (below) of this thread's load: [atomic] the next object's
  * header and the chunk's end.  The collector does not see these (thread
@@ -68,6 +69,7 @@ void mem_hold_collections(void)
 		return;
 	if (held++ == 0) {
 		held_bytes = 0;
+		held_max = MEM_HOLD_MAX;
 		held_cut = 0;
 		/* first the collection the collector would make at its next
 		 * allocation (it collects once a third of the heap has been
@@ -100,12 +102,18 @@ void mem_expect(size_t bytes)
 		arena_expected = bytes;
 }
 
-/* A load that allocates more than MEM_HOLD_MAX (a huge or hostile rule set)
+void mem_hold_for(size_t bytes)
+{
+	if (held && held_bytes + bytes < held_max)
+		held_max = held_bytes + bytes;
+}
+
+/* A load that allocates more than held_max (a huge or hostile rule set)
  * lets the collector run again, so memory stays bounded by what is live. */
 static void held_alloc(size_t n)
 {
 	held_bytes += n;
-	if (held_bytes > MEM_HOLD_MAX && !held_cut) {
+	if (held_bytes > held_max && !held_cut) {
 		for (int i = 0; i < held; i++)
 			GC_enable();
 		held_cut = 1;

@@ -117,6 +117,10 @@ bool mem_stress(void);
 #define MEM_HOLD_MAX ((size_t)256 << 20)
 void mem_hold_collections(void);
 void mem_release_collections(void);
+/* While this thread holds collections: let them run again once it has
+ * allocated more than bytes from now on (if that comes before
+ * MEM_HOLD_MAX), until the outermost hold ends. */
+void mem_hold_for(size_t bytes);
 /* What the load holding collections on this thread expects to allocate
  * still (an estimate, from the size of its rule text): one that will pass
  * the few MB after which its objects come from large chunks on huge pages

@@ -35,6 +35,27 @@ static void evaluate(const Program *p)
 	}
 }
 
+/* A load for the first rule of the image: the declarations image_choose
+ * picks, read. */
+static void choose_and_read(const Image *img, Diags *d)
+{
+	int n = image_nfiles(img);
+	bool *all = GC_MALLOC_ATOMIC((size_t)n + 1);
+	const char *name = NULL;
+	for (int i = 0; i < n; i++) {
+		Outline o;
+		all[i] = true;
+		if (!name && image_outline(img, i, &o) && o.nnames)
+			name = o.names[0];
+	}
+	unsigned char **keep = name ? image_choose(img, all, &name, 1) : NULL;
+	for (int i = 0; keep && i < n; i++) {
+		const char *err = NULL;
+		if (!image_module(img, i, false, keep[i], d, &err))
+			FUZZ_ASSERT(err != NULL);
+	}
+}
+
 static void one_input(void *ud)
 {
 	const FuzzInput *in = ud;
@@ -49,11 +70,12 @@ static void one_input(void *ud)
 	int n = image_nfiles(img);
 	Module **mods = GC_MALLOC(sizeof(Module *) * (size_t)(n + 1));
 	Diags *d = diag_new();
+	choose_and_read(img, d);
 	for (int i = 0; i < n; i++) {
 		Outline o;
 		bool outline = image_outline(img, i, &o);
-		(void)image_module(img, i, true, d, &err);
-		mods[i] = image_module(img, i, false, d, &err);
+		(void)image_module(img, i, true, NULL, d, &err);
+		mods[i] = image_module(img, i, false, NULL, d, &err);
 		if (!mods[i]) {
 			FUZZ_ASSERT(err != NULL);
 			return;

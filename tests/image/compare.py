@@ -12,9 +12,13 @@ every company of examples/companies, and for examples/law (scales, facts
 over time, enumerations carrying values, requirements, functions with
 cases) `edict eval` of tests/image/law-facts.json on two dates, as text,
 as JSON, with explanations and for one query, and of facts that break its
-requirement: standard output, standard error and exit
-status must be the same, byte for byte.
+requirement; and for both, every public decision as a query of its own
+(from an image, a query of a plain name reads only the rules it names,
+what those name, and so on), two queries at once and a misspelt one:
+standard output, standard error and exit status must be the same, byte
+for byte.
 """
+import json
 import argparse
 import glob
 import os
@@ -30,6 +34,19 @@ def run(edict, *args):
     env = dict(os.environ, NO_COLOR="1", TZ="UTC", EDICT_CACHE="off")
     r = subprocess.run([edict] + list(args), cwd=ROOT, capture_output=True, env=env, timeout=120)
     return r.returncode, r.stdout, r.stderr
+
+
+def query_pairs(edict, rules, image, facts, day):
+    """Each public decision of the rule set as a query of its own, two at
+    once, and a misspelt one, from the files and from the image."""
+    common = ["--facts", facts, "--as-of", day]
+    rc, out, _ = run(edict, "eval", image, "--json", *common)
+    names = sorted(json.loads(out)["decisions"]) if rc == 0 else []
+    queries = [["--query", n] for n in names]
+    if len(names) >= 2:
+        queries.append(["--query", names[0], "--query", names[-1]])
+        queries.append(["--query", names[0] + "x", "--explain"])
+    return [(["eval", rules] + common + q, ["eval", image] + common + q) for q in queries]
 
 
 def main():
@@ -51,6 +68,8 @@ def main():
                     for opt in ([], ["--json"], ["--explain"], ["--query", "voucher.award"]):
                         pairs.append((["eval", rules, "--facts", facts, "--as-of", "2026-12-01"] + opt,
                                       ["eval", image, "--facts", facts, "--as-of", "2026-12-01"] + opt))
+                    if facts.endswith("cosmetics_sme_exactly_10pct.json"):
+                        pairs += query_pairs(edict, rules, image, facts, "2026-12-01")
             if rules == "examples/law":
                 facts = os.path.join(ROOT, "tests/image/law-facts.json")
                 for day in ("2025-05-20", "2026-03-01"):
@@ -61,6 +80,7 @@ def main():
                 # facts that break a requirement: the same refusal, naming the same place
                 broken = ["--facts", os.path.join(ROOT, "tests/image/law-facts-inconsistent.json"), "--as-of", "2026-03-01"]
                 pairs.append((["eval", rules] + broken, ["eval", image] + broken))
+                pairs += query_pairs(edict, rules, image, facts, "2026-03-01")
             for files, img in pairs:
                 compared += 1
                 a, b = run(edict, *files), run(edict, *img)

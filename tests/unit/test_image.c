@@ -121,6 +121,10 @@ static void write_rules(void)
 		"\n"
 		"decision recent : bool = match earner.prior { most_recent(d) => d > 2024-01-01, none => false, }\n"
 		"\n"
+		"enum filing = paper | online\n"
+		"\n"
+		"decision web : bool = online in [online, paper]\n"
+		"\n"
 		"test \"a small earner\" {\n"
 		"  as of 2025-05-20\n"
 		"  given earner.income = 15_000_000 KRW\n"
@@ -161,7 +165,7 @@ static Module **decode(const Image *img, const char **err)
 			*err = "outline";
 			return NULL;
 		}
-		if (!(mods[i] = image_module(img, i, false, diag_new(), err)))
+		if (!(mods[i] = image_module(img, i, false, NULL, diag_new(), err)))
 			return NULL;
 	}
 	return mods;
@@ -182,7 +186,7 @@ Test(image, written_again_gives_the_same_bytes)
 	for (int i = 0; i < n; i++)
 		std[i] = image_file(img, i)->std;
 	size_t len2;
-	char *again = image_encode(mods, std, n, &len2);
+	char *again = image_encode(mods, std, n, image_clean(img), &len2);
 	cr_assert_eq(len2, len);
 	cr_assert(memcmp(again, data, len) == 0);
 }
@@ -279,23 +283,31 @@ static const char *damage(Module *const *mods, int n, int k)
 	return NULL;
 }
 
+/* The image in data with damage k, sealed (its checksum matches); the
+ * reason a reader gives in *why. */
+static char *damaged(const char *data, size_t len, int k, const char **why, size_t *len2)
+{
+	const char *err = NULL;
+	Image *img = image_open(data, len, &err);
+	cr_assert_not_null(img, "%s", err);
+	int n = image_nfiles(img);
+	Module **mods = decode(img, &err);
+	cr_assert_not_null(mods, "%s", err);
+	bool *std = GC_MALLOC_ATOMIC((size_t)n);
+	for (int i = 0; i < n; i++)
+		std[i] = image_file(img, i)->std;
+	*why = damage(mods, n, k);
+	return image_encode(mods, std, n, image_clean(img), len2);
+}
+
 Test(image, a_function_scale_or_dated_values_the_parser_never_makes_is_refused)
 {
 	size_t len;
 	char *data = compile_rules(&len);
 	for (int k = 0; k < 6; k++) {
-		const char *err = NULL;
-		Image *img = image_open(data, len, &err);
-		cr_assert_not_null(img, "%s", err);
-		int n = image_nfiles(img);
-		Module **mods = decode(img, &err);
-		cr_assert_not_null(mods, "%s", err);
-		bool *std = GC_MALLOC_ATOMIC((size_t)n);
-		for (int i = 0; i < n; i++)
-			std[i] = image_file(img, i)->std;
-		const char *why = damage(mods, n, k);
+		const char *why;
 		size_t len2;
-		char *bad = image_encode(mods, std, n, &len2);
+		char *bad = damaged(data, len, k, &why, &len2);
 		const char *got = refusal(bad, len2);
 		cr_assert(got && strstr(got, why), "damage %d: refused with '%s', not '%s'", k, got ? got : "(read)", why);
 	}
@@ -351,6 +363,170 @@ Test(image, changed_bytes_never_crash)
 		else
 			cr_assert_not_null(err);
 	}
+}
+
+/* Whether the program holds a declaration of that name and kind. */
+static bool holds(const Program *p, const char *name, DeclKind kind)
+{
+	for (int i = 0; i < p->nmods; i++)
+		for (int j = 0; j < p->mods[i]->ndecls; j++) {
+			const Decl *d = p->mods[i]->decls[j];
+			if (d->kind == kind && (!name || (d->name && strcmp(d->name, name) == 0)))
+				return true;
+		}
+	return false;
+}
+
+static Program *load_for(const char *path, const char *query, Diags *d)
+{
+	return load_image(path, (const char *const[]){query}, 1, d);
+}
+
+Test(image, a_query_of_a_name_reads_the_rules_it_names_what_they_name_and_their_types)
+{
+	size_t len;
+	compile_rules(&len);
+	Diags *d = diag_new();
+	Program *p = load_for("rules.edc", "voucher.award", d);
+	cr_assert(p && d->n == 0, "%s", d->n ? d->items[0].msg : "no program");
+	/* award names eligible and cap; nothing names band, bands or priority_share */
+	cr_assert(holds(p, "award", D_DECISION) && holds(p, "eligible", D_DECISION) && holds(p, "cap", D_PARAM));
+	cr_assert(!holds(p, "band", D_TABLE) && !holds(p, "bands", D_DECISION) && !holds(p, "priority_share", D_PARAM));
+	cr_assert(!holds(p, NULL, D_TEST));
+	/* every fact, the types and documents these name; no other type, nor
+	 * the requirement of a module read for its types */
+	cr_assert(holds(p, "company", D_FACT) && holds(p, "earner", D_FACT) && holds(p, "prior_sale", D_ENUM));
+	cr_assert(holds(p, "law", D_DOCUMENT) && !holds(p, "filing", D_ENUM));
+	cr_assert(!holds(p, "tax", D_DECISION) && !holds(p, NULL, D_REQUIRE));
+	cr_assert_str_eq(tu_show(tu_ctx(p, facts), "voucher.award"), "50000000 KRW");
+	/* bands names band inside a comprehension; a name without its module */
+	p = load_for("rules.edc", "bands", d);
+	cr_assert(p && d->n == 0 && holds(p, "band", D_TABLE) && !holds(p, "award", D_DECISION));
+	cr_assert_str_eq(tu_show(tu_ctx(p, facts), "voucher.bands"), "[\"mid\"]");
+	/* law's tax names the scale and the function; its requirement is read */
+	p = load_for("rules.edc", "law.tax", d);
+	cr_assert(p && d->n == 0 && holds(p, "tax_scale", D_PARAM) && holds(p, "credit", D_FUNCTION));
+	cr_assert(holds(p, NULL, D_REQUIRE) && !holds(p, "recent", D_DECISION) && !holds(p, "filing", D_ENUM));
+	/* web names its enumeration only by its members */
+	p = load_for("rules.edc", "law.web", d);
+	cr_assert(p && d->n == 0 && holds(p, "filing", D_ENUM));
+}
+
+/* The repository's rule library (this file is tests/unit/test_image.c). */
+static const char *library(void)
+{
+	const char *f = __FILE__;
+	const char *end = strstr(f, "tests/unit/test_image.c");
+	cr_assert(end && f[0] == '/', "built from %s", f);
+	return xprintf("%.*srules/kotra", (int)(end - f), f);
+}
+
+/* Every public decision of the rule library, as a query of its own: what
+ * the image reads loads without a diagnostic (nothing it names is left
+ * out), holds the decision and is less than the whole.  Not under GC
+ * stress (a collection at every allocation of the whole library's
+ * compilation: tens of seconds). */
+Test(image, every_decision_of_the_library_loads_from_what_its_query_reads)
+{
+	if (mem_stress())
+		cr_skip_test("a collection at every allocation");
+	const char *rules[] = {library()};
+	Diags *d = diag_new();
+	cr_assert(load_compile_image(rules, 1, "kotra.edc", d), "%s", d->n ? d->items[0].msg : "?");
+	const Program *all = load_image("kotra.edc", NULL, 0, d);
+	cr_assert(all && d->n == 0);
+	int tried = 0;
+	for (int i = 0; i < all->ndecls; i++) {
+		const Decl *dl = all->decls[i];
+		if (dl->kind == D_PARAM || dl->private_)
+			continue;
+		tried++;
+		d = diag_new();
+		Program *p = load_for("kotra.edc", dl->qname, d);
+		cr_assert(p && d->n == 0, "%s: %s", dl->qname, d->n ? d->items[0].msg : "no program");
+		cr_assert(holds(p, dl->name, dl->kind), "%s", dl->qname);
+		cr_assert_lt(p->ndecls, all->ndecls, "%s: read whole", dl->qname);
+	}
+	cr_assert_gt(tried, 2);
+}
+
+Test(image, a_query_that_is_no_plain_name_or_names_no_rule_reads_the_modules_whole)
+{
+	size_t len;
+	compile_rules(&len);
+	Diags *d = diag_new();
+	Program *p = load_for("rules.edc", "voucher.award + 1 KRW", d);
+	cr_assert(p && d->n == 0 && holds(p, "band", D_TABLE) && holds(p, NULL, D_TEST));
+	p = load_for("rules.edc", "voucher.awrd", d);
+	cr_assert(p && d->n == 0 && holds(p, "band", D_TABLE) && holds(p, "award", D_DECISION));
+}
+
+/* Rules that load with a warning (a quote that no longer says the value,
+ * of a param the query does not name): their image reads a reached module
+ * whole, so a query gives the warnings a load of the files gives. */
+Test(image, an_image_of_rules_with_a_warning_reads_the_modules_a_query_reaches_whole)
+{
+	write_rules();
+	put("rules/voucher.edict",
+		"module voucher\n"
+		"\n"
+		"param cap : money KRW = 50_000_000 KRW\n"
+		"  source law \"Art. 4\": \"up to 40 million KRW\"\n"
+		"\n"
+		"decision award : money KRW = company.asked\n");
+	Diags *d = diag_new();
+	cr_assert(load_compile_image(rule_dir, 1, "rules.edc", d));
+	cr_assert_eq(d->nerrors, 0);
+	cr_assert_eq(d->n, 1, "the stale quote's warning");
+	Diags *from_files = diag_new(), *from_image = diag_new();
+	Program *p = load_paths_for(rule_dir, 1, (const char *const[]){"voucher.award"}, 1, from_files);
+	cr_assert(p && from_files->n == 1);
+	p = load_for("rules.edc", "voucher.award", from_image);
+	cr_assert(p && from_image->n == 1 && holds(p, "cap", D_PARAM));
+	cr_assert_str_eq(from_image->items[0].msg, from_files->items[0].msg);
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* The rules' image with damage k, sealed, written to path. */
+static void write_damaged(int k, const char *path)
+{
+	size_t len, len2;
+	const char *why;
+	char *data = compile_rules(&len);
+	char *bad = damaged(data, len, k, &why, &len2);
+	write_file(path, bad, len2);
+}
+
+/* A damaged declaration a query does not read (law's test) does not stop
+ * it; one it reads (credit, which tax calls) is refused with its reason,
+ * as is the whole image.  (A changed byte anywhere fails the checksum
+ * first: this damage was sealed past it.) */
+Test(image, a_damaged_declaration_is_refused_when_read_and_only_then)
+{
+	write_damaged(4, "test-damaged.edc");
+	Diags *d = diag_new();
+	Program *p = load_for("test-damaged.edc", "law.tax", d);
+	cr_assert(p && d->n == 0, "%s", d->n ? d->items[0].msg : "no program");
+	cr_assert_str_eq(tu_show(tu_ctx(p, "{\"earner\": {\"income\": \"15000000 KRW\", \"share\": {}, \"prior\": \"none\"}}"),
+				 "law.tax"),
+			 "989900 KRW");
+	p = load_image("test-damaged.edc", NULL, 0, d);
+	cr_assert(!p && d->nerrors == 1 && strstr(d->items[0].msg, "a shape the parser never makes"));
+	write_damaged(0, "credit-damaged.edc");
+	d = diag_new();
+	p = load_for("credit-damaged.edc", "law.tax", d);
+	cr_assert(!p && d->nerrors == 1 && strstr(d->items[0].msg, "a function in it has no body"), "%s",
+		  d->n ? d->items[0].msg : "loaded");
+	d = diag_new();
+	p = load_for("credit-damaged.edc", "voucher.award", d);
+	cr_assert(p && d->n == 0, "law is read for its types only");
 }
 
 Test(image, the_cache_writes_an_image_uses_it_and_notices_a_change)

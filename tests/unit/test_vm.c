@@ -877,16 +877,21 @@ static int count_fused(const Program *p, OpCode op)
 	return n;
 }
 
-/* The value of q and the steps spent, or the error and its place. */
-static const char *fused_outcome(Ctx *c, const char *q)
+/* The value of q (with the facts it misses), or the error and its place. */
+static const char *value_or_error(Ctx *c, const char *q)
 {
 	Value v;
 	int st = tu_run(c, q, &v);
 	if (st != ST_OK)
-		return xprintf("error %d at %d:%d: %s (%llu steps)", st, c->errloc.line, c->errloc.col, c->errmsg,
-			       (unsigned long long)c->steps);
-	const char *why = v.tag == V_UNKNOWN ? missing(v) : "";
-	return xprintf("%s %s (%llu steps)", fmt_value_str(c->p, v), why, (unsigned long long)c->steps);
+		return xprintf("error %d at %d:%d: %s", st, c->errloc.line, c->errloc.col, c->errmsg);
+	return xprintf("%s%s%s", fmt_value_str(c->p, v), v.tag == V_UNKNOWN ? " " : "", v.tag == V_UNKNOWN ? missing(v) : "");
+}
+
+/* The value of q and the steps spent, or the error and its place. */
+static const char *fused_outcome(Ctx *c, const char *q)
+{
+	const char *what = value_or_error(c, q);
+	return xprintf("%s (%llu steps)", what, (unsigned long long)c->steps);
 }
 
 Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
@@ -950,4 +955,160 @@ Test(vm, superinstructions_stop_at_the_same_allocation_and_interrupt)
 {
 	fused_same(VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_STEPS, 16, 1200, false);
 	fused_same(VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_STEPS, VM_DEFAULT_MAX_BYTES, VM_DEFAULT_MAX_BYTES, true);
+}
+
+/* ----------------------------------------------------- nested decisions */
+
+/* Decisions that read decisions not yet decided, each in a frame of its
+ * own: values, unknowns, errors and their places, and the limits. */
+static const char NEST_RULES[] =
+	"fact company { staff : int optional  us_staff : int optional  large : bool optional }\n"
+	"param base_rate : int = 3\n"
+	"decision rate : int = base_rate * 2\n"
+	"decision share : decimal = company.us_staff / company.staff\n"
+	"decision big : bool = share > 0.5 and company.large\n"
+	"decision level : int = if big then rate + 1 else rate\n"
+	"decision top : int = level + level + rate\n"
+	"decision names : list of int = [i * level for i in range(1, 3)]\n"
+	"decision doubled : list of int = [i * 2 for i in names]\n";
+
+static const char *const NEST_FACTS[] = {
+	"{\"company\": {\"staff\": 4, \"us_staff\": 3, \"large\": true}}",
+	"{\"company\": {\"staff\": 4}}",
+	"{\"company\": {\"staff\": 0, \"us_staff\": 3, \"large\": true}}",
+};
+
+Test(vm, nested_decisions_give_values_unknowns_and_errors_in_their_place)
+{
+	Program *p = tu_program(NEST_RULES);
+	static const char *const want[][3] = {
+		{"20", "[7, 14, 21]", "[14, 28, 42]"},
+		{"unknown company.large, company.us_staff", "[unknown, unknown, unknown]", "[unknown, unknown, unknown]"},
+		/* the error is the inner decision's, at its division */
+		{"error 4 at 4:28: division by zero", "error 4 at 4:28: division by zero", "error 4 at 4:28: division by zero"},
+	};
+	for (size_t f = 0; f < sizeof NEST_FACTS / sizeof *NEST_FACTS; f++) {
+		Ctx *c = tu_ctx(p, NEST_FACTS[f]);
+		cr_expect_str_eq(value_or_error(c, "top"), want[f][0], "facts %zu", f);
+		cr_expect_str_eq(value_or_error(c, "names"), want[f][1], "facts %zu", f);
+		cr_expect_str_eq(value_or_error(c, "doubled"), want[f][2], "facts %zu", f);
+		cr_expect_str_eq(value_or_error(c, "top"), want[f][0], "facts %zu, again", f);
+	}
+}
+
+/* Decision `from` reads decision `to` where its code read decision `was`:
+ * a circle the checker would have refused, made in the code itself. */
+static void reroute(Program *p, const char *from, const char *was, const char *to)
+{
+	Chunk *ch = p->dchunk[prog_find_decl(p, from)->index];
+	int w = prog_find_decl(p, was)->index, n = 0;
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		if (INS_OP(ch->code[pc]) == OP_DECIDE && INS_A(ch->code[pc]) == w) {
+			ch->code[pc] = INS(OP_DECIDE, prog_find_decl(p, to)->index);
+			n++;
+		}
+	cr_assert_eq(n, 1);
+}
+
+Test(vm, nested_decisions_depending_on_themselves)
+{
+	Program *p = tu_program("decision rate : int = 6\n"
+				"decision loop_a : int = loop_b + 1\n"
+				"decision loop_b : int = loop_c + 1\n"
+				"decision loop_c : int = rate + 1\n");
+	reroute(p, "loop_c", "rate", "loop_a");
+	p->native = NULL; /* machine code, where a run made some, was made from the code as it was */
+	Ctx *c = tu_ctx(p, NULL);
+	/* where it comes round: at loop_c's reading of loop_a */
+	cr_assert_str_eq(value_or_error(c, "loop_a"), "error 4 at 4:25: 't.loop_a' depends on itself");
+	cr_assert_str_eq(value_or_error(c, "loop_b + 1"), "error 4 at 2:25: 't.loop_b' depends on itself");
+	/* nothing is left half-decided */
+	cr_assert_str_eq(value_or_error(c, "rate"), "6");
+	cr_assert_str_eq(value_or_error(c, "loop_a"), "error 4 at 4:25: 't.loop_a' depends on itself");
+}
+
+Test(vm, nested_decisions_stop_at_the_depth_limit)
+{
+	/* n0 reads n1, which reads n2, ... each on its own line */
+	Buf b = {0};
+	int n = VM_MAX_DEPTH + 20;
+	for (int i = 0; i < n - 1; i++)
+		buf_printf(&b, "decision n%d : int = n%d + 1\n", i, i + 1);
+	buf_printf(&b, "decision n%d : int = 0\n", n - 1);
+	Program *p = tu_program(buf_cstr(&b));
+	Ctx *c = tu_ctx(p, NULL);
+	/* the decision one past the limit, at its start */
+	cr_assert_str_eq(value_or_error(c, "n0"), xprintf("error 5 at %d:23: decisions and functions call each other more than %d deep",
+						    VM_MAX_DEPTH + 1, VM_MAX_DEPTH));
+	cr_assert_str_eq(value_or_error(c, "n30"), "189");
+}
+
+/* Lines 2 to 9 of NEST_RULES: the parameter and the decisions. */
+static bool in_a_decision(const Ctx *c, bool inner)
+{
+	return c->errloc.line >= (inner ? 2 : 7) && c->errloc.line <= (inner ? 6 : 9);
+}
+
+Test(vm, nested_decisions_stop_at_every_step)
+{
+	Program *p = tu_program(NEST_RULES);
+	Ctx *c = tu_ctx(p, NEST_FACTS[0]);
+	Value v;
+	cr_assert_eq(tu_run(c, "top", &v), ST_OK);
+	unsigned long long all = c->steps;
+	int inner = 0;
+	for (unsigned long long s = 1; s <= all; s++) {
+		c = tu_ctx(p, NEST_FACTS[0]);
+		ctx_set_limits(c, s, VM_DEFAULT_MAX_BYTES);
+		if (s == all) {
+			cr_assert_str_eq(value_or_error(c, "top"), "20", "%llu steps", s);
+			break;
+		}
+		cr_assert_eq(tu_run(c, "top", &v), ST_LIMIT, "%llu steps", s);
+		cr_assert_str_eq(c->errmsg, ctx_steps_message(c));
+		cr_assert(in_a_decision(c, false) || in_a_decision(c, true), "%llu steps: line %d", s, c->errloc.line);
+		inner += in_a_decision(c, true);
+	}
+	cr_assert_gt(inner, 5, "the limit stops inside the decisions read, in their place");
+}
+
+Test(vm, nested_decisions_stop_at_every_allocation)
+{
+	Program *p = tu_program(NEST_RULES);
+	bool met = false;
+	for (size_t by = 16; by <= 600; by += 8) {
+		Ctx *c = tu_ctx(p, NEST_FACTS[0]);
+		ctx_set_limits(c, VM_DEFAULT_MAX_STEPS, by);
+		Value v;
+		int st = tu_run(c, "doubled", &v);
+		if (st == ST_OK) {
+			cr_assert_str_eq(fmt_value_str(p, v), "[14, 28, 42]", "%zu bytes", by);
+			met = true;
+			continue;
+		}
+		cr_assert(!met, "%zu bytes: a larger limit is enough when a smaller one is", by);
+		cr_assert_eq(st, ST_LIMIT, "%zu bytes: %s", by, c->errmsg);
+		cr_assert_str_eq(c->errmsg, xprintf("this evaluation needs more than the memory limit of %zu bytes", by));
+		cr_assert(c->errloc.line == 8 || c->errloc.line == 9, "%zu bytes: line %d", by, c->errloc.line);
+	}
+	cr_assert(met);
+}
+
+Test(vm, nested_decisions_keep_fact_free_values_and_overrides)
+{
+	Program *p = tu_program(NEST_RULES);
+	Ctx *c = tu_ctx(p, NEST_FACTS[0]);
+	Value v;
+	cr_assert_eq(tu_run(c, "top", &v), ST_OK);
+	unsigned long long first = c->steps;
+	/* rate reads no facts: kept from the first evaluation, it costs no steps now */
+	cr_assert_eq(tu_run(c, "top", &v), ST_OK);
+	cr_assert_str_eq(fmt_value_str(p, v), "20");
+	cr_assert_lt(c->steps, first);
+	vm_override(c, prog_find_decl(p, "level")->index, val_int(10));
+	cr_assert_str_eq(value_or_error(c, "top"), "26");
+	cr_assert_str_eq(value_or_error(c, "names"), "[10, 20, 30]");
+	vm_clear_overrides(c);
+	cr_assert_str_eq(value_or_error(c, "top"), "20");
+	cr_assert_str_eq(value_or_error(c, "names"), "[7, 14, 21]");
 }
