@@ -791,10 +791,12 @@ static void order_scaled(Gen *g, int a, R b0, R b1, LV r, gcc_jit_block *slow, g
 	jump(g, done);
 }
 
-/* The three-way order of slot a and the value b (a slot's or a
- * constant's), both known: in place for one scale or two near ones, else
- * arith.c. */
-static R order(Gen *g, int a, R b0, R b1, R bval)
+static R other_whole(Gen *g, int kidx, int b);
+
+/* The three-way order of slot a and the value b0, b1 (slot b's, or the
+ * constant K[kidx]'s where kidx >= 0), both known: in place for one scale
+ * or two near ones, else arith.c. */
+static R order(Gen *g, int a, R b0, R b1, int kidx, int b)
 {
 	Jit *x = g->x;
 	LV r = temp(g, x->t_int);
@@ -808,7 +810,7 @@ static R order(Gen *g, int a, R b0, R b1, R bval)
 		      cast(g, cmp(g, GCC_JIT_COMPARISON_LT, av, bv), x->t_int)));
 	jump(g, done);
 	g->b = slow;
-	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), bval};
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, kidx, b)};
 	set(g, r, call(g, H_COMPARE, 5, args));
 	jump(g, done);
 	g->b = done;
@@ -845,24 +847,33 @@ static void unknown_first(Gen *g, bool konst, int a, int b, gcc_jit_block *done)
 	g->b = known;
 }
 
-/* The right side of a comparison: the constant K[kidx] or slot b, as its
- * two words and as a whole Value. */
-static void other_side(Gen *g, bool konst, int kidx, int b, R *b0, R *b1, R *whole)
+/* The right side of a comparison: the constant K[kidx] (kidx >= 0) or
+ * slot b, as its two words. */
+static void other_side(Gen *g, int kidx, int b, R *b0, R *b1)
 {
-	if (!konst) {
+	if (kidx < 0) {
 		*b0 = rv(w0(g, b));
 		*b1 = rv(w1(g, b));
-		*whole = rv(slot(g, b));
 		return;
 	}
 	uint64_t w[2];
 	words(g->ch->k[kidx], w);
 	*b0 = cl(g, g->x->t_u64, (long long)w[0]);
 	*b1 = cl(g, g->x->t_u64, (long long)w[1]);
+}
+
+/* The right side as a whole Value, for a helper's call: made in the block
+ * that calls it, so that the fast paths do not store the constant. */
+static R other_whole(Gen *g, int kidx, int b)
+{
+	if (kidx < 0)
+		return rv(slot(g, b));
+	R b0, b1;
+	other_side(g, kidx, b, &b0, &b1);
 	LV kv = temp(g, g->x->t_v);
-	set(g, J.lvalue_access_field(kv, NULL, g->x->w0), *b0);
-	set(g, J.lvalue_access_field(kv, NULL, g->x->w1), *b1);
-	*whole = rv(kv);
+	set(g, J.lvalue_access_field(kv, NULL, g->x->w0), b0);
+	set(g, J.lvalue_access_field(kv, NULL, g->x->w1), b1);
+	return rv(kv);
 }
 
 /* LT, LE, GT, GE (two slots) and GEK, LTK (a slot and a constant). */
@@ -872,9 +883,9 @@ static void emit_compare(Gen *g, OpCode op, int kidx)
 	int a = top(g, konst ? 0 : 1), b = top(g, 0);
 	gcc_jit_block *done = g->at[g->pc + 1];
 	unknown_first(g, konst, a, b, done);
-	R b0, b1, bval;
-	other_side(g, konst, kidx, b, &b0, &b1, &bval);
-	R r = order(g, a, b0, b1, bval);
+	R b0, b1;
+	other_side(g, konst ? kidx : -1, b, &b0, &b1);
+	R r = order(g, a, b0, b1, konst ? kidx : -1, b);
 	set_bool(g, a, cmp(g, order_op(op), r, ci(g, 0)));
 	jump(g, done);
 }
@@ -895,8 +906,8 @@ static void emit_equal(Gen *g, OpCode op, int kidx)
 	gcc_jit_block *done = g->at[g->pc + 1];
 	unknown_first(g, konst, a, b, done);
 	LV eq = temp(g, x->t_int);
-	R b0, b1, bval;
-	other_side(g, konst, kidx, b, &b0, &b1, &bval);
+	R b0, b1;
+	other_side(g, konst ? kidx : -1, b, &b0, &b1);
 	gcc_jit_block *fast = block(g), *slow = block(g), *out = block(g);
 	R same = cmp(g, GCC_JIT_COMPARISON_EQ, rv(w0(g, a)), b0);
 	if (!konst || in_place(g->ch->k[kidx])) {
@@ -914,7 +925,7 @@ static void emit_equal(Gen *g, OpCode op, int kidx)
 	set(g, eq, cast(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), b1), x->t_int));
 	jump(g, out);
 	g->b = slow;
-	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), bval};
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, konst ? kidx : -1, b)};
 	set(g, eq, call(g, H_EQUAL, 5, args));
 	jump(g, out);
 	g->b = out;
