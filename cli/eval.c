@@ -376,7 +376,6 @@ static void eval_body(void *ud)
 	e->status = eval(e->o);
 }
 
-
 int cmd_eval(int argc, char **argv)
 {
 	Opts o;

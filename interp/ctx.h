@@ -137,6 +137,13 @@ static inline void *ctx_alloc(Ctx *c, size_t n, bool atomic)
 	}
 	return ctx_alloc_any(c, n, atomic);
 }
+/* Whether decision d's value is in c->memo[d] without deciding it: decided
+ * in this evaluation (its stamp is the epoch), kept from an earlier one, or
+ * overridden. */
+static inline bool ctx_memo_hit(const Ctx *c, int d)
+{
+	return c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN;
+}
 /* Spend n steps of the step limit and look at the interrupt flag: ST_OK, or
  * ST_LIMIT / ST_INTERRUPTED with the error recorded.  Work that runs long
  * calls it as it goes (builtins over big lists). */

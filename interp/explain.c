@@ -303,7 +303,7 @@ static const char *frame_label(const Ctx *c, int frame)
 	if (r && d->each->over && fact_list(c, d->each->over, &list) && (at = place_in(list, r)))
 		return xprintf("%s%s.%s", prog_node_text(p, d->each->over), at, d->name);
 	for (int i = 0; r && i < p->ndecls; i++)
-		if ((c->stamp[i] == c->epoch || c->state[i] >= DS_OVERRIDDEN) && (at = place_in(c->memo[i], r)))
+		if (ctx_memo_hit(c, i) && (at = place_in(c->memo[i], r)))
 			return xprintf("%s%s.%s", p->decls[i]->qname, at, d->name);
 	Buf b = {0};
 	fmt_value(p, m->member, &b);

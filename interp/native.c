@@ -976,6 +976,10 @@ static bool plain_items(const List *l)
 	return l->len > 0;
 }
 
+/* A value's first word without its currency: what ar_in compares of
+ * members and whole numbers. */
+#define ALL_BUT_CURRENCY (~(uint64_t)0xffff0000)
+
 /* IN over a constant list of plain items (plain_items): a value of their
  * kind (and not big) is in it when one item has its words, its currency
  * apart (what ar_in compares); others go to ar_in. */
@@ -989,8 +993,7 @@ static void in_constant(Gen *g, int a, const List *l)
 	jump(g, done);
 	g->b = known;
 	spend(g, cl(g, x->t_i64, l->len), g->pc); /* a step per item */
-	const uint64_t mask = ~(uint64_t)0xffff0000; /* all but the currency */
-	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)mask));
+	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY));
 	uint64_t w[2];
 	words(l->items[0], w);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xffff)),
@@ -999,7 +1002,7 @@ static void in_constant(Gen *g, int a, const List *l)
 	R found = NULL;
 	for (uint32_t i = 0; i < l->len; i++) {
 		words(l->items[i], w);
-		R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, cl(g, x->t_u64, (long long)(w[0] & mask))),
+		R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, cl(g, x->t_u64, (long long)(w[0] & ALL_BUT_CURRENCY))),
 			      cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), cl(g, x->t_u64, (long long)w[1])));
 		found = found ? bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, found, same) : same;
 	}
@@ -1017,10 +1020,9 @@ static void in_constant(Gen *g, int a, const List *l)
 static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
 {
 	Jit *x = g->x;
-	const uint64_t mask = ~(uint64_t)0xffff0000; /* all but the currency */
 	LV a0 = temp(g, x->t_u64), i = temp(g, x->t_u32), list = temp(g, x->t_ptr);
 	gcc_jit_block *head = block(g), *body = block(g), *next = block(g), *yes = block(g), *no = block(g), *done = g->at[g->pc + 1];
-	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)mask)));
+	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY)));
 	R member = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(a0), cl(g, x->t_u64, 0xffff)), cl(g, x->t_u64, V_ENUM));
 	set(g, list, to_ptr(g, rv(w1(g, b))));
 	set(g, i, J.context_new_rvalue_from_int(g->j, x->t_u32, 0));
@@ -1029,7 +1031,7 @@ static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), rv(at_offset(g, rv(list), offsetof(List, len), x->t_u32))), body, no);
 	g->b = body;
 	LV item = J.context_new_array_access(g->j, NULL, rv(at_offset(g, rv(list), offsetof(List, items), x->t_vp)), rv(i));
-	R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)mask)), rv(a0)),
+	R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY)), rv(a0)),
 		      cmp(g, GCC_JIT_COMPARISON_EQ, rv(J.lvalue_access_field(item, NULL, x->w1)), rv(w1(g, a))));
 	J.block_end_with_conditional(g->b, NULL, same, yes, next);
 	g->b = next;
