@@ -2091,16 +2091,18 @@ static void build_body(void *ud)
 		b->why = "no decision or function is covered by the native tier";
 		return;
 	}
-	/* EDICT_JIT_DUMP=FILE: the generated code as assembler, to read it */
-	const char *dump = getenv("EDICT_JIT_DUMP");
-	if (dump && *dump)
-		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
 	b->res = compile_quietly(b->x.j);
 	if (!b->res) {
 		const char *err = J.context_get_first_error(b->x.j);
 		b->why = xprintf("the compiler failed: %s", err ? err : "no reason given");
 		return;
 	}
+	/* EDICT_JIT_DUMP=FILE: the generated code as assembler, to read it;
+	 * written after the code is made, so that a file it cannot write
+	 * leaves the machine code as it is */
+	const char *dump = getenv("EDICT_JIT_DUMP");
+	if (dump && *dump)
+		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
 	b->done = attach(p, b->res, names);
 	if (b->done)
 		b->res = NULL; /* the program's now */

@@ -9,6 +9,7 @@
  */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -278,6 +279,18 @@ Test(native, compiles_once)
 	int n = native_compile(p, NULL, 0, NULL);
 	cr_assert_gt(n, 0);
 	cr_assert_eq(native_compile(p, NULL, 0, NULL), n, "asking again changes nothing");
+}
+
+Test(native, a_dump_that_cannot_be_written_leaves_the_machine_code)
+{
+	Program *p = tu_program(RULES), *q = tu_program(RULES);
+	int n = native_compile(p, NULL, 0, NULL);
+	cr_assert_gt(n, 0);
+	setenv("EDICT_JIT_DUMP", "/nonexistent-folder/edict.s", 1);
+	const char *why = NULL;
+	int m = native_compile(q, NULL, 0, &why);
+	unsetenv("EDICT_JIT_DUMP");
+	cr_assert_eq(m, n, "as many chunks in machine code as without the dump (%s)", why ? why : "");
 }
 
 Test(native, only_what_the_roots_reach)
