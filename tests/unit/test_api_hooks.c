@@ -121,16 +121,22 @@ static void stream_line(edict_ctx *x, const struct Query *const *qs, long i, boo
 		fmt_json(stream_prog, vals[k], out);
 }
 
-static edict_ctx *stream_ctx(bool recycling, const struct Query **qs)
+/* A context for the stream's rules: interpreted, or with the queries
+ * compiled to machine code (where libgccjit is missing, interpreted too). */
+static edict_ctx *stream_ctx(bool recycling, bool native, const struct Query **qs)
 {
-	static edict_rules *r; /* one rule set for every context, kept */
+	static edict_rules *loaded[2]; /* one rule set of each kind for every context, kept */
 	cr_assert_eq(edict_init(), EDICT_OK);
-	if (!r)
-		cr_assert_eq(edict_load_source("shop.edict", stream_rules, EDICT_NUL_TERMINATED, &r), EDICT_OK, "%s",
-			     edict_rules_report(r));
-	stream_prog = api_program(r);
+	edict_rules **r = &loaded[native];
+	if (!*r) {
+		cr_assert_eq(edict_load_source("shop.edict", stream_rules, EDICT_NUL_TERMINATED, r), EDICT_OK, "%s",
+			     edict_rules_report(*r));
+		if (native)
+			edict_rules_native(*r, stream_queries, NSTREAM);
+	}
+	stream_prog = api_program(*r);
 	edict_ctx *x;
-	cr_assert_eq(edict_ctx_new(r, &x), EDICT_OK);
+	cr_assert_eq(edict_ctx_new(*r, &x), EDICT_OK);
 	if (recycling)
 		cr_assert_eq(api_recycle_facts(x), EDICT_OK);
 	for (int k = 0; k < NSTREAM; k++)
@@ -138,12 +144,13 @@ static edict_ctx *stream_ctx(bool recycling, const struct Query **qs)
 	return x;
 }
 
-/* Document after document, a recycling context gives what a plain one
- * gives, also after an override and across changes of the as-of date. */
-Test(api_hooks, a_recycling_context_answers_as_a_plain_one)
+/* Document after document, a recycling context (run by the interpreter
+ * or by machine code) gives what a plain one gives, also after an override
+ * and across changes of the as-of date. */
+static void answers_as_a_plain_one(bool native)
 {
 	const struct Query *qr[NSTREAM], *qp[NSTREAM];
-	edict_ctx *rec = stream_ctx(true, qr), *plain = stream_ctx(false, qp);
+	edict_ctx *rec = stream_ctx(true, native, qr), *plain = stream_ctx(false, false, qp);
 	Buf a = {0}, b = {0};
 	for (long i = 0; i < 600; i++) {
 		if (i == 300) {
@@ -158,6 +165,16 @@ Test(api_hooks, a_recycling_context_answers_as_a_plain_one)
 	edict_ctx_free(plain);
 }
 
+Test(api_hooks, a_recycling_context_answers_as_a_plain_one)
+{
+	answers_as_a_plain_one(false);
+}
+
+Test(api_hooks, a_recycling_native_context_answers_as_a_plain_one)
+{
+	answers_as_a_plain_one(true);
+}
+
 /* The bound that keeps `edict batch` flat: once running, a recycling
  * context asks the collector for no more memory, however many documents
  * follow (not counted in stress mode, where every object comes from the
@@ -165,7 +182,7 @@ Test(api_hooks, a_recycling_context_answers_as_a_plain_one)
 Test(api_hooks, a_recycling_context_stops_allocating)
 {
 	const struct Query *qs[NSTREAM];
-	edict_ctx *x = stream_ctx(true, qs);
+	edict_ctx *x = stream_ctx(true, false, qs);
 	if (mem_stress())
 		return;
 	Buf out = {0};
