@@ -101,7 +101,9 @@ static const char *stream_doc(long i, bool odd)
 {
 	static char doc[256];
 	const char *size = odd && i % 70 == 69 ? "huge" : i % 3 == 0 ? "large" : "sme";
-	snprintf(doc, sizeof doc, "{\"as_of\": \"2026-%02ld-01\", \"company\": {\"%s\": \"Company %ld\", \"size\": \"%s\", \"us_export_share\": \"%ld%%\"}}",
+	snprintf(doc, sizeof doc,
+		 "{\"as_of\": \"2026-%02ld-01\", \"company\": {\"%s\": \"Company %ld\", \"size\": \"%s\","
+		 " \"us_export_share\": \"%ld%%\"}}",
 		 odd ? 1 + i / 40 % 12 : 1, odd && i % 50 == 49 ? "na\\u006de" : "name", i * 7919, size, i % 30);
 	return doc;
 }
