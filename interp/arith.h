@@ -15,6 +15,9 @@
 #ifndef EDICT_ARITH_H
 #define EDICT_ARITH_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "value.h"
 
 typedef enum ArStatus {
@@ -132,6 +135,24 @@ static inline bool ar_equal_in_place(Value a, Value b)
 	/* a member that carries a value (big) is compared with val_equal */
 	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
 				  (a.tag == V_ENUM && a.aux == b.aux && !a.big && !b.big));
+}
+
+/* A constant that ar_equal_in_place compares with whatever equals it. */
+static inline bool ar_in_place_const(Value k)
+{
+	return ar_equal_in_place(k, k);
+}
+
+/* Whether a and b have one header (type, scale, currency; 8 bytes): with
+ * b an ar_in_place_const, then ar_equal_in_place(a, b) holds, in one test
+ * rather than a test for each kind. */
+_Static_assert(offsetof(Value, as) == sizeof(uint64_t), "a value's header is its first 8 bytes");
+static inline bool ar_same_header(const Value *a, const Value *b)
+{
+	uint64_t x, y;
+	memcpy(&x, a, sizeof x);
+	memcpy(&y, b, sizeof y);
+	return x == y;
 }
 
 #endif

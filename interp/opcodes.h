@@ -107,6 +107,7 @@
 	X(NOT_FILTER, NOT, "NOT FILTER: `where not c`")                                      \
 	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again") \
 	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
+	X(FACTFIELD_NOT_FILTER, FACTFIELD, "FACTFIELD JUMP to NOT FILTER: `where not f(t)`, f's branch a fact's truth") \
 	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already (`company.share >= floor`)") \
 	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk")
 

@@ -263,7 +263,7 @@ static __attribute__((noinline)) void list_double(Ctx *c, Frame *fr, List *l, ui
 	l->items = items;
 }
 
-static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
+static inline __attribute__((always_inline)) Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 {
 	List *l = acc.as.l;
 	uint32_t n = l->len;
@@ -622,7 +622,7 @@ static void note_unknown(Value *marker, Value a)
 }
 
 /* ACCINIT: start accumulator L[s] of kind `kind`. */
-static void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
+static inline __attribute__((always_inline)) void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
 {
 	switch (kind) {
 	case ACC_LIST:
@@ -686,7 +686,7 @@ static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L
 
 /* ACC: fold a into accumulator L[s] of kind `kind`; appending to a list
  * (a comprehension) with room left calls nothing. */
-static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+static inline __attribute__((always_inline)) void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 {
 	if (kind == ACC_LIST)
 		L[s] = list_grow(c, fr, L[s], a);
@@ -696,7 +696,7 @@ static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 
 /* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
  * except where all/any are decided anyway. */
-static Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
+static inline __attribute__((always_inline)) Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
 {
 	Value u = L[s + 1];
 	if (kind == ACC_ALL && !L[s].as.i)
@@ -831,10 +831,12 @@ static void ensure_stack(Ctx *c, int need)
 	c->cap = cap;
 }
 
-/* Out of line whole: its callers test the memo first where it matters
- * (DECIDE), and gcc splitting its memo test into every caller cost the
- * benchmark 20 to 28 instructions a company. */
-static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
+/* Decision d's value, deciding it where it is not in the memo.  Out of
+ * line (decide) for the instructions, which test the memo first where it
+ * matters (DECIDE): gcc splitting its memo test into each of them cost the
+ * benchmark 20 to 28 instructions a company; in line in run_body, which
+ * enters each query's decision. */
+static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, int d)
 {
 	if (ctx_memo_hit(c, d))
 		return c->memo[d];
@@ -856,6 +858,11 @@ static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
 	/* without facts in it, the value holds for the next evaluation too */
 	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
 	return v;
+}
+
+static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
+{
+	return decide_in(c, fr, d);
 }
 
 #if defined(__GNUC__)
@@ -1479,8 +1486,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * where the local compares in place: true goes on past the JUMP,
 	 * false to T. */
 	VMCASE(LOCAL_EQK_IFTEST) {
+		/* the constant compares in place (compile.c: fuse_fits) */
 		const Value *x = &L[INS_A(w)], *k = &K[INS_A(pc[0])];
-		if (!ar_equal_in_place(*x, *k))
+		if (!ar_same_header(x, k))
 			goto op_LOCAL;
 		FUSED_STEPS(2, LOCAL);
 		pc = x->as.i == k->as.i ? pc + 3 : code + INS_A(pc[1]);
@@ -1516,6 +1524,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		FUSED_STEPS(1, FACTFIELD);
 		PUSH(fact_field(c, INS_A(w), pc[0]));
 		JUMPTO(INS_A(pc[1]));
+		VMBREAK;
+	}
+	/* FACTFIELD_NOT_FILTER: FACTFIELD A B; JUMP T where T is NOT; FILTER
+	 * S E, of a known truth: true jumps to E, false goes on past the
+	 * FILTER, with nothing on the stack. */
+	VMCASE(FACTFIELD_NOT_FILTER) {
+		if (INTERRUPTED())
+			goto op_FACTFIELD;
+		a = fact_field(c, INS_A(w), pc[0]);
+		if (a.tag != V_BOOL)
+			goto op_FACTFIELD;
+		FUSED_STEPS(3, FACTFIELD);
+		const uint32_t *t = code + INS_A(pc[1]); /* the NOT; its FILTER's E in t[2] */
+		pc = a.as.i ? code + t[2] : t + 3;
 		VMBREAK;
 	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
@@ -1596,7 +1618,7 @@ static void run_body(void *ud)
 		r->i = i;
 		c->stack_top = 0;
 		Frame top = {t->ch, NULL};
-		r->out[i] = t->decl >= 0 ? decide(c, &top, t->decl) : exec(c, t->ch, 0);
+		r->out[i] = t->decl >= 0 ? decide_in(c, &top, t->decl) : exec(c, t->ch, 0);
 	}
 }
 

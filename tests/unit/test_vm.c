@@ -842,9 +842,18 @@ static const char FUSED_RULES[] =
 	"decision many : list of int = [i for i in range(1, 40) where not (i = 7)]\n"
 	"decision high : bool = company.share >= floor and company.share < 50.125%\n"
 	"decision level : int = if company.consulting then 1 else 2\n"
-	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n";
+	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n"
+	"decision first : bool = done(6) or done(12)\n"
+	"enum size = sme | midsize | large\n"
+	"param sizes : list of size = [large, sme, midsize]\n"
+	"param days : list of date = [2024-01-31, 2024-02-29]\n"
+	"function rank(s : size) : int = if s = sme then 1 else if s = large then 2 else 3\n"
+	"function leap(d : date) : bool = if d = 2024-02-29 then company.consulting else company.finance\n"
+	"decision ranks : list of int = [rank(s) for s in sizes]\n"
+	"decision leaps : list of date = [d for d in days where not leap(d)]\n";
 
-static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high", "level", "grant"};
+static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
+					    "level", "grant", "first", "ranks", "leaps"};
 
 static const char *const FUSED_FACTS[] = {
 	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\"}}",
@@ -877,6 +886,16 @@ static int count_fused(const Program *p, OpCode op)
 	return n;
 }
 
+/* How many instructions of decision d's chunk are marked as op. */
+static int count_fused_in(const Program *p, const char *d, OpCode op)
+{
+	const Chunk *ch = p->dchunk[prog_find_decl(p, d)->index];
+	int n = 0;
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		n += INS_RAW(ch->code[pc]) == (unsigned)op;
+	return n;
+}
+
 /* The value of q (with the facts it misses), or the error and its place. */
 static const char *value_or_error(Ctx *c, const char *q)
 {
@@ -898,9 +917,18 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 {
 	Program *p = tu_program(FUSED_RULES);
 	cr_expect_geq(count_fused(p, OP_LOCAL_EQK_IFTEST), 3, "if t = 6 / 11 / 12");
-	cr_expect_geq(count_fused(p, OP_NOT_FILTER), 2, "where not ...");
+	/* whole numbers, members and dates compare in place; not `n = "b"` */
+	cr_expect_eq(count_fused_in(p, "pending", OP_LOCAL_EQK_IFTEST), 3);
+	cr_expect_eq(count_fused_in(p, "ranks", OP_LOCAL_EQK_IFTEST), 2, "s = sme, s = large");
+	cr_expect_eq(count_fused_in(p, "leaps", OP_LOCAL_EQK_IFTEST), 1, "d = 2024-02-29");
+	cr_expect_eq(count_fused_in(p, "labels", OP_LOCAL_EQK_IFTEST), 0, "a text constant");
+	cr_expect_geq(count_fused(p, OP_NOT_FILTER), 1, "where not ...");
 	cr_expect_geq(count_fused(p, OP_LOCAL_ACC_JUMP), 2, "[t for t in ...]");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_JUMP), 2, "then company.consulting");
+	/* a fact's truth on its way to `where not`: each branch that jumps there */
+	cr_expect_eq(count_fused_in(p, "pending", OP_FACTFIELD_NOT_FILTER), 3);
+	cr_expect_eq(count_fused_in(p, "leaps", OP_FACTFIELD_NOT_FILTER), 1, "the last branch falls through");
+	cr_expect_eq(count_fused_in(p, "first", OP_FACTFIELD_NOT_FILTER), 0, "done(6) or done(12)");
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
 	Buf b = {0};
@@ -909,7 +937,8 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	unfuse(p);
 	cr_expect_eq(count_fused(p, OP_LOCAL_EQK_IFTEST) + count_fused(p, OP_NOT_FILTER) +
 			     count_fused(p, OP_LOCAL_ACC_JUMP) + count_fused(p, OP_FACTFIELD_JUMP) +
-			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE),
+			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE) +
+			     count_fused(p, OP_FACTFIELD_NOT_FILTER),
 		     0);
 }
 
