@@ -77,13 +77,30 @@ static inline bool ar_is_numeric(Value v)
 	return v.tag == V_INT || val_is_declike(v);
 }
 
+/* Whether a and b have one header (type, width, currency, scale: the 8
+ * bytes before the payload), in one test rather than one for each field.
+ * With b an ar_in_place_const, ar_equal_in_place(a, b) then holds. */
+_Static_assert(offsetof(Value, as) == sizeof(uint64_t) &&
+		       sizeof(((Value *)0)->tag) + sizeof(((Value *)0)->big) + sizeof(((Value *)0)->cur) +
+				       sizeof(((Value *)0)->aux) ==
+			       sizeof(uint64_t),
+	       "a value's header is its first 8 bytes, without padding");
+static inline bool ar_same_header(const Value *a, const Value *b)
+{
+	uint64_t x, y;
+	memcpy(&x, a, sizeof x);
+	memcpy(&y, b, sizeof y);
+	return x == y;
+}
+
 /* Two known values whose 64-bit coefficients order them as the values are
  * ordered: one kind of number, date, member or truth, one scale (and
  * currency), neither wide.  Text, durations (weeks against days), lists
  * and unknowns are compared otherwise. */
 static inline bool ar_same_scale(Value a, Value b)
 {
-	return a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur &&
+	/* one header: one tag, width, currency and scale */
+	return ar_same_header(&a, &b) && !a.big &&
 	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
 }
 
@@ -141,18 +158,6 @@ static inline bool ar_equal_in_place(Value a, Value b)
 static inline bool ar_in_place_const(Value k)
 {
 	return ar_equal_in_place(k, k);
-}
-
-/* Whether a and b have one header (type, scale, currency; 8 bytes): with
- * b an ar_in_place_const, then ar_equal_in_place(a, b) holds, in one test
- * rather than a test for each kind. */
-_Static_assert(offsetof(Value, as) == sizeof(uint64_t), "a value's header is its first 8 bytes");
-static inline bool ar_same_header(const Value *a, const Value *b)
-{
-	uint64_t x, y;
-	memcpy(&x, a, sizeof x);
-	memcpy(&y, b, sizeof y);
-	return x == y;
 }
 
 #endif

@@ -337,7 +337,7 @@ static bool overridden(const int *by, int i, bool is_true)
  * without the search: the one true exception (another true exception
  * can neither beat it nor be beaten without one), or else the one true
  * default of the highest rank.  -1 where it takes the search (pick). */
-static int pick_known(const CaseTab *t, const Value *conds)
+static inline __attribute__((always_inline)) int pick_known(const CaseTab *t, const Value *conds)
 {
 	int exc = -1, dflt = -1, top = -1;
 	bool tie = false;
@@ -843,20 +843,25 @@ static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, 
 	if (c->state[d] == DS_DECIDING)
 		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
 	c->state[d] = DS_DECIDING;
-	int saved = c->frame;
-	c->frame = d;
 	Value v; /* its frame starts at the caller's stack top */
-	if (c->trace)
+	unsigned char after = DS_UNDECIDED;
+	if (c->trace) {
+		int saved = c->frame; /* what it records, it records for d */
+		c->frame = d;
 		v = exec(c, cg_traced(c->p, d, false), -1);
-	else if (c->p->native && c->p->native->dfn[d])
-		v = c->p->native->dfn[d](c, -1);
-	else
-		v = exec(c, c->p->dchunk[d], -1);
-	c->frame = saved;
+		c->frame = saved;
+	} else {
+		if (c->p->native && c->p->native->dfn[d])
+			v = c->p->native->dfn[d](c, -1);
+		else
+			v = exec(c, c->p->dchunk[d], -1);
+		/* without facts in it, the value holds for the next evaluation too */
+		if (c->p->keep[d])
+			after = DS_KEPT;
+	}
 	c->memo[d] = v;
 	c->stamp[d] = c->epoch;
-	/* without facts in it, the value holds for the next evaluation too */
-	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
+	c->state[d] = after;
 	return v;
 }
 
@@ -935,6 +940,15 @@ static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, 
 }
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
+
+/* Whether order r (-1, 0, 1) meets comparison op (LT, LE, GT or GE): a
+ * bit for each r in a mask for each op, rather than a test for each op. */
+static inline bool order_holds(unsigned op, int r)
+{
+	_Static_assert(OP_LE == OP_LT + 1 && OP_GT == OP_LT + 2 && OP_GE == OP_LT + 3, "LT, LE, GT, GE in a row");
+	static const unsigned char holds[4] = {1, 3, 4, 6}; /* r < 0 | r = 0 | r > 0: bits 0, 1, 2 */
+	return holds[op - OP_LT] >> (r + 1) & 1;
+}
 
 /* Field f of fact root r (`company.size`); a root that is not a record
  * (unknown: not given) stands for its fields too. */
@@ -1193,8 +1207,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
-		unsigned op = INS_RAW(w);
-		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
+		TOP() = val_bool(order_holds(INS_RAW(w), r));
 		VMBREAK;
 	}
 	/* GEK, LTK: compare the top with the constant K[A] (thresholds). */

@@ -750,6 +750,43 @@ Test(vm, comparisons_across_scales)
 	EXPECT_IN(c, "company.big <= 1.5", "false");
 }
 
+/* LT, LE, GT and GE each give their own answer for less, equal and
+ * greater, in place (whole numbers, amounts of one scale) and at two scales. */
+Test(vm, each_comparison_for_each_order)
+{
+	Program *p = tu_program("fact company { one : int  two : int  r : percent  s : percent }\n");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"one\": 1, \"two\": 2, \"r\": \"10%\", \"s\": \"10.50%\"}}");
+	static const char *const ops[] = {"<", "<=", ">", ">="};
+	static const char *const pairs[][2] = {{"company.one", "company.two"}, {"company.two", "company.two"},
+					       {"company.two", "company.one"}, {"company.r", "company.s"},
+					       {"company.s", "company.s"}, {"company.s", "company.r"}};
+	/* ops[o] of pairs[i]: less, equal, greater */
+	static const bool want[4][3] = {{true, false, false}, {true, true, false}, {false, false, true}, {false, true, true}};
+	for (int o = 0; o < 4; o++)
+		for (int i = 0; i < 6; i++) {
+			const char *e = xprintf("%s %s %s", pairs[i][0], ops[o], pairs[i][1]);
+			EXPECT_IN(c, e, want[o][i % 3] ? "true" : "false");
+		}
+}
+
+/* Two wide numbers (beyond 64 bits) of one scale have one header, but
+ * their order is the numbers', never their payloads'. */
+Test(vm, wide_numbers_of_one_scale_compare_by_value)
+{
+	Program *p = tu_program("fact company { x : decimal  y : decimal  a : money KRW  b : money KRW }\n");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"x\": \"99999999999999999999999.5\", \"y\": \"11111111111111111111111.5\", "
+			"\"a\": \"90000000000000000000 KRW\", \"b\": \"10000000000000000000 KRW\"}}");
+	EXPECT_IN(c, "company.x > company.y", "true");
+	EXPECT_IN(c, "company.y > company.x", "false");
+	EXPECT_IN(c, "company.y >= company.x", "false");
+	EXPECT_IN(c, "company.x < company.y", "false");
+	EXPECT_IN(c, "min(company.x, company.y)", "11111111111111111111111.5");
+	EXPECT_IN(c, "max(company.y, company.x)", "99999999999999999999999.5");
+	EXPECT_IN(c, "min(company.a, company.b)", "10000000000000000000 KRW");
+	EXPECT_IN(c, "max(company.b, company.a)", "90000000000000000000 KRW");
+	EXPECT_IN(c, "company.a - company.b", "80000000000000000000 KRW");
+}
+
 /* Either side of `otherwise` can decide it, so both sides' facts are missing. */
 Test(vm, otherwise_lists_the_facts_of_both_sides)
 {
