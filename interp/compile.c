@@ -214,6 +214,10 @@ static bool fuse_fits(const Chunk *ch, int pc, OpCode op)
 		return ar_in_place_const(ch->k[INS_A(ch->code[pc + 1])]);
 	case OP_FACTFIELD_NOT_FILTER: /* the JUMP's target */
 		return sequence_at(ch, INS_A(ch->code[pc + 2]), not_filter, 2);
+	case OP_BUILTIN_MIN2: /* which builtin, and two arguments */
+	case OP_BUILTIN_MAX2:
+		return bi_table[INS_A(ch->code[pc])].acc == (op == OP_BUILTIN_MIN2 ? ACC_MIN : ACC_MAX) &&
+		       ch->code[pc + 1] == 2;
 	default:
 		return true;
 	}
@@ -234,6 +238,8 @@ static void fuse(Chunk *ch)
 		{OP_FACTFIELD_NOT_FILTER, {OP_FACTFIELD, OP_JUMP}, 2},
 		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
 		{OP_FACTFIELD_DECIDE, {OP_FACTFIELD, OP_DECIDE}, 2},
+		{OP_BUILTIN_MIN2, {OP_BUILTIN}, 1},
+		{OP_BUILTIN_MAX2, {OP_BUILTIN}, 1},
 	};
 	static const OpCode ret[] = {OP_RETURN};
 	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {

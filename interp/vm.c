@@ -941,6 +941,19 @@ static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, 
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
 
+/* min(a, b) or max(a, b) (acc: ACC_MIN or ACC_MAX) of ab[0], ab[1], two
+ * known values that order in place (amounts of one scale): as the builtin
+ * chooses, the second only where it is strictly better.  False where it
+ * takes the builtin (bi_call). */
+static inline bool min_max_in_place(int acc, const Value *ab, Value *out)
+{
+	if (!ar_same_scale(ab[0], ab[1]))
+		return false;
+	bool second = acc == ACC_MIN ? ab[1].as.i < ab[0].as.i : ab[1].as.i > ab[0].as.i;
+	*out = ab[second];
+	return true;
+}
+
 /* Whether order r (-1, 0, 1) meets comparison op (LT, LE, GT or GE): a
  * bit for each r in a mask for each op, rather than a test for each op. */
 static inline bool order_holds(unsigned op, int r)
@@ -1121,11 +1134,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int bi = INS_A(w), argc = (int)*pc++;
 		sp -= argc;
 		int acc = bi_table[bi].acc;
-		if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2 && ar_same_scale(sp[0], sp[1])) {
-			/* min(a, b) of two known amounts: as the builtin chooses, b only when it is strictly better */
-			bool second = acc == ACC_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
-			a = sp[second];
-		} else {
+		if ((acc != ACC_MIN && acc != ACC_MAX) || argc != 2 || !min_max_in_place(acc, sp, &a)) {
 			STEPS_OUT();
 			if (bi_call(c, bi, sp, argc, &a) != ST_OK)
 				raise_at(c, ch->locs[pc - code - 1]);
@@ -1233,11 +1242,17 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* AND, OR: Kleene logic: false and unknown = false; true or unknown = true. */
 	VMCASE(AND)
 		b = POP();
-		TOP() = ar_and(TOP(), b);
+		if (TOP().tag == V_BOOL && b.tag == V_BOOL) /* both known: in place */
+			TOP().as.i = TOP().as.i && b.as.i;
+		else
+			TOP() = ar_and(TOP(), b);
 		VMBREAK;
 	VMCASE(OR)
 		b = POP();
-		TOP() = ar_or(TOP(), b);
+		if (TOP().tag == V_BOOL && b.tag == V_BOOL)
+			TOP().as.i = TOP().as.i || b.as.i;
+		else
+			TOP() = ar_or(TOP(), b);
 		VMBREAK;
 	/* JFALSE_KEEP, JTRUE_KEEP: short-circuit when the left side decides. */
 	VMCASE(JFALSE_KEEP)
@@ -1574,6 +1589,18 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		c->depth--;
 		STEPS_OUT();
 		return TOP();
+	/* BUILTIN_MIN2, BUILTIN_MAX2: BUILTIN min 2 or max 2 of two known
+	 * values that order in place (amounts of one scale): the second only
+	 * where it is strictly better, as the builtin chooses. */
+	VMCASE(BUILTIN_MIN2)
+	VMCASE(BUILTIN_MAX2) {
+		if (!min_max_in_place(INS_RAW(w) == OP_BUILTIN_MIN2 ? ACC_MIN : ACC_MAX, sp - 2, &a))
+			goto op_BUILTIN;
+		sp[-2] = a;
+		sp--;
+		pc++; /* past the count of arguments */
+		VMBREAK;
+	}
 #undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)

@@ -866,7 +866,7 @@ Test(vm, values_outlive_the_region_chunk_they_came_from)
 
 static const char FUSED_RULES[] =
 	"fact company {\n  consulting : bool optional\n  finance : bool optional\n  logistics : bool optional\n"
-	"  region : string optional\n  share : percent optional\n}\n"
+	"  region : string optional\n  share : percent optional\n  staff : int optional\n}\n"
 	"param sequence : list of int = [6, 11, 12, 14]\n"
 	"param names : list of string = [\"a\", \"b\", \"c\"]\n"
 	"param floor : percent = 10%\n"
@@ -887,14 +887,19 @@ static const char FUSED_RULES[] =
 	"function rank(s : size) : int = if s = sme then 1 else if s = large then 2 else 3\n"
 	"function leap(d : date) : bool = if d = 2024-02-29 then company.consulting else company.finance\n"
 	"decision ranks : list of int = [rank(s) for s in sizes]\n"
-	"decision leaps : list of date = [d for d in days where not leap(d)]\n";
+	"decision leaps : list of date = [d for d in days where not leap(d)]\n"
+	"decision staff_cap : int = min(company.staff, 50)\n"
+	"decision staff_floor : int = max(company.staff, 50)\n"
+	"decision staff_least : int = min(company.staff, 50, 7)\n"
+	"decision least : percent = min(company.share, floor)\n";
 
 static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
-					    "level", "grant", "first", "ranks", "leaps"};
+					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least"};
 
 static const char *const FUSED_FACTS[] = {
-	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\"}}",
-	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\"}}",
+	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
+	"\"staff\": 50}}",
+	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\", \"staff\": 7}}",
 	"{\"company\": {}}",
 };
 
@@ -966,6 +971,11 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	cr_expect_eq(count_fused_in(p, "pending", OP_FACTFIELD_NOT_FILTER), 3);
 	cr_expect_eq(count_fused_in(p, "leaps", OP_FACTFIELD_NOT_FILTER), 1, "the last branch falls through");
 	cr_expect_eq(count_fused_in(p, "first", OP_FACTFIELD_NOT_FILTER), 0, "done(6) or done(12)");
+	/* min and max of two; not of three */
+	cr_expect_eq(count_fused_in(p, "staff_cap", OP_BUILTIN_MIN2), 1);
+	cr_expect_eq(count_fused_in(p, "staff_floor", OP_BUILTIN_MAX2), 1);
+	cr_expect_eq(count_fused_in(p, "staff_floor", OP_BUILTIN_MIN2), 0);
+	cr_expect_eq(count_fused_in(p, "staff_least", OP_BUILTIN_MIN2), 0);
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
 	Buf b = {0};
@@ -975,7 +985,8 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	cr_expect_eq(count_fused(p, OP_LOCAL_EQK_IFTEST) + count_fused(p, OP_NOT_FILTER) +
 			     count_fused(p, OP_LOCAL_ACC_JUMP) + count_fused(p, OP_FACTFIELD_JUMP) +
 			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE) +
-			     count_fused(p, OP_FACTFIELD_NOT_FILTER),
+			     count_fused(p, OP_FACTFIELD_NOT_FILTER) + count_fused(p, OP_BUILTIN_MIN2) +
+			     count_fused(p, OP_BUILTIN_MAX2),
 		     0);
 }
 
