@@ -1512,14 +1512,26 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	} while (0)
 	/* LOCAL_EQK_IFTEST: LOCAL A; EQK K; IFTEST T; JUMP (`if t = 6 then`)
 	 * where the local compares in place: true goes on past the JUMP,
-	 * false to T. */
+	 * false to T.  Where T tests the same local again (`else if t = 11`,
+	 * the arms of a match), that test runs here too, with the three steps
+	 * a dispatch and its fast path would charge, while they suffice. */
 	VMCASE(LOCAL_EQK_IFTEST) {
 		/* the constant compares in place (compile.c: fuse_fits) */
 		const Value *x = &L[INS_A(w)], *k = &K[INS_A(pc[0])];
 		if (!ar_same_header(x, k))
 			goto op_LOCAL;
 		FUSED_STEPS(2, LOCAL);
-		pc = x->as.i == k->as.i ? pc + 3 : code + INS_A(pc[1]);
+		for (;;) {
+			if (x->as.i == k->as.i) {
+				pc += 3;
+				break;
+			}
+			pc = code + INS_A(pc[1]); /* T, not yet dispatched */
+			if (*pc != w || budget < 3 || !ar_same_header(x, &K[INS_A(pc[1])]))
+				break;
+			budget -= 3;
+			k = &K[INS_A(*++pc)];
+		}
 		VMBREAK;
 	}
 	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:

@@ -891,10 +891,12 @@ static const char FUSED_RULES[] =
 	"decision staff_cap : int = min(company.staff, 50)\n"
 	"decision staff_floor : int = max(company.staff, 50)\n"
 	"decision staff_least : int = min(company.staff, 50, 7)\n"
-	"decision least : percent = min(company.share, floor)\n";
+	"decision least : percent = min(company.share, floor)\n"
+	"function pair(a : int, b : int) : int = if a = 6 then 10 else if b = 7 then 20 else if a = 12 then 30 else 40\n"
+	"decision pairs : list of int = [pair(t, t - 4) for t in sequence]\n";
 
 static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
-					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least"};
+					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs"};
 
 static const char *const FUSED_FACTS[] = {
 	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
