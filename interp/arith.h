@@ -15,6 +15,9 @@
 #ifndef EDICT_ARITH_H
 #define EDICT_ARITH_H
 
+#include <stddef.h>
+#include <string.h>
+
 #include "value.h"
 
 typedef enum ArStatus {
@@ -74,13 +77,30 @@ static inline bool ar_is_numeric(Value v)
 	return v.tag == V_INT || val_is_declike(v);
 }
 
+/* Whether a and b have one header (type, width, currency, scale: the 8
+ * bytes before the payload), in one test rather than one for each field.
+ * With b an ar_in_place_const, ar_equal_in_place(a, b) then holds. */
+_Static_assert(offsetof(Value, as) == sizeof(uint64_t) &&
+		       sizeof(((Value *)0)->tag) + sizeof(((Value *)0)->big) + sizeof(((Value *)0)->cur) +
+				       sizeof(((Value *)0)->aux) ==
+			       sizeof(uint64_t),
+	       "a value's header is its first 8 bytes, without padding");
+static inline bool ar_same_header(const Value *a, const Value *b)
+{
+	uint64_t x, y;
+	memcpy(&x, a, sizeof x);
+	memcpy(&y, b, sizeof y);
+	return x == y;
+}
+
 /* Two known values whose 64-bit coefficients order them as the values are
  * ordered: one kind of number, date, member or truth, one scale (and
  * currency), neither wide.  Text, durations (weeks against days), lists
  * and unknowns are compared otherwise. */
 static inline bool ar_same_scale(Value a, Value b)
 {
-	return a.tag == b.tag && !a.big && !b.big && a.aux == b.aux && a.cur == b.cur &&
+	/* one header: one tag, width, currency and scale */
+	return ar_same_header(&a, &b) && !a.big &&
 	       ((a.tag >= V_BOOL && a.tag <= V_DATE) || a.tag == V_ENUM || a.tag == V_HS);
 }
 
@@ -132,6 +152,12 @@ static inline bool ar_equal_in_place(Value a, Value b)
 	/* a member that carries a value (big) is compared with val_equal */
 	return a.tag == b.tag && (a.tag == V_INT || a.tag == V_BOOL || a.tag == V_DATE ||
 				  (a.tag == V_ENUM && a.aux == b.aux && !a.big && !b.big));
+}
+
+/* A constant that ar_equal_in_place compares with whatever equals it. */
+static inline bool ar_in_place_const(Value k)
+{
+	return ar_equal_in_place(k, k);
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arith.h"
 #include "builtins.h"
 #include "compile.h"
 #include "fold.h"
@@ -202,9 +203,29 @@ static bool sequence_at(const Chunk *ch, int pc, const OpCode *ops, int n)
 	return true;
 }
 
+/* Whether the sequence at pc, which has the instructions of
+ * superinstruction op, also meets what the interpreter's fast path for op
+ * takes for granted. */
+static bool fuse_fits(const Chunk *ch, int pc, OpCode op)
+{
+	static const OpCode not_filter[] = {OP_NOT, OP_FILTER};
+	switch (op) {
+	case OP_LOCAL_EQK_IFTEST: /* the local is compared by its header (ar_same_header) */
+		return ar_in_place_const(ch->k[INS_A(ch->code[pc + 1])]);
+	case OP_FACTFIELD_NOT_FILTER: /* the JUMP's target */
+		return sequence_at(ch, INS_A(ch->code[pc + 2]), not_filter, 2);
+	case OP_BUILTIN_MIN2: /* which builtin, and two arguments */
+	case OP_BUILTIN_MAX2:
+		return bi_table[INS_A(ch->code[pc])].acc == (op == OP_BUILTIN_MIN2 ? ACC_MIN : ACC_MAX) &&
+		       ch->code[pc + 1] == 2;
+	default:
+		return true;
+	}
+}
+
 /* Mark the first instruction of each common sequence with its
  * superinstruction (opcodes.h: EDICT_FUSED), and each jump to a RETURN;
- * the words stay as they are. */
+ * the words stay as they are.  The first pattern that fits wins. */
 static void fuse(Chunk *ch)
 {
 	static const struct {
@@ -214,14 +235,17 @@ static void fuse(Chunk *ch)
 		{OP_LOCAL_EQK_IFTEST, {OP_LOCAL, OP_EQK, OP_IFTEST}, 3},
 		{OP_NOT_FILTER, {OP_NOT, OP_FILTER}, 2},
 		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
+		{OP_FACTFIELD_NOT_FILTER, {OP_FACTFIELD, OP_JUMP}, 2},
 		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
 		{OP_FACTFIELD_DECIDE, {OP_FACTFIELD, OP_DECIDE}, 2},
+		{OP_BUILTIN_MIN2, {OP_BUILTIN}, 1},
+		{OP_BUILTIN_MAX2, {OP_BUILTIN}, 1},
 	};
 	static const OpCode ret[] = {OP_RETURN};
 	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
 		uint32_t w = ch->code[pc];
 		for (size_t i = 0; i < sizeof pat / sizeof *pat; i++)
-			if (sequence_at(ch, pc, pat[i].seq, pat[i].n)) {
+			if (sequence_at(ch, pc, pat[i].seq, pat[i].n) && fuse_fits(ch, pc, pat[i].fused)) {
 				ch->code[pc] = INS(pat[i].fused, INS_A(w));
 				break;
 			}

@@ -67,7 +67,7 @@ typedef struct Ctx {
 	int cap;
 	int stack_top; /* where the next decision's frame starts */
 	int depth;
-	int frame;     /* decl index being evaluated, or top_frame */
+	int frame;     /* explain mode: the decl index being evaluated, or top_frame */
 	int top_frame; /* the frame number of the query being run (negative) */
 	unsigned long long steps, max_steps;
 	size_t bytes, max_bytes;

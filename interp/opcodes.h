@@ -89,7 +89,8 @@
 	X(TRACE_CASE, 0, 0, "explain mode: record that case A of this decision applied")
 
 /*
- * Superinstructions the interpreter runs in place of a common sequence.
+ * Superinstructions the interpreter runs in place of a common sequence
+ * (or of one instruction with common operands).
  * The code generator marks the first instruction of the sequence with one
  * of these opcodes (compile.c: fuse) and leaves every word as it was, operands and
  * the instructions after it included: only the interpreter's dispatch sees
@@ -107,8 +108,11 @@
 	X(NOT_FILTER, NOT, "NOT FILTER: `where not c`")                                      \
 	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again") \
 	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
+	X(FACTFIELD_NOT_FILTER, FACTFIELD, "FACTFIELD JUMP to NOT FILTER: `where not f(t)`, f's branch a fact's truth") \
 	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already (`company.share >= floor`)") \
-	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk")
+	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk") \
+	X(BUILTIN_MIN2, BUILTIN, "BUILTIN min 2: the smaller of two values that order in place")     \
+	X(BUILTIN_MAX2, BUILTIN, "BUILTIN max 2: the larger of two values that order in place")
 
 typedef enum OpCode {
 #define X(name, words, effect, doc) OP_##name,

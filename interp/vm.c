@@ -264,7 +264,7 @@ static __attribute__((noinline)) void list_double(Ctx *c, Frame *fr, List *l, ui
 	l->items = items;
 }
 
-static Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
+static inline __attribute__((always_inline)) Value list_grow(Ctx *c, Frame *fr, Value acc, Value item)
 {
 	List *l = acc.as.l;
 	uint32_t n = l->len;
@@ -338,7 +338,7 @@ static bool overridden(const int *by, int i, bool is_true)
  * without the search: the one true exception (another true exception
  * can neither beat it nor be beaten without one), or else the one true
  * default of the highest rank.  -1 where it takes the search (pick). */
-static int pick_known(const CaseTab *t, const Value *conds)
+static inline __attribute__((always_inline)) int pick_known(const CaseTab *t, const Value *conds)
 {
 	int exc = -1, dflt = -1, top = -1;
 	bool tie = false;
@@ -623,7 +623,7 @@ static void note_unknown(Value *marker, Value a)
 }
 
 /* ACCINIT: start accumulator L[s] of kind `kind`. */
-static void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
+static inline __attribute__((always_inline)) void acc_init(Ctx *c, Frame *fr, Value *L, int s, int kind)
 {
 	switch (kind) {
 	case ACC_LIST:
@@ -687,7 +687,7 @@ static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L
 
 /* ACC: fold a into accumulator L[s] of kind `kind`; appending to a list
  * (a comprehension) with room left calls nothing. */
-static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+static inline __attribute__((always_inline)) void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 {
 	if (kind == ACC_LIST)
 		L[s] = list_grow(c, fr, L[s], a);
@@ -697,7 +697,7 @@ static void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
 
 /* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
  * except where all/any are decided anyway. */
-static Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
+static inline __attribute__((always_inline)) Value acc_end(Ctx *c, Frame *fr, const Value *L, int s, int kind)
 {
 	Value u = L[s + 1];
 	if (kind == ACC_ALL && !L[s].as.i)
@@ -832,36 +832,45 @@ static void ensure_stack(Ctx *c, int need)
 	c->cap = cap;
 }
 
-/* Out of line whole: its callers test the memo first where it matters
- * (DECIDE), and gcc splitting its memo test into every caller cost the
- * benchmark 20 to 28 instructions a company. */
-static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
+/* Decision d's value, deciding it where it is not in the memo.  Out of
+ * line (decide) for the instructions, which test the memo first where it
+ * matters (DECIDE): gcc splitting its memo test into each of them cost the
+ * benchmark 20 to 28 instructions a company; in line in run_body, which
+ * enters each query's decision. */
+static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, int d)
 {
 	if (ctx_memo_hit(c, d))
 		return c->memo[d];
 	if (c->state[d] == DS_DECIDING)
 		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
 	c->state[d] = DS_DECIDING;
-	int saved = c->frame;
-	c->frame = d;
 	Value v; /* its frame starts at the caller's stack top */
-	if (c->trace)
+	unsigned char after = DS_UNDECIDED;
+	if (c->trace) {
+		int saved = c->frame; /* what it records, it records for d */
+		c->frame = d;
 		v = exec(c, cg_traced(c->p, d, false), -1);
-	else if (c->p->native && c->p->native->dfn[d])
-		v = c->p->native->dfn[d](c, -1);
-	else
-		v = exec(c, c->p->dchunk[d], -1);
-	c->frame = saved;
+		c->frame = saved;
+	} else {
+		if (c->p->native && c->p->native->dfn[d])
+			v = c->p->native->dfn[d](c, -1);
+		else
+			v = exec(c, c->p->dchunk[d], -1);
+		/* without facts in it, the value holds for the next evaluation too */
+		if (c->p->keep[d]) {
+			after = DS_KEPT;
+			c->kept++; /* the region's recycling keeps its value */
+		}
+	}
 	c->memo[d] = v;
 	c->stamp[d] = c->epoch;
-	/* without facts in it, the value holds for the next evaluation too */
-	if (c->p->keep[d] && !c->trace) {
-		c->state[d] = DS_KEPT;
-		c->kept++;
-	} else {
-		c->state[d] = DS_UNDECIDED;
-	}
+	c->state[d] = after;
 	return v;
+}
+
+static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
+{
+	return decide_in(c, fr, d);
 }
 
 #if defined(__GNUC__)
@@ -934,6 +943,28 @@ static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, 
 }
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
+
+/* min(a, b) or max(a, b) (acc: ACC_MIN or ACC_MAX) of ab[0], ab[1], two
+ * known values that order in place (amounts of one scale): as the builtin
+ * chooses, the second only where it is strictly better.  False where it
+ * takes the builtin (bi_call). */
+static inline bool min_max_in_place(int acc, const Value *ab, Value *out)
+{
+	if (!ar_same_scale(ab[0], ab[1]))
+		return false;
+	bool second = acc == ACC_MIN ? ab[1].as.i < ab[0].as.i : ab[1].as.i > ab[0].as.i;
+	*out = ab[second];
+	return true;
+}
+
+/* Whether order r (-1, 0, 1) meets comparison op (LT, LE, GT or GE): a
+ * bit for each r in a mask for each op, rather than a test for each op. */
+static inline bool order_holds(unsigned op, int r)
+{
+	_Static_assert(OP_LE == OP_LT + 1 && OP_GT == OP_LT + 2 && OP_GE == OP_LT + 3, "LT, LE, GT, GE in a row");
+	static const unsigned char holds[4] = {1, 3, 4, 6}; /* r < 0 | r = 0 | r > 0: bits 0, 1, 2 */
+	return holds[op - OP_LT] >> (r + 1) & 1;
+}
 
 /* Field f of fact root r (`company.size`); a root that is not a record
  * (unknown: not given) stands for its fields too. */
@@ -1106,11 +1137,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		int bi = INS_A(w), argc = (int)*pc++;
 		sp -= argc;
 		int acc = bi_table[bi].acc;
-		if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2 && ar_same_scale(sp[0], sp[1])) {
-			/* min(a, b) of two known amounts: as the builtin chooses, b only when it is strictly better */
-			bool second = acc == ACC_MIN ? sp[1].as.i < sp[0].as.i : sp[1].as.i > sp[0].as.i;
-			a = sp[second];
-		} else {
+		if ((acc != ACC_MIN && acc != ACC_MAX) || argc != 2 || !min_max_in_place(acc, sp, &a)) {
 			STEPS_OUT();
 			if (bi_call(c, bi, sp, argc, &a) != ST_OK)
 				raise_at(c, ch->locs[pc - code - 1]);
@@ -1192,8 +1219,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
 		else if (!ar_order_scaled(a, b, &r))
 			r = compare(c, AT_PC(), a, b);
-		unsigned op = INS_RAW(w);
-		TOP() = val_bool(op == OP_LT ? r < 0 : op == OP_LE ? r <= 0 : op == OP_GT ? r > 0 : r >= 0);
+		TOP() = val_bool(order_holds(INS_RAW(w), r));
 		VMBREAK;
 	}
 	/* GEK, LTK: compare the top with the constant K[A] (thresholds). */
@@ -1219,11 +1245,17 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* AND, OR: Kleene logic: false and unknown = false; true or unknown = true. */
 	VMCASE(AND)
 		b = POP();
-		TOP() = ar_and(TOP(), b);
+		if (TOP().tag == V_BOOL && b.tag == V_BOOL) /* both known: in place */
+			TOP().as.i = TOP().as.i && b.as.i;
+		else
+			TOP() = ar_and(TOP(), b);
 		VMBREAK;
 	VMCASE(OR)
 		b = POP();
-		TOP() = ar_or(TOP(), b);
+		if (TOP().tag == V_BOOL && b.tag == V_BOOL)
+			TOP().as.i = TOP().as.i || b.as.i;
+		else
+			TOP() = ar_or(TOP(), b);
 		VMBREAK;
 	/* JFALSE_KEEP, JTRUE_KEEP: short-circuit when the left side decides. */
 	VMCASE(JFALSE_KEEP)
@@ -1483,13 +1515,26 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	} while (0)
 	/* LOCAL_EQK_IFTEST: LOCAL A; EQK K; IFTEST T; JUMP (`if t = 6 then`)
 	 * where the local compares in place: true goes on past the JUMP,
-	 * false to T. */
+	 * false to T.  Where T tests the same local again (`else if t = 11`,
+	 * the arms of a match), that test runs here too, with the three steps
+	 * a dispatch and its fast path would charge, while they suffice. */
 	VMCASE(LOCAL_EQK_IFTEST) {
+		/* the constant compares in place (compile.c: fuse_fits) */
 		const Value *x = &L[INS_A(w)], *k = &K[INS_A(pc[0])];
-		if (!ar_equal_in_place(*x, *k))
+		if (!ar_same_header(x, k))
 			goto op_LOCAL;
 		FUSED_STEPS(2, LOCAL);
-		pc = x->as.i == k->as.i ? pc + 3 : code + INS_A(pc[1]);
+		for (;;) {
+			if (x->as.i == k->as.i) {
+				pc += 3;
+				break;
+			}
+			pc = code + INS_A(pc[1]); /* T, not yet dispatched */
+			if (*pc != w || budget < 3 || !ar_same_header(x, &K[INS_A(pc[1])]))
+				break;
+			budget -= 3;
+			k = &K[INS_A(*++pc)];
+		}
 		VMBREAK;
 	}
 	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
@@ -1524,6 +1569,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		JUMPTO(INS_A(pc[1]));
 		VMBREAK;
 	}
+	/* FACTFIELD_NOT_FILTER: FACTFIELD A B; JUMP T where T is NOT; FILTER
+	 * S E, of a known truth: true jumps to E, false goes on past the
+	 * FILTER, with nothing on the stack. */
+	VMCASE(FACTFIELD_NOT_FILTER) {
+		if (INTERRUPTED())
+			goto op_FACTFIELD;
+		a = fact_field(c, INS_A(w), pc[0]);
+		if (a.tag != V_BOOL)
+			goto op_FACTFIELD;
+		FUSED_STEPS(3, FACTFIELD);
+		const uint32_t *t = code + INS_A(pc[1]); /* the NOT; its FILTER's E in t[2] */
+		pc = a.as.i ? code + t[2] : t + 3;
+		VMBREAK;
+	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
 	 * already (outside explain mode). */
 	VMCASE(FACTFIELD_DECIDE) {
@@ -1545,6 +1604,18 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		c->depth--;
 		STEPS_OUT();
 		return TOP();
+	/* BUILTIN_MIN2, BUILTIN_MAX2: BUILTIN min 2 or max 2 of two known
+	 * values that order in place (amounts of one scale): the second only
+	 * where it is strictly better, as the builtin chooses. */
+	VMCASE(BUILTIN_MIN2)
+	VMCASE(BUILTIN_MAX2) {
+		if (!min_max_in_place(INS_RAW(w) == OP_BUILTIN_MIN2 ? ACC_MIN : ACC_MAX, sp - 2, &a))
+			goto op_BUILTIN;
+		sp[-2] = a;
+		sp--;
+		pc++; /* past the count of arguments */
+		VMBREAK;
+	}
 #undef FUSED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
@@ -1602,7 +1673,7 @@ static void run_body(void *ud)
 		r->i = i;
 		c->stack_top = 0;
 		Frame top = {t->ch, NULL};
-		r->out[i] = t->decl >= 0 ? decide(c, &top, t->decl) : exec(c, t->ch, 0);
+		r->out[i] = t->decl >= 0 ? decide_in(c, &top, t->decl) : exec(c, t->ch, 0);
 	}
 }
 

@@ -704,12 +704,26 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 
 /* The in-place paths of ADD, SUB, min and max (two values of one kind and
  * scale) give what the general ones give, and leave the rest to them:
- * wider results, other scales, unknowns. */
+ * wider results, other scales, unknowns, and wide numbers (beyond 64
+ * bits), which have one header at one scale but are ordered by their
+ * value, never their payload. */
 Test(vm, in_place_arithmetic_and_min_max_agree_with_the_general_paths)
 {
-	Program *p = tu_program("fact company { a : money KRW  b : money KRW  r : percent  s : percent }\n");
+	Program *p = tu_program("fact company { a : money KRW  b : money KRW  r : percent  s : percent\n"
+			  "  x : decimal  y : decimal  w : money KRW  v : money KRW }\n");
 	Ctx *c = tu_ctx(p, "{\"company\": {\"a\": \"9000000000000000000 KRW\", \"b\": \"9000000000000000000 KRW\", "
-			"\"r\": \"10%\", \"s\": \"10.0%\"}}");
+			"\"r\": \"10%\", \"s\": \"10.0%\", \"x\": \"99999999999999999999999.5\", "
+			"\"y\": \"11111111111111111111111.5\", \"w\": \"90000000000000000000 KRW\", "
+			"\"v\": \"10000000000000000000 KRW\"}}");
+	EXPECT_IN(c, "company.x > company.y", "true");
+	EXPECT_IN(c, "company.y > company.x", "false");
+	EXPECT_IN(c, "company.y >= company.x", "false");
+	EXPECT_IN(c, "company.x < company.y", "false");
+	EXPECT_IN(c, "min(company.x, company.y)", "11111111111111111111111.5");
+	EXPECT_IN(c, "max(company.y, company.x)", "99999999999999999999999.5");
+	EXPECT_IN(c, "min(company.w, company.v)", "10000000000000000000 KRW");
+	EXPECT_IN(c, "max(company.v, company.w)", "90000000000000000000 KRW");
+	EXPECT_IN(c, "company.w - company.v", "80000000000000000000 KRW");
 	EXPECT_IN(c, "company.a + company.b", "18000000000000000000 KRW");
 	EXPECT_IN(c, "company.a - company.b - company.b", "-9000000000000000000 KRW");
 	EXPECT_IN(c, "company.r + company.s", "20.0%");
@@ -748,6 +762,25 @@ Test(vm, comparisons_across_scales)
 	/* scaling company.big to tenths passes 64 bits: the general path decides */
 	EXPECT_IN(c, "company.big > 1.5", "true");
 	EXPECT_IN(c, "company.big <= 1.5", "false");
+}
+
+/* LT, LE, GT and GE each give their own answer for less, equal and
+ * greater, in place (whole numbers, amounts of one scale) and at two scales. */
+Test(vm, each_comparison_for_each_order)
+{
+	Program *p = tu_program("fact company { one : int  two : int  r : percent  s : percent }\n");
+	Ctx *c = tu_ctx(p, "{\"company\": {\"one\": 1, \"two\": 2, \"r\": \"10%\", \"s\": \"10.50%\"}}");
+	static const char *const ops[] = {"<", "<=", ">", ">="};
+	static const char *const pairs[][2] = {{"company.one", "company.two"}, {"company.two", "company.two"},
+					       {"company.two", "company.one"}, {"company.r", "company.s"},
+					       {"company.s", "company.s"}, {"company.s", "company.r"}};
+	/* ops[o] of pairs[i]: less, equal, greater */
+	static const bool want[4][3] = {{true, false, false}, {true, true, false}, {false, false, true}, {false, true, true}};
+	for (int o = 0; o < 4; o++)
+		for (int i = 0; i < 6; i++) {
+			const char *e = xprintf("%s %s %s", pairs[i][0], ops[o], pairs[i][1]);
+			EXPECT_IN(c, e, want[o][i % 3] ? "true" : "false");
+		}
 }
 
 /* Either side of `otherwise` can decide it, so both sides' facts are missing. */
@@ -829,7 +862,7 @@ Test(vm, values_outlive_the_region_chunk_they_came_from)
 
 static const char FUSED_RULES[] =
 	"fact company {\n  consulting : bool optional\n  finance : bool optional\n  logistics : bool optional\n"
-	"  region : string optional\n  share : percent optional\n}\n"
+	"  region : string optional\n  share : percent optional\n  staff : int optional\n}\n"
 	"param sequence : list of int = [6, 11, 12, 14]\n"
 	"param names : list of string = [\"a\", \"b\", \"c\"]\n"
 	"param floor : percent = 10%\n"
@@ -842,13 +875,29 @@ static const char FUSED_RULES[] =
 	"decision many : list of int = [i for i in range(1, 40) where not (i = 7)]\n"
 	"decision high : bool = company.share >= floor and company.share < 50.125%\n"
 	"decision level : int = if company.consulting then 1 else 2\n"
-	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n";
+	"decision grant : int\n  default 1\n  exception more when company.finance then 2\n"
+	"decision first : bool = done(6) or done(12)\n"
+	"enum size = sme | midsize | large\n"
+	"param sizes : list of size = [large, sme, midsize]\n"
+	"param days : list of date = [2024-01-31, 2024-02-29]\n"
+	"function rank(s : size) : int = if s = sme then 1 else if s = large then 2 else 3\n"
+	"function leap(d : date) : bool = if d = 2024-02-29 then company.consulting else company.finance\n"
+	"decision ranks : list of int = [rank(s) for s in sizes]\n"
+	"decision leaps : list of date = [d for d in days where not leap(d)]\n"
+	"decision staff_cap : int = min(company.staff, 50)\n"
+	"decision staff_floor : int = max(company.staff, 50)\n"
+	"decision staff_least : int = min(company.staff, 50, 7)\n"
+	"decision least : percent = min(company.share, floor)\n"
+	"function pair(a : int, b : int) : int = if a = 6 then 10 else if b = 7 then 20 else if a = 12 then 30 else 40\n"
+	"decision pairs : list of int = [pair(t, t - 4) for t in sequence]\n";
 
-static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high", "level", "grant"};
+static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
+					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs"};
 
 static const char *const FUSED_FACTS[] = {
-	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\"}}",
-	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\"}}",
+	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
+	"\"staff\": 50}}",
+	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\", \"staff\": 7}}",
 	"{\"company\": {}}",
 };
 
@@ -877,6 +926,16 @@ static int count_fused(const Program *p, OpCode op)
 	return n;
 }
 
+/* How many instructions of decision d's chunk are marked as op. */
+static int count_fused_in(const Program *p, const char *d, OpCode op)
+{
+	const Chunk *ch = p->dchunk[prog_find_decl(p, d)->index];
+	int n = 0;
+	for (int pc = 0; pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])])
+		n += INS_RAW(ch->code[pc]) == (unsigned)op;
+	return n;
+}
+
 /* The value of q (with the facts it misses), or the error and its place. */
 static const char *value_or_error(Ctx *c, const char *q)
 {
@@ -898,9 +957,23 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 {
 	Program *p = tu_program(FUSED_RULES);
 	cr_expect_geq(count_fused(p, OP_LOCAL_EQK_IFTEST), 3, "if t = 6 / 11 / 12");
-	cr_expect_geq(count_fused(p, OP_NOT_FILTER), 2, "where not ...");
+	/* whole numbers, members and dates compare in place; not `n = "b"` */
+	cr_expect_eq(count_fused_in(p, "pending", OP_LOCAL_EQK_IFTEST), 3);
+	cr_expect_eq(count_fused_in(p, "ranks", OP_LOCAL_EQK_IFTEST), 2, "s = sme, s = large");
+	cr_expect_eq(count_fused_in(p, "leaps", OP_LOCAL_EQK_IFTEST), 1, "d = 2024-02-29");
+	cr_expect_eq(count_fused_in(p, "labels", OP_LOCAL_EQK_IFTEST), 0, "a text constant");
+	cr_expect_geq(count_fused(p, OP_NOT_FILTER), 1, "where not ...");
 	cr_expect_geq(count_fused(p, OP_LOCAL_ACC_JUMP), 2, "[t for t in ...]");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_JUMP), 2, "then company.consulting");
+	/* a fact's truth on its way to `where not`: each branch that jumps there */
+	cr_expect_eq(count_fused_in(p, "pending", OP_FACTFIELD_NOT_FILTER), 3);
+	cr_expect_eq(count_fused_in(p, "leaps", OP_FACTFIELD_NOT_FILTER), 1, "the last branch falls through");
+	cr_expect_eq(count_fused_in(p, "first", OP_FACTFIELD_NOT_FILTER), 0, "done(6) or done(12)");
+	/* min and max of two; not of three */
+	cr_expect_eq(count_fused_in(p, "staff_cap", OP_BUILTIN_MIN2), 1);
+	cr_expect_eq(count_fused_in(p, "staff_floor", OP_BUILTIN_MAX2), 1);
+	cr_expect_eq(count_fused_in(p, "staff_floor", OP_BUILTIN_MIN2), 0);
+	cr_expect_eq(count_fused_in(p, "staff_least", OP_BUILTIN_MIN2), 0);
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
 	Buf b = {0};
@@ -909,7 +982,9 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	unfuse(p);
 	cr_expect_eq(count_fused(p, OP_LOCAL_EQK_IFTEST) + count_fused(p, OP_NOT_FILTER) +
 			     count_fused(p, OP_LOCAL_ACC_JUMP) + count_fused(p, OP_FACTFIELD_JUMP) +
-			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE),
+			     count_fused(p, OP_JUMP_RETURN) + count_fused(p, OP_FACTFIELD_DECIDE) +
+			     count_fused(p, OP_FACTFIELD_NOT_FILTER) + count_fused(p, OP_BUILTIN_MIN2) +
+			     count_fused(p, OP_BUILTIN_MAX2),
 		     0);
 }
 
