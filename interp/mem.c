@@ -132,8 +132,13 @@ void mem_release_collections(void)
 
 void mem_expect(size_t bytes)
 {
-	if (held)
-		arena_expected = bytes;
+	if (!held)
+		return;
+	arena_expected = bytes;
+	/* a load that would fill the mapping (mem_start_lazy), 4 KiB page by
+	 * page, starts the collector now and takes its large chunks */
+	if (lazy && bytes >= MEM_LAZY_MAX)
+		mem_start();
 }
 
 void mem_hold_for(size_t bytes)

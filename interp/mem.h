@@ -125,7 +125,8 @@ void mem_hold_for(size_t bytes);
  * still (an estimate, from the size of its rule text): one that will pass
  * the few MB after which its objects come from large chunks on huge pages
  * (mem.c) takes those from the start, instead of first some MB of small
- * chunks whose 4 KiB pages fault in one by one.  Outside a load, nothing. */
+ * chunks whose 4 KiB pages fault in one by one (before the collector,
+ * mem_start_lazy, such a load starts it).  Outside a load, nothing. */
 void mem_expect(size_t bytes);
 
 /* How many allocations (and bytes asked for) this thread has made through

@@ -161,6 +161,18 @@ Test(mem, the_collector_stays_off_for_what_does_not_need_it_and_starts_for_what_
 	GC_FREE(u);
 }
 
+Test(mem, a_load_that_expects_to_fill_the_mapping_starts_the_collector)
+{
+	mem_hold_collections();
+	mem_expect(MEM_LAZY_MAX / 8);
+	cr_assert(mem_lazy());
+	mem_expect(MEM_LAZY_MAX);
+	cr_assert_not(mem_lazy());
+	cr_assert(GC_is_disabled(), "the load still holds collections");
+	mem_release_collections();
+	cr_assert_not(GC_is_disabled());
+}
+
 /* One load and evaluation inside a protected call. */
 typedef struct Attempt {
 	const char *got;
