@@ -161,7 +161,8 @@ void mem_start(void);
  * of MEM_LAZY_MAX bytes (reserved, its pages touched as they are used)
  * and is never freed: a short command ends long before that matters.
  * The collector starts (mem_start) when the mapping is full, so that a
- * large input is collected as always and memory stays bounded, or when
+ * large input is collected as always and memory stays bounded, when a
+ * load expects to fill the mapping (mem_expect), or when
  * something needs it: an object it must not collect or free
  * (GC_MALLOC_UNCOLLECTABLE), a finalizer, threads (edict_init and the
  * API), the heap's size.  The used part of the mapping then becomes a
