@@ -939,6 +939,8 @@ static int load_into(edict_ctx *x, LoadFacts *k)
 	x->doc_dated = doc != none;
 	x->doc_date = doc;
 	changed(x);
+	if (x->recycling)
+		ctx_reuse_region(c); /* only now: a load that fails puts the earlier facts back */
 	return ST_OK;
 }
 

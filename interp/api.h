@@ -53,10 +53,13 @@ int api_set_facts_object(edict_ctx *ctx, json_object *root);
  * unchanged, its last error too: then read it with facts_read and
  * api_set_facts_object, which accept it or say why not. */
 int api_set_facts_text(edict_ctx *ctx, const char *text, size_t len, FactsSpan *id);
-/* Let the context fill the fact records of earlier documents again instead
- * of allocating new ones (see FactsRecycle in facts.h): for a host that
- * never keeps a value, handle or text of earlier facts once it has set new
- * ones, like `edict batch`. */
+/* Let the context fill the fact records and texts of earlier documents
+ * again instead of allocating new ones (see FactsRecycle in facts.h), and
+ * carve the values of its evaluations over those made with earlier facts
+ * (ctx_reuse_region): for a host that never keeps a value, handle or text
+ * of earlier facts, or of the evaluations made with them, once it has set
+ * new ones, like `edict batch`.  Document after document, such a context
+ * then asks the collector for no more memory. */
 int api_recycle_facts(edict_ctx *ctx);
 
 /* Whether the facts set on ctx satisfy the rules' requirements (`require`):

@@ -105,6 +105,14 @@ void *ctx_alloc_any(Ctx *c, size_t n, bool atomic)
 	return p;
 }
 
+void ctx_reuse_region(Ctx *c)
+{
+	if (c->kept == c->reuse_kept)
+		(void)mem_region_rewind(&c->region, c->reuse_from);
+	c->reuse_from = c->region.at;
+	c->reuse_kept = c->kept;
+}
+
 const char *ctx_steps_message(const Ctx *c)
 {
 	return xprintf("this evaluation took more than %llu steps; it may loop without end, or the step limit is too low",

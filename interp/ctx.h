@@ -72,6 +72,13 @@ typedef struct Ctx {
 	unsigned long long steps, max_steps;
 	size_t bytes, max_bytes;
 	MemRegion region; /* where ctx_alloc carves small values from */
+	/* values made to outlast the facts they were made with: decisions
+	 * kept for later evaluations, overrides (a count) */
+	uint32_t kept;
+	/* where the region stood, and `kept`, when the facts were last set
+	 * (ctx_reuse_region) */
+	char *reuse_from;
+	uint32_t reuse_kept;
 	bool trace;
 	bool explain_full; /* explanations show loop items and what functions test inside */
 	TraceEv *ev;
@@ -144,6 +151,12 @@ static inline bool ctx_memo_hit(const Ctx *c, int d)
 {
 	return c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN;
 }
+/* New facts are set and the host keeps no value of the evaluations made
+ * with the earlier ones (api_recycle_facts): carve over what they took
+ * from the region, unless one of them made a value that outlasts the
+ * facts (kept); so a context that evaluates document after document asks
+ * the collector for nothing more. */
+void ctx_reuse_region(Ctx *c);
 /* Spend n steps of the step limit and look at the interrupt flag: ST_OK, or
  * ST_LIMIT / ST_INTERRUPTED with the error recorded.  Work that runs long
  * calls it as it goes (builtins over big lists). */

@@ -586,6 +586,7 @@ FactsRecycle *facts_recycle_new(const Program *p)
 	FactsRecycle *rc = GC_MALLOC(sizeof *rc);
 	rc->installed = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
 	rc->spare = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
+	rc->texts_in = -1;
 	return rc;
 }
 
@@ -653,8 +654,10 @@ int facts_load_object_recycling(Ctx *c, json_object *root, const char *name, con
 		if (rc)
 			made[idx] = c->facts[idx].tag == V_REC ? c->facts[idx].as.r : NULL;
 	}
-	if (rc)
+	if (rc) {
 		facts_recycle_swap(p, rc, made);
+		rc->texts_in = -1; /* this reader's texts are its own */
+	}
 	return ST_OK;
 }
 

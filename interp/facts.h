@@ -65,6 +65,12 @@ int facts_load_object(Ctx *c, json_object *root, const char *name, const char **
 typedef struct FactsRecycle {
 	Rec **installed;
 	Rec **spare;
+	/* the texts of the documents the fast door reads (facts_load_text),
+	 * carved from two regions in turn: texts[texts_in] holds those of the
+	 * facts installed (-1: none does), and the next load carves the other
+	 * over from its start */
+	MemRegion texts[2];
+	int texts_in;
 } FactsRecycle;
 
 FactsRecycle *facts_recycle_new(const Program *p);

@@ -33,6 +33,7 @@ typedef struct Rd {
 	const Program *p;
 	size_t values; /* values read so far */
 	int depth;
+	MemRegion *texts; /* where its texts go (recycling), else NULL */
 } Rd;
 
 /* A piece of text: in the document, or decoded into collected memory. */
@@ -360,6 +361,17 @@ static bool record(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *
 	return true;
 }
 
+/* A text of the document as a value: carved from the load's region when
+ * there is one (FactsRecycle), else on its own. */
+static Value text_value(Rd *r, Span x)
+{
+	if (!r->texts)
+		return val_str(x.s, x.n);
+	Value v = {.tag = V_STR};
+	v.as.s = val_str_fill(mem_region_alloc(r->texts, sizeof(Str) + x.n + 1), x.s, x.n);
+	return v;
+}
+
 /* One value of type t at path (white space before it allowed). */
 static bool value(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *reuse, Value *out)
 {
@@ -397,7 +409,7 @@ static bool value(Rd *r, const Type *t, const Path *path, const Tmpl *tm, Rec *r
 		r->s++;
 		if (!text(r, &x, true))
 			return false;
-		*out = val_str(x.s, x.n);
+		*out = text_value(r, x);
 		return true;
 	case TY_ENUM: return member(r, t, out);
 	case TY_LIST: return list(r, t, path, out);
@@ -495,7 +507,13 @@ int facts_load_text(Ctx *c, const char *text, size_t len, FactsRecycle *rc, Fact
 	*id = (FactsSpan){NULL, 0};
 	if (len > FACTS_MAX_BYTES)
 		return ST_FACTS;
-	Rd r = {text, text + len, p, 0, 0};
+	Rd r = {text, text + len, p, 0, 0, NULL};
+	int side = rc && rc->texts_in == 0 ? 1 : 0;
+	if (rc) { /* the texts of the load before last go */
+		MemRegion *t = &rc->texts[side];
+		(void)mem_region_rewind(t, t->chunk ? t->end - t->chunk : NULL);
+		r.texts = t;
+	}
 	/* a byte order mark may open a document, as for the full reader */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		r.s += 3;
@@ -517,8 +535,10 @@ int facts_load_text(Ctx *c, const char *text, size_t len, FactsRecycle *rc, Fact
 		return ST_FACTS;
 	}
 	c->as_of = as_of;
-	if (rc)
+	if (rc) {
 		facts_recycle_swap(p, rc, made);
+		rc->texts_in = side;
+	}
 	return ST_OK;
 }
 

@@ -91,6 +91,13 @@ static inline void *mem_region_take(MemRegion *r, size_t n)
 	return p;
 }
 
+/* Carve again from `from` on (a point of r's chunk that r->at held
+ * earlier), clearing what was carved since: for an owner that knows none
+ * of it is pointed to any more.  False, with nothing changed, when r has
+ * taken another chunk since (the older one goes with what is in it) or
+ * from is NULL. */
+bool mem_region_rewind(MemRegion *r, char *from);
+
 /* n bytes with pointers, cleared, from region r; out of memory as
  * mem_alloc. */
 static inline void *mem_region_alloc(MemRegion *r, size_t n)

@@ -570,6 +570,10 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
 	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), rv(CTX(g, epoch, x->t_u32)));
 	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, x->p->keep[d] ? DS_KEPT : DS_UNDECIDED));
+	if (x->p->keep[d]) { /* counted as decide counts it */
+		LV kept = CTX(g, kept, x->t_u32);
+		set(g, kept, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(kept), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
+	}
 	set(g, slot(g, k), rv(v));
 	jump(g, done);
 }

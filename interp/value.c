@@ -55,13 +55,18 @@ void val_currency_text(uint16_t cur, char out[4])
 	out[3] = 0;
 }
 
-Str *val_str_new(const char *s, size_t n)
+Str *val_str_fill(void *mem, const char *s, size_t n)
 {
-	Str *p = GC_MALLOC_ATOMIC(sizeof(Str) + n + 1);
+	Str *p = mem;
 	p->len = (uint32_t)n;
 	memcpy(p->data, s, n);
 	p->data[n] = 0;
 	return p;
+}
+
+Str *val_str_new(const char *s, size_t n)
+{
+	return val_str_fill(GC_MALLOC_ATOMIC(sizeof(Str) + n + 1), s, n);
 }
 
 Value val_str(const char *s, size_t n)

@@ -122,6 +122,8 @@ uint16_t val_currency(const char *code3);
 void val_currency_text(uint16_t cur, char out[4]);
 
 Str *val_str_new(const char *s, size_t n);
+/* The text s (n bytes) into mem, room for sizeof(Str) + n + 1 bytes. */
+Str *val_str_fill(void *mem, const char *s, size_t n);
 Value val_str(const char *s, size_t n);
 List *val_list_new(uint32_t len);
 Value val_list(List *l);

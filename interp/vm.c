@@ -133,6 +133,7 @@ void vm_override(Ctx *c, int decl, Value v)
 	drop_kept(c);
 	c->memo[decl] = v;
 	c->state[decl] = DS_OVERRIDDEN;
+	c->kept++;
 }
 
 void vm_clear_overrides(Ctx *c)
@@ -854,7 +855,12 @@ static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
 	c->memo[d] = v;
 	c->stamp[d] = c->epoch;
 	/* without facts in it, the value holds for the next evaluation too */
-	c->state[d] = c->p->keep[d] && !c->trace ? DS_KEPT : DS_UNDECIDED;
+	if (c->p->keep[d] && !c->trace) {
+		c->state[d] = DS_KEPT;
+		c->kept++;
+	} else {
+		c->state[d] = DS_UNDECIDED;
+	}
 	return v;
 }
 
