@@ -28,6 +28,7 @@ static bool fill(void *h, const char *soname, const DynFn *fns, size_t n, const 
 
 bool dyn_load(const char *soname, const DynFn *fns, size_t n, const char **why)
 {
+	mem_need_collector(); /* dlopen goes through the collector */
 	pthread_mutex_lock(&lock);
 	/* RTLD_NOLOAD first: opened already, nothing to read again */
 	void *h = dlopen(soname, RTLD_NOW | RTLD_NOLOAD);

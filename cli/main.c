@@ -59,17 +59,32 @@ static const char *help_text =
 	"Exit status: 0 success, 1 errors, failed tests or checks, 2 usage error,\n"
 	"3 invalid facts.\n";
 
+/* A one-shot command runs one thread from start to end: it starts before
+ * the collector (mem_start_lazy), which starts when the command needs it,
+ * if ever.  The others (threads, or a process that lives long) start it
+ * at once. */
 typedef struct Command {
 	const char *name;
 	int (*run)(int argc, char **argv);
+	bool one_shot;
 } Command;
 
 static const Command commands[] = {
-	{"check", cmd_check}, {"eval", cmd_eval}, {"test", cmd_test}, {"disasm", cmd_disasm},
-	{"repl", cmd_repl}, {"batch", cmd_batch}, {"simulate", cmd_simulate}, {"lsp", cmd_lsp},
-	{"fmt", cmd_fmt}, {"serve", cmd_serve}, {"doc", cmd_doc}, {"graph", cmd_graph},
-	{"compile", cmd_compile},
+	{"check", cmd_check, true}, {"eval", cmd_eval, true}, {"test", cmd_test, true},
+	{"disasm", cmd_disasm, true}, {"repl", cmd_repl, false}, {"batch", cmd_batch, false},
+	{"simulate", cmd_simulate, false}, {"lsp", cmd_lsp, false}, {"fmt", cmd_fmt, true},
+	{"serve", cmd_serve, false}, {"doc", cmd_doc, true}, {"graph", cmd_graph, true},
+	{"compile", cmd_compile, true},
 };
+
+/* The command called name; NULL for none. */
+static const Command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
 
 /* A command run under the protected call: out of memory ends it cleanly. */
 typedef struct Run {
@@ -95,12 +110,16 @@ int main(int argc, char **argv)
 	 * C library already knows it. */
 	struct GC_stack_base main_stack = {__libc_stack_end};
 	GC_set_stackbottom(NULL, &main_stack);
-	MEM_START();
+	const char *cmd = argc < 2 ? "help" : argv[1];
+	const Command *c = find_command(cmd);
+	if (!c || c->one_shot)
+		mem_start_lazy(); /* the version, help, a usage error, a one-shot command */
+	else
+		mem_start();
 	if (argc < 2) {
 		fputs(help_text, stderr);
 		return EXIT_USAGE;
 	}
-	const char *cmd = argv[1];
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("edict %s\n", EDICT_VERSION);
 		return EXIT_OK;
@@ -109,18 +128,17 @@ int main(int argc, char **argv)
 		fputs(help_text, stdout);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(cmd, commands[i].name) == 0) {
-			Run r = {commands[i].run, argc - 2, argv + 2, EXIT_OK};
-			/* the commands that answer from a rule set start from its image */
-			if (strcmp(cmd, "eval") == 0 || strcmp(cmd, "batch") == 0 || strcmp(cmd, "test") == 0)
-				cli_image_cache(&r.argc, r.argv);
-			if (pr_call(run_body, &r) == ST_MEMORY) {
-				fputs("edict: out of memory\n", stderr);
-				return EXIT_DIAG;
-			}
-			return r.rc;
+	if (c) {
+		Run r = {c->run, argc - 2, argv + 2, EXIT_OK};
+		/* the commands that answer from a rule set start from its image */
+		if (strcmp(cmd, "eval") == 0 || strcmp(cmd, "batch") == 0 || strcmp(cmd, "test") == 0)
+			cli_image_cache(&r.argc, r.argv);
+		if (pr_call(run_body, &r) == ST_MEMORY) {
+			fputs("edict: out of memory\n", stderr);
+			return EXIT_DIAG;
 		}
+		return r.rc;
+	}
 	cli_usage_error("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }

@@ -27,8 +27,14 @@ static void watch(void)
 }
 static __thread uint64_t count_allocs, count_bytes;
 
+/* Before the collector (mem_start_lazy): whether this process still is,
+ * and the mapping its objects are carved from (NULL until the first). */
+static int lazy;
+static char *lazy_base, *lazy_at, *lazy_end;
+
 void mem_heap_at_least(size_t bytes)
 {
+	mem_need_collector();
 	size_t have = GC_get_heap_size();
 	if (have < bytes)
 		(void)GC_expand_hp(bytes - have);
@@ -42,6 +48,35 @@ void mem_init(void)
 	no_regions = !GC_get_all_interior_pointers();
 	if (stress || no_regions)
 		watch();
+}
+
+/* Declared with the mapping's section below. */
+static void start_collector(void);
+
+void mem_start(void)
+{
+	start_collector();
+	mem_init();
+}
+
+void mem_start_lazy(void)
+{
+	mem_init();
+	if (stress)
+		mem_start(); /* stress collections need the collector from the start */
+	else
+		lazy = 1;
+}
+
+bool mem_lazy(void)
+{
+	return lazy != 0;
+}
+
+void mem_need_collector(void)
+{
+	if (lazy)
+		mem_start();
 }
 
 bool mem_stress(void)
@@ -76,11 +111,10 @@ void mem_hold_collections(void)
 		 * allocated since the last one): held off, it would never come
 		 * when loads follow each other, and the garbage of every earlier
 		 * load would stay */
-		size_t since = GC_get_bytes_since_gc(), heap = GC_get_heap_size();
-		if (since > heap / 3)
+		if (!lazy && GC_get_bytes_since_gc() > GC_get_heap_size() / 3)
 			GC_gcollect();
 	}
-	if (!held_cut)
+	if (!held_cut && !lazy)
 		GC_disable();
 }
 
@@ -88,7 +122,7 @@ void mem_release_collections(void)
 {
 	if (stress || held == 0)
 		return;
-	if (!held_cut)
+	if (!held_cut && !lazy)
 		GC_enable();
 	if (--held == 0) {
 		arena_at[0] = arena_at[1] = NULL; /* unseen by the collector: the chunks may go */
@@ -98,8 +132,13 @@ void mem_release_collections(void)
 
 void mem_expect(size_t bytes)
 {
-	if (held)
-		arena_expected = bytes;
+	if (!held)
+		return;
+	arena_expected = bytes;
+	/* a load that would fill the mapping (mem_start_lazy), 4 KiB page by
+	 * page, starts the collector now and takes its large chunks */
+	if (lazy && bytes >= MEM_LAZY_MAX)
+		mem_start();
 }
 
 void mem_hold_for(size_t bytes)
@@ -114,7 +153,7 @@ static void held_alloc(size_t n)
 {
 	held_bytes += n;
 	if (held_bytes > held_max && !held_cut) {
-		for (int i = 0; i < held; i++)
+		for (int i = 0; i < held && !lazy; i++)
 			GC_enable();
 		held_cut = 1;
 	}
@@ -241,9 +280,25 @@ static char *large_chunk(int atomic)
 	return from;
 }
 
+/* The bytes an object of n bytes takes with its header, and the object
+ * carved at *at (where the caller found that many), *at moved past it:
+ * its header word holds its size and kind (mem_realloc).  Starting from
+ * 8 bytes past a 16-byte boundary, objects stay 16-byte aligned. */
+static size_t carve_step(size_t n)
+{
+	return (n + sizeof(size_t) + 15) & ~(size_t)15;
+}
+
+static void *carve(char **at, size_t n, int atomic)
+{
+	char *h = *at;
+	*(size_t *)h = n << 1 | (size_t)atomic;
+	*at = h + carve_step(n);
+	return h + sizeof(size_t);
+}
+
 static void *arena_alloc(size_t n, int atomic)
 {
-	size_t step = (n + sizeof(size_t) + 15) & ~(size_t)15;
 	char *at = arena_at[atomic];
 	if (!at || at + sizeof(size_t) + n > arena_end[atomic]) {
 		bool large = arena_large();
@@ -255,13 +310,76 @@ static void *arena_alloc(size_t n, int atomic)
 		at = c + 16 - sizeof(size_t); /* the collector's objects are 16-byte aligned */
 		arena_end[atomic] = c + size;
 	}
-	char *p = at + sizeof(size_t);
-	*(size_t *)at = n << 1 | (size_t)atomic;
-	arena_at[atomic] = at + step;
+	arena_at[atomic] = at;
+	char *p = carve(&arena_at[atomic], n, atomic);
 	if (atomic)
 		memset(p, 0, n); /* a pointer chunk comes cleared */
 	return p;
 }
+
+/* ------------------------------------------------- before the collector */
+
+/* n bytes carved from the mapping of a process before its collector
+ * (cleared: its pages are fresh and never reused); NULL, and the
+ * collector started, where the mapping is full or cannot be made. */
+static void *lazy_alloc(size_t n, int atomic)
+{
+	if (!lazy_base) {
+		void *m = mmap(NULL, MEM_LAZY_MAX, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			       -1, 0);
+		if (m == MAP_FAILED) {
+			mem_start();
+			return NULL;
+		}
+		lazy_base = m;
+		lazy_end = lazy_base + MEM_LAZY_MAX;
+		lazy_at = lazy_base + 16 - sizeof(size_t);
+	}
+	if (n >= MEM_LAZY_MAX || carve_step(n) > (size_t)(lazy_end - lazy_at)) {
+		mem_start();
+		return NULL;
+	}
+	return carve(&lazy_at, n, atomic);
+}
+
+/* Whether p was carved before the collector started. */
+static bool in_lazy(const void *p)
+{
+	return (const char *)p >= lazy_base && (const char *)p < lazy_end;
+}
+
+/* The collector's start (mem_start): the used part of the mapping becomes
+ * one of its roots, and a hold on collections that began before now holds
+ * them. */
+static void start_collector(void)
+{
+	static int started;
+	if (started)
+		return;
+	started = 1;
+	lazy = 0;
+	GC_set_dont_precollect(1);
+	GC_INIT();
+	mem_heap_at_least(MEM_INITIAL_HEAP);
+	if (lazy_base)
+		GC_add_roots(lazy_base, lazy_at);
+	for (int i = 0; i < held && !held_cut; i++)
+		GC_disable();
+}
+
+void *mem_uncollectable(size_t n)
+{
+	mem_need_collector();
+	return GC_malloc_uncollectable(n);
+}
+
+void mem_free(void *p)
+{
+	if (!in_lazy(p))
+		GC_free(p);
+}
+
+/* ---------------------------------------------------------------- objects */
 
 /* Whether p (from mem_alloc) lies inside an arena chunk. */
 static bool in_arena(void *p)
@@ -270,9 +388,15 @@ static bool in_arena(void *p)
 	return base && base != p;
 }
 
-/* n bytes from the collector itself (cleared). */
+/* n bytes from the collector itself (cleared), or from the mapping before
+ * it starts. */
 static void *from_collector(size_t n, int atomic)
 {
+	if (__builtin_expect(lazy, 0)) {
+		void *p = lazy_alloc(n, atomic);
+		if (p)
+			return p;
+	}
 	void *p = atomic ? GC_malloc_atomic(n) : GC_malloc(n);
 	if (!p)
 		return out_of_memory();
@@ -285,7 +409,7 @@ void *mem_alloc(size_t n, int atomic)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	if (held && !held_cut && (n <= MEM_ARENA_MAX || (n <= MEM_ARENA_LARGE_MAX && arena_large()))) {
+	if (held && !held_cut && !lazy && (n <= MEM_ARENA_MAX || (n <= MEM_ARENA_LARGE_MAX && arena_large()))) {
 		void *p = arena_alloc(n, atomic);
 		return p ? p : out_of_memory();
 	}
@@ -302,9 +426,9 @@ void *mem_region_slow(MemRegion *r, size_t n)
 		return from_collector(n, 0);
 	if (MEM_REGION_STEP(n) > (size_t)(r->end - r->at)) {
 		size_t size = !r->chunk ? MEM_REGION_FIRST : r->chunk < MEM_REGION_CHUNK ? 2 * r->chunk : r->chunk;
-		char *c = GC_malloc(size);
+		char *c = from_collector(size, 0);
 		if (!c)
-			return out_of_memory();
+			return NULL; /* out of memory outside any protected call */
 		r->at = c;
 		r->end = c + size;
 		r->chunk = size;
@@ -324,13 +448,15 @@ bool mem_region_rewind(MemRegion *r, char *from)
 
 void *mem_realloc(void *p, size_t n)
 {
-	if (in_arena(p)) {
+	if (in_lazy(p) || in_arena(p)) {
 		size_t h = ((size_t *)p)[-1], old = h >> 1;
 		void *q = mem_alloc(n, (int)(h & 1));
 		if (q)
 			memcpy(q, p, old < n ? old : n);
 		return q;
 	}
+	if (lazy) /* p is NULL: every other object was carved from the mapping */
+		return mem_alloc(n, 0);
 	if (!before_alloc(n))
 		return out_of_memory();
 	void *q = GC_realloc(p, n);

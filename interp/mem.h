@@ -132,7 +132,8 @@ void mem_hold_for(size_t bytes);
  * still (an estimate, from the size of its rule text): one that will pass
  * the few MB after which its objects come from large chunks on huge pages
  * (mem.c) takes those from the start, instead of first some MB of small
- * chunks whose 4 KiB pages fault in one by one.  Outside a load, nothing. */
+ * chunks whose 4 KiB pages fault in one by one (before the collector,
+ * mem_start_lazy, such a load starts it).  Outside a load, nothing. */
 void mem_expect(size_t bytes);
 
 /* How many allocations (and bytes asked for) this thread has made through
@@ -146,20 +147,54 @@ void mem_counts(uint64_t *allocs, uint64_t *bytes);
 void mem_init(void);
 
 /* Start the collector, then mem_init: the one start-up of a process that
- * uses Edict.  The collector skips the collection it would make while
- * starting (nothing is garbage yet), which scanned every static variable
- * and cost a short command a third of its start-up; and its heap starts
- * at MEM_INITIAL_HEAP (mapped, not touched), so that loading a rule set
+ * uses Edict (mem_start; MEM_START is kept for the callers that use it).
+ * The collector skips the collection it would make while starting
+ * (nothing is garbage yet), which scanned every static variable and cost a
+ * short command a third of its start-up; and its heap starts at
+ * MEM_INITIAL_HEAP (mapped, not touched), so that loading a rule set
  * neither grows it step by step nor collects right after (a fifth of a
- * one-company evaluation's instructions). */
+ * one-company evaluation's instructions).  Called again (a host calling
+ * edict_init after the command line started), only mem_init runs again;
+ * called after mem_start_lazy, it ends the time before the collector. */
 #define MEM_INITIAL_HEAP ((size_t)1 << 20)
-#define MEM_START()                                \
-	do {                                       \
-		GC_set_dont_precollect(1);        \
-		GC_INIT();                         \
-		mem_heap_at_least(MEM_INITIAL_HEAP); \
-		mem_init();                        \
-	} while (0)
+void mem_start(void);
+#define MEM_START() mem_start()
+
+/* The start-up of a one-shot command (the command line's eval, check,
+ * compile ...), which opts into it: the collector is not started yet.
+ * Starting it clears and touches some twenty pages of its own tables, a
+ * fifth of a one-company evaluation from a compiled image.  Until it
+ * starts, every object is carved, one after the other, from one mapping
+ * of MEM_LAZY_MAX bytes (reserved, its pages touched as they are used)
+ * and is never freed: a short command ends long before that matters.
+ * The collector starts (mem_start) when the mapping is full, so that a
+ * large input is collected as always and memory stays bounded, when a
+ * load expects to fill the mapping (mem_expect), or when
+ * something needs it: an object it must not collect or free
+ * (GC_MALLOC_UNCOLLECTABLE), a finalizer, threads (edict_init and the
+ * API), the heap's size.  The used part of the mapping then becomes a
+ * root of the collector: an object made later and pointed to only from
+ * an object made before stays alive.  GC_FREE of an object from the
+ * mapping does nothing; mem_realloc copies it.  Stress mode
+ * (EDICT_GC_STRESS) starts the collector at once.  Single-threaded only:
+ * a host library never calls this. */
+#define MEM_LAZY_MAX ((size_t)4 << 20)
+void mem_start_lazy(void);
+/* Whether this process is still before its collector (mem_start_lazy). */
+bool mem_lazy(void);
+/* Start the collector now if this process was still before it: called by
+ * what needs it (a finalizer, dlopen through the collector, threads). */
+void mem_need_collector(void);
+
+/* An object the collector neither collects nor moves, which GC_FREE
+ * frees: the collector starts first.  GC_FREE of an object carved before
+ * the collector started does nothing. */
+void *mem_uncollectable(size_t n);
+void mem_free(void *p);
+#undef GC_MALLOC_UNCOLLECTABLE
+#undef GC_FREE
+#define GC_MALLOC_UNCOLLECTABLE(n) mem_uncollectable(n)
+#define GC_FREE(p) mem_free(p)
 
 /* Grow the collected heap to at least `bytes` (mapped, not touched): the
  * collector collects when a part of the heap has been allocated since the

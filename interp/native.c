@@ -83,6 +83,7 @@ static pthread_once_t jit_once = PTHREAD_ONCE_INIT;
 
 static void jit_open(void)
 {
+	mem_need_collector(); /* dlopen goes through the collector, and the finalizer (attach) needs it */
 	void *h = dlopen("libgccjit.so.0", RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return;
