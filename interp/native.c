@@ -1597,9 +1597,12 @@ static bool emit_simple(Gen *g, OpCode op, int a, int b)
 	}
 	case OP_POP:
 		return true;
-	case OP_LOCAL:
-		set(g, slot(g, top(g, -1)), rv(slot(g, a)));
+	case OP_LOCAL: { /* word by word: gcc then reads the words from where they are */
+		int k = top(g, -1);
+		set(g, w0(g, k), rv(w0(g, a)));
+		set(g, w1(g, k), rv(w1(g, a)));
 		return true;
+	}
 	case OP_SETLOCAL:
 		set(g, slot(g, a), rv(slot(g, top(g, 0))));
 		return true;

@@ -380,3 +380,51 @@ Test(native, queries_at_once_as_the_interpreter_runs_them)
 		cr_expect_str_eq(got[1][i], got[0][i], "part %d", i);
 	cr_expect_str_eq(got[1][4], "true [11, 12] 30000000 KRW");
 }
+
+/* What deciding a query's decision leaves in the context, in words: the
+ * values, the steps, where the memo holds each decision and the frame. */
+static const char *left_by(Ctx *c, const Value *v, int n, const int *decls, int ndecls)
+{
+	const char *s = xprintf("%llu steps, frame %s", (unsigned long long)c->steps, c->frame == c->top_frame ? "the query's" : "other");
+	for (int i = 0; i < n; i++)
+		s = xprintf("%s; %s", s, fmt_value_str(c->p, v[i]));
+	for (int i = 0; i < ndecls; i++)
+		s = xprintf("%s; state %d%s", s, c->state[decls[i]], c->stamp[decls[i]] == c->epoch ? " now" : "");
+	return s;
+}
+
+/* A query's decision that is in machine code is decided from the query's
+ * top without the interpreter's decide, and leaves the context as decide
+ * does: its value memoized for the rest of the evaluation (asked again, it
+ * costs no steps), kept for the next evaluations where it reads no facts
+ * (sizes), and the frame back to the query's.  Run twice, so the second
+ * evaluation starts from what the first kept. */
+Test(native, decisions_queried_leave_what_decide_leaves)
+{
+	static const char *texts[] = {"sizes", "award", "sizes", "award", "eligible"};
+	enum { N = sizeof texts / sizeof *texts };
+	Program *p[2] = {tu_program(RULES), tu_program(RULES)};
+	cr_assert_gt(native_compile(p[1], NULL, 0, NULL), 0);
+	int decls[3] = {prog_find_decl(p[0], "sizes")->index, prog_find_decl(p[0], "award")->index,
+			prog_find_decl(p[0], "eligible")->index};
+	const char *got[2][2];
+	for (int t = 0; t < 2; t++) {
+		Query *qs[N];
+		for (int i = 0; i < N; i++)
+			cr_assert_not_null(qs[i] = query_compile(p[t], texts[i], "--query", diag_new()));
+		Ctx *c = tu_ctx(p[t], FACTS[0]);
+		for (int round = 0; round < 2; round++) {
+			vm_reset(c);
+			Value v[N];
+			int failed = -1;
+			cr_assert_eq(query_run_many(c, (const Query *const *)qs, N, v, &failed), ST_OK, "%s", c->errmsg);
+			got[t][round] = left_by(c, v, N, decls, 3);
+		}
+	}
+	for (int round = 0; round < 2; round++)
+		cr_expect_str_eq(got[1][round], got[0][round], "evaluation %d", round + 1);
+	const char *kept = xprintf("; state %d now; state %d now; state %d now", DS_KEPT, DS_UNDECIDED, DS_UNDECIDED);
+	cr_expect(strstr(got[1][0], kept), "the first evaluation decides all three, and keeps sizes: %s", got[1][0]);
+	kept = xprintf("; state %d; state %d now; state %d now", DS_KEPT, DS_UNDECIDED, DS_UNDECIDED);
+	cr_expect(strstr(got[1][1], kept), "the second takes sizes from the first: %s", got[1][1]);
+}
