@@ -352,12 +352,13 @@ static char *encode_sources(Source *const *srcs, const char *const *names, int n
 	return image_encode(mods, std, nmods, clean, len);
 }
 
-void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n)
+void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
+		     bool clean)
 {
 	const char *path = cache_file(paths, npaths);
 	size_t len;
 	char *data;
-	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, false, &len)) != NULL)
+	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, clean, &len)) != NULL)
 		(void)write_whole(path, data, len);
 }
 

@@ -172,8 +172,10 @@ static Loc no_loc(const char *file)
 }
 
 /* Whether to go into a directory: not too deep, not one it is inside
- * (a loop) or has been in, not outside the rule directory. */
-static bool enter_dir(Walk *w, const char *dir, int depth)
+ * (a loop) or has been in, not outside the rule directory.  Only a path
+ * through a symbolic link (linked) can lead outside: a plain entry of a
+ * directory found inside lies inside, so only a link's is resolved. */
+static bool enter_dir(Walk *w, const char *dir, int depth, bool linked)
 {
 	if (depth > LOAD_MAX_DIR_DEPTH) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "directories are nested more than %d deep here", LOAD_MAX_DIR_DEPTH);
@@ -201,7 +203,7 @@ static bool enter_dir(Walk *w, const char *dir, int depth)
 	AST_PUSH(w->devs, nv, st.st_dev);
 	AST_PUSH(w->inos, w->nvisit, st.st_ino);
 	char real[PATH_MAX];
-	if (realpath(dir, real)) {
+	if (linked && realpath(dir, real)) {
 		size_t rl = strlen(w->root_real);
 		bool inside = strncmp(real, w->root_real, rl) == 0 && (real[rl] == '/' || real[rl] == 0);
 		if (!inside) {
@@ -263,16 +265,18 @@ static int read_names(Walk *w, const char *dir, const char ***out)
 }
 
 /* A rule file found at full (name without ".edict": base): kept unless it
- * is not a regular file or leads outside the rule directory.  False when
- * the rule set holds too many files to go on. */
-static bool add_file(Walk *w, const char *full, const struct stat *st, const char *base, const char *prefix)
+ * is not a regular file or leads outside the rule directory (only a
+ * symbolic link can: linked, as for enter_dir).  False when the rule set
+ * holds too many files to go on. */
+static bool add_file(Walk *w, const char *full, const struct stat *st, bool linked, const char *base,
+		     const char *prefix)
 {
 	if (!S_ISREG(st->st_mode)) {
 		diag_add(w->d, SEV_ERROR, no_loc(full), "this is not a regular file; it is not read");
 		return true;
 	}
 	char rp[PATH_MAX];
-	if (realpath(full, rp)) {
+	if (linked && realpath(full, rp)) {
 		size_t rl = strlen(w->root_real);
 		bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
 		if (!inside) {
@@ -291,24 +295,25 @@ static bool add_file(Walk *w, const char *full, const struct stat *st, const cha
 }
 
 /* Every .edict file under dir, its module named after its path (prefix). */
-static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth)
+static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth, bool linked)
 {
-	if (!enter_dir(w, dir, depth))
+	if (!enter_dir(w, dir, depth, linked))
 		return;
 	const char **names = NULL;
 	int nn = read_names(w, dir, &names);
 	for (int i = 0; i < nn; i++) {
 		const char *full = ast_join(dir, '/', names[i]);
 		struct stat st;
-		if (stat(full, &st) != 0) {
+		bool link = lstat(full, &st) != 0 || S_ISLNK(st.st_mode);
+		if (link && stat(full, &st) != 0) {
 			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
 			continue;
 		}
 		size_t len = strlen(names[i]);
 		if (S_ISDIR(st.st_mode))
-			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1);
+			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1, linked || link);
 		else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0 &&
-			 !add_file(w, full, &st, ast_strdup(names[i], len - 6), prefix))
+			 !add_file(w, full, &st, linked || link, ast_strdup(names[i], len - 6), prefix))
 			return;
 	}
 }
@@ -628,7 +633,7 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 			w.root_real = realpath(paths[i], real) ? ast_strdup(real, strlen(real)) : paths[i];
 			size_t len = strlen(paths[i]);
 			const char *dir = len > 1 && paths[i][len - 1] == '/' ? ast_strdup(paths[i], len - 1) : paths[i];
-			walk_dir(&w, dir, NULL, 0);
+			walk_dir(&w, dir, NULL, 0, false); /* root_real is this directory */
 		} else {
 			const char *b = strrchr(paths[i], '/');
 			b = b ? b + 1 : paths[i];
@@ -748,6 +753,24 @@ static bool is_image_path(const LoadArgs *a)
 	return len > 4 && strcmp(a->paths[0] + len - 4, ".edc") == 0 && stat(a->paths[0], &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static Program *paths_fn(const void *arg, Diags *d);
+
+/* Keep the image of the rules just read for the next load.  It is marked
+ * clean, as `edict compile` marks its image, when a check of all of them
+ * (the texts already read, not read again) finds no diagnostic: a query
+ * of a plain name then reads only what it names from it. */
+static void save_cache(const LoadArgs *a, const Walk *w, Source **srcs)
+{
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w->n + 1));
+	for (int i = 0; i < w->n; i++)
+		names[i] = w->files[i].module;
+	LoadArgs all = {.paths = a->paths, .n = a->n, .overlays = (const Source *const *)srcs, .noverlays = w->n,
+			.no_code = true};
+	Diags *chk = diag_new();
+	bool clean = paths_fn(&all, chk) && chk->n == 0;
+	load_cache_save(a->paths, a->n, srcs, names, w->n, clean);
+}
+
 static Program *paths_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;
@@ -766,12 +789,8 @@ static Program *paths_fn(const void *arg, Diags *d)
 	if (!srcs)
 		return NULL;
 	expect_sources((const Source *const *)srcs, w.n);
-	if (cache && d->n == 0) {
-		const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
-		for (int i = 0; i < w.n; i++)
-			names[i] = w.files[i].module;
-		load_cache_save(a->paths, a->n, srcs, names, w.n);
-	}
+	if (cache && d->n == 0)
+		save_cache(a, &w, srcs);
 	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
 	Module **mods = NULL;

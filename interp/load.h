@@ -91,8 +91,10 @@ typedef struct LoadQuery {
  * (in load order), or NULL. */
 Program *load_cached(const char *const *paths, int npaths, const char *const *files, int nfiles, const LoadQuery *q,
 		     Diags *d);
-/* Write the image of these sources (read from paths) to the cache. */
-void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n);
+/* Write the image of these sources (read from paths) to the cache; clean:
+ * a check of all of them found no diagnostic (as image_encode takes it). */
+void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
+		     bool clean);
 /* The rule files under paths, read (their module names in *names), or NULL after errors in d. */
 Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n);
 /* Check and compile parsed modules, with the std modules they import. */

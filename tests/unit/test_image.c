@@ -548,6 +548,17 @@ Test(image, the_cache_writes_an_image_uses_it_and_notices_a_change)
 	cr_assert_eq(fscanf(ls, "%d", &count), 1);
 	pclose(ls);
 	cr_assert_eq(count, 1);
+	/* a check of all the rules found nothing: marked clean, as by edict compile */
+	FILE *nm = popen("ls cache/edict/*.edc", "r");
+	char path[600] = {0};
+	cr_assert_not_null(fgets(path, sizeof path, nm));
+	pclose(nm);
+	path[strcspn(path, "\n")] = 0;
+	size_t len;
+	const char *err = NULL;
+	char *data = read_all(path, &len);
+	Image *img = image_open(data, len, &err);
+	cr_assert(img && image_clean(img), "%s", err ? err : "the cached image is not marked clean");
 	cr_assert_str_eq(award(rule_dir), "50000000 KRW");
 	/* the same size, the same time: a file written just now is compared by content */
 	struct stat st;
