@@ -344,19 +344,19 @@ ArStatus ar_equal(Value a, Value b, bool *out)
 
 Value ar_and(Value a, Value b)
 {
+	if (ar_and_known(&a, b))
+		return a;
 	if ((a.tag == V_BOOL && !a.as.i) || (b.tag == V_BOOL && !b.as.i))
 		return val_bool(false);
-	if (a.tag == V_BOOL && b.tag == V_BOOL)
-		return val_bool(true);
 	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(true), b.tag == V_UNKNOWN ? b : val_bool(true));
 }
 
 Value ar_or(Value a, Value b)
 {
+	if (ar_or_known(&a, b))
+		return a;
 	if ((a.tag == V_BOOL && a.as.i) || (b.tag == V_BOOL && b.as.i))
 		return val_bool(true);
-	if (a.tag == V_BOOL && b.tag == V_BOOL)
-		return val_bool(false);
 	return val_unknown_union(a.tag == V_UNKNOWN ? a : val_bool(false), b.tag == V_UNKNOWN ? b : val_bool(false));
 }
 

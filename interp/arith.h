@@ -133,6 +133,25 @@ static inline bool ar_order_scaled(Value a, Value b, int *r)
 	return true;
 }
 
+/* Kleene and, or of a and b where both are known truths: the result in
+ * place in *a, and true; false where either is unknown or not a truth
+ * (ar_and, ar_or decide those). */
+static inline bool ar_and_known(Value *a, Value b)
+{
+	if (a->tag != V_BOOL || b.tag != V_BOOL)
+		return false;
+	a->as.i = a->as.i && b.as.i;
+	return true;
+}
+
+static inline bool ar_or_known(Value *a, Value b)
+{
+	if (a->tag != V_BOOL || b.tag != V_BOOL)
+		return false;
+	a->as.i = a->as.i || b.as.i;
+	return true;
+}
+
 /* Whether a plain member or a whole number a is among the items of l,
  * compared in place (ar_in does the rest: unknown items, other kinds). */
 static inline bool ar_in_place(Value a, const List *l)

@@ -1245,16 +1245,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* AND, OR: Kleene logic: false and unknown = false; true or unknown = true. */
 	VMCASE(AND)
 		b = POP();
-		if (TOP().tag == V_BOOL && b.tag == V_BOOL) /* both known: in place */
-			TOP().as.i = TOP().as.i && b.as.i;
-		else
+		if (!ar_and_known(&TOP(), b)) /* both known: in place */
 			TOP() = ar_and(TOP(), b);
 		VMBREAK;
 	VMCASE(OR)
 		b = POP();
-		if (TOP().tag == V_BOOL && b.tag == V_BOOL)
-			TOP().as.i = TOP().as.i || b.as.i;
-		else
+		if (!ar_or_known(&TOP(), b))
 			TOP() = ar_or(TOP(), b);
 		VMBREAK;
 	/* JFALSE_KEEP, JTRUE_KEEP: short-circuit when the left side decides. */
