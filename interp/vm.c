@@ -974,6 +974,20 @@ static inline Value fact_field(const Ctx *c, int r, uint32_t f)
 	return v->tag == V_REC ? v->as.r->f[f] : *v;
 }
 
+/* ITER S B at word it: the next item of the list in L[S] into L[S+2], and
+ * the word after the ITER; at the end of the list, word B. */
+static inline const uint32_t *iter_next(Value *L, const uint32_t *code, const uint32_t *it)
+{
+	int s = INS_A(it[0]);
+	const List *l = L[s].as.l;
+	int64_t i = L[s + 1].as.i;
+	if (i >= (int64_t)l->len)
+		return code + it[1];
+	L[s + 2] = l->items[i];
+	L[s + 1].as.i = i + 1;
+	return it + 2;
+}
+
 static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch, int base)
 {
 	return exec_at(c, ch, base, -1, 0);
@@ -1381,15 +1395,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* ITER A B: next item into L[A+2], or jump to B at the end. */
 	VMCASE(ITER) {
-		int s = INS_A(w), to = (int)*pc++;
-		List *l = L[s].as.l;
-		int64_t i = L[s + 1].as.i;
-		if (i < (int64_t)l->len) {
-			L[s + 2] = l->items[i];
-			L[s + 1].as.i = i + 1;
-		} else {
-			JUMPTO(to);
-		}
+		pc = iter_next(L, code, pc - 1);
 		if (INTERRUPTED())
 			goto interrupted;
 		VMBREAK;
@@ -1509,6 +1515,15 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			goto op_##first;                                               \
 		budget -= (n);                                                         \
 	} while (0)
+	/* After a superinstruction's jump back to the head of a loop, its
+	 * interrupt tested already: that ITER too, where a step is left. */
+#define THEN_ITER()                                                                    \
+	do {                                                                           \
+		if (INS_RAW(*pc) == OP_ITER && budget > 0) {                           \
+			budget--;                                                      \
+			pc = iter_next(L, code, pc);                                   \
+		}                                                                      \
+	} while (0)
 	/* LOCAL_EQK_IFTEST: LOCAL A; EQK K; IFTEST T; JUMP (`if t = 6 then`)
 	 * where the local compares in place: true goes on past the JUMP,
 	 * false to T.  Where T tests the same local again (`else if t = 11`,
@@ -1539,10 +1554,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (TOP().tag != V_BOOL)
 			goto op_NOT;
 		FUSED_STEPS(1, NOT);
-		if (POP().as.i)
+		if (POP().as.i) {
 			JUMPTO(pc[1]);
-		else
+			THEN_ITER();
+		} else {
 			pc += 2;
+		}
 		VMBREAK;
 	/* LOCAL_ACC_JUMP: LOCAL A; ACC S K; JUMP T: fold L[A] into the
 	 * accumulator and go round the loop again. */
@@ -1554,6 +1571,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		pc += 2; /* an error is the ACC's */
 		acc_fold(c, AT_PC(), L, s, kind, L[INS_A(w)]);
 		JUMPTO(INS_A(pc[0]));
+		THEN_ITER();
 		VMBREAK;
 	}
 	/* FACTFIELD_JUMP: FACTFIELD A B; JUMP T. */
@@ -1576,7 +1594,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			goto op_FACTFIELD;
 		FUSED_STEPS(3, FACTFIELD);
 		const uint32_t *t = code + INS_A(pc[1]); /* the NOT; its FILTER's E in t[2] */
-		pc = a.as.i ? code + t[2] : t + 3;
+		if (a.as.i) {
+			JUMPTO(t[2]);
+			THEN_ITER();
+		} else {
+			pc = t + 3;
+		}
 		VMBREAK;
 	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
@@ -1613,6 +1636,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	}
 #undef FUSED_STEPS
+#undef THEN_ITER
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
 		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
