@@ -966,6 +966,39 @@ static inline bool order_holds(unsigned op, int r)
 	return holds[op - OP_LT] >> (r + 1) & 1;
 }
 
+/* The truth of a OP b, OP a comparison (LT, LE, GT, GE, EQ, NE) or IN,
+ * where the two known values decide it in place, as OP's own fast path
+ * would, and *cost (the steps of IN's items) is within budget: 0 or 1; -1
+ * where OP must run as an instruction (unknowns, text, wide numbers...). */
+static inline int test_in_place(unsigned op, Value a, Value b, long long budget, long long *cost)
+{
+	int r;
+	*cost = 0;
+	switch (op) {
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE:
+		if (ar_same_scale(a, b))
+			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
+		else if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN || !ar_order_scaled(a, b, &r))
+			return -1;
+		return order_holds(op, r);
+	case OP_EQ:
+	case OP_NE:
+		if (!ar_equal_in_place(a, b))
+			return -1;
+		return (a.as.i == b.as.i) == (op == OP_EQ);
+	case OP_IN:
+		if (a.tag != V_ENUM || a.big || b.tag != V_LIST || b.as.l->len > budget)
+			return -1;
+		*cost = b.as.l->len;
+		return ar_in_place(a, b.as.l);
+	default:
+		return -1;
+	}
+}
+
 /* Field f of fact root r (`company.size`); a root that is not a record
  * (unknown: not given) stands for its fields too. */
 static inline Value fact_field(const Ctx *c, int r, uint32_t f)
@@ -1118,6 +1151,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* DECIDE: push decision A, deciding it on first use (memoized). */
 	VMCASE(DECIDE) {
 		int d = INS_A(w);
+		if (__builtin_expect(ctx_memo_hit(c, d) && !c->trace, 1)) {
+			PUSH(c->memo[d]); /* decided or kept: straight from the memo */
+			VMBREAK;
+		}
 		if (ctx_memo_hit(c, d)) {
 			a = c->memo[d];
 		} else {
@@ -1609,10 +1646,23 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (!ctx_memo_hit(c, d) || c->trace)
 			goto op_FACTFIELD;
 		FUSED_STEPS(1, FACTFIELD);
-		sp[0] = fact_field(c, INS_A(w), pc[0]);
-		sp[1] = c->memo[d];
-		sp += 2;
+		a = fact_field(c, INS_A(w), pc[0]);
+		b = c->memo[d];
 		pc += 2;
+		/* and the comparison or `in` after them, where it runs in place */
+		if (budget > 0) {
+			long long cost;
+			int t = test_in_place(INS_RAW(*pc), a, b, budget - 1, &cost);
+			if (t >= 0) {
+				budget -= 1 + cost;
+				pc++;
+				PUSH(val_bool(t));
+				VMBREAK;
+			}
+		}
+		sp[0] = a;
+		sp[1] = b;
+		sp += 2;
 		VMBREAK;
 	}
 	/* JUMP_RETURN: JUMP T where T is a RETURN. */
