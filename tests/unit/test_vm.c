@@ -862,7 +862,8 @@ Test(vm, values_outlive_the_region_chunk_they_came_from)
 
 static const char FUSED_RULES[] =
 	"fact company {\n  consulting : bool optional\n  finance : bool optional\n  logistics : bool optional\n"
-	"  region : string optional\n  share : percent optional\n  staff : int optional\n}\n"
+	"  region : string optional\n  share : percent optional\n  staff : int optional\n  kind : size optional\n"
+	"  pay : money optional\n}\n"
 	"param sequence : list of int = [6, 11, 12, 14]\n"
 	"param names : list of string = [\"a\", \"b\", \"c\"]\n"
 	"param floor : percent = 10%\n"
@@ -889,15 +890,24 @@ static const char FUSED_RULES[] =
 	"decision staff_least : int = min(company.staff, 50, 7)\n"
 	"decision least : percent = min(company.share, floor)\n"
 	"function pair(a : int, b : int) : int = if a = 6 then 10 else if b = 7 then 20 else if a = 12 then 30 else 40\n"
-	"decision pairs : list of int = [pair(t, t - 4) for t in sequence]\n";
+	"decision pairs : list of int = [pair(t, t - 4) for t in sequence]\n"
+	"param limit : int = 50\n"
+	"param region_b : string = \"b\"\n"
+	"param pay_floor : money = 100 USD\n"
+	"decision sized : bool = company.kind in sizes\n"
+	"decision at_limit : bool = company.staff = limit\n"
+	"decision off_limit : bool = company.staff != limit or company.staff <= limit\n"
+	"decision above : bool = company.staff > limit\n"
+	"decision in_b : bool = company.region = region_b\n"
+	"decision paid : bool = company.pay >= pay_floor\n";
 
 static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
-					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs"};
+					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs", "sized", "at_limit", "off_limit", "above", "in_b", "paid"};
 
 static const char *const FUSED_FACTS[] = {
 	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
-	"\"staff\": 50}}",
-	"{\"company\": {\"consulting\": false, \"region\": \"a\", \"share\": \"9.99%\", \"staff\": 7}}",
+	"\"staff\": 50, \"kind\": \"midsize\", \"pay\": \"100.50 USD\"}}",
+	"{\"company\": {\"consulting\": false, \"region\": \"b\", \"share\": \"9.99%\", \"staff\": 7, \"pay\": \"99 KRW\"}}",
 	"{\"company\": {}}",
 };
 
@@ -976,6 +986,10 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	cr_expect_eq(count_fused_in(p, "staff_least", OP_BUILTIN_MIN2), 0);
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
+	/* a fact's field against a decision, compared after them in line (vm.c: test_in_place) */
+	const char *const against[] = {"sized", "at_limit", "off_limit", "above", "in_b", "paid"};
+	for (size_t i = 0; i < sizeof against / sizeof *against; i++)
+		cr_expect_eq(count_fused_in(p, against[i], OP_FACTFIELD_DECIDE), 1 + (i == 2), "%s", against[i]);
 	Buf b = {0};
 	disasm_chunk(p, p->dchunk[prog_find_decl(p, "pending")->index], &b);
 	cr_expect_not_null(strstr(buf_cstr(&b), "LOCAL "), "the listing shows the instructions as written");
