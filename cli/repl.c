@@ -1591,8 +1591,81 @@ static void cmd_why(Repl *r, const char *arg, bool why_not)
 	}
 }
 
+/* Where the change of a what-if starting at start ends: at the `and`
+ * that starts another change (outside brackets and strings), or len. */
+static size_t change_end(Repl *r, const char *input, size_t start, size_t len)
+{
+	size_t e = start;
+	int depth = 0;
+	bool str = false;
+	for (; e < len; e++) {
+		char ch = input[e];
+		if (str) {
+			if (ch == '\\')
+				e++;
+			else if (ch == '"')
+				str = false;
+			continue;
+		}
+		if (ch == '"')
+			str = true;
+		else if (ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if (ch == ')' || ch == ']' || ch == '}')
+			depth--;
+		else if (depth == 0 && e > start && (input[e - 1] == ' ' || input[e - 1] == '\t' || input[e - 1] == '\n')) {
+			const char *after = word(input + e, "and");
+			if (after && (word(after, "as") || looks_like_set(r, after)))
+				break;
+		}
+	}
+	return e;
+}
+
+/* One change of a what-if, input[start..e), into s: a date, a parameter
+ * or a fact; false after saying what is wrong. */
+static bool apply_change(Repl *r, const char *input, size_t start, size_t e, State *s)
+{
+	const char *part = skip_ws(input + start);
+	const char *as = word(part, "as");
+	if (as && word(as, "of")) {
+		char *one = trim_copy(input + start, e - start);
+		bool one_dated = false;
+		date_t d = 0;
+		int got = cut_as_of(r, one, &one_dated, &d);
+		if (got <= 0 || *skip_ws(one)) {
+			if (got >= 0)
+				fail(r, "write the date alone: what if as of 2027-01-01");
+			return false;
+		}
+		s->dated = one_dated;
+		s->as_of = d;
+		return true;
+	}
+	if (decl_at(r, part, &as) && !param_at(r, part, &as)) {
+		fail(r, "%s is decided by the rules; what if changes facts and parameters", decl_at(r, part, &as)->qname);
+		return false;
+	}
+	if (param_at(r, part, &as))
+		return param_given(r, input, (size_t)(part - input), e, s);
+	Given g;
+	return given(r, piece(r, input, (size_t)(part - input), e), &g) && put(r, s, &g);
+}
+
+/* Cut the `and` that ends text after its `as of DATE` was cut, if any. */
+static void cut_last_and(char *text, size_t rest_off)
+{
+	size_t n = strlen(text);
+	while (n > rest_off && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n'))
+		n--;
+	if (n >= rest_off + 3 && strncmp(text + n - 3, "and", 3) == 0 &&
+	    (n == rest_off + 3 || !is_name_char((unsigned char)text[n - 4])))
+		text[n - 3] = 0;
+}
+
 /* `what if a = 1 and b = 2 and as of 2027-01-01`: split at each `and`
- * that starts another change (outside brackets and strings). */
+ * that starts another change, apply each to a copy of the state, and say
+ * which decisions change. */
 static void cmd_what_if(Repl *r, const char *input, const char *at)
 {
 	const char *rest = word(at, "if");
@@ -1608,83 +1681,23 @@ static void cmd_what_if(Repl *r, const char *input, const char *at)
 	int has = cut_as_of(r, text, &dated, &day);
 	if (has < 0)
 		return;
-	if (has) {
-		/* and the `and` before it, if any */
-		size_t n = strlen(text);
-		while (n > rest_off && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n'))
-			n--;
-		if (n >= rest_off + 3 && strncmp(text + n - 3, "and", 3) == 0 &&
-		    (n == rest_off + 3 || !is_name_char((unsigned char)text[n - 4])))
-			text[n - 3] = 0;
-	}
-	input = text;
+	if (has)
+		cut_last_and(text, rest_off);
 	State s = state_copy(&r->cur);
 	if (has) {
 		s.dated = dated;
 		s.as_of = day;
 	}
-	size_t start = rest_off, len = strlen(input);
+	size_t start = rest_off, len = strlen(text);
 	int nchanges = has;
 	while (start < len) {
-		/* find the end of this change */
-		size_t e = start;
-		int depth = 0;
-		bool str = false;
-		for (; e < len; e++) {
-			char ch = input[e];
-			if (str) {
-				if (ch == '\\')
-					e++;
-				else if (ch == '"')
-					str = false;
-				continue;
-			}
-			if (ch == '"')
-				str = true;
-			else if (ch == '(' || ch == '[' || ch == '{')
-				depth++;
-			else if (ch == ')' || ch == ']' || ch == '}')
-				depth--;
-			else if (depth == 0 && e > start && (input[e - 1] == ' ' || input[e - 1] == '\t' || input[e - 1] == '\n')) {
-				const char *after = word(input + e, "and");
-				if (after && (word(after, "as") || looks_like_set(r, after)))
-					break;
-			}
-		}
-		const char *part = skip_ws(input + start);
-		const char *as = word(part, "as");
-		if (as && word(as, "of")) {
-			char *one = trim_copy(input + start, e - start);
-			bool one_dated = false;
-			date_t d = 0;
-			int got = cut_as_of(r, one, &one_dated, &d);
-			if (got <= 0 || *skip_ws(one)) {
-				if (got >= 0)
-					fail(r, "write the date alone: what if as of 2027-01-01");
-				state_free(&s);
-				return;
-			}
-			s.dated = one_dated;
-			s.as_of = d;
-		} else if (decl_at(r, part, &as) && !param_at(r, part, &as)) {
-			fail(r, "%s is decided by the rules; what if changes facts and parameters",
-			     decl_at(r, part, &as)->qname);
+		size_t e = change_end(r, text, start, len);
+		if (!apply_change(r, text, start, e, &s)) {
 			state_free(&s);
 			return;
-		} else if (param_at(r, part, &as)) {
-			if (!param_given(r, input, (size_t)(part - input), e, &s)) {
-				state_free(&s);
-				return;
-			}
-		} else {
-			Given g;
-			if (!given(r, piece(r, input, (size_t)(part - input), e), &g) || !put(r, &s, &g)) {
-				state_free(&s);
-				return;
-			}
 		}
 		nchanges++;
-		start = e < len ? (size_t)(word(input + e, "and") - input) : len;
+		start = e < len ? (size_t)(word(text + e, "and") - text) : len;
 	}
 	if (!nchanges) {
 		fail(r, "write: what if company.us_export_share = 12%% [and ...]");

@@ -2578,14 +2578,9 @@ static Chk *new_chk(Program *p, Diags *d)
 	return c;
 }
 
-Program *chk_program(Module **mods, int nmods, Diags *d)
+/* Each module under its name; a second file defining one is an error. */
+static void register_modules(Chk *c, Module **mods, int nmods)
 {
-	Program *p = GC_MALLOC(sizeof *p);
-	p->diags = d;
-	p->mods = mods;
-	p->nmods = nmods;
-	Chk *c = new_chk(p, d);
-	p->chk = c; /* the lookup tables stay with the program for queries */
 	for (int i = 0; i < nmods; i++) {
 		Module *m = mods[i];
 		Module *prev = map_get(&c->mods, m->name);
@@ -2597,33 +2592,34 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		}
 		map_put(&c->mods, m->name, m);
 	}
-	int ndecls = 0;
-	for (int i = 0; i < nmods; i++)
-		ndecls += mods[i]->ndecls;
-	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
-	for (int i = 0; i < nmods; i++)
-		register_decls(c, mods[i]);
-	for (int i = 0; i < nmods; i++) {
-		Module *m = mods[i];
-		for (int j = 0; j < m->nimports; j++) {
-			Import *im = &m->imports[j];
-			im->mod = map_get(&c->mods, im->name);
-			if (!im->mod) {
-				const char *cands[256];
-				int nc = 0;
-				for (int k = 0; k < nmods && nc < 256; k++)
-					cands[nc++] = mods[k]->name;
-				Diag *dg = err(c, im->loc, "there is no module named '%s' in this rule set", im->name);
-				const char *best = diag_closest(im->name, cands, nc);
-				if (best)
-					diag_hint(dg, "did you mean '%s'?", best);
-			} else if (im->mod == m) {
-				err(c, im->loc, "a module cannot import itself");
-				im->mod = NULL;
-			}
+}
+
+/* Each import of m to the module it names. */
+static void resolve_imports(Chk *c, Module *m, Module **mods, int nmods)
+{
+	for (int j = 0; j < m->nimports; j++) {
+		Import *im = &m->imports[j];
+		im->mod = map_get(&c->mods, im->name);
+		if (!im->mod) {
+			const char *cands[256];
+			int nc = 0;
+			for (int k = 0; k < nmods && nc < 256; k++)
+				cands[nc++] = mods[k]->name;
+			Diag *dg = err(c, im->loc, "there is no module named '%s' in this rule set", im->name);
+			const char *best = diag_closest(im->name, cands, nc);
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+		} else if (im->mod == m) {
+			err(c, im->loc, "a module cannot import itself");
+			im->mod = NULL;
 		}
 	}
-	/* field types first, so facts and records are known to every body */
+}
+
+/* Field types first, so facts and records are known to every body; then
+ * the facts' types and defaults. */
+static void resolve_types_and_facts(Chk *c, Program *p)
+{
 	for (int i = 0; i < p->ntypes; i++) {
 		c->mod = (Module *)p->types[i]->module;
 		if (!p->types[i]->is_enum)
@@ -2645,8 +2641,12 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);
 	}
 	c->mod = NULL;
-	/* functions' signatures before bodies, so calls check in any order;
-	 * a decision for each member takes the member */
+}
+
+/* Functions' signatures before bodies, so calls check in any order; a
+ * decision for each member takes the member. */
+static void resolve_signatures(Chk *c, Program *p)
+{
 	for (int i = 0; i < p->nfuncs; i++) {
 		Decl *f = p->funcs[i];
 		Scope saved = scope_enter(c, f->module, NULL);
@@ -2657,35 +2657,58 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		if (f->each)
 			resolve_each(c, f);
 	}
-	for (int i = 0; i < nmods; i++)
-		for (int j = 0; j < mods[i]->ndecls; j++) {
-			Decl *dd = mods[i]->decls[j];
-			if (j + 1 < mods[i]->ndecls)
-				ast_prefetch_decl(mods[i]->decls[j + 1]);
-			check_decl(c, dd);
-		}
-	analyse_deps(c);
-	/* tests: given paths and expectations */
-	for (int i = 0; i < p->ntests; i++) {
-		Decl *t = p->tests[i];
-		c->mod = t->module;
-		for (int j = 0; j < t->nsteps; j++) {
-			TestStep *s = &t->steps[j];
-			int nl = 0;
-			if (s->kind == TS_GIVEN) {
-				chk_given(p, NULL, s, d, &nl);
-			} else if (s->kind == TS_EXPECT) {
-				Scope saved = scope_enter(c, t->module, NULL);
-				expect_type(c, s->expr, &ty_bool, "what a test expects");
-				t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
-				scope_leave(c, saved);
-			} else if (s->kind == TS_ASOF) {
-				date_t dt;
-				parse_date_text(c, s->date, s->loc, &dt);
-			}
+}
+
+/* A test's steps: given paths, expectations that are truth values, dates. */
+static void check_test(Chk *c, Decl *t)
+{
+	c->mod = t->module;
+	for (int j = 0; j < t->nsteps; j++) {
+		TestStep *s = &t->steps[j];
+		int nl = 0;
+		if (s->kind == TS_GIVEN) {
+			chk_given(c->p, NULL, s, c->d, &nl);
+		} else if (s->kind == TS_EXPECT) {
+			Scope saved = scope_enter(c, t->module, NULL);
+			expect_type(c, s->expr, &ty_bool, "what a test expects");
+			t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
+			scope_leave(c, saved);
+		} else if (s->kind == TS_ASOF) {
+			date_t dt;
+			parse_date_text(c, s->date, s->loc, &dt);
 		}
 	}
 	c->mod = NULL;
+}
+
+Program *chk_program(Module **mods, int nmods, Diags *d)
+{
+	Program *p = GC_MALLOC(sizeof *p);
+	p->diags = d;
+	p->mods = mods;
+	p->nmods = nmods;
+	Chk *c = new_chk(p, d);
+	p->chk = c; /* the lookup tables stay with the program for queries */
+	register_modules(c, mods, nmods);
+	int ndecls = 0;
+	for (int i = 0; i < nmods; i++)
+		ndecls += mods[i]->ndecls;
+	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
+	for (int i = 0; i < nmods; i++)
+		register_decls(c, mods[i]);
+	for (int i = 0; i < nmods; i++)
+		resolve_imports(c, mods[i], mods, nmods);
+	resolve_types_and_facts(c, p);
+	resolve_signatures(c, p);
+	for (int i = 0; i < nmods; i++)
+		for (int j = 0; j < mods[i]->ndecls; j++) {
+			if (j + 1 < mods[i]->ndecls)
+				ast_prefetch_decl(mods[i]->decls[j + 1]);
+			check_decl(c, mods[i]->decls[j]);
+		}
+	analyse_deps(c);
+	for (int i = 0; i < p->ntests; i++)
+		check_test(c, p->tests[i]);
 	cite_check(p, d);
 	return p;
 }
