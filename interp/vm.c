@@ -1586,7 +1586,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	}
 	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
-	 * true jumps to B, false goes on. */
+	 * true jumps to B (and runs the ITER there), false goes on. */
 	VMCASE(NOT_FILTER)
 		if (TOP().tag != V_BOOL)
 			goto op_NOT;
@@ -1599,7 +1599,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		}
 		VMBREAK;
 	/* LOCAL_ACC_JUMP: LOCAL A; ACC S K; JUMP T: fold L[A] into the
-	 * accumulator and go round the loop again. */
+	 * accumulator and go round the loop again: the ITER at T too. */
 	VMCASE(LOCAL_ACC_JUMP) {
 		if (INTERRUPTED())
 			goto op_LOCAL;
@@ -1621,8 +1621,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	}
 	/* FACTFIELD_NOT_FILTER: FACTFIELD A B; JUMP T where T is NOT; FILTER
-	 * S E, of a known truth: true jumps to E, false goes on past the
-	 * FILTER, with nothing on the stack. */
+	 * S E, of a known truth: true jumps to E (and runs the ITER there),
+	 * false goes on past the FILTER, with nothing on the stack. */
 	VMCASE(FACTFIELD_NOT_FILTER) {
 		if (INTERRUPTED())
 			goto op_FACTFIELD;
@@ -1640,7 +1640,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		VMBREAK;
 	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
-	 * already (outside explain mode). */
+	 * already (outside explain mode); and the comparison or IN after
+	 * them where the two values decide it in place (test_in_place). */
 	VMCASE(FACTFIELD_DECIDE) {
 		int d = INS_A(pc[1]);
 		if (!ctx_memo_hit(c, d) || c->trace)
