@@ -109,7 +109,7 @@
 	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again (its ITER too)") \
 	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
 	X(FACTFIELD_NOT_FILTER, FACTFIELD, "FACTFIELD JUMP to NOT FILTER: `where not f(t)`, f's branch a fact's truth (and the ITER after it)") \
-	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already, and the comparison or IN after them (`company.share >= floor`)") \
+	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already, and the comparison or IN after them, and an AND or OR after that (`ok and company.share >= floor`)") \
 	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk") \
 	X(BUILTIN_MIN2, BUILTIN, "BUILTIN min 2: the smaller of two values that order in place")     \
 	X(BUILTIN_MAX2, BUILTIN, "BUILTIN max 2: the larger of two values that order in place")

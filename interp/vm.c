@@ -1641,7 +1641,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
 	 * already (outside explain mode); and the comparison or IN after
-	 * them where the two values decide it in place (test_in_place). */
+	 * them where the two values decide it in place (test_in_place), and
+	 * an AND or OR after that whose left side is a known truth. */
 	VMCASE(FACTFIELD_DECIDE) {
 		int d = INS_A(pc[1]);
 		if (!ctx_memo_hit(c, d) || c->trace)
@@ -1657,6 +1658,14 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			if (t >= 0) {
 				budget -= 1 + cost;
 				pc++;
+				/* and the `and`, `or` whose known left side is below */
+				unsigned op = INS_RAW(*pc);
+				if ((op == OP_AND || op == OP_OR) && budget > 0 &&
+				    (op == OP_AND ? ar_and_known(&TOP(), val_bool(t)) : ar_or_known(&TOP(), val_bool(t)))) {
+					budget--;
+					pc++;
+					VMBREAK;
+				}
 				PUSH(val_bool(t));
 				VMBREAK;
 			}

@@ -899,10 +899,13 @@ static const char FUSED_RULES[] =
 	"decision off_limit : bool = company.staff != limit or company.staff <= limit\n"
 	"decision above : bool = company.staff > limit\n"
 	"decision in_b : bool = company.region = region_b\n"
-	"decision paid : bool = company.pay >= pay_floor\n";
+	"decision paid : bool = company.pay >= pay_floor\n"
+	"decision both : bool = company.consulting and company.staff >= limit\n"
+	"decision either : bool = company.consulting or company.staff >= limit\n"
+	"decision unsure : bool = company.finance and company.staff < limit\n";
 
 static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high", "floor", "high",
-					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs", "sized", "at_limit", "off_limit", "above", "in_b", "paid"};
+					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs", "sized", "at_limit", "off_limit", "above", "in_b", "paid", "both", "either", "unsure"};
 
 static const char *const FUSED_FACTS[] = {
 	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
@@ -987,7 +990,7 @@ Test(vm, superinstructions_are_marked_and_read_as_their_first_instruction)
 	cr_expect_geq(count_fused(p, OP_JUMP_RETURN), 3, "the end of a case or of a branch");
 	cr_expect_geq(count_fused(p, OP_FACTFIELD_DECIDE), 1, "company.share >= floor");
 	/* a fact's field against a decision, compared after them in line (vm.c: test_in_place) */
-	const char *const against[] = {"sized", "at_limit", "off_limit", "above", "in_b", "paid"};
+	const char *const against[] = {"sized", "at_limit", "off_limit", "above", "in_b", "paid", "both", "either", "unsure"};
 	for (size_t i = 0; i < sizeof against / sizeof *against; i++)
 		cr_expect_eq(count_fused_in(p, against[i], OP_FACTFIELD_DECIDE), 1 + (i == 2), "%s", against[i]);
 	Buf b = {0};
