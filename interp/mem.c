@@ -436,16 +436,6 @@ void *mem_region_slow(MemRegion *r, size_t n)
 	return mem_region_take(r, n);
 }
 
-bool mem_region_rewind(MemRegion *r, char *from)
-{
-	uintptr_t f = (uintptr_t)from, at = (uintptr_t)r->at;
-	if (!from || !r->chunk || f < (uintptr_t)(r->end - r->chunk) || f > at)
-		return false;
-	memset(from, 0, at - f);
-	r->at = from;
-	return true;
-}
-
 void *mem_realloc(void *p, size_t n)
 {
 	if (in_lazy(p) || in_arena(p)) {

@@ -96,7 +96,15 @@ static inline void *mem_region_take(MemRegion *r, size_t n)
  * of it is pointed to any more.  False, with nothing changed, when r has
  * taken another chunk since (the older one goes with what is in it) or
  * from is NULL. */
-bool mem_region_rewind(MemRegion *r, char *from);
+static inline bool mem_region_rewind(MemRegion *r, char *from)
+{
+	uintptr_t f = (uintptr_t)from, at = (uintptr_t)r->at;
+	if (!from || !r->chunk || f < (uintptr_t)(r->end - r->chunk) || f > at)
+		return false;
+	__builtin_memset(from, 0, at - f);
+	r->at = from;
+	return true;
+}
 
 /* n bytes with pointers, cleared, from region r; out of memory as
  * mem_alloc. */

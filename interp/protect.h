@@ -10,7 +10,7 @@
  * abandons is garbage for the collector; whoever catches one puts its own
  * state right and may pass the status on with pr_throw.
  *
- * setjmp appears once, in pr_call, in a form C11 allows.
+ * The jump buffer is set once, in pr_call (protect.c says with what).
  */
 #ifndef EDICT_PROTECT_H
 #define EDICT_PROTECT_H

@@ -1742,18 +1742,22 @@ static void run_body(void *ud)
 {
 	Run *r = ud;
 	Ctx *c = r->c;
+	/* in locals: the compiler cannot tell that no task writes *r */
+	const char *at = r->at;
+	size_t off = r->off;
+	Value *out = r->out;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
 	c->status = ST_OK;
 	c->frame = c->top_frame;
 	for (int i = 0, n = r->n; i < n; i++) {
 		const char *obj; /* read as bytes: the array holds a host's own pointer type */
-		memcpy(&obj, (const char *)r->at + sizeof obj * (size_t)i, sizeof obj);
-		const VmTask *t = (const VmTask *)(obj + r->off);
+		memcpy(&obj, at + sizeof obj * (size_t)i, sizeof obj);
+		const VmTask *t = (const VmTask *)(obj + off);
 		r->i = i;
 		c->stack_top = 0;
 		Frame top = {t->ch, NULL};
-		r->out[i] = t->decl >= 0 ? decide_in(c, &top, t->decl) : exec(c, t->ch, 0);
+		out[i] = t->decl >= 0 ? decide_in(c, &top, t->decl) : exec(c, t->ch, 0);
 	}
 }
 

@@ -13,7 +13,9 @@
  *   values first (not timed); then each pass sets one reused context's facts
  *   to a company's values, resets it and decides the queries (together,
  *   under one protected call: query_run_many), timed with the process CPU
- *   clock.  --variant json instead loads the company's JSON text
+ *   clock.  Like `edict batch`, it keeps no value of an earlier company, so
+ *   the context carves each evaluation's values over the last one's
+ *   (ctx_reuse_region).  --variant json instead loads the company's JSON text
  *   into the context each time (json-c parse + typed conversion + decisions).
  * stream: a stand-in for `edict batch` until it exists: NDJSON in, one result
  *   line out per input line.
@@ -216,6 +218,9 @@ static int cmd_memory(const Opts *o)
 			} else {
 				memcpy(c->facts, snap + i * nf, sizeof(Value) * nf);
 			}
+			/* nothing of the last company's evaluation is kept: its
+			 * values are carved over, as `edict batch` does */
+			ctx_reuse_region(c);
 			vm_reset(c);
 			Value v[MAXQ];
 			int failed;
