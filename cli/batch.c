@@ -698,6 +698,91 @@ static int stream(Pool *pl)
 	return summary(pl, &rd, write_errno);
 }
 
+/* The pool for the rules and options: the queries (every public decision
+ * without --query), machine code where asked, a context for each worker. */
+static Pool *new_pool(Options *o, edict_rules *rules)
+{
+	Pool *pl = GC_MALLOC(sizeof *pl);
+	pl->o = o;
+	pl->rules = rules;
+	if (o->nqueries) {
+		pl->queries = o->queries;
+		pl->nqueries = o->nqueries;
+	} else {
+		pl->nqueries = (int)edict_rules_decision_count(rules);
+		pl->queries = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
+		for (int i = 0; i < pl->nqueries; i++)
+			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
+	}
+	if (o->run.native)
+		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
+	pl->prog = api_program(rules);
+	pl->nworkers = o->run.jobs;
+	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
+	return pl;
+}
+
+/* Each worker's context and result arrays; false when out of memory. */
+static bool new_contexts(Pool *pl)
+{
+	for (int i = 0; i < pl->nworkers; i++) {
+		Worker *w = &pl->workers[i];
+		w->pool = pl;
+		w->index = i;
+		w->day = INT32_MIN;
+		w->vals = GC_MALLOC(sizeof(Value) * (size_t)(pl->nqueries + 1));
+		w->errs = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
+		if (edict_ctx_new(pl->rules, &w->ctx) != EDICT_OK)
+			return false;
+		/* each line's results are written before the next line is read */
+		api_recycle_facts(w->ctx);
+		if (pl->o->as_of)
+			edict_ctx_set_as_of(w->ctx, pl->o->as_of);
+	}
+	return true;
+}
+
+/* Every query compiled before any line is read, and its JSON key; false
+ * after saying which did not compile. */
+static bool compile_queries(Pool *pl)
+{
+	bool bad = false;
+	pl->compiled = GC_MALLOC(sizeof(Query *) * (size_t)(pl->nqueries + 1));
+	pl->keys = GC_MALLOC(sizeof(Buf) * (size_t)(pl->nqueries + 1));
+	for (int i = 0; i < pl->nqueries; i++) {
+		pl->compiled[i] = api_query(pl->workers[0].ctx, pl->queries[i]);
+		if (!pl->compiled[i]) {
+			fprintf(stderr, "%s\n", edict_ctx_errmsg(pl->workers[0].ctx));
+			bad = true;
+		}
+		buf_json_str(&pl->keys[i], pl->queries[i], strlen(pl->queries[i]));
+		buf_add(&pl->keys[i], ":", 1);
+	}
+	return !bad;
+}
+
+/* With several jobs every worker has a thread (and writes in turn), and
+ * this one reads; with one, this thread does it all.  The number of
+ * threads started, all of them or after saying why one did not start. */
+static int start_workers(Pool *pl)
+{
+	pl->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->ready, NULL);
+	pthread_cond_init(&pl->freed, NULL);
+	/* one slice alone, or a few in flight for each worker */
+	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
+	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);
+	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
+	int started = 0;
+	for (; pl->nworkers > 1 && started < pl->nworkers; started++)
+		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {
+			fprintf(stderr, "edict batch: cannot start thread %d: %s\n", started, strerror(errno));
+			break;
+		}
+	return started;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	Options o;
@@ -720,75 +805,20 @@ int cmd_batch(int argc, char **argv)
 		edict_rules_free(rules);
 		return EXIT_DIAG;
 	}
-	Pool *pl = GC_MALLOC(sizeof *pl);
-	pl->o = &o;
-	pl->rules = rules;
-	if (o.nqueries) {
-		pl->queries = o.queries;
-		pl->nqueries = o.nqueries;
-	} else {
-		pl->nqueries = (int)edict_rules_decision_count(rules);
-		pl->queries = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
-		for (int i = 0; i < pl->nqueries; i++)
-			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
-	}
-	if (o.run.native)
-		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
-	pl->prog = api_program(rules);
-	pl->nworkers = o.run.jobs;
-	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
-	for (int i = 0; i < pl->nworkers; i++) {
-		Worker *w = &pl->workers[i];
-		w->pool = pl;
-		w->index = i;
-		w->day = INT32_MIN;
-		w->vals = GC_MALLOC(sizeof(Value) * (size_t)(pl->nqueries + 1));
-		w->errs = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
-		if (edict_ctx_new(rules, &w->ctx) != EDICT_OK) {
-			fprintf(stderr, "edict batch: out of memory\n");
-			teardown(pl, 0);
-			return EXIT_DIAG;
-		}
-		/* each line's results are written before the next line is read */
-		api_recycle_facts(w->ctx);
-		if (o.as_of)
-			edict_ctx_set_as_of(w->ctx, o.as_of);
-	}
-	/* every query must compile before any line is read */
-	bool bad = false;
-	pl->compiled = GC_MALLOC(sizeof(Query *) * (size_t)(pl->nqueries + 1));
-	pl->keys = GC_MALLOC(sizeof(Buf) * (size_t)(pl->nqueries + 1));
-	for (int i = 0; i < pl->nqueries; i++) {
-		pl->compiled[i] = api_query(pl->workers[0].ctx, pl->queries[i]);
-		if (!pl->compiled[i]) {
-			fprintf(stderr, "%s\n", edict_ctx_errmsg(pl->workers[0].ctx));
-			bad = true;
-		}
-		buf_json_str(&pl->keys[i], pl->queries[i], strlen(pl->queries[i]));
-		buf_add(&pl->keys[i], ":", 1);
-	}
-	if (bad) {
+	Pool *pl = new_pool(&o, rules);
+	bool ready = new_contexts(pl);
+	if (!ready)
+		fprintf(stderr, "edict batch: out of memory\n");
+	if (!ready || !compile_queries(pl)) {
 		teardown(pl, 0);
 		return EXIT_DIAG;
 	}
 	cli_heap_for_jobs(pl->nworkers);
-	pl->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	pthread_mutex_init(&pl->mu, NULL);
-	pthread_cond_init(&pl->ready, NULL);
-	pthread_cond_init(&pl->freed, NULL);
-	/* one slice alone, or a few in flight for each worker */
-	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
-	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);
-	/* with several jobs every worker has a thread (and writes in turn), and
-	 * this one reads; with one, this thread does it all */
-	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
-	int started = 0;
-	for (; pl->nworkers > 1 && started < pl->nworkers; started++)
-		if (pthread_create(&pl->workers[started].thread, NULL, worker_main, &pl->workers[started]) != 0) {
-			fprintf(stderr, "edict batch: cannot start thread %d: %s\n", started, strerror(errno));
-			teardown(pl, started);
-			return EXIT_DIAG;
-		}
+	int started = start_workers(pl);
+	if (pl->nworkers > 1 && started < pl->nworkers) {
+		teardown(pl, started);
+		return EXIT_DIAG;
+	}
 	use_c_locale(pl);
 	int code = stream(pl);
 	teardown(pl, started);

@@ -62,19 +62,23 @@ static const char *help_text =
 /* A one-shot command runs one thread from start to end: it starts before
  * the collector (mem_start_lazy), which starts when the command needs it,
  * if ever.  The others (threads, or a process that lives long) start it
- * at once. */
+ * at once.  A command that answers from a rule set may start from the
+ * rule set's compiled image (cli_image_cache). */
 typedef struct Command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	bool one_shot;
+	bool from_image;
 } Command;
 
 static const Command commands[] = {
-	{"check", cmd_check, true}, {"eval", cmd_eval, true}, {"test", cmd_test, true},
-	{"disasm", cmd_disasm, true}, {"repl", cmd_repl, false}, {"batch", cmd_batch, false},
-	{"simulate", cmd_simulate, false}, {"lsp", cmd_lsp, false}, {"fmt", cmd_fmt, true},
-	{"serve", cmd_serve, false}, {"doc", cmd_doc, true}, {"graph", cmd_graph, true},
-	{"compile", cmd_compile, true},
+	{"check", cmd_check, true, false},     {"eval", cmd_eval, true, true},
+	{"test", cmd_test, true, true},        {"disasm", cmd_disasm, true, false},
+	{"repl", cmd_repl, false, false},      {"batch", cmd_batch, false, true},
+	{"simulate", cmd_simulate, false, false}, {"lsp", cmd_lsp, false, false},
+	{"fmt", cmd_fmt, true, false},         {"serve", cmd_serve, false, false},
+	{"doc", cmd_doc, true, false},         {"graph", cmd_graph, true, false},
+	{"compile", cmd_compile, true, false},
 };
 
 /* The command called name; NULL for none. */
@@ -130,8 +134,7 @@ int main(int argc, char **argv)
 	}
 	if (c) {
 		Run r = {c->run, argc - 2, argv + 2, EXIT_OK};
-		/* the commands that answer from a rule set start from its image */
-		if (strcmp(cmd, "eval") == 0 || strcmp(cmd, "batch") == 0 || strcmp(cmd, "test") == 0)
+		if (c->from_image)
 			cli_image_cache(&r.argc, r.argv);
 		if (pr_call(run_body, &r) == ST_MEMORY) {
 			fputs("edict: out of memory\n", stderr);

@@ -1591,8 +1591,81 @@ static void cmd_why(Repl *r, const char *arg, bool why_not)
 	}
 }
 
+/* Where the change of a what-if starting at start ends: at the `and`
+ * that starts another change (outside brackets and strings), or len. */
+static size_t change_end(Repl *r, const char *input, size_t start, size_t len)
+{
+	size_t e = start;
+	int depth = 0;
+	bool str = false;
+	for (; e < len; e++) {
+		char ch = input[e];
+		if (str) {
+			if (ch == '\\')
+				e++;
+			else if (ch == '"')
+				str = false;
+			continue;
+		}
+		if (ch == '"')
+			str = true;
+		else if (ch == '(' || ch == '[' || ch == '{')
+			depth++;
+		else if (ch == ')' || ch == ']' || ch == '}')
+			depth--;
+		else if (depth == 0 && e > start && (input[e - 1] == ' ' || input[e - 1] == '\t' || input[e - 1] == '\n')) {
+			const char *after = word(input + e, "and");
+			if (after && (word(after, "as") || looks_like_set(r, after)))
+				break;
+		}
+	}
+	return e;
+}
+
+/* One change of a what-if, input[start..e), into s: a date, a parameter
+ * or a fact; false after saying what is wrong. */
+static bool apply_change(Repl *r, const char *input, size_t start, size_t e, State *s)
+{
+	const char *part = skip_ws(input + start);
+	const char *as = word(part, "as");
+	if (as && word(as, "of")) {
+		char *one = trim_copy(input + start, e - start);
+		bool one_dated = false;
+		date_t d = 0;
+		int got = cut_as_of(r, one, &one_dated, &d);
+		if (got <= 0 || *skip_ws(one)) {
+			if (got >= 0)
+				fail(r, "write the date alone: what if as of 2027-01-01");
+			return false;
+		}
+		s->dated = one_dated;
+		s->as_of = d;
+		return true;
+	}
+	if (decl_at(r, part, &as) && !param_at(r, part, &as)) {
+		fail(r, "%s is decided by the rules; what if changes facts and parameters", decl_at(r, part, &as)->qname);
+		return false;
+	}
+	if (param_at(r, part, &as))
+		return param_given(r, input, (size_t)(part - input), e, s);
+	Given g;
+	return given(r, piece(r, input, (size_t)(part - input), e), &g) && put(r, s, &g);
+}
+
+/* Cut the `and` that ends text after its `as of DATE` was cut, if any. */
+static void cut_last_and(char *text, size_t rest_off)
+{
+	size_t n = strlen(text);
+	while (n > rest_off && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n'))
+		n--;
+	if (n >= rest_off + 3 && strncmp(text + n - 3, "and", 3) == 0 &&
+	    (n == rest_off + 3 || !is_name_char((unsigned char)text[n - 4])))
+		text[n - 3] = 0;
+}
+
 /* `what if a = 1 and b = 2 and as of 2027-01-01`: split at each `and`
- * that starts another change (outside brackets and strings). */
+ * that starts another change, apply each to a copy of the state, and say
+ * which decisions change. */
 static void cmd_what_if(Repl *r, const char *input, const char *at)
 {
 	const char *rest = word(at, "if");
@@ -1608,83 +1681,23 @@ static void cmd_what_if(Repl *r, const char *input, const char *at)
 	int has = cut_as_of(r, text, &dated, &day);
 	if (has < 0)
 		return;
-	if (has) {
-		/* and the `and` before it, if any */
-		size_t n = strlen(text);
-		while (n > rest_off && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\n'))
-			n--;
-		if (n >= rest_off + 3 && strncmp(text + n - 3, "and", 3) == 0 &&
-		    (n == rest_off + 3 || !is_name_char((unsigned char)text[n - 4])))
-			text[n - 3] = 0;
-	}
-	input = text;
+	if (has)
+		cut_last_and(text, rest_off);
 	State s = state_copy(&r->cur);
 	if (has) {
 		s.dated = dated;
 		s.as_of = day;
 	}
-	size_t start = rest_off, len = strlen(input);
+	size_t start = rest_off, len = strlen(text);
 	int nchanges = has;
 	while (start < len) {
-		/* find the end of this change */
-		size_t e = start;
-		int depth = 0;
-		bool str = false;
-		for (; e < len; e++) {
-			char ch = input[e];
-			if (str) {
-				if (ch == '\\')
-					e++;
-				else if (ch == '"')
-					str = false;
-				continue;
-			}
-			if (ch == '"')
-				str = true;
-			else if (ch == '(' || ch == '[' || ch == '{')
-				depth++;
-			else if (ch == ')' || ch == ']' || ch == '}')
-				depth--;
-			else if (depth == 0 && e > start && (input[e - 1] == ' ' || input[e - 1] == '\t' || input[e - 1] == '\n')) {
-				const char *after = word(input + e, "and");
-				if (after && (word(after, "as") || looks_like_set(r, after)))
-					break;
-			}
-		}
-		const char *part = skip_ws(input + start);
-		const char *as = word(part, "as");
-		if (as && word(as, "of")) {
-			char *one = trim_copy(input + start, e - start);
-			bool one_dated = false;
-			date_t d = 0;
-			int got = cut_as_of(r, one, &one_dated, &d);
-			if (got <= 0 || *skip_ws(one)) {
-				if (got >= 0)
-					fail(r, "write the date alone: what if as of 2027-01-01");
-				state_free(&s);
-				return;
-			}
-			s.dated = one_dated;
-			s.as_of = d;
-		} else if (decl_at(r, part, &as) && !param_at(r, part, &as)) {
-			fail(r, "%s is decided by the rules; what if changes facts and parameters",
-			     decl_at(r, part, &as)->qname);
+		size_t e = change_end(r, text, start, len);
+		if (!apply_change(r, text, start, e, &s)) {
 			state_free(&s);
 			return;
-		} else if (param_at(r, part, &as)) {
-			if (!param_given(r, input, (size_t)(part - input), e, &s)) {
-				state_free(&s);
-				return;
-			}
-		} else {
-			Given g;
-			if (!given(r, piece(r, input, (size_t)(part - input), e), &g) || !put(r, &s, &g)) {
-				state_free(&s);
-				return;
-			}
 		}
 		nchanges++;
-		start = e < len ? (size_t)(word(input + e, "and") - input) : len;
+		start = e < len ? (size_t)(word(text + e, "and") - text) : len;
 	}
 	if (!nchanges) {
 		fail(r, "write: what if company.us_export_share = 12%% [and ...]");
@@ -2027,6 +2040,94 @@ static void list_cands(const Cands *c)
 	fflush(stdout);
 }
 
+/* The candidates for completing prefix after the words before it: file
+ * names, commands, names, members, keywords. */
+static void gather_cands(Repl *r, Cands *c, const char *before, const char *prefix, bool files)
+{
+	if (files) {
+		file_cands(c, prefix);
+	} else if (!*before) {
+		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+			cand(c, prefix, commands[i]);
+		name_cands(r, c, prefix, false, false);
+	} else if (!strcmp(before, "explain") || !strcmp(before, "missing") || !strcmp(before, "why") ||
+		   !strcmp(before, "why not")) {
+		if (!strcmp(before, "why"))
+			cand(c, prefix, "not");
+		name_cands(r, c, prefix, true, false);
+	} else if (!strcmp(before, "what")) {
+		cand(c, prefix, "if");
+	} else if (!strcmp(before, "as")) {
+		cand(c, prefix, "of");
+	} else if (!strcmp(before, "save")) {
+		cand(c, prefix, "scenario");
+		file_cands(c, prefix);
+	} else if (!strcmp(before, "use") || !strcmp(before, "save scenario") || word(before, "diff")) {
+		for (int i = 0; i < r->nscen; i++)
+			cand(c, prefix, r->scen[i].name);
+		if (word(before, "diff"))
+			cand(c, prefix, "current");
+	} else if (!strcmp(before, "unset") || !strcmp(before, "set") || !strcmp(before, "what if") ||
+		   (word(before, "what") && strlen(before) > 4 && !strcmp(before + strlen(before) - 4, " and"))) {
+		name_cands(r, c, prefix, false, true);
+		if (!strcmp(before, "what if") || strlen(before) > 7)
+			cand(c, prefix, "as");
+	} else {
+		const Type *t = assigned_type(r, before);
+		if (t && t->kind == TY_ENUM) {
+			member_cands(r, c, prefix, t);
+		} else if (t && t->kind == TY_BOOL) {
+			cand(c, prefix, "true");
+			cand(c, prefix, "false");
+		} else {
+			name_cands(r, c, prefix, false, false);
+			member_cands(r, c, prefix, NULL);
+			for (int i = 0; i < kw_count; i++)
+				if (kw_table[i].cls == KW_EXPR)
+					cand(c, prefix, kw_table[i].text);
+			for (int i = 0; i < bi_count; i++)
+				cand(c, prefix, bi_table[i].name);
+		}
+	}
+}
+
+/* Complete with the one candidate, or the part all of them share, or list
+ * them. */
+static unsigned char insert_cands(EditLine *e, Repl *r, Cands *c, const char *prefix, bool files)
+{
+	if (!c->n)
+		return CC_REFRESH_BEEP;
+	qsort(c->v, (size_t)c->n, sizeof *c->v, cmp_str);
+	size_t plen = strlen(prefix);
+	if (c->n == 1) {
+		const char *full = c->v[0];
+		ed.insertstr(e, full + plen);
+		/* a record fact goes on with its fields; a directory with its files */
+		size_t fl = strlen(full);
+		if (fl && full[fl - 1] != '/') {
+			const char **segs;
+			const char *err;
+			int k = split_path(full, &segs);
+			const Type *t = !files && prog_find_fact(r->p, segs[0]) ? path_type(r->p, segs, k, &err) : NULL;
+			ed.insertstr(e, t && t->kind == TY_REC ? "." : " ");
+		}
+		return CC_REFRESH;
+	}
+	size_t common = strlen(c->v[0]);
+	for (int i = 1; i < c->n; i++) {
+		size_t k = 0;
+		while (k < common && c->v[i][k] == c->v[0][k])
+			k++;
+		common = k;
+	}
+	if (common > plen) {
+		ed.insertstr(e, ast_strdup(c->v[0] + plen, common - plen));
+		return CC_REFRESH;
+	}
+	list_cands(c);
+	return CC_REDISPLAY;
+}
+
 static unsigned char complete(EditLine *e, int ch)
 {
 	(void)ch;
@@ -2047,82 +2148,8 @@ static unsigned char complete(EditLine *e, int ch)
 	const char *prefix = line + st;
 	char *before = trim_copy(line, st);
 	Cands c = {0};
-	if (files) {
-		file_cands(&c, prefix);
-	} else if (!*before) {
-		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-			cand(&c, prefix, commands[i]);
-		name_cands(r, &c, prefix, false, false);
-	} else if (!strcmp(before, "explain") || !strcmp(before, "missing") || !strcmp(before, "why") ||
-		   !strcmp(before, "why not")) {
-		if (!strcmp(before, "why"))
-			cand(&c, prefix, "not");
-		name_cands(r, &c, prefix, true, false);
-	} else if (!strcmp(before, "what")) {
-		cand(&c, prefix, "if");
-	} else if (!strcmp(before, "as")) {
-		cand(&c, prefix, "of");
-	} else if (!strcmp(before, "save")) {
-		cand(&c, prefix, "scenario");
-		file_cands(&c, prefix);
-	} else if (!strcmp(before, "use") || !strcmp(before, "save scenario") || word(before, "diff")) {
-		for (int i = 0; i < r->nscen; i++)
-			cand(&c, prefix, r->scen[i].name);
-		if (word(before, "diff"))
-			cand(&c, prefix, "current");
-	} else if (!strcmp(before, "unset") || !strcmp(before, "set") || !strcmp(before, "what if") ||
-		   (word(before, "what") && strlen(before) > 4 && !strcmp(before + strlen(before) - 4, " and"))) {
-		name_cands(r, &c, prefix, false, true);
-		if (!strcmp(before, "what if") || strlen(before) > 7)
-			cand(&c, prefix, "as");
-	} else {
-		const Type *t = assigned_type(r, before);
-		if (t && t->kind == TY_ENUM) {
-			member_cands(r, &c, prefix, t);
-		} else if (t && t->kind == TY_BOOL) {
-			cand(&c, prefix, "true");
-			cand(&c, prefix, "false");
-		} else {
-			name_cands(r, &c, prefix, false, false);
-			member_cands(r, &c, prefix, NULL);
-			for (int i = 0; i < kw_count; i++)
-				if (kw_table[i].cls == KW_EXPR)
-					cand(&c, prefix, kw_table[i].text);
-			for (int i = 0; i < bi_count; i++)
-				cand(&c, prefix, bi_table[i].name);
-		}
-	}
-	if (!c.n)
-		return CC_REFRESH_BEEP;
-	qsort(c.v, (size_t)c.n, sizeof *c.v, cmp_str);
-	size_t plen = strlen(prefix);
-	if (c.n == 1) {
-		const char *full = c.v[0];
-		ed.insertstr(e, full + plen);
-		/* a record fact goes on with its fields; a directory with its files */
-		size_t fl = strlen(full);
-		if (fl && full[fl - 1] != '/') {
-			const char **segs;
-			const char *err;
-			int k = split_path(full, &segs);
-			const Type *t = !files && prog_find_fact(r->p, segs[0]) ? path_type(r->p, segs, k, &err) : NULL;
-			ed.insertstr(e, t && t->kind == TY_REC ? "." : " ");
-		}
-		return CC_REFRESH;
-	}
-	size_t common = strlen(c.v[0]);
-	for (int i = 1; i < c.n; i++) {
-		size_t k = 0;
-		while (k < common && c.v[i][k] == c.v[0][k])
-			k++;
-		common = k;
-	}
-	if (common > plen) {
-		ed.insertstr(e, ast_strdup(c.v[0] + plen, common - plen));
-		return CC_REFRESH;
-	}
-	list_cands(&c);
-	return CC_REDISPLAY;
+	gather_cands(r, &c, before, prefix, files);
+	return insert_cands(e, r, &c, prefix, files);
 }
 
 /* ----------------------------------------------------------------- input */
@@ -2240,31 +2267,53 @@ static void usage(const char *fmt, const char *arg)
 		  "Usage: edict repl PATH... [--facts FILE.json] [--as-of DATE] [--echo]");
 }
 
-int cmd_repl(int argc, char **argv)
+/* The command line: rule paths into r, --facts and --as-of; false after
+ * saying what is wrong. */
+static bool repl_options(Repl *r, int argc, char **argv, const char **facts, const char **as_of)
 {
-	Repl *r = GC_MALLOC(sizeof *r);
-	the_repl = r;
-	const char *facts = NULL, *as_of = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--facts") == 0 || strcmp(a, "-f") == 0) {
 			if (i + 1 >= argc)
-				return usage("%s needs a JSON facts file", a), 2;
-			facts = argv[++i];
+				return usage("%s needs a JSON facts file", a), false;
+			*facts = argv[++i];
 		} else if (strcmp(a, "--as-of") == 0) {
 			if (i + 1 >= argc)
-				return usage("%s needs a date like 2026-12-01", a), 2;
-			as_of = argv[++i];
+				return usage("%s needs a date like 2026-12-01", a), false;
+			*as_of = argv[++i];
 		} else if (strcmp(a, "--echo") == 0) {
 			r->echo = true;
 		} else if (a[0] == '-' && a[1]) {
-			return usage("unknown option '%s'", a), 2;
+			return usage("unknown option '%s'", a), false;
 		} else {
 			AST_PUSH(r->paths, r->npaths, a);
 		}
 	}
 	if (!r->npaths)
-		return usage("'edict repl' needs at least one rule file or directory%s", ""), 2;
+		return usage("'edict repl' needs at least one rule file or directory%s", ""), false;
+	return true;
+}
+
+/* Leave the session: what it holds freed, the editor ended. */
+static void repl_end(Repl *r)
+{
+	fflush(stdout);
+	state_free(&r->cur);
+	for (int i = 0; i < r->nscen; i++)
+		state_free(&r->scen[i].st);
+	if (r->el)
+		ed.end(r->el);
+	if (r->hist)
+		ed.history_end(r->hist);
+}
+
+int cmd_repl(int argc, char **argv)
+{
+	Repl *r = GC_MALLOC(sizeof *r);
+	the_repl = r;
+	const char *facts = NULL, *as_of = NULL;
+	if (!repl_options(r, argc, argv, &facts, &as_of))
+		return 2;
 	date_t day = 0;
 	if (as_of && date_parse(as_of, strlen(as_of), &day) != 0)
 		return usage("--as-of needs a real date like 2026-12-01, not '%s'", as_of), 2;
@@ -2319,13 +2368,6 @@ int cmd_repl(int argc, char **argv)
 		if (r->quit)
 			break;
 	}
-	fflush(stdout);
-	state_free(&r->cur);
-	for (int i = 0; i < r->nscen; i++)
-		state_free(&r->scen[i].st);
-	if (r->el)
-		ed.end(r->el);
-	if (r->hist)
-		ed.history_end(r->hist);
+	repl_end(r);
 	return !r->interactive && r->nerrors ? 1 : 0;
 }

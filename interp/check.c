@@ -970,6 +970,114 @@ static const Type *check_field(Chk *c, Node *n)
 	return n->type = &ty_error;
 }
 
+/* The arithmetic of each operator: the result's type, &ty_error after an
+ * error that says more than "cannot", or NULL where the operator does not
+ * take these types (arith says so). */
+#define PLAIN(k) ((k) == TY_INT || (k) == TY_DEC)
+
+/* n mod d: the remainder, with the sign of d (as DMN's modulo) */
+static const Type *arith_mod(const Type *a, const Type *b)
+{
+	TypeKind x = a->kind, y = b->kind;
+	if (PLAIN(x) && PLAIN(y))
+		return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+	if (x == TY_MONEY && y == TY_MONEY && (!a->cur || !b->cur || a->cur == b->cur))
+		return a->cur ? a : b;
+	if (x == TY_MONEY && PLAIN(y))
+		return a;
+	return NULL;
+}
+
+/* x ^ n: a decimal, exact for a whole exponent */
+static const Type *arith_pow(Chk *c, Node *n, const Type *a, const Type *b)
+{
+	TypeKind x = a->kind, y = b->kind;
+	if (PLAIN(x) && PLAIN(y))
+		return &ty_dec;
+	if (x == TY_PCT || y == TY_PCT || x == TY_MONEY) {
+		Diag *dg = err(c, n->loc, "cannot raise %s to the power of %s", a_ty(a), a_ty(b));
+		diag_hint(dg, "'^' takes plain numbers: amount(x) ^ 2, or (1 + rate) ^ years with rate a decimal");
+		return &ty_error;
+	}
+	return NULL;
+}
+
+static const Type *arith_add(Chk *c, Node *n, const Type *a, const Type *b, const char *opname)
+{
+	int op = n->op;
+	TypeKind x = a->kind, y = b->kind;
+	if (PLAIN(x) && PLAIN(y))
+		return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+	if (x == TY_PCT && y == TY_PCT)
+		return &ty_pct;
+	if (x == TY_MONEY && y == TY_MONEY) {
+		if (a->cur && b->cur && a->cur != b->cur) {
+			Diag *dg = err(c, n->loc, "cannot %s %s and %s: the currencies differ", opname, a_ty(a), a_ty(b));
+			diag_hint(dg, "convert one amount with an explicit rate first, as in amount(x) * 1400 KRW");
+			return &ty_error;
+		}
+		return a->cur ? a : b;
+	}
+	if (x == TY_DATE && y == TY_DUR)
+		return &ty_date;
+	if (x == TY_DATE && y == TY_INT) {
+		Diag *dg = err(c, n->loc, "cannot %s a plain number and a date", opname);
+		diag_hint(dg, "write the unit: '%s %s N days'", node_text(c, n->kids[0]), op == '+' ? "+" : "-");
+		return &ty_error;
+	}
+	if (op == '-' && x == TY_DATE && y == TY_DATE)
+		return &ty_int;
+	if (x == TY_DUR && y == TY_DUR)
+		return &ty_dur;
+	if (op == '+' && x == TY_DUR && y == TY_DATE)
+		return &ty_date;
+	if ((x == TY_PCT && PLAIN(y)) || (y == TY_PCT && PLAIN(x))) {
+		Diag *dg = err(c, n->loc, "cannot %s a percentage and a plain number", opname);
+		diag_hint(dg, "a percentage of something is written with '*', as in 10%% * amount");
+		return &ty_error;
+	}
+	return NULL;
+}
+
+static const Type *arith_mul(Chk *c, Node *n, const Type *a, const Type *b)
+{
+	TypeKind x = a->kind, y = b->kind;
+	if (PLAIN(x) && PLAIN(y))
+		return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
+	if (x == TY_PCT && y == TY_PCT)
+		return &ty_pct;
+	if ((x == TY_PCT && PLAIN(y)) || (y == TY_PCT && PLAIN(x)))
+		return &ty_dec;
+	if (x == TY_MONEY && is_num(b))
+		return a;
+	if (y == TY_MONEY && is_num(a))
+		return b;
+	if ((x == TY_DUR && y == TY_INT) || (y == TY_DUR && x == TY_INT))
+		return &ty_dur;
+	if (x == TY_MONEY && y == TY_MONEY) {
+		err(c, n->loc, "cannot multiply two amounts of money");
+		return &ty_error;
+	}
+	return NULL;
+}
+
+static const Type *arith_div(Chk *c, Node *n, const Type *a, const Type *b)
+{
+	TypeKind x = a->kind, y = b->kind;
+	if (is_num(a) && is_num(b))
+		return x == TY_PCT && PLAIN(y) ? &ty_pct : &ty_dec;
+	if (x == TY_MONEY && y == TY_MONEY) {
+		if (a->cur && b->cur && a->cur != b->cur) {
+			err(c, n->loc, "cannot divide %s by %s: the currencies differ", a_ty(a), a_ty(b));
+			return &ty_error;
+		}
+		return &ty_dec;
+	}
+	if (x == TY_MONEY && is_num(b))
+		return a;
+	return NULL;
+}
+
 static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 {
 	int op = n->op;
@@ -984,89 +1092,18 @@ static const Type *arith(Chk *c, Node *n, const Type *a, const Type *b)
 			  node_text(c, n->kids[1]));
 		return &ty_error;
 	}
-	if (op == BIN_MOD) {
-		/* n mod d: the remainder, with the sign of d (as DMN's modulo) */
-		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
-			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
-		if (x == TY_MONEY && y == TY_MONEY && (!a->cur || !b->cur || a->cur == b->cur))
-			return a->cur ? a : b;
-		if (x == TY_MONEY && (y == TY_INT || y == TY_DEC))
-			return a;
-	} else if (op == BIN_POW) {
-		/* x ^ n: a decimal, exact for a whole exponent */
-		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
-			return &ty_dec;
-		if (x == TY_PCT || y == TY_PCT || x == TY_MONEY) {
-			Diag *dg = err(c, n->loc, "cannot raise %s to the power of %s", a_ty(a), a_ty(b));
-			diag_hint(dg, "'^' takes plain numbers: amount(x) ^ 2, or (1 + rate) ^ years with rate a decimal");
-			return &ty_error;
-		}
-	} else if (op == '+' || op == '-') {
-		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
-			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
-		if (x == TY_PCT && y == TY_PCT)
-			return &ty_pct;
-		if (x == TY_MONEY && y == TY_MONEY) {
-			if (a->cur && b->cur && a->cur != b->cur) {
-				Diag *dg = err(c, n->loc, "cannot %s %s and %s: the currencies differ", opname, a_ty(a), a_ty(b));
-				diag_hint(dg, "convert one amount with an explicit rate first, as in amount(x) * 1400 KRW");
-				return &ty_error;
-			}
-			return a->cur ? a : b;
-		}
-		if (x == TY_DATE && y == TY_DUR)
-			return &ty_date;
-		if (x == TY_DATE && y == TY_INT) {
-			Diag *dg = err(c, n->loc, "cannot %s a plain number and a date", opname);
-			diag_hint(dg, "write the unit: '%s %s N days'", node_text(c, n->kids[0]), op == '+' ? "+" : "-");
-			return &ty_error;
-		}
-		if (op == '-' && x == TY_DATE && y == TY_DATE)
-			return &ty_int;
-		if (x == TY_DUR && y == TY_DUR)
-			return &ty_dur;
-		if (op == '+' && x == TY_DUR && y == TY_DATE)
-			return &ty_date;
-		if ((x == TY_PCT && (y == TY_INT || y == TY_DEC)) || (y == TY_PCT && (x == TY_INT || x == TY_DEC))) {
-			Diag *dg = err(c, n->loc, "cannot %s a percentage and a plain number", opname);
-			diag_hint(dg, "a percentage of something is written with '*', as in 10%% * amount");
-			return &ty_error;
-		}
-	} else if (op == '*') {
-		if ((x == TY_INT || x == TY_DEC) && (y == TY_INT || y == TY_DEC))
-			return x == TY_INT && y == TY_INT ? &ty_int : &ty_dec;
-		if (x == TY_PCT && y == TY_PCT)
-			return &ty_pct;
-		if ((x == TY_PCT && (y == TY_INT || y == TY_DEC)) || (y == TY_PCT && (x == TY_INT || x == TY_DEC)))
-			return &ty_dec;
-		if (x == TY_MONEY && is_num(b))
-			return a;
-		if (y == TY_MONEY && is_num(a))
-			return b;
-		if (x == TY_DUR && y == TY_INT)
-			return &ty_dur;
-		if (y == TY_DUR && x == TY_INT)
-			return &ty_dur;
-		if (x == TY_MONEY && y == TY_MONEY) {
-			err(c, n->loc, "cannot multiply two amounts of money");
-			return &ty_error;
-		}
-	} else if (op == '/') {
-		if (is_num(a) && is_num(b))
-			return x == TY_PCT && (y == TY_INT || y == TY_DEC) ? &ty_pct : &ty_dec;
-		if (x == TY_MONEY && y == TY_MONEY) {
-			if (a->cur && b->cur && a->cur != b->cur) {
-				err(c, n->loc, "cannot divide %s by %s: the currencies differ", a_ty(a), a_ty(b));
-				return &ty_error;
-			}
-			return &ty_dec;
-		}
-		if (x == TY_MONEY && is_num(b))
-			return a;
-	}
+	const Type *t = op == BIN_MOD		  ? arith_mod(a, b)
+			: op == BIN_POW		  ? arith_pow(c, n, a, b)
+			: op == '+' || op == '-' ? arith_add(c, n, a, b, opname)
+			: op == '*'		  ? arith_mul(c, n, a, b)
+			: op == '/'		  ? arith_div(c, n, a, b)
+						  : NULL;
+	if (t)
+		return t;
 	err(c, n->loc, "cannot %s %s and %s", opname, a_ty(a), a_ty(b));
 	return &ty_error;
 }
+#undef PLAIN
 
 static bool comparable(const Type *a, const Type *b, bool ordered)
 {
@@ -2363,6 +2400,88 @@ static void check_decl(Chk *c, Decl *d)
 
 /* ------------------------------------------------------------ registry */
 
+/* The second declaration of a name points at the first. */
+static void point_at_first(Diag *dg, Loc first)
+{
+	diag_hint(dg, "the other one is at %s:%d", first.file, first.line);
+	diag_related(dg, first, "the other declaration");
+}
+
+static void add_typedef(Chk *c, Module *m, Decl *d)
+{
+	Program *p = c->p;
+	d->def->id = p->ntypes;
+	d->def->module = m;
+	AST_PUSH(p->types, p->ntypes, d->def);
+	map_put(&c->types, d->name, d->def);
+}
+
+/* An enum or a record type, and an enum's members under their names. */
+static void register_type(Chk *c, Module *m, Decl *d)
+{
+	TypeDef *prev = map_get(&c->types, d->name);
+	if (prev) {
+		point_at_first(err(c, d->loc, "the type '%s' is declared twice", d->name), prev->loc);
+		return;
+	}
+	add_typedef(c, m, d);
+	if (d->kind != D_ENUM)
+		return;
+	for (int j = 0; j < d->def->nmembers; j++) {
+		if (member_index_of(c, d->def, d->def->members[j]) >= 0)
+			err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
+		MemberRef *r = GC_MALLOC(sizeof *r);
+		r->def = d->def;
+		r->idx = j;
+		r->next = map_get(&c->members, d->def->members[j]);
+		map_put(&c->members, d->def->members[j], r);
+	}
+}
+
+/* A fact, and the record type it declares in line, if any. */
+static void register_fact(Chk *c, Module *m, Decl *d)
+{
+	Program *p = c->p;
+	Decl *prev = map_get(&c->facts, d->name);
+	if (prev) {
+		point_at_first(err(c, d->loc, "the fact '%s' is declared twice", d->name), prev->loc);
+		return;
+	}
+	if (d->def) {
+		if (map_get(&c->types, d->name)) {
+			err(c, d->loc, "'%s' names both a fact and a type; rename one", d->name);
+			return;
+		}
+		add_typedef(c, m, d);
+	}
+	d->fact = p->nfacts;
+	AST_PUSH(p->facts, p->nfacts, d);
+	map_put(&c->facts, d->name, d);
+}
+
+/* A parameter, decision, table or function under its qualified name and,
+ * where no other module uses it, its bare name. */
+static void register_named(Chk *c, Module *m, Decl *d)
+{
+	Program *p = c->p;
+	d->qname = qualify(m, d->name);
+	Decl *prev = map_get(&c->decls, d->qname);
+	if (prev) {
+		point_at_first(err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name), prev->loc);
+		return;
+	}
+	map_put(&c->decls, d->qname, d);
+	Decl *b = map_get(&c->bare, d->name);
+	map_put(&c->bare, d->name, b ? (Decl *)&ambiguous : d);
+	if (d->kind == D_FUNCTION) {
+		d->index = p->nfuncs;
+		AST_PUSH(p->funcs, p->nfuncs, d);
+	} else {
+		d->index = p->ndecls;
+		AST_PUSH(p->decls, p->ndecls, d);
+	}
+}
+
 static void register_decls(Chk *c, Module *m)
 {
 	Program *p = c->p;
@@ -2372,77 +2491,18 @@ static void register_decls(Chk *c, Module *m)
 			__builtin_prefetch(m->decls[i + 4]); /* a large rule set's Decls are not in the cache */
 		switch (d->kind) {
 		case D_ENUM:
-		case D_RECORD: {
-			TypeDef *prev = map_get(&c->types, d->name);
-			if (prev) {
-				Diag *dg = err(c, d->loc, "the type '%s' is declared twice", d->name);
-				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
-				diag_related(dg, prev->loc, "the other declaration");
-				continue;
-			}
-			d->def->id = p->ntypes;
-			d->def->module = m;
-			AST_PUSH(p->types, p->ntypes, d->def);
-			map_put(&c->types, d->name, d->def);
-			if (d->kind == D_ENUM)
-				for (int j = 0; j < d->def->nmembers; j++) {
-					if (member_index_of(c, d->def, d->def->members[j]) >= 0)
-						err(c, d->def->member_locs[j], "'%s' is listed twice in %s", d->def->members[j], d->name);
-					MemberRef *r = GC_MALLOC(sizeof *r);
-					r->def = d->def;
-					r->idx = j;
-					r->next = map_get(&c->members, d->def->members[j]);
-					map_put(&c->members, d->def->members[j], r);
-				}
+		case D_RECORD:
+			register_type(c, m, d);
 			break;
-		}
-		case D_FACT: {
-			Decl *prev = map_get(&c->facts, d->name);
-			if (prev) {
-				Diag *dg = err(c, d->loc, "the fact '%s' is declared twice", d->name);
-				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
-				diag_related(dg, prev->loc, "the other declaration");
-				continue;
-			}
-			if (d->def) {
-				if (map_get(&c->types, d->name)) {
-					err(c, d->loc, "'%s' names both a fact and a type; rename one", d->name);
-					continue;
-				}
-				d->def->id = p->ntypes;
-				d->def->module = m;
-				AST_PUSH(p->types, p->ntypes, d->def);
-				map_put(&c->types, d->name, d->def);
-			}
-			d->fact = p->nfacts;
-			AST_PUSH(p->facts, p->nfacts, d);
-			map_put(&c->facts, d->name, d);
+		case D_FACT:
+			register_fact(c, m, d);
 			break;
-		}
 		case D_PARAM:
 		case D_DECISION:
 		case D_TABLE:
-		case D_FUNCTION: {
-			d->qname = qualify(m, d->name);
-			Decl *prev = map_get(&c->decls, d->qname);
-			if (prev) {
-				Diag *dg = err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name);
-				diag_hint(dg, "the other one is at %s:%d", prev->loc.file, prev->loc.line);
-				diag_related(dg, prev->loc, "the other declaration");
-				continue;
-			}
-			map_put(&c->decls, d->qname, d);
-			Decl *b = map_get(&c->bare, d->name);
-			map_put(&c->bare, d->name, b ? (Decl *)&ambiguous : d);
-			if (d->kind == D_FUNCTION) {
-				d->index = p->nfuncs;
-				AST_PUSH(p->funcs, p->nfuncs, d);
-			} else {
-				d->index = p->ndecls;
-				AST_PUSH(p->decls, p->ndecls, d);
-			}
+		case D_FUNCTION:
+			register_named(c, m, d);
 			break;
-		}
 		case D_CHECK:
 			d->qname = qualify(m, d->name);
 			AST_PUSH(p->checks, p->nchecks, d);
@@ -2578,14 +2638,9 @@ static Chk *new_chk(Program *p, Diags *d)
 	return c;
 }
 
-Program *chk_program(Module **mods, int nmods, Diags *d)
+/* Each module under its name; a second file defining one is an error. */
+static void register_modules(Chk *c, Module **mods, int nmods)
 {
-	Program *p = GC_MALLOC(sizeof *p);
-	p->diags = d;
-	p->mods = mods;
-	p->nmods = nmods;
-	Chk *c = new_chk(p, d);
-	p->chk = c; /* the lookup tables stay with the program for queries */
 	for (int i = 0; i < nmods; i++) {
 		Module *m = mods[i];
 		Module *prev = map_get(&c->mods, m->name);
@@ -2597,33 +2652,34 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		}
 		map_put(&c->mods, m->name, m);
 	}
-	int ndecls = 0;
-	for (int i = 0; i < nmods; i++)
-		ndecls += mods[i]->ndecls;
-	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
-	for (int i = 0; i < nmods; i++)
-		register_decls(c, mods[i]);
-	for (int i = 0; i < nmods; i++) {
-		Module *m = mods[i];
-		for (int j = 0; j < m->nimports; j++) {
-			Import *im = &m->imports[j];
-			im->mod = map_get(&c->mods, im->name);
-			if (!im->mod) {
-				const char *cands[256];
-				int nc = 0;
-				for (int k = 0; k < nmods && nc < 256; k++)
-					cands[nc++] = mods[k]->name;
-				Diag *dg = err(c, im->loc, "there is no module named '%s' in this rule set", im->name);
-				const char *best = diag_closest(im->name, cands, nc);
-				if (best)
-					diag_hint(dg, "did you mean '%s'?", best);
-			} else if (im->mod == m) {
-				err(c, im->loc, "a module cannot import itself");
-				im->mod = NULL;
-			}
+}
+
+/* Each import of m to the module it names. */
+static void resolve_imports(Chk *c, Module *m, Module **mods, int nmods)
+{
+	for (int j = 0; j < m->nimports; j++) {
+		Import *im = &m->imports[j];
+		im->mod = map_get(&c->mods, im->name);
+		if (!im->mod) {
+			const char *cands[256];
+			int nc = 0;
+			for (int k = 0; k < nmods && nc < 256; k++)
+				cands[nc++] = mods[k]->name;
+			Diag *dg = err(c, im->loc, "there is no module named '%s' in this rule set", im->name);
+			const char *best = diag_closest(im->name, cands, nc);
+			if (best)
+				diag_hint(dg, "did you mean '%s'?", best);
+		} else if (im->mod == m) {
+			err(c, im->loc, "a module cannot import itself");
+			im->mod = NULL;
 		}
 	}
-	/* field types first, so facts and records are known to every body */
+}
+
+/* Field types first, so facts and records are known to every body; then
+ * the facts' types and defaults. */
+static void resolve_types_and_facts(Chk *c, Program *p)
+{
 	for (int i = 0; i < p->ntypes; i++) {
 		c->mod = (Module *)p->types[i]->module;
 		if (!p->types[i]->is_enum)
@@ -2645,8 +2701,12 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);
 	}
 	c->mod = NULL;
-	/* functions' signatures before bodies, so calls check in any order;
-	 * a decision for each member takes the member */
+}
+
+/* Functions' signatures before bodies, so calls check in any order; a
+ * decision for each member takes the member. */
+static void resolve_signatures(Chk *c, Program *p)
+{
 	for (int i = 0; i < p->nfuncs; i++) {
 		Decl *f = p->funcs[i];
 		Scope saved = scope_enter(c, f->module, NULL);
@@ -2657,35 +2717,58 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 		if (f->each)
 			resolve_each(c, f);
 	}
-	for (int i = 0; i < nmods; i++)
-		for (int j = 0; j < mods[i]->ndecls; j++) {
-			Decl *dd = mods[i]->decls[j];
-			if (j + 1 < mods[i]->ndecls)
-				ast_prefetch_decl(mods[i]->decls[j + 1]);
-			check_decl(c, dd);
-		}
-	analyse_deps(c);
-	/* tests: given paths and expectations */
-	for (int i = 0; i < p->ntests; i++) {
-		Decl *t = p->tests[i];
-		c->mod = t->module;
-		for (int j = 0; j < t->nsteps; j++) {
-			TestStep *s = &t->steps[j];
-			int nl = 0;
-			if (s->kind == TS_GIVEN) {
-				chk_given(p, NULL, s, d, &nl);
-			} else if (s->kind == TS_EXPECT) {
-				Scope saved = scope_enter(c, t->module, NULL);
-				expect_type(c, s->expr, &ty_bool, "what a test expects");
-				t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
-				scope_leave(c, saved);
-			} else if (s->kind == TS_ASOF) {
-				date_t dt;
-				parse_date_text(c, s->date, s->loc, &dt);
-			}
+}
+
+/* A test's steps: given paths, expectations that are truth values, dates. */
+static void check_test(Chk *c, Decl *t)
+{
+	c->mod = t->module;
+	for (int j = 0; j < t->nsteps; j++) {
+		TestStep *s = &t->steps[j];
+		int nl = 0;
+		if (s->kind == TS_GIVEN) {
+			chk_given(c->p, NULL, s, c->d, &nl);
+		} else if (s->kind == TS_EXPECT) {
+			Scope saved = scope_enter(c, t->module, NULL);
+			expect_type(c, s->expr, &ty_bool, "what a test expects");
+			t->nlocals = c->maxslots > t->nlocals ? c->maxslots : t->nlocals;
+			scope_leave(c, saved);
+		} else if (s->kind == TS_ASOF) {
+			date_t dt;
+			parse_date_text(c, s->date, s->loc, &dt);
 		}
 	}
 	c->mod = NULL;
+}
+
+Program *chk_program(Module **mods, int nmods, Diags *d)
+{
+	Program *p = GC_MALLOC(sizeof *p);
+	p->diags = d;
+	p->mods = mods;
+	p->nmods = nmods;
+	Chk *c = new_chk(p, d);
+	p->chk = c; /* the lookup tables stay with the program for queries */
+	register_modules(c, mods, nmods);
+	int ndecls = 0;
+	for (int i = 0; i < nmods; i++)
+		ndecls += mods[i]->ndecls;
+	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
+	for (int i = 0; i < nmods; i++)
+		register_decls(c, mods[i]);
+	for (int i = 0; i < nmods; i++)
+		resolve_imports(c, mods[i], mods, nmods);
+	resolve_types_and_facts(c, p);
+	resolve_signatures(c, p);
+	for (int i = 0; i < nmods; i++)
+		for (int j = 0; j < mods[i]->ndecls; j++) {
+			if (j + 1 < mods[i]->ndecls)
+				ast_prefetch_decl(mods[i]->decls[j + 1]);
+			check_decl(c, mods[i]->decls[j]);
+		}
+	analyse_deps(c);
+	for (int i = 0; i < p->ntests; i++)
+		check_test(c, p->tests[i]);
 	cite_check(p, d);
 	return p;
 }

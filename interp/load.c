@@ -755,20 +755,34 @@ static bool is_image_path(const LoadArgs *a)
 
 static Program *paths_fn(const void *arg, Diags *d);
 
+/* Whether the rules just read check without a diagnostic: a check of
+ * all of them from the texts already read, not read again. */
+static bool checks_clean(const LoadArgs *a, const Walk *w, Source **srcs)
+{
+	LoadArgs all = {.paths = a->paths, .n = a->n, .overlays = (const Source *const *)srcs, .noverlays = w->n,
+			.no_code = true};
+	Diags *chk = diag_new();
+	return paths_fn(&all, chk) && chk->n == 0;
+}
+
 /* Keep the image of the rules just read for the next load.  It is marked
- * clean, as `edict compile` marks its image, when a check of all of them
- * (the texts already read, not read again) finds no diagnostic: a query
- * of a plain name then reads only what it names from it. */
-static void save_cache(const LoadArgs *a, const Walk *w, Source **srcs)
+ * clean, as `edict compile` marks its image, when they check without a
+ * diagnostic: a query of a plain name then reads only what it names
+ * from it. */
+static void save_cache(const LoadArgs *a, const Walk *w, Source **srcs, bool clean)
 {
 	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w->n + 1));
 	for (int i = 0; i < w->n; i++)
 		names[i] = w->files[i].module;
-	LoadArgs all = {.paths = a->paths, .n = a->n, .overlays = (const Source *const *)srcs, .noverlays = w->n,
-			.no_code = true};
-	Diags *chk = diag_new();
-	bool clean = paths_fn(&all, chk) && chk->n == 0;
 	load_cache_save(a->paths, a->n, srcs, names, w->n, clean);
+}
+
+static bool all_true(const bool *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!v[i])
+			return false;
+	return true;
 }
 
 static Program *paths_fn(const void *arg, Diags *d)
@@ -789,8 +803,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 	if (!srcs)
 		return NULL;
 	expect_sources((const Source *const *)srcs, w.n);
-	if (cache && d->n == 0)
-		save_cache(a, &w, srcs);
+	bool save = cache && d->n == 0;
 	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
 	Module **mods = NULL;
@@ -825,7 +838,11 @@ static Program *paths_fn(const void *arg, Diags *d)
 			m->name = w.files[i].module;
 		AST_PUSH(mods, nmods, m);
 	}
-	return build_apart(mods, nmods, reforms, nreforms, !a->no_code, d);
+	Program *p = build_apart(mods, nmods, reforms, nreforms, !a->no_code, d);
+	/* a build of every file whole is the check the image's mark needs */
+	if (save)
+		save_cache(a, &w, srcs, all_true(whole, w.n) ? p && d->n == 0 : checks_clean(a, &w, srcs));
+	return p;
 }
 
 Program *load_paths(const char *const *paths, int npaths, Diags *d)

@@ -144,48 +144,37 @@ static void restrict_to(Constraint *c, const Ival *with, int nwith)
 	c->niv = n;
 }
 
-/* One atom of a row's condition.  Returns false if it is not simple. */
-static bool atom(Row *r, const Program *p, const Node *n, bool negate)
+/* `x in [constants]`: x's members or points limited to the list's. */
+static bool atom_in(Row *r, const Program *p, const Node *n, bool negate)
 {
-	if (n->kind == N_UNARY && n->op == UN_NOT)
-		return atom(r, p, n->kids[0], !negate);
-	if (n->kind == N_BINARY && n->op == BIN_AND && !negate)
-		return atom(r, p, n->kids[0], false) && atom(r, p, n->kids[1], false);
-	if (!n->type)
-		return false;
-	/* a bare true/false input */
-	if ((n->kind == N_NAME || n->kind == N_FIELD) && n->type->kind == TY_BOOL && !n->is_const) {
-		Constraint *c = get(r, p, n);
-		c->members[negate ? 1 : 0] = 0;
-		return true;
-	}
-	if (n->kind == N_IN && n->op == 0 && !n->kids[0]->is_const && n->kids[1]->is_const && n->kids[1]->k.tag == V_LIST) {
-		const Node *x = n->kids[0];
-		List *l = n->kids[1]->k.as.l;
-		Constraint *c = get(r, p, x);
-		if (c->finite) {
-			unsigned char *in = GC_MALLOC_ATOMIC((size_t)c->nmembers);
-			memset(in, 0, (size_t)c->nmembers);
-			for (uint32_t i = 0; i < l->len; i++) {
-				int m = member_index(l->items[i]);
-				if (m >= 0 && m < c->nmembers)
-					in[m] = 1;
-			}
-			for (int i = 0; i < c->nmembers; i++)
-				if (negate ? in[i] : !in[i])
-					c->members[i] = 0;
-			return true;
+	const Node *x = n->kids[0];
+	List *l = n->kids[1]->k.as.l;
+	Constraint *c = get(r, p, x);
+	if (c->finite) {
+		unsigned char *in = GC_MALLOC_ATOMIC((size_t)c->nmembers);
+		memset(in, 0, (size_t)c->nmembers);
+		for (uint32_t i = 0; i < l->len; i++) {
+			int m = member_index(l->items[i]);
+			if (m >= 0 && m < c->nmembers)
+				in[m] = 1;
 		}
-		if (!ordered_type(x->type) || negate)
-			return false;
-		Ival *pts = GC_MALLOC(sizeof(Ival) * (l->len + 1));
-		for (uint32_t i = 0; i < l->len; i++)
-			pts[i] = (Ival){true, true, true, true, l->items[i], l->items[i]};
-		restrict_to(c, pts, (int)l->len);
+		for (int i = 0; i < c->nmembers; i++)
+			if (negate ? in[i] : !in[i])
+				c->members[i] = 0;
 		return true;
 	}
-	if (n->kind != N_BINARY)
+	if (!ordered_type(x->type) || negate)
 		return false;
+	Ival *pts = GC_MALLOC(sizeof(Ival) * (l->len + 1));
+	for (uint32_t i = 0; i < l->len; i++)
+		pts[i] = (Ival){true, true, true, true, l->items[i], l->items[i]};
+	restrict_to(c, pts, (int)l->len);
+	return true;
+}
+
+/* `x op constant` (either way round): x's members or interval limited. */
+static bool atom_compare(Row *r, const Program *p, const Node *n, bool negate)
+{
 	int op = n->op;
 	const Node *x = n->kids[0], *k = n->kids[1];
 	if (x->is_const && !k->is_const) {
@@ -243,6 +232,27 @@ static bool atom(Row *r, const Program *p, const Node *n, bool negate)
 	}
 	restrict_to(c, &iv, 1);
 	return true;
+}
+
+/* One atom of a row's condition.  Returns false if it is not simple. */
+static bool atom(Row *r, const Program *p, const Node *n, bool negate)
+{
+	if (n->kind == N_UNARY && n->op == UN_NOT)
+		return atom(r, p, n->kids[0], !negate);
+	if (n->kind == N_BINARY && n->op == BIN_AND && !negate)
+		return atom(r, p, n->kids[0], false) && atom(r, p, n->kids[1], false);
+	if (!n->type)
+		return false;
+	/* a bare true/false input */
+	if ((n->kind == N_NAME || n->kind == N_FIELD) && n->type->kind == TY_BOOL && !n->is_const) {
+		Constraint *c = get(r, p, n);
+		c->members[negate ? 1 : 0] = 0;
+		return true;
+	}
+	if (n->kind == N_IN)
+		return n->op == 0 && !n->kids[0]->is_const && n->kids[1]->is_const && n->kids[1]->k.tag == V_LIST &&
+		       atom_in(r, p, n, negate);
+	return n->kind == N_BINARY && atom_compare(r, p, n, negate);
 }
 
 static bool constraint_empty(const Constraint *c)
@@ -476,6 +486,76 @@ static const char *ordered_gap(const Program *p, const char *input, Ival *iv, in
 	return NULL;
 }
 
+/* Pairs of rows of a 'hit unique' or 'hit any' table that apply together
+ * (giving different values, for 'hit any'), within a bounded number of
+ * pairs. */
+static void overlapping_rows(const Program *p, const Decl *d, const Row *rows, const int *index, int nrows,
+			     Diags *diags)
+{
+	/* bounded work: a table of thousands of rows must not stall a load */
+	long budget = TAB_MAX_PAIRS;
+	int found = 0, more = 0;
+	for (int i = 0; i < nrows && budget > 0; i++)
+		for (int j = i + 1; j < nrows && budget > 0; j++, budget--) {
+			const char *w;
+			if (d->hit == HIT_ANY && same_value(&d->cases[index[i]], &d->cases[index[j]]))
+				continue;
+			if (!rows_meet(p, &rows[i], &rows[j], &w))
+				continue;
+			if (found++ >= TAB_MAX_FINDINGS) {
+				more++;
+			} else if (d->hit == HIT_ANY) {
+				Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
+						    "rows %d and %d of table '%s' give different values and both apply when %s",
+						    index[i] + 1, index[j] + 1, d->name, w);
+				diag_hint(dg, "in a 'hit any' table, rows that apply together must give the same value; "
+					      "narrow one of them, or use 'hit first' or 'hit priority'");
+			} else {
+				Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
+						    "rows %d and %d of table '%s' overlap: both apply when %s", index[i] + 1,
+						    index[j] + 1, d->name, w);
+				diag_hint(dg, "a 'hit unique' table needs rows that exclude each other; narrow one of them, "
+					      "or use 'hit first' if the first row should win");
+			}
+		}
+	if (more)
+		diag_add(diags, SEV_WARNING, d->loc, "table '%s' has %d more pairs of overlapping rows", d->name, more);
+}
+
+/* A value of a table's single input that no row covers, or NULL (also
+ * for a table over several inputs). */
+static const char *uncovered(const Program *p, const Row *rows, int nrows)
+{
+	const char *input = NULL;
+	for (int i = 0; i < nrows; i++)
+		for (int j = 0; j < rows[i].n; j++) {
+			if (input && strcmp(input, rows[i].c[j].input) != 0)
+				return NULL;
+			input = rows[i].c[j].input;
+		}
+	if (!input)
+		return NULL;
+	const Constraint *first = &rows[0].c[0];
+	if (!first->finite) {
+		Ival *all = NULL;
+		int n = 0;
+		for (int i = 0; i < nrows; i++)
+			for (int j = 0; j < rows[i].c[0].niv; j++)
+				AST_PUSH(all, n, rows[i].c[0].iv[j]);
+		return ordered_gap(p, input, all, n);
+	}
+	for (int m = 0; m < first->nmembers; m++) {
+		bool covered = false;
+		for (int i = 0; i < nrows && !covered; i++)
+			covered = rows[i].c[0].members[m];
+		if (!covered)
+			return first->node->type->kind == TY_BOOL
+				       ? xprintf("%s is %s", input, m ? "true" : "false")
+				       : xprintf("%s is %s", input, first->node->type->def->members[m]);
+	}
+	return NULL;
+}
+
 void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 {
 	if (!d->is_table)
@@ -498,72 +578,16 @@ void tab_analyze(const Program *p, const Decl *d, Diags *diags)
 		index[nrows] = i;
 		rows[nrows++] = r;
 	}
-	/* bounded work: a table of thousands of rows must not stall a load */
-	long budget = TAB_MAX_PAIRS;
-	int found = 0, more = 0;
 	if (d->hit == HIT_UNIQUE || d->hit == HIT_ANY)
-		for (int i = 0; i < nrows && budget > 0; i++)
-			for (int j = i + 1; j < nrows && budget > 0; j++, budget--) {
-				const char *w;
-				if (d->hit == HIT_ANY && same_value(&d->cases[index[i]], &d->cases[index[j]]))
-					continue;
-				if (!rows_meet(p, &rows[i], &rows[j], &w))
-					continue;
-				if (found++ >= TAB_MAX_FINDINGS) {
-					more++;
-				} else if (d->hit == HIT_ANY) {
-					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
-							    "rows %d and %d of table '%s' give different values and both apply when %s",
-							    index[i] + 1, index[j] + 1, d->name, w);
-					diag_hint(dg, "in a 'hit any' table, rows that apply together must give the same value; "
-						      "narrow one of them, or use 'hit first' or 'hit priority'");
-				} else {
-					Diag *dg = diag_add(diags, SEV_WARNING, d->cases[index[j]].loc,
-							    "rows %d and %d of table '%s' overlap: both apply when %s", index[i] + 1,
-							    index[j] + 1, d->name, w);
-					diag_hint(dg, "a 'hit unique' table needs rows that exclude each other; narrow one of them, "
-						      "or use 'hit first' if the first row should win");
-				}
-			}
+		overlapping_rows(p, d, rows, index, nrows, diags);
 	if (d->hit == HIT_FIRST || d->hit == HIT_PRIORITY)
 		never_chosen(p, d, rows, index, nrows, diags);
-	if (more)
-		diag_add(diags, SEV_WARNING, d->loc, "table '%s' has %d more pairs of overlapping rows", d->name, more);
 	/* a gathering table that finds no row gives its empty result; one that
 	 * picks a row fails */
 	bool picks = d->hit == HIT_UNIQUE || d->hit == HIT_FIRST || d->hit == HIT_ANY || d->hit == HIT_PRIORITY;
 	if (has_default || !picks || nrows == 0)
 		return;
-	/* gaps: only for tables over a single input */
-	const char *input = NULL;
-	for (int i = 0; i < nrows; i++)
-		for (int j = 0; j < rows[i].n; j++) {
-			if (input && strcmp(input, rows[i].c[j].input) != 0)
-				return;
-			input = rows[i].c[j].input;
-		}
-	if (!input)
-		return;
-	const Constraint *first = &rows[0].c[0];
-	const char *gap = NULL;
-	if (first->finite) {
-		for (int m = 0; m < first->nmembers && !gap; m++) {
-			bool covered = false;
-			for (int i = 0; i < nrows && !covered; i++)
-				covered = rows[i].c[0].members[m];
-			if (!covered)
-				gap = first->node->type->kind == TY_BOOL
-					      ? xprintf("%s is %s", input, m ? "true" : "false")
-					      : xprintf("%s is %s", input, first->node->type->def->members[m]);
-		}
-	} else {
-		Ival *all = NULL;
-		int n = 0;
-		for (int i = 0; i < nrows; i++)
-			for (int j = 0; j < rows[i].c[0].niv; j++)
-				AST_PUSH(all, n, rows[i].c[0].iv[j]);
-		gap = ordered_gap(p, input, all, n);
-	}
+	const char *gap = uncovered(p, rows, nrows);
 	if (gap) {
 		Diag *dg = diag_add(diags, SEV_WARNING, d->loc, "no row of table '%s' applies when %s", d->name, gap);
 		diag_hint(dg, "add a row for it, or a 'default' row");
