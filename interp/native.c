@@ -222,6 +222,7 @@ typedef struct Gen {
 	LV group;            /* the one block of the lists and records made next (make_group), or NULL */
 	int group_left, group_off; /* how many of them are still to be made; the offset of the next */
 	int pc, nl;          /* the instruction; the chunk's locals */
+	int lead;            /* the first instruction of the block being translated */
 	int ntemp;
 } Gen;
 
@@ -467,7 +468,16 @@ static void spend(Gen *g, R n, int word)
 /* At the start of a block of k instructions: its steps at once, where the
  * budget holds them all; else the interpreter goes on with the chunk from
  * here, and stops at the instruction where it runs out, as it would have. */
+static void charge_from(Gen *g, int k, int pc);
+
 static void charge_block(Gen *g, int k)
+{
+	charge_from(g, k, g->pc);
+}
+
+/* Spend the k steps of the instructions from pc on, as charge_block does,
+ * the interpreter going on from pc where the budget does not hold them. */
+static void charge_from(Gen *g, int k, int pc)
 {
 	gcc_jit_block *resume = block(g), *go = block(g);
 	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
@@ -475,10 +485,46 @@ static void charge_block(Gen *g, int k)
 	g->b = resume;
 	set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, k)));
 	steps_out(g);
-	spill(g, g->nl, g->depth[g->pc]);
-	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, g->pc), ci(g, g->depth[g->pc])};
+	spill(g, g->nl, g->depth[pc]);
+	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, pc), ci(g, g->depth[pc])};
 	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
 	g->b = go;
+}
+
+/* How many instructions of the block follow this one. */
+static int rest_of_block(Gen *g)
+{
+	int n = 0;
+	for (int pc = g->lead; pc <= g->pc; pc += 1 + op_words[INS_OP(g->ch->code[pc])])
+		n++;
+	return g->blocklen[g->lead] - n;
+}
+
+/* Around a call that spends steps within a block (a decision, a function,
+ * a builtin): the steps charged for the instructions after it are handed
+ * back before it, so that the callee counts from where the interpreter's
+ * would, and charged again after it (the interpreter going on from the
+ * next instruction where the budget no longer holds them). */
+static void before_call(Gen *g)
+{
+	int rest = rest_of_block(g);
+	if (rest)
+		set(g, g->budget, bin(g, GCC_JIT_BINARY_OP_PLUS, g->x->t_i64, rv(g->budget), cl(g, g->x->t_i64, rest)));
+	steps_out(g);
+}
+
+static void after_call(Gen *g)
+{
+	steps_in(g);
+	reload(g);
+}
+
+/* After the call's result is in its slot: the rest of the block charged again. */
+static void recharge(Gen *g, OpCode op)
+{
+	int rest = rest_of_block(g);
+	if (rest)
+		charge_from(g, rest, g->pc + 1 + op_words[op]);
 }
 
 /* The interrupt flag, where there is one, stops the evaluation here (at
@@ -559,11 +605,10 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	set(g, saved, rv(CTX(g, frame, x->t_int)));
 	set(g, CTX(g, frame, x->t_int), ci(g, d));
 	set(g, CTX(g, stack_top, x->t_int), abs_slot(g, k));
-	steps_out(g);
+	before_call(g);
 	R cargs[2] = {g->c, ci(g, -1)};
 	set(g, v, J.context_new_call(g->j, NULL, x->fns[d], 2, cargs));
-	steps_in(g);
-	reload(g);
+	after_call(g);
 	set(g, CTX(g, frame, x->t_int), rv(saved));
 	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
 	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), rv(v));
@@ -575,6 +620,7 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 		set(g, kept, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(kept), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
 	}
 	set(g, slot(g, k), rv(v));
+	recharge(g, OP_DECIDE);
 	jump(g, done);
 }
 
@@ -584,8 +630,12 @@ static void emit_decide(Gen *g, int d)
 	int k = top(g, -1);
 	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
 	R state = rv(state_of(g, d));
-	R known = bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, cmp(g, GCC_JIT_COMPARISON_EQ, stamp, rv(CTX(g, epoch, x->t_u32))),
-		      cmp(g, GCC_JIT_COMPARISON_GE, cast(g, state, x->t_int), ci(g, DS_OVERRIDDEN)));
+	R now = cmp(g, GCC_JIT_COMPARISON_EQ, stamp, rv(CTX(g, epoch, x->t_u32)));
+	R kept = cmp(g, GCC_JIT_COMPARISON_GE, cast(g, state, x->t_int), ci(g, DS_OVERRIDDEN));
+	/* ctx_memo_hit, the likelier side first: a decision kept across facts
+	 * is found by its state from the second evaluation on */
+	R known = x->p->keep[d] ? bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, kept, now)
+				 : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, now, kept);
 	gcc_jit_block *hit = block(g), *miss = block(g), *done = g->at[g->pc + 1];
 	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
 	g->b = hit;
@@ -597,13 +647,13 @@ static void emit_decide(Gen *g, int d)
 		decide_direct(g, d, k, done);
 		return;
 	}
-	steps_out(g);
+	before_call(g);
 	LV v = temp(g, x->t_v);
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d), abs_slot(g, k)};
 	set(g, v, call(g, H_DECIDE, 5, args));
-	steps_in(g);
-	reload(g);
+	after_call(g);
 	set(g, slot(g, k), rv(v));
+	recharge(g, OP_DECIDE);
 	jump(g, done);
 }
 
@@ -617,7 +667,7 @@ static void emit_call(Gen *g, bool builtin, int f, int argc)
 	if ((acc == ACC_MIN || acc == ACC_MAX) && argc == 2)
 		emit_minmax(g, acc == ACC_MIN, k, block(g));
 	spill(g, k, argc); /* the arguments, where the callee reads them */
-	steps_out(g);
+	before_call(g);
 	LV v = temp(g, g->x->t_v);
 	if (builtin) {
 		R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, f), abs_slot(g, k), ci(g, argc)};
@@ -629,9 +679,9 @@ static void emit_call(Gen *g, bool builtin, int f, int argc)
 		R args[3] = {g->c, ci(g, f), abs_slot(g, k)};
 		set(g, v, call(g, H_CALL, 3, args));
 	}
-	steps_in(g);
-	reload(g);
+	after_call(g);
 	set(g, slot(g, k), rv(v));
+	recharge(g, builtin ? OP_BUILTIN : OP_CALL);
 	go_next(g, 2);
 }
 
@@ -1786,6 +1836,7 @@ static bool emit_ins(Gen *g)
 	int a = INS_A(w), b = op_words[op] ? (int)g->ch->code[g->pc + 1] : 0;
 	g->b = g->at[g->pc];
 	if (g->blocklen[g->pc]) {
+		g->lead = g->pc;
 		charge_block(g, g->blocklen[g->pc]);
 		forget_constants(g);
 	}
@@ -1855,14 +1906,15 @@ static void enter_frame(Gen *g, R base_param)
 	g->b = go;
 }
 
-/* Whether the instruction ends a block: it may jump, it calls out (and
- * the steps must be right for the callee), or it spends steps of its own. */
+/* Whether the instruction ends a block: it may jump, or it spends steps
+ * of its own.  Decisions, functions and builtins called within a block
+ * hand the rest of its steps back around the call (before_call). */
 static bool ends_block(OpCode op)
 {
 	switch (op) {
 	case OP_JUMP: case OP_JFALSE_KEEP: case OP_JTRUE_KEEP: case OP_JKNOWN_KEEP: case OP_IFTEST:
 	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
-	case OP_DECIDE: case OP_CALL: case OP_BUILTIN: case OP_IN: case OP_IN_HS: case OP_SCALE: case OP_AT:
+	case OP_IN: case OP_IN_HS: case OP_SCALE: case OP_AT:
 		return true;
 	default:
 		return false;

@@ -248,6 +248,35 @@ Test(native, same_for_members_with_values_dated_facts_scales_and_tariff_codes)
 	same_within_steps(&LAWS, "2025-05-20", 40, 3);
 }
 
+/* Decisions, functions and builtins called in the middle of a run of
+ * instructions, with more after them: the steps charged for those are
+ * handed back around the call, so every step limit stops both tiers at
+ * the same place, within the callee or after it. */
+static const char CALLS[] =
+	"fact company {\n  staff : int\n  cap : money KRW\n}\n"
+	"decision base : int = company.staff + 1\n"
+	"function plus(x : int) : int = x + company.staff\n"
+	"decision chain : int = base + plus(base) + base * 2 + plus(3) + 1\n"
+	"decision sizes : list of int = [1, 12, 150]\n"
+	"decision listed : bool = company.staff in sizes and base > 2\n"
+	"decision capped : money KRW = max(company.cap - 10 KRW, 0 KRW) + min(company.cap, 5 KRW) + 1 KRW\n";
+
+static const char *CALLS_QUERIES[] = {"chain", "listed", "capped", "[chain, base, chain + base]"};
+
+static const char *CALLS_FACTS[] = {
+	"{\"company\": {\"staff\": 12, \"cap\": \"40 KRW\"}}",
+	"{\"company\": {\"staff\": 3}}",
+	"{\"company\": {}}",
+};
+
+Test(native, same_place_when_the_step_limit_stops_it_around_a_call)
+{
+	static const Set set = {CALLS, CALLS_QUERIES, sizeof CALLS_QUERIES / sizeof *CALLS_QUERIES, CALLS_FACTS,
+				sizeof CALLS_FACTS / sizeof *CALLS_FACTS};
+	same_for(&set, "2026-12-01");
+	same_within_steps(&set, "2026-12-01", 64, 1);
+}
+
 /* The interrupt flag raised before each query: both tiers stop at the
  * first place that looks at it (a loop's head, a jump outside loops) with
  * the same message, place and steps. */
