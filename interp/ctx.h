@@ -27,6 +27,11 @@ typedef enum DecState {
 	DS_KEPT = 4       /* decided in an earlier evaluation, and reads no facts */
 } DecState;
 
+/* The stamp of a decision kept or overridden (Ctx.stamp): every epoch
+ * finds its value in the memo; the stamp goes back below the epoch when
+ * the decision leaves those states. */
+#define STAMP_ALWAYS UINT32_MAX
+
 /* TR_NOTE: a line a builtin adds to the explanation (a scale's bracket), in `path` */
 typedef enum TraceKind { TR_COND, TR_FACT, TR_CASE, TR_DECISION, TR_CALL, TR_NOTE } TraceKind;
 
@@ -59,8 +64,8 @@ typedef struct Ctx {
 	Value *facts;
 	Value *memo;
 	unsigned char *state; /* per decl: a DecState */
-	uint32_t *stamp;      /* per decl: == epoch when decided in this evaluation */
-	uint32_t epoch;
+	uint32_t *stamp;      /* per decl: == epoch when decided in this evaluation, STAMP_ALWAYS when kept or overridden */
+	uint32_t epoch;       /* from 1 up, always below STAMP_ALWAYS */
 	date_t as_of;
 	date_t memo_as_of; /* the as-of date the kept (fact-free) decisions were decided for */
 	Value *stack;
@@ -146,10 +151,10 @@ static inline void *ctx_alloc(Ctx *c, size_t n, bool atomic)
 }
 /* Whether decision d's value is in c->memo[d] without deciding it: decided
  * in this evaluation (its stamp is the epoch), kept from an earlier one, or
- * overridden. */
+ * overridden (its stamp is STAMP_ALWAYS, above every epoch): one compare. */
 static inline bool ctx_memo_hit(const Ctx *c, int d)
 {
-	return c->stamp[d] == c->epoch || c->state[d] >= DS_OVERRIDDEN;
+	return c->stamp[d] >= c->epoch;
 }
 /* New facts are set and the host keeps no value of the evaluations made
  * with the earlier ones (api_recycle_facts): carve over what they took

@@ -613,7 +613,8 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
 	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), rv(v));
 	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
-	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), rv(CTX(g, epoch, x->t_u32)));
+	R now = x->p->keep[d] ? cl(g, x->t_u32, STAMP_ALWAYS) : rv(CTX(g, epoch, x->t_u32));
+	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), now);
 	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, x->p->keep[d] ? DS_KEPT : DS_UNDECIDED));
 	if (x->p->keep[d]) { /* counted as decide counts it */
 		LV kept = CTX(g, kept, x->t_u32);
@@ -629,13 +630,7 @@ static void emit_decide(Gen *g, int d)
 	Jit *x = g->x;
 	int k = top(g, -1);
 	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
-	R state = rv(state_of(g, d));
-	R now = cmp(g, GCC_JIT_COMPARISON_EQ, stamp, rv(CTX(g, epoch, x->t_u32)));
-	R kept = cmp(g, GCC_JIT_COMPARISON_GE, cast(g, state, x->t_int), ci(g, DS_OVERRIDDEN));
-	/* ctx_memo_hit, the likelier side first: a decision kept across facts
-	 * is found by its state from the second evaluation on */
-	R known = x->p->keep[d] ? bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, kept, now)
-				 : bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, now, kept);
+	R known = cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32))); /* ctx_memo_hit */
 	gcc_jit_block *hit = block(g), *miss = block(g), *done = g->at[g->pc + 1];
 	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
 	g->b = hit;

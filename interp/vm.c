@@ -91,11 +91,15 @@ Ctx *vm_new(const Program *p)
 }
 
 /* Forget what this evaluation decided: a new epoch, so no decision's stamp
- * matches any more (constant time, whatever the size of the rule set). */
+ * reaches it any more but those kept or overridden (constant time, whatever
+ * the size of the rule set, but once in 2^32 evaluations: the epoch never
+ * reaches STAMP_ALWAYS). */
 static void new_epoch(Ctx *c)
 {
-	if (++c->epoch == 0) {
-		memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)c->p->ndecls + 1));
+	if (++c->epoch == STAMP_ALWAYS) {
+		for (int i = 0; i < c->p->ndecls; i++)
+			if (c->stamp[i] != STAMP_ALWAYS)
+				c->stamp[i] = 0;
 		c->epoch = 1;
 	}
 }
@@ -104,8 +108,10 @@ static void new_epoch(Ctx *c)
 static void drop_kept(Ctx *c)
 {
 	for (int i = 0; i < c->p->ndecls; i++)
-		if (c->state[i] == DS_KEPT)
+		if (c->state[i] == DS_KEPT) {
 			c->state[i] = DS_UNDECIDED;
+			c->stamp[i] = 0;
+		}
 }
 
 void vm_reset(Ctx *c)
@@ -132,6 +138,7 @@ void vm_override(Ctx *c, int decl, Value v)
 	new_epoch(c);
 	drop_kept(c);
 	c->memo[decl] = v;
+	c->stamp[decl] = STAMP_ALWAYS;
 	c->state[decl] = DS_OVERRIDDEN;
 	c->kept++;
 }
@@ -139,6 +146,7 @@ void vm_override(Ctx *c, int decl, Value v)
 void vm_clear_overrides(Ctx *c)
 {
 	memset(c->state, 0, (size_t)c->p->ndecls + 1);
+	memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)c->p->ndecls + 1));
 	new_epoch(c);
 }
 
@@ -863,7 +871,7 @@ static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, 
 		}
 	}
 	c->memo[d] = v;
-	c->stamp[d] = c->epoch;
+	c->stamp[d] = after == DS_KEPT ? STAMP_ALWAYS : c->epoch;
 	c->state[d] = after;
 	return v;
 }

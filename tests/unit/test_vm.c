@@ -1186,6 +1186,48 @@ Test(vm, nested_decisions_stop_at_every_allocation)
 	cr_assert(met);
 }
 
+/* The memo's test is one compare of a stamp with the epoch: a value kept
+ * across evaluations carries a stamp every epoch reaches; the epoch wraps
+ * around without a stamp from before passing for this evaluation's. */
+Test(vm, memo_stamps_hold_across_the_epoch_wrapping_around)
+{
+	Program *p = tu_program(NEST_RULES);
+	Ctx *c = tu_ctx(p, NEST_FACTS[0]);
+	int rate = prog_find_decl(p, "rate")->index, level = prog_find_decl(p, "level")->index;
+	c->epoch = STAMP_ALWAYS - 2;
+	for (int i = 0; i < 4; i++) {
+		cr_assert_str_eq(tu_show(c, "top"), "20", "evaluation %d", i);
+		cr_assert_eq(c->state[rate], DS_KEPT, "evaluation %d", i);
+		cr_assert_eq(c->stamp[level], c->epoch, "evaluation %d", i);
+		vm_reset(c); /* the second time round, the epoch wraps around */
+		cr_assert_lt(c->epoch, STAMP_ALWAYS);
+		cr_assert(ctx_memo_hit(c, rate), "evaluation %d: rate is kept", i);
+		cr_assert(!ctx_memo_hit(c, level), "evaluation %d, epoch %u: level is to decide again", i, c->epoch);
+	}
+	cr_assert_lt(c->epoch, 10u, "the epoch wrapped around");
+}
+
+/* A value kept across evaluations is decided again when the date changes. */
+Test(vm, kept_decisions_are_dropped_when_the_date_changes)
+{
+	Program *p = tu_program("param share : percent\n"
+			  "  from 2025-05-01 = 10%\n"
+			  "  from 2027-01-01 = 8%\n"
+			  "decision rate : percent = share\n");
+	Ctx *c = tu_ctx(p, NULL);
+	int rate = prog_find_decl(p, "rate")->index;
+	date_parse("2026-12-31", 10, &c->as_of);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_str_eq(tu_show(c, "rate"), "10%");
+		cr_assert_eq(c->state[rate], DS_KEPT);
+	}
+	date_parse("2027-01-01", 10, &c->as_of);
+	cr_assert_str_eq(tu_show(c, "rate"), "8%");
+	cr_assert_eq(c->state[rate], DS_KEPT);
+	date_parse("2026-12-31", 10, &c->as_of);
+	cr_assert_str_eq(tu_show(c, "rate"), "10%");
+}
+
 Test(vm, nested_decisions_keep_fact_free_values_and_overrides)
 {
 	Program *p = tu_program(NEST_RULES);
