@@ -4,7 +4,10 @@
 #   sh tests/fuzz/run.sh BUILD_DIR SECONDS [HARNESS...]
 #
 # BUILD_DIR is a build configured with -DCMAKE_C_COMPILER=clang
-# -DEDICT_FUZZ=ON (tests/quickstart.sh test makes one: build-fuzz).  Each
+# -DEDICT_FUZZ=ON (tests/quickstart.sh test makes one: build-fuzz), at the
+# default build type: built with -O0 (Debug), the interpreter's frames are
+# so large under AddressSanitizer that the corpus's function calling itself
+# past the depth limit (200 calls) overflows an 8 MiB stack first.  Each
 # harness (default: all) runs niced for SECONDS on a working corpus in
 # BUILD_DIR/fuzz-work/<harness>, starting from tests/fuzz/corpus/<harness>
 # and the regression inputs.  Prints one summary line per harness (runs,
