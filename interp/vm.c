@@ -1560,8 +1560,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			goto op_##first;                                               \
 		budget -= (n);                                                         \
 	} while (0)
-	/* After a superinstruction's jump back to the head of a loop, its
-	 * interrupt tested already: that ITER too, where a step is left. */
+	/* After a superinstruction's jump back to the head of a loop: that
+	 * ITER too, where a step is left.  The ITER's own test of the
+	 * interrupt flag is not made: the superinstruction makes it first. */
 #define THEN_ITER()                                                                    \
 	do {                                                                           \
 		if (INS_RAW(*pc) == OP_ITER && budget > 0) {                           \
@@ -1596,7 +1597,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* NOT_FILTER: NOT; FILTER S B (`where not c`) of a known condition:
 	 * true jumps to B (and runs the ITER there), false goes on. */
 	VMCASE(NOT_FILTER)
-		if (TOP().tag != V_BOOL)
+		if (TOP().tag != V_BOOL || INTERRUPTED()) /* the ITER's test, for THEN_ITER */
 			goto op_NOT;
 		FUSED_STEPS(1, NOT);
 		if (POP().as.i) {
