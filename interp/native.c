@@ -465,18 +465,10 @@ static void spend(Gen *g, R n, int word)
 	fail_if(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), H_STEPS_OUT);
 }
 
-/* At the start of a block of k instructions: its steps at once, where the
- * budget holds them all; else the interpreter goes on with the chunk from
- * here, and stops at the instruction where it runs out, as it would have. */
-static void charge_from(Gen *g, int k, int pc);
-
-static void charge_block(Gen *g, int k)
-{
-	charge_from(g, k, g->pc);
-}
-
-/* Spend the k steps of the instructions from pc on, as charge_block does,
- * the interpreter going on from pc where the budget does not hold them. */
+/* Spend the k steps of the instructions from pc on at once, where the
+ * budget holds them all (at the start of a block, or after a call within
+ * one); else the interpreter goes on with the chunk from pc, and stops at
+ * the instruction where it runs out, as it would have. */
 static void charge_from(Gen *g, int k, int pc)
 {
 	gcc_jit_block *resume = block(g), *go = block(g);
@@ -1832,7 +1824,7 @@ static bool emit_ins(Gen *g)
 	g->b = g->at[g->pc];
 	if (g->blocklen[g->pc]) {
 		g->lead = g->pc;
-		charge_block(g, g->blocklen[g->pc]);
+		charge_from(g, g->blocklen[g->pc], g->pc);
 		forget_constants(g);
 	}
 	bool ok = emit_op(g, op, a, b);
