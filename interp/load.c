@@ -723,15 +723,22 @@ static Source **read_sources(const LoadArgs *a, Walk *w, Diags *d)
 	return srcs;
 }
 
+/* The module names of a walk's files, in its order. */
+static const char **walk_names(const Walk *w)
+{
+	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w->n + 1));
+	for (int i = 0; i < w->n; i++)
+		names[i] = w->files[i].module;
+	return names;
+}
+
 Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n)
 {
 	LoadArgs a = {.paths = paths, .n = npaths};
 	Walk w;
 	Source **srcs = read_sources(&a, &w, d);
 	*n = w.n;
-	*names = GC_MALLOC(sizeof(char *) * (size_t)(w.n + 1));
-	for (int i = 0; i < w.n; i++)
-		(*names)[i] = w.files[i].module;
+	*names = walk_names(&w);
 	return d->nerrors ? NULL : srcs;
 }
 
@@ -771,10 +778,7 @@ static bool checks_clean(const LoadArgs *a, const Walk *w, Source **srcs)
  * from it. */
 static void save_cache(const LoadArgs *a, const Walk *w, Source **srcs, bool clean)
 {
-	const char **names = GC_MALLOC(sizeof(char *) * (size_t)(w->n + 1));
-	for (int i = 0; i < w->n; i++)
-		names[i] = w->files[i].module;
-	load_cache_save(a->paths, a->n, srcs, names, w->n, clean);
+	load_cache_save(a->paths, a->n, srcs, walk_names(w), w->n, clean);
 }
 
 static bool all_true(const bool *v, int n)
