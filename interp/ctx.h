@@ -72,6 +72,11 @@ typedef struct Ctx {
 	int cap;
 	int stack_top; /* where the next decision's frame starts */
 	int depth;
+	/* the decisions the interpreter's loop is deciding without leaving
+	 * it: where each of their callers goes on (vm.c) */
+	struct VmCall *calls;
+	int ncalls;
+	struct VmRun *run; /* the decisions an evaluation asks for, which the loop decides in turn (vm.c) */
 	int frame;     /* explain mode: the decl index being evaluated, or top_frame */
 	int top_frame; /* the frame number of the query being run (negative) */
 	unsigned long long steps, max_steps;

@@ -4,8 +4,11 @@
  * A stack machine over 16-byte Values.  Each chunk runs in a frame on the
  * context's value stack: its locals first, then its operands.  Decisions are
  * memoized per evaluation, so each is decided at most once; functions are
- * not.  Dispatch uses computed goto where the compiler has it, else a
- * switch; both share one body through the VMCASE/VMBREAK macros.
+ * not.  The loop decides the decisions an evaluation asks for, and those
+ * they use, without calling itself (c->calls remembers where each caller
+ * goes on); functions, builtins and explain mode call it again.  Dispatch
+ * uses computed goto where the compiler has it, else a switch; both share
+ * one body through the VMCASE/VMBREAK macros.
  *
  * Unknown values flow through every operation (Kleene logic for and, or,
  * not); errors are thrown (protect.h) back to vm_eval_* with a message and
@@ -65,6 +68,60 @@ static inline void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 	return p;
 }
 
+/* An evaluation's tasks (queries, each a decision or a chunk): run_body
+ * runs them in turn, or, where nothing is in machine code, the
+ * interpreter's loop does (VM_TASKS). */
+typedef struct VmRun {
+	Ctx *c;
+	const void *at; /* n pointers; the tasks at byte offset off of what they point to */
+	size_t off;
+	int n;
+	int i; /* the task under way */
+	Value *out;
+} Run;
+
+/* Task i of the n pointers at `at`, each to an object holding its task at
+ * byte offset off. */
+static inline const VmTask *task_at(const void *at, size_t off, int i)
+{
+	const char *obj; /* read as bytes: the array holds a host's own pointer type */
+	memcpy(&obj, (const char *)at + sizeof obj * (size_t)i, sizeof obj);
+	return (const VmTask *)(obj + off);
+}
+
+/* The first task from r->i on that has to run (those decided already go
+ * straight to r->out), or NULL when none is left. */
+static inline const VmTask *next_task(Ctx *c, Run *r)
+{
+	for (; r->i < r->n; r->i++) {
+		const VmTask *t = task_at(r->at, r->off, r->i);
+		if (t->decl < 0 || !ctx_memo_hit(c, t->decl))
+			return t;
+		r->out[r->i] = c->memo[t->decl];
+	}
+	return NULL;
+}
+
+/* Begin task t: its frame at the bottom of the stack; a decision, marked
+ * as being decided.  Returns its chunk. */
+static inline const Chunk *begin_task(Ctx *c, const VmTask *t)
+{
+	if (t->decl >= 0)
+		c->state[t->decl] = DS_DECIDING;
+	c->stack_top = 0;
+	return t->ch;
+}
+
+/* A decision the interpreter's loop decides without leaving it (DECIDE):
+ * where its caller goes on when it returns.  Each level is also counted in
+ * c->depth, so there are never more than VM_MAX_DEPTH + 1. */
+typedef struct VmCall {
+	const Chunk *ch;
+	const uint32_t *pc;
+	int base;
+	int decl;
+} VmCall;
+
 /* ----------------------------------------------------------- contexts */
 
 Ctx *vm_new(const Program *p)
@@ -77,7 +134,10 @@ Ctx *vm_new(const Program *p)
 	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
 	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
 	c->stamp = GC_MALLOC_ATOMIC(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
-	if (!c->facts || !c->memo || !c->state || !c->stamp)
+	/* pointer-free for the collector: the chunks it points into are the
+	 * program's, which c->p holds */
+	c->calls = GC_MALLOC_ATOMIC(sizeof(VmCall) * (VM_MAX_DEPTH + 2));
+	if (!c->facts || !c->memo || !c->state || !c->stamp || !c->calls)
 		return NULL;
 	memset(c->state, 0, (size_t)p->ndecls + 1);
 	memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)p->ndecls + 1));
@@ -127,6 +187,7 @@ void vm_reset(Ctx *c)
 	c->steps = 0;
 	c->bytes = 0;
 	c->depth = 0;
+	c->ncalls = 0;
 	c->frame = c->top_frame;
 	c->status = ST_OK;
 	c->errmsg = NULL;
@@ -840,6 +901,25 @@ static void ensure_stack(Ctx *c, int need)
 	c->cap = cap;
 }
 
+/* Decision d decided as v, into the memo: for this evaluation, or kept
+ * (after: DS_KEPT) for the next ones too. */
+static inline void decided(Ctx *c, int d, Value v, unsigned char after)
+{
+	c->memo[d] = v;
+	c->stamp[d] = after == DS_KEPT ? STAMP_ALWAYS : c->epoch;
+	c->state[d] = after;
+}
+
+/* The state of decision d once decided outside explain mode: kept, where
+ * it reads no facts (its value holds for the next evaluations too). */
+static inline unsigned char after_deciding(Ctx *c, int d)
+{
+	if (!c->p->keep[d])
+		return DS_UNDECIDED;
+	c->kept++; /* the region's recycling keeps its value */
+	return DS_KEPT;
+}
+
 /* Decision d's value, deciding it where it is not in the memo.  Out of
  * line (decide) for the instructions, which test the memo first where it
  * matters (DECIDE): gcc splitting its memo test into each of them cost the
@@ -864,15 +944,9 @@ static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, 
 			v = c->p->native->dfn[d](c, -1);
 		else
 			v = exec(c, c->p->dchunk[d], -1);
-		/* without facts in it, the value holds for the next evaluation too */
-		if (c->p->keep[d]) {
-			after = DS_KEPT;
-			c->kept++; /* the region's recycling keeps its value */
-		}
+		after = after_deciding(c, d);
 	}
-	c->memo[d] = v;
-	c->stamp[d] = after == DS_KEPT ? STAMP_ALWAYS : c->epoch;
-	c->state[d] = after;
+	decided(c, d, v, after);
 	return v;
 }
 
@@ -951,6 +1025,7 @@ static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, 
 }
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
+#define VM_TASKS (-2)
 
 /* min(a, b) or max(a, b) (acc: ACC_MIN or ACC_MAX) of ab[0], ab[1], two
  * known values that order in place (amounts of one scale): as the builtin
@@ -1036,9 +1111,20 @@ static inline __attribute__((always_inline)) Value exec(Ctx *c, const Chunk *ch,
 
 /* Run ch, entered at base, from word `start` with `depth` values on its
  * operand stack, to its RETURN; start -1: enter it first (at base, -1
- * for the stack top) and run it from the beginning. */
+ * for the stack top) and run it from the beginning; start VM_TASKS: decide
+ * the tasks of c->run (ch and base unused). */
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 {
+	/* VM_TASKS: the decisions of c->run, in turn, from the first one not
+	 * decided yet */
+	const bool tasks = start == VM_TASKS;
+	if (tasks) {
+		const VmTask *t = next_task(c, c->run);
+		if (!t)
+			return val_unknown(NULL);
+		ch = begin_task(c, t);
+		base = start = -1;
+	}
 	if (start < 0) {
 		base = enter(c, ch, base);
 		start = 0;
@@ -1050,6 +1136,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * with its value (AT_PC), which errors read for their location */
 	const uint32_t *code = ch->code, *pc = code + start;
 	const Value *K = ch->k;
+	/* the decisions this run of the loop decides in line are those above
+	 * floor in c->calls */
+	const int floor = c->ncalls;
 	uint32_t w;
 	Value a, b;
 	/* the step budget lives in a register; c->steps is brought up to date
@@ -1073,6 +1162,36 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	} while (0)
 #define SAVE_TOP() (c->stack_top = (int)(sp - c->stack))
 #define INTERRUPTED() (c->interrupt && __atomic_load_n(c->interrupt, __ATOMIC_RELAXED))
+/* Go on in chunk ch_ at word pc_ of the frame at base_ (its locals L). */
+#define SWITCH_TO(ch_, pc_, base_)                                                     \
+	do {                                                                           \
+		ch = (ch_);                                                            \
+		code = ch->code;                                                       \
+		K = ch->k;                                                             \
+		pc = (pc_);                                                            \
+		base = (base_);                                                        \
+		L = c->stack + base;                                                   \
+	} while (0)
+/* The chunk's value is a: back to the chunk that decided it in line, its
+ * decision decided, or out of the loop. */
+#define RETURN_VALUE(a_)                                                               \
+	do {                                                                           \
+		c->depth--;                                                            \
+		if (c->ncalls == floor) {                                              \
+			if (tasks) {                                                   \
+				a = (a_);                                              \
+				goto task_done;                                        \
+			}                                                              \
+			STEPS_OUT();                                                   \
+			return (a_);                                                   \
+		}                                                                      \
+		a = (a_);                                                              \
+		const VmCall *k_ = &c->calls[--c->ncalls];                             \
+		decided(c, k_->decl, a, after_deciding(c, k_->decl));                  \
+		sp = c->stack + base; /* the callee's frame began at the caller's top */ \
+		SWITCH_TO(k_->ch, k_->pc, k_->base);                                   \
+		PUSH(a);                                                               \
+	} while (0)
 
 #ifdef VM_COMPUTED_GOTO
 	static const void *const labels[OP__ALL] = {
@@ -1163,6 +1282,19 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			PUSH(c->memo[d]); /* decided or kept: straight from the memo */
 			VMBREAK;
 		}
+		/* decided here, without a call, where it is interpreted */
+		if (!c->trace && !ctx_memo_hit(c, d) && !(c->p->native && c->p->native->dfn[d])) {
+			if (c->state[d] == DS_DECIDING)
+				FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
+			c->state[d] = DS_DECIDING;
+			c->calls[c->ncalls++] = (VmCall){ch, pc, base, d};
+			SAVE_TOP();
+			const Chunk *dc = c->p->dchunk[d];
+			int nb = enter(c, dc, -1);
+			SWITCH_TO(dc, dc->code, nb);
+			sp = L + dc->nlocals;
+			VMBREAK;
+		}
 		if (ctx_memo_hit(c, d)) {
 			a = c->memo[d];
 		} else {
@@ -1207,9 +1339,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* RETURN: the top of the stack is the chunk's value. */
 	VMCASE(RETURN)
-		c->depth--;
-		STEPS_OUT();
-		return TOP();
+		RETURN_VALUE(TOP());
+		VMBREAK;
 	/* ADD, SUB, MUL, DIV: exact arithmetic (value.h, decimal.h); ints
 	 * check for overflow; money keeps its currency. */
 	VMCASE(ADD)
@@ -1689,9 +1820,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (INTERRUPTED())
 			goto op_JUMP;
 		FUSED_STEPS(1, JUMP);
-		c->depth--;
-		STEPS_OUT();
-		return TOP();
+		RETURN_VALUE(TOP());
+		VMBREAK;
 	/* BUILTIN_MIN2, BUILTIN_MAX2: BUILTIN min 2 or max 2 of two known
 	 * values that order in place (amounts of one scale): the second only
 	 * where it is strictly better, as the builtin chooses. */
@@ -1717,6 +1847,25 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		ctx_trace(c, TR_CASE, INS_A(w), NULL, val_bool(true));
 		VMBREAK;
 
+	/* A task's decision decided: into the memo and the results, and on to
+	 * the next task not decided yet, or out of the loop. */
+task_done: {
+		Run *r = c->run;
+		const VmTask *t = task_at(r->at, r->off, r->i);
+		if (t->decl >= 0)
+			decided(c, t->decl, a, after_deciding(c, t->decl));
+		r->out[r->i++] = a;
+		if (!(t = next_task(c, r))) {
+			STEPS_OUT();
+			return a;
+		}
+		const Chunk *dc = begin_task(c, t);
+		int nb = enter(c, dc, -1);
+		SWITCH_TO(dc, dc->code, nb);
+		sp = L + dc->nlocals;
+		VMBREAK;
+	}
+
 #ifndef VM_COMPUTED_GOTO
 		default:
 			FAIL(ST_RUNTIME, "bad instruction");
@@ -1735,15 +1884,6 @@ interrupted:
 
 /* ------------------------------------------------------------- entries */
 
-typedef struct Run {
-	Ctx *c;
-	const void *at; /* n pointers; the tasks at byte offset off of what they point to */
-	size_t off;
-	int n;
-	int i; /* the task under way */
-	Value *out;
-} Run;
-
 /* The tasks in order.  Between two of them the context is as a decision
  * leaves it (its frame back to the query's, the status untouched), so only
  * the stack's top is set again; where one fails, r->i says which. */
@@ -1752,17 +1892,21 @@ static void run_body(void *ud)
 	Run *r = ud;
 	Ctx *c = r->c;
 	/* in locals: the compiler cannot tell that no task writes *r */
-	const char *at = r->at;
+	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
 	c->status = ST_OK;
 	c->frame = c->top_frame;
+	/* interpreted, the loop runs them all, without returning between them */
+	if (!c->p->native && !c->trace) {
+		c->run = r;
+		exec_at(c, NULL, 0, VM_TASKS, 0);
+		return;
+	}
 	for (int i = 0, n = r->n; i < n; i++) {
-		const char *obj; /* read as bytes: the array holds a host's own pointer type */
-		memcpy(&obj, at + sizeof obj * (size_t)i, sizeof obj);
-		const VmTask *t = (const VmTask *)(obj + off);
+		const VmTask *t = task_at(at, off, i);
 		r->i = i;
 		c->stack_top = 0;
 		Frame top = {t->ch, NULL};
@@ -1782,6 +1926,7 @@ int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *fai
 		return ST_OK;
 	*failed = r.i;
 	c->depth = 0;
+	c->ncalls = 0;
 	c->frame = c->top_frame;
 	for (int i = 0; i < c->p->ndecls; i++)
 		if (c->state[i] == DS_DECIDING)
