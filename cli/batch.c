@@ -52,12 +52,7 @@
 typedef enum Outcome { LINE_BLANK, LINE_OK, LINE_FACTS, LINE_EVAL } Outcome;
 
 typedef struct Options {
-	const char **paths;
-	int npaths;
-	const char **queries;
-	int nqueries;
-	const char *as_of;
-	CliRun run;
+	CliEvalOpts eval; /* the rules, --query, --as-of, --jobs, --native */
 	bool fail_fast;
 } Options;
 
@@ -88,30 +83,22 @@ static void usage(const char *fmt, const char *arg)
 		  " < in.ndjson > out.ndjson");
 }
 
+/* --fail-fast, batch's own option. */
+static int own_option(int argc, char **argv, int *i, void *opts, CliUsage say)
+{
+	(void)argc;
+	(void)say;
+	if (strcmp(argv[*i], "--fail-fast") != 0)
+		return 0;
+	((Options *)opts)->fail_fast = true;
+	return 1;
+}
+
+/* CLI_GO_ON, or the exit status after help or a usage error. */
 static int parse_options(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->run.jobs = 1;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, usage);
-		if (shared < 0)
-			return -1;
-		if (shared) {
-			continue;
-		} else if (strcmp(a, "--fail-fast") == 0) {
-			o->fail_fast = true;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			return 1;
-		} else if (a[0] == '-' && a[1]) {
-			return usage("unknown option '%s'", a), -1;
-		} else {
-			AST_PUSH(o->paths, o->npaths, a);
-		}
-	}
-	if (o->npaths == 0)
-		return usage("needs at least one rule file or directory%s", ""), -1;
-	return 0;
+	return cli_parse_eval_opts(argc, argv, &o->eval, own_option, o, usage, help);
 }
 
 /* ------------------------------------------------------------ signals */
@@ -705,19 +692,19 @@ static Pool *new_pool(Options *o, edict_rules *rules)
 	Pool *pl = GC_MALLOC(sizeof *pl);
 	pl->o = o;
 	pl->rules = rules;
-	if (o->nqueries) {
-		pl->queries = o->queries;
-		pl->nqueries = o->nqueries;
+	if (o->eval.nqueries) {
+		pl->queries = o->eval.queries;
+		pl->nqueries = o->eval.nqueries;
 	} else {
 		pl->nqueries = (int)edict_rules_decision_count(rules);
 		pl->queries = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
 		for (int i = 0; i < pl->nqueries; i++)
 			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
 	}
-	if (o->run.native)
+	if (o->eval.run.native)
 		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
 	pl->prog = api_program(rules);
-	pl->nworkers = o->run.jobs;
+	pl->nworkers = o->eval.run.jobs;
 	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
 	return pl;
 }
@@ -736,8 +723,8 @@ static bool new_contexts(Pool *pl)
 			return false;
 		/* each line's results are written before the next line is read */
 		api_recycle_facts(w->ctx);
-		if (pl->o->as_of)
-			edict_ctx_set_as_of(w->ctx, pl->o->as_of);
+		if (pl->o->eval.as_of)
+			edict_ctx_set_as_of(w->ctx, pl->o->eval.as_of);
 	}
 	return true;
 }
@@ -787,19 +774,15 @@ int cmd_batch(int argc, char **argv)
 {
 	Options o;
 	int rc = parse_options(argc, argv, &o);
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (rc > 0) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
+	if (rc != CLI_GO_ON)
+		return rc;
 	edict_init();
 	/* with --query, only what the queries reach is loaded whole, as for
 	 * `edict eval --query` (docs/language.md, section 17) */
 	edict_rules *rules = NULL;
-	int st = o.nqueries ? api_load_paths_for(o.paths, o.npaths, o.queries, o.nqueries, &rules) : EDICT_ESYNTAX;
+	int st = o.eval.nqueries ? api_load_paths_for(o.eval.paths, o.eval.npaths, o.eval.queries, o.eval.nqueries, &rules) : EDICT_ESYNTAX;
 	if (st != EDICT_OK)
-		st = edict_load_paths(o.paths, (size_t)o.npaths, &rules);
+		st = edict_load_paths(o.eval.paths, (size_t)o.eval.npaths, &rules);
 	fputs(edict_rules_report(rules), stderr);
 	if (st != EDICT_OK) {
 		edict_rules_free(rules);

@@ -59,12 +59,12 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	Diags *d = diag_new();
 	/* the code is made only for the checks written in the rules */
-	Program *p = load_paths_checked(o.paths, o.npaths, d);
+	Program *p = load_paths_checked(o.eval.paths, o.eval.npaths, d);
 	if (p && d->nerrors == 0 && p->nchecks) {
 		load_code(p);
 		date_t as_of = date_today();
-		if (o.as_of)
-			date_parse(o.as_of, strlen(o.as_of), &as_of);
+		if (o.eval.as_of)
+			date_parse(o.eval.as_of, strlen(o.eval.as_of), &as_of);
 		query_run_checks(p, as_of, d);
 	}
 	cli_print_diags(d);

@@ -56,41 +56,92 @@ void cli_print_reform_diags(const Diags *d, const char *const *files, int nfiles
 		fprintf(stderr, "... and %d more warnings\n", d->nwarnings - DIAG_MAX_WARNINGS);
 }
 
-int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
-		      CliRun *run, CliUsage usage)
+const char *cli_option_value(int argc, char **argv, int *i, const char *need, CliUsage usage)
+{
+	if (*i + 1 >= argc)
+		return usage(need, argv[*i]), NULL;
+	return argv[++*i];
+}
+
+int cli_shared_option(int argc, char **argv, int *i, CliEvalOpts *e, CliUsage usage)
 {
 	const char *a = argv[*i];
-	bool more = *i + 1 < argc;
 	if (strcmp(a, "--query") == 0 || strcmp(a, "-q") == 0) {
-		if (!more)
-			return usage("%s needs a decision name or an expression after it", a), -1;
-		AST_PUSH(*queries, *nqueries, argv[++*i]);
+		const char *q = cli_option_value(argc, argv, i, "%s needs a decision name or an expression after it", usage);
+		if (!q)
+			return -1;
+		AST_PUSH(e->queries, e->nqueries, q);
 		return 1;
 	}
 	if (strcmp(a, "--as-of") == 0) {
-		if (!more)
-			return usage("%s needs a date like 2026-12-01", a), -1;
-		*as_of = argv[++*i];
+		if (!(e->as_of = cli_option_value(argc, argv, i, "%s needs a date like 2026-12-01", usage)))
+			return -1;
 		date_t d;
-		if (date_parse(*as_of, strlen(*as_of), &d) != 0)
-			return usage("--as-of needs a real date like 2026-12-01, not '%s'", *as_of), -1;
+		if (date_parse(e->as_of, strlen(e->as_of), &d) != 0)
+			return usage("--as-of needs a real date like 2026-12-01, not '%s'", e->as_of), -1;
 		return 1;
 	}
-	if (run && strcmp(a, "--native") == 0) {
-		run->native = true;
+	if (strcmp(a, "--native") == 0) {
+		e->run.native = true;
 		return 1;
 	}
-	if (run && (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0)) {
-		if (!more)
-			return usage("%s needs a number", a), -1;
-		char *end;
-		long n = strtol(argv[++*i], &end, 10);
-		if (*end || n < 1 || n > 256)
-			return usage("--jobs needs a number from 1 to 256, not '%s'", argv[*i]), -1;
-		run->jobs = (int)n;
+	if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
+		long n;
+		if (cli_number_option(argc, argv, i, "--jobs", 1, 256, &n, usage) < 0)
+			return -1;
+		e->run.jobs = (int)n;
 		return 1;
 	}
 	return 0;
+}
+
+int cli_number_option(int argc, char **argv, int *i, const char *name, long lo, long hi, long *n, CliUsage usage)
+{
+	const char *v = cli_option_value(argc, argv, i, "%s needs a number", usage);
+	if (!v)
+		return -1;
+	char *end;
+	*n = strtol(v, &end, 10);
+	if (*end || *n < lo || *n > hi)
+		return usage(xprintf("%s needs a number from %ld to %ld, not '%%s'", name, lo, hi), argv[*i]), -1;
+	return 1;
+}
+
+/* One word of cli_parse_eval_opts: 1 taken, 2 --help, 0 a rule path
+ * (taken too), -1 after calling usage. */
+static int eval_word(int argc, char **argv, int *i, CliEvalOpts *e, CliOwnOption own, void *opts, CliUsage usage)
+{
+	const char *a = argv[*i];
+	int taken = own(argc, argv, i, opts, usage);
+	if (!taken)
+		taken = cli_shared_option(argc, argv, i, e, usage);
+	if (taken)
+		return taken;
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+		return 2;
+	if (a[0] == '-' && a[1])
+		return usage("unknown option '%s'", a), -1;
+	AST_PUSH(e->paths, e->npaths, a);
+	return 0;
+}
+
+int cli_parse_eval_opts(int argc, char **argv, CliEvalOpts *e, CliOwnOption own, void *opts, CliUsage usage,
+			const char *help)
+{
+	memset(e, 0, sizeof *e);
+	e->run.jobs = 1;
+	for (int i = 0; i < argc; i++) {
+		int w = eval_word(argc, argv, &i, e, own, opts, usage);
+		if (w < 0)
+			return EXIT_USAGE;
+		if (w == 2) {
+			fputs(help, stdout);
+			return EXIT_OK;
+		}
+	}
+	if (e->npaths == 0)
+		return usage("needs at least one rule file or directory%s", ""), EXIT_USAGE;
+	return CLI_GO_ON;
 }
 
 static bool is_coverage_option(const char *a)
@@ -105,9 +156,9 @@ static int coverage_option(int argc, char **argv, int *i, Opts *o)
 	o->coverage = true;
 	if (strcmp(a, "--coverage") == 0)
 		return 0;
-	if (*i + 1 >= argc)
-		return cli_usage_error("%s needs a value after it", a), -1;
-	const char *v = argv[++*i];
+	const char *v = cli_option_value(argc, argv, i, "%s needs a value after it", cli_usage_error);
+	if (!v)
+		return -1;
 	if (strcmp(a, "--lcov") == 0) {
 		o->lcov = v;
 		return 0;
@@ -122,19 +173,18 @@ static int coverage_option(int argc, char **argv, int *i, Opts *o)
 int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 {
 	memset(o, 0, sizeof *o);
-	o->run.jobs = 1;
+	o->eval.run.jobs = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		bool more = i + 1 < argc;
-		int shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, cli_usage_error);
+		int shared = cli_shared_option(argc, argv, &i, &o->eval, cli_usage_error);
 		if (shared < 0)
 			return -1;
 		if (shared) {
 			continue;
 		} else if (strcmp(a, "--facts") == 0 || strcmp(a, "-f") == 0) {
-			if (!more)
-				return cli_usage_error("%s needs a file name (or - for standard input)", a), -1;
-			o->facts = argv[++i];
+			if (!(o->facts = cli_option_value(argc, argv, &i, "%s needs a file name (or - for standard input)",
+							  cli_usage_error)))
+				return -1;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
 		} else if (strcmp(a, "--explain") == 0 || strcmp(a, "--explain=full") == 0) {
@@ -149,28 +199,31 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 			if (coverage_option(argc, argv, &i, o) < 0)
 				return -1;
 		} else if (strcmp(cmd, "compile") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-			if (!more)
-				return cli_usage_error("%s needs the name of the image file to write, like kotra.edc", a), -1;
-			o->out = argv[++i];
+			if (!(o->out = cli_option_value(argc, argv, &i,
+							"%s needs the name of the image file to write, like kotra.edc",
+							cli_usage_error)))
+				return -1;
 		} else if (strcmp(cmd, "test") == 0 && strcmp(a, "--reform") == 0) {
-			if (!more)
-				return cli_usage_error("%s needs a rule file or directory that changes the rules", a), -1;
-			AST_PUSH(o->reforms, o->nreforms, argv[++i]);
+			const char *r = cli_option_value(argc, argv, &i, "%s needs a rule file or directory that changes the rules",
+							 cli_usage_error);
+			if (!r)
+				return -1;
+			AST_PUSH(o->reforms, o->nreforms, r);
 		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-			if (!more)
-				return cli_usage_error("%s needs a folder to write the site into", a), -1;
-			o->out = argv[++i];
+			if (!(o->out = cli_option_value(argc, argv, &i, "%s needs a folder to write the site into",
+							cli_usage_error)))
+				return -1;
 		} else if (strcmp(cmd, "graph") == 0 && strcmp(a, "--format") == 0) {
-			if (!more || (strcmp(argv[i + 1], "dot") != 0 && strcmp(argv[i + 1], "svg") != 0))
+			if (i + 1 >= argc || (strcmp(argv[i + 1], "dot") != 0 && strcmp(argv[i + 1], "svg") != 0))
 				return cli_usage_error("--format needs 'dot' or 'svg'%s", ""), -1;
 			o->format = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("unknown option '%s'", a), -1;
 		} else {
-			AST_PUSH(o->paths, o->npaths, a);
+			AST_PUSH(o->eval.paths, o->eval.npaths, a);
 		}
 	}
-	if (o->npaths == 0)
+	if (o->eval.npaths == 0)
 		return cli_usage_error("'edict %s' needs at least one rule file or directory", cmd), -1;
 	return 0;
 }
@@ -178,7 +231,7 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 Program *cli_load(const Opts *o)
 {
 	Diags *d = diag_new();
-	Program *p = load_paths(o->paths, o->npaths, d);
+	Program *p = load_paths(o->eval.paths, o->eval.npaths, d);
 	cli_print_diags(d);
 	if (!p || d->nerrors)
 		return NULL;

@@ -36,25 +36,57 @@ typedef struct CliRun {
 	bool native;
 } CliRun;
 
-/* The options the commands that evaluate share: --query/-q, --as-of and,
- * when run is not NULL, --jobs/-j and --native.  argv[*i] is looked at;
- * returns 1 when it was one of them (and *i moves past its value), 0 when
- * it was not, -1 after calling usage with the reason. */
-typedef void (*CliUsage)(const char *fmt, const char *arg);
-int cli_shared_option(int argc, char **argv, int *i, const char ***queries, int *nqueries, const char **as_of,
-		      CliRun *run, CliUsage usage);
-
-/* Options shared by the commands that take a rule set (check, eval, test,
- * disasm). */
-typedef struct Opts {
+/* What every command that evaluates takes: the rule files and folders,
+ * and the shared options (cli_shared_option).  batch and simulate parse
+ * it with cli_parse_eval_opts, the others within Opts. */
+typedef struct CliEvalOpts {
 	const char **paths;
 	int npaths;
 	const char **queries;
 	int nqueries;
-	const char *facts;
 	const char *as_of;
-	bool json, explain, explain_full, fail_fast;
 	CliRun run;
+} CliEvalOpts;
+
+/* The options the commands that evaluate share, into e: --query/-q,
+ * --as-of, --jobs/-j and --native.  argv[*i] is looked at; returns 1 when
+ * it was one of them (and *i moves past its value), 0 when it was not, -1
+ * after calling usage with the reason. */
+typedef void (*CliUsage)(const char *fmt, const char *arg);
+int cli_shared_option(int argc, char **argv, int *i, CliEvalOpts *e, CliUsage usage);
+
+/* The value after the option argv[*i] (*i moves to it), or NULL after
+ * calling usage with need, a message about argv[*i] (its %s). */
+const char *cli_option_value(int argc, char **argv, int *i, const char *need, CliUsage usage);
+
+/* The whole number from lo to hi after the option argv[*i] (whose long
+ * form is name), into *n; *i moves to it.  1, or -1 after calling usage
+ * with the reason. */
+int cli_number_option(int argc, char **argv, int *i, const char *name, long lo, long hi, long *n, CliUsage usage);
+
+/* One of a command's own options at argv[*i], for cli_parse_eval_opts:
+ * 1 when it is one (and *i moves past its value), 0 when it is not, -1
+ * after calling usage with the reason. */
+typedef int (*CliOwnOption)(int argc, char **argv, int *i, void *opts, CliUsage usage);
+
+/* cli_parse_eval_opts's answer when the command should go on. */
+#define CLI_GO_ON (-1)
+
+/* Parse argv (the words after the command's name) into e (from scratch,
+ * one job) and, through own, the command's opts: each word is an option
+ * of the command's own, a shared one (cli_shared_option), --help/-h, or a
+ * rule file or folder, of which there must be one at least.  Returns
+ * CLI_GO_ON, or the exit status: EXIT_OK after writing help to standard
+ * output, EXIT_USAGE after calling usage with the reason. */
+int cli_parse_eval_opts(int argc, char **argv, CliEvalOpts *e, CliOwnOption own, void *opts, CliUsage usage,
+			const char *help);
+
+/* Options shared by the commands that take a rule set (check, eval, test,
+ * disasm). */
+typedef struct Opts {
+	CliEvalOpts eval; /* the rules, --query, --as-of, --jobs, --native */
+	const char *facts;
+	bool json, explain, explain_full, fail_fast;
 	/* test: --coverage, --lcov FILE, --min PERCENT (either implies coverage) */
 	bool coverage;
 	const char *lcov;

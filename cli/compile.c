@@ -18,14 +18,14 @@ int cmd_compile(int argc, char **argv)
 	Opts o;
 	if (cli_parse_opts(argc, argv, &o, "compile") < 0)
 		return EXIT_USAGE;
-	const char *out = o.out ? o.out : o.npaths == 1 ? load_image_beside(o.paths[0]) : NULL;
+	const char *out = o.out ? o.out : o.eval.npaths == 1 ? load_image_beside(o.eval.paths[0]) : NULL;
 	if (!out) {
 		cli_usage("edict compile", "several paths need %s", "-o FILE.edc (the image to write)",
 			  "Usage: edict compile PATH... [-o FILE.edc]");
 		return EXIT_USAGE;
 	}
 	Diags *d = diag_new();
-	bool ok = load_compile_image(o.paths, o.npaths, out, d);
+	bool ok = load_compile_image(o.eval.paths, o.eval.npaths, out, d);
 	cli_print_diags(d);
 	if (!ok)
 		return EXIT_DIAG;

@@ -102,11 +102,11 @@ int cmd_doc(int argc, char **argv)
 		cli_usage_error("'edict doc' needs -o DIR, the folder to write the site into%s", "");
 		return EXIT_USAGE;
 	}
-	SiteOpts so = {date_today(), cli_dot_svg, NULL, site_title(o.paths[0])};
-	if (o.as_of)
-		date_parse(o.as_of, strlen(o.as_of), &so.as_of);
+	SiteOpts so = {date_today(), cli_dot_svg, NULL, site_title(o.eval.paths[0])};
+	if (o.eval.as_of)
+		date_parse(o.eval.as_of, strlen(o.eval.as_of), &so.as_of);
 	Diags *d = diag_new();
-	Program *p = load_paths(o.paths, o.npaths, d);
+	Program *p = load_paths(o.eval.paths, o.eval.npaths, d);
 	if (p && !d->nerrors)
 		query_run_checks(p, so.as_of, d);
 	cli_print_diags(d);

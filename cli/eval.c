@@ -17,9 +17,9 @@ static Query **compile_queries(Program *p, const Opts *o, int *nq, bool quiet)
 	Diags *d = diag_new();
 	Query **qs = NULL;
 	*nq = 0;
-	if (o->nqueries) {
-		for (int i = 0; i < o->nqueries; i++) {
-			Query *q = query_compile(p, o->queries[i], "--query", d);
+	if (o->eval.nqueries) {
+		for (int i = 0; i < o->eval.nqueries; i++) {
+			Query *q = query_compile(p, o->eval.queries[i], "--query", d);
 			AST_PUSH(qs, *nq, q);
 		}
 	} else {
@@ -176,9 +176,9 @@ static void print_summary(const Ctx *c, Query **qs, Value *vals, const char **er
 static Query **load_queries(const Opts *o, Program **pp, int *nq)
 {
 	Query **qs = NULL;
-	if (o->nqueries) {
+	if (o->eval.nqueries) {
 		Diags *d = diag_new();
-		*pp = load_paths_for(o->paths, o->npaths, o->queries, o->nqueries, d);
+		*pp = load_paths_for(o->eval.paths, o->eval.npaths, o->eval.queries, o->eval.nqueries, d);
 		if (*pp && !d->nerrors && (qs = compile_queries(*pp, o, nq, true)) != NULL)
 			cli_print_diags(d);
 	}
@@ -303,7 +303,7 @@ static Ctx *facts_context(Program *p, const Opts *o)
 		return NULL;
 	}
 	date_t day_of = c->as_of;
-	if (o->as_of && date_parse(o->as_of, strlen(o->as_of), &day_of) == 0)
+	if (o->eval.as_of && date_parse(o->eval.as_of, strlen(o->eval.as_of), &day_of) == 0)
 		ctx_set_as_of(c, day_of);
 	vm_reset(c);
 	const char *msg, *cite;
@@ -354,7 +354,7 @@ static int eval(const Opts *o)
 	Buf b = {0};
 	if (o->json)
 		print_json(&b, &r, day, o->explain);
-	else if (!o->nqueries && !o->explain)
+	else if (!o->eval.nqueries && !o->explain)
 		print_summary(r.c, r.qs, r.vals, r.errs, r.nq, day, &b);
 	else
 		print_text(&b, &r, day, o->explain);

@@ -17,7 +17,7 @@ int cmd_graph(int argc, char **argv)
 	Opts o;
 	if (cli_parse_opts(argc, argv, &o, "graph") < 0)
 		return EXIT_USAGE;
-	if (o.nqueries > 1) {
+	if (o.eval.nqueries > 1) {
 		cli_usage_error("'edict graph' takes one --query, the decision to draw%s", "");
 		return EXIT_USAGE;
 	}
@@ -25,19 +25,19 @@ int cmd_graph(int argc, char **argv)
 	if (!p)
 		return EXIT_DIAG;
 	const Decl *root = NULL;
-	if (o.nqueries) {
-		root = prog_find_decl(p, o.queries[0]);
+	if (o.eval.nqueries) {
+		root = prog_find_decl(p, o.eval.queries[0]);
 		if (!root || !graph_node(root)) {
 			/* a bare name is compared with bare names, a dotted one with qualified names */
-			bool dotted = strchr(o.queries[0], '.') != NULL;
+			bool dotted = strchr(o.eval.queries[0], '.') != NULL;
 			const char **names = GC_MALLOC(sizeof(char *) * ((size_t)p->ndecls + 1));
 			for (int i = 0; i < p->ndecls; i++)
 				names[i] = dotted ? p->decls[i]->qname : p->decls[i]->name;
-			const char *best = diag_closest(o.queries[0], names, p->ndecls);
+			const char *best = diag_closest(o.eval.queries[0], names, p->ndecls);
 			for (int i = 0; best && !dotted && i < p->ndecls; i++)
 				if (names[i] == best)
 					best = p->decls[i]->qname;
-			fprintf(stderr, "edict: there is no decision, parameter or table named '%s'%s%s%s\n", o.queries[0],
+			fprintf(stderr, "edict: there is no decision, parameter or table named '%s'%s%s%s\n", o.eval.queries[0],
 				best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
 			return EXIT_DIAG;
 		}

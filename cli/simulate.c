@@ -52,17 +52,12 @@ static const char *const dir_key[D__N] = {"false_to_true", "true_to_false", "inc
 static const char *const dir_words[D__N] = {"false -> true", "true -> false", "increased", "decreased", "other"};
 
 typedef struct Options {
-	const char **paths;
-	int npaths;
+	CliEvalOpts eval; /* the rules, --query, --as-of, --jobs, --native */
 	const char **reforms;
 	int nreforms;
 	const char *population;
-	const char **queries;
-	int nqueries;
-	const char *as_of;
 	const char *budget;
 	int examples;
-	CliRun run;
 	bool json;
 } Options;
 
@@ -133,55 +128,49 @@ static void usage(const char *fmt, const char *arg)
 		  "           [--as-of DATE] [--budget AMOUNT] [--examples N] [--jobs N] [--native] [--json]");
 }
 
+/* --reform, --population, --budget, --examples and --json, simulate's
+ * own options. */
+static int own_option(int argc, char **argv, int *i, void *opts, CliUsage say)
+{
+	Options *o = opts;
+	const char *a = argv[*i], *v;
+	if (strcmp(a, "--reform") == 0 || strcmp(a, "-r") == 0) {
+		if (!(v = cli_option_value(argc, argv, i, "%s needs a rule file that changes the rules", say)))
+			return -1;
+		AST_PUSH(o->reforms, o->nreforms, v);
+	} else if (strcmp(a, "--population") == 0 || strcmp(a, "-p") == 0) {
+		if (!(o->population = cli_option_value(
+			      argc, argv, i, "%s needs a file of JSON fact documents, one a line (or - for standard input)", say)))
+			return -1;
+	} else if (strcmp(a, "--budget") == 0) {
+		if (!(o->budget = cli_option_value(argc, argv, i, "%s needs an amount like \"200_000_000_000 KRW\"", say)))
+			return -1;
+	} else if (strcmp(a, "--examples") == 0) {
+		long n;
+		if (cli_number_option(argc, argv, i, "--examples", 0, 100, &n, say) < 0)
+			return -1;
+		o->examples = (int)n;
+	} else if (strcmp(a, "--json") == 0) {
+		o->json = true;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* CLI_GO_ON, or the exit status after help or a usage error. */
 static int parse_options(int argc, char **argv, Options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->examples = SIM_DEFAULT_EXAMPLES;
-	o->run.jobs = 1;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		bool more = i + 1 < argc;
-		int shared;
-		if (strcmp(a, "--reform") == 0 || strcmp(a, "-r") == 0) {
-			if (!more)
-				return usage("%s needs a rule file that changes the rules", a), -1;
-			AST_PUSH(o->reforms, o->nreforms, argv[++i]);
-		} else if (strcmp(a, "--population") == 0 || strcmp(a, "-p") == 0) {
-			if (!more)
-				return usage("%s needs a file of JSON fact documents, one a line (or - for standard input)", a), -1;
-			o->population = argv[++i];
-		} else if ((shared = cli_shared_option(argc, argv, &i, &o->queries, &o->nqueries, &o->as_of, &o->run, usage))) {
-			if (shared < 0)
-				return -1;
-		} else if (strcmp(a, "--budget") == 0) {
-			if (!more)
-				return usage("%s needs an amount like \"200_000_000_000 KRW\"", a), -1;
-			o->budget = argv[++i];
-		} else if (strcmp(a, "--examples") == 0) {
-			if (!more)
-				return usage("%s needs a number", a), -1;
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 0 || n > 100)
-				return usage("--examples needs a number from 0 to 100, not '%s'", argv[i]), -1;
-			o->examples = (int)n;
-		} else if (strcmp(a, "--json") == 0) {
-			o->json = true;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			return 1;
-		} else if (a[0] == '-' && a[1]) {
-			return usage("unknown option '%s'", a), -1;
-		} else {
-			AST_PUSH(o->paths, o->npaths, a);
-		}
-	}
-	if (o->npaths == 0)
-		return usage("needs at least one rule file or directory%s", ""), -1;
+	int rc = cli_parse_eval_opts(argc, argv, &o->eval, own_option, o, usage, help);
+	if (rc != CLI_GO_ON)
+		return rc;
 	if (o->nreforms == 0)
-		return usage("needs --reform FILE: the rule file with the changed declarations%s", ""), -1;
+		return usage("needs --reform FILE: the rule file with the changed declarations%s", ""), EXIT_USAGE;
 	if (!o->population)
-		return usage("needs --population FILE: JSON fact documents, one a line%s", ""), -1;
-	return 0;
+		return usage("needs --population FILE: JSON fact documents, one a line%s", ""), EXIT_USAGE;
+	return CLI_GO_ON;
 }
 
 /* ------------------------------------------------------------ compare */
@@ -860,7 +849,7 @@ static void sim_record(Part *pt, const char *line, size_t n, long lineno)
 		refuse(pt, lineno, err);
 		return;
 	}
-	for (int q = 0; q < pt->sim->o->nqueries; q++)
+	for (int q = 0; q < pt->sim->o->eval.nqueries; q++)
 		pt->any_error |= !compare(pt->cb, pt->cr, &pt->stats[q], pt->sim->o->examples, lineno, id);
 }
 
@@ -997,7 +986,7 @@ static void merge_parts(Sim *sm)
 	Part *p0 = &sm->parts[0];
 	for (int i = 1; i < sm->nparts; i++) {
 		Part *pt = &sm->parts[i];
-		for (int q = 0; q < sm->o->nqueries; q++)
+		for (int q = 0; q < sm->o->eval.nqueries; q++)
 			merge_stat(&p0->stats[q], &pt->stats[q], sm->o->examples);
 		p0->nrec += pt->nrec;
 		p0->ninvalid += pt->ninvalid;
@@ -1015,12 +1004,12 @@ static bool new_part(Sim *sm, Part *pt, edict_rules *base, edict_rules *reform, 
 	pt->sim = sm;
 	if (edict_ctx_new(base, &pt->cb) != EDICT_OK || edict_ctx_new(reform, &pt->cr) != EDICT_OK)
 		return false;
-	if (sm->o->as_of) {
-		edict_ctx_set_as_of(pt->cb, sm->o->as_of);
-		edict_ctx_set_as_of(pt->cr, sm->o->as_of);
+	if (sm->o->eval.as_of) {
+		edict_ctx_set_as_of(pt->cb, sm->o->eval.as_of);
+		edict_ctx_set_as_of(pt->cr, sm->o->eval.as_of);
 	}
-	pt->stats = GC_MALLOC(sizeof(Stat) * (size_t)(sm->o->nqueries + 1));
-	for (int q = 0; q < sm->o->nqueries; q++) {
+	pt->stats = GC_MALLOC(sizeof(Stat) * (size_t)(sm->o->eval.nqueries + 1));
+	for (int q = 0; q < sm->o->eval.nqueries; q++) {
 		pt->stats[q] = (Stat){.query = model[q].query, .only_reform = model[q].only_reform};
 		pt->stats[q].ex = GC_MALLOC(sizeof(Example) * (size_t)(sm->o->examples + 1));
 		if (!model[q].only_reform)
@@ -1083,7 +1072,7 @@ static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *refo
  * compiled in both: EXIT_OK, else the exit status (the reasons printed). */
 static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edict_ctx **cb, edict_ctx **cr)
 {
-	int st = edict_load_paths(o->paths, (size_t)o->npaths, base);
+	int st = edict_load_paths(o->eval.paths, (size_t)o->eval.npaths, base);
 	print_report(*base);
 	if (st != EDICT_OK)
 		return EXIT_DIAG;
@@ -1095,16 +1084,16 @@ static int open_rules(Options *o, edict_rules **base, edict_rules **reform, edic
 		fprintf(stderr, "edict simulate: out of memory\n");
 		return EXIT_DIAG;
 	}
-	if (o->as_of) {
-		edict_ctx_set_as_of(*cb, o->as_of);
-		edict_ctx_set_as_of(*cr, o->as_of);
+	if (o->eval.as_of) {
+		edict_ctx_set_as_of(*cb, o->eval.as_of);
+		edict_ctx_set_as_of(*cr, o->eval.as_of);
 	}
 	/* by default every public decision, the reform's new ones too */
-	if (!o->nqueries) {
-		o->nqueries = (int)edict_rules_decision_count(*reform);
-		o->queries = GC_MALLOC(sizeof(char *) * (size_t)(o->nqueries + 1));
-		for (int i = 0; i < o->nqueries; i++)
-			o->queries[i] = edict_rules_decision_name(*reform, (size_t)i);
+	if (!o->eval.nqueries) {
+		o->eval.nqueries = (int)edict_rules_decision_count(*reform);
+		o->eval.queries = GC_MALLOC(sizeof(char *) * (size_t)(o->eval.nqueries + 1));
+		for (int i = 0; i < o->eval.nqueries; i++)
+			o->eval.queries[i] = edict_rules_decision_name(*reform, (size_t)i);
 	}
 	return EXIT_OK;
 }
@@ -1133,12 +1122,8 @@ int cmd_simulate(int argc, char **argv)
 {
 	Options o;
 	int rc = parse_options(argc, argv, &o);
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (rc > 0) {
-		fputs(help, stdout);
-		return EXIT_OK;
-	}
+	if (rc != CLI_GO_ON)
+		return rc;
 	Dec budget;
 	uint16_t budget_cur = 0;
 	if (o.budget && !parse_budget(o.budget, &budget, &budget_cur))
@@ -1154,20 +1139,20 @@ int cmd_simulate(int argc, char **argv)
 	rc = open_rules(&o, &base, &reform, &cb, &cr);
 	if (rc != EXIT_OK)
 		return rc;
-	Stat *stats = GC_MALLOC(sizeof(Stat) * (size_t)o.nqueries);
-	for (int i = 0; i < o.nqueries; i++) {
-		stats[i].query = o.queries[i];
+	Stat *stats = GC_MALLOC(sizeof(Stat) * (size_t)o.eval.nqueries);
+	for (int i = 0; i < o.eval.nqueries; i++) {
+		stats[i].query = o.eval.queries[i];
 		stats[i].ex = GC_MALLOC(sizeof(Example) * (size_t)(o.examples + 1));
 	}
-	rc = prepare_queries(cb, cr, stats, o.nqueries);
+	rc = prepare_queries(cb, cr, stats, o.eval.nqueries);
 	if (rc != EXIT_OK)
 		return rc;
-	if (o.run.native) { /* where it cannot, the interpreter runs it all */
-		edict_rules_native(base, (const char *const *)o.queries, (size_t)o.nqueries);
-		edict_rules_native(reform, (const char *const *)o.queries, (size_t)o.nqueries);
+	if (o.eval.run.native) { /* where it cannot, the interpreter runs it all */
+		edict_rules_native(base, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries);
+		edict_rules_native(reform, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries);
 	}
-	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.run.jobs};
-	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.run.jobs);
+	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.eval.run.jobs};
+	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.eval.run.jobs);
 	sm.parts[0] = (Part){.sim = &sm, .cb = cb, .cr = cr, .stats = stats};
 	bool read_ok = run_population(&sm, fd, base, reform);
 	if (fd != STDIN_FILENO)
@@ -1182,19 +1167,19 @@ int cmd_simulate(int argc, char **argv)
 	int nlisted = all->nlisted;
 	bool any_error = all->any_error;
 	/* money totals are only for queries whose results are money */
-	for (int q = 0; q < o.nqueries; q++)
+	for (int q = 0; q < o.eval.nqueries; q++)
 		if (!stats[q].is_money)
 			memset(stats[q].total, 0, sizeof stats[q].total);
 	Buf out = {0};
 	const Program *bp = api_program(base), *rp = api_program(reform);
 	if (o.json) {
-		json_report(&o, bp, rp, nrec, ninvalid, invalid, nlisted, stats, o.nqueries, o.budget ? &budget : NULL, budget_cur,
+		json_report(&o, bp, rp, nrec, ninvalid, invalid, nlisted, stats, o.eval.nqueries, o.budget ? &budget : NULL, budget_cur,
 			    &out);
 	} else {
 		Buf changes = {0}, adds = {0};
 		list_changes(bp, rp, false, &changes, false);
 		list_changes(bp, rp, true, &adds, false);
-		text_report(&o, buf_cstr(&changes), buf_cstr(&adds), nrec, ninvalid, invalid, nlisted, stats, o.nqueries,
+		text_report(&o, buf_cstr(&changes), buf_cstr(&adds), nrec, ninvalid, invalid, nlisted, stats, o.eval.nqueries,
 			    o.budget ? &budget : NULL, budget_cur, &out);
 	}
 	fputs(buf_cstr(&out), stdout);

@@ -1611,9 +1611,9 @@ static void emit_make(Gen *g, bool rec, int t, int n)
 	go_next(g, rec ? 2 : 1);
 }
 
-/* The simple instructions, which fall through to the next; false for an
- * instruction this translation does not cover. */
-static bool emit_simple(Gen *g, OpCode op, int a, int b)
+/* Constants and locals: the simple instructions that load or store a
+ * slot; false for others. */
+static bool emit_load(Gen *g, OpCode op, int a)
 {
 	switch (op) {
 	case OP_CONST:
@@ -1643,6 +1643,16 @@ static bool emit_simple(Gen *g, OpCode op, int a, int b)
 	case OP_SETLOCAL:
 		set(g, slot(g, a), rv(slot(g, top(g, 0))));
 		return true;
+	default:
+		return false;
+	}
+}
+
+/* Facts and fields: the simple instructions that read one; false for
+ * others. */
+static bool emit_read(Gen *g, OpCode op, int a, int b)
+{
+	switch (op) {
 	case OP_FACT:
 		emit_fact(g, top(g, -1), a);
 		return true;
@@ -1656,34 +1666,54 @@ static bool emit_simple(Gen *g, OpCode op, int a, int b)
 		emit_fact(g, top(g, -1), a);
 		emit_field(g, top(g, -1), top(g, -1), b);
 		return true;
-	case OP_NOT: {
-		int k = top(g, 0);
-		gcc_jit_block *isbool = block(g), *done = block(g);
-		J.block_end_with_conditional(g->b, NULL, tag_is(g, k, V_BOOL), isbool, done);
-		g->b = isbool;
-		set(g, w1(g, k), cast(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->x->t_u64));
-		jump(g, done);
-		g->b = done;
-		return true;
+	default:
+		return false;
 	}
+}
+
+/* NOT on the slot k: a yes/no turned over in place, anything else (an
+ * unknown) left as it is. */
+static void emit_not(Gen *g, int k)
+{
+	gcc_jit_block *isbool = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, tag_is(g, k, V_BOOL), isbool, done);
+	g->b = isbool;
+	set(g, w1(g, k), cast(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, k)), cl(g, g->x->t_u64, 0)), g->x->t_u64));
+	jump(g, done);
+	g->b = done;
+}
+
+/* FALLBACK, after b of `a otherwise b` (a, unknown, in slot k; b in bk):
+ * b, or if b is unknown too, an unknown for the facts of both. */
+static void emit_fallback(Gen *g, int k, int bk)
+{
+	gcc_jit_block *unk = block(g), *known = block(g), *done = block(g);
+	J.block_end_with_conditional(g->b, NULL, is_unknown(g, bk), unk, known);
+	g->b = unk;
+	emit_union(g, k, k, bk);
+	jump(g, done);
+	g->b = known;
+	set(g, slot(g, k), rv(slot(g, bk)));
+	jump(g, done);
+	g->b = done;
+}
+
+/* The simple operators: not, is known, the fallback, a date's range and
+ * negation; false for others. */
+static bool emit_operator(Gen *g, OpCode op, int a, int b)
+{
+	switch (op) {
+	case OP_NOT:
+		emit_not(g, top(g, 0));
+		return true;
 	case OP_IS_KNOWN: {
 		int k = top(g, 0);
 		set_bool(g, k, cmp(g, GCC_JIT_COMPARISON_NE, tag_of(g, rv(w0(g, k))), cl(g, g->x->t_u64, V_UNKNOWN)));
 		return true;
 	}
-	case OP_FALLBACK: {
-		int k = top(g, 1), bk = top(g, 0);
-		gcc_jit_block *unk = block(g), *known = block(g), *done = block(g);
-		J.block_end_with_conditional(g->b, NULL, is_unknown(g, bk), unk, known);
-		g->b = unk;
-		emit_union(g, k, k, bk);
-		jump(g, done);
-		g->b = known;
-		set(g, slot(g, k), rv(slot(g, bk)));
-		jump(g, done);
-		g->b = done;
+	case OP_FALLBACK:
+		emit_fallback(g, top(g, 1), top(g, 0));
 		return true;
-	}
 	case OP_DATEIN:
 		emit_datein(g, top(g, -1), g->ch->k[a], g->ch->k[b]);
 		return true;
@@ -1696,6 +1726,13 @@ static bool emit_simple(Gen *g, OpCode op, int a, int b)
 	default:
 		return false;
 	}
+}
+
+/* The simple instructions, which fall through to the next; false for an
+ * instruction this translation does not cover. */
+static bool emit_simple(Gen *g, OpCode op, int a, int b)
+{
+	return emit_load(g, op, a) || emit_read(g, op, a, b) || emit_operator(g, op, a, b);
 }
 
 /* The instructions that jump: branches, loops (with their accumulators),

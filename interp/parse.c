@@ -320,104 +320,153 @@ static OutlinePart *type_part(Outline *o, OutlinePart part)
 	return &o->types[o->ntypes - 1];
 }
 
+/* Where parse_outline's scan of a file stands. */
+typedef struct OutlineScan {
+	const char *t;
+	size_t n, i, line_start;
+	int line;
+	Outline *o;
+	Dotted want; /* what the next name is */
+	Buf name;
+	bool name_open; /* the dotted name can take another '.part' */
+	bool after_dot;
+	OutlinePart *open; /* the type declaration being read */
+	size_t priv_off;   /* a 'private' before the next declaration */
+	int priv_line, priv_col;
+	bool priv;
+} OutlineScan;
+
+/* A name in quotes ('VERY LOW'): a name, never a keyword. */
+static void outline_quoted(OutlineScan *s)
+{
+	const char *t = s->t;
+	size_t n = s->n, i = s->i, e = i + 1;
+	while (e < n && t[e] != '\'' && t[e] != '\n')
+		e++;
+	if (s->want == D_DECL_NAME && e < n && t[e] == '\'' && e > i + 1) {
+		AST_PUSH(s->o->names, s->o->nnames, ast_strdup(t + i + 1, e - i - 1));
+		s->want = D_NONE;
+	}
+	s->i = e < n && t[e] == '\'' ? e + 1 : e;
+}
+
+/* The word at the scan (its length in *wl, 0 when none starts there). */
+static Word outline_word(const OutlineScan *s, size_t *wl)
+{
+	*wl = 0;
+	if (s->i >= s->n || !ident_start(s->t[s->i]))
+		return W_OTHER;
+	while (s->i + *wl < s->n && ident_char(s->t[s->i + *wl]))
+		(*wl)++;
+	return top_word(s->t + s->i, *wl);
+}
+
+/* A dotted name (a module's or an import's) ends at anything but '.part'. */
+static void outline_end_name(OutlineScan *s, bool dot, size_t wl, Word w)
+{
+	if (!s->name_open || (dot && !s->after_dot) || (s->after_dot && wl && w == W_OTHER))
+		return;
+	const char *nm = ast_strdup(buf_cstr(&s->name), s->name.n);
+	if (s->want == D_MODULE)
+		s->o->module = nm;
+	else if (s->want == D_IMPORT)
+		AST_PUSH(s->o->imports, s->o->nimports, nm);
+	s->name_open = false;
+	s->want = D_NONE;
+}
+
+/* The type declaration being read ends where the next one starts (at
+ * its 'private', if it has one). */
+static void outline_close_type(OutlineScan *s)
+{
+	if (!s->open)
+		return;
+	size_t end = s->priv ? s->priv_off : s->i;
+	s->open->len = end - s->open->off;
+	s->open = NULL;
+}
+
+/* 'private': where the declaration after it starts. */
+static void outline_private(OutlineScan *s)
+{
+	s->priv = true;
+	s->priv_off = s->i;
+	s->priv_line = s->line;
+	s->priv_col = (int)(s->i - s->line_start) + 1;
+}
+
+/* A keyword that starts a declaration, a module or an import: what the
+ * name after it is. */
+static void outline_keyword(OutlineScan *s, Word w, size_t wl)
+{
+	if (w == W_TYPE) {
+		OutlinePart part = {s->priv ? s->priv_off : s->i, 0, s->priv ? s->priv_line : s->line,
+				    s->priv ? s->priv_col : (int)(s->i - s->line_start) + 1};
+		s->open = type_part(s->o, part);
+	}
+	s->priv = false;
+	if (w == W_MODULE)
+		s->o->reform = wl == 6 && memcmp(s->t + s->i, "reform", 6) == 0;
+	s->want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
+	s->name.n = 0;
+	s->after_dot = false;
+	s->i += wl;
+}
+
+/* Anything but a keyword: a word (a declaration's name, a part of a
+ * dotted one), a '.' in a dotted name, or operators and numbers. */
+static void outline_other(OutlineScan *s, size_t wl, bool dot)
+{
+	const char *t = s->t;
+	if (wl) {
+		if (s->want == D_DECL_NAME) {
+			AST_PUSH(s->o->names, s->o->nnames, ast_strdup(t + s->i, wl));
+			s->want = D_NONE;
+		} else if ((s->want == D_MODULE || s->want == D_IMPORT) && (!s->name_open || s->after_dot)) {
+			buf_add(&s->name, t + s->i, wl);
+			s->name_open = true;
+			s->after_dot = false;
+		}
+		s->i += wl;
+	} else if (dot && s->name_open && !s->after_dot) {
+		buf_add(&s->name, ".", 1);
+		s->after_dot = true;
+		s->i++;
+	} else {
+		if (s->want != D_NONE && !s->name_open)
+			s->want = D_NONE;
+		/* nothing to note until a word or something that starts one */
+		for (s->i++; s->i < s->n && (byte_class[(unsigned char)t[s->i]] == 0 || byte_class[(unsigned char)t[s->i]] == 2);
+		     s->i++)
+			;
+	}
+}
+
 void parse_outline(const Source *src, Outline *o)
 {
 	memset(o, 0, sizeof *o);
-	const char *t = src->text;
-	size_t n = src->len, i = 0, line_start = 0;
-	int line = 1;
-	Dotted want = D_NONE;
-	Buf name = {0};
-	bool name_open = false; /* the dotted name can take another '.part' */
-	bool after_dot = false;
-	OutlinePart *open = NULL; /* the type declaration being read */
-	size_t priv_off = 0;
-	int priv_line = 0, priv_col = 0;
-	bool priv = false;
+	OutlineScan s = {.t = src->text, .n = src->len, .line = 1, .o = o, .want = D_NONE};
 	for (;;) {
-		i = skip_blank(t, n, i, &line, &line_start);
-		size_t at = i;
-		Word w = W_OTHER;
-		size_t wl = 0;
-		if (i < n && t[i] == '\'') {
-			/* a name in quotes ('VERY LOW'): a name, never a keyword */
-			size_t e = i + 1;
-			while (e < n && t[e] != '\'' && t[e] != '\n')
-				e++;
-			if (want == D_DECL_NAME && e < n && t[e] == '\'' && e > i + 1) {
-				AST_PUSH(o->names, o->nnames, ast_strdup(t + i + 1, e - i - 1));
-				want = D_NONE;
-			}
-			i = e < n && t[e] == '\'' ? e + 1 : e;
+		s.i = skip_blank(s.t, s.n, s.i, &s.line, &s.line_start);
+		if (s.i < s.n && s.t[s.i] == '\'') {
+			outline_quoted(&s);
 			continue;
 		}
-		if (i < n && ident_start(t[i])) {
-			while (i + wl < n && ident_char(t[i + wl]))
-				wl++;
-			w = top_word(t + i, wl);
-		}
-		bool dot = i < n && t[i] == '.';
-		/* a dotted name ends at anything but '.part' */
-		if (name_open && !(dot && !after_dot) && !(after_dot && wl && w == W_OTHER)) {
-			const char *nm = ast_strdup(buf_cstr(&name), name.n);
-			if (want == D_MODULE)
-				o->module = nm;
-			else if (want == D_IMPORT)
-				AST_PUSH(o->imports, o->nimports, nm);
-			name_open = false;
-			want = D_NONE;
-		}
-		if (i >= n || w != W_OTHER) {
-			if (open) {
-				size_t end = priv ? priv_off : at;
-				open->len = end - open->off;
-				open = NULL;
-			}
-			if (i >= n)
-				break;
-		}
+		size_t wl;
+		Word w = outline_word(&s, &wl);
+		bool dot = s.i < s.n && s.t[s.i] == '.';
+		outline_end_name(&s, dot, wl, w);
+		if (s.i >= s.n || w != W_OTHER)
+			outline_close_type(&s);
+		if (s.i >= s.n)
+			break;
 		if (w == W_PRIVATE) {
-			priv = true;
-			priv_off = at;
-			priv_line = line;
-			priv_col = (int)(at - line_start) + 1;
+			outline_private(&s); /* and on as a word */
 		} else if (w != W_OTHER) {
-			if (w == W_TYPE) {
-				OutlinePart part = {priv ? priv_off : at, 0, priv ? priv_line : line,
-						    priv ? priv_col : (int)(at - line_start) + 1};
-				open = type_part(o, part);
-			}
-			priv = false;
-			if (w == W_MODULE)
-				o->reform = wl == 6 && memcmp(t + i, "reform", 6) == 0;
-			want = w == W_MODULE ? D_MODULE : w == W_IMPORT ? D_IMPORT : w == W_NAMED ? D_DECL_NAME : D_NONE;
-			name.n = 0;
-			after_dot = false;
-			i += wl;
+			outline_keyword(&s, w, wl);
 			continue;
 		}
-		if (wl) {
-			if (want == D_DECL_NAME) {
-				AST_PUSH(o->names, o->nnames, ast_strdup(t + i, wl));
-				want = D_NONE;
-			} else if ((want == D_MODULE || want == D_IMPORT) && (!name_open || after_dot)) {
-				buf_add(&name, t + i, wl);
-				name_open = true;
-				after_dot = false;
-			}
-			i += wl;
-		} else if (dot && name_open && !after_dot) {
-			buf_add(&name, ".", 1);
-			after_dot = true;
-			i++;
-		} else {
-			if (want != D_NONE && !name_open)
-				want = D_NONE;
-			/* operators and numbers: nothing to note until a word or
-			 * something that starts one */
-			for (i++; i < n && (byte_class[(unsigned char)t[i]] == 0 || byte_class[(unsigned char)t[i]] == 2); i++)
-				;
-		}
+		outline_other(&s, wl, dot);
 	}
 }
 

@@ -576,6 +576,106 @@ static Value undecided_rows(Ctx *c, Frame *fr, const CaseTab *t, List *l, Value 
 	return u;
 }
 
+/* 'hit sum': the values added up, from the table's zero. */
+static Value hit_sum(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, uint32_t n)
+{
+	Value r = t->zero;
+	for (uint32_t i = 0; i < n; i++)
+		r = arith(c, fr, AR_ADD, r, v[i]);
+	return r;
+}
+
+/* 'hit min' and 'hit max': the least or the greatest value, the first of
+ * equals. */
+static Value hit_min_max(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, uint32_t n)
+{
+	if (n == 0)
+		return val_unknown(NULL); /* nothing to choose from, and no default */
+	Value r = v[0];
+	for (uint32_t i = 1; i < n; i++) {
+		int k = compare(c, fr, v[i], r);
+		if (t->hit == HIT_MIN ? k < 0 : k > 0)
+			r = v[i];
+	}
+	return r;
+}
+
+/* 'hit any': the value the rows that apply agree on. */
+static Value hit_any(Ctx *c, Frame *fr, const Value *v, const int *row, uint32_t n)
+{
+	if (n == 0)
+		no_row(c, fr);
+	for (uint32_t i = 1; i < n; i++)
+		if (v[i].tag != v[0].tag || !val_equal(v[i], v[0]))
+			FAIL(ST_RUNTIME, "%s and %s both apply and give different values (%s and %s), but in a 'hit any' "
+					 "table rows that apply together must agree",
+			     prog_case_label(fr->ch->decl, row[0]), prog_case_label(fr->ch->decl, row[i]),
+			     fmt_value_str(c->p, v[0]), fmt_value_str(c->p, v[i]));
+	return v[0];
+}
+
+/* 'hit priority': the value of the row of the best rank, the first of
+ * equals. */
+static Value hit_priority(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, const int *row, uint32_t n)
+{
+	if (n == 0)
+		no_row(c, fr);
+	uint32_t best = 0;
+	int64_t br = rank_of(c, fr, t, v[0], row[0]);
+	for (uint32_t i = 1; i < n; i++) {
+		int64_t r = rank_of(c, fr, t, v[i], row[i]);
+		if (r < br) {
+			br = r;
+			best = i;
+		}
+	}
+	return v[best];
+}
+
+/* 'hit output order': the values in a list sorted by rank, stably: rows
+ * of equal rank stay in rule order.  v is sorted in place. */
+static Value hit_output_order(Ctx *c, Frame *fr, const CaseTab *t, Value *v, const int *row, uint32_t n)
+{
+	int64_t *rk = vm_alloc(c, fr, sizeof(int64_t) * (n + 1), true);
+	for (uint32_t i = 0; i < n; i++)
+		rk[i] = rank_of(c, fr, t, v[i], row[i]);
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
+			int64_t tr = rk[j];
+			rk[j] = rk[j - 1];
+			rk[j - 1] = tr;
+			Value tv = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = tv;
+		}
+	Value out = new_list(c, fr, n);
+	if (n)
+		memcpy(out.as.l->items, v, sizeof(Value) * n);
+	return out;
+}
+
+/* The value of a table that chooses among, or adds up, the known values
+ * v of the rows that apply (row: their numbers). */
+static Value hit_choose(Ctx *c, Frame *fr, const CaseTab *t, Value *v, const int *row, uint32_t n)
+{
+	switch (t->hit) {
+	case HIT_SUM:
+		return hit_sum(c, fr, t, v, n);
+	case HIT_MIN:
+	case HIT_MAX:
+		return hit_min_max(c, fr, t, v, n);
+	case HIT_ANY:
+		return hit_any(c, fr, v, row, n);
+	case HIT_PRIORITY:
+		return hit_priority(c, fr, t, v, row, n);
+	case HIT_OUTPUT_ORDER:
+		return hit_output_order(c, fr, t, v, row, n);
+	default:
+		break;
+	}
+	FAIL(ST_RUNTIME, "unknown hit policy");
+}
+
 /* The value of a gathering table from the values of the rows that apply
  * (triples [row, value, condition] for any, priority and output order). */
 static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none)
@@ -611,72 +711,7 @@ static Value hit_reduce(Ctx *c, Frame *fr, const CaseTab *t, List *l, bool *none
 	}
 	if (u.tag == V_UNKNOWN)
 		return u;
-	switch (t->hit) {
-	case HIT_SUM: {
-		Value r = t->zero;
-		for (uint32_t i = 0; i < n; i++)
-			r = arith(c, fr, AR_ADD, r, v[i]);
-		return r;
-	}
-	case HIT_MIN:
-	case HIT_MAX: {
-		if (n == 0)
-			return val_unknown(NULL); /* nothing to choose from, and no default */
-		Value r = v[0];
-		for (uint32_t i = 1; i < n; i++) {
-			int k = compare(c, fr, v[i], r);
-			if (t->hit == HIT_MIN ? k < 0 : k > 0)
-				r = v[i];
-		}
-		return r;
-	}
-	case HIT_ANY:
-		if (n == 0)
-			no_row(c, fr);
-		for (uint32_t i = 1; i < n; i++)
-			if (v[i].tag != v[0].tag || !val_equal(v[i], v[0]))
-				FAIL(ST_RUNTIME, "%s and %s both apply and give different values (%s and %s), but in a 'hit any' "
-						 "table rows that apply together must agree",
-				     prog_case_label(fr->ch->decl, row[0]), prog_case_label(fr->ch->decl, row[i]),
-				     fmt_value_str(c->p, v[0]), fmt_value_str(c->p, v[i]));
-		return v[0];
-	case HIT_PRIORITY: {
-		if (n == 0)
-			no_row(c, fr);
-		uint32_t best = 0;
-		int64_t br = rank_of(c, fr, t, v[0], row[0]);
-		for (uint32_t i = 1; i < n; i++) {
-			int64_t r = rank_of(c, fr, t, v[i], row[i]);
-			if (r < br) {
-				br = r;
-				best = i;
-			}
-		}
-		return v[best];
-	}
-	case HIT_OUTPUT_ORDER: {
-		/* a stable sort by rank: rows of equal rank stay in rule order */
-		int64_t *rk = vm_alloc(c, fr, sizeof(int64_t) * (n + 1), true);
-		for (uint32_t i = 0; i < n; i++)
-			rk[i] = rank_of(c, fr, t, v[i], row[i]);
-		for (uint32_t i = 1; i < n; i++)
-			for (uint32_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
-				int64_t tr = rk[j];
-				rk[j] = rk[j - 1];
-				rk[j - 1] = tr;
-				Value tv = v[j];
-				v[j] = v[j - 1];
-				v[j - 1] = tv;
-			}
-		Value out = new_list(c, fr, n);
-		if (n)
-			memcpy(out.as.l->items, v, sizeof(Value) * n);
-		return out;
-	}
-	default:
-		break;
-	}
-	FAIL(ST_RUNTIME, "unknown hit policy");
+	return hit_choose(c, fr, t, v, row, n);
 }
 
 /* ------------------------------------------------- loops and records */
