@@ -67,6 +67,21 @@ static inline void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 
 /* ----------------------------------------------------------- contexts */
 
+/* This thread's stack floor (ctx_find_stack_floor), 0 before it is
+ * looked up: once a thread, so that an evaluation pays one read of it. */
+static __thread uintptr_t thread_floor;
+
+static __attribute__((noinline, cold)) uintptr_t look_up_floor(void)
+{
+	return thread_floor = ctx_find_stack_floor();
+}
+
+static inline uintptr_t stack_floor(void)
+{
+	uintptr_t f = thread_floor;
+	return __builtin_expect(f != 0, 1) ? f : look_up_floor();
+}
+
 Ctx *vm_new(const Program *p)
 {
 	Ctx *c = GC_MALLOC(sizeof *c);
@@ -87,6 +102,9 @@ Ctx *vm_new(const Program *p)
 	c->frame = -1;
 	c->top_frame = -1;
 	c->as_of = date_today();
+	/* looked up now, where a context is made, rather than within the
+	 * first evaluation on this thread */
+	c->stack_floor = stack_floor();
 	return c;
 }
 
@@ -937,12 +955,16 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	return v;
 }
 
-/* Entering a chunk: one level deeper (within the limit), its frame at
- * base (-1: the stack top), room on the stack.  Returns the base. */
+/* Entering a chunk: one level deeper (within the limit, and above the
+ * thread's stack floor), its frame at base (-1: the stack top), room on
+ * the stack.  Returns the base. */
 static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, int base)
 {
+	char here; /* its address: how low on the thread's stack this call is */
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+	if (__builtin_expect((uintptr_t)&here < c->stack_floor, 0))
+		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
 		base = c->stack_top;
 	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
@@ -1777,6 +1799,7 @@ static void run_body(void *ud)
 int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed)
 {
 	Run r = {c, at, off, n, 0, out};
+	c->stack_floor = stack_floor();
 	int st = pr_call(run_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
