@@ -3,13 +3,43 @@
  *
  * The VM keeps its step budget in a register and brings c->steps up to date
  * around the calls that spend from it; the builtins and the folder spend
- * through ctx_charge, which also notices an interrupt.
+ * through ctx_charge, which also notices an interrupt.  The stack an
+ * evaluation may use is bounded too: ctx_stack_floor tells the VM how low
+ * on this thread's stack it may go.
  */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include "mem.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "ctx.h"
+
+/* Room left below the floor: for the frames of the call that finds
+ * itself past it, the error's message and the collector, which may run on
+ * that path.  At least STACK_ROOM_MIN bytes, or an eighth of the stack. */
+#define STACK_ROOM_MIN ((size_t)32 << 10)
+
+/* A stack smaller than the room gets a floor above its top: every
+ * evaluation on it stops at once, with the error. */
+uintptr_t ctx_find_stack_floor(void)
+{
+#ifdef __linux__ /* glibc and musl */
+	pthread_attr_t a;
+	void *low;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return 1;
+	int st = pthread_attr_getstack(&a, &low, &size);
+	pthread_attr_destroy(&a);
+	if (st != 0 || !low || !size)
+		return 1;
+	size_t room = size / 8 > STACK_ROOM_MIN ? size / 8 : STACK_ROOM_MIN;
+	return (uintptr_t)low + room;
+#else
+	return 1;
+#endif
+}
 
 Ctx *ctx_scratch(const Program *p)
 {

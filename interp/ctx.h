@@ -13,6 +13,7 @@
 #define EDICT_CTX_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "mem.h"
 #include "program.h"
@@ -77,6 +78,10 @@ typedef struct Ctx {
 	struct VmCall *calls;
 	int ncalls;
 	struct VmRun *run; /* the decisions an evaluation asks for, which the loop decides in turn (vm.c) */
+	/* the lowest stack address evaluation may reach on the thread running
+	 * it, set as each evaluation starts (ctx_find_stack_floor); machine
+	 * code reads it as a pointer */
+	uintptr_t stack_floor;
 	int frame;     /* explain mode: the decl index being evaluated, or top_frame */
 	int top_frame; /* the frame number of the query being run (negative) */
 	unsigned long long steps, max_steps;
@@ -137,6 +142,14 @@ const Own *ctx_frame_own(const Ctx *c, int frame);
 /* A context for running builtins outside an evaluation (constant folding):
  * the default limits, no facts, no memo. */
 Ctx *ctx_scratch(const Program *p);
+
+/* The lowest stack address an evaluation on this thread may reach: the
+ * stack's low end with room left below for the helpers, the error path
+ * and the collector.  Where the stack's bounds cannot be had, 1, below
+ * every stack: only the depth limit stops a deep evaluation.  Asking
+ * costs a system call or more (on the main thread glibc reads
+ * /proc/self/maps): the VM asks once a thread. */
+uintptr_t ctx_find_stack_floor(void);
 
 /* Record an error in the context; returns status. */
 int ctx_fail(Ctx *c, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

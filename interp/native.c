@@ -1903,12 +1903,13 @@ static void declare(Jit *x, int i, const char *name)
 }
 
 /* Entering the chunk, as the interpreter's enter does: in place while
- * within the depth limit and the stack's room, else through it (which
- * grows the stack or fails). */
+ * within the depth limit, above the thread's stack floor (the address of
+ * a local of the function says how low it is) and within the value
+ * stack's room, else through it (which grows the stack or fails). */
 static void enter_frame(Gen *g, R base_param)
 {
 	Jit *x = g->x;
-	LV depth = temp(g, x->t_int);
+	LV depth = temp(g, x->t_int), here = temp(g, x->t_u8);
 	set(g, g->base, base_param);
 	gcc_jit_block *top = block(g), *check = block(g), *fast = block(g), *slow = block(g), *go = block(g);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, base_param, ci(g, 0)), top, check);
@@ -1919,7 +1920,9 @@ static void enter_frame(Gen *g, R base_param)
 	set(g, depth, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(CTX(g, depth, x->t_int)), ci(g, 1)));
 	R room = cmp(g, GCC_JIT_COMPARISON_LE, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(g->base), ci(g, g->ch->nlocals + g->ch->maxstack)),
 		     rv(CTX(g, cap, x->t_int)));
-	J.block_end_with_conditional(g->b, NULL, both(g, cmp(g, GCC_JIT_COMPARISON_LE, rv(depth), ci(g, VM_MAX_DEPTH)), room), fast, slow);
+	R above = cmp(g, GCC_JIT_COMPARISON_GE, cast(g, J.lvalue_get_address(here, NULL), x->t_ptr), rv(CTX(g, stack_floor, x->t_ptr)));
+	R within = both(g, cmp(g, GCC_JIT_COMPARISON_LE, rv(depth), ci(g, VM_MAX_DEPTH)), above);
+	J.block_end_with_conditional(g->b, NULL, both(g, within, room), fast, slow);
 	g->b = fast;
 	set(g, CTX(g, depth, x->t_int), rv(depth));
 	jump(g, go);

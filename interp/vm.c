@@ -124,6 +124,21 @@ typedef struct VmCall {
 
 /* ----------------------------------------------------------- contexts */
 
+/* This thread's stack floor (ctx_find_stack_floor), 0 before it is
+ * looked up: once a thread, so that an evaluation pays one read of it. */
+static __thread uintptr_t thread_floor;
+
+static __attribute__((noinline, cold)) uintptr_t look_up_floor(void)
+{
+	return thread_floor = ctx_find_stack_floor();
+}
+
+static inline uintptr_t stack_floor(void)
+{
+	uintptr_t f = thread_floor;
+	return __builtin_expect(f != 0, 1) ? f : look_up_floor();
+}
+
 Ctx *vm_new(const Program *p)
 {
 	Ctx *c = GC_MALLOC(sizeof *c);
@@ -147,6 +162,9 @@ Ctx *vm_new(const Program *p)
 	c->frame = -1;
 	c->top_frame = -1;
 	c->as_of = date_today();
+	/* looked up now, where a context is made, rather than within the
+	 * first evaluation on this thread */
+	c->stack_floor = stack_floor();
 	return c;
 }
 
@@ -1046,17 +1064,33 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	return v;
 }
 
-/* Entering a chunk: one level deeper (within the limit), its frame at
- * base (-1: the stack top), room on the stack.  Returns the base. */
-static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, int base)
+/* Entering a chunk: one level deeper (within the limit; from a C call,
+ * c_call, which takes stack of its own, above the thread's stack floor
+ * too), its frame at base (-1: the stack top), room on the stack.
+ * Returns the base. */
+static inline __attribute__((always_inline)) int enter_as(Ctx *c, const Chunk *ch, int base, bool c_call)
 {
+	char here; /* its address: how low on the thread's stack this call is */
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0))
+		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
 		base = c->stack_top;
 	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
 		ensure_stack(c, base + ch->nlocals + ch->maxstack);
 	return base;
+}
+
+static inline __attribute__((always_inline)) int enter(Ctx *c, const Chunk *ch, int base)
+{
+	return enter_as(c, ch, base, true);
+}
+
+/* A chunk the loop goes on in without calling itself (a decision). */
+static inline __attribute__((always_inline)) int enter_in_loop(Ctx *c, const Chunk *ch, int base)
+{
+	return enter_as(c, ch, base, false);
 }
 
 static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth);
@@ -1325,7 +1359,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			c->calls[c->ncalls++] = (VmCall){ch, pc, base, d};
 			SAVE_TOP();
 			const Chunk *dc = c->p->dchunk[d];
-			int nb = enter(c, dc, -1);
+			int nb = enter_in_loop(c, dc, -1);
 			SWITCH_TO(dc, dc->code, nb);
 			sp = L + dc->nlocals;
 			VMBREAK;
@@ -1895,7 +1929,7 @@ task_done: {
 			return a;
 		}
 		const Chunk *dc = begin_task(c, t);
-		int nb = enter(c, dc, -1);
+		int nb = enter_in_loop(c, dc, -1);
 		SWITCH_TO(dc, dc->code, nb);
 		sp = L + dc->nlocals;
 		VMBREAK;
@@ -1956,6 +1990,7 @@ static void run_body(void *ud)
 int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed)
 {
 	Run r = {c, at, off, n, 0, out};
+	c->stack_floor = stack_floor();
 	int st = pr_call(run_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;

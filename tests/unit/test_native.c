@@ -310,6 +310,27 @@ Test(native, compiles_once)
 	cr_assert_eq(native_compile(p, NULL, 0, NULL), n, "asking again changes nothing");
 }
 
+/* A context for TU_DEEP_RULES, its function in machine code. */
+static Ctx *deep_native(void)
+{
+	cr_assert(native_available(), "this build has the native tier, so libgccjit must be installed (libgccjit0)");
+	Program *p = tu_program(TU_DEEP_RULES);
+	cr_assert_gt(native_compile(p, NULL, 0, NULL), 0);
+	cr_assert_eq(p->nfuncs, 1);
+	cr_assert_not_null(p->native->ffn[0], "f is machine code");
+	return tu_ctx(p, NULL);
+}
+
+Test(native, a_small_thread_stack_stops_a_deep_recursion_cleanly)
+{
+	tu_expect_small_stack_stops(deep_native());
+}
+
+Test(native, a_large_thread_stack_holds_the_same_recursion)
+{
+	tu_expect_large_stack_holds(deep_native());
+}
+
 Test(native, a_dump_that_cannot_be_written_leaves_the_machine_code)
 {
 	Program *p = tu_program(RULES), *q = tu_program(RULES);

@@ -9,7 +9,8 @@
  * Covered: exact arithmetic, Kleene logic and its truth tables, the facts an
  * unknown remembers, comprehensions and quantifiers, decision tables and
  * their hit policies, defaults/exceptions precedence and conflicts, dated
- * values, and the limits (steps, call depth) that end runaway evaluations.
+ * values, and the limits (steps, call depth, the thread's stack) that end
+ * runaway evaluations.
  */
 #include <criterion/criterion.h>
 #include <gc.h>
@@ -590,6 +591,16 @@ Test(vm, recursion_depth_limit)
 	/* well below the limit is fine */
 	cr_assert_eq(tu_run(c, "down(50)", &v), ST_OK);
 	cr_assert_str_eq(fmt_value_str(p, v), "0");
+}
+
+Test(vm, a_small_thread_stack_stops_a_deep_recursion_cleanly)
+{
+	tu_expect_small_stack_stops(tu_ctx(tu_program(TU_DEEP_RULES), NULL));
+}
+
+Test(vm, a_large_thread_stack_holds_the_same_recursion)
+{
+	tu_expect_large_stack_holds(tu_ctx(tu_program(TU_DEEP_RULES), NULL));
 }
 
 Test(vm, memory_limit_stops_a_large_evaluation)

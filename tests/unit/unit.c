@@ -2,7 +2,9 @@
  * unit.c - the unit tests' shared helpers (unit.h).
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "facts.h"
 #include "format.h"
@@ -61,13 +63,75 @@ Ctx *tu_ctx(Program *p, const char *facts)
 	return c;
 }
 
-int tu_run(Ctx *c, const char *q, Value *out)
+/* The query q compiled for c, and c made ready for it. */
+static Query *ready(Ctx *c, const char *q)
 {
 	Diags *d = diag_new();
 	Query *qq = query_compile((Program *)c->p, q, "--query", d);
 	cr_assert_not_null(qq, "query %s: %s", q, d->n ? d->items[0].msg : "");
 	vm_reset(c);
-	return query_run(c, qq, out);
+	return qq;
+}
+
+int tu_run(Ctx *c, const char *q, Value *out)
+{
+	return query_run(c, ready(c, q), out);
+}
+
+typedef struct OnThread {
+	Ctx *c;
+	const Query *q;
+	int st;
+	Value v;
+} OnThread;
+
+/* The thread's body: no assertions here, they belong to the test's thread. */
+static void *run_on_thread(void *arg)
+{
+	OnThread *t = arg;
+	t->st = query_run(t->c, t->q, &t->v);
+	return NULL;
+}
+
+int tu_run_on_stack(Ctx *c, const char *q, size_t stack_size, Value *out)
+{
+	/* GC_MALLOC: the value the thread leaves here must stay seen */
+	OnThread *t = GC_MALLOC(sizeof *t);
+	cr_assert_not_null(t);
+	t->c = c;
+	t->q = ready(c, q);
+	pthread_attr_t a;
+	pthread_t th;
+	cr_assert_eq(pthread_attr_init(&a), 0);
+	long least = sysconf(_SC_THREAD_STACK_MIN);
+	if (least > 0 && stack_size < (size_t)least)
+		stack_size = (size_t)least;
+	cr_assert_eq(pthread_attr_setstacksize(&a, stack_size), 0, "a stack of %zu bytes", stack_size);
+	/* the collector's pthread_create (GC_THREADS, mem.h): the thread is
+	 * registered with it while it runs */
+	cr_assert_eq(pthread_create(&th, &a, run_on_thread, t), 0);
+	pthread_attr_destroy(&a);
+	cr_assert_eq(pthread_join(th, NULL), 0);
+	*out = t->v;
+	return t->st;
+}
+
+const char TU_DEEP_RULES[] = "function f(n : int) : int = if n = 0 then 0 else f(n - 1) + 1\n";
+
+void tu_expect_large_stack_holds(Ctx *c)
+{
+	Value v;
+	cr_assert_eq(tu_run_on_stack(c, "f(190)", (size_t)8 << 20, &v), ST_OK, "%s", c->errmsg);
+	cr_assert_str_eq(fmt_value_str(c->p, v), "190");
+}
+
+void tu_expect_small_stack_stops(Ctx *c)
+{
+	Value v;
+	cr_assert_eq(tu_run_on_stack(c, "f(190)", (size_t)48 << 10, &v), ST_LIMIT);
+	cr_assert_str_eq(c->errmsg, "decisions and functions call each other too deeply for this thread's stack");
+	cr_assert_eq(c->errloc.line, 1);
+	tu_expect_large_stack_holds(c);
 }
 
 const char *tu_show(Ctx *c, const char *q)

@@ -27,6 +27,20 @@ Program *tu_program_at(const char *path, const char *text);
 Ctx *tu_ctx(Program *p, const char *facts);
 /* Run the query q in c: its status, the value in *out. */
 int tu_run(Ctx *c, const char *q, Value *out);
+/* Run the query q in c as tu_run does, but on a thread of its own whose
+ * stack is stack_size bytes (at least the system's least): the status,
+ * the value in *out. */
+int tu_run_on_stack(Ctx *c, const char *q, size_t stack_size, Value *out);
+/* A function f(n) that calls itself n deep (and answers n). */
+extern const char TU_DEEP_RULES[];
+/* In c, a context for TU_DEEP_RULES, on a thread with a large stack
+ * (8 MiB): f(190), within the depth limit, is 190. */
+void tu_expect_large_stack_holds(Ctx *c);
+/* The same on a thread whose stack (48 KiB) is too small for it, in the
+ * interpreter or in machine code, once the room kept below the floor is
+ * taken off: it stops with the stack's error; then c goes on to the
+ * evaluation on the large stack. */
+void tu_expect_small_stack_stops(Ctx *c);
 /* The value of q in c in Edict notation; "error: ..." on a runtime error. */
 const char *tu_show(Ctx *c, const char *q);
 /* A fact schema with a field of every kind of type (enum, percent, money
