@@ -4,7 +4,7 @@
  * The VM keeps its step budget in a register and brings c->steps up to date
  * around the calls that spend from it; the builtins and the folder spend
  * through ctx_charge, which also notices an interrupt.  The stack an
- * evaluation may use is bounded too: ctx_stack_floor tells the VM how low
+ * evaluation may use is bounded too: ctx_find_stack_floor tells the VM how low
  * on this thread's stack it may go.
  */
 #define _GNU_SOURCE /* pthread_getattr_np */

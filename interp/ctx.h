@@ -79,8 +79,9 @@ typedef struct Ctx {
 	int ncalls;
 	struct VmRun *run; /* the decisions an evaluation asks for, which the loop decides in turn (vm.c) */
 	/* the lowest stack address evaluation may reach on the thread running
-	 * it, set as each evaluation starts (ctx_find_stack_floor); machine
-	 * code reads it as a pointer */
+	 * it before the VM looks again (ctx_find_stack_floor; provisional
+	 * until an evaluation on the thread first goes deep); set as each
+	 * evaluation starts, machine code reads it as a pointer */
 	uintptr_t stack_floor;
 	int frame;     /* explain mode: the decl index being evaluated, or top_frame */
 	int top_frame; /* the frame number of the query being run (negative) */

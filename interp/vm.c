@@ -124,19 +124,32 @@ typedef struct VmCall {
 
 /* ----------------------------------------------------------- contexts */
 
-/* This thread's stack floor (ctx_find_stack_floor), 0 before it is
- * looked up: once a thread, so that an evaluation pays one read of it. */
+/* This thread's stack floor (ctx_find_stack_floor), 0 until an
+ * evaluation on it first goes deep: on the main thread looking it up reads
+ * the process's memory map, which a shallow evaluation (one company at the
+ * command line) should not pay for. */
 static __thread uintptr_t thread_floor;
 
-static __attribute__((noinline, cold)) uintptr_t look_up_floor(void)
-{
-	return thread_floor = ctx_find_stack_floor();
-}
+/* How far below where it starts an evaluation goes before the thread's
+ * floor is looked up. */
+#define STACK_PROBE 8192
 
-static inline uintptr_t stack_floor(void)
+/* The floor an evaluation starting at `here` first compares with: the
+ * thread's, where it is known, else a provisional one STACK_PROBE below. */
+static inline uintptr_t first_floor(const char *here)
 {
 	uintptr_t f = thread_floor;
-	return __builtin_expect(f != 0, 1) ? f : look_up_floor();
+	return __builtin_expect(f != 0, 1) ? f : (uintptr_t)here - STACK_PROBE;
+}
+
+/* Whether `here`, below c's floor, is below the thread's own: the
+ * provisional floor gives way to the thread's, looked up once. */
+static __attribute__((noinline, cold)) bool below_floor(Ctx *c, const char *here)
+{
+	if (!thread_floor)
+		thread_floor = ctx_find_stack_floor();
+	c->stack_floor = thread_floor;
+	return (uintptr_t)here < thread_floor;
 }
 
 Ctx *vm_new(const Program *p)
@@ -162,9 +175,6 @@ Ctx *vm_new(const Program *p)
 	c->frame = -1;
 	c->top_frame = -1;
 	c->as_of = date_today();
-	/* looked up now, where a context is made, rather than within the
-	 * first evaluation on this thread */
-	c->stack_floor = stack_floor();
 	return c;
 }
 
@@ -1073,7 +1083,7 @@ static inline __attribute__((always_inline)) int enter_as(Ctx *c, const Chunk *c
 	char here; /* its address: how low on the thread's stack this call is */
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
-	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0))
+	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0) && below_floor(c, &here))
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
 		base = c->stack_top;
@@ -1990,7 +2000,8 @@ static void run_body(void *ud)
 int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed)
 {
 	Run r = {c, at, off, n, 0, out};
-	c->stack_floor = stack_floor();
+	char here; /* its address: where this evaluation starts on the stack */
+	c->stack_floor = first_floor(&here);
 	int st = pr_call(run_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
