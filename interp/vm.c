@@ -136,20 +136,20 @@ static __thread uintptr_t thread_floor;
 
 /* The floor an evaluation starting at `here` first compares with: the
  * thread's, where it is known, else a provisional one STACK_PROBE below. */
-static inline uintptr_t first_floor(const char *here)
+static inline uintptr_t first_floor(uintptr_t here)
 {
 	uintptr_t f = thread_floor;
-	return __builtin_expect(f != 0, 1) ? f : (uintptr_t)here - STACK_PROBE;
+	return __builtin_expect(f != 0, 1) ? f : here - STACK_PROBE;
 }
 
 /* Whether `here`, below c's floor, is below the thread's own: the
  * provisional floor gives way to the thread's, looked up once. */
-static __attribute__((noinline, cold)) bool below_floor(Ctx *c, const char *here)
+static __attribute__((noinline, cold)) bool below_floor(Ctx *c, uintptr_t here)
 {
 	if (!thread_floor)
 		thread_floor = ctx_find_stack_floor();
 	c->stack_floor = thread_floor;
-	return (uintptr_t)here < thread_floor;
+	return here < thread_floor;
 }
 
 Ctx *vm_new(const Program *p)
@@ -1083,7 +1083,7 @@ static inline __attribute__((always_inline)) int enter_as(Ctx *c, const Chunk *c
 	char here; /* its address: how low on the thread's stack this call is */
 	if (++c->depth > VM_MAX_DEPTH)
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
-	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0) && below_floor(c, &here))
+	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0) && below_floor(c, (uintptr_t)&here))
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
 		base = c->stack_top;
@@ -2001,7 +2001,7 @@ int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *fai
 {
 	Run r = {c, at, off, n, 0, out};
 	char here; /* its address: where this evaluation starts on the stack */
-	c->stack_floor = first_floor(&here);
+	c->stack_floor = first_floor((uintptr_t)&here);
 	int st = pr_call(run_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
