@@ -983,6 +983,15 @@ static inline unsigned char after_deciding(Ctx *c, int d)
 	return DS_KEPT;
 }
 
+/* Decision d, not in the memo, marked as being decided: an error (at the
+ * instruction fr is at) where it already is, as it depends on itself. */
+static inline void begin_deciding(Ctx *c, const Frame *fr, int d)
+{
+	if (c->state[d] == DS_DECIDING)
+		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
+	c->state[d] = DS_DECIDING;
+}
+
 /* Decision d's value, deciding it where it is not in the memo.  Out of
  * line (decide) for the instructions, which test the memo first where it
  * matters (DECIDE): gcc splitting its memo test into each of them cost the
@@ -992,9 +1001,7 @@ static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, 
 {
 	if (ctx_memo_hit(c, d))
 		return c->memo[d];
-	if (c->state[d] == DS_DECIDING)
-		FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
-	c->state[d] = DS_DECIDING;
+	begin_deciding(c, fr, d);
 	Value v; /* its frame starts at the caller's stack top */
 	unsigned char after = DS_UNDECIDED;
 	if (c->trace) {
@@ -1251,8 +1258,19 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		base = (base_);                                                        \
 		L = c->stack + base;                                                   \
 	} while (0)
-/* The chunk's value is a: back to the chunk that decided it in line, its
- * decision decided, or out of the loop. */
+/* Go on at the start of decision chunk dc_, its frame at the stack's top
+ * (c->stack_top), counted as one level deeper. */
+#define GO_INTO(dc_)                                                                   \
+	do {                                                                           \
+		const Chunk *dc_in_ = (dc_);                                           \
+		int nb_ = enter_in_loop(c, dc_in_, -1);                                \
+		SWITCH_TO(dc_in_, dc_in_->code, nb_);                                  \
+		sp = L + dc_in_->nlocals;                                              \
+	} while (0)
+/* The chunk's value is a_: back to the chunk that decided it in line, its
+ * decision decided; at the bottom of the loop's calls, on to the next task
+ * (task_done) where the loop runs an evaluation's tasks, else out of the
+ * loop. */
 #define RETURN_VALUE(a_)                                                               \
 	do {                                                                           \
 		c->depth--;                                                            \
@@ -1363,15 +1381,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		}
 		/* decided here, without a call, where it is interpreted */
 		if (!c->trace && !ctx_memo_hit(c, d) && !(c->p->native && c->p->native->dfn[d])) {
-			if (c->state[d] == DS_DECIDING)
-				FAIL(ST_RUNTIME, "'%s' depends on itself", c->p->decls[d]->qname);
-			c->state[d] = DS_DECIDING;
+			begin_deciding(c, AT_PC(), d);
 			c->calls[c->ncalls++] = (VmCall){ch, pc, base, d};
 			SAVE_TOP();
-			const Chunk *dc = c->p->dchunk[d];
-			int nb = enter_in_loop(c, dc, -1);
-			SWITCH_TO(dc, dc->code, nb);
-			sp = L + dc->nlocals;
+			GO_INTO(c->p->dchunk[d]);
 			VMBREAK;
 		}
 		if (ctx_memo_hit(c, d)) {
@@ -1938,10 +1951,7 @@ task_done: {
 			STEPS_OUT();
 			return a;
 		}
-		const Chunk *dc = begin_task(c, t);
-		int nb = enter_in_loop(c, dc, -1);
-		SWITCH_TO(dc, dc->code, nb);
-		sp = L + dc->nlocals;
+		GO_INTO(begin_task(c, t));
 		VMBREAK;
 	}
 
