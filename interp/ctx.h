@@ -74,9 +74,10 @@ typedef struct Ctx {
 	int stack_top; /* where the next decision's frame starts */
 	int depth;
 	/* the decisions the interpreter's loop is deciding without leaving
-	 * it: where each of their callers goes on (vm.c) */
+	 * it: where each of their callers goes on (vm.c); room for
+	 * calls_cap, grown as evaluations go deeper than depth_room */
 	struct VmCall *calls;
-	int ncalls;
+	int ncalls, calls_cap, depth_room;
 	struct VmRun *run; /* the decisions an evaluation asks for, which the loop decides in turn (vm.c) */
 	/* the lowest stack address evaluation may reach on the thread running
 	 * it before the VM looks again (ctx_find_stack_floor; provisional

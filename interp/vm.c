@@ -114,7 +114,7 @@ static inline const Chunk *begin_task(Ctx *c, const VmTask *t)
 
 /* A decision the interpreter's loop decides without leaving it (DECIDE):
  * where its caller goes on when it returns.  Each level is also counted in
- * c->depth, so there are never more than VM_MAX_DEPTH + 1. */
+ * c->depth, so there are never more than VM_MAX_DEPTH. */
 typedef struct VmCall {
 	const Chunk *ch;
 	const uint32_t *pc;
@@ -162,10 +162,7 @@ Ctx *vm_new(const Program *p)
 	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
 	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
 	c->stamp = GC_MALLOC_ATOMIC(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
-	/* pointer-free for the collector: the chunks it points into are the
-	 * program's, which c->p holds */
-	c->calls = GC_MALLOC_ATOMIC(sizeof(VmCall) * (VM_MAX_DEPTH + 2));
-	if (!c->facts || !c->memo || !c->state || !c->stamp || !c->calls)
+	if (!c->facts || !c->memo || !c->state || !c->stamp)
 		return NULL;
 	memset(c->state, 0, (size_t)p->ndecls + 1);
 	memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)p->ndecls + 1));
@@ -950,6 +947,28 @@ static Value call_plain(Ctx *c, int f, int nb)
 	return exec(c, c->p->fchunk[f], nb);
 }
 
+/* An entry past c->depth_room, the depth c->calls has room for: past the
+ * limit, an error; else c->calls grown.  It starts small and doubles, as
+ * most rule sets nest a few levels.  A level decided in line is pushed
+ * after its entry, at most at depth - 1, so room for depth_room entries is
+ * enough.  Pointer-free for the collector: the chunks it points into are
+ * the program's, which c->p holds. */
+static __attribute__((noinline, cold)) void deeper(Ctx *c, const Chunk *ch)
+{
+	if (c->depth > VM_MAX_DEPTH)
+		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+	int cap = c->calls_cap ? 2 * c->calls_cap : 8;
+	while (cap < c->depth)
+		cap *= 2;
+	if (cap > VM_MAX_DEPTH)
+		cap = VM_MAX_DEPTH;
+	VmCall *k = GC_MALLOC_ATOMIC(sizeof(VmCall) * (size_t)cap); /* throws ST_MEMORY when short */
+	if (c->ncalls)
+		memcpy(k, c->calls, sizeof(VmCall) * (size_t)c->ncalls);
+	c->calls = k;
+	c->calls_cap = c->depth_room = cap;
+}
+
 static void ensure_stack(Ctx *c, int need)
 {
 	if (need <= c->cap)
@@ -1088,8 +1107,8 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 static inline __attribute__((always_inline)) int enter_as(Ctx *c, const Chunk *ch, int base, bool c_call)
 {
 	char here; /* its address: how low on the thread's stack this call is */
-	if (++c->depth > VM_MAX_DEPTH)
-		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other more than %d deep", VM_MAX_DEPTH);
+	if (__builtin_expect(++c->depth > c->depth_room, 0))
+		deeper(c, ch);
 	if (c_call && __builtin_expect((uintptr_t)&here < c->stack_floor, 0) && below_floor(c, (uintptr_t)&here))
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
@@ -1382,9 +1401,10 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		/* decided here, without a call, where it is interpreted */
 		if (!c->trace && !ctx_memo_hit(c, d) && !(c->p->native && c->p->native->dfn[d])) {
 			begin_deciding(c, AT_PC(), d);
-			c->calls[c->ncalls++] = (VmCall){ch, pc, base, d};
+			const VmCall k = {ch, pc, base, d};
 			SAVE_TOP();
-			GO_INTO(c->p->dchunk[d]);
+			GO_INTO(c->p->dchunk[d]); /* room in c->calls (deeper) */
+			c->calls[c->ncalls++] = k;
 			VMBREAK;
 		}
 		if (ctx_memo_hit(c, d)) {

@@ -1144,6 +1144,11 @@ Test(vm, nested_decisions_stop_at_the_depth_limit)
 	cr_assert_str_eq(value_or_error(c, "n0"), xprintf("error 5 at %d:23: decisions and functions call each other more than %d deep",
 						    VM_MAX_DEPTH + 1, VM_MAX_DEPTH));
 	cr_assert_str_eq(value_or_error(c, "n30"), "189");
+	/* a new context makes room for the callers as the chain goes deeper,
+	 * each of them still there to go back to */
+	Ctx *fresh = tu_ctx(p, NULL);
+	cr_assert_str_eq(value_or_error(fresh, "n30"), "189");
+	cr_assert_str_eq(value_or_error(fresh, "n25 - n30"), "5");
 }
 
 /* Lines 2 to 9 of NEST_RULES: the parameter and the decisions. */
