@@ -70,6 +70,7 @@ _Static_assert((int)EDICT_SEV_ERROR == (int)SEV_ERROR && (int)EDICT_SEV_WARNING 
 #define CTX_OWN 8            /* records the setters made, changed in place by the next ones */
 #define CTX_PATHS 16         /* fact paths resolved, kept per context */
 #define PATH_MAX_DEPTH 32
+#define PATH_MAX_LEN 1024    /* a fact path is shorter than this, in bytes */
 
 typedef struct QSlot {
 	uint64_t hash;
@@ -118,6 +119,8 @@ struct edict_ctx {
 	bool recycling;        /* when the host allows it (api_recycle_facts) */
 	void **keep;          /* values and strings handed out for the current facts */
 	size_t nkeep, capkeep;
+	edict_value *spare;   /* room for the next handles for the current facts (new_value) */
+	unsigned nspare, block;
 	/* records that setters made since the facts were last read (prepare):
 	 * no one else points to them, so later setters change them in place */
 	const void *own[CTX_OWN];
@@ -380,8 +383,11 @@ static void touched(edict_ctx *x)
 	x->gen++;
 	x->fresh = true;
 	x->required = false;
-	x->keep = NULL;
-	x->nkeep = x->capkeep = 0;
+	if (x->nkeep) /* the array serves the next facts; what it held may go */
+		memset(x->keep, 0, sizeof(void *) * x->nkeep);
+	x->nkeep = 0;
+	x->spare = NULL;
+	x->nspare = x->block = 0;
 }
 
 /* The facts changed otherwise (read, reset, a date): the same, and the
@@ -1176,24 +1182,35 @@ typedef struct FactPath {
 	int slots[PATH_MAX_DEPTH];
 	const Type *types[PATH_MAX_DEPTH + 1];
 	const char *text;
+	size_t len; /* of text */
 } FactPath;
 
 static int resolve_path(edict_ctx *x, const char *path, FactPath *fp);
 
-/* A fact path resolved, from the context's recent ones when it is there. */
-static int resolve(edict_ctx *x, const char *path, FactPath *fp)
+/* A fact path resolved, from the context's recent ones when it is there:
+ * *out points into them, good until the next call. */
+static int resolve(edict_ctx *x, const char *path, const FactPath **out)
 {
 	if (!x->paths)
 		x->paths = GC_MALLOC(sizeof(FactPath) * CTX_PATHS);
-	for (int i = 0; path && i < CTX_PATHS; i++)
-		if (x->paths[i].text && strcmp(x->paths[i].text, path) == 0) {
-			*fp = x->paths[i];
+	size_t n = path ? strnlen(path, PATH_MAX_LEN) : 0;
+	for (int i = 0; path && i < CTX_PATHS; i++) {
+		const FactPath *k = &x->paths[i];
+		if (k->text && k->len == n && memcmp(k->text, path, n) == 0) {
+			*out = k;
 			return EDICT_OK;
 		}
+	}
+	FactPath *fp = &x->paths[x->next_path % CTX_PATHS];
 	int st = resolve_path(x, path, fp);
-	if (st == EDICT_OK)
-		x->paths[x->next_path++ % CTX_PATHS] = *fp;
-	return st;
+	if (st != EDICT_OK) {
+		fp->text = NULL; /* the place is free again */
+		return st;
+	}
+	fp->len = n;
+	x->next_path++;
+	*out = fp;
+	return EDICT_OK;
 }
 
 static int resolve_path(edict_ctx *x, const char *path, FactPath *fp)
@@ -1201,8 +1218,8 @@ static int resolve_path(edict_ctx *x, const char *path, FactPath *fp)
 	const Program *p = x->c->p;
 	if (!path)
 		return fail(x, EDICT_EUSAGE, noloc, NULL, "the fact path is NULL");
-	size_t plen = strnlen(path, 1024);
-	if (plen == 0 || plen >= 1024)
+	size_t plen = strnlen(path, PATH_MAX_LEN);
+	if (plen == 0 || plen >= PATH_MAX_LEN)
 		return fail(x, EDICT_EFACTS, noloc, NULL, "a fact path looks like company.us_export_share, not \"%.40s\"", path);
 	fp->text = copy_text(path, plen);
 	fp->n = 0;
@@ -1419,13 +1436,13 @@ static bool edict_literal(const Type *t, const char *s, Value *out)
 
 static int set_fact(edict_ctx *x, const char *path, const char *value)
 {
-	FactPath fp;
+	const FactPath *fp;
 	int st = resolve(x, path, &fp);
 	if (st != EDICT_OK)
 		return st;
 	if (!value)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the value for %s is NULL", fp.text);
-	const Type *t = fp.types[fp.n];
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the value for %s is NULL", fp->text);
+	const Type *t = fp->types[fp->n];
 	const Program *p = x->c->p;
 	Value v;
 	/* JSON first: "\"12%\"", true, {"size": "sme"} */
@@ -1435,16 +1452,16 @@ static int set_fact(edict_ctx *x, const char *path, const char *value)
 	if (st == ST_MEMORY)
 		return oom(x);
 	if (st != ST_OK && !e.not_json) /* JSON, but over a limit, a key twice, not UTF-8 ... */
-		return fail(x, EDICT_EFACTS, noloc, NULL, "%s: %s", fp.text, e.what);
+		return fail(x, EDICT_EFACTS, noloc, NULL, "%s: %s", fp->text, e.what);
 	x->pending = j;
 	if (st == ST_OK) {
 		const char *err = NULL;
-		st = facts_convert(p, t, j, fp.text, &v, &err);
+		st = facts_convert(p, t, j, fp->text, &v, &err);
 		x->pending = NULL;
 		json_object_put(j);
 		if (st != ST_OK)
 			return fail(x, EDICT_EFACTS, noloc, NULL, "%s", err ? err : "the value does not fit");
-		put(x, &fp, v);
+		put(x, fp, v);
 		return ok(x);
 	}
 	x->pending = NULL;
@@ -1452,16 +1469,16 @@ static int set_fact(edict_ctx *x, const char *path, const char *value)
 		json_object_put(j);
 	/* then one Edict literal: 12%, 50_000_000 KRW, sme, 2026-12-01 */
 	if (edict_literal(t, value, &v)) {
-		put(x, &fp, v);
+		put(x, fp, v);
 		return ok(x);
 	}
 	/* else any Edict value: records, lists, expressions */
-	st = set_edict_value(x, &fp, value);
+	st = set_edict_value(x, fp, value);
 	if (st == EDICT_EFACTS && t->kind != TY_REC && t->kind != TY_LIST) {
 		/* for a plain value, say what was expected, as for JSON facts */
 		json_object *js = x->pending = json_object_new_string(value);
 		const char *err = NULL;
-		if (js && facts_convert(p, t, js, fp.text, &v, &err) != ST_OK && err)
+		if (js && facts_convert(p, t, js, fp->text, &v, &err) != ST_OK && err)
 			fail(x, EDICT_EFACTS, noloc, NULL, "%s", err);
 		x->pending = NULL;
 		json_object_put(js);
@@ -1483,9 +1500,9 @@ struct SetArg {
 static int set_body(edict_ctx *x, void *arg)
 {
 	SetArg *a = arg;
-	FactPath fp;
+	const FactPath *fp;
 	int st = resolve(x, a->path, &fp);
-	return st != EDICT_OK ? st : a->set(x, &fp, a);
+	return st != EDICT_OK ? st : a->set(x, fp, a);
 }
 
 static int set_fact_body(edict_ctx *x, void *arg)
@@ -1927,14 +1944,24 @@ static int run(edict_ctx *x, const char *query, bool trace, const Query **qo, Va
 	return st;
 }
 
+/* A handle for v.  Handles for the current facts are carved from blocks
+ * of 8, 16, ... 256, kept until the facts change: one allocation for a
+ * company's few results instead of one each.  A block serves one set of
+ * facts only, so a handle kept past its facts still reads as stale. */
 static edict_value *new_value(edict_ctx *x, Value v)
 {
-	edict_value *ev = GC_MALLOC(sizeof *ev);
+	if (!x->nspare) {
+		unsigned n = !x->block ? 8 : x->block < 256 ? 2 * x->block : 256;
+		x->spare = GC_MALLOC(sizeof(edict_value) * n);
+		keep(x, x->spare);
+		x->block = x->nspare = n;
+	}
+	edict_value *ev = x->spare++;
+	x->nspare--;
 	ev->magic = VALUE_MAGIC;
 	ev->gen = x->gen;
 	ev->ctx = x;
 	ev->v = v;
-	keep(x, ev);
 	return ev;
 }
 

@@ -103,9 +103,9 @@ Value val_list(List *l)
 
 Value val_rec(int type, uint32_t nfields)
 {
-	Rec *r = GC_MALLOC(sizeof *r);
+	Rec *r = GC_MALLOC(sizeof *r + sizeof(Value) * nfields); /* its fields in the same block */
 	r->n = nfields;
-	r->f = nfields ? GC_MALLOC(sizeof(Value) * nfields) : NULL;
+	r->f = nfields ? (Value *)(r + 1) : NULL;
 	Value v = {.tag = V_REC, .aux = type};
 	v.as.r = r;
 	return v;

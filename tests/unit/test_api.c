@@ -927,6 +927,55 @@ Test(api, values_live_as_long_as_their_facts)
 	edict_rules_free(r);
 }
 
+Test(api, many_results_of_one_set_of_facts_all_live_and_all_stale_after)
+{
+	edict_rules *r = load_ok();
+	edict_ctx *c = ctx_with(r, sme_facts);
+	/* more than the library hands out from one block */
+	enum { N = 60 };
+	edict_value *v[N];
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(edict_eval(c, i % 2 ? "voucher.award" : "company.employees + 1", &v[i]), EDICT_OK);
+	for (int i = 0; i < N; i++) {
+		cr_assert_str_eq(edict_value_text(v[i]), i % 2 ? "50000000 KRW" : "9", "result %d", i);
+		for (int k = 0; k < i; k++)
+			cr_assert_neq(v[i], v[k], "results %d and %d are one handle", k, i);
+	}
+	cr_assert_eq(edict_ctx_set_int(c, "company.employees", 4), EDICT_OK);
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(edict_value_kind(v[i]), -1, "result %d of the old facts", i);
+	edict_value *now;
+	cr_assert_eq(edict_eval(c, "company.employees + 1", &now), EDICT_OK);
+	cr_assert_str_eq(edict_value_text(now), "5");
+	cr_assert_eq(edict_value_kind(v[0]), -1, "the new result is not an old handle again");
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
+Test(api, setters_tell_paths_of_one_length_apart_and_go_on_after_a_wrong_one)
+{
+	edict_rules *r = load_ok();
+	edict_ctx *c = ctx_with(r, "{}");
+	/* company.size and company.name: the same length, the same start */
+	for (int round = 0; round < 3; round++) {
+		cr_assert_eq(edict_ctx_set_text(c, "company.size", round == 1 ? "large" : "sme"), EDICT_OK);
+		cr_assert_eq(edict_ctx_set_text(c, "company.name", "Hanbit"), EDICT_OK);
+		cr_assert_eq(edict_ctx_set_text(c, "company.sise", "sme"), EDICT_EFACTS);
+		cr_assert_not_null(strstr(edict_ctx_errmsg(c), "size"), "%s", edict_ctx_errmsg(c));
+		cr_assert_eq(edict_ctx_set_text(c, "company.us_export_share", "14%"), EDICT_OK);
+		cr_assert_eq(edict_ctx_set_int(c, "company.employees", 8 + round), EDICT_OK);
+		const char *json;
+		cr_assert_eq(edict_eval_json(c, "company.name", &json), EDICT_OK);
+		cr_assert_str_eq(json, "\"Hanbit\"");
+		cr_assert_eq(edict_eval_json(c, "company.size", &json), EDICT_OK);
+		cr_assert_str_eq(json, round == 1 ? "\"large\"" : "\"sme\"");
+		cr_assert_eq(edict_eval_json(c, "company.employees", &json), EDICT_OK);
+		cr_assert_str_eq(json, round == 0 ? "8" : round == 1 ? "9" : "10");
+	}
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
 Test(api, copy_out)
 {
 	edict_rules *r = load_ok();
