@@ -184,14 +184,14 @@ class RuleSet:
             _c.edict_ctx_set_limits(ctx.ptr, self._limits[0], self._limits[1])
         return ctx.ptr
 
-    def _case(self, facts, as_of, raw=False):
-        """This thread's context, with the facts and the date set."""
+    def _case(self, text, date):
+        """This thread's context, with the facts (JSON text) and the date
+        (as_of_text) set."""
         ctx = self._ctx()
-        text = facts if raw else facts_json(facts)
         st = _c.edict_ctx_set_facts_json(ctx, text, len(text))
         if st != _lib.OK:
             raise _ctx_error(ctx, st)
-        st = _c.edict_ctx_set_as_of(ctx, as_of_text(as_of))
+        st = _c.edict_ctx_set_as_of(ctx, date)
         if st != _lib.OK:
             raise QueryError(st, _c.edict_ctx_errmsg(ctx).decode())
         return ctx
@@ -203,41 +203,54 @@ class RuleSet:
             return [queries]
         return list(queries)
 
-    def _decide(self, ctx, queries):
-        out = {}
-        v = ctypes.c_void_p()
+    def _decider(self, queries, as_of):
+        """A function: facts as JSON text -> the queries' results, in order,
+        on the calling thread's context.  What stays the same from case to
+        case (the queries' text, the date's, the place for a result) is made
+        once, for a caller that decides many cases."""
+        date = as_of_text(as_of)
+        plan = [(q, q.encode()) for q in queries]
+        readers = self._readers
         js = ctypes.c_char_p()
-        mine = self._local.ctx
-        mine.running = True
-        try:
-            for q in queries:
-                read = self._readers.get(q)
-                if read is not None:
-                    st = _c.edict_eval_json(ctx, q.encode(), ctypes.byref(js))
+        at_js = ctypes.byref(js)
+        v = ctypes.c_void_p()
+        eval_json = _c.edict_eval_json
+
+        def decide(text):
+            ctx = self._case(text, date)
+            out = []
+            mine = self._local.ctx
+            mine.running = True
+            try:
+                for q, encoded in plan:
+                    read = readers.get(q)
+                    if read is not None:
+                        st = eval_json(ctx, encoded, at_js)
+                        if st != _lib.OK:
+                            raise _ctx_error(ctx, st)
+                        out.append(read(js.value))
+                        continue
+                    st = _c.edict_eval(ctx, encoded, ctypes.byref(v))
                     if st != _lib.OK:
                         raise _ctx_error(ctx, st)
-                    out[q] = read(js.value)
-                    continue
-                st = _c.edict_eval(ctx, q.encode(), ctypes.byref(v))
-                if st != _lib.OK:
-                    raise _ctx_error(ctx, st)
-                out[q] = from_value(v)
-                read = json_reader(v)
-                if read is not None:
-                    self._readers[q] = read
-        finally:
-            mine.running = False
-        return out
+                    out.append(from_value(v))
+                    read = json_reader(v)
+                    if read is not None:
+                        readers[q] = read
+            finally:
+                mine.running = False
+            return out
+        return decide
 
     def decide(self, facts, queries=None, as_of=None):
         """{query: value} for the queries (a decision name or an expression;
         None: every public decision) on these facts.  as_of: a date or
         "YYYY-MM-DD"; None: the facts' "as_of", else today."""
         queries = self._queries(queries)
-        return self._decide(self._case(facts, as_of), queries)
+        return dict(zip(queries, self._decider(queries, as_of)(facts_json(facts))))
 
     def _text(self, fn, facts, query, as_of):
-        ctx = self._case(facts, as_of)
+        ctx = self._case(facts_json(facts), as_of_text(as_of))
         out = ctypes.c_char_p()
         st = fn(ctx, query.encode(), ctypes.byref(out))
         if st != _lib.OK:
@@ -261,9 +274,10 @@ class RuleSet:
         """decide() for each facts dict of an iterable, lazily.  errors="keep"
         yields a case's exception in place of its results instead of raising."""
         queries = self._queries(queries)
+        decide = self._decider(queries, as_of)
         for facts in cases:
             try:
-                yield self._decide(self._case(facts, as_of), queries)
+                yield dict(zip(queries, decide(facts_json(facts))))
             except EdictError as e:
                 if errors != "keep":
                     raise

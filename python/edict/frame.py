@@ -7,19 +7,13 @@ through; NaN, NaT and None are left out (missing).  The documents are
 written as JSON text straight from the row's values, and the results are
 read typed, as RuleSet.decide does.
 """
-import math
-
 from .values import facts_json
-
-
-def _missing(v):
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (v != v)
 
 
 def _row_facts(paths, row):
     facts = {}
     for path, v in zip(paths, row):
-        if _missing(v):
+        if v is None or v != v:  # missing: None, NaN, NaT
             continue
         at = facts
         for key in path[:-1]:
@@ -31,8 +25,6 @@ def _row_facts(paths, row):
 def decide_frame(rules, df, queries, as_of):
     import pandas as pd
     paths = [str(c).split(".") for c in df.columns]
-    out = []
-    for row in df.itertuples(index=False, name=None):
-        ctx = rules._case(facts_json(_row_facts(paths, row), clean=False), as_of, raw=True)
-        out.append(rules._decide(ctx, queries))
+    decide = rules._decider(queries, as_of)
+    out = [decide(facts_json(_row_facts(paths, row), clean=False)) for row in df.itertuples(index=False, name=None)]
     return pd.DataFrame(out, index=df.index, columns=queries)
