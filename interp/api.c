@@ -2296,53 +2296,65 @@ int edict_value_int(const edict_value *v, int64_t *out)
 	return ok(v->ctx);
 }
 
+/* The text of a->v (a->i: 0 Edict notation, 1 JSON, 2 the missing facts'
+ * JSON) into the Buf at a->out, kept on the context where a->what says so. */
 static int value_string_body(edict_ctx *x, void *arg)
 {
 	ValueArg *a = arg;
-	Buf b = {0};
+	Buf *b = a->out;
 	if (a->i == 0)
-		fmt_value(x->c->p, a->v->v, &b);
+		fmt_value(x->c->p, a->v->v, b);
 	else if (a->i == 1)
-		fmt_json(x->c->p, a->v->v, &b);
+		fmt_json(x->c->p, a->v->v, b);
 	else
-		explain_missing_json(a->v->v, &b);
-	const char *s = buf_cstr(&b);
+		explain_missing_json(a->v->v, b);
 	if (a->what)
-		keep(x, (void *)s);
-	*(const char **)a->out = s;
+		keep(x, (void *)buf_cstr(b));
 	return ok(x);
 }
 
-/* text (Edict notation), json or missing, kept on the context or not */
-static const char *value_string(const edict_value *v, int which, bool kept)
+/* The text (which: as value_string_body) in b, or NULL on an error. */
+static const char *value_string(const edict_value *v, int which, bool kept, Buf *b)
 {
 	enter();
 	if (!value_ok(v)) {
 		value_fail(v, stale(v));
 		return NULL;
 	}
-	const char *s = NULL;
-	ValueArg a = {v, kept ? "kept" : NULL, (size_t)which, NULL, &s};
-	return guarded(v->ctx, value_string_body, &a) == EDICT_OK ? s : NULL;
+	ValueArg a = {v, kept ? "kept" : NULL, (size_t)which, NULL, b};
+	return guarded(v->ctx, value_string_body, &a) == EDICT_OK ? buf_cstr(b) : NULL;
+}
+
+/* The text, kept on the context until the facts change. */
+static const char *kept_string(const edict_value *v, int which)
+{
+	Buf b = {0};
+	return value_string(v, which, true, &b);
 }
 
 const char *edict_value_text(const edict_value *v)
 {
-	return value_string(v, 0, true);
+	return kept_string(v, 0);
 }
 
 const char *edict_value_json(const edict_value *v)
 {
-	return value_string(v, 1, true);
+	return kept_string(v, 1);
 }
 
 const char *edict_value_missing_json(const edict_value *v)
 {
-	return value_string(v, 2, true);
+	return kept_string(v, 2);
 }
 
-static size_t copy_out(const char *s, char *buf, size_t size)
+/* The text copied into buf: made on the stack where it fits (most values
+ * do), so that copying a result out takes nothing from the collector. */
+static size_t copy_string(const edict_value *v, int which, char *buf, size_t size)
 {
+	char room[256];
+	room[0] = 0;
+	Buf b = {room, 0, sizeof room};
+	const char *s = value_string(v, which, false, &b);
 	if (!s) {
 		if (buf && size)
 			buf[0] = 0;
@@ -2359,12 +2371,12 @@ static size_t copy_out(const char *s, char *buf, size_t size)
 
 size_t edict_value_copy_text(const edict_value *v, char *buf, size_t size)
 {
-	return copy_out(value_string(v, 0, false), buf, size);
+	return copy_string(v, 0, buf, size);
 }
 
 size_t edict_value_copy_json(const edict_value *v, char *buf, size_t size)
 {
-	return copy_out(value_string(v, 1, false), buf, size);
+	return copy_string(v, 1, buf, size);
 }
 
 int edict_value_list_length(const edict_value *v, size_t *n)

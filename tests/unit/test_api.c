@@ -992,6 +992,20 @@ Test(api, copy_out)
 	cr_assert_eq(edict_value_copy_json(v, NULL, 0), strlen("\"50000000 KRW\""));
 	cr_assert_eq(edict_value_copy_text(NULL, buf, sizeof buf), 0);
 	cr_assert_str_eq(buf, "");
+	/* a text longer than the room the library first makes it in */
+	char facts[2048] = "{\"company\": {\"size\": \"sme\", \"markets\": [";
+	for (int i = 0; i < 60; i++)
+		snprintf(facts + strlen(facts), sizeof facts - strlen(facts), "%s\"M%02d\"", i ? ", " : "", i);
+	strcat(facts, "]}}");
+	cr_assert_eq(edict_ctx_set_facts_json(c, facts, EDICT_NUL_TERMINATED), EDICT_OK);
+	cr_assert_eq(edict_eval(c, "voucher.markets", &v), EDICT_OK);
+	char big[1024];
+	size_t n = edict_value_copy_json(v, big, sizeof big);
+	cr_assert_eq(n, strlen("[\"M00\",") + 58 * strlen("\"M01\",") + strlen("\"M59\"]"), "%zu: %s", n, big);
+	cr_assert_eq(strlen(big), n);
+	cr_assert_eq(strncmp(big, "[\"M00\",\"M01\",", 13), 0, "%s", big);
+	cr_assert_str_eq(big + n - 12, "\"M58\",\"M59\"]");
+	cr_assert_str_eq(edict_value_json(v), big, "the kept text is the same");
 	edict_ctx_free(c);
 	edict_rules_free(r);
 }
