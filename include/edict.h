@@ -360,6 +360,19 @@ EDICT_API int edict_prepare(edict_ctx *ctx, const char *query);
 /* The same as edict_eval, with the result as JSON: true, 42, "50000000 KRW", "14%",
  * "sme", [..], {..}, or null when unknown. */
 EDICT_API int edict_eval_json(edict_ctx *ctx, const char *query, const char **json);
+/* Several queries of the same facts in one call, each evaluated as
+ * edict_eval evaluates it (the decisions they share are decided once, as
+ * for separate calls): results[i] is the result of queries[i].  The first
+ * query that fails stops the rest: its status is returned, with the
+ * context's message and place, and its index in *failed (unless failed is
+ * NULL); the results before it are set.  *failed is n when every query
+ * succeeded, and for a NULL argument. */
+EDICT_API int edict_eval_many(edict_ctx *ctx, const char *const *queries, size_t n, edict_value **results,
+			      size_t *failed);
+/* The same, the results as one JSON array, each as edict_eval_json writes
+ * it: [true, "50000000 KRW", [11, 12], null]. */
+EDICT_API int edict_eval_many_json(edict_ctx *ctx, const char *const *queries, size_t n, const char **json,
+				   size_t *failed);
 /* The facts the result still needs, as a JSON array of paths:
  * ["company.size"]; [] when the result is known. */
 EDICT_API int edict_missing_json(edict_ctx *ctx, const char *query, const char **json);

@@ -2129,6 +2129,73 @@ int edict_eval_json(edict_ctx *x, const char *query, const char **json)
 	return eval_text(x, query, json, TK_JSON);
 }
 
+/* The arguments of an evaluation of several queries: their results as
+ * handles (results) or as one JSON array (json); at, the query under way. */
+typedef struct ManyArg {
+	const char *const *queries;
+	size_t n, at;
+	edict_value **results;
+	const char **json;
+} ManyArg;
+
+/* The queries in turn, each as edict_eval runs it, in one protected call;
+ * the first that fails stops the rest. */
+static int many_body(edict_ctx *x, void *arg)
+{
+	ManyArg *a = arg;
+	if (a->n && !a->queries)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the queries are NULL");
+	if (!a->results && !a->json)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the results is NULL");
+	Buf b = {0};
+	if (a->json)
+		buf_add(&b, "[", 1);
+	for (a->at = 0; a->at < a->n; a->at++) {
+		const Query *q;
+		Value v;
+		int st = run(x, a->queries[a->at], false, &q, &v);
+		if (st != EDICT_OK)
+			return st;
+		if (a->results) {
+			a->results[a->at] = new_value(x, v);
+			continue;
+		}
+		if (a->at)
+			buf_add(&b, ",", 1);
+		fmt_json(x->c->p, v, &b);
+	}
+	if (a->json) {
+		buf_add(&b, "]", 1);
+		const char *s = buf_cstr(&b);
+		keep(x, (void *)s);
+		*a->json = s;
+	}
+	return ok(x);
+}
+
+/* *failed: the query under way when it failed; n where the call failed
+ * before the first (a NULL argument) */
+static int eval_many(edict_ctx *x, ManyArg *a, size_t *failed)
+{
+	a->at = a->n;
+	int st = on_ctx(x, many_body, a);
+	if (failed)
+		*failed = st == EDICT_OK ? a->n : a->at;
+	return st;
+}
+
+int edict_eval_many(edict_ctx *x, const char *const *queries, size_t n, edict_value **results, size_t *failed)
+{
+	ManyArg a = {queries, n, 0, results, NULL};
+	return eval_many(x, &a, failed);
+}
+
+int edict_eval_many_json(edict_ctx *x, const char *const *queries, size_t n, const char **json, size_t *failed)
+{
+	ManyArg a = {queries, n, 0, NULL, json};
+	return eval_many(x, &a, failed);
+}
+
 int edict_missing_json(edict_ctx *x, const char *query, const char **json)
 {
 	return eval_text(x, query, json, TK_MISSING);

@@ -18,7 +18,7 @@ import weakref
 
 from . import _lib
 from ._lib import lib as _c
-from .values import Duration, HSCode, Money, Percent, as_of_text, facts_json, from_value, json_reader
+from .values import Duration, HSCode, Money, Percent, as_of_text, exact, facts_json, from_value, json_reader
 
 __all__ = ["RuleSet", "Money", "Percent", "Duration", "HSCode", "Diagnostic", "EdictError", "RulesError",
            "FactsError", "QueryError", "EvaluationError", "LimitError", "EvaluationInterrupted", "version"]
@@ -206,40 +206,51 @@ class RuleSet:
     def _decider(self, queries, as_of):
         """A function: facts as JSON text -> the queries' results, in order,
         on the calling thread's context.  What stays the same from case to
-        case (the queries' text, the date's, the place for a result) is made
-        once, for a caller that decides many cases."""
+        case (the queries' text, the date's, the place for the results) is
+        made once, for a caller that decides many cases.  Once every query's
+        result has shown its type (values.json_reader), a case is one library
+        call that hands back all the results as one JSON array; until then
+        each query is evaluated on its own and read through its handle."""
         date = as_of_text(as_of)
-        plan = [(q, q.encode()) for q in queries]
+        encoded = [q.encode() for q in queries]
+        texts = (ctypes.c_char_p * len(encoded))(*encoded)
         readers = self._readers
+        known = [None]  # the readers in the queries' order, once all are known
         js = ctypes.c_char_p()
         at_js = ctypes.byref(js)
         v = ctypes.c_void_p()
-        eval_json = _c.edict_eval_json
+
+        def learn():
+            if all(q in readers for q in queries):
+                known[0] = [readers[q] for q in queries]
+
+        def one_by_one(ctx):
+            out = []
+            for q, e in zip(queries, encoded):
+                st = _c.edict_eval(ctx, e, ctypes.byref(v))
+                if st != _lib.OK:
+                    raise _ctx_error(ctx, st)
+                out.append(from_value(v))
+                read = json_reader(v)
+                if read is not None:
+                    readers[q] = read
+            learn()
+            return out
 
         def decide(text):
             ctx = self._case(text, date)
-            out = []
             mine = self._local.ctx
             mine.running = True
             try:
-                for q, encoded in plan:
-                    read = readers.get(q)
-                    if read is not None:
-                        st = eval_json(ctx, encoded, at_js)
-                        if st != _lib.OK:
-                            raise _ctx_error(ctx, st)
-                        out.append(read(js.value))
-                        continue
-                    st = _c.edict_eval(ctx, encoded, ctypes.byref(v))
-                    if st != _lib.OK:
-                        raise _ctx_error(ctx, st)
-                    out.append(from_value(v))
-                    read = json_reader(v)
-                    if read is not None:
-                        readers[q] = read
+                if known[0] is None:
+                    return one_by_one(ctx)
+                st = _c.edict_eval_many_json(ctx, texts, len(encoded), at_js, None)
+                if st != _lib.OK:
+                    raise _ctx_error(ctx, st)
+                return [read(o) for read, o in zip(known[0], exact(js.value.decode()))]
             finally:
                 mine.running = False
-            return out
+        learn()
         return decide
 
     def decide(self, facts, queries=None, as_of=None):

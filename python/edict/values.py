@@ -73,16 +73,9 @@ class HSCode(str):
     """A tariff code, like HSCode("6205.20")."""
 
 
-def _scalar(kind, text):
-    if kind == _lib.K_BOOL:
-        return text == b"true"
-    if kind == _lib.K_INT:
-        return int(text)
-    if kind == _lib.K_DECIMAL:
-        return Decimal(text.decode())
-    # money, percentages, dates, durations, codes and member names are
-    # written without escapes: the text between the quotes is the value
-    s = json.loads(text) if kind == _lib.K_TEXT else text[1:-1].decode()
+def _from_text(kind, s):
+    """A value written as a JSON string: money, percentages, dates,
+    durations, codes, texts and member names (s without the quotes)."""
     if kind == _lib.K_MONEY:
         return Money.parse(s)
     if kind == _lib.K_PERCENT:
@@ -96,9 +89,22 @@ def _scalar(kind, text):
     return s  # text, enumeration members
 
 
+def _scalar(kind, text):
+    """A value of a scalar kind from its JSON text (bytes)."""
+    if kind == _lib.K_BOOL:
+        return text == b"true"
+    if kind == _lib.K_INT:
+        return int(text)
+    if kind == _lib.K_DECIMAL:
+        return Decimal(text.decode())
+    # money, percentages, dates, durations, codes and member names are
+    # written without escapes: the text between the quotes is the value
+    return _from_text(kind, json.loads(text) if kind == _lib.K_TEXT else text[1:-1].decode())
+
+
 def _from_json(kind, o):
-    """One element of a list of scalars, as json.loads (with Decimal for
-    fractions) gave it."""
+    """A value of a scalar kind as json.loads (with Decimal for fractions)
+    gave it."""
     if o is None:
         return None
     if kind in (_lib.K_BOOL, _lib.K_TEXT, _lib.K_ENUM):
@@ -107,10 +113,10 @@ def _from_json(kind, o):
         return int(o)
     if kind == _lib.K_DECIMAL:
         return o if isinstance(o, Decimal) else Decimal(o)
-    return _scalar(kind, json.dumps(o).encode())
+    return _from_text(kind, o)
 
 
-_exact = json.JSONDecoder(parse_float=Decimal)
+exact = json.JSONDecoder(parse_float=Decimal).decode
 _SCALARS = (_lib.K_BOOL, _lib.K_INT, _lib.K_DECIMAL, _lib.K_MONEY, _lib.K_PERCENT, _lib.K_DATE, _lib.K_DURATION,
             _lib.K_TEXT, _lib.K_ENUM, _lib.K_HSCODE)
 
@@ -118,13 +124,13 @@ _SCALARS = (_lib.K_BOOL, _lib.K_INT, _lib.K_DECIMAL, _lib.K_MONEY, _lib.K_PERCEN
 def json_reader(v):
     """A query's result has one type, whatever the facts: once a value shows
     it (a scalar, or a list with a scalar item), its JSON alone can be read
-    typed, one library call instead of one per value.  Returns a function
-    JSON text -> value, or None when v does not show the type yet (unknown,
-    an empty list, records)."""
+    typed, with no library call for each value.  Returns a function: the
+    result's JSON as `exact` decodes it -> the value; or None when v does
+    not show the type yet (unknown, an empty list, records)."""
     lib = _lib.lib
     kind = lib.edict_value_kind(v)
     if kind in _SCALARS:
-        return lambda text: None if text == b"null" else _scalar(kind, text)
+        return lambda o: _from_json(kind, o)
     if kind != _lib.K_LIST:
         return None
     n = ctypes.c_size_t()
@@ -136,12 +142,7 @@ def json_reader(v):
     ik = lib.edict_value_kind(item)
     if ik not in _SCALARS:
         return None
-
-    def read(text):
-        if text == b"null":
-            return None
-        return [_from_json(ik, o) for o in _exact.decode(text.decode())]
-    return read
+    return lambda o: None if o is None else [_from_json(ik, x) for x in o]
 
 
 def from_value(v):

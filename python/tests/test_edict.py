@@ -81,6 +81,26 @@ def test_every_kind_of_value(rules):
     assert str(r["t.award"]) == "50000000 KRW" and str(r["t.share"]) == "14.5%" and str(r["t.wait"]) == "14 days"
 
 
+def test_results_read_from_one_json_array_as_from_their_handles():
+    # a new rule set: the first case reads each result through its handle,
+    # the next ones all the results from one JSON array; both the same
+    fresh = edict.RuleSet.from_text(RULES, "t.edict")
+    queries = [d for d in fresh.decisions if d != "t.office"]  # a record never shows its type
+    facts = {"company": dict(FULL["company"], name="Hana \"Knit\"\n\u00e9")}
+    first = fresh.decide(facts, queries, as_of="2026-12-01")
+    again = fresh.decide(facts, queries, as_of="2026-12-01")
+    assert again == first
+    assert [type(again[q]) for q in queries] == [type(first[q]) for q in queries]
+    assert again["t.name"] == "Hana \"Knit\"\n\u00e9"
+    # unknowns, and a failure, through the array too
+    some = fresh.decide({"company": {"size": "large"}}, queries, as_of="2026-12-01")
+    assert some["t.share"] is None and some["t.award"] == Money(Decimal("0"), "KRW")
+    with pytest.raises(edict.EvaluationError) as e:
+        fresh.decide({"company": {"size": "sme", "voucher_requested": "10 KRW", "employees": 0}}, queries,
+                     as_of="2026-12-01")
+    assert e.value.line > 0
+
+
 def test_queries_and_unknowns(rules):
     facts = {"company": {"size": "sme"}}
     assert rules.decide(facts, "t.eligible") == {"t.eligible": True}

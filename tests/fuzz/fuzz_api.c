@@ -8,9 +8,10 @@
  * prefix that may hold NUL bytes).  It starts with the rule set of
  * fuzz_schema.h loaded and a context made from it; operations load other
  * rules (or reforms) from the input, set facts by JSON, by path and by type,
- * set dates and limits, evaluate, explain, read values and diagnostics, use
- * values after their facts changed (stale handles), pass NULL pointers and
- * out-of-range indexes, interrupt, reset and free.
+ * set dates and limits, evaluate (one query or several at once), explain,
+ * read values and diagnostics, use values after their facts changed (stale
+ * handles), pass NULL pointers and out-of-range indexes, interrupt, reset
+ * and free.
  *
  * Every string handed to the library is a malloc'd copy freed right after
  * the call, so ASan catches the library keeping a pointer it does not own.
@@ -257,7 +258,7 @@ static const char *const paths[] = {
 
 static void step(In *in)
 {
-	unsigned op = byte(in) % 24;
+	unsigned op = byte(in) % 25;
 	size_t len;
 	char *a, *b;
 	const char *out = NULL;
@@ -413,6 +414,27 @@ static void step(In *in)
 		status_ok(st);
 		if (r)
 			use_rules(r);
+		break;
+	}
+	case 23: /* several queries in one call, some maybe NULL */
+	{
+		char *qs[4];
+		edict_value *vs[4];
+		size_t k = byte(in) % 5, failed = 99;
+		for (size_t i = 0; i < k; i++)
+			qs[i] = byte(in) % 8 ? str(in, NULL) : NULL;
+		if (byte(in) & 1) {
+			st = edict_eval_many(ctx, (const char *const *)qs, k, vs, &failed);
+			status_ok(st);
+			for (size_t i = 0; st == EDICT_OK && i < k; i++)
+				values[byte(in) % 4] = vs[i];
+		} else {
+			st = edict_eval_many_json(ctx, (const char *const *)qs, k, &out, &failed);
+			json_ok(st, out);
+		}
+		FUZZ_ASSERT(st == EDICT_OK ? failed == k : failed <= k);
+		for (size_t i = 0; i < k; i++)
+			free(qs[i]);
 		break;
 	}
 	default: /* free the context and carry on without one for a while */

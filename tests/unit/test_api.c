@@ -898,6 +898,59 @@ Test(api, lists_and_records)
 	edict_rules_free(r);
 }
 
+Test(api, several_queries_in_one_call)
+{
+	edict_rules *r = load_ok();
+	edict_ctx *c = ctx_with(r, sme_facts);
+	const char *qs[] = {"voucher.eligible", "award", "company.name", "[1, 2]"};
+	edict_value *v[4];
+	size_t failed = 99;
+	cr_assert_eq(edict_eval_many(c, qs, 4, v, &failed), EDICT_OK);
+	cr_assert_eq(failed, 4, "n when every query succeeded");
+	cr_assert_str_eq(edict_value_json(v[0]), "true");
+	cr_assert_str_eq(edict_value_text(v[1]), "50000000 KRW");
+	cr_assert_eq(edict_value_kind(v[2]), EDICT_KIND_UNKNOWN);
+	cr_assert_eq(edict_value_kind(v[3]), EDICT_KIND_LIST);
+	const char *json;
+	cr_assert_eq(edict_eval_many_json(c, qs, 4, &json, NULL), EDICT_OK);
+	cr_assert_str_eq(json, "[true,\"50000000 KRW\",null,[1,2]]");
+	/* each as edict_eval_json writes it */
+	for (int i = 0; i < 4; i++) {
+		const char *one;
+		cr_assert_eq(edict_eval_json(c, qs[i], &one), EDICT_OK);
+		cr_assert_not_null(strstr(json, one), "%s in %s", one, json);
+	}
+	cr_assert_eq(edict_eval_many_json(c, qs, 0, &json, &failed), EDICT_OK);
+	cr_assert_str_eq(json, "[]");
+	cr_assert_eq(failed, 0);
+	/* the first that fails stops the rest, with its message */
+	const char *bad[] = {"voucher.priority", "voucher.conflict", "nonsense(", "voucher.award"};
+	edict_value *w[4] = {NULL, NULL, NULL, NULL};
+	cr_assert_eq(edict_eval(c, "voucher.conflict", &w[1]), EDICT_ERUNTIME);
+	const char *alone = strdup(edict_ctx_errmsg(c));
+	w[1] = NULL;
+	cr_assert_eq(edict_eval_many(c, bad, 4, w, &failed), EDICT_ERUNTIME, "%s", edict_ctx_errmsg(c));
+	cr_assert_eq(failed, 1);
+	cr_assert_str_eq(edict_ctx_errmsg(c), alone, "the message edict_eval gives");
+	free((void *)alone);
+	cr_assert_str_eq(edict_value_json(w[0]), "true", "the results before it are set");
+	cr_assert_null(w[2]);
+	cr_assert_eq(edict_eval_many_json(c, bad + 2, 2, &json, &failed), EDICT_ESYNTAX);
+	cr_assert_eq(failed, 0);
+	/* NULL arguments */
+	cr_assert_eq(edict_eval_many(NULL, qs, 4, v, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 4);
+	cr_assert_eq(edict_eval_many(c, NULL, 4, v, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 4);
+	cr_assert_eq(edict_eval_many(c, qs, 4, NULL, &failed), EDICT_EUSAGE);
+	cr_assert_eq(edict_eval_many_json(c, qs, 4, NULL, NULL), EDICT_EUSAGE);
+	const char *with_null[] = {"award", NULL};
+	cr_assert_eq(edict_eval_many(c, with_null, 2, v, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 1);
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
 Test(api, values_live_as_long_as_their_facts)
 {
 	edict_rules *r = load_ok();
