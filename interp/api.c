@@ -1201,14 +1201,15 @@ static int resolve(edict_ctx *x, const char *path, const FactPath **out)
 			return EDICT_OK;
 		}
 	}
-	FactPath *fp = &x->paths[x->next_path % CTX_PATHS];
-	int st = resolve_path(x, path, fp);
-	if (st != EDICT_OK) {
-		fp->text = NULL; /* the place is free again */
+	/* made aside and then stored: a path that fails, or memory running out
+	 * on the way, leaves no half-made entry behind */
+	FactPath made;
+	int st = resolve_path(x, path, &made);
+	if (st != EDICT_OK)
 		return st;
-	}
-	fp->len = n;
-	x->next_path++;
+	made.len = n;
+	FactPath *fp = &x->paths[x->next_path++ % CTX_PATHS];
+	*fp = made;
 	*out = fp;
 	return EDICT_OK;
 }
