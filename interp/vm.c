@@ -1398,8 +1398,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			PUSH(c->memo[d]); /* decided or kept: straight from the memo */
 			VMBREAK;
 		}
-		/* decided here, without a call, where it is interpreted */
-		if (!c->trace && !ctx_memo_hit(c, d) && !(c->p->native && c->p->native->dfn[d])) {
+		/* not in the memo (outside explain mode, a hit went on above):
+		 * decided here, without a call, where it is interpreted */
+		if (!c->trace && !(c->p->native && c->p->native->dfn[d])) {
 			begin_deciding(c, AT_PC(), d);
 			const VmCall k = {ch, pc, base, d};
 			SAVE_TOP();
