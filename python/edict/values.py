@@ -89,19 +89,6 @@ def _from_text(kind, s):
     return s  # text, enumeration members
 
 
-def _scalar(kind, text):
-    """A value of a scalar kind from its JSON text (bytes)."""
-    if kind == _lib.K_BOOL:
-        return text == b"true"
-    if kind == _lib.K_INT:
-        return int(text)
-    if kind == _lib.K_DECIMAL:
-        return Decimal(text.decode())
-    # money, percentages, dates, durations, codes and member names are
-    # written without escapes: the text between the quotes is the value
-    return _from_text(kind, json.loads(text) if kind == _lib.K_TEXT else text[1:-1].decode())
-
-
 def _from_json(kind, o):
     """A value of a scalar kind as json.loads (with Decimal for fractions)
     gave it."""
@@ -168,7 +155,7 @@ def from_value(v):
             lib.edict_value_field(v, name.encode(), ctypes.byref(field))
             out[name] = from_value(field)
         return out
-    return _scalar(kind, lib.edict_value_json(v))
+    return _from_json(kind, exact(lib.edict_value_json(v).decode()))
 
 
 def _fact(o):
