@@ -203,9 +203,11 @@ class RuleSet:
             return [queries]
         return list(queries)
 
-    def _decider(self, queries, as_of):
+    def _decider(self, queries, as_of, raw=False):
         """A function: facts as JSON text -> the queries' results, in order,
-        on the calling thread's context.  What stays the same from case to
+        on the calling thread's context (raw: once every result can be read
+        from its JSON, that JSON array's text instead, to be read with
+        self._readers).  What stays the same from case to
         case (the queries' text, the date's, the place for the results) is
         made once, for a caller that decides many cases.  Once every query's
         result has shown its type (values.json_reader), a case is one library
@@ -247,6 +249,8 @@ class RuleSet:
                 st = _c.edict_eval_many_json(ctx, texts, len(encoded), at_js, None)
                 if st != _lib.OK:
                     raise _ctx_error(ctx, st)
+                if raw:
+                    return js.value.decode()
                 return [read(o) for read, o in zip(known[0], exact(js.value.decode()))]
             finally:
                 mine.running = False

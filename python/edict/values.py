@@ -108,16 +108,66 @@ _SCALARS = (_lib.K_BOOL, _lib.K_INT, _lib.K_DECIMAL, _lib.K_MONEY, _lib.K_PERCEN
             _lib.K_TEXT, _lib.K_ENUM, _lib.K_HSCODE)
 
 
+class _Reader:
+    """A query's JSON result read typed: called on one value as `exact`
+    decoded it, or on a whole column of them (column), where texts seen
+    before give the value made for them before (values are immutable)."""
+    __slots__ = ("kind", "item")
+
+    def __init__(self, kind, item=None):
+        self.kind, self.item = kind, item
+
+    def __call__(self, o):
+        if self.item is None:
+            return _from_json(self.kind, o)
+        return None if o is None else [_from_json(self.item, x) for x in o]
+
+    def column(self, values):
+        if self.item is None:
+            return _column_reader(self.kind)(values)
+        if self.item in _AS_DECODED:
+            return values
+        read = _column_reader(self.item)
+        return [None if o is None else read(o) for o in values]
+
+
+# read as decoded: JSON's true/false, text, and integers (the library
+# writes an int as a JSON integer, which json decodes as an int)
+_AS_DECODED = (_lib.K_BOOL, _lib.K_TEXT, _lib.K_ENUM, _lib.K_INT)
+_FROM_TEXT = (_lib.K_MONEY, _lib.K_PERCENT, _lib.K_DATE, _lib.K_DURATION, _lib.K_HSCODE)
+
+
+def _column_reader(kind):
+    """A function: a list of values of one kind as decoded -> the values."""
+    if kind in _AS_DECODED:
+        return lambda vs: vs
+    if kind in _FROM_TEXT:
+        made = {}
+
+        def from_text(vs):
+            out = []
+            for o in vs:
+                if o is not None:
+                    v = made.get(o)
+                    if v is None:
+                        v = made[o] = _from_text(kind, o)
+                    o = v
+                out.append(o)
+            return out
+        return from_text
+    return lambda vs: [_from_json(kind, o) for o in vs]
+
+
 def json_reader(v):
     """A query's result has one type, whatever the facts: once a value shows
     it (a scalar, or a list with a scalar item), its JSON alone can be read
-    typed, with no library call for each value.  Returns a function: the
-    result's JSON as `exact` decodes it -> the value; or None when v does
+    typed, with no library call for each value.  Returns a _Reader (the
+    result's JSON as `exact` decodes it -> the value); or None when v does
     not show the type yet (unknown, an empty list, records)."""
     lib = _lib.lib
     kind = lib.edict_value_kind(v)
     if kind in _SCALARS:
-        return lambda o: _from_json(kind, o)
+        return _Reader(kind)
     if kind != _lib.K_LIST:
         return None
     n = ctypes.c_size_t()
@@ -129,7 +179,7 @@ def json_reader(v):
     ik = lib.edict_value_kind(item)
     if ik not in _SCALARS:
         return None
-    return lambda o: None if o is None else [_from_json(ik, x) for x in o]
+    return _Reader(_lib.K_LIST, ik)
 
 
 def from_value(v):

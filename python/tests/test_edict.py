@@ -4,6 +4,7 @@ Run by CTest (python.pytest) with EDICT_LIBRARY naming the libedict.so of
 the build and EDICT_SOURCE_DIR the repository (for its example rules).
 """
 import datetime
+import gc
 import json
 import os
 import subprocess
@@ -229,6 +230,59 @@ def test_decide_frame():
     df2 = pd.DataFrame({"company": [d["company"] for d in docs[:20]]})
     frame2 = bench.decide_frame(df2, queries, as_of="2026-12-01")
     assert frame2.to_dict("records") == frame.iloc[:20].to_dict("records")
+
+
+def test_decide_frame_every_kind_and_every_cell(rules):
+    """Each row of a frame decides as decide() decides its facts: every kind
+    of result (read a column at a time), cells of every Python type, holes,
+    text that JSON escapes, and columns that are not a tree (a whole fact
+    beside one of its fields), which must leave the frame's dicts as they were."""
+    pd = pytest.importorskip("pandas")
+    nan = float("nan")
+    names = ['Hana "Knit"', "\u00e9clair\\co", None, "Daewoo\n", nan, "X"]
+    df = pd.DataFrame({
+        "company.name": names,
+        "company.size": ["sme", "large", "midsize", None, "sme", "sme"],
+        "company.us_export_share": ["14.5%", Percent(Decimal("3")), "10%", "1%", nan, "20%"],
+        "company.voucher_requested": ["80000000 KRW", Money(Decimal("1000"), "KRW"), None, "5 KRW", "5 KRW", nan],
+        "company.employees": [8, 3, 0, 2, 4, 7],
+        "company.ratio": [Decimal("0.1"), 0.25, nan, None, "1.5", 2],
+        "company.founded": pd.Series([datetime.date(2020, 2, 29), pd.NaT, "2021-01-01", pd.Timestamp("2019-05-06"),
+                                      None, nan], dtype=object),
+        "company.office.city": ["Busan", None, "Seoul", nan, "Incheon", None],
+        "company.office.staff": [4, 5, 6, 7, 8, 9],
+        "company.markets": [["US", "EU"], None, [], ["VN"], nan, ["US"]],
+        "company.code": ["6205.20", None, "8471", nan, "6205.20", "6205.20"],
+    })
+    queries = rules.decisions
+    frame = rules.decide_frame(df, queries, as_of="2026-12-01")
+    assert list(frame.columns) == queries and list(frame.index) == list(df.index)
+    for i, row in enumerate(df.to_dict("records")):
+        company = {}
+        for path, v in row.items():
+            if v is None or (not isinstance(v, list) and v != v):
+                continue
+            keys = path.split(".")[1:]
+            at = company
+            for k in keys[:-1]:
+                at = at.setdefault(k, {})
+            at[keys[-1]] = v
+        assert frame.iloc[i].to_dict() == rules.decide({"company": company}, queries, as_of="2026-12-01"), row
+    assert frame["t.name"].tolist()[:2] == ['Hana "Knit"', "\u00e9clair\\co"]
+    assert frame["t.award"].tolist()[1] == Money(Decimal("0"), "KRW")
+    assert frame["t.founded"].tolist()[3] == datetime.date(2019, 5, 6)
+    # a whole fact beside one of its fields: the field is set in a copy
+    whole = [{"size": "large", "us_export_share": "14%"}, {"size": "sme", "us_export_share": "2%"}]
+    mixed = pd.DataFrame({"company": whole, "company.size": ["sme", None]})
+    got = rules.decide_frame(mixed, ["t.eligible", "t.size"], as_of="2026-12-01")
+    assert got.to_dict("records") == [{"t.eligible": True, "t.size": "sme"}, {"t.eligible": True, "t.size": "sme"}]
+    assert whole[0] == {"size": "large", "us_export_share": "14%"}
+    # a frame with no rows, and a row whose facts do not fit, say so
+    assert len(rules.decide_frame(df.iloc[:0], ["t.eligible"])) == 0
+    bad = pd.DataFrame({"company.size": ["sme", "tiny"], "company.us_export_share": ["1%", "1%"]})
+    with pytest.raises(edict.FactsError, match="tiny"):
+        rules.decide_frame(bad, ["t.eligible"])
+    assert gc.isenabled()  # held back while a frame is made, and back after, even after an error
 
 
 def test_threads():
