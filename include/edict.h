@@ -373,6 +373,20 @@ EDICT_API int edict_eval_many(edict_ctx *ctx, const char *const *queries, size_t
  * it: [true, "50000000 KRW", [11, 12], null]. */
 EDICT_API int edict_eval_many_json(edict_ctx *ctx, const char *const *queries, size_t n, const char **json,
 				   size_t *failed);
+/* Many documents, the same queries of each, in one call (for a host whose
+ * every call costs, as from Python): for each of the ndocs documents in
+ * turn, the facts are set from docs[i] (lens[i] bytes of JSON, or
+ * EDICT_NUL_TERMINATED; lens NULL: every one NUL-terminated) as
+ * edict_ctx_set_facts_json sets them, and the queries evaluated as
+ * edict_eval_many_json evaluates them.  *json is one JSON array of each
+ * document's array: [[true, "50000000 KRW"], [false, "0 KRW"]].  The first
+ * document whose facts are refused or whose query fails stops the rest: its
+ * status is returned, with the context's message and place, and its index
+ * in *failed (unless failed is NULL); *failed is ndocs when every document
+ * succeeded, and for a NULL argument.  Afterwards the context holds the
+ * facts of the last document set. */
+EDICT_API int edict_eval_batch_json(edict_ctx *ctx, const char *const *docs, const size_t *lens, size_t ndocs,
+				    const char *const *queries, size_t n, const char **json, size_t *failed);
 /* The facts the result still needs, as a JSON array of paths:
  * ["company.size"]; [] when the result is known. */
 EDICT_API int edict_missing_json(edict_ctx *ctx, const char *query, const char **json);

@@ -2139,38 +2139,61 @@ typedef struct ManyArg {
 	const char **json;
 } ManyArg;
 
-/* The queries in turn, each as edict_eval runs it, in one protected call;
- * the first that fails stops the rest. */
-static int many_body(edict_ctx *x, void *arg)
+/* The queries in turn, each as edict_eval runs it; the first that fails
+ * stops the rest.  Their results as handles, or written to b as one JSON
+ * array. */
+static int eval_queries(edict_ctx *x, ManyArg *a, Buf *b)
 {
-	ManyArg *a = arg;
-	if (a->n && !a->queries)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the queries are NULL");
-	if (!a->results && !a->json)
-		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the results is NULL");
-	Buf b = {0};
-	if (a->json)
-		buf_add(&b, "[", 1);
+	if (b)
+		buf_add(b, "[", 1);
 	for (a->at = 0; a->at < a->n; a->at++) {
 		const Query *q;
 		Value v;
 		int st = run(x, a->queries[a->at], false, &q, &v);
 		if (st != EDICT_OK)
 			return st;
-		if (a->results) {
+		if (!b) {
 			a->results[a->at] = new_value(x, v);
 			continue;
 		}
 		if (a->at)
-			buf_add(&b, ",", 1);
-		fmt_json(x->c->p, v, &b);
+			buf_add(b, ",", 1);
+		fmt_json(x->c->p, v, b);
 	}
-	if (a->json) {
-		buf_add(&b, "]", 1);
-		const char *s = buf_cstr(&b);
-		keep(x, (void *)s);
-		*a->json = s;
-	}
+	if (b)
+		buf_add(b, "]", 1);
+	return EDICT_OK;
+}
+
+static int check_many(edict_ctx *x, const ManyArg *a)
+{
+	if (a->n && !a->queries)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the queries are NULL");
+	if (!a->results && !a->json)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the place for the results is NULL");
+	return EDICT_OK;
+}
+
+/* Text out, kept until the facts change. */
+static void hand_out(edict_ctx *x, Buf *b, const char **out)
+{
+	const char *s = buf_cstr(b);
+	keep(x, (void *)s);
+	*out = s;
+}
+
+/* The queries in one protected call. */
+static int many_body(edict_ctx *x, void *arg)
+{
+	ManyArg *a = arg;
+	Buf b = {0};
+	int st = check_many(x, a);
+	if (st == EDICT_OK)
+		st = eval_queries(x, a, a->json ? &b : NULL);
+	if (st != EDICT_OK)
+		return st;
+	if (a->json)
+		hand_out(x, &b, a->json);
 	return ok(x);
 }
 
@@ -2195,6 +2218,50 @@ int edict_eval_many_json(edict_ctx *x, const char *const *queries, size_t n, con
 {
 	ManyArg a = {queries, n, 0, NULL, json};
 	return eval_many(x, &a, failed);
+}
+
+/* The arguments of an evaluation of several documents: the same queries
+ * (many) for each; at, the document under way. */
+typedef struct BatchArg {
+	const char *const *docs;
+	const size_t *lens;
+	size_t n, at;
+	ManyArg many;
+} BatchArg;
+
+/* Each document's facts set and its queries evaluated, as
+ * edict_ctx_set_facts_json and edict_eval_many_json do them, into one JSON
+ * array; the first document that fails stops the rest. */
+static int batch_body(edict_ctx *x, void *arg)
+{
+	BatchArg *a = arg;
+	int st = check_many(x, &a->many);
+	if (st != EDICT_OK)
+		return st;
+	if (a->n && !a->docs)
+		return fail(x, EDICT_EUSAGE, noloc, NULL, "the documents are NULL");
+	Buf b = {0};
+	buf_add(&b, "[", 1);
+	for (a->at = 0; a->at < a->n; a->at++) {
+		Text t = {a->docs[a->at], a->lens ? a->lens[a->at] : EDICT_NUL_TERMINATED};
+		if (a->at)
+			buf_add(&b, ",", 1);
+		if ((st = set_facts_text(x, &t)) != EDICT_OK || (st = eval_queries(x, &a->many, &b)) != EDICT_OK)
+			return st;
+	}
+	buf_add(&b, "]", 1);
+	hand_out(x, &b, a->many.json);
+	return ok(x);
+}
+
+int edict_eval_batch_json(edict_ctx *x, const char *const *docs, const size_t *lens, size_t ndocs,
+			  const char *const *queries, size_t n, const char **json, size_t *failed)
+{
+	BatchArg a = {docs, lens, ndocs, ndocs, {queries, n, 0, NULL, json}};
+	int st = on_ctx(x, batch_body, &a);
+	if (failed)
+		*failed = st == EDICT_OK ? ndocs : a.at;
+	return st;
 }
 
 int edict_missing_json(edict_ctx *x, const char *query, const char **json)

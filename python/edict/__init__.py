@@ -203,11 +203,9 @@ class RuleSet:
             return [queries]
         return list(queries)
 
-    def _decider(self, queries, as_of, raw=False):
+    def _decider(self, queries, as_of):
         """A function: facts as JSON text -> the queries' results, in order,
-        on the calling thread's context (raw: once every result can be read
-        from its JSON, that JSON array's text instead, to be read with
-        self._readers).  What stays the same from case to
+        on the calling thread's context.  What stays the same from case to
         case (the queries' text, the date's, the place for the results) is
         made once, for a caller that decides many cases.  Once every query's
         result has shown its type (values.json_reader), a case is one library
@@ -249,12 +247,42 @@ class RuleSet:
                 st = _c.edict_eval_many_json(ctx, texts, len(encoded), at_js, None)
                 if st != _lib.OK:
                     raise _ctx_error(ctx, st)
-                if raw:
-                    return js.value.decode()
                 return [read(o) for read, o in zip(known[0], exact(js.value.decode()))]
             finally:
                 mine.running = False
         learn()
+        return decide
+
+    def _known(self, queries):
+        """Whether every query's result can be read from its JSON alone."""
+        return all(q in self._readers for q in queries)
+
+    def _decide_many(self, queries, as_of):
+        """A function: a list of facts documents (JSON text) -> the text of
+        one JSON array of each one's results (each read with self._readers),
+        all decided in one library call on the calling thread's context."""
+        date = as_of_text(as_of)
+        encoded = [q.encode() for q in queries]
+        texts = (ctypes.c_char_p * len(encoded))(*encoded)
+        js = ctypes.c_char_p()
+        failed = ctypes.c_size_t()
+
+        def decide(docs):
+            ctx = self._ctx()
+            st = _c.edict_ctx_set_as_of(ctx, date)
+            if st != _lib.OK:
+                raise QueryError(st, _c.edict_ctx_errmsg(ctx).decode())
+            n = len(docs)
+            mine = self._local.ctx
+            mine.running = True
+            try:
+                st = _c.edict_eval_batch_json(ctx, (ctypes.c_char_p * n)(*docs), (ctypes.c_size_t * n)(*map(len, docs)),
+                                              n, texts, len(encoded), ctypes.byref(js), ctypes.byref(failed))
+                if st != _lib.OK:
+                    raise _ctx_error(ctx, st)
+                return js.value.decode()
+            finally:
+                mine.running = False
         return decide
 
     def decide(self, facts, queries=None, as_of=None):

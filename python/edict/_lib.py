@@ -74,6 +74,7 @@ _PROTOTYPES = {
     "edict_eval": (I, [P, S, PP]),
     "edict_eval_json": (I, [P, S, SP]),
     "edict_eval_many_json": (I, [P, SP, Z, SP, ctypes.POINTER(Z)]),
+    "edict_eval_batch_json": (I, [P, SP, ctypes.POINTER(Z), Z, SP, Z, SP, ctypes.POINTER(Z)]),
     "edict_missing_json": (I, [P, S, SP]),
     "edict_explain_json": (I, [P, S, SP]),
     "edict_explain_text": (I, [P, S, SP]),

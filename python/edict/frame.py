@@ -7,9 +7,10 @@ through; NaN, NaT and None are left out (missing).
 
 The work is done a column at a time wherever it can be: each column's
 cells are written as JSON once, and each row's document is joined from
-them; the rows' results come back as JSON text, read all together at the
-end, and each query's column is read typed in one pass (a money or date
-text seen before gives the value made for it before).  Where the columns
+them; the rows go to the library a few thousand in one call
+(edict_eval_batch_json), their results come back as JSON text, and each
+query's column is read typed in one pass (a money or date text seen
+before gives the value made for it before).  Where the columns
 do not make a tree (a path that is also the start of another, or a column
 named twice), each row's facts are gathered as a dict and written whole.
 """
@@ -95,20 +96,26 @@ def _documents(df):
     return [("{" + m + "}").encode() for m in _members(tree, columns, len(df))]
 
 
-def _results(rules, queries, out):
-    """The rows' results, typed: out holds for each row its results, or
-    the text of their JSON array (rules._decider's raw form)."""
-    texts = [i for i, r in enumerate(out) if type(r) is str]
-    if not texts or not queries:
-        return out
-    decoded = exact("[" + ",".join(out[i] for i in texts) + "]")
+def _decided(rules, queries, as_of, docs):
+    """Each document's results, typed.  Until every query's result has shown
+    its type, a row is decided on its own and read through the handles;
+    then the rest are handed over CHUNK at a time in one library call each,
+    their results coming back as JSON, read a column at a time."""
+    one = rules._decider(queries, as_of)
+    typed = []
+    while len(typed) < len(docs) and not rules._known(queries):
+        typed.append(one(docs[len(typed)]))
+    many = rules._decide_many(queries, as_of)
+    decoded = []
+    for at in range(len(typed), len(docs), CHUNK):
+        decoded += exact(many(docs[at:at + CHUNK]))
+    if not queries:
+        return typed + [()] * len(decoded)
     columns = [rules._readers[q].column(list(c)) for q, c in zip(queries, zip(*decoded))]
-    rows = list(zip(*columns))
-    if len(texts) == len(out):
-        return rows
-    for i, row in zip(texts, rows):
-        out[i] = row
-    return out
+    return typed + list(zip(*columns))
+
+
+CHUNK = 4096  # documents a call: the arrays of a call stay small
 
 
 def decide_frame(rules, df, queries, as_of):
@@ -120,9 +127,8 @@ def decide_frame(rules, df, queries, as_of):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        decide = rules._decider(queries, as_of, raw=True)
-        out = [decide(text) for text in _documents(df)]
-        return pd.DataFrame(_results(rules, queries, out), index=df.index, columns=queries)
+        rows = _decided(rules, queries, as_of, _documents(df))
+        return pd.DataFrame(rows, index=df.index, columns=queries)
     finally:
         if collecting:
             gc.enable()

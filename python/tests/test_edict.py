@@ -230,6 +230,18 @@ def test_decide_frame():
     df2 = pd.DataFrame({"company": [d["company"] for d in docs[:20]]})
     frame2 = bench.decide_frame(df2, queries, as_of="2026-12-01")
     assert frame2.to_dict("records") == frame.iloc[:20].to_dict("records")
+    # handed over a few rows a call, as a few thousand are: the same frame
+    from edict import frame as frame_module
+    chunk, frame_module.CHUNK = frame_module.CHUNK, 7
+    try:
+        assert bench.decide_frame(df, queries, as_of="2026-12-01").equals(frame)
+        # a row whose facts are refused, deep in a call: its message
+        bad = df.copy()
+        bad.loc[250, "company.size"] = "tiny"
+        with pytest.raises(edict.FactsError, match="tiny"):
+            bench.decide_frame(bad, queries, as_of="2026-12-01")
+    finally:
+        frame_module.CHUNK = chunk
 
 
 def test_decide_frame_every_kind_and_every_cell(rules):

@@ -258,7 +258,7 @@ static const char *const paths[] = {
 
 static void step(In *in)
 {
-	unsigned op = byte(in) % 25;
+	unsigned op = byte(in) % 26;
 	size_t len;
 	char *a, *b;
 	const char *out = NULL;
@@ -434,6 +434,24 @@ static void step(In *in)
 		}
 		FUZZ_ASSERT(st == EDICT_OK ? failed == k : failed <= k);
 		for (size_t i = 0; i < k; i++)
+			free(qs[i]);
+		break;
+	}
+	case 25: /* several documents in one call, some maybe NULL, with or without lengths */
+	{
+		char *docs[3], *qs[3];
+		size_t lens[3] = {0, 0, 0}, nd = byte(in) % 4, nq = byte(in) % 4, failed = 99;
+		for (size_t i = 0; i < nd; i++)
+			docs[i] = byte(in) % 8 ? str(in, &lens[i]) : NULL;
+		for (size_t i = 0; i < nq; i++)
+			qs[i] = byte(in) % 8 ? str(in, NULL) : NULL;
+		st = edict_eval_batch_json(ctx, (const char *const *)docs, byte(in) & 1 ? lens : NULL, nd,
+					   (const char *const *)qs, nq, &out, &failed);
+		json_ok(st, out);
+		FUZZ_ASSERT(st == EDICT_OK ? failed == nd : failed <= nd);
+		for (size_t i = 0; i < nd; i++)
+			free(docs[i]);
+		for (size_t i = 0; i < nq; i++)
 			free(qs[i]);
 		break;
 	}

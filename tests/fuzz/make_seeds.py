@@ -246,6 +246,8 @@ def api_seeds():
     yield (b"\x16\x02" + S("import b\ndecision x : int = b.y\n") + S("module b\ndecision y : int = 2\n") +
            b"\x0d\x00\x00")
     yield b"\x02\x03\x17\x0b" + S("award") + b"\x03\x05\x0b" + S("award") + b"\x00"
+    yield (b"\x19\x02\x02\x01" + S('{"company": {"size": "sme", "us_export_share": "14%"}}') + b"\x01" +
+           S('{"company": {"size": "large"}}') + b"\x01" + S("award") + b"\x01" + S("eligible") + b"\x01")
 
 
 def main():

@@ -951,6 +951,77 @@ Test(api, several_queries_in_one_call)
 	edict_rules_free(r);
 }
 
+/* One document's results as edict_eval_many_json gives them for it alone. */
+static char *alone_json(edict_ctx *c, const char *doc, const char *const *qs, size_t n)
+{
+	const char *json;
+	cr_assert_eq(edict_ctx_set_facts_json(c, doc, EDICT_NUL_TERMINATED), EDICT_OK, "%s", edict_ctx_errmsg(c));
+	cr_assert_eq(edict_eval_many_json(c, qs, n, &json, NULL), EDICT_OK, "%s", edict_ctx_errmsg(c));
+	return strdup(json);
+}
+
+Test(api, many_documents_in_one_call)
+{
+	edict_rules *r = load_ok();
+	edict_ctx *c = ctx_with(r, sme_facts);
+	const char *qs[] = {"voucher.eligible", "award", "company.name", "voucher.priority"};
+	const char *docs[] = {sme_facts, "{\"company\":{\"size\":\"large\",\"us_export_share\":\"1%\",\"name\":\"Big\"}}",
+			      "{\"company\":{\"size\":\"midsize\"}}"};
+	char *one[3], want[512];
+	for (int i = 0; i < 3; i++)
+		one[i] = alone_json(c, docs[i], qs, 4);
+	snprintf(want, sizeof want, "[%s,%s,%s]", one[0], one[1], one[2]);
+	const char *json;
+	size_t failed = 99;
+	cr_assert_eq(edict_eval_batch_json(c, docs, NULL, 3, qs, 4, &json, &failed), EDICT_OK, "%s",
+		     edict_ctx_errmsg(c));
+	cr_assert_str_eq(json, want, "each document's array as edict_eval_many_json writes it");
+	cr_assert_eq(failed, 3, "ndocs when every document succeeded");
+	const char *size;
+	cr_assert_eq(edict_eval_json(c, "company.size", &size), EDICT_OK);
+	cr_assert_str_eq(size, "\"midsize\"", "the context holds the last document's facts");
+	/* lengths: a document need not end in NUL */
+	const char *cut[] = {"{\"company\":{\"size\":\"large\",\"us_export_share\":\"1%\",\"name\":\"Big\"}}GARBAGE"};
+	size_t len = strlen(cut[0]) - strlen("GARBAGE");
+	cr_assert_eq(edict_eval_batch_json(c, cut, &len, 1, qs, 4, &json, &failed), EDICT_OK, "%s", edict_ctx_errmsg(c));
+	snprintf(want, sizeof want, "[%s]", one[1]);
+	cr_assert_str_eq(json, want);
+	/* no documents, no queries */
+	cr_assert_eq(edict_eval_batch_json(c, docs, NULL, 0, qs, 4, &json, &failed), EDICT_OK);
+	cr_assert_str_eq(json, "[]");
+	cr_assert_eq(failed, 0);
+	cr_assert_eq(edict_eval_batch_json(c, docs, NULL, 2, qs, 0, &json, &failed), EDICT_OK);
+	cr_assert_str_eq(json, "[[],[]]");
+	/* the first document refused stops the rest, with the message setting its facts gives */
+	const char *refused[] = {docs[1], "{\"company\":{\"size\":\"tiny\"}}", docs[0]};
+	cr_assert_eq(edict_ctx_set_facts_json(c, refused[1], EDICT_NUL_TERMINATED), EDICT_EFACTS);
+	char *msg = strdup(edict_ctx_errmsg(c));
+	cr_assert_eq(edict_eval_batch_json(c, refused, NULL, 3, qs, 4, &json, &failed), EDICT_EFACTS);
+	cr_assert_eq(failed, 1);
+	cr_assert_str_eq(edict_ctx_errmsg(c), msg);
+	free(msg);
+	/* and the first query that fails: its document's index, its message */
+	const char *conflict[] = {"voucher.conflict"};
+	const char *two[] = {docs[1], "{\"company\":{\"size\":\"midsize\",\"us_export_share\":\"14%\"}}"};
+	cr_assert_eq(edict_eval_batch_json(c, two, NULL, 2, conflict, 1, &json, &failed), EDICT_ERUNTIME);
+	cr_assert_eq(failed, 1, "the large company meets neither exception; the midsize one both");
+	cr_assert_not_null(strstr(edict_ctx_errmsg(c), "conflict"), "%s", edict_ctx_errmsg(c));
+	/* NULL arguments */
+	cr_assert_eq(edict_eval_batch_json(NULL, docs, NULL, 3, qs, 4, &json, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 3);
+	cr_assert_eq(edict_eval_batch_json(c, NULL, NULL, 3, qs, 4, &json, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 3);
+	cr_assert_eq(edict_eval_batch_json(c, docs, NULL, 3, NULL, 4, &json, &failed), EDICT_EUSAGE);
+	cr_assert_eq(edict_eval_batch_json(c, docs, NULL, 3, qs, 4, NULL, NULL), EDICT_EUSAGE);
+	const char *with_null[] = {docs[0], NULL};
+	cr_assert_eq(edict_eval_batch_json(c, with_null, NULL, 2, qs, 4, &json, &failed), EDICT_EUSAGE);
+	cr_assert_eq(failed, 1);
+	for (int i = 0; i < 3; i++)
+		free(one[i]);
+	edict_ctx_free(c);
+	edict_rules_free(r);
+}
+
 Test(api, values_live_as_long_as_their_facts)
 {
 	edict_rules *r = load_ok();
