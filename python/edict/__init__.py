@@ -117,6 +117,9 @@ class _Context:
 
 # ----------------------------------------------------------------- rule sets
 
+BATCH_CHUNK = 1024  # cases of a list a library call in RuleSet.batch
+
+
 class RuleSet:
     """A loaded rule set: RuleSet("rules/kotra"), RuleSet(["a.edict", "dir"]),
     or RuleSet.from_text("module m\\n...").  Raises RulesError if it does not
@@ -257,10 +260,19 @@ class RuleSet:
         """Whether every query's result can be read from its JSON alone."""
         return all(q in self._readers for q in queries)
 
+    def _typed_rows(self, queries, decoded):
+        """The results of many cases as _decide_many's JSON decoded them,
+        read typed a query's column at a time: a tuple a case."""
+        if not queries:
+            return [()] * len(decoded)
+        return list(zip(*[self._readers[q].column(list(c)) for q, c in zip(queries, zip(*decoded))]))
+
     def _decide_many(self, queries, as_of):
-        """A function: a list of facts documents (JSON text) -> the text of
-        one JSON array of each one's results (each read with self._readers),
-        all decided in one library call on the calling thread's context."""
+        """A function: a list of facts documents (JSON text) -> (the text of
+        one JSON array of each one's results, each read with self._readers;
+        len(docs); None), all decided in one library call on the calling
+        thread's context, or (None, the index of the document that failed,
+        its exception)."""
         date = as_of_text(as_of)
         encoded = [q.encode() for q in queries]
         texts = (ctypes.c_char_p * len(encoded))(*encoded)
@@ -279,8 +291,8 @@ class RuleSet:
                 st = _c.edict_eval_batch_json(ctx, (ctypes.c_char_p * n)(*docs), (ctypes.c_size_t * n)(*map(len, docs)),
                                               n, texts, len(encoded), ctypes.byref(js), ctypes.byref(failed))
                 if st != _lib.OK:
-                    raise _ctx_error(ctx, st)
-                return js.value.decode()
+                    return None, failed.value, _ctx_error(ctx, st)
+                return js.value.decode(), n, None
             finally:
                 mine.running = False
         return decide
@@ -318,13 +330,51 @@ class RuleSet:
         yields a case's exception in place of its results instead of raising."""
         queries = self._queries(queries)
         decide = self._decider(queries, as_of)
+        if isinstance(cases, (list, tuple)):  # all there already: asked many a call
+            yield from self._batch_many(cases, queries, as_of, decide, errors)
+            return
         for facts in cases:
-            try:
-                yield dict(zip(queries, decide(facts_json(facts))))
-            except EdictError as e:
+            yield self._batch_one(decide, queries, facts, errors)
+
+    def _batch_one(self, decide, queries, facts, errors):
+        try:
+            return dict(zip(queries, decide(facts_json(facts))))
+        except EdictError as e:
+            if errors != "keep":
+                raise
+            return e
+
+    def _batch_many(self, cases, queries, as_of, decide, errors):
+        """batch() of a list: once every query's result can be read from its
+        JSON, the cases go to the library BATCH_CHUNK a call."""
+        many = self._decide_many(queries, as_of)
+        i = 0
+        while i < len(cases):
+            if not self._known(queries):
+                yield self._batch_one(decide, queries, cases[i], errors)
+                i += 1
+                continue
+            docs = []
+            for facts in cases[i:i + BATCH_CHUNK]:
+                try:
+                    docs.append(facts_json(facts))
+                except TypeError:  # raised in its turn, by _batch_one
+                    break
+            if not docs:
+                yield self._batch_one(decide, queries, cases[i], errors)
+                i += 1
+                continue
+            text, failed, error = many(docs)
+            if error is not None:  # the ones before it again, then its exception
+                text = many(docs[:failed])[0] if failed else "[]"
+            for row in self._typed_rows(queries, exact(text)):
+                yield dict(zip(queries, row))
+            i += failed
+            if error is not None:
                 if errors != "keep":
-                    raise
-                yield e
+                    raise error
+                yield error
+                i += 1
 
     def decide_frame(self, df, queries=None, as_of=None):
         """A DataFrame of results, a column per query and a row per row of df.

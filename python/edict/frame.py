@@ -108,11 +108,11 @@ def _decided(rules, queries, as_of, docs):
     many = rules._decide_many(queries, as_of)
     decoded = []
     for at in range(len(typed), len(docs), CHUNK):
-        decoded += exact(many(docs[at:at + CHUNK]))
-    if not queries:
-        return typed + [()] * len(decoded)
-    columns = [rules._readers[q].column(list(c)) for q, c in zip(queries, zip(*decoded))]
-    return typed + list(zip(*columns))
+        text, _, error = many(docs[at:at + CHUNK])
+        if error is not None:
+            raise error
+        decoded += exact(text)
+    return typed + rules._typed_rows(queries, decoded)
 
 
 CHUNK = 4096  # documents a call: the arrays of a call stay small

@@ -209,6 +209,39 @@ def test_batch(rules):
         list(rules.batch(cases, ["t.award"]))
 
 
+def test_batch_of_a_list_as_of_a_generator():
+    """A list is asked many cases a library call; a generator one at a time:
+    the same results, the same exceptions in the same places."""
+    bench = edict.RuleSet(os.path.join(ROOT, "bench", "rules"))
+    docs = companies(300)
+    docs[120] = {"company": {"size": "tiny"}}
+    docs[121] = {"company": {"size": "sme", "us_export_share": "lots"}}
+    queries = ["voucher.eligible", "voucher.priority", "voucher.award", "support.pending"]
+    want = list(bench.batch(iter(docs), queries, as_of="2026-12-01", errors="keep"))
+    old, edict.BATCH_CHUNK = edict.BATCH_CHUNK, 16
+    try:
+        got = list(bench.batch(docs, queries, as_of="2026-12-01", errors="keep"))
+        assert [type(g) for g in got] == [type(w) for w in want]
+        assert [str(g) if isinstance(g, Exception) else g for g in got] == \
+            [str(w) if isinstance(w, Exception) else w for w in want]
+        assert isinstance(got[120], edict.FactsError) and isinstance(got[121], edict.FactsError)
+        assert got[0] == bench.decide(docs[0], queries, as_of="2026-12-01")
+        # errors="raise": every case before the one refused, then its exception
+        seen = []
+        with pytest.raises(edict.FactsError, match="tiny"):
+            for r in bench.batch(docs, queries, as_of="2026-12-01"):
+                seen.append(r)
+        assert seen == got[:120]
+        # a case that is not a dict stops there too, after the ones before it
+        seen = []
+        with pytest.raises(TypeError):
+            for r in bench.batch(docs[:5] + ["nonsense"], queries, as_of="2026-12-01"):
+                seen.append(r)
+        assert seen == got[:5]
+    finally:
+        edict.BATCH_CHUNK = old
+
+
 def companies(n):
     gen = os.path.join(ROOT, "bench", "gen", "companies.py")
     out = subprocess.run(["python3", gen, str(n)], capture_output=True, text=True, check=True).stdout
