@@ -267,6 +267,15 @@ class RuleSet:
             return [()] * len(decoded)
         return list(zip(*[self._readers[q].column(list(c)) for q, c in zip(queries, zip(*decoded))]))
 
+    def _rows(self, many, queries, docs):
+        """docs (JSON text) decided in one call of many (_decide_many): the
+        typed results of those before the first that failed (of all, when
+        none did), and that one's exception, or None."""
+        text, failed, error = many(docs)
+        if error is not None:  # the ones before it again
+            text = many(docs[:failed])[0] if failed else "[]"
+        return self._typed_rows(queries, exact(text)), error
+
     def _decide_many(self, queries, as_of):
         """A function: a list of facts documents (JSON text) -> (the text of
         one JSON array of each one's results, each read with self._readers;
@@ -364,12 +373,10 @@ class RuleSet:
                 yield self._batch_one(decide, queries, cases[i], errors)
                 i += 1
                 continue
-            text, failed, error = many(docs)
-            if error is not None:  # the ones before it again, then its exception
-                text = many(docs[:failed])[0] if failed else "[]"
-            for row in self._typed_rows(queries, exact(text)):
+            rows, error = self._rows(many, queries, docs)
+            for row in rows:
                 yield dict(zip(queries, row))
-            i += failed
+            i += len(rows)
             if error is not None:
                 if errors != "keep":
                     raise error

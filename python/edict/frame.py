@@ -17,7 +17,7 @@ named twice), each row's facts are gathered as a dict and written whole.
 import gc
 import json
 
-from .values import _dumps, exact, facts_json
+from .values import _dumps, facts_json
 
 _string = json.encoder.encode_basestring  # as _dumps writes text (ensure_ascii=False)
 
@@ -106,13 +106,12 @@ def _decided(rules, queries, as_of, docs):
     while len(typed) < len(docs) and not rules._known(queries):
         typed.append(one(docs[len(typed)]))
     many = rules._decide_many(queries, as_of)
-    decoded = []
     for at in range(len(typed), len(docs), CHUNK):
-        text, _, error = many(docs[at:at + CHUNK])
+        rows, error = rules._rows(many, queries, docs[at:at + CHUNK])
         if error is not None:
             raise error
-        decoded += exact(text)
-    return typed + rules._typed_rows(queries, decoded)
+        typed += rows
+    return typed
 
 
 CHUNK = 4096  # documents a call: the arrays of a call stay small
