@@ -14,8 +14,9 @@ _started = []
 
 
 @atexit.register
-def _kill_leftovers():
-    """A test that failed half-way leaves no server running."""
+def kill_leftovers():
+    """A test that failed half-way leaves no server running: at exit, and
+    after a part of a test that raised."""
     for s in _started:
         if s.proc.poll() is None:
             s.proc.kill()
