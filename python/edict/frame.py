@@ -17,6 +17,7 @@ named twice), each row's facts are gathered as a dict and written whole.
 import gc
 import json
 
+from .errors import EdictError
 from .values import _dumps, facts_json
 
 _string = json.encoder.encode_basestring  # as _dumps writes text (ensure_ascii=False)
@@ -96,20 +97,24 @@ def _documents(df):
     return [("{" + m + "}").encode() for m in _members(tree, columns, len(df))]
 
 
-def _decided(rules, queries, as_of, docs):
+def _decided(rules, queries, as_of, docs, labels):
     """Each document's results, typed.  Until every query's result has shown
     its type, a row is decided on its own and read through the handles;
     then the rest are handed over CHUNK at a time in one library call each,
-    their results coming back as JSON, read a column at a time."""
+    their results coming back as JSON, read a column at a time.  A row that
+    fails raises its error, which names that row by its label in labels."""
     one = rules._decider(queries, as_of)
     typed = []
     while len(typed) < len(docs) and not rules._known(queries):
-        typed.append(one(docs[len(typed)]))
+        try:
+            typed.append(one(docs[len(typed)]))
+        except EdictError as e:
+            raise e.at_row(labels[len(typed)]) from None
     many = rules._decide_many(queries, as_of)
     for at in range(len(typed), len(docs), CHUNK):
         rows, error = rules._rows(many, queries, docs[at:at + CHUNK])
         if error is not None:
-            raise error
+            raise error.at_row(labels[at + len(rows)])
         typed += rows
     return typed
 
@@ -126,7 +131,7 @@ def decide_frame(rules, df, queries, as_of):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _decided(rules, queries, as_of, _documents(df))
+        rows = _decided(rules, queries, as_of, _documents(df), df.index)
         return pd.DataFrame(rows, index=df.index, columns=queries)
     finally:
         if collecting:

@@ -271,8 +271,14 @@ def test_decide_frame():
         # a row whose facts are refused, deep in a call: its message
         bad = df.copy()
         bad.loc[250, "company.size"] = "tiny"
-        with pytest.raises(edict.FactsError, match="tiny"):
+        with pytest.raises(edict.FactsError, match="tiny") as e:
             bench.decide_frame(bad, queries, as_of="2026-12-01")
+        assert e.value.row == 250 and str(e.value).startswith("row 250: ") and e.value.message.startswith("row 250: ")
+        # named by its label, not its place: the frame's index is its own
+        bad.index = ["c%d" % i for i in range(len(bad))]
+        with pytest.raises(edict.FactsError, match="^row c250: .*tiny") as e:
+            bench.decide_frame(bad, queries, as_of="2026-12-01")
+        assert e.value.row == "c250" and "company.size: expected one of" in e.value.message
     finally:
         frame_module.CHUNK = chunk
 
@@ -324,9 +330,14 @@ def test_decide_frame_every_kind_and_every_cell(rules):
     assert whole[0] == {"size": "large", "us_export_share": "14%"}
     # a frame with no rows, and a row whose facts do not fit, say so
     assert len(rules.decide_frame(df.iloc[:0], ["t.eligible"])) == 0
-    bad = pd.DataFrame({"company.size": ["sme", "tiny"], "company.us_export_share": ["1%", "1%"]})
-    with pytest.raises(edict.FactsError, match="tiny"):
+    bad = pd.DataFrame({"company.size": ["sme", "tiny"], "company.us_export_share": ["1%", "1%"]}, index=[10, 11])
+    with pytest.raises(edict.FactsError, match="^row 11: .*tiny") as e:
         rules.decide_frame(bad, ["t.eligible"])
+    assert e.value.row == 11
+    # the first row, asked on its own: a new rule set knows no result's type yet
+    with pytest.raises(edict.FactsError, match="^row 11: .*tiny") as e:
+        edict.RuleSet.from_text(RULES, "t.edict").decide_frame(bad.iloc[::-1], ["t.eligible"])
+    assert e.value.row == 11
     assert gc.isenabled()  # held back while a frame is made, and back after, even after an error
 
 
