@@ -11,8 +11,12 @@
  *   - under `hit first`, a row that applies only where an earlier row
  *     applies is never chosen; under `hit priority`, likewise a row whose
  *     value ranks no higher than that of a row it lies within;
- *   - in a table that picks one row and has no default row, values of a
- *     single input for which no row applies are reported (a gap).
+ *   - in a table that picks one row and has no default row, values for
+ *     which no row applies are reported (a gap).  Over several inputs,
+ *     each input's values are cut into the pieces the rows' bounds make
+ *     (each member; each bound and the stretches between), and every
+ *     combination of pieces is tried against the rows, within a bounded
+ *     number of them.
  * Tables whose conditions are anything else are left alone: the check only
  * speaks when it can be sure.
  */
@@ -26,6 +30,8 @@
 
 #define TAB_MAX_PAIRS 20000   /* pairs of rows compared per table */
 #define TAB_MAX_FINDINGS 20   /* overlaps reported per table */
+#define TAB_MAX_CELLS 100000  /* combinations of pieces of inputs tried for a gap */
+#define TAB_MAX_TESTS 4000000 /* and tests of them against rows' conditions */
 
 /* A set of values of one input: a union of intervals over an ordered
  * domain, or a set of members of a finite domain (enum, bool). */
@@ -522,15 +528,195 @@ static void overlapping_rows(const Program *p, const Decl *d, const Row *rows, c
 		diag_add(diags, SEV_WARNING, d->loc, "table '%s' has %d more pairs of overlapping rows", d->name, more);
 }
 
-/* A value of a table's single input that no row covers, or NULL (also
- * for a table over several inputs). */
+/* ------------------------------------------------- gaps over several inputs */
+
+/* One input of a table, cut into pieces: each member of a finite domain,
+ * or, for an ordered one, each bound some row uses and the open stretches
+ * before, between and after them. */
+typedef struct Axis {
+	const Constraint *c; /* one of the rows' constraints on it: name and type */
+	int npieces;
+	Ival *pieces;        /* ordered: the pieces; finite: NULL, piece i is member i */
+} Axis;
+
+static int axis_of(const Axis *ax, int nax, const char *input)
+{
+	for (int i = 0; i < nax; i++)
+		if (strcmp(ax[i].c->input, input) == 0)
+			return i;
+	return -1;
+}
+
+/* The bounds the rows put on one ordered input, sorted, each once. */
+static Value *bounds_of(const Row *rows, int nrows, const char *input, int *n)
+{
+	Value *v = NULL;
+	*n = 0;
+	for (int i = 0; i < nrows; i++)
+		for (int j = 0; j < rows[i].n; j++)
+			for (int k = 0; k < rows[i].c[j].niv && strcmp(rows[i].c[j].input, input) == 0; k++) {
+				const Ival *iv = &rows[i].c[j].iv[k];
+				if (iv->has_lo)
+					AST_PUSH(v, *n, iv->lo);
+				if (iv->has_hi)
+					AST_PUSH(v, *n, iv->hi);
+			}
+	for (int i = 1; i < *n; i++) /* insertion sort: tables have few bounds */
+		for (int j = i; j > 0 && ar_order(v[j], v[j - 1]) < 0; j--) {
+			Value t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	int m = 0;
+	for (int i = 0; i < *n; i++)
+		if (m == 0 || ar_order(v[i], v[m - 1]) != 0)
+			v[m++] = v[i];
+	*n = m;
+	return v;
+}
+
+/* Whether no value lies strictly between a and b: whole numbers side by side. */
+static bool adjacent(Value a, Value b)
+{
+	return a.tag == V_INT && b.tag == V_INT && !a.big && !b.big && a.as.i < INT64_MAX && a.as.i + 1 == b.as.i;
+}
+
+/* An ordered input's pieces: (-inf, b0), [b0], (b0, b1), [b1], ... (bn, inf). */
+static void cut(Axis *a, const Value *b, int nb)
+{
+	a->npieces = 0;
+	a->pieces = NULL;
+	Ival first = {false, nb > 0, false, false, nb ? b[0] : (Value){0}, nb ? b[0] : (Value){0}};
+	AST_PUSH(a->pieces, a->npieces, first);
+	for (int i = 0; i < nb; i++) {
+		Ival point = {true, true, true, true, b[i], b[i]};
+		AST_PUSH(a->pieces, a->npieces, point);
+		if (i + 1 < nb && adjacent(b[i], b[i + 1]))
+			continue;
+		Ival after = {true, i + 1 < nb, false, false, b[i], i + 1 < nb ? b[i + 1] : b[i]};
+		AST_PUSH(a->pieces, a->npieces, after);
+	}
+}
+
+/* The inputs of the rows, each cut into pieces. */
+static Axis *axes_of(const Row *rows, int nrows, int *nax)
+{
+	Axis *ax = NULL;
+	*nax = 0;
+	for (int i = 0; i < nrows; i++)
+		for (int j = 0; j < rows[i].n; j++) {
+			const Constraint *c = &rows[i].c[j];
+			if (axis_of(ax, *nax, c->input) >= 0)
+				continue;
+			Axis a = {c, c->nmembers, NULL};
+			if (!c->finite) {
+				int nb;
+				Value *b = bounds_of(rows, nrows, c->input, &nb);
+				cut(&a, b, nb);
+			}
+			AST_PUSH(ax, *nax, a);
+		}
+	return ax;
+}
+
+/* Which pieces of its input constraint c allows (pieces lie wholly inside
+ * or wholly outside each of its intervals). */
+static unsigned char *allowed(const Constraint *c, const Axis *a)
+{
+	unsigned char *in = GC_MALLOC_ATOMIC((size_t)a->npieces + 1);
+	for (int k = 0; k < a->npieces; k++) {
+		in[k] = c->finite ? c->members[k] : 0;
+		for (int m = 0; !c->finite && m < c->niv && !in[k]; m++)
+			in[k] = iv_within(&a->pieces[k], &c->iv[m]);
+	}
+	return in;
+}
+
+/* A piece of an input, in words. */
+static const char *piece_text(const Program *p, const Axis *a, int k)
+{
+	const char *in = a->c->input;
+	if (a->c->finite)
+		return a->c->node->type->kind == TY_BOOL ? xprintf("%s is %s", in, k ? "true" : "false")
+							 : xprintf("%s is %s", in, a->c->node->type->def->members[k]);
+	const Ival *iv = &a->pieces[k];
+	if (iv->lo_in)
+		return xprintf("%s is %s", in, fmt_value_str(p, iv->lo));
+	if (iv->has_lo && iv->has_hi && iv->lo.tag == V_INT && iv->hi.tag == V_INT && !iv->lo.big && !iv->hi.big)
+		return iv->lo.as.i + 2 == iv->hi.as.i ? xprintf("%s is %lld", in, (long long)iv->lo.as.i + 1)
+						      : xprintf("%s is from %lld to %lld", in, (long long)iv->lo.as.i + 1,
+								(long long)iv->hi.as.i - 1);
+	if (iv->has_lo && iv->has_hi)
+		return xprintf("%s is between %s and %s", in, fmt_value_str(p, iv->lo), fmt_value_str(p, iv->hi));
+	if (iv->has_lo)
+		return xprintf("%s is above %s", in, fmt_value_str(p, iv->lo));
+	return iv->has_hi ? xprintf("%s is below %s", in, fmt_value_str(p, iv->hi)) : xprintf("%s is anything", in);
+}
+
+/* For each row, for each of its constraints: its input and the pieces it
+ * allows. */
+typedef struct Test {
+	int axis;
+	const unsigned char *in;
+} Test;
+
+static bool some_row_applies(const Test *const *tests, const Row *rows, int nrows, const int *at)
+{
+	for (int i = 0; i < nrows; i++) {
+		int j = 0;
+		while (j < rows[i].n && tests[i][j].in[at[tests[i][j].axis]])
+			j++;
+		if (j == rows[i].n)
+			return true;
+	}
+	return false;
+}
+
+/* The first combination of pieces (one per input) that no row covers, in
+ * words, or NULL when every one is covered or there are too many to try. */
+static const char *uncovered_many(const Program *p, const Row *rows, int nrows)
+{
+	int nax;
+	Axis *ax = axes_of(rows, nrows, &nax);
+	long cells = 1, width = 0;
+	for (int a = 0; a < nax; a++)
+		if ((cells *= ax[a].npieces) > TAB_MAX_CELLS)
+			return NULL;
+	for (int i = 0; i < nrows; i++)
+		width += rows[i].n;
+	if (cells * (width + nrows) > TAB_MAX_TESTS)
+		return NULL;
+	Test **tests = GC_MALLOC(sizeof(Test *) * (size_t)nrows);
+	for (int i = 0; i < nrows; i++) {
+		tests[i] = GC_MALLOC(sizeof(Test) * (size_t)(rows[i].n + 1));
+		for (int j = 0; j < rows[i].n; j++) {
+			int a = axis_of(ax, nax, rows[i].c[j].input);
+			tests[i][j] = (Test){a, allowed(&rows[i].c[j], &ax[a])};
+		}
+	}
+	int *at = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)nax);
+	memset(at, 0, sizeof(int) * (size_t)nax);
+	for (long n = 0; n < cells; n++) {
+		if (!some_row_applies((const Test *const *)tests, rows, nrows, at)) {
+			const char *w = NULL;
+			for (int a = 0; a < nax; a++)
+				w = w ? xprintf("%s and %s", w, piece_text(p, &ax[a], at[a])) : piece_text(p, &ax[a], at[a]);
+			return w;
+		}
+		for (int a = nax - 1; a >= 0 && ++at[a] == ax[a].npieces; a--) /* the next combination */
+			at[a] = 0;
+	}
+	return NULL;
+}
+
+/* A value of the table's inputs that no row covers, or NULL. */
 static const char *uncovered(const Program *p, const Row *rows, int nrows)
 {
 	const char *input = NULL;
 	for (int i = 0; i < nrows; i++)
 		for (int j = 0; j < rows[i].n; j++) {
 			if (input && strcmp(input, rows[i].c[j].input) != 0)
-				return NULL;
+				return uncovered_many(p, rows, nrows);
 			input = rows[i].c[j].input;
 		}
 	if (!input)

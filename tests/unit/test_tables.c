@@ -4,7 +4,8 @@
  *
  * Rows of a `hit unique` table that can both apply are reported with a
  * case where they do; a single-input table with a value no row covers is
- * reported with that value; `hit first` tables and rows that exclude each
+ * reported with that value, and a table over several inputs with the
+ * combination of values; `hit first` tables and rows that exclude each
  * other (members, ranges of numbers) are quiet; the number of findings per
  * table is bounded.
  */
@@ -101,4 +102,45 @@ Test(tables, the_findings_per_table_are_bounded)
 		lines += *s == '\n';
 	cr_assert_leq(lines, 22, "%s", w);
 	cr_assert(strstr(w, "more pairs of overlapping rows") != NULL, "%s", w);
+}
+
+Test(tables, a_gap_over_several_inputs_is_found_by_combining_them)
+{
+	/* each row looks at one input: the combination neither covers */
+	cr_assert_str_eq(warnings("table t : int hit first\n"
+				  "  when company.size = sme then 1\n"
+				  "  when not company.exporter then 2\n"),
+			 "no row of table 't' applies when company.size is midsize and company.exporter is true\n");
+	/* whole numbers: the one value between two rows' bounds */
+	cr_assert_str_eq(warnings("table t : int hit unique\n"
+				  "  when company.staff <= 9 and company.exporter then 1\n"
+				  "  when company.staff >= 11 and company.exporter then 2\n"
+				  "  when not company.exporter then 3\n"),
+			 "no row of table 't' applies when company.staff is 10 and company.exporter is true\n");
+	/* rows that between them cover every combination are quiet */
+	cr_assert_str_eq(warnings("table t : int hit unique\n"
+				  "  when company.staff < 10 and company.exporter then 1\n"
+				  "  when company.staff >= 10 and company.exporter then 2\n"
+				  "  when not company.exporter and company.size in [sme, midsize] then 3\n"
+				  "  when not company.exporter and company.size = large then 4\n"),
+			 "");
+}
+
+/* A table of n rows `when g.x = i and g.y = i`: (n + 2)^2 combinations of
+ * pieces (nothing lies between two whole numbers side by side). */
+static const char *diagonal(int n)
+{
+	Buf t = {0};
+	buf_puts(&t, "fact g { x : int  y : int }\ntable t : int hit unique\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&t, "  when g.x = %d and g.y = %d then %d\n", i, i, i);
+	return warnings(buf_cstr(&t));
+}
+
+Test(tables, a_gap_over_several_inputs_is_looked_for_within_a_bound)
+{
+	cr_assert_str_eq(diagonal(100), "no row of table 't' applies when g.x is below 0 and g.y is below 0\n");
+	/* 202 x 202 combinations, each against 200 rows: more work than is
+	 * done for a gap, so nothing is said */
+	cr_assert_str_eq(diagonal(200), "");
 }
