@@ -2549,6 +2549,41 @@ static void resolve_members(Chk *c, TypeDef *td)
 
 /* ---------------------------------------------------------------- cycles */
 
+#define DEP_ID(x) ((x)->kind == D_FUNCTION ? p->ndecls + (x)->index : (x)->index)
+
+/* Of d's uses, the one with the longest chain of uses after it (height,
+ * by DEP_ID), or NULL. */
+static Decl *deepest_use(const Program *p, const Decl *d, const int *height)
+{
+	Decl *best = NULL;
+	for (int k = 0; k < d->ndeps; k++)
+		if (!best || height[DEP_ID(d->deps[k])] > height[DEP_ID(best)])
+			best = d->deps[k];
+	return best;
+}
+
+/* d's uses are all known: the longest chain of uses from it, and a
+ * warning, once, where that is deeper than an evaluation may go: asking d
+ * stops with an error unless the far end of the chain was decided first. */
+static void note_height(Chk *c, Decl *d, int *height, bool *warned)
+{
+	const Program *p = c->p;
+	Decl *next = deepest_use(p, d, height);
+	int h = height[DEP_ID(d)] = 1 + (next ? height[DEP_ID(next)] : 0);
+	if (h <= VM_MAX_DEPTH || *warned)
+		return;
+	*warned = true;
+	char *path = xprintf("%s", d->qname);
+	for (int k = 0; k < 3 && next; k++, next = deepest_use(p, next, height))
+		path = xprintf("%s -> %s", path, next->qname);
+	Diag *dg = diag_add(c->d, SEV_WARNING, d->loc,
+			    "'%s' uses decisions and functions %d deep (%s -> ...); an evaluation goes at most %d deep, "
+			    "so asking it stops with an error",
+			    d->qname, h, path, VM_MAX_DEPTH);
+	diag_hint(dg, "shorten the chain: a decision can sum or compare a list of values instead of chaining one "
+		      "decision per value");
+}
+
 /* Walk the dependency graph of decisions and functions once, without
  * recursion (a rule set may chain thousands of decisions): report every
  * circle that goes through a decision, and find the decisions that read
@@ -2566,7 +2601,9 @@ static void analyse_deps(Chk *c)
 		int next;
 	} Frame;
 	Frame *stack = GC_MALLOC(sizeof(Frame) * ((size_t)total + 1));
-#define DEP_ID(x) ((x)->kind == D_FUNCTION ? p->ndecls + (x)->index : (x)->index)
+	int *height = GC_MALLOC_ATOMIC(sizeof(int) * ((size_t)total + 1));
+	memset(height, 0, sizeof(int) * ((size_t)total + 1));
+	bool deep = false;
 	for (int r = 0; r < total; r++) {
 		Decl *root = r < p->ndecls ? p->decls[r] : p->funcs[r - p->ndecls];
 		if (r + 4 < p->ndecls)
@@ -2616,6 +2653,7 @@ static void analyse_deps(Chk *c)
 					if (d->deps[k]->fact_free < 0)
 						d->fact_free = -1;
 				state[DEP_ID(d)] = 2;
+				note_height(c, d, height, &deep);
 				sp--;
 				if (sp > 0 && d->fact_free < 0)
 					stack[sp - 1].d->fact_free = -1;

@@ -58,7 +58,6 @@ typedef struct MemberCall {
 
 #define VM_DEFAULT_MAX_STEPS 10000000ull
 #define VM_DEFAULT_MAX_BYTES (64u << 20)
-#define VM_MAX_DEPTH 200
 
 typedef struct Ctx {
 	const Program *p;

@@ -16,6 +16,10 @@
 #include "diag.h"
 #include "value.h"
 
+/* How deep decisions and functions may call each other in an evaluation;
+ * the checker warns of a chain of uses longer than that. */
+#define VM_MAX_DEPTH 200
+
 /* How PICK chooses among the cases of a decision or the rows of a table. */
 typedef enum PickMode {
 	PICK_PRECEDENCE, /* decisions and params: exceptions override defaults */

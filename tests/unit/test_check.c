@@ -359,6 +359,31 @@ Test(check, dependency_cycle_names_the_circle)
 	cr_assert_str_eq(dg->hint, "a decision cannot be used to decide itself; break the circle");
 }
 
+/* n decisions, each using the next: d0 = d1 + 1, ..., d(n-1) = 1. */
+static Diags *chain(int n)
+{
+	Buf b = {0};
+	for (int i = 0; i < n - 1; i++)
+		buf_printf(&b, "decision d%d : int = d%d + 1\n", i, i + 1);
+	buf_printf(&b, "decision d%d : int = 1\n", n - 1);
+	Diags *d = diag_new();
+	cr_assert_not_null(load2("t.edict", buf_cstr(&b), NULL, NULL, d));
+	return d;
+}
+
+Test(check, a_chain_deeper_than_an_evaluation_goes_is_a_warning)
+{
+	Diags *d = chain(200); /* as deep as an evaluation goes: quiet */
+	cr_assert_eq(d->n, 0, "%s", d->n ? d->items[0].msg : "");
+	d = chain(5000);
+	cr_assert_eq(d->n, 1);
+	cr_assert_eq(d->nerrors, 0);
+	const Diag *dg = find(d, "'t.d4799' uses decisions and functions 201 deep (t.d4799 -> t.d4800 -> t.d4801 -> "
+				 "t.d4802 -> ...); an evaluation goes at most 200 deep, so asking it stops with an error");
+	cr_assert_eq(dg->sev, SEV_WARNING);
+	cr_assert_eq(dg->loc.line, 4800);
+}
+
 Test(check, tables_declare_the_right_type)
 {
 	error_at("table t : string hit collect\n  when true then \"a\"\n",
