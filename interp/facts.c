@@ -26,7 +26,7 @@ static void path_build(const Path *p, Buf *b)
 		buf_puts(b, p->key);
 	} else {
 		buf_puts(b, "[");
-		buf_int(b, (int64_t)p->index);
+		buf_int(b, (int64_t)p->index + 1); /* items count from 1, as in the rules */
 		buf_puts(b, "]");
 	}
 }

@@ -72,7 +72,7 @@ static const char *place(const FactsDoc *d, const char *key)
 		if (l->name)
 			buf_printf(&b, "%s%s", b.n ? "." : "", l->name);
 		else
-			buf_printf(&b, "[%zu]", l->pos);
+			buf_printf(&b, "[%zu]", l->pos + 1); /* items count from 1, as in the rules */
 	}
 	const Level *top = d->depth ? &d->stack[d->depth - 1] : NULL;
 	if (!key && top)
@@ -80,7 +80,7 @@ static const char *place(const FactsDoc *d, const char *key)
 	if (key)
 		buf_printf(&b, "%s%s", b.n ? "." : "", key);
 	else if (top && !top->object)
-		buf_printf(&b, "[%zu]", top->index);
+		buf_printf(&b, "[%zu]", top->index + 1);
 	return b.n ? buf_cstr(&b) : "the document";
 }
 

@@ -160,7 +160,7 @@ def test_explain(rules):
 def test_errors_carry_the_place(rules):
     with pytest.raises(edict.FactsError) as e:
         rules.decide({"company": {"markets": ["US", 3]}})
-    assert e.value.message == "company.markets[1]: expected text in quotes, got 3" and e.value.status_name == "facts"
+    assert e.value.message == "company.markets[2]: expected text in quotes, got 3" and e.value.status_name == "facts"
     with pytest.raises(edict.QueryError) as e:
         rules.decide({}, "t.awrd")
     assert (e.value.file, e.value.line, e.value.column) == ("query", 1, 1)

@@ -168,7 +168,7 @@ Test(facts, records_lists_and_defaults)
 	cr_assert_eq(l.as.l->len, 2);
 	cr_assert_str_eq(fmt_value_str(c->p, l.as.l->items[0]), "{month: 1, exports: 1000 USD, on_target: true}");
 	Value second = l.as.l->items[1];
-	cr_assert_str_eq(missing_path(second.as.r->f[2]), "kpi_reports[1].on_target");
+	cr_assert_str_eq(missing_path(second.as.r->f[2]), "kpi_reports[2].on_target"); /* from 1 */
 }
 
 Test(facts, money_of_any_currency)
@@ -281,7 +281,7 @@ Test(facts, error_other_kinds)
 Test(facts, error_inside_a_list_names_the_item)
 {
 	cr_assert_str_eq(refused("{\"kpi_reports\": [{\"month\": 1, \"exports\": \"1000 USD\"}, {\"month\": 2, \"exports\": \"1,000 USD\"}]}"),
-			 "facts.json: kpi_reports[1].exports: expected an amount like \"100 USD\", got \"1,000 USD\"");
+			 "facts.json: kpi_reports[2].exports: expected an amount like \"100 USD\", got \"1,000 USD\"");
 }
 
 Test(facts, error_long_values_are_shortened)
