@@ -43,6 +43,30 @@ class _Context:
         if st != _lib.OK:
             raise EdictError(st, "cannot make an evaluation context: %s" % _c.edict_status_name(st).decode())
         self.running = False  # evaluating now: interrupt() stops only those
+        self.asked = False  # interrupt() asked while running
+        self.lock = threading.Lock()  # running and asked change together
+
+    def begin(self):
+        """An evaluation starts on this thread: interrupt() may stop it."""
+        with self.lock:
+            self.running = True
+
+    def end(self):
+        """The evaluation is over (its results read).  A request of
+        interrupt() that came after the library finished would stay pending
+        and stop the next evaluation: the context is reset, which drops it
+        (every call sets its facts and date again)."""
+        with self.lock:
+            self.running = False
+            if self.asked:
+                self.asked = False
+                _c.edict_ctx_reset(self.ptr)
+
+    def interrupt(self):
+        with self.lock:
+            if self.ptr and self.running:
+                self.asked = True
+                _c.edict_ctx_interrupt(self.ptr)
 
     def __del__(self):
         if self.ptr:
@@ -178,7 +202,7 @@ class RuleSet:
         def decide(text):
             ctx = self._case(text, date)
             mine = self._local.ctx
-            mine.running = True
+            mine.begin()
             try:
                 if known[0] is None:
                     return one_by_one(ctx)
@@ -187,7 +211,7 @@ class RuleSet:
                     raise _ctx_error(ctx, st)
                 return [read(o) for read, o in zip(known[0], exact(js.value.decode()))]
             finally:
-                mine.running = False
+                mine.end()
         learn()
         return decide
 
@@ -230,7 +254,7 @@ class RuleSet:
                 raise QueryError(st, _c.edict_ctx_errmsg(ctx).decode())
             n = len(docs)
             mine = self._local.ctx
-            mine.running = True
+            mine.begin()
             try:
                 st = _c.edict_eval_batch_json(ctx, (ctypes.c_char_p * n)(*docs), (ctypes.c_size_t * n)(*map(len, docs)),
                                               n, texts, len(encoded), ctypes.byref(js), ctypes.byref(failed))
@@ -238,7 +262,7 @@ class RuleSet:
                     return None, failed.value, _ctx_error(ctx, st)
                 return js.value.decode(), n, None
             finally:
-                mine.running = False
+                mine.end()
         return decide
 
     def decide(self, facts, queries=None, as_of=None):
@@ -329,5 +353,4 @@ class RuleSet:
         """Stop the evaluations running now on this rule set, in any thread
         (call it from another thread); each raises EvaluationInterrupted."""
         for ctx in list(self._contexts):
-            if ctx.ptr and ctx.running:
-                _c.edict_ctx_interrupt(ctx.ptr)
+            ctx.interrupt()

@@ -65,6 +65,7 @@ _PROTOTYPES = {
     "edict_rules_free": (None, [P]),
     "edict_ctx_new": (I, [P, PP]),
     "edict_ctx_free": (None, [P]),
+    "edict_ctx_reset": (I, [P]),
     "edict_ctx_set_facts_json": (I, [P, S, Z]),
     "edict_ctx_set_as_of": (I, [P, S]),
     "edict_ctx_set_limits": (I, [P, ctypes.c_uint64, Z]),

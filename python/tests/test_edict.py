@@ -383,3 +383,49 @@ def test_interrupt_from_another_thread():
         t.join(0.05)
     assert len(caught) == 1 and isinstance(caught[0], edict.EvaluationInterrupted)
     assert rules.decide({}, "1 + 1") == {"1 + 1": 2}
+
+
+def test_interrupt_after_the_evaluation_ended_stops_nothing_later(rules, monkeypatch):
+    """interrupt() that comes when the library has finished but the call has
+    not yet returned (the moment another thread may hit) is dropped: the
+    next, unrelated evaluation runs."""
+    for name in ("edict_eval", "edict_eval_many_json", "edict_eval_batch_json"):
+        real = getattr(edict._c, name)
+
+        def late(*args, real=real):
+            st = real(*args)
+            rules.interrupt()  # the evaluation is over, the call not yet
+            return st
+        monkeypatch.setattr(edict._c, name, late)
+    fresh = edict.RuleSet.from_text(RULES, "t.edict")  # asked one query at a time: edict_eval
+    assert fresh.decide(FULL, "t.size") == {"t.size": "sme"}
+    assert fresh.decide(FULL, "t.size") == {"t.size": "sme"}  # edict_eval_many_json
+    assert list(rules.batch([FULL, FULL], ["t.size"])) == [{"t.size": "sme"}] * 2  # edict_eval_batch_json
+    monkeypatch.undo()
+    for r in (rules, fresh):
+        assert r.decide(FULL, ["t.size", "t.employees"]) == {"t.size": "sme", "t.employees": 8}
+
+
+def test_interrupt_from_a_thread_that_then_stops_leaves_nothing_pending():
+    rules = edict.RuleSet.from_text("module m\ndecision fast : int = 1\n", "m.edict")
+    stale = 0
+    for _ in range(200):
+        stop = threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                rules.interrupt()
+        h = threading.Thread(target=hammer)
+        h.start()
+        for _ in range(20):
+            try:
+                rules.decide({}, "m.fast")
+            except edict.EvaluationInterrupted:
+                pass
+        stop.set()
+        h.join()
+        try:
+            rules.decide({}, "m.fast")
+        except edict.EvaluationInterrupted:
+            stale += 1
+    assert stale == 0
