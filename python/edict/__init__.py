@@ -21,7 +21,8 @@ from ._lib import lib as _c
 from .errors import (Diagnostic, EdictError, EvaluationError, EvaluationInterrupted, FactsError,  # noqa: F401
                      LimitError, QueryError, RulesError)
 from .errors import ctx_error as _ctx_error
-from .values import Duration, HSCode, Money, Percent, as_of_text, exact, facts_json, from_value, json_reader
+from .values import (Duration, HSCode, Money, Percent, as_of_text, c_text, exact, facts_json, from_value, json_reader,
+                     query_text)
 
 __all__ = ["RuleSet", "Money", "Percent", "Duration", "HSCode", "Diagnostic", "EdictError", "RulesError",
            "FactsError", "QueryError", "EvaluationError", "LimitError", "EvaluationInterrupted", "version"]
@@ -76,6 +77,15 @@ class _Context:
 
 # ----------------------------------------------------------------- rule sets
 
+def _source(name, text):
+    """(name, text) of a rule file in memory, as the library reads them."""
+    for what, t in (("the rule file's name", name), ("the rule text", text)):
+        if not isinstance(t, str):
+            raise TypeError("%s must be text (str), got %s; decode bytes first, e.g. data.decode(\"utf-8\")"
+                            % (what, type(t).__name__))
+    return c_text(name, "the rule file's name"), c_text(text, "the rule text of %s" % name)
+
+
 BATCH_CHUNK = 1024  # cases of a list a library call in RuleSet.batch
 
 
@@ -88,7 +98,7 @@ class RuleSet:
     def __init__(self, paths, *, max_steps=0, max_bytes=0):
         if isinstance(paths, (str, bytes)) or hasattr(paths, "__fspath__"):
             paths = [paths]
-        encoded = [p if isinstance(p, bytes) else str(p).encode() for p in paths]
+        encoded = [c_text(p if isinstance(p, bytes) else str(p), "the rule path") for p in paths]
         arr = (ctypes.c_char_p * len(encoded))(*encoded)
         handle = ctypes.c_void_p()
         _c.edict_load_paths(arr, len(encoded), ctypes.byref(handle))
@@ -98,7 +108,7 @@ class RuleSet:
     def from_text(cls, text, name="rules.edict", *, max_steps=0, max_bytes=0):
         """A rule set from text in memory; several files as {name: text}."""
         files = text if isinstance(text, dict) else {name: text}
-        keep = [(n.encode(), t.encode()) for n, t in files.items()]
+        keep = [_source(n, t) for n, t in files.items()]
         arr = (_lib.Source * len(keep))(*[_lib.Source(n, t, len(t)) for n, t in keep])
         handle = ctypes.c_void_p()
         _c.edict_load_sources(arr, len(keep), ctypes.byref(handle))
@@ -162,8 +172,14 @@ class RuleSet:
         if queries is None:
             return self.decisions
         if isinstance(queries, str):
-            return [queries]
-        return list(queries)
+            queries = [queries]
+        elif isinstance(queries, (bytes, bytearray)) or not hasattr(queries, "__iter__"):
+            raise TypeError("queries must be a decision name or an expression, or a list of them, got %s (%r)"
+                            % (type(queries).__name__, queries))
+        queries = list(queries)
+        for q in queries:
+            query_text(q)  # TypeError, QueryError: said before anything runs
+        return queries
 
     def _decider(self, queries, as_of):
         """A function: facts as JSON text -> the queries' results, in order,
@@ -174,7 +190,7 @@ class RuleSet:
         call that hands back all the results as one JSON array; until then
         each query is evaluated on its own and read through its handle."""
         date = as_of_text(as_of)
-        encoded = [q.encode() for q in queries]
+        encoded = [query_text(q) for q in queries]
         texts = (ctypes.c_char_p * len(encoded))(*encoded)
         readers = self._readers
         known = [None]  # the readers in the queries' order, once all are known
@@ -242,7 +258,7 @@ class RuleSet:
         thread's context, or (None, the index of the document that failed,
         its exception)."""
         date = as_of_text(as_of)
-        encoded = [q.encode() for q in queries]
+        encoded = [query_text(q) for q in queries]
         texts = (ctypes.c_char_p * len(encoded))(*encoded)
         js = ctypes.c_char_p()
         failed = ctypes.c_size_t()
@@ -275,7 +291,7 @@ class RuleSet:
     def _text(self, fn, facts, query, as_of):
         ctx = self._case(facts_json(facts), as_of_text(as_of))
         out = ctypes.c_char_p()
-        st = fn(ctx, query.encode(), ctypes.byref(out))
+        st = fn(ctx, query_text(query), ctypes.byref(out))
         if st != _lib.OK:
             raise _ctx_error(ctx, st)
         return out.value.decode()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import _lib
+from .errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -259,9 +260,35 @@ def facts_json(facts, clean=True):
 _dumps = json.JSONEncoder(default=_fact, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
+def c_text(text, what):
+    """text (str or bytes) as the library reads it, up to its first NUL
+    character: text that holds one is refused (ValueError), not cut short."""
+    data = text if isinstance(text, bytes) else text.encode()
+    at = data.find(b"\0")
+    if at >= 0:
+        shown = " (%r)" % (text,) if len(text) <= 80 else ""
+        raise ValueError("%s%s holds a NUL character (\\x00) at byte %d, which Edict cannot read; remove it"
+                         % (what, shown, at))
+    return data
+
+
+def query_text(query):
+    """A query as the library reads it; QueryError if it holds a NUL."""
+    if not isinstance(query, str):
+        raise TypeError("queries must be a decision name or an expression, or a list of them, got %s (%r)"
+                        % (type(query).__name__, query))
+    try:
+        return c_text(query, "the query")
+    except ValueError as e:
+        raise QueryError(_lib.EUSAGE, str(e)) from None
+
+
 def as_of_text(as_of):
     if as_of is None:
         return None
     if isinstance(as_of, (datetime.date, datetime.datetime)):
         return as_of.isoformat()[:10].encode()
-    return str(as_of).encode()
+    try:
+        return c_text(str(as_of), "the as-of date")
+    except ValueError as e:
+        raise QueryError(_lib.EUSAGE, str(e)) from None

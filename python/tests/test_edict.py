@@ -429,3 +429,35 @@ def test_interrupt_from_a_thread_that_then_stops_leaves_nothing_pending():
         except edict.EvaluationInterrupted:
             stale += 1
     assert stale == 0
+
+
+def test_text_holding_a_nul_is_refused_not_cut_short(rules, tmp_path):
+    with pytest.raises(edict.QueryError, match=r"as-of date .*NUL character"):
+        rules.decide(FULL, "t.size", as_of="2026-01-01\x00junk")
+    with pytest.raises(edict.QueryError, match=r"the query .*NUL character"):
+        rules.decide(FULL, "t.wait\x00 + garbage")
+    with pytest.raises(edict.QueryError, match="NUL"):
+        rules.explain(FULL, "t.size\x00x")
+    with pytest.raises(edict.QueryError, match="NUL"):
+        list(rules.batch([FULL], ["t.size", "t.size\x00x"]))
+    with pytest.raises(ValueError, match="rule text of t.edict .*NUL character"):
+        edict.RuleSet.from_text(RULES + "\x00junk", "t.edict")
+    with pytest.raises(ValueError, match="rule file's name .*NUL"):
+        edict.RuleSet.from_text({"t.edict\x00x": RULES})
+    (tmp_path / "t.edict").write_text(RULES)
+    with pytest.raises(ValueError, match="rule path .*NUL"):
+        edict.RuleSet(str(tmp_path / "t.edict") + "\x00junk")
+    with pytest.raises(ValueError, match="rule path .*NUL"):
+        edict.RuleSet([os.fsencode(tmp_path / "t.edict") + b"\x00"])
+
+
+def test_queries_and_rule_text_of_the_wrong_type_say_what_is_expected(rules):
+    for bad in (123, [1], b"t.size", [None]):
+        with pytest.raises(TypeError, match="queries must be a decision name .*got %s" % type(
+                bad[0] if isinstance(bad, list) else bad).__name__):
+            rules.decide(FULL, bad)
+    with pytest.raises(TypeError, match="got NoneType"):
+        rules.explain(FULL, None)
+    assert rules.decide(FULL, (q for q in ["t.size"])) == {"t.size": "sme"}  # any iterable of them
+    with pytest.raises(TypeError, match=r"rule text must be text \(str\), got bytes"):
+        edict.RuleSet.from_text(RULES.encode())
