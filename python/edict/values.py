@@ -35,7 +35,7 @@ class Money:
         return cls(Decimal(amount), currency)
 
     def __str__(self):
-        return "%s %s" % (self.amount, self.currency)
+        return "%s %s" % (_plain(self.amount), self.currency)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Percent:
         return self.value / 100
 
     def __str__(self):
-        return "%s%%" % self.value
+        return "%s%%" % _plain(self.value)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,15 @@ class Duration:
 
     def __str__(self):
         return "%d %s" % (self.amount, self.unit)
+
+
+def _plain(number):
+    """A number's text without an exponent, as Edict reads numbers:
+    Decimal("5E+7") is "50000000", Decimal("1E-7") "0.0000001".  NaN and
+    Infinity stay as they are (the library refuses them, naming the fact)."""
+    if isinstance(number, Decimal):
+        return format(number, "f")
+    return str(number)
 
 
 class HSCode(str):
@@ -214,7 +223,7 @@ def _fact(o):
     if isinstance(o, (Money, Percent, Duration)):
         return str(o)
     if isinstance(o, Decimal):
-        return str(o)
+        return _plain(o)
     if isinstance(o, (datetime.date, datetime.datetime)):
         return o.isoformat()[:10]
     if hasattr(o, "item"):  # numpy scalars

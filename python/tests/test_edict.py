@@ -461,3 +461,19 @@ def test_queries_and_rule_text_of_the_wrong_type_say_what_is_expected(rules):
     assert rules.decide(FULL, (q for q in ["t.size"])) == {"t.size": "sme"}  # any iterable of them
     with pytest.raises(TypeError, match=r"rule text must be text \(str\), got bytes"):
         edict.RuleSet.from_text(RULES.encode())
+
+
+def test_decimals_in_exponent_form_are_written_plainly(rules):
+    def company(**fields):
+        return {"company": dict({"size": "sme", "us_export_share": "1%"}, **fields)}
+    assert rules.decide(company(ratio=Decimal("0.0000001")), "t.ratio") == {"t.ratio": Decimal("0.0000002")}
+    assert rules.decide(company(ratio=Decimal(1) / Decimal(10**7)), "t.ratio") == {"t.ratio": Decimal("0.0000002")}
+    assert rules.decide(company(ratio=Decimal("1E+2")), "t.ratio") == {"t.ratio": Decimal("200")}
+    got = rules.decide(company(voucher_requested=Money(Decimal("5E+7"), "KRW")), "t.award")
+    assert got == {"t.award": Money(Decimal("50000000"), "KRW")}
+    got = rules.decide(company(us_export_share=Percent(Decimal("1E+1"))), "t.share")
+    assert got == {"t.share": Percent(Decimal("10"))}
+    assert str(Money(Decimal("5E+7"), "KRW")) == "50000000 KRW" and str(Percent(Decimal("1E+1"))) == "10%"
+    for bad in ("NaN", "Infinity", "-Infinity"):
+        with pytest.raises(edict.FactsError, match='company.ratio: expected a number like 12.5, got "%s"' % bad):
+            rules.decide(company(ratio=Decimal(bad)), "t.ratio")
