@@ -18,7 +18,7 @@ import gc
 import json
 
 from .errors import EdictError
-from .values import _dumps, facts_json
+from .values import _number, facts_json, value_json
 
 _string = json.encoder.encode_basestring  # as _dumps writes text (ensure_ascii=False)
 
@@ -55,13 +55,18 @@ def _tree(paths):
 
 
 def _other(v):
-    return None if v != v else _dumps(v)  # NaN, NaT: missing
+    return None if v != v else value_json(v)  # NaN, NaT: missing
 
 
-# A cell's JSON text by the type of its value, as _dumps writes it (None:
-# missing); a type not here goes through _other.
+def _float(v):
+    v = _number(v)  # NaN: missing; a whole number: an int
+    return None if v is None else value_json(v)
+
+
+# A cell's JSON text by the type of its value, as value_json writes it
+# (None: missing); a type not here goes through _other.
 _CELL = {str: _string, bool: {True: "true", False: "false"}.__getitem__, int: int.__repr__,
-         type(None): lambda v: None, float: _other}
+         type(None): lambda v: None, float: _float}
 
 
 def _cells(values):

@@ -15,7 +15,7 @@ notation, and numpy or pandas scalars their Python values.
 import ctypes
 import datetime
 import json
-import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -241,11 +241,24 @@ def _key(k):
     return k
 
 
-def _clean(o):
-    """NaN (pandas' missing) becomes null; date keys become text;
-    containers are cleaned inside."""
-    if isinstance(o, float) and math.isnan(o):
+def _number(x):
+    """A float as a fact: NaN (pandas' missing) is None, a whole number
+    (8.0, as pandas makes an int column with holes) the int (Edict's int
+    facts take no fraction), within 2**53, where every int is a float."""
+    if x != x:
         return None
+    if x.is_integer() and -2 ** 53 <= x <= 2 ** 53:
+        return int(x)
+    return x
+
+
+def _clean(o):
+    """NaN becomes null, a whole float an int (_number); date keys become
+    text; containers are cleaned inside."""
+    if hasattr(o, "dtype") and hasattr(o, "item"):  # numpy scalars
+        o = o.item()
+    if isinstance(o, float):
+        return _number(o)
     if isinstance(o, dict):
         return {_key(k): _clean(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
@@ -253,17 +266,27 @@ def _clean(o):
     return o
 
 
-def facts_json(facts, clean=True):
-    """The facts document as UTF-8 JSON text (clean: NaN anywhere becomes
-    null; a caller that left NaN out already says False)."""
-    if not isinstance(facts, dict):
-        raise TypeError("facts must be a dict, like {\"company\": {...}}, not %s" % type(facts).__name__)
+# json writes a whole float as 8.0: where one may be, the value is cleaned
+_WHOLE_FLOAT = re.compile(r"\.0(?:[,\]}]|$)").search
+
+
+def value_json(value, clean=True):
+    """A value as JSON text, a whole float written as an int (clean: NaN
+    anywhere becomes null; a caller that left NaN out already says False)."""
     try:
-        return _dumps(facts).encode()
+        text = _dumps(value)
     except (ValueError, TypeError):  # NaN somewhere (missing), or a date as a key
         if not clean:
             raise
-        return _dumps(_clean(facts)).encode()
+        return _dumps(_clean(value))
+    return _dumps(_clean(value)) if _WHOLE_FLOAT(text) else text
+
+
+def facts_json(facts, clean=True):
+    """The facts document as UTF-8 JSON text (value_json)."""
+    if not isinstance(facts, dict):
+        raise TypeError("facts must be a dict, like {\"company\": {...}}, not %s" % type(facts).__name__)
+    return value_json(facts, clean).encode()
 
 
 _dumps = json.JSONEncoder(default=_fact, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode

@@ -477,3 +477,28 @@ def test_decimals_in_exponent_form_are_written_plainly(rules):
     for bad in ("NaN", "Infinity", "-Infinity"):
         with pytest.raises(edict.FactsError, match='company.ratio: expected a number like 12.5, got "%s"' % bad):
             rules.decide(company(ratio=Decimal(bad)), "t.ratio")
+
+
+def test_whole_floats_are_written_as_whole_numbers(rules):
+    """pandas makes an int column with holes float64 (8.0): a whole float is
+    written as an int, which int and decimal facts both take."""
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    docs = [{"company": {"size": "sme", "us_export_share": "1%", "employees": 8, "ratio": 3}},
+            {"company": {"size": "sme", "us_export_share": "1%"}}]
+    df = pd.json_normalize(docs)
+    assert df["company.employees"].dtype == "float64"
+    got = rules.decide_frame(df, ["t.employees", "t.ratio"])
+    assert got["t.employees"].tolist()[0] == 8 and got["t.ratio"].tolist()[0] == Decimal("6")
+    assert got["t.employees"].isna().tolist() == [False, True]
+    # a float in a cell's dict
+    whole = pd.DataFrame({"company": [dict(docs[0]["company"], employees=8.0), docs[1]["company"]]})
+    assert rules.decide_frame(whole, ["t.employees"])["t.employees"].tolist()[0] == 8
+    for eight in (8.0, np.float64(8.0), np.float32(8.0), [8.0][0]):
+        company = {"size": "sme", "us_export_share": "1%", "employees": eight, "ratio": eight}
+        assert rules.decide({"company": company}, ["t.employees", "t.ratio"]) == \
+            {"t.employees": 8, "t.ratio": Decimal("16")}
+    company = {"size": "sme", "us_export_share": "1%", "name": "a.0,", "ratio": 0.5}
+    assert rules.decide({"company": company}, ["t.name", "t.ratio"]) == {"t.name": "a.0,", "t.ratio": Decimal("1.0")}
+    with pytest.raises(edict.FactsError, match="whole number"):  # past 2**53 a float is no exact int
+        rules.decide({"company": dict(company, employees=2.0 ** 60)}, "t.employees")
