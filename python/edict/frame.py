@@ -3,7 +3,7 @@
 Each row becomes a facts document: a column "company.size" is the field
 size of the fact company (the dotted names pandas.json_normalize makes), a
 column "company" holding dicts is the whole fact, "as_of" and "id" pass
-through; NaN, NaT and None are left out (missing).
+through; NaN, NaT, None and pandas' NA are left out (missing).
 
 The work is done a column at a time wherever it can be: each column's
 cells are written as JSON once, and each row's document is joined from
@@ -17,6 +17,8 @@ named twice), each row's facts are gathered as a dict and written whole.
 import gc
 import json
 
+import pandas as pd
+
 from .errors import EdictError
 from .values import _number, facts_json, value_json
 
@@ -26,7 +28,7 @@ _string = json.encoder.encode_basestring  # as _dumps writes text (ensure_ascii=
 def _row_facts(paths, row):
     facts = {}
     for path, v in zip(paths, row):
-        if v is None or v != v:  # missing: None, NaN, NaT
+        if v is None or v is pd.NA or v != v:  # missing: None, NA, NaN, NaT
             continue
         at = facts
         for key in path[:-1]:
@@ -63,10 +65,14 @@ def _float(v):
     return None if v is None else value_json(v)
 
 
+def _missing(v):
+    return None
+
+
 # A cell's JSON text by the type of its value, as value_json writes it
-# (None: missing); a type not here goes through _other.
+# (None: missing, as pandas' NA and NaT are); a type not here goes through _other.
 _CELL = {str: _string, bool: {True: "true", False: "false"}.__getitem__, int: int.__repr__,
-         type(None): lambda v: None, float: _float}
+         type(None): _missing, type(pd.NA): _missing, type(pd.NaT): _missing, float: _float}
 
 
 def _cells(values):
@@ -128,7 +134,6 @@ CHUNK = 4096  # documents a call: the arrays of a call stay small
 
 
 def decide_frame(rules, df, queries, as_of):
-    import pandas as pd
     # The documents and results are many small objects with no cycles
     # among them: the cycle collector would walk them all again and again
     # as they are made, for nothing (a third of the time), so it waits

@@ -16,6 +16,7 @@ import ctypes
 import datetime
 import json
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -224,6 +225,8 @@ def _fact(o):
         return str(o)
     if isinstance(o, Decimal):
         return _plain(o)
+    if pandas_missing(o):
+        return None
     if isinstance(o, (datetime.date, datetime.datetime)):
         return o.isoformat()[:10]
     if hasattr(o, "item"):  # numpy scalars
@@ -231,6 +234,13 @@ def _fact(o):
     if hasattr(o, "isoformat"):  # pandas Timestamp
         return o.isoformat()[:10]
     raise TypeError("a fact cannot be %s (%r)" % (type(o).__name__, o))
+
+
+def pandas_missing(o):
+    """Whether o is pandas' NA or NaT, missing as NaN and None are (without
+    importing pandas: where it is not loaded, neither can be there)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and (o is pd.NA or o is pd.NaT)
 
 
 def _key(k):

@@ -502,3 +502,27 @@ def test_whole_floats_are_written_as_whole_numbers(rules):
     assert rules.decide({"company": company}, ["t.name", "t.ratio"]) == {"t.name": "a.0,", "t.ratio": Decimal("1.0")}
     with pytest.raises(edict.FactsError, match="whole number"):  # past 2**53 a float is no exact int
         rules.decide({"company": dict(company, employees=2.0 ** 60)}, "t.employees")
+
+
+def test_pandas_na_and_nat_are_missing(rules):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({
+        "company.size": pd.array(["sme", None, "large"], dtype="string"),
+        "company.us_export_share": pd.Series(["1%", "2%", pd.NA], dtype=object),
+        "company.employees": pd.array([3, None, 5], dtype="Int64"),
+        "company.ratio": pd.array([0.5, None, 1.5], dtype="Float64"),
+        "company.founded": pd.Series([pd.NaT, pd.Timestamp("2020-01-02"), pd.NA], dtype=object),
+        "company.office": [{"city": "Busan", "staff": pd.NA}, pd.NA, None],
+    })
+    queries = ["t.size", "t.share", "t.employees", "t.ratio", "t.founded", "t.office"]
+    got = rules.decide_frame(df, queries, as_of="2026-12-01").to_dict("records")
+    assert got[0] == {"t.size": "sme", "t.share": Percent(Decimal("1")), "t.employees": 3, "t.ratio": Decimal("1.0"),
+                      "t.founded": None, "t.office": {"city": "Busan", "staff": None}}
+    assert got[1]["t.size"] is None and got[1]["t.employees"] != got[1]["t.employees"]  # NaN: pandas' hole
+    assert got[1]["t.founded"] == datetime.date(2020, 1, 2) and got[2]["t.share"] is None
+    bools = pd.DataFrame({"company.size": ["sme", "sme"], "company.us_export_share": ["1%", "1%"],
+                          "company.name": pd.array(["Hana", None], dtype="string")})
+    assert rules.decide_frame(bools, ["t.name"])["t.name"].tolist() == ["Hana", None]
+    facts = {"company": {"size": "sme", "us_export_share": "1%", "employees": pd.NA, "founded": pd.NaT}}
+    assert rules.decide(facts, ["t.employees", "t.founded", "t.eligible"]) == \
+        {"t.employees": None, "t.founded": None, "t.eligible": True}
