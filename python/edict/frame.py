@@ -11,8 +11,9 @@ them; the rows go to the library a few thousand in one call
 (edict_eval_batch_json), their results come back as JSON text, and each
 query's column is read typed in one pass (a money or date text seen
 before gives the value made for it before).  Where the columns
-do not make a tree (a path that is also the start of another, or a column
-named twice), each row's facts are gathered as a dict and written whole.
+do not make a tree (a path that is also the start of another: a whole
+fact beside a column of one of its fields, which wins), each row's facts
+are gathered as a dict and written whole.  A column named twice is refused.
 """
 import gc
 import json
@@ -42,7 +43,7 @@ def _row_facts(paths, row):
 
 def _tree(paths):
     """{key: column number, or a tree of the keys below}; None where a
-    path is also the start of another, or named twice."""
+    path is also the start of another."""
     root = {}
     for i, path in enumerate(paths):
         at = root
@@ -97,13 +98,27 @@ def _members(tree, columns, n):
     return [",".join(filter(None, row)) for row in zip(*parts)]
 
 
+def _paths(df):
+    """Each column's fact path; ValueError for a name given twice."""
+    paths = [str(c).split(".") for c in df.columns]
+    seen = set()
+    for c, path in zip(df.columns, paths):
+        if tuple(path) in seen:
+            raise ValueError("the column %r is given twice: a fact can come from one column only; "
+                             "drop or rename the other" % (c,))
+        seen.add(tuple(path))
+    return paths
+
+
 def _documents(df):
     """Each row's facts document, as JSON text."""
-    paths = [str(c).split(".") for c in df.columns]
+    paths = _paths(df)
     tree = _tree(paths)
-    if tree is None:
+    if tree is None:  # a whole fact first, then the columns of its fields set in it
+        order = sorted(range(len(paths)), key=lambda i: len(paths[i]))
+        paths = [paths[i] for i in order]
         return [facts_json(_row_facts(paths, row), clean=False)
-                for row in df.itertuples(index=False, name=None)]
+                for row in df.iloc[:, order].itertuples(index=False, name=None)]
     columns = [_cells(df.iloc[:, i].tolist()) for i in range(len(paths))]
     return [("{" + m + "}").encode() for m in _members(tree, columns, len(df))]
 

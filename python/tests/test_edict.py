@@ -526,3 +526,19 @@ def test_pandas_na_and_nat_are_missing(rules):
     facts = {"company": {"size": "sme", "us_export_share": "1%", "employees": pd.NA, "founded": pd.NaT}}
     assert rules.decide(facts, ["t.employees", "t.founded", "t.eligible"]) == \
         {"t.employees": None, "t.founded": None, "t.eligible": True}
+
+
+def test_a_field_column_wins_over_its_whole_fact_in_either_order(rules):
+    pd = pytest.importorskip("pandas")
+    whole = [{"size": "large", "us_export_share": "1%", "office": {"city": "Busan", "staff": 2}}]
+    columns = {"company": whole, "company.size": ["sme"], "company.office.city": ["Seoul"]}
+    want = [{"t.size": "sme", "t.office": {"city": "Seoul", "staff": 2}}]
+    for order in (["company", "company.size", "company.office.city"],
+                  ["company.office.city", "company.size", "company"],
+                  ["company.size", "company", "company.office.city"]):
+        df = pd.DataFrame({c: columns[c] for c in order})
+        assert rules.decide_frame(df, ["t.size", "t.office"]).to_dict("records") == want, order
+    assert whole[0]["size"] == "large" and whole[0]["office"]["city"] == "Busan"
+    twice = pd.DataFrame([["sme", "large", "1%"]], columns=["company.size", "company.size", "company.us_export_share"])
+    with pytest.raises(ValueError, match="'company.size' is given twice"):
+        rules.decide_frame(twice, ["t.size"])
