@@ -89,6 +89,13 @@ def _source(name, text):
 BATCH_CHUNK = 1024  # cases of a list a library call in RuleSet.batch
 
 
+def _kept(error, errors):
+    """A case's error, yielded in its place by batch(errors="keep"), or raised."""
+    if errors != "keep":
+        raise error
+    return error
+
+
 class RuleSet:
     """A loaded rule set: RuleSet("rules/kotra"), RuleSet(["a.edict", "dir"]),
     or RuleSet.from_text("module m\\n...").  Raises RulesError if it does not
@@ -322,11 +329,13 @@ class RuleSet:
 
     def _batch_one(self, decide, queries, facts, errors):
         try:
-            return dict(zip(queries, decide(facts_json(facts))))
+            text = facts_json(facts)
+        except (TypeError, ValueError) as e:  # facts that cannot be written
+            return _kept(e, errors)
+        try:
+            return dict(zip(queries, decide(text)))
         except EdictError as e:
-            if errors != "keep":
-                raise
-            return e
+            return _kept(e, errors)
 
     def _batch_many(self, cases, queries, as_of, decide, errors):
         """batch() of a list: once every query's result can be read from its
@@ -342,7 +351,7 @@ class RuleSet:
             for facts in cases[i:i + BATCH_CHUNK]:
                 try:
                     docs.append(facts_json(facts))
-                except TypeError:  # raised in its turn, by _batch_one
+                except (TypeError, ValueError):  # raised or kept in its turn, by _batch_one
                     break
             if not docs:
                 yield self._batch_one(decide, queries, cases[i], errors)

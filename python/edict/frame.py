@@ -117,7 +117,7 @@ def _documents(df):
     if tree is None:  # a whole fact first, then the columns of its fields set in it
         order = sorted(range(len(paths)), key=lambda i: len(paths[i]))
         paths = [paths[i] for i in order]
-        return [facts_json(_row_facts(paths, row), clean=False)
+        return [facts_json(_row_facts(paths, row))
                 for row in df.iloc[:, order].itertuples(index=False, name=None)]
     columns = [_cells(df.iloc[:, i].tolist()) for i in range(len(paths))]
     return [("{" + m + "}").encode() for m in _members(tree, columns, len(df))]
@@ -149,6 +149,9 @@ CHUNK = 4096  # documents a call: the arrays of a call stay small
 
 
 def decide_frame(rules, df, queries, as_of):
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError("decide_frame needs a pandas DataFrame, got %s: make one first (pandas.DataFrame(...) or "
+                        "pandas.json_normalize(...)), or use decide() for one case" % type(df).__name__)
     # The documents and results are many small objects with no cycles
     # among them: the cycle collector would walk them all again and again
     # as they are made, for nothing (a third of the time), so it waits

@@ -15,6 +15,7 @@ notation, and numpy or pandas scalars their Python values.
 import ctypes
 import datetime
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -254,11 +255,14 @@ def _key(k):
 def _number(x):
     """A float as a fact: NaN (pandas' missing) is None, a whole number
     (8.0, as pandas makes an int column with holes) the int (Edict's int
-    facts take no fraction), within 2**53, where every int is a float."""
+    facts take no fraction), within 2**53, where every int is a float.
+    An infinity is refused (ValueError)."""
     if x != x:
         return None
     if x.is_integer() and -2 ** 53 <= x <= 2 ** 53:
         return int(x)
+    if x in (math.inf, -math.inf):
+        raise ValueError("a fact cannot be infinite (%r): give a number, or None where it is missing" % x)
     return x
 
 
@@ -280,23 +284,30 @@ def _clean(o):
 _WHOLE_FLOAT = re.compile(r"\.0(?:[,\]}]|$)").search
 
 
-def value_json(value, clean=True):
-    """A value as JSON text, a whole float written as an int (clean: NaN
-    anywhere becomes null; a caller that left NaN out already says False)."""
+def value_json(value):
+    """A value as JSON text, NaN anywhere written as null and a whole float
+    as an int (_clean, done only where the value needs it)."""
     try:
-        text = _dumps(value)
-    except (ValueError, TypeError):  # NaN somewhere (missing), or a date as a key
-        if not clean:
-            raise
-        return _dumps(_clean(value))
-    return _dumps(_clean(value)) if _WHOLE_FLOAT(text) else text
+        try:
+            text = _dumps(value)
+        except (ValueError, TypeError):  # NaN somewhere (missing), a date as a key, or what cannot be written
+            return _dumps(_clean(value))
+        return _dumps(_clean(value)) if _WHOLE_FLOAT(text) else text
+    except RecursionError:
+        raise ValueError("the facts hold a cycle (a dict or list inside itself), or are nested too deeply "
+                         "to write") from None
 
 
-def facts_json(facts, clean=True):
+def facts_json(facts):
     """The facts document as UTF-8 JSON text (value_json)."""
     if not isinstance(facts, dict):
         raise TypeError("facts must be a dict, like {\"company\": {...}}, not %s" % type(facts).__name__)
-    return value_json(facts, clean).encode()
+    text = value_json(facts)
+    try:
+        return text.encode()
+    except UnicodeEncodeError as e:
+        raise ValueError("the facts hold text that is not valid Unicode: %r (a lone surrogate) in %r"
+                         % (e.object[e.start:e.end], e.object[max(0, e.start - 30):e.end + 30])) from None
 
 
 _dumps = json.JSONEncoder(default=_fact, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode

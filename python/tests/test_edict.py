@@ -542,3 +542,39 @@ def test_a_field_column_wins_over_its_whole_fact_in_either_order(rules):
     twice = pd.DataFrame([["sme", "large", "1%"]], columns=["company.size", "company.size", "company.us_export_share"])
     with pytest.raises(ValueError, match="'company.size' is given twice"):
         rules.decide_frame(twice, ["t.size"])
+
+
+def test_facts_that_cannot_be_written_say_why(rules):
+    pd = pytest.importorskip("pandas")
+    cyclic = {}
+    cyclic["x"] = cyclic
+    with pytest.raises(ValueError, match="the facts hold a cycle"):
+        rules.decide({"company": cyclic}, "t.size")
+    for where in ({"ratio": float("inf")}, {"markets": [float("-inf")]}):
+        with pytest.raises(ValueError, match=r"a fact cannot be infinite \(-?inf\)"):
+            rules.decide({"company": dict({"size": "sme", "us_export_share": "1%"}, **where)}, "t.ratio")
+    with pytest.raises(ValueError, match="not valid Unicode"):
+        rules.decide({"company": {"size": "sme", "us_export_share": "1%", "name": "\ud800"}}, "t.name")
+    with pytest.raises(TypeError, match="a fact cannot be object"):
+        rules.decide({"company": {"name": object()}}, "t.name")
+    frame = pd.DataFrame({"company.size": ["sme"], "company.us_export_share": ["1%"], "company.ratio": [float("inf")]})
+    with pytest.raises(ValueError, match="cannot be infinite"):
+        rules.decide_frame(frame, ["t.ratio"])
+    with pytest.raises(TypeError, match="decide_frame needs a pandas DataFrame, got dict"):
+        rules.decide_frame({"company.size": ["sme"]})
+
+
+@pytest.mark.parametrize("bad", [{"ratio": float("inf")}, {"name": "\ud800"}, {"name": object()}])
+def test_batch_of_a_list_with_facts_that_cannot_be_written_as_of_an_iterator(rules, bad):
+    good = {"company": {"size": "sme", "us_export_share": "1%"}}
+    cases = [good, good, {"company": dict(good["company"], **bad)}, good]
+    rules.decide(good, ["t.eligible"])  # the result's type is known: a list goes to the library many a call
+    for given in (lambda: cases, lambda: iter(cases)):
+        kept = list(rules.batch(given(), ["t.eligible"], errors="keep"))
+        assert kept[:2] == [{"t.eligible": True}] * 2 and kept[3] == {"t.eligible": True}
+        assert isinstance(kept[2], (TypeError, ValueError))
+        seen = []
+        with pytest.raises(type(kept[2])):
+            for r in rules.batch(given(), ["t.eligible"]):
+                seen.append(r)
+        assert seen == [{"t.eligible": True}] * 2
