@@ -72,6 +72,7 @@
 /* One comparable number: 10000 * major + 100 * minor + patch. */
 #define EDICT_VERSION_NUMBER (EDICT_VERSION_MAJOR * 10000 + EDICT_VERSION_MINOR * 100 + EDICT_VERSION_PATCH)
 
+/* EDICT_BUILDING: set by the build for every file of the library. */
 #if defined(EDICT_BUILDING) && defined(__GNUC__)
 #define EDICT_API __attribute__((visibility("default")))
 #else

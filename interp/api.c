@@ -21,7 +21,6 @@
  *   - compiled queries are cached per rule set (shared, under the lock) and
  *     per context (a few recent ones, no lock).
  */
-#define EDICT_BUILDING 1
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
