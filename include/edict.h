@@ -158,8 +158,11 @@ typedef struct edict_diag {
  * with edict_rules_free() either way.
  * Returns EDICT_OK (warnings allowed), EDICT_EIO (a path could not be
  * read), EDICT_ESYNTAX (some text does not parse) or EDICT_ETYPE (it parses
- * but does not check).  The rules' own `check`s are not run here (that is
- * `edict check`'s job), as for `edict eval`. */
+ * but does not check).  A load refused for what was passed (no files, more
+ * than 10000, a text in memory over the 8 MiB limit on a rule file, a
+ * reform of a rule set that did not load) returns EDICT_EUSAGE with a
+ * handle whose one diagnostic says why.  The rules' own `check`s are not
+ * run here (that is `edict check`'s job), as for `edict eval`. */
 EDICT_API int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out);
 
 /* The start-up cache of compiled images for edict_load_paths (the

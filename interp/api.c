@@ -512,6 +512,47 @@ static int load_with(Loader fn, void *arg, edict_rules **out)
 	return k.st;
 }
 
+/* A load refused for what the call passed rather than for what the rules
+ * say: no files, too many, a text over the limit on a rule file, a base
+ * that did not load.  The handle is made all the same, with the reason as
+ * its one diagnostic (edict.h), and the status is EDICT_EUSAGE. */
+typedef enum Why { FINE, NO_FILES, TOO_MANY, TOO_BIG, BAD_BASE } Why;
+
+typedef struct Refusal {
+	Why why;
+	const char *file; /* the text over the limit, else NULL */
+} Refusal;
+
+static Program *refusal_fn(void *arg, Diags *d)
+{
+	const Refusal *a = arg;
+	Loc at = {a->file ? copy_text(a->file, strlen(a->file)) : NULL, 0, 0, 0, 0};
+	if (a->why == NO_FILES)
+		diag_add(d, SEV_ERROR, at, "no rule files were given: the list of files is empty");
+	else if (a->why == TOO_MANY)
+		diag_add(d, SEV_ERROR, at, "a rule set may hold at most %d files", LOAD_MAX_FILES);
+	else if (a->why == TOO_BIG)
+		diag_add(d, SEV_ERROR, at, "%s is larger than the limit of %u bytes", at.file, LOAD_MAX_FILE_BYTES);
+	else
+		diag_add(d, SEV_ERROR, at, "the rule set to reform did not load; fix its errors before loading a reform");
+	return NULL;
+}
+
+static int refuse(Refusal why, edict_rules **out)
+{
+	if (load_with(refusal_fn, &why, out) == EDICT_ENOMEM)
+		return EDICT_ENOMEM;
+	(*out)->status = EDICT_EUSAGE;
+	return EDICT_EUSAGE;
+}
+
+/* Whether a load of n files can start, by their number. */
+static Refusal vet_count(size_t n)
+{
+	Refusal r = {n == 0 ? NO_FILES : n > LOAD_MAX_FILES ? TOO_MANY : FINE, NULL};
+	return r;
+}
+
 typedef struct PathsArg {
 	const char *const *paths;
 	int n;
@@ -538,8 +579,11 @@ int edict_load_paths(const char *const *paths, size_t npaths, edict_rules **out)
 	if (!out)
 		return EDICT_EUSAGE;
 	*out = NULL;
-	if (!paths || npaths == 0 || npaths > LOAD_MAX_FILES)
+	if (!paths)
 		return EDICT_EUSAGE;
+	Refusal no = vet_count(npaths);
+	if (no.why != FINE)
+		return refuse(no, out);
 	for (size_t i = 0; i < npaths; i++)
 		if (!paths[i])
 			return EDICT_EUSAGE;
@@ -553,12 +597,17 @@ typedef struct SourcesArg {
 	const Program *base; /* for reforms */
 } SourcesArg;
 
+static size_t source_len(const edict_source *src)
+{
+	return src->len == EDICT_NUL_TERMINATED ? strlen(src->text) : src->len;
+}
+
 static const Source **copy_sources(const SourcesArg *a)
 {
 	const Source **s = GC_MALLOC(sizeof(Source *) * (size_t)(a->n + 1));
 	for (int i = 0; i < a->n; i++) {
 		Source *src = GC_MALLOC(sizeof *src);
-		size_t len = a->srcs[i].len == EDICT_NUL_TERMINATED ? strlen(a->srcs[i].text) : a->srcs[i].len;
+		size_t len = source_len(&a->srcs[i]);
 		src->path = copy_text(a->srcs[i].name, strlen(a->srcs[i].name));
 		src->text = copy_text(a->srcs[i].text, len);
 		src->len = len;
@@ -573,18 +622,23 @@ static Program *load_sources_fn(void *arg, Diags *d)
 	return load_sources(copy_sources(a), a->n, d);
 }
 
-static bool sources_ok(const edict_source *srcs, size_t n)
+/* Whether every name and text is there (n already vetted). */
+static bool sources_given(const edict_source *srcs, size_t n)
 {
-	if (!srcs || n == 0 || n > LOAD_MAX_FILES)
-		return false;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!srcs[i].name || !srcs[i].text)
 			return false;
-		size_t len = srcs[i].len == EDICT_NUL_TERMINATED ? strlen(srcs[i].text) : srcs[i].len;
-		if (len > LOAD_MAX_FILE_BYTES)
-			return false;
-	}
 	return true;
+}
+
+/* Whether a load of these texts can start, by their number and sizes. */
+static Refusal vet_sources(const edict_source *srcs, size_t n)
+{
+	Refusal r = vet_count(n);
+	for (size_t i = 0; r.why == FINE && i < n; i++)
+		if (source_len(&srcs[i]) > LOAD_MAX_FILE_BYTES)
+			r = (Refusal){TOO_BIG, srcs[i].name};
+	return r;
 }
 
 int edict_load_sources(const edict_source *sources, size_t nsources, edict_rules **out)
@@ -593,8 +647,11 @@ int edict_load_sources(const edict_source *sources, size_t nsources, edict_rules
 	if (!out)
 		return EDICT_EUSAGE;
 	*out = NULL;
-	if (!sources_ok(sources, nsources))
+	if (!sources || (nsources <= LOAD_MAX_FILES && !sources_given(sources, nsources)))
 		return EDICT_EUSAGE;
+	Refusal no = vet_sources(sources, nsources);
+	if (no.why != FINE)
+		return refuse(no, out);
 	SourcesArg a = {sources, (int)nsources, NULL};
 	return load_with(load_sources_fn, &a, out);
 }
@@ -618,8 +675,11 @@ int edict_load_reform_source(edict_rules *base, const char *name, const char *te
 		return EDICT_EUSAGE;
 	*out = NULL;
 	edict_source s = {name, text, len};
-	if (!rules_ok(base) || !base->p || !sources_ok(&s, 1))
+	if (!rules_ok(base) || !sources_given(&s, 1))
 		return EDICT_EUSAGE;
+	Refusal no = base->p ? vet_sources(&s, 1) : (Refusal){BAD_BASE, NULL};
+	if (no.why != FINE)
+		return refuse(no, out);
 	SourcesArg a = {&s, 1, base->p};
 	return load_with(load_reform_fn, &a, out);
 }
@@ -645,8 +705,11 @@ int edict_load_reform(edict_rules *base, const char *const *paths, size_t npaths
 	if (!out)
 		return EDICT_EUSAGE;
 	*out = NULL;
-	if (!rules_ok(base) || !base->p || !paths || npaths == 0 || npaths > LOAD_MAX_FILES)
+	if (!rules_ok(base) || !paths)
 		return EDICT_EUSAGE;
+	Refusal no = base->p ? vet_count(npaths) : (Refusal){BAD_BASE, NULL};
+	if (no.why != FINE)
+		return refuse(no, out);
 	for (size_t i = 0; i < npaths; i++)
 		if (!paths[i])
 			return EDICT_EUSAGE;

@@ -313,6 +313,41 @@ Test(limits, rule_file_of_exactly_8_MiB)
 	cr_assert_eq(d->nerrors, 0, "%s", first_msg(d));
 }
 
+/* The same limit on a rule text handed to the C API in memory: a handle
+ * whose one diagnostic names the text and the limit, as for a file. */
+static const char *text_of_size(size_t n)
+{
+	char *t = GC_MALLOC_ATOMIC(n + 1);
+	const char *head = "decision x : int = 1\n#";
+	memcpy(t, head, strlen(head));
+	memset(t + strlen(head), 'x', n - strlen(head) - 1);
+	t[n - 1] = '\n';
+	t[n] = 0;
+	return t;
+}
+
+Test(limits, rule_text_just_over_8_MiB_through_the_api)
+{
+	edict_rules *r = NULL;
+	size_t n = LOAD_MAX_FILE_BYTES + 1;
+	cr_assert_eq(edict_load_source("big.edict", text_of_size(n), n, &r), EDICT_EUSAGE);
+	cr_assert_not_null(r, "the handle carries the reason");
+	edict_diag d;
+	cr_assert_eq(edict_rules_diag(r, 0, &d), EDICT_OK);
+	cr_assert_str_eq(d.file, "big.edict");
+	cr_assert_str_eq(d.message, "big.edict is larger than the limit of 8388608 bytes");
+	cr_assert_str_eq(edict_rules_report(r), "big.edict: error: big.edict is larger than the limit of 8388608 bytes\n");
+	edict_rules_free(r);
+}
+
+Test(limits, rule_text_of_exactly_8_MiB_through_the_api)
+{
+	edict_rules *r = NULL;
+	size_t n = LOAD_MAX_FILE_BYTES;
+	cr_assert_eq(edict_load_source("big.edict", text_of_size(n), n, &r), EDICT_OK, "%s", edict_rules_report(r));
+	edict_rules_free(r);
+}
+
 /* --------------------------------------- files per rule set, dir depth */
 
 static void write_text(const char *path, const char *text)

@@ -245,15 +245,13 @@ Test(api, load_bad_arguments)
 	cr_assert_eq(edict_load_paths(NULL, 1, &r), EDICT_EUSAGE);
 	cr_assert_null(r, "out is cleared");
 	const char *paths[] = {"x"}, *nullpath[] = {NULL};
-	cr_assert_eq(edict_load_paths(paths, 0, &r), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_paths(paths, 1, NULL), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_paths(nullpath, 1, &r), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_source(NULL, "x", 1, &r), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_source("a", NULL, 1, &r), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_source("a", "x", 1, NULL), EDICT_EUSAGE);
 	cr_assert_eq(edict_load_sources(NULL, 1, &r), EDICT_EUSAGE);
-	edict_source s = {"a", "x", 1};
-	cr_assert_eq(edict_load_sources(&s, 0, &r), EDICT_EUSAGE);
+	cr_assert_null(r, "out is cleared");
 	cr_assert_eq(edict_rules_status(NULL), EDICT_EUSAGE);
 	cr_assert_eq(edict_rules_diag_count(NULL), 0);
 	edict_diag d;
@@ -268,6 +266,43 @@ Test(api, load_bad_arguments)
 	cr_assert_eq(edict_rules_diag(r, 0, NULL), EDICT_EUSAGE);
 	cr_assert_null(edict_rules_diag_text(r, 5));
 	edict_rules_free(r);
+}
+
+/* A load refused for what was passed, not for NULLs, still gives a
+ * handle, whose one diagnostic says why (edict.h). */
+static void assert_refused(int st, edict_rules **rp, const char *message)
+{
+	edict_rules *r = *rp;
+	cr_assert_eq(st, EDICT_EUSAGE, "%s", edict_status_name(st));
+	cr_assert_not_null(r, "a handle for: %s", message);
+	cr_assert_eq(edict_rules_status(r), EDICT_EUSAGE);
+	cr_assert_eq(edict_rules_diag_count(r), 1);
+	edict_diag d;
+	cr_assert_eq(edict_rules_diag(r, 0, &d), EDICT_OK);
+	cr_assert_eq(d.severity, EDICT_SEV_ERROR);
+	cr_assert_null(d.file, "%s", d.file);
+	cr_assert_str_eq(d.message, message);
+	edict_rules_free(r);
+}
+
+Test(api, load_refused_with_a_reason)
+{
+	edict_rules *r = NULL;
+	const char *paths[] = {"x"};
+	edict_source s = {"a.edict", "decision a : int = 1", EDICT_NUL_TERMINATED};
+	const char *none = "no rule files were given: the list of files is empty";
+	assert_refused(edict_load_paths(paths, 0, &r), &r, none);
+	assert_refused(edict_load_sources(&s, 0, &r), &r, none);
+	static const char *many[10001];
+	for (int i = 0; i < 10001; i++)
+		many[i] = "x";
+	assert_refused(edict_load_paths(many, 10001, &r), &r, "a rule set may hold at most 10000 files");
+	edict_rules *broken = NULL;
+	cr_assert_eq(edict_load_source("b.edict", "decision b : int = ", EDICT_NUL_TERMINATED, &broken), EDICT_ESYNTAX);
+	const char *base_failed = "the rule set to reform did not load; fix its errors before loading a reform";
+	assert_refused(edict_load_reform_source(broken, "r.edict", "module b", EDICT_NUL_TERMINATED, &r), &r, base_failed);
+	assert_refused(edict_load_reform(broken, paths, 1, &r), &r, base_failed);
+	edict_rules_free(broken);
 }
 
 Test(api, text_with_a_length_need_not_end)
