@@ -60,6 +60,17 @@ void buf_int(Buf *b, int64_t v)
 	buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
 }
 
+void buf_url_part(Buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._~", c);
+		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+		buf_add(b, plain ? s : esc, plain ? 1 : 3);
+	}
+}
+
 const char *buf_cstr(Buf *b)
 {
 	return b->s ? b->s : "";

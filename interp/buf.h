@@ -32,6 +32,10 @@ static inline void buf_add(Buf *b, const char *s, size_t n)
 void buf_puts(Buf *b, const char *s);
 void buf_int(Buf *b, int64_t v); /* decimal digits, no printf */
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A part of a URL (a file name, an anchor): every byte but letters,
+ * digits and - . _ ~ as %XX, so that it cannot end the link or the
+ * attribute it is written in. */
+void buf_url_part(Buf *b, const char *s);
 /* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 size_t buf_utf8_len(const unsigned char *s, size_t n);
 /* A JSON string literal, escaped; bytes that are not UTF-8 become U+FFFD. */

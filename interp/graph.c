@@ -88,7 +88,12 @@ const char *graph_dot(const Program *p, const Decl *root, const char *link_prefi
 			buf_printf(&b, ", shape=%s", kind_shape(d));
 			if (link_prefix) {
 				buf_puts(&b, ", URL=");
-				dot_str(&b, xprintf("%s%s.html#%s", link_prefix, mod->name, d->name));
+				Buf url = {0};
+				buf_puts(&url, link_prefix);
+				buf_url_part(&url, mod->name); /* a module is named after its file */
+				buf_puts(&url, ".html#");
+				buf_url_part(&url, d->name);
+				dot_str(&b, buf_cstr(&url));
 				buf_puts(&b, ", tooltip=");
 				dot_str(&b, d->qname);
 			}

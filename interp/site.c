@@ -8,7 +8,9 @@
  * as written when its file cannot be laid out), with the comment lines just
  * above it as its description, highlighted by a small scanner of its own
  * (the words of the language, texts, numbers, comments); everything taken
- * from the rules is HTML-escaped.  Links are relative, so the site works
+ * from the rules and their file names is HTML-escaped, and the names in
+ * links percent-escaped (page_href): a module is named after its file,
+ * which may hold any character.  Links are relative, so the site works
  * from any folder and from file://.
  *
  * Pictures are SVG written here: a parameter's dated values as bars on a
@@ -87,9 +89,35 @@ static const char *anchor(const Decl *d)
 	return d->name;
 }
 
+/* The link to page NAME.html of folder ("module", "document", "view"),
+ * at anchor frag (or none), from a page rel ("" or "../") below the top. */
+static const char *page_href(const char *rel, const char *folder, const char *name, const char *frag)
+{
+	Buf b = {0};
+	buf_printf(&b, "%s%s/", rel, folder);
+	buf_url_part(&b, name);
+	buf_puts(&b, ".html");
+	if (frag) {
+		buf_puts(&b, "#");
+		buf_url_part(&b, frag);
+	}
+	return buf_cstr(&b);
+}
+
 static const char *decl_href(const char *rel, const Decl *d)
 {
-	return xprintf("%smodule/%s.html#%s", rel, d->module->name, anchor(d));
+	return page_href(rel, "module", d->module->name, anchor(d));
+}
+
+/* Where something is written: "<tag class="where">FILE:LINE</tag>" (no
+ * line when it is 0), with text before the place. */
+static void where(Buf *b, const char *tag, const char *before, const char *file, int line)
+{
+	buf_printf(b, "<%s class=\"where\">%s", tag, before);
+	esc(b, file);
+	if (line)
+		buf_printf(b, ":%d", line);
+	buf_printf(b, "</%s>", tag);
 }
 
 static void page_start(Buf *b, const char *rel, const char *title, const char *site)
@@ -378,7 +406,7 @@ static void cite_item(Buf *b, const char *rel, const Citation *c)
 		buf_puts(b, "<span class=\"tag\">assumption</span> ");
 		esc(b, c->text);
 	} else if (c->document) {
-		buf_printf(b, "<a class=\"doc\" href=\"%sdocument/%s.html#%s\">", rel, c->document->name, slug(c->pinpoint));
+		buf_printf(b, "<a class=\"doc\" href=\"%s\">", page_href(rel, "document", c->document->name, slug(c->pinpoint)));
 		esc(b, cite_doc_field(c->document, "title"));
 		if (c->pinpoint) {
 			buf_puts(b, ", ");
@@ -576,9 +604,12 @@ static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *
 		highlight(b, s.text, s.len);
 		buf_puts(b, "\n");
 	}
-	buf_printf(b, "</code></pre>\n<p class=\"where\">%s:%d</p>\n", m->src->path, d->loc.line);
+	buf_puts(b, "</code></pre>\n");
+	where(b, "p", "", m->src->path, d->loc.line);
+	buf_puts(b, "\n");
 	if (d->kind == D_DOCUMENT)
-		buf_printf(b, "<p class=\"citedby\"><a href=\"../document/%s.html\">What in the rules cites it</a></p>\n", d->name);
+		buf_printf(b, "<p class=\"citedby\"><a href=\"%s\">What in the rules cites it</a></p>\n",
+			   page_href("../", "document", d->name, NULL));
 	if (d->kind == D_PARAM)
 		param_history(b, p, d);
 	if (d->kind == D_TABLE)
@@ -586,7 +617,7 @@ static void decl_section(Buf *b, const Program *p, const Xref *x, const Module *
 	if (d->view) {
 		const char *why = NULL;
 		const char *svg = site_timeline_svg(p, d, as_of, &why);
-		buf_printf(b, "<p><a href=\"../view/%s.html\">Open the timeline on its own page</a></p>\n", d->qname);
+		buf_printf(b, "<p><a href=\"%s\">Open the timeline on its own page</a></p>\n", page_href("../", "view", d->qname, NULL));
 		if (svg)
 			buf_printf(b, "<figure class=\"gantt\">%s</figure>\n", svg);
 	}
@@ -644,7 +675,8 @@ static void module_page(SitePage **pages, int *np, const Program *p, const Xref 
 		esc(&b, about);
 		buf_puts(&b, "</p>\n");
 	}
-	buf_printf(&b, "<p class=\"where\">%s</p>\n<nav class=\"toc\"><ul>\n", m->src->path);
+	where(&b, "p", "", m->src->path, 0);
+	buf_puts(&b, "\n<nav class=\"toc\"><ul>\n");
 	for (int i = 0; i < m->ndecls; i++) {
 		const Decl *d = m->decls[i];
 		buf_printf(&b, "<li><a href=\"#%s\"><span class=\"kind\">%s</span> ", anchor(d), decl_kind_word(d));
@@ -678,7 +710,9 @@ static void document_page(SitePage **pages, int *np, const Xref *x, const Decl *
 	esc(&b, title);
 	buf_puts(&b, "</h1>\n<dl class=\"docfields\">\n<dt>short name</dt><dd><code>");
 	esc(&b, doc->name);
-	buf_printf(&b, "</code></dd>\n<dt>kind</dt><dd>%s</dd>\n", doc->doc_kind);
+	buf_puts(&b, "</code></dd>\n<dt>kind</dt><dd>");
+	esc(&b, doc->doc_kind);
+	buf_puts(&b, "</dd>\n");
 	static const char *const fields[] = {"issuer", "date", "version", "reference"};
 	for (int i = 0; i < 4; i++) {
 		const char *v = cite_doc_field(doc, fields[i]);
@@ -688,7 +722,9 @@ static void document_page(SitePage **pages, int *np, const Xref *x, const Decl *
 		esc(&b, v);
 		buf_puts(&b, "</dd>\n");
 	}
-	buf_printf(&b, "</dl>\n<p class=\"where\">declared at %s:%d</p>\n", doc->loc.file, doc->loc.line);
+	buf_puts(&b, "</dl>\n");
+	where(&b, "p", "declared at ", doc->loc.file, doc->loc.line);
+	buf_puts(&b, "\n");
 	const CiteRef **refs = NULL;
 	int n = 0;
 	for (int i = 0; i < x->ncites; i++)
@@ -723,7 +759,9 @@ static void document_page(SitePage **pages, int *np, const Xref *x, const Decl *
 			esc(&b, c->quote);
 			buf_puts(&b, "</q>");
 		}
-		buf_printf(&b, " <span class=\"where\">%s:%d</span></li>\n", c->loc.file, c->loc.line);
+		buf_puts(&b, " ");
+		where(&b, "span", "", c->loc.file, c->loc.line);
+		buf_puts(&b, "</li>\n");
 	}
 	if (open)
 		buf_puts(&b, "</ul></section>\n");
@@ -760,7 +798,9 @@ static void view_page(SitePage **pages, int *np, const Program *p, const Decl *d
 	esc(&b, d->qname);
 	buf_printf(&b, "</h1>\n<p>A %s of <code>", d->view);
 	esc(&b, prog_node_text(p, d->cases[0].value));
-	buf_printf(&b, "</code>, declared in <a href=\"%s\">module %s</a>.</p>\n", decl_href("../", d), d->module->name);
+	buf_printf(&b, "</code>, declared in <a href=\"%s\">module ", decl_href("../", d));
+	esc(&b, d->module->name);
+	buf_puts(&b, "</a>.</p>\n");
 	const char *why = NULL;
 	const char *svg = site_timeline_svg(p, d, o->as_of, &why);
 	if (svg)
@@ -787,7 +827,7 @@ static void index_list(Buf *b, const Program *p, const char *id, const char *tit
 				continue;
 			if (!n++)
 				buf_printf(b, "<section id=\"%s\"><h2>%s</h2><ul class=\"names\">\n", id, title);
-			buf_printf(b, "<li><a href=\"%s\">", views ? xprintf("view/%s.html", d->qname) : decl_href("", d));
+			buf_printf(b, "<li><a href=\"%s\">", views ? page_href("", "view", d->qname, NULL) : decl_href("", d));
 			esc(b, d->qname);
 			buf_puts(b, "</a></li>\n");
 		}
@@ -812,18 +852,22 @@ static void index_page(SitePage **pages, int *np, const Program *p, const SiteOp
 		int count[D_REQUIRE + 1] = {0};
 		for (int i = 0; i < mod->ndecls; i++)
 			count[mod->decls[i]->kind]++;
-		buf_printf(&b, "<tr><td><a href=\"module/%s.html\">", mod->name);
+		buf_printf(&b, "<tr><td><a href=\"%s\">", page_href("", "module", mod->name, NULL));
 		esc(&b, mod->name);
-		buf_printf(&b, "</a></td><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>\n", mod->src->path, count[D_DECISION],
-			   count[D_PARAM], count[D_TABLE], count[D_TEST]);
+		buf_puts(&b, "</a></td><td>");
+		esc(&b, mod->src->path);
+		buf_printf(&b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>\n", count[D_DECISION], count[D_PARAM],
+			   count[D_TABLE], count[D_TEST]);
 	}
 	buf_puts(&b, "</tbody></table></section>\n");
 	buf_puts(&b, "<section id=\"documents\"><h2>Documents</h2><ul class=\"documents\">\n");
 	for (int i = 0; i < p->ndocs; i++) {
 		const Decl *d = p->docs[i];
-		buf_printf(&b, "<li><a href=\"document/%s.html\">", d->name);
+		buf_printf(&b, "<li><a href=\"%s\">", page_href("", "document", d->name, NULL));
 		esc(&b, cite_doc_field(d, "title"));
-		buf_printf(&b, "</a> <span class=\"kind\">%s</span></li>\n", d->doc_kind);
+		buf_puts(&b, "</a> <span class=\"kind\">");
+		esc(&b, d->doc_kind);
+		buf_puts(&b, "</span></li>\n");
 	}
 	buf_puts(&b, "</ul></section>\n");
 	index_list(&b, p, "views", "Views", D_DECISION, true);
@@ -862,7 +906,7 @@ static void search_index(SitePage **pages, int *np, const Program *p, const Xref
 	buf_puts(&b, "window.EDICT_INDEX = [");
 	for (int m = 0; m < p->nmods; m++) {
 		const Module *mod = p->mods[m];
-		search_entry(&b, &n, mod->name, "module", xprintf("module/%s.html", mod->name), module_about(mod));
+		search_entry(&b, &n, mod->name, "module", page_href("", "module", mod->name, NULL), module_about(mod));
 		for (int i = 0; i < mod->ndecls; i++) {
 			const Decl *d = mod->decls[i];
 			if (d->kind == D_DOCUMENT)
@@ -874,7 +918,7 @@ static void search_index(SitePage **pages, int *np, const Program *p, const Xref
 		}
 	}
 	for (int i = 0; i < p->ndocs; i++)
-		search_entry(&b, &n, cite_doc_field(p->docs[i], "title"), "document", xprintf("document/%s.html", p->docs[i]->name),
+		search_entry(&b, &n, cite_doc_field(p->docs[i], "title"), "document", page_href("", "document", p->docs[i]->name, NULL),
 			     p->docs[i]->name);
 	/* each pinpoint once per document */
 	for (int i = 0; i < x->ncites; i++) {
@@ -887,7 +931,7 @@ static void search_index(SitePage **pages, int *np, const Program *p, const Xref
 			      strcmp(x->cites[k].c->pinpoint, c->pinpoint) == 0;
 		if (!dup)
 			search_entry(&b, &n, xprintf("%s, %s", c->document->name, c->pinpoint), "pinpoint",
-				     xprintf("document/%s.html#%s", c->document->name, slug(c->pinpoint)),
+				     page_href("", "document", c->document->name, slug(c->pinpoint)),
 				     cite_doc_field(c->document, "title"));
 	}
 	buf_puts(&b, "\n];\n");

@@ -59,7 +59,7 @@ def main(root):
                 continue
             if u.fragment:
                 tp = pages.get(target)
-                if tp is None or u.fragment not in tp.ids:
+                if tp is None or urllib.parse.unquote(u.fragment) not in tp.ids:
                     broken.append(where + ": no element with id '%s'" % u.fragment)
     for b in broken:
         print("BROKEN " + b)

@@ -12,11 +12,15 @@
     a temporary folder; a folder that is not a site is never replaced; a
     second run replaces the first site;
   * edict graph: DOT by default, SVG with --format svg, one decision with
-    --query, and a clear error for an unknown one.
+    --query, and a clear error for an unknown one;
+  * module and file names holding <, >, & and quotes (a module is named
+    after its file): escaped in the pages' text, percent-escaped in links,
+    which still resolve; no markup of theirs gets into a page.
 
     python3 tests/doc/site_test.py --edict build/edict --out build/doc-test
 """
 import argparse
+import html.parser
 import os
 import re
 import shutil
@@ -103,6 +107,51 @@ def errors(edict, out):
     check(r.returncode == 2 and "-o DIR" in r.stderr, "without -o: a usage error")
 
 
+class Tags(html.parser.HTMLParser):
+    """The tags of a page, and its text."""
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def hostile_names(edict, out):
+    rules = os.path.join(out, "names", 'd_<script>&"q"')
+    os.makedirs(rules)
+    for name in ("<script>", 'a"b'):
+        with open(os.path.join(rules, name + ".edict"), "w") as f:
+            f.write("decision x : int = 1\n")
+    site = os.path.join(out, "names-site")
+    r = run(edict, ["doc", rules, "-o", site])
+    check(r.returncode == 0, "edict doc on modules named <script> and a\"b (%s)" % r.stderr.strip())
+    pages = {}
+    for d, _, files in os.walk(site):
+        for n in files:
+            if n.endswith(".html"):
+                t = Tags()
+                with open(os.path.join(d, n), encoding="utf-8") as f:
+                    t.feed(f.read())
+                pages[os.path.relpath(os.path.join(d, n), site)] = t
+    check(len(pages) >= 4, "hostile names: the pages are written (%s)" % ", ".join(sorted(pages)))
+    scripts = [p for p, t in pages.items() for tag, a in t.tags if tag == "script" and "src" not in a]
+    check(not scripts, "hostile names: no script of a file name's in a page (%s)" % ", ".join(scripts))
+    index = pages.get("index.html", Tags())
+    hrefs = [a.get("href", "") for tag, a in index.tags if tag == "a"]
+    check("module/%3Cscript%3E.html" in hrefs and "module/a%22b.html" in hrefs,
+          "hostile names: module links percent-escaped (%s)" % ", ".join(hrefs))
+    text = "".join(index.text)
+    check('d_<script>&"q"/<script>.edict' in text and 'd_<script>&"q"/a"b.edict' in text,
+          "hostile names: the file names read as written")
+    module = "".join(pages.get("module/<script>.html", Tags()).text)
+    check('d_<script>&"q"/<script>.edict:1' in module, "hostile names: the place of a declaration reads as written")
+    links(site, "the site of hostile names")
+
+
 def graph(edict):
     fx = os.path.join(HERE, "fixture")
     r = run(edict, ["graph", fx])
@@ -138,6 +187,7 @@ def main():
     check(r.returncode == 0, "edict doc rules/kotra")
     links(kotra, "rules/kotra's site")
     errors(edict, out)
+    hostile_names(edict, out)
     graph(edict)
     print("%d failed" % len(failures))
     return 1 if failures else 0
