@@ -2,9 +2,12 @@
  * dot.c - Graphviz for `edict doc` and `edict graph` (dot.h): lay a DOT
  * graph out with libgvc's dot engine and render it as SVG.  libgvc is
  * opened the first time a graph is drawn (dynlib.h), so that the other
- * commands start without it.
+ * commands start without it.  Graphviz's messages are kept from the
+ * terminal; when a drawing fails, its last one says why.
  */
 #include "mem.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <graphviz/gvc.h>
@@ -24,6 +27,7 @@ static struct {
 	__typeof__(gvFreeLayout) *free_layout;
 	__typeof__(gvFreeContext) *free_context;
 	__typeof__(agseterr) *seterr;
+	__typeof__(aglasterr) *lasterr;
 	__typeof__(agmemread) *memread;
 	__typeof__(agclose) *close;
 } gv;
@@ -44,9 +48,23 @@ static bool open_gvc(void)
 		{"gvRenderData", (void **)&gv.render_data},	 {"gvFreeRenderData", (void **)&gv.free_render_data},
 		{"gvFreeLayout", (void **)&gv.free_layout},	 {"gvFreeContext", (void **)&gv.free_context},
 		{"agseterr", (void **)&gv.seterr},		 {"agmemread", (void **)&gv.memread},
-		{"agclose", (void **)&gv.close},
+		{"agclose", (void **)&gv.close},		 {"aglasterr", (void **)&gv.lasterr},
 	};
 	return dyn_load(EDICT_GVC_SONAME, fns, sizeof fns / sizeof fns[0], &failure);
+}
+
+/* Why the drawing failed, in Graphviz's words when it left some (its
+ * last message, which it allocates with malloc). */
+static void note_failure(void)
+{
+	char *msg = gv.lasterr();
+	size_t n = msg ? strlen(msg) : 0;
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	static char why[512];
+	snprintf(why, sizeof why, "Graphviz could not draw the graph%s%.*s", n ? ": " : "", (int)n, n ? msg : "");
+	failure = why;
+	free(msg);
 }
 
 const char *cli_dot_svg(const char *dot, void *arg)
@@ -74,5 +92,7 @@ const char *cli_dot_svg(const char *dot, void *arg)
 	if (g)
 		gv.close(g);
 	gv.free_context(gvc);
+	if (!svg)
+		note_failure();
 	return svg;
 }

@@ -44,6 +44,53 @@ static const char *kind_shape(const Decl *d)
 	}
 }
 
+/* One node: its qualified name as its id, and with link_prefix, a link to
+ * its rule (a module is named after its file: the link is percent-escaped). */
+static void node_line(Buf *b, const Module *mod, const Decl *d, const char *link_prefix)
+{
+	buf_puts(b, "    ");
+	dot_str(b, d->qname);
+	buf_puts(b, " [label=");
+	dot_str(b, d->name);
+	buf_printf(b, ", shape=%s", kind_shape(d));
+	if (link_prefix) {
+		Buf url = {0};
+		buf_puts(&url, link_prefix);
+		buf_url_part(&url, mod->name);
+		buf_puts(&url, ".html#");
+		buf_url_part(&url, d->name);
+		buf_puts(b, ", URL=");
+		dot_str(b, buf_cstr(&url));
+		buf_puts(b, ", tooltip=");
+		dot_str(b, d->qname);
+	}
+	buf_puts(b, "];\n");
+}
+
+/* A module's nodes that are kept, boxed together (a cluster); nothing when
+ * none is.  Its name, like every id, is a DOT string: a module's name may
+ * hold quotes. */
+static void module_cluster(Buf *b, const Program *p, const Module *mod, const unsigned char *keep, const char *link_prefix)
+{
+	bool open = false;
+	for (int i = 0; i < mod->ndecls; i++) {
+		const Decl *d = mod->decls[i];
+		if (!graph_node(d) || !keep[node_id(p, d)])
+			continue;
+		if (!open) {
+			buf_puts(b, "  subgraph ");
+			dot_str(b, xprintf("cluster_%s", mod->name));
+			buf_puts(b, " {\n    label=");
+			dot_str(b, mod->name);
+			buf_puts(b, "; style=\"rounded\"; color=\"#c9c2b2\"; fontname=\"Helvetica\";\n");
+			open = true;
+		}
+		node_line(b, mod, d, link_prefix);
+	}
+	if (open)
+		buf_puts(b, "  }\n");
+}
+
 const char *graph_dot(const Program *p, const Decl *root, const char *link_prefix)
 {
 	int total = p->ndecls + p->nfuncs;
@@ -68,40 +115,8 @@ const char *graph_dot(const Program *p, const Decl *root, const char *link_prefi
 	Buf b = {0};
 	buf_puts(&b, "digraph rules {\n  rankdir=LR;\n  node [style=\"rounded,filled\", fillcolor=\"#f4f1ea\", "
 		     "fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#8a8a8a\"];\n");
-	for (int m = 0; m < p->nmods; m++) {
-		const Module *mod = p->mods[m];
-		bool open = false;
-		for (int i = 0; i < mod->ndecls; i++) {
-			const Decl *d = mod->decls[i];
-			if (!graph_node(d) || !keep[node_id(p, d)])
-				continue;
-			if (!open) {
-				buf_printf(&b, "  subgraph \"cluster_%s\" {\n    label=", mod->name);
-				dot_str(&b, mod->name);
-				buf_puts(&b, "; style=\"rounded\"; color=\"#c9c2b2\"; fontname=\"Helvetica\";\n");
-				open = true;
-			}
-			buf_puts(&b, "    ");
-			dot_str(&b, d->qname);
-			buf_puts(&b, " [label=");
-			dot_str(&b, d->name);
-			buf_printf(&b, ", shape=%s", kind_shape(d));
-			if (link_prefix) {
-				buf_puts(&b, ", URL=");
-				Buf url = {0};
-				buf_puts(&url, link_prefix);
-				buf_url_part(&url, mod->name); /* a module is named after its file */
-				buf_puts(&url, ".html#");
-				buf_url_part(&url, d->name);
-				dot_str(&b, buf_cstr(&url));
-				buf_puts(&b, ", tooltip=");
-				dot_str(&b, d->qname);
-			}
-			buf_puts(&b, "];\n");
-		}
-		if (open)
-			buf_puts(&b, "  }\n");
-	}
+	for (int m = 0; m < p->nmods; m++)
+		module_cluster(&b, p, p->mods[m], keep, link_prefix);
 	for (int i = 0; i < total; i++) {
 		const Decl *d = i < p->ndecls ? p->decls[i] : p->funcs[i - p->ndecls];
 		if (!graph_node(d) || !keep[i])

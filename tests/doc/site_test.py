@@ -149,7 +149,16 @@ def hostile_names(edict, out):
           "hostile names: the file names read as written")
     module = "".join(pages.get("module/<script>.html", Tags()).text)
     check('d_<script>&"q"/<script>.edict:1' in module, "hostile names: the place of a declaration reads as written")
+    drawn = [a["xlink:href"] for tag, a in pages.get("graph.html", Tags()).tags if tag == "a" and "xlink:href" in a]
+    check(sorted(drawn) == ["module/%3Cscript%3E.html#x", "module/a%22b.html#x"],
+          "hostile names: the dependency graph is drawn, linking both modules (%s)" % drawn)
     links(site, "the site of hostile names")
+    r = run(edict, ["graph", rules])
+    check(r.returncode == 0 and 'subgraph "cluster_a\\"b" {' in r.stdout and '"a\\"b.x" [' in r.stdout,
+          "edict graph: a module name with a quote is escaped in its cluster's name as in its nodes'")
+    r = run(edict, ["graph", rules, "--format", "svg"])
+    check(r.returncode == 0 and r.stdout.count('<g id="clust') == 2,
+          "edict graph --format svg draws modules named <script> and a\"b (%s)" % r.stderr.strip())
 
 
 def graph(edict):
