@@ -13,21 +13,47 @@
 #include "cite.h"
 #include "query.h"
 
-/* A query that names a public decision whose module name is no identifier
- * (the module of a file named "my rules.edict" or "règles.edict" is named
- * after the file): the decision itself, as the query text could never be
- * parsed.  NULL for any other text. */
+/* The dotted name an expression is written as (a, a.b, a.b.c), or NULL. */
+static const char *dotted(const Node *e)
+{
+	if (e->kind == N_NAME)
+		return e->text;
+	const char *left = e->kind == N_FIELD ? dotted(e->kids[0]) : NULL;
+	return left ? xprintf("%s.%s", left, e->text) : NULL;
+}
+
+/* A query's text as a source named name (its own string: sources are
+ * told apart by identity). */
+static Source *query_source(const char *name, const char *text)
+{
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = xprintf("%s", name);
+	src->text = text;
+	src->len = strlen(text);
+	return src;
+}
+
+/* Whether the text parses as the dotted name it is. */
+static bool reads_as_name(const char *text)
+{
+	Diags *scratch = diag_new();
+	Node *e = parse_expr(query_source("query", text), scratch);
+	const char *name = e && !scratch->nerrors ? dotted(e) : NULL;
+	return name && strcmp(name, text) == 0;
+}
+
+/* A query that names a public decision whose module name cannot be read as
+ * a name (the module of a file is named after it: "my rules.edict",
+ * "règles.edict", "decision.edict", "1abc.edict"): the decision itself, as
+ * the query text could never be parsed to it.  NULL for any other text. */
 static Node *decision_named(const Program *p, const char *text)
 {
-	bool plain = true;
-	for (const char *s = text; *s && plain; s++)
-		plain = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '.';
-	if (plain)
-		return NULL;
 	for (int i = 0; i < p->ndecls; i++) {
 		Decl *dl = p->decls[i];
 		if ((dl->kind == D_PARAM || dl->kind == D_DECISION || dl->kind == D_TABLE) && !dl->private_ && dl->type &&
 		    strcmp(dl->qname, text) == 0) {
+			if (reads_as_name(text))
+				return NULL;
 			Node *e = ast_node(N_NAME, dl->loc);
 			e->text = dl->qname;
 			e->ref = R_DECL;
@@ -54,10 +80,7 @@ Query *query_compile(Program *p, const char *text, const char *name, Diags *d)
 		q->task = (VmTask){p->dchunk[q->decl], q->decl};
 		return q;
 	}
-	Source *src = GC_MALLOC(sizeof *src);
-	src->path = xprintf("%s", name); /* its own string: sources are told apart by identity */
-	src->text = text;
-	src->len = strlen(text);
+	Source *src = query_source(name, text);
 	int before = d->nerrors;
 	Node *e = parse_expr(src, d);
 	if (!e || d->nerrors > before)
