@@ -111,7 +111,8 @@ static const char *help =
 	"  --reform FILE|DIR  the reform (repeatable: all the files make one reform)\n"
 	"  --query Q        what to compare (repeatable); default: every public decision\n"
 	"  --as-of DATE     the evaluation date, before each record's \"as_of\" and today\n"
-	"  --budget AMOUNT  show money totals as a share of this amount (\"200_000_000_000 KRW\")\n"
+	"  --budget AMOUNT  show money totals as a share of this amount, above zero and in\n"
+	"                   their currency (\"200_000_000_000 KRW\")\n"
 	"  --examples N     records shown per query (default 3)\n"
 	"  --jobs N         evaluate on N threads (the report is the same)\n"
 	"  --native         compile the decisions to machine code first (the same report;\n"
@@ -241,6 +242,18 @@ static const char *percent_of(Dec a, Dec b)
 	char tmp[DEC_FMT_MAX];
 	size_t n = dec_format(r, tmp);
 	return xprintf("%.*s%%", (int)n, tmp);
+}
+
+/* Why a money total in cur is not set against the budget, or NULL when it
+ * is: a budget in another currency (one with none fits any). */
+static const char *budget_mismatch(uint16_t budget_cur, uint16_t cur)
+{
+	if (!budget_cur || !cur || budget_cur == cur)
+		return NULL;
+	char theirs[4], ours[4];
+	val_currency_text(budget_cur, ours);
+	val_currency_text(cur, theirs);
+	return xprintf("the budget is in %s, the totals in %s", ours, theirs);
 }
 
 /* ------------------------------------------------------------ reasons */
@@ -542,7 +555,10 @@ static void text_report(const Options *o, const char *changes, const char *adds,
 				if (ta->unknown || tb->unknown)
 					buf_printf(b, "  not in the total: unknown in %ld record%s before, %ld after\n", ta->unknown,
 						   ta->unknown == 1 ? "" : "s", tb->unknown);
-				if (budget && (!budget_cur || !cur || budget_cur == cur))
+				const char *mismatch = budget ? budget_mismatch(budget_cur, cur) : NULL;
+				if (budget && mismatch)
+					buf_printf(b, "  of the budget %s: not compared, %s\n", money_text(*budget, budget_cur), mismatch);
+				else if (budget)
 					buf_printf(b, "  of the budget %s: %s -> %s\n", money_text(*budget, budget_cur),
 						   percent_of(za, *budget), percent_of(zb, *budget));
 			}
@@ -614,7 +630,11 @@ static void json_report(const Options *o, const Program *bp, const Program *rp, 
 				if (dec_sub(zb, za, &diff) == DEC_OK)
 					buf_printf(b, ",\"change\":\"%s\"", money_text(diff, cur));
 				buf_printf(b, ",\"unknown\":{\"baseline\":%ld,\"reform\":%ld}}", ta->unknown, tb->unknown);
-				if (budget && (!budget_cur || !cur || budget_cur == cur))
+				const char *mismatch = budget ? budget_mismatch(budget_cur, cur) : NULL;
+				if (budget && mismatch)
+					buf_printf(b, ",\"budget\":{\"amount\":\"%s\",\"baseline_share\":null,\"reform_share\":null,"
+						      "\"not_compared\":\"%s\"}", money_text(*budget, budget_cur), mismatch);
+				else if (budget)
 					buf_printf(b, ",\"budget\":{\"amount\":\"%s\",\"baseline_share\":\"%s\",\"reform_share\":\"%s\"}",
 						   money_text(*budget, budget_cur), percent_of(za, *budget), percent_of(zb, *budget));
 			}
@@ -650,6 +670,10 @@ static bool parse_budget(const char *text, Dec *budget, uint16_t *cur)
 	}
 	*budget = val_get_dec(bv);
 	*cur = bv.cur;
+	if (dec_sign(*budget) <= 0) {
+		usage("--budget needs an amount above zero, not '%s'", text);
+		return false;
+	}
 	return true;
 }
 
