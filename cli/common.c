@@ -63,6 +63,19 @@ const char *cli_option_value(int argc, char **argv, int *i, const char *need, Cl
 	return argv[++*i];
 }
 
+/* The value of an option that names a file or folder to write: not
+ * missing, and not empty (an empty name names nothing to write to). */
+static const char *named_value(int argc, char **argv, int *i, const char *need)
+{
+	const char *opt = argv[*i];
+	const char *v = cli_option_value(argc, argv, i, need, cli_usage_error);
+	if (v && !*v) {
+		cli_usage_error(xprintf("%s, not an empty name", need), opt);
+		return NULL;
+	}
+	return v;
+}
+
 int cli_shared_option(int argc, char **argv, int *i, CliEvalOpts *e, CliUsage usage)
 {
 	const char *a = argv[*i];
@@ -199,9 +212,7 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 			if (coverage_option(argc, argv, &i, o) < 0)
 				return -1;
 		} else if (strcmp(cmd, "compile") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-			if (!(o->out = cli_option_value(argc, argv, &i,
-							"%s needs the name of the image file to write, like kotra.edc",
-							cli_usage_error)))
+			if (!(o->out = named_value(argc, argv, &i, "%s needs the name of the image file to write, like kotra.edc")))
 				return -1;
 		} else if (strcmp(cmd, "test") == 0 && strcmp(a, "--reform") == 0) {
 			const char *r = cli_option_value(argc, argv, &i, "%s needs a rule file or directory that changes the rules",
@@ -210,8 +221,7 @@ int cli_parse_opts(int argc, char **argv, Opts *o, const char *cmd)
 				return -1;
 			AST_PUSH(o->reforms, o->nreforms, r);
 		} else if (strcmp(cmd, "doc") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
-			if (!(o->out = cli_option_value(argc, argv, &i, "%s needs a folder to write the site into",
-							cli_usage_error)))
+			if (!(o->out = named_value(argc, argv, &i, "%s needs a folder to write the site into")))
 				return -1;
 		} else if (strcmp(cmd, "graph") == 0 && strcmp(a, "--format") == 0) {
 			if (i + 1 >= argc || (strcmp(argv[i + 1], "dot") != 0 && strcmp(argv[i + 1], "svg") != 0))

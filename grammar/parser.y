@@ -1425,8 +1425,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	const Loc *loc = yypcontext_location(ctx);
 	Loc after;
 	if (got == YYSYMBOL_YYEOF || got == YYSYMBOL_YYEMPTY) {
-		/* point just past the last token, where something is missing */
-		after = ps->last_tok.file ? ps->last_tok : *loc;
+		/* point just past the last token, where something is missing;
+		 * at the start when there is none (an empty query) */
+		Loc start = {ps->src->path, 1, 0, 1, 0};
+		after = ps->last_tok.file ? ps->last_tok : loc->file ? *loc : start;
 		after.line = after.eline;
 		after.col = after.ecol + 1;
 		after.ecol = after.col;

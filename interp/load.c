@@ -85,9 +85,11 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 		return NULL;
 	}
 	struct stat st;
-	if (fstat(fd, &st) != 0 || (regular_only && !S_ISREG(st.st_mode))) {
+	bool known = fstat(fd, &st) == 0, folder = known && S_ISDIR(st.st_mode);
+	if (!known || folder || (regular_only && !S_ISREG(st.st_mode))) {
 		close(fd);
-		*err = xprintf("%s is not a regular file; it is not read", path);
+		*err = folder ? xprintf("%s is a folder, not a file", path)
+			      : xprintf("%s is not a regular file; it is not read", path);
 		return NULL;
 	}
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
@@ -98,6 +100,7 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
 	char *buf = malloc(cap + 1);
 	bool too_big = false, bad = buf == NULL;
+	int why = ENOMEM;
 	while (buf && !bad) {
 		if (n == cap) {
 			if (cap > max) {
@@ -116,8 +119,10 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 		ssize_t got = read(fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
+		if (got < 0) {
 			bad = true;
+			why = errno;
+		}
 		if (got <= 0)
 			break;
 		n += (size_t)got;
@@ -126,7 +131,7 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 	if (bad || too_big || n > max) {
 		free(buf);
 		*err = too_big || n > max ? xprintf("%s is larger than the limit of %zu bytes", path, max)
-					  : xprintf("cannot read %s", path);
+					  : xprintf("cannot read %s: %s", path, strerror(why));
 		return NULL;
 	}
 	char *out = gc_copy(buf, n);
