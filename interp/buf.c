@@ -101,6 +101,22 @@ size_t buf_utf8_len(const unsigned char *s, size_t n)
 	return c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ? 0 : k;
 }
 
+void buf_utf8(Buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = buf_utf8_len((const unsigned char *)s + i, n - i);
+		if (k) {
+			i += k;
+			continue;
+		}
+		buf_add(b, s + start, i - start);
+		buf_add(b, "\xef\xbf\xbd", 3);
+		start = ++i;
+	}
+	buf_add(b, s + start, n - start);
+}
+
 void buf_json_str(Buf *b, const char *s, size_t n)
 {
 	buf_add(b, "\"", 1);

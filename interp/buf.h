@@ -38,6 +38,9 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_url_part(Buf *b, const char *s);
 /* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 size_t buf_utf8_len(const unsigned char *s, size_t n);
+/* n bytes of s, with the bytes that are not UTF-8 made U+FFFD: a host's
+ * text quoted in a message stays valid UTF-8. */
+void buf_utf8(Buf *b, const char *s, size_t n);
 /* A JSON string literal, escaped; bytes that are not UTF-8 become U+FFFD. */
 void buf_json_str(Buf *b, const char *s, size_t n);
 const char *buf_cstr(Buf *b);

@@ -77,8 +77,11 @@ static const char *place(const FactsDoc *d, const char *key)
 	const Level *top = d->depth ? &d->stack[d->depth - 1] : NULL;
 	if (!key && top)
 		key = top->object ? top->key : NULL;
-	if (key)
-		buf_printf(&b, "%s%s", b.n ? "." : "", key);
+	if (key) {
+		/* a key refused for its UTF-8 is named here too */
+		buf_puts(&b, b.n ? "." : "");
+		buf_utf8(&b, key, strlen(key));
+	}
 	else if (top && !top->object)
 		buf_printf(&b, "[%zu]", top->index + 1);
 	return b.n ? buf_cstr(&b) : "the document";
@@ -252,13 +255,22 @@ static bool json_number(const char *s, size_t n, bool *whole)
 	return i == n;
 }
 
+/* The start of a host's text for a message: at most 40 of its len bytes
+ * (it need not end in a NUL), quoted, as valid UTF-8. */
+static const char *quote(const char *text, size_t len)
+{
+	Buf b = {0};
+	buf_json_str(&b, text, len < 40 ? len : 40);
+	return buf_cstr(&b);
+}
+
 bool fdoc_number(FactsDoc *d, const char *text, size_t len)
 {
 	if (d->err)
 		return false;
 	bool whole;
 	if (!text || len > 4096 || !json_number(text, len, &whole))
-		return fail(d, NULL, "invalid JSON: \"%.40s\" is not a number", text ? text : "");
+		return fail(d, NULL, "invalid JSON: %s is not a number", quote(text ? text : "", text ? len : 0));
 	char buf[SHORT_TEXT];
 	char *t = len < SHORT_TEXT ? buf : GC_MALLOC_ATOMIC(len + 1);
 	memcpy(t, text, len);

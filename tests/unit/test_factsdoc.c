@@ -15,6 +15,8 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "../fuzz/json_walk.h"
 #include "edict.h"
@@ -229,6 +231,39 @@ Test(factsdoc, numbers_in_json_syntax)
 	const char *j;
 	cr_assert_eq(edict_eval_json(B, "voucher.ratio", &j), EDICT_OK);
 	cr_assert_str_eq(j, "0.2");
+}
+
+/* A text given with its length is read for that length only, in messages
+ * too: the bytes after it may not be there at all. */
+Test(factsdoc, texts_read_within_their_length)
+{
+	at_field(B, "ratio");
+	cr_assert_eq(edict_facts_number(B, "1x2 and more that is not the number", 3), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B), "company.ratio: invalid JSON: \"1x2\" is not a number");
+	/* the text ends a page, and the next page may not be read */
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(m != MAP_FAILED);
+	cr_assert_eq(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+	memcpy(m + pg - 3, "1y2", 3);
+	at_field(B, "ratio");
+	cr_assert_eq(edict_facts_number(B, m + pg - 3, 3), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B), "company.ratio: invalid JSON: \"1y2\" is not a number");
+	munmap(m, 2 * (size_t)pg);
+	/* a long one is quoted to 40 bytes, bad bytes as U+FFFD */
+	at_field(B, "ratio");
+	cr_assert_eq(edict_facts_number(B, "\xff" "1234567890123456789012345678901234567890", EDICT_NUL_TERMINATED),
+		     EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B),
+			 "company.ratio: invalid JSON: \"\xef\xbf\xbd" "123456789012345678901234567890123456789\" is not a number");
+	/* a key that is not UTF-8 is named with U+FFFD for its bad bytes */
+	edict_facts_begin(B);
+	edict_facts_object(B);
+	edict_facts_key(B, "company", 7);
+	edict_facts_object(B);
+	cr_assert_eq(edict_facts_key(B, "si\xff" "ze\xc3", 6), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B),
+			 "company.si\xef\xbf\xbd" "ze\xef\xbf\xbd: invalid JSON: the JSON holds text that is not valid UTF-8");
 }
 
 Test(factsdoc, misuse)
