@@ -614,7 +614,8 @@ static int sublist(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value 
 		return ctx_fail(c, ST_RUNTIME, "sublist cannot start at item %lld of a list of %lld item%s", (long long)i,
 				(long long)len, len == 1 ? "" : "s");
 	int64_t n = argc > 2 ? a[2].as.i : len - at;
-	if (n < 0 || at + n > len)
+	/* n may be as large as a whole number goes: at + n could overflow */
+	if (n < 0 || n > len - at)
 		return ctx_fail(c, ST_RUNTIME, "sublist of %lld item%s from item %lld goes past the end of a list of %lld",
 				(long long)n, n == 1 ? "" : "s", (long long)i, (long long)len);
 	if (ctx_charge(c, (unsigned long long)n))
@@ -779,7 +780,7 @@ static int substring(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Valu
 	int64_t n = argc > 2 ? a[2].as.i : len - at;
 	if (n < 0)
 		return ctx_fail(c, ST_RUNTIME, "substring needs a length not below zero, not %lld", (long long)n);
-	if (at + n > len)
+	if (n > len - at) /* not at + n > len: that could overflow */
 		n = len - at;
 	uint32_t from = char_at(s, at), to = char_at(s, at + n);
 	*out = text(c, s->data + from, to - from);

@@ -254,6 +254,17 @@ Test(builtins, reverse_flatten_index_of_sublist_union)
 	EXPECT("sublist([], 1)", "[]");
 	EXPECT("sublist([1, 2], 3)", "error: sublist cannot start at item 3 of a list of 2 items");
 	EXPECT("sublist([1, 2], 1, 3)", "error: sublist of 3 items from item 1 goes past the end of a list of 2");
+	/* the largest length: past the end from every start, never an overflow */
+	EXPECT("sublist([1, 2, 3], 1, 9223372036854775807)",
+	       "error: sublist of 9223372036854775807 items from item 1 goes past the end of a list of 3");
+	EXPECT("sublist([1, 2, 3], 2, 9223372036854775807)",
+	       "error: sublist of 9223372036854775807 items from item 2 goes past the end of a list of 3");
+	EXPECT("sublist([1, 2, 3], 3, 9223372036854775807)",
+	       "error: sublist of 9223372036854775807 items from item 3 goes past the end of a list of 3");
+	EXPECT("sublist([1, 2, 3], -1, 9223372036854775807)",
+	       "error: sublist of 9223372036854775807 items from item -1 goes past the end of a list of 3");
+	EXPECT("sublist([], 1, 9223372036854775807)",
+	       "error: sublist of 9223372036854775807 items from item 1 goes past the end of a list of 0");
 	EXPECT("union([1, 2], [2, 3], [3, 1])", "[1, 2, 3]");
 	EXPECT("union([], [])", "[]");
 	EXPECT("union([1.0], [1])", "[1.0]");
@@ -304,6 +315,12 @@ Test(builtins, substring_replace_split_join)
 	EXPECT("substring(\"ab\", 4)", "error: substring cannot start at character 4 of a text of 2 characters");
 	EXPECT("substring(\"ab\", 0)", "error: substring cannot start at character 0 of a text of 2 characters");
 	EXPECT("substring(\"ab\", 1, -1)", "error: substring needs a length not below zero, not -1");
+	/* the largest length takes the rest, from every start */
+	EXPECT("substring(\"abc\", 1, 9223372036854775807)", "\"abc\"");
+	EXPECT("substring(\"abc\", 2, 9223372036854775807)", "\"bc\"");
+	EXPECT("substring(\"abc\", 3, 9223372036854775807)", "\"c\"");
+	EXPECT("substring(\"abc\", 4, 9223372036854775807)", "\"\"");
+	EXPECT("substring(\"abc\", -1, 9223372036854775807)", "\"c\"");
 	EXPECT("replace(\"a-b-c\", \"-\", \"+\")", "\"a+b+c\"");
 	EXPECT("replace(\"aaa\", \"aa\", \"b\")", "\"ba\"");
 	EXPECT("replace(\"abc\", \"x\", \"y\")", "\"abc\"");
