@@ -29,6 +29,27 @@ static int keep_going(Ctx *c, uint32_t i)
 	return (i % POLL_EVERY) == POLL_EVERY - 1 ? ctx_charge(c, 0) : ST_OK;
 }
 
+/* The comparisons a merge sort of n items makes of each item, at most. */
+static unsigned sort_depth(uint64_t n)
+{
+	unsigned log = 1;
+	while ((1ull << log) < n)
+		log++;
+	return log;
+}
+
+/* Steps for comparing or hashing the items of l times over: the bytes of
+ * their texts and the values inside them (val_weight), as contains and
+ * replace spend a step a byte; bi_call has spent a step an item.  So a
+ * list of long texts sorted, or made distinct, stays within the limit. */
+static int charge_reading(Ctx *c, const List *l, unsigned times)
+{
+	uint64_t left = c->steps < c->max_steps ? c->max_steps - c->steps : 0, cap = left / times + 1, w = 0;
+	for (uint32_t i = 0; i < l->len && w <= cap; i++)
+		w += val_weight(l->items[i], cap - w);
+	return w ? ctx_charge(c, w * times) : ST_OK;
+}
+
 static int arith_fail(Ctx *c, ArStatus st, Value a, Value b)
 {
 	return ctx_fail(c, ST_RUNTIME, "%s", ar_message(st, a, b));
@@ -168,6 +189,8 @@ static int sort(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *ou
 		*out = u;
 		return ST_OK;
 	}
+	if (charge_reading(c, src, sort_depth(src->len)))
+		return c->status;
 	List *l = new_list(c, src->len);
 	if (!l)
 		return c->status;
@@ -205,6 +228,9 @@ static int distinct(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value
 {
 	(void)b, (void)argc;
 	List *src = a[0].as.l;
+	/* each item is hashed, and compared with the one it equals */
+	if (charge_reading(c, src, 2))
+		return c->status;
 	List *l = new_list(c, src->len);
 	if (!l)
 		return c->status;
@@ -583,6 +609,8 @@ static int index_of(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value
 		*out = u;
 		return ST_OK;
 	}
+	if (charge_reading(c, src, 1))
+		return c->status;
 	uint32_t n = 0;
 	bool *hit = ctx_alloc(c, src->len + 1, true);
 	if (!hit)
@@ -676,6 +704,8 @@ static int sort_keyed(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Val
 		return ST_OK;
 	}
 	uint32_t n = src->len;
+	if (charge_reading(c, keys, sort_depth(n)))
+		return c->status;
 	List *l = new_list(c, n);
 	uint32_t *idx = ctx_alloc(c, sizeof(uint32_t) * (n + 1), true), *tmp = ctx_alloc(c, sizeof(uint32_t) * (n + 1), true);
 	if (!l || !idx || !tmp)
@@ -1044,13 +1074,7 @@ static unsigned long long cost_of(const BuiltinDef *b, const Value *a)
 	case BC_ITEMS:
 	case BC_SORT:
 		n = a[0].tag == V_LIST ? a[0].as.l->len : 0;
-		if (b->cost == BC_SORT) {
-			unsigned log = 1;
-			while ((1ull << log) < n)
-				log++;
-			n *= log;
-		}
-		return n;
+		return b->cost == BC_SORT ? n * sort_depth(n) : n;
 	default:
 		return 0;
 	}

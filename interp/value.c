@@ -263,6 +263,26 @@ bool val_equal(Value a, Value b)
 
 /* ----------------------------------------------------------------- hashing */
 
+/* The weight of n values, and a step each, counted up to limit. */
+static uint64_t weigh_all(const Value *v, uint32_t n, uint64_t limit)
+{
+	uint64_t w = n;
+	for (uint32_t i = 0; i < n && w <= limit; i++)
+		w += val_weight(v[i], limit - w);
+	return w;
+}
+
+uint64_t val_weight(Value v, uint64_t limit)
+{
+	switch ((ValueTag)v.tag) {
+	case V_STR: return v.as.s->len;
+	case V_LIST: return weigh_all(v.as.l->items, v.as.l->len, limit);
+	case V_REC: return weigh_all(v.as.r->f, v.as.r->n, limit);
+	case V_ENUM: return v.big ? weigh_all(&v.as.e->data, 1, limit) : 0;
+	default: return 0;
+	}
+}
+
 static uint64_t mix(uint64_t h, uint64_t x)
 {
 	h ^= x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);

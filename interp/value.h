@@ -147,5 +147,10 @@ bool val_equal(Value a, Value b);
 /* A hash that agrees with val_equal: equal values hash alike (1.0 and 1.00,
  * 2 weeks and 14 days, an amount whatever its currency). */
 uint64_t val_hash(Value v);
+/* The work val_equal or val_hash may do on v beyond one step: one for
+ * each byte of its texts and each value inside it.  Counting stops past
+ * limit (a list that holds one list many times over is small in memory,
+ * large here). */
+uint64_t val_weight(Value v, uint64_t limit);
 
 #endif

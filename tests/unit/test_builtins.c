@@ -127,6 +127,37 @@ Test(builtins, sort_and_sum_are_charged_for_their_items)
 	cr_assert_str_eq(tu_show(c, "sum(range(1, 1000000))"), "500000500000");
 }
 
+/* Comparing and hashing read every byte of two equal texts: a list of a
+ * thousand texts of 10,000 bytes is ten million bytes to read for each
+ * pass, and is charged so (it took seconds, within a few thousand steps) */
+Test(builtins, comparing_long_texts_is_charged_by_the_byte)
+{
+	Program *p = tu_program("decision t : string = join([\"a\" for i in range(1, 10000)])\n"
+				"record r { name : string }\n"
+				"decision rs : list of r = [{name: t} for j in range(1, 1000)]\n");
+	const char *qs[] = {
+		"length(distinct([t for j in range(1, 1000)]))",
+		"length(union([t for j in range(1, 500)], [t for j in range(1, 500)]))",
+		"length(sort([t for j in range(1, 1000)]))",
+		"length(sort_desc([t for j in range(1, 1000)]))",
+		"length(sort(j for j in range(1, 1000) by t))",
+		"length(sort_by(range(1, 1000), [t for j in range(1, 1000)]))",
+		"length(index_of([t for j in range(1, 1000)], t))",
+		"length(distinct([[t] for j in range(1, 1000)]))",
+		"length(distinct(rs))",
+	};
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		Ctx *c = tu_ctx(p, NULL);
+		c->max_steps = 1000000;
+		cr_expect_str_eq(tu_show(c, qs[i]), steps_message(1000000), "%s", qs[i]);
+		cr_expect_leq(c->steps, c->max_steps, "%s", qs[i]);
+		/* with room for the bytes, the same call gives its answer */
+		c = tu_ctx(p, NULL);
+		c->max_steps = 300000000;
+		cr_expect_str_eq(tu_show(c, qs[i]), i == 0 || i == 1 || i == 7 || i == 8 ? "1" : "1000", "%s", qs[i]);
+	}
+}
+
 Test(builtins, an_unknown_argument_makes_the_call_unknown_before_any_work)
 {
 	Program *p = tu_program("fact company { n : int optional }\n");
