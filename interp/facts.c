@@ -487,6 +487,9 @@ static int convert(const Program *p, const Type *t, json_object *j, const Path *
 		*out = facts_null(p, t, path);
 		return ST_OK;
 	}
+	if (jt == json_type_string && t->kind != TY_STR &&
+	    memchr(json_object_get_string(j), 0, (size_t)json_object_get_string_len(j)))
+		return fail(err, path, FACTS_NUL_TEXT);
 	switch (t->kind) {
 	case TY_BOOL:
 		if (jt != json_type_boolean)
@@ -820,6 +823,21 @@ static const char *quoted_key(const char *k, size_t n)
 	return xprintf("the key \"%.*s\"", (int)(n > 60 ? 60 : n), k);
 }
 
+/* Whether the text of a key, as written between its quotes, holds the
+ * escape of a NUL character (\u0000): json-c would cut the key short. */
+static bool writes_nul(const char *s, size_t n)
+{
+	if (!memchr(s, '\\', n))
+		return false;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '\\') {
+			if (s[i + 1] == 'u' && n - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+				return true;
+			i++; /* the escaped character */
+		}
+	return false;
+}
+
 /* Before json-c builds its tree (which takes many times the text in
  * memory), look over the text once: refuse a document with more than
  * FACTS_MAX_VALUES values, and one in which an object names a key twice
@@ -848,6 +866,8 @@ static int prescan(const char *text, size_t len, FactsError *e)
 				return refuse(e, text, start - 1, ST_FACTS,
 					      "invalid facts: %s appears twice in one object; keep one",
 					      quoted_key(text + start, i - start));
+			if (j < len && text[j] == ':' && writes_nul(text + start, i - start))
+				return refuse(e, text, start - 1, ST_FACTS, FACTS_NUL_KEY, quoted_key(text + start, i - start));
 			if (!(j < len && text[j] == ':'))
 				values++;
 		} else if (ch == '{' || ch == '[') {
@@ -938,6 +958,14 @@ int facts_read(const char *text, size_t len, json_object **out, FactsError *e)
 		return refuse(e, text, SIZE_MAX, ST_FACTS, "the facts are larger than the limit of %u bytes", FACTS_MAX_BYTES);
 	/* a byte order mark may open a document (editors on Windows write one) */
 	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	/* json-c would stop at a NUL byte, and say the JSON ends too early */
+	const char *nul = memchr(text, 0, len);
+	if (nul) {
+		refuse(e, text, (size_t)(nul - text), ST_FACTS,
+		       "invalid JSON: the document holds a NUL byte (a character of code 0), which JSON may not hold");
+		e->not_json = true;
+		return ST_FACTS;
+	}
 	if (prescan(text, len, e) != ST_OK)
 		return ST_FACTS;
 	json_tokener *tok = thread_tokener();

@@ -20,6 +20,12 @@
 #define FACTS_MAX_BYTES (64u << 20)
 #define FACTS_MAX_VALUES 1000000 /* values in one document: json-c's tree is ~50x the text */
 #define FACTS_MAX_STRING (1 << 20) /* bytes in one text of a document */
+/* A NUL character (\u0000) would cut a key, or a text read as a member,
+ * an amount, a date ..., short where it is read as a C string: every door
+ * refuses it, with these words.  A string fact keeps it, as it keeps its
+ * length. */
+#define FACTS_NUL_TEXT "invalid facts: the value holds a NUL character (\\u0000), which only a string may hold"
+#define FACTS_NUL_KEY "invalid facts: %s may not hold a NUL character (\\u0000)"
 
 /* Why a facts document was refused, and where (line and column from 1;
  * 0 when it is the whole document, as for its size). */
@@ -33,9 +39,10 @@ typedef struct FactsError {
  * command's --facts, batch and simulate lines, the REPL's load, the C API's
  * edict_ctx_set_facts_json, and the hosts built on it) reads through here,
  * so that each document meets the same checks.  Before json-c builds its
- * tree: the size (FACTS_MAX_BYTES), the number of values
+ * tree: the size (FACTS_MAX_BYTES), NUL bytes, the number of values
  * (FACTS_MAX_VALUES), the length of each text (FACTS_MAX_STRING), keys
- * named twice in an object, single quotes (which json-c accepts even when
+ * named twice in an object, keys that hold a NUL character (\u0000),
+ * single quotes (which json-c accepts even when
  * strict).  Then json-c parses strictly, at most FACTS_MAX_DEPTH deep,
  * with UTF-8 validated; only white space may follow the document.  A
  * byte order mark may open it.  Returns ST_OK with the tree in *out (the

@@ -155,6 +155,15 @@ static bool text_ok(FactsDoc *d, const char *key, const char *s, size_t n)
 	return true;
 }
 
+/* The start of a host's text for a message: at most 40 of its len bytes
+ * (it need not end in a NUL), quoted, as valid UTF-8. */
+static const char *quote(const char *text, size_t len)
+{
+	Buf b = {0};
+	buf_json_str(&b, text, len < 40 ? len : 40);
+	return buf_cstr(&b);
+}
+
 bool fdoc_open(FactsDoc *d, bool object)
 {
 	if (d->err)
@@ -196,8 +205,10 @@ bool fdoc_key(FactsDoc *d, const char *key, size_t len)
 	Level *l = d->depth ? &d->stack[d->depth - 1] : NULL;
 	if (!l || !l->object || l->key)
 		return fail(d, NULL, "invalid JSON: a key where a value belongs");
-	if (!key || memchr(key, 0, len))
-		return fail(d, NULL, "invalid facts: a key holds a NUL character");
+	if (!key)
+		return fail(d, NULL, "invalid facts: the key is NULL");
+	if (memchr(key, 0, len))
+		return fail(d, NULL, FACTS_NUL_KEY, xprintf("the key %s", quote(key, len)));
 	/* a short key is kept in the level: most documents allocate none */
 	char *k = len < SHORT_TEXT ? l->keybuf : GC_MALLOC_ATOMIC(len + 1);
 	memcpy(k, key, len);
@@ -253,15 +264,6 @@ static bool json_number(const char *s, size_t n, bool *whole)
 			i++;
 	}
 	return i == n;
-}
-
-/* The start of a host's text for a message: at most 40 of its len bytes
- * (it need not end in a NUL), quoted, as valid UTF-8. */
-static const char *quote(const char *text, size_t len)
-{
-	Buf b = {0};
-	buf_json_str(&b, text, len < 40 ? len : 40);
-	return buf_cstr(&b);
 }
 
 bool fdoc_number(FactsDoc *d, const char *text, size_t len)

@@ -322,6 +322,55 @@ Test(facts, error_invalid_json_with_line_and_column)
 	cr_assert_str_eq(refused("{\"a\": tru}"), "facts.json:1:10: invalid JSON: boolean expected");
 }
 
+/* The error of facts of len bytes (they may hold NUL bytes) that must be refused. */
+static const char *refused_n(const char *json, size_t len)
+{
+	Ctx *c = ctx();
+	const char *err = NULL;
+	cr_assert_eq(facts_load_json(c, json, len, "facts.json", &err), ST_FACTS, "facts %s were accepted", json);
+	cr_assert_not_null(err);
+	return err;
+}
+
+/* A NUL character would cut a key or a typed text short ("large\u0000zzz"
+ * read as "large", "size\u0000x" taken for "size"): refused where it
+ * stands.  A string keeps it (tests/hostile: it is not cut off). */
+Test(facts, error_nul_character)
+{
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"large\\u0000zzz\", \"us_export_share\": \"1%\"}}"),
+			 "facts.json: company.size: invalid facts: the value holds a NUL character (\\u0000), "
+			 "which only a string may hold");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"us_export_share\": \"1%\\u0000\"}}"),
+			 "facts.json: company.us_export_share: invalid facts: the value holds a NUL character (\\u0000), "
+			 "which only a string may hold");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"founded\": \"2026-01-01\\u0000\"}}"),
+			 "facts.json: company.founded: invalid facts: the value holds a NUL character (\\u0000), "
+			 "which only a string may hold");
+	cr_assert_str_eq(refused("{\"company\\u0000zz\": {\"size\": \"sme\"}}"),
+			 "facts.json:1:2: invalid facts: the key \"company\\u0000zz\" may not hold a NUL character (\\u0000)");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\",\n \"size\\u0000x\": \"large\"}}"),
+			 "facts.json:2:2: invalid facts: the key \"size\\u0000x\" may not hold a NUL character (\\u0000)");
+	/* an escaped backslash before u0000 is no NUL */
+	cr_assert_str_eq(refused("{\"company\": {\"size\\\\u0000\": \"sme\"}}"),
+			 "facts.json: company: unknown field \"size\\u0000\"");
+	Ctx *c = loaded("{\"company\": {\"size\": \"sme\", \"us_export_share\": \"1%\", \"name\": \"a\\\\u0000\"}}");
+	cr_assert_str_eq(field(c, "name"), "\"a\\\\u0000\"");
+	c = loaded("{\"company\": {\"size\": \"sme\", \"us_export_share\": \"1%\", \"name\": \"a\\u0000b\"}}");
+	cr_assert_str_eq(field(c, "name"), "\"a\\u0000b\"");
+}
+
+/* A NUL byte in the document: json-c would stop there, as at its end. */
+Test(facts, error_nul_byte)
+{
+	const char mid[] = "{\"company\":{\"size\":\0 7}}", in[] = "{\"company\":{\"name\":\"a\0b\"}}",
+		   after[] = "{\"company\":{\"size\":7}}\0", line2[] = "{\n  \0}";
+	const char *why = "invalid JSON: the document holds a NUL byte (a character of code 0), which JSON may not hold";
+	cr_assert_str_eq(refused_n(mid, sizeof mid - 1), xprintf("facts.json:1:20: %s", why));
+	cr_assert_str_eq(refused_n(in, sizeof in - 1), xprintf("facts.json:1:22: %s", why));
+	cr_assert_str_eq(refused_n(after, sizeof after - 1), xprintf("facts.json:1:23: %s", why));
+	cr_assert_str_eq(refused_n(line2, sizeof line2 - 1), xprintf("facts.json:2:3: %s", why));
+}
+
 Test(facts, error_nested_too_deep)
 {
 	Buf b = {0};

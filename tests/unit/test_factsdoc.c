@@ -266,6 +266,34 @@ Test(factsdoc, texts_read_within_their_length)
 			 "company.si\xef\xbf\xbd" "ze\xef\xbf\xbd: invalid JSON: the JSON holds text that is not valid UTF-8");
 }
 
+/* A NUL character would cut a key, or a member's name, short: refused
+ * with the words of the JSON reader, naming the place; a string keeps it. */
+Test(factsdoc, a_nul_character_is_refused_where_it_would_cut_short)
+{
+	at_field(B, "size");
+	cr_assert_eq(edict_facts_string(B, "large\0zzz", 9), EDICT_OK);
+	edict_facts_end(B);
+	edict_facts_end(B);
+	cr_assert_eq(edict_facts_commit(B), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B), "company.size: invalid facts: the value holds a NUL character (\\u0000), "
+					      "which only a string may hold");
+	cr_assert_eq(build(B, "{\"company\": {\"size\": \"sme\", \"us_export_share\": \"1%\", \"name\": \"a\\u0000b\"}}"),
+		     EDICT_OK, "%s", edict_ctx_errmsg(B));
+	const char *j;
+	cr_assert_eq(edict_eval_json(B, "voucher.name", &j), EDICT_OK);
+	cr_assert_str_eq(j, "\"a\\u0000b\"");
+	at_field(B, "size");
+	edict_facts_string(B, "sme", 3);
+	cr_assert_eq(edict_facts_key(B, "size\0x", 6), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B),
+			 "company: invalid facts: the key \"size\\u0000x\" may not hold a NUL character (\\u0000)");
+	edict_facts_begin(B);
+	edict_facts_object(B);
+	cr_assert_eq(edict_facts_key(B, "company\0zz", 10), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B),
+			 "the document: invalid facts: the key \"company\\u0000zz\" may not hold a NUL character (\\u0000)");
+}
+
 Test(factsdoc, misuse)
 {
 	cr_assert_eq(edict_facts_begin(NULL), EDICT_EUSAGE);
