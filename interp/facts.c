@@ -277,9 +277,13 @@ static int wrong(const Type *t, json_object *j, const Path *path, const char **e
 
 static int convert_int(json_object *j, const Path *path, Value *out, const char **err)
 {
-	/* json-c clamps numbers beyond 64 bits; refuse rather than guess */
-	if (json_object_get_int64(j) == INT64_MAX || json_object_get_int64(j) == INT64_MIN)
+	/* json-c clamps numbers beyond 64 bits to the largest and the least
+	 * whole numbers, so those two cannot be told from the ones it clamped:
+	 * refuse them all rather than guess */
+	if (json_object_get_int64(j) == INT64_MAX)
 		return fail(err, path, "the number is too large for a whole number (at most 9223372036854775806)");
+	if (json_object_get_int64(j) == INT64_MIN)
+		return fail(err, path, "the number is too small for a whole number (at least -9223372036854775807)");
 	*out = val_int(json_object_get_int64(j));
 	return ST_OK;
 }

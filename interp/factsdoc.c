@@ -20,6 +20,7 @@
 #include "format.h"
 
 #define SHORT_TEXT 64 /* keys and numbers this long are copied into the level, not allocated */
+#define MAX_NUMBER 4096 /* characters in a number */
 
 typedef struct Level {
 	json_object *obj;
@@ -271,8 +272,11 @@ bool fdoc_number(FactsDoc *d, const char *text, size_t len)
 	if (d->err)
 		return false;
 	bool whole;
-	if (!text || len > 4096 || !json_number(text, len, &whole))
+	if (!text || !json_number(text, len, &whole))
 		return fail(d, NULL, "invalid JSON: %s is not a number", quote(text ? text : "", text ? len : 0));
+	if (len > MAX_NUMBER)
+		return fail(d, NULL, "invalid facts: the number is too long to read: %zu characters, more than %d", len,
+			    MAX_NUMBER);
 	char buf[SHORT_TEXT];
 	char *t = len < SHORT_TEXT ? buf : GC_MALLOC_ATOMIC(len + 1);
 	memcpy(t, text, len);

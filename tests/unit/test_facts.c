@@ -297,6 +297,16 @@ Test(facts, error_number_too_large)
 	const char *e = refused("{\"company\": {\"size\": \"sme\", \"staff\": 9223372036854775808}}");
 	cr_assert(strncmp(e, "facts.json: company.staff: the number ", 38) == 0, "%s", e);
 	cr_assert(strstr(e, " is too large") != NULL, "%s", e);
+	/* json-c clamps to the largest and least whole numbers: those are
+	 * refused, each in its own words */
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"staff\": 9223372036854775807}}"),
+			 "facts.json: company.staff: the number is too large for a whole number (at most 9223372036854775806)");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"staff\": -9223372036854775808}}"),
+			 "facts.json: company.staff: the number is too small for a whole number (at least -9223372036854775807)");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"staff\": -99999999999999999999}}"),
+			 "facts.json: company.staff: the number is too small for a whole number (at least -9223372036854775807)");
+	Ctx *c = loaded("{\"company\": {\"size\": \"sme\", \"us_export_share\": \"1%\", \"staff\": -9223372036854775807}}");
+	cr_assert_str_eq(field(c, "staff"), "-9223372036854775807");
 }
 
 Test(facts, error_as_of)

@@ -226,6 +226,15 @@ Test(factsdoc, numbers_in_json_syntax)
 		at_field(B, "ratio");
 		cr_expect_eq(edict_facts_number(B, good[i], EDICT_NUL_TERMINATED), EDICT_OK, "'%s'", good[i]);
 	}
+	/* a number of more than 4096 characters is too long, not "not a number" */
+	static char digits[5001];
+	memset(digits, '7', 5000);
+	at_field(B, "ratio");
+	cr_assert_eq(edict_facts_number(B, digits, 5000), EDICT_EFACTS);
+	cr_assert_str_eq(edict_ctx_errmsg(B),
+			 "company.ratio: invalid facts: the number is too long to read: 5000 characters, more than 4096");
+	at_field(B, "ratio");
+	cr_assert_eq(edict_facts_number(B, digits, 4096), EDICT_OK);
 	/* exact decimals: no binary floating point on the way */
 	cr_assert_eq(build(B, "{\"company\": {\"size\": \"sme\", \"ratio\": 0.1}}"), EDICT_OK);
 	const char *j;
