@@ -75,10 +75,10 @@ static int ndigits(Dec x)
 	return d;
 }
 
-DmStatus dm_pow_int(Dec x, int64_t n, Dec *r)
+/* x^m by squaring, every product rounded to 34 digits. */
+static DmStatus pow_unsigned(Dec x, uint64_t m, Dec *r)
 {
 	Dec acc = dec_from_int(1), base = x;
-	uint64_t m = n < 0 ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
 	while (m) {
 		if (m & 1) {
 			DecStatus s = dec_mul(acc, base, &acc);
@@ -92,13 +92,40 @@ DmStatus dm_pow_int(Dec x, int64_t n, Dec *r)
 				return st(s);
 		}
 	}
-	if (n < 0) {
-		if (dec_is_zero(acc))
-			return DM_DIVZERO;
-		DecStatus s = dec_div(dec_from_int(1), acc, &acc);
-		if (s)
-			return st(s);
+	*r = acc;
+	return DM_OK;
+}
+
+/* x^-m: 1 / x^m, exact while x^m fits.  When x^m is past the largest
+ * decimal, 1 / x^m is below 10^-33: then (1/x)^m, whose products go to
+ * zero below the smallest decimal as other products do (0.1 ^ 6200 is 0),
+ * so 10 ^ -6200 is 0 too, and 10 ^ -100 still 1E-100. */
+static DmStatus pow_negative(Dec x, uint64_t m, Dec *r)
+{
+	Dec acc;
+	DmStatus s = pow_unsigned(x, m, &acc);
+	if (s == DM_OVERFLOW) {
+		Dec y;
+		if (dec_div(dec_from_int(1), x, &y))
+			return DM_OVERFLOW;
+		return pow_unsigned(y, m, r);
 	}
+	if (s)
+		return s;
+	if (dec_is_zero(acc)) /* zero, or a tiny x whose power went to zero */
+		return dec_is_zero(x) ? DM_DIVZERO : DM_OVERFLOW;
+	DecStatus d = dec_div(dec_from_int(1), acc, r);
+	return d ? st(d) : DM_OK;
+}
+
+DmStatus dm_pow_int(Dec x, int64_t n, Dec *r)
+{
+	/* -n overflows for the least whole number: m is |n| without it */
+	uint64_t m = n < 0 ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
+	Dec acc;
+	DmStatus s = n < 0 ? pow_negative(x, m, &acc) : pow_unsigned(x, m, &acc);
+	if (s)
+		return s;
 	*r = dec_reduce(acc);
 	return DM_OK;
 }

@@ -20,7 +20,7 @@ typedef enum DmStatus {
 	DM_DOMAIN    /* no real result: the root or logarithm of a negative number, ... */
 } DmStatus;
 
-/* x ^ n for a whole n. */
+/* x ^ n for a whole n; a result too small for a decimal is 0. */
 DmStatus dm_pow_int(Dec x, int64_t n, Dec *r);
 /* x ^ y: whole y through dm_pow_int, otherwise exp(y * ln x) for x > 0. */
 DmStatus dm_pow(Dec x, Dec y, Dec *r);

@@ -65,6 +65,36 @@ Test(decmath, powers_past_34_digits_round_and_past_the_range_fail)
 	cr_expect_str_eq(text(r), "1");
 }
 
+/* A negative power whose positive one is past the range is tiny, not too
+ * large: exact where it can be, zero below the smallest decimal, as a
+ * tiny product is (0.1^6200 is 0, so 10^-6200 is 0 too). */
+Test(decmath, negative_powers_of_large_numbers_are_tiny)
+{
+	Dec r;
+	cr_assert_eq(dm_pow_int(d("10"), -100, &r), DM_OK);
+	cr_expect(r.coef == 1 && r.exp == -100, "%s", text(r));
+	cr_assert_eq(dm_pow_int(d("-10"), -101, &r), DM_OK);
+	cr_expect(r.coef == -1 && r.exp == -101, "%s", text(r));
+	cr_assert_eq(dm_pow_int(d("10"), -6143, &r), DM_OK);
+	cr_expect(r.coef == 1 && r.exp == -6143, "%s", text(r));
+	const struct { const char *x; int64_t n; } zero[] = {
+		{"10", -6144}, {"10", -6200}, {"10", INT64_MIN}, {"2", -30000}, {"2", INT64_MIN + 1}, {"2", INT64_MIN},
+	};
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++) {
+		cr_assert_eq(dm_pow_int(d(zero[i].x), zero[i].n, &r), DM_OK, "%s^%lld", zero[i].x, (long long)zero[i].n);
+		cr_expect_str_eq(text(r), "0", "%s^%lld", zero[i].x, (long long)zero[i].n);
+	}
+	/* 3^-100, 48 places down: 34 digits, the last few rounded */
+	cr_assert_eq(dm_pow_int(d("3"), -100, &r), DM_OK);
+	char want[100] = "0.";
+	memset(want + 2, '0', 47);
+	strcpy(want + 49, "1940325217482632837588506028804");
+	cr_expect(strncmp(text(r), want, strlen(want)) == 0 && strlen(text(r)) == strlen(want) + 3, "%s", text(r));
+	/* and the other way: a tiny number to a large negative power is too large */
+	cr_expect_eq(dm_pow_int(d("0.1"), -6200, &r), DM_OVERFLOW);
+	cr_expect_eq(dm_pow_int(d("0"), INT64_MIN, &r), DM_DIVZERO);
+}
+
 Test(decmath, fractional_powers)
 {
 	Dec r;
