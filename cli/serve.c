@@ -61,6 +61,7 @@ static const char *help =
 	"Limits:\n"
 	"  --max-body BYTES       a JSON request body (default 1048576)\n"
 	"  --max-batch-body BYTES a /v1/batch body (default 67108864)\n"
+	"  --max-batch-reply BYTES a /v1/batch reply, kept until the body ends (default 268435456)\n"
 	"  --max-steps N          steps per evaluation (default 10000000)\n"
 	"  --max-memory BYTES     memory per evaluation (default 67108864)\n"
 	"  --timeout-ms N         evaluation time per request (default 5000)\n"
@@ -101,7 +102,7 @@ static int parse(int argc, char **argv, ServeOpts *o)
 	o->log_max_bytes = 100000000;
 	o->log_keep = 5;
 	o->watch = true;
-	o->lim = (ServeLimits){1 << 20, 64u << 20, 0, 0, 5000, 1000, 60, 30};
+	o->lim = (ServeLimits){1 << 20, 64u << 20, 256u << 20, 0, 0, 5000, 1000, 60, 30};
 	static const struct {
 		const char *name;
 		unsigned long long min, max;
@@ -109,7 +110,7 @@ static int parse(int argc, char **argv, ServeOpts *o)
 		    {"--max-steps", 1, 1ull << 40}, {"--max-memory", 1 << 16, 1ull << 36}, {"--timeout-ms", 1, 3600000},
 		    {"--max-connections", 1, 100000}, {"--idle-timeout", 1, 86400},     {"--request-timeout", 1, 86400},
 		    {"--drain-timeout", 0, 86400}, {"--log-max-bytes", 1024, 1ull << 40}, {"--log-keep", 1, 1000},
-		    {"--drain-grace", 0, 3600}};
+		    {"--drain-grace", 0, 3600},	   {"--max-batch-reply", 1024, 1ull << 36}};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
@@ -161,7 +162,8 @@ static int parse(int argc, char **argv, ServeOpts *o)
 		case 9: o->drain_s = (unsigned)n; break;
 		case 10: o->log_max_bytes = n; break;
 		case 11: o->log_keep = (int)n; break;
-		default: o->grace_s = (unsigned)n; break;
+		case 12: o->grace_s = (unsigned)n; break;
+		default: o->lim.max_batch_reply = n; break;
 		}
 	}
 	if (!o->npaths)

@@ -67,6 +67,7 @@ typedef struct Conn {
 	bool started, too_large, too_slow, answered;
 	bool line_too_long; /* /v1/batch: the line arriving is over the limit */
 	bool no_memory;     /* the body could not be kept */
+	bool reply_too_large; /* /v1/batch: the records passed --max-batch-reply */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -133,8 +134,9 @@ static bool needs_token(int ep)
 
 static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
 {
-	struct MHD_Response *resp =
-		mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY);
+	/* a batch's records stay in c->out until on_completed: not copied */
+	enum MHD_ResponseMemoryMode mode = r->body.s == c->out.s ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY;
+	struct MHD_Response *resp = mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", mode);
 	if (!resp)
 		return MHD_NO;
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : "application/json");
@@ -189,12 +191,23 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 	return MHD_YES;
 }
 
+/* The reply cannot start before the body has ended (libmicrohttpd answers
+ * a request only once it has read it), so the records wait in c->out: past
+ * --max-batch-reply they are dropped and the batch is answered 413. */
+static void batch_record(Http *h, Conn *c)
+{
+	if (c->out.n > h->sv->lim.max_batch_reply) {
+		c->reply_too_large = true;
+		c->out = (Buf){0};
+	}
+}
+
 /* A piece of a /v1/batch body: evaluate every line it completes.  A line
  * longer than a request may be is dropped as it arrives, and its record
  * says so. */
 static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 {
-	while (n) {
+	while (n && !c->reply_too_large) {
 		const char *nl = memchr(data, '\n', n);
 		size_t k = nl ? (size_t)(nl - data) : n;
 		if (!c->line_too_long && !take(c, data, k, h->sv->lim.max_body)) {
@@ -211,6 +224,7 @@ static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 		} else {
 			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
 		}
+		batch_record(h, c);
 		c->len = 0;
 		data += k + 1;
 		n -= k + 1;
@@ -254,6 +268,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return MHD_YES;
 	}
 	/* the whole request is here: answer */
+	if (c->batch && c->br.ready && (c->len || c->line_too_long) && !c->too_large && !c->too_slow && !c->no_memory)
+		batch_piece(h, c, "\n", 1); /* the last line had no newline */
 	if (c->no_memory)
 		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
 	if (c->too_slow)
@@ -262,17 +278,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_error(mc, c, 413, "size",
 				  xprintf("the request body is larger than the limit of %zu bytes",
 					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
+	if (c->reply_too_large)
+		return send_error(mc, c, 413, "size",
+				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the cases in "
+					  "smaller batches", h->sv->lim.max_batch_reply));
 	Reply r = {0};
 	if (c->batch && !c->br.ready) {
 		r.status = c->br.status;
 		r.type = "application/json";
 		r.body = c->br.error;
 	} else if (c->batch) {
-		if (c->line_too_long)
-			batch_piece(h, c, "\n", 1);
-		else if (c->len)
-			batch_line(h->sv, &c->br, c->body, c->len, &c->out);
-		c->len = 0;
 		r.status = 200;
 		r.type = "application/x-ndjson";
 		r.body = c->out;

@@ -30,6 +30,7 @@
 typedef struct ServeLimits {
 	size_t max_body;       /* bytes of a JSON request body */
 	size_t max_batch_body; /* bytes of a /v1/batch body */
+	size_t max_batch_reply; /* bytes of a /v1/batch reply, held until the body ends */
 	uint64_t max_steps;    /* per evaluation (0: the library's default) */
 	size_t max_memory;     /* bytes per evaluation (0: the default) */
 	unsigned time_ms;      /* per request's evaluations */

@@ -579,6 +579,26 @@ def limits():
     shutil.rmtree(d)
 
 
+def batch_reply_limit():
+    """A batch's records wait until its body has ended: past
+    --max-batch-reply the batch is refused, not held."""
+    d = scratch()
+    s = Server(A.edict, [d, "--max-batch-reply", "2000"])
+    try:
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", "{}\n" * 5)
+        check(st == 200 and len(text.splitlines()) == 5, "batch: a reply within --max-batch-reply", text)
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", "{}\n" * 100)
+        r = json.loads(text)
+        check(st == 413 and r["error"]["kind"] == "size" and "2000 bytes" in r["error"]["message"]
+              and h.get("Connection") == "close", "batch: 413 for a reply over --max-batch-reply", (st, h, text))
+        st, r = s.json("GET", "/healthz")
+        check(st == 200, "the server goes on after it", r)
+    finally:
+        code, log = s.stop()
+        check(code == 0, "stops with 0", log)
+    shutil.rmtree(d)
+
+
 def token_and_tls():
     d = scratch()
     with open(os.path.join(d, "token"), "w") as f:
@@ -734,7 +754,7 @@ def main():
     A.edict = os.path.abspath(A.edict)
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs,
-             "requirements": requirements}
+             "requirements": requirements, "batchreply": batch_reply_limit}
     for name in A.parts or parts:
         print("==", name, flush=True)
         try:
