@@ -68,6 +68,7 @@ typedef struct Conn {
 	bool line_too_long; /* /v1/batch: the line arriving is over the limit */
 	bool no_memory;     /* the body could not be kept */
 	bool reply_too_large; /* /v1/batch: the records passed --max-batch-reply */
+	bool close;           /* answered before the body's end was known: close after */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -148,7 +149,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
 		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->status == 401)
 		mhd.add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	if (atomic_load(&the_http->sv->draining) || r->status == 413 || r->status == 408)
+	if (atomic_load(&the_http->sv->draining) || r->status == 413 || r->status == 408 || c->close)
 		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ok = mhd.queue_response(mc, (unsigned)r->status, resp);
 	mhd.destroy_response(resp);
@@ -165,6 +166,41 @@ static enum MHD_Result send_error(struct MHD_Connection *mc, Conn *c, int status
 	return send_reply(mc, c, &r);
 }
 
+/* The values of one request header, however many times it is given. */
+typedef struct Header {
+	const char *name;
+	int n;
+	const char *first;
+	bool differ;
+} Header;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	Header *hd = cls;
+	value = value ? value : "";
+	if (strcasecmp(key, hd->name) != 0)
+		return MHD_YES;
+	if (hd->n++ == 0)
+		hd->first = value;
+	else if (strcmp(hd->first, value) != 0)
+		hd->differ = true;
+	return MHD_YES;
+}
+
+/* Where the body ends, as the headers say: a request that two servers in a
+ * chain could read differently (a proxy and this one) is refused, and so is
+ * an encoding libmicrohttpd cannot undo.  NULL when the framing is clear. */
+static const char *framing_error(struct MHD_Connection *mc, int *status)
+{
+	Header te = {MHD_HTTP_HEADER_TRANSFER_ENCODING};
+	mhd.get_connection_values(mc, MHD_HEADER_KIND, count_header, &te);
+	*status = 501;
+	if (te.n > 1 || (te.n && strcasecmp(te.first, "chunked") != 0))
+		return xprintf("the body is sent with 'Transfer-Encoding: %s'; this service takes a body sent whole "
+			       "(with Content-Length) or with 'Transfer-Encoding: chunked' alone", te.first);
+	return NULL;
+}
+
 /* The first call: headers only. */
 static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const char *url, const char *method)
 {
@@ -178,6 +214,12 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 	else
 		snprintf(c->request_id, sizeof c->request_id, "%x-%ld", h->instance, atomic_fetch_add(&request_seq, 1) + 1);
 	c->rq.request_id = c->request_id;
+	int status;
+	const char *framing = framing_error(mc, &status);
+	if (framing) {
+		c->close = true;
+		return send_error(mc, c, status, "request", framing);
+	}
 	mhd.get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, &c->rq);
 	if (needs_token(c->endpoint) && !token_ok(h, mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");

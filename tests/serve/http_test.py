@@ -26,7 +26,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serveutil import Server, kill_leftovers, wait_for  # noqa: E402
+from serveutil import SLOWER, Server, kill_leftovers, wait_for  # noqa: E402
 
 A = None  # the arguments
 failures = []
@@ -579,6 +579,18 @@ def limits():
     shutil.rmtree(d)
 
 
+def goes_on_then_stops(s, d):
+    """The end of a part that sent odd requests: the server still answers,
+    stops with 0 (no request left hanging), and its scratch goes."""
+    try:
+        st, r = s.json("GET", "/healthz")
+        check(st == 200, "the server goes on after them", r)
+    finally:
+        code, log = s.stop()
+        check(code == 0, "stops with 0: no request is left hanging", log)
+        shutil.rmtree(d)
+
+
 def batch_reply_limit():
     """A batch's records wait until its body has ended: past
     --max-batch-reply the batch is refused, not held."""
@@ -591,12 +603,50 @@ def batch_reply_limit():
         r = json.loads(text)
         check(st == 413 and r["error"]["kind"] == "size" and "2000 bytes" in r["error"]["message"]
               and h.get("Connection") == "close", "batch: 413 for a reply over --max-batch-reply", (st, h, text))
-        st, r = s.json("GET", "/healthz")
-        check(st == 200, "the server goes on after it", r)
     finally:
-        code, log = s.stop()
-        check(code == 0, "stops with 0", log)
-    shutil.rmtree(d)
+        goes_on_then_stops(s, d)
+
+
+def raw_request(s, data, timeout=10):
+    """Send bytes as they are, read the reply until the server closes:
+    (status, JSON body); (None, what came) when that is not HTTP with JSON."""
+    k = socket.create_connection(("127.0.0.1", s.port), timeout=timeout * SLOWER)
+    k.sendall(data)
+    got = b""
+    try:
+        while True:
+            d = k.recv(65536)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        return None, got + b" (no reply: timed out)"
+    finally:
+        k.close()
+    head, _, body = got.partition(b"\r\n\r\n")
+    m = re.match(rb"HTTP/1.1 (\d+)", head)
+    try:
+        return int(m.group(1)), json.loads(body)
+    except (AttributeError, ValueError):
+        return None, got
+
+
+def framing():
+    """Requests whose body could be read two ways, or not at all, are
+    answered at once with a JSON error and the connection closed."""
+    d = scratch()
+    s = Server(A.edict, [d])
+    facts = b'{"facts": {}}'
+    chunked = b"%x\r\n" % len(facts) + facts + b"\r\n0\r\n\r\n"
+    try:
+        for te, body in [(b"gzip", facts), (b"identity", facts), (b"chunked, chunked", chunked), (b"gzip, chunked", chunked)]:
+            st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + b"\r\n\r\n" + body)
+            check(st == 501 and r["error"]["kind"] == "request" and te.decode() in r["error"]["message"],
+                  "501 for Transfer-Encoding: " + te.decode(), r)
+        st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + chunked)
+        check(st == 200 and "decisions" in r, "Transfer-Encoding: chunked is read", r)
+    finally:
+        goes_on_then_stops(s, d)
 
 
 def token_and_tls():
@@ -754,7 +804,8 @@ def main():
     A.edict = os.path.abspath(A.edict)
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs,
-             "requirements": requirements, "batchreply": batch_reply_limit}
+             "requirements": requirements, "batchreply": batch_reply_limit,
+             "framing": framing}
     for name in A.parts or parts:
         print("==", name, flush=True)
         try:
