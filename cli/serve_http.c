@@ -192,8 +192,14 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
  * an encoding libmicrohttpd cannot undo.  NULL when the framing is clear. */
 static const char *framing_error(struct MHD_Connection *mc, int *status)
 {
-	Header te = {MHD_HTTP_HEADER_TRANSFER_ENCODING};
+	Header te = {MHD_HTTP_HEADER_TRANSFER_ENCODING}, cl = {MHD_HTTP_HEADER_CONTENT_LENGTH};
 	mhd.get_connection_values(mc, MHD_HEADER_KIND, count_header, &te);
+	mhd.get_connection_values(mc, MHD_HEADER_KIND, count_header, &cl);
+	*status = 400;
+	if (cl.differ)
+		return "the request has two different Content-Length headers; send one";
+	if (te.n && cl.n)
+		return "the request has both Content-Length and Transfer-Encoding; send one of them";
 	*status = 501;
 	if (te.n > 1 || (te.n && strcasecmp(te.first, "chunked") != 0))
 		return xprintf("the body is sent with 'Transfer-Encoding: %s'; this service takes a body sent whole "

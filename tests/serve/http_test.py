@@ -643,6 +643,11 @@ def framing():
             st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + b"\r\n\r\n" + body)
             check(st == 501 and r["error"]["kind"] == "request" and te.decode() in r["error"]["message"],
                   "501 for Transfer-Encoding: " + te.decode(), r)
+        for cls in [(len(facts), 5), (5, len(facts))]:
+            st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nContent-Length: %d\r\n\r\n" % cls + facts)
+            check(st == 400 and "two different Content-Length" in r["error"]["message"], "400 for two different Content-Lengths", r)
+        st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n" % len(chunked) + chunked)
+        check(st == 400 and "both Content-Length and Transfer-Encoding" in r["error"]["message"], "400 for Content-Length with Transfer-Encoding", r)
         st, r = raw_request(s, b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n" + chunked)
         check(st == 200 and "decisions" in r, "Transfer-Encoding: chunked is read", r)
     finally:
