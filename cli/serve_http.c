@@ -69,6 +69,7 @@ typedef struct Conn {
 	bool no_memory;     /* the body could not be kept */
 	bool reply_too_large; /* /v1/batch: the records passed --max-batch-reply */
 	bool close;           /* answered before the body's end was known: close after */
+	bool too_many_args;   /* the query string has more than ARG_MAX */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -104,12 +105,15 @@ static bool take(Conn *c, const char *data, size_t n, size_t limit)
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	Request *rq = cls;
-	if (rq->nargs < ARG_MAX) {
-		rq->args[rq->nargs][0] = xprintf("%s", key);
-		rq->args[rq->nargs][1] = value ? xprintf("%s", value) : "";
-		rq->nargs++;
+	Conn *c = cls;
+	Request *rq = &c->rq;
+	if (rq->nargs == ARG_MAX) {
+		c->too_many_args = true;
+		return MHD_NO;
 	}
+	rq->args[rq->nargs][0] = xprintf("%s", key);
+	rq->args[rq->nargs][1] = value ? xprintf("%s", value) : "";
+	rq->nargs++;
 	return MHD_YES;
 }
 
@@ -226,9 +230,12 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 		c->close = true;
 		return send_error(mc, c, status, "request", framing);
 	}
-	mhd.get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, &c->rq);
+	mhd.get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
 	if (needs_token(c->endpoint) && !token_ok(h, mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");
+	if (c->too_many_args)
+		return send_error(mc, c, 400, "request",
+				  xprintf("the query string has too many arguments: at most %d are taken", ARG_MAX));
 	c->batch = c->endpoint == EP_BATCH && strcmp(method, "POST") == 0;
 	size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
 	const char *cl = mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

@@ -654,6 +654,22 @@ def framing():
         goes_on_then_stops(s, d)
 
 
+def query_string():
+    """Every argument of the query string is read, or the request refused."""
+    d = scratch()
+    s = Server(A.edict, [d])
+    line = json.dumps(COMPANY) + "\n"
+    try:
+        many = "&".join("x%d=1" % i for i in range(31))
+        st, h, text = s.request("POST", "/v1/batch?" + many + "&query=voucher.award", line)
+        check(st == 200 and "voucher.award" in json.loads(text)["decisions"], "batch: the 32nd argument is read", text)
+        st, r = s.json("POST", "/v1/batch?" + many + "&query=voucher.award&as_of=2020-01-01", line)
+        check(st == 400 and r["error"]["kind"] == "request" and "at most 32" in r["error"]["message"],
+              "400 for a 33rd argument, not dropped", r)
+    finally:
+        goes_on_then_stops(s, d)
+
+
 def token_and_tls():
     d = scratch()
     with open(os.path.join(d, "token"), "w") as f:
@@ -810,7 +826,7 @@ def main():
     parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs,
              "requirements": requirements, "batchreply": batch_reply_limit,
-             "framing": framing}
+             "framing": framing, "querystring": query_string}
     for name in A.parts or parts:
         print("==", name, flush=True)
         try:
