@@ -77,6 +77,28 @@ static const char *error_path(const char *msg)
 
 /* ------------------------------------------------------------ requests */
 
+/* The first escape \u0000 (NUL) in JSON text, as "NAME:LINE:COL: ..."; NULL
+ * when there is none.  The JSON reader keeps names only up to a NUL, so
+ * "company.size\u0000.x" would be read as "company.size": refused instead.
+ * A backslash begins an escape when an even number of backslashes precede it. */
+static const char *nul_escape(const char *s, size_t n, const char *name)
+{
+	int line = 1;
+	size_t bol = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			line++;
+			bol = i + 1;
+		} else if (s[i] == '\\') {
+			if (n - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0)
+				return xprintf("%s:%d:%zu: a text holds the character \\u0000 (NUL), which no name, query or value "
+					       "may contain", name, line, i - bol + 1);
+			i++; /* the escaped character */
+		}
+	}
+	return NULL;
+}
+
 /* A request body: a JSON object whose members are among `allowed`.  NULL
  * after replying 400. */
 static json_object *read_body(const Request *rq, Reply *out, const char *const *allowed)
@@ -85,6 +107,10 @@ static json_object *read_body(const Request *rq, Reply *out, const char *const *
 	const char *err = NULL;
 	if (rq->len == 0) {
 		reply_error(out, 400, "request", "the request has no body; send a JSON object like {\"facts\": {...}}", NULL);
+		return NULL;
+	}
+	if ((err = nul_escape(rq->body, rq->len, "request"))) {
+		reply_error(out, 400, "request", err, NULL);
 		return NULL;
 	}
 	int st = facts_parse_json(rq->body, rq->len, "request", &root, &err);
@@ -484,8 +510,8 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 	if (!br->ready || blank(line, n))
 		return;
 	json_object *doc = NULL;
-	const char *err = NULL;
-	if (facts_parse_json(line, n, xprintf("line %ld", no), &doc, &err) != ST_OK) {
+	const char *name = xprintf("line %ld", no), *err = nul_escape(line, n, name);
+	if (err || facts_parse_json(line, n, name, &doc, &err) != ST_OK) {
 		/* "line 4:1:2: invalid JSON" is written as edict batch writes it */
 		const char *at = xprintf("line %ld:1:", no);
 		if (strncmp(err, at, strlen(at)) == 0) {

@@ -46,6 +46,7 @@ static struct {
 	__typeof__(MHD_destroy_response) *destroy_response;
 	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
 	__typeof__(MHD_get_connection_values) *get_connection_values;
+	__typeof__(MHD_get_connection_values_n) *get_connection_values_n;
 } mhd;
 
 static bool open_mhd(const char **err)
@@ -55,7 +56,7 @@ static bool open_mhd(const char **err)
 		FN(start_daemon),	   FN(stop_daemon),	   FN(quiesce_daemon),
 		FN(get_daemon_info),	   FN(is_feature_supported), FN(create_response_from_buffer),
 		FN(add_response_header),   FN(queue_response),	   FN(destroy_response),
-		FN(lookup_connection_value), FN(get_connection_values),
+		FN(lookup_connection_value), FN(get_connection_values), FN(get_connection_values_n),
 	};
 #undef FN
 	return dyn_load(EDICT_MHD_SONAME, fns, sizeof fns / sizeof fns[0], err);
@@ -70,6 +71,7 @@ typedef struct Conn {
 	bool reply_too_large; /* /v1/batch: the records passed --max-batch-reply */
 	bool close;           /* answered before the body's end was known: close after */
 	bool too_many_args;   /* the query string has more than ARG_MAX */
+	const char *nul_arg;  /* the query-string argument with a NUL in it */
 	char *body; /* malloc; for /v1/batch, the part of a line not yet complete */
 	size_t len, cap, total;
 	BatchRun br;
@@ -103,10 +105,17 @@ static bool take(Conn *c, const char *data, size_t n, size_t limit)
 	return true;
 }
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* An argument of the query string, decoded: a NUL in it (%00) would cut it
+ * short unseen, so the first one that has one is noted instead. */
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size, const char *value,
+				   size_t value_size)
 {
 	Conn *c = cls;
 	Request *rq = &c->rq;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+		c->nul_arg = xprintf("%s", key);
+		return MHD_NO;
+	}
 	if (rq->nargs == ARG_MAX) {
 		c->too_many_args = true;
 		return MHD_NO;
@@ -230,9 +239,13 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 		c->close = true;
 		return send_error(mc, c, status, "request", framing);
 	}
-	mhd.get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	mhd.get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
 	if (needs_token(c->endpoint) && !token_ok(h, mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");
+	if (c->nul_arg)
+		return send_error(mc, c, 400, "request",
+				  xprintf("the query-string argument '%s' holds a NUL character (%%00), which no name, query "
+					  "or date may contain", c->nul_arg));
 	if (c->too_many_args)
 		return send_error(mc, c, 400, "request",
 				  xprintf("the query string has too many arguments: at most %d are taken", ARG_MAX));

@@ -666,6 +666,18 @@ def query_string():
         st, r = s.json("POST", "/v1/batch?" + many + "&query=voucher.award&as_of=2020-01-01", line)
         check(st == 400 and r["error"]["kind"] == "request" and "at most 32" in r["error"]["message"],
               "400 for a 33rd argument, not dropped", r)
+        st, r = s.json("POST", "/v1/batch?query=voucher.priority%00%20and%20false", line)
+        check(st == 400 and "'query' holds a NUL" in r["error"]["message"], "400 for a NUL in a query-string argument", r)
+        st, h, text = s.request("POST", "/v1/batch?query=voucher.priority", '{"company\\u0000x": {}}\n' + line)
+        recs = [json.loads(x) for x in text.splitlines()]
+        check(st == 200 and "line 1, column 10" in recs[0]["error"] and "NUL" in recs[0]["error"] and "decisions" in recs[1],
+              "batch: a line with a NUL in a name gets an error record", recs)
+        st, r = s.json("POST", "/v1/decide", {"facts": COMPANY, "queries": ["voucher.priority\u0000 and false"]})
+        check(st == 400 and "NUL" in r["error"]["message"], "400 for a NUL in a query", r)
+        st, r = s.json("POST", "/v1/whatif", {"facts": COMPANY, "changes": {"company.size\u0000.bogus": "large"}})
+        check(st == 400 and "NUL" in r["error"]["message"], "400 for a NUL in a what-if path", r)
+        st, r = s.json("POST", "/v1/decide", {"facts": COMPANY, "queries": ["voucher.priority"], "x\\u0000": 1})
+        check(st == 400 and "NUL" not in r["error"]["message"], "an escaped backslash before u0000 is no NUL", r)
     finally:
         goes_on_then_stops(s, d)
 
