@@ -229,10 +229,28 @@ static void say(const char *fmt, ...)
 	fflush(stderr);
 }
 
+/* A rule set with no public decisions where the one serving has some is
+ * most likely a file caught half-saved (an in-place save empties it
+ * first): it is refused like rules with errors.  NULL when rs may serve. */
+static char *emptied(const Ruleset *rs)
+{
+	Ruleset *old = rules_acquire();
+	size_t before = old ? edict_rules_decision_count(old->rules) : 0;
+	rules_release(old);
+	if (before == 0 || edict_rules_decision_count(rs->rules) > 0)
+		return NULL;
+	return strdup(xprintf("the rules as read now have no public decisions, where the rules serving have %zu "
+			      "(a file emptied, or caught half-way through a save?)\n", before));
+}
+
 static void reload(Service *sv, const ServeOpts *o, const char *why)
 {
 	char *report = NULL;
 	Ruleset *rs = rules_load(o->paths, o->npaths, &report);
+	if (rs && (report = emptied(rs))) {
+		rules_release(rs);
+		rs = NULL;
+	}
 	metrics_reload(rs != NULL);
 	pthread_mutex_lock(&sv->mu);
 	free(sv->reload_error);
@@ -303,9 +321,36 @@ static int next_signal(int ms)
 	return read(signal_pipe[0], &b, 1) == 1 ? b : 0;
 }
 
+/* The rule files as last seen, and since when they have changed without a
+ * reload.  A save writes a file in several steps (an in-place one empties
+ * it first), so a change is read only once the files have stayed the same
+ * for SETTLE_NS. */
+typedef struct Watch {
+	char *sig;
+	uint64_t changed_ns; /* 0: no change waits */
+} Watch;
+
+enum { SETTLE_NS = 500000000 };
+
+static void watch_files(Watch *w, Service *sv, const ServeOpts *o)
+{
+	char *now = signature(o);
+	if (strcmp(now, w->sig) != 0) {
+		free(w->sig);
+		w->sig = now;
+		w->changed_ns = serve_now_ns();
+		return;
+	}
+	free(now);
+	if (w->changed_ns && serve_now_ns() - w->changed_ns >= SETTLE_NS) {
+		w->changed_ns = 0;
+		reload(sv, o, "a rule file changed");
+	}
+}
+
 static int run(ServeOpts *o, Service *sv, Http *h)
 {
-	char *sig = o->watch ? signature(o) : NULL;
+	Watch w = {o->watch ? signature(o) : NULL, 0};
 	for (;;) {
 		int s = next_signal(300);
 		if (s == SIGTERM || s == SIGINT)
@@ -314,18 +359,10 @@ static int run(ServeOpts *o, Service *sv, Http *h)
 			reload(sv, o, "SIGHUP");
 			continue;
 		}
-		if (sig) {
-			char *now = signature(o);
-			if (strcmp(now, sig) != 0) {
-				free(sig);
-				sig = now;
-				reload(sv, o, "a rule file changed");
-			} else {
-				free(now);
-			}
-		}
+		if (w.sig)
+			watch_files(&w, sv, o);
 	}
-	free(sig);
+	free(w.sig);
 	atomic_store(&sv->draining, true);
 	if (o->grace_s) {
 		say("draining: /readyz says so for %u s before the door closes\n", o->grace_s);

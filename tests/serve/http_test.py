@@ -395,6 +395,16 @@ def reload():
         wait_for(lambda: "reload_error" not in s.json("GET", "/readyz")[1], what="the fixed rules")
         st, r = s.json("GET", "/readyz")
         check(r["ruleset"]["hash"] == first, "a fixed edit is picked up by watching the files", r)
+        # a file emptied (an in-place save's first step) is not swapped in
+        open(os.path.join(d, "voucher.edict"), "w").close()
+        wait_for(lambda: "reload_error" in s.json("GET", "/readyz")[1], what="the emptied file's reload error")
+        st, r = s.json("GET", "/readyz")
+        check(st == 200 and r["ruleset"]["hash"] == first and "no public decisions" in r["reload_error"],
+              "an emptied rule file: /readyz says so, the old rules stay", r)
+        st, r = s.json("POST", "/v1/decide", {"facts": facts})
+        check(st == 200 and r["decisions"].get("voucher.priority") is True, "an emptied rule file: still deciding", r)
+        write_rules(d, 10)
+        wait_for(lambda: "reload_error" not in s.json("GET", "/readyz")[1], what="the file written again")
         # a batch arriving slowly, on the one thread that also serves a
         # request made after a reload: the batch keeps its own rules
         s1 = Server(A.edict, [d, "--threads", "1", "--no-watch"])
