@@ -213,12 +213,18 @@ static bool limit_reply(const Service *sv, int st, const char *msg, Reply *out)
 }
 
 /* Compile the queries of a request (NULL: every public decision).  False
- * after replying 400. */
+ * after replying 400.  Each is a key of the reply's objects, so a query
+ * asked twice is refused rather than answered under one key twice. */
 static bool compile(edict_ctx *ctx, const char *const *texts, int n, const struct Query ***qs, Buf **keys, Reply *out)
 {
 	*qs = GC_MALLOC(sizeof(void *) * (size_t)(n + 1));
 	*keys = GC_MALLOC(sizeof(Buf) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < i; j++)
+			if (strcmp(texts[i], texts[j]) == 0) {
+				reply_error(out, 400, "query", xprintf("the query \"%s\" is asked twice; ask each once", texts[i]), NULL);
+				return false;
+			}
 		(*qs)[i] = api_query(ctx, texts[i]);
 		if (!(*qs)[i]) {
 			reply_error(out, 400, "query", edict_ctx_errmsg(ctx), NULL);

@@ -284,6 +284,11 @@ def errors():
         check(st == 400 and 'did you mean "facts"' in r["error"]["message"], "400 an unknown member, with a suggestion", r)
         st, r = s.json("POST", "/v1/decide", {"facts": {}, "queries": ["voucher.awrd"]})
         check(st == 400 and r["error"]["kind"] == "query" and "award" in r["error"]["message"], "400 an unknown decision", r)
+        st, r = s.json("POST", "/v1/decide", {"facts": {}, "queries": ["voucher.award", "voucher.priority", "voucher.award"]})
+        check(st == 400 and r["error"]["kind"] == "query" and '"voucher.award" is asked twice' in r["error"]["message"],
+              "400 a query asked twice", r)
+        st, r = s.json("POST", "/v1/batch?query=voucher.award&query=voucher.award", "{}\n")
+        check(st == 400 and r["error"]["kind"] == "query" and "asked twice" in r["error"]["message"], "batch: 400 a query asked twice", r)
         st, r = s.json("POST", "/v1/decide", {"facts": {}, "as_of": "2026-02-30"})
         check(st == 400 and r["error"]["path"] == "as_of", "400 a date that is not a day", r)
         st, r = s.json("POST", "/v1/decide", "x" * 2001)
