@@ -65,6 +65,7 @@ static const char *help =
 	"  --max-steps N          steps per evaluation (default 10000000)\n"
 	"  --max-memory BYTES     memory per evaluation (default 67108864)\n"
 	"  --timeout-ms N         evaluation time per request (default 5000)\n"
+	"  --batch-timeout-ms N   a /v1/batch request's whole time, arriving and evaluated (default 30000)\n"
 	"  --max-connections N    connections open at once (default 1000)\n"
 	"  --idle-timeout S       close a connection silent for S seconds (default 60)\n"
 	"  --request-timeout S    a request must arrive within S seconds (default 30)\n"
@@ -102,7 +103,7 @@ static int parse(int argc, char **argv, ServeOpts *o)
 	o->log_max_bytes = 100000000;
 	o->log_keep = 5;
 	o->watch = true;
-	o->lim = (ServeLimits){1 << 20, 64u << 20, 256u << 20, 0, 0, 5000, 1000, 60, 30};
+	o->lim = (ServeLimits){1 << 20, 64u << 20, 256u << 20, 0, 0, 5000, 30000, 1000, 60, 30};
 	static const struct {
 		const char *name;
 		unsigned long long min, max;
@@ -110,7 +111,8 @@ static int parse(int argc, char **argv, ServeOpts *o)
 		    {"--max-steps", 1, 1ull << 40}, {"--max-memory", 1 << 16, 1ull << 36}, {"--timeout-ms", 1, 3600000},
 		    {"--max-connections", 1, 100000}, {"--idle-timeout", 1, 86400},     {"--request-timeout", 1, 86400},
 		    {"--drain-timeout", 0, 86400}, {"--log-max-bytes", 1024, 1ull << 40}, {"--log-keep", 1, 1000},
-		    {"--drain-grace", 0, 3600},	   {"--max-batch-reply", 1024, 1ull << 36}};
+		    {"--drain-grace", 0, 3600},	   {"--max-batch-reply", 1024, 1ull << 36},
+		    {"--batch-timeout-ms", 1, 86400000}};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
@@ -163,7 +165,8 @@ static int parse(int argc, char **argv, ServeOpts *o)
 		case 10: o->log_max_bytes = n; break;
 		case 11: o->log_keep = (int)n; break;
 		case 12: o->grace_s = (unsigned)n; break;
-		default: o->lim.max_batch_reply = n; break;
+		case 13: o->lim.max_batch_reply = n; break;
+		default: o->lim.batch_time_ms = (unsigned)n; break;
 		}
 	}
 	if (!o->npaths)

@@ -510,6 +510,16 @@ static const char *id_json(json_object *doc)
 	return xprintf(",\"id\":%s", json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN));
 }
 
+/* A line's time limit: the request's, or less when the batch's deadline
+ * comes first. */
+static unsigned line_ms(const BatchRun *br)
+{
+	uint64_t now = serve_now_ns(), ms = br->lim->time_ms;
+	if (br->until_ns && (br->until_ns <= now || (br->until_ns - now) / 1000000 < ms))
+		ms = br->until_ns <= now ? 1 : (br->until_ns - now) / 1000000 + 1;
+	return (unsigned)ms;
+}
+
 void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 {
 	long no = ++br->lineno;
@@ -543,7 +553,7 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 		json_object_put(doc);
 		return;
 	}
-	worker_start_clock(br->w, ctx, sv->lim.time_ms);
+	worker_start_clock(br->w, ctx, line_ms(br));
 	int nerr = api_eval_queries(ctx, br->qs, br->nq, br->vals, br->errs);
 	bool interrupted = worker_stop_clock(br->w);
 	metrics_evaluations(br->nq, nerr);

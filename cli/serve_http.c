@@ -69,6 +69,7 @@ typedef struct Conn {
 	bool line_too_long; /* /v1/batch: the line arriving is over the limit */
 	bool no_memory;     /* the body could not be kept */
 	bool reply_too_large; /* /v1/batch: the records passed --max-batch-reply */
+	bool overdue;         /* /v1/batch: past --batch-timeout-ms */
 	bool close;           /* answered before the body's end was known: close after */
 	bool too_many_args;   /* the query string has more than ARG_MAX */
 	const char *nul_arg;  /* the query-string argument with a NUL in it */
@@ -254,20 +255,25 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 	const char *cl = mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > limit)
 		return send_error(mc, c, 413, "size", xprintf("the request body is larger than the limit of %zu bytes", limit));
-	if (c->batch)
+	if (c->batch) {
 		batch_begin(h->sv, &c->br, &c->rq);
+		c->br.until_ns = c->start_ns + (uint64_t)h->sv->lim.batch_time_ms * 1000000u;
+	}
 	return MHD_YES;
 }
 
-/* The reply cannot start before the body has ended (libmicrohttpd answers
- * a request only once it has read it), so the records wait in c->out: past
- * --max-batch-reply they are dropped and the batch is answered 413. */
+/* After each record.  The reply cannot start before the body has ended
+ * (libmicrohttpd answers a request only once it has read it), so the
+ * records wait in c->out: past --max-batch-reply they are dropped and the
+ * batch is answered 413.  And a batch holds its thread, and with it every
+ * connection libmicrohttpd gave that thread: past --batch-timeout-ms it is
+ * stopped and answered 422. */
 static void batch_record(Http *h, Conn *c)
 {
-	if (c->out.n > h->sv->lim.max_batch_reply) {
-		c->reply_too_large = true;
+	c->reply_too_large = c->out.n > h->sv->lim.max_batch_reply;
+	c->overdue = serve_now_ns() >= c->br.until_ns;
+	if (c->reply_too_large || c->overdue)
 		c->out = (Buf){0};
-	}
 }
 
 /* A piece of a /v1/batch body: evaluate every line it completes.  A line
@@ -275,7 +281,7 @@ static void batch_record(Http *h, Conn *c)
  * says so. */
 static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 {
-	while (n && !c->reply_too_large) {
+	while (n && !c->reply_too_large && !c->overdue) {
 		const char *nl = memchr(data, '\n', n);
 		size_t k = nl ? (size_t)(nl - data) : n;
 		if (!c->line_too_long && !take(c, data, k, h->sv->lim.max_body)) {
@@ -346,6 +352,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		return send_error(mc, c, 413, "size",
 				  xprintf("the request body is larger than the limit of %zu bytes",
 					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
+	if (c->overdue)
+		return send_error(mc, c, 422, "time",
+				  xprintf("the batch took longer than the limit of %u ms and was stopped; send the cases in "
+					  "smaller batches", h->sv->lim.batch_time_ms));
 	if (c->reply_too_large)
 		return send_error(mc, c, 413, "size",
 				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the cases in "

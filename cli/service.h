@@ -34,6 +34,7 @@ typedef struct ServeLimits {
 	uint64_t max_steps;    /* per evaluation (0: the library's default) */
 	size_t max_memory;     /* bytes per evaluation (0: the default) */
 	unsigned time_ms;      /* per request's evaluations */
+	unsigned batch_time_ms; /* a /v1/batch request, from its start to its reply */
 	unsigned max_connections;
 	unsigned idle_timeout_s;    /* a connection with nothing to say */
 	unsigned request_timeout_s; /* a client too slow to send its request */
@@ -158,6 +159,7 @@ typedef struct BatchRun {
 	int nq;
 	const char *as_of;
 	long lineno;
+	uint64_t until_ns; /* the batch's deadline (0: none): no line's clock runs past it */
 	const char *request_id;
 	Value *vals;
 	const char **errs;

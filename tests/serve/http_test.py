@@ -324,6 +324,16 @@ def errors():
         recs = [json.loads(x) for x in text.splitlines()]
         check(st == 200 and "interrupted" in recs[0]["errors"]["slow.busy"] and recs[1]["decisions"]["slow.busy"] > 0,
               "batch: a line over the time limit says so, the next runs", recs)
+        b = Server(A.edict, [d, "--max-steps", "100000000000", "--timeout-ms", "60000", "--batch-timeout-ms", "200"])
+        try:
+            st, r = b.json("POST", "/v1/batch?query=slow.busy", '{"job": {"rounds": 999999}}\n' * 3)
+            check(st == 422 and r["error"]["kind"] == "time" and "200 ms" in r["error"]["message"],
+                  "batch: 422 past --batch-timeout-ms, even within a line", r)
+            st, h, text = b.request("POST", "/v1/batch?query=slow.busy", '{"job": {"rounds": 10}}\n')
+            check(st == 200 and json.loads(text)["decisions"]["slow.busy"] > 0, "batch: and the next batch runs", text)
+        finally:
+            code, log = b.stop()
+            check(code == 0, "stops with 0", log)
         st, r = t.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 10}}, "queries": ["slow.busy"]})
         check(st == 200 and r["decisions"]["slow.busy"] > 0, "the next request on that thread runs normally", r)
         st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 100}}, "queries": ["slow.busy"]})
