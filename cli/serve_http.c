@@ -8,8 +8,9 @@
  * the headers (the token and the declared length are checked then, and a
  * 401 or 413 goes back before the body is read), then with each piece of
  * the body, then once more to answer.  /v1/batch evaluates each line as
- * soon as it has arrived, so its body is never held whole; other bodies
- * are collected up to their limit.  The per-connection state holds
+ * soon as it has arrived, so its body is never held whole; its records
+ * wait, up to a limit, for the answer (Records); other bodies are
+ * collected up to their limit.  The per-connection state holds
  * collected memory, so it is allocated where the collector looks
  * (GC_MALLOC_UNCOLLECTABLE), and every thread of the pool registers itself
  * with the collector before touching any.  libmicrohttpd (with GnuTLS and
@@ -41,6 +42,7 @@ static struct {
 	__typeof__(MHD_get_daemon_info) *get_daemon_info;
 	__typeof__(MHD_is_feature_supported) *is_feature_supported;
 	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_create_response_from_callback) *create_response_from_callback;
 	__typeof__(MHD_add_response_header) *add_response_header;
 	__typeof__(MHD_queue_response) *queue_response;
 	__typeof__(MHD_destroy_response) *destroy_response;
@@ -55,12 +57,26 @@ static bool open_mhd(const char **err)
 	static const DynFn fns[] = {
 		FN(start_daemon),	   FN(stop_daemon),	   FN(quiesce_daemon),
 		FN(get_daemon_info),	   FN(is_feature_supported), FN(create_response_from_buffer),
+		FN(create_response_from_callback),
 		FN(add_response_header),   FN(queue_response),	   FN(destroy_response),
 		FN(lookup_connection_value), FN(get_connection_values), FN(get_connection_values_n),
 	};
 #undef FN
 	return dyn_load(EDICT_MHD_SONAME, fns, sizeof fns / sizeof fns[0], err);
 }
+
+/* /v1/batch's records, kept until the body has ended, in parts of about
+ * PART bytes: what is kept is never copied to grow it, and each part goes
+ * as soon as it has been sent. */
+typedef struct Records {
+	Buf *part; /* GC_MALLOC, so that the collector sees the parts */
+	int n, cap;
+	size_t bytes; /* in every part */
+	int sent;     /* the parts sent, and how much of the next one */
+	size_t off;
+} Records;
+
+enum { PART = 1 << 20 };
 
 typedef struct Conn {
 	uint64_t start_ns;
@@ -77,7 +93,8 @@ typedef struct Conn {
 	size_t len, cap, total;
 	BatchRun br;
 	bool batch;
-	Buf out; /* /v1/batch's records */
+	Buf out;     /* /v1/batch's records since the last part */
+	Records rec; /* and the parts before */
 	Request rq;
 	char request_id[64];
 } Conn;
@@ -147,11 +164,9 @@ static bool needs_token(int ep)
 	return ep != EP_HEALTHZ && ep != EP_READYZ && ep != EP_WEB && ep != EP_DOCS && ep != EP_EXAMPLES;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
+/* Queue resp with the headers every reply has, as r's status. */
+static enum MHD_Result queue(struct MHD_Connection *mc, Conn *c, struct MHD_Response *resp, const Reply *r)
 {
-	/* a batch's records stay in c->out until on_completed: not copied */
-	enum MHD_ResponseMemoryMode mode = r->body.s == c->out.s ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY;
-	struct MHD_Response *resp = mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", mode);
 	if (!resp)
 		return MHD_NO;
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : "application/json");
@@ -172,12 +187,62 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
 	return ok;
 }
 
+static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
+{
+	return queue(mc, c, mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY), r);
+}
+
+/* Move c->out into the parts (false: out of memory). */
+static bool keep_part(Conn *c)
+{
+	Records *rc = &c->rec;
+	if (rc->n == rc->cap) {
+		int cap = rc->cap ? 2 * rc->cap : 16;
+		Buf *np = GC_MALLOC(sizeof(Buf) * (size_t)cap);
+		if (!np)
+			return false;
+		if (rc->n)
+			memcpy(np, rc->part, sizeof(Buf) * (size_t)rc->n);
+		rc->part = np;
+		rc->cap = cap;
+	}
+	rc->part[rc->n++] = c->out;
+	rc->bytes += c->out.n;
+	c->out = (Buf){0};
+	return true;
+}
+
+/* libmicrohttpd asks for the next bytes of the records, in order. */
+static ssize_t read_records(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	Records *rc = cls;
+	while (rc->sent < rc->n && rc->off == rc->part[rc->sent].n) {
+		rc->part[rc->sent++] = (Buf){0}; /* sent: the collector may take it */
+		rc->off = 0;
+	}
+	if (rc->sent == rc->n)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	const Buf *p = &rc->part[rc->sent];
+	size_t k = p->n - rc->off < max ? p->n - rc->off : max;
+	memcpy(buf, p->s + rc->off, k);
+	rc->off += k;
+	return (ssize_t)k;
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *mc, Conn *c, int status, const char *kind, const char *msg)
 {
 	Reply r = {0};
 	r.endpoint = c->endpoint;
 	reply_error(&r, status, kind, msg, NULL);
 	return send_reply(mc, c, &r);
+}
+
+static enum MHD_Result send_records(struct MHD_Connection *mc, Conn *c)
+{
+	if (!keep_part(c))
+		return send_error(mc, c, 503, "memory", "out of memory while answering the batch; try again");
+	Reply r = {.status = 200, .type = "application/x-ndjson"};
+	return queue(mc, c, mhd.create_response_from_callback(c->rec.bytes, 64 * 1024, read_records, &c->rec, NULL), &r);
 }
 
 /* The values of one request header, however many times it is given. */
@@ -270,10 +335,14 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
  * stopped and answered 422. */
 static void batch_record(Http *h, Conn *c)
 {
-	c->reply_too_large = c->out.n > h->sv->lim.max_batch_reply;
+	if (c->out.n >= PART && !keep_part(c))
+		c->no_memory = true;
+	c->reply_too_large = c->rec.bytes + c->out.n > h->sv->lim.max_batch_reply;
 	c->overdue = serve_now_ns() >= c->br.until_ns;
-	if (c->reply_too_large || c->overdue)
+	if (c->reply_too_large || c->overdue || c->no_memory) {
 		c->out = (Buf){0};
+		c->rec = (Records){0};
+	}
 }
 
 /* A piece of a /v1/batch body: evaluate every line it completes.  A line
@@ -281,7 +350,7 @@ static void batch_record(Http *h, Conn *c)
  * says so. */
 static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 {
-	while (n && !c->reply_too_large && !c->overdue) {
+	while (n && !c->reply_too_large && !c->overdue && !c->no_memory) {
 		const char *nl = memchr(data, '\n', n);
 		size_t k = nl ? (size_t)(nl - data) : n;
 		if (!c->line_too_long && !take(c, data, k, h->sv->lim.max_body)) {
@@ -366,9 +435,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		r.type = "application/json";
 		r.body = c->br.error;
 	} else if (c->batch) {
-		r.status = 200;
-		r.type = "application/x-ndjson";
-		r.body = c->out;
+		return send_records(mc, c);
 	} else {
 		c->rq.body = c->body ? c->body : "";
 		c->rq.len = c->len;

@@ -620,13 +620,17 @@ def batch_reply_limit():
     """A batch's records wait until its body has ended: past
     --max-batch-reply the batch is refused, not held."""
     d = scratch()
-    s = Server(A.edict, [d, "--max-batch-reply", "2000"])
+    s = Server(A.edict, [d, "--max-batch-reply", "3000000"])
     try:
-        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", "{}\n" * 5)
-        check(st == 200 and len(text.splitlines()) == 5, "batch: a reply within --max-batch-reply", text)
-        st, h, text = s.request("POST", "/v1/batch?query=voucher.award", "{}\n" * 100)
+        # more than one part of a megabyte each: handed out in order
+        st, h, text = s.request("POST", "/v1/batch", (json.dumps(COMPANY) + "\n") * 9000)
+        recs = [json.loads(x) for x in text.splitlines()]
+        check(st == 200 and len(text) > 1500000 and [x["line"] for x in recs] == list(range(1, 9001))
+              and all(x["decisions"]["voucher.award"] == "50000000 KRW" for x in recs),
+              "batch: a reply of several parts, whole and in order", text[-300:])
+        st, h, text = s.request("POST", "/v1/batch", "{}\n" * 20000)
         r = json.loads(text)
-        check(st == 413 and r["error"]["kind"] == "size" and "2000 bytes" in r["error"]["message"]
+        check(st == 413 and r["error"]["kind"] == "size" and "3000000 bytes" in r["error"]["message"]
               and h.get("Connection") == "close", "batch: 413 for a reply over --max-batch-reply", (st, h, text))
     finally:
         goes_on_then_stops(s, d)
