@@ -103,7 +103,7 @@ static int parse(int argc, char **argv, ServeOpts *o)
 	o->log_max_bytes = 100000000;
 	o->log_keep = 5;
 	o->watch = true;
-	o->lim = (ServeLimits){1 << 20, 64u << 20, 256u << 20, 0, 0, 5000, 30000, 1000, 60, 30};
+	o->lim = (ServeLimits){1 << 20, 64u << 20, 0, 0, 5000, 1000, 60, 30, 256u << 20, 30000};
 	static const struct {
 		const char *name;
 		unsigned long long min, max;

@@ -322,7 +322,8 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 		return send_error(mc, c, 413, "size", xprintf("the request body is larger than the limit of %zu bytes", limit));
 	if (c->batch) {
 		batch_begin(h->sv, &c->br, &c->rq);
-		c->br.until_ns = c->start_ns + (uint64_t)h->sv->lim.batch_time_ms * 1000000u;
+		if (h->sv->lim.batch_time_ms)
+			c->br.until_ns = c->start_ns + (uint64_t)h->sv->lim.batch_time_ms * 1000000u;
 	}
 	return MHD_YES;
 }
@@ -337,8 +338,9 @@ static void batch_record(Http *h, Conn *c)
 {
 	if (c->out.n >= PART && !keep_part(c))
 		c->no_memory = true;
-	c->reply_too_large = c->rec.bytes + c->out.n > h->sv->lim.max_batch_reply;
-	c->overdue = serve_now_ns() >= c->br.until_ns;
+	size_t most = h->sv->lim.max_batch_reply;
+	c->reply_too_large = most && c->rec.bytes + c->out.n > most;
+	c->overdue = c->br.until_ns && serve_now_ns() >= c->br.until_ns;
 	if (c->reply_too_large || c->overdue || c->no_memory) {
 		c->out = (Buf){0};
 		c->rec = (Records){0};

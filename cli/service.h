@@ -30,14 +30,16 @@
 typedef struct ServeLimits {
 	size_t max_body;       /* bytes of a JSON request body */
 	size_t max_batch_body; /* bytes of a /v1/batch body */
-	size_t max_batch_reply; /* bytes of a /v1/batch reply, held until the body ends */
 	uint64_t max_steps;    /* per evaluation (0: the library's default) */
 	size_t max_memory;     /* bytes per evaluation (0: the default) */
 	unsigned time_ms;      /* per request's evaluations */
-	unsigned batch_time_ms; /* a /v1/batch request, from its start to its reply */
 	unsigned max_connections;
 	unsigned idle_timeout_s;    /* a connection with nothing to say */
 	unsigned request_timeout_s; /* a client too slow to send its request */
+	/* last, so that a harness that sets the fields above in order need not
+	 * know them: 0 is no limit */
+	size_t max_batch_reply;  /* bytes of a /v1/batch reply, held until the body ends */
+	unsigned batch_time_ms;  /* a /v1/batch request, from its start to its reply */
 } ServeLimits;
 
 /* ------------------------------------------------------------ rule sets */
