@@ -632,6 +632,8 @@ def batch_reply_limit():
         r = json.loads(text)
         check(st == 413 and r["error"]["kind"] == "size" and "3000000 bytes" in r["error"]["message"]
               and h.get("Connection") == "close", "batch: 413 for a reply over --max-batch-reply", (st, h, text))
+        st, oa = s.json("GET", "/openapi.json")
+        check({"413", "422"} <= set(oa["paths"]["/v1/batch"]["post"]["responses"]), "openapi: a batch may get 413 and 422", oa["paths"]["/v1/batch"])
     finally:
         goes_on_then_stops(s, d)
 
