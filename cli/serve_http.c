@@ -144,6 +144,18 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+/* The query string into c->rq; a sentence when it cannot be taken whole. */
+static const char *read_args(struct MHD_Connection *mc, Conn *c)
+{
+	mhd.get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	if (c->nul_arg)
+		return xprintf("the query-string argument '%s' holds a NUL character (%%00), which no name, query or date "
+			       "may contain", c->nul_arg);
+	if (c->too_many_args)
+		return xprintf("the query string has too many arguments: at most %d are taken", ARG_MAX);
+	return NULL;
+}
+
 /* The constant-time comparison of a presented token. */
 static bool token_ok(const Http *h, const char *auth)
 {
@@ -305,16 +317,11 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 		c->close = true;
 		return send_error(mc, c, status, "request", framing);
 	}
-	mhd.get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+	const char *bad_args = read_args(mc, c);
 	if (needs_token(c->endpoint) && !token_ok(h, mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION)))
 		return send_error(mc, c, 401, "token", "this service needs a bearer token: send the header 'Authorization: Bearer TOKEN'");
-	if (c->nul_arg)
-		return send_error(mc, c, 400, "request",
-				  xprintf("the query-string argument '%s' holds a NUL character (%%00), which no name, query "
-					  "or date may contain", c->nul_arg));
-	if (c->too_many_args)
-		return send_error(mc, c, 400, "request",
-				  xprintf("the query string has too many arguments: at most %d are taken", ARG_MAX));
+	if (bad_args)
+		return send_error(mc, c, 400, "request", bad_args);
 	c->batch = c->endpoint == EP_BATCH && strcmp(method, "POST") == 0;
 	size_t limit = c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body;
 	const char *cl = mhd.lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -376,6 +383,42 @@ static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 	}
 }
 
+/* The last call, the whole request read: the reply, or why there is none. */
+static enum MHD_Result answer(Http *h, struct MHD_Connection *mc, Conn *c)
+{
+	if (c->batch && c->br.ready && (c->len || c->line_too_long) && !c->too_large && !c->too_slow && !c->no_memory)
+		batch_piece(h, c, "\n", 1); /* the last line had no newline */
+	if (c->no_memory)
+		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
+	if (c->too_slow)
+		return send_error(mc, c, 408, "slow", "the request arrived too slowly; send it within the time limit");
+	if (c->too_large && (!c->batch || c->total > h->sv->lim.max_batch_body))
+		return send_error(mc, c, 413, "size",
+				  xprintf("the request body is larger than the limit of %zu bytes",
+					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
+	if (c->overdue)
+		return send_error(mc, c, 422, "time",
+				  xprintf("the batch took longer than the limit of %u ms and was stopped; send the cases in "
+					  "smaller batches", h->sv->lim.batch_time_ms));
+	if (c->reply_too_large)
+		return send_error(mc, c, 413, "size",
+				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the cases in "
+					  "smaller batches", h->sv->lim.max_batch_reply));
+	Reply r = {0};
+	if (c->batch && !c->br.ready) {
+		r.status = c->br.status;
+		r.type = "application/json";
+		r.body = c->br.error;
+	} else if (c->batch) {
+		return send_records(mc, c);
+	} else {
+		c->rq.body = c->body ? c->body : "";
+		c->rq.len = c->len;
+		serve_handle(h->sv, &c->rq, &r);
+	}
+	return send_reply(mc, c, &r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
@@ -412,38 +455,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			c->no_memory = true; /* within the limit, checked above */
 		return MHD_YES;
 	}
-	/* the whole request is here: answer */
-	if (c->batch && c->br.ready && (c->len || c->line_too_long) && !c->too_large && !c->too_slow && !c->no_memory)
-		batch_piece(h, c, "\n", 1); /* the last line had no newline */
-	if (c->no_memory)
-		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
-	if (c->too_slow)
-		return send_error(mc, c, 408, "slow", "the request arrived too slowly; send it within the time limit");
-	if (c->too_large && (!c->batch || c->total > h->sv->lim.max_batch_body))
-		return send_error(mc, c, 413, "size",
-				  xprintf("the request body is larger than the limit of %zu bytes",
-					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
-	if (c->overdue)
-		return send_error(mc, c, 422, "time",
-				  xprintf("the batch took longer than the limit of %u ms and was stopped; send the cases in "
-					  "smaller batches", h->sv->lim.batch_time_ms));
-	if (c->reply_too_large)
-		return send_error(mc, c, 413, "size",
-				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the cases in "
-					  "smaller batches", h->sv->lim.max_batch_reply));
-	Reply r = {0};
-	if (c->batch && !c->br.ready) {
-		r.status = c->br.status;
-		r.type = "application/json";
-		r.body = c->br.error;
-	} else if (c->batch) {
-		return send_records(mc, c);
-	} else {
-		c->rq.body = c->body ? c->body : "";
-		c->rq.len = c->len;
-		serve_handle(h->sv, &c->rq, &r);
-	}
-	return send_reply(mc, c, &r);
+	return answer(h, mc, c); /* the whole request is here */
 }
 
 static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, enum MHD_RequestTerminationCode toe)
