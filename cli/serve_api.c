@@ -91,8 +91,8 @@ static const char *nul_escape(const char *s, size_t n, const char *name)
 			bol = i + 1;
 		} else if (s[i] == '\\') {
 			if (n - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0)
-				return xprintf("%s:%d:%zu: a text holds the character \\u0000 (NUL), which no name, query or value "
-					       "may contain", name, line, i - bol + 1);
+				return xprintf("%s:%d:%zu: a text holds the character \\u0000 (NUL), which no name, "
+					       "query or value may contain", name, line, i - bol + 1);
 			i++; /* the escaped character */
 		}
 	}
@@ -222,7 +222,8 @@ static bool compile(edict_ctx *ctx, const char *const *texts, int n, const struc
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < i; j++)
 			if (strcmp(texts[i], texts[j]) == 0) {
-				reply_error(out, 400, "query", xprintf("the query \"%s\" is asked twice; ask each once", texts[i]), NULL);
+				const char *m = xprintf("the query \"%s\" is asked twice; ask each once", texts[i]);
+				reply_error(out, 400, "query", m, NULL);
 				return false;
 			}
 		(*qs)[i] = api_query(ctx, texts[i]);

@@ -125,8 +125,8 @@ static bool take(Conn *c, const char *data, size_t n, size_t limit)
 
 /* An argument of the query string, decoded: a NUL in it (%00) would cut it
  * short unseen, so the first one that has one is noted instead. */
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size, const char *value,
-				   size_t value_size)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				   const char *value, size_t value_size)
 {
 	Conn *c = cls;
 	Request *rq = &c->rq;
@@ -149,8 +149,8 @@ static const char *read_args(struct MHD_Connection *mc, Conn *c)
 {
 	mhd.get_connection_values_n(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
 	if (c->nul_arg)
-		return xprintf("the query-string argument '%s' holds a NUL character (%%00), which no name, query or date "
-			       "may contain", c->nul_arg);
+		return xprintf("the query-string argument '%s' holds a NUL character (%%00), which no name, "
+			       "query or date may contain", c->nul_arg);
 	if (c->too_many_args)
 		return xprintf("the query string has too many arguments: at most %d are taken", ARG_MAX);
 	return NULL;
@@ -201,7 +201,8 @@ static enum MHD_Result queue(struct MHD_Connection *mc, Conn *c, struct MHD_Resp
 
 static enum MHD_Result send_reply(struct MHD_Connection *mc, Conn *c, Reply *r)
 {
-	return queue(mc, c, mhd.create_response_from_buffer(r->body.n, r->body.n ? r->body.s : (void *)"", MHD_RESPMEM_MUST_COPY), r);
+	void *text = r->body.n ? r->body.s : (void *)"";
+	return queue(mc, c, mhd.create_response_from_buffer(r->body.n, text, MHD_RESPMEM_MUST_COPY), r);
 }
 
 /* Move c->out into the parts (false: out of memory). */
@@ -254,7 +255,9 @@ static enum MHD_Result send_records(struct MHD_Connection *mc, Conn *c)
 	if (!keep_part(c))
 		return send_error(mc, c, 503, "memory", "out of memory while answering the batch; try again");
 	Reply r = {.status = 200, .type = "application/x-ndjson"};
-	return queue(mc, c, mhd.create_response_from_callback(c->rec.bytes, 64 * 1024, read_records, &c->rec, NULL), &r);
+	struct MHD_Response *resp =
+		mhd.create_response_from_callback(c->rec.bytes, 64 * 1024, read_records, &c->rec, NULL);
+	return queue(mc, c, resp, &r);
 }
 
 /* The values of one request header, however many times it is given. */
@@ -398,12 +401,12 @@ static enum MHD_Result answer(Http *h, struct MHD_Connection *mc, Conn *c)
 					  c->batch ? h->sv->lim.max_batch_body : h->sv->lim.max_body));
 	if (c->overdue)
 		return send_error(mc, c, 422, "time",
-				  xprintf("the batch took longer than the limit of %u ms and was stopped; send the cases in "
-					  "smaller batches", h->sv->lim.batch_time_ms));
+				  xprintf("the batch took longer than the limit of %u ms and was stopped; send the "
+					  "cases in smaller batches", h->sv->lim.batch_time_ms));
 	if (c->reply_too_large)
 		return send_error(mc, c, 413, "size",
-				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the cases in "
-					  "smaller batches", h->sv->lim.max_batch_reply));
+				  xprintf("the batch's reply would be larger than the limit of %zu bytes; send the "
+					  "cases in smaller batches", h->sv->lim.max_batch_reply));
 	Reply r = {0};
 	if (c->batch && !c->br.ready) {
 		r.status = c->br.status;
