@@ -23,6 +23,7 @@
 #include "mem.h"
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,6 +74,14 @@ typedef struct Space {
 	int ntests;
 } Space;
 
+/* The last byte column turned into a protocol character (to_char). */
+typedef struct CharPlace {
+	const Source *src;
+	int line;
+	size_t byte; /* from 0, within the line */
+	int units;   /* UTF-16 code units before it */
+} CharPlace;
+
 typedef struct Server {
 	FILE *in, *out;
 	LspOptions opts;
@@ -84,6 +93,7 @@ typedef struct Server {
 	int nspaces;
 	int next_id; /* of requests to the client */
 	const char *errmsg; /* of the failing handler */
+	CharPlace last_char;
 } Server;
 
 /* ============================================================ transport */
@@ -343,19 +353,30 @@ static const char *line_of(const Source *src, int line, size_t *len)
 	return t;
 }
 
-/* Byte column (from 1) -> protocol character (from 0). */
+/* Byte column (from 1) -> protocol character (from 0).  Conversions come
+ * in order along a line (the tokens of a line, the start and end of a
+ * range, the uses of a name), so the last one is kept and the next on the
+ * same line goes on from where it stopped: a long line is counted once,
+ * not once for each token on it. */
 static int to_char(Server *s, const Source *src, int line, int col)
 {
 	if (s->utf8 || col <= 1)
 		return col > 0 ? col - 1 : 0;
-	size_t len;
-	const unsigned char *t = (const unsigned char *)line_of(src, line, &len);
+	long off = src ? source_line_offset(src, line) : -1;
+	size_t want = (size_t)(col - 1);
+	if (off < 0)
+		return (int)want;
+	const unsigned char *t = (const unsigned char *)src->text + off;
+	size_t end = src->len - (size_t)off, i = 0;
 	int units = 0;
-	for (size_t i = 0; i < len && i < (size_t)(col - 1); i++)
+	CharPlace *last = &s->last_char;
+	if (last->src == src && last->line == line && last->byte <= want)
+		i = last->byte, units = last->units;
+	for (; i < want && i < end && t[i] != '\n'; i++)
 		if ((t[i] & 0xc0) != 0x80)
-			units += (t[i] >= 0xf0) ? 2 : 1;
-	size_t past = (size_t)(col - 1) > len ? (size_t)(col - 1) - len : 0;
-	return units + (int)past;
+			units += t[i] >= 0xf0 ? 2 : 1;
+	*last = (CharPlace){src, line, i, units};
+	return units + (int)(want - i); /* past the end of the line: a unit a byte */
 }
 
 /* Protocol character (from 0) -> byte column (from 1), clamped to the line. */
@@ -919,6 +940,49 @@ static json_object *doc_symbol(Server *s, const Source *src, const Sym *sym)
 	return o;
 }
 
+/* The members and fields of a document's declarations, sorted by their
+ * declaration (then by their place in the index), so that each declaration
+ * finds its own with one search instead of a pass over the whole index. */
+typedef struct Kid {
+	const Sym *parent;
+	int i;
+} Kid;
+
+static int by_parent(const void *a, const void *b)
+{
+	const Kid *x = a, *y = b;
+	if (x->parent != y->parent)
+		return (uintptr_t)x->parent < (uintptr_t)y->parent ? -1 : 1;
+	return x->i - y->i;
+}
+
+static Kid *doc_kids(const SymIndex *ix, const char *path, int *n)
+{
+	Kid *k = GC_MALLOC(sizeof(Kid) * (size_t)(ix->nsyms + 1));
+	*n = 0;
+	for (int i = 0; i < ix->nsyms; i++) {
+		const Sym *p = ix->syms[i]->parent;
+		if (p && p->loc.file && strcmp(p->loc.file, path) == 0)
+			k[(*n)++] = (Kid){p, i};
+	}
+	qsort(k, (size_t)*n, sizeof(Kid), by_parent);
+	return k;
+}
+
+/* The first of sym's children in kids (n when it has none). */
+static int first_kid(const Kid *kids, int n, const Sym *sym)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)kids[mid].parent < (uintptr_t)sym)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int m_document_symbol(Server *s, json_object *params, json_object **result)
 {
 	Doc *doc = doc_param(s, params);
@@ -926,20 +990,21 @@ static int m_document_symbol(Server *s, json_object *params, json_object **resul
 	if (!doc)
 		return s->errmsg && strcmp(s->errmsg, "expected textDocument.uri") == 0 ? E_INVALID_PARAMS : 0;
 	SymIndex *ix = doc->space->ix;
+	int nkids = 0;
+	Kid *kids = ix ? doc_kids(ix, doc->path, &nkids) : NULL;
 	for (int i = 0; ix && i < ix->nsyms; i++) {
 		const Sym *sym = ix->syms[i];
 		if (!top_level(sym->kind) || !sym->loc.file || strcmp(sym->loc.file, doc->path) != 0)
 			continue;
 		json_object *o = doc_symbol(s, doc->src, sym);
-		json_object *kids = NULL;
-		for (int j = 0; j < ix->nsyms; j++)
-			if (ix->syms[j]->parent == sym) {
-				if (!kids)
-					kids = json_object_new_array();
-				json_object_array_add(kids, doc_symbol(s, doc->src, ix->syms[j]));
-			}
-		if (kids)
-			json_object_object_add(o, "children", kids);
+		json_object *list = NULL;
+		for (int k = first_kid(kids, nkids, sym); k < nkids && kids[k].parent == sym; k++) {
+			if (!list)
+				list = json_object_new_array();
+			json_object_array_add(list, doc_symbol(s, doc->src, ix->syms[kids[k].i]));
+		}
+		if (list)
+			json_object_object_add(o, "children", list);
 		json_object_array_add(*result, o);
 	}
 	return 0;

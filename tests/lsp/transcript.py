@@ -98,6 +98,7 @@ def run(c, root):
     c.request("textDocument/rename", dict(at(13, 10), newName="decision"))
     c.request("textDocument/completion", at(15, 45))  # after `firm.`
     c.request("textDocument/semanticTokens/full", {"textDocument": td})
+    shapes(c)
     lens = c.request("textDocument/codeLens", {"textDocument": td})
     cmd = lens["result"][0]["command"]
     c.request("workspace/executeCommand", {"command": cmd["command"], "arguments": cmd["arguments"]})
@@ -143,6 +144,31 @@ def run(c, root):
     c.wait_diagnostics(grant)
     c.notify("textDocument/didClose", {"textDocument": td})
     c.wait_diagnostics(grant)
+
+
+# A document of its own (untitled: no rule directory): the members and
+# fields of its declarations are their children among its symbols, and
+# tokens after text beyond ASCII on a line are counted in UTF-16 units.
+SHAPES = """module shapes
+
+enum colour = red | green | blue
+
+record box {
+  label : string
+  colour : colour
+}
+
+decision names : list of string = ["größe", "🎉", "ü", "x"] # ✓ then more
+"""
+
+
+def shapes(c):
+    uri = "untitled:shapes.edict"
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "edict", "version": 1, "text": SHAPES}})
+    c.wait_diagnostics(uri)
+    c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    c.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})
+    c.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
 if __name__ == "__main__":
