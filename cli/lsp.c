@@ -98,10 +98,34 @@ typedef struct Server {
 
 /* ============================================================ transport */
 
+/* The body as valid UTF-8.  Strings from the client come back in replies
+ * (an unknown method's name, a URI) and may hold bytes that are not UTF-8;
+ * each such byte becomes U+FFFD, which keeps the JSON valid. */
+static const char *valid_utf8(const char *s, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = *len, i = 0, k;
+	while (i < n && (k = buf_utf8_len(u + i, n - i)) > 0)
+		i += k;
+	if (i == n)
+		return s;
+	Buf b = {0};
+	for (i = 0; i < n; i += k ? k : 1) {
+		k = buf_utf8_len(u + i, n - i);
+		if (k)
+			buf_add(&b, s + i, k);
+		else
+			buf_puts(&b, "\xef\xbf\xbd");
+	}
+	*len = b.n;
+	return b.s;
+}
+
 static void send_json(Server *s, json_object *msg)
 {
 	size_t len;
 	const char *body = json_object_to_json_string_length(msg, JSON_C_TO_STRING_PLAIN, &len);
+	body = valid_utf8(body, &len);
 	fprintf(s->out, "Content-Length: %zu\r\n\r\n", len);
 	fwrite(body, 1, len, s->out);
 	fflush(s->out);
@@ -169,6 +193,27 @@ static int read_header_line(FILE *in, char *buf)
 	return too_long || n > LSP_MAX_HEADER ? -2 : n;
 }
 
+/* A Content-Length header line into *length (other lines: nothing). */
+static void content_length(const char *line, long long *length, const char **bad)
+{
+	if (strncasecmp(line, "Content-Length:", 15) != 0)
+		return;
+	const char *v = line + 15;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	char *end;
+	errno = 0;
+	long long k = strtoll(v, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (v[0] < '0' || v[0] > '9' || *end || errno || k < 0) {
+		if (!*bad)
+			*bad = "the Content-Length header is not a number";
+	} else {
+		*length = k;
+	}
+}
+
 /* Read one message's body.  NULL at the end of the input; *bad holds why
  * a message was refused (its body skipped), else NULL. */
 static char *read_message(Server *s, size_t *len, const char **bad)
@@ -185,24 +230,12 @@ static char *read_message(Server *s, size_t *len, const char **bad)
 			continue; /* stray line breaks between messages */
 		if (n == 0)
 			break;
-		if (++nlines > LSP_MAX_HEADERS || n == -2) {
+		/* over the limits, the header is refused, but its Content-Length
+		 * is still read: the body is skipped and the next message answered */
+		if (++nlines > LSP_MAX_HEADERS || n == -2)
 			*bad = "a message header is too long";
-			continue;
-		}
-		if (strncasecmp(line, "Content-Length:", 15) == 0) {
-			const char *v = line + 15;
-			while (*v == ' ' || *v == '\t')
-				v++;
-			char *end;
-			errno = 0;
-			long long k = strtoll(v, &end, 10);
-			while (*end == ' ' || *end == '\t')
-				end++;
-			if (v[0] < '0' || v[0] > '9' || *end || errno || k < 0)
-				*bad = "the Content-Length header is not a number";
-			else
-				length = k;
-		}
+		if (n > 0)
+			content_length(line, &length, bad);
 	}
 	if (!*bad && length < 0)
 		*bad = "the message has no Content-Length header";
@@ -1055,6 +1088,38 @@ static bool renamable(const Sym *sym)
 	return !(d && d->module && d->module->name && strncmp(d->module->name, "std.", 4) == 0);
 }
 
+/* A declaration named `name` where sym's new name would clash with it:
+ * a member of the same enumeration, a field of the same record or fact,
+ * a declaration of the same module.  NULL when the name is free. */
+static const Sym *same_scope(const SymIndex *ix, const Sym *sym, const char *name)
+{
+	const Module *m = sym->decl ? sym->decl->module : NULL;
+	for (int i = 0; i < ix->nsyms; i++) {
+		const Sym *o = ix->syms[i];
+		if (o == sym || strcmp(o->name, name) != 0)
+			continue;
+		if (sym->parent ? o->parent == sym->parent
+				: !o->parent && top_level(sym->kind) && top_level(o->kind) && o->decl && o->decl->module == m)
+			return o;
+	}
+	return NULL;
+}
+
+/* "'priority' is already a decision of module grant, at grant.edict:16:10 ..." */
+static const char *taken_message(const Space *sp, const Sym *o)
+{
+	const char *file = o->loc.file ? o->loc.file : "?";
+	size_t n = sp->root ? strlen(sp->root) : 0;
+	if (n && strncmp(file, sp->root, n) == 0 && file[n] == '/')
+		file += n + 1; /* the file within its rule directory */
+	const Module *m = o->decl ? o->decl->module : NULL;
+	const char *of = o->parent	     ? xprintf("%s %s", sym_kind_name(o->parent->kind), o->parent->name)
+			 : m && m->name ? xprintf("module %s", m->name)
+					: "these rules";
+	return xprintf("'%s' is already a %s of %s, at %s:%d:%d; choose another name", o->name, sym_kind_name(o->kind), of,
+		       file, o->loc.line, o->loc.col);
+}
+
 static int m_prepare_rename(Server *s, json_object *params, json_object **result)
 {
 	Space *sp = NULL;
@@ -1092,6 +1157,11 @@ static int m_rename(Server *s, json_object *params, json_object **result)
 	}
 	Space *sp = NULL;
 	const SymUse *u = use_at(s, params, &sp, &err);
+	const Sym *taken = same_scope(sp->ix, u->sym, name);
+	if (taken) {
+		s->errmsg = taken_message(sp, taken);
+		return E_REQUEST_FAILED;
+	}
 	json_object *changes = json_object_new_object();
 	for (int i = 0; i < sp->ix->nuses; i++) {
 		const SymUse *v = &sp->ix->uses[i];
@@ -1502,17 +1572,47 @@ static const struct {
 	{"textDocument/formatting", m_formatting},
 };
 
+/* What a JSON value is, in words. */
+static const char *json_kind(json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "true or false";
+	case json_type_int:
+	case json_type_double: return "a number";
+	case json_type_string: return "a string";
+	case json_type_array: return "a list";
+	case json_type_object: return "an object";
+	}
+	return "something else";
+}
+
+/* An id the reply can give back exactly: a string, or an integer in the
+ * range LSP allows (json-c would clamp 10^30 to 2^64 - 1). */
+static bool good_id(json_object *id)
+{
+	if (json_object_is_type(id, json_type_string))
+		return true;
+	if (!json_object_is_type(id, json_type_int))
+		return false;
+	int64_t k = json_object_get_int64(id);
+	return k >= INT32_MIN && k <= INT32_MAX;
+}
+
 /* One message.  Returns 1 when the server should stop (exit). */
 static int handle(Server *s, json_object *msg)
 {
 	if (!json_object_is_type(msg, json_type_object)) {
-		send_error(s, NULL, E_INVALID_REQUEST, "a message must be a JSON object");
+		send_error(s, NULL, E_INVALID_REQUEST,
+			   xprintf("a message must be a JSON object ({\"jsonrpc\": \"2.0\", \"method\": ...}), not %s",
+				   json_kind(msg)));
 		return 0;
 	}
 	json_object *id = NULL;
 	bool has_id = json_object_object_get_ex(msg, "id", &id);
-	if (has_id && id && !json_object_is_type(id, json_type_int) && !json_object_is_type(id, json_type_string)) {
-		send_error(s, NULL, E_INVALID_REQUEST, "the id must be a number or a string");
+	if (has_id && id && !good_id(id)) {
+		send_error(s, NULL, E_INVALID_REQUEST,
+			   "the id must be a string or a whole number from -2147483648 to 2147483647 (an LSP integer)");
 		return 0;
 	}
 	const char *method = jstr(msg, "method");
@@ -1520,6 +1620,11 @@ static int handle(Server *s, json_object *msg)
 		if (has_id && (json_object_object_get_ex(msg, "result", NULL) || json_object_object_get_ex(msg, "error", NULL)))
 			return 0; /* the client's answer to a request of ours */
 		send_error(s, id, E_INVALID_REQUEST, "the message has no method");
+		return 0;
+	}
+	if (strlen(method) != (size_t)json_object_get_string_len(jget(msg, "method", json_type_string))) {
+		/* "shutdown\u0000x" is not shutdown */
+		send_error(s, id, E_INVALID_REQUEST, "the method name holds a NUL character (\\u0000); no method has one");
 		return 0;
 	}
 	if (strcmp(method, "exit") == 0)
@@ -1596,6 +1701,12 @@ int lsp_serve(FILE *in, FILE *out, const LspOptions *opts)
 		json_object *msg = json_tokener_parse_ex(tok, body, (int)len);
 		enum json_tokener_error jerr = json_tokener_get_error(tok);
 		size_t end = jerr == json_tokener_success ? json_tokener_get_parse_end(tok) : 0;
+		if (jerr == json_tokener_continue && len > 0) {
+			/* a bare number or word (`5`, `null`) waits for more: there is none */
+			msg = json_tokener_parse_ex(tok, " ", 1);
+			jerr = json_tokener_get_error(tok);
+			end = len;
+		}
 		while (end < len && strchr(" \t\r\n", body[end]) && body[end])
 			end++;
 		if (jerr != json_tokener_success || end != len) {

@@ -96,6 +96,7 @@ def run(c, root):
     c.request("textDocument/prepareRename", at(13, 10))
     c.request("textDocument/rename", dict(at(13, 10), newName="qualifies"))
     c.request("textDocument/rename", dict(at(13, 10), newName="decision"))
+    c.request("textDocument/rename", dict(at(13, 10), newName="priority"))  # taken in the module
     c.request("textDocument/completion", at(15, 45))  # after `firm.`
     c.request("textDocument/semanticTokens/full", {"textDocument": td})
     shapes(c)
@@ -134,6 +135,23 @@ def run(c, root):
     c.read()
     c.raw(b"Content-Length: 2\r\n\r\n[]")
     c.read()
+    for body in (b"5", b"null", b"true"):  # JSON, but not an object
+        c.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        c.read()
+    # an id that cannot come back as it was sent
+    body = b'{"jsonrpc":"2.0","id":1000000000000000000000000000000,"method":"x"}'
+    c.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    c.read()
+    # "shutdown" with a NUL after it is not shutdown; bytes that are not
+    # UTF-8 in an unknown method's name do not come back as they are
+    for body in (b'{"jsonrpc":"2.0","id":"nul","method":"shutdown\\u0000x"}', b'{"jsonrpc":"2.0","id":"bad","method":"\xff\xfe"}'):
+        c.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        c.read()
+    # more header lines than allowed, Content-Length last: refused, and
+    # the next request is answered
+    body = b'{"jsonrpc":"2.0","id":"many","method":"x"}'
+    c.raw(b"X-N: 1\r\n" * 33 + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    c.read()
     c.request("no/such/method", {})
     c.request("textDocument/hover", {"textDocument": 7})
     c.request("workspace/executeCommand", {"command": "rm -rf"})
@@ -168,6 +186,9 @@ def shapes(c):
     c.wait_diagnostics(uri)
     c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
     c.request("textDocument/semanticTokens/full", {"textDocument": {"uri": uri}})
+    # red -> green: taken in the enumeration; label -> colour: taken in the record
+    c.request("textDocument/rename", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 15}, "newName": "green"})
+    c.request("textDocument/rename", {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 3}, "newName": "colour"})
     c.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
