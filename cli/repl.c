@@ -223,16 +223,18 @@ static char *trim_copy(const char *s, size_t n)
 }
 
 /* Brackets still open in a text (outside strings and comments); negative
- * when it closes more than it opens. */
+ * when it closes more than it opens.  A string ends at the end of its line
+ * at the latest (the lexer says it was not closed there), so an unclosed
+ * string never keeps the input open and the next line is a new input. */
 static int open_brackets(const char *s)
 {
 	int depth = 0;
 	bool str = false;
 	for (; *s; s++) {
 		if (str) {
-			if (*s == '\\' && s[1])
+			if (*s == '\\' && s[1] && s[1] != '\n')
 				s++;
-			else if (*s == '"')
+			else if (*s == '"' || *s == '\n')
 				str = false;
 			continue;
 		}
@@ -246,7 +248,7 @@ static int open_brackets(const char *s)
 		else if (*s == ')' || *s == ']' || *s == '}')
 			depth--;
 	}
-	return str && depth >= 0 ? depth + 1 : depth;
+	return str ? 0 : depth;
 }
 
 /* A copy of the whole input with everything outside [from, to) blanked,
