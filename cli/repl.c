@@ -1187,6 +1187,9 @@ static void cmd_save(Repl *r, const char *arg)
 	if (n == 2) {
 		if (save_state(r, &s->st, w[1]))
 			say("%s scenario %s and wrote it to %s\n", existed ? "replaced" : "saved", w[0], w[1]);
+		else
+			say("scenario %s is %s in this session all the same; only the file was not written\n", w[0],
+			    existed ? "replaced" : "kept");
 	} else {
 		say("%s scenario %s\n", existed ? "replaced" : "saved", w[0]);
 	}
@@ -1368,6 +1371,27 @@ static void cmd_expr(Repl *r, const char *input)
 	changed_params_note(r, &s);
 }
 
+/* `DECISION = VALUE` reads like setting it, but a decision is not set:
+ * it is the comparison the rules' `=` means, and a note under the answer
+ * says so.  The decision on the left, or NULL. */
+static const Decl *compared_decision(Repl *r, const char *s)
+{
+	const char *e;
+	const Decl *d = decl_at(r, s, &e);
+	e = skip_ws(e);
+	return d && d->kind != D_PARAM && e[0] == '=' && e[1] != '=' && e[1] != '>' ? d : NULL;
+}
+
+static void cmd_compare(Repl *r, const char *input, const Decl *d)
+{
+	int errors = r->nerrors;
+	cmd_expr(r, input);
+	if (r->nerrors == errors)
+		say("  ('=' compares: %s is decided by the rules and cannot be set; change the facts it uses, "
+		    "or try them with: what if PATH = VALUE)\n",
+		    d->qname);
+}
+
 static void cmd_decisions(Repl *r, const char *arg)
 {
 	char *text;
@@ -1404,6 +1428,10 @@ static void cmd_explain(Repl *r, const char *arg)
 	bool full = rest && *rest;
 	if (full)
 		arg = rest;
+	else if (rest && !prog_find_decl(r->p, "full")) {
+		fail(r, "explain full needs a decision or an expression after it, like: explain full priority");
+		return;
+	}
 	if (!question(r, arg, &text, &s))
 		return;
 	if (!*skip_ws(text)) {
@@ -1825,6 +1853,25 @@ static const char *help_text =
 
 /* ------------------------------------------------------------- dispatch */
 
+/* Is s the command `cmd` with nothing after it?  With more after it, says
+ * that the command takes no argument (`quit now` does not quit). */
+static bool alone(Repl *r, const char *s, const char *cmd)
+{
+	const char *a = word(s, cmd);
+	if (!a)
+		return false;
+	if (!*a)
+		return true;
+	fail(r, "'%s' takes nothing after it; write just: %s", cmd, cmd);
+	return false;
+}
+
+/* `facts ...` that is a question about a fact named facts, not the command. */
+static bool facts_expr(Repl *r)
+{
+	return prog_find_fact(r->p, "facts") || prog_find_decl(r->p, "facts");
+}
+
 static void handle(Repl *r, const char *input)
 {
 	const char *s = skip_ws(input);
@@ -1835,14 +1882,16 @@ static void handle(Repl *r, const char *input)
 		fputs(help_text, stdout);
 		return;
 	}
-	if (word(s, "quit") || word(s, "exit")) {
+	if (alone(r, s, "quit") || alone(r, s, "exit")) {
 		r->quit = true;
 		return;
 	}
-	if ((a = word(s, "reload")) && !*a) {
+	if (alone(r, s, "reload")) {
 		reload(r, true);
 		return;
 	}
+	if (word(s, "quit") || word(s, "exit") || word(s, "reload"))
+		return; /* refused by alone() */
 	maybe_reload(r);
 	if ((a = word(s, "load")))
 		cmd_load(r, a);
@@ -1852,10 +1901,13 @@ static void handle(Repl *r, const char *input)
 		cmd_use(r, a);
 	else if ((a = word(s, "diff")))
 		cmd_diff(r, a);
-	else if ((a = word(s, "scenarios")) && !*a)
-		cmd_scenarios(r);
-	else if ((a = word(s, "facts")) && !*a)
-		cmd_facts(r);
+	else if (word(s, "scenarios")) {
+		if (alone(r, s, "scenarios"))
+			cmd_scenarios(r);
+	} else if (word(s, "facts") && !facts_expr(r)) {
+		if (alone(r, s, "facts"))
+			cmd_facts(r);
+	}
 	else if ((a = word(s, "decisions")))
 		cmd_decisions(r, a);
 	else if ((a = word(s, "unset")))
@@ -1878,6 +1930,8 @@ static void handle(Repl *r, const char *input)
 		cmd_what_if(r, input, a);
 	else if (looks_like_set(r, s))
 		cmd_set(r, input, s);
+	else if (compared_decision(r, s))
+		cmd_compare(r, s, compared_decision(r, s));
 	else
 		cmd_expr(r, s);
 }
