@@ -475,7 +475,7 @@ static bool doc_del(json_object *doc, const char *const *segs, int n)
 /* Keep only what fits the rules' fact schema: after a reload a fact may
  * have gone or changed type.  Each thing dropped is reported. */
 static void refit_value(Repl *r, const Type *t, json_object *parent, const char *key, const char *path, const char *who,
-			Buf *notes)
+			const char *verb, Buf *notes)
 {
 	json_object *j = NULL;
 	json_object_object_get_ex(parent, key, &j);
@@ -496,23 +496,23 @@ static void refit_value(Repl *r, const Type *t, json_object *parent, const char 
 					f = &t->def->fields[fi];
 			const char *fp = xprintf("%s.%s", path, keys[i]);
 			if (!f) {
-				buf_printf(notes, "note: %sdropped %s: it is no longer a fact of the rules\n", who, fp);
+				buf_printf(notes, "note: %s%s %s: it is no longer a fact of the rules\n", who, verb, fp);
 				json_object_object_del(j, keys[i]);
 				continue;
 			}
-			refit_value(r, f->type, j, keys[i], fp, who, notes);
+			refit_value(r, f->type, j, keys[i], fp, who, verb, notes);
 		}
 		return;
 	}
 	Value v;
 	const char *err;
 	if (facts_convert(r->p, t, j, path, &v, &err) != ST_OK) {
-		buf_printf(notes, "note: %sdropped %s (the rules changed)\n", who, err);
+		buf_printf(notes, "note: %s%s %s (the rules changed)\n", who, verb, err);
 		json_object_object_del(parent, key);
 	}
 }
 
-static void refit(Repl *r, State *s, const char *who, Buf *notes)
+static void refit(Repl *r, State *s, const char *who, const char *verb, Buf *notes)
 {
 	const char **keys = NULL;
 	int nk = 0;
@@ -526,12 +526,24 @@ static void refit(Repl *r, State *s, const char *who, Buf *notes)
 			continue;
 		Decl *f = prog_find_fact(r->p, keys[i]);
 		if (!f) {
-			buf_printf(notes, "note: %sdropped %s: it is no longer a fact of the rules\n", who, keys[i]);
+			buf_printf(notes, "note: %s%s %s: it is no longer a fact of the rules\n", who, verb, keys[i]);
 			json_object_object_del(s->doc, keys[i]);
 			continue;
 		}
-		refit_value(r, f->type, s->doc, keys[i], keys[i], who, notes);
+		refit_value(r, f->type, s->doc, keys[i], keys[i], who, verb, notes);
 	}
+}
+
+/* A scenario's facts as the rules now read them: a copy without what no
+ * longer fits.  The scenario itself keeps every fact it was saved with, so
+ * that rules changed back (or a file emptied by mistake and restored)
+ * find them again; notes (if not NULL) say what is left out. */
+static State scenario_state(Repl *r, const Scenario *sc, Buf *notes)
+{
+	State s = state_copy(&sc->st);
+	Buf ignored = {0};
+	refit(r, &s, xprintf("scenario %s: ", sc->name), "leaves out", notes ? notes : &ignored);
+	return s;
 }
 
 /* The type of a fact path ("company.size"), or NULL with *err. */
@@ -751,6 +763,28 @@ static int changes(Repl *r, const Snap *a, const Snap *b, bool why, const char *
 
 /* ---------------------------------------------------------------- reload */
 
+static int public_decisions(const Program *p)
+{
+	int n = 0;
+	for (int i = 0; p && i < p->ndecls; i++)
+		n += shown_decl(p->decls[i], false);
+	return n;
+}
+
+/* Rule files with no public decisions where the rules in use have some
+ * (a file emptied by a save midway, a checkout) are not taken: that would
+ * drop every fact.  True after saying so. */
+static bool emptied(Repl *r, const Program *np)
+{
+	int had = public_decisions(r->p);
+	if (!had || public_decisions(np))
+		return false;
+	say("the rules were not reloaded: the rule files now have no public decisions, where the rules in use have %d; "
+	    "the previous rules and the facts stay in use until the files have decisions again\n",
+	    had);
+	return true;
+}
+
 static void reload(Repl *r, bool asked)
 {
 	const char *sig = signature(r);
@@ -762,6 +796,10 @@ static void reload(Repl *r, bool asked)
 		r->sig = sig; /* not again until the files change again */
 		return;
 	}
+	if (emptied(r, np)) {
+		r->sig = sig;
+		return;
+	}
 	Snap before;
 	if (!snap(r, &r->cur, false, true, &before))
 		return;
@@ -771,9 +809,13 @@ static void reload(Repl *r, bool asked)
 	if (d->n)
 		show_diags(r, d); /* warnings */
 	Buf notes = {0};
-	refit(r, &r->cur, "", &notes);
-	for (int i = 0; i < r->nscen; i++)
-		refit(r, &r->scen[i].st, xprintf("scenario %s: ", r->scen[i].name), &notes);
+	refit(r, &r->cur, "", "dropped", &notes);
+	for (int i = 0; i < r->nscen; i++) {
+		State t = scenario_state(r, &r->scen[i], &notes);
+		state_free(&t);
+	}
+	if (r->nscen && strstr(buf_cstr(&notes), "leaves out"))
+		buf_puts(&notes, "note: a scenario keeps what it leaves out, for when the rules take it again\n");
 	say("reloaded %d rule file%s%s\n", np->nmods, np->nmods == 1 ? "" : "s", asked ? "" : " (they changed on disk)");
 	fputs(buf_cstr(&notes), stdout);
 	Snap after;
@@ -1205,8 +1247,11 @@ static void cmd_use(Repl *r, const char *arg)
 	Scenario *s = find_scenario(r, w[0], true);
 	if (!s)
 		return;
+	Buf notes = {0};
+	State st = scenario_state(r, s, &notes);
+	fputs(buf_cstr(&notes), stdout);
 	state_free(&r->cur);
-	r->cur = state_copy(&s->st);
+	r->cur = st;
 	say("using scenario %s (as of %s)\n", s->name, day_text(state_day(&r->cur)));
 }
 
@@ -1218,20 +1263,28 @@ static void cmd_scenarios(Repl *r)
 	}
 	for (int i = 0; i < r->nscen; i++) {
 		int n, given = 0;
-		Leaf *l = state_leaves(r, &r->scen[i].st, &n);
+		State st = scenario_state(r, &r->scen[i], NULL);
+		Leaf *l = state_leaves(r, &st, &n);
 		for (int k = 0; k < n; k++)
 			given += l[k].given;
+		state_free(&st);
 		say("%s  as of %s, %d fact%s given\n", r->scen[i].name, day_text(state_day(&r->scen[i].st)), given,
 		    given == 1 ? "" : "s");
 	}
 }
 
-static const State *named_state(Repl *r, const char *name)
+/* The facts of a scenario by name ('current' too), as a copy for the
+ * caller to free; false (reported) when there is none. */
+static bool named_state(Repl *r, const char *name, State *out)
 {
-	if (strcmp(name, "current") == 0)
-		return &r->cur;
+	if (strcmp(name, "current") == 0) {
+		*out = state_copy(&r->cur);
+		return true;
+	}
 	Scenario *s = find_scenario(r, name, true);
-	return s ? &s->st : NULL;
+	if (s)
+		*out = scenario_state(r, s, NULL);
+	return s != NULL;
 }
 
 /* Facts and decisions that differ between two scenarios. */
@@ -1278,9 +1331,14 @@ static void cmd_diff(Repl *r, const char *arg)
 		fail(r, "write: diff A B, with two scenario names ('current' is the current facts)");
 		return;
 	}
-	const State *a = named_state(r, w[0]), *b = a ? named_state(r, w[1]) : NULL;
-	if (a && b)
-		compare(r, a, b);
+	State a, b;
+	if (!named_state(r, w[0], &a))
+		return;
+	if (named_state(r, w[1], &b)) {
+		compare(r, &a, &b);
+		state_free(&b);
+	}
+	state_free(&a);
 }
 
 /* ----------------------------------------------------------- questions */
