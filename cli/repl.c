@@ -1924,7 +1924,8 @@ static bool alone(Repl *r, const char *s, const char *cmd)
 	return false;
 }
 
-/* `facts ...` that is a question about a fact named facts, not the command. */
+/* `facts ...` with words after it: a question about a fact or decision
+ * named facts, where the rules have one, not the command. */
 static bool facts_expr(Repl *r)
 {
 	return prog_find_fact(r->p, "facts") || prog_find_decl(r->p, "facts");
@@ -1962,7 +1963,7 @@ static void handle(Repl *r, const char *input)
 	else if (word(s, "scenarios")) {
 		if (alone(r, s, "scenarios"))
 			cmd_scenarios(r);
-	} else if (word(s, "facts") && !facts_expr(r)) {
+	} else if ((a = word(s, "facts")) && !(*a && facts_expr(r))) {
 		if (alone(r, s, "facts"))
 			cmd_facts(r);
 	}
