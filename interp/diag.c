@@ -15,6 +15,37 @@
 
 #define QUOTE_MAX 160 /* columns of a source line quoted in a message */
 
+/* How many columns a terminal gives the character at s (k bytes long, a
+ * whole UTF-8 character): two for the wide scripts (Hangul, the CJK
+ * ideographs, kana, full-width forms), none for combining accents, else one. */
+static int char_columns(const unsigned char *s, size_t k)
+{
+	if (k == 1)
+		return 1;
+	unsigned c = s[0] & (0xff >> (k + 1));
+	for (size_t j = 1; j < k; j++)
+		c = (c << 6) | (s[j] & 0x3f);
+	if ((c >= 0x0300 && c <= 0x036f) || (c >= 0x200b && c <= 0x200f))
+		return 0;
+	bool wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) ||
+		    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) ||
+		    (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+	return wide ? 2 : 1;
+}
+
+/* The columns bytes [from, to) of a quoted line take on a terminal. */
+static int columns(const char *line, int from, int to)
+{
+	int cols = 0;
+	for (int i = from; i < to;) {
+		size_t k = buf_utf8_len((const unsigned char *)line + i, (size_t)(to - i));
+		k = k ? k : 1;
+		cols += char_columns((const unsigned char *)line + i, k);
+		i += (int)k;
+	}
+	return cols;
+}
+
 /* Most results are short (names, paths): format once into a buffer on the
  * stack and copy, and only format twice when the result does not fit. */
 char *xvprintf(const char *fmt, va_list ap)
@@ -253,7 +284,9 @@ char *diag_render(const Diags *d, const Diag *dg, bool color)
 		copy[clen] = 0;
 		start = start - from + lead;
 		stop = stop - from + lead;
-		int n = stop - start;
+		/* the carets go under the characters as a terminal shows them */
+		int n = columns(copy, start - lead, stop - lead);
+		start = lead + columns(copy, 0, start - lead);
 		if (n < 1)
 			n = 1;
 		char *carets = GC_MALLOC_ATOMIC((size_t)(start + n) + 1);
