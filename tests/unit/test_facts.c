@@ -49,15 +49,20 @@ static Ctx *loaded(const char *json)
 	return c;
 }
 
-/* The error of facts that must be refused. */
-static const char *refused(const char *json)
+/* The error of facts of len bytes (they may hold NUL bytes) that must be refused. */
+static const char *refused_n(const char *json, size_t len)
 {
 	Ctx *c = ctx();
 	const char *err = NULL;
-	int st = facts_load_json(c, json, strlen(json), "facts.json", &err);
-	cr_assert_eq(st, ST_FACTS, "facts %s were accepted", json);
+	cr_assert_eq(facts_load_json(c, json, len, "facts.json", &err), ST_FACTS, "facts %s were accepted", json);
 	cr_assert_not_null(err);
 	return err;
+}
+
+/* The error of facts that must be refused. */
+static const char *refused(const char *json)
+{
+	return refused_n(json, strlen(json));
 }
 
 static Value root(Ctx *c, const char *name)
@@ -330,16 +335,6 @@ Test(facts, error_invalid_json_with_line_and_column)
 	cr_assert_str_eq(refused(""), "facts.json:1:1: invalid JSON: the JSON ends too early");
 	cr_assert_str_eq(refused("{} x"), "facts.json:1:4: invalid JSON: unexpected character");
 	cr_assert_str_eq(refused("{\"a\": tru}"), "facts.json:1:10: invalid JSON: boolean expected");
-}
-
-/* The error of facts of len bytes (they may hold NUL bytes) that must be refused. */
-static const char *refused_n(const char *json, size_t len)
-{
-	Ctx *c = ctx();
-	const char *err = NULL;
-	cr_assert_eq(facts_load_json(c, json, len, "facts.json", &err), ST_FACTS, "facts %s were accepted", json);
-	cr_assert_not_null(err);
-	return err;
 }
 
 /* A NUL character would cut a key or a typed text short ("large\u0000zzz"
