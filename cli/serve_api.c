@@ -79,24 +79,21 @@ static const char *error_path(const char *msg)
 
 /* The first escape \u0000 (NUL) in JSON text, as "NAME:LINE:COL: ..."; NULL
  * when there is none.  The JSON reader keeps names only up to a NUL, so
- * "company.size\u0000.x" would be read as "company.size": refused instead.
- * A backslash begins an escape when an even number of backslashes precede it. */
+ * "company.size\u0000.x" would be read as "company.size": refused instead. */
 static const char *nul_escape(const char *s, size_t n, const char *name)
 {
+	long at = facts_nul_escape(s, n);
+	if (at < 0)
+		return NULL;
 	int line = 1;
 	size_t bol = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < (size_t)at; i++)
 		if (s[i] == '\n') {
 			line++;
 			bol = i + 1;
-		} else if (s[i] == '\\') {
-			if (n - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0)
-				return xprintf("%s:%d:%zu: a text holds the character \\u0000 (NUL), which no name, "
-					       "query or value may contain", name, line, i - bol + 1);
-			i++; /* the escaped character */
 		}
-	}
-	return NULL;
+	return xprintf("%s:%d:%zu: a text holds the character \\u0000 (NUL), which no name, "
+		       "query or value may contain", name, line, (size_t)at - bol + 1);
 }
 
 /* A request body: a JSON object whose members are among `allowed`.  NULL

@@ -827,19 +827,17 @@ static const char *quoted_key(const char *k, size_t n)
 	return xprintf("the key \"%.*s\"", (int)(n > 60 ? 60 : n), k);
 }
 
-/* Whether the text of a key, as written between its quotes, holds the
- * escape of a NUL character (\u0000): json-c would cut the key short. */
-static bool writes_nul(const char *s, size_t n)
+long facts_nul_escape(const char *s, size_t n)
 {
 	if (!memchr(s, '\\', n))
-		return false;
+		return -1;
 	for (size_t i = 0; i + 1 < n; i++)
 		if (s[i] == '\\') {
 			if (s[i + 1] == 'u' && n - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
-				return true;
+				return (long)i;
 			i++; /* the escaped character */
 		}
-	return false;
+	return -1;
 }
 
 /* Before json-c builds its tree (which takes many times the text in
@@ -870,7 +868,7 @@ static int prescan(const char *text, size_t len, FactsError *e)
 				return refuse(e, text, start - 1, ST_FACTS,
 					      "invalid facts: %s appears twice in one object; keep one",
 					      quoted_key(text + start, i - start));
-			if (j < len && text[j] == ':' && writes_nul(text + start, i - start))
+			if (j < len && text[j] == ':' && facts_nul_escape(text + start, i - start) >= 0)
 				return refuse(e, text, start - 1, ST_FACTS, FACTS_NUL_KEY, quoted_key(text + start, i - start));
 			if (!(j < len && text[j] == ':'))
 				values++;

@@ -49,6 +49,12 @@ typedef struct FactsError {
  * caller puts it: json_object_put), ST_FACTS with *e, or ST_MEMORY when
  * json-c runs out of memory (said as such, never as bad JSON). */
 int facts_read(const char *text, size_t len, json_object **out, FactsError *e);
+/* Where JSON text first writes the escape of a NUL character (\u0000),
+ * an escape being a backslash that no escape's backslash precedes; -1
+ * when it writes none.  json-c keeps a key only up to a NUL, so a key
+ * with one is refused (facts_read), as the service refuses one anywhere in
+ * a request. */
+long facts_nul_escape(const char *s, size_t n);
 /* facts_read with the refusal as one message: "name:line:col: what". */
 int facts_parse_json(const char *text, size_t len, const char *name, json_object **out, const char **err);
 
