@@ -69,7 +69,7 @@ static bool ordered_type(const Type *t)
 	return t->kind == TY_INT || t->kind == TY_DEC || t->kind == TY_PCT || t->kind == TY_MONEY || t->kind == TY_DATE;
 }
 
-static Constraint *find(Row *r, const char *input)
+static Constraint *find(const Row *r, const char *input)
 {
 	for (int i = 0; i < r->n; i++)
 		if (strcmp(r->c[i].input, input) == 0)
@@ -552,15 +552,15 @@ static Value *bounds_of(const Row *rows, int nrows, const char *input, int *n)
 {
 	Value *v = NULL;
 	*n = 0;
-	for (int i = 0; i < nrows; i++)
-		for (int j = 0; j < rows[i].n; j++)
-			for (int k = 0; k < rows[i].c[j].niv && strcmp(rows[i].c[j].input, input) == 0; k++) {
-				const Ival *iv = &rows[i].c[j].iv[k];
-				if (iv->has_lo)
-					AST_PUSH(v, *n, iv->lo);
-				if (iv->has_hi)
-					AST_PUSH(v, *n, iv->hi);
-			}
+	for (int i = 0; i < nrows; i++) {
+		const Constraint *c = find(&rows[i], input);
+		for (int k = 0; c && k < c->niv; k++) {
+			if (c->iv[k].has_lo)
+				AST_PUSH(v, *n, c->iv[k].lo);
+			if (c->iv[k].has_hi)
+				AST_PUSH(v, *n, c->iv[k].hi);
+		}
+	}
 	for (int i = 1; i < *n; i++) /* insertion sort: tables have few bounds */
 		for (int j = i; j > 0 && ar_order(v[j], v[j - 1]) < 0; j--) {
 			Value t = v[j];
