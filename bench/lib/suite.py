@@ -418,16 +418,17 @@ def report2(env, w):
 # ---------------------------------------------------------------- workload 3
 
 
-def hyperfine(env, cmds, runs, warmup, rounds=3):
+def hyperfine(env, cmds, runs, warmup, rounds=3, environ=None):
     """[(label, argv)] -> {label: (median s, stddev s)} via hyperfine -N.
 
     The runs are made in `rounds` rounds, each timing every command in turn,
     and a command's figure is the median of its rounds' medians: on a
     shared machine a noisy minute then slows one round of every command,
-    not all the runs of one."""
+    not all the runs of one.  environ: the commands' environment, where
+    not this process's."""
     per = {}
     for _ in range(rounds):
-        one = hyperfine_round(env, cmds, max(3, runs // rounds), warmup)
+        one = hyperfine_round(env, cmds, max(3, runs // rounds), warmup, environ)
         if not one:
             return {}
         for label, (med, sd) in one.items():
@@ -436,13 +437,13 @@ def hyperfine(env, cmds, runs, warmup, rounds=3):
             for label, v in per.items()}
 
 
-def hyperfine_round(env, cmds, runs, warmup):
+def hyperfine_round(env, cmds, runs, warmup, environ=None):
     with tempfile.NamedTemporaryFile(suffix=".json") as js:
         argv = [env.hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup),
                 "--export-json", js.name]
         for label, cmd in cmds:
             argv += ["-n", label, " ".join(shell_quote(c) for c in cmd)]
-        r = sh(argv)
+        r = sh(argv, env=environ)
         if r.returncode != 0:
             fail("hyperfine failed: %s" % r.stderr.strip()[-800:])
             return {}
@@ -497,13 +498,22 @@ def workload3(env, results):
         lua_one = ("local c = {size='sme', us_export_share=12, voucher_requested=1000000, voucher_received=0}; "
                    "local e = c.size == 'sme' or c.size == 'midsize'; "
                    "print(e and math.min(c.voucher_requested, math.max(50000000 - c.voucher_received, 0)) or 0)")
-        # from the rule files (the start-up cache off), and from the compiled image
+        # as a user runs it (the start-up cache, in a folder of the run's own,
+        # written by a first run before any is timed), from the rule files
+        # (the cache off), and from the compiled image
         image = os.path.join(env.data, "rules.edc")
         sh([env.edict, "compile", env.rules, "-o", image])
-        cmds = [("edict eval %s --query voucher.award" % env.rules_label(),
-                 [env.edict, "eval", "--no-cache", env.rules, "--facts", one, "--query", "voucher.award"]),
-                ("edict eval bench/rules --query voucher.award",
-                 [env.edict, "eval", "--no-cache", os.path.join(BENCH, "rules"), "--facts", one, "--query", "voucher.award"])]
+        cache = os.path.join(env.data, "cache")
+        shutil.rmtree(cache, ignore_errors=True)
+        environ = dict(os.environ, EDICT_CACHE=cache)
+        award = ["--facts", one, "--query", "voucher.award"]
+        sh([env.edict, "eval", env.rules] + award, env=environ)
+        cmds = [("edict eval %s --query voucher.award (the start-up cache, as by default)" % env.rules_label(),
+                 [env.edict, "eval", env.rules] + award),
+                ("edict eval %s --query voucher.award --no-cache (from the files)" % env.rules_label(),
+                 [env.edict, "eval", "--no-cache", env.rules] + award),
+                ("edict eval bench/rules --query voucher.award --no-cache",
+                 [env.edict, "eval", "--no-cache", os.path.join(BENCH, "rules")] + award)]
         if os.path.exists(image):
             cmds.append(("edict eval %s compiled (edict compile), --query voucher.award" % env.rules_label(),
                          [env.edict, "eval", image, "--facts", one, "--query", "voucher.award"]))
@@ -514,7 +524,7 @@ def workload3(env, results):
         if env.jq:
             cmds.append(("jq .company.size (one lookup)", [env.jq, ".company.size", one]))
         cmds.append(("python3 -c (the same as lua -e)", [env.python, "-c", "print(min(1000000, max(50000000 - 0, 0)))"]))
-        w["startup"] = hyperfine(env, cmds, env.cfg["hf_runs"], env.cfg["hf_warmup"])
+        w["startup"] = hyperfine(env, cmds, env.cfg["hf_runs"], env.cfg["hf_warmup"], environ=environ)
     results["w3"] = w
 
 
@@ -774,6 +784,10 @@ def targets(env, results):
     fl = w2.get("floor", {}).get("median_s")
     row("W2: 1.5x faster than the json-c parse-only floor", "floor / Edict ≥ 1.5",
         "%.2fx" % (fl / e2) if e2 and fl else "-", (fl / e2 >= 1.5) if e2 and fl else None)
+    j16 = w2.get("edict-j16", {}).get("median_s")
+    row("W2: edict batch --jobs 16 at least 12x one job", "speed-up ≥ 12 on 16 processors",
+        "%.2fx" % (e2 / j16) if e2 and j16 else "- (%d processors)" % (os.cpu_count() or 1),
+        (e2 / j16 >= 12) if e2 and j16 else None)
     w3 = results.get("w3", {})
     lib = w3.get("load", {}).get("rules/kotra (the whole library)")
     row("W3: rule library loads in under 5 ms", "< 5 ms", fmt_ns(lib["median_ns"]) if lib else "-",
@@ -784,10 +798,10 @@ def targets(env, results):
     row("W3: %s decisions at least as fast as luac" % "{:,}".format(w3.get("gen", {}).get("n", 0)), "ratio ≥ 1",
         fmt_ratio(l3 / e3) if e3 and l3 else "-", (l3 / e3 >= 1) if e3 and l3 else None)
     st = w3.get("startup", {})
-    es = next((v[0] for k, v in st.items() if k.startswith("edict eval")), None)
+    es = next((v[0] for k, v in st.items() if k.startswith("edict eval") and "start-up cache" in k), None)
     ls = next((v[0] for k, v in st.items() if k.startswith("lua5.4 -e")), None)
-    row("W3: one-company edict eval starts as fast as lua -e", "ratio ≥ 1", fmt_ratio(ls / es) if es and ls else "-",
-        (ls / es >= 1) if es and ls else None)
+    row("W3: one-company edict eval starts as fast as lua -e (the start-up cache)", "ratio ≥ 1",
+        fmt_ratio(ls / es) if es and ls else "-", (ls / es >= 1) if es and ls else None)
     ei = next((v[0] for k, v in st.items() if k.startswith("edict eval") and "compiled" in k), None)
     row("W3: the same from a compiled image", "ratio ≥ 1", fmt_ratio(ls / ei) if ei and ls else "-",
         (ls / ei >= 1) if ei and ls else None)
