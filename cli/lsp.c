@@ -5,7 +5,10 @@
  * 2.0 read with json-c.  Anything malformed (a bad or missing header, a
  * body too long, bad JSON, a request without a method, unknown methods,
  * wrong parameters) is answered with a JSON-RPC error and the server reads
- * on; nothing in the input can stop it but `exit` or its end.
+ * on; nothing in the input can stop it but `exit` or its end.  The body of
+ * a message refused for its length (none, not a number, over the limit)
+ * is skipped by its shape, a JSON value, never by a length the server
+ * would have to guess.
  *
  * Method: the rule set of a document is the rule directory it lies in (the
  * highest directory above it, step by step, that holds .edict files),
@@ -93,6 +96,7 @@ typedef struct Server {
 	int nspaces;
 	int next_id; /* of requests to the client */
 	const char *errmsg; /* of the failing handler */
+	bool resync; /* the last message's body is still to skip (skip_body) */
 	CharPlace last_char;
 } Server;
 
@@ -193,7 +197,9 @@ static int read_header_line(FILE *in, char *buf)
 	return too_long || n > LSP_MAX_HEADER ? -2 : n;
 }
 
-/* A Content-Length header line into *length (other lines: nothing). */
+/* A Content-Length header line into *length (other lines: nothing).  The
+ * value is digits alone, counted no further once over LSP_MAX_MESSAGE
+ * (however many digits follow, it stays over the limit). */
 static void content_length(const char *line, long long *length, const char **bad)
 {
 	if (strncasecmp(line, "Content-Length:", 15) != 0)
@@ -201,17 +207,51 @@ static void content_length(const char *line, long long *length, const char **bad
 	const char *v = line + 15;
 	while (*v == ' ' || *v == '\t')
 		v++;
-	char *end;
-	errno = 0;
-	long long k = strtoll(v, &end, 10);
+	long long k = 0;
+	const char *end = v;
+	for (; *end >= '0' && *end <= '9'; end++)
+		k = k > LSP_MAX_MESSAGE ? k : k * 10 + (*end - '0');
 	while (*end == ' ' || *end == '\t')
 		end++;
-	if (v[0] < '0' || v[0] > '9' || *end || errno || k < 0) {
+	if (end == v || *end) {
 		if (!*bad)
 			*bad = "the Content-Length header is not a number";
 	} else {
 		*length = k;
 	}
+}
+
+/* After a message refused without a length to trust (none, not a number,
+ * over the limit), skip what follows its header as its body, by its
+ * shape: blanks, and JSON values followed through their strings and
+ * nesting, up to LSP_MAX_MESSAGE bytes inside values; stop before anything
+ * else (the next header).  A line break inside a string ends the skip: no
+ * JSON string holds one, but the next header ends with one. */
+static void skip_body(FILE *in)
+{
+	int depth = 0, c;
+	bool str = false, esc = false;
+	size_t n = 0;
+	while ((c = getc(in)) != EOF) {
+		if (str && (c == '\n' || c == '\r'))
+			break;
+		if (depth == 0 && !str && !(c && strchr(" \t\r\n{[\"", c)))
+			break;
+		if (str) {
+			str = esc || c != '"';
+			esc = !esc && c == '\\';
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+		if ((depth > 0 || str) && ++n > LSP_MAX_MESSAGE)
+			return;
+	}
+	if (c != EOF)
+		ungetc(c, in);
 }
 
 /* Read one message's body.  NULL at the end of the input; *bad holds why
@@ -222,6 +262,9 @@ static char *read_message(Server *s, size_t *len, const char **bad)
 	long long length = -1;
 	int nlines = 0;
 	*bad = NULL;
+	if (s->resync)
+		skip_body(s->in);
+	s->resync = false;
 	for (;;) {
 		int n = read_header_line(s->in, line);
 		if (n == -1)
@@ -239,11 +282,13 @@ static char *read_message(Server *s, size_t *len, const char **bad)
 	}
 	if (!*bad && length < 0)
 		*bad = "the message has no Content-Length header";
-	if (!*bad && (unsigned long long)length > LSP_MAX_MESSAGE)
+	if (!*bad && length > LSP_MAX_MESSAGE)
 		*bad = xprintf("the message is longer than the limit of %u bytes", LSP_MAX_MESSAGE);
 	if (*bad) {
-		/* skip a body whose length is known; otherwise read on from here */
-		for (long long i = 0; length > 0 && i < length && getc(s->in) != EOF; i++)
+		/* a body of a length to trust is skipped now; any other after the
+		 * error is sent (reading it first could wait for ever) */
+		s->resync = length < 0 || length > LSP_MAX_MESSAGE;
+		for (long long i = 0; !s->resync && i < length && getc(s->in) != EOF; i++)
 			;
 		*len = 0;
 		return "";
