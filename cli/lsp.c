@@ -176,25 +176,25 @@ static void send_request(Server *s, const char *method, json_object *params)
 	send_json(s, m);
 }
 
-/* Read one header line (without its CR LF) into buf (LSP_MAX_HEADER + 2
- * bytes); -1 at the end of the input, -2 for a line longer than
- * LSP_MAX_HEADER (the rest is skipped). */
+/* Read one header line (without its line break: CR LF, LF alone or CR
+ * alone) into buf (LSP_MAX_HEADER + 1 bytes); -1 at the end of the input,
+ * -2 for a line longer than LSP_MAX_HEADER (the rest is skipped). */
 static int read_header_line(FILE *in, char *buf)
 {
 	int n = 0, c;
 	bool too_long = false;
-	while ((c = getc(in)) != EOF && c != '\n') {
-		if (n <= LSP_MAX_HEADER) /* and room for the CR */
+	while ((c = getc(in)) != EOF && c != '\n' && c != '\r') {
+		if (n < LSP_MAX_HEADER)
 			buf[n++] = (char)c;
 		else
 			too_long = true;
 	}
-	if (c == EOF && n == 0)
+	if (c == '\r' && (c = getc(in)) != '\n' && c != EOF)
+		ungetc(c, in); /* a CR alone: the next line has begun */
+	else if (c == EOF && n == 0)
 		return -1;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
 	buf[n] = 0;
-	return too_long || n > LSP_MAX_HEADER ? -2 : n;
+	return too_long ? -2 : n;
 }
 
 /* A Content-Length header line into *length (other lines: nothing).  The
@@ -258,7 +258,7 @@ static void skip_body(FILE *in)
  * a message was refused (its body skipped), else NULL. */
 static char *read_message(Server *s, size_t *len, const char **bad)
 {
-	char line[LSP_MAX_HEADER + 2];
+	char line[LSP_MAX_HEADER + 1];
 	long long length = -1;
 	int nlines = 0;
 	*bad = NULL;

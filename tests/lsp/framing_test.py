@@ -3,14 +3,16 @@
 
 Each case starts a server, sends one message with a malformed header (a
 Content-Length with junk after the number, none, negative, over the
-limit, no such header), waits for the answer to it, then sends a
-well-formed request and waits for that one's answer. A refused message
-is answered with a JSON-RPC parse error (-32700) whose id is null; its
-body is skipped, even one that holds the words of a header inside a
-string. After a refused header, a body that is not JSON can cost the
-request after it, never more. A server that waits for a body it
-invented, or reads the next request as part of the refused one, never
-answers: a watchdog ends it, and the case fails.
+limit, no such header) or with unusual line breaks (LF alone, CR alone,
+mixed), waits for the answer to it, then sends a well-formed request and
+waits for that one's answer. A refused message is answered with a
+JSON-RPC parse error (-32700) whose id is null; its body is skipped,
+even one that holds the words of a header inside a string. Line breaks
+of LF alone or CR alone are read as CR LF. After a refused header, a
+body that is not JSON can cost the request after it, never more. A
+server that waits for a body it invented, or reads the next request as
+part of the refused one, never answers: a watchdog ends it, and the case
+fails.
 
     framing_test.py EDICT
 """
@@ -54,6 +56,14 @@ REFUSED = [
     ("no Content-Length", b"Content-Type: x\r\n\r\n" + B, "no Content-Length header"),
     ("a header in a string of the body", b"Content-Length: x\r\n\r\n" + TRICKY, "not a number"),
     ("a refused header with no body", b"Content-Length: x\r\n\r\n", "not a number"),
+]
+ACCEPTED = [
+    ("LF alone", b"Content-Length: %d\n\n" % len(B) + B),
+    ("CR alone", b"Content-Length: %d\r\r" % len(B) + B),
+    ("CR alone, two header lines", b"Content-Type: application/vscode-jsonrpc\rContent-Length: %d\r\r" % len(B) + B),
+    ("CR LF, then LF alone", b"Content-Length: %d\r\n\n" % len(B) + B),
+    ("LF alone, then CR LF", b"Content-Length: %d\n\r\n" % len(B) + B),
+    ("CR LF, then CR alone", b"Content-Length: %d\r\n\r" % len(B) + B),
 ]
 
 
@@ -105,6 +115,10 @@ def main():
             expect(m.get("id") is None and m["error"]["code"] == -32700 and why in m["error"]["message"],
                    "%s: refused, '%s'" % (name, why))
         run(name, raw, refused)
+    for name, raw in ACCEPTED:
+        def answered(m, name=name):
+            expect(m.get("id") == 1 and m["error"]["code"] == -32601, "%s: read and answered" % name)
+        run(name, raw, answered)
     not_json()
     return 1 if failed else 0
 
