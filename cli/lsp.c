@@ -56,6 +56,14 @@ enum {
 	E_REQUEST_FAILED = -32803
 };
 
+/* Paths to values: a table of open addressing, sized once for the most it
+ * will hold, for what is looked up once for each file of a rule set. */
+typedef struct PathMap {
+	const char **keys; /* NULL: an empty map */
+	void **vals;
+	size_t mask;
+} PathMap;
+
 typedef struct Doc {
 	const char *uri;
 	const char *path;
@@ -70,6 +78,7 @@ typedef struct Space {
 	Program *p;
 	Diags *d;
 	SymIndex *ix;
+	PathMap sources;        /* the files loaded, by path */
 	const char **published; /* files with diagnostics last time */
 	int npublished;
 	const char **test_names; /* the last result of each test run from a code lens */
@@ -92,6 +101,8 @@ typedef struct Server {
 	bool lens_refresh; /* the client takes workspace/codeLens/refresh */
 	Doc **docs;
 	int ndocs;
+	PathMap doc_paths; /* the documents by path, made again after docs_changed */
+	bool docs_changed;
 	Space **spaces;
 	int nspaces;
 	int next_id; /* of requests to the client */
@@ -367,11 +378,73 @@ static const char *uri_path(const char *uri)
 	return buf_cstr(&b);
 }
 
+static PathMap path_map(size_t most)
+{
+	size_t cap = 16;
+	while (cap < 2 * most)
+		cap *= 2;
+	return (PathMap){GC_MALLOC(cap * sizeof(char *)), GC_MALLOC(cap * sizeof(void *)), cap - 1};
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t path_slot(const PathMap *m, const char *key)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	while (m->keys[h & m->mask] && strcmp(m->keys[h & m->mask], key) != 0)
+		h++;
+	return (size_t)(h & m->mask);
+}
+
+static void *path_get(const PathMap *m, const char *key)
+{
+	return m->keys ? m->vals[path_slot(m, key)] : NULL;
+}
+
+/* Put key and its value (not NULL); false when key was there already (the
+ * first value stays). */
+static bool path_put(PathMap *m, const char *key, void *val)
+{
+	size_t i = path_slot(m, key);
+	if (m->keys[i])
+		return false;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	return true;
+}
+
+/* The open document of a file (of several naming it, the first), or NULL. */
+static Doc *doc_at(Server *s, const char *path)
+{
+	if (s->docs_changed) {
+		s->doc_paths = path_map((size_t)s->ndocs);
+		for (int i = 0; i < s->ndocs; i++)
+			path_put(&s->doc_paths, s->docs[i]->path, s->docs[i]);
+		s->docs_changed = false;
+	}
+	return path_get(&s->doc_paths, path);
+}
+
+/* The sources of d by path (of several of one path, the last added, as
+ * diag_find_source finds them). */
+static PathMap source_map(const Diags *d)
+{
+	int n = 0;
+	for (const Diags *l = d; l; l = l->parent)
+		n += l->nsources;
+	PathMap m = path_map((size_t)n);
+	for (const Diags *l = d; l; l = l->parent)
+		for (int i = l->nsources - 1; i >= 0; i--)
+			path_put(&m, l->sources[i]->path, (void *)l->sources[i]);
+	return m;
+}
+
 static const char *path_uri(Server *s, const char *path)
 {
-	for (int i = 0; i < s->ndocs; i++)
-		if (strcmp(s->docs[i]->path, path) == 0)
-			return s->docs[i]->uri;
+	Doc *doc = doc_at(s, path);
+	if (doc)
+		return doc->uri;
 	if (path[0] != '/')
 		return path; /* not a file: the URI it came as */
 	Buf b = {0};
@@ -409,10 +482,10 @@ static Doc *find_doc(Server *s, const char *uri)
 /* The text of a file of a rule set: an open document, or what was loaded. */
 static const Source *file_source(Server *s, Space *sp, const char *path)
 {
-	for (int i = 0; i < s->ndocs; i++)
-		if (strcmp(s->docs[i]->path, path) == 0)
-			return s->docs[i]->src;
-	return sp && sp->d ? diag_find_source(sp->d, path) : NULL;
+	Doc *doc = doc_at(s, path);
+	if (doc)
+		return doc->src;
+	return sp ? path_get(&sp->sources, path) : NULL;
 }
 
 /* ============================================================ positions */
@@ -612,51 +685,65 @@ static void publish(Server *s, const char *path, json_object *list, int version)
 {
 	json_object *p = json_object_new_object();
 	json_object_object_add(p, "uri", json_object_new_string(path_uri(s, path)));
-	for (int i = 0; i < s->ndocs && version < 0; i++)
-		if (strcmp(s->docs[i]->path, path) == 0)
-			version = s->docs[i]->version;
+	Doc *doc = doc_at(s, path);
+	if (version < 0 && doc)
+		version = doc->version;
 	if (version >= 0)
 		json_object_object_add(p, "version", json_object_new_int(version));
 	json_object_object_add(p, "diagnostics", list);
 	send_notification(s, "textDocument/publishDiagnostics", p);
 }
 
+/* A diagnostic and the file its list goes to. */
+typedef struct Placed {
+	const char *file;
+	const Diag *dg;
+	int rank; /* in the order of the text */
+} Placed;
+
+static int by_file(const void *a, const void *b)
+{
+	const Placed *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+	return c ? c : x->rank - y->rank;
+}
+
+/* An empty list for a file not published yet (done: those that were). */
+static void publish_none(Server *s, PathMap *done, const char *path)
+{
+	if (path_put(done, path, (void *)path))
+		publish(s, path, json_object_new_array(), -1);
+}
+
 /* Publish the diagnostics of every file of the rule set, and empty lists
- * for the files that had some last time or are open. */
+ * for the files that had some last time or are open.  The diagnostics are
+ * sorted by file once, so that each file's list is one run of them. */
 static void publish_space(Server *s, Space *sp, const char *fallback)
 {
+	int n = sp->d->n;
 	const Diag **order = diag_sorted(sp->d);
+	Placed *v = GC_MALLOC(sizeof *v * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		v[i] = (Placed){order[i]->loc.file ? order[i]->loc.file : fallback, order[i], i};
+	qsort(v, (size_t)n, sizeof *v, by_file);
 	const char **files = NULL;
 	int nfiles = 0;
-	for (int i = 0; i < sp->d->n; i++) {
-		const char *f = order[i]->loc.file ? order[i]->loc.file : fallback;
-		if (!nfiles || strcmp(files[nfiles - 1], f) != 0)
-			AST_PUSH(files, nfiles, f);
-	}
-	for (int k = 0; k < nfiles; k++) {
+	PathMap done = path_map((size_t)(n + sp->npublished + s->ndocs));
+	for (int i = 0; i < n;) {
+		const char *f = v[i].file;
+		const Source *src = file_source(s, sp, f);
 		json_object *list = json_object_new_array();
-		const Source *src = file_source(s, sp, files[k]);
-		for (int i = 0; i < sp->d->n; i++) {
-			const char *f = order[i]->loc.file ? order[i]->loc.file : fallback;
-			if (strcmp(f, files[k]) == 0)
-				json_object_array_add(list, diagnostic(s, sp, order[i], src));
-		}
-		publish(s, files[k], list, -1);
+		for (; i < n && strcmp(v[i].file, f) == 0; i++)
+			json_object_array_add(list, diagnostic(s, sp, v[i].dg, src));
+		publish(s, f, list, -1);
+		path_put(&done, f, (void *)f);
+		AST_PUSH(files, nfiles, f);
 	}
-	const char **clear = sp->published;
-	int nclear = sp->npublished;
+	for (int i = 0; i < sp->npublished; i++)
+		publish_none(s, &done, sp->published[i]);
 	for (int i = 0; i < s->ndocs; i++)
 		if (s->docs[i]->space == sp)
-			AST_PUSH(clear, nclear, s->docs[i]->path);
-	for (int i = 0; i < nclear; i++) {
-		bool now = false;
-		for (int k = 0; k < nfiles && !now; k++)
-			now = strcmp(files[k], clear[i]) == 0;
-		for (int k = 0; k < i && !now; k++)
-			now = strcmp(clear[k], clear[i]) == 0; /* already cleared */
-		if (!now)
-			publish(s, clear[i], json_object_new_array(), -1);
-	}
+			publish_none(s, &done, s->docs[i]->path);
 	sp->published = files;
 	sp->npublished = nfiles;
 }
@@ -701,6 +788,7 @@ static void analyse(Server *s, Space *sp, const char *trigger)
 	}
 	sp->p = p;
 	sp->d = d;
+	sp->sources = source_map(d);
 	sp->ix = p ? sym_index(p) : NULL;
 	publish_space(s, sp, trigger);
 }
@@ -828,6 +916,7 @@ static int m_did_open(Server *s, json_object *params, json_object **result)
 		doc->path = path ? path : doc->uri;
 		doc->space = space_for(s, doc->path);
 		AST_PUSH(s->docs, s->ndocs, doc);
+		s->docs_changed = true;
 	}
 	doc->version = version;
 	set_text(doc, text, len);
@@ -901,6 +990,7 @@ static int m_did_close(Server *s, json_object *params, json_object **result)
 	for (int i = 0; i < s->ndocs; i++)
 		if (s->docs[i] == doc) {
 			s->docs[i] = s->docs[--s->ndocs];
+			s->docs_changed = true;
 			break;
 		}
 	/* its file on disk counts again (a file that is not there, nothing);
