@@ -49,7 +49,7 @@ static const char *help =
 	"web page for trying cases at /.  See docs/serve.md.\n"
 	"\n"
 	"  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0: any free one)\n"
-	"  --threads N            threads answering requests (default 4)\n"
+	"  --threads N            threads evaluating requests (default 4)\n"
 	"  --token-file F         require 'Authorization: Bearer TOKEN', the token read from F\n"
 	"  --tls-cert F --tls-key F   HTTPS with this certificate and key (PEM)\n"
 	"  --docs DIR             serve DIR (edict doc's output) at /docs and link decisions to it\n"
@@ -379,8 +379,8 @@ static int run(ServeOpts *o, Service *sv, Http *h)
 	say("draining: %ld requests under way\n", metrics_inflight_now());
 	http_quiesce(h);
 	/* Done when nothing is under way and has not been for a while: a
-	 * request whose connection waits for a thread busy with another one is
-	 * not under way yet, and is taken up as soon as that one is answered. */
+	 * connection accepted just before the door closed may not have been
+	 * read yet, and its request is under way as soon as it is. */
 	uint64_t until = serve_now_ns() + (uint64_t)o->drain_s * 1000000000u, quiet_since = serve_now_ns();
 	const uint64_t quiet = 300000000u;
 	while (serve_now_ns() < until && metrics_connections_now() > 0) {

@@ -458,9 +458,8 @@ void batch_begin(Service *sv, BatchRun *br, const Request *rq)
 		buf_puts(&br->error, "{\"error\":{\"status\":503,\"kind\":\"rules\",\"message\":\"no rules are in service\"}}\n");
 		return;
 	}
-	br->w = worker_for(br->rs, &sv->lim);
 	Reply r = {0};
-	if (!br->w || !batch_ctx(br)) {
+	if (!batch_ctx(br)) {
 		reply_error(&r, 503, "memory", "out of memory", NULL);
 	} else {
 		const char **texts = NULL;
@@ -539,21 +538,24 @@ void batch_line(Service *sv, BatchRun *br, const char *line, size_t n, Buf *out)
 	}
 	const char *id = id_json(doc);
 	edict_ctx *ctx = br->ctx;
-	if (br->as_of)
-		edict_ctx_set_as_of(ctx, br->as_of);
-	else
-		edict_ctx_set_as_of(ctx, NULL);
-	if (api_set_facts_object(ctx, doc) != EDICT_OK || api_check_requirements(ctx) != EDICT_OK) {
-		const char *m = xprintf("line %ld: %s", no, edict_ctx_errmsg(ctx));
+	edict_ctx_set_as_of(ctx, br->as_of);
+	Worker *w = worker_for(NULL, br->lim); /* this thread's, for its clock */
+	const char *fail = NULL;
+	if (!w)
+		fail = "out of memory";
+	else if (api_set_facts_object(ctx, doc) != EDICT_OK || api_check_requirements(ctx) != EDICT_OK)
+		fail = edict_ctx_errmsg(ctx);
+	if (fail) {
+		const char *m = xprintf("line %ld: %s", no, fail);
 		buf_printf(out, "{\"line\":%ld%s,\"error\":", no, id);
 		buf_json_str(out, m, strlen(m));
 		buf_puts(out, "}\n");
 		json_object_put(doc);
 		return;
 	}
-	worker_start_clock(br->w, ctx, line_ms(br));
+	worker_start_clock(w, ctx, line_ms(br));
 	int nerr = api_eval_queries(ctx, br->qs, br->nq, br->vals, br->errs);
-	bool interrupted = worker_stop_clock(br->w);
+	bool interrupted = worker_stop_clock(w);
 	metrics_evaluations(br->nq, nerr);
 	size_t start = out->n;
 	buf_printf(out, "{\"line\":%ld%s,", no, id);

@@ -4,6 +4,15 @@
  * request arrives, the bearer token, TLS, and the reply with its headers.
  * What a request means is serve_api.c's business.
  *
+ * Evaluation runs on threads of its own, the evaluators, never on
+ * libmicrohttpd's: a connection that needs one (a decision, a piece of a
+ * batch) is suspended and queued, an evaluator does the work and resumes
+ * it, and libmicrohttpd sends the reply.  libmicrohttpd's threads only
+ * read and write, so the other connections they serve, /healthz and
+ * /metrics among them, are answered at once however long an evaluation
+ * runs.  (Evaluating on libmicrohttpd's threads, each serving many
+ * connections, left every connection of a busy thread unanswered.)
+ *
  * libmicrohttpd calls on_request several times for one request: first with
  * the headers (the token and the declared length are checked then, and a
  * 401 or 413 goes back before the body is read), then with each piece of
@@ -12,8 +21,8 @@
  * wait, up to a limit, for the answer (Records); other bodies are
  * collected up to their limit.  The per-connection state holds
  * collected memory, so it is allocated where the collector looks
- * (GC_MALLOC_UNCOLLECTABLE), and every thread of the pool registers itself
- * with the collector before touching any.  libmicrohttpd (with GnuTLS and
+ * (GC_MALLOC_UNCOLLECTABLE), and every thread registers itself with the
+ * collector before touching any.  libmicrohttpd (with GnuTLS and
  * its dependencies) is opened when the service starts (dynlib.h): the
  * other commands start without it.
  */
@@ -49,6 +58,9 @@ static struct {
 	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
 	__typeof__(MHD_get_connection_values) *get_connection_values;
 	__typeof__(MHD_get_connection_values_n) *get_connection_values_n;
+	__typeof__(MHD_get_connection_info) *get_connection_info;
+	__typeof__(MHD_suspend_connection) *suspend_connection;
+	__typeof__(MHD_resume_connection) *resume_connection;
 } mhd;
 
 static bool open_mhd(const char **err)
@@ -60,6 +72,7 @@ static bool open_mhd(const char **err)
 		FN(create_response_from_callback),
 		FN(add_response_header),   FN(queue_response),	   FN(destroy_response),
 		FN(lookup_connection_value), FN(get_connection_values), FN(get_connection_values_n),
+		FN(get_connection_info),   FN(suspend_connection),   FN(resume_connection),
 	};
 #undef FN
 	return dyn_load(EDICT_MHD_SONAME, fns, sizeof fns / sizeof fns[0], err);
@@ -97,10 +110,32 @@ typedef struct Conn {
 	Records rec; /* and the parts before */
 	Request rq;
 	char request_id[64];
+	/* handed to the evaluators (below) */
+	struct MHD_Connection *mc;
+	struct Conn *next; /* in their queue */
+	char *piece;       /* a piece of a /v1/batch body to evaluate (malloc) */
+	size_t piece_n;
+	bool evaluated; /* the request's last evaluation is done: c->reply */
+	bool cut;       /* not evaluated: the service is stopping */
+	Reply reply;
 } Conn;
 
 static Http *the_http;
 static atomic_long request_seq;
+
+/* The connections waiting for an evaluator, in order, and the evaluators
+ * themselves (--threads of them, each with its own worker: serve_rules.c).
+ * Once closed, nothing more is queued, a batch stops at its next line, and
+ * what waits is resumed unevaluated, so that no connection is left
+ * suspended when libmicrohttpd stops. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t more;
+	Conn *head, *tail;
+	atomic_bool closed;
+	pthread_t *threads;
+	unsigned n;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 /* Append to c->body, keeping it under limit (false: too large). */
 static bool take(Conn *c, const char *data, size_t n, size_t limit)
@@ -341,9 +376,8 @@ static enum MHD_Result begin(Http *h, struct MHD_Connection *mc, Conn *c, const 
 /* After each record.  The reply cannot start before the body has ended
  * (libmicrohttpd answers a request only once it has read it), so the
  * records wait in c->out: past --max-batch-reply they are dropped and the
- * batch is answered 413.  And a batch holds its thread, and with it every
- * connection libmicrohttpd gave that thread: past --batch-timeout-ms it is
- * stopped and answered 422. */
+ * batch is answered 413.  And a batch holds an evaluator while a piece of
+ * it is evaluated: past --batch-timeout-ms it is stopped and answered 422. */
 static void batch_record(Http *h, Conn *c)
 {
 	if (c->out.n >= PART && !keep_part(c))
@@ -362,7 +396,7 @@ static void batch_record(Http *h, Conn *c)
  * says so. */
 static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 {
-	while (n && !c->reply_too_large && !c->overdue && !c->no_memory) {
+	while (n && !c->reply_too_large && !c->overdue && !c->no_memory && !atomic_load(&pool.closed)) {
 		const char *nl = memchr(data, '\n', n);
 		size_t k = nl ? (size_t)(nl - data) : n;
 		if (!c->line_too_long && !take(c, data, k, h->sv->lim.max_body)) {
@@ -386,11 +420,146 @@ static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 	}
 }
 
+/* ------------------------------------------------------- the evaluators */
+
+/* The reply of a request read whole, on whichever thread evaluates it. */
+static void handle(Http *h, Conn *c)
+{
+	c->rq.body = c->body ? c->body : "";
+	c->rq.len = c->len;
+	serve_handle(h->sv, &c->rq, &c->reply);
+	c->evaluated = true;
+}
+
+/* An evaluator's work on c: a piece of a batch, its last line, or a whole
+ * request. */
+static void evaluate(Http *h, Conn *c)
+{
+	if (c->piece) {
+		batch_piece(h, c, c->piece, c->piece_n);
+		free(c->piece);
+		c->piece = NULL;
+		c->cut = atomic_load(&pool.closed); /* perhaps stopped part-way */
+	} else if (c->batch) {
+		batch_piece(h, c, "\n", 1); /* the last line had no newline */
+		c->evaluated = true;
+	} else {
+		handle(h, c);
+	}
+}
+
+static void *evaluator(void *arg)
+{
+	Http *h = arg;
+	edict_thread_attach();
+	pthread_mutex_lock(&pool.mu);
+	for (;;) {
+		while (!pool.head && !pool.closed)
+			pthread_cond_wait(&pool.more, &pool.mu);
+		Conn *c = pool.head;
+		if (!c)
+			break;
+		pool.head = c->next;
+		if (!pool.head)
+			pool.tail = NULL;
+		bool cut = pool.closed;
+		pthread_mutex_unlock(&pool.mu);
+		if (cut)
+			c->cut = true;
+		else
+			evaluate(h, c);
+		mhd.resume_connection(c->mc); /* libmicrohttpd's thread takes c up again */
+		pthread_mutex_lock(&pool.mu);
+	}
+	pthread_mutex_unlock(&pool.mu);
+	edict_thread_detach();
+	return NULL;
+}
+
+/* Queue c for an evaluator (with piece, a copy of a batch's body part, or
+ * NULL for the request's last evaluation), suspended until it is done.
+ * MHD_NO, closing the connection, once the service is stopping. */
+static enum MHD_Result evaluate_later(Conn *c, const char *piece, size_t n)
+{
+	if (piece) {
+		if (!(c->piece = malloc(n))) {
+			c->no_memory = true;
+			return MHD_YES;
+		}
+		memcpy(c->piece, piece, n);
+		c->piece_n = n;
+	}
+	pthread_mutex_lock(&pool.mu);
+	bool open = !pool.closed;
+	if (open) {
+		mhd.suspend_connection(c->mc);
+		c->next = NULL;
+		if (pool.tail)
+			pool.tail->next = c;
+		else
+			pool.head = c;
+		pool.tail = c;
+		pthread_cond_signal(&pool.more);
+	}
+	pthread_mutex_unlock(&pool.mu);
+	if (!open) {
+		free(c->piece);
+		c->piece = NULL;
+	}
+	return open ? MHD_YES : MHD_NO;
+}
+
+/* A call while c is suspended (libmicrohttpd may offer the next piece of
+ * a body in the same pass): nothing is taken until it is resumed. */
+static bool suspended(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *info = mhd.get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_SUSPENDED);
+	return info && info->suspended == MHD_YES;
+}
+
+static int pool_start(Http *h)
+{
+	pool.threads = calloc(h->threads, sizeof *pool.threads);
+	if (!pool.threads)
+		return -1;
+	for (pool.n = 0; pool.n < h->threads; pool.n++)
+		if (pthread_create(&pool.threads[pool.n], NULL, evaluator, h) != 0)
+			return -1;
+	return 0;
+}
+
+/* Close the queue and wait for the evaluators: each finishes the
+ * evaluation under way, and resumes the connections still waiting. */
+static void pool_stop(void)
+{
+	pthread_mutex_lock(&pool.mu);
+	atomic_store(&pool.closed, true);
+	pthread_cond_broadcast(&pool.more);
+	pthread_mutex_unlock(&pool.mu);
+	for (unsigned i = 0; i < pool.n; i++)
+		pthread_join(pool.threads[i], NULL);
+	free(pool.threads);
+	pool.threads = NULL;
+	pool.n = 0;
+}
+
+/* The request needs an evaluator before its reply: an endpoint that
+ * evaluates, or a batch whose last line had no newline. */
+static bool needs_evaluator(Conn *c)
+{
+	if (c->too_large || c->too_slow || c->no_memory)
+		return false;
+	if (c->batch)
+		return c->br.ready && (c->len || c->line_too_long);
+	int ep = c->endpoint;
+	return ep == EP_DECIDE || ep == EP_WHYNOT || ep == EP_WHATIF;
+}
+
 /* The last call, the whole request read: the reply, or why there is none. */
 static enum MHD_Result answer(Http *h, struct MHD_Connection *mc, Conn *c)
 {
-	if (c->batch && c->br.ready && (c->len || c->line_too_long) && !c->too_large && !c->too_slow && !c->no_memory)
-		batch_piece(h, c, "\n", 1); /* the last line had no newline */
+	if (!c->evaluated && needs_evaluator(c))
+		return evaluate_later(c, NULL, 0);
 	if (c->no_memory)
 		return send_error(mc, c, 503, "memory", "out of memory while receiving the request; try again");
 	if (c->too_slow)
@@ -415,9 +584,9 @@ static enum MHD_Result answer(Http *h, struct MHD_Connection *mc, Conn *c)
 	} else if (c->batch) {
 		return send_records(mc, c);
 	} else {
-		c->rq.body = c->body ? c->body : "";
-		c->rq.len = c->len;
-		serve_handle(h->sv, &c->rq, &r);
+		if (!c->evaluated)
+			handle(h, c); /* nothing to evaluate: answered here */
+		r = c->reply;
 	}
 	return send_reply(mc, c, &r);
 }
@@ -433,10 +602,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		if (!c)
 			return MHD_NO;
 		memset(c, 0, sizeof *c);
+		c->mc = mc;
 		*con_cls = c;
 		metrics_inflight(1);
 		return begin(h, mc, c, url, method);
 	}
+	if (suspended(mc))
+		return MHD_YES;
+	if (c->cut)
+		return MHD_NO;
 	if (c->answered) { /* an early reply: the rest of the body is not read */
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -452,9 +626,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			c->too_large = true;
 		if (c->too_large || c->too_slow || c->no_memory)
 			return MHD_YES;
-		if (c->batch && c->br.ready)
-			batch_piece(h, c, upload_data, n);
-		else if (!c->batch && !take(c, upload_data, n, limit))
+		if (c->batch && c->br.ready && !c->reply_too_large && !c->overdue)
+			return evaluate_later(c, upload_data, n);
+		if (!c->batch && !take(c, upload_data, n, limit))
 			c->no_memory = true; /* within the limit, checked above */
 		return MHD_YES;
 	}
@@ -469,6 +643,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls, e
 	if (c->batch)
 		batch_end(&c->br);
 	free(c->body);
+	free(c->piece);
 	GC_FREE(c);
 	*con_cls = NULL;
 	metrics_inflight(-1);
@@ -514,7 +689,7 @@ int http_start(Http *h, const char **err)
 	if (!open_mhd(err) || resolve(h->listen, &addr, &alen, err) < 0)
 		return -1;
 	the_http = h;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (h->tls_cert) {
@@ -536,8 +711,13 @@ int http_start(Http *h, const char **err)
 		{h->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)h->tls_cert},
 		{h->tls_key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)h->tls_key},
 		{MHD_OPTION_END, 0, NULL}};
+	if (pool_start(h) != 0) {
+		*err = "cannot start the evaluation threads";
+		return -1;
+	}
 	h->daemon = mhd.start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!h->daemon) {
+		pool_stop();
 		*err = xprintf("cannot listen on %s (in use, or not an address of this machine?)", h->listen);
 		return -1;
 	}
@@ -554,6 +734,7 @@ void http_quiesce(Http *h)
 
 void http_stop(Http *h)
 {
+	pool_stop(); /* no connection stays suspended */
 	if (h->daemon)
 		mhd.stop_daemon(h->daemon);
 	h->daemon = NULL;

@@ -9,7 +9,7 @@
 typedef struct Http {
 	Service *sv;
 	const char *listen; /* HOST:PORT */
-	unsigned threads;
+	unsigned threads; /* evaluating, and as many for libmicrohttpd */
 	const char *token;             /* NULL: none needed */
 	const char *tls_cert, *tls_key; /* PEM text, or NULL */
 	unsigned instance;             /* for request ids */

@@ -8,8 +8,8 @@
  * with and keeps it to the end, so requests in flight finish on their
  * rules, and a rule set goes when its last request has finished.
  *
- * Each thread of the server evaluates with contexts of its own (a Worker),
- * made for the rule set in service and remade after a reload.  A watchdog
+ * Each evaluation thread (serve_http.c) evaluates with contexts of its own
+ * (a Worker), made for the rule set in service and remade after a reload.  A watchdog
  * thread enforces the per-request time limit by interrupting the contexts
  * of a request past its deadline (edict_ctx_interrupt).
  */
@@ -238,6 +238,8 @@ Worker *worker_for(Ruleset *rs, const ServeLimits *lim)
 		pthread_mutex_unlock(&workers_mu);
 		mine = w;
 	}
+	if (!rs)
+		return w;
 	pthread_mutex_lock(&w->mu);
 	bool stale = w->stale;
 	w->stale = false;

@@ -2,7 +2,8 @@
  * service.h - `edict serve`: what the files of the decision service share.
  *
  *   serve.c          the command: options, start, signals, reload, drain
- *   serve_http.c     HTTP on GNU libmicrohttpd: limits, token, TLS, streaming
+ *   serve_http.c     HTTP on GNU libmicrohttpd: limits, token, TLS, streaming;
+ *                    the evaluation threads
  *   serve_api.c      one request in, one reply out (no sockets: fuzzed)
  *   serve_rules.c    the rule set in service, swapped atomically; per-thread
  *                    evaluation contexts and the per-request time limit
@@ -92,7 +93,8 @@ typedef struct Worker {
 	bool stale; /* ctx and ctx2 were interrupted: remade before their next use */
 } Worker;
 
-/* The calling thread's worker, ready for rs (NULL when out of memory). */
+/* The calling thread's worker, ready for rs (NULL: only its clock is
+ * needed, its contexts are left as they are); NULL when out of memory. */
 Worker *worker_for(Ruleset *rs, const ServeLimits *lim);
 /* Start and stop the time limit around a request's evaluations on ctx
  * (NULL: the worker's own ctx and ctx2).  Stopping says whether the
@@ -153,8 +155,7 @@ int serve_endpoint(const char *method, const char *path);
  * (with its newline) appended to out. */
 typedef struct BatchRun {
 	Ruleset *rs;
-	Worker *w;       /* the thread's, for the clock */
-	edict_ctx *ctx;  /* the batch's own: other requests on this thread use the worker's */
+	edict_ctx *ctx;  /* the batch's own: a line borrows its thread's worker's clock */
 	const ServeLimits *lim;
 	const struct Query **qs;
 	Buf *keys;

@@ -487,19 +487,23 @@ def slow_requests(s, job, n):
     return results, threads
 
 
+def slow_rounds(s, seconds):
+    """The rounds of slow.busy that take about `seconds` on s, as built
+    (sanitizers are slow), from the fastest of three timings: one slowed by
+    other work on the machine must not make them so short that they end
+    before anyone sees them under way."""
+    def timed():
+        t0 = time.time()
+        s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 20000}}, "queries": ["slow.busy"]})
+        return time.time() - t0
+    best = min(timed() for _ in range(3))
+    return max(2000, min(1000000, int(20000 * seconds / max(best, 0.001))))
+
+
 def drain():
     d = scratch(with_slow=True)
     s = Server(A.edict, [d, "--threads", "6", "--max-steps", "100000000000", "--max-memory", "2000000000", "--timeout-ms", "60000"])
-    # requests of about two seconds each on this machine, as built (sanitizers
-    # are slow), from the fastest of three timings: one slowed by other work
-    # on the machine must not make them so short that they end before
-    # anyone sees them under way
-    def timed(n):
-        t0 = time.time()
-        s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": n}}, "queries": ["slow.busy"]})
-        return time.time() - t0
-    best = min(timed(20000) for _ in range(3))
-    rounds = max(2000, min(1000000, int(40000 / max(best, 0.001))))
+    rounds = slow_rounds(s, 2)
 
     def in_flight():
         st, h, m = s.request("GET", "/metrics")
@@ -545,6 +549,68 @@ def drain():
     s.signal(signal.SIGTERM)  # a second one: now
     code, log = s.stop()
     check(code == 0, "grace: a second SIGTERM stops it at once", log)
+    shutil.rmtree(d)
+
+
+def busy():
+    """Every evaluation thread busy with long batches: /healthz and /metrics
+    are still answered at once, and the batches go on to their end."""
+    d = scratch(with_slow=True)
+    s = Server(A.edict, [d, "--threads", "1", "--max-steps", "100000000000", "--max-memory", "2000000000",
+                         "--timeout-ms", "60000", "--batch-timeout-ms", "600000"])
+    try:
+        rounds = slow_rounds(s, 1)  # a second a line
+        st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": rounds}}, "queries": ["slow.busy"]})
+        want = r["decisions"]["slow.busy"]
+        body = json.dumps({"job": {"rounds": rounds}}) + "\n"
+        done = []  # (time answered, status, records), one per batch
+
+        def batch():
+            c = s.conn(timeout=600)
+            c.request("POST", "/v1/batch?query=slow.busy", body * 6)
+            resp = c.getresponse()
+            text = resp.read().decode()
+            done.append((time.time(), resp.status, [json.loads(x) for x in text.splitlines()]))
+        # two batches for the one evaluation thread: one evaluating, one waiting
+        batches = [threading.Thread(target=batch) for _ in range(2)]
+        for t in batches:
+            t.start()
+        time.sleep(0.5)
+        for path in ("/healthz", "/metrics"):
+            t0 = time.time()
+            c = s.conn(timeout=600)
+            c.request("GET", path)
+            resp = c.getresponse()
+            text = resp.read().decode()
+            answered = time.time()
+            c.close()
+            check(resp.status == 200 and answered - t0 < 2 * SLOWER and not done,
+                  f"{path} is answered at once while every evaluation thread is busy",
+                  f"status {resp.status} after {answered - t0:.1f} s, with {len(done)} of 2 batches answered before it")
+        m = re.search(r"^edict_requests_in_flight (\d+)", text, re.M)
+        check(m and int(m.group(1)) >= 3, "/metrics: both batches were under way (and it)", m and m.group(0))
+        # many chunks arriving at once while a piece is with an evaluator:
+        # each line is taken once, in order
+        c = s.conn(timeout=600)
+        c.putrequest("POST", "/v1/batch?query=slow.busy")
+        c.putheader("Transfer-Encoding", "chunked")
+        c.endheaders()
+        lines = [(json.dumps({"id": i, "job": {"rounds": 10 + i}}) + "\n").encode() for i in range(200)]
+        c.send(b"".join(b"%x\r\n%s\r\n" % (len(x), x) for x in lines) + b"0\r\n\r\n")
+        resp = c.getresponse()
+        recs = [json.loads(x) for x in resp.read().decode().splitlines()]
+        c.close()
+        st, r = s.json("POST", "/v1/decide", {"facts": {"job": {"rounds": 10}}, "queries": ["slow.busy"]})
+        check(resp.status == 200 and [x["id"] for x in recs] == list(range(200)) and recs[0]["decisions"] == r["decisions"],
+              "a batch of many chunks sent at once: every line once, in order", recs[:3])
+        for t in batches:
+            t.join()
+        check(len(done) == 2 and all(st == 200 and [x["decisions"]["slow.busy"] for x in recs] == [want] * 6
+                                     and at > answered for at, st, recs in done),
+              "the busy batches go on and are answered in full", [(st, len(recs)) for at, st, recs in done])
+    finally:
+        code, log = s.stop()
+        check(code == 0, "stops with 0", log)
     shutil.rmtree(d)
 
 
@@ -866,7 +932,7 @@ def main():
     ap.add_argument("parts", nargs="*")
     A = ap.parse_args()
     A.edict = os.path.abspath(A.edict)
-    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "limits": limits,
+    parts = {"endpoints": endpoints, "errors": errors, "reload": reload, "checks": checks, "drain": drain, "busy": busy, "limits": limits,
              "token": token_and_tls, "log": decision_log_rotation, "slowlog": log_never_blocks, "docs": docs,
              "requirements": requirements, "batchreply": batch_reply_limit,
              "framing": framing, "querystring": query_string}
