@@ -197,6 +197,7 @@ typedef struct Chk {
 	Map bare;    /* bare name -> Decl, or &ambiguous */
 	Map types;   /* type name -> TypeDef */
 	Map facts;   /* fact name -> Decl */
+	Map tests;   /* qualified test name -> Decl */
 	Map members; /* member name -> MemberRef */
 	Map each_rules; /* "record id:name" -> a decision decided for each member of that record type */
 	Module *mod; /* module being checked; NULL for queries */
@@ -2482,6 +2483,21 @@ static void register_named(Chk *c, Module *m, Decl *d)
 	}
 }
 
+/* A test, under its qualified name: two tests of one name in a module
+ * could not be told apart in a run's report. */
+static void register_test(Chk *c, Module *m, Decl *d)
+{
+	d->qname = qualify(m, d->name);
+	Decl *prev = map_get(&c->tests, d->qname);
+	if (prev) {
+		point_at_first(err(c, d->loc, "the test \"%s\" is declared twice in module %s", d->name, m->name),
+			       prev->loc);
+		return;
+	}
+	map_put(&c->tests, d->qname, d);
+	AST_PUSH(c->p->tests, c->p->ntests, d);
+}
+
 static void register_decls(Chk *c, Module *m)
 {
 	Program *p = c->p;
@@ -2512,8 +2528,7 @@ static void register_decls(Chk *c, Module *m)
 			AST_PUSH(p->requires, p->nrequires, d);
 			break;
 		case D_TEST:
-			d->qname = qualify(m, d->name);
-			AST_PUSH(p->tests, p->ntests, d);
+			register_test(c, m, d);
 			break;
 		case D_DOCUMENT:
 			AST_PUSH(p->docs, p->ndocs, d);

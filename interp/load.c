@@ -899,6 +899,17 @@ static bool in_sources(const char *file, const Source *const *srcs, int n)
 	return false;
 }
 
+/* Whether the reform's declaration dd takes the place of the module's old:
+ * one of the same name, and a test of the rules named like one of the
+ * reform's (a changed copy of the whole rule set holds its tests again). */
+static bool replaces(const Decl *dd, const Decl *old, const Source *const *srcs, int nsrcs)
+{
+	if (replaceable(dd))
+		return replaceable(old) && strcmp(old->name, dd->name) == 0;
+	return dd->kind == D_TEST && old->kind == D_TEST && strcmp(old->name, dd->name) == 0 &&
+	       !in_sources(old->loc.file, srcs, nsrcs);
+}
+
 /* A reform may add declarations (a new tax and its rate); one named
  * nearly like a declaration of the rules is more likely a misspelt
  * replacement, and gets a warning. */
@@ -996,8 +1007,8 @@ static Program *reform_fn(const void *arg, Diags *d)
 			Decl *dd = r->decls[j];
 			dd->module = m;
 			int at = -1;
-			for (int k = 0; k < m->ndecls && at < 0 && replaceable(dd); k++)
-				if (replaceable(m->decls[k]) && strcmp(m->decls[k]->name, dd->name) == 0)
+			for (int k = 0; k < m->ndecls && at < 0; k++)
+				if (replaces(dd, m->decls[k], srcs, nsrcs))
 					at = k;
 			if (at >= 0) {
 				m->decls[at] = dd;

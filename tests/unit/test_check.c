@@ -342,6 +342,21 @@ Test(check, duplicates)
 		 "two exceptions in d are named 'e'", 4, 3);
 }
 
+Test(check, duplicate_test_names)
+{
+	const char *two = "decision a : int = 1\ntest \"x\" {\n  expect a = 1\n}\ntest \"x\" {\n  expect a = 1\n}\n";
+	const Diag *dg = find(errs(two), "the test \"x\" is declared twice in module t");
+	cr_assert_eq(dg->loc.line, 5);
+	cr_assert_eq(dg->loc.col, 6);
+	cr_assert_str_eq(dg->hint, "the other one is at t.edict:2");
+	/* one name in two modules, and two names in one, are fine */
+	const char *one = "decision a : int = 1\ntest \"x\" {\n  expect a = 1\n}\n";
+	Diags *d = diag_new();
+	cr_assert_not_null(load2("t.edict", one, "u.edict", one, d));
+	cr_assert_eq(d->nerrors, 0, "%s", d->n ? d->items[0].msg : "");
+	ok("decision a : int = 1\ntest \"x\" {\n  expect a = 1\n}\ntest \"y\" {\n  expect a = 1\n}\n");
+}
+
 Test(check, overrides_must_name_an_exception)
 {
 	error_at("decision d : duration\n  default 1 day\n  exception a when true then 2 days overrides b\n",
