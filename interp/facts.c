@@ -840,11 +840,41 @@ long facts_nul_escape(const char *s, size_t n)
 	return -1;
 }
 
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* What is wrong with the number at i, where json-c reads more than JSON
+ * allows: a 0 followed by other digits (007) and a decimal point without
+ * digits after it (1., 1.e5).  NULL when nothing is; json-c judges the rest. */
+static const char *number_slip(const char *text, size_t i, size_t len)
+{
+	size_t end = i, d = i + (text[i] == '-');
+	while (end < len && text[end] && strchr("+-.0123456789eE", text[end]))
+		end++;
+	size_t z = d; /* past the zeros that lead */
+	while (z + 1 < end && text[z] == '0' && is_digit(text[z + 1]))
+		z++;
+	size_t p = z; /* past the whole part */
+	while (p < end && is_digit(text[p]))
+		p++;
+	bool point = p < end && text[p] == '.' && !(p + 1 < end && is_digit(text[p + 1]));
+	if (z == d && !point)
+		return NULL;
+	const char *what = z > d ? "starts with a 0 followed by other digits" : "has no digits after its decimal point";
+	if (end - i > 30)
+		return xprintf("invalid JSON: this number %s, which JSON does not allow", what);
+	return xprintf("invalid JSON: the number %.*s %s, which JSON does not allow; write %.*s%.*s%s%.*s", (int)(end - i),
+		       text + i, what, (int)(d - i), text + i, (int)(p - z), text + z, point ? ".0" : "",
+		       (int)(end - p - point), text + p + point);
+}
+
 /* Before json-c builds its tree (which takes many times the text in
  * memory), look over the text once: refuse a document with more than
- * FACTS_MAX_VALUES values, and one in which an object names a key twice
+ * FACTS_MAX_VALUES values, one in which an object names a key twice
  * (json-c would silently keep the last, where another reader keeps the
- * first). */
+ * first), and one with a number that json-c reads and JSON does not allow. */
 static int prescan(const char *text, size_t len, FactsError *e)
 {
 	KeySet stack[FACTS_MAX_DEPTH + 2];
@@ -886,7 +916,13 @@ static int prescan(const char *text, size_t len, FactsError *e)
 			 * above look only for double quotes */
 			return refuse(e, text, i, ST_FACTS,
 				      "invalid JSON: single quotes are not JSON; write keys and texts in double quotes (\"...\")");
-		} else if ((ch >= '0' && ch <= '9') || ch == '-' || ch == 't' || ch == 'f' || ch == 'n') {
+		} else if (is_digit(ch) || ch == '-' || ch == 't' || ch == 'f' || ch == 'n') {
+			const char *slip = is_digit(ch) || ch == '-' ? number_slip(text, i, len) : NULL;
+			if (slip) {
+				refuse(e, text, i, ST_FACTS, "%s", slip);
+				e->not_json = true;
+				return ST_FACTS;
+			}
 			values++;
 			while (i + 1 < len && text[i + 1] != ',' && text[i + 1] != ']' && text[i + 1] != '}' && text[i + 1] != ' ' &&
 			       text[i + 1] != '\n')

@@ -337,6 +337,37 @@ Test(facts, error_invalid_json_with_line_and_column)
 	cr_assert_str_eq(refused("{\"a\": tru}"), "facts.json:1:10: invalid JSON: boolean expected");
 }
 
+/* Numbers JSON does not allow, json-c's own reading aside: refused as
+ * invalid JSON with their line and column, as a decimal, a whole number
+ * or the id; the forms JSON allows are read as before. */
+Test(facts, numbers_json_does_not_allow)
+{
+	static const char *const slips[] = {"00", "-00", "01.5", "-01", "007", "0.", "1.e5", "01e5", "01."};
+	for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++) {
+		const char *at = "facts.json:2:11: invalid JSON: the number ";
+		cr_assert_eq(strncmp(refused(xprintf("{\"company\": {\"size\": \"sme\",\n  \"rate\": %s}}", slips[i])), at,
+				     strlen(at)), 0, "%s", slips[i]);
+		cr_assert_eq(strncmp(refused(xprintf("{\"company\": {\"size\": \"sme\",\n  \"staff\": %s}}", slips[i])),
+				     "facts.json:2:12: invalid JSON: ", 31), 0, "%s", slips[i]);
+		cr_assert_eq(strncmp(refused(xprintf("{\"id\": %s}", slips[i])), "facts.json:1:8: invalid JSON: ", 30), 0, "%s",
+			     slips[i]);
+	}
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"rate\": 01.5}}"),
+			 "facts.json:1:37: invalid JSON: the number 01.5 starts with a 0 followed by other digits, which JSON "
+			 "does not allow; write 1.5");
+	cr_assert_str_eq(refused("{\"company\": {\"size\": \"sme\", \"rate\": 1.e5}}"),
+			 "facts.json:1:37: invalid JSON: the number 1.e5 has no digits after its decimal point, which JSON "
+			 "does not allow; write 1.0e5");
+	static const char *const others[] = {".5", "1e", "+1", "-", "1e+"};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		cr_assert_eq(strncmp(refused(xprintf("{\"company\": {\"size\": \"sme\", \"rate\": %s}}", others[i])),
+				     "facts.json:1:", 13), 0, "%s", others[i]);
+	static const char *const fine[][2] = {{"0", "0"}, {"-0", "0"}, {"0.5", "0.5"}, {"-0.5", "-0.5"}, {"1e5", "100000"}};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+		cr_assert_str_eq(field(loaded(xprintf("{\"company\": {\"size\": \"sme\", \"rate\": %s}}", fine[i][0])), "rate"),
+				 fine[i][1]);
+}
+
 /* A NUL character would cut a key or a typed text short ("large\u0000zzz"
  * read as "large", "size\u0000x" taken for "size"): refused where it
  * stands.  A string keeps it (tests/hostile: it is not cut off). */
