@@ -30,7 +30,8 @@ typedef struct FmtOpts {
 
 /* ------------------------------------------------------------- diffs */
 
-/* The lines of a text: starts and lengths (without the line break). */
+/* The lines of a text: starts and lengths, with the line break ("\n",
+ * "\r\n" or a "\r" alone), so a line whose break changes is a change. */
 typedef struct Lines {
 	const char **s;
 	int *len;
@@ -43,12 +44,12 @@ static Lines split_lines(const char *t, size_t n)
 	int nlen = 0;
 	size_t i = 0;
 	while (i < n) {
-		const char *nl = memchr(t + i, '\n', n - i);
-		size_t e = nl ? (size_t)(nl - t) : n;
+		size_t e = (size_t)(source_line_end(t + i, t + n) - t);
+		e += e < n ? (size_t)source_eol(t + e, t + n) : 0;
 		const char *start = t + i;
 		AST_PUSH(l.s, l.n, start);
 		AST_PUSH(l.len, nlen, (int)(e - i));
-		i = e + 1;
+		i = e;
 	}
 	return l;
 }
@@ -121,10 +122,15 @@ static Edit *edit_script(const Lines *a, const Lines *b, int *nops)
 	return ops;
 }
 
+/* One line of a diff, its own line break shown as "\n". */
 static void put_line(char mark, const Lines *l, int i)
 {
+	const char *s = l->s[i];
+	size_t n = (size_t)l->len[i];
+	n -= n && s[n - 1] == '\n';
+	n -= n && s[n - 1] == '\r';
 	putchar(mark);
-	fwrite(l->s[i], 1, (size_t)l->len[i], stdout);
+	fwrite(s, 1, n, stdout);
 	putchar('\n');
 }
 

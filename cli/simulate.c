@@ -415,13 +415,11 @@ static const char *decl_text(const Program *p, const Decl *d, size_t *len)
 		if (o->loc.file && strcmp(o->loc.file, d->loc.file) == 0 && o->loc.line > d->loc.line && o->loc.line < next)
 			next = o->loc.line;
 	}
-	size_t at = 0;
-	for (int line = 1; at < src->len && line < d->loc.line; at++)
-		line += src->text[at] == '\n';
-	size_t end = at;
-	for (int line = d->loc.line; end < src->len && line < next; end++)
-		line += src->text[end] == '\n';
-	*len = end - at;
+	long at = source_line_offset(src, d->loc.line);
+	long end = next == INT_MAX ? -1 : source_line_offset(src, next);
+	if (at < 0)
+		return NULL;
+	*len = (end < 0 ? (long)src->len : end) - at;
 	return src->text + at;
 }
 

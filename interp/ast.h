@@ -35,6 +35,18 @@ typedef struct Source {
 	int nlines;
 } Source;
 
+/* The length of the line break at p (p < end): 2 for "\r\n", 1 for "\n"
+ * or for a "\r" alone (as old Mac files end their lines), else 0.  The
+ * scanner, the diagnostics and the layout all count lines with it, so a
+ * line number means the same line everywhere. */
+static inline int source_eol(const char *p, const char *end)
+{
+	return *p == '\n' ? 1 : *p != '\r' ? 0 : p + 1 < end && p[1] == '\n' ? 2 : 1;
+}
+
+/* The first line break at or after p (see source_eol), or end. */
+const char *source_line_end(const char *p, const char *end);
+
 /* The byte offset of line `line` (1-based) in src, or -1. */
 long source_line_offset(const Source *src, int line);
 /* How many lines src has (a last line without a newline counts). */

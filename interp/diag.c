@@ -84,6 +84,20 @@ void diag_add_source(Diags *d, const Source *src)
 	AST_PUSH(d->sources, d->nsources, src);
 }
 
+const char *source_line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *cr = memchr(p, '\r', (size_t)((nl ? nl : end) - p));
+	return cr ? cr : nl ? nl : end;
+}
+
+/* The start of the line after the one at p, or NULL after the last. */
+static const char *next_line(const char *p, const char *end)
+{
+	const char *e = source_line_end(p, end);
+	return e < end ? e + source_eol(e, end) : NULL;
+}
+
 /* src's line index, built once: two threads may both build it, and both
  * publish the same values. */
 static const size_t *line_index(const Source *src)
@@ -91,15 +105,15 @@ static const size_t *line_index(const Source *src)
 	const size_t *ls = __atomic_load_n(&src->line_start, __ATOMIC_ACQUIRE);
 	if (ls)
 		return ls;
-	const char *t = src->text, *end = t + src->len, *nl;
+	const char *t = src->text, *end = t + src->len;
 	int n = 1;
-	for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
+	for (const char *q = t; (q = next_line(q, end)) != NULL;)
 		n++;
 	size_t *w = GC_MALLOC_ATOMIC(sizeof(size_t) * (size_t)(n + 1));
 	int k = 0;
 	w[k++] = 0;
-	for (const char *q = t; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1)
-		w[k++] = (size_t)(nl + 1 - t);
+	for (const char *q = t; (q = next_line(q, end)) != NULL;)
+		w[k++] = (size_t)(q - t);
 	Source *s = (Source *)src;
 	__atomic_store_n(&s->nlines, k, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->line_start, w, __ATOMIC_RELEASE);
@@ -225,10 +239,9 @@ static const char *source_line(const Source *src, int line, int *len)
 	if (off < 0)
 		return NULL;
 	const char *p = src->text + off;
-	if (p > end || (p == end && line > 1 && src->len && end[-1] == '\n'))
+	if (p > end || (p == end && line > 1 && src->len && source_eol(end - 1, end)))
 		return NULL;
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	*len = (int)((nl ? nl : end) - p);
+	*len = (int)(source_line_end(p, end) - p);
 	return p;
 }
 

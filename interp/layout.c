@@ -174,12 +174,12 @@ static void read_gap(Lay *l, const char *src, size_t a, size_t b, int *nl, bool 
 {
 	for (size_t i = a; i < b; i++) {
 		char c = src[i];
-		if (c == '\n') {
+		int eol = source_eol(src + i, src + b);
+		if (eol) {
 			++*nl;
+			i += (size_t)eol - 1;
 		} else if (c == '#') {
-			size_t e = i;
-			while (e < b && src[e] != '\n')
-				e++;
+			size_t e = (size_t)(source_line_end(src + i, src + b) - src);
 			size_t t = e;
 			while (t > i && (src[t - 1] == ' ' || src[t - 1] == '\t' || src[t - 1] == '\r'))
 				t--;

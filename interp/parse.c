@@ -261,14 +261,14 @@ static Word top_word(const char *s, size_t n)
 
 /* What each byte is to the outline scan: 1 a letter or '_', 2 a digit,
  * 3 white space other than a line break, 4 a byte that starts something
- * (a line break, a comment, a text, the '.' of a dotted name); 0 any other
- * (operators, brackets). */
+ * (a line break, '\n' or '\r', a comment, a text, the '.' of a dotted
+ * name); 0 any other (operators, brackets). */
 #define LETTERS(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, [a + 6] = 1, \
 		   [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, [a + 12] = 1
 static const unsigned char byte_class[256] = {
 	LETTERS('a'), LETTERS('n'), LETTERS('A'), LETTERS('N'), ['_'] = 1,
 	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-	[' '] = 3, ['\t'] = 3, ['\r'] = 3, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4, ['\''] = 4,
+	[' '] = 3, ['\t'] = 3, ['\r'] = 4, ['\n'] = 4, ['#'] = 4, ['"'] = 4, ['.'] = 4, ['\''] = 4,
 };
 #undef LETTERS
 
@@ -284,21 +284,24 @@ static size_t skip_blank(const char *t, size_t n, size_t i, int *line, size_t *l
 {
 	while (i < n) {
 		char c = t[i];
-		if (c == '\n') {
+		int eol = source_eol(t + i, t + n);
+		if (eol) {
 			++*line;
-			*line_start = ++i;
+			*line_start = i += (size_t)eol;
 		} else if (byte_class[(unsigned char)c] == 3) {
 			i++;
 		} else if (c == '#') {
-			const char *nl = memchr(t + i, '\n', n - i);
-			i = nl ? (size_t)(nl - t) : n;
+			i = (size_t)(source_line_end(t + i, t + n) - t);
 		} else if (c == '"') {
-			for (i++; i < n && t[i] != '"' && t[i] != '\n'; i++)
+			for (i++; i < n && t[i] != '"' && !source_eol(t + i, t + n); i++)
 				if (t[i] == '\\' && i + 1 < n) {
-					if (t[++i] == '\n') {
+					/* the escaped byte, or the line break the escape takes */
+					int k = source_eol(t + i + 1, t + n);
+					if (k) {
 						++*line;
-						*line_start = i + 1;
+						*line_start = i + 1 + (size_t)k;
 					}
+					i += k ? (size_t)k : 1;
 				}
 			if (i < n && t[i] == '"')
 				i++;
@@ -341,7 +344,7 @@ static void outline_quoted(OutlineScan *s)
 {
 	const char *t = s->t;
 	size_t n = s->n, i = s->i, e = i + 1;
-	while (e < n && t[e] != '\'' && t[e] != '\n')
+	while (e < n && t[e] != '\'' && !source_eol(t + e, t + n))
 		e++;
 	if (s->want == D_DECL_NAME && e < n && t[e] == '\'' && e > i + 1) {
 		AST_PUSH(s->o->names, s->o->nnames, ast_strdup(t + i + 1, e - i - 1));

@@ -188,11 +188,11 @@ static const char *span_text(const Diags *d, const Node *n)
 	const char *stop = start;
 	int l = line, c = n->loc.col;
 	while (stop < end && (l < n->loc.eline || (l == n->loc.eline && c <= n->loc.ecol))) {
-		if (*stop == '\n')
-			l++, c = 1;
+		int eol = source_eol(stop, end);
+		if (eol)
+			l++, c = 1, stop += eol;
 		else
-			c++;
-		stop++;
+			c++, stop++;
 	}
 	if (start > end || stop <= start)
 		return n->text ? n->text : "?";

@@ -156,8 +156,7 @@ static Span line_at(const Source *src, int line)
 	if (off < 0)
 		return s;
 	s.text = src->text + off;
-	const char *nl = memchr(s.text, '\n', src->len - (size_t)off);
-	s.len = nl ? (size_t)(nl - s.text) : src->len - (size_t)off;
+	s.len = (size_t)(source_line_end(s.text, src->text + src->len) - s.text);
 	return s;
 }
 
@@ -269,11 +268,10 @@ static void highlight(Buf *b, const char *s, size_t n)
 		char c = s[i];
 		size_t j = i + 1;
 		if (c == '#') {
-			while (j < n && s[j] != '\n')
-				j++;
+			j = (size_t)(source_line_end(s + i, s + n) - s);
 			span_class(b, "c", s + i, j - i);
 		} else if (c == '"') {
-			while (j < n && s[j] != '"' && s[j] != '\n')
+			while (j < n && s[j] != '"' && !source_eol(s + j, s + n))
 				j += s[j] == '\\' && j + 1 < n ? 2 : 1;
 			if (j < n && s[j] == '"')
 				j++;

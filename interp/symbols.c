@@ -153,9 +153,11 @@ static Loc name_after(const Source *src, Loc from, const char *kw)
 	const char *t = src->text;
 	int line = from.line, col = from.col;
 	for (size_t i = (size_t)off; i + kl < src->len; i++) {
-		if (t[i] == '\n') {
+		int eol = source_eol(t + i, t + src->len);
+		if (eol) {
 			line++;
 			col = 1;
+			i += (size_t)eol - 1;
 			continue;
 		}
 		if (memcmp(t + i, kw, kl) == 0 && (i == 0 || !is_ident_char(t[i - 1])) && !is_ident_char(t[i + kl])) {

@@ -20,7 +20,7 @@ The inputs (docs/security.md lists them too):
   stream on standard input); JSON nested 100,000 deep; huge exponents in
   JSON numbers; enormous lists in facts; terminal escape sequences in rules
   and facts; binary garbage as rules and as facts; a byte order mark; CRLF
-  line ends; arithmetic at the edges (int64, dates, durations); compiled
+  line ends and lines that end in a carriage return alone; arithmetic at the edges (int64, dates, durations); compiled
   images truncated, with changed bytes, of garbage, and damaged in the cache.
 """
 import os
@@ -398,6 +398,26 @@ def _(run):
 def _(run):
     rules(run, "decision x : int = 1\r\n  + 2\r\n")
     run.edict("eval", "r.edict", "--facts", facts(run), "--as-of", "2026-12-01").expect(0, stdout="as of 2026-12-01\nr\n  x = 3\n")
+
+
+@case("lines that end in a carriage return alone (old Mac files) are lines")
+def _(run):
+    rules(run, "# the rule\rdecision x : int = 1\r  + 2\rdecision y : bool = x == 3\r")
+    run.edict("check", "r.edict").expect(1, stdout="", says=(
+        "r.edict:4:23: error: '==' is not an operator here; write a single '=' to compare two values\n"
+        " 4 | decision y : bool = x == 3\n"
+        "   |                       ^^\n"))
+    rules(run, "# the rule\rdecision x : int = 1\r  + 2\rdecision y : bool = x = 3\r")
+    run.edict("eval", "r.edict", "--facts", facts(run)).expect(0, stdout="as of 2026-12-01\nr\n  x = 3\n  y = true\n")
+    run.edict("fmt", "-", stdin=open(run.path("r.edict"), "rb")).expect(
+        0, stdout="# the rule\ndecision x : int = 1\n  + 2\n\ndecision y : bool = x = 3\n")
+    # an explanation quotes conditions over several lines as for "\n"
+    lf = "decision x : int = 3\n# why\ndecision y : bool =\n  x >\n  1 and x < 5\n"
+    explain = ("eval", "r.edict", "--facts", facts(run), "--explain=full")
+    rules(run, lf)
+    want = run.edict(*explain).expect(0, says="holds   x > 1: true").out
+    rules(run, lf.replace("\n", "\r"))
+    run.edict(*explain).expect(0, stdout=want.decode())
 
 
 @case("a byte order mark at the start of a file is skipped or explained (rely-21)")

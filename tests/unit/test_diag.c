@@ -73,6 +73,32 @@ Test(diag, a_span_over_several_lines_underlines_to_the_end_of_the_first)
 	cr_assert_eq(d->nerrors, 0);
 }
 
+/* "\n", "\r\n" and a "\r" alone each end one line: the line index and the
+ * quoted line agree with the scanner's line numbers. */
+Test(diag, every_kind_of_line_end_ends_a_line)
+{
+	Source mixed = {"mixed.edict", "one\rtwo\r\nthree\nfour\r", 0, NULL, 0};
+	mixed.len = strlen(mixed.text);
+	cr_assert_eq(source_nlines(&mixed), 5);
+	static const long starts[] = {0, 4, 9, 15, 20};
+	for (int line = 1; line <= 5; line++)
+		cr_assert_eq(source_line_offset(&mixed, line), starts[line - 1], "line %d", line);
+	cr_assert_eq(source_line_offset(&mixed, 6), -1);
+	Diags *d = diag_new();
+	diag_add_source(d, &mixed);
+	static const char *const quoted[] = {"one", "two", "three", "four"};
+	for (int line = 1; line <= 4; line++) {
+		Loc l = {mixed.path, line, 2, line, 2};
+		const char *want = xprintf("mixed.edict:%d:2: error: here\n %d | %s\n   |  ^\n", line, line, quoted[line - 1]);
+		cr_assert_str_eq(diag_render(d, diag_add(d, SEV_ERROR, l, "here"), false), want);
+	}
+	cr_assert_eq(source_line_end(mixed.text, mixed.text + mixed.len), mixed.text + 3);
+	cr_assert_eq(source_eol(mixed.text + 7, mixed.text + mixed.len), 2);
+	cr_assert_eq(source_eol(mixed.text + 3, mixed.text + mixed.len), 1);
+	cr_assert_eq(source_eol(mixed.text + 19, mixed.text + mixed.len), 1);
+	cr_assert_eq(source_eol(mixed.text, mixed.text + mixed.len), 0);
+}
+
 Test(diag, tabs_become_spaces_so_carets_line_up)
 {
 	Diags *d = with_source();

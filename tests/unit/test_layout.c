@@ -145,6 +145,17 @@ Test(layout, texts_and_comments_are_kept_byte_for_byte)
 			 "# \xed\x95\x9c\xeb\xb9\x9b\nfact name : string default \"a  \\\"b\\\"\\t\"\n");
 }
 
+/* A file whose lines end in "\r" alone (old Mac files) or "\r\n" is laid
+ * out as the same file with "\n": its comments stay on their lines. */
+Test(layout, every_kind_of_line_end_ends_a_line)
+{
+	const char *lf = "# the cap\ndecision a : int =   1 # one\n\n\n# b\ndecision b : string = \"x\"\n";
+	const char *want = lay(lf);
+	cr_assert_str_eq(want, "# the cap\ndecision a : int = 1  # one\n\n# b\ndecision b : string = \"x\"\n");
+	cr_assert_str_eq(lay("# the cap\rdecision a : int =   1 # one\r\r\r# b\rdecision b : string = \"x\"\r"), want);
+	cr_assert_str_eq(lay("# the cap\r\ndecision a : int =   1 # one\r\n\r\n\r\n# b\r\ndecision b : string = \"x\"\r\n"), want);
+}
+
 Test(layout, empty_and_comment_only_texts)
 {
 	cr_assert_str_eq(lay(""), "");

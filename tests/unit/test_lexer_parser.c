@@ -686,6 +686,41 @@ Test(lexer_parser, error_unterminated_string)
 		  26);
 }
 
+/* A line may end in "\n", "\r\n" or a "\r" alone (old Mac files): each is
+ * one line end, for comments, texts and names in quotes too, so an error
+ * has the same place, and quotes the same line, whichever a file uses. */
+Test(lexer_parser, every_kind_of_line_end_ends_a_line)
+{
+	static const char *const ends[] = {"\n", "\r\n", "\r"};
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		const char *e = ends[i];
+		const char *text = xprintf("# rates, in \"texts\" and 'names'%sdecision 'VERY LOW' : string = \"a # b\"%s"
+					   "decision y : bool = 1 == 2%s",
+					   e, e, e);
+		Diags *d = bad(text);
+		cr_assert_eq(d->nerrors, 1, "line end %zu: %s", i, d->items[0].msg);
+		cr_assert_str_eq(d->items[0].msg, "'==' is not an operator here; write a single '=' to compare two values");
+		at(d->items[0].loc, 3, 23, 3, 24);
+		cr_assert_str_eq(diag_render(d, &d->items[0], false),
+				 "t.edict:3:23: error: '==' is not an operator here; write a single '=' to compare two values\n"
+				 " 3 | decision y : bool = 1 == 2\n"
+				 "   |                       ^^\n");
+		/* a text left open ends at its line's end, and the next line is read */
+		d = bad(xprintf("decision s : string = \"open%sdecision y : bool = 1 == 2%s", e, e));
+		cr_assert_eq(d->nerrors, 2, "line end %zu", i);
+		at(d->items[0].loc, 1, 23, 1, 23);
+		at(d->items[1].loc, 2, 23, 2, 24);
+		/* and a file without errors: each declaration where it stands */
+		Module *m = M(xprintf("# a comment%sdecision a : int = 1%s%sdecision b : string = \"x\"%s  # its note%s"
+				      "decision 'c d' : int =%s  a + 1",
+				      e, e, e, e, e, e));
+		cr_assert_eq(m->ndecls, 3);
+		cr_assert_eq(m->decls[0]->loc.line, 2);
+		cr_assert_eq(m->decls[1]->loc.line, 4);
+		at(m->decls[2]->loc, 6, 10, 6, 14);
+	}
+}
+
 Test(lexer_parser, error_bad_escape)
 {
 	Diags *d = bad("decision p : string = \"a\\qb\"\n");

@@ -270,13 +270,29 @@ static void outline_agrees(const Source *src)
 	cr_assert_eq(types, t->ndecls, "%s: type declarations", src->path);
 }
 
-static void outline_text(const char *text)
+static const Source *outline_text(const char *text)
 {
 	Source *s = GC_MALLOC(sizeof *s);
 	s->path = "outline.edict";
 	s->text = text;
 	s->len = strlen(text);
 	outline_agrees(s);
+	return s;
+}
+
+/* Lines that end in a "\r" alone (old Mac files): the comment and the
+ * text end with their lines, and the types are found at their places. */
+Test(load, an_outline_reads_lines_that_end_in_a_carriage_return)
+{
+	const Source *s = outline_text("# decision in a comment\rprivate enum size = sme | large source \"a 'fact x'\"\r"
+				       "decision  days : int = 1\rfact tasks : list of task\r\r  record task { month : int }\r");
+	Outline o;
+	parse_outline(s, &o);
+	cr_assert_eq(o.nnames, 1);
+	cr_assert_str_eq(o.names[0], "days");
+	cr_assert_eq(o.ntypes, 2);
+	cr_assert(o.types[0].line == 2 && o.types[0].col == 1);
+	cr_assert(o.types[1].line == 4 && o.types[1].col == 1);
 }
 
 Test(load, an_outline_finds_what_a_parse_finds)
