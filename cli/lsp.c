@@ -499,8 +499,7 @@ static const char *line_of(const Source *src, int line, size_t *len)
 		return "";
 	}
 	const char *t = src->text + off;
-	const char *nl = memchr(t, '\n', src->len - (size_t)off);
-	*len = nl ? (size_t)(nl - t) : src->len - (size_t)off;
+	*len = (size_t)(source_line_end(t, src->text + src->len) - t);
 	return t;
 }
 
@@ -523,7 +522,7 @@ static int to_char(Server *s, const Source *src, int line, int col)
 	CharPlace *last = &s->last_char;
 	if (last->src == src && last->line == line && last->byte <= want)
 		i = last->byte, units = last->units;
-	for (; i < want && i < end && t[i] != '\n'; i++)
+	for (; i < want && i < end && t[i] != '\n' && t[i] != '\r'; i++)
 		if ((t[i] & 0xc0) != 0x80)
 			units += t[i] >= 0xf0 ? 2 : 1;
 	*last = (CharPlace){src, line, i, units};
@@ -1423,16 +1422,16 @@ static void put_comments(TokenOut *o, size_t a, size_t b, int line, int col)
 {
 	const char *t = o->doc->src->text;
 	for (size_t i = a; i < b; i++) {
+		int eol = source_eol(t + i, t + b);
 		if (t[i] == '#') {
-			size_t e = i;
-			while (e < b && t[e] != '\n')
-				e++;
+			size_t e = (size_t)(source_line_end(t + i, t + b) - t);
 			put_token(o, line, col, e - i, TT_COMMENT, 0);
 			col += (int)(e - i);
 			i = e - 1;
-		} else if (t[i] == '\n') {
+		} else if (eol) {
 			line++;
 			col = 1;
+			i += (size_t)eol - 1;
 		} else {
 			col++;
 		}
@@ -1458,11 +1457,14 @@ static int m_semantic_tokens(Server *s, json_object *params, json_object **resul
 		at = t->off + t->len;
 		line = t->line;
 		col = t->col + (int)t->len;
-		if (memchr(doc->src->text + t->off, '\n', t->len)) {
+		const char *text = doc->src->text;
+		if (source_line_end(text + t->off, text + at) < text + at) {
 			/* a token over lines (an unclosed text): not highlighted */
-			for (size_t k = t->off; k < at; k++)
-				if (doc->src->text[k] == '\n')
-					line++, col = (int)(at - k);
+			for (size_t k = t->off; k < at; k++) {
+				int eol = source_eol(text + k, text + at);
+				if (eol)
+					k += (size_t)eol - 1, line++, col = (int)(at - k);
+			}
 			continue;
 		}
 		int mods = 0;
