@@ -311,8 +311,10 @@ int ar_order(Value a, Value b)
 		int64_t x = dur_base(a), y = dur_base(b);
 		return (x > y) - (x < y);
 	}
-	case V_STR:
-		return strcmp(a.as.s->data, b.as.s->data);
+	case V_STR: {
+		int r = strcmp(a.as.s->data, b.as.s->data); /* any sign: -99 for "ab", "abc" */
+		return (r > 0) - (r < 0);
+	}
 	default:
 		return 0;
 	}

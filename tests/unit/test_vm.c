@@ -203,6 +203,19 @@ Test(vm, lists_and_builtins)
 	EXPECT("if 1 > 2 then \"a\" else \"b\"", "\"b\"");
 }
 
+/* Texts order as a dictionary does: a text before every longer text it
+ * begins, and by the first byte that differs, however far apart. */
+Test(vm, texts_order_by_their_first_difference)
+{
+	Program *p = tu_program("fact doc {\n  s : string\n  t : string\n}\n");
+	Ctx *c = tu_ctx(p, "{\"doc\": {\"s\": \"ab\", \"t\": \"abc\"}}");
+	EXPECT_IN(c, "[doc.s < doc.t, doc.s <= doc.t, doc.t > doc.s, doc.t >= doc.s]", "[true, true, true, true]");
+	EXPECT_IN(c, "[doc.t < doc.s, doc.t <= doc.s, doc.s > doc.t, doc.s >= doc.t]", "[false, false, false, false]");
+	c = tu_ctx(p, "{\"doc\": {\"s\": \"az\", \"t\": \"ba\"}}");
+	EXPECT_IN(c, "[doc.s < doc.t, doc.t > doc.s, doc.s >= doc.t]", "[true, true, false]");
+	EXPECT_IN(c, "\"ab\" < \"abc\"", "true");
+}
+
 /* ---------------------------------------------------------------- Kleene */
 
 /* The facts for one truth value of a and one of b: "t", "f" or "u" (missing). */
