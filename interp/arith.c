@@ -342,6 +342,40 @@ ArStatus ar_equal(Value a, Value b, bool *out)
 	return AR_OK;
 }
 
+/* The lighter of weight wa (a's) and b's, counted up to cap; more than
+ * cap where both are. */
+static uint64_t lighter(uint64_t wa, Value b, uint64_t cap)
+{
+	uint64_t wb = val_compare_weight(b, wa < cap ? wa : cap);
+	return wa < wb ? wa : wb;
+}
+
+/* The most a weight is counted up to with budget steps left. */
+static uint64_t cap_of(long long budget)
+{
+	return budget < 0 ? 0 : (uint64_t)budget;
+}
+
+/* The steps of weight w: at most cap + 1. */
+static long long steps_of(uint64_t w, uint64_t cap)
+{
+	return (long long)(w > cap ? cap + 1 : w);
+}
+
+long long ar_compare_steps(Value a, Value b, long long budget)
+{
+	uint64_t cap = cap_of(budget), wa = val_compare_weight(a, cap);
+	return wa ? steps_of(lighter(wa, b, cap), cap) : 0;
+}
+
+long long ar_in_steps(Value a, const List *l, long long budget)
+{
+	uint64_t cap = cap_of(budget), wa = val_compare_weight(a, cap), w = 0;
+	for (uint32_t i = 0; wa && i < l->len && w <= cap; i++)
+		w += lighter(wa, l->items[i], cap - w);
+	return steps_of(w, cap);
+}
+
 /* --------------------------------------------------------------- logic */
 
 Value ar_and(Value a, Value b)

@@ -70,7 +70,27 @@ Value ar_in(Value a, const List *list);
  * kind is an HsLevel (ast.h). */
 bool ar_hs_match(int kind, Value code, Value want);
 
+/* ---- the steps of comparing long values, the same in both tiers */
+
+/* The steps beyond its instruction's own that comparing a with b spends
+ * (=, <>, <, <=, >, >=): the lighter one's val_compare_weight, so that a
+ * comparison of long texts, lists or records costs in proportion to what
+ * it reads.  Counted up to budget + 1 (more than is left). */
+long long ar_compare_steps(Value a, Value b, long long budget);
+/* The same for `a in l`: a compared with each item in turn. */
+long long ar_in_steps(Value a, const List *l, long long budget);
+
 /* ---- the VM's fast paths, shared so that they stay in step */
+
+/* Whether ar_compare_steps(a, b) may be more than 0: a quick test ahead of
+ * it, true for texts and the tags after them (lists, records, members,
+ * which weigh something where they carry a value). */
+static inline bool ar_may_weigh(Value a)
+{
+	_Static_assert(V_STR < V_ENUM && V_ENUM < V_HS && V_HS < V_LIST && V_LIST < V_REC,
+		       "texts and the values that may hold them come last");
+	return a.tag >= V_STR;
+}
 
 static inline bool ar_is_numeric(Value v)
 {

@@ -15,7 +15,8 @@
  * list of constants, memoized decisions) are done in place, everything
  * else calls the interpreter's own operation for that instruction
  * (vmrt.h).  Steps are counted one an instruction, as the interpreter
- * counts them, with the limit met at the same instructions; interrupts are
+ * counts them (and comparisons of long values by their weight, in the
+ * helpers), with the limit met at the same instructions; interrupts are
  * looked for where the interpreter looks, except at the jumps within a
  * loop's body (its head looks once an iteration); memory as the
  * interpreter counts it, with the limit met at the same instructions.
@@ -116,7 +117,8 @@ bool native_available(void)
 	X(INTERRUPTED, "nppi", nrt_interrupted) X(UNION, "vvv", val_unknown_union) X(AND, "vvv", ar_and)                \
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
-	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)
+	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)             \
+	X(IN_WEIGHED, "vppivp", nrt_in)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -519,6 +521,48 @@ static void recharge(Gen *g, OpCode op)
 		charge_from(g, rest, g->pc + 1 + op_words[op]);
 }
 
+/* Whether a comparison of slot a with the constant K[kidx] (kidx >= 0) or
+ * another slot (kidx < 0) may spend the steps of comparing long values
+ * (arith.h: ar_compare_steps): not where the constant weighs nothing. */
+static bool may_weigh(Gen *g, int kidx)
+{
+	return kidx < 0 || val_compare_weight(g->ch->k[kidx], 1) > 0;
+}
+
+/* Whether slot a may weigh something (arith.h: ar_may_weigh). */
+static R may_weigh_at(Gen *g, int a)
+{
+	return cmp(g, GCC_JIT_COMPARISON_GE, tag_of(g, rv(w0(g, a))), cl(g, g->x->t_u64, V_STR));
+}
+
+/* What a comparison's result r makes of slot a (order_holds, equal_holds). */
+typedef void Holds(Gen *g, OpCode op, int a, LV r);
+
+/* Comparison op's helper (vmrt.h: nrt_compare, nrt_equal) h called with
+ * its five args, its result into r; then on to `out`, which makes slot a
+ * of it.  Where the helper may spend steps (a comparison with kidx < 0,
+ * or with a constant that weighs something), as a call within a block:
+ * the rest of its steps handed back around it, and charged again once
+ * slot a holds the result (holds), before the next instruction. */
+static void weighed_call(Gen *g, OpCode op, int kidx, int h, R *args, LV r, int a, Holds *holds, gcc_jit_block *out)
+{
+	gcc_jit_block *light = block(g), *heavy = block(g);
+	if (may_weigh(g, kidx))
+		J.block_end_with_conditional(g->b, NULL, may_weigh_at(g, a), heavy, light);
+	else
+		jump(g, light);
+	g->b = light;
+	set(g, r, call(g, h, 5, args));
+	jump(g, out);
+	g->b = heavy;
+	before_call(g);
+	set(g, r, call(g, h, 5, args));
+	steps_in(g);
+	holds(g, op, a, r);
+	recharge(g, op);
+	jump(g, g->at[g->pc + 1]);
+}
+
 /* The interrupt flag, where there is one, stops the evaluation here (at
  * the instruction's last word, as the interpreter says). */
 static void check_interrupt(Gen *g)
@@ -835,10 +879,19 @@ static void order_scaled(Gen *g, int a, R b0, R b1, LV r, gcc_jit_block *slow, g
 
 static R other_whole(Gen *g, int kidx, int b);
 
-/* The three-way order of slot a and the value b0, b1 (slot b's, or the
- * constant K[kidx]'s where kidx >= 0), both known: in place for one scale
- * or two near ones, else arith.c. */
-static R order(Gen *g, int a, R b0, R b1, int kidx, int b)
+static enum gcc_jit_comparison order_op(OpCode op);
+
+/* Slot a becomes whether order r (-1, 0, 1) meets comparison op. */
+static void order_holds(Gen *g, OpCode op, int a, LV r)
+{
+	set_bool(g, a, cmp(g, order_op(op), rv(r), ci(g, 0)));
+}
+
+/* Slot a becomes whether it and the value b0, b1 (slot b's, or the
+ * constant K[kidx]'s where kidx >= 0), both known, meet comparison op:
+ * their order in place for one scale or two near ones, else arith.c's;
+ * then on to the next instruction. */
+static void order(Gen *g, OpCode op, int a, R b0, R b1, int kidx, int b)
 {
 	Jit *x = g->x;
 	LV r = temp(g, x->t_int);
@@ -853,10 +906,10 @@ static R order(Gen *g, int a, R b0, R b1, int kidx, int b)
 	jump(g, done);
 	g->b = slow;
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, kidx, b)};
-	set(g, r, call(g, H_COMPARE, 5, args));
-	jump(g, done);
+	weighed_call(g, op, kidx, H_COMPARE, args, r, a, order_holds, done);
 	g->b = done;
-	return rv(r);
+	order_holds(g, op, a, r);
+	jump(g, g->at[g->pc + 1]);
 }
 
 static enum gcc_jit_comparison order_op(OpCode op)
@@ -927,9 +980,7 @@ static void emit_compare(Gen *g, OpCode op, int kidx)
 	unknown_first(g, konst, a, b, done);
 	R b0, b1;
 	other_side(g, konst ? kidx : -1, b, &b0, &b1);
-	R r = order(g, a, b0, b1, konst ? kidx : -1, b);
-	set_bool(g, a, cmp(g, order_op(op), r, ci(g, 0)));
-	jump(g, done);
+	order(g, op, a, b0, b1, konst ? kidx : -1, b);
 }
 
 /* Whether a constant is equal to another value of its kind exactly when
@@ -937,6 +988,12 @@ static void emit_compare(Gen *g, OpCode op, int kidx)
 static bool in_place(Value k)
 {
 	return k.tag == V_INT || k.tag == V_BOOL || k.tag == V_DATE || (k.tag == V_ENUM && !k.big);
+}
+
+/* Slot a becomes whether equality eq (0 or 1) meets op (EQ, NE, EQK). */
+static void equal_holds(Gen *g, OpCode op, int a, LV eq)
+{
+	set_bool(g, a, cmp(g, op == OP_NE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(eq), ci(g, 0)));
 }
 
 /* EQ, NE (two slots) and EQK (a slot and a constant). */
@@ -968,10 +1025,9 @@ static void emit_equal(Gen *g, OpCode op, int kidx)
 	jump(g, out);
 	g->b = slow;
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, konst ? kidx : -1, b)};
-	set(g, eq, call(g, H_EQUAL, 5, args));
-	jump(g, out);
+	weighed_call(g, op, konst ? kidx : -1, H_EQUAL, args, eq, a, equal_holds, out);
 	g->b = out;
-	set_bool(g, a, cmp(g, op == OP_NE ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(eq), ci(g, 0)));
+	equal_holds(g, op, a, eq);
 	jump(g, done);
 }
 
@@ -1105,8 +1161,19 @@ static void emit_in(Gen *g)
 	gcc_jit_block *slow = block(g);
 	in_members(g, a, b, slow);
 	g->b = slow;
+	gcc_jit_block *light = block(g), *heavy = block(g);
+	J.block_end_with_conditional(g->b, NULL, may_weigh_at(g, a), heavy, light);
+	g->b = light;
 	R args[2] = {rv(slot(g, a)), to_ptr(g, rv(w1(g, b)))};
 	set(g, slot(g, a), call(g, H_IN, 2, args));
+	jump(g, done);
+	/* where it may spend the steps of comparing long values (IN ends its
+	 * block) */
+	g->b = heavy;
+	steps_out(g);
+	R wargs[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), to_ptr(g, rv(w1(g, b)))};
+	set(g, slot(g, a), call(g, H_IN_WEIGHED, 5, wargs));
+	steps_in(g);
 	jump(g, done);
 }
 

@@ -263,24 +263,37 @@ bool val_equal(Value a, Value b)
 
 /* ----------------------------------------------------------------- hashing */
 
-/* The weight of n values, and a step each, counted up to limit. */
-static uint64_t weigh_all(const Value *v, uint32_t n, uint64_t limit)
+static uint64_t weigh(Value v, uint64_t limit, unsigned shift);
+
+/* The weight of n values, and a step each, counted up to limit; their
+ * texts' bytes shifted right by shift. */
+static uint64_t weigh_all(const Value *v, uint32_t n, uint64_t limit, unsigned shift)
 {
 	uint64_t w = n;
 	for (uint32_t i = 0; i < n && w <= limit; i++)
-		w += val_weight(v[i], limit - w);
+		w += weigh(v[i], limit - w, shift);
 	return w;
+}
+
+static uint64_t weigh(Value v, uint64_t limit, unsigned shift)
+{
+	switch ((ValueTag)v.tag) {
+	case V_STR: return v.as.s->len >> shift;
+	case V_LIST: return weigh_all(v.as.l->items, v.as.l->len, limit, shift);
+	case V_REC: return weigh_all(v.as.r->f, v.as.r->n, limit, shift);
+	case V_ENUM: return v.big ? weigh_all(&v.as.e->data, 1, limit, shift) : 0;
+	default: return 0;
+	}
 }
 
 uint64_t val_weight(Value v, uint64_t limit)
 {
-	switch ((ValueTag)v.tag) {
-	case V_STR: return v.as.s->len;
-	case V_LIST: return weigh_all(v.as.l->items, v.as.l->len, limit);
-	case V_REC: return weigh_all(v.as.r->f, v.as.r->n, limit);
-	case V_ENUM: return v.big ? weigh_all(&v.as.e->data, 1, limit) : 0;
-	default: return 0;
-	}
+	return weigh(v, limit, 0);
+}
+
+uint64_t val_compare_weight(Value v, uint64_t limit)
+{
+	return weigh(v, limit, VAL_BYTES_A_STEP_SHIFT);
 }
 
 static uint64_t mix(uint64_t h, uint64_t x)

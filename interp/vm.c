@@ -1484,15 +1484,31 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		must(c, AT_PC(), ar_neg(a, &TOP()), a, a);
 		VMBREAK;
 	}
+	/* Comparing long texts, lists or records spends steps in proportion
+	 * to what it reads (ar_compare_steps), at the instruction. */
+#define WEIGHED_STEPS(a_, steps_)                                                      \
+	do {                                                                           \
+		if (ar_may_weigh(a_)) {                                                \
+			budget -= (steps_);                                            \
+			if (budget < 0)                                                \
+				goto steps_exceeded;                                   \
+		}                                                                      \
+	} while (0)
+#define COMPARE_STEPS(a_, b_) WEIGHED_STEPS(a_, ar_compare_steps(a_, b_, budget))
 	/* EQ, NE: equality of two values of one type (1.0 = 1.00). */
 	VMCASE(EQ)
 	VMCASE(NE) {
 		b = POP();
 		a = TOP();
+		if (ar_equal_in_place(a, b)) {
+			TOP() = val_bool((a.as.i == b.as.i) == (INS_RAW(w) == OP_EQ));
+			VMBREAK;
+		}
 		if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN) {
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
+		COMPARE_STEPS(a, b);
 		bool eq = equal(c, AT_PC(), a, b);
 		TOP() = val_bool(INS_RAW(w) == OP_EQ ? eq : !eq);
 		VMBREAK;
@@ -1501,10 +1517,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	VMCASE(EQK)
 		a = TOP();
 		b = K[INS_A(w)];
-		if (ar_equal_in_place(a, b)) /* before equal(), which would need the frame's pc */
+		if (ar_equal_in_place(a, b)) { /* before equal(), which would need the frame's pc */
 			TOP() = val_bool(a.as.i == b.as.i);
-		else if (a.tag != V_UNKNOWN)
+		} else if (a.tag != V_UNKNOWN) {
+			COMPARE_STEPS(a, b);
 			TOP() = val_bool(equal(c, AT_PC(), a, b));
+		}
 		VMBREAK;
 	/* LT, LE, GT, GE: order of numbers, amounts, dates, durations, text. */
 	VMCASE(LT)
@@ -1518,10 +1536,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			VMBREAK;
 		}
 		int r;
-		if (ar_same_scale(a, b))
+		if (ar_same_scale(a, b)) {
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i); /* the coefficients decide */
-		else if (!ar_order_scaled(a, b, &r))
+		} else if (!ar_order_scaled(a, b, &r)) {
+			COMPARE_STEPS(a, b);
 			r = compare(c, AT_PC(), a, b);
+		}
 		TOP() = val_bool(order_holds(INS_RAW(w), r));
 		VMBREAK;
 	}
@@ -1533,10 +1553,12 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			VMBREAK;
 		b = K[INS_A(w)];
 		int r;
-		if (ar_same_scale(a, b))
+		if (ar_same_scale(a, b)) {
 			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
-		else if (!ar_order_scaled(a, b, &r))
+		} else if (!ar_order_scaled(a, b, &r)) {
+			COMPARE_STEPS(a, b);
 			r = compare(c, AT_PC(), a, b);
+		}
 		TOP() = val_bool(INS_RAW(w) == OP_GEK ? r >= 0 : r < 0);
 		VMBREAK;
 	}
@@ -1605,12 +1627,18 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			TOP() = val_unknown_union(a, b);
 			VMBREAK;
 		}
-		/* a step per item, so a long list counts against the limit */
+		/* a step per item, so a long list counts against the limit, and
+		 * the steps of comparing long values (ar_in_steps) */
 		budget -= b.as.l->len;
 		if (budget < 0)
 			goto steps_exceeded;
 		/* a plain member is in the list or not: no unknown item can decide */
-		TOP() = a.tag == V_ENUM && !a.big ? val_bool(ar_in_place(a, b.as.l)) : ar_in(a, b.as.l);
+		if (a.tag == V_ENUM && !a.big) {
+			TOP() = val_bool(ar_in_place(a, b.as.l));
+			VMBREAK;
+		}
+		WEIGHED_STEPS(a, ar_in_steps(a, b.as.l, budget));
+		TOP() = ar_in(a, b.as.l);
 		VMBREAK;
 	}
 	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
@@ -1949,6 +1977,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 #undef FUSED_STEPS
 #undef THEN_ITER
+#undef COMPARE_STEPS
+#undef WEIGHED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
 		ctx_trace(c, TR_COND, INS_A(w), NULL, TOP());
@@ -2118,14 +2148,40 @@ Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a)
 	return r;
 }
 
+/* The steps left to native code (c->steps as it leaves them). */
+static long long steps_left(const Ctx *c)
+{
+	return c->steps < c->max_steps ? (long long)(c->max_steps - c->steps) : 0;
+}
+
+/* Spend n steps (the weight of a comparison) at word pc, as the
+ * interpreter does at the instruction. */
+static void spend_at(Ctx *c, const Chunk *ch, int pc, long long n)
+{
+	if (n > steps_left(c))
+		nrt_steps_out(c, ch, pc);
+	c->steps += (unsigned long long)n;
+}
+
 int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
 {
+	if (ar_may_weigh(a))
+		spend_at(c, ch, pc, ar_compare_steps(a, b, steps_left(c)));
 	return compare(c, AT_WORD(ch, pc), a, b);
 }
 
 int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
 {
+	if (ar_may_weigh(a))
+		spend_at(c, ch, pc, ar_compare_steps(a, b, steps_left(c)));
 	return equal(c, AT_WORD(ch, pc), a, b);
+}
+
+Value nrt_in(Ctx *c, const Chunk *ch, int pc, Value a, const List *l)
+{
+	if (ar_may_weigh(a))
+		spend_at(c, ch, pc, ar_in_steps(a, l, steps_left(c)));
+	return ar_in(a, l);
 }
 
 Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n)

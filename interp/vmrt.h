@@ -36,9 +36,14 @@ Value nrt_builtin(Ctx *c, const Chunk *ch, int pc, int bi, int nb, int argc);
 /* ADD, SUB, MUL, DIV (op: an ArOp) and NEG, beyond the in-place cases. */
 Value nrt_arith(Ctx *c, const Chunk *ch, int pc, int op, Value a, Value b);
 Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a);
-/* The order (-1, 0, 1) and equality of two known values. */
+/* The order (-1, 0, 1) and equality of two known values, and IN of a in
+ * the list l (both known), beyond the in-place cases.  Each first spends
+ * the steps of comparing long values (arith.h: ar_compare_steps,
+ * ar_in_steps) from c->steps, which native code brings up to date before
+ * a comparison that may spend any. */
 int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
 int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
+Value nrt_in(Ctx *c, const Chunk *ch, int pc, Value a, const List *l);
 /* MKLIST and MKREC of n values from slot nb. */
 Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n);
 Value nrt_mkrec(Ctx *c, const Chunk *ch, int pc, int t, int nb, int n);

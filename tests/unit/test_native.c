@@ -277,6 +277,34 @@ Test(native, same_place_when_the_step_limit_stops_it_around_a_call)
 	same_within_steps(&set, "2026-12-01", 64, 1);
 }
 
+/* Comparisons of long texts and lists, which spend a step for each 64
+ * bytes they read: within a run of instructions charged at once, and at
+ * the `in` that ends one, every step limit stops both tiers at the same
+ * place. */
+static const char LONG_TEXTS[] =
+	"fact doc {\n  texts : list of string\n  key : string\n  n : int\n}\n"
+	"decision key : string = doc.key\n"
+	"decision same : int = count(t for t in doc.texts where t = key)\n"
+	"decision order : list of list of bool = [[t != key, t <= key, key > t, t = key, doc.n + 1 > 2] for t in doc.texts]\n"
+	"decision listed : list of bool = [key in doc.texts, doc.n + 1 > 2]\n"
+	"decision lists : list of bool = [[doc.texts] = [doc.texts], doc.n + 1 > 2]\n";
+
+static const char *LONG_QUERIES[] = {"same", "order", "listed", "lists"};
+
+Test(native, same_place_when_the_step_limit_stops_a_comparison_of_long_texts)
+{
+	char t[641];
+	memset(t, 'x', 640);
+	t[640] = 0;
+	const char *facts[] = {
+		xprintf("{\"doc\": {\"texts\": [\"%s\", \"%s\", \"%s\"], \"key\": \"%sy\", \"n\": 2}}", t, t, t, t),
+		xprintf("{\"doc\": {\"texts\": [\"%s\"], \"key\": \"%s\", \"n\": 1}}", t, t),
+	};
+	const Set set = {LONG_TEXTS, LONG_QUERIES, sizeof LONG_QUERIES / sizeof *LONG_QUERIES, facts, 2};
+	same_for(&set, "2026-12-01");
+	same_within_steps(&set, "2026-12-01", 256, 4);
+}
+
 /* The interrupt flag raised before each query: both tiers stop at the
  * first place that looks at it (a loop's head, a jump outside loops) with
  * the same message, place and steps. */

@@ -630,6 +630,55 @@ Test(vm, memory_limit_stops_a_large_evaluation)
 	cr_assert_str_eq(fmt_value_str(p, v), "100");
 }
 
+/* Facts with n texts of len bytes, each of them 'x', and a key as long
+ * whose last byte differs, so that every comparison reads it all. */
+static const char *long_texts(int n, size_t len)
+{
+	char *t = GC_MALLOC_ATOMIC(len + 1);
+	memset(t, 'x', len);
+	t[len] = 0;
+	const char *items = "";
+	for (int i = 0; i < n; i++)
+		items = xprintf("%s%s\"%s\"", items, i ? ", " : "", t);
+	t[len - 1] = 'y';
+	return xprintf("{\"doc\": {\"texts\": [%s], \"key\": \"%s\"}}", items, t);
+}
+
+/* Comparing long texts spends steps in proportion to their bytes: 32
+ * texts of 64 KiB, each compared once, take far more than 10000 steps
+ * (a step for each 64 bytes), where they were a step a comparison. */
+Test(vm, step_limit_counts_the_bytes_of_long_texts_compared)
+{
+	Program *p = tu_program("fact doc {\n  texts : list of string\n  key : string\n}\n");
+	Ctx *c = tu_ctx(p, long_texts(32, 65536));
+	static const char *const q[][2] = {
+		{"count(t for t in doc.texts where t = doc.key)", "0"},
+		{"count(t for t in doc.texts where t != doc.key)", "32"},
+		{"count(t for t in doc.texts where t <= doc.key)", "32"},
+		{"count(t for t in doc.texts where doc.key < t)", "0"},
+		{"doc.key in doc.texts", "false"},
+		{"[doc.texts] = [doc.texts]", "true"},
+	};
+	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+		Value v;
+		c->max_steps = 10000;
+		int st = tu_run(c, q[i][0], &v);
+		cr_expect_eq(st, ST_LIMIT, "%s: status %d", q[i][0], st);
+		cr_expect_str_eq(c->errmsg ? c->errmsg : "",
+				 "this evaluation took more than 10000 steps; it may loop without end, or the step limit is too low",
+				 "%s", q[i][0]);
+		c->max_steps = VM_DEFAULT_MAX_STEPS;
+		cr_expect_eq(tu_run(c, q[i][0], &v), ST_OK, "%s: %s", q[i][0], c->errmsg);
+		cr_expect_str_eq(fmt_value_str(p, v), q[i][1], "%s", q[i][0]);
+		cr_expect_gt(c->steps, 32 * 1024, "%s: %llu steps", q[i][0], c->steps);
+	}
+	/* short texts cost a step a comparison, as before */
+	c = tu_ctx(p, long_texts(32, 63));
+	Value v;
+	cr_assert_eq(tu_run(c, "count(t for t in doc.texts where t = doc.key)", &v), ST_OK);
+	cr_expect_lt(c->steps, 32 * 8, "%llu steps", c->steps);
+}
+
 Test(vm, errors_carry_their_location)
 {
 	Program *p = tu_program("fact company { staff : int  us_staff : int }\n"
