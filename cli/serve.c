@@ -49,7 +49,7 @@ static const char *help =
 	"web page for trying cases at /.  See docs/serve.md.\n"
 	"\n"
 	"  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0: any free one)\n"
-	"  --threads N            threads evaluating requests (default 4)\n"
+	"  --threads N            threads answering requests, and as many evaluating batches (default 4)\n"
 	"  --token-file F         require 'Authorization: Bearer TOKEN', the token read from F\n"
 	"  --tls-cert F --tls-key F   HTTPS with this certificate and key (PEM)\n"
 	"  --docs DIR             serve DIR (edict doc's output) at /docs and link decisions to it\n"

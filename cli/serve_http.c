@@ -4,14 +4,17 @@
  * request arrives, the bearer token, TLS, and the reply with its headers.
  * What a request means is serve_api.c's business.
  *
- * Evaluation runs on threads of its own, the evaluators, never on
- * libmicrohttpd's: a connection that needs one (a decision, a piece of a
- * batch) is suspended and queued, an evaluator does the work and resumes
- * it, and libmicrohttpd sends the reply.  libmicrohttpd's threads only
- * read and write, so the other connections they serve, /healthz and
- * /metrics among them, are answered at once however long an evaluation
- * runs.  (Evaluating on libmicrohttpd's threads, each serving many
- * connections, left every connection of a busy thread unanswered.)
+ * A batch is evaluated on threads of its own, the evaluators, never on
+ * libmicrohttpd's: its connection is suspended and queued with each piece
+ * of its body, an evaluator evaluates the piece's lines and resumes it,
+ * and libmicrohttpd reads on and at last sends the reply.  A batch may
+ * run for --batch-timeout-ms, and libmicrohttpd keeps a connection on one
+ * thread with many others, /healthz and /metrics among them: evaluated
+ * there, a batch left them all unanswered.  A single request (a decision,
+ * why-not, what-if) is evaluated on the thread that read it, within
+ * --timeout-ms: handing it to another thread and back cost a third of the
+ * requests a second at one and sixteen connections, for a wait that is
+ * microseconds unless the rules are slow.
  *
  * libmicrohttpd calls on_request several times for one request: first with
  * the headers (the token and the declared length are checked then, and a
@@ -115,9 +118,8 @@ typedef struct Conn {
 	struct Conn *next; /* in their queue */
 	char *piece;       /* a piece of a /v1/batch body to evaluate (malloc) */
 	size_t piece_n;
-	bool evaluated; /* the request's last evaluation is done: c->reply */
+	bool evaluated; /* the batch's last line is evaluated */
 	bool cut;       /* not evaluated: the service is stopping */
-	Reply reply;
 } Conn;
 
 static Http *the_http;
@@ -422,17 +424,8 @@ static void batch_piece(Http *h, Conn *c, const char *data, size_t n)
 
 /* ------------------------------------------------------- the evaluators */
 
-/* The reply of a request read whole, on whichever thread evaluates it. */
-static void handle(Http *h, Conn *c)
-{
-	c->rq.body = c->body ? c->body : "";
-	c->rq.len = c->len;
-	serve_handle(h->sv, &c->rq, &c->reply);
-	c->evaluated = true;
-}
-
-/* An evaluator's work on c: a piece of a batch, its last line, or a whole
- * request. */
+/* An evaluator's work on a batch c: a piece of its body, or its last
+ * line. */
 static void evaluate(Http *h, Conn *c)
 {
 	if (c->piece) {
@@ -440,11 +433,9 @@ static void evaluate(Http *h, Conn *c)
 		free(c->piece);
 		c->piece = NULL;
 		c->cut = atomic_load(&pool.closed); /* perhaps stopped part-way */
-	} else if (c->batch) {
+	} else {
 		batch_piece(h, c, "\n", 1); /* the last line had no newline */
 		c->evaluated = true;
-	} else {
-		handle(h, c);
 	}
 }
 
@@ -543,16 +534,12 @@ static void pool_stop(void)
 	pool.n = 0;
 }
 
-/* The request needs an evaluator before its reply: an endpoint that
- * evaluates, or a batch whose last line had no newline. */
+/* The request needs an evaluator before its reply: a batch whose last
+ * line had no newline. */
 static bool needs_evaluator(Conn *c)
 {
-	if (c->too_large || c->too_slow || c->no_memory)
-		return false;
-	if (c->batch)
-		return c->br.ready && (c->len || c->line_too_long);
-	int ep = c->endpoint;
-	return ep == EP_DECIDE || ep == EP_WHYNOT || ep == EP_WHATIF;
+	return c->batch && !c->too_large && !c->too_slow && !c->no_memory && c->br.ready &&
+	       (c->len || c->line_too_long);
 }
 
 /* The last call, the whole request read: the reply, or why there is none. */
@@ -584,9 +571,9 @@ static enum MHD_Result answer(Http *h, struct MHD_Connection *mc, Conn *c)
 	} else if (c->batch) {
 		return send_records(mc, c);
 	} else {
-		if (!c->evaluated)
-			handle(h, c); /* nothing to evaluate: answered here */
-		r = c->reply;
+		c->rq.body = c->body ? c->body : "";
+		c->rq.len = c->len;
+		serve_handle(h->sv, &c->rq, &r);
 	}
 	return send_reply(mc, c, &r);
 }
