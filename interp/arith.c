@@ -312,7 +312,12 @@ int ar_order(Value a, Value b)
 		return (x > y) - (x < y);
 	}
 	case V_STR: {
-		int r = strcmp(a.as.s->data, b.as.s->data); /* any sign: -99 for "ab", "abc" */
+		/* byte by byte over their lengths, as equality reads them (a text
+		 * from the facts may hold a NUL); memcmp's sign is any size */
+		const Str *x = a.as.s, *y = b.as.s;
+		int r = memcmp(x->data, y->data, x->len < y->len ? x->len : y->len);
+		if (r == 0)
+			r = (x->len > y->len) - (x->len < y->len);
 		return (r > 0) - (r < 0);
 	}
 	default:

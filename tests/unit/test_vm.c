@@ -713,6 +713,12 @@ Test(vm, compare_orders_values)
 	Dec a = {15, -1}, b = {150, -2};
 	cr_assert_eq(ar_order(val_dec(V_DEC, a, 0), val_dec(V_DEC, b, 0)), 0, "1.5 and 1.50 are equal");
 	cr_assert_eq(ar_order(val_dur(2, DU_WEEKS), val_dur(13, DU_DAYS)), 1);
+	/* texts by their bytes and lengths, a NUL inside included, as = reads them */
+	cr_assert_eq(ar_order(val_str("a\0b", 3), val_str("a\0c", 3)), -1);
+	cr_assert_eq(ar_order(val_str("a\0", 2), val_str("a", 1)), 1);
+	cr_assert_eq(ar_order(val_str("ab", 2), val_str("abc", 3)), -1);
+	cr_assert_eq(ar_order(val_str("abc", 3), val_str("abc", 3)), 0);
+	cr_assert_eq(ar_order(val_str("\xc3\xa9", 2), val_str("z", 1)), 1, "bytes compare unsigned");
 }
 
 /* ------------------------------------------------------------ inlining */
