@@ -43,6 +43,7 @@
 #include "lsp.h"
 #include "parse.h"
 #include "query.h"
+#include "strmap.h"
 #include "symbols.h"
 
 /* JSON-RPC and LSP error codes. */
@@ -55,14 +56,6 @@ enum {
 	E_NOT_INITIALIZED = -32002,
 	E_REQUEST_FAILED = -32803
 };
-
-/* Paths to values: a table of open addressing, sized once for the most it
- * will hold, for what is looked up once for each file of a rule set. */
-typedef struct PathMap {
-	const char **keys; /* NULL: an empty map */
-	void **vals;
-	size_t mask;
-} PathMap;
 
 typedef struct Doc {
 	const char *uri;
@@ -78,7 +71,7 @@ typedef struct Space {
 	Program *p;
 	Diags *d;
 	SymIndex *ix;
-	PathMap sources;        /* the files loaded, by path */
+	StrMap sources;         /* the files loaded, by path */
 	const char **published; /* files with diagnostics last time */
 	int npublished;
 	const char **test_names; /* the last result of each test run from a code lens */
@@ -101,7 +94,7 @@ typedef struct Server {
 	bool lens_refresh; /* the client takes workspace/codeLens/refresh */
 	Doc **docs;
 	int ndocs;
-	PathMap doc_paths; /* the documents by path, made again after docs_changed */
+	StrMap doc_paths; /* the documents by path, made again after docs_changed */
 	bool docs_changed;
 	Space **spaces;
 	int nspaces;
@@ -378,65 +371,26 @@ static const char *uri_path(const char *uri)
 	return buf_cstr(&b);
 }
 
-static PathMap path_map(size_t most)
-{
-	size_t cap = 16;
-	while (cap < 2 * most)
-		cap *= 2;
-	return (PathMap){GC_MALLOC(cap * sizeof(char *)), GC_MALLOC(cap * sizeof(void *)), cap - 1};
-}
-
-/* The slot of key: where it is, or the empty one where it would go. */
-static size_t path_slot(const PathMap *m, const char *key)
-{
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 1099511628211u;
-	while (m->keys[h & m->mask] && strcmp(m->keys[h & m->mask], key) != 0)
-		h++;
-	return (size_t)(h & m->mask);
-}
-
-static void *path_get(const PathMap *m, const char *key)
-{
-	return m->keys ? m->vals[path_slot(m, key)] : NULL;
-}
-
-/* Put key and its value (not NULL); false when key was there already (the
- * first value stays). */
-static bool path_put(PathMap *m, const char *key, void *val)
-{
-	size_t i = path_slot(m, key);
-	if (m->keys[i])
-		return false;
-	m->keys[i] = key;
-	m->vals[i] = val;
-	return true;
-}
-
 /* The open document of a file (of several naming it, the first), or NULL. */
 static Doc *doc_at(Server *s, const char *path)
 {
 	if (s->docs_changed) {
-		s->doc_paths = path_map((size_t)s->ndocs);
+		s->doc_paths = (StrMap){0};
 		for (int i = 0; i < s->ndocs; i++)
-			path_put(&s->doc_paths, s->docs[i]->path, s->docs[i]);
+			strmap_add(&s->doc_paths, s->docs[i]->path, s->docs[i]);
 		s->docs_changed = false;
 	}
-	return path_get(&s->doc_paths, path);
+	return strmap_get(&s->doc_paths, path);
 }
 
 /* The sources of d by path (of several of one path, the last added, as
  * diag_find_source finds them). */
-static PathMap source_map(const Diags *d)
+static StrMap source_map(const Diags *d)
 {
-	int n = 0;
-	for (const Diags *l = d; l; l = l->parent)
-		n += l->nsources;
-	PathMap m = path_map((size_t)n);
+	StrMap m = {0};
 	for (const Diags *l = d; l; l = l->parent)
 		for (int i = l->nsources - 1; i >= 0; i--)
-			path_put(&m, l->sources[i]->path, (void *)l->sources[i]);
+			strmap_add(&m, l->sources[i]->path, (void *)l->sources[i]);
 	return m;
 }
 
@@ -485,7 +439,7 @@ static const Source *file_source(Server *s, Space *sp, const char *path)
 	Doc *doc = doc_at(s, path);
 	if (doc)
 		return doc->src;
-	return sp ? path_get(&sp->sources, path) : NULL;
+	return sp ? strmap_get(&sp->sources, path) : NULL;
 }
 
 /* ============================================================ positions */
@@ -708,9 +662,9 @@ static int by_file(const void *a, const void *b)
 }
 
 /* An empty list for a file not published yet (done: those that were). */
-static void publish_none(Server *s, PathMap *done, const char *path)
+static void publish_none(Server *s, StrMap *done, const char *path)
 {
-	if (path_put(done, path, (void *)path))
+	if (strmap_add(done, path, (void *)path))
 		publish(s, path, json_object_new_array(), -1);
 }
 
@@ -727,7 +681,7 @@ static void publish_space(Server *s, Space *sp, const char *fallback)
 	qsort(v, (size_t)n, sizeof *v, by_file);
 	const char **files = NULL;
 	int nfiles = 0;
-	PathMap done = path_map((size_t)(n + sp->npublished + s->ndocs));
+	StrMap done = {0};
 	for (int i = 0; i < n;) {
 		const char *f = v[i].file;
 		const Source *src = file_source(s, sp, f);
@@ -735,7 +689,7 @@ static void publish_space(Server *s, Space *sp, const char *fallback)
 		for (; i < n && strcmp(v[i].file, f) == 0; i++)
 			json_object_array_add(list, diagnostic(s, sp, v[i].dg, src));
 		publish(s, f, list, -1);
-		path_put(&done, f, (void *)f);
+		strmap_add(&done, f, (void *)f);
 		AST_PUSH(files, nfiles, f);
 	}
 	for (int i = 0; i < sp->npublished; i++)

@@ -43,6 +43,7 @@
 #include "parse.h"
 #include "protect.h"
 #include "query.h"
+#include "strmap.h"
 
 _Static_assert((int)EDICT_OK == (int)ST_OK && (int)EDICT_ESYNTAX == (int)ST_SYNTAX && (int)EDICT_ETYPE == (int)ST_TYPE && (int)EDICT_EFACTS == (int)ST_FACTS &&
 		       (int)EDICT_ERUNTIME == (int)ST_RUNTIME && (int)EDICT_ELIMIT == (int)ST_LIMIT && (int)EDICT_ENOMEM == (int)ST_MEMORY &&
@@ -72,7 +73,7 @@ _Static_assert((int)EDICT_SEV_ERROR == (int)SEV_ERROR && (int)EDICT_SEV_WARNING 
 #define PATH_MAX_LEN 1024    /* a fact path is shorter than this, in bytes */
 
 typedef struct QSlot {
-	uint64_t hash;
+	uint32_t hash;
 	const char *text;
 	const Query *q;
 } QSlot;
@@ -90,8 +91,7 @@ struct edict_rules {
 	const char **decisions;
 	int ndecisions;
 	pthread_rwlock_t lock; /* see the top of the file */
-	QSlot *cache;
-	int ncache, capcache;
+	StrMap cache;          /* query text -> Query, at most RULES_CACHE_MAX */
 };
 
 struct edict_ctx {
@@ -214,14 +214,6 @@ const char *edict_status_name(int status)
 }
 
 /* ------------------------------------------------------------ helpers */
-
-static uint64_t hash_text(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 static const char *copy_text(const char *s, size_t n)
 {
@@ -1676,42 +1668,10 @@ static bool plain_name(const char *s)
 	return !*s && !start;
 }
 
-static const Query *cache_find(const edict_rules *r, const char *text, uint64_t h)
+static void cache_add(edict_rules *r, const Query *q)
 {
-	if (!r->capcache)
-		return NULL;
-	for (int i = (int)(h & (uint64_t)(r->capcache - 1));; i = (i + 1) & (r->capcache - 1)) {
-		const QSlot *s = &r->cache[i];
-		if (!s->q)
-			return NULL;
-		if (s->hash == h && strcmp(s->text, text) == 0)
-			return s->q;
-	}
-}
-
-static void cache_add(edict_rules *r, const Query *q, uint64_t h)
-{
-	if (r->ncache >= RULES_CACHE_MAX)
-		return;
-	if ((r->ncache + 1) * 2 > r->capcache) {
-		int cap = r->capcache ? r->capcache * 2 : 64;
-		QSlot *slots = GC_MALLOC(sizeof(QSlot) * (size_t)cap);
-		for (int i = 0; i < r->capcache; i++) {
-			if (!r->cache[i].q)
-				continue;
-			int j = (int)(r->cache[i].hash & (uint64_t)(cap - 1));
-			while (slots[j].q)
-				j = (j + 1) & (cap - 1);
-			slots[j] = r->cache[i];
-		}
-		r->cache = slots;
-		r->capcache = cap;
-	}
-	int j = (int)(h & (uint64_t)(r->capcache - 1));
-	while (r->cache[j].q)
-		j = (j + 1) & (r->capcache - 1);
-	r->cache[j] = (QSlot){h, q->text, q};
-	r->ncache++;
+	if (r->cache.n < RULES_CACHE_MAX)
+		strmap_put(&r->cache, q->text, (void *)q);
 }
 
 typedef struct PathsForArg {
@@ -1739,14 +1699,13 @@ static bool cache_queries(edict_rules *r, const char *const *queries, int nqueri
 {
 	for (int i = 0; i < nqueries; i++) {
 		const char *copy = copy_text(queries[i], strlen(queries[i]));
-		uint64_t h = hash_text(copy);
-		if (cache_find(r, copy, h))
+		if (strmap_get(&r->cache, copy))
 			continue;
 		Diags *qd = diag_new();
 		const Query *q = query_compile(r->p, copy, "query", qd);
 		if (!q || qd->nerrors)
 			return false;
-		cache_add(r, q, h);
+		cache_add(r, q);
 	}
 	return true;
 }
@@ -1783,7 +1742,7 @@ int api_load_paths_for(const char *const *paths, int npaths, const char *const *
 typedef struct Compile {
 	edict_rules *r;
 	const char *copy;
-	uint64_t h;
+	uint32_t h;
 	Diags *d;
 	const Query *q;
 } Compile;
@@ -1791,16 +1750,16 @@ typedef struct Compile {
 static void compile_body(void *ud)
 {
 	Compile *k = ud;
-	k->q = cache_find(k->r, k->copy, k->h);
+	k->q = strmap_get_hashed(&k->r->cache, k->copy, k->h);
 	if (!k->q) {
 		k->q = query_compile(k->r->p, k->copy, "query", k->d);
 		if (k->q)
-			cache_add(k->r, k->q, k->h);
+			cache_add(k->r, k->q);
 	}
 }
 
 /* Compile a query under the write lock, unless another thread just did. */
-static const Query *compile_locked(edict_ctx *x, const char *copy, uint64_t h, Diags *qd)
+static const Query *compile_locked(edict_ctx *x, const char *copy, uint32_t h, Diags *qd)
 {
 	Compile k = {x->rules, copy, h, qd, NULL};
 	locked(&x->rules->lock, true, compile_body, &k);
@@ -1825,7 +1784,8 @@ static void native_body(void *ud)
 	for (size_t i = 0; k->queries && i < k->nqueries && i < INT_MAX; i++) {
 		if (!k->queries[i] || strnlen(k->queries[i], QUERY_MAX_LEN + 1) > QUERY_MAX_LEN)
 			continue; /* the evaluation says what is wrong with it */
-		Compile c = {k->r, copy_text(k->queries[i], strlen(k->queries[i])), hash_text(k->queries[i]), diag_new(), NULL};
+		Compile c = {k->r, copy_text(k->queries[i], strlen(k->queries[i])), strmap_hash(k->queries[i]),
+		             diag_new(), NULL};
 		compile_body(&c);
 		if (c.q)
 			AST_PUSH(roots, nroots, c.q->plain);
@@ -1856,13 +1816,13 @@ static const Query *get_query(edict_ctx *x, const char *text)
 		fail(x, EDICT_EUSAGE, noloc, NULL, "the query is longer than %u bytes", QUERY_MAX_LEN);
 		return NULL;
 	}
-	uint64_t h = hash_text(text);
+	uint32_t h = strmap_hash(text);
 	QSlot *mine = &x->recent[h & (CTX_CACHE - 1)];
 	if (mine->q && mine->hash == h && strcmp(mine->text, text) == 0)
 		return mine->q;
 	edict_rules *r = x->rules;
 	pthread_rwlock_rdlock(&r->lock);
-	const Query *q = cache_find(r, text, h);
+	const Query *q = strmap_get_hashed(&r->cache, text, h);
 	pthread_rwlock_unlock(&r->lock);
 	if (!q) {
 		const char *copy = copy_text(text, n);

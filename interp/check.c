@@ -24,6 +24,7 @@
 #include "cite.h"
 #include "format.h"
 #include "scale.h"
+#include "strmap.h"
 
 /* "a whole number", "an amount of money": for sentences. */
 static const char *a_ty(const Type *t)
@@ -83,97 +84,6 @@ static const Type *unify(const Type *a, const Type *b)
 	return NULL;
 }
 
-/* ========================================================== hash tables */
-
-typedef struct Map {
-	const char **keys;
-	void **vals;
-	int cap, n;
-} Map;
-
-#define FNV_START 2166136261u
-
-static unsigned fnv(unsigned h, const char *s)
-{
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static unsigned hash_str(const char *s)
-{
-	return fnv(FNV_START, s);
-}
-
-static void *map_get(const Map *m, const char *k)
-{
-	if (!m->cap)
-		return NULL;
-	for (unsigned i = hash_str(k) & (unsigned)(m->cap - 1);; i = (i + 1) & (unsigned)(m->cap - 1)) {
-		if (!m->keys[i])
-			return NULL;
-		if (strcmp(m->keys[i], k) == 0)
-			return m->vals[i];
-	}
-}
-
-/* map_get of "mod.k", without building the key: name lookup runs for every
- * name in the rules. */
-static void *map_get_qualified(const Map *m, const char *mod, const char *k)
-{
-	if (!m->cap)
-		return NULL;
-	unsigned h = fnv(fnv(fnv(FNV_START, mod), "."), k);
-	size_t ml = strlen(mod);
-	for (unsigned i = h & (unsigned)(m->cap - 1);; i = (i + 1) & (unsigned)(m->cap - 1)) {
-		const char *key = m->keys[i];
-		if (!key)
-			return NULL;
-		if (strncmp(key, mod, ml) == 0 && key[ml] == '.' && strcmp(key + ml + 1, k) == 0)
-			return m->vals[i];
-	}
-}
-
-static void map_put(Map *m, const char *k, void *v);
-
-/* The map with room for cap slots (a power of two), its keys put again. */
-static void map_grow(Map *m, int cap)
-{
-	Map big = {0};
-	big.cap = cap;
-	big.keys = GC_MALLOC(sizeof(char *) * (size_t)big.cap);
-	big.vals = GC_MALLOC(sizeof(void *) * (size_t)big.cap);
-	for (int i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			map_put(&big, m->keys[i], m->vals[i]);
-	*m = big;
-}
-
-/* Room for n keys in all, made at once: a map grows when half full, and
- * each growth leaves the old arrays behind and puts every key again.  Only
- * for a map whose order is never read (the slots would differ). */
-static void map_reserve(Map *m, int n)
-{
-	int cap = m->cap ? m->cap : 64;
-	while (cap <= 2 * n)
-		cap *= 2;
-	if (cap > m->cap)
-		map_grow(m, cap);
-}
-
-static void map_put(Map *m, const char *k, void *v)
-{
-	if (m->n * 2 >= m->cap)
-		map_grow(m, m->cap ? m->cap * 2 : 64);
-	unsigned i = hash_str(k) & (unsigned)(m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], k) != 0)
-		i = (i + 1) & (unsigned)(m->cap - 1);
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = k;
-	m->vals[i] = v;
-}
-
 /* ============================================================== checker */
 
 typedef struct Local {
@@ -192,14 +102,14 @@ typedef struct MemberRef {
 typedef struct Chk {
 	Program *p;
 	Diags *d;
-	Map mods;    /* module name -> Module */
-	Map decls;   /* qualified name -> Decl (params, decisions, tables, functions) */
-	Map bare;    /* bare name -> Decl, or &ambiguous */
-	Map types;   /* type name -> TypeDef */
-	Map facts;   /* fact name -> Decl */
-	Map tests;   /* qualified test name -> Decl */
-	Map members; /* member name -> MemberRef */
-	Map each_rules; /* "record id:name" -> a decision decided for each member of that record type */
+	StrMap mods;       /* module name -> Module */
+	StrMap decls;      /* qualified name -> Decl (params, decisions, tables, functions) */
+	StrMap bare;       /* bare name -> Decl, or &ambiguous */
+	StrMap types;      /* type name -> TypeDef */
+	StrMap facts;      /* fact name -> Decl */
+	StrMap tests;      /* qualified test name -> Decl */
+	StrMap members;    /* member name -> MemberRef */
+	StrMap each_rules; /* "record id:name" -> a decision decided for each member of that record type */
 	Module *mod; /* module being checked; NULL for queries */
 	Decl *decl;  /* declaration being checked */
 	Local *locals;
@@ -472,7 +382,7 @@ static const Type *resolve_type(Chk *c, Node *tn)
 			}
 			return basic[i].t == &ty_money ? ty_money_in(tn->cur) : basic[i].t;
 		}
-	TypeDef *td = map_get(&c->types, s);
+	TypeDef *td = strmap_get(&c->types, s);
 	if (td)
 		return ty_named(td);
 	if (strcmp(s, "scale") == 0) {
@@ -484,7 +394,7 @@ static const Type *resolve_type(Chk *c, Node *tn)
 	int nc = 0;
 	for (size_t i = 0; i < sizeof basic / sizeof basic[0] && nc < 64; i++)
 		cands[nc++] = basic[i].name;
-	for (int i = 0; i < c->types.cap && nc < 64; i++)
+	for (size_t i = 0; i < c->types.cap && nc < 64; i++)
 		if (c->types.keys[i])
 			cands[nc++] = c->types.keys[i];
 	Diag *dg = err(c, tn->loc, "unknown type '%s'", s);
@@ -502,8 +412,8 @@ static const Type *resolve_type(Chk *c, Node *tn)
 static Decl *find_decl_in(Chk *c, const Module *m, const char *name)
 {
 	if (m && m->name && *m->name)
-		return map_get_qualified(&c->decls, m->name, name);
-	return map_get(&c->decls, name);
+		return strmap_get_joined(&c->decls, m->name, '.', name);
+	return strmap_get(&c->decls, name);
 }
 
 /* Is module `name` visible from the current module?  Returns it or NULL. */
@@ -511,7 +421,7 @@ static Module *visible_module(Chk *c, const char *name, bool *not_imported)
 {
 	*not_imported = false;
 	if (!c->mod)
-		return map_get(&c->mods, name);
+		return strmap_get(&c->mods, name);
 	if (c->mod->name && strcmp(c->mod->name, name) == 0)
 		return c->mod;
 	for (int i = 0; i < c->mod->nimports; i++) {
@@ -521,7 +431,7 @@ static Module *visible_module(Chk *c, const char *name, bool *not_imported)
 		if (im->alias ? strcmp(im->alias, name) == 0 : strcmp(im->name, name) == 0)
 			return im->mod;
 	}
-	Module *m = map_get(&c->mods, name);
+	Module *m = strmap_get(&c->mods, name);
 	if (m)
 		*not_imported = true;
 	return NULL;
@@ -556,7 +466,7 @@ static Decl *module_ref(Chk *c, Node *n)
 		return NULL;
 	memcpy(first, root, k);
 	first[k] = 0;
-	if (find_local(c, first) || map_get(&c->facts, first) || (c->mod && find_decl_in(c, c->mod, first)))
+	if (find_local(c, first) || strmap_get(&c->facts, first) || (c->mod && find_decl_in(c, c->mod, first)))
 		return NULL;
 	bool not_imported;
 	Module *m = visible_module(c, modname, &not_imported);
@@ -602,7 +512,7 @@ static const char *each_key(const TypeDef *rec, const char *name)
 /* The decision decided for each member of record type rec named `name`, or NULL. */
 static Decl *each_rule(Chk *c, const TypeDef *rec, const char *name)
 {
-	return rec ? map_get(&c->each_rules, each_key(rec, name)) : NULL;
+	return rec ? strmap_get(&c->each_rules, each_key(rec, name)) : NULL;
 }
 
 /* n becomes the call of d, decided for each member, on `member`: how
@@ -699,7 +609,7 @@ static void resolve_each(Chk *c, Decl *d)
 		diag_related(dg, prev->loc, "the other declaration");
 		return;
 	}
-	map_put(&c->each_rules, each_key(e->rec, d->name), d);
+	strmap_put(&c->each_rules, each_key(e->rec, d->name), d);
 }
 
 static const Type *ref_decl(Chk *c, Node *n, Decl *d)
@@ -728,14 +638,14 @@ static void unknown_name(Chk *c, Node *n)
 		for (int i = 0; i < c->mod->ndecls && nc < 512; i++)
 			if (c->mod->decls[i]->kind >= D_PARAM && c->mod->decls[i]->kind <= D_FUNCTION)
 				cands[nc++] = c->mod->decls[i]->name;
-	for (int i = 0; i < c->facts.cap && nc < 512; i++)
+	for (size_t i = 0; i < c->facts.cap && nc < 512; i++)
 		if (c->facts.keys[i])
 			cands[nc++] = c->facts.keys[i];
-	for (int i = 0; i < c->members.cap && nc < 512; i++)
+	for (size_t i = 0; i < c->members.cap && nc < 512; i++)
 		if (c->members.keys[i])
 			cands[nc++] = c->members.keys[i];
 	if (!c->mod)
-		for (int i = 0; i < c->bare.cap && nc < 512; i++)
+		for (size_t i = 0; i < c->bare.cap && nc < 512; i++)
 			if (c->bare.keys[i])
 				cands[nc++] = c->bare.keys[i];
 	Diag *dg = err(c, n->loc, "unknown name '%s'", n->text);
@@ -745,7 +655,7 @@ static void unknown_name(Chk *c, Node *n)
 			best = cands[i]; /* LARGE for large */
 	if (best)
 		diag_hint(dg, "did you mean '%s'?", best);
-	else if (map_get(&c->mods, n->text))
+	else if (strmap_get(&c->mods, n->text))
 		diag_hint(dg, "'%s' is a module; name one of its decisions, as in %s.something", n->text, n->text);
 }
 
@@ -755,12 +665,12 @@ static void unknown_name(Chk *c, Node *n)
 static void currency_alone(Chk *c, const Node *n, const Type *expect)
 {
 	const char *member = NULL;
-	for (int i = 0; i < c->members.cap; i++) {
+	for (size_t i = 0; i < c->members.cap; i++) {
 		const char *k = c->members.keys[i];
 		if (!k || strcasecmp(k, n->text) != 0)
 			continue;
 		bool wanted = false;
-		for (const MemberRef *r = map_get(&c->members, k); r; r = r->next)
+		for (const MemberRef *r = strmap_get(&c->members, k); r; r = r->next)
 			wanted |= expect && expect->kind == TY_ENUM && r->def == expect->def;
 		if (!member || wanted)
 			member = k;
@@ -787,19 +697,19 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 	}
 	Decl *d = c->mod ? find_decl_in(c, c->mod, n->text) : NULL;
 	if (!d && !c->mod) {
-		d = map_get(&c->bare, n->text);
+		d = strmap_get(&c->bare, n->text);
 		if (d == (Decl *)&ambiguous) {
 			err(c, n->loc, "'%s' is declared in several modules; write it with its module, as in module.%s", n->text,
 			    n->text);
 			return n->type = &ty_error;
 		}
-		Decl *q = map_get(&c->decls, n->text);
+		Decl *q = strmap_get(&c->decls, n->text);
 		if (q)
 			d = q;
 	}
 	if (d)
 		return ref_decl(c, n, d);
-	Decl *f = map_get(&c->facts, n->text);
+	Decl *f = strmap_get(&c->facts, n->text);
 	if (f) {
 		n->ref = R_FACT;
 		n->slot = f->fact;
@@ -807,7 +717,7 @@ static const Type *check_name(Chk *c, Node *n, const Type *expect)
 			c->decl->reads_facts = true;
 		return n->type = f->type;
 	}
-	MemberRef *mr = map_get(&c->members, n->text);
+	MemberRef *mr = strmap_get(&c->members, n->text);
 	if (mr) {
 		MemberRef *pick = pick_member(c, n, mr, expect);
 		if (!pick)
@@ -896,7 +806,7 @@ static const Type *member_ref(Chk *c, Node *n, TypeDef *td, int idx)
  * of member names, so a match of many arms costs one look-up per arm. */
 static int member_index_of(const Chk *c, const TypeDef *td, const char *name)
 {
-	for (const MemberRef *r = map_get(&c->members, name); r; r = r->next)
+	for (const MemberRef *r = strmap_get(&c->members, name); r; r = r->next)
 		if (r->def == td)
 			return r->idx;
 	return -1;
@@ -913,8 +823,8 @@ static const Type *check_field(Chk *c, Node *n)
 	 * unless that name is also a value here */
 	if (n->kids[0]->kind == N_NAME) {
 		const char *tn = n->kids[0]->text;
-		TypeDef *td = map_get(&c->types, tn);
-		if (td && td->is_enum && !find_local(c, tn) && !map_get(&c->facts, tn) &&
+		TypeDef *td = strmap_get(&c->types, tn);
+		if (td && td->is_enum && !find_local(c, tn) && !strmap_get(&c->facts, tn) &&
 		    !(c->mod && find_decl_in(c, c->mod, tn))) {
 			int i = member_index_of(c, td, n->text);
 			if (i >= 0) {
@@ -953,7 +863,7 @@ static const Type *check_field(Chk *c, Node *n)
 	int nc = 0;
 	for (int i = 0; i < td->nfields && nc < 256; i++)
 		cands[nc++] = td->fields[i].name;
-	for (int i = 0; i < c->each_rules.cap && nc < 256; i++)
+	for (size_t i = 0; i < c->each_rules.cap && nc < 256; i++)
 		if (c->each_rules.keys[i] && c->each_rules.vals[i] && ((Decl *)c->each_rules.vals[i])->each->rec == td)
 			cands[nc++] = ((Decl *)c->each_rules.vals[i])->name;
 	const char *path = chain_text(n->kids[0]);
@@ -1463,9 +1373,9 @@ static const Type *check_call(Chk *c, Node *n, const Type *expect)
 		if (c->mod)
 			f = find_decl_in(c, c->mod, callee->text);
 		if (!f && !c->mod) {
-			f = map_get(&c->decls, callee->text);
+			f = strmap_get(&c->decls, callee->text);
 			if (!f) {
-				f = map_get(&c->bare, callee->text);
+				f = strmap_get(&c->bare, callee->text);
 				if (f == (Decl *)&ambiguous)
 					f = NULL;
 			}
@@ -1474,7 +1384,7 @@ static const Type *check_call(Chk *c, Node *n, const Type *expect)
 			int bi = bi_lookup(callee->text);
 			if (bi >= 0)
 				return check_builtin(c, n, bi);
-			MemberRef *mr = map_get(&c->members, callee->text);
+			MemberRef *mr = strmap_get(&c->members, callee->text);
 			if (mr)
 				return check_construct(c, n, mr, expect);
 			const char **cands = GC_MALLOC(sizeof(char *) * (size_t)(bi_count + 256));
@@ -2009,18 +1919,18 @@ static void check_hit(Chk *c, Decl *d)
 
 /* The exceptions of d by label: for each, the first and the last case
  * that carries it (an empty map when none is labelled). */
-static Map case_labels(const Decl *d)
+static StrMap case_labels(const Decl *d)
 {
-	Map m = {0};
+	StrMap m = {0};
 	for (int i = 0; i < d->ncases; i++) {
 		const char *l = d->cases[i].label;
 		if (!l)
 			continue;
-		int *at = map_get(&m, l);
+		int *at = strmap_get(&m, l);
 		if (!at) {
 			at = GC_MALLOC_ATOMIC(2 * sizeof(int));
 			at[0] = i;
-			map_put(&m, l, at);
+			strmap_put(&m, l, at);
 		}
 		at[1] = i;
 	}
@@ -2044,15 +1954,15 @@ static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_
 	__attribute__((format(printf, 4, 5)));
 static void same_from_twice(Chk *c, const Case *cases, int n, const char *whose_fmt, ...)
 {
-	Map first = {0}; /* each date to the first condition-less case of it */
+	StrMap first = {0};       /* each date to the first condition-less case of it */
 	const char *whose = NULL; /* formatted when first reported: nearly every rule set reports nothing */
 	for (int i = 0; i < n; i++) {
 		const Case *k = &cases[i];
 		if (k->cond || !k->from)
 			continue;
-		const Case *e = map_get(&first, k->from);
+		const Case *e = strmap_get(&first, k->from);
 		if (!e) {
-			map_put(&first, k->from, (void *)k);
+			strmap_put(&first, k->from, (void *)k);
 			continue;
 		}
 		if (!whose) {
@@ -2073,7 +1983,7 @@ static void check_cases(Chk *c, Decl *d)
 	int ndefault = 0;
 	if (d->is_table)
 		check_hit(c, d);
-	Map labels = case_labels(d);
+	StrMap labels = case_labels(d);
 	for (int i = 0; i < d->ncases; i++) {
 		Case *k = &d->cases[i];
 		if (k->cond)
@@ -2099,14 +2009,14 @@ static void check_cases(Chk *c, Decl *d)
 		/* overrides name earlier or later exceptions by label */
 		k->override_idx = k->noverrides ? GC_MALLOC_ATOMIC(sizeof(int) * (size_t)k->noverrides) : NULL;
 		for (int j = 0; j < k->noverrides; j++) {
-			const int *at = map_get(&labels, k->overrides[j]);
+			const int *at = strmap_get(&labels, k->overrides[j]);
 			k->override_idx[j] = at ? at[1] : -1;
 			if (k->override_idx[j] < 0)
 				err(c, k->override_locs[j], "there is no exception named '%s' in %s", k->overrides[j], d->name);
 			else if (k->override_idx[j] == i)
 				err(c, k->override_locs[j], "an exception cannot override itself");
 		}
-		if (k->label && ((const int *)map_get(&labels, k->label))[0] < i)
+		if (k->label && ((const int *)strmap_get(&labels, k->label))[0] < i)
 			err(c, k->loc, "two exceptions in %s are named '%s'", d->name, k->label);
 	}
 	if (d->is_table && ndefault > 1)
@@ -2414,13 +2324,13 @@ static void add_typedef(Chk *c, Module *m, Decl *d)
 	d->def->id = p->ntypes;
 	d->def->module = m;
 	AST_PUSH(p->types, p->ntypes, d->def);
-	map_put(&c->types, d->name, d->def);
+	strmap_put(&c->types, d->name, d->def);
 }
 
 /* An enum or a record type, and an enum's members under their names. */
 static void register_type(Chk *c, Module *m, Decl *d)
 {
-	TypeDef *prev = map_get(&c->types, d->name);
+	TypeDef *prev = strmap_get(&c->types, d->name);
 	if (prev) {
 		point_at_first(err(c, d->loc, "the type '%s' is declared twice", d->name), prev->loc);
 		return;
@@ -2434,8 +2344,8 @@ static void register_type(Chk *c, Module *m, Decl *d)
 		MemberRef *r = GC_MALLOC(sizeof *r);
 		r->def = d->def;
 		r->idx = j;
-		r->next = map_get(&c->members, d->def->members[j]);
-		map_put(&c->members, d->def->members[j], r);
+		r->next = strmap_get(&c->members, d->def->members[j]);
+		strmap_put(&c->members, d->def->members[j], r);
 	}
 }
 
@@ -2443,13 +2353,13 @@ static void register_type(Chk *c, Module *m, Decl *d)
 static void register_fact(Chk *c, Module *m, Decl *d)
 {
 	Program *p = c->p;
-	Decl *prev = map_get(&c->facts, d->name);
+	Decl *prev = strmap_get(&c->facts, d->name);
 	if (prev) {
 		point_at_first(err(c, d->loc, "the fact '%s' is declared twice", d->name), prev->loc);
 		return;
 	}
 	if (d->def) {
-		if (map_get(&c->types, d->name)) {
+		if (strmap_get(&c->types, d->name)) {
 			err(c, d->loc, "'%s' names both a fact and a type; rename one", d->name);
 			return;
 		}
@@ -2457,7 +2367,7 @@ static void register_fact(Chk *c, Module *m, Decl *d)
 	}
 	d->fact = p->nfacts;
 	AST_PUSH(p->facts, p->nfacts, d);
-	map_put(&c->facts, d->name, d);
+	strmap_put(&c->facts, d->name, d);
 }
 
 /* A parameter, decision, table or function under its qualified name and,
@@ -2466,14 +2376,14 @@ static void register_named(Chk *c, Module *m, Decl *d)
 {
 	Program *p = c->p;
 	d->qname = qualify(m, d->name);
-	Decl *prev = map_get(&c->decls, d->qname);
+	Decl *prev = strmap_get(&c->decls, d->qname);
 	if (prev) {
 		point_at_first(err(c, d->loc, "'%s' is declared twice in module %s", d->name, m->name), prev->loc);
 		return;
 	}
-	map_put(&c->decls, d->qname, d);
-	Decl *b = map_get(&c->bare, d->name);
-	map_put(&c->bare, d->name, b ? (Decl *)&ambiguous : d);
+	strmap_put(&c->decls, d->qname, d);
+	Decl *b = strmap_get(&c->bare, d->name);
+	strmap_put(&c->bare, d->name, b ? (Decl *)&ambiguous : d);
 	if (d->kind == D_FUNCTION) {
 		d->index = p->nfuncs;
 		AST_PUSH(p->funcs, p->nfuncs, d);
@@ -2488,13 +2398,13 @@ static void register_named(Chk *c, Module *m, Decl *d)
 static void register_test(Chk *c, Module *m, Decl *d)
 {
 	d->qname = qualify(m, d->name);
-	Decl *prev = map_get(&c->tests, d->qname);
+	Decl *prev = strmap_get(&c->tests, d->qname);
 	if (prev) {
 		point_at_first(err(c, d->loc, "the test \"%s\" is declared twice in module %s", d->name, m->name),
 			       prev->loc);
 		return;
 	}
-	map_put(&c->tests, d->qname, d);
+	strmap_put(&c->tests, d->qname, d);
 	AST_PUSH(c->p->tests, c->p->ntests, d);
 }
 
@@ -2696,14 +2606,14 @@ static void register_modules(Chk *c, Module **mods, int nmods)
 {
 	for (int i = 0; i < nmods; i++) {
 		Module *m = mods[i];
-		Module *prev = map_get(&c->mods, m->name);
+		Module *prev = strmap_get(&c->mods, m->name);
 		if (prev) {
 			Diag *dg = err(c, m->name_loc.file ? m->name_loc : (Loc){m->src->path, 1, 1, 1, 1},
 				       "two files define the module '%s'", m->name);
 			diag_hint(dg, "the other one is %s", prev->src->path);
 			continue;
 		}
-		map_put(&c->mods, m->name, m);
+		strmap_put(&c->mods, m->name, m);
 	}
 }
 
@@ -2712,7 +2622,7 @@ static void resolve_imports(Chk *c, Module *m, Module **mods, int nmods)
 {
 	for (int j = 0; j < m->nimports; j++) {
 		Import *im = &m->imports[j];
-		im->mod = map_get(&c->mods, im->name);
+		im->mod = strmap_get(&c->mods, im->name);
 		if (!im->mod) {
 			const char *cands[256];
 			int nc = 0;
@@ -2750,7 +2660,7 @@ static void resolve_types_and_facts(Chk *c, Program *p)
 			if (f->dflt)
 				expect_named(c, f->dflt, f->type, "the default of '%s'", f->name);
 		}
-		if (map_get(&c->mods, f->name))
+		if (strmap_get(&c->mods, f->name))
 			err(c, f->loc, "'%s' names both a fact and a module; rename one", f->name);
 	}
 	c->mod = NULL;
@@ -2806,7 +2716,7 @@ Program *chk_program(Module **mods, int nmods, Diags *d)
 	int ndecls = 0;
 	for (int i = 0; i < nmods; i++)
 		ndecls += mods[i]->ndecls;
-	map_reserve(&c->decls, ndecls); /* a large rule set's largest map */
+	strmap_reserve(&c->decls, ndecls); /* a large rule set's largest map */
 	for (int i = 0; i < nmods; i++)
 		register_decls(c, mods[i]);
 	for (int i = 0; i < nmods; i++)
@@ -2865,7 +2775,7 @@ static bool given_form_fits(const TestStep *s, const Type *t, Diags *d)
 bool chk_given(Program *p, Own *own, TestStep *s, Diags *d, int *nlocals)
 {
 	Chk *c = p->chk;
-	Decl *f = map_get(&c->facts, s->path[0]);
+	Decl *f = strmap_get(&c->facts, s->path[0]);
 	if (!f) {
 		const char *cands[256];
 		int nc = 0;
