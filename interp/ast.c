@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "strmap.h"
 
 Node *ast_node(NodeKind k, Loc loc)
 {
@@ -145,14 +146,6 @@ const char *ast_node_kind_name(NodeKind k)
 
 #define FIELD_INDEX_MIN 16 /* smaller records: a look along the fields is as quick */
 
-static unsigned name_hash(const char *s)
-{
-	unsigned h = 2166136261u;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 void ast_index_fields(TypeDef *td)
 {
 	if (td->nfields < FIELD_INDEX_MIN || td->field_index)
@@ -162,7 +155,7 @@ void ast_index_fields(TypeDef *td)
 		cap *= 2;
 	int *ix = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)cap);
 	for (int i = 0; i < td->nfields; i++) {
-		unsigned j = name_hash(td->fields[i].name) & (unsigned)(cap - 1);
+		unsigned j = strmap_hash(td->fields[i].name) & (unsigned)(cap - 1);
 		while (ix[j] && strcmp(td->fields[ix[j] - 1].name, td->fields[i].name) != 0)
 			j = (j + 1) & (unsigned)(cap - 1);
 		if (!ix[j])
@@ -181,7 +174,7 @@ int ast_field_slot(const TypeDef *td, const char *name)
 		return -1;
 	}
 	unsigned mask = (unsigned)(td->field_index_cap - 1);
-	for (unsigned j = name_hash(name) & mask; td->field_index[j]; j = (j + 1) & mask)
+	for (unsigned j = strmap_hash(name) & mask; td->field_index[j]; j = (j + 1) & mask)
 		if (strcmp(td->fields[td->field_index[j] - 1].name, name) == 0)
 			return td->field_index[j] - 1;
 	return -1;
