@@ -620,7 +620,7 @@ static void put_file(Wr *w, Buf *b, const Source *src, bool std)
 {
 	struct stat st;
 	bool have = stat(src->path, &st) == 0;
-	int64_t mt = have ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec : 0;
+	int64_t mt = have ? image_stamp(&st).mtime_ns : 0;
 	if (have && (int64_t)time(NULL) - (int64_t)st.st_mtim.tv_sec < 2)
 		mt = 0;
 	put_str(w, b, src->path);
@@ -1642,14 +1642,28 @@ const ImageFile *image_file(const Image *img, int i)
 	return &img->files[i];
 }
 
-/* Whether the file at f's path still has f's content. */
-static bool file_same(const ImageFile *f)
+FileStamp image_stamp(const struct stat *st)
+{
+	FileStamp s = {S_ISREG(st->st_mode), (uint64_t)st->st_size,
+		       (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+	return s;
+}
+
+/* Whether the file at f's path still has f's content; seen: its stamp as
+ * the caller saw it, or NULL to look at the file now. */
+static bool file_same(const ImageFile *f, const FileStamp *seen)
 {
 	struct stat st;
-	if (stat(f->src->path, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != f->size)
+	FileStamp now;
+	if (!seen) {
+		if (stat(f->src->path, &st) != 0)
+			return false;
+		now = image_stamp(&st);
+		seen = &now;
+	}
+	if (!seen->regular || seen->size != f->size)
 		return false;
-	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	if (f->mtime_ns != 0 && mt == f->mtime_ns)
+	if (f->mtime_ns != 0 && seen->mtime_ns == f->mtime_ns)
 		return true;
 	size_t len;
 	const char *err;
@@ -1664,14 +1678,18 @@ static bool file_same(const ImageFile *f)
 	return memcmp(h, f->sha, 32) == 0;
 }
 
-bool image_fresh(const Image *img, const char *const *paths, int npaths)
+bool image_fresh(const Image *img, const char *const *paths, const FileStamp *stamps, int npaths)
 {
 	int k = 0;
 	for (int i = 0; i < img->nfiles; i++) {
 		const ImageFile *f = &img->files[i];
-		if (!f->std && (k >= npaths || strcmp(paths[k++], f->src->path) != 0))
-			return false;
-		if (!file_same(f))
+		const FileStamp *seen = NULL;
+		if (!f->std) {
+			if (k >= npaths || strcmp(paths[k], f->src->path) != 0)
+				return false;
+			seen = &stamps[k++];
+		}
+		if (!file_same(f, seen))
 			return false;
 	}
 	return k == npaths;

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "ast.h"
 #include "diag.h"
@@ -51,6 +52,16 @@ typedef struct ImageFile {
 } ImageFile;
 
 typedef struct Image Image;
+
+/* What a file's status says of its content, as image_fresh compares it:
+ * whether it is a regular file, its size and its time. */
+typedef struct FileStamp {
+	bool regular;
+	uint64_t size;
+	int64_t mtime_ns;
+} FileStamp;
+
+FileStamp image_stamp(const struct stat *st);
 
 /* What a load for some queries does with a declaration (image_choose):
  * read it always, read a rule when something read names it, never read a
@@ -73,8 +84,11 @@ bool image_clean(const Image *img);
 const ImageFile *image_file(const Image *img, int i);
 /* Whether the image's rule files are exactly these paths, in this order,
  * and every file (standard modules too) still has the content it had:
- * the same size and time, or else the same SHA-256. */
-bool image_fresh(const Image *img, const char *const *paths, int npaths);
+ * the same size and time, or else the same SHA-256.  stamps[i] is what
+ * the caller's own look at paths[i] saw (a walk of the rule directory
+ * has just looked), so the rule files are not looked at again; the
+ * standard modules are. */
+bool image_fresh(const Image *img, const char *const *paths, const FileStamp *stamps, int npaths);
 /* Module i's outline (name, imports, the names of its rules), as
  * parse_outline finds it in a file; false when it is damaged. */
 bool image_outline(const Image *img, int i, Outline *o);

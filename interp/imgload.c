@@ -7,7 +7,8 @@
  * directory (DIR.edc, as `edict compile DIR` writes it) or in the cache
  * folder (one image per working directory and list of paths); an image is
  * used only when every file it was made from still has the same size and
- * time, or else the same SHA-256.  A load that reads the files writes the
+ * time, or else the same SHA-256 (the size and time the walk of the rule
+ * directory saw: the files are not looked at twice).  A load that reads the files writes the
  * image to the cache folder for the next one, when the files parsed
  * without a single diagnostic.  Whatever goes wrong with the cache (a
  * folder that cannot be written, a damaged image) only means the files are
@@ -257,7 +258,8 @@ static void close_image(Image *img)
 	munmap((void *)data, len);
 }
 
-static Program *try_image(const char *path, const char *const *files, int nfiles, const LoadQuery *q, Diags *d)
+static Program *try_image(const char *path, const char *const *files, const FileStamp *stamps, int nfiles,
+			  const LoadQuery *q, Diags *d)
 {
 	const char *err;
 	struct stat st;
@@ -267,7 +269,7 @@ static Program *try_image(const char *path, const char *const *files, int nfiles
 	if (!img)
 		return NULL;
 	Diags *scratch = diag_new();
-	Program *p = image_fresh(img, files, nfiles) && same_stdlib(img) ? build_image(img, q, scratch, &err) : NULL;
+	Program *p = image_fresh(img, files, stamps, nfiles) && same_stdlib(img) ? build_image(img, q, scratch, &err) : NULL;
 	if (!p) {
 		close_image(img);
 		return NULL;
@@ -276,13 +278,13 @@ static Program *try_image(const char *path, const char *const *files, int nfiles
 	return p;
 }
 
-Program *load_cached(const char *const *paths, int npaths, const char *const *files, int nfiles, const LoadQuery *q,
-		     Diags *d)
+Program *load_cached(const char *const *paths, int npaths, const char *const *files, const FileStamp *stamps,
+		     int nfiles, const LoadQuery *q, Diags *d)
 {
 	if (!cache_dir)
 		return NULL;
-	Program *p = try_image(beside_file(paths, npaths), files, nfiles, q, d);
-	return p ? p : try_image(cache_file(paths, npaths), files, nfiles, q, d);
+	Program *p = try_image(beside_file(paths, npaths), files, stamps, nfiles, q, d);
+	return p ? p : try_image(cache_file(paths, npaths), files, stamps, nfiles, q, d);
 }
 
 /* mkdir -p, for the cache folder (private to its user). */

@@ -56,11 +56,19 @@ static char *gc_copy(char *buf, size_t n)
 	return st == ST_OK ? k.out : NULL;
 }
 
-/* A directory's entry names (malloc'd by the reader) copied to the collector. */
+/* An entry of a directory: its name, and its type where the file system
+ * gives it (readdir's d_type; DT_UNKNOWN where it does not). */
+typedef struct Entry {
+	const char *name;
+	unsigned char type;
+} Entry;
+
+/* A directory's entries, as the reader malloc'd them (the type byte, then
+ * the name), copied to the collector. */
 typedef struct Names {
 	const char *const *raw;
 	size_t nraw;
-	const char **names;
+	Entry *entries;
 	int nn;
 } Names;
 
@@ -68,8 +76,8 @@ static void names_body(void *ud)
 {
 	Names *k = ud;
 	for (size_t i = 0; i < k->nraw; i++) {
-		const char *nm = ast_strdup(k->raw[i], strlen(k->raw[i]));
-		AST_PUSH(k->names, k->nn, nm);
+		Entry e = {ast_strdup(k->raw[i] + 1, strlen(k->raw[i] + 1)), (unsigned char)k->raw[i][0]};
+		AST_PUSH(k->entries, k->nn, e);
 	}
 }
 
@@ -151,13 +159,15 @@ char *load_file(const char *path, size_t max, size_t *len, const char **err)
 typedef struct Found {
 	const char *path;
 	const char *module;
+	FileStamp stamp; /* what the walk saw of it: the cache compares this */
 } Found;
 
 typedef struct Walk {
 	Diags *d;
 	Found *files;
 	int n;
-	const char *root_real;
+	const char *root;      /* the rule directory being walked */
+	const char *root_real; /* its real path, once a symbolic link needs it */
 	dev_t *devs;
 	ino_t *inos;
 	int nvisit;
@@ -165,9 +175,43 @@ typedef struct Walk {
 	ino_t path_ino[LOAD_MAX_DIR_DEPTH + 1];
 } Walk;
 
-static int cmp_names(const void *a, const void *b)
+static int cmp_entries(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const Entry *)a)->name, ((const Entry *)b)->name);
+}
+
+/* A directory entry's type as readdir gives it, or DT_UNKNOWN. */
+static unsigned char entry_type(const struct dirent *e)
+{
+#ifdef DT_UNKNOWN
+	return e->d_type;
+#else
+	(void)e;
+	return 0;
+#endif
+}
+
+/* Whether an entry of this type may be a directory or lead to one: a
+ * directory, a symbolic link, or a type the file system did not give. */
+static bool may_be_dir(unsigned char type)
+{
+#ifdef DT_UNKNOWN
+	return type == DT_DIR || type == DT_LNK || type == DT_UNKNOWN;
+#else
+	(void)type;
+	return true;
+#endif
+}
+
+/* Whether the file system says the entry is a symbolic link. */
+static bool is_link(unsigned char type)
+{
+#ifdef DT_LNK
+	return type == DT_LNK;
+#else
+	(void)type;
+	return false;
+#endif
 }
 
 static Loc no_loc(const char *file)
@@ -176,54 +220,67 @@ static Loc no_loc(const char *file)
 	return l;
 }
 
-/* Whether to go into a directory: not too deep, not one it is inside
- * (a loop) or has been in, not outside the rule directory.  Only a path
- * through a symbolic link (linked) can lead outside: a plain entry of a
- * directory found inside lies inside, so only a link's is resolved. */
-static bool enter_dir(Walk *w, const char *dir, int depth, bool linked)
+/* The real path of the rule directory, found when a symbolic link first
+ * needs it: a walk without links spends no system call on it. */
+static const char *root_real(Walk *w)
+{
+	char real[PATH_MAX];
+	if (!w->root_real)
+		w->root_real = realpath(w->root, real) ? ast_strdup(real, strlen(real)) : w->root;
+	return w->root_real;
+}
+
+/* Whether a path a symbolic link led to (real) lies in the rule directory;
+ * dir: the rule directory itself counts. */
+static bool inside_root(Walk *w, const char *real, bool dir)
+{
+	const char *root = root_real(w);
+	size_t rl = strlen(root);
+	return strncmp(real, root, rl) == 0 && (real[rl] == '/' || (dir && real[rl] == 0));
+}
+
+/* Whether to go into a directory (st: its status, as the walk saw it):
+ * not too deep, not one it is inside (a loop) or has been in, not outside
+ * the rule directory.  Only a path through a symbolic link (linked) can
+ * lead outside: a plain entry of a directory found inside lies inside, so
+ * only a link's is resolved. */
+static bool enter_dir(Walk *w, const char *dir, const struct stat *st, int depth, bool linked)
 {
 	if (depth > LOAD_MAX_DIR_DEPTH) {
 		diag_add(w->d, SEV_ERROR, no_loc(dir), "directories are nested more than %d deep here", LOAD_MAX_DIR_DEPTH);
 		return false;
 	}
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		return false;
 	for (int i = 0; i < w->nvisit; i++)
-		if (w->devs[i] == st.st_dev && w->inos[i] == st.st_ino) {
+		if (w->devs[i] == st->st_dev && w->inos[i] == st->st_ino) {
 			/* one of the directories it is inside: following it would never end */
 			bool loop = false;
 			for (int k = 0; k < depth && k < LOAD_MAX_DIR_DEPTH + 1; k++)
-				loop |= w->path_dev[k] == st.st_dev && w->path_ino[k] == st.st_ino;
+				loop |= w->path_dev[k] == st->st_dev && w->path_ino[k] == st->st_ino;
 			diag_add(w->d, SEV_ERROR, no_loc(dir),
 				 loop ? "this directory leads back into itself through a symbolic link (a loop); it is not followed"
 				      : "this directory is reached a second time, through a symbolic link; its files are read once only");
 			return false;
 		}
 	if (depth <= LOAD_MAX_DIR_DEPTH) {
-		w->path_dev[depth] = st.st_dev;
-		w->path_ino[depth] = st.st_ino;
+		w->path_dev[depth] = st->st_dev;
+		w->path_ino[depth] = st->st_ino;
 	}
 	int nv = w->nvisit;
-	AST_PUSH(w->devs, nv, st.st_dev);
-	AST_PUSH(w->inos, w->nvisit, st.st_ino);
+	AST_PUSH(w->devs, nv, st->st_dev);
+	AST_PUSH(w->inos, w->nvisit, st->st_ino);
 	char real[PATH_MAX];
-	if (linked && realpath(dir, real)) {
-		size_t rl = strlen(w->root_real);
-		bool inside = strncmp(real, w->root_real, rl) == 0 && (real[rl] == '/' || real[rl] == 0);
-		if (!inside) {
-			diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory leads outside the rule directory %s; it is not read",
-				 w->root_real);
-			return false;
-		}
+	if (linked && realpath(dir, real) && !inside_root(w, real, true)) {
+		diag_add(w->d, SEV_ERROR, no_loc(dir), "this directory leads outside the rule directory %s; it is not read",
+			 root_real(w));
+		return false;
 	}
 	return true;
 }
 
-/* The names in a directory (not hidden ones), sorted; -1 after an error.
- * They go to malloc'd memory while the directory is open (nothing may
- * unwind past closedir), then to the collector. */
-static int read_names(Walk *w, const char *dir, const char ***out)
+/* The entries of a directory (not hidden ones), sorted by name; -1 after
+ * an error.  They go to malloc'd memory while the directory is open
+ * (nothing may unwind past closedir), then to the collector. */
+static int read_names(Walk *w, const char *dir, Entry **out)
 {
 	DIR *dh = opendir(dir);
 	if (!dh) {
@@ -247,10 +304,13 @@ static int read_names(Walk *w, const char *dir, const char ***out)
 			raw = nr;
 			capraw = ncap;
 		}
-		if (!(raw[nraw] = strdup(e->d_name)))
+		size_t len = strlen(e->d_name);
+		if (!(raw[nraw] = malloc(len + 2))) {
 			short_of_memory = true;
-		else
-			nraw++;
+		} else {
+			raw[nraw][0] = (char)entry_type(e);
+			memcpy(raw[nraw++] + 1, e->d_name, len + 1);
+		}
 	}
 	closedir(dh);
 	Names nm = {(const char *const *)raw, nraw, NULL, 0};
@@ -264,8 +324,8 @@ static int read_names(Walk *w, const char *dir, const char ***out)
 		return -1;
 	}
 	if (nm.nn)
-		qsort(nm.names, (size_t)nm.nn, sizeof *nm.names, cmp_names);
-	*out = nm.names;
+		qsort(nm.entries, (size_t)nm.nn, sizeof *nm.entries, cmp_entries);
+	*out = nm.entries;
 	return nm.nn;
 }
 
@@ -281,16 +341,12 @@ static bool add_file(Walk *w, const char *full, const struct stat *st, bool link
 		return true;
 	}
 	char rp[PATH_MAX];
-	if (linked && realpath(full, rp)) {
-		size_t rl = strlen(w->root_real);
-		bool inside = strncmp(rp, w->root_real, rl) == 0 && rp[rl] == '/';
-		if (!inside) {
-			diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
-				 w->root_real);
-			return true;
-		}
+	if (linked && realpath(full, rp) && !inside_root(w, rp, false)) {
+		diag_add(w->d, SEV_ERROR, no_loc(full), "this file leads outside the rule directory %s; it is not read",
+			 root_real(w));
+		return true;
 	}
-	Found f = {full, prefix ? ast_join(prefix, '.', base) : base};
+	Found f = {full, prefix ? ast_join(prefix, '.', base) : base, image_stamp(st)};
 	if (w->n >= LOAD_MAX_FILES) {
 		diag_add(w->d, SEV_ERROR, no_loc(full), "a rule set may hold at most %d files", LOAD_MAX_FILES);
 		return false;
@@ -299,26 +355,32 @@ static bool add_file(Walk *w, const char *full, const struct stat *st, bool link
 	return true;
 }
 
-/* Every .edict file under dir, its module named after its path (prefix). */
-static void walk_dir(Walk *w, const char *dir, const char *prefix, int depth, bool linked)
+/* Every .edict file under dir (st: its status), its module named after
+ * its path (prefix).  An entry the file system says is neither a
+ * directory nor a symbolic link is looked at only when its name is a rule
+ * file's: a README costs no system call. */
+static void walk_dir(Walk *w, const char *dir, const struct stat *dst, const char *prefix, int depth, bool linked)
 {
-	if (!enter_dir(w, dir, depth, linked))
+	if (!enter_dir(w, dir, dst, depth, linked))
 		return;
-	const char **names = NULL;
-	int nn = read_names(w, dir, &names);
+	Entry *ents = NULL;
+	int nn = read_names(w, dir, &ents);
 	for (int i = 0; i < nn; i++) {
-		const char *full = ast_join(dir, '/', names[i]);
+		const char *name = ents[i].name;
+		size_t len = strlen(name);
+		bool rule = len > 6 && strcmp(name + len - 6, ".edict") == 0;
+		if (!rule && !may_be_dir(ents[i].type))
+			continue;
+		const char *full = ast_join(dir, '/', name);
 		struct stat st;
-		bool link = lstat(full, &st) != 0 || S_ISLNK(st.st_mode);
+		bool link = is_link(ents[i].type) || lstat(full, &st) != 0 || S_ISLNK(st.st_mode);
 		if (link && stat(full, &st) != 0) {
 			diag_add(w->d, SEV_ERROR, no_loc(full), "cannot read: %s", strerror(errno));
 			continue;
 		}
-		size_t len = strlen(names[i]);
 		if (S_ISDIR(st.st_mode))
-			walk_dir(w, full, prefix ? ast_join(prefix, '.', names[i]) : names[i], depth + 1, linked || link);
-		else if (len > 6 && strcmp(names[i] + len - 6, ".edict") == 0 &&
-			 !add_file(w, full, &st, linked || link, ast_strdup(names[i], len - 6), prefix))
+			walk_dir(w, full, &st, prefix ? ast_join(prefix, '.', name) : name, depth + 1, linked || link);
+		else if (rule && !add_file(w, full, &st, linked || link, ast_strdup(name, len - 6), prefix))
 			return;
 	}
 }
@@ -634,16 +696,17 @@ static Walk find_files(const char *const *paths, int npaths, Diags *d)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			char real[PATH_MAX];
-			w.root_real = realpath(paths[i], real) ? ast_strdup(real, strlen(real)) : paths[i];
+			w.root = paths[i];
+			w.root_real = NULL;
 			size_t len = strlen(paths[i]);
 			const char *dir = len > 1 && paths[i][len - 1] == '/' ? ast_strdup(paths[i], len - 1) : paths[i];
-			walk_dir(&w, dir, NULL, 0, false); /* root_real is this directory */
+			walk_dir(&w, dir, &st, NULL, 0, false); /* root is this directory */
 		} else {
 			const char *b = strrchr(paths[i], '/');
 			b = b ? b + 1 : paths[i];
 			size_t len = strlen(b);
-			Found f = {paths[i], len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b};
+			Found f = {paths[i], len > 6 && strcmp(b + len - 6, ".edict") == 0 ? ast_strdup(b, len - 6) : b,
+				   image_stamp(&st)};
 			AST_PUSH(w.files, w.n, f);
 		}
 	}
@@ -756,6 +819,15 @@ static const char **walk_paths(const Walk *w)
 	return files;
 }
 
+/* What the walk saw of each of its files, in its order. */
+static const FileStamp *walk_stamps(const Walk *w)
+{
+	FileStamp *stamps = GC_MALLOC_ATOMIC(sizeof(FileStamp) * (size_t)(w->n + 1));
+	for (int i = 0; i < w->n; i++)
+		stamps[i] = w->files[i].stamp;
+	return stamps;
+}
+
 static bool is_image_path(const LoadArgs *a)
 {
 	if (a->n != 1 || a->noverlays)
@@ -804,7 +876,7 @@ static Program *paths_fn(const void *arg, Diags *d)
 	if (cache) {
 		w = find_files(a->paths, a->n, d);
 		LoadQuery q = {a->queries, a->nqueries};
-		Program *p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), w.n, &q, d);
+		Program *p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), walk_stamps(&w), w.n, &q, d);
 		if (p || d->nerrors)
 			return p;
 	}

@@ -10,6 +10,7 @@
 #ifndef EDICT_LOAD_H
 #define EDICT_LOAD_H
 
+#include "image.h"
 #include "parse.h"
 #include "program.h"
 
@@ -88,9 +89,9 @@ typedef struct LoadQuery {
 	int nqueries;
 } LoadQuery;
 /* The program of a valid, fresh cached image of exactly these rule files
- * (in load order), or NULL. */
-Program *load_cached(const char *const *paths, int npaths, const char *const *files, int nfiles, const LoadQuery *q,
-		     Diags *d);
+ * (in load order; stamps: what the walk saw of each), or NULL. */
+Program *load_cached(const char *const *paths, int npaths, const char *const *files, const FileStamp *stamps,
+		     int nfiles, const LoadQuery *q, Diags *d);
 /* Write the image of these sources (read from paths) to the cache; clean:
  * a check of all of them found no diagnostic (as image_encode takes it). */
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,

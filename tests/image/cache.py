@@ -12,8 +12,11 @@ two queries at once and a misspelt one, for every company of
 examples/companies.  A rule set with warnings is compared the same way
 (its warnings must come again from the cache).  Then a figure of the copy
 is changed, once keeping the size and time of a file written just now:
-the cached answer must follow the change.  Standard output, standard error and exit status must
-be the same, byte for byte.
+the cached answer must follow the change.  A file is added to a
+subdirectory of the copy and removed again, and a rule file that is a
+symbolic link has the file it leads to changed (once keeping its size
+and time): each time the cached answer must follow.  Standard output,
+standard error and exit status must be the same, byte for byte.
 """
 import argparse
 import glob
@@ -105,6 +108,44 @@ def stale(r):
     r.check(b"4000000" in last[1] and last != after, "a changed file is not seen")
 
 
+def added_and_removed(r):
+    """A file added to a subdirectory after the image was written, then
+    removed again: the cache must see both (the walk finds the files)."""
+    facts = os.path.join(ROOT, "examples/companies/cosmetics_sme_exactly_10pct.json")
+    args = ["eval", "kotra", "--facts", facts, "--query", "origin.extra.added"]
+    path = os.path.join(r.cwd, "kotra/origin/extra.edict")
+    missing = r.same(*args)
+    r.check(missing[0] != 0, "a query of a file not there yet was answered")
+    with open(path, "w") as f:
+        f.write("decision added : int = 41\n")
+    added = r.same(*args)
+    r.check(added[0] == 0 and b"41" in added[1], "a file added to a subdirectory is not seen")
+    os.remove(path)
+    removed = r.same(*args)
+    r.check(removed == missing, "a file removed from a subdirectory is still read")
+
+
+def linked(r):
+    """A rule file that is a symbolic link: the cache compares the file it
+    leads to, whose change must be seen (also one keeping size and time)."""
+    os.mkdir(os.path.join(r.cwd, "linked"))
+    target = os.path.join(r.cwd, "linked/level.txt")
+    with open(target, "w") as f:
+        f.write("decision level : int = 11\n")
+    os.symlink("level.txt", os.path.join(r.cwd, "linked/main.edict"))
+    with open(os.path.join(r.cwd, "none.json"), "w") as f:
+        f.write("{}")
+    args = ["eval", "linked", "--facts", "none.json", "--query", "level"]
+    first = r.same(*args)
+    r.check(b"11" in first[1], "the linked rule file is not read")
+    change_figure(r, target, "= 11", "= 12", False)
+    r.check(b"12" in r.same(*args)[1], "a change to the file a link leads to is not seen")
+    os.utime(target)
+    r.same(*args)  # the image now holds a file written just now
+    change_figure(r, target, "= 12", "= 13", True)
+    r.check(b"13" in r.same(*args)[1], "a change of the same size and time behind a link is not seen")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--edict", required=True)
@@ -121,7 +162,9 @@ def main():
         warned = r.same("eval", "warned", "--facts", "sme.json", "--query", "band")
         r.check(b"warning" in warned[2], "the rule set with warnings gave none")
         stale(r)
-        r.check(len(glob.glob(os.path.join(tmp, "cache/*.edc"))) == 2, "the cache folder does not hold two images")
+        added_and_removed(r)
+        linked(r)
+        r.check(len(glob.glob(os.path.join(tmp, "cache/*.edc"))) == 3, "the cache folder does not hold three images")
     print("%d compared, %d differ" % (r.compared, r.failed))
     return 1 if r.failed or not r.compared else 0
 

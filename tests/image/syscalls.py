@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""syscalls.py - the start-up cache looks at each rule file once.
+
+    python3 tests/image/syscalls.py --edict build/edict
+
+A copy of rules/kotra (rule files in two directories, and a README) is
+evaluated through the start-up cache, once to write the image and once
+traced by strace, and the same query from an image written by `edict
+compile`.  Checking that the rule files did not change may cost, over the
+image, at most one stat-family call for every rule file and two for every
+directory (its own, and the one opendir makes), and two more (the image
+beside the directory, and one where the file system does not give the
+type of an entry such as the README): the walk that finds the files must
+be the look the freshness check uses.  Exits 77 (skipped) where strace is
+not installed or cannot trace.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SKIP = 77
+
+
+def strace(cwd, env, args):
+    """The stat-family calls of one traced run, and its result."""
+    log = os.path.join(cwd, "strace.log")
+    r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=%%stat", "-o", log] + args,
+                       cwd=cwd, env=env, capture_output=True, timeout=120)
+    calls = []
+    if os.path.exists(log):
+        with open(log) as f:
+            calls = [ln for ln in f if "stat" in ln]
+        os.remove(log)
+    return calls, r
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--edict", required=True)
+    edict = os.path.abspath(ap.parse_args().edict)
+    if not shutil.which("strace"):
+        print("strace is not installed: skipped")
+        return SKIP
+    with tempfile.TemporaryDirectory(prefix="edict-syscalls-") as tmp:
+        shutil.copytree(os.path.join(ROOT, "rules/kotra"), os.path.join(tmp, "kotra"))
+        facts = os.path.join(ROOT, "examples/companies/cosmetics_sme_exactly_10pct.json")
+        query = ["--facts", facts, "--query", "voucher.eligible"]
+        # the leak checker of a sanitized build does not run under a tracer
+        env = dict(os.environ, EDICT_CACHE=os.path.join(tmp, "cache"),
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0")
+        _, r = strace(tmp, env, ["true"])
+        if r.returncode != 0:
+            print("strace cannot trace here: skipped\n" + r.stderr.decode(errors="replace")[-400:])
+            return SKIP
+        files = dirs = 0
+        for _, _, names in os.walk(os.path.join(tmp, "kotra")):
+            dirs += 1
+            files += sum(n.endswith(".edict") for n in names)
+        subprocess.run([edict, "eval", "kotra"] + query, cwd=tmp, env=env, capture_output=True, check=True)
+        subprocess.run([edict, "compile", "kotra", "-o", "kotra.edc"], cwd=tmp, capture_output=True, check=True)
+        os.rename(os.path.join(tmp, "kotra.edc"), os.path.join(tmp, "image.edc"))
+        cached, r1 = strace(tmp, env, [edict, "eval", "kotra"] + query)
+        image, r2 = strace(tmp, env, [edict, "eval", "image.edc"] + query)
+        if r1.returncode != 0 or r2.returncode != 0 or r1.stdout != r2.stdout:
+            print("FAIL the traced runs did not answer alike:\n%s%s" % (r1.stderr.decode(errors="replace"),
+                                                                      r2.stderr.decode(errors="replace")))
+            return 1
+        limit = len(image) + files + 2 * dirs + 2
+        print("%d rule files in %d directories: %d stat-family calls from the cache, %d from the image, at most %d"
+              % (files, dirs, len(cached), len(image), limit))
+        if files < 10 or dirs < 2:
+            print("FAIL the copy of rules/kotra has not the files it should")
+            return 1
+        if len(cached) > limit:
+            print("FAIL the cache looks at the rule files more than once:\n" + "".join(cached))
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
