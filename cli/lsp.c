@@ -8,7 +8,8 @@
  * on; nothing in the input can stop it but `exit` or its end.  The body of
  * a message refused for its length (none, not a number, over the limit)
  * is skipped by its shape, a JSON value, never by a length the server
- * would have to guess.
+ * would have to guess; whatever is not JSON, up to the next header,
+ * goes with it (resync).
  *
  * Method: the rule set of a document is the rule directory it lies in (the
  * highest directory above it, step by step, that holds .edict files),
@@ -24,6 +25,7 @@
  * position crossing the door is converted against the line's text.
  */
 #include "mem.h"
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -181,11 +183,12 @@ static void send_request(Server *s, const char *method, json_object *params)
 }
 
 /* Read one header line (without its line break: CR LF, LF alone or CR
- * alone) into buf (LSP_MAX_HEADER + 1 bytes); -1 at the end of the input,
- * -2 for a line longer than LSP_MAX_HEADER (the rest is skipped). */
-static int read_header_line(FILE *in, char *buf)
+ * alone) into buf (LSP_MAX_HEADER + 1 bytes), of which the first n bytes
+ * are there already; -1 at the end of the input, -2 for a line longer
+ * than LSP_MAX_HEADER (the rest is skipped). */
+static int read_header_line(FILE *in, char *buf, int n)
 {
-	int n = 0, c;
+	int c;
 	bool too_long = false;
 	while ((c = getc(in)) != EOF && c != '\n' && c != '\r') {
 		if (n < LSP_MAX_HEADER)
@@ -229,8 +232,10 @@ static void content_length(const char *line, long long *length, const char **bad
  * over the limit), skip what follows its header as its body, by its
  * shape: blanks, and JSON values followed through their strings and
  * nesting, up to LSP_MAX_MESSAGE bytes inside values; stop before anything
- * else (the next header).  A line break inside a string ends the skip: no
- * JSON string holds one, but the next header ends with one. */
+ * else (the next header, or what shows the body is not JSON).  A line
+ * break inside a string ends the skip: no JSON string holds one, but the
+ * next header ends with one; so does a character JSON has no use for
+ * outside a string (the next header's first letter, or text). */
 static void skip_body(FILE *in)
 {
 	int depth = 0, c;
@@ -239,7 +244,7 @@ static void skip_body(FILE *in)
 	while ((c = getc(in)) != EOF) {
 		if (str && (c == '\n' || c == '\r'))
 			break;
-		if (depth == 0 && !str && !(c && strchr(" \t\r\n{[\"", c)))
+		if (!str && !(c && strchr(depth ? " \t\r\n{[\"}],:-+.0123456789eEtrufalsn" : " \t\r\n{[\"", c)))
 			break;
 		if (str) {
 			str = esc || c != '"';
@@ -258,6 +263,45 @@ static void skip_body(FILE *in)
 		ungetc(c, in);
 }
 
+/* Whether c may stand in a header's name (a token, as HTTP has them). */
+static bool name_char(int c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* After a refused message, where the next one begins: its body skipped
+ * (skip_body), then anything else up to the next header, into line as
+ * read_header_line reads it.  The next header is a line that begins with
+ * a name and a colon, or "Content-Length:" (in any letters, as header
+ * names are) wherever it stands: a body that is not JSON ends without a
+ * line break, straight into the next message.  After LSP_MAX_MESSAGE
+ * bytes without one, the next line is taken as it comes. */
+static int resync(FILE *in, char *line)
+{
+	static const char length[] = "content-length:";
+	const int len = (int)sizeof length - 1;
+	skip_body(in);
+	int k = 0, at = 0, c; /* k: bytes of `length` just read; at: of a name at the line's start, or -1 */
+	for (size_t n = 0; n < LSP_MAX_MESSAGE && (c = getc(in)) != EOF; n++) {
+		k = tolower(c) == length[k] ? k + 1 : tolower(c) == length[0];
+		if (k == len) {
+			memcpy(line, "Content-Length:", (size_t)len);
+			return read_header_line(in, line, len);
+		}
+		if (c == ':' && at > 0) {
+			line[at++] = ':';
+			return read_header_line(in, line, at);
+		}
+		if (c == '\n' || c == '\r')
+			at = 0;
+		else if (at >= 0 && at < LSP_MAX_HEADER - 1 && name_char(c))
+			line[at++] = (char)c;
+		else
+			at = -1;
+	}
+	return read_header_line(in, line, 0);
+}
+
 /* Read one message's body.  NULL at the end of the input; *bad holds why
  * a message was refused (its body skipped), else NULL. */
 static char *read_message(Server *s, size_t *len, const char **bad)
@@ -266,11 +310,9 @@ static char *read_message(Server *s, size_t *len, const char **bad)
 	long long length = -1;
 	int nlines = 0;
 	*bad = NULL;
-	if (s->resync)
-		skip_body(s->in);
+	int n = s->resync ? resync(s->in, line) : read_header_line(s->in, line, 0);
 	s->resync = false;
-	for (;;) {
-		int n = read_header_line(s->in, line);
+	for (;; n = read_header_line(s->in, line, 0)) {
 		if (n == -1)
 			return NULL;
 		if (n == 0 && nlines == 0)
