@@ -445,8 +445,8 @@ static int decfn(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *o
 	return ST_OK;
 }
 
-/* x ^ y (the operator; also power(x, y)): exact for whole exponents while
- * the digits fit, 34 digits otherwise */
+/* x ^ y (the operator; also power(x, y)): for a whole y the exact power
+ * rounded once to 34 digits, 34 digits otherwise */
 static int power(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *out)
 {
 	(void)argc;

@@ -952,6 +952,254 @@ DecStatus dec_round(Dec a, int places, DecRound mode, Dec *r)
 
 /*
 ** ---------------------------------------------------------------------
+** Whole powers.
+** ---------------------------------------------------------------------
+*/
+
+/*
+ * x^n for a whole n, rounded once, half-even, to 34 digits.
+ *
+ * With |x| = c 10^e, |x|^m = c^m 10^(e m) and |x|^-m = (1/c)^m 10^(-e m).
+ * The power of c, or of 1/c taken to k limbs by long division, is computed
+ * by squaring in a wide number of k limbs of 18 digits: every product is
+ * cut to its top k limbs.  A cut lowers a number by less than u times it,
+ * u = 10^-(18(k-1)), as the k limbs kept start with a non-zero one.  A
+ * product carries the cuts of both factors and its own, so at most (1+t)m
+ * cuts reach the result, t being 1 when 1/c was cut.
+ * With A the wide result, A <= |x^n| <= A (1+u)^((1+t)m) <= A + 2(1+t)m u A.
+ * When A and that upper end round to the same decimal, the power rounds
+ * to it too.  A power that was cut anywhere has more than 54 significant
+ * digits (the powers of a number not divisible by ten only grow in
+ * digits), so it is no halfway point and lies strictly above A.
+ *
+ * When the two ends round apart, the power lies within 2(1+t)m u of a
+ * halfway point, and it is tried again with twice the limbs, up to 32
+ * (u = 10^-558); past that the lower end is taken, whose rounding may then
+ * be one unit off only if the power lies within one part in 10^538 of a
+ * halfway point.  A wide power that passes 10^34 or falls below 10^-6145
+ * stops there: its own power is too large, or rounds to zero.
+ */
+
+#define LIMB 1000000000000000000ULL /* 10^18 */
+#define LIMB_DIGITS 18
+#define WIDE_FIRST 4 /* limbs of the first try: 55 digits or more */
+#define WIDE_MAX 32  /* limbs of the last try */
+
+/* l[0 .. n-1] * 10^e, least significant limb first, l[n-1] != 0. */
+typedef struct Wide {
+	uint64_t l[2 * WIDE_MAX];
+	int n;
+	int64_t e;
+} Wide;
+
+/* Drop zero limbs from both ends: the value stays as it was. */
+static void wide_trim(Wide *w)
+{
+	int lo = 0;
+	while (w->n > 1 && w->l[w->n - 1] == 0)
+		w->n--;
+	while (lo < w->n - 1 && w->l[lo] == 0)
+		lo++;
+	if (lo) {
+		memmove(w->l, w->l + lo, (size_t)(w->n - lo) * sizeof w->l[0]);
+		w->n -= lo;
+		w->e += (int64_t)lo * LIMB_DIGITS;
+	}
+}
+
+static void wide_from(u128 c, int64_t e, Wide *w)
+{
+	w->l[0] = (uint64_t)(c % LIMB);
+	w->l[1] = (uint64_t)(c / LIMB); /* c < 10^34 < 10^36 */
+	w->n = 2;
+	w->e = e;
+	wide_trim(w);
+}
+
+/* r = a * b cut to k limbs; *cut is set when the cut dropped a non-zero
+ * digit.  r may be a or b.  A column holds at most 32 products below 10^36
+ * and a carry below 10^21, well within 128 bits. */
+static void wide_mul(const Wide *a, const Wide *b, int k, Wide *r, int *cut)
+{
+	Wide t;
+	u128 carry = 0;
+	int i, col;
+	t.n = a->n + b->n;
+	t.e = a->e + b->e;
+	for (col = 0; col < t.n; col++) {
+		u128 sum = carry, q;
+		int lo = col - b->n + 1 > 0 ? col - b->n + 1 : 0;
+		int hi = col < a->n - 1 ? col : a->n - 1;
+		for (i = lo; i <= hi; i++)
+			sum += (u128)a->l[i] * b->l[col - i];
+		q = sum <= UINT64_MAX ? (uint64_t)sum / LIMB : sum / LIMB;
+		t.l[col] = (uint64_t)(sum - q * LIMB);
+		carry = q;
+	}
+	wide_trim(&t);
+	if (t.n > k) {
+		int drop = t.n - k;
+		for (i = 0; i < drop; i++)
+			*cut |= t.l[i] != 0;
+		memmove(t.l, t.l + drop, (size_t)k * sizeof t.l[0]);
+		t.n = k;
+		t.e += (int64_t)drop * LIMB_DIGITS;
+		wide_trim(&t);
+	}
+	r->n = t.n;
+	r->e = t.e;
+	memcpy(r->l, t.l, (size_t)t.n * sizeof t.l[0]);
+}
+
+/* 1/c (c >= 1) to k limbs by long division; *cut is set when a remainder
+ * was left.  Each quotient limb is below 10^18 since the remainder before
+ * it is below c. */
+static void wide_inverse(u128 c, int k, Wide *w, int *cut)
+{
+	u128 rem = 1;
+	int got = 0;
+	w->e = 0;
+	if (c == 1) {
+		wide_from(1, 0, w);
+		return;
+	}
+	while (got < k) {
+		u128 q;
+		if (c <= UINT64_MAX) {
+			u128 cur = rem * LIMB; /* below 2^64 10^18 < 2^124 */
+			q = cur / c;
+			rem = cur - q * c;
+		} else {
+			q = u256_divlong(u256_mul128(rem, LIMB), c, &rem);
+		}
+		w->e -= LIMB_DIGITS;
+		if (q != 0 || got > 0)
+			w->l[k - 1 - got++] = (uint64_t)q;
+	}
+	w->n = k;
+	*cut |= rem != 0;
+	wide_trim(w);
+}
+
+/* The number of decimal digits of w's limbs. */
+static int64_t wide_digits(const Wide *w)
+{
+	return (int64_t)(w->n - 1) * LIMB_DIGITS + digits128(w->l[w->n - 1]);
+}
+
+/* w is a power x^p, p <= m, taken low: x^p is at most half as large again.
+ * Is x^p past 10^34, and so x^m too large (1), or below 10^-6145, so that
+ * x^m rounds to zero (-1)? */
+static int wide_out_of_range(const Wide *w)
+{
+	int64_t top = w->e + wide_digits(w); /* 10^(top-1) <= w < 10^top */
+	if (top - 1 >= DEC_DIGITS)
+		return 1;
+	return top <= DEC_EMIN - 2 ? -1 : 0;
+}
+
+/* w + add: the upper end of a wide result. */
+static void wide_add(Wide *w, u128 add)
+{
+	int i;
+	for (i = 0; add != 0; i++) {
+		u128 s = add % LIMB + (i < w->n ? w->l[i] : 0);
+		add /= LIMB;
+		if (i >= w->n)
+			w->n = i + 1;
+		w->l[i] = (uint64_t)(s % LIMB);
+		add += s / LIMB;
+	}
+}
+
+/* Round w (plus something below its last digit when sticky is set) to a
+ * decimal.  finish sees its first 35 or 36 digits, enough to round on, and
+ * the rest as sticky: the top two limbs and as many digits of the third as
+ * they lack. */
+static DecStatus wide_round(const Wide *w, int sticky, int neg, Dec *r)
+{
+	uint64_t top[3] = {0, 0, 0};
+	int i, have = w->n < 3 ? w->n : 3;
+	for (i = 0; i < have; i++)
+		top[i] = w->l[w->n - 1 - i];
+	for (i = 0; i < w->n - 3; i++)
+		sticky |= w->l[i] != 0;
+	int take = DEC_DIGITS + 1 - LIMB_DIGITS - digits128(top[0]);
+	take = take > 0 ? take : 0; /* digits wanted from the third limb */
+	uint64_t unit = (uint64_t)pow10_128[LIMB_DIGITS - take];
+	sticky |= top[2] % unit != 0;
+	u128 v = ((u128)top[0] * LIMB + top[1]) * pow10_128[take] + top[2] / unit;
+	int64_t e = w->e + (int64_t)(w->n - 3) * LIMB_DIGITS + LIMB_DIGITS - take;
+	return finish(u256_from(v), e, sticky, neg, r);
+}
+
+typedef enum PowTry { POW_SURE, POW_UNSURE } PowTry;
+
+/* One try at |x|^m (or |x|^-m when inv) with k limbs. */
+static PowTry pow_try(Dec x, uint64_t m, int inv, int k, DecStatus *st, Dec *r)
+{
+	int neg = x.coef < 0 && (m & 1), cut = 0, out;
+	u128 cuts = (u128)m; /* (1+t) m: the cuts that reach the result */
+	Wide base, acc;
+	if (inv) {
+		wide_inverse(mag(x.coef), k, &base, &cut);
+		base.e -= x.exp;
+		cuts += cut ? m : 0;
+	} else {
+		wide_from(mag(x.coef), x.exp, &base);
+	}
+	wide_from(1, 0, &acc);
+	out = wide_out_of_range(&base);
+	while (!out) {
+		if (m & 1) {
+			wide_mul(&acc, &base, k, &acc, &cut);
+			out = wide_out_of_range(&acc);
+		}
+		m >>= 1;
+		if (!m || out)
+			break;
+		wide_mul(&base, &base, k, &base, &cut);
+		out = wide_out_of_range(&base);
+	}
+	if (out) {
+		*r = make(0, 0, 0);
+		*st = out > 0 ? DEC_OVERFLOW : DEC_OK;
+		return POW_SURE;
+	}
+	*st = wide_round(&acc, cut, neg, r);
+	if (!cut)
+		return POW_SURE;
+	/* A < 10^(18(k-1)) (l[k-1] + 1), so 2 cuts u A <= 2 cuts (l[k-1] + 1) */
+	Dec hi;
+	u128 top = acc.n >= k ? acc.l[k - 1] : 0;
+	wide_add(&acc, 2 * cuts * (top + 1));
+	DecStatus hst = wide_round(&acc, 1, neg, &hi);
+	if (hst != *st || (hst == DEC_OK && dec_cmp(hi, *r) != 0))
+		return POW_UNSURE;
+	return POW_SURE;
+}
+
+DecStatus dec_pow_int(Dec x, int64_t n, Dec *r)
+{
+	/* -n overflows for the least whole number: m is |n| without it */
+	uint64_t m = n < 0 ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
+	DecStatus st;
+	int k;
+	if (m == 0) {
+		*r = dec_from_int(1);
+		return DEC_OK;
+	}
+	if (x.coef == 0) {
+		*r = make(0, 0, 0);
+		return n < 0 ? DEC_DIVZERO : DEC_OK;
+	}
+	for (k = WIDE_FIRST; pow_try(x, m, n < 0, k, &st, r) == POW_UNSURE && k < WIDE_MAX; k *= 2)
+		;
+	return st;
+}
+
+/*
+** ---------------------------------------------------------------------
 ** Formatting.
 ** ---------------------------------------------------------------------
 */

@@ -81,6 +81,10 @@ Dec dec_abs(Dec a);
 int dec_cmp(Dec a, Dec b);
 /* Round to `places` digits after the point (negative: to tens, hundreds ..). */
 DecStatus dec_round(Dec a, int places, DecRound mode, Dec *r);
+/* x^n for a whole n: the exact power rounded once, half-even, to 34 digits
+ * (zero below the smallest decimal).  DEC_OVERFLOW when the integer part
+ * of the result needs more than 34 digits, DEC_DIVZERO for 0^-n. */
+DecStatus dec_pow_int(Dec x, int64_t n, Dec *r);
 /* Drop trailing fractional zeros (never makes exp positive). */
 Dec dec_reduce(Dec a);
 

@@ -1,9 +1,9 @@
 /*
  * decmath.c - powers, roots, exponentials and logarithms of decimals.
  *
- * Method: every function works in the 34-digit arithmetic of decimal.c.
- *   - a whole power multiplies by repeated squaring (at most 2 x 64
- *     products), exact while the digits fit;
+ * Method: a whole power is dec_pow_int of decimal.c, rounded once from a
+ * wider power; every other function works in the 34-digit arithmetic of
+ * decimal.c.
  *   - sqrt scales x by an even power of ten into the range of a double,
  *     starts from the double's root and refines it by Newton's iteration;
  *   - exp splits x = k ln 10 + r with 0 <= r < ln 10, sums the Taylor series
@@ -75,58 +75,13 @@ static int ndigits(Dec x)
 	return d;
 }
 
-/* x^m by squaring, every product rounded to 34 digits. */
-static DmStatus pow_unsigned(Dec x, uint64_t m, Dec *r)
-{
-	Dec acc = dec_from_int(1), base = x;
-	while (m) {
-		if (m & 1) {
-			DecStatus s = dec_mul(acc, base, &acc);
-			if (s)
-				return st(s);
-		}
-		m >>= 1;
-		if (m) {
-			DecStatus s = dec_mul(base, base, &base);
-			if (s)
-				return st(s);
-		}
-	}
-	*r = acc;
-	return DM_OK;
-}
-
-/* x^-m: 1 / x^m, exact while x^m fits.  When x^m is past the largest
- * decimal, 1 / x^m is below 10^-33: then (1/x)^m, whose products go to
- * zero below the smallest decimal as other products do (0.1 ^ 6200 is 0),
- * so 10 ^ -6200 is 0 too, and 10 ^ -100 still 1E-100. */
-static DmStatus pow_negative(Dec x, uint64_t m, Dec *r)
-{
-	Dec acc;
-	DmStatus s = pow_unsigned(x, m, &acc);
-	if (s == DM_OVERFLOW) {
-		Dec y;
-		if (dec_div(dec_from_int(1), x, &y))
-			return DM_OVERFLOW;
-		return pow_unsigned(y, m, r);
-	}
-	if (s)
-		return s;
-	if (dec_is_zero(acc)) /* zero, or a tiny x whose power went to zero */
-		return dec_is_zero(x) ? DM_DIVZERO : DM_OVERFLOW;
-	DecStatus d = dec_div(dec_from_int(1), acc, r);
-	return d ? st(d) : DM_OK;
-}
-
 DmStatus dm_pow_int(Dec x, int64_t n, Dec *r)
 {
-	/* -n overflows for the least whole number: m is |n| without it */
-	uint64_t m = n < 0 ? (uint64_t)(-(n + 1)) + 1 : (uint64_t)n;
-	Dec acc;
-	DmStatus s = n < 0 ? pow_negative(x, m, &acc) : pow_unsigned(x, m, &acc);
+	Dec p;
+	DecStatus s = dec_pow_int(x, n, &p);
 	if (s)
-		return s;
-	*r = dec_reduce(acc);
+		return st(s);
+	*r = dec_reduce(p);
 	return DM_OK;
 }
 

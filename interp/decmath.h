@@ -3,9 +3,9 @@
  *
  * Built on the exact decimal arithmetic of decimal.h: every result has at
  * most DEC_DIGITS (34) significant digits.  A power with a whole exponent
- * multiplies exactly while the digits fit and rounds (half to even) beyond;
- * square roots, exponentials and logarithms are computed to 34 digits, the
- * last of which may be off by one.  Used by the builtins sqrt, exp, ln and
+ * is the exact power rounded once (half to even, dec_pow_int); square
+ * roots, exponentials and logarithms are computed to 34 digits, the last
+ * of which may be off by one.  Used by the builtins sqrt, exp, ln and
  * the operator '^'.
  */
 #ifndef EDICT_DECMATH_H
