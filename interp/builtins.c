@@ -44,10 +44,19 @@ static unsigned sort_depth(uint64_t n)
  * list of long texts sorted, or made distinct, stays within the limit. */
 static int charge_reading(Ctx *c, const List *l, unsigned times)
 {
-	uint64_t left = c->steps < c->max_steps ? c->max_steps - c->steps : 0, cap = left / times + 1, w = 0;
+	uint64_t left = (uint64_t)ctx_steps_left(c), cap = left / times + 1, w = 0;
 	for (uint32_t i = 0; i < l->len && w <= cap; i++)
 		w += val_weight(l->items[i], cap - w);
 	return w ? ctx_charge(c, w * times) : ST_OK;
+}
+
+/* Steps for comparing a with b, as the comparison operators spend them
+ * (arith.h: ar_compare_steps): long texts, lists and records cost what
+ * they read; other values nothing. */
+static int charge_compare(Ctx *c, Value a, Value b)
+{
+	long long n = ar_may_weigh(a) ? ar_compare_steps(a, b, ctx_steps_left(c)) : 0;
+	return n ? ctx_charge(c, (unsigned long long)n) : ST_OK;
 }
 
 static int arith_fail(Ctx *c, ArStatus st, Value a, Value b)
@@ -98,6 +107,8 @@ static int minmax(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *
 	Value best = v[0];
 	for (int i = 1; i < n; i++) {
 		int cmp;
+		if (charge_compare(c, v[i], best))
+			return c->status;
 		ArStatus st = ar_compare(v[i], best, &cmp);
 		if (st != AR_OK)
 			return arith_fail(c, st, v[i], best);

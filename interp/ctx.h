@@ -185,6 +185,11 @@ void ctx_reuse_region(Ctx *c);
  * ST_LIMIT / ST_INTERRUPTED with the error recorded.  Work that runs long
  * calls it as it goes (builtins over big lists). */
 int ctx_charge(Ctx *c, unsigned long long n);
+/* The steps left before the limit (none where c->steps is past it). */
+static inline long long ctx_steps_left(const Ctx *c)
+{
+	return c->steps < c->max_steps ? (long long)(c->max_steps - c->steps) : 0;
+}
 /* The message of an evaluation that ran out of steps. */
 const char *ctx_steps_message(const Ctx *c);
 

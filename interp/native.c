@@ -538,13 +538,23 @@ static R may_weigh_at(Gen *g, int a)
 /* What a comparison's result r makes of slot a (order_holds, equal_holds). */
 typedef void Holds(Gen *g, OpCode op, int a, LV r);
 
-/* Comparison op's helper (vmrt.h: nrt_compare, nrt_equal) h called with
- * its five args, its result into r; then on to `out`, which makes slot a
- * of it.  Where the helper may spend steps (a comparison with kidx < 0,
- * or with a constant that weighs something), as a call within a block:
- * the rest of its steps handed back around it, and charged again once
- * slot a holds the result (holds), before the next instruction. */
-static void weighed_call(Gen *g, OpCode op, int kidx, int h, R *args, LV r, int a, Holds *holds, gcc_jit_block *out)
+/* Helper h called with its n args, its result into r (NULL: none). */
+static void call_into(Gen *g, int h, int n, R *args, LV r)
+{
+	if (r)
+		set(g, r, call(g, h, n, args));
+	else
+		J.block_add_eval(g->b, NULL, call(g, h, n, args));
+}
+
+/* Op's helper (vmrt.h: nrt_compare, nrt_equal, nrt_acc) h called with its
+ * n args, its result into r; then on to `out`, which makes slot a of it.
+ * Where the helper may spend steps (the value in slot a may weigh
+ * something, compared with another slot (kidx < 0) or with a constant
+ * that weighs something), as a call within a block: the rest of its steps
+ * handed back around it, and charged again once slot a holds the result
+ * (holds), before the next instruction. */
+static void weighed_call(Gen *g, OpCode op, int kidx, int h, int n, R *args, LV r, int a, Holds *holds, gcc_jit_block *out)
 {
 	gcc_jit_block *light = block(g), *heavy = block(g);
 	if (may_weigh(g, kidx))
@@ -552,15 +562,15 @@ static void weighed_call(Gen *g, OpCode op, int kidx, int h, R *args, LV r, int 
 	else
 		jump(g, light);
 	g->b = light;
-	set(g, r, call(g, h, 5, args));
+	call_into(g, h, n, args, r);
 	jump(g, out);
 	g->b = heavy;
 	before_call(g);
-	set(g, r, call(g, h, 5, args));
+	call_into(g, h, n, args, r);
 	steps_in(g);
 	holds(g, op, a, r);
 	recharge(g, op);
-	jump(g, g->at[g->pc + 1]);
+	jump(g, g->at[g->pc + 1 + op_words[op]]);
 }
 
 /* The interrupt flag, where there is one, stops the evaluation here (at
@@ -906,7 +916,7 @@ static void order(Gen *g, OpCode op, int a, R b0, R b1, int kidx, int b)
 	jump(g, done);
 	g->b = slow;
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, kidx, b)};
-	weighed_call(g, op, kidx, H_COMPARE, args, r, a, order_holds, done);
+	weighed_call(g, op, kidx, H_COMPARE, 5, args, r, a, order_holds, done);
 	g->b = done;
 	order_holds(g, op, a, r);
 	jump(g, g->at[g->pc + 1]);
@@ -1025,7 +1035,7 @@ static void emit_equal(Gen *g, OpCode op, int kidx)
 	jump(g, out);
 	g->b = slow;
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, konst ? kidx : -1, b)};
-	weighed_call(g, op, konst ? kidx : -1, H_EQUAL, args, eq, a, equal_holds, out);
+	weighed_call(g, op, konst ? kidx : -1, H_EQUAL, 5, args, eq, a, equal_holds, out);
 	g->b = out;
 	equal_holds(g, op, a, eq);
 	jump(g, done);
@@ -1631,6 +1641,14 @@ static bool acc_end_in_place(Gen *g, int s, int kind)
 	return true;
 }
 
+/* After ACC through the interpreter's code: its accumulator back from
+ * the stack. */
+static void acc_holds(Gen *g, OpCode op, int a, LV r)
+{
+	(void)op, (void)a, (void)r;
+	unspill(g, INS_A(g->ch->code[g->pc]), 2);
+}
+
 /* The accumulator instructions: in place where they can be, else through
  * the interpreter's own code. */
 static void emit_acc(Gen *g, OpCode op, int s, int kind)
@@ -1649,7 +1667,14 @@ static void emit_acc(Gen *g, OpCode op, int s, int kind)
 		J.block_add_eval(g->b, NULL, call(g, H_ACCINIT, 5, args));
 	} else if (op == OP_ACC) {
 		args[5] = rv(slot(g, top(g, 0)));
-		J.block_add_eval(g->b, NULL, call(g, H_ACC, 6, args));
+		if (kind == ACC_MIN || kind == ACC_MAX) {
+			/* they may spend the steps of comparing long values */
+			gcc_jit_block *out = block(g);
+			weighed_call(g, op, -1, H_ACC, 6, args, NULL, top(g, 0), acc_holds, out);
+			g->b = out;
+		} else {
+			J.block_add_eval(g->b, NULL, call(g, H_ACC, 6, args));
+		}
 	} else {
 		set(g, slot(g, top(g, -1)), call(g, H_ACCEND, 5, args));
 	}

@@ -774,12 +774,17 @@ static inline __attribute__((always_inline)) void acc_init(Ctx *c, Frame *fr, Va
 	L[s + 1] = val_bool(false);
 }
 
-/* ACC of a kind other than ACC_LIST (out of line: see acc_fold). */
-static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
+/* ACC of a kind other than ACC_LIST (out of line: see ACC_FOLD): the
+ * steps it spends beyond the instruction's own, for min and max those of
+ * comparing a with the best so far, as the comparison operators spend
+ * them (ar_compare_steps); more than budget, and nothing done, where they
+ * run out. */
+static __attribute__((noinline)) long long acc_fold_value(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a,
+							   long long budget)
 {
 	if (a.tag == V_UNKNOWN) {
 		note_unknown(&L[s + 1], a);
-		return;
+		return 0;
 	}
 	switch (kind) {
 	case ACC_SUM: {
@@ -798,9 +803,13 @@ static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L
 		if (L[s].tag == V_UNKNOWN) {
 			L[s] = a;
 		} else {
+			long long n = ar_may_weigh(a) ? ar_compare_steps(a, L[s], budget) : 0;
+			if (n > budget)
+				return n;
 			int r = compare(c, fr, a, L[s]);
 			if (kind == ACC_MIN ? r < 0 : r > 0)
 				L[s] = a;
+			return n;
 		}
 		break;
 	case ACC_ALL:
@@ -812,16 +821,7 @@ static __attribute__((noinline)) void acc_fold_value(Ctx *c, Frame *fr, Value *L
 			L[s] = a;
 		break;
 	}
-}
-
-/* ACC: fold a into accumulator L[s] of kind `kind`; appending to a list
- * (a comprehension) with room left calls nothing. */
-static inline __attribute__((always_inline)) void acc_fold(Ctx *c, Frame *fr, Value *L, int s, int kind, Value a)
-{
-	if (kind == ACC_LIST)
-		L[s] = list_grow(c, fr, L[s], a);
-	else
-		acc_fold_value(c, fr, L, s, kind, a);
+	return 0;
 }
 
 /* ACCEND: the result of accumulator L[s]: unknown if an unknown was met,
@@ -1495,6 +1495,16 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		}                                                                      \
 	} while (0)
 #define COMPARE_STEPS(a_, b_) WEIGHED_STEPS(a_, ar_compare_steps(a_, b_, budget))
+	/* ACC: fold a_ into accumulator L[s_] of kind kind_.  Appending to a
+	 * list (a comprehension) with room left calls nothing; min and max
+	 * spend what they compare (acc_fold_value). */
+#define ACC_FOLD(s_, kind_, a_)                                                                        \
+	do {                                                                                           \
+		if (kind_ == ACC_LIST)                                                                 \
+			L[s_] = list_grow(c, AT_PC(), L[s_], a_);                                     \
+		else if ((budget -= acc_fold_value(c, AT_PC(), L, s_, kind_, a_, budget)) < 0)        \
+			goto steps_exceeded;                                                           \
+	} while (0)
 	/* EQ, NE: equality of two values of one type (1.0 = 1.00). */
 	VMCASE(EQ)
 	VMCASE(NE) {
@@ -1746,7 +1756,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	VMCASE(ACC) {
 		int s = INS_A(w), kind = (int)*pc++;
 		a = POP();
-		acc_fold(c, AT_PC(), L, s, kind, a);
+		ACC_FOLD(s, kind, a);
 		VMBREAK;
 	}
 	/* ACCEND A B: push the result of accumulator L[A]: unknown if an
@@ -1887,7 +1897,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		FUSED_STEPS(2, LOCAL);
 		int s = INS_A(pc[0]), kind = (int)pc[1];
 		pc += 2; /* an error is the ACC's */
-		acc_fold(c, AT_PC(), L, s, kind, L[INS_A(w)]);
+		ACC_FOLD(s, kind, L[INS_A(w)]);
 		JUMPTO(INS_A(pc[0]));
 		THEN_ITER();
 		VMBREAK;
@@ -1978,6 +1988,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 #undef FUSED_STEPS
 #undef THEN_ITER
 #undef COMPARE_STEPS
+#undef ACC_FOLD
 #undef WEIGHED_STEPS
 	/* TRACE_*: explanation records; they leave the stack as it is. */
 	VMCASE(TRACE_COND)
@@ -2148,17 +2159,11 @@ Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a)
 	return r;
 }
 
-/* The steps left to native code (c->steps as it leaves them). */
-static long long steps_left(const Ctx *c)
-{
-	return c->steps < c->max_steps ? (long long)(c->max_steps - c->steps) : 0;
-}
-
 /* Spend n steps (the weight of a comparison) at word pc, as the
  * interpreter does at the instruction. */
 static void spend_at(Ctx *c, const Chunk *ch, int pc, long long n)
 {
-	if (n > steps_left(c))
+	if (n > ctx_steps_left(c))
 		nrt_steps_out(c, ch, pc);
 	c->steps += (unsigned long long)n;
 }
@@ -2166,21 +2171,21 @@ static void spend_at(Ctx *c, const Chunk *ch, int pc, long long n)
 int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
 {
 	if (ar_may_weigh(a))
-		spend_at(c, ch, pc, ar_compare_steps(a, b, steps_left(c)));
+		spend_at(c, ch, pc, ar_compare_steps(a, b, ctx_steps_left(c)));
 	return compare(c, AT_WORD(ch, pc), a, b);
 }
 
 int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
 {
 	if (ar_may_weigh(a))
-		spend_at(c, ch, pc, ar_compare_steps(a, b, steps_left(c)));
+		spend_at(c, ch, pc, ar_compare_steps(a, b, ctx_steps_left(c)));
 	return equal(c, AT_WORD(ch, pc), a, b);
 }
 
 Value nrt_in(Ctx *c, const Chunk *ch, int pc, Value a, const List *l)
 {
 	if (ar_may_weigh(a))
-		spend_at(c, ch, pc, ar_in_steps(a, l, steps_left(c)));
+		spend_at(c, ch, pc, ar_in_steps(a, l, ctx_steps_left(c)));
 	return ar_in(a, l);
 }
 
@@ -2214,7 +2219,10 @@ void nrt_accinit(Ctx *c, const Chunk *ch, int pc, int s, int kind)
 
 void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a)
 {
-	acc_fold(c, AT_WORD(ch, pc), c->stack, s, kind, a);
+	if (kind == ACC_LIST)
+		c->stack[s] = list_grow(c, AT_WORD(ch, pc), c->stack[s], a);
+	else
+		spend_at(c, ch, pc, acc_fold_value(c, AT_WORD(ch, pc), c->stack, s, kind, a, ctx_steps_left(c)));
 }
 
 Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind)

@@ -291,18 +291,52 @@ static const char LONG_TEXTS[] =
 
 static const char *LONG_QUERIES[] = {"same", "order", "listed", "lists"};
 
-Test(native, same_place_when_the_step_limit_stops_a_comparison_of_long_texts)
+/* A text of 640 bytes, each of them 'x': ten steps to compare. */
+static const char *x640(void)
 {
-	char t[641];
+	char *t = GC_MALLOC_ATOMIC(641);
 	memset(t, 'x', 640);
 	t[640] = 0;
-	const char *facts[] = {
-		xprintf("{\"doc\": {\"texts\": [\"%s\", \"%s\", \"%s\"], \"key\": \"%sy\", \"n\": 2}}", t, t, t, t),
-		xprintf("{\"doc\": {\"texts\": [\"%s\"], \"key\": \"%s\", \"n\": 1}}", t, t),
-	};
-	const Set set = {LONG_TEXTS, LONG_QUERIES, sizeof LONG_QUERIES / sizeof *LONG_QUERIES, facts, 2};
+	return t;
+}
+
+/* The queries q of rules on the facts f0 and f1: the same in both tiers
+ * under the default limits and every step limit below `below`, every `by`. */
+static void same_within_steps_of(const char *rules, const char **q, size_t nq, const char *f0, const char *f1,
+				 unsigned long long below, unsigned long long by)
+{
+	const char *facts[] = {f0, f1};
+	const Set set = {rules, q, nq, facts, 2};
 	same_for(&set, "2026-12-01");
-	same_within_steps(&set, "2026-12-01", 256, 4);
+	same_within_steps(&set, "2026-12-01", below, by);
+}
+
+Test(native, same_place_when_the_step_limit_stops_a_comparison_of_long_texts)
+{
+	const char *t = x640();
+	same_within_steps_of(LONG_TEXTS, LONG_QUERIES, sizeof LONG_QUERIES / sizeof *LONG_QUERIES,
+			     xprintf("{\"doc\": {\"texts\": [\"%s\", \"%s\", \"%s\"], \"key\": \"%sy\", \"n\": 2}}", t, t, t, t),
+			     xprintf("{\"doc\": {\"texts\": [\"%s\"], \"key\": \"%s\", \"n\": 1}}", t, t), 256, 4);
+}
+
+/* min and max of long texts (in a list, as arguments, in a
+ * comprehension), which spend a step for each 64 bytes they compare: every
+ * step limit stops both tiers at the same place. */
+static const char MIN_MAX_TEXTS[] =
+	"fact doc {\n  texts : list of string\n  key : string\n  n : int\n}\n"
+	"decision key : string = doc.key\n"
+	"decision listed : int = count([min(doc.texts), max(doc.texts)]) + doc.n\n"
+	"decision pairs : int = count(concat([min(t, key) for t in doc.texts], [max(key, t, key) for t in doc.texts])) + doc.n\n"
+	"decision folded : list of bool = [min(t for t in doc.texts) = key, doc.n + 1 > 2, max(t for t in doc.texts where doc.n > 0) = key, doc.n + 1 > 2]\n";
+
+static const char *MIN_MAX_QUERIES[] = {"listed", "pairs", "folded"};
+
+Test(native, same_place_when_the_step_limit_stops_min_or_max_of_long_texts)
+{
+	const char *t = x640();
+	same_within_steps_of(MIN_MAX_TEXTS, MIN_MAX_QUERIES, sizeof MIN_MAX_QUERIES / sizeof *MIN_MAX_QUERIES,
+			     xprintf("{\"doc\": {\"texts\": [\"%s\", \"%sz\", \"%s\"], \"key\": \"%sy\", \"n\": 2}}", t, t, t, t),
+			     xprintf("{\"doc\": {\"texts\": [\"%s\", \"%s\", \"%s\"], \"key\": \"%s\", \"n\": 1}}", t, t, t, t), 190, 3);
 }
 
 /* The interrupt flag raised before each query: both tiers stop at the

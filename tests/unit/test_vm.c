@@ -644,22 +644,12 @@ static const char *long_texts(int n, size_t len)
 	return xprintf("{\"doc\": {\"texts\": [%s], \"key\": \"%s\"}}", items, t);
 }
 
-/* Comparing long texts spends steps in proportion to their bytes: 32
- * texts of 64 KiB, each compared once, take far more than 10000 steps
- * (a step for each 64 bytes), where they were a step a comparison. */
-Test(vm, step_limit_counts_the_bytes_of_long_texts_compared)
+/* Each query q[i][0] stops at a limit of 10000 steps with the step-limit
+ * message, and gives q[i][1] under the default limit, in more than `least`
+ * steps. */
+static void stops_at_10000_steps(Program *p, Ctx *c, const char *const (*q)[2], size_t n, unsigned long long least)
 {
-	Program *p = tu_program("fact doc {\n  texts : list of string\n  key : string\n}\n");
-	Ctx *c = tu_ctx(p, long_texts(32, 65536));
-	static const char *const q[][2] = {
-		{"count(t for t in doc.texts where t = doc.key)", "0"},
-		{"count(t for t in doc.texts where t != doc.key)", "32"},
-		{"count(t for t in doc.texts where t <= doc.key)", "32"},
-		{"count(t for t in doc.texts where doc.key < t)", "0"},
-		{"doc.key in doc.texts", "false"},
-		{"[doc.texts] = [doc.texts]", "true"},
-	};
-	for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+	for (size_t i = 0; i < n; i++) {
 		Value v;
 		c->max_steps = 10000;
 		int st = tu_run(c, q[i][0], &v);
@@ -670,13 +660,58 @@ Test(vm, step_limit_counts_the_bytes_of_long_texts_compared)
 		c->max_steps = VM_DEFAULT_MAX_STEPS;
 		cr_expect_eq(tu_run(c, q[i][0], &v), ST_OK, "%s: %s", q[i][0], c->errmsg);
 		cr_expect_str_eq(fmt_value_str(p, v), q[i][1], "%s", q[i][0]);
-		cr_expect_gt(c->steps, 32 * 1024, "%s: %llu steps", q[i][0], c->steps);
+		cr_expect_gt(c->steps, least, "%s: %llu steps", q[i][0], c->steps);
 	}
-	/* short texts cost a step a comparison, as before */
-	c = tu_ctx(p, long_texts(32, 63));
+}
+
+static const char LONG_TEXT_FACTS[] = "fact doc {\n  texts : list of string\n  key : string\n}\n";
+
+/* The queries q over 32 texts of 64 KiB and a key as long stop at 10000
+ * steps (stops_at_10000_steps); the query `light` over texts of 63 bytes,
+ * which weigh nothing, costs a few steps a text, as it did. */
+static void over_long_texts(const char *const (*q)[2], size_t n, unsigned long long least, const char *light)
+{
+	Program *p = tu_program(LONG_TEXT_FACTS);
+	stops_at_10000_steps(p, tu_ctx(p, long_texts(32, 65536)), q, n, least);
+	Ctx *c = tu_ctx(p, long_texts(32, 63));
 	Value v;
-	cr_assert_eq(tu_run(c, "count(t for t in doc.texts where t = doc.key)", &v), ST_OK);
-	cr_expect_lt(c->steps, 32 * 8, "%llu steps", c->steps);
+	cr_assert_eq(tu_run(c, light, &v), ST_OK, "%s: %s", light, c->errmsg);
+	cr_expect_lt(c->steps, 32 * 8, "%s: %llu steps", light, c->steps);
+}
+
+/* Comparing long texts spends steps in proportion to their bytes: 32
+ * texts of 64 KiB, each compared once, take far more than 10000 steps
+ * (a step for each 64 bytes), where they were a step a comparison. */
+Test(vm, step_limit_counts_the_bytes_of_long_texts_compared)
+{
+	static const char *const q[][2] = {
+		{"count(t for t in doc.texts where t = doc.key)", "0"},
+		{"count(t for t in doc.texts where t != doc.key)", "32"},
+		{"count(t for t in doc.texts where t <= doc.key)", "32"},
+		{"count(t for t in doc.texts where doc.key < t)", "0"},
+		{"doc.key in doc.texts", "false"},
+		{"[doc.texts] = [doc.texts]", "true"},
+	};
+	over_long_texts(q, sizeof q / sizeof *q, 32 * 1024, "count(t for t in doc.texts where t = doc.key)");
+}
+
+/* min and max compare as the comparison operators do, a step for each 64
+ * bytes of the texts they compare: over 32 texts of 64 KiB (in a list, as
+ * arguments, two at a time, and in a comprehension) they take far more
+ * than 10000 steps, where they took a step a comparison. */
+Test(vm, step_limit_counts_the_bytes_of_long_texts_min_and_max_compare)
+{
+	static const char *const q[][2] = {
+		{"count([min(doc.texts)])", "1"},
+		{"count([max(doc.texts)])", "1"},
+		{"count([max(t, doc.key, t) for t in doc.texts])", "32"},
+		{"count([min(t, doc.key) for t in doc.texts])", "32"},
+		{"count([max(doc.key, t) for t in doc.texts])", "32"},
+		{"count([min(t for t in doc.texts)])", "1"},
+		{"count([max(t for t in doc.texts where true)])", "1"},
+	};
+	over_long_texts(q, sizeof q / sizeof *q, 31 * 1024,
+			"count([min(t for t in doc.texts), max(doc.texts), min(doc.key, doc.key)])");
 }
 
 Test(vm, errors_carry_their_location)
