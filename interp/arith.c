@@ -373,12 +373,46 @@ long long ar_compare_steps(Value a, Value b, long long budget)
 	return wa ? steps_of(lighter(wa, b, cap), cap) : 0;
 }
 
-long long ar_in_steps(Value a, const List *l, long long budget)
+/* Spend from *budget the steps of comparing a value of weight wa (> 0)
+ * with b; false where they run out. */
+static bool spend_compare(uint64_t wa, Value b, long long *budget)
 {
-	uint64_t cap = cap_of(budget), wa = val_compare_weight(a, cap), w = 0;
-	for (uint32_t i = 0; wa && i < l->len && w <= cap; i++)
-		w += lighter(wa, l->items[i], cap - w);
-	return steps_of(w, cap);
+	uint64_t cap = cap_of(*budget);
+	*budget -= steps_of(lighter(wa, b, cap), cap);
+	return *budget >= 0;
+}
+
+/* a in l, a of weight wa (0: it spends nothing), compared with the items
+ * in turn up to the first equal one, each comparison's steps spent from
+ * *budget before it is made; false where they run out first. */
+static bool in_items(Value a, uint64_t wa, const List *l, long long *budget, Value *out)
+{
+	Value r = val_bool(false);
+	for (uint32_t i = 0; i < l->len; i++) {
+		Value x = l->items[i];
+		if (x.tag == V_UNKNOWN) {
+			r = r.tag == V_UNKNOWN ? val_unknown_union(r, x) : x;
+			continue;
+		}
+		if (wa && !spend_compare(wa, x, budget))
+			return false;
+		if (val_equal(a, x)) {
+			r = val_bool(true);
+			break;
+		}
+	}
+	*out = r;
+	return true;
+}
+
+bool ar_in_within(Value a, const List *l, long long *budget, Value *out)
+{
+	uint64_t wa = val_compare_weight(a, cap_of(*budget));
+	if (!wa) {
+		*out = ar_in(a, l);
+		return true;
+	}
+	return in_items(a, wa, l, budget, out);
 }
 
 /* --------------------------------------------------------------- logic */
@@ -403,21 +437,16 @@ Value ar_or(Value a, Value b)
 
 Value ar_in(Value a, const List *l)
 {
-	Value r = val_bool(false);
 	if ((a.tag == V_ENUM && !a.big) || a.tag == V_INT) {
 		/* members and whole numbers: compare in place */
 		if (ar_in_place(a, l))
 			return val_bool(true);
 		if (a.tag == V_ENUM)
-			return r;
+			return val_bool(false);
 	}
-	for (uint32_t i = 0; i < l->len; i++) {
-		Value x = l->items[i];
-		if (x.tag == V_UNKNOWN)
-			r = r.tag == V_UNKNOWN ? val_unknown_union(r, x) : x;
-		else if (val_equal(a, x))
-			return val_bool(true);
-	}
+	long long none = 0;
+	Value r;
+	in_items(a, 0, l, &none, &r);
 	return r;
 }
 

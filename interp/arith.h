@@ -77,8 +77,11 @@ bool ar_hs_match(int kind, Value code, Value want);
  * comparison of long texts, lists or records costs in proportion to what
  * it reads.  Counted up to budget + 1 (more than is left). */
 long long ar_compare_steps(Value a, Value b, long long budget);
-/* The same for `a in l`: a compared with each item in turn. */
-long long ar_in_steps(Value a, const List *l, long long budget);
+/* `a in l` (ar_in) spending from *budget, as it goes, the steps of
+ * comparing a with each item it looks at (ar_compare_steps), each before
+ * that comparison: so it spends nothing for the items after the one that
+ * equals a.  False, *budget below 0, where they run out first. */
+bool ar_in_within(Value a, const List *l, long long *budget, Value *out);
 
 /* ---- the VM's fast paths, shared so that they stay in step */
 

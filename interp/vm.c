@@ -1145,6 +1145,16 @@ static inline bool min_max_in_place(int acc, const Value *ab, Value *out)
 	return true;
 }
 
+/* IN of *top in l, beyond a plain member: *top becomes the answer
+ * (ar_in_within), and the result is budget less the steps of comparing
+ * long values it spent, below 0 where they ran out (out of line, and with
+ * the budget handed back, so that it stays in exec_at's register). */
+static __attribute__((noinline)) long long in_within(Value *top, const List *l, long long budget)
+{
+	ar_in_within(*top, l, &budget, top);
+	return budget;
+}
+
 /* Whether order r (-1, 0, 1) meets comparison op (LT, LE, GT or GE): a
  * bit for each r in a mask for each op, rather than a test for each op. */
 static inline bool order_holds(unsigned op, int r)
@@ -1638,7 +1648,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			VMBREAK;
 		}
 		/* a step per item, so a long list counts against the limit, and
-		 * the steps of comparing long values (ar_in_steps) */
+		 * the steps of comparing long values with the items it looks at
+		 * (ar_in_within) */
 		budget -= b.as.l->len;
 		if (budget < 0)
 			goto steps_exceeded;
@@ -1647,8 +1658,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			TOP() = val_bool(ar_in_place(a, b.as.l));
 			VMBREAK;
 		}
-		WEIGHED_STEPS(a, ar_in_steps(a, b.as.l, budget));
-		TOP() = ar_in(a, b.as.l);
+		budget = in_within(&TOP(), b.as.l, budget);
+		if (budget < 0)
+			goto steps_exceeded;
 		VMBREAK;
 	}
 	/* IN_HS: tariff code a in chapter / heading / subheading b (A says which). */
@@ -2184,9 +2196,12 @@ int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b)
 
 Value nrt_in(Ctx *c, const Chunk *ch, int pc, Value a, const List *l)
 {
-	if (ar_may_weigh(a))
-		spend_at(c, ch, pc, ar_in_steps(a, l, ctx_steps_left(c)));
-	return ar_in(a, l);
+	long long left = ctx_steps_left(c);
+	Value r;
+	if (!ar_in_within(a, l, &left, &r))
+		nrt_steps_out(c, ch, pc);
+	c->steps = c->max_steps - (unsigned long long)left;
+	return r;
 }
 
 Value nrt_mklist(Ctx *c, const Chunk *ch, int pc, int nb, int n)

@@ -37,10 +37,10 @@ Value nrt_builtin(Ctx *c, const Chunk *ch, int pc, int bi, int nb, int argc);
 Value nrt_arith(Ctx *c, const Chunk *ch, int pc, int op, Value a, Value b);
 Value nrt_neg(Ctx *c, const Chunk *ch, int pc, Value a);
 /* The order (-1, 0, 1) and equality of two known values, and IN of a in
- * the list l (both known), beyond the in-place cases.  Each first spends
- * the steps of comparing long values (arith.h: ar_compare_steps,
- * ar_in_steps) from c->steps, which native code brings up to date before
- * a comparison that may spend any. */
+ * the list l (both known), beyond the in-place cases.  Each spends the
+ * steps of comparing long values (arith.h: ar_compare_steps, before it;
+ * ar_in_within, as it goes) from c->steps, which native code brings up to
+ * date before a comparison that may spend any. */
 int nrt_compare(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
 int nrt_equal(Ctx *c, const Chunk *ch, int pc, Value a, Value b);
 Value nrt_in(Ctx *c, const Chunk *ch, int pc, Value a, const List *l);

@@ -320,18 +320,20 @@ Test(native, same_place_when_the_step_limit_stops_a_comparison_of_long_texts)
 }
 
 /* min and max of long texts (in a list, as arguments, in a
- * comprehension), which spend a step for each 64 bytes they compare: every
- * step limit stops both tiers at the same place. */
+ * comprehension), which spend a step for each 64 bytes they compare, and
+ * `in`, which spends them for the items up to the one it finds: every step
+ * limit stops both tiers at the same place. */
 static const char MIN_MAX_TEXTS[] =
 	"fact doc {\n  texts : list of string\n  key : string\n  n : int\n}\n"
 	"decision key : string = doc.key\n"
 	"decision listed : int = count([min(doc.texts), max(doc.texts)]) + doc.n\n"
 	"decision pairs : int = count(concat([min(t, key) for t in doc.texts], [max(key, t, key) for t in doc.texts])) + doc.n\n"
-	"decision folded : list of bool = [min(t for t in doc.texts) = key, doc.n + 1 > 2, max(t for t in doc.texts where doc.n > 0) = key, doc.n + 1 > 2]\n";
+	"decision folded : list of bool = [min(t for t in doc.texts) = key, doc.n + 1 > 2, max(t for t in doc.texts where doc.n > 0) = key, doc.n + 1 > 2]\n"
+	"decision found : list of bool = [key in doc.texts, doc.n + 1 > 2, key in [key], doc.n > 0]\n";
 
-static const char *MIN_MAX_QUERIES[] = {"listed", "pairs", "folded"};
+static const char *MIN_MAX_QUERIES[] = {"listed", "pairs", "folded", "found"};
 
-Test(native, same_place_when_the_step_limit_stops_min_or_max_of_long_texts)
+Test(native, same_place_when_the_step_limit_stops_min_max_or_in_of_long_texts)
 {
 	const char *t = x640();
 	same_within_steps_of(MIN_MAX_TEXTS, MIN_MAX_QUERIES, sizeof MIN_MAX_QUERIES / sizeof *MIN_MAX_QUERIES,

@@ -714,6 +714,24 @@ Test(vm, step_limit_counts_the_bytes_of_long_texts_min_and_max_compare)
 			"count([min(t for t in doc.texts), max(doc.texts), min(doc.key, doc.key)])");
 }
 
+/* `in` spends the steps of comparing long texts only for the items it
+ * looks at: finding the first of 32 texts of 64 KiB reads one of them, and
+ * stays within 10000 steps, which the whole list would take three times
+ * over (a text that is not there still stops at the limit). */
+Test(vm, step_limit_counts_only_the_items_in_looks_at)
+{
+	Program *p = tu_program(LONG_TEXT_FACTS);
+	Ctx *c = tu_ctx(p, long_texts(32, 65536));
+	Value v;
+	c->max_steps = 10000;
+	cr_assert_eq(tu_run(c, "first(doc.texts) in doc.texts", &v), ST_OK, "%s", c->errmsg);
+	cr_expect_str_eq(fmt_value_str(p, v), "true");
+	cr_expect_gt(c->steps, 1024, "%llu steps", c->steps);
+	cr_expect_lt(c->steps, 1024 + 64, "%llu steps", c->steps);
+	static const char *const q[][2] = {{"doc.key in doc.texts", "false"}};
+	stops_at_10000_steps(p, c, q, 1, 32 * 1024);
+}
+
 Test(vm, errors_carry_their_location)
 {
 	Program *p = tu_program("fact company { staff : int  us_staff : int }\n"
