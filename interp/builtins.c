@@ -9,6 +9,7 @@
  * the interrupt flag as they go (ctx_charge), so a million-item call stays
  * within the limits and can be stopped.
  */
+#define _GNU_SOURCE /* memmem */
 #include "mem.h"
 #include <string.h>
 
@@ -745,14 +746,12 @@ static Value text(Ctx *c, const char *s, size_t n)
 	return v;
 }
 
+/* Where sub first is in s from byte `from` on, or NULL.  In time linear in
+ * their lengths (memmem, not a comparison of sub at every place), so that
+ * the step a byte of s that contains, replace and split spend bounds it. */
 static const char *find(const Str *s, const Str *sub, uint32_t from)
 {
-	if (sub->len == 0)
-		return s->data + from;
-	for (uint32_t i = from; i + sub->len <= s->len; i++)
-		if (s->data[i] == sub->data[0] && memcmp(s->data + i, sub->data, sub->len) == 0)
-			return s->data + i;
-	return NULL;
+	return memmem(s->data + from, s->len - from, sub->data, sub->len);
 }
 
 /* contains(text, part), starts_with(text, start), ends_with(text, end) */

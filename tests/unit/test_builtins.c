@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <gc.h>
 #include <string.h>
+#include <time.h>
 
 #include "builtins.h"
 #include "format.h"
@@ -404,6 +405,31 @@ Test(builtins, the_list_and_text_builtins_are_charged_for_their_work)
 	c->max_steps = 10000;
 	cr_assert_str_eq(tu_show(c, "length(replace(join([\"ab\" for i in range(1, 2000)]), \"a\", \"xyz\"))"),
 			 steps_message(10000));
+}
+
+/* contains, split and replace look for a part in time in proportion to
+ * the text they read, as they are charged: a part of 256 KiB that almost
+ * matches at every place of a text of 1 MiB is looked for in milliseconds,
+ * where comparing it in full at every place took seconds each time. */
+Test(builtins, looking_for_a_long_part_takes_time_in_proportion_to_the_text)
+{
+	size_t n = (size_t)1 << 20, m = (size_t)256 << 10; /* the longest texts facts may hold */
+	char *t = GC_MALLOC_ATOMIC(n + 1), *part = GC_MALLOC_ATOMIC(m + 1);
+	memset(t, 'a', n);
+	t[n] = 0;
+	memset(part, 'a', m);
+	part[m - 1] = 'b';
+	part[m] = 0;
+	Program *p = tu_program("fact doc {\n  text : string\n  part : string\n}\n");
+	Ctx *c = tu_ctx(p, xprintf("{\"doc\": {\"text\": \"%s\", \"part\": \"%s\"}}", t, part));
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_expect_str_eq(tu_show(c, "contains(doc.text, doc.part)"), "false");
+	cr_expect_str_eq(tu_show(c, "count(split(doc.text, doc.part))"), "1");
+	cr_expect_str_eq(tu_show(c, "replace(doc.text, doc.part, \"\") = doc.text"), "true");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect_lt(secs, 1.0, "%.2f s", secs);
 }
 
 Test(builtins, a_list_builtin_takes_a_for_as_its_list)
