@@ -26,11 +26,12 @@ packages="gcc make cmake flex bison pkg-config libgc-dev libcriterion-dev libjso
 # `edict test --lcov` and the line coverage of the sanitizer run (lcov); the editor packages are tested with a headless
 # Neovim and with npm's vscode-textmate (editors/); the site that `edict doc`
 # writes is opened in headless chromium too (doc.browser); the native tier
-# (--native) is built against libgccjit's header and its suites run with it
+# (--native) is built against libgccjit's header and its suites run with it;
+# strace counts the system calls of the start-up cache's check (image.syscalls)
 [ "$mode" = test ] && packages="$packages libgccjit-12-dev clang libclang-rt-14-dev lua5.4 luajit lua-cjson jq hyperfine
 	python3-jsonschema openssl chromium postgresql-15 postgresql-server-dev-15
 	python3-pytest python3-pandas python3-pip python3-venv python3-setuptools
-	neovim nodejs npm lcov"
+	neovim nodejs npm lcov strace"
 
 # Node.js and npm may come from elsewhere than Debian (NodeSource's nodejs
 # bundles npm and conflicts with Debian's npm package): a working npm is enough
