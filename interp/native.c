@@ -1368,9 +1368,12 @@ static void emit_hit(Gen *g, int t)
 	g->b = known;
 	spend(g, cast(g, list_len(g, rv(w1(g, k))), g->x->t_i64), g->pc);
 	R args[6] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, t), rv(slot(g, k)), abs_slot(g, k)};
-	R applied = cmp(g, GCC_JIT_COMPARISON_NE, call(g, H_HIT, 6, args), ci(g, 0));
+	LV applied = temp(g, g->x->t_int);
+	before_call(g); /* comparing long row values spends steps */
+	set(g, applied, call(g, H_HIT, 6, args));
+	steps_in(g);
 	gcc_jit_block *wrote = block(g);
-	J.block_end_with_conditional(g->b, NULL, applied, wrote, g->at[g->pc + 1]);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_NE, rv(applied), ci(g, 0)), wrote, g->at[g->pc + 1]);
 	g->b = wrote; /* the result it wrote */
 	unspill(g, k, 1);
 	jump(g, g->at[tab->end]);

@@ -17,6 +17,7 @@
 #include "mem.h"
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arith.h"
@@ -565,6 +566,76 @@ static int64_t rank_of(Ctx *c, Frame *fr, const CaseTab *t, Value v, int row)
 	return v.as.i;          /* an enum member: the order declared */
 }
 
+/* Spend, before comparing row value a with b, the steps the comparison
+ * operators spend for it (ar_compare_steps): a long text, list or record
+ * costs what it reads.  The step limit's error, at the table's
+ * instruction, where they run out. */
+static void spend_compare(Ctx *c, Frame *fr, Value a, Value b)
+{
+	if (!ar_may_weigh(a))
+		return;
+	long long n = ar_compare_steps(a, b, ctx_steps_left(c));
+	if (n && ctx_charge(c, (unsigned long long)n))
+		raise_at(c, fr->ch->locs[fr->pc - fr->ch->code - 1]);
+}
+
+/* Whether row value a differs from b (hit any), its steps spent. */
+static bool differs(Ctx *c, Frame *fr, Value a, Value b)
+{
+	if (a.tag != b.tag)
+		return true;
+	spend_compare(c, fr, a, b);
+	return !val_equal(a, b);
+}
+
+/* What undecided rows are compared with under any and priority, worked
+ * out once for all of them: the first known value of the rows that apply
+ * and whether the others all equal it (any); the ranks of the rows that
+ * apply, found as far as a comparison needed them, and the greatest of
+ * those (priority).  So the check is proportional to the rows, and finds
+ * the same errors in the same order as comparing with each row would. */
+typedef struct Applying {
+	const Value *v;
+	const int *row;
+	uint32_t k;
+	int first;   /* any: the first known value, -1 for none */
+	int uniform; /* any: -1 not yet known, else whether all known values equal it */
+	uint32_t ranked; /* priority: ranks found for v[0..ranked-1] */
+	int64_t worst;   /* the greatest of them (the lowest ranked), -1 for none */
+} Applying;
+
+/* Under any: whether the known values of the rows that apply all agree. */
+static bool all_agree(Ctx *c, Frame *fr, Applying *a)
+{
+	if (a->uniform < 0) {
+		a->uniform = 1;
+		for (uint32_t j = (uint32_t)a->first + 1; j < a->k && a->uniform; j++)
+			if (a->v[j].tag != V_UNKNOWN && differs(c, fr, a->v[j], a->v[a->first]))
+				a->uniform = 0;
+	}
+	return a->uniform;
+}
+
+/* Whether an undecided row giving p could change the result: under any,
+ * where it differs from a known value of a row that applies; under
+ * priority, where it could outrank one. */
+static bool undecided_matters(Ctx *c, Frame *fr, const CaseTab *t, Applying *a, const Value *p)
+{
+	if (a->first < 0)
+		return false; /* nothing known applies: nothing to change */
+	if (t->hit == HIT_ANY)
+		return !all_agree(c, fr, a) || differs(c, fr, p[1], a->v[a->first]);
+	int64_t r = rank_of(c, fr, t, p[1], (int)p[0].as.i);
+	while (a->worst <= r && a->ranked < a->k) {
+		uint32_t j = a->ranked++;
+		if (a->v[j].tag != V_UNKNOWN) {
+			int64_t rj = rank_of(c, fr, t, a->v[j], a->row[j]);
+			a->worst = rj > a->worst ? rj : a->worst;
+		}
+	}
+	return a->worst > r;
+}
+
 /* Under any, priority and output order: from the triples [row, value,
  * condition] of the rows that apply (condition true) or may apply (unknown
  * for missing facts), keep those that apply in v/row and return what the
@@ -582,19 +653,16 @@ static Value undecided_rows(Ctx *c, Frame *fr, const CaseTab *t, List *l, Value 
 		}
 	}
 	*n = k;
+	Applying a = {v, row, k, -1, -1, 0, -1};
+	for (uint32_t j = 0; j < k && a.first < 0; j++)
+		if (v[j].tag != V_UNKNOWN)
+			a.first = (int)j;
 	for (uint32_t i = 0; i < l->len; i++) {
 		const Value *p = l->items[i].as.l->items;
 		if (p[2].tag != V_UNKNOWN || !p[2].as.m || p[2].as.m->len == 0)
 			continue; /* decided, or unknown only in the rules' own data: not met */
-		bool matters = k == 0 || t->hit == HIT_OUTPUT_ORDER || p[1].tag == V_UNKNOWN;
-		for (uint32_t j = 0; j < k && !matters; j++) {
-			if (v[j].tag == V_UNKNOWN)
-				continue;
-			if (t->hit == HIT_ANY)
-				matters = p[1].tag != v[j].tag || !val_equal(p[1], v[j]);
-			else /* priority: it matters if it could outrank a row that applies */
-				matters = rank_of(c, fr, t, p[1], (int)p[0].as.i) < rank_of(c, fr, t, v[j], row[j]);
-		}
+		bool matters = k == 0 || t->hit == HIT_OUTPUT_ORDER || p[1].tag == V_UNKNOWN ||
+			       undecided_matters(c, fr, t, &a, p);
 		if (matters)
 			u = u.tag == V_UNKNOWN ? val_unknown_union(u, p[2]) : p[2];
 	}
@@ -618,6 +686,7 @@ static Value hit_min_max(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, ui
 		return val_unknown(NULL); /* nothing to choose from, and no default */
 	Value r = v[0];
 	for (uint32_t i = 1; i < n; i++) {
+		spend_compare(c, fr, v[i], r);
 		int k = compare(c, fr, v[i], r);
 		if (t->hit == HIT_MIN ? k < 0 : k > 0)
 			r = v[i];
@@ -631,7 +700,7 @@ static Value hit_any(Ctx *c, Frame *fr, const Value *v, const int *row, uint32_t
 	if (n == 0)
 		no_row(c, fr);
 	for (uint32_t i = 1; i < n; i++)
-		if (v[i].tag != v[0].tag || !val_equal(v[i], v[0]))
+		if (differs(c, fr, v[i], v[0]))
 			FAIL(ST_RUNTIME, "%s and %s both apply and give different values (%s and %s), but in a 'hit any' "
 					 "table rows that apply together must agree",
 			     prog_case_label(fr->ch->decl, row[0]), prog_case_label(fr->ch->decl, row[i]),
@@ -657,25 +726,31 @@ static Value hit_priority(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, c
 	return v[best];
 }
 
-/* 'hit output order': the values in a list sorted by rank, stably: rows
- * of equal rank stay in rule order.  v is sorted in place. */
-static Value hit_output_order(Ctx *c, Frame *fr, const CaseTab *t, Value *v, const int *row, uint32_t n)
+/* A row's place under output order: its rank, then where it stood. */
+typedef struct Ranked {
+	int64_t rank;
+	uint32_t at;
+} Ranked;
+
+static int cmp_ranked(const void *x, const void *y)
 {
-	int64_t *rk = vm_alloc(c, fr, sizeof(int64_t) * (n + 1), true);
+	const Ranked *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* 'hit output order': the values in a list sorted by rank, stably: rows
+ * of equal rank stay in rule order. */
+static Value hit_output_order(Ctx *c, Frame *fr, const CaseTab *t, const Value *v, const int *row, uint32_t n)
+{
+	Ranked *rk = vm_alloc(c, fr, sizeof(Ranked) * (n + 1), true);
 	for (uint32_t i = 0; i < n; i++)
-		rk[i] = rank_of(c, fr, t, v[i], row[i]);
-	for (uint32_t i = 1; i < n; i++)
-		for (uint32_t j = i; j > 0 && rk[j - 1] > rk[j]; j--) {
-			int64_t tr = rk[j];
-			rk[j] = rk[j - 1];
-			rk[j - 1] = tr;
-			Value tv = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = tv;
-		}
+		rk[i] = (Ranked){rank_of(c, fr, t, v[i], row[i]), i};
+	qsort(rk, n, sizeof *rk, cmp_ranked);
 	Value out = new_list(c, fr, n);
-	if (n)
-		memcpy(out.as.l->items, v, sizeof(Value) * n);
+	for (uint32_t i = 0; i < n; i++)
+		out.as.l->items[i] = v[rk[i].at];
 	return out;
 }
 
@@ -1795,7 +1870,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			if (budget < 0)
 				goto steps_exceeded;
 			bool none = false;
+			STEPS_OUT(); /* comparing long row values spends steps */
 			a = hit_reduce(c, AT_PC(), t, a.as.l, &none);
+			STEPS_IN();
 			if (!none) { /* else on to the default row's value */
 				PUSH(a);
 				JUMPTO(t->end);

@@ -341,6 +341,25 @@ Test(native, same_place_when_the_step_limit_stops_min_max_or_in_of_long_texts)
 			     xprintf("{\"doc\": {\"texts\": [\"%s\", \"%s\", \"%s\"], \"key\": \"%s\", \"n\": 1}}", t, t, t, t), 190, 3);
 }
 
+/* Tables that compare what their rows give, long texts here: hit max,
+ * hit any, and hit any with a row that waits for a missing fact.  Every
+ * step limit stops both tiers at the same place. */
+static const char TABLE_TEXTS[] =
+	"fact doc {\n  key : string\n  n : int\n  m : int\n}\n"
+	"table top : string hit max\n  when doc.n > 0 then doc.key\n  when doc.n > 1 then doc.key\n  when true then doc.key\n"
+	"table agreed : string hit any\n  when doc.n > 0 then doc.key\n  when doc.n > 1 then doc.key\n  when true then doc.key\n"
+	"table open : string hit any\n  when true then doc.key\n  when doc.m > 0 then doc.key\n  when doc.n > 0 then doc.key\n"
+	"decision rows : list of int = [count([top]), doc.n + 1, count([agreed]), doc.n + 2, count([open]), doc.n]\n";
+
+static const char *TABLE_QUERIES[] = {"rows"};
+
+Test(native, same_place_when_the_step_limit_stops_a_table_comparing_long_texts)
+{
+	const char *t = x640();
+	same_within_steps_of(TABLE_TEXTS, TABLE_QUERIES, 1, xprintf("{\"doc\": {\"key\": \"%s\", \"n\": 2}}", t),
+			     xprintf("{\"doc\": {\"key\": \"%sy\", \"n\": 1}}", t), 200, 4);
+}
+
 /* The interrupt flag raised before each query: both tiers stop at the
  * first place that looks at it (a loop's head, a jump outside loops) with
  * the same message, place and steps. */

@@ -732,6 +732,83 @@ Test(vm, step_limit_counts_only_the_items_in_looks_at)
 	stops_at_10000_steps(p, c, q, 1, 32 * 1024);
 }
 
+/* Tables over one text of len bytes, each 'x' (key), and a count that is
+ * missing (n): `top` (hit max) and `agreed` (hit any) gather 32 rows that
+ * all give the key; `open` (hit any) 16 that apply and 16 whose condition
+ * waits for n, each of which could only change the result by giving
+ * another value. */
+static Program *long_row_tables(void)
+{
+	const char *rows = "", *half = "";
+	for (int i = 0; i < 32; i++)
+		rows = xprintf("%s  when doc.key != \"\" then doc.key\n", rows);
+	for (int i = 0; i < 16; i++)
+		half = xprintf("%s  when doc.key != \"\" then doc.key\n  when doc.n > 0 then doc.key\n", half);
+	return tu_program(xprintf("fact doc {\n  key : string\n  n : int\n}\n"
+				  "table top : string hit max\n%stable agreed : string hit any\n%s"
+				  "table open : string hit any\n%s", rows, rows, half));
+}
+
+static const char *one_text(size_t len)
+{
+	char *t = GC_MALLOC_ATOMIC(len + 1);
+	memset(t, 'x', len);
+	t[len] = 0;
+	return xprintf("{\"doc\": {\"key\": \"%s\"}}", t);
+}
+
+/* Tables that compare what their rows give (hit max, hit any, and the
+ * check of rows that wait for facts) spend the steps of comparing long
+ * texts as the comparison operators do: 32 rows giving a text of 64 KiB
+ * take far more than 10000 steps, where they took a few steps a row. */
+Test(vm, step_limit_counts_the_bytes_of_long_row_values_tables_compare)
+{
+	Program *p = long_row_tables();
+	static const char *const q[][2] = {
+		{"count([top])", "1"},
+		{"count([agreed])", "1"},
+		{"count([open])", "1"},
+	};
+	stops_at_10000_steps(p, tu_ctx(p, one_text(65536)), q, sizeof q / sizeof *q, 30 * 1024);
+	Ctx *c = tu_ctx(p, one_text(63));
+	Value v;
+	cr_assert_eq(tu_run(c, "count([open])", &v), ST_OK, "%s", c->errmsg);
+	cr_expect_str_eq(fmt_value_str(p, v), "1");
+	cr_expect_lt(c->steps, 32 * 32, "%llu steps", c->steps); /* about 16 a row, whatever compares */
+}
+
+/* Under hit any, a row that waits for facts matters only where it could
+ * give another value than the rows that apply; under hit priority, only
+ * where it could outrank one of them: the result is then unknown for its
+ * facts, else the value of the rows that apply. */
+Test(vm, undecided_rows_matter_only_where_they_could_change_the_result)
+{
+	Program *p = tu_program("enum grade = high | mid | low\n"
+				"fact f { a : bool  b : bool }\n"
+				"table same : int hit any\n  when true then 1\n  when f.a then 1\n  when true then 1\n"
+				"table other : int hit any\n  when true then 1\n  when f.a then 2\n"
+				"table split : int hit any\n  when true then 1\n  when f.b then 2\n  when f.a then 1\n"
+				"table below : grade hit priority\n  when true then mid\n  when f.a then low\n  when true then low\n"
+				"table above : grade hit priority\n  when true then low\n  when f.a then low\n  when f.b then high\n"
+				"table nothing : grade hit priority\n  when f.a then low\n  default mid\n");
+	Ctx *c = tu_ctx(p, "{\"f\": {\"b\": false}}");
+	Value v;
+	EXPECT_IN(c, "same", "1");
+	cr_assert_eq(tu_run(c, "other", &v), ST_OK);
+	cr_expect_str_eq(missing(v), "f.a");
+	/* f.a's row would give the value of the rows that apply */
+	EXPECT_IN(c, "split", "1");
+	EXPECT_IN(c, "below", "mid");
+	EXPECT_IN(c, "above", "low");
+	cr_assert_eq(tu_run(c, "nothing", &v), ST_OK);
+	cr_expect_str_eq(missing(v), "f.a");
+	c = tu_ctx(p, "{\"f\": {\"a\": true}}");
+	cr_assert_eq(tu_run(c, "above", &v), ST_OK);
+	cr_expect_str_eq(missing(v), "f.b");
+	cr_assert_eq(tu_run(c, "split", &v), ST_OK);
+	cr_expect_str_eq(missing(v), "f.b");
+}
+
 Test(vm, errors_carry_their_location)
 {
 	Program *p = tu_program("fact company { staff : int  us_staff : int }\n"
