@@ -51,15 +51,6 @@ static int charge_reading(Ctx *c, const List *l, unsigned times)
 	return w ? ctx_charge(c, w * times) : ST_OK;
 }
 
-/* Steps for comparing a with b, as the comparison operators spend them
- * (arith.h: ar_compare_steps): long texts, lists and records cost what
- * they read; other values nothing. */
-static int charge_compare(Ctx *c, Value a, Value b)
-{
-	long long n = ar_may_weigh(a) ? ar_compare_steps(a, b, ctx_steps_left(c)) : 0;
-	return n ? ctx_charge(c, (unsigned long long)n) : ST_OK;
-}
-
 static int arith_fail(Ctx *c, ArStatus st, Value a, Value b)
 {
 	return ctx_fail(c, ST_RUNTIME, "%s", ar_message(st, a, b));
@@ -108,7 +99,7 @@ static int minmax(Ctx *c, const BuiltinDef *b, const Value *a, int argc, Value *
 	Value best = v[0];
 	for (int i = 1; i < n; i++) {
 		int cmp;
-		if (charge_compare(c, v[i], best))
+		if (ctx_charge_compare(c, v[i], best))
 			return c->status;
 		ArStatus st = ar_compare(v[i], best, &cmp);
 		if (st != AR_OK)

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "arith.h"
 #include "mem.h"
 #include "program.h"
 #include "status.h"
@@ -189,6 +190,14 @@ int ctx_charge(Ctx *c, unsigned long long n);
 static inline long long ctx_steps_left(const Ctx *c)
 {
 	return c->steps < c->max_steps ? (long long)(c->max_steps - c->steps) : 0;
+}
+/* Charge the steps of comparing a with b, as the comparison operators
+ * spend them (arith.h: ar_compare_steps): long texts, lists and records
+ * cost what they read, other values nothing.  ST_OK, or as ctx_charge. */
+static inline int ctx_charge_compare(Ctx *c, Value a, Value b)
+{
+	long long n = ar_may_weigh(a) ? ar_compare_steps(a, b, ctx_steps_left(c)) : 0;
+	return n ? ctx_charge(c, (unsigned long long)n) : ST_OK;
 }
 /* The message of an evaluation that ran out of steps. */
 const char *ctx_steps_message(const Ctx *c);

@@ -572,10 +572,7 @@ static int64_t rank_of(Ctx *c, Frame *fr, const CaseTab *t, Value v, int row)
  * instruction, where they run out. */
 static void spend_compare(Ctx *c, Frame *fr, Value a, Value b)
 {
-	if (!ar_may_weigh(a))
-		return;
-	long long n = ar_compare_steps(a, b, ctx_steps_left(c));
-	if (n && ctx_charge(c, (unsigned long long)n))
+	if (ctx_charge_compare(c, a, b))
 		raise_at(c, fr->ch->locs[fr->pc - fr->ch->code - 1]);
 }
 
