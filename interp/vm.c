@@ -2121,6 +2121,36 @@ interrupted:
 
 /* ------------------------------------------------------------- entries */
 
+/* The tasks in order where the rule set is in machine code, outside
+ * explain mode: each decision decided through its function (or the
+ * interpreter, for one that has none), with what every task reads the
+ * same (the functions, the memo) read once. */
+static void run_native(Ctx *c, Run *r)
+{
+	NativeFn *const dfn = c->p->native->dfn;
+	const void *at = r->at;
+	size_t off = r->off;
+	Value *out = r->out;
+	for (int i = 0, n = r->n; i < n; i++) {
+		const VmTask *t = task_at(at, off, i);
+		int d = t->decl;
+		if (d >= 0 && ctx_memo_hit(c, d)) {
+			out[i] = c->memo[d];
+			continue;
+		}
+		r->i = i;
+		c->stack_top = 0;
+		if (d < 0) {
+			out[i] = exec(c, t->ch, 0);
+			continue;
+		}
+		begin_deciding(c, &(Frame){t->ch, NULL}, d);
+		Value v = dfn[d] ? dfn[d](c, -1) : exec(c, c->p->dchunk[d], -1);
+		decided(c, d, v, after_deciding(c, d));
+		out[i] = v;
+	}
+}
+
 /* The tasks in order.  Between two of them the context is as a decision
  * leaves it (its frame back to the query's, the status untouched), so only
  * the stack's top is set again; where one fails, r->i says which. */
@@ -2137,9 +2167,13 @@ static void run_body(void *ud)
 	c->status = ST_OK;
 	c->frame = c->top_frame;
 	/* interpreted, the loop runs them all, without returning between them */
-	if (!c->p->native && !c->trace) {
-		c->run = r;
-		exec_at(c, NULL, 0, VM_TASKS, 0);
+	if (!c->trace) {
+		if (c->p->native) {
+			run_native(c, r);
+		} else {
+			c->run = r;
+			exec_at(c, NULL, 0, VM_TASKS, 0);
+		}
 		return;
 	}
 	for (int i = 0, n = r->n; i < n; i++) {
