@@ -77,7 +77,8 @@ typedef struct VmRun {
 	const void *at; /* n pointers; the tasks at byte offset off of what they point to */
 	size_t off;
 	int n;
-	int i; /* the task under way */
+	int i;    /* the task under way */
+	int decl; /* its decision, -1 for a chunk (next_task sets both) */
 	Value *out;
 } Run;
 
@@ -96,8 +97,10 @@ static inline const VmTask *next_task(Ctx *c, Run *r)
 {
 	for (; r->i < r->n; r->i++) {
 		const VmTask *t = task_at(r->at, r->off, r->i);
-		if (t->decl < 0 || !ctx_memo_hit(c, t->decl))
+		if (t->decl < 0 || !ctx_memo_hit(c, t->decl)) {
+			r->decl = t->decl;
 			return t;
+		}
 		r->out[r->i] = c->memo[t->decl];
 	}
 	return NULL;
@@ -2091,11 +2094,11 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	 * the next task not decided yet, or out of the loop. */
 task_done: {
 		Run *r = c->run;
-		const VmTask *t = task_at(r->at, r->off, r->i);
-		if (t->decl >= 0)
-			decided(c, t->decl, a, after_deciding(c, t->decl));
+		if (r->decl >= 0)
+			decided(c, r->decl, a, after_deciding(c, r->decl));
 		r->out[r->i++] = a;
-		if (!(t = next_task(c, r))) {
+		const VmTask *t = next_task(c, r);
+		if (!t) {
 			STEPS_OUT();
 			return a;
 		}
@@ -2191,7 +2194,7 @@ static void run_body(void *ud)
  * call, as it abandons the caller's work too. */
 int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *failed)
 {
-	Run r = {c, at, off, n, 0, out};
+	Run r = {c, at, off, n, 0, -1, out};
 	char here; /* its address: where this evaluation starts on the stack */
 	c->stack_floor = first_floor((uintptr_t)&here);
 	int st = pr_call(run_body, &r);
