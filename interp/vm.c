@@ -1086,32 +1086,40 @@ static inline void begin_deciding(Ctx *c, const Frame *fr, int d)
 	c->state[d] = DS_DECIDING;
 }
 
+/* Decision d, marked as being decided, decided in explain mode: through
+ * its traced code, what it records recorded for d. */
+static __attribute__((noinline, cold)) Value decide_traced(Ctx *c, int d)
+{
+	int saved = c->frame;
+	c->frame = d;
+	Value v = exec(c, cg_traced(c->p, d, false), -1);
+	c->frame = saved;
+	decided(c, d, v, DS_UNDECIDED);
+	return v;
+}
+
+/* Decision d, marked as being decided, decided now: in explain mode
+ * (c->trace) through its traced code; else through fn, its machine code
+ * (NULL: interpreted).  Its frame starts at the stack top. */
+static inline __attribute__((always_inline)) Value decide_now(Ctx *c, int d, NativeFn fn)
+{
+	if (__builtin_expect(c->trace, 0))
+		return decide_traced(c, d);
+	Value v = fn ? fn(c, -1) : exec(c, c->p->dchunk[d], -1);
+	decided(c, d, v, after_deciding(c, d));
+	return v;
+}
+
 /* Decision d's value, deciding it where it is not in the memo.  Out of
  * line (decide) for the instructions, which test the memo first where it
  * matters (DECIDE): gcc splitting its memo test into each of them cost the
- * benchmark 20 to 28 instructions a company; in line in run_body, which
- * enters each query's decision. */
+ * benchmark 20 to 28 instructions a company. */
 static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, int d)
 {
 	if (ctx_memo_hit(c, d))
 		return c->memo[d];
 	begin_deciding(c, fr, d);
-	Value v; /* its frame starts at the caller's stack top */
-	unsigned char after = DS_UNDECIDED;
-	if (c->trace) {
-		int saved = c->frame; /* what it records, it records for d */
-		c->frame = d;
-		v = exec(c, cg_traced(c->p, d, false), -1);
-		c->frame = saved;
-	} else {
-		if (c->p->native && c->p->native->dfn[d])
-			v = c->p->native->dfn[d](c, -1);
-		else
-			v = exec(c, c->p->dchunk[d], -1);
-		after = after_deciding(c, d);
-	}
-	decided(c, d, v, after);
-	return v;
+	return decide_now(c, d, c->p->native ? c->p->native->dfn[d] : NULL);
 }
 
 static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
@@ -2124,13 +2132,14 @@ interrupted:
 
 /* ------------------------------------------------------------- entries */
 
-/* The tasks in order where the rule set is in machine code, outside
- * explain mode: each decision decided through its function (or the
- * interpreter, for one that has none), with what every task reads the
- * same (the functions, the memo) read once. */
-static void run_native(Ctx *c, Run *r)
+/* The tasks in order, each entered from C: where the rule set is in
+ * machine code, or in explain mode.  Between two of them the context is
+ * as a decision leaves it (its frame back to the query's, the status
+ * untouched), so only the stack's top is set again; where one fails, r->i
+ * says which.  The table of machine code is read once for all of them. */
+static void run_calls(Ctx *c, Run *r)
 {
-	NativeFn *const dfn = c->p->native->dfn;
+	NativeFn *const dfn = c->p->native ? c->p->native->dfn : NULL;
 	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
@@ -2148,44 +2157,26 @@ static void run_native(Ctx *c, Run *r)
 			continue;
 		}
 		begin_deciding(c, &(Frame){t->ch, NULL}, d);
-		Value v = dfn[d] ? dfn[d](c, -1) : exec(c, c->p->dchunk[d], -1);
-		decided(c, d, v, after_deciding(c, d));
-		out[i] = v;
+		out[i] = decide_now(c, d, dfn ? dfn[d] : NULL);
 	}
 }
 
-/* The tasks in order.  Between two of them the context is as a decision
- * leaves it (its frame back to the query's, the status untouched), so only
- * the stack's top is set again; where one fails, r->i says which. */
+/* An evaluation's tasks, under its protected call. */
 static void run_body(void *ud)
 {
 	Run *r = ud;
 	Ctx *c = r->c;
-	/* in locals: the compiler cannot tell that no task writes *r */
-	const void *at = r->at;
-	size_t off = r->off;
-	Value *out = r->out;
 	if (__builtin_expect(c->cap < 256, 0))
 		ensure_stack(c, 256);
 	c->status = ST_OK;
 	c->frame = c->top_frame;
-	/* interpreted, the loop runs them all, without returning between them */
-	if (!c->trace) {
-		if (c->p->native) {
-			run_native(c, r);
-		} else {
-			c->run = r;
-			exec_at(c, NULL, 0, VM_TASKS, 0);
-		}
+	if (c->p->native || c->trace) {
+		run_calls(c, r);
 		return;
 	}
-	for (int i = 0, n = r->n; i < n; i++) {
-		const VmTask *t = task_at(at, off, i);
-		r->i = i;
-		c->stack_top = 0;
-		Frame top = {t->ch, NULL};
-		out[i] = t->decl >= 0 ? decide_in(c, &top, t->decl) : exec(c, t->ch, 0);
-	}
+	/* interpreted, the loop runs them all, without returning between them */
+	c->run = r;
+	exec_at(c, NULL, 0, VM_TASKS, 0);
 }
 
 /* The evaluation's protected call, one for all the tasks: an error leaves
