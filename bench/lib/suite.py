@@ -320,9 +320,10 @@ def workload1(env, results):
         meds = [statistics.median(res["reps_ns"]) for res in got[key]]
         row = dict(got[key][-1], reps_ns=[x for res in got[key] for x in res["reps_ns"]], round_medians=meds,
                    median_ns=statistics.median(meds))
-        if key != "c" and key in PAIRED_W1 and "c" in got and len(got["c"]) == len(meds):
+        c_meds = out.get("c", {}).get("round_medians", [])
+        if key != "c" and key in PAIRED_W1 and len(c_meds) == len(meds):
             # the ratio to C round by round, then the median of those
-            row["to_c"] = statistics.median(m / statistics.median(c["reps_ns"]) for m, c in zip(meds, got["c"]))
+            row["to_c"] = statistics.median(m / cm for m, cm in zip(meds, c_meds))
         out[key] = row
     results["w1"] = {"n": n, "reps": reps, "rounds": rounds, "rows": out, "checksum": expect}
 
