@@ -348,29 +348,12 @@ static void keep(edict_ctx *x, void *p)
 	x->keep[x->nkeep++] = p;
 }
 
-/* Today's date, read from the clock: a streaming host sets new facts for
- * every document, and date_today's calendar arithmetic would cost more than
- * the facts themselves, so the day is worked out again only when the clock
- * passes into another UTC day (POSIX time has 86400 seconds a day). */
-static date_t today(void)
-{
-	static __thread time_t day = -1;
-	static __thread date_t cached;
-	time_t now = time(NULL);
-	if (now == (time_t)-1)
-		return date_today();
-	if (now / 86400 != day) {
-		cached = date_today();
-		day = now / 86400;
-	}
-	return cached;
-}
 
 /* The facts or the date changed: results so far are stale. */
 /* The facts changed by a setter: values decided or handed out are stale. */
 static void touched(edict_ctx *x)
 {
-	x->today = today();
+	x->today = date_today();
 	x->gen++;
 	x->fresh = true;
 	x->required = false;
@@ -813,7 +796,7 @@ int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 	x->max_steps = VM_DEFAULT_MAX_STEPS;
 	x->max_bytes = VM_DEFAULT_MAX_BYTES;
 	x->fresh = true;
-	x->today = today();
+	x->today = date_today();
 	atomic_fetch_add(&rules->refs, 1);
 	x->magic = CTX_MAGIC;
 	ok(x);

@@ -401,10 +401,15 @@ static void resolve(Citation *c, Decl *owner, Case *kase, void *arg)
 	const char *title = cite_doc_field(doc, "title");
 	Buf b = {0};
 	buf_puts(&b, title ? title : doc->name);
-	if (c->pinpoint)
-		buf_printf(&b, ", %s", c->pinpoint);
-	if (c->quote)
-		buf_printf(&b, ": \"%s\"", c->quote);
+	if (c->pinpoint) { /* in pieces: a format here was half of what citations cost a load */
+		buf_puts(&b, ", ");
+		buf_puts(&b, c->pinpoint);
+	}
+	if (c->quote) {
+		buf_puts(&b, ": \"");
+		buf_puts(&b, c->quote);
+		buf_puts(&b, "\"");
+	}
 	c->text = buf_cstr(&b);
 	if (c->quote)
 		check_quote(r->d, c, owner, kase);

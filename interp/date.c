@@ -230,12 +230,16 @@ int date_add_months(date_t t, int64_t months, date_t *out)
 
 date_t date_today(void)
 {
+	/* POSIX time has 86400 seconds a day, so the day number is a floor
+	 * division: no calendar, and no time zone file read (gmtime_r reads
+	 * one on its first call, seven system calls at every start-up). */
 	time_t now = time(NULL);
-	struct tm tm;
+	int64_t day;
 
-	if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL)
+	if (now == (time_t)-1)
 		return 0;
-	if (tm.tm_year + 1900 < DATE_MIN_YEAR || tm.tm_year + 1900 > DATE_MAX_YEAR)
+	day = floor_div((int64_t)now, 86400);
+	if (day < min_day() || day > max_day())
 		return 0;
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return (date_t)day;
 }
