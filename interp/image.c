@@ -613,16 +613,45 @@ bool image_named_decl(const Decl *d)
 	return (d->kind == D_PARAM || d->kind == D_DECISION || d->kind == D_TABLE || d->kind == D_FUNCTION) && d->name;
 }
 
+/* The time of the file or directory at path, as the image keeps it for
+ * a later load to compare; 0 (compare something else, or trust nothing)
+ * when it cannot be looked at or changed in the last two seconds: a later
+ * change within the clock's tick would keep its time. */
+static int64_t settled_time(const char *path, struct stat *st)
+{
+	if (stat(path, st) != 0 || (int64_t)time(NULL) - (int64_t)st->st_mtim.tv_sec < 2)
+		return 0;
+	return image_stamp(st).mtime_ns;
+}
+
+/* What the load that writes the image saw of the rules (ImageWalk):
+ * nothing but a 0 when it walked nothing. */
+static void put_walk(Wr *w, Buf *b, const ImageWalk *walk)
+{
+	put_u(b, walk != NULL);
+	if (!walk)
+		return;
+	put_str(w, b, walk->cwd);
+	put_u(b, (uint64_t)walk->npaths);
+	for (int i = 0; i < walk->npaths; i++)
+		put_str(w, b, walk->paths[i]);
+	put_u(b, (uint64_t)walk->ndirs);
+	for (int i = 0; i < walk->ndirs; i++) {
+		struct stat st;
+		int64_t mt = settled_time(walk->dirs[i], &st);
+		put_str(w, b, walk->dirs[i]);
+		put_i(b, mt);
+		put_u(b, mt ? (uint64_t)st.st_ino : 0);
+	}
+}
+
 /* The file table entry of a module's source: what image_fresh compares.
  * A file changed in the last two seconds is compared by content: a later
  * change within the clock's tick would keep its time. */
 static void put_file(Wr *w, Buf *b, const Source *src, bool std)
 {
 	struct stat st;
-	bool have = stat(src->path, &st) == 0;
-	int64_t mt = have ? image_stamp(&st).mtime_ns : 0;
-	if (have && (int64_t)time(NULL) - (int64_t)st.st_mtim.tv_sec < 2)
-		mt = 0;
+	int64_t mt = settled_time(src->path, &st);
 	put_str(w, b, src->path);
 	put_u(b, std);
 	put_u(b, (uint64_t)src->len);
@@ -647,7 +676,7 @@ void image_seal(char *data, size_t len)
 	put_le(h + 88, checksum(h + IMAGE_HEADER_BYTES, len - IMAGE_HEADER_BYTES), 8);
 }
 
-char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, size_t *len)
+char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, const ImageWalk *walk, size_t *len)
 {
 	Wr w = {0};
 	Buf files = {0};
@@ -660,6 +689,7 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean,
 		sha256_add(&all, mods[i]->src->text, mods[i]->src->len);
 	}
 	put_u(&files, clean);
+	put_walk(&w, &files, walk);
 	put_u(&w.mods, (uint64_t)nmods);
 	for (int i = 0; i < nmods; i++)
 		put_module(&w, &w.mods, mods[i], i);
@@ -684,6 +714,14 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean,
 
 /* ------------------------------------------------------------- reading */
 
+/* A directory the walk entered, with its time then (0: not to be trusted)
+ * and its inode. */
+typedef struct ImageDir {
+	const char *path;
+	int64_t mtime_ns;
+	uint64_t ino;
+} ImageDir;
+
 struct Image {
 	const unsigned char *data;
 	size_t len;
@@ -692,6 +730,12 @@ struct Image {
 	ImageFile *files;
 	int nfiles;
 	bool clean; /* written from rules that loaded without a diagnostic */
+	bool walked; /* the load that wrote it saw what follows (ImageWalk) */
+	const char *cwd;
+	const char **paths;
+	int npaths;
+	ImageDir *dirs;
+	int ndirs;
 	size_t *mod_off, *mod_len; /* each module's bytes */
 	size_t *decls_off;         /* where each module's declarations begin, once its outline is read; else 0 */
 };
@@ -1566,6 +1610,27 @@ static bool rd_files(Rd *r, Image *img)
 	return !r->err;
 }
 
+/* What the load that wrote the image saw (put_walk). */
+static bool rd_walk(Rd *r, Image *img)
+{
+	img->walked = rd_bool(r);
+	if (!img->walked || r->err)
+		return !r->err;
+	img->cwd = rd_str(r);
+	img->npaths = rd_count(r);
+	img->paths = GC_MALLOC(sizeof(char *) * ((size_t)img->npaths + 1));
+	for (int i = 0; i < img->npaths && !r->err; i++)
+		img->paths[i] = rd_str(r);
+	img->ndirs = rd_count(r);
+	img->dirs = GC_MALLOC(sizeof(ImageDir) * ((size_t)img->ndirs + 1));
+	for (int i = 0; i < img->ndirs && !r->err; i++) {
+		img->dirs[i].path = rd_str(r);
+		img->dirs[i].mtime_ns = rd_i(r);
+		img->dirs[i].ino = rd_u(r);
+	}
+	return !r->err;
+}
+
 /* Where each module's bytes are: one module per file, nothing after. */
 static bool rd_module_index(Rd *r, Image *img)
 {
@@ -1614,7 +1679,7 @@ Image *image_open(const char *data, size_t len, const char **err)
 		return NULL;
 	}
 	img->clean = rd_bool(&r);
-	if (!rd_module_index(&r, img)) {
+	if (!rd_walk(&r, img) || !rd_module_index(&r, img)) {
 		*err = r.err;
 		return NULL;
 	}
@@ -1693,4 +1758,36 @@ bool image_fresh(const Image *img, const char *const *paths, const FileStamp *st
 			return false;
 	}
 	return k == npaths;
+}
+
+static bool same_strs(const char *const *a, int na, const char *const *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (!a[i] || strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Whether the directory keeps the time and inode the image saw. */
+static bool dir_same(const ImageDir *dir)
+{
+	struct stat st;
+	return dir->path && dir->mtime_ns != 0 && stat(dir->path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       image_stamp(&st).mtime_ns == dir->mtime_ns && (uint64_t)st.st_ino == dir->ino;
+}
+
+bool image_fresh_unwalked(const Image *img, const char *cwd, const char *const *paths, int npaths)
+{
+	if (!img->walked || !img->cwd || strcmp(img->cwd, cwd) != 0 ||
+	    !same_strs((const char *const *)img->paths, img->npaths, paths, npaths))
+		return false;
+	for (int i = 0; i < img->ndirs; i++)
+		if (!dir_same(&img->dirs[i]))
+			return false;
+	for (int i = 0; i < img->nfiles; i++)
+		if (!file_same(&img->files[i], NULL))
+			return false;
+	return true;
 }

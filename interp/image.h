@@ -38,7 +38,7 @@
 #include "parse.h"
 
 #define IMAGE_MAGIC "EDICTIMG"
-#define IMAGE_VERSION 7u
+#define IMAGE_VERSION 8u
 #define IMAGE_HEADER_BYTES 96u
 #define IMAGE_MAX_BYTES ((size_t)256 << 20)
 
@@ -69,10 +69,25 @@ FileStamp image_stamp(const struct stat *st);
  * enumeration, one of its members. */
 typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST, IMAGE_TYPE } ImageRole;
 
+/* What a load saw of the rules when it wrote an image for the start-up
+ * cache: the working directory, the paths it was given, and each
+ * directory its walk of them entered.  A later load of the same paths
+ * from the same directory may trust the image without walking again
+ * while every directory keeps its time (a file added, removed or renamed
+ * in a directory changes the directory's time) and every file its own. */
+typedef struct ImageWalk {
+	const char *cwd;
+	const char *const *paths;
+	int npaths;
+	const char *const *dirs;
+	int ndirs;
+} ImageWalk;
+
 /* The image of parsed (not yet checked) modules; stds[i] marks the
  * standard library's; clean says they loaded (checked and compiled)
- * without a single diagnostic.  A GC buffer, its length in *len. */
-char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, size_t *len);
+ * without a single diagnostic; walk, or NULL, what the load saw of the
+ * rule directories.  A GC buffer, its length in *len. */
+char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean, const ImageWalk *walk, size_t *len);
 /* Open an image: header, checksum, strings and files.  NULL with a reason
  * in *err when it is not a valid image of this build. */
 Image *image_open(const char *data, size_t len, const char **err);
@@ -89,6 +104,11 @@ const ImageFile *image_file(const Image *img, int i);
  * has just looked), so the rule files are not looked at again; the
  * standard modules are. */
 bool image_fresh(const Image *img, const char *const *paths, const FileStamp *stamps, int npaths);
+/* Whether the image was written by a load of these paths from the working
+ * directory cwd whose directories all keep the times they had then, and
+ * whose files (standard modules too) all keep their content: the image
+ * is fresh without a walk of the directories. */
+bool image_fresh_unwalked(const Image *img, const char *cwd, const char *const *paths, int npaths);
 /* Module i's outline (name, imports, the names of its rules), as
  * parse_outline finds it in a file; false when it is damaged. */
 bool image_outline(const Image *img, int i, Outline *o);

@@ -8,9 +8,13 @@
  * folder (one image per working directory and list of paths); an image is
  * used only when every file it was made from still has the same size and
  * time, or else the same SHA-256 (the size and time the walk of the rule
- * directory saw: the files are not looked at twice).  A load that reads the files writes the
- * image to the cache folder for the next one, when the files parsed
- * without a single diagnostic.  Whatever goes wrong with the cache (a
+ * directory saw: the files are not looked at twice).  A load that reads
+ * the files writes the image to the cache folder for the next one, when
+ * the files parsed without a single diagnostic, with the time of each
+ * directory its walk entered: the next load of the same paths from the
+ * same working directory tries that image before any walk, and while no
+ * directory's time has changed (nothing added, removed or renamed in it)
+ * it only looks at the files' own size and time.  Whatever goes wrong with the cache (a
  * folder that cannot be written, a damaged image) only means the files are
  * read as without it: the cache never changes a result or a message.
  */
@@ -175,16 +179,20 @@ static Program *build_image(const Image *img, const LoadQuery *q, Diags *d, cons
 
 /* ------------------------------------------------------------ the cache */
 
-/* The cache file for these paths read from this working directory. */
-static const char *cache_file(const char *const *paths, int npaths)
+/* The working directory, or NULL when it cannot be named. */
+static const char *working_dir(void)
 {
-	if (!cache_dir)
+	char cwd[4096];
+	return getcwd(cwd, sizeof cwd) ? ast_strdup(cwd, strlen(cwd)) : NULL;
+}
+
+/* The cache file for these paths read from the working directory cwd. */
+static const char *cache_file(const char *cwd, const char *const *paths, int npaths)
+{
+	if (!cache_dir || !cwd)
 		return NULL;
 	Sha256 s;
 	sha256_init(&s);
-	char cwd[4096];
-	if (!getcwd(cwd, sizeof cwd))
-		return NULL;
 	sha256_add(&s, cwd, strlen(cwd) + 1);
 	for (int i = 0; i < npaths; i++)
 		sha256_add(&s, paths[i], strlen(paths[i]) + 1);
@@ -258,18 +266,33 @@ static void close_image(Image *img)
 	munmap((void *)data, len);
 }
 
-static Program *try_image(const char *path, const char *const *files, const FileStamp *stamps, int nfiles,
-			  const LoadQuery *q, Diags *d)
+/* What a load knows of its rule files to judge an image by: what its walk
+ * of them saw, or (files NULL: no walk yet) the paths it was given and
+ * the working directory. */
+typedef struct Judge {
+	const char *const *files;
+	const FileStamp *stamps;
+	int nfiles;
+	const char *cwd;
+	const char *const *paths;
+	int npaths;
+} Judge;
+
+static bool fresh(const Image *img, const Judge *j)
+{
+	bool same = j->files ? image_fresh(img, j->files, j->stamps, j->nfiles)
+			     : image_fresh_unwalked(img, j->cwd, j->paths, j->npaths);
+	return same && same_stdlib(img);
+}
+
+static Program *try_image(const char *path, const Judge *j, const LoadQuery *q, Diags *d)
 {
 	const char *err;
-	struct stat st;
-	if (!path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	Image *img = open_file(path, &err);
+	Image *img = path ? open_file(path, &err) : NULL;
 	if (!img)
 		return NULL;
 	Diags *scratch = diag_new();
-	Program *p = image_fresh(img, files, stamps, nfiles) && same_stdlib(img) ? build_image(img, q, scratch, &err) : NULL;
+	Program *p = fresh(img, j) ? build_image(img, q, scratch, &err) : NULL;
 	if (!p) {
 		close_image(img);
 		return NULL;
@@ -283,8 +306,18 @@ Program *load_cached(const char *const *paths, int npaths, const char *const *fi
 {
 	if (!cache_dir)
 		return NULL;
-	Program *p = try_image(beside_file(paths, npaths), files, stamps, nfiles, q, d);
-	return p ? p : try_image(cache_file(paths, npaths), files, stamps, nfiles, q, d);
+	Judge j = {files, stamps, nfiles, NULL, paths, npaths};
+	Program *p = try_image(beside_file(paths, npaths), &j, q, d);
+	return p ? p : try_image(cache_file(working_dir(), paths, npaths), &j, q, d);
+}
+
+Program *load_cached_unwalked(const char *const *paths, int npaths, const LoadQuery *q, Diags *d)
+{
+	if (!cache_dir)
+		return NULL;
+	const char *cwd = working_dir();
+	Judge j = {NULL, NULL, 0, cwd, paths, npaths};
+	return cwd ? try_image(cache_file(cwd, paths, npaths), &j, q, d) : NULL;
 }
 
 /* mkdir -p, for the cache folder (private to its user). */
@@ -331,7 +364,8 @@ static bool write_whole(const char *path, const char *data, size_t len)
 
 /* The image of these sources (names: their module names), or NULL when
  * any of them has a diagnostic: only a clean parse is worth keeping. */
-static char *encode_sources(Source *const *srcs, const char *const *names, int n, bool clean, size_t *len)
+static char *encode_sources(Source *const *srcs, const char *const *names, int n, bool clean, const ImageWalk *walk,
+			    size_t *len)
 {
 	Diags *d = diag_new();
 	Module **mods = NULL;
@@ -351,16 +385,18 @@ static char *encode_sources(Source *const *srcs, const char *const *names, int n
 	bool *std = GC_MALLOC_ATOMIC((size_t)nmods + 1);
 	for (int i = 0; i < nmods; i++)
 		std[i] = i >= nrules;
-	return image_encode(mods, std, nmods, clean, len);
+	return image_encode(mods, std, nmods, clean, walk, len);
 }
 
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
-		     bool clean)
+		     bool clean, const char *const *dirs, int ndirs)
 {
-	const char *path = cache_file(paths, npaths);
+	const char *cwd = working_dir();
+	const char *path = cache_file(cwd, paths, npaths);
+	ImageWalk walk = {cwd, paths, npaths, dirs, ndirs};
 	size_t len;
 	char *data;
-	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, clean, &len)) != NULL)
+	if (path && make_dirs(cache_dir) && (data = encode_sources(srcs, names, n, clean, &walk, &len)) != NULL)
 		(void)write_whole(path, data, len);
 }
 
@@ -392,7 +428,7 @@ bool load_compile_image(const char *const *paths, int npaths, const char *out, D
 	if (!p || d->nerrors)
 		return false;
 	size_t len;
-	char *data = encode_sources(srcs, names, n, d->n == 0, &len);
+	char *data = encode_sources(srcs, names, n, d->n == 0, NULL, &len);
 	Loc l = {out, 0, 0, 0, 0};
 	if (!data) {
 		diag_add(d, SEV_ERROR, l, "the rules changed while they were compiled; compile them again");

@@ -173,6 +173,8 @@ typedef struct Walk {
 	int nvisit;
 	dev_t path_dev[LOAD_MAX_DIR_DEPTH + 1]; /* the directories the walk is inside */
 	ino_t path_ino[LOAD_MAX_DIR_DEPTH + 1];
+	const char **dirs; /* each directory entered, for the start-up cache */
+	int ndirs;
 } Walk;
 
 static int cmp_entries(const void *a, const void *b)
@@ -274,6 +276,7 @@ static bool enter_dir(Walk *w, const char *dir, const struct stat *st, int depth
 			 root_real(w));
 		return false;
 	}
+	AST_PUSH(w->dirs, w->ndirs, dir);
 	return true;
 }
 
@@ -855,7 +858,7 @@ static bool checks_clean(const LoadArgs *a, const Walk *w, Source **srcs)
  * from it. */
 static void save_cache(const LoadArgs *a, const Walk *w, Source **srcs, bool clean)
 {
-	load_cache_save(a->paths, a->n, srcs, walk_names(w), w->n, clean);
+	load_cache_save(a->paths, a->n, srcs, walk_names(w), w->n, clean, w->dirs, w->ndirs);
 }
 
 static bool all_true(const bool *v, int n)
@@ -874,9 +877,12 @@ static Program *paths_fn(const void *arg, Diags *d)
 	Walk w = {0};
 	bool cache = load_image_cache() && !a->noverlays;
 	if (cache) {
-		w = find_files(a->paths, a->n, d);
 		LoadQuery q = {a->queries, a->nqueries};
-		Program *p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), walk_stamps(&w), w.n, &q, d);
+		Program *p = load_cached_unwalked(a->paths, a->n, &q, d);
+		if (p)
+			return p;
+		w = find_files(a->paths, a->n, d);
+		p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), walk_stamps(&w), w.n, &q, d);
 		if (p || d->nerrors)
 			return p;
 	}

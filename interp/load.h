@@ -92,10 +92,15 @@ typedef struct LoadQuery {
  * (in load order; stamps: what the walk saw of each), or NULL. */
 Program *load_cached(const char *const *paths, int npaths, const char *const *files, const FileStamp *stamps,
 		     int nfiles, const LoadQuery *q, Diags *d);
+/* The same without a walk of the rule directories: the program of the
+ * cached image of these paths when nothing in the directories the load
+ * that wrote it walked has changed (image_fresh_unwalked), or NULL. */
+Program *load_cached_unwalked(const char *const *paths, int npaths, const LoadQuery *q, Diags *d);
 /* Write the image of these sources (read from paths) to the cache; clean:
- * a check of all of them found no diagnostic (as image_encode takes it). */
+ * a check of all of them found no diagnostic (as image_encode takes it);
+ * dirs: the directories the walk of paths entered. */
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
-		     bool clean);
+		     bool clean, const char *const *dirs, int ndirs);
 /* The rule files under paths, read (their module names in *names), or NULL after errors in d. */
 Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n);
 /* Check and compile parsed modules, with the std modules they import. */

@@ -13,7 +13,7 @@ examples/companies.  A rule set with warnings is compared the same way
 (its warnings must come again from the cache).  Then a figure of the copy
 is changed, once keeping the size and time of a file written just now:
 the cached answer must follow the change.  A file is added to a
-subdirectory of the copy and removed again, and a rule file that is a
+subdirectory of the copy and removed again, and so is a directory, and a rule file that is a
 symbolic link has the file it leads to changed (once keeping its size
 and time): each time the cached answer must follow.  Standard output,
 standard error and exit status must be the same, byte for byte.
@@ -123,6 +123,16 @@ def added_and_removed(r):
     os.remove(path)
     removed = r.same(*args)
     r.check(removed == missing, "a file removed from a subdirectory is still read")
+    # a new directory: only the time of the one it is made in says so
+    args = ["eval", "kotra", "--facts", facts, "--query", "fresh.extra.added"]
+    missing = r.same(*args)
+    os.mkdir(os.path.join(r.cwd, "kotra/fresh"))
+    with open(os.path.join(r.cwd, "kotra/fresh/extra.edict"), "w") as f:
+        f.write("decision added : int = 43\n")
+    added = r.same(*args)
+    r.check(missing[0] != 0 and added[0] == 0 and b"43" in added[1], "a directory added to the rules is not seen")
+    shutil.rmtree(os.path.join(r.cwd, "kotra/fresh"))
+    r.check(r.same(*args) == missing, "a directory removed from the rules is still read")
 
 
 def linked(r):

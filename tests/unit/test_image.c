@@ -186,7 +186,7 @@ Test(image, written_again_gives_the_same_bytes)
 	for (int i = 0; i < n; i++)
 		std[i] = image_file(img, i)->std;
 	size_t len2;
-	char *again = image_encode(mods, std, n, image_clean(img), &len2);
+	char *again = image_encode(mods, std, n, image_clean(img), NULL, &len2);
 	cr_assert_eq(len2, len);
 	cr_assert(memcmp(again, data, len) == 0);
 }
@@ -297,7 +297,7 @@ static char *damaged(const char *data, size_t len, int k, const char **why, size
 	for (int i = 0; i < n; i++)
 		std[i] = image_file(img, i)->std;
 	*why = damage(mods, n, k);
-	return image_encode(mods, std, n, image_clean(img), len2);
+	return image_encode(mods, std, n, image_clean(img), NULL, len2);
 }
 
 Test(image, a_function_scale_or_dated_values_the_parser_never_makes_is_refused)
