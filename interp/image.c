@@ -615,8 +615,9 @@ bool image_named_decl(const Decl *d)
 
 /* The time of the file or directory at path, as the image keeps it for
  * a later load to compare; 0 (compare something else, or trust nothing)
- * when it cannot be looked at or changed in the last two seconds: a later
- * change within the clock's tick would keep its time. */
+ * when it cannot be looked at, or its time is not at least two seconds
+ * past (a later change within the clock's tick would keep its time, and
+ * a time ahead of the clock says nothing). */
 static int64_t settled_time(const char *path, struct stat *st)
 {
 	if (stat(path, st) != 0 || (int64_t)time(NULL) - (int64_t)st->st_mtim.tv_sec < 2)
