@@ -217,6 +217,14 @@ static const char *beside_file(const char *const *paths, int npaths)
 	return npaths == 1 ? load_image_beside(paths[0]) : NULL;
 }
 
+/* Every page of an image is read at once (its checksum): mapped in place
+ * in one call, rather than a fault every sixteen pages. */
+#ifdef MAP_POPULATE
+#define IMAGE_MAP_FLAGS MAP_POPULATE
+#else
+#define IMAGE_MAP_FLAGS 0
+#endif
+
 /* An image mapped from a file, or NULL with a reason.  The mapping stays
  * for the life of the process: the program loaded from it points into it
  * (its texts); the collector neither scans nor counts it. */
@@ -232,7 +240,7 @@ static Image *open_file(const char *path, const char **err)
 			close(fd);
 		return NULL;
 	}
-	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | IMAGE_MAP_FLAGS, fd, 0);
 	close(fd);
 	if (data == MAP_FAILED) {
 		*err = xprintf("cannot map it: %s", strerror(errno));

@@ -173,7 +173,8 @@ void mem_start(void);
  * Starting it clears and touches some twenty pages of its own tables, a
  * fifth of a one-company evaluation from a compiled image.  Until it
  * starts, every object is carved, one after the other, from one mapping
- * of MEM_LAZY_MAX bytes (reserved, its pages touched as they are used)
+ * of MEM_LAZY_MAX bytes (reserved, its pages put in place a window at a
+ * time as they are reached)
  * and is never freed: a short command ends long before that matters.
  * The collector starts (mem_start) when the mapping is full, so that a
  * large input is collected as always and memory stays bounded, when a
@@ -187,6 +188,7 @@ void mem_start(void);
  * (EDICT_GC_STRESS) starts the collector at once.  Single-threaded only:
  * a host library never calls this. */
 #define MEM_LAZY_MAX ((size_t)4 << 20)
+#define MEM_LAZY_WINDOW ((size_t)64 << 10) /* put in place at a time (lazy_populate) */
 void mem_start_lazy(void);
 /* Whether this process is still before its collector (mem_start_lazy). */
 bool mem_lazy(void);
