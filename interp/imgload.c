@@ -293,14 +293,12 @@ static bool fresh(const Image *img, const Judge *j)
 	return same && same_stdlib(img);
 }
 
-static Program *try_image(const char *path, const Judge *j, const LoadQuery *q, Diags *d)
+/* The program of img, or NULL with img closed (damaged). */
+static Program *build_or_close(Image *img, const LoadQuery *q, Diags *d)
 {
 	const char *err;
-	Image *img = path ? open_file(path, &err) : NULL;
-	if (!img)
-		return NULL;
 	Diags *scratch = diag_new();
-	Program *p = fresh(img, j) ? build_image(img, q, scratch, &err) : NULL;
+	Program *p = build_image(img, q, scratch, &err);
 	if (!p) {
 		close_image(img);
 		return NULL;
@@ -309,23 +307,49 @@ static Program *try_image(const char *path, const Judge *j, const LoadQuery *q, 
 	return p;
 }
 
-Program *load_cached(const char *const *paths, int npaths, const char *const *files, const FileStamp *stamps,
-		     int nfiles, const LoadQuery *q, Diags *d)
+/* The program of img when it is fresh by j, or NULL with img closed
+ * (img NULL: nothing to judge). */
+static Program *use_image(Image *img, const Judge *j, const LoadQuery *q, Diags *d)
 {
-	if (!cache_dir)
+	if (img && !fresh(img, j)) {
+		close_image(img);
 		return NULL;
-	Judge j = {files, stamps, nfiles, NULL, paths, npaths};
-	Program *p = try_image(beside_file(paths, npaths), &j, q, d);
-	return p ? p : try_image(cache_file(working_dir(), paths, npaths), &j, q, d);
+	}
+	return img ? build_or_close(img, q, d) : NULL;
 }
 
-Program *load_cached_unwalked(const char *const *paths, int npaths, const LoadQuery *q, Diags *d)
+static Image *open_quietly(const char *path)
 {
-	if (!cache_dir)
-		return NULL;
+	const char *err;
+	return path ? open_file(path, &err) : NULL;
+}
+
+Program *load_cached(const char *const *paths, int npaths, LoadWalkFn walk, void *arg, const LoadQuery *q, Diags *d)
+{
 	const char *cwd = working_dir();
+	/* the cache folder's image is opened (and its checksum read) once,
+	 * for the judgement without a walk and, when that fails, with one */
+	Image *cached = open_quietly(cache_file(cwd, paths, npaths));
 	Judge j = {NULL, NULL, 0, cwd, paths, npaths};
-	return cwd ? try_image(cache_file(cwd, paths, npaths), &j, q, d) : NULL;
+	if (cached && fresh(cached, &j)) {
+		Program *p = build_or_close(cached, q, d);
+		if (p)
+			return p;
+		cached = NULL; /* damaged, and closed */
+	}
+	LoadWalked w = {NULL, NULL, 0};
+	Program *p = NULL;
+	if (walk(arg, &w, d)) {
+		j = (Judge){w.files, w.stamps, w.n, NULL, paths, npaths};
+		p = use_image(open_quietly(beside_file(paths, npaths)), &j, q, d);
+		if (!p) {
+			p = use_image(cached, &j, q, d);
+			cached = NULL;
+		}
+	}
+	if (cached)
+		close_image(cached);
+	return p;
 }
 
 /* mkdir -p, for the cache folder (private to its user). */

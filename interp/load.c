@@ -544,6 +544,7 @@ typedef struct LoadArgs {
 	const Source *const *overlays;
 	int noverlays;
 	bool no_code; /* load_paths_checked */
+	const Walk *walk; /* the walk of paths already made, or NULL */
 } LoadArgs;
 
 /* A load allocates some 30 bytes for each byte of rule text it parses
@@ -760,10 +761,11 @@ static Source *read_source(const char *path, bool regular_only, Diags *d)
 
 /* The rule files under the paths and the overlays not among them, each
  * read or taken from its overlay; NULL after errors in d.  *w receives
- * the walk (paths and module names). */
-static Source **read_sources(const LoadArgs *a, Walk *w, Diags *d)
+ * the walk (paths and module names), or holds it already (walked). */
+static Source **read_sources(const LoadArgs *a, Walk *w, bool walked, Diags *d)
 {
-	*w = find_files(a->paths, a->n, d);
+	if (!walked)
+		*w = find_files(a->paths, a->n, d);
 	if (d->nerrors)
 		return NULL;
 	for (int k = 0; k < a->noverlays; k++) {
@@ -807,7 +809,7 @@ Source **load_read_files(const char *const *paths, int npaths, Diags *d, const c
 {
 	LoadArgs a = {.paths = paths, .n = npaths};
 	Walk w;
-	Source **srcs = read_sources(&a, &w, d);
+	Source **srcs = read_sources(&a, &w, false, d);
 	*n = w.n;
 	*names = walk_names(&w);
 	return d->nerrors ? NULL : srcs;
@@ -847,7 +849,7 @@ static Program *paths_fn(const void *arg, Diags *d);
 static bool checks_clean(const LoadArgs *a, const Walk *w, Source **srcs)
 {
 	LoadArgs all = {.paths = a->paths, .n = a->n, .overlays = (const Source *const *)srcs, .noverlays = w->n,
-			.no_code = true};
+			.no_code = true, .walk = w};
 	Diags *chk = diag_new();
 	return paths_fn(&all, chk) && chk->n == 0;
 }
@@ -869,28 +871,41 @@ static bool all_true(const bool *v, int n)
 	return true;
 }
 
+/* The walk load_cached asks for, kept for the load of the files that
+ * follows when no image serves. */
+typedef struct CacheWalk {
+	const LoadArgs *a;
+	Walk w;
+	bool walked;
+} CacheWalk;
+
+static bool walk_for_cache(void *arg, LoadWalked *out, Diags *d)
+{
+	CacheWalk *cw = arg;
+	cw->w = find_files(cw->a->paths, cw->a->n, d);
+	cw->walked = true;
+	*out = (LoadWalked){walk_paths(&cw->w), walk_stamps(&cw->w), cw->w.n};
+	return !d->nerrors && cw->w.n;
+}
+
 static Program *paths_fn(const void *arg, Diags *d)
 {
 	const LoadArgs *a = arg;
 	if (is_image_path(a))
 		return load_image(a->paths[0], a->queries, a->nqueries, d);
-	Walk w = {0};
-	bool cache = load_image_cache() && !a->noverlays;
-	if (cache) {
+	CacheWalk cw = {a, {0}, false};
+	if (load_image_cache() && !a->noverlays) {
 		LoadQuery q = {a->queries, a->nqueries};
-		Program *p = load_cached_unwalked(a->paths, a->n, &q, d);
-		if (p)
-			return p;
-		w = find_files(a->paths, a->n, d);
-		p = d->nerrors || !w.n ? NULL : load_cached(a->paths, a->n, walk_paths(&w), walk_stamps(&w), w.n, &q, d);
+		Program *p = load_cached(a->paths, a->n, walk_for_cache, &cw, &q, d);
 		if (p || d->nerrors)
 			return p;
 	}
-	Source **srcs = read_sources(a, &w, d);
+	Walk w = a->walk ? *a->walk : cw.w;
+	Source **srcs = read_sources(a, &w, a->walk || cw.walked, d);
 	if (!srcs)
 		return NULL;
 	expect_sources((const Source *const *)srcs, w.n);
-	bool save = cache && d->n == 0;
+	bool save = cw.walked && d->n == 0; /* the cache is on and served nothing */
 	Outline *outs = a->nqueries ? GC_MALLOC(sizeof(Outline) * (size_t)w.n) : NULL;
 	bool *whole = reached_files(srcs, w.files, w.n, a->queries, a->nqueries, outs);
 	Module **mods = NULL;

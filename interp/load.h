@@ -88,14 +88,22 @@ typedef struct LoadQuery {
 	const char *const *queries;
 	int nqueries;
 } LoadQuery;
-/* The program of a valid, fresh cached image of exactly these rule files
- * (in load order; stamps: what the walk saw of each), or NULL. */
-Program *load_cached(const char *const *paths, int npaths, const char *const *files, const FileStamp *stamps,
-		     int nfiles, const LoadQuery *q, Diags *d);
-/* The same without a walk of the rule directories: the program of the
- * cached image of these paths when nothing in the directories the load
- * that wrote it walked has changed (image_fresh_unwalked), or NULL. */
-Program *load_cached_unwalked(const char *const *paths, int npaths, const LoadQuery *q, Diags *d);
+/* What a load's walk of its rule files found: each file's path, in load
+ * order, and what the walk saw of it. */
+typedef struct LoadWalked {
+	const char *const *files;
+	const FileStamp *stamps;
+	int n;
+} LoadWalked;
+/* Walk the rule files: false when none were found or d has errors. */
+typedef bool (*LoadWalkFn)(void *arg, LoadWalked *out, Diags *d);
+/* The program of a valid, fresh image of these paths' rule files, or
+ * NULL.  The cache folder's image is judged first without a walk of the
+ * rule directories (image_fresh_unwalked); when that fails, walk(arg) is
+ * called and the image beside the paths, then the same cached image, are
+ * judged by what it found (image_fresh).  NULL is returned only after the
+ * walk, which is made at most once. */
+Program *load_cached(const char *const *paths, int npaths, LoadWalkFn walk, void *arg, const LoadQuery *q, Diags *d);
 /* Write the image of these sources (read from paths) to the cache; clean:
  * a check of all of them found no diagnostic (as image_encode takes it);
  * dirs: the directories the walk of paths entered. */

@@ -11,7 +11,10 @@ image written by `edict compile`.  Checking that the rule files did not
 change may cost, over the image, at most one stat-family call for every
 rule file and one for every directory, and must read no directory: the
 image keeps the time of each directory the load walked, and a file added
-or removed there would have changed it.  Exits 77 (skipped) where strace
+or removed there would have changed it.  Then a directory's time is
+changed with its files left alone: the cached image, opened once, is
+judged by the walk, made once.  Last a rule file is changed: the files
+are read after one walk, as without the cache.  Exits 77 (skipped) where strace
 is not installed or cannot trace.
 """
 import argparse
@@ -25,18 +28,60 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SKIP = 77
 
 
-def strace(cwd, env, args):
-    """The stat-family calls of one traced run, and its result."""
+def strace(cwd, env, args, calls="%%stat"):
+    """The calls of one traced run (stat-family by default), its directory
+    reads, and its result."""
     log = os.path.join(cwd, "strace.log")
-    r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=%%stat,getdents64", "-o", log] + args,
+    r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=%s,getdents64" % calls, "-o", log] + args,
                        cwd=cwd, env=env, capture_output=True, timeout=120)
-    calls, reads = [], []
+    made, reads = [], []
     if os.path.exists(log):
         with open(log) as f:
             for ln in f:
-                (reads if "getdents" in ln else calls if "stat" in ln else []).append(ln)
+                (reads if "getdents" in ln else made).append(ln)
         os.remove(log)
-    return calls, reads, r
+    return made, reads, r
+
+
+def changed_directory(tmp, env, edict, query):
+    """A directory whose time changed while its files did not: the cached
+    image is judged without a walk, then with one, from one opening of it,
+    and the rule directories are read no more than without the cache."""
+    os.utime(os.path.join(tmp, "kotra"))
+    opens, read, r1 = strace(tmp, env, [edict, "eval", "kotra"] + query, calls="openat")
+    _, read_plain, r2 = strace(tmp, env, [edict, "eval", "kotra", "--no-cache"] + query, calls="openat")
+    cache = os.path.join(tmp, "cache") + "/"
+    images = [ln for ln in opens if cache in ln and ".edc" in ln and "= -1" not in ln]
+    print("a directory's time changed: the cached image opened %d time(s); %d directory reads, %d without the cache"
+          % (len(images), len(read), len(read_plain)))
+    if r1.returncode != 0 or r1.stdout != r2.stdout:
+        print("FAIL the runs did not answer alike:\n" + r1.stderr.decode(errors="replace"))
+        return False
+    if len(images) != 1:
+        print("FAIL the cached image is not opened exactly once:\n" + "".join(images))
+        return False
+    if not read or len(read) > len(read_plain):
+        print("FAIL the rule directories are not walked exactly once:\n" + "".join(read))
+        return False
+    return True
+
+
+def changed_file(tmp, env, edict, query):
+    """A rule file changed: the image is refused and the files are read
+    after one walk of their directories, as without the cache."""
+    path = os.path.join(tmp, "kotra", "voucher.edict")
+    with open(path, "a") as f:
+        f.write("\n# a comment added\n")
+    _, read, r1 = strace(tmp, env, [edict, "eval", "kotra"] + query, calls="openat")
+    _, read_plain, r2 = strace(tmp, env, [edict, "eval", "kotra", "--no-cache"] + query, calls="openat")
+    print("a rule file changed: %d directory reads, %d without the cache" % (len(read), len(read_plain)))
+    if r1.returncode != 0 or r1.stdout != r2.stdout:
+        print("FAIL the runs did not answer alike:\n" + r1.stderr.decode(errors="replace"))
+        return False
+    if not read or len(read) > len(read_plain):
+        print("FAIL the rule directories are walked more than once:\n" + "".join(read))
+        return False
+    return True
 
 
 def main():
@@ -81,6 +126,8 @@ def main():
             return 1
         if read:
             print("FAIL the cache reads directories that did not change:\n" + "".join(read))
+            return 1
+        if not changed_directory(tmp, env, edict, query) or not changed_file(tmp, env, edict, query):
             return 1
     return 0
 
