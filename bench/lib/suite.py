@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -34,17 +35,17 @@ PEERS = os.path.join(BENCH, "peers")
 SIZES = {
     # w1: companies in memory, w1_rounds the rounds of the rows the targets
     # compare; w2: NDJSON lines; w3: generated decisions; startup_runs: the
-    # runs of each start-up command over startup_rounds rounds; w4: the two
+    # turns of the start-up commands, each starting every one once; w4: the two
     # stream lengths compared; w5: numbers per list; w6: rows of the Python
     # door's DataFrame
     "tiny": dict(w1=1000, w1_reps=3, w1_rounds=1, w2=1000, w2_reps=1, w3=200, w3_reps=3,
-                 hf_runs=3, hf_warmup=1, startup_runs=3, startup_rounds=1,
+                 hf_runs=3, hf_warmup=1, startup_runs=3,
                  w4=(1000, 5000), w5=1000, w5_times=3, check_lines=1000, w6=1000),
     "small": dict(w1=100_000, w1_reps=3, w1_rounds=2, w2=100_000, w2_reps=3, w3=10_000, w3_reps=5,
-                  hf_runs=10, hf_warmup=2, startup_runs=200, startup_rounds=4,
+                  hf_runs=10, hf_warmup=2, startup_runs=200,
                   w4=(10_000, 100_000), w5=10_000, w5_times=20, check_lines=10_000, w6=100_000),
     "full": dict(w1=1_000_000, w1_reps=5, w1_rounds=3, w2=1_000_000, w2_reps=3, w3=10_000, w3_reps=10,
-                 hf_runs=30, hf_warmup=3, startup_runs=600, startup_rounds=6,
+                 hf_runs=30, hf_warmup=3, startup_runs=600,
                  w4=(10_000, 1_000_000), w5=10_000, w5_times=100, check_lines=10_000, w6=100_000),
 }
 
@@ -508,6 +509,69 @@ def hyperfine_round(env, cmds, runs, warmup, environ=None):
         return {x["command"]: (x["median"], x["stddev"] or 0.0) for x in res}
 
 
+def interleaved(cmds, runs, warmup, environ=None):
+    """[(label, argv)] -> ({label: (median s, stddev s)}, {label: [s of
+    each turn]}) over `runs` turns, each starting every command once, in a
+    new random order each turn (posix_spawn, output to /dev/null, timed to
+    its exit).  Commands of a millisecond move with the machine from one
+    second to the next; within a turn they share the same seconds, so two
+    are compared turn by turn (turn_ratio).  A command that fails leaves
+    nothing: {}, {}."""
+    env = dict(os.environ) if environ is None else environ
+    for label, cmd in cmds:
+        r = sh(cmd, env=env)
+        if r.returncode != 0:
+            fail("start-up: %s failed: %s" % (label, r.stderr.strip()[-500:]))
+            return {}, {}
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    order = random.Random(1)
+    times = [[] for _ in cmds]
+    try:
+        for turn in range(warmup + runs):
+            ks = list(range(len(cmds)))
+            order.shuffle(ks)
+            for k in ks:
+                argv = cmds[k][1]
+                t0 = time.perf_counter_ns()
+                pid = os.posix_spawn(argv[0] if os.path.isabs(argv[0]) else shutil.which(argv[0]), argv, env,
+                                     file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+                _, status = os.waitpid(pid, 0)
+                t = (time.perf_counter_ns() - t0) / 1e9
+                if status != 0:
+                    fail("start-up: %s exited with status %d" % (cmds[k][0], status))
+                    return {}, {}
+                if turn >= warmup:
+                    times[k].append(t)
+    finally:
+        os.close(devnull)
+    figures = {label: (statistics.median(times[k]), statistics.pstdev(times[k])) for k, (label, _) in enumerate(cmds)}
+    return figures, {label: times[k] for k, (label, _) in enumerate(cmds)}
+
+
+def startup(w, cmds, runs, warmup, environ):
+    """Time the start-up commands (the first: the start-up cache) into w.
+    Those of a millisecond or so are interleaved together; jq and Python,
+    which take ten to twenty times longer and leave the caches cold for the
+    command after them, are interleaved apart with the first command, in a
+    sixth of the turns.  w["startup"]: each command's median and σ;
+    w["startup_ratio"]: each one's time / the first's, turn by turn;
+    w["startup_turns"]: the quick commands' times, turn by turn."""
+    slow = [c for c in cmds[1:] if os.path.basename(c[1][0]).startswith(("jq", "python"))]
+    quick = [c for c in cmds if c not in slow]
+    figures, turns = interleaved(quick, runs, warmup, environ)
+    more, slow_turns = interleaved(cmds[:1] + slow, max(3, runs // 6), warmup, environ) if slow and figures else ({}, {})
+    first = cmds[0][0]
+    w["startup"] = dict(figures, **{k: v for k, v in more.items() if k != first})
+    w["startup_ratio"] = {k: turn_ratio(turns, k, first) for k in turns}
+    w["startup_ratio"].update({k: turn_ratio(slow_turns, k, first) for k in slow_turns if k != first})
+    w["startup_turns"] = turns
+
+
+def turn_ratio(turns, a, b):
+    """The median over the turns of a's time / b's time (interleaved)."""
+    return statistics.median(x / y for x, y in zip(turns[a], turns[b]))
+
+
 def shell_quote(s):
     if re.fullmatch(r"[A-Za-z0-9_./:=,+-]+", s):
         return s
@@ -550,39 +614,38 @@ def workload3(env, results):
         if env.luajit:
             cmds.append(("luajit -b (compile to bytecode)", ["luajit", "-b", os.path.join(gdir, "gen.lua"), "/dev/null"]))
         w["gen"]["process"] = hyperfine(env, cmds, env.cfg["hf_runs"], env.cfg["hf_warmup"])
-        # (c) start-up: one company, one answer
-        one = os.path.join(env.data, "one.json")
-        lua_one = ("local c = {size='sme', us_export_share=12, voucher_requested=1000000, voucher_received=0}; "
-                   "local e = c.size == 'sme' or c.size == 'midsize'; "
-                   "print(e and math.min(c.voucher_requested, math.max(50000000 - c.voucher_received, 0)) or 0)")
-        # as a user runs it (the start-up cache, in a folder of the run's own,
-        # written by a first run before any is timed), from the rule files
-        # (the cache off), and from the compiled image
-        image = os.path.join(env.data, "rules.edc")
-        sh([env.edict, "compile", env.rules, "-o", image])
-        cache = os.path.join(env.data, "cache")
-        shutil.rmtree(cache, ignore_errors=True)
-        environ = dict(os.environ, EDICT_CACHE=cache)
-        award = ["--facts", one, "--query", "voucher.award"]
-        sh([env.edict, "eval", env.rules] + award, env=environ)
-        cmds = [("edict eval %s --query voucher.award (the start-up cache, as by default)" % env.rules_label(),
-                 [env.edict, "eval", env.rules] + award),
-                ("edict eval %s --query voucher.award --no-cache (from the files)" % env.rules_label(),
-                 [env.edict, "eval", "--no-cache", env.rules] + award),
-                ("edict eval bench/rules --query voucher.award --no-cache",
-                 [env.edict, "eval", "--no-cache", os.path.join(BENCH, "rules")] + award)]
-        if os.path.exists(image):
-            cmds.append(("edict eval %s compiled (edict compile), --query voucher.award" % env.rules_label(),
-                         [env.edict, "eval", image, "--facts", one, "--query", "voucher.award"]))
-        if have("lua5.4"):
-            cmds.append(("lua5.4 -e (the award of one company)", ["lua5.4", "-e", lua_one]))
-        if have("luajit"):
-            cmds.append(("luajit -e (the same)", ["luajit", "-e", lua_one]))
-        if env.jq:
-            cmds.append(("jq .company.size (one lookup)", [env.jq, ".company.size", one]))
-        cmds.append(("python3 -c (the same as lua -e)", [env.python, "-c", "print(min(1000000, max(50000000 - 0, 0)))"]))
-        w["startup"] = hyperfine(env, cmds, env.cfg["startup_runs"], env.cfg["hf_warmup"], env.cfg["startup_rounds"],
-                                  environ=environ)
+    # (c) start-up: one company, one answer
+    one = os.path.join(env.data, "one.json")
+    lua_one = ("local c = {size='sme', us_export_share=12, voucher_requested=1000000, voucher_received=0}; "
+               "local e = c.size == 'sme' or c.size == 'midsize'; "
+               "print(e and math.min(c.voucher_requested, math.max(50000000 - c.voucher_received, 0)) or 0)")
+    # as a user runs it (the start-up cache, in a folder of the run's own,
+    # written by a first run before any is timed), from the rule files
+    # (the cache off), and from the compiled image
+    image = os.path.join(env.data, "rules.edc")
+    sh([env.edict, "compile", env.rules, "-o", image])
+    cache = os.path.join(env.data, "cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    environ = dict(os.environ, EDICT_CACHE=cache)
+    award = ["--facts", one, "--query", "voucher.award"]
+    sh([env.edict, "eval", env.rules] + award, env=environ)
+    cmds = [("edict eval %s --query voucher.award (the start-up cache, as by default)" % env.rules_label(),
+             [env.edict, "eval", env.rules] + award),
+            ("edict eval %s --query voucher.award --no-cache (from the files)" % env.rules_label(),
+             [env.edict, "eval", "--no-cache", env.rules] + award),
+            ("edict eval bench/rules --query voucher.award --no-cache",
+             [env.edict, "eval", "--no-cache", os.path.join(BENCH, "rules")] + award)]
+    if os.path.exists(image):
+        cmds.append(("edict eval %s compiled (edict compile), --query voucher.award" % env.rules_label(),
+                     [env.edict, "eval", image, "--facts", one, "--query", "voucher.award"]))
+    if have("lua5.4"):
+        cmds.append(("lua5.4 -e (the award of one company)", ["lua5.4", "-e", lua_one]))
+    if have("luajit"):
+        cmds.append(("luajit -e (the same)", ["luajit", "-e", lua_one]))
+    if env.jq:
+        cmds.append(("jq .company.size (one lookup)", [env.jq, ".company.size", one]))
+    cmds.append(("python3 -c (the same as lua -e)", [env.python, "-c", "print(min(1000000, max(50000000 - 0, 0)))"]))
+    startup(w, cmds, env.cfg["startup_runs"], env.cfg["hf_warmup"], environ)
     results["w3"] = w
 
 
@@ -605,13 +668,13 @@ def report3(env, w):
               "the rounds' medians ± the median σ; ratio = peer time / Edict time):\n\n")
         s += table(["command", "time", "ratio"], body) + "\n"
     if w["startup"]:
-        base = next(iter(w["startup"].values()))[0]
-        body = [[k, "%.2f ms ± %.2f" % (m * 1e3, sd * 1e3), fmt_ratio(m / base)] for k, (m, sd) in w["startup"].items()]
-        k = env.cfg["startup_rounds"]
-        s += ("Start-up: one process, one company, one answer (hyperfine -N, %d round%s of %d runs of every command "
-              "in turn, the median of the rounds' medians ± the median σ; "
-              "ratio = command / the first row, i.e. peer time / Edict time):\n\n"
-              % (k, "s" if k > 1 else "", max(3, env.cfg["startup_runs"] // k)))
+        body = [[k, "%.2f ms ± %.2f" % (m * 1e3, sd * 1e3), fmt_ratio(w["startup_ratio"][k])]
+                for k, (m, sd) in w["startup"].items()]
+        s += ("Start-up: one process, one company, one answer (%d turns, each starting every command once in a new "
+              "random order, with posix_spawn and no shell; jq and Python, ten to twenty times slower, in %d turns "
+              "of their own with the first row; the median ± σ of each command's runs; ratio = command / the first "
+              "row in the same turn, the median over the turns, i.e. peer time / Edict time):\n\n"
+              % (env.cfg["startup_runs"], max(3, env.cfg["startup_runs"] // 6)))
         s += table(["command", "time", "ratio"], body)
     return s
 
@@ -859,14 +922,14 @@ def targets(env, results):
     l3 = next((v[0] for k, v in proc.items() if k.startswith("luac5.4 -p")), None)
     row("W3: %s decisions at least as fast as luac" % "{:,}".format(w3.get("gen", {}).get("n", 0)), "ratio ≥ 1",
         fmt_ratio(l3 / e3) if e3 and l3 else "-", (l3 / e3 >= 1) if e3 and l3 else None)
-    st = w3.get("startup", {})
-    es = next((v[0] for k, v in st.items() if k.startswith("edict eval") and "start-up cache" in k), None)
-    ls = next((v[0] for k, v in st.items() if k.startswith("lua5.4 -e")), None)
-    row("W3: one-company edict eval starts as fast as lua -e (the start-up cache)", "ratio ≥ 1",
-        fmt_ratio(ls / es) if es and ls else "-", (ls / es >= 1) if es and ls else None)
-    ei = next((v[0] for k, v in st.items() if k.startswith("edict eval") and "compiled" in k), None)
-    row("W3: the same from a compiled image", "ratio ≥ 1", fmt_ratio(ls / ei) if ei and ls else "-",
-        (ls / ei >= 1) if ei and ls else None)
+    turns = w3.get("startup_turns", {})
+    es = next((k for k in turns if k.startswith("edict eval") and "start-up cache" in k), None)
+    ei = next((k for k in turns if k.startswith("edict eval") and "compiled" in k), None)
+    lua = next((k for k in turns if k.startswith("lua5.4 -e")), None)
+    for name, edict in (("W3: one-company edict eval starts as fast as lua -e (the start-up cache)", es),
+                        ("W3: the same from a compiled image", ei)):
+        r = turn_ratio(turns, lua, edict) if edict and lua else None
+        row(name, "ratio ≥ 1", fmt_ratio(r) if r else "-", (r >= 1) if r else None)
     g = results.get("w4", {}).get("growth")
     row("W4: memory flat", "growth ≤ 10%", "%.1f%%" % (g * 100) if g is not None else "-", (g <= 0.10) if g is not None else None)
     return "### Targets (this run)\n\n" + table(["target", "wants", "this run", ""], rows)
