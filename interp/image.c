@@ -613,16 +613,22 @@ bool image_named_decl(const Decl *d)
 	return (d->kind == D_PARAM || d->kind == D_DECISION || d->kind == D_TABLE || d->kind == D_FUNCTION) && d->name;
 }
 
-/* The time of the file or directory at path, as the image keeps it for
- * a later load to compare; 0 (compare something else, or trust nothing)
- * when it cannot be looked at, or its time is not at least two seconds
- * past (a later change within the clock's tick would keep its time, and
- * a time ahead of the clock says nothing). */
-static int64_t settled_time(const char *path, struct stat *st)
+/* The time of a file or directory (its stat st, taken now), as an image
+ * keeps it for a later load to compare; 0 (compare something else, or
+ * trust nothing) when its time is not at least two seconds past (a later
+ * change within the clock's tick would keep its time, and a time ahead of
+ * the clock says nothing). */
+static int64_t settled_time(const struct stat *st)
 {
-	if (stat(path, st) != 0 || (int64_t)time(NULL) - (int64_t)st->st_mtim.tv_sec < 2)
+	if ((int64_t)time(NULL) - (int64_t)st->st_mtim.tv_sec < 2)
 		return 0;
 	return image_stamp(st).mtime_ns;
+}
+
+ImageDir image_dir_seen(const char *path, const struct stat *st)
+{
+	int64_t mt = settled_time(st);
+	return (ImageDir){path, mt, mt ? (uint64_t)st->st_ino : 0};
 }
 
 /* What the load that writes the image saw of the rules (ImageWalk):
@@ -638,11 +644,9 @@ static void put_walk(Wr *w, Buf *b, const ImageWalk *walk)
 		put_str(w, b, walk->paths[i]);
 	put_u(b, (uint64_t)walk->ndirs);
 	for (int i = 0; i < walk->ndirs; i++) {
-		struct stat st;
-		int64_t mt = settled_time(walk->dirs[i], &st);
-		put_str(w, b, walk->dirs[i]);
-		put_i(b, mt);
-		put_u(b, mt ? (uint64_t)st.st_ino : 0);
+		put_str(w, b, walk->dirs[i].path);
+		put_i(b, walk->dirs[i].mtime_ns);
+		put_u(b, walk->dirs[i].ino);
 	}
 }
 
@@ -652,7 +656,7 @@ static void put_walk(Wr *w, Buf *b, const ImageWalk *walk)
 static void put_file(Wr *w, Buf *b, const Source *src, bool std)
 {
 	struct stat st;
-	int64_t mt = settled_time(src->path, &st);
+	int64_t mt = stat(src->path, &st) == 0 ? settled_time(&st) : 0;
 	put_str(w, b, src->path);
 	put_u(b, std);
 	put_u(b, (uint64_t)src->len);
@@ -714,14 +718,6 @@ char *image_encode(Module *const *mods, const bool *stds, int nmods, bool clean,
 }
 
 /* ------------------------------------------------------------- reading */
-
-/* A directory the walk entered, with its time then (0: not to be trusted)
- * and its inode. */
-typedef struct ImageDir {
-	const char *path;
-	int64_t mtime_ns;
-	uint64_t ino;
-} ImageDir;
 
 struct Image {
 	const unsigned char *data;

@@ -69,17 +69,30 @@ FileStamp image_stamp(const struct stat *st);
  * enumeration, one of its members. */
 typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST, IMAGE_TYPE } ImageRole;
 
+/* A directory a walk entered, as it saw it before reading it: its time
+ * (0: not to be trusted) and inode. */
+typedef struct ImageDir {
+	const char *path;
+	int64_t mtime_ns;
+	uint64_t ino;
+} ImageDir;
+/* The directory at path as a walk sees it now, st its stat: its time is
+ * kept only when at least two seconds past (image_dir_seen), as a file's
+ * is when an image is written. */
+ImageDir image_dir_seen(const char *path, const struct stat *st);
+
 /* What a load saw of the rules when it wrote an image for the start-up
  * cache: the working directory, the paths it was given, and each
- * directory its walk of them entered.  A later load of the same paths
- * from the same directory may trust the image without walking again
- * while every directory keeps its time (a file added, removed or renamed
- * in a directory changes the directory's time) and every file its own. */
+ * directory its walk of them entered, as the walk saw it.  A later load of
+ * the same paths from the same directory may trust the image without
+ * walking again while every directory keeps its time (a file added,
+ * removed or renamed in a directory changes the directory's time) and
+ * every file its own. */
 typedef struct ImageWalk {
 	const char *cwd;
 	const char *const *paths;
 	int npaths;
-	const char *const *dirs;
+	const ImageDir *dirs;
 	int ndirs;
 } ImageWalk;
 

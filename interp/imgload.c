@@ -11,12 +11,13 @@
  * directory saw: the files are not looked at twice).  A load that reads
  * the files writes the image to the cache folder for the next one, when
  * the files parsed without a single diagnostic, with the time of each
- * directory its walk entered: the next load of the same paths from the
- * same working directory tries that image before any walk, and while no
- * directory's time has changed (nothing added, removed or renamed in it)
- * it only looks at the files' own size and time.  Whatever goes wrong with the cache (a
- * folder that cannot be written, a damaged image) only means the files are
- * read as without it: the cache never changes a result or a message.
+ * directory its walk entered, as the walk saw it before reading it: the
+ * next load of the same paths from the same working directory tries that
+ * image before any walk, and while no directory's time has changed
+ * (nothing added, removed or renamed in it) it only looks at the files'
+ * own size and time.  Whatever goes wrong with the cache (a folder that
+ * cannot be written, a damaged image) only means the files are read as
+ * without it: the cache never changes a result or a message.
  */
 #include "mem.h"
 #include <errno.h>
@@ -421,7 +422,7 @@ static char *encode_sources(Source *const *srcs, const char *const *names, int n
 }
 
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
-		     bool clean, const char *const *dirs, int ndirs)
+		     bool clean, const ImageDir *dirs, int ndirs)
 {
 	const char *cwd = working_dir();
 	const char *path = cache_file(cwd, paths, npaths);

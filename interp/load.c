@@ -173,7 +173,7 @@ typedef struct Walk {
 	int nvisit;
 	dev_t path_dev[LOAD_MAX_DIR_DEPTH + 1]; /* the directories the walk is inside */
 	ino_t path_ino[LOAD_MAX_DIR_DEPTH + 1];
-	const char **dirs; /* each directory entered, for the start-up cache */
+	ImageDir *dirs; /* each directory entered, as it was then: for the start-up cache */
 	int ndirs;
 } Walk;
 
@@ -276,7 +276,7 @@ static bool enter_dir(Walk *w, const char *dir, const struct stat *st, int depth
 			 root_real(w));
 		return false;
 	}
-	AST_PUSH(w->dirs, w->ndirs, dir);
+	AST_PUSH(w->dirs, w->ndirs, image_dir_seen(dir, st));
 	return true;
 }
 

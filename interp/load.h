@@ -106,9 +106,9 @@ typedef bool (*LoadWalkFn)(void *arg, LoadWalked *out, Diags *d);
 Program *load_cached(const char *const *paths, int npaths, LoadWalkFn walk, void *arg, const LoadQuery *q, Diags *d);
 /* Write the image of these sources (read from paths) to the cache; clean:
  * a check of all of them found no diagnostic (as image_encode takes it);
- * dirs: the directories the walk of paths entered. */
+ * dirs: the directories the walk of paths entered, as it saw them. */
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
-		     bool clean, const char *const *dirs, int ndirs);
+		     bool clean, const ImageDir *dirs, int ndirs);
 /* The rule files under paths, read (their module names in *names), or NULL after errors in d. */
 Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n);
 /* Check and compile parsed modules, with the std modules they import. */
