@@ -348,8 +348,6 @@ static void keep(edict_ctx *x, void *p)
 	x->keep[x->nkeep++] = p;
 }
 
-
-/* The facts or the date changed: results so far are stale. */
 /* The facts changed by a setter: values decided or handed out are stale. */
 static void touched(edict_ctx *x)
 {

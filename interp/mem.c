@@ -320,10 +320,10 @@ static void *arena_alloc(size_t n, int atomic)
 
 /* ------------------------------------------------- before the collector */
 
-/* Put the mapping's pages in place up to `to` and a window past it, in one
- * system call, where the kernel can (Linux 5.14 on): a page the
- * carving touches first would otherwise cost a fault of its own, about
- * twice what the kernel takes for it here.  A start-up carves a few
+/* Put the mapping's pages in place up to `to`, rounded up to whole
+ * windows, in one system call, where the kernel can (Linux 5.14 on): a
+ * page the carving touches first would otherwise cost a fault of its own,
+ * about twice what the kernel takes for it here.  A start-up carves a few
  * windows; one that cannot be put in place is faulted in as before. */
 static void lazy_populate(uintptr_t to)
 {

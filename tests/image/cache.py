@@ -13,9 +13,9 @@ examples/companies.  A rule set with warnings is compared the same way
 (its warnings must come again from the cache).  Then a figure of the copy
 is changed, once keeping the size and time of a file written just now:
 the cached answer must follow the change.  A file is added to a
-subdirectory of the copy and removed again, and so is a directory, and a rule file that is a
-symbolic link has the file it leads to changed (once keeping its size
-and time): each time the cached answer must follow.  Standard output,
+subdirectory of the copy and removed again, and so is a directory, and a
+rule file that is a symbolic link has the file it leads to changed (once
+keeping its size and time): each time the cached answer must follow.  Standard output,
 standard error and exit status must be the same, byte for byte.
 """
 import argparse
