@@ -33,6 +33,10 @@ typedef struct Source {
 	 * published atomically, as sources are shared between threads */
 	const size_t *line_start;
 	int nlines;
+	/* the file's time as it was when the text was read, for an image to
+	 * keep (image_settled_time); 0 where it was not yet settled or the
+	 * text comes from no file: an image keeps it to compare by content */
+	int64_t mtime_ns;
 } Source;
 
 /* The length of the line break at p (p < end): 2 for "\r\n", 1 for "\n"

@@ -613,12 +613,7 @@ bool image_named_decl(const Decl *d)
 	return (d->kind == D_PARAM || d->kind == D_DECISION || d->kind == D_TABLE || d->kind == D_FUNCTION) && d->name;
 }
 
-/* The time of a file or directory (its stat st, taken now), as an image
- * keeps it for a later load to compare; 0 (compare something else, or
- * trust nothing) when its time is not at least two seconds past (a later
- * change within the clock's tick would keep its time, and a time ahead of
- * the clock says nothing). */
-static int64_t settled_time(const struct stat *st)
+int64_t image_settled_time(const struct stat *st)
 {
 	if ((int64_t)time(NULL) - (int64_t)st->st_mtim.tv_sec < 2)
 		return 0;
@@ -627,7 +622,7 @@ static int64_t settled_time(const struct stat *st)
 
 ImageDir image_dir_seen(const char *path, const struct stat *st)
 {
-	int64_t mt = settled_time(st);
+	int64_t mt = image_settled_time(st);
 	return (ImageDir){path, mt, mt ? (uint64_t)st->st_ino : 0};
 }
 
@@ -651,16 +646,16 @@ static void put_walk(Wr *w, Buf *b, const ImageWalk *walk)
 }
 
 /* The file table entry of a module's source: what image_fresh compares.
- * A file changed in the last two seconds is compared by content: a later
- * change within the clock's tick would keep its time. */
+ * Its time is the one the file had when its text was read, not when the
+ * image is written: a change made in between, kept with a time of its
+ * own, must not pass for the text the image holds.  A file changed in the
+ * two seconds before it was read is compared by content. */
 static void put_file(Wr *w, Buf *b, const Source *src, bool std)
 {
-	struct stat st;
-	int64_t mt = stat(src->path, &st) == 0 ? settled_time(&st) : 0;
 	put_str(w, b, src->path);
 	put_u(b, std);
 	put_u(b, (uint64_t)src->len);
-	put_i(b, mt);
+	put_i(b, src->mtime_ns);
 	Sha256 s;
 	sha256_init(&s);
 	sha256_add(&s, src->text, src->len);
@@ -1590,7 +1585,7 @@ static bool rd_files(Rd *r, Image *img)
 		src->path = rd_str(r);
 		f->std = rd_bool(r);
 		f->size = rd_u(r);
-		f->mtime_ns = rd_i(r);
+		f->mtime_ns = src->mtime_ns = rd_i(r);
 		if ((size_t)(r->end - r->p) < 32)
 			return rd_fail(r, "it ends in the middle of its data (truncated?)");
 		memcpy(f->sha, r->p, 32);

@@ -69,6 +69,13 @@ FileStamp image_stamp(const struct stat *st);
  * enumeration, one of its members. */
 typedef enum ImageRole { IMAGE_ALWAYS, IMAGE_NAMED, IMAGE_TEST, IMAGE_TYPE } ImageRole;
 
+/* The time of a file or directory (its stat st, taken now), as an image
+ * keeps it for a later load to compare; 0 (compare something else, or
+ * trust nothing) when its time is not at least two seconds past (a later
+ * change within the clock's tick would keep its time, and a time ahead of
+ * the clock says nothing). */
+int64_t image_settled_time(const struct stat *st);
+
 /* A directory a walk entered, as it saw it before reading it: its time
  * (0: not to be trusted) and inode. */
 typedef struct ImageDir {

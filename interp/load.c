@@ -84,8 +84,11 @@ static void names_body(void *ud)
 /* Read a file with no collector allocation while it is open, so running
  * out of memory (which unwinds) never leaves a descriptor behind.  Rule
  * files must be regular files, opened without blocking (a FIFO named
- * *.edict would otherwise hang the load); facts may come from a pipe. */
-static char *read_file(const char *path, size_t max, bool regular_only, size_t *len, const char **err)
+ * *.edict would otherwise hang the load); facts may come from a pipe.
+ * *mtime_ns: the file's time before its first byte was read, once
+ * settled (image_settled_time), else 0. */
+static char *read_file(const char *path, size_t max, bool regular_only, size_t *len, int64_t *mtime_ns,
+		       const char **err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
 	if (fd < 0) {
@@ -94,6 +97,7 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 	}
 	struct stat st;
 	bool known = fstat(fd, &st) == 0, folder = known && S_ISDIR(st.st_mode);
+	*mtime_ns = known && S_ISREG(st.st_mode) ? image_settled_time(&st) : 0;
 	if (!known || folder || (regular_only && !S_ISREG(st.st_mode))) {
 		close(fd);
 		*err = folder ? xprintf("%s is a folder, not a file", path)
@@ -153,7 +157,25 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 
 char *load_file(const char *path, size_t max, size_t *len, const char **err)
 {
-	return read_file(path, max, false, len, err);
+	int64_t mtime_ns;
+	return read_file(path, max, false, len, &mtime_ns, err);
+}
+
+/* A rule file read whole, with its time as it was read, or NULL (the
+ * reason in *err). */
+static Source *file_source(const char *path, bool regular_only, const char **err)
+{
+	size_t len;
+	int64_t mtime_ns;
+	char *text = read_file(path, LOAD_MAX_FILE_BYTES, regular_only, &len, &mtime_ns, err);
+	if (!text)
+		return NULL;
+	Source *src = GC_MALLOC(sizeof *src);
+	src->path = path;
+	src->text = text;
+	src->len = len;
+	src->mtime_ns = mtime_ns;
+	return src;
 }
 
 typedef struct Found {
@@ -448,16 +470,10 @@ void load_add_stdlib(Module ***mods, int *nmods, Diags *d)
 			const char *name = m->imports[j].name;
 			if (strncmp(name, "std.", 4) != 0 || have_module(*mods, *nmods, name))
 				continue;
-			const char *path = load_stdlib_path(name);
-			size_t len;
 			const char *err;
-			char *text = load_file(path, LOAD_MAX_FILE_BYTES, &len, &err);
-			if (!text)
+			Source *src = file_source(load_stdlib_path(name), false, &err);
+			if (!src)
 				continue; /* the checker reports the unknown module */
-			Source *src = GC_MALLOC(sizeof *src);
-			src->path = path;
-			src->text = text;
-			src->len = len;
 			Module *sm = parse_module(src, d);
 			if (!sm)
 				continue;
@@ -745,17 +761,10 @@ static bool is_reform_file(const Source *src, const Outline *o)
 /* A rule file read whole, or NULL (the reason in d). */
 static Source *read_source(const char *path, bool regular_only, Diags *d)
 {
-	size_t len;
 	const char *err;
-	char *text = read_file(path, LOAD_MAX_FILE_BYTES, regular_only, &len, &err);
-	if (!text) {
+	Source *src = file_source(path, regular_only, &err);
+	if (!src)
 		diag_add(d, SEV_ERROR, no_loc(NULL), "%s", err);
-		return NULL;
-	}
-	Source *src = GC_MALLOC(sizeof *src);
-	src->path = path;
-	src->text = text;
-	src->len = len;
 	return src;
 }
 
