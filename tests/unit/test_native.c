@@ -102,8 +102,8 @@ static const char *FACTS[] = {
 	"{\"company\": {\"size\": \"sme\", \"share\": \"14.5%\", \"requested\": \"30000000 KRW\", \"staff\": 12, "
 	"\"founded\": \"2010-03-01\", \"name\": \"Hanil\", \"consulting\": true, \"finance\": false, "
 	"\"steps\": [{\"task\": 6, \"done\": true}, {\"task\": 11, \"done\": false}, {\"task\": 12, \"done\": false}]}}",
-	"{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"requested\": \"90000000 KRW\", \"received\": \"45000000 KRW\", "
-	"\"staff\": 1500, \"founded\": \"2021-01-01\", \"consulting\": false, \"finance\": false, \"steps\": []}}",
+	("{\"company\": {\"size\": \"large\", \"share\": \"60%\", \"requested\": \"90000000 KRW\", \"received\": \"45000000 KRW\", "
+	 "\"staff\": 1500, \"founded\": \"2021-01-01\", \"consulting\": false, \"finance\": false, \"steps\": []}}"),
 	"{\"company\": {\"size\": \"midsize\", \"staff\": 150, \"steps\": [{\"task\": 6}, {\"task\": 11, \"done\": true}]}}",
 	"{\"company\": {}}",
 };
@@ -127,8 +127,8 @@ static const char LAW[] =
 static const char *LAW_QUERIES[] = {"tax", "old_share", "recent", "sold", "garment"};
 
 static const char *LAW_FACTS[] = {
-	"{\"earner\": {\"income\": \"15000000 KRW\", \"share\": {\"2025-01-01\": \"12%\", "
-	"\"2025-04-01\": \"7%\"}, \"prior\": {\"most_recent\": \"2024-06-01\"}, \"hs_code\": \"6205.20\"}}",
+	("{\"earner\": {\"income\": \"15000000 KRW\", \"share\": {\"2025-01-01\": \"12%\", "
+	 "\"2025-04-01\": \"7%\"}, \"prior\": {\"most_recent\": \"2024-06-01\"}, \"hs_code\": \"6205.20\"}}"),
 	"{\"earner\": {\"income\": \"0 KRW\", \"prior\": \"none\", \"hs_code\": \"8471.30\"}}",
 	"{\"earner\": {}}",
 };

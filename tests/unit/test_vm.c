@@ -1117,8 +1117,8 @@ static const char *const FUSED_QUERIES[] = {"pending", "labels", "many", "high",
 					    "level", "grant", "first", "ranks", "leaps", "staff_cap", "staff_floor", "staff_least", "least", "pairs", "sized", "at_limit", "off_limit", "above", "in_b", "paid", "both", "either", "unsure"};
 
 static const char *const FUSED_FACTS[] = {
-	"{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
-	"\"staff\": 50, \"kind\": \"midsize\", \"pay\": \"100.50 USD\"}}",
+	("{\"company\": {\"consulting\": true, \"finance\": false, \"logistics\": true, \"region\": \"c\", \"share\": \"10.5%\", "
+	 "\"staff\": 50, \"kind\": \"midsize\", \"pay\": \"100.50 USD\"}}"),
 	"{\"company\": {\"consulting\": false, \"region\": \"b\", \"share\": \"9.99%\", \"staff\": 7, \"pay\": \"99 KRW\"}}",
 	"{\"company\": {}}",
 };
