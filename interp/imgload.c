@@ -454,11 +454,9 @@ bool load_compile_image(const char *const *paths, int npaths, const char *out, D
 {
 	int n;
 	const char **names;
-	Source **srcs = load_read_files(paths, npaths, d, &names, &n);
-	if (!srcs || d->nerrors)
-		return false;
-	Program *p = load_paths(paths, npaths, d);
-	if (!p || d->nerrors)
+	Program *p = NULL;
+	Source **srcs = load_read_files(paths, npaths, d, &names, &n, &p);
+	if (!srcs || !p || d->nerrors)
 		return false;
 	size_t len;
 	char *data = encode_sources(srcs, names, n, d->n == 0, NULL, &len);

@@ -814,15 +814,6 @@ static const char **walk_names(const Walk *w)
 	return names;
 }
 
-Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n)
-{
-	LoadArgs a = {.paths = paths, .n = npaths};
-	Walk w;
-	Source **srcs = read_sources(&a, &w, false, d);
-	*n = w.n;
-	*names = walk_names(&w);
-	return d->nerrors ? NULL : srcs;
-}
 
 /* The files of a walk that a cached image must hold, or a single FILE.edc. */
 static const char **walk_paths(const Walk *w)
@@ -966,6 +957,24 @@ Program *load_paths_overlay(const char *const *paths, int npaths, const Source *
 {
 	LoadArgs a = {.paths = paths, .n = npaths, .overlays = overlays, .noverlays = noverlays};
 	return held(paths_fn, &a, d);
+}
+
+Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n, Program **p)
+{
+	LoadArgs a = {.paths = paths, .n = npaths};
+	Walk w;
+	Source **srcs = read_sources(&a, &w, false, d);
+	*n = w.n;
+	*names = walk_names(&w);
+	if (!srcs || d->nerrors)
+		return NULL;
+	if (p) {
+		/* the texts just read, found by the same walk: none is read again */
+		LoadArgs all = {.paths = paths, .n = npaths, .overlays = (const Source *const *)srcs, .noverlays = w.n,
+				.walk = &w};
+		*p = held(paths_fn, &all, d);
+	}
+	return srcs;
 }
 
 Program *load_paths_checked(const char *const *paths, int npaths, Diags *d)

@@ -109,8 +109,11 @@ Program *load_cached(const char *const *paths, int npaths, LoadWalkFn walk, void
  * dirs: the directories the walk of paths entered, as it saw them. */
 void load_cache_save(const char *const *paths, int npaths, Source *const *srcs, const char *const *names, int n,
 		     bool clean, const ImageDir *dirs, int ndirs);
-/* The rule files under paths, read (their module names in *names), or NULL after errors in d. */
-Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n);
+/* The rule files under paths, read (their module names in *names), or
+ * NULL after errors in d; with p, *p the rule set loaded from those very
+ * texts (as load_paths would load them, but read once: an image made of
+ * the texts is checked as it is). */
+Source **load_read_files(const char *const *paths, int npaths, Diags *d, const char ***names, int *n, Program **p);
 /* Check and compile parsed modules, with the std modules they import. */
 Program *load_build(Module **mods, int nmods, Diags *d);
 void load_add_stdlib(Module ***mods, int *nmods, Diags *d);

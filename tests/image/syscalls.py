@@ -18,11 +18,13 @@ are read after one walk, as without the cache.  Last a rule file is
 changed while a load that read it is held (strace delays its first
 mkdir, made just before the image is written), keeping its size, and
 given a time of its own two seconds past: the image must keep the time the file had when it
-was read, so the next load reads the new text.  Exits 77 (skipped) where
+was read, so the next load reads the new text.  And `edict compile` opens
+each rule file once: the image it writes holds the texts it checked.  Exits 77 (skipped) where
 strace is not installed or cannot trace.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,6 +128,21 @@ def changed_while_read(tmp, env, edict, query, hold):
     return True
 
 
+def compile_reads_once(tmp, env, edict, files):
+    """edict compile opens each rule file once (the cache off, so that no
+    image stands in for a second reading): the texts it writes into the
+    image are the texts it checked."""
+    off = dict(env, EDICT_CACHE="off")
+    opens, _, r = strace(tmp, off, [edict, "compile", "kotra", "-o", "once.edc"], calls="openat")
+    rules = [ln for ln in opens if re.search(r'"([^"]*/)?kotra/[^"]*\.edict"', ln) and "= -1" not in ln]
+    print("edict compile: %d openings of the %d rule files" % (len(rules), files))
+    if r.returncode != 0 or len(rules) != files:
+        print("FAIL edict compile does not read each rule file exactly once:\n" + "".join(rules)
+              + r.stderr.decode(errors="replace"))
+        return False
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--edict", required=True)
@@ -170,6 +187,8 @@ def main():
             print("FAIL the cache reads directories that did not change:\n" + "".join(read))
             return 1
         if not changed_directory(tmp, env, edict, query) or not changed_file(tmp, env, edict, query):
+            return 1
+        if not compile_reads_once(tmp, env, edict, files):
             return 1
         # the held run must read the rules within the first second (or
         # three, or eight, on a busy machine or under a sanitizer): it says

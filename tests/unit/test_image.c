@@ -546,7 +546,7 @@ Test(image, the_cache_writes_an_image_uses_it_and_notices_a_change)
 	Diags *d = diag_new();
 	const char **names;
 	int n;
-	cr_assert_not_null(load_read_files(rule_dir, 1, d, &names, &n));
+	cr_assert_not_null(load_read_files(rule_dir, 1, d, &names, &n, NULL));
 	cr_assert_eq(n, 3);
 	/* the image is there, and is what the second load reads */
 	FILE *ls = popen("ls cache/edict | grep -c '\\.edc$'", "r");
