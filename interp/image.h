@@ -84,8 +84,8 @@ typedef struct ImageDir {
 	uint64_t ino;
 } ImageDir;
 /* The directory at path as a walk sees it now, st its stat: its time is
- * kept only when at least two seconds past (image_dir_seen), as a file's
- * is when an image is written. */
+ * kept only when at least two seconds past (image_settled_time), as a
+ * file's is when its text is read. */
 ImageDir image_dir_seen(const char *path, const struct stat *st);
 
 /* What a load saw of the rules when it wrote an image for the start-up

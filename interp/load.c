@@ -85,8 +85,8 @@ static void names_body(void *ud)
  * out of memory (which unwinds) never leaves a descriptor behind.  Rule
  * files must be regular files, opened without blocking (a FIFO named
  * *.edict would otherwise hang the load); facts may come from a pipe.
- * *mtime_ns: the file's time before its first byte was read, once
- * settled (image_settled_time), else 0. */
+ * *mtime_ns, where given: the file's time before its first byte was
+ * read, once settled (image_settled_time), else 0. */
 static char *read_file(const char *path, size_t max, bool regular_only, size_t *len, int64_t *mtime_ns,
 		       const char **err)
 {
@@ -97,7 +97,8 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 	}
 	struct stat st;
 	bool known = fstat(fd, &st) == 0, folder = known && S_ISDIR(st.st_mode);
-	*mtime_ns = known && S_ISREG(st.st_mode) ? image_settled_time(&st) : 0;
+	if (mtime_ns)
+		*mtime_ns = known && S_ISREG(st.st_mode) ? image_settled_time(&st) : 0;
 	if (!known || folder || (regular_only && !S_ISREG(st.st_mode))) {
 		close(fd);
 		*err = folder ? xprintf("%s is a folder, not a file", path)
@@ -157,8 +158,7 @@ static char *read_file(const char *path, size_t max, bool regular_only, size_t *
 
 char *load_file(const char *path, size_t max, size_t *len, const char **err)
 {
-	int64_t mtime_ns;
-	return read_file(path, max, false, len, &mtime_ns, err);
+	return read_file(path, max, false, len, NULL, err);
 }
 
 /* A rule file read whole, with its time as it was read, or NULL (the
@@ -814,7 +814,6 @@ static const char **walk_names(const Walk *w)
 	return names;
 }
 
-
 /* The files of a walk that a cached image must hold, or a single FILE.edc. */
 static const char **walk_paths(const Walk *w)
 {
@@ -844,12 +843,20 @@ static bool is_image_path(const LoadArgs *a)
 
 static Program *paths_fn(const void *arg, Diags *d);
 
+/* The load of the rules under paths from the texts a walk w of them
+ * found and read (srcs): nothing is walked or read again. */
+static LoadArgs as_read(const char *const *paths, int npaths, const Walk *w, Source **srcs)
+{
+	return (LoadArgs){.paths = paths, .n = npaths, .overlays = (const Source *const *)srcs, .noverlays = w->n,
+			  .walk = w};
+}
+
 /* Whether the rules just read check without a diagnostic: a check of
  * all of them from the texts already read, not read again. */
 static bool checks_clean(const LoadArgs *a, const Walk *w, Source **srcs)
 {
-	LoadArgs all = {.paths = a->paths, .n = a->n, .overlays = (const Source *const *)srcs, .noverlays = w->n,
-			.no_code = true, .walk = w};
+	LoadArgs all = as_read(a->paths, a->n, w, srcs);
+	all.no_code = true;
 	Diags *chk = diag_new();
 	return paths_fn(&all, chk) && chk->n == 0;
 }
@@ -969,9 +976,7 @@ Source **load_read_files(const char *const *paths, int npaths, Diags *d, const c
 	if (!srcs || d->nerrors)
 		return NULL;
 	if (p) {
-		/* the texts just read, found by the same walk: none is read again */
-		LoadArgs all = {.paths = paths, .n = npaths, .overlays = (const Source *const *)srcs, .noverlays = w.n,
-				.walk = &w};
+		LoadArgs all = as_read(paths, npaths, &w, srcs);
 		*p = held(paths_fn, &all, d);
 	}
 	return srcs;

@@ -476,17 +476,16 @@ def report2(env, w):
 # ---------------------------------------------------------------- workload 3
 
 
-def hyperfine(env, cmds, runs, warmup, rounds=3, environ=None):
+def hyperfine(env, cmds, runs, warmup, rounds=3):
     """[(label, argv)] -> {label: (median s, stddev s)} via hyperfine -N.
 
     The runs are made in `rounds` rounds, each timing every command in turn,
     and a command's figure is the median of its rounds' medians: on a
     shared machine a noisy minute then slows one round of every command,
-    not all the runs of one.  environ: the commands' environment, where
-    not this process's."""
+    not all the runs of one."""
     per = {}
     for _ in range(rounds):
-        one = hyperfine_round(env, cmds, max(3, runs // rounds), warmup, environ)
+        one = hyperfine_round(env, cmds, max(3, runs // rounds), warmup)
         if not one:
             return {}
         for label, (med, sd) in one.items():
@@ -495,13 +494,13 @@ def hyperfine(env, cmds, runs, warmup, rounds=3, environ=None):
             for label, v in per.items()}
 
 
-def hyperfine_round(env, cmds, runs, warmup, environ=None):
+def hyperfine_round(env, cmds, runs, warmup):
     with tempfile.NamedTemporaryFile(suffix=".json") as js:
         argv = [env.hyperfine, "-N", "--style", "none", "--runs", str(runs), "--warmup", str(warmup),
                 "--export-json", js.name]
         for label, cmd in cmds:
             argv += ["-n", label, " ".join(shell_quote(c) for c in cmd)]
-        r = sh(argv, env=environ)
+        r = sh(argv)
         if r.returncode != 0:
             fail("hyperfine failed: %s" % r.stderr.strip()[-800:])
             return {}

@@ -14,13 +14,13 @@ image keeps the time of each directory the load walked, and a file added
 or removed there would have changed it.  Then a directory's time is
 changed with its files left alone: the cached image, opened once, is
 judged by the walk, made once.  Then a rule file is changed: the files
-are read after one walk, as without the cache.  Last a rule file is
-changed while a load that read it is held (strace delays its first
-mkdir, made just before the image is written), keeping its size, and
-given a time of its own two seconds past: the image must keep the time the file had when it
-was read, so the next load reads the new text.  And `edict compile` opens
-each rule file once: the image it writes holds the texts it checked.  Exits 77 (skipped) where
-strace is not installed or cannot trace.
+are read after one walk, as without the cache.  `edict compile` opens each
+rule file once: the image it writes holds the texts it checked.  Last a
+rule file is changed while a load that read it is held (strace delays its
+first mkdir, made just before the image is written), keeping its size,
+and given a time of its own two seconds past: the image must keep the
+time the file had when it was read, so the next load reads the new text.
+Exits 77 (skipped) where strace is not installed or cannot trace.
 """
 import argparse
 import os
