@@ -26,6 +26,14 @@
 /* Small functions are compiled into their callers (see inline_call). */
 #define INLINE_MAX_NODES 40
 
+/* Loops over constant lists are unrolled (see unroll): lists of at most
+ * UNROLL_MAX_ITEMS items, whose item and condition, copied once per item,
+ * come to at most UNROLL_MAX_NODES nodes in all; at most UNROLL_DEPTH
+ * loops inside one another. */
+#define UNROLL_MAX_ITEMS 8
+#define UNROLL_MAX_NODES 160
+#define UNROLL_DEPTH 4
+
 /* The arrays a chunk is emitted into, reused from one chunk to the next;
  * a finished chunk keeps exact-size copies (seal). */
 typedef struct Work {
@@ -50,6 +58,14 @@ typedef struct Cg {
 	 * two; slots hold index + 1, 0 is empty) */
 	int *kindex;
 	int kcap;
+	/* frame slots whose value is known while their code is generated: the
+	 * variable of a loop unrolled over a constant list (unroll), item by
+	 * item; tests on it are decided here (static_value) */
+	struct {
+		int slot;
+		Value v;
+	} known[UNROLL_DEPTH];
+	int nknown;
 } Cg;
 
 static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
@@ -115,6 +131,10 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 		return;
 	case OP_ITER:
 		flow(s, next, d);
+		flow(s, b, d);
+		return;
+	case OP_JNEK: /* the same list: popped; else kept, to B */
+		flow(s, next, d - 1);
 		flow(s, b, d);
 		return;
 	case OP_FILTER:
@@ -416,33 +436,183 @@ static Chunk *new_chunk(const char *name, int nlocals)
 
 static void expr(Cg *g, Node *n);
 
-/* A loop over a generator `elem for x in xs where cond`, folding with kind. */
-static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
+/* The number of nodes of a tree, counting no further than `limit`. */
+static int tree_size(const Node *n, int limit)
 {
-	int base = local(g, gen->slot), acc = base + 3;
-	expr(g, gen->kids[1]);
-	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
-	emit2(g, OP_ACCINIT, acc, kind, gen->loc);
-	if (kind == ACC_SUM) {
-		push_const(g, ty_zero(elem_type), gen->loc);
-		emit(g, OP_SETLOCAL, acc, gen->loc);
+	if (!n)
+		return 0;
+	int size = 1;
+	for (int i = 0; i < n->nkids && size <= limit; i++)
+		size += tree_size(n->kids[i], limit - size);
+	return size;
+}
+
+/* The value of a local known while its code is generated (see unroll),
+ * or NULL. */
+static const Value *known_local(const Cg *g, int slot)
+{
+	for (int i = g->nknown - 1; i >= 0; i--)
+		if (g->known[i].slot == slot)
+			return &g->known[i].v;
+	return NULL;
+}
+
+/* Whether the value of n is known here, from constants and the known
+ * locals, and which: computed as its instructions would (fold_with). */
+static bool static_value(const Cg *g, const Node *n, Value *out)
+{
+	if (n->is_const) {
+		*out = n->k;
+		return n->k.tag != V_UNKNOWN;
 	}
-	int top = here(g);
-	int iter = emit2(g, OP_ITER, base, 0, gen->loc);
-	if (gen->kids[2]) {
-		expr(g, gen->kids[2]);
-		emit2(g, OP_FILTER, acc, top, gen->kids[2]->loc);
+	if (n->kind == N_NAME) {
+		const Value *v = n->ref == R_LOCAL ? known_local(g, local(g, n->slot)) : NULL;
+		if (v)
+			*out = *v;
+		return v != NULL;
+	}
+	if ((n->kind != N_BINARY && n->kind != N_UNARY && n->kind != N_IN && n->kind != N_IS &&
+	     n->kind != N_IF && n->kind != N_OTHERWISE) ||
+	    n->nkids > 3)
+		return false;
+	Value kv[3];
+	for (int i = 0; i < n->nkids; i++)
+		if (!static_value(g, n->kids[i], &kv[i]))
+			return false;
+	return fold_with(n, kv, out) && out->tag != V_UNKNOWN;
+}
+
+/* The start of a fold of kind into accumulator slot acc (and its
+ * unknown-marker, acc + 1). */
+static void acc_start(Cg *g, int acc, int kind, const Type *elem_type, Loc loc)
+{
+	emit2(g, OP_ACCINIT, acc, kind, loc);
+	if (kind == ACC_SUM) {
+		push_const(g, ty_zero(elem_type), loc);
+		emit(g, OP_SETLOCAL, acc, loc);
+	}
+}
+
+/* One item of generator gen into accumulator acc: its condition, where
+ * there is one and it is not decided here, and its element, unless it is
+ * decided here that the condition does not hold.  Returns the condition's
+ * FILTER (its target still to patch), or -1. */
+static int loop_item(Cg *g, Node *gen, int acc, int kind)
+{
+	int filter = -1;
+	Node *where = gen->kids[2];
+	Value met;
+	if (where && g->nknown && static_value(g, where, &met) && met.tag == V_BOOL) {
+		if (!met.as.i)
+			return -1; /* an item of an unrolled loop, left out here */
+		where = NULL;
+	}
+	if (where) {
+		expr(g, where);
+		filter = emit2(g, OP_FILTER, acc, 0, where->loc);
 	}
 	if (kind == ACC_COUNT)
 		emit(g, OP_TRUE, 0, gen->loc);
 	else
 		expr(g, gen->kids[0]);
 	emit2(g, OP_ACC, acc, kind, gen->kids[0]->loc);
+	return filter;
+}
+
+/* The loop over the list on top of the stack. */
+static void iterate(Cg *g, Node *gen, int kind, const Type *elem_type)
+{
+	int base = local(g, gen->slot), acc = base + 3;
+	int prep = emit2(g, OP_ITERPREP, base, 0, gen->loc);
+	acc_start(g, acc, kind, elem_type, gen->loc);
+	int top = here(g);
+	int iter = emit2(g, OP_ITER, base, 0, gen->loc);
+	int filter = loop_item(g, gen, acc, kind);
+	if (filter >= 0)
+		patch_b(g, filter, top);
 	emit(g, OP_JUMP, top, gen->loc);
 	patch_b(g, iter, here(g));
 	emit2(g, OP_ACCEND, acc, kind, gen->loc);
 	patch_b(g, prep, here(g));
 }
+
+/* The value of a param with one value, unconditional (dated or not),
+ * once folded: the constant list a loop over it can be unrolled over. */
+static bool param_value(Decl *d, Value *out)
+{
+	if (d->kind != D_PARAM || d->ncases != 1 || d->nbrackets || d->cases[0].cond)
+		return false;
+	fold_decl(d); /* folded already, or it comes later in the program */
+	Node *v = d->cases[0].value;
+	*out = v->k;
+	return v->is_const;
+}
+
+/* Whether the loop of generator gen is unrolled, and over which list:
+ * outside explain mode (an explanation shows the loop as written), over a
+ * short constant list, or a param's (guarded: its value could be
+ * overridden, or be unknown on the date), with a small body. */
+static bool unroll_over(Cg *g, Node *gen, Value *items, bool *guarded)
+{
+	Node *src = gen->kids[1];
+	if (g->trace || g->nknown == UNROLL_DEPTH)
+		return false;
+	*guarded = !src->is_const;
+	if (src->is_const)
+		*items = src->k;
+	else if (!(src->kind == N_NAME && src->ref == R_DECL && param_value(src->decl, items)))
+		return false;
+	if (items->tag != V_LIST || items->as.l->len > UNROLL_MAX_ITEMS)
+		return false;
+	int body = tree_size(gen->kids[0], UNROLL_MAX_NODES) + tree_size(gen->kids[2], UNROLL_MAX_NODES);
+	return body * (int)items->as.l->len <= UNROLL_MAX_NODES;
+}
+
+/* The loop of generator gen unrolled over the constant list items: each
+ * item's code with the loop variable known to be that item, so that the
+ * tests on it are decided here (`if t = 6` in a function it calls). */
+static void unroll(Cg *g, Node *gen, int kind, const Type *elem_type, Value items)
+{
+	int base = local(g, gen->slot), acc = base + 3;
+	acc_start(g, acc, kind, elem_type, gen->loc);
+	int k = g->nknown++;
+	g->known[k].slot = base + 2; /* where ITER would put the item */
+	for (uint32_t i = 0; i < items.as.l->len; i++) {
+		g->known[k].v = items.as.l->items[i];
+		int filter = loop_item(g, gen, acc, kind);
+		if (filter >= 0)
+			patch_b(g, filter, here(g));
+	}
+	g->nknown--;
+	emit2(g, OP_ACCEND, acc, kind, gen->loc);
+}
+
+/* A loop over a generator `elem for x in xs where cond`, folding with
+ * kind: unrolled where it can be (unroll_over); over a param's list, the
+ * unrolled code runs while the param's value is still the one it was
+ * compiled with (JNEK), and the loop otherwise. */
+static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
+{
+	Value items;
+	bool guarded;
+	if (!unroll_over(g, gen, &items, &guarded)) {
+		expr(g, gen->kids[1]);
+		iterate(g, gen, kind, elem_type);
+		return;
+	}
+	if (!guarded) {
+		unroll(g, gen, kind, elem_type, items);
+		return;
+	}
+	expr(g, gen->kids[1]);
+	int guard = emit2(g, OP_JNEK, konst(g, items), 0, gen->loc);
+	unroll(g, gen, kind, elem_type, items);
+	int end = emit(g, OP_JUMP, 0, gen->loc);
+	patch_b(g, guard, here(g));
+	iterate(g, gen, kind, elem_type);
+	patch_a(g, end, here(g));
+}
+
 
 static bool is_fact_chain(const Node *n)
 {
@@ -473,17 +643,6 @@ static OpCode binop(int op)
 	case BIN_GE: return OP_GE;
 	default: (void)NEVER(true); return OP_GE; /* and/or are conditions (cond) */
 	}
-}
-
-/* The number of nodes of a tree, counting no further than `limit`. */
-static int tree_size(const Node *n, int limit)
-{
-	if (!n)
-		return 0;
-	int size = 1;
-	for (int i = 0; i < n->nkids && size <= limit; i++)
-		size += tree_size(n->kids[i], limit - size);
-	return size;
 }
 
 /* Whether a function calls no function: inlining it cannot recurse, and
@@ -545,6 +704,11 @@ static void cannot_compile(Cg *g, const Node *n)
  * recorded with its value, so an explanation can say which part failed. */
 static void cond(Cg *g, Node *n)
 {
+	Value v;
+	if (g->nknown && static_value(g, n, &v)) {
+		push_const(g, v, n->loc);
+		return;
+	}
 	if (n->kind == N_BINARY && (n->op == BIN_AND || n->op == BIN_OR)) {
 		cond(g, n->kids[0]);
 		int j = emit(g, n->op == BIN_AND ? OP_JFALSE_KEEP : OP_JTRUE_KEEP, 0, n->loc);
@@ -691,17 +855,29 @@ static void binary(Cg *g, Node *n)
 }
 
 /* 'if' cond 'then' a 'else' b: an unknown condition makes it unknown. */
-static void if_then_else(Cg *g, Node *n)
+/* `if c then a else b`, also a decision's one exception (cases): c
+ * unknown leaves it as the result, as PICK would. */
+static void branch(Cg *g, Node *c, Node *a, Node *b, Loc loc)
 {
-	cond(g, n->kids[0]);
-	int test = emit(g, OP_IFTEST, 0, n->loc);
-	int to_end_unknown = emit(g, OP_JUMP, 0, n->loc);
-	expr(g, n->kids[1]);
-	int to_end = emit(g, OP_JUMP, 0, n->loc);
+	cond(g, c);
+	int test = emit(g, OP_IFTEST, 0, loc);
+	int to_end_unknown = emit(g, OP_JUMP, 0, loc);
+	expr(g, a);
+	int to_end = emit(g, OP_JUMP, 0, loc);
 	patch_a(g, test, here(g));
-	expr(g, n->kids[2]);
+	expr(g, b);
 	patch_a(g, to_end_unknown, here(g));
 	patch_a(g, to_end, here(g));
+}
+
+static void if_then_else(Cg *g, Node *n)
+{
+	Value c;
+	if (g->nknown && static_value(g, n->kids[0], &c) && c.tag == V_BOOL) {
+		expr(g, n->kids[c.as.i ? 1 : 2]); /* the test is decided here */
+		return;
+	}
+	branch(g, n->kids[0], n->kids[1], n->kids[2], n->loc);
 }
 
 /* 'match' expr '{' arms '}': one test of the subject per arm. */
@@ -799,8 +975,9 @@ static void series_values(Cg *g, Node *n)
 /* Any expression: its value on top of the stack. */
 static void expr(Cg *g, Node *n)
 {
-	if (n->is_const) {
-		push_const(g, n->k, n->loc);
+	Value v;
+	if (n->is_const || (g->nknown && static_value(g, n, &v))) {
+		push_const(g, n->is_const ? n->k : v, n->loc);
 		return;
 	}
 	switch (n->kind) {
@@ -1020,6 +1197,23 @@ static int *override_lists(const Decl *d, int **over)
 	return start;
 }
 
+/* Of a decision of an unconditional default and one exception, neither
+ * dated nor overriding: the exception's case (which PICK would choose
+ * exactly where its condition holds, the default where it does not, and
+ * neither where it is unknown); else -1. */
+static int one_exception(const Decl *d)
+{
+	if (d->is_table || d->ncases != 2)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		const Case *k = &d->cases[i];
+		bool cond_as_its_kind = k->is_default ? !k->cond : k->cond != NULL;
+		if (k->from || k->until || k->noverrides || !cond_as_its_kind)
+			return -1;
+	}
+	return d->cases[0].is_default == d->cases[1].is_default ? -1 : d->cases[0].is_default ? 1 : 0;
+}
+
 static void cases(Cg *g, Decl *d)
 {
 	Loc loc = d->loc;
@@ -1038,6 +1232,12 @@ static void cases(Cg *g, Decl *d)
 			cond(g, d->cases[0].value);
 		else
 			expr(g, d->cases[0].value);
+		emit(g, OP_RETURN, 0, loc);
+		return;
+	}
+	int e = one_exception(d);
+	if (e >= 0 && !g->trace) {
+		branch(g, d->cases[e].cond, d->cases[e].value, d->cases[1 - e].value, d->cases[e].loc);
 		emit(g, OP_RETURN, 0, loc);
 		return;
 	}

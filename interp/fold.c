@@ -75,11 +75,10 @@ static bool fold_in(const Node *n, Value a, Value b, Value *out)
 	return true;
 }
 
-/* The value of node n from its constant kids; false when it has none here. */
-static bool fold_value(const Node *n, Value *out)
+bool fold_with(const Node *n, const Value *kv, Value *out)
 {
-	Value a = n->nkids > 0 ? n->kids[0]->k : val_unknown(NULL);
-	Value b = n->nkids > 1 ? n->kids[1]->k : val_unknown(NULL);
+	Value a = n->nkids > 0 ? kv[0] : val_unknown(NULL);
+	Value b = n->nkids > 1 ? kv[1] : val_unknown(NULL);
 	switch (n->kind) {
 	case N_BINARY:
 		return fold_binary(n, a, b, out);
@@ -96,7 +95,7 @@ static bool fold_value(const Node *n, Value *out)
 	case N_IF:
 		if (a.tag != V_BOOL)
 			return false;
-		*out = a.as.i ? b : n->kids[2]->k;
+		*out = a.as.i ? b : kv[2];
 		return true;
 	case N_OTHERWISE:
 		*out = a.tag != V_UNKNOWN ? a : b.tag == V_UNKNOWN ? val_unknown_union(a, b) : b;
@@ -104,13 +103,23 @@ static bool fold_value(const Node *n, Value *out)
 	case N_LIST: {
 		List *l = val_list_new((uint32_t)n->nkids);
 		for (int i = 0; i < n->nkids; i++)
-			l->items[i] = n->kids[i]->k;
+			l->items[i] = kv[i];
 		*out = val_list(l);
 		return true;
 	}
 	default:
 		return false;
 	}
+}
+
+/* The value of node n from its constant kids; false when it has none here. */
+static bool fold_value(const Node *n, Value *out)
+{
+	Value small[8];
+	Value *kv = n->nkids <= 8 ? small : GC_MALLOC(sizeof(Value) * (size_t)n->nkids);
+	for (int i = 0; i < n->nkids; i++)
+		kv[i] = n->kids[i] ? n->kids[i]->k : val_unknown(NULL);
+	return fold_with(n, kv, out);
 }
 
 static void fold(Node *n)

@@ -118,7 +118,7 @@ bool native_available(void)
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
 	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)             \
-	X(IN_WEIGHED, "vppivp", nrt_in)
+	X(IN_WEIGHED, "vppivp", nrt_in) X(STILL_CONST, "ippivv", nrt_still_const)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -1264,6 +1264,23 @@ static void emit_filter(Gen *g, int s, int to)
 	jump(g, g->at[to]);
 }
 
+/* JNEK K B: on to the next instruction where the top is still the
+ * constant (its two words; else, as the interpreter does, an equal value),
+ * to B otherwise. */
+static void emit_jnek(Gen *g, int kidx, int to)
+{
+	int a = top(g, 0);
+	R k0, k1;
+	other_side(g, kidx, -1, &k0, &k1);
+	gcc_jit_block *slow = block(g), *next = g->at[g->pc + 2];
+	R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, rv(w0(g, a)), k0), cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), k1));
+	J.block_end_with_conditional(g->b, NULL, same, next, slow);
+	g->b = slow;
+	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), rv(slot(g, a)), other_whole(g, kidx, -1)};
+	R still = cmp(g, GCC_JIT_COMPARISON_NE, call(g, H_STILL_CONST, 5, args), ci(g, 0));
+	J.block_end_with_conditional(g->b, NULL, still, next, g->at[to]);
+}
+
 /* Jump to the address in the int `to`, one of the n addresses in `targets`. */
 static void jump_table(Gen *g, R to, const int *targets, int n)
 {
@@ -1871,6 +1888,9 @@ static bool emit_flow(Gen *g, OpCode op, int a, int b)
 	case OP_FILTER:
 		emit_filter(g, a, b);
 		return true;
+	case OP_JNEK:
+		emit_jnek(g, a, b);
+		return true;
 	case OP_PICK:
 		emit_pick(g, a);
 		return true;
@@ -2035,7 +2055,7 @@ static bool ends_block(OpCode op)
 {
 	switch (op) {
 	case OP_JUMP: case OP_JFALSE_KEEP: case OP_JTRUE_KEEP: case OP_JKNOWN_KEEP: case OP_IFTEST:
-	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
 	case OP_IN: case OP_IN_HS: case OP_SCALE: case OP_AT:
 		return true;
 	default:
@@ -2056,7 +2076,7 @@ static void mark_targets(const Chunk *ch, int pc, bool *lead)
 	case OP_IFTEST:
 		lead[a] = lead[pc + 2] = true;
 		break;
-	case OP_ITERPREP: case OP_ITER: case OP_FILTER:
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK:
 		lead[b] = true;
 		break;
 	case OP_PICK:

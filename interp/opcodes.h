@@ -63,6 +63,7 @@
 	X(JUMP, 0, 0, "jump to A")                                                           \
 	X(IFTEST, 0, -1, "pop c: true: skip the next word; false: jump to A; U: push c and run the next word (a JUMP past the if)") \
 	X(JKNOWN_KEEP, 0, 0, "if top is not U jump to A keeping it (otherwise)")            \
+	X(JNEK, 1, -1, "if top is K[A]: pop it; else (U too) jump to B keeping it (an unrolled loop's guard)") \
 	X(FALLBACK, 0, -1, "a otherwise b, after b: b, or if b is U too, U for the facts of both") \
 	X(IN, 0, -1, "a in list b")                                                          \
 	X(IN_HS, 0, -1, "tariff code a in chapter/heading/subheading b (A = which); b may be a list") \

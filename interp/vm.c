@@ -342,6 +342,17 @@ static bool equal(Ctx *c, Frame *fr, Value a, Value b)
 	return r;
 }
 
+/* JNEK's test: whether a is still the constant k an unrolled loop was
+ * compiled for, the very value (as a param's kept value is) or an equal
+ * one.  Comparing costs no steps: it stops within k, a short constant
+ * list (compile.c: UNROLL_MAX_ITEMS). */
+static inline bool still_const(Ctx *c, Frame *fr, Value a, Value k)
+{
+	if (ar_same_header(&a, &k) && a.as.i == k.as.i)
+		return true;
+	return a.tag != V_UNKNOWN && equal(c, fr, a, k);
+}
+
 /* ----------------------------------------------------------- the lists */
 
 /* An empty list to accumulate into, its first items in the same block. */
@@ -1716,6 +1727,19 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (TOP().tag != V_UNKNOWN)
 			JUMPTO(INS_A(w));
 		VMBREAK;
+	/* JNEK A B: the guard of a loop unrolled over the list K[A], the
+	 * value its source had when compiled (compile.c: unroll): where the
+	 * top is still that list (the very value, or an equal one) it is
+	 * popped and the unrolled code runs; otherwise (an override, a date
+	 * out of the value's range: unknown) the loop at B runs over it. */
+	VMCASE(JNEK) {
+		int to = (int)*pc++;
+		if (still_const(c, AT_PC(), TOP(), K[INS_A(w)]))
+			sp--;
+		else
+			JUMPTO(to);
+		VMBREAK;
+	}
 	/* FALLBACK: after b of `a otherwise b` (a unknown, below it): b, and if b
 	 * is unknown too, the facts of both could still decide it. */
 	VMCASE(FALLBACK)
@@ -2345,6 +2369,11 @@ void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a)
 Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind)
 {
 	return acc_end(c, AT_WORD(ch, pc), c->stack, s, kind);
+}
+
+int nrt_still_const(Ctx *c, const Chunk *ch, int pc, Value a, Value k)
+{
+	return still_const(c, AT_WORD(ch, pc), a, k);
 }
 
 void nrt_filter_unknown(Ctx *c, int marker, Value a)

@@ -104,6 +104,14 @@ Test(compile, loops_fold_into_accumulators)
 		   "FACTFIELD ITERPREP ACCINIT CONST SETLOCAL ITER LOCAL CONST GT FILTER LOCAL ACC JUMP ACCEND RETURN");
 	EXPECT_OPS("decision x : int = count(t for t in company.tasks)\n", "x",
 		   "FACTFIELD ITERPREP ACCINIT ITER TRUE ACC JUMP ACCEND RETURN");
+	/* over a constant list: unrolled, the tests on its variable decided */
+	EXPECT_OPS("decision x : int = sum(t for t in [1, 2, 3] where t > 1)\n", "x",
+		   "ACCINIT CONST SETLOCAL CONST ACC CONST ACC ACCEND RETURN");
+	/* over a param's: unrolled while the param has the value compiled (JNEK) */
+	EXPECT_OPS("param ts : list of int = [1, 2]\n"
+		   "decision x : int = count(t for t in ts where t > company.employees)\n", "x",
+		   "DECIDE JNEK ACCINIT CONST FACTFIELD GT FILTER TRUE ACC CONST FACTFIELD GT FILTER TRUE ACC ACCEND JUMP "
+		   "ITERPREP ACCINIT ITER LOCAL FACTFIELD GT FILTER TRUE ACC JUMP ACCEND RETURN");
 	/* a plain list's sum gets the zero of its items */
 	EXPECT_OPS("decision x : int = sum(company.tasks)\n", "x", "FACTFIELD CONST BUILTIN RETURN");
 }
@@ -112,8 +120,14 @@ Test(compile, cases_become_condition_slots_and_one_pick)
 {
 	EXPECT_OPS("decision x : int\n"
 		   "  default 1\n"
+		   "  exception a when company.size = sme then 2\n"
+		   "  exception b when company.employees > 10 then 3\n",
+		   "x", "TRUE SETLOCAL FACTFIELD EQK SETLOCAL FACTFIELD CONST GT SETLOCAL PICK CONST JUMP CONST JUMP CONST JUMP RETURN");
+	/* a default and one exception: a test of the exception's condition */
+	EXPECT_OPS("decision x : int\n"
+		   "  default 1\n"
 		   "  exception a when company.size = sme then 2\n",
-		   "x", "TRUE SETLOCAL FACTFIELD EQK SETLOCAL PICK CONST JUMP CONST JUMP RETURN");
+		   "x", "FACTFIELD EQK IFTEST JUMP CONST JUMP CONST RETURN");
 	/* a single unconditional case needs no PICK */
 	EXPECT_OPS("decision x : int = company.employees\n", "x", "FACTFIELD RETURN");
 	EXPECT_OPS("param p : percent\n  from 2025-01-01 = 10%\n", "p", "DATEIN SETLOCAL PICK CONST JUMP RETURN");

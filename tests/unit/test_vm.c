@@ -899,8 +899,12 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 	disasm_chunk(p, p->dchunk[decl], &plain_code);
 	disasm_chunk(p, cg_traced(p, decl, false), &traced);
 	cr_expect_null(strstr(buf_cstr(&plain_code), "CALL"), "%s", buf_cstr(&plain_code));
-	cr_expect_not_null(strstr(buf_cstr(&plain_code), "EQK"), "%s", buf_cstr(&plain_code));
+	cr_expect_not_null(strstr(buf_cstr(&plain_code), "; company.done"), "%s", buf_cstr(&plain_code));
+	/* the loop over [6, 11, 12] is unrolled: `t = 6` is decided as it is compiled */
+	cr_expect_null(strstr(buf_cstr(&plain_code), "EQK"), "%s", buf_cstr(&plain_code));
+	cr_expect_null(strstr(buf_cstr(&plain_code), "ITER"), "%s", buf_cstr(&plain_code));
 	cr_expect_not_null(strstr(buf_cstr(&traced), "CALL"), "%s", buf_cstr(&traced));
+	cr_expect_not_null(strstr(buf_cstr(&traced), "ITER"), "%s", buf_cstr(&traced));
 	/* twice calls scaled, so it is called, not inlined: a recursion's depth stays as written */
 	for (int i = 0; i < p->ndecls; i++)
 		if (strcmp(p->decls[i]->name, "mixed") == 0)
@@ -909,6 +913,65 @@ Test(vm, small_leaf_functions_are_inlined_and_explain_mode_keeps_the_call)
 	disasm_chunk(p, p->dchunk[decl], &mixed);
 	cr_expect_not_null(strstr(buf_cstr(&mixed), "; t.twice"), "%s", buf_cstr(&mixed));
 	cr_expect_null(strstr(buf_cstr(&mixed), "; t.scaled"), "%s", buf_cstr(&mixed));
+}
+
+/* A loop over a constant list is unrolled, and one over a param's list
+ * too, guarded: the unrolled code runs while the param has the value it
+ * was compiled with; an override, or a date before the param applies,
+ * runs the loop as written.  Both give what the loop gives. */
+static const char *const UNROLLED =
+	"fact company { a : bool  b : bool  n : int }\n"
+	"param sequence : list of int\n"
+	"  from 2025-01-01 = [6, 11, 12]\n"
+	"function done(t : int) : bool = if t = 6 then company.a else if t = 11 then company.b else false\n"
+	"decision pending : list of int = [t for t in sequence where not done(t)]\n"
+	"decision total : int = sum(t * company.n for t in sequence where t != 11)\n"
+	"decision above : int = count(t for t in [1, 2, 3] where t > company.n)\n"
+	"decision nested : list of int = [sum(t * u for u in sequence where u > 6) for t in [1, 2]]\n";
+
+static const char *disasm_of(Program *p, const char *name)
+{
+	Buf b = {0};
+	disasm_chunk(p, p->dchunk[prog_find_decl(p, name)->index], &b);
+	return buf_cstr(&b);
+}
+
+Test(vm, loops_over_constant_lists_are_unrolled_and_guarded)
+{
+	Program *p = tu_program(UNROLLED);
+	const char *pending = disasm_of(p, "pending"), *above = disasm_of(p, "above");
+	cr_expect_not_null(strstr(pending, "JNEK"), "%s", pending);
+	cr_expect_null(strstr(above, "ITER"), "%s", above); /* a literal list needs no guard */
+	cr_expect_null(strstr(above, "JNEK"), "%s", above);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"a\": true, \"b\": false, \"n\": 2}}");
+	date_parse("2026-12-01", 10, &c->as_of);
+	EXPECT_IN(c, "pending", "[11, 12]");
+	EXPECT_IN(c, "total", "36");
+	EXPECT_IN(c, "above", "1");
+	EXPECT_IN(c, "[t for t in sequence where t > company.n * 5]", "[11, 12]");
+	/* an override: the loop as written, over the new list */
+	Value v;
+	cr_assert_eq(tu_run(c, "[12, 6, 11, 11]", &v), ST_OK, "%s", c->errmsg);
+	vm_override(c, prog_find_decl(p, "sequence")->index, v);
+	EXPECT_IN(c, "pending", "[12, 11, 11]");
+	EXPECT_IN(c, "total", "36");
+	/* an equal list, though not the one compiled: the unrolled code */
+	cr_assert_eq(tu_run(c, "[6, 11, 12]", &v), ST_OK, "%s", c->errmsg);
+	vm_override(c, prog_find_decl(p, "sequence")->index, v);
+	EXPECT_IN(c, "pending", "[11, 12]");
+	vm_clear_overrides(c);
+	EXPECT_IN(c, "pending", "[11, 12]");
+	/* before the param applies, the loop fails as the param does */
+	date_parse("2024-12-31", 10, &c->as_of);
+	vm_reset(c);
+	cr_assert_neq(tu_run(c, "pending", &v), ST_OK);
+	cr_expect_str_eq(c->errmsg, "the parameter 't.sequence' has no value on 2024-12-31");
+	/* an unknown fact in an unrolled condition leaves the result unknown, as in the loop */
+	Ctx *u = tu_ctx(p, "{\"company\": {\"b\": true, \"n\": 1}}");
+	date_parse("2026-12-01", 10, &u->as_of);
+	cr_assert_eq(tu_run(u, "pending", &v), ST_OK, "%s", u->errmsg);
+	cr_assert_str_eq(missing(v), "company.a");
+	EXPECT_IN(u, "nested", "[23, 46]");
 }
 
 /* The in-place paths of ADD, SUB, min and max (two values of one kind and
