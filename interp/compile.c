@@ -66,6 +66,7 @@ typedef struct Cg {
 		Value v;
 	} known[UNROLL_DEPTH];
 	int nknown;
+	bool in_decision; /* in the code of a decision compiled in line */
 } Cg;
 
 static Cg cg_new(const Program *p, Chunk *ch, bool trace, Work *w)
@@ -132,6 +133,10 @@ static void successors(Depths *s, const Chunk *ch, int pc, int d)
 	case OP_ITER:
 		flow(s, next, d);
 		flow(s, b, d);
+		return;
+	case OP_DECIDE_IN: /* in the memo: pushed, past the code; else into it */
+		flow(s, next, d);
+		flow(s, b, d + 1);
 		return;
 	case OP_JNEK: /* the same list: popped; else kept, to B */
 		flow(s, next, d - 1);
@@ -234,6 +239,10 @@ static bool fuse_fits(const Chunk *ch, int pc, OpCode op)
 		return ar_in_place_const(ch->k[INS_A(ch->code[pc + 1])]);
 	case OP_FACTFIELD_NOT_FILTER: /* the JUMP's target */
 		return sequence_at(ch, INS_A(ch->code[pc + 2]), not_filter, 2);
+	case OP_FACTFIELD_UNLESS_ACC: { /* the FILTER's and ACC's list, and the FILTER past the ACC */
+		const uint32_t *c = ch->code + pc;
+		return INS_A(c[3]) == INS_A(c[6]) && c[7] == ACC_LIST && (int)c[4] == pc + 8;
+	}
 	case OP_BUILTIN_MIN2: /* which builtin, and two arguments */
 	case OP_BUILTIN_MAX2:
 		return bi_table[INS_A(ch->code[pc])].acc == (op == OP_BUILTIN_MIN2 ? ACC_MIN : ACC_MAX) &&
@@ -249,13 +258,16 @@ static bool fuse_fits(const Chunk *ch, int pc, OpCode op)
 static void fuse(Chunk *ch)
 {
 	static const struct {
-		OpCode fused, seq[3];
+		OpCode fused, seq[5];
 		int n;
 	} pat[] = {
 		{OP_LOCAL_EQK_IFTEST, {OP_LOCAL, OP_EQK, OP_IFTEST}, 3},
 		{OP_NOT_FILTER, {OP_NOT, OP_FILTER}, 2},
 		{OP_LOCAL_ACC_JUMP, {OP_LOCAL, OP_ACC, OP_JUMP}, 3},
 		{OP_FACTFIELD_NOT_FILTER, {OP_FACTFIELD, OP_JUMP}, 2},
+		{OP_FACTFIELD_UNLESS_ACC, {OP_FACTFIELD, OP_NOT, OP_FILTER, OP_CONST, OP_ACC}, 5},
+		{OP_FACTFIELD_WHERE_NOT, {OP_FACTFIELD, OP_NOT, OP_FILTER}, 3},
+		{OP_CONST_ACC, {OP_CONST, OP_ACC}, 2},
 		{OP_FACTFIELD_JUMP, {OP_FACTFIELD, OP_JUMP}, 2},
 		{OP_FACTFIELD_DECIDE, {OP_FACTFIELD, OP_DECIDE}, 2},
 		{OP_BUILTIN_MIN2, {OP_BUILTIN}, 1},
@@ -655,6 +667,47 @@ static bool calls_none(const Decl *f)
 	return true;
 }
 
+/* Slots for the nl locals of code compiled in line, above those in use in
+ * the caller's frame: the map from the code's own slots to the frame's. */
+static int *frame_above(Cg *g, int nl)
+{
+	int *map = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(nl ? nl : 1));
+	for (int s = 0; s < nl; s++)
+		map[s] = g->nfree + s;
+	g->nfree += nl;
+	if (g->nfree > g->ch->nlocals)
+		g->ch->nlocals = g->nfree;
+	return map;
+}
+
+/* A small decision of one unconditional, undated value, used by other
+ * code, is compiled into it as a small function is, and still decided
+ * once an evaluation: DECIDE_IN takes its value from the memo where it is
+ * there, and goes past its code; DECIDED puts the value its code gives in
+ * the memo.  No param (kept from one evaluation to the next, nearly always
+ * in the memo), not in explain mode (an explanation shows the decision),
+ * and not inside another decision compiled in line. */
+static bool decide_in_line(Cg *g, const Node *n)
+{
+	Decl *d = n->decl;
+	if (g->trace || g->in_decision || d->kind != D_DECISION || d->is_table || d->nbrackets ||
+	    d->ncases != 1 || d->cases[0].cond || d->cases[0].from || d->cases[0].until ||
+	    tree_size(d->cases[0].value, INLINE_MAX_NODES) > INLINE_MAX_NODES)
+		return false;
+	int j = emit2(g, OP_DECIDE_IN, d->index, 0, n->loc);
+	int base = g->nfree;
+	const int *outer = g->lmap;
+	g->lmap = frame_above(g, d->nlocals);
+	g->in_decision = true;
+	expr(g, d->cases[0].value);
+	g->in_decision = false;
+	g->lmap = outer;
+	g->nfree = base;
+	emit(g, OP_DECIDED, d->index, n->loc);
+	patch_b(g, j, here(g));
+	return true;
+}
+
 /* A call of a small function that calls no other compiles to its body, in
  * the caller's frame: no frame to set up, and the body's tests meet the
  * caller's constants.  Its parameters take their own slots above the
@@ -667,13 +720,8 @@ static bool inline_call(Cg *g, Node *n)
 	if (g->trace || !f->body || !calls_none(f) ||
 	    tree_size(f->body, INLINE_MAX_NODES) > INLINE_MAX_NODES)
 		return false;
-	int base = g->nfree, nl = f->nlocals; /* its parameters are its first locals */
-	int *map = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(nl ? nl : 1));
-	for (int s = 0; s < nl; s++)
-		map[s] = base + s;
-	g->nfree = base + nl;
-	if (g->nfree > g->ch->nlocals)
-		g->ch->nlocals = g->nfree;
+	int base = g->nfree;
+	int *map = frame_above(g, f->nlocals); /* its parameters are its first locals */
 	for (int i = 0; i < f->nparams; i++) {
 		Node *a = n->kids[i + 1];
 		if (a->kind == N_NAME && a->ref == R_LOCAL && !a->is_const) {
@@ -683,9 +731,10 @@ static bool inline_call(Cg *g, Node *n)
 			emit(g, OP_SETLOCAL, base + i, a->loc);
 		}
 	}
+	const int *outer = g->lmap;
 	g->lmap = map;
 	expr(g, f->body);
-	g->lmap = NULL;
+	g->lmap = outer;
 	g->nfree = base;
 	return true;
 }
@@ -746,7 +795,8 @@ static void name_ref(Cg *g, Node *n)
 		emit(g, OP_LOCAL, local(g, n->slot), n->loc);
 		return;
 	case R_DECL:
-		emit(g, OP_DECIDE, n->decl->index, n->loc);
+		if (!decide_in_line(g, n))
+			emit(g, OP_DECIDE, n->decl->index, n->loc);
 		return;
 	case R_FACT:
 		emit(g, OP_FACT, n->slot, n->loc);
@@ -859,6 +909,12 @@ static void binary(Cg *g, Node *n)
  * unknown leaves it as the result, as PICK would. */
 static void branch(Cg *g, Node *c, Node *a, Node *b, Loc loc)
 {
+	/* `if not c then a else b` tests c for `if c then b else a`: an
+	 * unknown c is what `not c` is (explain mode records the `not`) */
+	if (!g->trace && c->kind == N_UNARY && c->op == UN_NOT && !c->is_const) {
+		branch(g, c->kids[0], b, a, loc);
+		return;
+	}
 	cond(g, c);
 	int test = emit(g, OP_IFTEST, 0, loc);
 	int to_end_unknown = emit(g, OP_JUMP, 0, loc);

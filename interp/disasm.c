@@ -48,6 +48,8 @@ void disasm_chunk(const Program *p, const Chunk *ch, Buf *out)
 			}
 			break;
 		case OP_DECIDE:
+		case OP_DECIDE_IN:
+		case OP_DECIDED:
 			if (a < p->ndecls)
 				buf_printf(out, "   ; %s", p->decls[a]->qname);
 			break;

@@ -118,7 +118,8 @@ bool native_available(void)
 	X(OR, "vvv", ar_or) X(IN, "vvp", ar_in) X(MKENUM, "vppiv", nrt_mkenum) X(ENUM_PART, "vvi", nrt_enum_part)          \
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
 	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)             \
-	X(IN_WEIGHED, "vppivp", nrt_in) X(STILL_CONST, "ippivv", nrt_still_const)
+	X(IN_WEIGHED, "vppivp", nrt_in) X(STILL_CONST, "ippivv", nrt_still_const)  \
+	X(INTO_LINE, "nppii", nrt_into_line) X(OUT_OF_LINE, "npiv", nrt_out_of_line)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -671,19 +672,39 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	jump(g, done);
 }
 
-static void emit_decide(Gen *g, int d)
+/* Where decision d is in the memo (ctx_memo_hit): into slot k, and on to
+ * `done`; the code after this runs where it is not. */
+static void memo_first(Gen *g, int d, int k, gcc_jit_block *done)
 {
 	Jit *x = g->x;
-	int k = top(g, -1);
 	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
-	R known = cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32))); /* ctx_memo_hit */
-	gcc_jit_block *hit = block(g), *miss = block(g), *done = g->at[g->pc + 1];
+	R known = cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32)));
+	gcc_jit_block *hit = block(g), *miss = block(g);
 	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
 	g->b = hit;
 	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
 	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, memo, ci(g, d))));
 	jump(g, done);
 	g->b = miss;
+}
+
+/* DECIDE_IN D B: in the memo, to B; else on into the code in line. */
+static void emit_decide_in(Gen *g, int d, int to)
+{
+	memo_first(g, d, top(g, -1), g->at[to]);
+	before_call(g);
+	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d)};
+	J.block_add_eval(g->b, NULL, call(g, H_INTO_LINE, 4, args));
+	after_call(g);
+	jump(g, g->at[g->pc + 2]);
+}
+
+static void emit_decide(Gen *g, int d)
+{
+	Jit *x = g->x;
+	int k = top(g, -1);
+	gcc_jit_block *done = g->at[g->pc + 1];
+	memo_first(g, d, k, done);
 	if (x->fns[d]) {
 		decide_direct(g, d, k, done);
 		return;
@@ -1913,6 +1934,15 @@ static bool emit_op(Gen *g, OpCode op, int a, int b)
 	case OP_DECIDE:
 		emit_decide(g, a);
 		return true;
+	case OP_DECIDE_IN:
+		emit_decide_in(g, a, b);
+		return true;
+	case OP_DECIDED: {
+		R args[3] = {g->c, ci(g, a), rv(slot(g, top(g, 0)))};
+		J.block_add_eval(g->b, NULL, call(g, H_OUT_OF_LINE, 3, args));
+		go_next(g, 1);
+		return true;
+	}
 	case OP_CALL:
 	case OP_BUILTIN:
 		emit_call(g, op == OP_BUILTIN, a, b);
@@ -2055,7 +2085,7 @@ static bool ends_block(OpCode op)
 {
 	switch (op) {
 	case OP_JUMP: case OP_JFALSE_KEEP: case OP_JTRUE_KEEP: case OP_JKNOWN_KEEP: case OP_IFTEST:
-	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK: case OP_DECIDE_IN: case OP_PICK: case OP_HIT: case OP_RETURN: case OP_ERROR:
 	case OP_IN: case OP_IN_HS: case OP_SCALE: case OP_AT:
 		return true;
 	default:
@@ -2076,7 +2106,7 @@ static void mark_targets(const Chunk *ch, int pc, bool *lead)
 	case OP_IFTEST:
 		lead[a] = lead[pc + 2] = true;
 		break;
-	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK:
+	case OP_ITERPREP: case OP_ITER: case OP_FILTER: case OP_JNEK: case OP_DECIDE_IN:
 		lead[b] = true;
 		break;
 	case OP_PICK:
@@ -2181,7 +2211,8 @@ static void reach(const Program *p, const Chunk *const *roots, int nroots, bool 
 		const Chunk *ch = r < 0 ? roots[r + nroots] : chunk_at(p, work[r]);
 		for (int pc = 0; ch && pc < ch->n; pc += 1 + op_words[INS_OP(ch->code[pc])]) {
 			OpCode op = INS_OP(ch->code[pc]);
-			int a = INS_A(ch->code[pc]), i = op == OP_DECIDE ? a : op == OP_CALL ? p->ndecls + a : -1;
+			int a = INS_A(ch->code[pc]);
+			int i = op == OP_DECIDE || op == OP_DECIDE_IN ? a : op == OP_CALL ? p->ndecls + a : -1;
 			if (i >= 0 && i < p->ndecls + p->nfuncs && !need[i]) {
 				need[i] = true;
 				work[nwork++] = i;

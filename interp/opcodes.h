@@ -38,6 +38,8 @@
 	X(LOCALFIELD, 1, 1, "push field B of the record in L[A] (superinstruction)")          \
 	X(FACTFIELD, 1, 1, "push field B of fact root A (superinstruction)")                  \
 	X(DECIDE, 0, 1, "push the value of decision A, evaluating it once per evaluation")    \
+	X(DECIDE_IN, 1, 0, "decision A compiled in line: in the memo, push it and jump to B (past its DECIDED); else on into its code") \
+	X(DECIDED, 0, 0, "the top is decision A's value, decided in line: into the memo")   \
 	X(CALL, 1, VAR, "call function A with B arguments from S; push its result")           \
 	X(BUILTIN, 1, VAR, "call builtin A with B arguments from S; push its result")          \
 	X(RETURN, 0, VAR, "return the top of S from this chunk")                              \
@@ -110,6 +112,9 @@
 	X(LOCAL_ACC_JUMP, LOCAL, "LOCAL ACC JUMP: a loop's item into its accumulator, and round again (its ITER too)") \
 	X(FACTFIELD_JUMP, FACTFIELD, "FACTFIELD JUMP: a fact's field as a branch's value")          \
 	X(FACTFIELD_NOT_FILTER, FACTFIELD, "FACTFIELD JUMP to NOT FILTER: `where not f(t)`, f's branch a fact's truth (and the ITER after it)") \
+	X(FACTFIELD_UNLESS_ACC, FACTFIELD, "FACTFIELD NOT FILTER CONST ACC: an unrolled `[k for ... where not f(t)]`, f's value a fact's truth: k appended unless it holds, without a branch") \
+	X(FACTFIELD_WHERE_NOT, FACTFIELD, "FACTFIELD NOT FILTER: `where not f(t)` in an unrolled loop, f's value a fact's truth") \
+	X(CONST_ACC, CONST, "CONST ACC: an unrolled loop's item into its accumulator")     \
 	X(FACTFIELD_DECIDE, FACTFIELD, "FACTFIELD DECIDE: a fact's field and a decision decided already, and the comparison or IN after them, and an AND or OR after that (`ok and company.share >= floor`)") \
 	X(JUMP_RETURN, JUMP, "JUMP to a RETURN: the end of a case, or of a branch, that ends the chunk") \
 	X(BUILTIN_MIN2, BUILTIN, "BUILTIN min 2: the smaller of two values that order in place")     \

@@ -1097,6 +1097,24 @@ static inline void begin_deciding(Ctx *c, const Frame *fr, int d)
 	c->state[d] = DS_DECIDING;
 }
 
+/* Decision d, not in the memo, about to be decided by its code compiled
+ * in line (DECIDE_IN): marked as being decided, a level deeper, as its
+ * call would be (c->calls is not used). */
+static inline void into_line(Ctx *c, Frame *fr, int d)
+{
+	begin_deciding(c, fr, d);
+	if (__builtin_expect(++c->depth > c->depth_room, 0))
+		deeper(c, c->p->dchunk[d]);
+}
+
+/* Decision d decided as v by its code compiled in line (DECIDED): into
+ * the memo, as its return would put it there, and a level up. */
+static inline void out_of_line(Ctx *c, int d, Value v)
+{
+	decided(c, d, v, after_deciding(c, d));
+	c->depth--;
+}
+
 /* Decision d, marked as being decided, decided in explain mode: through
  * its traced code, what it records recorded for d. */
 static __attribute__((noinline, cold)) Value decide_traced(Ctx *c, int d)
@@ -1524,6 +1542,38 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (c->trace)
 			ctx_trace(c, TR_DECISION, d, NULL, a);
 		PUSH(a);
+		VMBREAK;
+	}
+	/* DECIDE_IN A B: decision A, its code compiled in line up to its
+	 * DECIDED (compile.c: decide_in_line): where the memo has it, pushed,
+	 * and on past its code at B; else marked as being decided, and on
+	 * into its code.  In explain mode (its code is never run there), as
+	 * DECIDE. */
+	VMCASE(DECIDE_IN) {
+		int d = INS_A(w), to = (int)*pc++;
+		if (__builtin_expect(ctx_memo_hit(c, d) && !c->trace, 1)) {
+			PUSH(c->memo[d]);
+			JUMPTO(to);
+			VMBREAK;
+		}
+		if (!c->trace) {
+			into_line(c, AT_PC(), d);
+			VMBREAK;
+		}
+		SAVE_TOP();
+		STEPS_OUT();
+		a = decide(c, AT_PC(), d);
+		STEPS_IN();
+		RELOAD();
+		ctx_trace(c, TR_DECISION, d, NULL, a);
+		PUSH(a);
+		JUMPTO(to);
+		VMBREAK;
+	}
+	/* DECIDED A: the top is the value of decision A, decided in line:
+	 * into the memo, as its return would put it there, and a level up. */
+	VMCASE(DECIDED) {
+		out_of_line(c, INS_A(w), TOP());
 		VMBREAK;
 	}
 	/* CALL A B: call function A; its B arguments are the top of the stack
@@ -2034,21 +2084,55 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	}
 	/* FACTFIELD_NOT_FILTER: FACTFIELD A B; JUMP T where T is NOT; FILTER
 	 * S E, of a known truth: true jumps to E (and runs the ITER there),
-	 * false goes on past the FILTER, with nothing on the stack. */
-	VMCASE(FACTFIELD_NOT_FILTER) {
+	 * false goes on past the FILTER, with nothing on the stack.
+	 * FACTFIELD_WHERE_NOT: the same with the NOT right after the FACTFIELD
+	 * (an unrolled loop's `where not`). */
+	VMCASE(FACTFIELD_NOT_FILTER)
+	VMCASE(FACTFIELD_WHERE_NOT) {
 		if (INTERRUPTED())
 			goto op_FACTFIELD;
 		a = fact_field(c, INS_A(w), pc[0]);
 		if (a.tag != V_BOOL)
 			goto op_FACTFIELD;
-		FUSED_STEPS(3, FACTFIELD);
-		const uint32_t *t = code + INS_A(pc[1]); /* the NOT; its FILTER's E in t[2] */
+		bool jumps = INS_RAW(w) == OP_FACTFIELD_NOT_FILTER;
+		FUSED_STEPS(jumps ? 3 : 2, FACTFIELD);
+		const uint32_t *t = jumps ? code + INS_A(pc[1]) : pc + 1; /* the NOT; its FILTER's E in t[2] */
 		if (a.as.i) {
 			JUMPTO(t[2]);
 			THEN_ITER();
 		} else {
 			pc = t + 3;
 		}
+		VMBREAK;
+	}
+	/* FACTFIELD_UNLESS_ACC: FACTFIELD A B; NOT; FILTER S E; CONST K; ACC
+	 * S LIST, E right after it, of a known truth where the list has room:
+	 * K appended unless the fact is true, and on past it either way,
+	 * without a branch on the fact (its item is written anyway, beyond
+	 * the list's length where it is left out), with the steps the
+	 * instructions run would charge. */
+	VMCASE(FACTFIELD_UNLESS_ACC) {
+		if (INTERRUPTED())
+			goto op_FACTFIELD;
+		a = fact_field(c, INS_A(w), pc[0]);
+		List *l = L[INS_A(pc[2])].as.l;
+		uint32_t n = l->len;
+		if (a.tag != V_BOOL || budget < 4 || (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0))
+			goto op_FACTFIELD;
+		unsigned keep = !a.as.i;
+		budget -= 2 + 2 * (long long)keep;
+		l->items[n] = K[INS_A(pc[4])];
+		l->len = n + keep;
+		pc += 7;
+		VMBREAK;
+	}
+	/* CONST_ACC: CONST K; ACC S B: an unrolled loop's item into its
+	 * accumulator. */
+	VMCASE(CONST_ACC) {
+		FUSED_STEPS(1, CONST);
+		int s = INS_A(pc[0]), kind = (int)pc[1];
+		pc += 2; /* an error is the ACC's */
+		ACC_FOLD(s, kind, K[INS_A(w)]);
 		VMBREAK;
 	}
 	/* FACTFIELD_DECIDE: FACTFIELD A B; DECIDE D where D is decided
@@ -2369,6 +2453,16 @@ void nrt_acc(Ctx *c, const Chunk *ch, int pc, int s, int kind, Value a)
 Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind)
 {
 	return acc_end(c, AT_WORD(ch, pc), c->stack, s, kind);
+}
+
+void nrt_into_line(Ctx *c, const Chunk *ch, int pc, int d)
+{
+	into_line(c, AT_WORD(ch, pc), d);
+}
+
+void nrt_out_of_line(Ctx *c, int d, Value v)
+{
+	out_of_line(c, d, v);
 }
 
 int nrt_still_const(Ctx *c, const Chunk *ch, int pc, Value a, Value k)

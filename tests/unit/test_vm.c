@@ -1376,7 +1376,8 @@ static void reroute(Program *p, const char *from, const char *was, const char *t
 
 Test(vm, nested_decisions_depending_on_themselves)
 {
-	Program *p = tu_program("decision rate : int = 6\n"
+	/* rate a param: a decision this small would be compiled in line */
+	Program *p = tu_program("param rate : int = 6\n"
 				"decision loop_a : int = loop_b + 1\n"
 				"decision loop_b : int = loop_c + 1\n"
 				"decision loop_c : int = rate + 1\n");
