@@ -128,17 +128,19 @@ static inline bool ar_same_scale(Value a, Value b)
 }
 
 /* Two 64-bit coefficients x (exponent ea) and y (eb) brought to the finer
- * of the two scales: false where that passes 64 bits. */
+ * of the two scales: false (x and y then undefined) where that passes 64
+ * bits.  Both are multiplied, the finer by 1, so that which of the two is
+ * finer (a fact's 9.99% against a rule's 10%, from one record to the next)
+ * is not a branch the processor has to guess. */
 static inline bool ar_one_scale(int64_t *x, int ea, int64_t *y, int eb)
 {
 	int64_t d = (int64_t)ea - eb;
 	if (d > 18 || d < -18)
 		return false;
-	if (d > 0)
-		return !__builtin_mul_overflow(*x, (int64_t)dec_pow10((int)d), x);
-	if (d < 0)
-		return !__builtin_mul_overflow(*y, (int64_t)dec_pow10((int)-d), y);
-	return true;
+	int up_x = d > 0 ? (int)d : 0, up_y = d < 0 ? (int)-d : 0;
+	bool over_x = __builtin_mul_overflow(*x, (int64_t)dec_pow10(up_x), x);
+	bool over_y = __builtin_mul_overflow(*y, (int64_t)dec_pow10(up_y), y);
+	return !(over_x | over_y);
 }
 
 /* The order (-1, 0, 1) of two known decimals, amounts (of one currency)
@@ -179,12 +181,16 @@ static inline bool ar_or_known(Value *a, Value b)
  * compared in place (ar_in does the rest: unknown items, other kinds). */
 static inline bool ar_in_place(Value a, const List *l)
 {
+	/* eight items at a time without a branch on each: which of a short
+	 * list's items a record's value is changes from one record to the next */
+	bool found = false;
 	for (uint32_t i = 0; i < l->len; i++) {
-		Value x = l->items[i];
-		if (x.tag == a.tag && !x.big && x.as.i == a.as.i && x.aux == a.aux)
-			return true;
+		const Value *x = &l->items[i];
+		found |= (x->tag == a.tag) & !x->big & (x->as.i == a.as.i) & (x->aux == a.aux);
+		if ((i & 7) == 7 && found)
+			break;
 	}
-	return false;
+	return found;
 }
 
 /* Two values equal exactly when their 64-bit payloads are: whole numbers,

@@ -625,7 +625,6 @@ static void loop(Cg *g, Node *gen, int kind, const Type *elem_type)
 	patch_a(g, end, here(g));
 }
 
-
 static bool is_fact_chain(const Node *n)
 {
 	while (n->kind == N_FIELD)

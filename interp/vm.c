@@ -1289,11 +1289,13 @@ static inline int test_in_place(unsigned op, Value a, Value b, long long budget,
 	case OP_LE:
 	case OP_GT:
 	case OP_GE:
-		if (ar_same_scale(a, b))
-			r = (a.as.i > b.as.i) - (a.as.i < b.as.i);
-		else if (a.tag == V_UNKNOWN || b.tag == V_UNKNOWN || !ar_order_scaled(a, b, &r))
+		/* decimals in 64 bits at one scale or two alike (which varies from
+		 * record to record), then whole numbers, dates and the like */
+		if (ar_order_scaled(a, b, &r))
+			return order_holds(op, r);
+		if (!ar_same_scale(a, b))
 			return -1;
-		return order_holds(op, r);
+		return order_holds(op, (a.as.i > b.as.i) - (a.as.i < b.as.i));
 	case OP_EQ:
 	case OP_NE:
 		if (!ar_equal_in_place(a, b))

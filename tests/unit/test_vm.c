@@ -927,7 +927,8 @@ static const char *const UNROLLED =
 	"decision pending : list of int = [t for t in sequence where not done(t)]\n"
 	"decision total : int = sum(t * company.n for t in sequence where t != 11)\n"
 	"decision above : int = count(t for t in [1, 2, 3] where t > company.n)\n"
-	"decision nested : list of int = [sum(t * u for u in sequence where u > 6) for t in [1, 2]]\n";
+	"decision nested : list of int = [sum(t * u for u in sequence where u > 6) for t in [1, 2]]\n"
+	"decision eight : list of int = [t for t in [1, 2, 3, 4, 5, 6, 7, 8] where not company.b]\n";
 
 static const char *disasm_of(Program *p, const char *name)
 {
@@ -948,6 +949,8 @@ Test(vm, loops_over_constant_lists_are_unrolled_and_guarded)
 	EXPECT_IN(c, "pending", "[11, 12]");
 	EXPECT_IN(c, "total", "36");
 	EXPECT_IN(c, "above", "1");
+	/* appended without a branch while the list has room, and past its first room by the ACC */
+	EXPECT_IN(c, "eight", "[1, 2, 3, 4, 5, 6, 7, 8]");
 	EXPECT_IN(c, "[t for t in sequence where t > company.n * 5]", "[11, 12]");
 	/* an override: the loop as written, over the new list */
 	Value v;
@@ -972,6 +975,7 @@ Test(vm, loops_over_constant_lists_are_unrolled_and_guarded)
 	cr_assert_eq(tu_run(u, "pending", &v), ST_OK, "%s", u->errmsg);
 	cr_assert_str_eq(missing(v), "company.a");
 	EXPECT_IN(u, "nested", "[23, 46]");
+	EXPECT_IN(u, "eight", "[]");
 }
 
 /* The in-place paths of ADD, SUB, min and max (two values of one kind and
