@@ -562,8 +562,9 @@ static bool param_value(Decl *d, Value *out)
 
 /* Whether the loop of generator gen is unrolled, and over which list:
  * outside explain mode (an explanation shows the loop as written), over a
- * short constant list, or a param's (guarded: its value could be
- * overridden, or be unknown on the date), with a small body. */
+ * short constant list, or a param's (guarded: a what-if can override it;
+ * on a date before its one value the param itself fails), with a small
+ * body. */
 static bool unroll_over(Cg *g, Node *gen, Value *items, bool *guarded)
 {
 	Node *src = gen->kids[1];

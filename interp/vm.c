@@ -1782,8 +1782,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* JNEK A B: the guard of a loop unrolled over the list K[A], the
 	 * value its source had when compiled (compile.c: unroll): where the
 	 * top is still that list (the very value, or an equal one) it is
-	 * popped and the unrolled code runs; otherwise (an override, a date
-	 * out of the value's range: unknown) the loop at B runs over it. */
+	 * popped and the unrolled code runs; otherwise (an override: another
+	 * list, or unknown) the loop at B runs over it. */
 	VMCASE(JNEK) {
 		int to = (int)*pc++;
 		if (still_const(c, AT_PC(), TOP(), K[INS_A(w)]))
