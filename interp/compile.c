@@ -904,7 +904,6 @@ static void binary(Cg *g, Node *n)
 	emit(g, binop(n->op), 0, n->loc);
 }
 
-/* 'if' cond 'then' a 'else' b: an unknown condition makes it unknown. */
 /* `if c then a else b`, also a decision's one exception (cases): c
  * unknown leaves it as the result, as PICK would. */
 static void branch(Cg *g, Node *c, Node *a, Node *b, Loc loc)
@@ -926,6 +925,8 @@ static void branch(Cg *g, Node *c, Node *a, Node *b, Loc loc)
 	patch_a(g, to_end, here(g));
 }
 
+/* 'if' cond 'then' a 'else' b: an unknown condition makes it unknown; a
+ * condition known as the code is generated (unroll) chooses here. */
 static void if_then_else(Cg *g, Node *n)
 {
 	Value c;

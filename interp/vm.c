@@ -380,7 +380,7 @@ static inline __attribute__((always_inline)) Value list_grow(Ctx *c, Frame *fr, 
 	/* a list accumulator starts with room for LIST_FIRST_ROOM items
 	 * (new_acc_list); capacity doubles at powers of two from there, so the
 	 * length alone tells when */
-	if (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0)
+	if (list_full(n))
 		list_double(c, fr, l, n);
 	l->items[n] = item;
 	l->len = n + 1;
@@ -1549,8 +1549,9 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 	/* DECIDE_IN A B: decision A, its code compiled in line up to its
 	 * DECIDED (compile.c: decide_in_line): where the memo has it, pushed,
 	 * and on past its code at B; else marked as being decided, and on
-	 * into its code.  In explain mode (its code is never run there), as
-	 * DECIDE. */
+	 * into its code.  In explain mode (code compiled for it has no
+	 * DECIDE_IN), as DECIDE from B, whose word before (the DECIDED) has
+	 * the same place. */
 	VMCASE(DECIDE_IN) {
 		int d = INS_A(w), to = (int)*pc++;
 		if (__builtin_expect(ctx_memo_hit(c, d) && !c->trace, 1)) {
@@ -1558,18 +1559,11 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 			JUMPTO(to);
 			VMBREAK;
 		}
-		if (!c->trace) {
-			into_line(c, AT_PC(), d);
-			VMBREAK;
+		if (__builtin_expect(c->trace, 0)) {
+			JUMPTO(to);
+			goto op_DECIDE;
 		}
-		SAVE_TOP();
-		STEPS_OUT();
-		a = decide(c, AT_PC(), d);
-		STEPS_IN();
-		RELOAD();
-		ctx_trace(c, TR_DECISION, d, NULL, a);
-		PUSH(a);
-		JUMPTO(to);
+		into_line(c, AT_PC(), d);
 		VMBREAK;
 	}
 	/* DECIDED A: the top is the value of decision A, decided in line:
@@ -2119,7 +2113,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		a = fact_field(c, INS_A(w), pc[0]);
 		List *l = L[INS_A(pc[2])].as.l;
 		uint32_t n = l->len;
-		if (a.tag != V_BOOL || budget < 4 || (n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0))
+		if (a.tag != V_BOOL || budget < 4 || list_full(n))
 			goto op_FACTFIELD;
 		unsigned keep = !a.as.i;
 		budget -= 2 + 2 * (long long)keep;

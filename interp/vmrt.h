@@ -20,6 +20,13 @@
  * needed, by this rule. */
 #define LIST_FIRST_ROOM 4
 
+/* Whether an item added to a list accumulator of length n needs more room
+ * first, by that rule. */
+static inline bool list_full(uint32_t n)
+{
+	return n >= LIST_FIRST_ROOM && (n & (n - 1)) == 0;
+}
+
 /* Entering a chunk: the depth limit, the stack; returns the frame's base. */
 int nrt_enter(Ctx *c, const Chunk *ch, int base);
 /* Go on with the chunk entered at base in the interpreter, from word pc

@@ -978,6 +978,32 @@ Test(vm, loops_over_constant_lists_are_unrolled_and_guarded)
 	EXPECT_IN(u, "eight", "[]");
 }
 
+/* A decision compiled in line is decided once and kept in the memo; code
+ * compiled so, run in explain mode, decides it as DECIDE does there and
+ * records it. */
+Test(vm, decisions_compiled_in_line_are_decided_once_and_recorded)
+{
+	Program *p = tu_program("fact company { a : int }\n"
+				"decision base : int = company.a * 2\n"
+				"decision top : int = base + base + 1\n");
+	int base = prog_find_decl(p, "base")->index, top = prog_find_decl(p, "top")->index;
+	const char *code = disasm_of(p, "top");
+	cr_expect_not_null(strstr(code, "DECIDE_IN"), "%s", code);
+	Ctx *c = tu_ctx(p, "{\"company\": {\"a\": 3}}");
+	EXPECT_IN(c, "top", "13");
+	cr_expect(ctx_memo_hit(c, base), "base is in the memo");
+	cr_expect_eq(c->depth, 0);
+	vm_reset(c);
+	ctx_set_trace(c, true);
+	Value v;
+	cr_assert_eq(vm_eval_chunk(c, p->dchunk[top], &v), ST_OK, "%s", c->errmsg);
+	cr_assert_str_eq(fmt_value_str(p, v), "13");
+	bool recorded = false;
+	for (int i = 0; i < c->nev; i++)
+		recorded |= c->ev[i].kind == TR_DECISION && c->ev[i].a == base;
+	cr_expect(recorded, "explain mode records the decision compiled in line");
+}
+
 /* The in-place paths of ADD, SUB, min and max (two values of one kind and
  * scale) give what the general ones give, and leave the rest to them:
  * wider results, other scales, unknowns, and wide numbers (beyond 64
