@@ -119,7 +119,7 @@ bool native_available(void)
 	X(HS_IN, "iivv", nrt_hs_in) X(AT, "vppivv", nrt_at) X(SCALE, "vppiv", nrt_scale)                               \
 	X(RESUME, "vppiii", nrt_resume) X(ALLOC, "pppii", nrt_alloc) X(ALLOC_ALL, "pppii", nrt_alloc_all)             \
 	X(IN_WEIGHED, "vppivp", nrt_in) X(STILL_CONST, "ippivv", nrt_still_const)  \
-	X(INTO_LINE, "nppii", nrt_into_line) X(OUT_OF_LINE, "npiv", nrt_out_of_line)
+	X(INTO_LINE, "nppii", nrt_into_line)
 
 enum {
 #define X(name, sig, fn) H_##name,
@@ -635,6 +635,24 @@ static LV state_of(Gen *g, int d)
 	return J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, state, g->x->t_ptr)), t), ci(g, d));
 }
 
+/* Decision d decided as v: into the memo, as the interpreter's decided
+ * does outside explain mode, kept where it reads no facts (known here). */
+static void store_decided(Gen *g, int d, R v)
+{
+	Jit *x = g->x;
+	bool keep = x->p->keep[d];
+	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
+	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), v);
+	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
+	R now = keep ? cl(g, x->t_u32, STAMP_ALWAYS) : rv(CTX(g, epoch, x->t_u32));
+	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), now);
+	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, keep ? DS_KEPT : DS_UNDECIDED));
+	if (keep) { /* counted as decide counts it */
+		LV kept = CTX(g, kept, x->t_u32);
+		set(g, kept, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(kept), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
+	}
+}
+
 /* A decision in machine code, decided where the memo misses: what the
  * interpreter's decide does outside explain mode, with a direct call. */
 static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
@@ -657,16 +675,7 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	set(g, v, J.context_new_call(g->j, NULL, x->fns[d], 2, cargs));
 	after_call(g);
 	set(g, CTX(g, frame, x->t_int), rv(saved));
-	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
-	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), rv(v));
-	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
-	R now = x->p->keep[d] ? cl(g, x->t_u32, STAMP_ALWAYS) : rv(CTX(g, epoch, x->t_u32));
-	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), now);
-	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, x->p->keep[d] ? DS_KEPT : DS_UNDECIDED));
-	if (x->p->keep[d]) { /* counted as decide counts it */
-		LV kept = CTX(g, kept, x->t_u32);
-		set(g, kept, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(kept), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
-	}
+	store_decided(g, d, rv(v));
 	set(g, slot(g, k), rv(v));
 	recharge(g, OP_DECIDE);
 	jump(g, done);
@@ -688,15 +697,41 @@ static void memo_first(Gen *g, int d, int k, gcc_jit_block *done)
 	g->b = miss;
 }
 
-/* DECIDE_IN D B: in the memo, to B; else on into the code in line. */
+/* DECIDE_IN D B: in the memo, to B; else on into the code in line, as
+ * the interpreter's into_line goes: marked as being decided and a level
+ * deeper, in place where it is neither being decided already nor past the
+ * depth the context has room for, else through into_line itself (which
+ * fails, or grows the room). */
 static void emit_decide_in(Gen *g, int d, int to)
 {
+	Jit *x = g->x;
 	memo_first(g, d, top(g, -1), g->at[to]);
+	LV depth = temp(g, x->t_int);
+	set(g, depth, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(CTX(g, depth, x->t_int)), ci(g, 1)));
+	R deciding = cmp(g, GCC_JIT_COMPARISON_EQ, cast(g, rv(state_of(g, d)), x->t_int), ci(g, DS_DECIDING));
+	R deeper = cmp(g, GCC_JIT_COMPARISON_GT, rv(depth), rv(CTX(g, depth_room, x->t_int)));
+	gcc_jit_block *fast = block(g), *slow = block(g), *next = g->at[g->pc + 2];
+	J.block_end_with_conditional(g->b, NULL, J.context_new_binary_op(g->j, NULL, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, deciding, deeper), slow, fast);
+	g->b = fast;
+	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, DS_DECIDING));
+	set(g, CTX(g, depth, x->t_int), rv(depth));
+	jump(g, next);
+	g->b = slow;
 	before_call(g);
 	R args[4] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d)};
 	J.block_add_eval(g->b, NULL, call(g, H_INTO_LINE, 4, args));
 	after_call(g);
-	jump(g, g->at[g->pc + 2]);
+	jump(g, next);
+}
+
+/* DECIDED D: the value on top into the memo, as out_of_line does, and a
+ * level up. */
+static void emit_decided(Gen *g, int d)
+{
+	store_decided(g, d, rv(slot(g, top(g, 0))));
+	LV depth = CTX(g, depth, g->x->t_int);
+	set(g, depth, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_int, rv(depth), ci(g, 1)));
+	go_next(g, 1);
 }
 
 static void emit_decide(Gen *g, int d)
@@ -1937,12 +1972,9 @@ static bool emit_op(Gen *g, OpCode op, int a, int b)
 	case OP_DECIDE_IN:
 		emit_decide_in(g, a, b);
 		return true;
-	case OP_DECIDED: {
-		R args[3] = {g->c, ci(g, a), rv(slot(g, top(g, 0)))};
-		J.block_add_eval(g->b, NULL, call(g, H_OUT_OF_LINE, 3, args));
-		go_next(g, 1);
+	case OP_DECIDED:
+		emit_decided(g, a);
 		return true;
-	}
 	case OP_CALL:
 	case OP_BUILTIN:
 		emit_call(g, op == OP_BUILTIN, a, b);

@@ -2456,11 +2456,6 @@ void nrt_into_line(Ctx *c, const Chunk *ch, int pc, int d)
 	into_line(c, AT_WORD(ch, pc), d);
 }
 
-void nrt_out_of_line(Ctx *c, int d, Value v)
-{
-	out_of_line(c, d, v);
-}
-
 int nrt_still_const(Ctx *c, const Chunk *ch, int pc, Value a, Value k)
 {
 	return still_const(c, AT_WORD(ch, pc), a, k);

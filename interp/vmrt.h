@@ -69,9 +69,9 @@ Value nrt_accend(Ctx *c, const Chunk *ch, int pc, int s, int kind);
 /* FILTER with a condition that is not a truth value: note its facts in
  * the marker slot. */
 void nrt_filter_unknown(Ctx *c, int marker, Value a);
-/* DECIDE_IN where decision d is not in the memo, and DECIDED. */
+/* DECIDE_IN where decision d is not in the memo, or is being decided
+ * already, or the context has no room for a level deeper. */
 void nrt_into_line(Ctx *c, const Chunk *ch, int pc, int d);
-void nrt_out_of_line(Ctx *c, int d, Value v);
 /* JNEK's test: whether a is still the constant k (1) or not (0). */
 int nrt_still_const(Ctx *c, const Chunk *ch, int pc, Value a, Value k);
 /* PICK with case table t of ch, the frame at base: the address to go on
