@@ -182,11 +182,22 @@ static inline bool ar_or_known(Value *a, Value b)
 static inline bool ar_in_place(Value a, const List *l)
 {
 	/* eight items at a time without a branch on each: which of a short
-	 * list's items a record's value is changes from one record to the next */
+	 * list's items a record's value is changes from one record to the
+	 * next.  An item is a's kind, width and type (its header but the
+	 * currency, which members and whole numbers have none of) and a's
+	 * coefficient: a wide one is the same number where it is the same one. */
+	const Value cur = {.cur = UINT16_MAX};
+	uint64_t mask;
+	memcpy(&mask, &cur, sizeof mask);
+	mask = ~mask;
+	uint64_t head;
+	memcpy(&head, &a, sizeof head);
+	head &= mask;
 	bool found = false;
 	for (uint32_t i = 0; i < l->len; i++) {
-		const Value *x = &l->items[i];
-		found |= (x->tag == a.tag) & !x->big & (x->as.i == a.as.i) & (x->aux == a.aux);
+		uint64_t h;
+		memcpy(&h, &l->items[i], sizeof h);
+		found |= ((h & mask) == head) & (l->items[i].as.i == a.as.i);
 		if ((i & 7) == 7 && found)
 			break;
 	}
