@@ -177,6 +177,17 @@ static inline bool ar_or_known(Value *a, Value b)
 	return true;
 }
 
+/* The bits of a value's header (its first word) but its currency: what
+ * membership compares of an item's header with a member's or a whole
+ * number's, which have no currency. */
+static inline uint64_t ar_all_but_currency(void)
+{
+	const Value cur = {.cur = UINT16_MAX};
+	uint64_t m;
+	memcpy(&m, &cur, sizeof m);
+	return ~m;
+}
+
 /* Whether a plain member or a whole number a is among the items of l,
  * compared in place (ar_in does the rest: unknown items, other kinds). */
 static inline bool ar_in_place(Value a, const List *l)
@@ -186,10 +197,7 @@ static inline bool ar_in_place(Value a, const List *l)
 	 * next.  An item is a's kind, width and type (its header but the
 	 * currency, which members and whole numbers have none of) and a's
 	 * coefficient: a wide one is the same number where it is the same one. */
-	const Value cur = {.cur = UINT16_MAX};
-	uint64_t mask;
-	memcpy(&mask, &cur, sizeof mask);
-	mask = ~mask;
+	const uint64_t mask = ar_all_but_currency();
 	uint64_t head;
 	memcpy(&head, &a, sizeof head);
 	head &= mask;

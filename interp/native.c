@@ -1140,10 +1140,6 @@ static bool plain_items(const List *l)
 	return l->len > 0;
 }
 
-/* A value's first word without its currency: what ar_in compares of
- * members and whole numbers. */
-#define ALL_BUT_CURRENCY (~(uint64_t)0xffff0000)
-
 /* IN over a constant list of plain items (plain_items): a value of their
  * kind (and not big) is in it when one item has its words, its currency
  * apart (what ar_in compares); others go to ar_in. */
@@ -1157,7 +1153,7 @@ static void in_constant(Gen *g, int a, const List *l)
 	jump(g, done);
 	g->b = known;
 	spend(g, cl(g, x->t_i64, l->len), g->pc); /* a step per item */
-	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY));
+	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ar_all_but_currency()));
 	uint64_t w[2];
 	words(l->items[0], w);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xffff)),
@@ -1166,7 +1162,7 @@ static void in_constant(Gen *g, int a, const List *l)
 	R found = NULL;
 	for (uint32_t i = 0; i < l->len; i++) {
 		words(l->items[i], w);
-		R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, cl(g, x->t_u64, (long long)(w[0] & ALL_BUT_CURRENCY))),
+		R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, a0, cl(g, x->t_u64, (long long)(w[0] & ar_all_but_currency()))),
 			      cmp(g, GCC_JIT_COMPARISON_EQ, rv(w1(g, a)), cl(g, x->t_u64, (long long)w[1])));
 		found = found ? bin(g, GCC_JIT_BINARY_OP_LOGICAL_OR, x->t_bool, found, same) : same;
 	}
@@ -1180,33 +1176,34 @@ static void in_constant(Gen *g, int a, const List *l)
 
 /* IN of a member without data (slot a) in a list (slot b): whether an
  * item has its words, its currency apart (what ar_in compares; an
- * unknown item does not matter); other values on to `slow`. */
+ * unknown item does not matter); other values on to `slow`.  Every item
+ * is looked at, with no branch on which one it is: which member a
+ * record's value is changes from one record to the next, the list's
+ * length does not. */
 static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
 {
 	Jit *x = g->x;
-	LV a0 = temp(g, x->t_u64), i = temp(g, x->t_u32), list = temp(g, x->t_ptr);
-	gcc_jit_block *head = block(g), *body = block(g), *next = block(g), *yes = block(g), *no = block(g), *done = g->at[g->pc + 1];
-	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY)));
+	LV a0 = temp(g, x->t_u64), i = temp(g, x->t_u32), list = temp(g, x->t_ptr), found = temp(g, x->t_bool);
+	gcc_jit_block *head = block(g), *body = block(g), *end = block(g);
+	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ar_all_but_currency())));
 	R member = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(a0), cl(g, x->t_u64, 0xffff)), cl(g, x->t_u64, V_ENUM));
 	set(g, list, to_ptr(g, rv(w1(g, b))));
 	set(g, i, J.context_new_rvalue_from_int(g->j, x->t_u32, 0));
+	set(g, found, J.context_new_rvalue_from_int(g->j, x->t_bool, 0));
 	J.block_end_with_conditional(g->b, NULL, member, head, slow);
 	g->b = head;
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), rv(at_offset(g, rv(list), offsetof(List, len), x->t_u32))), body, no);
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), rv(at_offset(g, rv(list), offsetof(List, len), x->t_u32))), body, end);
 	g->b = body;
 	LV item = J.context_new_array_access(g->j, NULL, rv(at_offset(g, rv(list), offsetof(List, items), x->t_vp)), rv(i));
-	R same = both(g, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)ALL_BUT_CURRENCY)), rv(a0)),
-		      cmp(g, GCC_JIT_COMPARISON_EQ, rv(J.lvalue_access_field(item, NULL, x->w1)), rv(w1(g, a))));
-	J.block_end_with_conditional(g->b, NULL, same, yes, next);
-	g->b = next;
+	R same = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_bool,
+		     cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)ar_all_but_currency())), rv(a0)),
+		     cmp(g, GCC_JIT_COMPARISON_EQ, rv(J.lvalue_access_field(item, NULL, x->w1)), rv(w1(g, a))));
+	set(g, found, bin(g, GCC_JIT_BINARY_OP_BITWISE_OR, x->t_bool, rv(found), same));
 	set(g, i, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(i), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
 	jump(g, head);
-	g->b = yes;
-	set_value(g, a, val_bool(true));
-	jump(g, done);
-	g->b = no;
-	set_value(g, a, val_bool(false));
-	jump(g, done);
+	g->b = end;
+	set_bool(g, a, rv(found));
+	jump(g, g->at[g->pc + 1]);
 }
 
 static void emit_in(Gen *g)
