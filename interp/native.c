@@ -697,6 +697,13 @@ static void memo_first(Gen *g, int d, int k, gcc_jit_block *done)
 	g->b = miss;
 }
 
+/* A decision's code done (its RETURN, or DECIDED in line): a level up. */
+static void level_up(Gen *g)
+{
+	LV depth = CTX(g, depth, g->x->t_int);
+	set(g, depth, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_int, rv(depth), ci(g, 1)));
+}
+
 /* DECIDE_IN D B: in the memo, to B; else on into the code in line, as
  * the interpreter's into_line goes: marked as being decided and a level
  * deeper, in place where it is neither being decided already nor past the
@@ -729,8 +736,7 @@ static void emit_decide_in(Gen *g, int d, int to)
 static void emit_decided(Gen *g, int d)
 {
 	store_decided(g, d, rv(slot(g, top(g, 0))));
-	LV depth = CTX(g, depth, g->x->t_int);
-	set(g, depth, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_int, rv(depth), ci(g, 1)));
+	level_up(g);
 	go_next(g, 1);
 }
 
@@ -1140,6 +1146,13 @@ static bool plain_items(const List *l)
 	return l->len > 0;
 }
 
+/* A value's first word (its header) without its currency: what ar_in
+ * compares of members and whole numbers (ar_all_but_currency). */
+static R but_currency(Gen *g, R word0)
+{
+	return bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, g->x->t_u64, word0, cl(g, g->x->t_u64, (long long)ar_all_but_currency()));
+}
+
 /* IN over a constant list of plain items (plain_items): a value of their
  * kind (and not big) is in it when one item has its words, its currency
  * apart (what ar_in compares); others go to ar_in. */
@@ -1153,7 +1166,7 @@ static void in_constant(Gen *g, int a, const List *l)
 	jump(g, done);
 	g->b = known;
 	spend(g, cl(g, x->t_i64, l->len), g->pc); /* a step per item */
-	R a0 = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ar_all_but_currency()));
+	R a0 = but_currency(g, rv(w0(g, a)));
 	uint64_t w[2];
 	words(l->items[0], w);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, a0, cl(g, x->t_u64, 0xffff)),
@@ -1185,7 +1198,7 @@ static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
 	Jit *x = g->x;
 	LV a0 = temp(g, x->t_u64), i = temp(g, x->t_u32), list = temp(g, x->t_ptr), found = temp(g, x->t_bool);
 	gcc_jit_block *head = block(g), *body = block(g), *end = block(g);
-	set(g, a0, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(w0(g, a)), cl(g, x->t_u64, (long long)ar_all_but_currency())));
+	set(g, a0, but_currency(g, rv(w0(g, a))));
 	R member = cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(a0), cl(g, x->t_u64, 0xffff)), cl(g, x->t_u64, V_ENUM));
 	set(g, list, to_ptr(g, rv(w1(g, b))));
 	set(g, i, J.context_new_rvalue_from_int(g->j, x->t_u32, 0));
@@ -1196,7 +1209,7 @@ static void in_members(Gen *g, int a, int b, gcc_jit_block *slow)
 	g->b = body;
 	LV item = J.context_new_array_access(g->j, NULL, rv(at_offset(g, rv(list), offsetof(List, items), x->t_vp)), rv(i));
 	R same = bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_bool,
-		     cmp(g, GCC_JIT_COMPARISON_EQ, bin(g, GCC_JIT_BINARY_OP_BITWISE_AND, x->t_u64, rv(J.lvalue_access_field(item, NULL, x->w0)), cl(g, x->t_u64, (long long)ar_all_but_currency())), rv(a0)),
+		     cmp(g, GCC_JIT_COMPARISON_EQ, but_currency(g, rv(J.lvalue_access_field(item, NULL, x->w0))), rv(a0)),
 		     cmp(g, GCC_JIT_COMPARISON_EQ, rv(J.lvalue_access_field(item, NULL, x->w1)), rv(w1(g, a))));
 	set(g, found, bin(g, GCC_JIT_BINARY_OP_BITWISE_OR, x->t_bool, rv(found), same));
 	set(g, i, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u32, rv(i), J.context_new_rvalue_from_int(g->j, x->t_u32, 1)));
@@ -1977,8 +1990,7 @@ static bool emit_op(Gen *g, OpCode op, int a, int b)
 		emit_call(g, op == OP_BUILTIN, a, b);
 		return true;
 	case OP_RETURN: {
-		LV depth = CTX(g, depth, g->x->t_int);
-		set(g, depth, bin(g, GCC_JIT_BINARY_OP_MINUS, g->x->t_int, rv(depth), ci(g, 1)));
+		level_up(g);
 		steps_out(g);
 		J.block_end_with_return(g->b, NULL, rv(slot(g, top(g, 0))));
 		return true;
