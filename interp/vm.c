@@ -2240,7 +2240,10 @@ interrupted:
  * machine code, or in explain mode.  Between two of them the context is
  * as a decision leaves it (its frame back to the query's, the status
  * untouched), so only the stack's top is set again; where one fails, r->i
- * says which.  The table of machine code is read once for all of them. */
+ * says which.  The table of machine code is read once for all of them.
+ * At the top no decision is being decided (an evaluation that fails
+ * leaves none so), so a task's decision is marked without looking, as
+ * begin_task marks it. */
 static void run_calls(Ctx *c, Run *r)
 {
 	NativeFn *const dfn = c->p->native ? c->p->native->dfn : NULL;
@@ -2260,7 +2263,7 @@ static void run_calls(Ctx *c, Run *r)
 			out[i] = exec(c, t->ch, 0);
 			continue;
 		}
-		begin_deciding(c, &(Frame){t->ch, NULL}, d);
+		c->state[d] = DS_DECIDING;
 		out[i] = decide_now(c, d, dfn ? dfn[d] : NULL);
 	}
 }
