@@ -313,6 +313,15 @@ static LV at_offset(Gen *g, R p, size_t off, gcc_jit_type *t)
 
 #define CTX(g, field, t) at_offset((g), (g)->c, offsetof(Ctx, field), (t))
 
+/* The Value `from` into `to`, word by word: a whole Value copied from
+ * memory goes through memory (a copy in the function's frame, as well as
+ * the words in registers), its two words go straight into registers. */
+static void copy(Gen *g, LV to, LV from)
+{
+	set(g, J.lvalue_access_field(to, NULL, g->x->w0), rv(J.lvalue_access_field(from, NULL, g->x->w0)));
+	set(g, J.lvalue_access_field(to, NULL, g->x->w1), rv(J.lvalue_access_field(from, NULL, g->x->w1)));
+}
+
 /* Frame slot k in the context's stack. */
 static LV stack_slot(Gen *g, int k)
 {
@@ -333,13 +342,27 @@ static LV slot(Gen *g, int k)
 static void spill(Gen *g, int k, int n)
 {
 	for (int i = k < g->nl ? g->nl : k; i < k + n; i++)
-		set(g, stack_slot(g, i), rv(slot(g, i)));
+		copy(g, stack_slot(g, i), slot(g, i));
 }
 
 static void unspill(Gen *g, int k, int n)
 {
 	for (int i = k < g->nl ? g->nl : k; i < k + n; i++)
-		set(g, slot(g, i), rv(stack_slot(g, i)));
+		copy(g, slot(g, i), stack_slot(g, i));
+}
+
+/* The operands below slot k into the frame around a call that runs code
+ * (a decision, a function), and back: held in registers across it, each
+ * would take a callee-saved register, pushed and popped on every entry to
+ * the function; in the frame they cost only where the call is made. */
+static void park(Gen *g, int k)
+{
+	spill(g, g->nl, k - g->nl);
+}
+
+static void unpark(Gen *g, int k)
+{
+	unspill(g, g->nl, k - g->nl);
 }
 
 static LV w0(Gen *g, int k)
@@ -626,7 +649,7 @@ static void emit_field(Gen *g, int k, int src, int f)
 static void emit_fact(Gen *g, int k, int a)
 {
 	R facts = cast(g, rv(CTX(g, facts, g->x->t_ptr)), g->x->t_vp);
-	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, facts, ci(g, a))));
+	copy(g, slot(g, k), J.context_new_array_access(g->j, NULL, facts, ci(g, a)));
 }
 
 static LV state_of(Gen *g, int d)
@@ -670,13 +693,15 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
 	set(g, saved, rv(CTX(g, frame, x->t_int)));
 	set(g, CTX(g, frame, x->t_int), ci(g, d));
 	set(g, CTX(g, stack_top, x->t_int), abs_slot(g, k));
+	park(g, k);
 	before_call(g);
 	R cargs[2] = {g->c, ci(g, -1)};
 	set(g, v, J.context_new_call(g->j, NULL, x->fns[d], 2, cargs));
 	after_call(g);
+	unpark(g, k);
 	set(g, CTX(g, frame, x->t_int), rv(saved));
 	store_decided(g, d, rv(v));
-	set(g, slot(g, k), rv(v));
+	copy(g, slot(g, k), v);
 	recharge(g, OP_DECIDE);
 	jump(g, done);
 }
@@ -692,7 +717,7 @@ static void memo_first(Gen *g, int d, int k, gcc_jit_block *done)
 	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
 	g->b = hit;
 	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
-	set(g, slot(g, k), rv(J.context_new_array_access(g->j, NULL, memo, ci(g, d))));
+	copy(g, slot(g, k), J.context_new_array_access(g->j, NULL, memo, ci(g, d)));
 	jump(g, done);
 	g->b = miss;
 }
@@ -755,7 +780,7 @@ static void emit_decide(Gen *g, int d)
 	R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), ci(g, d), abs_slot(g, k)};
 	set(g, v, call(g, H_DECIDE, 5, args));
 	after_call(g);
-	set(g, slot(g, k), rv(v));
+	copy(g, slot(g, k), v);
 	recharge(g, OP_DECIDE);
 	jump(g, done);
 }
@@ -783,7 +808,7 @@ static void emit_call(Gen *g, bool builtin, int f, int argc)
 		set(g, v, call(g, H_CALL, 3, args));
 	}
 	after_call(g);
-	set(g, slot(g, k), rv(v));
+	copy(g, slot(g, k), v);
 	recharge(g, builtin ? OP_BUILTIN : OP_CALL);
 	go_next(g, 2);
 }
@@ -802,7 +827,7 @@ static void emit_minmax(Gen *g, bool is_min, int k, gcc_jit_block *other)
 	R a = cast(g, rv(w1(g, k)), x->t_i64), b = cast(g, rv(w1(g, k + 1)), x->t_i64);
 	J.block_end_with_conditional(g->b, NULL, cmp(g, is_min ? GCC_JIT_COMPARISON_LT : GCC_JIT_COMPARISON_GT, b, a), take, done);
 	g->b = take;
-	set(g, slot(g, k), rv(slot(g, k + 1)));
+	copy(g, slot(g, k), slot(g, k + 1));
 	jump(g, done);
 	g->b = other;
 }
@@ -1294,7 +1319,7 @@ static bool emit_replace_top(Gen *g, OpCode op)
 	}
 	LV t = temp(g, g->x->t_v);
 	set(g, t, r);
-	set(g, slot(g, k), rv(t));
+	copy(g, slot(g, k), t);
 	go_next(g, 1 + op_words[op]);
 	return true;
 }
@@ -1310,7 +1335,7 @@ static void emit_iter(Gen *g, int s, int to)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, rv(i), cast(g, list_len(g, list), x->t_u64)), more, g->at[to]);
 	g->b = more;
 	R items = rv(at_offset(g, to_ptr(g, list), offsetof(List, items), x->t_vp));
-	set(g, slot(g, s + 2), rv(J.context_new_array_access(g->j, NULL, items, cast(g, rv(i), x->t_i64))));
+	copy(g, slot(g, s + 2), J.context_new_array_access(g->j, NULL, items, cast(g, rv(i), x->t_i64)));
 	set(g, w1(g, s + 1), bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_u64, rv(i), cl(g, x->t_u64, 1)));
 	go_next(g, 2);
 }
@@ -1694,7 +1719,7 @@ static bool acc_fold_in_place(Gen *g, int s, int kind, gcc_jit_block *slow)
 	J.block_end_with_conditional(g->b, NULL, cmp(g, kind == ACC_ALL ? GCC_JIT_COMPARISON_EQ : GCC_JIT_COMPARISON_NE, rv(w1(g, a)), cl(g, x->t_u64, 0)), take,
 				     done);
 	g->b = take;
-	set(g, slot(g, s), rv(slot(g, a)));
+	copy(g, slot(g, s), slot(g, a));
 	jump(g, done);
 	g->b = done;
 	return true;
@@ -1718,10 +1743,10 @@ static bool acc_end_in_place(Gen *g, int s, int kind)
 	g->b = check;
 	J.block_end_with_conditional(g->b, NULL, is_unknown(g, s + 1), unk, result);
 	g->b = unk;
-	set(g, slot(g, k), rv(slot(g, s + 1)));
+	copy(g, slot(g, k), slot(g, s + 1));
 	jump(g, done);
 	g->b = result;
-	set(g, slot(g, k), rv(slot(g, s)));
+	copy(g, slot(g, k), slot(g, s));
 	jump(g, done);
 	g->b = done;
 	return true;
@@ -1785,7 +1810,7 @@ static void emit_make(Gen *g, bool rec, int t, int n)
 		R args[5] = {g->c, chunk_ptr(g), ci(g, g->pc), abs_slot(g, k), ci(g, n)};
 		set(g, v, call(g, H_MKLIST, 5, args));
 	}
-	set(g, slot(g, k), rv(v));
+	copy(g, slot(g, k), v);
 	go_next(g, rec ? 2 : 1);
 }
 
@@ -1819,7 +1844,7 @@ static bool emit_load(Gen *g, OpCode op, int a)
 		return true;
 	}
 	case OP_SETLOCAL:
-		set(g, slot(g, a), rv(slot(g, top(g, 0))));
+		copy(g, slot(g, a), slot(g, top(g, 0)));
 		return true;
 	default:
 		return false;
@@ -1871,7 +1896,7 @@ static void emit_fallback(Gen *g, int k, int bk)
 	emit_union(g, k, k, bk);
 	jump(g, done);
 	g->b = known;
-	set(g, slot(g, k), rv(slot(g, bk)));
+	copy(g, slot(g, k), slot(g, bk));
 	jump(g, done);
 	g->b = done;
 }
@@ -1938,7 +1963,7 @@ static bool emit_flow(Gen *g, OpCode op, int a, int b)
 		gcc_jit_block *known = block(g);
 		J.block_end_with_conditional(g->b, NULL, is_unknown(g, k), g->at[b], known);
 		g->b = known;
-		set(g, slot(g, a), rv(slot(g, k)));
+		copy(g, slot(g, a), slot(g, k));
 		set_value(g, a + 1, val_int(0));
 		go_next(g, 2);
 		return true;
@@ -2092,27 +2117,25 @@ static void declare(Jit *x, int i, const char *name)
  * within the depth limit, above the thread's stack floor (the address of
  * a local of the function says how low it is) and within the value
  * stack's room, else through it (which grows the stack or fails). */
-static void enter_frame(Gen *g, R base_param)
+static void enter_frame(Gen *g, R base_param, bool decision)
 {
 	Jit *x = g->x;
 	LV depth = temp(g, x->t_int), here = temp(g, x->t_u8);
-	set(g, g->base, base_param);
-	gcc_jit_block *top = block(g), *check = block(g), *fast = block(g), *slow = block(g), *go = block(g);
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_LT, base_param, ci(g, 0)), top, check);
-	g->b = top;
-	set(g, g->base, rv(CTX(g, stack_top, x->t_int)));
-	jump(g, check);
-	g->b = check;
-	set(g, depth, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(CTX(g, depth, x->t_int)), ci(g, 1)));
+	/* a decision's frame starts at the stack top, a function's at the base
+	 * it is given (native.h), known here without a test */
+	set(g, g->base, decision ? rv(CTX(g, stack_top, x->t_int)) : base_param);
+	gcc_jit_block *slow = block(g), *go = block(g);
+	set(g, depth, rv(CTX(g, depth, x->t_int)));
+	/* a level deeper at once, and back where the checks fail: the way in
+	 * that passes them a straight line */
+	set(g, CTX(g, depth, x->t_int), bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(depth), ci(g, 1)));
 	R room = cmp(g, GCC_JIT_COMPARISON_LE, bin(g, GCC_JIT_BINARY_OP_PLUS, x->t_int, rv(g->base), ci(g, g->ch->nlocals + g->ch->maxstack)),
 		     rv(CTX(g, cap, x->t_int)));
 	R above = cmp(g, GCC_JIT_COMPARISON_GE, cast(g, J.lvalue_get_address(here, NULL), x->t_ptr), rv(CTX(g, stack_floor, x->t_ptr)));
-	R within = both(g, cmp(g, GCC_JIT_COMPARISON_LE, rv(depth), ci(g, VM_MAX_DEPTH)), above);
-	J.block_end_with_conditional(g->b, NULL, both(g, within, room), fast, slow);
-	g->b = fast;
-	set(g, CTX(g, depth, x->t_int), rv(depth));
-	jump(g, go);
+	R within = both(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(depth), ci(g, VM_MAX_DEPTH)), above);
+	J.block_end_with_conditional(g->b, NULL, both(g, within, room), go, slow);
 	g->b = slow;
+	set(g, CTX(g, depth, x->t_int), rv(depth));
 	R args[3] = {g->c, chunk_ptr(g), base_param};
 	set(g, g->base, call(g, H_ENTER, 3, args));
 	jump(g, go);
@@ -2230,7 +2253,7 @@ static void translate(Jit *x, int i)
 	for (int pc = 0; pc < ch->n; pc++)
 		if (depth[pc] >= 0)
 			g.at[pc] = block(&g);
-	enter_frame(&g, J.param_as_rvalue(params[1]));
+	enter_frame(&g, J.param_as_rvalue(params[1]), i < x->p->ndecls);
 	reload(&g);
 	steps_in(&g);
 	jump(&g, g.at[0]);

@@ -18,7 +18,8 @@
 #include "ctx.h"
 
 /* A chunk in machine code: base as for the interpreter's exec (-1: the
- * context's stack top). */
+ * context's stack top), always -1 for a decision, never for a function
+ * (native.c counts on it). */
 typedef Value (*NativeFn)(Ctx *c, int base);
 
 typedef struct Native {
