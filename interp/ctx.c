@@ -47,6 +47,7 @@ Ctx *ctx_scratch(const Program *p)
 	if (!c)
 		return NULL;
 	c->p = p;
+	c->keep = p->keep;
 	c->max_steps = VM_DEFAULT_MAX_STEPS;
 	c->max_bytes = VM_DEFAULT_MAX_BYTES;
 	c->frame = -1;

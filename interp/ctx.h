@@ -62,6 +62,7 @@ typedef struct MemberCall {
 
 typedef struct Ctx {
 	const Program *p;
+	const unsigned char *keep; /* p->keep, read once for each decision decided */
 	Value *facts;
 	Value *memo;
 	unsigned char *state; /* per decl: a DecState */

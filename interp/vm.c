@@ -69,7 +69,7 @@ static inline void *vm_alloc(Ctx *c, const Frame *fr, size_t n, bool atomic)
 	return p;
 }
 
-/* An evaluation's tasks (queries, each a decision or a chunk): run_body
+/* An evaluation's tasks (queries, each a decision or a chunk): run_calls
  * runs them in turn, or, where nothing is in machine code, the
  * interpreter's loop does (VM_TASKS). */
 typedef struct VmRun {
@@ -95,14 +95,17 @@ static inline const VmTask *task_at(const void *at, size_t off, int i)
  * straight to r->out), or NULL when none is left. */
 static inline const VmTask *next_task(Ctx *c, Run *r)
 {
-	for (; r->i < r->n; r->i++) {
-		const VmTask *t = task_at(r->at, r->off, r->i);
+	int i = r->i, n = r->n; /* in registers: a Value stored may alias r */
+	for (; i < n; i++) {
+		const VmTask *t = task_at(r->at, r->off, i);
 		if (t->decl < 0 || !ctx_memo_hit(c, t->decl)) {
+			r->i = i;
 			r->decl = t->decl;
 			return t;
 		}
-		r->out[r->i] = c->memo[t->decl];
+		r->out[i] = c->memo[t->decl];
 	}
+	r->i = n;
 	return NULL;
 }
 
@@ -162,6 +165,7 @@ Ctx *vm_new(const Program *p)
 	if (!c)
 		return NULL;
 	c->p = p;
+	c->keep = p->keep;
 	c->facts = GC_MALLOC(sizeof(Value) * (size_t)(p->nfacts + 1));
 	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
 	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
@@ -1082,7 +1086,7 @@ static inline void decided(Ctx *c, int d, Value v, unsigned char after)
  * it reads no facts (its value holds for the next evaluations too). */
 static inline unsigned char after_deciding(Ctx *c, int d)
 {
-	if (!c->p->keep[d])
+	if (!c->keep[d])
 		return DS_UNDECIDED;
 	c->kept++; /* the region's recycling keeps its value */
 	return DS_KEPT;
@@ -1212,6 +1216,13 @@ static Value series_value(Ctx *c, Value s, Value when, const Str *path, int trac
 	return v;
 }
 
+/* Room on the stack for ch's frame at base. */
+static inline __attribute__((always_inline)) void frame_room(Ctx *c, const Chunk *ch, int base)
+{
+	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
+		ensure_stack(c, base + ch->nlocals + ch->maxstack);
+}
+
 /* Entering a chunk: one level deeper (within the limit; from a C call,
  * c_call, which takes stack of its own, above the thread's stack floor
  * too), its frame at base (-1: the stack top), room on the stack.
@@ -1225,8 +1236,7 @@ static inline __attribute__((always_inline)) int enter_as(Ctx *c, const Chunk *c
 		fail_at(c, ST_LIMIT, ch->locs[0], "decisions and functions call each other too deeply for this thread's stack");
 	if (base < 0)
 		base = c->stack_top;
-	if (__builtin_expect(base + ch->nlocals + ch->maxstack > c->cap, 0))
-		ensure_stack(c, base + ch->nlocals + ch->maxstack);
+	frame_room(c, ch, base);
 	return base;
 }
 
@@ -1352,7 +1362,8 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		if (!t)
 			return val_unknown(NULL);
 		ch = begin_task(c, t);
-		base = start = -1;
+		base = 0; /* begin_task's bottom of the stack */
+		start = -1;
 	}
 	if (start < 0) {
 		base = enter(c, ch, base);
@@ -1410,21 +1421,22 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		SWITCH_TO(dc_in_, dc_in_->code, nb_);                                  \
 		sp = L + dc_in_->nlocals;                                              \
 	} while (0)
-/* The chunk's value is a_: back to the chunk that decided it in line, its
- * decision decided; at the bottom of the loop's calls, on to the next task
- * (task_done) where the loop runs an evaluation's tasks, else out of the
- * loop. */
+/* The chunk's value is a_: a level up, back to the chunk that decided it
+ * in line, its decision decided; at the bottom of the loop's calls, on to
+ * the next task (task_done, which keeps the level for it) where the loop
+ * runs an evaluation's tasks, else out of the loop. */
 #define RETURN_VALUE(a_)                                                               \
 	do {                                                                           \
-		c->depth--;                                                            \
 		if (c->ncalls == floor) {                                              \
 			if (tasks) {                                                   \
 				a = (a_);                                              \
 				goto task_done;                                        \
 			}                                                              \
+			c->depth--;                                                    \
 			STEPS_OUT();                                                   \
 			return (a_);                                                   \
 		}                                                                      \
+		c->depth--;                                                            \
 		a = (a_);                                                              \
 		const VmCall *k_ = &c->calls[--c->ncalls];                             \
 		decided(c, k_->decl, a, after_deciding(c, k_->decl));                  \
@@ -2211,10 +2223,17 @@ task_done: {
 		r->out[r->i++] = a;
 		const VmTask *t = next_task(c, r);
 		if (!t) {
+			c->depth--;
 			STEPS_OUT();
 			return a;
 		}
-		GO_INTO(begin_task(c, t));
+		/* the next task at the same level as the one done, whose entry
+		 * counted it (RETURN_VALUE left it there): its frame at the
+		 * bottom of the stack */
+		ch = begin_task(c, t);
+		frame_room(c, ch, 0);
+		SWITCH_TO(ch, ch->code, 0);
+		sp = L + ch->nlocals;
 		VMBREAK;
 	}
 
@@ -2268,22 +2287,39 @@ static void run_calls(Ctx *c, Run *r)
 	}
 }
 
-/* An evaluation's tasks, under its protected call. */
-static void run_body(void *ud)
+/* The stack of r's context at its first size, for run_begin, which it
+ * hands r back to: nothing it holds lives across the call, so that the
+ * way into the loop (loop_body) saves no registers. */
+static __attribute__((noinline, cold)) Run *first_stack(Run *r)
 {
-	Run *r = ud;
-	Ctx *c = r->c;
-	if (__builtin_expect(c->cap < 256, 0))
-		ensure_stack(c, 256);
-	c->status = ST_OK;
-	c->frame = c->top_frame;
-	if (c->p->native || c->trace) {
-		run_calls(c, r);
-		return;
-	}
-	/* interpreted, the loop runs them all, without returning between them */
-	c->run = r;
-	exec_at(c, NULL, 0, VM_TASKS, 0);
+	ensure_stack(r->c, 256);
+	return r;
+}
+
+/* What an evaluation's body does first. */
+static inline Run *run_begin(Run *r)
+{
+	if (__builtin_expect(r->c->cap < 256, 0))
+		r = first_stack(r);
+	r->c->status = ST_OK;
+	r->c->frame = r->c->top_frame;
+	return r;
+}
+
+/* An evaluation's tasks, under its protected call, each entered from C. */
+static void calls_body(void *ud)
+{
+	Run *r = run_begin(ud);
+	run_calls(r->c, r);
+}
+
+/* An evaluation's tasks, under its protected call, interpreted: the loop
+ * runs them all, without returning between them. */
+static void loop_body(void *ud)
+{
+	Run *r = run_begin(ud);
+	r->c->run = r;
+	exec_at(r->c, NULL, 0, VM_TASKS, 0);
 }
 
 /* The evaluation's protected call, one for all the tasks: an error leaves
@@ -2295,7 +2331,9 @@ int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *fai
 	Run r = {c, at, off, n, 0, -1, out};
 	char here; /* its address: where this evaluation starts on the stack */
 	c->stack_floor = first_floor((uintptr_t)&here);
-	int st = pr_call(run_body, &r);
+	/* the body for the way the tasks run, chosen before the call (a
+	 * loop_body that needs no saved registers) */
+	int st = pr_call(c->p->native || c->trace ? calls_body : loop_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
 	*failed = r.i;
