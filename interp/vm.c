@@ -1412,14 +1412,20 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		base = (base_);                                                        \
 		L = c->stack + base;                                                   \
 	} while (0)
+/* Go on at the start of chunk ch_, its frame at base_, entered already,
+ * with nothing on its operand stack. */
+#define START_AT(ch_, base_)                                                           \
+	do {                                                                           \
+		SWITCH_TO((ch_), (ch_)->code, (base_));                                \
+		sp = L + ch->nlocals;                                                  \
+	} while (0)
 /* Go on at the start of decision chunk dc_, its frame at the stack's top
  * (c->stack_top), counted as one level deeper. */
 #define GO_INTO(dc_)                                                                   \
 	do {                                                                           \
 		const Chunk *dc_in_ = (dc_);                                           \
 		int nb_ = enter_in_loop(c, dc_in_, -1);                                \
-		SWITCH_TO(dc_in_, dc_in_->code, nb_);                                  \
-		sp = L + dc_in_->nlocals;                                              \
+		START_AT(dc_in_, nb_);                                                 \
 	} while (0)
 /* The chunk's value is a_: a level up, back to the chunk that decided it
  * in line, its decision decided; at the bottom of the loop's calls, on to
@@ -2232,8 +2238,7 @@ task_done: {
 		 * bottom of the stack */
 		ch = begin_task(c, t);
 		frame_room(c, ch, 0);
-		SWITCH_TO(ch, ch->code, 0);
-		sp = L + ch->nlocals;
+		START_AT(ch, 0);
 		VMBREAK;
 	}
 
