@@ -128,16 +128,14 @@ static inline const unsigned char *plain_run(const unsigned char *s, const unsig
 	return s;
 }
 
-/* A text, its opening quote already read.  Declines control characters,
- * bytes that are not UTF-8 (RFC 3629), \u escapes, escapes at all unless
- * decode, and texts of FACTS_MAX_STRING bytes or more. */
-static bool text(Rd *r, Span *out, bool decode)
+/* The rest of a text from s, the first byte that is not plain, on (see
+ * text): escapes, bytes beyond ASCII, and the checks on them. */
+static __attribute__((noinline)) bool text_rest(Rd *r, const unsigned char *s, Span *out, bool decode)
 {
-	const unsigned char *s = (const unsigned char *)r->s, *end = (const unsigned char *)r->end;
+	const unsigned char *end = (const unsigned char *)r->end;
 	const char *start = r->s;
 	bool escaped = false;
 	for (;;) {
-		s = plain_run(s, end);
 		if (s >= end || *s < 0x20)
 			return false;
 		if (*s == '"')
@@ -147,17 +145,33 @@ static bool text(Rd *r, Span *out, bool decode)
 				return false;
 			escaped = true;
 			s += 2;
-			continue;
+		} else {
+			size_t k = buf_utf8_len(s, (size_t)(end - s));
+			if (!k)
+				return false;
+			s += k;
 		}
-		size_t k = buf_utf8_len(s, (size_t)(end - s));
-		if (!k)
-			return false;
-		s += k;
+		s = plain_run(s, end);
 	}
 	if ((size_t)((const char *)s - start) >= FACTS_MAX_STRING)
 		return false;
 	r->s = (const char *)s + 1;
 	*out = escaped ? unescape(start, (const char *)s) : (Span){start, (size_t)((const char *)s - start)};
+	return true;
+}
+
+/* A text, its opening quote already read.  Declines control characters,
+ * bytes that are not UTF-8 (RFC 3629), \u escapes, escapes at all unless
+ * decode, and texts of FACTS_MAX_STRING bytes or more.  A text of plain
+ * bytes (nearly every one) is taken here; the rest by text_rest. */
+static inline bool text(Rd *r, Span *out, bool decode)
+{
+	const unsigned char *s = plain_run((const unsigned char *)r->s, (const unsigned char *)r->end);
+	size_t n = (size_t)((const char *)s - r->s);
+	if (s >= (const unsigned char *)r->end || *s != '"' || n >= FACTS_MAX_STRING)
+		return text_rest(r, s, out, decode);
+	*out = (Span){r->s, n};
+	r->s = (const char *)s + 1;
 	return true;
 }
 
