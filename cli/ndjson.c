@@ -65,8 +65,9 @@ static bool refill(NdReader *r)
 	return true;
 }
 
-/* Move n bytes of the reader's buffer into slice s. */
-static bool take(NdReader *r, NdSlice *s, size_t n)
+/* Copy n bytes of the reader's buffer into slice s (after a line too long
+ * was skipped, where the lines do not start the buffer). */
+static bool copy_out(NdReader *r, NdSlice *s, size_t n)
 {
 	if (n + 1 > s->cap) {
 		size_t cap = n + 1 > ND_SLICE_BYTES ? n + 1 : ND_SLICE_BYTES;
@@ -82,6 +83,37 @@ static bool take(NdReader *r, NdSlice *s, size_t n)
 	s->text[n] = 0;
 	s->len = n;
 	r->start += n;
+	return true;
+}
+
+/* The first n bytes of the reader's buffer into slice s.  Where they start
+ * the buffer (nearly always), they are not copied: the slice takes the
+ * buffer and the reader the slice's (or a new one), into which only the
+ * bytes after them move (the start of a line not yet whole).  What the
+ * reading thread does alone is then the reads and the cuts. */
+static bool take(NdReader *r, NdSlice *s, size_t n)
+{
+	size_t rest = r->end - r->start - n;
+	if (r->start != 0 || n >= r->cap)
+		return copy_out(r, s, n);
+	char *next = s->text;
+	size_t cap = s->cap;
+	if (cap < ND_SLICE_BYTES || cap < rest + 1) {
+		cap = rest + 1 > ND_SLICE_BYTES ? rest + 1 : ND_SLICE_BYTES;
+		if (!(next = realloc(next, cap))) {
+			r->error = ENOMEM;
+			return false;
+		}
+	}
+	memcpy(next, r->buf + n, rest);
+	s->text = r->buf;
+	s->cap = r->cap;
+	s->text[n] = 0; /* over the first byte of the rest, which has moved */
+	s->len = n;
+	r->buf = next;
+	r->cap = cap;
+	r->start = 0;
+	r->end = rest;
 	return true;
 }
 
