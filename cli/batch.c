@@ -159,6 +159,7 @@ typedef struct Slice {
 	long failed;       /* the first line that failed (for --fail-fast), else 0 */
 	size_t failed_end; /* the end of that line's record in out */
 	bool dropped;      /* a stop signal came before its last line */
+	bool unreadable;   /* its text could not be read (nd_load) */
 	bool done;         /* evaluated, not yet written (under the pool's lock) */
 } Slice;
 
@@ -198,14 +199,17 @@ typedef struct Pool {
 	locale_t c_locale; /* see use_c_locale */
 	Slice *ring;
 	int nring;
+	NdReader *rd;
 	/* under mu: */
 	long filled, taken, written; /* slices read, taken by a worker, written */
+	long numbered, lines;        /* slices whose lines are numbered, and those lines */
 	bool writing;                /* a thread is writing slices out */
 	bool ended;                  /* the reading thread reads no more */
 	bool stop;                   /* write no more: --fail-fast, a failed write, a stop signal */
 	pthread_mutex_t mu;
 	pthread_cond_t ready; /* a slice to take, or the end */
 	pthread_cond_t freed; /* a slice written, or the stop */
+	pthread_cond_t number; /* a slice numbered */
 	/* the writer's: */
 	long nrec, nok, nfacts, neval, stopped_at;
 	bool write_failed, tty;
@@ -418,7 +422,9 @@ static void eval_slice(Pool *pl, Worker *w, Slice *s)
 {
 	s->out.n = 0;
 	s->nrec = s->nok = s->nfacts = s->neval = s->failed = 0;
-	s->dropped = false;
+	s->dropped = s->unreadable; /* the batch stops there: the input cannot be read */
+	if (s->unreadable)
+		return;
 	if (s->in.too_long) {
 		count(s, evaluate(pl, w, NULL, 0, s->in.first, true, &s->out), s->in.first);
 		return;
@@ -538,8 +544,24 @@ static void write_ready(Pool *pl)
 
 /* ------------------------------------------------------------ threads */
 
-/* A worker: take the next slice, evaluate it, mark it done and write what
- * is ready, until the input ends or the batch stops. */
+/* Slice s's text read where it was cut unread (nd_load), and its first
+ * line numbered after the lines of the slices before it. */
+static void load(Pool *pl, Slice *s)
+{
+	s->unreadable = !nd_load(pl->rd, &s->in);
+}
+
+static void number(Pool *pl, Slice *s)
+{
+	s->in.first = pl->lines + 1;
+	pl->lines += s->in.nlines;
+	pl->numbered++;
+}
+
+/* A worker: take the next slice, read it (while the others read theirs),
+ * number its lines once the slices before it are numbered, evaluate it,
+ * mark it done and write what is ready, until the input ends or the batch
+ * stops. */
 static void *worker_main(void *arg)
 {
 	Worker *w = arg;
@@ -551,7 +573,15 @@ static void *worker_main(void *arg)
 			pthread_cond_wait(&pl->ready, &pl->mu);
 		if (pl->stop || pl->taken == pl->filled)
 			break;
-		Slice *s = &pl->ring[pl->taken++ % pl->nring];
+		long k = pl->taken++;
+		Slice *s = &pl->ring[k % pl->nring];
+		pthread_mutex_unlock(&pl->mu);
+		load(pl, s);
+		pthread_mutex_lock(&pl->mu);
+		while (pl->numbered != k)
+			pthread_cond_wait(&pl->number, &pl->mu);
+		number(pl, s);
+		pthread_cond_broadcast(&pl->number);
 		pthread_mutex_unlock(&pl->mu);
 		eval_slice(pl, w, s);
 		pthread_mutex_lock(&pl->mu);
@@ -594,6 +624,8 @@ static void run_alone(Pool *pl, NdReader *rd)
 {
 	Slice *s = &pl->ring[0];
 	while (!stop_signal && nd_fill(rd, &s->in)) {
+		load(pl, s);
+		number(pl, s);
 		eval_slice(pl, &pl->workers[0], s);
 		if (!write_slice(pl, s))
 			break;
@@ -656,7 +688,7 @@ static int summary(const Pool *pl, const NdReader *rd, int write_errno)
 static int stream(Pool *pl)
 {
 	NdReader rd;
-	if (!nd_open(&rd, STDIN_FILENO, wait_for_input)) {
+	if (!nd_open(&rd, STDIN_FILENO, wait_for_input, true)) {
 		fprintf(stderr, "edict batch: out of memory\n");
 		return EXIT_DIAG;
 	}
@@ -674,6 +706,7 @@ static int stream(Pool *pl)
 		pl->total = (unsigned long long)sb.st_size - (unsigned long long)(pos > 0 ? pos : 0);
 	}
 	pl->t0 = pl->shown = now_seconds();
+	pl->rd = &rd;
 	if (pl->nworkers == 1)
 		run_alone(pl, &rd);
 	else
@@ -757,6 +790,7 @@ static int start_workers(Pool *pl)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->ready, NULL);
 	pthread_cond_init(&pl->freed, NULL);
+	pthread_cond_init(&pl->number, NULL);
 	/* one slice alone, or a few in flight for each worker */
 	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
 	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);

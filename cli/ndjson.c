@@ -5,18 +5,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ndjson.h"
 
-bool nd_open(NdReader *r, int fd, bool (*wait)(int fd))
+bool nd_open(NdReader *r, int fd, bool (*wait)(int fd), bool cut)
 {
 	*r = (NdReader){.fd = fd, .wait = wait, .buf = malloc(ND_SLICE_BYTES), .cap = ND_SLICE_BYTES};
+	struct stat st;
+	if (cut && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (r->pos = lseek(fd, 0, SEEK_CUR)) >= 0)
+		r->cut = true;
 	return r->buf != NULL;
 }
 
 void nd_close(NdReader *r)
 {
+	if (r->cut)
+		(void)lseek(r->fd, r->pos, SEEK_SET);
 	free(r->buf);
 	r->buf = NULL;
 }
@@ -133,13 +139,147 @@ static void skip_long_line(NdReader *r, NdSlice *s)
 	}
 	s->too_long = true;
 	s->len = 0;
+	s->nlines = 1;
 	s->first = ++r->lineno;
+}
+
+/* How many lines the n bytes at p hold (the last maybe without its newline). */
+static long count_lines(const char *p, size_t n)
+{
+	long lines = 0;
+	for (const char *end = p + n; p < end; lines++) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		p = e ? e + 1 : end;
+	}
+	return lines;
+}
+
+/* ------------------------------------------------- a regular file, cut */
+
+#define ND_PROBE 1024 /* what is read at a time to find a line end */
+
+/* Up to n bytes of the file at off into buf, in as many reads as that
+ * takes: how many (fewer at the file's end), or -1 (errno). */
+static ssize_t read_at(int fd, char *buf, size_t n, off_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(fd, buf + got, n - got, off + (off_t)got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+/* The offset just past the last line end in [from, to) of the file, read
+ * back from `to` a probe at a time: 0 where there is none, -1 on an error. */
+static off_t end_before(NdReader *r, off_t from, off_t to)
+{
+	char probe[ND_PROBE];
+	while (to > from) {
+		off_t at = to - from > ND_PROBE ? to - ND_PROBE : from;
+		ssize_t got = read_at(r->fd, probe, (size_t)(to - at), at);
+		if (got < 0)
+			return -1;
+		const char *nl = memrchr(probe, '\n', (size_t)got);
+		if (nl)
+			return at + (nl - probe) + 1;
+		to = at;
+	}
+	return 0;
+}
+
+/* The offset just past the first line end from `from` on, read forward a
+ * probe at a time: the file's end where it has none there, -1 on an error. */
+static off_t end_after(NdReader *r, off_t from)
+{
+	char probe[ND_PROBE];
+	for (;;) {
+		ssize_t got = read_at(r->fd, probe, sizeof probe, from);
+		if (got <= 0)
+			return got < 0 ? -1 : from;
+		const char *nl = memchr(probe, '\n', (size_t)got);
+		if (nl)
+			return from + (nl - probe) + 1;
+		from += got;
+	}
+}
+
+/* The next slice of the file, cut where a slice's worth of bytes ends with
+ * the line end before it, unread; a first line longer than a slice is one
+ * slice, and marked too long (and skipped) past ND_MAX_LINE. */
+static bool cut_next(NdReader *r, NdSlice *s)
+{
+	struct stat st;
+	off_t from = r->pos, to;
+	if (fstat(r->fd, &st) != 0) {
+		r->error = errno;
+		return false;
+	}
+	if (st.st_size <= from)
+		return false;
+	if (st.st_size - from <= (off_t)ND_SLICE_BYTES)
+		to = st.st_size; /* the rest, its last line maybe without a newline */
+	else if ((to = end_before(r, from, from + (off_t)ND_SLICE_BYTES)) == 0)
+		to = end_after(r, from + (off_t)ND_SLICE_BYTES);
+	if (to < 0) {
+		r->error = errno;
+		return false;
+	}
+	r->pos = to;
+	s->first = -1;
+	if (to - from > (off_t)ND_MAX_LINE + 1) {
+		s->too_long = true;
+		s->nlines = 1;
+		return true;
+	}
+	s->unread = true;
+	s->off = from;
+	s->len = (size_t)(to - from);
+	return true;
+}
+
+bool nd_load(NdReader *r, NdSlice *s)
+{
+	if (!s->unread)
+		return true;
+	s->unread = false;
+	size_t want = s->len;
+	s->len = 0;
+	s->nlines = 0;
+	if (want + 1 > s->cap) {
+		size_t cap = want + 1 > ND_SLICE_BYTES ? want + 1 : ND_SLICE_BYTES;
+		char *nt = realloc(s->text, cap);
+		if (!nt) {
+			__atomic_store_n(&r->error, ENOMEM, __ATOMIC_RELAXED);
+			return false;
+		}
+		s->text = nt;
+		s->cap = cap;
+	}
+	ssize_t got = read_at(r->fd, s->text, want, s->off);
+	if (got < 0) {
+		__atomic_store_n(&r->error, errno, __ATOMIC_RELAXED);
+		return false;
+	}
+	s->len = (size_t)got; /* fewer where the file has shrunk since */
+	s->text[s->len] = 0;
+	s->nlines = count_lines(s->text, s->len);
+	return true;
 }
 
 bool nd_fill(NdReader *r, NdSlice *s)
 {
 	s->too_long = false;
+	s->unread = false;
 	s->len = 0;
+	if (r->cut)
+		return cut_next(r, s);
 	const char *nl;
 	while (!(nl = memrchr(r->buf + r->start, '\n', r->end - r->start))) {
 		if (r->end - r->start > ND_MAX_LINE) {
@@ -157,10 +297,8 @@ bool nd_fill(NdReader *r, NdSlice *s)
 	if (!take(r, s, n))
 		return false;
 	s->first = r->lineno + 1;
-	for (const char *p = s->text, *end = s->text + n; p < end; r->lineno++) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		p = e ? e + 1 : end;
-	}
+	s->nlines = count_lines(s->text, n);
+	r->lineno += s->nlines;
 	return true;
 }
 

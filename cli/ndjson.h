@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "api.h"
 
@@ -23,26 +24,41 @@ typedef struct NdReader {
 	char *buf;            /* malloc */
 	size_t start, end, cap;
 	bool eof;
-	int error;   /* errno of a read that failed (0: none) */
-	long lineno; /* lines handed out */
+	int error;   /* errno of a read that failed (0: none); for nd_load, set atomically */
+	long lineno; /* lines handed out (not counted where slices are cut unread) */
+	bool cut;    /* a regular file read by whoever takes a slice (nd_open's cut) */
+	off_t pos;   /* where cut: the offset of the next slice */
 } NdReader;
 
 /* Whole lines, each with its newline (the input's last maybe not). */
 typedef struct NdSlice {
 	char *text; /* malloc */
 	size_t len, cap;
-	long first;    /* the number of its first line */
+	long first;    /* the number of its first line (-1 while unread: see nd_load) */
+	long nlines;   /* how many lines it has (a line too long is one) */
 	bool too_long; /* one line over ND_MAX_LINE, skipped: no text */
+	bool unread;   /* cut but not read: len bytes of the file at off */
+	off_t off;
 } NdSlice;
 
-/* A reader of fd; false when out of memory. */
-bool nd_open(NdReader *r, int fd, bool (*wait)(int fd));
+/* A reader of fd; false when out of memory.  With cut, where fd is a
+ * regular file, the reading thread only finds where each slice ends
+ * (reading a few kilobytes around its end) and leaves the slice unread:
+ * whoever takes it reads it (nd_load, in parallel with the others) and
+ * numbers its lines in input order (nlines). */
+bool nd_open(NdReader *r, int fd, bool (*wait)(int fd), bool cut);
+/* Frees the buffer; where cut, leaves fd's offset past what was cut, as
+ * reading it would have. */
 void nd_close(NdReader *r);
 
 /* The next slice of whole lines: what the buffer holds up to its last
  * line end, reading only when it holds no whole line.  False at the end
  * of the input, when it cannot be read (r->error), or when wait said stop. */
 bool nd_fill(NdReader *r, NdSlice *s);
+/* Read slice s where it was cut unread (a no-op for others); safe to call
+ * from several threads at once, each for its own slice.  False when the
+ * file cannot be read (r->error is set, s is left empty). */
+bool nd_load(NdReader *r, NdSlice *s);
 void nd_slice_free(NdSlice *s);
 
 /* The line of slice s that starts at *p (its text, without the newline),

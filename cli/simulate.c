@@ -842,10 +842,12 @@ typedef struct Sim {
 	NdSlice *ring;
 	bool *busy; /* a slice filled and not yet evaluated */
 	int nring;
-	long filled, taken; /* under mu */
+	NdReader *rd;
+	long filled, taken;    /* under mu */
+	long numbered, lines;  /* under mu: slices whose lines are numbered, and those lines */
 	bool ended;
 	pthread_mutex_t mu;
-	pthread_cond_t ready, freed;
+	pthread_cond_t ready, freed, number;
 } Sim;
 
 /* A record refused: counted, and listed among the first. */
@@ -888,6 +890,17 @@ static void sim_slice(Part *pt, const NdSlice *s)
 		sim_record(pt, line, n, no);
 }
 
+/* Slice s read where it was cut unread (nd_load: a failure ends in
+ * rd->error), and its first line numbered after the lines before it. */
+static void number(Sim *sm, NdSlice *s)
+{
+	s->first = sm->lines + 1;
+	sm->lines += s->nlines;
+	sm->numbered++;
+}
+
+/* A thread: take the next slice, read it (while the others read theirs),
+ * number it once the slices before it are, and compare its records. */
 static void *part_main(void *arg)
 {
 	Part *pt = arg;
@@ -898,7 +911,15 @@ static void *part_main(void *arg)
 			pthread_cond_wait(&sm->ready, &sm->mu);
 		if (sm->taken == sm->filled)
 			break;
-		int k = (int)(sm->taken++ % sm->nring);
+		long i = sm->taken++;
+		int k = (int)(i % sm->nring);
+		pthread_mutex_unlock(&sm->mu);
+		(void)nd_load(sm->rd, &sm->ring[k]);
+		pthread_mutex_lock(&sm->mu);
+		while (sm->numbered != i)
+			pthread_cond_wait(&sm->number, &sm->mu);
+		number(sm, &sm->ring[k]);
+		pthread_cond_broadcast(&sm->number);
 		pthread_mutex_unlock(&sm->mu);
 		sim_slice(pt, &sm->ring[k]);
 		pthread_mutex_lock(&sm->mu);
@@ -1061,8 +1082,9 @@ static int start_parts(Sim *sm, edict_rules *base, edict_rules *reform)
 static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *reform)
 {
 	NdReader rd;
-	if (!nd_open(&rd, fd, NULL))
+	if (!nd_open(&rd, fd, NULL, true))
 		return false;
+	sm->rd = &rd;
 	sm->nring = sm->nparts * 3;
 	sm->ring = GC_MALLOC(sizeof(NdSlice) * (size_t)sm->nring);
 	sm->busy = GC_MALLOC_ATOMIC(sizeof(bool) * (size_t)sm->nring);
@@ -1070,8 +1092,11 @@ static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *refo
 	cli_heap_for_jobs(sm->nparts);
 	int started = sm->nparts > 1 ? start_parts(sm, base, reform) : 0;
 	if (started == 0) {
-		while (nd_fill(&rd, &sm->ring[0]))
+		while (nd_fill(&rd, &sm->ring[0])) {
+			(void)nd_load(&rd, &sm->ring[0]);
+			number(sm, &sm->ring[0]);
 			sim_slice(&sm->parts[0], &sm->ring[0]);
+		}
 	} else {
 		read_population(sm, &rd);
 		for (int i = 0; i < started; i++)
