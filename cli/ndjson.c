@@ -156,7 +156,9 @@ static long count_lines(const char *p, size_t n)
 
 /* ------------------------------------------------- a regular file, cut */
 
+#ifndef ND_PROBE
 #define ND_PROBE 1024 /* what is read at a time to find a line end */
+#endif
 
 /* Up to n bytes of the file at off into buf, in as many reads as that
  * takes: how many (fewer at the file's end), or -1 (errno). */

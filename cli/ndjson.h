@@ -15,8 +15,14 @@
 
 #include "api.h"
 
+/* (the fuzz harness makes both small, to cut inputs of a few hundred bytes
+ * the ways large ones are cut) */
+#ifndef ND_SLICE_BYTES
 #define ND_SLICE_BYTES (64u << 10)  /* what one read asks for; a slice holds at most that (but one long line) */
+#endif
+#ifndef ND_MAX_LINE
 #define ND_MAX_LINE FACTS_MAX_BYTES /* the longest line read */
+#endif
 
 typedef struct NdReader {
 	int fd;

@@ -40,7 +40,7 @@ for h in $harnesses; do
 	work=$build/fuzz-work/$h
 	mkdir -p "$work/corpus"
 	dict=$here/edict.dict
-	case $h in facts | factsdoc | serve) dict=$here/json.dict ;; lsp) dict=$here/lsp.dict ;; esac
+	case $h in facts | factsdoc | serve | ndjson) dict=$here/json.dict ;; lsp) dict=$here/lsp.dict ;; esac
 	# the longest input each harness takes (larger ones it skips)
 	maxlen=65536
 	[ "$h" = query ] && maxlen=4096
