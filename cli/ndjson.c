@@ -197,17 +197,18 @@ static off_t end_before(NdReader *r, off_t from, off_t to)
 }
 
 /* The offset just past the first line end from `from` on, read forward a
- * probe at a time: the file's end where it has none there, -1 on an error. */
+ * buffer at a time (the reader's, which cutting does not otherwise use: a
+ * line this long may be very long): the file's end where it has none
+ * there, -1 on an error. */
 static off_t end_after(NdReader *r, off_t from)
 {
-	char probe[ND_PROBE];
 	for (;;) {
-		ssize_t got = read_at(r->fd, probe, sizeof probe, from);
+		ssize_t got = read_at(r->fd, r->buf, r->cap, from);
 		if (got <= 0)
 			return got < 0 ? -1 : from;
-		const char *nl = memchr(probe, '\n', (size_t)got);
+		const char *nl = memchr(r->buf, '\n', (size_t)got);
 		if (nl)
-			return from + (nl - probe) + 1;
+			return from + (nl - r->buf) + 1;
 		from += got;
 	}
 }
@@ -283,7 +284,9 @@ bool nd_fill(NdReader *r, NdSlice *s)
 	if (r->cut)
 		return cut_next(r, s);
 	const char *nl;
-	while (!(nl = memrchr(r->buf + r->start, '\n', r->end - r->start))) {
+	size_t seen = 0; /* bytes from r->start on known to hold no line end: each read's are looked at once */
+	while (!(nl = memrchr(r->buf + r->start + seen, '\n', r->end - r->start - seen))) {
+		seen = r->end - r->start;
 		if (r->end - r->start > ND_MAX_LINE) {
 			skip_long_line(r, s);
 			return true;
