@@ -156,6 +156,13 @@ static long count_lines(const char *p, size_t n)
 
 /* ------------------------------------------------- a regular file, cut */
 
+/* A read that failed, from the cutting thread or a worker's nd_load, which
+ * may fail at the same time: the error is stored atomically. */
+static void failed(NdReader *r, int e)
+{
+	__atomic_store_n(&r->error, e, __ATOMIC_RELAXED);
+}
+
 #ifndef ND_PROBE
 #define ND_PROBE 1024 /* what is read at a time to find a line end */
 #endif
@@ -221,7 +228,7 @@ static bool cut_next(NdReader *r, NdSlice *s)
 	struct stat st;
 	off_t from = r->pos, to;
 	if (fstat(r->fd, &st) != 0) {
-		r->error = errno;
+		failed(r, errno);
 		return false;
 	}
 	if (st.st_size <= from)
@@ -231,7 +238,7 @@ static bool cut_next(NdReader *r, NdSlice *s)
 	else if ((to = end_before(r, from, from + (off_t)ND_SLICE_BYTES)) == 0)
 		to = end_after(r, from + (off_t)ND_SLICE_BYTES);
 	if (to < 0) {
-		r->error = errno;
+		failed(r, errno);
 		return false;
 	}
 	r->pos = to;
@@ -259,7 +266,7 @@ bool nd_load(NdReader *r, NdSlice *s)
 		size_t cap = want + 1 > ND_SLICE_BYTES ? want + 1 : ND_SLICE_BYTES;
 		char *nt = realloc(s->text, cap);
 		if (!nt) {
-			__atomic_store_n(&r->error, ENOMEM, __ATOMIC_RELAXED);
+			failed(r, ENOMEM);
 			return false;
 		}
 		s->text = nt;
@@ -267,7 +274,7 @@ bool nd_load(NdReader *r, NdSlice *s)
 	}
 	ssize_t got = read_at(r->fd, s->text, want, s->off);
 	if (got < 0) {
-		__atomic_store_n(&r->error, errno, __ATOMIC_RELAXED);
+		failed(r, errno);
 		return false;
 	}
 	s->len = (size_t)got; /* fewer where the file has shrunk since */

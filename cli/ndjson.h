@@ -30,7 +30,7 @@ typedef struct NdReader {
 	char *buf;            /* malloc */
 	size_t start, end, cap;
 	bool eof;
-	int error;   /* errno of a read that failed (0: none); for nd_load, set atomically */
+	int error;   /* errno of a read that failed (0: none); where cut, set atomically */
 	long lineno; /* lines handed out (not counted where slices are cut unread) */
 	bool cut;    /* a regular file read by whoever takes a slice (nd_open's cut) */
 	off_t pos;   /* where cut: the offset of the next slice */
