@@ -50,7 +50,6 @@
 static struct {
 	__typeof__(MHD_start_daemon) *start_daemon;
 	__typeof__(MHD_stop_daemon) *stop_daemon;
-	__typeof__(MHD_quiesce_daemon) *quiesce_daemon;
 	__typeof__(MHD_get_daemon_info) *get_daemon_info;
 	__typeof__(MHD_is_feature_supported) *is_feature_supported;
 	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
@@ -70,7 +69,7 @@ static bool open_mhd(const char **err)
 {
 #define FN(f) {"MHD_" #f, (void **)&mhd.f}
 	static const DynFn fns[] = {
-		FN(start_daemon),	   FN(stop_daemon),	   FN(quiesce_daemon),
+		FN(start_daemon),	   FN(stop_daemon),
 		FN(get_daemon_info),	   FN(is_feature_supported), FN(create_response_from_buffer),
 		FN(create_response_from_callback),
 		FN(add_response_header),   FN(queue_response),	   FN(destroy_response),
@@ -124,6 +123,8 @@ typedef struct Conn {
 
 static Http *the_http;
 static atomic_long request_seq;
+/* The door is closed (http_quiesce): connections are refused as they come. */
+static atomic_bool door_closed;
 
 /* The connections waiting for an evaluator, in order, and the evaluators
  * themselves (--threads of them, each with its own worker: serve_rules.c).
@@ -669,6 +670,13 @@ static int resolve(const char *listen, struct sockaddr_storage *out, socklen_t *
 	return 0;
 }
 
+/* A new connection, before it is read: refused once the door is closed. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	(void)cls, (void)addr, (void)len;
+	return atomic_load(&door_closed) ? MHD_NO : MHD_YES;
+}
+
 int http_start(Http *h, const char **err)
 {
 	struct sockaddr_storage addr;
@@ -702,7 +710,8 @@ int http_start(Http *h, const char **err)
 		*err = "cannot start the evaluation threads";
 		return -1;
 	}
-	h->daemon = mhd.start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	atomic_store(&door_closed, false);
+	h->daemon = mhd.start_daemon(flags, 0, on_accept, h, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!h->daemon) {
 		pool_stop();
 		*err = xprintf("cannot listen on %s (in use, or not an address of this machine?)", h->listen);
@@ -713,10 +722,16 @@ int http_start(Http *h, const char **err)
 	return 0;
 }
 
+/* libmicrohttpd 0.9.75's own way to close the door (MHD_quiesce_daemon)
+ * races, with a pool of epoll threads, against a thread taking the listening
+ * socket out of its epoll set itself, and then aborts the process ("Failed
+ * to remove listen FD from epoll set"); so the door is closed here, each new
+ * connection refused (closed at once) from then on.  The listening socket
+ * is closed with the daemon. */
 void http_quiesce(Http *h)
 {
-	if (h->daemon)
-		mhd.quiesce_daemon(h->daemon);
+	(void)h;
+	atomic_store(&door_closed, true);
 }
 
 void http_stop(Http *h)
