@@ -553,8 +553,7 @@ static void load(Pool *pl, Slice *s)
 
 static void number(Pool *pl, Slice *s)
 {
-	s->in.first = pl->lines + 1;
-	pl->lines += s->in.nlines;
+	nd_number(&s->in, &pl->lines);
 	pl->numbered++;
 }
 

@@ -71,19 +71,29 @@ static bool refill(NdReader *r)
 	return true;
 }
 
+/* Room for need bytes in the malloc'd buffer *buf of *cap bytes, and
+ * never less than a slice's worth; false when out of memory (*buf is
+ * then as it was). */
+static bool room(char **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap && *cap >= ND_SLICE_BYTES)
+		return true;
+	size_t want = need > ND_SLICE_BYTES ? need : ND_SLICE_BYTES;
+	char *nb = realloc(*buf, want);
+	if (!nb)
+		return false;
+	*buf = nb;
+	*cap = want;
+	return true;
+}
+
 /* Copy n bytes of the reader's buffer into slice s (after a line too long
  * was skipped, where the lines do not start the buffer). */
 static bool copy_out(NdReader *r, NdSlice *s, size_t n)
 {
-	if (n + 1 > s->cap) {
-		size_t cap = n + 1 > ND_SLICE_BYTES ? n + 1 : ND_SLICE_BYTES;
-		char *nt = realloc(s->text, cap);
-		if (!nt) {
-			r->error = ENOMEM;
-			return false;
-		}
-		s->text = nt;
-		s->cap = cap;
+	if (!room(&s->text, &s->cap, n + 1)) {
+		r->error = ENOMEM;
+		return false;
 	}
 	memcpy(s->text, r->buf + r->start, n);
 	s->text[n] = 0;
@@ -104,12 +114,9 @@ static bool take(NdReader *r, NdSlice *s, size_t n)
 		return copy_out(r, s, n);
 	char *next = s->text;
 	size_t cap = s->cap;
-	if (cap < ND_SLICE_BYTES || cap < rest + 1) {
-		cap = rest + 1 > ND_SLICE_BYTES ? rest + 1 : ND_SLICE_BYTES;
-		if (!(next = realloc(next, cap))) {
-			r->error = ENOMEM;
-			return false;
-		}
+	if (!room(&next, &cap, rest + 1)) {
+		r->error = ENOMEM;
+		return false;
 	}
 	memcpy(next, r->buf + n, rest);
 	s->text = r->buf;
@@ -262,15 +269,9 @@ bool nd_load(NdReader *r, NdSlice *s)
 	size_t want = s->len;
 	s->len = 0;
 	s->nlines = 0;
-	if (want + 1 > s->cap) {
-		size_t cap = want + 1 > ND_SLICE_BYTES ? want + 1 : ND_SLICE_BYTES;
-		char *nt = realloc(s->text, cap);
-		if (!nt) {
-			failed(r, ENOMEM);
-			return false;
-		}
-		s->text = nt;
-		s->cap = cap;
+	if (!room(&s->text, &s->cap, want + 1)) {
+		failed(r, ENOMEM);
+		return false;
 	}
 	ssize_t got = read_at(r->fd, s->text, want, s->off);
 	if (got < 0) {
@@ -281,6 +282,12 @@ bool nd_load(NdReader *r, NdSlice *s)
 	s->text[s->len] = 0;
 	s->nlines = count_lines(s->text, s->len);
 	return true;
+}
+
+void nd_number(NdSlice *s, long *lines)
+{
+	s->first = *lines + 1;
+	*lines += s->nlines;
 }
 
 bool nd_fill(NdReader *r, NdSlice *s)

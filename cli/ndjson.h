@@ -66,6 +66,9 @@ bool nd_fill(NdReader *r, NdSlice *s);
  * file cannot be read (r->error is set, s is left empty). */
 bool nd_load(NdReader *r, NdSlice *s);
 void nd_slice_free(NdSlice *s);
+/* Slice s numbered after the *lines lines of the slices before it, which
+ * then count its own: called for the slices in input order. */
+void nd_number(NdSlice *s, long *lines);
 
 /* The line of slice s that starts at *p (its text, without the newline),
  * *n its length; *p moves to the next.  False past the last. */

@@ -890,12 +890,11 @@ static void sim_slice(Part *pt, const NdSlice *s)
 		sim_record(pt, line, n, no);
 }
 
-/* Slice s read where it was cut unread (nd_load: a failure ends in
- * rd->error), and its first line numbered after the lines before it. */
+/* Slice s, read (nd_load: a failure ends in rd->error), numbered after
+ * the lines of the slices before it. */
 static void number(Sim *sm, NdSlice *s)
 {
-	s->first = sm->lines + 1;
-	sm->lines += s->nlines;
+	nd_number(s, &sm->lines);
 	sm->numbered++;
 }
 

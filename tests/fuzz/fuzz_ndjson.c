@@ -98,8 +98,9 @@ static void check_all(NdReader *r, const uint8_t *data, size_t size, const char 
 			abort();
 		}
 		if (r->cut)
-			s->first = lines + 1;
-		lines += s->nlines;
+			nd_number(s, &lines);
+		else
+			lines += s->nlines; /* numbered as read */
 		check_slice(&l, s, way);
 	}
 	if (l.at != l.end || r->error) {
