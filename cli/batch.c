@@ -159,7 +159,7 @@ typedef struct Slice {
 	long failed;       /* the first line that failed (for --fail-fast), else 0 */
 	size_t failed_end; /* the end of that line's record in out */
 	bool dropped;      /* a stop signal came before its last line */
-	bool unreadable;   /* its text could not be read (nd_load) */
+	bool unreadable;   /* its text could not be read (nd_take) */
 	bool done;         /* evaluated, not yet written (under the pool's lock) */
 } Slice;
 
@@ -202,14 +202,12 @@ typedef struct Pool {
 	NdReader *rd;
 	/* under mu: */
 	long filled, taken, written; /* slices read, taken by a worker, written */
-	long numbered, lines;        /* slices whose lines are numbered, and those lines */
 	bool writing;                /* a thread is writing slices out */
 	bool ended;                  /* the reading thread reads no more */
 	bool stop;                   /* write no more: --fail-fast, a failed write, a stop signal */
 	pthread_mutex_t mu;
 	pthread_cond_t ready; /* a slice to take, or the end */
 	pthread_cond_t freed; /* a slice written, or the stop */
-	pthread_cond_t number; /* a slice numbered */
 	/* the writer's: */
 	long nrec, nok, nfacts, neval, stopped_at;
 	bool write_failed, tty;
@@ -544,17 +542,11 @@ static void write_ready(Pool *pl)
 
 /* ------------------------------------------------------------ threads */
 
-/* Slice s's text read where it was cut unread (nd_load), and its first
- * line numbered after the lines of the slices before it. */
-static void load(Pool *pl, Slice *s)
+/* Slice s, the k-th of the input, read and numbered (nd_take: with the
+ * lock held where mu is given). */
+static void take_slice(Pool *pl, pthread_mutex_t *mu, long k, Slice *s)
 {
-	s->unreadable = !nd_load(pl->rd, &s->in);
-}
-
-static void number(Pool *pl, Slice *s)
-{
-	nd_number(&s->in, &pl->lines);
-	pl->numbered++;
+	s->unreadable = !nd_take(pl->rd, mu, k, &s->in);
 }
 
 /* A worker: take the next slice, read it (while the others read theirs),
@@ -574,13 +566,7 @@ static void *worker_main(void *arg)
 			break;
 		long k = pl->taken++;
 		Slice *s = &pl->ring[k % pl->nring];
-		pthread_mutex_unlock(&pl->mu);
-		load(pl, s);
-		pthread_mutex_lock(&pl->mu);
-		while (pl->numbered != k)
-			pthread_cond_wait(&pl->number, &pl->mu);
-		number(pl, s);
-		pthread_cond_broadcast(&pl->number);
+		take_slice(pl, &pl->mu, k, s);
 		pthread_mutex_unlock(&pl->mu);
 		eval_slice(pl, w, s);
 		pthread_mutex_lock(&pl->mu);
@@ -622,9 +608,8 @@ static void read_all(Pool *pl, NdReader *rd)
 static void run_alone(Pool *pl, NdReader *rd)
 {
 	Slice *s = &pl->ring[0];
-	while (!stop_signal && nd_fill(rd, &s->in)) {
-		load(pl, s);
-		number(pl, s);
+	for (long k = 0; !stop_signal && nd_fill(rd, &s->in); k++) {
+		take_slice(pl, NULL, k, s);
 		eval_slice(pl, &pl->workers[0], s);
 		if (!write_slice(pl, s))
 			break;
@@ -789,7 +774,6 @@ static int start_workers(Pool *pl)
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->ready, NULL);
 	pthread_cond_init(&pl->freed, NULL);
-	pthread_cond_init(&pl->number, NULL);
 	/* one slice alone, or a few in flight for each worker */
 	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
 	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);

@@ -13,6 +13,7 @@
 bool nd_open(NdReader *r, int fd, bool (*wait)(int fd), bool cut)
 {
 	*r = (NdReader){.fd = fd, .wait = wait, .buf = malloc(ND_SLICE_BYTES), .cap = ND_SLICE_BYTES};
+	pthread_cond_init(&r->turn, NULL);
 	struct stat st;
 	if (cut && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (r->pos = lseek(fd, 0, SEEK_CUR)) >= 0)
 		r->cut = true;
@@ -23,6 +24,7 @@ void nd_close(NdReader *r)
 {
 	if (r->cut)
 		(void)lseek(r->fd, r->pos, SEEK_SET);
+	pthread_cond_destroy(&r->turn);
 	free(r->buf);
 	r->buf = NULL;
 }
@@ -147,7 +149,6 @@ static void skip_long_line(NdReader *r, NdSlice *s)
 	s->too_long = true;
 	s->len = 0;
 	s->nlines = 1;
-	s->first = ++r->lineno;
 }
 
 /* How many lines the n bytes at p hold (the last maybe without its newline). */
@@ -163,7 +164,7 @@ static long count_lines(const char *p, size_t n)
 
 /* ------------------------------------------------- a regular file, cut */
 
-/* A read that failed, from the cutting thread or a worker's nd_load, which
+/* A read that failed, from the cutting thread or a taker's load, which
  * may fail at the same time: the error is stored atomically. */
 static void failed(NdReader *r, int e)
 {
@@ -249,7 +250,6 @@ static bool cut_next(NdReader *r, NdSlice *s)
 		return false;
 	}
 	r->pos = to;
-	s->first = -1;
 	if (to - from > (off_t)ND_MAX_LINE + 1) {
 		s->too_long = true;
 		s->nlines = 1;
@@ -261,33 +261,51 @@ static bool cut_next(NdReader *r, NdSlice *s)
 	return true;
 }
 
-bool nd_load(NdReader *r, NdSlice *s)
+/* Read slice s where it was cut unread, and count its lines (the reading
+ * thread leaves both to whoever takes it); safe to call from several
+ * threads at once, each for its own slice.  False when the file cannot be
+ * read (r->error is set, s is left empty). */
+static bool load(NdReader *r, NdSlice *s)
 {
-	if (!s->unread)
+	if (s->too_long)
 		return true;
-	s->unread = false;
-	size_t want = s->len;
-	s->len = 0;
-	s->nlines = 0;
-	if (!room(&s->text, &s->cap, want + 1)) {
-		failed(r, ENOMEM);
-		return false;
+	if (s->unread) {
+		s->unread = false;
+		size_t want = s->len;
+		s->len = 0;
+		s->nlines = 0;
+		if (!room(&s->text, &s->cap, want + 1)) {
+			failed(r, ENOMEM);
+			return false;
+		}
+		ssize_t got = read_at(r->fd, s->text, want, s->off);
+		if (got < 0) {
+			failed(r, errno);
+			return false;
+		}
+		s->len = (size_t)got; /* fewer where the file has shrunk since */
+		s->text[s->len] = 0;
 	}
-	ssize_t got = read_at(r->fd, s->text, want, s->off);
-	if (got < 0) {
-		failed(r, errno);
-		return false;
-	}
-	s->len = (size_t)got; /* fewer where the file has shrunk since */
-	s->text[s->len] = 0;
 	s->nlines = count_lines(s->text, s->len);
 	return true;
 }
 
-void nd_number(NdSlice *s, long *lines)
+bool nd_take(NdReader *r, pthread_mutex_t *mu, long k, NdSlice *s)
 {
-	s->first = *lines + 1;
-	*lines += s->nlines;
+	if (mu)
+		pthread_mutex_unlock(mu);
+	bool ok = load(r, s);
+	if (mu) {
+		pthread_mutex_lock(mu);
+		while (r->numbered != k)
+			pthread_cond_wait(&r->turn, mu);
+	}
+	s->first = r->lines + 1;
+	r->lines += s->nlines;
+	r->numbered++;
+	if (mu)
+		pthread_cond_broadcast(&r->turn);
+	return ok;
 }
 
 bool nd_fill(NdReader *r, NdSlice *s)
@@ -295,6 +313,7 @@ bool nd_fill(NdReader *r, NdSlice *s)
 	s->too_long = false;
 	s->unread = false;
 	s->len = 0;
+	s->first = -1;
 	if (r->cut)
 		return cut_next(r, s);
 	const char *nl;
@@ -313,12 +332,7 @@ bool nd_fill(NdReader *r, NdSlice *s)
 		}
 	}
 	size_t n = (size_t)(nl + 1 - (r->buf + r->start));
-	if (!take(r, s, n))
-		return false;
-	s->first = r->lineno + 1;
-	s->nlines = count_lines(s->text, n);
-	r->lineno += s->nlines;
-	return true;
+	return take(r, s, n);
 }
 
 bool nd_line(const NdSlice *s, const char **p, const char **line, size_t *n)

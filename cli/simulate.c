@@ -844,10 +844,9 @@ typedef struct Sim {
 	int nring;
 	NdReader *rd;
 	long filled, taken;    /* under mu */
-	long numbered, lines;  /* under mu: slices whose lines are numbered, and those lines */
 	bool ended;
 	pthread_mutex_t mu;
-	pthread_cond_t ready, freed, number;
+	pthread_cond_t ready, freed;
 } Sim;
 
 /* A record refused: counted, and listed among the first. */
@@ -890,14 +889,6 @@ static void sim_slice(Part *pt, const NdSlice *s)
 		sim_record(pt, line, n, no);
 }
 
-/* Slice s, read (nd_load: a failure ends in rd->error), numbered after
- * the lines of the slices before it. */
-static void number(Sim *sm, NdSlice *s)
-{
-	nd_number(s, &sm->lines);
-	sm->numbered++;
-}
-
 /* A thread: take the next slice, read it (while the others read theirs),
  * number it once the slices before it are, and compare its records. */
 static void *part_main(void *arg)
@@ -912,13 +903,7 @@ static void *part_main(void *arg)
 			break;
 		long i = sm->taken++;
 		int k = (int)(i % sm->nring);
-		pthread_mutex_unlock(&sm->mu);
-		(void)nd_load(sm->rd, &sm->ring[k]);
-		pthread_mutex_lock(&sm->mu);
-		while (sm->numbered != i)
-			pthread_cond_wait(&sm->number, &sm->mu);
-		number(sm, &sm->ring[k]);
-		pthread_cond_broadcast(&sm->number);
+		(void)nd_take(sm->rd, &sm->mu, i, &sm->ring[k]); /* a failure ends in rd->error */
 		pthread_mutex_unlock(&sm->mu);
 		sim_slice(pt, &sm->ring[k]);
 		pthread_mutex_lock(&sm->mu);
@@ -1091,9 +1076,8 @@ static bool run_population(Sim *sm, int fd, edict_rules *base, edict_rules *refo
 	cli_heap_for_jobs(sm->nparts);
 	int started = sm->nparts > 1 ? start_parts(sm, base, reform) : 0;
 	if (started == 0) {
-		while (nd_fill(&rd, &sm->ring[0])) {
-			(void)nd_load(&rd, &sm->ring[0]);
-			number(sm, &sm->ring[0]);
+		for (long i = 0; nd_fill(&rd, &sm->ring[0]); i++) {
+			(void)nd_take(&rd, NULL, i, &sm->ring[0]); /* a failure ends in rd.error */
 			sim_slice(&sm->parts[0], &sm->ring[0]);
 		}
 	} else {

@@ -6,9 +6,9 @@
  * It is built with slices of 64 bytes, probes of 8 and a line limit of 200
  * bytes, so that inputs of a few hundred bytes are cut the ways large ones
  * are.  Each input is read twice: as a regular file (an anonymous memory
- * file: one thread cuts it, and each slice is read with nd_load and
- * numbered here, as the workers do) and as a pipe (read and cut by the
- * reader alone).
+ * file: one thread cuts it, and each slice is read and numbered by
+ * nd_take, as the workers do) and as a pipe (read and cut by the reader,
+ * numbered by nd_take).
  *
  * Invariants, both ways: the slices hold the input's lines in order, each
  * whole, and each slice's text ends with a NUL; a line is left out only as
@@ -85,22 +85,17 @@ static void check_slice(Lines *l, const NdSlice *sl, const char *way)
 	}
 }
 
-/* Every slice of r against the input; numbered here where cut. */
+/* Every slice of r against the input, each taken as a worker takes it. */
 static void check_all(NdReader *r, const uint8_t *data, size_t size, const char *way)
 {
 	Lines l = {data, data + size, 0};
 	NdSlice sl[2] = {{0}};
-	long lines = 0;
 	for (int i = 0; nd_fill(r, &sl[i & 1]); i++) {
 		NdSlice *s = &sl[i & 1];
-		if (!nd_load(r, s)) {
+		if (!nd_take(r, NULL, i, s)) {
 			fprintf(stderr, "%s: a slice could not be read\n", way);
 			abort();
 		}
-		if (r->cut)
-			nd_number(s, &lines);
-		else
-			lines += s->nlines; /* numbered as read */
 		check_slice(&l, s, way);
 	}
 	if (l.at != l.end || r->error) {
