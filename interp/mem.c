@@ -14,9 +14,9 @@ static __thread long fail_countdown;
 static __thread int failed;
 static int stress;
 int mem_watched;
-/* Regions need the collector to follow pointers into an object's inside
- * (its default); a host that turned that off gets every object from the
- * collector itself. */
+/* Regions and arenas need the collector to follow pointers into an
+ * object's inside (its default); a host that turned that off gets every
+ * object from the collector itself. */
 static int no_regions;
 
 /* From now on every allocation of a region takes the slow path, which
@@ -435,7 +435,7 @@ void *mem_alloc(size_t n, int atomic)
 {
 	if (!before_alloc(n))
 		return out_of_memory();
-	if (held && !held_cut && !lazy && (n <= MEM_ARENA_MAX || (n <= MEM_ARENA_LARGE_MAX && arena_large()))) {
+	if (held && !held_cut && !lazy && !no_regions && (n <= MEM_ARENA_MAX || (n <= MEM_ARENA_LARGE_MAX && arena_large()))) {
 		void *p = arena_alloc(n, atomic);
 		return p ? p : out_of_memory();
 	}

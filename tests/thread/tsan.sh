@@ -19,6 +19,6 @@ cmake -S "$src" -B "$work/build" -DEDICT_TSAN=ON -DEDICT_TESTS=OFF -DCMAKE_BUILD
 	-DCMAKE_C_COMPILER="$cc" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" --target edict_shared -j2 > "$work/build.log" 2>&1 || { tail -50 "$work/build.log"; exit 1; }
 "$cc" -std=gnu11 -g -O1 -fsanitize=thread -I"$src/include" -o "$work/test_thread" "$src/tests/thread/test_thread.c" \
-	-L"$work/build" -ledict -Wl,-rpath,"$work/build" -pthread
+	-L"$work/build" -ledict -lgc -Wl,-rpath,"$work/build" -pthread
 GC_DONT_GC=1 TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
 	"$work/test_thread" "$src/examples/voucher" 200 8 1
