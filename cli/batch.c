@@ -151,9 +151,11 @@ static bool wait_for_input(int fd)
 /* Whole lines of the input and their records.  The text is the reading
  * thread's until it counts the slice filled, then its worker's; the
  * records are the worker's until it marks the slice done, then the
- * writer's, who frees the slice for the reading thread again. */
+ * writer's, who frees the slice for the reading thread again.  Each is on
+ * cache lines of its own (as the workers are): the workers write to theirs
+ * at every line. */
 typedef struct Slice {
-	NdSlice in;
+	_Alignas(MEM_LINE) NdSlice in;
 	Buf out; /* its records, one after another */
 	long nrec, nok, nfacts, neval;
 	long failed;       /* the first line that failed (for --fail-fast), else 0 */
@@ -169,7 +171,7 @@ typedef struct Slice {
  * a line that goes well allocates nothing of its own: its record goes into
  * the slice's `out`, and the results of the queries into `vals`. */
 typedef struct Worker {
-	struct Pool *pool;
+	_Alignas(MEM_LINE) struct Pool *pool;
 	int index;
 	edict_ctx *ctx;
 	pthread_t thread;
@@ -722,7 +724,7 @@ static Pool *new_pool(Options *o, edict_rules *rules)
 		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
 	pl->prog = api_program(rules);
 	pl->nworkers = o->eval.run.jobs;
-	pl->workers = GC_MALLOC(sizeof(Worker) * (size_t)pl->nworkers);
+	pl->workers = mem_alloc_apart(sizeof(Worker) * (size_t)pl->nworkers);
 	return pl;
 }
 
@@ -734,8 +736,8 @@ static bool new_contexts(Pool *pl)
 		w->pool = pl;
 		w->index = i;
 		w->day = INT32_MIN;
-		w->vals = GC_MALLOC(sizeof(Value) * (size_t)(pl->nqueries + 1));
-		w->errs = GC_MALLOC(sizeof(char *) * (size_t)(pl->nqueries + 1));
+		w->vals = mem_alloc_apart(sizeof(Value) * (size_t)(pl->nqueries + 1));
+		w->errs = mem_alloc_apart(sizeof(char *) * (size_t)(pl->nqueries + 1));
 		if (edict_ctx_new(pl->rules, &w->ctx) != EDICT_OK)
 			return false;
 		/* each line's results are written before the next line is read */
@@ -776,7 +778,7 @@ static int start_workers(Pool *pl)
 	pthread_cond_init(&pl->freed, NULL);
 	/* one slice alone, or a few in flight for each worker */
 	pl->nring = pl->nworkers == 1 ? 1 : pl->nworkers * BATCH_SLICES_PER_JOB;
-	pl->ring = GC_MALLOC(sizeof(Slice) * (size_t)pl->nring);
+	pl->ring = mem_alloc_apart(sizeof(Slice) * (size_t)pl->nring);
 	catch_stop_signals(); /* before the workers start, which inherit the blocked signals */
 	int started = 0;
 	for (; pl->nworkers > 1 && started < pl->nworkers; started++)

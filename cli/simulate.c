@@ -819,9 +819,10 @@ static bool compare(edict_ctx *cb, edict_ctx *cr, Stat *s, int examples, long li
 /* ------------------------------------------------------------ workers */
 
 /* One thread's share of the population: its own two contexts and its own
- * counts, merged when the population is read (merge_parts). */
+ * counts, merged when the population is read (merge_parts); on cache lines
+ * of its own, as its counts are (they change at every record). */
 typedef struct Part {
-	struct Sim *sim;
+	_Alignas(MEM_LINE) struct Sim *sim;
 	edict_ctx *cb, *cr;
 	Stat *stats; /* one per query */
 	Listed invalid[SIM_MAX_LISTED];
@@ -1035,7 +1036,7 @@ static bool new_part(Sim *sm, Part *pt, edict_rules *base, edict_rules *reform, 
 		edict_ctx_set_as_of(pt->cb, sm->o->eval.as_of);
 		edict_ctx_set_as_of(pt->cr, sm->o->eval.as_of);
 	}
-	pt->stats = GC_MALLOC(sizeof(Stat) * (size_t)(sm->o->eval.nqueries + 1));
+	pt->stats = mem_alloc_apart(sizeof(Stat) * (size_t)(sm->o->eval.nqueries + 1));
 	for (int q = 0; q < sm->o->eval.nqueries; q++) {
 		pt->stats[q] = (Stat){.query = model[q].query, .only_reform = model[q].only_reform};
 		pt->stats[q].ex = GC_MALLOC(sizeof(Example) * (size_t)(sm->o->examples + 1));
@@ -1169,7 +1170,7 @@ int cmd_simulate(int argc, char **argv)
 	rc = open_rules(&o, &base, &reform, &cb, &cr);
 	if (rc != EXIT_OK)
 		return rc;
-	Stat *stats = GC_MALLOC(sizeof(Stat) * (size_t)o.eval.nqueries);
+	Stat *stats = mem_alloc_apart(sizeof(Stat) * (size_t)o.eval.nqueries); /* part 0's: see Part */
 	for (int i = 0; i < o.eval.nqueries; i++) {
 		stats[i].query = o.eval.queries[i];
 		stats[i].ex = GC_MALLOC(sizeof(Example) * (size_t)(o.examples + 1));
@@ -1182,7 +1183,7 @@ int cmd_simulate(int argc, char **argv)
 		edict_rules_native(reform, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries);
 	}
 	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.eval.run.jobs};
-	sm.parts = GC_MALLOC(sizeof(Part) * (size_t)o.eval.run.jobs);
+	sm.parts = mem_alloc_apart(sizeof(Part) * (size_t)o.eval.run.jobs);
 	sm.parts[0] = (Part){.sim = &sm, .cb = cb, .cr = cr, .stats = stats};
 	bool read_ok = run_population(&sm, fd, base, reform);
 	if (fd != STDIN_FILENO)

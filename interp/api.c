@@ -781,13 +781,14 @@ int edict_ctx_new(edict_rules *rules, edict_ctx **out)
 		return EDICT_EUSAGE;
 	if (!rules_ok(rules) || !rules->p)
 		return EDICT_EUSAGE;
-	edict_ctx *x = GC_MALLOC_UNCOLLECTABLE(sizeof *x);
+	/* each evaluation writes to it: apart from other threads' contexts */
+	edict_ctx *x = mem_uncollectable_apart(sizeof *x);
 	if (!x)
 		return EDICT_ENOMEM;
 	memset(x, 0, sizeof *x);
 	x->rules = rules;
 	if (pr_call(new_ctx_body, x) != ST_OK || !x->c) {
-		GC_FREE(x);
+		mem_free_apart(x);
 		return EDICT_ENOMEM;
 	}
 	x->c->interrupt = &x->stop;
@@ -813,7 +814,7 @@ void edict_ctx_free(edict_ctx *ctx)
 	ctx->magic = DEAD_MAGIC;
 	ctx->c = NULL;
 	ctx->keep = NULL;
-	GC_FREE(ctx);
+	mem_free_apart(ctx);
 	rules_release(r);
 }
 

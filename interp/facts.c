@@ -590,9 +590,10 @@ void facts_clear(Ctx *c)
 
 FactsRecycle *facts_recycle_new(const Program *p)
 {
-	FactsRecycle *rc = GC_MALLOC(sizeof *rc);
-	rc->installed = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
-	rc->spare = GC_MALLOC(sizeof(Rec *) * (size_t)(p->nfacts + 1));
+	/* a context's: written at every load, apart from other contexts' */
+	FactsRecycle *rc = mem_alloc_apart(sizeof *rc);
+	rc->installed = mem_alloc_apart(sizeof(Rec *) * (size_t)(p->nfacts + 1));
+	rc->spare = mem_alloc_apart(sizeof(Rec *) * (size_t)(p->nfacts + 1));
 	rc->texts_in = -1;
 	return rc;
 }

@@ -405,6 +405,42 @@ void mem_free(void *p)
 		GC_free(p);
 }
 
+/* n rounded up to whole cache lines. */
+static size_t whole_lines(size_t n)
+{
+	return (n + MEM_LINE - 1) & ~(size_t)(MEM_LINE - 1);
+}
+
+void *mem_alloc_apart(size_t n)
+{
+	if (lazy)
+		return mem_alloc(n, 0);
+	if (!before_alloc(n))
+		return out_of_memory();
+	/* the collector finds the object by a pointer to its inside (it
+	 * registers the offset where it does not look inside objects) */
+	void *p = GC_memalign(MEM_LINE, whole_lines(n ? n : 1));
+	return p ? p : out_of_memory();
+}
+
+/* The object's lines begin at the first line boundary a pointer's width
+ * into it, where the object's own address is kept for mem_free_apart. */
+void *mem_uncollectable_apart(size_t n)
+{
+	char *base = mem_uncollectable(whole_lines(n) + 2 * MEM_LINE);
+	if (!base)
+		return NULL;
+	char *p = (char *)(((uintptr_t)base + sizeof(void *) + MEM_LINE - 1) & ~(uintptr_t)(MEM_LINE - 1));
+	((void **)p)[-1] = base;
+	return p;
+}
+
+void mem_free_apart(void *p)
+{
+	if (p)
+		mem_free(((void **)p)[-1]);
+}
+
 /* ---------------------------------------------------------------- objects */
 
 /* Whether p (from mem_alloc) lies inside an arena chunk. */

@@ -206,6 +206,21 @@ void mem_free(void *p);
 #define GC_MALLOC_UNCOLLECTABLE(n) mem_uncollectable(n)
 #define GC_FREE(p) mem_free(p)
 
+/* A cache line, which no two threads should both write to: for each
+ * write one makes, the line leaves the other's cache. */
+#define MEM_LINE 64
+/* n bytes with pointers, cleared, on cache lines of their own: for what one
+ * thread writes at every evaluation while others write theirs (a
+ * context, its memo), which would otherwise lie side by side where one
+ * thread made them all (a command making a context for each of its
+ * workers).  Not for mem_realloc or GC_FREE.  Before the collector starts
+ * (one thread then), mem_alloc's. */
+void *mem_alloc_apart(size_t n);
+/* The same for an object the collector neither collects nor moves (a
+ * host's handle), freed with mem_free_apart. */
+void *mem_uncollectable_apart(size_t n);
+void mem_free_apart(void *p);
+
 /* Grow the collected heap to at least `bytes` (mapped, not touched): the
  * collector collects when a part of the heap has been allocated since the
  * last time, so a larger heap collects less often. */

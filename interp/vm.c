@@ -161,15 +161,16 @@ static __attribute__((noinline, cold)) bool below_floor(Ctx *c, uintptr_t here)
 
 Ctx *vm_new(const Program *p)
 {
-	Ctx *c = GC_MALLOC(sizeof *c);
+	/* what an evaluation writes, apart from other contexts' */
+	Ctx *c = mem_alloc_apart(sizeof *c);
 	if (!c)
 		return NULL;
 	c->p = p;
 	c->keep = p->keep;
-	c->facts = GC_MALLOC(sizeof(Value) * (size_t)(p->nfacts + 1));
-	c->memo = GC_MALLOC(sizeof(Value) * (size_t)(p->ndecls + 1));
-	c->state = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
-	c->stamp = GC_MALLOC_ATOMIC(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
+	c->facts = mem_alloc_apart(sizeof(Value) * (size_t)(p->nfacts + 1));
+	c->memo = mem_alloc_apart(sizeof(Value) * (size_t)(p->ndecls + 1));
+	c->state = mem_alloc_apart((size_t)p->ndecls + 1);
+	c->stamp = mem_alloc_apart(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
 	if (!c->facts || !c->memo || !c->state || !c->stamp)
 		return NULL;
 	memset(c->state, 0, (size_t)p->ndecls + 1);

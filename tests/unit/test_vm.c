@@ -1554,3 +1554,39 @@ Test(vm, nested_decisions_keep_fact_free_values_and_overrides)
 	cr_assert_str_eq(value_or_error(c, "top"), "20");
 	cr_assert_str_eq(value_or_error(c, "names"), "[7, 14, 21]");
 }
+
+/* What an evaluation writes in two contexts made one after the other (as
+ * a command makes one for each of its threads): no cache line holds some
+ * of each, so that two threads evaluating at once never write to one. */
+typedef struct Span {
+	uintptr_t first, last; /* the first and last cache line */
+} Span;
+
+static Span span(const void *p, size_t n)
+{
+	return (Span){(uintptr_t)p / MEM_LINE, ((uintptr_t)p + n - 1) / MEM_LINE};
+}
+
+static void spans_of(const Ctx *c, Span out[5])
+{
+	const Program *p = c->p;
+	out[0] = span(c, sizeof *c);
+	out[1] = span(c->facts, sizeof(Value) * (size_t)(p->nfacts + 1));
+	out[2] = span(c->memo, sizeof(Value) * (size_t)(p->ndecls + 1));
+	out[3] = span(c->state, (size_t)p->ndecls + 1);
+	out[4] = span(c->stamp, sizeof(uint32_t) * ((size_t)p->ndecls + 1));
+}
+
+Test(vm, contexts_made_one_after_another_share_no_cache_line)
+{
+	Program *p = tu_program(NEST_RULES);
+	Ctx *c0 = vm_new(p), *c1 = vm_new(p);
+	cr_assert(c0 && c1);
+	Span a[5], b[5];
+	spans_of(c0, a);
+	spans_of(c1, b);
+	for (int i = 0; i < 5; i++)
+		for (int j = 0; j < 5; j++)
+			cr_assert(a[i].last < b[j].first || b[j].last < a[i].first,
+				  "part %d of one context and part %d of the other share a cache line", i, j);
+}
