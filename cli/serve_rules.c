@@ -227,7 +227,7 @@ Worker *worker_for(Ruleset *rs, const ServeLimits *lim)
 	edict_thread_attach();
 	Worker *w = mine;
 	if (!w) {
-		w = GC_MALLOC_UNCOLLECTABLE(sizeof *w);
+		w = mem_uncollectable_apart(sizeof *w);
 		if (!w)
 			return NULL;
 		memset(w, 0, sizeof *w);
