@@ -202,8 +202,8 @@ typedef struct Pool {
 	Slice *ring;
 	int nring;
 	NdReader *rd;
-	/* under mu: */
-	long filled, taken, written; /* slices read, taken by a worker, written */
+	/* under mu (on lines apart from what the workers read at every line): */
+	_Alignas(MEM_LINE) long filled, taken, written; /* slices read, taken by a worker, written */
 	bool writing;                /* a thread is writing slices out */
 	bool ended;                  /* the reading thread reads no more */
 	bool stop;                   /* write no more: --fail-fast, a failed write, a stop signal */
@@ -211,7 +211,7 @@ typedef struct Pool {
 	pthread_cond_t ready; /* a slice to take, or the end */
 	pthread_cond_t freed; /* a slice written, or the stop */
 	/* the writer's: */
-	long nrec, nok, nfacts, neval, stopped_at;
+	_Alignas(MEM_LINE) long nrec, nok, nfacts, neval, stopped_at;
 	bool write_failed, tty;
 	unsigned long long total, done; /* bytes of input (when known), and of the slices written */
 	double t0, shown;
@@ -708,7 +708,7 @@ static int stream(Pool *pl)
  * without --query), machine code where asked, a context for each worker. */
 static Pool *new_pool(Options *o, edict_rules *rules)
 {
-	Pool *pl = GC_MALLOC(sizeof *pl);
+	Pool *pl = mem_alloc_apart(sizeof *pl);
 	pl->o = o;
 	pl->rules = rules;
 	if (o->eval.nqueries) {

@@ -844,7 +844,7 @@ typedef struct Sim {
 	bool *busy; /* a slice filled and not yet evaluated */
 	int nring;
 	NdReader *rd;
-	long filled, taken;    /* under mu */
+	_Alignas(MEM_LINE) long filled, taken; /* under mu (on lines apart from what is read at every record) */
 	bool ended;
 	pthread_mutex_t mu;
 	pthread_cond_t ready, freed;
