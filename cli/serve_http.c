@@ -123,8 +123,6 @@ typedef struct Conn {
 
 static Http *the_http;
 static atomic_long request_seq;
-/* The door is closed (http_quiesce): connections are refused as they come. */
-static atomic_bool door_closed;
 
 /* The connections waiting for an evaluator, in order, and the evaluators
  * themselves (--threads of them, each with its own worker: serve_rules.c).
@@ -673,8 +671,8 @@ static int resolve(const char *listen, struct sockaddr_storage *out, socklen_t *
 /* A new connection, before it is read: refused once the door is closed. */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
 {
-	(void)cls, (void)addr, (void)len;
-	return atomic_load(&door_closed) ? MHD_NO : MHD_YES;
+	(void)addr, (void)len;
+	return atomic_load(&((Http *)cls)->door_closed) ? MHD_NO : MHD_YES;
 }
 
 int http_start(Http *h, const char **err)
@@ -710,7 +708,7 @@ int http_start(Http *h, const char **err)
 		*err = "cannot start the evaluation threads";
 		return -1;
 	}
-	atomic_store(&door_closed, false);
+	atomic_store(&h->door_closed, false);
 	h->daemon = mhd.start_daemon(flags, 0, on_accept, h, on_request, h, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!h->daemon) {
 		pool_stop();
@@ -730,8 +728,7 @@ int http_start(Http *h, const char **err)
  * is closed with the daemon. */
 void http_quiesce(Http *h)
 {
-	(void)h;
-	atomic_store(&door_closed, true);
+	atomic_store(&h->door_closed, true);
 }
 
 void http_stop(Http *h)

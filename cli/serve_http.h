@@ -14,7 +14,8 @@ typedef struct Http {
 	const char *tls_cert, *tls_key; /* PEM text, or NULL */
 	unsigned instance;             /* for request ids */
 	struct MHD_Daemon *daemon;
-	unsigned port; /* the port bound (for :0) */
+	unsigned port;           /* the port bound (for :0) */
+	atomic_bool door_closed; /* http_quiesce: new connections are refused as they come */
 } Http;
 
 /* Listen and serve on a thread pool; -1 with *err. */
