@@ -172,9 +172,7 @@ Ctx *vm_new(const Program *p)
 	c->state = mem_alloc_apart((size_t)p->ndecls + 1);
 	c->stamp = mem_alloc_apart(sizeof(uint32_t) * ((size_t)p->ndecls + 1));
 	if (!c->facts || !c->memo || !c->state || !c->stamp)
-		return NULL;
-	memset(c->state, 0, (size_t)p->ndecls + 1);
-	memset(c->stamp, 0, sizeof(uint32_t) * ((size_t)p->ndecls + 1));
+		return NULL; /* (what it gives is cleared: every state undecided, no stamp) */
 	c->epoch = 1;
 	c->max_steps = VM_DEFAULT_MAX_STEPS;
 	c->max_bytes = VM_DEFAULT_MAX_BYTES;
