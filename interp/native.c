@@ -20,6 +20,10 @@
  * looked for where the interpreter looks, except at the jumps within a
  * loop's body (its head looks once an iteration); memory as the
  * interpreter counts it, with the limit met at the same instructions.
+ * A decision that evaluations run as a task of their own (one a query
+ * names) is translated twice: as its function, and as its task function
+ * (native.h), which does the memo's part of the work too, with the
+ * decision known.
  *
  * libgccjit is opened with dlopen on the first compile, so the command and
  * the library start as fast without it and run without it: no library, no
@@ -141,6 +145,7 @@ typedef struct Jit {
 	R helper[H__COUNT];
 	const Program *p;
 	gcc_jit_function **fns; /* per chunk (decls, then functions): its function, or NULL */
+	gcc_jit_function **tasks; /* per decl: its task function (native.h), or NULL */
 	int **depths;           /* per chunk: cg_stack_depths */
 } Jit;
 
@@ -227,6 +232,7 @@ typedef struct Gen {
 	int pc, nl;          /* the instruction; the chunk's locals */
 	int lead;            /* the first instruction of the block being translated */
 	int ntemp;
+	int task;            /* the decision a task function is for (native.h), else -1 */
 } Gen;
 
 static R ci(Gen *g, long v)
@@ -491,6 +497,21 @@ static void spend(Gen *g, R n, int word)
 	fail_if(g, cmp(g, GCC_JIT_COMPARISON_LT, rv(g->budget), cl(g, g->x->t_i64, 0)), H_STEPS_OUT);
 }
 
+static void store_decided(Gen *g, int d, R v);
+
+/* The function returns v: a task function (native.h) puts its decision's
+ * value into the memo first, as the interpreter's decided would. */
+static void finish(Gen *g, R v)
+{
+	if (g->task >= 0) {
+		LV t = temp(g, g->x->t_v);
+		set(g, t, v);
+		store_decided(g, g->task, rv(t));
+		v = rv(t);
+	}
+	J.block_end_with_return(g->b, NULL, v);
+}
+
 /* Spend the k steps of the instructions from pc on at once, where the
  * budget holds them all (at the start of a block, or after a call within
  * one); else the interpreter goes on with the chunk from pc, and stops at
@@ -505,7 +526,7 @@ static void charge_from(Gen *g, int k, int pc)
 	steps_out(g);
 	spill(g, g->nl, g->depth[pc]);
 	R args[5] = {g->c, chunk_ptr(g), rv(g->base), ci(g, pc), ci(g, g->depth[pc])};
-	J.block_end_with_return(g->b, NULL, call(g, H_RESUME, 5, args));
+	finish(g, call(g, H_RESUME, 5, args));
 	g->b = go;
 }
 
@@ -2017,7 +2038,7 @@ static bool emit_op(Gen *g, OpCode op, int a, int b)
 	case OP_RETURN: {
 		level_up(g);
 		steps_out(g);
-		J.block_end_with_return(g->b, NULL, rv(slot(g, top(g, 0))));
+		finish(g, rv(slot(g, top(g, 0))));
 		return true;
 	}
 	case OP_ADD:
@@ -2122,8 +2143,9 @@ static void enter_frame(Gen *g, R base_param, bool decision)
 	Jit *x = g->x;
 	LV depth = temp(g, x->t_int), here = temp(g, x->t_u8);
 	/* a decision's frame starts at the stack top, a function's at the base
-	 * it is given (native.h), known here without a test */
-	set(g, g->base, decision ? rv(CTX(g, stack_top, x->t_int)) : base_param);
+	 * it is given (native.h), known here without a test; a task's at the
+	 * bottom of the stack */
+	set(g, g->base, g->task >= 0 ? ci(g, 0) : decision ? rv(CTX(g, stack_top, x->t_int)) : base_param);
 	gcc_jit_block *slow = block(g), *go = block(g);
 	set(g, depth, rv(CTX(g, depth, x->t_int)));
 	/* a level deeper at once, and back where the checks fail: the way in
@@ -2226,12 +2248,28 @@ static bool *loop_bodies(const Chunk *ch, const int *depth)
 	return in;
 }
 
-/* Translate chunk i into its declared function. */
-static void translate(Jit *x, int i)
+/* A task function's way in: its decision's value where the memo has it;
+ * else the decision marked as being decided (at the top, where a task
+ * starts, none is, so there is no cycle to look for). */
+static void task_entry(Gen *g)
+{
+	gcc_jit_block *hit = block(g), *miss = block(g);
+	Jit *x = g->x;
+	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, g->task)));
+	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32))), hit, miss);
+	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
+	J.block_end_with_return(hit, NULL, rv(J.context_new_array_access(g->j, NULL, memo, ci(g, g->task))));
+	g->b = miss;
+	set(g, state_of(g, g->task), J.context_new_rvalue_from_int(g->j, x->t_u8, DS_DECIDING));
+}
+
+/* Translate chunk i into its declared function, or (task >= 0, chunk i
+ * being decision task's) into its task function. */
+static void translate(Jit *x, int i, int task)
 {
 	const Chunk *ch = chunk_at(x->p, i);
 	int *depth = x->depths[i];
-	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .in_loop = loop_bodies(ch, depth), .nl = ch->nlocals, .fn = x->fns[i]};
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .in_loop = loop_bodies(ch, depth), .nl = ch->nlocals, .fn = task >= 0 ? x->tasks[i] : x->fns[i], .task = task};
 	gcc_jit_param *params[2] = {J.function_get_param(g.fn, 0), J.function_get_param(g.fn, 1)};
 	g.c = J.param_as_rvalue(params[0]);
 	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");
@@ -2253,6 +2291,8 @@ static void translate(Jit *x, int i)
 	for (int pc = 0; pc < ch->n; pc++)
 		if (depth[pc] >= 0)
 			g.at[pc] = block(&g);
+	if (task >= 0)
+		task_entry(&g);
 	enter_frame(&g, J.param_as_rvalue(params[1]), i < x->p->ndecls);
 	reload(&g);
 	steps_in(&g);
@@ -2267,8 +2307,10 @@ static void translate(Jit *x, int i)
 static pthread_mutex_t compile_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Mark in need[] (decls, then functions) what the roots decide and call,
- * directly or not: a walk over their code. */
-static void reach(const Program *p, const Chunk *const *roots, int nroots, bool *need)
+ * directly or not: a walk over their code; in task[] (decls) what they
+ * decide first (a query naming a decision starts by deciding it, and
+ * evaluations run it as a task), which have task functions. */
+static void reach(const Program *p, const Chunk *const *roots, int nroots, bool *need, bool *task)
 {
 	int *work = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)(p->ndecls + p->nfuncs + 1)), nwork = 0;
 	for (int r = -nroots; r < nwork; r++) {
@@ -2277,6 +2319,8 @@ static void reach(const Program *p, const Chunk *const *roots, int nroots, bool 
 			OpCode op = INS_OP(ch->code[pc]);
 			int a = INS_A(ch->code[pc]);
 			int i = op == OP_DECIDE || op == OP_DECIDE_IN ? a : op == OP_CALL ? p->ndecls + a : -1;
+			if (r < 0 && pc == 0 && i >= 0 && i < p->ndecls)
+				task[i] = true;
 			if (i >= 0 && i < p->ndecls + p->nfuncs && !need[i]) {
 				need[i] = true;
 				work[nwork++] = i;
@@ -2285,13 +2329,25 @@ static void reach(const Program *p, const Chunk *const *roots, int nroots, bool 
 	}
 }
 
-/* Translate the chunks needed (need NULL: all); the names of those
- * translated in names[]. */
-static int translate_all(Jit *x, const Program *p, const bool *need, char **names)
+/* Declare the task function of decision d, where it is in machine code. */
+static void declare_task(Jit *x, int d, char **tnames)
+{
+	char name[32];
+	snprintf(name, sizeof name, "edict_t%d", d);
+	gcc_jit_param *params[2] = {J.context_new_param(x->j, NULL, x->t_ptr, "c"), J.context_new_param(x->j, NULL, x->t_int, "base")};
+	x->tasks[d] = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
+	tnames[d] = xprintf("%s", name);
+}
+
+/* Translate the chunks needed (need NULL: all, and every decision a task
+ * of its own as well); the names of those translated in names[], of the
+ * task functions (task[]) in tnames[]. */
+static int translate_all(Jit *x, const Program *p, const bool *need, const bool *task, char **names, char **tnames)
 {
 	int n = 0, all = p->ndecls + p->nfuncs;
 	x->p = p;
 	x->fns = GC_MALLOC(sizeof(gcc_jit_function *) * (size_t)(all + 1));
+	x->tasks = GC_MALLOC(sizeof(gcc_jit_function *) * (size_t)(p->ndecls + 1));
 	x->depths = GC_MALLOC(sizeof(int *) * (size_t)(all + 1));
 	for (int i = 0; i < all; i++) {
 		names[i] = NULL;
@@ -2303,11 +2359,16 @@ static int translate_all(Jit *x, const Program *p, const bool *need, char **name
 		if (x->fns[i]) {
 			names[i] = xprintf("%s", name);
 			n++;
+			if (i < p->ndecls && (!need || task[i]))
+				declare_task(x, i, tnames);
 		}
 	}
 	for (int i = 0; i < all; i++)
-		if (x->fns[i])
-			translate(x, i);
+		if (x->fns[i]) {
+			translate(x, i, -1);
+			if (i < p->ndecls && x->tasks[i])
+				translate(x, i, i);
+		}
 	return n;
 }
 
@@ -2319,8 +2380,9 @@ static void release_result(void *obj, void *res)
 	J.result_release(res);
 }
 
-/* Look the translated functions up and attach them to p; how many. */
-static int attach(Program *p, gcc_jit_result *res, char **names)
+/* Look the translated functions up and attach them to p; how many
+ * (the task functions, another way into the same code, not counted). */
+static int attach(Program *p, gcc_jit_result *res, char **names, char **tnames)
 {
 	/* an object of its own (not a load's arena), for its finalizer */
 	Native *nat = GC_malloc(sizeof *nat);
@@ -2328,6 +2390,12 @@ static int attach(Program *p, gcc_jit_result *res, char **names)
 		pr_throw(ST_MEMORY);
 	nat->dfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
 	nat->ffn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->nfuncs + 1));
+	nat->tfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
+	for (int d = 0; d < p->ndecls; d++)
+		if (tnames[d]) {
+			void *code = J.result_get_code(res, tnames[d]);
+			memcpy(&nat->tfn[d], &code, sizeof code);
+		}
 	nat->nchunks = p->ndecls + p->nfuncs;
 	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
 		if (!names[i])
@@ -2378,13 +2446,16 @@ static void build_body(void *ud)
 	Program *p = b->p;
 	make_types(&b->x);
 	char **names = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + p->nfuncs + 1));
-	bool *need = NULL;
+	char **tnames = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
+	bool *need = NULL, *task = NULL;
 	if (b->roots) {
 		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
 		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
-		reach(p, b->roots, b->nroots, need);
+		task = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+		memset(task, 0, (size_t)p->ndecls + 1);
+		reach(p, b->roots, b->nroots, need, task);
 	}
-	if (translate_all(&b->x, p, need, names) == 0) {
+	if (translate_all(&b->x, p, need, task, names, tnames) == 0) {
 		b->why = "no decision or function is covered by the native tier";
 		return;
 	}
@@ -2400,7 +2471,7 @@ static void build_body(void *ud)
 	const char *dump = getenv("EDICT_JIT_DUMP");
 	if (dump && *dump)
 		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
-	b->done = attach(p, b->res, names);
+	b->done = attach(p, b->res, names, tnames);
 	if (b->done)
 		b->res = NULL; /* the program's now */
 }

@@ -2259,6 +2259,24 @@ interrupted:
 
 /* ------------------------------------------------------------- entries */
 
+/* The tasks in order from the first, while each is a decision with a task
+ * function (native.h), which does in machine code what run_calls does for
+ * the others; how many ran. */
+static int run_task_fns(Ctx *c, Run *r)
+{
+	NativeFn *const tfn = c->p->native->tfn;
+	const void *at = r->at;
+	size_t off = r->off;
+	Value *out = r->out;
+	int i = 0;
+	for (int d, n = r->n; i < n && (d = task_at(at, off, i)->decl) >= 0 && tfn[d]; i++) {
+		r->i = i;
+		c->stack_top = 0;
+		out[i] = tfn[d](c, -1);
+	}
+	return i;
+}
+
 /* The tasks in order, each entered from C: where the rule set is in
  * machine code, or in explain mode.  Between two of them the context is
  * as a decision leaves it (its frame back to the query's, the status
@@ -2273,7 +2291,7 @@ static void run_calls(Ctx *c, Run *r)
 	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
-	for (int i = 0, n = r->n; i < n; i++) {
+	for (int i = dfn && !c->trace ? run_task_fns(c, r) : 0, n = r->n; i < n; i++) {
 		const VmTask *t = task_at(at, off, i);
 		int d = t->decl;
 		if (d >= 0 && ctx_memo_hit(c, d)) {

@@ -437,6 +437,10 @@ Test(native, only_what_the_roots_reach)
 	cr_assert_not_null(p->native->dfn[award]);
 	cr_assert_null(p->native->dfn[priority], "priority is not reached from award");
 	cr_assert_eq(n, 4, "award and what it decides: eligible, left and cap (%d)", n);
+	int eligible = prog_find_decl(p, "eligible")->index;
+	cr_assert_not_null(p->native->tfn[award], "the query decides award: it has a task function");
+	cr_assert_not_null(p->native->dfn[eligible]);
+	cr_assert_null(p->native->tfn[eligible], "eligible is decided within award only: no task function");
 }
 
 Test(native, explanations_use_the_interpreter)
@@ -527,7 +531,8 @@ static const char *left_by(Ctx *c, const Value *v, int n, const int *decls, int 
 }
 
 /* A query's decision that is in machine code is decided from the query's
- * top without the interpreter's decide, and leaves the context as decide
+ * top by its task function, without the interpreter's decide or run_calls'
+ * memo and bookkeeping, and leaves the context as decide
  * does: its value memoized for the rest of the evaluation (asked again, it
  * costs no steps), kept for the next evaluations where it reads no facts
  * (sizes), and the frame back to the query's.  Run twice, so the second
@@ -540,6 +545,8 @@ Test(native, decisions_queried_leave_what_decide_leaves)
 	cr_assert_gt(native_compile(p[1], NULL, 0, NULL), 0);
 	int decls[3] = {prog_find_decl(p[0], "sizes")->index, prog_find_decl(p[0], "award")->index,
 			prog_find_decl(p[0], "eligible")->index};
+	for (int i = 0; i < 3; i++) /* so that the tasks run in machine code from the top */
+		cr_assert_not_null(p[1]->native->tfn[decls[i]], "decision %d has a task function", decls[i]);
 	const char *got[2][2];
 	for (int t = 0; t < 2; t++) {
 		Query *qs[N];
