@@ -2277,7 +2277,7 @@ static int run_task_fns(Ctx *c, Run *r)
 	return i;
 }
 
-/* The tasks in order, each entered from C: where the rule set is in
+/* The tasks in order from `from`, each entered from C: where the rule set is in
  * machine code, or in explain mode.  Between two of them the context is
  * as a decision leaves it (its frame back to the query's, the status
  * untouched), so only the stack's top is set again; where one fails, r->i
@@ -2285,13 +2285,13 @@ static int run_task_fns(Ctx *c, Run *r)
  * At the top no decision is being decided (an evaluation that fails
  * leaves none so), so a task's decision is marked without looking, as
  * begin_task marks it. */
-static void run_calls(Ctx *c, Run *r)
+static __attribute__((noinline)) void run_calls(Ctx *c, Run *r, int from)
 {
 	NativeFn *const dfn = c->p->native ? c->p->native->dfn : NULL;
 	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
-	for (int i = dfn && !c->trace ? run_task_fns(c, r) : 0, n = r->n; i < n; i++) {
+	for (int i = from, n = r->n; i < n; i++) {
 		const VmTask *t = task_at(at, off, i);
 		int d = t->decl;
 		if (d >= 0 && ctx_memo_hit(c, d)) {
@@ -2332,7 +2332,17 @@ static inline Run *run_begin(Run *r)
 static void calls_body(void *ud)
 {
 	Run *r = run_begin(ud);
-	run_calls(r->c, r);
+	run_calls(r->c, r, 0);
+}
+
+/* The same in machine code, outside explain mode: the tasks with task
+ * functions first, the way in kept to what they need. */
+static void task_fns_body(void *ud)
+{
+	Run *r = run_begin(ud);
+	int i = run_task_fns(r->c, r);
+	if (i < r->n)
+		run_calls(r->c, r, i);
 }
 
 /* An evaluation's tasks, under its protected call, interpreted: the loop
@@ -2355,7 +2365,7 @@ int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *fai
 	c->stack_floor = first_floor((uintptr_t)&here);
 	/* the body for the way the tasks run, chosen before the call (a
 	 * loop_body that needs no saved registers) */
-	int st = pr_call(c->p->native || c->trace ? calls_body : loop_body, &r);
+	int st = pr_call(c->trace ? calls_body : c->p->native ? task_fns_body : loop_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
 	*failed = r.i;
