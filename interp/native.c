@@ -679,17 +679,33 @@ static LV state_of(Gen *g, int d)
 	return J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, state, g->x->t_ptr)), t), ci(g, d));
 }
 
+static LV stamp_of(Gen *g, int d)
+{
+	gcc_jit_type *t = J.type_get_pointer(g->x->t_u32);
+	return J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, g->x->t_ptr)), t), ci(g, d));
+}
+
+static LV memo_of(Gen *g, int d)
+{
+	return J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, memo, g->x->t_ptr)), g->x->t_vp), ci(g, d));
+}
+
+/* Whether decision d is in the memo (ctx_memo_hit): its stamp reaches the
+ * evaluation's epoch. */
+static R memo_hit(Gen *g, int d)
+{
+	return cmp(g, GCC_JIT_COMPARISON_GE, rv(stamp_of(g, d)), rv(CTX(g, epoch, g->x->t_u32)));
+}
+
 /* Decision d decided as v: into the memo, as the interpreter's decided
  * does outside explain mode, kept where it reads no facts (known here). */
 static void store_decided(Gen *g, int d, R v)
 {
 	Jit *x = g->x;
 	bool keep = x->p->keep[d];
-	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
-	set(g, J.context_new_array_access(g->j, NULL, memo, ci(g, d)), v);
-	R stamp = cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32));
+	set(g, memo_of(g, d), v);
 	R now = keep ? cl(g, x->t_u32, STAMP_ALWAYS) : rv(CTX(g, epoch, x->t_u32));
-	set(g, J.context_new_array_access(g->j, NULL, stamp, ci(g, d)), now);
+	set(g, stamp_of(g, d), now);
 	set(g, state_of(g, d), J.context_new_rvalue_from_int(g->j, x->t_u8, keep ? DS_KEPT : DS_UNDECIDED));
 	if (keep) { /* counted as decide counts it */
 		LV kept = CTX(g, kept, x->t_u32);
@@ -731,14 +747,10 @@ static void decide_direct(Gen *g, int d, int k, gcc_jit_block *done)
  * `done`; the code after this runs where it is not. */
 static void memo_first(Gen *g, int d, int k, gcc_jit_block *done)
 {
-	Jit *x = g->x;
-	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, d)));
-	R known = cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32)));
 	gcc_jit_block *hit = block(g), *miss = block(g);
-	J.block_end_with_conditional(g->b, NULL, known, hit, miss);
+	J.block_end_with_conditional(g->b, NULL, memo_hit(g, d), hit, miss);
 	g->b = hit;
-	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
-	copy(g, slot(g, k), J.context_new_array_access(g->j, NULL, memo, ci(g, d)));
+	copy(g, slot(g, k), memo_of(g, d));
 	jump(g, done);
 	g->b = miss;
 }
@@ -2254,22 +2266,19 @@ static bool *loop_bodies(const Chunk *ch, const int *depth)
 static void task_entry(Gen *g)
 {
 	gcc_jit_block *hit = block(g), *miss = block(g);
-	Jit *x = g->x;
-	R stamp = rv(J.context_new_array_access(g->j, NULL, cast(g, rv(CTX(g, stamp, x->t_ptr)), J.type_get_pointer(x->t_u32)), ci(g, g->task)));
-	J.block_end_with_conditional(g->b, NULL, cmp(g, GCC_JIT_COMPARISON_GE, stamp, rv(CTX(g, epoch, x->t_u32))), hit, miss);
-	R memo = cast(g, rv(CTX(g, memo, x->t_ptr)), x->t_vp);
-	J.block_end_with_return(hit, NULL, rv(J.context_new_array_access(g->j, NULL, memo, ci(g, g->task))));
+	J.block_end_with_conditional(g->b, NULL, memo_hit(g, g->task), hit, miss);
+	J.block_end_with_return(hit, NULL, rv(memo_of(g, g->task)));
 	g->b = miss;
-	set(g, state_of(g, g->task), J.context_new_rvalue_from_int(g->j, x->t_u8, DS_DECIDING));
+	set(g, state_of(g, g->task), J.context_new_rvalue_from_int(g->j, g->x->t_u8, DS_DECIDING));
 }
 
-/* Translate chunk i into its declared function, or (task >= 0, chunk i
- * being decision task's) into its task function. */
-static void translate(Jit *x, int i, int task)
+/* Translate chunk i into its declared function, or (task) decision i's
+ * chunk into its task function. */
+static void translate(Jit *x, int i, bool task)
 {
 	const Chunk *ch = chunk_at(x->p, i);
 	int *depth = x->depths[i];
-	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .in_loop = loop_bodies(ch, depth), .nl = ch->nlocals, .fn = task >= 0 ? x->tasks[i] : x->fns[i], .task = task};
+	Gen g = {.x = x, .j = x->j, .ch = ch, .depth = depth, .blocklen = blocks(ch, depth), .in_loop = loop_bodies(ch, depth), .nl = ch->nlocals, .fn = task ? x->tasks[i] : x->fns[i], .task = task ? i : -1};
 	gcc_jit_param *params[2] = {J.function_get_param(g.fn, 0), J.function_get_param(g.fn, 1)};
 	g.c = J.param_as_rvalue(params[0]);
 	g.base = J.function_new_local(g.fn, NULL, x->t_int, "b");
@@ -2291,7 +2300,7 @@ static void translate(Jit *x, int i, int task)
 	for (int pc = 0; pc < ch->n; pc++)
 		if (depth[pc] >= 0)
 			g.at[pc] = block(&g);
-	if (task >= 0)
+	if (task)
 		task_entry(&g);
 	enter_frame(&g, J.param_as_rvalue(params[1]), i < x->p->ndecls);
 	reload(&g);
@@ -2365,9 +2374,9 @@ static int translate_all(Jit *x, const Program *p, const bool *need, const bool 
 	}
 	for (int i = 0; i < all; i++)
 		if (x->fns[i]) {
-			translate(x, i, -1);
+			translate(x, i, false);
 			if (i < p->ndecls && x->tasks[i])
-				translate(x, i, i);
+				translate(x, i, true);
 		}
 	return n;
 }

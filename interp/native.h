@@ -22,15 +22,15 @@
  * (native.c counts on it). */
 typedef Value (*NativeFn)(Ctx *c, int base);
 
-/* A decision's task function, tfn[d](c, -1): decision d as a task of an
- * evaluation, entered from its top (no decision being decided, the
- * context's stack top 0, not in explain mode): its value from the memo,
- * else decided by the same code as dfn[d] and put into the memo, all in
- * machine code, where the known decision and what is known of it at
- * compile time (whether it is kept) save the work of doing it in C. */
 typedef struct Native {
 	NativeFn *dfn; /* per decl, NULL: interpreted */
-	NativeFn *tfn; /* per decl: its task function, or NULL */
+	/* per decl, NULL where it has none: its task function, tfn[d](c, -1),
+	 * decision d as a task of an evaluation, entered from its top (no
+	 * decision being decided, the context's stack top 0, not in explain
+	 * mode): its value from the memo, else decided by the same code as
+	 * dfn[d] and put into the memo, all in machine code, where the known
+	 * decision and whether it is kept save the work of doing it in C */
+	NativeFn *tfn;
 	NativeFn *ffn; /* per function */
 	int ndone, nchunks; /* chunks in machine code, of all */
 	void *result;       /* the compiler's result, which owns the code */
