@@ -20,10 +20,10 @@
  * looked for where the interpreter looks, except at the jumps within a
  * loop's body (its head looks once an iteration); memory as the
  * interpreter counts it, with the limit met at the same instructions.
- * A decision that evaluations run as a task of their own (one a query
- * names) is translated twice: as its function, and as its task function
- * (native.h), which does the memo's part of the work too, with the
- * decision known.
+ * A decision that evaluations run as a task of their own (one that a
+ * query among the roots names) is translated twice: as its function, and
+ * as its task function (native.h), which does the memo's part of the work
+ * too, with the decision known.
  *
  * libgccjit is opened with dlopen on the first compile, so the command and
  * the library start as fast without it and run without it: no library, no
@@ -2348,9 +2348,11 @@ static void declare_task(Jit *x, int d, char **tnames)
 	tnames[d] = xprintf("%s", name);
 }
 
-/* Translate the chunks needed (need NULL: all, and every decision a task
- * of its own as well); the names of those translated in names[], of the
- * task functions (task[]) in tnames[]. */
+/* Translate the chunks needed (need NULL: all), and the task functions of
+ * the decisions in task[] (NULL: none: compiling every decision twice
+ * would nearly double the compile for the decisions no evaluation runs as
+ * a task); the names of those translated in names[], of the task
+ * functions in tnames[]. */
 static int translate_all(Jit *x, const Program *p, const bool *need, const bool *task, char **names, char **tnames)
 {
 	int n = 0, all = p->ndecls + p->nfuncs;
@@ -2368,7 +2370,7 @@ static int translate_all(Jit *x, const Program *p, const bool *need, const bool 
 		if (x->fns[i]) {
 			names[i] = xprintf("%s", name);
 			n++;
-			if (i < p->ndecls && (!need || task[i]))
+			if (i < p->ndecls && task && task[i])
 				declare_task(x, i, tnames);
 		}
 	}

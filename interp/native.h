@@ -24,7 +24,8 @@ typedef Value (*NativeFn)(Ctx *c, int base);
 
 typedef struct Native {
 	NativeFn *dfn; /* per decl, NULL: interpreted */
-	/* per decl, NULL where it has none: its task function, tfn[d](c, -1),
+	/* per decl, NULL where it has none (only decisions the roots name,
+	 * below, have one): its task function, tfn[d](c, -1),
 	 * decision d as a task of an evaluation, entered from its top (no
 	 * decision being decided, the context's stack top 0, not in explain
 	 * mode): its value from the memo, else decided by the same code as

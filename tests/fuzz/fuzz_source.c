@@ -13,8 +13,9 @@
  * dependency graph as DOT) is built too.
  *
  * With EDICT_FUZZ_NATIVE set, every decision is then compiled to machine
- * code (native.h) and decided again: it must give what the interpreter
- * gave, to the step and the error's place.
+ * code (native.h), each named by a query so that it has a task function,
+ * and decided again: it must give what the interpreter gave, to the step
+ * and the error's place.
  *
  * Besides "no crash, no sanitizer report", the harness checks invariants:
  * errors come with a message; a rule set without errors is compiled; JSON
@@ -98,7 +99,16 @@ static void same_in_machine_code(Program *p)
 	const char **want = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
 	for (int i = 0; i < p->ndecls; i++)
 		want[i] = outcome(p, i);
-	if (native_compile(p, NULL, 0, NULL) == 0)
+	/* each decision named by a query, as `edict batch --native` names
+	 * them, so that each has its task function and is decided through it */
+	const Chunk **roots = GC_MALLOC(sizeof(Chunk *) * (size_t)(p->ndecls + 1));
+	int nroots = 0;
+	for (int i = 0; i < p->ndecls; i++) {
+		Query *q = query_compile(p, p->decls[i]->qname, "--query", diag_new());
+		if (q)
+			roots[nroots++] = q->plain;
+	}
+	if (native_compile(p, roots, nroots, NULL) == 0)
 		return;
 	for (int i = 0; i < p->ndecls; i++)
 		FUZZ_ASSERT(strcmp(outcome(p, i), want[i]) == 0);

@@ -443,6 +443,16 @@ Test(native, only_what_the_roots_reach)
 	cr_assert_null(p->native->tfn[eligible], "eligible is decided within award only: no task function");
 }
 
+/* Compiled whole, with no queries named, no decision has a task function:
+ * the library's loop runs the tasks. */
+Test(native, no_task_functions_without_queries)
+{
+	Program *p = tu_program(RULES);
+	cr_assert_gt(native_compile(p, NULL, 0, NULL), 0);
+	for (int d = 0; d < p->ndecls; d++)
+		cr_assert_null(p->native->tfn[d], "%s", p->decls[d]->qname);
+}
+
 Test(native, explanations_use_the_interpreter)
 {
 	Program *p = tu_program(RULES);
@@ -480,6 +490,21 @@ Test(native, lists_carved_in_place_count_the_same_bytes)
 	}
 }
 
+/* The queries' texts compiled for p into qs; with `native`, what they
+ * reach then compiled to machine code, as `edict batch --native` compiles
+ * it, so that the decisions they name have task functions (native.h). */
+static void queries_for(Program *p, const char *const *texts, int n, Query **qs, bool native)
+{
+	const Chunk *roots[16];
+	cr_assert_leq(n, 16);
+	for (int i = 0; i < n; i++) {
+		cr_assert_not_null(qs[i] = query_compile(p, texts[i], "--query", diag_new()));
+		roots[i] = qs[i]->plain;
+	}
+	if (native)
+		cr_assert_gt(native_compile(p, roots, n, NULL), 0);
+}
+
 /* Several queries under one protected call in machine code, their tasks
  * read where the queries hold them: the values before a failure, its
  * index and message as the interpreter gives them, and the context fit
@@ -488,13 +513,14 @@ Test(native, queries_at_once_as_the_interpreter_runs_them)
 {
 	static const char *texts[] = {"award", "pending", "broken", "priority"};
 	enum { N = sizeof texts / sizeof *texts };
-	Program *p[2] = {tu_program(RULES), tu_program(RULES)};
+	/* interpreted; all in machine code, the tasks run by the library's
+	 * loop; what the queries reach, the tasks by their task functions */
+	Program *p[3] = {tu_program(RULES), tu_program(RULES), tu_program(RULES)};
 	cr_assert_gt(native_compile(p[1], NULL, 0, NULL), 0);
-	const char *got[2][N + 2];
-	for (int t = 0; t < 2; t++) {
+	const char *got[3][N + 2];
+	for (int t = 0; t < 3; t++) {
 		Query *qs[N];
-		for (int i = 0; i < N; i++)
-			cr_assert_not_null(qs[i] = query_compile(p[t], texts[i], "--query", diag_new()));
+		queries_for(p[t], texts, N, qs, t == 2);
 		Ctx *c = tu_ctx(p[t], FACTS[0]);
 		vm_reset(c);
 		Value v[N] = {0};
@@ -513,9 +539,11 @@ Test(native, queries_at_once_as_the_interpreter_runs_them)
 		got[t][4] = xprintf("%s %s %s", fmt_value_str(p[t], v[0]), fmt_value_str(p[t], v[1]), fmt_value_str(p[t], v[2]));
 		got[t][5] = xprintf("%llu steps", (unsigned long long)c->steps);
 	}
-	for (int i = 0; i < N + 2; i++)
-		cr_expect_str_eq(got[1][i], got[0][i], "part %d", i);
+	for (int t = 1; t < 3; t++)
+		for (int i = 0; i < N + 2; i++)
+			cr_expect_str_eq(got[t][i], got[0][i], "program %d, part %d", t, i);
 	cr_expect_str_eq(got[1][4], "true [11, 12] 30000000 KRW");
+	cr_assert_not_null(p[2]->native->tfn[prog_find_decl(p[2], "broken")->index], "the failing task has a task function");
 }
 
 /* What deciding a query's decision leaves in the context, in words: the
@@ -542,22 +570,21 @@ Test(native, decisions_queried_leave_what_decide_leaves)
 	static const char *texts[] = {"sizes", "award", "sizes", "award", "eligible"};
 	enum { N = sizeof texts / sizeof *texts };
 	Program *p[2] = {tu_program(RULES), tu_program(RULES)};
-	cr_assert_gt(native_compile(p[1], NULL, 0, NULL), 0);
+	Query *qs[2][N];
+	for (int t = 0; t < 2; t++)
+		queries_for(p[t], texts, N, qs[t], t == 1);
 	int decls[3] = {prog_find_decl(p[0], "sizes")->index, prog_find_decl(p[0], "award")->index,
 			prog_find_decl(p[0], "eligible")->index};
 	for (int i = 0; i < 3; i++) /* so that the tasks run in machine code from the top */
 		cr_assert_not_null(p[1]->native->tfn[decls[i]], "decision %d has a task function", decls[i]);
 	const char *got[2][2];
 	for (int t = 0; t < 2; t++) {
-		Query *qs[N];
-		for (int i = 0; i < N; i++)
-			cr_assert_not_null(qs[i] = query_compile(p[t], texts[i], "--query", diag_new()));
 		Ctx *c = tu_ctx(p[t], FACTS[0]);
 		for (int round = 0; round < 2; round++) {
 			vm_reset(c);
 			Value v[N];
 			int failed = -1;
-			cr_assert_eq(query_run_many(c, (const Query *const *)qs, N, v, &failed), ST_OK, "%s", c->errmsg);
+			cr_assert_eq(query_run_many(c, (const Query *const *)qs[t], N, v, &failed), ST_OK, "%s", c->errmsg);
 			got[t][round] = left_by(c, v, N, decls, 3);
 		}
 	}
