@@ -47,6 +47,7 @@ bool native_by_default(void)
 
 #include <dlfcn.h>
 #include <libgccjit.h>
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -2437,6 +2438,24 @@ typedef struct Build {
 	const char *why;
 } Build;
 
+/* The compile sets the locale's character types and messages from the
+ * environment (setlocale(..., ""), as gcc's own driver does), which would
+ * change the host's: a database server, say, that chose them itself.  So
+ * the host's are read first (copies: setlocale reuses its string) and put
+ * back after. */
+static const char *locale_now(int category)
+{
+	const char *l = setlocale(category, NULL);
+	return l ? xprintf("%s", l) : NULL;
+}
+
+static void locale_back(int category, const char *was)
+{
+	const char *now = setlocale(category, NULL);
+	if (was && (!now || strcmp(now, was) != 0))
+		setlocale(category, was);
+}
+
 /* The compile itself, with this thread's signals held: the compiler's
  * driver waits for the assembler and the linker, and a signal arriving
  * meanwhile (a host's timer, Ctrl-C) would make it give up on the whole
@@ -2446,7 +2465,10 @@ static gcc_jit_result *compile_quietly(gcc_jit_context *j)
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
+	const char *ctype = locale_now(LC_CTYPE), *messages = locale_now(LC_MESSAGES);
 	gcc_jit_result *res = J.context_compile(j);
+	locale_back(LC_CTYPE, ctype);
+	locale_back(LC_MESSAGES, messages);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return res;
 }

@@ -8,6 +8,7 @@
  * they load.
  */
 #include <criterion/criterion.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,6 +425,18 @@ Test(native, a_dump_that_cannot_be_written_leaves_the_machine_code)
 	int m = native_compile(q, NULL, 0, &why);
 	unsetenv("EDICT_JIT_DUMP");
 	cr_assert_eq(m, n, "as many chunks in machine code as without the dump (%s)", why ? why : "");
+}
+
+/* The compiler sets the locale's character types and messages from the
+ * environment as it runs; the host's own stay as they were. */
+Test(native, the_hosts_locale_stays)
+{
+	cr_assert_not_null(setlocale(LC_ALL, "C"));
+	setenv("LC_ALL", "C.UTF-8", 1); /* what the compiler would take */
+	Program *p = tu_program(RULES);
+	cr_assert_gt(native_compile(p, NULL, 0, NULL), 0);
+	cr_expect_str_eq(setlocale(LC_CTYPE, NULL), "C");
+	cr_expect_str_eq(setlocale(LC_MESSAGES, NULL), "C");
 }
 
 Test(native, only_what_the_roots_reach)
