@@ -228,7 +228,9 @@ EDICT_API const char *edict_rules_decision_name(const edict_rules *rules, size_t
  * nqueries queries reach (decide or call, directly or not), or, queries
  * NULL, all of them.  Compiling takes about a millisecond an instruction
  * of bytecode (`edict disasm` shows them), so name the queries where the
- * rule set is large.  Call it before sharing the rules between threads.
+ * rule set is large.  Call it before sharing the rules between threads:
+ * the compiler sets the locale (LC_CTYPE, LC_MESSAGES) from the environment
+ * as it runs, and this puts the caller's back before it returns.
  * Results, errors and step counts are the interpreter's; explanations
  * always use the interpreter.  Returns how many decisions and functions are
  * in machine code: 0 when this machine has no libgccjit (libgccjit0) or
