@@ -66,8 +66,9 @@ static const char *help =
 	"  --query Q     what to evaluate (repeatable); default: every public decision\n"
 	"  --as-of DATE  the evaluation date, before each line's \"as_of\" and today\n"
 	"  --jobs N      evaluate on N threads (the output keeps the input order)\n"
-	"  --native      compile the decisions to machine code first (the same results;\n"
-	"                where libgccjit is missing, the interpreter runs them)\n"
+	"  --native      compile the decisions to machine code, on a thread of its own\n"
+	"                while the interpreter starts (the same results; where\n"
+	"                libgccjit is missing, the interpreter runs them all)\n"
 	"  --fail-fast   stop after the first line that fails\n"
 	"\n"
 	"A summary goes to standard error, and a progress line when it is a terminal.\n"
@@ -705,7 +706,7 @@ static int stream(Pool *pl)
 }
 
 /* The pool for the rules and options: the queries (every public decision
- * without --query), machine code where asked, a context for each worker. */
+ * without --query), a context for each worker. */
 static Pool *new_pool(Options *o, edict_rules *rules)
 {
 	Pool *pl = mem_alloc_apart(sizeof *pl);
@@ -720,8 +721,6 @@ static Pool *new_pool(Options *o, edict_rules *rules)
 		for (int i = 0; i < pl->nqueries; i++)
 			pl->queries[i] = edict_rules_decision_name(rules, (size_t)i);
 	}
-	if (o->eval.run.native)
-		edict_rules_native(rules, (const char *const *)pl->queries, (size_t)pl->nqueries); /* or the interpreter runs it all */
 	pl->prog = api_program(rules);
 	pl->nworkers = o->eval.run.jobs;
 	pl->workers = mem_alloc_apart(sizeof(Worker) * (size_t)pl->nworkers);
@@ -816,13 +815,18 @@ int cmd_batch(int argc, char **argv)
 		return EXIT_DIAG;
 	}
 	cli_heap_for_jobs(pl->nworkers);
+	/* --native: compiled while the workers start on the lines */
+	CliNative nat = {{rules}, o.eval.run.native ? 1 : 0, (const char *const *)pl->queries, (size_t)pl->nqueries};
+	cli_native_start(&nat);
 	int started = start_workers(pl);
 	if (pl->nworkers > 1 && started < pl->nworkers) {
+		cli_native_wait(&nat);
 		teardown(pl, started);
 		return EXIT_DIAG;
 	}
 	use_c_locale(pl);
 	int code = stream(pl);
+	cli_native_wait(&nat);
 	teardown(pl, started);
 	if (pl->c_locale) {
 		uselocale(LC_GLOBAL_LOCALE);

@@ -10,6 +10,7 @@
 #include "common.h"
 #include "api.h"
 #include "load.h"
+#include "native.h"
 
 bool cli_color(FILE *f)
 {
@@ -282,4 +283,28 @@ void cli_heap_for_jobs(int jobs)
 {
 	if (jobs > 1 && !getenv("GC_INITIAL_HEAP_SIZE"))
 		mem_heap_at_least(CLI_HEAP_PER_JOB * (size_t)jobs);
+}
+
+static void *native_main(void *arg)
+{
+	CliNative *n = arg;
+	for (int i = 0; i < n->nrules; i++)
+		edict_rules_native(n->rules[i], n->queries, n->nqueries); /* or the interpreter runs it all */
+	return NULL;
+}
+
+void cli_native_start(CliNative *n)
+{
+	if (!n->nrules)
+		return;
+	n->started = native_beside_threads() && pthread_create(&n->thread, NULL, native_main, n) == 0;
+	if (!n->started)
+		native_main(n);
+}
+
+void cli_native_wait(CliNative *n)
+{
+	if (n->started)
+		pthread_join(n->thread, NULL);
+	n->started = false;
 }

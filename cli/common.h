@@ -6,6 +6,7 @@
 #ifndef EDICT_CLI_COMMON_H
 #define EDICT_CLI_COMMON_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -113,6 +114,25 @@ bool cli_image_cache(int *argc, char **argv);
  * job, or when GC_INITIAL_HEAP_SIZE is set. */
 #define CLI_HEAP_PER_JOB ((size_t)8 << 20)
 void cli_heap_for_jobs(int jobs);
+/* --native for the commands that evaluate many records (batch, simulate):
+ * the rule sets' decisions that the queries reach compiled to machine code
+ * on a thread of its own, while the interpreter starts on the records; the
+ * evaluations move to the machine code once it is ready
+ * (edict_rules_native).  Nothing with no rule sets; compiled first where
+ * no thread can be made, or the compile is not for beside other threads
+ * (native_beside_threads). */
+typedef struct CliNative {
+	edict_rules *rules[2];
+	int nrules;
+	const char *const *queries;
+	size_t nqueries;
+	pthread_t thread;
+	bool started;
+} CliNative;
+void cli_native_start(CliNative *n);
+/* Wait for the compile to end, before the rules go. */
+void cli_native_wait(CliNative *n);
+
 /* Load o's paths, printing the diagnostics; NULL when there were errors. */
 Program *cli_load(const Opts *o);
 

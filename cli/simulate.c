@@ -115,8 +115,9 @@ static const char *help =
 	"                   their currency (\"200_000_000_000 KRW\")\n"
 	"  --examples N     records shown per query (default 3)\n"
 	"  --jobs N         evaluate on N threads (the report is the same)\n"
-	"  --native         compile the decisions to machine code first (the same report;\n"
-	"                   where libgccjit is missing, the interpreter runs them)\n"
+	"  --native         compile the decisions to machine code, on a thread of its own\n"
+	"                   while the interpreter starts (the same report; where\n"
+	"                   libgccjit is missing, the interpreter runs them all)\n"
 	"  --json           the report as one JSON object\n"
 	"\n"
 	"Exit status: 0, 1 a query failed on some record (or the rules or the reform have\n"
@@ -1178,14 +1179,14 @@ int cmd_simulate(int argc, char **argv)
 	rc = prepare_queries(cb, cr, stats, o.eval.nqueries);
 	if (rc != EXIT_OK)
 		return rc;
-	if (o.eval.run.native) { /* where it cannot, the interpreter runs it all */
-		edict_rules_native(base, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries);
-		edict_rules_native(reform, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries);
-	}
+	/* --native: compiled while the records are read and evaluated */
+	CliNative nat = {{base, reform}, o.eval.run.native ? 2 : 0, (const char *const *)o.eval.queries, (size_t)o.eval.nqueries};
+	cli_native_start(&nat);
 	Sim sm = {.o = &o, .bp = api_program(base), .rp = api_program(reform), .nparts = o.eval.run.jobs};
 	sm.parts = mem_alloc_apart(sizeof(Part) * (size_t)o.eval.run.jobs);
 	sm.parts[0] = (Part){.sim = &sm, .cb = cb, .cr = cr, .stats = stats};
 	bool read_ok = run_population(&sm, fd, base, reform);
+	cli_native_wait(&nat);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (!read_ok) {

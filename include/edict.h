@@ -223,19 +223,22 @@ EDICT_API size_t edict_rules_decision_count(const edict_rules *rules);
 EDICT_API const char *edict_rules_decision_name(const edict_rules *rules, size_t i);
 
 /* The native tier: compile the rule set's decisions and functions to
- * machine code (through libgccjit, opened when first asked), so that every
- * context made from the rules afterwards evaluates them there: those the
- * nqueries queries reach (decide or call, directly or not), or, queries
- * NULL, all of them.  Compiling takes about a millisecond an instruction
- * of bytecode (`edict disasm` shows them), so name the queries where the
- * rule set is large.  Call it before sharing the rules between threads:
- * the compiler sets the locale (LC_CTYPE, LC_MESSAGES) from the environment
- * as it runs, and this puts the caller's back before it returns.
- * Results, errors and step counts are the interpreter's; explanations
- * always use the interpreter.  Returns how many decisions and functions are
- * in machine code: 0 when this machine has no libgccjit (libgccjit0) or
- * this build no native tier, and the interpreter runs everything,
- * silently.  Once some are, asking again changes nothing. */
+ * machine code (through libgccjit, opened when first asked), so that the
+ * evaluations with the rules, in every context, run them there from then
+ * on: those the nqueries queries reach (decide or call, directly or not),
+ * or, queries NULL, all of them.  Compiling takes about a millisecond an
+ * instruction of bytecode (`edict disasm` shows them), so name the queries
+ * where the rule set is large.  The compile runs in a child process of its
+ * own, which leaves this process as it was (gcc sets the locale as it
+ * runs, for one), so other threads may evaluate with the rules meanwhile:
+ * an evaluation that starts before the machine code is ready is
+ * interpreted, and a host can compile on a thread of its own and start
+ * work at once, as `edict batch --native` does.  Results, errors and step
+ * counts are the interpreter's; explanations always use the interpreter.
+ * Returns how many decisions and functions are in machine code: 0 when
+ * this machine has no libgccjit (libgccjit0), this build no native tier,
+ * or the compile failed, and the interpreter runs everything, silently.
+ * Once some are, asking again changes nothing. */
 EDICT_API size_t edict_rules_native(edict_rules *rules, const char *const *queries, size_t nqueries);
 
 /* Give up the handle.  The memory goes when the last context made from it

@@ -1753,16 +1753,16 @@ typedef struct NativeRun {
 	edict_rules *r;
 	const char *const *queries;
 	size_t nqueries;
+	const Chunk **roots;
+	int nroots;
 	int n;
 } NativeRun;
 
-/* Compile the queries (into the rule set's cache, for the contexts to
- * find) and the chunks they reach, under the write lock. */
-static void native_body(void *ud)
+/* Compile the queries into the rule set's cache (for the contexts to
+ * find), under the write lock: the roots of the machine code. */
+static void native_roots_body(void *ud)
 {
 	NativeRun *k = ud;
-	const Chunk **roots = NULL;
-	int nroots = 0;
 	for (size_t i = 0; k->queries && i < k->nqueries && i < INT_MAX; i++) {
 		if (!k->queries[i] || strnlen(k->queries[i], QUERY_MAX_LEN + 1) > QUERY_MAX_LEN)
 			continue; /* the evaluation says what is wrong with it */
@@ -1770,9 +1770,17 @@ static void native_body(void *ud)
 		             diag_new(), NULL};
 		compile_body(&c);
 		if (c.q)
-			AST_PUSH(roots, nroots, c.q->plain);
+			AST_PUSH(k->roots, k->nroots, c.q->plain);
 	}
-	k->n = native_compile(k->r->p, k->queries ? roots : NULL, nroots, NULL);
+}
+
+/* The chunks the roots reach, to machine code: outside the rule set's
+ * lock, so that other threads evaluate meanwhile (the compile reads only
+ * what the load made, and publishes the code whole: native.h). */
+static void native_body(void *ud)
+{
+	NativeRun *k = ud;
+	k->n = native_compile(k->r->p, k->queries ? k->roots : NULL, k->nroots, NULL);
 }
 
 size_t edict_rules_native(edict_rules *rules, const char *const *queries, size_t nqueries)
@@ -1780,8 +1788,9 @@ size_t edict_rules_native(edict_rules *rules, const char *const *queries, size_t
 	enter();
 	if (!rules_ok(rules) || !rules->p)
 		return 0;
-	NativeRun k = {rules, queries, nqueries, 0};
-	locked(&rules->lock, true, native_body, &k);
+	NativeRun k = {rules, queries, nqueries, NULL, 0, 0};
+	locked(&rules->lock, true, native_roots_body, &k);
+	pr_pass(pr_call(native_body, &k));
 	return (size_t)k.n;
 }
 

@@ -29,6 +29,7 @@
  * the library start as fast without it and run without it: no library, no
  * header at build time, or a compile that fails all mean "interpreted".
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "mem.h"
 
 #include <stddef.h>
@@ -46,10 +47,14 @@ bool native_by_default(void)
 #ifdef EDICT_HAVE_GCCJIT
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libgccjit.h>
 #include <locale.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "builtins.h"
 #include "compile.h"
@@ -68,7 +73,7 @@ _Static_assert(sizeof(List) == 16 && sizeof(Rec) == 16 && offsetof(List, len) ==
 /* The libgccjit functions used, looked up by name once. */
 #define JIT_FUNCS(X)                                                                                                   \
 	X(context_acquire) X(context_release) X(context_set_int_option)                     \
-	X(context_compile) X(context_get_first_error) X(result_get_code) X(context_get_type) X(type_get_pointer)        \
+	X(context_get_first_error) X(context_get_type) X(type_get_pointer)        \
 	X(context_new_field) X(context_new_struct_type) X(struct_as_type) X(context_new_param) X(param_as_rvalue)      \
 	X(context_new_function) X(function_new_block) X(function_new_local) X(lvalue_as_rvalue)                        \
 	X(context_new_rvalue_from_int) X(context_new_rvalue_from_long) X(context_new_rvalue_from_ptr)                  \
@@ -76,7 +81,7 @@ _Static_assert(sizeof(List) == 16 && sizeof(Rec) == 16 && offsetof(List, len) ==
 	X(context_new_array_access) X(lvalue_access_field) X(rvalue_dereference) X(lvalue_get_address)                 \
 	X(block_add_assignment) X(block_add_eval) X(block_end_with_conditional) X(block_end_with_jump)                  \
 	X(block_end_with_return) X(context_new_function_ptr_type) X(type_get_volatile)                                 \
-	X(context_set_bool_print_errors_to_stderr) X(context_new_unary_op) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(result_release) X(function_get_param) X(context_new_call) X(context_compile_to_file)
+	X(context_set_bool_print_errors_to_stderr) X(context_new_unary_op) X(context_new_bitcast) X(context_set_bool_allow_unreachable_blocks) X(function_get_param) X(context_new_call) X(context_compile_to_file)
 
 static struct {
 #define X(n) __typeof__(gcc_jit_##n) *n;
@@ -2339,22 +2344,29 @@ static void reach(const Program *p, const Chunk *const *roots, int nroots, bool 
 	}
 }
 
+/* The name of chunk i's function in the library (edict_dN for decision N,
+ * edict_fN for function N), or with task, of decision i's task function
+ * (edict_tN), in name. */
+static const char *fn_name(const Program *p, int i, bool task, char name[32])
+{
+	snprintf(name, 32, "edict_%c%d", task ? 't' : i < p->ndecls ? 'd' : 'f', i < p->ndecls ? i : i - p->ndecls);
+	return name;
+}
+
 /* Declare the task function of decision d, where it is in machine code. */
-static void declare_task(Jit *x, int d, char **tnames)
+static void declare_task(Jit *x, int d)
 {
 	char name[32];
-	snprintf(name, sizeof name, "edict_t%d", d);
+	fn_name(x->p, d, true, name);
 	gcc_jit_param *params[2] = {J.context_new_param(x->j, NULL, x->t_ptr, "c"), J.context_new_param(x->j, NULL, x->t_int, "base")};
 	x->tasks[d] = J.context_new_function(x->j, NULL, GCC_JIT_FUNCTION_EXPORTED, x->t_v, name, 2, params, 0);
-	tnames[d] = xprintf("%s", name);
 }
 
 /* Translate the chunks needed (need NULL: all), and the task functions of
  * the decisions in task[] (NULL: none: compiling every decision twice
  * would nearly double the compile for the decisions no evaluation runs as
- * a task); the names of those translated in names[], of the task
- * functions in tnames[]. */
-static int translate_all(Jit *x, const Program *p, const bool *need, const bool *task, char **names, char **tnames)
+ * a task), each named by fn_name; how many chunks. */
+static int translate_all(Jit *x, const Program *p, const bool *need, const bool *task)
 {
 	int n = 0, all = p->ndecls + p->nfuncs;
 	x->p = p;
@@ -2362,17 +2374,14 @@ static int translate_all(Jit *x, const Program *p, const bool *need, const bool 
 	x->tasks = GC_MALLOC(sizeof(gcc_jit_function *) * (size_t)(p->ndecls + 1));
 	x->depths = GC_MALLOC(sizeof(int *) * (size_t)(all + 1));
 	for (int i = 0; i < all; i++) {
-		names[i] = NULL;
 		if (!chunk_at(p, i) || (need && !need[i]))
 			continue;
 		char name[32];
-		snprintf(name, sizeof name, "edict_%c%d", i < p->ndecls ? 'd' : 'f', i < p->ndecls ? i : i - p->ndecls);
-		declare(x, i, name);
+		declare(x, i, fn_name(p, i, false, name));
 		if (x->fns[i]) {
-			names[i] = xprintf("%s", name);
 			n++;
 			if (i < p->ndecls && task && task[i])
-				declare_task(x, i, tnames);
+				declare_task(x, i);
 		}
 	}
 	for (int i = 0; i < all; i++)
@@ -2384,130 +2393,100 @@ static int translate_all(Jit *x, const Program *p, const bool *need, const bool 
 	return n;
 }
 
-/* When the program's native code is garbage, so is the compiler's result
- * that holds the code. */
-static void release_result(void *obj, void *res)
+/* ------------------------------------------------ the child process */
+
+/* The compile runs in a child process of its own (fork), which builds the
+ * code, has gcc write it as a shared library into a folder of its own, and
+ * ends; this process then loads the library.  The child is a copy of this
+ * process, so the code's addresses (the interpreter's helpers, the chunks,
+ * the constants) hold here too.  What gcc does to a process as it runs
+ * stays in the child: it sets the locale from the environment
+ * (setlocale, which must not run while other threads use the locale), and
+ * it waits for its assembler and linker; a crash of the compiler is the
+ * child's.  So other threads may evaluate meanwhile (edict.h).
+ *
+ * Built with AddressSanitizer, the compile runs in this process (the
+ * same steps, then the same library loaded): a child of a threaded
+ * process cannot allocate through the sanitizer's allocator, whose lock
+ * another thread may have held as it forked.  There gcc's locale is put
+ * back after it, and compiling is for before other threads start. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NATIVE_IN_PROCESS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define NATIVE_IN_PROCESS 1
+#endif
+
+/* When the program's native code is garbage, the library that holds the
+ * code goes. */
+static void unload(void *obj, void *lib)
 {
 	(void)obj;
-	J.result_release(res);
+	dlclose(lib);
 }
 
-/* Look the translated functions up and attach them to p; how many
- * (the task functions, another way into the same code, not counted). */
-static int attach(Program *p, gcc_jit_result *res, char **names, char **tnames)
+/* Decision or function i's function in the library, or NULL; its task
+ * function with task. */
+static NativeFn lookup(void *lib, const Program *p, int i, bool task)
 {
+	char name[32];
+	void *code = dlsym(lib, fn_name(p, i, task, name));
+	NativeFn fn;
+	memcpy(&fn, &code, sizeof code);
+	return fn;
+}
+
+/* Load the library at `so` and attach its functions to p: how many
+ * decisions and functions are in machine code (the task functions,
+ * another way into the same code, not counted); 0 with *why set when
+ * none. */
+static int attach(Program *p, const char *so, const char **why)
+{
+	void *lib = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		*why = xprintf("the machine code could not be loaded: %s", dlerror());
+		return 0;
+	}
 	/* an object of its own (not a load's arena), for its finalizer */
 	Native *nat = GC_malloc(sizeof *nat);
-	if (!nat)
+	if (!nat) {
+		dlclose(lib);
 		pr_throw(ST_MEMORY);
+	}
 	nat->dfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
 	nat->ffn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->nfuncs + 1));
 	nat->tfn = GC_MALLOC(sizeof(NativeFn) * (size_t)(p->ndecls + 1));
-	for (int d = 0; d < p->ndecls; d++)
-		if (tnames[d]) {
-			void *code = J.result_get_code(res, tnames[d]);
-			memcpy(&nat->tfn[d], &code, sizeof code);
-		}
 	nat->nchunks = p->ndecls + p->nfuncs;
-	for (int i = 0; i < p->ndecls + p->nfuncs; i++) {
-		if (!names[i])
-			continue;
-		void *code = J.result_get_code(res, names[i]);
-		NativeFn *slotp = i < p->ndecls ? &nat->dfn[i] : &nat->ffn[i - p->ndecls];
-		memcpy(slotp, &code, sizeof code);
-		nat->ndone += code != NULL;
+	for (int i = 0; i < nat->nchunks; i++) {
+		NativeFn fn = lookup(lib, p, i, false);
+		*(i < p->ndecls ? &nat->dfn[i] : &nat->ffn[i - p->ndecls]) = fn;
+		nat->ndone += fn != NULL;
+		if (i < p->ndecls)
+			nat->tfn[i] = lookup(lib, p, i, true);
 	}
-	if (!nat->ndone)
+	if (!nat->ndone) {
+		dlclose(lib);
+		*why = "the machine code holds no decision or function";
 		return 0;
-	nat->result = res;
-	GC_REGISTER_FINALIZER(nat, release_result, res, NULL, NULL);
+	}
+	GC_REGISTER_FINALIZER(nat, unload, lib, NULL, NULL);
 	/* published whole: a reader sees all of it or nothing */
 	__atomic_store_n(&p->native, nat, __ATOMIC_RELEASE);
 	return nat->ndone;
 }
 
-/* One compile, run as a protected call: running out of memory on the way
- * leaves the lock and the compiler's context to native_compile to let go. */
+/* One compile: what it is for, and what came of it. */
 typedef struct Build {
 	Program *p;
 	const Chunk *const *roots;
 	int nroots;
+	const char *so; /* where the child writes the library */
 	Jit x;
-	gcc_jit_result *res;
 	int done;
 	const char *why;
 } Build;
-
-/* The compile sets the locale's character types and messages from the
- * environment (setlocale(..., ""), as gcc's own driver does), which would
- * change the host's: a database server, say, that chose them itself.  So
- * the host's are read first (copies: setlocale reuses its string) and put
- * back after. */
-static const char *locale_now(int category)
-{
-	const char *l = setlocale(category, NULL);
-	return l ? xprintf("%s", l) : NULL;
-}
-
-static void locale_back(int category, const char *was)
-{
-	const char *now = setlocale(category, NULL);
-	if (was && (!now || strcmp(now, was) != 0))
-		setlocale(category, was);
-}
-
-/* The compile itself, with this thread's signals held: the compiler's
- * driver waits for the assembler and the linker, and a signal arriving
- * meanwhile (a host's timer, Ctrl-C) would make it give up on the whole
- * process.  Held signals arrive when it is done. */
-static gcc_jit_result *compile_quietly(gcc_jit_context *j)
-{
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	const char *ctype = locale_now(LC_CTYPE), *messages = locale_now(LC_MESSAGES);
-	gcc_jit_result *res = J.context_compile(j);
-	locale_back(LC_CTYPE, ctype);
-	locale_back(LC_MESSAGES, messages);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return res;
-}
-
-static void build_body(void *ud)
-{
-	Build *b = ud;
-	Program *p = b->p;
-	make_types(&b->x);
-	char **names = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + p->nfuncs + 1));
-	char **tnames = GC_MALLOC(sizeof(char *) * (size_t)(p->ndecls + 1));
-	bool *need = NULL, *task = NULL;
-	if (b->roots) {
-		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
-		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
-		task = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
-		memset(task, 0, (size_t)p->ndecls + 1);
-		reach(p, b->roots, b->nroots, need, task);
-	}
-	if (translate_all(&b->x, p, need, task, names, tnames) == 0) {
-		b->why = "no decision or function is covered by the native tier";
-		return;
-	}
-	b->res = compile_quietly(b->x.j);
-	if (!b->res) {
-		const char *err = J.context_get_first_error(b->x.j);
-		b->why = xprintf("the compiler failed: %s", err ? err : "no reason given");
-		return;
-	}
-	/* EDICT_JIT_DUMP=FILE: the generated code as assembler, to read it;
-	 * written after the code is made, so that a file it cannot write
-	 * leaves the machine code as it is */
-	const char *dump = getenv("EDICT_JIT_DUMP");
-	if (dump && *dump)
-		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
-	b->done = attach(p, b->res, names, tnames);
-	if (b->done)
-		b->res = NULL; /* the program's now */
-}
 
 static gcc_jit_context *new_context(void)
 {
@@ -2524,30 +2503,197 @@ static gcc_jit_context *new_context(void)
 	return j;
 }
 
+/* In the child: translate what the roots reach and have gcc write it to
+ * b->so; b->why says why not. */
+static void child_body(void *ud)
+{
+	Build *b = ud;
+	Program *p = b->p;
+	if (!(b->x.j = new_context())) {
+		b->why = "libgccjit could not start";
+		return;
+	}
+	make_types(&b->x);
+	bool *need = NULL, *task = NULL;
+	if (b->roots) {
+		need = GC_MALLOC_ATOMIC((size_t)(p->ndecls + p->nfuncs + 1));
+		memset(need, 0, (size_t)(p->ndecls + p->nfuncs + 1));
+		task = GC_MALLOC_ATOMIC((size_t)p->ndecls + 1);
+		memset(task, 0, (size_t)p->ndecls + 1);
+		reach(p, b->roots, b->nroots, need, task);
+	}
+	if (translate_all(&b->x, p, need, task) == 0) {
+		b->why = "no decision or function is covered by the native tier";
+		return;
+	}
+	J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_DYNAMIC_LIBRARY, b->so);
+	const char *err = J.context_get_first_error(b->x.j);
+	if (err) {
+		b->why = xprintf("the compiler failed: %s", err);
+		return;
+	}
+	/* EDICT_JIT_DUMP=FILE: the generated code as assembler, to read it;
+	 * written after the code is made, so that a file it cannot write
+	 * leaves the machine code as it is */
+	const char *dump = getenv("EDICT_JIT_DUMP");
+	if (dump && *dump)
+		J.context_compile_to_file(b->x.j, GCC_JIT_OUTPUT_KIND_ASSEMBLER, dump);
+}
+
+#ifdef NATIVE_IN_PROCESS
+/* The locale category's setting now, a copy (setlocale reuses its
+ * string). */
+static const char *locale_now(int category)
+{
+	const char *l = setlocale(category, NULL);
+	return l ? xprintf("%s", l) : NULL;
+}
+
+/* Run the compile here, as the child would: b->why NULL when it wrote the
+ * library. */
+static void compile_code(Build *b)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	const char *ctype = locale_now(LC_CTYPE), *messages = locale_now(LC_MESSAGES);
+	int st = pr_call(child_body, b);
+	if (ctype)
+		setlocale(LC_CTYPE, ctype);
+	if (messages)
+		setlocale(LC_MESSAGES, messages);
+	if (b->x.j)
+		J.context_release(b->x.j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (st != ST_OK)
+		b->why = "out of memory"; /* as the child says it */
+}
+#else
+/* The child process: the compile, with every signal held (a host's timer
+ * or Ctrl-C would make gcc's driver give up; this process's parent
+ * decides what they mean), and its outcome written to fd: "ok", or why
+ * not.  It never returns. */
+static _Noreturn void child_main(Build *b, int fd)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	GC_disable(); /* a short life, alone: nothing to collect for */
+	int st = pr_call(child_body, b);
+	const char *said = st != ST_OK ? "out of memory" : b->why ? b->why : "ok";
+	for (size_t n = strlen(said), off = 0; off < n;) {
+		ssize_t w = write(fd, said + off, n - off);
+		if (w < 0 && errno != EINTR)
+			break;
+		off += w > 0 ? (size_t)w : 0;
+	}
+	_exit(b->why || st != ST_OK ? 1 : 0);
+}
+
+/* What the child said on fd, read until it ended (its end of the pipe
+ * closed): the first kilobyte of it. */
+static const char *child_said(int fd)
+{
+	char buf[1024], rest[256];
+	size_t n = 0;
+	for (;;) {
+		bool full = n == sizeof buf - 1;
+		ssize_t r = full ? read(fd, rest, sizeof rest) : read(fd, buf + n, sizeof buf - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += full ? 0 : (size_t)r;
+	}
+	buf[n] = '\0';
+	return xprintf("%s", buf);
+}
+
+/* Run the compile in a child process and wait for it: b->why NULL when
+ * it wrote the library. */
+static void compile_code(Build *b)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		b->why = xprintf("cannot start the compiler: %s", strerror(errno));
+		return;
+	}
+	GC_atfork_prepare(); /* so that the child may allocate */
+	pid_t pid = fork();
+	if (pid == 0) {
+		GC_atfork_child();
+		close(fds[0]);
+		child_main(b, fds[1]);
+	}
+	GC_atfork_parent();
+	close(fds[1]);
+	if (pid < 0) {
+		b->why = xprintf("cannot start the compiler: %s", strerror(errno));
+		close(fds[0]);
+		return;
+	}
+	const char *said = child_said(fds[0]);
+	close(fds[0]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		; /* ECHILD: a host that reaps its children itself */
+	b->why = strcmp(said, "ok") == 0 ? NULL : *said ? said : "the compiler ended without saying why";
+}
+#endif
+
+/* A folder for the child's library: under TMPDIR, else /tmp. */
+static const char *new_folder(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xprintf("%s/edict-native-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	return mkdtemp(dir);
+}
+
+static void build_body(void *ud)
+{
+	Build *b = ud;
+	const char *dir = new_folder();
+	if (!dir) {
+		b->why = xprintf("cannot make a folder for the machine code: %s", strerror(errno));
+		return;
+	}
+	b->so = xprintf("%s/code.so", dir);
+	compile_code(b);
+	if (!b->why)
+		b->done = attach(b->p, b->so, &b->why);
+	unlink(b->so); /* loaded, the library needs no file */
+	rmdir(dir);
+}
+
+bool native_beside_threads(void)
+{
+#ifdef NATIVE_IN_PROCESS
+	return false;
+#else
+	return true;
+#endif
+}
+
 int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why)
 {
 	if (why)
 		*why = NULL;
-	if (p->native)
-		return p->native->ndone;
+	if (prog_native(p))
+		return prog_native(p)->ndone;
 	if (!native_available()) {
 		if (why)
 			*why = "libgccjit (libgccjit.so.0) is not installed";
 		return 0;
 	}
+	pthread_once(&pow10_once, fill_pow10); /* the code reads this process's table */
 	pthread_mutex_lock(&compile_lock);
-	Build b = {.p = p, .roots = roots, .nroots = nroots, .x = {.j = new_context()}};
-	int st = b.x.j ? pr_call(build_body, &b) : ST_MEMORY;
-	if (b.res)
-		J.result_release(b.res);
-	if (b.x.j)
-		J.context_release(b.x.j); /* the result outlives its context */
+	Build b = {.p = p, .roots = roots, .nroots = nroots};
+	int st = prog_native(p) ? ST_OK : pr_call(build_body, &b); /* or another thread just compiled it */
 	pthread_mutex_unlock(&compile_lock);
 	if (why)
 		*why = st == ST_OK ? b.why : "out of memory";
 	if (st != ST_OK)
 		pr_pass(st);
-	return st == ST_OK ? b.done : 0;
+	return prog_native(p) ? prog_native(p)->ndone : 0;
 }
 
 #else /* no libgccjit header at build time: everything is interpreted */
@@ -2555,6 +2701,11 @@ int native_compile(Program *p, const Chunk *const *roots, int nroots, const char
 bool native_available(void)
 {
 	return false;
+}
+
+bool native_beside_threads(void)
+{
+	return true; /* nothing is compiled */
 }
 
 int native_compile(Program *p, const Chunk *const *roots, int nroots, const char **why)

@@ -49,6 +49,11 @@ int native_compile(Program *p, const Chunk *const *roots, int nroots, const char
 /* Whether this build can compile to machine code at all. */
 bool native_available(void);
 
+/* Whether native_compile may run while other threads evaluate: it compiles
+ * in a child process, except in a build with AddressSanitizer, which
+ * compiles in the process itself (native.c says why). */
+bool native_beside_threads(void);
+
 /* Whether every rule set should be compiled to machine code as it loads:
  * the environment variable EDICT_NATIVE is 1 (for hosts that cannot pass
  * an option, and to run a whole test suite on the native tier). */

@@ -118,9 +118,18 @@ typedef struct Program {
 	Diags *diags;
 	struct Chk *chk;
 	/* Machine code of the decisions and functions (native.h), or NULL:
-	 * set by native_compile before any thread evaluates, then read-only. */
+	 * set once by native_compile, whole, while other threads may be
+	 * evaluating (they read it with prog_native), then read-only. */
 	const struct Native *native;
 } Program;
+
+/* p's machine code, or NULL: an evaluation that finds it runs there, one
+ * that started before it was published runs the interpreter (and the two
+ * may mix within an evaluation: they do the same thing). */
+static inline const struct Native *prog_native(const Program *p)
+{
+	return __atomic_load_n(&p->native, __ATOMIC_ACQUIRE);
+}
 
 /* What an expression checked after the load owns instead of adding it to
  * the program: its nodes, numbered from the program's nnodes up, and its

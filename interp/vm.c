@@ -1031,8 +1031,9 @@ static Value call_rule(Ctx *c, const Chunk *fc, int f, int base)
 /* Call function f outside explain mode, in machine code where it has some. */
 static Value call_plain(Ctx *c, int f, int nb)
 {
-	if (c->p->native && c->p->native->ffn[f])
-		return c->p->native->ffn[f](c, nb);
+	const Native *nat = prog_native(c->p);
+	if (nat && nat->ffn[f])
+		return nat->ffn[f](c, nb);
 	return exec(c, c->p->fchunk[f], nb);
 }
 
@@ -1130,6 +1131,13 @@ static __attribute__((noinline, cold)) Value decide_traced(Ctx *c, int d)
 	return v;
 }
 
+/* Decision d's machine code, or NULL where it is interpreted. */
+static inline NativeFn native_dfn(const Program *p, int d)
+{
+	const Native *nat = prog_native(p);
+	return nat ? nat->dfn[d] : NULL;
+}
+
 /* Decision d, marked as being decided, decided now: in explain mode
  * (c->trace) through its traced code; else through fn, its machine code
  * (NULL: interpreted).  Its frame starts at the stack top. */
@@ -1151,7 +1159,7 @@ static inline __attribute__((always_inline)) Value decide_in(Ctx *c, Frame *fr, 
 	if (ctx_memo_hit(c, d))
 		return c->memo[d];
 	begin_deciding(c, fr, d);
-	return decide_now(c, d, c->p->native ? c->p->native->dfn[d] : NULL);
+	return decide_now(c, d, native_dfn(c->p, d));
 }
 
 static __attribute__((noinline)) Value decide(Ctx *c, Frame *fr, int d)
@@ -1541,7 +1549,7 @@ static Value exec_at(Ctx *c, const Chunk *ch, int base, int start, int depth)
 		}
 		/* not in the memo (outside explain mode, a hit went on above):
 		 * decided here, without a call, where it is interpreted */
-		if (!c->trace && !(c->p->native && c->p->native->dfn[d])) {
+		if (!c->trace && !native_dfn(c->p, d)) {
 			begin_deciding(c, AT_PC(), d);
 			const VmCall k = {ch, pc, base, d};
 			SAVE_TOP();
@@ -2264,7 +2272,7 @@ interrupted:
  * the others; how many ran. */
 static int run_task_fns(Ctx *c, Run *r)
 {
-	NativeFn *const tfn = c->p->native->tfn;
+	NativeFn *const tfn = prog_native(c->p)->tfn;
 	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
@@ -2287,7 +2295,8 @@ static int run_task_fns(Ctx *c, Run *r)
  * begin_task marks it. */
 static __attribute__((noinline)) void run_calls(Ctx *c, Run *r, int from)
 {
-	NativeFn *const dfn = c->p->native ? c->p->native->dfn : NULL;
+	const Native *nat = prog_native(c->p);
+	NativeFn *const dfn = nat ? nat->dfn : NULL;
 	const void *at = r->at;
 	size_t off = r->off;
 	Value *out = r->out;
@@ -2365,7 +2374,7 @@ int vm_eval_many(Ctx *c, const void *at, size_t off, int n, Value *out, int *fai
 	c->stack_floor = first_floor((uintptr_t)&here);
 	/* the body for the way the tasks run, chosen before the call (a
 	 * loop_body that needs no saved registers) */
-	int st = pr_call(c->trace ? calls_body : c->p->native ? task_fns_body : loop_body, &r);
+	int st = pr_call(c->trace ? calls_body : prog_native(c->p) ? task_fns_body : loop_body, &r);
 	if (__builtin_expect(st == ST_OK, 1))
 		return ST_OK;
 	*failed = r.i;

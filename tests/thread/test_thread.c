@@ -19,13 +19,18 @@
  * With "no-interior" after the rounds, the host first tells the collector
  * not to follow pointers into an object's inside (a setting some hosts of
  * the collector choose, which the library has to live with): then it
- * includes gc.h too.
+ * includes gc.h too.  With "native", the main thread compiles the rules to
+ * machine code (edict_rules_native) while the others evaluate, so that
+ * their evaluations move from the interpreter to the machine code midway,
+ * with the same results; it says how many threads were still evaluating
+ * when the compile ended.
  *
- * Usage: test_thread RULES_DIR [COMPANIES [THREADS [ROUNDS [no-interior]]]]
+ * Usage: test_thread RULES_DIR [COMPANIES [THREADS [ROUNDS [no-interior|native]]]]
  * Exit status 0 when every result matched; the mismatches are printed.
  */
 #include <gc/gc.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +102,9 @@ static void mismatch(int t, int c, int q, const char *got, const char *want)
 	pthread_mutex_unlock(&report);
 }
 
+/* How many workers have not finished their rounds yet. */
+static int nrunning;
+
 static void *worker(void *arg)
 {
 	int t = (int)(intptr_t)arg;
@@ -149,6 +157,7 @@ static void *worker(void *arg)
 			}
 		}
 	}
+	__atomic_fetch_sub(&nrunning, 1, __ATOMIC_RELEASE);
 	edict_ctx_free(ctx);
 	if (t % 2 == 0)
 		edict_thread_detach();
@@ -158,7 +167,7 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: test_thread RULES_DIR [COMPANIES [THREADS [ROUNDS [no-interior]]]]\n");
+		fprintf(stderr, "usage: test_thread RULES_DIR [COMPANIES [THREADS [ROUNDS [no-interior|native]]]]\n");
 		return 2;
 	}
 	if (argc > 2)
@@ -169,6 +178,7 @@ int main(int argc, char **argv)
 		rounds = atoi(argv[4]);
 	if (argc > 5 && strcmp(argv[5], "no-interior") == 0)
 		GC_set_all_interior_pointers(0);
+	bool native = argc > 5 && strcmp(argv[5], "native") == 0;
 	edict_init();
 	const char *paths[] = {argv[1]};
 	if (edict_load_paths(paths, 1, &rules) != EDICT_OK) {
@@ -197,13 +207,19 @@ int main(int argc, char **argv)
 	}
 	edict_ctx_free(ctx);
 	pthread_t *th = malloc(sizeof(pthread_t) * (size_t)nthreads);
+	nrunning = nthreads;
 	for (int t = 0; t < nthreads; t++)
 		if (pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t) != 0) {
 			fprintf(stderr, "cannot start thread %d\n", t);
 			return 1;
 		}
+	size_t nnative = native ? edict_rules_native(rules, queries, (size_t)nqueries) : 0;
+	int running = __atomic_load_n(&nrunning, __ATOMIC_ACQUIRE);
 	for (int t = 0; t < nthreads; t++)
 		pthread_join(th[t], NULL);
+	if (native)
+		printf("%zu decisions and functions compiled to machine code while %d of %d threads were evaluating\n", nnative,
+		       running, nthreads);
 	/* The threads are gone (half of them never detached: the library must
 	 * have unregistered them as they exited).  Collections now must not
 	 * look for them: run everything once more on this thread. */

@@ -2,7 +2,8 @@
 # tsan.sh SOURCE_DIR WORK_DIR - the thread test (test_thread.c) under
 # ThreadSanitizer: builds libedict with -fsanitize=thread in WORK_DIR (a
 # separate CMake build, incremental after the first run), links the test
-# to it, and runs eight threads on one rule set.
+# to it, and runs eight threads on one rule set, then again while the main
+# thread compiles the rules to machine code.
 #
 # ThreadSanitizer cannot deliver the signals with which the collector stops
 # the threads for a collection, so the run switches collection off
@@ -22,3 +23,6 @@ cmake --build "$work/build" --target edict_shared -j2 > "$work/build.log" 2>&1 |
 	-L"$work/build" -ledict -lgc -Wl,-rpath,"$work/build" -pthread
 GC_DONT_GC=1 TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
 	"$work/test_thread" "$src/examples/voucher" 200 8 1
+# and with the rules compiled to machine code while the threads evaluate
+GC_DONT_GC=1 TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}" \
+	"$work/test_thread" "$src/examples/voucher" 200 8 1 native

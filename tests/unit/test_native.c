@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "mem.h"
@@ -428,7 +429,8 @@ Test(native, a_dump_that_cannot_be_written_leaves_the_machine_code)
 }
 
 /* The compiler sets the locale's character types and messages from the
- * environment as it runs; the host's own stay as they were. */
+ * environment as it runs, in a process of its own: the host's stay as
+ * they were. */
 Test(native, the_hosts_locale_stays)
 {
 	cr_assert_not_null(setlocale(LC_ALL, "C"));
@@ -437,6 +439,29 @@ Test(native, the_hosts_locale_stays)
 	cr_assert_gt(native_compile(p, NULL, 0, NULL), 0);
 	cr_expect_str_eq(setlocale(LC_CTYPE, NULL), "C");
 	cr_expect_str_eq(setlocale(LC_MESSAGES, NULL), "C");
+}
+
+/* The compiler's library goes into a new folder under TMPDIR, which is
+ * gone once the library is loaded; where no folder can be made there,
+ * nothing is compiled, with the reason, and the interpreter runs it all. */
+Test(native, the_compilers_folder_goes_and_its_absence_is_said)
+{
+	char dir[] = "/tmp/edict-test-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	Program *p = tu_program(RULES);
+	cr_assert_gt(native_compile(p, NULL, 0, NULL), 0);
+	cr_expect_eq(rmdir(dir), 0, "the folder is empty again");
+	Program *q = tu_program(RULES);
+	const char *why = NULL;
+	cr_assert_eq(native_compile(q, NULL, 0, &why), 0, "no folder for the code: nothing compiled");
+	cr_assert_not_null(why);
+	cr_expect(strstr(why, "cannot make a folder for the machine code"), "%s", why);
+	cr_assert_null(q->native);
+	Ctx *c = tu_ctx(q, FACTS[0]);
+	vm_reset(c);
+	const char *got = outcome(c, "award");
+	cr_expect(strncmp(got, "30000000 KRW (", 14) == 0, "the interpreter runs it: %s", got);
 }
 
 Test(native, only_what_the_roots_reach)
