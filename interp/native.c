@@ -2573,8 +2573,18 @@ static void compile_code(Build *b)
  * or Ctrl-C would make gcc's driver give up; this process's parent
  * decides what they mean), and its outcome written to fd: "ok", or why
  * not.  It never returns. */
+#ifdef EDICT_COVERAGE
+/* gcov's own: the coverage build's child starts its counts from nothing
+ * and writes them before it ends, which _exit would not. */
+void __gcov_reset(void);
+void __gcov_dump(void);
+#endif
+
 static _Noreturn void child_main(Build *b, int fd)
 {
+#ifdef EDICT_COVERAGE
+	__gcov_reset();
+#endif
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
@@ -2587,6 +2597,9 @@ static _Noreturn void child_main(Build *b, int fd)
 			break;
 		off += w > 0 ? (size_t)w : 0;
 	}
+#ifdef EDICT_COVERAGE
+	__gcov_dump();
+#endif
 	_exit(b->why || st != ST_OK ? 1 : 0);
 }
 
