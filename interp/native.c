@@ -2484,7 +2484,6 @@ typedef struct Build {
 	int nroots;
 	const char *so; /* where the child writes the library */
 	Jit x;
-	int done;
 	const char *why;
 } Build;
 
@@ -2672,7 +2671,7 @@ static void build_body(void *ud)
 	b->so = xprintf("%s/code.so", dir);
 	compile_code(b);
 	if (!b->why)
-		b->done = attach(b->p, b->so, &b->why);
+		attach(b->p, b->so, &b->why);
 	unlink(b->so); /* loaded, the library needs no file */
 	rmdir(dir);
 }

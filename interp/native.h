@@ -34,7 +34,6 @@ typedef struct Native {
 	NativeFn *tfn;
 	NativeFn *ffn; /* per function */
 	int ndone, nchunks; /* chunks in machine code, of all */
-	void *result;       /* the compiler's result, which owns the code */
 } Native;
 
 /* Compile p's decisions and functions to machine code and attach them to
